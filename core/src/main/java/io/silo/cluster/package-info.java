@@ -1,0 +1,2 @@
+/** Clusters: the PostgreSQL servers that host tenant databases. */
+package io.silo.cluster;

@@ -1,0 +1,169 @@
+package io.silo.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything Silo reads at start-up, validated, as immutable records. Each key, its environment
+ * variable and its default are listed in {@code docs/configuration.md}.
+ *
+ * @param http the HTTP listener
+ * @param dataDir where the embedded PostgreSQL, the generated master key and the local mailbox live
+ * @param admin the first platform administrator
+ * @param masterKey base64 of the 32-byte key that seals stored secrets; generated when absent
+ * @param database an external PostgreSQL for the control database, also the first cluster
+ * @param embedded the embedded PostgreSQL used when {@code database} is absent
+ * @param clusters further PostgreSQL servers for tenant databases
+ * @param pools the per-tenant-database connection pools
+ * @param tokens access and refresh tokens and their signing keys
+ * @param passwords argon2id parameters
+ * @param jobs the background job runner
+ */
+public record SiloConfig(
+        Http http,
+        Path dataDir,
+        Admin admin,
+        Optional<String> masterKey,
+        Optional<Database> database,
+        Embedded embedded,
+        List<Cluster> clusters,
+        Pools pools,
+        Tokens tokens,
+        Passwords passwords,
+        Jobs jobs) {
+
+    /** The HTTP listener. Port 0 picks a free port, which tests use. */
+    public record Http(String host, int port) {}
+
+    /** The first platform administrator, created at first start when no administrator exists. */
+    public record Admin(String email, Optional<String> password) {}
+
+    /** An external PostgreSQL server holding the control database. */
+    public record Database(String url, String user, String password) {}
+
+    /**
+     * The embedded PostgreSQL server.
+     *
+     * @param port 0 picks a free port at each start
+     * @param fsync off only for throw-away data (tests); a crash may then lose committed writes
+     */
+    public record Embedded(int port, boolean fsync, int maxConnections) {}
+
+    /**
+     * A PostgreSQL server that hosts tenant databases.
+     *
+     * @param id short stable name, e.g. {@code eu-1}
+     * @param connectionBudget the most server connections Silo opens to it across all pools
+     * @param capacity the most tenant databases placed on it
+     */
+    public record Cluster(String id, String url, String user, String password, Map<String, String> labels,
+                          int capacity, int connectionBudget) {}
+
+    /**
+     * Pools of connections to tenant databases.
+     *
+     * @param maxPerDatabase the most connections one tenant database's pool holds
+     * @param maxOpenPools the most pools kept open at once; the least recently used is closed beyond it
+     * @param idleTimeout a pool unused this long is closed
+     * @param acquireTimeout how long a request waits for a connection before a 503
+     * @param defaultBudget the connection budget of a cluster that does not set its own
+     */
+    public record Pools(int maxPerDatabase, int maxOpenPools, Duration idleTimeout, Duration acquireTimeout,
+                        int defaultBudget) {}
+
+    /** Token lifetimes and the signing-key schedule. */
+    public record Tokens(String issuer, Duration accessTtl, Duration refreshTtl, Duration keyRotation) {}
+
+    /** argon2id parameters; see {@code docs/security.md} for how they were chosen. */
+    public record Passwords(int memoryKib, int iterations, int parallelism) {}
+
+    /** The background job runner. */
+    public record Jobs(int workers, Duration pollInterval, Duration lease, int maxAttempts) {}
+
+    /** Reads and validates every key; unknown keys in the file are an error. */
+    public static SiloConfig from(ConfigSource source) {
+        SiloConfig config = new SiloConfig(
+                new Http(source.string("http.host", "0.0.0.0"), source.integer("http.port", 8080, 0, 65535)),
+                Path.of(source.string("data.dir", "./data")).normalize(),
+                new Admin(source.string("admin.email", "admin@silo.local"), source.optional("admin.password")),
+                source.optional("master.key"),
+                database(source),
+                new Embedded(source.integer("embedded.port", 0, 0, 65535), source.bool("embedded.fsync", true),
+                        source.integer("embedded.maxConnections", 300, 20, 10_000)),
+                List.of(),
+                pools(source),
+                new Tokens(source.string("tokens.issuer", "silo"),
+                        source.duration("tokens.accessTtl", Duration.ofMinutes(15)),
+                        source.duration("tokens.refreshTtl", Duration.ofDays(30)),
+                        source.duration("tokens.keyRotation", Duration.ofDays(7))),
+                new Passwords(source.integer("passwords.memoryKib", 19_456, 1024, 4_194_304),
+                        source.integer("passwords.iterations", 2, 1, 100),
+                        source.integer("passwords.parallelism", 1, 1, 64)),
+                new Jobs(source.integer("jobs.workers", 2, 1, 64),
+                        source.duration("jobs.pollInterval", Duration.ofSeconds(1)),
+                        source.duration("jobs.lease", Duration.ofSeconds(30)),
+                        source.integer("jobs.maxAttempts", 5, 1, 100)));
+        config = config.withClusters(clusters(source, config.pools().defaultBudget()));
+        source.rejectUnknownKeys();
+        return config;
+    }
+
+    /** A copy with other clusters; handy for tests that add servers. */
+    public SiloConfig withClusters(List<Cluster> more) {
+        return new SiloConfig(http, dataDir, admin, masterKey, database, embedded, List.copyOf(more), pools, tokens,
+                passwords, jobs);
+    }
+
+    private static Optional<Database> database(ConfigSource source) {
+        Optional<String> url = source.optional("database.url");
+        Optional<String> user = source.optional("database.user");
+        Optional<String> password = source.optional("database.password");
+        if (url.isEmpty()) {
+            if (user.isPresent() || password.isPresent()) {
+                throw new ConfigException("database.user and database.password need database.url (SILO_DATABASE_URL)");
+            }
+            return Optional.empty();
+        }
+        if (!url.get().startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("invalid database.url = '" + url.get()
+                    + "': expected a JDBC URL such as jdbc:postgresql://host:5432/silo");
+        }
+        return Optional.of(new Database(url.get(), user.orElse("postgres"), password.orElse("")));
+    }
+
+    private static Pools pools(ConfigSource source) {
+        return new Pools(source.integer("pools.maxPerDatabase", 4, 1, 100),
+                source.integer("pools.maxOpenPools", 1000, 1, 100_000),
+                source.duration("pools.idleTimeout", Duration.ofSeconds(60)),
+                source.duration("pools.acquireTimeout", Duration.ofSeconds(2)),
+                source.integer("pools.defaultBudget", 80, 2, 100_000));
+    }
+
+    private static List<Cluster> clusters(ConfigSource source, int defaultBudget) {
+        List<Cluster> out = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigSource entry : source.list("clusters")) {
+            String id = entry.required("id");
+            if (!id.matches("[a-z][a-z0-9-]{0,30}")) {
+                throw new ConfigException("invalid cluster id '" + id + "': use lower-case letters, digits and '-', at most 31");
+            }
+            if (!ids.add(id)) {
+                throw new ConfigException("cluster id '" + id + "' appears twice in clusters");
+            }
+            String url = entry.required("url");
+            if (!url.startsWith("jdbc:postgresql://")) {
+                throw new ConfigException("invalid url = '" + url + "' of cluster " + id + ": expected jdbc:postgresql://host:port/database");
+            }
+            out.add(new Cluster(id, url, entry.string("user", "postgres"), entry.string("password", ""),
+                    entry.map("labels"), entry.integer("capacity", 5000, 1, 1_000_000),
+                    entry.integer("connectionBudget", defaultBudget, 2, 100_000)));
+        }
+        return out;
+    }
+}

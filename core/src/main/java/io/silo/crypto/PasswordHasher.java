@@ -1,0 +1,96 @@
+package io.silo.crypto;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import io.silo.error.SiloException;
+
+/**
+ * Hashes and checks passwords with argon2id. Hashes are PHC strings that carry their own
+ * parameters, so a change of parameters applies to new hashes at once and to old ones when
+ * their owner next signs in ({@link #needsRehash}).
+ *
+ * <p>Thread-safe.
+ */
+public final class PasswordHasher {
+    /** A password shorter than this is refused. */
+    public static final int MIN_LENGTH = 10;
+    private static final int MAX_LENGTH = 1024;
+
+    private final Argon2Function function;
+    private final String dummyHash;
+
+    private PasswordHasher(Argon2Function function) {
+        this.function = function;
+        this.dummyHash = Password.hash("dummy-password-for-timing").addRandomSalt(16).with(function).getResult();
+    }
+
+    /**
+     * A hasher with the given argon2id parameters.
+     *
+     * @param memoryKib memory in KiB (OWASP's floor is 19456 with 2 iterations)
+     * @param iterations passes over memory
+     * @param parallelism lanes
+     */
+    public static PasswordHasher argon2id(int memoryKib, int iterations, int parallelism) {
+        if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
+            throw new IllegalArgumentException("argon2id parameters out of range: m=" + memoryKib
+                    + " t=" + iterations + " p=" + parallelism);
+        }
+        return new PasswordHasher(Argon2Function.getInstance(memoryKib, iterations, parallelism, 32, Argon2.ID));
+    }
+
+    /** Hashes {@code password} with a fresh salt, after checking the minimum policy. */
+    public String hash(String password) {
+        checkPolicy(password);
+        return Password.hash(password).addRandomSalt(16).with(function).getResult();
+    }
+
+    /** Whether {@code password} matches {@code hash}. */
+    public boolean verify(String password, String hash) {
+        if (password.length() > MAX_LENGTH) {
+            return false;
+        }
+        try {
+            return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Burns the same time as a real check, for when there is no hash to check against: an
+     * unknown account must not answer faster than a wrong password.
+     */
+    public void verifyDummy(String password) {
+        verify(password, dummyHash);
+    }
+
+    /** Whether {@code hash} was made with other parameters than this hasher's. */
+    public boolean needsRehash(String hash) {
+        try {
+            Argon2Function stored = Argon2Function.getInstanceFromHash(hash);
+            return stored.getMemory() != function.getMemory()
+                    || stored.getIterations() != function.getIterations()
+                    || stored.getParallelism() != function.getParallelism()
+                    || stored.getVariant() != function.getVariant();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Rejects passwords that are too short or too long, with a message a user can act on. */
+    public static void checkPolicy(String password) {
+        if (password == null || password.length() < MIN_LENGTH) {
+            throw SiloException.unprocessable("weak-password",
+                    "password must have at least " + MIN_LENGTH + " characters");
+        }
+        if (password.length() > MAX_LENGTH) {
+            throw SiloException.unprocessable("weak-password",
+                    "password must have at most " + MAX_LENGTH + " characters");
+        }
+        if (password.isBlank()) {
+            throw SiloException.unprocessable("weak-password", "password must not be blank");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The shared JSON mapper. */
+package io.silo.json;

@@ -1,0 +1,32 @@
+package io.silo.template;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A collection: a table of JSON documents in a tenant database.
+ *
+ * @param name the collection name; lower case, letters, digits and {@code _}; also its table name
+ * @param schema the JSON Schema (draft 2020-12) every document must satisfy; empty accepts any object
+ * @param indexes secondary indexes, each on one or more field paths
+ * @param unique unique keys, each a list of field paths; a duplicate is a 409
+ * @param privateFields top-level fields stored but never returned (e.g. a password hash)
+ */
+public record CollectionSpec(String name, Optional<JsonNode> schema, List<IndexSpec> indexes,
+                             List<List<FieldPath>> unique, Set<String> privateFields) {
+
+    public CollectionSpec {
+        indexes = List.copyOf(indexes);
+        unique = unique.stream().map(List::copyOf).toList();
+        privateFields = Set.copyOf(privateFields);
+    }
+
+    /** A secondary index on field paths; {@code descending} applies to every path. */
+    public record IndexSpec(List<FieldPath> fields, boolean descending) {
+        public IndexSpec {
+            fields = List.copyOf(fields);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.silo.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SiloConfigTest {
+
+    @Test
+    void defaultsNeedNoFileAndNoEnvironment() {
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of()));
+
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(config.database()).isEmpty();
+        assertThat(config.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void contractEnvironmentVariablesOverrideTheFile(@TempDir Path dir) throws IOException {
+        Path file = write(dir, """
+                http:
+                  port: 9000
+                data:
+                  dir: /var/silo
+                """);
+        Map<String, String> env = Map.of(
+                "SILO_HTTP_PORT", "9100",
+                "SILO_DATABASE_URL", "jdbc:postgresql://db:5432/silo",
+                "SILO_DATABASE_USER", "silo",
+                "SILO_DATABASE_PASSWORD", "secret",
+                "SILO_ADMIN_EMAIL", "ops@example.com",
+                "SILO_ADMIN_PASSWORD", "very-long-password",
+                "SILO_MASTER_KEY", "a2V5");
+
+        SiloConfig config = SiloConfig.from(ConfigSource.load(Optional.of(file), env));
+
+        assertThat(config.http().port()).isEqualTo(9100);
+        assertThat(config.dataDir()).isEqualTo(Path.of("/var/silo"));
+        assertThat(config.database()).hasValueSatisfying(db -> {
+            assertThat(db.url()).isEqualTo("jdbc:postgresql://db:5432/silo");
+            assertThat(db.user()).isEqualTo("silo");
+            assertThat(db.password()).isEqualTo("secret");
+        });
+        assertThat(config.admin().email()).isEqualTo("ops@example.com");
+        assertThat(config.admin().password()).contains("very-long-password");
+        assertThat(config.masterKey()).contains("a2V5");
+    }
+
+    @Test
+    void badValueNamesKeyOriginAndValue() {
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_HTTP_PORT", "eighty"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid http.port = 'eighty' (from SILO_HTTP_PORT): expected a whole number from 0 to 65535");
+    }
+
+    @Test
+    void unknownKeyInFileIsAnError(@TempDir Path dir) throws IOException {
+        Path file = write(dir, """
+                http:
+                  prot: 9000
+                """);
+
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.load(Optional.of(file), Map.of())))
+                .hasMessageContaining("unknown configuration key http.prot");
+    }
+
+    @Test
+    void fileValuesMayReferToTheEnvironment(@TempDir Path dir) throws IOException {
+        Path file = write(dir, """
+                clusters:
+                  - id: eu-1
+                    url: jdbc:postgresql://eu1:5432/postgres
+                    user: silo
+                    password: ${EU1_PASSWORD}
+                    labels: {region: eu}
+                """);
+
+        SiloConfig config = SiloConfig.from(ConfigSource.load(Optional.of(file), Map.of("EU1_PASSWORD", "s3cret")));
+
+        assertThat(config.clusters()).singleElement().satisfies(cluster -> {
+            assertThat(cluster.password()).isEqualTo("s3cret");
+            assertThat(cluster.labels()).containsEntry("region", "eu");
+            assertThat(cluster.connectionBudget()).isEqualTo(config.pools().defaultBudget());
+        });
+    }
+
+    @Test
+    void missingEnvironmentReferenceIsAnError(@TempDir Path dir) throws IOException {
+        Path file = write(dir, """
+                admin:
+                  password: ${NOT_SET_ANYWHERE}
+                """);
+
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.load(Optional.of(file), Map.of())))
+                .hasMessageContaining("admin.password").hasMessageContaining("NOT_SET_ANYWHERE");
+    }
+
+    @Test
+    void databaseUrlMustBeJdbc() {
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_DATABASE_URL", "postgres://db/silo"))))
+                .hasMessageContaining("invalid database.url = 'postgres://db/silo'");
+    }
+
+    @Test
+    void durationsAcceptShortForms() {
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_TOKENS_ACCESS_TTL", "5m", "SILO_POOLS_IDLE_TIMEOUT", "PT30S")));
+
+        assertThat(config.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.pools().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void duplicateClusterIdsAreRejected(@TempDir Path dir) throws IOException {
+        Path file = write(dir, """
+                clusters:
+                  - {id: a, url: "jdbc:postgresql://one/postgres"}
+                  - {id: a, url: "jdbc:postgresql://two/postgres"}
+                """);
+
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.load(Optional.of(file), Map.of())))
+                .hasMessageContaining("cluster id 'a' appears twice");
+    }
+
+    @Test
+    void everyKeyIsDocumented() throws IOException {
+        ConfigSource source = ConfigSource.ofEnv(Map.of());
+        SiloConfig.from(source);
+        String docs = Files.readString(Path.of("../docs/configuration.md"));
+
+        assertThat(source.keysRead()).allSatisfy(key -> {
+            String documented = key.replaceAll("\\[\\d+]", "[]");
+            assertThat(docs).as("docs/configuration.md documents " + documented).contains("`" + documented + "`");
+        });
+    }
+
+    private static Path write(Path dir, String yaml) throws IOException {
+        Path file = dir.resolve("silo.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

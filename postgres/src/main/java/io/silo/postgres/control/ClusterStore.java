@@ -1,0 +1,58 @@
+package io.silo.postgres.control;
+
+import io.silo.cluster.Cluster;
+import io.silo.crypto.SecretBox;
+import io.silo.json.Json;
+import io.silo.postgres.internal.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * The registry of clusters. Clusters named in the configuration are written here at start-up,
+ * their passwords sealed, so every instance and the CLI see the same list.
+ *
+ * <p>Thread-safe.
+ */
+public final class ClusterStore {
+    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+
+    private final Jdbc jdbc;
+    private final SecretBox secrets;
+
+    public ClusterStore(Jdbc jdbc, SecretBox secrets) {
+        this.jdbc = jdbc;
+        this.secrets = secrets;
+    }
+
+    /** Inserts or updates a cluster as configured; its status is kept. */
+    public void upsert(Cluster cluster) {
+        jdbc.update("""
+                INSERT INTO clusters (id, jdbc_url, admin_user, admin_password, labels, capacity, connection_budget, is_control)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET jdbc_url = excluded.jdbc_url, admin_user = excluded.admin_user,
+                    admin_password = excluded.admin_password, labels = excluded.labels, capacity = excluded.capacity,
+                    connection_budget = excluded.connection_budget, is_control = excluded.is_control, updated_at = now()
+                """, cluster.id(), cluster.url(), cluster.user(), secrets.seal(cluster.password()),
+                Json.write(cluster.labels()), cluster.capacity(), cluster.connectionBudget(), cluster.control());
+    }
+
+    public List<Cluster> list() {
+        return jdbc.query("SELECT * FROM clusters ORDER BY is_control DESC, id", this::map);
+    }
+
+    public Optional<Cluster> find(String id) {
+        return jdbc.queryOne("SELECT * FROM clusters WHERE id = ?", this::map, id);
+    }
+
+    private Cluster map(ResultSet row) throws SQLException {
+        return new Cluster(row.getString("id"), row.getString("jdbc_url"), row.getString("admin_user"),
+                secrets.open(row.getString("admin_password")),
+                Json.mapper().readValue(row.getString("labels"), LABELS),
+                row.getInt("capacity"), row.getInt("connection_budget"), row.getBoolean("is_control"),
+                row.getString("status"));
+    }
+}

@@ -1,0 +1,72 @@
+package io.silo.postgres.control;
+
+import io.silo.postgres.internal.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Refresh tokens, stored only as SHA-256 digests. Each token belongs to a family (one sign-in);
+ * a token is spent on use, and presenting a spent one revokes its whole family, because only a
+ * thief would replay it.
+ *
+ * <p>Thread-safe.
+ */
+public final class RefreshTokenStore {
+    private final Jdbc jdbc;
+
+    public RefreshTokenStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A stored refresh token. {@code subjectKind} is {@code admin} or {@code user}. */
+    public record RefreshToken(UUID id, UUID familyId, String subjectKind, UUID subjectId, Optional<UUID> tenantId,
+                               Instant issuedAt, Instant expiresAt, Optional<Instant> usedAt, Optional<Instant> revokedAt) {}
+
+    public void insert(RefreshToken token, String tokenHash) {
+        jdbc.update("""
+                INSERT INTO refresh_tokens (id, family_id, subject_kind, subject_id, tenant_id, token_hash, issued_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, token.id(), token.familyId(), token.subjectKind(), token.subjectId(), token.tenantId(), tokenHash,
+                token.issuedAt(), token.expiresAt());
+    }
+
+    public Optional<RefreshToken> findByHash(String tokenHash) {
+        return jdbc.queryOne("SELECT * FROM refresh_tokens WHERE token_hash = ?", RefreshTokenStore::map, tokenHash);
+    }
+
+    /** Spends a token; false when it was already spent or revoked (so exactly one caller wins). */
+    public boolean spend(UUID id, Instant at) {
+        return jdbc.update("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+                at, id) == 1;
+    }
+
+    public int revokeFamily(UUID familyId, Instant at) {
+        return jdbc.update("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", at, familyId);
+    }
+
+    public int revokeSubject(String subjectKind, UUID subjectId, Instant at) {
+        return jdbc.update("UPDATE refresh_tokens SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL",
+                at, subjectKind, subjectId);
+    }
+
+    public int revokeTenant(UUID tenantId, Instant at) {
+        return jdbc.update("UPDATE refresh_tokens SET revoked_at = ? WHERE tenant_id = ? AND revoked_at IS NULL", at, tenantId);
+    }
+
+    /** Deletes tokens expired before {@code cutoff}; nothing can use them any more. */
+    public int purgeExpired(Instant cutoff) {
+        return jdbc.update("DELETE FROM refresh_tokens WHERE expires_at < ?", cutoff);
+    }
+
+    private static RefreshToken map(ResultSet row) throws SQLException {
+        return new RefreshToken(row.getObject("id", UUID.class), row.getObject("family_id", UUID.class),
+                row.getString("subject_kind"), row.getObject("subject_id", UUID.class),
+                Optional.ofNullable(row.getObject("tenant_id", UUID.class)),
+                row.getTimestamp("issued_at").toInstant(), row.getTimestamp("expires_at").toInstant(),
+                Optional.ofNullable(row.getTimestamp("used_at")).map(java.sql.Timestamp::toInstant),
+                Optional.ofNullable(row.getTimestamp("revoked_at")).map(java.sql.Timestamp::toInstant));
+    }
+}

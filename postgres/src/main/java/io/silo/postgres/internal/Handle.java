@@ -1,0 +1,89 @@
+package io.silo.postgres.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Parameterized statements on one connection. Values are always bound, never pasted into SQL;
+ * an {@link Instant} binds as {@code timestamptz}. JSON goes in as a string with a
+ * {@code ?::jsonb} cast in the statement.
+ *
+ * <p>Not thread-safe: a handle belongs to the thread that holds its connection.
+ */
+public final class Handle {
+    private final Connection connection;
+
+    public Handle(Connection connection) {
+        this.connection = connection;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+        try (PreparedStatement statement = prepare(sql, params); ResultSet rows = statement.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rows.next()) {
+                out.add(mapper.map(rows));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new DataAccessException(sql, e);
+        }
+    }
+
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
+        List<T> rows = query(sql, mapper, params);
+        if (rows.size() > 1) {
+            throw new IllegalStateException("expected at most one row, got " + rows.size() + " from: " + sql);
+        }
+        return rows.stream().findFirst();
+    }
+
+    public int update(String sql, Object... params) {
+        try (PreparedStatement statement = prepare(sql, params)) {
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new DataAccessException(sql, e);
+        }
+    }
+
+    /** Runs a statement that takes no parameters and may not run in a transaction (DDL such as CREATE DATABASE). */
+    public void execute(String sql) {
+        try (var statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new DataAccessException(sql, e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < params.length; i++) {
+                bind(statement, i + 1, params[i]);
+            }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+        switch (value) {
+            case null -> statement.setObject(index, null);
+            case Instant instant -> statement.setTimestamp(index, Timestamp.from(instant));
+            case Optional<?> optional -> bind(statement, index, optional.orElse(null));
+            default -> statement.setObject(index, value);
+        }
+    }
+}

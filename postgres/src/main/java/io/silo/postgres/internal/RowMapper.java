@@ -1,0 +1,10 @@
+package io.silo.postgres.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Maps the current row of a result set to a value. */
+@FunctionalInterface
+public interface RowMapper<T> {
+    T map(ResultSet row) throws SQLException;
+}

@@ -1,0 +1,2 @@
+/** Public, but not API: small JDBC helpers shared by the PostgreSQL packages. */
+package io.silo.postgres.internal;

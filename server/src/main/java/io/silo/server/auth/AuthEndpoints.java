@@ -1,0 +1,87 @@
+package io.silo.server.auth;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.silo.audit.AuditEntry;
+import io.silo.postgres.control.AuditLog;
+import io.silo.server.admin.PlatformAdmins;
+import io.silo.server.http.Actors;
+import io.silo.server.http.Bodies;
+import io.silo.server.http.Endpoints;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sign-in routes shared by every kind of caller: platform-administrator login, refresh, logout,
+ * who-am-I, and the public keys.
+ *
+ * <p>Thread-safe.
+ */
+public final class AuthEndpoints implements Endpoints {
+    private final PlatformAdmins admins;
+    private final Sessions sessions;
+    private final TokenService tokens;
+    private final Authenticator authenticator;
+    private final AuditLog audit;
+
+    public AuthEndpoints(PlatformAdmins admins, Sessions sessions, TokenService tokens, Authenticator authenticator, AuditLog audit) {
+        this.admins = admins;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.authenticator = authenticator;
+        this.audit = audit;
+    }
+
+    record AdminLogin(String email, String password) {}
+
+    record RefreshRequest(String refreshToken) {}
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/api/admin/auth/login", this::adminLogin);
+        routes.post("/api/auth/refresh", this::refresh);
+        routes.post("/api/auth/logout", this::logout);
+        routes.get("/.well-known/jwks.json", ctx -> ctx.json(tokens.jwks()));
+    }
+
+    private void adminLogin(Context ctx) {
+        AdminLogin body = Bodies.read(ctx, AdminLogin.class);
+        String email = Bodies.email(body.email(), "email");
+        String password = Bodies.required(body.password(), "password");
+        Principal.PlatformAdmin admin;
+        try {
+            admin = admins.authenticate(email, password);
+        } catch (RuntimeException e) {
+            audit.append(new AuditEntry(Actors.anonymous(ctx, email), "admin.login.failed", "platform_admin", email,
+                    Optional.empty(), Map.of()));
+            throw e;
+        }
+        Sessions.Session session = sessions.start(admin);
+        audit.append(new AuditEntry(Actors.of(ctx, admin), "admin.login", "platform_admin", admin.id().toString(),
+                Optional.empty(), Map.of()));
+        ctx.json(tokenBody(session));
+    }
+
+    private void refresh(Context ctx) {
+        RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
+        ctx.json(tokenBody(sessions.refresh(Bodies.required(body.refreshToken(), "refreshToken"))));
+    }
+
+    private void logout(Context ctx) {
+        authenticator.require(ctx);
+        RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
+        sessions.logout(Bodies.required(body.refreshToken(), "refreshToken"));
+        ctx.status(204);
+    }
+
+    /** The JSON body of every successful sign-in or refresh. */
+    public static Map<String, Object> tokenBody(Sessions.Session session) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accessToken", session.access().token());
+        body.put("refreshToken", session.refreshToken());
+        body.put("tokenType", "Bearer");
+        body.put("expiresIn", session.access().expiresIn().toSeconds());
+        return body;
+    }
+}

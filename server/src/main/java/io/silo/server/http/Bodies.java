@@ -1,0 +1,50 @@
+package io.silo.server.http;
+
+import io.javalin.http.Context;
+import io.silo.error.SiloException;
+import io.silo.json.Json;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/** Reads request bodies and checks their fields, with errors that name the field. */
+public final class Bodies {
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}|[^@\\s]{1,64}@localhost|[^@\\s]{1,64}@[a-z0-9-]+\\.local");
+
+    private Bodies() {}
+
+    /** The body as {@code type}; an empty body, bad JSON or an unknown field is a 400. */
+    public static <T> T read(Context ctx, Class<T> type) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw SiloException.invalid("missing-body", "request body is required (JSON)");
+        }
+        return Json.mapper().readValue(body, type);
+    }
+
+    /** The body as a JSON tree. */
+    public static JsonNode tree(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw SiloException.invalid("missing-body", "request body is required (JSON)");
+        }
+        return Json.read(body);
+    }
+
+    /** {@code value} when it is present and not blank; else a 400 naming {@code field}. */
+    public static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw SiloException.invalid("missing-field", "field '" + field + "' is required").with("field", field);
+        }
+        return value.trim();
+    }
+
+    /** A lower-cased email address, or a 400 naming {@code field}. */
+    public static String email(String value, String field) {
+        String email = required(value, field).toLowerCase(Locale.ROOT);
+        if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
+            throw SiloException.invalid("invalid-email", "field '" + field + "' is not an email address").with("field", field);
+        }
+        return email;
+    }
+}

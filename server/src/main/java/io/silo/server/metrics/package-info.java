@@ -1,0 +1,2 @@
+/** Prometheus metrics: the registry, HTTP timings and the {@code /metrics} endpoint. */
+package io.silo.server.metrics;

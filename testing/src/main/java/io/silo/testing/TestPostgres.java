@@ -1,0 +1,145 @@
+package io.silo.testing;
+
+import io.silo.postgres.embedded.EmbeddedServer;
+import io.silo.postgres.internal.Jdbc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Embedded PostgreSQL servers shared by every test of one JVM: started on first use (about two
+ * seconds), with fsync off because test data may be lost, and stopped when the JVM exits.
+ * {@link #primary()} serves most tests; {@link #secondary()} is a second, independent server
+ * for multi-cluster tests.
+ *
+ * <p>Thread-safe.
+ */
+public final class TestPostgres {
+    private static final ConcurrentMap<String, TestPostgres> SERVERS = new ConcurrentHashMap<>();
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private final String name;
+    private final EmbeddedServer server;
+
+    private TestPostgres(String name, EmbeddedServer server) {
+        this.name = name;
+        this.server = server;
+    }
+
+    /** The server most tests use. */
+    public static TestPostgres primary() {
+        return named("primary");
+    }
+
+    /** A second server, for tests that place tenants on more than one cluster. */
+    public static TestPostgres secondary() {
+        return named("secondary");
+    }
+
+    private static TestPostgres named(String name) {
+        return SERVERS.computeIfAbsent(name, TestPostgres::start);
+    }
+
+    private static TestPostgres start(String name) {
+        try {
+            Path home = Files.createTempDirectory("silo-test-pg-" + name + "-");
+            EmbeddedServer server = EmbeddedServer.start(home, 0, false, 400);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                deleteQuietly(home);
+            }, "stop-test-postgres-" + name));
+            return new TestPostgres(name, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String user() {
+        return server.user();
+    }
+
+    public String password() {
+        return server.password();
+    }
+
+    /** The JDBC URL of one database of this server. */
+    public String url(String database) {
+        return server.jdbcUrl(database);
+    }
+
+    /** A new empty database with a unique name. */
+    public String createDatabase(String prefix) {
+        String database = prefix + "_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        admin().withHandle(handle -> {
+            handle.execute("CREATE DATABASE " + database);
+            return null;
+        });
+        return database;
+    }
+
+    /**
+     * Drops every database but the system ones and every role but the superuser, so that the next
+     * test class finds the server as new. Connections still open to those databases are ended.
+     */
+    public void reset() {
+        Jdbc admin = admin();
+        List<String> databases = admin.query(
+                "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')",
+                row -> row.getString(1));
+        admin.withHandle(handle -> {
+            for (String database : databases) {
+                handle.execute("ALTER DATABASE \"" + database + "\" IS_TEMPLATE false");
+                handle.execute("DROP DATABASE \"" + database + "\" WITH (FORCE)");
+            }
+            List<String> roles = handle.query("SELECT rolname FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname <> current_user",
+                    row -> row.getString(1));
+            for (String role : roles) {
+                handle.execute("DROP ROLE \"" + role + "\"");
+            }
+            return null;
+        });
+    }
+
+    /** Plain JDBC on the {@code postgres} database as the superuser. */
+    public Jdbc admin() {
+        return jdbc("postgres");
+    }
+
+    /** Plain JDBC on one database as the superuser, one new connection per call. */
+    public Jdbc jdbc(String database) {
+        return new Jdbc(new SimpleDataSource(this::connect, database));
+    }
+
+    /** A new connection to {@code database} as the superuser. */
+    public Connection connect(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user());
+        props.setProperty("password", password());
+        return DriverManager.getConnection(url(database), props);
+    }
+
+    private static void deleteQuietly(Path path) {
+        try (var files = Files.walk(path)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            // the temporary directory is left for the OS to clean
+        }
+    }
+}
