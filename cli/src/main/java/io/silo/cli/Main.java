@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "silo", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Silo: one PostgreSQL database per tenant and service, behind one control plane.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, TenantsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

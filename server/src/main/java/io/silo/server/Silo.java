@@ -4,14 +4,26 @@ import io.silo.cluster.Cluster;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.SecretBox;
+import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.control.PlatformAdminStore;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.embedded.EmbeddedServer;
+import io.silo.postgres.identity.DirectoryRelay;
+import io.silo.postgres.identity.DirectoryStore;
+import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.internal.Jdbc;
 import io.silo.postgres.internal.JdbcUrls;
+import io.silo.postgres.job.JobRunner;
+import io.silo.postgres.job.JobStore;
+import io.silo.postgres.provision.DeletionJob;
+import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.postgres.schema.SchemaApplier;
+import io.silo.server.admin.AuditEndpoints;
 import io.silo.server.admin.PlatformAdmins;
 import io.silo.server.auth.AuthEndpoints;
 import io.silo.server.auth.Authenticator;
@@ -21,11 +33,16 @@ import io.silo.server.health.HealthEndpoints;
 import io.silo.server.http.HttpServer;
 import io.silo.server.metrics.HttpMetrics;
 import io.silo.server.metrics.MetricsEndpoint;
+import io.silo.server.tenant.OrganizationEndpoints;
+import io.silo.server.tenant.Organizations;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.TenantDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,62 +61,100 @@ public final class Silo implements AutoCloseable {
     public static final String PRIMARY_CLUSTER = "primary";
 
     private final Shutdown shutdown;
-    private final HttpServer http;
+    private final Optional<HttpServer> http;
     private final ControlDatabase control;
     private final SiloConfig config;
+    private final Organizations organizations;
 
-    private Silo(Shutdown shutdown, HttpServer http, ControlDatabase control, SiloConfig config) {
+    private Silo(Shutdown shutdown, Optional<HttpServer> http, ControlDatabase control, SiloConfig config, Organizations organizations) {
         this.shutdown = shutdown;
         this.http = http;
         this.control = control;
         this.config = config;
+        this.organizations = organizations;
     }
 
-    /** Starts Silo as configured: database, control plane, HTTP. */
+    /** Starts Silo as a server: database, control plane, background jobs, HTTP. */
     public static Silo start(SiloConfig config) {
-        return start(config, Clock.systemUTC());
+        return start(config, SiloOptions.server());
     }
 
-    /** Starts Silo with an injected clock, so tests control time. */
-    public static Silo start(SiloConfig config, Clock clock) {
+    public static Silo start(SiloConfig config, SiloOptions options) {
         Shutdown shutdown = new Shutdown();
         try {
-            return wire(config, clock, shutdown);
+            return wire(config, options, shutdown);
         } catch (RuntimeException | Error e) {
             shutdown.run();
             throw e;
         }
     }
 
-    private static Silo wire(SiloConfig config, Clock clock, Shutdown shutdown) {
+    private static Silo wire(SiloConfig config, SiloOptions options, Shutdown shutdown) {
+        Clock clock = options.clock();
         createDirectory(config);
         SecretBox secrets = SecretBox.of(MasterKeys.load(config));
+        TemplateCatalog templates = TemplateCatalog.load(config.servicesDir());
         SiloConfig.Database database = config.database().orElseGet(() -> embedded(config, shutdown));
         ControlDatabase control = shutdown.register("control database",
                 ControlDatabase.open(database.url(), database.user(), database.password(), 10));
+        Jdbc jdbc = control.jdbc();
 
-        ClusterStore clusters = new ClusterStore(control.jdbc(), secrets);
+        ClusterStore clusters = new ClusterStore(jdbc, secrets);
         registerClusters(config, database, clusters);
+        ClusterAdmins admins = shutdown.register("cluster administration", new ClusterAdmins(clusters));
 
         PasswordHasher hasher = PasswordHasher.argon2id(config.passwords().memoryKib(), config.passwords().iterations(),
                 config.passwords().parallelism());
-        PlatformAdmins admins = new PlatformAdmins(new PlatformAdminStore(control.jdbc()), hasher, clock);
-        admins.bootstrap(config.admin());
+        PlatformAdmins platformAdmins = new PlatformAdmins(new PlatformAdminStore(jdbc), hasher, clock);
+        platformAdmins.bootstrap(config.admin());
 
-        AuditLog audit = new AuditLog(control.jdbc());
-        TokenService tokens = new TokenService(new SigningKeyStore(control.jdbc(), secrets), clock, config.tokens().issuer(),
+        AuditLog audit = new AuditLog(jdbc);
+        RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc);
+        TenantStore tenants = new TenantStore(jdbc, secrets);
+        DirectoryStore directory = new DirectoryStore(jdbc);
+        DirectoryRelay relay = new DirectoryRelay(directory, coreDatabasesAsAdmin(tenants, admins), clock);
+        UserStore users = new UserStore();
+
+        JobStore jobs = new JobStore(jdbc);
+        JobRunner runner = shutdown.register("job runner", new JobRunner(jobs, List.of(
+                new ProvisioningJob(tenants, admins, templates, SchemaApplier::apply, users, directory, relay, clock),
+                new DeletionJob(jdbc, tenants, refreshTokens, admins, tenant -> {}, clock)),
+                config.jobs(), InstanceIds.next(), options.stepObserver()));
+        if (options.runJobs()) {
+            runner.start();
+        }
+        Organizations organizations = new Organizations(jdbc, tenants, clusters, admins, templates, jobs, runner, refreshTokens,
+                hasher, audit, clock, Duration.ofSeconds(30));
+
+        if (!options.serveHttp()) {
+            return new Silo(shutdown, Optional.empty(), control, config, organizations);
+        }
+        TokenService tokens = new TokenService(new SigningKeyStore(jdbc, secrets), clock, config.tokens().issuer(),
                 config.tokens().accessTtl(), config.tokens().keyRotation());
         Authenticator authenticator = new Authenticator(tokens);
-        Sessions sessions = new Sessions(new RefreshTokenStore(control.jdbc()), tokens, clock, config.tokens().refreshTtl(),
-                token -> "admin".equals(token.subjectKind()) ? admins.resolve(token.subjectId()) : Optional.empty());
-
+        Sessions sessions = new Sessions(refreshTokens, tokens, clock, config.tokens().refreshTtl(),
+                token -> "admin".equals(token.subjectKind()) ? platformAdmins.resolve(token.subjectId()) : Optional.empty());
         MetricsEndpoint metrics = shutdown.register("metrics", new MetricsEndpoint());
         HttpServer http = shutdown.register("http", HttpServer.start(config.http().host(), config.http().port(), List.of(
                 new HealthEndpoints(control, clusters, authenticator),
-                new AuthEndpoints(admins, sessions, tokens, authenticator, audit),
+                new AuthEndpoints(platformAdmins, sessions, tokens, authenticator, audit),
+                new OrganizationEndpoints(organizations, authenticator),
+                new AuditEndpoints(audit, authenticator),
                 metrics), new HttpMetrics(metrics.registry())));
         log.info("Silo ready on port {}", http.port());
-        return new Silo(shutdown, http, control, config);
+        return new Silo(shutdown, Optional.of(http), control, config, organizations);
+    }
+
+    /** Core databases reached as the cluster administrator: enough for the rare directory relay. */
+    private static DirectoryRelay.CoreDatabases coreDatabasesAsAdmin(TenantStore tenants, ClusterAdmins admins) {
+        return new DirectoryRelay.CoreDatabases() {
+            @Override
+            public <T> T inTransaction(java.util.UUID tenantId, Jdbc.HandleFunction<T> work) {
+                TenantDatabase core = tenants.find(tenantId).flatMap(tenant -> tenant.database("core"))
+                        .orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " has no core database"));
+                return admins.of(core.clusterId()).inDatabase(core.databaseName(), work);
+            }
+        };
     }
 
     private static SiloConfig.Database embedded(SiloConfig config, Shutdown shutdown) {
@@ -128,7 +183,7 @@ public final class Silo implements AutoCloseable {
 
     /** The port HTTP listens on. */
     public int port() {
-        return http.port();
+        return http.orElseThrow(() -> new IllegalStateException("this Silo serves no HTTP")).port();
     }
 
     /** The base URI of the HTTP API, on the loopback interface. */
@@ -143,6 +198,11 @@ public final class Silo implements AutoCloseable {
 
     public SiloConfig config() {
         return config;
+    }
+
+    /** The organization lifecycle, for the CLI. */
+    public Organizations organizations() {
+        return organizations;
     }
 
     /** Stops HTTP first, then everything behind it; bounded in time, logged. */

@@ -3,6 +3,7 @@ package io.silo.testing;
 import io.silo.config.ConfigSource;
 import io.silo.config.SiloConfig;
 import io.silo.server.Silo;
+import io.silo.server.SiloOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,23 +27,42 @@ public final class TestSilo implements AutoCloseable {
     private final SiloConfig config;
     private volatile Silo silo;
 
-    private TestSilo(SiloConfig config) {
+    private TestSilo(SiloConfig config, SiloOptions options) {
         this.config = config;
-        this.silo = Silo.start(config);
+        this.silo = Silo.start(config, options);
     }
 
     /** Resets the shared server(s) and starts a fresh instance with {@code clusters} clusters. */
     public static TestSilo start(int clusters, Map<String, String> overrides) {
+        return start(clusters, overrides, SiloOptions.server());
+    }
+
+    /** Resets the shared server(s) and starts a fresh instance with the given options. */
+    public static TestSilo start(int clusters, Map<String, String> overrides, SiloOptions options) {
         TestPostgres primary = TestPostgres.primary();
         primary.reset();
         if (clusters > 1) {
             TestPostgres.secondary().reset();
         }
-        return new TestSilo(config(clusters, overrides));
+        return new TestSilo(config(clusters, overrides), options);
     }
 
     /** The configuration of a test instance: cheap argon2id parameters, a random master key. */
     public static SiloConfig config(int clusters, Map<String, String> overrides) {
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(env(overrides)));
+        if (clusters > 1) {
+            TestPostgres secondary = TestPostgres.secondary();
+            config = config.withClusters(List.of(new SiloConfig.Cluster("secondary", secondary.url("postgres"),
+                    secondary.user(), secondary.password(), Map.of("zone", "b"), 5000, config.pools().defaultBudget())));
+        }
+        return config;
+    }
+
+    /**
+     * The environment of a test instance on the primary server, as a child process would get it:
+     * cheap argon2id parameters, a random master key, a fresh data directory.
+     */
+    public static Map<String, String> env(Map<String, String> overrides) {
         TestPostgres primary = TestPostgres.primary();
         Path dataDir;
         try {
@@ -65,13 +85,12 @@ public final class TestSilo implements AutoCloseable {
         env.put("SILO_PASSWORDS_ITERATIONS", "1");
         env.put("SILO_JOBS_POLL_INTERVAL", "100ms");
         env.putAll(overrides);
-        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(env));
-        if (clusters > 1) {
-            TestPostgres secondary = TestPostgres.secondary();
-            config = config.withClusters(List.of(new SiloConfig.Cluster("secondary", secondary.url("postgres"),
-                    secondary.user(), secondary.password(), Map.of("zone", "b"), 5000, config.pools().defaultBudget())));
-        }
-        return config;
+        return env;
+    }
+
+    /** Starts an instance on whatever the control database holds now, without resetting anything. */
+    public static TestSilo resume(SiloConfig config, SiloOptions options) {
+        return new TestSilo(config, options);
     }
 
     public Silo silo() {
@@ -93,8 +112,18 @@ public final class TestSilo implements AutoCloseable {
 
     /** Stops the instance and starts a new one on the same control database and data directory. */
     public void restart() {
+        restart(SiloOptions.server());
+    }
+
+    /** Stops the instance and starts a new one with other options, e.g. without a test's crash hook. */
+    public void restart(SiloOptions options) {
         silo.close();
-        silo = Silo.start(config);
+        silo = Silo.start(config, options);
+    }
+
+    /** Plain JDBC on the control database, for checks. */
+    public io.silo.postgres.internal.Jdbc control() {
+        return silo.control().jdbc();
     }
 
     @Override

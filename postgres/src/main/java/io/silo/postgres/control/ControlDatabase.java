@@ -133,7 +133,10 @@ public final class ControlDatabase implements AutoCloseable {
                 }
             }
             try (var create = connection.createStatement()) {
-                create.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
+                String quoted = "\"" + database.replace("\"", "\"\"") + "\"";
+                create.execute("CREATE DATABASE " + quoted);
+                // tenant roles live on this server too; none may connect to the control plane
+                create.execute("REVOKE ALL ON DATABASE " + quoted + " FROM PUBLIC");
                 log.info("created control database {}", database);
             }
         } catch (SQLException e) {

@@ -126,6 +126,9 @@ public final class EmbeddedServer implements AutoCloseable {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "'");
+            // tenant roles connect to their own databases only, not to the maintenance ones
+            statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");
+            statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC");
             Files.writeString(dataDir.resolve("pg_hba.conf"), HBA);
             statement.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {

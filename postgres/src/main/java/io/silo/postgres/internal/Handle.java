@@ -83,6 +83,9 @@ public final class Handle {
             case null -> statement.setObject(index, null);
             case Instant instant -> statement.setTimestamp(index, Timestamp.from(instant));
             case Optional<?> optional -> bind(statement, index, optional.orElse(null));
+            case java.util.UUID[] uuids -> statement.setArray(index, statement.getConnection().createArrayOf("uuid", uuids));
+            case Long[] longs -> statement.setArray(index, statement.getConnection().createArrayOf("bigint", longs));
+            case String[] strings -> statement.setArray(index, statement.getConnection().createArrayOf("text", strings));
             default -> statement.setObject(index, value);
         }
     }

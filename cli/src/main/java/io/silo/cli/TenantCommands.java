@@ -1,0 +1,231 @@
+package io.silo.cli;
+
+import io.silo.audit.AuditEntry;
+import io.silo.error.SiloException;
+import io.silo.json.Json;
+import io.silo.postgres.control.TenantStore;
+import io.silo.server.Silo;
+import io.silo.server.tenant.OrganizationJson;
+import io.silo.server.tenant.OrganizationRequests;
+import io.silo.server.tenant.Organizations;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The {@code silo tenants} subcommands. Each runs the control plane in-process (see {@link ControlPlane}). */
+final class TenantCommands {
+    private TenantCommands() {}
+
+    /** What every subcommand shares: configuration, JSON output, the audit actor. */
+    abstract static class Base implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Silo silo = ControlPlane.open(options.load())) {
+                return run(silo.organizations(), spec.commandLine().getOut());
+            }
+        }
+
+        abstract int run(Organizations organizations, PrintWriter out);
+
+        static AuditEntry.Actor actor() {
+            return new AuditEntry.Actor("operator", System.getProperty("user.name", ""), "silo-cli", "", "silo-cli", "");
+        }
+
+        void print(PrintWriter out, Tenant tenant) {
+            if (json) {
+                out.println(Json.write(OrganizationJson.of(tenant)));
+                return;
+            }
+            out.printf("%s  %s  (%s)  %s%n", tenant.slug(), tenant.name(), tenant.id(), tenant.status().value()
+                    + tenant.statusReason().map(reason -> ": " + reason).orElse(""));
+            for (TenantDatabase database : tenant.databases()) {
+                out.printf("  %-10s %-12s %-40s %s%n", database.service(), database.clusterId(), database.databaseName(),
+                        database.state().value());
+            }
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an organization and provision its databases.")
+    static final class Create extends Base {
+        @Option(names = "--name", required = true, description = "The organization's name.")
+        String name;
+
+        @Option(names = "--slug", description = "URL-safe name (default: derived from the name).")
+        String slug;
+
+        @Option(names = "--services", required = true, split = ",", description = "Services, e.g. billing,crm,pingora.")
+        List<String> services;
+
+        @Option(names = "--business-type", description = "Business type, e.g. computer.")
+        String businessType;
+
+        @Option(names = "--license", description = "License or plan, e.g. pro.")
+        String license;
+
+        @Option(names = "--cluster", description = "Place it on this cluster (default: the least loaded).")
+        String cluster;
+
+        @Option(names = "--admin-email", description = "Email of the first administrator.")
+        String adminEmail;
+
+        @Option(names = "--admin-username", description = "Username of the first administrator (school-style sign-in).")
+        String adminUsername;
+
+        @Option(names = "--admin-name", description = "Name of the first administrator.")
+        String adminName;
+
+        @Option(names = "--admin-password-file", description = "Read the administrator's password from this file "
+                + "(default: $SILO_TENANT_ADMIN_PASSWORD, else standard input).")
+        Path passwordFile;
+
+        @Override
+        int run(Organizations organizations, PrintWriter out) {
+            OrganizationRequests.Create request = new OrganizationRequests.Create(name, slug, businessType, services, license,
+                    null, null, cluster, null, null, null, null,
+                    new OrganizationRequests.AdminBody(adminEmail, adminUsername, adminName, password()));
+            Organizations.Outcome outcome = organizations.create(request, actor());
+            print(out, outcome.tenant().orElseThrow());
+            return outcome.tenant().get().status() == TenantStatus.ACTIVE ? 0 : 1;
+        }
+
+        private String password() {
+            try {
+                if (passwordFile != null) {
+                    return Files.readString(passwordFile).strip();
+                }
+                String fromEnv = System.getenv("SILO_TENANT_ADMIN_PASSWORD");
+                if (fromEnv != null && !fromEnv.isBlank()) {
+                    return fromEnv;
+                }
+                if (System.console() != null) {
+                    char[] typed = System.console().readPassword("Password for the first administrator: ");
+                    return typed == null ? "" : new String(typed);
+                }
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                return line == null ? "" : line.strip();
+            } catch (IOException e) {
+                throw SiloException.invalid("password-unreadable", "cannot read the administrator's password: " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List organizations.")
+    static final class ListTenants extends Base {
+        @Option(names = "--status", description = "Only those in this status: provisioning, active, suspended, failed, deleting.")
+        String status;
+
+        @Option(names = "--search", description = "Only those whose name or slug contains this.")
+        String search;
+
+        @Option(names = "--limit", defaultValue = "100", description = "At most this many (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        int run(Organizations organizations, PrintWriter out) {
+            TenantStore.Page page = organizations.list(Optional.ofNullable(status).map(text -> TenantStatus.of(text.toLowerCase(Locale.ROOT))),
+                    Optional.ofNullable(search), Optional.empty(), Math.max(1, Math.min(limit, 1000)));
+            if (json) {
+                out.println(Json.write(page.items().stream().map(OrganizationJson::of).toList()));
+                return 0;
+            }
+            out.printf("%-24s %-12s %-8s %s%n", "SLUG", "STATUS", "DBS", "NAME");
+            page.items().forEach(tenant -> out.printf("%-24s %-12s %-8d %s%n", tenant.slug(), tenant.status().value(),
+                    tenant.databases().size(), tenant.name()));
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one organization and its databases.")
+    static final class Show extends Base {
+        @Parameters(paramLabel = "ORG", description = "Slug or id.")
+        String org;
+
+        @Override
+        int run(Organizations organizations, PrintWriter out) {
+            print(out, organizations.get(org));
+            return 0;
+        }
+    }
+
+    @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Suspend an organization: nobody may sign in or read it.")
+    static final class Suspend extends Base {
+        @Parameters(paramLabel = "ORG", description = "Slug or id.")
+        String org;
+
+        @Option(names = "--reason", description = "Why, for the record.")
+        String reason;
+
+        @Override
+        int run(Organizations organizations, PrintWriter out) {
+            print(out, organizations.suspend(org, Optional.ofNullable(reason), actor()));
+            return 0;
+        }
+    }
+
+    @Command(name = "activate", mixinStandardHelpOptions = true, description = "Activate a suspended organization.")
+    static final class Activate extends Base {
+        @Parameters(paramLabel = "ORG", description = "Slug or id.")
+        String org;
+
+        @Override
+        int run(Organizations organizations, PrintWriter out) {
+            print(out, organizations.activate(org, actor()));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an organization and drop every one of its databases.")
+    static final class Delete extends Base {
+        @Parameters(paramLabel = "ORG", description = "Slug or id.")
+        String org;
+
+        @Option(names = "--yes", description = "Do not ask; required when standard input is not a terminal.")
+        boolean yes;
+
+        @Override
+        int run(Organizations organizations, PrintWriter out) {
+            Tenant tenant = organizations.get(org);
+            if (!yes) {
+                if (System.console() == null) {
+                    throw SiloException.invalid("confirmation-required", "deleting " + tenant.slug() + " drops its databases; pass --yes");
+                }
+                String answer = System.console().readLine("Delete %s and drop its %d databases? Type its slug to confirm: ",
+                        tenant.slug(), tenant.databases().size());
+                if (!tenant.slug().equals(answer == null ? "" : answer.strip())) {
+                    out.println("not deleted");
+                    return 1;
+                }
+            }
+            Organizations.Outcome outcome = organizations.delete(org, actor());
+            out.println(outcome.tenant().isEmpty() ? "deleted " + tenant.slug()
+                    : "deletion of " + tenant.slug() + " is under way: job " + outcome.job().id());
+            return outcome.tenant().isEmpty() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package io.silo.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code silo tenants …}: the organization lifecycle from the command line. */
+@Command(name = "tenants", mixinStandardHelpOptions = true,
+        description = "Create, list, show, suspend, activate and delete organizations (tenants).",
+        subcommands = {TenantCommands.Create.class, TenantCommands.ListTenants.class, TenantCommands.Show.class,
+                TenantCommands.Suspend.class, TenantCommands.Activate.class, TenantCommands.Delete.class})
+final class TenantsCommand {}

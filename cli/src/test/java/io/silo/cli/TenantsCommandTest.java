@@ -1,0 +1,82 @@
+package io.silo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.silo.json.Json;
+import io.silo.testing.TestPostgres;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** {@code silo tenants …} drives the same lifecycle as the HTTP API, in-process. */
+class TenantsCommandTest {
+    @TempDir
+    static Path dir;
+    static Path config;
+    static Path password;
+
+    @BeforeAll
+    static void configure() throws IOException {
+        TestPostgres postgres = TestPostgres.primary();
+        postgres.reset();
+        config = dir.resolve("silo.yaml");
+        Files.writeString(config, """
+                data: {dir: %s}
+                master: {key: "%s"}
+                database: {url: "%s", user: %s, password: "%s"}
+                passwords: {memoryKib: 4096, iterations: 1}
+                """.formatted(dir.resolve("data"), Base64.getEncoder().encodeToString(new byte[32]), postgres.url("silo"),
+                postgres.user(), postgres.password()));
+        password = dir.resolve("password.txt");
+        Files.writeString(password, "correct horse battery\n");
+    }
+
+    @Test
+    void createListShowSuspendActivateDelete() {
+        Outcome created = run("tenants", "create", "--config", config.toString(), "--name", "Cli Corp", "--services", "billing,crm",
+                "--admin-email", "boss@cli.example", "--admin-password-file", password.toString());
+        assertThat(created.code()).as(created.err()).isEqualTo(0);
+        assertThat(created.out()).contains("cli-corp", "active", "billing_cli_corp", "crm_cli_corp");
+
+        Outcome listed = run("tenants", "list", "--config", config.toString(), "--json");
+        JsonNode tenants = Json.read(listed.out());
+        assertThat(tenants.findValuesAsString("slug")).contains("cli-corp");
+
+        assertThat(run("tenants", "suspend", "cli-corp", "--reason", "audit", "--config", config.toString()).out()).contains("suspended: audit");
+        assertThat(run("tenants", "activate", "cli-corp", "--config", config.toString()).out()).contains("active");
+        assertThat(run("tenants", "show", "cli-corp", "--config", config.toString(), "--json").out()).contains("\"status\":\"active\"");
+
+        Outcome refused = run("tenants", "delete", "cli-corp", "--config", config.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("pass --yes");
+
+        Outcome deleted = run("tenants", "delete", "cli-corp", "--yes", "--config", config.toString());
+        assertThat(deleted.out()).contains("deleted cli-corp");
+        assertThat(TestPostgres.primary().admin().query("SELECT datname FROM pg_database WHERE datname LIKE '%cli_corp%'",
+                row -> row.getString(1))).isEmpty();
+    }
+
+    @Test
+    void unknownOrganizationIsOneLine() {
+        Outcome outcome = run("tenants", "show", "nobody-here", "--config", config.toString());
+
+        assertThat(outcome.code()).isEqualTo(1);
+        assertThat(outcome.err().strip()).isEqualTo("silo: no organization 'nobody-here'");
+    }
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,63 @@
+package io.silo.tenant;
+
+import io.silo.error.SiloException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Limits on what a tenant may hold, by name: {@code maxUsers}, {@code maxBranches}, or any other
+ * whole number a deployment wants to enforce. Absent means unlimited.
+ */
+public record Quotas(Map<String, Long> limits) {
+    public static final String MAX_USERS = "maxUsers";
+    public static final String MAX_BRANCHES = "maxBranches";
+    private static final Pattern NAME = Pattern.compile("[a-z][A-Za-z0-9]{0,40}");
+
+    public Quotas {
+        limits = java.util.Collections.unmodifiableMap(new TreeMap<>(limits));
+    }
+
+    public static Quotas none() {
+        return new Quotas(Map.of());
+    }
+
+    /** Quotas from a request, checked: names are identifiers, values whole numbers of zero or more. */
+    public static Quotas of(Map<String, ?> raw) {
+        Map<String, Long> out = new TreeMap<>();
+        raw.forEach((name, value) -> {
+            if (!NAME.matcher(name).matches()) {
+                throw SiloException.invalid("invalid-quota", "quota name '" + name + "' must be an identifier such as maxUsers")
+                        .with("field", "quotas." + name);
+            }
+            if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue()) || number.longValue() < 0) {
+                throw SiloException.invalid("invalid-quota", "quota " + name + " must be a whole number of 0 or more, got " + value)
+                        .with("field", "quotas." + name);
+            }
+            out.put(name, number.longValue());
+        });
+        return new Quotas(out);
+    }
+
+    public Optional<Long> limit(String name) {
+        return Optional.ofNullable(limits.get(name));
+    }
+
+    public Optional<Long> maxUsers() {
+        return limit(MAX_USERS);
+    }
+
+    /** These quotas with {@code changes} applied; a null value removes a limit. */
+    public Quotas merge(Map<String, ?> changes) {
+        Map<String, Object> merged = new TreeMap<>(limits);
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                merged.remove(name);
+            } else {
+                merged.put(name, value);
+            }
+        });
+        return of(merged);
+    }
+}

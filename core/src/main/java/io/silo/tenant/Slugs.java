@@ -1,0 +1,40 @@
+package io.silo.tenant;
+
+import io.silo.error.SiloException;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Slugs: URL-safe tenant names, checked or derived from the organization's name. */
+public final class Slugs {
+    private static final Pattern VALID = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
+    private Slugs() {}
+
+    /** {@code slug} when valid; else a 400 that says what a slug may hold. */
+    public static String check(String slug) {
+        if (slug == null || !VALID.matcher(slug).matches() || slug.contains("--")) {
+            throw SiloException.invalid("invalid-slug", "slug '" + slug + "' must be 1 to 63 lower-case letters, digits and single "
+                    + "hyphens, starting and ending with a letter or digit").with("field", "slug");
+        }
+        return slug;
+    }
+
+    /** A slug derived from a name: accents dropped, runs of other characters become one hyphen. */
+    public static String fromName(String name) {
+        String ascii = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        String slug = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.length() > 63) {
+            slug = slug.substring(0, 63).replaceAll("-+$", "");
+        }
+        if (slug.isEmpty()) {
+            throw SiloException.invalid("invalid-slug", "cannot derive a slug from the name '" + name + "'; give one").with("field", "slug");
+        }
+        return slug;
+    }
+
+    /** Whether {@code text} looks like a tenant id rather than a slug. */
+    public static boolean isUuid(String text) {
+        return text.length() == 36 && text.chars().filter(c -> c == '-').count() == 4;
+    }
+}

@@ -1,0 +1,30 @@
+package io.silo.tenant;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An organization as the control plane knows it: identity, status, commercial terms, contacts,
+ * and where each of its databases lives. Its users are not here: they live in its core database.
+ *
+ * @param slug URL-safe unique name; {@code {org}} in routes accepts it or the id
+ * @param businessType free-form category, e.g. {@code computer}; some naming patterns use it
+ * @param license free-form plan name, e.g. {@code free}, {@code pro}
+ * @param features enabled feature flags
+ */
+public record Tenant(UUID id, String slug, String name, Optional<String> businessType, TenantStatus status,
+                     Optional<String> statusReason, Optional<String> license, Quotas quotas, List<String> features,
+                     Optional<Contact> adminContact, Optional<Contact> billingContact, Optional<String> notes,
+                     Instant createdAt, Instant updatedAt, List<TenantDatabase> databases) {
+
+    public Tenant {
+        features = List.copyOf(features);
+        databases = List.copyOf(databases);
+    }
+
+    public Optional<TenantDatabase> database(String service) {
+        return databases.stream().filter(database -> database.service().equals(service)).findFirst();
+    }
+}

@@ -1,0 +1,223 @@
+package io.silo.postgres.cluster;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.silo.cluster.Cluster;
+import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.internal.Handle;
+import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.internal.JdbcUrls;
+import io.silo.postgres.internal.Transactions;
+import io.silo.template.ServiceTemplate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Administration of one cluster as its administrative role: databases, tenant roles, grants,
+ * and per-template template databases. Every operation is idempotent, because jobs repeat
+ * steps after a crash.
+ *
+ * <p>Role passwords travel as SCRAM verifiers computed by the driver
+ * ({@link PGConnection#alterUserPassword}), so no statement or server log ever holds them.
+ *
+ * <p>Thread-safe.
+ */
+public final class ClusterAdmin implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterAdmin.class);
+
+    private final Cluster cluster;
+    private final HikariDataSource pool;
+    private final Jdbc jdbc;
+
+    public ClusterAdmin(Cluster cluster) {
+        this.cluster = cluster;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("admin-" + cluster.id());
+        config.setJdbcUrl(cluster.url());
+        config.setUsername(cluster.user());
+        config.setPassword(cluster.password());
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        config.setInitializationFailTimeout(-1);
+        this.pool = new HikariDataSource(config);
+        this.jdbc = new Jdbc(pool);
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public boolean databaseExists(String database) {
+        return jdbc.queryOne("SELECT 1 FROM pg_database WHERE datname = ?", row -> 1, database).isPresent();
+    }
+
+    /** The comment on a database, where Silo records which tenant owns it. */
+    public java.util.Optional<String> databaseComment(String database) {
+        return jdbc.queryOne("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?",
+                row -> row.getString(1), database).flatMap(java.util.Optional::ofNullable);
+    }
+
+    /** Creates {@code database} as a copy of {@code template}; {@link #secureDatabase} must follow. */
+    public void createDatabase(String database, String template) {
+        jdbc.withHandle(handle -> {
+            handle.execute("CREATE DATABASE " + quote(database) + " TEMPLATE " + quote(template));
+            return null;
+        });
+    }
+
+    /** Closes a database to everyone but the administrator and records its owner in its comment. */
+    public void secureDatabase(String database, String ownerComment) {
+        jdbc.withHandle(handle -> {
+            handle.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
+            handle.execute("COMMENT ON DATABASE " + quote(database) + " IS " + literal(ownerComment));
+            return null;
+        });
+    }
+
+    /** Drops a database if it exists, ending its sessions first. */
+    public void dropDatabase(String database) {
+        jdbc.withHandle(handle -> {
+            handle.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+            return null;
+        });
+    }
+
+    public boolean roleExists(String role) {
+        return jdbc.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role).isPresent();
+    }
+
+    /** Creates a login role with no other power, or resets its password when it exists. */
+    public void ensureRole(String role, String password) {
+        jdbc.withHandle(handle -> {
+            if (handle.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role).isEmpty()) {
+                try {
+                    handle.execute("CREATE ROLE " + quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION");
+                } catch (DataAccessException e) {
+                    if (!"42710".equals(e.sqlState().orElse(""))) {
+                        throw e; // 42710: created concurrently, which is fine
+                    }
+                }
+            }
+            try {
+                handle.connection().unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+            } catch (SQLException e) {
+                throw new DataAccessException("ALTER ROLE " + role + " PASSWORD (scram)", e);
+            }
+            return null;
+        });
+    }
+
+    /** Drops a role if it exists. Its databases must be gone first. */
+    public void dropRole(String role) {
+        jdbc.withHandle(handle -> {
+            handle.execute("DROP ROLE IF EXISTS " + quote(role));
+            return null;
+        });
+    }
+
+    /**
+     * Lets {@code role} connect to {@code database} and use its tables: read and write the
+     * collections, append to and read the activity log, read the schema version. Tables that
+     * later migrations create get the same rights through default privileges.
+     */
+    public void grantTenantAccess(String database, String role) {
+        jdbc.withHandle(handle -> {
+            handle.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + quote(database) + " TO " + quote(role));
+            return null;
+        });
+        inDatabase(database, handle -> {
+            String who = quote(role);
+            handle.execute("GRANT USAGE ON SCHEMA public TO " + who);
+            handle.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + who);
+            handle.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + who);
+            handle.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + who);
+            handle.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO " + who);
+            if (tableExists(handle, "silo_activity")) {
+                handle.execute("REVOKE UPDATE, DELETE ON silo_activity FROM " + who); // the log is append-only for tenants
+            }
+            if (tableExists(handle, "silo_schema")) {
+                handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_schema FROM " + who);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The template database for a template version on this cluster, built on first use: created
+     * under a temporary name, given the schema, then renamed, so that a database of the final name
+     * is always complete. Concurrent builders serialize on an advisory lock.
+     */
+    public String ensureTemplate(ServiceTemplate template, SchemaInstaller installer) {
+        String name = TemplateNames.of(template);
+        if (databaseExists(name)) {
+            return name;
+        }
+        jdbc.withHandle(handle -> {
+            handle.queryOne("SELECT pg_advisory_lock(hashtext(?))", row -> 1, name);
+            try {
+                if (handle.queryOne("SELECT 1 FROM pg_database WHERE datname = ?", row -> 1, name).isEmpty()) {
+                    build(handle, template, name, installer);
+                }
+            } finally {
+                handle.queryOne("SELECT pg_advisory_unlock(hashtext(?))", row -> 1, name);
+            }
+            return null;
+        });
+        return name;
+    }
+
+    private void build(Handle handle, ServiceTemplate template, String name, SchemaInstaller installer) {
+        String building = name + "_b";
+        handle.execute("DROP DATABASE IF EXISTS " + quote(building) + " WITH (FORCE)");
+        handle.execute("CREATE DATABASE " + quote(building) + " TEMPLATE template0 ENCODING 'UTF8'");
+        handle.execute("REVOKE ALL ON DATABASE " + quote(building) + " FROM PUBLIC");
+        inDatabase(building, tenantDb -> {
+            installer.install(tenantDb.connection(), template);
+            return null;
+        });
+        handle.execute("ALTER DATABASE " + quote(building) + " RENAME TO " + quote(name));
+        handle.execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE true");
+        handle.execute("COMMENT ON DATABASE " + quote(name) + " IS " + literal("silo template " + template.service()
+                + " v" + template.version() + " " + template.checksum()));
+        log.info("built template database {} on cluster {}", name, cluster.id());
+    }
+
+    /** Runs {@code work} in one transaction on a new administrative connection to {@code database}. */
+    public <T> T inDatabase(String database, Jdbc.HandleFunction<T> work) {
+        Properties props = new Properties();
+        props.setProperty("user", cluster.user());
+        props.setProperty("password", cluster.password());
+        props.setProperty("connectTimeout", "10");
+        try (Connection connection = DriverManager.getConnection(JdbcUrls.withDatabase(cluster.url(), database), props)) {
+            return Transactions.run(connection, work);
+        } catch (SQLException e) {
+            throw new DataAccessException("(connect to " + database + " on cluster " + cluster.id() + ")", e);
+        }
+    }
+
+    private static boolean tableExists(Handle handle, String table) {
+        return handle.queryOne("SELECT to_regclass(?) IS NOT NULL", row -> row.getBoolean(1), "public." + table).orElse(false);
+    }
+
+    /** A quoted identifier. Names reaching here are already checked, quoting is defence in depth. */
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

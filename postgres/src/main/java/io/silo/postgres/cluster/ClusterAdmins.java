@@ -1,0 +1,35 @@
+package io.silo.postgres.cluster;
+
+import io.silo.cluster.Cluster;
+import io.silo.error.SiloException;
+import io.silo.postgres.control.ClusterStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link ClusterAdmin} per cluster, made on first use from the registry.
+ *
+ * <p>Thread-safe; {@link #close()} closes every administrative pool.
+ */
+public final class ClusterAdmins implements AutoCloseable {
+    private final ClusterStore clusters;
+    private final Map<String, ClusterAdmin> admins = new ConcurrentHashMap<>();
+
+    public ClusterAdmins(ClusterStore clusters) {
+        this.clusters = clusters;
+    }
+
+    public ClusterAdmin of(String clusterId) {
+        return admins.computeIfAbsent(clusterId, id -> new ClusterAdmin(cluster(id)));
+    }
+
+    private Cluster cluster(String id) {
+        return clusters.find(id).orElseThrow(() -> SiloException.notFound("cluster-not-found", "no cluster '" + id + "'"));
+    }
+
+    @Override
+    public void close() {
+        admins.values().forEach(ClusterAdmin::close);
+        admins.clear();
+    }
+}

@@ -1,0 +1,67 @@
+package io.silo.postgres.identity;
+
+import io.silo.json.Json;
+import io.silo.postgres.internal.Jdbc;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves user changes from a tenant's core-database outbox to the control plane's directory.
+ * Rows are locked while applied and deleted only after the directory has them, so a crash at
+ * any point leaves them to be applied again, which is harmless. Relays of one tenant serialize
+ * on the row locks.
+ *
+ * <p>Thread-safe.
+ */
+public final class DirectoryRelay {
+    private static final Logger log = LoggerFactory.getLogger(DirectoryRelay.class);
+    private static final int BATCH = 200;
+
+    private final DirectoryStore directory;
+    private final CoreDatabases cores;
+    private final Clock clock;
+
+    /** Opens a transaction on a tenant's core database. */
+    @FunctionalInterface
+    public interface CoreDatabases {
+        <T> T inTransaction(UUID tenantId, Jdbc.HandleFunction<T> work);
+    }
+
+    public DirectoryRelay(DirectoryStore directory, CoreDatabases cores, Clock clock) {
+        this.directory = directory;
+        this.cores = cores;
+        this.clock = clock;
+    }
+
+    /** Applies every pending change of the tenant; returns how many were applied. */
+    public int drain(UUID tenantId) {
+        Instant started = clock.instant();
+        int total = 0;
+        int applied;
+        do {
+            applied = cores.inTransaction(tenantId, handle -> {
+                List<Object[]> rows = handle.query("SELECT id, payload FROM outbox ORDER BY id LIMIT ? FOR UPDATE",
+                        row -> new Object[] {row.getLong(1), row.getString(2)}, BATCH);
+                for (Object[] row : rows) {
+                    directory.apply(tenantId, UserChange.fromJson(Json.read((String) row[1])));
+                }
+                if (!rows.isEmpty()) {
+                    // exact ids: a row committed meanwhile with a lower id must wait for the next drain
+                    Long[] ids = rows.stream().map(row -> (Long) row[0]).toArray(Long[]::new);
+                    handle.update("DELETE FROM outbox WHERE id = ANY(?)", (Object) ids);
+                }
+                return rows.size();
+            });
+            total += applied;
+        } while (applied == BATCH);
+        directory.markClean(tenantId, started);
+        if (total > 0) {
+            log.debug("applied {} directory changes of tenant {}", total, tenantId);
+        }
+        return total;
+    }
+}

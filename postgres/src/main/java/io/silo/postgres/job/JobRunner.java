@@ -1,0 +1,218 @@
+package io.silo.postgres.job;
+
+import io.silo.config.SiloConfig;
+import io.silo.error.SiloException;
+import io.silo.job.Job;
+import io.silo.job.JobHandler;
+import io.silo.job.StepObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs jobs: background workers claim runnable jobs from the {@link JobStore}; a caller that
+ * wants an answer now runs one job inline with {@link #runNow}. Each step is recorded as done
+ * before the next starts, the lease is renewed while a step works, and a failed step is retried
+ * with back-off until {@code jobs.maxAttempts}, then the job fails through its handler.
+ *
+ * <p>An {@link Error} thrown by a step is not a failed attempt: it leaves the job as a crash
+ * would (running, lease lapsing), so that another runner resumes it.
+ *
+ * <p>Thread-safe; {@link #close()} stops the workers, bounded in time.
+ */
+public final class JobRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final JobStore store;
+    private final Map<String, JobHandler> handlers;
+    private final SiloConfig.Jobs config;
+    private final String worker;
+    private final StepObserver observer;
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("job-lease-renewal").daemon().factory());
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running;
+
+    public JobRunner(JobStore store, List<JobHandler> handlers, SiloConfig.Jobs config, String worker, StepObserver observer) {
+        this.store = store;
+        this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::kind, Function.identity()));
+        this.config = config;
+        this.worker = worker;
+        this.observer = observer;
+    }
+
+    /** Starts the background workers. */
+    public synchronized void start() {
+        running = true;
+        for (int i = 0; i < config.workers(); i++) {
+            workers.add(Thread.ofVirtual().name("job-worker-" + i).start(this::work));
+        }
+    }
+
+    /** Asks idle workers to look for jobs now rather than at their next poll. */
+    public void wakeUp() {
+        wakeUp.release(config.workers());
+    }
+
+    /**
+     * Runs a job in the calling thread when it can be claimed, else waits for whoever runs it,
+     * at most {@code wait}. Returns the job as it stands then: finished, or still under way.
+     */
+    public Job runNow(UUID id, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Optional<Job> claimed = store.claim(id, worker, config.lease());
+        claimed.ifPresent(this::execute);
+        Job job = store.find(id).orElseThrow(() -> SiloException.notFound("job-not-found", "job " + id + " does not exist"));
+        while (!job.state().finished() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+            job = store.find(id).orElseThrow();
+        }
+        return job;
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                Optional<Job> job = store.claimNext(worker, config.lease());
+                if (job.isPresent()) {
+                    execute(job.get());
+                } else {
+                    wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable e) {
+                if (!running) {
+                    return;
+                }
+                log.error("job worker {} hit an unexpected failure; continuing", worker, e);
+                sleep(config.pollInterval());
+            }
+        }
+    }
+
+    private void execute(Job job) {
+        JobHandler handler = handlers.get(job.kind());
+        if (handler == null) {
+            store.fail(job.id(), worker, "no handler for job kind " + job.kind());
+            return;
+        }
+        MDC.put("requestId", "job:" + job.id());
+        job.tenantId().ifPresent(tenant -> MDC.put("tenant", tenant.toString()));
+        try {
+            int attempts = job.attempts();
+            for (int index = job.nextStep(); index < job.steps().size(); index++) {
+                String step = job.steps().get(index);
+                observer.beforeStep(job, step);
+                if (!runStep(handler, job, step, attempts)) {
+                    return;
+                }
+                attempts = 0;
+                if (!store.stepDone(job.id(), worker, index + 1, config.lease())) {
+                    log.warn("job {} ({}) lost its lease after step {}; another runner continues it", job.id(), job.kind(), step);
+                    return;
+                }
+            }
+            store.succeed(job.id(), worker);
+            handler.succeeded(job);
+            log.info("job {} ({}) succeeded", job.id(), job.kind());
+        } finally {
+            MDC.remove("requestId");
+            MDC.remove("tenant");
+        }
+    }
+
+    /** Runs one step under a renewed lease; false when it failed (and was scheduled or failed for good). */
+    private boolean runStep(JobHandler handler, Job job, String step, int attemptsSoFar) {
+        long renewEvery = Math.max(100, config.lease().toMillis() / 3);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renew(job), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        try {
+            handler.run(job, step);
+            return true;
+        } catch (Exception e) {
+            int attempts = attemptsSoFar + 1;
+            String reason = "step " + step + ": " + describe(e);
+            if (attempts >= config.maxAttempts() || isPermanent(e)) {
+                log.error("job {} ({}) failed at {} after {} attempts", job.id(), job.kind(), step, attempts, e);
+                heartbeat.cancel(false);
+                handler.failed(job, reason);
+                store.fail(job.id(), worker, reason);
+            } else {
+                Duration delay = backoff(attempts);
+                log.warn("job {} ({}) attempt {} of {} failed at {}; retrying in {} ms: {}", job.id(), job.kind(), attempts,
+                        config.maxAttempts(), step, delay.toMillis(), describe(e));
+                store.retryLater(job.id(), worker, reason, delay);
+            }
+            return false;
+        } finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    /** A broken rule (a taken name, a missing template) will not heal by waiting; retrying is pointless. */
+    private static boolean isPermanent(Exception e) {
+        return e instanceof SiloException silo && switch (silo.kind()) {
+            case INVALID, UNPROCESSABLE, CONFLICT, NOT_FOUND, FORBIDDEN -> true;
+            default -> false;
+        };
+    }
+
+    private void renew(Job job) {
+        try {
+            store.renew(job.id(), worker, config.lease());
+        } catch (RuntimeException e) {
+            log.warn("could not renew the lease of job {}: {}", job.id(), e.getMessage());
+        }
+    }
+
+    private static Duration backoff(int attempts) {
+        Duration delay = Duration.ofMillis(250L << Math.min(attempts, 10));
+        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        workers.forEach(Thread::interrupt);
+        for (Thread thread : workers) {
+            try {
+                if (!thread.join(Duration.ofSeconds(10))) {
+                    log.warn("job worker {} did not stop within 10 s; its job resumes elsewhere after the lease", thread.getName());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        workers.clear();
+        heartbeats.shutdownNow();
+    }
+}

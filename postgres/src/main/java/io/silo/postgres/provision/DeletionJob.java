@@ -1,0 +1,106 @@
+package io.silo.postgres.provision;
+
+import io.silo.job.Job;
+import io.silo.job.JobHandler;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.internal.Jdbc;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes a tenant for good: closes its sessions and pools, drops each of its databases, drops its
+ * role on every cluster, and finally forgets it (its registry row, directory entries and tokens
+ * go in one transaction). Each step is idempotent, so a crash anywhere leaves a job that finishes
+ * the removal: no database or role of the tenant survives.
+ *
+ * <p>The plan is {@code close, drop:<service>…, role, forget}. Thread-safe.
+ */
+public final class DeletionJob implements JobHandler {
+    public static final String KIND = "tenant.delete";
+    private static final Logger log = LoggerFactory.getLogger(DeletionJob.class);
+
+    private final Jdbc control;
+    private final TenantStore tenants;
+    private final RefreshTokenStore refreshTokens;
+    private final ClusterAdmins clusters;
+    private final Consumer<UUID> closePools;
+    private final Clock clock;
+
+    public DeletionJob(Jdbc control, TenantStore tenants, RefreshTokenStore refreshTokens, ClusterAdmins clusters,
+                       Consumer<UUID> closePools, Clock clock) {
+        this.control = control;
+        this.tenants = tenants;
+        this.refreshTokens = refreshTokens;
+        this.clusters = clusters;
+        this.closePools = closePools;
+        this.clock = clock;
+    }
+
+    public static List<String> plan(Tenant tenant) {
+        List<String> steps = new ArrayList<>();
+        steps.add("close");
+        tenant.databases().forEach(database -> steps.add("drop:" + database.service()));
+        steps.addAll(List.of("role", "forget"));
+        return steps;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public void run(Job job, String step) {
+        Optional<Tenant> found = tenants.find(job.tenantId().orElseThrow());
+        if (found.isEmpty()) {
+            return; // already forgotten: every earlier step is done
+        }
+        Tenant tenant = found.get();
+        switch (step) {
+            case "close" -> {
+                refreshTokens.revokeTenant(tenant.id(), clock.instant());
+                closePools.accept(tenant.id());
+            }
+            case "role" -> dropRole(tenant);
+            case "forget" -> forget(tenant);
+            default -> drop(tenant, tenant.database(step.substring("drop:".length())).orElseThrow());
+        }
+    }
+
+    @Override
+    public void failed(Job job, String reason) {
+        log.error("deleting tenant {} failed: {}; the tenant stays in 'deleting', run the deletion again", job.tenantId().orElseThrow(), reason);
+    }
+
+    private void drop(Tenant tenant, TenantDatabase database) {
+        tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.DROPPING, Optional.empty());
+        closePools.accept(tenant.id());
+        clusters.of(database.clusterId()).dropDatabase(database.databaseName());
+    }
+
+    private void dropRole(Tenant tenant) {
+        String role = tenants.role(tenant.id()).name();
+        tenant.databases().stream().map(TenantDatabase::clusterId).distinct()
+                .forEach(cluster -> clusters.of(cluster).dropRole(role));
+    }
+
+    private void forget(Tenant tenant) {
+        control.inTransaction(handle -> {
+            tenants.delete(handle, tenant.id());
+            return null;
+        });
+        log.info("tenant {} ({}) deleted with its databases {}", tenant.slug(), tenant.id(),
+                tenant.databases().stream().map(TenantDatabase::databaseName).toList());
+    }
+}

@@ -1,0 +1,290 @@
+package io.silo.server.tenant;
+
+import io.silo.audit.AuditEntry;
+import io.silo.cluster.Cluster;
+import io.silo.cluster.ClusterPlacement;
+import io.silo.crypto.Ids;
+import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.Secrets;
+import io.silo.error.SiloException;
+import io.silo.job.Job;
+import io.silo.job.JobState;
+import io.silo.json.Json;
+import io.silo.naming.DatabaseNamer;
+import io.silo.naming.NamingContext;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.control.TenantStore.TenantRole;
+import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.job.JobRunner;
+import io.silo.postgres.job.JobStore;
+import io.silo.postgres.provision.DeletionJob;
+import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Quotas;
+import io.silo.tenant.Slugs;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The lifecycle of organizations, for platform administrators: create (and provision), read,
+ * list, update, suspend, activate, delete. Every change commits together with its audit record;
+ * provisioning and deletion are jobs, run at once by the requesting instance and resumed by any
+ * instance after a crash.
+ *
+ * <p>Thread-safe.
+ */
+public final class Organizations {
+    private static final DatabaseNamer NAMER = DatabaseNamer.standard();
+
+    private final Jdbc control;
+    private final TenantStore tenants;
+    private final ClusterStore clusters;
+    private final ClusterAdmins admins;
+    private final TemplateCatalog templates;
+    private final JobStore jobs;
+    private final JobRunner runner;
+    private final RefreshTokenStore refreshTokens;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Duration waitForJobs;
+
+    public Organizations(Jdbc control, TenantStore tenants, ClusterStore clusters, ClusterAdmins admins, TemplateCatalog templates,
+                         JobStore jobs, JobRunner runner, RefreshTokenStore refreshTokens, PasswordHasher hasher, AuditLog audit,
+                         Clock clock, Duration waitForJobs) {
+        this.control = control;
+        this.tenants = tenants;
+        this.clusters = clusters;
+        this.admins = admins;
+        this.templates = templates;
+        this.jobs = jobs;
+        this.runner = runner;
+        this.refreshTokens = refreshTokens;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.clock = clock;
+        this.waitForJobs = waitForJobs;
+    }
+
+    /** An organization and the job that provisions or deletes it. */
+    public record Outcome(Optional<Tenant> tenant, Job job) {}
+
+    /** Records the organization, then provisions it, waiting a bounded time for the job. */
+    public Outcome create(OrganizationRequests.Create request, AuditEntry.Actor actor) {
+        String name = RequestChecks.name(request.name());
+        String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
+        Optional<String> businessType = RequestChecks.businessType(request.businessType());
+        List<ServiceTemplate> services = services(request.services());
+        Quotas quotas = request.quotas() == null ? Quotas.none() : Quotas.of(request.quotas());
+        if (quotas.maxUsers().filter(max -> max < 1).isPresent()) {
+            throw SiloException.unprocessable("invalid-quota", "quota maxUsers must leave room for the first administrator")
+                    .with("field", "quotas.maxUsers");
+        }
+        UserStore.NewUser admin = firstAdmin(request.admin(), services);
+        UUID id = Ids.next();
+        Instant now = clock.instant();
+        Cluster cluster = ClusterPlacement.choose(clusters.list(), tenants.databasesPerCluster(), services.size(),
+                Optional.ofNullable(request.cluster()), request.labels() == null ? Map.of() : request.labels());
+        NamingContext naming = new NamingContext(id, slug, name, businessType, admin.username(), now);
+        List<TenantDatabase> databases = databases(services, naming, cluster);
+        Tenant tenant = new Tenant(id, slug, name, businessType, TenantStatus.PROVISIONING, Optional.empty(),
+                RequestChecks.text(request.license(), "license", 64), quotas, RequestChecks.features(request.features()),
+                RequestChecks.contact(request.adminContact(), "adminContact"),
+                RequestChecks.contact(request.billingContact(), "billingContact"),
+                RequestChecks.text(request.notes(), "notes", 4000), now, now, databases);
+        Job job = newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin));
+        TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
+        insert(tenant, role, job, actor);
+        runner.runNow(job.id(), waitForJobs);
+        return new Outcome(tenants.find(id), jobs.find(job.id()).orElseThrow());
+    }
+
+    public Tenant get(String org) {
+        return tenants.resolve(org).orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization '" + org + "'"));
+    }
+
+    public TenantStore.Page list(Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
+        return tenants.list(status, search, cursor, limit);
+    }
+
+    /** Applies a JSON merge patch of the registry fields: present fields change, {@code null} clears. */
+    public Tenant update(String org, tools.jackson.databind.JsonNode patch, AuditEntry.Actor actor) {
+        Tenant current = get(org);
+        Tenant changed = OrganizationPatch.apply(current, patch);
+        control.inTransaction(handle -> {
+            tenants.update(handle, changed, clock.instant());
+            audit.append(handle, entry(actor, "tenant.update", current, Map.of("fields", fieldNames(patch))));
+            return null;
+        });
+        return tenants.find(current.id()).orElseThrow();
+    }
+
+    public Tenant suspend(String org, Optional<String> reason, AuditEntry.Actor actor) {
+        Tenant tenant = get(org);
+        transition(tenant, TenantStatus.ACTIVE, TenantStatus.SUSPENDED, reason, actor, "tenant.suspend");
+        refreshTokens.revokeTenant(tenant.id(), clock.instant());
+        return tenants.find(tenant.id()).orElseThrow();
+    }
+
+    public Tenant activate(String org, AuditEntry.Actor actor) {
+        Tenant tenant = get(org);
+        transition(tenant, TenantStatus.SUSPENDED, TenantStatus.ACTIVE, Optional.empty(), actor, "tenant.activate");
+        return tenants.find(tenant.id()).orElseThrow();
+    }
+
+    /** Marks the organization deleting and runs the deletion job, waiting a bounded time for it. */
+    public Outcome delete(String org, AuditEntry.Actor actor) {
+        Tenant tenant = get(org);
+        Optional<Job> running = jobs.unfinished(tenant.id()).stream().filter(job -> job.kind().equals(DeletionJob.KIND)).findFirst();
+        Job job = running.orElseGet(() -> {
+            Job deletion = newJob(DeletionJob.KIND, tenant.id(), DeletionJob.plan(tenant), Json.object());
+            control.inTransaction(handle -> {
+                tenants.setStatus(handle, tenant.id(), TenantStatus.DELETING, Optional.empty(), clock.instant());
+                jobs.create(handle, deletion);
+                audit.append(handle, entry(actor, "tenant.delete", tenant, Map.of("databases",
+                        tenant.databases().stream().map(TenantDatabase::databaseName).toList())));
+                return null;
+            });
+            return deletion;
+        });
+        runner.runNow(job.id(), waitForJobs);
+        return new Outcome(tenants.find(tenant.id()), jobs.find(job.id()).orElseThrow());
+    }
+
+    public Job job(UUID id) {
+        return jobs.find(id).orElseThrow(() -> SiloException.notFound("job-not-found", "no job " + id));
+    }
+
+    private List<ServiceTemplate> services(List<String> requested) {
+        if (requested == null || requested.isEmpty()) {
+            throw SiloException.invalid("missing-field", "field 'services' must name at least one service, e.g. [\"billing\"]")
+                    .with("field", "services");
+        }
+        Set<String> seen = new HashSet<>();
+        List<ServiceTemplate> out = new ArrayList<>();
+        out.add(templates.core());
+        for (String service : requested) {
+            if (ServiceTemplate.CORE.equals(service)) {
+                continue; // every organization has its core database anyway
+            }
+            if (!seen.add(service)) {
+                throw SiloException.invalid("duplicate-service", "service '" + service + "' is listed twice").with("field", "services");
+            }
+            out.add(templates.find(service).orElseThrow(() -> SiloException.unprocessable("unknown-service", "no service '"
+                    + service + "'; known: " + templates.all().stream().map(ServiceTemplate::service).toList()).with("field", "services")));
+        }
+        return out;
+    }
+
+    private UserStore.NewUser firstAdmin(OrganizationRequests.AdminBody body, List<ServiceTemplate> services) {
+        if (body == null) {
+            throw SiloException.invalid("missing-field", "field 'admin' is required: {email or username, name, password}")
+                    .with("field", "admin");
+        }
+        Optional<String> email = body.email() == null || body.email().isBlank()
+                ? Optional.empty() : Optional.of(io.silo.server.http.Bodies.email(body.email(), "admin.email"));
+        Optional<String> username = RequestChecks.username(body.username(), "admin.username");
+        if (email.isEmpty() && username.isEmpty()) {
+            throw SiloException.invalid("missing-field", "admin needs an email or a username").with("field", "admin.email");
+        }
+        String hash = hasher.hash(body.password() == null ? "" : body.password());
+        Map<String, String> roles = new LinkedHashMap<>();
+        services.forEach(template -> roles.put(template.service(), template.ownerRole()));
+        return new UserStore.NewUser(Ids.next(), email, username, RequestChecks.text(body.name(), "admin.name", 200).orElse(""),
+                hash, roles, Json.object());
+    }
+
+    private List<TenantDatabase> databases(List<ServiceTemplate> services, NamingContext naming, Cluster cluster) {
+        Map<String, String> names = new LinkedHashMap<>();
+        List<TenantDatabase> databases = new ArrayList<>();
+        for (ServiceTemplate template : services) {
+            String database = NAMER.name(template.databaseNamePattern(), template.service(), naming);
+            String clash = names.put(database, template.service());
+            if (clash != null) {
+                throw SiloException.conflict("database-name-taken", "services " + clash + " and " + template.service()
+                        + " would both use the database name " + database);
+            }
+            if (tenants.databaseNameTaken(cluster.id(), database) || admins.of(cluster.id()).databaseExists(database)) {
+                throw SiloException.conflict("database-name-taken", "a database named " + database + " already exists on cluster "
+                        + cluster.id() + "; choose another name or slug").with("database", database);
+            }
+            databases.add(new TenantDatabase(template.service(), cluster.id(), database, template.version(), template.version(),
+                    DatabaseState.PENDING, Optional.empty()));
+        }
+        return databases;
+    }
+
+    private void insert(Tenant tenant, TenantRole role, Job job, AuditEntry.Actor actor) {
+        try {
+            control.inTransaction(handle -> {
+                tenants.insert(handle, tenant, role);
+                jobs.create(handle, job);
+                audit.append(handle, entry(actor, "tenant.create", tenant, Map.of("services",
+                        tenant.databases().stream().map(TenantDatabase::service).toList(), "cluster", tenant.databases().getFirst().clusterId())));
+                return null;
+            });
+        } catch (DataAccessException e) {
+            if (e.isUniqueViolation() && e.getMessage().contains("slug")) {
+                throw SiloException.conflict("slug-taken", "an organization with slug '" + tenant.slug() + "' exists").with("field", "slug");
+            }
+            if (e.isUniqueViolation()) {
+                throw SiloException.conflict("database-name-taken", "a database name of this organization is taken on its cluster");
+            }
+            throw e;
+        }
+    }
+
+    private void transition(Tenant tenant, TenantStatus from, TenantStatus to, Optional<String> reason, AuditEntry.Actor actor,
+                            String action) {
+        boolean moved = control.inTransaction(handle -> {
+            if (!tenants.transition(handle, tenant.id(), from, to, reason, clock.instant())) {
+                return false;
+            }
+            audit.append(handle, entry(actor, action, tenant, reason.<Map<String, Object>>map(text -> Map.of("reason", text)).orElse(Map.of())));
+            return true;
+        });
+        if (!moved) {
+            throw SiloException.conflict("invalid-status-transition", "organization " + tenant.slug() + " is "
+                    + tenants.find(tenant.id()).map(t -> t.status().value()).orElse("gone") + "; only an organization that is "
+                    + from.value() + " can become " + to.value());
+        }
+    }
+
+    private Job newJob(String kind, UUID tenantId, List<String> steps, tools.jackson.databind.JsonNode payload) {
+        Instant now = clock.instant();
+        return new Job(Ids.next(), kind, Optional.of(tenantId), JobState.PENDING, payload, steps, 0, 0, Optional.empty(), now, now,
+                Optional.empty());
+    }
+
+    private static AuditEntry entry(AuditEntry.Actor actor, String action, Tenant tenant, Map<String, Object> details) {
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        all.put("slug", tenant.slug());
+        return new AuditEntry(actor, action, "tenant", tenant.id().toString(), Optional.of(tenant.id()), all);
+    }
+
+    private static List<String> fieldNames(tools.jackson.databind.JsonNode patch) {
+        List<String> names = new ArrayList<>();
+        patch.propertyNames().forEach(names::add);
+        return names;
+    }
+}
