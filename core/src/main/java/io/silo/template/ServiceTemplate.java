@@ -5,8 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A service: what one (tenant, service) database holds and who may do what in it. Loaded from
- * {@code services/<service>.yaml} and validated by {@link TemplateCatalog}.
+ * A service: what one (tenant, service) database holds and who may do what in it. Read from
+ * {@code services/<service>.yaml} and validated by {@link TemplateLoader}; all of them are held by
+ * {@link TemplateCatalog}.
+ *
+ * <p>Immutable and thread-safe, but for the JSON Schema trees of its collections, which nobody may
+ * change.
  *
  * @param service the service name, e.g. {@code billing}; lower case, letters, digits and {@code _}
  * @param version the schema version: the highest migration version
@@ -30,10 +34,12 @@ public record ServiceTemplate(String service, int version, String description, S
         migrations = List.copyOf(migrations);
     }
 
+    /** The collection called {@code name}, if the service declares one. */
     public Optional<CollectionSpec> collection(String name) {
         return Optional.ofNullable(collections.get(name));
     }
 
+    /** The role called {@code name}, if the service declares one. */
     public Optional<RoleSpec> role(String name) {
         return Optional.ofNullable(roles.get(name));
     }
@@ -43,6 +49,7 @@ public record ServiceTemplate(String service, int version, String description, S
         return roles.keySet().iterator().next();
     }
 
+    /** Whether this is the {@link #CORE} service. */
     public boolean isCore() {
         return CORE.equals(service);
     }

@@ -21,6 +21,7 @@ import io.silo.server.health.HealthEndpoints;
 import io.silo.server.http.HttpServer;
 import io.silo.server.metrics.HttpMetrics;
 import io.silo.server.metrics.MetricsEndpoint;
+import io.silo.template.TemplateCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -47,12 +48,14 @@ public final class Silo implements AutoCloseable {
     private final HttpServer http;
     private final ControlDatabase control;
     private final SiloConfig config;
+    private final TemplateCatalog templates;
 
-    private Silo(Shutdown shutdown, HttpServer http, ControlDatabase control, SiloConfig config) {
+    private Silo(Shutdown shutdown, HttpServer http, ControlDatabase control, SiloConfig config, TemplateCatalog templates) {
         this.shutdown = shutdown;
         this.http = http;
         this.control = control;
         this.config = config;
+        this.templates = templates;
     }
 
     /** Starts Silo as configured: database, control plane, HTTP. */
@@ -72,6 +75,8 @@ public final class Silo implements AutoCloseable {
     }
 
     private static Silo wire(SiloConfig config, Clock clock, Shutdown shutdown) {
+        // first: a broken template should stop start-up before a database is started for nothing
+        TemplateCatalog templates = TemplateCatalog.load(config.servicesDir());
         createDirectory(config);
         SecretBox secrets = SecretBox.of(MasterKeys.load(config));
         SiloConfig.Database database = config.database().orElseGet(() -> embedded(config, shutdown));
@@ -99,7 +104,7 @@ public final class Silo implements AutoCloseable {
                 new AuthEndpoints(admins, sessions, tokens, authenticator, audit),
                 metrics), new HttpMetrics(metrics.registry())));
         log.info("Silo ready on port {}", http.port());
-        return new Silo(shutdown, http, control, config);
+        return new Silo(shutdown, http, control, config, templates);
     }
 
     private static SiloConfig.Database embedded(SiloConfig config, Shutdown shutdown) {
@@ -143,6 +148,11 @@ public final class Silo implements AutoCloseable {
 
     public SiloConfig config() {
         return config;
+    }
+
+    /** The service templates, shipped and from {@code services.dir}. */
+    public TemplateCatalog templates() {
+        return templates;
     }
 
     /** Stops HTTP first, then everything behind it; bounded in time, logged. */
