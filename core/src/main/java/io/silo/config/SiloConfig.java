@@ -24,6 +24,7 @@ import java.util.Set;
  * @param tokens access and refresh tokens and their signing keys
  * @param passwords argon2id parameters
  * @param jobs the background job runner
+ * @param servicesDir a directory of further service templates, which may also replace shipped ones but {@code core}
  */
 public record SiloConfig(
         Http http,
@@ -36,7 +37,8 @@ public record SiloConfig(
         Pools pools,
         Tokens tokens,
         Passwords passwords,
-        Jobs jobs) {
+        Jobs jobs,
+        Optional<Path> servicesDir) {
 
     /** The HTTP listener. Port 0 picks a free port, which tests use. */
     public record Http(String host, int port) {}
@@ -108,7 +110,8 @@ public record SiloConfig(
                 new Jobs(source.integer("jobs.workers", 2, 1, 64),
                         source.duration("jobs.pollInterval", Duration.ofSeconds(1)),
                         source.duration("jobs.lease", Duration.ofSeconds(30)),
-                        source.integer("jobs.maxAttempts", 5, 1, 100)));
+                        source.integer("jobs.maxAttempts", 5, 1, 100)),
+                source.optional("services.dir").map(dir -> Path.of(dir).normalize()));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -117,7 +120,7 @@ public record SiloConfig(
     /** A copy with other clusters; handy for tests that add servers. */
     public SiloConfig withClusters(List<Cluster> more) {
         return new SiloConfig(http, dataDir, admin, masterKey, database, embedded, List.copyOf(more), pools, tokens,
-                passwords, jobs);
+                passwords, jobs, servicesDir);
     }
 
     private static Optional<Database> database(ConfigSource source) {

@@ -3,9 +3,12 @@ package io.silo.template;
 import java.util.List;
 
 /**
- * One versioned step of a template. A database at version {@code n} is brought to {@code n+1}
- * by creating what the collections declare that is missing (tables, indexes, unique keys) and
- * then running the step's operations, all in one transaction.
+ * One versioned step of a template. A database at version {@code n} is brought to the template's
+ * version in one transaction: the declared tables that are missing, the operations of every step
+ * after {@code n} in order, then the declared indexes and unique keys that are missing (see
+ * {@code docs/templates.md}).
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param version 1, 2, 3 ... without gaps
  * @param description one line for people

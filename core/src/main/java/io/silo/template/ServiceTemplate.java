@@ -5,14 +5,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A service: what one (tenant, service) database holds and who may do what in it. Loaded from
- * {@code services/<service>.yaml} and validated by {@link TemplateCatalog}.
+ * A service: what one (tenant, service) database holds and who may do what in it. Read from
+ * {@code services/<service>.yaml} and validated by {@link TemplateLoader}; all of them are held by
+ * {@link TemplateCatalog}.
+ *
+ * <p>Immutable and thread-safe, but for the JSON Schema trees of its collections, which nobody may
+ * change.
  *
  * @param service the service name, e.g. {@code billing}; lower case, letters, digits and {@code _}
  * @param version the schema version: the highest migration version
  * @param description one line for people
  * @param databaseNamePattern how this service's databases are named, e.g. {@code {service}_{name}}
- * @param roles role name to what it may read and write; the first role is the default for new members
+ * @param roles role name to what it may read and write, least privileged first: the first is the default
+ *              for new members, the last is given to the organization's first administrator
  * @param collections collection name to its specification, in declaration order
  * @param migrations ordered steps, versions 1..{@code version}
  * @param checksum a digest of the whole template, so a changed template is never mistaken for the old one
@@ -30,10 +35,12 @@ public record ServiceTemplate(String service, int version, String description, S
         migrations = List.copyOf(migrations);
     }
 
+    /** The collection called {@code name}, if the service declares one. */
     public Optional<CollectionSpec> collection(String name) {
         return Optional.ofNullable(collections.get(name));
     }
 
+    /** The role called {@code name}, if the service declares one. */
     public Optional<RoleSpec> role(String name) {
         return Optional.ofNullable(roles.get(name));
     }
@@ -43,6 +50,16 @@ public record ServiceTemplate(String service, int version, String description, S
         return roles.keySet().iterator().next();
     }
 
+    /** The role the organization's first administrator gets: the last declared, the most privileged. */
+    public String ownerRole() {
+        String last = null;
+        for (String role : roles.keySet()) {
+            last = role;
+        }
+        return last;
+    }
+
+    /** Whether this is the {@link #CORE} service. */
     public boolean isCore() {
         return CORE.equals(service);
     }

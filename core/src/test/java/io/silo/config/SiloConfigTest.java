@@ -131,6 +131,13 @@ class SiloConfigTest {
     }
 
     @Test
+    void servicesDirectoryIsUnsetUnlessConfigured() {
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).servicesDir()).isEmpty();
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_SERVICES_DIR", "/etc/silo/services/"))).servicesDir())
+                .contains(Path.of("/etc/silo/services"));
+    }
+
+    @Test
     void everyKeyIsDocumented() throws IOException {
         ConfigSource source = ConfigSource.ofEnv(Map.of());
         SiloConfig.from(source);

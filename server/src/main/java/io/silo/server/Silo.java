@@ -65,13 +65,16 @@ public final class Silo implements AutoCloseable {
     private final ControlDatabase control;
     private final SiloConfig config;
     private final Organizations organizations;
+    private final TemplateCatalog templates;
 
-    private Silo(Shutdown shutdown, Optional<HttpServer> http, ControlDatabase control, SiloConfig config, Organizations organizations) {
+    private Silo(Shutdown shutdown, Optional<HttpServer> http, ControlDatabase control, SiloConfig config, Organizations organizations,
+                 TemplateCatalog templates) {
         this.shutdown = shutdown;
         this.http = http;
         this.control = control;
         this.config = config;
         this.organizations = organizations;
+        this.templates = templates;
     }
 
     /** Starts Silo as a server: database, control plane, background jobs, HTTP. */
@@ -91,9 +94,10 @@ public final class Silo implements AutoCloseable {
 
     private static Silo wire(SiloConfig config, SiloOptions options, Shutdown shutdown) {
         Clock clock = options.clock();
+        // first: a broken template should stop start-up before a database is started for nothing
+        TemplateCatalog templates = TemplateCatalog.load(config.servicesDir());
         createDirectory(config);
         SecretBox secrets = SecretBox.of(MasterKeys.load(config));
-        TemplateCatalog templates = TemplateCatalog.load(config.servicesDir());
         SiloConfig.Database database = config.database().orElseGet(() -> embedded(config, shutdown));
         ControlDatabase control = shutdown.register("control database",
                 ControlDatabase.open(database.url(), database.user(), database.password(), 10));
@@ -127,7 +131,7 @@ public final class Silo implements AutoCloseable {
                 hasher, audit, clock, Duration.ofSeconds(30));
 
         if (!options.serveHttp()) {
-            return new Silo(shutdown, Optional.empty(), control, config, organizations);
+            return new Silo(shutdown, Optional.empty(), control, config, organizations, templates);
         }
         TokenService tokens = new TokenService(new SigningKeyStore(jdbc, secrets), clock, config.tokens().issuer(),
                 config.tokens().accessTtl(), config.tokens().keyRotation());
@@ -142,7 +146,7 @@ public final class Silo implements AutoCloseable {
                 new AuditEndpoints(audit, authenticator),
                 metrics), new HttpMetrics(metrics.registry())));
         log.info("Silo ready on port {}", http.port());
-        return new Silo(shutdown, Optional.of(http), control, config, organizations);
+        return new Silo(shutdown, Optional.of(http), control, config, organizations, templates);
     }
 
     /** Core databases reached as the cluster administrator: enough for the rare directory relay. */
@@ -203,6 +207,11 @@ public final class Silo implements AutoCloseable {
     /** The organization lifecycle, for the CLI. */
     public Organizations organizations() {
         return organizations;
+    }
+
+    /** The service templates, shipped and from {@code services.dir}. */
+    public TemplateCatalog templates() {
+        return templates;
     }
 
     /** Stops HTTP first, then everything behind it; bounded in time, logged. */

@@ -179,10 +179,11 @@ public final class ClusterAdmin implements AutoCloseable {
         handle.execute("DROP DATABASE IF EXISTS " + quote(building) + " WITH (FORCE)");
         handle.execute("CREATE DATABASE " + quote(building) + " TEMPLATE template0 ENCODING 'UTF8'");
         handle.execute("REVOKE ALL ON DATABASE " + quote(building) + " FROM PUBLIC");
-        inDatabase(building, tenantDb -> {
-            installer.install(tenantDb.connection(), template);
-            return null;
-        });
+        try (Connection connection = connect(building)) {
+            installer.install(connection, template); // the installer runs its own transaction
+        } catch (SQLException e) {
+            throw new DataAccessException("(connect to " + building + " on cluster " + cluster.id() + ")", e);
+        }
         handle.execute("ALTER DATABASE " + quote(building) + " RENAME TO " + quote(name));
         handle.execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE true");
         handle.execute("COMMENT ON DATABASE " + quote(name) + " IS " + literal("silo template " + template.service()
@@ -192,15 +193,20 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** Runs {@code work} in one transaction on a new administrative connection to {@code database}. */
     public <T> T inDatabase(String database, Jdbc.HandleFunction<T> work) {
-        Properties props = new Properties();
-        props.setProperty("user", cluster.user());
-        props.setProperty("password", cluster.password());
-        props.setProperty("connectTimeout", "10");
-        try (Connection connection = DriverManager.getConnection(JdbcUrls.withDatabase(cluster.url(), database), props)) {
+        try (Connection connection = connect(database)) {
             return Transactions.run(connection, work);
         } catch (SQLException e) {
             throw new DataAccessException("(connect to " + database + " on cluster " + cluster.id() + ")", e);
         }
+    }
+
+    /** A new administrative connection to {@code database}, in auto-commit mode; the caller closes it. */
+    public Connection connect(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", cluster.user());
+        props.setProperty("password", cluster.password());
+        props.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(JdbcUrls.withDatabase(cluster.url(), database), props);
     }
 
     private static boolean tableExists(Handle handle, String table) {

@@ -1,0 +1,52 @@
+package io.silo.template;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads the {@code roles} of a template file. */
+final class RoleReader {
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+
+    private RoleReader() {}
+
+    static Map<String, RoleSpec> read(Node roles, Set<String> collections) {
+        Map<String, RoleSpec> out = new LinkedHashMap<>();
+        Map<String, Node> entries = roles.entries();
+        if (entries.isEmpty() && (roles.isMissing() || roles.json().isObject())) {
+            roles.problem("a service needs at least one role");
+        }
+        for (var entry : entries.entrySet()) {
+            String name = entry.getKey();
+            Node node = entry.getValue();
+            if (!NAME.matcher(name).matches()) {
+                node.problem("'" + name + "' is not a role name: use a-z, 0-9 and _, starting with a letter, at most 31");
+            }
+            if (!node.json().isObject()) {
+                node.problem(node.shown() + " is not a mapping of description, read, write");
+                continue;
+            }
+            node.allowOnly("description", "read", "write");
+            out.put(name, new RoleSpec(name, node.get("description").string().orElse(""),
+                    collections(node.get("read"), collections), collections(node.get("write"), collections)));
+        }
+        return out;
+    }
+
+    private static Set<String> collections(Node list, Set<String> known) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Node item : list.items()) {
+            item.string().ifPresent(name -> {
+                if (name.equals(RoleSpec.ALL) || known.contains(name)) {
+                    out.add(name);
+                } else {
+                    item.problem("'" + name + "' is not a collection of this service; use one of "
+                            + String.join(", ", known) + " or " + RoleSpec.ALL);
+                }
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,184 @@
+package io.silo.template;
+
+import io.silo.config.ConfigException;
+import io.silo.error.SiloException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every service template Silo knows: those shipped in {@code services/} (bundled in the core jar)
+ * and those of the operator's {@code services.dir}, which may add services or replace a shipped
+ * one, except {@code core}. Built once at start-up; an invalid template stops start-up with an
+ * {@code invalid-template} {@link SiloException} that names the file, the place and the value.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class TemplateCatalog {
+    /**
+     * The shipped templates, {@code services/<name>.yaml} on the class path. Listed, not
+     * discovered, because a class-path directory cannot be listed inside a jar; a unit test keeps
+     * this list and the repository's {@code services/} in step.
+     */
+    public static final List<String> BUILT_IN = List.of("core", "billing", "crm", "pingora", "pos", "erp", "school");
+
+    private static final Logger log = LoggerFactory.getLogger(TemplateCatalog.class);
+
+    private final Map<String, ServiceTemplate> templates;
+
+    private TemplateCatalog(Map<String, ServiceTemplate> templates) {
+        this.templates = templates;
+    }
+
+    /** The shipped templates, overlaid with those of {@code userDirectory} when given. */
+    public static TemplateCatalog load(Optional<Path> userDirectory) {
+        Map<String, ServiceTemplate> all = shipped();
+        userDirectory.ifPresent(directory -> overlay(all, directory));
+        return of(all.values());
+    }
+
+    /** The shipped templates only. */
+    public static TemplateCatalog builtIn() {
+        return of(shipped().values());
+    }
+
+    /**
+     * A catalog of exactly {@code templates}, e.g. for tests.
+     *
+     * @throws SiloException {@code invalid-template} when two share a service name or none is {@code core}
+     */
+    public static TemplateCatalog of(Collection<ServiceTemplate> templates) {
+        Map<String, ServiceTemplate> byName = new LinkedHashMap<>();
+        templates.stream().sorted(Comparator.comparing((ServiceTemplate t) -> !t.isCore()).thenComparing(ServiceTemplate::service))
+                .forEach(template -> {
+                    if (byName.putIfAbsent(template.service(), template) != null) {
+                        throw Problems.invalid(List.of("service " + template.service() + " is defined twice"));
+                    }
+                });
+        if (!byName.containsKey(ServiceTemplate.CORE)) {
+            throw Problems.invalid(List.of("no template for service core, which every tenant has"));
+        }
+        return new TemplateCatalog(Collections.unmodifiableMap(byName));
+    }
+
+    /** The template of {@code service}, if there is one. */
+    public Optional<ServiceTemplate> find(String service) {
+        return Optional.ofNullable(templates.get(service));
+    }
+
+    /**
+     * The template of {@code service}.
+     *
+     * @throws SiloException {@code unknown-service} (404) naming the known services
+     */
+    public ServiceTemplate require(String service) {
+        return find(service).orElseThrow(() -> SiloException.notFound("unknown-service", "unknown service '" + service
+                + "'; the services are " + String.join(", ", templates.keySet())).with("services", List.copyOf(templates.keySet())));
+    }
+
+    /** Every template, {@code core} first, then by service name. */
+    public List<ServiceTemplate> all() {
+        return List.copyOf(templates.values());
+    }
+
+    /** The {@code core} template: users, memberships, settings, outbox. */
+    public ServiceTemplate core() {
+        return templates.get(ServiceTemplate.CORE);
+    }
+
+    private static void overlay(Map<String, ServiceTemplate> all, Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new ConfigException("services.dir " + directory + " is not a directory");
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, Path> seen = new TreeMap<>();
+        for (Path file : yamlFiles(directory)) {
+            try {
+                ServiceTemplate template = fromFile(file);
+                Path earlier = seen.putIfAbsent(template.service(), file);
+                if (earlier != null) {
+                    problems.add(file + ": service " + template.service() + " is already defined by " + earlier);
+                } else if (template.isCore()) {
+                    problems.add(file + ": the core service cannot be replaced; Silo's own code depends on its tables");
+                } else {
+                    if (all.put(template.service(), template) != null) {
+                        log.info("services.dir: {} replaces the shipped {} template", file, template.service());
+                    }
+                }
+            } catch (SiloException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw Problems.invalid(problems);
+        }
+    }
+
+    private static List<Path> yamlFiles(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> Files.isRegularFile(file) && (file.toString().endsWith(".yaml") || file.toString().endsWith(".yml")))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list services.dir " + directory, e);
+        }
+    }
+
+    private static ServiceTemplate fromFile(Path file) {
+        ServiceTemplate template = TemplateLoader.load(file);
+        checkFileName(file.toString(), file.getFileName().toString().replaceFirst("\\.ya?ml$", ""), template);
+        return template;
+    }
+
+    /** A file named after another service is a copy someone forgot to finish; refusing it saves an hour. */
+    private static void checkFileName(String source, String fileName, ServiceTemplate template) {
+        if (!fileName.equals(template.service())) {
+            throw Problems.invalid(List.of(source + ": service: '" + template.service() + "' does not match the file name;"
+                    + " name the file " + template.service() + ".yaml"));
+        }
+    }
+
+    private static Map<String, ServiceTemplate> shipped() {
+        Map<String, ServiceTemplate> out = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String name : BUILT_IN) {
+            String source = "services/" + name + ".yaml";
+            try {
+                ServiceTemplate template = TemplateLoader.load(source, resource(source));
+                checkFileName(source, name, template);
+                out.put(name, template);
+            } catch (SiloException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw Problems.invalid(problems);
+        }
+        return out;
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = TemplateCatalog.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw Problems.invalid(List.of(path + ": missing from the class path; is the core jar complete?"));
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + " from the class path", e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.silo.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.silo.config.ConfigException;
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemplateCatalogTest {
+
+    @Test
+    void everyShippedTemplateLoadsWithCoreFirst() {
+        TemplateCatalog catalog = TemplateCatalog.builtIn();
+
+        assertThat(catalog.all()).extracting(ServiceTemplate::service)
+                .containsExactly("core", "billing", "crm", "erp", "pingora", "pos", "school");
+        assertThat(catalog.core().service()).isEqualTo("core");
+        assertThat(catalog.find("billing")).isPresent();
+        assertThat(catalog.find("nothing")).isEmpty();
+    }
+
+    @Test
+    void everyFileOfTheServicesDirectoryIsListedAsBuiltIn() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("../services"))) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .as("TemplateCatalog.BUILT_IN names every file of services/, and nothing else is there")
+                    .containsExactlyInAnyOrderElementsOf(TemplateCatalog.BUILT_IN.stream().map(name -> name + ".yaml").toList());
+        }
+    }
+
+    @Test
+    void unknownServiceIsNotFoundAndNamesTheKnownOnes() {
+        assertThatThrownBy(() -> TemplateCatalog.builtIn().require("biling"))
+                .isInstanceOfSatisfying(SiloException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+                    assertThat(e.type()).isEqualTo("unknown-service");
+                })
+                .hasMessage("unknown service 'biling'; the services are core, billing, crm, erp, pingora, pos, school");
+    }
+
+    @Test
+    void userDirectoryAddsServices(@TempDir Path dir) throws IOException {
+        write(dir, "library.yaml", minimal("library"));
+
+        TemplateCatalog catalog = TemplateCatalog.load(Optional.of(dir));
+
+        assertThat(catalog.require("library").collections()).containsKey("books");
+        assertThat(catalog.all()).hasSize(TemplateCatalog.BUILT_IN.size() + 1);
+    }
+
+    @Test
+    void userDirectoryReplacesAShippedService(@TempDir Path dir) throws IOException {
+        write(dir, "billing.yml", minimal("billing"));
+
+        assertThat(TemplateCatalog.load(Optional.of(dir)).require("billing").collections()).containsOnlyKeys("books");
+    }
+
+    @Test
+    void coreCannotBeReplaced(@TempDir Path dir) throws IOException {
+        write(dir, "core.yaml", minimal("core"));
+
+        assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
+                .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-template"))
+                .hasMessageContaining("core.yaml: the core service cannot be replaced");
+    }
+
+    @Test
+    void invalidUserTemplateStopsStartUpNamingFileAndPlace(@TempDir Path dir) throws IOException {
+        write(dir, "library.yaml", minimal("library").replace("- title", "- 'title page'"));
+
+        assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
+                .isInstanceOfSatisfying(SiloException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
+                    assertThat(e.type()).isEqualTo("invalid-template");
+                })
+                .hasMessageStartingWith(dir.resolve("library.yaml") + ": collections.books.indexes[0]: 'title page' is not a field path");
+    }
+
+    @Test
+    void fileMustBeNamedAfterItsService(@TempDir Path dir) throws IOException {
+        write(dir, "books.yaml", minimal("library"));
+
+        assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
+                .hasMessageContaining("books.yaml: service: 'library' does not match the file name; name the file library.yaml");
+    }
+
+    @Test
+    void serviceDefinedByTwoFilesIsRefused(@TempDir Path dir) throws IOException {
+        write(dir, "library.yaml", minimal("library"));
+        write(dir, "library.yml", minimal("library"));
+
+        assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
+                .hasMessageContaining("service library is already defined by");
+    }
+
+    @Test
+    void missingUserDirectoryIsAConfigurationError(@TempDir Path dir) {
+        Path missing = dir.resolve("nope");
+
+        assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(missing)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("services.dir " + missing + " is not a directory");
+    }
+
+    @Test
+    void catalogWithoutCoreIsRefused() {
+        ServiceTemplate billing = TemplateCatalog.builtIn().require("billing");
+
+        assertThatThrownBy(() -> TemplateCatalog.of(java.util.List.of(billing)))
+                .hasMessageContaining("no template for service core");
+    }
+
+    static String minimal(String service) {
+        return """
+                service: %s
+                version: 1
+                roles:
+                  reader: {read: [books]}
+                collections:
+                  books:
+                    schema: {type: object, required: [title]}
+                    indexes:
+                      - title
+                migrations:
+                  - version: 1
+                """.formatted(service);
+    }
+
+    private static void write(Path dir, String name, String text) throws IOException {
+        Files.writeString(dir.resolve(name), text);
+    }
+}

@@ -1,0 +1,326 @@
+package io.silo.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import io.silo.template.CollectionSpec.IndexSpec;
+import io.silo.template.Migration.Operation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TemplateLoaderTest {
+    private static final String SOURCE = "services/billing.yaml";
+
+    private static final String VALID = """
+            # a comment
+            service: billing
+            version: 2
+            description: Invoices and payments.
+            databaseName: "{service}_{name}"
+            roles:
+              user:
+                description: Sees invoices.
+                read: [invoices]
+              admin:
+                read: ["*"]
+                write: ["*"]
+            collections:
+              invoices:
+                schema:
+                  type: object
+                  required: [number, status]
+                  properties:
+                    number: {type: string}
+                    status: {enum: [draft, paid]}
+                    customer:
+                      type: object
+                      properties:
+                        id: {type: string}
+                indexes:
+                  - status
+                  - [customer.id, status]
+                  - {fields: [dueDate], descending: true}
+                unique:
+                  - number
+                  - [customer.id, reference]
+                private: [internalNote]
+              payments: {}
+            migrations:
+              - version: 1
+                description: first
+              - version: 2
+                description: second
+                operations:
+                  - renameField: {collection: invoices, from: due, to: dueDate}
+                  - setDefault: {collection: invoices, field: currency, value: EUR}
+                  - dropIndex: {collection: invoices, fields: [legacy]}
+                  - sql: UPDATE invoices SET version = version
+            """;
+
+    @Test
+    void readsEveryPartOfATemplate() {
+        ServiceTemplate template = TemplateLoader.load(SOURCE, VALID);
+
+        assertThat(template.service()).isEqualTo("billing");
+        assertThat(template.version()).isEqualTo(2);
+        assertThat(template.description()).isEqualTo("Invoices and payments.");
+        assertThat(template.databaseNamePattern()).isEqualTo("{service}_{name}");
+        assertThat(template.roles()).containsOnlyKeys("user", "admin");
+        assertThat(template.defaultRole()).isEqualTo("user");
+        assertThat(template.role("user").orElseThrow().mayRead("invoices")).isTrue();
+        assertThat(template.role("user").orElseThrow().mayWrite("invoices")).isFalse();
+        assertThat(template.role("admin").orElseThrow().mayWrite("payments")).isTrue();
+        assertThat(template.collections()).containsOnlyKeys("invoices", "payments");
+        CollectionSpec invoices = template.collection("invoices").orElseThrow();
+        assertThat(invoices.schema()).hasValueSatisfying(schema -> assertThat(schema.path("type").asString()).isEqualTo("object"));
+        assertThat(invoices.indexes()).containsExactly(
+                new IndexSpec(List.of(FieldPath.parse("status")), false),
+                new IndexSpec(List.of(FieldPath.parse("customer.id"), FieldPath.parse("status")), false),
+                new IndexSpec(List.of(FieldPath.parse("dueDate")), true));
+        assertThat(invoices.unique()).containsExactly(List.of(FieldPath.parse("number")),
+                List.of(FieldPath.parse("customer.id"), FieldPath.parse("reference")));
+        assertThat(invoices.privateFields()).containsExactly("internalNote");
+        assertThat(template.collection("payments").orElseThrow().schema()).isEmpty();
+        assertThat(template.migrations()).extracting(Migration::version).containsExactly(1, 2);
+        assertThat(template.migrations().get(1).operations()).containsExactly(
+                new Operation.RenameField("invoices", "due", "dueDate"),
+                new Operation.SetDefault("invoices", "currency", io.silo.json.Json.read("\"EUR\"")),
+                new Operation.DropIndex("invoices", List.of(FieldPath.parse("legacy"))),
+                new Operation.Sql("UPDATE invoices SET version = version"));
+        assertThat(template.checksum()).hasSize(64);
+    }
+
+    @Test
+    void problemNamesFileThePathInsideAndTheBadValue() {
+        SiloException e = failure(VALID.replace("- status\n      - [customer.id", "- status\n      - due date\n      - [customer.id"));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
+        assertThat(e.type()).isEqualTo("invalid-template");
+        assertThat(e.getMessage()).startsWith("services/billing.yaml: collections.invoices.indexes[1]: 'due date' is not a field path");
+    }
+
+    @Test
+    void everyProblemOfAFileIsReportedAtOnce() {
+        SiloException e = failure(VALID.replace("service: billing", "service: Billing").replace("\nversion: 2\n", "\nversion: 1\n"));
+
+        assertThat(e.extensions().get("errors")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).containsExactly(
+                "services/billing.yaml: service: 'Billing' is not a service name: use a-z, 0-9 and _, starting with a letter,"
+                        + " at most 31; silo and silo_... are Silo's own",
+                "services/billing.yaml: version: '1' is not the last migration's version, 2; a template's version is its"
+                        + " highest migration");
+        assertThat(e.getMessage().lines()).hasSize(2);
+    }
+
+    @Test
+    void serviceNamesOfSiloAreRefused() {
+        assertThat(problems(VALID.replace("service: billing", "service: silo_billing")))
+                .singleElement().asString().contains("service: 'silo_billing' is not a service name");
+    }
+
+    @Test
+    void migrationsAreNumberedFromOneWithoutGaps() {
+        assertThat(problems(VALID.replace("- version: 2", "- version: 3").replace("version: 2\n", "version: 3\n")))
+                .containsExactly(SOURCE + ": migrations[1].version: '3' is out of order: migrations are numbered 1, 2, 3 ..."
+                        + " without gaps, so this one is 2");
+    }
+
+    @Test
+    void aTemplateNeedsAtLeastOneMigration() {
+        String yaml = VALID.substring(0, VALID.indexOf("migrations:")).replace("version: 2", "version: 1");
+
+        assertThat(problems(yaml)).containsExactly(SOURCE + ": migrations: a service needs at least migration 1 (its operations may be empty)");
+    }
+
+    @Test
+    void collectionNamesAreLowerCaseAndNotSilos() {
+        assertThat(problems(VALID.replace("  payments: {}", "  Payments: {}\n  silo_log: {}")))
+                .containsExactly(
+                        SOURCE + ": collections.Payments: 'Payments' is not a collection name: use a-z, 0-9 and _, starting"
+                                + " with a letter, at most 41, and not starting with silo_ (Silo's own tables)",
+                        SOURCE + ": collections.silo_log: 'silo_log' is not a collection name: use a-z, 0-9 and _, starting"
+                                + " with a letter, at most 41, and not starting with silo_ (Silo's own tables)");
+    }
+
+    @Test
+    void schemaMustBeValidDraft202012() {
+        assertThat(problems(VALID.replace("number: {type: string}", "number: {type: text, minLength: -1}")))
+                .anySatisfy(problem -> assertThat(problem).startsWith(SOURCE + ": collections.invoices.schema.properties.number.type: "))
+                .anySatisfy(problem -> assertThat(problem).startsWith(SOURCE + ": collections.invoices.schema.properties.number.minLength: "));
+    }
+
+    @Test
+    void schemaMustDescribeObjects() {
+        assertThat(problems(VALID.replace("      type: object\n      required", "      type: array\n      required")))
+                .containsExactly(SOURCE + ": collections.invoices.schema.type: 'array' is wrong: a collection holds objects,"
+                        + " so write type: object");
+        assertThat(problems(VALID.replace("      type: object\n      required", "      required")))
+                .containsExactly(SOURCE + ": collections.invoices.schema.type: is missing: a collection holds objects,"
+                        + " so write type: object");
+    }
+
+    @Test
+    void schemaOfAnotherDraftIsRefused() {
+        assertThat(problems(VALID.replace("      type: object\n      required",
+                "      $schema: http://json-schema.org/draft-07/schema#\n      type: object\n      required")))
+                .singleElement().asString()
+                .startsWith(SOURCE + ": collections.invoices.schema.$schema: 'http://json-schema.org/draft-07/schema#' is not draft 2020-12");
+    }
+
+    @Test
+    void schemaReferencesMustStayInsideTheTemplate() {
+        assertThat(problems(VALID.replace("id: {type: string}", "id: {$ref: 'https://example.com/id.json'}")))
+                .containsExactly(SOURCE + ": collections.invoices.schema.properties.customer.properties.id.$ref:"
+                        + " 'https://example.com/id.json' is not a local reference: a template's schemas must be self-contained"
+                        + " (use #/$defs/...)");
+    }
+
+    @Test
+    void brokenLocalReferenceIsRefused() {
+        assertThat(problems(VALID.replace("id: {type: string}", "id: {$ref: '#/$defs/missing'}")))
+                .singleElement().asString()
+                .startsWith(SOURCE + ": collections.invoices.schema: is not a usable JSON Schema: ");
+    }
+
+    @Test
+    void localReferencesAreFine() {
+        String yaml = VALID.replace("id: {type: string}", "id: {$ref: '#/$defs/id'}")
+                .replace("      required: [number, status]", "      $defs: {id: {type: string}}\n      required: [number, status]");
+
+        assertThat(TemplateLoader.load(SOURCE, yaml).collections()).containsKey("invoices");
+    }
+
+    @Test
+    void indexAndUniqueFieldsMustBeFieldPaths() {
+        assertThat(problems(VALID.replace("- [customer.id, reference]", "- [customer.id, 'ref-no']")
+                .replace("{fields: [dueDate], descending: true}", "{fields: [], descending: maybe}")))
+                .containsExactly(
+                        SOURCE + ": collections.invoices.indexes[2].fields: needs 1 to 32 field paths",
+                        SOURCE + ": collections.invoices.indexes[2].descending: 'maybe' is not true or false",
+                        SOURCE + ": collections.invoices.unique[1][1]: 'ref-no' is not a field path: use identifiers"
+                                + " (letters, digits, _) joined by dots, at most 8 deep");
+    }
+
+    @Test
+    void aSecondIndexOnTheSameFieldsIsRefused() {
+        assertThat(problems(VALID.replace("- status\n", "- status\n      - {fields: [status], descending: true}\n")))
+                .containsExactly(SOURCE + ": collections.invoices.indexes[1]: a second index on [status]; one index per list of fields");
+    }
+
+    @Test
+    void indexesWhoseNamesWouldClashAreRefused() {
+        String yaml = VALID.replace("  payments: {}", "  payments:\n    indexes: [a_b]\n  payments_a:\n    indexes: [b]");
+
+        assertThat(problems(yaml)).containsExactly(SOURCE + ": collections.payments_a.indexes[0]: its index name 'payments_a_b_idx'"
+                + " is also the name of collections.payments.indexes[0]; rename a field or a collection");
+    }
+
+    @Test
+    void rolesAreRequiredAndNameOnlyKnownCollections() {
+        assertThat(problems(VALID.replace("read: [invoices]", "read: [invoices, refunds]")))
+                .containsExactly(SOURCE + ": roles.user.read[1]: 'refunds' is not a collection of this service;"
+                        + " use one of invoices, payments or *");
+        String noRoles = VALID.substring(0, VALID.indexOf("roles:")) + VALID.substring(VALID.indexOf("collections:"));
+        assertThat(problems(noRoles)).containsExactly(SOURCE + ": roles: a service needs at least one role");
+    }
+
+    @Test
+    void migrationOperationsNameKnownCollections() {
+        assertThat(problems(VALID.replace("renameField: {collection: invoices", "renameField: {collection: bills")))
+                .containsExactly(SOURCE + ": migrations[1].operations[0].renameField.collection: 'bills' is not a collection"
+                        + " of this service; use one of invoices, payments");
+    }
+
+    @Test
+    void operationsHaveOneKnownKind() {
+        assertThat(problems(VALID.replace("- sql: UPDATE invoices SET version = version", "- drop: invoices")))
+                .singleElement().asString()
+                .startsWith(SOURCE + ": migrations[1].operations[3]: '{\"drop\":\"invoices\"}' is not an operation:");
+        assertThat(problems(VALID.replace("from: due, to: dueDate", "from: due.date, to: due")))
+                .containsExactly(SOURCE + ": migrations[1].operations[0].renameField.from: 'due.date' is not a top-level field (no dots)");
+    }
+
+    @Test
+    void unknownKeysAreRefusedSoThatTyposShow() {
+        assertThat(problems(VALID.replace("    unique:", "    uniqe:")))
+                .containsExactly(SOURCE + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private");
+    }
+
+    @Test
+    void databaseNamePatternUsesKnownVariablesAndPlainText() {
+        assertThat(problems(VALID.replace("{service}_{name}", "{service}_{company}")))
+                .singleElement().asString()
+                .startsWith(SOURCE + ": databaseName: '{service}_{company}' is not a database-name pattern: {company} is not a variable");
+        assertThat(problems(VALID.replace("{service}_{name}", "{service}-{name}")))
+                .singleElement().asString()
+                .isEqualTo(SOURCE + ": databaseName: '{service}-{name}' is not a database-name pattern: '-' may hold only a-z, 0-9"
+                        + " and _ outside of variables");
+        assertThat(problems(VALID.replace("{service}_{name}", "{service}_db")))
+                .singleElement().asString().contains("every tenant would get the same name");
+    }
+
+    @Test
+    void databaseNameDefaultsToServiceAndSlug() {
+        assertThat(TemplateLoader.load(SOURCE, VALID.replace("databaseName: \"{service}_{name}\"\n", "")).databaseNamePattern())
+                .isEqualTo("{service}_{slug}");
+    }
+
+    @Test
+    void duplicateKeysAndBrokenYamlAreRefusedWithTheirLine() {
+        assertThat(problems(VALID.replace("  payments: {}", "  payments: {}\n  payments: {}")))
+                .singleElement().asString().startsWith(SOURCE + ": line ").contains("not valid YAML: Duplicate property \"payments\"");
+        assertThat(problems("service: [billing")).singleElement().asString().startsWith(SOURCE + ": line ");
+        assertThat(problems("- just\n- a list")).containsExactly(SOURCE + ": a template is a mapping of service, version, roles,"
+                + " collections, migrations");
+    }
+
+    @Test
+    void checksumIgnoresCommentsAndLayoutButNotValuesOrOrder() {
+        String checksum = TemplateLoader.load(SOURCE, VALID).checksum();
+
+        assertThat(TemplateLoader.load(SOURCE, "# changed comment\n" + VALID.replace("# a comment\n", "")).checksum())
+                .isEqualTo(checksum);
+        assertThat(TemplateLoader.load(SOURCE, VALID.replace("[number, status]", "[ number,   status ]")).checksum())
+                .isEqualTo(checksum);
+        assertThat(TemplateLoader.load(SOURCE, VALID.replace("Invoices and payments.", "Invoices.")).checksum())
+                .isNotEqualTo(checksum);
+        String swapped = VALID.replace("""
+                  user:
+                    description: Sees invoices.
+                    read: [invoices]
+                  admin:
+                    read: ["*"]
+                    write: ["*"]
+                """, """
+                  admin:
+                    read: ["*"]
+                    write: ["*"]
+                  user:
+                    description: Sees invoices.
+                    read: [invoices]
+                """);
+        assertThat(swapped).isNotEqualTo(VALID);
+        assertThat(TemplateLoader.load(SOURCE, swapped).checksum()).as("the first role is the default").isNotEqualTo(checksum);
+    }
+
+    private static SiloException failure(String yaml) {
+        return catchThrowableOfType(SiloException.class, () -> TemplateLoader.load(SOURCE, yaml));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> problems(String yaml) {
+        SiloException e = failure(yaml);
+        assertThat(e).as("the template is refused").isNotNull();
+        assertThat(e.type()).isEqualTo("invalid-template");
+        return (List<String>) e.extensions().get("errors");
+    }
+
+    @Test
+    void loadingAFileThatDoesNotExistNamesIt() {
+        java.nio.file.Path missing = java.nio.file.Path.of("does-not-exist.yaml");
+
+        assertThatThrownBy(() -> TemplateLoader.load(missing)).hasMessage("does-not-exist.yaml: does not exist");
+    }
+}

@@ -1,0 +1,212 @@
+package io.silo.postgres.schema;
+
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import io.silo.json.Json;
+import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.internal.Handle;
+import io.silo.postgres.internal.Transactions;
+import io.silo.template.CollectionSpec;
+import io.silo.template.IndexNames;
+import io.silo.template.Migration;
+import io.silo.template.Migration.Operation;
+import io.silo.template.ServiceTemplate;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a tenant database to a service template's version, in one transaction: all of it or
+ * nothing. In order: the baseline every tenant database has ({@code silo_schema},
+ * {@code silo_activity}); a table per declared collection; the operations of every migration
+ * newer than the recorded version; the declared indexes and unique keys; the new version.
+ * Indexes come after the migrations so that a migration may drop an index a later version
+ * declares again, and so that unique keys are checked against the migrated data.
+ *
+ * <p>{@code silo_schema} gets a row per apply that changed something: the service, the version
+ * reached and the template's checksum. Applying a template whose version is already recorded
+ * does nothing; a different checksum at the same version means the template was edited without a
+ * new migration, and is refused rather than half-applied.
+ *
+ * <p>Thread-safe: stateless. Concurrent applies to one database serialize on an advisory lock;
+ * the second finds the work done.
+ */
+public final class SchemaApplier {
+    private static final Logger log = LoggerFactory.getLogger(SchemaApplier.class);
+    /** The advisory lock of schema changes; any constant works, as locks are per database. */
+    private static final long LOCK = 0x53_49_4C_4F_5F_53_43_48L;
+
+    private SchemaApplier() {}
+
+    /** The version recorded in the database: 0 for a database no template was applied to. */
+    public static int currentVersion(Connection connection) {
+        Handle handle = new Handle(connection);
+        return recorded(handle).map(Recorded::version).orElse(0);
+    }
+
+    /**
+     * Brings the database {@code adminConnection} points at to {@code template.version()}.
+     *
+     * @param adminConnection a connection in auto-commit mode, as a role that may create tables;
+     *     left in auto-commit mode
+     * @throws SiloException {@code schema-service-mismatch} (409) when the database belongs to another
+     *     service; {@code schema-version-ahead} (409) when it is newer than the template;
+     *     {@code template-changed-without-version} (409) when the template changed but its version did
+     *     not; {@code schema-apply-failed} (500) when a statement fails, after rolling everything back
+     */
+    public static SchemaChange apply(Connection adminConnection, ServiceTemplate template) {
+        try {
+            if (!adminConnection.getAutoCommit()) {
+                throw new IllegalArgumentException("apply runs its own transaction; pass a connection in auto-commit mode");
+            }
+            String database = adminConnection.getCatalog();
+            SchemaChange change = Transactions.run(adminConnection, handle -> applyLocked(handle, database, template));
+            if (change.changed()) {
+                log.info("database {}: service {} schema {} -> {}", database, template.service(), change.fromVersion(),
+                        change.toVersion());
+            }
+            return change;
+        } catch (SQLException e) {
+            throw new DataAccessException("(transaction)", e);
+        }
+    }
+
+    private static SchemaChange applyLocked(Handle handle, String database, ServiceTemplate template) {
+        handle.query("SELECT pg_advisory_xact_lock(?)", row -> null, LOCK);
+        Optional<Recorded> recorded = recorded(handle);
+        int from = recorded.map(Recorded::version).orElse(0);
+        if (recorded.isPresent() && check(recorded.get(), database, template)) {
+            return new SchemaChange(database, template.service(), from, from);
+        }
+        Steps steps = new Steps(database, template);
+        steps.run("the baseline tables", () -> baseline(handle));
+        for (CollectionSpec collection : template.collections().values()) {
+            steps.run("the table of collection " + collection.name(), () -> handle.execute(CollectionTables.createTable(collection.name())));
+        }
+        for (Migration migration : template.migrations()) {
+            if (migration.version() > from) {
+                migrate(steps, handle, migration);
+            }
+        }
+        for (CollectionSpec collection : template.collections().values()) {
+            indexes(steps, handle, collection);
+        }
+        steps.run("recording the version", () -> handle.update(
+                "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?)",
+                template.version(), template.checksum(), template.service()));
+        return new SchemaChange(database, template.service(), from, template.version());
+    }
+
+    /** True when the recorded version is the template's; throws when it cannot be brought there. */
+    private static boolean check(Recorded recorded, String database, ServiceTemplate template) {
+        if (!recorded.service().equals(template.service())) {
+            throw SiloException.conflict("schema-service-mismatch", "database " + database + " holds service "
+                    + recorded.service() + ", not " + template.service());
+        }
+        if (recorded.version() > template.version()) {
+            throw SiloException.conflict("schema-version-ahead", "database " + database + " is at version " + recorded.version()
+                    + " of service " + template.service() + ", newer than the template's " + template.version()
+                    + "; Silo does not downgrade");
+        }
+        if (recorded.version() == template.version() && !recorded.checksum().equals(template.checksum())) {
+            throw SiloException.conflict("template-changed-without-version", "template " + template.service()
+                    + " changed since version " + template.version() + " was applied to database " + database
+                    + " (checksum " + shortSum(recorded.checksum()) + ", now " + shortSum(template.checksum())
+                    + "): add the change as migration " + (template.version() + 1));
+        }
+        return recorded.version() == template.version();
+    }
+
+    private static void baseline(Handle handle) {
+        handle.execute("""
+                CREATE TABLE IF NOT EXISTS silo_schema (
+                    version integer NOT NULL PRIMARY KEY,
+                    checksum text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now(),
+                    service text NOT NULL)""");
+        handle.execute("""
+                CREATE TABLE IF NOT EXISTS silo_activity (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    at timestamptz NOT NULL DEFAULT now(),
+                    user_id uuid,
+                    username text,
+                    role text,
+                    action text NOT NULL,
+                    service text,
+                    target_type text,
+                    target_id text,
+                    target_name text,
+                    details jsonb NOT NULL DEFAULT '{}',
+                    ip_address text,
+                    user_agent text,
+                    request_id text)""");
+        handle.execute("CREATE INDEX IF NOT EXISTS silo_activity_at_idx ON silo_activity (at DESC)");
+    }
+
+    private static void migrate(Steps steps, Handle handle, Migration migration) {
+        for (int i = 0; i < migration.operations().size(); i++) {
+            Operation operation = migration.operations().get(i);
+            steps.run("migration " + migration.version() + " operation " + (i + 1) + " (" + operation.getClass().getSimpleName() + ")",
+                    () -> operate(handle, operation));
+        }
+    }
+
+    private static void operate(Handle handle, Operation operation) {
+        switch (operation) {
+            // the version moves so that a client holding the document in its old shape cannot write it back
+            case Operation.RenameField(String collection, String from, String to) -> handle.update("UPDATE "
+                    + CollectionTables.quote(collection) + " SET doc = (doc - ?::text) || jsonb_build_object(?::text, doc -> ?::text),"
+                    + " version = version + 1 WHERE doc -> ?::text IS NOT NULL", from, to, from, from);
+            case Operation.SetDefault(String collection, String field, var value) -> handle.update("UPDATE "
+                    + CollectionTables.quote(collection) + " SET doc = doc || jsonb_build_object(?::text, ?::jsonb),"
+                    + " version = version + 1 WHERE doc -> ?::text IS NULL", field, Json.write(value), field);
+            case Operation.DropIndex(String collection, var fields) -> {
+                handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.index(collection, fields)));
+                handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.uniqueKey(collection, fields)));
+            }
+            case Operation.Sql(String statement) -> handle.execute(statement);
+        }
+    }
+
+    private static void indexes(Steps steps, Handle handle, CollectionSpec collection) {
+        for (var index : collection.indexes()) {
+            steps.run("index " + IndexNames.index(collection.name(), index.fields()),
+                    () -> handle.execute(CollectionTables.createIndex(collection.name(), index)));
+        }
+        for (var key : collection.unique()) {
+            steps.run("unique key " + IndexNames.uniqueKey(collection.name(), key),
+                    () -> handle.execute(CollectionTables.createUniqueKey(collection.name(), key)));
+        }
+    }
+
+    private static Optional<Recorded> recorded(Handle handle) {
+        boolean exists = handle.queryOne("SELECT to_regclass('silo_schema') IS NOT NULL", row -> row.getBoolean(1)).orElse(false);
+        if (!exists) {
+            return Optional.empty();
+        }
+        return handle.queryOne("SELECT service, version, checksum FROM silo_schema ORDER BY version DESC LIMIT 1",
+                row -> new Recorded(row.getString(1), row.getInt(2), row.getString(3)));
+    }
+
+    private static String shortSum(String checksum) {
+        return checksum.substring(0, Math.min(12, checksum.length()));
+    }
+
+    /** The newest row of {@code silo_schema}. */
+    private record Recorded(String service, int version, String checksum) {}
+
+    /** Runs the steps of one apply, so that a failure says which step of which template broke on which database. */
+    private record Steps(String database, ServiceTemplate template) {
+        void run(String what, Runnable step) {
+            try {
+                step.run();
+            } catch (DataAccessException e) {
+                throw new SiloException(ErrorKind.INTERNAL, "schema-apply-failed", "database " + database + ": applying "
+                        + template.service() + " version " + template.version() + " failed at " + what + ": " + e.getMessage()
+                        + "; nothing was changed", e);
+            }
+        }
+    }
+}
