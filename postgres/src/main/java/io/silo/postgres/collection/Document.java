@@ -6,6 +6,7 @@ import io.silo.postgres.collection.query.MetaField;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,7 +37,7 @@ public record Document(UUID id, long version, Instant createdAt, Instant updated
         json.put(MetaField.VERSION.text(), version);
         json.put(MetaField.CREATED_AT.text(), createdAt.toString());
         json.put(MetaField.UPDATED_AT.text(), updatedAt.toString());
-        for (Map.Entry<String, tools.jackson.databind.JsonNode> member : fields.project(body).properties()) {
+        for (Map.Entry<String, JsonNode> member : fields.project(body).properties()) {
             json.set(member.getKey(), member.getValue());
         }
         return json;

@@ -1,5 +1,6 @@
 package io.silo.postgres.collection;
 
+import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.postgres.collection.query.DocumentField;
@@ -95,7 +96,7 @@ final class Sql {
     /** The quoted table of a collection; its name must be a lower-case identifier. */
     static String table(String collection) {
         if (!collection.matches("[a-z_][a-z0-9_]{0,62}")) {
-            throw new SiloException(io.silo.error.ErrorKind.INTERNAL, "internal-error",
+            throw new SiloException(ErrorKind.INTERNAL, "internal-error",
                     "collection name '" + collection + "' is not a lower-case identifier");
         }
         return '"' + collection + '"';

@@ -193,6 +193,8 @@ public final class FilterParser {
                 }
             } else if (value.isNull() && !nullAllowed) {
                 throw invalid(operator + " on '" + field.text() + "' cannot compare with null");
+            } else if (value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.doubleValue())) {
+                throw invalid(operator + " on '" + field.text() + "' needs a finite number");
             }
         }
 
