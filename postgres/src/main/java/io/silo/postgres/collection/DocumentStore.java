@@ -1,0 +1,228 @@
+package io.silo.postgres.collection;
+
+import io.silo.crypto.Ids;
+import io.silo.error.SiloException;
+import io.silo.postgres.collection.query.DocumentQuery;
+import io.silo.postgres.collection.query.Fields;
+import io.silo.postgres.collection.query.Filter;
+import io.silo.postgres.collection.query.GroupQuery;
+import io.silo.postgres.collection.query.SortKey;
+import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.internal.Handle;
+import io.silo.template.CollectionSpec;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The documents of collections: writes with versions, schema validation and unique keys, and
+ * queries in the filter language ({@code docs/query-language.md}). Every method works on a
+ * connection that the caller has routed to the tenant's database, inside the caller's
+ * transaction: nothing here commits, rolls back or changes auto-commit. A failed write throws
+ * a {@link SiloException} and may leave the transaction aborted, so the caller rolls back.
+ *
+ * <p>Private fields of a collection are never returned and cannot be filtered, sorted, selected
+ * or grouped on; they may be written. A replace keeps the private fields the new body does not
+ * name, because clients, who never see them, cannot send them back.
+ *
+ * <p>Thread-safe: one instance serves the whole process. Compiled JSON Schemas are cached in it.
+ */
+public final class DocumentStore {
+    private final Clock clock;
+    private final Schemas schemas = new Schemas();
+
+    /** A store that stamps documents with the system clock. */
+    public DocumentStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** A store that stamps {@code _createdAt} and {@code _updatedAt} from {@code clock}. */
+    public DocumentStore(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Inserts a document. The body may carry {@code _id}, a UUID, else one is generated; any other
+     * top-level name starting with {@code _} is a {@code reserved-field}.
+     *
+     * @return the document as stored, at version 1
+     */
+    public Document insert(Connection connection, CollectionSpec spec, JsonNode body) {
+        Bodies.Insert insert = Bodies.forInsert(body, spec.name());
+        String text = validated(spec, insert.doc());
+        UUID id = insert.id().orElseGet(Ids::next);
+        Instant now = now();
+        Handle handle = new Handle(connection);
+        return handle.queryOne("INSERT INTO " + Sql.table(spec.name()) + " (id, doc, version, created_at, updated_at) "
+                        + "VALUES (?, ?::jsonb, 1, ?, ?) ON CONFLICT DO NOTHING RETURNING " + Stored.COLUMNS,
+                        Stored::read, id, text, timestamp(now), timestamp(now))
+                .map(stored -> stored.visible(spec.privateFields()))
+                .orElseThrow(() -> UniqueKeys.onInsert(handle, spec, id, insert.doc()));
+    }
+
+    /** The document with this id, if there is one. */
+    public Optional<Document> find(Connection connection, CollectionSpec spec, UUID id) {
+        return new Handle(connection).queryOne("SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ?",
+                Stored::read, id).map(stored -> stored.visible(spec.privateFields()));
+    }
+
+    /** The document with this id; {@code document-not-found} if there is none. */
+    public Document get(Connection connection, CollectionSpec spec, UUID id) {
+        return find(connection, spec, id).orElseThrow(() -> notFound(spec, id));
+    }
+
+    /**
+     * Replaces a document's body (PUT). The version the change expects comes from
+     * {@code expectedVersion} or {@code _version} in the body (both: they must agree); a stale
+     * one is a {@code version-conflict}.
+     *
+     * @return the document as stored, one version on
+     */
+    public Document replace(Connection connection, CollectionSpec spec, UUID id, JsonNode body, OptionalLong expectedVersion) {
+        Bodies.Update update = Bodies.forUpdate(body, expectedVersion, spec.name());
+        Handle handle = new Handle(connection);
+        Stored current = lock(handle, spec, id, update.expectedVersion());
+        ObjectNode doc = update.doc();
+        for (String field : spec.privateFields()) {
+            if (!doc.has(field) && current.doc().has(field)) {
+                doc.set(field, current.doc().get(field));
+            }
+        }
+        return write(handle, spec, current, doc);
+    }
+
+    /**
+     * Changes a document with a JSON Merge Patch (RFC 7386): members merge into objects,
+     * {@code null} removes, arrays and other values replace. Versions as for {@link #replace}.
+     *
+     * @return the document as stored, one version on
+     */
+    public Document patch(Connection connection, CollectionSpec spec, UUID id, JsonNode mergePatch, OptionalLong expectedVersion) {
+        Bodies.Update update = Bodies.forUpdate(mergePatch, expectedVersion, spec.name());
+        Handle handle = new Handle(connection);
+        Stored current = lock(handle, spec, id, update.expectedVersion());
+        return write(handle, spec, current, (ObjectNode) MergePatch.apply(current.doc(), update.doc()));
+    }
+
+    /** Deletes a document; {@code document-not-found} if there is none, {@code version-conflict} if the expected version is stale. */
+    public void delete(Connection connection, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
+        expectedVersion.ifPresent(version -> Bodies.checkVersion(version, spec.name()));
+        Handle handle = new Handle(connection);
+        lock(handle, spec, id, expectedVersion);
+        handle.update("DELETE FROM " + Sql.table(spec.name()) + " WHERE id = ?", id);
+    }
+
+    /** One page of the documents matching a query, with a cursor to the next page when there is one. */
+    public Page query(Connection connection, CollectionSpec spec, DocumentQuery query) {
+        checkReadable(spec, query.filter(), query.sort().keys(), query.fields());
+        List<SortKey> keys = query.sort().withTiebreak();
+        Sql sql = new Sql().append("SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE ");
+        FilterSql.render(query.filter(), sql);
+        query.cursor().ifPresent(cursor -> Keyset.render(keys, Cursor.decode(cursor, keys), sql.append(" AND ")));
+        sql.append(" ORDER BY ");
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i > 0 ? ", " : "").field(keys.get(i).field()).append(keys.get(i).descending() ? " DESC" : " ASC");
+        }
+        sql.append(" LIMIT ").bind(query.limit() + 1);
+        List<Document> rows = new Handle(connection).query(sql.text(), Stored::read, sql.params()).stream()
+                .map(stored -> stored.visible(spec.privateFields())).toList();
+        boolean more = rows.size() > query.limit();
+        List<Document> page = more ? rows.subList(0, query.limit()) : rows;
+        Optional<String> next = more ? Optional.of(Cursor.after(page.getLast(), keys)) : Optional.empty();
+        return new Page(page.stream().map(document -> project(document, query.fields())).toList(), next);
+    }
+
+    /** How many documents match a filter. */
+    public long count(Connection connection, CollectionSpec spec, Filter filter) {
+        checkReadable(spec, filter, List.of(), Fields.all());
+        Sql sql = new Sql().append("SELECT count(*) FROM " + Sql.table(spec.name()) + " WHERE ");
+        FilterSql.render(filter, sql);
+        return new Handle(connection).queryOne(sql.text(), row -> row.getLong(1), sql.params()).orElse(0L);
+    }
+
+    /** The matching documents grouped by one field, with a count and, optionally, numeric aggregates. */
+    public GroupResult group(Connection connection, CollectionSpec spec, GroupQuery query) {
+        Optional<Set<String>> closed = schemas.of(spec).closedProperties();
+        checkReadable(spec, query.filter(), List.of(), Fields.all());
+        FieldRules.checkReadable(spec, closed, query.by(), "a grouping");
+        query.metric().ifPresent(metric -> FieldRules.checkReadable(spec, closed, metric, "a grouping"));
+        return Groups.run(new Handle(connection), spec, query);
+    }
+
+    /** Checks that a collection's schema compiles, so that a bad template fails when loaded rather than on first write. */
+    public void checkSchema(CollectionSpec spec) {
+        schemas.of(spec);
+    }
+
+    private Stored lock(Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
+        Stored current = handle.queryOne("SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ? FOR UPDATE",
+                Stored::read, id).orElseThrow(() -> notFound(spec, id));
+        if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
+            throw SiloException.conflict("version-conflict", "document " + id + " in collection '" + spec.name() + "' is at version "
+                    + current.version() + ", not " + expectedVersion.getAsLong() + "; read it again and retry")
+                    .with("currentVersion", current.version());
+        }
+        return current;
+    }
+
+    private Document write(Handle handle, CollectionSpec spec, Stored current, ObjectNode doc) {
+        String text = validated(spec, doc);
+        UniqueKeys.checkChange(handle, spec, current.id(), current.doc(), doc);
+        try {
+            return handle.queryOne("UPDATE " + Sql.table(spec.name()) + " SET doc = ?::jsonb, version = version + 1, updated_at = ? "
+                    + "WHERE id = ? RETURNING " + Stored.COLUMNS, Stored::read, text, timestamp(now()), current.id())
+                    .orElseThrow(() -> notFound(spec, current.id()))
+                    .visible(spec.privateFields());
+        } catch (DataAccessException e) {
+            if (e.isUniqueViolation()) {
+                throw UniqueKeys.onViolation(e, spec, current.doc(), doc);
+            }
+            throw e;
+        }
+    }
+
+    /** The JSON text to store, after the content, size and schema checks. */
+    private String validated(CollectionSpec spec, ObjectNode doc) {
+        Bodies.checkContent(doc, spec.name());
+        String text = Bodies.serialize(doc, spec.name());
+        schemas.of(spec).validate(doc, spec.name());
+        return text;
+    }
+
+    private void checkReadable(CollectionSpec spec, Filter filter, List<SortKey> sort, Fields fields) {
+        Optional<Set<String>> closed = schemas.of(spec).closedProperties();
+        filter.fields().forEach(field -> FieldRules.checkReadable(spec, closed, field, "a filter"));
+        sort.forEach(key -> FieldRules.checkReadable(spec, closed, key.field(), "a sort"));
+        fields.paths().forEach(path -> FieldRules.checkReadable(spec, closed, path, "a field selection"));
+    }
+
+    private static Document project(Document document, Fields fields) {
+        return fields.whole() ? document : new Document(document.id(), document.version(), document.createdAt(),
+                document.updatedAt(), fields.project(document.body()));
+    }
+
+    /** PostgreSQL keeps microseconds; truncating here makes the returned document equal the stored one. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static SiloException notFound(CollectionSpec spec, UUID id) {
+        return SiloException.notFound("document-not-found", "collection '" + spec.name() + "' has no document " + id)
+                .with("id", id.toString());
+    }
+}
