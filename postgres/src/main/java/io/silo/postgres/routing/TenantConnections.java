@@ -1,0 +1,20 @@
+package io.silo.postgres.routing;
+
+import io.silo.postgres.internal.Jdbc;
+import java.util.UUID;
+
+/**
+ * Runs work on one database of one tenant: the data plane's single way into tenant data. The
+ * implementation finds where the database lives, takes a connection that authenticates as the
+ * tenant's own role, and refuses tenants that are not active.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface TenantConnections {
+
+    /**
+     * Runs {@code work} in one transaction on the tenant's database of {@code service}: committed
+     * when it returns, rolled back when it throws. The handle's connection has auto-commit off.
+     */
+    <T> T inTransaction(UUID tenantId, String service, Jdbc.HandleFunction<T> work);
+}

@@ -1,0 +1,2 @@
+/** Routing: from a tenant and a service to a connection on that tenant's database, as its own role. */
+package io.silo.postgres.routing;
