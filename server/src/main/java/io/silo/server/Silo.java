@@ -22,6 +22,8 @@ import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.postgres.routing.AdministratorConnections;
+import io.silo.postgres.routing.TenantConnections;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.server.admin.AuditEndpoints;
 import io.silo.server.admin.PlatformAdmins;
@@ -36,7 +38,6 @@ import io.silo.server.metrics.MetricsEndpoint;
 import io.silo.server.tenant.OrganizationEndpoints;
 import io.silo.server.tenant.Organizations;
 import io.silo.template.TemplateCatalog;
-import io.silo.tenant.TenantDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -116,7 +117,8 @@ public final class Silo implements AutoCloseable {
         RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc);
         TenantStore tenants = new TenantStore(jdbc, secrets);
         DirectoryStore directory = new DirectoryStore(jdbc);
-        DirectoryRelay relay = new DirectoryRelay(directory, coreDatabasesAsAdmin(tenants, admins), clock);
+        TenantConnections connections = new AdministratorConnections(tenants, admins);
+        DirectoryRelay relay = new DirectoryRelay(directory, connections, clock);
         UserStore users = new UserStore();
 
         JobStore jobs = new JobStore(jdbc);
@@ -147,18 +149,6 @@ public final class Silo implements AutoCloseable {
                 metrics), new HttpMetrics(metrics.registry())));
         log.info("Silo ready on port {}", http.port());
         return new Silo(shutdown, Optional.of(http), control, config, organizations, templates);
-    }
-
-    /** Core databases reached as the cluster administrator: enough for the rare directory relay. */
-    private static DirectoryRelay.CoreDatabases coreDatabasesAsAdmin(TenantStore tenants, ClusterAdmins admins) {
-        return new DirectoryRelay.CoreDatabases() {
-            @Override
-            public <T> T inTransaction(java.util.UUID tenantId, Jdbc.HandleFunction<T> work) {
-                TenantDatabase core = tenants.find(tenantId).flatMap(tenant -> tenant.database("core"))
-                        .orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " has no core database"));
-                return admins.of(core.clusterId()).inDatabase(core.databaseName(), work);
-            }
-        };
     }
 
     private static SiloConfig.Database embedded(SiloConfig config, Shutdown shutdown) {

@@ -1,7 +1,8 @@
 package io.silo.postgres.identity;
 
 import io.silo.json.Json;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.routing.TenantConnections;
+import io.silo.template.ServiceTemplate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -22,16 +23,10 @@ public final class DirectoryRelay {
     private static final int BATCH = 200;
 
     private final DirectoryStore directory;
-    private final CoreDatabases cores;
+    private final TenantConnections cores;
     private final Clock clock;
 
-    /** Opens a transaction on a tenant's core database. */
-    @FunctionalInterface
-    public interface CoreDatabases {
-        <T> T inTransaction(UUID tenantId, Jdbc.HandleFunction<T> work);
-    }
-
-    public DirectoryRelay(DirectoryStore directory, CoreDatabases cores, Clock clock) {
+    public DirectoryRelay(DirectoryStore directory, TenantConnections cores, Clock clock) {
         this.directory = directory;
         this.cores = cores;
         this.clock = clock;
@@ -43,7 +38,7 @@ public final class DirectoryRelay {
         int total = 0;
         int applied;
         do {
-            applied = cores.inTransaction(tenantId, handle -> {
+            applied = cores.inTransaction(tenantId, ServiceTemplate.CORE, handle -> {
                 List<Object[]> rows = handle.query("SELECT id, payload FROM outbox ORDER BY id LIMIT ? FOR UPDATE",
                         row -> new Object[] {row.getLong(1), row.getString(2)}, BATCH);
                 for (Object[] row : rows) {
