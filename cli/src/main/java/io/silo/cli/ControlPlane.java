@@ -28,10 +28,8 @@ final class ControlPlane {
         }
         Path home = config.dataDir().resolve("postgres");
         return runningPort(home.resolve("pgdata/postmaster.pid")).flatMap(port -> password(home).map(password ->
-                new SiloConfig(config.http(), config.dataDir(), config.admin(), config.masterKey(),
-                        Optional.of(new SiloConfig.Database("jdbc:postgresql://localhost:" + port + "/silo", "postgres", password)),
-                        config.embedded(), config.clusters(), config.pools(), config.tokens(), config.passwords(), config.jobs(),
-                        config.servicesDir()))).orElse(config);
+                config.withDatabase(new SiloConfig.Database("jdbc:postgresql://localhost:" + port + "/silo", "postgres", password))))
+                .orElse(config);
     }
 
     /** The port of a live postmaster: line 4 of postmaster.pid, when the pid on line 1 is alive. */

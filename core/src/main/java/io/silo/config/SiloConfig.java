@@ -25,6 +25,10 @@ import java.util.Set;
  * @param passwords argon2id parameters
  * @param jobs the background job runner
  * @param servicesDir a directory of further service templates, which may also replace shipped ones but {@code core}
+ * @param signup self-service sign-up of new organizations
+ * @param mail how Silo sends mail: SMTP, or a local mailbox under {@code dataDir}
+ * @param login throttling and lockout of member sign-in
+ * @param directory the background convergence of the login directory
  */
 public record SiloConfig(
         Http http,
@@ -38,7 +42,11 @@ public record SiloConfig(
         Tokens tokens,
         Passwords passwords,
         Jobs jobs,
-        Optional<Path> servicesDir) {
+        Optional<Path> servicesDir,
+        Signup signup,
+        Mail mail,
+        Login login,
+        Directory directory) {
 
     /** The HTTP listener. Port 0 picks a free port, which tests use. */
     public record Http(String host, int port) {}
@@ -88,6 +96,56 @@ public record SiloConfig(
     /** The background job runner. */
     public record Jobs(int workers, Duration pollInterval, Duration lease, int maxAttempts) {}
 
+    /**
+     * Self-service sign-up.
+     *
+     * @param services the services a sign-up may ask for; empty means every shipped or configured service but {@code core}
+     * @param ttl how long a verification token stays valid
+     * @param maxPerAddressPerHour sign-ups accepted from one client address per hour
+     * @param verifyUrl the page the verification mail links to, with {@code ?token=…} appended; without it the mail carries the token only
+     */
+    public record Signup(List<String> services, Duration ttl, int maxPerAddressPerHour, Optional<String> verifyUrl) {
+        public Signup {
+            services = List.copyOf(services);
+        }
+    }
+
+    /**
+     * Outgoing mail. Without {@code smtp}, every message is written to a local mailbox, one
+     * {@code .eml} file per message under {@code <data.dir>/mail/}.
+     *
+     * @param from the sender address of every message
+     */
+    public record Mail(String from, Optional<Smtp> smtp) {}
+
+    /** An SMTP relay; {@code user} and {@code password} only when it wants authentication. */
+    public record Smtp(String host, int port, Optional<String> user, Optional<String> password, boolean starttls) {
+        @Override
+        public String toString() {
+            return "Smtp[" + host + ":" + port + " user=" + user.orElse("-") + " starttls=" + starttls + "]";
+        }
+    }
+
+    /**
+     * Throttling and lockout of member sign-in.
+     *
+     * @param maxFailuresPerAccount failed sign-ins for one login name within {@code failureWindow} before further tries are refused
+     * @param maxFailuresPerAddress failed sign-ins from one client address within {@code failureWindow} before further tries are refused
+     * @param failureWindow how long a failure counts towards the two limits above
+     * @param lockThreshold consecutive failed sign-ins of one account, across windows and instances, that lock it
+     * @param lockDuration how long a locked account stays locked
+     */
+    public record Login(int maxFailuresPerAccount, int maxFailuresPerAddress, Duration failureWindow, int lockThreshold,
+                        Duration lockDuration) {}
+
+    /**
+     * The sweeper that finishes directory updates an instance could not (it crashed, or the control database failed).
+     *
+     * @param sweepInterval how often it looks for tenants whose directory may be behind
+     * @param sweepAge how long a tenant must have been marked before the sweeper takes it over from the request that marked it
+     */
+    public record Directory(Duration sweepInterval, Duration sweepAge) {}
+
     /** Reads and validates every key; unknown keys in the file are an error. */
     public static SiloConfig from(ConfigSource source) {
         SiloConfig config = new SiloConfig(
@@ -111,7 +169,16 @@ public record SiloConfig(
                         source.duration("jobs.pollInterval", Duration.ofSeconds(1)),
                         source.duration("jobs.lease", Duration.ofSeconds(30)),
                         source.integer("jobs.maxAttempts", 5, 1, 100)),
-                source.optional("services.dir").map(dir -> Path.of(dir).normalize()));
+                source.optional("services.dir").map(dir -> Path.of(dir).normalize()),
+                signup(source),
+                mail(source),
+                new Login(source.integer("login.maxFailuresPerAccount", 5, 1, 1000),
+                        source.integer("login.maxFailuresPerAddress", 50, 1, 100_000),
+                        source.duration("login.failureWindow", Duration.ofMinutes(15)),
+                        source.integer("login.lockThreshold", 10, 1, 1000),
+                        source.duration("login.lockDuration", Duration.ofMinutes(15))),
+                new Directory(source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
+                        source.duration("directory.sweepAge", Duration.ofSeconds(5))));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -120,7 +187,48 @@ public record SiloConfig(
     /** A copy with other clusters; handy for tests that add servers. */
     public SiloConfig withClusters(List<Cluster> more) {
         return new SiloConfig(http, dataDir, admin, masterKey, database, embedded, List.copyOf(more), pools, tokens,
-                passwords, jobs, servicesDir);
+                passwords, jobs, servicesDir, signup, mail, login, directory);
+    }
+
+    /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
+    public SiloConfig withDatabase(Database other) {
+        return new SiloConfig(http, dataDir, admin, masterKey, Optional.of(other), embedded, clusters, pools, tokens,
+                passwords, jobs, servicesDir, signup, mail, login, directory);
+    }
+
+    private static Signup signup(ConfigSource source) {
+        List<String> services = source.optional("signup.services").stream()
+                .flatMap(list -> java.util.Arrays.stream(list.split(",")))
+                .map(String::trim).filter(service -> !service.isEmpty()).distinct().toList();
+        if (services.contains("core")) {
+            throw new ConfigException("invalid signup.services = '" + String.join(",", services)
+                    + "': core is every organization's own service and cannot be asked for");
+        }
+        Optional<String> verifyUrl = source.optional("signup.verifyUrl");
+        verifyUrl.filter(url -> !url.startsWith("https://") && !url.startsWith("http://")).ifPresent(url -> {
+            throw new ConfigException("invalid signup.verifyUrl = '" + url + "': expected an http:// or https:// URL");
+        });
+        return new Signup(services, source.duration("signup.ttl", Duration.ofHours(24)),
+                source.integer("signup.maxPerAddressPerHour", 5, 1, 100_000), verifyUrl);
+    }
+
+    private static Mail mail(ConfigSource source) {
+        String from = source.string("mail.from", "silo@localhost");
+        Optional<String> host = source.optional("mail.smtp.host");
+        int port = source.integer("mail.smtp.port", 587, 1, 65535);
+        Optional<String> user = source.optional("mail.smtp.user");
+        Optional<String> password = source.optional("mail.smtp.password");
+        boolean starttls = source.bool("mail.smtp.starttls", true);
+        if (host.isEmpty()) {
+            if (user.isPresent() || password.isPresent()) {
+                throw new ConfigException("mail.smtp.user and mail.smtp.password need mail.smtp.host (SILO_MAIL_SMTP_HOST)");
+            }
+            return new Mail(from, Optional.empty());
+        }
+        if (password.isPresent() && user.isEmpty()) {
+            throw new ConfigException("mail.smtp.password is set but mail.smtp.user is not");
+        }
+        return new Mail(from, Optional.of(new Smtp(host.get(), port, user, password, starttls)));
     }
 
     private static Optional<Database> database(ConfigSource source) {

@@ -1,6 +1,7 @@
 package io.silo.server;
 
 import io.silo.cluster.Cluster;
+import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.SecretBox;
@@ -10,11 +11,13 @@ import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.control.PlatformAdminStore;
 import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.control.SigningKeyStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.embedded.EmbeddedServer;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.DirectoryStore;
+import io.silo.postgres.identity.DirectorySweeper;
 import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.internal.Jdbc;
 import io.silo.postgres.internal.JdbcUrls;
@@ -31,12 +34,24 @@ import io.silo.server.auth.AuthEndpoints;
 import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Sessions;
 import io.silo.server.auth.TokenService;
+import io.silo.server.authz.Access;
 import io.silo.server.health.HealthEndpoints;
+import io.silo.server.http.Endpoints;
 import io.silo.server.http.HttpServer;
+import io.silo.server.identity.LoginEndpoints;
+import io.silo.server.identity.MemberLogin;
+import io.silo.server.identity.MemberSubjects;
+import io.silo.server.identity.UserEndpoints;
+import io.silo.server.identity.Users;
+import io.silo.server.mail.MailEndpoints;
+import io.silo.server.mail.Mailer;
 import io.silo.server.metrics.HttpMetrics;
 import io.silo.server.metrics.MetricsEndpoint;
+import io.silo.server.signup.SignupEndpoints;
+import io.silo.server.signup.Signups;
 import io.silo.server.tenant.OrganizationEndpoints;
 import io.silo.server.tenant.Organizations;
+import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +59,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,17 +154,55 @@ public final class Silo implements AutoCloseable {
         TokenService tokens = new TokenService(new SigningKeyStore(jdbc, secrets), clock, config.tokens().issuer(),
                 config.tokens().accessTtl(), config.tokens().keyRotation());
         Authenticator authenticator = new Authenticator(tokens);
-        Sessions sessions = new Sessions(refreshTokens, tokens, clock, config.tokens().refreshTtl(),
-                token -> "admin".equals(token.subjectKind()) ? platformAdmins.resolve(token.subjectId()) : Optional.empty());
+
+        // ---- identity: member sign-in and sessions, users, sign-up and its mail, directory sweeper ----
+        Access access = new Access(templates);
+        MemberSubjects members = new MemberSubjects(tenants, connections, users);
+        Sessions sessions = new Sessions(refreshTokens, tokens, clock, config.tokens().refreshTtl(), token -> switch (token.subjectKind()) {
+            case "admin" -> platformAdmins.resolve(token.subjectId());
+            case "user" -> members.resolve(token);
+            default -> Optional.empty();
+        });
+        if (options.runJobs()) {
+            shutdown.register("directory sweeper", new DirectorySweeper(directory, relay, clock,
+                    config.directory().sweepInterval(), config.directory().sweepAge()));
+        }
+        Mailer mailer = Mailer.of(config.mail(), config.dataDir(), clock);
+        List<Endpoints> identity = List.of(
+                new LoginEndpoints(new MemberLogin(tenants, connections, users, directory, hasher, clock, config.login()), sessions,
+                        authenticator, access, tenants, connections, users),
+                new UserEndpoints(new Users(tenants, connections, users, directory, relay, sessions, access, hasher, clock,
+                        options.userCommitObserver()), authenticator),
+                new SignupEndpoints(new Signups(new SignupStore(jdbc), jdbc, organizations, mailer, hasher, clock, config.signup(),
+                        signupServices(config.signup(), templates))),
+                new MailEndpoints(mailer, authenticator));
+        // ---- end of identity ----
+
         MetricsEndpoint metrics = shutdown.register("metrics", new MetricsEndpoint());
-        HttpServer http = shutdown.register("http", HttpServer.start(config.http().host(), config.http().port(), List.of(
+        List<Endpoints> features = new ArrayList<>(List.of(
                 new HealthEndpoints(control, clusters, authenticator),
                 new AuthEndpoints(platformAdmins, sessions, tokens, authenticator, audit),
                 new OrganizationEndpoints(organizations, authenticator),
-                new AuditEndpoints(audit, authenticator),
-                metrics), new HttpMetrics(metrics.registry())));
+                new AuditEndpoints(audit, authenticator)));
+        features.addAll(identity);
+        features.add(metrics);
+        HttpServer http = shutdown.register("http", HttpServer.start(config.http().host(), config.http().port(), features,
+                new HttpMetrics(metrics.registry())));
         log.info("Silo ready on port {}", http.port());
         return new Silo(shutdown, Optional.of(http), control, config, organizations, templates);
+    }
+
+    /** The services sign-up offers: as configured, else every service but core; an unknown one stops start-up. */
+    private static List<String> signupServices(SiloConfig.Signup signup, TemplateCatalog templates) {
+        List<String> known = templates.all().stream().map(ServiceTemplate::service).filter(service -> !ServiceTemplate.CORE.equals(service))
+                .toList();
+        for (String service : signup.services()) {
+            if (!known.contains(service)) {
+                throw new ConfigException("invalid signup.services: there is no service '" + service + "'; the services are "
+                        + String.join(", ", known));
+            }
+        }
+        return signup.services().isEmpty() ? known : signup.services();
     }
 
     private static SiloConfig.Database embedded(SiloConfig config, Shutdown shutdown) {

@@ -1,12 +1,18 @@
 package io.silo.postgres.identity;
 
+import io.silo.error.SiloException;
 import io.silo.identity.User;
 import io.silo.json.Json;
 import io.silo.postgres.internal.Handle;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +35,44 @@ public final class UserStore {
             return "NewUser[" + id + " " + email.or(() -> username).orElse("") + "]";
         }
     }
+
+    /**
+     * What sign-in needs to know about a user, the password hash included; it never leaves the server.
+     *
+     * @param failedLogins consecutive failed sign-ins since the last success or lock
+     * @param lockedUntil when set and in the future, sign-in is refused until then
+     */
+    public record Credentials(UUID userId, String passwordHash, String status, int failedLogins, Optional<Instant> lockedUntil) {
+        public boolean active() {
+            return "active".equals(status);
+        }
+
+        public boolean lockedAt(Instant now) {
+            return lockedUntil.filter(until -> until.isAfter(now)).isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + userId + " " + status + "]";
+        }
+    }
+
+    /**
+     * The whole new state of a user after a change; the store bumps its version and tells the outbox.
+     *
+     * @param roles the complete set of memberships after the change, by service
+     * @param newPasswordHash a new password, already hashed; it also lifts a lock, as does a change of status
+     */
+    public record Edit(Optional<String> email, Optional<String> username, String name, String status, JsonNode profile,
+                       Map<String, String> roles, Optional<String> newPasswordHash, Instant at) {
+        @Override
+        public String toString() {
+            return "Edit[" + email.or(() -> username).orElse("") + " " + status + "]";
+        }
+    }
+
+    /** A page of users in creation order and the cursor of the next one. */
+    public record Page(List<User> items, Optional<String> nextCursor) {}
 
     /** Creates the user unless one with this id exists (so a repeated job step is harmless); returns it. */
     public User insertIfAbsent(Handle core, NewUser user) {
@@ -66,11 +110,151 @@ public final class UserStore {
                 row -> map(row, roles(core, row.getObject("id", UUID.class))), limit, offset);
     }
 
+    /**
+     * Serializes every change that can affect who administers the organization, or how many users
+     * it has, with the others, until the caller's transaction ends. An advisory lock needs no
+     * privilege on any table, so the tenant's own role may take it.
+     */
+    public void lockMembership(Handle core) {
+        core.query("SELECT pg_advisory_xact_lock(7163021)", row -> 1);
+    }
+
+    /** How many active users hold the organization's {@code admin} role in {@code core}. */
+    public long activeAdmins(Handle core) {
+        return core.queryOne("""
+                SELECT count(*) FROM users u JOIN memberships m ON m.user_id = u.id
+                WHERE m.service = 'core' AND m.role = 'admin' AND u.status = 'active'
+                """, row -> row.getLong(1)).orElse(0L);
+    }
+
+    /** The credentials behind a sign-in name: {@code kind} is {@code email} or {@code username}, {@code login} in lower case. */
+    public Optional<Credentials> credentials(Handle core, String kind, String login) {
+        String column = switch (kind) {
+            case "email" -> "email";
+            case "username" -> "username";
+            default -> throw new IllegalArgumentException("unknown login kind " + kind);
+        };
+        return core.queryOne("SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE " + column + " = ?",
+                row -> new Credentials(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getInt(4),
+                        Optional.ofNullable(row.getTimestamp(5)).map(Timestamp::toInstant)), login);
+    }
+
+    /** A successful sign-in: clears failures and lock, notes the time, and stores a rehash when parameters changed. */
+    public void recordLogin(Handle core, UUID id, Instant at, Optional<String> rehash) {
+        core.update("""
+                UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?, password_hash = coalesce(?, password_hash)
+                WHERE id = ?
+                """, at, rehash, id);
+    }
+
+    /**
+     * A wrong password: counts it, and locks the account for {@code lockFor} when this failure
+     * reaches {@code threshold}; the count starts again after a lock.
+     *
+     * @return the end of the lock, if this failure locked the account
+     */
+    public Optional<Instant> recordFailure(Handle core, UUID id, Instant at, int threshold, Duration lockFor) {
+        Instant until = at.plus(lockFor);
+        boolean locked = core.queryOne("""
+                UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
+                                 locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
+                WHERE id = ? RETURNING failed_logins = 0
+                """, row -> row.getBoolean(1), threshold, threshold, until, id).orElse(false);
+        return locked ? Optional.of(until) : Optional.empty();
+    }
+
+    /**
+     * Writes a user's new state and memberships, bumps its version and records the change in the
+     * outbox, all in the caller's transaction.
+     *
+     * @return the user as it is now
+     */
+    public User change(Handle core, UUID id, Edit edit) {
+        long version = core.queryOne("""
+                UPDATE users SET email = ?, username = ?, name = ?, profile = ?::jsonb, version = version + 1, updated_at = ?,
+                                 password_hash = coalesce(?, password_hash),
+                                 password_changed_at = CASE WHEN ?::text IS NULL THEN password_changed_at ELSE ? END,
+                                 failed_logins = CASE WHEN ?::text IS NULL AND status = ? THEN failed_logins ELSE 0 END,
+                                 locked_until = CASE WHEN ?::text IS NULL AND status = ? THEN locked_until ELSE NULL END,
+                                 status = ?
+                WHERE id = ? RETURNING version
+                """, row -> row.getLong(1), edit.email(), edit.username(), edit.name(), Json.write(edit.profile()), edit.at(),
+                edit.newPasswordHash(), edit.newPasswordHash(), edit.at(), edit.newPasswordHash(), edit.status(),
+                edit.newPasswordHash(), edit.status(), edit.status(), id)
+                .orElseThrow(() -> SiloException.notFound("user-not-found", "no user " + id + " in this organization"));
+        core.update("DELETE FROM memberships WHERE user_id = ?", id);
+        for (Map.Entry<String, String> role : edit.roles().entrySet()) {
+            core.update("INSERT INTO memberships (user_id, service, role) VALUES (?, ?, ?)", id, role.getKey(), role.getValue());
+        }
+        Outbox.userChanged(core, new UserChange(id, version, edit.email(), edit.username(), edit.status()));
+        return find(core, id).orElseThrow();
+    }
+
+    /** Deletes a user and its memberships, and tells the outbox; false when there was no such user. */
+    public boolean delete(Handle core, UUID id) {
+        Optional<Long> version = core.queryOne("DELETE FROM users WHERE id = ? RETURNING version", row -> row.getLong(1), id);
+        version.ifPresent(last -> Outbox.userChanged(core,
+                new UserChange(id, last + 1, Optional.empty(), Optional.empty(), "deleted")));
+        return version.isPresent();
+    }
+
+    /**
+     * Users in creation order, with their roles, after {@code cursor} when given; optionally only
+     * those of one status, or whose email, username or name contains {@code search}.
+     */
+    public Page page(Handle core, Optional<String> status, Optional<String> search, Optional<String> cursor, int limit) {
+        Optional<Cursor> after = cursor.map(Cursor::decode);
+        Optional<String> pattern = search.map(text -> "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        List<User> rows = core.query("""
+                SELECT * FROM users
+                WHERE (?::text IS NULL OR status = ?::text)
+                  AND (?::text IS NULL OR email ILIKE ?::text OR username ILIKE ?::text OR name ILIKE ?::text)
+                  AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
+                ORDER BY created_at, id LIMIT ?
+                """, row -> map(row, Map.of()), status, status, pattern, pattern, pattern, pattern,
+                after.map(Cursor::createdAt), after.map(Cursor::createdAt), after.map(Cursor::id), limit + 1);
+        List<User> page = withRoles(core, rows.subList(0, Math.min(limit, rows.size())));
+        Optional<String> next = rows.size() > limit
+                ? Optional.of(new Cursor(page.getLast().createdAt(), page.getLast().id()).encode())
+                : Optional.empty();
+        return new Page(page, next);
+    }
+
+    private List<User> withRoles(Handle core, List<User> users) {
+        if (users.isEmpty()) {
+            return users;
+        }
+        Map<UUID, Map<String, String>> roles = new HashMap<>();
+        core.query("SELECT user_id, service, role FROM memberships WHERE user_id = ANY(?)",
+                row -> roles.computeIfAbsent(row.getObject(1, UUID.class), key -> new LinkedHashMap<>())
+                        .put(row.getString(2), row.getString(3)),
+                (Object) users.stream().map(User::id).toArray(UUID[]::new));
+        return users.stream().map(user -> new User(user.id(), user.email(), user.username(), user.name(), user.status(),
+                roles.getOrDefault(user.id(), Map.of()), user.profile(), user.lastLoginAt(), user.version(), user.createdAt(),
+                user.updatedAt())).toList();
+    }
+
     static User map(ResultSet row, Map<String, String> roles) throws SQLException {
         return new User(row.getObject("id", UUID.class), Optional.ofNullable(row.getString("email")),
                 Optional.ofNullable(row.getString("username")), row.getString("name"), row.getString("status"), roles,
                 Json.read(row.getString("profile")),
                 Optional.ofNullable(row.getTimestamp("last_login_at")).map(Timestamp::toInstant), row.getLong("version"),
                 row.getTimestamp("created_at").toInstant(), row.getTimestamp("updated_at").toInstant());
+    }
+
+    /** Keyset position in the listing: (created_at, id) of the last user seen. */
+    private record Cursor(Instant createdAt, UUID id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String text) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\|");
+                return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned");
+            }
+        }
     }
 }

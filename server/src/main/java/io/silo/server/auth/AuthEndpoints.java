@@ -69,9 +69,10 @@ public final class AuthEndpoints implements Endpoints {
     }
 
     private void logout(Context ctx) {
-        authenticator.require(ctx);
+        Optional<Principal> caller = authenticator.optional(ctx);
         RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
-        sessions.logout(Bodies.required(body.refreshToken(), "refreshToken"));
+        String refreshToken = Bodies.required(body.refreshToken(), "refreshToken");
+        caller.ifPresentOrElse(principal -> sessions.logout(refreshToken, principal), () -> sessions.logout(refreshToken));
         ctx.status(204);
     }
 

@@ -2,6 +2,7 @@ package io.silo.server.auth;
 
 import io.javalin.http.Context;
 import io.silo.error.SiloException;
+import io.silo.server.authz.Access;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -45,17 +46,11 @@ public final class Authenticator {
 
     /** The caller, who must be a platform administrator. */
     public Principal.PlatformAdmin platformAdmin(Context ctx) {
-        if (require(ctx) instanceof Principal.PlatformAdmin admin) {
-            return admin;
-        }
-        throw SiloException.forbidden("platform-admin-required", "only a platform administrator may do this");
+        return Access.requirePlatformAdmin(require(ctx));
     }
 
     /** The caller, who must be a member of an organization. */
     public Principal.Member member(Context ctx) {
-        if (require(ctx) instanceof Principal.Member member) {
-            return member;
-        }
-        throw SiloException.forbidden("member-required", "this route serves members of an organization; sign in as one");
+        return Access.requireMember(require(ctx));
     }
 }

@@ -65,31 +65,49 @@ public final class Sessions {
         if (stored.revokedAt().isPresent()) {
             throw SiloException.unauthenticated("invalid-refresh-token", "refresh token has been revoked");
         }
-        if (stored.usedAt().isPresent() || !store.spend(stored.id(), now)) {
-            store.revokeFamily(stored.familyId(), now);
-            log.warn("refresh token of {} {} was used twice; revoked its session family {}", stored.subjectKind(),
-                    stored.subjectId(), stored.familyId());
-            throw SiloException.unauthenticated("refresh-token-reused",
-                    "refresh token was already used; the session has been revoked, sign in again");
+        if (stored.usedAt().isPresent()) {
+            throw reused(stored, now);
         }
         if (!stored.expiresAt().isAfter(now)) {
             throw SiloException.unauthenticated("invalid-refresh-token", "refresh token has expired");
         }
+        // the subject is re-read before the token is spent, so an outage of its database does not cost the session
         Principal principal = resolver.resolve(stored).orElseThrow(() -> {
             store.revokeFamily(stored.familyId(), now);
             return SiloException.unauthenticated("invalid-refresh-token", "the account can no longer sign in");
         });
+        if (!store.spend(stored.id(), now)) {
+            throw reused(stored, now);
+        }
         return issue(principal, stored.familyId());
     }
 
-    /** Ends the session of {@code refreshToken}; unknown tokens are ignored, so logout is idempotent. */
+    /**
+     * Ends the session of {@code refreshToken}: holding it is enough, since it could refresh the
+     * session anyway. Unknown tokens are ignored, so logout is idempotent.
+     */
     public void logout(String refreshToken) {
         store.findByHash(Secrets.sha256(refreshToken)).ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
+    }
+
+    /** Ends the session of {@code refreshToken} if it is {@code caller}'s; someone else's is ignored like an unknown one. */
+    public void logout(String refreshToken, Principal caller) {
+        store.findByHash(Secrets.sha256(refreshToken))
+                .filter(token -> caller.kind().equals(token.subjectKind()) && caller.id().equals(token.subjectId()))
+                .ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
     }
 
     /** Ends every session of a subject, e.g. when a user is deleted or a password changes. */
     public void revokeAll(String subjectKind, UUID subjectId) {
         store.revokeSubject(subjectKind, subjectId, clock.instant());
+    }
+
+    private SiloException reused(RefreshToken stored, Instant now) {
+        store.revokeFamily(stored.familyId(), now);
+        log.warn("refresh token of {} {} was used twice; revoked its session family {}", stored.subjectKind(),
+                stored.subjectId(), stored.familyId());
+        return SiloException.unauthenticated("refresh-token-reused",
+                "refresh token was already used; the session has been revoked, sign in again");
     }
 
     private Session issue(Principal principal, UUID family) {

@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Reads request bodies and checks their fields, with errors that name the field. */
 public final class Bodies {
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,62}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}|[^@\\s]{1,64}@localhost|[^@\\s]{1,64}@[a-z0-9-]+\\.local");
 
     private Bodies() {}
@@ -37,6 +38,19 @@ public final class Bodies {
             throw SiloException.invalid("missing-field", "field '" + field + "' is required").with("field", field);
         }
         return value.trim();
+    }
+
+    /**
+     * A lower-cased login name, 2 to 63 letters, digits, {@code .}, {@code _} or {@code -}, or a
+     * 400 naming {@code field}. Login names compare without case, like email addresses.
+     */
+    public static String username(String value, String field) {
+        String username = required(value, field);
+        if (!USERNAME.matcher(username).matches()) {
+            throw SiloException.invalid("invalid-username", field + " must be 2 to 63 letters, digits, '.', '_' or '-'")
+                    .with("field", field);
+        }
+        return username.toLowerCase(Locale.ROOT);
     }
 
     /** A lower-cased email address, or a 400 naming {@code field}. */

@@ -91,6 +91,41 @@ public final class Organizations {
 
     /** Records the organization, then provisions it, waiting a bounded time for the job. */
     public Outcome create(OrganizationRequests.Create request, AuditEntry.Actor actor) {
+        OrganizationRequests.AdminBody admin = request.admin();
+        if (admin == null) {
+            throw missingAdmin();
+        }
+        return create(request, hasher.hash(admin.password() == null ? "" : admin.password()), actor);
+    }
+
+    /**
+     * Like {@link #create(OrganizationRequests.Create, AuditEntry.Actor)}, for a first administrator
+     * whose password was hashed earlier (a verified sign-up): {@code admin.password} is ignored.
+     */
+    public Outcome createWithHashedPassword(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor) {
+        return create(request, adminPasswordHash, actor);
+    }
+
+    /**
+     * Checks what can be checked of a request before it is made: name, slug (and that it is
+     * free now), business type, services, and that every database can be named. Sign-up uses it
+     * so that a mistake is reported before the verification mail, not after it.
+     */
+    public void check(OrganizationRequests.Create request) {
+        String name = RequestChecks.name(request.name());
+        String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
+        Optional<String> businessType = RequestChecks.businessType(request.businessType());
+        List<ServiceTemplate> services = services(request.services());
+        if (tenants.resolve(slug).isPresent()) {
+            throw SiloException.conflict("slug-taken", "an organization with slug '" + slug + "' exists").with("field", "slug");
+        }
+        Optional<String> username = request.admin() == null ? Optional.empty()
+                : RequestChecks.username(request.admin().username(), "admin.username");
+        NamingContext naming = new NamingContext(Ids.next(), slug, name, businessType, username, clock.instant());
+        services.forEach(template -> NAMER.name(template.databaseNamePattern(), template.service(), naming));
+    }
+
+    private Outcome create(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor) {
         String name = RequestChecks.name(request.name());
         String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
         Optional<String> businessType = RequestChecks.businessType(request.businessType());
@@ -100,7 +135,7 @@ public final class Organizations {
             throw SiloException.unprocessable("invalid-quota", "quota maxUsers must leave room for the first administrator")
                     .with("field", "quotas.maxUsers");
         }
-        UserStore.NewUser admin = firstAdmin(request.admin(), services);
+        UserStore.NewUser admin = firstAdmin(request.admin(), adminPasswordHash, services);
         UUID id = Ids.next();
         Instant now = clock.instant();
         Cluster cluster = ClusterPlacement.choose(clusters.list(), tenants.databasesPerCluster(), services.size(),
@@ -196,10 +231,9 @@ public final class Organizations {
         return out;
     }
 
-    private UserStore.NewUser firstAdmin(OrganizationRequests.AdminBody body, List<ServiceTemplate> services) {
+    private UserStore.NewUser firstAdmin(OrganizationRequests.AdminBody body, String hash, List<ServiceTemplate> services) {
         if (body == null) {
-            throw SiloException.invalid("missing-field", "field 'admin' is required: {email or username, name, password}")
-                    .with("field", "admin");
+            throw missingAdmin();
         }
         Optional<String> email = body.email() == null || body.email().isBlank()
                 ? Optional.empty() : Optional.of(io.silo.server.http.Bodies.email(body.email(), "admin.email"));
@@ -207,11 +241,15 @@ public final class Organizations {
         if (email.isEmpty() && username.isEmpty()) {
             throw SiloException.invalid("missing-field", "admin needs an email or a username").with("field", "admin.email");
         }
-        String hash = hasher.hash(body.password() == null ? "" : body.password());
         Map<String, String> roles = new LinkedHashMap<>();
         services.forEach(template -> roles.put(template.service(), template.ownerRole()));
         return new UserStore.NewUser(Ids.next(), email, username, RequestChecks.text(body.name(), "admin.name", 200).orElse(""),
                 hash, roles, Json.object());
+    }
+
+    private static SiloException missingAdmin() {
+        return SiloException.invalid("missing-field", "field 'admin' is required: {email or username, name, password}")
+                .with("field", "admin");
     }
 
     private List<TenantDatabase> databases(List<ServiceTemplate> services, NamingContext naming, Cluster cluster) {

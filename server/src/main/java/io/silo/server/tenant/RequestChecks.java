@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 final class RequestChecks {
     private static final Pattern BUSINESS_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _-]{0,39}");
     private static final Pattern FEATURE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,62}");
 
     private RequestChecks() {}
 
@@ -69,10 +68,6 @@ final class RequestChecks {
         if (username == null || username.isBlank()) {
             return Optional.empty();
         }
-        if (!USERNAME.matcher(username).matches()) {
-            throw SiloException.invalid("invalid-username", field + " must be 2 to 63 letters, digits, '.', '_' or '-'")
-                    .with("field", field);
-        }
-        return Optional.of(username.toLowerCase(java.util.Locale.ROOT));
+        return Optional.of(Bodies.username(username, field));
     }
 }

@@ -1,0 +1,78 @@
+package io.silo.postgres.control;
+
+import io.silo.json.Json;
+import io.silo.postgres.internal.Handle;
+import io.silo.postgres.internal.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Pending sign-ups in the control database. The verification token is stored only as its SHA-256
+ * digest and the requested administrator's password only as its argon2id hash, which is removed
+ * once the organization exists.
+ *
+ * <p>Thread-safe.
+ */
+public final class SignupStore {
+    private final Jdbc jdbc;
+
+    public SignupStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * A sign-up as stored.
+     *
+     * @param request the organization asked for, with {@code admin.passwordHash} until it is verified
+     * @param status {@code pending}, {@code verified} or {@code expired}
+     */
+    public record Signup(UUID id, String email, JsonNode request, String status, Optional<UUID> tenantId, Instant expiresAt,
+                         Optional<Instant> verifiedAt, Instant createdAt) {
+        @Override
+        public String toString() {
+            return "Signup[" + id + " " + email + " " + status + "]";
+        }
+    }
+
+    public void insert(UUID id, String tokenHash, String email, JsonNode request, Instant expiresAt, Instant createdAt) {
+        jdbc.update("""
+                INSERT INTO signups (id, token_hash, email, request, status, expires_at, created_at)
+                VALUES (?, ?, ?, ?::jsonb, 'pending', ?, ?)
+                """, id, tokenHash, email, Json.write(request), expiresAt, createdAt);
+    }
+
+    public void delete(UUID id) {
+        jdbc.update("DELETE FROM signups WHERE id = ?", id);
+    }
+
+    /** The sign-up of a token digest, locked until the caller's transaction ends, so one verification runs at a time. */
+    public Optional<Signup> lockByTokenHash(Handle handle, String tokenHash) {
+        return handle.queryOne("SELECT * FROM signups WHERE token_hash = ? FOR UPDATE", SignupStore::map, tokenHash);
+    }
+
+    /** Marks a sign-up verified with the organization it made, and forgets the password hash. */
+    public void markVerified(Handle handle, UUID id, UUID tenantId, Instant at) {
+        handle.update("""
+                UPDATE signups SET status = 'verified', tenant_id = ?, verified_at = ?, request = request #- '{admin,passwordHash}'
+                WHERE id = ?
+                """, tenantId, at, id);
+    }
+
+    /** Marks a sign-up expired and forgets the password hash. */
+    public void markExpired(Handle handle, UUID id) {
+        handle.update("UPDATE signups SET status = 'expired', request = request #- '{admin,passwordHash}' WHERE id = ?", id);
+    }
+
+    private static Signup map(ResultSet row) throws SQLException {
+        return new Signup(row.getObject("id", UUID.class), row.getString("email"), Json.read(row.getString("request")),
+                row.getString("status"), Optional.ofNullable(row.getObject("tenant_id", UUID.class)),
+                row.getTimestamp("expires_at").toInstant(),
+                Optional.ofNullable(row.getTimestamp("verified_at")).map(Timestamp::toInstant),
+                row.getTimestamp("created_at").toInstant());
+    }
+}

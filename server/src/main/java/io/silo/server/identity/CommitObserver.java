@@ -1,0 +1,15 @@
+package io.silo.server.identity;
+
+import java.util.UUID;
+
+/**
+ * Sees every user change right after it committed in the core database and before the directory
+ * learns of it: the window a crash can leave open. Tests throw from it to stand in for that crash.
+ */
+@FunctionalInterface
+public interface CommitObserver {
+    /** Does nothing. */
+    CommitObserver NONE = tenantId -> {};
+
+    void committed(UUID tenantId);
+}
