@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TestClock extends Clock {
     private final AtomicReference<Instant> now;
 
+    /** A clock at the real time, in whole milliseconds: PostgreSQL keeps microseconds and would round finer instants. */
     public TestClock() {
-        this(Instant.now());
+        this(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     public TestClock(Instant start) {
