@@ -138,6 +138,29 @@ class SiloConfigTest {
     }
 
     @Test
+    void mailGoesToTheLocalMailboxUnlessAnSmtpHostIsSet() {
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).mail().smtp()).isEmpty();
+        SiloConfig.Smtp smtp = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MAIL_SMTP_HOST", "mail.example", "SILO_MAIL_SMTP_USER", "silo",
+                "SILO_MAIL_SMTP_PASSWORD", "secret"))).mail().smtp().orElseThrow();
+        assertThat(smtp.port()).isEqualTo(587);
+        assertThat(smtp.starttls()).isTrue();
+        assertThat(smtp.toString()).doesNotContain("secret");
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MAIL_SMTP_USER", "silo"))))
+                .hasMessageContaining("need mail.smtp.host");
+    }
+
+    @Test
+    void signupCannotOfferCoreAndLoginLimitsHaveDefaults() {
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_SIGNUP_SERVICES", "billing, core"))))
+                .hasMessageContaining("core");
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_SIGNUP_SERVICES", "billing, crm")));
+        assertThat(config.signup().services()).containsExactly("billing", "crm");
+        assertThat(config.signup().ttl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.login().lockThreshold()).isEqualTo(10);
+        assertThat(config.login().failureWindow()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
     void everyKeyIsDocumented() throws IOException {
         ConfigSource source = ConfigSource.ofEnv(Map.of());
         SiloConfig.from(source);

@@ -133,7 +133,7 @@ public final class Access {
         Map<String, String> out = new LinkedHashMap<>();
         requested.forEach((service, role) -> {
             if (tenant.database(service).isEmpty()) {
-                throw SiloException.unprocessable("service-not-enabled", "organization " + tenant.slug()
+                throw SiloException.unprocessable("service-not-in-organization", "organization " + tenant.slug()
                         + " does not use the service '" + service + "'").with("field", "services." + service);
             }
             ServiceTemplate template = templates.require(service);

@@ -72,7 +72,7 @@ class UsersApiTest {
         assertThat(unknownRole.status()).isEqualTo(422);
         assertThat(unknownRole.problemType()).isEqualTo("unknown-role");
         assertThat(unknownRole.json().path("roles").valueStream().map(JsonNode::asString).toList()).containsExactly("user", "manager", "admin");
-        assertThat(otherService.problemType()).isEqualTo("service-not-enabled");
+        assertThat(otherService.problemType()).isEqualTo("service-not-in-organization");
         assertThat(badCore.problemType()).isEqualTo("unknown-role");
         assertThat(acmeAdmin.get("/api/users?q=r1%40acme").json().path("items")).isEmpty();
     }
