@@ -3,6 +3,7 @@ package io.silo.server.auth;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.audit.AuditEntry;
+import io.silo.error.SiloException;
 import io.silo.postgres.control.AuditLog;
 import io.silo.server.admin.PlatformAdmins;
 import io.silo.server.http.Actors;
@@ -69,9 +70,15 @@ public final class AuthEndpoints implements Endpoints {
     }
 
     private void logout(Context ctx) {
-        Optional<Principal> caller = authenticator.optional(ctx);
         RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
         String refreshToken = Bodies.required(body.refreshToken(), "refreshToken");
+        // an expired access token must not keep a client from ending its session: the refresh token is the authority here
+        Optional<Principal> caller;
+        try {
+            caller = authenticator.optional(ctx);
+        } catch (SiloException e) {
+            caller = Optional.empty();
+        }
         caller.ifPresentOrElse(principal -> sessions.logout(refreshToken, principal), () -> sessions.logout(refreshToken));
         ctx.status(204);
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** How users and a member's organization look in JSON. Never a password hash: {@link User} has none. */
+/** How users and a member's organization look in JSON. Never a password hash: {@link User} has none. Stateless. */
 public final class UserJson {
     private UserJson() {}
 

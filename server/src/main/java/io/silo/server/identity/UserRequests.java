@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** The JSON bodies of the user routes as they arrive, and the reading of their less regular fields. */
+/** The JSON bodies of the identity routes as they arrive, and the reading of their less regular fields. Stateless. */
 public final class UserRequests {
     /** The fields {@code PATCH /api/users/{id}} knows; anything else is a 400 {@code unknown-field}. */
     static final Set<String> PATCHABLE = Set.of("name", "email", "username", "status", "services", "password", "profile");

@@ -1,7 +1,7 @@
 package io.silo.server.mail;
 
 /**
- * A plain-text message to one recipient.
+ * A plain-text message to one recipient. Immutable.
  *
  * @param to the recipient's address
  */

@@ -193,6 +193,16 @@ class MemberLoginTest {
     }
 
     @Test
+    void logoutNeedsOnlyTheRefreshTokenSoAnExpiredAccessTokenCannotKeepASessionAlive() {
+        String refresh = login(client, Map.of("organization", "globex", "email", "owner@globex.example", "password", PASSWORD))
+                .path("refreshToken").asString();
+
+        assertThat(client.as("expired.or.garbage").post("/api/auth/logout", Map.of("refreshToken", refresh)).status()).isEqualTo(204);
+
+        assertThat(client.post("/api/auth/refresh", Map.of("refreshToken", refresh)).status()).isEqualTo(401);
+    }
+
+    @Test
     void suspendedOrganizationCannotSignInOrRefreshAndOnlyTheRightPasswordLearnsWhy() {
         IdentityFixtures.create(platformAdmin, "sleepy", List.of("crm"), "owner@sleepy.example", Map.of());
         String refresh = login(client, Map.of("organization", "sleepy", "email", "owner@sleepy.example", "password", PASSWORD))
