@@ -4,6 +4,7 @@ import io.silo.cluster.Cluster;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.SecretBox;
+import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
@@ -130,7 +131,9 @@ public final class Silo implements AutoCloseable {
             runner.start();
         }
         Organizations organizations = new Organizations(jdbc, tenants, clusters, admins, templates, jobs, runner, refreshTokens,
-                hasher, audit, clock, Duration.ofSeconds(30));
+                hasher, audit, clock, Duration.ofSeconds(30),
+                // the control database may have any name on an external server; no tenant may take it
+                DatabaseNamer.reserving(List.of(JdbcUrls.database(control.url()))));
 
         if (!options.serveHttp()) {
             return new Silo(shutdown, Optional.empty(), control, config, organizations, templates);

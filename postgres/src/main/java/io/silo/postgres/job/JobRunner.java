@@ -141,8 +141,10 @@ public final class JobRunner implements AutoCloseable {
     private boolean runStep(JobHandler handler, Job job, String step, int attemptsSoFar) {
         long renewEvery = Math.max(100, config.lease().toMillis() / 3);
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renew(job), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        long started = System.nanoTime();
         try {
             handler.run(job, step);
+            log.debug("job {} ({}) step {} took {} ms", job.id(), job.kind(), step, (System.nanoTime() - started) / 1_000_000);
             return true;
         } catch (Exception e) {
             int attempts = attemptsSoFar + 1;

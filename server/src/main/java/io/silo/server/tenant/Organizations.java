@@ -54,8 +54,6 @@ import java.util.UUID;
  * <p>Thread-safe.
  */
 public final class Organizations {
-    private static final DatabaseNamer NAMER = DatabaseNamer.standard();
-
     private final Jdbc control;
     private final TenantStore tenants;
     private final ClusterStore clusters;
@@ -68,10 +66,11 @@ public final class Organizations {
     private final AuditLog audit;
     private final Clock clock;
     private final Duration waitForJobs;
+    private final DatabaseNamer namer;
 
     public Organizations(Jdbc control, TenantStore tenants, ClusterStore clusters, ClusterAdmins admins, TemplateCatalog templates,
                          JobStore jobs, JobRunner runner, RefreshTokenStore refreshTokens, PasswordHasher hasher, AuditLog audit,
-                         Clock clock, Duration waitForJobs) {
+                         Clock clock, Duration waitForJobs, DatabaseNamer namer) {
         this.control = control;
         this.tenants = tenants;
         this.clusters = clusters;
@@ -84,6 +83,7 @@ public final class Organizations {
         this.audit = audit;
         this.clock = clock;
         this.waitForJobs = waitForJobs;
+        this.namer = namer;
     }
 
     /** An organization and the job that provisions or deletes it. */
@@ -218,7 +218,7 @@ public final class Organizations {
         Map<String, String> names = new LinkedHashMap<>();
         List<TenantDatabase> databases = new ArrayList<>();
         for (ServiceTemplate template : services) {
-            String database = NAMER.name(template.databaseNamePattern(), template.service(), naming);
+            String database = namer.name(template.databaseNamePattern(), template.service(), naming);
             String clash = names.put(database, template.service());
             if (clash != null) {
                 throw SiloException.conflict("database-name-taken", "services " + clash + " and " + template.service()
