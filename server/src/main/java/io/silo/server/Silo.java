@@ -23,10 +23,20 @@ import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
-import io.silo.postgres.routing.AdministratorConnections;
-import io.silo.postgres.routing.TenantConnections;
+import io.silo.postgres.placement.PlacementCache;
+import io.silo.postgres.placement.PlacementListener;
+import io.silo.postgres.pool.PoolRegistry;
+import io.silo.postgres.pool.StalePools;
+import io.silo.postgres.routing.PooledConnections;
 import io.silo.postgres.schema.SchemaApplier;
+import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.collection.DocumentStore;
 import io.silo.server.admin.AuditEndpoints;
+import io.silo.server.admin.PoolEndpoints;
+import io.silo.server.auth.TenantGate;
+import io.silo.server.data.ActivityEndpoints;
+import io.silo.server.data.DataEndpoints;
+import io.silo.server.health.TenantHealthEndpoints;
 import io.silo.server.admin.PlatformAdmins;
 import io.silo.server.auth.AuthEndpoints;
 import io.silo.server.auth.Authenticator;
@@ -118,14 +128,19 @@ public final class Silo implements AutoCloseable {
         RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc);
         TenantStore tenants = new TenantStore(jdbc, secrets);
         DirectoryStore directory = new DirectoryStore(jdbc);
-        TenantConnections connections = new AdministratorConnections(tenants, admins);
+        MetricsEndpoint metrics = shutdown.register("metrics", new MetricsEndpoint());
+        PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
+        PlacementCache placements = new PlacementCache(jdbc, secrets);
+        PlacementListener listener = shutdown.register("placement listener", PlacementListener.start(control, placements));
+        listener.subscribe(new StalePools(placements, pools));
+        PooledConnections connections = new PooledConnections(placements, pools, clusters);
         DirectoryRelay relay = new DirectoryRelay(directory, connections, clock);
         UserStore users = new UserStore();
 
         JobStore jobs = new JobStore(jdbc);
         JobRunner runner = shutdown.register("job runner", new JobRunner(jobs, List.of(
                 new ProvisioningJob(tenants, admins, templates, SchemaApplier::apply, users, directory, relay, clock),
-                new DeletionJob(jdbc, tenants, refreshTokens, admins, tenant -> {}, clock)),
+                new DeletionJob(jdbc, tenants, refreshTokens, admins, tenant -> pools.evictTenant(tenant).join(), clock)),
                 config.jobs(), InstanceIds.next(), options.stepObserver()));
         if (options.runJobs()) {
             runner.start();
@@ -141,14 +156,19 @@ public final class Silo implements AutoCloseable {
         TokenService tokens = new TokenService(new SigningKeyStore(jdbc, secrets), clock, config.tokens().issuer(),
                 config.tokens().accessTtl(), config.tokens().keyRotation());
         Authenticator authenticator = new Authenticator(tokens);
+        TenantGate gate = new TenantGate(placements);
+        ActivityLog activity = new ActivityLog();
         Sessions sessions = new Sessions(refreshTokens, tokens, clock, config.tokens().refreshTtl(),
                 token -> "admin".equals(token.subjectKind()) ? platformAdmins.resolve(token.subjectId()) : Optional.empty());
-        MetricsEndpoint metrics = shutdown.register("metrics", new MetricsEndpoint());
         HttpServer http = shutdown.register("http", HttpServer.start(config.http().host(), config.http().port(), List.of(
                 new HealthEndpoints(control, clusters, authenticator),
                 new AuthEndpoints(platformAdmins, sessions, tokens, authenticator, audit),
                 new OrganizationEndpoints(organizations, authenticator),
                 new AuditEndpoints(audit, authenticator),
+                new PoolEndpoints(pools, authenticator),
+                new DataEndpoints(authenticator, gate, templates, connections, new DocumentStore(clock), activity),
+                new ActivityEndpoints(authenticator, gate, connections, activity),
+                new TenantHealthEndpoints(authenticator, gate, connections, templates),
                 metrics), new HttpMetrics(metrics.registry())));
         log.info("Silo ready on port {}", http.port());
         return new Silo(shutdown, Optional.of(http), control, config, organizations, templates);

@@ -30,12 +30,16 @@ public final class JobStore {
         this.jdbc = jdbc;
     }
 
-    /** Records a new job inside the caller's transaction, so it commits with the change it completes. */
-    public void create(Handle handle, Job job) {
+    /**
+     * Records a new job inside the caller's transaction, so it commits with the change it completes.
+     * Background workers leave it alone for {@code grace}: the creating request runs it at once
+     * ({@link JobRunner#runNow}), and only if that process dies does another one take over.
+     */
+    public void create(Handle handle, Job job, Duration grace) {
         handle.update("""
-                INSERT INTO jobs (id, kind, tenant_id, state, payload, steps, next_step, attempts)
-                VALUES (?, ?, ?, 'pending', ?::jsonb, ?::jsonb, 0, 0)
-                """, job.id(), job.kind(), job.tenantId(), Json.write(job.payload()), Json.write(job.steps()));
+                INSERT INTO jobs (id, kind, tenant_id, state, payload, steps, next_step, attempts, run_after)
+                VALUES (?, ?, ?, 'pending', ?::jsonb, ?::jsonb, 0, 0, now() + ?::interval)
+                """, job.id(), job.kind(), job.tenantId(), Json.write(job.payload()), Json.write(job.steps()), interval(grace));
     }
 
     public Optional<Job> find(UUID id) {

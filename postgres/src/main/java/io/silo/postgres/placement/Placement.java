@@ -1,6 +1,6 @@
 package io.silo.postgres.placement;
 
-import java.util.Locale;
+import io.silo.tenant.TenantStatus;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,23 +18,8 @@ import java.util.UUID;
  * @param password that role's password, opened from its sealed form; never printed by {@link #toString()}
  * @param databases the tenant's databases by service name
  */
-public record Placement(UUID tenantId, String slug, Status status, Optional<String> businessType, String role, String password,
+public record Placement(UUID tenantId, String slug, TenantStatus status, Optional<String> businessType, String role, String password,
                         Map<String, ServiceDatabase> databases) {
-
-    /** The lifecycle of a tenant, as stored in {@code tenants.status}. */
-    public enum Status {
-        PROVISIONING, ACTIVE, SUSPENDED, FAILED, DELETING;
-
-        /** Parses the stored form, e.g. {@code active}. */
-        public static Status of(String stored) {
-            return Status.valueOf(stored.toUpperCase(Locale.ROOT));
-        }
-
-        /** The stored form, e.g. {@code active}. */
-        public String value() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     public Placement {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -48,7 +33,7 @@ public record Placement(UUID tenantId, String slug, Status status, Optional<Stri
 
     /** Whether requests may be served: the tenant is active (not provisioning, suspended, failed or being deleted). */
     public boolean isActive() {
-        return status == Status.ACTIVE;
+        return status == TenantStatus.ACTIVE;
     }
 
     /** The database of one service, if the tenant has that service. */

@@ -1,5 +1,7 @@
 package io.silo.postgres.placement;
 
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.TenantStatus;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -130,14 +132,14 @@ public final class PlacementCache {
         for (Row row : rows) {
             row.database().ifPresent(database -> databases.put(database.service(), database));
         }
-        return Optional.of(new Placement(first.tenantId(), first.slug(), Placement.Status.of(first.status()), first.businessType(),
+        return Optional.of(new Placement(first.tenantId(), first.slug(), TenantStatus.of(first.status()), first.businessType(),
                 first.role(), secrets.open(first.sealedPassword()), databases));
     }
 
     private static Row row(ResultSet row) throws SQLException {
         String service = row.getString("service");
         Optional<ServiceDatabase> database = service == null ? Optional.empty() : Optional.of(new ServiceDatabase(service,
-                row.getString("cluster_id"), row.getString("database_name"), ServiceDatabase.State.of(row.getString("state")),
+                row.getString("cluster_id"), row.getString("database_name"), DatabaseState.of(row.getString("state")),
                 row.getInt("schema_version")));
         return new Row(row.getObject("id", UUID.class), row.getString("slug"), row.getString("status"),
                 Optional.ofNullable(row.getString("business_type")), row.getString("db_role"), row.getString("db_role_password"),

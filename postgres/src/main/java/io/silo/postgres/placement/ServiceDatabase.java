@@ -1,6 +1,6 @@
 package io.silo.postgres.placement;
 
-import java.util.Locale;
+import io.silo.tenant.DatabaseState;
 import java.util.Objects;
 
 /**
@@ -13,22 +13,7 @@ import java.util.Objects;
  * @param state whether it can be used
  * @param schemaVersion the version of the service template's migrations applied to it
  */
-public record ServiceDatabase(String service, String clusterId, String database, State state, int schemaVersion) {
-
-    /** The lifecycle of a tenant database, as stored in {@code tenant_databases.state}. */
-    public enum State {
-        PENDING, CREATING, READY, FAILED, DROPPING;
-
-        /** Parses the stored form, e.g. {@code ready}. */
-        public static State of(String stored) {
-            return State.valueOf(stored.toUpperCase(Locale.ROOT));
-        }
-
-        /** The stored form, e.g. {@code ready}. */
-        public String value() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
+public record ServiceDatabase(String service, String clusterId, String database, DatabaseState state, int schemaVersion) {
 
     public ServiceDatabase {
         Objects.requireNonNull(service, "service");
@@ -38,7 +23,7 @@ public record ServiceDatabase(String service, String clusterId, String database,
     }
 
     public boolean isReady() {
-        return state == State.READY;
+        return state == DatabaseState.READY;
     }
 
     @Override

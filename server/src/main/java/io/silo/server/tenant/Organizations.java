@@ -54,6 +54,8 @@ import java.util.UUID;
  * <p>Thread-safe.
  */
 public final class Organizations {
+    /** How long background workers leave a new job to the request that created it. */
+    private static final Duration INLINE_GRACE = Duration.ofSeconds(2);
     private final Jdbc control;
     private final TenantStore tenants;
     private final ClusterStore clusters;
@@ -160,7 +162,7 @@ public final class Organizations {
             Job deletion = newJob(DeletionJob.KIND, tenant.id(), DeletionJob.plan(tenant), Json.object());
             control.inTransaction(handle -> {
                 tenants.setStatus(handle, tenant.id(), TenantStatus.DELETING, Optional.empty(), clock.instant());
-                jobs.create(handle, deletion);
+                jobs.create(handle, deletion, INLINE_GRACE);
                 audit.append(handle, entry(actor, "tenant.delete", tenant, Map.of("databases",
                         tenant.databases().stream().map(TenantDatabase::databaseName).toList())));
                 return null;
@@ -238,7 +240,7 @@ public final class Organizations {
         try {
             control.inTransaction(handle -> {
                 tenants.insert(handle, tenant, role);
-                jobs.create(handle, job);
+                jobs.create(handle, job, INLINE_GRACE);
                 audit.append(handle, entry(actor, "tenant.create", tenant, Map.of("services",
                         tenant.databases().stream().map(TenantDatabase::service).toList(), "cluster", tenant.databases().getFirst().clusterId())));
                 return null;

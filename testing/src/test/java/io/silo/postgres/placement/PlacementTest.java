@@ -1,5 +1,7 @@
 package io.silo.postgres.placement;
 
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.TenantStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.postgres.pool.Await;
@@ -50,7 +52,7 @@ class PlacementTest {
         Placement placement = cache.find("acme").orElseThrow();
 
         assertThat(placement.tenantId()).isEqualTo(id);
-        assertThat(placement.status()).isEqualTo(Placement.Status.ACTIVE);
+        assertThat(placement.status()).isEqualTo(TenantStatus.ACTIVE);
         assertThat(placement.businessType()).contains("retail");
         assertThat(placement.role()).isEqualTo("acme_role");
         assertThat(placement.password()).isEqualTo("s3cret-password");
@@ -58,7 +60,7 @@ class PlacementTest {
         assertThat(placement.database("billing")).hasValueSatisfying(database -> {
             assertThat(database.clusterId()).isEqualTo("primary");
             assertThat(database.database()).isEqualTo("billing_acme");
-            assertThat(database.state()).isEqualTo(ServiceDatabase.State.READY);
+            assertThat(database.state()).isEqualTo(DatabaseState.READY);
             assertThat(database.schemaVersion()).isEqualTo(3);
         });
         assertThat(cache.find(id.toString())).contains(placement);
@@ -83,7 +85,7 @@ class PlacementTest {
         plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
 
         for (Instance instance : List.of(first, second)) {
-            Await.until("the suspension is seen", () -> instance.cache.find("initech").orElseThrow().status() == Placement.Status.SUSPENDED);
+            Await.until("the suspension is seen", () -> instance.cache.find("initech").orElseThrow().status() == TenantStatus.SUSPENDED);
             assertThat(instance.cache.find("initech").orElseThrow().businessType()).contains("unannounced");
             Await.until("subscribers are told", () -> instance.changed.contains(id));
         }

@@ -1,0 +1,2 @@
+/** Tenant activity logs: one per tenant database, written in the transaction of the change it records. */
+package io.silo.postgres.activity;
