@@ -107,7 +107,8 @@ class SiloConfigTest {
     @Test
     void databaseUrlMustBeJdbc() {
         assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_DATABASE_URL", "postgres://db/silo"))))
-                .hasMessageContaining("invalid database.url = 'postgres://db/silo'");
+                .hasMessageContaining("invalid database.url (SILO_DATABASE_URL)")
+                .as("a URL may carry a password: it is not echoed").hasMessageNotContaining("postgres://db/silo");
     }
 
     @Test
@@ -135,6 +136,21 @@ class SiloConfigTest {
         assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).servicesDir()).isEmpty();
         assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_SERVICES_DIR", "/etc/silo/services/"))).servicesDir())
                 .contains(Path.of("/etc/silo/services"));
+    }
+
+    @Test
+    void zeroLeaseIsRefused() {
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_JOBS_LEASE", "0s"))))
+                .hasMessageContaining("invalid jobs.lease = '0s'").hasMessageContaining("from 1s to");
+    }
+
+    @Test
+    void configurationNeverPrintsSecrets() {
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MASTER_KEY", "c2VjcmV0LWtleQ==",
+                "SILO_ADMIN_PASSWORD", "admin-secret-pw", "SILO_DATABASE_URL", "jdbc:postgresql://db/silo?password=url-secret",
+                "SILO_DATABASE_PASSWORD", "db-secret-pw")));
+
+        assertThat(config.toString()).doesNotContain("c2VjcmV0LWtleQ==", "admin-secret-pw", "url-secret", "db-secret-pw");
     }
 
     @Test

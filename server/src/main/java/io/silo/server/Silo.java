@@ -9,6 +9,7 @@ import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
+import io.silo.postgres.control.MasterKeyCheck;
 import io.silo.postgres.control.PlatformAdminStore;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.SigningKeyStore;
@@ -114,6 +115,7 @@ public final class Silo implements AutoCloseable {
         ControlDatabase control = shutdown.register("control database",
                 ControlDatabase.open(database.url(), database.user(), database.password(), 10));
         Jdbc jdbc = control.jdbc();
+        MasterKeyCheck.verify(jdbc, secrets);
 
         ClusterStore clusters = new ClusterStore(jdbc, secrets);
         registerClusters(config, database, clusters);
@@ -139,16 +141,17 @@ public final class Silo implements AutoCloseable {
 
         JobStore jobs = new JobStore(jdbc);
         JobRunner runner = shutdown.register("job runner", new JobRunner(jobs, List.of(
-                new ProvisioningJob(tenants, admins, templates, SchemaApplier::apply, users, directory, relay, clock),
-                new DeletionJob(jdbc, tenants, refreshTokens, admins, tenant -> pools.evictTenant(tenant).join(), clock)),
+                new ProvisioningJob(tenants, admins, templates, SchemaApplier::apply, users, directory, relay, secrets, clock),
+                new DeletionJob(jdbc, jobs, tenants, refreshTokens, admins, tenant -> pools.evictTenant(tenant).join(), clock)),
                 config.jobs(), InstanceIds.next(), options.stepObserver()));
         if (options.runJobs()) {
             runner.start();
+            shutdown.register("housekeeping", Housekeeping.start(jdbc, refreshTokens, new SigningKeyStore(jdbc, secrets), clock));
         }
         Organizations organizations = new Organizations(jdbc, tenants, clusters, admins, templates, jobs, runner, refreshTokens,
                 hasher, audit, clock, Duration.ofSeconds(30),
                 // the control database may have any name on an external server; no tenant may take it
-                DatabaseNamer.reserving(List.of(JdbcUrls.database(control.url()))));
+                DatabaseNamer.reserving(List.of(JdbcUrls.database(control.url()))), secrets);
 
         if (!options.serveHttp()) {
             return new Silo(shutdown, Optional.empty(), control, config, organizations, templates);

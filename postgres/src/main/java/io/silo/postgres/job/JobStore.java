@@ -95,20 +95,22 @@ public final class JobStore {
                 """, error, interval(delay), id, worker);
     }
 
-    public void succeed(UUID id, String worker) {
-        jdbc.update("""
+    /** Marks the job done; false when the lease was no longer this worker's. */
+    public boolean succeed(UUID id, String worker) {
+        return jdbc.update("""
                 UPDATE jobs SET state = 'succeeded', error = NULL, locked_by = NULL, lease_until = NULL,
                                 payload = '{}'::jsonb, finished_at = now(), updated_at = now()
                 WHERE id = ? AND locked_by = ?
-                """, id, worker);
+                """, id, worker) == 1;
     }
 
-    public void fail(UUID id, String worker, String error) {
-        jdbc.update("""
+    /** Marks the job failed for good; false when the lease was no longer this worker's. */
+    public boolean fail(UUID id, String worker, String error) {
+        return jdbc.update("""
                 UPDATE jobs SET state = 'failed', attempts = attempts + 1, error = ?, locked_by = NULL, lease_until = NULL,
                                 payload = '{}'::jsonb, finished_at = now(), updated_at = now()
                 WHERE id = ? AND locked_by = ?
-                """, error, id, worker);
+                """, error, id, worker) == 1;
     }
 
     private static String interval(Duration duration) {

@@ -5,6 +5,7 @@ import io.silo.cluster.Cluster;
 import io.silo.cluster.ClusterPlacement;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.SecretBox;
 import io.silo.crypto.Secrets;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
@@ -69,10 +70,11 @@ public final class Organizations {
     private final Clock clock;
     private final Duration waitForJobs;
     private final DatabaseNamer namer;
+    private final SecretBox secrets;
 
     public Organizations(Jdbc control, TenantStore tenants, ClusterStore clusters, ClusterAdmins admins, TemplateCatalog templates,
                          JobStore jobs, JobRunner runner, RefreshTokenStore refreshTokens, PasswordHasher hasher, AuditLog audit,
-                         Clock clock, Duration waitForJobs, DatabaseNamer namer) {
+                         Clock clock, Duration waitForJobs, DatabaseNamer namer, SecretBox secrets) {
         this.control = control;
         this.tenants = tenants;
         this.clusters = clusters;
@@ -86,6 +88,7 @@ public final class Organizations {
         this.clock = clock;
         this.waitForJobs = waitForJobs;
         this.namer = namer;
+        this.secrets = secrets;
     }
 
     /** An organization and the job that provisions or deletes it. */
@@ -114,7 +117,7 @@ public final class Organizations {
                 RequestChecks.contact(request.adminContact(), "adminContact"),
                 RequestChecks.contact(request.billingContact(), "billingContact"),
                 RequestChecks.text(request.notes(), "notes", 4000), now, now, databases);
-        Job job = newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin));
+        Job job = newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
         TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
         insert(tenant, role, job, actor);
         runner.runNow(job.id(), waitForJobs);
