@@ -159,6 +159,28 @@ public final class ConfigSource {
         return parseDuration(raw.get().trim()).orElseThrow(() -> bad(key, raw.get(), "a duration such as 500ms, 30s, 15m, 12h or 7d"));
     }
 
+    /** A duration within {@code [min, max]}, with an error naming the bounds otherwise. */
+    public Duration duration(String key, Duration fallback, Duration min, Duration max) {
+        Duration value = duration(key, fallback);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw bad(key, optional(key).orElse(fallback.toString()), "a duration from " + human(min) + " to " + human(max));
+        }
+        return value;
+    }
+
+    private static String human(Duration duration) {
+        if (duration.toMillis() < 1000) {
+            return duration.toMillis() + "ms";
+        }
+        if (duration.toSeconds() < 120) {
+            return duration.toSeconds() + "s";
+        }
+        if (duration.toMinutes() < 120) {
+            return duration.toMinutes() + "m";
+        }
+        return duration.toHours() < 48 ? duration.toHours() + "h" : duration.toDays() + "d";
+    }
+
     /** The entries of a list of mappings, each as a source of its own (e.g. {@code clusters}). */
     public List<ConfigSource> list(String key) {
         read.add(prefix + key);

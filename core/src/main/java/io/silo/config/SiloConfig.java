@@ -52,10 +52,20 @@ public record SiloConfig(
     public record Http(String host, int port) {}
 
     /** The first platform administrator, created at first start when no administrator exists. */
-    public record Admin(String email, Optional<String> password) {}
+    public record Admin(String email, Optional<String> password) {
+        @Override
+        public String toString() {
+            return "Admin[" + email + (password.isPresent() ? ", password set" : "") + "]";
+        }
+    }
 
     /** An external PostgreSQL server holding the control database. */
-    public record Database(String url, String user, String password) {}
+    public record Database(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return "Database[" + url.replaceAll("\\?.*", "") + " as " + user + "]";
+        }
+    }
 
     /**
      * The embedded PostgreSQL server.
@@ -73,7 +83,12 @@ public record SiloConfig(
      * @param capacity the most tenant databases placed on it
      */
     public record Cluster(String id, String url, String user, String password, Map<String, String> labels,
-                          int capacity, int connectionBudget) {}
+                          int capacity, int connectionBudget) {
+        @Override
+        public String toString() {
+            return "Cluster[" + id + " " + url.replaceAll("\\?.*", "") + " as " + user + ", labels=" + labels + "]";
+        }
+    }
 
     /**
      * Pools of connections to tenant databases.
@@ -159,15 +174,15 @@ public record SiloConfig(
                 List.of(),
                 pools(source),
                 new Tokens(source.string("tokens.issuer", "silo"),
-                        source.duration("tokens.accessTtl", Duration.ofMinutes(15)),
-                        source.duration("tokens.refreshTtl", Duration.ofDays(30)),
-                        source.duration("tokens.keyRotation", Duration.ofDays(7))),
+                        source.duration("tokens.accessTtl", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)),
+                        source.duration("tokens.refreshTtl", Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofDays(365)),
+                        source.duration("tokens.keyRotation", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365))),
                 new Passwords(source.integer("passwords.memoryKib", 19_456, 1024, 4_194_304),
                         source.integer("passwords.iterations", 2, 1, 100),
                         source.integer("passwords.parallelism", 1, 1, 64)),
                 new Jobs(source.integer("jobs.workers", 2, 1, 64),
-                        source.duration("jobs.pollInterval", Duration.ofSeconds(1)),
-                        source.duration("jobs.lease", Duration.ofSeconds(30)),
+                        source.duration("jobs.pollInterval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)),
+                        source.duration("jobs.lease", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
                         source.integer("jobs.maxAttempts", 5, 1, 100)),
                 source.optional("services.dir").map(dir -> Path.of(dir).normalize()),
                 signup(source),
@@ -182,6 +197,14 @@ public record SiloConfig(
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
+    }
+
+    /** Everything but the master key, which is never printed. */
+    @Override
+    public String toString() {
+        return "SiloConfig[http=" + http + ", dataDir=" + dataDir + ", admin=" + admin + ", masterKey="
+                + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
+                + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords + ", jobs=" + jobs + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -242,8 +265,8 @@ public record SiloConfig(
             return Optional.empty();
         }
         if (!url.get().startsWith("jdbc:postgresql://")) {
-            throw new ConfigException("invalid database.url = '" + url.get()
-                    + "': expected a JDBC URL such as jdbc:postgresql://host:5432/silo");
+            throw new ConfigException("invalid database.url (SILO_DATABASE_URL): expected a JDBC URL such as "
+                    + "jdbc:postgresql://host:5432/silo");
         }
         return Optional.of(new Database(url.get(), user.orElse("postgres"), password.orElse("")));
     }
@@ -251,8 +274,8 @@ public record SiloConfig(
     private static Pools pools(ConfigSource source) {
         return new Pools(source.integer("pools.maxPerDatabase", 4, 1, 100),
                 source.integer("pools.maxOpenPools", 1000, 1, 100_000),
-                source.duration("pools.idleTimeout", Duration.ofSeconds(60)),
-                source.duration("pools.acquireTimeout", Duration.ofSeconds(2)),
+                source.duration("pools.idleTimeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(1)),
+                source.duration("pools.acquireTimeout", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(1)),
                 source.integer("pools.defaultBudget", 80, 2, 100_000));
     }
 
@@ -264,12 +287,15 @@ public record SiloConfig(
             if (!id.matches("[a-z][a-z0-9-]{0,30}")) {
                 throw new ConfigException("invalid cluster id '" + id + "': use lower-case letters, digits and '-', at most 31");
             }
+            if ("primary".equals(id)) {
+                throw new ConfigException("cluster id 'primary' is reserved for the server that holds the control database; choose another");
+            }
             if (!ids.add(id)) {
                 throw new ConfigException("cluster id '" + id + "' appears twice in clusters");
             }
             String url = entry.required("url");
             if (!url.startsWith("jdbc:postgresql://")) {
-                throw new ConfigException("invalid url = '" + url + "' of cluster " + id + ": expected jdbc:postgresql://host:port/database");
+                throw new ConfigException("invalid url of cluster " + id + ": expected jdbc:postgresql://host:port/database");
             }
             out.add(new Cluster(id, url, entry.string("user", "postgres"), entry.string("password", ""),
                     entry.map("labels"), entry.integer("capacity", 5000, 1, 1_000_000),

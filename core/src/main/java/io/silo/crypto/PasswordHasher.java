@@ -4,21 +4,33 @@ import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import io.silo.error.SiloException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Hashes and checks passwords with argon2id. Hashes are PHC strings that carry their own
  * parameters, so a change of parameters applies to new hashes at once and to old ones when
  * their owner next signs in ({@link #needsRehash}).
  *
- * <p>Thread-safe.
+ * <p>Thread-safe; at most two runs per core at once, others wait up to two seconds, then get a 503.
  */
 public final class PasswordHasher {
     /** A password shorter than this is refused. */
     public static final int MIN_LENGTH = 10;
     private static final int MAX_LENGTH = 1024;
 
+    private static final Duration WAIT_FOR_PERMIT = Duration.ofSeconds(2);
+
     private final Argon2Function function;
     private final String dummyHash;
+    /**
+     * Each argon2id run holds {@code memoryKib} of memory. Requests run on unbounded virtual
+     * threads, so without a bound a burst of sign-ins (real or hostile) would allocate gigabytes;
+     * beyond a few runs per core they only queue for CPU anyway.
+     */
+    private final Semaphore permits = new Semaphore(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true);
 
     private PasswordHasher(Argon2Function function) {
         this.function = function;
@@ -43,7 +55,7 @@ public final class PasswordHasher {
     /** Hashes {@code password} with a fresh salt, after checking the minimum policy. */
     public String hash(String password) {
         checkPolicy(password);
-        return Password.hash(password).addRandomSalt(16).with(function).getResult();
+        return bounded(() -> Password.hash(password).addRandomSalt(16).with(function).getResult());
     }
 
     /** Whether {@code password} matches {@code hash}. */
@@ -51,10 +63,28 @@ public final class PasswordHasher {
         if (password.length() > MAX_LENGTH) {
             return false;
         }
+        return bounded(() -> {
+            try {
+                return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    private <T> T bounded(Supplier<T> work) {
         try {
-            return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
-        } catch (RuntimeException e) {
-            return false;
+            if (!permits.tryAcquire(WAIT_FOR_PERMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw SiloException.unavailable("password-hashing-busy", "too many sign-ins at once; retry shortly", Duration.ofSeconds(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SiloException.unavailable("password-hashing-busy", "interrupted while waiting to check a password", Duration.ofSeconds(1));
+        }
+        try {
+            return work.get();
+        } finally {
+            permits.release();
         }
     }
 

@@ -13,6 +13,10 @@ public final class Slugs {
 
     /** {@code slug} when valid; else a 400 that says what a slug may hold. */
     public static String check(String slug) {
+        if (slug != null && isUuid(slug)) {
+            throw SiloException.invalid("invalid-slug", "slug '" + slug + "' looks like an organization id; routes could not tell "
+                    + "the two apart").with("field", "slug");
+        }
         if (slug == null || !VALID.matcher(slug).matches() || slug.contains("--")) {
             throw SiloException.invalid("invalid-slug", "slug '" + slug + "' must be 1 to 63 lower-case letters, digits and single "
                     + "hyphens, starting and ending with a letter or digit").with("field", "slug");

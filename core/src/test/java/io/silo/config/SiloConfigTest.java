@@ -107,7 +107,8 @@ class SiloConfigTest {
     @Test
     void databaseUrlMustBeJdbc() {
         assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_DATABASE_URL", "postgres://db/silo"))))
-                .hasMessageContaining("invalid database.url = 'postgres://db/silo'");
+                .hasMessageContaining("invalid database.url (SILO_DATABASE_URL)")
+                .as("a URL may carry a password: it is not echoed").hasMessageNotContaining("postgres://db/silo");
     }
 
     @Test
@@ -158,6 +159,21 @@ class SiloConfigTest {
         assertThat(config.signup().ttl()).isEqualTo(Duration.ofHours(24));
         assertThat(config.login().lockThreshold()).isEqualTo(10);
         assertThat(config.login().failureWindow()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void zeroLeaseIsRefused() {
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_JOBS_LEASE", "0s"))))
+                .hasMessageContaining("invalid jobs.lease = '0s'").hasMessageContaining("from 1s to");
+    }
+
+    @Test
+    void configurationNeverPrintsSecrets() {
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MASTER_KEY", "c2VjcmV0LWtleQ==",
+                "SILO_ADMIN_PASSWORD", "admin-secret-pw", "SILO_DATABASE_URL", "jdbc:postgresql://db/silo?password=url-secret",
+                "SILO_DATABASE_PASSWORD", "db-secret-pw")));
+
+        assertThat(config.toString()).doesNotContain("c2VjcmV0LWtleQ==", "admin-secret-pw", "url-secret", "db-secret-pw");
     }
 
     @Test

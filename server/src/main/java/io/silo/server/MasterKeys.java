@@ -3,11 +3,11 @@ package io.silo.server;
 import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.Secrets;
+import io.silo.postgres.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +32,7 @@ final class MasterKeys {
                 return decode(Files.readString(file).trim(), file.toString());
             }
             byte[] key = Secrets.bytes(32);
-            Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                log.warn("cannot restrict permissions of {}; protect it by other means", file);
-            }
+            PrivateFiles.write(file, Base64.getEncoder().encodeToString(key) + "\n");
             log.warn("SILO_MASTER_KEY is not set: generated a master key in {}. Back it up; in production set "
                     + "SILO_MASTER_KEY instead. Without it, stored secrets cannot be read.", file.toAbsolutePath());
             return key;

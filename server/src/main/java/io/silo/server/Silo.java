@@ -5,10 +5,12 @@ import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.SecretBox;
+import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
+import io.silo.postgres.control.MasterKeyCheck;
 import io.silo.postgres.control.PlatformAdminStore;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.SignupStore;
@@ -25,10 +27,20 @@ import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
-import io.silo.postgres.routing.AdministratorConnections;
-import io.silo.postgres.routing.TenantConnections;
+import io.silo.postgres.placement.PlacementCache;
+import io.silo.postgres.placement.PlacementListener;
+import io.silo.postgres.pool.PoolRegistry;
+import io.silo.postgres.pool.StalePools;
+import io.silo.postgres.routing.PooledConnections;
 import io.silo.postgres.schema.SchemaApplier;
+import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.collection.DocumentStore;
 import io.silo.server.admin.AuditEndpoints;
+import io.silo.server.admin.PoolEndpoints;
+import io.silo.server.auth.TenantGate;
+import io.silo.server.data.ActivityEndpoints;
+import io.silo.server.data.DataEndpoints;
+import io.silo.server.health.TenantHealthEndpoints;
 import io.silo.server.admin.PlatformAdmins;
 import io.silo.server.auth.AuthEndpoints;
 import io.silo.server.auth.Authenticator;
@@ -119,6 +131,7 @@ public final class Silo implements AutoCloseable {
         ControlDatabase control = shutdown.register("control database",
                 ControlDatabase.open(database.url(), database.user(), database.password(), 10));
         Jdbc jdbc = control.jdbc();
+        MasterKeyCheck.verify(jdbc, secrets);
 
         ClusterStore clusters = new ClusterStore(jdbc, secrets);
         registerClusters(config, database, clusters);
@@ -133,20 +146,28 @@ public final class Silo implements AutoCloseable {
         RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc);
         TenantStore tenants = new TenantStore(jdbc, secrets);
         DirectoryStore directory = new DirectoryStore(jdbc);
-        TenantConnections connections = new AdministratorConnections(tenants, admins);
+        MetricsEndpoint metrics = shutdown.register("metrics", new MetricsEndpoint());
+        PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
+        PlacementCache placements = new PlacementCache(jdbc, secrets);
+        PlacementListener listener = shutdown.register("placement listener", PlacementListener.start(control, placements));
+        listener.subscribe(new StalePools(placements, pools));
+        PooledConnections connections = new PooledConnections(placements, pools, clusters);
         DirectoryRelay relay = new DirectoryRelay(directory, connections, clock);
         UserStore users = new UserStore();
 
         JobStore jobs = new JobStore(jdbc);
         JobRunner runner = shutdown.register("job runner", new JobRunner(jobs, List.of(
-                new ProvisioningJob(tenants, admins, templates, SchemaApplier::apply, users, directory, relay, clock),
-                new DeletionJob(jdbc, tenants, refreshTokens, admins, tenant -> {}, clock)),
+                new ProvisioningJob(tenants, admins, templates, SchemaApplier::apply, users, directory, relay, secrets, clock),
+                new DeletionJob(jdbc, jobs, tenants, refreshTokens, admins, tenant -> pools.evictTenant(tenant).join(), clock)),
                 config.jobs(), InstanceIds.next(), options.stepObserver()));
         if (options.runJobs()) {
             runner.start();
+            shutdown.register("housekeeping", Housekeeping.start(jdbc, refreshTokens, new SigningKeyStore(jdbc, secrets), clock));
         }
         Organizations organizations = new Organizations(jdbc, tenants, clusters, admins, templates, jobs, runner, refreshTokens,
-                hasher, audit, clock, Duration.ofSeconds(30));
+                hasher, audit, clock, Duration.ofSeconds(30),
+                // the control database may have any name on an external server; no tenant may take it
+                DatabaseNamer.reserving(List.of(JdbcUrls.database(control.url()))), secrets);
 
         if (!options.serveHttp()) {
             return new Silo(shutdown, Optional.empty(), control, config, organizations, templates);
@@ -154,6 +175,8 @@ public final class Silo implements AutoCloseable {
         TokenService tokens = new TokenService(new SigningKeyStore(jdbc, secrets), clock, config.tokens().issuer(),
                 config.tokens().accessTtl(), config.tokens().keyRotation());
         Authenticator authenticator = new Authenticator(tokens);
+        TenantGate gate = new TenantGate(placements);
+        ActivityLog activity = new ActivityLog();
 
         // ---- identity: member sign-in and sessions, users, sign-up and its mail, directory sweeper ----
         Access access = new Access(templates);
@@ -178,12 +201,15 @@ public final class Silo implements AutoCloseable {
                 new MailEndpoints(mailer, authenticator));
         // ---- end of identity ----
 
-        MetricsEndpoint metrics = shutdown.register("metrics", new MetricsEndpoint());
         List<Endpoints> features = new ArrayList<>(List.of(
                 new HealthEndpoints(control, clusters, authenticator),
                 new AuthEndpoints(platformAdmins, sessions, tokens, authenticator, audit),
                 new OrganizationEndpoints(organizations, authenticator),
-                new AuditEndpoints(audit, authenticator)));
+                new AuditEndpoints(audit, authenticator),
+                new PoolEndpoints(pools, authenticator),
+                new DataEndpoints(authenticator, gate, templates, connections, new DocumentStore(clock), activity),
+                new ActivityEndpoints(authenticator, gate, connections, activity),
+                new TenantHealthEndpoints(authenticator, gate, connections, templates)));
         features.addAll(identity);
         features.add(metrics);
         HttpServer http = shutdown.register("http", HttpServer.start(config.http().host(), config.http().port(), features,

@@ -1,27 +1,51 @@
 package io.silo.postgres.activity;
 
-import io.silo.audit.ActivityEntry;
 import io.silo.json.Json;
 import io.silo.postgres.internal.Handle;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.core.type.TypeReference;
 
 /**
- * Appends to a tenant database's {@code silo_activity} table, inside the caller's transaction so
- * that the record commits with the change it describes. Insert only: the tenant's own role may
- * append to the table but not change it.
+ * The activity log of a tenant database ({@code silo_activity}). A change is logged in the
+ * database it changed, in the same transaction, so a write is never without its record and a
+ * record never without its write; the tenant's role may append and read, never rewrite.
  *
  * <p>Stateless and thread-safe.
  */
 public final class ActivityLog {
-    private ActivityLog() {}
+    private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
 
-    public static void append(Handle tenantHandle, ActivityEntry entry) {
-        ActivityEntry.Actor actor = entry.actor();
-        tenantHandle.update("""
+    public void record(Handle handle, ActivityEntry entry) {
+        handle.update("""
                 INSERT INTO silo_activity (user_id, username, role, action, service, target_type, target_id, target_name,
                                            details, ip_address, user_agent, request_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-                """, actor.userId(), actor.name(), actor.role(), entry.action(), entry.service(), entry.target().type(),
-                entry.target().id(), entry.target().name(), Json.write(entry.details()), actor.ipAddress(), actor.userAgent(),
-                actor.requestId());
+                """, entry.userId(), entry.username(), entry.role(), entry.action(), entry.service(), entry.targetType(),
+                entry.targetId(), entry.targetName(), Json.write(entry.details()), entry.ipAddress(), entry.userAgent(),
+                entry.requestId());
+    }
+
+    /** Entries newest first, strictly before the position {@code (at, id)} when given. */
+    public List<ActivityEntry> page(Handle handle, Optional<Instant> beforeAt, Optional<Long> beforeId, int limit) {
+        return handle.query("""
+                SELECT * FROM silo_activity
+                WHERE ?::timestamptz IS NULL OR (at, id) < (?::timestamptz, ?::bigint)
+                ORDER BY at DESC, id DESC LIMIT ?
+                """, ActivityLog::map, beforeAt, beforeAt, beforeId.orElse(Long.MAX_VALUE), limit);
+    }
+
+    private static ActivityEntry map(ResultSet row) throws SQLException {
+        return new ActivityEntry(Optional.of(row.getLong("id")), Optional.of(row.getTimestamp("at").toInstant()),
+                Optional.ofNullable(row.getObject("user_id", UUID.class)), Optional.ofNullable(row.getString("username")),
+                Optional.ofNullable(row.getString("role")), row.getString("action"), row.getString("service"),
+                row.getString("target_type"), row.getString("target_id"), Optional.ofNullable(row.getString("target_name")),
+                Json.mapper().readValue(row.getString("details"), DETAILS), row.getString("ip_address"),
+                row.getString("user_agent"), row.getString("request_id"));
     }
 }

@@ -1,2 +1,2 @@
-/** The activity log every tenant database keeps ({@code silo_activity}): what its people did, appended in the same transaction. */
+/** Tenant activity logs: one per tenant database, written in the transaction of the change it records. */
 package io.silo.postgres.activity;

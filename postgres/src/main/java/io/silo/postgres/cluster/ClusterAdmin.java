@@ -3,6 +3,7 @@ package io.silo.postgres.cluster;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.silo.cluster.Cluster;
+import io.silo.error.SiloException;
 import io.silo.postgres.internal.DataAccessException;
 import io.silo.postgres.internal.Handle;
 import io.silo.postgres.internal.Jdbc;
@@ -34,6 +35,7 @@ public final class ClusterAdmin implements AutoCloseable {
     private final Cluster cluster;
     private final HikariDataSource pool;
     private final Jdbc jdbc;
+    private volatile boolean versionChecked;
 
     public ClusterAdmin(Cluster cluster) {
         this.cluster = cluster;
@@ -90,10 +92,6 @@ public final class ClusterAdmin implements AutoCloseable {
         });
     }
 
-    public boolean roleExists(String role) {
-        return jdbc.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role).isPresent();
-    }
-
     /** Creates a login role with no other power, or resets its password when it exists. */
     public void ensureRole(String role, String password) {
         jdbc.withHandle(handle -> {
@@ -130,7 +128,7 @@ public final class ClusterAdmin implements AutoCloseable {
      */
     public void grantTenantAccess(String database, String role) {
         jdbc.withHandle(handle -> {
-            handle.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + quote(database) + " TO " + quote(role));
+            handle.execute("GRANT CONNECT ON DATABASE " + quote(database) + " TO " + quote(role));
             return null;
         });
         inDatabase(database, handle -> {
@@ -156,6 +154,7 @@ public final class ClusterAdmin implements AutoCloseable {
      * is always complete. Concurrent builders serialize on an advisory lock.
      */
     public String ensureTemplate(ServiceTemplate template, SchemaInstaller installer) {
+        checkVersion();
         String name = TemplateNames.of(template);
         if (databaseExists(name)) {
             return name;
@@ -181,6 +180,10 @@ public final class ClusterAdmin implements AutoCloseable {
         handle.execute("REVOKE ALL ON DATABASE " + quote(building) + " FROM PUBLIC");
         try (Connection connection = connect(building)) {
             installer.install(connection, template); // the installer runs its own transaction
+            try (var statement = connection.createStatement()) {
+                // PostgreSQL 15 already does this; say it anyway, so that no tenant role may ever plant objects
+                statement.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            }
         } catch (SQLException e) {
             throw new DataAccessException("(connect to " + building + " on cluster " + cluster.id() + ")", e);
         }
@@ -189,6 +192,19 @@ public final class ClusterAdmin implements AutoCloseable {
         handle.execute("COMMENT ON DATABASE " + quote(name) + " IS " + literal("silo template " + template.service()
                 + " v" + template.version() + " " + template.checksum()));
         log.info("built template database {} on cluster {}", name, cluster.id());
+    }
+
+    /** Silo relies on PostgreSQL 15 or newer (DROP DATABASE … FORCE, default privileges on public, pgjdbc SCRAM). */
+    private void checkVersion() {
+        if (versionChecked) {
+            return;
+        }
+        int version = jdbc.queryOne("SELECT current_setting('server_version_num')::int", row -> row.getInt(1)).orElse(0);
+        if (version < 150000) {
+            throw SiloException.unprocessable("cluster-too-old", "cluster " + cluster.id() + " runs PostgreSQL "
+                    + (version / 10000) + "; Silo needs 15 or newer");
+        }
+        versionChecked = true;
     }
 
     /** Runs {@code work} in one transaction on a new administrative connection to {@code database}. */

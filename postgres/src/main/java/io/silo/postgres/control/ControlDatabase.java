@@ -127,23 +127,38 @@ public final class ControlDatabase implements AutoCloseable {
         try (Connection connection = DriverManager.getConnection(JdbcUrls.withDatabase(url, "postgres"), props);
              var check = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             check.setString(1, database);
+            boolean exists;
             try (var rows = check.executeQuery()) {
-                if (rows.next()) {
-                    return;
-                }
+                exists = rows.next();
+            }
+            if (exists) {
+                closeToPublic(connection, database);
+                return;
             }
             try (var create = connection.createStatement()) {
                 String quoted = "\"" + database.replace("\"", "\"\"") + "\"";
                 create.execute("CREATE DATABASE " + quoted);
-                // tenant roles live on this server too; none may connect to the control plane
-                create.execute("REVOKE ALL ON DATABASE " + quoted + " FROM PUBLIC");
                 log.info("created control database {}", database);
             }
+            closeToPublic(connection, database);
         } catch (SQLException e) {
             if ("42P04".equals(e.getSQLState())) {
                 return; // created concurrently by another instance
             }
             throw unreachable(url, e);
+        }
+    }
+
+    /**
+     * Tenant roles live on this server too; none may connect to the control plane. Done at every
+     * start, so a crash right after creating the database, or a database an operator made, ends
+     * closed as well. Without the privilege to do it, Silo says so and goes on.
+     */
+    private static void closeToPublic(Connection connection, String database) {
+        try (var revoke = connection.createStatement()) {
+            revoke.execute("REVOKE ALL ON DATABASE \"" + database.replace("\"", "\"\"") + "\" FROM PUBLIC");
+        } catch (SQLException e) {
+            log.warn("could not revoke PUBLIC access to the control database {}: {}; do it by hand", database, e.getMessage());
         }
     }
 

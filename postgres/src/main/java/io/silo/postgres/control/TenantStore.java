@@ -116,6 +116,11 @@ public final class TenantStore {
     }
 
     /** Moves a tenant from one status to another only if it is still in the first; false otherwise. */
+    public boolean transition(UUID id, TenantStatus from, TenantStatus to, Optional<String> reason, Instant at) {
+        return jdbc.withHandle(handle -> transition(handle, id, from, to, reason, at));
+    }
+
+    /** As {@link #transition(UUID, TenantStatus, TenantStatus, Optional, Instant)}, in the caller's transaction. */
     public boolean transition(Handle handle, UUID id, TenantStatus from, TenantStatus to, Optional<String> reason, Instant at) {
         return handle.update("UPDATE tenants SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
                 to.value(), reason, at, id, from.value()) == 1;
@@ -124,11 +129,6 @@ public final class TenantStore {
     public void setDatabaseState(UUID tenantId, String service, DatabaseState state, Optional<String> error) {
         jdbc.update("UPDATE tenant_databases SET state = ?, error = ?, updated_at = now() WHERE tenant_id = ? AND service = ?",
                 state.value(), error, tenantId, service);
-    }
-
-    public void setSchemaVersion(UUID tenantId, String service, int version) {
-        jdbc.update("UPDATE tenant_databases SET schema_version = ?, updated_at = now() WHERE tenant_id = ? AND service = ?",
-                version, tenantId, service);
     }
 
     /** Changes the registry fields of a tenant; status, slug and placement change elsewhere. */

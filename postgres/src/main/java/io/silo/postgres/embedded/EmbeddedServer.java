@@ -1,6 +1,7 @@
 package io.silo.postgres.embedded;
 
 import io.silo.crypto.Secrets;
+import io.silo.postgres.internal.PrivateFiles;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -8,7 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
+import org.postgresql.PGConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -59,7 +61,6 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             Files.createDirectories(home);
             String password = loadOrCreatePassword(home.resolve("superuser.password"));
-            boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -77,9 +78,7 @@ public final class EmbeddedServer implements AutoCloseable {
             }
             EmbeddedPostgres postgres = builder.start();
             EmbeddedServer server = new EmbeddedServer(postgres, password, dataDir);
-            if (fresh) {
-                server.secure();
-            }
+            server.secure();
             log.info("embedded PostgreSQL ready on port {} with data in {}", postgres.getPort(), dataDir.toAbsolutePath());
             return server;
         } catch (IOException e) {
@@ -122,14 +121,25 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the superuser password and password authentication, at every start until it holds: a
+     * process that died between zonky's {@code initdb -A trust} and the first completion of this
+     * method would otherwise leave the server open to every local user for good.
+     */
     private void secure() throws IOException {
+        Path hba = dataDir.resolve("pg_hba.conf");
+        if (Files.exists(hba) && Files.readString(hba).equals(HBA)) {
+            return;
+        }
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
-            statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "'");
+            connection.unwrap(PGConnection.class).alterUserPassword(SUPERUSER, password.toCharArray(), "scram-sha-256");
             // tenant roles connect to their own databases only, not to the maintenance ones
             statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");
             statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC");
-            Files.writeString(dataDir.resolve("pg_hba.conf"), HBA);
+            Path staged = dataDir.resolve("pg_hba.conf.silo");
+            Files.writeString(staged, HBA);
+            Files.move(staged, hba, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             statement.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {
             throw new IOException("could not set the superuser password: " + e.getMessage(), e);
@@ -141,12 +151,7 @@ public final class EmbeddedServer implements AutoCloseable {
             return Files.readString(file).trim();
         }
         String password = Secrets.password();
-        Files.writeString(file, password);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            log.warn("cannot restrict permissions of {}; protect it by other means", file);
-        }
+        PrivateFiles.write(file, password);
         return password;
     }
 

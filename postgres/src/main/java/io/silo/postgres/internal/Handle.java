@@ -45,7 +45,8 @@ public final class Handle {
         if (rows.size() > 1) {
             throw new IllegalStateException("expected at most one row, got " + rows.size() + " from: " + sql);
         }
-        return rows.stream().findFirst();
+        // a mapper may map a SQL NULL to null: that is "no value", not a failure
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.getFirst());
     }
 
     public int update(String sql, Object... params) {

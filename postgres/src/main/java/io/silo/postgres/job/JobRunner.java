@@ -1,6 +1,7 @@
 package io.silo.postgres.job;
 
 import io.silo.config.SiloConfig;
+import io.silo.crypto.Secrets;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
@@ -75,8 +76,9 @@ public final class JobRunner implements AutoCloseable {
      */
     public Job runNow(UUID id, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        Optional<Job> claimed = store.claim(id, worker, config.lease());
-        claimed.ifPresent(this::execute);
+        String claim = claimToken();
+        Optional<Job> claimed = store.claim(id, claim, config.lease());
+        claimed.ifPresent(job -> execute(job, claim));
         Job job = store.find(id).orElseThrow(() -> SiloException.notFound("job-not-found", "job " + id + " does not exist"));
         while (!job.state().finished() && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(50));
@@ -88,9 +90,10 @@ public final class JobRunner implements AutoCloseable {
     private void work() {
         while (running) {
             try {
-                Optional<Job> job = store.claimNext(worker, config.lease());
+                String claim = claimToken();
+                Optional<Job> job = store.claimNext(claim, config.lease());
                 if (job.isPresent()) {
-                    execute(job.get());
+                    execute(job.get(), claim);
                 } else {
                     wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 }
@@ -106,10 +109,19 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private void execute(Job job) {
+    /**
+     * A claim is this runner's name plus a fresh token, so that the lease belongs to one execution:
+     * two executions in one process (an inline {@link #runNow} and a background worker) never pass
+     * for each other.
+     */
+    private String claimToken() {
+        return worker + "#" + Secrets.token(6);
+    }
+
+    private void execute(Job job, String claim) {
         JobHandler handler = handlers.get(job.kind());
         if (handler == null) {
-            store.fail(job.id(), worker, "no handler for job kind " + job.kind());
+            store.fail(job.id(), claim, "no handler for job kind " + job.kind());
             return;
         }
         MDC.put("requestId", "job:" + job.id());
@@ -119,17 +131,18 @@ public final class JobRunner implements AutoCloseable {
             for (int index = job.nextStep(); index < job.steps().size(); index++) {
                 String step = job.steps().get(index);
                 observer.beforeStep(job, step);
-                if (!runStep(handler, job, step, attempts)) {
+                if (!runStep(handler, job, step, attempts, claim)) {
                     return;
                 }
                 attempts = 0;
-                if (!store.stepDone(job.id(), worker, index + 1, config.lease())) {
+                if (!store.stepDone(job.id(), claim, index + 1, config.lease())) {
                     log.warn("job {} ({}) lost its lease after step {}; another runner continues it", job.id(), job.kind(), step);
                     return;
                 }
             }
-            store.succeed(job.id(), worker);
-            handler.succeeded(job);
+            if (store.succeed(job.id(), claim)) {
+                handler.succeeded(job);
+            }
             log.info("job {} ({}) succeeded", job.id(), job.kind());
         } finally {
             MDC.remove("requestId");
@@ -138,11 +151,13 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /** Runs one step under a renewed lease; false when it failed (and was scheduled or failed for good). */
-    private boolean runStep(JobHandler handler, Job job, String step, int attemptsSoFar) {
+    private boolean runStep(JobHandler handler, Job job, String step, int attemptsSoFar, String claim) {
         long renewEvery = Math.max(100, config.lease().toMillis() / 3);
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renew(job), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renew(job, claim), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        long started = System.nanoTime();
         try {
             handler.run(job, step);
+            log.debug("job {} ({}) step {} took {} ms", job.id(), job.kind(), step, (System.nanoTime() - started) / 1_000_000);
             return true;
         } catch (Exception e) {
             int attempts = attemptsSoFar + 1;
@@ -150,13 +165,15 @@ public final class JobRunner implements AutoCloseable {
             if (attempts >= config.maxAttempts() || isPermanent(e)) {
                 log.error("job {} ({}) failed at {} after {} attempts", job.id(), job.kind(), step, attempts, e);
                 heartbeat.cancel(false);
-                handler.failed(job, reason);
-                store.fail(job.id(), worker, reason);
+                // record the failure first and only while the lease is ours: then exactly one runner tells the handler
+                if (store.fail(job.id(), claim, reason)) {
+                    handler.failed(job, reason);
+                }
             } else {
                 Duration delay = backoff(attempts);
                 log.warn("job {} ({}) attempt {} of {} failed at {}; retrying in {} ms: {}", job.id(), job.kind(), attempts,
                         config.maxAttempts(), step, delay.toMillis(), describe(e));
-                store.retryLater(job.id(), worker, reason, delay);
+                store.retryLater(job.id(), claim, reason, delay);
             }
             return false;
         } finally {
@@ -172,9 +189,11 @@ public final class JobRunner implements AutoCloseable {
         };
     }
 
-    private void renew(Job job) {
+    private void renew(Job job, String claim) {
         try {
-            store.renew(job.id(), worker, config.lease());
+            if (!store.renew(job.id(), claim, config.lease())) {
+                log.warn("job {} ({}) lost its lease; the step under way finishes, but its result is not recorded", job.id(), job.kind());
+            }
         } catch (RuntimeException e) {
             log.warn("could not renew the lease of job {}: {}", job.id(), e.getMessage());
         }

@@ -30,12 +30,16 @@ public final class JobStore {
         this.jdbc = jdbc;
     }
 
-    /** Records a new job inside the caller's transaction, so it commits with the change it completes. */
-    public void create(Handle handle, Job job) {
+    /**
+     * Records a new job inside the caller's transaction, so it commits with the change it completes.
+     * Background workers leave it alone for {@code grace}: the creating request runs it at once
+     * ({@link JobRunner#runNow}), and only if that process dies does another one take over.
+     */
+    public void create(Handle handle, Job job, Duration grace) {
         handle.update("""
-                INSERT INTO jobs (id, kind, tenant_id, state, payload, steps, next_step, attempts)
-                VALUES (?, ?, ?, 'pending', ?::jsonb, ?::jsonb, 0, 0)
-                """, job.id(), job.kind(), job.tenantId(), Json.write(job.payload()), Json.write(job.steps()));
+                INSERT INTO jobs (id, kind, tenant_id, state, payload, steps, next_step, attempts, run_after)
+                VALUES (?, ?, ?, 'pending', ?::jsonb, ?::jsonb, 0, 0, now() + ?::interval)
+                """, job.id(), job.kind(), job.tenantId(), Json.write(job.payload()), Json.write(job.steps()), interval(grace));
     }
 
     public Optional<Job> find(UUID id) {
@@ -91,20 +95,22 @@ public final class JobStore {
                 """, error, interval(delay), id, worker);
     }
 
-    public void succeed(UUID id, String worker) {
-        jdbc.update("""
+    /** Marks the job done; false when the lease was no longer this worker's. */
+    public boolean succeed(UUID id, String worker) {
+        return jdbc.update("""
                 UPDATE jobs SET state = 'succeeded', error = NULL, locked_by = NULL, lease_until = NULL,
                                 payload = '{}'::jsonb, finished_at = now(), updated_at = now()
                 WHERE id = ? AND locked_by = ?
-                """, id, worker);
+                """, id, worker) == 1;
     }
 
-    public void fail(UUID id, String worker, String error) {
-        jdbc.update("""
+    /** Marks the job failed for good; false when the lease was no longer this worker's. */
+    public boolean fail(UUID id, String worker, String error) {
+        return jdbc.update("""
                 UPDATE jobs SET state = 'failed', attempts = attempts + 1, error = ?, locked_by = NULL, lease_until = NULL,
                                 payload = '{}'::jsonb, finished_at = now(), updated_at = now()
                 WHERE id = ? AND locked_by = ?
-                """, error, id, worker);
+                """, error, id, worker) == 1;
     }
 
     private static String interval(Duration duration) {

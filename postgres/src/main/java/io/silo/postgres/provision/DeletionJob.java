@@ -1,7 +1,10 @@
 package io.silo.postgres.provision;
 
 import io.silo.job.Job;
+import io.silo.error.SiloException;
 import io.silo.job.JobHandler;
+import io.silo.postgres.job.JobStore;
+import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.TenantStore;
@@ -31,15 +34,17 @@ public final class DeletionJob implements JobHandler {
     private static final Logger log = LoggerFactory.getLogger(DeletionJob.class);
 
     private final Jdbc control;
+    private final JobStore jobs;
     private final TenantStore tenants;
     private final RefreshTokenStore refreshTokens;
     private final ClusterAdmins clusters;
     private final Consumer<UUID> closePools;
     private final Clock clock;
 
-    public DeletionJob(Jdbc control, TenantStore tenants, RefreshTokenStore refreshTokens, ClusterAdmins clusters,
+    public DeletionJob(Jdbc control, JobStore jobs, TenantStore tenants, RefreshTokenStore refreshTokens, ClusterAdmins clusters,
                        Consumer<UUID> closePools, Clock clock) {
         this.control = control;
+        this.jobs = jobs;
         this.tenants = tenants;
         this.refreshTokens = refreshTokens;
         this.clusters = clusters;
@@ -69,6 +74,7 @@ public final class DeletionJob implements JobHandler {
         Tenant tenant = found.get();
         switch (step) {
             case "close" -> {
+                awaitProvisioningStopped(tenant);
                 refreshTokens.revokeTenant(tenant.id(), clock.instant());
                 closePools.accept(tenant.id());
             }
@@ -78,15 +84,46 @@ public final class DeletionJob implements JobHandler {
         }
     }
 
+    /**
+     * A provisioning step already running (CREATE DATABASE, say) finishes even after the status
+     * became {@code deleting}; later steps see the status and skip. Dropping before it has finished
+     * would leave what it creates behind, so this step waits for it, retried with back-off.
+     */
+    private void awaitProvisioningStopped(Tenant tenant) {
+        boolean provisioning = jobs.unfinished(tenant.id()).stream().anyMatch(job -> job.kind().equals(ProvisioningJob.KIND));
+        if (provisioning) {
+            throw SiloException.unavailable("provisioning-in-progress", "tenant " + tenant.slug()
+                    + " is still being provisioned; deletion waits for it to stop", java.time.Duration.ofSeconds(1));
+        }
+    }
+
     @Override
     public void failed(Job job, String reason) {
         log.error("deleting tenant {} failed: {}; the tenant stays in 'deleting', run the deletion again", job.tenantId().orElseThrow(), reason);
     }
 
+    /**
+     * Drops the database only when it is this tenant's: created by its provisioning (state past
+     * {@code pending}) and carrying its owner comment. A database of the same name that provisioning
+     * refused, or that someone else made, is never touched.
+     */
     private void drop(Tenant tenant, TenantDatabase database) {
+        ClusterAdmin admin = clusters.of(database.clusterId());
+        if (database.state() == DatabaseState.PENDING || !admin.databaseExists(database.databaseName())) {
+            tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.DROPPING, Optional.empty());
+            return;
+        }
+        String comment = admin.databaseComment(database.databaseName()).orElse("");
+        String owner = ProvisioningJob.ownerComment(tenant.id(), database.service());
+        boolean ours = comment.equals(owner) || (comment.isEmpty() && database.state() == DatabaseState.CREATING);
         tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.DROPPING, Optional.empty());
+        if (!ours) {
+            log.warn("not dropping database {} on cluster {}: it is not tenant {}'s (comment: '{}')", database.databaseName(),
+                    database.clusterId(), tenant.slug(), comment);
+            return;
+        }
         closePools.accept(tenant.id());
-        clusters.of(database.clusterId()).dropDatabase(database.databaseName());
+        admin.dropDatabase(database.databaseName());
     }
 
     private void dropRole(Tenant tenant) {

@@ -1,5 +1,6 @@
 package io.silo.postgres.provision;
 
+import io.silo.crypto.SecretBox;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
@@ -52,10 +53,11 @@ public final class ProvisioningJob implements JobHandler {
     private final UserStore users;
     private final DirectoryStore directory;
     private final DirectoryRelay relay;
+    private final SecretBox secrets;
     private final Clock clock;
 
     public ProvisioningJob(TenantStore tenants, ClusterAdmins clusters, TemplateCatalog templates, SchemaInstaller installer,
-                           UserStore users, DirectoryStore directory, DirectoryRelay relay, Clock clock) {
+                           UserStore users, DirectoryStore directory, DirectoryRelay relay, SecretBox secrets, Clock clock) {
         this.tenants = tenants;
         this.clusters = clusters;
         this.templates = templates;
@@ -63,6 +65,7 @@ public final class ProvisioningJob implements JobHandler {
         this.users = users;
         this.directory = directory;
         this.relay = relay;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
@@ -75,14 +78,17 @@ public final class ProvisioningJob implements JobHandler {
         return steps;
     }
 
-    /** The job payload: the first administrator, password already hashed; scrubbed when the job ends. */
-    public static JsonNode payload(UserStore.NewUser admin) {
+    /**
+     * The job payload: the first administrator, the password hash sealed with the master key (a
+     * control-plane copy must expose no hash), the whole payload scrubbed when the job ends.
+     */
+    public static JsonNode payload(UserStore.NewUser admin, SecretBox secrets) {
         var node = Json.object();
         node.put("userId", admin.id().toString());
         admin.email().ifPresent(email -> node.put("email", email));
         admin.username().ifPresent(username -> node.put("username", username));
         node.put("name", admin.name());
-        node.put("passwordHash", admin.passwordHash());
+        node.put("passwordHash", secrets.seal(admin.passwordHash()));
         node.set("roles", Json.tree(admin.roles()));
         return node;
     }
@@ -116,7 +122,9 @@ public final class ProvisioningJob implements JobHandler {
 
     @Override
     public void failed(Job job, String reason) {
-        job.tenantId().ifPresent(id -> tenants.setStatus(id, TenantStatus.FAILED, Optional.of(reason), clock.instant()));
+        // only a tenant still provisioning fails: one being deleted meanwhile stays deleting
+        job.tenantId().ifPresent(id -> tenants.transition(id, TenantStatus.PROVISIONING, TenantStatus.FAILED, Optional.of(reason),
+                clock.instant()));
     }
 
     private void createRole(Tenant tenant) {
@@ -157,7 +165,7 @@ public final class ProvisioningJob implements JobHandler {
         TenantDatabase core = tenant.database(ServiceTemplate.CORE).orElseThrow();
         UserStore.NewUser admin = new UserStore.NewUser(UUID.fromString(payload.path("userId").asString()),
                 text(payload, "email"), text(payload, "username"), payload.path("name").asString(),
-                payload.path("passwordHash").asString(), Json.mapper().convertValue(payload.path("roles"), STRING_MAP),
+                secrets.open(payload.path("passwordHash").asString()), Json.mapper().convertValue(payload.path("roles"), STRING_MAP),
                 Json.object());
         directory.markDirty(tenant.id(), clock.instant());
         clusters.of(core.clusterId()).inDatabase(core.databaseName(), handle -> users.insertIfAbsent(handle, admin));
@@ -169,7 +177,10 @@ public final class ProvisioningJob implements JobHandler {
         if (!ready) {
             throw new IllegalStateException("tenant " + tenant.slug() + " has databases that are not ready: " + current.databases());
         }
-        tenants.setStatus(tenant.id(), TenantStatus.ACTIVE, Optional.empty(), clock.instant());
+        if (!tenants.transition(tenant.id(), TenantStatus.PROVISIONING, TenantStatus.ACTIVE, Optional.empty(), clock.instant())) {
+            log.info("tenant {} left provisioning meanwhile; not activating it", tenant.slug());
+            return;
+        }
         log.info("tenant {} is active with databases {}", tenant.slug(),
                 current.databases().stream().map(TenantDatabase::databaseName).toList());
     }

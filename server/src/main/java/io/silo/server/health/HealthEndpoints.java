@@ -5,7 +5,10 @@ import io.javalin.http.Context;
 import io.silo.cluster.Cluster;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.silo.server.auth.Authenticator;
+import io.silo.server.auth.Principal;
 import io.silo.server.http.Endpoints;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +29,10 @@ public final class HealthEndpoints implements Endpoints {
     private final ClusterStore clusters;
     private final Authenticator authenticator;
 
+    private final LoadingCache<Boolean, Snapshot> snapshots = Caffeine.newBuilder()
+            .expireAfterWrite(java.time.Duration.ofSeconds(1))
+            .build(key -> probe());
+
     public HealthEndpoints(ControlDatabase control, ClusterStore clusters, Authenticator authenticator) {
         this.control = control;
         this.clusters = clusters;
@@ -39,17 +46,39 @@ public final class HealthEndpoints implements Endpoints {
         routes.get("/api/admin/clusters/health", this::clusterHealth);
     }
 
+    /**
+     * Anyone may ask, so the answer is computed at most once per second, by one caller while the
+     * others wait for it: a flood of health checks costs one connection per cluster per second,
+     * not one per request. Anonymous callers learn whether each part answers, not why not.
+     */
     private void health(Context ctx) {
+        Snapshot snapshot = snapshots.get(Boolean.TRUE);
+        boolean detailed = authenticator.optional(ctx).filter(principal -> principal instanceof Principal.PlatformAdmin).isPresent();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", snapshot.ready() ? "ready" : "unavailable");
+        body.put("controlDatabase", Map.of("reachable", snapshot.controlUp(), "latencyMs", snapshot.controlLatencyMillis()));
+        body.put("clusters", snapshot.probes().stream().map(probe -> {
+            Map<String, Object> cluster = probeBody(probe);
+            if (!detailed) {
+                cluster.remove("error");
+            }
+            return cluster;
+        }).toList());
+        body.put("checkedAt", snapshot.at().toString());
+        ctx.status(snapshot.ready() ? 200 : 503).json(body);
+    }
+
+    private record Snapshot(boolean controlUp, long controlLatencyMillis, List<ClusterProbe.Result> probes, java.time.Instant at) {
+        boolean ready() {
+            return controlUp && probes.stream().allMatch(ClusterProbe.Result::reachable);
+        }
+    }
+
+    private Snapshot probe() {
         long start = System.nanoTime();
         boolean controlUp = control.isReachable();
-        Map<String, Object> controlBody = Map.of("reachable", controlUp, "latencyMs", (System.nanoTime() - start) / 1_000_000);
-        List<ClusterProbe.Result> probes = controlUp ? probeAll() : List.of();
-        boolean ready = controlUp && probes.stream().allMatch(ClusterProbe.Result::reachable);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", ready ? "ready" : "unavailable");
-        body.put("controlDatabase", controlBody);
-        body.put("clusters", probes.stream().map(HealthEndpoints::probeBody).toList());
-        ctx.status(ready ? 200 : 503).json(body);
+        long latency = (System.nanoTime() - start) / 1_000_000;
+        return new Snapshot(controlUp, latency, controlUp ? probeAll() : List.of(), java.time.Instant.now());
     }
 
     private void listClusters(Context ctx) {

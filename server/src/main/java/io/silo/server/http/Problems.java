@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
+import io.silo.postgres.internal.DataAccessException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -66,6 +67,13 @@ public final class Problems {
         }
         if (e.kind() == ErrorKind.UNAVAILABLE) {
             log.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
+        }
+        if (e instanceof DataAccessException) {
+            // the message holds SQL and server text: for the log, not for clients
+            write(ctx, status, e.kind() == ErrorKind.UNAVAILABLE ? "database-unavailable" : "internal-error",
+                    "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")", Map.of());
+            e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
+            return;
         }
         if (e.kind() == ErrorKind.UNAUTHENTICATED) {
             ctx.header("WWW-Authenticate", "Bearer");

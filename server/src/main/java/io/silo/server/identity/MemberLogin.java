@@ -1,6 +1,5 @@
 package io.silo.server.identity;
 
-import io.silo.audit.ActivityEntry;
 import io.silo.audit.AuditEntry;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
@@ -8,6 +7,7 @@ import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.identity.DirectoryEntry;
 import io.silo.identity.User;
+import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.DirectoryStore;
@@ -53,6 +53,7 @@ public final class MemberLogin {
     private static final Logger log = LoggerFactory.getLogger(MemberLogin.class);
     /** An email in more organizations than this signs in with its organization named: each costs one argon2id check. */
     static final int MAX_CANDIDATES = 10;
+    private static final ActivityLog ACTIVITY = new ActivityLog();
 
     private final TenantStore tenants;
     private final TenantConnections cores;
@@ -223,7 +224,7 @@ public final class MemberLogin {
                 cores.inTransaction(wrong.tenant().id(), ServiceTemplate.CORE, core -> {
                     Optional<Instant> lockedUntil = store.recordFailure(core, wrong.userId(), now, settings.lockThreshold(),
                             settings.lockDuration());
-                    ActivityLog.append(core, activity(Optional.empty(), login.value(), "", client,
+                    ACTIVITY.record(core, activity(Optional.empty(), login.value(), "", client,
                             lockedUntil.isPresent() ? "login.locked" : "login.failed", wrong.userId(), login.value()));
                     lockedUntil.ifPresent(until -> log.warn("account {} of organization {} locked until {} after {} failed sign-ins",
                             wrong.userId(), wrong.tenant().slug(), until, settings.lockThreshold()));
@@ -240,7 +241,7 @@ public final class MemberLogin {
         User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
             store.recordLogin(core, credentials.userId(), clock.instant(), rehash);
             User found = store.find(core, credentials.userId()).orElseThrow();
-            ActivityLog.append(core, activity(Optional.of(found.id()), login.value(), found.roles().getOrDefault(ServiceTemplate.CORE, ""),
+            ACTIVITY.record(core, activity(Optional.of(found.id()), login.value(), found.roles().getOrDefault(ServiceTemplate.CORE, ""),
                     client, "login", found.id(), login.value()));
             return found;
         });
@@ -249,9 +250,9 @@ public final class MemberLogin {
 
     private static ActivityEntry activity(Optional<UUID> userId, String name, String role, AuditEntry.Actor client, String action,
                                           UUID target, String targetName) {
-        return new ActivityEntry(new ActivityEntry.Actor(userId, name, role, client.clientAddress(), client.userAgent(),
-                client.requestId()), action, Optional.of(ServiceTemplate.CORE),
-                new ActivityEntry.Target("user", target.toString(), targetName), Map.of());
+        return new ActivityEntry(Optional.empty(), Optional.empty(), userId, Optional.of(name), Optional.of(role).filter(text -> !text.isEmpty()),
+                action, ServiceTemplate.CORE, "user", target.toString(), Optional.of(targetName), Map.of(), client.clientAddress(),
+                client.userAgent(), client.requestId());
     }
 
     private static SiloException invalidCredentials() {

@@ -1,12 +1,12 @@
 package io.silo.server.identity;
 
-import io.silo.audit.ActivityEntry;
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
 import io.silo.error.SiloException;
 import io.silo.identity.User;
 import io.silo.json.Json;
+import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.DirectoryRelay;
@@ -45,6 +45,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Users {
     private static final Logger log = LoggerFactory.getLogger(Users.class);
+    private static final ActivityLog ACTIVITY = new ActivityLog();
 
     private final TenantGate gate;
     private final TenantConnections cores;
@@ -94,7 +95,7 @@ public final class Users {
                         + max + " users").with("quota", "maxUsers").with("limit", max);
             }
             User inserted = store.insertIfAbsent(core, user);
-            ActivityLog.append(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
+            ACTIVITY.record(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
             return inserted;
         });
         log.info("user {} created in organization {}", created.id(), tenant.slug());
@@ -138,7 +139,7 @@ public final class Users {
                 requireAnotherAdmin(core, tenant);
             }
             User after = store.change(core, id, edit);
-            ActivityLog.append(core, activity(actor, client, "user.update", after, Map.of("fields", fields)));
+            ACTIVITY.record(core, activity(actor, client, "user.update", after, Map.of("fields", fields)));
             return after;
         });
         if (newHash.isPresent() || !changed.active()) {
@@ -157,7 +158,7 @@ public final class Users {
                 requireAnotherAdmin(core, tenant);
             }
             store.delete(core, id);
-            ActivityLog.append(core, activity(actor, client, "user.delete", current, Map.of()));
+            ACTIVITY.record(core, activity(actor, client, "user.delete", current, Map.of()));
             return current;
         });
         sessions.revokeAll("user", id);
@@ -257,10 +258,9 @@ public final class Users {
     }
 
     private static ActivityEntry activity(User actor, AuditEntry.Actor client, String action, User target, Map<String, Object> details) {
-        return new ActivityEntry(new ActivityEntry.Actor(Optional.of(actor.id()), actor.email().or(actor::username).orElse(""),
-                actor.roles().getOrDefault(ServiceTemplate.CORE, ""), client.clientAddress(), client.userAgent(), client.requestId()),
-                action, Optional.of(ServiceTemplate.CORE), new ActivityEntry.Target("user", target.id().toString(),
-                target.email().or(target::username).orElse("")), details);
+        return new ActivityEntry(Optional.empty(), Optional.empty(), Optional.of(actor.id()), actor.email().or(actor::username),
+                Optional.ofNullable(actor.roles().get(ServiceTemplate.CORE)), action, ServiceTemplate.CORE, "user", target.id().toString(),
+                target.email().or(target::username), details, client.clientAddress(), client.userAgent(), client.requestId());
     }
 
     private static SiloException taken(DataAccessException e) {

@@ -66,7 +66,8 @@ public final class OrganizationEndpoints implements Endpoints {
     private void create(Context ctx) {
         Principal admin = authenticator.platformAdmin(ctx);
         Organizations.Outcome outcome = organizations.create(Bodies.read(ctx, OrganizationRequests.Create.class), Actors.of(ctx, admin));
-        Tenant tenant = outcome.tenant().orElseThrow();
+        Tenant tenant = outcome.tenant().orElseThrow(() -> SiloException.conflict("organization-deleted",
+                "the organization was deleted while it was being created"));
         Map<String, Object> body = new LinkedHashMap<>(OrganizationJson.of(tenant));
         body.put("job", OrganizationJson.job(outcome.job()));
         ctx.header("Location", "/api/organizations/" + tenant.id());

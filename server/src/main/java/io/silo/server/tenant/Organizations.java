@@ -5,6 +5,7 @@ import io.silo.cluster.Cluster;
 import io.silo.cluster.ClusterPlacement;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.SecretBox;
 import io.silo.crypto.Secrets;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
@@ -54,8 +55,8 @@ import java.util.UUID;
  * <p>Thread-safe.
  */
 public final class Organizations {
-    private static final DatabaseNamer NAMER = DatabaseNamer.standard();
-
+    /** How long background workers leave a new job to the request that created it. */
+    private static final Duration INLINE_GRACE = Duration.ofSeconds(2);
     private final Jdbc control;
     private final TenantStore tenants;
     private final ClusterStore clusters;
@@ -68,10 +69,12 @@ public final class Organizations {
     private final AuditLog audit;
     private final Clock clock;
     private final Duration waitForJobs;
+    private final DatabaseNamer namer;
+    private final SecretBox secrets;
 
     public Organizations(Jdbc control, TenantStore tenants, ClusterStore clusters, ClusterAdmins admins, TemplateCatalog templates,
                          JobStore jobs, JobRunner runner, RefreshTokenStore refreshTokens, PasswordHasher hasher, AuditLog audit,
-                         Clock clock, Duration waitForJobs) {
+                         Clock clock, Duration waitForJobs, DatabaseNamer namer, SecretBox secrets) {
         this.control = control;
         this.tenants = tenants;
         this.clusters = clusters;
@@ -84,6 +87,8 @@ public final class Organizations {
         this.audit = audit;
         this.clock = clock;
         this.waitForJobs = waitForJobs;
+        this.namer = namer;
+        this.secrets = secrets;
     }
 
     /** An organization and the job that provisions or deletes it. */
@@ -122,7 +127,7 @@ public final class Organizations {
         Optional<String> username = request.admin() == null ? Optional.empty()
                 : RequestChecks.username(request.admin().username(), "admin.username");
         NamingContext naming = new NamingContext(Ids.next(), slug, name, businessType, username, clock.instant());
-        services.forEach(template -> NAMER.name(template.databaseNamePattern(), template.service(), naming));
+        services.forEach(template -> namer.name(template.databaseNamePattern(), template.service(), naming));
     }
 
     private Outcome create(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor) {
@@ -147,7 +152,7 @@ public final class Organizations {
                 RequestChecks.contact(request.adminContact(), "adminContact"),
                 RequestChecks.contact(request.billingContact(), "billingContact"),
                 RequestChecks.text(request.notes(), "notes", 4000), now, now, databases);
-        Job job = newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin));
+        Job job = newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
         TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
         insert(tenant, role, job, actor);
         runner.runNow(job.id(), waitForJobs);
@@ -195,7 +200,7 @@ public final class Organizations {
             Job deletion = newJob(DeletionJob.KIND, tenant.id(), DeletionJob.plan(tenant), Json.object());
             control.inTransaction(handle -> {
                 tenants.setStatus(handle, tenant.id(), TenantStatus.DELETING, Optional.empty(), clock.instant());
-                jobs.create(handle, deletion);
+                jobs.create(handle, deletion, INLINE_GRACE);
                 audit.append(handle, entry(actor, "tenant.delete", tenant, Map.of("databases",
                         tenant.databases().stream().map(TenantDatabase::databaseName).toList())));
                 return null;
@@ -256,7 +261,7 @@ public final class Organizations {
         Map<String, String> names = new LinkedHashMap<>();
         List<TenantDatabase> databases = new ArrayList<>();
         for (ServiceTemplate template : services) {
-            String database = NAMER.name(template.databaseNamePattern(), template.service(), naming);
+            String database = namer.name(template.databaseNamePattern(), template.service(), naming);
             String clash = names.put(database, template.service());
             if (clash != null) {
                 throw SiloException.conflict("database-name-taken", "services " + clash + " and " + template.service()
@@ -276,7 +281,7 @@ public final class Organizations {
         try {
             control.inTransaction(handle -> {
                 tenants.insert(handle, tenant, role);
-                jobs.create(handle, job);
+                jobs.create(handle, job, INLINE_GRACE);
                 audit.append(handle, entry(actor, "tenant.create", tenant, Map.of("services",
                         tenant.databases().stream().map(TenantDatabase::service).toList(), "cluster", tenant.databases().getFirst().clusterId())));
                 return null;

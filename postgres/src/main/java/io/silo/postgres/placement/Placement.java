@@ -1,0 +1,49 @@
+package io.silo.postgres.placement;
+
+import io.silo.tenant.TenantStatus;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where a tenant's databases live and how to open them: the tenant's status, its own PostgreSQL
+ * role, and for each service the cluster and database. Immutable, so thread-safe.
+ *
+ * @param tenantId the tenant
+ * @param slug its URL-safe unique name
+ * @param status whether it may be served
+ * @param businessType free text chosen at creation, e.g. {@code retail}
+ * @param role the tenant's PostgreSQL role
+ * @param password that role's password, opened from its sealed form; never printed by {@link #toString()}
+ * @param databases the tenant's databases by service name
+ */
+public record Placement(UUID tenantId, String slug, TenantStatus status, Optional<String> businessType, String role, String password,
+                        Map<String, ServiceDatabase> databases) {
+
+    public Placement {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(slug, "slug");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(businessType, "businessType");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(password, "password");
+        databases = Map.copyOf(databases);
+    }
+
+    /** Whether requests may be served: the tenant is active (not provisioning, suspended, failed or being deleted). */
+    public boolean isActive() {
+        return status == TenantStatus.ACTIVE;
+    }
+
+    /** The database of one service, if the tenant has that service. */
+    public Optional<ServiceDatabase> database(String service) {
+        return Optional.ofNullable(databases.get(service));
+    }
+
+    @Override
+    public String toString() {
+        return "Placement[tenant=" + tenantId + ", slug=" + slug + ", status=" + status.value() + ", role=" + role
+                + ", databases=" + databases.values() + "]";
+    }
+}

@@ -1,0 +1,135 @@
+package io.silo.postgres.pool;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.Executor;
+import java.util.logging.Logger;
+import io.silo.postgres.internal.SynchronousCloseSocketFactory;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The data source HikariCP opens physical connections from, for one tenant pool: it takes a permit
+ * of the cluster's budget first and gives it back when the connection closes, and it fails at once
+ * when the cluster is known to be down or the database known to refuse the role.
+ *
+ * <p>Only HikariCP's connection adder calls it, on a virtual thread, so waiting for the budget
+ * blocks no request thread and no platform thread.
+ *
+ * <p>Thread-safe.
+ */
+final class BudgetedDataSource implements DataSource {
+    private static final Executor DIRECT = Runnable::run;
+
+    private final TenantPool pool;
+    private final ClusterPools cluster;
+    private final PGSimpleDataSource postgres = new PGSimpleDataSource();
+    private final int loginTimeoutSeconds;
+
+    BudgetedDataSource(TenantPool pool, ClusterPools cluster, DatabaseTarget target, PoolSettings settings) {
+        this.pool = pool;
+        this.cluster = cluster;
+        this.loginTimeoutSeconds = settings.connectTimeoutSeconds();
+        postgres.setURL(target.url());
+        postgres.setUser(target.role());
+        postgres.setPassword(target.password());
+        postgres.setConnectTimeout(loginTimeoutSeconds);
+        // Bounds the login on a server that accepts the socket but never answers; cleared once connected.
+        postgres.setSocketTimeout(loginTimeoutSeconds);
+        postgres.setTcpKeepAlive(true);
+        // A closed connection's permit comes back only once its backend has exited: see the factory.
+        postgres.setSocketFactory(SynchronousCloseSocketFactory.class.getName());
+        postgres.setApplicationName("silo");
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        try {
+            pool.checkConnectAllowed();
+            pool.creating(TenantPool.Creating.WAITING_FOR_BUDGET);
+            cluster.budget().acquire(pool, () -> cluster.reclaimIdle(pool));
+            pool.creating(TenantPool.Creating.CONNECTING);
+            return open();
+        } catch (SQLException | RuntimeException e) {
+            pool.failed(e);
+            throw e;
+        } finally {
+            pool.creating(TenantPool.Creating.NOTHING);
+        }
+    }
+
+    /** Opens the physical connection on a permit already taken; the permit goes back if that fails. */
+    private Connection open() throws SQLException {
+        Connection physical;
+        try {
+            physical = postgres.getConnection();
+        } catch (SQLException | RuntimeException e) {
+            cluster.budget().release();
+            throw e;
+        }
+        try {
+            // Queries may run longer than a login; HikariCP sets its own timeouts where it needs them.
+            physical.setNetworkTimeout(DIRECT, 0);
+        } catch (SQLException e) {
+            closeQuietly(physical, e);
+            cluster.budget().release();
+            throw e;
+        }
+        pool.connected();
+        return Connections.releasing(physical, cluster.budget()::release);
+    }
+
+    private static void closeQuietly(Connection connection, SQLException failure) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("a tenant pool connects as its tenant's role only");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // the driver logs through java.util.logging; nothing to set
+    }
+
+    /** Ignored: HikariCP derives a login timeout from its connection timeout, ours is set from the same value. */
+    @Override
+    public void setLoginTimeout(int seconds) {
+        // see Javadoc
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeoutSeconds;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("not a wrapper of " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+}

@@ -1,0 +1,316 @@
+package io.silo.postgres.pool;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.silo.cluster.Cluster;
+import io.silo.config.SiloConfig;
+import io.silo.error.SiloException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out connections to tenant databases. Each (cluster, database) gets a small HikariCP pool on
+ * first use, connecting as the tenant's own role, with no connection opened before a request needs
+ * one. Pools live in a Caffeine cache bounded by {@code pools.maxOpenPools} that closes a pool
+ * unused for {@code pools.idleTimeout}; evicted pools are closed on threads of their own.
+ *
+ * <p>Per cluster, a {@linkplain ConnectionBudget connection budget} caps the server connections of
+ * all its pools together at {@link Cluster#connectionBudget()}. A request whose pool has an idle
+ * connection gets it without touching the budget, so cold tenants never stall hot ones; a request
+ * that needs a new connection when the budget is spent first has idle connections of other pools
+ * of the cluster closed, then waits at most {@code pools.acquireTimeout}, then fails with
+ * {@code connection-budget-exhausted}. A cluster that refuses connections opens a circuit: for
+ * {@link #CIRCUIT_OPEN_FOR} its requests fail at once with {@code cluster-unavailable}, then one
+ * request probes it. Other clusters' tenants are not affected by either.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent and bounded in time.
+ */
+public final class PoolRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PoolRegistry.class);
+
+    /** How long a cluster that refused a connection, or a database that refused its role, fails requests at once. */
+    public static final Duration CIRCUIT_OPEN_FOR = Duration.ofSeconds(5);
+    /** How long a pool closed for idleness or size waits for its lent connections before aborting them. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** A request retries with a fresh pool when its pool closed under it; more than this means churn, not a race. */
+    private static final int ATTEMPTS = 3;
+
+    private final PoolSettings settings;
+    private final MeterRegistry meters;
+    private final Ticker ticker;
+    private final Clock clock;
+    private final ScheduledThreadPoolExecutor housekeeper;
+    private final PoolCloser closer = new PoolCloser(DRAIN_TIMEOUT);
+    private final ConcurrentMap<String, ClusterPools> clusters = new ConcurrentHashMap<>();
+    private final Cache<PoolKey, TenantPool> pools;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PoolRegistry(SiloConfig.Pools config, MeterRegistry meters, Ticker ticker, Clock clock) {
+        ThreadFactory threads = Thread.ofVirtual().name("silo-pool-", 0).factory();
+        this.housekeeper = new ScheduledThreadPoolExecutor(2, threads);
+        // HikariCP cancels a connection's lifetime tasks when it closes it; drop them from the queue at once.
+        housekeeper.setRemoveOnCancelPolicy(true);
+        this.settings = PoolSettings.of(config, housekeeper, threads, clock);
+        this.meters = meters;
+        this.ticker = ticker;
+        this.clock = clock;
+        this.pools = Caffeine.newBuilder()
+                .maximumSize(config.maxOpenPools())
+                .expireAfterAccess(config.idleTimeout())
+                .ticker(ticker)
+                // Without a scheduler, idle pools would expire only when some request comes by.
+                .scheduler(Scheduler.forScheduledExecutorService(housekeeper))
+                // Maintenance and the listener run on the caller; the listener only hands the pool to the closer.
+                .executor(Runnable::run)
+                .removalListener(this::removed)
+                .build();
+    }
+
+    /** A registry on system time. */
+    public static PoolRegistry open(SiloConfig.Pools config, MeterRegistry meters) {
+        return open(config, meters, Ticker.systemTicker(), Clock.systemUTC());
+    }
+
+    /**
+     * A registry with injected time, so that tests control it.
+     *
+     * @param ticker drives idle expiry of pools and their least-recently-used order
+     * @param clock drives the circuits of clusters and databases
+     * @throws io.silo.config.ConfigException when a value of {@code config} is out of range
+     */
+    public static PoolRegistry open(SiloConfig.Pools config, MeterRegistry meters, Ticker ticker, Clock clock) {
+        PoolSettings.validate(config);
+        return new PoolRegistry(config, meters, ticker, clock);
+    }
+
+    /**
+     * A connection to the target database, lent until the caller closes it.
+     *
+     * @throws SiloException {@code UNAVAILABLE}, always naming the cluster: {@code cluster-unavailable} (the cluster
+     *         refuses connections; at once while its circuit is open), {@code connection-budget-exhausted} (no connection
+     *         of the cluster's budget came free within {@code pools.acquireTimeout}), {@code database-busy} (all
+     *         {@code pools.maxPerDatabase} connections of this database are lent), {@code database-unavailable} (the
+     *         database refuses the tenant's role, or does not exist), {@code shutting-down}
+     */
+    public Connection connection(DatabaseTarget target) {
+        ensureOpen();
+        ClusterPools cluster = cluster(target.cluster());
+        Circuit.Admission admission = cluster.circuit().admit();
+        if (admission == Circuit.Admission.REJECT) {
+            cluster.rejected();
+            throw PoolErrors.clusterUnavailable(cluster.id(), cluster.circuit().reason(), cluster.circuit().retryAfter());
+        }
+        try {
+            Connection connection = borrow(cluster, target);
+            cluster.reachable();
+            return connection;
+        } finally {
+            if (admission == Circuit.Admission.PROBE) {
+                cluster.circuit().probeEnded();
+            }
+        }
+    }
+
+    /** The target database as a {@link DataSource}: each {@code getConnection()} is a {@link #connection(DatabaseTarget)}. */
+    public DataSource dataSource(DatabaseTarget target) {
+        return new TargetDataSource(this, target);
+    }
+
+    /** Closes every pool of the tenant, aborting lent connections: it was suspended, deleted or moved. */
+    public CompletableFuture<Void> evictTenant(UUID tenantId) {
+        return evictTenant(tenantId, target -> true);
+    }
+
+    /**
+     * Closes the pools of the tenant whose target matches {@code which}, aborting their lent
+     * connections; e.g. those that no longer match the tenant's placement.
+     *
+     * @return completes when those pools are closed
+     */
+    public CompletableFuture<Void> evictTenant(UUID tenantId, Predicate<DatabaseTarget> which) {
+        return evict(pool -> pool.target().tenantId().equals(tenantId) && which.test(pool.target()));
+    }
+
+    /** Closes the pool of one database, aborting its lent connections: it is about to be dropped or moved. */
+    public CompletableFuture<Void> evictDatabase(String clusterId, String database) {
+        PoolKey key = new PoolKey(clusterId, database);
+        return evict(pool -> pool.key().equals(key));
+    }
+
+    private CompletableFuture<Void> evict(Predicate<TenantPool> which) {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (TenantPool pool : List.copyOf(pools.asMap().values())) {
+            if (which.test(pool)) {
+                pool.abortOnClose();
+                if (pools.asMap().remove(pool.key(), pool)) {
+                    log.debug("evicting pool {} of tenant {}", pool.key(), pool.target().tenantId());
+                }
+                closing.add(pool.whenClosed());
+            }
+        }
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+    }
+
+    /** One snapshot per cluster that had a request since start, ordered by cluster id. */
+    public List<PoolStats> stats() {
+        return clusters.values().stream().map(ClusterPools::stats).sorted(Comparator.comparing(PoolStats::cluster)).toList();
+    }
+
+    /** The snapshot of one cluster; empty when it had no request since start. */
+    public Optional<PoolStats> stats(String clusterId) {
+        return Optional.ofNullable(clusters.get(clusterId)).map(ClusterPools::stats);
+    }
+
+    /**
+     * Runs the cache's pending maintenance now: pools idle past {@code pools.idleTimeout} or beyond
+     * {@code pools.maxOpenPools} are handed to the closer. It also happens as requests come; this is
+     * for tests and for an operator who wants idle pools gone at once.
+     */
+    public void cleanUp() {
+        pools.cleanUp();
+    }
+
+    /** Closes every pool, aborting lent connections, within a bound; later requests fail with {@code shutting-down}. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        int count = (int) pools.estimatedSize();
+        pools.asMap().values().forEach(TenantPool::abortOnClose);
+        pools.invalidateAll();
+        pools.cleanUp();
+        // A pool opened by a request racing with close is in no cache any more, but is still known to its cluster.
+        clusters.values().forEach(cluster -> cluster.pools().forEach(pool -> {
+            pool.abortOnClose();
+            closer.close(pool);
+        }));
+        boolean inTime = closer.shutdown(CLOSE_TIMEOUT);
+        housekeeper.shutdownNow();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (inTime) {
+            log.info("closed {} tenant-database pools in {} ms", count, millis);
+        } else {
+            log.warn("closing {} tenant-database pools took over {} s; moved on", count, CLOSE_TIMEOUT.toSeconds());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw PoolErrors.shuttingDown();
+        }
+    }
+
+    private ClusterPools cluster(Cluster cluster) {
+        ClusterPools pools = clusters.computeIfAbsent(cluster.id(), id -> {
+            ClusterPools created = new ClusterPools(cluster, clock);
+            PoolMetrics.bind(meters, created);
+            return created;
+        });
+        pools.configure(cluster);
+        return pools;
+    }
+
+    private Connection borrow(ClusterPools cluster, DatabaseTarget target) {
+        PoolKey key = PoolKey.of(target);
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            TenantPool pool = pools.get(key, unused -> openPool(cluster, target));
+            if (!pool.serves(target)) {
+                // Same database, other credentials or server: the placement changed. Let the old pool drain.
+                pools.asMap().remove(key, pool);
+                continue;
+            }
+            pool.touch(ticker.read());
+            Optional<Connection> connection = lend(pool);
+            if (connection.isPresent()) {
+                return connection.get();
+            }
+        }
+        throw PoolErrors.poolChurning(target, ATTEMPTS);
+    }
+
+    private TenantPool openPool(ClusterPools cluster, DatabaseTarget target) {
+        ensureOpen();
+        return cluster.open(target, settings, ticker.read());
+    }
+
+    private Optional<Connection> lend(TenantPool pool) {
+        Circuit refusals = pool.refusals();
+        Circuit.Admission admission = refusals.admit();
+        if (admission == Circuit.Admission.REJECT) {
+            throw PoolErrors.databaseUnavailable(pool.target(), refusals.reason(), refusals.retryAfter(), null);
+        }
+        long start = System.nanoTime();
+        try {
+            Optional<Connection> connection = pool.borrow(start, settings.acquireTimeout());
+            if (connection.isPresent()) {
+                refusals.succeeded();
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw translate(pool, e, start);
+        } finally {
+            if (admission == Circuit.Admission.PROBE) {
+                refusals.probeEnded();
+            }
+        }
+    }
+
+    /** HikariCP reports a timeout; what the pool's data source saw during the wait says why. */
+    private SiloException translate(TenantPool pool, SQLException error, long start) {
+        Optional<Failure> failure = pool.failureSince(start);
+        Failure.Kind kind = failure.map(Failure::kind).orElseGet(() -> switch (pool.creating()) {
+            case WAITING_FOR_BUDGET -> Failure.Kind.BUDGET;
+            case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
+            case NOTHING -> Failure.Kind.BUSY;
+        });
+        DatabaseTarget target = pool.target();
+        ClusterPools cluster = pool.cluster();
+        long waited = TenantPool.millisSince(start);
+        String reason = failure.map(Failure::message).orElse("no connection was opened within " + waited + " ms");
+        return switch (kind) {
+            case BUSY -> PoolErrors.databaseBusy(target, settings.maxPerDatabase(), waited, error);
+            case BUDGET -> {
+                cluster.budgetTimedOut();
+                yield PoolErrors.budgetExhausted(cluster.id(), cluster.budget().limit(), waited, error);
+            }
+            case CLUSTER_DOWN -> PoolErrors.clusterUnavailable(cluster.id(), reason, cluster.circuit().retryAfter(), error);
+            case SERVER_FULL -> PoolErrors.clusterUnavailable(cluster.id(),
+                    "the server has no free connection slot (max_connections); " + reason, Duration.ofSeconds(1), error);
+            case REFUSED -> PoolErrors.databaseUnavailable(target, reason, pool.refusals().retryAfter(), error);
+            case OTHER -> PoolErrors.databaseUnavailable(target, reason, Duration.ofSeconds(1), error);
+        };
+    }
+
+    private void removed(PoolKey key, TenantPool pool, RemovalCause cause) {
+        if (pool == null) {
+            return;
+        }
+        log.debug("pool {} removed from the registry ({})", key, cause);
+        closer.close(pool);
+    }
+}

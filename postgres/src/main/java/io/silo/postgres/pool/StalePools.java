@@ -1,0 +1,48 @@
+package io.silo.postgres.pool;
+
+import io.silo.postgres.placement.Placement;
+import io.silo.postgres.placement.PlacementCache;
+import io.silo.postgres.placement.ServiceDatabase;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Closes the pools that a placement change made stale, on every instance: subscribe it to a
+ * {@link io.silo.postgres.placement.PlacementListener}. A pool is stale when its tenant is no longer
+ * active (suspended, failed, being deleted, gone), or when its database is no longer where the
+ * placement says, no longer ready, or opened with other credentials. Other changes of the tenant's
+ * row (its name, its notes, a user change marking the directory) leave its pools alone.
+ *
+ * <p>Thread-safe.
+ */
+public final class StalePools implements Consumer<UUID> {
+    private final PlacementCache placements;
+    private final PoolRegistry pools;
+
+    public StalePools(PlacementCache placements, PoolRegistry pools) {
+        this.placements = placements;
+        this.pools = pools;
+    }
+
+    /** Re-reads the tenant's placement and evicts its pools that no longer match it. */
+    @Override
+    public void accept(UUID tenantId) {
+        Optional<Placement> placement = placements.find(tenantId).filter(Placement::isActive);
+        pools.evictTenant(tenantId, target -> !matches(placement, target));
+    }
+
+    static boolean matches(Optional<Placement> placement, DatabaseTarget target) {
+        return placement
+                .filter(current -> current.role().equals(target.role()) && current.password().equals(target.password()))
+                .flatMap(current -> current.database(target.service()))
+                .filter(ServiceDatabase::isReady)
+                .filter(database -> database.clusterId().equals(target.cluster().id()) && database.database().equals(target.database()))
+                .isPresent();
+    }
+
+    @Override
+    public String toString() {
+        return "StalePools";
+    }
+}

@@ -1,0 +1,65 @@
+package io.silo.postgres.routing;
+
+import io.silo.cluster.Cluster;
+import io.silo.error.SiloException;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.internal.Transactions;
+import io.silo.postgres.placement.Placement;
+import io.silo.postgres.placement.PlacementCache;
+import io.silo.postgres.placement.ServiceDatabase;
+import io.silo.postgres.pool.DatabaseTarget;
+import io.silo.postgres.pool.PoolRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routing through the placement cache and the pools: a connection that authenticates as the
+ * tenant's own role, so that even a routing bug cannot read another tenant's rows.
+ *
+ * <p>Clusters are remembered once read: they change only when an instance starts with new
+ * configuration. Thread-safe.
+ */
+public final class PooledConnections implements TenantConnections {
+    private final PlacementCache placements;
+    private final PoolRegistry pools;
+    private final ClusterStore clusters;
+    private final Map<String, Cluster> knownClusters = new ConcurrentHashMap<>();
+
+    public PooledConnections(PlacementCache placements, PoolRegistry pools, ClusterStore clusters) {
+        this.placements = placements;
+        this.pools = pools;
+        this.clusters = clusters;
+    }
+
+    @Override
+    public <T> T inTransaction(UUID tenantId, String service, Jdbc.HandleFunction<T> work) {
+        try (Connection connection = pools.connection(target(tenantId, service))) {
+            return Transactions.run(connection, work);
+        } catch (SQLException e) {
+            throw new DataAccessException("(tenant " + tenantId + ", service " + service + ")", e);
+        }
+    }
+
+    /** Where the tenant's database of {@code service} lives, and as whom to connect. */
+    public DatabaseTarget target(UUID tenantId, String service) {
+        Placement placement = placements.find(tenantId)
+                .orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization " + tenantId));
+        ServiceDatabase database = placement.database(service).orElseThrow(() -> SiloException.notFound("service-not-enabled",
+                "organization " + placement.slug() + " does not use the service '" + service + "'").with("service", service));
+        if (!database.isReady()) {
+            throw SiloException.unavailable("database-not-ready", "the " + service + " database of " + placement.slug()
+                    + " is " + database.state().value(), java.time.Duration.ofSeconds(2));
+        }
+        return DatabaseTarget.of(placement, database, cluster(database.clusterId()));
+    }
+
+    private Cluster cluster(String id) {
+        return knownClusters.computeIfAbsent(id, key -> clusters.find(key)
+                .orElseThrow(() -> new IllegalStateException("placement names cluster " + key + ", which is not registered")));
+    }
+}

@@ -1,0 +1,64 @@
+package io.silo.server;
+
+import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.internal.Jdbc;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the control database from growing without end: refresh tokens a day past their expiry,
+ * signing keys no longer published, and finished jobs older than thirty days are removed, every
+ * ten minutes. Any instance may do it; the deletes are idempotent.
+ *
+ * <p>Thread-safe; {@link #close()} stops it.
+ */
+final class Housekeeping implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+    private static final Duration EVERY = Duration.ofMinutes(10);
+    private static final Duration KEEP_FINISHED_JOBS = Duration.ofDays(30);
+
+    private final Thread thread;
+
+    private Housekeeping(Thread thread) {
+        this.thread = thread;
+    }
+
+    static Housekeeping start(Jdbc control, RefreshTokenStore refreshTokens, SigningKeyStore signingKeys, Clock clock) {
+        Runnable sweep = () -> {
+            Instant now = clock.instant();
+            int tokens = refreshTokens.purgeExpired(now.minus(Duration.ofDays(1)));
+            int keys = signingKeys.purgeExpired(now);
+            int jobs = control.update("DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?",
+                    now.minus(KEEP_FINISHED_JOBS));
+            if (tokens + keys + jobs > 0) {
+                log.info("housekeeping removed {} refresh tokens, {} signing keys, {} finished jobs", tokens, keys, jobs);
+            }
+        };
+        return new Housekeeping(Thread.ofVirtual().name("housekeeping").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(EVERY);
+                    sweep.run();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("housekeeping failed; trying again in {}: {}", EVERY, e.getMessage());
+                }
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.silo.server.data;
+
+import io.silo.error.SiloException;
+import io.silo.postgres.placement.Placement;
+import io.silo.server.auth.Principal;
+import io.silo.template.CollectionSpec;
+import io.silo.template.RoleSpec;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+
+/**
+ * What one data request may touch: the caller, their organization, the service, its template,
+ * and the caller's role in it. Built once per request, after every check has passed.
+ *
+ * @param role the caller's role in {@code template}'s service
+ */
+record DataScope(Principal.Member member, Placement placement, ServiceTemplate template, RoleSpec role) {
+
+    /** Checks that the member may use {@code service} of their own organization; names are checked against the templates. */
+    static DataScope of(Principal.Member member, Placement placement, TemplateCatalog templates, String service) {
+        ServiceTemplate template = templates.find(service).orElseThrow(() -> SiloException.notFound("unknown-service",
+                "no service '" + abbreviate(service) + "'"));
+        if (placement.database(service).isEmpty()) {
+            throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use the service '"
+                    + service + "'").with("service", service);
+        }
+        String roleName = member.roles().get(service);
+        RoleSpec role = roleName == null ? null : template.role(roleName).orElse(null);
+        if (role == null) {
+            throw SiloException.forbidden("service-not-granted", "you have no role in the service '" + service + "'")
+                    .with("service", service);
+        }
+        return new DataScope(member, placement, template, role);
+    }
+
+    /** The collection, which the caller's role may read. */
+    CollectionSpec readable(String collection) {
+        CollectionSpec spec = collection(collection);
+        if (!role.mayRead(collection)) {
+            throw SiloException.forbidden("collection-forbidden", "role " + role.name() + " may not read " + service() + "/" + collection)
+                    .with("collection", collection);
+        }
+        return spec;
+    }
+
+    /** The collection, which the caller's role may write. */
+    CollectionSpec writable(String collection) {
+        CollectionSpec spec = collection(collection);
+        if (!role.mayWrite(collection)) {
+            throw SiloException.forbidden("collection-forbidden", "role " + role.name() + " may not change " + service() + "/" + collection)
+                    .with("collection", collection);
+        }
+        return spec;
+    }
+
+    String service() {
+        return template.service();
+    }
+
+    private CollectionSpec collection(String name) {
+        return template.collection(name).orElseThrow(() -> SiloException.notFound("unknown-collection",
+                "service " + service() + " has no collection '" + abbreviate(name) + "'").with("collection", abbreviate(name)));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+}

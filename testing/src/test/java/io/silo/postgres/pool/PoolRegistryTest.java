@@ -1,0 +1,362 @@
+package io.silo.postgres.pool;
+
+import static io.silo.postgres.pool.TenantDatabases.backends;
+import static io.silo.postgres.pool.TenantDatabases.cluster;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.silo.cluster.Cluster;
+import io.silo.config.SiloConfig;
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import io.silo.postgres.pool.TenantDatabases.TenantDatabase;
+import io.silo.testing.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The pools of tenant databases on real PostgreSQL servers: lifecycle, circuits, eviction, isolation. */
+class PoolRegistryTest {
+    private static final TestPostgres SERVER = TestPostgres.primary();
+
+    private final TestTime time = new TestTime();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<PoolRegistry> registries = new ArrayList<>();
+    private final List<Connection> held = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() {
+        for (Connection connection : held) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // aborted by an eviction: nothing to give back
+            }
+        }
+        registries.forEach(PoolRegistry::close);
+    }
+
+    private PoolRegistry registry(int maxPerDatabase, int maxOpenPools, Duration acquireTimeout) {
+        PoolRegistry registry = PoolRegistry.open(new SiloConfig.Pools(maxPerDatabase, maxOpenPools, Duration.ofSeconds(60),
+                acquireTimeout, 80), meters, time, time);
+        registries.add(registry);
+        return registry;
+    }
+
+    @Test
+    void poolIsOpenedOnFirstUseWithOneConnectionAndReused() throws SQLException {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "lazy");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(4, 100, Duration.ofSeconds(2));
+        assertThat(pools.stats()).as("nothing is opened before a request").isEmpty();
+
+        try (Connection connection = pools.connection(tenant.target(primary))) {
+            assertThat(query(connection, "SELECT current_user")).as("connected as the tenant's own role").isEqualTo(tenant.role());
+        }
+        assertThat(backends(SERVER, List.of(tenant.role()))).as("one request opens one connection, not maxPerDatabase").isEqualTo(1);
+
+        for (int i = 0; i < 5; i++) {
+            try (Connection connection = pools.connection(tenant.target(primary))) {
+                assertThat(query(connection, "SELECT current_database()")).isEqualTo(tenant.database());
+            }
+        }
+
+        PoolStats stats = pools.stats("primary").orElseThrow();
+        assertThat(stats.poolsOpened()).isEqualTo(1);
+        assertThat(stats.poolsOpen()).isEqualTo(1);
+        assertThat(stats.connections()).isEqualTo(1);
+        assertThat(stats.idle()).isEqualTo(1);
+        assertThat(stats.inUse()).isZero();
+        assertThat(backends(SERVER, List.of(tenant.role()))).isEqualTo(1);
+    }
+
+    @Test
+    void poolUnusedForTheIdleTimeoutIsClosed() throws SQLException {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "idle");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(4, 100, Duration.ofSeconds(2));
+        use(pools, tenant.target(primary));
+
+        time.advance(Duration.ofSeconds(40));
+        use(pools, tenant.target(primary));
+        time.advance(Duration.ofSeconds(40));
+        pools.cleanUp();
+        assertThat(pools.stats("primary").orElseThrow().poolsOpen()).as("used 40 s ago: kept").isEqualTo(1);
+
+        time.advance(Duration.ofSeconds(21));
+        pools.cleanUp();
+
+        Await.until("the idle pool is closed", () -> pools.stats("primary").orElseThrow().poolsOpen() == 0);
+        Await.until("its server connection is gone", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        PoolStats stats = pools.stats("primary").orElseThrow();
+        assertThat(stats.poolsEvicted()).isEqualTo(1);
+        assertThat(stats.connections()).isZero();
+    }
+
+    @Test
+    void beyondMaxOpenPoolsTheLeastRecentlyUsedPoolIsClosed() throws SQLException {
+        TenantDatabase a = TenantDatabases.create(SERVER, "lru");
+        TenantDatabase b = TenantDatabases.create(SERVER, "lru");
+        TenantDatabase c = TenantDatabases.create(SERVER, "lru");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(2, 2, Duration.ofSeconds(2));
+
+        use(pools, a.target(primary));
+        use(pools, b.target(primary));
+        for (int i = 0; i < 3; i++) {
+            use(pools, a.target(primary));
+        }
+        use(pools, c.target(primary));
+        pools.cleanUp();
+
+        Await.until("the pool of b is closed", () -> backends(SERVER, List.of(b.role())) == 0);
+        assertThat(backends(SERVER, List.of(a.role(), c.role()))).isEqualTo(2);
+        PoolStats stats = pools.stats("primary").orElseThrow();
+        assertThat(stats.poolsOpen()).isEqualTo(2);
+        assertThat(stats.poolsEvicted()).isEqualTo(1);
+    }
+
+    @Test
+    void exhaustedBudgetWithNothingToReclaimFailsAfterTheAcquireTimeout() throws SQLException {
+        TenantDatabase busy = TenantDatabases.create(SERVER, "busy");
+        TenantDatabase waiting = TenantDatabases.create(SERVER, "waiting");
+        Cluster primary = cluster("primary", SERVER, 2);
+        PoolRegistry pools = registry(2, 100, Duration.ofMillis(500));
+        hold(pools, busy.target(primary));
+        hold(pools, busy.target(primary));
+
+        SiloException error = catchThrowableOfType(SiloException.class, () -> pools.connection(waiting.target(primary)));
+
+        assertThat(error).isNotNull();
+        assertThat(error.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(error.type()).isEqualTo("connection-budget-exhausted");
+        assertThat(error.retryAfter()).contains(Duration.ofSeconds(1));
+        assertThat(error.getMessage()).contains("cluster primary").contains("all 2 connections");
+        PoolStats stats = pools.stats("primary").orElseThrow();
+        assertThat(stats.budgetTimeouts()).isEqualTo(1);
+        assertThat(stats.budgetWaits()).isGreaterThanOrEqualTo(1);
+        assertThat(stats.connections()).isEqualTo(2);
+        assertThat(backends(SERVER, List.of(busy.role(), waiting.role()))).isEqualTo(2);
+
+        releaseHeld();
+        use(pools, waiting.target(primary));
+        assertThat(pools.stats("primary").orElseThrow().reclaimed()).as("the idle connections of busy were reclaimed")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(backends(SERVER, List.of(busy.role(), waiting.role()))).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void hotTenantWithAnIdleConnectionDoesNotWaitForASpentBudget() throws SQLException {
+        TenantDatabase hot = TenantDatabases.create(SERVER, "hot");
+        TenantDatabase cold = TenantDatabases.create(SERVER, "cold");
+        Cluster primary = cluster("primary", SERVER, 2);
+        PoolRegistry pools = registry(2, 100, Duration.ofMillis(500));
+        use(pools, hot.target(primary));
+        hold(pools, cold.target(primary));
+        PoolStats spent = pools.stats("primary").orElseThrow();
+        assertThat(spent.connections()).isEqualTo(spent.budget());
+
+        for (int i = 0; i < 10; i++) {
+            use(pools, hot.target(primary));
+        }
+
+        PoolStats after = pools.stats("primary").orElseThrow();
+        assertThat(after.budgetWaits()).as("never asked the budget").isEqualTo(spent.budgetWaits());
+        assertThat(after.budgetTimeouts()).isZero();
+        assertThat(after.reclaimed()).isZero();
+    }
+
+    @Test
+    void unreachableClusterFailsFastWhileOtherClustersKeepWorking() throws SQLException {
+        TenantDatabase healthy = TenantDatabases.create(SERVER, "healthy");
+        Cluster primary = cluster("primary", SERVER, 5);
+        Cluster down = new Cluster("down", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres", "postgres", "", Map.of(),
+                100, 5, false, "active");
+        DatabaseTarget stranded = new DatabaseTarget(healthy.tenantId(), "billing", down, "billing_x", "nobody", "secret");
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
+
+        SiloException first = catchThrowableOfType(SiloException.class, () -> pools.connection(stranded));
+        assertThat(first).isNotNull();
+        assertThat(first.type()).isEqualTo("cluster-unavailable");
+        assertThat(first.getMessage()).contains("cluster down");
+        assertThat(pools.stats("down").orElseThrow().available()).isFalse();
+
+        long rejectedBefore = pools.stats("down").orElseThrow().rejected();
+        SiloException second = catchThrowableOfType(SiloException.class, () -> pools.connection(stranded));
+        assertThat(second).isNotNull();
+        assertThat(second.type()).isEqualTo("cluster-unavailable");
+        assertThat(second.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(second.retryAfter()).hasValueSatisfying(delay -> assertThat(delay).isBetween(Duration.ofSeconds(1),
+                PoolRegistry.CIRCUIT_OPEN_FOR));
+        assertThat(pools.stats("down").orElseThrow().rejected()).as("failed at once, without trying the server")
+                .isEqualTo(rejectedBefore + 1);
+
+        use(pools, healthy.target(primary));
+        assertThat(pools.stats("primary").orElseThrow().available()).isTrue();
+        assertThat(pools.stats("primary").orElseThrow().rejected()).isZero();
+    }
+
+    @Test
+    void afterItsOpenPeriodTheCircuitLetsOneProbeThroughAndClosesOnSuccess() throws SQLException {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "probe");
+        Cluster broken = new Cluster("flaky", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres", "postgres", "", Map.of(),
+                100, 5, false, "active");
+        Cluster fixed = cluster("flaky", SERVER, 5);
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
+        assertThatThrownBy(() -> pools.connection(tenant.target(broken))).hasFieldOrPropertyWithValue("type", "cluster-unavailable");
+
+        assertThatThrownBy(() -> pools.connection(tenant.target(fixed)))
+                .as("the circuit is open, even for a corrected address")
+                .hasFieldOrPropertyWithValue("type", "cluster-unavailable");
+
+        time.advance(PoolRegistry.CIRCUIT_OPEN_FOR.plusSeconds(1));
+        use(pools, tenant.target(fixed));
+
+        assertThat(pools.stats("flaky").orElseThrow().available()).isTrue();
+        Await.until("the pool with the stale address is replaced", () -> pools.stats("flaky").orElseThrow().poolsOpen() == 1);
+        use(pools, tenant.target(fixed));
+        assertThat(pools.stats("flaky").orElseThrow().poolsOpened()).isEqualTo(2);
+    }
+
+    @Test
+    void evictTenantClosesItsPoolsAndAbortsLentConnections() throws Exception {
+        TenantDatabase evicted = TenantDatabases.create(SERVER, "evicted");
+        TenantDatabase kept = TenantDatabases.create(SERVER, "kept");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(4, 100, Duration.ofSeconds(2));
+        use(pools, evicted.target(primary));
+        use(pools, kept.target(primary));
+        Connection lent = hold(pools, evicted.target(primary));
+
+        pools.evictTenant(evicted.tenantId()).get(10, TimeUnit.SECONDS);
+
+        Await.until("the evicted tenant holds no server connection", () -> backends(SERVER, List.of(evicted.role())) == 0);
+        assertThat(backends(SERVER, List.of(kept.role()))).isEqualTo(1);
+        assertThatThrownBy(() -> query(lent, "SELECT 1")).as("a lent connection is aborted").isInstanceOf(SQLException.class);
+        assertThat(pools.stats("primary").orElseThrow().poolsOpen()).isEqualTo(1);
+
+        use(pools, evicted.target(primary));
+        assertThat(pools.stats("primary").orElseThrow().poolsOpened()).as("a later request opens a new pool").isEqualTo(3);
+    }
+
+    @Test
+    void evictDatabaseClosesThatDatabasesPoolOnly() throws Exception {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "dropme");
+        TenantDatabase other = TenantDatabases.create(SERVER, "stays");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(4, 100, Duration.ofSeconds(2));
+        use(pools, tenant.target(primary));
+        use(pools, other.target(primary));
+
+        pools.evictDatabase("primary", tenant.database()).get(10, TimeUnit.SECONDS);
+
+        Await.until("no connection to the evicted database", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        assertThat(backends(SERVER, List.of(other.role()))).isEqualTo(1);
+    }
+
+    @Test
+    void aTenantsRoleCannotOpenAnotherTenantsDatabase() {
+        TenantDatabase a = TenantDatabases.create(SERVER, "tenant_a");
+        TenantDatabase b = TenantDatabases.create(SERVER, "tenant_b");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
+        DatabaseTarget misrouted = new DatabaseTarget(a.tenantId(), "core", primary, b.database(), a.role(), a.password());
+
+        SiloException error = catchThrowableOfType(SiloException.class, () -> pools.connection(misrouted));
+
+        assertThat(error).isNotNull();
+        assertThat(error.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(error.type()).isEqualTo("database-unavailable");
+        assertThat(error.getMessage()).contains(b.database()).contains(a.role()).contains("permission denied");
+        assertThat(backends(SERVER, List.of(a.role()))).isZero();
+        assertThatThrownBy(() -> pools.connection(misrouted)).as("the refusal is remembered for a moment")
+                .hasFieldOrPropertyWithValue("type", "database-unavailable");
+    }
+
+    @Test
+    void metricsAreKeptPerClusterNeverPerTenant() throws SQLException {
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(2));
+        for (int i = 0; i < 3; i++) {
+            use(pools, TenantDatabases.create(SERVER, "metered").target(primary));
+        }
+
+        List<Meter> poolMeters = meters.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("silo.pool")).toList();
+        Set<String> tagKeys = poolMeters.stream().flatMap(meter -> meter.getId().getTags().stream())
+                .map(tag -> tag.getKey()).collect(Collectors.toSet());
+
+        assertThat(tagKeys).containsExactlyInAnyOrder("cluster", "state");
+        assertThat(poolMeters).hasSize(12);
+        assertThat(meters.get("silo.pool.budget.used").tag("cluster", "primary").gauge().value()).isEqualTo(3.0);
+        assertThat(meters.get("silo.pool.opened").tag("cluster", "primary").functionCounter().count()).isEqualTo(3.0);
+        assertThat(meters.get("silo.pool.connections").tags("cluster", "primary", "state", "idle").gauge().value()).isEqualTo(3.0);
+    }
+
+    @Test
+    void closedRegistryRefusesRequests() {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "closing");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
+        use(pools, tenant.target(primary));
+
+        pools.close();
+
+        assertThat(backends(SERVER, List.of(tenant.role()))).isLessThanOrEqualTo(1);
+        Await.until("closing leaves no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        assertThatThrownBy(() -> pools.connection(tenant.target(primary))).hasFieldOrPropertyWithValue("type", "shutting-down");
+    }
+
+    private static void use(PoolRegistry pools, DatabaseTarget target) {
+        try (Connection connection = pools.connection(target)) {
+            query(connection, "SELECT 1");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A connection kept busy in an open transaction until the test ends. */
+    private Connection hold(PoolRegistry pools, DatabaseTarget target) throws SQLException {
+        Connection connection = pools.connection(target);
+        held.add(connection);
+        connection.setAutoCommit(false);
+        query(connection, "SELECT 1");
+        return connection;
+    }
+
+    private void releaseHeld() throws SQLException {
+        for (Connection connection : held) {
+            connection.close();
+        }
+        held.clear();
+    }
+
+    private static String query(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

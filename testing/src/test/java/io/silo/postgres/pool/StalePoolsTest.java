@@ -1,0 +1,92 @@
+package io.silo.postgres.pool;
+
+import static io.silo.postgres.pool.TenantDatabases.backends;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.silo.cluster.Cluster;
+import io.silo.config.SiloConfig;
+import io.silo.postgres.placement.ControlPlane;
+import io.silo.postgres.placement.Placement;
+import io.silo.postgres.placement.PlacementCache;
+import io.silo.postgres.placement.PlacementListener;
+import io.silo.postgres.pool.TenantDatabases.TenantDatabase;
+import io.silo.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Placement changes reach the pools of every instance: a suspended tenant's connections are closed everywhere. */
+class StalePoolsTest {
+    private static final TestPostgres SERVER = TestPostgres.primary();
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (AutoCloseable resource : closing.reversed()) {
+            resource.close();
+        }
+    }
+
+    @Test
+    void suspendingATenantClosesItsPoolsOnEveryInstanceAndOtherChangesDoNot() throws SQLException {
+        ControlPlane plane = ControlPlane.create(SERVER, "primary");
+        closing.add(plane);
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "suspended");
+        UUID id = plane.tenant("suspend-me", tenant.role(), tenant.password());
+        plane.database(id, "core", "primary", tenant.database());
+        Cluster primary = TenantDatabases.cluster("primary", SERVER, 10);
+        Instance first = instance(plane);
+        Instance second = instance(plane);
+        for (Instance instance : List.of(first, second)) {
+            use(instance, primary);
+        }
+        assertThat(backends(SERVER, List.of(tenant.role()))).isEqualTo(2);
+
+        plane.superuser().update("UPDATE tenants SET notes = 'called about the invoice' WHERE id = ?", id);
+        Await.until("both instances heard of the change", () -> first.heard.get() > 0 && second.heard.get() > 0);
+        for (Instance instance : List.of(first, second)) {
+            use(instance, primary);
+            assertThat(instance.pools.stats("primary").orElseThrow().poolsOpened()).as("a change of the notes keeps the pool")
+                    .isEqualTo(1);
+        }
+
+        plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
+
+        Await.until("the suspended tenant holds no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        assertThat(first.pools.stats("primary").orElseThrow().poolsOpen()).isZero();
+        assertThat(second.pools.stats("primary").orElseThrow().poolsOpen()).isZero();
+    }
+
+    private static void use(Instance instance, Cluster primary) throws SQLException {
+        Placement placement = instance.placements.find("suspend-me").orElseThrow();
+        DatabaseTarget target = DatabaseTarget.of(placement, placement.database("core").orElseThrow(), primary);
+        try (Connection connection = instance.pools.connection(target)) {
+            assertThat(connection.isValid(1)).isTrue();
+        }
+    }
+
+    /** One Silo instance: its placements, its pools, its listener with the stale-pool subscriber first. */
+    private record Instance(PlacementCache placements, PoolRegistry pools, AtomicInteger heard) {}
+
+    private Instance instance(ControlPlane plane) {
+        PlacementCache placements = new PlacementCache(plane.jdbc(), plane.secrets());
+        PoolRegistry pools = PoolRegistry.open(new SiloConfig.Pools(2, 100, Duration.ofSeconds(60), Duration.ofSeconds(2), 80),
+                new SimpleMeterRegistry());
+        PlacementListener listener = PlacementListener.start(plane.control(), placements);
+        AtomicInteger heard = new AtomicInteger();
+        listener.subscribe(new StalePools(placements, pools));
+        listener.subscribe(tenantId -> heard.incrementAndGet());
+        closing.add(pools);
+        closing.add(listener);
+        Await.until("the listener is listening", listener::isListening);
+        return new Instance(placements, pools, heard);
+    }
+}
