@@ -207,7 +207,7 @@ public final class Silo implements AutoCloseable {
                 new OrganizationEndpoints(organizations, authenticator),
                 new AuditEndpoints(audit, authenticator),
                 new PoolEndpoints(pools, authenticator),
-                new DataEndpoints(authenticator, gate, templates, connections, new DocumentStore(clock), activity),
+                new DataEndpoints(authenticator, gate, templates, connections, new DocumentStore(clock), activity, access),
                 new ActivityEndpoints(authenticator, gate, connections, activity),
                 new TenantHealthEndpoints(authenticator, gate, connections, templates)));
         features.addAll(identity);

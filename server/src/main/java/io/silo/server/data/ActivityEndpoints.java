@@ -10,6 +10,7 @@ import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Principal;
 import io.silo.server.auth.TenantGate;
+import io.silo.server.authz.Access;
 import io.silo.server.http.Endpoints;
 import io.silo.server.http.Paging;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +50,7 @@ public final class ActivityEndpoints implements Endpoints {
     }
 
     private void list(Context ctx) {
-        Principal.Member member = authenticator.member(ctx);
-        if (!member.isOrgAdmin()) {
-            throw SiloException.forbidden("org-admin-required", "only an organization admin may read its activity log");
-        }
+        Principal.Member member = Access.requireOrgAdmin(authenticator.require(ctx));
         Placement placement = gate.admit(member);
         int limit = Paging.limit(ctx, 50, 500);
         Optional<Position> after = Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()).map(Position::decode);

@@ -17,6 +17,7 @@ import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Principal;
 import io.silo.server.auth.TenantGate;
+import io.silo.server.authz.Access;
 import io.silo.server.http.Endpoints;
 import io.silo.server.http.RequestIds;
 import io.silo.template.CollectionSpec;
@@ -46,15 +47,17 @@ public final class DataEndpoints implements Endpoints {
     private final TenantConnections connections;
     private final DocumentStore documents;
     private final ActivityLog activity;
+    private final Access access;
 
     public DataEndpoints(Authenticator authenticator, TenantGate gate, TemplateCatalog templates, TenantConnections connections,
-                         DocumentStore documents, ActivityLog activity) {
+                         DocumentStore documents, ActivityLog activity, Access access) {
         this.authenticator = authenticator;
         this.gate = gate;
         this.templates = templates;
         this.connections = connections;
         this.documents = documents;
         this.activity = activity;
+        this.access = access;
     }
 
     @Override
@@ -168,7 +171,7 @@ public final class DataEndpoints implements Endpoints {
 
     DataScope scope(Context ctx) {
         Principal.Member member = authenticator.member(ctx);
-        return DataScope.of(member, gate.admit(member), templates, ctx.pathParam("service"));
+        return DataScope.of(member, gate.admit(member), templates, access, ctx.pathParam("service"));
     }
 
     <T> T read(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {

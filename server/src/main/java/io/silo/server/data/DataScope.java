@@ -3,6 +3,7 @@ package io.silo.server.data;
 import io.silo.error.SiloException;
 import io.silo.postgres.placement.Placement;
 import io.silo.server.auth.Principal;
+import io.silo.server.authz.Access;
 import io.silo.template.CollectionSpec;
 import io.silo.template.RoleSpec;
 import io.silo.template.ServiceTemplate;
@@ -14,42 +15,30 @@ import io.silo.template.TemplateCatalog;
  *
  * @param role the caller's role in {@code template}'s service
  */
-record DataScope(Principal.Member member, Placement placement, ServiceTemplate template, RoleSpec role) {
+record DataScope(Principal.Member member, Placement placement, ServiceTemplate template, RoleSpec role, Access access) {
 
     /** Checks that the member may use {@code service} of their own organization; names are checked against the templates. */
-    static DataScope of(Principal.Member member, Placement placement, TemplateCatalog templates, String service) {
+    static DataScope of(Principal.Member member, Placement placement, TemplateCatalog templates, Access access, String service) {
         ServiceTemplate template = templates.find(service).orElseThrow(() -> SiloException.notFound("unknown-service",
                 "no service '" + abbreviate(service) + "'"));
         if (placement.database(service).isEmpty()) {
             throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use the service '"
                     + service + "'").with("service", service);
         }
-        String roleName = member.roles().get(service);
-        RoleSpec role = roleName == null ? null : template.role(roleName).orElse(null);
-        if (role == null) {
-            throw SiloException.forbidden("service-not-granted", "you have no role in the service '" + service + "'")
-                    .with("service", service);
-        }
-        return new DataScope(member, placement, template, role);
+        return new DataScope(member, placement, template, access.requireService(member, service), access);
     }
 
     /** The collection, which the caller's role may read. */
     CollectionSpec readable(String collection) {
         CollectionSpec spec = collection(collection);
-        if (!role.mayRead(collection)) {
-            throw SiloException.forbidden("collection-forbidden", "role " + role.name() + " may not read " + service() + "/" + collection)
-                    .with("collection", collection);
-        }
+        access.checkRead(member, service(), collection);
         return spec;
     }
 
     /** The collection, which the caller's role may write. */
     CollectionSpec writable(String collection) {
         CollectionSpec spec = collection(collection);
-        if (!role.mayWrite(collection)) {
-            throw SiloException.forbidden("collection-forbidden", "role " + role.name() + " may not change " + service() + "/" + collection)
-                    .with("collection", collection);
-        }
+        access.checkWrite(member, service(), collection);
         return spec;
     }
 

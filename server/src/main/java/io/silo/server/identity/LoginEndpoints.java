@@ -31,7 +31,7 @@ public final class LoginEndpoints implements Endpoints {
     private final Sessions sessions;
     private final Authenticator authenticator;
     private final Access access;
-    private final TenantGate gate;
+    private final ActiveOrganizations gate;
     private final TenantConnections cores;
     private final UserStore store;
 
@@ -41,7 +41,7 @@ public final class LoginEndpoints implements Endpoints {
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.access = access;
-        this.gate = new TenantGate(tenants);
+        this.gate = new ActiveOrganizations(tenants);
         this.cores = cores;
         this.store = store;
     }

@@ -198,7 +198,7 @@ public final class MemberLogin {
     private Optional<SiloException> refusal(List<Attempt> attempts) {
         for (Attempt attempt : attempts) {
             if (attempt instanceof Attempt.Refused refused) {
-                return Optional.of(refused.type().equals("organization-suspended") ? TenantGate.suspended(refused.tenant())
+                return Optional.of(refused.type().equals("organization-suspended") ? ActiveOrganizations.suspended(refused.tenant())
                         : SiloException.forbidden("account-disabled", "this account is disabled; ask an administrator of "
                         + refused.tenant().slug()));
             }

@@ -47,7 +47,7 @@ public final class Users {
     private static final Logger log = LoggerFactory.getLogger(Users.class);
     private static final ActivityLog ACTIVITY = new ActivityLog();
 
-    private final TenantGate gate;
+    private final ActiveOrganizations gate;
     private final TenantConnections cores;
     private final UserStore store;
     private final DirectoryStore directory;
@@ -60,7 +60,7 @@ public final class Users {
 
     public Users(TenantStore tenants, TenantConnections cores, UserStore store, DirectoryStore directory,
                  DirectoryRelay relay, Sessions sessions, Access access, PasswordHasher hasher, Clock clock, CommitObserver observer) {
-        this.gate = new TenantGate(tenants);
+        this.gate = new ActiveOrganizations(tenants);
         this.cores = cores;
         this.store = store;
         this.directory = directory;

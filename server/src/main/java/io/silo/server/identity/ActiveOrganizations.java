@@ -12,10 +12,10 @@ import java.util.UUID;
  *
  * <p>Thread-safe.
  */
-final class TenantGate {
+final class ActiveOrganizations {
     private final TenantStore tenants;
 
-    TenantGate(TenantStore tenants) {
+    ActiveOrganizations(TenantStore tenants) {
         this.tenants = tenants;
     }
 
