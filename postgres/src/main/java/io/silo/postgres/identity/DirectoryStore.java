@@ -68,7 +68,8 @@ public final class DirectoryStore {
 
     /** Notes, before a user change, that the tenant's outbox may hold rows to apply. */
     public void markDirty(UUID tenantId, Instant at) {
-        jdbc.update("UPDATE tenants SET directory_dirty = coalesce(directory_dirty, ?) WHERE id = ?", at, tenantId);
+        // the latest mark wins: a drain that started before this change must not clear it (see markClean)
+        jdbc.update("UPDATE tenants SET directory_dirty = greatest(coalesce(directory_dirty, ?), ?) WHERE id = ?", at, at, tenantId);
     }
 
     /** Clears the mark if no change was marked after {@code drainedFrom}. */
