@@ -59,6 +59,7 @@ import io.silo.server.mail.MailEndpoints;
 import io.silo.server.mail.Mailer;
 import io.silo.server.metrics.HttpMetrics;
 import io.silo.server.metrics.MetricsEndpoint;
+import io.silo.server.openapi.OpenApiEndpoint;
 import io.silo.server.signup.SignupEndpoints;
 import io.silo.server.signup.Signups;
 import io.silo.server.tenant.OrganizationEndpoints;
@@ -211,6 +212,7 @@ public final class Silo implements AutoCloseable {
                 new ActivityEndpoints(authenticator, gate, connections, activity),
                 new TenantHealthEndpoints(authenticator, gate, connections, templates)));
         features.addAll(identity);
+        features.add(OpenApiEndpoint.load());
         features.add(metrics);
         HttpServer http = shutdown.register("http", HttpServer.start(config.http().host(), config.http().port(), features,
                 new HttpMetrics(metrics.registry())));
@@ -258,6 +260,11 @@ public final class Silo implements AutoCloseable {
     /** The port HTTP listens on. */
     public int port() {
         return http.orElseThrow(() -> new IllegalStateException("this Silo serves no HTTP")).port();
+    }
+
+    /** The routes HTTP serves, as registered; for the contract test of the API description. */
+    public List<HttpServer.Route> routes() {
+        return http.orElseThrow(() -> new IllegalStateException("this Silo serves no HTTP")).routes();
     }
 
     /** The base URI of the HTTP API, on the loopback interface. */
