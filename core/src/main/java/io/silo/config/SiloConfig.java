@@ -189,9 +189,9 @@ public record SiloConfig(
                 mail(source),
                 new Login(source.integer("login.maxFailuresPerAccount", 5, 1, 1000),
                         source.integer("login.maxFailuresPerAddress", 50, 1, 100_000),
-                        source.duration("login.failureWindow", Duration.ofMinutes(15)),
+                        source.duration("login.failureWindow", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
                         source.integer("login.lockThreshold", 10, 1, 1000),
-                        source.duration("login.lockDuration", Duration.ofMinutes(15))),
+                        source.duration("login.lockDuration", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(30))),
                 new Directory(source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
                         source.duration("directory.sweepAge", Duration.ofSeconds(5))));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));

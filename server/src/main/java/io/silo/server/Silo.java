@@ -204,7 +204,7 @@ public final class Silo implements AutoCloseable {
 
         List<Endpoints> features = new ArrayList<>(List.of(
                 new HealthEndpoints(control, clusters, authenticator),
-                new AuthEndpoints(platformAdmins, sessions, tokens, authenticator, audit),
+                new AuthEndpoints(platformAdmins, sessions, tokens, authenticator, audit, config.login(), clock),
                 new OrganizationEndpoints(organizations, authenticator),
                 new AuditEndpoints(audit, authenticator),
                 new PoolEndpoints(pools, authenticator),

@@ -59,7 +59,8 @@ public final class ActivityEndpoints implements Endpoints {
         List<Position> merged = new ArrayList<>();
         for (String service : services) {
             if (placement.database(service).isEmpty()) {
-                throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use '" + service + "'");
+                throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use '" + service + "'")
+                        .with("service", service);
             }
             List<ActivityEntry> entries = connections.inTransaction(member.tenantId(), service, handle -> activity.page(handle,
                     after.map(Position::at), after.map(position -> position.idBefore(service)), limit));

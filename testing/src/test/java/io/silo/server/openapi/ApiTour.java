@@ -292,7 +292,7 @@ final class ApiTour {
         expect(200, admin.get("/api/admin/pools"));
         expect(403, orgAdmin.get("/api/admin/pools"));
         JsonNode audit = expect(200, admin.get("/api/admin/activity?tenant=" + orgId + "&limit=2")).json();
-        expect(200, admin.get("/api/admin/activity?limit=2&before=" + audit.path("nextBefore").asLong()));
+        expect(200, admin.get("/api/admin/activity?limit=2&cursor=" + audit.path("nextCursor").asString()));
         expect(400, admin.get("/api/admin/activity?tenant=tour-co"));
         expect(200, anonymous.get("/metrics"));
     }
