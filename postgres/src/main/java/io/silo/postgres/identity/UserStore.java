@@ -98,16 +98,10 @@ public final class UserStore {
     }
 
     /** The service roles of a user, by service. */
-    public Map<String, String> roles(Handle core, UUID userId) {
+    private Map<String, String> roles(Handle core, UUID userId) {
         Map<String, String> roles = new HashMap<>();
         core.query("SELECT service, role FROM memberships WHERE user_id = ?", row -> roles.put(row.getString(1), row.getString(2)), userId);
         return roles;
-    }
-
-    /** Users with their roles, for listings. */
-    public List<User> list(Handle core, int limit, int offset) {
-        return core.query("SELECT * FROM users ORDER BY created_at, id LIMIT ? OFFSET ?",
-                row -> map(row, roles(core, row.getObject("id", UUID.class))), limit, offset);
     }
 
     /**

@@ -26,7 +26,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,10 +133,6 @@ public final class PoolRegistry implements AutoCloseable {
         }
     }
 
-    /** The target database as a {@link DataSource}: each {@code getConnection()} is a {@link #connection(DatabaseTarget)}. */
-    public DataSource dataSource(DatabaseTarget target) {
-        return new TargetDataSource(this, target);
-    }
 
     /** Closes every pool of the tenant, aborting lent connections: it was suspended, deleted or moved. */
     public CompletableFuture<Void> evictTenant(UUID tenantId) {

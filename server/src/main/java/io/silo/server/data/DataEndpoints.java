@@ -132,27 +132,28 @@ public final class DataEndpoints implements Endpoints {
     }
 
     private void replace(Context ctx) {
-        DataScope scope = scope(ctx);
-        CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
-        UUID id = Document.parseId(ctx.pathParam("id"));
-        JsonNode body = body(ctx);
-        Document document = write(scope, ctx, handle -> {
-            Document replaced = documents.replace(handle.connection(), spec, id, body, ifMatch(ctx));
-            log(handle, scope, ctx, "document.replace", spec, replaced);
-            return replaced;
-        });
-        respond(ctx, 200, document);
+        change(ctx, "document.replace", (connection, spec, id, body) -> documents.replace(connection, spec, id, body, ifMatch(ctx)));
     }
 
     private void patch(Context ctx) {
+        change(ctx, "document.patch", (connection, spec, id, body) -> documents.patch(connection, spec, id, body, ifMatch(ctx)));
+    }
+
+    /** A write to one existing document, logged in its transaction. */
+    @FunctionalInterface
+    private interface Change {
+        Document apply(java.sql.Connection connection, CollectionSpec spec, UUID id, JsonNode body);
+    }
+
+    private void change(Context ctx, String action, Change change) {
         DataScope scope = scope(ctx);
         CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
         UUID id = Document.parseId(ctx.pathParam("id"));
         JsonNode body = body(ctx);
         Document document = write(scope, ctx, handle -> {
-            Document patched = documents.patch(handle.connection(), spec, id, body, ifMatch(ctx));
-            log(handle, scope, ctx, "document.patch", spec, patched);
-            return patched;
+            Document changed = change.apply(handle.connection(), spec, id, body);
+            log(handle, scope, ctx, action, spec, changed);
+            return changed;
         });
         respond(ctx, 200, document);
     }
