@@ -98,9 +98,17 @@ public record SiloConfig(
      * @param idleTimeout a pool unused this long is closed
      * @param acquireTimeout how long a request waits for a connection before a 503
      * @param defaultBudget the connection budget of a cluster that does not set its own
+     * @param statementTimeout the longest a statement on a tenant connection may run; a runaway query of
+     *                         one tenant must not hold connections of the budget it shares with others
      */
     public record Pools(int maxPerDatabase, int maxOpenPools, Duration idleTimeout, Duration acquireTimeout,
-                        int defaultBudget) {}
+                        int defaultBudget, Duration statementTimeout) {
+
+        /** The pools with the default statement timeout. */
+        public Pools(int maxPerDatabase, int maxOpenPools, Duration idleTimeout, Duration acquireTimeout, int defaultBudget) {
+            this(maxPerDatabase, maxOpenPools, idleTimeout, acquireTimeout, defaultBudget, Duration.ofSeconds(30));
+        }
+    }
 
     /** Token lifetimes and the signing-key schedule. */
     public record Tokens(String issuer, Duration accessTtl, Duration refreshTtl, Duration keyRotation) {}
@@ -276,7 +284,8 @@ public record SiloConfig(
                 source.integer("pools.maxOpenPools", 1000, 1, 100_000),
                 source.duration("pools.idleTimeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(1)),
                 source.duration("pools.acquireTimeout", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(1)),
-                source.integer("pools.defaultBudget", 80, 2, 100_000));
+                source.integer("pools.defaultBudget", 80, 2, 100_000),
+                source.duration("pools.statementTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)));
     }
 
     private static List<Cluster> clusters(ConfigSource source, int defaultBudget) {

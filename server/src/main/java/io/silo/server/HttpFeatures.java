@@ -69,7 +69,7 @@ final class HttpFeatures {
                 new UserEndpoints(new Users(control.tenants(), data.connections(), data.users(), control.directory(), data.relay(),
                         sessions, access, control.hasher(), clock, options.userCommitObserver()), authenticator),
                 new DataEndpoints(authenticator, gate, templates, data.connections(), new DocumentStore(clock), activity, access),
-                new ActivityEndpoints(authenticator, gate, data.connections(), activity),
+                new ActivityEndpoints(authenticator, gate, data.connections(), activity, data.users()),
                 new TenantHealthEndpoints(authenticator, gate, data.connections(), templates),
                 new AuditEndpoints(control.audit(), authenticator),
                 new PoolEndpoints(data.pools(), authenticator),

@@ -122,7 +122,7 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(ctx);
         CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
         JsonNode body = body(ctx);
-        Document document = write(scope, ctx, handle -> {
+        Document document = write(scope, handle -> {
             Document inserted = documents.insert(handle.connection(), spec, body);
             log(handle, scope, ctx, "document.insert", spec, inserted);
             return inserted;
@@ -150,7 +150,7 @@ public final class DataEndpoints implements Endpoints {
         CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
         UUID id = Document.parseId(ctx.pathParam("id"));
         JsonNode body = body(ctx);
-        Document document = write(scope, ctx, handle -> {
+        Document document = write(scope, handle -> {
             Document changed = change.apply(handle.connection(), spec, id, body);
             log(handle, scope, ctx, action, spec, changed);
             return changed;
@@ -162,7 +162,7 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(ctx);
         CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
         UUID id = Document.parseId(ctx.pathParam("id"));
-        write(scope, ctx, handle -> {
+        write(scope, handle -> {
             documents.delete(handle.connection(), spec, id, ifMatch(ctx));
             activityRecord(handle, scope, ctx, "document.delete", spec.name(), id);
             return null;
@@ -182,7 +182,7 @@ public final class DataEndpoints implements Endpoints {
         });
     }
 
-    <T> T write(DataScope scope, Context ctx, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
+    <T> T write(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
         return connections.inTransaction(scope.member().tenantId(), scope.service(), work);
     }
 

@@ -76,8 +76,9 @@ public final class LocalMailbox implements Mailer {
             log.info("mail '{}' to {} kept in the local mailbox as {}{} (no mail.smtp.host configured)", message.subject(),
                     message.to(), id, SUFFIX);
         } catch (IOException | MessagingException e) {
-            throw SiloException.unavailable("mail-unavailable", "cannot write mail to the local mailbox " + directory + ": "
-                    + e.getMessage(), Duration.ofSeconds(60), e);
+            log.error("cannot write mail to the local mailbox {}: {}", directory, e.getMessage());
+            throw SiloException.unavailable("mail-unavailable", "the verification mail could not be sent; try again later",
+                    Duration.ofSeconds(60), e);
         }
     }
 
