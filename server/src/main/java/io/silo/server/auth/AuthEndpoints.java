@@ -65,21 +65,28 @@ public final class AuthEndpoints implements Endpoints {
     private void adminLogin(Context ctx) {
         AdminLogin body = Bodies.read(ctx, AdminLogin.class);
         String email = Bodies.email(body.email(), "email");
-        String password = Bodies.required(body.password(), "password");
-        perAddress.check(ctx.ip());
-        perAccount.check(email);
+        String password = Bodies.password(body.password(), "password");
+        String address = Throttle.addressKey(ctx.ip());
+        perAddress.acquire(address);
+        try {
+            perAccount.acquire(email);
+        } catch (SiloException e) {
+            perAddress.release(address);
+            throw e;
+        }
         Principal.PlatformAdmin admin;
         try {
             admin = admins.authenticate(email, password);
         } catch (SiloException e) {
-            if (e.kind() == ErrorKind.UNAUTHENTICATED) {
-                perAddress.record(ctx.ip());
-                perAccount.record(email);
+            if (e.kind() != ErrorKind.UNAUTHENTICATED) {
+                perAddress.release(address); // not a wrong guess: the events taken are given back
+                perAccount.release(email);
             }
             audit.append(new AuditEntry(Actors.anonymous(ctx, email), "admin.login.failed", "platform_admin", email,
                     Optional.empty(), Map.of()));
             throw e;
         }
+        perAddress.release(address);
         perAccount.reset(email);
         Sessions.Session session = sessions.start(admin);
         audit.append(new AuditEntry(Actors.of(ctx, admin), "admin.login", "platform_admin", admin.id().toString(),
