@@ -122,12 +122,16 @@ public record SiloConfig(
     /**
      * Self-service sign-up.
      *
+     * @param enabled whether {@code POST /api/signup} accepts anyone at all; off, only platform administrators create organizations
      * @param services the services a sign-up may ask for; empty means every shipped or configured service but {@code core}
      * @param ttl how long a verification token stays valid
-     * @param maxPerAddressPerHour sign-ups accepted from one client address per hour
+     * @param maxPerAddressPerHour sign-ups accepted from one client address (an IPv6 client's /64) per hour
+     * @param maxPerEmailPerHour verification mails sent to one address per hour, so Silo cannot be used to flood a mailbox
+     * @param maxUsers the {@code maxUsers} quota of an organization made by sign-up
      * @param verifyUrl the page the verification mail links to, with {@code ?token=…} appended; without it the mail carries the token only
      */
-    public record Signup(List<String> services, Duration ttl, int maxPerAddressPerHour, Optional<String> verifyUrl) {
+    public record Signup(boolean enabled, List<String> services, Duration ttl, int maxPerAddressPerHour, int maxPerEmailPerHour,
+                         int maxUsers, Optional<String> verifyUrl) {
         public Signup {
             services = List.copyOf(services);
         }
@@ -239,8 +243,11 @@ public record SiloConfig(
         verifyUrl.filter(url -> !url.startsWith("https://") && !url.startsWith("http://")).ifPresent(url -> {
             throw new ConfigException("invalid signup.verifyUrl = '" + url + "': expected an http:// or https:// URL");
         });
-        return new Signup(services, source.duration("signup.ttl", Duration.ofHours(24)),
-                source.integer("signup.maxPerAddressPerHour", 5, 1, 100_000), verifyUrl);
+        return new Signup(source.bool("signup.enabled", true), services,
+                source.duration("signup.ttl", Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofDays(30)),
+                source.integer("signup.maxPerAddressPerHour", 5, 1, 100_000),
+                source.integer("signup.maxPerEmailPerHour", 3, 1, 1000),
+                source.integer("signup.maxUsers", 25, 1, 1_000_000), verifyUrl);
     }
 
     private static Mail mail(ConfigSource source) {

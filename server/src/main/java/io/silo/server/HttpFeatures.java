@@ -63,7 +63,7 @@ final class HttpFeatures {
                 new LoginEndpoints(new MemberLogin(control.tenants(), data.connections(), data.users(), control.directory(),
                         control.hasher(), clock, config.login()), sessions, authenticator, access, control.tenants(),
                         data.connections(), data.users()),
-                new SignupEndpoints(new Signups(new SignupStore(jdbc), jdbc, operations.organizations(), mailer, control.hasher(),
+                new SignupEndpoints(new Signups(new SignupStore(jdbc), operations.organizations(), mailer, control.hasher(),
                         clock, config.signup(), signupServices(config.signup(), templates))),
                 new OrganizationEndpoints(operations.organizations(), authenticator),
                 new UserEndpoints(new Users(control.tenants(), data.connections(), data.users(), control.directory(), data.relay(),

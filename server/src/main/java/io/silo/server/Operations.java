@@ -2,7 +2,11 @@ package io.silo.server;
 
 import io.silo.config.SiloConfig;
 import io.silo.naming.DatabaseNamer;
+import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.control.SigningKeyStore;
+import io.silo.server.mail.LocalMailbox;
+import io.silo.server.mail.Mailer;
+import java.util.Optional;
 import io.silo.postgres.identity.DirectorySweeper;
 import io.silo.postgres.internal.JdbcUrls;
 import io.silo.postgres.job.JobRunner;
@@ -35,8 +39,10 @@ record Operations(JobStore jobs, JobRunner runner, Organizations organizations) 
                 config.jobs(), InstanceIds.next(), options.stepObserver()));
         if (options.runJobs()) {
             runner.start();
+            Optional<LocalMailbox> mailbox = Mailer.of(config.mail(), config.dataDir(), clock) instanceof LocalMailbox local
+                    ? Optional.of(local) : Optional.empty();
             shutdown.register("housekeeping", Housekeeping.start(jdbc, control.refreshTokens(),
-                    new SigningKeyStore(jdbc, control.secrets()), clock));
+                    new SigningKeyStore(jdbc, control.secrets()), new SignupStore(jdbc), mailbox, clock));
             shutdown.register("directory sweeper", new DirectorySweeper(control.directory(), data.relay(), clock,
                     config.directory().sweepInterval(), config.directory().sweepAge()));
         }

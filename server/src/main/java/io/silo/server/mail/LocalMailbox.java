@@ -82,6 +82,24 @@ public final class LocalMailbox implements Mailer {
         }
     }
 
+    /** Deletes messages written before {@code before}; returns how many. Housekeeping calls it. */
+    public int prune(Instant before) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        int removed = 0;
+        try (var files = Files.list(directory)) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(SUFFIX)).toList()) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(before) && Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot prune the local mailbox {}: {}", directory, e.getMessage());
+        }
+        return removed;
+    }
+
     /** The newest {@code limit} messages, newest first, without their text. */
     public List<Stored> list(int limit) {
         if (!Files.isDirectory(directory)) {
