@@ -281,7 +281,10 @@ public final class PoolRegistry implements AutoCloseable {
         Failure.Kind kind = failure.map(Failure::kind).orElseGet(() -> switch (pool.creating()) {
             case WAITING_FOR_BUDGET -> Failure.Kind.BUDGET;
             case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
-            case NOTHING -> Failure.Kind.BUSY;
+            // the adder may not have reached the budget yet on a loaded machine: a pool with room to grow,
+            // on a cluster whose budget is all in use, waited for the budget, not for its own connections
+            case NOTHING -> pool.inUse() < settings.maxPerDatabase() && pool.cluster().budget().used() >= pool.cluster().budget().limit()
+                    ? Failure.Kind.BUDGET : Failure.Kind.BUSY;
         });
         DatabaseTarget target = pool.target();
         ClusterPools cluster = pool.cluster();
