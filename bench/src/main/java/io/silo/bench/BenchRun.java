@@ -53,6 +53,8 @@ final class BenchRun {
     private final Consumer<String> out;
     private final long start = System.nanoTime();
     private final Instant startedAt = Instant.now();
+    /** Read at the start: the code under test is what was checked out when the run began. */
+    private final String commit = Commit.describe();
     private final Deque<AutoCloseable> running = new ConcurrentLinkedDeque<>();
     private volatile boolean finished;
 
@@ -144,7 +146,7 @@ final class BenchRun {
         Map<String, Double> setup = new LinkedHashMap<>();
         setup.put("Silo start", startSeconds);
         setup.putAll(fleet.seconds());
-        return new RunResult(startedAt, Commit.describe(), machine, postgresDescription(server), parameters(fleet, env), setup,
+        return new RunResult(startedAt, commit, machine, postgresDescription(server), parameters(fleet, env), setup,
                 fleet.provisioning(), phases.results(), phases.pgbench(), phases.profile(), migration,
                 sampler.whole().maxTenantBackends(), sampler.whole().maxResidentBytes(), pools.get(), (System.nanoTime() - start) / 1e9);
     }
