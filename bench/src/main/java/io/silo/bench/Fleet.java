@@ -10,7 +10,7 @@ import io.silo.bench.setup.ProvisionedTenant;
 import io.silo.bench.setup.Provisioner;
 import io.silo.bench.setup.RawCreateDatabase;
 import io.silo.bench.setup.Timings;
-import io.silo.bench.target.PostgresServer;
+import io.silo.bench.stack.PostgresServer;
 import io.silo.testing.SiloClient;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -94,10 +94,20 @@ public final class Chart {
         int labelWidth = 190;
         int rowHeight = (HEIGHT - TOP - BOTTOM) / Math.max(1, bars.size());
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int scale = right - left - labelWidth - 70;
+        bars.stream().filter(Bar::baseline).findFirst().ifPresent(baseline -> {
+            // the bar of the benchmark issue: routed reads at one third of the baseline or more
+            int x = left + labelWidth + (int) (scale * baseline.throughput() / 3 / max);
+            g.setColor(new Color(0x54A24B));
+            g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {5, 4}, 0));
+            g.drawLine(x, TOP - 8, x, HEIGHT - BOTTOM);
+            g.drawString("⅓ of the baseline", x + 4, HEIGHT - BOTTOM + 14);
+            g.setStroke(new BasicStroke(1));
+        });
         for (int i = 0; i < bars.size(); i++) {
             Bar bar = bars.get(i);
             int y = TOP + i * rowHeight;
-            int length = (int) ((right - left - labelWidth - 70) * bar.throughput() / max);
+            int length = (int) (scale * bar.throughput() / max);
             g.setColor(Color.DARK_GRAY);
             g.drawString(bar.label(), left, y + rowHeight / 2 + 4);
             g.setColor(bar.baseline() ? BASELINE : ROUTED);
@@ -113,7 +123,9 @@ public final class Chart {
         g.drawString("Latency p50 · p99 · p99.9, ms (log scale)", left, TOP - 22);
         int axis = left + 50;
         int bottom = HEIGHT - BOTTOM;
-        double low = 0.1;
+        double fastest = bars.stream().flatMapToDouble(bar -> java.util.Arrays.stream(bar.latencies())).filter(value -> value > 0)
+                .min().orElse(0.1);
+        double low = Math.max(0.01, Math.pow(10, Math.floor(Math.log10(fastest))));
         double high = Math.max(10, bars.stream().flatMapToDouble(bar -> java.util.Arrays.stream(bar.latencies())).max().orElse(10) * 1.5);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (double tick = low; tick <= high; tick *= 10) {
@@ -121,7 +133,8 @@ public final class Chart {
             g.setColor(new Color(0xDDDDDD));
             g.drawLine(axis, y, right, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(tick < 1 ? String.format(Locale.ROOT, "%.1f", tick) : String.format(Locale.ROOT, "%.0f", tick), left, y + 4);
+            g.drawString(tick < 0.1 ? String.format(Locale.ROOT, "%.2f", tick) : tick < 1 ? String.format(Locale.ROOT, "%.1f", tick)
+                    : String.format(Locale.ROOT, "%.0f", tick), left, y + 4);
         }
         g.setStroke(new BasicStroke(1));
         int group = (right - axis) / Math.max(1, bars.size());

@@ -1,7 +1,7 @@
 package io.silo.bench.report;
 
 import io.silo.bench.load.LoadResult;
-import io.silo.bench.target.PhaseFigures;
+import io.silo.bench.stack.PhaseFigures;
 
 /**
  * One load phase: what the clients measured, and what the system did meanwhile.

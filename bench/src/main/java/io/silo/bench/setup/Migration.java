@@ -1,6 +1,6 @@
 package io.silo.bench.setup;
 
-import io.silo.bench.target.PostgresServer;
+import io.silo.bench.stack.PostgresServer;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.SchemaChange;
 import io.silo.template.CollectionSpec;

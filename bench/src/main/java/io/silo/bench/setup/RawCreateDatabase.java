@@ -1,6 +1,6 @@
 package io.silo.bench.setup;
 
-import io.silo.bench.target.PostgresServer;
+import io.silo.bench.stack.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
