@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (args.length > 0 && !"serve".equals(args[0]) && System.getenv("SILO_LOG_LEVEL") == null) {
+            // a one-shot command should print its answer, not the start-up chatter of the control plane
+            System.setProperty("SILO_LOG_LEVEL", "WARN");
+        }
         System.exit(run(args));
     }
 

@@ -98,9 +98,17 @@ public record SiloConfig(
      * @param idleTimeout a pool unused this long is closed
      * @param acquireTimeout how long a request waits for a connection before a 503
      * @param defaultBudget the connection budget of a cluster that does not set its own
+     * @param statementTimeout the longest a statement on a tenant connection may run; a runaway query of
+     *                         one tenant must not hold connections of the budget it shares with others
      */
     public record Pools(int maxPerDatabase, int maxOpenPools, Duration idleTimeout, Duration acquireTimeout,
-                        int defaultBudget) {}
+                        int defaultBudget, Duration statementTimeout) {
+
+        /** The pools with the default statement timeout. */
+        public Pools(int maxPerDatabase, int maxOpenPools, Duration idleTimeout, Duration acquireTimeout, int defaultBudget) {
+            this(maxPerDatabase, maxOpenPools, idleTimeout, acquireTimeout, defaultBudget, Duration.ofSeconds(30));
+        }
+    }
 
     /** Token lifetimes and the signing-key schedule. */
     public record Tokens(String issuer, Duration accessTtl, Duration refreshTtl, Duration keyRotation) {}
@@ -114,12 +122,16 @@ public record SiloConfig(
     /**
      * Self-service sign-up.
      *
+     * @param enabled whether {@code POST /api/signup} accepts anyone at all; off, only platform administrators create organizations
      * @param services the services a sign-up may ask for; empty means every shipped or configured service but {@code core}
      * @param ttl how long a verification token stays valid
-     * @param maxPerAddressPerHour sign-ups accepted from one client address per hour
+     * @param maxPerAddressPerHour sign-ups accepted from one client address (an IPv6 client's /64) per hour
+     * @param maxPerEmailPerHour verification mails sent to one address per hour, so Silo cannot be used to flood a mailbox
+     * @param maxUsers the {@code maxUsers} quota of an organization made by sign-up
      * @param verifyUrl the page the verification mail links to, with {@code ?token=…} appended; without it the mail carries the token only
      */
-    public record Signup(List<String> services, Duration ttl, int maxPerAddressPerHour, Optional<String> verifyUrl) {
+    public record Signup(boolean enabled, List<String> services, Duration ttl, int maxPerAddressPerHour, int maxPerEmailPerHour,
+                         int maxUsers, Optional<String> verifyUrl) {
         public Signup {
             services = List.copyOf(services);
         }
@@ -189,9 +201,9 @@ public record SiloConfig(
                 mail(source),
                 new Login(source.integer("login.maxFailuresPerAccount", 5, 1, 1000),
                         source.integer("login.maxFailuresPerAddress", 50, 1, 100_000),
-                        source.duration("login.failureWindow", Duration.ofMinutes(15)),
+                        source.duration("login.failureWindow", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
                         source.integer("login.lockThreshold", 10, 1, 1000),
-                        source.duration("login.lockDuration", Duration.ofMinutes(15))),
+                        source.duration("login.lockDuration", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(30))),
                 new Directory(source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
                         source.duration("directory.sweepAge", Duration.ofSeconds(5))));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
@@ -231,8 +243,11 @@ public record SiloConfig(
         verifyUrl.filter(url -> !url.startsWith("https://") && !url.startsWith("http://")).ifPresent(url -> {
             throw new ConfigException("invalid signup.verifyUrl = '" + url + "': expected an http:// or https:// URL");
         });
-        return new Signup(services, source.duration("signup.ttl", Duration.ofHours(24)),
-                source.integer("signup.maxPerAddressPerHour", 5, 1, 100_000), verifyUrl);
+        return new Signup(source.bool("signup.enabled", true), services,
+                source.duration("signup.ttl", Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofDays(30)),
+                source.integer("signup.maxPerAddressPerHour", 5, 1, 100_000),
+                source.integer("signup.maxPerEmailPerHour", 3, 1, 1000),
+                source.integer("signup.maxUsers", 25, 1, 1_000_000), verifyUrl);
     }
 
     private static Mail mail(ConfigSource source) {
@@ -276,7 +291,8 @@ public record SiloConfig(
                 source.integer("pools.maxOpenPools", 1000, 1, 100_000),
                 source.duration("pools.idleTimeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(1)),
                 source.duration("pools.acquireTimeout", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(1)),
-                source.integer("pools.defaultBudget", 80, 2, 100_000));
+                source.integer("pools.defaultBudget", 80, 2, 100_000),
+                source.duration("pools.statementTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)));
     }
 
     private static List<Cluster> clusters(ConfigSource source, int defaultBudget) {

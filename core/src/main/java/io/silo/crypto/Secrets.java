@@ -50,9 +50,4 @@ public final class Secrets {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
     }
-
-    /** Compares two strings in time independent of where they differ. */
-    public static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-    }
 }

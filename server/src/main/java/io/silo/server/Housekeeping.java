@@ -1,6 +1,9 @@
 package io.silo.server;
 
 import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.SignupStore;
+import io.silo.server.mail.LocalMailbox;
+import java.util.Optional;
 import io.silo.postgres.control.SigningKeyStore;
 import io.silo.postgres.internal.Jdbc;
 import java.time.Clock;
@@ -10,16 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the control database from growing without end: refresh tokens a day past their expiry,
- * signing keys no longer published, and finished jobs older than thirty days are removed, every
- * ten minutes. Any instance may do it; the deletes are idempotent.
+ * Keeps the control database and the data directory from growing without end: refresh tokens a
+ * day past their expiry, signing keys no longer published, finished jobs and sign-ups older than
+ * thirty days, and local mail older than that, are removed every ten minutes; expired sign-ups
+ * forget their password hashes. Any instance may do it; the deletes are idempotent.
  *
  * <p>Thread-safe; {@link #close()} stops it.
  */
 final class Housekeeping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
     private static final Duration EVERY = Duration.ofMinutes(10);
-    private static final Duration KEEP_FINISHED_JOBS = Duration.ofDays(30);
+    private static final Duration KEEP_FINISHED = Duration.ofDays(30);
 
     private final Thread thread;
 
@@ -27,15 +31,19 @@ final class Housekeeping implements AutoCloseable {
         this.thread = thread;
     }
 
-    static Housekeeping start(Jdbc control, RefreshTokenStore refreshTokens, SigningKeyStore signingKeys, Clock clock) {
+    static Housekeeping start(Jdbc control, RefreshTokenStore refreshTokens, SigningKeyStore signingKeys, SignupStore signups,
+                              Optional<LocalMailbox> mailbox, Clock clock) {
         Runnable sweep = () -> {
             Instant now = clock.instant();
+            Instant longAgo = now.minus(KEEP_FINISHED);
             int tokens = refreshTokens.purgeExpired(now.minus(Duration.ofDays(1)));
             int keys = signingKeys.purgeExpired(now);
-            int jobs = control.update("DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?",
-                    now.minus(KEEP_FINISHED_JOBS));
-            if (tokens + keys + jobs > 0) {
-                log.info("housekeeping removed {} refresh tokens, {} signing keys, {} finished jobs", tokens, keys, jobs);
+            int jobs = control.update("DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);
+            int signupsDone = signups.purge(now, longAgo);
+            int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
+            if (tokens + keys + jobs + signupsDone + mail > 0) {
+                log.info("housekeeping removed {} refresh tokens, {} signing keys, {} finished jobs, {} sign-ups, {} mails",
+                        tokens, keys, jobs, signupsDone, mail);
             }
         };
         return new Housekeeping(Thread.ofVirtual().name("housekeeping").start(() -> {

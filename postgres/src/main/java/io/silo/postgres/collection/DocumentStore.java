@@ -39,6 +39,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Thread-safe: one instance serves the whole process. Compiled JSON Schemas are cached in it.
  */
 public final class DocumentStore {
+    /**
+     * At most this much document text (about 8 MiB) per page, whatever the limit: a thousand
+     * documents of a megabyte each would otherwise be held in memory for one request.
+     */
+    static final long PAGE_BUDGET_CHARS = 8L * 1024 * 1024;
+
     private final Clock clock;
     private final Schemas schemas = new Schemas();
 
@@ -135,10 +141,15 @@ public final class DocumentStore {
             sql.append(i > 0 ? ", " : "").field(keys.get(i).field()).append(keys.get(i).descending() ? " DESC" : " ASC");
         }
         sql.append(" LIMIT ").bind(query.limit() + 1);
-        List<Document> rows = new Handle(connection).query(sql.text(), Stored::read, sql.params()).stream()
-                .map(stored -> stored.visible(spec.privateFields())).toList();
-        boolean more = rows.size() > query.limit();
-        List<Document> page = more ? rows.subList(0, query.limit()) : rows;
+        long[] bytes = {0};
+        List<Stored> read = new Handle(connection).queryWhile(sql.text(), row -> {
+            bytes[0] += row.getString("doc").length();
+            return Stored.read(row);
+        }, rows -> rows.size() <= query.limit() && (rows.isEmpty() || bytes[0] < PAGE_BUDGET_CHARS), sql.params());
+        List<Document> rows = read.stream().map(stored -> stored.visible(spec.privateFields())).toList();
+        // a page ends at the limit, or earlier once it holds PAGE_BUDGET_CHARS of documents: the cursor goes on from there
+        boolean more = rows.size() > query.limit() || bytes[0] >= PAGE_BUDGET_CHARS;
+        List<Document> page = rows.size() > query.limit() ? rows.subList(0, query.limit()) : rows;
         Optional<String> next = more ? Optional.of(Cursor.after(page.getLast(), keys)) : Optional.empty();
         return new Page(page.stream().map(document -> project(document, query.fields())).toList(), next);
     }

@@ -50,22 +50,38 @@ public final class SignupStore {
         jdbc.update("DELETE FROM signups WHERE id = ?", id);
     }
 
-    /** The sign-up of a token digest, locked until the caller's transaction ends, so one verification runs at a time. */
-    public Optional<Signup> lockByTokenHash(Handle handle, String tokenHash) {
-        return handle.queryOne("SELECT * FROM signups WHERE token_hash = ? FOR UPDATE", SignupStore::map, tokenHash);
+    /** The sign-up of a token digest. */
+    public Optional<Signup> findByTokenHash(String tokenHash) {
+        return jdbc.queryOne("SELECT * FROM signups WHERE token_hash = ?", SignupStore::map, tokenHash);
     }
 
-    /** Marks a sign-up verified with the organization it made, and forgets the password hash. */
-    public void markVerified(Handle handle, UUID id, UUID tenantId, Instant at) {
-        handle.update("""
+    /**
+     * Marks a pending sign-up verified with the organization it made, and forgets the password
+     * hash; in the transaction that records the organization, so that both commit or neither.
+     * False when it was no longer pending: another verification won.
+     */
+    public boolean markVerified(Handle handle, UUID id, UUID tenantId, Instant at) {
+        return handle.update("""
                 UPDATE signups SET status = 'verified', tenant_id = ?, verified_at = ?, request = request #- '{admin,passwordHash}'
-                WHERE id = ?
-                """, tenantId, at, id);
+                WHERE id = ? AND status = 'pending'
+                """, tenantId, at, id) == 1;
     }
 
     /** Marks a sign-up expired and forgets the password hash. */
-    public void markExpired(Handle handle, UUID id) {
-        handle.update("UPDATE signups SET status = 'expired', request = request #- '{admin,passwordHash}' WHERE id = ?", id);
+    public void markExpired(UUID id) {
+        jdbc.update("UPDATE signups SET status = 'expired', request = request #- '{admin,passwordHash}' WHERE id = ? AND status = 'pending'", id);
+    }
+
+    /**
+     * Expires pending sign-ups past their time, forgetting their password hashes, and deletes
+     * sign-ups finished long ago; housekeeping calls it.
+     */
+    public int purge(Instant now, Instant finishedBefore) {
+        int expired = jdbc.update("""
+                UPDATE signups SET status = 'expired', request = request #- '{admin,passwordHash}'
+                WHERE status = 'pending' AND expires_at <= ?
+                """, now);
+        return expired + jdbc.update("DELETE FROM signups WHERE status <> 'pending' AND coalesce(verified_at, expires_at) < ?", finishedBefore);
     }
 
     private static Signup map(ResultSet row) throws SQLException {

@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class DirectoryRelay {
     private static final Logger log = LoggerFactory.getLogger(DirectoryRelay.class);
     private static final int BATCH = 200;
+    /**
+     * How long a user change may sit between its dirty mark and its commit: a mark younger than
+     * this outlives a drain, so the sweeper looks again. A user change is one short transaction;
+     * the cost of the slack is a few extra, cheap drains of an empty outbox.
+     */
+    static final java.time.Duration UNFINISHED_CHANGE_SLACK = java.time.Duration.ofSeconds(30);
 
     private final DirectoryStore directory;
     private final TenantConnections cores;
@@ -53,7 +59,8 @@ public final class DirectoryRelay {
             });
             total += applied;
         } while (applied == BATCH);
-        directory.markClean(tenantId, started);
+        // a change marked just before this drain began may commit after it read the outbox: its mark stays
+        directory.markClean(tenantId, started.minus(UNFINISHED_CHANGE_SLACK));
         if (total > 0) {
             log.debug("applied {} directory changes of tenant {}", total, tenantId);
         }

@@ -53,22 +53,16 @@ public final class DirectoryStore {
 
     /** Every entry for a sign-in name across tenants: one email may belong to several organizations. */
     public List<DirectoryEntry> lookup(String kind, String login) {
-        return jdbc.query("SELECT tenant_id, kind, login, user_id, status FROM directory WHERE kind = ? AND login = ?",
+        return jdbc.query("SELECT tenant_id, kind, login, user_id, status FROM directory WHERE kind = ? AND login = ? ORDER BY tenant_id",
                 row -> new DirectoryEntry(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
                         row.getObject(4, UUID.class), row.getString(5)),
                 kind, login.toLowerCase(Locale.ROOT));
     }
 
-    public List<DirectoryEntry> ofTenant(UUID tenantId) {
-        return jdbc.query("SELECT tenant_id, kind, login, user_id, status FROM directory WHERE tenant_id = ? ORDER BY kind, login",
-                row -> new DirectoryEntry(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                        row.getObject(4, UUID.class), row.getString(5)),
-                tenantId);
-    }
-
     /** Notes, before a user change, that the tenant's outbox may hold rows to apply. */
     public void markDirty(UUID tenantId, Instant at) {
-        jdbc.update("UPDATE tenants SET directory_dirty = coalesce(directory_dirty, ?) WHERE id = ?", at, tenantId);
+        // the latest mark wins: a drain that started before this change must not clear it (see markClean)
+        jdbc.update("UPDATE tenants SET directory_dirty = greatest(coalesce(directory_dirty, ?), ?) WHERE id = ?", at, at, tenantId);
     }
 
     /** Clears the mark if no change was marked after {@code drainedFrom}. */

@@ -47,6 +47,8 @@ public final class DirectorySweeper implements AutoCloseable {
             try {
                 applied += relay.drain(tenant);
             } catch (RuntimeException e) {
+                // to the back of the queue: a tenant that keeps failing (its cluster is down) must not starve the others
+                directory.markDirty(tenant, clock.instant());
                 log.warn("directory sweep of tenant {} failed, will retry: {}", tenant, e.getMessage());
             }
         }

@@ -98,16 +98,10 @@ public final class UserStore {
     }
 
     /** The service roles of a user, by service. */
-    public Map<String, String> roles(Handle core, UUID userId) {
+    private Map<String, String> roles(Handle core, UUID userId) {
         Map<String, String> roles = new HashMap<>();
         core.query("SELECT service, role FROM memberships WHERE user_id = ?", row -> roles.put(row.getString(1), row.getString(2)), userId);
         return roles;
-    }
-
-    /** Users with their roles, for listings. */
-    public List<User> list(Handle core, int limit, int offset) {
-        return core.query("SELECT * FROM users ORDER BY created_at, id LIMIT ? OFFSET ?",
-                row -> map(row, roles(core, row.getObject("id", UUID.class))), limit, offset);
     }
 
     /**
@@ -139,12 +133,17 @@ public final class UserStore {
                         Optional.ofNullable(row.getTimestamp(5)).map(Timestamp::toInstant)), login);
     }
 
-    /** A successful sign-in: clears failures and lock, notes the time, and stores a rehash when parameters changed. */
-    public void recordLogin(Handle core, UUID id, Instant at, Optional<String> rehash) {
-        core.update("""
+    /**
+     * A successful sign-in: clears failures and lock, notes the time, and stores a rehash when
+     * parameters changed. It applies only to the password whose hash was {@code verifiedHash}; false when the
+     * account changed meanwhile (an administrator reset the password, disabled or deleted it), so
+     * that a sign-in racing a reset never issues a session, nor writes the old password back.
+     */
+    public boolean recordLogin(Handle core, UUID id, String verifiedHash, Instant at, Optional<String> rehash) {
+        return core.update("""
                 UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?, password_hash = coalesce(?, password_hash)
-                WHERE id = ?
-                """, at, rehash, id);
+                WHERE id = ? AND password_hash = ? AND status = 'active'
+                """, at, rehash, id, verifiedHash) == 1;
     }
 
     /**

@@ -40,6 +40,25 @@ public final class Handle {
         }
     }
 
+    /**
+     * Rows while {@code more} accepts the rows so far, fetched in batches rather than all at once
+     * (inside a transaction), so that a budget can stop a large result before it is all in memory.
+     */
+    public <T> List<T> queryWhile(String sql, RowMapper<T> mapper, java.util.function.Predicate<List<T>> more, Object... params) {
+        try (PreparedStatement statement = prepare(sql, params)) {
+            statement.setFetchSize(64);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (more.test(out) && rows.next()) {
+                    out.add(mapper.map(rows));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(sql, e);
+        }
+    }
+
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
         List<T> rows = query(sql, mapper, params);
         if (rows.size() > 1) {

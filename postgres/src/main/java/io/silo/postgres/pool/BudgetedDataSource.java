@@ -42,6 +42,9 @@ final class BudgetedDataSource implements DataSource {
         // A closed connection's permit comes back only once its backend has exited: see the factory.
         postgres.setSocketFactory(SynchronousCloseSocketFactory.class.getName());
         postgres.setApplicationName("silo");
+        // a runaway query, or a transaction left open, must not hold a connection of the budget tenants share
+        long statementMillis = settings.statementTimeout().toMillis();
+        postgres.setOptions("-c statement_timeout=" + statementMillis + " -c idle_in_transaction_session_timeout=" + 2 * statementMillis);
     }
 
     @Override

@@ -26,7 +26,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,10 +133,6 @@ public final class PoolRegistry implements AutoCloseable {
         }
     }
 
-    /** The target database as a {@link DataSource}: each {@code getConnection()} is a {@link #connection(DatabaseTarget)}. */
-    public DataSource dataSource(DatabaseTarget target) {
-        return new TargetDataSource(this, target);
-    }
 
     /** Closes every pool of the tenant, aborting lent connections: it was suspended, deleted or moved. */
     public CompletableFuture<Void> evictTenant(UUID tenantId) {
@@ -286,7 +281,10 @@ public final class PoolRegistry implements AutoCloseable {
         Failure.Kind kind = failure.map(Failure::kind).orElseGet(() -> switch (pool.creating()) {
             case WAITING_FOR_BUDGET -> Failure.Kind.BUDGET;
             case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
-            case NOTHING -> Failure.Kind.BUSY;
+            // the adder may not have reached the budget yet on a loaded machine: a pool with room to grow,
+            // on a cluster whose budget is all in use, waited for the budget, not for its own connections
+            case NOTHING -> pool.inUse() < settings.maxPerDatabase() && pool.cluster().budget().used() >= pool.cluster().budget().limit()
+                    ? Failure.Kind.BUDGET : Failure.Kind.BUSY;
         });
         DatabaseTarget target = pool.target();
         ClusterPools cluster = pool.cluster();

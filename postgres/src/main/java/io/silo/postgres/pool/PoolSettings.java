@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadFactory;
  *                an adder may block on the connection budget
  * @param clock the time of circuits
  */
-record PoolSettings(int maxPerDatabase, Duration acquireTimeout, Duration connectionIdleTimeout,
+record PoolSettings(int maxPerDatabase, Duration acquireTimeout, Duration connectionIdleTimeout, Duration statementTimeout,
                     ScheduledExecutorService housekeeper, ThreadFactory threads, Clock clock) {
 
     /** HikariCP replaces a connection timeout under 250 ms by its 30 s default; reject it instead. */
@@ -36,7 +36,8 @@ record PoolSettings(int maxPerDatabase, Duration acquireTimeout, Duration connec
         } else if (idle.compareTo(MAX_CONNECTION_IDLE) > 0) {
             idle = MAX_CONNECTION_IDLE;
         }
-        return new PoolSettings(config.maxPerDatabase(), config.acquireTimeout(), idle, housekeeper, threads, clock);
+        return new PoolSettings(config.maxPerDatabase(), config.acquireTimeout(), idle, config.statementTimeout(), housekeeper,
+                threads, clock);
     }
 
     static void validate(SiloConfig.Pools config) {

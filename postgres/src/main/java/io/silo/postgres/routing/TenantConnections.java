@@ -5,8 +5,9 @@ import java.util.UUID;
 
 /**
  * Runs work on one database of one tenant: the data plane's single way into tenant data. The
- * implementation finds where the database lives, takes a connection that authenticates as the
- * tenant's own role, and refuses tenants that are not active.
+ * implementation finds where the database lives and takes a connection that authenticates as the
+ * tenant's own role. It does not judge the tenant's status (provisioning relays through it):
+ * routes admit callers first, through {@code TenantGate}.
  *
  * <p>Implementations are thread-safe.
  */

@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /**
  * {@code GET /api/admin/activity}: the master audit log, newest first, for platform administrators;
- * {@code ?tenant=<id>} narrows it to one organization, {@code ?before=<id>} pages back.
+ * {@code ?tenant=<id>} narrows it to one organization, {@code ?cursor=} (a page's {@code nextCursor}) pages back.
  *
  * <p>Thread-safe.
  */
@@ -36,10 +36,10 @@ public final class AuditEndpoints implements Endpoints {
     private void list(Context ctx) {
         authenticator.platformAdmin(ctx);
         int limit = Paging.limit(ctx, 50, 500);
-        List<AuditLog.Record> records = audit.page(number(ctx.queryParam("before")), uuid(ctx.queryParam("tenant")), limit);
+        List<AuditLog.Record> records = audit.page(number(ctx.queryParam("cursor")), uuid(ctx.queryParam("tenant")), limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", records.stream().map(AuditEndpoints::json).toList());
-        body.put("nextBefore", records.size() == limit ? records.getLast().id() : null);
+        body.put("nextCursor", records.size() == limit ? Long.toString(records.getLast().id()) : null);
         ctx.json(body);
     }
 
@@ -70,7 +70,7 @@ public final class AuditEndpoints implements Endpoints {
         try {
             return Optional.of(Long.parseLong(text));
         } catch (NumberFormatException e) {
-            throw SiloException.invalid("invalid-cursor", "before must be an entry id").with("field", "before");
+            throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned").with("field", "cursor");
         }
     }
 

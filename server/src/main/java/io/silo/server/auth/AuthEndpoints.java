@@ -3,7 +3,11 @@ package io.silo.server.auth;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.audit.AuditEntry;
+import io.silo.config.SiloConfig;
+import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
+import io.silo.server.throttle.Throttle;
+import java.time.Clock;
 import io.silo.postgres.control.AuditLog;
 import io.silo.server.admin.PlatformAdmins;
 import io.silo.server.http.Actors;
@@ -26,12 +30,24 @@ public final class AuthEndpoints implements Endpoints {
     private final Authenticator authenticator;
     private final AuditLog audit;
 
-    public AuthEndpoints(PlatformAdmins admins, Sessions sessions, TokenService tokens, Authenticator authenticator, AuditLog audit) {
+    /**
+     * Platform administrators hold the keys to every tenant: their sign-in is throttled per client
+     * address and per email like members', with the same {@code login.*} settings.
+     */
+    private final Throttle perAddress;
+    private final Throttle perAccount;
+
+    public AuthEndpoints(PlatformAdmins admins, Sessions sessions, TokenService tokens, Authenticator authenticator, AuditLog audit,
+                         SiloConfig.Login login, Clock clock) {
         this.admins = admins;
         this.sessions = sessions;
         this.tokens = tokens;
         this.authenticator = authenticator;
         this.audit = audit;
+        this.perAddress = Throttle.of("too-many-attempts", "failed sign-ins from this address", login.maxFailuresPerAddress(),
+                login.failureWindow(), clock);
+        this.perAccount = Throttle.of("too-many-attempts", "failed sign-ins for this account", login.maxFailuresPerAccount(),
+                login.failureWindow(), clock);
     }
 
     record AdminLogin(String email, String password) {}
@@ -49,15 +65,29 @@ public final class AuthEndpoints implements Endpoints {
     private void adminLogin(Context ctx) {
         AdminLogin body = Bodies.read(ctx, AdminLogin.class);
         String email = Bodies.email(body.email(), "email");
-        String password = Bodies.required(body.password(), "password");
+        String password = Bodies.password(body.password(), "password");
+        String address = Throttle.addressKey(ctx.ip());
+        perAddress.acquire(address);
+        try {
+            perAccount.acquire(email);
+        } catch (SiloException e) {
+            perAddress.release(address);
+            throw e;
+        }
         Principal.PlatformAdmin admin;
         try {
             admin = admins.authenticate(email, password);
-        } catch (RuntimeException e) {
+        } catch (SiloException e) {
+            if (e.kind() != ErrorKind.UNAUTHENTICATED) {
+                perAddress.release(address); // not a wrong guess: the events taken are given back
+                perAccount.release(email);
+            }
             audit.append(new AuditEntry(Actors.anonymous(ctx, email), "admin.login.failed", "platform_admin", email,
                     Optional.empty(), Map.of()));
             throw e;
         }
+        perAddress.release(address);
+        perAccount.reset(email);
         Sessions.Session session = sessions.start(admin);
         audit.append(new AuditEntry(Actors.of(ctx, admin), "admin.login", "platform_admin", admin.id().toString(),
                 Optional.empty(), Map.of()));

@@ -58,18 +58,6 @@ public final class Access {
         throw SiloException.forbidden("member-required", "this route serves members of an organization; sign in as one");
     }
 
-    /**
-     * The caller, who must be a member of the organization {@code tenantId}; a member of another
-     * is refused with 403 {@code organization-mismatch}, whatever it asks for.
-     */
-    public static Principal.Member requireMember(Principal principal, UUID tenantId) {
-        Principal.Member member = requireMember(principal);
-        if (!member.tenantId().equals(tenantId)) {
-            throw SiloException.forbidden("organization-mismatch", "this belongs to another organization than yours");
-        }
-        return member;
-    }
-
     /** The caller, who must administer their organization; else 403 {@code org-admin-required}. */
     public static Principal.Member requireOrgAdmin(Principal principal) {
         Principal.Member member = requireMember(principal);

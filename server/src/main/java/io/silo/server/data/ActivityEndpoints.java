@@ -5,7 +5,9 @@ import io.javalin.http.Context;
 import io.silo.error.SiloException;
 import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.placement.Placement;
+import io.silo.template.ServiceTemplate;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Principal;
@@ -36,12 +38,15 @@ public final class ActivityEndpoints implements Endpoints {
     private final TenantGate gate;
     private final TenantConnections connections;
     private final ActivityLog activity;
+    private final UserStore users;
 
-    public ActivityEndpoints(Authenticator authenticator, TenantGate gate, TenantConnections connections, ActivityLog activity) {
+    public ActivityEndpoints(Authenticator authenticator, TenantGate gate, TenantConnections connections, ActivityLog activity,
+                             UserStore users) {
         this.authenticator = authenticator;
         this.gate = gate;
         this.connections = connections;
         this.activity = activity;
+        this.users = users;
     }
 
     @Override
@@ -52,6 +57,12 @@ public final class ActivityEndpoints implements Endpoints {
     private void list(Context ctx) {
         Principal.Member member = Access.requireOrgAdmin(authenticator.require(ctx));
         Placement placement = gate.admit(member);
+        // the token may predate a demotion: the core database has the last word, as for the users routes
+        boolean stillAdmin = connections.inTransaction(member.tenantId(), ServiceTemplate.CORE, core -> users.find(core, member.id())
+                .filter(user -> user.active() && Access.ORG_ADMIN.equals(user.roles().get(ServiceTemplate.CORE))).isPresent());
+        if (!stillAdmin) {
+            throw SiloException.forbidden("org-admin-required", "you are no longer an administrator of this organization");
+        }
         int limit = Paging.limit(ctx, 50, 500);
         Optional<Position> after = Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()).map(Position::decode);
         List<String> services = Optional.ofNullable(ctx.queryParam("service")).map(List::of)
@@ -59,7 +70,8 @@ public final class ActivityEndpoints implements Endpoints {
         List<Position> merged = new ArrayList<>();
         for (String service : services) {
             if (placement.database(service).isEmpty()) {
-                throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use '" + service + "'");
+                throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use '" + service + "'")
+                        .with("service", service);
             }
             List<ActivityEntry> entries = connections.inTransaction(member.tenantId(), service, handle -> activity.page(handle,
                     after.map(Position::at), after.map(position -> position.idBefore(service)), limit));

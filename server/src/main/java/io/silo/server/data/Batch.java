@@ -39,7 +39,7 @@ final class Batch {
 
     void run() {
         List<Operation> operations = parse(DataEndpoints.body(ctx));
-        List<Map<String, Object>> results = data.write(scope, ctx, handle -> {
+        List<Map<String, Object>> results = data.write(scope, handle -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Operation operation : operations) {
                 try {

@@ -124,7 +124,7 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(ctx);
         CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
         JsonNode body = body(ctx);
-        Document document = write(scope, ctx, handle -> {
+        Document document = write(scope, handle -> {
             Document inserted = documents.insert(handle.connection(), spec, body);
             log(handle, scope, ctx, "document.insert", spec, inserted);
             return inserted;
@@ -134,27 +134,28 @@ public final class DataEndpoints implements Endpoints {
     }
 
     private void replace(Context ctx) {
-        DataScope scope = scope(ctx);
-        CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
-        UUID id = Document.parseId(ctx.pathParam("id"));
-        JsonNode body = body(ctx);
-        Document document = write(scope, ctx, handle -> {
-            Document replaced = documents.replace(handle.connection(), spec, id, body, ifMatch(ctx));
-            log(handle, scope, ctx, "document.replace", spec, replaced);
-            return replaced;
-        });
-        respond(ctx, 200, document);
+        change(ctx, "document.replace", (connection, spec, id, body) -> documents.replace(connection, spec, id, body, ifMatch(ctx)));
     }
 
     private void patch(Context ctx) {
+        change(ctx, "document.patch", (connection, spec, id, body) -> documents.patch(connection, spec, id, body, ifMatch(ctx)));
+    }
+
+    /** A write to one existing document, logged in its transaction. */
+    @FunctionalInterface
+    private interface Change {
+        Document apply(java.sql.Connection connection, CollectionSpec spec, UUID id, JsonNode body);
+    }
+
+    private void change(Context ctx, String action, Change change) {
         DataScope scope = scope(ctx);
         CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
         UUID id = Document.parseId(ctx.pathParam("id"));
         JsonNode body = body(ctx);
-        Document document = write(scope, ctx, handle -> {
-            Document patched = documents.patch(handle.connection(), spec, id, body, ifMatch(ctx));
-            log(handle, scope, ctx, "document.patch", spec, patched);
-            return patched;
+        Document document = write(scope, handle -> {
+            Document changed = change.apply(handle.connection(), spec, id, body);
+            log(handle, scope, ctx, action, spec, changed);
+            return changed;
         });
         respond(ctx, 200, document);
     }
@@ -163,7 +164,7 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(ctx);
         CollectionSpec spec = scope.writable(ctx.pathParam("collection"));
         UUID id = Document.parseId(ctx.pathParam("id"));
-        write(scope, ctx, handle -> {
+        write(scope, handle -> {
             documents.delete(handle.connection(), spec, id, ifMatch(ctx));
             activityRecord(handle, scope, ctx, "document.delete", spec.name(), id);
             return null;
@@ -196,7 +197,7 @@ public final class DataEndpoints implements Endpoints {
         }
     }
 
-    <T> T write(DataScope scope, Context ctx, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
+    <T> T write(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
         return connections.inTransaction(scope.member().tenantId(), scope.service(), work);
     }
 

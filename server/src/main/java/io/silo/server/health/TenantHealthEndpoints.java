@@ -10,7 +10,11 @@ import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Principal;
 import io.silo.server.auth.TenantGate;
 import io.silo.server.http.Endpoints;
+import io.silo.template.RoleSpec;
 import io.silo.template.TemplateCatalog;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,8 @@ import java.util.Map;
  * <p>Thread-safe.
  */
 public final class TenantHealthEndpoints implements Endpoints {
+    private static final Logger log = LoggerFactory.getLogger(TenantHealthEndpoints.class);
+
     private final Authenticator authenticator;
     private final TenantGate gate;
     private final TenantConnections connections;
@@ -63,7 +69,9 @@ public final class TenantHealthEndpoints implements Endpoints {
             } catch (SiloException e) {
                 allUp = false;
                 body.put("connected", false);
-                body.put("error", e.getMessage());
+                // the type tells the member what kind of trouble; the text (SQL, hosts, role names) stays in the log
+                body.put("error", e.type());
+                log.warn("health check of {} database of {} failed: {}", database.service(), placement.slug(), e.getMessage());
             }
             body.put("latencyMs", (System.nanoTime() - start) / 1_000_000);
             databases.add(body);
@@ -75,13 +83,19 @@ public final class TenantHealthEndpoints implements Endpoints {
         ctx.status(allUp ? 200 : 503).json(body);
     }
 
+    /** Only the services the caller has a role in, and only the collections that role may read. */
     private void collections(Context ctx) {
         Principal.Member member = authenticator.member(ctx);
         Placement placement = gate.admit(member);
         List<Map<String, Object>> databases = new ArrayList<>();
         for (ServiceDatabase database : placement.databases().values()) {
-            List<String> names = templates.find(database.service()).map(template -> List.copyOf(template.collections().keySet()))
-                    .orElse(List.of());
+            Optional<RoleSpec> role = Optional.ofNullable(member.roles().get(database.service()))
+                    .flatMap(name -> templates.find(database.service()).flatMap(template -> template.role(name)));
+            if (role.isEmpty()) {
+                continue;
+            }
+            List<String> names = templates.find(database.service()).map(template -> template.collections().keySet().stream()
+                    .filter(role.get()::mayRead).toList()).orElse(List.of());
             Map<String, Long> estimates = new LinkedHashMap<>();
             connections.inTransaction(member.tenantId(), database.service(), handle -> handle.query("""
                     SELECT c.relname, greatest(c.reltuples, 0)::bigint FROM pg_class c

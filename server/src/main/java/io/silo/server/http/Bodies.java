@@ -41,6 +41,17 @@ public final class Bodies {
     }
 
     /**
+     * A password exactly as typed: present, but never trimmed, because spaces at either end are part
+     * of it (the hash was made of the untrimmed text).
+     */
+    public static String password(String value, String field) {
+        if (value == null || value.isEmpty()) {
+            throw SiloException.invalid("missing-field", "field '" + field + "' is required").with("field", field);
+        }
+        return value;
+    }
+
+    /**
      * A lower-cased login name, 2 to 63 letters, digits, {@code .}, {@code _} or {@code -}, or a
      * 400 naming {@code field}. Login names compare without case, like email addresses.
      */

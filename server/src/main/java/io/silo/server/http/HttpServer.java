@@ -62,6 +62,27 @@ public final class HttpServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Every route this server answers, as Javalin has them registered: the HTTP method and the path
+     * template, in registration order. Before and after filters are not routes. The contract test
+     * holds this list against the API description ({@code GET /openapi.json}).
+     */
+    public List<Route> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> new Route(endpoint.method.name(), endpoint.path))
+                .toList();
+    }
+
+    /**
+     * A registered route.
+     *
+     * @param method the HTTP method, upper case
+     * @param path the path template, with {@code {name}} for a path parameter
+     */
+    public record Route(String method, String path) {}
+
     @Override
     public void close() {
         app.stop();

@@ -61,6 +61,12 @@ public final class Problems {
 
     private static void silo(SiloException e, Context ctx) {
         int status = status(e.kind());
+        if (e instanceof DataAccessException access && "57014".equals(access.sqlState().orElse(""))) {
+            log.warn("{} {} cancelled by the statement timeout: {}", ctx.method(), ctx.path(), e.getMessage());
+            write(ctx, 503, "query-timeout", "the query ran longer than pools.statementTimeout allows; narrow the filter or ask "
+                    + "for an index", Map.of());
+            return;
+        }
         if (e.kind() == ErrorKind.INTERNAL) {
             unexpected(e, ctx);
             return;

@@ -26,7 +26,7 @@ final class ActiveOrganizations {
             throw suspended(tenant);
         }
         if (tenant.status() != TenantStatus.ACTIVE) {
-            throw SiloException.unauthenticated("invalid-token", "organization " + tenant.slug() + " is " + tenant.status().value());
+            throw SiloException.forbidden("organization-unavailable", "organization " + tenant.slug() + " is " + tenant.status().value());
         }
         return tenant;
     }

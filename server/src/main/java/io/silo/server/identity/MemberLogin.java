@@ -53,6 +53,7 @@ public final class MemberLogin {
     private static final Logger log = LoggerFactory.getLogger(MemberLogin.class);
     /** An email in more organizations than this signs in with its organization named: each costs one argon2id check. */
     static final int MAX_CANDIDATES = 10;
+    private static final String INVALID_CREDENTIALS = "invalid-credentials";
     private static final ActivityLog ACTIVITY = new ActivityLog();
 
     private final TenantStore tenants;
@@ -95,21 +96,56 @@ public final class MemberLogin {
         record Match(Tenant tenant, Credentials credentials) implements Attempt {}
     }
 
-    /** Checks the credentials and returns the member they belong to; every refusal is a {@link SiloException}. */
+    /**
+     * Checks the credentials and returns the member they belong to; every refusal is a {@link SiloException}.
+     * The throttles take their event before any password is checked and give it back unless the
+     * attempt failed for wrong credentials, so concurrent guesses count as surely as sequential ones.
+     */
     public Success authenticate(UserRequests.Login body, AuditEntry.Actor client) {
-        String address = client.clientAddress();
-        perAddress.check(address);
+        String address = Throttle.addressKey(client.clientAddress());
+        perAddress.acquire(address);
+        try {
+            Success success = throttledPerAccount(body, client);
+            perAddress.release(address);
+            return success;
+        } catch (SiloException e) {
+            if (!INVALID_CREDENTIALS.equals(e.type())) {
+                perAddress.release(address);
+            }
+            throw e;
+        }
+    }
+
+    private Success throttledPerAccount(UserRequests.Login body, AuditEntry.Actor client) {
         LoginName login = loginName(body);
         Optional<String> organization = Optional.ofNullable(body.organization()).filter(text -> !text.isBlank()).map(String::trim);
-        String password = Bodies.required(body.password(), "password");
+        String password = Bodies.password(body.password(), "password");
         if (login.kind().equals("username") && organization.isEmpty()) {
             throw SiloException.invalid("missing-field", "signing in with a username needs the organization").with("field", "organization");
         }
         List<Tenant> candidates = organization.map(org -> tenants.resolve(org).stream().toList()).orElseGet(() -> byEmail(login));
         String accountKey = login.kind() + ":" + login.value() + organization.map(org -> "@" + candidates.stream().findFirst()
                 .map(tenant -> tenant.id().toString()).orElse(org.toLowerCase(java.util.Locale.ROOT))).orElse("");
-        perAccount.check(accountKey);
+        perAccount.acquire(accountKey);
+        try {
+            Success success = check(candidates, login, password, organization.isEmpty(), client);
+            perAccount.reset(accountKey);
+            return success;
+        } catch (SiloException e) {
+            if (!INVALID_CREDENTIALS.equals(e.type())) {
+                perAccount.release(accountKey);
+            }
+            throw e;
+        }
+    }
 
+    /**
+     * Checks the password against every candidate account. A wrong password counts against every
+     * account it was wrong for, whatever matched elsewhere: otherwise someone who controls a
+     * same-named account in their own organization could guess another organization's password
+     * for free, reading a 200 as "wrong" and a 409 as "right".
+     */
+    private Success check(List<Tenant> candidates, LoginName login, String password, boolean byEmailAlone, AuditEntry.Actor client) {
         List<Attempt> attempts = new ArrayList<>();
         for (Tenant tenant : candidates) {
             attempts.add(attempt(tenant, login, password));
@@ -117,9 +153,9 @@ public final class MemberLogin {
         if (candidates.isEmpty()) {
             hasher.verifyDummy(password);
         }
+        fail(attempts, login, client, byEmailAlone && candidates.size() > 1);
         List<Attempt.Match> matches = attempts.stream().filter(Attempt.Match.class::isInstance).map(Attempt.Match.class::cast).toList();
         if (matches.size() == 1) {
-            perAccount.reset(accountKey);
             return succeed(matches.getFirst(), password, login, client);
         }
         if (matches.size() > 1) {
@@ -129,9 +165,6 @@ public final class MemberLogin {
         refusal(attempts).ifPresent(refused -> {
             throw refused;
         });
-        fail(attempts, login, client);
-        perAddress.record(address);
-        perAccount.record(accountKey);
         throw invalidCredentials();
     }
 
@@ -147,8 +180,14 @@ public final class MemberLogin {
 
     /** The organizations an email signs in to, from the directory: a projection that may lag, so the core database decides. */
     private List<Tenant> byEmail(LoginName login) {
-        return directory.lookup(login.kind(), login.value()).stream().map(DirectoryEntry::tenantId).distinct()
-                .limit(MAX_CANDIDATES).map(tenants::find).flatMap(Optional::stream).toList();
+        List<java.util.UUID> tenantIds = directory.lookup(login.kind(), login.value()).stream().map(DirectoryEntry::tenantId)
+                .distinct().toList();
+        if (tenantIds.size() > MAX_CANDIDATES) {
+            // never a silent cut: the person's own organization could be the one left out
+            throw SiloException.conflict("organization-required", "this email belongs to many organizations; sign in with "
+                    + "the organization named");
+        }
+        return tenantIds.stream().map(tenants::find).flatMap(Optional::stream).toList();
     }
 
     private Attempt attempt(Tenant tenant, LoginName login, String password) {
@@ -216,15 +255,22 @@ public final class MemberLogin {
                 + " try again later or ask an administrator to reset the password").retryAfter(left.isNegative() ? Duration.ofSeconds(1) : left);
     }
 
-    /** Counts a wrong password against each account it was tried on, locking those that reach the threshold. */
-    private void fail(List<Attempt> attempts, LoginName login, AuditEntry.Actor client) {
+    /**
+     * Counts a wrong password against each account it was tried on, locking those that reach the
+     * threshold. When an email alone named several organizations, none of them can tell whose
+     * attempt it was, so their logs get the failure without the client's address and user agent:
+     * a person's typo must not show their address to another organization.
+     */
+    private void fail(List<Attempt> attempts, LoginName login, AuditEntry.Actor client, boolean amongSeveral) {
+        AuditEntry.Actor logged = amongSeveral ? new AuditEntry.Actor(client.kind(), client.id(), client.name(), "", "", client.requestId())
+                : client;
         Instant now = clock.instant();
         for (Attempt attempt : attempts) {
             if (attempt instanceof Attempt.Wrong wrong) {
                 cores.inTransaction(wrong.tenant().id(), ServiceTemplate.CORE, core -> {
                     Optional<Instant> lockedUntil = store.recordFailure(core, wrong.userId(), now, settings.lockThreshold(),
                             settings.lockDuration());
-                    ACTIVITY.record(core, activity(Optional.empty(), login.value(), "", client,
+                    ACTIVITY.record(core, activity(Optional.empty(), login.value(), "", logged,
                             lockedUntil.isPresent() ? "login.locked" : "login.failed", wrong.userId(), login.value()));
                     lockedUntil.ifPresent(until -> log.warn("account {} of organization {} locked until {} after {} failed sign-ins",
                             wrong.userId(), wrong.tenant().slug(), until, settings.lockThreshold()));
@@ -239,7 +285,9 @@ public final class MemberLogin {
         Credentials credentials = match.credentials();
         Optional<String> rehash = hasher.needsRehash(credentials.passwordHash()) ? Optional.of(hasher.hash(password)) : Optional.empty();
         User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
-            store.recordLogin(core, credentials.userId(), clock.instant(), rehash);
+            if (!store.recordLogin(core, credentials.userId(), credentials.passwordHash(), clock.instant(), rehash)) {
+                throw invalidCredentials(); // the account changed since its password was checked
+            }
             User found = store.find(core, credentials.userId()).orElseThrow();
             ACTIVITY.record(core, activity(Optional.of(found.id()), login.value(), found.roles().getOrDefault(ServiceTemplate.CORE, ""),
                     client, "login", found.id(), login.value()));
@@ -256,6 +304,6 @@ public final class MemberLogin {
     }
 
     private static SiloException invalidCredentials() {
-        return SiloException.unauthenticated("invalid-credentials", "organization, login or password is wrong");
+        return SiloException.unauthenticated(INVALID_CREDENTIALS, "organization, login or password is wrong");
     }
 }

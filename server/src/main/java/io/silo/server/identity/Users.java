@@ -187,8 +187,11 @@ public final class Users {
         Map<String, String> merged = new LinkedHashMap<>(current);
         Map<String, Optional<String>> assign = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : patch.properties()) {
-            if (!entry.getValue().isNull()) {
-                assign.put(entry.getKey(), Optional.of(entry.getValue().asString("")));
+            if (entry.getValue().isString()) {
+                assign.put(entry.getKey(), Optional.of(entry.getValue().asString().trim()));
+            } else if (!entry.getValue().isNull()) {
+                throw SiloException.invalid("invalid-json", "the role of service '" + entry.getKey() + "' must be a string, or null "
+                        + "to remove the service").with("field", "services." + entry.getKey());
             } else if (ServiceTemplate.CORE.equals(entry.getKey())) {
                 throw SiloException.unprocessable("core-role-required", "every user has a role in core (admin or member); it can be"
                         + " changed, not removed").with("field", "services.core");

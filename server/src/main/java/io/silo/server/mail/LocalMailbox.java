@@ -76,9 +76,28 @@ public final class LocalMailbox implements Mailer {
             log.info("mail '{}' to {} kept in the local mailbox as {}{} (no mail.smtp.host configured)", message.subject(),
                     message.to(), id, SUFFIX);
         } catch (IOException | MessagingException e) {
-            throw SiloException.unavailable("mail-unavailable", "cannot write mail to the local mailbox " + directory + ": "
-                    + e.getMessage(), Duration.ofSeconds(60), e);
+            log.error("cannot write mail to the local mailbox {}: {}", directory, e.getMessage());
+            throw SiloException.unavailable("mail-unavailable", "the verification mail could not be sent; try again later",
+                    Duration.ofSeconds(60), e);
         }
+    }
+
+    /** Deletes messages written before {@code before}; returns how many. Housekeeping calls it. */
+    public int prune(Instant before) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        int removed = 0;
+        try (var files = Files.list(directory)) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(SUFFIX)).toList()) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(before) && Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot prune the local mailbox {}: {}", directory, e.getMessage());
+        }
+        return removed;
     }
 
     /** The newest {@code limit} messages, newest first, without their text. */

@@ -54,8 +54,9 @@ public final class SmtpMailer implements Mailer {
             }
             log.info("sent mail '{}' to {} through {}:{}", message.subject(), message.to(), smtp.host(), smtp.port());
         } catch (MessagingException e) {
-            throw SiloException.unavailable("mail-unavailable", "cannot send mail through " + smtp.host() + ":" + smtp.port()
-                    + ": " + e.getMessage(), Duration.ofSeconds(60), e);
+            log.error("cannot send mail through {}:{}: {}", smtp.host(), smtp.port(), e.getMessage());
+            throw SiloException.unavailable("mail-unavailable", "the verification mail could not be sent; try again later",
+                    Duration.ofSeconds(60), e);
         }
     }
 }

@@ -9,7 +9,6 @@ import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.postgres.control.SignupStore;
-import io.silo.postgres.internal.Jdbc;
 import io.silo.server.http.Bodies;
 import io.silo.server.mail.MailMessage;
 import io.silo.server.mail.Mailer;
@@ -44,7 +43,6 @@ public final class Signups {
     private static final Logger log = LoggerFactory.getLogger(Signups.class);
 
     private final SignupStore store;
-    private final Jdbc control;
     private final Organizations organizations;
     private final Mailer mailer;
     private final PasswordHasher hasher;
@@ -52,14 +50,14 @@ public final class Signups {
     private final SiloConfig.Signup settings;
     private final List<String> offered;
     private final Throttle perAddress;
+    private final Throttle perEmail;
 
     /**
      * @param offered the services a sign-up may ask for, already checked against the templates
      */
-    public Signups(SignupStore store, Jdbc control, Organizations organizations, Mailer mailer, PasswordHasher hasher, Clock clock,
+    public Signups(SignupStore store, Organizations organizations, Mailer mailer, PasswordHasher hasher, Clock clock,
                    SiloConfig.Signup settings, List<String> offered) {
         this.store = store;
-        this.control = control;
         this.organizations = organizations;
         this.mailer = mailer;
         this.hasher = hasher;
@@ -67,6 +65,8 @@ public final class Signups {
         this.settings = settings;
         this.offered = List.copyOf(offered);
         this.perAddress = Throttle.of("too-many-signups", "sign-ups from this address", settings.maxPerAddressPerHour(),
+                Duration.ofHours(1), clock);
+        this.perEmail = Throttle.of("too-many-signups", "sign-ups for this email", settings.maxPerEmailPerHour(),
                 Duration.ofHours(1), clock);
     }
 
@@ -92,7 +92,10 @@ public final class Signups {
 
     /** Checks the request, records it, and mails the token to the administrator's address. */
     public Pending start(Request request, String clientAddress) {
-        perAddress.acquire(clientAddress);
+        if (!settings.enabled()) {
+            throw SiloException.forbidden("signup-disabled", "self-service sign-up is turned off here; ask the operator for an organization");
+        }
+        perAddress.acquire(Throttle.addressKey(clientAddress));
         if (request.organization() == null) {
             throw SiloException.invalid("missing-field", "field 'organization' is required: {name, slug?, businessType?, services}")
                     .with("field", "organization");
@@ -101,6 +104,7 @@ public final class Signups {
             throw SiloException.invalid("missing-field", "field 'admin' is required: {email, name, password}").with("field", "admin");
         }
         String email = Bodies.email(request.admin().email(), "admin.email");
+        perEmail.acquire(email);
         String adminName = Bodies.required(request.admin().name(), "admin.name");
         checkOffered(request.organization().services());
         organizations.check(create(request.organization(), email, adminName));
@@ -124,42 +128,39 @@ public final class Signups {
     /**
      * Provisions the organization of a pending sign-up. A second verification is 410
      * {@code signup-already-verified}, a late one 410 {@code signup-expired}, an unknown token 404
-     * {@code signup-not-found}. The sign-up stays locked while its organization is made, so two
-     * verifications at once make one organization.
+     * {@code signup-not-found}. The sign-up is claimed in the transaction that records the
+     * organization, so two verifications at once make one organization.
      */
     public Verified verify(String token, AuditEntry.Actor client) {
         Instant now = clock.instant();
-        Outcome outcome = control.inTransaction(handle -> {
-            SignupStore.Signup signup = store.lockByTokenHash(handle, Secrets.sha256(token)).orElseThrow(() ->
-                    SiloException.notFound("signup-not-found", "this sign-up token is unknown; sign up again"));
-            if (signup.status().equals("verified")) {
-                return new Outcome.Refused("signup-already-verified", "this sign-up was verified already; sign in");
-            }
-            if (signup.status().equals("expired") || !signup.expiresAt().isAfter(now)) {
-                store.markExpired(handle, signup.id());
-                return new Outcome.Refused("signup-expired", "this sign-up expired; sign up again");
-            }
-            JsonNode request = signup.request();
-            OrganizationRequests.Create create = Json.mapper().convertValue(request.path("organization"), OrganizationRequests.Create.class);
-            AuditEntry.Actor actor = new AuditEntry.Actor("signup", signup.id().toString(), signup.email(), client.clientAddress(),
-                    client.userAgent(), client.requestId());
-            Organizations.Outcome made = organizations.createWithHashedPassword(create, request.path("admin").path("passwordHash").asString(),
-                    actor);
-            Tenant tenant = made.tenant().orElseThrow();
-            store.markVerified(handle, signup.id(), tenant.id(), now);
-            return new Outcome.Made(new Verified(tenant, create.services()));
-        });
-        return switch (outcome) {
-            case Outcome.Made made -> made.verified();
-            case Outcome.Refused refused -> throw new SiloException(ErrorKind.GONE, refused.type(), refused.message());
-        };
+        SignupStore.Signup signup = store.findByTokenHash(Secrets.sha256(token)).orElseThrow(() ->
+                SiloException.notFound("signup-not-found", "this sign-up token is unknown; sign up again"));
+        if (signup.status().equals("verified")) {
+            throw alreadyVerified();
+        }
+        if (signup.status().equals("expired") || !signup.expiresAt().isAfter(now)) {
+            store.markExpired(signup.id());
+            throw new SiloException(ErrorKind.GONE, "signup-expired", "this sign-up expired; sign up again");
+        }
+        JsonNode request = signup.request();
+        OrganizationRequests.Create create = Json.mapper().convertValue(request.path("organization"), OrganizationRequests.Create.class);
+        AuditEntry.Actor actor = new AuditEntry.Actor("signup", signup.id().toString(), signup.email(), client.clientAddress(),
+                client.userAgent(), client.requestId());
+        // the sign-up is claimed in the very transaction that records the organization: no connection or lock is
+        // held while it is provisioned, and a second verification either loses that claim or finds it verified
+        Organizations.Outcome made = organizations.createWithHashedPassword(create, request.path("admin").path("passwordHash").asString(),
+                actor, (handle, tenantId) -> {
+                    if (!store.markVerified(handle, signup.id(), tenantId, now)) {
+                        throw alreadyVerified();
+                    }
+                });
+        Tenant tenant = made.tenant().orElseThrow(() -> SiloException.conflict("organization-deleted",
+                "the organization was deleted while it was being created"));
+        return new Verified(tenant, create.services());
     }
 
-    /** The result of the verification transaction; a refusal is thrown after it, so that what it wrote commits. */
-    private sealed interface Outcome {
-        record Made(Verified verified) implements Outcome {}
-
-        record Refused(String type, String message) implements Outcome {}
+    private static SiloException alreadyVerified() {
+        return new SiloException(ErrorKind.GONE, "signup-already-verified", "this sign-up was verified already; sign in");
     }
 
     private void checkOffered(List<String> services) {
@@ -175,13 +176,14 @@ public final class Signups {
         }
     }
 
-    private static OrganizationRequests.Create create(OrganizationBody body, String email, String adminName) {
-        return new OrganizationRequests.Create(body.name(), body.slug(), body.businessType(), body.services(), null, null, null, null,
-                null, null, null, null, new OrganizationRequests.AdminBody(email, null, adminName, null));
+    private OrganizationRequests.Create create(OrganizationBody body, String email, String adminName) {
+        return new OrganizationRequests.Create(body.name(), body.slug(), body.businessType(), body.services(), null,
+                java.util.Map.of("maxUsers", settings.maxUsers()), null, null, null, null, null, null,
+                new OrganizationRequests.AdminBody(email, null, adminName, null));
     }
 
     /** The request as stored: what {@link OrganizationRequests.Create} reads back, and the password hash beside it. */
-    private static JsonNode stored(OrganizationBody body, String email, String adminName, String passwordHash) {
+    private JsonNode stored(OrganizationBody body, String email, String adminName, String passwordHash) {
         ObjectNode root = Json.object();
         ObjectNode organization = (ObjectNode) Json.tree(create(body, email, adminName));
         root.set("organization", organization);

@@ -21,6 +21,7 @@ import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.control.TenantStore.TenantRole;
 import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.internal.Handle;
 import io.silo.postgres.internal.Jdbc;
 import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * The lifecycle of organizations, for platform administrators: create (and provision), read,
@@ -100,15 +102,16 @@ public final class Organizations {
         if (admin == null) {
             throw missingAdmin();
         }
-        return create(request, hasher.hash(admin.password() == null ? "" : admin.password()), actor);
+        return create(request, hasher.hash(admin.password() == null ? "" : admin.password()), actor, (handle, id) -> {});
     }
 
     /**
      * Like {@link #create(OrganizationRequests.Create, AuditEntry.Actor)}, for a first administrator
      * whose password was hashed earlier (a verified sign-up): {@code admin.password} is ignored.
      */
-    public Outcome createWithHashedPassword(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor) {
-        return create(request, adminPasswordHash, actor);
+    public Outcome createWithHashedPassword(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor,
+                                            BiConsumer<Handle, UUID> alsoInTransaction) {
+        return create(request, adminPasswordHash, actor, alsoInTransaction);
     }
 
     /**
@@ -130,7 +133,12 @@ public final class Organizations {
         services.forEach(template -> namer.name(template.databaseNamePattern(), template.service(), naming));
     }
 
-    private Outcome create(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor) {
+    /**
+     * @param alsoInTransaction more work that must commit with the organization's record or not at
+     *                          all (a sign-up marks itself verified); it gets the new organization's id
+     */
+    private Outcome create(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor,
+                           BiConsumer<Handle, UUID> alsoInTransaction) {
         String name = RequestChecks.name(request.name());
         String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
         Optional<String> businessType = RequestChecks.businessType(request.businessType());
@@ -154,7 +162,7 @@ public final class Organizations {
                 RequestChecks.text(request.notes(), "notes", 4000), now, now, databases);
         Job job = newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
         TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
-        insert(tenant, role, job, actor);
+        insert(tenant, role, job, actor, alsoInTransaction);
         runner.runNow(job.id(), waitForJobs);
         return new Outcome(tenants.find(id), jobs.find(job.id()).orElseThrow());
     }
@@ -277,9 +285,10 @@ public final class Organizations {
         return databases;
     }
 
-    private void insert(Tenant tenant, TenantRole role, Job job, AuditEntry.Actor actor) {
+    private void insert(Tenant tenant, TenantRole role, Job job, AuditEntry.Actor actor, BiConsumer<Handle, UUID> alsoInTransaction) {
         try {
             control.inTransaction(handle -> {
+                alsoInTransaction.accept(handle, tenant.id());
                 tenants.insert(handle, tenant, role);
                 jobs.create(handle, job, INLINE_GRACE);
                 audit.append(handle, entry(actor, "tenant.create", tenant, Map.of("services",

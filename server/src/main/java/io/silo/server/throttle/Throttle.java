@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,33 +57,59 @@ public final class Throttle {
         return new Throttle(type, what, limit, window, clock);
     }
 
-    /** Refuses with a 429 of this throttle's type when {@code key} has reached the limit in its current window. */
-    public void check(String key) {
-        Window current = windows.getIfPresent(key);
+    /**
+     * Takes one event for {@code key}, or refuses with a 429 when the key's window is full. Taking
+     * and counting are one atomic step, before the work they guard (a password check), so a burst of
+     * concurrent attempts cannot all pass a check that each finds not yet full. An attempt that turns
+     * out not to count (a success) gives its event back with {@link #release}.
+     */
+    public void acquire(String key) {
         Instant now = clock.instant();
-        if (current != null && current.count() >= limit && now.isBefore(current.start().plus(window))) {
-            Duration left = Duration.between(now, current.start().plus(window));
+        Window[] refused = {null};
+        windows.asMap().compute(key, (ignored, current) -> {
+            if (current == null || !now.isBefore(current.start().plus(window))) {
+                return new Window(now, 1);
+            }
+            if (current.count() >= limit) {
+                refused[0] = current;
+                return current;
+            }
+            return new Window(current.start(), current.count() + 1);
+        });
+        if (refused[0] != null) {
+            Duration left = Duration.between(now, refused[0].start().plus(window));
             throw new SiloException(ErrorKind.RATE_LIMITED, type, "too many " + what + "; try again in "
                     + Math.max(1, left.toSeconds()) + " s").retryAfter(left);
         }
     }
 
-    /** Counts one event of {@code key}. */
-    public void record(String key) {
-        Instant now = clock.instant();
-        windows.asMap().compute(key, (ignored, current) -> current == null || !now.isBefore(current.start().plus(window))
-                ? new Window(now, 1)
-                : new Window(current.start(), current.count() + 1));
-    }
-
-    /** Counts one event of {@code key} and refuses when it goes over the limit. */
-    public void acquire(String key) {
-        check(key);
-        record(key);
+    /** Gives back one event taken by {@link #acquire}: the attempt was not a failure. */
+    public void release(String key) {
+        windows.asMap().computeIfPresent(key, (ignored, current) -> current.count() <= 1 ? null
+                : new Window(current.start(), current.count() - 1));
     }
 
     /** Forgets {@code key}'s events, e.g. after a successful sign-in. */
     public void reset(String key) {
         windows.invalidate(key);
+    }
+
+    /**
+     * The key of a client address: the address itself, but an IPv6 address by its /64, which one
+     * client commonly owns whole and could otherwise rotate through.
+     */
+    public static String addressKey(String address) {
+        if (address == null || !address.contains(":")) {
+            return address == null ? "" : address;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(address.replaceAll("^\\[|]$", "").replaceAll("%.*$", "")).getAddress();
+            if (bytes.length != 16) {
+                return address;
+            }
+            return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 }

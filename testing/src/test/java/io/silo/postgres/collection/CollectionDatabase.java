@@ -1,6 +1,7 @@
 package io.silo.postgres.collection;
 
 import io.silo.json.Json;
+import io.silo.postgres.schema.CollectionTables;
 import io.silo.postgres.collection.query.JsonInput;
 import io.silo.template.CollectionSpec;
 import io.silo.template.FieldPath;
@@ -38,19 +39,15 @@ final class CollectionDatabase implements AutoCloseable {
         return connection;
     }
 
-    /** Creates the table, indexes and unique keys of {@code spec} and commits. */
+    /** Creates the table, indexes and unique keys of {@code spec} with the provisioning DDL, and commits. */
     void create(CollectionSpec spec) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE \"" + spec.name() + "\" (id uuid primary key, doc jsonb not null, "
-                    + "version bigint not null default 1, created_at timestamptz not null default now(), "
-                    + "updated_at timestamptz not null default now())");
+            statement.execute(CollectionTables.createTable(spec.name()));
             for (CollectionSpec.IndexSpec index : spec.indexes()) {
-                statement.execute("CREATE INDEX \"" + name(spec, index.fields(), "idx") + "\" ON \"" + spec.name() + "\" ("
-                        + expressions(index.fields()) + ")");
+                statement.execute(CollectionTables.createIndex(spec.name(), index));
             }
             for (List<FieldPath> key : spec.unique()) {
-                statement.execute("CREATE UNIQUE INDEX \"" + name(spec, key, "key") + "\" ON \"" + spec.name() + "\" ("
-                        + expressions(key) + ")");
+                statement.execute(CollectionTables.createUniqueKey(spec.name(), key));
             }
         }
         connection.commit();
@@ -87,12 +84,4 @@ final class CollectionDatabase implements AutoCloseable {
         return Arrays.stream(key.split("\\+")).map(FieldPath::parse).toList();
     }
 
-    private static String expressions(List<FieldPath> paths) {
-        return paths.stream().map(path -> "(" + path.segments().stream().map(s -> "'" + s + "'")
-                .collect(Collectors.joining("->", "doc->", "")) + ")").collect(Collectors.joining(", "));
-    }
-
-    private static String name(CollectionSpec spec, List<FieldPath> paths, String suffix) {
-        return spec.name() + "_" + paths.stream().map(path -> String.join("_", path.segments())).collect(Collectors.joining("_")) + "_" + suffix;
-    }
 }

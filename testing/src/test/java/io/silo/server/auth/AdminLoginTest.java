@@ -84,4 +84,19 @@ class AdminLoginTest {
         var actions = silo.silo().control().jdbc().query("SELECT action FROM audit_log ORDER BY id", row -> row.getString(1));
         assertThat(actions).contains("admin.login.failed", "admin.login");
     }
+
+    /** Regression: platform-administrator sign-in had no throttle, unlike members'. */
+    @Test
+    void repeatedFailuresAreThrottled(SiloClient client) {
+        SiloClient.Response last = null;
+        for (int i = 0; i < 30; i++) {
+            last = client.post("/api/admin/auth/login", Map.of("email", "guess@silo.test", "password", "wrong-guess-" + i));
+            if (last.status() == 429) {
+                break;
+            }
+        }
+        assertThat(last.status()).isEqualTo(429);
+        assertThat(last.problemType()).isEqualTo("too-many-attempts");
+        assertThat(last.header("Retry-After")).isPresent();
+    }
 }

@@ -94,7 +94,7 @@ class DataPlaneTest {
 
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.problemType()).isEqualTo("schema-violation");
-        assertThat(response.json().path("errors").findValuesAsString("path")).contains("/status", "/currency", "/customer");
+        assertThat(response.json().path("errors").findValuesAsString("path")).contains("/status", "/currency", "/customer/name");
     }
 
     @Test
