@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--setup-concurrency", description = "requests at once while signing in users and writing documents [4]")
     int setupConcurrency = 4;
 
-    @Option(names = "--raw-rounds", description = "rounds of raw CREATE DATABASE before and after provisioning [5] (smoke: 2)")
+    @Option(names = "--raw-rounds", description = "rounds of raw CREATE DATABASE (one per template) among the tenants [20] (smoke: 5)")
     Integer rawRounds;
 
     @Option(names = "--profile", description = "record a JFR profile of Silo in an extra routed-read phase")
@@ -122,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .map(url -> new BenchOptions.ExternalDatabase(url, databaseUser, databasePassword));
         return new BenchOptions(pick(tenants, 1000, 50), services, pick(documents, 300, 50), pick(users, 3, 2), clients,
                 Duration.ofSeconds(pick(warmup, 10, 2)), Duration.ofSeconds(pick(seconds, 30, 10)), zipf, seed, provisionConcurrency,
-                setupConcurrency, pick(rawRounds, 5, 2), profile, !noPgbench, smoke, database, fsync, maxConnections, siloJar,
+                setupConcurrency, pick(rawRounds, 20, 5), profile, !noPgbench, smoke, database, fsync, maxConnections, siloJar,
                 Arrays.stream(siloJvmOptions.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList(), siloEnv, workDir, keep,
                 report != null ? report : smoke ? Path.of("bench/target/smoke/benchmarks.md") : Path.of("docs/benchmarks.md"));
     }

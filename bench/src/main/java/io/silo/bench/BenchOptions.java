@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param seed the seed of every random choice, so runs ask for the same things
  * @param provisionConcurrency organizations created at once (1: per-tenant times are not inflated by each other)
  * @param setupConcurrency requests at once while signing users in and writing documents
- * @param rawRounds rounds of raw CREATE DATABASE, each one database per template, before and after provisioning
+ * @param rawRounds rounds of raw CREATE DATABASE, each one database per template, spread among the tenants
  * @param profile whether to record a JFR profile of Silo in an extra routed-read phase
  * @param pgbench whether to run {@code pgbench -S} too, when installed
  * @param smoke the small, fast variant: fails only when the run is broken (more than 1 % errors), never on timing
@@ -69,7 +69,7 @@ public record BenchOptions(int tenants, List<String> services, int documents, in
         check(!warmup.isNegative(), "--warmup must not be negative");
         check(zipfExponent >= 0 && zipfExponent <= 5, "--zipf must be from 0 to 5, got " + zipfExponent);
         check(provisionConcurrency >= 1 && setupConcurrency >= 1, "concurrency must be at least 1");
-        check(rawRounds >= 1, "--raw-rounds must be at least 1, got " + rawRounds);
+        check(rawRounds >= 1 && rawRounds < tenants, "--raw-rounds must be from 1 to tenants - 1, got " + rawRounds);
         siloEnv.keySet().forEach(name -> check(name.startsWith("SILO_"), "--silo-env takes SILO_* variables, got " + name));
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -50,20 +49,9 @@ public final class Provisioner {
         return new ProvisionedTenant(index, UUID.fromString(organization.path("id").asString()), slug, email, databases, nanos);
     }
 
-    /** Creates tenants {@code from … to-1}, {@code concurrency} at a time, telling {@code progress} now and then. */
-    public List<ProvisionedTenant> createAll(int from, int to, int concurrency, Consumer<String> progress) {
-        long start = System.nanoTime();
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        return Parallel.map(to - from, concurrency, offset -> {
-            ProvisionedTenant tenant = create(from + offset);
-            int count = done.incrementAndGet();
-            if (count % 100 == 0 || count == to - from) {
-                double seconds = (System.nanoTime() - start) / 1e9;
-                progress.accept(String.format(Locale.ROOT, "provisioned %d of %d tenants (%.1f per second)", count, to - from,
-                        count / seconds));
-            }
-            return tenant;
-        });
+    /** Creates tenants {@code from … to-1}, {@code concurrency} at a time. */
+    public List<ProvisionedTenant> createAll(int from, int to, int concurrency) {
+        return Parallel.map(to - from, concurrency, offset -> create(from + offset));
     }
 
     private JsonNode awaitJob(String slug, JsonNode accepted) {

@@ -11,6 +11,7 @@ import java.util.List;
  * What a database costs PostgreSQL alone: {@code CREATE DATABASE … TEMPLATE <silo_tpl_…>} from the
  * very template databases Silo copies, one at a time on an administrative connection, then
  * dropped again (untimed). Silo's provisioning does this and more per database; this is the floor.
+ * A run measures it in rounds between its tenants, so both see the server in the same state.
  *
  * <p>Thread-safe: stateless.
  */
@@ -37,21 +38,19 @@ public final class RawCreateDatabase {
         return found;
     }
 
-    /** Creates {@code rounds} copies of each template, timing each CREATE DATABASE, and drops them all. */
-    public static Timings measure(PostgresServer server, List<String> templates, int rounds, String tag) throws SQLException {
+    /** Creates one copy of each template, timing each CREATE DATABASE, and drops them again; returns the durations in nanoseconds. */
+    public static List<Long> measure(PostgresServer server, List<String> templates, String tag) throws SQLException {
         List<Long> nanos = new ArrayList<>();
         List<String> created = new ArrayList<>();
         try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
             try {
-                for (int round = 0; round < rounds; round++) {
-                    for (int i = 0; i < templates.size(); i++) {
-                        String name = "bench_raw_" + tag + "_" + round + "_" + i;
-                        statement.execute("DROP DATABASE IF EXISTS " + name);
-                        long start = System.nanoTime();
-                        statement.execute("CREATE DATABASE " + name + " TEMPLATE \"" + templates.get(i) + "\"");
-                        nanos.add(System.nanoTime() - start);
-                        created.add(name);
-                    }
+                for (int i = 0; i < templates.size(); i++) {
+                    String name = "bench_raw_" + tag + "_" + i;
+                    statement.execute("DROP DATABASE IF EXISTS " + name);
+                    long start = System.nanoTime();
+                    statement.execute("CREATE DATABASE " + name + " TEMPLATE \"" + templates.get(i) + "\"");
+                    nanos.add(System.nanoTime() - start);
+                    created.add(name);
                 }
             } finally {
                 for (String name : created) {
@@ -59,6 +58,6 @@ public final class RawCreateDatabase {
                 }
             }
         }
-        return Timings.ofNanos(nanos);
+        return nanos;
     }
 }
