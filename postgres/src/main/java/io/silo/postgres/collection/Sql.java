@@ -25,6 +25,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class Sql {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    /** Compiled once: {@code String.matches} compiled it again for every statement (2 % of a routed read, JFR). */
+    private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final StringBuilder text = new StringBuilder();
     private final List<Object> params = new ArrayList<>();
@@ -95,7 +97,7 @@ final class Sql {
 
     /** The quoted table of a collection; its name must be a lower-case identifier. */
     static String table(String collection) {
-        if (!collection.matches("[a-z_][a-z0-9_]{0,62}")) {
+        if (!TABLE.matcher(collection).matches()) {
             throw new SiloException(ErrorKind.INTERNAL, "internal-error",
                     "collection name '" + collection + "' is not a lower-case identifier");
         }

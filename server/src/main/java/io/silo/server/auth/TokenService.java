@@ -45,18 +45,25 @@ public final class TokenService {
     private final String issuer;
     private final Duration accessTtl;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final VerifiedTokens verified;
 
     public TokenService(SigningKeyStore store, Clock clock, String issuer, Duration accessTtl, Duration rotation) {
         this.keys = new SigningKeys(store, clock, rotation, accessTtl);
         this.clock = clock;
         this.issuer = issuer;
         this.accessTtl = accessTtl;
+        this.verified = new VerifiedTokens(clock, accessTtl);
         JWKSource<SecurityContext> source = (selector, context) -> selector.select(keys.publicSet());
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPE));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, source));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(AUDIENCE,
                 new JWTClaimsSet.Builder().issuer(issuer).build(),
-                Set.of("sub", "exp", "iat", "jti", "kind")));
+                Set.of("sub", "exp", "iat", "jti", "kind")) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant()); // expiry follows Silo's clock, like everything else
+            }
+        });
     }
 
     /** A signed access token and its lifetime. */
@@ -96,12 +103,21 @@ public final class TokenService {
         return new AccessToken(jwt.serialize(), accessTtl);
     }
 
-    /** The caller named by a valid token; a forged, altered, expired or foreign token is a 401. */
+    /**
+     * The caller named by a valid token; a forged, altered, expired or foreign token is a 401. A
+     * token verified before is answered from memory until it expires ({@link VerifiedTokens}).
+     */
     public Principal verify(String token) {
+        Optional<Principal> known = verified.find(token);
+        if (known.isPresent()) {
+            return known.get();
+        }
         try {
             keys.reloadIfUnknown(SignedJWT.parse(token).getHeader().getKeyID());
             JWTClaimsSet claims = processor.process(token, null);
-            return principal(claims);
+            Principal principal = principal(claims);
+            verified.remember(token, principal, claims.getExpirationTime().toInstant());
+            return principal;
         } catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException | ClassCastException e) {
             throw SiloException.unauthenticated("invalid-token", "access token is invalid or expired");
         }

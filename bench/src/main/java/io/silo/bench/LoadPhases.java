@@ -1,0 +1,169 @@
+package io.silo.bench;
+
+import io.silo.bench.load.Client;
+import io.silo.bench.load.JdbcClient;
+import io.silo.bench.load.LoadDriver;
+import io.silo.bench.load.LoadResult;
+import io.silo.bench.load.Pgbench;
+import io.silo.bench.load.RoutedClient;
+import io.silo.bench.load.Workload;
+import io.silo.bench.report.PhaseResult;
+import io.silo.bench.report.PhaseResult.Kind;
+import io.silo.bench.system.CpuMeter;
+import io.silo.bench.stack.HotSpots;
+import io.silo.bench.stack.JfrRecording;
+import io.silo.bench.stack.PhaseMonitor;
+import io.silo.bench.stack.PoolFigures;
+import io.silo.bench.stack.PostgresServer;
+import io.silo.bench.stack.Sampler;
+import io.silo.bench.stack.SiloProcess;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * The load phases of a run, in order: the raw-JDBC baseline, pgbench when installed, routed reads
+ * at full speed, routed reads at half that rate, routed inserts, routed patches, and with
+ * {@code --profile} routed reads once more under JFR, so that profiling does not touch the other
+ * figures. Every phase has the same clients, warm-up and length.
+ *
+ * <p>Not thread-safe: one run.
+ */
+final class LoadPhases {
+    private static final String PGBENCH_DATABASE = "bench_pgbench";
+
+    private final BenchOptions options;
+    private final Workload workload;
+    private final SiloProcess silo;
+    private final PostgresServer server;
+    private final CpuMeter cpu;
+    private final Sampler sampler;
+    private final Supplier<Optional<PoolFigures>> pools;
+    private final Consumer<String> progress;
+    private final List<PhaseResult> results = new ArrayList<>();
+    private Optional<Pgbench.Result> pgbench = Optional.empty();
+    private Optional<HotSpots> profile = Optional.empty();
+
+    LoadPhases(BenchOptions options, Workload workload, SiloProcess silo, PostgresServer server, CpuMeter cpu, Sampler sampler,
+               Supplier<Optional<PoolFigures>> pools, Consumer<String> progress) {
+        this.options = options;
+        this.workload = workload;
+        this.silo = silo;
+        this.server = server;
+        this.cpu = cpu;
+        this.sampler = sampler;
+        this.pools = pools;
+        this.progress = progress;
+    }
+
+    void run(Path profileFile) {
+        progress.accept(String.format(Locale.ROOT, "load: %d clients, Zipf s=%.2f over %d tenants (the %d hottest take half the requests)",
+                options.clients(), options.zipfExponent(), workload.tenants().size(), workload.hotTenants()));
+        phase(Kind.BASELINE, (driver, window) -> driver.closedLoop(i -> new JdbcClient(workload, this::connectPrepared,
+                workload.random("baseline", i)), window));
+        if (options.pgbench()) {
+            runPgbench();
+        }
+        PhaseResult reads = phase(Kind.READS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "reads"), window));
+        double half = Math.max(1, reads.load().throughput() / 2);
+        phase(Kind.HALF_LOAD_READS, (driver, window) -> driver.openLoop(half, routed(RoutedClient.Kind.READ, "half"), window));
+        phase(Kind.INSERTS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.INSERT, "inserts"), window));
+        phase(Kind.PATCHES, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.PATCH, "patches"), window));
+        if (options.profile()) {
+            JfrRecording recording = JfrRecording.start(silo.pid(), profileFile);
+            phase(Kind.PROFILED_READS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "profiled"), window));
+            profile = Optional.of(HotSpots.read(recording.stop(), 15));
+            progress.accept("JFR recording of Silo: " + profileFile.toAbsolutePath());
+        }
+    }
+
+    List<PhaseResult> results() {
+        return List.copyOf(results);
+    }
+
+    Optional<Pgbench.Result> pgbench() {
+        return pgbench;
+    }
+
+    Optional<HotSpots> profile() {
+        return profile;
+    }
+
+    private PhaseResult phase(Kind kind, BiFunction<LoadDriver, LoadDriver.Window, LoadResult> body) {
+        progress.accept(String.format(Locale.ROOT, "phase: %s (%d s warm-up, %d s measured)", kind.label(), options.warmup().toSeconds(),
+                options.measure().toSeconds()));
+        LoadDriver driver = new LoadDriver(kind.label(), options.clients(), options.warmup(), options.measure());
+        PhaseMonitor monitor = new PhaseMonitor(cpu, sampler, pools);
+        LoadResult load = body.apply(driver, monitor);
+        PhaseResult result = new PhaseResult(kind, load, monitor.figures());
+        results.add(result);
+        progress.accept(String.format(Locale.ROOT, "  %,.0f req/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, errors %d; at most %d tenant "
+                        + "connections", load.throughput(), load.all().percentileMillis(50), load.all().percentileMillis(99),
+                load.all().percentileMillis(99.9), load.failed(), result.system().maxTenantBackends()));
+        pause();
+        return result;
+    }
+
+    private IntFunction<Client> routed(RoutedClient.Kind kind, String phase) {
+        return i -> new RoutedClient(workload, kind, "127.0.0.1", silo.port(), workload.random(phase, i));
+    }
+
+    private Connection connectPrepared(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("prepareThreshold", "1"); // -M prepared: a server-side statement from the first execution
+        return server.connect(database, properties);
+    }
+
+    private void runPgbench() {
+        Optional<Path> binary = Pgbench.find();
+        if (binary.isEmpty()) {
+            progress.accept("pgbench is not installed; skipping it (the raw JDBC baseline is the reference)");
+            return;
+        }
+        progress.accept(String.format(Locale.ROOT, "pgbench -S -M prepared, %d clients, %d s", options.clients(),
+                options.measure().toSeconds()));
+        try {
+            admin("DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
+            admin("CREATE DATABASE " + PGBENCH_DATABASE);
+            pgbench = Optional.of(Pgbench.run(binary.get(), server.host(), server.port(), server.user(), server.password(),
+                    PGBENCH_DATABASE, 10, options.clients(), Runtime.getRuntime().availableProcessors(),
+                    (int) options.measure().toSeconds()));
+            progress.accept(String.format(Locale.ROOT, "  %,.0f tps, latency %.2f ms", pgbench.get().tps(), pgbench.get().latencyMillis()));
+        } catch (RuntimeException | SQLException e) {
+            progress.accept("pgbench failed, left out: " + e.getMessage());
+        } finally {
+            try {
+                admin("DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
+            } catch (SQLException e) {
+                progress.accept("could not drop " + PGBENCH_DATABASE + ": " + e.getMessage());
+            }
+        }
+        pause();
+    }
+
+    private void admin(String sql) throws SQLException {
+        try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Lets connections of the last phase close and the machine settle before the next. */
+    private static void pause() {
+        try {
+            Thread.sleep(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

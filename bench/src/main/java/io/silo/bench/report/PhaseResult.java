@@ -1,0 +1,31 @@
+package io.silo.bench.report;
+
+import io.silo.bench.load.LoadResult;
+import io.silo.bench.stack.PhaseFigures;
+
+/**
+ * One load phase: what the clients measured, and what the system did meanwhile.
+ *
+ * @param kind what the phase stands for in the report and the chart
+ */
+public record PhaseResult(Kind kind, LoadResult load, PhaseFigures system) {
+    /** The phases a run has, in order. */
+    public enum Kind {
+        BASELINE("raw JDBC baseline"),
+        READS("routed reads"),
+        HALF_LOAD_READS("routed reads at half load"),
+        INSERTS("routed inserts"),
+        PATCHES("routed patches"),
+        PROFILED_READS("routed reads under JFR");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.silo.bench.stack;
+
+import io.silo.bench.load.LoadDriver;
+import io.silo.bench.system.CpuMeter;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Watches the system over one load phase's measuring window: CPU snapshots and pool counters at
+ * both ends, the sampler's maxima in between.
+ *
+ * <p>Not thread-safe: one per phase, told by the driver's thread.
+ */
+public final class PhaseMonitor implements LoadDriver.Window {
+    private final CpuMeter cpu;
+    private final Sampler sampler;
+    private final Supplier<Optional<PoolFigures>> pools;
+    private Optional<CpuMeter.Snapshot> cpuAtStart = Optional.empty();
+    private Optional<PoolFigures> poolsAtStart = Optional.empty();
+    private Sampler.Window window;
+    private PhaseFigures figures;
+
+    public PhaseMonitor(CpuMeter cpu, Sampler sampler, Supplier<Optional<PoolFigures>> pools) {
+        this.cpu = cpu;
+        this.sampler = sampler;
+        this.pools = pools;
+    }
+
+    @Override
+    public void opened() {
+        poolsAtStart = pools.get();
+        window = sampler.open();
+        cpuAtStart = cpu.snapshot();
+    }
+
+    @Override
+    public void closed() {
+        Optional<CpuMeter.Snapshot> cpuAtEnd = cpu.snapshot();
+        sampler.close(window);
+        Optional<PoolFigures> poolsAtEnd = pools.get();
+        figures = new PhaseFigures(window.maxTenantBackends(), window.maxClientBackends(), window.maxSiloConnections(),
+                window.maxResidentBytes(), cpuAtStart.flatMap(start -> cpuAtEnd.map(end -> CpuMeter.between(start, end))),
+                poolsAtEnd.flatMap(end -> poolsAtStart.map(end::minus)));
+    }
+
+    /** The figures, once the window closed. */
+    public PhaseFigures figures() {
+        if (figures == null) {
+            throw new IllegalStateException("the measuring window has not closed yet");
+        }
+        return figures;
+    }
+}
