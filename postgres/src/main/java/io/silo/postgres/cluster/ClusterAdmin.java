@@ -15,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * and per-template template databases. Every operation is idempotent, because jobs repeat
  * steps after a crash.
  *
- * <p>Role passwords travel as SCRAM verifiers computed by the driver
- * ({@link PGConnection#alterUserPassword}), so no statement or server log ever holds them.
+ * <p>Role passwords travel as SCRAM verifiers computed here ({@link TenantRoleVerifier}), so no
+ * statement or server log ever holds them.
  *
  * <p>Thread-safe.
  */
@@ -104,10 +103,11 @@ public final class ClusterAdmin implements AutoCloseable {
                     }
                 }
             }
-            try {
-                handle.connection().unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+            try (var statement = handle.connection().createStatement()) {
+                statement.execute("ALTER ROLE " + quote(role) + " PASSWORD " + literal(TenantRoleVerifier.of(password)));
             } catch (SQLException e) {
-                throw new DataAccessException("ALTER ROLE " + role + " PASSWORD (scram)", e);
+                // the message names the statement without its verifier
+                throw new DataAccessException("ALTER ROLE " + quote(role) + " PASSWORD '…'", e);
             }
             return null;
         });
