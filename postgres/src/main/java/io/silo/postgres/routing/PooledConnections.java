@@ -4,6 +4,7 @@ import io.silo.cluster.Cluster;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.internal.Handle;
 import io.silo.postgres.internal.Jdbc;
 import io.silo.postgres.internal.Transactions;
 import io.silo.postgres.placement.Placement;
@@ -40,6 +41,18 @@ public final class PooledConnections implements TenantConnections {
     public <T> T inTransaction(UUID tenantId, String service, Jdbc.HandleFunction<T> work) {
         try (Connection connection = pools.connection(target(tenantId, service))) {
             return Transactions.run(connection, work);
+        } catch (SQLException e) {
+            throw new DataAccessException("(tenant " + tenantId + ", service " + service + ")", e);
+        }
+    }
+
+    @Override
+    public <T> T inOneStatement(UUID tenantId, String service, Jdbc.HandleFunction<T> work) {
+        try (Connection connection = pools.connection(target(tenantId, service))) {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            return work.apply(new Handle(connection));
         } catch (SQLException e) {
             throw new DataAccessException("(tenant " + tenantId + ", service " + service + ")", e);
         }

@@ -18,4 +18,11 @@ public interface TenantConnections {
      * when it returns, rolled back when it throws. The handle's connection has auto-commit off.
      */
     <T> T inTransaction(UUID tenantId, String service, Jdbc.HandleFunction<T> work);
+
+    /**
+     * Runs {@code work}, which must be a single statement, on the tenant's database of
+     * {@code service} in auto-commit: PostgreSQL gives the statement a transaction and a snapshot
+     * of its own, and it costs one round trip instead of a statement between BEGIN and COMMIT.
+     */
+    <T> T inOneStatement(UUID tenantId, String service, Jdbc.HandleFunction<T> work);
 }

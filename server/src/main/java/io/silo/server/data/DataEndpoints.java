@@ -12,7 +12,6 @@ import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.FilterParser;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.JsonInput;
-import io.silo.postgres.internal.DataAccessException;
 import io.silo.postgres.internal.Handle;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Authenticator;
@@ -23,7 +22,6 @@ import io.silo.server.http.Endpoints;
 import io.silo.server.http.RequestIds;
 import io.silo.template.CollectionSpec;
 import io.silo.template.TemplateCatalog;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -177,24 +175,12 @@ public final class DataEndpoints implements Endpoints {
         return DataScope.of(member, gate.admit(member), templates, access, ctx.pathParam("service"));
     }
 
-    <T> T read(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
-        return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
-            readOnly(handle);
-            return work.apply(handle);
-        });
-    }
-
     /**
-     * Makes the transaction read-only before its first statement: the driver then opens it with
-     * {@code BEGIN READ ONLY} in the same round trip as that statement, where {@code SET TRANSACTION
-     * READ ONLY} cost a round trip of its own on every read. The pool resets the flag on return.
+     * A read: every one is a single statement (a document, a page, a count, a grouping), which runs
+     * in auto-commit with a snapshot of its own, at one round trip to the database.
      */
-    private static void readOnly(Handle handle) {
-        try {
-            handle.connection().setReadOnly(true);
-        } catch (SQLException e) {
-            throw new DataAccessException("(read-only transaction)", e);
-        }
+    <T> T read(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
+        return connections.inOneStatement(scope.member().tenantId(), scope.service(), work);
     }
 
     <T> T write(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {

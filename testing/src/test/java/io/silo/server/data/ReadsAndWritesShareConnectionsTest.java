@@ -4,6 +4,7 @@ import static io.silo.server.data.Invoices.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.testing.SiloClient;
+import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
 import io.silo.testing.TestTenants;
 import java.util.List;
@@ -13,12 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads mark their connection read-only so that the driver opens the transaction with
- * {@code BEGIN READ ONLY} (one round trip fewer per read). The pool must clear that mark when the
- * connection comes back: with one connection per database, every write here takes the very
- * connection a read just used, and would fail as read-only if it did not.
+ * Reads run their one statement in auto-commit, writes in a transaction, on the same pooled
+ * connections: with one connection per database, every write here takes the very connection a read
+ * just used and every read the one a write used, so neither may leave its mode behind (a write
+ * left in auto-commit would not be atomic with its activity entry; a read left in a transaction
+ * would hold it open).
  */
-class ReadOnlyReadsTest {
+class ReadsAndWritesShareConnectionsTest {
     private static TestSilo silo;
 
     @BeforeAll
@@ -32,12 +34,14 @@ class ReadOnlyReadsTest {
     }
 
     @Test
-    void writesAfterReadsOnTheSameConnectionAreNotReadOnly() {
-        SiloClient client = TestTenants.create(silo.client(), "Read Only " + System.nanoTime(), List.of("billing")).client();
+    void readsAndWritesAlternateOnOneConnection() {
+        TestTenants.TestTenant tenant = TestTenants.create(silo.client(), "Shared Conn " + System.nanoTime(), List.of("billing"));
+        SiloClient client = tenant.client();
         String path = "/api/data/billing/invoices/" + client.post("/api/data/billing/invoices", invoice("INV-1", "Ada", "draft", 10))
                 .json().path("_id").asString();
 
         for (int round = 0; round < 3; round++) {
+            assertThat(client.get("/api/data/billing/invoices/_count").json().path("count").asLong()).isEqualTo(1 + round);
             assertThat(client.get(path).status()).isEqualTo(200);
             assertThat(client.get("/api/data/billing/invoices?limit=5").status()).isEqualTo(200);
             SiloClient.Response patched = client.patch(path, Map.of("notes", "round " + round));
@@ -45,5 +49,11 @@ class ReadOnlyReadsTest {
             SiloClient.Response inserted = client.post("/api/data/billing/invoices", invoice("INV-R" + round, "Bo", "draft", 5));
             assertThat(inserted.status()).as(inserted.text()).isEqualTo(201);
         }
+        assertThat(client.get(path).status()).isEqualTo(200);
+
+        String role = silo.control().queryOne("SELECT db_role FROM tenants WHERE id = ?::uuid", row -> row.getString(1), tenant.id())
+                .orElseThrow();
+        assertThat(TestPostgres.primary().admin().query("SELECT state FROM pg_stat_activity WHERE usename = ?", row -> row.getString(1),
+                role)).as("the tenant's pooled connections, left idle by the last read").isNotEmpty().containsOnly("idle");
     }
 }
