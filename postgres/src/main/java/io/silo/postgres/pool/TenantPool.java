@@ -251,6 +251,18 @@ final class TenantPool implements ConnectionBudget.Demand {
         }
     }
 
+    /**
+     * Whether this pool may have other pools' idle connections closed so that it can grow: when it
+     * holds none, or when more requests wait in it than it holds connections. Otherwise it waits
+     * for one of its own to come back, or for a free permit: growing at the expense of colder
+     * tenants made each of their next requests a new login, three closed for every one opened
+     * under Zipf load (docs/benchmarks.md).
+     */
+    boolean mayReclaim() {
+        int total = hikariPool.getTotalConnections();
+        return total == 0 || hikariPool.getThreadsAwaitingConnection() > total;
+    }
+
     /** Whether {@link #reclaimIdle()} may take this pool's connections: idle ones, and no lent ones. */
     boolean reclaimable() {
         return state != State.CLOSED && idle() > 0 && inUse() == 0 && hikariPool.getThreadsAwaitingConnection() == 0;

@@ -182,6 +182,30 @@ class PoolRegistryTest {
     }
 
     @Test
+    void aPoolThatHoldsAConnectionDoesNotGrowByClosingColderTenantsIdleOnes() throws SQLException {
+        TenantDatabase busy = TenantDatabases.create(SERVER, "grower");
+        TenantDatabase parked = TenantDatabases.create(SERVER, "parked");
+        TenantDatabase fresh = TenantDatabases.create(SERVER, "fresh");
+        Cluster primary = cluster("primary", SERVER, 2);
+        PoolRegistry pools = registry(2, 100, Duration.ofMillis(500));
+        use(pools, parked.target(primary)); // one idle connection, parked in a colder pool
+        time.advance(Duration.ofSeconds(1));
+        hold(pools, busy.target(primary));
+
+        SiloException error = catchThrowableOfType(SiloException.class, () -> pools.connection(busy.target(primary)));
+
+        assertThat(error).as("one request waits in a pool that holds one connection: it waits for its own").isNotNull();
+        assertThat(error.type()).isEqualTo("connection-budget-exhausted");
+        assertThat(pools.stats("primary").orElseThrow().reclaimed()).isZero();
+        assertThat(backends(SERVER, List.of(parked.role()))).as("the colder tenant keeps its idle connection").isEqualTo(1);
+
+        use(pools, fresh.target(primary));
+        assertThat(pools.stats("primary").orElseThrow().reclaimed()).as("a pool with no connection at all may take it")
+                .isEqualTo(1);
+        assertThat(backends(SERVER, List.of(busy.role(), parked.role(), fresh.role()))).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void unreachableClusterFailsFastWhileOtherClustersKeepWorking() throws SQLException {
         TenantDatabase healthy = TenantDatabases.create(SERVER, "healthy");
         Cluster primary = cluster("primary", SERVER, 5);
