@@ -102,7 +102,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new BenchCommand()).execute(args));
+        System.exit(new CommandLine(new BenchCommand())
+                .setExecutionExceptionHandler((error, command, parsed) -> {
+                    if (!(error instanceof IllegalArgumentException)) {
+                        throw error;
+                    }
+                    // a bad option or a state the user can fix: one line, no stack trace
+                    command.getErr().println("silo bench: " + error.getMessage());
+                    return 2;
+                })
+                .execute(args));
     }
 
     @Override

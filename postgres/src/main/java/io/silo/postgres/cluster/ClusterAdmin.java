@@ -76,7 +76,7 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** Closes a database to everyone but the administrator and records its owner in its comment. */
     public void secureDatabase(String database, String ownerComment) {
-        jdbc.withHandle(handle -> {
+        jdbc.inTransaction(handle -> { // one commit, not one per statement
             handle.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
             handle.execute("COMMENT ON DATABASE " + quote(database) + " IS " + literal(ownerComment));
             return null;
