@@ -52,7 +52,8 @@ final class BudgetedDataSource implements DataSource {
         try {
             pool.checkConnectAllowed();
             pool.creating(TenantPool.Creating.WAITING_FOR_BUDGET);
-            cluster.budget().acquire(pool, () -> pool.mayReclaim() ? cluster.reclaimIdle(pool) : 0);
+            long since = System.nanoTime();
+            cluster.budget().acquire(pool, () -> pool.mayReclaim(since) ? cluster.reclaimIdle(pool) : 0);
             pool.creating(TenantPool.Creating.CONNECTING);
             return open();
         } catch (SQLException | RuntimeException e) {

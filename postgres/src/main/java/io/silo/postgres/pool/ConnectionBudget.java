@@ -1,6 +1,7 @@
 package io.silo.postgres.pool;
 
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -33,6 +34,12 @@ final class ConnectionBudget {
     interface Reclaimer {
         int reclaim();
     }
+
+    /**
+     * The longest a waiter sleeps before it looks again: whether it may reclaim can change without
+     * anything given back (more requests queue in its pool, or its wait grows long).
+     */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final String cluster;
     private final ReentrantLock lock = new ReentrantLock();
@@ -92,12 +99,16 @@ final class ConnectionBudget {
             }
             if (generation == seen && used >= limit) {
                 try {
-                    changed.awaitNanos(remaining);
+                    changed.awaitNanos(Math.min(remaining, RECHECK_NANOS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SQLException("interrupted while waiting for the connection budget of cluster " + cluster, e);
                 }
             }
+        }
+        if (!demand.wanted()) {
+            // a permit came free, but the request it was for went away: leave it to who needs it
+            throw new AcquireFailure(AcquireFailure.Reason.NOT_NEEDED, "nobody waits for this connection any more");
         }
         used++;
     }

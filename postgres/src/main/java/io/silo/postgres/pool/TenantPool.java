@@ -46,6 +46,7 @@ final class TenantPool implements ConnectionBudget.Demand {
     private final Condition drained = lock.newCondition();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicLong wantedUntil = new AtomicLong(System.nanoTime());
+    private final long growAfterNanos;
     private int lent;
     private volatile State state = State.OPEN;
     private volatile boolean abortOnClose;
@@ -59,6 +60,7 @@ final class TenantPool implements ConnectionBudget.Demand {
         this.cluster = cluster;
         this.lastUsed = now;
         this.refusals = new Circuit(settings.clock(), PoolRegistry.CIRCUIT_OPEN_FOR);
+        this.growAfterNanos = settings.acquireTimeout().toNanos() / 4;
         this.hikari = new HikariDataSource(hikariConfig(settings, new BudgetedDataSource(this, cluster, target, settings)));
         this.hikariPool = hikari.getHikariPoolMXBean();
     }
@@ -252,15 +254,17 @@ final class TenantPool implements ConnectionBudget.Demand {
     }
 
     /**
-     * Whether this pool may have other pools' idle connections closed so that it can grow: when it
-     * holds none, or when more requests wait in it than it holds connections. Otherwise it waits
-     * for one of its own to come back, or for a free permit: growing at the expense of colder
-     * tenants made each of their next requests a new login, three closed for every one opened
-     * under Zipf load (docs/benchmarks.md).
+     * Whether this pool may have other pools' idle connections closed so that it can grow, for a
+     * connection wanted since {@code wantedSinceNanos}: when it holds none, when more requests wait
+     * in it than it holds connections, or when the wait has lasted a quarter of the acquire timeout
+     * (its connections are held by something slow). Otherwise it waits for one of its own to come
+     * back, or for a free permit: growing at once at the expense of colder tenants made each of
+     * their next requests a new login, three closed for every one opened under Zipf load
+     * (docs/benchmarks.md).
      */
-    boolean mayReclaim() {
+    boolean mayReclaim(long wantedSinceNanos) {
         int total = hikariPool.getTotalConnections();
-        return total == 0 || hikariPool.getThreadsAwaitingConnection() > total;
+        return total == 0 || hikariPool.getThreadsAwaitingConnection() > total || System.nanoTime() - wantedSinceNanos >= growAfterNanos;
     }
 
     /** Whether {@link #reclaimIdle()} may take this pool's connections: idle ones, and no lent ones. */

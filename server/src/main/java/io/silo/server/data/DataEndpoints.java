@@ -12,6 +12,7 @@ import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.FilterParser;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.JsonInput;
+import io.silo.postgres.internal.DataAccessException;
 import io.silo.postgres.internal.Handle;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Authenticator;
@@ -22,6 +23,7 @@ import io.silo.server.http.Endpoints;
 import io.silo.server.http.RequestIds;
 import io.silo.template.CollectionSpec;
 import io.silo.template.TemplateCatalog;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -83,7 +85,7 @@ public final class DataEndpoints implements Endpoints {
         param(ctx, "cursor").ifPresent(builder::cursor);
         param(ctx, "fields").ifPresent(builder::fields);
         DocumentQuery query = builder.build();
-        Page page = read(scope, handle -> documents.query(handle.connection(), spec, query));
+        Page page = readPage(scope, handle -> documents.query(handle.connection(), spec, query));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(document -> document.toJson(query.fields())).toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
@@ -176,11 +178,29 @@ public final class DataEndpoints implements Endpoints {
     }
 
     /**
-     * A read: every one is a single statement (a document, a page, a count, a grouping), which runs
-     * in auto-commit with a snapshot of its own, at one round trip to the database.
+     * A read of one row (a document, a count, a grouping): a single statement, in auto-commit with a
+     * snapshot of its own, at one round trip to the database.
      */
     <T> T read(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
         return connections.inOneStatement(scope.member().tenantId(), scope.service(), work);
+    }
+
+    /**
+     * A page of documents, in a read-only transaction: only there does the driver fetch rows in
+     * batches, so that the page budget stops a page of large documents before it is all in memory
+     * (in auto-commit the whole {@code LIMIT} would be read first). Marking the connection read-only
+     * makes the driver open it with {@code BEGIN READ ONLY} in the round trip of the query; the pool
+     * clears the mark when the connection comes back.
+     */
+    <T> T readPage(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
+        return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
+            try {
+                handle.connection().setReadOnly(true);
+            } catch (SQLException e) {
+                throw new DataAccessException("(read-only transaction)", e);
+            }
+            return work.apply(handle);
+        });
     }
 
     <T> T write(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
