@@ -14,11 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads run their one statement in auto-commit, writes in a transaction, on the same pooled
- * connections: with one connection per database, every write here takes the very connection a read
- * just used and every read the one a write used, so neither may leave its mode behind (a write
- * left in auto-commit would not be atomic with its activity entry; a read left in a transaction
- * would hold it open).
+ * Single-row reads run their one statement in auto-commit, pages in a read-only transaction,
+ * writes in a transaction, all on the same pooled connections: with one connection per database,
+ * every request here takes the very connection the previous one used, so none may leave its mode
+ * behind (a write on a connection left read-only would fail; a write left in auto-commit would not
+ * be atomic with its activity entry; a read left in a transaction would hold it open).
  */
 class ReadsAndWritesShareConnectionsTest {
     private static TestSilo silo;
