@@ -49,7 +49,8 @@ record Operations(JobStore jobs, JobRunner runner, Organizations organizations) 
         Organizations organizations = new Organizations(jdbc, control.tenants(), control.clusters(), control.admins(), templates,
                 jobs, runner, control.refreshTokens(), control.hasher(), control.audit(), clock, Duration.ofSeconds(30),
                 // the control database may have any name on an external server; no tenant may take it
-                DatabaseNamer.reserving(List.of(JdbcUrls.database(control.database().url()))), control.secrets());
+                DatabaseNamer.reserving(List.of(JdbcUrls.database(control.database().url()))), control.secrets(),
+                data.placements()::invalidate);
         return new Operations(jobs, runner, organizations);
     }
 }

@@ -47,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The lifecycle of organizations, for platform administrators: create (and provision), read,
@@ -73,10 +74,16 @@ public final class Organizations {
     private final Duration waitForJobs;
     private final DatabaseNamer namer;
     private final SecretBox secrets;
+    private final Consumer<UUID> statusChanged;
 
+    /**
+     * @param statusChanged told after an organization's status change commits: this instance's
+     *                      placement cache follows at once, so that the answer to "activate" holds for
+     *                      the very next request, not only once the change's notification arrives
+     */
     public Organizations(Jdbc control, TenantStore tenants, ClusterStore clusters, ClusterAdmins admins, TemplateCatalog templates,
                          JobStore jobs, JobRunner runner, RefreshTokenStore refreshTokens, PasswordHasher hasher, AuditLog audit,
-                         Clock clock, Duration waitForJobs, DatabaseNamer namer, SecretBox secrets) {
+                         Clock clock, Duration waitForJobs, DatabaseNamer namer, SecretBox secrets, Consumer<UUID> statusChanged) {
         this.control = control;
         this.tenants = tenants;
         this.clusters = clusters;
@@ -91,6 +98,7 @@ public final class Organizations {
         this.waitForJobs = waitForJobs;
         this.namer = namer;
         this.secrets = secrets;
+        this.statusChanged = statusChanged;
     }
 
     /** An organization and the job that provisions or deletes it. */
@@ -213,6 +221,7 @@ public final class Organizations {
                         tenant.databases().stream().map(TenantDatabase::databaseName).toList())));
                 return null;
             });
+            statusChanged.accept(tenant.id());
             return deletion;
         });
         runner.runNow(job.id(), waitForJobs);
@@ -315,7 +324,9 @@ public final class Organizations {
             audit.append(handle, entry(actor, action, tenant, reason.<Map<String, Object>>map(text -> Map.of("reason", text)).orElse(Map.of())));
             return true;
         });
-        if (!moved) {
+        if (moved) {
+            statusChanged.accept(tenant.id());
+        } else {
             throw SiloException.conflict("invalid-status-transition", "organization " + tenant.slug() + " is "
                     + tenants.find(tenant.id()).map(t -> t.status().value()).orElse("gone") + "; only an organization that is "
                     + from.value() + " can become " + to.value());

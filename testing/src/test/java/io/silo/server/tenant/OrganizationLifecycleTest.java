@@ -6,6 +6,7 @@ import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
 import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
+import io.silo.testing.TestTenants;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +189,23 @@ class OrganizationLifecycleTest {
         List<String> actions = silo.control().query("SELECT action FROM audit_log WHERE tenant_id = ?::uuid ORDER BY id",
                 row -> row.getString(1), created.path("id").asString());
         assertThat(actions).containsExactly("tenant.create", "tenant.suspend", "tenant.activate");
+    }
+
+    /**
+     * Regression: the instance that changed the status learnt of it only through its own
+     * notification, so a request right after "activate" could still be refused as suspended.
+     */
+    @Test
+    void theInstanceThatChangesAStatusFollowsItAtOnce() {
+        TestTenants.TestTenant tenant = TestTenants.create(silo.client(), "Flip Flop", List.of("crm"));
+        String path = "/api/organizations/" + tenant.slug();
+        for (int round = 0; round < 5; round++) {
+            assertThat(admin.post(path + "/suspend", Map.of()).status()).isEqualTo(200);
+            assertThat(tenant.client().get("/api/auth/me").problemType()).isEqualTo("organization-suspended");
+            assertThat(admin.post(path + "/activate", Map.of()).status()).isEqualTo(200);
+            SiloClient.Response me = tenant.client().get("/api/auth/me");
+            assertThat(me.status()).as(me.text()).isEqualTo(200);
+        }
     }
 
     @Test
