@@ -104,12 +104,16 @@ public final class BenchCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new BenchCommand())
                 .setExecutionExceptionHandler((error, command, parsed) -> {
-                    if (!(error instanceof IllegalArgumentException)) {
-                        throw error;
+                    // a bad option, or a state the user can fix (no jar, a server refusing): one line, no stack trace
+                    if (error instanceof IllegalArgumentException) {
+                        command.getErr().println("silo bench: " + error.getMessage());
+                        return 2;
                     }
-                    // a bad option or a state the user can fix: one line, no stack trace
-                    command.getErr().println("silo bench: " + error.getMessage());
-                    return 2;
+                    if (error instanceof IllegalStateException || error instanceof java.io.UncheckedIOException) {
+                        command.getErr().println("silo bench: " + error.getMessage());
+                        return 1;
+                    }
+                    throw error;
                 })
                 .execute(args));
     }

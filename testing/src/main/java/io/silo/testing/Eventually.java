@@ -1,6 +1,7 @@
 package io.silo.testing;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -25,5 +26,14 @@ public final class Eventually {
             last = probe.get();
         }
         return last;
+    }
+
+    /** Returns once {@code condition} holds, or fails naming {@code what} after 10 seconds. */
+    public static void until(String what, BooleanSupplier condition) {
+        try {
+            get(Duration.ofSeconds(10), condition::getAsBoolean, held -> held);
+        } catch (AssertionError e) {
+            throw new AssertionError("not within 10 s: " + what, e);
+        }
     }
 }

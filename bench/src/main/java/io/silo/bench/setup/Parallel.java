@@ -19,11 +19,16 @@ final class Parallel {
                 int index = i;
                 futures.add(pool.submit(() -> task.apply(index)));
             }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
+            try {
+                List<T> results = new ArrayList<>();
+                for (Future<T> future : futures) {
+                    results.add(future.get());
+                }
+                return results;
+            } catch (ExecutionException | InterruptedException e) {
+                pool.shutdownNow(); // the queued tasks are dropped, so closing the pool does not wait for them
+                throw e;
             }
-            return results;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {

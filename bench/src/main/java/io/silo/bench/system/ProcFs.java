@@ -20,11 +20,6 @@ public final class ProcFs {
 
     private ProcFs() {}
 
-    /** Whether this machine has a Linux {@code /proc}; without it, CPU and memory figures are left out. */
-    public static boolean available() {
-        return Files.isReadable(PROC.resolve("stat"));
-    }
-
     /** CPU time of the whole machine: all ticks, and those not idle. */
     public record MachineTicks(long total, long busy) {}
 

@@ -143,8 +143,9 @@ public final class DocumentStore {
         sql.append(" LIMIT ").bind(query.limit() + 1);
         long[] bytes = {0};
         List<Stored> read = new Handle(connection).queryWhile(sql.text(), row -> {
-            bytes[0] += row.getString("doc").length();
-            return Stored.read(row);
+            String doc = row.getString("doc");
+            bytes[0] += doc.length();
+            return Stored.read(row, doc);
         }, rows -> rows.size() <= query.limit() && (rows.isEmpty() || bytes[0] < PAGE_BUDGET_CHARS), sql.params());
         List<Document> rows = read.stream().map(stored -> stored.visible(spec.privateFields())).toList();
         // a page ends at the limit, or earlier once it holds PAGE_BUDGET_CHARS of documents: the cursor goes on from there

@@ -23,7 +23,12 @@ record Stored(UUID id, long version, Instant createdAt, Instant updatedAt, Objec
     static final String COLUMNS = "id, doc::text AS doc, version, created_at, updated_at";
 
     static Stored read(ResultSet row) throws SQLException {
-        JsonNode doc = JsonInput.readStored(row.getString("doc"));
+        return read(row, row.getString("doc"));
+    }
+
+    /** The row, its {@code doc} column already read as {@code docText}. */
+    static Stored read(ResultSet row, String docText) throws SQLException {
+        JsonNode doc = JsonInput.readStored(docText);
         return new Stored(row.getObject("id", UUID.class), row.getLong("version"),
                 row.getObject("created_at", OffsetDateTime.class).toInstant(),
                 row.getObject("updated_at", OffsetDateTime.class).toInstant(), (ObjectNode) doc);

@@ -27,12 +27,10 @@ final class ClusterPools {
     private final LongAdder budgetTimeouts = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
-    private volatile int configuredBudget;
 
     ClusterPools(Cluster cluster, Clock clock) {
         this.id = cluster.id();
-        this.configuredBudget = cluster.connectionBudget();
-        this.budget = new ConnectionBudget(id, configuredBudget);
+        this.budget = new ConnectionBudget(id, cluster.connectionBudget());
         this.circuit = new Circuit(clock, PoolRegistry.CIRCUIT_OPEN_FOR);
     }
 
@@ -46,15 +44,6 @@ final class ClusterPools {
 
     Circuit circuit() {
         return circuit;
-    }
-
-    /** Follows a changed budget of the cluster's record; connections already held above it stay until closed. */
-    void configure(Cluster cluster) {
-        if (cluster.connectionBudget() != configuredBudget) {
-            log.info("connection budget of cluster {} changes from {} to {}", id, configuredBudget, cluster.connectionBudget());
-            configuredBudget = cluster.connectionBudget();
-            budget.limit(configuredBudget);
-        }
     }
 
     TenantPool open(DatabaseTarget target, PoolSettings settings, long now) {

@@ -46,7 +46,7 @@ final class ConnectionBudget {
     private final Condition changed = lock.newCondition();
     private final AtomicInteger waiting = new AtomicInteger();
     private final LongAdder waits = new LongAdder();
-    private int limit;
+    private final int limit;
     private int used;
     private long generation;
 
@@ -139,25 +139,8 @@ final class ConnectionBudget {
         }
     }
 
-    /** Changes the limit, e.g. when the cluster's configuration changed; held connections stay. */
-    void limit(int newLimit) {
-        lock.lock();
-        try {
-            limit = newLimit;
-            generation++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     int limit() {
-        lock.lock();
-        try {
-            return limit;
-        } finally {
-            lock.unlock();
-        }
+        return limit;
     }
 
     int used() {

@@ -35,7 +35,7 @@ record Failure(Kind kind, String message, long atNanos) {
     }
 
     static Kind classify(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             Kind kind = direct(cause);
             if (kind != Kind.OTHER) {
                 return kind;

@@ -226,7 +226,6 @@ public final class PoolRegistry implements AutoCloseable {
             PoolMetrics.bind(meters, created);
             return created;
         });
-        pools.configure(cluster);
         return pools;
     }
 

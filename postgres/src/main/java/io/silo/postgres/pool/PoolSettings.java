@@ -28,8 +28,8 @@ record PoolSettings(int maxPerDatabase, Duration acquireTimeout, Duration connec
     private static final Duration MIN_CONNECTION_IDLE = Duration.ofSeconds(10);
     private static final Duration MAX_CONNECTION_IDLE = Duration.ofMinutes(10);
 
+    /** From a configuration {@link #validate} accepted (the registry checks it before it starts any thread). */
     static PoolSettings of(SiloConfig.Pools config, ScheduledExecutorService housekeeper, ThreadFactory threads, Clock clock) {
-        validate(config);
         Duration idle = config.idleTimeout();
         if (idle.compareTo(MIN_CONNECTION_IDLE) < 0) {
             idle = MIN_CONNECTION_IDLE;

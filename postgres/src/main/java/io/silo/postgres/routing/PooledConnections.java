@@ -59,7 +59,7 @@ public final class PooledConnections implements TenantConnections {
     }
 
     /** Where the tenant's database of {@code service} lives, and as whom to connect. */
-    public DatabaseTarget target(UUID tenantId, String service) {
+    private DatabaseTarget target(UUID tenantId, String service) {
         Placement placement = placements.find(tenantId)
                 .orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization " + tenantId));
         ServiceDatabase database = placement.database(service).orElseThrow(() -> SiloException.notFound("service-not-enabled",

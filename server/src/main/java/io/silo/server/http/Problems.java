@@ -63,8 +63,8 @@ public final class Problems {
         int status = status(e.kind());
         if (e instanceof DataAccessException access && "57014".equals(access.sqlState().orElse(""))) {
             log.warn("{} {} cancelled by the statement timeout: {}", ctx.method(), ctx.path(), e.getMessage());
-            write(ctx, 503, "query-timeout", "the query ran longer than pools.statementTimeout allows; narrow the filter or ask "
-                    + "for an index", Map.of());
+            write(ctx, 503, "query-timeout", "the query took longer than this server allows; narrow the filter, or ask the "
+                    + "operator for an index", Map.of());
             return;
         }
         if (e.kind() == ErrorKind.INTERNAL) {
@@ -75,9 +75,8 @@ public final class Problems {
             log.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
         }
         if (e instanceof DataAccessException) {
-            // the message holds SQL and server text: for the log, not for clients
-            write(ctx, status, e.kind() == ErrorKind.UNAVAILABLE ? "database-unavailable" : "internal-error",
-                    "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")", Map.of());
+            // UNAVAILABLE here (INTERNAL was answered above); the message holds SQL and server text: for the log, not for clients
+            write(ctx, status, "database-unavailable", "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")", Map.of());
             e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
             return;
         }

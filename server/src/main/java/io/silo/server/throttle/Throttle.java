@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Counts events per key (a client address, a login name) in fixed windows and refuses once a key
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Throttle {
     private static final long MAX_KEYS = 100_000;
+    /** The brackets of {@code [::1]} and the zone of {@code fe80::1%eth0}, taken off an IPv6 address. */
+    private static final Pattern BRACKETS = Pattern.compile("^\\[|]$");
+    private static final Pattern ZONE = Pattern.compile("%.*$");
 
     private final String type;
     private final String what;
@@ -103,7 +107,7 @@ public final class Throttle {
             return address == null ? "" : address;
         }
         try {
-            byte[] bytes = InetAddress.getByName(address.replaceAll("^\\[|]$", "").replaceAll("%.*$", "")).getAddress();
+            byte[] bytes = InetAddress.getByName(ZONE.matcher(BRACKETS.matcher(address).replaceAll("")).replaceAll("")).getAddress();
             if (bytes.length != 16) {
                 return address;
             }

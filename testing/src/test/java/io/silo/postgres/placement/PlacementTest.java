@@ -4,7 +4,7 @@ import io.silo.tenant.DatabaseState;
 import io.silo.tenant.TenantStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.silo.postgres.pool.Await;
+import io.silo.testing.Eventually;
 import io.silo.testing.TestPostgres;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -85,9 +85,9 @@ class PlacementTest {
         plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
 
         for (Instance instance : List.of(first, second)) {
-            Await.until("the suspension is seen", () -> instance.cache.find("initech").orElseThrow().status() == TenantStatus.SUSPENDED);
+            Eventually.until("the suspension is seen", () -> instance.cache.find("initech").orElseThrow().status() == TenantStatus.SUSPENDED);
             assertThat(instance.cache.find("initech").orElseThrow().businessType()).contains("unannounced");
-            Await.until("subscribers are told", () -> instance.changed.contains(id));
+            Eventually.until("subscribers are told", () -> instance.changed.contains(id));
         }
     }
 
@@ -102,8 +102,8 @@ class PlacementTest {
 
         plane.superuser().update("DELETE FROM tenants WHERE id = ?", id);
 
-        Await.until("the first instance forgets the tenant", () -> first.cache.find("hooli").isEmpty());
-        Await.until("the second instance forgets the tenant", () -> second.cache.find(id).isEmpty());
+        Eventually.until("the first instance forgets the tenant", () -> first.cache.find("hooli").isEmpty());
+        Eventually.until("the second instance forgets the tenant", () -> second.cache.find(id).isEmpty());
     }
 
     @Test
@@ -115,7 +115,7 @@ class PlacementTest {
 
         plane.superuser().update("UPDATE tenant_databases SET database_name = 'crm_umbrella_2' WHERE tenant_id = ?", id);
 
-        Await.until("the new database name is seen", () -> instance.cache.find("umbrella").orElseThrow().database("crm")
+        Eventually.until("the new database name is seen", () -> instance.cache.find("umbrella").orElseThrow().database("crm")
                 .map(ServiceDatabase::database).equals(Optional.of("crm_umbrella_2")));
     }
 
@@ -130,7 +130,7 @@ class PlacementTest {
         plane.superuser().query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND datname = ?",
                 row -> row.getBoolean(1), PlacementListener.APPLICATION_NAME, plane.database());
 
-        Await.until("both listeners are back on new connections", () -> {
+        Eventually.until("both listeners are back on new connections", () -> {
             Set<Integer> now = listenerPids();
             return now.size() == 2 && now.stream().noneMatch(before::contains) && first.listener.isListening()
                     && second.listener.isListening();
@@ -140,8 +140,8 @@ class PlacementTest {
 
         plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
 
-        Await.until("the first instance sees the change", () -> !first.cache.find("wayne").orElseThrow().isActive());
-        Await.until("the second instance sees the change", () -> !second.cache.find("wayne").orElseThrow().isActive());
+        Eventually.until("the first instance sees the change", () -> !first.cache.find("wayne").orElseThrow().isActive());
+        Eventually.until("the second instance sees the change", () -> !second.cache.find("wayne").orElseThrow().isActive());
     }
 
     @Test
@@ -170,7 +170,7 @@ class PlacementTest {
         closing.add(listener);
         List<UUID> changed = new CopyOnWriteArrayList<>();
         listener.subscribe(changed::add);
-        Await.until("the listener is listening", listener::isListening);
+        Eventually.until("the listener is listening", listener::isListening);
         return new Instance(cache, listener, changed);
     }
 

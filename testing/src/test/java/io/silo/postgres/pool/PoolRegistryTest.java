@@ -13,6 +13,8 @@ import io.silo.config.SiloConfig;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.postgres.pool.TenantDatabases.TenantDatabase;
+import io.silo.testing.Eventually;
+import io.silo.testing.TestClock;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class PoolRegistryTest {
     private static final TestPostgres SERVER = TestPostgres.primary();
 
-    private final TestTime time = new TestTime();
+    private final TestClock time = new TestClock();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<PoolRegistry> registries = new ArrayList<>();
     private final List<Connection> held = new ArrayList<>();
@@ -102,8 +104,8 @@ class PoolRegistryTest {
         time.advance(Duration.ofSeconds(21));
         pools.cleanUp();
 
-        Await.until("the idle pool is closed", () -> pools.stats("primary").orElseThrow().poolsOpen() == 0);
-        Await.until("its server connection is gone", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        Eventually.until("the idle pool is closed", () -> pools.stats("primary").orElseThrow().poolsOpen() == 0);
+        Eventually.until("its server connection is gone", () -> backends(SERVER, List.of(tenant.role())) == 0);
         PoolStats stats = pools.stats("primary").orElseThrow();
         assertThat(stats.poolsEvicted()).isEqualTo(1);
         assertThat(stats.connections()).isZero();
@@ -125,10 +127,10 @@ class PoolRegistryTest {
         use(pools, c.target(primary));
         pools.cleanUp();
 
-        Await.until("the pool of b is closed", () -> backends(SERVER, List.of(b.role())) == 0);
+        Eventually.until("the pool of b is closed", () -> backends(SERVER, List.of(b.role())) == 0);
         assertThat(backends(SERVER, List.of(a.role(), c.role()))).isEqualTo(2);
         // the pool closes on its own executor after its connections are gone: the figures follow a moment later
-        Await.until("two pools stay open", () -> pools.stats("primary").orElseThrow().poolsOpen() == 2);
+        Eventually.until("two pools stay open", () -> pools.stats("primary").orElseThrow().poolsOpen() == 2);
         assertThat(pools.stats("primary").orElseThrow().poolsEvicted()).isEqualTo(1);
     }
 
@@ -187,8 +189,9 @@ class PoolRegistryTest {
         TenantDatabase busy = TenantDatabases.create(SERVER, "grower");
         TenantDatabase parked = TenantDatabases.create(SERVER, "parked");
         Cluster primary = cluster("primary", SERVER, 2);
-        // grows at others' expense only after a quarter of the acquire timeout: 1 s here
-        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(4));
+        // grows at others' expense only after a quarter of the acquire timeout: 10 s here, far more
+        // than the 100 ms the connection is held even on a loaded machine
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(40));
         use(pools, parked.target(primary)); // one idle connection, parked in a colder pool
         time.advance(Duration.ofSeconds(1));
         Connection first = pools.connection(busy.target(primary));
@@ -214,7 +217,7 @@ class PoolRegistryTest {
         TenantDatabase busy = TenantDatabases.create(SERVER, "holder");
         TenantDatabase parked = TenantDatabases.create(SERVER, "napping");
         Cluster primary = cluster("primary", SERVER, 2);
-        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(2));
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(8)); // reclaims after 2 s, served well before 8 s
         use(pools, parked.target(primary));
         time.advance(Duration.ofSeconds(1));
         hold(pools, busy.target(primary)); // held until the test ends, like a slow transaction
@@ -276,7 +279,7 @@ class PoolRegistryTest {
         use(pools, tenant.target(fixed));
 
         assertThat(pools.stats("flaky").orElseThrow().available()).isTrue();
-        Await.until("the pool with the stale address is replaced", () -> pools.stats("flaky").orElseThrow().poolsOpen() == 1);
+        Eventually.until("the pool with the stale address is replaced", () -> pools.stats("flaky").orElseThrow().poolsOpen() == 1);
         use(pools, tenant.target(fixed));
         assertThat(pools.stats("flaky").orElseThrow().poolsOpened()).isEqualTo(2);
     }
@@ -293,7 +296,7 @@ class PoolRegistryTest {
 
         pools.evictTenant(evicted.tenantId()).get(10, TimeUnit.SECONDS);
 
-        Await.until("the evicted tenant holds no server connection", () -> backends(SERVER, List.of(evicted.role())) == 0);
+        Eventually.until("the evicted tenant holds no server connection", () -> backends(SERVER, List.of(evicted.role())) == 0);
         assertThat(backends(SERVER, List.of(kept.role()))).isEqualTo(1);
         assertThatThrownBy(() -> query(lent, "SELECT 1")).as("a lent connection is aborted").isInstanceOf(SQLException.class);
         assertThat(pools.stats("primary").orElseThrow().poolsOpen()).isEqualTo(1);
@@ -313,7 +316,7 @@ class PoolRegistryTest {
 
         pools.evictDatabase("primary", tenant.database()).get(10, TimeUnit.SECONDS);
 
-        Await.until("no connection to the evicted database", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        Eventually.until("no connection to the evicted database", () -> backends(SERVER, List.of(tenant.role())) == 0);
         assertThat(backends(SERVER, List.of(other.role()))).isEqualTo(1);
     }
 
@@ -365,7 +368,7 @@ class PoolRegistryTest {
         pools.close();
 
         assertThat(backends(SERVER, List.of(tenant.role()))).isLessThanOrEqualTo(1);
-        Await.until("closing leaves no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        Eventually.until("closing leaves no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
         assertThatThrownBy(() -> pools.connection(tenant.target(primary))).hasFieldOrPropertyWithValue("type", "shutting-down");
     }
 

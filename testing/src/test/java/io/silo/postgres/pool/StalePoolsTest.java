@@ -11,6 +11,7 @@ import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.PlacementCache;
 import io.silo.postgres.placement.PlacementListener;
 import io.silo.postgres.pool.TenantDatabases.TenantDatabase;
+import io.silo.testing.Eventually;
 import io.silo.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,7 +52,7 @@ class StalePoolsTest {
         assertThat(backends(SERVER, List.of(tenant.role()))).isEqualTo(2);
 
         plane.superuser().update("UPDATE tenants SET notes = 'called about the invoice' WHERE id = ?", id);
-        Await.until("both instances heard of the change", () -> first.heard.get() > 0 && second.heard.get() > 0);
+        Eventually.until("both instances heard of the change", () -> first.heard.get() > 0 && second.heard.get() > 0);
         for (Instance instance : List.of(first, second)) {
             use(instance, primary);
             assertThat(instance.pools.stats("primary").orElseThrow().poolsOpened()).as("a change of the notes keeps the pool")
@@ -60,7 +61,7 @@ class StalePoolsTest {
 
         plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
 
-        Await.until("the suspended tenant holds no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        Eventually.until("the suspended tenant holds no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
         assertThat(first.pools.stats("primary").orElseThrow().poolsOpen()).isZero();
         assertThat(second.pools.stats("primary").orElseThrow().poolsOpen()).isZero();
     }
@@ -86,7 +87,7 @@ class StalePoolsTest {
         listener.subscribe(tenantId -> heard.incrementAndGet());
         closing.add(pools);
         closing.add(listener);
-        Await.until("the listener is listening", listener::isListening);
+        Eventually.until("the listener is listening", listener::isListening);
         return new Instance(placements, pools, heard);
     }
 }
