@@ -16,15 +16,23 @@ import picocli.CommandLine.Option;
  * {@code silo bench}: parses the command line, fills in the defaults of a full run or of
  * {@code --smoke}, runs, and exits 0 unless the run broke. Timing never fails a run.
  */
-@Command(name = "silo bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Provisions tenants, measures the raw-JDBC baseline, routed reads and writes over HTTP, and a migration across "
-                + "all tenants, in one run; appends every figure to docs/benchmarks.md.",
-                "Defaults in brackets are a full run's; --smoke changes those marked (smoke: …)."})
+@Command(
+        name = "silo bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Provisions tenants, measures the raw-JDBC baseline, routed reads and writes over HTTP, and a migration across "
+                    + "all tenants, in one run; appends every figure to docs/benchmarks.md.",
+            "Defaults in brackets are a full run's; --smoke changes those marked (smoke: …)."
+        })
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tenants", description = "organizations to provision [1000] (smoke: 50)")
     Integer tenants;
 
-    @Option(names = "--services", split = ",", description = "services of each besides core, must include billing [billing,crm,pingora]")
+    @Option(
+            names = "--services",
+            split = ",",
+            description = "services of each besides core, must include billing [billing,crm,pingora]")
     List<String> services = List.of("billing", "crm", "pingora");
 
     @Option(names = "--documents", description = "invoices per tenant [300] (smoke: 50)")
@@ -51,10 +59,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--provision-concurrency", description = "organizations created at once [1]")
     int provisionConcurrency = 1;
 
-    @Option(names = "--setup-concurrency", description = "requests at once while signing in users and writing documents [4]")
+    @Option(
+            names = "--setup-concurrency",
+            description = "requests at once while signing in users and writing documents [4]")
     int setupConcurrency = 4;
 
-    @Option(names = "--raw-rounds", description = "rounds of raw CREATE DATABASE (one per template) among the tenants [20] (smoke: 5)")
+    @Option(
+            names = "--raw-rounds",
+            description = "rounds of raw CREATE DATABASE (one per template) among the tenants [20] (smoke: 5)")
     Integer rawRounds;
 
     @Option(names = "--profile", description = "record a JFR profile of Silo in an extra routed-read phase")
@@ -63,7 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pgbench", description = "do not run pgbench -S even when it is installed")
     boolean noPgbench;
 
-    @Option(names = "--smoke", description = "the small, fast variant for CI: fails only on a broken run (more than 1 %% errors)")
+    @Option(
+            names = "--smoke",
+            description = "the small, fast variant for CI: fails only on a broken run (more than 1 %% errors)")
     boolean smoke;
 
     @Option(names = "--database-url", description = "JDBC URL of a PostgreSQL server you run; default: an embedded one")
@@ -90,14 +104,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--silo-env", description = "further Silo configuration, repeatable: SILO_POOLS_DEFAULT_BUDGET=40")
     Map<String, String> siloEnv = new LinkedHashMap<>();
 
-    @Option(names = "--work-dir", description = "data of the embedded server and Silo during the run [bench/target/bench-run]")
+    @Option(
+            names = "--work-dir",
+            description = "data of the embedded server and Silo during the run [bench/target/bench-run]")
     Path workDir = Path.of("bench/target/bench-run");
 
-    @Option(names = "--keep", description = "keep the work directory (and an external server's databases) after the run")
+    @Option(
+            names = "--keep",
+            description = "keep the work directory (and an external server's databases) after the run")
     boolean keep;
 
-    @Option(names = "--report", description = "the Markdown file the run is appended to [docs/benchmarks.md] "
-            + "(smoke: bench/target/smoke/benchmarks.md)")
+    @Option(
+            names = "--report",
+            description = "the Markdown file the run is appended to [docs/benchmarks.md] "
+                    + "(smoke: bench/target/smoke/benchmarks.md)")
     Path report;
 
     public static void main(String[] args) {
@@ -133,11 +153,35 @@ public final class BenchCommand implements Callable<Integer> {
     BenchOptions options() {
         Optional<BenchOptions.ExternalDatabase> database = Optional.ofNullable(databaseUrl)
                 .map(url -> new BenchOptions.ExternalDatabase(url, databaseUser, databasePassword));
-        return new BenchOptions(pick(tenants, 1000, 50), services, pick(documents, 300, 50), pick(users, 3, 2), clients,
-                Duration.ofSeconds(pick(warmup, 10, 2)), Duration.ofSeconds(pick(seconds, 30, 10)), zipf, seed, provisionConcurrency,
-                setupConcurrency, pick(rawRounds, 20, 5), profile, !noPgbench, smoke, database, fsync, maxConnections, siloJar,
-                Arrays.stream(siloJvmOptions.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList(), siloEnv, workDir, keep,
-                report != null ? report : smoke ? Path.of("bench/target/smoke/benchmarks.md") : Path.of("docs/benchmarks.md"));
+        return new BenchOptions(
+                pick(tenants, 1000, 50),
+                services,
+                pick(documents, 300, 50),
+                pick(users, 3, 2),
+                clients,
+                Duration.ofSeconds(pick(warmup, 10, 2)),
+                Duration.ofSeconds(pick(seconds, 30, 10)),
+                zipf,
+                seed,
+                provisionConcurrency,
+                setupConcurrency,
+                pick(rawRounds, 20, 5),
+                profile,
+                !noPgbench,
+                smoke,
+                database,
+                fsync,
+                maxConnections,
+                siloJar,
+                Arrays.stream(siloJvmOptions.trim().split("\\s+"))
+                        .filter(option -> !option.isEmpty())
+                        .toList(),
+                siloEnv,
+                workDir,
+                keep,
+                report != null
+                        ? report
+                        : smoke ? Path.of("bench/target/smoke/benchmarks.md") : Path.of("docs/benchmarks.md"));
     }
 
     private int pick(Integer given, int full, int small) {

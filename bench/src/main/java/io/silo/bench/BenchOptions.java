@@ -35,11 +35,31 @@ import java.util.Optional;
  * @param keep keep {@code workDir} (and an external server's databases) after the run
  * @param report the Markdown file the run is appended to
  */
-public record BenchOptions(int tenants, List<String> services, int documents, int users, int clients, Duration warmup, Duration measure,
-                           double zipfExponent, long seed, int provisionConcurrency, int setupConcurrency, int rawRounds,
-                           boolean profile, boolean pgbench, boolean smoke, Optional<ExternalDatabase> database, boolean fsync,
-                           int maxConnections, Path siloJar, List<String> siloJvmOptions, Map<String, String> siloEnv, Path workDir,
-                           boolean keep, Path report) {
+public record BenchOptions(
+        int tenants,
+        List<String> services,
+        int documents,
+        int users,
+        int clients,
+        Duration warmup,
+        Duration measure,
+        double zipfExponent,
+        long seed,
+        int provisionConcurrency,
+        int setupConcurrency,
+        int rawRounds,
+        boolean profile,
+        boolean pgbench,
+        boolean smoke,
+        Optional<ExternalDatabase> database,
+        boolean fsync,
+        int maxConnections,
+        Path siloJar,
+        List<String> siloJvmOptions,
+        Map<String, String> siloEnv,
+        Path workDir,
+        boolean keep,
+        Path report) {
 
     /** The service whose documents the load reads and writes. */
     public static final String SERVICE = "billing";
@@ -59,18 +79,23 @@ public record BenchOptions(int tenants, List<String> services, int documents, in
         siloJvmOptions = List.copyOf(siloJvmOptions);
         siloEnv = Map.copyOf(siloEnv);
         check(tenants >= 2 && tenants <= 10_000, "--tenants must be from 2 to 10000, got " + tenants);
-        check(services.contains(SERVICE), "--services must include " + SERVICE + ", whose " + COLLECTION + " the load reads and writes; got "
-                + services);
+        check(
+                services.contains(SERVICE),
+                "--services must include " + SERVICE + ", whose " + COLLECTION + " the load reads and writes; got "
+                        + services);
         check(!services.contains("core"), "--services names services besides core, which every tenant has");
         check(documents >= 1 && documents <= 100_000, "--documents must be from 1 to 100000, got " + documents);
         check(users >= 1 && users <= 50, "--users must be from 1 to 50, got " + users);
         check(clients >= 1 && clients <= 1024, "--clients must be from 1 to 1024, got " + clients);
-        check(!measure.isNegative() && measure.toSeconds() >= 1, "--seconds must be at least 1, got " + measure.toSeconds());
+        check(
+                !measure.isNegative() && measure.toSeconds() >= 1,
+                "--seconds must be at least 1, got " + measure.toSeconds());
         check(!warmup.isNegative(), "--warmup must not be negative");
         check(zipfExponent >= 0 && zipfExponent <= 5, "--zipf must be from 0 to 5, got " + zipfExponent);
         check(provisionConcurrency >= 1 && setupConcurrency >= 1, "concurrency must be at least 1");
         check(rawRounds >= 1 && rawRounds < tenants, "--raw-rounds must be from 1 to tenants - 1, got " + rawRounds);
-        siloEnv.keySet().forEach(name -> check(name.startsWith("SILO_"), "--silo-env takes SILO_* variables, got " + name));
+        siloEnv.keySet()
+                .forEach(name -> check(name.startsWith("SILO_"), "--silo-env takes SILO_* variables, got " + name));
     }
 
     /** Databases per tenant: core and the services. */

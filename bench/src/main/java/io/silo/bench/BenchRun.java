@@ -4,12 +4,12 @@ import io.silo.bench.report.PhaseResult;
 import io.silo.bench.report.ReportFile;
 import io.silo.bench.report.RunResult;
 import io.silo.bench.setup.Migration;
-import io.silo.bench.system.CpuMeter;
-import io.silo.bench.system.Machine;
 import io.silo.bench.stack.PoolFigures;
 import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.Sampler;
 import io.silo.bench.stack.SiloProcess;
+import io.silo.bench.system.CpuMeter;
+import io.silo.bench.system.Machine;
 import io.silo.crypto.Secrets;
 import io.silo.template.TemplateCatalog;
 import io.silo.testing.SiloClient;
@@ -24,8 +24,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +46,10 @@ import java.util.function.Supplier;
 final class BenchRun {
     /** The control database of Silo under test on a server you run; dropped with everything else at the end. */
     static final String CONTROL_DATABASE = "silo_bench";
+
     private static final String ADMIN_EMAIL = "admin@bench.silo";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final BenchOptions options;
     private final Consumer<String> out;
@@ -55,6 +57,7 @@ final class BenchRun {
     private final Instant startedAt = Instant.now();
     /** Read at the start: the code under test is what was checked out when the run began. */
     private final String commit = Commit.describe();
+
     private final Deque<AutoCloseable> running = new ConcurrentLinkedDeque<>();
     private volatile boolean finished;
 
@@ -88,9 +91,16 @@ final class BenchRun {
 
     private Outcome measureAndReport() {
         Machine machine = Machine.describe();
-        progress(String.format(Locale.ROOT, "silo bench: %d tenants (core + %s), %d clients, %s; %s, nproc %d, load average %.2f",
-                options.tenants(), String.join(" + ", options.services()), options.clients(), options.smoke() ? "smoke" : "full run",
-                machine.model(), machine.processors(), machine.loadAverage()));
+        progress(String.format(
+                Locale.ROOT,
+                "silo bench: %d tenants (core + %s), %d clients, %s; %s, nproc %d, load average %.2f",
+                options.tenants(),
+                String.join(" + ", options.services()),
+                options.clients(),
+                options.smoke() ? "smoke" : "full run",
+                machine.model(),
+                machine.processors(),
+                machine.loadAverage()));
         prepareWorkDir();
         try (PostgresServer server = track(startPostgres())) {
             if (!server.isEmbedded()) {
@@ -99,7 +109,8 @@ final class BenchRun {
             try {
                 RunResult result = measure(server, machine);
                 Path chart = ReportFile.append(options.report(), result);
-                progress("appended the run to " + options.report().toAbsolutePath() + " (chart " + chart.getFileName() + ")");
+                progress("appended the run to " + options.report().toAbsolutePath() + " (chart " + chart.getFileName()
+                        + ")");
                 return new Outcome(problems(result));
             } finally {
                 if (!server.isEmbedded() && !options.keep()) {
@@ -118,11 +129,14 @@ final class BenchRun {
         String adminPassword = env.get("SILO_ADMIN_PASSWORD");
         Path log = options.workDir().resolve("silo.log");
         long siloStart = System.nanoTime();
-        try (SiloProcess silo = track(SiloProcess.start(options.siloJar(), options.siloJvmOptions(), env, log, Duration.ofMinutes(3)))) {
+        try (SiloProcess silo = track(
+                SiloProcess.start(options.siloJar(), options.siloJvmOptions(), env, log, Duration.ofMinutes(3)))) {
             double startSeconds = (System.nanoTime() - siloStart) / 1e9;
-            progress(String.format(Locale.ROOT, "Silo is up (pid %d, port %d) after %.1f s", silo.pid(), silo.port(), startSeconds));
+            progress(String.format(
+                    Locale.ROOT, "Silo is up (pid %d, port %d) after %.1f s", silo.pid(), silo.port(), startSeconds));
             SiloClient anonymous = new SiloClient(silo.uri());
-            SiloClient admin = anonymous.as(anonymous.login("/api/admin/auth/login", Map.of("email", ADMIN_EMAIL, "password", adminPassword)));
+            SiloClient admin = anonymous.as(
+                    anonymous.login("/api/admin/auth/login", Map.of("email", ADMIN_EMAIL, "password", adminPassword)));
             Supplier<Optional<PoolFigures>> pools = () -> pools(admin);
             try (Sampler sampler = new Sampler(server.connect("postgres"), silo.pid(), pools)) {
                 return measure(server, machine, silo, anonymous, admin, pools, sampler, env, startSeconds);
@@ -134,31 +148,62 @@ final class BenchRun {
         }
     }
 
-    private RunResult measure(PostgresServer server, Machine machine, SiloProcess silo, SiloClient anonymous, SiloClient admin,
-                              Supplier<Optional<PoolFigures>> pools, Sampler sampler, Map<String, String> env, double startSeconds)
+    private RunResult measure(
+            PostgresServer server,
+            Machine machine,
+            SiloProcess silo,
+            SiloClient anonymous,
+            SiloClient admin,
+            Supplier<Optional<PoolFigures>> pools,
+            Sampler sampler,
+            Map<String, String> env,
+            double startSeconds)
             throws SQLException {
         Fleet.Built fleet = new Fleet(options, server, anonymous, admin, this::progress).build(env);
         CpuMeter cpu = new CpuMeter(silo.pid(), server.postmasterPid());
-        LoadPhases phases = new LoadPhases(options, fleet.workload(), silo, server, cpu, sampler, pools, this::progress);
+        LoadPhases phases =
+                new LoadPhases(options, fleet.workload(), silo, server, cpu, sampler, pools, this::progress);
         phases.run(sibling("silo-reads-" + STAMP.format(startedAt) + ".jfr"));
         Migration.Figures migration = migrate(server, fleet);
         sampler.failure().ifPresent(failure -> progress("warning: " + failure));
         Map<String, Double> setup = new LinkedHashMap<>();
         setup.put("Silo start", startSeconds);
         setup.putAll(fleet.seconds());
-        return new RunResult(startedAt, commit, machine, postgresDescription(server), parameters(fleet, env), setup,
-                fleet.provisioning(), phases.results(), phases.pgbench(), phases.profile(), migration,
-                sampler.whole().maxTenantBackends(), sampler.whole().maxResidentBytes(), pools.get(), (System.nanoTime() - start) / 1e9);
+        return new RunResult(
+                startedAt,
+                commit,
+                machine,
+                postgresDescription(server),
+                parameters(fleet, env),
+                setup,
+                fleet.provisioning(),
+                phases.results(),
+                phases.pgbench(),
+                phases.profile(),
+                migration,
+                sampler.whole().maxTenantBackends(),
+                sampler.whole().maxResidentBytes(),
+                pools.get(),
+                (System.nanoTime() - start) / 1e9);
     }
 
     private Migration.Figures migrate(PostgresServer server, Fleet.Built fleet) {
-        var template = Migration.withIndex(TemplateCatalog.builtIn().require(BenchOptions.SERVICE), BenchOptions.COLLECTION, "issueDate");
-        List<String> databases = fleet.tenants().stream().map(tenant -> tenant.databases().get(BenchOptions.SERVICE)).toList();
-        progress("migration: " + BenchOptions.SERVICE + " v" + template.version() + " (one more index) on " + databases.size()
-                + " databases, " + Runtime.getRuntime().availableProcessors() + " at a time");
-        Migration.Figures figures = Migration.run(server, template, databases, Runtime.getRuntime().availableProcessors(),
-                BenchOptions.SERVICE + " v1 → v2: index on " + BenchOptions.COLLECTION + ".issueDate", this::progress);
-        progress(String.format(Locale.ROOT, "  %.1f databases/s, %.1f s in all", figures.databasesPerSecond(), figures.seconds()));
+        var template = Migration.withIndex(
+                TemplateCatalog.builtIn().require(BenchOptions.SERVICE), BenchOptions.COLLECTION, "issueDate");
+        List<String> databases = fleet.tenants().stream()
+                .map(tenant -> tenant.databases().get(BenchOptions.SERVICE))
+                .toList();
+        progress("migration: " + BenchOptions.SERVICE + " v" + template.version() + " (one more index) on "
+                + databases.size() + " databases, " + Runtime.getRuntime().availableProcessors() + " at a time");
+        Migration.Figures figures = Migration.run(
+                server,
+                template,
+                databases,
+                Runtime.getRuntime().availableProcessors(),
+                BenchOptions.SERVICE + " v1 → v2: index on " + BenchOptions.COLLECTION + ".issueDate",
+                this::progress);
+        progress(String.format(
+                Locale.ROOT, "  %.1f databases/s, %.1f s in all", figures.databasesPerSecond(), figures.seconds()));
         return figures;
     }
 
@@ -172,7 +217,8 @@ final class BenchRun {
         if (finished) {
             return;
         }
-        System.err.println("silo bench: interrupted; stopping Silo and PostgreSQL (the work directory stays: " + options.workDir() + ")");
+        System.err.println("silo bench: interrupted; stopping Silo and PostgreSQL (the work directory stays: "
+                + options.workDir() + ")");
         for (AutoCloseable resource : running) {
             try {
                 resource.close();
@@ -189,8 +235,10 @@ final class BenchRun {
             return PostgresServer.external(database.url(), database.user(), database.password());
         }
         checkDisk();
-        progress("PostgreSQL: embedded, in " + options.workDir().resolve("postgres").toAbsolutePath());
-        return PostgresServer.embedded(options.workDir().resolve("postgres"), options.fsync(), options.maxConnections());
+        progress("PostgreSQL: embedded, in "
+                + options.workDir().resolve("postgres").toAbsolutePath());
+        return PostgresServer.embedded(
+                options.workDir().resolve("postgres"), options.fsync(), options.maxConnections());
     }
 
     /** An empty database costs about 8 MB: refuse a run the disk cannot hold rather than fill it. */
@@ -199,9 +247,15 @@ final class BenchRun {
         try {
             long free = Files.getFileStore(options.workDir().toAbsolutePath()).getUsableSpace();
             if (free < needed + (2L << 30)) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "%d tenants × %d databases need about %d GiB in %s; %d GiB are "
-                        + "free. Use fewer tenants or services, or another --work-dir", options.tenants(), options.databasesPerTenant(),
-                        needed >> 30, options.workDir().toAbsolutePath(), free >> 30));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "%d tenants × %d databases need about %d GiB in %s; %d GiB are "
+                                + "free. Use fewer tenants or services, or another --work-dir",
+                        options.tenants(),
+                        options.databasesPerTenant(),
+                        needed >> 30,
+                        options.workDir().toAbsolutePath(),
+                        free >> 30));
             }
         } catch (IOException e) {
             progress("cannot tell the free disk space of " + options.workDir() + ": " + e.getMessage());
@@ -210,7 +264,9 @@ final class BenchRun {
 
     private Map<String, String> siloEnv(PostgresServer server) {
         Map<String, String> env = new HashMap<>();
-        env.put("SILO_DATA_DIR", options.workDir().resolve("silo-data").toAbsolutePath().toString());
+        env.put(
+                "SILO_DATA_DIR",
+                options.workDir().resolve("silo-data").toAbsolutePath().toString());
         env.put("SILO_ADMIN_EMAIL", ADMIN_EMAIL);
         env.put("SILO_ADMIN_PASSWORD", Secrets.password());
         env.put("SILO_MASTER_KEY", Base64.getEncoder().encodeToString(Secrets.bytes(32)));
@@ -230,22 +286,34 @@ final class BenchRun {
         parameters.put("documents per tenant", options.documents() + " " + BenchOptions.COLLECTION);
         parameters.put("users per tenant", options.users() + " (each with its own token)");
         parameters.put("clients", Integer.toString(options.clients()));
-        parameters.put("phases", options.warmup().toSeconds() + " s warm-up, " + options.measure().toSeconds() + " s measured");
-        parameters.put("tenant choice", String.format(Locale.ROOT, "Zipf s = %.2f, seed %d; the %d hottest take half the requests",
-                options.zipfExponent(), options.seed(), fleet.workload().hotTenants()));
+        parameters.put(
+                "phases",
+                options.warmup().toSeconds() + " s warm-up, "
+                        + options.measure().toSeconds() + " s measured");
+        parameters.put(
+                "tenant choice",
+                String.format(
+                        Locale.ROOT,
+                        "Zipf s = %.2f, seed %d; the %d hottest take half the requests",
+                        options.zipfExponent(),
+                        options.seed(),
+                        fleet.workload().hotTenants()));
         parameters.put("Silo JVM", Runtime.version() + " " + String.join(" ", options.siloJvmOptions()));
         List<String> overrides = new ArrayList<>();
         options.siloEnv().forEach((name, value) -> overrides.add(name + "=" + value));
-        parameters.put("Silo configuration", overrides.isEmpty() ? "defaults (pools.defaultBudget 80, pools.maxPerDatabase 4, "
-                + "pools.maxOpenPools 1000)" : String.join(", ", overrides));
+        parameters.put(
+                "Silo configuration",
+                overrides.isEmpty()
+                        ? "defaults (pools.defaultBudget 80, pools.maxPerDatabase 4, " + "pools.maxOpenPools 1000)"
+                        : String.join(", ", overrides));
         parameters.put("variant", options.smoke() ? "smoke" : "full");
         return parameters;
     }
 
     private String postgresDescription(PostgresServer server) {
         String how = server.isEmbedded() ? "embedded, fsync " + (options.fsync() ? "on" : "off") : "external";
-        return server.version() + " (" + how + ", max_connections " + server.setting("max_connections") + ", shared_buffers "
-                + server.setting("shared_buffers") + ")";
+        return server.version() + " (" + how + ", max_connections " + server.setting("max_connections")
+                + ", shared_buffers " + server.setting("shared_buffers") + ")";
     }
 
     private static Optional<PoolFigures> pools(SiloClient admin) {
@@ -264,8 +332,12 @@ final class BenchRun {
             if (phase.load().ok() == 0) {
                 problems.add(phase.kind().label() + ": no successful request");
             } else if (phase.load().failureRate() > 0.01) {
-                problems.add(String.format(Locale.ROOT, "%s: %.1f %% of requests failed %s", phase.kind().label(),
-                        phase.load().failureRate() * 100, phase.load().failures()));
+                problems.add(String.format(
+                        Locale.ROOT,
+                        "%s: %.1f %% of requests failed %s",
+                        phase.kind().label(),
+                        phase.load().failureRate() * 100,
+                        phase.load().failures()));
             }
         }
         return problems;
@@ -274,8 +346,9 @@ final class BenchRun {
     private void prepareWorkDir() {
         try {
             if (Files.exists(options.workDir())) {
-                throw new IllegalArgumentException("the work directory " + options.workDir().toAbsolutePath() + " exists; a previous run "
-                        + "kept it (--keep) or died. Delete it, or pass another --work-dir");
+                throw new IllegalArgumentException(
+                        "the work directory " + options.workDir().toAbsolutePath() + " exists; a previous run "
+                                + "kept it (--keep) or died. Delete it, or pass another --work-dir");
             }
             Files.createDirectories(options.workDir());
         } catch (IOException e) {
@@ -285,7 +358,8 @@ final class BenchRun {
 
     private void deleteWorkDir() {
         try (var files = Files.walk(options.workDir())) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             progress("could not delete " + options.workDir() + ": " + e.getMessage());
         }

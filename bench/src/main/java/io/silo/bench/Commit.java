@@ -14,12 +14,16 @@ final class Commit {
         if (head.isEmpty()) {
             return "unknown";
         }
-        return git(List.of("git", "status", "--porcelain", "--untracked-files=no")).isEmpty() ? head : head + "+dirty";
+        return git(List.of("git", "status", "--porcelain", "--untracked-files=no"))
+                        .isEmpty()
+                ? head
+                : head + "+dirty";
     }
 
     private static String git(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes()).trim();
             return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 ? output : "";
         } catch (IOException e) {

@@ -21,22 +21,28 @@ final class ExternalCleanup {
     private ExternalCleanup() {}
 
     static void dropRun(PostgresServer server, String controlDatabase, Consumer<String> progress) {
-        try (Connection admin = server.connect("postgres"); Statement statement = admin.createStatement()) {
-            List<String> scratch = names(statement, "SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_raw\\_%' "
-                    + "OR datname = 'bench_pgbench'");
+        try (Connection admin = server.connect("postgres");
+                Statement statement = admin.createStatement()) {
+            List<String> scratch = names(
+                    statement,
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_raw\\_%' "
+                            + "OR datname = 'bench_pgbench'");
             for (String database : scratch) {
                 statement.execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
             }
-            if (names(statement, "SELECT datname FROM pg_database WHERE datname = '" + controlDatabase + "'").isEmpty()) {
+            if (names(statement, "SELECT datname FROM pg_database WHERE datname = '" + controlDatabase + "'")
+                    .isEmpty()) {
                 return;
             }
             List<String> databases;
             List<String> roles;
-            try (Connection control = server.connect(controlDatabase); Statement query = control.createStatement()) {
+            try (Connection control = server.connect(controlDatabase);
+                    Statement query = control.createStatement()) {
                 databases = names(query, "SELECT database_name FROM tenant_databases");
                 roles = names(query, "SELECT db_role FROM tenants");
             }
-            progress.accept("dropping " + databases.size() + " tenant databases, " + roles.size() + " roles and " + controlDatabase);
+            progress.accept("dropping " + databases.size() + " tenant databases, " + roles.size() + " roles and "
+                    + controlDatabase);
             for (String database : databases) {
                 statement.execute("DROP DATABASE IF EXISTS \"" + database.replace("\"", "\"\"") + "\" WITH (FORCE)");
             }

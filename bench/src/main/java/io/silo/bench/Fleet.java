@@ -33,7 +33,11 @@ import java.util.function.Consumer;
  */
 final class Fleet {
     /** What was built, and how long it took. */
-    record Built(ProvisioningResult provisioning, List<ProvisionedTenant> tenants, Workload workload, Map<String, Double> seconds) {}
+    record Built(
+            ProvisioningResult provisioning,
+            List<ProvisionedTenant> tenants,
+            Workload workload,
+            Map<String, Double> seconds) {}
 
     private final BenchOptions options;
     private final PostgresServer server;
@@ -42,7 +46,12 @@ final class Fleet {
     private final Consumer<String> progress;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
 
-    Fleet(BenchOptions options, PostgresServer server, SiloClient anonymous, SiloClient admin, Consumer<String> progress) {
+    Fleet(
+            BenchOptions options,
+            PostgresServer server,
+            SiloClient anonymous,
+            SiloClient admin,
+            Consumer<String> progress) {
         this.options = options;
         this.server = server;
         this.anonymous = anonymous;
@@ -69,38 +78,64 @@ final class Fleet {
             long chunk = System.nanoTime();
             tenants.addAll(provisioner.createAll(from, to, options.provisionConcurrency()));
             provisioningSeconds += (System.nanoTime() - chunk) / 1e9;
-            progress.accept(String.format(Locale.ROOT, "provisioned %d of %d tenants (%.1f per second)", tenants.size(),
-                    options.tenants(), (tenants.size() - 1) / provisioningSeconds));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "provisioned %d of %d tenants (%.1f per second)",
+                    tenants.size(),
+                    options.tenants(),
+                    (tenants.size() - 1) / provisioningSeconds));
             raw.addAll(RawCreateDatabase.measure(server, templates, "r" + round));
         }
-        Timings hash = HashCost.measure(intEnv(siloEnv, "SILO_PASSWORDS_MEMORY_KIB", 19456), intEnv(siloEnv, "SILO_PASSWORDS_ITERATIONS", 2),
-                intEnv(siloEnv, "SILO_PASSWORDS_PARALLELISM", 1), 10);
-        ProvisioningResult provisioning = new ProvisioningResult(options.databasesPerTenant(), first.nanos() / 1e6,
-                Timings.ofNanos(tenants.subList(1, tenants.size()).stream().map(ProvisionedTenant::nanos).toList()),
-                options.provisionConcurrency(), provisioningSeconds, Timings.ofNanos(raw), hash);
-        progress.accept(String.format(Locale.ROOT, "provisioning: p50 %.0f ms per tenant; raw CREATE DATABASE p50 %.0f ms; "
-                + "argon2id p50 %.0f ms", provisioning.perTenant().median(), provisioning.raw().median(), hash.median()));
+        Timings hash = HashCost.measure(
+                intEnv(siloEnv, "SILO_PASSWORDS_MEMORY_KIB", 19456),
+                intEnv(siloEnv, "SILO_PASSWORDS_ITERATIONS", 2),
+                intEnv(siloEnv, "SILO_PASSWORDS_PARALLELISM", 1),
+                10);
+        ProvisioningResult provisioning = new ProvisioningResult(
+                options.databasesPerTenant(),
+                first.nanos() / 1e6,
+                Timings.ofNanos(tenants.subList(1, tenants.size()).stream()
+                        .map(ProvisionedTenant::nanos)
+                        .toList()),
+                options.provisionConcurrency(),
+                provisioningSeconds,
+                Timings.ofNanos(raw),
+                hash);
+        progress.accept(String.format(
+                Locale.ROOT,
+                "provisioning: p50 %.0f ms per tenant; raw CREATE DATABASE p50 %.0f ms; " + "argon2id p50 %.0f ms",
+                provisioning.perTenant().median(),
+                provisioning.raw().median(),
+                hash.median()));
         seconds.put("provisioning", since(start));
         return new Built(provisioning, tenants, workload(tenants), seconds);
     }
 
     private Workload workload(List<ProvisionedTenant> tenants) {
         long start = System.nanoTime();
-        List<List<String>> tokens = new Members(anonymous, BenchOptions.SERVICE).signIn(tenants, options.users(), options.setupConcurrency(),
-                progress);
+        List<List<String>> tokens = new Members(anonymous, BenchOptions.SERVICE)
+                .signIn(tenants, options.users(), options.setupConcurrency(), progress);
         seconds.put("users and sign-ins", since(start));
         start = System.nanoTime();
-        List<List<UUID>> documents = new Documents(anonymous, BenchOptions.SERVICE, BenchOptions.COLLECTION, options.seed())
-                .seed(tenants, tokens.stream().map(List::getFirst).toList(), options.documents(), options.setupConcurrency(), progress);
+        List<List<UUID>> documents = new Documents(
+                        anonymous, BenchOptions.SERVICE, BenchOptions.COLLECTION, options.seed())
+                .seed(
+                        tenants,
+                        tokens.stream().map(List::getFirst).toList(),
+                        options.documents(),
+                        options.setupConcurrency(),
+                        progress);
         seconds.put("documents", since(start));
         List<TenantTarget> targets = new ArrayList<>();
         for (int i = 0; i < tenants.size(); i++) {
             ProvisionedTenant tenant = tenants.get(i);
-            targets.add(new TenantTarget(tenant.slug(), tenant.databases().get(BenchOptions.SERVICE), tokens.get(i), documents.get(i)));
+            targets.add(new TenantTarget(
+                    tenant.slug(), tenant.databases().get(BenchOptions.SERVICE), tokens.get(i), documents.get(i)));
         }
         // hot tenants are not the first ones created, nor the last
         Collections.shuffle(targets, new Random(options.seed()));
-        return Workload.zipf(targets, options.zipfExponent(), BenchOptions.SERVICE, BenchOptions.COLLECTION, options.seed());
+        return Workload.zipf(
+                targets, options.zipfExponent(), BenchOptions.SERVICE, BenchOptions.COLLECTION, options.seed());
     }
 
     private static int intEnv(Map<String, String> env, String name, int fallback) {

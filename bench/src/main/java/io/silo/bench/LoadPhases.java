@@ -9,7 +9,6 @@ import io.silo.bench.load.RoutedClient;
 import io.silo.bench.load.Workload;
 import io.silo.bench.report.PhaseResult;
 import io.silo.bench.report.PhaseResult.Kind;
-import io.silo.bench.system.CpuMeter;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.JfrRecording;
 import io.silo.bench.stack.PhaseMonitor;
@@ -17,6 +16,7 @@ import io.silo.bench.stack.PoolFigures;
 import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.Sampler;
 import io.silo.bench.stack.SiloProcess;
+import io.silo.bench.system.CpuMeter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -54,8 +54,15 @@ final class LoadPhases {
     private Optional<Pgbench.Result> pgbench = Optional.empty();
     private Optional<HotSpots> profile = Optional.empty();
 
-    LoadPhases(BenchOptions options, Workload workload, SiloProcess silo, PostgresServer server, CpuMeter cpu, Sampler sampler,
-               Supplier<Optional<PoolFigures>> pools, Consumer<String> progress) {
+    LoadPhases(
+            BenchOptions options,
+            Workload workload,
+            SiloProcess silo,
+            PostgresServer server,
+            CpuMeter cpu,
+            Sampler sampler,
+            Supplier<Optional<PoolFigures>> pools,
+            Consumer<String> progress) {
         this.options = options;
         this.workload = workload;
         this.silo = silo;
@@ -67,21 +74,33 @@ final class LoadPhases {
     }
 
     void run(Path profileFile) {
-        progress.accept(String.format(Locale.ROOT, "load: %d clients, Zipf s=%.2f over %d tenants (the %d hottest take half the requests)",
-                options.clients(), options.zipfExponent(), workload.tenants().size(), workload.hotTenants()));
-        phase(Kind.BASELINE, (driver, window) -> driver.closedLoop(i -> new JdbcClient(workload, this::connectPrepared,
-                workload.random("baseline", i)), window));
+        progress.accept(String.format(
+                Locale.ROOT,
+                "load: %d clients, Zipf s=%.2f over %d tenants (the %d hottest take half the requests)",
+                options.clients(),
+                options.zipfExponent(),
+                workload.tenants().size(),
+                workload.hotTenants()));
+        phase(
+                Kind.BASELINE,
+                (driver, window) -> driver.closedLoop(
+                        i -> new JdbcClient(workload, this::connectPrepared, workload.random("baseline", i)), window));
         if (options.pgbench()) {
             runPgbench();
         }
-        PhaseResult reads = phase(Kind.READS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "reads"), window));
+        PhaseResult reads = phase(
+                Kind.READS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "reads"), window));
         double half = Math.max(1, reads.load().throughput() / 2);
-        phase(Kind.HALF_LOAD_READS, (driver, window) -> driver.openLoop(half, routed(RoutedClient.Kind.READ, "half"), window));
+        phase(
+                Kind.HALF_LOAD_READS,
+                (driver, window) -> driver.openLoop(half, routed(RoutedClient.Kind.READ, "half"), window));
         phase(Kind.INSERTS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.INSERT, "inserts"), window));
         phase(Kind.PATCHES, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.PATCH, "patches"), window));
         if (options.profile()) {
             JfrRecording recording = JfrRecording.start(silo.pid(), profileFile);
-            phase(Kind.PROFILED_READS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "profiled"), window));
+            phase(
+                    Kind.PROFILED_READS,
+                    (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "profiled"), window));
             profile = Optional.of(HotSpots.read(recording.stop(), 15));
             progress.accept("JFR recording of Silo: " + profileFile.toAbsolutePath());
         }
@@ -100,16 +119,26 @@ final class LoadPhases {
     }
 
     private PhaseResult phase(Kind kind, BiFunction<LoadDriver, LoadDriver.Window, LoadResult> body) {
-        progress.accept(String.format(Locale.ROOT, "phase: %s (%d s warm-up, %d s measured)", kind.label(), options.warmup().toSeconds(),
+        progress.accept(String.format(
+                Locale.ROOT,
+                "phase: %s (%d s warm-up, %d s measured)",
+                kind.label(),
+                options.warmup().toSeconds(),
                 options.measure().toSeconds()));
         LoadDriver driver = new LoadDriver(kind.label(), options.clients(), options.warmup(), options.measure());
         PhaseMonitor monitor = new PhaseMonitor(cpu, sampler, pools);
         LoadResult load = body.apply(driver, monitor);
         PhaseResult result = new PhaseResult(kind, load, monitor.figures());
         results.add(result);
-        progress.accept(String.format(Locale.ROOT, "  %,.0f req/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, errors %d; at most %d tenant "
-                        + "connections", load.throughput(), load.all().percentileMillis(50), load.all().percentileMillis(99),
-                load.all().percentileMillis(99.9), load.failed(), result.system().maxTenantBackends()));
+        progress.accept(String.format(
+                Locale.ROOT,
+                "  %,.0f req/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, errors %d; at most %d tenant " + "connections",
+                load.throughput(),
+                load.all().percentileMillis(50),
+                load.all().percentileMillis(99),
+                load.all().percentileMillis(99.9),
+                load.failed(),
+                result.system().maxTenantBackends()));
         pause();
         return result;
     }
@@ -120,7 +149,8 @@ final class LoadPhases {
 
     private Connection connectPrepared(String database) throws SQLException {
         Properties properties = new Properties();
-        properties.setProperty("prepareThreshold", "1"); // -M prepared: a server-side statement from the first execution
+        properties.setProperty(
+                "prepareThreshold", "1"); // -M prepared: a server-side statement from the first execution
         return server.connect(database, properties);
     }
 
@@ -130,15 +160,30 @@ final class LoadPhases {
             progress.accept("pgbench is not installed; skipping it (the raw JDBC baseline is the reference)");
             return;
         }
-        progress.accept(String.format(Locale.ROOT, "pgbench -S -M prepared, %d clients, %d s", options.clients(),
+        progress.accept(String.format(
+                Locale.ROOT,
+                "pgbench -S -M prepared, %d clients, %d s",
+                options.clients(),
                 options.measure().toSeconds()));
         try {
             admin("DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
             admin("CREATE DATABASE " + PGBENCH_DATABASE);
-            pgbench = Optional.of(Pgbench.run(binary.get(), server.host(), server.port(), server.user(), server.password(),
-                    PGBENCH_DATABASE, 10, options.clients(), Runtime.getRuntime().availableProcessors(),
+            pgbench = Optional.of(Pgbench.run(
+                    binary.get(),
+                    server.host(),
+                    server.port(),
+                    server.user(),
+                    server.password(),
+                    PGBENCH_DATABASE,
+                    10,
+                    options.clients(),
+                    Runtime.getRuntime().availableProcessors(),
                     (int) options.measure().toSeconds()));
-            progress.accept(String.format(Locale.ROOT, "  %,.0f tps, latency %.2f ms", pgbench.get().tps(), pgbench.get().latencyMillis()));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "  %,.0f tps, latency %.2f ms",
+                    pgbench.get().tps(),
+                    pgbench.get().latencyMillis()));
         } catch (RuntimeException | SQLException e) {
             progress.accept("pgbench failed, left out: " + e.getMessage());
         } finally {
@@ -152,7 +197,8 @@ final class LoadPhases {
     }
 
     private void admin(String sql) throws SQLException {
-        try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.connect("postgres");
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 /** The options every command shares: where the configuration file is. */
 final class ConfigOptions {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Configuration file (default: $SILO_CONFIG, else ./silo.yaml when present).")
     Path file;
 

@@ -27,8 +27,10 @@ final class ControlPlane {
             return config;
         }
         Path home = config.dataDir().resolve("postgres");
-        return runningPort(home.resolve("pgdata/postmaster.pid")).flatMap(port -> password(home).map(password ->
-                config.withDatabase(new SiloConfig.Database("jdbc:postgresql://localhost:" + port + "/silo", "postgres", password))))
+        return runningPort(home.resolve("pgdata/postmaster.pid"))
+                .flatMap(port -> password(home)
+                        .map(password -> config.withDatabase(new SiloConfig.Database(
+                                "jdbc:postgresql://localhost:" + port + "/silo", "postgres", password))))
                 .orElse(config);
     }
 
@@ -51,7 +53,8 @@ final class ControlPlane {
 
     private static Optional<String> password(Path home) {
         try {
-            return Optional.of(Files.readString(home.resolve("superuser.password")).trim());
+            return Optional.of(
+                    Files.readString(home.resolve("superuser.password")).trim());
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
  * The {@code silo} command. Start-up failures end in one line on standard error and exit code
  * 1, never a stack trace; {@code --verbose} shows the cause chain for bug reports.
  */
-@Command(name = "silo", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+        name = "silo",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
         description = "Silo: one PostgreSQL database per tenant and service, behind one control plane.",
         subcommands = {ServeCommand.class, TenantsCommand.class})
 public final class Main {
@@ -50,6 +53,8 @@ public final class Main {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return error.getMessage() != null && !error.getMessage().equals(message) ? error.getMessage() + ": " + message : message;
+        return error.getMessage() != null && !error.getMessage().equals(message)
+                ? error.getMessage() + ": " + message
+                : message;
     }
 }

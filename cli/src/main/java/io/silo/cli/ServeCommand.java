@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code silo serve}: runs the HTTP API until Ctrl-C or SIGTERM, then shuts down in order. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Start Silo: the embedded PostgreSQL unless SILO_DATABASE_URL is set, the control plane, and the HTTP API.")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description =
+                "Start Silo: the embedded PostgreSQL unless SILO_DATABASE_URL is set, the control plane, and the HTTP API.")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -19,10 +22,13 @@ final class ServeCommand implements Callable<Integer> {
         SiloConfig config = options.load();
         Silo silo = Silo.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            silo.close();
-            stopped.countDown();
-        }, "silo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            silo.close();
+                            stopped.countDown();
+                        },
+                        "silo-shutdown"));
         System.out.println("Silo is listening on " + silo.uri() + "  (Ctrl-C stops it)");
         stopped.await();
         return 0;

@@ -54,7 +54,8 @@ final class TenantCommands {
         abstract int run(Organizations organizations, PrintWriter out);
 
         static AuditEntry.Actor actor() {
-            return new AuditEntry.Actor("operator", System.getProperty("user.name", ""), "silo-cli", "", "silo-cli", "");
+            return new AuditEntry.Actor(
+                    "operator", System.getProperty("user.name", ""), "silo-cli", "", "silo-cli", "");
         }
 
         void print(PrintWriter out, Tenant tenant) {
@@ -62,16 +63,28 @@ final class TenantCommands {
                 out.println(Json.write(OrganizationJson.of(tenant)));
                 return;
             }
-            out.printf("%s  %s  (%s)  %s%n", tenant.slug(), tenant.name(), tenant.id(), tenant.status().value()
-                    + tenant.statusReason().map(reason -> ": " + reason).orElse(""));
+            out.printf(
+                    "%s  %s  (%s)  %s%n",
+                    tenant.slug(),
+                    tenant.name(),
+                    tenant.id(),
+                    tenant.status().value()
+                            + tenant.statusReason().map(reason -> ": " + reason).orElse(""));
             for (TenantDatabase database : tenant.databases()) {
-                out.printf("  %-10s %-12s %-40s %s%n", database.service(), database.clusterId(), database.databaseName(),
+                out.printf(
+                        "  %-10s %-12s %-40s %s%n",
+                        database.service(),
+                        database.clusterId(),
+                        database.databaseName(),
                         database.state().value());
             }
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an organization and provision its databases.")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = "Create an organization and provision its databases.")
     static final class Create extends Base {
         @Option(names = "--name", required = true, description = "The organization's name.")
         String name;
@@ -100,14 +113,27 @@ final class TenantCommands {
         @Option(names = "--admin-name", description = "Name of the first administrator.")
         String adminName;
 
-        @Option(names = "--admin-password-file", description = "Read the administrator's password from this file "
-                + "(default: $SILO_TENANT_ADMIN_PASSWORD, else standard input).")
+        @Option(
+                names = "--admin-password-file",
+                description = "Read the administrator's password from this file "
+                        + "(default: $SILO_TENANT_ADMIN_PASSWORD, else standard input).")
         Path passwordFile;
 
         @Override
         int run(Organizations organizations, PrintWriter out) {
-            OrganizationRequests.Create request = new OrganizationRequests.Create(name, slug, businessType, services, license,
-                    null, null, cluster, null, null, null, null,
+            OrganizationRequests.Create request = new OrganizationRequests.Create(
+                    name,
+                    slug,
+                    businessType,
+                    services,
+                    license,
+                    null,
+                    null,
+                    cluster,
+                    null,
+                    null,
+                    null,
+                    null,
                     new OrganizationRequests.AdminBody(adminEmail, adminUsername, adminName, password()));
             Organizations.Outcome outcome = organizations.create(request, actor());
             print(out, outcome.tenant().orElseThrow());
@@ -130,14 +156,17 @@ final class TenantCommands {
                 String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 return line == null ? "" : line.strip();
             } catch (IOException e) {
-                throw SiloException.invalid("password-unreadable", "cannot read the administrator's password: " + e.getMessage());
+                throw SiloException.invalid(
+                        "password-unreadable", "cannot read the administrator's password: " + e.getMessage());
             }
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List organizations.")
     static final class ListTenants extends Base {
-        @Option(names = "--status", description = "Only those in this status: provisioning, active, suspended, failed, deleting.")
+        @Option(
+                names = "--status",
+                description = "Only those in this status: provisioning, active, suspended, failed, deleting.")
         String status;
 
         @Option(names = "--search", description = "Only those whose name or slug contains this.")
@@ -148,15 +177,24 @@ final class TenantCommands {
 
         @Override
         int run(Organizations organizations, PrintWriter out) {
-            TenantStore.Page page = organizations.list(Optional.ofNullable(status).map(text -> TenantStatus.of(text.toLowerCase(Locale.ROOT))),
-                    Optional.ofNullable(search), Optional.empty(), Math.max(1, Math.min(limit, 1000)));
+            TenantStore.Page page = organizations.list(
+                    Optional.ofNullable(status).map(text -> TenantStatus.of(text.toLowerCase(Locale.ROOT))),
+                    Optional.ofNullable(search),
+                    Optional.empty(),
+                    Math.max(1, Math.min(limit, 1000)));
             if (json) {
-                out.println(Json.write(page.items().stream().map(OrganizationJson::of).toList()));
+                out.println(Json.write(
+                        page.items().stream().map(OrganizationJson::of).toList()));
                 return 0;
             }
             out.printf("%-24s %-12s %-8s %s%n", "SLUG", "STATUS", "DBS", "NAME");
-            page.items().forEach(tenant -> out.printf("%-24s %-12s %-8d %s%n", tenant.slug(), tenant.status().value(),
-                    tenant.databases().size(), tenant.name()));
+            page.items()
+                    .forEach(tenant -> out.printf(
+                            "%-24s %-12s %-8d %s%n",
+                            tenant.slug(),
+                            tenant.status().value(),
+                            tenant.databases().size(),
+                            tenant.name()));
             return 0;
         }
     }
@@ -173,7 +211,10 @@ final class TenantCommands {
         }
     }
 
-    @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Suspend an organization: nobody may sign in or read it.")
+    @Command(
+            name = "suspend",
+            mixinStandardHelpOptions = true,
+            description = "Suspend an organization: nobody may sign in or read it.")
     static final class Suspend extends Base {
         @Parameters(paramLabel = "ORG", description = "Slug or id.")
         String org;
@@ -200,7 +241,10 @@ final class TenantCommands {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an organization and drop every one of its databases.")
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
+            description = "Delete an organization and drop every one of its databases.")
     static final class Delete extends Base {
         @Parameters(paramLabel = "ORG", description = "Slug or id.")
         String org;
@@ -213,18 +257,24 @@ final class TenantCommands {
             Tenant tenant = organizations.get(org);
             if (!yes) {
                 if (System.console() == null) {
-                    throw SiloException.invalid("confirmation-required", "deleting " + tenant.slug() + " drops its databases; pass --yes");
+                    throw SiloException.invalid(
+                            "confirmation-required", "deleting " + tenant.slug() + " drops its databases; pass --yes");
                 }
-                String answer = System.console().readLine("Delete %s and drop its %d databases? Type its slug to confirm: ",
-                        tenant.slug(), tenant.databases().size());
+                String answer = System.console()
+                        .readLine(
+                                "Delete %s and drop its %d databases? Type its slug to confirm: ",
+                                tenant.slug(), tenant.databases().size());
                 if (!tenant.slug().equals(answer == null ? "" : answer.strip())) {
                     out.println("not deleted");
                     return 1;
                 }
             }
             Organizations.Outcome outcome = organizations.delete(org, actor());
-            out.println(outcome.tenant().isEmpty() ? "deleted " + tenant.slug()
-                    : "deletion of " + tenant.slug() + " is under way: job " + outcome.job().id());
+            out.println(
+                    outcome.tenant().isEmpty()
+                            ? "deleted " + tenant.slug()
+                            : "deletion of " + tenant.slug() + " is under way: job "
+                                    + outcome.job().id());
             return outcome.tenant().isEmpty() ? 0 : 1;
         }
     }

@@ -3,8 +3,16 @@ package io.silo.cli;
 import picocli.CommandLine.Command;
 
 /** {@code silo tenants …}: the organization lifecycle from the command line. */
-@Command(name = "tenants", mixinStandardHelpOptions = true,
+@Command(
+        name = "tenants",
+        mixinStandardHelpOptions = true,
         description = "Create, list, show, suspend, activate and delete organizations (tenants).",
-        subcommands = {TenantCommands.Create.class, TenantCommands.ListTenants.class, TenantCommands.Show.class,
-                TenantCommands.Suspend.class, TenantCommands.Activate.class, TenantCommands.Delete.class})
+        subcommands = {
+            TenantCommands.Create.class,
+            TenantCommands.ListTenants.class,
+            TenantCommands.Show.class,
+            TenantCommands.Suspend.class,
+            TenantCommands.Activate.class,
+            TenantCommands.Delete.class
+        })
 final class TenantsCommand {}

@@ -22,8 +22,9 @@ class ServeCommandTest {
         Outcome outcome = run("serve", "--config", config.toString());
 
         assertThat(outcome.code()).isEqualTo(1);
-        assertThat(outcome.err().strip()).isEqualTo(
-                "silo: invalid http.port = 'eighty' (from " + config + "): expected a whole number from 0 to 65535");
+        assertThat(outcome.err().strip())
+                .isEqualTo("silo: invalid http.port = 'eighty' (from " + config
+                        + "): expected a whole number from 0 to 65535");
     }
 
     @Test
@@ -31,7 +32,8 @@ class ServeCommandTest {
         Outcome outcome = run("serve", "--config", dir.resolve("nope.yaml").toString());
 
         assertThat(outcome.code()).isEqualTo(1);
-        assertThat(outcome.err().strip()).isEqualTo("silo: configuration file " + dir.resolve("nope.yaml") + " does not exist");
+        assertThat(outcome.err().strip())
+                .isEqualTo("silo: configuration file " + dir.resolve("nope.yaml") + " does not exist");
     }
 
     @Test
@@ -48,13 +50,17 @@ class ServeCommandTest {
                   url: jdbc:postgresql://127.0.0.1:%d/silo
                   user: silo
                   password: secret
-                """.formatted(dir.resolve("data"), java.util.Base64.getEncoder().encodeToString(new byte[32]), closedPort));
+                """.formatted(
+                        dir.resolve("data"), java.util.Base64.getEncoder().encodeToString(new byte[32]), closedPort));
 
         Outcome outcome = run("serve", "--config", config.toString());
 
         assertThat(outcome.code()).isEqualTo(1);
-        assertThat(outcome.err().lines()).singleElement().asString()
-                .startsWith("silo: cannot reach the control database at jdbc:postgresql://127.0.0.1:" + closedPort + "/silo:")
+        assertThat(outcome.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("silo: cannot reach the control database at jdbc:postgresql://127.0.0.1:" + closedPort
+                        + "/silo:")
                 .doesNotContain("secret");
     }
 
@@ -72,10 +78,13 @@ class ServeCommandTest {
             Outcome outcome = run("serve", "--config", config.toString());
 
             assertThat(outcome.code()).isEqualTo(1);
-            assertThat(outcome.err().strip()).isEqualTo("silo: cannot listen on 0.0.0.0:" + taken.getLocalPort()
-                    + ": the port is already in use (set SILO_HTTP_PORT to another port)");
+            assertThat(outcome.err().strip())
+                    .isEqualTo("silo: cannot listen on 0.0.0.0:" + taken.getLocalPort()
+                            + ": the port is already in use (set SILO_HTTP_PORT to another port)");
         }
-        assertThat(dir.resolve("data/postgres/pgdata/postmaster.pid")).as("embedded PostgreSQL stopped again").doesNotExist();
+        assertThat(dir.resolve("data/postgres/pgdata/postmaster.pid"))
+                .as("embedded PostgreSQL stopped again")
+                .doesNotExist();
     }
 
     private record Outcome(int code, String out, String err) {}

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 class TenantsCommandTest {
     @TempDir
     static Path dir;
+
     static Path config;
     static Path password;
 
@@ -32,16 +33,31 @@ class TenantsCommandTest {
                 master: {key: "%s"}
                 database: {url: "%s", user: %s, password: "%s"}
                 passwords: {memoryKib: 4096, iterations: 1}
-                """.formatted(dir.resolve("data"), Base64.getEncoder().encodeToString(new byte[32]), postgres.url("silo"),
-                postgres.user(), postgres.password()));
+                """.formatted(
+                        dir.resolve("data"),
+                        Base64.getEncoder().encodeToString(new byte[32]),
+                        postgres.url("silo"),
+                        postgres.user(),
+                        postgres.password()));
         password = dir.resolve("password.txt");
         Files.writeString(password, "correct horse battery\n");
     }
 
     @Test
     void createListShowSuspendActivateDelete() {
-        Outcome created = run("tenants", "create", "--config", config.toString(), "--name", "Cli Corp", "--services", "billing,crm",
-                "--admin-email", "boss@cli.example", "--admin-password-file", password.toString());
+        Outcome created = run(
+                "tenants",
+                "create",
+                "--config",
+                config.toString(),
+                "--name",
+                "Cli Corp",
+                "--services",
+                "billing,crm",
+                "--admin-email",
+                "boss@cli.example",
+                "--admin-password-file",
+                password.toString());
         assertThat(created.code()).as(created.err()).isEqualTo(0);
         assertThat(created.out()).contains("cli-corp", "active", "billing_cli_corp", "crm_cli_corp");
 
@@ -49,9 +65,15 @@ class TenantsCommandTest {
         JsonNode tenants = Json.read(listed.out());
         assertThat(tenants.findValuesAsString("slug")).contains("cli-corp");
 
-        assertThat(run("tenants", "suspend", "cli-corp", "--reason", "audit", "--config", config.toString()).out()).contains("suspended: audit");
-        assertThat(run("tenants", "activate", "cli-corp", "--config", config.toString()).out()).contains("active");
-        assertThat(run("tenants", "show", "cli-corp", "--config", config.toString(), "--json").out()).contains("\"status\":\"active\"");
+        assertThat(run("tenants", "suspend", "cli-corp", "--reason", "audit", "--config", config.toString())
+                        .out())
+                .contains("suspended: audit");
+        assertThat(run("tenants", "activate", "cli-corp", "--config", config.toString())
+                        .out())
+                .contains("active");
+        assertThat(run("tenants", "show", "cli-corp", "--config", config.toString(), "--json")
+                        .out())
+                .contains("\"status\":\"active\"");
 
         Outcome refused = run("tenants", "delete", "cli-corp", "--config", config.toString());
         assertThat(refused.code()).isEqualTo(1);
@@ -59,8 +81,12 @@ class TenantsCommandTest {
 
         Outcome deleted = run("tenants", "delete", "cli-corp", "--yes", "--config", config.toString());
         assertThat(deleted.out()).contains("deleted cli-corp");
-        assertThat(TestPostgres.primary().admin().query("SELECT datname FROM pg_database WHERE datname LIKE '%cli_corp%'",
-                row -> row.getString(1))).isEmpty();
+        assertThat(TestPostgres.primary()
+                        .admin()
+                        .query(
+                                "SELECT datname FROM pg_database WHERE datname LIKE '%cli_corp%'",
+                                row -> row.getString(1)))
+                .isEmpty();
     }
 
     @Test

@@ -14,8 +14,13 @@ import java.util.UUID;
  * @param tenantId the tenant concerned, if any
  * @param details anything else worth keeping; never secrets
  */
-public record AuditEntry(Actor actor, String action, String targetKind, String targetId, Optional<UUID> tenantId,
-                         Map<String, Object> details) {
+public record AuditEntry(
+        Actor actor,
+        String action,
+        String targetKind,
+        String targetId,
+        Optional<UUID> tenantId,
+        Map<String, Object> details) {
 
     public AuditEntry {
         details = Map.copyOf(details);

@@ -15,8 +15,16 @@ import java.util.Map;
  * @param control whether the control database lives here
  * @param status {@code active}, {@code draining} (no new tenants) or {@code disabled}
  */
-public record Cluster(String id, String url, String user, String password, Map<String, String> labels,
-                      int capacity, int connectionBudget, boolean control, String status) {
+public record Cluster(
+        String id,
+        String url,
+        String user,
+        String password,
+        Map<String, String> labels,
+        int capacity,
+        int connectionBudget,
+        boolean control,
+        String status) {
 
     public Cluster {
         labels = Map.copyOf(labels);
@@ -28,6 +36,7 @@ public record Cluster(String id, String url, String user, String password, Map<S
 
     @Override
     public String toString() {
-        return "Cluster[" + id + " " + url + " as " + user + ", labels=" + labels + ", budget=" + connectionBudget + "]";
+        return "Cluster[" + id + " " + url + " as " + user + ", labels=" + labels + ", budget=" + connectionBudget
+                + "]";
     }
 }

@@ -20,19 +20,30 @@ public final class ClusterPlacement {
      * @param requested a cluster id the request insists on
      * @param labels labels a cluster must carry, all of them
      */
-    public static Cluster choose(List<Cluster> clusters, Map<String, Long> load, int needed, Optional<String> requested,
-                                 Map<String, String> labels) {
+    public static Cluster choose(
+            List<Cluster> clusters,
+            Map<String, Long> load,
+            int needed,
+            Optional<String> requested,
+            Map<String, String> labels) {
         if (requested.isPresent()) {
-            Cluster cluster = clusters.stream().filter(candidate -> candidate.id().equals(requested.get())).findFirst()
-                    .orElseThrow(() -> SiloException.unprocessable("unknown-cluster", "no cluster '" + requested.get()
-                            + "'; known: " + clusters.stream().map(Cluster::id).toList()).with("field", "cluster"));
+            Cluster cluster = clusters.stream()
+                    .filter(candidate -> candidate.id().equals(requested.get()))
+                    .findFirst()
+                    .orElseThrow(() -> SiloException.unprocessable(
+                                    "unknown-cluster",
+                                    "no cluster '" + requested.get() + "'; known: "
+                                            + clusters.stream().map(Cluster::id).toList())
+                            .with("field", "cluster"));
             if (!cluster.acceptsNewTenants()) {
-                throw SiloException.conflict("cluster-not-accepting", "cluster " + cluster.id() + " is " + cluster.status()
-                        + " and takes no new tenants");
+                throw SiloException.conflict(
+                        "cluster-not-accepting",
+                        "cluster " + cluster.id() + " is " + cluster.status() + " and takes no new tenants");
             }
             if (!hasRoom(cluster, load, needed)) {
-                throw SiloException.conflict("cluster-full", "cluster " + cluster.id() + " is at its capacity of "
-                        + cluster.capacity() + " databases");
+                throw SiloException.conflict(
+                        "cluster-full",
+                        "cluster " + cluster.id() + " is at its capacity of " + cluster.capacity() + " databases");
             }
             return cluster;
         }
@@ -40,9 +51,12 @@ public final class ClusterPlacement {
                 .filter(Cluster::acceptsNewTenants)
                 .filter(cluster -> cluster.labels().entrySet().containsAll(labels.entrySet()))
                 .filter(cluster -> hasRoom(cluster, load, needed))
-                .min(Comparator.comparingLong((Cluster cluster) -> load.getOrDefault(cluster.id(), 0L)).thenComparing(Cluster::id))
-                .orElseThrow(() -> SiloException.conflict("no-cluster-available", "no active cluster "
-                        + (labels.isEmpty() ? "" : "labelled " + labels + " ") + "has room for " + needed + " more databases"));
+                .min(Comparator.comparingLong((Cluster cluster) -> load.getOrDefault(cluster.id(), 0L))
+                        .thenComparing(Cluster::id))
+                .orElseThrow(() -> SiloException.conflict(
+                        "no-cluster-available",
+                        "no active cluster " + (labels.isEmpty() ? "" : "labelled " + labels + " ") + "has room for "
+                                + needed + " more databases"));
     }
 
     private static boolean hasRoom(Cluster cluster, Map<String, Long> load, int needed) {

@@ -68,7 +68,8 @@ public final class ConfigSource {
                     root = parsed;
                 }
             } catch (IOException | JacksonException e) {
-                throw new ConfigException("configuration file " + path + " cannot be read: " + firstLine(e.getMessage()));
+                throw new ConfigException(
+                        "configuration file " + path + " cannot be read: " + firstLine(e.getMessage()));
             }
         }
         return new ConfigSource("", root, name, Map.copyOf(env), new LinkedHashSet<>());
@@ -108,7 +109,8 @@ public final class ConfigSource {
             return Optional.empty();
         }
         if (node.isContainer()) {
-            throw new ConfigException(full + " in " + fileName + " must be a single value, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw new ConfigException(full + " in " + fileName + " must be a single value, not "
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return Optional.of(substitute(full, node.asString()));
     }
@@ -118,8 +120,9 @@ public final class ConfigSource {
     }
 
     public String required(String key) {
-        return optional(key).orElseThrow(() -> new ConfigException(
-                prefix + key + " is required (set it in " + fileName + " or " + envName(prefix + key) + ")"));
+        return optional(key)
+                .orElseThrow(() -> new ConfigException(
+                        prefix + key + " is required (set it in " + fileName + " or " + envName(prefix + key) + ")"));
     }
 
     public int integer(String key, int fallback, int min, int max) {
@@ -156,14 +159,18 @@ public final class ConfigSource {
         if (raw.isEmpty()) {
             return fallback;
         }
-        return parseDuration(raw.get().trim()).orElseThrow(() -> bad(key, raw.get(), "a duration such as 500ms, 30s, 15m, 12h or 7d"));
+        return parseDuration(raw.get().trim())
+                .orElseThrow(() -> bad(key, raw.get(), "a duration such as 500ms, 30s, 15m, 12h or 7d"));
     }
 
     /** A duration within {@code [min, max]}, with an error naming the bounds otherwise. */
     public Duration duration(String key, Duration fallback, Duration min, Duration max) {
         Duration value = duration(key, fallback);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw bad(key, optional(key).orElse(fallback.toString()), "a duration from " + human(min) + " to " + human(max));
+            throw bad(
+                    key,
+                    optional(key).orElse(fallback.toString()),
+                    "a duration from " + human(min) + " to " + human(max));
         }
         return value;
     }
@@ -214,7 +221,11 @@ public final class ConfigSource {
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (var field : node.properties()) {
-            out.put(field.getKey(), substitute(prefix + key + "." + field.getKey(), field.getValue().asString()));
+            out.put(
+                    field.getKey(),
+                    substitute(
+                            prefix + key + "." + field.getKey(),
+                            field.getValue().asString()));
         }
         return Map.copyOf(out);
     }
@@ -253,7 +264,8 @@ public final class ConfigSource {
         while (m.find()) {
             String replacement = env.get(m.group(1));
             if (replacement == null) {
-                throw new ConfigException(key + " in " + fileName + " refers to ${" + m.group(1) + "}, which is not set in the environment");
+                throw new ConfigException(key + " in " + fileName + " refers to ${" + m.group(1)
+                        + "}, which is not set in the environment");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
@@ -264,20 +276,22 @@ public final class ConfigSource {
     private ConfigException bad(String key, String value, String expected) {
         String full = prefix + key;
         String origin = prefix.isEmpty() && env.containsKey(envName(full)) ? envName(full) : fileName;
-        return new ConfigException("invalid " + full + " = '" + value + "' (from " + origin + "): expected " + expected);
+        return new ConfigException(
+                "invalid " + full + " = '" + value + "' (from " + origin + "): expected " + expected);
     }
 
     static Optional<Duration> parseDuration(String text) {
         Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(text);
         if (m.matches()) {
             long amount = Long.parseLong(m.group(1));
-            return Optional.of(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            });
+            return Optional.of(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        default -> Duration.ofDays(amount);
+                    });
         }
         try {
             return Optional.of(Duration.parse(text));

@@ -82,8 +82,14 @@ public record SiloConfig(
      * @param connectionBudget the most server connections Silo opens to it across all pools
      * @param capacity the most tenant databases placed on it
      */
-    public record Cluster(String id, String url, String user, String password, Map<String, String> labels,
-                          int capacity, int connectionBudget) {
+    public record Cluster(
+            String id,
+            String url,
+            String user,
+            String password,
+            Map<String, String> labels,
+            int capacity,
+            int connectionBudget) {
         @Override
         public String toString() {
             return "Cluster[" + id + " " + url.replaceAll("\\?.*", "") + " as " + user + ", labels=" + labels + "]";
@@ -101,11 +107,21 @@ public record SiloConfig(
      * @param statementTimeout the longest a statement on a tenant connection may run; a runaway query of
      *                         one tenant must not hold connections of the budget it shares with others
      */
-    public record Pools(int maxPerDatabase, int maxOpenPools, Duration idleTimeout, Duration acquireTimeout,
-                        int defaultBudget, Duration statementTimeout) {
+    public record Pools(
+            int maxPerDatabase,
+            int maxOpenPools,
+            Duration idleTimeout,
+            Duration acquireTimeout,
+            int defaultBudget,
+            Duration statementTimeout) {
 
         /** The pools with the default statement timeout. */
-        public Pools(int maxPerDatabase, int maxOpenPools, Duration idleTimeout, Duration acquireTimeout, int defaultBudget) {
+        public Pools(
+                int maxPerDatabase,
+                int maxOpenPools,
+                Duration idleTimeout,
+                Duration acquireTimeout,
+                int defaultBudget) {
             this(maxPerDatabase, maxOpenPools, idleTimeout, acquireTimeout, defaultBudget, Duration.ofSeconds(30));
         }
     }
@@ -130,8 +146,14 @@ public record SiloConfig(
      * @param maxUsers the {@code maxUsers} quota of an organization made by sign-up
      * @param verifyUrl the page the verification mail links to, with {@code ?token=…} appended; without it the mail carries the token only
      */
-    public record Signup(boolean enabled, List<String> services, Duration ttl, int maxPerAddressPerHour, int maxPerEmailPerHour,
-                         int maxUsers, Optional<String> verifyUrl) {
+    public record Signup(
+            boolean enabled,
+            List<String> services,
+            Duration ttl,
+            int maxPerAddressPerHour,
+            int maxPerEmailPerHour,
+            int maxUsers,
+            Optional<String> verifyUrl) {
         public Signup {
             services = List.copyOf(services);
         }
@@ -162,8 +184,12 @@ public record SiloConfig(
      * @param lockThreshold consecutive failed sign-ins of one account, across windows and instances, that lock it
      * @param lockDuration how long a locked account stays locked
      */
-    public record Login(int maxFailuresPerAccount, int maxFailuresPerAddress, Duration failureWindow, int lockThreshold,
-                        Duration lockDuration) {}
+    public record Login(
+            int maxFailuresPerAccount,
+            int maxFailuresPerAddress,
+            Duration failureWindow,
+            int lockThreshold,
+            Duration lockDuration) {}
 
     /**
      * The sweeper that finishes directory updates an instance could not (it crashed, or the control database failed).
@@ -181,30 +207,53 @@ public record SiloConfig(
                 new Admin(source.string("admin.email", "admin@silo.local"), source.optional("admin.password")),
                 source.optional("master.key"),
                 database(source),
-                new Embedded(source.integer("embedded.port", 0, 0, 65535), source.bool("embedded.fsync", true),
+                new Embedded(
+                        source.integer("embedded.port", 0, 0, 65535),
+                        source.bool("embedded.fsync", true),
                         source.integer("embedded.maxConnections", 300, 20, 10_000)),
                 List.of(),
                 pools(source),
-                new Tokens(source.string("tokens.issuer", "silo"),
-                        source.duration("tokens.accessTtl", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)),
-                        source.duration("tokens.refreshTtl", Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofDays(365)),
-                        source.duration("tokens.keyRotation", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365))),
-                new Passwords(source.integer("passwords.memoryKib", 19_456, 1024, 4_194_304),
+                new Tokens(
+                        source.string("tokens.issuer", "silo"),
+                        source.duration(
+                                "tokens.accessTtl", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)),
+                        source.duration(
+                                "tokens.refreshTtl", Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofDays(365)),
+                        source.duration(
+                                "tokens.keyRotation", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365))),
+                new Passwords(
+                        source.integer("passwords.memoryKib", 19_456, 1024, 4_194_304),
                         source.integer("passwords.iterations", 2, 1, 100),
                         source.integer("passwords.parallelism", 1, 1, 64)),
-                new Jobs(source.integer("jobs.workers", 2, 1, 64),
-                        source.duration("jobs.pollInterval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)),
-                        source.duration("jobs.lease", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
+                new Jobs(
+                        source.integer("jobs.workers", 2, 1, 64),
+                        source.duration(
+                                "jobs.pollInterval",
+                                Duration.ofSeconds(1),
+                                Duration.ofMillis(10),
+                                Duration.ofMinutes(10)),
+                        source.duration(
+                                "jobs.lease", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
                         source.integer("jobs.maxAttempts", 5, 1, 100)),
                 source.optional("services.dir").map(dir -> Path.of(dir).normalize()),
                 signup(source),
                 mail(source),
-                new Login(source.integer("login.maxFailuresPerAccount", 5, 1, 1000),
+                new Login(
+                        source.integer("login.maxFailuresPerAccount", 5, 1, 1000),
                         source.integer("login.maxFailuresPerAddress", 50, 1, 100_000),
-                        source.duration("login.failureWindow", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
+                        source.duration(
+                                "login.failureWindow",
+                                Duration.ofMinutes(15),
+                                Duration.ofSeconds(1),
+                                Duration.ofDays(1)),
                         source.integer("login.lockThreshold", 10, 1, 1000),
-                        source.duration("login.lockDuration", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(30))),
-                new Directory(source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
+                        source.duration(
+                                "login.lockDuration",
+                                Duration.ofMinutes(15),
+                                Duration.ofSeconds(1),
+                                Duration.ofDays(30))),
+                new Directory(
+                        source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
                         source.duration("directory.sweepAge", Duration.ofSeconds(5))));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
@@ -216,38 +265,78 @@ public record SiloConfig(
     public String toString() {
         return "SiloConfig[http=" + http + ", dataDir=" + dataDir + ", admin=" + admin + ", masterKey="
                 + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
-                + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords + ", jobs=" + jobs + "]";
+                + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
+                + ", jobs=" + jobs + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
     public SiloConfig withClusters(List<Cluster> more) {
-        return new SiloConfig(http, dataDir, admin, masterKey, database, embedded, List.copyOf(more), pools, tokens,
-                passwords, jobs, servicesDir, signup, mail, login, directory);
+        return new SiloConfig(
+                http,
+                dataDir,
+                admin,
+                masterKey,
+                database,
+                embedded,
+                List.copyOf(more),
+                pools,
+                tokens,
+                passwords,
+                jobs,
+                servicesDir,
+                signup,
+                mail,
+                login,
+                directory);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
     public SiloConfig withDatabase(Database other) {
-        return new SiloConfig(http, dataDir, admin, masterKey, Optional.of(other), embedded, clusters, pools, tokens,
-                passwords, jobs, servicesDir, signup, mail, login, directory);
+        return new SiloConfig(
+                http,
+                dataDir,
+                admin,
+                masterKey,
+                Optional.of(other),
+                embedded,
+                clusters,
+                pools,
+                tokens,
+                passwords,
+                jobs,
+                servicesDir,
+                signup,
+                mail,
+                login,
+                directory);
     }
 
     private static Signup signup(ConfigSource source) {
         List<String> services = source.optional("signup.services").stream()
                 .flatMap(list -> java.util.Arrays.stream(list.split(",")))
-                .map(String::trim).filter(service -> !service.isEmpty()).distinct().toList();
+                .map(String::trim)
+                .filter(service -> !service.isEmpty())
+                .distinct()
+                .toList();
         if (services.contains("core")) {
             throw new ConfigException("invalid signup.services = '" + String.join(",", services)
                     + "': core is every organization's own service and cannot be asked for");
         }
         Optional<String> verifyUrl = source.optional("signup.verifyUrl");
-        verifyUrl.filter(url -> !url.startsWith("https://") && !url.startsWith("http://")).ifPresent(url -> {
-            throw new ConfigException("invalid signup.verifyUrl = '" + url + "': expected an http:// or https:// URL");
-        });
-        return new Signup(source.bool("signup.enabled", true), services,
+        verifyUrl
+                .filter(url -> !url.startsWith("https://") && !url.startsWith("http://"))
+                .ifPresent(url -> {
+                    throw new ConfigException(
+                            "invalid signup.verifyUrl = '" + url + "': expected an http:// or https:// URL");
+                });
+        return new Signup(
+                source.bool("signup.enabled", true),
+                services,
                 source.duration("signup.ttl", Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofDays(30)),
                 source.integer("signup.maxPerAddressPerHour", 5, 1, 100_000),
                 source.integer("signup.maxPerEmailPerHour", 3, 1, 1000),
-                source.integer("signup.maxUsers", 25, 1, 1_000_000), verifyUrl);
+                source.integer("signup.maxUsers", 25, 1, 1_000_000),
+                verifyUrl);
     }
 
     private static Mail mail(ConfigSource source) {
@@ -259,7 +348,8 @@ public record SiloConfig(
         boolean starttls = source.bool("mail.smtp.starttls", true);
         if (host.isEmpty()) {
             if (user.isPresent() || password.isPresent()) {
-                throw new ConfigException("mail.smtp.user and mail.smtp.password need mail.smtp.host (SILO_MAIL_SMTP_HOST)");
+                throw new ConfigException(
+                        "mail.smtp.user and mail.smtp.password need mail.smtp.host (SILO_MAIL_SMTP_HOST)");
             }
             return new Mail(from, Optional.empty());
         }
@@ -287,12 +377,15 @@ public record SiloConfig(
     }
 
     private static Pools pools(ConfigSource source) {
-        return new Pools(source.integer("pools.maxPerDatabase", 4, 1, 100),
+        return new Pools(
+                source.integer("pools.maxPerDatabase", 4, 1, 100),
                 source.integer("pools.maxOpenPools", 1000, 1, 100_000),
                 source.duration("pools.idleTimeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(1)),
-                source.duration("pools.acquireTimeout", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(1)),
+                source.duration(
+                        "pools.acquireTimeout", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(1)),
                 source.integer("pools.defaultBudget", 80, 2, 100_000),
-                source.duration("pools.statementTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)));
+                source.duration(
+                        "pools.statementTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)));
     }
 
     private static List<Cluster> clusters(ConfigSource source, int defaultBudget) {
@@ -301,20 +394,28 @@ public record SiloConfig(
         for (ConfigSource entry : source.list("clusters")) {
             String id = entry.required("id");
             if (!id.matches("[a-z][a-z0-9-]{0,30}")) {
-                throw new ConfigException("invalid cluster id '" + id + "': use lower-case letters, digits and '-', at most 31");
+                throw new ConfigException(
+                        "invalid cluster id '" + id + "': use lower-case letters, digits and '-', at most 31");
             }
             if ("primary".equals(id)) {
-                throw new ConfigException("cluster id 'primary' is reserved for the server that holds the control database; choose another");
+                throw new ConfigException(
+                        "cluster id 'primary' is reserved for the server that holds the control database; choose another");
             }
             if (!ids.add(id)) {
                 throw new ConfigException("cluster id '" + id + "' appears twice in clusters");
             }
             String url = entry.required("url");
             if (!url.startsWith("jdbc:postgresql://")) {
-                throw new ConfigException("invalid url of cluster " + id + ": expected jdbc:postgresql://host:port/database");
+                throw new ConfigException(
+                        "invalid url of cluster " + id + ": expected jdbc:postgresql://host:port/database");
             }
-            out.add(new Cluster(id, url, entry.string("user", "postgres"), entry.string("password", ""),
-                    entry.map("labels"), entry.integer("capacity", 5000, 1, 1_000_000),
+            out.add(new Cluster(
+                    id,
+                    url,
+                    entry.string("user", "postgres"),
+                    entry.string("password", ""),
+                    entry.map("labels"),
+                    entry.integer("capacity", 5000, 1, 1_000_000),
                     entry.integer("connectionBudget", defaultBudget, 2, 100_000)));
         }
         return out;

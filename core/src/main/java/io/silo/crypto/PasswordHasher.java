@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 public final class PasswordHasher {
     /** A password shorter than this is refused. */
     public static final int MIN_LENGTH = 10;
+
     private static final int MAX_LENGTH = 1024;
 
     private static final Duration WAIT_FOR_PERMIT = Duration.ofSeconds(2);
@@ -30,11 +31,15 @@ public final class PasswordHasher {
      * threads, so without a bound a burst of sign-ins (real or hostile) would allocate gigabytes;
      * beyond a few runs per core they only queue for CPU anyway.
      */
-    private final Semaphore permits = new Semaphore(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true);
+    private final Semaphore permits =
+            new Semaphore(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true);
 
     private PasswordHasher(Argon2Function function) {
         this.function = function;
-        this.dummyHash = Password.hash("dummy-password-for-timing").addRandomSalt(16).with(function).getResult();
+        this.dummyHash = Password.hash("dummy-password-for-timing")
+                .addRandomSalt(16)
+                .with(function)
+                .getResult();
     }
 
     /**
@@ -46,8 +51,8 @@ public final class PasswordHasher {
      */
     public static PasswordHasher argon2id(int memoryKib, int iterations, int parallelism) {
         if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
-            throw new IllegalArgumentException("argon2id parameters out of range: m=" + memoryKib
-                    + " t=" + iterations + " p=" + parallelism);
+            throw new IllegalArgumentException(
+                    "argon2id parameters out of range: m=" + memoryKib + " t=" + iterations + " p=" + parallelism);
         }
         return new PasswordHasher(Argon2Function.getInstance(memoryKib, iterations, parallelism, 32, Argon2.ID));
     }
@@ -55,7 +60,8 @@ public final class PasswordHasher {
     /** Hashes {@code password} with a fresh salt, after checking the minimum policy. */
     public String hash(String password) {
         checkPolicy(password);
-        return bounded(() -> Password.hash(password).addRandomSalt(16).with(function).getResult());
+        return bounded(
+                () -> Password.hash(password).addRandomSalt(16).with(function).getResult());
     }
 
     /** Whether {@code password} matches {@code hash}. */
@@ -75,11 +81,13 @@ public final class PasswordHasher {
     private <T> T bounded(Supplier<T> work) {
         try {
             if (!permits.tryAcquire(WAIT_FOR_PERMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw SiloException.unavailable("password-hashing-busy", "too many sign-ins at once; retry shortly", Duration.ofSeconds(1));
+                throw SiloException.unavailable(
+                        "password-hashing-busy", "too many sign-ins at once; retry shortly", Duration.ofSeconds(1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw SiloException.unavailable("password-hashing-busy", "interrupted while waiting to check a password", Duration.ofSeconds(1));
+            throw SiloException.unavailable(
+                    "password-hashing-busy", "interrupted while waiting to check a password", Duration.ofSeconds(1));
         }
         try {
             return work.get();
@@ -112,12 +120,12 @@ public final class PasswordHasher {
     /** Rejects passwords that are too short or too long, with a message a user can act on. */
     public static void checkPolicy(String password) {
         if (password == null || password.length() < MIN_LENGTH) {
-            throw SiloException.unprocessable("weak-password",
-                    "password must have at least " + MIN_LENGTH + " characters");
+            throw SiloException.unprocessable(
+                    "weak-password", "password must have at least " + MIN_LENGTH + " characters");
         }
         if (password.length() > MAX_LENGTH) {
-            throw SiloException.unprocessable("weak-password",
-                    "password must have at most " + MAX_LENGTH + " characters");
+            throw SiloException.unprocessable(
+                    "weak-password", "password must have at most " + MAX_LENGTH + " characters");
         }
         if (password.isBlank()) {
             throw SiloException.unprocessable("weak-password", "password must not be blank");

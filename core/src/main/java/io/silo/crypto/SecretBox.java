@@ -44,7 +44,8 @@ public final class SecretBox {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         byte[] sealed = run(Cipher.ENCRYPT_MODE, nonce, plaintext.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed);
+        ByteBuffer out =
+                ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed);
         return PREFIX + Base64.getEncoder().encodeToString(out.array());
     }
 
@@ -65,8 +66,11 @@ public final class SecretBox {
             cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new SiloException(ErrorKind.INTERNAL, "secret-unreadable",
-                    "stored secret cannot be decrypted: is SILO_MASTER_KEY the key it was sealed with?", e);
+            throw new SiloException(
+                    ErrorKind.INTERNAL,
+                    "secret-unreadable",
+                    "stored secret cannot be decrypted: is SILO_MASTER_KEY the key it was sealed with?",
+                    e);
         }
     }
 }

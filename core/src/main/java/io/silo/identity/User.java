@@ -16,9 +16,18 @@ import tools.jackson.databind.JsonNode;
  * @param profile free-form details: phone, address, date of birth …
  * @param version increases with every change; orders directory updates
  */
-public record User(UUID id, Optional<String> email, Optional<String> username, String name, String status,
-                   Map<String, String> roles, JsonNode profile, Optional<Instant> lastLoginAt, long version,
-                   Instant createdAt, Instant updatedAt) {
+public record User(
+        UUID id,
+        Optional<String> email,
+        Optional<String> username,
+        String name,
+        String status,
+        Map<String, String> roles,
+        JsonNode profile,
+        Optional<Instant> lastLoginAt,
+        long version,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public User {
         roles = Map.copyOf(roles);

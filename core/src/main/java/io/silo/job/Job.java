@@ -14,9 +14,19 @@ import tools.jackson.databind.JsonNode;
  * @param payload what the handler needs; never secrets in clear
  * @param attempts failed attempts of the current step so far
  */
-public record Job(UUID id, String kind, Optional<UUID> tenantId, JobState state, JsonNode payload, List<String> steps,
-                  int nextStep, int attempts, Optional<String> error, Instant createdAt, Instant updatedAt,
-                  Optional<Instant> finishedAt) {
+public record Job(
+        UUID id,
+        String kind,
+        Optional<UUID> tenantId,
+        JobState state,
+        JsonNode payload,
+        List<String> steps,
+        int nextStep,
+        int attempts,
+        Optional<String> error,
+        Instant createdAt,
+        Instant updatedAt,
+        Optional<Instant> finishedAt) {
 
     public Job {
         steps = List.copyOf(steps);

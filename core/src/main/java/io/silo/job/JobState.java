@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** Where a job is. A running job whose lease lapsed is taken over by another runner. */
 public enum JobState {
-    PENDING, RUNNING, SUCCEEDED, FAILED;
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);

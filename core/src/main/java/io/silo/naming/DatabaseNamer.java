@@ -29,7 +29,8 @@ public final class DatabaseNamer {
     /** Silo's own databases (template databases, scratch space) start with this. */
     public static final String RESERVED_PREFIX = "silo_";
     /** Every variable a pattern may use, in braces. */
-    public static final List<String> VARIABLES = Stream.of(Name.values()).map(Name::braced).toList();
+    public static final List<String> VARIABLES =
+            Stream.of(Name.values()).map(Name::braced).toList();
 
     private final Set<String> reserved;
 
@@ -77,10 +78,14 @@ public final class DatabaseNamer {
         }
         String name = Identifiers.fit(out.toString());
         if (isReserved(name)) {
-            throw SiloException.conflict("database-name-reserved", "database name '" + name + "' of service " + service
-                    + " for tenant " + tenant.slug() + " (pattern '" + pattern + "') is reserved: "
-                    + String.join(", ", new TreeSet<>(reserved)) + " and names starting with " + RESERVED_PREFIX
-                    + " belong to PostgreSQL and Silo").with("database", name);
+            throw SiloException.conflict(
+                            "database-name-reserved",
+                            "database name '" + name + "' of service " + service
+                                    + " for tenant " + tenant.slug() + " (pattern '" + pattern + "') is reserved: "
+                                    + String.join(", ", new TreeSet<>(reserved)) + " and names starting with "
+                                    + RESERVED_PREFIX
+                                    + " belong to PostgreSQL and Silo")
+                    .with("database", name);
         }
         return name;
     }
@@ -100,17 +105,24 @@ public final class DatabaseNamer {
             case ADMIN_USERNAME -> tenant.adminUsername();
             case CREATED_MILLIS -> Optional.of(Long.toString(tenant.created().toEpochMilli()));
         };
-        String value = Identifiers.sanitize(raw.orElseThrow(() -> missing(variable, pattern, service, tenant, "has none")));
-        // a value of nothing but underscores would give unrelated tenants the same name ("日本" and "中国" both become "__")
+        String value =
+                Identifiers.sanitize(raw.orElseThrow(() -> missing(variable, pattern, service, tenant, "has none")));
+        // a value of nothing but underscores would give unrelated tenants the same name ("日本" and "中国" both become
+        // "__")
         if (value.chars().allMatch(c -> c == '_')) {
-            throw missing(variable, pattern, service, tenant, "has '" + raw.get() + "', which has no letter a-z or digit");
+            throw missing(
+                    variable, pattern, service, tenant, "has '" + raw.get() + "', which has no letter a-z or digit");
         }
         return value;
     }
 
-    private static SiloException missing(Name variable, String pattern, String service, NamingContext tenant, String why) {
-        return SiloException.unprocessable("naming-variable-missing", "the database-name pattern '" + pattern + "' of service "
-                        + service + " needs " + variable.braced() + ", and tenant " + tenant.slug() + " " + why)
-                .with("variable", variable.key).with("pattern", pattern);
+    private static SiloException missing(
+            Name variable, String pattern, String service, NamingContext tenant, String why) {
+        return SiloException.unprocessable(
+                        "naming-variable-missing",
+                        "the database-name pattern '" + pattern + "' of service " + service + " needs "
+                                + variable.braced() + ", and tenant " + tenant.slug() + " " + why)
+                .with("variable", variable.key)
+                .with("pattern", pattern);
     }
 }

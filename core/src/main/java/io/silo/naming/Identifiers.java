@@ -13,6 +13,7 @@ import java.util.HexFormat;
 public final class Identifiers {
     /** PostgreSQL's identifier limit in bytes ({@code NAMEDATALEN - 1}); longer names are silently truncated by the server. */
     public static final int MAX_BYTES = 63;
+
     private static final int HASH_CHARS = 8;
 
     private Identifiers() {}

@@ -71,8 +71,8 @@ record NamePattern(String text, List<Part> parts) {
                 throw invalid(text, "'{' at position " + open + " is never closed");
             }
             String key = text.substring(open + 1, close);
-            parts.add(new Variable(Name.of(key).orElseThrow(() -> invalid(text, "{" + key + "} is not a variable; use "
-                    + known()))));
+            parts.add(new Variable(
+                    Name.of(key).orElseThrow(() -> invalid(text, "{" + key + "} is not a variable; use " + known()))));
             at = close + 1;
         }
         return checked(new NamePattern(text, parts));
@@ -93,15 +93,21 @@ record NamePattern(String text, List<Part> parts) {
         if (pattern.parts.isEmpty()) {
             throw invalid(pattern.text, "a pattern may not be empty");
         }
-        boolean apart = pattern.parts.stream()
-                .anyMatch(part -> part instanceof Variable(Name name) && name.tellsTenantsApart);
+        boolean apart =
+                pattern.parts.stream().anyMatch(part -> part instanceof Variable(Name name) && name.tellsTenantsApart);
         if (!apart) {
-            throw invalid(pattern.text, "every tenant would get the same name; use at least one of "
-                    + Arrays.stream(Name.values()).filter(name -> name.tellsTenantsApart).map(Name::braced)
-                    .collect(Collectors.joining(" ")));
+            throw invalid(
+                    pattern.text,
+                    "every tenant would get the same name; use at least one of "
+                            + Arrays.stream(Name.values())
+                                    .filter(name -> name.tellsTenantsApart)
+                                    .map(Name::braced)
+                                    .collect(Collectors.joining(" ")));
         }
-        if (pattern.parts.getFirst() instanceof Literal(String first) && first.startsWith(DatabaseNamer.RESERVED_PREFIX)) {
-            throw invalid(pattern.text, "names starting with " + DatabaseNamer.RESERVED_PREFIX + " are reserved for Silo");
+        if (pattern.parts.getFirst() instanceof Literal(String first)
+                && first.startsWith(DatabaseNamer.RESERVED_PREFIX)) {
+            throw invalid(
+                    pattern.text, "names starting with " + DatabaseNamer.RESERVED_PREFIX + " are reserved for Silo");
         }
         return pattern;
     }

@@ -18,8 +18,13 @@ import java.util.UUID;
  * @param adminUsername the login name of the tenant's first administrator, for {@code {adminUsername}}, if known
  * @param created when the tenant was created, for {@code {createdMillis}} (milliseconds since the epoch)
  */
-public record NamingContext(UUID tenantId, String slug, String name, Optional<String> businessType,
-                            Optional<String> adminUsername, Instant created) {
+public record NamingContext(
+        UUID tenantId,
+        String slug,
+        String name,
+        Optional<String> businessType,
+        Optional<String> adminUsername,
+        Instant created) {
 
     public NamingContext {
         Objects.requireNonNull(tenantId, "tenantId");

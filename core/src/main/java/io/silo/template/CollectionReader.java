@@ -45,8 +45,12 @@ final class CollectionReader {
         if (!schema.isMissing()) {
             SchemaCheck.check(schema);
         }
-        return new CollectionSpec(name, schema.isMissing() ? Optional.empty() : Optional.of(schema.json()),
-                indexes(node.get("indexes")), uniqueKeys(node.get("unique")), privateFields(node.get("private")));
+        return new CollectionSpec(
+                name,
+                schema.isMissing() ? Optional.empty() : Optional.of(schema.json()),
+                indexes(node.get("indexes")),
+                uniqueKeys(node.get("unique")),
+                privateFields(node.get("private")));
     }
 
     private static List<IndexSpec> indexes(Node indexes) {
@@ -135,11 +139,18 @@ final class CollectionReader {
         Map<String, String> owners = new LinkedHashMap<>();
         for (CollectionSpec spec : specs.values()) {
             for (int i = 0; i < spec.indexes().size(); i++) {
-                claim(collections, owners, IndexNames.index(spec.name(), spec.indexes().get(i).fields()),
+                claim(
+                        collections,
+                        owners,
+                        IndexNames.index(spec.name(), spec.indexes().get(i).fields()),
                         spec.name() + ".indexes[" + i + "]");
             }
             for (int i = 0; i < spec.unique().size(); i++) {
-                claim(collections, owners, IndexNames.uniqueKey(spec.name(), spec.unique().get(i)), spec.name() + ".unique[" + i + "]");
+                claim(
+                        collections,
+                        owners,
+                        IndexNames.uniqueKey(spec.name(), spec.unique().get(i)),
+                        spec.name() + ".unique[" + i + "]");
             }
         }
     }
@@ -147,8 +158,12 @@ final class CollectionReader {
     private static void claim(Node collections, Map<String, String> owners, String indexName, String where) {
         String first = owners.putIfAbsent(indexName, where);
         if (first != null) {
-            collections.problems().add(collections.path() + "." + where, "its index name '" + indexName
-                    + "' is also the name of collections." + first + "; rename a field or a collection");
+            collections
+                    .problems()
+                    .add(
+                            collections.path() + "." + where,
+                            "its index name '" + indexName + "' is also the name of collections." + first
+                                    + "; rename a field or a collection");
         }
     }
 }

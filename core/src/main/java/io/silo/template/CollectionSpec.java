@@ -14,8 +14,12 @@ import tools.jackson.databind.JsonNode;
  * @param unique unique keys, each a list of field paths; a duplicate is a 409
  * @param privateFields top-level fields stored but never returned (e.g. a password hash)
  */
-public record CollectionSpec(String name, Optional<JsonNode> schema, List<IndexSpec> indexes,
-                             List<List<FieldPath>> unique, Set<String> privateFields) {
+public record CollectionSpec(
+        String name,
+        Optional<JsonNode> schema,
+        List<IndexSpec> indexes,
+        List<List<FieldPath>> unique,
+        Set<String> privateFields) {
 
     public CollectionSpec {
         indexes = List.copyOf(indexes);

@@ -26,7 +26,9 @@ public record FieldPath(List<String> segments) {
             throw invalid(path);
         }
         List<String> segments = Arrays.asList(path.split("\\.", -1));
-        if (segments.size() > MAX_DEPTH || !segments.stream().allMatch(segment -> SEGMENT.matcher(segment).matches())) {
+        if (segments.size() > MAX_DEPTH
+                || !segments.stream()
+                        .allMatch(segment -> SEGMENT.matcher(segment).matches())) {
             throw invalid(path);
         }
         return new FieldPath(segments);
@@ -53,7 +55,10 @@ public record FieldPath(List<String> segments) {
 
     private static SiloException invalid(String path) {
         String shown = path == null ? "null" : path.length() > 80 ? path.substring(0, 80) + "..." : path;
-        return SiloException.invalid("invalid-field", "'" + shown + "' is not a field path: use identifiers "
-                + "(letters, digits, _) joined by dots, at most " + MAX_DEPTH + " deep").with("field", shown);
+        return SiloException.invalid(
+                        "invalid-field",
+                        "'" + shown + "' is not a field path: use identifiers "
+                                + "(letters, digits, _) joined by dots, at most " + MAX_DEPTH + " deep")
+                .with("field", shown);
     }
 }

@@ -27,7 +27,8 @@ public final class IndexNames {
     }
 
     private static String name(String collection, List<FieldPath> fields, String suffix) {
-        String columns = fields.stream().map(path -> String.join("_", path.segments())).collect(Collectors.joining("_"));
+        String columns =
+                fields.stream().map(path -> String.join("_", path.segments())).collect(Collectors.joining("_"));
         // field segments may hold upper case; PostgreSQL folds nothing inside quotes, but people type names unquoted
         return Identifiers.fit((collection + "_" + columns + "_" + suffix).toLowerCase(java.util.Locale.ROOT));
     }

@@ -26,7 +26,8 @@ public record Migration(int version, String description, List<Operation> operati
         record RenameField(String collection, String from, String to) implements Operation {}
 
         /** Sets a top-level field where it is missing. */
-        record SetDefault(String collection, String field, tools.jackson.databind.JsonNode value) implements Operation {}
+        record SetDefault(String collection, String field, tools.jackson.databind.JsonNode value)
+                implements Operation {}
 
         /** Drops an index that the collections no longer declare. */
         record DropIndex(String collection, List<FieldPath> fields) implements Operation {}

@@ -14,7 +14,8 @@ final class MigrationReader {
     private MigrationReader() {}
 
     static List<Migration> read(Node migrations, Set<String> collections) {
-        if (migrations.isMissing() || (migrations.json().isArray() && migrations.json().isEmpty())) {
+        if (migrations.isMissing()
+                || (migrations.json().isArray() && migrations.json().isEmpty())) {
             migrations.problem("a service needs at least migration 1 (its operations may be empty)");
         }
         List<Node> items = migrations.items();
@@ -34,21 +35,24 @@ final class MigrationReader {
         Node versionNode = node.get("version");
         Optional<Integer> version = versionNode.integer();
         if (version.isPresent() && version.get() != expected) {
-            versionNode.problem("'" + version.get() + "' is out of order: migrations are numbered 1, 2, 3 ... without gaps,"
-                    + " so this one is " + expected);
+            versionNode.problem(
+                    "'" + version.get() + "' is out of order: migrations are numbered 1, 2, 3 ... without gaps,"
+                            + " so this one is " + expected);
         }
         List<Operation> operations = new ArrayList<>();
         for (Node item : node.get("operations").items()) {
             operation(item, collections).ifPresent(operations::add);
         }
         // the declared number, even when wrong, so that the template's version is compared with what people wrote
-        return Optional.of(new Migration(version.orElse(expected), node.get("description").string().orElse(""), operations));
+        return Optional.of(new Migration(
+                version.orElse(expected), node.get("description").string().orElse(""), operations));
     }
 
     private static Optional<Operation> operation(Node node, Set<String> collections) {
         Map<String, Node> entries = node.entries();
         if (entries.size() != 1 || !KINDS.contains(entries.keySet().iterator().next())) {
-            node.problem(node.shown() + " is not an operation: write one of " + String.join(", ", KINDS) + " as its only key");
+            node.problem(node.shown() + " is not an operation: write one of " + String.join(", ", KINDS)
+                    + " as its only key");
             return Optional.empty();
         }
         var entry = entries.entrySet().iterator().next();
@@ -121,7 +125,8 @@ final class MigrationReader {
         Node node = body.get("collection");
         Optional<String> name = node.requiredString();
         if (name.isPresent() && !collections.contains(name.get())) {
-            node.problem("'" + name.get() + "' is not a collection of this service; use one of " + String.join(", ", collections));
+            node.problem("'" + name.get() + "' is not a collection of this service; use one of "
+                    + String.join(", ", collections));
             return Optional.empty();
         }
         return name;

@@ -35,7 +35,8 @@ record Node(JsonNode json, String path, Problems problems) {
     String pathOf(String pointer) {
         StringBuilder out = new StringBuilder(path);
         JsonNode at = json;
-        for (String raw : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
+        for (String raw :
+                pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
             String segment = raw.replace("~1", "/").replace("~0", "~");
             out.append(at.isArray() ? "[" + segment + "]" : "." + segment);
             at = at.isArray() ? at.path(Integer.parseInt(segment)) : at.path(segment);

@@ -28,6 +28,7 @@ final class Problems {
     }
 
     static SiloException invalid(List<String> messages) {
-        return SiloException.invalid("invalid-template", String.join("\n", messages)).with("errors", List.copyOf(messages));
+        return SiloException.invalid("invalid-template", String.join("\n", messages))
+                .with("errors", List.copyOf(messages));
     }
 }

@@ -22,15 +22,21 @@ final class RoleReader {
             String name = entry.getKey();
             Node node = entry.getValue();
             if (!NAME.matcher(name).matches()) {
-                node.problem("'" + name + "' is not a role name: use a-z, 0-9 and _, starting with a letter, at most 31");
+                node.problem(
+                        "'" + name + "' is not a role name: use a-z, 0-9 and _, starting with a letter, at most 31");
             }
             if (!node.json().isObject()) {
                 node.problem(node.shown() + " is not a mapping of description, read, write");
                 continue;
             }
             node.allowOnly("description", "read", "write");
-            out.put(name, new RoleSpec(name, node.get("description").string().orElse(""),
-                    collections(node.get("read"), collections), collections(node.get("write"), collections)));
+            out.put(
+                    name,
+                    new RoleSpec(
+                            name,
+                            node.get("description").string().orElse(""),
+                            collections(node.get("read"), collections),
+                            collections(node.get("write"), collections)));
         }
         return out;
     }

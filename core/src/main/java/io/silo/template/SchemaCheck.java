@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 final class SchemaCheck {
     static final String DIALECT = SpecificationVersion.DRAFT_2020_12.getDialectId();
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private SchemaCheck() {}
 
@@ -35,7 +36,8 @@ final class SchemaCheck {
             return;
         }
         // & rather than &&: every check runs, so that one start-up shows every problem
-        boolean clean = dialect(schema) & objectType(schema) & localReferences(schema, json, schema.path()) & meta(schema);
+        boolean clean =
+                dialect(schema) & objectType(schema) & localReferences(schema, json, schema.path()) & meta(schema);
         if (clean) {
             compile(schema);
         }
@@ -43,7 +45,8 @@ final class SchemaCheck {
 
     private static boolean dialect(Node schema) {
         Node declared = schema.get("$schema");
-        if (declared.isMissing() || declared.json().asString().replaceFirst("#$", "").equals(DIALECT)) {
+        if (declared.isMissing()
+                || declared.json().asString().replaceFirst("#$", "").equals(DIALECT)) {
             return true;
         }
         declared.problem(declared.shown() + " is not draft 2020-12; leave $schema out or write " + DIALECT);
@@ -55,7 +58,8 @@ final class SchemaCheck {
         if (type.json().isString() && type.json().stringValue().equals("object")) {
             return true;
         }
-        type.problem((type.isMissing() ? "is missing" : type.shown() + " is wrong") + ": a collection holds objects, so write type: object");
+        type.problem((type.isMissing() ? "is missing" : type.shown() + " is wrong")
+                + ": a collection holds objects, so write type: object");
         return false;
     }
 
@@ -65,9 +69,14 @@ final class SchemaCheck {
             for (String key : json.propertyNames()) {
                 JsonNode value = json.get(key);
                 String child = path + "." + key;
-                if ((key.equals("$ref") || key.equals("$dynamicRef")) && value.isString() && !value.stringValue().startsWith("#")) {
-                    schema.problems().add(child, "'" + value.stringValue() + "' is not a local reference: a template's schemas"
-                            + " must be self-contained (use #/$defs/...)");
+                if ((key.equals("$ref") || key.equals("$dynamicRef"))
+                        && value.isString()
+                        && !value.stringValue().startsWith("#")) {
+                    schema.problems()
+                            .add(
+                                    child,
+                                    "'" + value.stringValue() + "' is not a local reference: a template's schemas"
+                                            + " must be self-contained (use #/$defs/...)");
                     clean = false;
                 }
                 clean &= localReferences(schema, value, child);

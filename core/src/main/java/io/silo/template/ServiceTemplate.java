@@ -22,9 +22,15 @@ import java.util.Optional;
  * @param migrations ordered steps, versions 1..{@code version}
  * @param checksum a digest of the whole template, so a changed template is never mistaken for the old one
  */
-public record ServiceTemplate(String service, int version, String description, String databaseNamePattern,
-                              Map<String, RoleSpec> roles, Map<String, CollectionSpec> collections,
-                              List<Migration> migrations, String checksum) {
+public record ServiceTemplate(
+        String service,
+        int version,
+        String description,
+        String databaseNamePattern,
+        Map<String, RoleSpec> roles,
+        Map<String, CollectionSpec> collections,
+        List<Migration> migrations,
+        String checksum) {
 
     /** The reserved service every tenant has: users, credentials, memberships, activity log, settings. */
     public static final String CORE = "core";

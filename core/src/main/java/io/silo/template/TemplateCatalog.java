@@ -64,7 +64,9 @@ public final class TemplateCatalog {
      */
     public static TemplateCatalog of(Collection<ServiceTemplate> templates) {
         Map<String, ServiceTemplate> byName = new LinkedHashMap<>();
-        templates.stream().sorted(Comparator.comparing((ServiceTemplate t) -> !t.isCore()).thenComparing(ServiceTemplate::service))
+        templates.stream()
+                .sorted(Comparator.comparing((ServiceTemplate t) -> !t.isCore())
+                        .thenComparing(ServiceTemplate::service))
                 .forEach(template -> {
                     if (byName.putIfAbsent(template.service(), template) != null) {
                         throw Problems.invalid(List.of("service " + template.service() + " is defined twice"));
@@ -87,8 +89,12 @@ public final class TemplateCatalog {
      * @throws SiloException {@code unknown-service} (404) naming the known services
      */
     public ServiceTemplate require(String service) {
-        return find(service).orElseThrow(() -> SiloException.notFound("unknown-service", "unknown service '" + service
-                + "'; the services are " + String.join(", ", templates.keySet())).with("services", List.copyOf(templates.keySet())));
+        return find(service)
+                .orElseThrow(() -> SiloException.notFound(
+                                "unknown-service",
+                                "unknown service '" + service + "'; the services are "
+                                        + String.join(", ", templates.keySet()))
+                        .with("services", List.copyOf(templates.keySet())));
     }
 
     /** Every template, {@code core} first, then by service name. */
@@ -131,8 +137,11 @@ public final class TemplateCatalog {
 
     private static List<Path> yamlFiles(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(file -> Files.isRegularFile(file) && (file.toString().endsWith(".yaml") || file.toString().endsWith(".yml")))
-                    .sorted().toList();
+            return files.filter(file -> Files.isRegularFile(file)
+                            && (file.toString().endsWith(".yaml")
+                                    || file.toString().endsWith(".yml")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list services.dir " + directory, e);
         }
@@ -147,8 +156,8 @@ public final class TemplateCatalog {
     /** A file named after another service is a copy someone forgot to finish; refusing it saves an hour. */
     private static void checkFileName(String source, String fileName, ServiceTemplate template) {
         if (!fileName.equals(template.service())) {
-            throw Problems.invalid(List.of(source + ": service: '" + template.service() + "' does not match the file name;"
-                    + " name the file " + template.service() + ".yaml"));
+            throw Problems.invalid(List.of(source + ": service: '" + template.service()
+                    + "' does not match the file name;" + " name the file " + template.service() + ".yaml"));
         }
     }
 

@@ -78,12 +78,22 @@ public final class TemplateLoader {
         Map<String, CollectionSpec> collections = CollectionReader.read(root.get("collections"));
         Map<String, RoleSpec> roles = RoleReader.read(root.get("roles"), collections.keySet());
         List<Migration> migrations = MigrationReader.read(root.get("migrations"), collections.keySet());
-        if (version.isPresent() && !migrations.isEmpty() && version.get() != migrations.getLast().version()) {
-            root.get("version").problem("'" + version.get() + "' is not the last migration's version, "
-                    + migrations.getLast().version() + "; a template's version is its highest migration");
+        if (version.isPresent()
+                && !migrations.isEmpty()
+                && version.get() != migrations.getLast().version()) {
+            root.get("version")
+                    .problem("'" + version.get() + "' is not the last migration's version, "
+                            + migrations.getLast().version() + "; a template's version is its highest migration");
         }
-        return new ServiceTemplate(service, version.orElse(0), root.get("description").string().orElse(""),
-                databaseName(root.get("databaseName")), roles, collections, migrations, checksum(tree));
+        return new ServiceTemplate(
+                service,
+                version.orElse(0),
+                root.get("description").string().orElse(""),
+                databaseName(root.get("databaseName")),
+                roles,
+                collections,
+                migrations,
+                checksum(tree));
     }
 
     private static String service(Node node) {
@@ -111,7 +121,9 @@ public final class TemplateLoader {
             return tree == null ? YAML.missingNode() : tree;
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
-            String where = at == null || at.getLineNr() < 0 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            String where = at == null || at.getLineNr() < 0
+                    ? ""
+                    : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
             throw Problems.invalid(List.of(source + ": " + where + "not valid YAML: " + e.getOriginalMessage()));
         }
     }

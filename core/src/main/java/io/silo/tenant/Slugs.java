@@ -14,12 +14,18 @@ public final class Slugs {
     /** {@code slug} when valid; else a 400 that says what a slug may hold. */
     public static String check(String slug) {
         if (slug != null && isUuid(slug)) {
-            throw SiloException.invalid("invalid-slug", "slug '" + slug + "' looks like an organization id; routes could not tell "
-                    + "the two apart").with("field", "slug");
+            throw SiloException.invalid(
+                            "invalid-slug",
+                            "slug '" + slug + "' looks like an organization id; routes could not tell "
+                                    + "the two apart")
+                    .with("field", "slug");
         }
         if (slug == null || !VALID.matcher(slug).matches() || slug.contains("--")) {
-            throw SiloException.invalid("invalid-slug", "slug '" + slug + "' must be 1 to 63 lower-case letters, digits and single "
-                    + "hyphens, starting and ending with a letter or digit").with("field", "slug");
+            throw SiloException.invalid(
+                            "invalid-slug",
+                            "slug '" + slug + "' must be 1 to 63 lower-case letters, digits and single "
+                                    + "hyphens, starting and ending with a letter or digit")
+                    .with("field", "slug");
         }
         return slug;
     }
@@ -27,12 +33,14 @@ public final class Slugs {
     /** A slug derived from a name: accents dropped, runs of other characters become one hyphen. */
     public static String fromName(String name) {
         String ascii = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
-        String slug = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String slug =
+                ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (slug.length() > 63) {
             slug = slug.substring(0, 63).replaceAll("-+$", "");
         }
         if (slug.isEmpty()) {
-            throw SiloException.invalid("invalid-slug", "cannot derive a slug from the name '" + name + "'; give one").with("field", "slug");
+            throw SiloException.invalid("invalid-slug", "cannot derive a slug from the name '" + name + "'; give one")
+                    .with("field", "slug");
         }
         return slug;
     }

@@ -14,10 +14,22 @@ import java.util.UUID;
  * @param license free-form plan name, e.g. {@code free}, {@code pro}
  * @param features enabled feature flags
  */
-public record Tenant(UUID id, String slug, String name, Optional<String> businessType, TenantStatus status,
-                     Optional<String> statusReason, Optional<String> license, Quotas quotas, List<String> features,
-                     Optional<Contact> adminContact, Optional<Contact> billingContact, Optional<String> notes,
-                     Instant createdAt, Instant updatedAt, List<TenantDatabase> databases) {
+public record Tenant(
+        UUID id,
+        String slug,
+        String name,
+        Optional<String> businessType,
+        TenantStatus status,
+        Optional<String> statusReason,
+        Optional<String> license,
+        Quotas quotas,
+        List<String> features,
+        Optional<Contact> adminContact,
+        Optional<Contact> billingContact,
+        Optional<String> notes,
+        Instant createdAt,
+        Instant updatedAt,
+        List<TenantDatabase> databases) {
 
     public Tenant {
         features = List.copyOf(features);
@@ -25,6 +37,8 @@ public record Tenant(UUID id, String slug, String name, Optional<String> busines
     }
 
     public Optional<TenantDatabase> database(String service) {
-        return databases.stream().filter(database -> database.service().equals(service)).findFirst();
+        return databases.stream()
+                .filter(database -> database.service().equals(service))
+                .findFirst();
     }
 }

@@ -8,5 +8,11 @@ import java.util.Optional;
  * @param templateVersion the template version it was created for
  * @param schemaVersion the version its schema is at now
  */
-public record TenantDatabase(String service, String clusterId, String databaseName, int templateVersion,
-                             int schemaVersion, DatabaseState state, Optional<String> error) {}
+public record TenantDatabase(
+        String service,
+        String clusterId,
+        String databaseName,
+        int templateVersion,
+        int schemaVersion,
+        DatabaseState state,
+        Optional<String> error) {}

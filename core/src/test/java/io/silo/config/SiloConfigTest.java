@@ -59,7 +59,8 @@ class SiloConfigTest {
     void badValueNamesKeyOriginAndValue() {
         assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_HTTP_PORT", "eighty"))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid http.port = 'eighty' (from SILO_HTTP_PORT): expected a whole number from 0 to 65535");
+                .hasMessage(
+                        "invalid http.port = 'eighty' (from SILO_HTTP_PORT): expected a whole number from 0 to 65535");
     }
 
     @Test
@@ -101,19 +102,22 @@ class SiloConfigTest {
                 """);
 
         assertThatThrownBy(() -> SiloConfig.from(ConfigSource.load(Optional.of(file), Map.of())))
-                .hasMessageContaining("admin.password").hasMessageContaining("NOT_SET_ANYWHERE");
+                .hasMessageContaining("admin.password")
+                .hasMessageContaining("NOT_SET_ANYWHERE");
     }
 
     @Test
     void databaseUrlMustBeJdbc() {
         assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_DATABASE_URL", "postgres://db/silo"))))
                 .hasMessageContaining("invalid database.url (SILO_DATABASE_URL)")
-                .as("a URL may carry a password: it is not echoed").hasMessageNotContaining("postgres://db/silo");
+                .as("a URL may carry a password: it is not echoed")
+                .hasMessageNotContaining("postgres://db/silo");
     }
 
     @Test
     void durationsAcceptShortForms() {
-        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_TOKENS_ACCESS_TTL", "5m", "SILO_POOLS_IDLE_TIMEOUT", "PT30S")));
+        SiloConfig config = SiloConfig.from(
+                ConfigSource.ofEnv(Map.of("SILO_TOKENS_ACCESS_TTL", "5m", "SILO_POOLS_IDLE_TIMEOUT", "PT30S")));
 
         assertThat(config.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.pools().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -134,15 +138,24 @@ class SiloConfigTest {
     @Test
     void servicesDirectoryIsUnsetUnlessConfigured() {
         assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).servicesDir()).isEmpty();
-        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_SERVICES_DIR", "/etc/silo/services/"))).servicesDir())
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_SERVICES_DIR", "/etc/silo/services/")))
+                        .servicesDir())
                 .contains(Path.of("/etc/silo/services"));
     }
 
     @Test
     void mailGoesToTheLocalMailboxUnlessAnSmtpHostIsSet() {
         assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).mail().smtp()).isEmpty();
-        SiloConfig.Smtp smtp = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MAIL_SMTP_HOST", "mail.example", "SILO_MAIL_SMTP_USER", "silo",
-                "SILO_MAIL_SMTP_PASSWORD", "secret"))).mail().smtp().orElseThrow();
+        SiloConfig.Smtp smtp = SiloConfig.from(ConfigSource.ofEnv(Map.of(
+                        "SILO_MAIL_SMTP_HOST",
+                        "mail.example",
+                        "SILO_MAIL_SMTP_USER",
+                        "silo",
+                        "SILO_MAIL_SMTP_PASSWORD",
+                        "secret")))
+                .mail()
+                .smtp()
+                .orElseThrow();
         assertThat(smtp.port()).isEqualTo(587);
         assertThat(smtp.starttls()).isTrue();
         assertThat(smtp.toString()).doesNotContain("secret");
@@ -164,16 +177,24 @@ class SiloConfigTest {
     @Test
     void zeroLeaseIsRefused() {
         assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_JOBS_LEASE", "0s"))))
-                .hasMessageContaining("invalid jobs.lease = '0s'").hasMessageContaining("from 1s to");
+                .hasMessageContaining("invalid jobs.lease = '0s'")
+                .hasMessageContaining("from 1s to");
     }
 
     @Test
     void configurationNeverPrintsSecrets() {
-        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MASTER_KEY", "c2VjcmV0LWtleQ==",
-                "SILO_ADMIN_PASSWORD", "admin-secret-pw", "SILO_DATABASE_URL", "jdbc:postgresql://db/silo?password=url-secret",
-                "SILO_DATABASE_PASSWORD", "db-secret-pw")));
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of(
+                "SILO_MASTER_KEY",
+                "c2VjcmV0LWtleQ==",
+                "SILO_ADMIN_PASSWORD",
+                "admin-secret-pw",
+                "SILO_DATABASE_URL",
+                "jdbc:postgresql://db/silo?password=url-secret",
+                "SILO_DATABASE_PASSWORD",
+                "db-secret-pw")));
 
-        assertThat(config.toString()).doesNotContain("c2VjcmV0LWtleQ==", "admin-secret-pw", "url-secret", "db-secret-pw");
+        assertThat(config.toString())
+                .doesNotContain("c2VjcmV0LWtleQ==", "admin-secret-pw", "url-secret", "db-secret-pw");
     }
 
     @Test

@@ -10,7 +10,9 @@ package io.silo.crypto;
  * where {@code core/target/cp.txt} comes from {@code ./mvnw -q -pl core dependency:build-classpath -Dmdep.outputFile=target/cp.txt}.
  */
 public final class Argon2Figures {
-    private static final int[][] PARAMETERS = {{4096, 1}, {19_456, 2}, {19_456, 3}, {47_104, 1}, {47_104, 2}, {65_536, 2}, {65_536, 3}};
+    private static final int[][] PARAMETERS = {
+        {4096, 1}, {19_456, 2}, {19_456, 3}, {47_104, 1}, {47_104, 2}, {65_536, 2}, {65_536, 3}
+    };
     private static final int WARM_UP = 3;
     private static final int ROUNDS = 15;
 
@@ -30,7 +32,8 @@ public final class Argon2Figures {
                 millis[i] = (System.nanoTime() - start) / 1_000_000;
             }
             java.util.Arrays.sort(millis);
-            System.out.printf("%-10d %-10d %-4d %10d %10d%n", pair[0], pair[1], 1, millis[ROUNDS / 2], millis[ROUNDS * 9 / 10]);
+            System.out.printf(
+                    "%-10d %-10d %-4d %10d %10d%n", pair[0], pair[1], 1, millis[ROUNDS / 2], millis[ROUNDS * 9 / 10]);
         }
     }
 }

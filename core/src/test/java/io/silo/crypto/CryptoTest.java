@@ -27,7 +27,9 @@ class CryptoTest {
         SecretBox box = SecretBox.of(Secrets.bytes(32));
         String sealed = box.seal("secret");
         char last = sealed.charAt(sealed.length() - 2);
-        String altered = sealed.substring(0, sealed.length() - 2) + (last == 'A' ? 'B' : 'A') + sealed.charAt(sealed.length() - 1);
+        String altered = sealed.substring(0, sealed.length() - 2)
+                + (last == 'A' ? 'B' : 'A')
+                + sealed.charAt(sealed.length() - 1);
 
         assertThatThrownBy(() -> box.open(altered)).isInstanceOf(SiloException.class);
     }
@@ -57,7 +59,8 @@ class CryptoTest {
         assertThatThrownBy(() -> PasswordHasher.argon2id(4096, 1, 1).hash("short"))
                 .isInstanceOf(SiloException.class)
                 .hasMessageContaining("at least 10 characters")
-                .extracting(e -> ((SiloException) e).type()).isEqualTo("weak-password");
+                .extracting(e -> ((SiloException) e).type())
+                .isEqualTo("weak-password");
     }
 
     @Test
@@ -70,7 +73,9 @@ class CryptoTest {
             assertThat(id.variant()).isEqualTo(2);
             assertThat(seen.add(id)).isTrue();
             if (i > 0) {
-                assertThat(Long.compareUnsigned(id.getMostSignificantBits() >>> 16, previous.getMostSignificantBits() >>> 16)).isPositive();
+                assertThat(Long.compareUnsigned(
+                                id.getMostSignificantBits() >>> 16, previous.getMostSignificantBits() >>> 16))
+                        .isPositive();
             }
             previous = id;
         }

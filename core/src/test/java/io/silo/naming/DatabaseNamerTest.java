@@ -26,12 +26,14 @@ class DatabaseNamerTest {
 
     @Test
     void tenantIdAsThePointOfSaleNamedThem() {
-        assertThat(namer.name("tenant_{tenantId}", "pos", TECHCORP)).isEqualTo("tenant_0190f5a2_7c3e_7b1a_9d4e_2f6a8b0c1d2e");
+        assertThat(namer.name("tenant_{tenantId}", "pos", TECHCORP))
+                .isEqualTo("tenant_0190f5a2_7c3e_7b1a_9d4e_2f6a8b0c1d2e");
     }
 
     @Test
     void businessTypeAndSlugAsTheErpNamedThem() {
-        NamingContext techland = NamingContext.of(ID, "techland", "TechLand Computers", CREATED).withBusinessType("computer");
+        NamingContext techland =
+                NamingContext.of(ID, "techland", "TechLand Computers", CREATED).withBusinessType("computer");
 
         assertThat(namer.name("{businessType}_{slug}_db", "erp", techland)).isEqualTo("computer_techland_db");
     }
@@ -62,9 +64,13 @@ class DatabaseNamerTest {
         String name = namer.name("{service}_{name}", "billing", one);
 
         assertThat(name.getBytes(StandardCharsets.UTF_8)).hasSize(63);
-        assertThat(name).startsWith("billing_the_very_long_name_of_an_organization_that_go").matches("[a-z0-9_]+_[0-9a-f]{8}");
+        assertThat(name)
+                .startsWith("billing_the_very_long_name_of_an_organization_that_go")
+                .matches("[a-z0-9_]+_[0-9a-f]{8}");
         assertThat(namer.name("{service}_{name}", "billing", one)).as("stable").isEqualTo(name);
-        assertThat(namer.name("{service}_{name}", "billing", other)).as("unique past the cut").isNotEqualTo(name);
+        assertThat(namer.name("{service}_{name}", "billing", other))
+                .as("unique past the cut")
+                .isNotEqualTo(name);
     }
 
     @Test
@@ -81,7 +87,9 @@ class DatabaseNamerTest {
                 .isInstanceOfSatisfying(SiloException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UNPROCESSABLE);
                     assertThat(e.type()).isEqualTo("naming-variable-missing");
-                    assertThat(e.extensions()).containsEntry("variable", "businessType").containsEntry("pattern", "{businessType}_{slug}_db");
+                    assertThat(e.extensions())
+                            .containsEntry("variable", "businessType")
+                            .containsEntry("pattern", "{businessType}_{slug}_db");
                 })
                 .hasMessage("the database-name pattern '{businessType}_{slug}_db' of service erp needs {businessType},"
                         + " and tenant techcorp has none");
@@ -97,7 +105,8 @@ class DatabaseNamerTest {
         assertThatThrownBy(() -> namer.name("{service}_{name}", "billing", empty))
                 .hasMessageEndingWith("and tenant x has '', which has no letter a-z or digit");
         assertThatThrownBy(() -> namer.name("{service}_{name}", "billing", symbols))
-                .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("naming-variable-missing"));
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("naming-variable-missing"));
     }
 
     @Test
@@ -109,12 +118,15 @@ class DatabaseNamerTest {
                     assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
                     assertThat(e.type()).isEqualTo("database-name-reserved");
                 })
-                .hasMessageStartingWith("database name 'postgres' of service any for tenant postgres (pattern '{slug}') is reserved");
+                .hasMessageStartingWith(
+                        "database name 'postgres' of service any for tenant postgres (pattern '{slug}') is reserved");
         for (String reserved : List.of("template0", "template1", "silo", "silo_anything")) {
             assertThatThrownBy(() -> namer.name("{slug}", "any", NamingContext.of(ID, reserved, reserved, CREATED)))
-                    .as(reserved).hasMessageContaining("is reserved");
+                    .as(reserved)
+                    .hasMessageContaining("is reserved");
         }
-        assertThat(namer.name("{slug}", "any", NamingContext.of(ID, "silos", "Silos", CREATED))).isEqualTo("silos");
+        assertThat(namer.name("{slug}", "any", NamingContext.of(ID, "silos", "Silos", CREATED)))
+                .isEqualTo("silos");
     }
 
     @Test
@@ -129,13 +141,17 @@ class DatabaseNamerTest {
     @Test
     void patternsAreCheckedBeforeUse() {
         assertThatThrownBy(() -> DatabaseNamer.checkPattern("{service}_{company}"))
-                .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-name-pattern"))
-                .hasMessage("'{service}_{company}' is not a database-name pattern: {company} is not a variable; use {service} {slug}"
-                        + " {name} {tenantId} {businessType} {adminUsername} {createdMillis}");
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-name-pattern"))
+                .hasMessage(
+                        "'{service}_{company}' is not a database-name pattern: {company} is not a variable; use {service} {slug}"
+                                + " {name} {tenantId} {businessType} {adminUsername} {createdMillis}");
         assertThatThrownBy(() -> DatabaseNamer.checkPattern("{service}_{slug")).hasMessageContaining("is never closed");
-        assertThatThrownBy(() -> DatabaseNamer.checkPattern("Billing_{slug}")).hasMessageContaining("may hold only a-z, 0-9 and _");
+        assertThatThrownBy(() -> DatabaseNamer.checkPattern("Billing_{slug}"))
+                .hasMessageContaining("may hold only a-z, 0-9 and _");
         assertThatThrownBy(() -> DatabaseNamer.checkPattern("")).hasMessageContaining("may not be empty");
-        assertThatThrownBy(() -> DatabaseNamer.checkPattern("{service}_{businessType}")).hasMessageContaining("same name");
+        assertThatThrownBy(() -> DatabaseNamer.checkPattern("{service}_{businessType}"))
+                .hasMessageContaining("same name");
         assertThatThrownBy(() -> DatabaseNamer.checkPattern("silo_{slug}")).hasMessageContaining("reserved for Silo");
         DatabaseNamer.checkPattern("{service}_{name}");
         DatabaseNamer.checkPattern("tenant_{tenantId}");

@@ -11,7 +11,8 @@ class IndexNamesTest {
     @Test
     void namesSayCollectionFieldsAndKind() {
         assertThat(IndexNames.index("invoices", paths("status"))).isEqualTo("invoices_status_idx");
-        assertThat(IndexNames.index("invoices", paths("customer.id", "dueDate"))).isEqualTo("invoices_customer_id_duedate_idx");
+        assertThat(IndexNames.index("invoices", paths("customer.id", "dueDate")))
+                .isEqualTo("invoices_customer_id_duedate_idx");
         assertThat(IndexNames.uniqueKey("invoices", paths("number"))).isEqualTo("invoices_number_key");
     }
 
@@ -21,9 +22,14 @@ class IndexNamesTest {
 
         String name = IndexNames.index("subscriptions", fields);
 
-        assertThat(name).hasSize(63).startsWith("subscriptions_customer_billingaddress_postalcode_custo_").matches(".*_[0-9a-f]{8}");
+        assertThat(name)
+                .hasSize(63)
+                .startsWith("subscriptions_customer_billingaddress_postalcode_custo_")
+                .matches(".*_[0-9a-f]{8}");
         assertThat(IndexNames.index("subscriptions", fields)).isEqualTo(name);
-        assertThat(IndexNames.uniqueKey("subscriptions", fields)).as("the kind is part of what is hashed").isNotEqualTo(name);
+        assertThat(IndexNames.uniqueKey("subscriptions", fields))
+                .as("the kind is part of what is hashed")
+                .isNotEqualTo(name);
     }
 
     private static List<FieldPath> paths(String... paths) {

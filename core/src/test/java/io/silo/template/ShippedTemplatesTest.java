@@ -15,14 +15,20 @@ import org.junit.jupiter.api.Test;
 /** The shipped templates express what the seeds' users built by hand: collections, indexes and database names. */
 class ShippedTemplatesTest {
     private static final TemplateCatalog CATALOG = TemplateCatalog.builtIn();
-    private static final NamingContext TECHCORP = NamingContext.of(UUID.fromString("0190f5a2-7c3e-7b1a-9d4e-2f6a8b0c1d2e"),
-            "techland", "TechCorp Solutions", Instant.ofEpochMilli(1_731_760_496_123L))
-            .withBusinessType("computer").withAdminUsername("principal");
+    private static final NamingContext TECHCORP = NamingContext.of(
+                    UUID.fromString("0190f5a2-7c3e-7b1a-9d4e-2f6a8b0c1d2e"),
+                    "techland",
+                    "TechCorp Solutions",
+                    Instant.ofEpochMilli(1_731_760_496_123L))
+            .withBusinessType("computer")
+            .withAdminUsername("principal");
 
     @Test
     void officeSuiteServicesHaveTheirCollectionsRolesAndNames() {
-        assertThat(CATALOG.require("billing").collections()).containsOnlyKeys("invoices", "payments", "subscriptions", "billing_config");
-        assertThat(CATALOG.require("crm").collections()).containsOnlyKeys("contacts", "leads", "deals", "activities", "crm_config");
+        assertThat(CATALOG.require("billing").collections())
+                .containsOnlyKeys("invoices", "payments", "subscriptions", "billing_config");
+        assertThat(CATALOG.require("crm").collections())
+                .containsOnlyKeys("contacts", "leads", "deals", "activities", "crm_config");
         assertThat(CATALOG.require("pingora").collections())
                 .containsOnlyKeys("teams", "projects", "tasks", "communications", "pingora_config");
         for (String service : List.of("billing", "crm", "pingora")) {
@@ -57,34 +63,48 @@ class ShippedTemplatesTest {
     void schoolHasTheIndexesItsSeedCreated() {
         ServiceTemplate school = CATALOG.require("school");
 
-        assertThat(school.collections()).containsOnlyKeys("classes", "schedules", "assignments", "messages", "calendar", "subjects");
+        assertThat(school.collections())
+                .containsOnlyKeys("classes", "schedules", "assignments", "messages", "calendar", "subjects");
         assertThat(school.roles()).containsOnlyKeys("teacher", "student");
         assertThat(name(school)).isEqualTo("smart_crm_principal_1731760496123");
         assertThat(indexes(school, "classes")).contains(index(false, "grade", "section"), index(false, "teacherId"));
-        assertThat(indexes(school, "schedules")).contains(index(false, "teacherId", "day"), index(false, "classId", "day"));
-        assertThat(indexes(school, "messages")).contains(index(false, "senderId", "receiverId"), index(true, "timestamp"));
-        assertThat(school.collection("assignments").orElseThrow().schema().orElseThrow()
-                .at("/properties/submissions/items/properties/status/enum")).hasSize(3);
+        assertThat(indexes(school, "schedules"))
+                .contains(index(false, "teacherId", "day"), index(false, "classId", "day"));
+        assertThat(indexes(school, "messages"))
+                .contains(index(false, "senderId", "receiverId"), index(true, "timestamp"));
+        assertThat(school.collection("assignments")
+                        .orElseThrow()
+                        .schema()
+                        .orElseThrow()
+                        .at("/properties/submissions/items/properties/status/enum"))
+                .hasSize(3);
     }
 
     @Test
     void usersAreNeverACollectionButCoreTables() {
-        assertThat(CATALOG.all()).allSatisfy(template -> assertThat(template.collections().keySet())
-                .noneMatch(name -> name.contains("user")));
+        assertThat(CATALOG.all())
+                .allSatisfy(template ->
+                        assertThat(template.collections().keySet()).noneMatch(name -> name.contains("user")));
         ServiceTemplate core = CATALOG.core();
         assertThat(core.collections()).containsOnlyKeys("settings");
         assertThat(core.roles()).containsOnlyKeys("member", "admin");
         String sql = ((Operation.Sql) core.migrations().getFirst().operations().getFirst()).statement();
-        assertThat(sql).contains("CREATE TABLE users (", "CREATE TABLE memberships (", "CREATE TABLE outbox (",
-                "CREATE UNIQUE INDEX users_email_key ON users (email) WHERE email IS NOT NULL",
-                "CREATE UNIQUE INDEX users_username_key ON users (username) WHERE username IS NOT NULL");
+        assertThat(sql)
+                .contains(
+                        "CREATE TABLE users (",
+                        "CREATE TABLE memberships (",
+                        "CREATE TABLE outbox (",
+                        "CREATE UNIQUE INDEX users_email_key ON users (email) WHERE email IS NOT NULL",
+                        "CREATE UNIQUE INDEX users_username_key ON users (username) WHERE username IS NOT NULL");
     }
 
     @Test
     void newMembersGetTheLeastPrivilegedRole() {
         assertThat(CATALOG.all()).allSatisfy(template -> {
             RoleSpec first = template.role(template.defaultRole()).orElseThrow();
-            assertThat(first.write()).as(template.service() + " role " + first.name()).doesNotContain(RoleSpec.ALL);
+            assertThat(first.write())
+                    .as(template.service() + " role " + first.name())
+                    .doesNotContain(RoleSpec.ALL);
         });
     }
 

@@ -20,7 +20,8 @@ class TemplateCatalogTest {
     void everyShippedTemplateLoadsWithCoreFirst() {
         TemplateCatalog catalog = TemplateCatalog.builtIn();
 
-        assertThat(catalog.all()).extracting(ServiceTemplate::service)
+        assertThat(catalog.all())
+                .extracting(ServiceTemplate::service)
                 .containsExactly("core", "billing", "crm", "erp", "pingora", "pos", "school");
         assertThat(catalog.core().service()).isEqualTo("core");
         assertThat(catalog.find("billing")).isPresent();
@@ -32,7 +33,9 @@ class TemplateCatalogTest {
         try (Stream<Path> files = Files.list(Path.of("../services"))) {
             assertThat(files.map(file -> file.getFileName().toString()))
                     .as("TemplateCatalog.BUILT_IN names every file of services/, and nothing else is there")
-                    .containsExactlyInAnyOrderElementsOf(TemplateCatalog.BUILT_IN.stream().map(name -> name + ".yaml").toList());
+                    .containsExactlyInAnyOrderElementsOf(TemplateCatalog.BUILT_IN.stream()
+                            .map(name -> name + ".yaml")
+                            .toList());
         }
     }
 
@@ -60,7 +63,8 @@ class TemplateCatalogTest {
     void userDirectoryReplacesAShippedService(@TempDir Path dir) throws IOException {
         write(dir, "billing.yml", minimal("billing"));
 
-        assertThat(TemplateCatalog.load(Optional.of(dir)).require("billing").collections()).containsOnlyKeys("books");
+        assertThat(TemplateCatalog.load(Optional.of(dir)).require("billing").collections())
+                .containsOnlyKeys("books");
     }
 
     @Test
@@ -68,7 +72,8 @@ class TemplateCatalogTest {
         write(dir, "core.yaml", minimal("core"));
 
         assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
-                .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-template"))
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-template"))
                 .hasMessageContaining("core.yaml: the core service cannot be replaced");
     }
 
@@ -81,7 +86,8 @@ class TemplateCatalogTest {
                     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
                     assertThat(e.type()).isEqualTo("invalid-template");
                 })
-                .hasMessageStartingWith(dir.resolve("library.yaml") + ": collections.books.indexes[0]: 'title page' is not a field path");
+                .hasMessageStartingWith(dir.resolve("library.yaml")
+                        + ": collections.books.indexes[0]: 'title page' is not a field path");
     }
 
     @Test
@@ -89,7 +95,8 @@ class TemplateCatalogTest {
         write(dir, "books.yaml", minimal("library"));
 
         assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
-                .hasMessageContaining("books.yaml: service: 'library' does not match the file name; name the file library.yaml");
+                .hasMessageContaining(
+                        "books.yaml: service: 'library' does not match the file name; name the file library.yaml");
     }
 
     @Test

@@ -22,7 +22,14 @@ class TemplateDocsTest {
         assertThat(template.version()).isEqualTo(2);
         assertThat(template.migrations().get(1).operations()).hasSize(4);
         assertThat(template.collection("tickets").orElseThrow().indexes()).hasSize(3);
-        assertThat(IndexNames.index("tickets", template.collection("tickets").orElseThrow().indexes().get(1).fields()))
-                .as("the name the documentation shows").isEqualTo("tickets_requester_email_status_idx");
+        assertThat(IndexNames.index(
+                        "tickets",
+                        template.collection("tickets")
+                                .orElseThrow()
+                                .indexes()
+                                .get(1)
+                                .fields()))
+                .as("the name the documentation shows")
+                .isEqualTo("tickets_requester_email_status_idx");
     }
 }

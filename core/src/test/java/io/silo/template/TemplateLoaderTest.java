@@ -75,87 +75,108 @@ class TemplateLoaderTest {
         assertThat(template.role("admin").orElseThrow().mayWrite("payments")).isTrue();
         assertThat(template.collections()).containsOnlyKeys("invoices", "payments");
         CollectionSpec invoices = template.collection("invoices").orElseThrow();
-        assertThat(invoices.schema()).hasValueSatisfying(schema -> assertThat(schema.path("type").asString()).isEqualTo("object"));
-        assertThat(invoices.indexes()).containsExactly(
-                new IndexSpec(List.of(FieldPath.parse("status")), false),
-                new IndexSpec(List.of(FieldPath.parse("customer.id"), FieldPath.parse("status")), false),
-                new IndexSpec(List.of(FieldPath.parse("dueDate")), true));
-        assertThat(invoices.unique()).containsExactly(List.of(FieldPath.parse("number")),
-                List.of(FieldPath.parse("customer.id"), FieldPath.parse("reference")));
+        assertThat(invoices.schema())
+                .hasValueSatisfying(
+                        schema -> assertThat(schema.path("type").asString()).isEqualTo("object"));
+        assertThat(invoices.indexes())
+                .containsExactly(
+                        new IndexSpec(List.of(FieldPath.parse("status")), false),
+                        new IndexSpec(List.of(FieldPath.parse("customer.id"), FieldPath.parse("status")), false),
+                        new IndexSpec(List.of(FieldPath.parse("dueDate")), true));
+        assertThat(invoices.unique())
+                .containsExactly(
+                        List.of(FieldPath.parse("number")),
+                        List.of(FieldPath.parse("customer.id"), FieldPath.parse("reference")));
         assertThat(invoices.privateFields()).containsExactly("internalNote");
         assertThat(template.collection("payments").orElseThrow().schema()).isEmpty();
         assertThat(template.migrations()).extracting(Migration::version).containsExactly(1, 2);
-        assertThat(template.migrations().get(1).operations()).containsExactly(
-                new Operation.RenameField("invoices", "due", "dueDate"),
-                new Operation.SetDefault("invoices", "currency", io.silo.json.Json.read("\"EUR\"")),
-                new Operation.DropIndex("invoices", List.of(FieldPath.parse("legacy"))),
-                new Operation.Sql("UPDATE invoices SET version = version"));
+        assertThat(template.migrations().get(1).operations())
+                .containsExactly(
+                        new Operation.RenameField("invoices", "due", "dueDate"),
+                        new Operation.SetDefault("invoices", "currency", io.silo.json.Json.read("\"EUR\"")),
+                        new Operation.DropIndex("invoices", List.of(FieldPath.parse("legacy"))),
+                        new Operation.Sql("UPDATE invoices SET version = version"));
         assertThat(template.checksum()).hasSize(64);
     }
 
     @Test
     void problemNamesFileThePathInsideAndTheBadValue() {
-        SiloException e = failure(VALID.replace("- status\n      - [customer.id", "- status\n      - due date\n      - [customer.id"));
+        SiloException e = failure(
+                VALID.replace("- status\n      - [customer.id", "- status\n      - due date\n      - [customer.id"));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
         assertThat(e.type()).isEqualTo("invalid-template");
-        assertThat(e.getMessage()).startsWith("services/billing.yaml: collections.invoices.indexes[1]: 'due date' is not a field path");
+        assertThat(e.getMessage())
+                .startsWith("services/billing.yaml: collections.invoices.indexes[1]: 'due date' is not a field path");
     }
 
     @Test
     void everyProblemOfAFileIsReportedAtOnce() {
-        SiloException e = failure(VALID.replace("service: billing", "service: Billing").replace("\nversion: 2\n", "\nversion: 1\n"));
+        SiloException e = failure(
+                VALID.replace("service: billing", "service: Billing").replace("\nversion: 2\n", "\nversion: 1\n"));
 
-        assertThat(e.extensions().get("errors")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).containsExactly(
-                "services/billing.yaml: service: 'Billing' is not a service name: use a-z, 0-9 and _, starting with a letter,"
-                        + " at most 31; silo and silo_... are Silo's own",
-                "services/billing.yaml: version: '1' is not the last migration's version, 2; a template's version is its"
-                        + " highest migration");
+        assertThat(e.extensions().get("errors"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .containsExactly(
+                        "services/billing.yaml: service: 'Billing' is not a service name: use a-z, 0-9 and _, starting with a letter,"
+                                + " at most 31; silo and silo_... are Silo's own",
+                        "services/billing.yaml: version: '1' is not the last migration's version, 2; a template's version is its"
+                                + " highest migration");
         assertThat(e.getMessage().lines()).hasSize(2);
     }
 
     @Test
     void serviceNamesOfSiloAreRefused() {
         assertThat(problems(VALID.replace("service: billing", "service: silo_billing")))
-                .singleElement().asString().contains("service: 'silo_billing' is not a service name");
+                .singleElement()
+                .asString()
+                .contains("service: 'silo_billing' is not a service name");
     }
 
     @Test
     void migrationsAreNumberedFromOneWithoutGaps() {
         assertThat(problems(VALID.replace("- version: 2", "- version: 3").replace("version: 2\n", "version: 3\n")))
-                .containsExactly(SOURCE + ": migrations[1].version: '3' is out of order: migrations are numbered 1, 2, 3 ..."
-                        + " without gaps, so this one is 2");
+                .containsExactly(
+                        SOURCE + ": migrations[1].version: '3' is out of order: migrations are numbered 1, 2, 3 ..."
+                                + " without gaps, so this one is 2");
     }
 
     @Test
     void aTemplateNeedsAtLeastOneMigration() {
         String yaml = VALID.substring(0, VALID.indexOf("migrations:")).replace("version: 2", "version: 1");
 
-        assertThat(problems(yaml)).containsExactly(SOURCE + ": migrations: a service needs at least migration 1 (its operations may be empty)");
+        assertThat(problems(yaml))
+                .containsExactly(
+                        SOURCE + ": migrations: a service needs at least migration 1 (its operations may be empty)");
     }
 
     @Test
     void collectionNamesAreLowerCaseAndNotSilos() {
         assertThat(problems(VALID.replace("  payments: {}", "  Payments: {}\n  silo_log: {}")))
                 .containsExactly(
-                        SOURCE + ": collections.Payments: 'Payments' is not a collection name: use a-z, 0-9 and _, starting"
+                        SOURCE
+                                + ": collections.Payments: 'Payments' is not a collection name: use a-z, 0-9 and _, starting"
                                 + " with a letter, at most 41, and not starting with silo_ (Silo's own tables)",
-                        SOURCE + ": collections.silo_log: 'silo_log' is not a collection name: use a-z, 0-9 and _, starting"
+                        SOURCE
+                                + ": collections.silo_log: 'silo_log' is not a collection name: use a-z, 0-9 and _, starting"
                                 + " with a letter, at most 41, and not starting with silo_ (Silo's own tables)");
     }
 
     @Test
     void schemaMustBeValidDraft202012() {
         assertThat(problems(VALID.replace("number: {type: string}", "number: {type: text, minLength: -1}")))
-                .anySatisfy(problem -> assertThat(problem).startsWith(SOURCE + ": collections.invoices.schema.properties.number.type: "))
-                .anySatisfy(problem -> assertThat(problem).startsWith(SOURCE + ": collections.invoices.schema.properties.number.minLength: "));
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith(SOURCE + ": collections.invoices.schema.properties.number.type: "))
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith(SOURCE + ": collections.invoices.schema.properties.number.minLength: "));
     }
 
     @Test
     void schemaMustDescribeObjects() {
         assertThat(problems(VALID.replace("      type: object\n      required", "      type: array\n      required")))
-                .containsExactly(SOURCE + ": collections.invoices.schema.type: 'array' is wrong: a collection holds objects,"
-                        + " so write type: object");
+                .containsExactly(
+                        SOURCE + ": collections.invoices.schema.type: 'array' is wrong: a collection holds objects,"
+                                + " so write type: object");
         assertThat(problems(VALID.replace("      type: object\n      required", "      required")))
                 .containsExactly(SOURCE + ": collections.invoices.schema.type: is missing: a collection holds objects,"
                         + " so write type: object");
@@ -163,10 +184,14 @@ class TemplateLoaderTest {
 
     @Test
     void schemaOfAnotherDraftIsRefused() {
-        assertThat(problems(VALID.replace("      type: object\n      required",
-                "      $schema: http://json-schema.org/draft-07/schema#\n      type: object\n      required")))
-                .singleElement().asString()
-                .startsWith(SOURCE + ": collections.invoices.schema.$schema: 'http://json-schema.org/draft-07/schema#' is not draft 2020-12");
+        assertThat(problems(VALID.replace(
+                        "      type: object\n      required",
+                        "      $schema: http://json-schema.org/draft-07/schema#\n      type: object\n      required")))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        SOURCE
+                                + ": collections.invoices.schema.$schema: 'http://json-schema.org/draft-07/schema#' is not draft 2020-12");
     }
 
     @Test
@@ -180,14 +205,17 @@ class TemplateLoaderTest {
     @Test
     void brokenLocalReferenceIsRefused() {
         assertThat(problems(VALID.replace("id: {type: string}", "id: {$ref: '#/$defs/missing'}")))
-                .singleElement().asString()
+                .singleElement()
+                .asString()
                 .startsWith(SOURCE + ": collections.invoices.schema: is not a usable JSON Schema: ");
     }
 
     @Test
     void localReferencesAreFine() {
         String yaml = VALID.replace("id: {type: string}", "id: {$ref: '#/$defs/id'}")
-                .replace("      required: [number, status]", "      $defs: {id: {type: string}}\n      required: [number, status]");
+                .replace(
+                        "      required: [number, status]",
+                        "      $defs: {id: {type: string}}\n      required: [number, status]");
 
         assertThat(TemplateLoader.load(SOURCE, yaml).collections()).containsKey("invoices");
     }
@@ -195,7 +223,7 @@ class TemplateLoaderTest {
     @Test
     void indexAndUniqueFieldsMustBeFieldPaths() {
         assertThat(problems(VALID.replace("- [customer.id, reference]", "- [customer.id, 'ref-no']")
-                .replace("{fields: [dueDate], descending: true}", "{fields: [], descending: maybe}")))
+                        .replace("{fields: [dueDate], descending: true}", "{fields: [], descending: maybe}")))
                 .containsExactly(
                         SOURCE + ": collections.invoices.indexes[2].fields: needs 1 to 32 field paths",
                         SOURCE + ": collections.invoices.indexes[2].descending: 'maybe' is not true or false",
@@ -206,15 +234,19 @@ class TemplateLoaderTest {
     @Test
     void aSecondIndexOnTheSameFieldsIsRefused() {
         assertThat(problems(VALID.replace("- status\n", "- status\n      - {fields: [status], descending: true}\n")))
-                .containsExactly(SOURCE + ": collections.invoices.indexes[1]: a second index on [status]; one index per list of fields");
+                .containsExactly(
+                        SOURCE
+                                + ": collections.invoices.indexes[1]: a second index on [status]; one index per list of fields");
     }
 
     @Test
     void indexesWhoseNamesWouldClashAreRefused() {
-        String yaml = VALID.replace("  payments: {}", "  payments:\n    indexes: [a_b]\n  payments_a:\n    indexes: [b]");
+        String yaml =
+                VALID.replace("  payments: {}", "  payments:\n    indexes: [a_b]\n  payments_a:\n    indexes: [b]");
 
-        assertThat(problems(yaml)).containsExactly(SOURCE + ": collections.payments_a.indexes[0]: its index name 'payments_a_b_idx'"
-                + " is also the name of collections.payments.indexes[0]; rename a field or a collection");
+        assertThat(problems(yaml))
+                .containsExactly(SOURCE + ": collections.payments_a.indexes[0]: its index name 'payments_a_b_idx'"
+                        + " is also the name of collections.payments.indexes[0]; rename a field or a collection");
     }
 
     @Test
@@ -229,62 +261,83 @@ class TemplateLoaderTest {
     @Test
     void migrationOperationsNameKnownCollections() {
         assertThat(problems(VALID.replace("renameField: {collection: invoices", "renameField: {collection: bills")))
-                .containsExactly(SOURCE + ": migrations[1].operations[0].renameField.collection: 'bills' is not a collection"
-                        + " of this service; use one of invoices, payments");
+                .containsExactly(
+                        SOURCE + ": migrations[1].operations[0].renameField.collection: 'bills' is not a collection"
+                                + " of this service; use one of invoices, payments");
     }
 
     @Test
     void operationsHaveOneKnownKind() {
         assertThat(problems(VALID.replace("- sql: UPDATE invoices SET version = version", "- drop: invoices")))
-                .singleElement().asString()
+                .singleElement()
+                .asString()
                 .startsWith(SOURCE + ": migrations[1].operations[3]: '{\"drop\":\"invoices\"}' is not an operation:");
         assertThat(problems(VALID.replace("from: due, to: dueDate", "from: due.date, to: due")))
-                .containsExactly(SOURCE + ": migrations[1].operations[0].renameField.from: 'due.date' is not a top-level field (no dots)");
+                .containsExactly(
+                        SOURCE
+                                + ": migrations[1].operations[0].renameField.from: 'due.date' is not a top-level field (no dots)");
     }
 
     @Test
     void unknownKeysAreRefusedSoThatTyposShow() {
         assertThat(problems(VALID.replace("    unique:", "    uniqe:")))
-                .containsExactly(SOURCE + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private");
+                .containsExactly(
+                        SOURCE
+                                + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private");
     }
 
     @Test
     void databaseNamePatternUsesKnownVariablesAndPlainText() {
         assertThat(problems(VALID.replace("{service}_{name}", "{service}_{company}")))
-                .singleElement().asString()
-                .startsWith(SOURCE + ": databaseName: '{service}_{company}' is not a database-name pattern: {company} is not a variable");
+                .singleElement()
+                .asString()
+                .startsWith(
+                        SOURCE
+                                + ": databaseName: '{service}_{company}' is not a database-name pattern: {company} is not a variable");
         assertThat(problems(VALID.replace("{service}_{name}", "{service}-{name}")))
-                .singleElement().asString()
-                .isEqualTo(SOURCE + ": databaseName: '{service}-{name}' is not a database-name pattern: '-' may hold only a-z, 0-9"
+                .singleElement()
+                .asString()
+                .isEqualTo(SOURCE
+                        + ": databaseName: '{service}-{name}' is not a database-name pattern: '-' may hold only a-z, 0-9"
                         + " and _ outside of variables");
         assertThat(problems(VALID.replace("{service}_{name}", "{service}_db")))
-                .singleElement().asString().contains("every tenant would get the same name");
+                .singleElement()
+                .asString()
+                .contains("every tenant would get the same name");
     }
 
     @Test
     void databaseNameDefaultsToServiceAndSlug() {
-        assertThat(TemplateLoader.load(SOURCE, VALID.replace("databaseName: \"{service}_{name}\"\n", "")).databaseNamePattern())
+        assertThat(TemplateLoader.load(SOURCE, VALID.replace("databaseName: \"{service}_{name}\"\n", ""))
+                        .databaseNamePattern())
                 .isEqualTo("{service}_{slug}");
     }
 
     @Test
     void duplicateKeysAndBrokenYamlAreRefusedWithTheirLine() {
         assertThat(problems(VALID.replace("  payments: {}", "  payments: {}\n  payments: {}")))
-                .singleElement().asString().startsWith(SOURCE + ": line ").contains("not valid YAML: Duplicate property \"payments\"");
+                .singleElement()
+                .asString()
+                .startsWith(SOURCE + ": line ")
+                .contains("not valid YAML: Duplicate property \"payments\"");
         assertThat(problems("service: [billing")).singleElement().asString().startsWith(SOURCE + ": line ");
-        assertThat(problems("- just\n- a list")).containsExactly(SOURCE + ": a template is a mapping of service, version, roles,"
-                + " collections, migrations");
+        assertThat(problems("- just\n- a list"))
+                .containsExactly(
+                        SOURCE + ": a template is a mapping of service, version, roles," + " collections, migrations");
     }
 
     @Test
     void checksumIgnoresCommentsAndLayoutButNotValuesOrOrder() {
         String checksum = TemplateLoader.load(SOURCE, VALID).checksum();
 
-        assertThat(TemplateLoader.load(SOURCE, "# changed comment\n" + VALID.replace("# a comment\n", "")).checksum())
+        assertThat(TemplateLoader.load(SOURCE, "# changed comment\n" + VALID.replace("# a comment\n", ""))
+                        .checksum())
                 .isEqualTo(checksum);
-        assertThat(TemplateLoader.load(SOURCE, VALID.replace("[number, status]", "[ number,   status ]")).checksum())
+        assertThat(TemplateLoader.load(SOURCE, VALID.replace("[number, status]", "[ number,   status ]"))
+                        .checksum())
                 .isEqualTo(checksum);
-        assertThat(TemplateLoader.load(SOURCE, VALID.replace("Invoices and payments.", "Invoices.")).checksum())
+        assertThat(TemplateLoader.load(SOURCE, VALID.replace("Invoices and payments.", "Invoices."))
+                        .checksum())
                 .isNotEqualTo(checksum);
         String swapped = VALID.replace("""
                   user:
@@ -302,7 +355,9 @@ class TemplateLoaderTest {
                     read: [invoices]
                 """);
         assertThat(swapped).isNotEqualTo(VALID);
-        assertThat(TemplateLoader.load(SOURCE, swapped).checksum()).as("the first role is the default").isNotEqualTo(checksum);
+        assertThat(TemplateLoader.load(SOURCE, swapped).checksum())
+                .as("the first role is the default")
+                .isNotEqualTo(checksum);
     }
 
     private static SiloException failure(String yaml) {

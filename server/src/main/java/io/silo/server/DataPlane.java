@@ -16,17 +16,28 @@ import java.time.Clock;
  * LISTEN/NOTIFY, pools under the connection budget (evicted when a placement goes stale),
  * routing as each tenant's own role, and the directory relay that rides on it.
  */
-record DataPlane(MetricsEndpoint metrics, PoolRegistry pools, PlacementCache placements, PooledConnections connections,
-                 DirectoryRelay relay, UserStore users) {
+record DataPlane(
+        MetricsEndpoint metrics,
+        PoolRegistry pools,
+        PlacementCache placements,
+        PooledConnections connections,
+        DirectoryRelay relay,
+        UserStore users) {
 
     static DataPlane open(SiloConfig config, ControlPlane control, Clock clock, Shutdown shutdown) {
         MetricsEndpoint metrics = shutdown.register("metrics", new MetricsEndpoint());
         PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
         PlacementCache placements = new PlacementCache(control.jdbc(), control.secrets());
-        PlacementListener listener = shutdown.register("placement listener", PlacementListener.start(control.database(), placements));
+        PlacementListener listener =
+                shutdown.register("placement listener", PlacementListener.start(control.database(), placements));
         listener.subscribe(new StalePools(placements, pools));
         PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
-        return new DataPlane(metrics, pools, placements, connections, new DirectoryRelay(control.directory(), connections, clock),
+        return new DataPlane(
+                metrics,
+                pools,
+                placements,
+                connections,
+                new DirectoryRelay(control.directory(), connections, clock),
                 new UserStore());
     }
 }

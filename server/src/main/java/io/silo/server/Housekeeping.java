@@ -1,14 +1,14 @@
 package io.silo.server;
 
 import io.silo.postgres.control.RefreshTokenStore;
-import io.silo.postgres.control.SignupStore;
-import io.silo.server.mail.LocalMailbox;
-import java.util.Optional;
 import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.internal.Jdbc;
+import io.silo.server.mail.LocalMailbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,19 +31,30 @@ final class Housekeeping implements AutoCloseable {
         this.thread = thread;
     }
 
-    static Housekeeping start(Jdbc control, RefreshTokenStore refreshTokens, SigningKeyStore signingKeys, SignupStore signups,
-                              Optional<LocalMailbox> mailbox, Clock clock) {
+    static Housekeeping start(
+            Jdbc control,
+            RefreshTokenStore refreshTokens,
+            SigningKeyStore signingKeys,
+            SignupStore signups,
+            Optional<LocalMailbox> mailbox,
+            Clock clock) {
         Runnable sweep = () -> {
             Instant now = clock.instant();
             Instant longAgo = now.minus(KEEP_FINISHED);
             int tokens = refreshTokens.purgeExpired(now.minus(Duration.ofDays(1)));
             int keys = signingKeys.purgeExpired(now);
-            int jobs = control.update("DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);
+            int jobs = control.update(
+                    "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);
             int signupsDone = signups.purge(now, longAgo);
             int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
             if (tokens + keys + jobs + signupsDone + mail > 0) {
-                log.info("housekeeping removed {} refresh tokens, {} signing keys, {} finished jobs, {} sign-ups, {} mails",
-                        tokens, keys, jobs, signupsDone, mail);
+                log.info(
+                        "housekeeping removed {} refresh tokens, {} signing keys, {} finished jobs, {} sign-ups, {} mails",
+                        tokens,
+                        keys,
+                        jobs,
+                        signupsDone,
+                        mail);
             }
         };
         return new Housekeeping(Thread.ofVirtual().name("housekeeping").start(() -> {

@@ -4,8 +4,8 @@ import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.DocumentStore;
-import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.control.SignupStore;
 import io.silo.server.admin.AuditEndpoints;
 import io.silo.server.admin.PoolEndpoints;
 import io.silo.server.auth.AuthEndpoints;
@@ -40,35 +40,86 @@ import java.util.Optional;
 final class HttpFeatures {
     private HttpFeatures() {}
 
-    static List<Endpoints> of(SiloConfig config, SiloOptions options, TemplateCatalog templates, ControlPlane control, DataPlane data,
-                              Operations operations) {
+    static List<Endpoints> of(
+            SiloConfig config,
+            SiloOptions options,
+            TemplateCatalog templates,
+            ControlPlane control,
+            DataPlane data,
+            Operations operations) {
         Clock clock = options.clock();
         var jdbc = control.jdbc();
-        TokenService tokens = new TokenService(new SigningKeyStore(jdbc, control.secrets()), clock, config.tokens().issuer(),
-                config.tokens().accessTtl(), config.tokens().keyRotation());
+        TokenService tokens = new TokenService(
+                new SigningKeyStore(jdbc, control.secrets()),
+                clock,
+                config.tokens().issuer(),
+                config.tokens().accessTtl(),
+                config.tokens().keyRotation());
         Authenticator authenticator = new Authenticator(tokens);
         TenantGate gate = new TenantGate(data.placements());
         ActivityLog activity = new ActivityLog();
         Access access = new Access(templates);
         MemberSubjects members = new MemberSubjects(control.tenants(), data.connections(), data.users());
-        Sessions sessions = new Sessions(control.refreshTokens(), tokens, clock, config.tokens().refreshTtl(), token -> switch (token.subjectKind()) {
-            case "admin" -> control.platformAdmins().resolve(token.subjectId());
-            case "user" -> members.resolve(token);
-            default -> Optional.empty();
-        });
+        Sessions sessions = new Sessions(
+                control.refreshTokens(),
+                tokens,
+                clock,
+                config.tokens().refreshTtl(),
+                token -> switch (token.subjectKind()) {
+                    case "admin" -> control.platformAdmins().resolve(token.subjectId());
+                    case "user" -> members.resolve(token);
+                    default -> Optional.empty();
+                });
         Mailer mailer = Mailer.of(config.mail(), config.dataDir(), clock);
         return List.of(
                 new HealthEndpoints(control.database(), control.clusters(), authenticator),
-                new AuthEndpoints(control.platformAdmins(), sessions, tokens, authenticator, control.audit(), config.login(), clock),
-                new LoginEndpoints(new MemberLogin(control.tenants(), data.connections(), data.users(), control.directory(),
-                        control.hasher(), clock, config.login()), sessions, authenticator, access, control.tenants(),
-                        data.connections(), data.users()),
-                new SignupEndpoints(new Signups(new SignupStore(jdbc), operations.organizations(), mailer, control.hasher(),
-                        clock, config.signup(), signupServices(config.signup(), templates))),
+                new AuthEndpoints(
+                        control.platformAdmins(),
+                        sessions,
+                        tokens,
+                        authenticator,
+                        control.audit(),
+                        config.login(),
+                        clock),
+                new LoginEndpoints(
+                        new MemberLogin(
+                                control.tenants(),
+                                data.connections(),
+                                data.users(),
+                                control.directory(),
+                                control.hasher(),
+                                clock,
+                                config.login()),
+                        sessions,
+                        authenticator,
+                        access,
+                        control.tenants(),
+                        data.connections(),
+                        data.users()),
+                new SignupEndpoints(new Signups(
+                        new SignupStore(jdbc),
+                        operations.organizations(),
+                        mailer,
+                        control.hasher(),
+                        clock,
+                        config.signup(),
+                        signupServices(config.signup(), templates))),
                 new OrganizationEndpoints(operations.organizations(), authenticator),
-                new UserEndpoints(new Users(control.tenants(), data.connections(), data.users(), control.directory(), data.relay(),
-                        sessions, access, control.hasher(), clock, options.userCommitObserver()), authenticator),
-                new DataEndpoints(authenticator, gate, templates, data.connections(), new DocumentStore(clock), activity, access),
+                new UserEndpoints(
+                        new Users(
+                                control.tenants(),
+                                data.connections(),
+                                data.users(),
+                                control.directory(),
+                                data.relay(),
+                                sessions,
+                                access,
+                                control.hasher(),
+                                clock,
+                                options.userCommitObserver()),
+                        authenticator),
+                new DataEndpoints(
+                        authenticator, gate, templates, data.connections(), new DocumentStore(clock), activity, access),
                 new ActivityEndpoints(authenticator, gate, data.connections(), activity, data.users()),
                 new TenantHealthEndpoints(authenticator, gate, data.connections(), templates),
                 new AuditEndpoints(control.audit(), authenticator),
@@ -80,12 +131,14 @@ final class HttpFeatures {
 
     /** The services sign-up offers: as configured, else every service but core; an unknown one stops start-up. */
     private static List<String> signupServices(SiloConfig.Signup signup, TemplateCatalog templates) {
-        List<String> known = templates.all().stream().map(ServiceTemplate::service).filter(service -> !ServiceTemplate.CORE.equals(service))
+        List<String> known = templates.all().stream()
+                .map(ServiceTemplate::service)
+                .filter(service -> !ServiceTemplate.CORE.equals(service))
                 .toList();
         for (String service : signup.services()) {
             if (!known.contains(service)) {
-                throw new ConfigException("invalid signup.services: there is no service '" + service + "'; the services are "
-                        + String.join(", ", known));
+                throw new ConfigException("invalid signup.services: there is no service '" + service
+                        + "'; the services are " + String.join(", ", known));
             }
         }
         return signup.services().isEmpty() ? known : signup.services();

@@ -33,8 +33,10 @@ final class MasterKeys {
             }
             byte[] key = Secrets.bytes(32);
             PrivateFiles.write(file, Base64.getEncoder().encodeToString(key) + "\n");
-            log.warn("SILO_MASTER_KEY is not set: generated a master key in {}. Back it up; in production set "
-                    + "SILO_MASTER_KEY instead. Without it, stored secrets cannot be read.", file.toAbsolutePath());
+            log.warn(
+                    "SILO_MASTER_KEY is not set: generated a master key in {}. Back it up; in production set "
+                            + "SILO_MASTER_KEY instead. Without it, stored secrets cannot be read.",
+                    file.toAbsolutePath());
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the master key at " + file, e);
@@ -50,7 +52,8 @@ final class MasterKeys {
             }
             return key;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid master key in " + origin + ": not base64 (generate one with: openssl rand -base64 32)");
+            throw new ConfigException(
+                    "invalid master key in " + origin + ": not base64 (generate one with: openssl rand -base64 32)");
         }
     }
 }

@@ -33,8 +33,13 @@ public final class Silo implements AutoCloseable {
     private final Organizations organizations;
     private final TemplateCatalog templates;
 
-    private Silo(Shutdown shutdown, Optional<HttpServer> http, ControlDatabase control, SiloConfig config, Organizations organizations,
-                 TemplateCatalog templates) {
+    private Silo(
+            Shutdown shutdown,
+            Optional<HttpServer> http,
+            ControlDatabase control,
+            SiloConfig config,
+            Organizations organizations,
+            TemplateCatalog templates) {
         this.shutdown = shutdown;
         this.http = http;
         this.control = control;
@@ -66,10 +71,16 @@ public final class Silo implements AutoCloseable {
         DataPlane data = DataPlane.open(config, control, options.clock(), shutdown);
         Operations operations = Operations.open(config, options, templates, control, data, shutdown);
         if (!options.serveHttp()) {
-            return new Silo(shutdown, Optional.empty(), control.database(), config, operations.organizations(), templates);
+            return new Silo(
+                    shutdown, Optional.empty(), control.database(), config, operations.organizations(), templates);
         }
-        HttpServer http = shutdown.register("http", HttpServer.start(config.http().host(), config.http().port(),
-                HttpFeatures.of(config, options, templates, control, data, operations), new HttpMetrics(data.metrics().registry())));
+        HttpServer http = shutdown.register(
+                "http",
+                HttpServer.start(
+                        config.http().host(),
+                        config.http().port(),
+                        HttpFeatures.of(config, options, templates, control, data, operations),
+                        new HttpMetrics(data.metrics().registry())));
         log.info("Silo ready on port {}", http.port());
         return new Silo(shutdown, Optional.of(http), control.database(), config, operations.organizations(), templates);
     }
@@ -78,18 +89,21 @@ public final class Silo implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
+            throw new UncheckedIOException(
+                    "cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
         }
     }
 
     /** The port HTTP listens on. */
     public int port() {
-        return http.orElseThrow(() -> new IllegalStateException("this Silo serves no HTTP")).port();
+        return http.orElseThrow(() -> new IllegalStateException("this Silo serves no HTTP"))
+                .port();
     }
 
     /** The routes HTTP serves, as registered; for the contract test of the API description. */
     public List<HttpServer.Route> routes() {
-        return http.orElseThrow(() -> new IllegalStateException("this Silo serves no HTTP")).routes();
+        return http.orElseThrow(() -> new IllegalStateException("this Silo serves no HTTP"))
+                .routes();
     }
 
     /** The base URI of the HTTP API, on the loopback interface. */

@@ -13,8 +13,8 @@ import java.time.Clock;
  * @param runJobs whether background job workers run (the CLI runs its jobs inline only)
  * @param userCommitObserver sees every user change between its core commit and the directory update; tests crash there
  */
-public record SiloOptions(Clock clock, StepObserver stepObserver, boolean serveHttp, boolean runJobs,
-                          CommitObserver userCommitObserver) {
+public record SiloOptions(
+        Clock clock, StepObserver stepObserver, boolean serveHttp, boolean runJobs, CommitObserver userCommitObserver) {
 
     /** A server: HTTP, background jobs, the system clock. */
     public static SiloOptions server() {

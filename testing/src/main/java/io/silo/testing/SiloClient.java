@@ -20,7 +20,8 @@ import tools.jackson.databind.node.MissingNode;
  * <p>Thread-safe.
  */
 public final class SiloClient {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI base;
     private final Optional<String> token;
@@ -69,7 +70,8 @@ public final class SiloClient {
 
     /** A copy signed in as the test platform administrator. */
     public SiloClient asAdmin() {
-        return as(login("/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD)));
+        return as(login(
+                "/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD)));
     }
 
     /** Signs in through {@code path} and returns the access token; fails the test when sign-in fails. */
@@ -106,15 +108,15 @@ public final class SiloClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
         token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
         headers.forEach(request::header);
-        HttpRequest.BodyPublisher publisher = body
-                .map(value -> value instanceof String text ? text : Json.write(value))
+        HttpRequest.BodyPublisher publisher = body.map(value -> value instanceof String text ? text : Json.write(value))
                 .map(HttpRequest.BodyPublishers::ofString)
                 .orElse(HttpRequest.BodyPublishers.noBody());
         if (body.isPresent()) {
             request.header("Content-Type", "application/json");
         }
         try {
-            HttpResponse<String> response = HTTP.send(request.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HTTP.send(request.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().map(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " failed", e);

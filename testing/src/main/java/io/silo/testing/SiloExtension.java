@@ -16,7 +16,9 @@ public final class SiloExtension implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        int clusters = context.getRequiredTestClass().getAnnotation(SiloTest.class) instanceof SiloTest test ? test.clusters() : 1;
+        int clusters = context.getRequiredTestClass().getAnnotation(SiloTest.class) instanceof SiloTest test
+                ? test.clusters()
+                : 1;
         context.getStore(NAMESPACE).put(TestSilo.class, TestSilo.start(clusters, Map.of()));
     }
 
@@ -41,12 +43,15 @@ public final class SiloExtension implements BeforeAllCallback, AfterAllCallback,
     }
 
     private static TestSilo silo(ExtensionContext context) {
-        for (ExtensionContext current = context; current != null; current = current.getParent().orElse(null)) {
+        for (ExtensionContext current = context;
+                current != null;
+                current = current.getParent().orElse(null)) {
             TestSilo silo = current.getStore(NAMESPACE).get(TestSilo.class, TestSilo.class);
             if (silo != null) {
                 return silo;
             }
         }
-        throw new IllegalStateException("no Silo for " + context.getDisplayName() + "; annotate the class with @SiloTest");
+        throw new IllegalStateException(
+                "no Silo for " + context.getDisplayName() + "; annotate the class with @SiloTest");
     }
 }

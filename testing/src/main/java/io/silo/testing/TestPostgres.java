@@ -53,10 +53,13 @@ public final class TestPostgres {
         try {
             Path home = Files.createTempDirectory("silo-test-pg-" + name + "-");
             EmbeddedServer server = EmbeddedServer.start(home, 0, false, 400);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                deleteQuietly(home);
-            }, "stop-test-postgres-" + name));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                server.close();
+                                deleteQuietly(home);
+                            },
+                            "stop-test-postgres-" + name));
             return new TestPostgres(name, server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,7 +111,8 @@ public final class TestPostgres {
                 handle.execute("ALTER DATABASE \"" + database + "\" IS_TEMPLATE false");
                 handle.execute("DROP DATABASE \"" + database + "\" WITH (FORCE)");
             }
-            List<String> roles = handle.query("SELECT rolname FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname <> current_user",
+            List<String> roles = handle.query(
+                    "SELECT rolname FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname <> current_user",
                     row -> row.getString(1));
             for (String role : roles) {
                 handle.execute("DROP ROLE \"" + role + "\"");
@@ -137,7 +141,8 @@ public final class TestPostgres {
 
     private static void deleteQuietly(Path path) {
         try (var files = Files.walk(path)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(file -> file.toFile().delete());
         } catch (IOException e) {
             // the temporary directory is left for the OS to clean
         }

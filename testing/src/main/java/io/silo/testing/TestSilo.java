@@ -52,8 +52,14 @@ public final class TestSilo implements AutoCloseable {
         SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(env(overrides)));
         if (clusters > 1) {
             TestPostgres secondary = TestPostgres.secondary();
-            config = config.withClusters(List.of(new SiloConfig.Cluster("secondary", secondary.url("postgres"),
-                    secondary.user(), secondary.password(), Map.of("zone", "b"), 5000, config.pools().defaultBudget())));
+            config = config.withClusters(List.of(new SiloConfig.Cluster(
+                    "secondary",
+                    secondary.url("postgres"),
+                    secondary.user(),
+                    secondary.password(),
+                    Map.of("zone", "b"),
+                    5000,
+                    config.pools().defaultBudget())));
         }
         return config;
     }

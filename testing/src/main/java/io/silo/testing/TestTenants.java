@@ -36,10 +36,16 @@ public final class TestTenants {
     }
 
     /** As {@link #create(SiloClient, String, List)}, with more fields for the create request. */
-    public static TestTenant create(SiloClient anyClient, String name, List<String> services, Map<String, Object> extra) {
+    public static TestTenant create(
+            SiloClient anyClient, String name, List<String> services, Map<String, Object> extra) {
         String email = "admin@" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + ".example";
-        Map<String, Object> body = new HashMap<>(Map.of("name", name, "services", services,
-                "admin", Map.of("email", email, "name", "Admin of " + name, "password", PASSWORD)));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                name,
+                "services",
+                services,
+                "admin",
+                Map.of("email", email, "name", "Admin of " + name, "password", PASSWORD)));
         body.putAll(extra);
         SiloClient.Response created = anyClient.asAdmin().post("/api/organizations", body);
         if (created.status() != 201) {
@@ -47,12 +53,14 @@ public final class TestTenants {
         }
         JsonNode organization = created.json();
         String slug = organization.path("slug").asString();
-        String token = anyClient.login("/api/auth/login", Map.of("organization", slug, "email", email, "password", PASSWORD));
+        String token =
+                anyClient.login("/api/auth/login", Map.of("organization", slug, "email", email, "password", PASSWORD));
         return new TestTenant(organization.path("id").asString(), slug, email, anyClient.as(token), organization);
     }
 
     /** Signs in as another member of an organization. */
     public static SiloClient signIn(SiloClient anyClient, String organization, String email, String password) {
-        return anyClient.as(anyClient.login("/api/auth/login", Map.of("organization", organization, "email", email, "password", password)));
+        return anyClient.as(anyClient.login(
+                "/api/auth/login", Map.of("organization", organization, "email", email, "password", password)));
     }
 }

@@ -31,7 +31,10 @@ class ErrorTypesDocumentedTest {
         }
 
         assertThat(types).hasSizeGreaterThan(50);
-        assertThat(types).allSatisfy(type -> assertThat(docs).as("docs/errors.md lists `" + type + "`").contains("`" + type + "`"));
+        assertThat(types)
+                .allSatisfy(type -> assertThat(docs)
+                        .as("docs/errors.md lists `" + type + "`")
+                        .contains("`" + type + "`"));
     }
 
     private static void collect(Path file, Set<String> types) {

@@ -29,7 +29,12 @@ class EmbeddedRestartTest {
             SiloClient client = new SiloClient(silo.uri());
             assertThat(client.get("/api/health").status()).isEqualTo(200);
             client.login("/api/admin/auth/login", Map.of("email", "ops@example.com", "password", "first-password-1"));
-            kid = client.get("/.well-known/jwks.json").json().path("keys").get(0).path("kid").asString();
+            kid = client.get("/.well-known/jwks.json")
+                    .json()
+                    .path("keys")
+                    .get(0)
+                    .path("kid")
+                    .asString();
         }
         assertThat(dataDir.resolve("postgres/pgdata/postmaster.pid")).doesNotExist();
         assertThat(dataDir.resolve("master.key")).exists();
@@ -38,10 +43,14 @@ class EmbeddedRestartTest {
         changed.put("SILO_ADMIN_PASSWORD", "second-password-2");
         try (Silo silo = Silo.start(SiloConfig.from(ConfigSource.ofEnv(changed)))) {
             SiloClient client = new SiloClient(silo.uri());
-            assertThat(client.post("/api/admin/auth/login", Map.of("email", "ops@example.com", "password", "first-password-1")).status())
+            assertThat(client.post(
+                                    "/api/admin/auth/login",
+                                    Map.of("email", "ops@example.com", "password", "first-password-1"))
+                            .status())
                     .as("the administrator of the first start is kept, not re-created")
                     .isEqualTo(200);
-            assertThat(client.get("/.well-known/jwks.json").json().path("keys").findValuesAsString("kid")).contains(kid);
+            assertThat(client.get("/.well-known/jwks.json").json().path("keys").findValuesAsString("kid"))
+                    .contains(kid);
         }
         assertThat(Files.exists(dataDir.resolve("postgres/superuser.password"))).isTrue();
     }

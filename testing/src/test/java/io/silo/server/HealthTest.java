@@ -15,7 +15,8 @@ class HealthTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().path("status").asString()).isEqualTo("ready");
-        assertThat(response.json().path("controlDatabase").path("reachable").asBoolean()).isTrue();
+        assertThat(response.json().path("controlDatabase").path("reachable").asBoolean())
+                .isTrue();
         assertThat(response.json().path("clusters").findValuesAsString("id")).containsExactly("primary", "secondary");
         assertThat(response.json().path("clusters").findValues("reachable")).allMatch(node -> node.asBoolean());
     }

@@ -36,8 +36,9 @@ class ServiceTemplatesAtStartTest {
                     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
                     assertThat(e.type()).isEqualTo("invalid-template");
                 })
-                .hasMessage(dir.resolve("library.yaml") + ": roles.reader.read[0]: 'magazines' is not a collection of this"
-                        + " service; use one of books or *");
+                .hasMessage(
+                        dir.resolve("library.yaml") + ": roles.reader.read[0]: 'magazines' is not a collection of this"
+                                + " service; use one of books or *");
     }
 
     @Test

@@ -20,12 +20,21 @@ public final class HttpRequests {
     public static byte[] request(String method, String hostHeader, String path, String token, String body) {
         byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(256 + token.length())
-                .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(hostHeader).append("\r\n")
+                .append(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(hostHeader)
+                .append("\r\n")
                 .append("User-Agent: silo-bench\r\n")
-                .append("Authorization: Bearer ").append(token).append("\r\n");
+                .append("Authorization: Bearer ")
+                .append(token)
+                .append("\r\n");
         if (body != null) {
-            head.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
+            head.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(payload.length)
+                    .append("\r\n");
         }
         head.append("\r\n");
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -37,14 +37,16 @@ public final class JdbcClient implements Client {
             this.connection = connector.connect(tenant.database());
             this.select = connection.prepareStatement("SELECT doc FROM " + workload.collection() + " WHERE id = ?");
         } catch (SQLException e) {
-            throw new IllegalStateException("baseline client cannot connect to database " + tenant.database() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "baseline client cannot connect to database " + tenant.database() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public Outcome call() {
         try {
-            select.setObject(1, tenant.documents().get(random.nextInt(tenant.documents().size())));
+            select.setObject(
+                    1, tenant.documents().get(random.nextInt(tenant.documents().size())));
             try (ResultSet rows = select.executeQuery()) {
                 return new Outcome(rows.next() && rows.getString(1) != null ? 200 : 404, hot);
             }

@@ -78,9 +78,12 @@ public final class LoadDriver {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             // the clients of an open loop are spread evenly over one interval
-            Worker worker = new Worker(made.get(i), start + interval * i / clients, measureFrom, measureUntil, interval);
+            Worker worker =
+                    new Worker(made.get(i), start + interval * i / clients, measureFrom, measureUntil, interval);
             workers.add(worker);
-            threads.add(Thread.ofVirtual().name("bench-" + name.replace(' ', '-') + "-", i).start(worker));
+            threads.add(Thread.ofVirtual()
+                    .name("bench-" + name.replace(' ', '-') + "-", i)
+                    .start(worker));
         }
         sleepUntil(measureFrom);
         window.opened();
@@ -126,7 +129,8 @@ public final class LoadDriver {
     private static void join(Thread thread) {
         try {
             if (!thread.join(Duration.ofSeconds(90))) {
-                throw new IllegalStateException("client thread " + thread.getName() + " did not finish within 90 s of the phase's end");
+                throw new IllegalStateException(
+                        "client thread " + thread.getName() + " did not finish within 90 s of the phase's end");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -16,8 +16,16 @@ import java.util.OptionalDouble;
  * @param hot latencies of requests to the hot tenants (the head of the Zipf distribution)
  * @param cold latencies of requests to the others
  */
-public record LoadResult(String name, int clients, OptionalDouble targetRate, double seconds, long ok, Map<Integer, Long> failures,
-                         LatencyHistogram all, LatencyHistogram hot, LatencyHistogram cold) {
+public record LoadResult(
+        String name,
+        int clients,
+        OptionalDouble targetRate,
+        double seconds,
+        long ok,
+        Map<Integer, Long> failures,
+        LatencyHistogram all,
+        LatencyHistogram hot,
+        LatencyHistogram cold) {
 
     public LoadResult {
         failures = Map.copyOf(failures);

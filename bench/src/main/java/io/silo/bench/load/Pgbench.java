@@ -54,14 +54,42 @@ public final class Pgbench {
      * Initializes {@code database} (which must exist and be empty) at {@code scale}, then runs the
      * select-only script with {@code clients} clients for {@code seconds}.
      */
-    public static Result run(Path pgbench, String host, int port, String user, String password, String database, int scale,
-                             int clients, int threads, int seconds) {
-        Map<String, String> env = Map.of("PGHOST", host, "PGPORT", Integer.toString(port), "PGUSER", user, "PGPASSWORD", password);
+    public static Result run(
+            Path pgbench,
+            String host,
+            int port,
+            String user,
+            String password,
+            String database,
+            int scale,
+            int clients,
+            int threads,
+            int seconds) {
+        Map<String, String> env =
+                Map.of("PGHOST", host, "PGPORT", Integer.toString(port), "PGUSER", user, "PGPASSWORD", password);
         String version = matched(VERSION, exec(List.of(pgbench.toString(), "--version"), env), "version");
         exec(List.of(pgbench.toString(), "-i", "-q", "-s", Integer.toString(scale), database), env);
-        String output = exec(List.of(pgbench.toString(), "-S", "-M", "prepared", "-n", "-c", Integer.toString(clients),
-                "-j", Integer.toString(threads), "-T", Integer.toString(seconds), database), env);
-        return new Result(version, clients, scale, seconds, Double.parseDouble(matched(TPS, output, "tps")),
+        String output = exec(
+                List.of(
+                        pgbench.toString(),
+                        "-S",
+                        "-M",
+                        "prepared",
+                        "-n",
+                        "-c",
+                        Integer.toString(clients),
+                        "-j",
+                        Integer.toString(threads),
+                        "-T",
+                        Integer.toString(seconds),
+                        database),
+                env);
+        return new Result(
+                version,
+                clients,
+                scale,
+                seconds,
+                Double.parseDouble(matched(TPS, output, "tps")),
                 Double.parseDouble(matched(LATENCY, output, "latency")));
     }
 

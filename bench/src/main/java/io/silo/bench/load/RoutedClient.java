@@ -14,7 +14,11 @@ import java.util.random.RandomGenerator;
  */
 public final class RoutedClient implements Client {
     /** What each request does. */
-    public enum Kind { READ, INSERT, PATCH }
+    public enum Kind {
+        READ,
+        INSERT,
+        PATCH
+    }
 
     private final Workload workload;
     private final Kind kind;
@@ -42,8 +46,13 @@ public final class RoutedClient implements Client {
         byte[] request = switch (kind) {
             case READ -> HttpRequests.get(hostHeader, documentPath(tenant), token);
             case INSERT -> HttpRequests.request("POST", hostHeader, collectionPath(), token, newInvoice(sequence++));
-            case PATCH -> HttpRequests.request("PATCH", hostHeader, documentPath(tenant), token,
-                    "{\"notes\":\"patched by the benchmark, " + (sequence++) + "\"}");
+            case PATCH ->
+                HttpRequests.request(
+                        "PATCH",
+                        hostHeader,
+                        documentPath(tenant),
+                        token,
+                        "{\"notes\":\"patched by the benchmark, " + (sequence++) + "\"}");
         };
         try {
             return new Outcome(connection.send(request), workload.hot(rank));
@@ -63,10 +72,16 @@ public final class RoutedClient implements Client {
     }
 
     private String newInvoice(long number) {
-        return String.format(Locale.ROOT, "{\"number\":\"%s-%d\",\"customer\":{\"name\":\"Load Client %d\"},\"status\":\"draft\","
-                + "\"currency\":\"EUR\",\"total\":%d.50,\"issueDate\":\"2026-01-15\","
-                + "\"items\":[{\"description\":\"Service\",\"quantity\":1,\"unitPrice\":%d.50}]}", prefix, number, number % 97,
-                number % 1000, number % 1000);
+        return String.format(
+                Locale.ROOT,
+                "{\"number\":\"%s-%d\",\"customer\":{\"name\":\"Load Client %d\"},\"status\":\"draft\","
+                        + "\"currency\":\"EUR\",\"total\":%d.50,\"issueDate\":\"2026-01-15\","
+                        + "\"items\":[{\"description\":\"Service\",\"quantity\":1,\"unitPrice\":%d.50}]}",
+                prefix,
+                number,
+                number % 97,
+                number % 1000,
+                number % 1000);
     }
 
     @Override

@@ -15,16 +15,19 @@ import java.util.random.RandomGenerator;
  * @param collection the benchmarked collection, e.g. {@code invoices}
  * @param seed the seed of every client's random sequence
  */
-public record Workload(List<TenantTarget> tenants, Zipf zipf, int hotTenants, String service, String collection, long seed) {
+public record Workload(
+        List<TenantTarget> tenants, Zipf zipf, int hotTenants, String service, String collection, long seed) {
     public Workload {
         tenants = List.copyOf(tenants);
         if (zipf.size() != tenants.size()) {
-            throw new IllegalArgumentException("the Zipf distribution has " + zipf.size() + " ranks for " + tenants.size() + " tenants");
+            throw new IllegalArgumentException(
+                    "the Zipf distribution has " + zipf.size() + " ranks for " + tenants.size() + " tenants");
         }
     }
 
     /** A workload over {@code tenants} with Zipf exponent {@code exponent}; hot tenants are those that take half the requests. */
-    public static Workload zipf(List<TenantTarget> tenants, double exponent, String service, String collection, long seed) {
+    public static Workload zipf(
+            List<TenantTarget> tenants, double exponent, String service, String collection, long seed) {
         Zipf zipf = new Zipf(tenants.size(), exponent);
         return new Workload(tenants, zipf, zipf.headCovering(0.5), service, collection, seed);
     }

@@ -66,21 +66,32 @@ public final class Chart {
     }
 
     private static String title(RunResult run) {
-        return String.format(Locale.ROOT, "Silo %s · %s tenants · %s clients · %s (nproc %d)", run.commit(),
-                run.parameters().getOrDefault("tenants", "?"), run.parameters().getOrDefault("clients", "?"),
-                DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(run.startedAt()), run.machine().processors());
+        return String.format(
+                Locale.ROOT,
+                "Silo %s · %s tenants · %s clients · %s (nproc %d)",
+                run.commit(),
+                run.parameters().getOrDefault("tenants", "?"),
+                run.parameters().getOrDefault("clients", "?"),
+                DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(run.startedAt()),
+                run.machine().processors());
     }
 
     private static List<Bar> bars(RunResult run) {
         List<Bar> bars = new ArrayList<>();
         for (PhaseResult phase : run.phases()) {
             LatencyHistogram all = phase.load().all();
-            bars.add(new Bar(phase.kind().label(), phase.load().throughput(),
+            bars.add(new Bar(
+                    phase.kind().label(),
+                    phase.load().throughput(),
                     new double[] {all.percentileMillis(50), all.percentileMillis(99), all.percentileMillis(99.9)},
                     phase.kind() == PhaseResult.Kind.BASELINE));
             if (phase.kind() == PhaseResult.Kind.BASELINE) {
-                run.pgbench().ifPresent(pgbench -> bars.add(new Bar("pgbench -S -M prepared", pgbench.tps(),
-                        new double[] {pgbench.latencyMillis(), 0, 0}, true)));
+                run.pgbench()
+                        .ifPresent(pgbench -> bars.add(new Bar(
+                                "pgbench -S -M prepared",
+                                pgbench.tps(),
+                                new double[] {pgbench.latencyMillis(), 0, 0},
+                                true)));
             }
         }
         return bars;
@@ -113,7 +124,10 @@ public final class Chart {
             g.setColor(bar.baseline() ? BASELINE : ROUTED);
             g.fillRect(left + labelWidth, y + rowHeight / 5, Math.max(1, length), rowHeight * 3 / 5);
             g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "%,.0f", bar.throughput()), left + labelWidth + length + 6, y + rowHeight / 2 + 4);
+            g.drawString(
+                    String.format(Locale.ROOT, "%,.0f", bar.throughput()),
+                    left + labelWidth + length + 6,
+                    y + rowHeight / 2 + 4);
         }
     }
 
@@ -123,18 +137,33 @@ public final class Chart {
         g.drawString("Latency p50 · p99 · p99.9, ms (log scale)", left, TOP - 22);
         int axis = left + 50;
         int bottom = HEIGHT - BOTTOM;
-        double fastest = bars.stream().flatMapToDouble(bar -> java.util.Arrays.stream(bar.latencies())).filter(value -> value > 0)
-                .min().orElse(0.1);
+        double fastest = bars.stream()
+                .flatMapToDouble(bar -> java.util.Arrays.stream(bar.latencies()))
+                .filter(value -> value > 0)
+                .min()
+                .orElse(0.1);
         double low = Math.max(0.01, Math.pow(10, Math.floor(Math.log10(fastest))));
-        double high = Math.max(10, bars.stream().flatMapToDouble(bar -> java.util.Arrays.stream(bar.latencies())).max().orElse(10) * 1.5);
+        double high = Math.max(
+                10,
+                bars.stream()
+                                .flatMapToDouble(bar -> java.util.Arrays.stream(bar.latencies()))
+                                .max()
+                                .orElse(10)
+                        * 1.5);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (double tick = low; tick <= high; tick *= 10) {
             int y = y(tick, low, high, bottom);
             g.setColor(new Color(0xDDDDDD));
             g.drawLine(axis, y, right, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(tick < 0.1 ? String.format(Locale.ROOT, "%.2f", tick) : tick < 1 ? String.format(Locale.ROOT, "%.1f", tick)
-                    : String.format(Locale.ROOT, "%.0f", tick), left, y + 4);
+            g.drawString(
+                    tick < 0.1
+                            ? String.format(Locale.ROOT, "%.2f", tick)
+                            : tick < 1
+                                    ? String.format(Locale.ROOT, "%.1f", tick)
+                                    : String.format(Locale.ROOT, "%.0f", tick),
+                    left,
+                    y + 4);
         }
         g.setStroke(new BasicStroke(1));
         int group = (right - axis) / Math.max(1, bars.size());

@@ -3,10 +3,10 @@ package io.silo.bench.report;
 import io.silo.bench.load.LatencyHistogram;
 import io.silo.bench.load.LoadResult;
 import io.silo.bench.setup.Timings;
-import io.silo.bench.system.CpuSplit;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.PhaseFigures;
 import io.silo.bench.stack.PoolFigures;
+import io.silo.bench.system.CpuSplit;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * <p>Thread-safe: stateless.
  */
 public final class Markdown {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private Markdown() {}
 
@@ -43,13 +44,29 @@ public final class Markdown {
     }
 
     private static void heading(StringBuilder out, RunResult run) {
-        out.append("### ").append(WHEN.format(run.startedAt())).append(" · ").append(run.parameters().getOrDefault("tenants", "?"))
-                .append(" tenants · commit `").append(run.commit()).append("`\n\n");
-        out.append(f("%s (nproc %d), %s of memory, %s; load average %.2f when the run started. PostgreSQL %s. The run took %s.%n%n",
-                run.machine().model(), run.machine().processors(), bytes(run.machine().memoryBytes()), run.machine().os(),
-                run.machine().loadAverage(), run.postgres(), duration(run.seconds())));
+        out.append("### ")
+                .append(WHEN.format(run.startedAt()))
+                .append(" · ")
+                .append(run.parameters().getOrDefault("tenants", "?"))
+                .append(" tenants · commit `")
+                .append(run.commit())
+                .append("`\n\n");
+        out.append(f(
+                "%s (nproc %d), %s of memory, %s; load average %.2f when the run started. PostgreSQL %s. The run took %s.%n%n",
+                run.machine().model(),
+                run.machine().processors(),
+                bytes(run.machine().memoryBytes()),
+                run.machine().os(),
+                run.machine().loadAverage(),
+                run.postgres(),
+                duration(run.seconds())));
         out.append("| parameter | value |\n|---|---|\n");
-        run.parameters().forEach((name, value) -> out.append("| ").append(name).append(" | ").append(value).append(" |\n"));
+        run.parameters()
+                .forEach((name, value) -> out.append("| ")
+                        .append(name)
+                        .append(" | ")
+                        .append(value)
+                        .append(" |\n"));
         out.append('\n');
     }
 
@@ -58,111 +75,213 @@ public final class Markdown {
         out.append("| bar | measured | met |\n|---|---|---|\n");
         Optional<PhaseResult> reads = run.phase(PhaseResult.Kind.READS);
         Optional<PhaseResult> baseline = run.phase(PhaseResult.Kind.BASELINE);
-        run.readRatio().ifPresent(ratio -> row(out, "routed reads ≥ ⅓ of the raw JDBC baseline, same clients", f("%.2f (%s of %s req/s)",
-                ratio, rate(reads.orElseThrow().load().throughput()), rate(baseline.orElseThrow().load().throughput())), ratio >= 1.0 / 3));
+        run.readRatio()
+                .ifPresent(ratio -> row(
+                        out,
+                        "routed reads ≥ ⅓ of the raw JDBC baseline, same clients",
+                        f(
+                                "%.2f (%s of %s req/s)",
+                                ratio,
+                                rate(reads.orElseThrow().load().throughput()),
+                                rate(baseline.orElseThrow().load().throughput())),
+                        ratio >= 1.0 / 3));
         run.phase(PhaseResult.Kind.HALF_LOAD_READS).ifPresent(half -> {
             double p99 = half.load().all().percentileMillis(99);
-            row(out, "p99 < 10 ms at half of the peak routed-read rate", f("%s ms at %s req/s", ms(p99), rate(half.load().throughput())),
+            row(
+                    out,
+                    "p99 < 10 ms at half of the peak routed-read rate",
+                    f("%s ms at %s req/s", ms(p99), rate(half.load().throughput())),
                     p99 < 10);
-            row(out, "cold tenants do not stall hot ones (same phase)", f("hot p99 %s ms, cold p99 %s ms", ms(half.load().hot()
-                    .percentileMillis(99)), ms(half.load().cold().percentileMillis(99))), half.load().hot().percentileMillis(99) < 10);
+            row(
+                    out,
+                    "cold tenants do not stall hot ones (same phase)",
+                    f(
+                            "hot p99 %s ms, cold p99 %s ms",
+                            ms(half.load().hot().percentileMillis(99)),
+                            ms(half.load().cold().percentileMillis(99))),
+                    half.load().hot().percentileMillis(99) < 10);
         });
-        run.pools().ifPresent(pools -> row(out, "server connections of tenant roles never above the budget",
-                f("at most %d, budget %d (pg_stat_activity every 100 ms, whole run)", run.maxTenantBackends(), pools.budget()),
-                run.maxTenantBackends() <= pools.budget()));
+        run.pools()
+                .ifPresent(pools -> row(
+                        out,
+                        "server connections of tenant roles never above the budget",
+                        f(
+                                "at most %d, budget %d (pg_stat_activity every 100 ms, whole run)",
+                                run.maxTenantBackends(), pools.budget()),
+                        run.maxTenantBackends() <= pools.budget()));
         ProvisioningResult provisioning = run.provisioning();
-        row(out, "provisioning ≤ 1.5 × raw CREATE DATABASE per database, hashing aside", f("%.2f × (%s ms against %s ms)",
-                provisioning.ratio(), ms(provisioning.siloPerDatabase()), ms(provisioning.raw().median())), provisioning.ratio() <= 1.5);
+        row(
+                out,
+                "provisioning ≤ 1.5 × raw CREATE DATABASE per database, hashing aside",
+                f(
+                        "%.2f × (%s ms against %s ms)",
+                        provisioning.ratio(),
+                        ms(provisioning.siloPerDatabase()),
+                        ms(provisioning.raw().median())),
+                provisioning.ratio() <= 1.5);
         double thousand = 1000 / run.migration().databasesPerSecond();
-        row(out, "migrating 1,000 tenants (add an index) in under a minute", f("%.1f s for 1,000 at %.0f tenants/s (%d measured)",
-                thousand, run.migration().databasesPerSecond(), run.migration().perDatabase().count()), thousand < 60);
+        row(
+                out,
+                "migrating 1,000 tenants (add an index) in under a minute",
+                f(
+                        "%.1f s for 1,000 at %.0f tenants/s (%d measured)",
+                        thousand,
+                        run.migration().databasesPerSecond(),
+                        run.migration().perDatabase().count()),
+                thousand < 60);
         out.append('\n');
     }
 
     private static void load(StringBuilder out, RunResult run) {
-        out.append("**Load**: latencies as the clients saw them, in ms; errors are non-2xx answers and broken connections. Hot tenants "
-                + "are the few that take half the requests, cold ones the rest.\n\n");
+        out.append(
+                "**Load**: latencies as the clients saw them, in ms; errors are non-2xx answers and broken connections. Hot tenants "
+                        + "are the few that take half the requests, cold ones the rest.\n\n");
         out.append("| phase | clients | req/s | p50 | p99 | p99.9 | max | errors | hot p99 | cold p99 |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (PhaseResult phase : run.phases()) {
             LoadResult load = phase.load();
             LatencyHistogram all = load.all();
-            String name = phase.kind().label() + load.targetRate().stream().mapToObj(rate -> " (" + rate(rate) + " req/s offered)")
-                    .collect(Collectors.joining());
-            out.append(f("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", name, load.clients(), rate(load.throughput()),
-                    ms(all.percentileMillis(50)), ms(all.percentileMillis(99)), ms(all.percentileMillis(99.9)), ms(all.maxMillis()),
-                    errors(load), ms(load.hot().percentileMillis(99)), ms(load.cold().percentileMillis(99))));
+            String name = phase.kind().label()
+                    + load.targetRate().stream()
+                            .mapToObj(rate -> " (" + rate(rate) + " req/s offered)")
+                            .collect(Collectors.joining());
+            out.append(f(
+                    "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    name,
+                    load.clients(),
+                    rate(load.throughput()),
+                    ms(all.percentileMillis(50)),
+                    ms(all.percentileMillis(99)),
+                    ms(all.percentileMillis(99.9)),
+                    ms(all.maxMillis()),
+                    errors(load),
+                    ms(load.hot().percentileMillis(99)),
+                    ms(load.cold().percentileMillis(99))));
         }
-        run.pgbench().ifPresentOrElse(pgbench -> out.append(f("| pgbench %s -S -M prepared (one database, scale %d) | %d | %s | "
-                        + "%s (mean) | | | | | | |%n", pgbench.version(), pgbench.scale(), pgbench.clients(), rate(pgbench.tps()),
-                ms(pgbench.latencyMillis()))), () -> out.append("| pgbench | not installed | | | | | | | | |\n"));
+        run.pgbench()
+                .ifPresentOrElse(
+                        pgbench -> out.append(f(
+                                "| pgbench %s -S -M prepared (one database, scale %d) | %d | %s | "
+                                        + "%s (mean) | | | | | | |%n",
+                                pgbench.version(),
+                                pgbench.scale(),
+                                pgbench.clients(),
+                                rate(pgbench.tps()),
+                                ms(pgbench.latencyMillis()))),
+                        () -> out.append("| pgbench | not installed | | | | | | | | |\n"));
         out.append('\n');
     }
 
     private static void system(StringBuilder out, RunResult run) {
-        out.append("**System** during each measured window: server connections of tenant roles (the budgeted ones) and of every "
-                + "client, at most; what the pools did; Silo's resident memory at most; and where the CPU went, as shares of all "
-                + "cores.\n\n");
-        out.append("| phase | tenant conns max | all conns max | pools opened | evicted | reclaimed | budget waits | budget timeouts "
-                + "| Silo RSS max | CPU: Silo · PostgreSQL · load generator · other · idle |\n");
+        out.append(
+                "**System** during each measured window: server connections of tenant roles (the budgeted ones) and of every "
+                        + "client, at most; what the pools did; Silo's resident memory at most; and where the CPU went, as shares of all "
+                        + "cores.\n\n");
+        out.append(
+                "| phase | tenant conns max | all conns max | pools opened | evicted | reclaimed | budget waits | budget timeouts "
+                        + "| Silo RSS max | CPU: Silo · PostgreSQL · load generator · other · idle |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (PhaseResult phase : run.phases()) {
             PhaseFigures system = phase.system();
             Optional<PoolFigures> pools = system.pools();
-            out.append(f("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |%n", phase.kind().label(), system.maxTenantBackends(),
-                    system.maxClientBackends(), count(pools.map(PoolFigures::poolsOpened)), count(pools.map(PoolFigures::poolsEvicted)),
-                    count(pools.map(PoolFigures::reclaimed)), count(pools.map(PoolFigures::budgetWaits)),
-                    count(pools.map(PoolFigures::budgetTimeouts)), bytes(system.maxResidentBytes()), cpu(system.cpu())));
+            out.append(f(
+                    "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+                    phase.kind().label(),
+                    system.maxTenantBackends(),
+                    system.maxClientBackends(),
+                    count(pools.map(PoolFigures::poolsOpened)),
+                    count(pools.map(PoolFigures::poolsEvicted)),
+                    count(pools.map(PoolFigures::reclaimed)),
+                    count(pools.map(PoolFigures::budgetWaits)),
+                    count(pools.map(PoolFigures::budgetTimeouts)),
+                    bytes(system.maxResidentBytes()),
+                    cpu(system.cpu())));
         }
         out.append('\n');
-        run.pools().ifPresent(pools -> out.append(f("Whole run: at most %d tenant-role connections (budget %d); Silo's resident memory at "
-                        + "most %s; at the end %d pools open, %d opened and %d evicted since Silo started.%n%n", run.maxTenantBackends(),
-                pools.budget(), bytes(run.maxResidentBytes()), pools.poolsOpen(), pools.poolsOpened(), pools.poolsEvicted())));
+        run.pools()
+                .ifPresent(pools -> out.append(f(
+                        "Whole run: at most %d tenant-role connections (budget %d); Silo's resident memory at "
+                                + "most %s; at the end %d pools open, %d opened and %d evicted since Silo started.%n%n",
+                        run.maxTenantBackends(),
+                        pools.budget(),
+                        bytes(run.maxResidentBytes()),
+                        pools.poolsOpen(),
+                        pools.poolsOpened(),
+                        pools.poolsEvicted())));
     }
 
     private static void provisioning(StringBuilder out, ProvisioningResult result) {
-        out.append("**Provisioning**, one organization at a time unless said otherwise, over HTTP until active; raw creations on an "
-                + "administrative connection to the same server, from the same template databases.\n\n");
+        out.append(
+                "**Provisioning**, one organization at a time unless said otherwise, over HTTP until active; raw creations on an "
+                        + "administrative connection to the same server, from the same template databases.\n\n");
         out.append("| what | count | p50 ms | p95 ms | rate |\n|---|---|---|---|---|\n");
-        out.append(f("| Silo: organization with core + %d services (concurrency %d) | %d | %s | %s | %.2f tenants/s |%n",
-                result.databasesPerTenant() - 1, result.concurrency(), result.perTenant().count(), ms(result.perTenant().median()),
-                ms(result.perTenant().percentile(95)), result.tenantsPerSecond()));
-        out.append(f("| Silo: the first organization, which also built the template databases | 1 | %s | | |%n",
+        out.append(f(
+                "| Silo: organization with core + %d services (concurrency %d) | %d | %s | %s | %.2f tenants/s |%n",
+                result.databasesPerTenant() - 1,
+                result.concurrency(),
+                result.perTenant().count(),
+                ms(result.perTenant().median()),
+                ms(result.perTenant().percentile(95)),
+                result.tenantsPerSecond()));
+        out.append(f(
+                "| Silo: the first organization, which also built the template databases | 1 | %s | | |%n",
                 ms(result.firstTenantMillis())));
         timings(out, "raw `CREATE DATABASE … TEMPLATE`, one per template in rounds among the tenants", result.raw());
         timings(out, "one argon2id hash with Silo's parameters (benchmark JVM)", result.hash());
-        out.append(f("| Silo per database, hash aside: (p50 − hash) / %d | | %s | | %.2f × raw |%n%n", result.databasesPerTenant(),
-                ms(result.siloPerDatabase()), result.ratio()));
+        out.append(f(
+                "| Silo per database, hash aside: (p50 − hash) / %d | | %s | | %.2f × raw |%n%n",
+                result.databasesPerTenant(), ms(result.siloPerDatabase()), result.ratio()));
     }
 
     private static void timings(StringBuilder out, String what, Timings timings) {
-        out.append(f("| %s | %d | %s | %s | |%n", what, timings.count(), ms(timings.median()), ms(timings.percentile(95))));
+        out.append(f(
+                "| %s | %d | %s | %s | |%n", what, timings.count(), ms(timings.median()), ms(timings.percentile(95))));
     }
 
     private static void migration(StringBuilder out, RunResult run) {
         var migration = run.migration();
-        out.append("**Migration** across every tenant: Silo has no rollout job yet; the benchmark applies the next template version "
-                + "with `SchemaApplier` to each tenant database on an administrative connection, as such a job would.\n\n");
-        out.append("| change | databases | concurrency | p50 ms | p95 ms | total | databases/s |\n|---|---|---|---|---|---|---|\n");
-        out.append(f("| %s | %d | %d | %s | %s | %.1f s | %.1f |%n%n", migration.change(), migration.perDatabase().count(),
-                migration.concurrency(), ms(migration.perDatabase().median()), ms(migration.perDatabase().percentile(95)),
-                migration.seconds(), migration.databasesPerSecond()));
+        out.append(
+                "**Migration** across every tenant: Silo has no rollout job yet; the benchmark applies the next template version "
+                        + "with `SchemaApplier` to each tenant database on an administrative connection, as such a job would.\n\n");
+        out.append(
+                "| change | databases | concurrency | p50 ms | p95 ms | total | databases/s |\n|---|---|---|---|---|---|---|\n");
+        out.append(f(
+                "| %s | %d | %d | %s | %s | %.1f s | %.1f |%n%n",
+                migration.change(),
+                migration.perDatabase().count(),
+                migration.concurrency(),
+                ms(migration.perDatabase().median()),
+                ms(migration.perDatabase().percentile(95)),
+                migration.seconds(),
+                migration.databasesPerSecond()));
     }
 
     private static void setup(StringBuilder out, RunResult run) {
-        out.append("**Setup**: ").append(run.setupSeconds().entrySet().stream()
-                .map(entry -> entry.getKey() + " " + duration(entry.getValue())).collect(Collectors.joining("; "))).append(".\n\n");
+        out.append("**Setup**: ")
+                .append(run.setupSeconds().entrySet().stream()
+                        .map(entry -> entry.getKey() + " " + duration(entry.getValue()))
+                        .collect(Collectors.joining("; ")))
+                .append(".\n\n");
     }
 
     private static void profile(StringBuilder out, HotSpots profile) {
-        out.append(f("**Profile** of Silo under the routed-read load (JFR, %,d execution samples): where the CPU samples were.%n%n",
+        out.append(f(
+                "**Profile** of Silo under the routed-read load (JFR, %,d execution samples): where the CPU samples were.%n%n",
                 profile.samples()));
-        out.append("| on top of the stack (self) | share | package (self) | share | Silo method on the stack (inclusive) | share |\n");
+        out.append(
+                "| on top of the stack (self) | share | package (self) | share | Silo method on the stack (inclusive) | share |\n");
         out.append("|---|---|---|---|---|---|\n");
-        int rows = Math.max(profile.self().size(), Math.max(profile.packages().size(), profile.siloInclusive().size()));
+        int rows = Math.max(
+                profile.self().size(),
+                Math.max(profile.packages().size(), profile.siloInclusive().size()));
         for (int i = 0; i < rows; i++) {
-            out.append("| ").append(share(profile.self(), i)).append(" | ").append(share(profile.packages(), i)).append(" | ")
-                    .append(share(profile.siloInclusive(), i)).append(" |\n");
+            out.append("| ")
+                    .append(share(profile.self(), i))
+                    .append(" | ")
+                    .append(share(profile.packages(), i))
+                    .append(" | ")
+                    .append(share(profile.siloInclusive(), i))
+                    .append(" |\n");
         }
         out.append('\n');
     }
@@ -176,22 +295,35 @@ public final class Markdown {
     }
 
     private static void row(StringBuilder out, String bar, String measured, boolean met) {
-        out.append("| ").append(bar).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**").append(" |\n");
+        out.append("| ")
+                .append(bar)
+                .append(" | ")
+                .append(measured)
+                .append(" | ")
+                .append(met ? "yes" : "**no**")
+                .append(" |\n");
     }
 
     private static String errors(LoadResult load) {
         if (load.failed() == 0) {
             return "0";
         }
-        String byStatus = load.failures().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        String byStatus = load.failures().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .map(entry -> (entry.getKey() < 0 ? "no answer" : entry.getKey().toString()) + ": " + entry.getValue())
                 .collect(Collectors.joining(", "));
         return f("%.2f %% (%s)", load.failureRate() * 100, byStatus);
     }
 
     private static String cpu(Optional<CpuSplit> split) {
-        return split.map(cpu -> f("%s · %s · %s · %s · %s", percent(cpu.silo()), cpu.postgres().map(Markdown::percent).orElse("n/a"),
-                percent(cpu.generator()), percent(cpu.other()), percent(cpu.idle()))).orElse("n/a");
+        return split.map(cpu -> f(
+                        "%s · %s · %s · %s · %s",
+                        percent(cpu.silo()),
+                        cpu.postgres().map(Markdown::percent).orElse("n/a"),
+                        percent(cpu.generator()),
+                        percent(cpu.other()),
+                        percent(cpu.idle())))
+                .orElse("n/a");
     }
 
     private static String count(Optional<Long> value) {
@@ -211,7 +343,9 @@ public final class Markdown {
     }
 
     static String bytes(long bytes) {
-        return bytes >= 1L << 30 ? f("%.1f GiB", bytes / (double) (1L << 30)) : f("%.0f MiB", bytes / (double) (1L << 20));
+        return bytes >= 1L << 30
+                ? f("%.1f GiB", bytes / (double) (1L << 30))
+                : f("%.0f MiB", bytes / (double) (1L << 20));
     }
 
     static String duration(double seconds) {

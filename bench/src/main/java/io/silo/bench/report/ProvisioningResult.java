@@ -13,8 +13,14 @@ import io.silo.bench.setup.Timings;
  * @param raw {@code CREATE DATABASE … TEMPLATE} per database, in rounds among the tenants
  * @param hash one argon2id hash with Silo's parameters
  */
-public record ProvisioningResult(int databasesPerTenant, double firstTenantMillis, Timings perTenant, int concurrency, double seconds,
-                                 Timings raw, Timings hash) {
+public record ProvisioningResult(
+        int databasesPerTenant,
+        double firstTenantMillis,
+        Timings perTenant,
+        int concurrency,
+        double seconds,
+        Timings raw,
+        Timings hash) {
 
     public double tenantsPerSecond() {
         return perTenant.count() / seconds;

@@ -16,7 +16,8 @@ import java.time.format.DateTimeFormatter;
  * <p>Not thread-safe: one run writes at a time.
  */
 public final class ReportFile {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC);
 
     private ReportFile() {}
 
@@ -30,9 +31,12 @@ public final class ReportFile {
         try {
             Files.createDirectories(folder);
             if (!Files.exists(markdown)) {
-                Files.writeString(markdown, "# Benchmarks\n\nRuns of `./silo bench`; how to read them: `docs/benchmarks.md` in the repository.\n\n## Runs\n");
+                Files.writeString(
+                        markdown,
+                        "# Benchmarks\n\nRuns of `./silo bench`; how to read them: `docs/benchmarks.md` in the repository.\n\n## Runs\n");
             }
-            Files.writeString(markdown, "\n" + Markdown.section(run, "benchmarks/" + chartName), StandardOpenOption.APPEND);
+            Files.writeString(
+                    markdown, "\n" + Markdown.section(run, "benchmarks/" + chartName), StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + markdown, e);
         }

@@ -2,9 +2,9 @@ package io.silo.bench.report;
 
 import io.silo.bench.load.Pgbench;
 import io.silo.bench.setup.Migration;
-import io.silo.bench.system.Machine;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.PoolFigures;
+import io.silo.bench.system.Machine;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +29,22 @@ import java.util.Optional;
  * @param pools Silo's pool counters at the end of the run
  * @param seconds the whole run
  */
-public record RunResult(Instant startedAt, String commit, Machine machine, String postgres, Map<String, String> parameters,
-                        Map<String, Double> setupSeconds, ProvisioningResult provisioning, List<PhaseResult> phases,
-                        Optional<Pgbench.Result> pgbench, Optional<HotSpots> profile, Migration.Figures migration,
-                        long maxTenantBackends, long maxResidentBytes, Optional<PoolFigures> pools, double seconds) {
+public record RunResult(
+        Instant startedAt,
+        String commit,
+        Machine machine,
+        String postgres,
+        Map<String, String> parameters,
+        Map<String, Double> setupSeconds,
+        ProvisioningResult provisioning,
+        List<PhaseResult> phases,
+        Optional<Pgbench.Result> pgbench,
+        Optional<HotSpots> profile,
+        Migration.Figures migration,
+        long maxTenantBackends,
+        long maxResidentBytes,
+        Optional<PoolFigures> pools,
+        double seconds) {
 
     public RunResult {
         parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
@@ -47,7 +59,9 @@ public record RunResult(Instant startedAt, String commit, Machine machine, Strin
 
     /** Routed reads over the raw JDBC baseline, both at the same client count: the bar is one third. */
     public Optional<Double> readRatio() {
-        return phase(PhaseResult.Kind.READS).flatMap(reads -> phase(PhaseResult.Kind.BASELINE)
-                .map(baseline -> reads.load().throughput() / baseline.load().throughput()));
+        return phase(PhaseResult.Kind.READS)
+                .flatMap(reads -> phase(PhaseResult.Kind.BASELINE)
+                        .map(baseline ->
+                                reads.load().throughput() / baseline.load().throughput()));
     }
 }

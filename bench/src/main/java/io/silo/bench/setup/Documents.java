@@ -34,8 +34,12 @@ public final class Documents {
     }
 
     /** Writes {@code count} documents into each tenant, signed in with its token; returns their ids per tenant. */
-    public List<List<UUID>> seed(List<ProvisionedTenant> tenants, List<String> tokens, int count, int concurrency,
-                                 Consumer<String> progress) {
+    public List<List<UUID>> seed(
+            List<ProvisionedTenant> tenants,
+            List<String> tokens,
+            int count,
+            int concurrency,
+            Consumer<String> progress) {
         AtomicInteger done = new AtomicInteger();
         return Parallel.map(tenants.size(), concurrency, i -> {
             List<UUID> ids = seed(tenants.get(i), tokens.get(i), count);
@@ -57,7 +61,8 @@ public final class Documents {
                 ids.add(id);
                 operations.add(Map.of("op", "insert", "collection", collection, "body", invoice(id, n, random)));
             }
-            SiloClient.Response response = client.post("/api/data/" + service + "/_batch", Map.of("operations", operations));
+            SiloClient.Response response =
+                    client.post("/api/data/" + service + "/_batch", Map.of("operations", operations));
             if (response.status() != 200) {
                 throw new IllegalStateException("writing documents of " + tenant.slug() + " failed: " + response);
             }
@@ -68,15 +73,33 @@ public final class Documents {
     private static Map<String, Object> invoice(UUID id, int number, SplittableRandom random) {
         double price = 10 + random.nextInt(990);
         int quantity = 1 + random.nextInt(5);
-        return Map.of("_id", id.toString(), "number", String.format(Locale.ROOT, "INV-%06d", number),
-                "customer", Map.of("id", "C" + random.nextInt(500), "name", "Customer " + random.nextInt(500),
-                        "email", "billing" + random.nextInt(500) + "@example.com"),
-                "status", STATUSES[random.nextInt(STATUSES.length)], "currency", CURRENCIES[random.nextInt(CURRENCIES.length)],
-                "items", List.of(Map.of("description", "Consulting", "quantity", quantity, "unitPrice", price, "taxRate", 0.2),
+        return Map.of(
+                "_id",
+                id.toString(),
+                "number",
+                String.format(Locale.ROOT, "INV-%06d", number),
+                "customer",
+                Map.of(
+                        "id",
+                        "C" + random.nextInt(500),
+                        "name",
+                        "Customer " + random.nextInt(500),
+                        "email",
+                        "billing" + random.nextInt(500) + "@example.com"),
+                "status",
+                STATUSES[random.nextInt(STATUSES.length)],
+                "currency",
+                CURRENCIES[random.nextInt(CURRENCIES.length)],
+                "items",
+                List.of(
+                        Map.of("description", "Consulting", "quantity", quantity, "unitPrice", price, "taxRate", 0.2),
                         Map.of("description", "Licence", "quantity", 1, "unitPrice", 99.0, "taxRate", 0.2)),
-                "total", Math.round((quantity * price + 99) * 1.2 * 100) / 100.0,
-                "issueDate", String.format(Locale.ROOT, "2026-%02d-%02d", 1 + random.nextInt(12), 1 + random.nextInt(28)),
-                "dueDate", "2026-12-31");
+                "total",
+                Math.round((quantity * price + 99) * 1.2 * 100) / 100.0,
+                "issueDate",
+                String.format(Locale.ROOT, "2026-%02d-%02d", 1 + random.nextInt(12), 1 + random.nextInt(28)),
+                "dueDate",
+                "2026-12-31");
     }
 
     /** A random (version 4) UUID from the seeded sequence, so that runs read the same ids. */

@@ -27,7 +27,8 @@ public final class Members {
     }
 
     /** Tokens of {@code users} users per tenant, the first administrator's first. */
-    public List<List<String>> signIn(List<ProvisionedTenant> tenants, int users, int concurrency, Consumer<String> progress) {
+    public List<List<String>> signIn(
+            List<ProvisionedTenant> tenants, int users, int concurrency, Consumer<String> progress) {
         AtomicInteger done = new AtomicInteger();
         return Parallel.map(tenants.size(), concurrency, i -> {
             List<String> tokens = signIn(tenants.get(i), users);
@@ -45,8 +46,17 @@ public final class Members {
         SiloClient admin = anonymous.as(adminToken);
         for (int k = 1; k < users; k++) {
             String email = String.format(Locale.ROOT, "user%d@%s.bench.example", k, tenant.slug());
-            SiloClient.Response created = admin.post("/api/users", Map.of("email", email, "name", "User " + k + " of " + tenant.slug(),
-                    "password", ProvisionedTenant.PASSWORD, "services", Map.of(service, "manager")));
+            SiloClient.Response created = admin.post(
+                    "/api/users",
+                    Map.of(
+                            "email",
+                            email,
+                            "name",
+                            "User " + k + " of " + tenant.slug(),
+                            "password",
+                            ProvisionedTenant.PASSWORD,
+                            "services",
+                            Map.of(service, "manager")));
             if (created.status() != 201) {
                 throw new IllegalStateException("creating user " + email + " failed: " + created);
             }
@@ -56,8 +66,9 @@ public final class Members {
     }
 
     private String login(ProvisionedTenant tenant, String email) {
-        SiloClient.Response response = anonymous.post("/api/auth/login", Map.of("organization", tenant.slug(), "email", email,
-                "password", ProvisionedTenant.PASSWORD));
+        SiloClient.Response response = anonymous.post(
+                "/api/auth/login",
+                Map.of("organization", tenant.slug(), "email", email, "password", ProvisionedTenant.PASSWORD));
         if (response.status() != 200) {
             throw new IllegalStateException("signing in " + email + " failed: " + response);
         }

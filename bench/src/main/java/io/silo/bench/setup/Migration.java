@@ -38,22 +38,38 @@ public final class Migration {
 
     /** {@code template} one version on, with an index on {@code field} of {@code collection}. */
     public static ServiceTemplate withIndex(ServiceTemplate template, String collection, String field) {
-        CollectionSpec spec = template.collection(collection).orElseThrow(() -> new IllegalArgumentException(
-                "service " + template.service() + " has no collection " + collection));
+        CollectionSpec spec = template.collection(collection)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "service " + template.service() + " has no collection " + collection));
         List<CollectionSpec.IndexSpec> indexes = new ArrayList<>(spec.indexes());
         indexes.add(new CollectionSpec.IndexSpec(List.of(FieldPath.parse(field)), false));
         Map<String, CollectionSpec> collections = new LinkedHashMap<>(template.collections());
-        collections.put(collection, new CollectionSpec(spec.name(), spec.schema(), indexes, spec.unique(), spec.privateFields()));
+        collections.put(
+                collection,
+                new CollectionSpec(spec.name(), spec.schema(), indexes, spec.unique(), spec.privateFields()));
         List<io.silo.template.Migration> migrations = new ArrayList<>(template.migrations());
         int version = template.version() + 1;
-        migrations.add(new io.silo.template.Migration(version, "benchmark: index " + collection + "." + field, List.of()));
-        return new ServiceTemplate(template.service(), version, template.description(), template.databaseNamePattern(), template.roles(),
-                collections, migrations, sha256(template.checksum() + " + index " + collection + "." + field));
+        migrations.add(
+                new io.silo.template.Migration(version, "benchmark: index " + collection + "." + field, List.of()));
+        return new ServiceTemplate(
+                template.service(),
+                version,
+                template.description(),
+                template.databaseNamePattern(),
+                template.roles(),
+                collections,
+                migrations,
+                sha256(template.checksum() + " + index " + collection + "." + field));
     }
 
     /** Applies {@code template} to every database, {@code concurrency} at a time; fails on the first database that refuses. */
-    public static Figures run(PostgresServer server, ServiceTemplate template, List<String> databases, int concurrency, String change,
-                              Consumer<String> progress) {
+    public static Figures run(
+            PostgresServer server,
+            ServiceTemplate template,
+            List<String> databases,
+            int concurrency,
+            String change,
+            Consumer<String> progress) {
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
         List<Long> nanos = Parallel.map(databases.size(), concurrency, i -> {
@@ -61,7 +77,8 @@ public final class Migration {
             try (Connection connection = server.connect(databases.get(i))) {
                 SchemaChange applied = SchemaApplier.apply(connection, template);
                 if (!applied.changed()) {
-                    throw new IllegalStateException("database " + databases.get(i) + " was already at version " + applied.toVersion());
+                    throw new IllegalStateException(
+                            "database " + databases.get(i) + " was already at version " + applied.toVersion());
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot connect to " + databases.get(i) + ": " + e.getMessage(), e);
@@ -76,7 +93,8 @@ public final class Migration {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

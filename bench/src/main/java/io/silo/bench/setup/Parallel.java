@@ -13,7 +13,8 @@ final class Parallel {
     private Parallel() {}
 
     static <T> List<T> map(int count, int threads, IntFunction<T> task) {
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), Thread.ofVirtual().name("bench-setup-", 0).factory())) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, threads), Thread.ofVirtual().name("bench-setup-", 0).factory())) {
             List<Future<T>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int index = i;

@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param databases service to database name, {@code core} included
  * @param nanos how long creating it took, from the request until it was active
  */
-public record ProvisionedTenant(int index, UUID id, String slug, String adminEmail, Map<String, String> databases, long nanos) {
+public record ProvisionedTenant(
+        int index, UUID id, String slug, String adminEmail, Map<String, String> databases, long nanos) {
     public ProvisionedTenant {
         databases = Map.copyOf(databases);
     }

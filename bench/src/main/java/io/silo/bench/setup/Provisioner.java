@@ -33,8 +33,15 @@ public final class Provisioner {
         String number = String.format(Locale.ROOT, "%05d", index);
         String slug = "bench-" + number;
         String email = "admin@" + slug + ".bench.example";
-        Map<String, Object> body = Map.of("name", "Bench " + number, "slug", slug, "services", services,
-                "admin", Map.of("email", email, "name", "Administrator of " + slug, "password", ProvisionedTenant.PASSWORD));
+        Map<String, Object> body = Map.of(
+                "name",
+                "Bench " + number,
+                "slug",
+                slug,
+                "services",
+                services,
+                "admin",
+                Map.of("email", email, "name", "Administrator of " + slug, "password", ProvisionedTenant.PASSWORD));
         long start = System.nanoTime();
         SiloClient.Response created = admin.post("/api/organizations", body);
         JsonNode organization = switch (created.status()) {
@@ -44,9 +51,13 @@ public final class Provisioner {
         };
         long nanos = System.nanoTime() - start;
         Map<String, String> databases = new HashMap<>();
-        organization.path("databases").forEach(database -> databases.put(database.path("service").asString(),
-                database.path("name").asString()));
-        return new ProvisionedTenant(index, UUID.fromString(organization.path("id").asString()), slug, email, databases, nanos);
+        organization
+                .path("databases")
+                .forEach(database -> databases.put(
+                        database.path("service").asString(),
+                        database.path("name").asString()));
+        return new ProvisionedTenant(
+                index, UUID.fromString(organization.path("id").asString()), slug, email, databases, nanos);
     }
 
     /** Creates tenants {@code from … to-1}, {@code concurrency} at a time. */
@@ -63,11 +74,14 @@ public final class Provisioner {
                 case "succeeded" -> {
                     return admin.get("/api/organizations/" + slug).json();
                 }
-                case "failed" -> throw new IllegalStateException("provisioning " + slug + " failed: " + state.path("error").asString());
+                case "failed" ->
+                    throw new IllegalStateException("provisioning " + slug + " failed: "
+                            + state.path("error").asString());
                 default -> sleep();
             }
         }
-        throw new IllegalStateException("provisioning " + slug + " did not finish within " + JOB_LIMIT.toMinutes() + " minutes");
+        throw new IllegalStateException(
+                "provisioning " + slug + " did not finish within " + JOB_LIMIT.toMinutes() + " minutes");
     }
 
     private static void sleep() {

@@ -28,7 +28,8 @@ public final class RawCreateDatabase {
                     statement.setString(1, "silo\\_tpl\\_" + service + "\\_v%");
                     try (var rows = statement.executeQuery()) {
                         if (!rows.next()) {
-                            throw new IllegalStateException("no template database of service " + service + " on the server yet");
+                            throw new IllegalStateException(
+                                    "no template database of service " + service + " on the server yet");
                         }
                         found.add(rows.getString(1));
                     }
@@ -42,7 +43,8 @@ public final class RawCreateDatabase {
     public static List<Long> measure(PostgresServer server, List<String> templates, String tag) throws SQLException {
         List<Long> nanos = new ArrayList<>();
         List<String> created = new ArrayList<>();
-        try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.connect("postgres");
+                Statement statement = connection.createStatement()) {
             try {
                 for (int i = 0; i < templates.size(); i++) {
                     String name = "bench_raw_" + tag + "_" + i;

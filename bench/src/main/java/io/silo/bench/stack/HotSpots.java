@@ -39,7 +39,9 @@ public record HotSpots(long samples, List<Share> self, List<Share> packages, Lis
             while (file.hasMoreEvents()) {
                 RecordedEvent event = file.readEvent();
                 RecordedStackTrace stack = event.getStackTrace();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || stack == null || stack.getFrames().isEmpty()) {
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+                        || stack == null
+                        || stack.getFrames().isEmpty()) {
                     continue;
                 }
                 samples++;
@@ -62,7 +64,8 @@ public record HotSpots(long samples, List<Share> self, List<Share> packages, Lis
 
     private static String name(RecordedFrame frame) {
         String type = frame.getMethod().getType().getName();
-        return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName() + " (" + packageOf(type) + ")";
+        return type.substring(type.lastIndexOf('.') + 1) + "."
+                + frame.getMethod().getName() + " (" + packageOf(type) + ")";
     }
 
     private static String packageOf(String type) {
@@ -76,7 +79,10 @@ public record HotSpots(long samples, List<Share> self, List<Share> packages, Lis
     }
 
     private static List<Share> top(Map<String, Long> counts, long samples, int limit) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-                .limit(limit).map(entry -> new Share(entry.getKey(), samples == 0 ? 0 : (double) entry.getValue() / samples)).toList();
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .limit(limit)
+                .map(entry -> new Share(entry.getKey(), samples == 0 ? 0 : (double) entry.getValue() / samples))
+                .toList();
     }
 }

@@ -13,5 +13,10 @@ import java.util.Optional;
  * @param cpu where the CPU time went; empty without {@code /proc}
  * @param pools what the pools did in the window (counters) and how they ended it (gauges)
  */
-public record PhaseFigures(long maxTenantBackends, long maxClientBackends, long maxSiloConnections, long maxResidentBytes,
-                           Optional<CpuSplit> cpu, Optional<PoolFigures> pools) {}
+public record PhaseFigures(
+        long maxTenantBackends,
+        long maxClientBackends,
+        long maxSiloConnections,
+        long maxResidentBytes,
+        Optional<CpuSplit> cpu,
+        Optional<PoolFigures> pools) {}

@@ -38,8 +38,12 @@ public final class PhaseMonitor implements LoadDriver.Window {
         Optional<CpuMeter.Snapshot> cpuAtEnd = cpu.snapshot();
         sampler.close(window);
         Optional<PoolFigures> poolsAtEnd = pools.get();
-        figures = new PhaseFigures(window.maxTenantBackends(), window.maxClientBackends(), window.maxSiloConnections(),
-                window.maxResidentBytes(), cpuAtStart.flatMap(start -> cpuAtEnd.map(end -> CpuMeter.between(start, end))),
+        figures = new PhaseFigures(
+                window.maxTenantBackends(),
+                window.maxClientBackends(),
+                window.maxSiloConnections(),
+                window.maxResidentBytes(),
+                cpuAtStart.flatMap(start -> cpuAtEnd.map(end -> CpuMeter.between(start, end))),
                 poolsAtEnd.flatMap(end -> poolsAtStart.map(end::minus)));
     }
 

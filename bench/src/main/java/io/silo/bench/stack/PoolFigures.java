@@ -15,13 +15,29 @@ import tools.jackson.databind.JsonNode;
  * @param budgetTimeouts requests that failed because no permit came free in time
  * @param reclaimed idle connections closed so that another tenant's pool could open one
  */
-public record PoolFigures(long budget, long connections, long poolsOpen, long poolsOpened, long poolsEvicted, long budgetWaits,
-                          long budgetTimeouts, long reclaimed) {
+public record PoolFigures(
+        long budget,
+        long connections,
+        long poolsOpen,
+        long poolsOpened,
+        long poolsEvicted,
+        long budgetWaits,
+        long budgetTimeouts,
+        long reclaimed) {
 
     /** Reads the answer of {@code GET /api/admin/pools}. */
     public static PoolFigures of(JsonNode answer) {
         long[] sums = new long[8];
-        String[] fields = {"budget", "connections", "poolsOpen", "poolsOpened", "poolsEvicted", "budgetWaits", "budgetTimeouts", "reclaimed"};
+        String[] fields = {
+            "budget",
+            "connections",
+            "poolsOpen",
+            "poolsOpened",
+            "poolsEvicted",
+            "budgetWaits",
+            "budgetTimeouts",
+            "reclaimed"
+        };
         for (JsonNode cluster : answer.path("clusters")) {
             for (int i = 0; i < fields.length; i++) {
                 sums[i] += cluster.path(fields[i]).asLong();
@@ -32,7 +48,14 @@ public record PoolFigures(long budget, long connections, long poolsOpen, long po
 
     /** The counters' growth since {@code earlier}; the gauges as they are now. */
     public PoolFigures minus(PoolFigures earlier) {
-        return new PoolFigures(budget, connections, poolsOpen, poolsOpened - earlier.poolsOpened, poolsEvicted - earlier.poolsEvicted,
-                budgetWaits - earlier.budgetWaits, budgetTimeouts - earlier.budgetTimeouts, reclaimed - earlier.reclaimed);
+        return new PoolFigures(
+                budget,
+                connections,
+                poolsOpen,
+                poolsOpened - earlier.poolsOpened,
+                poolsEvicted - earlier.poolsEvicted,
+                budgetWaits - earlier.budgetWaits,
+                budgetTimeouts - earlier.budgetTimeouts,
+                reclaimed - earlier.reclaimed);
     }
 }

@@ -96,8 +96,9 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The server's version string, e.g. {@code 18.1}. */
     public String version() {
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SHOW server_version")) {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SHOW server_version")) {
             row.next();
             return row.getString(1);
         } catch (SQLException e) {
@@ -108,7 +109,7 @@ public final class PostgresServer implements AutoCloseable {
     /** A server setting, e.g. {@code max_connections}. */
     public String setting(String name) {
         try (Connection connection = connect("postgres");
-             var statement = connection.prepareStatement("SELECT current_setting(?)")) {
+                var statement = connection.prepareStatement("SELECT current_setting(?)")) {
             statement.setString(1, name);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
@@ -125,7 +126,9 @@ public final class PostgresServer implements AutoCloseable {
             return OptionalLong.empty();
         }
         try {
-            String first = Files.readAllLines(embedded.get().dataDir().resolve("postmaster.pid")).getFirst().trim();
+            String first = Files.readAllLines(embedded.get().dataDir().resolve("postmaster.pid"))
+                    .getFirst()
+                    .trim();
             return OptionalLong.of(Long.parseLong(first));
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
@@ -146,7 +149,10 @@ public final class PostgresServer implements AutoCloseable {
         try {
             embedded.get().close();
         } catch (RuntimeException e) {
-            postmaster.stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream).forEach(PostgresServer::awaitExit);
+            postmaster.stream()
+                    .mapToObj(ProcessHandle::of)
+                    .flatMap(Optional::stream)
+                    .forEach(PostgresServer::awaitExit);
         }
     }
 
@@ -154,8 +160,10 @@ public final class PostgresServer implements AutoCloseable {
         try {
             postmaster.onExit().get(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the embedded PostgreSQL (pid " + postmaster.pid() + ") did not stop within "
-                    + STOP_WITHIN.toMinutes() + " minutes", e);
+            throw new IllegalStateException(
+                    "the embedded PostgreSQL (pid " + postmaster.pid() + ") did not stop within "
+                            + STOP_WITHIN.toMinutes() + " minutes",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

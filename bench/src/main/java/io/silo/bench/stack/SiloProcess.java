@@ -40,16 +40,19 @@ public final class SiloProcess implements AutoCloseable {
      *
      * @param env the whole {@code SILO_*} configuration; {@code SILO_HTTP_PORT} is chosen here
      */
-    public static SiloProcess start(Path jar, List<String> jvmOptions, Map<String, String> env, Path log, Duration readyWithin) {
+    public static SiloProcess start(
+            Path jar, List<String> jvmOptions, Map<String, String> env, Path log, Duration readyWithin) {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no Silo jar at " + jar.toAbsolutePath() + "; build it first (./silo bench does)");
+            throw new IllegalStateException(
+                    "no Silo jar at " + jar.toAbsolutePath() + "; build it first (./silo bench does)");
         }
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SILO_"));
         builder.environment().putAll(env);
         builder.environment().put("SILO_HTTP_HOST", "127.0.0.1");
@@ -80,15 +83,20 @@ public final class SiloProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration within) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Silo exited with code " + process.exitValue() + " while starting:\n" + tail());
+                throw new IllegalStateException(
+                        "Silo exited with code " + process.exitValue() + " while starting:\n" + tail());
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri().resolve("/api/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(uri().resolve("/api/health"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }

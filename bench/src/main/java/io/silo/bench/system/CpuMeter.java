@@ -24,21 +24,27 @@ public final class CpuMeter {
     }
 
     /** CPU ticks used so far, by whom. */
-    public record Snapshot(long nanos, long machineTotal, long machineBusy, long silo, Optional<Long> postgres, long generator) {}
+    public record Snapshot(
+            long nanos, long machineTotal, long machineBusy, long silo, Optional<Long> postgres, long generator) {}
 
     /** Empty without {@code /proc}. */
     public Optional<Snapshot> snapshot() {
-        return ProcFs.machine().map(machine -> new Snapshot(System.nanoTime(), machine.total(), machine.busy(),
-                ProcFs.processTicks(siloPid).orElse(0L),
-                postgresPid.isPresent() ? ProcFs.treeTicks(postgresPid.getAsLong()) : Optional.empty(),
-                ProcFs.processTicks(selfPid).orElse(0L)));
+        return ProcFs.machine()
+                .map(machine -> new Snapshot(
+                        System.nanoTime(),
+                        machine.total(),
+                        machine.busy(),
+                        ProcFs.processTicks(siloPid).orElse(0L),
+                        postgresPid.isPresent() ? ProcFs.treeTicks(postgresPid.getAsLong()) : Optional.empty(),
+                        ProcFs.processTicks(selfPid).orElse(0L)));
     }
 
     /** What happened between two snapshots. */
     public static CpuSplit between(Snapshot from, Snapshot to) {
         double total = Math.max(1, to.machineTotal() - from.machineTotal());
         double silo = (to.silo() - from.silo()) / total;
-        Optional<Double> postgres = from.postgres().flatMap(start -> to.postgres().map(end -> (end - start) / total));
+        Optional<Double> postgres =
+                from.postgres().flatMap(start -> to.postgres().map(end -> (end - start) / total));
         double generator = (to.generator() - from.generator()) / total;
         double busy = (to.machineBusy() - from.machineBusy()) / total;
         double other = Math.max(0, busy - silo - generator - postgres.orElse(0.0));

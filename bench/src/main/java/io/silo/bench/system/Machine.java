@@ -17,22 +17,35 @@ import java.util.Optional;
 public record Machine(int processors, String model, long memoryBytes, double loadAverage, String os) {
 
     public static Machine describe() {
-        return new Machine(Runtime.getRuntime().availableProcessors(), cpuModel().orElse("unknown CPU"), memory().orElse(0L),
-                currentLoadAverage(), System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel().orElse("unknown CPU"),
+                memory().orElse(0L),
+                currentLoadAverage(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
     }
 
     /** The one-minute load average now; -1 when unknown. */
     public static double currentLoadAverage() {
-        return read("/proc/loadavg").map(text -> Double.parseDouble(text.trim().split("\\s+")[0])).orElse(-1.0);
+        return read("/proc/loadavg")
+                .map(text -> Double.parseDouble(text.trim().split("\\s+")[0]))
+                .orElse(-1.0);
     }
 
     private static Optional<String> cpuModel() {
-        return read("/proc/cpuinfo").flatMap(text -> text.lines().filter(line -> line.startsWith("model name")).findFirst())
+        return read("/proc/cpuinfo")
+                .flatMap(text -> text.lines()
+                        .filter(line -> line.startsWith("model name"))
+                        .findFirst())
                 .map(line -> line.substring(line.indexOf(':') + 1).trim());
     }
 
     private static Optional<Long> memory() {
-        return read("/proc/meminfo").flatMap(text -> text.lines().filter(line -> line.startsWith("MemTotal:")).findFirst())
+        return read("/proc/meminfo")
+                .flatMap(text -> text.lines()
+                        .filter(line -> line.startsWith("MemTotal:"))
+                        .findFirst())
                 .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
     }
 

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 public final class ProcFs {
     /** Clock ticks per second of {@code /proc} CPU times; 100 on every Linux architecture Silo runs on. */
     public static final int TICKS_PER_SECOND = 100;
+
     private static final Path PROC = Path.of("/proc");
 
     private ProcFs() {}
@@ -24,9 +25,13 @@ public final class ProcFs {
     public record MachineTicks(long total, long busy) {}
 
     public static Optional<MachineTicks> machine() {
-        return read(PROC.resolve("stat")).flatMap(text -> text.lines().filter(line -> line.startsWith("cpu ")).findFirst())
+        return read(PROC.resolve("stat"))
+                .flatMap(text ->
+                        text.lines().filter(line -> line.startsWith("cpu ")).findFirst())
                 .map(line -> {
-                    long[] values = Stream.of(line.substring(4).trim().split("\\s+")).mapToLong(Long::parseLong).toArray();
+                    long[] values = Stream.of(line.substring(4).trim().split("\\s+"))
+                            .mapToLong(Long::parseLong)
+                            .toArray();
                     long total = 0;
                     for (int i = 0; i < Math.min(values.length, 8); i++) { // guest times are already in user
                         total += values[i];
@@ -63,11 +68,15 @@ public final class ProcFs {
             if (before.isEmpty()) {
                 return Optional.empty();
             }
-            long children = children(pid).stream().mapToLong(Stat::withReapedChildren).sum();
+            long children =
+                    children(pid).stream().mapToLong(Stat::withReapedChildren).sum();
             Optional<Stat> after = stat(pid);
             // A child that ended while we listed the others is in neither sum; read again until none did.
-            if (after.isPresent() && (after.get().withReapedChildren() - after.get().own()
-                    == before.get().withReapedChildren() - before.get().own() || attempt == 10)) {
+            if (after.isPresent()
+                    && (after.get().withReapedChildren() - after.get().own()
+                                    == before.get().withReapedChildren()
+                                            - before.get().own()
+                            || attempt == 10)) {
                 return Optional.of(after.get().withReapedChildren() + children);
             }
         }
@@ -75,14 +84,21 @@ public final class ProcFs {
 
     /** Resident memory of a process, in bytes. */
     public static Optional<Long> residentBytes(long pid) {
-        return read(PROC.resolve(pid + "/status")).flatMap(text -> text.lines().filter(line -> line.startsWith("VmRSS:")).findFirst())
+        return read(PROC.resolve(pid + "/status"))
+                .flatMap(text ->
+                        text.lines().filter(line -> line.startsWith("VmRSS:")).findFirst())
                 .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
     }
 
     private static List<Stat> children(long parent) {
         try (Stream<Path> entries = Files.list(PROC)) {
-            return entries.map(path -> path.getFileName().toString()).filter(name -> name.chars().allMatch(Character::isDigit))
-                    .map(Long::parseLong).map(ProcFs::stat).flatMap(Optional::stream).filter(stat -> stat.parent() == parent).toList();
+            return entries.map(path -> path.getFileName().toString())
+                    .filter(name -> name.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .map(ProcFs::stat)
+                    .flatMap(Optional::stream)
+                    .filter(stat -> stat.parent() == parent)
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -96,8 +112,13 @@ public final class ProcFs {
     static Stat parse(long pid, String text) {
         String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
         // fields[0] is the state (field 3 of proc(5)), so field n is fields[n - 3]
-        return new Stat(pid, Long.parseLong(fields[1]), Long.parseLong(fields[11]), Long.parseLong(fields[12]),
-                Long.parseLong(fields[13]), Long.parseLong(fields[14]));
+        return new Stat(
+                pid,
+                Long.parseLong(fields[1]),
+                Long.parseLong(fields[11]),
+                Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]),
+                Long.parseLong(fields[14]));
     }
 
     private static Optional<String> read(Path file) {

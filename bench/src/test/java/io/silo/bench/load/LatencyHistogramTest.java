@@ -44,7 +44,8 @@ class LatencyHistogramTest {
         for (long micros = 0; micros < 10_000_000; micros = micros < 1000 ? micros + 1 : micros * 101 / 100) {
             int index = LatencyHistogram.index(micros);
             assertThat(index).isGreaterThanOrEqualTo(previous);
-            assertThat(LatencyHistogram.middle(index)).isCloseTo((double) micros, within(Math.max(1.0, micros * 0.016)));
+            assertThat(LatencyHistogram.middle(index))
+                    .isCloseTo((double) micros, within(Math.max(1.0, micros * 0.016)));
             previous = index;
         }
     }

@@ -13,10 +13,21 @@ import java.util.UUID;
  * @param targetType e.g. the collection name, or {@code user}
  * @param details anything else worth keeping; never secrets
  */
-public record ActivityEntry(Optional<Long> id, Optional<Instant> at, Optional<UUID> userId, Optional<String> username,
-                            Optional<String> role, String action, String service, String targetType, String targetId,
-                            Optional<String> targetName, Map<String, Object> details, String ipAddress, String userAgent,
-                            String requestId) {
+public record ActivityEntry(
+        Optional<Long> id,
+        Optional<Instant> at,
+        Optional<UUID> userId,
+        Optional<String> username,
+        Optional<String> role,
+        String action,
+        String service,
+        String targetType,
+        String targetId,
+        Optional<String> targetName,
+        Map<String, Object> details,
+        String ipAddress,
+        String userAgent,
+        String requestId) {
 
     public ActivityEntry {
         details = Map.copyOf(details);

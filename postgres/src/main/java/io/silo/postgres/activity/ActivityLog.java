@@ -22,12 +22,23 @@ public final class ActivityLog {
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
 
     public void record(Handle handle, ActivityEntry entry) {
-        handle.update("""
+        handle.update(
+                """
                 INSERT INTO silo_activity (user_id, username, role, action, service, target_type, target_id, target_name,
                                            details, ip_address, user_agent, request_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-                """, entry.userId(), entry.username(), entry.role(), entry.action(), entry.service(), entry.targetType(),
-                entry.targetId(), entry.targetName(), Json.write(entry.details()), entry.ipAddress(), entry.userAgent(),
+                """,
+                entry.userId(),
+                entry.username(),
+                entry.role(),
+                entry.action(),
+                entry.service(),
+                entry.targetType(),
+                entry.targetId(),
+                entry.targetName(),
+                Json.write(entry.details()),
+                entry.ipAddress(),
+                entry.userAgent(),
                 entry.requestId());
     }
 
@@ -41,11 +52,20 @@ public final class ActivityLog {
     }
 
     private static ActivityEntry map(ResultSet row) throws SQLException {
-        return new ActivityEntry(Optional.of(row.getLong("id")), Optional.of(row.getTimestamp("at").toInstant()),
-                Optional.ofNullable(row.getObject("user_id", UUID.class)), Optional.ofNullable(row.getString("username")),
-                Optional.ofNullable(row.getString("role")), row.getString("action"), row.getString("service"),
-                row.getString("target_type"), row.getString("target_id"), Optional.ofNullable(row.getString("target_name")),
-                Json.mapper().readValue(row.getString("details"), DETAILS), row.getString("ip_address"),
-                row.getString("user_agent"), row.getString("request_id"));
+        return new ActivityEntry(
+                Optional.of(row.getLong("id")),
+                Optional.of(row.getTimestamp("at").toInstant()),
+                Optional.ofNullable(row.getObject("user_id", UUID.class)),
+                Optional.ofNullable(row.getString("username")),
+                Optional.ofNullable(row.getString("role")),
+                row.getString("action"),
+                row.getString("service"),
+                row.getString("target_type"),
+                row.getString("target_id"),
+                Optional.ofNullable(row.getString("target_name")),
+                Json.mapper().readValue(row.getString("details"), DETAILS),
+                row.getString("ip_address"),
+                row.getString("user_agent"),
+                row.getString("request_id"));
     }
 }

@@ -57,13 +57,17 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     public boolean databaseExists(String database) {
-        return jdbc.queryOne("SELECT 1 FROM pg_database WHERE datname = ?", row -> 1, database).isPresent();
+        return jdbc.queryOne("SELECT 1 FROM pg_database WHERE datname = ?", row -> 1, database)
+                .isPresent();
     }
 
     /** The comment on a database, where Silo records which tenant owns it. */
     public java.util.Optional<String> databaseComment(String database) {
-        return jdbc.queryOne("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?",
-                row -> row.getString(1), database).flatMap(java.util.Optional::ofNullable);
+        return jdbc.queryOne(
+                        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?",
+                        row -> row.getString(1),
+                        database)
+                .flatMap(java.util.Optional::ofNullable);
     }
 
     /** Creates {@code database} as a copy of {@code template}; {@link #secureDatabase} must follow. */
@@ -76,11 +80,12 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** Closes a database to everyone but the administrator and records its owner in its comment. */
     public void secureDatabase(String database, String ownerComment) {
-        jdbc.inTransaction(handle -> { // one commit, not one per statement
-            handle.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
-            handle.execute("COMMENT ON DATABASE " + quote(database) + " IS " + literal(ownerComment));
-            return null;
-        });
+        jdbc.inTransaction(
+                handle -> { // one commit, not one per statement
+                    handle.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
+                    handle.execute("COMMENT ON DATABASE " + quote(database) + " IS " + literal(ownerComment));
+                    return null;
+                });
     }
 
     /** Drops a database if it exists, ending its sessions first. */
@@ -94,9 +99,11 @@ public final class ClusterAdmin implements AutoCloseable {
     /** Creates a login role with no other power, or resets its password when it exists. */
     public void ensureRole(String role, String password) {
         jdbc.withHandle(handle -> {
-            if (handle.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role).isEmpty()) {
+            if (handle.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role)
+                    .isEmpty()) {
                 try {
-                    handle.execute("CREATE ROLE " + quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION");
+                    handle.execute("CREATE ROLE " + quote(role)
+                            + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION");
                 } catch (DataAccessException e) {
                     if (!"42710".equals(e.sqlState().orElse(""))) {
                         throw e; // 42710: created concurrently, which is fine
@@ -104,7 +111,8 @@ public final class ClusterAdmin implements AutoCloseable {
                 }
             }
             try (var statement = handle.connection().createStatement()) {
-                statement.execute("ALTER ROLE " + quote(role) + " PASSWORD " + literal(TenantRoleVerifier.of(password)));
+                statement.execute(
+                        "ALTER ROLE " + quote(role) + " PASSWORD " + literal(TenantRoleVerifier.of(password)));
             } catch (SQLException e) {
                 // the message names the statement without its verifier
                 throw new DataAccessException("ALTER ROLE " + quote(role) + " PASSWORD '…'", e);
@@ -136,10 +144,13 @@ public final class ClusterAdmin implements AutoCloseable {
             handle.execute("GRANT USAGE ON SCHEMA public TO " + who);
             handle.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + who);
             handle.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + who);
-            handle.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + who);
+            handle.execute(
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "
+                            + who);
             handle.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO " + who);
             if (tableExists(handle, "silo_activity")) {
-                handle.execute("REVOKE UPDATE, DELETE ON silo_activity FROM " + who); // the log is append-only for tenants
+                handle.execute(
+                        "REVOKE UPDATE, DELETE ON silo_activity FROM " + who); // the log is append-only for tenants
             }
             if (tableExists(handle, "silo_schema")) {
                 handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_schema FROM " + who);
@@ -162,7 +173,8 @@ public final class ClusterAdmin implements AutoCloseable {
         jdbc.withHandle(handle -> {
             handle.queryOne("SELECT pg_advisory_lock(hashtext(?))", row -> 1, name);
             try {
-                if (handle.queryOne("SELECT 1 FROM pg_database WHERE datname = ?", row -> 1, name).isEmpty()) {
+                if (handle.queryOne("SELECT 1 FROM pg_database WHERE datname = ?", row -> 1, name)
+                        .isEmpty()) {
                     build(handle, template, name, installer);
                 }
             } finally {
@@ -189,8 +201,9 @@ public final class ClusterAdmin implements AutoCloseable {
         }
         handle.execute("ALTER DATABASE " + quote(building) + " RENAME TO " + quote(name));
         handle.execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE true");
-        handle.execute("COMMENT ON DATABASE " + quote(name) + " IS " + literal("silo template " + template.service()
-                + " v" + template.version() + " " + template.checksum()));
+        handle.execute("COMMENT ON DATABASE " + quote(name) + " IS "
+                + literal(
+                        "silo template " + template.service() + " v" + template.version() + " " + template.checksum()));
         log.info("built template database {} on cluster {}", name, cluster.id());
     }
 
@@ -199,10 +212,12 @@ public final class ClusterAdmin implements AutoCloseable {
         if (versionChecked) {
             return;
         }
-        int version = jdbc.queryOne("SELECT current_setting('server_version_num')::int", row -> row.getInt(1)).orElse(0);
+        int version = jdbc.queryOne("SELECT current_setting('server_version_num')::int", row -> row.getInt(1))
+                .orElse(0);
         if (version < 150000) {
-            throw SiloException.unprocessable("cluster-too-old", "cluster " + cluster.id() + " runs PostgreSQL "
-                    + (version / 10000) + "; Silo needs 15 or newer");
+            throw SiloException.unprocessable(
+                    "cluster-too-old",
+                    "cluster " + cluster.id() + " runs PostgreSQL " + (version / 10000) + "; Silo needs 15 or newer");
         }
         versionChecked = true;
     }
@@ -226,7 +241,8 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     private static boolean tableExists(Handle handle, String table) {
-        return handle.queryOne("SELECT to_regclass(?) IS NOT NULL", row -> row.getBoolean(1), "public." + table).orElse(false);
+        return handle.queryOne("SELECT to_regclass(?) IS NOT NULL", row -> row.getBoolean(1), "public." + table)
+                .orElse(false);
     }
 
     /** A quoted identifier. Names reaching here are already checked, quoting is defence in depth. */

@@ -24,7 +24,8 @@ public final class ClusterAdmins implements AutoCloseable {
     }
 
     private Cluster cluster(String id) {
-        return clusters.find(id).orElseThrow(() -> SiloException.notFound("cluster-not-found", "no cluster '" + id + "'"));
+        return clusters.find(id)
+                .orElseThrow(() -> SiloException.notFound("cluster-not-found", "no cluster '" + id + "'"));
     }
 
     @Override

@@ -12,6 +12,7 @@ public final class TemplateNames {
     private TemplateNames() {}
 
     public static String of(ServiceTemplate template) {
-        return PREFIX + template.service() + "_v" + template.version() + "_" + template.checksum().substring(0, 8);
+        return PREFIX + template.service() + "_v" + template.version() + "_"
+                + template.checksum().substring(0, 8);
     }
 }

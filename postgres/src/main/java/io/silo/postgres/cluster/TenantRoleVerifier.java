@@ -22,8 +22,7 @@ final class TenantRoleVerifier {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TenantRoleVerifier() {
-    }
+    private TenantRoleVerifier() {}
 
     /** {@code SCRAM-SHA-256$16:<salt>$<StoredKey>:<ServerKey>} for {@code password}. */
     static String of(String password) {

@@ -39,8 +39,10 @@ final class Bodies {
         Optional<UUID> id = Optional.empty();
         JsonNode given = doc.remove(MetaField.ID.text());
         if (given != null) {
-            id = Optional.of(given.isString() ? MetaField.parseUuid(given.stringValue()).orElseThrow(() -> invalidId(collection))
-                    : Bodies.<UUID>fail(invalidId(collection)));
+            id = Optional.of(
+                    given.isString()
+                            ? MetaField.parseUuid(given.stringValue()).orElseThrow(() -> invalidId(collection))
+                            : Bodies.<UUID>fail(invalidId(collection)));
         }
         rejectReserved(doc, collection, "insert; only _id may be given");
         checkContent(doc, collection);
@@ -54,8 +56,10 @@ final class Bodies {
         if (given != null) {
             long inBody = version(given, collection);
             if (expectedVersion.isPresent() && expectedVersion.getAsLong() != inBody) {
-                throw SiloException.invalid("invalid-version", "the body expects version " + inBody
-                        + " of the document in '" + collection + "' but the request expects " + expectedVersion.getAsLong());
+                throw SiloException.invalid(
+                        "invalid-version",
+                        "the body expects version " + inBody + " of the document in '" + collection
+                                + "' but the request expects " + expectedVersion.getAsLong());
             }
             version = OptionalLong.of(inBody);
         }
@@ -74,8 +78,11 @@ final class Bodies {
         String text = Json.write(doc);
         // a UTF-8 byte count is at most 3 per char; only count when the length could be over
         if (text.length() * 3L > MAX_BYTES && text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            throw SiloException.unprocessable("document-too-large", "the document is larger than " + MAX_BYTES
-                    + " bytes as JSON, the limit of collection '" + collection + "'").with("limit", MAX_BYTES);
+            throw SiloException.unprocessable(
+                            "document-too-large",
+                            "the document is larger than " + MAX_BYTES + " bytes as JSON, the limit of collection '"
+                                    + collection + "'")
+                    .with("limit", MAX_BYTES);
         }
         return text;
     }
@@ -90,31 +97,40 @@ final class Bodies {
     private static void rejectReserved(ObjectNode doc, String collection, String hint) {
         for (String name : doc.propertyNames()) {
             if (name.startsWith("_")) {
-                throw SiloException.invalid("reserved-field", "'" + shorten(name) + "' is reserved: top-level names starting with _ "
-                        + "are not stored in '" + collection + "' on " + hint).with("field", shorten(name));
+                throw SiloException.invalid(
+                                "reserved-field",
+                                "'" + shorten(name) + "' is reserved: top-level names starting with _ "
+                                        + "are not stored in '" + collection + "' on " + hint)
+                        .with("field", shorten(name));
             }
         }
     }
 
     private static long version(JsonNode given, String collection) {
         if (!given.isIntegralNumber() || !given.canConvertToLong()) {
-            throw SiloException.invalid("invalid-version", "_version must be a whole number, the version of the document in '"
-                    + collection + "' that the change expects");
+            throw SiloException.invalid(
+                    "invalid-version",
+                    "_version must be a whole number, the version of the document in '" + collection
+                            + "' that the change expects");
         }
         return checkVersion(given.longValue(), collection);
     }
 
     static long checkVersion(long version, String collection) {
         if (version < 1) {
-            throw SiloException.invalid("invalid-version", "versions of documents in '" + collection + "' start at 1, not " + version);
+            throw SiloException.invalid(
+                    "invalid-version", "versions of documents in '" + collection + "' start at 1, not " + version);
         }
         return version;
     }
 
     private static void walk(JsonNode node, int depth, String collection, String path) {
         if (node.isContainer() && depth > MAX_DEPTH) {
-            throw SiloException.unprocessable("document-too-deep", "the document nests deeper than " + MAX_DEPTH
-                    + " levels at '" + shorten(path) + "', the limit of collection '" + collection + "'").with("limit", MAX_DEPTH);
+            throw SiloException.unprocessable(
+                            "document-too-deep",
+                            "the document nests deeper than " + MAX_DEPTH + " levels at '" + shorten(path)
+                                    + "', the limit of collection '" + collection + "'")
+                    .with("limit", MAX_DEPTH);
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> member : node.properties()) {
@@ -141,16 +157,21 @@ final class Bodies {
                     ? i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(++i))
                     : Character.isLowSurrogate(c);
             if (c == 0 || unpaired) {
-                throw SiloException.invalid("invalid-json", "the document for '" + collection + "' holds "
-                        + (c == 0 ? "the character U+0000" : "an unpaired UTF-16 surrogate") + " at '" + shorten(path)
-                        + "', which cannot be stored");
+                throw SiloException.invalid(
+                        "invalid-json",
+                        "the document for '" + collection + "' holds "
+                                + (c == 0 ? "the character U+0000" : "an unpaired UTF-16 surrogate") + " at '"
+                                + shorten(path)
+                                + "', which cannot be stored");
             }
         }
     }
 
     private static SiloException invalidId(String collection) {
-        return SiloException.invalid("invalid-id", "_id of a new document in '" + collection
-                + "' must be a UUID string such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e");
+        return SiloException.invalid(
+                "invalid-id",
+                "_id of a new document in '" + collection
+                        + "' must be a UUID string such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e");
     }
 
     private static <T> T fail(SiloException e) {

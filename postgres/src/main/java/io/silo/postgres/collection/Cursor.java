@@ -68,7 +68,8 @@ final class Cursor {
         if (!slot.isArray() || slot.size() > 1) {
             throw invalid("a sort value is malformed");
         }
-        if (field instanceof MetaField meta && (slot.isEmpty() || meta.parseValue(slot.get(0)).isEmpty())) {
+        if (field instanceof MetaField meta
+                && (slot.isEmpty() || meta.parseValue(slot.get(0)).isEmpty())) {
             throw invalid("the value of " + meta.text() + " is not " + meta.expected());
         }
         return slot.isEmpty() ? Optional.empty() : Optional.of(slot.get(0));
@@ -77,12 +78,20 @@ final class Cursor {
     /** The value a sort key has in a document, as SQL sees it: through objects only. */
     static Optional<JsonNode> valueOf(Document document, DocumentField field) {
         return switch (field) {
-            case MetaField meta -> Optional.of(switch (meta) {
-                case ID -> JsonNodeFactory.instance.stringNode(document.id().toString());
-                case VERSION -> JsonNodeFactory.instance.numberNode(document.version());
-                case CREATED_AT -> JsonNodeFactory.instance.stringNode(document.createdAt().toString());
-                case UPDATED_AT -> JsonNodeFactory.instance.stringNode(document.updatedAt().toString());
-            });
+            case MetaField meta ->
+                Optional.of(
+                        switch (meta) {
+                            case ID ->
+                                JsonNodeFactory.instance.stringNode(
+                                        document.id().toString());
+                            case VERSION -> JsonNodeFactory.instance.numberNode(document.version());
+                            case CREATED_AT ->
+                                JsonNodeFactory.instance.stringNode(
+                                        document.createdAt().toString());
+                            case UPDATED_AT ->
+                                JsonNodeFactory.instance.stringNode(
+                                        document.updatedAt().toString());
+                        });
             case DocumentField.Path path -> Stored.valueAt(document.body(), path.path());
         };
     }
@@ -100,7 +109,9 @@ final class Cursor {
     }
 
     private static SiloException invalid(String why) {
-        return SiloException.invalid("invalid-cursor", "the cursor is not valid: " + why
-                + "; pass nextCursor of the previous page unchanged, with the same sort");
+        return SiloException.invalid(
+                "invalid-cursor",
+                "the cursor is not valid: " + why
+                        + "; pass nextCursor of the previous page unchanged, with the same sort");
     }
 }

@@ -45,9 +45,11 @@ public record Document(UUID id, long version, Instant createdAt, Instant updated
 
     /** Parses a document id as it appears in a URL: a UUID in canonical form, else {@code invalid-id}. */
     public static UUID parseId(String text) {
-        return MetaField.parseUuid(text).orElseThrow(() -> SiloException.invalid("invalid-id",
-                "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "' is not a document id: "
-                        + "expected a UUID such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e"));
+        return MetaField.parseUuid(text)
+                .orElseThrow(() -> SiloException.invalid(
+                        "invalid-id",
+                        "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "' is not a document id: "
+                                + "expected a UUID such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e"));
     }
 
     @Override

@@ -70,17 +70,26 @@ public final class DocumentStore {
         UUID id = insert.id().orElseGet(Ids::next);
         Instant now = now();
         Handle handle = new Handle(connection);
-        return handle.queryOne("INSERT INTO " + Sql.table(spec.name()) + " (id, doc, version, created_at, updated_at) "
-                        + "VALUES (?, ?::jsonb, 1, ?, ?) ON CONFLICT DO NOTHING RETURNING " + Stored.COLUMNS,
-                        Stored::read, id, text, timestamp(now), timestamp(now))
+        return handle.queryOne(
+                        "INSERT INTO " + Sql.table(spec.name()) + " (id, doc, version, created_at, updated_at) "
+                                + "VALUES (?, ?::jsonb, 1, ?, ?) ON CONFLICT DO NOTHING RETURNING " + Stored.COLUMNS,
+                        Stored::read,
+                        id,
+                        text,
+                        timestamp(now),
+                        timestamp(now))
                 .map(stored -> stored.visible(spec.privateFields()))
                 .orElseThrow(() -> UniqueKeys.onInsert(handle, spec, id, insert.doc()));
     }
 
     /** The document with this id, if there is one. */
     public Optional<Document> find(Connection connection, CollectionSpec spec, UUID id) {
-        return new Handle(connection).queryOne("SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ?",
-                Stored::read, id).map(stored -> stored.visible(spec.privateFields()));
+        return new Handle(connection)
+                .queryOne(
+                        "SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ?",
+                        Stored::read,
+                        id)
+                .map(stored -> stored.visible(spec.privateFields()));
     }
 
     /** The document with this id; {@code document-not-found} if there is none. */
@@ -95,7 +104,8 @@ public final class DocumentStore {
      *
      * @return the document as stored, one version on
      */
-    public Document replace(Connection connection, CollectionSpec spec, UUID id, JsonNode body, OptionalLong expectedVersion) {
+    public Document replace(
+            Connection connection, CollectionSpec spec, UUID id, JsonNode body, OptionalLong expectedVersion) {
         Bodies.Update update = Bodies.forUpdate(body, expectedVersion, spec.name());
         Handle handle = new Handle(connection);
         Stored current = lock(handle, spec, id, update.expectedVersion());
@@ -114,7 +124,8 @@ public final class DocumentStore {
      *
      * @return the document as stored, one version on
      */
-    public Document patch(Connection connection, CollectionSpec spec, UUID id, JsonNode mergePatch, OptionalLong expectedVersion) {
+    public Document patch(
+            Connection connection, CollectionSpec spec, UUID id, JsonNode mergePatch, OptionalLong expectedVersion) {
         Bodies.Update update = Bodies.forUpdate(mergePatch, expectedVersion, spec.name());
         Handle handle = new Handle(connection);
         Stored current = lock(handle, spec, id, update.expectedVersion());
@@ -138,21 +149,32 @@ public final class DocumentStore {
         query.cursor().ifPresent(cursor -> Keyset.render(keys, Cursor.decode(cursor, keys), sql.append(" AND ")));
         sql.append(" ORDER BY ");
         for (int i = 0; i < keys.size(); i++) {
-            sql.append(i > 0 ? ", " : "").field(keys.get(i).field()).append(keys.get(i).descending() ? " DESC" : " ASC");
+            sql.append(i > 0 ? ", " : "")
+                    .field(keys.get(i).field())
+                    .append(keys.get(i).descending() ? " DESC" : " ASC");
         }
         sql.append(" LIMIT ").bind(query.limit() + 1);
         long[] bytes = {0};
-        List<Stored> read = new Handle(connection).queryWhile(sql.text(), row -> {
-            String doc = row.getString("doc");
-            bytes[0] += doc.length();
-            return Stored.read(row, doc);
-        }, rows -> rows.size() <= query.limit() && (rows.isEmpty() || bytes[0] < PAGE_BUDGET_CHARS), sql.params());
-        List<Document> rows = read.stream().map(stored -> stored.visible(spec.privateFields())).toList();
-        // a page ends at the limit, or earlier once it holds PAGE_BUDGET_CHARS of documents: the cursor goes on from there
+        List<Stored> read = new Handle(connection)
+                .queryWhile(
+                        sql.text(),
+                        row -> {
+                            String doc = row.getString("doc");
+                            bytes[0] += doc.length();
+                            return Stored.read(row, doc);
+                        },
+                        rows -> rows.size() <= query.limit() && (rows.isEmpty() || bytes[0] < PAGE_BUDGET_CHARS),
+                        sql.params());
+        List<Document> rows = read.stream()
+                .map(stored -> stored.visible(spec.privateFields()))
+                .toList();
+        // a page ends at the limit, or earlier once it holds PAGE_BUDGET_CHARS of documents: the cursor goes on from
+        // there
         boolean more = rows.size() > query.limit() || bytes[0] >= PAGE_BUDGET_CHARS;
         List<Document> page = rows.size() > query.limit() ? rows.subList(0, query.limit()) : rows;
         Optional<String> next = more ? Optional.of(Cursor.after(page.getLast(), keys)) : Optional.empty();
-        return new Page(page.stream().map(document -> project(document, query.fields())).toList(), next);
+        return new Page(
+                page.stream().map(document -> project(document, query.fields())).toList(), next);
     }
 
     /** How many documents match a filter. */
@@ -160,7 +182,9 @@ public final class DocumentStore {
         checkReadable(spec, filter, List.of(), Fields.all());
         Sql sql = new Sql().append("SELECT count(*) FROM " + Sql.table(spec.name()) + " WHERE ");
         FilterSql.render(filter, sql);
-        return new Handle(connection).queryOne(sql.text(), row -> row.getLong(1), sql.params()).orElse(0L);
+        return new Handle(connection)
+                .queryOne(sql.text(), row -> row.getLong(1), sql.params())
+                .orElse(0L);
     }
 
     /** The matching documents grouped by one field, with a count and, optionally, numeric aggregates. */
@@ -178,11 +202,16 @@ public final class DocumentStore {
     }
 
     private Stored lock(Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
-        Stored current = handle.queryOne("SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ? FOR UPDATE",
-                Stored::read, id).orElseThrow(() -> notFound(spec, id));
+        Stored current = handle.queryOne(
+                        "SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ? FOR UPDATE",
+                        Stored::read,
+                        id)
+                .orElseThrow(() -> notFound(spec, id));
         if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
-            throw SiloException.conflict("version-conflict", "document " + id + " in collection '" + spec.name() + "' is at version "
-                    + current.version() + ", not " + expectedVersion.getAsLong() + "; read it again and retry")
+            throw SiloException.conflict(
+                            "version-conflict",
+                            "document " + id + " in collection '" + spec.name() + "' is at version " + current.version()
+                                    + ", not " + expectedVersion.getAsLong() + "; read it again and retry")
                     .with("currentVersion", current.version());
         }
         return current;
@@ -192,8 +221,14 @@ public final class DocumentStore {
         String text = validated(spec, doc);
         UniqueKeys.checkChange(handle, spec, current.id(), current.doc(), doc);
         try {
-            return handle.queryOne("UPDATE " + Sql.table(spec.name()) + " SET doc = ?::jsonb, version = version + 1, updated_at = ? "
-                    + "WHERE id = ? RETURNING " + Stored.COLUMNS, Stored::read, text, timestamp(now()), current.id())
+            return handle.queryOne(
+                            "UPDATE " + Sql.table(spec.name())
+                                    + " SET doc = ?::jsonb, version = version + 1, updated_at = ? "
+                                    + "WHERE id = ? RETURNING " + Stored.COLUMNS,
+                            Stored::read,
+                            text,
+                            timestamp(now()),
+                            current.id())
                     .orElseThrow(() -> notFound(spec, current.id()))
                     .visible(spec.privateFields());
         } catch (DataAccessException e) {
@@ -220,8 +255,14 @@ public final class DocumentStore {
     }
 
     private static Document project(Document document, Fields fields) {
-        return fields.whole() ? document : new Document(document.id(), document.version(), document.createdAt(),
-                document.updatedAt(), fields.project(document.body()));
+        return fields.whole()
+                ? document
+                : new Document(
+                        document.id(),
+                        document.version(),
+                        document.createdAt(),
+                        document.updatedAt(),
+                        fields.project(document.body()));
     }
 
     /** PostgreSQL keeps microseconds; truncating here makes the returned document equal the stored one. */

@@ -18,20 +18,29 @@ import java.util.Set;
 final class FieldRules {
     private FieldRules() {}
 
-    static void checkReadable(CollectionSpec spec, Optional<Set<String>> closedProperties, DocumentField field, String role) {
+    static void checkReadable(
+            CollectionSpec spec, Optional<Set<String>> closedProperties, DocumentField field, String role) {
         if (field instanceof DocumentField.Path path) {
             checkReadable(spec, closedProperties, path.path(), role);
         }
     }
 
-    static void checkReadable(CollectionSpec spec, Optional<Set<String>> closedProperties, FieldPath path, String role) {
+    static void checkReadable(
+            CollectionSpec spec, Optional<Set<String>> closedProperties, FieldPath path, String role) {
         String first = path.first();
         if (spec.privateFields().contains(first)) {
-            throw unknown(path, "'" + first + "' is private to collection '" + spec.name() + "' and cannot be used in " + role);
+            throw unknown(
+                    path,
+                    "'" + first + "' is private to collection '" + spec.name() + "' and cannot be used in " + role);
         }
         if (closedProperties.isPresent() && !closedProperties.get().contains(first)) {
-            throw unknown(path, "collection '" + spec.name() + "' has no field '" + first + "' (in " + role
-                    + "); its schema allows only " + String.join(", ", closedProperties.get().stream().sorted().toList()));
+            throw unknown(
+                    path,
+                    "collection '" + spec.name() + "' has no field '" + first + "' (in " + role
+                            + "); its schema allows only "
+                            + String.join(
+                                    ", ",
+                                    closedProperties.get().stream().sorted().toList()));
         }
     }
 

@@ -57,8 +57,14 @@ final class FilterSql {
         } else {
             // jsonb orders across types (strings < numbers < booleans); comparing only within the
             // value's own type keeps {"price": {"$lt": 10}} from matching every string
-            sql.append("(").field(field).append(" " + comparison.operator().sql() + " ").bindJson(value)
-                    .append(" AND jsonb_typeof(").field(field).append(") = ").bind(orderedType(field, value))
+            sql.append("(")
+                    .field(field)
+                    .append(" " + comparison.operator().sql() + " ")
+                    .bindJson(value)
+                    .append(" AND jsonb_typeof(")
+                    .field(field)
+                    .append(") = ")
+                    .bind(orderedType(field, value))
                     .append(")");
         }
     }
@@ -106,7 +112,9 @@ final class FilterSql {
     /** A scalar is wrapped in an array: {@code {"tags": {"$contains": "x"}}} asks for an array holding "x". */
     private static void contains(Filter.Contains contains, Sql sql) {
         JsonNode value = contains.value();
-        JsonNode wanted = value.isContainer() ? value : JsonNodeFactory.instance.arrayNode().add(value);
+        JsonNode wanted = value.isContainer()
+                ? value
+                : JsonNodeFactory.instance.arrayNode().add(value);
         sql.field(contains.field()).append(" @> ").bindJson(wanted);
     }
 
@@ -117,12 +125,14 @@ final class FilterSql {
         if (value.isString() || value.isBoolean()) {
             return value.isString() ? "string" : "boolean";
         }
-        throw SiloException.invalid("invalid-filter", "'" + field.text() + "' can only be ordered against a number, string or boolean");
+        throw SiloException.invalid(
+                "invalid-filter", "'" + field.text() + "' can only be ordered against a number, string or boolean");
     }
 
     /** The parser admits only valid values; this guards filters built by hand. */
     private static Object metaValue(MetaField meta, JsonNode value) {
-        return meta.parseValue(value).orElseThrow(() -> SiloException.invalid("invalid-filter",
-                "'" + meta.text() + "' needs " + meta.expected()));
+        return meta.parseValue(value)
+                .orElseThrow(() ->
+                        SiloException.invalid("invalid-filter", "'" + meta.text() + "' needs " + meta.expected()));
     }
 }

@@ -41,8 +41,13 @@ public record GroupResult(List<Group> groups, boolean truncated) {
      * @param min the smallest
      * @param max the largest
      */
-    public record Group(JsonNode key, long count, Optional<BigDecimal> sum, Optional<BigDecimal> avg,
-                        Optional<BigDecimal> min, Optional<BigDecimal> max) {
+    public record Group(
+            JsonNode key,
+            long count,
+            Optional<BigDecimal> sum,
+            Optional<BigDecimal> avg,
+            Optional<BigDecimal> min,
+            Optional<BigDecimal> max) {
 
         /** {@code {"key": …, "count": n}}, plus {@code sum}, {@code avg}, {@code min}, {@code max} when a metric was asked for. */
         public ObjectNode toJson() {

@@ -25,21 +25,28 @@ final class Groups {
         Sql sql = new Sql().append("SELECT COALESCE(" + by + ", 'null'::jsonb) AS key, count(*) AS n");
         query.metric().ifPresent(metric -> {
             String expression = Sql.path(metric);
-            String number = "CASE WHEN jsonb_typeof(" + expression + ") = 'number' THEN (" + expression + ")::numeric END";
-            sql.append(", sum(" + number + ") AS sum, avg(" + number + ") AS avg, min(" + number + ") AS min, max(" + number + ") AS max");
+            String number =
+                    "CASE WHEN jsonb_typeof(" + expression + ") = 'number' THEN (" + expression + ")::numeric END";
+            sql.append(", sum(" + number + ") AS sum, avg(" + number + ") AS avg, min(" + number + ") AS min, max("
+                    + number + ") AS max");
         });
         sql.append(" FROM " + Sql.table(spec.name()) + " WHERE ");
         FilterSql.render(query.filter(), sql);
         sql.append(" GROUP BY 1 ORDER BY n DESC, key ASC LIMIT ").bind(query.limit() + 1);
-        List<GroupResult.Group> groups = handle.query(sql.text(), row -> group(row, query.metric().isPresent()), sql.params());
+        List<GroupResult.Group> groups =
+                handle.query(sql.text(), row -> group(row, query.metric().isPresent()), sql.params());
         boolean truncated = groups.size() > query.limit();
         return new GroupResult(truncated ? groups.subList(0, query.limit()) : groups, truncated);
     }
 
     private static GroupResult.Group group(ResultSet row, boolean metric) throws SQLException {
-        return new GroupResult.Group(JsonInput.readStored(row.getString("key")), row.getLong("n"),
-                metric ? decimal(row, "sum") : Optional.empty(), metric ? decimal(row, "avg") : Optional.empty(),
-                metric ? decimal(row, "min") : Optional.empty(), metric ? decimal(row, "max") : Optional.empty());
+        return new GroupResult.Group(
+                JsonInput.readStored(row.getString("key")),
+                row.getLong("n"),
+                metric ? decimal(row, "sum") : Optional.empty(),
+                metric ? decimal(row, "avg") : Optional.empty(),
+                metric ? decimal(row, "min") : Optional.empty(),
+                metric ? decimal(row, "max") : Optional.empty());
     }
 
     /** Without trailing zeros ({@code avg} has sixteen), and never in exponent form. */

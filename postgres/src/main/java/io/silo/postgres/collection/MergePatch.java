@@ -30,7 +30,9 @@ final class MergePatch {
                 result.remove(member.getKey());
             } else {
                 JsonNode current = result.get(member.getKey());
-                result.set(member.getKey(), merge(current == null ? JsonNodeFactory.instance.nullNode() : current, member.getValue()));
+                result.set(
+                        member.getKey(),
+                        merge(current == null ? JsonNodeFactory.instance.nullNode() : current, member.getValue()));
             }
         }
         return result;

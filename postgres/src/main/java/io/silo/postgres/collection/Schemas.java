@@ -35,16 +35,20 @@ final class Schemas {
     /** The most violations one problem document lists. */
     static final int MAX_ERRORS = 100;
 
-    private static final Set<String> NAMES_PROPERTY = Set.of("required", "dependentRequired", "additionalProperties", "unevaluatedProperties");
+    private static final Set<String> NAMES_PROPERTY =
+            Set.of("required", "dependentRequired", "additionalProperties", "unevaluatedProperties");
 
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, builder -> builder
-            .schemaRegistryConfig(SchemaRegistryConfig.builder()
-                    .pathType(PathType.JSON_POINTER)
-                    .formatAssertionsEnabled(true)
-                    .locale(Locale.ENGLISH)
-                    .build())
-            .schemaLoader(loader -> loader.allow(iri -> iri.toString().startsWith("https://json-schema.org/"))));
-    private final Cache<String, Compiled> compiled = Caffeine.newBuilder().maximumSize(1_000).build();
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
+            builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                            .pathType(PathType.JSON_POINTER)
+                            .formatAssertionsEnabled(true)
+                            .locale(Locale.ENGLISH)
+                            .build())
+                    .schemaLoader(
+                            loader -> loader.allow(iri -> iri.toString().startsWith("https://json-schema.org/"))));
+    private final Cache<String, Compiled> compiled =
+            Caffeine.newBuilder().maximumSize(1_000).build();
 
     /** The compiled schema of a collection; a collection without one accepts any object. */
     Compiled of(CollectionSpec spec) {
@@ -61,8 +65,11 @@ final class Schemas {
             compiledSchema.initializeValidators();
             return new Compiled(Optional.of(compiledSchema), closedProperties(schema));
         } catch (SchemaException | IllegalArgumentException e) {
-            throw new SiloException(ErrorKind.INTERNAL, "invalid-schema",
-                    "the JSON Schema of collection '" + collection + "' does not compile: " + e.getMessage(), e);
+            throw new SiloException(
+                    ErrorKind.INTERNAL,
+                    "invalid-schema",
+                    "the JSON Schema of collection '" + collection + "' does not compile: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -98,9 +105,13 @@ final class Schemas {
                 entry.put("message", error.getMessage());
                 listed.add(entry);
             }
-            throw SiloException.unprocessable("schema-violation", "the document does not match the schema of collection '"
-                    + collection + "': " + listed.getFirst().get("path") + " " + listed.getFirst().get("message")
-                    + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "")).with("errors", listed);
+            throw SiloException.unprocessable(
+                            "schema-violation",
+                            "the document does not match the schema of collection '"
+                                    + collection + "': " + listed.getFirst().get("path") + " "
+                                    + listed.getFirst().get("message")
+                                    + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""))
+                    .with("errors", listed);
         }
 
         /** The instance location; for a missing or unexpected property, the location of that property. */

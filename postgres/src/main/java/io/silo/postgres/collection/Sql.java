@@ -88,7 +88,8 @@ final class Sql {
         StringBuilder out = new StringBuilder("doc");
         for (String segment : path.segments()) {
             if (!IDENTIFIER.matcher(segment).matches()) {
-                throw SiloException.invalid("invalid-field", "'" + path + "' is not a field path").with("field", path.toString());
+                throw SiloException.invalid("invalid-field", "'" + path + "' is not a field path")
+                        .with("field", path.toString());
             }
             out.append("->'").append(segment).append('\'');
         }
@@ -98,7 +99,9 @@ final class Sql {
     /** The quoted table of a collection; its name must be a lower-case identifier. */
     static String table(String collection) {
         if (!TABLE.matcher(collection).matches()) {
-            throw new SiloException(ErrorKind.INTERNAL, "internal-error",
+            throw new SiloException(
+                    ErrorKind.INTERNAL,
+                    "internal-error",
                     "collection name '" + collection + "' is not a lower-case identifier");
         }
         return '"' + collection + '"';

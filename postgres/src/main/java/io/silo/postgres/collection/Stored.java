@@ -29,9 +29,12 @@ record Stored(UUID id, long version, Instant createdAt, Instant updatedAt, Objec
     /** The row, its {@code doc} column already read as {@code docText}. */
     static Stored read(ResultSet row, String docText) throws SQLException {
         JsonNode doc = JsonInput.readStored(docText);
-        return new Stored(row.getObject("id", UUID.class), row.getLong("version"),
+        return new Stored(
+                row.getObject("id", UUID.class),
+                row.getLong("version"),
                 row.getObject("created_at", OffsetDateTime.class).toInstant(),
-                row.getObject("updated_at", OffsetDateTime.class).toInstant(), (ObjectNode) doc);
+                row.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                (ObjectNode) doc);
     }
 
     /** The document without the collection's private fields. */

@@ -30,7 +30,8 @@ final class UniqueKeys {
     /** Why an insert that hit {@code ON CONFLICT DO NOTHING} did not insert. */
     static SiloException onInsert(Handle handle, CollectionSpec spec, UUID id, ObjectNode doc) {
         String table = Sql.table(spec.name());
-        if (handle.queryOne("SELECT 1 FROM " + table + " WHERE id = ?", row -> 1, id).isPresent()) {
+        if (handle.queryOne("SELECT 1 FROM " + table + " WHERE id = ?", row -> 1, id)
+                .isPresent()) {
             return duplicate(spec, List.of(MetaField.ID.text()));
         }
         for (List<FieldPath> key : spec.unique()) {
@@ -51,13 +52,17 @@ final class UniqueKeys {
     }
 
     /** The 409 for a 23505 met by a change that raced with another write. */
-    static SiloException onViolation(DataAccessException violation, CollectionSpec spec, ObjectNode before, ObjectNode after) {
+    static SiloException onViolation(
+            DataAccessException violation, CollectionSpec spec, ObjectNode before, ObjectNode after) {
         List<List<FieldPath>> changed = changedKeys(spec, before, after);
         if (changed.size() == 1) {
             return duplicate(spec, names(changed.getFirst()));
         }
-        String index = violation.getCause() instanceof PSQLException e && e.getServerErrorMessage() != null
-                && e.getServerErrorMessage().getConstraint() != null ? e.getServerErrorMessage().getConstraint() : "";
+        String index = violation.getCause() instanceof PSQLException e
+                        && e.getServerErrorMessage() != null
+                        && e.getServerErrorMessage().getConstraint() != null
+                ? e.getServerErrorMessage().getConstraint()
+                : "";
         List<List<FieldPath>> named = changed.stream()
                 .filter(key -> key.stream().allMatch(path -> index.contains(String.join("_", path.segments()))))
                 .toList();
@@ -75,7 +80,8 @@ final class UniqueKeys {
     }
 
     /** A key with a missing field is NULL in its index and collides with nothing. */
-    private static boolean heldByAnother(Handle handle, CollectionSpec spec, List<FieldPath> key, ObjectNode doc, Optional<UUID> self) {
+    private static boolean heldByAnother(
+            Handle handle, CollectionSpec spec, List<FieldPath> key, ObjectNode doc, Optional<UUID> self) {
         Sql sql = new Sql().append("SELECT 1 FROM " + Sql.table(spec.name()) + " WHERE ");
         for (FieldPath path : key) {
             Optional<JsonNode> value = Stored.valueAt(doc, path);
@@ -85,7 +91,8 @@ final class UniqueKeys {
             sql.append(Sql.path(path)).append(" = ").bindJson(value.get()).append(" AND ");
         }
         self.ifPresentOrElse(id -> sql.append("id <> ").bind(id), () -> sql.append("TRUE"));
-        return handle.queryOne(sql.append(" LIMIT 1").text(), row -> 1, sql.params()).isPresent();
+        return handle.queryOne(sql.append(" LIMIT 1").text(), row -> 1, sql.params())
+                .isPresent();
     }
 
     private static List<String> names(List<FieldPath> key) {
@@ -95,7 +102,8 @@ final class UniqueKeys {
     private static SiloException duplicate(CollectionSpec spec, List<String> fields) {
         String message = fields.isEmpty()
                 ? "the document collides with another in collection '" + spec.name() + "' on a unique key"
-                : "another document in collection '" + spec.name() + "' already has this " + String.join(" and ", fields);
+                : "another document in collection '" + spec.name() + "' already has this "
+                        + String.join(" and ", fields);
         return SiloException.conflict("duplicate-key", message).with("fields", fields);
     }
 }

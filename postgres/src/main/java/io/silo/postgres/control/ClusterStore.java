@@ -30,14 +30,22 @@ public final class ClusterStore {
 
     /** Inserts or updates a cluster as configured; its status is kept. */
     public void upsert(Cluster cluster) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO clusters (id, jdbc_url, admin_user, admin_password, labels, capacity, connection_budget, is_control)
                 VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET jdbc_url = excluded.jdbc_url, admin_user = excluded.admin_user,
                     admin_password = excluded.admin_password, labels = excluded.labels, capacity = excluded.capacity,
                     connection_budget = excluded.connection_budget, is_control = excluded.is_control, updated_at = now()
-                """, cluster.id(), cluster.url(), cluster.user(), secrets.seal(cluster.password()),
-                Json.write(cluster.labels()), cluster.capacity(), cluster.connectionBudget(), cluster.control());
+                """,
+                cluster.id(),
+                cluster.url(),
+                cluster.user(),
+                secrets.seal(cluster.password()),
+                Json.write(cluster.labels()),
+                cluster.capacity(),
+                cluster.connectionBudget(),
+                cluster.control());
     }
 
     public List<Cluster> list() {
@@ -49,10 +57,15 @@ public final class ClusterStore {
     }
 
     private Cluster map(ResultSet row) throws SQLException {
-        return new Cluster(row.getString("id"), row.getString("jdbc_url"), row.getString("admin_user"),
+        return new Cluster(
+                row.getString("id"),
+                row.getString("jdbc_url"),
+                row.getString("admin_user"),
                 secrets.open(row.getString("admin_password")),
                 Json.mapper().readValue(row.getString("labels"), LABELS),
-                row.getInt("capacity"), row.getInt("connection_budget"), row.getBoolean("is_control"),
+                row.getInt("capacity"),
+                row.getInt("connection_budget"),
+                row.getBoolean("is_control"),
                 row.getString("status"));
     }
 }

@@ -110,11 +110,17 @@ public final class ControlDatabase implements AutoCloseable {
                     .load()
                     .migrate();
             if (result.migrationsExecuted > 0) {
-                log.info("control database migrated to version {} ({} migrations)", result.targetSchemaVersion, result.migrationsExecuted);
+                log.info(
+                        "control database migrated to version {} ({} migrations)",
+                        result.targetSchemaVersion,
+                        result.migrationsExecuted);
             }
         } catch (FlywayException e) {
-            throw new SiloException(io.silo.error.ErrorKind.INTERNAL, "control-migration-failed",
-                    "control database migration failed: " + e.getMessage(), e);
+            throw new SiloException(
+                    io.silo.error.ErrorKind.INTERNAL,
+                    "control-migration-failed",
+                    "control database migration failed: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -125,7 +131,7 @@ public final class ControlDatabase implements AutoCloseable {
         props.setProperty("password", password);
         props.setProperty("connectTimeout", "5");
         try (Connection connection = DriverManager.getConnection(JdbcUrls.withDatabase(url, "postgres"), props);
-             var check = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                var check = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             check.setString(1, database);
             boolean exists;
             try (var rows = check.executeQuery()) {
@@ -158,7 +164,10 @@ public final class ControlDatabase implements AutoCloseable {
         try (var revoke = connection.createStatement()) {
             revoke.execute("REVOKE ALL ON DATABASE \"" + database.replace("\"", "\"\"") + "\" FROM PUBLIC");
         } catch (SQLException e) {
-            log.warn("could not revoke PUBLIC access to the control database {}: {}; do it by hand", database, e.getMessage());
+            log.warn(
+                    "could not revoke PUBLIC access to the control database {}: {}; do it by hand",
+                    database,
+                    e.getMessage());
         }
     }
 
@@ -167,7 +176,10 @@ public final class ControlDatabase implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return SiloException.unavailable("control-database-unreachable",
-                "cannot reach the control database at " + JdbcUrls.redacted(url) + ": " + root.getMessage(), Duration.ofSeconds(5), e);
+        return SiloException.unavailable(
+                "control-database-unreachable",
+                "cannot reach the control database at " + JdbcUrls.redacted(url) + ": " + root.getMessage(),
+                Duration.ofSeconds(5),
+                e);
     }
 }

@@ -18,9 +18,13 @@ public final class MasterKeyCheck {
     private MasterKeyCheck() {}
 
     public static void verify(Jdbc control, SecretBox secrets) {
-        control.update("INSERT INTO control_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", KEY,
+        control.update(
+                "INSERT INTO control_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                KEY,
                 secrets.seal(PLAINTEXT));
-        String sealed = control.queryOne("SELECT value FROM control_settings WHERE key = ?", row -> row.getString(1), KEY).orElseThrow();
+        String sealed = control.queryOne(
+                        "SELECT value FROM control_settings WHERE key = ?", row -> row.getString(1), KEY)
+                .orElseThrow();
         try {
             if (PLAINTEXT.equals(secrets.open(sealed))) {
                 return;

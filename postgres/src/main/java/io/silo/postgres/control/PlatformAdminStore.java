@@ -30,7 +30,8 @@ public final class PlatformAdminStore {
     }
 
     public long count() {
-        return jdbc.queryOne("SELECT count(*) FROM platform_admins", row -> row.getLong(1)).orElse(0L);
+        return jdbc.queryOne("SELECT count(*) FROM platform_admins", row -> row.getLong(1))
+                .orElse(0L);
     }
 
     /** Creates an administrator unless one with this email exists; returns whether it was created. */
@@ -42,16 +43,26 @@ public final class PlatformAdminStore {
     }
 
     public Optional<PlatformAdmin> findByEmail(String email) {
-        return jdbc.queryOne("SELECT id, email, name, password_hash, status FROM platform_admins WHERE email = ?",
-                row -> new PlatformAdmin(row.getObject("id", UUID.class), row.getString("email"), row.getString("name"),
-                        row.getString("password_hash"), row.getString("status")),
+        return jdbc.queryOne(
+                "SELECT id, email, name, password_hash, status FROM platform_admins WHERE email = ?",
+                row -> new PlatformAdmin(
+                        row.getObject("id", UUID.class),
+                        row.getString("email"),
+                        row.getString("name"),
+                        row.getString("password_hash"),
+                        row.getString("status")),
                 email.toLowerCase(java.util.Locale.ROOT));
     }
 
     public Optional<PlatformAdmin> find(UUID id) {
-        return jdbc.queryOne("SELECT id, email, name, password_hash, status FROM platform_admins WHERE id = ?",
-                row -> new PlatformAdmin(row.getObject("id", UUID.class), row.getString("email"), row.getString("name"),
-                        row.getString("password_hash"), row.getString("status")),
+        return jdbc.queryOne(
+                "SELECT id, email, name, password_hash, status FROM platform_admins WHERE id = ?",
+                row -> new PlatformAdmin(
+                        row.getObject("id", UUID.class),
+                        row.getString("email"),
+                        row.getString("name"),
+                        row.getString("password_hash"),
+                        row.getString("status")),
                 id);
     }
 

@@ -22,15 +22,31 @@ public final class RefreshTokenStore {
     }
 
     /** A stored refresh token. {@code subjectKind} is {@code admin} or {@code user}. */
-    public record RefreshToken(UUID id, UUID familyId, String subjectKind, UUID subjectId, Optional<UUID> tenantId,
-                               Instant issuedAt, Instant expiresAt, Optional<Instant> usedAt, Optional<Instant> revokedAt) {}
+    public record RefreshToken(
+            UUID id,
+            UUID familyId,
+            String subjectKind,
+            UUID subjectId,
+            Optional<UUID> tenantId,
+            Instant issuedAt,
+            Instant expiresAt,
+            Optional<Instant> usedAt,
+            Optional<Instant> revokedAt) {}
 
     public void insert(RefreshToken token, String tokenHash) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO refresh_tokens (id, family_id, subject_kind, subject_id, tenant_id, token_hash, issued_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, token.id(), token.familyId(), token.subjectKind(), token.subjectId(), token.tenantId(), tokenHash,
-                token.issuedAt(), token.expiresAt());
+                """,
+                token.id(),
+                token.familyId(),
+                token.subjectKind(),
+                token.subjectId(),
+                token.tenantId(),
+                tokenHash,
+                token.issuedAt(),
+                token.expiresAt());
     }
 
     public Optional<RefreshToken> findByHash(String tokenHash) {
@@ -39,21 +55,29 @@ public final class RefreshTokenStore {
 
     /** Spends a token; false when it was already spent or revoked (so exactly one caller wins). */
     public boolean spend(UUID id, Instant at) {
-        return jdbc.update("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
-                at, id) == 1;
+        return jdbc.update(
+                        "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+                        at,
+                        id)
+                == 1;
     }
 
     public int revokeFamily(UUID familyId, Instant at) {
-        return jdbc.update("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", at, familyId);
+        return jdbc.update(
+                "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", at, familyId);
     }
 
     public int revokeSubject(String subjectKind, UUID subjectId, Instant at) {
-        return jdbc.update("UPDATE refresh_tokens SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL",
-                at, subjectKind, subjectId);
+        return jdbc.update(
+                "UPDATE refresh_tokens SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL",
+                at,
+                subjectKind,
+                subjectId);
     }
 
     public int revokeTenant(UUID tenantId, Instant at) {
-        return jdbc.update("UPDATE refresh_tokens SET revoked_at = ? WHERE tenant_id = ? AND revoked_at IS NULL", at, tenantId);
+        return jdbc.update(
+                "UPDATE refresh_tokens SET revoked_at = ? WHERE tenant_id = ? AND revoked_at IS NULL", at, tenantId);
     }
 
     /** Deletes tokens expired before {@code cutoff}; nothing can use them any more. */
@@ -62,10 +86,14 @@ public final class RefreshTokenStore {
     }
 
     private static RefreshToken map(ResultSet row) throws SQLException {
-        return new RefreshToken(row.getObject("id", UUID.class), row.getObject("family_id", UUID.class),
-                row.getString("subject_kind"), row.getObject("subject_id", UUID.class),
+        return new RefreshToken(
+                row.getObject("id", UUID.class),
+                row.getObject("family_id", UUID.class),
+                row.getString("subject_kind"),
+                row.getObject("subject_id", UUID.class),
                 Optional.ofNullable(row.getObject("tenant_id", UUID.class)),
-                row.getTimestamp("issued_at").toInstant(), row.getTimestamp("expires_at").toInstant(),
+                row.getTimestamp("issued_at").toInstant(),
+                row.getTimestamp("expires_at").toInstant(),
                 Optional.ofNullable(row.getTimestamp("used_at")).map(java.sql.Timestamp::toInstant),
                 Optional.ofNullable(row.getTimestamp("revoked_at")).map(java.sql.Timestamp::toInstant));
     }

@@ -27,8 +27,14 @@ public final class SigningKeyStore {
      * @param retireAt after this the key no longer signs
      * @param expiresAt after this the key is no longer published
      */
-    public record StoredKey(String kid, String algorithm, String publicJwk, String privateJwk, Instant createdAt,
-                            Instant retireAt, Instant expiresAt) {
+    public record StoredKey(
+            String kid,
+            String algorithm,
+            String publicJwk,
+            String privateJwk,
+            Instant createdAt,
+            Instant retireAt,
+            Instant expiresAt) {
         @Override
         public String toString() {
             return "StoredKey[" + kid + " " + algorithm + " retire " + retireAt + "]";
@@ -36,21 +42,35 @@ public final class SigningKeyStore {
     }
 
     public void insert(StoredKey key) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO signing_keys (kid, algorithm, public_jwk, private_key, created_at, retire_at, expires_at)
                 VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)
-                """, key.kid(), key.algorithm(), key.publicJwk(), secrets.seal(key.privateJwk()), key.createdAt(),
-                key.retireAt(), key.expiresAt());
+                """,
+                key.kid(),
+                key.algorithm(),
+                key.publicJwk(),
+                secrets.seal(key.privateJwk()),
+                key.createdAt(),
+                key.retireAt(),
+                key.expiresAt());
     }
 
     /** Every key still published at {@code now}, newest first. */
     public List<StoredKey> published(Instant now) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT kid, algorithm, public_jwk::text AS public_jwk, private_key, created_at, retire_at, expires_at
                 FROM signing_keys WHERE expires_at > ? ORDER BY created_at DESC
-                """, row -> new StoredKey(row.getString("kid"), row.getString("algorithm"), row.getString("public_jwk"),
-                        secrets.open(row.getString("private_key")), row.getTimestamp("created_at").toInstant(),
-                        row.getTimestamp("retire_at").toInstant(), row.getTimestamp("expires_at").toInstant()),
+                """,
+                row -> new StoredKey(
+                        row.getString("kid"),
+                        row.getString("algorithm"),
+                        row.getString("public_jwk"),
+                        secrets.open(row.getString("private_key")),
+                        row.getTimestamp("created_at").toInstant(),
+                        row.getTimestamp("retire_at").toInstant(),
+                        row.getTimestamp("expires_at").toInstant()),
                 now);
     }
 

@@ -31,15 +31,23 @@ public final class SignupStore {
      * @param request the organization asked for, with {@code admin.passwordHash} until it is verified
      * @param status {@code pending}, {@code verified} or {@code expired}
      */
-    public record Signup(UUID id, String email, JsonNode request, String status, Optional<UUID> tenantId, Instant expiresAt,
-                         Optional<Instant> verifiedAt, Instant createdAt) {
+    public record Signup(
+            UUID id,
+            String email,
+            JsonNode request,
+            String status,
+            Optional<UUID> tenantId,
+            Instant expiresAt,
+            Optional<Instant> verifiedAt,
+            Instant createdAt) {
         @Override
         public String toString() {
             return "Signup[" + id + " " + email + " " + status + "]";
         }
     }
 
-    public void insert(UUID id, String tokenHash, String email, JsonNode request, Instant expiresAt, Instant createdAt) {
+    public void insert(
+            UUID id, String tokenHash, String email, JsonNode request, Instant expiresAt, Instant createdAt) {
         jdbc.update("""
                 INSERT INTO signups (id, token_hash, email, request, status, expires_at, created_at)
                 VALUES (?, ?, ?, ?::jsonb, 'pending', ?, ?)
@@ -69,7 +77,9 @@ public final class SignupStore {
 
     /** Marks a sign-up expired and forgets the password hash. */
     public void markExpired(UUID id) {
-        jdbc.update("UPDATE signups SET status = 'expired', request = request #- '{admin,passwordHash}' WHERE id = ? AND status = 'pending'", id);
+        jdbc.update(
+                "UPDATE signups SET status = 'expired', request = request #- '{admin,passwordHash}' WHERE id = ? AND status = 'pending'",
+                id);
     }
 
     /**
@@ -81,12 +91,19 @@ public final class SignupStore {
                 UPDATE signups SET status = 'expired', request = request #- '{admin,passwordHash}'
                 WHERE status = 'pending' AND expires_at <= ?
                 """, now);
-        return expired + jdbc.update("DELETE FROM signups WHERE status <> 'pending' AND coalesce(verified_at, expires_at) < ?", finishedBefore);
+        return expired
+                + jdbc.update(
+                        "DELETE FROM signups WHERE status <> 'pending' AND coalesce(verified_at, expires_at) < ?",
+                        finishedBefore);
     }
 
     private static Signup map(ResultSet row) throws SQLException {
-        return new Signup(row.getObject("id", UUID.class), row.getString("email"), Json.read(row.getString("request")),
-                row.getString("status"), Optional.ofNullable(row.getObject("tenant_id", UUID.class)),
+        return new Signup(
+                row.getObject("id", UUID.class),
+                row.getString("email"),
+                Json.read(row.getString("request")),
+                row.getString("status"),
+                Optional.ofNullable(row.getObject("tenant_id", UUID.class)),
                 row.getTimestamp("expires_at").toInstant(),
                 Optional.ofNullable(row.getTimestamp("verified_at")).map(Timestamp::toInstant),
                 row.getTimestamp("created_at").toInstant());

@@ -54,20 +54,40 @@ public final class TenantStore {
 
     /** Records a new tenant and its databases (state pending) in the caller's transaction. */
     public void insert(Handle handle, Tenant tenant, TenantRole role) {
-        handle.update("""
+        handle.update(
+                """
                 INSERT INTO tenants (id, slug, name, business_type, status, license, quotas, features, admin_contact,
                                      billing_contact, notes, db_role, db_role_password, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)
-                """, tenant.id(), tenant.slug(), tenant.name(), tenant.businessType(), tenant.status().value(), tenant.license(),
-                Json.write(tenant.quotas().limits()), Json.write(tenant.features()), contactJson(tenant.adminContact()),
-                contactJson(tenant.billingContact()), tenant.notes(), role.name(), secrets.seal(role.password()),
-                tenant.createdAt(), tenant.updatedAt());
+                """,
+                tenant.id(),
+                tenant.slug(),
+                tenant.name(),
+                tenant.businessType(),
+                tenant.status().value(),
+                tenant.license(),
+                Json.write(tenant.quotas().limits()),
+                Json.write(tenant.features()),
+                contactJson(tenant.adminContact()),
+                contactJson(tenant.billingContact()),
+                tenant.notes(),
+                role.name(),
+                secrets.seal(role.password()),
+                tenant.createdAt(),
+                tenant.updatedAt());
         for (TenantDatabase database : tenant.databases()) {
-            handle.update("""
+            handle.update(
+                    """
                     INSERT INTO tenant_databases (tenant_id, service, cluster_id, database_name, template_version, schema_version, state)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, tenant.id(), database.service(), database.clusterId(), database.databaseName(),
-                    database.templateVersion(), database.schemaVersion(), database.state().value());
+                    """,
+                    tenant.id(),
+                    database.service(),
+                    database.clusterId(),
+                    database.databaseName(),
+                    database.templateVersion(),
+                    database.schemaVersion(),
+                    database.state().value());
         }
     }
 
@@ -82,7 +102,8 @@ public final class TenantStore {
     /** Finds a tenant by id or by slug, as {@code {org}} in routes. */
     public Optional<Tenant> resolve(String idOrSlug) {
         return jdbc.withHandle(handle -> {
-            List<Tenant> found = Slugs.isUuid(idOrSlug) ? loadIfUuid(handle, idOrSlug) : load(handle, "slug = ?", idOrSlug);
+            List<Tenant> found =
+                    Slugs.isUuid(idOrSlug) ? loadIfUuid(handle, idOrSlug) : load(handle, "slug = ?", idOrSlug);
             return found.stream().findFirst();
         });
     }
@@ -90,18 +111,30 @@ public final class TenantStore {
     /** Tenants oldest first, optionally by status or matching {@code search} in name or slug. */
     public Page list(Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
         Optional<Cursor> after = cursor.map(Cursor::decode);
-        String pattern = search.map(text -> "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%").orElse(null);
-        List<Tenant> rows = jdbc.withHandle(handle -> load(handle, """
+        String pattern = search.map(text ->
+                        "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+                .orElse(null);
+        List<Tenant> rows = jdbc.withHandle(handle -> load(
+                handle,
+                """
                 (?::text IS NULL OR status = ?::text)
                 AND (?::text IS NULL OR name ILIKE ?::text OR slug ILIKE ?::text)
                 AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
                 ORDER BY created_at, id LIMIT ?""",
-                status.map(TenantStatus::value).orElse(null), status.map(TenantStatus::value).orElse(null),
-                pattern, pattern, pattern,
-                after.map(Cursor::createdAt).orElse(null), after.map(Cursor::createdAt).orElse(null),
-                after.map(Cursor::id).orElse(null), limit + 1));
+                status.map(TenantStatus::value).orElse(null),
+                status.map(TenantStatus::value).orElse(null),
+                pattern,
+                pattern,
+                pattern,
+                after.map(Cursor::createdAt).orElse(null),
+                after.map(Cursor::createdAt).orElse(null),
+                after.map(Cursor::id).orElse(null),
+                limit + 1));
         Optional<String> next = rows.size() > limit
-                ? Optional.of(new Cursor(rows.get(limit - 1).createdAt(), rows.get(limit - 1).id()).encode())
+                ? Optional.of(new Cursor(
+                                rows.get(limit - 1).createdAt(),
+                                rows.get(limit - 1).id())
+                        .encode())
                 : Optional.empty();
         return new Page(rows.subList(0, Math.min(limit, rows.size())), next);
     }
@@ -111,8 +144,12 @@ public final class TenantStore {
     }
 
     public int setStatus(Handle handle, UUID id, TenantStatus status, Optional<String> reason, Instant at) {
-        return handle.update("UPDATE tenants SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
-                status.value(), reason, at, id);
+        return handle.update(
+                "UPDATE tenants SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
+                status.value(),
+                reason,
+                at,
+                id);
     }
 
     /** Moves a tenant from one status to another only if it is still in the first; false otherwise. */
@@ -121,25 +158,45 @@ public final class TenantStore {
     }
 
     /** As {@link #transition(UUID, TenantStatus, TenantStatus, Optional, Instant)}, in the caller's transaction. */
-    public boolean transition(Handle handle, UUID id, TenantStatus from, TenantStatus to, Optional<String> reason, Instant at) {
-        return handle.update("UPDATE tenants SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
-                to.value(), reason, at, id, from.value()) == 1;
+    public boolean transition(
+            Handle handle, UUID id, TenantStatus from, TenantStatus to, Optional<String> reason, Instant at) {
+        return handle.update(
+                        "UPDATE tenants SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
+                        to.value(),
+                        reason,
+                        at,
+                        id,
+                        from.value())
+                == 1;
     }
 
     public void setDatabaseState(UUID tenantId, String service, DatabaseState state, Optional<String> error) {
-        jdbc.update("UPDATE tenant_databases SET state = ?, error = ?, updated_at = now() WHERE tenant_id = ? AND service = ?",
-                state.value(), error, tenantId, service);
+        jdbc.update(
+                "UPDATE tenant_databases SET state = ?, error = ?, updated_at = now() WHERE tenant_id = ? AND service = ?",
+                state.value(),
+                error,
+                tenantId,
+                service);
     }
 
     /** Changes the registry fields of a tenant; status, slug and placement change elsewhere. */
     public void update(Handle handle, Tenant changed, Instant at) {
-        handle.update("""
+        handle.update(
+                """
                 UPDATE tenants SET name = ?, business_type = ?, license = ?, quotas = ?::jsonb, features = ?::jsonb,
                                    admin_contact = ?::jsonb, billing_contact = ?::jsonb, notes = ?, updated_at = ?
                 WHERE id = ?
-                """, changed.name(), changed.businessType(), changed.license(), Json.write(changed.quotas().limits()),
-                Json.write(changed.features()), contactJson(changed.adminContact()), contactJson(changed.billingContact()),
-                changed.notes(), at, changed.id());
+                """,
+                changed.name(),
+                changed.businessType(),
+                changed.license(),
+                Json.write(changed.quotas().limits()),
+                Json.write(changed.features()),
+                contactJson(changed.adminContact()),
+                contactJson(changed.billingContact()),
+                changed.notes(),
+                at,
+                changed.id());
     }
 
     /** Removes the tenant row; its databases, directory entries and refresh tokens go with it (cascade). */
@@ -148,27 +205,35 @@ public final class TenantStore {
     }
 
     public TenantRole role(UUID id) {
-        return jdbc.queryOne("SELECT db_role, db_role_password FROM tenants WHERE id = ?",
-                row -> new TenantRole(row.getString(1), secrets.open(row.getString(2))), id)
+        return jdbc.queryOne(
+                        "SELECT db_role, db_role_password FROM tenants WHERE id = ?",
+                        row -> new TenantRole(row.getString(1), secrets.open(row.getString(2))),
+                        id)
                 .orElseThrow(() -> new IllegalStateException("tenant " + id + " has no row"));
     }
 
     /** Whether a tenant database of this name is already placed on the cluster. */
     public boolean databaseNameTaken(String clusterId, String databaseName) {
-        return jdbc.queryOne("SELECT 1 FROM tenant_databases WHERE cluster_id = ? AND database_name = ?", row -> 1,
-                clusterId, databaseName).isPresent();
+        return jdbc.queryOne(
+                        "SELECT 1 FROM tenant_databases WHERE cluster_id = ? AND database_name = ?",
+                        row -> 1,
+                        clusterId,
+                        databaseName)
+                .isPresent();
     }
 
     /** How many tenant databases each cluster holds, for placement. */
     public Map<String, Long> databasesPerCluster() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        jdbc.query("SELECT cluster_id, count(*) FROM tenant_databases GROUP BY cluster_id",
+        jdbc.query(
+                "SELECT cluster_id, count(*) FROM tenant_databases GROUP BY cluster_id",
                 row -> counts.put(row.getString(1), row.getLong(2)));
         return counts;
     }
 
     public long count() {
-        return jdbc.queryOne("SELECT count(*) FROM tenants", row -> row.getLong(1)).orElse(0L);
+        return jdbc.queryOne("SELECT count(*) FROM tenants", row -> row.getLong(1))
+                .orElse(0L);
     }
 
     private List<Tenant> loadIfUuid(Handle handle, String text) {
@@ -186,31 +251,63 @@ public final class TenantStore {
         }
         UUID[] ids = tenants.stream().map(Tenant::id).toArray(UUID[]::new);
         Map<UUID, List<TenantDatabase>> databases = new LinkedHashMap<>();
-        handle.query("SELECT * FROM tenant_databases WHERE tenant_id = ANY(?) ORDER BY tenant_id, service = 'core' DESC, service",
-                row -> databases.computeIfAbsent(row.getObject("tenant_id", UUID.class), key -> new ArrayList<>()).add(mapDatabase(row)),
+        handle.query(
+                "SELECT * FROM tenant_databases WHERE tenant_id = ANY(?) ORDER BY tenant_id, service = 'core' DESC, service",
+                row -> databases
+                        .computeIfAbsent(row.getObject("tenant_id", UUID.class), key -> new ArrayList<>())
+                        .add(mapDatabase(row)),
                 (Object) ids);
-        return tenants.stream().map(tenant -> withDatabases(tenant, databases.getOrDefault(tenant.id(), List.of()))).toList();
+        return tenants.stream()
+                .map(tenant -> withDatabases(tenant, databases.getOrDefault(tenant.id(), List.of())))
+                .toList();
     }
 
     private static Tenant withDatabases(Tenant t, List<TenantDatabase> databases) {
-        return new Tenant(t.id(), t.slug(), t.name(), t.businessType(), t.status(), t.statusReason(), t.license(), t.quotas(),
-                t.features(), t.adminContact(), t.billingContact(), t.notes(), t.createdAt(), t.updatedAt(), databases);
+        return new Tenant(
+                t.id(),
+                t.slug(),
+                t.name(),
+                t.businessType(),
+                t.status(),
+                t.statusReason(),
+                t.license(),
+                t.quotas(),
+                t.features(),
+                t.adminContact(),
+                t.billingContact(),
+                t.notes(),
+                t.createdAt(),
+                t.updatedAt(),
+                databases);
     }
 
     private static Tenant mapTenant(ResultSet row) throws SQLException {
-        return new Tenant(row.getObject("id", UUID.class), row.getString("slug"), row.getString("name"),
-                Optional.ofNullable(row.getString("business_type")), TenantStatus.of(row.getString("status")),
-                Optional.ofNullable(row.getString("status_reason")), Optional.ofNullable(row.getString("license")),
+        return new Tenant(
+                row.getObject("id", UUID.class),
+                row.getString("slug"),
+                row.getString("name"),
+                Optional.ofNullable(row.getString("business_type")),
+                TenantStatus.of(row.getString("status")),
+                Optional.ofNullable(row.getString("status_reason")),
+                Optional.ofNullable(row.getString("license")),
                 new Quotas(Json.mapper().readValue(row.getString("quotas"), QUOTAS)),
                 Json.mapper().readValue(row.getString("features"), FEATURES),
-                contact(row.getString("admin_contact")), contact(row.getString("billing_contact")),
-                Optional.ofNullable(row.getString("notes")), row.getTimestamp("created_at").toInstant(),
-                row.getTimestamp("updated_at").toInstant(), List.of());
+                contact(row.getString("admin_contact")),
+                contact(row.getString("billing_contact")),
+                Optional.ofNullable(row.getString("notes")),
+                row.getTimestamp("created_at").toInstant(),
+                row.getTimestamp("updated_at").toInstant(),
+                List.of());
     }
 
     private static TenantDatabase mapDatabase(ResultSet row) throws SQLException {
-        return new TenantDatabase(row.getString("service"), row.getString("cluster_id"), row.getString("database_name"),
-                row.getInt("template_version"), row.getInt("schema_version"), DatabaseState.of(row.getString("state")),
+        return new TenantDatabase(
+                row.getString("service"),
+                row.getString("cluster_id"),
+                row.getString("database_name"),
+                row.getInt("template_version"),
+                row.getInt("schema_version"),
+                DatabaseState.of(row.getString("state")),
                 Optional.ofNullable(row.getString("error")));
     }
 
@@ -229,24 +326,29 @@ public final class TenantStore {
 
     private static String contactJson(Optional<Contact> contact) {
         return contact.map(value -> {
-            Map<String, String> out = new LinkedHashMap<>();
-            out.put("email", value.email());
-            value.name().ifPresent(name -> out.put("name", name));
-            value.phone().ifPresent(phone -> out.put("phone", phone));
-            return Json.write(out);
-        }).orElse(null);
+                    Map<String, String> out = new LinkedHashMap<>();
+                    out.put("email", value.email());
+                    value.name().ifPresent(name -> out.put("name", name));
+                    value.phone().ifPresent(phone -> out.put("phone", phone));
+                    return Json.write(out);
+                })
+                .orElse(null);
     }
 
     /** Keyset position in the listing: (created_at, id) of the last row seen. */
     private record Cursor(Instant createdAt, UUID id) {
         String encode() {
-            return java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((createdAt.toString() + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            (createdAt.toString() + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         static Cursor decode(String text) {
             try {
-                String[] parts = new String(java.util.Base64.getUrlDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+                String[] parts = new String(
+                                java.util.Base64.getUrlDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8)
+                        .split("\\|");
                 return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
             } catch (RuntimeException e) {
                 throw io.silo.error.SiloException.invalid("invalid-cursor", "cursor is not one this listing returned");

@@ -1,20 +1,20 @@
 package io.silo.postgres.embedded;
 
 import io.silo.crypto.Secrets;
-import io.silo.postgres.internal.PrivateFiles;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
+import io.silo.postgres.internal.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.postgresql.PGConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,15 +79,24 @@ public final class EmbeddedServer implements AutoCloseable {
             EmbeddedPostgres postgres = builder.start();
             EmbeddedServer server = new EmbeddedServer(postgres, password, dataDir);
             server.secure();
-            log.info("embedded PostgreSQL ready on port {} with data in {}", postgres.getPort(), dataDir.toAbsolutePath());
+            log.info(
+                    "embedded PostgreSQL ready on port {} with data in {}",
+                    postgres.getPort(),
+                    dataDir.toAbsolutePath());
             return server;
         } catch (IOException e) {
-            throw new SiloException(ErrorKind.UNAVAILABLE, "embedded-postgres-failed",
-                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + rootMessage(e), e);
+            throw new SiloException(
+                    ErrorKind.UNAVAILABLE,
+                    "embedded-postgres-failed",
+                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + rootMessage(e),
+                    e);
         } catch (IllegalStateException e) {
-            throw new SiloException(ErrorKind.UNAVAILABLE, "embedded-postgres-failed",
+            throw new SiloException(
+                    ErrorKind.UNAVAILABLE,
+                    "embedded-postgres-failed",
                     "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + e.getMessage()
-                            + " (is another Silo using this data directory?)", e);
+                            + " (is another Silo using this data directory?)",
+                    e);
         }
     }
 
@@ -132,7 +141,7 @@ public final class EmbeddedServer implements AutoCloseable {
             return;
         }
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             connection.unwrap(PGConnection.class).alterUserPassword(SUPERUSER, password.toCharArray(), "scram-sha-256");
             // tenant roles connect to their own databases only, not to the maintenance ones
             statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");

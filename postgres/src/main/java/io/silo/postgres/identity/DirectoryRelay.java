@@ -45,8 +45,10 @@ public final class DirectoryRelay {
         int applied;
         do {
             applied = cores.inTransaction(tenantId, ServiceTemplate.CORE, handle -> {
-                List<Object[]> rows = handle.query("SELECT id, payload FROM outbox ORDER BY id LIMIT ? FOR UPDATE",
-                        row -> new Object[] {row.getLong(1), row.getString(2)}, BATCH);
+                List<Object[]> rows = handle.query(
+                        "SELECT id, payload FROM outbox ORDER BY id LIMIT ? FOR UPDATE",
+                        row -> new Object[] {row.getLong(1), row.getString(2)},
+                        BATCH);
                 for (Object[] row : rows) {
                     directory.apply(tenantId, UserChange.fromJson(Json.read((String) row[1])));
                 }

@@ -30,7 +30,8 @@ public final class DirectorySweeper implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("silo-directory-sweeper").daemon().factory());
 
-    public DirectorySweeper(DirectoryStore directory, DirectoryRelay relay, Clock clock, Duration interval, Duration age) {
+    public DirectorySweeper(
+            DirectoryStore directory, DirectoryRelay relay, Clock clock, Duration interval, Duration age) {
         this.directory = directory;
         this.relay = relay;
         this.clock = clock;
@@ -47,7 +48,8 @@ public final class DirectorySweeper implements AutoCloseable {
             try {
                 applied += relay.drain(tenant);
             } catch (RuntimeException e) {
-                // to the back of the queue: a tenant that keeps failing (its cluster is down) must not starve the others
+                // to the back of the queue: a tenant that keeps failing (its cluster is down) must not starve the
+                // others
                 directory.markDirty(tenant, clock.instant());
                 log.warn("directory sweep of tenant {} failed, will retry: {}", tenant, e.getMessage());
             }

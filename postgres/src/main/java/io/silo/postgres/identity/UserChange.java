@@ -27,8 +27,12 @@ public record UserChange(UUID userId, long version, Optional<String> email, Opti
     }
 
     static UserChange fromJson(JsonNode node) {
-        return new UserChange(UUID.fromString(node.path("userId").asString()), node.path("version").asLong(),
-                text(node.path("email")), text(node.path("username")), node.path("status").asString());
+        return new UserChange(
+                UUID.fromString(node.path("userId").asString()),
+                node.path("version").asLong(),
+                text(node.path("email")),
+                text(node.path("username")),
+                node.path("status").asString());
     }
 
     private static Optional<String> text(JsonNode node) {

@@ -28,8 +28,14 @@ import tools.jackson.databind.JsonNode;
 public final class UserStore {
 
     /** A user to create; the password is already hashed. */
-    public record NewUser(UUID id, Optional<String> email, Optional<String> username, String name, String passwordHash,
-                          Map<String, String> roles, JsonNode profile) {
+    public record NewUser(
+            UUID id,
+            Optional<String> email,
+            Optional<String> username,
+            String name,
+            String passwordHash,
+            Map<String, String> roles,
+            JsonNode profile) {
         @Override
         public String toString() {
             return "NewUser[" + id + " " + email.or(() -> username).orElse("") + "]";
@@ -42,7 +48,8 @@ public final class UserStore {
      * @param failedLogins consecutive failed sign-ins since the last success or lock
      * @param lockedUntil when set and in the future, sign-in is refused until then
      */
-    public record Credentials(UUID userId, String passwordHash, String status, int failedLogins, Optional<Instant> lockedUntil) {
+    public record Credentials(
+            UUID userId, String passwordHash, String status, int failedLogins, Optional<Instant> lockedUntil) {
         public boolean active() {
             return "active".equals(status);
         }
@@ -63,8 +70,15 @@ public final class UserStore {
      * @param roles the complete set of memberships after the change, by service
      * @param newPasswordHash a new password, already hashed; it also lifts a lock, as does a change of status
      */
-    public record Edit(Optional<String> email, Optional<String> username, String name, String status, JsonNode profile,
-                       Map<String, String> roles, Optional<String> newPasswordHash, Instant at) {
+    public record Edit(
+            Optional<String> email,
+            Optional<String> username,
+            String name,
+            String status,
+            JsonNode profile,
+            Map<String, String> roles,
+            Optional<String> newPasswordHash,
+            Instant at) {
         @Override
         public String toString() {
             return "Edit[" + email.or(() -> username).orElse("") + " " + status + "]";
@@ -76,13 +90,24 @@ public final class UserStore {
 
     /** Creates the user unless one with this id exists (so a repeated job step is harmless); returns it. */
     public User insertIfAbsent(Handle core, NewUser user) {
-        int inserted = core.update("""
+        int inserted = core.update(
+                """
                 INSERT INTO users (id, email, username, name, password_hash, profile) VALUES (?, ?, ?, ?, ?, ?::jsonb)
                 ON CONFLICT (id) DO NOTHING
-                """, user.id(), user.email(), user.username(), user.name(), user.passwordHash(), Json.write(user.profile()));
+                """,
+                user.id(),
+                user.email(),
+                user.username(),
+                user.name(),
+                user.passwordHash(),
+                Json.write(user.profile()));
         if (inserted == 1) {
             for (Map.Entry<String, String> role : user.roles().entrySet()) {
-                core.update("INSERT INTO memberships (user_id, service, role) VALUES (?, ?, ?)", user.id(), role.getKey(), role.getValue());
+                core.update(
+                        "INSERT INTO memberships (user_id, service, role) VALUES (?, ?, ?)",
+                        user.id(),
+                        role.getKey(),
+                        role.getValue());
             }
             Outbox.userChanged(core, new UserChange(user.id(), 1, user.email(), user.username(), "active"));
         }
@@ -94,13 +119,17 @@ public final class UserStore {
     }
 
     public long count(Handle core) {
-        return core.queryOne("SELECT count(*) FROM users", row -> row.getLong(1)).orElse(0L);
+        return core.queryOne("SELECT count(*) FROM users", row -> row.getLong(1))
+                .orElse(0L);
     }
 
     /** The service roles of a user, by service. */
     private Map<String, String> roles(Handle core, UUID userId) {
         Map<String, String> roles = new HashMap<>();
-        core.query("SELECT service, role FROM memberships WHERE user_id = ?", row -> roles.put(row.getString(1), row.getString(2)), userId);
+        core.query(
+                "SELECT service, role FROM memberships WHERE user_id = ?",
+                row -> roles.put(row.getString(1), row.getString(2)),
+                userId);
         return roles;
     }
 
@@ -128,9 +157,15 @@ public final class UserStore {
             case "username" -> "username";
             default -> throw new IllegalArgumentException("unknown login kind " + kind);
         };
-        return core.queryOne("SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE " + column + " = ?",
-                row -> new Credentials(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getInt(4),
-                        Optional.ofNullable(row.getTimestamp(5)).map(Timestamp::toInstant)), login);
+        return core.queryOne(
+                "SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE " + column + " = ?",
+                row -> new Credentials(
+                        row.getObject(1, UUID.class),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getInt(4),
+                        Optional.ofNullable(row.getTimestamp(5)).map(Timestamp::toInstant)),
+                login);
     }
 
     /**
@@ -158,7 +193,8 @@ public final class UserStore {
                 UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
                                  locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
                 WHERE id = ? RETURNING failed_logins = 0
-                """, row -> row.getBoolean(1), threshold, threshold, until, id).orElse(false);
+                """, row -> row.getBoolean(1), threshold, threshold, until, id)
+                .orElse(false);
         return locked ? Optional.of(until) : Optional.empty();
     }
 
@@ -169,7 +205,8 @@ public final class UserStore {
      * @return the user as it is now
      */
     public User change(Handle core, UUID id, Edit edit) {
-        long version = core.queryOne("""
+        long version = core.queryOne(
+                        """
                 UPDATE users SET email = ?, username = ?, name = ?, profile = ?::jsonb, version = version + 1, updated_at = ?,
                                  password_hash = coalesce(?, password_hash),
                                  password_changed_at = CASE WHEN ?::text IS NULL THEN password_changed_at ELSE ? END,
@@ -177,13 +214,30 @@ public final class UserStore {
                                  locked_until = CASE WHEN ?::text IS NULL AND status = ? THEN locked_until ELSE NULL END,
                                  status = ?
                 WHERE id = ? RETURNING version
-                """, row -> row.getLong(1), edit.email(), edit.username(), edit.name(), Json.write(edit.profile()), edit.at(),
-                edit.newPasswordHash(), edit.newPasswordHash(), edit.at(), edit.newPasswordHash(), edit.status(),
-                edit.newPasswordHash(), edit.status(), edit.status(), id)
+                """,
+                        row -> row.getLong(1),
+                        edit.email(),
+                        edit.username(),
+                        edit.name(),
+                        Json.write(edit.profile()),
+                        edit.at(),
+                        edit.newPasswordHash(),
+                        edit.newPasswordHash(),
+                        edit.at(),
+                        edit.newPasswordHash(),
+                        edit.status(),
+                        edit.newPasswordHash(),
+                        edit.status(),
+                        edit.status(),
+                        id)
                 .orElseThrow(() -> SiloException.notFound("user-not-found", "no user " + id + " in this organization"));
         core.update("DELETE FROM memberships WHERE user_id = ?", id);
         for (Map.Entry<String, String> role : edit.roles().entrySet()) {
-            core.update("INSERT INTO memberships (user_id, service, role) VALUES (?, ?, ?)", id, role.getKey(), role.getValue());
+            core.update(
+                    "INSERT INTO memberships (user_id, service, role) VALUES (?, ?, ?)",
+                    id,
+                    role.getKey(),
+                    role.getValue());
         }
         Outbox.userChanged(core, new UserChange(id, version, edit.email(), edit.username(), edit.status()));
         return find(core, id).orElseThrow();
@@ -191,9 +245,10 @@ public final class UserStore {
 
     /** Deletes a user and its memberships, and tells the outbox; false when there was no such user. */
     public boolean delete(Handle core, UUID id) {
-        Optional<Long> version = core.queryOne("DELETE FROM users WHERE id = ? RETURNING version", row -> row.getLong(1), id);
-        version.ifPresent(last -> Outbox.userChanged(core,
-                new UserChange(id, last + 1, Optional.empty(), Optional.empty(), "deleted")));
+        Optional<Long> version =
+                core.queryOne("DELETE FROM users WHERE id = ? RETURNING version", row -> row.getLong(1), id);
+        version.ifPresent(last ->
+                Outbox.userChanged(core, new UserChange(id, last + 1, Optional.empty(), Optional.empty(), "deleted")));
         return version.isPresent();
     }
 
@@ -201,20 +256,34 @@ public final class UserStore {
      * Users in creation order, with their roles, after {@code cursor} when given; optionally only
      * those of one status, or whose email, username or name contains {@code search}.
      */
-    public Page page(Handle core, Optional<String> status, Optional<String> search, Optional<String> cursor, int limit) {
+    public Page page(
+            Handle core, Optional<String> status, Optional<String> search, Optional<String> cursor, int limit) {
         Optional<Cursor> after = cursor.map(Cursor::decode);
-        Optional<String> pattern = search.map(text -> "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-        List<User> rows = core.query("""
+        Optional<String> pattern = search.map(
+                text -> "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        List<User> rows = core.query(
+                """
                 SELECT * FROM users
                 WHERE (?::text IS NULL OR status = ?::text)
                   AND (?::text IS NULL OR email ILIKE ?::text OR username ILIKE ?::text OR name ILIKE ?::text)
                   AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
                 ORDER BY created_at, id LIMIT ?
-                """, row -> map(row, Map.of()), status, status, pattern, pattern, pattern, pattern,
-                after.map(Cursor::createdAt), after.map(Cursor::createdAt), after.map(Cursor::id), limit + 1);
+                """,
+                row -> map(row, Map.of()),
+                status,
+                status,
+                pattern,
+                pattern,
+                pattern,
+                pattern,
+                after.map(Cursor::createdAt),
+                after.map(Cursor::createdAt),
+                after.map(Cursor::id),
+                limit + 1);
         List<User> page = withRoles(core, rows.subList(0, Math.min(limit, rows.size())));
         Optional<String> next = rows.size() > limit
-                ? Optional.of(new Cursor(page.getLast().createdAt(), page.getLast().id()).encode())
+                ? Optional.of(
+                        new Cursor(page.getLast().createdAt(), page.getLast().id()).encode())
                 : Optional.empty();
         return new Page(page, next);
     }
@@ -224,27 +293,48 @@ public final class UserStore {
             return users;
         }
         Map<UUID, Map<String, String>> roles = new HashMap<>();
-        core.query("SELECT user_id, service, role FROM memberships WHERE user_id = ANY(?)",
+        core.query(
+                "SELECT user_id, service, role FROM memberships WHERE user_id = ANY(?)",
                 row -> roles.computeIfAbsent(row.getObject(1, UUID.class), key -> new LinkedHashMap<>())
                         .put(row.getString(2), row.getString(3)),
                 (Object) users.stream().map(User::id).toArray(UUID[]::new));
-        return users.stream().map(user -> new User(user.id(), user.email(), user.username(), user.name(), user.status(),
-                roles.getOrDefault(user.id(), Map.of()), user.profile(), user.lastLoginAt(), user.version(), user.createdAt(),
-                user.updatedAt())).toList();
+        return users.stream()
+                .map(user -> new User(
+                        user.id(),
+                        user.email(),
+                        user.username(),
+                        user.name(),
+                        user.status(),
+                        roles.getOrDefault(user.id(), Map.of()),
+                        user.profile(),
+                        user.lastLoginAt(),
+                        user.version(),
+                        user.createdAt(),
+                        user.updatedAt()))
+                .toList();
     }
 
     static User map(ResultSet row, Map<String, String> roles) throws SQLException {
-        return new User(row.getObject("id", UUID.class), Optional.ofNullable(row.getString("email")),
-                Optional.ofNullable(row.getString("username")), row.getString("name"), row.getString("status"), roles,
+        return new User(
+                row.getObject("id", UUID.class),
+                Optional.ofNullable(row.getString("email")),
+                Optional.ofNullable(row.getString("username")),
+                row.getString("name"),
+                row.getString("status"),
+                roles,
                 Json.read(row.getString("profile")),
-                Optional.ofNullable(row.getTimestamp("last_login_at")).map(Timestamp::toInstant), row.getLong("version"),
-                row.getTimestamp("created_at").toInstant(), row.getTimestamp("updated_at").toInstant());
+                Optional.ofNullable(row.getTimestamp("last_login_at")).map(Timestamp::toInstant),
+                row.getLong("version"),
+                row.getTimestamp("created_at").toInstant(),
+                row.getTimestamp("updated_at").toInstant());
     }
 
     /** Keyset position in the listing: (created_at, id) of the last user seen. */
     private record Cursor(Instant createdAt, UUID id) {
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
         }
 
         static Cursor decode(String text) {

@@ -15,7 +15,11 @@ public final class DataAccessException extends SiloException {
     private final String sqlState;
 
     public DataAccessException(String sql, SQLException cause) {
-        super(kindOf(cause.getSQLState()), "database-error", firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]", cause);
+        super(
+                kindOf(cause.getSQLState()),
+                "database-error",
+                firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]",
+                cause);
         this.sqlState = cause.getSQLState();
     }
 

@@ -29,7 +29,8 @@ public final class Handle {
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        try (PreparedStatement statement = prepare(sql, params); ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = prepare(sql, params);
+                ResultSet rows = statement.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rows.next()) {
                 out.add(mapper.map(rows));
@@ -44,7 +45,8 @@ public final class Handle {
      * Rows while {@code more} accepts the rows so far, fetched in batches rather than all at once
      * (inside a transaction), so that a budget can stop a large result before it is all in memory.
      */
-    public <T> List<T> queryWhile(String sql, RowMapper<T> mapper, java.util.function.Predicate<List<T>> more, Object... params) {
+    public <T> List<T> queryWhile(
+            String sql, RowMapper<T> mapper, java.util.function.Predicate<List<T>> more, Object... params) {
         try (PreparedStatement statement = prepare(sql, params)) {
             statement.setFetchSize(64);
             try (ResultSet rows = statement.executeQuery()) {
@@ -103,9 +105,12 @@ public final class Handle {
             case null -> statement.setObject(index, null);
             case Instant instant -> statement.setTimestamp(index, Timestamp.from(instant));
             case Optional<?> optional -> bind(statement, index, optional.orElse(null));
-            case java.util.UUID[] uuids -> statement.setArray(index, statement.getConnection().createArrayOf("uuid", uuids));
-            case Long[] longs -> statement.setArray(index, statement.getConnection().createArrayOf("bigint", longs));
-            case String[] strings -> statement.setArray(index, statement.getConnection().createArrayOf("text", strings));
+            case java.util.UUID[] uuids ->
+                statement.setArray(index, statement.getConnection().createArrayOf("uuid", uuids));
+            case Long[] longs ->
+                statement.setArray(index, statement.getConnection().createArrayOf("bigint", longs));
+            case String[] strings ->
+                statement.setArray(index, statement.getConnection().createArrayOf("text", strings));
             default -> statement.setObject(index, value);
         }
     }

@@ -55,7 +55,8 @@ public final class SynchronousCloseSocketFactory extends SocketFactory {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
         return connected(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
     }
 

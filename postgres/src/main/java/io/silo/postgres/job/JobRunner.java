@@ -49,7 +49,8 @@ public final class JobRunner implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
-    public JobRunner(JobStore store, List<JobHandler> handlers, SiloConfig.Jobs config, String worker, StepObserver observer) {
+    public JobRunner(
+            JobStore store, List<JobHandler> handlers, SiloConfig.Jobs config, String worker, StepObserver observer) {
         this.store = store;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::kind, Function.identity()));
         this.config = config;
@@ -79,7 +80,8 @@ public final class JobRunner implements AutoCloseable {
         String claim = claimToken();
         Optional<Job> claimed = store.claim(id, claim, config.lease());
         claimed.ifPresent(job -> execute(job, claim));
-        Job job = store.find(id).orElseThrow(() -> SiloException.notFound("job-not-found", "job " + id + " does not exist"));
+        Job job = store.find(id)
+                .orElseThrow(() -> SiloException.notFound("job-not-found", "job " + id + " does not exist"));
         while (!job.state().finished() && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(50));
             job = store.find(id).orElseThrow();
@@ -136,7 +138,11 @@ public final class JobRunner implements AutoCloseable {
                 }
                 attempts = 0;
                 if (!store.stepDone(job.id(), claim, index + 1, config.lease())) {
-                    log.warn("job {} ({}) lost its lease after step {}; another runner continues it", job.id(), job.kind(), step);
+                    log.warn(
+                            "job {} ({}) lost its lease after step {}; another runner continues it",
+                            job.id(),
+                            job.kind(),
+                            step);
                     return;
                 }
             }
@@ -153,11 +159,17 @@ public final class JobRunner implements AutoCloseable {
     /** Runs one step under a renewed lease; false when it failed (and was scheduled or failed for good). */
     private boolean runStep(JobHandler handler, Job job, String step, int attemptsSoFar, String claim) {
         long renewEvery = Math.max(100, config.lease().toMillis() / 3);
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renew(job, claim), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> heartbeat =
+                heartbeats.scheduleAtFixedRate(() -> renew(job, claim), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
         try {
             handler.run(job, step);
-            log.debug("job {} ({}) step {} took {} ms", job.id(), job.kind(), step, (System.nanoTime() - started) / 1_000_000);
+            log.debug(
+                    "job {} ({}) step {} took {} ms",
+                    job.id(),
+                    job.kind(),
+                    step,
+                    (System.nanoTime() - started) / 1_000_000);
             return true;
         } catch (Exception e) {
             int attempts = attemptsSoFar + 1;
@@ -171,8 +183,15 @@ public final class JobRunner implements AutoCloseable {
                 }
             } else {
                 Duration delay = backoff(attempts);
-                log.warn("job {} ({}) attempt {} of {} failed at {}; retrying in {} ms: {}", job.id(), job.kind(), attempts,
-                        config.maxAttempts(), step, delay.toMillis(), describe(e));
+                log.warn(
+                        "job {} ({}) attempt {} of {} failed at {}; retrying in {} ms: {}",
+                        job.id(),
+                        job.kind(),
+                        attempts,
+                        config.maxAttempts(),
+                        step,
+                        delay.toMillis(),
+                        describe(e));
                 store.retryLater(job.id(), claim, reason, delay);
             }
             return false;
@@ -183,16 +202,20 @@ public final class JobRunner implements AutoCloseable {
 
     /** A broken rule (a taken name, a missing template) will not heal by waiting; retrying is pointless. */
     private static boolean isPermanent(Exception e) {
-        return e instanceof SiloException silo && switch (silo.kind()) {
-            case INVALID, UNPROCESSABLE, CONFLICT, NOT_FOUND, FORBIDDEN -> true;
-            default -> false;
-        };
+        return e instanceof SiloException silo
+                && switch (silo.kind()) {
+                    case INVALID, UNPROCESSABLE, CONFLICT, NOT_FOUND, FORBIDDEN -> true;
+                    default -> false;
+                };
     }
 
     private void renew(Job job, String claim) {
         try {
             if (!store.renew(job.id(), claim, config.lease())) {
-                log.warn("job {} ({}) lost its lease; the step under way finishes, but its result is not recorded", job.id(), job.kind());
+                log.warn(
+                        "job {} ({}) lost its lease; the step under way finishes, but its result is not recorded",
+                        job.id(),
+                        job.kind());
             }
         } catch (RuntimeException e) {
             log.warn("could not renew the lease of job {}: {}", job.id(), e.getMessage());
@@ -206,7 +229,9 @@ public final class JobRunner implements AutoCloseable {
 
     private static String describe(Exception e) {
         String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+        return message == null
+                ? e.getClass().getSimpleName()
+                : message.lines().findFirst().orElse(message);
     }
 
     private static void sleep(Duration duration) {
@@ -224,7 +249,9 @@ public final class JobRunner implements AutoCloseable {
         for (Thread thread : workers) {
             try {
                 if (!thread.join(Duration.ofSeconds(10))) {
-                    log.warn("job worker {} did not stop within 10 s; its job resumes elsewhere after the lease", thread.getName());
+                    log.warn(
+                            "job worker {} did not stop within 10 s; its job resumes elsewhere after the lease",
+                            thread.getName());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -36,10 +36,17 @@ public final class JobStore {
      * ({@link JobRunner#runNow}), and only if that process dies does another one take over.
      */
     public void create(Handle handle, Job job, Duration grace) {
-        handle.update("""
+        handle.update(
+                """
                 INSERT INTO jobs (id, kind, tenant_id, state, payload, steps, next_step, attempts, run_after)
                 VALUES (?, ?, ?, 'pending', ?::jsonb, ?::jsonb, 0, 0, now() + ?::interval)
-                """, job.id(), job.kind(), job.tenantId(), Json.write(job.payload()), Json.write(job.steps()), interval(grace));
+                """,
+                job.id(),
+                job.kind(),
+                job.tenantId(),
+                Json.write(job.payload()),
+                Json.write(job.steps()),
+                interval(grace));
     }
 
     public Optional<Job> find(UUID id) {
@@ -48,8 +55,10 @@ public final class JobStore {
 
     /** The unfinished jobs of a tenant, oldest first. */
     public List<Job> unfinished(UUID tenantId) {
-        return jdbc.query("SELECT * FROM jobs WHERE tenant_id = ? AND state IN ('pending', 'running') ORDER BY created_at",
-                JobStore::map, tenantId);
+        return jdbc.query(
+                "SELECT * FROM jobs WHERE tenant_id = ? AND state IN ('pending', 'running') ORDER BY created_at",
+                JobStore::map,
+                tenantId);
     }
 
     /** Claims the oldest runnable job, if any, for {@code worker} until the lease ends. */
@@ -82,8 +91,12 @@ public final class JobStore {
     }
 
     public boolean renew(UUID id, String worker, Duration lease) {
-        return jdbc.update("UPDATE jobs SET lease_until = now() + ?::interval WHERE id = ? AND locked_by = ? AND state = 'running'",
-                interval(lease), id, worker) == 1;
+        return jdbc.update(
+                        "UPDATE jobs SET lease_until = now() + ?::interval WHERE id = ? AND locked_by = ? AND state = 'running'",
+                        interval(lease),
+                        id,
+                        worker)
+                == 1;
     }
 
     /** Releases the job after a failed attempt, to be retried after {@code delay}. */
@@ -118,11 +131,18 @@ public final class JobStore {
     }
 
     private static Job map(ResultSet row) throws SQLException {
-        return new Job(row.getObject("id", UUID.class), row.getString("kind"),
-                Optional.ofNullable(row.getObject("tenant_id", UUID.class)), JobState.of(row.getString("state")),
-                Json.read(row.getString("payload")), Json.mapper().readValue(row.getString("steps"), STEPS),
-                row.getInt("next_step"), row.getInt("attempts"), Optional.ofNullable(row.getString("error")),
-                row.getTimestamp("created_at").toInstant(), row.getTimestamp("updated_at").toInstant(),
+        return new Job(
+                row.getObject("id", UUID.class),
+                row.getString("kind"),
+                Optional.ofNullable(row.getObject("tenant_id", UUID.class)),
+                JobState.of(row.getString("state")),
+                Json.read(row.getString("payload")),
+                Json.mapper().readValue(row.getString("steps"), STEPS),
+                row.getInt("next_step"),
+                row.getInt("attempts"),
+                Optional.ofNullable(row.getString("error")),
+                row.getTimestamp("created_at").toInstant(),
+                row.getTimestamp("updated_at").toInstant(),
                 Optional.ofNullable(row.getTimestamp("finished_at")).map(Timestamp::toInstant));
     }
 }

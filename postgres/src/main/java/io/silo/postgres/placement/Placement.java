@@ -18,8 +18,14 @@ import java.util.UUID;
  * @param password that role's password, opened from its sealed form; never printed by {@link #toString()}
  * @param databases the tenant's databases by service name
  */
-public record Placement(UUID tenantId, String slug, TenantStatus status, Optional<String> businessType, String role, String password,
-                        Map<String, ServiceDatabase> databases) {
+public record Placement(
+        UUID tenantId,
+        String slug,
+        TenantStatus status,
+        Optional<String> businessType,
+        String role,
+        String password,
+        Map<String, ServiceDatabase> databases) {
 
     public Placement {
         Objects.requireNonNull(tenantId, "tenantId");

@@ -1,12 +1,12 @@
 package io.silo.postgres.placement;
 
-import io.silo.tenant.DatabaseState;
-import io.silo.tenant.TenantStatus;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.silo.crypto.SecretBox;
 import io.silo.postgres.internal.Jdbc;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.TenantStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -34,6 +34,7 @@ import java.util.UUID;
 public final class PlacementCache {
     /** The backstop: a cached placement is read again after this long even without a notification. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+
     private static final long MAX_TENANTS = 100_000;
 
     private static final String SELECT = """
@@ -64,8 +65,16 @@ public final class PlacementCache {
     public PlacementCache(Jdbc control, SecretBox secrets, Duration ttl, Ticker ticker) {
         this.control = control;
         this.secrets = secrets;
-        this.byId = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_TENANTS).ticker(ticker).build();
-        this.idsBySlug = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_TENANTS).ticker(ticker).build();
+        this.byId = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(MAX_TENANTS)
+                .ticker(ticker)
+                .build();
+        this.idsBySlug = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(MAX_TENANTS)
+                .ticker(ticker)
+                .build();
     }
 
     /** The placement of the tenant with this id (in its text form) or slug. */
@@ -106,13 +115,15 @@ public final class PlacementCache {
         UUID known = idsBySlug.getIfPresent(slug);
         if (known != null) {
             // The index may be stale (a renamed or deleted tenant); the placement itself is not.
-            Optional<Placement> placement = find(known).filter(found -> found.slug().equals(slug));
+            Optional<Placement> placement =
+                    find(known).filter(found -> found.slug().equals(slug));
             if (placement.isPresent()) {
                 return placement;
             }
             idsBySlug.invalidate(slug);
         }
-        Optional<UUID> id = control.queryOne("SELECT id FROM tenants WHERE slug = ?", row -> row.getObject(1, UUID.class), slug);
+        Optional<UUID> id =
+                control.queryOne("SELECT id FROM tenants WHERE slug = ?", row -> row.getObject(1, UUID.class), slug);
         if (id.isEmpty()) {
             return Optional.empty();
         }
@@ -132,17 +143,33 @@ public final class PlacementCache {
         for (Row row : rows) {
             row.database().ifPresent(database -> databases.put(database.service(), database));
         }
-        return Optional.of(new Placement(first.tenantId(), first.slug(), TenantStatus.of(first.status()), first.businessType(),
-                first.role(), secrets.open(first.sealedPassword()), databases));
+        return Optional.of(new Placement(
+                first.tenantId(),
+                first.slug(),
+                TenantStatus.of(first.status()),
+                first.businessType(),
+                first.role(),
+                secrets.open(first.sealedPassword()),
+                databases));
     }
 
     private static Row row(ResultSet row) throws SQLException {
         String service = row.getString("service");
-        Optional<ServiceDatabase> database = service == null ? Optional.empty() : Optional.of(new ServiceDatabase(service,
-                row.getString("cluster_id"), row.getString("database_name"), DatabaseState.of(row.getString("state")),
-                row.getInt("schema_version")));
-        return new Row(row.getObject("id", UUID.class), row.getString("slug"), row.getString("status"),
-                Optional.ofNullable(row.getString("business_type")), row.getString("db_role"), row.getString("db_role_password"),
+        Optional<ServiceDatabase> database = service == null
+                ? Optional.empty()
+                : Optional.of(new ServiceDatabase(
+                        service,
+                        row.getString("cluster_id"),
+                        row.getString("database_name"),
+                        DatabaseState.of(row.getString("state")),
+                        row.getInt("schema_version")));
+        return new Row(
+                row.getObject("id", UUID.class),
+                row.getString("slug"),
+                row.getString("status"),
+                Optional.ofNullable(row.getString("business_type")),
+                row.getString("db_role"),
+                row.getString("db_role_password"),
                 database);
     }
 
@@ -158,6 +185,12 @@ public final class PlacementCache {
     }
 
     /** One row of the join: a tenant, and one of its databases when it has any. */
-    private record Row(UUID tenantId, String slug, String status, Optional<String> businessType, String role,
-                       String sealedPassword, Optional<ServiceDatabase> database) {}
+    private record Row(
+            UUID tenantId,
+            String slug,
+            String status,
+            Optional<String> businessType,
+            String role,
+            String sealedPassword,
+            Optional<ServiceDatabase> database) {}
 }

@@ -41,12 +41,14 @@ public final class PlacementListener implements AutoCloseable {
     public static final String CHANNEL = "silo_placement";
     /** What the listening session calls itself in {@code pg_stat_activity}. */
     public static final String APPLICATION_NAME = "silo placement listener";
+
     static final long FIRST_BACKOFF_MILLIS = 100;
     static final long MAX_BACKOFF_MILLIS = 5_000;
     /** How long one wait for notifications lasts; also how long {@link #close()} may wait for the loop. */
     private static final int POLL_MILLIS = 500;
     /** A silent connection is pinged this often, so that a dead peer is noticed without a notification. */
     private static final Duration PING_AFTER = Duration.ofSeconds(10);
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     /** While the control database stays unreachable, one failure in this many is logged. */
     private static final int LOG_EVERY = 10;
@@ -120,7 +122,9 @@ public final class PlacementListener implements AutoCloseable {
                 cache.coherent(true);
                 listening = true;
                 if (failures > 0) {
-                    log.info("placement listener is back after {} failed attempts; cached placements were dropped", failures);
+                    log.info(
+                            "placement listener is back after {} failed attempts; cached placements were dropped",
+                            failures);
                 }
                 failures = 0;
                 backoff = FIRST_BACKOFF_MILLIS;
@@ -131,8 +135,12 @@ public final class PlacementListener implements AutoCloseable {
                 }
                 failures++;
                 if (failures == 1 || failures % LOG_EVERY == 0) {
-                    log.warn("placement listener lost the control database ({}); placements are read through until it is back, "
-                            + "next attempt in {} ms (failure {})", firstLine(e), backoff, failures);
+                    log.warn(
+                            "placement listener lost the control database ({}); placements are read through until it is back, "
+                                    + "next attempt in {} ms (failure {})",
+                            firstLine(e),
+                            backoff,
+                            failures);
                 }
             } finally {
                 listening = false;
@@ -209,6 +217,8 @@ public final class PlacementListener implements AutoCloseable {
 
     private static String firstLine(Exception e) {
         String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+        return message == null
+                ? e.getClass().getSimpleName()
+                : message.lines().findFirst().orElse(message);
     }
 }

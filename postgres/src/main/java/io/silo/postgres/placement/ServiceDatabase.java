@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param state whether it can be used
  * @param schemaVersion the version of the service template's migrations applied to it
  */
-public record ServiceDatabase(String service, String clusterId, String database, DatabaseState state, int schemaVersion) {
+public record ServiceDatabase(
+        String service, String clusterId, String database, DatabaseState state, int schemaVersion) {
 
     public ServiceDatabase {
         Objects.requireNonNull(service, "service");

@@ -1,12 +1,12 @@
 package io.silo.postgres.pool;
 
+import io.silo.postgres.internal.SynchronousCloseSocketFactory;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
-import io.silo.postgres.internal.SynchronousCloseSocketFactory;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -44,7 +44,8 @@ final class BudgetedDataSource implements DataSource {
         postgres.setApplicationName("silo");
         // a runaway query, or a transaction left open, must not hold a connection of the budget tenants share
         long statementMillis = settings.statementTimeout().toMillis();
-        postgres.setOptions("-c statement_timeout=" + statementMillis + " -c idle_in_transaction_session_timeout=" + 2 * statementMillis);
+        postgres.setOptions("-c statement_timeout=" + statementMillis + " -c idle_in_transaction_session_timeout="
+                + 2 * statementMillis);
     }
 
     @Override

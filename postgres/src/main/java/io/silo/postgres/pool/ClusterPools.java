@@ -71,7 +71,9 @@ final class ClusterPools {
     int reclaimIdle(TenantPool wanting) {
         TenantPool coldest = null;
         for (TenantPool pool : open) {
-            if (pool != wanting && pool.reclaimable() && (coldest == null || pool.lastUsed() - coldest.lastUsed() < 0)) {
+            if (pool != wanting
+                    && pool.reclaimable()
+                    && (coldest == null || pool.lastUsed() - coldest.lastUsed() < 0)) {
                 coldest = pool;
             }
         }
@@ -85,7 +87,10 @@ final class ClusterPools {
 
     void unreachable(String reason) {
         if (circuit.failed(reason)) {
-            log.warn("cluster {} is unreachable: {}; requests for its tenants fail at once for {} s", id, reason,
+            log.warn(
+                    "cluster {} is unreachable: {}; requests for its tenants fail at once for {} s",
+                    id,
+                    reason,
                     PoolRegistry.CIRCUIT_OPEN_FOR.toSeconds());
         }
     }
@@ -133,7 +138,19 @@ final class ClusterPools {
     }
 
     PoolStats stats() {
-        return new PoolStats(id, circuit.isClosed(), budget.limit(), budget.used(), inUse(), idle(), open.size(), opened(),
-                evicted(), budget.waits(), budgetTimeouts(), reclaimed(), rejectedCount());
+        return new PoolStats(
+                id,
+                circuit.isClosed(),
+                budget.limit(),
+                budget.used(),
+                inUse(),
+                idle(),
+                open.size(),
+                opened(),
+                evicted(),
+                budget.waits(),
+                budgetTimeouts(),
+                reclaimed(),
+                rejectedCount());
     }
 }

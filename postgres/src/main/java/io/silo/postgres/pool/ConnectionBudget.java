@@ -86,7 +86,8 @@ final class ConnectionBudget {
             }
             long remaining = demand.deadline() - System.nanoTime();
             if (remaining <= 0) {
-                throw new AcquireFailure(AcquireFailure.Reason.BUDGET_EXHAUSTED,
+                throw new AcquireFailure(
+                        AcquireFailure.Reason.BUDGET_EXHAUSTED,
                         "all " + limit + " connections of the budget of cluster " + cluster + " are in use");
             }
             long seen = generation;
@@ -102,7 +103,8 @@ final class ConnectionBudget {
                     changed.awaitNanos(Math.min(remaining, RECHECK_NANOS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SQLException("interrupted while waiting for the connection budget of cluster " + cluster, e);
+                    throw new SQLException(
+                            "interrupted while waiting for the connection budget of cluster " + cluster, e);
                 }
             }
         }

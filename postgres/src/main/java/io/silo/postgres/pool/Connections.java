@@ -36,8 +36,8 @@ final class Connections {
     }
 
     private static Connection proxy(Connection target, Set<String> ending, Runnable hook) {
-        return (Connection) Proxy.newProxyInstance(Connections.class.getClassLoader(), new Class<?>[] {Connection.class},
-                new OnEnd(target, ending, hook));
+        return (Connection) Proxy.newProxyInstance(
+                Connections.class.getClassLoader(), new Class<?>[] {Connection.class}, new OnEnd(target, ending, hook));
     }
 
     private static final class OnEnd implements InvocationHandler {

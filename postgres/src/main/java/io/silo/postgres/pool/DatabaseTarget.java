@@ -20,8 +20,8 @@ import java.util.UUID;
  * @param role the tenant's PostgreSQL role
  * @param password that role's password; never printed by {@link #toString()}
  */
-public record DatabaseTarget(UUID tenantId, String service, Cluster cluster, String database, String role,
-                             String password) {
+public record DatabaseTarget(
+        UUID tenantId, String service, Cluster cluster, String database, String role, String password) {
 
     public DatabaseTarget {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -31,7 +31,8 @@ public record DatabaseTarget(UUID tenantId, String service, Cluster cluster, Str
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(password, "password");
         if (database.isBlank() || role.isBlank()) {
-            throw new IllegalArgumentException("a database target needs a database and a role, got '" + database + "' and '" + role + "'");
+            throw new IllegalArgumentException(
+                    "a database target needs a database and a role, got '" + database + "' and '" + role + "'");
         }
     }
 
@@ -45,7 +46,12 @@ public record DatabaseTarget(UUID tenantId, String service, Cluster cluster, Str
             throw new IllegalArgumentException("database " + database.database() + " of tenant " + placement.tenantId()
                     + " lives on cluster " + database.clusterId() + ", not " + cluster.id());
         }
-        return new DatabaseTarget(placement.tenantId(), database.service(), cluster, database.database(), placement.role(),
+        return new DatabaseTarget(
+                placement.tenantId(),
+                database.service(),
+                cluster,
+                database.database(),
+                placement.role(),
                 placement.password());
     }
 
@@ -56,13 +62,17 @@ public record DatabaseTarget(UUID tenantId, String service, Cluster cluster, Str
 
     /** Whether a pool opened for this target may serve {@code other}: same place, same credentials. */
     boolean sameConnectionAs(DatabaseTarget other) {
-        return tenantId.equals(other.tenantId) && database.equals(other.database) && cluster.id().equals(other.cluster.id())
-                && cluster.url().equals(other.cluster.url()) && role.equals(other.role) && password.equals(other.password);
+        return tenantId.equals(other.tenantId)
+                && database.equals(other.database)
+                && cluster.id().equals(other.cluster.id())
+                && cluster.url().equals(other.cluster.url())
+                && role.equals(other.role)
+                && password.equals(other.password);
     }
 
     @Override
     public String toString() {
-        return "DatabaseTarget[tenant=" + tenantId + ", service=" + service + ", cluster=" + cluster.id() + ", database="
-                + database + ", role=" + role + "]";
+        return "DatabaseTarget[tenant=" + tenantId + ", service=" + service + ", cluster=" + cluster.id()
+                + ", database=" + database + ", role=" + role + "]";
     }
 }

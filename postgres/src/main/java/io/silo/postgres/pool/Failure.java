@@ -46,12 +46,13 @@ record Failure(Kind kind, String message, long atNanos) {
 
     private static Kind direct(Throwable error) {
         return switch (error) {
-            case AcquireFailure failure -> switch (failure.reason()) {
-                case BUDGET_EXHAUSTED -> Kind.BUDGET;
-                case CLUSTER_DOWN -> Kind.CLUSTER_DOWN;
-                case REFUSED -> Kind.REFUSED;
-                case NOT_NEEDED, POOL_CLOSED -> Kind.OTHER;
-            };
+            case AcquireFailure failure ->
+                switch (failure.reason()) {
+                    case BUDGET_EXHAUSTED -> Kind.BUDGET;
+                    case CLUSTER_DOWN -> Kind.CLUSTER_DOWN;
+                    case REFUSED -> Kind.REFUSED;
+                    case NOT_NEEDED, POOL_CLOSED -> Kind.OTHER;
+                };
             case SQLException sql when sql.getSQLState() != null -> bySqlState(sql.getSQLState());
             case ConnectException ignored -> Kind.CLUSTER_DOWN;
             case NoRouteToHostException ignored -> Kind.CLUSTER_DOWN;

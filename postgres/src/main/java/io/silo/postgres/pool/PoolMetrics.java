@@ -16,37 +16,110 @@ final class PoolMetrics {
 
     static void bind(MeterRegistry registry, ClusterPools cluster) {
         Tags tags = Tags.of("cluster", cluster.id());
-        gauge(registry, "silo.pool.budget", "most server connections Silo may hold to the cluster", tags, cluster,
+        gauge(
+                registry,
+                "silo.pool.budget",
+                "most server connections Silo may hold to the cluster",
+                tags,
+                cluster,
                 pools -> pools.budget().limit());
-        gauge(registry, "silo.pool.budget.used", "server connections held to the cluster, opened or being opened", tags, cluster,
+        gauge(
+                registry,
+                "silo.pool.budget.used",
+                "server connections held to the cluster, opened or being opened",
+                tags,
+                cluster,
                 pools -> pools.budget().used());
-        gauge(registry, "silo.pool.connections", "connections lent to requests", tags.and("state", "active"), cluster,
+        gauge(
+                registry,
+                "silo.pool.connections",
+                "connections lent to requests",
+                tags.and("state", "active"),
+                cluster,
                 pools -> pools.inUse());
-        gauge(registry, "silo.pool.connections", "connections parked idle in pools", tags.and("state", "idle"), cluster,
+        gauge(
+                registry,
+                "silo.pool.connections",
+                "connections parked idle in pools",
+                tags.and("state", "idle"),
+                cluster,
                 pools -> pools.idle());
-        gauge(registry, "silo.pool.open", "tenant-database pools open", tags, cluster, pools -> pools.pools().size());
-        gauge(registry, "silo.pool.cluster.available", "1 while the cluster accepts connections, 0 while its circuit is open",
-                tags, cluster, pools -> pools.circuit().isClosed() ? 1 : 0);
+        gauge(
+                registry,
+                "silo.pool.open",
+                "tenant-database pools open",
+                tags,
+                cluster,
+                pools -> pools.pools().size());
+        gauge(
+                registry,
+                "silo.pool.cluster.available",
+                "1 while the cluster accepts connections, 0 while its circuit is open",
+                tags,
+                cluster,
+                pools -> pools.circuit().isClosed() ? 1 : 0);
         counter(registry, "silo.pool.opened", "pools opened", tags, cluster, pools -> pools.opened());
-        counter(registry, "silo.pool.evicted", "pools closed: idle, least recently used, or evicted", tags, cluster,
+        counter(
+                registry,
+                "silo.pool.evicted",
+                "pools closed: idle, least recently used, or evicted",
+                tags,
+                cluster,
                 pools -> pools.evicted());
-        counter(registry, "silo.pool.budget.waits", "new connections that waited for the budget", tags, cluster,
+        counter(
+                registry,
+                "silo.pool.budget.waits",
+                "new connections that waited for the budget",
+                tags,
+                cluster,
                 pools -> pools.budget().waits());
-        counter(registry, "silo.pool.budget.timeouts", "requests failed with connection-budget-exhausted", tags, cluster,
+        counter(
+                registry,
+                "silo.pool.budget.timeouts",
+                "requests failed with connection-budget-exhausted",
+                tags,
+                cluster,
                 pools -> pools.budgetTimeouts());
-        counter(registry, "silo.pool.reclaimed", "idle connections closed for another pool of the cluster", tags, cluster,
+        counter(
+                registry,
+                "silo.pool.reclaimed",
+                "idle connections closed for another pool of the cluster",
+                tags,
+                cluster,
                 pools -> pools.reclaimed());
-        counter(registry, "silo.pool.rejected", "requests failed at once because the cluster was unavailable", tags, cluster,
+        counter(
+                registry,
+                "silo.pool.rejected",
+                "requests failed at once because the cluster was unavailable",
+                tags,
+                cluster,
                 pools -> pools.rejectedCount());
     }
 
-    private static void gauge(MeterRegistry registry, String name, String description, Tags tags, ClusterPools cluster,
-                              ToDoubleFunction<ClusterPools> value) {
-        Gauge.builder(name, cluster, value).description(description).tags(tags).strongReference(true).register(registry);
+    private static void gauge(
+            MeterRegistry registry,
+            String name,
+            String description,
+            Tags tags,
+            ClusterPools cluster,
+            ToDoubleFunction<ClusterPools> value) {
+        Gauge.builder(name, cluster, value)
+                .description(description)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
     }
 
-    private static void counter(MeterRegistry registry, String name, String description, Tags tags, ClusterPools cluster,
-                                ToDoubleFunction<ClusterPools> value) {
-        FunctionCounter.builder(name, cluster, value).description(description).tags(tags).register(registry);
+    private static void counter(
+            MeterRegistry registry,
+            String name,
+            String description,
+            Tags tags,
+            ClusterPools cluster,
+            ToDoubleFunction<ClusterPools> value) {
+        FunctionCounter.builder(name, cluster, value)
+                .description(description)
+                .tags(tags)
+                .register(registry);
     }
 }

@@ -53,6 +53,7 @@ public final class PoolRegistry implements AutoCloseable {
     public static final Duration CIRCUIT_OPEN_FOR = Duration.ofSeconds(5);
     /** How long a pool closed for idleness or size waits for its lent connections before aborting them. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** A request retries with a fresh pool when its pool closed under it; more than this means churn, not a race. */
     private static final int ATTEMPTS = 3;
@@ -120,7 +121,8 @@ public final class PoolRegistry implements AutoCloseable {
         Circuit.Admission admission = cluster.circuit().admit();
         if (admission == Circuit.Admission.REJECT) {
             cluster.rejected();
-            throw PoolErrors.clusterUnavailable(cluster.id(), cluster.circuit().reason(), cluster.circuit().retryAfter());
+            throw PoolErrors.clusterUnavailable(
+                    cluster.id(), cluster.circuit().reason(), cluster.circuit().retryAfter());
         }
         try {
             Connection connection = borrow(cluster, target);
@@ -132,7 +134,6 @@ public final class PoolRegistry implements AutoCloseable {
             }
         }
     }
-
 
     /** Closes every pool of the tenant, aborting lent connections: it was suspended, deleted or moved. */
     public CompletableFuture<Void> evictTenant(UUID tenantId) {
@@ -161,7 +162,10 @@ public final class PoolRegistry implements AutoCloseable {
             if (which.test(pool)) {
                 pool.abortOnClose();
                 if (pools.asMap().remove(pool.key(), pool)) {
-                    log.debug("evicting pool {} of tenant {}", pool.key(), pool.target().tenantId());
+                    log.debug(
+                            "evicting pool {} of tenant {}",
+                            pool.key(),
+                            pool.target().tenantId());
                 }
                 closing.add(pool.whenClosed());
             }
@@ -171,7 +175,10 @@ public final class PoolRegistry implements AutoCloseable {
 
     /** One snapshot per cluster that had a request since start, ordered by cluster id. */
     public List<PoolStats> stats() {
-        return clusters.values().stream().map(ClusterPools::stats).sorted(Comparator.comparing(PoolStats::cluster)).toList();
+        return clusters.values().stream()
+                .map(ClusterPools::stats)
+                .sorted(Comparator.comparing(PoolStats::cluster))
+                .toList();
     }
 
     /** The snapshot of one cluster; empty when it had no request since start. */
@@ -200,10 +207,11 @@ public final class PoolRegistry implements AutoCloseable {
         pools.invalidateAll();
         pools.cleanUp();
         // A pool opened by a request racing with close is in no cache any more, but is still known to its cluster.
-        clusters.values().forEach(cluster -> cluster.pools().forEach(pool -> {
-            pool.abortOnClose();
-            closer.close(pool);
-        }));
+        clusters.values()
+                .forEach(cluster -> cluster.pools().forEach(pool -> {
+                    pool.abortOnClose();
+                    closer.close(pool);
+                }));
         boolean inTime = closer.shutdown(CLOSE_TIMEOUT);
         housekeeper.shutdownNow();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -282,8 +290,12 @@ public final class PoolRegistry implements AutoCloseable {
             case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
             // the adder may not have reached the budget yet on a loaded machine: a pool with room to grow,
             // on a cluster whose budget is all in use, waited for the budget, not for its own connections
-            case NOTHING -> pool.inUse() < settings.maxPerDatabase() && pool.cluster().budget().used() >= pool.cluster().budget().limit()
-                    ? Failure.Kind.BUDGET : Failure.Kind.BUSY;
+            case NOTHING ->
+                pool.inUse() < settings.maxPerDatabase()
+                                && pool.cluster().budget().used()
+                                        >= pool.cluster().budget().limit()
+                        ? Failure.Kind.BUDGET
+                        : Failure.Kind.BUSY;
         });
         DatabaseTarget target = pool.target();
         ClusterPools cluster = pool.cluster();
@@ -295,10 +307,17 @@ public final class PoolRegistry implements AutoCloseable {
                 cluster.budgetTimedOut();
                 yield PoolErrors.budgetExhausted(cluster.id(), cluster.budget().limit(), waited, error);
             }
-            case CLUSTER_DOWN -> PoolErrors.clusterUnavailable(cluster.id(), reason, cluster.circuit().retryAfter(), error);
-            case SERVER_FULL -> PoolErrors.clusterUnavailable(cluster.id(),
-                    "the server has no free connection slot (max_connections); " + reason, Duration.ofSeconds(1), error);
-            case REFUSED -> PoolErrors.databaseUnavailable(target, reason, pool.refusals().retryAfter(), error);
+            case CLUSTER_DOWN ->
+                PoolErrors.clusterUnavailable(
+                        cluster.id(), reason, cluster.circuit().retryAfter(), error);
+            case SERVER_FULL ->
+                PoolErrors.clusterUnavailable(
+                        cluster.id(),
+                        "the server has no free connection slot (max_connections); " + reason,
+                        Duration.ofSeconds(1),
+                        error);
+            case REFUSED ->
+                PoolErrors.databaseUnavailable(target, reason, pool.refusals().retryAfter(), error);
             case OTHER -> PoolErrors.databaseUnavailable(target, reason, Duration.ofSeconds(1), error);
         };
     }

@@ -19,38 +19,54 @@ import java.util.concurrent.ThreadFactory;
  *                an adder may block on the connection budget
  * @param clock the time of circuits
  */
-record PoolSettings(int maxPerDatabase, Duration acquireTimeout, Duration connectionIdleTimeout, Duration statementTimeout,
-                    ScheduledExecutorService housekeeper, ThreadFactory threads, Clock clock) {
+record PoolSettings(
+        int maxPerDatabase,
+        Duration acquireTimeout,
+        Duration connectionIdleTimeout,
+        Duration statementTimeout,
+        ScheduledExecutorService housekeeper,
+        ThreadFactory threads,
+        Clock clock) {
 
     /** HikariCP replaces a connection timeout under 250 ms by its 30 s default; reject it instead. */
     static final Duration MIN_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
     /** HikariCP's bounds for idleTimeout: 10 s at least, and below its 30 min maxLifetime. */
     private static final Duration MIN_CONNECTION_IDLE = Duration.ofSeconds(10);
+
     private static final Duration MAX_CONNECTION_IDLE = Duration.ofMinutes(10);
 
     /** From a configuration {@link #validate} accepted (the registry checks it before it starts any thread). */
-    static PoolSettings of(SiloConfig.Pools config, ScheduledExecutorService housekeeper, ThreadFactory threads, Clock clock) {
+    static PoolSettings of(
+            SiloConfig.Pools config, ScheduledExecutorService housekeeper, ThreadFactory threads, Clock clock) {
         Duration idle = config.idleTimeout();
         if (idle.compareTo(MIN_CONNECTION_IDLE) < 0) {
             idle = MIN_CONNECTION_IDLE;
         } else if (idle.compareTo(MAX_CONNECTION_IDLE) > 0) {
             idle = MAX_CONNECTION_IDLE;
         }
-        return new PoolSettings(config.maxPerDatabase(), config.acquireTimeout(), idle, config.statementTimeout(), housekeeper,
-                threads, clock);
+        return new PoolSettings(
+                config.maxPerDatabase(),
+                config.acquireTimeout(),
+                idle,
+                config.statementTimeout(),
+                housekeeper,
+                threads,
+                clock);
     }
 
     static void validate(SiloConfig.Pools config) {
         if (config.acquireTimeout().compareTo(MIN_ACQUIRE_TIMEOUT) < 0) {
-            throw new ConfigException("invalid pools.acquireTimeout = " + config.acquireTimeout().toMillis()
-                    + "ms: expected at least " + MIN_ACQUIRE_TIMEOUT.toMillis() + "ms");
+            throw new ConfigException(
+                    "invalid pools.acquireTimeout = " + config.acquireTimeout().toMillis() + "ms: expected at least "
+                            + MIN_ACQUIRE_TIMEOUT.toMillis() + "ms");
         }
         if (config.idleTimeout().isNegative() || config.idleTimeout().isZero()) {
-            throw new ConfigException("invalid pools.idleTimeout = " + config.idleTimeout() + ": expected a positive duration");
+            throw new ConfigException(
+                    "invalid pools.idleTimeout = " + config.idleTimeout() + ": expected a positive duration");
         }
         if (config.maxPerDatabase() < 1 || config.maxOpenPools() < 1) {
-            throw new ConfigException("invalid pools.maxPerDatabase = " + config.maxPerDatabase() + " or pools.maxOpenPools = "
-                    + config.maxOpenPools() + ": expected at least 1");
+            throw new ConfigException("invalid pools.maxPerDatabase = " + config.maxPerDatabase()
+                    + " or pools.maxOpenPools = " + config.maxOpenPools() + ": expected at least 1");
         }
     }
 

@@ -18,6 +18,17 @@ package io.silo.postgres.pool;
  * @param reclaimed idle connections closed so that another pool of the cluster could open one
  * @param rejected requests failed at once because the cluster was unavailable
  */
-public record PoolStats(String cluster, boolean available, int budget, int connections, int inUse, int idle, int poolsOpen,
-                        long poolsOpened, long poolsEvicted, long budgetWaits, long budgetTimeouts, long reclaimed,
-                        long rejected) {}
+public record PoolStats(
+        String cluster,
+        boolean available,
+        int budget,
+        int connections,
+        int inUse,
+        int idle,
+        int poolsOpen,
+        long poolsOpened,
+        long poolsEvicted,
+        long budgetWaits,
+        long budgetTimeouts,
+        long reclaimed,
+        long rejected) {}

@@ -34,10 +34,12 @@ public final class StalePools implements Consumer<UUID> {
 
     static boolean matches(Optional<Placement> placement, DatabaseTarget target) {
         return placement
-                .filter(current -> current.role().equals(target.role()) && current.password().equals(target.password()))
+                .filter(current -> current.role().equals(target.role())
+                        && current.password().equals(target.password()))
                 .flatMap(current -> current.database(target.service()))
                 .filter(ServiceDatabase::isReady)
-                .filter(database -> database.clusterId().equals(target.cluster().id()) && database.database().equals(target.database()))
+                .filter(database -> database.clusterId().equals(target.cluster().id())
+                        && database.database().equals(target.database()))
                 .isPresent();
     }
 

@@ -32,9 +32,17 @@ final class TenantPool implements ConnectionBudget.Demand {
     private static final Logger log = LoggerFactory.getLogger(TenantPool.class);
 
     /** What the pool's connection adder is doing, for telling a budget timeout from a slow server. */
-    enum Creating { NOTHING, WAITING_FOR_BUDGET, CONNECTING }
+    enum Creating {
+        NOTHING,
+        WAITING_FOR_BUDGET,
+        CONNECTING
+    }
 
-    private enum State { OPEN, DRAINING, CLOSED }
+    private enum State {
+        OPEN,
+        DRAINING,
+        CLOSED
+    }
 
     private final PoolKey key;
     private final DatabaseTarget target;
@@ -61,7 +69,8 @@ final class TenantPool implements ConnectionBudget.Demand {
         this.lastUsed = now;
         this.refusals = new Circuit(settings.clock(), PoolRegistry.CIRCUIT_OPEN_FOR);
         this.growAfterNanos = settings.acquireTimeout().toNanos() / 4;
-        this.hikari = new HikariDataSource(hikariConfig(settings, new BudgetedDataSource(this, cluster, target, settings)));
+        this.hikari =
+                new HikariDataSource(hikariConfig(settings, new BudgetedDataSource(this, cluster, target, settings)));
         this.hikariPool = hikari.getHikariPoolMXBean();
     }
 
@@ -194,7 +203,8 @@ final class TenantPool implements ConnectionBudget.Demand {
             throw new AcquireFailure(AcquireFailure.Reason.POOL_CLOSED, "pool " + key + " is closing");
         }
         if (cluster.circuit().isOpen()) {
-            throw new AcquireFailure(AcquireFailure.Reason.CLUSTER_DOWN, cluster.circuit().reason());
+            throw new AcquireFailure(
+                    AcquireFailure.Reason.CLUSTER_DOWN, cluster.circuit().reason());
         }
         if (refusals.isOpen()) {
             throw new AcquireFailure(AcquireFailure.Reason.REFUSED, refusals.reason());
@@ -216,7 +226,8 @@ final class TenantPool implements ConnectionBudget.Demand {
 
     void failed(Throwable error) {
         if (error instanceof AcquireFailure known) {
-            if (known.reason() != AcquireFailure.Reason.NOT_NEEDED && known.reason() != AcquireFailure.Reason.POOL_CLOSED) {
+            if (known.reason() != AcquireFailure.Reason.NOT_NEEDED
+                    && known.reason() != AcquireFailure.Reason.POOL_CLOSED) {
                 lastFailure = Optional.of(Failure.of(error));
             }
             return; // a verdict given before, not news: it must not extend an open circuit
@@ -227,8 +238,13 @@ final class TenantPool implements ConnectionBudget.Demand {
             case CLUSTER_DOWN -> cluster.unreachable(failure.message());
             case REFUSED -> {
                 if (refusals.failed(failure.message())) {
-                    log.warn("database {} on cluster {} refused role {}: {}; its requests fail at once for {} s", target.database(),
-                            target.cluster().id(), target.role(), failure.message(), PoolRegistry.CIRCUIT_OPEN_FOR.toSeconds());
+                    log.warn(
+                            "database {} on cluster {} refused role {}: {}; its requests fail at once for {} s",
+                            target.database(),
+                            target.cluster().id(),
+                            target.role(),
+                            failure.message(),
+                            PoolRegistry.CIRCUIT_OPEN_FOR.toSeconds());
                 }
             }
             default -> log.debug("pool {} could not open a connection: {}", key, failure.message());
@@ -264,7 +280,9 @@ final class TenantPool implements ConnectionBudget.Demand {
      */
     boolean mayReclaim(long wantedSinceNanos) {
         int total = hikariPool.getTotalConnections();
-        return total == 0 || hikariPool.getThreadsAwaitingConnection() > total || System.nanoTime() - wantedSinceNanos >= growAfterNanos;
+        return total == 0
+                || hikariPool.getThreadsAwaitingConnection() > total
+                || System.nanoTime() - wantedSinceNanos >= growAfterNanos;
     }
 
     /** Whether {@link #reclaimIdle()} may take this pool's connections: idle ones, and no lent ones. */
@@ -308,7 +326,8 @@ final class TenantPool implements ConnectionBudget.Demand {
                 hikariPool.softEvictConnections();
             }
             if (!abortOnClose && !awaitDrained(drainTimeout)) {
-                log.warn("pool {} still lends connections after {} s; closing it anyway", key, drainTimeout.toSeconds());
+                log.warn(
+                        "pool {} still lends connections after {} s; closing it anyway", key, drainTimeout.toSeconds());
             }
             markClosed();
             cluster.budget().nudge(); // an adder of this pool waiting for the budget gives up now

@@ -1,14 +1,14 @@
 package io.silo.postgres.provision;
 
-import io.silo.job.Job;
 import io.silo.error.SiloException;
+import io.silo.job.Job;
 import io.silo.job.JobHandler;
-import io.silo.postgres.job.JobStore;
 import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.job.JobStore;
 import io.silo.tenant.DatabaseState;
 import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
@@ -41,8 +41,14 @@ public final class DeletionJob implements JobHandler {
     private final Consumer<UUID> closePools;
     private final Clock clock;
 
-    public DeletionJob(Jdbc control, JobStore jobs, TenantStore tenants, RefreshTokenStore refreshTokens, ClusterAdmins clusters,
-                       Consumer<UUID> closePools, Clock clock) {
+    public DeletionJob(
+            Jdbc control,
+            JobStore jobs,
+            TenantStore tenants,
+            RefreshTokenStore refreshTokens,
+            ClusterAdmins clusters,
+            Consumer<UUID> closePools,
+            Clock clock) {
         this.control = control;
         this.jobs = jobs;
         this.tenants = tenants;
@@ -80,7 +86,8 @@ public final class DeletionJob implements JobHandler {
             }
             case "role" -> dropRole(tenant);
             case "forget" -> forget(tenant);
-            default -> drop(tenant, tenant.database(step.substring("drop:".length())).orElseThrow());
+            default ->
+                drop(tenant, tenant.database(step.substring("drop:".length())).orElseThrow());
         }
     }
 
@@ -90,16 +97,22 @@ public final class DeletionJob implements JobHandler {
      * would leave what it creates behind, so this step waits for it, retried with back-off.
      */
     private void awaitProvisioningStopped(Tenant tenant) {
-        boolean provisioning = jobs.unfinished(tenant.id()).stream().anyMatch(job -> job.kind().equals(ProvisioningJob.KIND));
+        boolean provisioning =
+                jobs.unfinished(tenant.id()).stream().anyMatch(job -> job.kind().equals(ProvisioningJob.KIND));
         if (provisioning) {
-            throw SiloException.unavailable("provisioning-in-progress", "tenant " + tenant.slug()
-                    + " is still being provisioned; deletion waits for it to stop", java.time.Duration.ofSeconds(1));
+            throw SiloException.unavailable(
+                    "provisioning-in-progress",
+                    "tenant " + tenant.slug() + " is still being provisioned; deletion waits for it to stop",
+                    java.time.Duration.ofSeconds(1));
         }
     }
 
     @Override
     public void failed(Job job, String reason) {
-        log.error("deleting tenant {} failed: {}; the tenant stays in 'deleting', run the deletion again", job.tenantId().orElseThrow(), reason);
+        log.error(
+                "deleting tenant {} failed: {}; the tenant stays in 'deleting', run the deletion again",
+                job.tenantId().orElseThrow(),
+                reason);
     }
 
     /**
@@ -118,8 +131,12 @@ public final class DeletionJob implements JobHandler {
         boolean ours = comment.equals(owner) || (comment.isEmpty() && database.state() == DatabaseState.CREATING);
         tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.DROPPING, Optional.empty());
         if (!ours) {
-            log.warn("not dropping database {} on cluster {}: it is not tenant {}'s (comment: '{}')", database.databaseName(),
-                    database.clusterId(), tenant.slug(), comment);
+            log.warn(
+                    "not dropping database {} on cluster {}: it is not tenant {}'s (comment: '{}')",
+                    database.databaseName(),
+                    database.clusterId(),
+                    tenant.slug(),
+                    comment);
             return;
         }
         closePools.accept(tenant.id());
@@ -128,7 +145,9 @@ public final class DeletionJob implements JobHandler {
 
     private void dropRole(Tenant tenant) {
         String role = tenants.role(tenant.id()).name();
-        tenant.databases().stream().map(TenantDatabase::clusterId).distinct()
+        tenant.databases().stream()
+                .map(TenantDatabase::clusterId)
+                .distinct()
                 .forEach(cluster -> clusters.of(cluster).dropRole(role));
     }
 
@@ -137,7 +156,10 @@ public final class DeletionJob implements JobHandler {
             tenants.delete(handle, tenant.id());
             return null;
         });
-        log.info("tenant {} ({}) deleted with its databases {}", tenant.slug(), tenant.id(),
+        log.info(
+                "tenant {} ({}) deleted with its databases {}",
+                tenant.slug(),
+                tenant.id(),
                 tenant.databases().stream().map(TenantDatabase::databaseName).toList());
     }
 }

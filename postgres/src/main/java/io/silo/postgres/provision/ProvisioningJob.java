@@ -56,8 +56,16 @@ public final class ProvisioningJob implements JobHandler {
     private final SecretBox secrets;
     private final Clock clock;
 
-    public ProvisioningJob(TenantStore tenants, ClusterAdmins clusters, TemplateCatalog templates, SchemaInstaller installer,
-                           UserStore users, DirectoryStore directory, DirectoryRelay relay, SecretBox secrets, Clock clock) {
+    public ProvisioningJob(
+            TenantStore tenants,
+            ClusterAdmins clusters,
+            TemplateCatalog templates,
+            SchemaInstaller installer,
+            UserStore users,
+            DirectoryStore directory,
+            DirectoryRelay relay,
+            SecretBox secrets,
+            Clock clock) {
         this.tenants = tenants;
         this.clusters = clusters;
         this.templates = templates;
@@ -102,7 +110,10 @@ public final class ProvisioningJob implements JobHandler {
     public void run(Job job, String step) {
         Optional<Tenant> found = tenants.find(job.tenantId().orElseThrow());
         if (found.isEmpty() || found.get().status() != TenantStatus.PROVISIONING) {
-            log.info("tenant {} is no longer provisioning; skipping step {}", job.tenantId().orElseThrow(), step);
+            log.info(
+                    "tenant {} is no longer provisioning; skipping step {}",
+                    job.tenantId().orElseThrow(),
+                    step);
             return;
         }
         Tenant tenant = found.get();
@@ -115,7 +126,9 @@ public final class ProvisioningJob implements JobHandler {
                 if (!step.startsWith("database:")) {
                     throw new IllegalArgumentException("unknown provisioning step " + step);
                 }
-                createDatabase(tenant, tenant.database(step.substring("database:".length())).orElseThrow());
+                createDatabase(
+                        tenant,
+                        tenant.database(step.substring("database:".length())).orElseThrow());
             }
         }
     }
@@ -123,13 +136,16 @@ public final class ProvisioningJob implements JobHandler {
     @Override
     public void failed(Job job, String reason) {
         // only a tenant still provisioning fails: one being deleted meanwhile stays deleting
-        job.tenantId().ifPresent(id -> tenants.transition(id, TenantStatus.PROVISIONING, TenantStatus.FAILED, Optional.of(reason),
-                clock.instant()));
+        job.tenantId()
+                .ifPresent(id -> tenants.transition(
+                        id, TenantStatus.PROVISIONING, TenantStatus.FAILED, Optional.of(reason), clock.instant()));
     }
 
     private void createRole(Tenant tenant) {
         TenantRole role = tenants.role(tenant.id());
-        tenant.databases().stream().map(TenantDatabase::clusterId).distinct()
+        tenant.databases().stream()
+                .map(TenantDatabase::clusterId)
+                .distinct()
                 .forEach(cluster -> clusters.of(cluster).ensureRole(role.name(), role.password()));
     }
 
@@ -146,15 +162,18 @@ public final class ProvisioningJob implements JobHandler {
             // created by us but the comment never landed: a crash between the two statements
             boolean ours = comment.equals(owner) || (database.state() == DatabaseState.CREATING && comment.isEmpty());
             if (!ours) {
-                throw SiloException.conflict("database-name-taken", "a database named " + database.databaseName()
-                        + " already exists on cluster " + database.clusterId() + " and is not this tenant's");
+                throw SiloException.conflict(
+                        "database-name-taken",
+                        "a database named " + database.databaseName() + " already exists on cluster "
+                                + database.clusterId() + " and is not this tenant's");
             }
         } else {
             tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.CREATING, Optional.empty());
             admin.createDatabase(database.databaseName(), source);
         }
         admin.secureDatabase(database.databaseName(), owner);
-        admin.grantTenantAccess(database.databaseName(), tenants.role(tenant.id()).name());
+        admin.grantTenantAccess(
+                database.databaseName(), tenants.role(tenant.id()).name());
         tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.READY, Optional.empty());
     }
 
@@ -163,9 +182,13 @@ public final class ProvisioningJob implements JobHandler {
             return; // scrubbed: the job already finished this step once
         }
         TenantDatabase core = tenant.database(ServiceTemplate.CORE).orElseThrow();
-        UserStore.NewUser admin = new UserStore.NewUser(UUID.fromString(payload.path("userId").asString()),
-                text(payload, "email"), text(payload, "username"), payload.path("name").asString(),
-                secrets.open(payload.path("passwordHash").asString()), Json.mapper().convertValue(payload.path("roles"), STRING_MAP),
+        UserStore.NewUser admin = new UserStore.NewUser(
+                UUID.fromString(payload.path("userId").asString()),
+                text(payload, "email"),
+                text(payload, "username"),
+                payload.path("name").asString(),
+                secrets.open(payload.path("passwordHash").asString()),
+                Json.mapper().convertValue(payload.path("roles"), STRING_MAP),
                 Json.object());
         directory.markDirty(tenant.id(), clock.instant());
         clusters.of(core.clusterId()).inDatabase(core.databaseName(), handle -> users.insertIfAbsent(handle, admin));
@@ -175,13 +198,17 @@ public final class ProvisioningJob implements JobHandler {
         Tenant current = tenants.find(tenant.id()).orElseThrow();
         boolean ready = current.databases().stream().allMatch(database -> database.state() == DatabaseState.READY);
         if (!ready) {
-            throw new IllegalStateException("tenant " + tenant.slug() + " has databases that are not ready: " + current.databases());
+            throw new IllegalStateException(
+                    "tenant " + tenant.slug() + " has databases that are not ready: " + current.databases());
         }
-        if (!tenants.transition(tenant.id(), TenantStatus.PROVISIONING, TenantStatus.ACTIVE, Optional.empty(), clock.instant())) {
+        if (!tenants.transition(
+                tenant.id(), TenantStatus.PROVISIONING, TenantStatus.ACTIVE, Optional.empty(), clock.instant())) {
             log.info("tenant {} left provisioning meanwhile; not activating it", tenant.slug());
             return;
         }
-        log.info("tenant {} is active with databases {}", tenant.slug(),
+        log.info(
+                "tenant {} is active with databases {}",
+                tenant.slug(),
                 current.databases().stream().map(TenantDatabase::databaseName).toList());
     }
 
@@ -194,5 +221,6 @@ public final class ProvisioningJob implements JobHandler {
         return node.path(field).isString() ? Optional.of(node.path(field).asString()) : Optional.empty();
     }
 
-    private static final tools.jackson.core.type.TypeReference<Map<String, String>> STRING_MAP = new tools.jackson.core.type.TypeReference<>() {};
+    private static final tools.jackson.core.type.TypeReference<Map<String, String>> STRING_MAP =
+            new tools.jackson.core.type.TypeReference<>() {};
 }

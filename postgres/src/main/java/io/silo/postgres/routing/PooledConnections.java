@@ -60,19 +60,30 @@ public final class PooledConnections implements TenantConnections {
 
     /** Where the tenant's database of {@code service} lives, and as whom to connect. */
     private DatabaseTarget target(UUID tenantId, String service) {
-        Placement placement = placements.find(tenantId)
+        Placement placement = placements
+                .find(tenantId)
                 .orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization " + tenantId));
-        ServiceDatabase database = placement.database(service).orElseThrow(() -> SiloException.notFound("service-not-enabled",
-                "organization " + placement.slug() + " does not use the service '" + service + "'").with("service", service));
+        ServiceDatabase database = placement
+                .database(service)
+                .orElseThrow(() -> SiloException.notFound(
+                                "service-not-enabled",
+                                "organization " + placement.slug() + " does not use the service '" + service + "'")
+                        .with("service", service));
         if (!database.isReady()) {
-            throw SiloException.unavailable("database-not-ready", "the " + service + " database of " + placement.slug()
-                    + " is " + database.state().value(), java.time.Duration.ofSeconds(2));
+            throw SiloException.unavailable(
+                    "database-not-ready",
+                    "the " + service + " database of " + placement.slug() + " is "
+                            + database.state().value(),
+                    java.time.Duration.ofSeconds(2));
         }
         return DatabaseTarget.of(placement, database, cluster(database.clusterId()));
     }
 
     private Cluster cluster(String id) {
-        return knownClusters.computeIfAbsent(id, key -> clusters.find(key)
-                .orElseThrow(() -> new IllegalStateException("placement names cluster " + key + ", which is not registered")));
+        return knownClusters.computeIfAbsent(
+                id,
+                key -> clusters.find(key)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "placement names cluster " + key + ", which is not registered")));
     }
 }

@@ -25,19 +25,22 @@ public final class CollectionTables {
 
     /** {@code CREATE INDEX IF NOT EXISTS} of a secondary index, named by {@link IndexNames#index}. */
     public static String createIndex(String collection, IndexSpec index) {
-        return "CREATE INDEX IF NOT EXISTS " + quote(IndexNames.index(collection, index.fields())) + " ON " + quote(collection)
-                + " (" + columns(index.fields(), index.descending()) + ")";
+        return "CREATE INDEX IF NOT EXISTS " + quote(IndexNames.index(collection, index.fields())) + " ON "
+                + quote(collection) + " (" + columns(index.fields(), index.descending()) + ")";
     }
 
     /** {@code CREATE UNIQUE INDEX IF NOT EXISTS} of a unique key, named by {@link IndexNames#uniqueKey}. */
     public static String createUniqueKey(String collection, List<FieldPath> fields) {
-        return "CREATE UNIQUE INDEX IF NOT EXISTS " + quote(IndexNames.uniqueKey(collection, fields)) + " ON " + quote(collection)
-                + " (" + columns(fields, false) + ")";
+        return "CREATE UNIQUE INDEX IF NOT EXISTS " + quote(IndexNames.uniqueKey(collection, fields)) + " ON "
+                + quote(collection) + " (" + columns(fields, false) + ")";
     }
 
     /** The JSONB expression of a field: {@code doc->'customer'->'id'}. */
     public static String fieldExpression(FieldPath path) {
-        return "doc" + path.segments().stream().map(segment -> "->" + literal(segment)).collect(Collectors.joining());
+        return "doc"
+                + path.segments().stream()
+                        .map(segment -> "->" + literal(segment))
+                        .collect(Collectors.joining());
     }
 
     /** A double-quoted identifier. */
@@ -46,7 +49,8 @@ public final class CollectionTables {
     }
 
     private static String columns(List<FieldPath> fields, boolean descending) {
-        return fields.stream().map(path -> "(" + fieldExpression(path) + ")" + (descending ? " DESC" : ""))
+        return fields.stream()
+                .map(path -> "(" + fieldExpression(path) + ")" + (descending ? " DESC" : ""))
                 .collect(Collectors.joining(", "));
     }
 

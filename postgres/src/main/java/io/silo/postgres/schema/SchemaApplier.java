@@ -59,12 +59,17 @@ public final class SchemaApplier {
     public static SchemaChange apply(Connection adminConnection, ServiceTemplate template) {
         try {
             if (!adminConnection.getAutoCommit()) {
-                throw new IllegalArgumentException("apply runs its own transaction; pass a connection in auto-commit mode");
+                throw new IllegalArgumentException(
+                        "apply runs its own transaction; pass a connection in auto-commit mode");
             }
             String database = adminConnection.getCatalog();
             SchemaChange change = Transactions.run(adminConnection, handle -> applyLocked(handle, database, template));
             if (change.changed()) {
-                log.info("database {}: service {} schema {} -> {}", database, template.service(), change.fromVersion(),
+                log.info(
+                        "database {}: service {} schema {} -> {}",
+                        database,
+                        template.service(),
+                        change.fromVersion(),
                         change.toVersion());
             }
             return change;
@@ -83,7 +88,9 @@ public final class SchemaApplier {
         Steps steps = new Steps(database, template);
         steps.run("the baseline tables", () -> baseline(handle));
         for (CollectionSpec collection : template.collections().values()) {
-            steps.run("the table of collection " + collection.name(), () -> handle.execute(CollectionTables.createTable(collection.name())));
+            steps.run(
+                    "the table of collection " + collection.name(),
+                    () -> handle.execute(CollectionTables.createTable(collection.name())));
         }
         for (Migration migration : template.migrations()) {
             if (migration.version() > from) {
@@ -93,28 +100,37 @@ public final class SchemaApplier {
         for (CollectionSpec collection : template.collections().values()) {
             indexes(steps, handle, collection);
         }
-        steps.run("recording the version", () -> handle.update(
-                "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?)",
-                template.version(), template.checksum(), template.service()));
+        steps.run(
+                "recording the version",
+                () -> handle.update(
+                        "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?)",
+                        template.version(),
+                        template.checksum(),
+                        template.service()));
         return new SchemaChange(database, template.service(), from, template.version());
     }
 
     /** True when the recorded version is the template's; throws when it cannot be brought there. */
     private static boolean check(Recorded recorded, String database, ServiceTemplate template) {
         if (!recorded.service().equals(template.service())) {
-            throw SiloException.conflict("schema-service-mismatch", "database " + database + " holds service "
-                    + recorded.service() + ", not " + template.service());
+            throw SiloException.conflict(
+                    "schema-service-mismatch",
+                    "database " + database + " holds service " + recorded.service() + ", not " + template.service());
         }
         if (recorded.version() > template.version()) {
-            throw SiloException.conflict("schema-version-ahead", "database " + database + " is at version " + recorded.version()
-                    + " of service " + template.service() + ", newer than the template's " + template.version()
-                    + "; Silo does not downgrade");
+            throw SiloException.conflict(
+                    "schema-version-ahead",
+                    "database " + database + " is at version " + recorded.version()
+                            + " of service " + template.service() + ", newer than the template's " + template.version()
+                            + "; Silo does not downgrade");
         }
         if (recorded.version() == template.version() && !recorded.checksum().equals(template.checksum())) {
-            throw SiloException.conflict("template-changed-without-version", "template " + template.service()
-                    + " changed since version " + template.version() + " was applied to database " + database
-                    + " (checksum " + shortSum(recorded.checksum()) + ", now " + shortSum(template.checksum())
-                    + "): add the change as migration " + (template.version() + 1));
+            throw SiloException.conflict(
+                    "template-changed-without-version",
+                    "template " + template.service()
+                            + " changed since version " + template.version() + " was applied to database " + database
+                            + " (checksum " + shortSum(recorded.checksum()) + ", now " + shortSum(template.checksum())
+                            + "): add the change as migration " + (template.version() + 1));
         }
         return recorded.version() == template.version();
     }
@@ -148,7 +164,9 @@ public final class SchemaApplier {
     private static void migrate(Steps steps, Handle handle, Migration migration) {
         for (int i = 0; i < migration.operations().size(); i++) {
             Operation operation = migration.operations().get(i);
-            steps.run("migration " + migration.version() + " operation " + (i + 1) + " (" + operation.getClass().getSimpleName() + ")",
+            steps.run(
+                    "migration " + migration.version() + " operation " + (i + 1) + " ("
+                            + operation.getClass().getSimpleName() + ")",
                     () -> operate(handle, operation));
         }
     }
@@ -156,15 +174,29 @@ public final class SchemaApplier {
     private static void operate(Handle handle, Operation operation) {
         switch (operation) {
             // the version moves so that a client holding the document in its old shape cannot write it back
-            case Operation.RenameField(String collection, String from, String to) -> handle.update("UPDATE "
-                    + CollectionTables.quote(collection) + " SET doc = (doc - ?::text) || jsonb_build_object(?::text, doc -> ?::text),"
-                    + " version = version + 1 WHERE doc -> ?::text IS NOT NULL", from, to, from, from);
-            case Operation.SetDefault(String collection, String field, var value) -> handle.update("UPDATE "
-                    + CollectionTables.quote(collection) + " SET doc = doc || jsonb_build_object(?::text, ?::jsonb),"
-                    + " version = version + 1 WHERE doc -> ?::text IS NULL", field, Json.write(value), field);
+            case Operation.RenameField(String collection, String from, String to) ->
+                handle.update(
+                        "UPDATE "
+                                + CollectionTables.quote(collection)
+                                + " SET doc = (doc - ?::text) || jsonb_build_object(?::text, doc -> ?::text),"
+                                + " version = version + 1 WHERE doc -> ?::text IS NOT NULL",
+                        from,
+                        to,
+                        from,
+                        from);
+            case Operation.SetDefault(String collection, String field, var value) ->
+                handle.update(
+                        "UPDATE "
+                                + CollectionTables.quote(collection)
+                                + " SET doc = doc || jsonb_build_object(?::text, ?::jsonb),"
+                                + " version = version + 1 WHERE doc -> ?::text IS NULL",
+                        field,
+                        Json.write(value),
+                        field);
             case Operation.DropIndex(String collection, var fields) -> {
                 handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.index(collection, fields)));
-                handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.uniqueKey(collection, fields)));
+                handle.execute(
+                        "DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.uniqueKey(collection, fields)));
             }
             case Operation.Sql(String statement) -> handle.execute(statement);
         }
@@ -172,21 +204,25 @@ public final class SchemaApplier {
 
     private static void indexes(Steps steps, Handle handle, CollectionSpec collection) {
         for (var index : collection.indexes()) {
-            steps.run("index " + IndexNames.index(collection.name(), index.fields()),
+            steps.run(
+                    "index " + IndexNames.index(collection.name(), index.fields()),
                     () -> handle.execute(CollectionTables.createIndex(collection.name(), index)));
         }
         for (var key : collection.unique()) {
-            steps.run("unique key " + IndexNames.uniqueKey(collection.name(), key),
+            steps.run(
+                    "unique key " + IndexNames.uniqueKey(collection.name(), key),
                     () -> handle.execute(CollectionTables.createUniqueKey(collection.name(), key)));
         }
     }
 
     private static Optional<Recorded> recorded(Handle handle) {
-        boolean exists = handle.queryOne("SELECT to_regclass('silo_schema') IS NOT NULL", row -> row.getBoolean(1)).orElse(false);
+        boolean exists = handle.queryOne("SELECT to_regclass('silo_schema') IS NOT NULL", row -> row.getBoolean(1))
+                .orElse(false);
         if (!exists) {
             return Optional.empty();
         }
-        return handle.queryOne("SELECT service, version, checksum FROM silo_schema ORDER BY version DESC LIMIT 1",
+        return handle.queryOne(
+                "SELECT service, version, checksum FROM silo_schema ORDER BY version DESC LIMIT 1",
                 row -> new Recorded(row.getString(1), row.getInt(2), row.getString(3)));
     }
 
@@ -203,9 +239,14 @@ public final class SchemaApplier {
             try {
                 step.run();
             } catch (DataAccessException e) {
-                throw new SiloException(ErrorKind.INTERNAL, "schema-apply-failed", "database " + database + ": applying "
-                        + template.service() + " version " + template.version() + " failed at " + what + ": " + e.getMessage()
-                        + "; nothing was changed", e);
+                throw new SiloException(
+                        ErrorKind.INTERNAL,
+                        "schema-apply-failed",
+                        "database " + database + ": applying "
+                                + template.service() + " version " + template.version() + " failed at " + what + ": "
+                                + e.getMessage()
+                                + "; nothing was changed",
+                        e);
             }
         }
     }

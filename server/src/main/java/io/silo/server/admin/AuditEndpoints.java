@@ -36,10 +36,13 @@ public final class AuditEndpoints implements Endpoints {
     private void list(Context ctx) {
         authenticator.platformAdmin(ctx);
         int limit = Paging.limit(ctx, 50, 500);
-        List<AuditLog.Record> records = audit.page(number(ctx.queryParam("cursor")), uuid(ctx.queryParam("tenant")), limit);
+        List<AuditLog.Record> records =
+                audit.page(number(ctx.queryParam("cursor")), uuid(ctx.queryParam("tenant")), limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", records.stream().map(AuditEndpoints::json).toList());
-        body.put("nextCursor", records.size() == limit ? Long.toString(records.getLast().id()) : null);
+        body.put(
+                "nextCursor",
+                records.size() == limit ? Long.toString(records.getLast().id()) : null);
         ctx.json(body);
     }
 
@@ -47,10 +50,23 @@ public final class AuditEndpoints implements Endpoints {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", record.id());
         body.put("at", record.at().toString());
-        body.put("actor", Map.of("kind", record.entry().actor().kind(), "id", nullToEmpty(record.entry().actor().id()),
-                "name", nullToEmpty(record.entry().actor().name())));
+        body.put(
+                "actor",
+                Map.of(
+                        "kind",
+                        record.entry().actor().kind(),
+                        "id",
+                        nullToEmpty(record.entry().actor().id()),
+                        "name",
+                        nullToEmpty(record.entry().actor().name())));
         body.put("action", record.entry().action());
-        body.put("target", Map.of("kind", nullToEmpty(record.entry().targetKind()), "id", nullToEmpty(record.entry().targetId())));
+        body.put(
+                "target",
+                Map.of(
+                        "kind",
+                        nullToEmpty(record.entry().targetKind()),
+                        "id",
+                        nullToEmpty(record.entry().targetId())));
         body.put("tenantId", record.entry().tenantId().map(UUID::toString).orElse(null));
         body.put("details", record.entry().details());
         body.put("clientAddress", record.entry().actor().clientAddress());
@@ -70,7 +86,8 @@ public final class AuditEndpoints implements Endpoints {
         try {
             return Optional.of(Long.parseLong(text));
         } catch (NumberFormatException e) {
-            throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned").with("field", "cursor");
+            throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned")
+                    .with("field", "cursor");
         }
     }
 
@@ -81,7 +98,8 @@ public final class AuditEndpoints implements Endpoints {
         try {
             return Optional.of(UUID.fromString(text));
         } catch (IllegalArgumentException e) {
-            throw SiloException.invalid("invalid-tenant-id", "tenant must be an organization id").with("field", "tenant");
+            throw SiloException.invalid("invalid-tenant-id", "tenant must be an organization id")
+                    .with("field", "tenant");
         }
     }
 }

@@ -76,7 +76,9 @@ public final class PlatformAdmins {
 
     /** The administrator behind a refresh token, if still active. */
     public Optional<Principal> resolve(UUID id) {
-        return store.find(id).filter(PlatformAdmin::active).map(admin -> new Principal.PlatformAdmin(admin.id(), admin.email()));
+        return store.find(id)
+                .filter(PlatformAdmin::active)
+                .map(admin -> new Principal.PlatformAdmin(admin.id(), admin.email()));
     }
 
     private static SiloException badCredentials() {

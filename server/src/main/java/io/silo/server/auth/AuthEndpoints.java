@@ -6,13 +6,13 @@ import io.silo.audit.AuditEntry;
 import io.silo.config.SiloConfig;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
-import io.silo.server.throttle.Throttle;
-import java.time.Clock;
 import io.silo.postgres.control.AuditLog;
 import io.silo.server.admin.PlatformAdmins;
 import io.silo.server.http.Actors;
 import io.silo.server.http.Bodies;
 import io.silo.server.http.Endpoints;
+import io.silo.server.throttle.Throttle;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,19 +35,34 @@ public final class AuthEndpoints implements Endpoints {
      * address and per email like members', with the same {@code login.*} settings.
      */
     private final Throttle perAddress;
+
     private final Throttle perAccount;
 
-    public AuthEndpoints(PlatformAdmins admins, Sessions sessions, TokenService tokens, Authenticator authenticator, AuditLog audit,
-                         SiloConfig.Login login, Clock clock) {
+    public AuthEndpoints(
+            PlatformAdmins admins,
+            Sessions sessions,
+            TokenService tokens,
+            Authenticator authenticator,
+            AuditLog audit,
+            SiloConfig.Login login,
+            Clock clock) {
         this.admins = admins;
         this.sessions = sessions;
         this.tokens = tokens;
         this.authenticator = authenticator;
         this.audit = audit;
-        this.perAddress = Throttle.of("too-many-attempts", "failed sign-ins from this address", login.maxFailuresPerAddress(),
-                login.failureWindow(), clock);
-        this.perAccount = Throttle.of("too-many-attempts", "failed sign-ins for this account", login.maxFailuresPerAccount(),
-                login.failureWindow(), clock);
+        this.perAddress = Throttle.of(
+                "too-many-attempts",
+                "failed sign-ins from this address",
+                login.maxFailuresPerAddress(),
+                login.failureWindow(),
+                clock);
+        this.perAccount = Throttle.of(
+                "too-many-attempts",
+                "failed sign-ins for this account",
+                login.maxFailuresPerAccount(),
+                login.failureWindow(),
+                clock);
     }
 
     record AdminLogin(String email, String password) {}
@@ -82,15 +97,25 @@ public final class AuthEndpoints implements Endpoints {
                 perAddress.release(address); // not a wrong guess: the events taken are given back
                 perAccount.release(email);
             }
-            audit.append(new AuditEntry(Actors.anonymous(ctx, email), "admin.login.failed", "platform_admin", email,
-                    Optional.empty(), Map.of()));
+            audit.append(new AuditEntry(
+                    Actors.anonymous(ctx, email),
+                    "admin.login.failed",
+                    "platform_admin",
+                    email,
+                    Optional.empty(),
+                    Map.of()));
             throw e;
         }
         perAddress.release(address);
         perAccount.reset(email);
         Sessions.Session session = sessions.start(admin);
-        audit.append(new AuditEntry(Actors.of(ctx, admin), "admin.login", "platform_admin", admin.id().toString(),
-                Optional.empty(), Map.of()));
+        audit.append(new AuditEntry(
+                Actors.of(ctx, admin),
+                "admin.login",
+                "platform_admin",
+                admin.id().toString(),
+                Optional.empty(),
+                Map.of()));
         ctx.json(tokenBody(session));
     }
 
@@ -102,14 +127,16 @@ public final class AuthEndpoints implements Endpoints {
     private void logout(Context ctx) {
         RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
         String refreshToken = Bodies.required(body.refreshToken(), "refreshToken");
-        // an expired access token must not keep a client from ending its session: the refresh token is the authority here
+        // an expired access token must not keep a client from ending its session: the refresh token is the authority
+        // here
         Optional<Principal> caller;
         try {
             caller = authenticator.optional(ctx);
         } catch (SiloException e) {
             caller = Optional.empty();
         }
-        caller.ifPresentOrElse(principal -> sessions.logout(refreshToken, principal), () -> sessions.logout(refreshToken));
+        caller.ifPresentOrElse(
+                principal -> sessions.logout(refreshToken, principal), () -> sessions.logout(refreshToken));
         ctx.status(204);
     }
 

@@ -29,7 +29,8 @@ public final class Authenticator {
         }
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() < 8) {
-            throw SiloException.unauthenticated("missing-token", "an access token is required (Authorization: Bearer ...)");
+            throw SiloException.unauthenticated(
+                    "missing-token", "an access token is required (Authorization: Bearer ...)");
         }
         Principal principal = tokens.verify(header.substring(7).trim());
         ctx.attribute(ATTRIBUTE, principal);

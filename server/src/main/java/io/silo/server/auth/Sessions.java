@@ -36,7 +36,8 @@ public final class Sessions {
         Optional<Principal> resolve(RefreshToken token);
     }
 
-    public Sessions(RefreshTokenStore store, TokenService tokens, Clock clock, Duration refreshTtl, SubjectResolver resolver) {
+    public Sessions(
+            RefreshTokenStore store, TokenService tokens, Clock clock, Duration refreshTtl, SubjectResolver resolver) {
         this.store = store;
         this.tokens = tokens;
         this.clock = clock;
@@ -61,7 +62,8 @@ public final class Sessions {
     public Session refresh(String refreshToken) {
         Instant now = clock.instant();
         RefreshToken stored = store.findByHash(Secrets.sha256(refreshToken))
-                .orElseThrow(() -> SiloException.unauthenticated("invalid-refresh-token", "refresh token is not valid"));
+                .orElseThrow(
+                        () -> SiloException.unauthenticated("invalid-refresh-token", "refresh token is not valid"));
         if (stored.revokedAt().isPresent()) {
             throw SiloException.unauthenticated("invalid-refresh-token", "refresh token has been revoked");
         }
@@ -87,13 +89,15 @@ public final class Sessions {
      * session anyway. Unknown tokens are ignored, so logout is idempotent.
      */
     public void logout(String refreshToken) {
-        store.findByHash(Secrets.sha256(refreshToken)).ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
+        store.findByHash(Secrets.sha256(refreshToken))
+                .ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
     }
 
     /** Ends the session of {@code refreshToken} if it is {@code caller}'s; someone else's is ignored like an unknown one. */
     public void logout(String refreshToken, Principal caller) {
         store.findByHash(Secrets.sha256(refreshToken))
-                .filter(token -> caller.kind().equals(token.subjectKind()) && caller.id().equals(token.subjectId()))
+                .filter(token ->
+                        caller.kind().equals(token.subjectKind()) && caller.id().equals(token.subjectId()))
                 .ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
     }
 
@@ -104,18 +108,32 @@ public final class Sessions {
 
     private SiloException reused(RefreshToken stored, Instant now) {
         store.revokeFamily(stored.familyId(), now);
-        log.warn("refresh token of {} {} was used twice; revoked its session family {}", stored.subjectKind(),
-                stored.subjectId(), stored.familyId());
-        return SiloException.unauthenticated("refresh-token-reused",
-                "refresh token was already used; the session has been revoked, sign in again");
+        log.warn(
+                "refresh token of {} {} was used twice; revoked its session family {}",
+                stored.subjectKind(),
+                stored.subjectId(),
+                stored.familyId());
+        return SiloException.unauthenticated(
+                "refresh-token-reused", "refresh token was already used; the session has been revoked, sign in again");
     }
 
     private Session issue(Principal principal, UUID family) {
         Instant now = clock.instant();
         String refresh = Secrets.token(32);
-        Optional<UUID> tenant = principal instanceof Principal.Member member ? Optional.of(member.tenantId()) : Optional.empty();
-        store.insert(new RefreshToken(Ids.next(), family, principal.kind(), principal.id(), tenant, now, now.plus(refreshTtl),
-                Optional.empty(), Optional.empty()), Secrets.sha256(refresh));
+        Optional<UUID> tenant =
+                principal instanceof Principal.Member member ? Optional.of(member.tenantId()) : Optional.empty();
+        store.insert(
+                new RefreshToken(
+                        Ids.next(),
+                        family,
+                        principal.kind(),
+                        principal.id(),
+                        tenant,
+                        now,
+                        now.plus(refreshTtl),
+                        Optional.empty(),
+                        Optional.empty()),
+                Secrets.sha256(refresh));
         return new Session(tokens.issue(principal), refresh, principal);
     }
 }

@@ -97,7 +97,8 @@ final class SigningKeys {
     private void reload() {
         Instant now = clock.instant();
         List<StoredKey> loaded = store.published(now);
-        List<JWK> publics = loaded.stream().map(key -> (JWK) parse(key).toPublicJWK()).toList();
+        List<JWK> publics =
+                loaded.stream().map(key -> (JWK) parse(key).toPublicJWK()).toList();
         keys = loaded;
         publicSet = new JWKSet(publics);
         loadedAt = now;
@@ -113,7 +114,13 @@ final class SigningKeys {
                     .issueTime(Date.from(now))
                     .generate();
             Instant retire = now.plus(rotation);
-            store.insert(new StoredKey(kid, "ES256", key.toPublicJWK().toJSONString(), key.toJSONString(), now, retire,
+            store.insert(new StoredKey(
+                    kid,
+                    "ES256",
+                    key.toPublicJWK().toJSONString(),
+                    key.toJSONString(),
+                    now,
+                    retire,
                     retire.plus(accessTtl).plus(CLOCK_SKEW)));
             log.info("created token signing key {} (signs until {})", kid, retire);
         } catch (JOSEException e) {

@@ -21,14 +21,19 @@ public final class TenantGate {
 
     /** The member's organization, when it may be served; else a 403 saying why. */
     public Placement admit(Principal.Member member) {
-        Placement placement = placements.find(member.tenantId()).orElseThrow(() ->
-                SiloException.unauthenticated("invalid-token", "the organization of this token no longer exists"));
+        Placement placement = placements
+                .find(member.tenantId())
+                .orElseThrow(() -> SiloException.unauthenticated(
+                        "invalid-token", "the organization of this token no longer exists"));
         if (placement.status() == TenantStatus.SUSPENDED) {
-            throw SiloException.forbidden("organization-suspended", "organization " + placement.slug() + " is suspended");
+            throw SiloException.forbidden(
+                    "organization-suspended", "organization " + placement.slug() + " is suspended");
         }
         if (!placement.isActive()) {
-            throw SiloException.forbidden("organization-unavailable", "organization " + placement.slug() + " is "
-                    + placement.status().value());
+            throw SiloException.forbidden(
+                    "organization-unavailable",
+                    "organization " + placement.slug() + " is "
+                            + placement.status().value());
         }
         return placement;
     }

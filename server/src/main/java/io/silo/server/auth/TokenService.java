@@ -56,14 +56,16 @@ public final class TokenService {
         JWKSource<SecurityContext> source = (selector, context) -> selector.select(keys.publicSet());
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPE));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, source));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(AUDIENCE,
-                new JWTClaimsSet.Builder().issuer(issuer).build(),
-                Set.of("sub", "exp", "iat", "jti", "kind")) {
-            @Override
-            protected Date currentTime() {
-                return Date.from(clock.instant()); // expiry follows Silo's clock, like everything else
-            }
-        });
+        processor.setJWTClaimsSetVerifier(
+                new DefaultJWTClaimsVerifier<>(
+                        AUDIENCE,
+                        new JWTClaimsSet.Builder().issuer(issuer).build(),
+                        Set.of("sub", "exp", "iat", "jti", "kind")) {
+                    @Override
+                    protected Date currentTime() {
+                        return Date.from(clock.instant()); // expiry follows Silo's clock, like everything else
+                    }
+                });
     }
 
     /** A signed access token and its lifetime. */
@@ -86,14 +88,18 @@ public final class TokenService {
                 .claim("kind", principal.kind());
         switch (principal) {
             case Principal.PlatformAdmin admin -> claims.claim("email", admin.email());
-            case Principal.Member member -> claims
-                    .claim("org", member.tenantId().toString())
-                    .claim("org_slug", member.tenantSlug())
-                    .claim("business_type", member.businessType().orElse(null))
-                    .claim("roles", new HashMap<>(member.roles()));
+            case Principal.Member member ->
+                claims.claim("org", member.tenantId().toString())
+                        .claim("org_slug", member.tenantSlug())
+                        .claim("business_type", member.businessType().orElse(null))
+                        .claim("roles", new HashMap<>(member.roles()));
         }
         ECKey key = keys.current();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(TYPE).build(),
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID(key.getKeyID())
+                        .type(TYPE)
+                        .build(),
                 claims.build());
         try {
             jwt.sign(new ECDSASigner(key));
@@ -132,9 +138,13 @@ public final class TokenService {
         UUID subject = UUID.fromString(claims.getSubject());
         return switch (claims.getStringClaim("kind")) {
             case "admin" -> new Principal.PlatformAdmin(subject, claims.getStringClaim("email"));
-            case "user" -> new Principal.Member(subject, UUID.fromString(claims.getStringClaim("org")),
-                    claims.getStringClaim("org_slug"), Optional.ofNullable(claims.getStringClaim("business_type")),
-                    roles(claims.getJSONObjectClaim("roles")));
+            case "user" ->
+                new Principal.Member(
+                        subject,
+                        UUID.fromString(claims.getStringClaim("org")),
+                        claims.getStringClaim("org_slug"),
+                        Optional.ofNullable(claims.getStringClaim("business_type")),
+                        roles(claims.getJSONObjectClaim("roles")));
             default -> throw new IllegalArgumentException("unknown token kind");
         };
     }

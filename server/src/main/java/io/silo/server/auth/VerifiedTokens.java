@@ -31,7 +31,10 @@ final class VerifiedTokens {
     VerifiedTokens(Clock clock, Duration accessTtl) {
         this.clock = clock;
         // the injected clock decides validity; this only lets memory go once no entry can be valid any more
-        this.cache = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).expireAfterWrite(accessTtl).build();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SIZE)
+                .expireAfterWrite(accessTtl)
+                .build();
     }
 
     /** The principal of a token verified before, while it is still valid. */

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * Who may do what, decided in one place. Three kinds of power exist: a platform administrator
@@ -55,14 +54,16 @@ public final class Access {
         if (principal instanceof Principal.Member member) {
             return member;
         }
-        throw SiloException.forbidden("member-required", "this route serves members of an organization; sign in as one");
+        throw SiloException.forbidden(
+                "member-required", "this route serves members of an organization; sign in as one");
     }
 
     /** The caller, who must administer their organization; else 403 {@code org-admin-required}. */
     public static Principal.Member requireOrgAdmin(Principal principal) {
         Principal.Member member = requireMember(principal);
         if (!member.isOrgAdmin()) {
-            throw SiloException.forbidden("org-admin-required", "only an administrator of the organization may do this");
+            throw SiloException.forbidden(
+                    "org-admin-required", "only an administrator of the organization may do this");
         }
         return member;
     }
@@ -74,8 +75,9 @@ public final class Access {
     public RoleSpec requireService(Principal.Member member, String service) {
         return Optional.ofNullable(member.roles().get(service))
                 .flatMap(role -> templates.find(service).flatMap(template -> template.role(role)))
-                .orElseThrow(() -> SiloException.forbidden("service-not-granted",
-                        "you have no role in the service '" + service + "'").with("service", service));
+                .orElseThrow(() -> SiloException.forbidden(
+                                "service-not-granted", "you have no role in the service '" + service + "'")
+                        .with("service", service));
     }
 
     /** Refuses with 403 {@code collection-forbidden} unless the member's role in {@code service} may read {@code collection}. */
@@ -101,8 +103,12 @@ public final class Access {
     public List<String> services(Tenant tenant, Map<String, String> roles) {
         Set<String> out = new TreeSet<>();
         roles.forEach((service, role) -> {
-            boolean usable = !ServiceTemplate.CORE.equals(service) && tenant.database(service).isPresent()
-                    && templates.find(service).flatMap(template -> template.role(role)).isPresent();
+            boolean usable = !ServiceTemplate.CORE.equals(service)
+                    && tenant.database(service).isPresent()
+                    && templates
+                            .find(service)
+                            .flatMap(template -> template.role(role))
+                            .isPresent();
             if (usable) {
                 out.add(service);
             }
@@ -121,15 +127,20 @@ public final class Access {
         Map<String, String> out = new LinkedHashMap<>();
         requested.forEach((service, role) -> {
             if (tenant.database(service).isEmpty()) {
-                throw SiloException.unprocessable("service-not-in-organization", "organization " + tenant.slug()
-                        + " does not use the service '" + service + "'").with("field", "services." + service);
+                throw SiloException.unprocessable(
+                                "service-not-in-organization",
+                                "organization " + tenant.slug() + " does not use the service '" + service + "'")
+                        .with("field", "services." + service);
             }
             ServiceTemplate template = templates.require(service);
             String name = role.filter(text -> !text.isBlank()).orElse(template.defaultRole());
             if (template.role(name).isEmpty()) {
-                throw SiloException.unprocessable("unknown-role", "the service '" + service + "' has no role '" + name
-                        + "'; its roles are " + String.join(", ", template.roles().keySet()))
-                        .with("field", "services." + service).with("roles", List.copyOf(template.roles().keySet()));
+                throw SiloException.unprocessable(
+                                "unknown-role",
+                                "the service '" + service + "' has no role '" + name + "'; its roles are "
+                                        + String.join(", ", template.roles().keySet()))
+                        .with("field", "services." + service)
+                        .with("roles", List.copyOf(template.roles().keySet()));
             }
             out.put(service, name);
         });
@@ -137,7 +148,11 @@ public final class Access {
     }
 
     private static SiloException forbidden(RoleSpec role, String verb, String service, String collection) {
-        return SiloException.forbidden("collection-forbidden", "the role '" + role.name() + "' in " + service + " may not "
-                + verb + " the collection '" + collection + "'").with("service", service).with("collection", collection);
+        return SiloException.forbidden(
+                        "collection-forbidden",
+                        "the role '" + role.name() + "' in " + service + " may not " + verb + " the collection '"
+                                + collection + "'")
+                .with("service", service)
+                .with("collection", collection);
     }
 }

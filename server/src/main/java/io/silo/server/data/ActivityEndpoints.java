@@ -7,7 +7,6 @@ import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.placement.Placement;
-import io.silo.template.ServiceTemplate;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Principal;
@@ -15,6 +14,7 @@ import io.silo.server.auth.TenantGate;
 import io.silo.server.authz.Access;
 import io.silo.server.http.Endpoints;
 import io.silo.server.http.Paging;
+import io.silo.template.ServiceTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +40,12 @@ public final class ActivityEndpoints implements Endpoints {
     private final ActivityLog activity;
     private final UserStore users;
 
-    public ActivityEndpoints(Authenticator authenticator, TenantGate gate, TenantConnections connections, ActivityLog activity,
-                             UserStore users) {
+    public ActivityEndpoints(
+            Authenticator authenticator,
+            TenantGate gate,
+            TenantConnections connections,
+            ActivityLog activity,
+            UserStore users) {
         this.authenticator = authenticator;
         this.gate = gate;
         this.connections = connections;
@@ -58,26 +62,44 @@ public final class ActivityEndpoints implements Endpoints {
         Principal.Member member = Access.requireOrgAdmin(authenticator.require(ctx));
         Placement placement = gate.admit(member);
         // the token may predate a demotion: the core database has the last word, as for the users routes
-        boolean stillAdmin = connections.inTransaction(member.tenantId(), ServiceTemplate.CORE, core -> users.find(core, member.id())
-                .filter(user -> user.active() && Access.ORG_ADMIN.equals(user.roles().get(ServiceTemplate.CORE))).isPresent());
+        boolean stillAdmin = connections.inTransaction(
+                member.tenantId(),
+                ServiceTemplate.CORE,
+                core -> users.find(core, member.id())
+                        .filter(user -> user.active()
+                                && Access.ORG_ADMIN.equals(user.roles().get(ServiceTemplate.CORE)))
+                        .isPresent());
         if (!stillAdmin) {
-            throw SiloException.forbidden("org-admin-required", "you are no longer an administrator of this organization");
+            throw SiloException.forbidden(
+                    "org-admin-required", "you are no longer an administrator of this organization");
         }
         int limit = Paging.limit(ctx, 50, 500);
-        Optional<Position> after = Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()).map(Position::decode);
-        List<String> services = Optional.ofNullable(ctx.queryParam("service")).map(List::of)
+        Optional<Position> after = Optional.ofNullable(ctx.queryParam("cursor"))
+                .filter(text -> !text.isBlank())
+                .map(Position::decode);
+        List<String> services = Optional.ofNullable(ctx.queryParam("service"))
+                .map(List::of)
                 .orElseGet(() -> List.copyOf(placement.databases().keySet()));
         List<Position> merged = new ArrayList<>();
         for (String service : services) {
             if (placement.database(service).isEmpty()) {
-                throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use '" + service + "'")
+                throw SiloException.notFound(
+                                "service-not-enabled",
+                                "organization " + placement.slug() + " does not use '" + service + "'")
                         .with("service", service);
             }
-            List<ActivityEntry> entries = connections.inTransaction(member.tenantId(), service, handle -> activity.page(handle,
-                    after.map(Position::at), after.map(position -> position.idBefore(service)), limit));
-            entries.forEach(entry -> merged.add(new Position(entry.at().orElseThrow(), service, entry.id().orElseThrow(), entry)));
+            List<ActivityEntry> entries = connections.inTransaction(
+                    member.tenantId(),
+                    service,
+                    handle -> activity.page(
+                            handle, after.map(Position::at), after.map(position -> position.idBefore(service)), limit));
+            entries.forEach(entry -> merged.add(
+                    new Position(entry.at().orElseThrow(), service, entry.id().orElseThrow(), entry)));
         }
-        merged.sort(Comparator.comparing(Position::at).thenComparing(Position::service).thenComparing(Position::id).reversed());
+        merged.sort(Comparator.comparing(Position::at)
+                .thenComparing(Position::service)
+                .thenComparing(Position::id)
+                .reversed());
         List<Position> page = merged.subList(0, Math.min(limit, merged.size()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.stream().map(position -> json(position.entry())).toList());
@@ -112,7 +134,9 @@ public final class ActivityEndpoints implements Endpoints {
         }
 
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((at + "|" + service + "|" + id).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((at + "|" + service + "|" + id).getBytes(StandardCharsets.UTF_8));
         }
 
         static Position decode(String text) {

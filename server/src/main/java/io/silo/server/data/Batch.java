@@ -59,22 +59,52 @@ final class Batch {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("op", operation.op());
         switch (operation.op()) {
-            case "insert" -> result.put("document", logged(handle, "document.insert", operation,
-                    store.insert(connection, operation.spec(), operation.body())));
-            case "replace" -> result.put("document", logged(handle, "document.replace", operation,
-                    store.replace(connection, operation.spec(), operation.id(), operation.body(), operation.version())));
-            case "patch" -> result.put("document", logged(handle, "document.patch", operation,
-                    store.patch(connection, operation.spec(), operation.id(), operation.body(), operation.version())));
+            case "insert" ->
+                result.put(
+                        "document",
+                        logged(
+                                handle,
+                                "document.insert",
+                                operation,
+                                store.insert(connection, operation.spec(), operation.body())));
+            case "replace" ->
+                result.put(
+                        "document",
+                        logged(
+                                handle,
+                                "document.replace",
+                                operation,
+                                store.replace(
+                                        connection,
+                                        operation.spec(),
+                                        operation.id(),
+                                        operation.body(),
+                                        operation.version())));
+            case "patch" ->
+                result.put(
+                        "document",
+                        logged(
+                                handle,
+                                "document.patch",
+                                operation,
+                                store.patch(
+                                        connection,
+                                        operation.spec(),
+                                        operation.id(),
+                                        operation.body(),
+                                        operation.version())));
             default -> {
                 store.delete(connection, operation.spec(), operation.id(), operation.version());
-                data.activityRecord(handle, scope, ctx, "document.delete", operation.spec().name(), operation.id());
+                data.activityRecord(
+                        handle, scope, ctx, "document.delete", operation.spec().name(), operation.id());
                 result.put("id", operation.id().toString());
             }
         }
         return result;
     }
 
-    private JsonNode logged(io.silo.postgres.internal.Handle handle, String action, Operation operation, Document document) {
+    private JsonNode logged(
+            io.silo.postgres.internal.Handle handle, String action, Operation operation, Document document) {
         data.log(handle, scope, ctx, action, operation.spec(), document);
         return document.toJson();
     }
@@ -82,10 +112,12 @@ final class Batch {
     private List<Operation> parse(JsonNode body) {
         JsonNode list = body.path("operations");
         if (!body.isObject() || !list.isArray() || list.isEmpty()) {
-            throw SiloException.invalid("invalid-batch", "the body must be {\"operations\": [ … ]} with at least one operation");
+            throw SiloException.invalid(
+                    "invalid-batch", "the body must be {\"operations\": [ … ]} with at least one operation");
         }
         if (list.size() > MAX_OPERATIONS) {
-            throw SiloException.invalid("invalid-batch", "a batch holds at most " + MAX_OPERATIONS + " operations, not " + list.size());
+            throw SiloException.invalid(
+                    "invalid-batch", "a batch holds at most " + MAX_OPERATIONS + " operations, not " + list.size());
         }
         List<Operation> operations = new ArrayList<>();
         for (int index = 0; index < list.size(); index++) {
@@ -100,15 +132,33 @@ final class Batch {
             String collection = text(node, "collection");
             for (String field : node.propertyNames()) {
                 if (!List.of("op", "collection", "id", "body", "version").contains(field)) {
-                    throw SiloException.invalid("unknown-field", "operation field '" + field + "' is unknown").with("field", field);
+                    throw SiloException.invalid("unknown-field", "operation field '" + field + "' is unknown")
+                            .with("field", field);
                 }
             }
             return switch (op) {
-                case "insert" -> new Operation(index, op, scope.writable(collection), null, required(node, "body"), OptionalLong.empty());
-                case "replace", "patch" -> new Operation(index, op, scope.writable(collection), Document.parseId(text(node, "id")),
-                        required(node, "body"), version(node));
-                case "delete" -> new Operation(index, op, scope.writable(collection), Document.parseId(text(node, "id")), null, version(node));
-                default -> throw SiloException.invalid("invalid-batch", "op must be insert, replace, patch or delete, not '" + op + "'");
+                case "insert" ->
+                    new Operation(
+                            index, op, scope.writable(collection), null, required(node, "body"), OptionalLong.empty());
+                case "replace", "patch" ->
+                    new Operation(
+                            index,
+                            op,
+                            scope.writable(collection),
+                            Document.parseId(text(node, "id")),
+                            required(node, "body"),
+                            version(node));
+                case "delete" ->
+                    new Operation(
+                            index,
+                            op,
+                            scope.writable(collection),
+                            Document.parseId(text(node, "id")),
+                            null,
+                            version(node));
+                default ->
+                    throw SiloException.invalid(
+                            "invalid-batch", "op must be insert, replace, patch or delete, not '" + op + "'");
             };
         } catch (SiloException e) {
             throw e.with("operation", index);
@@ -118,7 +168,8 @@ final class Batch {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         if (!value.isString() || value.asString().isEmpty()) {
-            throw SiloException.invalid("invalid-batch", "each operation needs a string '" + field + "'").with("field", field);
+            throw SiloException.invalid("invalid-batch", "each operation needs a string '" + field + "'")
+                    .with("field", field);
         }
         return value.asString();
     }
@@ -126,7 +177,8 @@ final class Batch {
     private static JsonNode required(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            throw SiloException.invalid("invalid-batch", "this operation needs '" + field + "'").with("field", field);
+            throw SiloException.invalid("invalid-batch", "this operation needs '" + field + "'")
+                    .with("field", field);
         }
         return value;
     }
@@ -137,7 +189,8 @@ final class Batch {
             return OptionalLong.empty();
         }
         if (!value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw SiloException.invalid("invalid-version", "version must be a whole number").with("field", "version");
+            throw SiloException.invalid("invalid-version", "version must be a whole number")
+                    .with("field", "version");
         }
         return OptionalLong.of(value.asLong());
     }

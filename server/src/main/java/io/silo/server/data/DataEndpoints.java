@@ -51,8 +51,14 @@ public final class DataEndpoints implements Endpoints {
     private final ActivityLog activity;
     private final Access access;
 
-    public DataEndpoints(Authenticator authenticator, TenantGate gate, TemplateCatalog templates, TenantConnections connections,
-                         DocumentStore documents, ActivityLog activity, Access access) {
+    public DataEndpoints(
+            Authenticator authenticator,
+            TenantGate gate,
+            TemplateCatalog templates,
+            TenantConnections connections,
+            DocumentStore documents,
+            ActivityLog activity,
+            Access access) {
         this.authenticator = authenticator;
         this.gate = gate;
         this.templates = templates;
@@ -87,7 +93,11 @@ public final class DataEndpoints implements Endpoints {
         DocumentQuery query = builder.build();
         Page page = readPage(scope, handle -> documents.query(handle.connection(), spec, query));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", page.items().stream().map(document -> document.toJson(query.fields())).toList());
+        body.put(
+                "items",
+                page.items().stream()
+                        .map(document -> document.toJson(query.fields()))
+                        .toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
         ctx.json(body);
     }
@@ -103,13 +113,16 @@ public final class DataEndpoints implements Endpoints {
     private void group(Context ctx) {
         DataScope scope = scope(ctx);
         CollectionSpec spec = scope.readable(ctx.pathParam("collection"));
-        GroupQuery.Builder builder = GroupQuery.by(param(ctx, "by").orElseThrow(() ->
-                SiloException.invalid("missing-field", "query parameter 'by' names the field to group by").with("field", "by")));
+        GroupQuery.Builder builder = GroupQuery.by(param(ctx, "by")
+                .orElseThrow(
+                        () -> SiloException.invalid("missing-field", "query parameter 'by' names the field to group by")
+                                .with("field", "by")));
         param(ctx, "filter").ifPresent(builder::filter);
         param(ctx, "metric").ifPresent(builder::metric);
         param(ctx, "limit").ifPresent(builder::limit);
         GroupQuery query = builder.build();
-        ctx.json(read(scope, handle -> documents.group(handle.connection(), spec, query)).toJson());
+        ctx.json(read(scope, handle -> documents.group(handle.connection(), spec, query))
+                .toJson());
     }
 
     private void read(Context ctx) {
@@ -134,11 +147,17 @@ public final class DataEndpoints implements Endpoints {
     }
 
     private void replace(Context ctx) {
-        change(ctx, "document.replace", (connection, spec, id, body) -> documents.replace(connection, spec, id, body, ifMatch(ctx)));
+        change(
+                ctx,
+                "document.replace",
+                (connection, spec, id, body) -> documents.replace(connection, spec, id, body, ifMatch(ctx)));
     }
 
     private void patch(Context ctx) {
-        change(ctx, "document.patch", (connection, spec, id, body) -> documents.patch(connection, spec, id, body, ifMatch(ctx)));
+        change(
+                ctx,
+                "document.patch",
+                (connection, spec, id, body) -> documents.patch(connection, spec, id, body, ifMatch(ctx)));
     }
 
     /** A write to one existing document, logged in its transaction. */
@@ -217,9 +236,21 @@ public final class DataEndpoints implements Endpoints {
 
     ActivityEntry entry(DataScope scope, Context ctx, String action, String collection, UUID id) {
         String agent = ctx.userAgent() == null ? "" : ctx.userAgent();
-        return new ActivityEntry(Optional.empty(), Optional.empty(), Optional.of(scope.member().id()), Optional.empty(),
-                Optional.of(scope.role().name()), action, scope.service(), collection, id.toString(), Optional.empty(), Map.of(),
-                ctx.ip(), agent.length() > 512 ? agent.substring(0, 512) : agent, RequestIds.current(ctx));
+        return new ActivityEntry(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(scope.member().id()),
+                Optional.empty(),
+                Optional.of(scope.role().name()),
+                action,
+                scope.service(),
+                collection,
+                id.toString(),
+                Optional.empty(),
+                Map.of(),
+                ctx.ip(),
+                agent.length() > 512 ? agent.substring(0, 512) : agent,
+                RequestIds.current(ctx));
     }
 
     DocumentStore documents() {
@@ -249,7 +280,8 @@ public final class DataEndpoints implements Endpoints {
         try {
             return OptionalLong.of(Long.parseLong(value));
         } catch (NumberFormatException e) {
-            throw SiloException.invalid("invalid-version", "If-Match must be a document version such as \"3\"").with("field", "If-Match");
+            throw SiloException.invalid("invalid-version", "If-Match must be a document version such as \"3\"")
+                    .with("field", "If-Match");
         }
     }
 

@@ -18,12 +18,17 @@ import io.silo.template.TemplateCatalog;
 record DataScope(Principal.Member member, Placement placement, ServiceTemplate template, RoleSpec role, Access access) {
 
     /** Checks that the member may use {@code service} of their own organization; names are checked against the templates. */
-    static DataScope of(Principal.Member member, Placement placement, TemplateCatalog templates, Access access, String service) {
-        ServiceTemplate template = templates.find(service).orElseThrow(() -> SiloException.notFound("unknown-service",
-                "no service '" + abbreviate(service) + "'"));
+    static DataScope of(
+            Principal.Member member, Placement placement, TemplateCatalog templates, Access access, String service) {
+        ServiceTemplate template = templates
+                .find(service)
+                .orElseThrow(
+                        () -> SiloException.notFound("unknown-service", "no service '" + abbreviate(service) + "'"));
         if (placement.database(service).isEmpty()) {
-            throw SiloException.notFound("service-not-enabled", "organization " + placement.slug() + " does not use the service '"
-                    + service + "'").with("service", service);
+            throw SiloException.notFound(
+                            "service-not-enabled",
+                            "organization " + placement.slug() + " does not use the service '" + service + "'")
+                    .with("service", service);
         }
         return new DataScope(member, placement, template, access.requireService(member, service), access);
     }
@@ -47,8 +52,11 @@ record DataScope(Principal.Member member, Placement placement, ServiceTemplate t
     }
 
     private CollectionSpec collection(String name) {
-        return template.collection(name).orElseThrow(() -> SiloException.notFound("unknown-collection",
-                "service " + service() + " has no collection '" + abbreviate(name) + "'").with("collection", abbreviate(name)));
+        return template.collection(name)
+                .orElseThrow(() -> SiloException.notFound(
+                                "unknown-collection",
+                                "service " + service() + " has no collection '" + abbreviate(name) + "'")
+                        .with("collection", abbreviate(name)));
     }
 
     private static String abbreviate(String text) {

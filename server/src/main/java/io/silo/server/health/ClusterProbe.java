@@ -29,12 +29,17 @@ public final class ClusterProbe {
         props.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS));
         props.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS));
         try (Connection connection = DriverManager.getConnection(cluster.url(), props);
-             var statement = connection.createStatement()) {
+                var statement = connection.createStatement()) {
             statement.execute("SELECT 1");
             return new Result(cluster.id(), true, (System.nanoTime() - start) / 1_000_000, "");
         } catch (SQLException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            return new Result(cluster.id(), false, (System.nanoTime() - start) / 1_000_000,
+            String reason = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
+            return new Result(
+                    cluster.id(),
+                    false,
+                    (System.nanoTime() - start) / 1_000_000,
                     "cannot reach " + JdbcUrls.redacted(cluster.url()) + ": " + reason);
         }
     }

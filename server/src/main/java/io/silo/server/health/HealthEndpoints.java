@@ -1,12 +1,12 @@
 package io.silo.server.health;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.cluster.Cluster;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Principal;
 import io.silo.server.http.Endpoints;
@@ -53,22 +53,32 @@ public final class HealthEndpoints implements Endpoints {
      */
     private void health(Context ctx) {
         Snapshot snapshot = snapshots.get(Boolean.TRUE);
-        boolean detailed = authenticator.optional(ctx).filter(principal -> principal instanceof Principal.PlatformAdmin).isPresent();
+        boolean detailed = authenticator
+                .optional(ctx)
+                .filter(principal -> principal instanceof Principal.PlatformAdmin)
+                .isPresent();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", snapshot.ready() ? "ready" : "unavailable");
-        body.put("controlDatabase", Map.of("reachable", snapshot.controlUp(), "latencyMs", snapshot.controlLatencyMillis()));
-        body.put("clusters", snapshot.probes().stream().map(probe -> {
-            Map<String, Object> cluster = probeBody(probe);
-            if (!detailed) {
-                cluster.remove("error");
-            }
-            return cluster;
-        }).toList());
+        body.put(
+                "controlDatabase",
+                Map.of("reachable", snapshot.controlUp(), "latencyMs", snapshot.controlLatencyMillis()));
+        body.put(
+                "clusters",
+                snapshot.probes().stream()
+                        .map(probe -> {
+                            Map<String, Object> cluster = probeBody(probe);
+                            if (!detailed) {
+                                cluster.remove("error");
+                            }
+                            return cluster;
+                        })
+                        .toList());
         body.put("checkedAt", snapshot.at().toString());
         ctx.status(snapshot.ready() ? 200 : 503).json(body);
     }
 
-    private record Snapshot(boolean controlUp, long controlLatencyMillis, List<ClusterProbe.Result> probes, java.time.Instant at) {
+    private record Snapshot(
+            boolean controlUp, long controlLatencyMillis, List<ClusterProbe.Result> probes, java.time.Instant at) {
         boolean ready() {
             return controlUp && probes.stream().allMatch(ClusterProbe.Result::reachable);
         }
@@ -83,16 +93,21 @@ public final class HealthEndpoints implements Endpoints {
 
     private void listClusters(Context ctx) {
         authenticator.platformAdmin(ctx);
-        ctx.json(Map.of("clusters", clusters.list().stream().map(HealthEndpoints::clusterBody).toList()));
+        ctx.json(Map.of(
+                "clusters",
+                clusters.list().stream().map(HealthEndpoints::clusterBody).toList()));
     }
 
     private void clusterHealth(Context ctx) {
         authenticator.platformAdmin(ctx);
-        ctx.json(Map.of("clusters", probeAll().stream().map(HealthEndpoints::probeBody).toList()));
+        ctx.json(Map.of(
+                "clusters", probeAll().stream().map(HealthEndpoints::probeBody).toList()));
     }
 
     private List<ClusterProbe.Result> probeAll() {
-        List<Cluster> active = clusters.list().stream().filter(cluster -> !"disabled".equals(cluster.status())).toList();
+        List<Cluster> active = clusters.list().stream()
+                .filter(cluster -> !"disabled".equals(cluster.status()))
+                .toList();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ClusterProbe.Result>> futures = active.stream()
                     .map(cluster -> executor.submit(() -> ClusterProbe.probe(cluster)))

@@ -12,13 +12,13 @@ import io.silo.server.auth.TenantGate;
 import io.silo.server.http.Endpoints;
 import io.silo.template.RoleSpec;
 import io.silo.template.TemplateCatalog;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/health/tenant}: for each database of the caller's organization, whether it
@@ -36,7 +36,8 @@ public final class TenantHealthEndpoints implements Endpoints {
     private final TenantConnections connections;
     private final TemplateCatalog templates;
 
-    public TenantHealthEndpoints(Authenticator authenticator, TenantGate gate, TenantConnections connections, TemplateCatalog templates) {
+    public TenantHealthEndpoints(
+            Authenticator authenticator, TenantGate gate, TenantConnections connections, TemplateCatalog templates) {
         this.authenticator = authenticator;
         this.gate = gate;
         this.connections = connections;
@@ -62,8 +63,11 @@ public final class TenantHealthEndpoints implements Endpoints {
             body.put("schemaVersion", database.schemaVersion());
             long start = System.nanoTime();
             try {
-                long size = connections.inTransaction(member.tenantId(), database.service(), handle ->
-                        handle.queryOne("SELECT pg_database_size(current_database())", row -> row.getLong(1)).orElse(0L));
+                long size = connections.inTransaction(
+                        member.tenantId(),
+                        database.service(),
+                        handle -> handle.queryOne("SELECT pg_database_size(current_database())", row -> row.getLong(1))
+                                .orElse(0L));
                 body.put("connected", true);
                 body.put("sizeBytes", size);
             } catch (SiloException e) {
@@ -71,7 +75,11 @@ public final class TenantHealthEndpoints implements Endpoints {
                 body.put("connected", false);
                 // the type tells the member what kind of trouble; the text (SQL, hosts, role names) stays in the log
                 body.put("error", e.type());
-                log.warn("health check of {} database of {} failed: {}", database.service(), placement.slug(), e.getMessage());
+                log.warn(
+                        "health check of {} database of {} failed: {}",
+                        database.service(),
+                        placement.slug(),
+                        e.getMessage());
             }
             body.put("latencyMs", (System.nanoTime() - start) / 1_000_000);
             databases.add(body);
@@ -94,19 +102,30 @@ public final class TenantHealthEndpoints implements Endpoints {
             if (role.isEmpty()) {
                 continue;
             }
-            List<String> names = templates.find(database.service()).map(template -> template.collections().keySet().stream()
-                    .filter(role.get()::mayRead).toList()).orElse(List.of());
+            List<String> names = templates
+                    .find(database.service())
+                    .map(template -> template.collections().keySet().stream()
+                            .filter(role.get()::mayRead)
+                            .toList())
+                    .orElse(List.of());
             Map<String, Long> estimates = new LinkedHashMap<>();
-            connections.inTransaction(member.tenantId(), database.service(), handle -> handle.query("""
+            connections.inTransaction(
+                    member.tenantId(),
+                    database.service(),
+                    handle -> handle.query("""
                     SELECT c.relname, greatest(c.reltuples, 0)::bigint FROM pg_class c
                     JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY(?)
-                    """, row -> estimates.put(row.getString(1), row.getLong(2)), (Object) names.toArray(String[]::new)));
+                    """, row -> estimates.put(row.getString(1), row.getLong(2)), (Object)
+                            names.toArray(String[]::new)));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("service", database.service());
             body.put("database", database.database());
-            body.put("collections", names.stream().map(name -> Map.of("name", name, "estimatedDocuments",
-                    estimates.getOrDefault(name, 0L))).toList());
+            body.put(
+                    "collections",
+                    names.stream()
+                            .map(name -> Map.of("name", name, "estimatedDocuments", estimates.getOrDefault(name, 0L)))
+                            .toList());
             body.put("totalCollections", names.size());
             databases.add(body);
         }

@@ -13,8 +13,8 @@ public final class Actors {
             case Principal.PlatformAdmin admin -> admin.email();
             case Principal.Member member -> member.tenantSlug() + "/" + member.id();
         };
-        return new AuditEntry.Actor(principal.kind(), principal.id().toString(), name, ctx.ip(), userAgent(ctx),
-                RequestIds.current(ctx));
+        return new AuditEntry.Actor(
+                principal.kind(), principal.id().toString(), name, ctx.ip(), userAgent(ctx), RequestIds.current(ctx));
     }
 
     /** An actor not yet known, e.g. someone trying to sign in. */

@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 /** Reads request bodies and checks their fields, with errors that name the field. */
 public final class Bodies {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,62}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}|[^@\\s]{1,64}@localhost|[^@\\s]{1,64}@[a-z0-9-]+\\.local");
+    private static final Pattern EMAIL = Pattern.compile(
+            "[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}|[^@\\s]{1,64}@localhost|[^@\\s]{1,64}@[a-z0-9-]+\\.local");
 
     private Bodies() {}
 
@@ -35,7 +36,8 @@ public final class Bodies {
     /** {@code value} when it is present and not blank; else a 400 naming {@code field}. */
     public static String required(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw SiloException.invalid("missing-field", "field '" + field + "' is required").with("field", field);
+            throw SiloException.invalid("missing-field", "field '" + field + "' is required")
+                    .with("field", field);
         }
         return value.trim();
     }
@@ -46,7 +48,8 @@ public final class Bodies {
      */
     public static String password(String value, String field) {
         if (value == null || value.isEmpty()) {
-            throw SiloException.invalid("missing-field", "field '" + field + "' is required").with("field", field);
+            throw SiloException.invalid("missing-field", "field '" + field + "' is required")
+                    .with("field", field);
         }
         return value;
     }
@@ -68,7 +71,8 @@ public final class Bodies {
     public static String email(String value, String field) {
         String email = required(value, field).toLowerCase(Locale.ROOT);
         if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
-            throw SiloException.invalid("invalid-email", "field '" + field + "' is not an email address").with("field", field);
+            throw SiloException.invalid("invalid-email", "field '" + field + "' is not an email address")
+                    .with("field", field);
         }
         return email;
     }

@@ -55,8 +55,12 @@ public final class HttpServer implements AutoCloseable {
         try {
             app.start();
         } catch (JavalinBindException e) {
-            throw new SiloException(ErrorKind.UNAVAILABLE, "port-in-use",
-                    "cannot listen on " + host + ":" + port + ": the port is already in use (set SILO_HTTP_PORT to another port)", e);
+            throw new SiloException(
+                    ErrorKind.UNAVAILABLE,
+                    "port-in-use",
+                    "cannot listen on " + host + ":" + port
+                            + ": the port is already in use (set SILO_HTTP_PORT to another port)",
+                    e);
         }
         log.info("HTTP listening on {}:{}", host, app.port());
         return new HttpServer(app);

@@ -20,6 +20,7 @@ public final class Paging {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw SiloException.invalid("invalid-limit", "limit must be a whole number from 1 to " + max).with("field", "limit");
+        throw SiloException.invalid("invalid-limit", "limit must be a whole number from 1 to " + max)
+                .with("field", "limit");
     }
 }

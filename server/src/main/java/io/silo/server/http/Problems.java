@@ -24,6 +24,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 public final class Problems {
     /** The prefix of every problem type; the slug after it is documented in {@code docs/errors.md}. */
     public static final String TYPE_PREFIX = "urn:silo:problem:";
+
     public static final String CONTENT_TYPE = "application/problem+json";
 
     private static final Logger log = LoggerFactory.getLogger(Problems.class);
@@ -50,10 +51,20 @@ public final class Problems {
         switch (error) {
             case SiloException e -> silo(e, ctx);
             case HttpResponseException e -> javalin(e, ctx);
-            case UnrecognizedPropertyException e -> write(ctx, 400, "unknown-field",
-                    "unknown field '" + e.getPropertyName() + "' in the request body", Map.of("field", e.getPropertyName()));
-            case MismatchedInputException e -> write(ctx, 400, "invalid-json",
-                    "request body does not have the expected shape at " + pathOf(e), Map.of());
+            case UnrecognizedPropertyException e ->
+                write(
+                        ctx,
+                        400,
+                        "unknown-field",
+                        "unknown field '" + e.getPropertyName() + "' in the request body",
+                        Map.of("field", e.getPropertyName()));
+            case MismatchedInputException e ->
+                write(
+                        ctx,
+                        400,
+                        "invalid-json",
+                        "request body does not have the expected shape at " + pathOf(e),
+                        Map.of());
             case JacksonException e -> write(ctx, 400, "invalid-json", "request body is not valid JSON", Map.of());
             default -> unexpected(error, ctx);
         }
@@ -61,10 +72,16 @@ public final class Problems {
 
     private static void silo(SiloException e, Context ctx) {
         int status = status(e.kind());
-        if (e instanceof DataAccessException access && "57014".equals(access.sqlState().orElse(""))) {
+        if (e instanceof DataAccessException access
+                && "57014".equals(access.sqlState().orElse(""))) {
             log.warn("{} {} cancelled by the statement timeout: {}", ctx.method(), ctx.path(), e.getMessage());
-            write(ctx, 503, "query-timeout", "the query took longer than this server allows; narrow the filter, or ask the "
-                    + "operator for an index", Map.of());
+            write(
+                    ctx,
+                    503,
+                    "query-timeout",
+                    "the query took longer than this server allows; narrow the filter, or ask the "
+                            + "operator for an index",
+                    Map.of());
             return;
         }
         if (e.kind() == ErrorKind.INTERNAL) {
@@ -75,8 +92,14 @@ public final class Problems {
             log.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
         }
         if (e instanceof DataAccessException) {
-            // UNAVAILABLE here (INTERNAL was answered above); the message holds SQL and server text: for the log, not for clients
-            write(ctx, status, "database-unavailable", "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")", Map.of());
+            // UNAVAILABLE here (INTERNAL was answered above); the message holds SQL and server text: for the log, not
+            // for clients
+            write(
+                    ctx,
+                    status,
+                    "database-unavailable",
+                    "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")",
+                    Map.of());
             e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
             return;
         }
@@ -101,8 +124,12 @@ public final class Problems {
 
     private static void unexpected(Exception e, Context ctx) {
         log.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
-        write(ctx, 500, "internal-error", "an unexpected error occurred; quote request id "
-                + RequestIds.current(ctx) + " when reporting it", Map.of());
+        write(
+                ctx,
+                500,
+                "internal-error",
+                "an unexpected error occurred; quote request id " + RequestIds.current(ctx) + " when reporting it",
+                Map.of());
     }
 
     /** Writes a problem document with the given status, type slug and detail. */

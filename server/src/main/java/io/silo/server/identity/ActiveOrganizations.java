@@ -21,18 +21,23 @@ final class ActiveOrganizations {
 
     Tenant active(UUID tenantId) {
         Tenant tenant = tenants.find(tenantId)
-                .orElseThrow(() -> SiloException.unauthenticated("invalid-token", "the organization of this token no longer exists"));
+                .orElseThrow(() -> SiloException.unauthenticated(
+                        "invalid-token", "the organization of this token no longer exists"));
         if (tenant.status() == TenantStatus.SUSPENDED) {
             throw suspended(tenant);
         }
         if (tenant.status() != TenantStatus.ACTIVE) {
-            throw SiloException.forbidden("organization-unavailable", "organization " + tenant.slug() + " is " + tenant.status().value());
+            throw SiloException.forbidden(
+                    "organization-unavailable",
+                    "organization " + tenant.slug() + " is " + tenant.status().value());
         }
         return tenant;
     }
 
     static SiloException suspended(Tenant tenant) {
-        return SiloException.forbidden("organization-suspended", "organization " + tenant.slug()
-                + " is suspended; ask the platform operator").with("organization", tenant.slug());
+        return SiloException.forbidden(
+                        "organization-suspended",
+                        "organization " + tenant.slug() + " is suspended; ask the platform operator")
+                .with("organization", tenant.slug());
     }
 }

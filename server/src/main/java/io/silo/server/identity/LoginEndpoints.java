@@ -35,8 +35,14 @@ public final class LoginEndpoints implements Endpoints {
     private final TenantConnections cores;
     private final UserStore store;
 
-    public LoginEndpoints(MemberLogin login, Sessions sessions, Authenticator authenticator, Access access, TenantStore tenants,
-                          TenantConnections cores, UserStore store) {
+    public LoginEndpoints(
+            MemberLogin login,
+            Sessions sessions,
+            Authenticator authenticator,
+            Access access,
+            TenantStore tenants,
+            TenantConnections cores,
+            UserStore store) {
         this.login = login;
         this.sessions = sessions;
         this.authenticator = authenticator;
@@ -56,7 +62,10 @@ public final class LoginEndpoints implements Endpoints {
         UserRequests.Login body = Bodies.read(ctx, UserRequests.Login.class);
         MemberLogin.Success success = login.authenticate(body, Actors.anonymous(ctx, ""));
         Sessions.Session session = sessions.start(success.member());
-        ctx.json(UserJson.signedIn(AuthEndpoints.tokenBody(session), success.user(), success.tenant(),
+        ctx.json(UserJson.signedIn(
+                AuthEndpoints.tokenBody(session),
+                success.user(),
+                success.tenant(),
                 access.services(success.tenant(), success.user().roles())));
     }
 
@@ -71,9 +80,11 @@ public final class LoginEndpoints implements Endpoints {
             }
             case Principal.Member member -> {
                 Tenant tenant = gate.active(member.tenantId());
-                User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> store.find(core, member.id()))
+                User user = cores.inTransaction(
+                                tenant.id(), ServiceTemplate.CORE, core -> store.find(core, member.id()))
                         .filter(User::active)
-                        .orElseThrow(() -> SiloException.unauthenticated("invalid-token", "the account of this token is gone or disabled"));
+                        .orElseThrow(() -> SiloException.unauthenticated(
+                                "invalid-token", "the account of this token is gone or disabled"));
                 body.put("user", UserJson.self(user));
                 body.put("organization", UserJson.organization(tenant));
                 body.put("services", access.services(tenant, user.roles()));

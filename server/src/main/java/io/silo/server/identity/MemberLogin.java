@@ -53,6 +53,7 @@ public final class MemberLogin {
     private static final Logger log = LoggerFactory.getLogger(MemberLogin.class);
     /** An email in more organizations than this signs in with its organization named: each costs one argon2id check. */
     static final int MAX_CANDIDATES = 10;
+
     private static final String INVALID_CREDENTIALS = "invalid-credentials";
     private static final ActivityLog ACTIVITY = new ActivityLog();
 
@@ -66,8 +67,14 @@ public final class MemberLogin {
     private final Throttle perAddress;
     private final Throttle perAccount;
 
-    public MemberLogin(TenantStore tenants, TenantConnections cores, UserStore store, DirectoryStore directory, PasswordHasher hasher,
-                       Clock clock, SiloConfig.Login settings) {
+    public MemberLogin(
+            TenantStore tenants,
+            TenantConnections cores,
+            UserStore store,
+            DirectoryStore directory,
+            PasswordHasher hasher,
+            Clock clock,
+            SiloConfig.Login settings) {
         this.tenants = tenants;
         this.cores = cores;
         this.store = store;
@@ -75,10 +82,18 @@ public final class MemberLogin {
         this.hasher = hasher;
         this.clock = clock;
         this.settings = settings;
-        this.perAddress = Throttle.of("too-many-attempts", "failed sign-ins from this address", settings.maxFailuresPerAddress(),
-                settings.failureWindow(), clock);
-        this.perAccount = Throttle.of("too-many-attempts", "failed sign-ins for this account", settings.maxFailuresPerAccount(),
-                settings.failureWindow(), clock);
+        this.perAddress = Throttle.of(
+                "too-many-attempts",
+                "failed sign-ins from this address",
+                settings.maxFailuresPerAddress(),
+                settings.failureWindow(),
+                clock);
+        this.perAccount = Throttle.of(
+                "too-many-attempts",
+                "failed sign-ins for this account",
+                settings.maxFailuresPerAccount(),
+                settings.failureWindow(),
+                clock);
     }
 
     /** A signed-in member: the principal for the tokens, the user as stored, and the organization. */
@@ -90,9 +105,13 @@ public final class MemberLogin {
     /** What one organization said about the credentials. */
     private sealed interface Attempt {
         record NoAccount() implements Attempt {}
+
         record Wrong(Tenant tenant, UUID userId) implements Attempt {}
+
         record Locked(Instant until) implements Attempt {}
+
         record Refused(Tenant tenant, String type) implements Attempt {}
+
         record Match(Tenant tenant, Credentials credentials) implements Attempt {}
     }
 
@@ -118,14 +137,24 @@ public final class MemberLogin {
 
     private Success throttledPerAccount(UserRequests.Login body, AuditEntry.Actor client) {
         LoginName login = loginName(body);
-        Optional<String> organization = Optional.ofNullable(body.organization()).filter(text -> !text.isBlank()).map(String::trim);
+        Optional<String> organization = Optional.ofNullable(body.organization())
+                .filter(text -> !text.isBlank())
+                .map(String::trim);
         String password = Bodies.password(body.password(), "password");
         if (login.kind().equals("username") && organization.isEmpty()) {
-            throw SiloException.invalid("missing-field", "signing in with a username needs the organization").with("field", "organization");
+            throw SiloException.invalid("missing-field", "signing in with a username needs the organization")
+                    .with("field", "organization");
         }
-        List<Tenant> candidates = organization.map(org -> tenants.resolve(org).stream().toList()).orElseGet(() -> byEmail(login));
-        String accountKey = login.kind() + ":" + login.value() + organization.map(org -> "@" + candidates.stream().findFirst()
-                .map(tenant -> tenant.id().toString()).orElse(org.toLowerCase(java.util.Locale.ROOT))).orElse("");
+        List<Tenant> candidates =
+                organization.map(org -> tenants.resolve(org).stream().toList()).orElseGet(() -> byEmail(login));
+        String accountKey = login.kind() + ":" + login.value()
+                + organization
+                        .map(org -> "@"
+                                + candidates.stream()
+                                        .findFirst()
+                                        .map(tenant -> tenant.id().toString())
+                                        .orElse(org.toLowerCase(java.util.Locale.ROOT)))
+                        .orElse("");
         perAccount.acquire(accountKey);
         try {
             Success success = check(candidates, login, password, organization.isEmpty(), client);
@@ -145,7 +174,8 @@ public final class MemberLogin {
      * same-named account in their own organization could guess another organization's password
      * for free, reading a 200 as "wrong" and a 409 as "right".
      */
-    private Success check(List<Tenant> candidates, LoginName login, String password, boolean byEmailAlone, AuditEntry.Actor client) {
+    private Success check(
+            List<Tenant> candidates, LoginName login, String password, boolean byEmailAlone, AuditEntry.Actor client) {
         List<Attempt> attempts = new ArrayList<>();
         for (Tenant tenant : candidates) {
             attempts.add(attempt(tenant, login, password));
@@ -154,13 +184,22 @@ public final class MemberLogin {
             hasher.verifyDummy(password);
         }
         fail(attempts, login, client, byEmailAlone && candidates.size() > 1);
-        List<Attempt.Match> matches = attempts.stream().filter(Attempt.Match.class::isInstance).map(Attempt.Match.class::cast).toList();
+        List<Attempt.Match> matches = attempts.stream()
+                .filter(Attempt.Match.class::isInstance)
+                .map(Attempt.Match.class::cast)
+                .toList();
         if (matches.size() == 1) {
             return succeed(matches.getFirst(), password, login, client);
         }
         if (matches.size() > 1) {
-            throw SiloException.conflict("organization-ambiguous", "this email signs in to several organizations; name one")
-                    .with("organizations", matches.stream().map(match -> match.tenant().slug()).sorted().toList());
+            throw SiloException.conflict(
+                            "organization-ambiguous", "this email signs in to several organizations; name one")
+                    .with(
+                            "organizations",
+                            matches.stream()
+                                    .map(match -> match.tenant().slug())
+                                    .sorted()
+                                    .toList());
         }
         refusal(attempts).ifPresent(refused -> {
             throw refused;
@@ -172,20 +211,25 @@ public final class MemberLogin {
         boolean hasEmail = body.email() != null && !body.email().isBlank();
         boolean hasUsername = body.username() != null && !body.username().isBlank();
         if (hasEmail == hasUsername) {
-            throw SiloException.invalid("missing-field", "give either an email or a username").with("field", "email");
+            throw SiloException.invalid("missing-field", "give either an email or a username")
+                    .with("field", "email");
         }
-        return hasEmail ? new LoginName("email", Bodies.email(body.email(), "email"))
+        return hasEmail
+                ? new LoginName("email", Bodies.email(body.email(), "email"))
                 : new LoginName("username", Bodies.username(body.username(), "username"));
     }
 
     /** The organizations an email signs in to, from the directory: a projection that may lag, so the core database decides. */
     private List<Tenant> byEmail(LoginName login) {
-        List<java.util.UUID> tenantIds = directory.lookup(login.kind(), login.value()).stream().map(DirectoryEntry::tenantId)
-                .distinct().toList();
+        List<java.util.UUID> tenantIds = directory.lookup(login.kind(), login.value()).stream()
+                .map(DirectoryEntry::tenantId)
+                .distinct()
+                .toList();
         if (tenantIds.size() > MAX_CANDIDATES) {
             // never a silent cut: the person's own organization could be the one left out
-            throw SiloException.conflict("organization-required", "this email belongs to many organizations; sign in with "
-                    + "the organization named");
+            throw SiloException.conflict(
+                    "organization-required",
+                    "this email belongs to many organizations; sign in with " + "the organization named");
         }
         return tenantIds.stream().map(tenants::find).flatMap(Optional::stream).toList();
     }
@@ -220,13 +264,15 @@ public final class MemberLogin {
      */
     private Optional<Credentials> credentials(Tenant tenant, LoginName login) {
         if (tenant.status() == TenantStatus.ACTIVE) {
-            return cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> store.credentials(core, login.kind(), login.value()));
+            return cores.inTransaction(
+                    tenant.id(), ServiceTemplate.CORE, core -> store.credentials(core, login.kind(), login.value()));
         }
         if (tenant.status() != TenantStatus.SUSPENDED) {
             return Optional.empty();
         }
         try {
-            return cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> store.credentials(core, login.kind(), login.value()));
+            return cores.inTransaction(
+                    tenant.id(), ServiceTemplate.CORE, core -> store.credentials(core, login.kind(), login.value()));
         } catch (SiloException e) {
             log.debug("cannot read credentials of suspended organization {}: {}", tenant.slug(), e.getMessage());
             return Optional.empty();
@@ -237,22 +283,34 @@ public final class MemberLogin {
     private Optional<SiloException> refusal(List<Attempt> attempts) {
         for (Attempt attempt : attempts) {
             if (attempt instanceof Attempt.Refused refused) {
-                return Optional.of(refused.type().equals("organization-suspended") ? ActiveOrganizations.suspended(refused.tenant())
-                        : SiloException.forbidden("account-disabled", "this account is disabled; ask an administrator of "
-                        + refused.tenant().slug()));
+                return Optional.of(
+                        refused.type().equals("organization-suspended")
+                                ? ActiveOrganizations.suspended(refused.tenant())
+                                : SiloException.forbidden(
+                                        "account-disabled",
+                                        "this account is disabled; ask an administrator of "
+                                                + refused.tenant().slug()));
             }
         }
         if (attempts.stream().anyMatch(Attempt.Wrong.class::isInstance)) {
             return Optional.empty();
         }
-        return attempts.stream().filter(Attempt.Locked.class::isInstance).map(Attempt.Locked.class::cast)
-                .map(Attempt.Locked::until).min(Comparator.naturalOrder()).map(this::locked);
+        return attempts.stream()
+                .filter(Attempt.Locked.class::isInstance)
+                .map(Attempt.Locked.class::cast)
+                .map(Attempt.Locked::until)
+                .min(Comparator.naturalOrder())
+                .map(this::locked);
     }
 
     private SiloException locked(Instant until) {
         Duration left = Duration.between(clock.instant(), until);
-        return new SiloException(ErrorKind.RATE_LIMITED, "account-locked", "this account is locked after too many failed sign-ins;"
-                + " try again later or ask an administrator to reset the password").retryAfter(left.isNegative() ? Duration.ofSeconds(1) : left);
+        return new SiloException(
+                        ErrorKind.RATE_LIMITED,
+                        "account-locked",
+                        "this account is locked after too many failed sign-ins;"
+                                + " try again later or ask an administrator to reset the password")
+                .retryAfter(left.isNegative() ? Duration.ofSeconds(1) : left);
     }
 
     /**
@@ -262,18 +320,31 @@ public final class MemberLogin {
      * a person's typo must not show their address to another organization.
      */
     private void fail(List<Attempt> attempts, LoginName login, AuditEntry.Actor client, boolean amongSeveral) {
-        AuditEntry.Actor logged = amongSeveral ? new AuditEntry.Actor(client.kind(), client.id(), client.name(), "", "", client.requestId())
+        AuditEntry.Actor logged = amongSeveral
+                ? new AuditEntry.Actor(client.kind(), client.id(), client.name(), "", "", client.requestId())
                 : client;
         Instant now = clock.instant();
         for (Attempt attempt : attempts) {
             if (attempt instanceof Attempt.Wrong wrong) {
                 cores.inTransaction(wrong.tenant().id(), ServiceTemplate.CORE, core -> {
-                    Optional<Instant> lockedUntil = store.recordFailure(core, wrong.userId(), now, settings.lockThreshold(),
-                            settings.lockDuration());
-                    ACTIVITY.record(core, activity(Optional.empty(), login.value(), "", logged,
-                            lockedUntil.isPresent() ? "login.locked" : "login.failed", wrong.userId(), login.value()));
-                    lockedUntil.ifPresent(until -> log.warn("account {} of organization {} locked until {} after {} failed sign-ins",
-                            wrong.userId(), wrong.tenant().slug(), until, settings.lockThreshold()));
+                    Optional<Instant> lockedUntil = store.recordFailure(
+                            core, wrong.userId(), now, settings.lockThreshold(), settings.lockDuration());
+                    ACTIVITY.record(
+                            core,
+                            activity(
+                                    Optional.empty(),
+                                    login.value(),
+                                    "",
+                                    logged,
+                                    lockedUntil.isPresent() ? "login.locked" : "login.failed",
+                                    wrong.userId(),
+                                    login.value()));
+                    lockedUntil.ifPresent(until -> log.warn(
+                            "account {} of organization {} locked until {} after {} failed sign-ins",
+                            wrong.userId(),
+                            wrong.tenant().slug(),
+                            until,
+                            settings.lockThreshold()));
                     return null;
                 });
             }
@@ -283,24 +354,54 @@ public final class MemberLogin {
     private Success succeed(Attempt.Match match, String password, LoginName login, AuditEntry.Actor client) {
         Tenant tenant = match.tenant();
         Credentials credentials = match.credentials();
-        Optional<String> rehash = hasher.needsRehash(credentials.passwordHash()) ? Optional.of(hasher.hash(password)) : Optional.empty();
+        Optional<String> rehash =
+                hasher.needsRehash(credentials.passwordHash()) ? Optional.of(hasher.hash(password)) : Optional.empty();
         User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
             if (!store.recordLogin(core, credentials.userId(), credentials.passwordHash(), clock.instant(), rehash)) {
                 throw invalidCredentials(); // the account changed since its password was checked
             }
             User found = store.find(core, credentials.userId()).orElseThrow();
-            ACTIVITY.record(core, activity(Optional.of(found.id()), login.value(), found.roles().getOrDefault(ServiceTemplate.CORE, ""),
-                    client, "login", found.id(), login.value()));
+            ACTIVITY.record(
+                    core,
+                    activity(
+                            Optional.of(found.id()),
+                            login.value(),
+                            found.roles().getOrDefault(ServiceTemplate.CORE, ""),
+                            client,
+                            "login",
+                            found.id(),
+                            login.value()));
             return found;
         });
-        return new Success(new Principal.Member(user.id(), tenant.id(), tenant.slug(), tenant.businessType(), user.roles()), user, tenant);
+        return new Success(
+                new Principal.Member(user.id(), tenant.id(), tenant.slug(), tenant.businessType(), user.roles()),
+                user,
+                tenant);
     }
 
-    private static ActivityEntry activity(Optional<UUID> userId, String name, String role, AuditEntry.Actor client, String action,
-                                          UUID target, String targetName) {
-        return new ActivityEntry(Optional.empty(), Optional.empty(), userId, Optional.of(name), Optional.of(role).filter(text -> !text.isEmpty()),
-                action, ServiceTemplate.CORE, "user", target.toString(), Optional.of(targetName), Map.of(), client.clientAddress(),
-                client.userAgent(), client.requestId());
+    private static ActivityEntry activity(
+            Optional<UUID> userId,
+            String name,
+            String role,
+            AuditEntry.Actor client,
+            String action,
+            UUID target,
+            String targetName) {
+        return new ActivityEntry(
+                Optional.empty(),
+                Optional.empty(),
+                userId,
+                Optional.of(name),
+                Optional.of(role).filter(text -> !text.isEmpty()),
+                action,
+                ServiceTemplate.CORE,
+                "user",
+                target.toString(),
+                Optional.of(targetName),
+                Map.of(),
+                client.clientAddress(),
+                client.userAgent(),
+                client.requestId());
     }
 
     private static SiloException invalidCredentials() {

@@ -29,13 +29,15 @@ public final class MemberSubjects {
     }
 
     public Optional<Principal> resolve(RefreshToken token) {
-        Optional<Tenant> tenant = token.tenantId().flatMap(tenants::find).filter(found -> found.status() == TenantStatus.ACTIVE);
+        Optional<Tenant> tenant =
+                token.tenantId().flatMap(tenants::find).filter(found -> found.status() == TenantStatus.ACTIVE);
         if (tenant.isEmpty()) {
             return Optional.empty();
         }
-        Optional<User> user = cores.inTransaction(tenant.get().id(), ServiceTemplate.CORE, core -> store.find(core, token.subjectId()))
+        Optional<User> user = cores.inTransaction(
+                        tenant.get().id(), ServiceTemplate.CORE, core -> store.find(core, token.subjectId()))
                 .filter(User::active);
-        return user.map(found -> new Principal.Member(found.id(), tenant.get().id(), tenant.get().slug(), tenant.get().businessType(),
-                found.roles()));
+        return user.map(found -> new Principal.Member(
+                found.id(), tenant.get().id(), tenant.get().slug(), tenant.get().businessType(), found.roles()));
     }
 }

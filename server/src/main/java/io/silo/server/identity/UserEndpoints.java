@@ -58,9 +58,12 @@ public final class UserEndpoints implements Endpoints {
 
     private void list(Context ctx) {
         Principal.Member admin = admin(ctx);
-        UserStore.Page page = users.list(admin, Optional.ofNullable(ctx.queryParam("status")).filter(text -> !text.isBlank()),
+        UserStore.Page page = users.list(
+                admin,
+                Optional.ofNullable(ctx.queryParam("status")).filter(text -> !text.isBlank()),
                 Optional.ofNullable(ctx.queryParam("q")).filter(text -> !text.isBlank()),
-                Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()), Paging.limit(ctx, 50, 500));
+                Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()),
+                Paging.limit(ctx, 50, 500));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(UserJson::of).toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
@@ -75,7 +78,8 @@ public final class UserEndpoints implements Endpoints {
         try {
             return UUID.fromString(ctx.pathParam("id"));
         } catch (IllegalArgumentException e) {
-            throw SiloException.notFound("user-not-found", "no user '" + ctx.pathParam("id") + "' in your organization");
+            throw SiloException.notFound(
+                    "user-not-found", "no user '" + ctx.pathParam("id") + "' in your organization");
         }
     }
 }

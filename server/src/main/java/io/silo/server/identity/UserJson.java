@@ -51,7 +51,8 @@ public final class UserJson {
     }
 
     /** The answer to a sign-in: the tokens, the user, the organization and the services the user may use. */
-    public static Map<String, Object> signedIn(Map<String, Object> tokens, User user, Tenant tenant, List<String> services) {
+    public static Map<String, Object> signedIn(
+            Map<String, Object> tokens, User user, Tenant tenant, List<String> services) {
         Map<String, Object> body = new LinkedHashMap<>(tokens);
         body.put("user", self(user));
         body.put("organization", organization(tenant));

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 /** The JSON bodies of the identity routes as they arrive, and the reading of their less regular fields. Stateless. */
 public final class UserRequests {
     /** The fields {@code PATCH /api/users/{id}} knows; anything else is a 400 {@code unknown-field}. */
-    static final Set<String> PATCHABLE = Set.of("name", "email", "username", "status", "services", "password", "profile");
+    static final Set<String> PATCHABLE =
+            Set.of("name", "email", "username", "status", "services", "password", "profile");
 
     private UserRequests() {}
 
@@ -20,7 +21,8 @@ public final class UserRequests {
      *
      * @param services {@code {"billing": "manager", "crm": null}} (null: the service's default role) or {@code ["billing", "crm"]}
      */
-    public record Create(String email, String username, String name, String password, JsonNode services, JsonNode profile) {
+    public record Create(
+            String email, String username, String name, String password, JsonNode services, JsonNode profile) {
         @Override
         public String toString() {
             return "Create[" + email + " " + username + "]";
@@ -61,7 +63,11 @@ public final class UserRequests {
             if (!role.isNull() && !role.isString()) {
                 throw badServices();
             }
-            out.put(entry.getKey(), role.isNull() ? Optional.empty() : Optional.of(role.asString().trim()));
+            out.put(
+                    entry.getKey(),
+                    role.isNull()
+                            ? Optional.empty()
+                            : Optional.of(role.asString().trim()));
         }
         return out;
     }
@@ -72,10 +78,12 @@ public final class UserRequests {
             return io.silo.json.Json.object();
         }
         if (!node.isObject()) {
-            throw SiloException.invalid("invalid-json", "profile must be a JSON object").with("field", "profile");
+            throw SiloException.invalid("invalid-json", "profile must be a JSON object")
+                    .with("field", "profile");
         }
         if (io.silo.json.Json.write(node).length() > 16 * 1024) {
-            throw SiloException.invalid("field-too-long", "profile must be at most 16 KiB as JSON").with("field", "profile");
+            throw SiloException.invalid("field-too-long", "profile must be at most 16 KiB as JSON")
+                    .with("field", "profile");
         }
         return node;
     }
@@ -91,7 +99,8 @@ public final class UserRequests {
     static String name(String value) {
         String name = Bodies.required(value, "name");
         if (name.length() > 200) {
-            throw SiloException.invalid("field-too-long", "name must have at most 200 characters").with("field", "name");
+            throw SiloException.invalid("field-too-long", "name must have at most 200 characters")
+                    .with("field", "name");
         }
         return name;
     }
@@ -99,7 +108,8 @@ public final class UserRequests {
     static String status(JsonNode node) {
         String status = node.isString() ? node.asString() : "";
         if (!status.equals("active") && !status.equals("disabled")) {
-            throw SiloException.invalid("invalid-status", "status must be active or disabled").with("field", "status");
+            throw SiloException.invalid("invalid-status", "status must be active or disabled")
+                    .with("field", "status");
         }
         return status;
     }
@@ -109,13 +119,17 @@ public final class UserRequests {
             return Optional.empty();
         }
         if (!node.isString()) {
-            throw SiloException.invalid("invalid-json", field + " must be a string").with("field", field);
+            throw SiloException.invalid("invalid-json", field + " must be a string")
+                    .with("field", field);
         }
         return node.asString().isBlank() ? Optional.empty() : Optional.of(node.asString());
     }
 
     private static SiloException badServices() {
-        return SiloException.invalid("invalid-json", "services must be an object of service to role, e.g. {\"billing\": \"manager\"},"
-                + " or an array of services").with("field", "services");
+        return SiloException.invalid(
+                        "invalid-json",
+                        "services must be an object of service to role, e.g. {\"billing\": \"manager\"},"
+                                + " or an array of services")
+                .with("field", "services");
     }
 }

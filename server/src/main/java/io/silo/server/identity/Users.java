@@ -58,8 +58,17 @@ public final class Users {
     private final Clock clock;
     private final CommitObserver observer;
 
-    public Users(TenantStore tenants, TenantConnections cores, UserStore store, DirectoryStore directory,
-                 DirectoryRelay relay, Sessions sessions, Access access, PasswordHasher hasher, Clock clock, CommitObserver observer) {
+    public Users(
+            TenantStore tenants,
+            TenantConnections cores,
+            UserStore store,
+            DirectoryStore directory,
+            DirectoryRelay relay,
+            Sessions sessions,
+            Access access,
+            PasswordHasher hasher,
+            Clock clock,
+            CommitObserver observer) {
         this.gate = new ActiveOrganizations(tenants);
         this.cores = cores;
         this.store = store;
@@ -75,12 +84,15 @@ public final class Users {
     /** Creates a user in the administrator's organization, within its {@code maxUsers} quota. */
     public User create(Principal.Member admin, UserRequests.Create body, AuditEntry.Actor client) {
         Tenant tenant = gate.active(admin.tenantId());
-        Optional<String> email = Optional.ofNullable(body.email()).filter(text -> !text.isBlank())
+        Optional<String> email = Optional.ofNullable(body.email())
+                .filter(text -> !text.isBlank())
                 .map(text -> Bodies.email(text, "email"));
-        Optional<String> username = Optional.ofNullable(body.username()).filter(text -> !text.isBlank())
+        Optional<String> username = Optional.ofNullable(body.username())
+                .filter(text -> !text.isBlank())
                 .map(text -> Bodies.username(text, "username"));
         if (email.isEmpty() && username.isEmpty()) {
-            throw SiloException.invalid("missing-field", "a user needs an email or a username").with("field", "email");
+            throw SiloException.invalid("missing-field", "a user needs an email or a username")
+                    .with("field", "email");
         }
         String name = UserRequests.name(body.name());
         Map<String, String> roles = rolesWithCore(tenant, UserRequests.services(body.services()));
@@ -91,8 +103,11 @@ public final class Users {
             store.lockMembership(core);
             long max = tenant.quotas().maxUsers().orElse(Long.MAX_VALUE);
             if (store.count(core) >= max) {
-                throw SiloException.unprocessable("quota-exceeded", "organization " + tenant.slug() + " has reached its quota of "
-                        + max + " users").with("quota", "maxUsers").with("limit", max);
+                throw SiloException.unprocessable(
+                                "quota-exceeded",
+                                "organization " + tenant.slug() + " has reached its quota of " + max + " users")
+                        .with("quota", "maxUsers")
+                        .with("limit", max);
             }
             User inserted = store.insertIfAbsent(core, user);
             ACTIVITY.record(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
@@ -102,8 +117,12 @@ public final class Users {
         return created;
     }
 
-    public UserStore.Page list(Principal.Member admin, Optional<String> status, Optional<String> search, Optional<String> cursor,
-                               int limit) {
+    public UserStore.Page list(
+            Principal.Member admin,
+            Optional<String> status,
+            Optional<String> search,
+            Optional<String> cursor,
+            int limit) {
         Tenant tenant = gate.active(admin.tenantId());
         status.ifPresent(value -> UserRequests.status(Json.tree(value)));
         return read(admin, tenant, core -> store.page(core, status, search, cursor, limit));
@@ -126,16 +145,25 @@ public final class Users {
         }
         List<String> fields = new ArrayList<>();
         patch.propertyNames().forEach(fields::add);
-        fields.stream().filter(field -> !UserRequests.PATCHABLE.contains(field)).findFirst().ifPresent(field -> {
-            throw SiloException.invalid("unknown-field", "unknown field '" + field + "'; a user's fields are "
-                    + UserRequests.PATCHABLE).with("field", field);
-        });
-        Optional<String> newHash = patch.has("password") ? Optional.of(hasher.hash(patch.path("password").asString(""))) : Optional.empty();
+        fields.stream()
+                .filter(field -> !UserRequests.PATCHABLE.contains(field))
+                .findFirst()
+                .ifPresent(field -> {
+                    throw SiloException.invalid(
+                                    "unknown-field",
+                                    "unknown field '" + field + "'; a user's fields are " + UserRequests.PATCHABLE)
+                            .with("field", field);
+                });
+        Optional<String> newHash = patch.has("password")
+                ? Optional.of(hasher.hash(patch.path("password").asString("")))
+                : Optional.empty();
         User changed = change(admin, tenant, (core, actor) -> {
             store.lockMembership(core);
             User current = store.find(core, id).orElseThrow(() -> notFound(id));
             UserStore.Edit edit = edit(tenant, current, patch, newHash);
-            if (isActiveAdmin(current) && !(edit.status().equals("active") && Access.ORG_ADMIN.equals(edit.roles().get(ServiceTemplate.CORE)))) {
+            if (isActiveAdmin(current)
+                    && !(edit.status().equals("active")
+                            && Access.ORG_ADMIN.equals(edit.roles().get(ServiceTemplate.CORE)))) {
                 requireAnotherAdmin(core, tenant);
             }
             User after = store.change(core, id, edit);
@@ -166,35 +194,47 @@ public final class Users {
 
     private UserStore.Edit edit(Tenant tenant, User current, JsonNode patch, Optional<String> newHash) {
         Optional<String> email = patch.has("email") ? UserRequests.email(patch.get("email"), "email") : current.email();
-        Optional<String> username = patch.has("username") ? UserRequests.username(patch.get("username"), "username") : current.username();
+        Optional<String> username =
+                patch.has("username") ? UserRequests.username(patch.get("username"), "username") : current.username();
         if (email.isEmpty() && username.isEmpty()) {
-            throw SiloException.invalid("missing-field", "a user needs an email or a username").with("field", "email");
+            throw SiloException.invalid("missing-field", "a user needs an email or a username")
+                    .with("field", "email");
         }
-        String name = patch.has("name") ? UserRequests.name(patch.path("name").isString() ? patch.path("name").asString() : null)
+        String name = patch.has("name")
+                ? UserRequests.name(
+                        patch.path("name").isString() ? patch.path("name").asString() : null)
                 : current.name();
         String status = patch.has("status") ? UserRequests.status(patch.get("status")) : current.status();
         JsonNode profile = patch.has("profile") ? UserRequests.profile(patch.get("profile")) : current.profile();
-        Map<String, String> roles = patch.has("services") ? mergeRoles(tenant, current.roles(), patch.get("services")) : current.roles();
+        Map<String, String> roles =
+                patch.has("services") ? mergeRoles(tenant, current.roles(), patch.get("services")) : current.roles();
         return new UserStore.Edit(email, username, name, status, profile, roles, newHash, clock.instant());
     }
 
     /** The current roles with a patch applied: a role per named service, {@code null} removes the service but {@code core}. */
     private Map<String, String> mergeRoles(Tenant tenant, Map<String, String> current, JsonNode patch) {
         if (!patch.isObject()) {
-            throw SiloException.invalid("invalid-json", "services must be an object of service to role; null removes a service")
+            throw SiloException.invalid(
+                            "invalid-json", "services must be an object of service to role; null removes a service")
                     .with("field", "services");
         }
         Map<String, String> merged = new LinkedHashMap<>(current);
         Map<String, Optional<String>> assign = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : patch.properties()) {
             if (entry.getValue().isString()) {
-                assign.put(entry.getKey(), Optional.of(entry.getValue().asString().trim()));
+                assign.put(
+                        entry.getKey(), Optional.of(entry.getValue().asString().trim()));
             } else if (!entry.getValue().isNull()) {
-                throw SiloException.invalid("invalid-json", "the role of service '" + entry.getKey() + "' must be a string, or null "
-                        + "to remove the service").with("field", "services." + entry.getKey());
+                throw SiloException.invalid(
+                                "invalid-json",
+                                "the role of service '" + entry.getKey() + "' must be a string, or null "
+                                        + "to remove the service")
+                        .with("field", "services." + entry.getKey());
             } else if (ServiceTemplate.CORE.equals(entry.getKey())) {
-                throw SiloException.unprocessable("core-role-required", "every user has a role in core (admin or member); it can be"
-                        + " changed, not removed").with("field", "services.core");
+                throw SiloException.unprocessable(
+                                "core-role-required",
+                                "every user has a role in core (admin or member); it can be" + " changed, not removed")
+                        .with("field", "services.core");
             } else {
                 merged.remove(entry.getKey());
             }
@@ -216,8 +256,10 @@ public final class Users {
 
     private void requireAnotherAdmin(Handle core, Tenant tenant) {
         if (store.activeAdmins(core) <= 1) {
-            throw SiloException.conflict("last-admin", "organization " + tenant.slug() + " needs at least one active administrator;"
-                    + " make someone else administrator first");
+            throw SiloException.conflict(
+                    "last-admin",
+                    "organization " + tenant.slug() + " needs at least one active administrator;"
+                            + " make someone else administrator first");
         }
     }
 
@@ -230,7 +272,8 @@ public final class Users {
         directory.markDirty(tenant.id(), clock.instant());
         T result;
         try {
-            result = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> work.apply(core, currentAdmin(core, admin)));
+            result = cores.inTransaction(
+                    tenant.id(), ServiceTemplate.CORE, core -> work.apply(core, currentAdmin(core, admin)));
         } catch (DataAccessException e) {
             throw taken(e);
         }
@@ -246,8 +289,10 @@ public final class Users {
     }
 
     private User currentAdmin(Handle core, Principal.Member admin) {
-        return store.find(core, admin.id()).filter(Users::isActiveAdmin).orElseThrow(() -> SiloException.forbidden(
-                "org-admin-required", "you are no longer an administrator of this organization"));
+        return store.find(core, admin.id())
+                .filter(Users::isActiveAdmin)
+                .orElseThrow(() -> SiloException.forbidden(
+                        "org-admin-required", "you are no longer an administrator of this organization"));
     }
 
     private void relayAfterCommit(Tenant tenant) {
@@ -260,15 +305,29 @@ public final class Users {
         }
     }
 
-    private static ActivityEntry activity(User actor, AuditEntry.Actor client, String action, User target, Map<String, Object> details) {
-        return new ActivityEntry(Optional.empty(), Optional.empty(), Optional.of(actor.id()), actor.email().or(actor::username),
-                Optional.ofNullable(actor.roles().get(ServiceTemplate.CORE)), action, ServiceTemplate.CORE, "user", target.id().toString(),
-                target.email().or(target::username), details, client.clientAddress(), client.userAgent(), client.requestId());
+    private static ActivityEntry activity(
+            User actor, AuditEntry.Actor client, String action, User target, Map<String, Object> details) {
+        return new ActivityEntry(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(actor.id()),
+                actor.email().or(actor::username),
+                Optional.ofNullable(actor.roles().get(ServiceTemplate.CORE)),
+                action,
+                ServiceTemplate.CORE,
+                "user",
+                target.id().toString(),
+                target.email().or(target::username),
+                details,
+                client.clientAddress(),
+                client.userAgent(),
+                client.requestId());
     }
 
     private static SiloException taken(DataAccessException e) {
         if (e.isUniqueViolation() && e.getMessage().contains("users_email_key")) {
-            return SiloException.conflict("email-taken", "another user of this organization has this email").with("field", "email");
+            return SiloException.conflict("email-taken", "another user of this organization has this email")
+                    .with("field", "email");
         }
         if (e.isUniqueViolation() && e.getMessage().contains("users_username_key")) {
             return SiloException.conflict("username-taken", "another user of this organization has this username")

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalMailbox implements Mailer {
     private static final Logger log = LoggerFactory.getLogger(LocalMailbox.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{9}Z-[A-Za-z0-9_-]{1,16}");
     private static final String SUFFIX = ".eml";
 
@@ -73,12 +74,19 @@ public final class LocalMailbox implements Mailer {
                 mime.writeTo(out);
             }
             Files.move(temporary, directory.resolve(id + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
-            log.info("mail '{}' to {} kept in the local mailbox as {}{} (no mail.smtp.host configured)", message.subject(),
-                    message.to(), id, SUFFIX);
+            log.info(
+                    "mail '{}' to {} kept in the local mailbox as {}{} (no mail.smtp.host configured)",
+                    message.subject(),
+                    message.to(),
+                    id,
+                    SUFFIX);
         } catch (IOException | MessagingException e) {
             log.error("cannot write mail to the local mailbox {}: {}", directory, e.getMessage());
-            throw SiloException.unavailable("mail-unavailable", "the verification mail could not be sent; try again later",
-                    Duration.ofSeconds(60), e);
+            throw SiloException.unavailable(
+                    "mail-unavailable",
+                    "the verification mail could not be sent; try again later",
+                    Duration.ofSeconds(60),
+                    e);
         }
     }
 
@@ -89,7 +97,8 @@ public final class LocalMailbox implements Mailer {
         }
         int removed = 0;
         try (var files = Files.list(directory)) {
-            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(SUFFIX)).toList()) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(SUFFIX))
+                    .toList()) {
                 if (Files.getLastModifiedTime(file).toInstant().isBefore(before) && Files.deleteIfExists(file)) {
                     removed++;
                 }
@@ -107,9 +116,13 @@ public final class LocalMailbox implements Mailer {
         }
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.endsWith(SUFFIX) && ID.matcher(name.substring(0, name.length() - SUFFIX.length())).matches())
-                    .sorted(java.util.Comparator.reverseOrder()).limit(limit)
-                    .map(name -> load(name.substring(0, name.length() - SUFFIX.length()), false)).toList();
+                    .filter(name -> name.endsWith(SUFFIX)
+                            && ID.matcher(name.substring(0, name.length() - SUFFIX.length()))
+                                    .matches())
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .limit(limit)
+                    .map(name -> load(name.substring(0, name.length() - SUFFIX.length()), false))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the local mailbox " + directory, e);
         }
@@ -127,16 +140,25 @@ public final class LocalMailbox implements Mailer {
         try (InputStream in = Files.newInputStream(directory.resolve(id + SUFFIX))) {
             MimeMessage mime = new MimeMessage(session, in);
             Optional<String> text = withText ? Optional.of(String.valueOf(mime.getContent())) : Optional.empty();
-            return new Stored(id, addresses(mime.getFrom()), addresses(mime.getAllRecipients()),
+            return new Stored(
+                    id,
+                    addresses(mime.getFrom()),
+                    addresses(mime.getAllRecipients()),
                     Optional.ofNullable(mime.getSubject()).orElse(""),
-                    Optional.ofNullable(mime.getSentDate()).map(java.util.Date::toInstant).orElse(Instant.EPOCH), text);
+                    Optional.ofNullable(mime.getSentDate())
+                            .map(java.util.Date::toInstant)
+                            .orElse(Instant.EPOCH),
+                    text);
         } catch (IOException | MessagingException e) {
             throw SiloException.internal("cannot read message " + id + " of the local mailbox " + directory, e);
         }
     }
 
     private static String addresses(Address[] addresses) {
-        return addresses == null ? "" : String.join(", ", Arrays.stream(addresses).map(Address::toString).toList());
+        return addresses == null
+                ? ""
+                : String.join(
+                        ", ", Arrays.stream(addresses).map(Address::toString).toList());
     }
 
     private void createDirectory() throws IOException {

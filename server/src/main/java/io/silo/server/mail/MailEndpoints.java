@@ -36,7 +36,9 @@ public final class MailEndpoints implements Endpoints {
         Map<String, Object> body = new LinkedHashMap<>();
         if (mailer instanceof LocalMailbox mailbox) {
             body.put("transport", "local");
-            body.put("items", mailbox.list(limit).stream().map(MailEndpoints::json).toList());
+            body.put(
+                    "items",
+                    mailbox.list(limit).stream().map(MailEndpoints::json).toList());
         } else {
             body.put("transport", "smtp");
             body.put("items", List.of());
@@ -47,7 +49,8 @@ public final class MailEndpoints implements Endpoints {
     private void read(Context ctx) {
         authenticator.platformAdmin(ctx);
         if (!(mailer instanceof LocalMailbox mailbox)) {
-            throw io.silo.error.SiloException.notFound("mail-not-found", "mail is sent by SMTP; there is no local mailbox");
+            throw io.silo.error.SiloException.notFound(
+                    "mail-not-found", "mail is sent by SMTP; there is no local mailbox");
         }
         ctx.json(json(mailbox.read(ctx.pathParam("id"))));
     }

@@ -18,7 +18,8 @@ public sealed interface Mailer permits SmtpMailer, LocalMailbox {
 
     /** SMTP when {@code mail.smtp.host} is set, else the local mailbox under {@code <data.dir>/mail}. */
     static Mailer of(SiloConfig.Mail config, Path dataDir, Clock clock) {
-        return config.smtp().<Mailer>map(smtp -> new SmtpMailer(smtp, config.from(), clock))
+        return config.smtp()
+                .<Mailer>map(smtp -> new SmtpMailer(smtp, config.from(), clock))
                 .orElseGet(() -> new LocalMailbox(dataDir.resolve("mail"), config.from(), clock));
     }
 }

@@ -55,8 +55,11 @@ public final class SmtpMailer implements Mailer {
             log.info("sent mail '{}' to {} through {}:{}", message.subject(), message.to(), smtp.host(), smtp.port());
         } catch (MessagingException e) {
             log.error("cannot send mail through {}:{}: {}", smtp.host(), smtp.port(), e.getMessage());
-            throw SiloException.unavailable("mail-unavailable", "the verification mail could not be sent; try again later",
-                    Duration.ofSeconds(60), e);
+            throw SiloException.unavailable(
+                    "mail-unavailable",
+                    "the verification mail could not be sent; try again later",
+                    Duration.ofSeconds(60),
+                    e);
         }
     }
 }

@@ -35,7 +35,10 @@ public final class MetricsEndpoint implements Endpoints, AutoCloseable {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        routes.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
     }
 
     @Override

@@ -31,8 +31,10 @@ public final class SignupEndpoints implements Endpoints {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.post("/api/signup", ctx -> ctx.status(202).json(Signups.json(
-                signups.start(Bodies.read(ctx, Signups.Request.class), ctx.ip()))));
+        routes.post(
+                "/api/signup",
+                ctx -> ctx.status(202)
+                        .json(Signups.json(signups.start(Bodies.read(ctx, Signups.Request.class), ctx.ip()))));
         routes.post("/api/signup/verify", this::verify);
     }
 
@@ -42,6 +44,7 @@ public final class SignupEndpoints implements Endpoints {
         Map<String, Object> organization = new LinkedHashMap<>(UserJson.organization(verified.tenant()));
         organization.put("status", verified.tenant().status().value());
         organization.put("services", verified.services());
-        ctx.status(verified.tenant().status() == TenantStatus.ACTIVE ? 201 : 202).json(Map.of("organization", organization));
+        ctx.status(verified.tenant().status() == TenantStatus.ACTIVE ? 201 : 202)
+                .json(Map.of("organization", organization));
     }
 }

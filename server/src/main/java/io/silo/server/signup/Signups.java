@@ -55,8 +55,14 @@ public final class Signups {
     /**
      * @param offered the services a sign-up may ask for, already checked against the templates
      */
-    public Signups(SignupStore store, Organizations organizations, Mailer mailer, PasswordHasher hasher, Clock clock,
-                   SiloConfig.Signup settings, List<String> offered) {
+    public Signups(
+            SignupStore store,
+            Organizations organizations,
+            Mailer mailer,
+            PasswordHasher hasher,
+            Clock clock,
+            SiloConfig.Signup settings,
+            List<String> offered) {
         this.store = store;
         this.organizations = organizations;
         this.mailer = mailer;
@@ -64,10 +70,18 @@ public final class Signups {
         this.clock = clock;
         this.settings = settings;
         this.offered = List.copyOf(offered);
-        this.perAddress = Throttle.of("too-many-signups", "sign-ups from this address", settings.maxPerAddressPerHour(),
-                Duration.ofHours(1), clock);
-        this.perEmail = Throttle.of("too-many-signups", "sign-ups for this email", settings.maxPerEmailPerHour(),
-                Duration.ofHours(1), clock);
+        this.perAddress = Throttle.of(
+                "too-many-signups",
+                "sign-ups from this address",
+                settings.maxPerAddressPerHour(),
+                Duration.ofHours(1),
+                clock);
+        this.perEmail = Throttle.of(
+                "too-many-signups",
+                "sign-ups for this email",
+                settings.maxPerEmailPerHour(),
+                Duration.ofHours(1),
+                clock);
     }
 
     /** {@code POST /api/signup}: the organization asked for and its first administrator. */
@@ -93,35 +107,48 @@ public final class Signups {
     /** Checks the request, records it, and mails the token to the administrator's address. */
     public Pending start(Request request, String clientAddress) {
         if (!settings.enabled()) {
-            throw SiloException.forbidden("signup-disabled", "self-service sign-up is turned off here; ask the operator for an organization");
+            throw SiloException.forbidden(
+                    "signup-disabled", "self-service sign-up is turned off here; ask the operator for an organization");
         }
         perAddress.acquire(Throttle.addressKey(clientAddress));
         if (request.organization() == null) {
-            throw SiloException.invalid("missing-field", "field 'organization' is required: {name, slug?, businessType?, services}")
+            throw SiloException.invalid(
+                            "missing-field", "field 'organization' is required: {name, slug?, businessType?, services}")
                     .with("field", "organization");
         }
         if (request.admin() == null) {
-            throw SiloException.invalid("missing-field", "field 'admin' is required: {email, name, password}").with("field", "admin");
+            throw SiloException.invalid("missing-field", "field 'admin' is required: {email, name, password}")
+                    .with("field", "admin");
         }
         String email = Bodies.email(request.admin().email(), "admin.email");
         perEmail.acquire(email);
         String adminName = Bodies.required(request.admin().name(), "admin.name");
         checkOffered(request.organization().services());
         organizations.check(create(request.organization(), email, adminName));
-        String passwordHash = hasher.hash(request.admin().password() == null ? "" : request.admin().password());
+        String passwordHash = hasher.hash(
+                request.admin().password() == null ? "" : request.admin().password());
 
         String token = Secrets.token(32);
         Instant now = clock.instant();
         Pending pending = new Pending(Ids.next(), email, now.plus(settings.ttl()));
-        store.insert(pending.id(), Secrets.sha256(token), email, stored(request.organization(), email, adminName, passwordHash),
-                pending.expiresAt(), now);
+        store.insert(
+                pending.id(),
+                Secrets.sha256(token),
+                email,
+                stored(request.organization(), email, adminName, passwordHash),
+                pending.expiresAt(),
+                now);
         try {
             mailer.send(mail(request, email, token, pending.expiresAt()));
         } catch (RuntimeException e) {
             store.delete(pending.id());
             throw e;
         }
-        log.info("sign-up {} for organization '{}' pending verification by {}", pending.id(), request.organization().name(), email);
+        log.info(
+                "sign-up {} for organization '{}' pending verification by {}",
+                pending.id(),
+                request.organization().name(),
+                email);
         return pending;
     }
 
@@ -133,8 +160,9 @@ public final class Signups {
      */
     public Verified verify(String token, AuditEntry.Actor client) {
         Instant now = clock.instant();
-        SignupStore.Signup signup = store.findByTokenHash(Secrets.sha256(token)).orElseThrow(() ->
-                SiloException.notFound("signup-not-found", "this sign-up token is unknown; sign up again"));
+        SignupStore.Signup signup = store.findByTokenHash(Secrets.sha256(token))
+                .orElseThrow(() ->
+                        SiloException.notFound("signup-not-found", "this sign-up token is unknown; sign up again"));
         if (signup.status().equals("verified")) {
             throw alreadyVerified();
         }
@@ -143,42 +171,67 @@ public final class Signups {
             throw new SiloException(ErrorKind.GONE, "signup-expired", "this sign-up expired; sign up again");
         }
         JsonNode request = signup.request();
-        OrganizationRequests.Create create = Json.mapper().convertValue(request.path("organization"), OrganizationRequests.Create.class);
-        AuditEntry.Actor actor = new AuditEntry.Actor("signup", signup.id().toString(), signup.email(), client.clientAddress(),
-                client.userAgent(), client.requestId());
+        OrganizationRequests.Create create =
+                Json.mapper().convertValue(request.path("organization"), OrganizationRequests.Create.class);
+        AuditEntry.Actor actor = new AuditEntry.Actor(
+                "signup",
+                signup.id().toString(),
+                signup.email(),
+                client.clientAddress(),
+                client.userAgent(),
+                client.requestId());
         // the sign-up is claimed in the very transaction that records the organization: no connection or lock is
         // held while it is provisioned, and a second verification either loses that claim or finds it verified
-        Organizations.Outcome made = organizations.createWithHashedPassword(create, request.path("admin").path("passwordHash").asString(),
-                actor, (handle, tenantId) -> {
+        Organizations.Outcome made = organizations.createWithHashedPassword(
+                create, request.path("admin").path("passwordHash").asString(), actor, (handle, tenantId) -> {
                     if (!store.markVerified(handle, signup.id(), tenantId, now)) {
                         throw alreadyVerified();
                     }
                 });
-        Tenant tenant = made.tenant().orElseThrow(() -> SiloException.conflict("organization-deleted",
-                "the organization was deleted while it was being created"));
+        Tenant tenant = made.tenant()
+                .orElseThrow(() -> SiloException.conflict(
+                        "organization-deleted", "the organization was deleted while it was being created"));
         return new Verified(tenant, create.services());
     }
 
     private static SiloException alreadyVerified() {
-        return new SiloException(ErrorKind.GONE, "signup-already-verified", "this sign-up was verified already; sign in");
+        return new SiloException(
+                ErrorKind.GONE, "signup-already-verified", "this sign-up was verified already; sign in");
     }
 
     private void checkOffered(List<String> services) {
         if (services == null || services.isEmpty()) {
-            throw SiloException.invalid("missing-field", "field 'organization.services' must name at least one service, e.g. "
-                    + "[\"billing\"]").with("field", "organization.services");
+            throw SiloException.invalid(
+                            "missing-field",
+                            "field 'organization.services' must name at least one service, e.g. " + "[\"billing\"]")
+                    .with("field", "organization.services");
         }
         for (String service : services) {
             if (!offered.contains(service)) {
-                throw SiloException.unprocessable("service-not-offered", "the service '" + service + "' cannot be signed up for;"
-                        + " these can: " + String.join(", ", offered)).with("field", "organization.services").with("services", offered);
+                throw SiloException.unprocessable(
+                                "service-not-offered",
+                                "the service '" + service + "' cannot be signed up for;" + " these can: "
+                                        + String.join(", ", offered))
+                        .with("field", "organization.services")
+                        .with("services", offered);
             }
         }
     }
 
     private OrganizationRequests.Create create(OrganizationBody body, String email, String adminName) {
-        return new OrganizationRequests.Create(body.name(), body.slug(), body.businessType(), body.services(), null,
-                java.util.Map.of("maxUsers", settings.maxUsers()), null, null, null, null, null, null,
+        return new OrganizationRequests.Create(
+                body.name(),
+                body.slug(),
+                body.businessType(),
+                body.services(),
+                null,
+                java.util.Map.of("maxUsers", settings.maxUsers()),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
                 new OrganizationRequests.AdminBody(email, null, adminName, null));
     }
 
@@ -208,12 +261,22 @@ public final class Signups {
                 Token: %s
 
                 It expires at %s. If you did not ask for this, ignore this message: nothing is created without it.
-                """.formatted(request.admin().name().trim(), request.organization().name().trim(), action, token, expiresAt);
-        return new MailMessage(email, "Confirm your organization " + request.organization().name().trim(), text);
+                """.formatted(
+                request.admin().name().trim(), request.organization().name().trim(), action, token, expiresAt);
+        return new MailMessage(
+                email,
+                "Confirm your organization " + request.organization().name().trim(),
+                text);
     }
 
     /** What {@code POST /api/signup} answers. */
     static Map<String, Object> json(Pending pending) {
-        return Map.of("status", "pending", "email", pending.email(), "expiresAt", pending.expiresAt().toString());
+        return Map.of(
+                "status",
+                "pending",
+                "email",
+                pending.email(),
+                "expiresAt",
+                pending.expiresAt().toString());
     }
 }

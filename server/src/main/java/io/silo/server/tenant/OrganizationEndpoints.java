@@ -44,13 +44,16 @@ public final class OrganizationEndpoints implements Endpoints {
         });
         routes.patch("/api/organizations/{org}", ctx -> {
             Principal admin = authenticator.platformAdmin(ctx);
-            ctx.json(OrganizationJson.of(organizations.update(ctx.pathParam("org"), Bodies.tree(ctx), Actors.of(ctx, admin))));
+            ctx.json(OrganizationJson.of(
+                    organizations.update(ctx.pathParam("org"), Bodies.tree(ctx), Actors.of(ctx, admin))));
         });
         routes.delete("/api/organizations/{org}", this::delete);
         routes.post("/api/organizations/{org}/suspend", ctx -> {
             Principal admin = authenticator.platformAdmin(ctx);
-            Optional<String> reason = ctx.body().isBlank() ? Optional.empty()
-                    : Optional.ofNullable(Bodies.read(ctx, OrganizationRequests.Suspend.class).reason());
+            Optional<String> reason = ctx.body().isBlank()
+                    ? Optional.empty()
+                    : Optional.ofNullable(
+                            Bodies.read(ctx, OrganizationRequests.Suspend.class).reason());
             ctx.json(OrganizationJson.of(organizations.suspend(ctx.pathParam("org"), reason, Actors.of(ctx, admin))));
         });
         routes.post("/api/organizations/{org}/activate", ctx -> {
@@ -65,9 +68,11 @@ public final class OrganizationEndpoints implements Endpoints {
 
     private void create(Context ctx) {
         Principal admin = authenticator.platformAdmin(ctx);
-        Organizations.Outcome outcome = organizations.create(Bodies.read(ctx, OrganizationRequests.Create.class), Actors.of(ctx, admin));
-        Tenant tenant = outcome.tenant().orElseThrow(() -> SiloException.conflict("organization-deleted",
-                "the organization was deleted while it was being created"));
+        Organizations.Outcome outcome =
+                organizations.create(Bodies.read(ctx, OrganizationRequests.Create.class), Actors.of(ctx, admin));
+        Tenant tenant = outcome.tenant()
+                .orElseThrow(() -> SiloException.conflict(
+                        "organization-deleted", "the organization was deleted while it was being created"));
         Map<String, Object> body = new LinkedHashMap<>(OrganizationJson.of(tenant));
         body.put("job", OrganizationJson.job(outcome.job()));
         ctx.header("Location", "/api/organizations/" + tenant.id());
@@ -76,9 +81,13 @@ public final class OrganizationEndpoints implements Endpoints {
 
     private void list(Context ctx) {
         authenticator.platformAdmin(ctx);
-        Optional<TenantStatus> status = Optional.ofNullable(ctx.queryParam("status")).map(OrganizationEndpoints::status);
-        TenantStore.Page page = organizations.list(status, Optional.ofNullable(ctx.queryParam("q")).filter(q -> !q.isBlank()),
-                Optional.ofNullable(ctx.queryParam("cursor")), Paging.limit(ctx, 50, 500));
+        Optional<TenantStatus> status =
+                Optional.ofNullable(ctx.queryParam("status")).map(OrganizationEndpoints::status);
+        TenantStore.Page page = organizations.list(
+                status,
+                Optional.ofNullable(ctx.queryParam("q")).filter(q -> !q.isBlank()),
+                Optional.ofNullable(ctx.queryParam("cursor")),
+                Paging.limit(ctx, 50, 500));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(OrganizationJson::of).toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
@@ -100,7 +109,8 @@ public final class OrganizationEndpoints implements Endpoints {
         try {
             return TenantStatus.of(text);
         } catch (IllegalArgumentException e) {
-            throw SiloException.invalid("invalid-status", "status must be one of provisioning, active, suspended, failed, deleting")
+            throw SiloException.invalid(
+                            "invalid-status", "status must be one of provisioning, active, suspended, failed, deleting")
                     .with("field", "status");
         }
     }

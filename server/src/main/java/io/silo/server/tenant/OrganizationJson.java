@@ -28,7 +28,9 @@ public final class OrganizationJson {
         body.put("notes", tenant.notes().orElse(null));
         body.put("createdAt", tenant.createdAt().toString());
         body.put("updatedAt", tenant.updatedAt().toString());
-        body.put("databases", tenant.databases().stream().map(OrganizationJson::database).toList());
+        body.put(
+                "databases",
+                tenant.databases().stream().map(OrganizationJson::database).toList());
         return body;
     }
 
@@ -52,7 +54,8 @@ public final class OrganizationJson {
         body.put("state", job.state().value());
         body.put("steps", job.steps());
         body.put("stepsDone", job.nextStep());
-        body.put("currentStep", job.state().finished() ? null : job.currentStep().orElse(null));
+        body.put(
+                "currentStep", job.state().finished() ? null : job.currentStep().orElse(null));
         body.put("attempts", job.attempts());
         body.put("error", job.error().orElse(null));
         body.put("createdAt", job.createdAt().toString());

@@ -17,32 +17,43 @@ import tools.jackson.databind.JsonNode;
  * are not here: they change through their own routes, because they are not just data.
  */
 final class OrganizationPatch {
-    private static final Set<String> FIELDS = Set.of("name", "businessType", "license", "quotas", "features", "adminContact",
-            "billingContact", "notes");
+    private static final Set<String> FIELDS =
+            Set.of("name", "businessType", "license", "quotas", "features", "adminContact", "billingContact", "notes");
 
     private OrganizationPatch() {}
 
     static Tenant apply(Tenant t, JsonNode patch) {
         if (!patch.isObject() || patch.isEmpty()) {
-            throw SiloException.invalid("invalid-patch", "the body must be a JSON object of the fields to change: " + FIELDS);
+            throw SiloException.invalid(
+                    "invalid-patch", "the body must be a JSON object of the fields to change: " + FIELDS);
         }
         for (String field : patch.propertyNames()) {
             if (!FIELDS.contains(field)) {
-                throw SiloException.invalid("unknown-field", "field '" + field + "' cannot be changed here; changeable: " + FIELDS)
+                throw SiloException.invalid(
+                                "unknown-field", "field '" + field + "' cannot be changed here; changeable: " + FIELDS)
                         .with("field", field);
             }
         }
-        return new Tenant(t.id(), t.slug(),
+        return new Tenant(
+                t.id(),
+                t.slug(),
                 patch.has("name") ? RequestChecks.name(textOrNull(patch, "name")) : t.name(),
-                patch.has("businessType") ? RequestChecks.businessType(textOrNull(patch, "businessType")) : t.businessType(),
-                t.status(), t.statusReason(),
+                patch.has("businessType")
+                        ? RequestChecks.businessType(textOrNull(patch, "businessType"))
+                        : t.businessType(),
+                t.status(),
+                t.statusReason(),
                 patch.has("license") ? RequestChecks.text(textOrNull(patch, "license"), "license", 64) : t.license(),
                 patch.has("quotas") ? quotas(t.quotas(), patch.get("quotas")) : t.quotas(),
                 patch.has("features") ? features(patch.get("features")) : t.features(),
                 patch.has("adminContact") ? contact(patch.get("adminContact"), "adminContact") : t.adminContact(),
-                patch.has("billingContact") ? contact(patch.get("billingContact"), "billingContact") : t.billingContact(),
+                patch.has("billingContact")
+                        ? contact(patch.get("billingContact"), "billingContact")
+                        : t.billingContact(),
                 patch.has("notes") ? RequestChecks.text(textOrNull(patch, "notes"), "notes", 4000) : t.notes(),
-                t.createdAt(), t.updatedAt(), t.databases());
+                t.createdAt(),
+                t.updatedAt(),
+                t.databases());
     }
 
     private static Quotas quotas(Quotas current, JsonNode node) {
@@ -50,7 +61,8 @@ final class OrganizationPatch {
             return Quotas.none();
         }
         if (!node.isObject()) {
-            throw SiloException.invalid("invalid-quota", "quotas must be an object such as {\"maxUsers\": 50}").with("field", "quotas");
+            throw SiloException.invalid("invalid-quota", "quotas must be an object such as {\"maxUsers\": 50}")
+                    .with("field", "quotas");
         }
         Map<String, Object> changes = Json.mapper().convertValue(node, new TypeReference<Map<String, Object>>() {});
         return current.merge(changes);
@@ -61,7 +73,8 @@ final class OrganizationPatch {
             return List.of();
         }
         if (!node.isArray()) {
-            throw SiloException.invalid("invalid-feature", "features must be an array of names").with("field", "features");
+            throw SiloException.invalid("invalid-feature", "features must be an array of names")
+                    .with("field", "features");
         }
         return RequestChecks.features(Json.mapper().convertValue(node, new TypeReference<List<String>>() {}));
     }
@@ -79,7 +92,8 @@ final class OrganizationPatch {
             return null;
         }
         if (!node.isString()) {
-            throw SiloException.invalid("invalid-json", "field '" + field + "' must be a string").with("field", field);
+            throw SiloException.invalid("invalid-json", "field '" + field + "' must be a string")
+                    .with("field", field);
         }
         return node.asString();
     }

@@ -8,9 +8,20 @@ public final class OrganizationRequests {
     private OrganizationRequests() {}
 
     /** {@code POST /api/organizations}. */
-    public record Create(String name, String slug, String businessType, List<String> services, String license,
-                  Map<String, Object> quotas, List<String> features, String cluster, Map<String, String> labels,
-                  ContactBody adminContact, ContactBody billingContact, String notes, AdminBody admin) {}
+    public record Create(
+            String name,
+            String slug,
+            String businessType,
+            List<String> services,
+            String license,
+            Map<String, Object> quotas,
+            List<String> features,
+            String cluster,
+            Map<String, String> labels,
+            ContactBody adminContact,
+            ContactBody billingContact,
+            String notes,
+            AdminBody admin) {}
 
     /** The organization's first administrator: an email, a username, or both. */
     public record AdminBody(String email, String username, String name, String password) {

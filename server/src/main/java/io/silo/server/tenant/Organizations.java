@@ -60,6 +60,7 @@ import java.util.function.Consumer;
 public final class Organizations {
     /** How long background workers leave a new job to the request that created it. */
     private static final Duration INLINE_GRACE = Duration.ofSeconds(2);
+
     private final Jdbc control;
     private final TenantStore tenants;
     private final ClusterStore clusters;
@@ -81,9 +82,22 @@ public final class Organizations {
      *                      placement cache follows at once, so that the answer to "activate" holds for
      *                      the very next request, not only once the change's notification arrives
      */
-    public Organizations(Jdbc control, TenantStore tenants, ClusterStore clusters, ClusterAdmins admins, TemplateCatalog templates,
-                         JobStore jobs, JobRunner runner, RefreshTokenStore refreshTokens, PasswordHasher hasher, AuditLog audit,
-                         Clock clock, Duration waitForJobs, DatabaseNamer namer, SecretBox secrets, Consumer<UUID> statusChanged) {
+    public Organizations(
+            Jdbc control,
+            TenantStore tenants,
+            ClusterStore clusters,
+            ClusterAdmins admins,
+            TemplateCatalog templates,
+            JobStore jobs,
+            JobRunner runner,
+            RefreshTokenStore refreshTokens,
+            PasswordHasher hasher,
+            AuditLog audit,
+            Clock clock,
+            Duration waitForJobs,
+            DatabaseNamer namer,
+            SecretBox secrets,
+            Consumer<UUID> statusChanged) {
         this.control = control;
         this.tenants = tenants;
         this.clusters = clusters;
@@ -110,15 +124,19 @@ public final class Organizations {
         if (admin == null) {
             throw missingAdmin();
         }
-        return create(request, hasher.hash(admin.password() == null ? "" : admin.password()), actor, (handle, id) -> {});
+        return create(
+                request, hasher.hash(admin.password() == null ? "" : admin.password()), actor, (handle, id) -> {});
     }
 
     /**
      * Like {@link #create(OrganizationRequests.Create, AuditEntry.Actor)}, for a first administrator
      * whose password was hashed earlier (a verified sign-up): {@code admin.password} is ignored.
      */
-    public Outcome createWithHashedPassword(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor,
-                                            BiConsumer<Handle, UUID> alsoInTransaction) {
+    public Outcome createWithHashedPassword(
+            OrganizationRequests.Create request,
+            String adminPasswordHash,
+            AuditEntry.Actor actor,
+            BiConsumer<Handle, UUID> alsoInTransaction) {
         return create(request, adminPasswordHash, actor, alsoInTransaction);
     }
 
@@ -133,9 +151,11 @@ public final class Organizations {
         Optional<String> businessType = RequestChecks.businessType(request.businessType());
         List<ServiceTemplate> services = services(request.services());
         if (tenants.resolve(slug).isPresent()) {
-            throw SiloException.conflict("slug-taken", "an organization with slug '" + slug + "' exists").with("field", "slug");
+            throw SiloException.conflict("slug-taken", "an organization with slug '" + slug + "' exists")
+                    .with("field", "slug");
         }
-        Optional<String> username = request.admin() == null ? Optional.empty()
+        Optional<String> username = request.admin() == null
+                ? Optional.empty()
                 : RequestChecks.username(request.admin().username(), "admin.username");
         NamingContext naming = new NamingContext(Ids.next(), slug, name, businessType, username, clock.instant());
         services.forEach(template -> namer.name(template.databaseNamePattern(), template.service(), naming));
@@ -145,30 +165,50 @@ public final class Organizations {
      * @param alsoInTransaction more work that must commit with the organization's record or not at
      *                          all (a sign-up marks itself verified); it gets the new organization's id
      */
-    private Outcome create(OrganizationRequests.Create request, String adminPasswordHash, AuditEntry.Actor actor,
-                           BiConsumer<Handle, UUID> alsoInTransaction) {
+    private Outcome create(
+            OrganizationRequests.Create request,
+            String adminPasswordHash,
+            AuditEntry.Actor actor,
+            BiConsumer<Handle, UUID> alsoInTransaction) {
         String name = RequestChecks.name(request.name());
         String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
         Optional<String> businessType = RequestChecks.businessType(request.businessType());
         List<ServiceTemplate> services = services(request.services());
         Quotas quotas = request.quotas() == null ? Quotas.none() : Quotas.of(request.quotas());
         if (quotas.maxUsers().filter(max -> max < 1).isPresent()) {
-            throw SiloException.unprocessable("invalid-quota", "quota maxUsers must leave room for the first administrator")
+            throw SiloException.unprocessable(
+                            "invalid-quota", "quota maxUsers must leave room for the first administrator")
                     .with("field", "quotas.maxUsers");
         }
         UserStore.NewUser admin = firstAdmin(request.admin(), adminPasswordHash, services);
         UUID id = Ids.next();
         Instant now = clock.instant();
-        Cluster cluster = ClusterPlacement.choose(clusters.list(), tenants.databasesPerCluster(), services.size(),
-                Optional.ofNullable(request.cluster()), request.labels() == null ? Map.of() : request.labels());
+        Cluster cluster = ClusterPlacement.choose(
+                clusters.list(),
+                tenants.databasesPerCluster(),
+                services.size(),
+                Optional.ofNullable(request.cluster()),
+                request.labels() == null ? Map.of() : request.labels());
         NamingContext naming = new NamingContext(id, slug, name, businessType, admin.username(), now);
         List<TenantDatabase> databases = databases(services, naming, cluster);
-        Tenant tenant = new Tenant(id, slug, name, businessType, TenantStatus.PROVISIONING, Optional.empty(),
-                RequestChecks.text(request.license(), "license", 64), quotas, RequestChecks.features(request.features()),
+        Tenant tenant = new Tenant(
+                id,
+                slug,
+                name,
+                businessType,
+                TenantStatus.PROVISIONING,
+                Optional.empty(),
+                RequestChecks.text(request.license(), "license", 64),
+                quotas,
+                RequestChecks.features(request.features()),
                 RequestChecks.contact(request.adminContact(), "adminContact"),
                 RequestChecks.contact(request.billingContact(), "billingContact"),
-                RequestChecks.text(request.notes(), "notes", 4000), now, now, databases);
-        Job job = newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
+                RequestChecks.text(request.notes(), "notes", 4000),
+                now,
+                now,
+                databases);
+        Job job =
+                newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
         TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
         insert(tenant, role, job, actor, alsoInTransaction);
         runner.runNow(job.id(), waitForJobs);
@@ -176,10 +216,12 @@ public final class Organizations {
     }
 
     public Tenant get(String org) {
-        return tenants.resolve(org).orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization '" + org + "'"));
+        return tenants.resolve(org)
+                .orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization '" + org + "'"));
     }
 
-    public TenantStore.Page list(Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
+    public TenantStore.Page list(
+            Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
         return tenants.list(status, search, cursor, limit);
     }
 
@@ -211,14 +253,25 @@ public final class Organizations {
     /** Marks the organization deleting and runs the deletion job, waiting a bounded time for it. */
     public Outcome delete(String org, AuditEntry.Actor actor) {
         Tenant tenant = get(org);
-        Optional<Job> running = jobs.unfinished(tenant.id()).stream().filter(job -> job.kind().equals(DeletionJob.KIND)).findFirst();
+        Optional<Job> running = jobs.unfinished(tenant.id()).stream()
+                .filter(job -> job.kind().equals(DeletionJob.KIND))
+                .findFirst();
         Job job = running.orElseGet(() -> {
             Job deletion = newJob(DeletionJob.KIND, tenant.id(), DeletionJob.plan(tenant), Json.object());
             control.inTransaction(handle -> {
                 tenants.setStatus(handle, tenant.id(), TenantStatus.DELETING, Optional.empty(), clock.instant());
                 jobs.create(handle, deletion, INLINE_GRACE);
-                audit.append(handle, entry(actor, "tenant.delete", tenant, Map.of("databases",
-                        tenant.databases().stream().map(TenantDatabase::databaseName).toList())));
+                audit.append(
+                        handle,
+                        entry(
+                                actor,
+                                "tenant.delete",
+                                tenant,
+                                Map.of(
+                                        "databases",
+                                        tenant.databases().stream()
+                                                .map(TenantDatabase::databaseName)
+                                                .toList())));
                 return null;
             });
             statusChanged.accept(tenant.id());
@@ -234,7 +287,8 @@ public final class Organizations {
 
     private List<ServiceTemplate> services(List<String> requested) {
         if (requested == null || requested.isEmpty()) {
-            throw SiloException.invalid("missing-field", "field 'services' must name at least one service, e.g. [\"billing\"]")
+            throw SiloException.invalid(
+                            "missing-field", "field 'services' must name at least one service, e.g. [\"billing\"]")
                     .with("field", "services");
         }
         Set<String> seen = new HashSet<>();
@@ -245,28 +299,45 @@ public final class Organizations {
                 continue; // every organization has its core database anyway
             }
             if (!seen.add(service)) {
-                throw SiloException.invalid("duplicate-service", "service '" + service + "' is listed twice").with("field", "services");
+                throw SiloException.invalid("duplicate-service", "service '" + service + "' is listed twice")
+                        .with("field", "services");
             }
-            out.add(templates.find(service).orElseThrow(() -> SiloException.unprocessable("unknown-service", "no service '"
-                    + service + "'; known: " + templates.all().stream().map(ServiceTemplate::service).toList()).with("field", "services")));
+            out.add(templates
+                    .find(service)
+                    .orElseThrow(() -> SiloException.unprocessable(
+                                    "unknown-service",
+                                    "no service '" + service + "'; known: "
+                                            + templates.all().stream()
+                                                    .map(ServiceTemplate::service)
+                                                    .toList())
+                            .with("field", "services")));
         }
         return out;
     }
 
-    private UserStore.NewUser firstAdmin(OrganizationRequests.AdminBody body, String hash, List<ServiceTemplate> services) {
+    private UserStore.NewUser firstAdmin(
+            OrganizationRequests.AdminBody body, String hash, List<ServiceTemplate> services) {
         if (body == null) {
             throw missingAdmin();
         }
         Optional<String> email = body.email() == null || body.email().isBlank()
-                ? Optional.empty() : Optional.of(io.silo.server.http.Bodies.email(body.email(), "admin.email"));
+                ? Optional.empty()
+                : Optional.of(io.silo.server.http.Bodies.email(body.email(), "admin.email"));
         Optional<String> username = RequestChecks.username(body.username(), "admin.username");
         if (email.isEmpty() && username.isEmpty()) {
-            throw SiloException.invalid("missing-field", "admin needs an email or a username").with("field", "admin.email");
+            throw SiloException.invalid("missing-field", "admin needs an email or a username")
+                    .with("field", "admin.email");
         }
         Map<String, String> roles = new LinkedHashMap<>();
         services.forEach(template -> roles.put(template.service(), template.ownerRole()));
-        return new UserStore.NewUser(Ids.next(), email, username, RequestChecks.text(body.name(), "admin.name", 200).orElse(""),
-                hash, roles, Json.object());
+        return new UserStore.NewUser(
+                Ids.next(),
+                email,
+                username,
+                RequestChecks.text(body.name(), "admin.name", 200).orElse(""),
+                hash,
+                roles,
+                Json.object());
     }
 
     private static SiloException missingAdmin() {
@@ -281,61 +352,118 @@ public final class Organizations {
             String database = namer.name(template.databaseNamePattern(), template.service(), naming);
             String clash = names.put(database, template.service());
             if (clash != null) {
-                throw SiloException.conflict("database-name-taken", "services " + clash + " and " + template.service()
-                        + " would both use the database name " + database);
+                throw SiloException.conflict(
+                        "database-name-taken",
+                        "services " + clash + " and " + template.service() + " would both use the database name "
+                                + database);
             }
-            if (tenants.databaseNameTaken(cluster.id(), database) || admins.of(cluster.id()).databaseExists(database)) {
-                throw SiloException.conflict("database-name-taken", "a database named " + database + " already exists on cluster "
-                        + cluster.id() + "; choose another name or slug").with("database", database);
+            if (tenants.databaseNameTaken(cluster.id(), database)
+                    || admins.of(cluster.id()).databaseExists(database)) {
+                throw SiloException.conflict(
+                                "database-name-taken",
+                                "a database named " + database + " already exists on cluster " + cluster.id()
+                                        + "; choose another name or slug")
+                        .with("database", database);
             }
-            databases.add(new TenantDatabase(template.service(), cluster.id(), database, template.version(), template.version(),
-                    DatabaseState.PENDING, Optional.empty()));
+            databases.add(new TenantDatabase(
+                    template.service(),
+                    cluster.id(),
+                    database,
+                    template.version(),
+                    template.version(),
+                    DatabaseState.PENDING,
+                    Optional.empty()));
         }
         return databases;
     }
 
-    private void insert(Tenant tenant, TenantRole role, Job job, AuditEntry.Actor actor, BiConsumer<Handle, UUID> alsoInTransaction) {
+    private void insert(
+            Tenant tenant,
+            TenantRole role,
+            Job job,
+            AuditEntry.Actor actor,
+            BiConsumer<Handle, UUID> alsoInTransaction) {
         try {
             control.inTransaction(handle -> {
                 alsoInTransaction.accept(handle, tenant.id());
                 tenants.insert(handle, tenant, role);
                 jobs.create(handle, job, INLINE_GRACE);
-                audit.append(handle, entry(actor, "tenant.create", tenant, Map.of("services",
-                        tenant.databases().stream().map(TenantDatabase::service).toList(), "cluster", tenant.databases().getFirst().clusterId())));
+                audit.append(
+                        handle,
+                        entry(
+                                actor,
+                                "tenant.create",
+                                tenant,
+                                Map.of(
+                                        "services",
+                                        tenant.databases().stream()
+                                                .map(TenantDatabase::service)
+                                                .toList(),
+                                        "cluster",
+                                        tenant.databases().getFirst().clusterId())));
                 return null;
             });
         } catch (DataAccessException e) {
             if (e.isUniqueViolation() && e.getMessage().contains("slug")) {
-                throw SiloException.conflict("slug-taken", "an organization with slug '" + tenant.slug() + "' exists").with("field", "slug");
+                throw SiloException.conflict("slug-taken", "an organization with slug '" + tenant.slug() + "' exists")
+                        .with("field", "slug");
             }
             if (e.isUniqueViolation()) {
-                throw SiloException.conflict("database-name-taken", "a database name of this organization is taken on its cluster");
+                throw SiloException.conflict(
+                        "database-name-taken", "a database name of this organization is taken on its cluster");
             }
             throw e;
         }
     }
 
-    private void transition(Tenant tenant, TenantStatus from, TenantStatus to, Optional<String> reason, AuditEntry.Actor actor,
-                            String action) {
+    private void transition(
+            Tenant tenant,
+            TenantStatus from,
+            TenantStatus to,
+            Optional<String> reason,
+            AuditEntry.Actor actor,
+            String action) {
         boolean moved = control.inTransaction(handle -> {
             if (!tenants.transition(handle, tenant.id(), from, to, reason, clock.instant())) {
                 return false;
             }
-            audit.append(handle, entry(actor, action, tenant, reason.<Map<String, Object>>map(text -> Map.of("reason", text)).orElse(Map.of())));
+            audit.append(
+                    handle,
+                    entry(
+                            actor,
+                            action,
+                            tenant,
+                            reason.<Map<String, Object>>map(text -> Map.of("reason", text))
+                                    .orElse(Map.of())));
             return true;
         });
         if (moved) {
             statusChanged.accept(tenant.id());
         } else {
-            throw SiloException.conflict("invalid-status-transition", "organization " + tenant.slug() + " is "
-                    + tenants.find(tenant.id()).map(t -> t.status().value()).orElse("gone") + "; only an organization that is "
-                    + from.value() + " can become " + to.value());
+            throw SiloException.conflict(
+                    "invalid-status-transition",
+                    "organization " + tenant.slug() + " is "
+                            + tenants.find(tenant.id())
+                                    .map(t -> t.status().value())
+                                    .orElse("gone") + "; only an organization that is "
+                            + from.value() + " can become " + to.value());
         }
     }
 
     private Job newJob(String kind, UUID tenantId, List<String> steps, tools.jackson.databind.JsonNode payload) {
         Instant now = clock.instant();
-        return new Job(Ids.next(), kind, Optional.of(tenantId), JobState.PENDING, payload, steps, 0, 0, Optional.empty(), now, now,
+        return new Job(
+                Ids.next(),
+                kind,
+                Optional.of(tenantId),
+                JobState.PENDING,
+                payload,
+                steps,
+                0,
+                0,
+                Optional.empty(),
+                now,
+                now,
                 Optional.empty());
     }
 

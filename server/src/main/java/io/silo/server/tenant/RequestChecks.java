@@ -17,7 +17,8 @@ final class RequestChecks {
     static String name(String name) {
         String value = Bodies.required(name, "name");
         if (value.length() > 200) {
-            throw SiloException.invalid("invalid-name", "name must have at most 200 characters").with("field", "name");
+            throw SiloException.invalid("invalid-name", "name must have at most 200 characters")
+                    .with("field", "name");
         }
         return value;
     }
@@ -27,7 +28,8 @@ final class RequestChecks {
             return Optional.empty();
         }
         if (!BUSINESS_TYPE.matcher(businessType).matches()) {
-            throw SiloException.invalid("invalid-business-type", "businessType must be 1 to 40 letters, digits, spaces, '_' or '-'")
+            throw SiloException.invalid(
+                            "invalid-business-type", "businessType must be 1 to 40 letters, digits, spaces, '_' or '-'")
                     .with("field", "businessType");
         }
         return Optional.of(businessType.trim());
@@ -39,7 +41,8 @@ final class RequestChecks {
         }
         for (String feature : features) {
             if (feature == null || !FEATURE.matcher(feature).matches()) {
-                throw SiloException.invalid("invalid-feature", "feature '" + feature + "' must be a lower-case identifier")
+                throw SiloException.invalid(
+                                "invalid-feature", "feature '" + feature + "' must be a lower-case identifier")
                         .with("field", "features");
             }
         }
@@ -51,7 +54,8 @@ final class RequestChecks {
             return Optional.empty();
         }
         if (value.length() > max) {
-            throw SiloException.invalid("field-too-long", field + " must have at most " + max + " characters").with("field", field);
+            throw SiloException.invalid("field-too-long", field + " must have at most " + max + " characters")
+                    .with("field", field);
         }
         return Optional.of(value.trim());
     }
@@ -60,7 +64,9 @@ final class RequestChecks {
         if (body == null) {
             return Optional.empty();
         }
-        return Optional.of(new Contact(Bodies.email(body.email(), field + ".email"), text(body.name(), field + ".name", 200),
+        return Optional.of(new Contact(
+                Bodies.email(body.email(), field + ".email"),
+                text(body.name(), field + ".name", 200),
                 text(body.phone(), field + ".phone", 40)));
     }
 

@@ -25,6 +25,7 @@ public final class Throttle {
     private static final long MAX_KEYS = 100_000;
     /** The brackets of {@code [::1]} and the zone of {@code fe80::1%eth0}, taken off an IPv6 address. */
     private static final Pattern BRACKETS = Pattern.compile("^\\[|]$");
+
     private static final Pattern ZONE = Pattern.compile("%.*$");
 
     private final String type;
@@ -38,8 +39,8 @@ public final class Throttle {
 
     private Throttle(String type, String what, int limit, Duration window, Clock clock) {
         if (limit < 1 || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("throttle " + what + " needs a limit of at least 1 and a positive window, got "
-                    + limit + " per " + window);
+            throw new IllegalArgumentException("throttle " + what
+                    + " needs a limit of at least 1 and a positive window, got " + limit + " per " + window);
         }
         this.type = type;
         this.what = what;
@@ -47,7 +48,11 @@ public final class Throttle {
         this.window = window;
         this.clock = clock;
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-        this.windows = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(window).maximumSize(MAX_KEYS).build();
+        this.windows = Caffeine.newBuilder()
+                .ticker(ticker)
+                .expireAfterWrite(window)
+                .maximumSize(MAX_KEYS)
+                .build();
     }
 
     /**
@@ -82,15 +87,21 @@ public final class Throttle {
         });
         if (refused[0] != null) {
             Duration left = Duration.between(now, refused[0].start().plus(window));
-            throw new SiloException(ErrorKind.RATE_LIMITED, type, "too many " + what + "; try again in "
-                    + Math.max(1, left.toSeconds()) + " s").retryAfter(left);
+            throw new SiloException(
+                            ErrorKind.RATE_LIMITED,
+                            type,
+                            "too many " + what + "; try again in " + Math.max(1, left.toSeconds()) + " s")
+                    .retryAfter(left);
         }
     }
 
     /** Gives back one event taken by {@link #acquire}: the attempt was not a failure. */
     public void release(String key) {
-        windows.asMap().computeIfPresent(key, (ignored, current) -> current.count() <= 1 ? null
-                : new Window(current.start(), current.count() - 1));
+        windows.asMap()
+                .computeIfPresent(
+                        key,
+                        (ignored, current) ->
+                                current.count() <= 1 ? null : new Window(current.start(), current.count() - 1));
     }
 
     /** Forgets {@code key}'s events, e.g. after a successful sign-in. */
@@ -107,7 +118,10 @@ public final class Throttle {
             return address == null ? "" : address;
         }
         try {
-            byte[] bytes = InetAddress.getByName(ZONE.matcher(BRACKETS.matcher(address).replaceAll("")).replaceAll("")).getAddress();
+            byte[] bytes = InetAddress.getByName(
+                            ZONE.matcher(BRACKETS.matcher(address).replaceAll(""))
+                                    .replaceAll(""))
+                    .getAddress();
             if (bytes.length != 16) {
                 return address;
             }

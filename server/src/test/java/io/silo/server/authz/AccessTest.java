@@ -28,11 +28,27 @@ class AccessTest {
     }
 
     private static Tenant tenant(String... services) {
-        List<TenantDatabase> databases = java.util.stream.Stream.concat(java.util.stream.Stream.of("core"), java.util.Arrays.stream(services))
-                .map(service -> new TenantDatabase(service, "primary", service + "_acme", 1, 1, DatabaseState.READY, Optional.empty()))
+        List<TenantDatabase> databases = java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of("core"), java.util.Arrays.stream(services))
+                .map(service -> new TenantDatabase(
+                        service, "primary", service + "_acme", 1, 1, DatabaseState.READY, Optional.empty()))
                 .toList();
-        return new Tenant(TENANT, "acme", "Acme", Optional.empty(), TenantStatus.ACTIVE, Optional.empty(), Optional.empty(), Quotas.none(),
-                List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Instant.EPOCH, Instant.EPOCH, databases);
+        return new Tenant(
+                TENANT,
+                "acme",
+                "Acme",
+                Optional.empty(),
+                TenantStatus.ACTIVE,
+                Optional.empty(),
+                Optional.empty(),
+                Quotas.none(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Instant.EPOCH,
+                Instant.EPOCH,
+                databases);
     }
 
     private static String refusal(Runnable check) {
@@ -57,9 +73,11 @@ class AccessTest {
     void serviceWithoutARoleIsNotGranted() {
         Principal.Member crmUser = member(Map.of("core", "member", "crm", "user"));
 
-        assertThat(refusal(() -> ACCESS.checkRead(crmUser, "billing", "invoices"))).isEqualTo("service-not-granted");
+        assertThat(refusal(() -> ACCESS.checkRead(crmUser, "billing", "invoices")))
+                .isEqualTo("service-not-granted");
         assertThat(refusal(() -> ACCESS.checkRead(member(Map.of("billing", "retired-role")), "billing", "invoices")))
-                .as("a role the template no longer declares grants nothing").isEqualTo("service-not-granted");
+                .as("a role the template no longer declares grants nothing")
+                .isEqualTo("service-not-granted");
     }
 
     @Test
@@ -68,7 +86,8 @@ class AccessTest {
         Principal.Member orgAdmin = member(Map.of("core", "admin"));
 
         assertThat(refusal(() -> Access.requireOrgAdmin(admin))).isEqualTo("member-required");
-        assertThat(refusal(() -> Access.requireOrgAdmin(member(Map.of("core", "member"))))).isEqualTo("org-admin-required");
+        assertThat(refusal(() -> Access.requireOrgAdmin(member(Map.of("core", "member")))))
+                .isEqualTo("org-admin-required");
         assertThat(Access.requireOrgAdmin(orgAdmin)).isSameAs(orgAdmin);
         assertThat(refusal(() -> Access.requirePlatformAdmin(orgAdmin))).isEqualTo("platform-admin-required");
     }
@@ -77,17 +96,22 @@ class AccessTest {
     void assignableRolesComeFromTheTemplatesOfTheOrganizationsServices() {
         Tenant tenant = tenant("billing", "school");
 
-        assertThat(ACCESS.checkAssignable(tenant, Map.of("billing", Optional.empty(), "school", Optional.of("teacher"))))
-                .containsEntry("billing", "user").containsEntry("school", "teacher");
+        assertThat(ACCESS.checkAssignable(
+                        tenant, Map.of("billing", Optional.empty(), "school", Optional.of("teacher"))))
+                .containsEntry("billing", "user")
+                .containsEntry("school", "teacher");
         assertThatThrownBy(() -> ACCESS.checkAssignable(tenant, Map.of("crm", Optional.of("user"))))
-                .extracting(e -> ((SiloException) e).type()).isEqualTo("service-not-in-organization");
+                .extracting(e -> ((SiloException) e).type())
+                .isEqualTo("service-not-in-organization");
         assertThatThrownBy(() -> ACCESS.checkAssignable(tenant, Map.of("core", Optional.of("root"))))
-                .extracting(e -> ((SiloException) e).type()).isEqualTo("unknown-role");
+                .extracting(e -> ((SiloException) e).type())
+                .isEqualTo("unknown-role");
     }
 
     @Test
     void usableServicesLeaveOutCoreAndServicesTheOrganizationLacks() {
-        assertThat(ACCESS.services(tenant("billing", "crm"), Map.of("core", "admin", "billing", "manager", "pingora", "user")))
+        assertThat(ACCESS.services(
+                        tenant("billing", "crm"), Map.of("core", "admin", "billing", "manager", "pingora", "user")))
                 .containsExactly("billing");
     }
 }

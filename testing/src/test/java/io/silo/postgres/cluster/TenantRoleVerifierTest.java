@@ -21,24 +21,49 @@ class TenantRoleVerifierTest {
     @Test
     void tenantRolesHaveCheapVerifiersAndStillLogIn() {
         try (TestSilo silo = TestSilo.start(1, Map.of())) {
-            TestTenant tenant = TestTenants.create(silo.client(), "Verifier Co " + System.nanoTime(), List.of("billing"));
-            String role = silo.control().queryOne("SELECT db_role FROM tenants WHERE id = ?::uuid", row -> row.getString(1),
-                    tenant.id()).orElseThrow();
+            TestTenant tenant =
+                    TestTenants.create(silo.client(), "Verifier Co " + System.nanoTime(), List.of("billing"));
+            String role = silo.control()
+                    .queryOne("SELECT db_role FROM tenants WHERE id = ?::uuid", row -> row.getString(1), tenant.id())
+                    .orElseThrow();
 
-            String verifier = TestPostgres.primary().admin().queryOne("SELECT rolpassword FROM pg_authid WHERE rolname = ?",
-                    row -> row.getString(1), role).orElseThrow();
+            String verifier = TestPostgres.primary()
+                    .admin()
+                    .queryOne("SELECT rolpassword FROM pg_authid WHERE rolname = ?", row -> row.getString(1), role)
+                    .orElseThrow();
             assertThat(verifier).startsWith("SCRAM-SHA-256$" + TenantRoleVerifier.ITERATIONS + ":");
 
             SiloClient client = tenant.client();
-            SiloClient.Response created = client.post("/api/data/billing/invoices", Map.of("number", "INV-1", "customer", Map.of("name", "Ada"),
-                    "status", "draft", "currency", "EUR", "total", 10, "issueDate", "2026-11-01",
-                    "items", List.of(Map.of("description", "consulting", "quantity", 1, "unitPrice", 10))));
+            SiloClient.Response created = client.post(
+                    "/api/data/billing/invoices",
+                    Map.of(
+                            "number",
+                            "INV-1",
+                            "customer",
+                            Map.of("name", "Ada"),
+                            "status",
+                            "draft",
+                            "currency",
+                            "EUR",
+                            "total",
+                            10,
+                            "issueDate",
+                            "2026-11-01",
+                            "items",
+                            List.of(Map.of("description", "consulting", "quantity", 1, "unitPrice", 10))));
             assertThat(created.status()).as(created.text()).isEqualTo(201);
             // suspending closes the tenant's pools: the read after it logs in anew
             SiloClient admin = silo.client().asAdmin();
-            assertThat(admin.post("/api/organizations/" + tenant.slug() + "/suspend", Map.of()).status()).isEqualTo(200);
-            assertThat(admin.post("/api/organizations/" + tenant.slug() + "/activate", Map.of()).status()).isEqualTo(200);
-            assertThat(client.get("/api/data/billing/invoices/" + created.json().path("_id").asString()).status()).isEqualTo(200);
+            assertThat(admin.post("/api/organizations/" + tenant.slug() + "/suspend", Map.of())
+                            .status())
+                    .isEqualTo(200);
+            assertThat(admin.post("/api/organizations/" + tenant.slug() + "/activate", Map.of())
+                            .status())
+                    .isEqualTo(200);
+            assertThat(client.get("/api/data/billing/invoices/"
+                                    + created.json().path("_id").asString())
+                            .status())
+                    .isEqualTo(200);
         }
     }
 

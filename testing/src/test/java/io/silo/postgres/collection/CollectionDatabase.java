@@ -1,8 +1,8 @@
 package io.silo.postgres.collection;
 
 import io.silo.json.Json;
-import io.silo.postgres.schema.CollectionTables;
 import io.silo.postgres.collection.query.JsonInput;
+import io.silo.postgres.schema.CollectionTables;
 import io.silo.template.CollectionSpec;
 import io.silo.template.FieldPath;
 import io.silo.testing.TestPostgres;
@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -64,11 +63,17 @@ final class CollectionDatabase implements AutoCloseable {
     }
 
     /** A collection spec from short text: paths as {@code a.b}, keys as {@code a+b}. */
-    static CollectionSpec spec(String name, String schema, List<String> indexes, List<String> unique, Set<String> privateFields) {
+    static CollectionSpec spec(
+            String name, String schema, List<String> indexes, List<String> unique, Set<String> privateFields) {
         Optional<JsonNode> parsed = schema.isEmpty() ? Optional.empty() : Optional.of(Json.read(schema));
-        return new CollectionSpec(name, parsed,
-                indexes.stream().map(index -> new CollectionSpec.IndexSpec(paths(index), false)).toList(),
-                unique.stream().map(CollectionDatabase::paths).toList(), privateFields);
+        return new CollectionSpec(
+                name,
+                parsed,
+                indexes.stream()
+                        .map(index -> new CollectionSpec.IndexSpec(paths(index), false))
+                        .toList(),
+                unique.stream().map(CollectionDatabase::paths).toList(),
+                privateFields);
     }
 
     static CollectionSpec spec(String name) {
@@ -83,5 +88,4 @@ final class CollectionDatabase implements AutoCloseable {
     private static List<FieldPath> paths(String key) {
         return Arrays.stream(key.split("\\+")).map(FieldPath::parse).toList();
     }
-
 }

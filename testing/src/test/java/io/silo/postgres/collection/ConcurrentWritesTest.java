@@ -37,10 +37,12 @@ class ConcurrentWritesTest {
     void theSecondWriterExpectingTheSameVersionGetsAConflictNotALostUpdate() throws Exception {
         Document doc = STORE.insert(db.connection(), COUNTERS, json("{\"n\":0}"));
         db.connection().commit();
-        try (Connection first = connect(); Connection second = connect()) {
+        try (Connection first = connect();
+                Connection second = connect()) {
             STORE.patch(first, COUNTERS, doc.id(), json("{\"n\":1}"), OptionalLong.of(1));
             // the second waits on the row lock the first holds, then sees version 2
-            CompletableFuture<SiloException> late = CompletableFuture.supplyAsync(() -> catchThrowableOfType(SiloException.class,
+            CompletableFuture<SiloException> late = CompletableFuture.supplyAsync(() -> catchThrowableOfType(
+                    SiloException.class,
                     () -> STORE.patch(second, COUNTERS, doc.id(), json("{\"n\":100}"), OptionalLong.of(1))));
             Thread.sleep(300);
             assertThat(late).isNotDone();
@@ -62,7 +64,8 @@ class ConcurrentWritesTest {
     void writersWithoutAnExpectedVersionSerialiseOnTheRow() throws Exception {
         Document doc = STORE.insert(db.connection(), COUNTERS, json("{\"n\":0}"));
         db.connection().commit();
-        try (Connection first = connect(); Connection second = connect()) {
+        try (Connection first = connect();
+                Connection second = connect()) {
             STORE.patch(first, COUNTERS, doc.id(), json("{\"a\":1}"), OptionalLong.empty());
             CompletableFuture<Document> late = CompletableFuture.supplyAsync(
                     () -> STORE.patch(second, COUNTERS, doc.id(), json("{\"b\":2}"), OptionalLong.empty()));

@@ -25,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 class DocumentWritesTest {
     private static final CollectionSpec ORDERS = CollectionDatabase.spec("orders");
-    private static final CollectionSpec USERS = CollectionDatabase.spec("users", "", List.of(), List.of(), Set.of("passwordHash", "secrets"));
+    private static final CollectionSpec USERS =
+            CollectionDatabase.spec("users", "", List.of(), List.of(), Set.of("passwordHash", "secrets"));
     private static CollectionDatabase db;
 
     private final TickingClock clock = new TickingClock(Instant.parse("2024-05-01T10:00:00.123456789Z"));
@@ -50,15 +51,18 @@ class DocumentWritesTest {
 
     @Test
     void insertReturnsTheStoredDocumentAtVersionOneWithMetaFields() {
-        Document inserted = store.insert(db.connection(), ORDERS, json("{\"status\":\"paid\",\"total\":12.50,\"lines\":[{\"sku\":\"a\"}]}"));
+        Document inserted = store.insert(
+                db.connection(), ORDERS, json("{\"status\":\"paid\",\"total\":12.50,\"lines\":[{\"sku\":\"a\"}]}"));
 
         assertThat(inserted.version()).isEqualTo(1);
         assertThat(inserted.id().version()).isEqualTo(7);
         assertThat(inserted.createdAt()).isEqualTo(Instant.parse("2024-05-01T10:00:00.123456Z"));
         assertThat(inserted.updatedAt()).isEqualTo(inserted.createdAt());
-        assertThat(inserted.body()).isEqualTo(json("{\"status\":\"paid\",\"total\":12.50,\"lines\":[{\"sku\":\"a\"}]}"));
+        assertThat(inserted.body())
+                .isEqualTo(json("{\"status\":\"paid\",\"total\":12.50,\"lines\":[{\"sku\":\"a\"}]}"));
         ObjectNode rendered = inserted.toJson();
-        assertThat(rendered.propertyNames()).containsExactly("_id", "_version", "_createdAt", "_updatedAt", "lines", "total", "status");
+        assertThat(rendered.propertyNames())
+                .containsExactly("_id", "_version", "_createdAt", "_updatedAt", "lines", "total", "status");
         assertThat(rendered.get("_createdAt").stringValue()).isEqualTo("2024-05-01T10:00:00.123456Z");
         assertThat(store.get(db.connection(), ORDERS, inserted.id())).isEqualTo(inserted);
     }
@@ -74,7 +78,12 @@ class DocumentWritesTest {
 
     @Test
     void insertRejectsAMalformedId() {
-        for (String id : List.of("\"1-1-1-1-1\"", "\"not-a-uuid\"", "42", "null", "\"0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e'; DROP TABLE orders; --\"")) {
+        for (String id : List.of(
+                "\"1-1-1-1-1\"",
+                "\"not-a-uuid\"",
+                "42",
+                "null",
+                "\"0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e'; DROP TABLE orders; --\"")) {
             assertProblem(() -> store.insert(db.connection(), ORDERS, json("{\"_id\":" + id + "}")), "invalid-id");
         }
     }
@@ -83,7 +92,8 @@ class DocumentWritesTest {
     void insertWithATakenIdIsADuplicateKeyOnId() {
         Document first = store.insert(db.connection(), ORDERS, json("{\"n\":1}"));
 
-        SiloException e = assertProblem(() -> store.insert(db.connection(), ORDERS, json("{\"_id\":\"" + first.id() + "\"}")), "duplicate-key");
+        SiloException e = assertProblem(
+                () -> store.insert(db.connection(), ORDERS, json("{\"_id\":\"" + first.id() + "\"}")), "duplicate-key");
         assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
         assertThat(e.extensions()).containsEntry("fields", List.of("_id"));
     }
@@ -92,12 +102,19 @@ class DocumentWritesTest {
     void reservedFieldsAreRejectedOnEveryWrite() {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"n\":1}"));
         for (String field : List.of("_version", "_createdAt", "_updatedAt", "_secret", "_")) {
-            SiloException e = assertProblem(() -> store.insert(db.connection(), ORDERS, json("{\"" + field + "\":1}")), "reserved-field");
+            SiloException e = assertProblem(
+                    () -> store.insert(db.connection(), ORDERS, json("{\"" + field + "\":1}")), "reserved-field");
             assertThat(e.extensions()).containsEntry("field", field);
         }
         for (String field : List.of("_id", "_createdAt", "_updatedAt", "_other")) {
-            assertProblem(() -> store.replace(db.connection(), ORDERS, doc.id(), json("{\"" + field + "\":\"x\"}"), OptionalLong.empty()), "reserved-field");
-            assertProblem(() -> store.patch(db.connection(), ORDERS, doc.id(), json("{\"" + field + "\":\"x\"}"), OptionalLong.empty()), "reserved-field");
+            assertProblem(
+                    () -> store.replace(
+                            db.connection(), ORDERS, doc.id(), json("{\"" + field + "\":\"x\"}"), OptionalLong.empty()),
+                    "reserved-field");
+            assertProblem(
+                    () -> store.patch(
+                            db.connection(), ORDERS, doc.id(), json("{\"" + field + "\":\"x\"}"), OptionalLong.empty()),
+                    "reserved-field");
         }
         assertThat(store.get(db.connection(), ORDERS, doc.id()).body()).isEqualTo(json("{\"n\":1}"));
     }
@@ -139,7 +156,8 @@ class DocumentWritesTest {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"status\":\"new\",\"total\":5}"));
         clock.advance(Duration.ofSeconds(3));
 
-        Document replaced = store.replace(db.connection(), ORDERS, doc.id(), json("{\"status\":\"paid\"}"), OptionalLong.empty());
+        Document replaced =
+                store.replace(db.connection(), ORDERS, doc.id(), json("{\"status\":\"paid\"}"), OptionalLong.empty());
 
         assertThat(replaced.version()).isEqualTo(2);
         assertThat(replaced.body()).isEqualTo(json("{\"status\":\"paid\"}"));
@@ -150,9 +168,15 @@ class DocumentWritesTest {
 
     @Test
     void replaceOfAnUnknownIdIsDocumentNotFound() {
-        assertProblem(() -> store.replace(db.connection(), ORDERS, UUID.randomUUID(), json("{}"), OptionalLong.empty()), "document-not-found");
-        assertProblem(() -> store.patch(db.connection(), ORDERS, UUID.randomUUID(), json("{}"), OptionalLong.empty()), "document-not-found");
-        assertProblem(() -> store.delete(db.connection(), ORDERS, UUID.randomUUID(), OptionalLong.empty()), "document-not-found");
+        assertProblem(
+                () -> store.replace(db.connection(), ORDERS, UUID.randomUUID(), json("{}"), OptionalLong.empty()),
+                "document-not-found");
+        assertProblem(
+                () -> store.patch(db.connection(), ORDERS, UUID.randomUUID(), json("{}"), OptionalLong.empty()),
+                "document-not-found");
+        assertProblem(
+                () -> store.delete(db.connection(), ORDERS, UUID.randomUUID(), OptionalLong.empty()),
+                "document-not-found");
     }
 
     @Test
@@ -175,7 +199,8 @@ class DocumentWritesTest {
     void patchReplacesAScalarWithAnObjectAndBack() {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"a\":1,\"b\":{\"c\":2}}"));
 
-        Document patched = store.patch(db.connection(), ORDERS, doc.id(), json("{\"a\":{\"x\":null,\"y\":1},\"b\":3}"), OptionalLong.empty());
+        Document patched = store.patch(
+                db.connection(), ORDERS, doc.id(), json("{\"a\":{\"x\":null,\"y\":1},\"b\":3}"), OptionalLong.empty());
 
         assertThat(patched.body()).isEqualTo(json("{\"a\":{\"y\":1},\"b\":3}"));
     }
@@ -193,7 +218,8 @@ class DocumentWritesTest {
     void everyChangeBumpsTheVersionByOne() {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"n\":0}"));
         for (int i = 1; i <= 5; i++) {
-            doc = store.patch(db.connection(), ORDERS, doc.id(), json("{\"n\":" + i + "}"), OptionalLong.of(doc.version()));
+            doc = store.patch(
+                    db.connection(), ORDERS, doc.id(), json("{\"n\":" + i + "}"), OptionalLong.of(doc.version()));
         }
         assertThat(doc.version()).isEqualTo(6);
         assertThat(doc.body().get("n").intValue()).isEqualTo(5);
@@ -204,9 +230,15 @@ class DocumentWritesTest {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"n\":1}"));
         store.patch(db.connection(), ORDERS, doc.id(), json("{\"n\":2}"), OptionalLong.of(1));
 
-        SiloException replace = assertProblem(() -> store.replace(db.connection(), ORDERS, doc.id(), json("{\"n\":3}"), OptionalLong.of(1)), "version-conflict");
-        SiloException patch = assertProblem(() -> store.patch(db.connection(), ORDERS, doc.id(), json("{\"n\":3,\"_version\":1}"), OptionalLong.empty()), "version-conflict");
-        SiloException delete = assertProblem(() -> store.delete(db.connection(), ORDERS, doc.id(), OptionalLong.of(1)), "version-conflict");
+        SiloException replace = assertProblem(
+                () -> store.replace(db.connection(), ORDERS, doc.id(), json("{\"n\":3}"), OptionalLong.of(1)),
+                "version-conflict");
+        SiloException patch = assertProblem(
+                () -> store.patch(
+                        db.connection(), ORDERS, doc.id(), json("{\"n\":3,\"_version\":1}"), OptionalLong.empty()),
+                "version-conflict");
+        SiloException delete = assertProblem(
+                () -> store.delete(db.connection(), ORDERS, doc.id(), OptionalLong.of(1)), "version-conflict");
 
         for (SiloException e : List.of(replace, patch, delete)) {
             assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
@@ -219,7 +251,8 @@ class DocumentWritesTest {
     void theExpectedVersionMayComeFromTheBody() {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"n\":1}"));
 
-        Document replaced = store.replace(db.connection(), ORDERS, doc.id(), json("{\"n\":2,\"_version\":1}"), OptionalLong.empty());
+        Document replaced = store.replace(
+                db.connection(), ORDERS, doc.id(), json("{\"n\":2,\"_version\":1}"), OptionalLong.empty());
 
         assertThat(replaced.version()).isEqualTo(2);
         assertThat(replaced.body()).isEqualTo(json("{\"n\":2}"));
@@ -229,27 +262,41 @@ class DocumentWritesTest {
     void versionsInBodyAndParameterMustAgreeAndBeWholeNumbers() {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"n\":1}"));
 
-        assertProblem(() -> store.replace(db.connection(), ORDERS, doc.id(), json("{\"_version\":1}"), OptionalLong.of(2)), "invalid-version");
-        assertProblem(() -> store.replace(db.connection(), ORDERS, doc.id(), json("{\"_version\":\"1\"}"), OptionalLong.empty()), "invalid-version");
-        assertProblem(() -> store.replace(db.connection(), ORDERS, doc.id(), json("{\"_version\":1.5}"), OptionalLong.empty()), "invalid-version");
-        assertProblem(() -> store.patch(db.connection(), ORDERS, doc.id(), json("{\"_version\":0}"), OptionalLong.empty()), "invalid-version");
+        assertProblem(
+                () -> store.replace(db.connection(), ORDERS, doc.id(), json("{\"_version\":1}"), OptionalLong.of(2)),
+                "invalid-version");
+        assertProblem(
+                () -> store.replace(
+                        db.connection(), ORDERS, doc.id(), json("{\"_version\":\"1\"}"), OptionalLong.empty()),
+                "invalid-version");
+        assertProblem(
+                () -> store.replace(
+                        db.connection(), ORDERS, doc.id(), json("{\"_version\":1.5}"), OptionalLong.empty()),
+                "invalid-version");
+        assertProblem(
+                () -> store.patch(db.connection(), ORDERS, doc.id(), json("{\"_version\":0}"), OptionalLong.empty()),
+                "invalid-version");
         assertProblem(() -> store.delete(db.connection(), ORDERS, doc.id(), OptionalLong.of(-1)), "invalid-version");
     }
 
     @Test
     void privateFieldsAreStoredButNeverReturned() throws SQLException {
-        Document user = store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\",\"passwordHash\":\"$argon2id$x\"}"));
+        Document user = store.insert(
+                db.connection(), USERS, json("{\"email\":\"ada@example.com\",\"passwordHash\":\"$argon2id$x\"}"));
 
         assertThat(user.body()).isEqualTo(json("{\"email\":\"ada@example.com\"}"));
-        assertThat(store.get(db.connection(), USERS, user.id()).body().has("passwordHash")).isFalse();
+        assertThat(store.get(db.connection(), USERS, user.id()).body().has("passwordHash"))
+                .isFalse();
         assertThat(storedDoc(USERS, user.id())).contains("$argon2id$x");
     }
 
     @Test
     void replaceKeepsPrivateFieldsTheClientCannotSendBack() throws SQLException {
-        Document user = store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\",\"passwordHash\":\"h1\"}"));
+        Document user =
+                store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\",\"passwordHash\":\"h1\"}"));
 
-        Document replaced = store.replace(db.connection(), USERS, user.id(), json("{\"email\":\"ada@lovelace.org\"}"), OptionalLong.empty());
+        Document replaced = store.replace(
+                db.connection(), USERS, user.id(), json("{\"email\":\"ada@lovelace.org\"}"), OptionalLong.empty());
 
         assertThat(replaced.body()).isEqualTo(json("{\"email\":\"ada@lovelace.org\"}"));
         assertThat(storedDoc(USERS, user.id())).contains("\"passwordHash\": \"h1\"");
@@ -259,7 +306,12 @@ class DocumentWritesTest {
     void privateFieldsCanBeWrittenAndRemovedByPatch() throws SQLException {
         Document user = store.insert(db.connection(), USERS, json("{\"email\":\"a@b.c\",\"passwordHash\":\"h1\"}"));
 
-        Document changed = store.patch(db.connection(), USERS, user.id(), json("{\"passwordHash\":\"h2\",\"secrets\":{\"otp\":\"s\"}}"), OptionalLong.empty());
+        Document changed = store.patch(
+                db.connection(),
+                USERS,
+                user.id(),
+                json("{\"passwordHash\":\"h2\",\"secrets\":{\"otp\":\"s\"}}"),
+                OptionalLong.empty());
         assertThat(changed.body()).isEqualTo(json("{\"email\":\"a@b.c\"}"));
         assertThat(storedDoc(USERS, user.id())).contains("h2").contains("otp");
 
@@ -270,12 +322,16 @@ class DocumentWritesTest {
     @Test
     void documentsOverOneMebibyteAreTooLarge() {
         String big = "x".repeat(1024 * 1024);
-        SiloException e = assertProblem(() -> store.insert(db.connection(), ORDERS, json("{\"blob\":\"" + big + "\"}")), "document-too-large");
+        SiloException e = assertProblem(
+                () -> store.insert(db.connection(), ORDERS, json("{\"blob\":\"" + big + "\"}")), "document-too-large");
         assertThat(e.kind()).isEqualTo(ErrorKind.UNPROCESSABLE);
 
         Document small = store.insert(db.connection(), ORDERS, json("{\"blob\":\"" + "x".repeat(1000 * 1000) + "\"}"));
         String more = "y".repeat(100 * 1000);
-        assertProblem(() -> store.patch(db.connection(), ORDERS, small.id(), json("{\"more\":\"" + more + "\"}"), OptionalLong.empty()), "document-too-large");
+        assertProblem(
+                () -> store.patch(
+                        db.connection(), ORDERS, small.id(), json("{\"more\":\"" + more + "\"}"), OptionalLong.empty()),
+                "document-too-large");
     }
 
     @Test
@@ -286,7 +342,9 @@ class DocumentWritesTest {
         SiloException e = assertProblem(() -> store.insert(db.connection(), ORDERS, nested(33)), "document-too-deep");
         assertThat(e.kind()).isEqualTo(ErrorKind.UNPROCESSABLE);
         Document doc = store.insert(db.connection(), ORDERS, json("{}"));
-        assertProblem(() -> store.patch(db.connection(), ORDERS, doc.id(), nested(33), OptionalLong.empty()), "document-too-deep");
+        assertProblem(
+                () -> store.patch(db.connection(), ORDERS, doc.id(), nested(33), OptionalLong.empty()),
+                "document-too-deep");
     }
 
     @Test
@@ -302,11 +360,16 @@ class DocumentWritesTest {
     @Test
     void decimalsKeepTheirPrecision() {
         Document doc = store.insert(db.connection(), ORDERS, CollectionDatabase.json("{\"n\":1}"));
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("price", new java.math.BigDecimal("0.1000000000000000055511151231257827"));
+        ObjectNode body = JsonNodeFactory.instance
+                .objectNode()
+                .put("price", new java.math.BigDecimal("0.1000000000000000055511151231257827"));
 
         Document replaced = store.replace(db.connection(), ORDERS, doc.id(), body, OptionalLong.empty());
 
-        assertThat(store.get(db.connection(), ORDERS, replaced.id()).body().get("price").decimalValue())
+        assertThat(store.get(db.connection(), ORDERS, replaced.id())
+                        .body()
+                        .get("price")
+                        .decimalValue())
                 .isEqualByComparingTo("0.1000000000000000055511151231257827");
     }
 
@@ -320,7 +383,8 @@ class DocumentWritesTest {
     }
 
     private static String storedDoc(CollectionSpec spec, UUID id) throws SQLException {
-        try (var statement = db.connection().prepareStatement("SELECT doc::text FROM \"" + spec.name() + "\" WHERE id = ?")) {
+        try (var statement =
+                db.connection().prepareStatement("SELECT doc::text FROM \"" + spec.name() + "\" WHERE id = ?")) {
             statement.setObject(1, id);
             try (var rows = statement.executeQuery()) {
                 rows.next();

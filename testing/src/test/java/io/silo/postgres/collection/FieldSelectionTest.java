@@ -21,8 +21,10 @@ class FieldSelectionTest {
     private static final String CLOSED = """
             {"type":"object","additionalProperties":false,
              "properties":{"email":{"type":"string"},"profile":{"type":"object"},"age":{"type":"integer"},"passwordHash":{"type":"string"}}}""";
-    private static final CollectionSpec USERS = CollectionDatabase.spec("users", CLOSED, List.of(), List.of(), Set.of("passwordHash"));
-    private static final CollectionSpec NOTES = CollectionDatabase.spec("notes", "", List.of(), List.of(), Set.of("secret"));
+    private static final CollectionSpec USERS =
+            CollectionDatabase.spec("users", CLOSED, List.of(), List.of(), Set.of("passwordHash"));
+    private static final CollectionSpec NOTES =
+            CollectionDatabase.spec("notes", "", List.of(), List.of(), Set.of("secret"));
     private static CollectionDatabase db;
 
     private final DocumentStore store = new DocumentStore();
@@ -46,18 +48,32 @@ class FieldSelectionTest {
 
     @Test
     void aSelectionReturnsOnlyThosePathsPlusMetaFields() {
-        store.insert(db.connection(), USERS, json("{\"email\":\"a@b.c\",\"age\":3,\"profile\":{\"name\":\"Ada\",\"city\":\"Paris\",\"bio\":{\"x\":1}}}"));
+        store.insert(
+                db.connection(),
+                USERS,
+                json(
+                        "{\"email\":\"a@b.c\",\"age\":3,\"profile\":{\"name\":\"Ada\",\"city\":\"Paris\",\"bio\":{\"x\":1}}}"));
 
-        Page page = store.query(db.connection(), USERS, DocumentQuery.builder().fields("email,profile.city,profile.bio.x").build());
+        Page page = store.query(
+                db.connection(),
+                USERS,
+                DocumentQuery.builder()
+                        .fields("email,profile.city,profile.bio.x")
+                        .build());
 
         Document only = page.items().getFirst();
-        assertThat(only.body()).isEqualTo(json("{\"email\":\"a@b.c\",\"profile\":{\"city\":\"Paris\",\"bio\":{\"x\":1}}}"));
-        assertThat(only.toJson().propertyNames()).containsExactly("_id", "_version", "_createdAt", "_updatedAt", "email", "profile");
+        assertThat(only.body())
+                .isEqualTo(json("{\"email\":\"a@b.c\",\"profile\":{\"city\":\"Paris\",\"bio\":{\"x\":1}}}"));
+        assertThat(only.toJson().propertyNames())
+                .containsExactly("_id", "_version", "_createdAt", "_updatedAt", "email", "profile");
     }
 
     @Test
     void aPathAndOneInsideItSelectTheWholeSubtree() {
-        Document doc = store.insert(db.connection(), USERS, json("{\"email\":\"a@b.c\",\"profile\":{\"name\":\"Ada\",\"city\":\"Paris\"}}"));
+        Document doc = store.insert(
+                db.connection(),
+                USERS,
+                json("{\"email\":\"a@b.c\",\"profile\":{\"name\":\"Ada\",\"city\":\"Paris\"}}"));
 
         ObjectNode rendered = doc.toJson(Fields.parse("profile.city,profile"));
 
@@ -76,11 +92,16 @@ class FieldSelectionTest {
 
     @Test
     void privateFieldsNeverLeakThroughAnyRead() {
-        Document inserted = store.insert(db.connection(), USERS, json("{\"email\":\"a@b.c\",\"passwordHash\":\"HASH\"}"));
-        Document replaced = store.replace(db.connection(), USERS, inserted.id(), json("{\"email\":\"x@b.c\"}"), OptionalLong.empty());
-        Document patched = store.patch(db.connection(), USERS, inserted.id(), json("{\"age\":4}"), OptionalLong.empty());
+        Document inserted =
+                store.insert(db.connection(), USERS, json("{\"email\":\"a@b.c\",\"passwordHash\":\"HASH\"}"));
+        Document replaced = store.replace(
+                db.connection(), USERS, inserted.id(), json("{\"email\":\"x@b.c\"}"), OptionalLong.empty());
+        Document patched =
+                store.patch(db.connection(), USERS, inserted.id(), json("{\"age\":4}"), OptionalLong.empty());
         Document read = store.get(db.connection(), USERS, inserted.id());
-        List<Document> queried = store.query(db.connection(), USERS, DocumentQuery.builder().build()).items();
+        List<Document> queried = store.query(
+                        db.connection(), USERS, DocumentQuery.builder().build())
+                .items();
 
         for (Document document : List.of(inserted, replaced, patched, read, queried.getFirst())) {
             assertThat(document.toJson().toString()).doesNotContain("HASH").doesNotContain("passwordHash");
@@ -89,27 +110,62 @@ class FieldSelectionTest {
 
     @Test
     void privateFieldsCannotBeSelectedSortedOrFilteredOn() {
-        for (DocumentQuery.Builder query : List.of(DocumentQuery.builder().fields("email,passwordHash"),
-                DocumentQuery.builder().sort("passwordHash"), DocumentQuery.builder().filter("{\"passwordHash\":{\"$exists\":true}}"),
+        for (DocumentQuery.Builder query : List.of(
+                DocumentQuery.builder().fields("email,passwordHash"),
+                DocumentQuery.builder().sort("passwordHash"),
+                DocumentQuery.builder().filter("{\"passwordHash\":{\"$exists\":true}}"),
                 DocumentQuery.builder().filter("{\"$not\":{\"passwordHash.x\":1}}"))) {
             assertProblem(() -> store.query(db.connection(), USERS, query.build()), "unknown-field");
         }
-        assertProblem(() -> store.query(db.connection(), NOTES, DocumentQuery.builder().fields("secret").build()), "unknown-field");
+        assertProblem(
+                () -> store.query(
+                        db.connection(),
+                        NOTES,
+                        DocumentQuery.builder().fields("secret").build()),
+                "unknown-field");
     }
 
     @Test
     void aClosedSchemaRefusesUndeclaredFieldsInQueries() {
-        var e = assertProblem(() -> store.query(db.connection(), USERS, DocumentQuery.builder().filter("{\"emial\":\"a@b.c\"}").build()), "unknown-field");
+        var e = assertProblem(
+                () -> store.query(
+                        db.connection(),
+                        USERS,
+                        DocumentQuery.builder().filter("{\"emial\":\"a@b.c\"}").build()),
+                "unknown-field");
         assertThat(e.getMessage()).contains("emial").contains("email");
         assertThat(e.extensions()).containsEntry("field", "emial");
-        assertProblem(() -> store.query(db.connection(), USERS, DocumentQuery.builder().sort("-nope").build()), "unknown-field");
-        assertProblem(() -> store.query(db.connection(), USERS, DocumentQuery.builder().fields("email,nope.x").build()), "unknown-field");
+        assertProblem(
+                () -> store.query(
+                        db.connection(),
+                        USERS,
+                        DocumentQuery.builder().sort("-nope").build()),
+                "unknown-field");
+        assertProblem(
+                () -> store.query(
+                        db.connection(),
+                        USERS,
+                        DocumentQuery.builder().fields("email,nope.x").build()),
+                "unknown-field");
 
-        store.query(db.connection(), USERS, DocumentQuery.builder().filter("{\"profile.anything\":1,\"_version\":1}").sort("-_createdAt,email").build());
+        store.query(
+                db.connection(),
+                USERS,
+                DocumentQuery.builder()
+                        .filter("{\"profile.anything\":1,\"_version\":1}")
+                        .sort("-_createdAt,email")
+                        .build());
     }
 
     @Test
     void anOpenSchemaAcceptsAnyField() {
-        store.query(db.connection(), NOTES, DocumentQuery.builder().filter("{\"whatever.deep\":1}").sort("other").fields("x").build());
+        store.query(
+                db.connection(),
+                NOTES,
+                DocumentQuery.builder()
+                        .filter("{\"whatever.deep\":1}")
+                        .sort("other")
+                        .fields("x")
+                        .build());
     }
 }

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /** Every operator of the filter language against one fixed set of documents. */
 class FilterOperatorsTest {
-    private static final CollectionSpec ITEMS = CollectionDatabase.spec("items", "", List.of("status"), List.of(), Set.of("cost"));
-    private static final DocumentWritesTest.TickingClock CLOCK = new DocumentWritesTest.TickingClock(Instant.parse("2024-01-01T00:00:00Z"));
+    private static final CollectionSpec ITEMS =
+            CollectionDatabase.spec("items", "", List.of("status"), List.of(), Set.of("cost"));
+    private static final DocumentWritesTest.TickingClock CLOCK =
+            new DocumentWritesTest.TickingClock(Instant.parse("2024-01-01T00:00:00Z"));
     private static final DocumentStore STORE = new DocumentStore(CLOCK);
     private static CollectionDatabase db;
     private static List<Document> inserted;
@@ -30,9 +32,12 @@ class FilterOperatorsTest {
         db = CollectionDatabase.create("filters");
         db.create(ITEMS);
         inserted = List.of(
-                insert("{\"name\":\"apple\",\"status\":\"paid\",\"price\":10,\"tags\":[\"fruit\",\"red\"],\"customer\":{\"address\":{\"city\":\"Paris\"}},\"cost\":1}"),
-                insert("{\"name\":\"banana\",\"status\":\"paid\",\"price\":2.5,\"tags\":[\"fruit\"],\"customer\":{\"address\":{\"city\":\"Lyon\"}}}"),
-                insert("{\"name\":\"cherry\",\"status\":\"open\",\"price\":30,\"tags\":[],\"customer\":{\"vip\":true}}"),
+                insert(
+                        "{\"name\":\"apple\",\"status\":\"paid\",\"price\":10,\"tags\":[\"fruit\",\"red\"],\"customer\":{\"address\":{\"city\":\"Paris\"}},\"cost\":1}"),
+                insert(
+                        "{\"name\":\"banana\",\"status\":\"paid\",\"price\":2.5,\"tags\":[\"fruit\"],\"customer\":{\"address\":{\"city\":\"Lyon\"}}}"),
+                insert(
+                        "{\"name\":\"cherry\",\"status\":\"open\",\"price\":30,\"tags\":[],\"customer\":{\"vip\":true}}"),
                 insert("{\"name\":\"date\",\"status\":\"void\",\"price\":\"12\",\"note\":null}"),
                 insert("{\"name\":\"elder\",\"price\":true,\"tags\":\"fruit\"}"),
                 insert("{\"name\":\"fig\",\"status\":\"open\",\"price\":{\"amount\":5},\"customer\":\"walk-in\"}"));
@@ -117,32 +122,42 @@ class FilterOperatorsTest {
     @Test
     void nestedPathsGoThroughObjectsOnly() {
         assertThat(names("{\"customer.address.city\":\"Paris\"}")).containsExactly("apple");
-        assertThat(names("{\"customer.address.city\":{\"$in\":[\"Paris\",\"Lyon\"]}}")).containsExactly("apple", "banana");
+        assertThat(names("{\"customer.address.city\":{\"$in\":[\"Paris\",\"Lyon\"]}}"))
+                .containsExactly("apple", "banana");
         assertThat(names("{\"customer.vip\":true}")).containsExactly("cherry");
         assertThat(names("{\"price.amount\":{\"$gte\":5}}")).containsExactly("fig");
-        assertThat(names("{\"customer.address.city\":{\"$exists\":false}}")).containsExactly("cherry", "date", "elder", "fig");
+        assertThat(names("{\"customer.address.city\":{\"$exists\":false}}"))
+                .containsExactly("cherry", "date", "elder", "fig");
     }
 
     @Test
     void andOrNorNot() {
-        assertThat(names("{\"$and\":[{\"status\":\"paid\"},{\"price\":{\"$lt\":5}}]}")).containsExactly("banana");
-        assertThat(names("{\"$or\":[{\"status\":\"void\"},{\"price\":{\"$gte\":30}}]}")).containsExactly("cherry", "date");
-        assertThat(names("{\"$nor\":[{\"status\":\"paid\"},{\"status\":\"open\"}]}")).containsExactly("date", "elder");
+        assertThat(names("{\"$and\":[{\"status\":\"paid\"},{\"price\":{\"$lt\":5}}]}"))
+                .containsExactly("banana");
+        assertThat(names("{\"$or\":[{\"status\":\"void\"},{\"price\":{\"$gte\":30}}]}"))
+                .containsExactly("cherry", "date");
+        assertThat(names("{\"$nor\":[{\"status\":\"paid\"},{\"status\":\"open\"}]}"))
+                .containsExactly("date", "elder");
         assertThat(names("{\"$not\":{\"status\":\"paid\"}}")).containsExactly("cherry", "date", "elder", "fig");
         assertThat(names("{\"price\":{\"$not\":{\"$gt\":5}}}")).containsExactly("banana", "date", "elder", "fig");
-        assertThat(names("{\"$or\":[{\"$and\":[{\"status\":\"paid\"},{\"price\":10}]},{\"name\":\"fig\"}]}")).containsExactly("apple", "fig");
+        assertThat(names("{\"$or\":[{\"$and\":[{\"status\":\"paid\"},{\"price\":10}]},{\"name\":\"fig\"}]}"))
+                .containsExactly("apple", "fig");
     }
 
     @Test
     void metaFieldsMapToTheirColumns() {
         Document banana = inserted.get(1);
         assertThat(names("{\"_id\":\"" + banana.id() + "\"}")).containsExactly("banana");
-        assertThat(names("{\"_id\":{\"$in\":[\"" + banana.id() + "\",\"" + inserted.get(3).id() + "\"]}}")).containsExactly("banana", "date");
+        assertThat(names("{\"_id\":{\"$in\":[\"" + banana.id() + "\",\""
+                        + inserted.get(3).id() + "\"]}}"))
+                .containsExactly("banana", "date");
         assertThat(names("{\"_id\":{\"$ne\":\"" + banana.id() + "\"}}")).hasSize(5);
         assertThat(names("{\"_version\":1}")).hasSize(6);
         assertThat(names("{\"_version\":{\"$gt\":1}}")).isEmpty();
-        assertThat(names("{\"_createdAt\":{\"$gt\":\"" + inserted.get(3).createdAt() + "\"}}")).containsExactly("elder", "fig");
-        assertThat(names("{\"_updatedAt\":{\"$lte\":\"2024-01-01T00:02:00+00:00\"}}")).containsExactly("apple", "banana");
+        assertThat(names("{\"_createdAt\":{\"$gt\":\"" + inserted.get(3).createdAt() + "\"}}"))
+                .containsExactly("elder", "fig");
+        assertThat(names("{\"_updatedAt\":{\"$lte\":\"2024-01-01T00:02:00+00:00\"}}"))
+                .containsExactly("apple", "banana");
         assertThat(names("{\"_id\":{\"$exists\":true}}")).hasSize(6);
         assertThat(names("{\"_id\":{\"$exists\":false}}")).isEmpty();
     }
@@ -158,19 +173,35 @@ class FilterOperatorsTest {
 
     @Test
     void countUsesTheSameFilter() {
-        assertThat(STORE.count(db.connection(), ITEMS, FilterParser.parse("{\"status\":\"paid\"}"))).isEqualTo(2);
-        assertThat(STORE.count(db.connection(), ITEMS, FilterParser.parse("{}"))).isEqualTo(6);
+        assertThat(STORE.count(db.connection(), ITEMS, FilterParser.parse("{\"status\":\"paid\"}")))
+                .isEqualTo(2);
+        assertThat(STORE.count(db.connection(), ITEMS, FilterParser.parse("{}")))
+                .isEqualTo(6);
         assertThat(STORE.count(db.connection(), ITEMS, FilterParser.parse(""))).isEqualTo(6);
     }
 
     @Test
     void privateFieldsCannotBeFilteredOn() {
-        assertProblem(() -> STORE.query(db.connection(), ITEMS, DocumentQuery.builder().filter("{\"cost\":{\"$gt\":0}}").build()), "unknown-field");
-        assertProblem(() -> STORE.count(db.connection(), ITEMS, FilterParser.parse("{\"$or\":[{\"a\":1},{\"cost.x\":1}]}")), "unknown-field");
+        assertProblem(
+                () -> STORE.query(
+                        db.connection(),
+                        ITEMS,
+                        DocumentQuery.builder().filter("{\"cost\":{\"$gt\":0}}").build()),
+                "unknown-field");
+        assertProblem(
+                () -> STORE.count(db.connection(), ITEMS, FilterParser.parse("{\"$or\":[{\"a\":1},{\"cost.x\":1}]}")),
+                "unknown-field");
     }
 
     private static List<String> names(String filter) {
-        return STORE.query(db.connection(), ITEMS, DocumentQuery.builder().filter(filter).sort("name").build()).items().stream()
-                .map(document -> document.body().get("name").stringValue()).toList();
+        return STORE
+                .query(
+                        db.connection(),
+                        ITEMS,
+                        DocumentQuery.builder().filter(filter).sort("name").build())
+                .items()
+                .stream()
+                .map(document -> document.body().get("name").stringValue())
+                .toList();
     }
 }

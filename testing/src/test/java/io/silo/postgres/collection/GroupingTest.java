@@ -16,7 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class GroupingTest {
-    private static final CollectionSpec SALES = CollectionDatabase.spec("sales", "", List.of(), List.of(), Set.of("margin"));
+    private static final CollectionSpec SALES =
+            CollectionDatabase.spec("sales", "", List.of(), List.of(), Set.of("margin"));
     private static final DocumentStore STORE = new DocumentStore();
     private static CollectionDatabase db;
 
@@ -47,18 +48,24 @@ class GroupingTest {
 
     @Test
     void groupsCountLargestFirstWithMissingFoldedIntoNull() {
-        GroupResult result = STORE.group(db.connection(), SALES, GroupQuery.by("region").build());
+        GroupResult result =
+                STORE.group(db.connection(), SALES, GroupQuery.by("region").build());
 
-        assertThat(result.groups()).extracting(group -> group.key().toString(), GroupResult.Group::count)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("\"south\"", 4L), org.assertj.core.groups.Tuple.tuple("\"north\"", 3L),
-                        org.assertj.core.groups.Tuple.tuple("null", 2L), org.assertj.core.groups.Tuple.tuple("\"east\"", 1L));
+        assertThat(result.groups())
+                .extracting(group -> group.key().toString(), GroupResult.Group::count)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("\"south\"", 4L),
+                        org.assertj.core.groups.Tuple.tuple("\"north\"", 3L),
+                        org.assertj.core.groups.Tuple.tuple("null", 2L),
+                        org.assertj.core.groups.Tuple.tuple("\"east\"", 1L));
         assertThat(result.truncated()).isFalse();
         assertThat(result.groups().getFirst().sum()).isEmpty();
     }
 
     @Test
     void aggregatesSkipValuesThatAreNotNumbers() {
-        GroupResult result = STORE.group(db.connection(), SALES, GroupQuery.by("region").metric("total").build());
+        GroupResult result = STORE.group(
+                db.connection(), SALES, GroupQuery.by("region").metric("total").build());
 
         GroupResult.Group north = group(result, "\"north\"");
         assertThat(north.count()).isEqualTo(3);
@@ -73,15 +80,25 @@ class GroupingTest {
         GroupResult.Group east = group(result, "\"east\"");
         assertThat(east.sum()).isEmpty();
         assertThat(east.toJson().toString()).isEqualTo("{\"key\":\"east\",\"count\":1}");
-        assertThat(north.toJson().toString()).isEqualTo("{\"key\":\"north\",\"count\":3,\"sum\":30.5,\"avg\":15.25,\"min\":10,\"max\":20.5}");
+        assertThat(north.toJson().toString())
+                .isEqualTo("{\"key\":\"north\",\"count\":3,\"sum\":30.5,\"avg\":15.25,\"min\":10,\"max\":20.5}");
     }
 
     @Test
     void groupingHonoursTheFilterNestedPathsAndLimit() {
-        GroupResult cities = STORE.group(db.connection(), SALES, GroupQuery.by("shop.city").filter("{\"region\":\"north\"}").metric("total").build());
-        assertThat(cities.groups()).extracting(group -> group.key().toString()).containsExactly("\"Oslo\"", "\"Bergen\"");
+        GroupResult cities = STORE.group(
+                db.connection(),
+                SALES,
+                GroupQuery.by("shop.city")
+                        .filter("{\"region\":\"north\"}")
+                        .metric("total")
+                        .build());
+        assertThat(cities.groups())
+                .extracting(group -> group.key().toString())
+                .containsExactly("\"Oslo\"", "\"Bergen\"");
 
-        GroupResult top = STORE.group(db.connection(), SALES, GroupQuery.by("region").limit("2").build());
+        GroupResult top = STORE.group(
+                db.connection(), SALES, GroupQuery.by("region").limit("2").build());
         assertThat(top.groups()).hasSize(2);
         assertThat(top.truncated()).isTrue();
         assertThat(top.toJson().get("truncated").booleanValue()).isTrue();
@@ -92,14 +109,24 @@ class GroupingTest {
         assertProblem(() -> GroupQuery.by("_createdAt"), "invalid-field");
         assertProblem(() -> GroupQuery.by("region").metric("_version"), "invalid-field");
         assertProblem(() -> GroupQuery.by("a'b"), "invalid-field");
-        assertProblem(() -> STORE.group(db.connection(), SALES, GroupQuery.by("margin").build()), "unknown-field");
-        assertProblem(() -> STORE.group(db.connection(), SALES, GroupQuery.by("region").metric("margin").build()), "unknown-field");
+        assertProblem(
+                () -> STORE.group(
+                        db.connection(), SALES, GroupQuery.by("margin").build()),
+                "unknown-field");
+        assertProblem(
+                () -> STORE.group(
+                        db.connection(),
+                        SALES,
+                        GroupQuery.by("region").metric("margin").build()),
+                "unknown-field");
         assertProblem(() -> GroupQuery.by("region").limit("0"), "invalid-limit");
         assertProblem(() -> GroupQuery.by("region").limit("1001"), "invalid-limit");
     }
 
     private static GroupResult.Group group(GroupResult result, String key) {
-        Optional<GroupResult.Group> found = result.groups().stream().filter(group -> group.key().toString().equals(key)).findFirst();
+        Optional<GroupResult.Group> found = result.groups().stream()
+                .filter(group -> group.key().toString().equals(key))
+                .findFirst();
         return found.orElseThrow();
     }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * as {@code doc->'a'->'b'}, the very expression of {@code CREATE INDEX … ((doc->'a'->'b'))}.
  */
 class IndexUsageTest {
-    private static final CollectionSpec ORDERS = CollectionDatabase.spec("orders", "", List.of("status", "customer.address.city"),
-            List.of("code"), Set.of());
+    private static final CollectionSpec ORDERS = CollectionDatabase.spec(
+            "orders", "", List.of("status", "customer.address.city"), List.of("code"), Set.of());
     private static CollectionDatabase db;
 
     @BeforeAll
@@ -30,8 +30,11 @@ class IndexUsageTest {
         db.create(ORDERS);
         DocumentStore store = new DocumentStore();
         for (int i = 0; i < 200; i++) {
-            store.insert(db.connection(), ORDERS, json("{\"status\":\"s" + (i % 10) + "\",\"code\":\"c" + i
-                    + "\",\"customer\":{\"address\":{\"city\":\"city" + i + "\"}},\"price\":" + i + "}"));
+            store.insert(
+                    db.connection(),
+                    ORDERS,
+                    json("{\"status\":\"s" + (i % 10) + "\",\"code\":\"c" + i
+                            + "\",\"customer\":{\"address\":{\"city\":\"city" + i + "\"}},\"price\":" + i + "}"));
         }
         db.connection().commit();
         try (Statement statement = db.connection().createStatement()) {

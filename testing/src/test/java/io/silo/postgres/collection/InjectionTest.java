@@ -23,12 +23,28 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /** Hostile input in every place a query takes text: values are bound, everything else is refused. */
 class InjectionTest {
-    private static final CollectionSpec ORDERS = CollectionDatabase.spec("orders", "", List.of("status"), List.of("code"), Set.of());
+    private static final CollectionSpec ORDERS =
+            CollectionDatabase.spec("orders", "", List.of("status"), List.of("code"), Set.of());
     private static final DocumentStore STORE = new DocumentStore();
     private static final List<String> HOSTILE = List.of(
-            "'; DROP TABLE orders; --", "x' OR '1'='1", "\" OR \"\"=\"", "a/* comment */b", "a -- comment", "1; SELECT pg_sleep(10)",
-            "$1", "?", "doc->>'status'", "a')::jsonb OR TRUE OR ('", "\u02bc OR 1=1 --", "\uff07; DROP TABLE orders; --",
-            "ѕtatus", "status\u200b", "sta\u0301tus", "a\\'b", "%' OR 1=1", "\\x27");
+            "'; DROP TABLE orders; --",
+            "x' OR '1'='1",
+            "\" OR \"\"=\"",
+            "a/* comment */b",
+            "a -- comment",
+            "1; SELECT pg_sleep(10)",
+            "$1",
+            "?",
+            "doc->>'status'",
+            "a')::jsonb OR TRUE OR ('",
+            "\u02bc OR 1=1 --",
+            "\uff07; DROP TABLE orders; --",
+            "ѕtatus",
+            "status\u200b",
+            "sta\u0301tus",
+            "a\\'b",
+            "%' OR 1=1",
+            "\\x27");
     private static CollectionDatabase db;
 
     @BeforeAll
@@ -56,20 +72,34 @@ class InjectionTest {
     void hostileValuesAreBoundAndMatchNothing() {
         for (String value : HOSTILE) {
             String quoted = JsonNodeFactory.instance.stringNode(value).toString();
-            for (String filter : List.of("{\"status\":" + quoted + "}", "{\"status\":{\"$gt\":" + quoted + ",\"$lt\":\"a\"}}",
-                    "{\"status\":{\"$in\":[" + quoted + "]}}", "{\"status\":{\"$contains\":" + quoted + "}}",
+            for (String filter : List.of(
+                    "{\"status\":" + quoted + "}",
+                    "{\"status\":{\"$gt\":" + quoted + ",\"$lt\":\"a\"}}",
+                    "{\"status\":{\"$in\":[" + quoted + "]}}",
+                    "{\"status\":{\"$contains\":" + quoted + "}}",
                     "{\"status\":{\"$eq\":{" + quoted + ":" + quoted + "}}}")) {
-                assertThat(query(DocumentQuery.builder().filter(filter)).items()).as(filter).isEmpty();
+                assertThat(query(DocumentQuery.builder().filter(filter)).items())
+                        .as(filter)
+                        .isEmpty();
             }
-            assertThat(query(DocumentQuery.builder().filter("{\"status\":{\"$ne\":" + quoted + "}}")).items()).hasSize(2);
+            assertThat(query(DocumentQuery.builder().filter("{\"status\":{\"$ne\":" + quoted + "}}"))
+                            .items())
+                    .hasSize(2);
         }
     }
 
     @Test
     void hostileValuesAreStoredVerbatim() {
         for (String value : HOSTILE) {
-            Document doc = STORE.insert(db.connection(), ORDERS, JsonNodeFactory.instance.objectNode().put("status", value));
-            assertThat(STORE.get(db.connection(), ORDERS, doc.id()).body().get("status").stringValue()).isEqualTo(value);
+            Document doc = STORE.insert(
+                    db.connection(),
+                    ORDERS,
+                    JsonNodeFactory.instance.objectNode().put("status", value));
+            assertThat(STORE.get(db.connection(), ORDERS, doc.id())
+                            .body()
+                            .get("status")
+                            .stringValue())
+                    .isEqualTo(value);
         }
     }
 
@@ -78,10 +108,13 @@ class InjectionTest {
         for (String name : HOSTILE) {
             String quoted = JsonNodeFactory.instance.stringNode(name).toString();
             // a key starting with $ is read as an operator, and refused as one
-            SiloException e = assertProblem(() -> DocumentQuery.builder().filter("{" + quoted + ":1}"),
+            SiloException e = assertProblem(
+                    () -> DocumentQuery.builder().filter("{" + quoted + ":1}"),
                     name.startsWith("$") ? "invalid-filter" : "invalid-field");
             assertThat(e.getMessage()).containsAnyOf("is not a field path", "unknown operator");
-            assertProblem(() -> DocumentQuery.builder().filter("{\"customer." + quoted.substring(1) + ":1}"), "invalid-field");
+            assertProblem(
+                    () -> DocumentQuery.builder().filter("{\"customer." + quoted.substring(1) + ":1}"),
+                    "invalid-field");
             assertProblem(() -> DocumentQuery.builder().fields("status," + name), "invalid-field");
             assertProblem(() -> GroupQuery.by(name), "invalid-field");
             assertProblem(() -> GroupQuery.by("status").metric(name), "invalid-field");
@@ -91,8 +124,8 @@ class InjectionTest {
     @Test
     void hostileSortKeysAreRefused() {
         for (String name : HOSTILE) {
-            SiloException e = org.assertj.core.api.Assertions.catchThrowableOfType(SiloException.class,
-                    () -> DocumentQuery.builder().sort("status,-" + name));
+            SiloException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    SiloException.class, () -> DocumentQuery.builder().sort("status,-" + name));
             assertThat(e).as(name).isNotNull();
             assertThat(e.type()).isIn("invalid-field", "invalid-sort");
         }
@@ -103,10 +136,13 @@ class InjectionTest {
 
     @Test
     void hostileOperatorsAreInvalidFilters() {
-        for (String operator : List.of("$where", "$gt; DROP TABLE orders", "$regex", "$expr", "$function", "$ eq", "$EQ", "$eq\u0000", "$")) {
+        for (String operator : List.of(
+                "$where", "$gt; DROP TABLE orders", "$regex", "$expr", "$function", "$ eq", "$EQ", "$eq\u0000", "$")) {
             String quoted = JsonNodeFactory.instance.stringNode(operator).toString();
-            assertProblem(() -> DocumentQuery.builder().filter("{\"status\":{" + quoted + ":\"paid\"}}"), "invalid-filter");
-            assertProblem(() -> DocumentQuery.builder().filter("{" + quoted + ":[{\"status\":\"paid\"}]}"), "invalid-filter");
+            assertProblem(
+                    () -> DocumentQuery.builder().filter("{\"status\":{" + quoted + ":\"paid\"}}"), "invalid-filter");
+            assertProblem(
+                    () -> DocumentQuery.builder().filter("{" + quoted + ":[{\"status\":\"paid\"}]}"), "invalid-filter");
         }
     }
 
@@ -116,15 +152,17 @@ class InjectionTest {
         Filter filter = new Filter.Comparison(new DocumentField.Path(forged), Filter.Operator.EQ, json("\"x\""));
 
         assertProblem(() -> STORE.count(db.connection(), ORDERS, filter), "invalid-field");
-        assertProblem(() -> STORE.group(db.connection(), ORDERS, new GroupQuery(Filter.all(), forged, Optional.empty(), 10)), "invalid-field");
+        assertProblem(
+                () -> STORE.group(db.connection(), ORDERS, new GroupQuery(Filter.all(), forged, Optional.empty(), 10)),
+                "invalid-field");
     }
 
     @Test
     void aCollectionNameThatIsNoIdentifierNeverReachesSql() {
         CollectionSpec hostile = CollectionDatabase.spec("orders\"; DROP TABLE orders; --");
 
-        SiloException e = org.assertj.core.api.Assertions.catchThrowableOfType(SiloException.class,
-                () -> STORE.count(db.connection(), hostile, Filter.all()));
+        SiloException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                SiloException.class, () -> STORE.count(db.connection(), hostile, Filter.all()));
 
         assertThat(e).isNotNull();
         assertThat(e.type()).isEqualTo("internal-error");

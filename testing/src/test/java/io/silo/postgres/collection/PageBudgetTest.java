@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * budget of document text, and the cursor goes on from there.
  */
 class PageBudgetTest {
-    private static final io.silo.template.CollectionSpec BLOBS = CollectionDatabase.spec("blobs", "", List.of(), List.of(), Set.of());
+    private static final io.silo.template.CollectionSpec BLOBS =
+            CollectionDatabase.spec("blobs", "", List.of(), List.of(), Set.of());
     private static final DocumentStore STORE = new DocumentStore();
     private static final int COUNT = 12;
     private static CollectionDatabase db;

@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
 
 /** Keyset pagination: every document exactly once, in order, whatever the ties and missing values. */
 class PaginationTest {
-    private static final CollectionSpec EVENTS = CollectionDatabase.spec("events", "", List.of("group"), List.of(), Set.of());
+    private static final CollectionSpec EVENTS =
+            CollectionDatabase.spec("events", "", List.of("group"), List.of(), Set.of());
     private static final DocumentStore STORE = new DocumentStore();
     private static final int COUNT = 57;
     private static CollectionDatabase db;
@@ -37,7 +38,10 @@ class PaginationTest {
             // few distinct groups (many ties), some documents without a group or score, one with a string score
             String group = i % 7 == 0 ? "" : ",\"group\":\"g" + (i % 4) + "\"";
             String score = i % 5 == 0 ? "" : i == 13 ? ",\"score\":\"high\"" : ",\"score\":" + (i % 3);
-            documents.add(STORE.insert(db.connection(), EVENTS, json("{\"n\":" + i + group + score + ",\"nested\":{\"k\":" + (i % 2) + "}}")));
+            documents.add(STORE.insert(
+                    db.connection(),
+                    EVENTS,
+                    json("{\"n\":" + i + group + score + ",\"nested\":{\"k\":" + (i % 2) + "}}")));
         }
         db.connection().commit();
         all = List.copyOf(documents);
@@ -52,39 +56,82 @@ class PaginationTest {
     void pagesByIdCoverEveryDocumentOnceInIdOrder() {
         List<Document> seen = pageThrough(DocumentQuery.builder().limit(10), "{}");
 
-        assertThat(seen).extracting(Document::id).containsExactlyElementsOf(all.stream().map(Document::id).sorted().toList());
+        assertThat(seen)
+                .extracting(Document::id)
+                .containsExactlyElementsOf(
+                        all.stream().map(Document::id).sorted().toList());
     }
 
     @Test
     void pagesWithTiesAndMissingValuesHaveNoDuplicatesOrGaps() {
-        for (String sort : List.of("group", "-group", "group,-score", "-score,group", "nested.k,-n", "-_createdAt", "_version,-_id", "score")) {
+        for (String sort : List.of(
+                "group",
+                "-group",
+                "group,-score",
+                "-score,group",
+                "nested.k,-n",
+                "-_createdAt",
+                "_version,-_id",
+                "score")) {
             for (int limit : List.of(1, 4, 10, 56, 57, 1000)) {
-                List<Document> seen = pageThrough(DocumentQuery.builder().sort(sort).limit(limit), "{}");
-                List<Document> expected = STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort(sort).limit(1000).build()).items();
+                List<Document> seen =
+                        pageThrough(DocumentQuery.builder().sort(sort).limit(limit), "{}");
+                List<Document> expected = STORE.query(
+                                db.connection(),
+                                EVENTS,
+                                DocumentQuery.builder().sort(sort).limit(1000).build())
+                        .items();
 
-                assertThat(seen).as("sort %s, limit %d", sort, limit).extracting(Document::id)
-                        .doesNotHaveDuplicates().containsExactlyElementsOf(expected.stream().map(Document::id).toList());
+                assertThat(seen)
+                        .as("sort %s, limit %d", sort, limit)
+                        .extracting(Document::id)
+                        .doesNotHaveDuplicates()
+                        .containsExactlyElementsOf(
+                                expected.stream().map(Document::id).toList());
             }
         }
     }
 
     @Test
     void theOrderFollowsJsonbOrderingWithMissingValuesLastAscending() {
-        List<Document> byGroup = STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort("group").limit(1000).build()).items();
+        List<Document> byGroup = STORE.query(
+                        db.connection(),
+                        EVENTS,
+                        DocumentQuery.builder().sort("group").limit(1000).build())
+                .items();
 
-        assertThat(byGroup).extracting(document -> Optional.ofNullable(document.body().get("group")).map(JsonNode::stringValue).orElse("~missing"))
+        assertThat(byGroup)
+                .extracting(document -> Optional.ofNullable(document.body().get("group"))
+                        .map(JsonNode::stringValue)
+                        .orElse("~missing"))
                 .isSortedAccordingTo(Comparator.naturalOrder());
-        List<Document> byScore = STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort("-score").limit(1000).build()).items();
+        List<Document> byScore = STORE.query(
+                        db.connection(),
+                        EVENTS,
+                        DocumentQuery.builder().sort("-score").limit(1000).build())
+                .items();
         assertThat(byScore.getFirst().body().has("score")).isFalse();
-        Document firstWithScore = byScore.stream().filter(document -> document.body().has("score")).findFirst().orElseThrow();
-        assertThat(firstWithScore.body().get("score").isNumber()).as("numbers order after strings in jsonb").isTrue();
+        Document firstWithScore = byScore.stream()
+                .filter(document -> document.body().has("score"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(firstWithScore.body().get("score").isNumber())
+                .as("numbers order after strings in jsonb")
+                .isTrue();
     }
 
     @Test
     void tiesbreakOnIdAscending() {
-        List<Document> page = STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort("nested.k").limit(1000).build()).items();
+        List<Document> page = STORE.query(
+                        db.connection(),
+                        EVENTS,
+                        DocumentQuery.builder().sort("nested.k").limit(1000).build())
+                .items();
 
-        List<UUID> zeros = page.stream().filter(document -> document.body().get("nested").get("k").intValue() == 0).map(Document::id).toList();
+        List<UUID> zeros = page.stream()
+                .filter(document -> document.body().get("nested").get("k").intValue() == 0)
+                .map(Document::id)
+                .toList();
         assertThat(zeros).isSorted();
     }
 
@@ -92,15 +139,21 @@ class PaginationTest {
     void pagingWorksWithAFilter() {
         List<Document> seen = pageThrough(DocumentQuery.builder().sort("-n").limit(3), "{\"group\":\"g1\"}");
 
-        assertThat(seen).extracting(document -> document.body().get("n").intValue())
-                .containsExactlyElementsOf(all.stream().map(document -> document.body()).filter(body -> body.has("group")
-                        && body.get("group").stringValue().equals("g1")).map(body -> body.get("n").intValue())
-                        .sorted(Comparator.reverseOrder()).toList());
+        assertThat(seen)
+                .extracting(document -> document.body().get("n").intValue())
+                .containsExactlyElementsOf(all.stream()
+                        .map(document -> document.body())
+                        .filter(body -> body.has("group")
+                                && body.get("group").stringValue().equals("g1"))
+                        .map(body -> body.get("n").intValue())
+                        .sorted(Comparator.reverseOrder())
+                        .toList());
     }
 
     @Test
     void theLastPageHasNoCursor() {
-        Page page = STORE.query(db.connection(), EVENTS, DocumentQuery.builder().limit(COUNT).build());
+        Page page = STORE.query(
+                db.connection(), EVENTS, DocumentQuery.builder().limit(COUNT).build());
 
         assertThat(page.items()).hasSize(COUNT);
         assertThat(page.nextCursor()).isEmpty();
@@ -108,15 +161,35 @@ class PaginationTest {
 
     @Test
     void aCursorOfAnotherSortIsRefused() {
-        String cursor = STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort("group").limit(2).build()).nextCursor().orElseThrow();
+        String cursor = STORE.query(
+                        db.connection(),
+                        EVENTS,
+                        DocumentQuery.builder().sort("group").limit(2).build())
+                .nextCursor()
+                .orElseThrow();
 
-        assertProblem(() -> STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort("-group").cursor(cursor).build()), "invalid-cursor");
-        assertProblem(() -> STORE.query(db.connection(), EVENTS, DocumentQuery.builder().cursor(cursor).build()), "invalid-cursor");
+        assertProblem(
+                () -> STORE.query(
+                        db.connection(),
+                        EVENTS,
+                        DocumentQuery.builder().sort("-group").cursor(cursor).build()),
+                "invalid-cursor");
+        assertProblem(
+                () -> STORE.query(
+                        db.connection(),
+                        EVENTS,
+                        DocumentQuery.builder().cursor(cursor).build()),
+                "invalid-cursor");
     }
 
     @Test
     void malformedAndForgedCursorsAreInvalidCursors() {
-        List<String> forged = List.of("", "!!!", "bm90IGpzb24", encode("[]"), encode("{\"v\":1,\"s\":\"_id\",\"k\":[]}"),
+        List<String> forged = List.of(
+                "",
+                "!!!",
+                "bm90IGpzb24",
+                encode("[]"),
+                encode("{\"v\":1,\"s\":\"_id\",\"k\":[]}"),
                 encode("{\"v\":2,\"s\":\"_id\",\"k\":[[\"" + UUID.randomUUID() + "\"]]}"),
                 encode("{\"v\":1,\"s\":\"_id\",\"k\":[[\"x' OR 1=1; --\"]]}"),
                 encode("{\"v\":1,\"s\":\"_id\",\"k\":[[]]}"),
@@ -130,8 +203,14 @@ class PaginationTest {
             if (cursor.isEmpty()) {
                 continue;
             }
-            String sort = cursor.equals(forged.get(12)) ? "_version" : cursor.equals(forged.get(13)) ? "_createdAt" : "";
-            assertProblem(() -> STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort(sort).cursor(cursor).build()), "invalid-cursor");
+            String sort =
+                    cursor.equals(forged.get(12)) ? "_version" : cursor.equals(forged.get(13)) ? "_createdAt" : "";
+            assertProblem(
+                    () -> STORE.query(
+                            db.connection(),
+                            EVENTS,
+                            DocumentQuery.builder().sort(sort).cursor(cursor).build()),
+                    "invalid-cursor");
         }
         assertProblem(() -> DocumentQuery.builder().cursor("a".repeat(DocumentQuery.MAX_CURSOR + 1)), "invalid-cursor");
     }
@@ -141,10 +220,14 @@ class PaginationTest {
         String value = "\"'; DROP TABLE events; --\"";
         String cursor = encode("{\"v\":1,\"s\":\"group,_id\",\"k\":[[" + value + "],[\"" + new UUID(0, 0) + "\"]]}");
 
-        Page page = STORE.query(db.connection(), EVENTS, DocumentQuery.builder().sort("group").cursor(cursor).limit(1000).build());
+        Page page = STORE.query(
+                db.connection(),
+                EVENTS,
+                DocumentQuery.builder().sort("group").cursor(cursor).limit(1000).build());
 
         assertThat(page.items()).isNotEmpty();
-        assertThat(STORE.count(db.connection(), EVENTS, io.silo.postgres.collection.query.Filter.all())).isEqualTo(COUNT);
+        assertThat(STORE.count(db.connection(), EVENTS, io.silo.postgres.collection.query.Filter.all()))
+                .isEqualTo(COUNT);
     }
 
     private static List<Document> pageThrough(DocumentQuery.Builder builder, String filter) {

@@ -29,9 +29,10 @@ class SchemaValidationTest {
                "tags":{"type":"array","items":{"type":"string"}},
                "passwordHash":{"type":"string"}
              }}""";
-    private static final CollectionSpec CUSTOMERS = CollectionDatabase.spec("customers", SCHEMA, List.of(), List.of(), Set.of("passwordHash"));
-    private static final CollectionSpec REMOTE = CollectionDatabase.spec("remote",
-            "{\"$ref\":\"http://127.0.0.1:9/schema.json\"}", List.of(), List.of(), Set.of());
+    private static final CollectionSpec CUSTOMERS =
+            CollectionDatabase.spec("customers", SCHEMA, List.of(), List.of(), Set.of("passwordHash"));
+    private static final CollectionSpec REMOTE = CollectionDatabase.spec(
+            "remote", "{\"$ref\":\"http://127.0.0.1:9/schema.json\"}", List.of(), List.of(), Set.of());
     private static CollectionDatabase db;
 
     private final DocumentStore store = new DocumentStore();
@@ -68,7 +69,8 @@ class SchemaValidationTest {
 
         assertThat(e.kind()).isEqualTo(ErrorKind.UNPROCESSABLE);
         List<Map<String, String>> errors = errors(e);
-        assertThat(errors).extracting(error -> error.get("path"))
+        assertThat(errors)
+                .extracting(error -> error.get("path"))
                 .containsExactlyInAnyOrder("/email", "/age", "/customer/name", "/customer/address/zip", "/tags/1");
         assertThat(errors).allSatisfy(error -> assertThat(error.get("message")).isNotBlank());
         assertThat(e.getMessage()).contains("customers");
@@ -76,7 +78,9 @@ class SchemaValidationTest {
 
     @Test
     void aMissingRequiredTopLevelFieldPointsAtIt() {
-        SiloException e = assertProblem(() -> store.insert(db.connection(), CUSTOMERS, json("{\"customer\":{\"name\":\"Ada\"}}")), "schema-violation");
+        SiloException e = assertProblem(
+                () -> store.insert(db.connection(), CUSTOMERS, json("{\"customer\":{\"name\":\"Ada\"}}")),
+                "schema-violation");
 
         assertThat(errors(e)).extracting(error -> error.get("path")).containsExactly("/email");
         assertThat(errors(e).getFirst().get("message")).contains("email");
@@ -84,22 +88,35 @@ class SchemaValidationTest {
 
     @Test
     void replaceAndPatchAreValidatedOnTheResult() {
-        Document doc = store.insert(db.connection(), CUSTOMERS, json("{\"email\":\"a@b.co\",\"customer\":{\"name\":\"Ada\"}}"));
+        Document doc = store.insert(
+                db.connection(), CUSTOMERS, json("{\"email\":\"a@b.co\",\"customer\":{\"name\":\"Ada\"}}"));
 
-        SiloException patch = assertProblem(() -> store.patch(db.connection(), CUSTOMERS, doc.id(),
-                json("{\"customer\":{\"name\":null}}"), OptionalLong.empty()), "schema-violation");
+        SiloException patch = assertProblem(
+                () -> store.patch(
+                        db.connection(),
+                        CUSTOMERS,
+                        doc.id(),
+                        json("{\"customer\":{\"name\":null}}"),
+                        OptionalLong.empty()),
+                "schema-violation");
         assertThat(errors(patch)).extracting(error -> error.get("path")).containsExactly("/customer/name");
 
-        SiloException replace = assertProblem(() -> store.replace(db.connection(), CUSTOMERS, doc.id(),
-                json("{\"email\":\"a@b.co\"}"), OptionalLong.empty()), "schema-violation");
+        SiloException replace = assertProblem(
+                () -> store.replace(
+                        db.connection(), CUSTOMERS, doc.id(), json("{\"email\":\"a@b.co\"}"), OptionalLong.empty()),
+                "schema-violation");
         assertThat(errors(replace)).extracting(error -> error.get("path")).containsExactly("/customer");
         assertThat(store.get(db.connection(), CUSTOMERS, doc.id()).version()).isEqualTo(1);
     }
 
     @Test
     void privateFieldsAreValidatedToo() {
-        assertProblem(() -> store.insert(db.connection(), CUSTOMERS, json(
-                "{\"email\":\"a@b.co\",\"customer\":{\"name\":\"Ada\"},\"passwordHash\":42}")), "schema-violation");
+        assertProblem(
+                () -> store.insert(
+                        db.connection(),
+                        CUSTOMERS,
+                        json("{\"email\":\"a@b.co\",\"customer\":{\"name\":\"Ada\"},\"passwordHash\":42}")),
+                "schema-violation");
     }
 
     @Test
@@ -112,8 +129,8 @@ class SchemaValidationTest {
 
     @Test
     void aSchemaNeverFetchesRemoteReferences() {
-        SiloException e = org.assertj.core.api.Assertions.catchThrowableOfType(SiloException.class,
-                () -> store.insert(db.connection(), REMOTE, json("{}")));
+        SiloException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                SiloException.class, () -> store.insert(db.connection(), REMOTE, json("{}")));
 
         assertThat(e).isNotNull();
         assertThat(e.type()).isEqualTo("invalid-schema");

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class UniqueKeysTest {
-    private static final CollectionSpec USERS = CollectionDatabase.spec("users", "", List.of(),
-            List.of("email", "org.code+number"), Set.of());
+    private static final CollectionSpec USERS =
+            CollectionDatabase.spec("users", "", List.of(), List.of("email", "org.code+number"), Set.of());
     private static CollectionDatabase db;
     private static String database;
 
@@ -49,7 +49,8 @@ class UniqueKeysTest {
     void aSecondInsertWithATakenKeyIsADuplicateKeyNamingTheFields() {
         store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\"}"));
 
-        SiloException e = assertProblem(() -> store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\"}")), "duplicate-key");
+        SiloException e = assertProblem(
+                () -> store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\"}")), "duplicate-key");
 
         assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
         assertThat(e.extensions()).containsEntry("fields", List.of("email"));
@@ -62,7 +63,9 @@ class UniqueKeysTest {
         store.insert(db.connection(), USERS, json("{\"org\":{\"code\":\"A\"},\"number\":2}"));
         store.insert(db.connection(), USERS, json("{\"org\":{\"code\":\"B\"},\"number\":1}"));
 
-        SiloException e = assertProblem(() -> store.insert(db.connection(), USERS, json("{\"org\":{\"code\":\"A\"},\"number\":1}")), "duplicate-key");
+        SiloException e = assertProblem(
+                () -> store.insert(db.connection(), USERS, json("{\"org\":{\"code\":\"A\"},\"number\":1}")),
+                "duplicate-key");
 
         assertThat(e.extensions()).containsEntry("fields", List.of("org.code", "number"));
     }
@@ -74,7 +77,11 @@ class UniqueKeysTest {
 
         Document next = store.insert(db.connection(), USERS, json("{\"email\":\"b@x\"}"));
 
-        assertThat(store.get(db.connection(), USERS, next.id()).body().get("email").stringValue()).isEqualTo("b@x");
+        assertThat(store.get(db.connection(), USERS, next.id())
+                        .body()
+                        .get("email")
+                        .stringValue())
+                .isEqualTo("b@x");
     }
 
     @Test
@@ -90,10 +97,22 @@ class UniqueKeysTest {
         store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\"}"));
         Document other = store.insert(db.connection(), USERS, json("{\"email\":\"bob@example.com\"}"));
 
-        SiloException patch = assertProblem(() -> store.patch(db.connection(), USERS, other.id(),
-                json("{\"email\":\"ada@example.com\"}"), OptionalLong.empty()), "duplicate-key");
-        SiloException replace = assertProblem(() -> store.replace(db.connection(), USERS, other.id(),
-                json("{\"email\":\"ada@example.com\"}"), OptionalLong.empty()), "duplicate-key");
+        SiloException patch = assertProblem(
+                () -> store.patch(
+                        db.connection(),
+                        USERS,
+                        other.id(),
+                        json("{\"email\":\"ada@example.com\"}"),
+                        OptionalLong.empty()),
+                "duplicate-key");
+        SiloException replace = assertProblem(
+                () -> store.replace(
+                        db.connection(),
+                        USERS,
+                        other.id(),
+                        json("{\"email\":\"ada@example.com\"}"),
+                        OptionalLong.empty()),
+                "duplicate-key");
 
         assertThat(patch.extensions()).containsEntry("fields", List.of("email"));
         assertThat(replace.extensions()).containsEntry("fields", List.of("email"));
@@ -103,7 +122,12 @@ class UniqueKeysTest {
     void rewritingADocumentWithItsOwnKeyIsNoCollision() {
         Document doc = store.insert(db.connection(), USERS, json("{\"email\":\"ada@example.com\",\"n\":1}"));
 
-        Document replaced = store.replace(db.connection(), USERS, doc.id(), json("{\"email\":\"ada@example.com\",\"n\":2}"), OptionalLong.empty());
+        Document replaced = store.replace(
+                db.connection(),
+                USERS,
+                doc.id(),
+                json("{\"email\":\"ada@example.com\",\"n\":2}"),
+                OptionalLong.empty());
 
         assertThat(replaced.version()).isEqualTo(2);
     }
@@ -117,8 +141,15 @@ class UniqueKeysTest {
             store.insert(other, USERS, json("{\"email\":\"race@example.com\"}"));
             // the other transaction holds the key uncommitted: the check before the UPDATE cannot see it,
             // the UPDATE waits on it, and meets 23505 once it commits
-            CompletableFuture<SiloException> change = CompletableFuture.supplyAsync(() -> org.assertj.core.api.Assertions.catchThrowableOfType(
-                    SiloException.class, () -> store.patch(db.connection(), USERS, doc.id(), json("{\"email\":\"race@example.com\"}"), OptionalLong.empty())));
+            CompletableFuture<SiloException> change =
+                    CompletableFuture.supplyAsync(() -> org.assertj.core.api.Assertions.catchThrowableOfType(
+                            SiloException.class,
+                            () -> store.patch(
+                                    db.connection(),
+                                    USERS,
+                                    doc.id(),
+                                    json("{\"email\":\"race@example.com\"}"),
+                                    OptionalLong.empty())));
             Thread.sleep(300);
             other.commit();
             SiloException e = change.get(10, TimeUnit.SECONDS);

@@ -19,7 +19,8 @@ class DirectoryMarkTest {
      */
     @Test
     void aChangeMarkedDuringADrainSurvivesThatDrainsClean(TestDatabase database) {
-        try (ControlDatabase control = ControlDatabase.open(database.url(), database.server().user(), database.server().password(), 2)) {
+        try (ControlDatabase control = ControlDatabase.open(
+                database.url(), database.server().user(), database.server().password(), 2)) {
             UUID tenant = UUID.randomUUID();
             control.jdbc().update("""
                     INSERT INTO tenants (id, slug, name, status, db_role, db_role_password, created_at, updated_at)

@@ -23,9 +23,10 @@ public final class ControlPlane implements AutoCloseable {
     /** A fresh control database on {@code server}, with the cluster {@code clusterId} pointing at that server. */
     public static ControlPlane create(TestPostgres server, String clusterId) {
         String database = server.createDatabase("control");
-        ControlPlane plane = new ControlPlane(server, database,
-                ControlDatabase.open(server.url(database), server.user(), server.password(), 4));
-        plane.jdbc().update("""
+        ControlPlane plane = new ControlPlane(
+                server, database, ControlDatabase.open(server.url(database), server.user(), server.password(), 4));
+        plane.jdbc()
+                .update("""
                 INSERT INTO clusters (id, jdbc_url, admin_user, admin_password, capacity, connection_budget, is_control)
                 VALUES (?, ?, ?, ?, 100, 10, true)
                 """, clusterId, server.url("postgres"), server.user(), plane.secrets.seal(server.password()));

@@ -1,9 +1,9 @@
 package io.silo.postgres.placement;
 
-import io.silo.tenant.DatabaseState;
-import io.silo.tenant.TenantStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.TenantStatus;
 import io.silo.testing.Eventually;
 import io.silo.testing.TestPostgres;
 import java.sql.SQLException;
@@ -80,13 +80,18 @@ class PlacementTest {
         assertThat(second.cache.find("initech").orElseThrow().isActive()).isTrue();
 
         plane.updateSilently("UPDATE tenants SET business_type = 'unannounced' WHERE id = ?", id);
-        assertThat(first.cache.find("initech").orElseThrow().businessType()).as("served from the cache").contains("retail");
+        assertThat(first.cache.find("initech").orElseThrow().businessType())
+                .as("served from the cache")
+                .contains("retail");
 
         plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
 
         for (Instance instance : List.of(first, second)) {
-            Eventually.until("the suspension is seen", () -> instance.cache.find("initech").orElseThrow().status() == TenantStatus.SUSPENDED);
-            assertThat(instance.cache.find("initech").orElseThrow().businessType()).contains("unannounced");
+            Eventually.until(
+                    "the suspension is seen",
+                    () -> instance.cache.find("initech").orElseThrow().status() == TenantStatus.SUSPENDED);
+            assertThat(instance.cache.find("initech").orElseThrow().businessType())
+                    .contains("unannounced");
             Eventually.until("subscribers are told", () -> instance.changed.contains(id));
         }
     }
@@ -102,8 +107,12 @@ class PlacementTest {
 
         plane.superuser().update("DELETE FROM tenants WHERE id = ?", id);
 
-        Eventually.until("the first instance forgets the tenant", () -> first.cache.find("hooli").isEmpty());
-        Eventually.until("the second instance forgets the tenant", () -> second.cache.find(id).isEmpty());
+        Eventually.until(
+                "the first instance forgets the tenant",
+                () -> first.cache.find("hooli").isEmpty());
+        Eventually.until(
+                "the second instance forgets the tenant",
+                () -> second.cache.find(id).isEmpty());
     }
 
     @Test
@@ -111,12 +120,25 @@ class PlacementTest {
         UUID id = plane.tenant("umbrella", "umbrella_role", "password-3");
         plane.database(id, "crm", "primary", "crm_umbrella");
         Instance instance = instance();
-        assertThat(instance.cache.find("umbrella").orElseThrow().database("crm").orElseThrow().database()).isEqualTo("crm_umbrella");
+        assertThat(instance.cache
+                        .find("umbrella")
+                        .orElseThrow()
+                        .database("crm")
+                        .orElseThrow()
+                        .database())
+                .isEqualTo("crm_umbrella");
 
-        plane.superuser().update("UPDATE tenant_databases SET database_name = 'crm_umbrella_2' WHERE tenant_id = ?", id);
+        plane.superuser()
+                .update("UPDATE tenant_databases SET database_name = 'crm_umbrella_2' WHERE tenant_id = ?", id);
 
-        Eventually.until("the new database name is seen", () -> instance.cache.find("umbrella").orElseThrow().database("crm")
-                .map(ServiceDatabase::database).equals(Optional.of("crm_umbrella_2")));
+        Eventually.until(
+                "the new database name is seen",
+                () -> instance.cache
+                        .find("umbrella")
+                        .orElseThrow()
+                        .database("crm")
+                        .map(ServiceDatabase::database)
+                        .equals(Optional.of("crm_umbrella_2")));
     }
 
     @Test
@@ -127,12 +149,18 @@ class PlacementTest {
         Set<Integer> before = listenerPids();
         assertThat(before).hasSize(2);
 
-        plane.superuser().query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND datname = ?",
-                row -> row.getBoolean(1), PlacementListener.APPLICATION_NAME, plane.database());
+        plane.superuser()
+                .query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND datname = ?",
+                        row -> row.getBoolean(1),
+                        PlacementListener.APPLICATION_NAME,
+                        plane.database());
 
         Eventually.until("both listeners are back on new connections", () -> {
             Set<Integer> now = listenerPids();
-            return now.size() == 2 && now.stream().noneMatch(before::contains) && first.listener.isListening()
+            return now.size() == 2
+                    && now.stream().noneMatch(before::contains)
+                    && first.listener.isListening()
                     && second.listener.isListening();
         });
         assertThat(first.cache.find("wayne").orElseThrow().isActive()).isTrue();
@@ -140,31 +168,42 @@ class PlacementTest {
 
         plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
 
-        Eventually.until("the first instance sees the change", () -> !first.cache.find("wayne").orElseThrow().isActive());
-        Eventually.until("the second instance sees the change", () -> !second.cache.find("wayne").orElseThrow().isActive());
+        Eventually.until(
+                "the first instance sees the change",
+                () -> !first.cache.find("wayne").orElseThrow().isActive());
+        Eventually.until(
+                "the second instance sees the change",
+                () -> !second.cache.find("wayne").orElseThrow().isActive());
     }
 
     @Test
     void whileTheListenerIsDownTheCacheReadsThrough() {
         UUID id = plane.tenant("stark", "stark_role", "password-5");
         PlacementCache cache = new PlacementCache(plane.jdbc(), plane.secrets());
-        PlacementListener listener = PlacementListener.start(() -> {
-            throw new SQLException("control database unreachable", "08001");
-        }, cache);
+        PlacementListener listener = PlacementListener.start(
+                () -> {
+                    throw new SQLException("control database unreachable", "08001");
+                },
+                cache);
         closing.add(listener);
         assertThat(cache.find("stark").orElseThrow().businessType()).contains("retail");
 
         plane.updateSilently("UPDATE tenants SET business_type = 'unannounced' WHERE id = ?", id);
 
         assertThat(listener.isListening()).isFalse();
-        assertThat(cache.find("stark").orElseThrow().businessType()).as("nothing stale is served").contains("unannounced");
+        assertThat(cache.find("stark").orElseThrow().businessType())
+                .as("nothing stale is served")
+                .contains("unannounced");
     }
 
     /** One Silo instance's view: its own cache and listener on the shared control database. */
     private record Instance(PlacementCache cache, PlacementListener listener, List<UUID> changed) {}
 
     private Instance instance() {
-        PlacementCache cache = new PlacementCache(plane.jdbc(), plane.secrets(), Duration.ofHours(1),
+        PlacementCache cache = new PlacementCache(
+                plane.jdbc(),
+                plane.secrets(),
+                Duration.ofHours(1),
                 com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         PlacementListener listener = PlacementListener.start(plane.control(), cache);
         closing.add(listener);
@@ -175,7 +214,14 @@ class PlacementTest {
     }
 
     private Set<Integer> listenerPids() {
-        return plane.superuser().query("SELECT pid FROM pg_stat_activity WHERE application_name = ? AND datname = ?",
-                row -> row.getInt(1), PlacementListener.APPLICATION_NAME, plane.database()).stream().collect(Collectors.toSet());
+        return plane
+                .superuser()
+                .query(
+                        "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND datname = ?",
+                        row -> row.getInt(1),
+                        PlacementListener.APPLICATION_NAME,
+                        plane.database())
+                .stream()
+                .collect(Collectors.toSet());
     }
 }

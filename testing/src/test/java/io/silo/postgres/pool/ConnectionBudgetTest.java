@@ -51,42 +51,59 @@ class ConnectionBudgetTest {
         SiloConfig.Pools config = new SiloConfig.Pools(2, 1000, Duration.ofSeconds(60), Duration.ofSeconds(30), 80);
 
         try (PoolRegistry pools = PoolRegistry.open(config, new SimpleMeterRegistry());
-             Sampler sampler = Sampler.start(roles)) {
+                Sampler sampler = Sampler.start(roles)) {
             Map<String, LongAdder> failures = new ConcurrentHashMap<>();
             AtomicInteger served = new AtomicInteger();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 workers.add(Thread.ofVirtual().name("hammer-", t).start(() -> {
                     for (int r = 0; r < REQUESTS_PER_THREAD; r++) {
-                        TenantDatabase tenant = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
+                        TenantDatabase tenant =
+                                tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
                         try (Connection connection = pools.connection(tenant.target(primary));
-                             Statement statement = connection.createStatement()) {
+                                Statement statement = connection.createStatement()) {
                             statement.execute("SELECT pg_sleep(0.002)");
                             served.incrementAndGet();
                         } catch (SiloException e) {
                             log.warn("request failed: {}", e.getMessage());
-                            failures.computeIfAbsent(e.type(), type -> new LongAdder()).increment();
+                            failures.computeIfAbsent(e.type(), type -> new LongAdder())
+                                    .increment();
                         } catch (SQLException e) {
-                            failures.computeIfAbsent("sql " + e.getSQLState(), type -> new LongAdder()).increment();
+                            failures.computeIfAbsent("sql " + e.getSQLState(), type -> new LongAdder())
+                                    .increment();
                         }
                     }
                 }));
             }
             for (Thread worker : workers) {
-                assertThat(worker.join(Duration.ofMinutes(3))).as("worker %s finished: no request hung", worker.getName()).isTrue();
+                assertThat(worker.join(Duration.ofMinutes(3)))
+                        .as("worker %s finished: no request hung", worker.getName())
+                        .isTrue();
             }
             sampler.stop();
 
             PoolStats stats = pools.stats("primary").orElseThrow();
-            log.info("budget {}: {} requests served, max {} server connections seen in {} samples; {} budget waits, {} reclaimed, "
-                            + "{} pools opened, failures {}", BUDGET, served.get(), sampler.max(), sampler.samples(), stats.budgetWaits(),
-                    stats.reclaimed(), stats.poolsOpened(), failures);
+            log.info(
+                    "budget {}: {} requests served, max {} server connections seen in {} samples; {} budget waits, {} reclaimed, "
+                            + "{} pools opened, failures {}",
+                    BUDGET,
+                    served.get(),
+                    sampler.max(),
+                    sampler.samples(),
+                    stats.budgetWaits(),
+                    stats.reclaimed(),
+                    stats.poolsOpened(),
+                    failures);
             assertThat(sampler.samples()).isGreaterThan(10);
-            assertThat(sampler.max()).as("server connections of the tenant roles, at most the budget").isLessThanOrEqualTo(BUDGET);
+            assertThat(sampler.max())
+                    .as("server connections of the tenant roles, at most the budget")
+                    .isLessThanOrEqualTo(BUDGET);
             assertThat(failures).isEmpty();
             assertThat(served.get()).isEqualTo(THREADS * REQUESTS_PER_THREAD);
             assertThat(stats.budgetWaits()).as("requests waited for the budget").isPositive();
-            assertThat(stats.reclaimed()).as("idle connections were reclaimed for other tenants").isPositive();
+            assertThat(stats.reclaimed())
+                    .as("idle connections were reclaimed for other tenants")
+                    .isPositive();
             assertThat(stats.connections()).isLessThanOrEqualTo(BUDGET);
         }
     }
@@ -102,7 +119,8 @@ class ConnectionBudgetTest {
 
         private Sampler(List<String> roles) throws SQLException {
             this.connection = SERVER.connect("postgres");
-            this.count = connection.prepareStatement("SELECT count(*)::int FROM pg_stat_activity WHERE usename = ANY (?)");
+            this.count =
+                    connection.prepareStatement("SELECT count(*)::int FROM pg_stat_activity WHERE usename = ANY (?)");
             count.setArray(1, connection.createArrayOf("text", roles.toArray()));
             this.thread = Thread.ofPlatform().name("backend-sampler").start(this::run);
         }

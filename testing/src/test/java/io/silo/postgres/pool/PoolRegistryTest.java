@@ -55,8 +55,11 @@ class PoolRegistryTest {
     }
 
     private PoolRegistry registry(int maxPerDatabase, int maxOpenPools, Duration acquireTimeout) {
-        PoolRegistry registry = PoolRegistry.open(new SiloConfig.Pools(maxPerDatabase, maxOpenPools, Duration.ofSeconds(60),
-                acquireTimeout, 80), meters, time, time);
+        PoolRegistry registry = PoolRegistry.open(
+                new SiloConfig.Pools(maxPerDatabase, maxOpenPools, Duration.ofSeconds(60), acquireTimeout, 80),
+                meters,
+                time,
+                time);
         registries.add(registry);
         return registry;
     }
@@ -69,9 +72,13 @@ class PoolRegistryTest {
         assertThat(pools.stats()).as("nothing is opened before a request").isEmpty();
 
         try (Connection connection = pools.connection(tenant.target(primary))) {
-            assertThat(query(connection, "SELECT current_user")).as("connected as the tenant's own role").isEqualTo(tenant.role());
+            assertThat(query(connection, "SELECT current_user"))
+                    .as("connected as the tenant's own role")
+                    .isEqualTo(tenant.role());
         }
-        assertThat(backends(SERVER, List.of(tenant.role()))).as("one request opens one connection, not maxPerDatabase").isEqualTo(1);
+        assertThat(backends(SERVER, List.of(tenant.role())))
+                .as("one request opens one connection, not maxPerDatabase")
+                .isEqualTo(1);
 
         for (int i = 0; i < 5; i++) {
             try (Connection connection = pools.connection(tenant.target(primary))) {
@@ -99,12 +106,16 @@ class PoolRegistryTest {
         use(pools, tenant.target(primary));
         time.advance(Duration.ofSeconds(40));
         pools.cleanUp();
-        assertThat(pools.stats("primary").orElseThrow().poolsOpen()).as("used 40 s ago: kept").isEqualTo(1);
+        assertThat(pools.stats("primary").orElseThrow().poolsOpen())
+                .as("used 40 s ago: kept")
+                .isEqualTo(1);
 
         time.advance(Duration.ofSeconds(21));
         pools.cleanUp();
 
-        Eventually.until("the idle pool is closed", () -> pools.stats("primary").orElseThrow().poolsOpen() == 0);
+        Eventually.until(
+                "the idle pool is closed",
+                () -> pools.stats("primary").orElseThrow().poolsOpen() == 0);
         Eventually.until("its server connection is gone", () -> backends(SERVER, List.of(tenant.role())) == 0);
         PoolStats stats = pools.stats("primary").orElseThrow();
         assertThat(stats.poolsEvicted()).isEqualTo(1);
@@ -130,7 +141,9 @@ class PoolRegistryTest {
         Eventually.until("the pool of b is closed", () -> backends(SERVER, List.of(b.role())) == 0);
         assertThat(backends(SERVER, List.of(a.role(), c.role()))).isEqualTo(2);
         // the pool closes on its own executor after its connections are gone: the figures follow a moment later
-        Eventually.until("two pools stay open", () -> pools.stats("primary").orElseThrow().poolsOpen() == 2);
+        Eventually.until(
+                "two pools stay open",
+                () -> pools.stats("primary").orElseThrow().poolsOpen() == 2);
         assertThat(pools.stats("primary").orElseThrow().poolsEvicted()).isEqualTo(1);
     }
 
@@ -143,7 +156,8 @@ class PoolRegistryTest {
         hold(pools, busy.target(primary));
         hold(pools, busy.target(primary));
 
-        SiloException error = catchThrowableOfType(SiloException.class, () -> pools.connection(waiting.target(primary)));
+        SiloException error =
+                catchThrowableOfType(SiloException.class, () -> pools.connection(waiting.target(primary)));
 
         assertThat(error).isNotNull();
         assertThat(error.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
@@ -158,7 +172,8 @@ class PoolRegistryTest {
 
         releaseHeld();
         use(pools, waiting.target(primary));
-        assertThat(pools.stats("primary").orElseThrow().reclaimed()).as("the idle connections of busy were reclaimed")
+        assertThat(pools.stats("primary").orElseThrow().reclaimed())
+                .as("the idle connections of busy were reclaimed")
                 .isGreaterThanOrEqualTo(1);
         assertThat(backends(SERVER, List.of(busy.role(), waiting.role()))).isLessThanOrEqualTo(2);
     }
@@ -208,7 +223,9 @@ class PoolRegistryTest {
         giveBack.join();
 
         assertThat(pools.stats("primary").orElseThrow().reclaimed()).isZero();
-        assertThat(backends(SERVER, List.of(parked.role()))).as("the colder tenant keeps its idle connection").isEqualTo(1);
+        assertThat(backends(SERVER, List.of(parked.role())))
+                .as("the colder tenant keeps its idle connection")
+                .isEqualTo(1);
         assertThat(backends(SERVER, List.of(busy.role()))).isEqualTo(1);
     }
 
@@ -224,7 +241,9 @@ class PoolRegistryTest {
 
         use(pools, busy.target(primary));
 
-        assertThat(pools.stats("primary").orElseThrow().reclaimed()).as("parked's idle connection, closed for busy").isEqualTo(1);
+        assertThat(pools.stats("primary").orElseThrow().reclaimed())
+                .as("parked's idle connection, closed for busy")
+                .isEqualTo(1);
         assertThat(backends(SERVER, List.of(busy.role()))).isEqualTo(2);
 
         use(pools, busy.target(primary)); // its second connection is idle again: no wait, no reclaim
@@ -236,9 +255,18 @@ class PoolRegistryTest {
     void unreachableClusterFailsFastWhileOtherClustersKeepWorking() throws SQLException {
         TenantDatabase healthy = TenantDatabases.create(SERVER, "healthy");
         Cluster primary = cluster("primary", SERVER, 5);
-        Cluster down = new Cluster("down", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres", "postgres", "", Map.of(),
-                100, 5, false, "active");
-        DatabaseTarget stranded = new DatabaseTarget(healthy.tenantId(), "billing", down, "billing_x", "nobody", "secret");
+        Cluster down = new Cluster(
+                "down",
+                "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres",
+                "postgres",
+                "",
+                Map.of(),
+                100,
+                5,
+                false,
+                "active");
+        DatabaseTarget stranded =
+                new DatabaseTarget(healthy.tenantId(), "billing", down, "billing_x", "nobody", "secret");
         PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
 
         SiloException first = catchThrowableOfType(SiloException.class, () -> pools.connection(stranded));
@@ -252,9 +280,11 @@ class PoolRegistryTest {
         assertThat(second).isNotNull();
         assertThat(second.type()).isEqualTo("cluster-unavailable");
         assertThat(second.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-        assertThat(second.retryAfter()).hasValueSatisfying(delay -> assertThat(delay).isBetween(Duration.ofSeconds(1),
-                PoolRegistry.CIRCUIT_OPEN_FOR));
-        assertThat(pools.stats("down").orElseThrow().rejected()).as("failed at once, without trying the server")
+        assertThat(second.retryAfter())
+                .hasValueSatisfying(
+                        delay -> assertThat(delay).isBetween(Duration.ofSeconds(1), PoolRegistry.CIRCUIT_OPEN_FOR));
+        assertThat(pools.stats("down").orElseThrow().rejected())
+                .as("failed at once, without trying the server")
                 .isEqualTo(rejectedBefore + 1);
 
         use(pools, healthy.target(primary));
@@ -265,11 +295,20 @@ class PoolRegistryTest {
     @Test
     void afterItsOpenPeriodTheCircuitLetsOneProbeThroughAndClosesOnSuccess() throws SQLException {
         TenantDatabase tenant = TenantDatabases.create(SERVER, "probe");
-        Cluster broken = new Cluster("flaky", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres", "postgres", "", Map.of(),
-                100, 5, false, "active");
+        Cluster broken = new Cluster(
+                "flaky",
+                "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres",
+                "postgres",
+                "",
+                Map.of(),
+                100,
+                5,
+                false,
+                "active");
         Cluster fixed = cluster("flaky", SERVER, 5);
         PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
-        assertThatThrownBy(() -> pools.connection(tenant.target(broken))).hasFieldOrPropertyWithValue("type", "cluster-unavailable");
+        assertThatThrownBy(() -> pools.connection(tenant.target(broken)))
+                .hasFieldOrPropertyWithValue("type", "cluster-unavailable");
 
         assertThatThrownBy(() -> pools.connection(tenant.target(fixed)))
                 .as("the circuit is open, even for a corrected address")
@@ -279,7 +318,9 @@ class PoolRegistryTest {
         use(pools, tenant.target(fixed));
 
         assertThat(pools.stats("flaky").orElseThrow().available()).isTrue();
-        Eventually.until("the pool with the stale address is replaced", () -> pools.stats("flaky").orElseThrow().poolsOpen() == 1);
+        Eventually.until(
+                "the pool with the stale address is replaced",
+                () -> pools.stats("flaky").orElseThrow().poolsOpen() == 1);
         use(pools, tenant.target(fixed));
         assertThat(pools.stats("flaky").orElseThrow().poolsOpened()).isEqualTo(2);
     }
@@ -296,13 +337,18 @@ class PoolRegistryTest {
 
         pools.evictTenant(evicted.tenantId()).get(10, TimeUnit.SECONDS);
 
-        Eventually.until("the evicted tenant holds no server connection", () -> backends(SERVER, List.of(evicted.role())) == 0);
+        Eventually.until(
+                "the evicted tenant holds no server connection", () -> backends(SERVER, List.of(evicted.role())) == 0);
         assertThat(backends(SERVER, List.of(kept.role()))).isEqualTo(1);
-        assertThatThrownBy(() -> query(lent, "SELECT 1")).as("a lent connection is aborted").isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> query(lent, "SELECT 1"))
+                .as("a lent connection is aborted")
+                .isInstanceOf(SQLException.class);
         assertThat(pools.stats("primary").orElseThrow().poolsOpen()).isEqualTo(1);
 
         use(pools, evicted.target(primary));
-        assertThat(pools.stats("primary").orElseThrow().poolsOpened()).as("a later request opens a new pool").isEqualTo(3);
+        assertThat(pools.stats("primary").orElseThrow().poolsOpened())
+                .as("a later request opens a new pool")
+                .isEqualTo(3);
     }
 
     @Test
@@ -326,7 +372,8 @@ class PoolRegistryTest {
         TenantDatabase b = TenantDatabases.create(SERVER, "tenant_b");
         Cluster primary = cluster("primary", SERVER, 10);
         PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
-        DatabaseTarget misrouted = new DatabaseTarget(a.tenantId(), "core", primary, b.database(), a.role(), a.password());
+        DatabaseTarget misrouted =
+                new DatabaseTarget(a.tenantId(), "core", primary, b.database(), a.role(), a.password());
 
         SiloException error = catchThrowableOfType(SiloException.class, () -> pools.connection(misrouted));
 
@@ -335,7 +382,8 @@ class PoolRegistryTest {
         assertThat(error.type()).isEqualTo("database-unavailable");
         assertThat(error.getMessage()).contains(b.database()).contains(a.role()).contains("permission denied");
         assertThat(backends(SERVER, List.of(a.role()))).isZero();
-        assertThatThrownBy(() -> pools.connection(misrouted)).as("the refusal is remembered for a moment")
+        assertThatThrownBy(() -> pools.connection(misrouted))
+                .as("the refusal is remembered for a moment")
                 .hasFieldOrPropertyWithValue("type", "database-unavailable");
     }
 
@@ -347,15 +395,31 @@ class PoolRegistryTest {
             use(pools, TenantDatabases.create(SERVER, "metered").target(primary));
         }
 
-        List<Meter> poolMeters = meters.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("silo.pool")).toList();
-        Set<String> tagKeys = poolMeters.stream().flatMap(meter -> meter.getId().getTags().stream())
-                .map(tag -> tag.getKey()).collect(Collectors.toSet());
+        List<Meter> poolMeters = meters.getMeters().stream()
+                .filter(meter -> meter.getId().getName().startsWith("silo.pool"))
+                .toList();
+        Set<String> tagKeys = poolMeters.stream()
+                .flatMap(meter -> meter.getId().getTags().stream())
+                .map(tag -> tag.getKey())
+                .collect(Collectors.toSet());
 
         assertThat(tagKeys).containsExactlyInAnyOrder("cluster", "state");
         assertThat(poolMeters).hasSize(12);
-        assertThat(meters.get("silo.pool.budget.used").tag("cluster", "primary").gauge().value()).isEqualTo(3.0);
-        assertThat(meters.get("silo.pool.opened").tag("cluster", "primary").functionCounter().count()).isEqualTo(3.0);
-        assertThat(meters.get("silo.pool.connections").tags("cluster", "primary", "state", "idle").gauge().value()).isEqualTo(3.0);
+        assertThat(meters.get("silo.pool.budget.used")
+                        .tag("cluster", "primary")
+                        .gauge()
+                        .value())
+                .isEqualTo(3.0);
+        assertThat(meters.get("silo.pool.opened")
+                        .tag("cluster", "primary")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(3.0);
+        assertThat(meters.get("silo.pool.connections")
+                        .tags("cluster", "primary", "state", "idle")
+                        .gauge()
+                        .value())
+                .isEqualTo(3.0);
     }
 
     @Test
@@ -369,7 +433,8 @@ class PoolRegistryTest {
 
         assertThat(backends(SERVER, List.of(tenant.role()))).isLessThanOrEqualTo(1);
         Eventually.until("closing leaves no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
-        assertThatThrownBy(() -> pools.connection(tenant.target(primary))).hasFieldOrPropertyWithValue("type", "shutting-down");
+        assertThatThrownBy(() -> pools.connection(tenant.target(primary)))
+                .hasFieldOrPropertyWithValue("type", "shutting-down");
     }
 
     private static void use(PoolRegistry pools, DatabaseTarget target) {
@@ -397,7 +462,8 @@ class PoolRegistryTest {
     }
 
     private static String query(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getString(1);
         }

@@ -55,20 +55,23 @@ class StalePoolsTest {
         Eventually.until("both instances heard of the change", () -> first.heard.get() > 0 && second.heard.get() > 0);
         for (Instance instance : List.of(first, second)) {
             use(instance, primary);
-            assertThat(instance.pools.stats("primary").orElseThrow().poolsOpened()).as("a change of the notes keeps the pool")
+            assertThat(instance.pools.stats("primary").orElseThrow().poolsOpened())
+                    .as("a change of the notes keeps the pool")
                     .isEqualTo(1);
         }
 
         plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
 
-        Eventually.until("the suspended tenant holds no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
+        Eventually.until(
+                "the suspended tenant holds no connection", () -> backends(SERVER, List.of(tenant.role())) == 0);
         assertThat(first.pools.stats("primary").orElseThrow().poolsOpen()).isZero();
         assertThat(second.pools.stats("primary").orElseThrow().poolsOpen()).isZero();
     }
 
     private static void use(Instance instance, Cluster primary) throws SQLException {
         Placement placement = instance.placements.find("suspend-me").orElseThrow();
-        DatabaseTarget target = DatabaseTarget.of(placement, placement.database("core").orElseThrow(), primary);
+        DatabaseTarget target =
+                DatabaseTarget.of(placement, placement.database("core").orElseThrow(), primary);
         try (Connection connection = instance.pools.connection(target)) {
             assertThat(connection.isValid(1)).isTrue();
         }
@@ -79,7 +82,8 @@ class StalePoolsTest {
 
     private Instance instance(ControlPlane plane) {
         PlacementCache placements = new PlacementCache(plane.jdbc(), plane.secrets());
-        PoolRegistry pools = PoolRegistry.open(new SiloConfig.Pools(2, 100, Duration.ofSeconds(60), Duration.ofSeconds(2), 80),
+        PoolRegistry pools = PoolRegistry.open(
+                new SiloConfig.Pools(2, 100, Duration.ofSeconds(60), Duration.ofSeconds(2), 80),
                 new SimpleMeterRegistry());
         PlacementListener listener = PlacementListener.start(plane.control(), placements);
         AtomicInteger heard = new AtomicInteger();

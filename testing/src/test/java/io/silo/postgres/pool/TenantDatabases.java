@@ -42,12 +42,17 @@ public final class TenantDatabases {
 
     /** A cluster record for a test server. */
     public static Cluster cluster(String id, TestPostgres server, int budget) {
-        return new Cluster(id, server.url("postgres"), server.user(), server.password(), Map.of(), 5000, budget, false, "active");
+        return new Cluster(
+                id, server.url("postgres"), server.user(), server.password(), Map.of(), 5000, budget, false, "active");
     }
 
     /** Server connections these roles hold now, as the server itself counts them. */
     public static int backends(TestPostgres server, Collection<String> roles) {
-        return server.admin().queryOne("SELECT count(*)::int FROM pg_stat_activity WHERE usename = ANY (?)",
-                row -> row.getInt(1), (Object) roles.toArray(String[]::new)).orElseThrow();
+        return server.admin()
+                .queryOne(
+                        "SELECT count(*)::int FROM pg_stat_activity WHERE usename = ANY (?)",
+                        row -> row.getInt(1),
+                        (Object) roles.toArray(String[]::new))
+                .orElseThrow();
     }
 }

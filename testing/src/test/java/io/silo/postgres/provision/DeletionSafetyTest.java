@@ -34,16 +34,27 @@ class DeletionSafetyTest {
         });
         try (TestSilo silo = TestSilo.start(1, Map.of(), plantForeignDatabase)) {
             SiloClient admin = silo.client().asAdmin();
-            SiloClient.Response created = admin.post("/api/organizations", Map.of("name", "Victim Co", "services", List.of("billing"),
-                    "admin", Map.of("email", "boss@victim.example", "password", "correct horse battery")));
+            SiloClient.Response created = admin.post(
+                    "/api/organizations",
+                    Map.of(
+                            "name",
+                            "Victim Co",
+                            "services",
+                            List.of("billing"),
+                            "admin",
+                            Map.of("email", "boss@victim.example", "password", "correct horse battery")));
             assertThat(created.status()).as(created.text()).isEqualTo(202);
             assertThat(created.json().path("status").asString()).isEqualTo("failed");
             assertThat(created.json().path("statusReason").asString()).contains("billing_victim_co");
 
             assertThat(admin.delete("/api/organizations/victim-co").status()).isEqualTo(204);
 
-            assertThat(TestPostgres.primary().admin().query("SELECT datname FROM pg_database WHERE datname = 'billing_victim_co'",
-                    row -> row.getString(1))).containsExactly("billing_victim_co");
+            assertThat(TestPostgres.primary()
+                            .admin()
+                            .query(
+                                    "SELECT datname FROM pg_database WHERE datname = 'billing_victim_co'",
+                                    row -> row.getString(1)))
+                    .containsExactly("billing_victim_co");
             assertThat(ProvisioningCrashTest.tenantDatabasesOnServer()).containsExactly("billing_victim_co");
         }
     }
@@ -68,21 +79,41 @@ class DeletionSafetyTest {
         });
         try (TestSilo silo = TestSilo.start(1, Map.of(), slowCrm)) {
             SiloClient admin = silo.client().asAdmin();
-            Thread creator = Thread.ofVirtual().start(() -> admin.post("/api/organizations", Map.of("name", "Racing Co",
-                    "services", List.of("billing", "crm"), "admin", Map.of("email", "boss@racing.example", "password", "correct horse battery"))));
+            Thread creator = Thread.ofVirtual()
+                    .start(() -> admin.post(
+                            "/api/organizations",
+                            Map.of(
+                                    "name",
+                                    "Racing Co",
+                                    "services",
+                                    List.of("billing", "crm"),
+                                    "admin",
+                                    Map.of("email", "boss@racing.example", "password", "correct horse battery"))));
             assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
 
             Thread deleter = Thread.ofVirtual().start(() -> admin.delete("/api/organizations/racing-co"));
-            Eventually.get(Duration.ofSeconds(10), () -> admin.get("/api/organizations/racing-co").json().path("status").asString(),
+            Eventually.get(
+                    Duration.ofSeconds(10),
+                    () -> admin.get("/api/organizations/racing-co")
+                            .json()
+                            .path("status")
+                            .asString(),
                     "deleting"::equals);
             release.countDown();
             creator.join(Duration.ofSeconds(60));
             deleter.join(Duration.ofSeconds(60));
 
-            Eventually.get(Duration.ofSeconds(60), () -> admin.get("/api/organizations/racing-co").status(), status -> status == 404);
+            Eventually.get(
+                    Duration.ofSeconds(60),
+                    () -> admin.get("/api/organizations/racing-co").status(),
+                    status -> status == 404);
             assertThat(ProvisioningCrashTest.tenantDatabasesOnServer()).isEmpty();
-            assertThat(TestPostgres.primary().admin().query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'silo\\_t\\_%'",
-                    row -> row.getString(1))).isEmpty();
+            assertThat(TestPostgres.primary()
+                            .admin()
+                            .query(
+                                    "SELECT rolname FROM pg_roles WHERE rolname LIKE 'silo\\_t\\_%'",
+                                    row -> row.getString(1)))
+                    .isEmpty();
         }
     }
 }

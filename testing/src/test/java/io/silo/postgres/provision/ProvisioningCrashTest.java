@@ -46,44 +46,80 @@ class ProvisioningCrashTest {
     @ParameterizedTest
     @ValueSource(strings = {"role", "database:core", "database:billing", "admin-user", "directory", "activate"})
     void provisioningResumesAfterACrashBeforeAnyStep(String step) {
-        try (TestSilo silo = TestSilo.start(1, SHORT_LEASE, SiloOptions.server().withStepObserver(crashOnceBefore(ProvisioningJob.KIND, step)))) {
+        try (TestSilo silo = TestSilo.start(
+                1, SHORT_LEASE, SiloOptions.server().withStepObserver(crashOnceBefore(ProvisioningJob.KIND, step)))) {
             SiloClient admin = silo.client().asAdmin();
-            SiloClient.Response crashed = admin.post("/api/organizations", Map.of("name", "Crash Co", "services", List.of("billing"),
-                    "admin", Map.of("email", "boss@crash.example", "password", "correct horse battery")));
+            SiloClient.Response crashed = admin.post(
+                    "/api/organizations",
+                    Map.of(
+                            "name",
+                            "Crash Co",
+                            "services",
+                            List.of("billing"),
+                            "admin",
+                            Map.of("email", "boss@crash.example", "password", "correct horse battery")));
             assertThat(crashed.status()).as(crashed.text()).isEqualTo(500);
 
             silo.restart(SiloOptions.server());
             SiloClient fresh = silo.client().asAdmin();
-            JsonNode tenant = Eventually.get(Duration.ofSeconds(30), () -> fresh.get("/api/organizations/crash-co").json(),
+            JsonNode tenant = Eventually.get(
+                    Duration.ofSeconds(30),
+                    () -> fresh.get("/api/organizations/crash-co").json(),
                     body -> "active".equals(body.path("status").asString()));
 
             assertThat(tenant.path("databases").findValuesAsString("state")).containsOnly("ready");
-            assertThat(tenantDatabasesOnServer()).containsExactlyInAnyOrderElementsOf(tenant.path("databases").findValuesAsString("name"));
+            assertThat(tenantDatabasesOnServer())
+                    .containsExactlyInAnyOrderElementsOf(
+                            tenant.path("databases").findValuesAsString("name"));
             String core = tenant.path("databases").get(0).path("name").asString();
-            assertThat(TestPostgres.primary().jdbc(core).query("SELECT count(*) FROM users", row -> row.getLong(1))).containsExactly(1L);
-            assertThat(silo.control().query("SELECT login FROM directory", row -> row.getString(1))).containsExactly("boss@crash.example");
+            assertThat(TestPostgres.primary().jdbc(core).query("SELECT count(*) FROM users", row -> row.getLong(1)))
+                    .containsExactly(1L);
+            assertThat(silo.control().query("SELECT login FROM directory", row -> row.getString(1)))
+                    .containsExactly("boss@crash.example");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"close", "drop:core", "drop:billing", "role", "forget"})
     void deletionResumesAfterACrashBeforeAnyStep(String step) {
-        try (TestSilo silo = TestSilo.start(1, SHORT_LEASE, SiloOptions.server().withStepObserver(crashOnceBefore(DeletionJob.KIND, step)))) {
+        try (TestSilo silo = TestSilo.start(
+                1, SHORT_LEASE, SiloOptions.server().withStepObserver(crashOnceBefore(DeletionJob.KIND, step)))) {
             SiloClient admin = silo.client().asAdmin();
-            assertThat(admin.post("/api/organizations", Map.of("name", "Doomed", "services", List.of("billing"),
-                    "admin", Map.of("email", "boss@doomed.example", "password", "correct horse battery"))).status()).isEqualTo(201);
-            String role = silo.control().query("SELECT db_role FROM tenants", row -> row.getString(1)).getFirst();
+            assertThat(admin.post(
+                                    "/api/organizations",
+                                    Map.of(
+                                            "name",
+                                            "Doomed",
+                                            "services",
+                                            List.of("billing"),
+                                            "admin",
+                                            Map.of(
+                                                    "email",
+                                                    "boss@doomed.example",
+                                                    "password",
+                                                    "correct horse battery")))
+                            .status())
+                    .isEqualTo(201);
+            String role = silo.control()
+                    .query("SELECT db_role FROM tenants", row -> row.getString(1))
+                    .getFirst();
 
             assertThat(admin.delete("/api/organizations/doomed").status()).isEqualTo(500);
 
             silo.restart(SiloOptions.server());
             SiloClient fresh = silo.client().asAdmin();
-            Eventually.get(Duration.ofSeconds(30), () -> fresh.get("/api/organizations/doomed").status(), status -> status == 404);
+            Eventually.get(
+                    Duration.ofSeconds(30),
+                    () -> fresh.get("/api/organizations/doomed").status(),
+                    status -> status == 404);
 
             assertThat(tenantDatabasesOnServer()).isEmpty();
-            assertThat(TestPostgres.primary().admin().query("SELECT rolname FROM pg_roles WHERE rolname = ?", row -> row.getString(1), role))
+            assertThat(TestPostgres.primary()
+                            .admin()
+                            .query("SELECT rolname FROM pg_roles WHERE rolname = ?", row -> row.getString(1), role))
                     .isEmpty();
-            assertThat(silo.control().query("SELECT count(*) FROM directory", row -> row.getLong(1))).containsExactly(0L);
+            assertThat(silo.control().query("SELECT count(*) FROM directory", row -> row.getLong(1)))
+                    .containsExactly(0L);
         }
     }
 

@@ -30,8 +30,11 @@ class ProvisioningKillTest {
     void provisioningSurvivesKillDashNine() throws Exception {
         TestPostgres.primary().reset();
         Map<String, String> env = TestSilo.env(Map.of("SILO_JOBS_LEASE", "1s"));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PausingSilo.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PausingSilo.class.getName());
         builder.environment().putAll(env);
         builder.environment().put("SILO_TEST_PAUSE_AT", "database:crm");
         builder.redirectErrorStream(true);
@@ -39,7 +42,8 @@ class ProvisioningKillTest {
         try {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
             Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                     reader.lines().forEach(lines::add);
                 } catch (java.io.IOException e) {
                     // the child died; nothing more to read
@@ -47,8 +51,16 @@ class ProvisioningKillTest {
             });
             int port = Integer.parseInt(awaitLine(lines, "PORT ").substring(5).trim());
             SiloClient client = new SiloClient(URI.create("http://127.0.0.1:" + port)).asAdmin();
-            Thread.ofVirtual().start(() -> client.post("/api/organizations", Map.of("name", "Killed Midway", "services",
-                    List.of("billing", "crm"), "admin", Map.of("email", "boss@killed.example", "password", "correct horse battery"))));
+            Thread.ofVirtual()
+                    .start(() -> client.post(
+                            "/api/organizations",
+                            Map.of(
+                                    "name",
+                                    "Killed Midway",
+                                    "services",
+                                    List.of("billing", "crm"),
+                                    "admin",
+                                    Map.of("email", "boss@killed.example", "password", "correct horse battery"))));
 
             awaitLine(lines, "PAUSED database:crm");
             child.destroyForcibly();
@@ -60,11 +72,14 @@ class ProvisioningKillTest {
         SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(env));
         try (TestSilo survivor = TestSilo.resume(config, SiloOptions.server())) {
             SiloClient admin = survivor.client().asAdmin();
-            JsonNode tenant = Eventually.get(Duration.ofSeconds(30), () -> admin.get("/api/organizations/killed-midway").json(),
+            JsonNode tenant = Eventually.get(
+                    Duration.ofSeconds(30),
+                    () -> admin.get("/api/organizations/killed-midway").json(),
                     body -> "active".equals(body.path("status").asString()));
             assertThat(tenant.path("databases").findValuesAsString("state")).containsOnly("ready");
             assertThat(ProvisioningCrashTest.tenantDatabasesOnServer())
-                    .containsExactlyInAnyOrderElementsOf(tenant.path("databases").findValuesAsString("name"));
+                    .containsExactlyInAnyOrderElementsOf(
+                            tenant.path("databases").findValuesAsString("name"));
         }
     }
 

@@ -70,7 +70,8 @@ class SchemaApplierTest {
                 assertThat(SchemaApplier.currentVersion(connection)).isEqualTo(template.version());
                 assertThat(connection.getAutoCommit()).isTrue();
             }
-            assertThat(tables(database)).as(template.service())
+            assertThat(tables(database))
+                    .as(template.service())
                     .contains("silo_schema", "silo_activity")
                     .containsAll(template.collections().keySet());
         }
@@ -87,12 +88,17 @@ class SchemaApplierTest {
         jdbc.update("INSERT INTO outbox (kind, payload) VALUES ('user-created', '{}'::jsonb)");
 
         assertThat(tables(database)).contains("users", "memberships", "outbox", "settings");
-        assertThatThrownBy(() -> jdbc.update("INSERT INTO users (id, email, password_hash) VALUES (?, 'ada@example.com', 'y')",
-                UUID.randomUUID())).hasMessageContaining("users_email_key");
-        assertThatThrownBy(() -> jdbc.update("INSERT INTO users (id, password_hash) VALUES (?, 'y')", UUID.randomUUID()))
-                .as("a user needs an email or a user name").hasMessageContaining("check constraint");
+        assertThatThrownBy(() -> jdbc.update(
+                        "INSERT INTO users (id, email, password_hash) VALUES (?, 'ada@example.com', 'y')",
+                        UUID.randomUUID()))
+                .hasMessageContaining("users_email_key");
+        assertThatThrownBy(
+                        () -> jdbc.update("INSERT INTO users (id, password_hash) VALUES (?, 'y')", UUID.randomUUID()))
+                .as("a user needs an email or a user name")
+                .hasMessageContaining("check constraint");
         jdbc.update("DELETE FROM users WHERE id = ?", id);
-        assertThat(jdbc.queryOne("SELECT count(*) FROM memberships", row -> row.getInt(1))).contains(0);
+        assertThat(jdbc.queryOne("SELECT count(*) FROM memberships", row -> row.getInt(1)))
+                .contains(0);
     }
 
     @Test
@@ -103,12 +109,13 @@ class SchemaApplierTest {
                 SELECT column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '-')
                 FROM information_schema.columns WHERE table_name = 'entries' ORDER BY ordinal_position""", row -> row.getString(1));
 
-        assertThat(columns).containsExactly(
-                "id uuid NO -",
-                "doc jsonb NO -",
-                "version bigint NO 1",
-                "created_at timestamp with time zone NO now()",
-                "updated_at timestamp with time zone NO now()");
+        assertThat(columns)
+                .containsExactly(
+                        "id uuid NO -",
+                        "doc jsonb NO -",
+                        "version bigint NO 1",
+                        "created_at timestamp with time zone NO now()",
+                        "updated_at timestamp with time zone NO now()");
     }
 
     @Test
@@ -122,8 +129,10 @@ class SchemaApplierTest {
             assertThat(second.changed()).isFalse();
             assertThat(second.toVersion()).isEqualTo(billing.version());
         }
-        assertThat(POSTGRES.jdbc(database).query("SELECT service, version, checksum FROM silo_schema",
-                row -> row.getString(1) + " " + row.getInt(2) + " " + row.getString(3)))
+        assertThat(POSTGRES.jdbc(database)
+                        .query(
+                                "SELECT service, version, checksum FROM silo_schema",
+                                row -> row.getString(1) + " " + row.getInt(2) + " " + row.getString(3)))
                 .containsExactly("billing " + billing.version() + " " + billing.checksum());
     }
 
@@ -135,17 +144,21 @@ class SchemaApplierTest {
         insert(jdbc, "{\"number\": \"A-2\", \"status\": \"sent\", \"currency\": \"CHF\"}");
 
         try (Connection connection = POSTGRES.connect(database)) {
-            assertThat(SchemaApplier.apply(connection, ledger(LEDGER_V2))).isEqualTo(new SchemaChange(database, "ledger", 1, 2));
+            assertThat(SchemaApplier.apply(connection, ledger(LEDGER_V2)))
+                    .isEqualTo(new SchemaChange(database, "ledger", 1, 2));
         }
 
-        assertThat(jdbc.query("SELECT doc::text || ' v' || version FROM entries ORDER BY doc->>'number'", row -> row.getString(1)))
+        assertThat(jdbc.query(
+                        "SELECT doc::text || ' v' || version FROM entries ORDER BY doc->>'number'",
+                        row -> row.getString(1)))
                 .containsExactly(
                         "{\"number\": \"A-1\", \"status\": \"paid\", \"dueDate\": \"2025-01-31\", \"currency\": \"EUR\"} v3",
                         "{\"number\": \"A-2\", \"status\": \"sent\", \"currency\": \"CHF\"} v1");
-        assertThat(indexes(database, "entries")).containsOnlyKeys("entries_pkey", "entries_status_idx", "entries_duedate_idx",
-                "entries_number_key");
+        assertThat(indexes(database, "entries"))
+                .containsOnlyKeys("entries_pkey", "entries_status_idx", "entries_duedate_idx", "entries_number_key");
         assertThat(indexes(database, "entries").get("entries_status_idx"))
-                .as("dropped by migration 2, declared again, so there after the upgrade").isNotNull();
+                .as("dropped by migration 2, declared again, so there after the upgrade")
+                .isNotNull();
     }
 
     @Test
@@ -157,21 +170,26 @@ class SchemaApplierTest {
 
         try (Connection connection = POSTGRES.connect(database)) {
             assertThatThrownBy(() -> SchemaApplier.apply(connection, ledger(LEDGER_V2)))
-                    .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("schema-apply-failed"))
-                    .hasMessageStartingWith("database " + database + ": applying ledger version 2 failed at unique key entries_number_key")
+                    .isInstanceOfSatisfying(
+                            SiloException.class, e -> assertThat(e.type()).isEqualTo("schema-apply-failed"))
+                    .hasMessageStartingWith("database " + database
+                            + ": applying ledger version 2 failed at unique key entries_number_key")
                     .hasMessageEndingWith("; nothing was changed");
             assertThat(SchemaApplier.currentVersion(connection)).isEqualTo(1);
             assertThat(connection.getAutoCommit()).isTrue();
         }
         assertThat(jdbc.query("SELECT doc->>'due' FROM entries ORDER BY 1", row -> row.getString(1)))
-                .as("the rename of migration 2 is undone").containsExactly("2025-01-31", "2025-02-28");
-        assertThat(indexes(database, "entries")).containsOnlyKeys("entries_pkey", "entries_status_idx", "entries_legacy_idx");
+                .as("the rename of migration 2 is undone")
+                .containsExactly("2025-01-31", "2025-02-28");
+        assertThat(indexes(database, "entries"))
+                .containsOnlyKeys("entries_pkey", "entries_status_idx", "entries_legacy_idx");
     }
 
     @Test
     void failureOnAnEmptyDatabaseLeavesItEmpty() throws SQLException {
         String database = POSTGRES.createDatabase("empty_failure");
-        ServiceTemplate broken = ledger(LEDGER_V1.replace("  - version: 1", "  - version: 1\n    operations:\n      - sql: SELECT 1/0"));
+        ServiceTemplate broken =
+                ledger(LEDGER_V1.replace("  - version: 1", "  - version: 1\n    operations:\n      - sql: SELECT 1/0"));
 
         try (Connection connection = POSTGRES.connect(database)) {
             assertThatThrownBy(() -> SchemaApplier.apply(connection, broken))
@@ -187,9 +205,12 @@ class SchemaApplierTest {
         Map<String, String> indexes = indexes(database);
 
         assertThat(indexes.get("invoices_status_idx")).endsWith("USING btree (((doc -> 'status'::text)))");
-        assertThat(indexes.get("invoices_customer_id_idx")).endsWith("USING btree ((((doc -> 'customer'::text) -> 'id'::text)))");
+        assertThat(indexes.get("invoices_customer_id_idx"))
+                .endsWith("USING btree ((((doc -> 'customer'::text) -> 'id'::text)))");
         assertThat(indexes.get("payments_paidat_idx")).endsWith("USING btree (((doc -> 'paidAt'::text)) DESC)");
-        assertThat(indexes.get("invoices_number_key")).startsWith("CREATE UNIQUE INDEX").endsWith("(((doc -> 'number'::text)))");
+        assertThat(indexes.get("invoices_number_key"))
+                .startsWith("CREATE UNIQUE INDEX")
+                .endsWith("(((doc -> 'number'::text)))");
         assertThat(indexes.get("silo_activity_at_idx")).endsWith("USING btree (at DESC)");
     }
 
@@ -201,10 +222,12 @@ class SchemaApplierTest {
                 SELECT gen_random_uuid(), jsonb_build_object('number', 'INV-' || n, 'status', CASE WHEN n % 100 = 0 THEN 'paid' ELSE 'sent' END)
                 FROM generate_series(1, 20000) AS n""");
 
-        try (Connection connection = POSTGRES.connect(database); var statement = connection.createStatement()) {
+        try (Connection connection = POSTGRES.connect(database);
+                var statement = connection.createStatement()) {
             statement.execute("ANALYZE invoices");
             StringBuilder plan = new StringBuilder();
-            try (var rows = statement.executeQuery("EXPLAIN SELECT id, doc FROM invoices WHERE doc->'status' = '\"paid\"'::jsonb")) {
+            try (var rows = statement.executeQuery(
+                    "EXPLAIN SELECT id, doc FROM invoices WHERE doc->'status' = '\"paid\"'::jsonb")) {
                 while (rows.next()) {
                     plan.append(rows.getString(1)).append('\n');
                 }
@@ -219,8 +242,10 @@ class SchemaApplierTest {
         String database = apply("other_service", TemplateCatalog.builtIn().require("billing"));
 
         try (Connection connection = POSTGRES.connect(database)) {
-            assertThatThrownBy(() -> SchemaApplier.apply(connection, TemplateCatalog.builtIn().require("crm")))
-                    .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("schema-service-mismatch"))
+            assertThatThrownBy(() -> SchemaApplier.apply(
+                            connection, TemplateCatalog.builtIn().require("crm")))
+                    .isInstanceOfSatisfying(
+                            SiloException.class, e -> assertThat(e.type()).isEqualTo("schema-service-mismatch"))
                     .hasMessage("database " + database + " holds service billing, not crm");
         }
     }
@@ -231,7 +256,8 @@ class SchemaApplierTest {
 
         try (Connection connection = POSTGRES.connect(database)) {
             assertThatThrownBy(() -> SchemaApplier.apply(connection, ledger(LEDGER_V1)))
-                    .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("schema-version-ahead"));
+                    .isInstanceOfSatisfying(
+                            SiloException.class, e -> assertThat(e.type()).isEqualTo("schema-version-ahead"));
         }
     }
 
@@ -242,7 +268,9 @@ class SchemaApplierTest {
 
         try (Connection connection = POSTGRES.connect(database)) {
             assertThatThrownBy(() -> SchemaApplier.apply(connection, edited))
-                    .isInstanceOfSatisfying(SiloException.class, e -> assertThat(e.type()).isEqualTo("template-changed-without-version"))
+                    .isInstanceOfSatisfying(
+                            SiloException.class,
+                            e -> assertThat(e.type()).isEqualTo("template-changed-without-version"))
                     .hasMessageContaining("add the change as migration 2");
         }
         assertThat(indexes(database)).doesNotContainKey("entries_total_idx");
@@ -260,10 +288,13 @@ class SchemaApplierTest {
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
                     }
-                })).toList();
+                }))
+                .toList();
 
-        assertThat(applies.stream().map(CompletableFuture::join).filter(SchemaChange::changed)).hasSize(1);
-        assertThat(POSTGRES.jdbc(database).queryOne("SELECT count(*) FROM silo_schema", row -> row.getInt(1))).contains(1);
+        assertThat(applies.stream().map(CompletableFuture::join).filter(SchemaChange::changed))
+                .hasSize(1);
+        assertThat(POSTGRES.jdbc(database).queryOne("SELECT count(*) FROM silo_schema", row -> row.getInt(1)))
+                .contains(1);
     }
 
     @Test
@@ -290,8 +321,10 @@ class SchemaApplierTest {
     }
 
     private static List<String> tables(String database) {
-        return POSTGRES.jdbc(database).query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-                row -> row.getString(1));
+        return POSTGRES.jdbc(database)
+                .query(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+                        row -> row.getString(1));
     }
 
     /** Every index of the database, name to definition. */
@@ -301,8 +334,11 @@ class SchemaApplierTest {
 
     private static Map<String, String> indexes(String database, String table) {
         Map<String, String> out = new java.util.TreeMap<>();
-        POSTGRES.jdbc(database).query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE ?",
-                row -> out.put(row.getString(1), row.getString(2)), table);
+        POSTGRES.jdbc(database)
+                .query(
+                        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE ?",
+                        row -> out.put(row.getString(1), row.getString(2)),
+                        table);
         return out;
     }
 }

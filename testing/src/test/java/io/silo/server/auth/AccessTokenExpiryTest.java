@@ -22,6 +22,7 @@ class AccessTokenExpiryTest {
     private static final Duration ACCESS_TTL = Duration.ofMinutes(15);
     /** The verifier accepts a token this long after its expiry, for clocks that drift apart. */
     private static final Duration SKEW = Duration.ofSeconds(60);
+
     private static TestSilo silo;
 
     @BeforeAll
@@ -59,6 +60,9 @@ class AccessTokenExpiryTest {
     }
 
     private static String signIn() {
-        return silo.client().login("/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
+        return silo.client()
+                .login(
+                        "/api/admin/auth/login",
+                        Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
     }
 }

@@ -14,8 +14,8 @@ class AdminLoginTest {
 
     @Test
     void administratorSignsInWithAsymmetricTokenCarryingKeyIdAndExpiry(SiloClient client) throws Exception {
-        SiloClient.Response response = client.post("/api/admin/auth/login",
-                Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
+        SiloClient.Response response = client.post(
+                "/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().path("expiresIn").asInt()).isEqualTo(900);
@@ -23,14 +23,16 @@ class AdminLoginTest {
         SignedJWT jwt = SignedJWT.parse(response.json().path("accessToken").asString());
         assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
         assertThat(jwt.getHeader().getKeyID()).isNotBlank();
-        assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isAfter(jwt.getJWTClaimsSet().getIssueTime());
+        assertThat(jwt.getJWTClaimsSet().getExpirationTime())
+                .isAfter(jwt.getJWTClaimsSet().getIssueTime());
         assertThat(client.get("/.well-known/jwks.json").json().path("keys").findValuesAsString("kid"))
                 .contains(jwt.getHeader().getKeyID());
     }
 
     @Test
     void emailIsCaseInsensitive(SiloClient client) {
-        SiloClient.Response response = client.post("/api/admin/auth/login",
+        SiloClient.Response response = client.post(
+                "/api/admin/auth/login",
                 Map.of("email", TestSilo.ADMIN_EMAIL.toUpperCase(), "password", TestSilo.ADMIN_PASSWORD));
 
         assertThat(response.status()).isEqualTo(200);
@@ -38,20 +40,22 @@ class AdminLoginTest {
 
     @Test
     void wrongPasswordAndUnknownEmailGetTheSameAnswer(SiloClient client) {
-        SiloClient.Response wrongPassword = client.post("/api/admin/auth/login",
-                Map.of("email", TestSilo.ADMIN_EMAIL, "password", "not-the-password"));
-        SiloClient.Response unknownEmail = client.post("/api/admin/auth/login",
-                Map.of("email", "nobody@silo.test", "password", "not-the-password"));
+        SiloClient.Response wrongPassword = client.post(
+                "/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", "not-the-password"));
+        SiloClient.Response unknownEmail = client.post(
+                "/api/admin/auth/login", Map.of("email", "nobody@silo.test", "password", "not-the-password"));
 
         assertThat(wrongPassword.status()).isEqualTo(401);
         assertThat(unknownEmail.status()).isEqualTo(401);
         assertThat(wrongPassword.problemType()).isEqualTo("invalid-credentials").isEqualTo(unknownEmail.problemType());
-        assertThat(wrongPassword.json().path("detail")).isEqualTo(unknownEmail.json().path("detail"));
+        assertThat(wrongPassword.json().path("detail"))
+                .isEqualTo(unknownEmail.json().path("detail"));
     }
 
     @Test
     void tamperedTokenIsRefused(SiloClient client) {
-        String token = client.login("/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
+        String token = client.login(
+                "/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
         String[] parts = token.split("\\.");
         String forged = parts[0] + "." + parts[1].substring(0, parts[1].length() - 4) + "AAAA." + parts[2];
 
@@ -61,8 +65,8 @@ class AdminLoginTest {
 
     @Test
     void refreshRotatesAndReuseRevokesTheFamily(SiloClient client) {
-        SiloClient.Response login = client.post("/api/admin/auth/login",
-                Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
+        SiloClient.Response login = client.post(
+                "/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD));
         String first = login.json().path("refreshToken").asString();
 
         SiloClient.Response refreshed = client.post("/api/auth/refresh", Map.of("refreshToken", first));
@@ -73,7 +77,9 @@ class AdminLoginTest {
         SiloClient.Response replay = client.post("/api/auth/refresh", Map.of("refreshToken", first));
         assertThat(replay.status()).isEqualTo(401);
         assertThat(replay.problemType()).isEqualTo("refresh-token-reused");
-        assertThat(client.post("/api/auth/refresh", Map.of("refreshToken", second)).status()).isEqualTo(401);
+        assertThat(client.post("/api/auth/refresh", Map.of("refreshToken", second))
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -81,7 +87,8 @@ class AdminLoginTest {
         client.post("/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", "wrong-password!"));
         client.asAdmin();
 
-        var actions = silo.silo().control().jdbc().query("SELECT action FROM audit_log ORDER BY id", row -> row.getString(1));
+        var actions =
+                silo.silo().control().jdbc().query("SELECT action FROM audit_log ORDER BY id", row -> row.getString(1));
         assertThat(actions).contains("admin.login.failed", "admin.login");
     }
 
@@ -90,7 +97,8 @@ class AdminLoginTest {
     void repeatedFailuresAreThrottled(SiloClient client) {
         SiloClient.Response last = null;
         for (int i = 0; i < 30; i++) {
-            last = client.post("/api/admin/auth/login", Map.of("email", "guess@silo.test", "password", "wrong-guess-" + i));
+            last = client.post(
+                    "/api/admin/auth/login", Map.of("email", "guess@silo.test", "password", "wrong-guess-" + i));
             if (last.status() == 429) {
                 break;
             }

@@ -35,25 +35,40 @@ class ReadsAndWritesShareConnectionsTest {
 
     @Test
     void readsAndWritesAlternateOnOneConnection() {
-        TestTenants.TestTenant tenant = TestTenants.create(silo.client(), "Shared Conn " + System.nanoTime(), List.of("billing"));
+        TestTenants.TestTenant tenant =
+                TestTenants.create(silo.client(), "Shared Conn " + System.nanoTime(), List.of("billing"));
         SiloClient client = tenant.client();
-        String path = "/api/data/billing/invoices/" + client.post("/api/data/billing/invoices", invoice("INV-1", "Ada", "draft", 10))
-                .json().path("_id").asString();
+        String path = "/api/data/billing/invoices/"
+                + client.post("/api/data/billing/invoices", invoice("INV-1", "Ada", "draft", 10))
+                        .json()
+                        .path("_id")
+                        .asString();
 
         for (int round = 0; round < 3; round++) {
-            assertThat(client.get("/api/data/billing/invoices/_count").json().path("count").asLong()).isEqualTo(1 + round);
+            assertThat(client.get("/api/data/billing/invoices/_count")
+                            .json()
+                            .path("count")
+                            .asLong())
+                    .isEqualTo(1 + round);
             assertThat(client.get(path).status()).isEqualTo(200);
-            assertThat(client.get("/api/data/billing/invoices?limit=5").status()).isEqualTo(200);
+            assertThat(client.get("/api/data/billing/invoices?limit=5").status())
+                    .isEqualTo(200);
             SiloClient.Response patched = client.patch(path, Map.of("notes", "round " + round));
             assertThat(patched.status()).as(patched.text()).isEqualTo(200);
-            SiloClient.Response inserted = client.post("/api/data/billing/invoices", invoice("INV-R" + round, "Bo", "draft", 5));
+            SiloClient.Response inserted =
+                    client.post("/api/data/billing/invoices", invoice("INV-R" + round, "Bo", "draft", 5));
             assertThat(inserted.status()).as(inserted.text()).isEqualTo(201);
         }
         assertThat(client.get(path).status()).isEqualTo(200);
 
-        String role = silo.control().queryOne("SELECT db_role FROM tenants WHERE id = ?::uuid", row -> row.getString(1), tenant.id())
+        String role = silo.control()
+                .queryOne("SELECT db_role FROM tenants WHERE id = ?::uuid", row -> row.getString(1), tenant.id())
                 .orElseThrow();
-        assertThat(TestPostgres.primary().admin().query("SELECT state FROM pg_stat_activity WHERE usename = ?", row -> row.getString(1),
-                role)).as("the tenant's pooled connections, left idle by the last read").isNotEmpty().containsOnly("idle");
+        assertThat(TestPostgres.primary()
+                        .admin()
+                        .query("SELECT state FROM pg_stat_activity WHERE usename = ?", row -> row.getString(1), role))
+                .as("the tenant's pooled connections, left idle by the last read")
+                .isNotEmpty()
+                .containsOnly("idle");
     }
 }

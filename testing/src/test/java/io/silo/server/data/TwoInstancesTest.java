@@ -19,20 +19,38 @@ class TwoInstancesTest {
     @Test
     void aSuspensionThroughOneInstanceStopsRequestsOnTheOther() {
         try (TestSilo first = TestSilo.start(1, Map.of());
-             TestSilo second = TestSilo.resume(first.config(), SiloOptions.server())) {
+                TestSilo second = TestSilo.resume(first.config(), SiloOptions.server())) {
             TestTenant tenant = TestTenants.create(first.client(), "Coherent Co", List.of("crm"));
-            SiloClient onSecond = second.client().as(tenant.client().login("/api/auth/login", Map.of(
-                    "organization", tenant.slug(), "email", tenant.adminEmail(), "password", TestTenants.PASSWORD)));
-            assertThat(onSecond.get("/api/data/crm/contacts").status()).as("the second instance caches the placement").isEqualTo(200);
+            SiloClient onSecond = second.client()
+                    .as(tenant.client()
+                            .login(
+                                    "/api/auth/login",
+                                    Map.of(
+                                            "organization",
+                                            tenant.slug(),
+                                            "email",
+                                            tenant.adminEmail(),
+                                            "password",
+                                            TestTenants.PASSWORD)));
+            assertThat(onSecond.get("/api/data/crm/contacts").status())
+                    .as("the second instance caches the placement")
+                    .isEqualTo(200);
 
-            first.client().asAdmin().post("/api/organizations/" + tenant.slug() + "/suspend", Map.of("reason", "coherence"));
+            first.client()
+                    .asAdmin()
+                    .post("/api/organizations/" + tenant.slug() + "/suspend", Map.of("reason", "coherence"));
 
-            SiloClient.Response refused = Eventually.get(Duration.ofSeconds(5), () -> onSecond.get("/api/data/crm/contacts"),
+            SiloClient.Response refused = Eventually.get(
+                    Duration.ofSeconds(5),
+                    () -> onSecond.get("/api/data/crm/contacts"),
                     response -> response.status() == 403);
             assertThat(refused.problemType()).isEqualTo("organization-suspended");
 
             first.client().asAdmin().post("/api/organizations/" + tenant.slug() + "/activate", "");
-            Eventually.get(Duration.ofSeconds(5), () -> onSecond.get("/api/data/crm/contacts").status(), status -> status == 200);
+            Eventually.get(
+                    Duration.ofSeconds(5),
+                    () -> onSecond.get("/api/data/crm/contacts").status(),
+                    status -> status == 200);
         }
     }
 }

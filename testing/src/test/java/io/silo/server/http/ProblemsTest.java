@@ -17,9 +17,11 @@ class ProblemsTest {
         SiloClient.Response response = client.get("/api/no-such-thing");
 
         assertThat(response.status()).isEqualTo(404);
-        assertThat(response.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.header("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(response.problemType()).isEqualTo("route-not-found");
-        assertThat(response.json().path("requestId").asString()).isEqualTo(response.header("X-Request-Id").orElseThrow());
+        assertThat(response.json().path("requestId").asString())
+                .isEqualTo(response.header("X-Request-Id").orElseThrow());
     }
 
     @Test
@@ -58,7 +60,8 @@ class ProblemsTest {
 
     @Test
     void callerRequestIdIsKept(SiloClient client) {
-        SiloClient.Response response = client.send("GET", "/api/nothing", Optional.empty(), Map.of("X-Request-Id", "trace-42"));
+        SiloClient.Response response =
+                client.send("GET", "/api/nothing", Optional.empty(), Map.of("X-Request-Id", "trace-42"));
 
         assertThat(response.header("X-Request-Id")).contains("trace-42");
         assertThat(response.json().path("requestId").asString()).isEqualTo("trace-42");
@@ -66,8 +69,10 @@ class ProblemsTest {
 
     @Test
     void insaneRequestIdIsReplaced(SiloClient client) {
-        SiloClient.Response response = client.send("GET", "/api/nothing", Optional.empty(), Map.of("X-Request-Id", "a b\tc<script>"));
+        SiloClient.Response response =
+                client.send("GET", "/api/nothing", Optional.empty(), Map.of("X-Request-Id", "a b\tc<script>"));
 
-        assertThat(response.header("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).matches("[A-Za-z0-9_-]+"));
+        assertThat(response.header("X-Request-Id"))
+                .hasValueSatisfying(id -> assertThat(id).matches("[A-Za-z0-9_-]+"));
     }
 }

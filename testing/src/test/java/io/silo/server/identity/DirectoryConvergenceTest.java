@@ -28,7 +28,9 @@ class DirectoryConvergenceTest {
 
     @BeforeAll
     static void start() {
-        silo = TestSilo.start(1, Map.of("SILO_DIRECTORY_SWEEP_INTERVAL", "100ms", "SILO_DIRECTORY_SWEEP_AGE", "5s"),
+        silo = TestSilo.start(
+                1,
+                Map.of("SILO_DIRECTORY_SWEEP_INTERVAL", "100ms", "SILO_DIRECTORY_SWEEP_AGE", "5s"),
                 SiloOptions.server().withClock(CLOCK).withUserCommitObserver(tenantId -> {
                     if (FAIL_NEXT.compareAndSet(true, false)) {
                         throw new IllegalStateException("the instance died after the core commit");
@@ -48,26 +50,50 @@ class DirectoryConvergenceTest {
         SiloClient admin = IdentityFixtures.member(client, "drifty", "owner@drifty.example", PASSWORD);
 
         FAIL_NEXT.set(true);
-        IdentityFixtures.user(admin, Map.of("email", "late@drifty.example", "name", "Late", "password", "late-password"));
+        IdentityFixtures.user(
+                admin, Map.of("email", "late@drifty.example", "name", "Late", "password", "late-password"));
 
-        assertThat(directoryEntries("late@drifty.example")).as("the relay failed; the sweeper waits for the mark to age").isZero();
-        assertThat(client.post("/api/auth/login", Map.of("email", "late@drifty.example", "password", "late-password")).status())
+        assertThat(directoryEntries("late@drifty.example"))
+                .as("the relay failed; the sweeper waits for the mark to age")
+                .isZero();
+        assertThat(client.post("/api/auth/login", Map.of("email", "late@drifty.example", "password", "late-password"))
+                        .status())
                 .isEqualTo(401);
-        assertThat(IdentityFixtures.login(client, Map.of("organization", "drifty", "email", "late@drifty.example",
-                "password", "late-password")).path("user").path("email").asString())
-                .as("the core database is the truth: naming the organization works at once").isEqualTo("late@drifty.example");
+        assertThat(IdentityFixtures.login(
+                                client,
+                                Map.of(
+                                        "organization",
+                                        "drifty",
+                                        "email",
+                                        "late@drifty.example",
+                                        "password",
+                                        "late-password"))
+                        .path("user")
+                        .path("email")
+                        .asString())
+                .as("the core database is the truth: naming the organization works at once")
+                .isEqualTo("late@drifty.example");
 
         CLOCK.advance(Duration.ofSeconds(6));
         Eventually.get(Duration.ofSeconds(20), () -> directoryEntries("late@drifty.example"), count -> count == 1);
         assertThat(IdentityFixtures.login(client, Map.of("email", "late@drifty.example", "password", "late-password"))
-                .path("organization").path("slug").asString()).isEqualTo("drifty");
+                        .path("organization")
+                        .path("slug")
+                        .asString())
+                .isEqualTo("drifty");
         // a young mark outlives drains (a change marked just before one may commit after it); once old enough, it goes
         CLOCK.advance(Duration.ofSeconds(31));
-        Eventually.get(Duration.ofSeconds(20), () -> silo.control().query(
-                "SELECT count(*) FROM tenants WHERE directory_dirty IS NOT NULL", row -> row.getLong(1)).getFirst(), count -> count == 0);
+        Eventually.get(
+                Duration.ofSeconds(20),
+                () -> silo.control()
+                        .query("SELECT count(*) FROM tenants WHERE directory_dirty IS NOT NULL", row -> row.getLong(1))
+                        .getFirst(),
+                count -> count == 0);
     }
 
     private static long directoryEntries(String login) {
-        return silo.control().query("SELECT count(*) FROM directory WHERE login = ?", row -> row.getLong(1), login).getFirst();
+        return silo.control()
+                .query("SELECT count(*) FROM directory WHERE login = ?", row -> row.getLong(1), login)
+                .getFirst();
     }
 }

@@ -15,9 +15,21 @@ final class IdentityFixtures {
     private IdentityFixtures() {}
 
     /** Creates an organization whose first administrator is {@code adminEmail} with {@link #PASSWORD}; returns it. */
-    static JsonNode create(SiloClient platformAdmin, String slug, List<String> services, String adminEmail, Map<String, Object> extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("name", "Org " + slug, "slug", slug, "services", services,
-                "admin", Map.of("email", adminEmail, "name", "Admin of " + slug, "password", PASSWORD)));
+    static JsonNode create(
+            SiloClient platformAdmin,
+            String slug,
+            List<String> services,
+            String adminEmail,
+            Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                "Org " + slug,
+                "slug",
+                slug,
+                "services",
+                services,
+                "admin",
+                Map.of("email", adminEmail, "name", "Admin of " + slug, "password", PASSWORD)));
         body.putAll(extra);
         SiloClient.Response response = platformAdmin.post("/api/organizations", body);
         assertThat(response.status()).as(response.text()).isEqualTo(201);
@@ -33,7 +45,9 @@ final class IdentityFixtures {
 
     /** A client signed in as the member with this organization, email and password. */
     static SiloClient member(SiloClient client, String org, String email, String password) {
-        return client.as(login(client, Map.of("organization", org, "email", email, "password", password)).path("accessToken").asString());
+        return client.as(login(client, Map.of("organization", org, "email", email, "password", password))
+                .path("accessToken")
+                .asString());
     }
 
     /** Creates a user through {@code POST /api/users} as {@code admin}; returns it. */

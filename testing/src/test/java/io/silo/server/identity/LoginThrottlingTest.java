@@ -31,12 +31,15 @@ class LoginThrottlingTest {
 
     @BeforeAll
     static void start() {
-        silo = TestSilo.start(1, Map.of(
-                "SILO_LOGIN_MAX_FAILURES_PER_ACCOUNT", "3",
-                "SILO_LOGIN_MAX_FAILURES_PER_ADDRESS", "6",
-                "SILO_LOGIN_FAILURE_WINDOW", "15m",
-                "SILO_LOGIN_LOCK_THRESHOLD", "5",
-                "SILO_LOGIN_LOCK_DURATION", "30m"), SiloOptions.server().withClock(CLOCK));
+        silo = TestSilo.start(
+                1,
+                Map.of(
+                        "SILO_LOGIN_MAX_FAILURES_PER_ACCOUNT", "3",
+                        "SILO_LOGIN_MAX_FAILURES_PER_ADDRESS", "6",
+                        "SILO_LOGIN_FAILURE_WINDOW", "15m",
+                        "SILO_LOGIN_LOCK_THRESHOLD", "5",
+                        "SILO_LOGIN_LOCK_DURATION", "30m"),
+                SiloOptions.server().withClock(CLOCK));
         client = silo.client();
         IdentityFixtures.create(client.asAdmin(), "vault", List.of("crm"), "owner@vault.example", Map.of());
     }
@@ -57,7 +60,8 @@ class LoginThrottlingTest {
     void repeatedFailuresForOneAccountAreRefusedUntilTheWindowEndsEvenWithTheRightPassword() {
         user("guessed@vault.example", "guessed-password");
         for (int i = 0; i < 3; i++) {
-            assertThat(attempt("guessed@vault.example", "wrong-guess-" + i).problemType()).isEqualTo("invalid-credentials");
+            assertThat(attempt("guessed@vault.example", "wrong-guess-" + i).problemType())
+                    .isEqualTo("invalid-credentials");
         }
 
         SiloClient.Response refused = attempt("guessed@vault.example", "guessed-password");
@@ -65,10 +69,12 @@ class LoginThrottlingTest {
         assertThat(refused.problemType()).isEqualTo("too-many-attempts");
         assertThat(Long.parseLong(refused.header("Retry-After").orElseThrow())).isBetween(1L, WINDOW.toSeconds());
         assertThat(attempt("nobody-at-all@vault.example", "x-whatever-x").problemType())
-                .as("the throttle counts names, not accounts, so it tells nothing about which exist").isEqualTo("invalid-credentials");
+                .as("the throttle counts names, not accounts, so it tells nothing about which exist")
+                .isEqualTo("invalid-credentials");
 
         CLOCK.advance(WINDOW);
-        assertThat(attempt("guessed@vault.example", "guessed-password").status()).isEqualTo(200);
+        assertThat(attempt("guessed@vault.example", "guessed-password").status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -77,7 +83,8 @@ class LoginThrottlingTest {
             attempt("ghost@vault.example", "wrong-guess-" + i);
         }
 
-        assertThat(attempt("ghost@vault.example", "wrong-guess-4").problemType()).isEqualTo("too-many-attempts");
+        assertThat(attempt("ghost@vault.example", "wrong-guess-4").problemType())
+                .isEqualTo("too-many-attempts");
     }
 
     @Test
@@ -93,7 +100,8 @@ class LoginThrottlingTest {
         SiloClient.Response locked = attempt("locked@vault.example", "locked-password");
         assertThat(locked.status()).isEqualTo(429);
         assertThat(locked.problemType()).isEqualTo("account-locked");
-        assertThat(Long.parseLong(locked.header("Retry-After").orElseThrow())).isBetween(LOCK.toSeconds() - 60, LOCK.toSeconds());
+        assertThat(Long.parseLong(locked.header("Retry-After").orElseThrow()))
+                .isBetween(LOCK.toSeconds() - 60, LOCK.toSeconds());
 
         CLOCK.advance(LOCK.plusSeconds(1));
         SiloClient.Response after = attempt("locked@vault.example", "locked-password");
@@ -109,7 +117,8 @@ class LoginThrottlingTest {
         CLOCK.advance(WINDOW.plusSeconds(1));
         attempt("reset@vault.example", "wrong-guess-3");
         attempt("reset@vault.example", "wrong-guess-4");
-        assertThat(attempt("reset@vault.example", "reset-password-1").problemType()).isEqualTo("account-locked");
+        assertThat(attempt("reset@vault.example", "reset-password-1").problemType())
+                .isEqualTo("account-locked");
 
         // the clock moved past the administrator's token: a fresh sign-in (a different account)
         admin = IdentityFixtures.member(client, "vault", "owner@vault.example", PASSWORD);
@@ -133,14 +142,20 @@ class LoginThrottlingTest {
     @Test
     void signInRehashesAPasswordMadeWithOlderParameters() {
         String id = user("legacy@vault.example", "legacy-password").path("id").asString();
-        String core = silo.control().query("SELECT d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
-                + " WHERE t.slug = 'vault' AND d.service = 'core'", row -> row.getString(1)).getFirst();
+        String core = silo.control()
+                .query(
+                        "SELECT d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                                + " WHERE t.slug = 'vault' AND d.service = 'core'",
+                        row -> row.getString(1))
+                .getFirst();
         String old = PasswordHasher.argon2id(2048, 1, 1).hash("legacy-password");
         TestPostgres.primary().jdbc(core).update("UPDATE users SET password_hash = ? WHERE id = ?::uuid", old, id);
 
         assertThat(attempt("legacy@vault.example", "legacy-password").status()).isEqualTo(200);
 
-        String now = TestPostgres.primary().jdbc(core).query("SELECT password_hash FROM users WHERE id = ?::uuid", row -> row.getString(1), id)
+        String now = TestPostgres.primary()
+                .jdbc(core)
+                .query("SELECT password_hash FROM users WHERE id = ?::uuid", row -> row.getString(1), id)
                 .getFirst();
         assertThat(now).startsWith("$argon2id$v=19$m=4096,t=1,p=1$").isNotEqualTo(old);
     }

@@ -27,7 +27,9 @@ import tools.jackson.databind.JsonNode;
 final class ApiDescription {
     /** The document's base IRI for the validator; nothing is fetched from it. */
     private static final String BASE = "https://silo.test/openapi.json";
-    private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+
+    private static final List<String> METHODS =
+            List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     /** One operation: method (upper case), path template, and where it sits in the document. */
     record Operation(String method, String template, String pointer, JsonNode node) {
@@ -51,13 +53,14 @@ final class ApiDescription {
     ApiDescription(String text) {
         this.document = Json.read(text);
         this.operations = operations(document);
-        this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, builder -> builder
-                .schemaRegistryConfig(SchemaRegistryConfig.builder()
-                        .pathType(PathType.JSON_POINTER)
-                        .formatAssertionsEnabled(true)
-                        .locale(Locale.ENGLISH)
-                        .build())
-                .schemas(Map.of(BASE, text)));
+        this.registry = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12,
+                builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                                .pathType(PathType.JSON_POINTER)
+                                .formatAssertionsEnabled(true)
+                                .locale(Locale.ENGLISH)
+                                .build())
+                        .schemas(Map.of(BASE, text)));
     }
 
     JsonNode document() {
@@ -100,7 +103,8 @@ final class ApiDescription {
 
     /** The messages of every way {@code value} fails the schema at {@code pointer}; empty when it passes. */
     List<String> validate(String pointer, JsonNode value) {
-        Schema schema = compiled.computeIfAbsent(pointer, key -> registry.getSchema(SchemaLocation.of(BASE + "#" + fragment(key))));
+        Schema schema = compiled.computeIfAbsent(
+                pointer, key -> registry.getSchema(SchemaLocation.of(BASE + "#" + fragment(key))));
         List<String> messages = new ArrayList<>();
         for (Error error : schema.validate(value)) {
             messages.add(error.getInstanceLocation() + " " + error.getMessage());
@@ -114,7 +118,10 @@ final class ApiDescription {
     }
 
     private static String fragment(String pointer) {
-        return pointer.replace("%", "%25").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20");
+        return pointer.replace("%", "%25")
+                .replace("{", "%7B")
+                .replace("}", "%7D")
+                .replace(" ", "%20");
     }
 
     private static List<Operation> operations(JsonNode document) {
@@ -123,8 +130,11 @@ final class ApiDescription {
             for (String method : METHODS) {
                 JsonNode operation = path.getValue().get(method);
                 if (operation != null) {
-                    out.add(new Operation(method.toUpperCase(Locale.ROOT), path.getKey(),
-                            "/paths/" + escape(path.getKey()) + "/" + method, operation));
+                    out.add(new Operation(
+                            method.toUpperCase(Locale.ROOT),
+                            path.getKey(),
+                            "/paths/" + escape(path.getKey()) + "/" + method,
+                            operation));
                 }
             }
         }

@@ -61,21 +61,26 @@ final class ContractCheck {
         }
         Optional<Operation> operation = description.find(method, path);
         if (operation.isPresent()) {
-            statuses.computeIfAbsent(operation.get().id(), id -> Collections.synchronizedSet(new TreeSet<>())).add(response.status());
+            statuses.computeIfAbsent(operation.get().id(), id -> Collections.synchronizedSet(new TreeSet<>()))
+                    .add(response.status());
             found.addAll(documented(operation.get(), uri, body, response));
         } else {
             found.addAll(undocumented(path, response));
         }
-        found.forEach(problem -> violations.add(exchange + ": " + problem + "\n    body: " + abbreviate(response.text())));
+        found.forEach(
+                problem -> violations.add(exchange + ": " + problem + "\n    body: " + abbreviate(response.text())));
     }
 
     private List<String> undocumented(String path, SiloClient.Response response) {
         boolean known = description.pathKnown(path);
         int expected = known ? 405 : 404;
         if (response.status() != expected) {
-            return List.of("the document has no such operation, so the answer should be " + expected + ", not " + response.status());
+            return List.of("the document has no such operation, so the answer should be " + expected + ", not "
+                    + response.status());
         }
-        return response(description.locate("/components/responses/" + (known ? "MethodNotAllowed" : "RouteNotFound")), response);
+        return response(
+                description.locate("/components/responses/" + (known ? "MethodNotAllowed" : "RouteNotFound")),
+                response);
     }
 
     private List<String> documented(Operation operation, URI uri, Optional<Object> body, SiloClient.Response response) {
@@ -105,7 +110,8 @@ final class ContractCheck {
             found.add("the document says there is a body, but there is none");
             return found;
         }
-        String type = response.header("Content-Type").map(ContractCheck::mediaType).orElse("");
+        String type =
+                response.header("Content-Type").map(ContractCheck::mediaType).orElse("");
         if (!content.has(type)) {
             found.add("content type '" + type + "' is not documented; documented: " + content.propertyNames());
             return found;
@@ -122,8 +128,10 @@ final class ContractCheck {
 
     private List<String> headers(Located documented, SiloClient.Response response) {
         List<String> found = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> header : documented.node().path("headers").properties()) {
-            Located declared = description.locate(documented.pointer() + "/headers/" + ApiDescription.escape(header.getKey()));
+        for (Map.Entry<String, JsonNode> header :
+                documented.node().path("headers").properties()) {
+            Located declared =
+                    description.locate(documented.pointer() + "/headers/" + ApiDescription.escape(header.getKey()));
             Optional<String> value = response.header(header.getKey());
             if (value.isEmpty()) {
                 if (declared.node().path("required").asBoolean(false)) {
@@ -131,7 +139,8 @@ final class ContractCheck {
                 }
                 continue;
             }
-            description.validate(declared.pointer() + "/schema", StringNode.valueOf(value.get()))
+            description
+                    .validate(declared.pointer() + "/schema", StringNode.valueOf(value.get()))
                     .forEach(message -> found.add("header " + header.getKey() + ": " + message));
         }
         return found;
@@ -140,8 +149,8 @@ final class ContractCheck {
     /** A request the server accepted must be one the document accepts too. */
     private List<String> request(Operation operation, URI uri, Optional<Object> body) {
         List<String> found = new ArrayList<>(queryParameters(operation, uri));
-        Located requestBody = operation.node().has("requestBody")
-                ? description.locate(operation.pointer() + "/requestBody") : null;
+        Located requestBody =
+                operation.node().has("requestBody") ? description.locate(operation.pointer() + "/requestBody") : null;
         if (requestBody == null) {
             return found;
         }
@@ -152,8 +161,11 @@ final class ContractCheck {
             return found;
         }
         String schema = requestBody.pointer() + "/content/application~1json/schema";
-        Optional<JsonNode> sent = body.get() instanceof String text ? parse("application/json", text) : Optional.of(Json.tree(body.get()));
-        sent.ifPresent(json -> description.validate(schema, json).forEach(message -> found.add("accepted request body: " + message)));
+        Optional<JsonNode> sent = body.get() instanceof String text
+                ? parse("application/json", text)
+                : Optional.of(Json.tree(body.get()));
+        sent.ifPresent(json ->
+                description.validate(schema, json).forEach(message -> found.add("accepted request body: " + message)));
         return found;
     }
 
@@ -162,7 +174,9 @@ final class ContractCheck {
             return List.of();
         }
         Set<String> documented = new TreeSet<>();
-        for (String place : List.of(operation.pointer() + "/parameters", operation.pointer().replaceFirst("/[a-z]+$", "") + "/parameters")) {
+        for (String place : List.of(
+                operation.pointer() + "/parameters",
+                operation.pointer().replaceFirst("/[a-z]+$", "") + "/parameters")) {
             JsonNode parameters = description.document().at(place);
             for (int i = 0; i < parameters.size(); i++) {
                 JsonNode parameter = description.locate(place + "/" + i).node();

@@ -22,18 +22,82 @@ import tools.jackson.databind.JsonNode;
 final class DocumentLint {
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
     private static final Set<String> KEYWORDS = Set.of(
-            "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment", "$defs",
-            "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "prefixItems", "items", "contains",
-            "properties", "patternProperties", "additionalProperties", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
-            "type", "const", "enum", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
-            "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains", "maxProperties",
-            "minProperties", "required", "dependentRequired", "format", "contentEncoding", "contentMediaType", "contentSchema",
-            "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
-            "discriminator", "xml", "externalDocs", "example");
-    private static final Set<String> SCHEMA_MAPS = Set.of("$defs", "properties", "patternProperties", "dependentSchemas");
+            "$schema",
+            "$id",
+            "$ref",
+            "$anchor",
+            "$dynamicRef",
+            "$dynamicAnchor",
+            "$vocabulary",
+            "$comment",
+            "$defs",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "not",
+            "if",
+            "then",
+            "else",
+            "dependentSchemas",
+            "prefixItems",
+            "items",
+            "contains",
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "type",
+            "const",
+            "enum",
+            "multipleOf",
+            "maximum",
+            "exclusiveMaximum",
+            "minimum",
+            "exclusiveMinimum",
+            "maxLength",
+            "minLength",
+            "pattern",
+            "maxItems",
+            "minItems",
+            "uniqueItems",
+            "maxContains",
+            "minContains",
+            "maxProperties",
+            "minProperties",
+            "required",
+            "dependentRequired",
+            "format",
+            "contentEncoding",
+            "contentMediaType",
+            "contentSchema",
+            "title",
+            "description",
+            "default",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+            "examples",
+            "discriminator",
+            "xml",
+            "externalDocs",
+            "example");
+    private static final Set<String> SCHEMA_MAPS =
+            Set.of("$defs", "properties", "patternProperties", "dependentSchemas");
     private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
-    private static final Set<String> SCHEMAS = Set.of("not", "if", "then", "else", "items", "contains", "additionalProperties",
-            "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema");
+    private static final Set<String> SCHEMAS = Set.of(
+            "not",
+            "if",
+            "then",
+            "else",
+            "items",
+            "contains",
+            "additionalProperties",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contentSchema");
     /** Where a value is data, not description: null may be meant there. */
     private static final Set<String> VALUES = Set.of("const", "enum", "default", "example", "examples");
 
@@ -43,7 +107,9 @@ final class DocumentLint {
         JsonNode document = description.document();
         List<String> problems = new ArrayList<>();
         walk(document, document, "", problems);
-        document.path("components").path("schemas").properties()
+        document.path("components")
+                .path("schemas")
+                .properties()
                 .forEach(schema -> schema(schema.getValue(), "/components/schemas/" + schema.getKey(), problems));
         Set<String> tags = new HashSet<>(document.path("tags").findValuesAsString("name"));
         Set<String> ids = new HashSet<>();
@@ -53,14 +119,17 @@ final class DocumentLint {
         return problems;
     }
 
-    private static List<String> operation(ApiDescription description, Operation operation, Set<String> tags, Set<String> ids) {
+    private static List<String> operation(
+            ApiDescription description, Operation operation, Set<String> tags, Set<String> ids) {
         List<String> problems = new ArrayList<>();
         String label = operation.label();
         JsonNode node = operation.node();
         if (!ids.add(operation.id())) {
             problems.add(label + ": operationId " + operation.id() + " is not unique");
         }
-        node.path("tags").valueStream().filter(tag -> !tags.contains(tag.asString()))
+        node.path("tags")
+                .valueStream()
+                .filter(tag -> !tags.contains(tag.asString()))
                 .forEach(tag -> problems.add(label + ": undeclared tag " + tag));
         if (!node.has("security") || !node.has("x-silo-caller")) {
             problems.add(label + ": says neither who may call it (x-silo-caller) nor how (security)");
@@ -70,7 +139,8 @@ final class DocumentLint {
         if (!anonymous && !node.path("responses").has("401")) {
             problems.add(label + ": needs a token but documents no 401");
         }
-        if (node.has("requestBody") && !(node.path("responses").has("400") && node.path("responses").has("413"))) {
+        if (node.has("requestBody")
+                && !(node.path("responses").has("400") && node.path("responses").has("413"))) {
             problems.add(label + ": takes a body but documents no 400 or 413");
         }
         problems.addAll(pathParameters(description, operation));
@@ -92,13 +162,15 @@ final class DocumentLint {
                 if (parameter.path("in").asString().equals("path")) {
                     declared.add(parameter.path("name").asString());
                     if (!parameter.path("required").asBoolean(false)) {
-                        problems.add(operation.label() + ": path parameter " + parameter.path("name").asString() + " is not required");
+                        problems.add(operation.label() + ": path parameter "
+                                + parameter.path("name").asString() + " is not required");
                     }
                 }
             }
         }
         if (!declared.equals(inTemplate)) {
-            problems.add(operation.label() + ": path parameters declared " + declared + ", in the template " + inTemplate);
+            problems.add(
+                    operation.label() + ": path parameters declared " + declared + ", in the template " + inTemplate);
         }
         return problems;
     }
@@ -107,7 +179,10 @@ final class DocumentLint {
     private static void walk(JsonNode document, JsonNode node, String at, List<String> problems) {
         if (node.isObject()) {
             JsonNode ref = node.get("$ref");
-            if (ref != null && ref.isString() && (!ref.asString().startsWith("#/") || document.at(ref.asString().substring(1)).isMissingNode())) {
+            if (ref != null
+                    && ref.isString()
+                    && (!ref.asString().startsWith("#/")
+                            || document.at(ref.asString().substring(1)).isMissingNode())) {
                 problems.add(at + ": $ref " + ref.asString() + " resolves to nothing in this document");
             }
             for (Map.Entry<String, JsonNode> member : node.properties()) {
@@ -140,7 +215,10 @@ final class DocumentLint {
             if (!KEYWORDS.contains(keyword) && !keyword.startsWith("x-")) {
                 problems.add(child + ": '" + keyword + "' is no JSON Schema keyword");
             } else if (SCHEMA_MAPS.contains(keyword)) {
-                member.getValue().properties().forEach(sub -> schema(sub.getValue(), child + "/" + ApiDescription.escape(sub.getKey()), problems));
+                member.getValue()
+                        .properties()
+                        .forEach(sub ->
+                                schema(sub.getValue(), child + "/" + ApiDescription.escape(sub.getKey()), problems));
             } else if (SCHEMA_LISTS.contains(keyword)) {
                 for (int i = 0; i < member.getValue().size(); i++) {
                     schema(member.getValue().get(i), child + "/" + i, problems);

@@ -29,7 +29,8 @@ import tools.jackson.databind.node.NullNode;
 class OpenApiContractTest {
     private static final Logger log = LoggerFactory.getLogger(OpenApiContractTest.class);
     private static final Pattern TIMER = Pattern.compile(
-            "^http_server_requests_seconds_count\\{method=\"([A-Z]+)\",route=\"([^\"]+)\",status=\"([0-9]+)\"}.*$", Pattern.MULTILINE);
+            "^http_server_requests_seconds_count\\{method=\"([A-Z]+)\",route=\"([^\"]+)\",status=\"([0-9]+)\"}.*$",
+            Pattern.MULTILINE);
 
     private final TestSilo silo;
     private final SiloClient client;
@@ -45,13 +46,21 @@ class OpenApiContractTest {
 
     @Test
     void everyRegisteredRouteIsDocumentedAndEveryDocumentedRouteIsRegistered() {
-        Set<String> registered = silo.silo().routes().stream().map(route -> route.method() + " " + route.path())
+        Set<String> registered = silo.silo().routes().stream()
+                .map(route -> route.method() + " " + route.path())
                 .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> documented = description.operations().stream().map(Operation::label).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> documented =
+                description.operations().stream().map(Operation::label).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(difference(registered, documented)).as("routes the server registers that the document lacks").isEmpty();
-        assertThat(difference(documented, registered)).as("documented operations the server does not register").isEmpty();
-        assertThat(registered).as("no route is registered twice").hasSize(silo.silo().routes().size());
+        assertThat(difference(registered, documented))
+                .as("routes the server registers that the document lacks")
+                .isEmpty();
+        assertThat(difference(documented, registered))
+                .as("documented operations the server does not register")
+                .isEmpty();
+        assertThat(registered)
+                .as("no route is registered twice")
+                .hasSize(silo.silo().routes().size());
     }
 
     @Test
@@ -74,20 +83,26 @@ class OpenApiContractTest {
             new ApiTour(new CheckedClient(client, check)).run();
         } catch (AssertionError | RuntimeException e) {
             if (!check.violations().isEmpty()) {
-                e.addSuppressed(new AssertionError("contract violations so far:\n" + String.join("\n", check.violations())));
+                e.addSuppressed(
+                        new AssertionError("contract violations so far:\n" + String.join("\n", check.violations())));
             }
             throw e;
         }
 
-        assertThat(check.violations()).as("answers that do not match the document").isEmpty();
+        assertThat(check.violations())
+                .as("answers that do not match the document")
+                .isEmpty();
         Map<String, Set<Integer>> statuses = check.statuses();
         log.info("the tour got these statuses per operation: {}", new TreeMap<>(statuses));
         List<String> untried = description.operations().stream()
-                .filter(operation -> statuses.getOrDefault(operation.id(), Set.of()).stream().noneMatch(status -> status < 300))
+                .filter(operation ->
+                        statuses.getOrDefault(operation.id(), Set.of()).stream().noneMatch(status -> status < 300))
                 .map(Operation::label)
                 .toList();
         assertThat(untried).as("operations the tour never got a success from").isEmpty();
-        assertThat(undocumentedTimings()).as("(method, route, status) the server's own metrics saw but the document lacks").isEmpty();
+        assertThat(undocumentedTimings())
+                .as("(method, route, status) the server's own metrics saw but the document lacks")
+                .isEmpty();
     }
 
     /** The server times every answer by its route template: each one must be a documented operation and status. */
@@ -103,7 +118,8 @@ class OpenApiContractTest {
                 continue;
             }
             boolean documented = description.operations().stream()
-                    .filter(operation -> operation.method().equals(method) && operation.template().equals(route))
+                    .filter(operation -> operation.method().equals(method)
+                            && operation.template().equals(route))
                     .anyMatch(operation -> operation.node().path("responses").has(timer.group(3)));
             if (!documented) {
                 out.add(method + " " + route + " " + timer.group(3));

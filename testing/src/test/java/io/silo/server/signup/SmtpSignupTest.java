@@ -26,13 +26,15 @@ class SmtpSignupTest {
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         smtp.setUser("noreply@silo.example", "silo-mailer", "smtp-secret");
-        silo = TestSilo.start(1, Map.of(
-                "SILO_MAIL_SMTP_HOST", "127.0.0.1",
-                "SILO_MAIL_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
-                "SILO_MAIL_SMTP_USER", "silo-mailer",
-                "SILO_MAIL_SMTP_PASSWORD", "smtp-secret",
-                "SILO_MAIL_SMTP_STARTTLS", "false",
-                "SILO_MAIL_FROM", "noreply@silo.example"));
+        silo = TestSilo.start(
+                1,
+                Map.of(
+                        "SILO_MAIL_SMTP_HOST", "127.0.0.1",
+                        "SILO_MAIL_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
+                        "SILO_MAIL_SMTP_USER", "silo-mailer",
+                        "SILO_MAIL_SMTP_PASSWORD", "smtp-secret",
+                        "SILO_MAIL_SMTP_STARTTLS", "false",
+                        "SILO_MAIL_FROM", "noreply@silo.example"));
     }
 
     @AfterAll
@@ -44,9 +46,18 @@ class SmtpSignupTest {
     @Test
     void verificationMailGoesThroughSmtpAndItsTokenProvisionsTheOrganization() throws Exception {
         SiloClient client = silo.client();
-        SiloClient.Response pending = client.post("/api/signup", Map.of(
-                "organization", Map.of("name", "Relay Traders", "services", List.of("billing")),
-                "admin", Map.of("email", "founder@relay.example", "name", "Founder", "password", "founder-password")));
+        SiloClient.Response pending = client.post(
+                "/api/signup",
+                Map.of(
+                        "organization", Map.of("name", "Relay Traders", "services", List.of("billing")),
+                        "admin",
+                                Map.of(
+                                        "email",
+                                        "founder@relay.example",
+                                        "name",
+                                        "Founder",
+                                        "password",
+                                        "founder-password")));
         assertThat(pending.status()).as(pending.text()).isEqualTo(202);
 
         assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
@@ -59,7 +70,12 @@ class SmtpSignupTest {
         SiloClient.Response verified = client.post("/api/signup/verify", Map.of("token", token.group(1)));
         assertThat(verified.status()).as(verified.text()).isEqualTo(201);
         assertThat(verified.json().path("organization").path("slug").asString()).isEqualTo("relay-traders");
-        assertThat(client.asAdmin().get("/api/admin/mail").json().path("transport").asString()).isEqualTo("smtp");
+        assertThat(client.asAdmin()
+                        .get("/api/admin/mail")
+                        .json()
+                        .path("transport")
+                        .asString())
+                .isEqualTo("smtp");
         assertThat(silo.config().dataDir().resolve("mail")).doesNotExist();
     }
 }

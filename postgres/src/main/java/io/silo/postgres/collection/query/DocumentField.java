@@ -28,8 +28,11 @@ public sealed interface DocumentField permits DocumentField.Path, MetaField {
         }
         FieldPath path = FieldPath.parse(text);
         if (path.first().startsWith("_")) {
-            throw SiloException.invalid("unknown-field", "'" + text + "' is not a field: top-level names starting with _ "
-                    + "are reserved, and the meta fields are _id, _version, _createdAt and _updatedAt").with("field", text);
+            throw SiloException.invalid(
+                            "unknown-field",
+                            "'" + text + "' is not a field: top-level names starting with _ "
+                                    + "are reserved, and the meta fields are _id, _version, _createdAt and _updatedAt")
+                    .with("field", text);
         }
         return new Path(path);
     }

@@ -44,7 +44,8 @@ public record DocumentQuery(Filter filter, Sort sort, int limit, Optional<String
         try {
             return checkLimit(Integer.parseInt(text.strip()), max);
         } catch (NumberFormatException e) {
-            throw SiloException.invalid("invalid-limit", "the limit '" + shorten(text) + "' is not a whole number from 1 to " + max);
+            throw SiloException.invalid(
+                    "invalid-limit", "the limit '" + shorten(text) + "' is not a whole number from 1 to " + max);
         }
     }
 
@@ -106,7 +107,8 @@ public record DocumentQuery(Filter filter, Sort sort, int limit, Optional<String
         /** The cursor of the previous page, as the store returned it; blank means the first page. */
         public Builder cursor(String cursor) {
             if (cursor.length() > MAX_CURSOR) {
-                throw SiloException.invalid("invalid-cursor", "the cursor is longer than " + MAX_CURSOR + " characters");
+                throw SiloException.invalid(
+                        "invalid-cursor", "the cursor is longer than " + MAX_CURSOR + " characters");
             }
             this.cursor = cursor.isBlank() ? Optional.empty() : Optional.of(cursor.strip());
             return this;

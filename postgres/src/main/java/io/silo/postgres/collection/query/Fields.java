@@ -53,7 +53,8 @@ public record Fields(boolean whole, List<FieldPath> paths) {
         }
         String[] parts = text.split(",", -1);
         if (parts.length > MAX_PATHS) {
-            throw SiloException.invalid("invalid-field", "the field selection names more than " + MAX_PATHS + " fields");
+            throw SiloException.invalid(
+                    "invalid-field", "the field selection names more than " + MAX_PATHS + " fields");
         }
         List<FieldPath> paths = new ArrayList<>();
         for (String part : parts) {
@@ -71,7 +72,8 @@ public record Fields(boolean whole, List<FieldPath> paths) {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         // a shorter path copies its whole subtree first, so a longer one under it finds it already there
-        paths.stream().sorted(Comparator.comparingInt(path -> path.segments().size()))
+        paths.stream()
+                .sorted(Comparator.comparingInt(path -> path.segments().size()))
                 .forEach(path -> copy(body, out, path.segments()));
         return out;
     }

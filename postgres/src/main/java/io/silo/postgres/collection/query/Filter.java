@@ -73,7 +73,11 @@ public sealed interface Filter {
 
     /** The comparison operators. */
     enum Operator {
-        EQ("$eq", "="), GT("$gt", ">"), GTE("$gte", ">="), LT("$lt", "<"), LTE("$lte", "<=");
+        EQ("$eq", "="),
+        GT("$gt", ">"),
+        GTE("$gte", ">="),
+        LT("$lt", "<"),
+        LTE("$lte", "<=");
 
         private final String text;
         private final String sql;

@@ -55,7 +55,10 @@ public final class FilterParser {
             for (Map.Entry<String, JsonNode> member : json.properties()) {
                 count();
                 String key = member.getKey();
-                terms.add(key.startsWith("$") ? logical(key, member.getValue(), depth) : field(key, member.getValue(), depth));
+                terms.add(
+                        key.startsWith("$")
+                                ? logical(key, member.getValue(), depth)
+                                : field(key, member.getValue(), depth));
             }
             return and(terms);
         }
@@ -66,15 +69,19 @@ public final class FilterParser {
                 case "$or" -> new Filter.Or(list(operator, value, depth));
                 case "$nor" -> new Filter.Not(new Filter.Or(list(operator, value, depth)));
                 case "$not" -> new Filter.Not(document(value, "the value of $not", depth + 1));
-                default -> throw invalid(isFieldOperator(operator)
-                        ? "'" + operator + "' must be applied to a field, like {\"price\": {\"" + operator + "\": 10}}"
-                        : "unknown operator '" + shorten(operator) + "'; see docs/query-language.md");
+                default ->
+                    throw invalid(
+                            isFieldOperator(operator)
+                                    ? "'" + operator + "' must be applied to a field, like {\"price\": {\"" + operator
+                                            + "\": 10}}"
+                                    : "unknown operator '" + shorten(operator) + "'; see docs/query-language.md");
             };
         }
 
         private List<Filter> list(String operator, JsonNode value, int depth) {
             if (!value.isArray() || value.isEmpty()) {
-                throw invalid(operator + " needs a non-empty array of filters, like {\"" + operator + "\": [{\"a\": 1}, {\"b\": 2}]}");
+                throw invalid(operator + " needs a non-empty array of filters, like {\"" + operator
+                        + "\": [{\"a\": 1}, {\"b\": 2}]}");
             }
             List<Filter> terms = new ArrayList<>();
             for (JsonNode element : value.values()) {
@@ -96,7 +103,9 @@ public final class FilterParser {
             if (!value.isObject() || value.isEmpty()) {
                 return false;
             }
-            long operators = value.propertyNames().stream().filter(key -> key.startsWith("$")).count();
+            long operators = value.propertyNames().stream()
+                    .filter(key -> key.startsWith("$"))
+                    .count();
             if (operators != 0 && operators != value.size()) {
                 throw invalid("the value of '" + field + "' mixes operators and field names; use either "
                         + "{\"$gt\": 1} or a plain object to compare with");
@@ -126,9 +135,14 @@ public final class FilterParser {
                 case "$exists" -> exists(field, value);
                 case "$contains" -> contains(field, value);
                 case "$not" -> not(field, value, depth);
-                default -> throw invalid(isLogical(operator)
-                        ? "'" + operator + "' combines filters and belongs at the top of a filter, not inside '" + field.text() + "'"
-                        : "unknown operator '" + shorten(operator) + "' on '" + field.text() + "'; see docs/query-language.md");
+                default ->
+                    throw invalid(
+                            isLogical(operator)
+                                    ? "'" + operator
+                                            + "' combines filters and belongs at the top of a filter, not inside '"
+                                            + field.text() + "'"
+                                    : "unknown operator '" + shorten(operator) + "' on '" + field.text()
+                                            + "'; see docs/query-language.md");
             };
         }
 
@@ -139,7 +153,8 @@ public final class FilterParser {
 
         private Filter order(DocumentField field, Filter.Operator operator, JsonNode value) {
             if (field instanceof DocumentField.Path && !(value.isNumber() || value.isString() || value.isBoolean())) {
-                throw invalid(operator.text() + " on '" + field.text() + "' needs a number, string or boolean, not " + kind(value));
+                throw invalid(operator.text() + " on '" + field.text() + "' needs a number, string or boolean, not "
+                        + kind(value));
             }
             checkValue(field, operator.text(), value, false);
             return new Filter.Comparison(field, operator, value);
@@ -177,7 +192,8 @@ public final class FilterParser {
 
         private Filter not(DocumentField field, JsonNode value, int depth) {
             if (!isOperatorObject(value, field.text())) {
-                throw invalid("$not on '" + field.text() + "' needs an object of operators, like {\"$not\": {\"$gt\": 5}}");
+                throw invalid(
+                        "$not on '" + field.text() + "' needs an object of operators, like {\"$not\": {\"$gt\": 5}}");
             }
             if (depth + 1 > MAX_DEPTH) {
                 throw invalid("the filter is nested deeper than " + MAX_DEPTH + " levels");
@@ -189,11 +205,14 @@ public final class FilterParser {
         private static void checkValue(DocumentField field, String operator, JsonNode value, boolean nullAllowed) {
             if (field instanceof MetaField meta) {
                 if (meta.parseValue(value).isEmpty()) {
-                    throw invalid(operator + " on '" + meta.text() + "' needs " + meta.expected() + ", not " + kind(value));
+                    throw invalid(
+                            operator + " on '" + meta.text() + "' needs " + meta.expected() + ", not " + kind(value));
                 }
             } else if (value.isNull() && !nullAllowed) {
                 throw invalid(operator + " on '" + field.text() + "' cannot compare with null");
-            } else if (value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.doubleValue())) {
+            } else if (value.isFloatingPointNumber()
+                    && !value.isBigDecimal()
+                    && !Double.isFinite(value.doubleValue())) {
                 throw invalid(operator + " on '" + field.text() + "' needs a finite number");
             }
         }
@@ -214,7 +233,8 @@ public final class FilterParser {
     }
 
     private static boolean isFieldOperator(String operator) {
-        return List.of("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$contains").contains(operator);
+        return List.of("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$contains")
+                .contains(operator);
     }
 
     private static boolean isLogical(String operator) {

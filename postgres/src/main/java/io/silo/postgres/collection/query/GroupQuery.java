@@ -40,7 +40,9 @@ public record GroupQuery(Filter filter, FieldPath by, Optional<FieldPath> metric
         if (DocumentField.parse(text) instanceof DocumentField.Path path) {
             return path.path();
         }
-        throw SiloException.invalid("invalid-field", "'" + text + "' is a meta field; " + role + " takes a field of the document body")
+        throw SiloException.invalid(
+                        "invalid-field",
+                        "'" + text + "' is a meta field; " + role + " takes a field of the document body")
                 .with("field", text);
     }
 

@@ -56,8 +56,8 @@ public enum MetaField implements DocumentField {
     public Optional<Object> parseValue(JsonNode json) {
         return switch (this) {
             case ID -> json.isString() ? parseUuid(json.stringValue()).map(Object.class::cast) : Optional.empty();
-            case VERSION -> json.isIntegralNumber() && json.canConvertToLong()
-                    ? Optional.of(json.longValue()) : Optional.empty();
+            case VERSION ->
+                json.isIntegralNumber() && json.canConvertToLong() ? Optional.of(json.longValue()) : Optional.empty();
             case CREATED_AT, UPDATED_AT -> json.isString() ? parseInstant(json.stringValue()) : Optional.empty();
         };
     }

@@ -49,7 +49,8 @@ public record Sort(List<SortKey> keys) {
         for (String part : parts) {
             SortKey key = key(part.strip(), text);
             if (!seen.add(key.field())) {
-                throw SiloException.invalid("invalid-sort", "the sort names '" + key.field().text() + "' twice")
+                throw SiloException.invalid(
+                                "invalid-sort", "the sort names '" + key.field().text() + "' twice")
                         .with("field", key.field().text());
             }
             keys.add(key);
@@ -75,8 +76,10 @@ public record Sort(List<SortKey> keys) {
 
     private static SortKey key(String part, String whole) {
         if (part.isEmpty() || part.equals("-") || part.equals("+")) {
-            throw SiloException.invalid("invalid-sort", "the sort '" + shorten(whole) + "' has an empty key; "
-                    + "write fields joined by commas, like status,-total");
+            throw SiloException.invalid(
+                    "invalid-sort",
+                    "the sort '" + shorten(whole) + "' has an empty key; "
+                            + "write fields joined by commas, like status,-total");
         }
         boolean descending = part.startsWith("-");
         String name = descending || part.startsWith("+") ? part.substring(1) : part;

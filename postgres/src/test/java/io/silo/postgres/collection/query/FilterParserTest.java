@@ -24,9 +24,11 @@ class FilterParserTest {
     void implicitEqualityAndSeveralFieldsAreAnAnd() {
         Filter filter = FilterParser.parse("{\"status\":\"paid\",\"customer.address.city\":\"Paris\"}");
 
-        assertThat(filter).isEqualTo(new Filter.And(List.of(
-                new Filter.Comparison(path("status"), Filter.Operator.EQ, JSON.stringNode("paid")),
-                new Filter.Comparison(path("customer.address.city"), Filter.Operator.EQ, JSON.stringNode("Paris")))));
+        assertThat(filter)
+                .isEqualTo(new Filter.And(List.of(
+                        new Filter.Comparison(path("status"), Filter.Operator.EQ, JSON.stringNode("paid")),
+                        new Filter.Comparison(
+                                path("customer.address.city"), Filter.Operator.EQ, JSON.stringNode("Paris")))));
     }
 
     @Test
@@ -36,7 +38,8 @@ class FilterParserTest {
         assertThat(FilterParser.parse("{\"a\":{\"$nin\":[1]}}"))
                 .isEqualTo(new Filter.Not(new Filter.In(path("a"), List.of(JSON.numberNode(1)))));
         assertThat(FilterParser.parse("{\"$nor\":[{\"a\":1}]}"))
-                .isEqualTo(new Filter.Not(new Filter.Or(List.of(new Filter.Comparison(path("a"), Filter.Operator.EQ, JSON.numberNode(1))))));
+                .isEqualTo(new Filter.Not(new Filter.Or(
+                        List.of(new Filter.Comparison(path("a"), Filter.Operator.EQ, JSON.numberNode(1))))));
     }
 
     @Test
@@ -44,7 +47,8 @@ class FilterParserTest {
         Filter filter = FilterParser.parse("{\"price\":{\"$gte\":1,\"$lt\":9.99}}");
 
         assertThat(filter).isInstanceOf(Filter.And.class);
-        assertThat(((Filter.And) filter).terms()).extracting(term -> ((Filter.Comparison) term).operator())
+        assertThat(((Filter.And) filter).terms())
+                .extracting(term -> ((Filter.Comparison) term).operator())
                 .containsExactly(Filter.Operator.GTE, Filter.Operator.LT);
     }
 
@@ -52,13 +56,16 @@ class FilterParserTest {
     void decimalsAreKeptExact() {
         Filter filter = FilterParser.parse("{\"price\":0.1000000000000000000001}");
 
-        assertThat(((Filter.Comparison) filter).value().decimalValue()).isEqualByComparingTo("0.1000000000000000000001");
+        assertThat(((Filter.Comparison) filter).value().decimalValue())
+                .isEqualByComparingTo("0.1000000000000000000001");
     }
 
     @Test
     void metaFieldsAreRecognised() {
         assertThat(FilterParser.parse("{\"_version\":{\"$gt\":2}}").fields()).containsExactly(MetaField.VERSION);
-        assertThat(FilterParser.parse("{\"_createdAt\":{\"$gt\":\"2024-01-01T00:00:00Z\"}}").fields()).containsExactly(MetaField.CREATED_AT);
+        assertThat(FilterParser.parse("{\"_createdAt\":{\"$gt\":\"2024-01-01T00:00:00Z\"}}")
+                        .fields())
+                .containsExactly(MetaField.CREATED_AT);
     }
 
     @Test

@@ -16,18 +16,23 @@ class SortAndFieldsTest {
     void sortParsesDirectionsAndMetaFields() {
         Sort sort = Sort.parse("status, -total ,+customer.name,-_createdAt");
 
-        assertThat(sort.keys()).containsExactly(
-                new SortKey(new DocumentField.Path(FieldPath.parse("status")), false),
-                new SortKey(new DocumentField.Path(FieldPath.parse("total")), true),
-                new SortKey(new DocumentField.Path(FieldPath.parse("customer.name")), false),
-                new SortKey(MetaField.CREATED_AT, true));
+        assertThat(sort.keys())
+                .containsExactly(
+                        new SortKey(new DocumentField.Path(FieldPath.parse("status")), false),
+                        new SortKey(new DocumentField.Path(FieldPath.parse("total")), true),
+                        new SortKey(new DocumentField.Path(FieldPath.parse("customer.name")), false),
+                        new SortKey(MetaField.CREATED_AT, true));
         assertThat(sort).hasToString("status,-total,customer.name,-_createdAt");
     }
 
     @Test
     void theIdBreaksTiesUnlessAlreadySorted() {
-        assertThat(Sort.parse("status").withTiebreak()).extracting(SortKey::toString).containsExactly("status", "_id");
-        assertThat(Sort.parse("-_id,status").withTiebreak()).extracting(SortKey::toString).containsExactly("-_id", "status");
+        assertThat(Sort.parse("status").withTiebreak())
+                .extracting(SortKey::toString)
+                .containsExactly("status", "_id");
+        assertThat(Sort.parse("-_id,status").withTiebreak())
+                .extracting(SortKey::toString)
+                .containsExactly("-_id", "status");
         assertThat(Sort.none().withTiebreak()).extracting(SortKey::toString).containsExactly("_id");
     }
 
