@@ -70,7 +70,7 @@ public record BenchOptions(
     public record ExternalDatabase(String url, String user, String password) {
         @Override
         public String toString() {
-            return "ExternalDatabase[" + io.silo.postgres.internal.JdbcUrls.redacted(url) + " as " + user + "]";
+            return "ExternalDatabase[" + io.silo.postgres.jdbc.JdbcUrls.redacted(url) + " as " + user + "]";
         }
     }
 

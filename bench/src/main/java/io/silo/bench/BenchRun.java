@@ -231,7 +231,7 @@ final class BenchRun {
     private PostgresServer startPostgres() {
         if (options.database().isPresent()) {
             BenchOptions.ExternalDatabase database = options.database().get();
-            progress("PostgreSQL: yours, at " + io.silo.postgres.internal.JdbcUrls.redacted(database.url()));
+            progress("PostgreSQL: yours, at " + io.silo.postgres.jdbc.JdbcUrls.redacted(database.url()));
             return PostgresServer.external(database.url(), database.user(), database.password());
         }
         checkDisk();

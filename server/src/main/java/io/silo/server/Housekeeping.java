@@ -3,7 +3,7 @@ package io.silo.server;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.SigningKeyStore;
 import io.silo.postgres.control.SignupStore;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.server.mail.LocalMailbox;
 import java.time.Clock;
 import java.time.Duration;

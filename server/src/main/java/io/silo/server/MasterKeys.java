@@ -2,8 +2,8 @@ package io.silo.server;
 
 import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
+import io.silo.crypto.PrivateFiles;
 import io.silo.crypto.Secrets;
-import io.silo.postgres.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.control.SigningKeyStore;
 import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.identity.DirectorySweeper;
-import io.silo.postgres.internal.JdbcUrls;
+import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.provision.DeletionJob;

@@ -25,9 +25,8 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     public void afterAll(ExtensionContext context) {
         TestDatabase database = context.getStore(NAMESPACE).remove(TestDatabase.class, TestDatabase.class);
         if (database != null) {
-            database.server().admin().withHandle(handle -> {
+            database.server().admin().useHandle(handle -> {
                 handle.execute("DROP DATABASE IF EXISTS \"" + database.name() + "\" WITH (FORCE)");
-                return null;
             });
         }
     }

@@ -1,6 +1,6 @@
 package io.silo.testing;
 
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -1,7 +1,7 @@
 package io.silo.testing;
 
 import io.silo.postgres.embedded.EmbeddedServer;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,9 +90,8 @@ public final class TestPostgres {
     /** A new empty database with a unique name. */
     public String createDatabase(String prefix) {
         String database = prefix + "_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        admin().withHandle(handle -> {
+        admin().useHandle(handle -> {
             handle.execute("CREATE DATABASE " + database);
-            return null;
         });
         return database;
     }
@@ -106,7 +105,7 @@ public final class TestPostgres {
         List<String> databases = admin.query(
                 "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')",
                 row -> row.getString(1));
-        admin.withHandle(handle -> {
+        admin.useHandle(handle -> {
             for (String database : databases) {
                 handle.execute("ALTER DATABASE \"" + database + "\" IS_TEMPLATE false");
                 handle.execute("DROP DATABASE \"" + database + "\" WITH (FORCE)");
@@ -117,7 +116,6 @@ public final class TestPostgres {
             for (String role : roles) {
                 handle.execute("DROP ROLE \"" + role + "\"");
             }
-            return null;
         });
     }
 

@@ -128,7 +128,7 @@ public final class TestSilo implements AutoCloseable {
     }
 
     /** Plain JDBC on the control database, for checks. */
-    public io.silo.postgres.internal.Jdbc control() {
+    public io.silo.postgres.jdbc.Jdbc control() {
         return silo.control().jdbc();
     }
 

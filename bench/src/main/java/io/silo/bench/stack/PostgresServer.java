@@ -1,7 +1,7 @@
 package io.silo.bench.stack;
 
 import io.silo.postgres.embedded.EmbeddedServer;
-import io.silo.postgres.internal.JdbcUrls;
+import io.silo.postgres.jdbc.JdbcUrls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

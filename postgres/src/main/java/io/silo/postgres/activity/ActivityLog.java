@@ -1,7 +1,7 @@
 package io.silo.postgres.activity;
 
 import io.silo.json.Json;
-import io.silo.postgres.internal.Handle;
+import io.silo.postgres.jdbc.Handle;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

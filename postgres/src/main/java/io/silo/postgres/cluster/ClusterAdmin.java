@@ -4,11 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.silo.cluster.Cluster;
 import io.silo.error.SiloException;
-import io.silo.postgres.internal.DataAccessException;
-import io.silo.postgres.internal.Handle;
-import io.silo.postgres.internal.Jdbc;
-import io.silo.postgres.internal.JdbcUrls;
-import io.silo.postgres.internal.Transactions;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.jdbc.JdbcUrls;
+import io.silo.postgres.jdbc.Transactions;
 import io.silo.template.ServiceTemplate;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -72,9 +72,8 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** Creates {@code database} as a copy of {@code template}; {@link #secureDatabase} must follow. */
     public void createDatabase(String database, String template) {
-        jdbc.withHandle(handle -> {
+        jdbc.useHandle(handle -> {
             handle.execute("CREATE DATABASE " + quote(database) + " TEMPLATE " + quote(template));
-            return null;
         });
     }
 
@@ -90,15 +89,14 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** Drops a database if it exists, ending its sessions first. */
     public void dropDatabase(String database) {
-        jdbc.withHandle(handle -> {
+        jdbc.useHandle(handle -> {
             handle.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
-            return null;
         });
     }
 
     /** Creates a login role with no other power, or resets its password when it exists. */
     public void ensureRole(String role, String password) {
-        jdbc.withHandle(handle -> {
+        jdbc.useHandle(handle -> {
             if (handle.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role)
                     .isEmpty()) {
                 try {
@@ -117,15 +115,13 @@ public final class ClusterAdmin implements AutoCloseable {
                 // the message names the statement without its verifier
                 throw new DataAccessException("ALTER ROLE " + quote(role) + " PASSWORD '…'", e);
             }
-            return null;
         });
     }
 
     /** Drops a role if it exists. Its databases must be gone first. */
     public void dropRole(String role) {
-        jdbc.withHandle(handle -> {
+        jdbc.useHandle(handle -> {
             handle.execute("DROP ROLE IF EXISTS " + quote(role));
-            return null;
         });
     }
 
@@ -135,9 +131,8 @@ public final class ClusterAdmin implements AutoCloseable {
      * later migrations create get the same rights through default privileges.
      */
     public void grantTenantAccess(String database, String role) {
-        jdbc.withHandle(handle -> {
+        jdbc.useHandle(handle -> {
             handle.execute("GRANT CONNECT ON DATABASE " + quote(database) + " TO " + quote(role));
-            return null;
         });
         inDatabase(database, handle -> {
             String who = quote(role);
@@ -170,7 +165,7 @@ public final class ClusterAdmin implements AutoCloseable {
         if (databaseExists(name)) {
             return name;
         }
-        jdbc.withHandle(handle -> {
+        jdbc.useHandle(handle -> {
             handle.queryOne("SELECT pg_advisory_lock(hashtext(?))", row -> 1, name);
             try {
                 if (handle.queryOne("SELECT 1 FROM pg_database WHERE datname = ?", row -> 1, name)
@@ -180,7 +175,6 @@ public final class ClusterAdmin implements AutoCloseable {
             } finally {
                 handle.queryOne("SELECT pg_advisory_unlock(hashtext(?))", row -> 1, name);
             }
-            return null;
         });
         return name;
     }

@@ -2,7 +2,7 @@ package io.silo.postgres.collection;
 
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.JsonInput;
-import io.silo.postgres.internal.Handle;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.template.CollectionSpec;
 import java.math.BigDecimal;
 import java.sql.ResultSet;

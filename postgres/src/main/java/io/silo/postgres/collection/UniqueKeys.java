@@ -2,8 +2,8 @@ package io.silo.postgres.collection;
 
 import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.MetaField;
-import io.silo.postgres.internal.DataAccessException;
-import io.silo.postgres.internal.Handle;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.template.CollectionSpec;
 import io.silo.template.FieldPath;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.silo.postgres.control;
 
 import io.silo.audit.AuditEntry;
 import io.silo.json.Json;
-import io.silo.postgres.internal.Handle;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +29,8 @@ public final class AuditLog {
     public record Record(long id, Instant at, AuditEntry entry) {}
 
     public void append(AuditEntry entry) {
-        jdbc.withHandle(handle -> {
+        jdbc.useHandle(handle -> {
             append(handle, entry);
-            return null;
         });
     }
 

@@ -3,7 +3,7 @@ package io.silo.postgres.control;
 import io.silo.cluster.Cluster;
 import io.silo.crypto.SecretBox;
 import io.silo.json.Json;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.silo.postgres.control;
 import io.silo.config.ConfigException;
 import io.silo.crypto.SecretBox;
 import io.silo.error.SiloException;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 
 /**
  * Proves at start-up that the master key is the one this control database was set up with: the

@@ -1,6 +1,6 @@
 package io.silo.postgres.control;
 
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

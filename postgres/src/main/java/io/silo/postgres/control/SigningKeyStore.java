@@ -1,7 +1,7 @@
 package io.silo.postgres.control;
 
 import io.silo.crypto.SecretBox;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.silo.postgres.control;
 
 import io.silo.json.Json;
-import io.silo.postgres.internal.Handle;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;

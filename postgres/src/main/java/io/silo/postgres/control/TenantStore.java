@@ -2,8 +2,8 @@ package io.silo.postgres.control;
 
 import io.silo.crypto.SecretBox;
 import io.silo.json.Json;
-import io.silo.postgres.internal.Handle;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.tenant.Contact;
 import io.silo.tenant.DatabaseState;
 import io.silo.tenant.Quotas;
@@ -30,6 +30,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Thread-safe.
  */
 public final class TenantStore {
+    /** The unique constraint on an organization's slug, named in a violation. */
+    public static final String SLUG_KEY = "tenants_slug_key";
+
     private static final TypeReference<Map<String, Long>> QUOTAS = new TypeReference<>() {};
     private static final TypeReference<List<String>> FEATURES = new TypeReference<>() {};
 

@@ -1,9 +1,9 @@
 package io.silo.postgres.embedded;
 
+import io.silo.crypto.PrivateFiles;
 import io.silo.crypto.Secrets;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
-import io.silo.postgres.internal.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.silo.postgres.identity;
 
 import io.silo.identity.DirectoryEntry;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,17 +24,17 @@ public final class DirectoryStore {
 
     /** Brings the user's entries in line with the change, unless a newer version is already applied. */
     public void apply(UUID tenantId, UserChange change) {
-        jdbc.inTransaction(handle -> {
+        jdbc.useTransaction(handle -> {
             if (handle.queryOne("SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE", row -> 1, tenantId)
                     .isEmpty()) {
-                return null; // the tenant is gone, and its directory with it
+                return; // the tenant is gone, and its directory with it
             }
             long applied = handle.queryOne("""
                     SELECT coalesce(max(user_version), -1) FROM directory WHERE tenant_id = ? AND user_id = ?
                     """, row -> row.getLong(1), tenantId, change.userId())
                     .orElse(-1L);
             if (applied > change.version()) {
-                return null;
+                return;
             }
             handle.update("DELETE FROM directory WHERE tenant_id = ? AND user_id = ?", tenantId, change.userId());
             if (!"deleted".equals(change.status())) {
@@ -52,7 +52,6 @@ public final class DirectoryStore {
                             """, tenantId, login[0], login[1], change.userId(), change.status(), change.version());
                 }
             }
-            return null;
         });
     }
 

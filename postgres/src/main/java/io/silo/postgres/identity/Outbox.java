@@ -1,6 +1,6 @@
 package io.silo.postgres.identity;
 
-import io.silo.postgres.internal.Handle;
+import io.silo.postgres.jdbc.Handle;
 
 /** The outbox of a core database: changes that other stores must learn about, written in the changing transaction. */
 public final class Outbox {

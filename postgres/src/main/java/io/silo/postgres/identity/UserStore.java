@@ -3,7 +3,7 @@ package io.silo.postgres.identity;
 import io.silo.error.SiloException;
 import io.silo.identity.User;
 import io.silo.json.Json;
-import io.silo.postgres.internal.Handle;
+import io.silo.postgres.jdbc.Handle;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,6 +26,10 @@ import tools.jackson.databind.JsonNode;
  * <p>Stateless and thread-safe.
  */
 public final class UserStore {
+    /** The unique index on a user's email (core template), named in a violation. */
+    public static final String EMAIL_KEY = "users_email_key";
+    /** The unique index on a user's username (core template), named in a violation. */
+    public static final String USERNAME_KEY = "users_username_key";
 
     /** A user to create; the password is already hashed. */
     public record NewUser(

@@ -1,2 +1,2 @@
-/** Public, but not API: small JDBC helpers shared by the PostgreSQL packages. */
+/** Public for the PostgreSQL packages only, not API: nothing outside the {@code postgres} module imports it. */
 package io.silo.postgres.internal;

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.silo.crypto.SecretBox;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.tenant.DatabaseState;
 import io.silo.tenant.TenantStatus;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package io.silo.postgres.pool;
 
 import io.silo.cluster.Cluster;
-import io.silo.postgres.internal.JdbcUrls;
+import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.ServiceDatabase;
 import java.util.Objects;

@@ -7,7 +7,7 @@ import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.TenantStore;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.job.JobStore;
 import io.silo.tenant.DatabaseState;
 import io.silo.tenant.Tenant;
@@ -152,9 +152,8 @@ public final class DeletionJob implements JobHandler {
     }
 
     private void forget(Tenant tenant) {
-        control.inTransaction(handle -> {
+        control.useTransaction(handle -> {
             tenants.delete(handle, tenant.id());
-            return null;
         });
         log.info(
                 "tenant {} ({}) deleted with its databases {}",

@@ -1,6 +1,6 @@
 package io.silo.postgres.routing;
 
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import java.util.UUID;
 
 /**

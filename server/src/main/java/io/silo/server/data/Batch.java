@@ -53,7 +53,7 @@ final class Batch {
         ctx.json(Map.of("results", results));
     }
 
-    private Map<String, Object> apply(io.silo.postgres.internal.Handle handle, Operation operation) {
+    private Map<String, Object> apply(io.silo.postgres.jdbc.Handle handle, Operation operation) {
         var connection = handle.connection();
         var store = data.documents();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -104,7 +104,7 @@ final class Batch {
     }
 
     private JsonNode logged(
-            io.silo.postgres.internal.Handle handle, String action, Operation operation, Document document) {
+            io.silo.postgres.jdbc.Handle handle, String action, Operation operation, Document document) {
         data.log(handle, scope, ctx, action, operation.spec(), document);
         return document.toJson();
     }

@@ -12,8 +12,8 @@ import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.FilterParser;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.JsonInput;
-import io.silo.postgres.internal.DataAccessException;
-import io.silo.postgres.internal.Handle;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Authenticator;
 import io.silo.server.auth.Principal;
@@ -200,7 +200,7 @@ public final class DataEndpoints implements Endpoints {
      * A read of one row (a document, a count, a grouping): a single statement, in auto-commit with a
      * snapshot of its own, at one round trip to the database.
      */
-    <T> T read(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
+    <T> T read(DataScope scope, io.silo.postgres.jdbc.Jdbc.HandleFunction<T> work) {
         return connections.inOneStatement(scope.member().tenantId(), scope.service(), work);
     }
 
@@ -211,7 +211,7 @@ public final class DataEndpoints implements Endpoints {
      * makes the driver open it with {@code BEGIN READ ONLY} in the round trip of the query; the pool
      * clears the mark when the connection comes back.
      */
-    <T> T readPage(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
+    <T> T readPage(DataScope scope, io.silo.postgres.jdbc.Jdbc.HandleFunction<T> work) {
         return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
             try {
                 handle.connection().setReadOnly(true);
@@ -222,7 +222,7 @@ public final class DataEndpoints implements Endpoints {
         });
     }
 
-    <T> T write(DataScope scope, io.silo.postgres.internal.Jdbc.HandleFunction<T> work) {
+    <T> T write(DataScope scope, io.silo.postgres.jdbc.Jdbc.HandleFunction<T> work) {
         return connections.inTransaction(scope.member().tenantId(), scope.service(), work);
     }
 

@@ -1,7 +1,7 @@
 package io.silo.server.health;
 
 import io.silo.cluster.Cluster;
-import io.silo.postgres.internal.JdbcUrls;
+import io.silo.postgres.jdbc.JdbcUrls;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -138,7 +138,7 @@ public final class HealthEndpoints implements Endpoints {
     private static Map<String, Object> clusterBody(Cluster cluster) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", cluster.id());
-        body.put("url", io.silo.postgres.internal.JdbcUrls.redacted(cluster.url()));
+        body.put("url", io.silo.postgres.jdbc.JdbcUrls.redacted(cluster.url()));
         body.put("labels", cluster.labels());
         body.put("capacity", cluster.capacity());
         body.put("connectionBudget", cluster.connectionBudget());

@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
-import io.silo.postgres.internal.DataAccessException;
+import io.silo.postgres.jdbc.DataAccessException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -72,8 +72,7 @@ public final class Problems {
 
     private static void silo(SiloException e, Context ctx) {
         int status = status(e.kind());
-        if (e instanceof DataAccessException access
-                && "57014".equals(access.sqlState().orElse(""))) {
+        if (e instanceof DataAccessException access && access.isStatementTimeout()) {
             log.warn("{} {} cancelled by the statement timeout: {}", ctx.method(), ctx.path(), e.getMessage());
             write(
                     ctx,

@@ -12,8 +12,8 @@ import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.DirectoryStore;
 import io.silo.postgres.identity.UserStore;
-import io.silo.postgres.internal.DataAccessException;
-import io.silo.postgres.internal.Handle;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.server.auth.Principal;
 import io.silo.server.auth.Sessions;
@@ -325,11 +325,11 @@ public final class Users {
     }
 
     private static SiloException taken(DataAccessException e) {
-        if (e.isUniqueViolation() && e.getMessage().contains("users_email_key")) {
+        if (e.violated(UserStore.EMAIL_KEY)) {
             return SiloException.conflict("email-taken", "another user of this organization has this email")
                     .with("field", "email");
         }
-        if (e.isUniqueViolation() && e.getMessage().contains("users_username_key")) {
+        if (e.violated(UserStore.USERNAME_KEY)) {
             return SiloException.conflict("username-taken", "another user of this organization has this username")
                     .with("field", "username");
         }

@@ -20,9 +20,9 @@ import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.control.TenantStore.TenantRole;
 import io.silo.postgres.identity.UserStore;
-import io.silo.postgres.internal.DataAccessException;
-import io.silo.postgres.internal.Handle;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.provision.DeletionJob;
@@ -229,10 +229,9 @@ public final class Organizations {
     public Tenant update(String org, tools.jackson.databind.JsonNode patch, AuditEntry.Actor actor) {
         Tenant current = get(org);
         Tenant changed = OrganizationPatch.apply(current, patch);
-        control.inTransaction(handle -> {
+        control.useTransaction(handle -> {
             tenants.update(handle, changed, clock.instant());
             audit.append(handle, entry(actor, "tenant.update", current, Map.of("fields", fieldNames(patch))));
-            return null;
         });
         return tenants.find(current.id()).orElseThrow();
     }
@@ -258,7 +257,7 @@ public final class Organizations {
                 .findFirst();
         Job job = running.orElseGet(() -> {
             Job deletion = newJob(DeletionJob.KIND, tenant.id(), DeletionJob.plan(tenant), Json.object());
-            control.inTransaction(handle -> {
+            control.useTransaction(handle -> {
                 tenants.setStatus(handle, tenant.id(), TenantStatus.DELETING, Optional.empty(), clock.instant());
                 jobs.create(handle, deletion, INLINE_GRACE);
                 audit.append(
@@ -272,7 +271,6 @@ public final class Organizations {
                                         tenant.databases().stream()
                                                 .map(TenantDatabase::databaseName)
                                                 .toList())));
-                return null;
             });
             statusChanged.accept(tenant.id());
             return deletion;
@@ -384,7 +382,7 @@ public final class Organizations {
             AuditEntry.Actor actor,
             BiConsumer<Handle, UUID> alsoInTransaction) {
         try {
-            control.inTransaction(handle -> {
+            control.useTransaction(handle -> {
                 alsoInTransaction.accept(handle, tenant.id());
                 tenants.insert(handle, tenant, role);
                 jobs.create(handle, job, INLINE_GRACE);
@@ -401,10 +399,9 @@ public final class Organizations {
                                                 .toList(),
                                         "cluster",
                                         tenant.databases().getFirst().clusterId())));
-                return null;
             });
         } catch (DataAccessException e) {
-            if (e.isUniqueViolation() && e.getMessage().contains("slug")) {
+            if (e.violated(TenantStore.SLUG_KEY)) {
                 throw SiloException.conflict("slug-taken", "an organization with slug '" + tenant.slug() + "' exists")
                         .with("field", "slug");
             }

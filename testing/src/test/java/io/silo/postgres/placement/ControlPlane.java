@@ -3,7 +3,7 @@ package io.silo.postgres.placement;
 import io.silo.crypto.SecretBox;
 import io.silo.crypto.Secrets;
 import io.silo.postgres.control.ControlDatabase;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.testing.TestPostgres;
 import java.util.UUID;
 

@@ -30,12 +30,11 @@ public final class TenantDatabases {
         String role = prefix + "_role_" + ProcessHandle.current().pid() + "_" + ROLES.incrementAndGet();
         String password = Secrets.password();
         String database = server.createDatabase(prefix);
-        server.admin().withHandle(handle -> {
+        server.admin().useHandle(handle -> {
             handle.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
             // New databases let PUBLIC connect; a tenant database lets only its tenant's role.
             handle.execute("REVOKE CONNECT ON DATABASE " + database + " FROM PUBLIC");
             handle.execute("GRANT CONNECT ON DATABASE " + database + " TO " + role);
-            return null;
         });
         return new TenantDatabase(UUID.randomUUID(), role, password, database);
     }

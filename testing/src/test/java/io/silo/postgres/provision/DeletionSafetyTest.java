@@ -26,9 +26,8 @@ class DeletionSafetyTest {
     void deletingAFailedTenantLeavesAForeignDatabaseOfTheSameNameAlone() {
         SiloOptions plantForeignDatabase = SiloOptions.server().withStepObserver((job, step) -> {
             if (step.equals("database:billing") && job.kind().equals(ProvisioningJob.KIND)) {
-                TestPostgres.primary().admin().withHandle(handle -> {
+                TestPostgres.primary().admin().useHandle(handle -> {
                     handle.execute("CREATE DATABASE billing_victim_co");
-                    return null;
                 });
             }
         });

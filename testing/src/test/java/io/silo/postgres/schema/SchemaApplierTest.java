@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.silo.error.SiloException;
-import io.silo.postgres.internal.Jdbc;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import io.silo.template.TemplateLoader;

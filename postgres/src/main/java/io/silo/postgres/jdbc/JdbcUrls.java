@@ -1,4 +1,4 @@
-package io.silo.postgres.internal;
+package io.silo.postgres.jdbc;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

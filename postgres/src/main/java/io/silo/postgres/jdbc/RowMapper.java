@@ -1,4 +1,4 @@
-package io.silo.postgres.internal;
+package io.silo.postgres.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.silo.postgres.internal;
+package io.silo.postgres.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,6 +51,28 @@ public final class Jdbc {
         } catch (SQLException e) {
             throw new DataAccessException("(connect)", e);
         }
+    }
+
+    /** Like {@link #withHandle}, for work that returns nothing. */
+    public void useHandle(HandleConsumer work) {
+        withHandle(handle -> {
+            work.accept(handle);
+            return null;
+        });
+    }
+
+    /** Like {@link #inTransaction}, for work that returns nothing. */
+    public void useTransaction(HandleConsumer work) {
+        inTransaction(handle -> {
+            work.accept(handle);
+            return null;
+        });
+    }
+
+    /** Work on a handle that returns nothing. */
+    @FunctionalInterface
+    public interface HandleConsumer {
+        void accept(Handle handle);
     }
 
     /** Work on a handle. */

@@ -1,9 +1,10 @@
-package io.silo.postgres.internal;
+package io.silo.postgres.jdbc;
 
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.postgresql.util.PSQLException;
 
 /**
  * A failed statement. Keeps the SQLSTATE so callers can tell a unique violation from a broken
@@ -13,6 +14,7 @@ public final class DataAccessException extends SiloException {
     private static final long serialVersionUID = 1L;
 
     private final String sqlState;
+    private final String constraint;
 
     public DataAccessException(String sql, SQLException cause) {
         super(
@@ -21,6 +23,9 @@ public final class DataAccessException extends SiloException {
                 firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]",
                 cause);
         this.sqlState = cause.getSQLState();
+        this.constraint = cause instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                ? psql.getServerErrorMessage().getConstraint()
+                : null;
     }
 
     public Optional<String> sqlState() {
@@ -30,6 +35,21 @@ public final class DataAccessException extends SiloException {
     /** Whether a unique constraint was violated (SQLSTATE 23505). */
     public boolean isUniqueViolation() {
         return "23505".equals(sqlState);
+    }
+
+    /** Whether the unique constraint named {@code constraint} was violated. */
+    public boolean violated(String constraint) {
+        return isUniqueViolation() && constraint.equals(this.constraint);
+    }
+
+    /** The constraint a violation names, as the server reported it. */
+    public Optional<String> constraint() {
+        return Optional.ofNullable(constraint);
+    }
+
+    /** Whether the statement was cancelled for running past {@code statement_timeout} (SQLSTATE 57014). */
+    public boolean isStatementTimeout() {
+        return "57014".equals(sqlState);
     }
 
     private static ErrorKind kindOf(String state) {

@@ -1,4 +1,4 @@
-package io.silo.postgres.internal;
+package io.silo.crypto;
 
 import java.io.IOException;
 import java.nio.file.Files;
