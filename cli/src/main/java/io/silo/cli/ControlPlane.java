@@ -1,8 +1,8 @@
 package io.silo.cli;
 
+import io.silo.app.Application;
+import io.silo.app.SiloOptions;
 import io.silo.config.SiloConfig;
-import io.silo.server.Silo;
-import io.silo.server.SiloOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +18,8 @@ import java.util.Optional;
 final class ControlPlane {
     private ControlPlane() {}
 
-    static Silo open(SiloConfig config) {
-        return Silo.start(attachToRunningEmbedded(config), SiloOptions.headless());
+    static Application open(SiloConfig config) {
+        return Application.start(attachToRunningEmbedded(config), SiloOptions.headless());
     }
 
     private static SiloConfig attachToRunningEmbedded(SiloConfig config) {

@@ -1,7 +1,7 @@
 package io.silo.cli;
 
 import io.silo.config.SiloConfig;
-import io.silo.server.Silo;
+import io.silo.http.Silo;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

@@ -1,13 +1,13 @@
 package io.silo.cli;
 
+import io.silo.app.Application;
+import io.silo.app.organization.OrganizationJson;
+import io.silo.app.organization.OrganizationRequests;
+import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
 import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.postgres.control.TenantStore;
-import io.silo.server.Silo;
-import io.silo.server.tenant.OrganizationJson;
-import io.silo.server.tenant.OrganizationRequests;
-import io.silo.server.tenant.Organizations;
 import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
 import io.silo.tenant.TenantStatus;
@@ -46,8 +46,8 @@ final class TenantCommands {
 
         @Override
         public Integer call() {
-            try (Silo silo = ControlPlane.open(options.load())) {
-                return run(silo.organizations(), spec.commandLine().getOut());
+            try (Application app = ControlPlane.open(options.load())) {
+                return run(app.organizations(), spec.commandLine().getOut());
             }
         }
 

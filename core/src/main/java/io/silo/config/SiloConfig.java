@@ -47,6 +47,8 @@ public record SiloConfig(
         Mail mail,
         Login login,
         Directory directory) {
+    /** The id of the cluster that holds the control database; no configured cluster may take it. */
+    public static final String PRIMARY_CLUSTER = "primary";
 
     /** The HTTP listener. Port 0 picks a free port, which tests use. */
     public record Http(String host, int port) {}
@@ -397,7 +399,7 @@ public record SiloConfig(
                 throw new ConfigException(
                         "invalid cluster id '" + id + "': use lower-case letters, digits and '-', at most 31");
             }
-            if ("primary".equals(id)) {
+            if (PRIMARY_CLUSTER.equals(id)) {
                 throw new ConfigException(
                         "cluster id 'primary' is reserved for the server that holds the control database; choose another");
             }

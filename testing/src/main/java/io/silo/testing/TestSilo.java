@@ -1,9 +1,9 @@
 package io.silo.testing;
 
+import io.silo.app.SiloOptions;
 import io.silo.config.ConfigSource;
 import io.silo.config.SiloConfig;
-import io.silo.server.Silo;
-import io.silo.server.SiloOptions;
+import io.silo.http.Silo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -129,7 +129,7 @@ public final class TestSilo implements AutoCloseable {
 
     /** Plain JDBC on the control database, for checks. */
     public io.silo.postgres.jdbc.Jdbc control() {
-        return silo.control().jdbc();
+        return silo.application().control().jdbc();
     }
 
     @Override

@@ -73,7 +73,7 @@ public record HotSpots(long samples, List<Share> self, List<Share> packages, Lis
         if (parts.length <= 2) {
             return type;
         }
-        // io.silo.server, org.postgresql.core, com.zaxxer.hikari; but java.util, sun.security, tools.jackson
+        // io.silo.app, io.silo.http, org.postgresql.core, com.zaxxer.hikari; but java.util, sun.security, tools.jackson
         boolean deep = parts.length > 3 && (parts[0].equals("io") || parts[0].equals("com") || parts[0].equals("org"));
         return parts[0] + "." + parts[1] + (deep ? "." + parts[2] : "");
     }

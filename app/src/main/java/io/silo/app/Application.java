@@ -1,0 +1,215 @@
+package io.silo.app;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.silo.app.access.Access;
+import io.silo.app.admin.PlatformAdmins;
+import io.silo.app.admission.TenantGate;
+import io.silo.app.document.Documents;
+import io.silo.app.identity.MemberLogin;
+import io.silo.app.identity.Users;
+import io.silo.app.mail.Mailer;
+import io.silo.app.organization.Organizations;
+import io.silo.app.session.Sessions;
+import io.silo.app.session.TokenService;
+import io.silo.app.signup.Signups;
+import io.silo.config.SiloConfig;
+import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.control.ControlDatabase;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.pool.PoolRegistry;
+import io.silo.postgres.routing.TenantConnections;
+import io.silo.template.TemplateCatalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Silo's application layer, running: the place where every part is made and wired by hand, in the
+ * order it needs, and closed in the reverse order. Clients (the HTTP API, the CLI) take its services;
+ * none builds one of its own, so each does exactly what the others do.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent and bounded in time.
+ */
+public final class Application implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+
+    private final SiloConfig config;
+    private final SiloOptions options;
+    private final TemplateCatalog templates;
+    private final ControlPlane control;
+    private final DataPlane data;
+    private final Operations operations;
+    private final Mailer mailer;
+    private final Services services;
+    private final Shutdown shutdown;
+
+    private Application(
+            SiloConfig config,
+            SiloOptions options,
+            TemplateCatalog templates,
+            ControlPlane control,
+            DataPlane data,
+            Operations operations,
+            Mailer mailer,
+            Services services,
+            Shutdown shutdown) {
+        this.config = config;
+        this.options = options;
+        this.templates = templates;
+        this.control = control;
+        this.data = data;
+        this.operations = operations;
+        this.mailer = mailer;
+        this.services = services;
+        this.shutdown = shutdown;
+    }
+
+    /** Opens the control plane, the data plane, the operations and the services; background work per {@code options}. */
+    public static Application start(SiloConfig config, SiloOptions options) {
+        Shutdown shutdown = new Shutdown();
+        try {
+            return wire(config, options, shutdown);
+        } catch (RuntimeException | Error e) {
+            shutdown.run();
+            throw e;
+        }
+    }
+
+    private static Application wire(SiloConfig config, SiloOptions options, Shutdown shutdown) {
+        // first: a broken template should stop start-up before a database is started for nothing
+        TemplateCatalog templates = TemplateCatalog.load(config.servicesDir());
+        createDirectory(config);
+        Clock clock = options.clock();
+        ControlPlane control = ControlPlane.open(config, clock, shutdown);
+        DataPlane data = DataPlane.open(config, control, clock, shutdown);
+        Mailer mailer = Mailer.of(config.mail(), config.dataDir(), clock);
+        Operations operations = Operations.open(config, options, templates, control, data, mailer, shutdown);
+        Services services = Services.open(config, options, templates, control, data, operations, mailer);
+        return new Application(config, options, templates, control, data, operations, mailer, services, shutdown);
+    }
+
+    private static void createDirectory(SiloConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
+        }
+    }
+
+    public SiloConfig config() {
+        return config;
+    }
+
+    public SiloOptions options() {
+        return options;
+    }
+
+    /** The service templates, shipped and from {@code services.dir}. */
+    public TemplateCatalog templates() {
+        return templates;
+    }
+
+    /** Where a tenant is provisioned: the organization lifecycle. */
+    public Organizations organizations() {
+        return operations.organizations();
+    }
+
+    /** The users of organizations, for their administrators. */
+    public Users users() {
+        return services.users();
+    }
+
+    /** Where a member signs in. */
+    public MemberLogin logins() {
+        return services.logins();
+    }
+
+    /** Where a platform administrator signs in. */
+    public PlatformAdmins platformAdmins() {
+        return control.platformAdmins();
+    }
+
+    public Sessions sessions() {
+        return services.sessions();
+    }
+
+    public TokenService tokens() {
+        return services.tokens();
+    }
+
+    public Signups signups() {
+        return services.signups();
+    }
+
+    /** Where a document is read and written. */
+    public Documents documents() {
+        return services.documents();
+    }
+
+    public Access access() {
+        return services.access();
+    }
+
+    /** Whether a member's organization may be served now. */
+    public TenantGate gate() {
+        return services.gate();
+    }
+
+    public ActivityLog activity() {
+        return services.activity();
+    }
+
+    public Mailer mailer() {
+        return mailer;
+    }
+
+    /** The master audit log. */
+    public AuditLog audit() {
+        return control.audit();
+    }
+
+    public ClusterStore clusters() {
+        return control.clusters();
+    }
+
+    public TenantStore tenants() {
+        return control.tenants();
+    }
+
+    /** The control database; for health checks, tests and the CLI. */
+    public ControlDatabase control() {
+        return control.database();
+    }
+
+    /** Connections into tenants' databases, as each tenant's own role. */
+    public TenantConnections connections() {
+        return data.connections();
+    }
+
+    public UserStore userStore() {
+        return data.users();
+    }
+
+    public PoolRegistry pools() {
+        return data.pools();
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return data.metrics().registry();
+    }
+
+    /** Closes everything in the reverse order of start-up; bounded in time, logged. */
+    @Override
+    public void close() {
+        log.info("Silo stopping");
+        shutdown.run();
+        log.info("Silo stopped");
+    }
+}

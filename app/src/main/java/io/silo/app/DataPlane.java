@@ -1,0 +1,42 @@
+package io.silo.app;
+
+import io.silo.config.SiloConfig;
+import io.silo.postgres.identity.DirectoryRelay;
+import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.placement.PlacementCache;
+import io.silo.postgres.placement.PlacementListener;
+import io.silo.postgres.pool.PoolRegistry;
+import io.silo.postgres.pool.StalePools;
+import io.silo.postgres.routing.PooledConnections;
+import java.time.Clock;
+
+/**
+ * The second phase: the way into tenant data. Placements cached and kept coherent by
+ * LISTEN/NOTIFY, pools under the connection budget (evicted when a placement goes stale),
+ * routing as each tenant's own role, and the directory relay that rides on it.
+ */
+record DataPlane(
+        Metrics metrics,
+        PoolRegistry pools,
+        PlacementCache placements,
+        PooledConnections connections,
+        DirectoryRelay relay,
+        UserStore users) {
+
+    static DataPlane open(SiloConfig config, ControlPlane control, Clock clock, Shutdown shutdown) {
+        Metrics metrics = shutdown.register("metrics", new Metrics());
+        PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
+        PlacementCache placements = new PlacementCache(control.jdbc(), control.secrets());
+        PlacementListener listener =
+                shutdown.register("placement listener", PlacementListener.start(control.database(), placements));
+        listener.subscribe(new StalePools(placements, pools));
+        PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
+        return new DataPlane(
+                metrics,
+                pools,
+                placements,
+                connections,
+                new DirectoryRelay(control.directory(), connections, clock),
+                new UserStore());
+    }
+}

@@ -1,0 +1,83 @@
+package io.silo.app;
+
+import io.silo.app.mail.LocalMailbox;
+import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.control.SignupStore;
+import io.silo.postgres.jdbc.Jdbc;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the control database and the data directory from growing without end: refresh tokens a
+ * day past their expiry, signing keys no longer published, finished jobs and sign-ups older than
+ * thirty days, and local mail older than that, are removed every ten minutes; expired sign-ups
+ * forget their password hashes. Any instance may do it; the deletes are idempotent.
+ *
+ * <p>Thread-safe; {@link #close()} stops it.
+ */
+final class Housekeeping implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+    private static final Duration EVERY = Duration.ofMinutes(10);
+    private static final Duration KEEP_FINISHED = Duration.ofDays(30);
+
+    private final Thread thread;
+
+    private Housekeeping(Thread thread) {
+        this.thread = thread;
+    }
+
+    static Housekeeping start(
+            Jdbc control,
+            RefreshTokenStore refreshTokens,
+            SigningKeyStore signingKeys,
+            SignupStore signups,
+            Optional<LocalMailbox> mailbox,
+            Clock clock) {
+        Runnable sweep = () -> {
+            Instant now = clock.instant();
+            Instant longAgo = now.minus(KEEP_FINISHED);
+            int tokens = refreshTokens.purgeExpired(now.minus(Duration.ofDays(1)));
+            int keys = signingKeys.purgeExpired(now);
+            int jobs = control.update(
+                    "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);
+            int signupsDone = signups.purge(now, longAgo);
+            int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
+            if (tokens + keys + jobs + signupsDone + mail > 0) {
+                log.info(
+                        "housekeeping removed {} refresh tokens, {} signing keys, {} finished jobs, {} sign-ups, {} mails",
+                        tokens,
+                        keys,
+                        jobs,
+                        signupsDone,
+                        mail);
+            }
+        };
+        return new Housekeeping(Thread.ofVirtual().name("housekeeping").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(EVERY);
+                    sweep.run();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("housekeeping failed; trying again in {}: {}", EVERY, e.getMessage());
+                }
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.silo.app;
+
+import io.silo.app.mail.Mailer;
+import io.silo.app.organization.Organizations;
+import io.silo.config.SiloConfig;
+import io.silo.naming.DatabaseNamer;
+import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.control.SignupStore;
+import io.silo.postgres.identity.DirectorySweeper;
+import io.silo.postgres.jdbc.JdbcUrls;
+import io.silo.postgres.job.JobRunner;
+import io.silo.postgres.job.JobStore;
+import io.silo.postgres.provision.DeletionJob;
+import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.postgres.schema.SchemaApplier;
+import io.silo.template.TemplateCatalog;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The third phase: long operations. The job runner with its handlers, the organization
+ * lifecycle that creates their jobs, and the background work a server does (workers,
+ * housekeeping, the directory sweeper); the CLI runs jobs inline only.
+ */
+record Operations(Organizations organizations) {
+
+    static Operations open(
+            SiloConfig config,
+            SiloOptions options,
+            TemplateCatalog templates,
+            ControlPlane control,
+            DataPlane data,
+            Mailer mailer,
+            Shutdown shutdown) {
+        var jdbc = control.jdbc();
+        var clock = options.clock();
+        JobStore jobs = new JobStore(jdbc);
+        JobRunner runner = shutdown.register(
+                "job runner",
+                new JobRunner(
+                        jobs,
+                        List.of(
+                                new ProvisioningJob(
+                                        control.tenants(),
+                                        control.admins(),
+                                        templates,
+                                        SchemaApplier::apply,
+                                        data.users(),
+                                        control.directory(),
+                                        data.relay(),
+                                        control.secrets(),
+                                        clock),
+                                new DeletionJob(
+                                        jdbc,
+                                        jobs,
+                                        control.tenants(),
+                                        control.refreshTokens(),
+                                        control.admins(),
+                                        tenant ->
+                                                data.pools().evictTenant(tenant).join(),
+                                        clock)),
+                        config.jobs(),
+                        InstanceIds.next(),
+                        options.stepObserver()));
+        if (options.runJobs()) {
+            runner.start();
+            shutdown.register(
+                    "housekeeping",
+                    Housekeeping.start(
+                            jdbc,
+                            control.refreshTokens(),
+                            new SigningKeyStore(jdbc, control.secrets()),
+                            new SignupStore(jdbc),
+                            mailer.mailbox(),
+                            clock));
+            shutdown.register(
+                    "directory sweeper",
+                    new DirectorySweeper(
+                            control.directory(),
+                            data.relay(),
+                            clock,
+                            config.directory().sweepInterval(),
+                            config.directory().sweepAge()));
+        }
+        Organizations organizations = new Organizations(
+                jdbc,
+                control.tenants(),
+                control.clusters(),
+                control.admins(),
+                templates,
+                jobs,
+                runner,
+                control.refreshTokens(),
+                control.hasher(),
+                control.audit(),
+                clock,
+                Duration.ofSeconds(30),
+                // the control database may have any name on an external server; no tenant may take it
+                DatabaseNamer.reserving(
+                        List.of(JdbcUrls.database(control.database().url()))),
+                control.secrets(),
+                data.placements()::invalidate);
+        return new Operations(organizations);
+    }
+}

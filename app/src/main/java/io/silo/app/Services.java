@@ -1,0 +1,120 @@
+package io.silo.app;
+
+import io.silo.app.access.Access;
+import io.silo.app.admission.ActiveOrganizations;
+import io.silo.app.admission.TenantGate;
+import io.silo.app.document.Documents;
+import io.silo.app.identity.MemberLogin;
+import io.silo.app.identity.MemberSubjects;
+import io.silo.app.identity.Users;
+import io.silo.app.mail.Mailer;
+import io.silo.app.session.Sessions;
+import io.silo.app.session.TokenService;
+import io.silo.app.signup.Signups;
+import io.silo.config.ConfigException;
+import io.silo.config.SiloConfig;
+import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.control.SignupStore;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The last phase: the services every client calls, each built once. Tokens and sessions, sign-in,
+ * users, sign-up and documents, sharing one activity log, one mailer and one access policy.
+ */
+record Services(
+        TokenService tokens,
+        Sessions sessions,
+        TenantGate gate,
+        Access access,
+        ActivityLog activity,
+        MemberLogin logins,
+        Users users,
+        Signups signups,
+        Documents documents) {
+
+    static Services open(
+            SiloConfig config,
+            SiloOptions options,
+            TemplateCatalog templates,
+            ControlPlane control,
+            DataPlane data,
+            Operations operations,
+            Mailer mailer) {
+        Clock clock = options.clock();
+        TokenService tokens = new TokenService(
+                new SigningKeyStore(control.jdbc(), control.secrets()),
+                clock,
+                config.tokens().issuer(),
+                config.tokens().accessTtl(),
+                config.tokens().keyRotation());
+        Access access = new Access(templates);
+        ActivityLog activity = new ActivityLog();
+        MemberSubjects members = new MemberSubjects(control.tenants(), data.connections(), data.users());
+        Sessions sessions = new Sessions(
+                control.refreshTokens(),
+                tokens,
+                clock,
+                config.tokens().refreshTtl(),
+                token -> switch (token.subjectKind()) {
+                    case "admin" -> control.platformAdmins().resolve(token.subjectId());
+                    case "user" -> members.resolve(token);
+                    default -> Optional.empty();
+                });
+        TenantGate gate = new TenantGate(data.placements());
+        return new Services(
+                tokens,
+                sessions,
+                gate,
+                access,
+                activity,
+                new MemberLogin(
+                        control.tenants(),
+                        data.connections(),
+                        data.users(),
+                        control.directory(),
+                        control.hasher(),
+                        clock,
+                        config.login()),
+                new Users(
+                        new ActiveOrganizations(control.tenants()),
+                        data.connections(),
+                        data.users(),
+                        control.directory(),
+                        data.relay(),
+                        sessions,
+                        access,
+                        control.hasher(),
+                        clock,
+                        options.userCommitObserver()),
+                new Signups(
+                        new SignupStore(control.jdbc()),
+                        operations.organizations(),
+                        mailer,
+                        control.hasher(),
+                        clock,
+                        config.signup(),
+                        signupServices(config.signup(), templates)),
+                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), activity));
+    }
+
+    /** The services sign-up offers: as configured, else every service but core; an unknown one stops start-up. */
+    private static List<String> signupServices(SiloConfig.Signup signup, TemplateCatalog templates) {
+        List<String> known = templates.all().stream()
+                .map(ServiceTemplate::service)
+                .filter(service -> !ServiceTemplate.CORE.equals(service))
+                .toList();
+        for (String service : signup.services()) {
+            if (!known.contains(service)) {
+                throw new ConfigException("invalid signup.services: there is no service '" + service
+                        + "'; the services are " + String.join(", ", known));
+            }
+        }
+        return signup.services().isEmpty() ? known : signup.services();
+    }
+}

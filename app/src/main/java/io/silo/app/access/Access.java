@@ -1,0 +1,158 @@
+package io.silo.app.access;
+
+import io.silo.app.session.Principal;
+import io.silo.error.SiloException;
+import io.silo.template.RoleSpec;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.Tenant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who may do what, decided in one place. Three kinds of power exist: a platform administrator
+ * runs Silo itself; an organization administrator (role {@code admin} in the organization's
+ * {@code core} service) manages its users; and every member holds at most one role per service,
+ * whose template says which collections it may read and write. Every route asks here, and a
+ * refusal is a 403 with a stable type.
+ *
+ * <p>Decisions use the roles carried by the access token, which are re-read from the core
+ * database at every refresh, so a change of role takes effect within one access-token lifetime.
+ * Routes that change users re-check the acting administrator against the core database too.
+ *
+ * <p>The checks of who the caller is are static: they need nothing but the principal. The
+ * checks of services and collections consult the templates.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Access {
+    /** The role in {@code core} that administers the organization. */
+    public static final String ORG_ADMIN = "admin";
+    /** The role in {@code core} of everyone else. */
+    public static final String ORG_MEMBER = "member";
+
+    private final TemplateCatalog templates;
+
+    public Access(TemplateCatalog templates) {
+        this.templates = templates;
+    }
+
+    /** The caller, who must be a platform administrator; else 403 {@code platform-admin-required}. */
+    public static Principal.PlatformAdmin requirePlatformAdmin(Principal principal) {
+        if (principal instanceof Principal.PlatformAdmin admin) {
+            return admin;
+        }
+        throw SiloException.forbidden("platform-admin-required", "only a platform administrator may do this");
+    }
+
+    /** The caller, who must be a member of some organization; else 403 {@code member-required}. */
+    public static Principal.Member requireMember(Principal principal) {
+        if (principal instanceof Principal.Member member) {
+            return member;
+        }
+        throw SiloException.forbidden(
+                "member-required", "this route serves members of an organization; sign in as one");
+    }
+
+    /** The caller, who must administer their organization; else 403 {@code org-admin-required}. */
+    public static Principal.Member requireOrgAdmin(Principal principal) {
+        Principal.Member member = requireMember(principal);
+        if (!member.isOrgAdmin()) {
+            throw SiloException.forbidden(
+                    "org-admin-required", "only an administrator of the organization may do this");
+        }
+        return member;
+    }
+
+    /**
+     * The member's role in {@code service}; 403 {@code service-not-granted} when it has none, or
+     * one the service's template no longer declares.
+     */
+    public RoleSpec requireService(Principal.Member member, String service) {
+        return Optional.ofNullable(member.roles().get(service))
+                .flatMap(role -> templates.find(service).flatMap(template -> template.role(role)))
+                .orElseThrow(() -> SiloException.forbidden(
+                                "service-not-granted", "you have no role in the service '" + service + "'")
+                        .with("service", service));
+    }
+
+    /** Refuses with 403 {@code collection-forbidden} unless the member's role in {@code service} may read {@code collection}. */
+    public void checkRead(Principal.Member member, String service, String collection) {
+        RoleSpec role = requireService(member, service);
+        if (!role.mayRead(collection)) {
+            throw forbidden(role, "read", service, collection);
+        }
+    }
+
+    /** Refuses with 403 {@code collection-forbidden} unless the member's role in {@code service} may write {@code collection}. */
+    public void checkWrite(Principal.Member member, String service, String collection) {
+        RoleSpec role = requireService(member, service);
+        if (!role.mayWrite(collection)) {
+            throw forbidden(role, "write", service, collection);
+        }
+    }
+
+    /**
+     * The services, other than {@code core}, that the organization has and the member holds a
+     * declared role in: what the member may use, in name order.
+     */
+    public List<String> services(Tenant tenant, Map<String, String> roles) {
+        Set<String> out = new TreeSet<>();
+        roles.forEach((service, role) -> {
+            boolean usable = !ServiceTemplate.CORE.equals(service)
+                    && tenant.database(service).isPresent()
+                    && templates
+                            .find(service)
+                            .flatMap(template -> template.role(role))
+                            .isPresent();
+            if (usable) {
+                out.add(service);
+            }
+        });
+        return List.copyOf(out);
+    }
+
+    /**
+     * Checks roles an administrator assigns: each service must be one the organization has, each
+     * role one its template declares ({@code core}: {@code admin} or {@code member}). An absent
+     * or blank role means the service's default, its first declared role.
+     *
+     * @return the roles, complete and in the organization's service order
+     */
+    public Map<String, String> checkAssignable(Tenant tenant, Map<String, Optional<String>> requested) {
+        Map<String, String> out = new LinkedHashMap<>();
+        requested.forEach((service, role) -> {
+            if (tenant.database(service).isEmpty()) {
+                throw SiloException.unprocessable(
+                                "service-not-in-organization",
+                                "organization " + tenant.slug() + " does not use the service '" + service + "'")
+                        .with("field", "services." + service);
+            }
+            ServiceTemplate template = templates.require(service);
+            String name = role.filter(text -> !text.isBlank()).orElse(template.defaultRole());
+            if (template.role(name).isEmpty()) {
+                throw SiloException.unprocessable(
+                                "unknown-role",
+                                "the service '" + service + "' has no role '" + name + "'; its roles are "
+                                        + String.join(", ", template.roles().keySet()))
+                        .with("field", "services." + service)
+                        .with("roles", List.copyOf(template.roles().keySet()));
+            }
+            out.put(service, name);
+        });
+        return out;
+    }
+
+    private static SiloException forbidden(RoleSpec role, String verb, String service, String collection) {
+        return SiloException.forbidden(
+                        "collection-forbidden",
+                        "the role '" + role.name() + "' in " + service + " may not " + verb + " the collection '"
+                                + collection + "'")
+                .with("service", service)
+                .with("collection", collection);
+    }
+}

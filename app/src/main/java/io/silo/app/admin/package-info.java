@@ -1,0 +1,2 @@
+/** Platform administrators, the operators of Silo: their sign-in and their accounts. */
+package io.silo.app.admin;

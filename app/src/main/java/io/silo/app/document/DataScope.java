@@ -1,0 +1,66 @@
+package io.silo.app.document;
+
+import io.silo.app.access.Access;
+import io.silo.app.session.Principal;
+import io.silo.error.SiloException;
+import io.silo.postgres.placement.Placement;
+import io.silo.template.CollectionSpec;
+import io.silo.template.RoleSpec;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+
+/**
+ * What one data request may touch: the caller, their organization, the service, its template,
+ * and the caller's role in it. Built once per request, after every check has passed.
+ *
+ * @param role the caller's role in {@code template}'s service
+ */
+public record DataScope(
+        Principal.Member member, Placement placement, ServiceTemplate template, RoleSpec role, Access access) {
+
+    /** Checks that the member may use {@code service} of their own organization; names are checked against the templates. */
+    static DataScope of(
+            Principal.Member member, Placement placement, TemplateCatalog templates, Access access, String service) {
+        ServiceTemplate template = templates
+                .find(service)
+                .orElseThrow(
+                        () -> SiloException.notFound("unknown-service", "no service '" + abbreviate(service) + "'"));
+        if (placement.database(service).isEmpty()) {
+            throw SiloException.notFound(
+                            "service-not-enabled",
+                            "organization " + placement.slug() + " does not use the service '" + service + "'")
+                    .with("service", service);
+        }
+        return new DataScope(member, placement, template, access.requireService(member, service), access);
+    }
+
+    /** The collection, which the caller's role may read. */
+    CollectionSpec readable(String collection) {
+        CollectionSpec spec = collection(collection);
+        access.checkRead(member, service(), collection);
+        return spec;
+    }
+
+    /** The collection, which the caller's role may write. */
+    CollectionSpec writable(String collection) {
+        CollectionSpec spec = collection(collection);
+        access.checkWrite(member, service(), collection);
+        return spec;
+    }
+
+    String service() {
+        return template.service();
+    }
+
+    private CollectionSpec collection(String name) {
+        return template.collection(name)
+                .orElseThrow(() -> SiloException.notFound(
+                                "unknown-collection",
+                                "service " + service() + " has no collection '" + abbreviate(name) + "'")
+                        .with("collection", abbreviate(name)));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+}

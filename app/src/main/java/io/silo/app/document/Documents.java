@@ -1,0 +1,177 @@
+package io.silo.app.document;
+
+import io.silo.app.access.Access;
+import io.silo.app.admission.TenantGate;
+import io.silo.app.session.Principal;
+import io.silo.audit.AuditEntry;
+import io.silo.error.SiloException;
+import io.silo.postgres.activity.ActivityEntry;
+import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.collection.Document;
+import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.collection.GroupResult;
+import io.silo.postgres.collection.Page;
+import io.silo.postgres.collection.query.DocumentQuery;
+import io.silo.postgres.collection.query.Filter;
+import io.silo.postgres.collection.query.GroupQuery;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.routing.TenantConnections;
+import io.silo.template.CollectionSpec;
+import io.silo.template.TemplateCatalog;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where a document is read and written. The caller's organization must be admitted, the service
+ * and collection are checked against the templates and the caller's role before any SQL runs, the
+ * work runs on that organization's database as its own role, and every write commits together with
+ * its activity row. Every client (the HTTP API, an import, the demo) writes through here.
+ *
+ * <p>Thread-safe.
+ */
+public final class Documents {
+    private final TenantGate gate;
+    private final TemplateCatalog templates;
+    private final Access access;
+    private final TenantConnections connections;
+    private final DocumentStore store;
+    private final ActivityLog activity;
+
+    public Documents(
+            TenantGate gate,
+            TemplateCatalog templates,
+            Access access,
+            TenantConnections connections,
+            DocumentStore store,
+            ActivityLog activity) {
+        this.gate = gate;
+        this.templates = templates;
+        this.access = access;
+        this.connections = connections;
+        this.store = store;
+        this.activity = activity;
+    }
+
+    /** What {@code member} may touch in {@code service} of their own organization; a 4xx when nothing. */
+    public DataScope scope(Principal.Member member, String service) {
+        return DataScope.of(member, gate.admit(member), templates, access, service);
+    }
+
+    public Document get(DataScope scope, String collection, UUID id) {
+        CollectionSpec spec = scope.readable(collection);
+        return read(scope, handle -> store.get(handle.connection(), spec, id));
+    }
+
+    public Page query(DataScope scope, String collection, DocumentQuery query) {
+        CollectionSpec spec = scope.readable(collection);
+        return readPage(scope, handle -> store.query(handle.connection(), spec, query));
+    }
+
+    public long count(DataScope scope, String collection, Filter filter) {
+        CollectionSpec spec = scope.readable(collection);
+        return read(scope, handle -> store.count(handle.connection(), spec, filter));
+    }
+
+    public GroupResult group(DataScope scope, String collection, GroupQuery query) {
+        CollectionSpec spec = scope.readable(collection);
+        return read(scope, handle -> store.group(handle.connection(), spec, query));
+    }
+
+    /** One write, with its activity row, in one transaction. */
+    public Write.Result write(DataScope scope, Write write, AuditEntry.Actor actor) {
+        CollectionSpec spec = scope.writable(write.collection());
+        return connections.inTransaction(
+                scope.member().tenantId(), scope.service(), handle -> apply(handle, scope, spec, write, actor));
+    }
+
+    /**
+     * Several writes in one transaction, all or nothing. Every write is checked before any runs; a
+     * failure names the write by its index ({@code operation}).
+     */
+    public List<Write.Result> batch(DataScope scope, List<Write> writes, AuditEntry.Actor actor) {
+        List<CollectionSpec> specs = new ArrayList<>();
+        for (int index = 0; index < writes.size(); index++) {
+            try {
+                specs.add(scope.writable(writes.get(index).collection()));
+            } catch (SiloException e) {
+                throw e.with("operation", index);
+            }
+        }
+        return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
+            List<Write.Result> results = new ArrayList<>();
+            for (int index = 0; index < writes.size(); index++) {
+                try {
+                    results.add(apply(handle, scope, specs.get(index), writes.get(index), actor));
+                } catch (SiloException e) {
+                    throw e.with("operation", index);
+                }
+            }
+            return results;
+        });
+    }
+
+    private Write.Result apply(
+            Handle handle, DataScope scope, CollectionSpec spec, Write write, AuditEntry.Actor actor) {
+        var connection = handle.connection();
+        Write.Result result = switch (write) {
+            case Write.Insert insert -> stored(write, store.insert(connection, spec, insert.body()));
+            case Write.Replace replace ->
+                stored(write, store.replace(connection, spec, replace.id(), replace.body(), replace.expectedVersion()));
+            case Write.Patch patch ->
+                stored(write, store.patch(connection, spec, patch.id(), patch.body(), patch.expectedVersion()));
+            case Write.Delete delete -> {
+                store.delete(connection, spec, delete.id(), delete.expectedVersion());
+                yield new Write.Result(write, delete.id(), Optional.empty());
+            }
+        };
+        activity.record(handle, entry(scope, actor, "document." + write.op(), spec.name(), result.id()));
+        return result;
+    }
+
+    private static Write.Result stored(Write write, Document document) {
+        return new Write.Result(write, document.id(), Optional.of(document));
+    }
+
+    /**
+     * A read of one row (a document, a count, a grouping): a single statement, in auto-commit with a
+     * snapshot of its own, at one round trip to the database.
+     */
+    private <T> T read(DataScope scope, Jdbc.HandleFunction<T> work) {
+        return connections.inOneStatement(scope.member().tenantId(), scope.service(), work);
+    }
+
+    /**
+     * A page of documents, in a read-only transaction: only there does the driver fetch rows in
+     * batches, so that the page budget stops a page of large documents before it is all in memory
+     * (in auto-commit the whole {@code LIMIT} would be read first). Marking the connection read-only
+     * makes the driver open it with {@code BEGIN READ ONLY} in the round trip of the query; the pool
+     * clears the mark when the connection comes back.
+     */
+    private <T> T readPage(DataScope scope, Jdbc.HandleFunction<T> work) {
+        return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
+            try {
+                handle.connection().setReadOnly(true);
+            } catch (SQLException e) {
+                throw new DataAccessException("(read-only transaction)", e);
+            }
+            return work.apply(handle);
+        });
+    }
+
+    private static ActivityEntry entry(
+            DataScope scope, AuditEntry.Actor actor, String action, String collection, UUID id) {
+        return ActivityEntry.builder(action, scope.service())
+                .user(
+                        Optional.of(scope.member().id()),
+                        Optional.empty(),
+                        Optional.of(scope.role().name()))
+                .target(collection, id.toString())
+                .client(actor)
+                .build();
+    }
+}

@@ -1,0 +1,79 @@
+package io.silo.app.document;
+
+import io.silo.postgres.collection.Document;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One write of a batch: an insert, a replace, a merge patch or a delete, on a collection of the
+ * batch's service. {@code expectedVersion}, when present, must be the document's current version.
+ */
+public sealed interface Write {
+    String collection();
+
+    /** The name clients use for the operation, and that activity rows record as {@code document.<op>}. */
+    String op();
+
+    record Insert(String collection, JsonNode body) implements Write {
+        public Insert {
+            Objects.requireNonNull(collection);
+            Objects.requireNonNull(body);
+        }
+
+        @Override
+        public String op() {
+            return "insert";
+        }
+    }
+
+    record Replace(String collection, UUID id, JsonNode body, OptionalLong expectedVersion) implements Write {
+        public Replace {
+            Objects.requireNonNull(collection);
+            Objects.requireNonNull(id);
+            Objects.requireNonNull(body);
+            Objects.requireNonNull(expectedVersion);
+        }
+
+        @Override
+        public String op() {
+            return "replace";
+        }
+    }
+
+    record Patch(String collection, UUID id, JsonNode body, OptionalLong expectedVersion) implements Write {
+        public Patch {
+            Objects.requireNonNull(collection);
+            Objects.requireNonNull(id);
+            Objects.requireNonNull(body);
+            Objects.requireNonNull(expectedVersion);
+        }
+
+        @Override
+        public String op() {
+            return "patch";
+        }
+    }
+
+    record Delete(String collection, UUID id, OptionalLong expectedVersion) implements Write {
+        public Delete {
+            Objects.requireNonNull(collection);
+            Objects.requireNonNull(id);
+            Objects.requireNonNull(expectedVersion);
+        }
+
+        @Override
+        public String op() {
+            return "delete";
+        }
+    }
+
+    /**
+     * What a write did: the document as stored after it, or nothing for a delete.
+     *
+     * @param document empty for a delete
+     */
+    record Result(Write write, UUID id, Optional<Document> document) {}
+}

@@ -1,0 +1,135 @@
+package io.silo.app.identity;
+
+import io.silo.app.input.Fields;
+import io.silo.error.SiloException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/** The JSON bodies of the identity routes as they arrive, and the reading of their less regular fields. Stateless. */
+public final class UserRequests {
+    /** The fields {@code PATCH /api/users/{id}} knows; anything else is a 400 {@code unknown-field}. */
+    static final Set<String> PATCHABLE =
+            Set.of("name", "email", "username", "status", "services", "password", "profile");
+
+    private UserRequests() {}
+
+    /**
+     * {@code POST /api/users}.
+     *
+     * @param services {@code {"billing": "manager", "crm": null}} (null: the service's default role) or {@code ["billing", "crm"]}
+     */
+    public record Create(
+            String email, String username, String name, String password, JsonNode services, JsonNode profile) {
+        @Override
+        public String toString() {
+            return "Create[" + email + " " + username + "]";
+        }
+    }
+
+    /** {@code POST /api/auth/login}: an organization (id or slug) when needed, an email or a username, the password. */
+    public record Login(String organization, String email, String username, String password) {
+        @Override
+        public String toString() {
+            return "Login[" + organization + " " + email + " " + username + "]";
+        }
+    }
+
+    /**
+     * Roles asked for, by service: an object of service to role (null or absent role: the default),
+     * or an array of services, each with its default role.
+     */
+    static Map<String, Optional<String>> services(JsonNode node) {
+        Map<String, Optional<String>> out = new LinkedHashMap<>();
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return out;
+        }
+        if (node.isArray()) {
+            for (JsonNode service : node) {
+                if (!service.isString()) {
+                    throw badServices();
+                }
+                out.put(service.asString(), Optional.empty());
+            }
+            return out;
+        }
+        if (!node.isObject()) {
+            throw badServices();
+        }
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            JsonNode role = entry.getValue();
+            if (!role.isNull() && !role.isString()) {
+                throw badServices();
+            }
+            out.put(
+                    entry.getKey(),
+                    role.isNull()
+                            ? Optional.empty()
+                            : Optional.of(role.asString().trim()));
+        }
+        return out;
+    }
+
+    /** A profile: any JSON object, at most 16 KiB; absent is an empty one. */
+    static JsonNode profile(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return io.silo.json.Json.object();
+        }
+        if (!node.isObject()) {
+            throw SiloException.invalid("invalid-json", "profile must be a JSON object")
+                    .with("field", "profile");
+        }
+        if (io.silo.json.Json.write(node).length() > 16 * 1024) {
+            throw SiloException.invalid("field-too-long", "profile must be at most 16 KiB as JSON")
+                    .with("field", "profile");
+        }
+        return node;
+    }
+
+    static Optional<String> email(JsonNode node, String field) {
+        return text(node, field).map(value -> Fields.email(value, field));
+    }
+
+    static Optional<String> username(JsonNode node, String field) {
+        return text(node, field).map(value -> Fields.username(value, field));
+    }
+
+    static String name(String value) {
+        String name = Fields.required(value, "name");
+        if (name.length() > 200) {
+            throw SiloException.invalid("field-too-long", "name must have at most 200 characters")
+                    .with("field", "name");
+        }
+        return name;
+    }
+
+    static String status(JsonNode node) {
+        String status = node.isString() ? node.asString() : "";
+        if (!status.equals("active") && !status.equals("disabled")) {
+            throw SiloException.invalid("invalid-status", "status must be active or disabled")
+                    .with("field", "status");
+        }
+        return status;
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isString()) {
+            throw SiloException.invalid("invalid-json", field + " must be a string")
+                    .with("field", field);
+        }
+        return node.asString().isBlank() ? Optional.empty() : Optional.of(node.asString());
+    }
+
+    private static SiloException badServices() {
+        return SiloException.invalid(
+                        "invalid-json",
+                        "services must be an object of service to role, e.g. {\"billing\": \"manager\"},"
+                                + " or an array of services")
+                .with("field", "services");
+    }
+}

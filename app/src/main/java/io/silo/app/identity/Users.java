@@ -1,0 +1,353 @@
+package io.silo.app.identity;
+
+import io.silo.app.access.Access;
+import io.silo.app.admission.ActiveOrganizations;
+import io.silo.app.input.Fields;
+import io.silo.app.session.Principal;
+import io.silo.app.session.Sessions;
+import io.silo.audit.AuditEntry;
+import io.silo.crypto.Ids;
+import io.silo.crypto.PasswordHasher;
+import io.silo.error.SiloException;
+import io.silo.identity.User;
+import io.silo.json.Json;
+import io.silo.postgres.activity.ActivityEntry;
+import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.identity.DirectoryRelay;
+import io.silo.postgres.identity.DirectoryStore;
+import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.routing.TenantConnections;
+import io.silo.template.ServiceTemplate;
+import io.silo.tenant.Tenant;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The users of an organization, managed by its administrators. Each change writes the user, its
+ * memberships, an outbox row and an activity record in one core-database transaction; the
+ * directory is marked dirty before it and updated from the outbox after it, and a sweeper
+ * finishes the update if this instance cannot. Deleting or disabling a user, or setting its
+ * password, ends its sessions.
+ *
+ * <p>Thread-safe.
+ */
+public final class Users {
+    private static final Logger log = LoggerFactory.getLogger(Users.class);
+    private static final ActivityLog ACTIVITY = new ActivityLog();
+
+    private final ActiveOrganizations gate;
+    private final TenantConnections cores;
+    private final UserStore store;
+    private final DirectoryStore directory;
+    private final DirectoryRelay relay;
+    private final Sessions sessions;
+    private final Access access;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final CommitObserver observer;
+
+    public Users(
+            ActiveOrganizations gate,
+            TenantConnections cores,
+            UserStore store,
+            DirectoryStore directory,
+            DirectoryRelay relay,
+            Sessions sessions,
+            Access access,
+            PasswordHasher hasher,
+            Clock clock,
+            CommitObserver observer) {
+        this.gate = gate;
+        this.cores = cores;
+        this.store = store;
+        this.directory = directory;
+        this.relay = relay;
+        this.sessions = sessions;
+        this.access = access;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.observer = observer;
+    }
+
+    /** Who a signed-in member is: their account, organization, and the services they may use. */
+    public record Self(User user, Tenant tenant, List<String> services) {}
+
+    /**
+     * The caller's own account, read from the core database: the token may predate a deletion, a
+     * disablement or a suspension, and those win.
+     */
+    public Self self(Principal.Member member) {
+        Tenant tenant = gate.active(member.tenantId());
+        User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> store.find(core, member.id()))
+                .filter(User::active)
+                .orElseThrow(() -> SiloException.unauthenticated(
+                        "invalid-token", "the account of this token is gone or disabled"));
+        return new Self(user, tenant, access.services(tenant, user.roles()));
+    }
+
+    /** Creates a user in the administrator's organization, within its {@code maxUsers} quota. */
+    public User create(Principal.Member admin, UserRequests.Create body, AuditEntry.Actor client) {
+        Tenant tenant = gate.active(admin.tenantId());
+        Optional<String> email = Optional.ofNullable(body.email())
+                .filter(text -> !text.isBlank())
+                .map(text -> Fields.email(text, "email"));
+        Optional<String> username = Optional.ofNullable(body.username())
+                .filter(text -> !text.isBlank())
+                .map(text -> Fields.username(text, "username"));
+        if (email.isEmpty() && username.isEmpty()) {
+            throw SiloException.invalid("missing-field", "a user needs an email or a username")
+                    .with("field", "email");
+        }
+        String name = UserRequests.name(body.name());
+        Map<String, String> roles = rolesWithCore(tenant, UserRequests.services(body.services()));
+        JsonNode profile = UserRequests.profile(body.profile());
+        String hash = hasher.hash(body.password() == null ? "" : body.password());
+        UserStore.NewUser user = new UserStore.NewUser(Ids.next(), email, username, name, hash, roles, profile);
+        User created = change(admin, tenant, (core, actor) -> {
+            store.lockMembership(core);
+            long max = tenant.quotas().maxUsers().orElse(Long.MAX_VALUE);
+            if (store.count(core) >= max) {
+                throw SiloException.unprocessable(
+                                "quota-exceeded",
+                                "organization " + tenant.slug() + " has reached its quota of " + max + " users")
+                        .with("quota", "maxUsers")
+                        .with("limit", max);
+            }
+            User inserted = store.insertIfAbsent(core, user);
+            ACTIVITY.record(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
+            return inserted;
+        });
+        log.info("user {} created in organization {}", created.id(), tenant.slug());
+        return created;
+    }
+
+    public UserStore.Page list(
+            Principal.Member admin,
+            Optional<String> status,
+            Optional<String> search,
+            Optional<String> cursor,
+            int limit) {
+        Tenant tenant = gate.active(admin.tenantId());
+        status.ifPresent(value -> UserRequests.status(Json.tree(value)));
+        return read(admin, tenant, core -> store.page(core, status, search, cursor, limit));
+    }
+
+    public User get(Principal.Member admin, UUID id) {
+        Tenant tenant = gate.active(admin.tenantId());
+        return read(admin, tenant, core -> store.find(core, id).orElseThrow(() -> notFound(id)));
+    }
+
+    /**
+     * Applies a patch of {@code name}, {@code email}, {@code username}, {@code status},
+     * {@code services} (a role per service, {@code null} removes one), {@code password} and
+     * {@code profile} (replaced whole). The last active administrator cannot be demoted or disabled.
+     */
+    public User update(Principal.Member admin, UUID id, JsonNode patch, AuditEntry.Actor client) {
+        Tenant tenant = gate.active(admin.tenantId());
+        if (!patch.isObject()) {
+            throw SiloException.invalid("invalid-json", "the body must be a JSON object");
+        }
+        List<String> fields = new ArrayList<>();
+        patch.propertyNames().forEach(fields::add);
+        fields.stream()
+                .filter(field -> !UserRequests.PATCHABLE.contains(field))
+                .findFirst()
+                .ifPresent(field -> {
+                    throw SiloException.invalid(
+                                    "unknown-field",
+                                    "unknown field '" + field + "'; a user's fields are " + UserRequests.PATCHABLE)
+                            .with("field", field);
+                });
+        Optional<String> newHash = patch.has("password")
+                ? Optional.of(hasher.hash(patch.path("password").asString("")))
+                : Optional.empty();
+        User changed = change(admin, tenant, (core, actor) -> {
+            store.lockMembership(core);
+            User current = store.find(core, id).orElseThrow(() -> notFound(id));
+            UserStore.Edit edit = edit(tenant, current, patch, newHash);
+            if (isActiveAdmin(current)
+                    && !(edit.status().equals("active")
+                            && Access.ORG_ADMIN.equals(edit.roles().get(ServiceTemplate.CORE)))) {
+                requireAnotherAdmin(core, tenant);
+            }
+            User after = store.change(core, id, edit);
+            ACTIVITY.record(core, activity(actor, client, "user.update", after, Map.of("fields", fields)));
+            return after;
+        });
+        if (newHash.isPresent() || !changed.active()) {
+            sessions.revokeAll("user", id);
+        }
+        return changed;
+    }
+
+    /** Deletes a user of the administrator's organization; the last active administrator cannot be deleted. */
+    public void delete(Principal.Member admin, UUID id, AuditEntry.Actor client) {
+        Tenant tenant = gate.active(admin.tenantId());
+        change(admin, tenant, (core, actor) -> {
+            store.lockMembership(core);
+            User current = store.find(core, id).orElseThrow(() -> notFound(id));
+            if (isActiveAdmin(current)) {
+                requireAnotherAdmin(core, tenant);
+            }
+            store.delete(core, id);
+            ACTIVITY.record(core, activity(actor, client, "user.delete", current, Map.of()));
+            return current;
+        });
+        sessions.revokeAll("user", id);
+    }
+
+    private UserStore.Edit edit(Tenant tenant, User current, JsonNode patch, Optional<String> newHash) {
+        Optional<String> email = patch.has("email") ? UserRequests.email(patch.get("email"), "email") : current.email();
+        Optional<String> username =
+                patch.has("username") ? UserRequests.username(patch.get("username"), "username") : current.username();
+        if (email.isEmpty() && username.isEmpty()) {
+            throw SiloException.invalid("missing-field", "a user needs an email or a username")
+                    .with("field", "email");
+        }
+        String name = patch.has("name")
+                ? UserRequests.name(
+                        patch.path("name").isString() ? patch.path("name").asString() : null)
+                : current.name();
+        String status = patch.has("status") ? UserRequests.status(patch.get("status")) : current.status();
+        JsonNode profile = patch.has("profile") ? UserRequests.profile(patch.get("profile")) : current.profile();
+        Map<String, String> roles =
+                patch.has("services") ? mergeRoles(tenant, current.roles(), patch.get("services")) : current.roles();
+        return new UserStore.Edit(email, username, name, status, profile, roles, newHash, clock.instant());
+    }
+
+    /** The current roles with a patch applied: a role per named service, {@code null} removes the service but {@code core}. */
+    private Map<String, String> mergeRoles(Tenant tenant, Map<String, String> current, JsonNode patch) {
+        if (!patch.isObject()) {
+            throw SiloException.invalid(
+                            "invalid-json", "services must be an object of service to role; null removes a service")
+                    .with("field", "services");
+        }
+        Map<String, String> merged = new LinkedHashMap<>(current);
+        Map<String, Optional<String>> assign = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : patch.properties()) {
+            if (entry.getValue().isString()) {
+                assign.put(
+                        entry.getKey(), Optional.of(entry.getValue().asString().trim()));
+            } else if (!entry.getValue().isNull()) {
+                throw SiloException.invalid(
+                                "invalid-json",
+                                "the role of service '" + entry.getKey() + "' must be a string, or null "
+                                        + "to remove the service")
+                        .with("field", "services." + entry.getKey());
+            } else if (ServiceTemplate.CORE.equals(entry.getKey())) {
+                throw SiloException.unprocessable(
+                                "core-role-required",
+                                "every user has a role in core (admin or member); it can be" + " changed, not removed")
+                        .with("field", "services.core");
+            } else {
+                merged.remove(entry.getKey());
+            }
+        }
+        merged.putAll(access.checkAssignable(tenant, assign));
+        return merged;
+    }
+
+    private Map<String, String> rolesWithCore(Tenant tenant, Map<String, Optional<String>> requested) {
+        Map<String, Optional<String>> all = new LinkedHashMap<>();
+        all.put(ServiceTemplate.CORE, Optional.empty());
+        all.putAll(requested);
+        return access.checkAssignable(tenant, all);
+    }
+
+    private static boolean isActiveAdmin(User user) {
+        return user.active() && Access.ORG_ADMIN.equals(user.roles().get(ServiceTemplate.CORE));
+    }
+
+    private void requireAnotherAdmin(Handle core, Tenant tenant) {
+        if (store.activeAdmins(core) <= 1) {
+            throw SiloException.conflict(
+                    "last-admin",
+                    "organization " + tenant.slug() + " needs at least one active administrator;"
+                            + " make someone else administrator first");
+        }
+    }
+
+    /**
+     * Runs a change in one core transaction on behalf of an administrator who must still be one
+     * there (the token's roles may be up to one access lifetime old), marks the directory dirty
+     * before, and relays the outbox after.
+     */
+    private <T> T change(Principal.Member admin, Tenant tenant, BiFunction<Handle, User, T> work) {
+        directory.markDirty(tenant.id(), clock.instant());
+        T result;
+        try {
+            result = cores.inTransaction(
+                    tenant.id(), ServiceTemplate.CORE, core -> work.apply(core, currentAdmin(core, admin)));
+        } catch (DataAccessException e) {
+            throw taken(e);
+        }
+        relayAfterCommit(tenant);
+        return result;
+    }
+
+    private <T> T read(Principal.Member admin, Tenant tenant, Function<Handle, T> work) {
+        return cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
+            currentAdmin(core, admin);
+            return work.apply(core);
+        });
+    }
+
+    private User currentAdmin(Handle core, Principal.Member admin) {
+        return store.find(core, admin.id())
+                .filter(Users::isActiveAdmin)
+                .orElseThrow(() -> SiloException.forbidden(
+                        "org-admin-required", "you are no longer an administrator of this organization"));
+    }
+
+    private void relayAfterCommit(Tenant tenant) {
+        try {
+            observer.committed(tenant.id());
+            relay.drain(tenant.id());
+        } catch (RuntimeException e) {
+            // committed in the core database; the sweeper applies the outbox once the dirty mark is old enough
+            log.warn("directory update of organization {} deferred to the sweeper: {}", tenant.slug(), e.getMessage());
+        }
+    }
+
+    private static ActivityEntry activity(
+            User actor, AuditEntry.Actor client, String action, User target, Map<String, Object> details) {
+        return ActivityEntry.builder(action, ServiceTemplate.CORE)
+                .user(
+                        Optional.of(actor.id()),
+                        actor.email().or(actor::username),
+                        Optional.ofNullable(actor.roles().get(ServiceTemplate.CORE)))
+                .target("user", target.id().toString())
+                .targetName(target.email().or(target::username))
+                .details(details)
+                .client(client)
+                .build();
+    }
+
+    private static SiloException taken(DataAccessException e) {
+        if (e.violated(UserStore.EMAIL_KEY)) {
+            return SiloException.conflict("email-taken", "another user of this organization has this email")
+                    .with("field", "email");
+        }
+        if (e.violated(UserStore.USERNAME_KEY)) {
+            return SiloException.conflict("username-taken", "another user of this organization has this username")
+                    .with("field", "username");
+        }
+        return e;
+    }
+
+    private static SiloException notFound(UUID id) {
+        return SiloException.notFound("user-not-found", "no user " + id + " in your organization");
+    }
+}

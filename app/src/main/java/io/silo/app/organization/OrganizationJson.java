@@ -1,0 +1,77 @@
+package io.silo.app.organization;
+
+import io.silo.job.Job;
+import io.silo.tenant.Contact;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** How organizations and jobs look in JSON. */
+public final class OrganizationJson {
+    private OrganizationJson() {}
+
+    public static Map<String, Object> of(Tenant tenant) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", tenant.id().toString());
+        body.put("slug", tenant.slug());
+        body.put("name", tenant.name());
+        body.put("businessType", tenant.businessType().orElse(null));
+        body.put("status", tenant.status().value());
+        tenant.statusReason().ifPresent(reason -> body.put("statusReason", reason));
+        body.put("license", tenant.license().orElse(null));
+        body.put("quotas", tenant.quotas().limits());
+        body.put("features", tenant.features());
+        body.put("adminContact", contact(tenant.adminContact()));
+        body.put("billingContact", contact(tenant.billingContact()));
+        body.put("notes", tenant.notes().orElse(null));
+        body.put("createdAt", tenant.createdAt().toString());
+        body.put("updatedAt", tenant.updatedAt().toString());
+        body.put(
+                "databases",
+                tenant.databases().stream().map(OrganizationJson::database).toList());
+        return body;
+    }
+
+    public static Map<String, Object> database(TenantDatabase database) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service", database.service());
+        body.put("cluster", database.clusterId());
+        body.put("name", database.databaseName());
+        body.put("state", database.state().value());
+        body.put("schemaVersion", database.schemaVersion());
+        body.put("templateVersion", database.templateVersion());
+        database.error().ifPresent(error -> body.put("error", error));
+        return body;
+    }
+
+    public static Map<String, Object> job(Job job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", job.id().toString());
+        body.put("kind", job.kind());
+        body.put("tenantId", job.tenantId().map(Object::toString).orElse(null));
+        body.put("state", job.state().value());
+        body.put("steps", job.steps());
+        body.put("stepsDone", job.nextStep());
+        body.put(
+                "currentStep", job.state().finished() ? null : job.currentStep().orElse(null));
+        body.put("attempts", job.attempts());
+        body.put("error", job.error().orElse(null));
+        body.put("createdAt", job.createdAt().toString());
+        body.put("updatedAt", job.updatedAt().toString());
+        body.put("finishedAt", job.finishedAt().map(Object::toString).orElse(null));
+        return body;
+    }
+
+    private static Map<String, Object> contact(Optional<Contact> contact) {
+        if (contact.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email", contact.get().email());
+        body.put("name", contact.get().name().orElse(null));
+        body.put("phone", contact.get().phone().orElse(null));
+        return body;
+    }
+}

@@ -1,0 +1,100 @@
+package io.silo.app.organization;
+
+import io.silo.error.SiloException;
+import io.silo.json.Json;
+import io.silo.tenant.Contact;
+import io.silo.tenant.Quotas;
+import io.silo.tenant.Tenant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A JSON merge patch (RFC 7386) of an organization's registry fields. Status, slug and placement
+ * are not here: they change through their own routes, because they are not just data.
+ */
+final class OrganizationPatch {
+    private static final Set<String> FIELDS =
+            Set.of("name", "businessType", "license", "quotas", "features", "adminContact", "billingContact", "notes");
+
+    private OrganizationPatch() {}
+
+    static Tenant apply(Tenant t, JsonNode patch) {
+        if (!patch.isObject() || patch.isEmpty()) {
+            throw SiloException.invalid(
+                    "invalid-patch", "the body must be a JSON object of the fields to change: " + FIELDS);
+        }
+        for (String field : patch.propertyNames()) {
+            if (!FIELDS.contains(field)) {
+                throw SiloException.invalid(
+                                "unknown-field", "field '" + field + "' cannot be changed here; changeable: " + FIELDS)
+                        .with("field", field);
+            }
+        }
+        return new Tenant(
+                t.id(),
+                t.slug(),
+                patch.has("name") ? RequestChecks.name(textOrNull(patch, "name")) : t.name(),
+                patch.has("businessType")
+                        ? RequestChecks.businessType(textOrNull(patch, "businessType"))
+                        : t.businessType(),
+                t.status(),
+                t.statusReason(),
+                patch.has("license") ? RequestChecks.text(textOrNull(patch, "license"), "license", 64) : t.license(),
+                patch.has("quotas") ? quotas(t.quotas(), patch.get("quotas")) : t.quotas(),
+                patch.has("features") ? features(patch.get("features")) : t.features(),
+                patch.has("adminContact") ? contact(patch.get("adminContact"), "adminContact") : t.adminContact(),
+                patch.has("billingContact")
+                        ? contact(patch.get("billingContact"), "billingContact")
+                        : t.billingContact(),
+                patch.has("notes") ? RequestChecks.text(textOrNull(patch, "notes"), "notes", 4000) : t.notes(),
+                t.createdAt(),
+                t.updatedAt(),
+                t.databases());
+    }
+
+    private static Quotas quotas(Quotas current, JsonNode node) {
+        if (node.isNull()) {
+            return Quotas.none();
+        }
+        if (!node.isObject()) {
+            throw SiloException.invalid("invalid-quota", "quotas must be an object such as {\"maxUsers\": 50}")
+                    .with("field", "quotas");
+        }
+        Map<String, Object> changes = Json.mapper().convertValue(node, new TypeReference<Map<String, Object>>() {});
+        return current.merge(changes);
+    }
+
+    private static List<String> features(JsonNode node) {
+        if (node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw SiloException.invalid("invalid-feature", "features must be an array of names")
+                    .with("field", "features");
+        }
+        return RequestChecks.features(Json.mapper().convertValue(node, new TypeReference<List<String>>() {}));
+    }
+
+    private static Optional<Contact> contact(JsonNode node, String field) {
+        if (node.isNull()) {
+            return Optional.empty();
+        }
+        return RequestChecks.contact(Json.mapper().convertValue(node, OrganizationRequests.ContactBody.class), field);
+    }
+
+    private static String textOrNull(JsonNode patch, String field) {
+        JsonNode node = patch.get(field);
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            throw SiloException.invalid("invalid-json", "field '" + field + "' must be a string")
+                    .with("field", field);
+        }
+        return node.asString();
+    }
+}

@@ -1,0 +1,479 @@
+package io.silo.app.organization;
+
+import io.silo.app.input.Fields;
+import io.silo.audit.AuditEntry;
+import io.silo.cluster.Cluster;
+import io.silo.cluster.ClusterPlacement;
+import io.silo.crypto.Ids;
+import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.SecretBox;
+import io.silo.crypto.Secrets;
+import io.silo.error.SiloException;
+import io.silo.job.Job;
+import io.silo.job.JobState;
+import io.silo.json.Json;
+import io.silo.naming.DatabaseNamer;
+import io.silo.naming.NamingContext;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.control.TenantStore.TenantRole;
+import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.job.JobRunner;
+import io.silo.postgres.job.JobStore;
+import io.silo.postgres.provision.DeletionJob;
+import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Quotas;
+import io.silo.tenant.Slugs;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The lifecycle of organizations, for platform administrators: create (and provision), read,
+ * list, update, suspend, activate, delete. Every change commits together with its audit record;
+ * provisioning and deletion are jobs, run at once by the requesting instance and resumed by any
+ * instance after a crash.
+ *
+ * <p>Thread-safe.
+ */
+public final class Organizations {
+    /** How long background workers leave a new job to the request that created it. */
+    private static final Duration INLINE_GRACE = Duration.ofSeconds(2);
+
+    private final Jdbc control;
+    private final TenantStore tenants;
+    private final ClusterStore clusters;
+    private final ClusterAdmins admins;
+    private final TemplateCatalog templates;
+    private final JobStore jobs;
+    private final JobRunner runner;
+    private final RefreshTokenStore refreshTokens;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Duration waitForJobs;
+    private final DatabaseNamer namer;
+    private final SecretBox secrets;
+    private final Consumer<UUID> statusChanged;
+
+    /**
+     * @param statusChanged told after an organization's status change commits: this instance's
+     *                      placement cache follows at once, so that the answer to "activate" holds for
+     *                      the very next request, not only once the change's notification arrives
+     */
+    public Organizations(
+            Jdbc control,
+            TenantStore tenants,
+            ClusterStore clusters,
+            ClusterAdmins admins,
+            TemplateCatalog templates,
+            JobStore jobs,
+            JobRunner runner,
+            RefreshTokenStore refreshTokens,
+            PasswordHasher hasher,
+            AuditLog audit,
+            Clock clock,
+            Duration waitForJobs,
+            DatabaseNamer namer,
+            SecretBox secrets,
+            Consumer<UUID> statusChanged) {
+        this.control = control;
+        this.tenants = tenants;
+        this.clusters = clusters;
+        this.admins = admins;
+        this.templates = templates;
+        this.jobs = jobs;
+        this.runner = runner;
+        this.refreshTokens = refreshTokens;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.clock = clock;
+        this.waitForJobs = waitForJobs;
+        this.namer = namer;
+        this.secrets = secrets;
+        this.statusChanged = statusChanged;
+    }
+
+    /** An organization and the job that provisions or deletes it. */
+    public record Outcome(Optional<Tenant> tenant, Job job) {}
+
+    /** Records the organization, then provisions it, waiting a bounded time for the job. */
+    public Outcome create(OrganizationRequests.Create request, AuditEntry.Actor actor) {
+        OrganizationRequests.AdminBody admin = request.admin();
+        if (admin == null) {
+            throw missingAdmin();
+        }
+        return create(
+                request, hasher.hash(admin.password() == null ? "" : admin.password()), actor, (handle, id) -> {});
+    }
+
+    /**
+     * Like {@link #create(OrganizationRequests.Create, AuditEntry.Actor)}, for a first administrator
+     * whose password was hashed earlier (a verified sign-up): {@code admin.password} is ignored.
+     */
+    public Outcome createWithHashedPassword(
+            OrganizationRequests.Create request,
+            String adminPasswordHash,
+            AuditEntry.Actor actor,
+            BiConsumer<Handle, UUID> alsoInTransaction) {
+        return create(request, adminPasswordHash, actor, alsoInTransaction);
+    }
+
+    /**
+     * Checks what can be checked of a request before it is made: name, slug (and that it is
+     * free now), business type, services, and that every database can be named. Sign-up uses it
+     * so that a mistake is reported before the verification mail, not after it.
+     */
+    public void check(OrganizationRequests.Create request) {
+        String name = RequestChecks.name(request.name());
+        String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
+        Optional<String> businessType = RequestChecks.businessType(request.businessType());
+        List<ServiceTemplate> services = services(request.services());
+        if (tenants.resolve(slug).isPresent()) {
+            throw SiloException.conflict("slug-taken", "an organization with slug '" + slug + "' exists")
+                    .with("field", "slug");
+        }
+        Optional<String> username = request.admin() == null
+                ? Optional.empty()
+                : RequestChecks.username(request.admin().username(), "admin.username");
+        NamingContext naming = new NamingContext(Ids.next(), slug, name, businessType, username, clock.instant());
+        services.forEach(template -> namer.name(template.databaseNamePattern(), template.service(), naming));
+    }
+
+    /**
+     * @param alsoInTransaction more work that must commit with the organization's record or not at
+     *                          all (a sign-up marks itself verified); it gets the new organization's id
+     */
+    private Outcome create(
+            OrganizationRequests.Create request,
+            String adminPasswordHash,
+            AuditEntry.Actor actor,
+            BiConsumer<Handle, UUID> alsoInTransaction) {
+        String name = RequestChecks.name(request.name());
+        String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
+        Optional<String> businessType = RequestChecks.businessType(request.businessType());
+        List<ServiceTemplate> services = services(request.services());
+        Quotas quotas = request.quotas() == null ? Quotas.none() : Quotas.of(request.quotas());
+        if (quotas.maxUsers().filter(max -> max < 1).isPresent()) {
+            throw SiloException.unprocessable(
+                            "invalid-quota", "quota maxUsers must leave room for the first administrator")
+                    .with("field", "quotas.maxUsers");
+        }
+        UserStore.NewUser admin = firstAdmin(request.admin(), adminPasswordHash, services);
+        UUID id = Ids.next();
+        Instant now = clock.instant();
+        Cluster cluster = ClusterPlacement.choose(
+                clusters.list(),
+                tenants.databasesPerCluster(),
+                services.size(),
+                Optional.ofNullable(request.cluster()),
+                request.labels() == null ? Map.of() : request.labels());
+        NamingContext naming = new NamingContext(id, slug, name, businessType, admin.username(), now);
+        List<TenantDatabase> databases = databases(services, naming, cluster);
+        Tenant tenant = new Tenant(
+                id,
+                slug,
+                name,
+                businessType,
+                TenantStatus.PROVISIONING,
+                Optional.empty(),
+                RequestChecks.text(request.license(), "license", 64),
+                quotas,
+                RequestChecks.features(request.features()),
+                RequestChecks.contact(request.adminContact(), "adminContact"),
+                RequestChecks.contact(request.billingContact(), "billingContact"),
+                RequestChecks.text(request.notes(), "notes", 4000),
+                now,
+                now,
+                databases);
+        Job job =
+                newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
+        TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
+        insert(tenant, role, job, actor, alsoInTransaction);
+        runner.runNow(job.id(), waitForJobs);
+        return new Outcome(tenants.find(id), jobs.find(job.id()).orElseThrow());
+    }
+
+    public Tenant get(String org) {
+        return tenants.resolve(org)
+                .orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization '" + org + "'"));
+    }
+
+    public TenantStore.Page list(
+            Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
+        return tenants.list(status, search, cursor, limit);
+    }
+
+    /** Applies a JSON merge patch of the registry fields: present fields change, {@code null} clears. */
+    public Tenant update(String org, tools.jackson.databind.JsonNode patch, AuditEntry.Actor actor) {
+        Tenant current = get(org);
+        Tenant changed = OrganizationPatch.apply(current, patch);
+        control.useTransaction(handle -> {
+            tenants.update(handle, changed, clock.instant());
+            audit.append(handle, entry(actor, "tenant.update", current, Map.of("fields", fieldNames(patch))));
+        });
+        return tenants.find(current.id()).orElseThrow();
+    }
+
+    public Tenant suspend(String org, Optional<String> reason, AuditEntry.Actor actor) {
+        Tenant tenant = get(org);
+        transition(tenant, TenantStatus.ACTIVE, TenantStatus.SUSPENDED, reason, actor, "tenant.suspend");
+        refreshTokens.revokeTenant(tenant.id(), clock.instant());
+        return tenants.find(tenant.id()).orElseThrow();
+    }
+
+    public Tenant activate(String org, AuditEntry.Actor actor) {
+        Tenant tenant = get(org);
+        transition(tenant, TenantStatus.SUSPENDED, TenantStatus.ACTIVE, Optional.empty(), actor, "tenant.activate");
+        return tenants.find(tenant.id()).orElseThrow();
+    }
+
+    /** Marks the organization deleting and runs the deletion job, waiting a bounded time for it. */
+    public Outcome delete(String org, AuditEntry.Actor actor) {
+        Tenant tenant = get(org);
+        Optional<Job> running = jobs.unfinished(tenant.id()).stream()
+                .filter(job -> job.kind().equals(DeletionJob.KIND))
+                .findFirst();
+        Job job = running.orElseGet(() -> {
+            Job deletion = newJob(DeletionJob.KIND, tenant.id(), DeletionJob.plan(tenant), Json.object());
+            control.useTransaction(handle -> {
+                tenants.setStatus(handle, tenant.id(), TenantStatus.DELETING, Optional.empty(), clock.instant());
+                jobs.create(handle, deletion, INLINE_GRACE);
+                audit.append(
+                        handle,
+                        entry(
+                                actor,
+                                "tenant.delete",
+                                tenant,
+                                Map.of(
+                                        "databases",
+                                        tenant.databases().stream()
+                                                .map(TenantDatabase::databaseName)
+                                                .toList())));
+            });
+            statusChanged.accept(tenant.id());
+            return deletion;
+        });
+        runner.runNow(job.id(), waitForJobs);
+        return new Outcome(tenants.find(tenant.id()), jobs.find(job.id()).orElseThrow());
+    }
+
+    public Job job(UUID id) {
+        return jobs.find(id).orElseThrow(() -> SiloException.notFound("job-not-found", "no job " + id));
+    }
+
+    private List<ServiceTemplate> services(List<String> requested) {
+        if (requested == null || requested.isEmpty()) {
+            throw SiloException.invalid(
+                            "missing-field", "field 'services' must name at least one service, e.g. [\"billing\"]")
+                    .with("field", "services");
+        }
+        Set<String> seen = new HashSet<>();
+        List<ServiceTemplate> out = new ArrayList<>();
+        out.add(templates.core());
+        for (String service : requested) {
+            if (ServiceTemplate.CORE.equals(service)) {
+                continue; // every organization has its core database anyway
+            }
+            if (!seen.add(service)) {
+                throw SiloException.invalid("duplicate-service", "service '" + service + "' is listed twice")
+                        .with("field", "services");
+            }
+            out.add(templates
+                    .find(service)
+                    .orElseThrow(() -> SiloException.unprocessable(
+                                    "unknown-service",
+                                    "no service '" + service + "'; known: "
+                                            + templates.all().stream()
+                                                    .map(ServiceTemplate::service)
+                                                    .toList())
+                            .with("field", "services")));
+        }
+        return out;
+    }
+
+    private UserStore.NewUser firstAdmin(
+            OrganizationRequests.AdminBody body, String hash, List<ServiceTemplate> services) {
+        if (body == null) {
+            throw missingAdmin();
+        }
+        Optional<String> email = body.email() == null || body.email().isBlank()
+                ? Optional.empty()
+                : Optional.of(Fields.email(body.email(), "admin.email"));
+        Optional<String> username = RequestChecks.username(body.username(), "admin.username");
+        if (email.isEmpty() && username.isEmpty()) {
+            throw SiloException.invalid("missing-field", "admin needs an email or a username")
+                    .with("field", "admin.email");
+        }
+        Map<String, String> roles = new LinkedHashMap<>();
+        services.forEach(template -> roles.put(template.service(), template.ownerRole()));
+        return new UserStore.NewUser(
+                Ids.next(),
+                email,
+                username,
+                RequestChecks.text(body.name(), "admin.name", 200).orElse(""),
+                hash,
+                roles,
+                Json.object());
+    }
+
+    private static SiloException missingAdmin() {
+        return SiloException.invalid("missing-field", "field 'admin' is required: {email or username, name, password}")
+                .with("field", "admin");
+    }
+
+    private List<TenantDatabase> databases(List<ServiceTemplate> services, NamingContext naming, Cluster cluster) {
+        Map<String, String> names = new LinkedHashMap<>();
+        List<TenantDatabase> databases = new ArrayList<>();
+        for (ServiceTemplate template : services) {
+            String database = namer.name(template.databaseNamePattern(), template.service(), naming);
+            String clash = names.put(database, template.service());
+            if (clash != null) {
+                throw SiloException.conflict(
+                        "database-name-taken",
+                        "services " + clash + " and " + template.service() + " would both use the database name "
+                                + database);
+            }
+            if (tenants.databaseNameTaken(cluster.id(), database)
+                    || admins.of(cluster.id()).databaseExists(database)) {
+                throw SiloException.conflict(
+                                "database-name-taken",
+                                "a database named " + database + " already exists on cluster " + cluster.id()
+                                        + "; choose another name or slug")
+                        .with("database", database);
+            }
+            databases.add(new TenantDatabase(
+                    template.service(),
+                    cluster.id(),
+                    database,
+                    template.version(),
+                    template.version(),
+                    DatabaseState.PENDING,
+                    Optional.empty()));
+        }
+        return databases;
+    }
+
+    private void insert(
+            Tenant tenant,
+            TenantRole role,
+            Job job,
+            AuditEntry.Actor actor,
+            BiConsumer<Handle, UUID> alsoInTransaction) {
+        try {
+            control.useTransaction(handle -> {
+                alsoInTransaction.accept(handle, tenant.id());
+                tenants.insert(handle, tenant, role);
+                jobs.create(handle, job, INLINE_GRACE);
+                audit.append(
+                        handle,
+                        entry(
+                                actor,
+                                "tenant.create",
+                                tenant,
+                                Map.of(
+                                        "services",
+                                        tenant.databases().stream()
+                                                .map(TenantDatabase::service)
+                                                .toList(),
+                                        "cluster",
+                                        tenant.databases().getFirst().clusterId())));
+            });
+        } catch (DataAccessException e) {
+            if (e.violated(TenantStore.SLUG_KEY)) {
+                throw SiloException.conflict("slug-taken", "an organization with slug '" + tenant.slug() + "' exists")
+                        .with("field", "slug");
+            }
+            if (e.isUniqueViolation()) {
+                throw SiloException.conflict(
+                        "database-name-taken", "a database name of this organization is taken on its cluster");
+            }
+            throw e;
+        }
+    }
+
+    private void transition(
+            Tenant tenant,
+            TenantStatus from,
+            TenantStatus to,
+            Optional<String> reason,
+            AuditEntry.Actor actor,
+            String action) {
+        boolean moved = control.inTransaction(handle -> {
+            if (!tenants.transition(handle, tenant.id(), from, to, reason, clock.instant())) {
+                return false;
+            }
+            audit.append(
+                    handle,
+                    entry(
+                            actor,
+                            action,
+                            tenant,
+                            reason.<Map<String, Object>>map(text -> Map.of("reason", text))
+                                    .orElse(Map.of())));
+            return true;
+        });
+        if (moved) {
+            statusChanged.accept(tenant.id());
+        } else {
+            throw SiloException.conflict(
+                    "invalid-status-transition",
+                    "organization " + tenant.slug() + " is "
+                            + tenants.find(tenant.id())
+                                    .map(t -> t.status().value())
+                                    .orElse("gone") + "; only an organization that is "
+                            + from.value() + " can become " + to.value());
+        }
+    }
+
+    private Job newJob(String kind, UUID tenantId, List<String> steps, tools.jackson.databind.JsonNode payload) {
+        Instant now = clock.instant();
+        return new Job(
+                Ids.next(),
+                kind,
+                Optional.of(tenantId),
+                JobState.PENDING,
+                payload,
+                steps,
+                0,
+                0,
+                Optional.empty(),
+                now,
+                now,
+                Optional.empty());
+    }
+
+    private static AuditEntry entry(AuditEntry.Actor actor, String action, Tenant tenant, Map<String, Object> details) {
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        all.put("slug", tenant.slug());
+        return new AuditEntry(actor, action, "tenant", tenant.id().toString(), Optional.of(tenant.id()), all);
+    }
+
+    private static List<String> fieldNames(tools.jackson.databind.JsonNode patch) {
+        List<String> names = new ArrayList<>();
+        patch.propertyNames().forEach(names::add);
+        return names;
+    }
+}

@@ -1,0 +1,79 @@
+package io.silo.app.organization;
+
+import io.silo.app.input.Fields;
+import io.silo.error.SiloException;
+import io.silo.tenant.Contact;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Checks of the free-form fields of organization requests, with errors that name the field. */
+final class RequestChecks {
+    private static final Pattern BUSINESS_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _-]{0,39}");
+    private static final Pattern FEATURE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
+
+    private RequestChecks() {}
+
+    static String name(String name) {
+        String value = Fields.required(name, "name");
+        if (value.length() > 200) {
+            throw SiloException.invalid("invalid-name", "name must have at most 200 characters")
+                    .with("field", "name");
+        }
+        return value;
+    }
+
+    static Optional<String> businessType(String businessType) {
+        if (businessType == null || businessType.isBlank()) {
+            return Optional.empty();
+        }
+        if (!BUSINESS_TYPE.matcher(businessType).matches()) {
+            throw SiloException.invalid(
+                            "invalid-business-type", "businessType must be 1 to 40 letters, digits, spaces, '_' or '-'")
+                    .with("field", "businessType");
+        }
+        return Optional.of(businessType.trim());
+    }
+
+    static List<String> features(List<String> features) {
+        if (features == null) {
+            return List.of();
+        }
+        for (String feature : features) {
+            if (feature == null || !FEATURE.matcher(feature).matches()) {
+                throw SiloException.invalid(
+                                "invalid-feature", "feature '" + feature + "' must be a lower-case identifier")
+                        .with("field", "features");
+            }
+        }
+        return features.stream().distinct().toList();
+    }
+
+    static Optional<String> text(String value, String field, int max) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        if (value.length() > max) {
+            throw SiloException.invalid("field-too-long", field + " must have at most " + max + " characters")
+                    .with("field", field);
+        }
+        return Optional.of(value.trim());
+    }
+
+    static Optional<Contact> contact(OrganizationRequests.ContactBody body, String field) {
+        if (body == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Contact(
+                Fields.email(body.email(), field + ".email"),
+                text(body.name(), field + ".name", 200),
+                text(body.phone(), field + ".phone", 40)));
+    }
+
+    static Optional<String> username(String username, String field) {
+        if (username == null || username.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(Fields.username(username, field));
+    }
+}

@@ -1,0 +1,139 @@
+package io.silo.app.session;
+
+import io.silo.crypto.Ids;
+import io.silo.crypto.Secrets;
+import io.silo.error.SiloException;
+import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.RefreshTokenStore.RefreshToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sign-in sessions: a short access token plus an opaque refresh token. Refreshing spends the
+ * refresh token and issues a new pair in the same family; presenting a spent token revokes the
+ * family (reuse detection, RFC 9700 section 4.14). Roles are re-read at every refresh, so a
+ * change reaches the caller within one access-token lifetime.
+ *
+ * <p>Thread-safe.
+ */
+public final class Sessions {
+    private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+
+    private final RefreshTokenStore store;
+    private final TokenService tokens;
+    private final Clock clock;
+    private final Duration refreshTtl;
+    private final SubjectResolver resolver;
+
+    /** Re-reads the current principal behind a refresh token: it may have been disabled or changed. */
+    @FunctionalInterface
+    public interface SubjectResolver {
+        Optional<Principal> resolve(RefreshToken token);
+    }
+
+    public Sessions(
+            RefreshTokenStore store, TokenService tokens, Clock clock, Duration refreshTtl, SubjectResolver resolver) {
+        this.store = store;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.refreshTtl = refreshTtl;
+        this.resolver = resolver;
+    }
+
+    /** An issued pair of tokens. */
+    public record Session(TokenService.AccessToken access, String refreshToken, Principal principal) {
+        @Override
+        public String toString() {
+            return "Session[" + principal.kind() + " " + principal.id() + "]";
+        }
+    }
+
+    /** Starts a new session (a new refresh-token family) for a principal who just signed in. */
+    public Session start(Principal principal) {
+        return issue(principal, Ids.next());
+    }
+
+    /** Spends {@code refreshToken} and issues a new pair; any misuse is a 401. */
+    public Session refresh(String refreshToken) {
+        Instant now = clock.instant();
+        RefreshToken stored = store.findByHash(Secrets.sha256(refreshToken))
+                .orElseThrow(
+                        () -> SiloException.unauthenticated("invalid-refresh-token", "refresh token is not valid"));
+        if (stored.revokedAt().isPresent()) {
+            throw SiloException.unauthenticated("invalid-refresh-token", "refresh token has been revoked");
+        }
+        if (stored.usedAt().isPresent()) {
+            throw reused(stored, now);
+        }
+        if (!stored.expiresAt().isAfter(now)) {
+            throw SiloException.unauthenticated("invalid-refresh-token", "refresh token has expired");
+        }
+        // the subject is re-read before the token is spent, so an outage of its database does not cost the session
+        Principal principal = resolver.resolve(stored).orElseThrow(() -> {
+            store.revokeFamily(stored.familyId(), now);
+            return SiloException.unauthenticated("invalid-refresh-token", "the account can no longer sign in");
+        });
+        if (!store.spend(stored.id(), now)) {
+            throw reused(stored, now);
+        }
+        return issue(principal, stored.familyId());
+    }
+
+    /**
+     * Ends the session of {@code refreshToken}: holding it is enough, since it could refresh the
+     * session anyway. Unknown tokens are ignored, so logout is idempotent.
+     */
+    public void logout(String refreshToken) {
+        store.findByHash(Secrets.sha256(refreshToken))
+                .ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
+    }
+
+    /** Ends the session of {@code refreshToken} if it is {@code caller}'s; someone else's is ignored like an unknown one. */
+    public void logout(String refreshToken, Principal caller) {
+        store.findByHash(Secrets.sha256(refreshToken))
+                .filter(token ->
+                        caller.kind().equals(token.subjectKind()) && caller.id().equals(token.subjectId()))
+                .ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
+    }
+
+    /** Ends every session of a subject, e.g. when a user is deleted or a password changes. */
+    public void revokeAll(String subjectKind, UUID subjectId) {
+        store.revokeSubject(subjectKind, subjectId, clock.instant());
+    }
+
+    private SiloException reused(RefreshToken stored, Instant now) {
+        store.revokeFamily(stored.familyId(), now);
+        log.warn(
+                "refresh token of {} {} was used twice; revoked its session family {}",
+                stored.subjectKind(),
+                stored.subjectId(),
+                stored.familyId());
+        return SiloException.unauthenticated(
+                "refresh-token-reused", "refresh token was already used; the session has been revoked, sign in again");
+    }
+
+    private Session issue(Principal principal, UUID family) {
+        Instant now = clock.instant();
+        String refresh = Secrets.token(32);
+        Optional<UUID> tenant =
+                principal instanceof Principal.Member member ? Optional.of(member.tenantId()) : Optional.empty();
+        store.insert(
+                new RefreshToken(
+                        Ids.next(),
+                        family,
+                        principal.kind(),
+                        principal.id(),
+                        tenant,
+                        now,
+                        now.plus(refreshTtl),
+                        Optional.empty(),
+                        Optional.empty()),
+                Secrets.sha256(refresh));
+        return new Session(tokens.issue(principal), refresh, principal);
+    }
+}

@@ -1,0 +1,270 @@
+package io.silo.app.signup;
+
+import io.silo.app.input.Fields;
+import io.silo.app.mail.MailMessage;
+import io.silo.app.mail.Mailer;
+import io.silo.app.organization.OrganizationRequests;
+import io.silo.app.organization.Organizations;
+import io.silo.app.throttle.Throttle;
+import io.silo.audit.AuditEntry;
+import io.silo.config.SiloConfig;
+import io.silo.crypto.Ids;
+import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.Secrets;
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import io.silo.json.Json;
+import io.silo.postgres.control.SignupStore;
+import io.silo.tenant.Tenant;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Self-service sign-up: someone asks for an organization and becomes its first administrator once
+ * they prove they own the email address. The request is checked at once, recorded as pending with
+ * the password already hashed and the token stored only as its digest, and a verification mail is
+ * sent; presenting the token provisions the organization through the same path as a platform
+ * administrator's request. Sign-ups per client address are throttled, so nobody can use Silo to
+ * flood mailboxes.
+ *
+ * <p>Thread-safe.
+ */
+public final class Signups {
+    private static final Logger log = LoggerFactory.getLogger(Signups.class);
+
+    private final SignupStore store;
+    private final Organizations organizations;
+    private final Mailer mailer;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final SiloConfig.Signup settings;
+    private final List<String> offered;
+    private final Throttle perAddress;
+    private final Throttle perEmail;
+
+    /**
+     * @param offered the services a sign-up may ask for, already checked against the templates
+     */
+    public Signups(
+            SignupStore store,
+            Organizations organizations,
+            Mailer mailer,
+            PasswordHasher hasher,
+            Clock clock,
+            SiloConfig.Signup settings,
+            List<String> offered) {
+        this.store = store;
+        this.organizations = organizations;
+        this.mailer = mailer;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.settings = settings;
+        this.offered = List.copyOf(offered);
+        this.perAddress = Throttle.of(
+                "too-many-signups",
+                "sign-ups from this address",
+                settings.maxPerAddressPerHour(),
+                Duration.ofHours(1),
+                clock);
+        this.perEmail = Throttle.of(
+                "too-many-signups",
+                "sign-ups for this email",
+                settings.maxPerEmailPerHour(),
+                Duration.ofHours(1),
+                clock);
+    }
+
+    /** {@code POST /api/signup}: the organization asked for and its first administrator. */
+    public record Request(OrganizationBody organization, AdminBody admin) {}
+
+    /** The organization of a sign-up: less than a platform administrator may set. */
+    public record OrganizationBody(String name, String slug, String businessType, List<String> services) {}
+
+    /** The first administrator of a sign-up. */
+    public record AdminBody(String email, String name, String password) {
+        @Override
+        public String toString() {
+            return "AdminBody[" + email + "]";
+        }
+    }
+
+    /** A recorded sign-up, waiting for its token. */
+    public record Pending(UUID id, String email, Instant expiresAt) {}
+
+    /** What a verification made. */
+    public record Verified(Tenant tenant, List<String> services) {}
+
+    /** Checks the request, records it, and mails the token to the administrator's address. */
+    public Pending start(Request request, String clientAddress) {
+        if (!settings.enabled()) {
+            throw SiloException.forbidden(
+                    "signup-disabled", "self-service sign-up is turned off here; ask the operator for an organization");
+        }
+        perAddress.acquire(Throttle.addressKey(clientAddress));
+        if (request.organization() == null) {
+            throw SiloException.invalid(
+                            "missing-field", "field 'organization' is required: {name, slug?, businessType?, services}")
+                    .with("field", "organization");
+        }
+        if (request.admin() == null) {
+            throw SiloException.invalid("missing-field", "field 'admin' is required: {email, name, password}")
+                    .with("field", "admin");
+        }
+        String email = Fields.email(request.admin().email(), "admin.email");
+        perEmail.acquire(email);
+        String adminName = Fields.required(request.admin().name(), "admin.name");
+        checkOffered(request.organization().services());
+        organizations.check(create(request.organization(), email, adminName));
+        String passwordHash = hasher.hash(
+                request.admin().password() == null ? "" : request.admin().password());
+
+        String token = Secrets.token(32);
+        Instant now = clock.instant();
+        Pending pending = new Pending(Ids.next(), email, now.plus(settings.ttl()));
+        store.insert(
+                pending.id(),
+                Secrets.sha256(token),
+                email,
+                stored(request.organization(), email, adminName, passwordHash),
+                pending.expiresAt(),
+                now);
+        try {
+            mailer.send(mail(request, email, token, pending.expiresAt()));
+        } catch (RuntimeException e) {
+            store.delete(pending.id());
+            throw e;
+        }
+        log.info(
+                "sign-up {} for organization '{}' pending verification by {}",
+                pending.id(),
+                request.organization().name(),
+                email);
+        return pending;
+    }
+
+    /**
+     * Provisions the organization of a pending sign-up. A second verification is 410
+     * {@code signup-already-verified}, a late one 410 {@code signup-expired}, an unknown token 404
+     * {@code signup-not-found}. The sign-up is claimed in the transaction that records the
+     * organization, so two verifications at once make one organization.
+     */
+    public Verified verify(String token, AuditEntry.Actor client) {
+        Instant now = clock.instant();
+        SignupStore.Signup signup = store.findByTokenHash(Secrets.sha256(token))
+                .orElseThrow(() ->
+                        SiloException.notFound("signup-not-found", "this sign-up token is unknown; sign up again"));
+        if (signup.status().equals("verified")) {
+            throw alreadyVerified();
+        }
+        if (signup.status().equals("expired") || !signup.expiresAt().isAfter(now)) {
+            store.markExpired(signup.id());
+            throw new SiloException(ErrorKind.GONE, "signup-expired", "this sign-up expired; sign up again");
+        }
+        JsonNode request = signup.request();
+        OrganizationRequests.Create create =
+                Json.mapper().convertValue(request.path("organization"), OrganizationRequests.Create.class);
+        AuditEntry.Actor actor = new AuditEntry.Actor(
+                "signup",
+                signup.id().toString(),
+                signup.email(),
+                client.clientAddress(),
+                client.userAgent(),
+                client.requestId());
+        // the sign-up is claimed in the very transaction that records the organization: no connection or lock is
+        // held while it is provisioned, and a second verification either loses that claim or finds it verified
+        Organizations.Outcome made = organizations.createWithHashedPassword(
+                create, request.path("admin").path("passwordHash").asString(), actor, (handle, tenantId) -> {
+                    if (!store.markVerified(handle, signup.id(), tenantId, now)) {
+                        throw alreadyVerified();
+                    }
+                });
+        Tenant tenant = made.tenant()
+                .orElseThrow(() -> SiloException.conflict(
+                        "organization-deleted", "the organization was deleted while it was being created"));
+        return new Verified(tenant, create.services());
+    }
+
+    private static SiloException alreadyVerified() {
+        return new SiloException(
+                ErrorKind.GONE, "signup-already-verified", "this sign-up was verified already; sign in");
+    }
+
+    private void checkOffered(List<String> services) {
+        if (services == null || services.isEmpty()) {
+            throw SiloException.invalid(
+                            "missing-field",
+                            "field 'organization.services' must name at least one service, e.g. " + "[\"billing\"]")
+                    .with("field", "organization.services");
+        }
+        for (String service : services) {
+            if (!offered.contains(service)) {
+                throw SiloException.unprocessable(
+                                "service-not-offered",
+                                "the service '" + service + "' cannot be signed up for;" + " these can: "
+                                        + String.join(", ", offered))
+                        .with("field", "organization.services")
+                        .with("services", offered);
+            }
+        }
+    }
+
+    private OrganizationRequests.Create create(OrganizationBody body, String email, String adminName) {
+        return new OrganizationRequests.Create(
+                body.name(),
+                body.slug(),
+                body.businessType(),
+                body.services(),
+                null,
+                java.util.Map.of("maxUsers", settings.maxUsers()),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new OrganizationRequests.AdminBody(email, null, adminName, null));
+    }
+
+    /** The request as stored: what {@link OrganizationRequests.Create} reads back, and the password hash beside it. */
+    private JsonNode stored(OrganizationBody body, String email, String adminName, String passwordHash) {
+        ObjectNode root = Json.object();
+        ObjectNode organization = (ObjectNode) Json.tree(create(body, email, adminName));
+        root.set("organization", organization);
+        ObjectNode admin = root.putObject("admin");
+        admin.put("email", email);
+        admin.put("name", adminName);
+        admin.put("passwordHash", passwordHash);
+        return root;
+    }
+
+    private MailMessage mail(Request request, String email, String token, Instant expiresAt) {
+        String action = settings.verifyUrl()
+                .map(url -> "open this link:\n\n  " + url + (url.contains("?") ? "&" : "?") + "token="
+                        + URLEncoder.encode(token, StandardCharsets.UTF_8) + "\n\nor send the token below")
+                .orElse("send the token below");
+        String text = """
+                Hello %s,
+
+                someone, hopefully you, asked Silo for the organization "%s" with this address as its administrator.
+                To confirm, %s to POST /api/signup/verify as {"token": "..."}.
+
+                Token: %s
+
+                It expires at %s. If you did not ask for this, ignore this message: nothing is created without it.
+                """.formatted(
+                request.admin().name().trim(), request.organization().name().trim(), action, token, expiresAt);
+        return new MailMessage(
+                email,
+                "Confirm your organization " + request.organization().name().trim(),
+                text);
+    }
+}

@@ -1,0 +1,117 @@
+package io.silo.app.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.silo.app.session.Principal;
+import io.silo.error.SiloException;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Quotas;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The decisions of {@link Access} against the shipped templates' roles. */
+class AccessTest {
+    private static final Access ACCESS = new Access(TemplateCatalog.builtIn());
+    private static final UUID TENANT = UUID.randomUUID();
+
+    private static Principal.Member member(Map<String, String> roles) {
+        return new Principal.Member(UUID.randomUUID(), TENANT, "acme", Optional.empty(), roles);
+    }
+
+    private static Tenant tenant(String... services) {
+        List<TenantDatabase> databases = java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of("core"), java.util.Arrays.stream(services))
+                .map(service -> new TenantDatabase(
+                        service, "primary", service + "_acme", 1, 1, DatabaseState.READY, Optional.empty()))
+                .toList();
+        return new Tenant(
+                TENANT,
+                "acme",
+                "Acme",
+                Optional.empty(),
+                TenantStatus.ACTIVE,
+                Optional.empty(),
+                Optional.empty(),
+                Quotas.none(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Instant.EPOCH,
+                Instant.EPOCH,
+                databases);
+    }
+
+    private static String refusal(Runnable check) {
+        try {
+            check.run();
+        } catch (SiloException e) {
+            return e.type();
+        }
+        return "allowed";
+    }
+
+    @Test
+    void cashierMayWriteSalesButNotProductsAndReadsWhatItWrites() {
+        Principal.Member cashier = member(Map.of("core", "member", "pos", "cashier"));
+
+        assertThat(refusal(() -> ACCESS.checkWrite(cashier, "pos", "sales"))).isEqualTo("allowed");
+        assertThat(refusal(() -> ACCESS.checkRead(cashier, "pos", "sales"))).isEqualTo("allowed");
+        assertThat(refusal(() -> ACCESS.checkWrite(cashier, "pos", "products"))).isEqualTo("collection-forbidden");
+    }
+
+    @Test
+    void serviceWithoutARoleIsNotGranted() {
+        Principal.Member crmUser = member(Map.of("core", "member", "crm", "user"));
+
+        assertThat(refusal(() -> ACCESS.checkRead(crmUser, "billing", "invoices")))
+                .isEqualTo("service-not-granted");
+        assertThat(refusal(() -> ACCESS.checkRead(member(Map.of("billing", "retired-role")), "billing", "invoices")))
+                .as("a role the template no longer declares grants nothing")
+                .isEqualTo("service-not-granted");
+    }
+
+    @Test
+    void whoTheCallerIsIsCheckedBeforeAnything() {
+        Principal admin = new Principal.PlatformAdmin(UUID.randomUUID(), "ops@silo.example");
+        Principal.Member orgAdmin = member(Map.of("core", "admin"));
+
+        assertThat(refusal(() -> Access.requireOrgAdmin(admin))).isEqualTo("member-required");
+        assertThat(refusal(() -> Access.requireOrgAdmin(member(Map.of("core", "member")))))
+                .isEqualTo("org-admin-required");
+        assertThat(Access.requireOrgAdmin(orgAdmin)).isSameAs(orgAdmin);
+        assertThat(refusal(() -> Access.requirePlatformAdmin(orgAdmin))).isEqualTo("platform-admin-required");
+    }
+
+    @Test
+    void assignableRolesComeFromTheTemplatesOfTheOrganizationsServices() {
+        Tenant tenant = tenant("billing", "school");
+
+        assertThat(ACCESS.checkAssignable(
+                        tenant, Map.of("billing", Optional.empty(), "school", Optional.of("teacher"))))
+                .containsEntry("billing", "user")
+                .containsEntry("school", "teacher");
+        assertThatThrownBy(() -> ACCESS.checkAssignable(tenant, Map.of("crm", Optional.of("user"))))
+                .extracting(e -> ((SiloException) e).type())
+                .isEqualTo("service-not-in-organization");
+        assertThatThrownBy(() -> ACCESS.checkAssignable(tenant, Map.of("core", Optional.of("root"))))
+                .extracting(e -> ((SiloException) e).type())
+                .isEqualTo("unknown-role");
+    }
+
+    @Test
+    void usableServicesLeaveOutCoreAndServicesTheOrganizationLacks() {
+        assertThat(ACCESS.services(
+                        tenant("billing", "crm"), Map.of("core", "admin", "billing", "manager", "pingora", "user")))
+                .containsExactly("billing");
+    }
+}

@@ -1,0 +1,51 @@
+package io.silo.http;
+
+import io.silo.app.Application;
+import io.silo.http.admin.AuditEndpoints;
+import io.silo.http.admin.PoolEndpoints;
+import io.silo.http.auth.AuthEndpoints;
+import io.silo.http.auth.Authenticator;
+import io.silo.http.data.ActivityEndpoints;
+import io.silo.http.data.DataEndpoints;
+import io.silo.http.health.HealthEndpoints;
+import io.silo.http.health.TenantHealthEndpoints;
+import io.silo.http.identity.LoginEndpoints;
+import io.silo.http.identity.UserEndpoints;
+import io.silo.http.mail.MailEndpoints;
+import io.silo.http.metrics.MetricsEndpoint;
+import io.silo.http.openapi.OpenApiEndpoint;
+import io.silo.http.organization.OrganizationEndpoints;
+import io.silo.http.server.Endpoints;
+import io.silo.http.signup.SignupEndpoints;
+import java.util.List;
+
+/** Every feature's routes over the application's services, in the order they are listed in the API. */
+final class HttpFeatures {
+    private HttpFeatures() {}
+
+    static List<Endpoints> of(Application app) {
+        Authenticator authenticator = new Authenticator(app.tokens());
+        return List.of(
+                new HealthEndpoints(app.control(), app.clusters(), authenticator),
+                new AuthEndpoints(
+                        app.platformAdmins(),
+                        app.sessions(),
+                        app.tokens(),
+                        authenticator,
+                        app.audit(),
+                        app.config().login(),
+                        app.options().clock()),
+                new LoginEndpoints(app.logins(), app.sessions(), authenticator, app.access(), app.users()),
+                new SignupEndpoints(app.signups()),
+                new OrganizationEndpoints(app.organizations(), authenticator),
+                new UserEndpoints(app.users(), authenticator),
+                new DataEndpoints(authenticator, app.documents()),
+                new ActivityEndpoints(authenticator, app.gate(), app.connections(), app.activity(), app.userStore()),
+                new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
+                new AuditEndpoints(app.audit(), authenticator),
+                new PoolEndpoints(app.pools(), authenticator),
+                new MailEndpoints(app.mailer(), authenticator),
+                OpenApiEndpoint.load(),
+                new MetricsEndpoint(app.metrics()));
+    }
+}

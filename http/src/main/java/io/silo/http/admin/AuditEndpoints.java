@@ -1,0 +1,105 @@
+package io.silo.http.admin;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.silo.error.SiloException;
+import io.silo.http.auth.Authenticator;
+import io.silo.http.server.Endpoints;
+import io.silo.http.server.Paging;
+import io.silo.postgres.control.AuditLog;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code GET /api/admin/activity}: the master audit log, newest first, for platform administrators;
+ * {@code ?tenant=<id>} narrows it to one organization, {@code ?cursor=} (a page's {@code nextCursor}) pages back.
+ *
+ * <p>Thread-safe.
+ */
+public final class AuditEndpoints implements Endpoints {
+    private final AuditLog audit;
+    private final Authenticator authenticator;
+
+    public AuditEndpoints(AuditLog audit, Authenticator authenticator) {
+        this.audit = audit;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/admin/activity", this::list);
+    }
+
+    private void list(Context ctx) {
+        authenticator.platformAdmin(ctx);
+        int limit = Paging.limit(ctx, 50, 500);
+        List<AuditLog.Record> records =
+                audit.page(number(ctx.queryParam("cursor")), uuid(ctx.queryParam("tenant")), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", records.stream().map(AuditEndpoints::json).toList());
+        body.put(
+                "nextCursor",
+                records.size() == limit ? Long.toString(records.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    private static Map<String, Object> json(AuditLog.Record record) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", record.id());
+        body.put("at", record.at().toString());
+        body.put(
+                "actor",
+                Map.of(
+                        "kind",
+                        record.entry().actor().kind(),
+                        "id",
+                        nullToEmpty(record.entry().actor().id()),
+                        "name",
+                        nullToEmpty(record.entry().actor().name())));
+        body.put("action", record.entry().action());
+        body.put(
+                "target",
+                Map.of(
+                        "kind",
+                        nullToEmpty(record.entry().targetKind()),
+                        "id",
+                        nullToEmpty(record.entry().targetId())));
+        body.put("tenantId", record.entry().tenantId().map(UUID::toString).orElse(null));
+        body.put("details", record.entry().details());
+        body.put("clientAddress", record.entry().actor().clientAddress());
+        body.put("userAgent", record.entry().actor().userAgent());
+        body.put("requestId", record.entry().actor().requestId());
+        return body;
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    private static Optional<Long> number(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned")
+                    .with("field", "cursor");
+        }
+    }
+
+    private static Optional<UUID> uuid(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            throw SiloException.invalid("invalid-tenant-id", "tenant must be an organization id")
+                    .with("field", "tenant");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.silo.http.auth;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.silo.app.admin.PlatformAdmins;
+import io.silo.app.input.Fields;
+import io.silo.app.session.Principal;
+import io.silo.app.session.Sessions;
+import io.silo.app.session.TokenService;
+import io.silo.app.throttle.Throttle;
+import io.silo.audit.AuditEntry;
+import io.silo.config.SiloConfig;
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import io.silo.http.server.Actors;
+import io.silo.http.server.Bodies;
+import io.silo.http.server.Endpoints;
+import io.silo.postgres.control.AuditLog;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sign-in routes shared by every kind of caller: platform-administrator login, refresh, logout,
+ * who-am-I, and the public keys.
+ *
+ * <p>Thread-safe.
+ */
+public final class AuthEndpoints implements Endpoints {
+    private final PlatformAdmins admins;
+    private final Sessions sessions;
+    private final TokenService tokens;
+    private final Authenticator authenticator;
+    private final AuditLog audit;
+
+    /**
+     * Platform administrators hold the keys to every tenant: their sign-in is throttled per client
+     * address and per email like members', with the same {@code login.*} settings.
+     */
+    private final Throttle perAddress;
+
+    private final Throttle perAccount;
+
+    public AuthEndpoints(
+            PlatformAdmins admins,
+            Sessions sessions,
+            TokenService tokens,
+            Authenticator authenticator,
+            AuditLog audit,
+            SiloConfig.Login login,
+            Clock clock) {
+        this.admins = admins;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.authenticator = authenticator;
+        this.audit = audit;
+        this.perAddress = Throttle.of(
+                "too-many-attempts",
+                "failed sign-ins from this address",
+                login.maxFailuresPerAddress(),
+                login.failureWindow(),
+                clock);
+        this.perAccount = Throttle.of(
+                "too-many-attempts",
+                "failed sign-ins for this account",
+                login.maxFailuresPerAccount(),
+                login.failureWindow(),
+                clock);
+    }
+
+    record AdminLogin(String email, String password) {}
+
+    record RefreshRequest(String refreshToken) {}
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/api/admin/auth/login", this::adminLogin);
+        routes.post("/api/auth/refresh", this::refresh);
+        routes.post("/api/auth/logout", this::logout);
+        routes.get("/.well-known/jwks.json", ctx -> ctx.json(tokens.jwks()));
+    }
+
+    private void adminLogin(Context ctx) {
+        AdminLogin body = Bodies.read(ctx, AdminLogin.class);
+        String email = Fields.email(body.email(), "email");
+        String password = Fields.password(body.password(), "password");
+        String address = Throttle.addressKey(ctx.ip());
+        perAddress.acquire(address);
+        try {
+            perAccount.acquire(email);
+        } catch (SiloException e) {
+            perAddress.release(address);
+            throw e;
+        }
+        Principal.PlatformAdmin admin;
+        try {
+            admin = admins.authenticate(email, password);
+        } catch (SiloException e) {
+            if (e.kind() != ErrorKind.UNAUTHENTICATED) {
+                perAddress.release(address); // not a wrong guess: the events taken are given back
+                perAccount.release(email);
+            }
+            audit.append(new AuditEntry(
+                    Actors.anonymous(ctx, email),
+                    "admin.login.failed",
+                    "platform_admin",
+                    email,
+                    Optional.empty(),
+                    Map.of()));
+            throw e;
+        }
+        perAddress.release(address);
+        perAccount.reset(email);
+        Sessions.Session session = sessions.start(admin);
+        audit.append(new AuditEntry(
+                Actors.of(ctx, admin),
+                "admin.login",
+                "platform_admin",
+                admin.id().toString(),
+                Optional.empty(),
+                Map.of()));
+        ctx.json(tokenBody(session));
+    }
+
+    private void refresh(Context ctx) {
+        RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
+        ctx.json(tokenBody(sessions.refresh(Fields.required(body.refreshToken(), "refreshToken"))));
+    }
+
+    private void logout(Context ctx) {
+        RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
+        String refreshToken = Fields.required(body.refreshToken(), "refreshToken");
+        // an expired access token must not keep a client from ending its session: the refresh token is the authority
+        // here
+        Optional<Principal> caller;
+        try {
+            caller = authenticator.optional(ctx);
+        } catch (SiloException e) {
+            caller = Optional.empty();
+        }
+        caller.ifPresentOrElse(
+                principal -> sessions.logout(refreshToken, principal), () -> sessions.logout(refreshToken));
+        ctx.status(204);
+    }
+
+    /** The JSON body of every successful sign-in or refresh. */
+    public static Map<String, Object> tokenBody(Sessions.Session session) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accessToken", session.access().token());
+        body.put("refreshToken", session.refreshToken());
+        body.put("tokenType", "Bearer");
+        body.put("expiresIn", session.access().expiresIn().toSeconds());
+        return body;
+    }
+}

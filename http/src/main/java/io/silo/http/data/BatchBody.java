@@ -1,0 +1,101 @@
+package io.silo.http.data;
+
+import io.silo.app.document.Write;
+import io.silo.error.SiloException;
+import io.silo.postgres.collection.Document;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The body of {@code POST /api/data/{service}/_batch}, read into writes; a mistake names the
+ * operation by its index.
+ *
+ * <pre>{"operations": [
+ *   {"op": "insert",  "collection": "invoices", "body": {…}},
+ *   {"op": "replace", "collection": "invoices", "id": "…", "body": {…}, "version": 3},
+ *   {"op": "patch",   "collection": "invoices", "id": "…", "body": {…}},
+ *   {"op": "delete",  "collection": "payments", "id": "…", "version": 1}]}</pre>
+ */
+final class BatchBody {
+    static final int MAX_OPERATIONS = 100;
+    private static final Set<String> FIELDS = Set.of("op", "collection", "id", "body", "version");
+
+    private BatchBody() {}
+
+    static List<Write> parse(JsonNode body) {
+        JsonNode list = body.path("operations");
+        if (!body.isObject() || !list.isArray() || list.isEmpty()) {
+            throw SiloException.invalid(
+                    "invalid-batch", "the body must be {\"operations\": [ … ]} with at least one operation");
+        }
+        if (list.size() > MAX_OPERATIONS) {
+            throw SiloException.invalid(
+                    "invalid-batch", "a batch holds at most " + MAX_OPERATIONS + " operations, not " + list.size());
+        }
+        List<Write> writes = new ArrayList<>();
+        for (int index = 0; index < list.size(); index++) {
+            try {
+                writes.add(write(list.get(index)));
+            } catch (SiloException e) {
+                throw e.with("operation", index);
+            }
+        }
+        return writes;
+    }
+
+    private static Write write(JsonNode node) {
+        String op = text(node, "op");
+        String collection = text(node, "collection");
+        for (String field : node.propertyNames()) {
+            if (!FIELDS.contains(field)) {
+                throw SiloException.invalid("unknown-field", "operation field '" + field + "' is unknown")
+                        .with("field", field);
+            }
+        }
+        return switch (op) {
+            case "insert" -> new Write.Insert(collection, required(node, "body"));
+            case "replace" ->
+                new Write.Replace(
+                        collection, Document.parseId(text(node, "id")), required(node, "body"), version(node));
+            case "patch" ->
+                new Write.Patch(collection, Document.parseId(text(node, "id")), required(node, "body"), version(node));
+            case "delete" -> new Write.Delete(collection, Document.parseId(text(node, "id")), version(node));
+            default ->
+                throw SiloException.invalid(
+                        "invalid-batch", "op must be insert, replace, patch or delete, not '" + op + "'");
+        };
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (!value.isString() || value.asString().isEmpty()) {
+            throw SiloException.invalid("invalid-batch", "each operation needs a string '" + field + "'")
+                    .with("field", field);
+        }
+        return value.asString();
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw SiloException.invalid("invalid-batch", "this operation needs '" + field + "'")
+                    .with("field", field);
+        }
+        return value;
+    }
+
+    private static OptionalLong version(JsonNode node) {
+        JsonNode value = node.get("version");
+        if (value == null || value.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw SiloException.invalid("invalid-version", "version must be a whole number")
+                    .with("field", "version");
+        }
+        return OptionalLong.of(value.asLong());
+    }
+}

@@ -1,0 +1,150 @@
+package io.silo.http.health;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.silo.app.session.Principal;
+import io.silo.cluster.Cluster;
+import io.silo.http.auth.Authenticator;
+import io.silo.http.server.Endpoints;
+import io.silo.postgres.cluster.ClusterProbe;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.control.ControlDatabase;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code GET /api/health}: 200 when the control database and every active cluster answer, 503
+ * otherwise, with the figures of each. {@code GET /api/admin/clusters} and
+ * {@code /api/admin/clusters/health} give platform administrators the registry and a probe of
+ * each cluster.
+ *
+ * <p>Thread-safe.
+ */
+public final class HealthEndpoints implements Endpoints {
+    private final ControlDatabase control;
+    private final ClusterStore clusters;
+    private final Authenticator authenticator;
+
+    private final LoadingCache<Boolean, Snapshot> snapshots = Caffeine.newBuilder()
+            .expireAfterWrite(java.time.Duration.ofSeconds(1))
+            .build(key -> probe());
+
+    public HealthEndpoints(ControlDatabase control, ClusterStore clusters, Authenticator authenticator) {
+        this.control = control;
+        this.clusters = clusters;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/health", this::health);
+        routes.get("/api/admin/clusters", this::listClusters);
+        routes.get("/api/admin/clusters/health", this::clusterHealth);
+    }
+
+    /**
+     * Anyone may ask, so the answer is computed at most once per second, by one caller while the
+     * others wait for it: a flood of health checks costs one connection per cluster per second,
+     * not one per request. Anonymous callers learn whether each part answers, not why not.
+     */
+    private void health(Context ctx) {
+        Snapshot snapshot = snapshots.get(Boolean.TRUE);
+        boolean detailed = authenticator
+                .optional(ctx)
+                .filter(principal -> principal instanceof Principal.PlatformAdmin)
+                .isPresent();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", snapshot.ready() ? "ready" : "unavailable");
+        body.put(
+                "controlDatabase",
+                Map.of("reachable", snapshot.controlUp(), "latencyMs", snapshot.controlLatencyMillis()));
+        body.put(
+                "clusters",
+                snapshot.probes().stream()
+                        .map(probe -> {
+                            Map<String, Object> cluster = probeBody(probe);
+                            if (!detailed) {
+                                cluster.remove("error");
+                            }
+                            return cluster;
+                        })
+                        .toList());
+        body.put("checkedAt", snapshot.at().toString());
+        ctx.status(snapshot.ready() ? 200 : 503).json(body);
+    }
+
+    private record Snapshot(
+            boolean controlUp, long controlLatencyMillis, List<ClusterProbe.Result> probes, java.time.Instant at) {
+        boolean ready() {
+            return controlUp && probes.stream().allMatch(ClusterProbe.Result::reachable);
+        }
+    }
+
+    private Snapshot probe() {
+        long start = System.nanoTime();
+        boolean controlUp = control.isReachable();
+        long latency = (System.nanoTime() - start) / 1_000_000;
+        return new Snapshot(controlUp, latency, controlUp ? probeAll() : List.of(), java.time.Instant.now());
+    }
+
+    private void listClusters(Context ctx) {
+        authenticator.platformAdmin(ctx);
+        ctx.json(Map.of(
+                "clusters",
+                clusters.list().stream().map(HealthEndpoints::clusterBody).toList()));
+    }
+
+    private void clusterHealth(Context ctx) {
+        authenticator.platformAdmin(ctx);
+        ctx.json(Map.of(
+                "clusters", probeAll().stream().map(HealthEndpoints::probeBody).toList()));
+    }
+
+    private List<ClusterProbe.Result> probeAll() {
+        List<Cluster> active = clusters.list().stream()
+                .filter(cluster -> !"disabled".equals(cluster.status()))
+                .toList();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ClusterProbe.Result>> futures = active.stream()
+                    .map(cluster -> executor.submit(() -> ClusterProbe.probe(cluster)))
+                    .toList();
+            return futures.stream().map(HealthEndpoints::join).toList();
+        }
+    }
+
+    private static ClusterProbe.Result join(Future<ClusterProbe.Result> future) {
+        try {
+            return future.get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cluster probe failed", e);
+        }
+    }
+
+    private static Map<String, Object> probeBody(ClusterProbe.Result result) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", result.cluster());
+        body.put("reachable", result.reachable());
+        body.put("latencyMs", result.latencyMillis());
+        if (!result.reachable()) {
+            body.put("error", result.error());
+        }
+        return body;
+    }
+
+    private static Map<String, Object> clusterBody(Cluster cluster) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", cluster.id());
+        body.put("url", io.silo.postgres.jdbc.JdbcUrls.redacted(cluster.url()));
+        body.put("labels", cluster.labels());
+        body.put("capacity", cluster.capacity());
+        body.put("connectionBudget", cluster.connectionBudget());
+        body.put("control", cluster.control());
+        body.put("status", cluster.status());
+        return body;
+    }
+}

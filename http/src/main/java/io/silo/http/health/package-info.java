@@ -1,0 +1,2 @@
+/** Liveness and readiness: the control database, every cluster, and a member's own databases. */
+package io.silo.http.health;

@@ -1,0 +1,76 @@
+package io.silo.http.identity;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.silo.app.access.Access;
+import io.silo.app.identity.MemberLogin;
+import io.silo.app.identity.UserRequests;
+import io.silo.app.identity.Users;
+import io.silo.app.session.Principal;
+import io.silo.app.session.Sessions;
+import io.silo.http.auth.AuthEndpoints;
+import io.silo.http.auth.Authenticator;
+import io.silo.http.server.Actors;
+import io.silo.http.server.Bodies;
+import io.silo.http.server.Endpoints;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /api/auth/login} for members of organizations, and {@code GET /api/auth/me} for
+ * every signed-in caller.
+ *
+ * <p>Thread-safe.
+ */
+public final class LoginEndpoints implements Endpoints {
+    private final MemberLogin login;
+    private final Sessions sessions;
+    private final Authenticator authenticator;
+    private final Access access;
+    private final Users users;
+
+    public LoginEndpoints(
+            MemberLogin login, Sessions sessions, Authenticator authenticator, Access access, Users users) {
+        this.login = login;
+        this.sessions = sessions;
+        this.authenticator = authenticator;
+        this.access = access;
+        this.users = users;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/api/auth/login", this::login);
+        routes.get("/api/auth/me", this::me);
+    }
+
+    private void login(Context ctx) {
+        UserRequests.Login body = Bodies.read(ctx, UserRequests.Login.class);
+        MemberLogin.Success success = login.authenticate(body, Actors.anonymous(ctx, ""));
+        Sessions.Session session = sessions.start(success.member());
+        ctx.json(UserJson.signedIn(
+                AuthEndpoints.tokenBody(session),
+                success.user(),
+                success.tenant(),
+                access.services(success.tenant(), success.user().roles())));
+    }
+
+    private void me(Context ctx) {
+        Principal principal = authenticator.require(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kind", principal.kind());
+        switch (principal) {
+            case Principal.PlatformAdmin admin -> {
+                body.put("id", admin.id().toString());
+                body.put("email", admin.email());
+            }
+            case Principal.Member member -> {
+                Users.Self self = users.self(member);
+                body.put("user", UserJson.self(self.user()));
+                body.put("organization", UserJson.organization(self.tenant()));
+                body.put("services", self.services());
+            }
+        }
+        ctx.json(body);
+    }
+}

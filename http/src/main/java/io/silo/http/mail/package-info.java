@@ -1,0 +1,2 @@
+/** The local mailbox, read by platform administrators. */
+package io.silo.http.mail;

@@ -1,0 +1,29 @@
+package io.silo.http.server;
+
+import io.javalin.http.Context;
+import io.silo.app.session.Principal;
+import io.silo.audit.AuditEntry;
+
+/** Who is acting in a request, for the audit and activity logs. */
+public final class Actors {
+    private Actors() {}
+
+    public static AuditEntry.Actor of(Context ctx, Principal principal) {
+        String name = switch (principal) {
+            case Principal.PlatformAdmin admin -> admin.email();
+            case Principal.Member member -> member.tenantSlug() + "/" + member.id();
+        };
+        return new AuditEntry.Actor(
+                principal.kind(), principal.id().toString(), name, ctx.ip(), userAgent(ctx), RequestIds.current(ctx));
+    }
+
+    /** An actor not yet known, e.g. someone trying to sign in. */
+    public static AuditEntry.Actor anonymous(Context ctx, String claimedName) {
+        return new AuditEntry.Actor("anonymous", "", claimedName, ctx.ip(), userAgent(ctx), RequestIds.current(ctx));
+    }
+
+    private static String userAgent(Context ctx) {
+        String agent = ctx.userAgent();
+        return agent == null ? "" : agent.length() > 512 ? agent.substring(0, 512) : agent;
+    }
+}

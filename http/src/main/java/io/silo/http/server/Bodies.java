@@ -1,0 +1,30 @@
+package io.silo.http.server;
+
+import io.javalin.http.Context;
+import io.silo.error.SiloException;
+import io.silo.json.Json;
+import tools.jackson.databind.JsonNode;
+
+/** Reads request bodies; {@link io.silo.app.input.Fields} checks their fields. */
+public final class Bodies {
+
+    private Bodies() {}
+
+    /** The body as {@code type}; an empty body, bad JSON or an unknown field is a 400. */
+    public static <T> T read(Context ctx, Class<T> type) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw SiloException.invalid("missing-body", "request body is required (JSON)");
+        }
+        return Json.mapper().readValue(body, type);
+    }
+
+    /** The body as a JSON tree. */
+    public static JsonNode tree(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw SiloException.invalid("missing-body", "request body is required (JSON)");
+        }
+        return Json.read(body);
+    }
+}

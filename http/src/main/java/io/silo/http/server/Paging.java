@@ -1,0 +1,26 @@
+package io.silo.http.server;
+
+import io.javalin.http.Context;
+import io.silo.error.SiloException;
+
+/** Reads the {@code limit} query parameter of listings. */
+public final class Paging {
+    private Paging() {}
+
+    public static int limit(Context ctx, int fallback, int max) {
+        String raw = ctx.queryParam("limit");
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw SiloException.invalid("invalid-limit", "limit must be a whole number from 1 to " + max)
+                .with("field", "limit");
+    }
+}

@@ -1,0 +1,172 @@
+package io.silo.http.server;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.silo.error.ErrorKind;
+import io.silo.error.SiloException;
+import io.silo.postgres.jdbc.DataAccessException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one place where failures become HTTP: every error leaves as an RFC 9457
+ * {@code application/problem+json} document with a stable {@code type}, and no stack trace
+ * ever reaches a client. Unexpected failures are logged with the request id, which the client
+ * also receives, so that the two can be matched.
+ *
+ * <p>Thread-safe.
+ */
+public final class Problems {
+    /** The prefix of every problem type; the slug after it is documented in {@code docs/errors.md}. */
+    public static final String TYPE_PREFIX = "urn:silo:problem:";
+
+    public static final String CONTENT_TYPE = "application/problem+json";
+
+    private static final Logger log = LoggerFactory.getLogger(Problems.class);
+
+    private Problems() {}
+
+    /** The HTTP status of each kind of error. */
+    public static int status(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case GONE -> 410;
+            case UNPROCESSABLE -> 422;
+            case RATE_LIMITED -> 429;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
+    public static void handle(Exception error, Context ctx) {
+        switch (error) {
+            case SiloException e -> silo(e, ctx);
+            case HttpResponseException e -> javalin(e, ctx);
+            case UnrecognizedPropertyException e ->
+                write(
+                        ctx,
+                        400,
+                        "unknown-field",
+                        "unknown field '" + e.getPropertyName() + "' in the request body",
+                        Map.of("field", e.getPropertyName()));
+            case MismatchedInputException e ->
+                write(
+                        ctx,
+                        400,
+                        "invalid-json",
+                        "request body does not have the expected shape at " + pathOf(e),
+                        Map.of());
+            case JacksonException e -> write(ctx, 400, "invalid-json", "request body is not valid JSON", Map.of());
+            default -> unexpected(error, ctx);
+        }
+    }
+
+    private static void silo(SiloException e, Context ctx) {
+        int status = status(e.kind());
+        if (e instanceof DataAccessException access && access.isStatementTimeout()) {
+            log.warn("{} {} cancelled by the statement timeout: {}", ctx.method(), ctx.path(), e.getMessage());
+            write(
+                    ctx,
+                    503,
+                    "query-timeout",
+                    "the query took longer than this server allows; narrow the filter, or ask the "
+                            + "operator for an index",
+                    Map.of());
+            return;
+        }
+        if (e.kind() == ErrorKind.INTERNAL) {
+            unexpected(e, ctx);
+            return;
+        }
+        if (e.kind() == ErrorKind.UNAVAILABLE) {
+            log.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
+        }
+        if (e instanceof DataAccessException) {
+            // UNAVAILABLE here (INTERNAL was answered above); the message holds SQL and server text: for the log, not
+            // for clients
+            write(
+                    ctx,
+                    status,
+                    "database-unavailable",
+                    "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")",
+                    Map.of());
+            e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
+            return;
+        }
+        if (e.kind() == ErrorKind.UNAUTHENTICATED) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
+        write(ctx, status, e.type(), e.getMessage(), e.extensions());
+    }
+
+    private static void javalin(HttpResponseException e, Context ctx) {
+        String type = switch (e.getStatus()) {
+            case 404 -> "route-not-found";
+            case 405 -> "method-not-allowed";
+            case 413 -> "body-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> e.getStatus() >= 500 ? "internal-error" : "bad-request";
+        };
+        String detail = e.getStatus() == 404 ? "no route " + ctx.method() + " " + ctx.path() : e.getMessage();
+        write(ctx, e.getStatus(), type, detail, Map.of());
+    }
+
+    private static void unexpected(Exception e, Context ctx) {
+        log.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
+        write(
+                ctx,
+                500,
+                "internal-error",
+                "an unexpected error occurred; quote request id " + RequestIds.current(ctx) + " when reporting it",
+                Map.of());
+    }
+
+    /** Writes a problem document with the given status, type slug and detail. */
+    public static void write(Context ctx, int status, String type, String detail, Map<String, Object> extensions) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", TYPE_PREFIX + type);
+        body.put("title", title(status));
+        body.put("status", status);
+        body.put("detail", detail);
+        body.put("instance", ctx.path());
+        body.put("requestId", RequestIds.current(ctx));
+        extensions.forEach(body::putIfAbsent);
+        ctx.status(status).json(body).contentType(CONTENT_TYPE);
+    }
+
+    private static String pathOf(MismatchedInputException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
+                .orElse("");
+        return path.isEmpty() ? "the top level" : "'" + path + "'";
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
+            case 503 -> "Service Unavailable";
+            default -> status >= 500 ? "Internal Server Error" : "Error";
+        };
+    }
+}

@@ -1,0 +1,61 @@
+package io.silo.http.signup;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.silo.app.input.Fields;
+import io.silo.app.signup.Signups;
+import io.silo.http.identity.UserJson;
+import io.silo.http.server.Actors;
+import io.silo.http.server.Bodies;
+import io.silo.http.server.Endpoints;
+import io.silo.tenant.TenantStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /api/signup} and {@code POST /api/signup/verify}, open to anyone.
+ *
+ * <p>Thread-safe.
+ */
+public final class SignupEndpoints implements Endpoints {
+    private final Signups signups;
+
+    public SignupEndpoints(Signups signups) {
+        this.signups = signups;
+    }
+
+    record VerifyRequest(String token) {
+        @Override
+        public String toString() {
+            return "VerifyRequest[…]";
+        }
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post(
+                "/api/signup",
+                ctx -> ctx.status(202).json(pending(signups.start(Bodies.read(ctx, Signups.Request.class), ctx.ip()))));
+        routes.post("/api/signup/verify", this::verify);
+    }
+
+    private void verify(Context ctx) {
+        String token = Fields.required(Bodies.read(ctx, VerifyRequest.class).token(), "token");
+        Signups.Verified verified = signups.verify(token, Actors.anonymous(ctx, ""));
+        Map<String, Object> organization = new LinkedHashMap<>(UserJson.organization(verified.tenant()));
+        organization.put("status", verified.tenant().status().value());
+        organization.put("services", verified.services());
+        ctx.status(verified.tenant().status() == TenantStatus.ACTIVE ? 201 : 202)
+                .json(Map.of("organization", organization));
+    }
+
+    private static Map<String, Object> pending(Signups.Pending pending) {
+        return Map.of(
+                "status",
+                "pending",
+                "email",
+                pending.email(),
+                "expiresAt",
+                pending.expiresAt().toString());
+    }
+}

@@ -1,0 +1,2 @@
+/** The sign-up routes. */
+package io.silo.http.signup;

@@ -1,0 +1,46 @@
+package io.silo.postgres.cluster;
+
+import io.silo.cluster.Cluster;
+import io.silo.postgres.jdbc.JdbcUrls;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Tests whether a cluster answers: one fresh connection and a trivial query, bounded in time.
+ *
+ * <p>Thread-safe.
+ */
+public final class ClusterProbe {
+    private static final int TIMEOUT_SECONDS = 3;
+
+    private ClusterProbe() {}
+
+    /** The outcome of one probe. */
+    public record Result(String cluster, boolean reachable, long latencyMillis, String error) {}
+
+    public static Result probe(Cluster cluster) {
+        long start = System.nanoTime();
+        Properties props = new Properties();
+        props.setProperty("user", cluster.user());
+        props.setProperty("password", cluster.password());
+        props.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS));
+        props.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS));
+        try (Connection connection = DriverManager.getConnection(cluster.url(), props);
+                var statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            return new Result(cluster.id(), true, (System.nanoTime() - start) / 1_000_000, "");
+        } catch (SQLException e) {
+            String reason = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
+            return new Result(
+                    cluster.id(),
+                    false,
+                    (System.nanoTime() - start) / 1_000_000,
+                    "cannot reach " + JdbcUrls.redacted(cluster.url()) + ": " + reason);
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** Self-service sign-up: a pending organization, a verification mail, then provisioning. */
-package io.silo.server.signup;

@@ -1,2 +1,0 @@
-/** Organizations (tenants) for platform administrators: create and provision, read, update, suspend, activate, delete. */
-package io.silo.server.tenant;

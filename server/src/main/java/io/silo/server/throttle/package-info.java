@@ -1,2 +1,0 @@
-/** Throttling: in-memory counts of attempts per key in fixed windows, refused with 429 and Retry-After. */
-package io.silo.server.throttle;

@@ -1,0 +1,43 @@
+package io.silo.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.silo.testing.SiloClient;
+import io.silo.testing.SiloTest;
+import org.junit.jupiter.api.Test;
+
+@SiloTest(clusters = 2)
+class HealthTest {
+
+    @Test
+    void healthReportsControlDatabaseAndEveryCluster(SiloClient client) {
+        SiloClient.Response response = client.get("/api/health");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("status").asString()).isEqualTo("ready");
+        assertThat(response.json().path("controlDatabase").path("reachable").asBoolean())
+                .isTrue();
+        assertThat(response.json().path("clusters").findValuesAsString("id")).containsExactly("primary", "secondary");
+        assertThat(response.json().path("clusters").findValues("reachable")).allMatch(node -> node.asBoolean());
+    }
+
+    @Test
+    void clusterListNeedsPlatformAdministrator(SiloClient client) {
+        assertThat(client.get("/api/admin/clusters").status()).isEqualTo(401);
+
+        SiloClient.Response response = client.asAdmin().get("/api/admin/clusters");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("clusters").findValuesAsString("id")).containsExactly("primary", "secondary");
+        assertThat(response.text()).doesNotContain("password");
+    }
+
+    @Test
+    void clusterHealthProbesEachCluster(SiloClient client) {
+        SiloClient.Response response = client.asAdmin().get("/api/admin/clusters/health");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("clusters")).hasSize(2);
+        assertThat(response.json().path("clusters").findValues("latencyMs")).allMatch(node -> node.asLong() >= 0);
+    }
+}

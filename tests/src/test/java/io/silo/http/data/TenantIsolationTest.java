@@ -1,0 +1,228 @@
+package io.silo.http.data;
+
+import static io.silo.http.data.DataPlaneTest.encode;
+import static io.silo.http.data.Invoices.invoice;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.silo.testing.SiloClient;
+import io.silo.testing.SiloTest;
+import io.silo.testing.TestPostgres;
+import io.silo.testing.TestTenants;
+import io.silo.testing.TestTenants.TestTenant;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With organization A's token, every way of reaching organization B's data is refused: ids,
+ * slugs, service and collection names, filters, batch entries, forged or altered tokens. And
+ * injection attempts in filters, sort keys and names are rejected with 400, never run.
+ */
+@SiloTest
+class TenantIsolationTest {
+    private final TestTenant alpha;
+    private final TestTenant beta;
+    private final String betaInvoice;
+
+    TenantIsolationTest(SiloClient anonymous) {
+        long run = System.nanoTime();
+        alpha = TestTenants.create(anonymous, "Alpha Iso " + run, List.of("billing"));
+        beta = TestTenants.create(anonymous, "Beta Iso " + run, List.of("billing", "crm"));
+        betaInvoice = beta.client()
+                .post("/api/data/billing/invoices", invoice("SECRET-1", "Beta's customer", "paid", 999))
+                .json()
+                .path("_id")
+                .asString();
+    }
+
+    @Test
+    void anotherTenantsDocumentIdIsNotFound() {
+        String path = "/api/data/billing/invoices/" + betaInvoice;
+        assertThat(alpha.client().get(path).status()).isEqualTo(404);
+        assertThat(alpha.client().patch(path, Map.of("status", "void")).status())
+                .isEqualTo(404);
+        assertThat(alpha.client().put(path, invoice("SECRET-1", "x", "void", 0)).status())
+                .isEqualTo(404);
+        assertThat(alpha.client().delete(path).status()).isEqualTo(404);
+        assertThat(beta.client().get(path).json().path("status").asString())
+                .as("untouched")
+                .isEqualTo("paid");
+    }
+
+    @Test
+    void filtersNeverSeeAnotherTenantsRows() {
+        SiloClient.Response response =
+                alpha.client().get("/api/data/billing/invoices?filter=" + encode("{\"number\":\"SECRET-1\"}"));
+        assertThat(response.json().path("items")).isEmpty();
+        assertThat(alpha.client()
+                        .get("/api/data/billing/invoices?filter=" + encode("{\"_id\":\"" + betaInvoice + "\"}"))
+                        .json()
+                        .path("items"))
+                .isEmpty();
+    }
+
+    @Test
+    void servicesOfAnotherTenantOrUnknownNamesAreRefused() {
+        assertThat(alpha.client().get("/api/data/crm/contacts").problemType()).isEqualTo("service-not-enabled");
+        for (String service : List.of(
+                beta.database("billing"),
+                beta.slug(),
+                "core_" + beta.slug(),
+                "..",
+                "billing%2F..",
+                "pg_catalog",
+                "billing;DROP TABLE invoices")) {
+            SiloClient.Response response = alpha.client().get("/api/data/" + service.replace(" ", "%20") + "/invoices");
+            assertThat(response.status()).as(service).isIn(400, 404);
+        }
+        for (String collection : List.of(
+                "users",
+                "silo_activity",
+                "silo_schema",
+                "pg_roles",
+                "invoices;select",
+                "..%2Finvoices",
+                "outbox",
+                "memberships")) {
+            SiloClient.Response response = alpha.client().get("/api/data/billing/" + collection);
+            assertThat(response.status()).as(collection).isIn(400, 404);
+        }
+        assertThat(alpha.client().get("/api/data/core/users").problemType()).isEqualTo("unknown-collection");
+    }
+
+    @Test
+    void batchEntriesCannotReachAnotherTenant() {
+        SiloClient.Response response = alpha.client()
+                .post(
+                        "/api/data/billing/_batch",
+                        Map.of(
+                                "operations",
+                                List.of(
+                                        Map.of(
+                                                "op",
+                                                "insert",
+                                                "collection",
+                                                "invoices",
+                                                "body",
+                                                invoice("A-1", "Ada", "draft", 1)),
+                                        Map.of("op", "delete", "collection", "invoices", "id", betaInvoice))));
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().path("operation").asInt()).isEqualTo(1);
+        assertThat(beta.client()
+                        .get("/api/data/billing/invoices/" + betaInvoice)
+                        .status())
+                .isEqualTo(200);
+        assertThat(alpha.client()
+                        .post(
+                                "/api/data/billing/_batch",
+                                Map.of(
+                                        "operations",
+                                        List.of(Map.of(
+                                                "op",
+                                                "insert",
+                                                "collection",
+                                                "../crm/contacts",
+                                                "body",
+                                                Map.of("name", "x")))))
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void injectionInFiltersSortsAndFieldsIsRejected() {
+        for (String filter : List.of(
+                "{\"number'; DROP TABLE invoices; --\":1}",
+                "{\"$where\":\"1=1\"}",
+                "{\"number\":{\"$regex\":\".*\"}}",
+                "{\"doc->>'number'\":\"x\"}",
+                "{\"number\":{\"$gt\":{\"$gt\":1}}}",
+                "not json",
+                "[1,2]",
+                "{\"a\":1} OR 1=1")) {
+            SiloClient.Response response = alpha.client().get("/api/data/billing/invoices?filter=" + encode(filter));
+            assertThat(response.status()).as(filter).isEqualTo(400);
+        }
+        for (String sort : List.of("total; DROP TABLE invoices", "total DESC", "(select 1)", "number--", "'number'")) {
+            assertThat(alpha.client()
+                            .get("/api/data/billing/invoices?sort=" + encode(sort))
+                            .status())
+                    .as(sort)
+                    .isEqualTo(400);
+        }
+        for (String fields : List.of("number,pg_sleep(1)", "*", "number;drop")) {
+            assertThat(alpha.client()
+                            .get("/api/data/billing/invoices?fields=" + encode(fields))
+                            .status())
+                    .as(fields)
+                    .isEqualTo(400);
+        }
+        assertThat(TestPostgres.primary()
+                        .jdbc(beta.database("billing"))
+                        .query("SELECT count(*) FROM invoices", row -> row.getLong(1)))
+                .as("nothing was dropped")
+                .containsExactly(1L);
+    }
+
+    @Test
+    void forgedOrAlteredTokensAreRefused() throws Exception {
+        String token = alpha.client()
+                .login(
+                        "/api/auth/login",
+                        Map.of(
+                                "organization",
+                                alpha.slug(),
+                                "email",
+                                alpha.adminEmail(),
+                                "password",
+                                TestTenants.PASSWORD));
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+
+        String swapped = claims.replace(alpha.id(), beta.id()).replace(alpha.slug(), beta.slug());
+        String altered = parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(swapped.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
+        assertRefused(altered);
+
+        JWTClaimsSet forgedClaims = JWTClaimsSet.parse(swapped);
+        ECKey foreignKey = new ECKeyGenerator(Curve.P_256)
+                .keyID(SignedJWT.parse(token).getHeader().getKeyID())
+                .generate();
+        SignedJWT foreign = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID(foreignKey.getKeyID())
+                        .type(SignedJWT.parse(token).getHeader().getType())
+                        .build(),
+                forgedClaims);
+        foreign.sign(new ECDSASigner(foreignKey));
+        assertRefused(foreign.serialize());
+
+        SignedJWT hmac = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), forgedClaims);
+        hmac.sign(new MACSigner(new byte[32]));
+        assertRefused(hmac.serialize());
+
+        String unsigned = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + parts[1] + ".";
+        assertRefused(unsigned);
+    }
+
+    private void assertRefused(String token) {
+        SiloClient.Response response = alpha.client().as(token).get("/api/data/billing/invoices/" + betaInvoice);
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.problemType()).isEqualTo("invalid-token");
+    }
+}

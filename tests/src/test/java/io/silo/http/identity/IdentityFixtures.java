@@ -1,0 +1,59 @@
+package io.silo.http.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.silo.testing.SiloClient;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** Organizations and members for identity tests, made through the real HTTP API. */
+final class IdentityFixtures {
+    static final String PASSWORD = "correct horse battery";
+
+    private IdentityFixtures() {}
+
+    /** Creates an organization whose first administrator is {@code adminEmail} with {@link #PASSWORD}; returns it. */
+    static JsonNode create(
+            SiloClient platformAdmin,
+            String slug,
+            List<String> services,
+            String adminEmail,
+            Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                "Org " + slug,
+                "slug",
+                slug,
+                "services",
+                services,
+                "admin",
+                Map.of("email", adminEmail, "name", "Admin of " + slug, "password", PASSWORD)));
+        body.putAll(extra);
+        SiloClient.Response response = platformAdmin.post("/api/organizations", body);
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        return response.json();
+    }
+
+    /** Signs in through {@code POST /api/auth/login}; fails the test unless it answers 200. */
+    static JsonNode login(SiloClient client, Map<String, Object> body) {
+        SiloClient.Response response = client.post("/api/auth/login", body);
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        return response.json();
+    }
+
+    /** A client signed in as the member with this organization, email and password. */
+    static SiloClient member(SiloClient client, String org, String email, String password) {
+        return client.as(login(client, Map.of("organization", org, "email", email, "password", password))
+                .path("accessToken")
+                .asString());
+    }
+
+    /** Creates a user through {@code POST /api/users} as {@code admin}; returns it. */
+    static JsonNode user(SiloClient admin, Map<String, Object> body) {
+        SiloClient.Response response = admin.post("/api/users", body);
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        return response.json();
+    }
+}

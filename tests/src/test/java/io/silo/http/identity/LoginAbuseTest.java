@@ -1,0 +1,120 @@
+package io.silo.http.identity;
+
+import static io.silo.http.identity.IdentityFixtures.PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.silo.testing.SiloClient;
+import io.silo.testing.SiloTest;
+import io.silo.testing.TestSilo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Ways around the sign-in throttles and locks that a second review found, closed. */
+@SiloTest
+class LoginAbuseTest {
+
+    /** Regression: the throttles were checked before the password work and counted after it, so a burst all passed. */
+    @Test
+    void aBurstOfConcurrentWrongSignInsIsThrottledLikeASequence(SiloClient client) throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int guess = i;
+                answers.add(executor.submit(() -> client.post(
+                                "/api/admin/auth/login",
+                                Map.of("email", TestSilo.ADMIN_EMAIL, "password", "burst-guess-" + guess))
+                        .status()));
+            }
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get());
+            }
+        }
+        assertThat(statuses.stream().filter(status -> status == 401).count())
+                .as("at most login.maxFailuresPerAccount guesses checked")
+                .isLessThanOrEqualTo(5);
+        assertThat(statuses).contains(429);
+    }
+
+    /**
+     * Regression: with a same-named account in their own organization, anyone could test guesses
+     * of another organization's password by email-only sign-in: a 200 meant wrong, a 409 right,
+     * and the wrong guesses were counted nowhere. Now every wrong guess counts against the other
+     * account, which locks, and its log keeps the failures without the client's address.
+     */
+    @Test
+    void guessingThroughAMirroredAccountLocksTheVictimInsteadOfLeaking(SiloClient client) {
+        SiloClient platform = client.asAdmin();
+        IdentityFixtures.create(platform, "victim-co", List.of("crm"), "boss@victim-co.example", Map.of());
+        IdentityFixtures.create(platform, "mirror-co", List.of("crm"), "boss@mirror-co.example", Map.of());
+        SiloClient victimAdmin = IdentityFixtures.member(client, "victim-co", "boss@victim-co.example", PASSWORD);
+        SiloClient mirrorAdmin = IdentityFixtures.member(client, "mirror-co", "boss@mirror-co.example", PASSWORD);
+        IdentityFixtures.user(
+                victimAdmin,
+                Map.of("email", "alice@shared.example", "name", "Alice", "password", "alice's own secret"));
+        IdentityFixtures.user(
+                mirrorAdmin,
+                Map.of("email", "alice@shared.example", "name", "Mirror", "password", "the attacker's guess"));
+
+        for (int i = 0; i < 12; i++) {
+            SiloClient.Response attempt = client.post(
+                    "/api/auth/login", Map.of("email", "alice@shared.example", "password", "the attacker's guess"));
+            assertThat(attempt.status()).as(attempt.text()).isIn(200, 429);
+        }
+
+        SiloClient.Response victim = client.post(
+                "/api/auth/login",
+                Map.of("organization", "victim-co", "email", "alice@shared.example", "password", "alice's own secret"));
+        assertThat(victim.status()).isEqualTo(429);
+        assertThat(victim.problemType()).isEqualTo("account-locked");
+        JsonNode activity =
+                victimAdmin.get("/api/activity?service=core&limit=50").json();
+        List<JsonNode> failures = new ArrayList<>();
+        activity.path("items").forEach(item -> {
+            if (item.path("action").asString().startsWith("login.")) {
+                failures.add(item);
+            }
+        });
+        assertThat(failures)
+                .isNotEmpty()
+                .allSatisfy(
+                        entry -> assertThat(entry.path("ipAddress").asString()).isEmpty());
+    }
+
+    /** Regression: passwords were trimmed at sign-in but not when set, so one with outer spaces never worked. */
+    @Test
+    void aPasswordWithOuterSpacesSignsIn(SiloClient client) {
+        SiloClient platform = client.asAdmin();
+        IdentityFixtures.create(platform, "spaced-co", List.of("crm"), "boss@spaced-co.example", Map.of());
+        SiloClient admin = IdentityFixtures.member(client, "spaced-co", "boss@spaced-co.example", PASSWORD);
+        IdentityFixtures.user(
+                admin, Map.of("email", "pad@spaced-co.example", "name", "Pad", "password", "  padded secret pw  "));
+
+        assertThat(client.post(
+                                "/api/auth/login",
+                                Map.of(
+                                        "organization",
+                                        "spaced-co",
+                                        "email",
+                                        "pad@spaced-co.example",
+                                        "password",
+                                        "  padded secret pw  "))
+                        .status())
+                .isEqualTo(200);
+        assertThat(client.post(
+                                "/api/auth/login",
+                                Map.of(
+                                        "organization",
+                                        "spaced-co",
+                                        "email",
+                                        "pad@spaced-co.example",
+                                        "password",
+                                        "padded secret pw"))
+                        .status())
+                .isEqualTo(401);
+    }
+}

@@ -1,0 +1,639 @@
+package io.silo.http.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.silo.testing.SiloClient;
+import io.silo.testing.TestSilo;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A realistic walk through every route of the API, as a platform administrator, an organization's
+ * administrator, a member, and a stranger, including the usual refusals. Each step asserts the
+ * status it expects; the {@link ContractCheck} behind the client holds every exchange against the
+ * API description on the side.
+ *
+ * <p>Not thread-safe: one tour, one thread.
+ */
+final class ApiTour {
+    private static final Pattern TOKEN = Pattern.compile("Token: (\\S+)");
+    private static final String PASSWORD = "tour-password-42";
+    private static final String INVOICES = "/api/data/billing/invoices";
+
+    private final CheckedClient anonymous;
+    private CheckedClient admin;
+    private CheckedClient orgAdmin;
+    private CheckedClient member;
+    private String orgId;
+    private String slug;
+    private String memberId;
+    private String memberRefresh;
+
+    ApiTour(CheckedClient anonymous) {
+        this.anonymous = anonymous;
+    }
+
+    void run() {
+        meta();
+        platformAdministrator();
+        organizations();
+        users();
+        sessions();
+        data();
+        batches();
+        activityAndTenantHealth();
+        suspension();
+        signup();
+        administration();
+        unknownRoutes();
+    }
+
+    private void meta() {
+        expect(200, anonymous.get("/openapi.json"));
+        expect(200, anonymous.get("/.well-known/jwks.json"));
+        expect(200, anonymous.get("/api/health"));
+        expect(401, anonymous.as("not-a-token").get("/api/health"));
+    }
+
+    private void platformAdministrator() {
+        expect(400, anonymous.send("POST", "/api/admin/auth/login", Optional.of(""), Map.of()));
+        expect(400, anonymous.post("/api/admin/auth/login", "{\"email\": "));
+        expect(400, anonymous.post("/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL)));
+        expect(
+                400,
+                anonymous.post(
+                        "/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", "x", "otp", "1")));
+        expect(
+                401,
+                anonymous.post(
+                        "/api/admin/auth/login", Map.of("email", TestSilo.ADMIN_EMAIL, "password", "wrong password")));
+        JsonNode tokens = expect(
+                        200,
+                        anonymous.post(
+                                "/api/admin/auth/login",
+                                Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD)))
+                .json();
+        admin = anonymous.as(tokens.path("accessToken").asString());
+        assertThat(expect(200, admin.get("/api/auth/me")).json().path("kind").asString())
+                .isEqualTo("admin");
+        expect(200, admin.get("/api/health"));
+        expect(401, anonymous.get("/api/auth/me"));
+
+        JsonNode renewed = expect(
+                        200,
+                        anonymous.post(
+                                "/api/auth/refresh",
+                                Map.of(
+                                        "refreshToken",
+                                        tokens.path("refreshToken").asString())))
+                .json();
+        expect(
+                401,
+                anonymous.post(
+                        "/api/auth/refresh",
+                        Map.of("refreshToken", tokens.path("refreshToken").asString())));
+        admin = anonymous.as(renewed.path("accessToken").asString());
+    }
+
+    private void organizations() {
+        Map<String, Object> create = Map.of(
+                "name",
+                "Tour Company",
+                "slug",
+                "tour-co",
+                "services",
+                List.of("billing"),
+                "quotas",
+                Map.of("maxUsers", 10),
+                "features",
+                List.of("invoicing"),
+                "notes",
+                "made by the API tour",
+                "adminContact",
+                Map.of("email", "it@tour.example", "name", "IT"),
+                "admin",
+                Map.of("email", "boss@tour.example", "name", "Boss", "password", PASSWORD));
+        expect(401, anonymous.post("/api/organizations", create));
+        SiloClient.Response created = expect(201, admin.post("/api/organizations", create));
+        orgId = created.json().path("id").asString();
+        slug = created.json().path("slug").asString();
+        expect(
+                200,
+                admin.get("/api/admin/jobs/"
+                        + created.json().path("job").path("id").asString()));
+        expect(404, admin.get("/api/admin/jobs/not-a-job"));
+
+        expect(409, admin.post("/api/organizations", create));
+        expect(
+                422,
+                admin.post(
+                        "/api/organizations",
+                        Map.of(
+                                "name",
+                                "Nope",
+                                "services",
+                                List.of("astrology"),
+                                "admin",
+                                Map.of("email", "a@nope.example", "name", "A", "password", PASSWORD))));
+        expect(
+                400,
+                admin.post(
+                        "/api/organizations",
+                        Map.of(
+                                "name",
+                                "Nope",
+                                "services",
+                                List.of(),
+                                "admin",
+                                Map.of("email", "a@nope.example", "name", "A", "password", PASSWORD))));
+
+        JsonNode page = expect(200, admin.get("/api/organizations?status=active&limit=1"))
+                .json();
+        if (!page.path("nextCursor").isNull()) {
+            expect(
+                    200,
+                    admin.get("/api/organizations?limit=1&cursor="
+                            + encode(page.path("nextCursor").asString())));
+        }
+        expect(200, admin.get("/api/organizations?q=tour"));
+        expect(400, admin.get("/api/organizations?status=sleeping"));
+        expect(200, admin.get("/api/organizations/" + slug));
+        expect(200, admin.get("/api/organizations/" + orgId));
+        expect(404, admin.get("/api/organizations/no-such-organization"));
+        expect(
+                200,
+                admin.patch(
+                        "/api/organizations/" + slug,
+                        Map.of("notes", "patched", "quotas", Map.of("maxUsers", 3), "license", "pro")));
+        expect(400, admin.patch("/api/organizations/" + slug, Map.of("slug", "other")));
+
+        orgAdmin = anonymous.as(expect(
+                        200,
+                        anonymous.post(
+                                "/api/auth/login",
+                                Map.of("organization", slug, "email", "boss@tour.example", "password", PASSWORD)))
+                .json()
+                .path("accessToken")
+                .asString());
+        expect(403, orgAdmin.get("/api/organizations"));
+        expect(403, orgAdmin.post("/api/organizations", create));
+    }
+
+    private void users() {
+        Map<String, Object> mia = Map.of(
+                "email",
+                "mia@tour.example",
+                "username",
+                "mia",
+                "name",
+                "Mia",
+                "password",
+                PASSWORD,
+                "services",
+                Map.of("billing", "user"),
+                "profile",
+                Map.of("phone", "+41 44 000 00 00"));
+        SiloClient.Response created = expect(201, orgAdmin.post("/api/users", mia));
+        memberId = created.json().path("id").asString();
+        expect(409, orgAdmin.post("/api/users", mia));
+        expect(
+                422,
+                orgAdmin.post("/api/users", Map.of("email", "weak@tour.example", "name", "Weak", "password", "short")));
+        expect(
+                422,
+                orgAdmin.post(
+                        "/api/users",
+                        Map.of(
+                                "email",
+                                "wiz@tour.example",
+                                "name",
+                                "Wiz",
+                                "password",
+                                PASSWORD,
+                                "services",
+                                Map.of("billing", "wizard"))));
+        expect(400, orgAdmin.post("/api/users", Map.of("name", "Nobody", "password", PASSWORD)));
+        expect(
+                201,
+                orgAdmin.post(
+                        "/api/users",
+                        Map.of(
+                                "username",
+                                "till",
+                                "name",
+                                "Till",
+                                "password",
+                                PASSWORD,
+                                "services",
+                                List.of("billing"))));
+        expect(422, orgAdmin.post("/api/users", Map.of("username", "over", "name", "Over", "password", PASSWORD)));
+
+        JsonNode page =
+                expect(200, orgAdmin.get("/api/users?limit=1&status=active")).json();
+        expect(
+                200,
+                orgAdmin.get("/api/users?limit=1&cursor="
+                        + encode(page.path("nextCursor").asString())));
+        expect(200, orgAdmin.get("/api/users?q=mia"));
+        expect(400, orgAdmin.get("/api/users?limit=0"));
+        expect(200, orgAdmin.get("/api/users/" + memberId));
+        expect(404, orgAdmin.get("/api/users/00000000-0000-7000-8000-000000000000"));
+        expect(
+                200,
+                orgAdmin.patch("/api/users/" + memberId, Map.of("name", "Mia Manager", "profile", Map.of("desk", 4))));
+        expect(400, orgAdmin.patch("/api/users/" + memberId, Map.of("shoeSize", 42)));
+        String self = expect(200, orgAdmin.get("/api/auth/me"))
+                .json()
+                .path("user")
+                .path("id")
+                .asString();
+        expect(409, orgAdmin.patch("/api/users/" + self, Map.of("status", "disabled")));
+        expect(409, orgAdmin.delete("/api/users/" + self));
+
+        JsonNode signedIn = expect(
+                        200,
+                        anonymous.post("/api/auth/login", Map.of("email", "mia@tour.example", "password", PASSWORD)))
+                .json();
+        member = anonymous.as(signedIn.path("accessToken").asString());
+        memberRefresh = signedIn.path("refreshToken").asString();
+        expect(403, member.get("/api/users"));
+        expect(200, member.get("/api/auth/me"));
+    }
+
+    private void sessions() {
+        expect(400, anonymous.post("/api/auth/login", Map.of("username", "mia", "password", PASSWORD)));
+        JsonNode byUsername = expect(
+                        200,
+                        anonymous.post(
+                                "/api/auth/login",
+                                Map.of("organization", slug, "username", "till", "password", PASSWORD)))
+                .json();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            expect(
+                    401,
+                    anonymous.post(
+                            "/api/auth/login",
+                            Map.of("organization", slug, "email", "ghost@tour.example", "password", "nope")));
+        }
+        expect(
+                429,
+                anonymous.post(
+                        "/api/auth/login",
+                        Map.of("organization", slug, "email", "ghost@tour.example", "password", "nope")));
+
+        JsonNode renewed = expect(
+                        200,
+                        anonymous.post(
+                                "/api/auth/refresh",
+                                Map.of(
+                                        "refreshToken",
+                                        byUsername.path("refreshToken").asString())))
+                .json();
+        expect(
+                401,
+                anonymous.post(
+                        "/api/auth/refresh",
+                        Map.of("refreshToken", byUsername.path("refreshToken").asString())));
+        expect(
+                204,
+                anonymous.post(
+                        "/api/auth/logout",
+                        Map.of("refreshToken", renewed.path("refreshToken").asString())));
+        expect(
+                401,
+                anonymous.post(
+                        "/api/auth/refresh",
+                        Map.of("refreshToken", renewed.path("refreshToken").asString())));
+        expect(400, anonymous.post("/api/auth/logout", Map.of()));
+    }
+
+    private void data() {
+        Map<String, Object> first = invoice("T-1", "Ada", "draft", 120);
+        SiloClient.Response created = expect(201, orgAdmin.post(INVOICES, first));
+        String path = INVOICES + "/" + created.json().path("_id").asString();
+        expect(201, orgAdmin.post(INVOICES, invoice("T-2", "Bob", "sent", 80)));
+        expect(
+                201,
+                orgAdmin.post(
+                        INVOICES,
+                        Map.of(
+                                "_id",
+                                "0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e",
+                                "number",
+                                "T-3",
+                                "customer",
+                                Map.of("name", "Cy"),
+                                "status",
+                                "paid",
+                                "currency",
+                                "EUR",
+                                "total",
+                                35.5,
+                                "issueDate",
+                                "2026-11-02")));
+        expect(409, orgAdmin.post(INVOICES, first));
+        expect(422, orgAdmin.post(INVOICES, Map.of("number", "T-4", "status", "lost")));
+        expect(400, orgAdmin.post(INVOICES, Map.of("_version", 3, "number", "T-5")));
+        expect(400, orgAdmin.send("POST", INVOICES, Optional.empty(), Map.of()));
+        expect(413, orgAdmin.post(INVOICES, "{\"notes\": \"" + "x".repeat(4 * 1024 * 1024 + 1) + "\"}"));
+        expect(403, member.post(INVOICES, invoice("T-6", "Mallory", "draft", 1)));
+
+        JsonNode page = expect(
+                        200,
+                        member.get(INVOICES + "?filter=" + encode("{\"total\":{\"$gte\":50}}") + "&sort=-total&limit=1"
+                                + "&fields=number,total"))
+                .json();
+        expect(
+                200,
+                member.get(INVOICES + "?filter=" + encode("{\"total\":{\"$gte\":50}}")
+                        + "&sort=-total&limit=1&fields=number,total" + "&cursor="
+                        + encode(page.path("nextCursor").asString())));
+        expect(400, member.get(INVOICES + "?filter=" + encode("{\"total\":{\"$regex\":\"1\"}}")));
+        expect(400, member.get(INVOICES + "?limit=5000"));
+        expect(200, member.get(INVOICES + "/_count?filter=" + encode("{\"status\":\"draft\"}")));
+        expect(200, member.get(INVOICES + "/_group?by=status&metric=total&limit=10"));
+        expect(400, member.get(INVOICES + "/_group?metric=total"));
+        expect(404, member.get("/api/data/billing/ledgers"));
+        expect(404, member.get("/api/data/astrology/charts"));
+        expect(404, member.get("/api/data/crm/contacts"));
+        expect(403, admin.get(INVOICES));
+
+        expect(200, member.get(path));
+        expect(400, member.get(INVOICES + "/42"));
+        expect(404, member.get(INVOICES + "/00000000-0000-7000-8000-000000000000"));
+        expect(200, orgAdmin.send("PATCH", path, Optional.of(Map.of("status", "sent")), Map.of("If-Match", "\"1\"")));
+        expect(409, orgAdmin.send("PATCH", path, Optional.of(Map.of("status", "paid")), Map.of("If-Match", "\"1\"")));
+        expect(
+                200,
+                orgAdmin.put(
+                        path,
+                        Map.of(
+                                "_version",
+                                2,
+                                "number",
+                                "T-1",
+                                "customer",
+                                Map.of("name", "Ada Lovelace"),
+                                "status",
+                                "paid",
+                                "currency",
+                                "EUR",
+                                "total",
+                                120,
+                                "issueDate",
+                                "2026-11-01")));
+        expect(422, orgAdmin.put(path, Map.of("number", "T-1")));
+        expect(409, orgAdmin.send("DELETE", path, Optional.empty(), Map.of("If-Match", "\"1\"")));
+        expect(204, orgAdmin.send("DELETE", path, Optional.empty(), Map.of("If-Match", "\"3\"")));
+        expect(404, orgAdmin.delete(path));
+    }
+
+    private void batches() {
+        String id = expect(201, orgAdmin.post(INVOICES, invoice("B-1", "Dee", "draft", 10)))
+                .json()
+                .path("_id")
+                .asString();
+        String gone = expect(201, orgAdmin.post(INVOICES, invoice("B-2", "Eve", "draft", 20)))
+                .json()
+                .path("_id")
+                .asString();
+        expect(
+                200,
+                orgAdmin.post(
+                        "/api/data/billing/_batch",
+                        Map.of(
+                                "operations",
+                                List.of(
+                                        Map.of(
+                                                "op",
+                                                "insert",
+                                                "collection",
+                                                "invoices",
+                                                "body",
+                                                invoice("B-3", "Fay", "sent", 30)),
+                                        Map.of(
+                                                "op",
+                                                "patch",
+                                                "collection",
+                                                "invoices",
+                                                "id",
+                                                id,
+                                                "body",
+                                                Map.of("status", "sent"),
+                                                "version",
+                                                1),
+                                        Map.of(
+                                                "op",
+                                                "replace",
+                                                "collection",
+                                                "invoices",
+                                                "id",
+                                                id,
+                                                "body",
+                                                invoice("B-1", "Dee", "paid", 10)),
+                                        Map.of("op", "delete", "collection", "invoices", "id", gone)))));
+        expect(
+                422,
+                orgAdmin.post(
+                        "/api/data/billing/_batch",
+                        Map.of(
+                                "operations",
+                                List.of(
+                                        Map.of(
+                                                "op",
+                                                "insert",
+                                                "collection",
+                                                "invoices",
+                                                "body",
+                                                invoice("B-4", "Gus", "draft", 5)),
+                                        Map.of(
+                                                "op",
+                                                "insert",
+                                                "collection",
+                                                "payments",
+                                                "body",
+                                                Map.of("invoiceId", id))))));
+        expect(400, orgAdmin.post("/api/data/billing/_batch", Map.of("operations", List.of())));
+        expect(
+                403,
+                member.post(
+                        "/api/data/billing/_batch",
+                        Map.of("operations", List.of(Map.of("op", "delete", "collection", "invoices", "id", id)))));
+    }
+
+    private void activityAndTenantHealth() {
+        JsonNode page = expect(200, orgAdmin.get("/api/activity?limit=2")).json();
+        expect(
+                200,
+                orgAdmin.get("/api/activity?limit=2&cursor="
+                        + encode(page.path("nextCursor").asString())));
+        expect(200, orgAdmin.get("/api/activity?service=billing"));
+        expect(404, orgAdmin.get("/api/activity?service=crm"));
+        expect(400, orgAdmin.get("/api/activity?cursor=garbage"));
+        expect(403, member.get("/api/activity"));
+
+        expect(200, member.get("/api/health/tenant"));
+        expect(200, member.get("/api/health/tenant/collections"));
+        expect(403, admin.get("/api/health/tenant"));
+        expect(401, anonymous.get("/api/health/tenant/collections"));
+    }
+
+    private void suspension() {
+        expect(409, admin.post("/api/organizations/" + slug + "/activate", Map.of()));
+        expect(200, admin.post("/api/organizations/" + slug + "/suspend", Map.of("reason", "unpaid invoices")));
+        expect(409, admin.send("POST", "/api/organizations/" + slug + "/suspend", Optional.empty(), Map.of()));
+        expect(403, member.get(INVOICES));
+        expect(403, member.get("/api/auth/me"));
+        expect(
+                403,
+                anonymous.post(
+                        "/api/auth/login",
+                        Map.of("organization", slug, "email", "mia@tour.example", "password", PASSWORD)));
+        expect(401, anonymous.post("/api/auth/refresh", Map.of("refreshToken", memberRefresh)));
+        expect(200, admin.post("/api/organizations/" + slug + "/activate", Map.of()));
+        expect(200, member.get(INVOICES + "/_count"));
+
+        expect(204, orgAdmin.delete("/api/users/" + memberId));
+        expect(404, orgAdmin.delete("/api/users/" + memberId));
+        expect(404, admin.post("/api/organizations/nobody/suspend", Map.of()));
+    }
+
+    private void signup() {
+        Map<String, Object> request = Map.of(
+                "organization",
+                Map.of("name", "Corner Shop", "slug", "corner-shop", "services", List.of("pos")),
+                "admin",
+                Map.of("email", "founder@corner.example", "name", "Fran", "password", PASSWORD));
+        expect(202, anonymous.post("/api/signup", request));
+        expect(
+                409,
+                anonymous.post(
+                        "/api/signup",
+                        Map.of(
+                                "organization",
+                                Map.of("name", "Copy", "slug", slug, "services", List.of("pos")),
+                                "admin",
+                                Map.of("email", "copy@corner.example", "name", "Copy", "password", PASSWORD))));
+        expect(
+                422,
+                anonymous.post(
+                        "/api/signup",
+                        Map.of(
+                                "organization",
+                                Map.of("name", "Core", "services", List.of("core")),
+                                "admin",
+                                Map.of("email", "core@corner.example", "name", "Core", "password", PASSWORD))));
+        expect(
+                400,
+                anonymous.post(
+                        "/api/signup", Map.of("organization", Map.of("name", "Half", "services", List.of("pos")))));
+        expect(
+                422,
+                anonymous.post(
+                        "/api/signup",
+                        Map.of(
+                                "organization",
+                                Map.of("name", "Weak", "services", List.of("pos")),
+                                "admin",
+                                Map.of("email", "weak@corner.example", "name", "Weak", "password", "short"))));
+        expect(429, anonymous.post("/api/signup", request));
+
+        JsonNode mailbox = expect(200, admin.get("/api/admin/mail?limit=10")).json();
+        String mailId = mailbox.path("items")
+                .valueStream()
+                .filter(item -> item.path("to").asString().equals("founder@corner.example"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no verification mail in " + mailbox))
+                .path("id")
+                .asString();
+        String text = expect(200, admin.get("/api/admin/mail/" + mailId))
+                .json()
+                .path("text")
+                .asString();
+        Matcher token = TOKEN.matcher(text);
+        assertThat(token.find()).as("a token in %s", text).isTrue();
+        expect(404, admin.get("/api/admin/mail/20000101T000000000Z-nothing"));
+
+        expect(404, anonymous.post("/api/signup/verify", Map.of("token", "not-a-token")));
+        expect(400, anonymous.post("/api/signup/verify", Map.of()));
+        String shop = expect(201, anonymous.post("/api/signup/verify", Map.of("token", token.group(1))))
+                .json()
+                .path("organization")
+                .path("id")
+                .asString();
+        expect(410, anonymous.post("/api/signup/verify", Map.of("token", token.group(1))));
+
+        if (expectOneOf(List.of(202, 204), admin.delete("/api/organizations/" + shop))
+                        .status()
+                == 204) {
+            expect(404, admin.delete("/api/organizations/" + shop));
+        }
+    }
+
+    private void administration() {
+        expect(200, admin.get("/api/admin/clusters"));
+        expect(200, admin.get("/api/admin/clusters/health"));
+        expect(200, admin.get("/api/admin/pools"));
+        expect(403, orgAdmin.get("/api/admin/pools"));
+        JsonNode audit = expect(200, admin.get("/api/admin/activity?tenant=" + orgId + "&limit=2"))
+                .json();
+        expect(
+                200,
+                admin.get("/api/admin/activity?limit=2&cursor="
+                        + audit.path("nextCursor").asString()));
+        expect(400, admin.get("/api/admin/activity?tenant=tour-co"));
+        expect(200, anonymous.get("/metrics"));
+    }
+
+    private void unknownRoutes() {
+        expect(404, anonymous.get("/api/nothing-here"));
+        expect(405, orgAdmin.put("/api/users", Map.of()));
+        expect(405, anonymous.get("/api/auth/login"));
+    }
+
+    private static Map<String, Object> invoice(String number, String customer, String status, double total) {
+        return Map.of(
+                "number",
+                number,
+                "customer",
+                Map.of("name", customer),
+                "status",
+                status,
+                "currency",
+                "EUR",
+                "total",
+                total,
+                "issueDate",
+                "2026-11-01",
+                "items",
+                List.of(Map.of("description", "consulting", "quantity", 1, "unitPrice", total)));
+    }
+
+    private static SiloClient.Response expect(int status, SiloClient.Response response) {
+        return expectOneOf(List.of(status), response);
+    }
+
+    private static SiloClient.Response expectOneOf(List<Integer> statuses, SiloClient.Response response) {
+        if (!statuses.contains(response.status())) {
+            throw new AssertionError("expected " + statuses + " but got " + response + "\n    at "
+                    + Arrays.stream(new Throwable().getStackTrace())
+                            .skip(1)
+                            .filter(frame -> !frame.getMethodName().startsWith("expect"))
+                            .findFirst()
+                            .map(Object::toString)
+                            .orElse("?"));
+        }
+        return response;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}
