@@ -12,6 +12,7 @@ import io.silo.app.organization.Organizations;
 import io.silo.app.session.Sessions;
 import io.silo.app.session.TokenService;
 import io.silo.app.signup.Signups;
+import io.silo.app.throttle.SignInThrottle;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.control.AuditLog;
@@ -138,6 +139,11 @@ public final class Application implements AutoCloseable {
 
     public Sessions sessions() {
         return services.sessions();
+    }
+
+    /** The throttles of every sign-in. */
+    public SignInThrottle signIns() {
+        return services.signIns();
     }
 
     public TokenService tokens() {

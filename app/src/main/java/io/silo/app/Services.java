@@ -11,6 +11,7 @@ import io.silo.app.mail.Mailer;
 import io.silo.app.session.Sessions;
 import io.silo.app.session.TokenService;
 import io.silo.app.signup.Signups;
+import io.silo.app.throttle.SignInThrottle;
 import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
@@ -29,6 +30,7 @@ import java.util.Optional;
  */
 record Services(
         TokenService tokens,
+        SignInThrottle signIns,
         Sessions sessions,
         TenantGate gate,
         Access access,
@@ -67,8 +69,10 @@ record Services(
                     default -> Optional.empty();
                 });
         TenantGate gate = new TenantGate(data.placements());
+        SignInThrottle signIns = new SignInThrottle(config.login(), clock);
         return new Services(
                 tokens,
+                signIns,
                 sessions,
                 gate,
                 access,
@@ -80,7 +84,8 @@ record Services(
                         control.directory(),
                         control.hasher(),
                         clock,
-                        config.login()),
+                        config.login(),
+                        signIns),
                 new Users(
                         new ActiveOrganizations(control.tenants()),
                         data.connections(),

@@ -1,8 +1,8 @@
 package io.silo.cli;
 
 import io.silo.app.Application;
+import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.OrganizationJson;
-import io.silo.app.organization.OrganizationRequests;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
 import io.silo.error.SiloException;
@@ -121,20 +121,19 @@ final class TenantCommands {
 
         @Override
         int run(Organizations organizations, PrintWriter out) {
-            OrganizationRequests.Create request = new OrganizationRequests.Create(
-                    name,
-                    slug,
-                    businessType,
-                    services,
-                    license,
-                    null,
-                    null,
-                    cluster,
-                    null,
-                    null,
-                    null,
-                    null,
-                    new OrganizationRequests.AdminBody(adminEmail, adminUsername, adminName, password()));
+            NewOrganization request = NewOrganization.builder(
+                            name,
+                            services,
+                            new NewOrganization.FirstAdmin(
+                                    Optional.ofNullable(adminEmail),
+                                    Optional.ofNullable(adminUsername),
+                                    Optional.ofNullable(adminName).orElse(""),
+                                    password()))
+                    .slug(Optional.ofNullable(slug))
+                    .businessType(Optional.ofNullable(businessType))
+                    .license(Optional.ofNullable(license))
+                    .cluster(Optional.ofNullable(cluster))
+                    .build();
             Organizations.Outcome outcome = organizations.create(request, actor());
             print(out, outcome.tenant().orElseThrow());
             return outcome.tenant().get().status() == TenantStatus.ACTIVE ? 0 : 1;

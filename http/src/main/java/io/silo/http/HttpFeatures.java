@@ -28,13 +28,7 @@ final class HttpFeatures {
         return List.of(
                 new HealthEndpoints(app.control(), app.clusters(), authenticator),
                 new AuthEndpoints(
-                        app.platformAdmins(),
-                        app.sessions(),
-                        app.tokens(),
-                        authenticator,
-                        app.audit(),
-                        app.config().login(),
-                        app.options().clock()),
+                        app.platformAdmins(), app.sessions(), app.tokens(), authenticator, app.audit(), app.signIns()),
                 new LoginEndpoints(app.logins(), app.sessions(), authenticator, app.access(), app.users()),
                 new SignupEndpoints(app.signups()),
                 new OrganizationEndpoints(app.organizations(), authenticator),

@@ -3,7 +3,7 @@ package io.silo.app.identity;
 import io.silo.app.admission.ActiveOrganizations;
 import io.silo.app.input.Fields;
 import io.silo.app.session.Principal;
-import io.silo.app.throttle.Throttle;
+import io.silo.app.throttle.SignInThrottle;
 import io.silo.audit.AuditEntry;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ public final class MemberLogin {
     /** An email in more organizations than this signs in with its organization named: each costs one argon2id check. */
     static final int MAX_CANDIDATES = 10;
 
-    private static final String INVALID_CREDENTIALS = "invalid-credentials";
+    private static final String INVALID_CREDENTIALS = SignInThrottle.INVALID_CREDENTIALS;
     private static final ActivityLog ACTIVITY = new ActivityLog();
 
     private final TenantStore tenants;
@@ -64,8 +65,7 @@ public final class MemberLogin {
     private final PasswordHasher hasher;
     private final Clock clock;
     private final SiloConfig.Login settings;
-    private final Throttle perAddress;
-    private final Throttle perAccount;
+    private final SignInThrottle throttle;
 
     public MemberLogin(
             TenantStore tenants,
@@ -74,7 +74,8 @@ public final class MemberLogin {
             DirectoryStore directory,
             PasswordHasher hasher,
             Clock clock,
-            SiloConfig.Login settings) {
+            SiloConfig.Login settings,
+            SignInThrottle throttle) {
         this.tenants = tenants;
         this.cores = cores;
         this.store = store;
@@ -82,18 +83,7 @@ public final class MemberLogin {
         this.hasher = hasher;
         this.clock = clock;
         this.settings = settings;
-        this.perAddress = Throttle.of(
-                "too-many-attempts",
-                "failed sign-ins from this address",
-                settings.maxFailuresPerAddress(),
-                settings.failureWindow(),
-                clock);
-        this.perAccount = Throttle.of(
-                "too-many-attempts",
-                "failed sign-ins for this account",
-                settings.maxFailuresPerAccount(),
-                settings.failureWindow(),
-                clock);
+        this.throttle = throttle;
     }
 
     /** A signed-in member: the principal for the tokens, the user as stored, and the organization. */
@@ -120,52 +110,30 @@ public final class MemberLogin {
      * The throttles take their event before any password is checked and give it back unless the
      * attempt failed for wrong credentials, so concurrent guesses count as surely as sequential ones.
      */
-    public Success authenticate(UserRequests.Login body, AuditEntry.Actor client) {
-        String address = Throttle.addressKey(client.clientAddress());
-        perAddress.acquire(address);
-        try {
-            Success success = throttledPerAccount(body, client);
-            perAddress.release(address);
-            return success;
-        } catch (SiloException e) {
-            if (!INVALID_CREDENTIALS.equals(e.type())) {
-                perAddress.release(address);
+    public Success authenticate(SignIn body, AuditEntry.Actor client) {
+        return throttle.attempt(client.clientAddress(), () -> {
+            LoginName login = loginName(body);
+            Optional<String> organization =
+                    body.organization().filter(text -> !text.isBlank()).map(String::trim);
+            String password = Fields.password(body.password(), "password");
+            if (login.kind().equals("username") && organization.isEmpty()) {
+                throw SiloException.invalid("missing-field", "signing in with a username needs the organization")
+                        .with("field", "organization");
             }
-            throw e;
-        }
-    }
-
-    private Success throttledPerAccount(UserRequests.Login body, AuditEntry.Actor client) {
-        LoginName login = loginName(body);
-        Optional<String> organization = Optional.ofNullable(body.organization())
-                .filter(text -> !text.isBlank())
-                .map(String::trim);
-        String password = Fields.password(body.password(), "password");
-        if (login.kind().equals("username") && organization.isEmpty()) {
-            throw SiloException.invalid("missing-field", "signing in with a username needs the organization")
-                    .with("field", "organization");
-        }
-        List<Tenant> candidates =
-                organization.map(org -> tenants.resolve(org).stream().toList()).orElseGet(() -> byEmail(login));
-        String accountKey = login.kind() + ":" + login.value()
-                + organization
-                        .map(org -> "@"
-                                + candidates.stream()
-                                        .findFirst()
-                                        .map(tenant -> tenant.id().toString())
-                                        .orElse(org.toLowerCase(java.util.Locale.ROOT)))
-                        .orElse("");
-        perAccount.acquire(accountKey);
-        try {
-            Success success = check(candidates, login, password, organization.isEmpty(), client);
-            perAccount.reset(accountKey);
-            return success;
-        } catch (SiloException e) {
-            if (!INVALID_CREDENTIALS.equals(e.type())) {
-                perAccount.release(accountKey);
-            }
-            throw e;
-        }
+            List<Tenant> candidates = organization
+                    .map(org -> tenants.resolve(org).stream().toList())
+                    .orElseGet(() -> byEmail(login));
+            String accountKey = login.kind() + ":" + login.value()
+                    + organization
+                            .map(org -> "@"
+                                    + candidates.stream()
+                                            .findFirst()
+                                            .map(tenant -> tenant.id().toString())
+                                            .orElse(org.toLowerCase(Locale.ROOT)))
+                            .orElse("");
+            return new SignInThrottle.Attempt<>(
+                    accountKey, () -> check(candidates, login, password, organization.isEmpty(), client));
+        });
     }
 
     /**
@@ -207,16 +175,16 @@ public final class MemberLogin {
         throw invalidCredentials();
     }
 
-    private LoginName loginName(UserRequests.Login body) {
-        boolean hasEmail = body.email() != null && !body.email().isBlank();
-        boolean hasUsername = body.username() != null && !body.username().isBlank();
+    private LoginName loginName(SignIn body) {
+        boolean hasEmail = body.email().filter(text -> !text.isBlank()).isPresent();
+        boolean hasUsername = body.username().filter(text -> !text.isBlank()).isPresent();
         if (hasEmail == hasUsername) {
             throw SiloException.invalid("missing-field", "give either an email or a username")
                     .with("field", "email");
         }
         return hasEmail
-                ? new LoginName("email", Fields.email(body.email(), "email"))
-                : new LoginName("username", Fields.username(body.username(), "username"));
+                ? new LoginName("email", Fields.email(body.email().orElseThrow(), "email"))
+                : new LoginName("username", Fields.username(body.username().orElseThrow(), "username"));
     }
 
     /** The organizations an email signs in to, from the directory: a projection that may lag, so the core database decides. */

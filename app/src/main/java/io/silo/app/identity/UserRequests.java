@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** The JSON bodies of the identity routes as they arrive, and the reading of their less regular fields. Stateless. */
+/** The reading of the less regular fields of user requests (roles by service, profiles, statuses). Stateless. */
 public final class UserRequests {
     /** The fields {@code PATCH /api/users/{id}} knows; anything else is a 400 {@code unknown-field}. */
     static final Set<String> PATCHABLE =
@@ -17,31 +17,10 @@ public final class UserRequests {
     private UserRequests() {}
 
     /**
-     * {@code POST /api/users}.
-     *
-     * @param services {@code {"billing": "manager", "crm": null}} (null: the service's default role) or {@code ["billing", "crm"]}
-     */
-    public record Create(
-            String email, String username, String name, String password, JsonNode services, JsonNode profile) {
-        @Override
-        public String toString() {
-            return "Create[" + email + " " + username + "]";
-        }
-    }
-
-    /** {@code POST /api/auth/login}: an organization (id or slug) when needed, an email or a username, the password. */
-    public record Login(String organization, String email, String username, String password) {
-        @Override
-        public String toString() {
-            return "Login[" + organization + " " + email + " " + username + "]";
-        }
-    }
-
-    /**
      * Roles asked for, by service: an object of service to role (null or absent role: the default),
      * or an array of services, each with its default role.
      */
-    static Map<String, Optional<String>> services(JsonNode node) {
+    public static Map<String, Optional<String>> services(JsonNode node) {
         Map<String, Optional<String>> out = new LinkedHashMap<>();
         if (node == null || node.isMissingNode() || node.isNull()) {
             return out;

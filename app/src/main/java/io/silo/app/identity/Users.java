@@ -98,22 +98,19 @@ public final class Users {
     }
 
     /** Creates a user in the administrator's organization, within its {@code maxUsers} quota. */
-    public User create(Principal.Member admin, UserRequests.Create body, AuditEntry.Actor client) {
+    public User create(Principal.Member admin, NewMember body, AuditEntry.Actor client) {
         Tenant tenant = gate.active(admin.tenantId());
-        Optional<String> email = Optional.ofNullable(body.email())
-                .filter(text -> !text.isBlank())
-                .map(text -> Fields.email(text, "email"));
-        Optional<String> username = Optional.ofNullable(body.username())
-                .filter(text -> !text.isBlank())
-                .map(text -> Fields.username(text, "username"));
+        Optional<String> email = body.email().filter(text -> !text.isBlank()).map(text -> Fields.email(text, "email"));
+        Optional<String> username =
+                body.username().filter(text -> !text.isBlank()).map(text -> Fields.username(text, "username"));
         if (email.isEmpty() && username.isEmpty()) {
             throw SiloException.invalid("missing-field", "a user needs an email or a username")
                     .with("field", "email");
         }
         String name = UserRequests.name(body.name());
-        Map<String, String> roles = rolesWithCore(tenant, UserRequests.services(body.services()));
+        Map<String, String> roles = rolesWithCore(tenant, body.services());
         JsonNode profile = UserRequests.profile(body.profile());
-        String hash = hasher.hash(body.password() == null ? "" : body.password());
+        String hash = hasher.hash(body.password());
         UserStore.NewUser user = new UserStore.NewUser(Ids.next(), email, username, name, hash, roles, profile);
         User created = change(admin, tenant, (core, actor) -> {
             store.lockMembership(core);

@@ -37,20 +37,18 @@ final class OrganizationPatch {
         return new Tenant(
                 t.id(),
                 t.slug(),
-                patch.has("name") ? RequestChecks.name(textOrNull(patch, "name")) : t.name(),
-                patch.has("businessType")
-                        ? RequestChecks.businessType(textOrNull(patch, "businessType"))
-                        : t.businessType(),
+                patch.has("name") ? RequestChecks.name(text(patch, "name").orElse("")) : t.name(),
+                patch.has("businessType") ? RequestChecks.businessType(text(patch, "businessType")) : t.businessType(),
                 t.status(),
                 t.statusReason(),
-                patch.has("license") ? RequestChecks.text(textOrNull(patch, "license"), "license", 64) : t.license(),
+                patch.has("license") ? RequestChecks.text(text(patch, "license"), "license", 64) : t.license(),
                 patch.has("quotas") ? quotas(t.quotas(), patch.get("quotas")) : t.quotas(),
                 patch.has("features") ? features(patch.get("features")) : t.features(),
                 patch.has("adminContact") ? contact(patch.get("adminContact"), "adminContact") : t.adminContact(),
                 patch.has("billingContact")
                         ? contact(patch.get("billingContact"), "billingContact")
                         : t.billingContact(),
-                patch.has("notes") ? RequestChecks.text(textOrNull(patch, "notes"), "notes", 4000) : t.notes(),
+                patch.has("notes") ? RequestChecks.text(text(patch, "notes"), "notes", 4000) : t.notes(),
                 t.createdAt(),
                 t.updatedAt(),
                 t.databases());
@@ -83,18 +81,26 @@ final class OrganizationPatch {
         if (node.isNull()) {
             return Optional.empty();
         }
-        return RequestChecks.contact(Json.mapper().convertValue(node, OrganizationRequests.ContactBody.class), field);
+        if (!node.isObject()) {
+            throw SiloException.invalid(
+                            "invalid-json", "field '" + field + "' must be an object {email, name?, phone?}")
+                    .with("field", field);
+        }
+        return RequestChecks.contact(
+                Optional.of(new NewOrganization.ContactDetails(
+                        text(node, "email").orElse(""), text(node, "name"), text(node, "phone"))),
+                field);
     }
 
-    private static String textOrNull(JsonNode patch, String field) {
+    private static Optional<String> text(JsonNode patch, String field) {
         JsonNode node = patch.get(field);
-        if (node.isNull()) {
-            return null;
+        if (node == null || node.isNull()) {
+            return Optional.empty();
         }
         if (!node.isString()) {
             throw SiloException.invalid("invalid-json", "field '" + field + "' must be a string")
                     .with("field", field);
         }
-        return node.asString();
+        return Optional.of(node.asString());
     }
 }

@@ -120,21 +120,17 @@ public final class Organizations {
     public record Outcome(Optional<Tenant> tenant, Job job) {}
 
     /** Records the organization, then provisions it, waiting a bounded time for the job. */
-    public Outcome create(OrganizationRequests.Create request, AuditEntry.Actor actor) {
-        OrganizationRequests.AdminBody admin = request.admin();
-        if (admin == null) {
-            throw missingAdmin();
-        }
-        return create(
-                request, hasher.hash(admin.password() == null ? "" : admin.password()), actor, (handle, id) -> {});
+    public Outcome create(NewOrganization request, AuditEntry.Actor actor) {
+        NewOrganization.FirstAdmin admin = request.admin().orElseThrow(Organizations::missingAdmin);
+        return create(request, hasher.hash(admin.password()), actor, (handle, id) -> {});
     }
 
     /**
-     * Like {@link #create(OrganizationRequests.Create, AuditEntry.Actor)}, for a first administrator
+     * Like {@link #create(NewOrganization, AuditEntry.Actor)}, for a first administrator
      * whose password was hashed earlier (a verified sign-up): {@code admin.password} is ignored.
      */
     public Outcome createWithHashedPassword(
-            OrganizationRequests.Create request,
+            NewOrganization request,
             String adminPasswordHash,
             AuditEntry.Actor actor,
             BiConsumer<Handle, UUID> alsoInTransaction) {
@@ -146,18 +142,17 @@ public final class Organizations {
      * free now), business type, services, and that every database can be named. Sign-up uses it
      * so that a mistake is reported before the verification mail, not after it.
      */
-    public void check(OrganizationRequests.Create request) {
+    public void check(NewOrganization request) {
         String name = RequestChecks.name(request.name());
-        String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
+        String slug = request.slug().map(Slugs::check).orElseGet(() -> Slugs.fromName(name));
         Optional<String> businessType = RequestChecks.businessType(request.businessType());
         List<ServiceTemplate> services = services(request.services());
         if (tenants.resolve(slug).isPresent()) {
             throw SiloException.conflict("slug-taken", "an organization with slug '" + slug + "' exists")
                     .with("field", "slug");
         }
-        Optional<String> username = request.admin() == null
-                ? Optional.empty()
-                : RequestChecks.username(request.admin().username(), "admin.username");
+        Optional<String> username =
+                request.admin().flatMap(admin -> RequestChecks.username(admin.username(), "admin.username"));
         NamingContext naming = new NamingContext(Ids.next(), slug, name, businessType, username, clock.instant());
         services.forEach(template -> namer.name(template.databaseNamePattern(), template.service(), naming));
     }
@@ -167,15 +162,15 @@ public final class Organizations {
      *                          all (a sign-up marks itself verified); it gets the new organization's id
      */
     private Outcome create(
-            OrganizationRequests.Create request,
+            NewOrganization request,
             String adminPasswordHash,
             AuditEntry.Actor actor,
             BiConsumer<Handle, UUID> alsoInTransaction) {
         String name = RequestChecks.name(request.name());
-        String slug = request.slug() == null ? Slugs.fromName(name) : Slugs.check(request.slug());
+        String slug = request.slug().map(Slugs::check).orElseGet(() -> Slugs.fromName(name));
         Optional<String> businessType = RequestChecks.businessType(request.businessType());
         List<ServiceTemplate> services = services(request.services());
-        Quotas quotas = request.quotas() == null ? Quotas.none() : Quotas.of(request.quotas());
+        Quotas quotas = request.quotas().isEmpty() ? Quotas.none() : Quotas.of(request.quotas());
         if (quotas.maxUsers().filter(max -> max < 1).isPresent()) {
             throw SiloException.unprocessable(
                             "invalid-quota", "quota maxUsers must leave room for the first administrator")
@@ -185,11 +180,7 @@ public final class Organizations {
         UUID id = Ids.next();
         Instant now = clock.instant();
         Cluster cluster = ClusterPlacement.choose(
-                clusters.list(),
-                tenants.databasesPerCluster(),
-                services.size(),
-                Optional.ofNullable(request.cluster()),
-                request.labels() == null ? Map.of() : request.labels());
+                clusters.list(), tenants.databasesPerCluster(), services.size(), request.cluster(), request.labels());
         NamingContext naming = new NamingContext(id, slug, name, businessType, admin.username(), now);
         List<TenantDatabase> databases = databases(services, naming, cluster);
         Tenant tenant = new Tenant(
@@ -315,13 +306,10 @@ public final class Organizations {
     }
 
     private UserStore.NewUser firstAdmin(
-            OrganizationRequests.AdminBody body, String hash, List<ServiceTemplate> services) {
-        if (body == null) {
-            throw missingAdmin();
-        }
-        Optional<String> email = body.email() == null || body.email().isBlank()
-                ? Optional.empty()
-                : Optional.of(Fields.email(body.email(), "admin.email"));
+            Optional<NewOrganization.FirstAdmin> first, String hash, List<ServiceTemplate> services) {
+        NewOrganization.FirstAdmin body = first.orElseThrow(Organizations::missingAdmin);
+        Optional<String> email =
+                body.email().filter(text -> !text.isBlank()).map(text -> Fields.email(text, "admin.email"));
         Optional<String> username = RequestChecks.username(body.username(), "admin.username");
         if (email.isEmpty() && username.isEmpty()) {
             throw SiloException.invalid("missing-field", "admin needs an email or a username")
@@ -333,7 +321,7 @@ public final class Organizations {
                 Ids.next(),
                 email,
                 username,
-                RequestChecks.text(body.name(), "admin.name", 200).orElse(""),
+                RequestChecks.text(Optional.of(body.name()), "admin.name", 200).orElse(""),
                 hash,
                 roles,
                 Json.object());

@@ -23,10 +23,11 @@ final class RequestChecks {
         return value;
     }
 
-    static Optional<String> businessType(String businessType) {
-        if (businessType == null || businessType.isBlank()) {
+    static Optional<String> businessType(Optional<String> value) {
+        if (value.isEmpty() || value.get().isBlank()) {
             return Optional.empty();
         }
+        String businessType = value.get();
         if (!BUSINESS_TYPE.matcher(businessType).matches()) {
             throw SiloException.invalid(
                             "invalid-business-type", "businessType must be 1 to 40 letters, digits, spaces, '_' or '-'")
@@ -36,9 +37,6 @@ final class RequestChecks {
     }
 
     static List<String> features(List<String> features) {
-        if (features == null) {
-            return List.of();
-        }
         for (String feature : features) {
             if (feature == null || !FEATURE.matcher(feature).matches()) {
                 throw SiloException.invalid(
@@ -49,10 +47,11 @@ final class RequestChecks {
         return features.stream().distinct().toList();
     }
 
-    static Optional<String> text(String value, String field, int max) {
-        if (value == null || value.isBlank()) {
+    static Optional<String> text(Optional<String> text, String field, int max) {
+        if (text.isEmpty() || text.get().isBlank()) {
             return Optional.empty();
         }
+        String value = text.get();
         if (value.length() > max) {
             throw SiloException.invalid("field-too-long", field + " must have at most " + max + " characters")
                     .with("field", field);
@@ -60,20 +59,18 @@ final class RequestChecks {
         return Optional.of(value.trim());
     }
 
-    static Optional<Contact> contact(OrganizationRequests.ContactBody body, String field) {
-        if (body == null) {
+    static Optional<Contact> contact(Optional<NewOrganization.ContactDetails> details, String field) {
+        if (details.isEmpty()) {
             return Optional.empty();
         }
+        NewOrganization.ContactDetails body = details.get();
         return Optional.of(new Contact(
                 Fields.email(body.email(), field + ".email"),
                 text(body.name(), field + ".name", 200),
                 text(body.phone(), field + ".phone", 40)));
     }
 
-    static Optional<String> username(String username, String field) {
-        if (username == null || username.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(Fields.username(username, field));
+    static Optional<String> username(Optional<String> username, String field) {
+        return username.filter(value -> !value.isBlank()).map(value -> Fields.username(value, field));
     }
 }

@@ -3,7 +3,7 @@ package io.silo.app.signup;
 import io.silo.app.input.Fields;
 import io.silo.app.mail.MailMessage;
 import io.silo.app.mail.Mailer;
-import io.silo.app.organization.OrganizationRequests;
+import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.Organizations;
 import io.silo.app.throttle.Throttle;
 import io.silo.audit.AuditEntry;
@@ -22,9 +22,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -123,7 +126,8 @@ public final class Signups {
         perEmail.acquire(email);
         String adminName = Fields.required(request.admin().name(), "admin.name");
         checkOffered(request.organization().services());
-        organizations.check(create(request.organization(), email, adminName));
+        NewOrganization organization = organization(request.organization(), email, adminName);
+        organizations.check(organization);
         String passwordHash = hasher.hash(
                 request.admin().password() == null ? "" : request.admin().password());
 
@@ -134,7 +138,7 @@ public final class Signups {
                 pending.id(),
                 Secrets.sha256(token),
                 email,
-                stored(request.organization(), email, adminName, passwordHash),
+                stored(organization, email, adminName, passwordHash),
                 pending.expiresAt(),
                 now);
         try {
@@ -170,8 +174,7 @@ public final class Signups {
             throw new SiloException(ErrorKind.GONE, "signup-expired", "this sign-up expired; sign up again");
         }
         JsonNode request = signup.request();
-        OrganizationRequests.Create create =
-                Json.mapper().convertValue(request.path("organization"), OrganizationRequests.Create.class);
+        NewOrganization create = read(request);
         AuditEntry.Actor actor = new AuditEntry.Actor(
                 "signup",
                 signup.id().toString(),
@@ -217,33 +220,56 @@ public final class Signups {
         }
     }
 
-    private OrganizationRequests.Create create(OrganizationBody body, String email, String adminName) {
-        return new OrganizationRequests.Create(
-                body.name(),
-                body.slug(),
-                body.businessType(),
-                body.services(),
-                null,
-                java.util.Map.of("maxUsers", settings.maxUsers()),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new OrganizationRequests.AdminBody(email, null, adminName, null));
+    /** The organization a sign-up asks for; its administrator's password is hashed already. */
+    private NewOrganization organization(OrganizationBody body, String email, String adminName) {
+        return NewOrganization.builder(
+                        Optional.ofNullable(body.name()).orElse(""),
+                        Optional.ofNullable(body.services()).orElse(List.of()),
+                        new NewOrganization.FirstAdmin(Optional.of(email), Optional.empty(), adminName, ""))
+                .slug(Optional.ofNullable(body.slug()))
+                .businessType(Optional.ofNullable(body.businessType()))
+                .quotas(Map.of("maxUsers", settings.maxUsers()))
+                .build();
     }
 
-    /** The request as stored: what {@link OrganizationRequests.Create} reads back, and the password hash beside it. */
-    private JsonNode stored(OrganizationBody body, String email, String adminName, String passwordHash) {
+    /** The request as stored: the organization's fields, and its administrator with the password hash. */
+    private JsonNode stored(NewOrganization request, String email, String adminName, String passwordHash) {
         ObjectNode root = Json.object();
-        ObjectNode organization = (ObjectNode) Json.tree(create(body, email, adminName));
-        root.set("organization", organization);
+        ObjectNode organization = root.putObject("organization");
+        organization.put("name", request.name());
+        request.slug().ifPresent(slug -> organization.put("slug", slug));
+        request.businessType().ifPresent(type -> organization.put("businessType", type));
+        request.services().forEach(organization.putArray("services")::add);
+        organization.set("quotas", Json.tree(request.quotas()));
         ObjectNode admin = root.putObject("admin");
         admin.put("email", email);
         admin.put("name", adminName);
         admin.put("passwordHash", passwordHash);
         return root;
+    }
+
+    /** Reads back what {@link #stored} wrote. */
+    private static NewOrganization read(JsonNode stored) {
+        JsonNode organization = stored.path("organization");
+        JsonNode admin = stored.path("admin");
+        return NewOrganization.builder(
+                        organization.path("name").asString(""),
+                        Json.mapper().convertValue(organization.path("services"), new TypeReference<List<String>>() {}),
+                        new NewOrganization.FirstAdmin(
+                                Optional.of(admin.path("email").asString()),
+                                Optional.empty(),
+                                admin.path("name").asString(""),
+                                ""))
+                .slug(optional(organization, "slug"))
+                .businessType(optional(organization, "businessType"))
+                .quotas(Json.mapper()
+                        .convertValue(organization.path("quotas"), new TypeReference<Map<String, Object>>() {}))
+                .build();
+    }
+
+    private static Optional<String> optional(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isString() ? Optional.of(value.asString()) : Optional.empty();
     }
 
     private MailMessage mail(Request request, String email, String token, Instant expiresAt) {

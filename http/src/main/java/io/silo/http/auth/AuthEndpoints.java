@@ -7,16 +7,13 @@ import io.silo.app.input.Fields;
 import io.silo.app.session.Principal;
 import io.silo.app.session.Sessions;
 import io.silo.app.session.TokenService;
-import io.silo.app.throttle.Throttle;
+import io.silo.app.throttle.SignInThrottle;
 import io.silo.audit.AuditEntry;
-import io.silo.config.SiloConfig;
-import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
 import io.silo.postgres.control.AuditLog;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,9 +35,7 @@ public final class AuthEndpoints implements Endpoints {
      * Platform administrators hold the keys to every tenant: their sign-in is throttled per client
      * address and per email like members', with the same {@code login.*} settings.
      */
-    private final Throttle perAddress;
-
-    private final Throttle perAccount;
+    private final SignInThrottle throttle;
 
     public AuthEndpoints(
             PlatformAdmins admins,
@@ -48,25 +43,13 @@ public final class AuthEndpoints implements Endpoints {
             TokenService tokens,
             Authenticator authenticator,
             AuditLog audit,
-            SiloConfig.Login login,
-            Clock clock) {
+            SignInThrottle throttle) {
         this.admins = admins;
         this.sessions = sessions;
         this.tokens = tokens;
         this.authenticator = authenticator;
         this.audit = audit;
-        this.perAddress = Throttle.of(
-                "too-many-attempts",
-                "failed sign-ins from this address",
-                login.maxFailuresPerAddress(),
-                login.failureWindow(),
-                clock);
-        this.perAccount = Throttle.of(
-                "too-many-attempts",
-                "failed sign-ins for this account",
-                login.maxFailuresPerAccount(),
-                login.failureWindow(),
-                clock);
+        this.throttle = throttle;
     }
 
     record AdminLogin(String email, String password) {}
@@ -85,33 +68,8 @@ public final class AuthEndpoints implements Endpoints {
         AdminLogin body = Bodies.read(ctx, AdminLogin.class);
         String email = Fields.email(body.email(), "email");
         String password = Fields.password(body.password(), "password");
-        String address = Throttle.addressKey(ctx.ip());
-        perAddress.acquire(address);
-        try {
-            perAccount.acquire(email);
-        } catch (SiloException e) {
-            perAddress.release(address);
-            throw e;
-        }
-        Principal.PlatformAdmin admin;
-        try {
-            admin = admins.authenticate(email, password);
-        } catch (SiloException e) {
-            if (e.kind() != ErrorKind.UNAUTHENTICATED) {
-                perAddress.release(address); // not a wrong guess: the events taken are given back
-                perAccount.release(email);
-            }
-            audit.append(new AuditEntry(
-                    Actors.anonymous(ctx, email),
-                    "admin.login.failed",
-                    "platform_admin",
-                    email,
-                    Optional.empty(),
-                    Map.of()));
-            throw e;
-        }
-        perAddress.release(address);
-        perAccount.reset(email);
+        Principal.PlatformAdmin admin = throttle.attempt(
+                ctx.ip(), () -> new SignInThrottle.Attempt<>(email, () -> authenticate(ctx, email, password)));
         Sessions.Session session = sessions.start(admin);
         audit.append(new AuditEntry(
                 Actors.of(ctx, admin),
@@ -121,6 +79,22 @@ public final class AuthEndpoints implements Endpoints {
                 Optional.empty(),
                 Map.of()));
         ctx.json(tokenBody(session));
+    }
+
+    /** The administrator with these credentials; a refusal is recorded in the master audit log. */
+    private Principal.PlatformAdmin authenticate(Context ctx, String email, String password) {
+        try {
+            return admins.authenticate(email, password);
+        } catch (SiloException e) {
+            audit.append(new AuditEntry(
+                    Actors.anonymous(ctx, email),
+                    "admin.login.failed",
+                    "platform_admin",
+                    email,
+                    Optional.empty(),
+                    Map.of()));
+            throw e;
+        }
     }
 
     private void refresh(Context ctx) {

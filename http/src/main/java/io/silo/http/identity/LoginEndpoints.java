@@ -4,7 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.app.access.Access;
 import io.silo.app.identity.MemberLogin;
-import io.silo.app.identity.UserRequests;
+import io.silo.app.identity.SignIn;
 import io.silo.app.identity.Users;
 import io.silo.app.session.Principal;
 import io.silo.app.session.Sessions;
@@ -15,6 +15,7 @@ import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /api/auth/login} for members of organizations, and {@code GET /api/auth/me} for
@@ -38,6 +39,22 @@ public final class LoginEndpoints implements Endpoints {
         this.users = users;
     }
 
+    /** {@code POST /api/auth/login}: an organization (id or slug) when needed, an email or a username, the password. */
+    record LoginBody(String organization, String email, String username, String password) {
+        SignIn command() {
+            return new SignIn(
+                    Optional.ofNullable(organization),
+                    Optional.ofNullable(email),
+                    Optional.ofNullable(username),
+                    password == null ? "" : password);
+        }
+
+        @Override
+        public String toString() {
+            return "LoginBody[" + organization + " " + email + " " + username + "]";
+        }
+    }
+
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/api/auth/login", this::login);
@@ -45,8 +62,8 @@ public final class LoginEndpoints implements Endpoints {
     }
 
     private void login(Context ctx) {
-        UserRequests.Login body = Bodies.read(ctx, UserRequests.Login.class);
-        MemberLogin.Success success = login.authenticate(body, Actors.anonymous(ctx, ""));
+        MemberLogin.Success success =
+                login.authenticate(Bodies.read(ctx, LoginBody.class).command(), Actors.anonymous(ctx, ""));
         Sessions.Session session = sessions.start(success.member());
         ctx.json(UserJson.signedIn(
                 AuthEndpoints.tokenBody(session),

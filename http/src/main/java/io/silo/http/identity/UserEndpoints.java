@@ -3,6 +3,7 @@ package io.silo.http.identity;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.app.access.Access;
+import io.silo.app.identity.NewMember;
 import io.silo.app.identity.UserRequests;
 import io.silo.app.identity.Users;
 import io.silo.app.session.Principal;
@@ -13,11 +14,13 @@ import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
 import io.silo.http.server.Paging;
 import io.silo.identity.User;
+import io.silo.json.Json;
 import io.silo.postgres.identity.UserStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The user routes, for administrators of an organization, always on their own organization:
@@ -33,6 +36,29 @@ public final class UserEndpoints implements Endpoints {
     public UserEndpoints(Users users, Authenticator authenticator) {
         this.users = users;
         this.authenticator = authenticator;
+    }
+
+    /**
+     * {@code POST /api/users}.
+     *
+     * @param services {@code {"billing": "manager", "crm": null}} (null: the service's default role) or {@code ["billing", "crm"]}
+     */
+    record CreateBody(
+            String email, String username, String name, String password, JsonNode services, JsonNode profile) {
+        NewMember command() {
+            return new NewMember(
+                    Optional.ofNullable(email),
+                    Optional.ofNullable(username),
+                    name == null ? "" : name,
+                    password == null ? "" : password,
+                    UserRequests.services(services),
+                    profile == null ? Json.object() : profile);
+        }
+
+        @Override
+        public String toString() {
+            return "CreateBody[" + email + " " + username + "]";
+        }
     }
 
     @Override
@@ -53,7 +79,7 @@ public final class UserEndpoints implements Endpoints {
 
     private void create(Context ctx) {
         Principal.Member admin = admin(ctx);
-        User user = users.create(admin, Bodies.read(ctx, UserRequests.Create.class), Actors.of(ctx, admin));
+        User user = users.create(admin, Bodies.read(ctx, CreateBody.class).command(), Actors.of(ctx, admin));
         ctx.header("Location", "/api/users/" + user.id());
         ctx.status(201).json(UserJson.of(user));
     }

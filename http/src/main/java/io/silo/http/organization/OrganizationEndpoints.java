@@ -3,7 +3,6 @@ package io.silo.http.organization;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.app.organization.OrganizationJson;
-import io.silo.app.organization.OrganizationRequests;
 import io.silo.app.organization.Organizations;
 import io.silo.app.session.Principal;
 import io.silo.error.SiloException;
@@ -71,8 +70,8 @@ public final class OrganizationEndpoints implements Endpoints {
 
     private void create(Context ctx) {
         Principal admin = authenticator.platformAdmin(ctx);
-        Organizations.Outcome outcome =
-                organizations.create(Bodies.read(ctx, OrganizationRequests.Create.class), Actors.of(ctx, admin));
+        Organizations.Outcome outcome = organizations.create(
+                Bodies.read(ctx, OrganizationRequests.Create.class).command(), Actors.of(ctx, admin));
         Tenant tenant = outcome.tenant()
                 .orElseThrow(() -> SiloException.conflict(
                         "organization-deleted", "the organization was deleted while it was being created"));
