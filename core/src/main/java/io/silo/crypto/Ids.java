@@ -1,7 +1,10 @@
 package io.silo.crypto;
 
+import io.silo.error.SiloException;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Time-ordered UUIDs (version 7, RFC 9562): unique without coordination and roughly sorted by
@@ -12,8 +15,31 @@ import java.util.UUID;
  */
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern CANONICAL =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private Ids() {}
+
+    /**
+     * An id sent by a client (a path, a body field, a query parameter), in the canonical 8-4-4-4-12
+     * form only: {@link UUID#fromString} also accepts forms like {@code 1-1-1-1-1}, which would give
+     * one thing two spellings of its id. Anything else is a 400 {@code invalid-id} naming {@code field}.
+     */
+    public static UUID parse(String text, String field) {
+        return parseCanonical(text)
+                .orElseThrow(() -> SiloException.invalid(
+                                "invalid-id",
+                                "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "' is not an id: "
+                                        + "expected a UUID such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e")
+                        .with("field", field));
+    }
+
+    /** The UUID {@code text} spells in canonical form, if it does. */
+    public static Optional<UUID> parseCanonical(String text) {
+        return text != null && CANONICAL.matcher(text).matches()
+                ? Optional.of(UUID.fromString(text))
+                : Optional.empty();
+    }
 
     /** A new version-7 UUID for the current time. */
     public static UUID next() {

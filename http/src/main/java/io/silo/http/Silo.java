@@ -3,7 +3,7 @@ package io.silo.http;
 import io.silo.app.Application;
 import io.silo.app.SiloOptions;
 import io.silo.config.SiloConfig;
-import io.silo.http.metrics.HttpMetrics;
+import io.silo.http.server.HttpMetrics;
 import io.silo.http.server.HttpServer;
 import java.net.URI;
 import java.util.List;

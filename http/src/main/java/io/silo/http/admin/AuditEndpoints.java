@@ -2,11 +2,12 @@ package io.silo.http.admin;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.silo.error.SiloException;
+import io.silo.crypto.Ids;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
 import io.silo.http.server.Paging;
 import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.jdbc.Cursors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +37,15 @@ public final class AuditEndpoints implements Endpoints {
     private void list(Context ctx) {
         authenticator.platformAdmin(ctx);
         int limit = Paging.limit(ctx, 50, 500);
+        // one more than a page: a next page exists only when that one does, so the last page is never empty
         List<AuditLog.Record> records =
-                audit.page(number(ctx.queryParam("cursor")), uuid(ctx.queryParam("tenant")), limit);
+                audit.page(before(ctx.queryParam("cursor")), uuid(ctx.queryParam("tenant")), limit + 1);
+        List<AuditLog.Record> page = records.subList(0, Math.min(limit, records.size()));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", records.stream().map(AuditEndpoints::json).toList());
+        body.put("items", page.stream().map(AuditEndpoints::json).toList());
         body.put(
                 "nextCursor",
-                records.size() == limit ? Long.toString(records.getLast().id()) : null);
+                records.size() > limit ? Cursors.encode(page.getLast().id()) : null);
         ctx.json(body);
     }
 
@@ -79,27 +82,17 @@ public final class AuditEndpoints implements Endpoints {
         return text == null ? "" : text;
     }
 
-    private static Optional<Long> number(String text) {
-        if (text == null || text.isBlank()) {
+    private static Optional<Long> before(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(Long.parseLong(text));
-        } catch (NumberFormatException e) {
-            throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned")
-                    .with("field", "cursor");
-        }
+        return Optional.of(Cursors.decode(cursor, 1, parts -> Long.parseLong(parts[0])));
     }
 
     private static Optional<UUID> uuid(String text) {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            throw SiloException.invalid("invalid-tenant-id", "tenant must be an organization id")
-                    .with("field", "tenant");
-        }
+        return Optional.of(Ids.parse(text, "tenant"));
     }
 }

@@ -12,13 +12,12 @@ import io.silo.http.server.Paging;
 import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.jdbc.Cursors;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.ServiceTemplate;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,18 +133,12 @@ public final class ActivityEndpoints implements Endpoints {
         }
 
         String encode() {
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString((at + "|" + service + "|" + id).getBytes(StandardCharsets.UTF_8));
+            return Cursors.encode(at, service, id);
         }
 
         static Position decode(String text) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\|");
-                return new Position(Instant.parse(parts[0]), parts[1], Long.parseLong(parts[2]), null);
-            } catch (RuntimeException e) {
-                throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned");
-            }
+            return Cursors.decode(
+                    text, 3, parts -> new Position(Instant.parse(parts[0]), parts[1], Long.parseLong(parts[2]), null));
         }
     }
 }

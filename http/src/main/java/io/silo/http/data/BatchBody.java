@@ -1,8 +1,8 @@
 package io.silo.http.data;
 
 import io.silo.app.document.Write;
+import io.silo.crypto.Ids;
 import io.silo.error.SiloException;
-import io.silo.postgres.collection.Document;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -58,11 +58,10 @@ final class BatchBody {
         return switch (op) {
             case "insert" -> new Write.Insert(collection, required(node, "body"));
             case "replace" ->
-                new Write.Replace(
-                        collection, Document.parseId(text(node, "id")), required(node, "body"), version(node));
+                new Write.Replace(collection, Ids.parse(text(node, "id"), "id"), required(node, "body"), version(node));
             case "patch" ->
-                new Write.Patch(collection, Document.parseId(text(node, "id")), required(node, "body"), version(node));
-            case "delete" -> new Write.Delete(collection, Document.parseId(text(node, "id")), version(node));
+                new Write.Patch(collection, Ids.parse(text(node, "id"), "id"), required(node, "body"), version(node));
+            case "delete" -> new Write.Delete(collection, Ids.parse(text(node, "id"), "id"), version(node));
             default ->
                 throw SiloException.invalid(
                         "invalid-batch", "op must be insert, replace, patch or delete, not '" + op + "'");

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.silo.app.document.DataScope;
 import io.silo.app.document.Documents;
 import io.silo.app.document.Write;
+import io.silo.crypto.Ids;
 import io.silo.error.SiloException;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
@@ -97,7 +98,7 @@ public final class DataEndpoints implements Endpoints {
 
     private void read(Context ctx) {
         DataScope scope = scope(ctx);
-        UUID id = Document.parseId(ctx.pathParam("id"));
+        UUID id = Ids.parse(ctx.pathParam("id"), "id");
         respond(ctx, 200, documents.get(scope, ctx.pathParam("collection"), id));
     }
 
@@ -110,7 +111,7 @@ public final class DataEndpoints implements Endpoints {
 
     private void replace(Context ctx) {
         DataScope scope = scope(ctx);
-        UUID id = Document.parseId(ctx.pathParam("id"));
+        UUID id = Ids.parse(ctx.pathParam("id"), "id");
         respond(
                 ctx,
                 200,
@@ -119,7 +120,7 @@ public final class DataEndpoints implements Endpoints {
 
     private void patch(Context ctx) {
         DataScope scope = scope(ctx);
-        UUID id = Document.parseId(ctx.pathParam("id"));
+        UUID id = Ids.parse(ctx.pathParam("id"), "id");
         respond(
                 ctx,
                 200,
@@ -128,7 +129,7 @@ public final class DataEndpoints implements Endpoints {
 
     private void delete(Context ctx) {
         DataScope scope = scope(ctx);
-        UUID id = Document.parseId(ctx.pathParam("id"));
+        UUID id = Ids.parse(ctx.pathParam("id"), "id");
         documents.write(scope, new Write.Delete(ctx.pathParam("collection"), id, ifMatch(ctx)), actor(ctx, scope));
         ctx.status(204);
     }

@@ -7,7 +7,7 @@ import io.silo.app.identity.NewMember;
 import io.silo.app.identity.UserRequests;
 import io.silo.app.identity.Users;
 import io.silo.app.session.Principal;
-import io.silo.error.SiloException;
+import io.silo.crypto.Ids;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
@@ -103,11 +103,6 @@ public final class UserEndpoints implements Endpoints {
     }
 
     private static UUID id(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw SiloException.notFound(
-                    "user-not-found", "no user '" + ctx.pathParam("id") + "' in your organization");
-        }
+        return Ids.parse(ctx.pathParam("id"), "id");
     }
 }

@@ -1,2 +1,2 @@
-/** Prometheus: HTTP timings and the {@code /metrics} endpoint. */
+/** Prometheus: the {@code /metrics} endpoint. */
 package io.silo.http.metrics;

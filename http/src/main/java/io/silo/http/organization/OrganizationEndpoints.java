@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.Organizations;
 import io.silo.app.session.Principal;
+import io.silo.crypto.Ids;
 import io.silo.error.SiloException;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
@@ -118,10 +119,6 @@ public final class OrganizationEndpoints implements Endpoints {
     }
 
     private static UUID jobId(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw SiloException.notFound("job-not-found", "no job " + text);
-        }
+        return Ids.parse(text, "id");
     }
 }

@@ -6,7 +6,6 @@ import io.javalin.json.JavalinJackson3;
 import io.javalin.util.JavalinBindException;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
-import io.silo.http.metrics.HttpMetrics;
 import io.silo.json.Json;
 import java.util.List;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package io.silo.postgres.collection;
 
-import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.Fields;
 import io.silo.postgres.collection.query.MetaField;
 import java.time.Instant;
@@ -41,15 +40,6 @@ public record Document(UUID id, long version, Instant createdAt, Instant updated
             json.set(member.getKey(), member.getValue());
         }
         return json;
-    }
-
-    /** Parses a document id as it appears in a URL: a UUID in canonical form, else {@code invalid-id}. */
-    public static UUID parseId(String text) {
-        return MetaField.parseUuid(text)
-                .orElseThrow(() -> SiloException.invalid(
-                        "invalid-id",
-                        "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "' is not a document id: "
-                                + "expected a UUID such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e"));
     }
 
     @Override

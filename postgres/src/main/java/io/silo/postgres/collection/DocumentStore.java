@@ -196,11 +196,6 @@ public final class DocumentStore {
         return Groups.run(new Handle(connection), spec, query);
     }
 
-    /** Checks that a collection's schema compiles, so that a bad template fails when loaded rather than on first write. */
-    public void checkSchema(CollectionSpec spec) {
-        schemas.of(spec);
-    }
-
     private Stored lock(Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
         Stored current = handle.queryOne(
                         "SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ? FOR UPDATE",

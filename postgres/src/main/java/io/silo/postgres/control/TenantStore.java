@@ -2,6 +2,7 @@ package io.silo.postgres.control;
 
 import io.silo.crypto.SecretBox;
 import io.silo.json.Json;
+import io.silo.postgres.jdbc.Cursors;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.tenant.Contact;
@@ -113,7 +114,7 @@ public final class TenantStore {
 
     /** Tenants oldest first, optionally by status or matching {@code search} in name or slug. */
     public Page list(Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
-        Optional<Cursor> after = cursor.map(Cursor::decode);
+        Optional<Cursors.Created> after = cursor.map(Cursors.Created::decode);
         String pattern = search.map(text ->
                         "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
                 .orElse(null);
@@ -129,12 +130,12 @@ public final class TenantStore {
                 pattern,
                 pattern,
                 pattern,
-                after.map(Cursor::createdAt).orElse(null),
-                after.map(Cursor::createdAt).orElse(null),
-                after.map(Cursor::id).orElse(null),
+                after.map(Cursors.Created::createdAt).orElse(null),
+                after.map(Cursors.Created::createdAt).orElse(null),
+                after.map(Cursors.Created::id).orElse(null),
                 limit + 1));
         Optional<String> next = rows.size() > limit
-                ? Optional.of(new Cursor(
+                ? Optional.of(new Cursors.Created(
                                 rows.get(limit - 1).createdAt(),
                                 rows.get(limit - 1).id())
                         .encode())
@@ -339,23 +340,4 @@ public final class TenantStore {
     }
 
     /** Keyset position in the listing: (created_at, id) of the last row seen. */
-    private record Cursor(Instant createdAt, UUID id) {
-        String encode() {
-            return java.util.Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString(
-                            (createdAt.toString() + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String text) {
-            try {
-                String[] parts = new String(
-                                java.util.Base64.getUrlDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8)
-                        .split("\\|");
-                return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
-            } catch (RuntimeException e) {
-                throw io.silo.error.SiloException.invalid("invalid-cursor", "cursor is not one this listing returned");
-            }
-        }
-    }
 }

@@ -3,14 +3,13 @@ package io.silo.postgres.identity;
 import io.silo.error.SiloException;
 import io.silo.identity.User;
 import io.silo.json.Json;
+import io.silo.postgres.jdbc.Cursors;
 import io.silo.postgres.jdbc.Handle;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -262,7 +261,7 @@ public final class UserStore {
      */
     public Page page(
             Handle core, Optional<String> status, Optional<String> search, Optional<String> cursor, int limit) {
-        Optional<Cursor> after = cursor.map(Cursor::decode);
+        Optional<Cursors.Created> after = cursor.map(Cursors.Created::decode);
         Optional<String> pattern = search.map(
                 text -> "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         List<User> rows = core.query(
@@ -280,14 +279,15 @@ public final class UserStore {
                 pattern,
                 pattern,
                 pattern,
-                after.map(Cursor::createdAt),
-                after.map(Cursor::createdAt),
-                after.map(Cursor::id),
+                after.map(Cursors.Created::createdAt),
+                after.map(Cursors.Created::createdAt),
+                after.map(Cursors.Created::id),
                 limit + 1);
         List<User> page = withRoles(core, rows.subList(0, Math.min(limit, rows.size())));
         Optional<String> next = rows.size() > limit
-                ? Optional.of(
-                        new Cursor(page.getLast().createdAt(), page.getLast().id()).encode())
+                ? Optional.of(new Cursors.Created(
+                                page.getLast().createdAt(), page.getLast().id())
+                        .encode())
                 : Optional.empty();
         return new Page(page, next);
     }
@@ -334,20 +334,4 @@ public final class UserStore {
     }
 
     /** Keyset position in the listing: (created_at, id) of the last user seen. */
-    private record Cursor(Instant createdAt, UUID id) {
-        String encode() {
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String text) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\|");
-                return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
-            } catch (RuntimeException e) {
-                throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned");
-            }
-        }
-    }
 }

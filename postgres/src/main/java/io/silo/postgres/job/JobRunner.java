@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,7 +44,6 @@ public final class JobRunner implements AutoCloseable {
     private final StepObserver observer;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("job-lease-renewal").daemon().factory());
-    private final Semaphore wakeUp = new Semaphore(0);
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
@@ -64,11 +62,6 @@ public final class JobRunner implements AutoCloseable {
         for (int i = 0; i < config.workers(); i++) {
             workers.add(Thread.ofVirtual().name("job-worker-" + i).start(this::work));
         }
-    }
-
-    /** Asks idle workers to look for jobs now rather than at their next poll. */
-    public void wakeUp() {
-        wakeUp.release(config.workers());
     }
 
     /**
@@ -97,7 +90,7 @@ public final class JobRunner implements AutoCloseable {
                 if (job.isPresent()) {
                     execute(job.get(), claim);
                 } else {
-                    wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    Thread.sleep(config.pollInterval());
                 }
             } catch (InterruptedException e) {
                 return;

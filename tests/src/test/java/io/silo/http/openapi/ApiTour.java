@@ -128,7 +128,7 @@ final class ApiTour {
                 200,
                 admin.get("/api/admin/jobs/"
                         + created.json().path("job").path("id").asString()));
-        expect(404, admin.get("/api/admin/jobs/not-a-job"));
+        expect(400, admin.get("/api/admin/jobs/not-a-job"));
 
         expect(409, admin.post("/api/organizations", create));
         expect(

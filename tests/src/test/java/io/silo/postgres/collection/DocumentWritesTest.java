@@ -3,6 +3,7 @@ package io.silo.postgres.collection;
 import static io.silo.postgres.collection.CollectionDatabase.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.crypto.Ids;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.template.CollectionSpec;
@@ -145,10 +146,10 @@ class DocumentWritesTest {
 
     @Test
     void parseIdAcceptsOnlyCanonicalUuids() {
-        assertThat(Document.parseId("0190A4C2-7D3E-7B1A-9C4E-2F1D3B5A6C7E"))
+        assertThat(Ids.parse("0190A4C2-7D3E-7B1A-9C4E-2F1D3B5A6C7E", "id"))
                 .isEqualTo(UUID.fromString("0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e"));
-        assertProblem(() -> Document.parseId("1-1-1-1-1"), "invalid-id");
-        assertProblem(() -> Document.parseId(""), "invalid-id");
+        assertProblem(() -> Ids.parse("1-1-1-1-1", "id"), "invalid-id");
+        assertProblem(() -> Ids.parse("", "id"), "invalid-id");
     }
 
     @Test

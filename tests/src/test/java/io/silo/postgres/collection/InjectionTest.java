@@ -4,6 +4,7 @@ import static io.silo.postgres.collection.CollectionDatabase.json;
 import static io.silo.postgres.collection.DocumentWritesTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.crypto.Ids;
 import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.DocumentField;
 import io.silo.postgres.collection.query.DocumentQuery;
@@ -171,7 +172,7 @@ class InjectionTest {
     @Test
     void hostileIdsInPathsAreInvalidIds() {
         for (String id : HOSTILE) {
-            assertProblem(() -> Document.parseId(id), "invalid-id");
+            assertProblem(() -> Ids.parse(id, "id"), "invalid-id");
         }
     }
 

@@ -1,11 +1,11 @@
 package io.silo.postgres.collection.query;
 
+import io.silo.crypto.Ids;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,9 +23,6 @@ public enum MetaField implements DocumentField {
     CREATED_AT("_createdAt"),
     /** When the document last changed, ISO-8601 in UTC. */
     UPDATED_AT("_updatedAt");
-
-    private static final Pattern CANONICAL_UUID =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final String text;
 
@@ -76,7 +73,7 @@ public enum MetaField implements DocumentField {
      * forms like {@code 1-1-1-1-1}, which would give one document two spellings of its id.
      */
     public static Optional<UUID> parseUuid(String text) {
-        return CANONICAL_UUID.matcher(text).matches() ? Optional.of(UUID.fromString(text)) : Optional.empty();
+        return Ids.parseCanonical(text);
     }
 
     private static Optional<Object> parseInstant(String text) {

@@ -1,4 +1,4 @@
-package io.silo.http.metrics;
+package io.silo.http.server;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;

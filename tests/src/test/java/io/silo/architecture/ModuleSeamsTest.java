@@ -1,0 +1,94 @@
+package io.silo.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture's rules, checked on the compiled main classes of every module: dependencies point
+ * inward ({@code http → app → postgres → core}), the application layer never sees an HTTP framework,
+ * {@code postgres.internal} stays inside {@code postgres}, and no two packages depend on each other.
+ * Maven's enforcer bans an HTTP framework from {@code app}'s dependencies; this test bans its use.
+ */
+class ModuleSeamsTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.silo");
+    }
+
+    @Test
+    void theApplicationLayerKnowsNoHttp() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.silo.app..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..", "io.silo.http..")
+                .check(classes);
+    }
+
+    @Test
+    void dependenciesPointInward() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.silo.postgres..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.silo.app..", "io.silo.http..", "io.silo.cli..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.silo.config..",
+                        "io.silo.crypto..",
+                        "io.silo.error..",
+                        "io.silo.json..",
+                        "io.silo.naming..",
+                        "io.silo.template..",
+                        "io.silo.tenant..",
+                        "io.silo.cluster..",
+                        "io.silo.identity..",
+                        "io.silo.job..",
+                        "io.silo.audit..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.silo.postgres..", "io.silo.app..", "io.silo.http..", "java.sql..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheHttpModuleAndTheCliKnowTheHttpFramework() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.silo.http..", "io.silo.bench..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..")
+                .check(classes);
+    }
+
+    @Test
+    void postgresInternalStaysInsidePostgres() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.silo.postgres..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.silo.postgres.internal..")
+                .check(classes);
+    }
+
+    @Test
+    void noTwoPackagesDependOnEachOther() {
+        slices().matching("io.silo.(**)").should().beFreeOfCycles().check(classes);
+    }
+}
