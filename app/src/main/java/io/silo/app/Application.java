@@ -2,6 +2,7 @@ package io.silo.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.silo.app.access.Access;
+import io.silo.app.activity.Activity;
 import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
@@ -14,12 +15,10 @@ import io.silo.app.session.TokenService;
 import io.silo.app.signup.Signups;
 import io.silo.app.throttle.SignInThrottle;
 import io.silo.config.SiloConfig;
-import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.control.TenantStore;
-import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.pool.PoolRegistry;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.TemplateCatalog;
@@ -168,7 +167,8 @@ public final class Application implements AutoCloseable {
         return services.gate();
     }
 
-    public ActivityLog activity() {
+    /** An organization's activity log, for its administrators. */
+    public Activity activity() {
         return services.activity();
     }
 
@@ -197,10 +197,6 @@ public final class Application implements AutoCloseable {
     /** Connections into tenants' databases, as each tenant's own role. */
     public TenantConnections connections() {
         return data.connections();
-    }
-
-    public UserStore userStore() {
-        return data.users();
     }
 
     public PoolRegistry pools() {

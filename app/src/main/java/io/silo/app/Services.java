@@ -1,6 +1,7 @@
 package io.silo.app;
 
 import io.silo.app.access.Access;
+import io.silo.app.activity.Activity;
 import io.silo.app.admission.ActiveOrganizations;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
@@ -34,11 +35,11 @@ record Services(
         Sessions sessions,
         TenantGate gate,
         Access access,
-        ActivityLog activity,
         MemberLogin logins,
         Users users,
         Signups signups,
-        Documents documents) {
+        Documents documents,
+        Activity activity) {
 
     static Services open(
             SiloConfig config,
@@ -70,13 +71,23 @@ record Services(
                 });
         TenantGate gate = new TenantGate(data.placements());
         SignInThrottle signIns = new SignInThrottle(config.login(), clock);
+        Users users = new Users(
+                new ActiveOrganizations(control.tenants()),
+                data.connections(),
+                data.users(),
+                control.directory(),
+                data.relay(),
+                sessions,
+                access,
+                control.hasher(),
+                clock,
+                options.userCommitObserver());
         return new Services(
                 tokens,
                 signIns,
                 sessions,
                 gate,
                 access,
-                activity,
                 new MemberLogin(
                         control.tenants(),
                         data.connections(),
@@ -86,17 +97,7 @@ record Services(
                         clock,
                         config.login(),
                         signIns),
-                new Users(
-                        new ActiveOrganizations(control.tenants()),
-                        data.connections(),
-                        data.users(),
-                        control.directory(),
-                        data.relay(),
-                        sessions,
-                        access,
-                        control.hasher(),
-                        clock,
-                        options.userCommitObserver()),
+                users,
                 new Signups(
                         new SignupStore(control.jdbc()),
                         operations.organizations(),
@@ -105,7 +106,8 @@ record Services(
                         clock,
                         config.signup(),
                         signupServices(config.signup(), templates)),
-                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), activity));
+                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), activity),
+                new Activity(gate, users, data.connections(), activity));
     }
 
     /** The services sign-up offers: as configured, else every service but core; an unknown one stops start-up. */

@@ -34,7 +34,7 @@ final class HttpFeatures {
                 new OrganizationEndpoints(app.organizations(), authenticator),
                 new UserEndpoints(app.users(), authenticator),
                 new DataEndpoints(authenticator, app.documents()),
-                new ActivityEndpoints(authenticator, app.gate(), app.connections(), app.activity(), app.userStore()),
+                new ActivityEndpoints(authenticator, app.activity()),
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
                 new AuditEndpoints(app.audit(), authenticator),
                 new PoolEndpoints(app.pools(), authenticator),

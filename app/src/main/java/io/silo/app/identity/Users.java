@@ -301,6 +301,14 @@ public final class Users {
         });
     }
 
+    /**
+     * Checks that {@code admin} is still an active administrator of their organization: the token may
+     * predate a demotion, and the core database has the last word.
+     */
+    public void requireCurrentAdmin(Principal.Member admin) {
+        cores.inTransaction(admin.tenantId(), ServiceTemplate.CORE, core -> currentAdmin(core, admin));
+    }
+
     private User currentAdmin(Handle core, Principal.Member admin) {
         return store.find(core, admin.id())
                 .filter(Users::isActiveAdmin)
