@@ -12,6 +12,8 @@ import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.control.MasterKeyCheck;
 import io.silo.postgres.control.PlatformAdminStore;
 import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.SigningKeyStore;
+import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.embedded.EmbeddedServer;
 import io.silo.postgres.identity.DirectoryStore;
@@ -35,6 +37,8 @@ record ControlPlane(
         AuditLog audit,
         RefreshTokenStore refreshTokens,
         DirectoryStore directory,
+        SigningKeyStore signingKeys,
+        SignupStore signups,
         PasswordHasher hasher,
         PlatformAdmins platformAdmins) {
 
@@ -64,6 +68,8 @@ record ControlPlane(
                 new AuditLog(jdbc),
                 new RefreshTokenStore(jdbc),
                 new DirectoryStore(jdbc),
+                new SigningKeyStore(jdbc, secrets),
+                new SignupStore(jdbc),
                 hasher,
                 platformAdmins);
     }

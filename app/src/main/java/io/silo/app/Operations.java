@@ -4,8 +4,6 @@ import io.silo.app.mail.Mailer;
 import io.silo.app.organization.Organizations;
 import io.silo.config.SiloConfig;
 import io.silo.naming.DatabaseNamer;
-import io.silo.postgres.control.SigningKeyStore;
-import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.identity.DirectorySweeper;
 import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.job.JobRunner;
@@ -69,8 +67,8 @@ record Operations(Organizations organizations) {
                     Housekeeping.start(
                             jdbc,
                             control.refreshTokens(),
-                            new SigningKeyStore(jdbc, control.secrets()),
-                            new SignupStore(jdbc),
+                            control.signingKeys(),
+                            control.signups(),
                             mailer.mailbox(),
                             clock));
             shutdown.register(

@@ -17,8 +17,6 @@ import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.DocumentStore;
-import io.silo.postgres.control.SigningKeyStore;
-import io.silo.postgres.control.SignupStore;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.time.Clock;
@@ -51,7 +49,7 @@ record Services(
             Mailer mailer) {
         Clock clock = options.clock();
         TokenService tokens = new TokenService(
-                new SigningKeyStore(control.jdbc(), control.secrets()),
+                control.signingKeys(),
                 clock,
                 config.tokens().issuer(),
                 config.tokens().accessTtl(),
@@ -81,7 +79,8 @@ record Services(
                 access,
                 control.hasher(),
                 clock,
-                options.userCommitObserver());
+                options.userCommitObserver(),
+                activity);
         return new Services(
                 tokens,
                 signIns,
@@ -96,10 +95,11 @@ record Services(
                         control.hasher(),
                         clock,
                         config.login(),
-                        signIns),
+                        signIns,
+                        activity),
                 users,
                 new Signups(
-                        new SignupStore(control.jdbc()),
+                        control.signups(),
                         operations.organizations(),
                         mailer,
                         control.hasher(),

@@ -56,8 +56,8 @@ public final class MemberLogin {
     static final int MAX_CANDIDATES = 10;
 
     private static final String INVALID_CREDENTIALS = SignInThrottle.INVALID_CREDENTIALS;
-    private static final ActivityLog ACTIVITY = new ActivityLog();
 
+    private final ActivityLog activity;
     private final TenantStore tenants;
     private final TenantConnections cores;
     private final UserStore store;
@@ -75,7 +75,9 @@ public final class MemberLogin {
             PasswordHasher hasher,
             Clock clock,
             SiloConfig.Login settings,
-            SignInThrottle throttle) {
+            SignInThrottle throttle,
+            ActivityLog activity) {
+        this.activity = activity;
         this.tenants = tenants;
         this.cores = cores;
         this.store = store;
@@ -297,7 +299,7 @@ public final class MemberLogin {
                 cores.inTransaction(wrong.tenant().id(), ServiceTemplate.CORE, core -> {
                     Optional<Instant> lockedUntil = store.recordFailure(
                             core, wrong.userId(), now, settings.lockThreshold(), settings.lockDuration());
-                    ACTIVITY.record(
+                    activity.record(
                             core,
                             activity(
                                     Optional.empty(),
@@ -329,7 +331,7 @@ public final class MemberLogin {
                 throw invalidCredentials(); // the account changed since its password was checked
             }
             User found = store.find(core, credentials.userId()).orElseThrow();
-            ACTIVITY.record(
+            activity.record(
                     core,
                     activity(
                             Optional.of(found.id()),

@@ -45,8 +45,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Users {
     private static final Logger log = LoggerFactory.getLogger(Users.class);
-    private static final ActivityLog ACTIVITY = new ActivityLog();
 
+    private final ActivityLog activity;
     private final ActiveOrganizations gate;
     private final TenantConnections cores;
     private final UserStore store;
@@ -68,7 +68,9 @@ public final class Users {
             Access access,
             PasswordHasher hasher,
             Clock clock,
-            CommitObserver observer) {
+            CommitObserver observer,
+            ActivityLog activity) {
+        this.activity = activity;
         this.gate = gate;
         this.cores = cores;
         this.store = store;
@@ -123,7 +125,7 @@ public final class Users {
                         .with("limit", max);
             }
             User inserted = store.insertIfAbsent(core, user);
-            ACTIVITY.record(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
+            activity.record(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
             return inserted;
         });
         log.info("user {} created in organization {}", created.id(), tenant.slug());
@@ -180,7 +182,7 @@ public final class Users {
                 requireAnotherAdmin(core, tenant);
             }
             User after = store.change(core, id, edit);
-            ACTIVITY.record(core, activity(actor, client, "user.update", after, Map.of("fields", fields)));
+            activity.record(core, activity(actor, client, "user.update", after, Map.of("fields", fields)));
             return after;
         });
         if (newHash.isPresent() || !changed.active()) {
@@ -199,7 +201,7 @@ public final class Users {
                 requireAnotherAdmin(core, tenant);
             }
             store.delete(core, id);
-            ACTIVITY.record(core, activity(actor, client, "user.delete", current, Map.of()));
+            activity.record(core, activity(actor, client, "user.delete", current, Map.of()));
             return current;
         });
         sessions.revokeAll("user", id);
