@@ -86,20 +86,6 @@ public final class Signups {
                 clock);
     }
 
-    /** {@code POST /api/signup}: the organization asked for and its first administrator. */
-    public record Request(OrganizationBody organization, AdminBody admin) {}
-
-    /** The organization of a sign-up: less than a platform administrator may set. */
-    public record OrganizationBody(String name, String slug, String businessType, List<String> services) {}
-
-    /** The first administrator of a sign-up. */
-    public record AdminBody(String email, String name, String password) {
-        @Override
-        public String toString() {
-            return "AdminBody[" + email + "]";
-        }
-    }
-
     /** A recorded sign-up, waiting for its token. */
     public record Pending(UUID id, String email, Instant expiresAt) {}
 
@@ -107,29 +93,30 @@ public final class Signups {
     public record Verified(Tenant tenant, List<String> services) {}
 
     /** Checks the request, records it, and mails the token to the administrator's address. */
-    public Pending start(Request request, String clientAddress) {
+    public Pending start(SignUp request, String clientAddress) {
         if (!settings.enabled()) {
             throw SiloException.forbidden(
                     "signup-disabled", "self-service sign-up is turned off here; ask the operator for an organization");
         }
         perAddress.acquire(Throttle.addressKey(clientAddress));
-        if (request.organization() == null) {
+        if (request.organization().isEmpty()) {
             throw SiloException.invalid(
                             "missing-field", "field 'organization' is required: {name, slug?, businessType?, services}")
                     .with("field", "organization");
         }
-        if (request.admin() == null) {
+        if (request.admin().isEmpty()) {
             throw SiloException.invalid("missing-field", "field 'admin' is required: {email, name, password}")
                     .with("field", "admin");
         }
-        String email = Fields.email(request.admin().email(), "admin.email");
+        SignUp.Organization asked = request.organization().get();
+        SignUp.Admin admin = request.admin().get();
+        String email = Fields.email(admin.email(), "admin.email");
         perEmail.acquire(email);
-        String adminName = Fields.required(request.admin().name(), "admin.name");
-        checkOffered(request.organization().services());
-        NewOrganization organization = organization(request.organization(), email, adminName);
+        String adminName = Fields.required(admin.name(), "admin.name");
+        checkOffered(asked.services());
+        NewOrganization organization = organization(asked, email, adminName);
         organizations.check(organization);
-        String passwordHash = hasher.hash(
-                request.admin().password() == null ? "" : request.admin().password());
+        String passwordHash = hasher.hash(admin.password());
 
         String token = Secrets.token(32);
         Instant now = clock.instant();
@@ -142,16 +129,12 @@ public final class Signups {
                 pending.expiresAt(),
                 now);
         try {
-            mailer.send(mail(request, email, token, pending.expiresAt()));
+            mailer.send(mail(asked.name(), adminName, email, token, pending.expiresAt()));
         } catch (RuntimeException e) {
             store.delete(pending.id());
             throw e;
         }
-        log.info(
-                "sign-up {} for organization '{}' pending verification by {}",
-                pending.id(),
-                request.organization().name(),
-                email);
+        log.info("sign-up {} for organization '{}' pending verification by {}", pending.id(), asked.name(), email);
         return pending;
     }
 
@@ -221,13 +204,13 @@ public final class Signups {
     }
 
     /** The organization a sign-up asks for; its administrator's password is hashed already. */
-    private NewOrganization organization(OrganizationBody body, String email, String adminName) {
+    private NewOrganization organization(SignUp.Organization asked, String email, String adminName) {
         return NewOrganization.builder(
-                        Optional.ofNullable(body.name()).orElse(""),
-                        Optional.ofNullable(body.services()).orElse(List.of()),
+                        asked.name(),
+                        asked.services(),
                         new NewOrganization.FirstAdmin(Optional.of(email), Optional.empty(), adminName, ""))
-                .slug(Optional.ofNullable(body.slug()))
-                .businessType(Optional.ofNullable(body.businessType()))
+                .slug(asked.slug())
+                .businessType(asked.businessType())
                 .quotas(Map.of("maxUsers", settings.maxUsers()))
                 .build();
     }
@@ -272,7 +255,7 @@ public final class Signups {
         return value.isString() ? Optional.of(value.asString()) : Optional.empty();
     }
 
-    private MailMessage mail(Request request, String email, String token, Instant expiresAt) {
+    private MailMessage mail(String organization, String adminName, String email, String token, Instant expiresAt) {
         String action = settings.verifyUrl()
                 .map(url -> "open this link:\n\n  " + url + (url.contains("?") ? "&" : "?") + "token="
                         + URLEncoder.encode(token, StandardCharsets.UTF_8) + "\n\nor send the token below")
@@ -286,11 +269,7 @@ public final class Signups {
                 Token: %s
 
                 It expires at %s. If you did not ask for this, ignore this message: nothing is created without it.
-                """.formatted(
-                request.admin().name().trim(), request.organization().name().trim(), action, token, expiresAt);
-        return new MailMessage(
-                email,
-                "Confirm your organization " + request.organization().name().trim(),
-                text);
+                """.formatted(adminName.trim(), organization.trim(), action, token, expiresAt);
+        return new MailMessage(email, "Confirm your organization " + organization.trim(), text);
     }
 }

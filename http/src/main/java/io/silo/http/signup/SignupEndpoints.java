@@ -3,6 +3,7 @@ package io.silo.http.signup;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.app.input.Fields;
+import io.silo.app.signup.SignUp;
 import io.silo.app.signup.Signups;
 import io.silo.http.identity.UserJson;
 import io.silo.http.server.Actors;
@@ -10,7 +11,9 @@ import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
 import io.silo.tenant.TenantStatus;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /api/signup} and {@code POST /api/signup/verify}, open to anyone.
@@ -24,6 +27,37 @@ public final class SignupEndpoints implements Endpoints {
         this.signups = signups;
     }
 
+    /** {@code POST /api/signup}: the organization asked for and its first administrator; any field may be missing. */
+    record SignupBody(OrganizationBody organization, AdminBody admin) {
+        SignUp command() {
+            return new SignUp(
+                    Optional.ofNullable(organization).map(OrganizationBody::command),
+                    Optional.ofNullable(admin).map(AdminBody::command));
+        }
+    }
+
+    record OrganizationBody(String name, String slug, String businessType, List<String> services) {
+        SignUp.Organization command() {
+            return new SignUp.Organization(
+                    name == null ? "" : name,
+                    Optional.ofNullable(slug),
+                    Optional.ofNullable(businessType),
+                    services == null ? List.of() : services);
+        }
+    }
+
+    record AdminBody(String email, String name, String password) {
+        SignUp.Admin command() {
+            return new SignUp.Admin(
+                    email == null ? "" : email, name == null ? "" : name, password == null ? "" : password);
+        }
+
+        @Override
+        public String toString() {
+            return "AdminBody[" + email + "]";
+        }
+    }
+
     record VerifyRequest(String token) {
         @Override
         public String toString() {
@@ -35,7 +69,9 @@ public final class SignupEndpoints implements Endpoints {
     public void register(RoutesConfig routes) {
         routes.post(
                 "/api/signup",
-                ctx -> ctx.status(202).json(pending(signups.start(Bodies.read(ctx, Signups.Request.class), ctx.ip()))));
+                ctx -> ctx.status(202)
+                        .json(pending(
+                                signups.start(Bodies.read(ctx, SignupBody.class).command(), ctx.ip()))));
         routes.post("/api/signup/verify", this::verify);
     }
 
