@@ -26,6 +26,10 @@ public final class Ids {
      * one thing two spellings of its id. Anything else is a 400 {@code invalid-id} naming {@code field}.
      */
     public static UUID parse(String text, String field) {
+        if (text == null) {
+            throw SiloException.invalid("invalid-id", "field '" + field + "' must be an id (a UUID)")
+                    .with("field", field);
+        }
         return parseCanonical(text)
                 .orElseThrow(() -> SiloException.invalid(
                                 "invalid-id",

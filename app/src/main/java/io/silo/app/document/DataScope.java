@@ -34,15 +34,18 @@ public record DataScope(
         return new DataScope(member, placement, template, access.requireService(member, service), access);
     }
 
-    /** The collection, which the caller's role may read. */
-    CollectionSpec readable(String collection) {
+    /**
+     * The collection, which the caller's role may read; else a 4xx. {@link Documents} checks it on
+     * every read; a client may check first, before it parses the rest of a request.
+     */
+    public CollectionSpec readable(String collection) {
         CollectionSpec spec = collection(collection);
         access.checkRead(member, service(), collection);
         return spec;
     }
 
-    /** The collection, which the caller's role may write. */
-    CollectionSpec writable(String collection) {
+    /** The collection, which the caller's role may write; else a 4xx. Checked as {@link #readable} is. */
+    public CollectionSpec writable(String collection) {
         CollectionSpec spec = collection(collection);
         access.checkWrite(member, service(), collection);
         return spec;

@@ -30,7 +30,8 @@ import java.util.UUID;
  * Where a document is read and written. The caller's organization must be admitted, the service
  * and collection are checked against the templates and the caller's role before any SQL runs, the
  * work runs on that organization's database as its own role, and every write commits together with
- * its activity row. Every client (the HTTP API, an import, the demo) writes through here.
+ * its activity row. Every client writes through here: the HTTP API today, an importer or a demo loader
+ * tomorrow, so that each does what the API does.
  *
  * <p>Thread-safe.
  */

@@ -8,8 +8,8 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One write of a batch: an insert, a replace, a merge patch or a delete, on a collection of the
- * batch's service. {@code expectedVersion}, when present, must be the document's current version.
+ * One write of a document: an insert, a replace, a merge patch or a delete, on a collection of the
+ * scope's service; alone or in a batch. {@code expectedVersion}, when present, must be the document's current version.
  */
 public sealed interface Write {
     String collection();

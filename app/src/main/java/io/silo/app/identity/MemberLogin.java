@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * each, and a 409 lists only those where it matched.
  *
  * <p>Guessing is slowed three ways: failures per client address and per login name are counted in
- * memory ({@link Throttle}), and an account's consecutive failures are counted in its core database,
+ * memory ({@link SignInThrottle}), and an account's consecutive failures are counted in its core database,
  * which locks it for a while at a threshold, across all instances.
  *
  * <p>Thread-safe.
@@ -191,7 +191,7 @@ public final class MemberLogin {
 
     /** The organizations an email signs in to, from the directory: a projection that may lag, so the core database decides. */
     private List<Tenant> byEmail(LoginName login) {
-        List<java.util.UUID> tenantIds = directory.lookup(login.kind(), login.value()).stream()
+        List<UUID> tenantIds = directory.lookup(login.kind(), login.value()).stream()
                 .map(DirectoryEntry::tenantId)
                 .distinct()
                 .toList();

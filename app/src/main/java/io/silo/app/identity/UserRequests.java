@@ -20,7 +20,7 @@ public final class UserRequests {
      * Roles asked for, by service: an object of service to role (null or absent role: the default),
      * or an array of services, each with its default role.
      */
-    public static Map<String, Optional<String>> services(JsonNode node) {
+    static Map<String, Optional<String>> services(JsonNode node) {
         Map<String, Optional<String>> out = new LinkedHashMap<>();
         if (node == null || node.isMissingNode() || node.isNull()) {
             return out;

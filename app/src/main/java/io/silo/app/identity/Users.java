@@ -110,7 +110,7 @@ public final class Users {
                     .with("field", "email");
         }
         String name = UserRequests.name(body.name());
-        Map<String, String> roles = rolesWithCore(tenant, body.services());
+        Map<String, String> roles = rolesWithCore(tenant, UserRequests.services(body.services()));
         JsonNode profile = UserRequests.profile(body.profile());
         String hash = hasher.hash(body.password());
         UserStore.NewUser user = new UserStore.NewUser(Ids.next(), email, username, name, hash, roles, profile);

@@ -20,6 +20,8 @@ final class OrganizationPatch {
     private static final Set<String> FIELDS =
             Set.of("name", "businessType", "license", "quotas", "features", "adminContact", "billingContact", "notes");
 
+    private static final List<String> CONTACT_FIELDS = List.of("email", "name", "phone");
+
     private OrganizationPatch() {}
 
     static Tenant apply(Tenant t, JsonNode patch) {
@@ -86,14 +88,29 @@ final class OrganizationPatch {
                             "invalid-json", "field '" + field + "' must be an object {email, name?, phone?}")
                     .with("field", field);
         }
+        for (String key : node.propertyNames()) {
+            if (!CONTACT_FIELDS.contains(key)) {
+                throw SiloException.invalid(
+                                "unknown-field",
+                                "field '" + field + "." + key + "' is unknown; a contact has " + CONTACT_FIELDS)
+                        .with("field", field + "." + key);
+            }
+        }
         return RequestChecks.contact(
                 Optional.of(new NewOrganization.ContactDetails(
-                        text(node, "email").orElse(""), text(node, "name"), text(node, "phone"))),
+                        text(node, "email", field + ".email").orElse(""),
+                        text(node, "name", field + ".name"),
+                        text(node, "phone", field + ".phone"))),
                 field);
     }
 
     private static Optional<String> text(JsonNode patch, String field) {
-        JsonNode node = patch.get(field);
+        return text(patch, field, field);
+    }
+
+    /** The string at {@code key} of {@code object}; a mistake names {@code field}. */
+    private static Optional<String> text(JsonNode object, String key, String field) {
+        JsonNode node = object.get(key);
         if (node == null || node.isNull()) {
             return Optional.empty();
         }

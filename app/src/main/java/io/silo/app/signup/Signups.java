@@ -224,6 +224,10 @@ public final class Signups {
         request.businessType().ifPresent(type -> organization.put("businessType", type));
         request.services().forEach(organization.putArray("services")::add);
         organization.set("quotas", Json.tree(request.quotas()));
+        // read by instances of the release before this one, during a rolling upgrade
+        ObjectNode legacyAdmin = organization.putObject("admin");
+        legacyAdmin.put("email", email);
+        legacyAdmin.put("name", adminName);
         ObjectNode admin = root.putObject("admin");
         admin.put("email", email);
         admin.put("name", adminName);

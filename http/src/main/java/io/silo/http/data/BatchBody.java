@@ -1,5 +1,6 @@
 package io.silo.http.data;
 
+import io.silo.app.document.DataScope;
 import io.silo.app.document.Write;
 import io.silo.crypto.Ids;
 import io.silo.error.SiloException;
@@ -25,7 +26,7 @@ final class BatchBody {
 
     private BatchBody() {}
 
-    static List<Write> parse(JsonNode body) {
+    static List<Write> parse(JsonNode body, DataScope scope) {
         JsonNode list = body.path("operations");
         if (!body.isObject() || !list.isArray() || list.isEmpty()) {
             throw SiloException.invalid(
@@ -38,7 +39,7 @@ final class BatchBody {
         List<Write> writes = new ArrayList<>();
         for (int index = 0; index < list.size(); index++) {
             try {
-                writes.add(write(list.get(index)));
+                writes.add(write(list.get(index), scope));
             } catch (SiloException e) {
                 throw e.with("operation", index);
             }
@@ -46,7 +47,8 @@ final class BatchBody {
         return writes;
     }
 
-    private static Write write(JsonNode node) {
+    /** One operation; its collection is checked before its id or body is read, as for a single write. */
+    private static Write write(JsonNode node, DataScope scope) {
         String op = text(node, "op");
         String collection = text(node, "collection");
         for (String field : node.propertyNames()) {
@@ -55,6 +57,11 @@ final class BatchBody {
                         .with("field", field);
             }
         }
+        if (!List.of("insert", "replace", "patch", "delete").contains(op)) {
+            throw SiloException.invalid(
+                    "invalid-batch", "op must be insert, replace, patch or delete, not '" + op + "'");
+        }
+        scope.writable(collection);
         return switch (op) {
             case "insert" -> new Write.Insert(collection, required(node, "body"));
             case "replace" ->

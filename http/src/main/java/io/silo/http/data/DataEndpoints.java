@@ -58,6 +58,7 @@ public final class DataEndpoints implements Endpoints {
 
     private void query(Context ctx) {
         DataScope scope = scope(ctx);
+        String collection = readable(ctx, scope);
         DocumentQuery.Builder builder = DocumentQuery.builder();
         param(ctx, "filter").ifPresent(builder::filter);
         param(ctx, "sort").ifPresent(builder::sort);
@@ -65,7 +66,7 @@ public final class DataEndpoints implements Endpoints {
         param(ctx, "cursor").ifPresent(builder::cursor);
         param(ctx, "fields").ifPresent(builder::fields);
         DocumentQuery query = builder.build();
-        Page page = documents.query(scope, ctx.pathParam("collection"), query);
+        Page page = documents.query(scope, collection, query);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(
                 "items",
@@ -78,12 +79,14 @@ public final class DataEndpoints implements Endpoints {
 
     private void count(Context ctx) {
         DataScope scope = scope(ctx);
+        String collection = readable(ctx, scope);
         var filter = FilterParser.parse(param(ctx, "filter").orElse("{}"));
-        ctx.json(Map.of("count", documents.count(scope, ctx.pathParam("collection"), filter)));
+        ctx.json(Map.of("count", documents.count(scope, collection, filter)));
     }
 
     private void group(Context ctx) {
         DataScope scope = scope(ctx);
+        String collection = readable(ctx, scope);
         GroupQuery.Builder builder = GroupQuery.by(param(ctx, "by")
                 .orElseThrow(
                         () -> SiloException.invalid("missing-field", "query parameter 'by' names the field to group by")
@@ -91,52 +94,49 @@ public final class DataEndpoints implements Endpoints {
         param(ctx, "filter").ifPresent(builder::filter);
         param(ctx, "metric").ifPresent(builder::metric);
         param(ctx, "limit").ifPresent(builder::limit);
-        ctx.json(documents
-                .group(scope, ctx.pathParam("collection"), builder.build())
-                .toJson());
+        ctx.json(documents.group(scope, collection, builder.build()).toJson());
     }
 
     private void read(Context ctx) {
         DataScope scope = scope(ctx);
+        String collection = readable(ctx, scope);
         UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        respond(ctx, 200, documents.get(scope, ctx.pathParam("collection"), id));
+        respond(ctx, 200, documents.get(scope, collection, id));
     }
 
     private void insert(Context ctx) {
         DataScope scope = scope(ctx);
-        Document document = written(ctx, scope, new Write.Insert(ctx.pathParam("collection"), body(ctx)));
+        String collection = writable(ctx, scope);
+        Document document = written(ctx, scope, new Write.Insert(collection, body(ctx)));
         ctx.header("Location", ctx.path() + "/" + document.id());
         respond(ctx, 201, document);
     }
 
     private void replace(Context ctx) {
         DataScope scope = scope(ctx);
+        String collection = writable(ctx, scope);
         UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        respond(
-                ctx,
-                200,
-                written(ctx, scope, new Write.Replace(ctx.pathParam("collection"), id, body(ctx), ifMatch(ctx))));
+        respond(ctx, 200, written(ctx, scope, new Write.Replace(collection, id, body(ctx), ifMatch(ctx))));
     }
 
     private void patch(Context ctx) {
         DataScope scope = scope(ctx);
+        String collection = writable(ctx, scope);
         UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        respond(
-                ctx,
-                200,
-                written(ctx, scope, new Write.Patch(ctx.pathParam("collection"), id, body(ctx), ifMatch(ctx))));
+        respond(ctx, 200, written(ctx, scope, new Write.Patch(collection, id, body(ctx), ifMatch(ctx))));
     }
 
     private void delete(Context ctx) {
         DataScope scope = scope(ctx);
+        String collection = writable(ctx, scope);
         UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        documents.write(scope, new Write.Delete(ctx.pathParam("collection"), id, ifMatch(ctx)), actor(ctx, scope));
+        documents.write(scope, new Write.Delete(collection, id, ifMatch(ctx)), actor(ctx, scope));
         ctx.status(204);
     }
 
     private void batch(Context ctx) {
         DataScope scope = scope(ctx);
-        List<Write> writes = BatchBody.parse(body(ctx));
+        List<Write> writes = BatchBody.parse(body(ctx), scope);
         List<Map<String, Object>> results = documents.batch(scope, writes, actor(ctx, scope)).stream()
                 .map(DataEndpoints::result)
                 .toList();
@@ -155,6 +155,19 @@ public final class DataEndpoints implements Endpoints {
 
     private Document written(Context ctx, DataScope scope, Write write) {
         return documents.write(scope, write, actor(ctx, scope)).document().orElseThrow();
+    }
+
+    /** The path's collection, checked before anything else of the request is read. */
+    private static String readable(Context ctx, DataScope scope) {
+        String collection = ctx.pathParam("collection");
+        scope.readable(collection);
+        return collection;
+    }
+
+    private static String writable(Context ctx, DataScope scope) {
+        String collection = ctx.pathParam("collection");
+        scope.writable(collection);
+        return collection;
     }
 
     private DataScope scope(Context ctx) {

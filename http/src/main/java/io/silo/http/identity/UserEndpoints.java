@@ -4,7 +4,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.app.access.Access;
 import io.silo.app.identity.NewMember;
-import io.silo.app.identity.UserRequests;
 import io.silo.app.identity.Users;
 import io.silo.app.session.Principal;
 import io.silo.crypto.Ids;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 
 /**
  * The user routes, for administrators of an organization, always on their own organization:
@@ -51,7 +51,7 @@ public final class UserEndpoints implements Endpoints {
                     Optional.ofNullable(username),
                     name == null ? "" : name,
                     password == null ? "" : password,
-                    UserRequests.services(services),
+                    services == null ? NullNode.getInstance() : services,
                     profile == null ? Json.object() : profile);
         }
 

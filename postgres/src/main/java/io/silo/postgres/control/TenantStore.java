@@ -1,5 +1,6 @@
 package io.silo.postgres.control;
 
+import io.silo.crypto.Ids;
 import io.silo.crypto.SecretBox;
 import io.silo.json.Json;
 import io.silo.postgres.jdbc.Cursors;
@@ -241,11 +242,7 @@ public final class TenantStore {
     }
 
     private List<Tenant> loadIfUuid(Handle handle, String text) {
-        try {
-            return load(handle, "id = ?", UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            return List.of();
-        }
+        return Ids.parseCanonical(text).map(id -> load(handle, "id = ?", id)).orElse(List.of());
     }
 
     private List<Tenant> load(Handle handle, String where, Object... params) {

@@ -3,6 +3,7 @@ package io.silo.postgres.placement;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.silo.crypto.Ids;
 import io.silo.crypto.SecretBox;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.tenant.DatabaseState;
@@ -174,14 +175,7 @@ public final class PlacementCache {
     }
 
     private static Optional<UUID> parseId(String text) {
-        if (text.length() != 36) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Ids.parseCanonical(text);
     }
 
     /** One row of the join: a tenant, and one of its databases when it has any. */

@@ -63,6 +63,31 @@ class DataPlaneTest {
         assertThat(gone.problemType()).isEqualTo("document-not-found");
     }
 
+    /**
+     * Regression: when the application layer took over, the collection was checked only after the
+     * rest of the request had been read, so an unknown collection with a bad filter, id or body
+     * answered 400 instead of 404, and a caller without rights had a body parsed before being refused.
+     */
+    @Test
+    void theCollectionIsCheckedBeforeTheRestOfTheRequestIsRead() {
+        assertThat(client.get("/api/data/billing/nosuch?filter=" + encode("{bad"))
+                        .problemType())
+                .isEqualTo("unknown-collection");
+        assertThat(client.get("/api/data/billing/nosuch/_count?filter=" + encode("{bad"))
+                        .problemType())
+                .isEqualTo("unknown-collection");
+        assertThat(client.get("/api/data/billing/nosuch/not-an-id").problemType())
+                .isEqualTo("unknown-collection");
+        assertThat(client.send("POST", "/api/data/billing/nosuch", Optional.of("not json"), Map.of())
+                        .problemType())
+                .isEqualTo("unknown-collection");
+        SiloClient.Response batch = client.post(
+                "/api/data/billing/_batch",
+                Map.of("operations", List.of(Map.of("op", "delete", "collection", "nosuch", "id", "bad"))));
+        assertThat(batch.problemType()).isEqualTo("unknown-collection");
+        assertThat(batch.json().path("operation").asInt(-1)).isZero();
+    }
+
     @Test
     void queriesFilterSortPageCountAndGroup() {
         for (int i = 0; i < 7; i++) {

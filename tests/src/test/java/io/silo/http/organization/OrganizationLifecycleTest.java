@@ -254,6 +254,14 @@ class OrganizationLifecycleTest {
         assertThat(admin.patch(path, Map.of("status", "active")).problemType()).isEqualTo("unknown-field");
         assertThat(admin.patch(path, Map.of("quotas", Map.of("maxUsers", -1))).problemType())
                 .isEqualTo("invalid-quota");
+        // a contact's unknown field is refused, and a wrong one is named with its contact
+        SiloClient.Response unknown =
+                admin.patch(path, Map.of("adminContact", Map.of("email", "a@patchable.example", "fax", "none")));
+        assertThat(unknown.problemType()).isEqualTo("unknown-field");
+        assertThat(unknown.json().path("field").asString()).isEqualTo("adminContact.fax");
+        SiloClient.Response wrong = admin.patch(path, Map.of("billingContact", Map.of("email", 5)));
+        assertThat(wrong.problemType()).isEqualTo("invalid-json");
+        assertThat(wrong.json().path("field").asString()).isEqualTo("billingContact.email");
     }
 
     @Test
