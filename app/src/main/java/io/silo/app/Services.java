@@ -105,9 +105,10 @@ record Services(
                         control.hasher(),
                         clock,
                         config.signup(),
-                        signupServices(config.signup(), templates)),
+                        signupServices(config.signup(), templates),
+                        templates),
                 new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), activity),
-                new Activity(gate, users, data.connections(), activity));
+                new Activity(gate, users, templates, data.connections(), activity));
     }
 
     /** The services sign-up offers: as configured, else every service but core; an unknown one stops start-up. */

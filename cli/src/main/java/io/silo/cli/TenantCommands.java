@@ -5,7 +5,7 @@ import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import io.silo.postgres.control.TenantStore;
 import io.silo.tenant.Tenant;
@@ -155,8 +155,8 @@ final class TenantCommands {
                 String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 return line == null ? "" : line.strip();
             } catch (IOException e) {
-                throw SiloException.invalid(
-                        "password-unreadable", "cannot read the administrator's password: " + e.getMessage());
+                throw ProblemType.PASSWORD_UNREADABLE.exception(
+                        "cannot read the administrator's password: " + e.getMessage());
             }
         }
     }
@@ -256,8 +256,8 @@ final class TenantCommands {
             Tenant tenant = organizations.get(org);
             if (!yes) {
                 if (System.console() == null) {
-                    throw SiloException.invalid(
-                            "confirmation-required", "deleting " + tenant.slug() + " drops its databases; pass --yes");
+                    throw ProblemType.CONFIRMATION_REQUIRED.exception(
+                            "deleting " + tenant.slug() + " drops its databases; pass --yes");
                 }
                 String answer = System.console()
                         .readLine(

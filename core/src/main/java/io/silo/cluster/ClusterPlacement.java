@@ -1,6 +1,6 @@
 package io.silo.cluster;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +30,16 @@ public final class ClusterPlacement {
             Cluster cluster = clusters.stream()
                     .filter(candidate -> candidate.id().equals(requested.get()))
                     .findFirst()
-                    .orElseThrow(() -> SiloException.unprocessable(
-                                    "unknown-cluster",
-                                    "no cluster '" + requested.get() + "'; known: "
-                                            + clusters.stream().map(Cluster::id).toList())
+                    .orElseThrow(() -> ProblemType.UNKNOWN_CLUSTER
+                            .exception("no cluster '" + requested.get() + "'; known: "
+                                    + clusters.stream().map(Cluster::id).toList())
                             .with("field", "cluster"));
             if (!cluster.acceptsNewTenants()) {
-                throw SiloException.conflict(
-                        "cluster-not-accepting",
+                throw ProblemType.CLUSTER_NOT_ACCEPTING.exception(
                         "cluster " + cluster.id() + " is " + cluster.status() + " and takes no new tenants");
             }
             if (!hasRoom(cluster, load, needed)) {
-                throw SiloException.conflict(
-                        "cluster-full",
+                throw ProblemType.CLUSTER_FULL.exception(
                         "cluster " + cluster.id() + " is at its capacity of " + cluster.capacity() + " databases");
             }
             return cluster;
@@ -53,8 +50,7 @@ public final class ClusterPlacement {
                 .filter(cluster -> hasRoom(cluster, load, needed))
                 .min(Comparator.comparingLong((Cluster cluster) -> load.getOrDefault(cluster.id(), 0L))
                         .thenComparing(Cluster::id))
-                .orElseThrow(() -> SiloException.conflict(
-                        "no-cluster-available",
+                .orElseThrow(() -> ProblemType.NO_CLUSTER_AVAILABLE.exception(
                         "no active cluster " + (labels.isEmpty() ? "" : "labelled " + labels + " ") + "has room for "
                                 + needed + " more databases"));
     }

@@ -1,6 +1,6 @@
 package io.silo.config;
 
-import io.silo.error.ErrorKind;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 
 /** Invalid configuration: the message names the key, where it came from, and the bad value. */
@@ -8,6 +8,6 @@ public final class ConfigException extends SiloException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {
-        super(ErrorKind.INVALID, "invalid-config", message);
+        super(ProblemType.INVALID_CONFIG, message, null);
     }
 }

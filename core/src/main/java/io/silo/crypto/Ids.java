@@ -1,6 +1,6 @@
 package io.silo.crypto;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,14 +27,14 @@ public final class Ids {
      */
     public static UUID parse(String text, String field) {
         if (text == null) {
-            throw SiloException.invalid("invalid-id", "field '" + field + "' must be an id (a UUID)")
+            throw ProblemType.INVALID_ID
+                    .exception("field '" + field + "' must be an id (a UUID)")
                     .with("field", field);
         }
         return parseCanonical(text)
-                .orElseThrow(() -> SiloException.invalid(
-                                "invalid-id",
-                                "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "' is not an id: "
-                                        + "expected a UUID such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e")
+                .orElseThrow(() -> ProblemType.INVALID_ID
+                        .exception("'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                                + "' is not an id: " + "expected a UUID such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e")
                         .with("field", field));
     }
 

@@ -3,7 +3,7 @@ package io.silo.crypto;
 import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -81,13 +81,15 @@ public final class PasswordHasher {
     private <T> T bounded(Supplier<T> work) {
         try {
             if (!permits.tryAcquire(WAIT_FOR_PERMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw SiloException.unavailable(
-                        "password-hashing-busy", "too many sign-ins at once; retry shortly", Duration.ofSeconds(1));
+                throw ProblemType.PASSWORD_HASHING_BUSY
+                        .exception("too many sign-ins at once; retry shortly")
+                        .retryAfter(Duration.ofSeconds(1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw SiloException.unavailable(
-                    "password-hashing-busy", "interrupted while waiting to check a password", Duration.ofSeconds(1));
+            throw ProblemType.PASSWORD_HASHING_BUSY
+                    .exception("interrupted while waiting to check a password")
+                    .retryAfter(Duration.ofSeconds(1));
         }
         try {
             return work.get();
@@ -120,15 +122,13 @@ public final class PasswordHasher {
     /** Rejects passwords that are too short or too long, with a message a user can act on. */
     public static void checkPolicy(String password) {
         if (password == null || password.length() < MIN_LENGTH) {
-            throw SiloException.unprocessable(
-                    "weak-password", "password must have at least " + MIN_LENGTH + " characters");
+            throw ProblemType.WEAK_PASSWORD.exception("password must have at least " + MIN_LENGTH + " characters");
         }
         if (password.length() > MAX_LENGTH) {
-            throw SiloException.unprocessable(
-                    "weak-password", "password must have at most " + MAX_LENGTH + " characters");
+            throw ProblemType.WEAK_PASSWORD.exception("password must have at most " + MAX_LENGTH + " characters");
         }
         if (password.isBlank()) {
-            throw SiloException.unprocessable("weak-password", "password must not be blank");
+            throw ProblemType.WEAK_PASSWORD.exception("password must not be blank");
         }
     }
 }

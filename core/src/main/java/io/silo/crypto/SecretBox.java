@@ -1,7 +1,6 @@
 package io.silo.crypto;
 
-import io.silo.error.ErrorKind;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -52,7 +51,7 @@ public final class SecretBox {
     /** Decrypts what {@link #seal} produced; fails when the key differs or the text was altered. */
     public String open(String sealed) {
         if (!sealed.startsWith(PREFIX)) {
-            throw new SiloException(ErrorKind.INTERNAL, "secret-unreadable", "stored secret has an unknown format");
+            throw ProblemType.SECRET_UNREADABLE.exception("stored secret has an unknown format");
         }
         byte[] all = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
         byte[] nonce = java.util.Arrays.copyOfRange(all, 0, NONCE_BYTES);
@@ -66,11 +65,8 @@ public final class SecretBox {
             cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new SiloException(
-                    ErrorKind.INTERNAL,
-                    "secret-unreadable",
-                    "stored secret cannot be decrypted: is SILO_MASTER_KEY the key it was sealed with?",
-                    e);
+            throw ProblemType.SECRET_UNREADABLE.exception(
+                    "stored secret cannot be decrypted: is SILO_MASTER_KEY the key it was sealed with?", e);
         }
     }
 }

@@ -19,6 +19,12 @@ public enum ErrorKind {
     CONFLICT,
     /** The resource existed and is gone for good: a spent verification token. */
     GONE,
+    /** The route exists, but not for this method. */
+    METHOD_NOT_ALLOWED,
+    /** The request body is larger than accepted. */
+    TOO_LARGE,
+    /** The request body is not of a media type the route reads. */
+    UNSUPPORTED_MEDIA_TYPE,
     /** Too many attempts; retry later. */
     RATE_LIMITED,
     /** A dependency is down or saturated; retry later. */

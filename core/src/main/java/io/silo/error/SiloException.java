@@ -15,55 +15,26 @@ import java.util.Optional;
 public class SiloException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final ProblemType problem;
     private final ErrorKind kind;
-    private final String type;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
     private Duration retryAfter;
 
-    public SiloException(ErrorKind kind, String type, String message) {
-        this(kind, type, message, null);
-    }
-
-    public SiloException(ErrorKind kind, String type, String message, Throwable cause) {
+    /** Built by {@link ProblemType#exception}, the only way to make one, or by a subclass. */
+    SiloException(ProblemType problem, ErrorKind kind, String message, Throwable cause) {
         super(message, cause);
+        this.problem = problem;
         this.kind = kind;
-        this.type = type;
     }
 
-    public static SiloException invalid(String type, String message) {
-        return new SiloException(ErrorKind.INVALID, type, message);
+    /** For the few subclasses: a problem of {@code problem}'s kind. */
+    protected SiloException(ProblemType problem, String message, Throwable cause) {
+        this(problem, problem.kind(), message, cause);
     }
 
-    public static SiloException unprocessable(String type, String message) {
-        return new SiloException(ErrorKind.UNPROCESSABLE, type, message);
-    }
-
-    public static SiloException notFound(String type, String message) {
-        return new SiloException(ErrorKind.NOT_FOUND, type, message);
-    }
-
-    public static SiloException conflict(String type, String message) {
-        return new SiloException(ErrorKind.CONFLICT, type, message);
-    }
-
-    public static SiloException forbidden(String type, String message) {
-        return new SiloException(ErrorKind.FORBIDDEN, type, message);
-    }
-
-    public static SiloException unauthenticated(String type, String message) {
-        return new SiloException(ErrorKind.UNAUTHENTICATED, type, message);
-    }
-
-    public static SiloException unavailable(String type, String message, Duration retryAfter) {
-        return new SiloException(ErrorKind.UNAVAILABLE, type, message).retryAfter(retryAfter);
-    }
-
-    public static SiloException unavailable(String type, String message, Duration retryAfter, Throwable cause) {
-        return new SiloException(ErrorKind.UNAVAILABLE, type, message, cause).retryAfter(retryAfter);
-    }
-
+    /** An unexpected failure: a bug, logged with its cause and answered as {@code internal-error}. */
     public static SiloException internal(String message, Throwable cause) {
-        return new SiloException(ErrorKind.INTERNAL, "internal-error", message, cause);
+        return ProblemType.INTERNAL_ERROR.exception(message, cause);
     }
 
     /** Adds an extension member to the problem document, e.g. the failing paths of a schema check. */
@@ -83,7 +54,12 @@ public class SiloException extends RuntimeException {
 
     /** The stable slug that names this kind of problem; documented in {@code docs/errors.md}. */
     public String type() {
-        return type;
+        return problem.type();
+    }
+
+    /** The problem, from the catalog. */
+    public ProblemType problem() {
+        return problem;
     }
 
     public Map<String, Object> extensions() {

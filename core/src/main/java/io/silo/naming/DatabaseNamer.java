@@ -1,5 +1,6 @@
 package io.silo.naming;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.naming.NamePattern.Literal;
 import io.silo.naming.NamePattern.Name;
@@ -78,13 +79,12 @@ public final class DatabaseNamer {
         }
         String name = Identifiers.fit(out.toString());
         if (isReserved(name)) {
-            throw SiloException.conflict(
-                            "database-name-reserved",
-                            "database name '" + name + "' of service " + service
-                                    + " for tenant " + tenant.slug() + " (pattern '" + pattern + "') is reserved: "
-                                    + String.join(", ", new TreeSet<>(reserved)) + " and names starting with "
-                                    + RESERVED_PREFIX
-                                    + " belong to PostgreSQL and Silo")
+            throw ProblemType.DATABASE_NAME_RESERVED
+                    .exception("database name '" + name + "' of service " + service
+                            + " for tenant " + tenant.slug() + " (pattern '" + pattern + "') is reserved: "
+                            + String.join(", ", new TreeSet<>(reserved)) + " and names starting with "
+                            + RESERVED_PREFIX
+                            + " belong to PostgreSQL and Silo")
                     .with("database", name);
         }
         return name;
@@ -118,10 +118,9 @@ public final class DatabaseNamer {
 
     private static SiloException missing(
             Name variable, String pattern, String service, NamingContext tenant, String why) {
-        return SiloException.unprocessable(
-                        "naming-variable-missing",
-                        "the database-name pattern '" + pattern + "' of service " + service + " needs "
-                                + variable.braced() + ", and tenant " + tenant.slug() + " " + why)
+        return ProblemType.NAMING_VARIABLE_MISSING
+                .exception("the database-name pattern '" + pattern + "' of service " + service + " needs "
+                        + variable.braced() + ", and tenant " + tenant.slug() + " " + why)
                 .with("variable", variable.key)
                 .with("pattern", pattern);
     }

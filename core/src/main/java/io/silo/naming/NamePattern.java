@@ -1,5 +1,6 @@
 package io.silo.naming;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,7 +114,8 @@ record NamePattern(String text, List<Part> parts) {
     }
 
     private static SiloException invalid(String pattern, String why) {
-        return SiloException.invalid("invalid-name-pattern", "'" + pattern + "' is not a database-name pattern: " + why)
+        return ProblemType.INVALID_NAME_PATTERN
+                .exception("'" + pattern + "' is not a database-name pattern: " + why)
                 .with("pattern", pattern);
     }
 }

@@ -1,5 +1,6 @@
 package io.silo.template;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.util.Arrays;
 import java.util.List;
@@ -55,10 +56,9 @@ public record FieldPath(List<String> segments) {
 
     private static SiloException invalid(String path) {
         String shown = path == null ? "null" : path.length() > 80 ? path.substring(0, 80) + "..." : path;
-        return SiloException.invalid(
-                        "invalid-field",
-                        "'" + shown + "' is not a field path: use identifiers "
-                                + "(letters, digits, _) joined by dots, at most " + MAX_DEPTH + " deep")
+        return ProblemType.INVALID_FIELD
+                .exception("'" + shown + "' is not a field path: use identifiers "
+                        + "(letters, digits, _) joined by dots, at most " + MAX_DEPTH + " deep")
                 .with("field", shown);
     }
 }

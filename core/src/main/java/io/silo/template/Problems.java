@@ -1,5 +1,6 @@
 package io.silo.template;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ final class Problems {
     }
 
     static SiloException invalid(List<String> messages) {
-        return SiloException.invalid("invalid-template", String.join("\n", messages))
+        return ProblemType.INVALID_TEMPLATE
+                .exception(String.join("\n", messages))
                 .with("errors", List.copyOf(messages));
     }
 }

@@ -1,6 +1,7 @@
 package io.silo.template;
 
 import io.silo.config.ConfigException;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,10 +91,9 @@ public final class TemplateCatalog {
      */
     public ServiceTemplate require(String service) {
         return find(service)
-                .orElseThrow(() -> SiloException.notFound(
-                                "unknown-service",
-                                "unknown service '" + service + "'; the services are "
-                                        + String.join(", ", templates.keySet()))
+                .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE
+                        .exception("unknown service '" + service + "'; the services are "
+                                + String.join(", ", templates.keySet()))
                         .with("services", List.copyOf(templates.keySet())));
     }
 

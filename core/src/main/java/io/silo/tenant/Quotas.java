@@ -1,6 +1,6 @@
 package io.silo.tenant;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -28,15 +28,15 @@ public record Quotas(Map<String, Long> limits) {
         Map<String, Long> out = new TreeMap<>();
         raw.forEach((name, value) -> {
             if (!NAME.matcher(name).matches()) {
-                throw SiloException.invalid(
-                                "invalid-quota", "quota name '" + name + "' must be an identifier such as maxUsers")
+                throw ProblemType.INVALID_QUOTA
+                        .exception("quota name '" + name + "' must be an identifier such as maxUsers")
                         .with("field", "quotas." + name);
             }
             if (!(value instanceof Number number)
                     || number.doubleValue() != Math.rint(number.doubleValue())
                     || number.longValue() < 0) {
-                throw SiloException.invalid(
-                                "invalid-quota", "quota " + name + " must be a whole number of 0 or more, got " + value)
+                throw ProblemType.INVALID_QUOTA
+                        .exception("quota " + name + " must be a whole number of 0 or more, got " + value)
                         .with("field", "quotas." + name);
             }
             out.put(name, number.longValue());

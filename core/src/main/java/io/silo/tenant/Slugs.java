@@ -1,6 +1,6 @@
 package io.silo.tenant;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -14,17 +14,15 @@ public final class Slugs {
     /** {@code slug} when valid; else a 400 that says what a slug may hold. */
     public static String check(String slug) {
         if (slug != null && isUuid(slug)) {
-            throw SiloException.invalid(
-                            "invalid-slug",
-                            "slug '" + slug + "' looks like an organization id; routes could not tell "
-                                    + "the two apart")
+            throw ProblemType.INVALID_SLUG
+                    .exception("slug '" + slug + "' looks like an organization id; routes could not tell "
+                            + "the two apart")
                     .with("field", "slug");
         }
         if (slug == null || !VALID.matcher(slug).matches() || slug.contains("--")) {
-            throw SiloException.invalid(
-                            "invalid-slug",
-                            "slug '" + slug + "' must be 1 to 63 lower-case letters, digits and single "
-                                    + "hyphens, starting and ending with a letter or digit")
+            throw ProblemType.INVALID_SLUG
+                    .exception("slug '" + slug + "' must be 1 to 63 lower-case letters, digits and single "
+                            + "hyphens, starting and ending with a letter or digit")
                     .with("field", "slug");
         }
         return slug;
@@ -39,7 +37,8 @@ public final class Slugs {
             slug = slug.substring(0, 63).replaceAll("-+$", "");
         }
         if (slug.isEmpty()) {
-            throw SiloException.invalid("invalid-slug", "cannot derive a slug from the name '" + name + "'; give one")
+            throw ProblemType.INVALID_SLUG
+                    .exception("cannot derive a slug from the name '" + name + "'; give one")
                     .with("field", "slug");
         }
         return slug;

@@ -1,6 +1,7 @@
 package io.silo.app.access;
 
 import io.silo.app.session.Principal;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.template.RoleSpec;
 import io.silo.template.ServiceTemplate;
@@ -46,7 +47,7 @@ public final class Access {
         if (principal instanceof Principal.PlatformAdmin admin) {
             return admin;
         }
-        throw SiloException.forbidden("platform-admin-required", "only a platform administrator may do this");
+        throw ProblemType.PLATFORM_ADMIN_REQUIRED.exception("only a platform administrator may do this");
     }
 
     /** The caller, who must be a member of some organization; else 403 {@code member-required}. */
@@ -54,16 +55,14 @@ public final class Access {
         if (principal instanceof Principal.Member member) {
             return member;
         }
-        throw SiloException.forbidden(
-                "member-required", "this route serves members of an organization; sign in as one");
+        throw ProblemType.MEMBER_REQUIRED.exception("this route serves members of an organization; sign in as one");
     }
 
     /** The caller, who must administer their organization; else 403 {@code org-admin-required}. */
     public static Principal.Member requireOrgAdmin(Principal principal) {
         Principal.Member member = requireMember(principal);
         if (!member.isOrgAdmin()) {
-            throw SiloException.forbidden(
-                    "org-admin-required", "only an administrator of the organization may do this");
+            throw ProblemType.ORG_ADMIN_REQUIRED.exception("only an administrator of the organization may do this");
         }
         return member;
     }
@@ -75,8 +74,8 @@ public final class Access {
     public RoleSpec requireService(Principal.Member member, String service) {
         return Optional.ofNullable(member.roles().get(service))
                 .flatMap(role -> templates.find(service).flatMap(template -> template.role(role)))
-                .orElseThrow(() -> SiloException.forbidden(
-                                "service-not-granted", "you have no role in the service '" + service + "'")
+                .orElseThrow(() -> ProblemType.SERVICE_NOT_GRANTED
+                        .exception("you have no role in the service '" + service + "'")
                         .with("service", service));
     }
 
@@ -126,19 +125,23 @@ public final class Access {
     public Map<String, String> checkAssignable(Tenant tenant, Map<String, Optional<String>> requested) {
         Map<String, String> out = new LinkedHashMap<>();
         requested.forEach((service, role) -> {
+            if (templates.find(service).isEmpty()) {
+                throw ProblemType.UNKNOWN_SERVICE
+                        .inBody("no service '" + abbreviate(service) + "'")
+                        .with("field", "services." + abbreviate(service));
+            }
             if (tenant.database(service).isEmpty()) {
-                throw SiloException.unprocessable(
-                                "service-not-in-organization",
-                                "organization " + tenant.slug() + " does not use the service '" + service + "'")
-                        .with("field", "services." + service);
+                throw ProblemType.SERVICE_NOT_ENABLED
+                        .inBody("organization " + tenant.slug() + " does not use the service '" + service + "'")
+                        .with("field", "services." + service)
+                        .with("service", service);
             }
             ServiceTemplate template = templates.require(service);
             String name = role.filter(text -> !text.isBlank()).orElse(template.defaultRole());
             if (template.role(name).isEmpty()) {
-                throw SiloException.unprocessable(
-                                "unknown-role",
-                                "the service '" + service + "' has no role '" + name + "'; its roles are "
-                                        + String.join(", ", template.roles().keySet()))
+                throw ProblemType.UNKNOWN_ROLE
+                        .exception("the service '" + service + "' has no role '" + name + "'; its roles are "
+                                + String.join(", ", template.roles().keySet()))
                         .with("field", "services." + service)
                         .with("roles", List.copyOf(template.roles().keySet()));
             }
@@ -148,11 +151,15 @@ public final class Access {
     }
 
     private static SiloException forbidden(RoleSpec role, String verb, String service, String collection) {
-        return SiloException.forbidden(
-                        "collection-forbidden",
-                        "the role '" + role.name() + "' in " + service + " may not " + verb + " the collection '"
-                                + collection + "'")
+        return ProblemType.COLLECTION_FORBIDDEN
+                .exception("the role '" + role.name() + "' in " + service + " may not " + verb + " the collection '"
+                        + collection + "'")
                 .with("service", service)
                 .with("collection", collection);
+    }
+
+    /** A name from a request, cut for messages: a client may send anything. */
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 }

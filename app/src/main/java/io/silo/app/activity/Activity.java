@@ -4,12 +4,13 @@ import io.silo.app.access.Access;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.identity.Users;
 import io.silo.app.session.Principal;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.jdbc.Cursors;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.routing.TenantConnections;
+import io.silo.template.TemplateCatalog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,12 +28,15 @@ import java.util.Optional;
 public final class Activity {
     private final TenantGate gate;
     private final Users users;
+    private final TemplateCatalog templates;
     private final TenantConnections connections;
     private final ActivityLog log;
 
-    public Activity(TenantGate gate, Users users, TenantConnections connections, ActivityLog log) {
+    public Activity(
+            TenantGate gate, Users users, TemplateCatalog templates, TenantConnections connections, ActivityLog log) {
         this.gate = gate;
         this.users = users;
+        this.templates = templates;
         this.connections = connections;
         this.log = log;
     }
@@ -53,10 +57,10 @@ public final class Activity {
                 .orElseGet(() -> List.copyOf(placement.databases().keySet()));
         List<Position> merged = new ArrayList<>();
         for (String each : services) {
+            templates.require(each);
             if (placement.database(each).isEmpty()) {
-                throw SiloException.notFound(
-                                "service-not-enabled",
-                                "organization " + placement.slug() + " does not use '" + each + "'")
+                throw ProblemType.SERVICE_NOT_ENABLED
+                        .exception("organization " + placement.slug() + " does not use '" + each + "'")
                         .with("service", each);
             }
             List<ActivityEntry> entries = connections.inTransaction(

@@ -5,6 +5,7 @@ import io.silo.config.SiloConfig;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.PlatformAdminStore;
 import io.silo.postgres.control.PlatformAdminStore.PlatformAdmin;
@@ -82,6 +83,6 @@ public final class PlatformAdmins {
     }
 
     private static SiloException badCredentials() {
-        return SiloException.unauthenticated("invalid-credentials", "email or password is wrong");
+        return ProblemType.INVALID_CREDENTIALS.exception("email or password is wrong");
     }
 }

@@ -1,5 +1,6 @@
 package io.silo.app.admission;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.TenantStore;
 import io.silo.tenant.Tenant;
@@ -22,23 +23,21 @@ public final class ActiveOrganizations {
     /** The member's organization, when it is active; else a 401 or 403 saying why. */
     public Tenant active(UUID tenantId) {
         Tenant tenant = tenants.find(tenantId)
-                .orElseThrow(() -> SiloException.unauthenticated(
-                        "invalid-token", "the organization of this token no longer exists"));
+                .orElseThrow(
+                        () -> ProblemType.INVALID_TOKEN.exception("the organization of this token no longer exists"));
         if (tenant.status() == TenantStatus.SUSPENDED) {
             throw suspended(tenant);
         }
         if (tenant.status() != TenantStatus.ACTIVE) {
-            throw SiloException.forbidden(
-                    "organization-unavailable",
+            throw ProblemType.ORGANIZATION_UNAVAILABLE.exception(
                     "organization " + tenant.slug() + " is " + tenant.status().value());
         }
         return tenant;
     }
 
     public static SiloException suspended(Tenant tenant) {
-        return SiloException.forbidden(
-                        "organization-suspended",
-                        "organization " + tenant.slug() + " is suspended; ask the platform operator")
+        return ProblemType.ORGANIZATION_SUSPENDED
+                .exception("organization " + tenant.slug() + " is suspended; ask the platform operator")
                 .with("organization", tenant.slug());
     }
 }

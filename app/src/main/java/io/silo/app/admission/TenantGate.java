@@ -1,7 +1,7 @@
 package io.silo.app.admission;
 
 import io.silo.app.session.Principal;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.PlacementCache;
 import io.silo.tenant.TenantStatus;
@@ -24,17 +24,14 @@ public final class TenantGate {
     public Placement admit(Principal.Member member) {
         Placement placement = placements
                 .find(member.tenantId())
-                .orElseThrow(() -> SiloException.unauthenticated(
-                        "invalid-token", "the organization of this token no longer exists"));
+                .orElseThrow(
+                        () -> ProblemType.INVALID_TOKEN.exception("the organization of this token no longer exists"));
         if (placement.status() == TenantStatus.SUSPENDED) {
-            throw SiloException.forbidden(
-                    "organization-suspended", "organization " + placement.slug() + " is suspended");
+            throw ProblemType.ORGANIZATION_SUSPENDED.exception("organization " + placement.slug() + " is suspended");
         }
         if (!placement.isActive()) {
-            throw SiloException.forbidden(
-                    "organization-unavailable",
-                    "organization " + placement.slug() + " is "
-                            + placement.status().value());
+            throw ProblemType.ORGANIZATION_UNAVAILABLE.exception("organization " + placement.slug() + " is "
+                    + placement.status().value());
         }
         return placement;
     }

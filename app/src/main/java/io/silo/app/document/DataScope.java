@@ -2,7 +2,7 @@ package io.silo.app.document;
 
 import io.silo.app.access.Access;
 import io.silo.app.session.Principal;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.postgres.placement.Placement;
 import io.silo.template.CollectionSpec;
 import io.silo.template.RoleSpec;
@@ -23,12 +23,10 @@ public record DataScope(
             Principal.Member member, Placement placement, TemplateCatalog templates, Access access, String service) {
         ServiceTemplate template = templates
                 .find(service)
-                .orElseThrow(
-                        () -> SiloException.notFound("unknown-service", "no service '" + abbreviate(service) + "'"));
+                .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE.exception("no service '" + abbreviate(service) + "'"));
         if (placement.database(service).isEmpty()) {
-            throw SiloException.notFound(
-                            "service-not-enabled",
-                            "organization " + placement.slug() + " does not use the service '" + service + "'")
+            throw ProblemType.SERVICE_NOT_ENABLED
+                    .exception("organization " + placement.slug() + " does not use the service '" + service + "'")
                     .with("service", service);
         }
         return new DataScope(member, placement, template, access.requireService(member, service), access);
@@ -57,9 +55,8 @@ public record DataScope(
 
     private CollectionSpec collection(String name) {
         return template.collection(name)
-                .orElseThrow(() -> SiloException.notFound(
-                                "unknown-collection",
-                                "service " + service() + " has no collection '" + abbreviate(name) + "'")
+                .orElseThrow(() -> ProblemType.UNKNOWN_COLLECTION
+                        .exception("service " + service() + " has no collection '" + abbreviate(name) + "'")
                         .with("collection", abbreviate(name)));
     }
 

@@ -7,7 +7,7 @@ import io.silo.app.throttle.SignInThrottle;
 import io.silo.audit.AuditEntry;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
-import io.silo.error.ErrorKind;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.identity.DirectoryEntry;
 import io.silo.identity.User;
@@ -55,8 +55,6 @@ public final class MemberLogin {
     /** An email in more organizations than this signs in with its organization named: each costs one argon2id check. */
     static final int MAX_CANDIDATES = 10;
 
-    private static final String INVALID_CREDENTIALS = SignInThrottle.INVALID_CREDENTIALS;
-
     private final ActivityLog activity;
     private final TenantStore tenants;
     private final TenantConnections cores;
@@ -102,7 +100,7 @@ public final class MemberLogin {
 
         record Locked(Instant until) implements Attempt {}
 
-        record Refused(Tenant tenant, String type) implements Attempt {}
+        record Refused(Tenant tenant, ProblemType problem) implements Attempt {}
 
         record Match(Tenant tenant, Credentials credentials) implements Attempt {}
     }
@@ -119,7 +117,8 @@ public final class MemberLogin {
                     body.organization().filter(text -> !text.isBlank()).map(String::trim);
             String password = Fields.password(body.password(), "password");
             if (login.kind().equals("username") && organization.isEmpty()) {
-                throw SiloException.invalid("missing-field", "signing in with a username needs the organization")
+                throw ProblemType.MISSING_FIELD
+                        .exception("signing in with a username needs the organization")
                         .with("field", "organization");
             }
             List<Tenant> candidates = organization
@@ -162,8 +161,8 @@ public final class MemberLogin {
             return succeed(matches.getFirst(), password, login, client);
         }
         if (matches.size() > 1) {
-            throw SiloException.conflict(
-                            "organization-ambiguous", "this email signs in to several organizations; name one")
+            throw ProblemType.ORGANIZATION_AMBIGUOUS
+                    .exception("this email signs in to several organizations; name one")
                     .with(
                             "organizations",
                             matches.stream()
@@ -181,7 +180,8 @@ public final class MemberLogin {
         boolean hasEmail = body.email().filter(text -> !text.isBlank()).isPresent();
         boolean hasUsername = body.username().filter(text -> !text.isBlank()).isPresent();
         if (hasEmail == hasUsername) {
-            throw SiloException.invalid("missing-field", "give either an email or a username")
+            throw ProblemType.MISSING_FIELD
+                    .exception("give either an email or a username")
                     .with("field", "email");
         }
         return hasEmail
@@ -197,8 +197,7 @@ public final class MemberLogin {
                 .toList();
         if (tenantIds.size() > MAX_CANDIDATES) {
             // never a silent cut: the person's own organization could be the one left out
-            throw SiloException.conflict(
-                    "organization-required",
+            throw ProblemType.ORGANIZATION_REQUIRED.exception(
                     "this email belongs to many organizations; sign in with " + "the organization named");
         }
         return tenantIds.stream().map(tenants::find).flatMap(Optional::stream).toList();
@@ -219,10 +218,10 @@ public final class MemberLogin {
             return new Attempt.Wrong(tenant, credentials.userId());
         }
         if (tenant.status() == TenantStatus.SUSPENDED) {
-            return new Attempt.Refused(tenant, "organization-suspended");
+            return new Attempt.Refused(tenant, ProblemType.ORGANIZATION_SUSPENDED);
         }
         if (!credentials.active()) {
-            return new Attempt.Refused(tenant, "account-disabled");
+            return new Attempt.Refused(tenant, ProblemType.ACCOUNT_DISABLED);
         }
         return new Attempt.Match(tenant, credentials);
     }
@@ -254,10 +253,9 @@ public final class MemberLogin {
         for (Attempt attempt : attempts) {
             if (attempt instanceof Attempt.Refused refused) {
                 return Optional.of(
-                        refused.type().equals("organization-suspended")
+                        refused.problem() == ProblemType.ORGANIZATION_SUSPENDED
                                 ? ActiveOrganizations.suspended(refused.tenant())
-                                : SiloException.forbidden(
-                                        "account-disabled",
+                                : ProblemType.ACCOUNT_DISABLED.exception(
                                         "this account is disabled; ask an administrator of "
                                                 + refused.tenant().slug()));
             }
@@ -275,11 +273,9 @@ public final class MemberLogin {
 
     private SiloException locked(Instant until) {
         Duration left = Duration.between(clock.instant(), until);
-        return new SiloException(
-                        ErrorKind.RATE_LIMITED,
-                        "account-locked",
-                        "this account is locked after too many failed sign-ins;"
-                                + " try again later or ask an administrator to reset the password")
+        return ProblemType.ACCOUNT_LOCKED
+                .exception("this account is locked after too many failed sign-ins;"
+                        + " try again later or ask an administrator to reset the password")
                 .retryAfter(left.isNegative() ? Duration.ofSeconds(1) : left);
     }
 
@@ -366,6 +362,6 @@ public final class MemberLogin {
     }
 
     private static SiloException invalidCredentials() {
-        return SiloException.unauthenticated(INVALID_CREDENTIALS, "organization, login or password is wrong");
+        return ProblemType.INVALID_CREDENTIALS.exception("organization, login or password is wrong");
     }
 }

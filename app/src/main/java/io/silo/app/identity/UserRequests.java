@@ -1,6 +1,7 @@
 package io.silo.app.identity;
 
 import io.silo.app.input.Fields;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,11 +58,13 @@ public final class UserRequests {
             return io.silo.json.Json.object();
         }
         if (!node.isObject()) {
-            throw SiloException.invalid("invalid-json", "profile must be a JSON object")
+            throw ProblemType.INVALID_JSON
+                    .exception("profile must be a JSON object")
                     .with("field", "profile");
         }
         if (io.silo.json.Json.write(node).length() > 16 * 1024) {
-            throw SiloException.invalid("field-too-long", "profile must be at most 16 KiB as JSON")
+            throw ProblemType.FIELD_TOO_LONG
+                    .exception("profile must be at most 16 KiB as JSON")
                     .with("field", "profile");
         }
         return node;
@@ -78,7 +81,8 @@ public final class UserRequests {
     static String name(String value) {
         String name = Fields.required(value, "name");
         if (name.length() > 200) {
-            throw SiloException.invalid("field-too-long", "name must have at most 200 characters")
+            throw ProblemType.FIELD_TOO_LONG
+                    .exception("name must have at most 200 characters")
                     .with("field", "name");
         }
         return name;
@@ -87,7 +91,8 @@ public final class UserRequests {
     static String status(JsonNode node) {
         String status = node.isString() ? node.asString() : "";
         if (!status.equals("active") && !status.equals("disabled")) {
-            throw SiloException.invalid("invalid-status", "status must be active or disabled")
+            throw ProblemType.INVALID_STATUS
+                    .exception("status must be active or disabled")
                     .with("field", "status");
         }
         return status;
@@ -98,17 +103,17 @@ public final class UserRequests {
             return Optional.empty();
         }
         if (!node.isString()) {
-            throw SiloException.invalid("invalid-json", field + " must be a string")
+            throw ProblemType.INVALID_JSON
+                    .exception(field + " must be a string")
                     .with("field", field);
         }
         return node.asString().isBlank() ? Optional.empty() : Optional.of(node.asString());
     }
 
     private static SiloException badServices() {
-        return SiloException.invalid(
-                        "invalid-json",
-                        "services must be an object of service to role, e.g. {\"billing\": \"manager\"},"
-                                + " or an array of services")
+        return ProblemType.INVALID_JSON
+                .exception("services must be an object of service to role, e.g. {\"billing\": \"manager\"},"
+                        + " or an array of services")
                 .with("field", "services");
     }
 }

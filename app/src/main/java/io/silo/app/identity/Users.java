@@ -8,6 +8,7 @@ import io.silo.app.session.Sessions;
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.identity.User;
 import io.silo.json.Json;
@@ -94,8 +95,8 @@ public final class Users {
         Tenant tenant = gate.active(member.tenantId());
         User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> store.find(core, member.id()))
                 .filter(User::active)
-                .orElseThrow(() -> SiloException.unauthenticated(
-                        "invalid-token", "the account of this token is gone or disabled"));
+                .orElseThrow(
+                        () -> ProblemType.INVALID_TOKEN.exception("the account of this token is gone or disabled"));
         return new Self(user, tenant, access.services(tenant, user.roles()));
     }
 
@@ -106,7 +107,8 @@ public final class Users {
         Optional<String> username =
                 body.username().filter(text -> !text.isBlank()).map(text -> Fields.username(text, "username"));
         if (email.isEmpty() && username.isEmpty()) {
-            throw SiloException.invalid("missing-field", "a user needs an email or a username")
+            throw ProblemType.MISSING_FIELD
+                    .exception("a user needs an email or a username")
                     .with("field", "email");
         }
         String name = UserRequests.name(body.name());
@@ -118,9 +120,8 @@ public final class Users {
             store.lockMembership(core);
             long max = tenant.quotas().maxUsers().orElse(Long.MAX_VALUE);
             if (store.count(core) >= max) {
-                throw SiloException.unprocessable(
-                                "quota-exceeded",
-                                "organization " + tenant.slug() + " has reached its quota of " + max + " users")
+                throw ProblemType.QUOTA_EXCEEDED
+                        .exception("organization " + tenant.slug() + " has reached its quota of " + max + " users")
                         .with("quota", "maxUsers")
                         .with("limit", max);
             }
@@ -156,7 +157,7 @@ public final class Users {
     public User update(Principal.Member admin, UUID id, JsonNode patch, AuditEntry.Actor client) {
         Tenant tenant = gate.active(admin.tenantId());
         if (!patch.isObject()) {
-            throw SiloException.invalid("invalid-json", "the body must be a JSON object");
+            throw ProblemType.INVALID_JSON.exception("the body must be a JSON object");
         }
         List<String> fields = new ArrayList<>();
         patch.propertyNames().forEach(fields::add);
@@ -164,9 +165,8 @@ public final class Users {
                 .filter(field -> !UserRequests.PATCHABLE.contains(field))
                 .findFirst()
                 .ifPresent(field -> {
-                    throw SiloException.invalid(
-                                    "unknown-field",
-                                    "unknown field '" + field + "'; a user's fields are " + UserRequests.PATCHABLE)
+                    throw ProblemType.UNKNOWN_FIELD
+                            .exception("unknown field '" + field + "'; a user's fields are " + UserRequests.PATCHABLE)
                             .with("field", field);
                 });
         Optional<String> newHash = patch.has("password")
@@ -212,7 +212,8 @@ public final class Users {
         Optional<String> username =
                 patch.has("username") ? UserRequests.username(patch.get("username"), "username") : current.username();
         if (email.isEmpty() && username.isEmpty()) {
-            throw SiloException.invalid("missing-field", "a user needs an email or a username")
+            throw ProblemType.MISSING_FIELD
+                    .exception("a user needs an email or a username")
                     .with("field", "email");
         }
         String name = patch.has("name")
@@ -229,8 +230,8 @@ public final class Users {
     /** The current roles with a patch applied: a role per named service, {@code null} removes the service but {@code core}. */
     private Map<String, String> mergeRoles(Tenant tenant, Map<String, String> current, JsonNode patch) {
         if (!patch.isObject()) {
-            throw SiloException.invalid(
-                            "invalid-json", "services must be an object of service to role; null removes a service")
+            throw ProblemType.INVALID_JSON
+                    .exception("services must be an object of service to role; null removes a service")
                     .with("field", "services");
         }
         Map<String, String> merged = new LinkedHashMap<>(current);
@@ -240,14 +241,13 @@ public final class Users {
                 assign.put(
                         entry.getKey(), Optional.of(entry.getValue().asString().trim()));
             } else if (!entry.getValue().isNull()) {
-                throw SiloException.invalid(
-                                "invalid-json",
-                                "the role of service '" + entry.getKey() + "' must be a string, or null "
-                                        + "to remove the service")
+                throw ProblemType.INVALID_JSON
+                        .exception("the role of service '" + entry.getKey() + "' must be a string, or null "
+                                + "to remove the service")
                         .with("field", "services." + entry.getKey());
             } else if (ServiceTemplate.CORE.equals(entry.getKey())) {
-                throw SiloException.unprocessable(
-                                "core-role-required",
+                throw ProblemType.CORE_ROLE_REQUIRED
+                        .exception(
                                 "every user has a role in core (admin or member); it can be" + " changed, not removed")
                         .with("field", "services.core");
             } else {
@@ -271,10 +271,8 @@ public final class Users {
 
     private void requireAnotherAdmin(Handle core, Tenant tenant) {
         if (store.activeAdmins(core) <= 1) {
-            throw SiloException.conflict(
-                    "last-admin",
-                    "organization " + tenant.slug() + " needs at least one active administrator;"
-                            + " make someone else administrator first");
+            throw ProblemType.LAST_ADMIN.exception("organization " + tenant.slug()
+                    + " needs at least one active administrator;" + " make someone else administrator first");
         }
     }
 
@@ -314,8 +312,8 @@ public final class Users {
     private User currentAdmin(Handle core, Principal.Member admin) {
         return store.find(core, admin.id())
                 .filter(Users::isActiveAdmin)
-                .orElseThrow(() -> SiloException.forbidden(
-                        "org-admin-required", "you are no longer an administrator of this organization"));
+                .orElseThrow(() -> ProblemType.ORG_ADMIN_REQUIRED.exception(
+                        "you are no longer an administrator of this organization"));
     }
 
     private void relayAfterCommit(Tenant tenant) {
@@ -344,17 +342,19 @@ public final class Users {
 
     private static SiloException taken(DataAccessException e) {
         if (e.violated(UserStore.EMAIL_KEY)) {
-            return SiloException.conflict("email-taken", "another user of this organization has this email")
+            return ProblemType.EMAIL_TAKEN
+                    .exception("another user of this organization has this email")
                     .with("field", "email");
         }
         if (e.violated(UserStore.USERNAME_KEY)) {
-            return SiloException.conflict("username-taken", "another user of this organization has this username")
+            return ProblemType.USERNAME_TAKEN
+                    .exception("another user of this organization has this username")
                     .with("field", "username");
         }
         return e;
     }
 
     private static SiloException notFound(UUID id) {
-        return SiloException.notFound("user-not-found", "no user " + id + " in your organization");
+        return ProblemType.USER_NOT_FOUND.exception("no user " + id + " in your organization");
     }
 }

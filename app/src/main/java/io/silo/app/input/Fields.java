@@ -1,6 +1,6 @@
 package io.silo.app.input;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -18,7 +18,8 @@ public final class Fields {
     /** {@code value} when it is present and not blank; else a 400 naming {@code field}. */
     public static String required(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw SiloException.invalid("missing-field", "field '" + field + "' is required")
+            throw ProblemType.MISSING_FIELD
+                    .exception("field '" + field + "' is required")
                     .with("field", field);
         }
         return value.trim();
@@ -30,7 +31,8 @@ public final class Fields {
      */
     public static String password(String value, String field) {
         if (value == null || value.isEmpty()) {
-            throw SiloException.invalid("missing-field", "field '" + field + "' is required")
+            throw ProblemType.MISSING_FIELD
+                    .exception("field '" + field + "' is required")
                     .with("field", field);
         }
         return value;
@@ -43,7 +45,8 @@ public final class Fields {
     public static String username(String value, String field) {
         String username = required(value, field);
         if (!USERNAME.matcher(username).matches()) {
-            throw SiloException.invalid("invalid-username", field + " must be 2 to 63 letters, digits, '.', '_' or '-'")
+            throw ProblemType.INVALID_USERNAME
+                    .exception(field + " must be 2 to 63 letters, digits, '.', '_' or '-'")
                     .with("field", field);
         }
         return username.toLowerCase(Locale.ROOT);
@@ -53,7 +56,8 @@ public final class Fields {
     public static String email(String value, String field) {
         String email = required(value, field).toLowerCase(Locale.ROOT);
         if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
-            throw SiloException.invalid("invalid-email", "field '" + field + "' is not an email address")
+            throw ProblemType.INVALID_EMAIL
+                    .exception("field '" + field + "' is not an email address")
                     .with("field", field);
         }
         return email;

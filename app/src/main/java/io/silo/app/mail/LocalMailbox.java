@@ -1,6 +1,7 @@
 package io.silo.app.mail;
 
 import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -87,11 +88,9 @@ public final class LocalMailbox implements Mailer {
                     SUFFIX);
         } catch (IOException | MessagingException e) {
             log.error("cannot write mail to the local mailbox {}: {}", directory, e.getMessage());
-            throw SiloException.unavailable(
-                    "mail-unavailable",
-                    "the verification mail could not be sent; try again later",
-                    Duration.ofSeconds(60),
-                    e);
+            throw ProblemType.MAIL_UNAVAILABLE
+                    .exception("the verification mail could not be sent; try again later", e)
+                    .retryAfter(Duration.ofSeconds(60));
         }
     }
 
@@ -136,7 +135,7 @@ public final class LocalMailbox implements Mailer {
     /** One message with its text; 404 {@code mail-not-found} for an unknown or malformed id. */
     public Stored read(String id) {
         if (!ID.matcher(id).matches() || !Files.isRegularFile(directory.resolve(id + SUFFIX))) {
-            throw SiloException.notFound("mail-not-found", "no message '" + id + "' in the local mailbox");
+            throw ProblemType.MAIL_NOT_FOUND.exception("no message '" + id + "' in the local mailbox");
         }
         return load(id, true);
     }

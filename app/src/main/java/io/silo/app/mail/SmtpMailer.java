@@ -1,7 +1,7 @@
 package io.silo.app.mail;
 
 import io.silo.config.SiloConfig;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -55,11 +55,9 @@ public final class SmtpMailer implements Mailer {
             log.info("sent mail '{}' to {} through {}:{}", message.subject(), message.to(), smtp.host(), smtp.port());
         } catch (MessagingException e) {
             log.error("cannot send mail through {}:{}: {}", smtp.host(), smtp.port(), e.getMessage());
-            throw SiloException.unavailable(
-                    "mail-unavailable",
-                    "the verification mail could not be sent; try again later",
-                    Duration.ofSeconds(60),
-                    e);
+            throw ProblemType.MAIL_UNAVAILABLE
+                    .exception("the verification mail could not be sent; try again later", e)
+                    .retryAfter(Duration.ofSeconds(60));
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.silo.app.organization;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import io.silo.tenant.Contact;
 import io.silo.tenant.Quotas;
@@ -26,13 +26,13 @@ final class OrganizationPatch {
 
     static Tenant apply(Tenant t, JsonNode patch) {
         if (!patch.isObject() || patch.isEmpty()) {
-            throw SiloException.invalid(
-                    "invalid-patch", "the body must be a JSON object of the fields to change: " + FIELDS);
+            throw ProblemType.INVALID_PATCH.exception(
+                    "the body must be a JSON object of the fields to change: " + FIELDS);
         }
         for (String field : patch.propertyNames()) {
             if (!FIELDS.contains(field)) {
-                throw SiloException.invalid(
-                                "unknown-field", "field '" + field + "' cannot be changed here; changeable: " + FIELDS)
+                throw ProblemType.UNKNOWN_FIELD
+                        .exception("field '" + field + "' cannot be changed here; changeable: " + FIELDS)
                         .with("field", field);
             }
         }
@@ -61,7 +61,8 @@ final class OrganizationPatch {
             return Quotas.none();
         }
         if (!node.isObject()) {
-            throw SiloException.invalid("invalid-quota", "quotas must be an object such as {\"maxUsers\": 50}")
+            throw ProblemType.INVALID_QUOTA
+                    .exception("quotas must be an object such as {\"maxUsers\": 50}")
                     .with("field", "quotas");
         }
         Map<String, Object> changes = Json.mapper().convertValue(node, new TypeReference<Map<String, Object>>() {});
@@ -73,7 +74,8 @@ final class OrganizationPatch {
             return List.of();
         }
         if (!node.isArray()) {
-            throw SiloException.invalid("invalid-feature", "features must be an array of names")
+            throw ProblemType.INVALID_FEATURE
+                    .exception("features must be an array of names")
                     .with("field", "features");
         }
         return RequestChecks.features(Json.mapper().convertValue(node, new TypeReference<List<String>>() {}));
@@ -84,15 +86,14 @@ final class OrganizationPatch {
             return Optional.empty();
         }
         if (!node.isObject()) {
-            throw SiloException.invalid(
-                            "invalid-json", "field '" + field + "' must be an object {email, name?, phone?}")
+            throw ProblemType.INVALID_JSON
+                    .exception("field '" + field + "' must be an object {email, name?, phone?}")
                     .with("field", field);
         }
         for (String key : node.propertyNames()) {
             if (!CONTACT_FIELDS.contains(key)) {
-                throw SiloException.invalid(
-                                "unknown-field",
-                                "field '" + field + "." + key + "' is unknown; a contact has " + CONTACT_FIELDS)
+                throw ProblemType.UNKNOWN_FIELD
+                        .exception("field '" + field + "." + key + "' is unknown; a contact has " + CONTACT_FIELDS)
                         .with("field", field + "." + key);
             }
         }
@@ -115,7 +116,8 @@ final class OrganizationPatch {
             return Optional.empty();
         }
         if (!node.isString()) {
-            throw SiloException.invalid("invalid-json", "field '" + field + "' must be a string")
+            throw ProblemType.INVALID_JSON
+                    .exception("field '" + field + "' must be a string")
                     .with("field", field);
         }
         return Optional.of(node.asString());

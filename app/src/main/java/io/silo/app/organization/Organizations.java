@@ -8,6 +8,7 @@ import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.SecretBox;
 import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
 import io.silo.job.JobState;
@@ -148,7 +149,8 @@ public final class Organizations {
         Optional<String> businessType = RequestChecks.businessType(request.businessType());
         List<ServiceTemplate> services = services(request.services());
         if (tenants.resolve(slug).isPresent()) {
-            throw SiloException.conflict("slug-taken", "an organization with slug '" + slug + "' exists")
+            throw ProblemType.SLUG_TAKEN
+                    .exception("an organization with slug '" + slug + "' exists")
                     .with("field", "slug");
         }
         Optional<String> username =
@@ -172,8 +174,8 @@ public final class Organizations {
         List<ServiceTemplate> services = services(request.services());
         Quotas quotas = request.quotas().isEmpty() ? Quotas.none() : Quotas.of(request.quotas());
         if (quotas.maxUsers().filter(max -> max < 1).isPresent()) {
-            throw SiloException.unprocessable(
-                            "invalid-quota", "quota maxUsers must leave room for the first administrator")
+            throw ProblemType.INVALID_QUOTA
+                    .exception("quota maxUsers must leave room for the first administrator")
                     .with("field", "quotas.maxUsers");
         }
         UserStore.NewUser admin = firstAdmin(request.admin(), adminPasswordHash, services);
@@ -209,7 +211,7 @@ public final class Organizations {
 
     public Tenant get(String org) {
         return tenants.resolve(org)
-                .orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization '" + org + "'"));
+                .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization '" + org + "'"));
     }
 
     public TenantStore.Page list(
@@ -272,13 +274,13 @@ public final class Organizations {
     }
 
     public Job job(UUID id) {
-        return jobs.find(id).orElseThrow(() -> SiloException.notFound("job-not-found", "no job " + id));
+        return jobs.find(id).orElseThrow(() -> ProblemType.JOB_NOT_FOUND.exception("no job " + id));
     }
 
     private List<ServiceTemplate> services(List<String> requested) {
         if (requested == null || requested.isEmpty()) {
-            throw SiloException.invalid(
-                            "missing-field", "field 'services' must name at least one service, e.g. [\"billing\"]")
+            throw ProblemType.MISSING_FIELD
+                    .exception("field 'services' must name at least one service, e.g. [\"billing\"]")
                     .with("field", "services");
         }
         Set<String> seen = new HashSet<>();
@@ -289,17 +291,17 @@ public final class Organizations {
                 continue; // every organization has its core database anyway
             }
             if (!seen.add(service)) {
-                throw SiloException.invalid("duplicate-service", "service '" + service + "' is listed twice")
+                throw ProblemType.DUPLICATE_SERVICE
+                        .exception("service '" + service + "' is listed twice")
                         .with("field", "services");
             }
             out.add(templates
                     .find(service)
-                    .orElseThrow(() -> SiloException.unprocessable(
-                                    "unknown-service",
-                                    "no service '" + service + "'; known: "
-                                            + templates.all().stream()
-                                                    .map(ServiceTemplate::service)
-                                                    .toList())
+                    .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE
+                            .inBody("no service '" + service + "'; known: "
+                                    + templates.all().stream()
+                                            .map(ServiceTemplate::service)
+                                            .toList())
                             .with("field", "services")));
         }
         return out;
@@ -312,7 +314,8 @@ public final class Organizations {
                 body.email().filter(text -> !text.isBlank()).map(text -> Fields.email(text, "admin.email"));
         Optional<String> username = RequestChecks.username(body.username(), "admin.username");
         if (email.isEmpty() && username.isEmpty()) {
-            throw SiloException.invalid("missing-field", "admin needs an email or a username")
+            throw ProblemType.MISSING_FIELD
+                    .exception("admin needs an email or a username")
                     .with("field", "admin.email");
         }
         Map<String, String> roles = new LinkedHashMap<>();
@@ -328,7 +331,8 @@ public final class Organizations {
     }
 
     private static SiloException missingAdmin() {
-        return SiloException.invalid("missing-field", "field 'admin' is required: {email or username, name, password}")
+        return ProblemType.MISSING_FIELD
+                .exception("field 'admin' is required: {email or username, name, password}")
                 .with("field", "admin");
     }
 
@@ -339,17 +343,14 @@ public final class Organizations {
             String database = namer.name(template.databaseNamePattern(), template.service(), naming);
             String clash = names.put(database, template.service());
             if (clash != null) {
-                throw SiloException.conflict(
-                        "database-name-taken",
-                        "services " + clash + " and " + template.service() + " would both use the database name "
-                                + database);
+                throw ProblemType.DATABASE_NAME_TAKEN.exception("services " + clash + " and " + template.service()
+                        + " would both use the database name " + database);
             }
             if (tenants.databaseNameTaken(cluster.id(), database)
                     || admins.of(cluster.id()).databaseExists(database)) {
-                throw SiloException.conflict(
-                                "database-name-taken",
-                                "a database named " + database + " already exists on cluster " + cluster.id()
-                                        + "; choose another name or slug")
+                throw ProblemType.DATABASE_NAME_TAKEN
+                        .exception("a database named " + database + " already exists on cluster " + cluster.id()
+                                + "; choose another name or slug")
                         .with("database", database);
             }
             databases.add(new TenantDatabase(
@@ -391,12 +392,13 @@ public final class Organizations {
             });
         } catch (DataAccessException e) {
             if (e.violated(TenantStore.SLUG_KEY)) {
-                throw SiloException.conflict("slug-taken", "an organization with slug '" + tenant.slug() + "' exists")
+                throw ProblemType.SLUG_TAKEN
+                        .exception("an organization with slug '" + tenant.slug() + "' exists")
                         .with("field", "slug");
             }
             if (e.isUniqueViolation()) {
-                throw SiloException.conflict(
-                        "database-name-taken", "a database name of this organization is taken on its cluster");
+                throw ProblemType.DATABASE_NAME_TAKEN.exception(
+                        "a database name of this organization is taken on its cluster");
             }
             throw e;
         }
@@ -426,13 +428,10 @@ public final class Organizations {
         if (moved) {
             statusChanged.accept(tenant.id());
         } else {
-            throw SiloException.conflict(
-                    "invalid-status-transition",
-                    "organization " + tenant.slug() + " is "
-                            + tenants.find(tenant.id())
-                                    .map(t -> t.status().value())
-                                    .orElse("gone") + "; only an organization that is "
-                            + from.value() + " can become " + to.value());
+            throw ProblemType.INVALID_STATUS_TRANSITION.exception("organization " + tenant.slug() + " is "
+                    + tenants.find(tenant.id()).map(t -> t.status().value()).orElse("gone")
+                    + "; only an organization that is "
+                    + from.value() + " can become " + to.value());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.silo.app.organization;
 
 import io.silo.app.input.Fields;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.tenant.Contact;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,8 @@ final class RequestChecks {
     static String name(String name) {
         String value = Fields.required(name, "name");
         if (value.length() > 200) {
-            throw SiloException.invalid("invalid-name", "name must have at most 200 characters")
+            throw ProblemType.FIELD_TOO_LONG
+                    .exception("name must have at most 200 characters")
                     .with("field", "name");
         }
         return value;
@@ -29,8 +30,8 @@ final class RequestChecks {
         }
         String businessType = value.get();
         if (!BUSINESS_TYPE.matcher(businessType).matches()) {
-            throw SiloException.invalid(
-                            "invalid-business-type", "businessType must be 1 to 40 letters, digits, spaces, '_' or '-'")
+            throw ProblemType.INVALID_BUSINESS_TYPE
+                    .exception("businessType must be 1 to 40 letters, digits, spaces, '_' or '-'")
                     .with("field", "businessType");
         }
         return Optional.of(businessType.trim());
@@ -39,8 +40,8 @@ final class RequestChecks {
     static List<String> features(List<String> features) {
         for (String feature : features) {
             if (feature == null || !FEATURE.matcher(feature).matches()) {
-                throw SiloException.invalid(
-                                "invalid-feature", "feature '" + feature + "' must be a lower-case identifier")
+                throw ProblemType.INVALID_FEATURE
+                        .exception("feature '" + feature + "' must be a lower-case identifier")
                         .with("field", "features");
             }
         }
@@ -53,7 +54,8 @@ final class RequestChecks {
         }
         String value = text.get();
         if (value.length() > max) {
-            throw SiloException.invalid("field-too-long", field + " must have at most " + max + " characters")
+            throw ProblemType.FIELD_TOO_LONG
+                    .exception(field + " must have at most " + max + " characters")
                     .with("field", field);
         }
         return Optional.of(value.trim());

@@ -2,6 +2,7 @@ package io.silo.app.session;
 
 import io.silo.crypto.Ids;
 import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.RefreshTokenStore.RefreshToken;
@@ -62,21 +63,20 @@ public final class Sessions {
     public Session refresh(String refreshToken) {
         Instant now = clock.instant();
         RefreshToken stored = store.findByHash(Secrets.sha256(refreshToken))
-                .orElseThrow(
-                        () -> SiloException.unauthenticated("invalid-refresh-token", "refresh token is not valid"));
+                .orElseThrow(() -> ProblemType.INVALID_REFRESH_TOKEN.exception("refresh token is not valid"));
         if (stored.revokedAt().isPresent()) {
-            throw SiloException.unauthenticated("invalid-refresh-token", "refresh token has been revoked");
+            throw ProblemType.INVALID_REFRESH_TOKEN.exception("refresh token has been revoked");
         }
         if (stored.usedAt().isPresent()) {
             throw reused(stored, now);
         }
         if (!stored.expiresAt().isAfter(now)) {
-            throw SiloException.unauthenticated("invalid-refresh-token", "refresh token has expired");
+            throw ProblemType.INVALID_REFRESH_TOKEN.exception("refresh token has expired");
         }
         // the subject is re-read before the token is spent, so an outage of its database does not cost the session
         Principal principal = resolver.resolve(stored).orElseThrow(() -> {
             store.revokeFamily(stored.familyId(), now);
-            return SiloException.unauthenticated("invalid-refresh-token", "the account can no longer sign in");
+            return ProblemType.INVALID_REFRESH_TOKEN.exception("the account can no longer sign in");
         });
         if (!store.spend(stored.id(), now)) {
             throw reused(stored, now);
@@ -113,8 +113,8 @@ public final class Sessions {
                 stored.subjectKind(),
                 stored.subjectId(),
                 stored.familyId());
-        return SiloException.unauthenticated(
-                "refresh-token-reused", "refresh token was already used; the session has been revoked, sign in again");
+        return ProblemType.REFRESH_TOKEN_REUSED.exception(
+                "refresh token was already used; the session has been revoked, sign in again");
     }
 
     private Session issue(Principal principal, UUID family) {

@@ -16,6 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.SigningKeyStore;
 import java.text.ParseException;
@@ -125,7 +126,7 @@ public final class TokenService {
             verified.remember(token, principal, claims.getExpirationTime().toInstant());
             return principal;
         } catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException | ClassCastException e) {
-            throw SiloException.unauthenticated("invalid-token", "access token is invalid or expired");
+            throw ProblemType.INVALID_TOKEN.exception("access token is invalid or expired");
         }
     }
 

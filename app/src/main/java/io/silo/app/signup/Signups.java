@@ -11,10 +11,11 @@ import io.silo.config.SiloConfig;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.Secrets;
-import io.silo.error.ErrorKind;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.postgres.control.SignupStore;
+import io.silo.template.TemplateCatalog;
 import io.silo.tenant.Tenant;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ public final class Signups {
     private final Clock clock;
     private final SiloConfig.Signup settings;
     private final List<String> offered;
+    private final TemplateCatalog templates;
     private final Throttle perAddress;
     private final Throttle perEmail;
 
@@ -64,7 +66,9 @@ public final class Signups {
             PasswordHasher hasher,
             Clock clock,
             SiloConfig.Signup settings,
-            List<String> offered) {
+            List<String> offered,
+            TemplateCatalog templates) {
+        this.templates = templates;
         this.store = store;
         this.organizations = organizations;
         this.mailer = mailer;
@@ -73,13 +77,13 @@ public final class Signups {
         this.settings = settings;
         this.offered = List.copyOf(offered);
         this.perAddress = Throttle.of(
-                "too-many-signups",
+                ProblemType.TOO_MANY_SIGNUPS,
                 "sign-ups from this address",
                 settings.maxPerAddressPerHour(),
                 Duration.ofHours(1),
                 clock);
         this.perEmail = Throttle.of(
-                "too-many-signups",
+                ProblemType.TOO_MANY_SIGNUPS,
                 "sign-ups for this email",
                 settings.maxPerEmailPerHour(),
                 Duration.ofHours(1),
@@ -95,17 +99,18 @@ public final class Signups {
     /** Checks the request, records it, and mails the token to the administrator's address. */
     public Pending start(SignUp request, String clientAddress) {
         if (!settings.enabled()) {
-            throw SiloException.forbidden(
-                    "signup-disabled", "self-service sign-up is turned off here; ask the operator for an organization");
+            throw ProblemType.SIGNUP_DISABLED.exception(
+                    "self-service sign-up is turned off here; ask the operator for an organization");
         }
         perAddress.acquire(Throttle.addressKey(clientAddress));
         if (request.organization().isEmpty()) {
-            throw SiloException.invalid(
-                            "missing-field", "field 'organization' is required: {name, slug?, businessType?, services}")
+            throw ProblemType.MISSING_FIELD
+                    .exception("field 'organization' is required: {name, slug?, businessType?, services}")
                     .with("field", "organization");
         }
         if (request.admin().isEmpty()) {
-            throw SiloException.invalid("missing-field", "field 'admin' is required: {email, name, password}")
+            throw ProblemType.MISSING_FIELD
+                    .exception("field 'admin' is required: {email, name, password}")
                     .with("field", "admin");
         }
         SignUp.Organization asked = request.organization().get();
@@ -147,14 +152,14 @@ public final class Signups {
     public Verified verify(String token, AuditEntry.Actor client) {
         Instant now = clock.instant();
         SignupStore.Signup signup = store.findByTokenHash(Secrets.sha256(token))
-                .orElseThrow(() ->
-                        SiloException.notFound("signup-not-found", "this sign-up token is unknown; sign up again"));
+                .orElseThrow(
+                        () -> ProblemType.SIGNUP_NOT_FOUND.exception("this sign-up token is unknown; sign up again"));
         if (signup.status().equals("verified")) {
             throw alreadyVerified();
         }
         if (signup.status().equals("expired") || !signup.expiresAt().isAfter(now)) {
             store.markExpired(signup.id());
-            throw new SiloException(ErrorKind.GONE, "signup-expired", "this sign-up expired; sign up again");
+            throw ProblemType.SIGNUP_EXPIRED.exception("this sign-up expired; sign up again");
         }
         JsonNode request = signup.request();
         NewOrganization create = read(request);
@@ -174,29 +179,31 @@ public final class Signups {
                     }
                 });
         Tenant tenant = made.tenant()
-                .orElseThrow(() -> SiloException.conflict(
-                        "organization-deleted", "the organization was deleted while it was being created"));
+                .orElseThrow(() -> ProblemType.ORGANIZATION_DELETED.exception(
+                        "the organization was deleted while it was being created"));
         return new Verified(tenant, create.services());
     }
 
     private static SiloException alreadyVerified() {
-        return new SiloException(
-                ErrorKind.GONE, "signup-already-verified", "this sign-up was verified already; sign in");
+        return ProblemType.SIGNUP_ALREADY_VERIFIED.exception("this sign-up was verified already; sign in");
     }
 
     private void checkOffered(List<String> services) {
         if (services == null || services.isEmpty()) {
-            throw SiloException.invalid(
-                            "missing-field",
-                            "field 'organization.services' must name at least one service, e.g. " + "[\"billing\"]")
+            throw ProblemType.MISSING_FIELD
+                    .exception("field 'organization.services' must name at least one service, e.g. " + "[\"billing\"]")
                     .with("field", "organization.services");
         }
         for (String service : services) {
+            if (service == null || templates.find(service).isEmpty()) {
+                throw ProblemType.UNKNOWN_SERVICE
+                        .inBody("no service '" + service + "'")
+                        .with("field", "organization.services");
+            }
             if (!offered.contains(service)) {
-                throw SiloException.unprocessable(
-                                "service-not-offered",
-                                "the service '" + service + "' cannot be signed up for;" + " these can: "
-                                        + String.join(", ", offered))
+                throw ProblemType.SERVICE_NOT_OFFERED
+                        .exception("the service '" + service + "' cannot be signed up for;" + " these can: "
+                                + String.join(", ", offered))
                         .with("field", "organization.services")
                         .with("services", offered);
             }

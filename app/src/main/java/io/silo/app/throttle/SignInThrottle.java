@@ -1,6 +1,7 @@
 package io.silo.app.throttle;
 
 import io.silo.config.SiloConfig;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -15,21 +16,19 @@ import java.util.function.Supplier;
  * <p>Thread-safe.
  */
 public final class SignInThrottle {
-    /** The problem type of wrong credentials: the only failure that counts. */
-    public static final String INVALID_CREDENTIALS = "invalid-credentials";
 
     private final Throttle perAddress;
     private final Throttle perAccount;
 
     public SignInThrottle(SiloConfig.Login settings, Clock clock) {
         this.perAddress = Throttle.of(
-                "too-many-attempts",
+                ProblemType.TOO_MANY_ATTEMPTS,
                 "failed sign-ins from this address",
                 settings.maxFailuresPerAddress(),
                 settings.failureWindow(),
                 clock);
         this.perAccount = Throttle.of(
-                "too-many-attempts",
+                ProblemType.TOO_MANY_ATTEMPTS,
                 "failed sign-ins for this account",
                 settings.maxFailuresPerAccount(),
                 settings.failureWindow(),
@@ -61,7 +60,7 @@ public final class SignInThrottle {
             perAccount.reset(attempt.accountKey());
             return result;
         } catch (SiloException e) {
-            if (!INVALID_CREDENTIALS.equals(e.type())) {
+            if (e.problem() != ProblemType.INVALID_CREDENTIALS) {
                 perAddress.release(address);
                 perAccount.release(attempt.accountKey());
             }

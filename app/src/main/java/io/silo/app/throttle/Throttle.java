@@ -3,8 +3,7 @@ package io.silo.app.throttle;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.silo.error.ErrorKind;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -28,7 +27,7 @@ public final class Throttle {
 
     private static final Pattern ZONE = Pattern.compile("%.*$");
 
-    private final String type;
+    private final ProblemType type;
     private final String what;
     private final int limit;
     private final Duration window;
@@ -37,7 +36,7 @@ public final class Throttle {
 
     private record Window(Instant start, int count) {}
 
-    private Throttle(String type, String what, int limit, Duration window, Clock clock) {
+    private Throttle(ProblemType type, String what, int limit, Duration window, Clock clock) {
         if (limit < 1 || window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("throttle " + what
                     + " needs a limit of at least 1 and a positive window, got " + limit + " per " + window);
@@ -62,7 +61,7 @@ public final class Throttle {
      * @param what what is counted, for the refusal's message, e.g. {@code failed sign-ins from this address}
      * @param clock the time source, which also drives eviction
      */
-    public static Throttle of(String type, String what, int limit, Duration window, Clock clock) {
+    public static Throttle of(ProblemType type, String what, int limit, Duration window, Clock clock) {
         return new Throttle(type, what, limit, window, clock);
     }
 
@@ -87,10 +86,7 @@ public final class Throttle {
         });
         if (refused[0] != null) {
             Duration left = Duration.between(now, refused[0].start().plus(window));
-            throw new SiloException(
-                            ErrorKind.RATE_LIMITED,
-                            type,
-                            "too many " + what + "; try again in " + Math.max(1, left.toSeconds()) + " s")
+            throw type.exception("too many " + what + "; try again in " + Math.max(1, left.toSeconds()) + " s")
                     .retryAfter(left);
         }
     }

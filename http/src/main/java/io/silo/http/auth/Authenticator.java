@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import io.silo.app.access.Access;
 import io.silo.app.session.Principal;
 import io.silo.app.session.TokenService;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -31,8 +31,7 @@ public final class Authenticator {
         }
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() < 8) {
-            throw SiloException.unauthenticated(
-                    "missing-token", "an access token is required (Authorization: Bearer ...)");
+            throw ProblemType.MISSING_TOKEN.exception("an access token is required (Authorization: Bearer ...)");
         }
         Principal principal = tokens.verify(header.substring(7).trim());
         ctx.attribute(ATTRIBUTE, principal);

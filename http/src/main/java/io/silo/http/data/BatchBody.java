@@ -3,6 +3,7 @@ package io.silo.http.data;
 import io.silo.app.document.DataScope;
 import io.silo.app.document.Write;
 import io.silo.crypto.Ids;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +30,12 @@ final class BatchBody {
     static List<Write> parse(JsonNode body, DataScope scope) {
         JsonNode list = body.path("operations");
         if (!body.isObject() || !list.isArray() || list.isEmpty()) {
-            throw SiloException.invalid(
-                    "invalid-batch", "the body must be {\"operations\": [ … ]} with at least one operation");
+            throw ProblemType.INVALID_BATCH.exception(
+                    "the body must be {\"operations\": [ … ]} with at least one operation");
         }
         if (list.size() > MAX_OPERATIONS) {
-            throw SiloException.invalid(
-                    "invalid-batch", "a batch holds at most " + MAX_OPERATIONS + " operations, not " + list.size());
+            throw ProblemType.INVALID_BATCH.exception(
+                    "a batch holds at most " + MAX_OPERATIONS + " operations, not " + list.size());
         }
         List<Write> writes = new ArrayList<>();
         for (int index = 0; index < list.size(); index++) {
@@ -53,13 +54,13 @@ final class BatchBody {
         String collection = text(node, "collection");
         for (String field : node.propertyNames()) {
             if (!FIELDS.contains(field)) {
-                throw SiloException.invalid("unknown-field", "operation field '" + field + "' is unknown")
+                throw ProblemType.UNKNOWN_FIELD
+                        .exception("operation field '" + field + "' is unknown")
                         .with("field", field);
             }
         }
         if (!List.of("insert", "replace", "patch", "delete").contains(op)) {
-            throw SiloException.invalid(
-                    "invalid-batch", "op must be insert, replace, patch or delete, not '" + op + "'");
+            throw ProblemType.INVALID_BATCH.exception("op must be insert, replace, patch or delete, not '" + op + "'");
         }
         scope.writable(collection);
         return switch (op) {
@@ -70,15 +71,16 @@ final class BatchBody {
                 new Write.Patch(collection, Ids.parse(text(node, "id"), "id"), required(node, "body"), version(node));
             case "delete" -> new Write.Delete(collection, Ids.parse(text(node, "id"), "id"), version(node));
             default ->
-                throw SiloException.invalid(
-                        "invalid-batch", "op must be insert, replace, patch or delete, not '" + op + "'");
+                throw ProblemType.INVALID_BATCH.exception(
+                        "op must be insert, replace, patch or delete, not '" + op + "'");
         };
     }
 
     private static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         if (!value.isString() || value.asString().isEmpty()) {
-            throw SiloException.invalid("invalid-batch", "each operation needs a string '" + field + "'")
+            throw ProblemType.INVALID_BATCH
+                    .exception("each operation needs a string '" + field + "'")
                     .with("field", field);
         }
         return value.asString();
@@ -87,7 +89,8 @@ final class BatchBody {
     private static JsonNode required(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            throw SiloException.invalid("invalid-batch", "this operation needs '" + field + "'")
+            throw ProblemType.INVALID_BATCH
+                    .exception("this operation needs '" + field + "'")
                     .with("field", field);
         }
         return value;
@@ -99,7 +102,8 @@ final class BatchBody {
             return OptionalLong.empty();
         }
         if (!value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw SiloException.invalid("invalid-version", "version must be a whole number")
+            throw ProblemType.INVALID_VERSION
+                    .exception("version must be a whole number")
                     .with("field", "version");
         }
         return OptionalLong.of(value.asLong());

@@ -6,7 +6,7 @@ import io.silo.app.document.DataScope;
 import io.silo.app.document.Documents;
 import io.silo.app.document.Write;
 import io.silo.crypto.Ids;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Endpoints;
@@ -88,9 +88,9 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(ctx);
         String collection = readable(ctx, scope);
         GroupQuery.Builder builder = GroupQuery.by(param(ctx, "by")
-                .orElseThrow(
-                        () -> SiloException.invalid("missing-field", "query parameter 'by' names the field to group by")
-                                .with("field", "by")));
+                .orElseThrow(() -> ProblemType.MISSING_FIELD
+                        .exception("query parameter 'by' names the field to group by")
+                        .with("field", "by")));
         param(ctx, "filter").ifPresent(builder::filter);
         param(ctx, "metric").ifPresent(builder::metric);
         param(ctx, "limit").ifPresent(builder::limit);
@@ -186,9 +186,9 @@ public final class DataEndpoints implements Endpoints {
     private static JsonNode body(Context ctx) {
         String text = ctx.body();
         if (text.isBlank()) {
-            throw SiloException.invalid("missing-body", "request body is required (a JSON document)");
+            throw ProblemType.MISSING_BODY.exception("request body is required (a JSON document)");
         }
-        return JsonInput.read(text, MAX_BODY_CHARS, "invalid-json", "request body");
+        return JsonInput.read(text, MAX_BODY_CHARS, ProblemType.INVALID_JSON, "request body");
     }
 
     /** {@code If-Match: "3"} (or {@code W/"3"}) as the version a write expects. */
@@ -201,7 +201,8 @@ public final class DataEndpoints implements Endpoints {
         try {
             return OptionalLong.of(Long.parseLong(value));
         } catch (NumberFormatException e) {
-            throw SiloException.invalid("invalid-version", "If-Match must be a document version such as \"3\"")
+            throw ProblemType.INVALID_VERSION
+                    .exception("If-Match must be a document version such as \"3\"")
                     .with("field", "If-Match");
         }
     }

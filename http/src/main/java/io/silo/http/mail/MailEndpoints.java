@@ -4,7 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.silo.app.mail.LocalMailbox;
 import io.silo.app.mail.Mailer;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
 import io.silo.http.server.Paging;
@@ -51,8 +51,8 @@ public final class MailEndpoints implements Endpoints {
     private void read(Context ctx) {
         authenticator.platformAdmin(ctx);
         LocalMailbox mailbox = mailer.mailbox()
-                .orElseThrow(() ->
-                        SiloException.notFound("mail-not-found", "mail is sent by SMTP; there is no local mailbox"));
+                .orElseThrow(
+                        () -> ProblemType.MAIL_NOT_FOUND.exception("mail is sent by SMTP; there is no local mailbox"));
         ctx.json(json(mailbox.read(ctx.pathParam("id"))));
     }
 

@@ -6,7 +6,7 @@ import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.Organizations;
 import io.silo.app.session.Principal;
 import io.silo.crypto.Ids;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
@@ -74,8 +74,8 @@ public final class OrganizationEndpoints implements Endpoints {
         Organizations.Outcome outcome = organizations.create(
                 Bodies.read(ctx, OrganizationRequests.Create.class).command(), Actors.of(ctx, admin));
         Tenant tenant = outcome.tenant()
-                .orElseThrow(() -> SiloException.conflict(
-                        "organization-deleted", "the organization was deleted while it was being created"));
+                .orElseThrow(() -> ProblemType.ORGANIZATION_DELETED.exception(
+                        "the organization was deleted while it was being created"));
         Map<String, Object> body = new LinkedHashMap<>(OrganizationJson.of(tenant));
         body.put("job", OrganizationJson.job(outcome.job()));
         ctx.header("Location", "/api/organizations/" + tenant.id());
@@ -112,8 +112,8 @@ public final class OrganizationEndpoints implements Endpoints {
         try {
             return TenantStatus.of(text);
         } catch (IllegalArgumentException e) {
-            throw SiloException.invalid(
-                            "invalid-status", "status must be one of provisioning, active, suspended, failed, deleting")
+            throw ProblemType.INVALID_STATUS
+                    .exception("status must be one of provisioning, active, suspended, failed, deleting")
                     .with("field", "status");
         }
     }

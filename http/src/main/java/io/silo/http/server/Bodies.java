@@ -1,7 +1,7 @@
 package io.silo.http.server;
 
 import io.javalin.http.Context;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import tools.jackson.databind.JsonNode;
 
@@ -14,7 +14,7 @@ public final class Bodies {
     public static <T> T read(Context ctx, Class<T> type) {
         String body = ctx.body();
         if (body.isBlank()) {
-            throw SiloException.invalid("missing-body", "request body is required (JSON)");
+            throw ProblemType.MISSING_BODY.exception("request body is required (JSON)");
         }
         return Json.mapper().readValue(body, type);
     }
@@ -23,7 +23,7 @@ public final class Bodies {
     public static JsonNode tree(Context ctx) {
         String body = ctx.body();
         if (body.isBlank()) {
-            throw SiloException.invalid("missing-body", "request body is required (JSON)");
+            throw ProblemType.MISSING_BODY.exception("request body is required (JSON)");
         }
         return Json.read(body);
     }

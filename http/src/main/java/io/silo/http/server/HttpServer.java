@@ -4,8 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.util.JavalinBindException;
-import io.silo.error.ErrorKind;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import java.util.List;
 import org.slf4j.Logger;
@@ -54,9 +53,7 @@ public final class HttpServer implements AutoCloseable {
         try {
             app.start();
         } catch (JavalinBindException e) {
-            throw new SiloException(
-                    ErrorKind.UNAVAILABLE,
-                    "port-in-use",
+            throw ProblemType.PORT_IN_USE.exception(
                     "cannot listen on " + host + ":" + port
                             + ": the port is already in use (set SILO_HTTP_PORT to another port)",
                     e);

@@ -1,7 +1,7 @@
 package io.silo.http.server;
 
 import io.javalin.http.Context;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 
 /** Reads the {@code limit} query parameter of listings. */
 public final class Paging {
@@ -20,7 +20,8 @@ public final class Paging {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw SiloException.invalid("invalid-limit", "limit must be a whole number from 1 to " + max)
+        throw ProblemType.INVALID_LIMIT
+                .exception("limit must be a whole number from 1 to " + max)
                 .with("field", "limit");
     }
 }

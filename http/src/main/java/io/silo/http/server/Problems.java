@@ -3,6 +3,7 @@ package io.silo.http.server;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.silo.error.ErrorKind;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.jdbc.DataAccessException;
 import java.util.LinkedHashMap;
@@ -40,6 +41,9 @@ public final class Problems {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case GONE -> 410;
+            case METHOD_NOT_ALLOWED -> 405;
+            case TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
             case UNPROCESSABLE -> 422;
             case RATE_LIMITED -> 429;
             case UNAVAILABLE -> 503;
@@ -54,18 +58,16 @@ public final class Problems {
             case UnrecognizedPropertyException e ->
                 write(
                         ctx,
-                        400,
-                        "unknown-field",
+                        ProblemType.UNKNOWN_FIELD,
                         "unknown field '" + e.getPropertyName() + "' in the request body",
                         Map.of("field", e.getPropertyName()));
             case MismatchedInputException e ->
                 write(
                         ctx,
-                        400,
-                        "invalid-json",
+                        ProblemType.INVALID_JSON,
                         "request body does not have the expected shape at " + pathOf(e),
                         Map.of());
-            case JacksonException e -> write(ctx, 400, "invalid-json", "request body is not valid JSON", Map.of());
+            case JacksonException e -> write(ctx, ProblemType.INVALID_JSON, "request body is not valid JSON", Map.of());
             default -> unexpected(error, ctx);
         }
     }
@@ -76,8 +78,7 @@ public final class Problems {
             log.warn("{} {} cancelled by the statement timeout: {}", ctx.method(), ctx.path(), e.getMessage());
             write(
                     ctx,
-                    503,
-                    "query-timeout",
+                    ProblemType.QUERY_TIMEOUT,
                     "the query took longer than this server allows; narrow the filter, or ask the "
                             + "operator for an index",
                     Map.of());
@@ -95,8 +96,7 @@ public final class Problems {
             // for clients
             write(
                     ctx,
-                    status,
-                    "database-unavailable",
+                    ProblemType.DATABASE_UNAVAILABLE,
                     "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")",
                     Map.of());
             e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
@@ -106,35 +106,39 @@ public final class Problems {
             ctx.header("WWW-Authenticate", "Bearer");
         }
         e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
-        write(ctx, status, e.type(), e.getMessage(), e.extensions());
+        write(ctx, status(e.kind()), e.problem(), e.getMessage(), e.extensions());
     }
 
     private static void javalin(HttpResponseException e, Context ctx) {
-        String type = switch (e.getStatus()) {
-            case 404 -> "route-not-found";
-            case 405 -> "method-not-allowed";
-            case 413 -> "body-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> e.getStatus() >= 500 ? "internal-error" : "bad-request";
+        ProblemType type = switch (e.getStatus()) {
+            case 404 -> ProblemType.ROUTE_NOT_FOUND;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 413 -> ProblemType.BODY_TOO_LARGE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            default -> e.getStatus() >= 500 ? ProblemType.INTERNAL_ERROR : ProblemType.BAD_REQUEST;
         };
         String detail = e.getStatus() == 404 ? "no route " + ctx.method() + " " + ctx.path() : e.getMessage();
-        write(ctx, e.getStatus(), type, detail, Map.of());
+        write(ctx, type, detail, Map.of());
     }
 
     private static void unexpected(Exception e, Context ctx) {
         log.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
         write(
                 ctx,
-                500,
-                "internal-error",
+                ProblemType.INTERNAL_ERROR,
                 "an unexpected error occurred; quote request id " + RequestIds.current(ctx) + " when reporting it",
                 Map.of());
     }
 
-    /** Writes a problem document with the given status, type slug and detail. */
-    public static void write(Context ctx, int status, String type, String detail, Map<String, Object> extensions) {
+    /** Writes a problem document of {@code type}, with the status of its kind. */
+    public static void write(Context ctx, ProblemType type, String detail, Map<String, Object> extensions) {
+        write(ctx, status(type.kind()), type, detail, extensions);
+    }
+
+    private static void write(
+            Context ctx, int status, ProblemType type, String detail, Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", TYPE_PREFIX + type);
+        body.put("type", TYPE_PREFIX + type.type());
         body.put("title", title(status));
         body.put("status", status);
         body.put("detail", detail);

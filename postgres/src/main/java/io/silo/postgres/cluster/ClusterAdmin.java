@@ -3,7 +3,7 @@ package io.silo.postgres.cluster;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.silo.cluster.Cluster;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
@@ -209,8 +209,7 @@ public final class ClusterAdmin implements AutoCloseable {
         int version = jdbc.queryOne("SELECT current_setting('server_version_num')::int", row -> row.getInt(1))
                 .orElse(0);
         if (version < 150000) {
-            throw SiloException.unprocessable(
-                    "cluster-too-old",
+            throw ProblemType.CLUSTER_TOO_OLD.exception(
                     "cluster " + cluster.id() + " runs PostgreSQL " + (version / 10000) + "; Silo needs 15 or newer");
         }
         versionChecked = true;

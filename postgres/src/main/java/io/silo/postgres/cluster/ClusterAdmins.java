@@ -1,7 +1,7 @@
 package io.silo.postgres.cluster;
 
 import io.silo.cluster.Cluster;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.postgres.control.ClusterStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +24,7 @@ public final class ClusterAdmins implements AutoCloseable {
     }
 
     private Cluster cluster(String id) {
-        return clusters.find(id)
-                .orElseThrow(() -> SiloException.notFound("cluster-not-found", "no cluster '" + id + "'"));
+        return clusters.find(id).orElseThrow(() -> ProblemType.CLUSTER_NOT_FOUND.exception("no cluster '" + id + "'"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.silo.postgres.collection;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.postgres.collection.query.MetaField;
@@ -56,8 +57,7 @@ final class Bodies {
         if (given != null) {
             long inBody = version(given, collection);
             if (expectedVersion.isPresent() && expectedVersion.getAsLong() != inBody) {
-                throw SiloException.invalid(
-                        "invalid-version",
+                throw ProblemType.INVALID_VERSION.exception(
                         "the body expects version " + inBody + " of the document in '" + collection
                                 + "' but the request expects " + expectedVersion.getAsLong());
             }
@@ -78,10 +78,9 @@ final class Bodies {
         String text = Json.write(doc);
         // a UTF-8 byte count is at most 3 per char; only count when the length could be over
         if (text.length() * 3L > MAX_BYTES && text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            throw SiloException.unprocessable(
-                            "document-too-large",
-                            "the document is larger than " + MAX_BYTES + " bytes as JSON, the limit of collection '"
-                                    + collection + "'")
+            throw ProblemType.DOCUMENT_TOO_LARGE
+                    .exception("the document is larger than " + MAX_BYTES + " bytes as JSON, the limit of collection '"
+                            + collection + "'")
                     .with("limit", MAX_BYTES);
         }
         return text;
@@ -89,7 +88,7 @@ final class Bodies {
 
     private static ObjectNode object(JsonNode body, String collection) {
         if (!(body instanceof ObjectNode object)) {
-            throw SiloException.invalid("invalid-json", "a document of '" + collection + "' must be a JSON object");
+            throw ProblemType.INVALID_JSON.exception("a document of '" + collection + "' must be a JSON object");
         }
         return object;
     }
@@ -97,10 +96,9 @@ final class Bodies {
     private static void rejectReserved(ObjectNode doc, String collection, String hint) {
         for (String name : doc.propertyNames()) {
             if (name.startsWith("_")) {
-                throw SiloException.invalid(
-                                "reserved-field",
-                                "'" + shorten(name) + "' is reserved: top-level names starting with _ "
-                                        + "are not stored in '" + collection + "' on " + hint)
+                throw ProblemType.RESERVED_FIELD
+                        .exception("'" + shorten(name) + "' is reserved: top-level names starting with _ "
+                                + "are not stored in '" + collection + "' on " + hint)
                         .with("field", shorten(name));
             }
         }
@@ -108,8 +106,7 @@ final class Bodies {
 
     private static long version(JsonNode given, String collection) {
         if (!given.isIntegralNumber() || !given.canConvertToLong()) {
-            throw SiloException.invalid(
-                    "invalid-version",
+            throw ProblemType.INVALID_VERSION.exception(
                     "_version must be a whole number, the version of the document in '" + collection
                             + "' that the change expects");
         }
@@ -118,18 +115,17 @@ final class Bodies {
 
     static long checkVersion(long version, String collection) {
         if (version < 1) {
-            throw SiloException.invalid(
-                    "invalid-version", "versions of documents in '" + collection + "' start at 1, not " + version);
+            throw ProblemType.INVALID_VERSION.exception(
+                    "versions of documents in '" + collection + "' start at 1, not " + version);
         }
         return version;
     }
 
     private static void walk(JsonNode node, int depth, String collection, String path) {
         if (node.isContainer() && depth > MAX_DEPTH) {
-            throw SiloException.unprocessable(
-                            "document-too-deep",
-                            "the document nests deeper than " + MAX_DEPTH + " levels at '" + shorten(path)
-                                    + "', the limit of collection '" + collection + "'")
+            throw ProblemType.DOCUMENT_TOO_DEEP
+                    .exception("the document nests deeper than " + MAX_DEPTH + " levels at '" + shorten(path)
+                            + "', the limit of collection '" + collection + "'")
                     .with("limit", MAX_DEPTH);
         }
         if (node.isObject()) {
@@ -145,7 +141,7 @@ final class Bodies {
         } else if (node.isString()) {
             checkText(node.stringValue(), collection, path);
         } else if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
-            throw SiloException.invalid("invalid-json", "the number at '" + shorten(path) + "' is not finite");
+            throw ProblemType.INVALID_JSON.exception("the number at '" + shorten(path) + "' is not finite");
         }
     }
 
@@ -157,21 +153,17 @@ final class Bodies {
                     ? i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(++i))
                     : Character.isLowSurrogate(c);
             if (c == 0 || unpaired) {
-                throw SiloException.invalid(
-                        "invalid-json",
-                        "the document for '" + collection + "' holds "
-                                + (c == 0 ? "the character U+0000" : "an unpaired UTF-16 surrogate") + " at '"
-                                + shorten(path)
-                                + "', which cannot be stored");
+                throw ProblemType.INVALID_JSON.exception("the document for '" + collection + "' holds "
+                        + (c == 0 ? "the character U+0000" : "an unpaired UTF-16 surrogate") + " at '"
+                        + shorten(path)
+                        + "', which cannot be stored");
             }
         }
     }
 
     private static SiloException invalidId(String collection) {
-        return SiloException.invalid(
-                "invalid-id",
-                "_id of a new document in '" + collection
-                        + "' must be a UUID string such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e");
+        return ProblemType.INVALID_ID.exception("_id of a new document in '" + collection
+                + "' must be a UUID string such as 0190a4c2-7d3e-7b1a-9c4e-2f1d3b5a6c7e");
     }
 
     private static <T> T fail(SiloException e) {

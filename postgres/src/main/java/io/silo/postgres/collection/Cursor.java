@@ -1,5 +1,6 @@
 package io.silo.postgres.collection;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.DocumentField;
 import io.silo.postgres.collection.query.JsonInput;
@@ -46,7 +47,7 @@ final class Cursor {
 
     /** The sort values in {@code cursor}, one per key; empty where the document lacked the field. */
     static List<Optional<JsonNode>> decode(String cursor, List<SortKey> keys) {
-        JsonNode json = JsonInput.read(text(cursor), Integer.MAX_VALUE, "invalid-cursor", "the cursor");
+        JsonNode json = JsonInput.read(text(cursor), Integer.MAX_VALUE, ProblemType.INVALID_CURSOR, "the cursor");
         if (!json.isObject() || json.path("v").asInt(0) != FORMAT || json.size() != 3) {
             throw invalid("it is not a cursor of this version");
         }
@@ -109,9 +110,7 @@ final class Cursor {
     }
 
     private static SiloException invalid(String why) {
-        return SiloException.invalid(
-                "invalid-cursor",
-                "the cursor is not valid: " + why
-                        + "; pass nextCursor of the previous page unchanged, with the same sort");
+        return ProblemType.INVALID_CURSOR.exception("the cursor is not valid: " + why
+                + "; pass nextCursor of the previous page unchanged, with the same sort");
     }
 }

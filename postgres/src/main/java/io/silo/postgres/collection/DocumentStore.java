@@ -1,6 +1,7 @@
 package io.silo.postgres.collection;
 
 import io.silo.crypto.Ids;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.Fields;
@@ -203,10 +204,9 @@ public final class DocumentStore {
                         id)
                 .orElseThrow(() -> notFound(spec, id));
         if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
-            throw SiloException.conflict(
-                            "version-conflict",
-                            "document " + id + " in collection '" + spec.name() + "' is at version " + current.version()
-                                    + ", not " + expectedVersion.getAsLong() + "; read it again and retry")
+            throw ProblemType.VERSION_CONFLICT
+                    .exception("document " + id + " in collection '" + spec.name() + "' is at version "
+                            + current.version() + ", not " + expectedVersion.getAsLong() + "; read it again and retry")
                     .with("currentVersion", current.version());
         }
         return current;
@@ -270,7 +270,8 @@ public final class DocumentStore {
     }
 
     private static SiloException notFound(CollectionSpec spec, UUID id) {
-        return SiloException.notFound("document-not-found", "collection '" + spec.name() + "' has no document " + id)
+        return ProblemType.DOCUMENT_NOT_FOUND
+                .exception("collection '" + spec.name() + "' has no document " + id)
                 .with("id", id.toString());
     }
 }

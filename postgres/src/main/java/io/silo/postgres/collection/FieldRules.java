@@ -1,5 +1,6 @@
 package io.silo.postgres.collection;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.DocumentField;
 import io.silo.template.CollectionSpec;
@@ -45,6 +46,6 @@ final class FieldRules {
     }
 
     private static SiloException unknown(FieldPath path, String message) {
-        return SiloException.invalid("unknown-field", message).with("field", path.toString());
+        return ProblemType.UNKNOWN_FIELD.exception(message).with("field", path.toString());
     }
 }

@@ -1,6 +1,6 @@
 package io.silo.postgres.collection;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.postgres.collection.query.DocumentField;
 import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.MetaField;
@@ -125,14 +125,14 @@ final class FilterSql {
         if (value.isString() || value.isBoolean()) {
             return value.isString() ? "string" : "boolean";
         }
-        throw SiloException.invalid(
-                "invalid-filter", "'" + field.text() + "' can only be ordered against a number, string or boolean");
+        throw ProblemType.INVALID_FILTER.exception(
+                "'" + field.text() + "' can only be ordered against a number, string or boolean");
     }
 
     /** The parser admits only valid values; this guards filters built by hand. */
     private static Object metaValue(MetaField meta, JsonNode value) {
         return meta.parseValue(value)
-                .orElseThrow(() ->
-                        SiloException.invalid("invalid-filter", "'" + meta.text() + "' needs " + meta.expected()));
+                .orElseThrow(
+                        () -> ProblemType.INVALID_FILTER.exception("'" + meta.text() + "' needs " + meta.expected()));
     }
 }

@@ -9,8 +9,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
-import io.silo.error.ErrorKind;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import io.silo.template.CollectionSpec;
 import java.util.ArrayList;
@@ -65,11 +64,8 @@ final class Schemas {
             compiledSchema.initializeValidators();
             return new Compiled(Optional.of(compiledSchema), closedProperties(schema));
         } catch (SchemaException | IllegalArgumentException e) {
-            throw new SiloException(
-                    ErrorKind.INTERNAL,
-                    "invalid-schema",
-                    "the JSON Schema of collection '" + collection + "' does not compile: " + e.getMessage(),
-                    e);
+            throw ProblemType.INVALID_SCHEMA.exception(
+                    "the JSON Schema of collection '" + collection + "' does not compile: " + e.getMessage(), e);
         }
     }
 
@@ -105,12 +101,11 @@ final class Schemas {
                 entry.put("message", error.getMessage());
                 listed.add(entry);
             }
-            throw SiloException.unprocessable(
-                            "schema-violation",
-                            "the document does not match the schema of collection '"
-                                    + collection + "': " + listed.getFirst().get("path") + " "
-                                    + listed.getFirst().get("message")
-                                    + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""))
+            throw ProblemType.SCHEMA_VIOLATION
+                    .exception("the document does not match the schema of collection '"
+                            + collection + "': " + listed.getFirst().get("path") + " "
+                            + listed.getFirst().get("message")
+                            + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""))
                     .with("errors", listed);
         }
 

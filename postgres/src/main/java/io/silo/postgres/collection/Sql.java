@@ -1,7 +1,6 @@
 package io.silo.postgres.collection;
 
-import io.silo.error.ErrorKind;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import io.silo.postgres.collection.query.DocumentField;
 import io.silo.postgres.collection.query.MetaField;
@@ -88,7 +87,8 @@ final class Sql {
         StringBuilder out = new StringBuilder("doc");
         for (String segment : path.segments()) {
             if (!IDENTIFIER.matcher(segment).matches()) {
-                throw SiloException.invalid("invalid-field", "'" + path + "' is not a field path")
+                throw ProblemType.INVALID_FIELD
+                        .exception("'" + path + "' is not a field path")
                         .with("field", path.toString());
             }
             out.append("->'").append(segment).append('\'');
@@ -99,9 +99,7 @@ final class Sql {
     /** The quoted table of a collection; its name must be a lower-case identifier. */
     static String table(String collection) {
         if (!TABLE.matcher(collection).matches()) {
-            throw new SiloException(
-                    ErrorKind.INTERNAL,
-                    "internal-error",
+            throw ProblemType.INTERNAL_ERROR.exception(
                     "collection name '" + collection + "' is not a lower-case identifier");
         }
         return '"' + collection + '"';

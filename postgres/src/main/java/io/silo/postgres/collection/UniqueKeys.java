@@ -1,5 +1,6 @@
 package io.silo.postgres.collection;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.MetaField;
 import io.silo.postgres.jdbc.DataAccessException;
@@ -104,6 +105,6 @@ final class UniqueKeys {
                 ? "the document collides with another in collection '" + spec.name() + "' on a unique key"
                 : "another document in collection '" + spec.name() + "' already has this "
                         + String.join(" and ", fields);
-        return SiloException.conflict("duplicate-key", message).with("fields", fields);
+        return ProblemType.DUPLICATE_KEY.exception(message).with("fields", fields);
     }
 }

@@ -2,6 +2,7 @@ package io.silo.postgres.control;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.jdbc.JdbcUrls;
@@ -116,11 +117,8 @@ public final class ControlDatabase implements AutoCloseable {
                         result.migrationsExecuted);
             }
         } catch (FlywayException e) {
-            throw new SiloException(
-                    io.silo.error.ErrorKind.INTERNAL,
-                    "control-migration-failed",
-                    "control database migration failed: " + e.getMessage(),
-                    e);
+            throw ProblemType.CONTROL_MIGRATION_FAILED.exception(
+                    "control database migration failed: " + e.getMessage(), e);
         }
     }
 
@@ -176,10 +174,9 @@ public final class ControlDatabase implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return SiloException.unavailable(
-                "control-database-unreachable",
-                "cannot reach the control database at " + JdbcUrls.redacted(url) + ": " + root.getMessage(),
-                Duration.ofSeconds(5),
-                e);
+        return ProblemType.CONTROL_DATABASE_UNREACHABLE
+                .exception(
+                        "cannot reach the control database at " + JdbcUrls.redacted(url) + ": " + root.getMessage(), e)
+                .retryAfter(Duration.ofSeconds(5));
     }
 }

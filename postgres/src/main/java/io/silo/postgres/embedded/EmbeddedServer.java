@@ -2,8 +2,7 @@ package io.silo.postgres.embedded;
 
 import io.silo.crypto.PrivateFiles;
 import io.silo.crypto.Secrets;
-import io.silo.error.ErrorKind;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,15 +84,10 @@ public final class EmbeddedServer implements AutoCloseable {
                     dataDir.toAbsolutePath());
             return server;
         } catch (IOException e) {
-            throw new SiloException(
-                    ErrorKind.UNAVAILABLE,
-                    "embedded-postgres-failed",
-                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + rootMessage(e),
-                    e);
+            throw ProblemType.EMBEDDED_POSTGRES_FAILED.exception(
+                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + rootMessage(e), e);
         } catch (IllegalStateException e) {
-            throw new SiloException(
-                    ErrorKind.UNAVAILABLE,
-                    "embedded-postgres-failed",
+            throw ProblemType.EMBEDDED_POSTGRES_FAILED.exception(
                     "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + e.getMessage()
                             + " (is another Silo using this data directory?)",
                     e);

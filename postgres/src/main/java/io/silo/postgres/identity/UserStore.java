@@ -1,6 +1,6 @@
 package io.silo.postgres.identity;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.identity.User;
 import io.silo.json.Json;
 import io.silo.postgres.jdbc.Cursors;
@@ -233,7 +233,7 @@ public final class UserStore {
                         edit.status(),
                         edit.status(),
                         id)
-                .orElseThrow(() -> SiloException.notFound("user-not-found", "no user " + id + " in this organization"));
+                .orElseThrow(() -> ProblemType.USER_NOT_FOUND.exception("no user " + id + " in this organization"));
         core.update("DELETE FROM memberships WHERE user_id = ?", id);
         for (Map.Entry<String, String> role : edit.roles().entrySet()) {
             core.update(

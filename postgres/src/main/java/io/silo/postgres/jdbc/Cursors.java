@@ -1,6 +1,6 @@
 package io.silo.postgres.jdbc;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -50,7 +50,8 @@ public final class Cursors {
             }
             return reader.apply(parts);
         } catch (RuntimeException e) {
-            throw SiloException.invalid("invalid-cursor", "cursor is not one this listing returned")
+            throw ProblemType.INVALID_CURSOR
+                    .exception("cursor is not one this listing returned")
                     .with("field", "cursor");
         }
     }

@@ -1,6 +1,6 @@
 package io.silo.postgres.jdbc;
 
-import io.silo.error.ErrorKind;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -17,11 +17,7 @@ public final class DataAccessException extends SiloException {
     private final String constraint;
 
     public DataAccessException(String sql, SQLException cause) {
-        super(
-                kindOf(cause.getSQLState()),
-                "database-error",
-                firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]",
-                cause);
+        super(problemOf(cause.getSQLState()), firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]", cause);
         this.sqlState = cause.getSQLState();
         this.constraint = cause instanceof PSQLException psql && psql.getServerErrorMessage() != null
                 ? psql.getServerErrorMessage().getConstraint()
@@ -52,8 +48,9 @@ public final class DataAccessException extends SiloException {
         return "57014".equals(sqlState);
     }
 
-    private static ErrorKind kindOf(String state) {
-        return state != null && state.startsWith("08") ? ErrorKind.UNAVAILABLE : ErrorKind.INTERNAL;
+    /** A broken connection (SQLSTATE class 08) is a database away; anything else a failed statement. */
+    private static ProblemType problemOf(String state) {
+        return state != null && state.startsWith("08") ? ProblemType.DATABASE_UNAVAILABLE : ProblemType.DATABASE_ERROR;
     }
 
     private static String firstLine(String text) {

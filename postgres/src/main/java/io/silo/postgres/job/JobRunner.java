@@ -2,6 +2,7 @@ package io.silo.postgres.job;
 
 import io.silo.config.SiloConfig;
 import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
@@ -73,8 +74,8 @@ public final class JobRunner implements AutoCloseable {
         String claim = claimToken();
         Optional<Job> claimed = store.claim(id, claim, config.lease());
         claimed.ifPresent(job -> execute(job, claim));
-        Job job = store.find(id)
-                .orElseThrow(() -> SiloException.notFound("job-not-found", "job " + id + " does not exist"));
+        Job job =
+                store.find(id).orElseThrow(() -> ProblemType.JOB_NOT_FOUND.exception("job " + id + " does not exist"));
         while (!job.state().finished() && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(50));
             job = store.find(id).orElseThrow();

@@ -1,5 +1,6 @@
 package io.silo.postgres.pool;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.time.Duration;
 
@@ -10,17 +11,19 @@ final class PoolErrors {
     private PoolErrors() {}
 
     static SiloException budgetExhausted(String cluster, int budget, long waitedMillis, Throwable cause) {
-        return SiloException.unavailable(
-                "connection-budget-exhausted",
-                "cluster " + cluster + " is saturated: all " + budget
-                        + " connections of its budget are in use and none came free within " + waitedMillis + " ms",
-                RETRY_SOON,
-                cause);
+        return ProblemType.CONNECTION_BUDGET_EXHAUSTED
+                .exception(
+                        "cluster " + cluster + " is saturated: all " + budget
+                                + " connections of its budget are in use and none came free within " + waitedMillis
+                                + " ms",
+                        cause)
+                .retryAfter(RETRY_SOON);
     }
 
     static SiloException clusterUnavailable(String cluster, String reason, Duration retryAfter, Throwable cause) {
-        return SiloException.unavailable(
-                "cluster-unavailable", "cluster " + cluster + " is unavailable: " + reason, retryAfter, cause);
+        return ProblemType.CLUSTER_UNAVAILABLE
+                .exception("cluster " + cluster + " is unavailable: " + reason, cause)
+                .retryAfter(retryAfter);
     }
 
     static SiloException clusterUnavailable(String cluster, String reason, Duration retryAfter) {
@@ -29,33 +32,34 @@ final class PoolErrors {
 
     static SiloException databaseUnavailable(
             DatabaseTarget target, String reason, Duration retryAfter, Throwable cause) {
-        return SiloException.unavailable(
-                "database-unavailable",
-                "database " + target.database() + " on cluster "
-                        + target.cluster().id() + " cannot be opened as role " + target.role() + ": " + reason,
-                retryAfter,
-                cause);
+        return ProblemType.DATABASE_UNAVAILABLE
+                .exception(
+                        "database " + target.database() + " on cluster "
+                                + target.cluster().id() + " cannot be opened as role " + target.role() + ": " + reason,
+                        cause)
+                .retryAfter(retryAfter);
     }
 
     static SiloException databaseBusy(DatabaseTarget target, int maxPerDatabase, long waitedMillis, Throwable cause) {
-        return SiloException.unavailable(
-                "database-busy",
-                "all " + maxPerDatabase + " connections to database " + target.database() + " on cluster "
-                        + target.cluster().id() + " are in use and none came free within " + waitedMillis + " ms",
-                RETRY_SOON,
-                cause);
+        return ProblemType.DATABASE_BUSY
+                .exception(
+                        "all " + maxPerDatabase + " connections to database " + target.database() + " on cluster "
+                                + target.cluster().id() + " are in use and none came free within " + waitedMillis
+                                + " ms",
+                        cause)
+                .retryAfter(RETRY_SOON);
     }
 
     static SiloException poolChurning(DatabaseTarget target, int attempts) {
-        return SiloException.unavailable(
-                "database-busy",
-                "the pool of database " + target.database() + " on cluster "
-                        + target.cluster().id() + " closed " + attempts + " times while the request waited",
-                RETRY_SOON);
+        return ProblemType.DATABASE_BUSY
+                .exception("the pool of database " + target.database() + " on cluster "
+                        + target.cluster().id() + " closed " + attempts + " times while the request waited")
+                .retryAfter(RETRY_SOON);
     }
 
     static SiloException shuttingDown() {
-        return SiloException.unavailable(
-                "shutting-down", "connections to tenant databases are closed: Silo is stopping", RETRY_SOON);
+        return ProblemType.SHUTTING_DOWN
+                .exception("connections to tenant databases are closed: Silo is stopping")
+                .retryAfter(RETRY_SOON);
     }
 }

@@ -1,6 +1,6 @@
 package io.silo.postgres.provision;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
 import io.silo.postgres.cluster.ClusterAdmin;
@@ -100,10 +100,9 @@ public final class DeletionJob implements JobHandler {
         boolean provisioning =
                 jobs.unfinished(tenant.id()).stream().anyMatch(job -> job.kind().equals(ProvisioningJob.KIND));
         if (provisioning) {
-            throw SiloException.unavailable(
-                    "provisioning-in-progress",
-                    "tenant " + tenant.slug() + " is still being provisioned; deletion waits for it to stop",
-                    java.time.Duration.ofSeconds(1));
+            throw ProblemType.PROVISIONING_IN_PROGRESS
+                    .exception("tenant " + tenant.slug() + " is still being provisioned; deletion waits for it to stop")
+                    .retryAfter(java.time.Duration.ofSeconds(1));
         }
     }
 

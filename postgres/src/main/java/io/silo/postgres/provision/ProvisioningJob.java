@@ -1,7 +1,7 @@
 package io.silo.postgres.provision;
 
 import io.silo.crypto.SecretBox;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
 import io.silo.json.Json;
@@ -162,10 +162,8 @@ public final class ProvisioningJob implements JobHandler {
             // created by us but the comment never landed: a crash between the two statements
             boolean ours = comment.equals(owner) || (database.state() == DatabaseState.CREATING && comment.isEmpty());
             if (!ours) {
-                throw SiloException.conflict(
-                        "database-name-taken",
-                        "a database named " + database.databaseName() + " already exists on cluster "
-                                + database.clusterId() + " and is not this tenant's");
+                throw ProblemType.DATABASE_NAME_TAKEN.exception("a database named " + database.databaseName()
+                        + " already exists on cluster " + database.clusterId() + " and is not this tenant's");
             }
         } else {
             tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.CREATING, Optional.empty());

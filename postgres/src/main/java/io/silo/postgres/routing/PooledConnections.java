@@ -1,7 +1,7 @@
 package io.silo.postgres.routing;
 
 import io.silo.cluster.Cluster;
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
@@ -62,19 +62,17 @@ public final class PooledConnections implements TenantConnections {
     private DatabaseTarget target(UUID tenantId, String service) {
         Placement placement = placements
                 .find(tenantId)
-                .orElseThrow(() -> SiloException.notFound("organization-not-found", "no organization " + tenantId));
+                .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization " + tenantId));
         ServiceDatabase database = placement
                 .database(service)
-                .orElseThrow(() -> SiloException.notFound(
-                                "service-not-enabled",
-                                "organization " + placement.slug() + " does not use the service '" + service + "'")
+                .orElseThrow(() -> ProblemType.SERVICE_NOT_ENABLED
+                        .exception("organization " + placement.slug() + " does not use the service '" + service + "'")
                         .with("service", service));
         if (!database.isReady()) {
-            throw SiloException.unavailable(
-                    "database-not-ready",
-                    "the " + service + " database of " + placement.slug() + " is "
-                            + database.state().value(),
-                    java.time.Duration.ofSeconds(2));
+            throw ProblemType.DATABASE_NOT_READY
+                    .exception("the " + service + " database of " + placement.slug() + " is "
+                            + database.state().value())
+                    .retryAfter(java.time.Duration.ofSeconds(2));
         }
         return DatabaseTarget.of(placement, database, cluster(database.clusterId()));
     }

@@ -1,6 +1,6 @@
 package io.silo.postgres.schema;
 
-import io.silo.error.ErrorKind;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.postgres.jdbc.DataAccessException;
@@ -113,24 +113,20 @@ public final class SchemaApplier {
     /** True when the recorded version is the template's; throws when it cannot be brought there. */
     private static boolean check(Recorded recorded, String database, ServiceTemplate template) {
         if (!recorded.service().equals(template.service())) {
-            throw SiloException.conflict(
-                    "schema-service-mismatch",
+            throw ProblemType.SCHEMA_SERVICE_MISMATCH.exception(
                     "database " + database + " holds service " + recorded.service() + ", not " + template.service());
         }
         if (recorded.version() > template.version()) {
-            throw SiloException.conflict(
-                    "schema-version-ahead",
+            throw ProblemType.SCHEMA_VERSION_AHEAD.exception(
                     "database " + database + " is at version " + recorded.version()
                             + " of service " + template.service() + ", newer than the template's " + template.version()
                             + "; Silo does not downgrade");
         }
         if (recorded.version() == template.version() && !recorded.checksum().equals(template.checksum())) {
-            throw SiloException.conflict(
-                    "template-changed-without-version",
-                    "template " + template.service()
-                            + " changed since version " + template.version() + " was applied to database " + database
-                            + " (checksum " + shortSum(recorded.checksum()) + ", now " + shortSum(template.checksum())
-                            + "): add the change as migration " + (template.version() + 1));
+            throw ProblemType.TEMPLATE_CHANGED_WITHOUT_VERSION.exception("template " + template.service()
+                    + " changed since version " + template.version() + " was applied to database " + database
+                    + " (checksum " + shortSum(recorded.checksum()) + ", now " + shortSum(template.checksum())
+                    + "): add the change as migration " + (template.version() + 1));
         }
         return recorded.version() == template.version();
     }
@@ -239,9 +235,7 @@ public final class SchemaApplier {
             try {
                 step.run();
             } catch (DataAccessException e) {
-                throw new SiloException(
-                        ErrorKind.INTERNAL,
-                        "schema-apply-failed",
+                throw ProblemType.SCHEMA_APPLY_FAILED.exception(
                         "database " + database + ": applying "
                                 + template.service() + " version " + template.version() + " failed at " + what + ": "
                                 + e.getMessage()

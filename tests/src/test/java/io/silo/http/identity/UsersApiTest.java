@@ -137,7 +137,8 @@ class UsersApiTest {
                         .map(JsonNode::asString)
                         .toList())
                 .containsExactly("user", "manager", "admin");
-        assertThat(otherService.problemType()).isEqualTo("service-not-in-organization");
+        assertThat(otherService.problemType()).isEqualTo("service-not-enabled");
+        assertThat(otherService.status()).isEqualTo(422);
         assertThat(badCore.problemType()).isEqualTo("unknown-role");
         assertThat(acmeAdmin.get("/api/users?q=r1%40acme").json().path("items")).isEmpty();
     }

@@ -1,6 +1,6 @@
 package io.silo.postgres.collection.query;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.template.FieldPath;
 
 /**
@@ -28,10 +28,9 @@ public sealed interface DocumentField permits DocumentField.Path, MetaField {
         }
         FieldPath path = FieldPath.parse(text);
         if (path.first().startsWith("_")) {
-            throw SiloException.invalid(
-                            "unknown-field",
-                            "'" + text + "' is not a field: top-level names starting with _ "
-                                    + "are reserved, and the meta fields are _id, _version, _createdAt and _updatedAt")
+            throw ProblemType.UNKNOWN_FIELD
+                    .exception("'" + text + "' is not a field: top-level names starting with _ "
+                            + "are reserved, and the meta fields are _id, _version, _createdAt and _updatedAt")
                     .with("field", text);
         }
         return new Path(path);

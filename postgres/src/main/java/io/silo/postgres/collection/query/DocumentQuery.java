@@ -1,6 +1,6 @@
 package io.silo.postgres.collection.query;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -44,14 +44,14 @@ public record DocumentQuery(Filter filter, Sort sort, int limit, Optional<String
         try {
             return checkLimit(Integer.parseInt(text.strip()), max);
         } catch (NumberFormatException e) {
-            throw SiloException.invalid(
-                    "invalid-limit", "the limit '" + shorten(text) + "' is not a whole number from 1 to " + max);
+            throw ProblemType.INVALID_LIMIT.exception(
+                    "the limit '" + shorten(text) + "' is not a whole number from 1 to " + max);
         }
     }
 
     static int checkLimit(int limit, int max) {
         if (limit < 1 || limit > max) {
-            throw SiloException.invalid("invalid-limit", "the limit " + limit + " is not from 1 to " + max);
+            throw ProblemType.INVALID_LIMIT.exception("the limit " + limit + " is not from 1 to " + max);
         }
         return limit;
     }
@@ -107,8 +107,7 @@ public record DocumentQuery(Filter filter, Sort sort, int limit, Optional<String
         /** The cursor of the previous page, as the store returned it; blank means the first page. */
         public Builder cursor(String cursor) {
             if (cursor.length() > MAX_CURSOR) {
-                throw SiloException.invalid(
-                        "invalid-cursor", "the cursor is longer than " + MAX_CURSOR + " characters");
+                throw ProblemType.INVALID_CURSOR.exception("the cursor is longer than " + MAX_CURSOR + " characters");
             }
             this.cursor = cursor.isBlank() ? Optional.empty() : Optional.of(cursor.strip());
             return this;

@@ -1,6 +1,6 @@
 package io.silo.postgres.collection.query;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.template.FieldPath;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,8 +53,7 @@ public record Fields(boolean whole, List<FieldPath> paths) {
         }
         String[] parts = text.split(",", -1);
         if (parts.length > MAX_PATHS) {
-            throw SiloException.invalid(
-                    "invalid-field", "the field selection names more than " + MAX_PATHS + " fields");
+            throw ProblemType.INVALID_FIELD.exception("the field selection names more than " + MAX_PATHS + " fields");
         }
         List<FieldPath> paths = new ArrayList<>();
         for (String part : parts) {

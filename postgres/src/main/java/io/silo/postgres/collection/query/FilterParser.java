@@ -1,5 +1,6 @@
 package io.silo.postgres.collection.query;
 
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class FilterParser {
     /** The deepest nesting of {@code $and}, {@code $or}, {@code $nor} and {@code $not}. */
     public static final int MAX_DEPTH = 8;
 
-    private static final String TYPE = "invalid-filter";
+    private static final ProblemType TYPE = ProblemType.INVALID_FILTER;
 
     private FilterParser() {}
 
@@ -258,6 +259,6 @@ public final class FilterParser {
     }
 
     private static SiloException invalid(String message) {
-        return SiloException.invalid(TYPE, message);
+        return TYPE.exception(message);
     }
 }

@@ -1,6 +1,6 @@
 package io.silo.postgres.collection.query;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import io.silo.template.FieldPath;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,9 +40,8 @@ public record GroupQuery(Filter filter, FieldPath by, Optional<FieldPath> metric
         if (DocumentField.parse(text) instanceof DocumentField.Path path) {
             return path.path();
         }
-        throw SiloException.invalid(
-                        "invalid-field",
-                        "'" + text + "' is a meta field; " + role + " takes a field of the document body")
+        throw ProblemType.INVALID_FIELD
+                .exception("'" + text + "' is a meta field; " + role + " takes a field of the document body")
                 .with("field", text);
     }
 

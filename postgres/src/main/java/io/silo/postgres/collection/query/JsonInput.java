@@ -1,6 +1,6 @@
 package io.silo.postgres.collection.query;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -28,14 +28,14 @@ public final class JsonInput {
      * Parses {@code text}, at most {@code maxChars} long; anything else is a 400 of the given
      * problem type whose message names {@code what}.
      */
-    public static JsonNode read(String text, int maxChars, String problemType, String what) {
+    public static JsonNode read(String text, int maxChars, ProblemType problemType, String what) {
         if (text.length() > maxChars) {
-            throw SiloException.invalid(problemType, what + " is longer than " + maxChars + " characters");
+            throw problemType.exception(what + " is longer than " + maxChars + " characters");
         }
         try {
             return STRICT.readTree(text);
         } catch (JacksonException e) {
-            throw SiloException.invalid(problemType, what + " is not valid JSON: " + e.getOriginalMessage());
+            throw problemType.exception(what + " is not valid JSON: " + e.getOriginalMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.silo.postgres.collection.query;
 
-import io.silo.error.SiloException;
+import io.silo.error.ProblemType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,15 +42,15 @@ public record Sort(List<SortKey> keys) {
         }
         String[] parts = text.split(",", -1);
         if (parts.length > MAX_KEYS) {
-            throw SiloException.invalid("invalid-sort", "the sort has more than " + MAX_KEYS + " keys");
+            throw ProblemType.INVALID_SORT.exception("the sort has more than " + MAX_KEYS + " keys");
         }
         List<SortKey> keys = new ArrayList<>();
         Set<DocumentField> seen = new HashSet<>();
         for (String part : parts) {
             SortKey key = key(part.strip(), text);
             if (!seen.add(key.field())) {
-                throw SiloException.invalid(
-                                "invalid-sort", "the sort names '" + key.field().text() + "' twice")
+                throw ProblemType.INVALID_SORT
+                        .exception("the sort names '" + key.field().text() + "' twice")
                         .with("field", key.field().text());
             }
             keys.add(key);
@@ -76,10 +76,8 @@ public record Sort(List<SortKey> keys) {
 
     private static SortKey key(String part, String whole) {
         if (part.isEmpty() || part.equals("-") || part.equals("+")) {
-            throw SiloException.invalid(
-                    "invalid-sort",
-                    "the sort '" + shorten(whole) + "' has an empty key; "
-                            + "write fields joined by commas, like status,-total");
+            throw ProblemType.INVALID_SORT.exception("the sort '" + shorten(whole) + "' has an empty key; "
+                    + "write fields joined by commas, like status,-total");
         }
         boolean descending = part.startsWith("-");
         String name = descending || part.startsWith("+") ? part.substring(1) : part;

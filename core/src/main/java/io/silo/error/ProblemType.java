@@ -1,0 +1,305 @@
+package io.silo.error;
+
+import java.util.Locale;
+
+/**
+ * Every problem Silo can report, in one place: the only way to build a {@link SiloException}, so
+ * that each case has one type, one kind (one HTTP status) and one description. {@code docs/errors.md}
+ * lists exactly these, with these statuses and descriptions ({@code ProblemCatalogDocumentedTest}
+ * holds the two together); clients branch on {@link #type()}.
+ *
+ * <p>A problem that names something in the request path that does not exist is a 404; the same name
+ * in a request body is a 422 ({@link #inBody}), as for {@code unknown-service}.
+ */
+public enum ProblemType {
+    ROUTE_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no such route"),
+    METHOD_NOT_ALLOWED(answered(ErrorKind.METHOD_NOT_ALLOWED), "the route exists for other methods"),
+    BODY_TOO_LARGE(answered(ErrorKind.TOO_LARGE), "the request body is over 4 MiB"),
+    BAD_REQUEST(answered(ErrorKind.INVALID), "the HTTP layer refused the request before a route saw it"),
+    MISSING_BODY(answered(ErrorKind.INVALID), "a JSON body is required"),
+    INVALID_JSON(answered(ErrorKind.INVALID), "the body is not JSON, or not of the expected shape"),
+    UNKNOWN_FIELD(
+            answered(ErrorKind.INVALID),
+            "the body has a field the route does not know, or a query names a field that is private, reserved, or not declared by a closed schema (`field`)"),
+    MISSING_FIELD(answered(ErrorKind.INVALID), "a required field is absent or blank (`field`)"),
+    INVALID_EMAIL(answered(ErrorKind.INVALID), "a field is not an email address (`field`)"),
+    INVALID_FIELD(answered(ErrorKind.INVALID), "a field path is not identifiers joined by dots (`field`)"),
+    INVALID_FILTER(
+            answered(ErrorKind.INVALID),
+            "a query filter is malformed: unknown operator, operator in the wrong place, value of the wrong type, too large or deep ([query language](query-language.md))"),
+    INVALID_SORT(answered(ErrorKind.INVALID), "a sort has an empty key, a repeated field or too many keys"),
+    INVALID_LIMIT(
+            answered(ErrorKind.INVALID),
+            "a limit is not a whole number in its range: 1 to 1000 for documents and groups, 1 to 500 for the other listings"),
+    INVALID_CURSOR(
+            answered(ErrorKind.INVALID),
+            "a paging cursor was altered, truncated, or belongs to another sort (`field`)"),
+    INVALID_ID(
+            answered(ErrorKind.INVALID),
+            "an id in a path, body or query is not a UUID in canonical form (`field`): documents, users, jobs, the audit log's `tenant`"),
+    RESERVED_FIELD(
+            answered(ErrorKind.INVALID),
+            "a document body names a top-level `_…` field other than `_id` on insert or `_version` on change (`field`)"),
+    INVALID_VERSION(
+            answered(ErrorKind.INVALID),
+            "an expected `_version` is not a whole number ≥ 1, or body and parameter disagree"),
+    INVALID_BATCH(
+            answered(ErrorKind.INVALID),
+            "a batch is not `{\"operations\": [...]}` with 1 to 100 operations, or an operation lacks its `op`, `collection`, `id` or `body` (`operation`, `field`)"),
+    DOCUMENT_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no document with this id in the collection (`id`)"),
+    UNKNOWN_COLLECTION(answered(ErrorKind.NOT_FOUND), "the service's template has no such collection (`collection`)"),
+    SERVICE_NOT_ENABLED(
+            answered(ErrorKind.NOT_FOUND),
+            "the organization does not use this service (`service`); 404 when the name is in the path or the query, 422 when it is in a body (`field`)"),
+    WEAK_PASSWORD(answered(ErrorKind.UNPROCESSABLE), "the password is shorter than 10 characters"),
+    MISSING_TOKEN(answered(ErrorKind.UNAUTHENTICATED), "no `Authorization: Bearer` header"),
+    INVALID_TOKEN(answered(ErrorKind.UNAUTHENTICATED), "the access token is forged, altered, expired or not Silo's"),
+    INVALID_CREDENTIALS(answered(ErrorKind.UNAUTHENTICATED), "wrong email or password (the same for both)"),
+    INVALID_REFRESH_TOKEN(answered(ErrorKind.UNAUTHENTICATED), "unknown, expired or revoked refresh token"),
+    REFRESH_TOKEN_REUSED(
+            answered(ErrorKind.UNAUTHENTICATED), "a spent refresh token was replayed; its session is revoked"),
+    VERSION_CONFLICT(
+            answered(ErrorKind.CONFLICT), "the document changed since the expected version (`currentVersion`)"),
+    DUPLICATE_KEY(
+            answered(ErrorKind.CONFLICT),
+            "a unique key of the collection is taken (`fields`: the key's fields, `[\"_id\"]` for a taken id)"),
+    SCHEMA_VIOLATION(
+            answered(ErrorKind.UNPROCESSABLE),
+            "a document fails its collection's JSON Schema (`errors`: `{path, message}` per failing location, `path` a JSON Pointer; at most 100)"),
+    DOCUMENT_TOO_LARGE(answered(ErrorKind.UNPROCESSABLE), "a document is over 1 MiB as JSON (`limit`)"),
+    DOCUMENT_TOO_DEEP(
+            answered(ErrorKind.UNPROCESSABLE), "a document nests objects and arrays deeper than 32 levels (`limit`)"),
+    PLATFORM_ADMIN_REQUIRED(answered(ErrorKind.FORBIDDEN), "the route is for platform administrators"),
+    MEMBER_REQUIRED(answered(ErrorKind.FORBIDDEN), "the route is for members of an organization"),
+    ORG_ADMIN_REQUIRED(
+            answered(ErrorKind.FORBIDDEN),
+            "the route is for administrators of the organization (role `admin` in `core`); also when the caller was demoted or disabled since the token was issued"),
+    SERVICE_NOT_GRANTED(
+            answered(ErrorKind.FORBIDDEN),
+            "the caller has no role in the service, or one its template no longer declares (`service`)"),
+    COLLECTION_FORBIDDEN(
+            answered(ErrorKind.FORBIDDEN),
+            "the caller's role in the service may not read, or may not write, the collection (`service`, `collection`)"),
+    ORGANIZATION_SUSPENDED(
+            answered(ErrorKind.FORBIDDEN),
+            "the organization is suspended; told at sign-in only to someone who gave the right password (`organization`)"),
+    ORGANIZATION_UNAVAILABLE(
+            answered(ErrorKind.FORBIDDEN), "the caller's organization is provisioning, failed, or being deleted"),
+    ACCOUNT_DISABLED(
+            answered(ErrorKind.FORBIDDEN),
+            "the account is disabled; told at sign-in only to someone who gave the right password"),
+    ORGANIZATION_AMBIGUOUS(
+            answered(ErrorKind.CONFLICT),
+            "an email-only sign-in matched the password in several organizations; name one (`organizations`: the slugs where the password matched, and only those)"),
+    TOO_MANY_ATTEMPTS(
+            answered(ErrorKind.RATE_LIMITED),
+            "too many failed sign-ins for this login name, or from this client address, in the current window (`Retry-After`)"),
+    ACCOUNT_LOCKED(
+            answered(ErrorKind.RATE_LIMITED),
+            "the account is locked after repeated failed sign-ins (`Retry-After`: when the lock ends)"),
+    TOO_MANY_SIGNUPS(
+            answered(ErrorKind.RATE_LIMITED),
+            "too many sign-ups from this client address in the last hour (`Retry-After`)"),
+    USER_NOT_FOUND(
+            answered(ErrorKind.NOT_FOUND),
+            "no user with this id in the caller's organization (users of other organizations are not found either)"),
+    EMAIL_TAKEN(answered(ErrorKind.CONFLICT), "another user of the organization has this email (`field`)"),
+    USERNAME_TAKEN(answered(ErrorKind.CONFLICT), "another user of the organization has this username (`field`)"),
+    INVALID_USERNAME(
+            answered(ErrorKind.INVALID), "a username is not 2 to 63 letters, digits, `.`, `_` or `-` (`field`)"),
+    INVALID_STATUS(answered(ErrorKind.INVALID), "a status is not one of the allowed values (`field`)"),
+    FIELD_TOO_LONG(
+            answered(ErrorKind.INVALID),
+            "a text field is longer than allowed, an organization's or a user's name among them (`field`)"),
+    UNKNOWN_ROLE(
+            answered(ErrorKind.UNPROCESSABLE),
+            "the service's template has no such role (`field`, `roles`: the service's roles)"),
+    CORE_ROLE_REQUIRED(
+            answered(ErrorKind.UNPROCESSABLE),
+            "a user's `core` role was removed; every user has one, `admin` or `member`"),
+    LAST_ADMIN(answered(ErrorKind.CONFLICT), "the change would leave the organization without an active administrator"),
+    QUOTA_EXCEEDED(
+            answered(ErrorKind.UNPROCESSABLE),
+            "the organization's quota is reached (`quota`, `limit`), e.g. `maxUsers`"),
+    SLUG_TAKEN(answered(ErrorKind.CONFLICT), "an organization with this slug exists (`field`)"),
+    ORGANIZATION_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no organization with this id or slug"),
+    JOB_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no job with this id"),
+    INVALID_SLUG(
+            answered(ErrorKind.INVALID),
+            "a slug is not 1 to 63 lower-case letters, digits and single hyphens, looks like an id, or cannot be derived from the name (`field`)"),
+    INVALID_BUSINESS_TYPE(
+            answered(ErrorKind.INVALID),
+            "a business type is not 1 to 40 letters, digits, spaces, `_` or `-` (`field`)"),
+    INVALID_FEATURE(
+            answered(ErrorKind.INVALID),
+            "a feature is not a lower-case identifier, or `features` is not an array (`field`)"),
+    INVALID_QUOTA(
+            answered(ErrorKind.INVALID),
+            "a quota name is not an identifier, its limit not a whole number of 0 or more, or `maxUsers` below 1 when an organization is created (no room for the first administrator) (`field`)"),
+    INVALID_PATCH(answered(ErrorKind.INVALID), "an organization patch is not a JSON object with at least one field"),
+    DUPLICATE_SERVICE(answered(ErrorKind.INVALID), "a service is listed twice (`field`)"),
+    INVALID_STATUS_TRANSITION(
+            answered(ErrorKind.CONFLICT),
+            "only an active organization can be suspended, and only a suspended one activated"),
+    ORGANIZATION_DELETED(answered(ErrorKind.CONFLICT), "the organization was deleted while it was being created"),
+    DATABASE_NAME_TAKEN(
+            answered(ErrorKind.CONFLICT),
+            "a database this organization needs already exists on its cluster, or two of its services would share one name (`database`)"),
+    NO_CLUSTER_AVAILABLE(answered(ErrorKind.CONFLICT), "no active cluster matches the requested labels and has room"),
+    CLUSTER_NOT_ACCEPTING(answered(ErrorKind.CONFLICT), "the requested cluster is not active"),
+    CLUSTER_FULL(answered(ErrorKind.CONFLICT), "the requested cluster is at its capacity"),
+    UNKNOWN_CLUSTER(answered(ErrorKind.UNPROCESSABLE), "no cluster with the requested id (`field`)"),
+    CLUSTER_TOO_OLD(
+            internal(ErrorKind.UNPROCESSABLE),
+            "the cluster runs a PostgreSQL older than 15; the provisioning job's `error`"),
+    SERVICE_NOT_OFFERED(
+            answered(ErrorKind.UNPROCESSABLE),
+            "a sign-up asked for a service that `signup.services` does not offer (`services`: those offered)"),
+    SIGNUP_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "the sign-up token is unknown"),
+    SIGNUP_ALREADY_VERIFIED(answered(ErrorKind.GONE), "the sign-up was verified already; its organization exists"),
+    SIGNUP_EXPIRED(answered(ErrorKind.GONE), "the sign-up token expired (`signup.ttl`); sign up again"),
+    MAIL_UNAVAILABLE(
+            answered(ErrorKind.UNAVAILABLE),
+            "the SMTP relay, or the local mailbox directory, refused the message (`Retry-After`)"),
+    MAIL_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no such message in the local mailbox"),
+    UNKNOWN_SERVICE(
+            answered(ErrorKind.NOT_FOUND),
+            "no service template of that name (`field` when it is in a body); 404 when the name is in the path or the query, 422 when it is in a body"),
+    INVALID_NAME_PATTERN(
+            internal(ErrorKind.INVALID),
+            "a database-name pattern uses an unknown variable, a character other than `a-z0-9_`, or no variable that tells tenants apart (`pattern`)"),
+    NAMING_VARIABLE_MISSING(
+            answered(ErrorKind.UNPROCESSABLE),
+            "a service's database-name pattern needs a value the tenant lacks, such as a business type, or one with no letter or digit (`variable`, `pattern`)"),
+    DATABASE_NAME_RESERVED(
+            answered(ErrorKind.CONFLICT),
+            "the database name would be `postgres`, `template0`, `template1`, the control database's, or start with `silo_` (`database`)"),
+    SCHEMA_SERVICE_MISMATCH(
+            internal(ErrorKind.CONFLICT), "a template was applied to a database that holds another service"),
+    SCHEMA_VERSION_AHEAD(
+            internal(ErrorKind.CONFLICT),
+            "a database is at a newer version than its template; Silo does not downgrade"),
+    TEMPLATE_CHANGED_WITHOUT_VERSION(
+            internal(ErrorKind.CONFLICT), "a template changed but kept its version; it needs a new migration"),
+    SCHEMA_APPLY_FAILED(
+            internal(ErrorKind.INTERNAL),
+            "a statement failed while applying a template; everything was rolled back (the log names database, version and step). Inside a provisioning job: the job's `error`; a client never receives this type"),
+    PORT_IN_USE(internal(ErrorKind.UNAVAILABLE), "start-up: the HTTP port is taken"),
+    INVALID_CONFIG(internal(ErrorKind.INTERNAL), "start-up: a configuration value is wrong"),
+    INVALID_TEMPLATE(
+            internal(ErrorKind.INVALID),
+            "start-up: a service template is invalid; one line per problem, each naming file, place and value (`errors`)"),
+    CONTROL_DATABASE_UNREACHABLE(
+            internal(ErrorKind.UNAVAILABLE),
+            "start-up: the control database does not answer. Once running, a control database that stops answering is a 503 `database-unavailable`"),
+    INVALID_SCHEMA(
+            internal(ErrorKind.INTERNAL),
+            "a collection's JSON Schema in its service template does not compile, or refers to a remote schema; logged, and answered as 500 `internal-error`"),
+    CONNECTION_BUDGET_EXHAUSTED(
+            answered(ErrorKind.UNAVAILABLE),
+            "every connection of the cluster's budget stayed in use for `pools.acquireTimeout`; names the cluster (see [operations](operations.md#pools-and-the-connection-budget))"),
+    DATABASE_BUSY(
+            answered(ErrorKind.UNAVAILABLE),
+            "all `pools.maxPerDatabase` connections of the tenant database stayed in use for `pools.acquireTimeout`"),
+    CLUSTER_UNAVAILABLE(
+            answered(ErrorKind.UNAVAILABLE),
+            "the cluster holding the tenant's database refuses connections; for 5 s after a failure its requests fail at once; names the cluster"),
+    DATABASE_UNAVAILABLE(
+            answered(ErrorKind.UNAVAILABLE),
+            "the tenant database refuses the tenant's role: no such database, no `CONNECT` privilege, wrong password, closed to connections; also any database, the control database included, whose connection failed during a request (the log says which)"),
+    SHUTTING_DOWN(answered(ErrorKind.UNAVAILABLE), "the instance is stopping and lends no more tenant connections"),
+    CONFIRMATION_REQUIRED(
+            internal(ErrorKind.INVALID), "CLI: `silo tenants delete` needs `--yes` when no terminal can confirm"),
+    PASSWORD_UNREADABLE(internal(ErrorKind.INVALID), "CLI: the administrator's password could not be read"),
+    CLUSTER_NOT_FOUND(internal(ErrorKind.NOT_FOUND), "no cluster with that id"),
+    SECRET_UNREADABLE(
+            internal(ErrorKind.INTERNAL),
+            "a sealed secret cannot be opened: the master key is not the one it was sealed with"),
+    CONTROL_MIGRATION_FAILED(internal(ErrorKind.INTERNAL), "start-up: the control database could not be migrated"),
+    EMBEDDED_POSTGRES_FAILED(
+            internal(ErrorKind.UNAVAILABLE),
+            "start-up: the embedded PostgreSQL did not start (the data directory is in use, or damaged)"),
+    DATABASE_NOT_READY(
+            answered(ErrorKind.UNAVAILABLE),
+            "the tenant database of the service is not ready yet (still being created or migrated)"),
+    PASSWORD_HASHING_BUSY(
+            answered(ErrorKind.UNAVAILABLE), "too many passwords are being checked at once (`Retry-After`)"),
+    PROVISIONING_IN_PROGRESS(
+            internal(ErrorKind.UNAVAILABLE),
+            "a deletion waits for the organization's provisioning to stop; inside the deletion job, which retries"),
+    QUERY_TIMEOUT(
+            answered(ErrorKind.UNAVAILABLE),
+            "a data query ran longer than `pools.statementTimeout`; PostgreSQL cancelled it"),
+    SIGNUP_DISABLED(answered(ErrorKind.FORBIDDEN), "self-service sign-up is turned off (`signup.enabled`)"),
+    ORGANIZATION_REQUIRED(
+            answered(ErrorKind.CONFLICT),
+            "email-only sign-in for an email in more than ten organizations: name the organization"),
+    INTERNAL_ERROR(
+            answered(ErrorKind.INTERNAL),
+            "a bug; the log has the details under the request id. Every 500 is this type, whatever the cause"),
+    UNSUPPORTED_MEDIA_TYPE(answered(ErrorKind.UNSUPPORTED_MEDIA_TYPE), "the request body is not JSON (`Content-Type`)"),
+    DATABASE_ERROR(
+            internal(ErrorKind.INTERNAL),
+            "a statement failed; logged with its SQL, and answered as 503 `database-unavailable` when the connection broke, else 500 `internal-error`");
+
+    private final ErrorKind kind;
+    private final boolean answered;
+    private final String when;
+
+    ProblemType(Audience audience, String when) {
+        this.kind = audience.kind();
+        this.answered = audience.answered();
+        this.when = when;
+    }
+
+    /** The stable slug clients see, e.g. {@code unknown-service}. */
+    public String type() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** What kind of failure this is; the HTTP layer maps each kind to one status. */
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    /**
+     * Whether a client can receive this problem. Others stop start-up, end a CLI command, or are
+     * recorded as a job's error.
+     */
+    public boolean answered() {
+        return answered;
+    }
+
+    /** When it happens, as {@code docs/errors.md} says (Markdown). */
+    public String when() {
+        return when;
+    }
+
+    /** A new exception of this type. */
+    public SiloException exception(String message) {
+        return new SiloException(this, kind, message, null);
+    }
+
+    /** A new exception of this type, caused by {@code cause}. */
+    public SiloException exception(String message, Throwable cause) {
+        return new SiloException(this, kind, message, cause);
+    }
+
+    /** A new exception for a name given in a request body that names nothing: 422 where the path would be 404. */
+    public SiloException inBody(String message) {
+        if (kind != ErrorKind.NOT_FOUND) {
+            throw new IllegalStateException(type() + " is not a problem of a missing name");
+        }
+        return new SiloException(this, ErrorKind.UNPROCESSABLE, message, null);
+    }
+
+    private record Audience(ErrorKind kind, boolean answered) {}
+
+    private static Audience answered(ErrorKind kind) {
+        return new Audience(kind, true);
+    }
+
+    private static Audience internal(ErrorKind kind) {
+        return new Audience(kind, false);
+    }
+}
