@@ -102,7 +102,10 @@ class AccessTest {
                 .containsEntry("school", "teacher");
         assertThatThrownBy(() -> ACCESS.checkAssignable(tenant, Map.of("crm", Optional.of("user"))))
                 .extracting(e -> ((SiloException) e).type())
-                .isEqualTo("service-not-in-organization");
+                .isEqualTo("service-not-enabled");
+        assertThatThrownBy(() -> ACCESS.checkAssignable(tenant, Map.of("nosuch", Optional.of("user"))))
+                .extracting(e -> ((SiloException) e).type())
+                .isEqualTo("unknown-service");
         assertThatThrownBy(() -> ACCESS.checkAssignable(tenant, Map.of("core", Optional.of("root"))))
                 .extracting(e -> ((SiloException) e).type())
                 .isEqualTo("unknown-role");
