@@ -1,6 +1,7 @@
 package io.silo.app;
 
 import io.silo.config.SiloConfig;
+import io.silo.postgres.control.RevokedSessions;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.placement.PlacementCache;
@@ -9,6 +10,7 @@ import io.silo.postgres.pool.PoolRegistry;
 import io.silo.postgres.pool.StalePools;
 import io.silo.postgres.routing.PooledConnections;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The second phase: the way into tenant data. Placements cached and kept coherent by
@@ -21,14 +23,23 @@ record DataPlane(
         PlacementCache placements,
         PooledConnections connections,
         DirectoryRelay relay,
-        UserStore users) {
+        UserStore users,
+        RevokedSessions revokedSessions) {
 
     static DataPlane open(SiloConfig config, ControlPlane control, Clock clock, Shutdown shutdown) {
         Metrics metrics = shutdown.register("metrics", new Metrics());
         PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
         PlacementCache placements = new PlacementCache(control.jdbc(), control.secrets());
-        PlacementListener listener =
-                shutdown.register("placement listener", PlacementListener.start(control.database(), placements));
+        // revocations ride on the placement listener's connection: one LISTEN session per instance
+        RevokedSessions revoked =
+                new RevokedSessions(control.jdbc(), clock, config.tokens().accessTtl());
+        PlacementListener listener = shutdown.register(
+                "placement listener",
+                PlacementListener.start(
+                        control.database(),
+                        placements,
+                        List.of(new PlacementListener.Channel(
+                                RevokedSessions.CHANNEL, revoked::heard, revoked::resync))));
         listener.subscribe(new StalePools(placements, pools));
         PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
         return new DataPlane(
@@ -37,6 +48,7 @@ record DataPlane(
                 placements,
                 connections,
                 new DirectoryRelay(control.directory(), connections, clock),
-                new UserStore());
+                new UserStore(),
+                revoked);
     }
 }

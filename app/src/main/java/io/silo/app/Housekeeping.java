@@ -41,7 +41,9 @@ final class Housekeeping implements AutoCloseable {
         Runnable sweep = () -> {
             Instant now = clock.instant();
             Instant longAgo = now.minus(KEEP_FINISHED);
-            int tokens = refreshTokens.purgeExpired(now.minus(Duration.ofDays(1)));
+            int tokens = refreshTokens.purgeExpired(now.minus(Duration.ofDays(1)))
+                    // a revoked session matters only while its access tokens may live; a day is far more
+                    + refreshTokens.purgeRevokedSessions(now.minus(Duration.ofDays(1)));
             int keys = signingKeys.purgeExpired(now);
             int jobs = control.update(
                     "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);
@@ -49,7 +51,7 @@ final class Housekeeping implements AutoCloseable {
             int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
             if (tokens + keys + jobs + signupsDone + mail > 0) {
                 log.info(
-                        "housekeeping removed {} refresh tokens, {} signing keys, {} finished jobs, {} sign-ups, {} mails",
+                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} mails",
                         tokens,
                         keys,
                         jobs,

@@ -50,6 +50,7 @@ record Services(
         Clock clock = options.clock();
         TokenService tokens = new TokenService(
                 control.signingKeys(),
+                data.revokedSessions(),
                 clock,
                 config.tokens().issuer(),
                 config.tokens().accessTtl(),

@@ -172,9 +172,11 @@ public final class Users {
         Optional<String> newHash = patch.has("password")
                 ? Optional.of(hasher.hash(patch.path("password").asString("")))
                 : Optional.empty();
+        User[] before = new User[1];
         User changed = change(admin, tenant, (core, actor) -> {
             store.lockMembership(core);
             User current = store.find(core, id).orElseThrow(() -> notFound(id));
+            before[0] = current;
             UserStore.Edit edit = edit(tenant, current, patch, newHash);
             if (isActiveAdmin(current)
                     && !(edit.status().equals("active")
@@ -185,7 +187,10 @@ public final class Users {
             activity.record(core, activity(actor, client, "user.update", after, Map.of("fields", fields)));
             return after;
         });
-        if (newHash.isPresent() || !changed.active()) {
+        // a token names the roles it was issued with: one that grants more than the user now has must go
+        boolean lostARole =
+                !changed.roles().entrySet().containsAll(before[0].roles().entrySet());
+        if (newHash.isPresent() || !changed.active() || lostARole) {
             sessions.revokeAll("user", id);
         }
         return changed;

@@ -134,6 +134,6 @@ public final class Sessions {
                         Optional.empty(),
                         Optional.empty()),
                 Secrets.sha256(refresh));
-        return new Session(tokens.issue(principal), refresh, principal);
+        return new Session(tokens.issue(principal, family), refresh, principal);
     }
 }

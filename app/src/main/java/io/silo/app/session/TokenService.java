@@ -18,6 +18,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
+import io.silo.postgres.control.RevokedSessions;
 import io.silo.postgres.control.SigningKeyStore;
 import java.text.ParseException;
 import java.time.Clock;
@@ -47,9 +48,17 @@ public final class TokenService {
     private final Duration accessTtl;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final VerifiedTokens verified;
+    private final RevokedSessions revoked;
 
-    public TokenService(SigningKeyStore store, Clock clock, String issuer, Duration accessTtl, Duration rotation) {
+    public TokenService(
+            SigningKeyStore store,
+            RevokedSessions revoked,
+            Clock clock,
+            String issuer,
+            Duration accessTtl,
+            Duration rotation) {
         this.keys = new SigningKeys(store, clock, rotation, accessTtl);
+        this.revoked = revoked;
         this.clock = clock;
         this.issuer = issuer;
         this.accessTtl = accessTtl;
@@ -77,7 +86,8 @@ public final class TokenService {
         }
     }
 
-    public AccessToken issue(Principal principal) {
+    /** A token for {@code principal} in {@code session} (its refresh-token family), which may be ended early. */
+    public AccessToken issue(Principal principal, UUID session) {
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -86,6 +96,7 @@ public final class TokenService {
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(accessTtl)))
                 .jwtID(Secrets.token(12))
+                .claim("sid", session.toString())
                 .claim("kind", principal.kind());
         switch (principal) {
             case Principal.PlatformAdmin admin -> claims.claim("email", admin.email());
@@ -111,20 +122,30 @@ public final class TokenService {
     }
 
     /**
-     * The caller named by a valid token; a forged, altered, expired or foreign token is a 401. A
-     * token verified before is answered from memory until it expires ({@link VerifiedTokens}).
+     * The caller named by a valid token; a forged, altered, expired or foreign token is a 401, and so is
+     * the token of a session that was ended (a logout, a user deleted, disabled, demoted or given a new
+     * password: {@link RevokedSessions}). A token verified before is answered from memory until it
+     * expires ({@link VerifiedTokens}); its session is checked on every call.
      */
     public Principal verify(String token) {
-        Optional<Principal> known = verified.find(token);
-        if (known.isPresent()) {
-            return known.get();
+        VerifiedTokens.Verified known = verified.find(token).orElseGet(() -> verifySignature(token));
+        if (known.session().filter(revoked::isRevoked).isPresent()) {
+            throw ProblemType.INVALID_TOKEN.exception("the session of this access token has ended; sign in again");
         }
+        return known.principal();
+    }
+
+    private VerifiedTokens.Verified verifySignature(String token) {
         try {
             keys.reloadIfUnknown(SignedJWT.parse(token).getHeader().getKeyID());
             JWTClaimsSet claims = processor.process(token, null);
-            Principal principal = principal(claims);
-            verified.remember(token, principal, claims.getExpirationTime().toInstant());
-            return principal;
+            Optional<UUID> session =
+                    Optional.ofNullable(claims.getStringClaim("sid")).map(UUID::fromString);
+            return verified.remember(
+                    token,
+                    principal(claims),
+                    session,
+                    claims.getExpirationTime().toInstant());
         } catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException | ClassCastException e) {
             throw ProblemType.INVALID_TOKEN.exception("access token is invalid or expired");
         }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Access tokens this instance has already verified, with the principal each names, so that a
@@ -24,7 +25,8 @@ final class VerifiedTokens {
     /** Enough for the sessions active within one access-token lifetime on one instance; about 1 KB each. */
     static final int MAXIMUM_SIZE = 20_000;
 
-    private record Verified(Principal principal, Instant expiresAt) {}
+    /** A verified token: who it names, its session (tokens issued before sessions were named have none). */
+    record Verified(Principal principal, Optional<UUID> session, Instant expiresAt) {}
 
     private final Clock clock;
     private final Cache<String, Verified> cache;
@@ -38,8 +40,8 @@ final class VerifiedTokens {
                 .build();
     }
 
-    /** The principal of a token verified before, while it is still valid. */
-    Optional<Principal> find(String token) {
+    /** A token verified before, while it is still valid. */
+    Optional<Verified> find(String token) {
         Verified verified = cache.getIfPresent(token);
         if (verified == null) {
             return Optional.empty();
@@ -48,13 +50,15 @@ final class VerifiedTokens {
             cache.invalidate(token);
             return Optional.empty();
         }
-        return Optional.of(verified.principal());
+        return Optional.of(verified);
     }
 
-    /** Remembers a token that was just verified, unless it has already expired. */
-    void remember(String token, Principal principal, Instant expiresAt) {
+    /** Remembers a token that was just verified, unless it has already expired; returns it. */
+    Verified remember(String token, Principal principal, Optional<UUID> session, Instant expiresAt) {
+        Verified verified = new Verified(principal, session, expiresAt);
         if (clock.instant().isBefore(expiresAt)) {
-            cache.put(token, new Verified(principal, expiresAt));
+            cache.put(token, verified);
         }
+        return verified;
     }
 }

@@ -62,17 +62,37 @@ public final class RefreshTokenStore {
                 == 1;
     }
 
-    public int revokeFamily(UUID familyId, Instant at) {
-        return jdbc.update(
-                "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", at, familyId);
+    /**
+     * Ends one session: its refresh tokens can no longer be spent, and the session is listed in
+     * {@code revoked_sessions}, so every instance refuses its access tokens too.
+     */
+    public void revokeFamily(UUID familyId, Instant at) {
+        jdbc.useTransaction(handle -> {
+            handle.update(
+                    "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+                    at,
+                    familyId);
+            handle.update(
+                    "INSERT INTO revoked_sessions (session_id, revoked_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    familyId,
+                    at);
+        });
     }
 
-    public int revokeSubject(String subjectKind, UUID subjectId, Instant at) {
-        return jdbc.update(
-                "UPDATE refresh_tokens SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL",
-                at,
-                subjectKind,
-                subjectId);
+    /** Ends every session of a subject, as {@link #revokeFamily} ends one. */
+    public void revokeSubject(String subjectKind, UUID subjectId, Instant at) {
+        jdbc.useTransaction(handle -> {
+            handle.update("""
+                    INSERT INTO revoked_sessions (session_id, revoked_at)
+                    SELECT DISTINCT family_id, ?::timestamptz FROM refresh_tokens WHERE subject_kind = ? AND subject_id = ?
+                    ON CONFLICT DO NOTHING
+                    """, at, subjectKind, subjectId);
+            handle.update(
+                    "UPDATE refresh_tokens SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL",
+                    at,
+                    subjectKind,
+                    subjectId);
+        });
     }
 
     public int revokeTenant(UUID tenantId, Instant at) {
@@ -83,6 +103,11 @@ public final class RefreshTokenStore {
     /** Deletes tokens expired before {@code cutoff}; nothing can use them any more. */
     public int purgeExpired(Instant cutoff) {
         return jdbc.update("DELETE FROM refresh_tokens WHERE expires_at < ?", cutoff);
+    }
+
+    /** Forgets sessions revoked before {@code cutoff}: no access token of theirs is valid any more. */
+    public int purgeRevokedSessions(Instant cutoff) {
+        return jdbc.update("DELETE FROM revoked_sessions WHERE revoked_at < ?", cutoff);
     }
 
     private static RefreshToken map(ResultSet row) throws SQLException {

@@ -62,26 +62,45 @@ public final class PlacementListener implements AutoCloseable {
     private final Connector connector;
     private final PlacementCache cache;
     private final List<Consumer<UUID>> subscribers = new CopyOnWriteArrayList<>();
+    private final List<Channel> channels;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean listening;
 
-    private PlacementListener(Connector connector, PlacementCache cache) {
+    /**
+     * Another channel of the control database that rides on the listening connection (revocations):
+     * each payload goes to {@code consumer}, and {@code resync} runs each time listening (re)starts,
+     * when notifications may have been missed.
+     */
+    public record Channel(String name, Consumer<String> consumer, Runnable resync) {}
+
+    private PlacementListener(Connector connector, PlacementCache cache, List<Channel> channels) {
         this.connector = connector;
         this.cache = cache;
+        this.channels = List.copyOf(channels);
         this.thread = Thread.ofVirtual().name("silo-placement-listener").unstarted(this::run);
     }
 
     /** Starts listening on a dedicated connection to the control database. */
     public static PlacementListener start(ControlDatabase control, PlacementCache cache) {
-        return start(control::dedicatedConnection, cache);
+        return start(control, cache, List.of());
+    }
+
+    /** Starts listening on a dedicated connection to the control database, on the placement channel and {@code channels}. */
+    public static PlacementListener start(ControlDatabase control, PlacementCache cache, List<Channel> channels) {
+        return start(control::dedicatedConnection, cache, channels);
     }
 
     /** Starts listening on connections from {@code connector}. */
     public static PlacementListener start(Connector connector, PlacementCache cache) {
+        return start(connector, cache, List.of());
+    }
+
+    /** Starts listening on connections from {@code connector}, on the placement channel and {@code channels}. */
+    public static PlacementListener start(Connector connector, PlacementCache cache, List<Channel> channels) {
         // Until LISTEN is in force, changes can be missed: read through.
         cache.coherent(false);
-        PlacementListener listener = new PlacementListener(connector, cache);
+        PlacementListener listener = new PlacementListener(connector, cache, channels);
         listener.thread.start();
         return listener;
     }
@@ -121,6 +140,7 @@ public final class PlacementListener implements AutoCloseable {
                 listen(connection);
                 cache.coherent(true);
                 listening = true;
+                resync();
                 if (failures > 0) {
                     log.info(
                             "placement listener is back after {} failed attempts; cached placements were dropped",
@@ -154,10 +174,19 @@ public final class PlacementListener implements AutoCloseable {
         log.debug("placement listener stopped");
     }
 
-    private static void listen(Connection connection) throws SQLException {
+    private void listen(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
             statement.execute("LISTEN " + CHANNEL);
+            for (Channel channel : channels) {
+                statement.execute("LISTEN " + channel.name());
+            }
+        }
+    }
+
+    private void resync() {
+        for (Channel channel : channels) {
+            channel.resync().run();
         }
     }
 
@@ -182,7 +211,14 @@ public final class PlacementListener implements AutoCloseable {
         // A burst of changes to one tenant (a user change marks and clears directory_dirty) is one event.
         Set<UUID> tenants = new LinkedHashSet<>();
         for (PGNotification notification : batch) {
-            parse(notification.getParameter()).ifPresent(tenants::add);
+            Optional<Channel> other = channels.stream()
+                    .filter(channel -> channel.name().equals(notification.getName()))
+                    .findFirst();
+            if (other.isPresent()) {
+                other.get().consumer().accept(notification.getParameter());
+            } else {
+                parse(notification.getParameter()).ifPresent(tenants::add);
+            }
         }
         for (UUID tenant : tenants) {
             cache.invalidate(tenant);
