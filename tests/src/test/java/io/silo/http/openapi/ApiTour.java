@@ -99,7 +99,16 @@ final class ApiTour {
                 anonymous.post(
                         "/api/auth/refresh",
                         Map.of("refreshToken", tokens.path("refreshToken").asString())));
-        admin = anonymous.as(renewed.path("accessToken").asString());
+        // the replay ended that session, the renewed access token included: sign in again
+        expect(401, anonymous.as(renewed.path("accessToken").asString()).get("/api/auth/me"));
+        admin = anonymous.as(expect(
+                        200,
+                        anonymous.post(
+                                "/api/admin/auth/login",
+                                Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD)))
+                .json()
+                .path("accessToken")
+                .asString());
     }
 
     private void organizations() {
