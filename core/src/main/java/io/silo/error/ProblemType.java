@@ -219,6 +219,9 @@ public enum ProblemType {
     EMBEDDED_POSTGRES_FAILED(
             internal(ErrorKind.UNAVAILABLE),
             "start-up: the embedded PostgreSQL did not start (the data directory is in use, or damaged)"),
+    DATABASE_FENCED(
+            answered(ErrorKind.UNAVAILABLE),
+            "the tenant database refuses writes for a moment, for a migration step or a move; reads go on (`Retry-After`)"),
     DATABASE_NOT_READY(
             answered(ErrorKind.UNAVAILABLE),
             "the tenant database of the service is not ready yet (still being created or migrated)"),

@@ -10,16 +10,19 @@ public enum DatabaseState {
     CREATING,
     /** Created, migrated and granted to the tenant's role. */
     READY,
+    /** Ready, but refusing writes for a moment (503 with {@code Retry-After}): a migration step or a move. */
+    WRITE_FENCED,
     /** Creation gave up. */
     FAILED,
     /** Being dropped. */
     DROPPING;
 
+    /** The lower-case form stored and shown: {@code write-fenced}. */
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static DatabaseState of(String value) {
-        return valueOf(value.toUpperCase(Locale.ROOT));
+        return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 }

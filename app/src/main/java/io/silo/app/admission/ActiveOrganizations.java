@@ -1,15 +1,16 @@
 package io.silo.app.admission;
 
-import io.silo.error.ProblemType;
-import io.silo.error.SiloException;
 import io.silo.postgres.control.TenantStore;
+import io.silo.template.ServiceTemplate;
+import io.silo.tenant.Admission;
 import io.silo.tenant.Tenant;
-import io.silo.tenant.TenantStatus;
+import io.silo.tenant.TenantDatabase;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The organization of a signed-in member, which must still be active: a token outlives a
- * suspension by up to one access-token lifetime, and this closes that gap for identity routes.
+ * The organization of a signed-in member, read from the registry (not the cache), which must still
+ * be one the route may reach ({@link Admission}): the identity routes re-read it at once.
  *
  * <p>Thread-safe.
  */
@@ -20,24 +21,24 @@ public final class ActiveOrganizations {
         this.tenants = tenants;
     }
 
-    /** The member's organization, when it is active; else a 401 or 403 saying why. */
-    public Tenant active(UUID tenantId) {
-        Tenant tenant = tenants.find(tenantId)
-                .orElseThrow(
-                        () -> ProblemType.INVALID_TOKEN.exception("the organization of this token no longer exists"));
-        if (tenant.status() == TenantStatus.SUSPENDED) {
-            throw suspended(tenant);
+    /** The member's organization, read now, when {@code route} may reach it ({@link Admission}); else its problem. */
+    public Tenant active(UUID tenantId, Admission.Route route) {
+        Optional<Tenant> tenant = tenants.find(tenantId);
+        Admission.check(Admission.organization(
+                tenant.map(Tenant::status), tenant.map(Tenant::slug).orElse(tenantId.toString()), route));
+        if (route == Admission.Route.WRITE) {
+            // user changes are written to the core database
+            Admission.check(Admission.database(
+                    tenant.get().database(ServiceTemplate.CORE).map(TenantDatabase::state),
+                    tenant.get().slug(),
+                    ServiceTemplate.CORE,
+                    route));
         }
-        if (tenant.status() != TenantStatus.ACTIVE) {
-            throw ProblemType.ORGANIZATION_UNAVAILABLE.exception(
-                    "organization " + tenant.slug() + " is " + tenant.status().value());
-        }
-        return tenant;
+        return tenant.orElseThrow();
     }
 
-    public static SiloException suspended(Tenant tenant) {
-        return ProblemType.ORGANIZATION_SUSPENDED
-                .exception("organization " + tenant.slug() + " is suspended; ask the platform operator")
-                .with("organization", tenant.slug());
+    /** The member's organization, for reads. */
+    public Tenant active(UUID tenantId) {
+        return active(tenantId, Admission.Route.READ);
     }
 }

@@ -1,13 +1,14 @@
 package io.silo.app.admission;
 
 import io.silo.app.session.Principal;
-import io.silo.error.ProblemType;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.PlacementCache;
-import io.silo.tenant.TenantStatus;
+import io.silo.tenant.Admission;
+import java.util.Optional;
 
 /**
- * Lets a member's request through only while the organization is active. Access tokens live
+ * Lets a member's request through only while the organization may be served
+ * ({@link Admission}), from the cached placement. Access tokens live
  * for minutes; the placement cache, which every instance invalidates on LISTEN/NOTIFY, makes a
  * suspension bite at once rather than when the token expires.
  *
@@ -20,19 +21,16 @@ public final class TenantGate {
         this.placements = placements;
     }
 
-    /** The member's organization, when it may be served; else a 403 saying why. */
+    /** The member's organization, when {@code route} may reach it now ({@link Admission}); else its problem. */
+    public Placement admit(Principal.Member member, Admission.Route route) {
+        Optional<Placement> placement = placements.find(member.tenantId());
+        Admission.check(Admission.organization(
+                placement.map(Placement::status), placement.map(Placement::slug).orElse(member.tenantSlug()), route));
+        return placement.orElseThrow();
+    }
+
+    /** The member's organization, for reads. */
     public Placement admit(Principal.Member member) {
-        Placement placement = placements
-                .find(member.tenantId())
-                .orElseThrow(
-                        () -> ProblemType.INVALID_TOKEN.exception("the organization of this token no longer exists"));
-        if (placement.status() == TenantStatus.SUSPENDED) {
-            throw ProblemType.ORGANIZATION_SUSPENDED.exception("organization " + placement.slug() + " is suspended");
-        }
-        if (!placement.isActive()) {
-            throw ProblemType.ORGANIZATION_UNAVAILABLE.exception("organization " + placement.slug() + " is "
-                    + placement.status().value());
-        }
-        return placement;
+        return admit(member, Admission.Route.READ);
     }
 }

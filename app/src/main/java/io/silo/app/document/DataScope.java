@@ -4,10 +4,12 @@ import io.silo.app.access.Access;
 import io.silo.app.session.Principal;
 import io.silo.error.ProblemType;
 import io.silo.postgres.placement.Placement;
+import io.silo.postgres.placement.ServiceDatabase;
 import io.silo.template.CollectionSpec;
 import io.silo.template.RoleSpec;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
+import io.silo.tenant.Admission;
 
 /**
  * What one data request may touch: the caller, their organization, the service, its template,
@@ -24,11 +26,11 @@ public record DataScope(
         ServiceTemplate template = templates
                 .find(service)
                 .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE.exception("no service '" + abbreviate(service) + "'"));
-        if (placement.database(service).isEmpty()) {
-            throw ProblemType.SERVICE_NOT_ENABLED
-                    .exception("organization " + placement.slug() + " does not use the service '" + service + "'")
-                    .with("service", service);
-        }
+        Admission.check(Admission.database(
+                placement.database(service).map(ServiceDatabase::state),
+                placement.slug(),
+                service,
+                Admission.Route.READ));
         return new DataScope(member, placement, template, access.requireService(member, service), access);
     }
 
@@ -40,6 +42,15 @@ public record DataScope(
         CollectionSpec spec = collection(collection);
         access.checkRead(member, service(), collection);
         return spec;
+    }
+
+    /** Checks that the service's database takes writes now: not while it is fenced for a migration or a move. */
+    void checkWritesAccepted() {
+        Admission.check(Admission.database(
+                placement.database(service()).map(ServiceDatabase::state),
+                placement.slug(),
+                service(),
+                Admission.Route.WRITE));
     }
 
     /** The collection, which the caller's role may write; else a 4xx. Checked as {@link #readable} is. */

@@ -86,6 +86,7 @@ public final class Documents {
     /** One write, with its activity row, in one transaction. */
     public Write.Result write(DataScope scope, Write write, AuditEntry.Actor actor) {
         CollectionSpec spec = scope.writable(write.collection());
+        scope.checkWritesAccepted();
         return connections.inTransaction(
                 scope.member().tenantId(), scope.service(), handle -> apply(handle, scope, spec, write, actor));
     }
@@ -103,6 +104,7 @@ public final class Documents {
                 throw e.with("operation", index);
             }
         }
+        scope.checkWritesAccepted();
         return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
             List<Write.Result> results = new ArrayList<>();
             for (int index = 0; index < writes.size(); index++) {

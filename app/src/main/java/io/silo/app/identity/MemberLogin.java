@@ -1,6 +1,5 @@
 package io.silo.app.identity;
 
-import io.silo.app.admission.ActiveOrganizations;
 import io.silo.app.input.Fields;
 import io.silo.app.session.Principal;
 import io.silo.app.throttle.SignInThrottle;
@@ -19,8 +18,9 @@ import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.identity.UserStore.Credentials;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.ServiceTemplate;
+import io.silo.tenant.Admission;
 import io.silo.tenant.Tenant;
-import io.silo.tenant.TenantStatus;
+import io.silo.tenant.TenantDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +100,7 @@ public final class MemberLogin {
 
         record Locked(Instant until) implements Attempt {}
 
-        record Refused(Tenant tenant, ProblemType problem) implements Attempt {}
+        record Refused(Tenant tenant, SiloException refusal) implements Attempt {}
 
         record Match(Tenant tenant, Credentials credentials) implements Attempt {}
     }
@@ -217,27 +217,42 @@ public final class MemberLogin {
         if (!hasher.verify(password, credentials.passwordHash())) {
             return new Attempt.Wrong(tenant, credentials.userId());
         }
-        if (tenant.status() == TenantStatus.SUSPENDED) {
-            return new Attempt.Refused(tenant, ProblemType.ORGANIZATION_SUSPENDED);
+        // told only to someone who gave the right password
+        Optional<SiloException> refusal =
+                Admission.organization(Optional.of(tenant.status()), tenant.slug(), Admission.Route.SIGN_IN);
+        if (refusal.isPresent()) {
+            return new Attempt.Refused(tenant, refusal.get());
         }
         if (!credentials.active()) {
-            return new Attempt.Refused(tenant, ProblemType.ACCOUNT_DISABLED);
+            return new Attempt.Refused(
+                    tenant,
+                    ProblemType.ACCOUNT_DISABLED.exception(
+                            "this account is disabled; ask an administrator of " + tenant.slug()));
         }
+        // a sign-in records itself in the core database, which a migration step or a move may fence for a moment
+        Admission.check(Admission.database(
+                tenant.database(ServiceTemplate.CORE).map(TenantDatabase::state),
+                tenant.slug(),
+                ServiceTemplate.CORE,
+                Admission.Route.SIGN_IN));
         return new Attempt.Match(tenant, credentials);
     }
 
     /**
-     * The credentials of the login in one organization. Only active and suspended organizations
-     * are asked; a routing layer that refuses suspended ones makes them answer like an unknown
-     * login, which tells a stranger nothing either.
+     * The credentials of the login in one organization. An organization whose sign-ins the admission
+     * rule answers as wrong credentials (provisioning, failed, deleting) is not asked; a suspended one
+     * is, so that the right password learns of the suspension, and a routing layer that refuses it
+     * makes it answer like an unknown login, which tells a stranger nothing either.
      */
     private Optional<Credentials> credentials(Tenant tenant, LoginName login) {
-        if (tenant.status() == TenantStatus.ACTIVE) {
+        Optional<SiloException> refusal =
+                Admission.organization(Optional.of(tenant.status()), tenant.slug(), Admission.Route.SIGN_IN);
+        if (refusal.filter(e -> e.problem() == ProblemType.INVALID_CREDENTIALS).isPresent()) {
+            return Optional.empty();
+        }
+        if (refusal.isEmpty()) {
             return cores.inTransaction(
                     tenant.id(), ServiceTemplate.CORE, core -> store.credentials(core, login.kind(), login.value()));
-        }
-        if (tenant.status() != TenantStatus.SUSPENDED) {
-            return Optional.empty();
         }
         try {
             return cores.inTransaction(
@@ -252,12 +267,7 @@ public final class MemberLogin {
     private Optional<SiloException> refusal(List<Attempt> attempts) {
         for (Attempt attempt : attempts) {
             if (attempt instanceof Attempt.Refused refused) {
-                return Optional.of(
-                        refused.problem() == ProblemType.ORGANIZATION_SUSPENDED
-                                ? ActiveOrganizations.suspended(refused.tenant())
-                                : ProblemType.ACCOUNT_DISABLED.exception(
-                                        "this account is disabled; ask an administrator of "
-                                                + refused.tenant().slug()));
+                return Optional.of(refused.refusal());
             }
         }
         if (attempts.stream().anyMatch(Attempt.Wrong.class::isInstance)) {

@@ -21,6 +21,7 @@ import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.ServiceTemplate;
+import io.silo.tenant.Admission;
 import io.silo.tenant.Tenant;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class Users {
 
     /** Creates a user in the administrator's organization, within its {@code maxUsers} quota. */
     public User create(Principal.Member admin, NewMember body, AuditEntry.Actor client) {
-        Tenant tenant = gate.active(admin.tenantId());
+        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
         Optional<String> email = body.email().filter(text -> !text.isBlank()).map(text -> Fields.email(text, "email"));
         Optional<String> username =
                 body.username().filter(text -> !text.isBlank()).map(text -> Fields.username(text, "username"));
@@ -155,7 +156,7 @@ public final class Users {
      * {@code profile} (replaced whole). The last active administrator cannot be demoted or disabled.
      */
     public User update(Principal.Member admin, UUID id, JsonNode patch, AuditEntry.Actor client) {
-        Tenant tenant = gate.active(admin.tenantId());
+        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
         if (!patch.isObject()) {
             throw ProblemType.INVALID_JSON.exception("the body must be a JSON object");
         }
@@ -198,7 +199,7 @@ public final class Users {
 
     /** Deletes a user of the administrator's organization; the last active administrator cannot be deleted. */
     public void delete(Principal.Member admin, UUID id, AuditEntry.Actor client) {
-        Tenant tenant = gate.active(admin.tenantId());
+        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
         change(admin, tenant, (core, actor) -> {
             store.lockMembership(core);
             User current = store.find(core, id).orElseThrow(() -> notFound(id));

@@ -12,9 +12,11 @@ import io.silo.postgres.placement.PlacementCache;
 import io.silo.postgres.placement.ServiceDatabase;
 import io.silo.postgres.pool.DatabaseTarget;
 import io.silo.postgres.pool.PoolRegistry;
+import io.silo.tenant.Admission;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,18 +65,12 @@ public final class PooledConnections implements TenantConnections {
         Placement placement = placements
                 .find(tenantId)
                 .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization " + tenantId));
-        ServiceDatabase database = placement
-                .database(service)
-                .orElseThrow(() -> ProblemType.SERVICE_NOT_ENABLED
-                        .exception("organization " + placement.slug() + " does not use the service '" + service + "'")
-                        .with("service", service));
-        if (!database.isReady()) {
-            throw ProblemType.DATABASE_NOT_READY
-                    .exception("the " + service + " database of " + placement.slug() + " is "
-                            + database.state().value())
-                    .retryAfter(java.time.Duration.ofSeconds(2));
-        }
-        return DatabaseTarget.of(placement, database, cluster(database.clusterId()));
+        Optional<ServiceDatabase> database = placement.database(service);
+        // a connection serves reads as well as writes: the write fence is checked before, by the application
+        Admission.check(Admission.database(
+                database.map(ServiceDatabase::state), placement.slug(), service, Admission.Route.READ));
+        return DatabaseTarget.of(
+                placement, database.orElseThrow(), cluster(database.get().clusterId()));
     }
 
     private Cluster cluster(String id) {
