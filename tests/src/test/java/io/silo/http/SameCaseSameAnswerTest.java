@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One case, one answer, in every route family: a client that branches on a problem's type can
  * predict its status. A service that does not exist, a service the organization does not use, a
- * malformed id and a name too long, each tried wherever a request can carry it.
+ * malformed id, a name too long and a blank cursor, each tried wherever a request can carry it.
  */
 @SiloTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -125,6 +125,12 @@ class SameCaseSameAnswerTest {
                         t -> t.platformAdmin.patch("/api/organizations/" + t.acme.slug(), Map.of("name", LONG_NAME)),
                         400,
                         "field-too-long"),
+                // a blank cursor is no cursor: the first page
+                new Case(
+                        "blank cursor, organizations", t -> t.platformAdmin.get("/api/organizations?cursor="), 200, ""),
+                new Case("blank cursor, users", t -> t.member().get("/api/users?cursor="), 200, ""),
+                new Case("blank cursor, activity", t -> t.member().get("/api/activity?cursor="), 200, ""),
+                new Case("blank cursor, audit log", t -> t.platformAdmin.get("/api/admin/activity?cursor="), 200, ""),
                 new Case(
                         "name too long, user",
                         t -> t.member().post("/api/users", user("u3@acme.example", LONG_NAME, Map.of())),
@@ -137,8 +143,10 @@ class SameCaseSameAnswerTest {
     void answeredTheSameWayInEveryFamily(Case example) {
         SiloClient.Response response = example.request().apply(this);
 
-        assertThat(response.problemType()).as(response.text()).isEqualTo(example.type());
         assertThat(response.status()).as(response.text()).isEqualTo(example.status());
+        if (!example.type().isEmpty()) {
+            assertThat(response.problemType()).as(response.text()).isEqualTo(example.type());
+        }
     }
 
     private SiloClient member() {

@@ -206,6 +206,9 @@ public final class Organizations {
         TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
         insert(tenant, role, job, actor, alsoInTransaction);
         runner.runNow(job.id(), waitForJobs);
+        // provisioning read the placement while the organization was provisioning; the answer "active" must hold
+        // for the very next request here, not only once the status change's notification arrives
+        statusChanged.accept(id);
         return new Outcome(tenants.find(id), jobs.find(job.id()).orElseThrow());
     }
 

@@ -89,7 +89,7 @@ public final class OrganizationEndpoints implements Endpoints {
         TenantStore.Page page = organizations.list(
                 status,
                 Optional.ofNullable(ctx.queryParam("q")).filter(q -> !q.isBlank()),
-                Optional.ofNullable(ctx.queryParam("cursor")),
+                Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()),
                 Paging.limit(ctx, 50, 500));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(OrganizationJson::of).toList());
