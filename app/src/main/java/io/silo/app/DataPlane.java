@@ -31,8 +31,11 @@ record DataPlane(
         PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
         PlacementCache placements = new PlacementCache(control.jdbc(), control.secrets());
         // revocations ride on the placement listener's connection: one LISTEN session per instance
-        RevokedSessions revoked =
-                new RevokedSessions(control.jdbc(), clock, config.tokens().accessTtl());
+        // kept an access lifetime plus the token verifier's clock tolerance (60 s) and a margin
+        RevokedSessions revoked = new RevokedSessions(
+                control.jdbc(), clock, config.tokens().accessTtl().plusMinutes(2));
+        // known before the first request, not only once the listener is up (it reloads them then too)
+        revoked.resync();
         PlacementListener listener = shutdown.register(
                 "placement listener",
                 PlacementListener.start(

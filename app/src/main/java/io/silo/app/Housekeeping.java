@@ -37,13 +37,14 @@ final class Housekeeping implements AutoCloseable {
             SigningKeyStore signingKeys,
             SignupStore signups,
             Optional<LocalMailbox> mailbox,
+            Duration refreshTtl,
             Clock clock) {
         Runnable sweep = () -> {
             Instant now = clock.instant();
             Instant longAgo = now.minus(KEEP_FINISHED);
             int tokens = refreshTokens.purgeExpired(now.minus(Duration.ofDays(1)))
-                    // a revoked session matters only while its access tokens may live; a day is far more
-                    + refreshTokens.purgeRevokedSessions(now.minus(Duration.ofDays(1)));
+                    // a revoked session matters while a refresh token of it may exist
+                    + refreshTokens.purgeRevokedSessions(now.minus(refreshTtl).minus(Duration.ofDays(1)));
             int keys = signingKeys.purgeExpired(now);
             int jobs = control.update(
                     "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);

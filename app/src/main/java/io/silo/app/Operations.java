@@ -70,6 +70,7 @@ record Operations(Organizations organizations) {
                             control.signingKeys(),
                             control.signups(),
                             mailer.mailbox(),
+                            config.tokens().refreshTtl(),
                             clock));
             shutdown.register(
                     "directory sweeper",

@@ -73,7 +73,7 @@ public enum ProblemType {
     MEMBER_REQUIRED(answered(ErrorKind.FORBIDDEN), "the route is for members of an organization"),
     ORG_ADMIN_REQUIRED(
             answered(ErrorKind.FORBIDDEN),
-            "the route is for administrators of the organization (role `admin` in `core`); also when the caller was demoted or disabled since the token was issued"),
+            "the route is for administrators of the organization (role `admin` in `core`); a demoted or disabled administrator's sessions end at once, so their tokens get `invalid-token`"),
     SERVICE_NOT_GRANTED(
             answered(ErrorKind.FORBIDDEN),
             "the caller has no role in the service, or one its template no longer declares (`service`)"),

@@ -10,7 +10,7 @@ import java.util.Optional;
  * of the database the request needs, and the family of the route. Every place that lets a request
  * through (the data routes, the user and activity routes, sign-in, refresh, the routing to tenant
  * databases) asks here and only gathers the facts; {@code docs/security.md} has the table, and
- * {@code AdmissionTest} walks it whole.
+ * {@code AdmissionTableTest} walks it whole.
  *
  * <p>Who the caller is comes first and elsewhere: a token of an ended session is refused before
  * (401 {@code invalid-token}), and a user deleted or disabled ends its sessions. Platform

@@ -53,11 +53,11 @@ public final class Activity {
         Placement placement = gate.admit(admin);
         users.requireCurrentAdmin(admin);
         Optional<Position> after = cursor.filter(text -> !text.isBlank()).map(Position::decode);
+        service.ifPresent(templates::require);
         List<String> services = service.map(List::of)
                 .orElseGet(() -> List.copyOf(placement.databases().keySet()));
         List<Position> merged = new ArrayList<>();
         for (String each : services) {
-            templates.require(each);
             if (placement.database(each).isEmpty()) {
                 throw ProblemType.SERVICE_NOT_ENABLED
                         .exception("organization " + placement.slug() + " does not use '" + each + "'")

@@ -26,12 +26,14 @@ public record DataScope(
         ServiceTemplate template = templates
                 .find(service)
                 .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE.exception("no service '" + abbreviate(service) + "'"));
+        RoleSpec role = access.requireService(member, service);
+        // after the caller's right to the service: a database's state is for those who may use it
         Admission.check(Admission.database(
                 placement.database(service).map(ServiceDatabase::state),
                 placement.slug(),
                 service,
                 Admission.Route.READ));
-        return new DataScope(member, placement, template, access.requireService(member, service), access);
+        return new DataScope(member, placement, template, role, access);
     }
 
     /**

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +104,9 @@ public final class MemberLogin {
         record Refused(Tenant tenant, SiloException refusal) implements Attempt {}
 
         record Match(Tenant tenant, Credentials credentials) implements Attempt {}
+
+        /** The right password, but the core database refuses writes for a moment. */
+        record Fenced(Tenant tenant, SiloException refusal) implements Attempt {}
     }
 
     /**
@@ -157,18 +161,28 @@ public final class MemberLogin {
                 .filter(Attempt.Match.class::isInstance)
                 .map(Attempt.Match.class::cast)
                 .toList();
-        if (matches.size() == 1) {
-            return succeed(matches.getFirst(), password, login, client);
-        }
-        if (matches.size() > 1) {
+        List<Attempt.Fenced> fenced = attempts.stream()
+                .filter(Attempt.Fenced.class::isInstance)
+                .map(Attempt.Fenced.class::cast)
+                .toList();
+        if (matches.size() + fenced.size() > 1) {
             throw ProblemType.ORGANIZATION_AMBIGUOUS
                     .exception("this email signs in to several organizations; name one")
                     .with(
                             "organizations",
-                            matches.stream()
-                                    .map(match -> match.tenant().slug())
+                            Stream.concat(
+                                            matches.stream()
+                                                    .map(match -> match.tenant().slug()),
+                                            fenced.stream()
+                                                    .map(match -> match.tenant().slug()))
                                     .sorted()
                                     .toList());
+        }
+        if (matches.size() == 1) {
+            return succeed(matches.getFirst(), password, login, client);
+        }
+        if (fenced.size() == 1) {
+            throw fenced.getFirst().refusal();
         }
         refusal(attempts).ifPresent(refused -> {
             throw refused;
@@ -230,11 +244,14 @@ public final class MemberLogin {
                             "this account is disabled; ask an administrator of " + tenant.slug()));
         }
         // a sign-in records itself in the core database, which a migration step or a move may fence for a moment
-        Admission.check(Admission.database(
+        Optional<SiloException> fence = Admission.database(
                 tenant.database(ServiceTemplate.CORE).map(TenantDatabase::state),
                 tenant.slug(),
                 ServiceTemplate.CORE,
-                Admission.Route.SIGN_IN));
+                Admission.Route.SIGN_IN);
+        if (fence.isPresent()) {
+            return new Attempt.Fenced(tenant, fence.get());
+        }
         return new Attempt.Match(tenant, credentials);
     }
 

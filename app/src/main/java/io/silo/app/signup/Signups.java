@@ -197,7 +197,11 @@ public final class Signups {
         for (String service : services) {
             if (service == null || templates.find(service).isEmpty()) {
                 throw ProblemType.UNKNOWN_SERVICE
-                        .inBody("no service '" + service + "'")
+                        .inBody("no service '"
+                                + (service == null || service.length() <= 64
+                                        ? service
+                                        : service.substring(0, 64) + "...")
+                                + "'")
                         .with("field", "organization.services");
             }
             if (!offered.contains(service)) {

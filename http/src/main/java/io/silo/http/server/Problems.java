@@ -84,7 +84,8 @@ public final class Problems {
                     Map.of());
             return;
         }
-        if (e.kind() == ErrorKind.INTERNAL) {
+        if (e.kind() == ErrorKind.INTERNAL || !e.problem().answered()) {
+            // a problem no client should receive (ProblemType.answered) is a bug where it does
             unexpected(e, ctx);
             return;
         }

@@ -55,11 +55,12 @@ public final class RefreshTokenStore {
 
     /** Spends a token; false when it was already spent or revoked (so exactly one caller wins). */
     public boolean spend(UUID id, Instant at) {
-        return jdbc.update(
-                        "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
-                        at,
-                        id)
-                == 1;
+        // a session listed as revoked stays ended even for a token issued by a refresh that raced its revocation
+        return jdbc.update("""
+                        UPDATE refresh_tokens SET used_at = ?
+                        WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = refresh_tokens.family_id)
+                        """, at, id) == 1;
     }
 
     /**
@@ -81,18 +82,16 @@ public final class RefreshTokenStore {
 
     /** Ends every session of a subject, as {@link #revokeFamily} ends one. */
     public void revokeSubject(String subjectKind, UUID subjectId, Instant at) {
-        jdbc.useTransaction(handle -> {
-            handle.update("""
-                    INSERT INTO revoked_sessions (session_id, revoked_at)
-                    SELECT DISTINCT family_id, ?::timestamptz FROM refresh_tokens WHERE subject_kind = ? AND subject_id = ?
-                    ON CONFLICT DO NOTHING
-                    """, at, subjectKind, subjectId);
-            handle.update(
-                    "UPDATE refresh_tokens SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL",
-                    at,
-                    subjectKind,
-                    subjectId);
-        });
+        // one statement: the sessions listed are exactly those whose live tokens it revoked
+        jdbc.update("""
+                WITH revoked AS (
+                    UPDATE refresh_tokens SET revoked_at = ?
+                    WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL AND expires_at > ?
+                    RETURNING family_id)
+                INSERT INTO revoked_sessions (session_id, revoked_at)
+                SELECT DISTINCT family_id, ?::timestamptz FROM revoked
+                ON CONFLICT DO NOTHING
+                """, at, subjectKind, subjectId, at, at);
     }
 
     public int revokeTenant(UUID tenantId, Instant at) {
@@ -105,7 +104,10 @@ public final class RefreshTokenStore {
         return jdbc.update("DELETE FROM refresh_tokens WHERE expires_at < ?", cutoff);
     }
 
-    /** Forgets sessions revoked before {@code cutoff}: no access token of theirs is valid any more. */
+    /**
+     * Forgets sessions revoked before {@code cutoff}, which must lie a refresh-token lifetime back:
+     * until then a refresh token of a session that raced its revocation must still be refused.
+     */
     public int purgeRevokedSessions(Instant cutoff) {
         return jdbc.update("DELETE FROM revoked_sessions WHERE revoked_at < ?", cutoff);
     }

@@ -59,7 +59,7 @@ public final class RevokedSessions {
                                 row.getTimestamp(2).toInstant()),
                         since)
                 .forEach(entry -> recent.put(entry.getKey(), entry.getValue()));
-        revoked.putAll(recent);
+        recent.forEach((session, at) -> revoked.merge(session, at, (a, b) -> a.isAfter(b) ? a : b));
         revoked.values().removeIf(at -> at.isBefore(since));
         log.debug("{} sessions revoked in the last {}", revoked.size(), keep);
     }
@@ -67,7 +67,7 @@ public final class RevokedSessions {
     /** A notification of {@code silo_revocation}: the id of a session just ended. */
     public void heard(String payload) {
         try {
-            revoked.put(UUID.fromString(payload.trim()), clock.instant());
+            revoked.merge(UUID.fromString(payload.trim()), clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
         } catch (IllegalArgumentException e) {
             log.warn("ignored a revocation whose payload is not a session id: '{}'", payload);
         }

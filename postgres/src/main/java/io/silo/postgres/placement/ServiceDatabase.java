@@ -23,8 +23,9 @@ public record ServiceDatabase(
         Objects.requireNonNull(state, "state");
     }
 
-    public boolean isReady() {
-        return state == DatabaseState.READY;
+    /** Whether requests may use it: ready, or fenced against writes (its reads go on). */
+    public boolean servesRequests() {
+        return state == DatabaseState.READY || state == DatabaseState.WRITE_FENCED;
     }
 
     @Override

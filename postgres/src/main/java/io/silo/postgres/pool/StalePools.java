@@ -37,7 +37,7 @@ public final class StalePools implements Consumer<UUID> {
                 .filter(current -> current.role().equals(target.role())
                         && current.password().equals(target.password()))
                 .flatMap(current -> current.database(target.service()))
-                .filter(ServiceDatabase::isReady)
+                .filter(ServiceDatabase::servesRequests)
                 .filter(database -> database.clusterId().equals(target.cluster().id())
                         && database.database().equals(target.database()))
                 .isPresent();

@@ -85,6 +85,25 @@ class WriteFenceTest {
         assertThat(refreshedAgain.status())
                 .as("a fenced core database does not end sessions")
                 .isEqualTo(200);
+        SiloClient.Response signIn = anonymous.post(
+                "/api/auth/login",
+                Map.of("organization", acme.slug(), "email", acme.adminEmail(), "password", TestTenants.PASSWORD));
+        assertThat(signIn.problemType())
+                .as("a sign-in records itself in the core database")
+                .isEqualTo("database-fenced");
+        assertThat(anonymous
+                        .post(
+                                "/api/auth/login",
+                                Map.of(
+                                        "organization",
+                                        acme.slug(),
+                                        "email",
+                                        acme.adminEmail(),
+                                        "password",
+                                        "a wrong password!"))
+                        .problemType())
+                .as("a wrong password is still just wrong")
+                .isEqualTo("invalid-credentials");
 
         fence(silo, acme, "billing", "ready");
         fence(silo, acme, "core", "ready");
