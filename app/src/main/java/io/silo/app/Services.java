@@ -60,6 +60,7 @@ record Services(
         MemberSubjects members = new MemberSubjects(control.tenants(), data.connections(), data.users());
         Sessions sessions = new Sessions(
                 control.refreshTokens(),
+                data.revokedSessions(),
                 tokens,
                 clock,
                 config.tokens().refreshTtl(),

@@ -10,6 +10,8 @@ import io.silo.template.RoleSpec;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import io.silo.tenant.Admission;
+import io.silo.tenant.DatabaseState;
+import java.util.Optional;
 
 /**
  * What one data request may touch: the caller, their organization, the service, its template,
@@ -26,13 +28,13 @@ public record DataScope(
         ServiceTemplate template = templates
                 .find(service)
                 .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE.exception("no service '" + abbreviate(service) + "'"));
+        Optional<DatabaseState> database = placement.database(service).map(ServiceDatabase::state);
+        if (database.isEmpty()) {
+            Admission.check(Admission.database(database, placement.slug(), service, Admission.Route.READ));
+        }
         RoleSpec role = access.requireService(member, service);
         // after the caller's right to the service: a database's state is for those who may use it
-        Admission.check(Admission.database(
-                placement.database(service).map(ServiceDatabase::state),
-                placement.slug(),
-                service,
-                Admission.Route.READ));
+        Admission.check(Admission.database(database, placement.slug(), service, Admission.Route.READ));
         return new DataScope(member, placement, template, role, access);
     }
 

@@ -6,9 +6,11 @@ import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.RefreshTokenStore.RefreshToken;
+import io.silo.postgres.control.RevokedSessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ public final class Sessions {
     private final Clock clock;
     private final Duration refreshTtl;
     private final SubjectResolver resolver;
+    private final RevokedSessions revoked;
 
     /** Re-reads the current principal behind a refresh token: it may have been disabled or changed. */
     @FunctionalInterface
@@ -38,7 +41,13 @@ public final class Sessions {
     }
 
     public Sessions(
-            RefreshTokenStore store, TokenService tokens, Clock clock, Duration refreshTtl, SubjectResolver resolver) {
+            RefreshTokenStore store,
+            RevokedSessions revoked,
+            TokenService tokens,
+            Clock clock,
+            Duration refreshTtl,
+            SubjectResolver resolver) {
+        this.revoked = revoked;
         this.store = store;
         this.tokens = tokens;
         this.clock = clock;
@@ -75,7 +84,7 @@ public final class Sessions {
         }
         // the subject is re-read before the token is spent, so an outage of its database does not cost the session
         Principal principal = resolver.resolve(stored).orElseThrow(() -> {
-            store.revokeFamily(stored.familyId(), now);
+            revokeFamily(stored.familyId(), now);
             return ProblemType.INVALID_REFRESH_TOKEN.exception("the account can no longer sign in");
         });
         if (!store.spend(stored.id(), now)) {
@@ -90,7 +99,7 @@ public final class Sessions {
      */
     public void logout(String refreshToken) {
         store.findByHash(Secrets.sha256(refreshToken))
-                .ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
+                .ifPresent(token -> revokeFamily(token.familyId(), clock.instant()));
     }
 
     /** Ends the session of {@code refreshToken} if it is {@code caller}'s; someone else's is ignored like an unknown one. */
@@ -98,16 +107,22 @@ public final class Sessions {
         store.findByHash(Secrets.sha256(refreshToken))
                 .filter(token ->
                         caller.kind().equals(token.subjectKind()) && caller.id().equals(token.subjectId()))
-                .ifPresent(token -> store.revokeFamily(token.familyId(), clock.instant()));
+                .ifPresent(token -> revokeFamily(token.familyId(), clock.instant()));
     }
 
     /** Ends every session of a subject, e.g. when a user is deleted or a password changes. */
     public void revokeAll(String subjectKind, UUID subjectId) {
-        store.revokeSubject(subjectKind, subjectId, clock.instant());
+        revoked.revoked(store.revokeSubject(subjectKind, subjectId, clock.instant()));
+    }
+
+    /** Ends one session, here at once and on every other instance through the control database. */
+    private void revokeFamily(UUID family, Instant at) {
+        store.revokeFamily(family, at);
+        revoked.revoked(List.of(family));
     }
 
     private SiloException reused(RefreshToken stored, Instant now) {
-        store.revokeFamily(stored.familyId(), now);
+        revokeFamily(stored.familyId(), now);
         log.warn(
                 "refresh token of {} {} was used twice; revoked its session family {}",
                 stored.subjectKind(),

@@ -4,6 +4,7 @@ import io.silo.postgres.jdbc.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -80,10 +81,10 @@ public final class RefreshTokenStore {
         });
     }
 
-    /** Ends every session of a subject, as {@link #revokeFamily} ends one. */
-    public void revokeSubject(String subjectKind, UUID subjectId, Instant at) {
+    /** Ends every session of a subject, as {@link #revokeFamily} ends one; returns the sessions it listed. */
+    public List<UUID> revokeSubject(String subjectKind, UUID subjectId, Instant at) {
         // one statement: the sessions listed are exactly those whose live tokens it revoked
-        jdbc.update("""
+        return jdbc.query("""
                 WITH revoked AS (
                     UPDATE refresh_tokens SET revoked_at = ?
                     WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL AND expires_at > ?
@@ -91,7 +92,8 @@ public final class RefreshTokenStore {
                 INSERT INTO revoked_sessions (session_id, revoked_at)
                 SELECT DISTINCT family_id, ?::timestamptz FROM revoked
                 ON CONFLICT DO NOTHING
-                """, at, subjectKind, subjectId, at, at);
+                RETURNING session_id
+                """, row -> row.getObject(1, UUID.class), at, subjectKind, subjectId, at, at);
     }
 
     public int revokeTenant(UUID tenantId, Instant at) {

@@ -4,6 +4,7 @@ import io.silo.postgres.jdbc.Jdbc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,15 @@ public final class RevokedSessions {
         recent.forEach((session, at) -> revoked.merge(session, at, (a, b) -> a.isAfter(b) ? a : b));
         revoked.values().removeIf(at -> at.isBefore(since));
         log.debug("{} sessions revoked in the last {}", revoked.size(), keep);
+    }
+
+    /**
+     * Sessions this instance just ended: known here at once, so that the answer to a logout holds for
+     * the very next request, not only once the notification arrives.
+     */
+    public void revoked(Collection<UUID> sessions) {
+        Instant now = clock.instant();
+        sessions.forEach(session -> revoked.merge(session, now, (a, b) -> a.isAfter(b) ? a : b));
     }
 
     /** A notification of {@code silo_revocation}: the id of a session just ended. */
