@@ -1,6 +1,8 @@
 package io.silo.bench.httplayer;
 
 import io.silo.app.Application;
+import io.silo.bench.load.LoadDriver;
+import io.silo.bench.load.LoadResult;
 import io.silo.bench.system.ProcFs;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestSilo;
@@ -46,6 +48,16 @@ public final class HttpLayerComparison {
         this.report = report;
         this.out = out;
     }
+
+    /** One open-loop phase: latency at a fixed rate. */
+    record Latency(
+            String server,
+            double rate,
+            double achieved,
+            double p50Millis,
+            double p99Millis,
+            double p999Millis,
+            long failed) {}
 
     /** One measured phase. */
     record Figures(
@@ -111,7 +123,46 @@ public final class HttpLayerComparison {
                     }
                 }
             }
-            write(figures);
+            // latency at a fixed rate, the same for every server: about half of what the slowest served above
+            double rate = Math.floor(figures.stream()
+                                    .filter(f -> f.route().equals("routed read"))
+                                    .mapToDouble(Figures::requestsPerSecond)
+                                    .min()
+                                    .orElse(2000)
+                            / 2
+                            / 100)
+                    * 100;
+            List<Latency> latencies = new ArrayList<>();
+            for (PrototypeServer server :
+                    List.of(new JavalinServer(app), new JettyCoreServer(read), new HelidonServer(read))) {
+                try (server) {
+                    wrk("http://127.0.0.1:" + server.port() + "/api/data/billing/invoices/" + id, token, warmup);
+                    LoadResult result = new LoadDriver(server.name(), connections, Duration.ofSeconds(2), measured)
+                            .openLoop(
+                                    rate,
+                                    client -> new FixedReadClient(
+                                            server.port(), "/api/data/billing/invoices/" + id, token),
+                                    LoadDriver.Window.NONE);
+                    Latency latency = new Latency(
+                            server.name(),
+                            rate,
+                            result.throughput(),
+                            result.all().percentileMillis(50),
+                            result.all().percentileMillis(99),
+                            result.all().percentileMillis(99.9),
+                            result.failed());
+                    out.accept(String.format(
+                            "%-32s open loop at %.0f/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, failed %d",
+                            latency.server(),
+                            rate,
+                            latency.p50Millis(),
+                            latency.p99Millis(),
+                            latency.p999Millis(),
+                            latency.failed()));
+                    latencies.add(latency);
+                }
+            }
+            write(figures, latencies);
         }
     }
 
@@ -194,7 +245,7 @@ public final class HttpLayerComparison {
         };
     }
 
-    private void write(List<Figures> figures) {
+    private void write(List<Figures> figures, List<Latency> latencies) {
         StringBuilder md = new StringBuilder();
         md.append("\n## HTTP layer comparison, ")
                 .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))
@@ -212,6 +263,18 @@ public final class HttpLayerComparison {
             md.append(String.format(
                     "| %s | %s | %.0f | %.2f | %.1f | %d |%n",
                     f.server(), f.route(), f.requestsPerSecond(), f.p99Millis(), f.cpuMicrosPerRequest(), f.errors()));
+        }
+        md.append(
+                        "\nOpen loop, the bench's own generator at a fixed rate (half the slowest server's closed-loop routed reads), ")
+                .append(connections)
+                .append(" connections, ")
+                .append(measured.toSeconds())
+                .append(
+                        " s measured:\n\n| server | rate /s | achieved /s | p50 ms | p99 ms | p99.9 ms | failed |\n|---|---|---|---|---|---|---|\n");
+        for (Latency l : latencies) {
+            md.append(String.format(
+                    "| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %d |%n",
+                    l.server(), l.rate(), l.achieved(), l.p50Millis(), l.p99Millis(), l.p999Millis(), l.failed()));
         }
         try {
             Files.createDirectories(report.toAbsolutePath().getParent());
