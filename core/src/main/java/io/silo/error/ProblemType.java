@@ -224,7 +224,7 @@ public enum ProblemType {
             "the tenant database refuses writes for a moment, for a migration step or a move; reads go on (`Retry-After`)"),
     DATABASE_NOT_READY(
             answered(ErrorKind.UNAVAILABLE),
-            "the tenant database of the service is not ready yet (still being created or migrated)"),
+            "the tenant database of the service is not ready: pending, being created, failed or being dropped (`Retry-After`)"),
     PASSWORD_HASHING_BUSY(
             answered(ErrorKind.UNAVAILABLE), "too many passwords are being checked at once (`Retry-After`)"),
     PROVISIONING_IN_PROGRESS(
