@@ -219,6 +219,9 @@ public enum ProblemType {
     EMBEDDED_POSTGRES_FAILED(
             internal(ErrorKind.UNAVAILABLE),
             "start-up: the embedded PostgreSQL did not start (the data directory is in use, or damaged)"),
+    WRITE_OUTCOME_UNKNOWN(
+            answered(ErrorKind.UNAVAILABLE),
+            "the connection to the tenant database broke during a write: it may or may not have been applied; read before retrying (no `Retry-After`)"),
     DATABASE_FENCED(
             answered(ErrorKind.UNAVAILABLE),
             "the tenant database refuses writes for a moment, for a migration step or a move; reads go on (`Retry-After`)"),

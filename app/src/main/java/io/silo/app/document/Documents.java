@@ -4,6 +4,7 @@ import io.silo.app.access.Access;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.session.Principal;
 import io.silo.audit.AuditEntry;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Where a document is read and written. The caller's organization must be admitted, the service
@@ -87,8 +89,12 @@ public final class Documents {
     public Write.Result write(DataScope scope, Write write, AuditEntry.Actor actor) {
         CollectionSpec spec = scope.writable(write.collection());
         scope.checkWritesAccepted();
-        return connections.inTransaction(
-                scope.member().tenantId(), scope.service(), handle -> apply(handle, scope, spec, write, actor));
+        return writing(
+                scope,
+                () -> connections.inTransaction(
+                        scope.member().tenantId(),
+                        scope.service(),
+                        handle -> apply(handle, scope, spec, write, actor)));
     }
 
     /**
@@ -105,17 +111,19 @@ public final class Documents {
             }
         }
         scope.checkWritesAccepted();
-        return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
-            List<Write.Result> results = new ArrayList<>();
-            for (int index = 0; index < writes.size(); index++) {
-                try {
-                    results.add(apply(handle, scope, specs.get(index), writes.get(index), actor));
-                } catch (SiloException e) {
-                    throw e.with("operation", index);
-                }
-            }
-            return results;
-        });
+        return writing(
+                scope,
+                () -> connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
+                    List<Write.Result> results = new ArrayList<>();
+                    for (int index = 0; index < writes.size(); index++) {
+                        try {
+                            results.add(apply(handle, scope, specs.get(index), writes.get(index), actor));
+                        } catch (SiloException e) {
+                            throw e.with("operation", index);
+                        }
+                    }
+                    return results;
+                }));
     }
 
     private Write.Result apply(
@@ -145,7 +153,40 @@ public final class Documents {
      * snapshot of its own, at one round trip to the database.
      */
     private <T> T read(DataScope scope, Jdbc.HandleFunction<T> work) {
-        return connections.inOneStatement(scope.member().tenantId(), scope.service(), work);
+        return retryingOnce(
+                scope, () -> connections.inOneStatement(scope.member().tenantId(), scope.service(), work));
+    }
+
+    /**
+     * A read whose pooled connection turns out to be dead (the server restarted or ended its backend)
+     * runs once more: the pool has dropped that connection, and a read has no effect to repeat.
+     */
+    private <T> T retryingOnce(DataScope scope, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (DataAccessException e) {
+            if (!e.isConnectionLost()) {
+                throw e;
+            }
+            connections.connectionLost(scope.member().tenantId(), scope.service());
+            return read.get();
+        }
+    }
+
+    /** A write whose connection broke may or may not have committed: never retried, never a success. */
+    private <T> T writing(DataScope scope, Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (DataAccessException e) {
+            if (!e.isConnectionLost()) {
+                throw e;
+            }
+            connections.connectionLost(scope.member().tenantId(), scope.service());
+            throw ProblemType.WRITE_OUTCOME_UNKNOWN.exception(
+                    "the connection to the database broke during the write; it may or may not have been applied: "
+                            + "read the document before you retry, or retry with an idempotency key once there is one",
+                    e);
+        }
     }
 
     /**
@@ -156,14 +197,16 @@ public final class Documents {
      * clears the mark when the connection comes back.
      */
     private <T> T readPage(DataScope scope, Jdbc.HandleFunction<T> work) {
-        return connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
-            try {
-                handle.connection().setReadOnly(true);
-            } catch (SQLException e) {
-                throw new DataAccessException("(read-only transaction)", e);
-            }
-            return work.apply(handle);
-        });
+        return retryingOnce(
+                scope,
+                () -> connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
+                    try {
+                        handle.connection().setReadOnly(true);
+                    } catch (SQLException e) {
+                        throw new DataAccessException("(read-only transaction)", e);
+                    }
+                    return work.apply(handle);
+                }));
     }
 
     private static ActivityEntry entry(

@@ -17,8 +17,8 @@ public final class DataAccessException extends SiloException {
     private final String constraint;
 
     public DataAccessException(String sql, SQLException cause) {
-        super(problemOf(cause.getSQLState()), firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]", cause);
-        this.sqlState = cause.getSQLState();
+        super(problemOf(stateOf(cause)), firstLine(cause.getMessage()) + " [in: " + abbreviate(sql) + "]", cause);
+        this.sqlState = stateOf(cause);
         this.constraint = cause instanceof PSQLException psql && psql.getServerErrorMessage() != null
                 ? psql.getServerErrorMessage().getConstraint()
                 : null;
@@ -48,9 +48,34 @@ public final class DataAccessException extends SiloException {
         return "57014".equals(sqlState);
     }
 
-    /** A broken connection (SQLSTATE class 08) is a database away; anything else a failed statement. */
+    /**
+     * The SQLSTATE; HikariCP's closed-connection stand-in (a connection the pool retired while it was
+     * lent) throws without one, and is a lost connection (08003) like any other.
+     */
+    private static String stateOf(SQLException cause) {
+        if (cause.getSQLState() == null && "Connection is closed".equals(cause.getMessage())) {
+            return "08003";
+        }
+        return cause.getSQLState();
+    }
+
+    /** A lost connection is a database away; anything else a failed statement. */
     private static ProblemType problemOf(String state) {
-        return state != null && state.startsWith("08") ? ProblemType.DATABASE_UNAVAILABLE : ProblemType.DATABASE_ERROR;
+        return connectionLost(state) ? ProblemType.DATABASE_UNAVAILABLE : ProblemType.DATABASE_ERROR;
+    }
+
+    /**
+     * Whether the connection itself was lost: SQLSTATE class 08, or the server ending the backend
+     * (57P01 admin shutdown or {@code pg_terminate_backend}, 57P02 crash shutdown, 57P03 cannot
+     * connect now, as during a restart).
+     */
+    private static boolean connectionLost(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
+    }
+
+    /** Whether the connection was lost rather than the statement refused: nothing of a read went wrong. */
+    public boolean isConnectionLost() {
+        return connectionLost(sqlState);
     }
 
     private static String firstLine(String text) {

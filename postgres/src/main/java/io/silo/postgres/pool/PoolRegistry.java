@@ -150,6 +150,17 @@ public final class PoolRegistry implements AutoCloseable {
         return evict(pool -> pool.target().tenantId().equals(tenantId) && which.test(pool.target()));
     }
 
+    /**
+     * Retires the connections of {@code target}'s pool without aborting any (idle ones now, lent ones
+     * when they come back): one of them was found dead, and the next request must get a fresh one.
+     */
+    public void retireConnections(DatabaseTarget target) {
+        TenantPool pool = pools.getIfPresent(PoolKey.of(target));
+        if (pool != null) {
+            pool.retireConnections();
+        }
+    }
+
     /** Closes the pool of one database, aborting its lent connections: it is about to be dropped or moved. */
     public CompletableFuture<Void> evictDatabase(String clusterId, String database) {
         PoolKey key = new PoolKey(clusterId, database);

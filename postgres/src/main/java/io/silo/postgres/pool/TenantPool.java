@@ -90,6 +90,14 @@ final class TenantPool implements ConnectionBudget.Demand {
         return config;
     }
 
+    /**
+     * Closes the idle connections and those lent, when they come back, without aborting any: after
+     * one was found dead (a restart, a terminated backend), the others of this database are suspect.
+     */
+    void retireConnections() {
+        hikariPool.softEvictConnections();
+    }
+
     PoolKey key() {
         return key;
     }

@@ -60,6 +60,11 @@ public final class PooledConnections implements TenantConnections {
         }
     }
 
+    @Override
+    public void connectionLost(UUID tenantId, String service) {
+        pools.retireConnections(target(tenantId, service));
+    }
+
     /** Where the tenant's database of {@code service} lives, and as whom to connect. */
     private DatabaseTarget target(UUID tenantId, String service) {
         Placement placement = placements

@@ -25,4 +25,10 @@ public interface TenantConnections {
      * of its own, and it costs one round trip instead of a statement between BEGIN and COMMIT.
      */
     <T> T inOneStatement(UUID tenantId, String service, Jdbc.HandleFunction<T> work);
+
+    /**
+     * A connection to the tenant's database of {@code service} was found dead: its siblings are
+     * retired (none aborted), so that the next request gets a fresh one.
+     */
+    void connectionLost(UUID tenantId, String service);
 }
