@@ -16,9 +16,6 @@ public class SiloException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ProblemType problem;
-    /** The slug, kept as a field too: tests and tools read it as a property. */
-    private final String type;
-
     private final ErrorKind kind;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
     private Duration retryAfter;
@@ -27,7 +24,6 @@ public class SiloException extends RuntimeException {
     SiloException(ProblemType problem, ErrorKind kind, String message, Throwable cause) {
         super(message, cause);
         this.problem = problem;
-        this.type = problem.type();
         this.kind = kind;
     }
 
@@ -58,7 +54,7 @@ public class SiloException extends RuntimeException {
 
     /** The stable slug that names this kind of problem; documented in {@code docs/errors.md}. */
     public String type() {
-        return type;
+        return problem.type();
     }
 
     /** The problem, from the catalog. */

@@ -183,8 +183,8 @@ public final class Documents {
             }
             connections.connectionLost(scope.member().tenantId(), scope.service());
             throw ProblemType.WRITE_OUTCOME_UNKNOWN.exception(
-                    "the connection to the database broke during the write; it may or may not have been applied: "
-                            + "read the document before you retry, or retry with an idempotency key once there is one",
+                    "the connection to the database broke during the write, which may or may not have been applied: "
+                            + "read the document before you retry",
                     e);
         }
     }

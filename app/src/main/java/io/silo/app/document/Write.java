@@ -15,17 +15,19 @@ public sealed interface Write {
     String collection();
 
     /** The name clients use for the operation, and that activity rows record as {@code document.<op>}. */
-    String op();
+    default String op() {
+        return switch (this) {
+            case Insert insert -> "insert";
+            case Replace replace -> "replace";
+            case Patch patch -> "patch";
+            case Delete delete -> "delete";
+        };
+    }
 
     record Insert(String collection, JsonNode body) implements Write {
         public Insert {
             Objects.requireNonNull(collection);
             Objects.requireNonNull(body);
-        }
-
-        @Override
-        public String op() {
-            return "insert";
         }
     }
 
@@ -36,11 +38,6 @@ public sealed interface Write {
             Objects.requireNonNull(body);
             Objects.requireNonNull(expectedVersion);
         }
-
-        @Override
-        public String op() {
-            return "replace";
-        }
     }
 
     record Patch(String collection, UUID id, JsonNode body, OptionalLong expectedVersion) implements Write {
@@ -50,11 +47,6 @@ public sealed interface Write {
             Objects.requireNonNull(body);
             Objects.requireNonNull(expectedVersion);
         }
-
-        @Override
-        public String op() {
-            return "patch";
-        }
     }
 
     record Delete(String collection, UUID id, OptionalLong expectedVersion) implements Write {
@@ -62,11 +54,6 @@ public sealed interface Write {
             Objects.requireNonNull(collection);
             Objects.requireNonNull(id);
             Objects.requireNonNull(expectedVersion);
-        }
-
-        @Override
-        public String op() {
-            return "delete";
         }
     }
 

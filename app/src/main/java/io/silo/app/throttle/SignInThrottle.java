@@ -59,15 +59,13 @@ public final class SignInThrottle {
             perAddress.release(address);
             perAccount.reset(attempt.accountKey());
             return result;
-        } catch (SiloException e) {
-            if (e.problem() != ProblemType.INVALID_CREDENTIALS) {
+        } catch (RuntimeException e) {
+            boolean wrongGuess =
+                    e instanceof SiloException refusal && refusal.problem() == ProblemType.INVALID_CREDENTIALS;
+            if (!wrongGuess) {
                 perAddress.release(address);
                 perAccount.release(attempt.accountKey());
             }
-            throw e;
-        } catch (RuntimeException e) {
-            perAddress.release(address);
-            perAccount.release(attempt.accountKey());
             throw e;
         }
     }

@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code silo bench --http-layer}: the same routed read (and a hello world) behind each candidate HTTP
@@ -30,10 +28,6 @@ import java.util.regex.Pattern;
  * the HTTP layer adds on top of the identical work behind it. Appended to the report.
  */
 public final class HttpLayerComparison {
-    private static final Pattern REQUESTS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
-    private static final Pattern TOTAL = Pattern.compile("([0-9]+) requests in");
-    private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
-    private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: ([0-9]+)");
 
     private final Duration warmup;
     private final Duration measured;
@@ -170,16 +164,15 @@ public final class HttpLayerComparison {
         wrk(url, token, Duration.ofSeconds(Math.max(2, warmup.toSeconds() / 4)));
         long pid = ProcessHandle.current().pid();
         long before = ProcFs.processTicks(pid).orElse(0L);
-        String text = wrk(url, token, measured);
+        WrkOutput wrk = WrkOutput.parse(wrk(url, token, measured));
         long ticks = ProcFs.processTicks(pid).orElse(0L) - before;
-        long total = Long.parseLong(find(TOTAL, text, "0"));
         Figures figures = new Figures(
                 server,
                 route,
-                Double.parseDouble(find(REQUESTS, text, "0")),
-                p99(text),
-                Long.parseLong(find(ERRORS, text, "0")),
-                total == 0 ? 0 : ticks * (1_000_000.0 / ProcFs.TICKS_PER_SECOND) / total);
+                wrk.requestsPerSecond(),
+                wrk.p99Millis(),
+                wrk.errors(),
+                wrk.requests() == 0 ? 0 : ticks * (1_000_000.0 / ProcFs.TICKS_PER_SECOND) / wrk.requests());
         out.accept(String.format(
                 "%-32s %-12s %9.0f req/s  p99 %6.2f ms  %6.1f µs CPU/request  errors %d",
                 server,
@@ -225,24 +218,6 @@ public final class HttpLayerComparison {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String find(Pattern pattern, String text, String otherwise) {
-        Matcher matcher = pattern.matcher(text);
-        return matcher.find() ? matcher.group(1) : otherwise;
-    }
-
-    private static double p99(String text) {
-        Matcher matcher = P99.matcher(text);
-        if (!matcher.find()) {
-            return Double.NaN;
-        }
-        double value = Double.parseDouble(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "us" -> value / 1000;
-            case "s" -> value * 1000;
-            default -> value;
-        };
     }
 
     private void write(List<Figures> figures, List<Latency> latencies) {
