@@ -21,16 +21,17 @@ public final class TenantGate {
         this.placements = placements;
     }
 
-    /** The member's organization, when {@code route} may reach it now ({@link Admission}); else its problem. */
-    public Placement admit(Principal.Member member, Admission.Route route) {
+    /**
+     * The member's organization, when a member's request may reach it now ({@link Admission}: reads and
+     * writes are admitted alike here; a database's write fence is the data routes' own check); else
+     * its problem.
+     */
+    public Placement admit(Principal.Member member) {
         Optional<Placement> placement = placements.find(member.tenantId());
         Admission.check(Admission.organization(
-                placement.map(Placement::status), placement.map(Placement::slug).orElse(member.tenantSlug()), route));
+                placement.map(Placement::status),
+                placement.map(Placement::slug).orElse(member.tenantSlug()),
+                Admission.Route.READ));
         return placement.orElseThrow();
-    }
-
-    /** The member's organization, for reads. */
-    public Placement admit(Principal.Member member) {
-        return admit(member, Admission.Route.READ);
     }
 }
