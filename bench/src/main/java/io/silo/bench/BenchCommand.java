@@ -1,6 +1,5 @@
 package io.silo.bench;
 
-import io.silo.bench.httplayer.HttpLayerComparison;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -81,12 +80,6 @@ public final class BenchCommand implements Callable<Integer> {
             description = "the small, fast variant for CI: fails only on a broken run (more than 1 %% errors)")
     boolean smoke;
 
-    @Option(
-            names = "--http-layer",
-            description =
-                    "only compare HTTP layers (Javalin, Jetty 12 core, Helidon SE 4) on the same routed read, with wrk")
-    boolean httpLayer;
-
     @Option(names = "--database-url", description = "JDBC URL of a PostgreSQL server you run; default: an embedded one")
     String databaseUrl;
 
@@ -148,16 +141,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchOptions options = options();
-        if (httpLayer) {
-            new HttpLayerComparison(
-                            Duration.ofSeconds(warmup == null ? 20 : warmup),
-                            Duration.ofSeconds(seconds == null ? 20 : seconds),
-                            clients,
-                            options.report(),
-                            System.out::println)
-                    .run();
-            return 0;
-        }
         BenchRun.Outcome outcome = new BenchRun(options, System.out::println).run();
         if (options.smoke() && !outcome.healthy()) {
             System.err.println("silo bench: the smoke run is broken: " + outcome.problems());

@@ -44,7 +44,7 @@ class ModuleSeamsTest {
                 .resideInAPackage("io.silo.app..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..", "io.silo.http..")
+                .resideInAnyPackage("io.helidon..", "io.silo.http..")
                 .check(classes);
     }
 
@@ -78,13 +78,13 @@ class ModuleSeamsTest {
     }
 
     @Test
-    void onlyTheHttpModuleAndTheBenchsLoadGeneratorKnowTheHttpFramework() {
+    void onlyTheHttpModuleKnowsTheHttpFramework() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("io.silo.http..", "io.silo.bench..")
+                .resideOutsideOfPackage("io.silo.http..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..")
+                .resideInAPackage("io.helidon..")
                 .check(classes);
     }
 

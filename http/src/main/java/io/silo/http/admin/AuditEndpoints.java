@@ -1,11 +1,11 @@
 package io.silo.http.admin;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.crypto.Ids;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
 import io.silo.http.server.Paging;
+import io.silo.http.server.Routes;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.jdbc.Cursors;
 import java.util.LinkedHashMap;
@@ -30,23 +30,25 @@ public final class AuditEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.get("/api/admin/activity", this::list);
     }
 
-    private void list(Context ctx) {
-        authenticator.platformAdmin(ctx);
-        int limit = Paging.limit(ctx, 50, 500);
+    private void list(Exchange exchange) {
+        authenticator.platformAdmin(exchange);
+        int limit = Paging.limit(exchange, 50, 500);
         // one more than a page: a next page exists only when that one does, so the last page is never empty
-        List<AuditLog.Record> records =
-                audit.page(before(ctx.queryParam("cursor")), uuid(ctx.queryParam("tenant")), limit + 1);
+        List<AuditLog.Record> records = audit.page(
+                before(exchange.query("cursor").orElse(null)),
+                uuid(exchange.query("tenant").orElse(null)),
+                limit + 1);
         List<AuditLog.Record> page = records.subList(0, Math.min(limit, records.size()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.stream().map(AuditEndpoints::json).toList());
         body.put(
                 "nextCursor",
                 records.size() > limit ? Cursors.encode(page.getLast().id()) : null);
-        ctx.json(body);
+        exchange.json(body);
     }
 
     private static Map<String, Object> json(AuditLog.Record record) {

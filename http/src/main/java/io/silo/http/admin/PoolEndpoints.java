@@ -1,8 +1,8 @@
 package io.silo.http.admin;
 
-import io.javalin.config.RoutesConfig;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Routes;
 import io.silo.postgres.pool.PoolRegistry;
 import java.util.Map;
 
@@ -22,10 +22,10 @@ public final class PoolEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
-        routes.get("/api/admin/pools", ctx -> {
-            authenticator.platformAdmin(ctx);
-            ctx.json(Map.of("clusters", pools.stats()));
+    public void register(Routes routes) {
+        routes.get("/api/admin/pools", exchange -> {
+            authenticator.platformAdmin(exchange);
+            exchange.json(Map.of("clusters", pools.stats()));
         });
     }
 }

@@ -1,7 +1,5 @@
 package io.silo.http.auth;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.input.Fields;
 import io.silo.app.session.Principal;
@@ -13,6 +11,8 @@ import io.silo.error.SiloException;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
+import io.silo.http.server.Routes;
 import io.silo.postgres.control.AuditLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,37 +57,38 @@ public final class AuthEndpoints implements Endpoints {
     record RefreshRequest(String refreshToken) {}
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post("/api/admin/auth/login", this::adminLogin);
         routes.post("/api/auth/refresh", this::refresh);
         routes.post("/api/auth/logout", this::logout);
-        routes.get("/.well-known/jwks.json", ctx -> ctx.json(tokens.jwks()));
+        routes.get("/.well-known/jwks.json", exchange -> exchange.json(tokens.jwks()));
     }
 
-    private void adminLogin(Context ctx) {
-        AdminLogin body = Bodies.read(ctx, AdminLogin.class);
+    private void adminLogin(Exchange exchange) {
+        AdminLogin body = Bodies.read(exchange, AdminLogin.class);
         String email = Fields.email(body.email(), "email");
         String password = Fields.password(body.password(), "password");
         Principal.PlatformAdmin admin = throttle.attempt(
-                ctx.ip(), () -> new SignInThrottle.Attempt<>(email, () -> authenticate(ctx, email, password)));
+                exchange.ip(),
+                () -> new SignInThrottle.Attempt<>(email, () -> authenticate(exchange, email, password)));
         Sessions.Session session = sessions.start(admin);
         audit.append(new AuditEntry(
-                Actors.of(ctx, admin),
+                Actors.of(exchange, admin),
                 "admin.login",
                 "platform_admin",
                 admin.id().toString(),
                 Optional.empty(),
                 Map.of()));
-        ctx.json(tokenBody(session));
+        exchange.json(tokenBody(session));
     }
 
     /** The administrator with these credentials; a refusal is recorded in the master audit log. */
-    private Principal.PlatformAdmin authenticate(Context ctx, String email, String password) {
+    private Principal.PlatformAdmin authenticate(Exchange exchange, String email, String password) {
         try {
             return admins.authenticate(email, password);
         } catch (SiloException e) {
             audit.append(new AuditEntry(
-                    Actors.anonymous(ctx, email),
+                    Actors.anonymous(exchange, email),
                     "admin.login.failed",
                     "platform_admin",
                     email,
@@ -97,25 +98,25 @@ public final class AuthEndpoints implements Endpoints {
         }
     }
 
-    private void refresh(Context ctx) {
-        RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
-        ctx.json(tokenBody(sessions.refresh(Fields.required(body.refreshToken(), "refreshToken"))));
+    private void refresh(Exchange exchange) {
+        RefreshRequest body = Bodies.read(exchange, RefreshRequest.class);
+        exchange.json(tokenBody(sessions.refresh(Fields.required(body.refreshToken(), "refreshToken"))));
     }
 
-    private void logout(Context ctx) {
-        RefreshRequest body = Bodies.read(ctx, RefreshRequest.class);
+    private void logout(Exchange exchange) {
+        RefreshRequest body = Bodies.read(exchange, RefreshRequest.class);
         String refreshToken = Fields.required(body.refreshToken(), "refreshToken");
         // an expired access token must not keep a client from ending its session: the refresh token is the authority
         // here
         Optional<Principal> caller;
         try {
-            caller = authenticator.optional(ctx);
+            caller = authenticator.optional(exchange);
         } catch (SiloException e) {
             caller = Optional.empty();
         }
         caller.ifPresentOrElse(
                 principal -> sessions.logout(refreshToken, principal), () -> sessions.logout(refreshToken));
-        ctx.status(204);
+        exchange.status(204);
     }
 
     /** The JSON body of every successful sign-in or refresh. */

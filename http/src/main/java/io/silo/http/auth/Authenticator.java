@@ -1,10 +1,10 @@
 package io.silo.http.auth;
 
-import io.javalin.http.Context;
 import io.silo.app.access.Access;
 import io.silo.app.session.Principal;
 import io.silo.app.session.TokenService;
 import io.silo.error.ProblemType;
+import io.silo.http.server.Exchange;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -15,8 +15,6 @@ import org.slf4j.MDC;
  * <p>Thread-safe.
  */
 public final class Authenticator {
-    private static final String ATTRIBUTE = "silo.principal";
-
     private final TokenService tokens;
 
     public Authenticator(TokenService tokens) {
@@ -24,17 +22,17 @@ public final class Authenticator {
     }
 
     /** The caller, or a 401 when no valid token was presented. */
-    public Principal require(Context ctx) {
-        Principal cached = ctx.attribute(ATTRIBUTE);
-        if (cached != null) {
-            return cached;
+    public Principal require(Exchange exchange) {
+        Optional<Principal> known = exchange.principal();
+        if (known.isPresent()) {
+            return known.get();
         }
-        String header = ctx.header("Authorization");
+        String header = exchange.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() < 8) {
             throw ProblemType.MISSING_TOKEN.exception("an access token is required (Authorization: Bearer ...)");
         }
         Principal principal = tokens.verify(header.substring(7).trim());
-        ctx.attribute(ATTRIBUTE, principal);
+        exchange.principal(principal);
         if (principal instanceof Principal.Member member) {
             MDC.put("tenant", member.tenantSlug());
         }
@@ -42,17 +40,17 @@ public final class Authenticator {
     }
 
     /** The caller when a token was presented; an invalid token is still a 401. */
-    public Optional<Principal> optional(Context ctx) {
-        return ctx.header("Authorization") == null ? Optional.empty() : Optional.of(require(ctx));
+    public Optional<Principal> optional(Exchange exchange) {
+        return exchange.header("Authorization") == null ? Optional.empty() : Optional.of(require(exchange));
     }
 
     /** The caller, who must be a platform administrator. */
-    public Principal.PlatformAdmin platformAdmin(Context ctx) {
-        return Access.requirePlatformAdmin(require(ctx));
+    public Principal.PlatformAdmin platformAdmin(Exchange exchange) {
+        return Access.requirePlatformAdmin(require(exchange));
     }
 
     /** The caller, who must be a member of an organization. */
-    public Principal.Member member(Context ctx) {
-        return Access.requireMember(require(ctx));
+    public Principal.Member member(Exchange exchange) {
+        return Access.requireMember(require(exchange));
     }
 }

@@ -1,18 +1,17 @@
 package io.silo.http.data;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.access.Access;
 import io.silo.app.activity.Activity;
 import io.silo.app.session.Principal;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
 import io.silo.http.server.Paging;
+import io.silo.http.server.Routes;
 import io.silo.postgres.activity.ActivityEntry;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code GET /api/activity}: the organization's activity log, newest first, for its admins
@@ -30,21 +29,18 @@ public final class ActivityEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.get("/api/activity", this::list);
     }
 
-    private void list(Context ctx) {
-        Principal.Member admin = Access.requireOrgAdmin(authenticator.require(ctx));
+    private void list(Exchange exchange) {
+        Principal.Member admin = Access.requireOrgAdmin(authenticator.require(exchange));
         Activity.Page page = activity.list(
-                admin,
-                Optional.ofNullable(ctx.queryParam("service")),
-                Optional.ofNullable(ctx.queryParam("cursor")),
-                Paging.limit(ctx, 50, 500));
+                admin, exchange.query("service"), exchange.query("cursor"), Paging.limit(exchange, 50, 500));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(ActivityEndpoints::json).toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
-        ctx.json(body);
+        exchange.json(body);
     }
 
     private static Map<String, Object> json(ActivityEntry entry) {

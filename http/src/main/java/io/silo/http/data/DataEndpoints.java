@@ -1,7 +1,5 @@
 package io.silo.http.data;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.document.DataScope;
 import io.silo.app.document.Documents;
 import io.silo.app.document.Write;
@@ -10,6 +8,8 @@ import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
+import io.silo.http.server.Routes;
 import io.silo.postgres.collection.Document;
 import io.silo.postgres.collection.Page;
 import io.silo.postgres.collection.query.DocumentQuery;
@@ -19,7 +19,6 @@ import io.silo.postgres.collection.query.JsonInput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -44,7 +43,7 @@ public final class DataEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post("/api/data/{service}/_batch", this::batch);
         routes.get("/api/data/{service}/{collection}", this::query);
         routes.post("/api/data/{service}/{collection}", this::insert);
@@ -56,15 +55,15 @@ public final class DataEndpoints implements Endpoints {
         routes.delete("/api/data/{service}/{collection}/{id}", this::delete);
     }
 
-    private void query(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = readable(ctx, scope);
+    private void query(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = readable(exchange, scope);
         DocumentQuery.Builder builder = DocumentQuery.builder();
-        param(ctx, "filter").ifPresent(builder::filter);
-        param(ctx, "sort").ifPresent(builder::sort);
-        param(ctx, "limit").ifPresent(builder::limit);
-        param(ctx, "cursor").ifPresent(builder::cursor);
-        param(ctx, "fields").ifPresent(builder::fields);
+        exchange.query("filter").ifPresent(builder::filter);
+        exchange.query("sort").ifPresent(builder::sort);
+        exchange.query("limit").ifPresent(builder::limit);
+        exchange.query("cursor").ifPresent(builder::cursor);
+        exchange.query("fields").ifPresent(builder::fields);
         DocumentQuery query = builder.build();
         Page page = documents.query(scope, collection, query);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -74,73 +73,79 @@ public final class DataEndpoints implements Endpoints {
                         .map(document -> document.toJson(query.fields()))
                         .toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
-        ctx.json(body);
+        exchange.json(body);
     }
 
-    private void count(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = readable(ctx, scope);
-        var filter = FilterParser.parse(param(ctx, "filter").orElse("{}"));
-        ctx.json(Map.of("count", documents.count(scope, collection, filter)));
+    private void count(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = readable(exchange, scope);
+        var filter = FilterParser.parse(exchange.query("filter").orElse("{}"));
+        exchange.json(Map.of("count", documents.count(scope, collection, filter)));
     }
 
-    private void group(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = readable(ctx, scope);
-        GroupQuery.Builder builder = GroupQuery.by(param(ctx, "by")
+    private void group(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = readable(exchange, scope);
+        GroupQuery.Builder builder = GroupQuery.by(exchange.query("by")
                 .orElseThrow(() -> ProblemType.MISSING_FIELD
                         .exception("query parameter 'by' names the field to group by")
                         .with("field", "by")));
-        param(ctx, "filter").ifPresent(builder::filter);
-        param(ctx, "metric").ifPresent(builder::metric);
-        param(ctx, "limit").ifPresent(builder::limit);
-        ctx.json(documents.group(scope, collection, builder.build()).toJson());
+        exchange.query("filter").ifPresent(builder::filter);
+        exchange.query("metric").ifPresent(builder::metric);
+        exchange.query("limit").ifPresent(builder::limit);
+        exchange.json(documents.group(scope, collection, builder.build()).toJson());
     }
 
-    private void read(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = readable(ctx, scope);
-        UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        respond(ctx, 200, documents.get(scope, collection, id));
+    private void read(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = readable(exchange, scope);
+        UUID id = Ids.parse(exchange.pathParam("id"), "id");
+        respond(exchange, 200, documents.get(scope, collection, id));
     }
 
-    private void insert(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = writable(ctx, scope);
-        Document document = written(ctx, scope, new Write.Insert(collection, body(ctx)));
-        ctx.header("Location", ctx.path() + "/" + document.id());
-        respond(ctx, 201, document);
+    private void insert(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = writable(exchange, scope);
+        Document document = written(exchange, scope, new Write.Insert(collection, body(exchange)));
+        exchange.header("Location", exchange.path() + "/" + document.id());
+        respond(exchange, 201, document);
     }
 
-    private void replace(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = writable(ctx, scope);
-        UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        respond(ctx, 200, written(ctx, scope, new Write.Replace(collection, id, body(ctx), ifMatch(ctx))));
+    private void replace(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = writable(exchange, scope);
+        UUID id = Ids.parse(exchange.pathParam("id"), "id");
+        respond(
+                exchange,
+                200,
+                written(exchange, scope, new Write.Replace(collection, id, body(exchange), ifMatch(exchange))));
     }
 
-    private void patch(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = writable(ctx, scope);
-        UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        respond(ctx, 200, written(ctx, scope, new Write.Patch(collection, id, body(ctx), ifMatch(ctx))));
+    private void patch(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = writable(exchange, scope);
+        UUID id = Ids.parse(exchange.pathParam("id"), "id");
+        respond(
+                exchange,
+                200,
+                written(exchange, scope, new Write.Patch(collection, id, body(exchange), ifMatch(exchange))));
     }
 
-    private void delete(Context ctx) {
-        DataScope scope = scope(ctx);
-        String collection = writable(ctx, scope);
-        UUID id = Ids.parse(ctx.pathParam("id"), "id");
-        documents.write(scope, new Write.Delete(collection, id, ifMatch(ctx)), actor(ctx, scope));
-        ctx.status(204);
+    private void delete(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        String collection = writable(exchange, scope);
+        UUID id = Ids.parse(exchange.pathParam("id"), "id");
+        documents.write(scope, new Write.Delete(collection, id, ifMatch(exchange)), actor(exchange, scope));
+        exchange.status(204);
     }
 
-    private void batch(Context ctx) {
-        DataScope scope = scope(ctx);
-        List<Write> writes = BatchBody.parse(body(ctx), scope);
-        List<Map<String, Object>> results = documents.batch(scope, writes, actor(ctx, scope)).stream()
+    private void batch(Exchange exchange) {
+        DataScope scope = scope(exchange);
+        List<Write> writes = BatchBody.parse(body(exchange), scope);
+        List<Map<String, Object>> results = documents.batch(scope, writes, actor(exchange, scope)).stream()
                 .map(DataEndpoints::result)
                 .toList();
-        ctx.json(Map.of("results", results));
+        exchange.json(Map.of("results", results));
     }
 
     private static Map<String, Object> result(Write.Result result) {
@@ -153,38 +158,38 @@ public final class DataEndpoints implements Endpoints {
         return out;
     }
 
-    private Document written(Context ctx, DataScope scope, Write write) {
-        return documents.write(scope, write, actor(ctx, scope)).document().orElseThrow();
+    private Document written(Exchange exchange, DataScope scope, Write write) {
+        return documents.write(scope, write, actor(exchange, scope)).document().orElseThrow();
     }
 
     /** The path's collection, checked before anything else of the request is read. */
-    private static String readable(Context ctx, DataScope scope) {
-        String collection = ctx.pathParam("collection");
+    private static String readable(Exchange exchange, DataScope scope) {
+        String collection = exchange.pathParam("collection");
         scope.readable(collection);
         return collection;
     }
 
-    private static String writable(Context ctx, DataScope scope) {
-        String collection = ctx.pathParam("collection");
+    private static String writable(Exchange exchange, DataScope scope) {
+        String collection = exchange.pathParam("collection");
         scope.writable(collection);
         return collection;
     }
 
-    private DataScope scope(Context ctx) {
-        return documents.scope(authenticator.member(ctx), ctx.pathParam("service"));
+    private DataScope scope(Exchange exchange) {
+        return documents.scope(authenticator.member(exchange), exchange.pathParam("service"));
     }
 
-    private static io.silo.audit.AuditEntry.Actor actor(Context ctx, DataScope scope) {
-        return Actors.of(ctx, scope.member());
+    private static io.silo.audit.AuditEntry.Actor actor(Exchange exchange, DataScope scope) {
+        return Actors.of(exchange, scope.member());
     }
 
-    private static void respond(Context ctx, int status, Document document) {
-        ctx.header("ETag", "\"" + document.version() + "\"");
-        ctx.status(status).json(document.toJson());
+    private static void respond(Exchange exchange, int status, Document document) {
+        exchange.header("ETag", "\"" + document.version() + "\"");
+        exchange.status(status).json(document.toJson());
     }
 
-    private static JsonNode body(Context ctx) {
-        String text = ctx.body();
+    private static JsonNode body(Exchange exchange) {
+        String text = exchange.body();
         if (text.isBlank()) {
             throw ProblemType.MISSING_BODY.exception("request body is required (a JSON document)");
         }
@@ -192,8 +197,8 @@ public final class DataEndpoints implements Endpoints {
     }
 
     /** {@code If-Match: "3"} (or {@code W/"3"}) as the version a write expects. */
-    private static OptionalLong ifMatch(Context ctx) {
-        String header = ctx.header("If-Match");
+    private static OptionalLong ifMatch(Exchange exchange) {
+        String header = exchange.header("If-Match");
         if (header == null || header.isBlank() || header.trim().equals("*")) {
             return OptionalLong.empty();
         }
@@ -205,10 +210,5 @@ public final class DataEndpoints implements Endpoints {
                     .exception("If-Match must be a document version such as \"3\"")
                     .with("field", "If-Match");
         }
-    }
-
-    private static Optional<String> param(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 }

@@ -2,12 +2,12 @@ package io.silo.http.health;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.session.Principal;
 import io.silo.cluster.Cluster;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
+import io.silo.http.server.Routes;
 import io.silo.postgres.cluster.ClusterProbe;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
@@ -41,7 +41,7 @@ public final class HealthEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.get("/api/health", this::health);
         routes.get("/api/admin/clusters", this::listClusters);
         routes.get("/api/admin/clusters/health", this::clusterHealth);
@@ -52,10 +52,10 @@ public final class HealthEndpoints implements Endpoints {
      * others wait for it: a flood of health checks costs one connection per cluster per second,
      * not one per request. Anonymous callers learn whether each part answers, not why not.
      */
-    private void health(Context ctx) {
+    private void health(Exchange exchange) {
         Snapshot snapshot = snapshots.get(Boolean.TRUE);
         boolean detailed = authenticator
-                .optional(ctx)
+                .optional(exchange)
                 .filter(principal -> principal instanceof Principal.PlatformAdmin)
                 .isPresent();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -75,7 +75,7 @@ public final class HealthEndpoints implements Endpoints {
                         })
                         .toList());
         body.put("checkedAt", snapshot.at().toString());
-        ctx.status(snapshot.ready() ? 200 : 503).json(body);
+        exchange.status(snapshot.ready() ? 200 : 503).json(body);
     }
 
     private record Snapshot(
@@ -92,16 +92,16 @@ public final class HealthEndpoints implements Endpoints {
         return new Snapshot(controlUp, latency, controlUp ? probeAll() : List.of(), java.time.Instant.now());
     }
 
-    private void listClusters(Context ctx) {
-        authenticator.platformAdmin(ctx);
-        ctx.json(Map.of(
+    private void listClusters(Exchange exchange) {
+        authenticator.platformAdmin(exchange);
+        exchange.json(Map.of(
                 "clusters",
                 clusters.list().stream().map(HealthEndpoints::clusterBody).toList()));
     }
 
-    private void clusterHealth(Context ctx) {
-        authenticator.platformAdmin(ctx);
-        ctx.json(Map.of(
+    private void clusterHealth(Exchange exchange) {
+        authenticator.platformAdmin(exchange);
+        exchange.json(Map.of(
                 "clusters", probeAll().stream().map(HealthEndpoints::probeBody).toList()));
     }
 

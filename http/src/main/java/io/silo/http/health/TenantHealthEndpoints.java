@@ -1,12 +1,12 @@
 package io.silo.http.health;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.session.Principal;
 import io.silo.error.SiloException;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
+import io.silo.http.server.Routes;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.ServiceDatabase;
 import io.silo.postgres.routing.TenantConnections;
@@ -45,13 +45,13 @@ public final class TenantHealthEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.get("/api/health/tenant", this::health);
         routes.get("/api/health/tenant/collections", this::collections);
     }
 
-    private void health(Context ctx) {
-        Principal.Member member = authenticator.member(ctx);
+    private void health(Exchange exchange) {
+        Principal.Member member = authenticator.member(exchange);
         Placement placement = gate.admit(member);
         List<Map<String, Object>> databases = new ArrayList<>();
         boolean allUp = true;
@@ -88,12 +88,12 @@ public final class TenantHealthEndpoints implements Endpoints {
         body.put("organization", placement.slug());
         body.put("status", allUp ? "ready" : "degraded");
         body.put("databases", databases);
-        ctx.status(allUp ? 200 : 503).json(body);
+        exchange.status(allUp ? 200 : 503).json(body);
     }
 
     /** Only the services the caller has a role in, and only the collections that role may read. */
-    private void collections(Context ctx) {
-        Principal.Member member = authenticator.member(ctx);
+    private void collections(Exchange exchange) {
+        Principal.Member member = authenticator.member(exchange);
         Placement placement = gate.admit(member);
         List<Map<String, Object>> databases = new ArrayList<>();
         for (ServiceDatabase database : placement.databases().values()) {
@@ -129,6 +129,6 @@ public final class TenantHealthEndpoints implements Endpoints {
             body.put("totalCollections", names.size());
             databases.add(body);
         }
-        ctx.json(Map.of("organization", placement.slug(), "databases", databases));
+        exchange.json(Map.of("organization", placement.slug(), "databases", databases));
     }
 }

@@ -1,7 +1,5 @@
 package io.silo.http.identity;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.access.Access;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.SignIn;
@@ -13,6 +11,8 @@ import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
+import io.silo.http.server.Routes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,24 +56,24 @@ public final class LoginEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post("/api/auth/login", this::login);
         routes.get("/api/auth/me", this::me);
     }
 
-    private void login(Context ctx) {
+    private void login(Exchange exchange) {
         MemberLogin.Success success =
-                login.authenticate(Bodies.read(ctx, LoginBody.class).command(), Actors.anonymous(ctx, ""));
+                login.authenticate(Bodies.read(exchange, LoginBody.class).command(), Actors.anonymous(exchange, ""));
         Sessions.Session session = sessions.start(success.member());
-        ctx.json(UserJson.signedIn(
+        exchange.json(UserJson.signedIn(
                 AuthEndpoints.tokenBody(session),
                 success.user(),
                 success.tenant(),
                 access.services(success.tenant(), success.user().roles())));
     }
 
-    private void me(Context ctx) {
-        Principal principal = authenticator.require(ctx);
+    private void me(Exchange exchange) {
+        Principal principal = authenticator.require(exchange);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("kind", principal.kind());
         switch (principal) {
@@ -88,6 +88,6 @@ public final class LoginEndpoints implements Endpoints {
                 body.put("services", self.services());
             }
         }
-        ctx.json(body);
+        exchange.json(body);
     }
 }

@@ -1,7 +1,5 @@
 package io.silo.http.identity;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.access.Access;
 import io.silo.app.identity.NewMember;
 import io.silo.app.identity.Users;
@@ -11,7 +9,9 @@ import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
 import io.silo.http.server.Paging;
+import io.silo.http.server.Routes;
 import io.silo.identity.User;
 import io.silo.json.Json;
 import io.silo.postgres.identity.UserStore;
@@ -62,47 +62,48 @@ public final class UserEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post("/api/users", this::create);
         routes.get("/api/users", this::list);
-        routes.get("/api/users/{id}", ctx -> ctx.json(UserJson.of(users.get(admin(ctx), id(ctx)))));
-        routes.patch("/api/users/{id}", ctx -> {
-            Principal.Member admin = admin(ctx);
-            ctx.json(UserJson.of(users.update(admin, id(ctx), Bodies.tree(ctx), Actors.of(ctx, admin))));
+        routes.get("/api/users/{id}", exchange -> exchange.json(UserJson.of(users.get(admin(exchange), id(exchange)))));
+        routes.patch("/api/users/{id}", exchange -> {
+            Principal.Member admin = admin(exchange);
+            exchange.json(
+                    UserJson.of(users.update(admin, id(exchange), Bodies.tree(exchange), Actors.of(exchange, admin))));
         });
-        routes.delete("/api/users/{id}", ctx -> {
-            Principal.Member admin = admin(ctx);
-            users.delete(admin, id(ctx), Actors.of(ctx, admin));
-            ctx.status(204);
+        routes.delete("/api/users/{id}", exchange -> {
+            Principal.Member admin = admin(exchange);
+            users.delete(admin, id(exchange), Actors.of(exchange, admin));
+            exchange.status(204);
         });
     }
 
-    private void create(Context ctx) {
-        Principal.Member admin = admin(ctx);
-        User user = users.create(admin, Bodies.read(ctx, CreateBody.class).command(), Actors.of(ctx, admin));
-        ctx.header("Location", "/api/users/" + user.id());
-        ctx.status(201).json(UserJson.of(user));
+    private void create(Exchange exchange) {
+        Principal.Member admin = admin(exchange);
+        User user = users.create(admin, Bodies.read(exchange, CreateBody.class).command(), Actors.of(exchange, admin));
+        exchange.header("Location", "/api/users/" + user.id());
+        exchange.status(201).json(UserJson.of(user));
     }
 
-    private void list(Context ctx) {
-        Principal.Member admin = admin(ctx);
+    private void list(Exchange exchange) {
+        Principal.Member admin = admin(exchange);
         UserStore.Page page = users.list(
                 admin,
-                Optional.ofNullable(ctx.queryParam("status")).filter(text -> !text.isBlank()),
-                Optional.ofNullable(ctx.queryParam("q")).filter(text -> !text.isBlank()),
-                Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()),
-                Paging.limit(ctx, 50, 500));
+                exchange.query("status").filter(text -> !text.isBlank()),
+                exchange.query("q").filter(text -> !text.isBlank()),
+                exchange.query("cursor").filter(text -> !text.isBlank()),
+                Paging.limit(exchange, 50, 500));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(UserJson::of).toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
-        ctx.json(body);
+        exchange.json(body);
     }
 
-    private Principal.Member admin(Context ctx) {
-        return Access.requireOrgAdmin(authenticator.require(ctx));
+    private Principal.Member admin(Exchange exchange) {
+        return Access.requireOrgAdmin(authenticator.require(exchange));
     }
 
-    private static UUID id(Context ctx) {
-        return Ids.parse(ctx.pathParam("id"), "id");
+    private static UUID id(Exchange exchange) {
+        return Ids.parse(exchange.pathParam("id"), "id");
     }
 }

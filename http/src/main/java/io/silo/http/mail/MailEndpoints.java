@@ -1,13 +1,13 @@
 package io.silo.http.mail;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.mail.LocalMailbox;
 import io.silo.app.mail.Mailer;
 import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
 import io.silo.http.server.Paging;
+import io.silo.http.server.Routes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +28,14 @@ public final class MailEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.get("/api/admin/mail", this::list);
         routes.get("/api/admin/mail/{id}", this::read);
     }
 
-    private void list(Context ctx) {
-        authenticator.platformAdmin(ctx);
-        int limit = Paging.limit(ctx, 50, 500);
+    private void list(Exchange exchange) {
+        authenticator.platformAdmin(exchange);
+        int limit = Paging.limit(exchange, 50, 500);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("transport", mailer.mailbox().isPresent() ? "local" : "smtp");
         body.put(
@@ -45,15 +45,15 @@ public final class MailEndpoints implements Endpoints {
                                 .map(MailEndpoints::json)
                                 .toList())
                         .orElse(List.of()));
-        ctx.json(body);
+        exchange.json(body);
     }
 
-    private void read(Context ctx) {
-        authenticator.platformAdmin(ctx);
+    private void read(Exchange exchange) {
+        authenticator.platformAdmin(exchange);
         LocalMailbox mailbox = mailer.mailbox()
                 .orElseThrow(
                         () -> ProblemType.MAIL_NOT_FOUND.exception("mail is sent by SMTP; there is no local mailbox"));
-        ctx.json(json(mailbox.read(ctx.pathParam("id"))));
+        exchange.json(json(mailbox.read(exchange.pathParam("id"))));
     }
 
     private static Map<String, Object> json(LocalMailbox.Stored message) {

@@ -1,8 +1,8 @@
 package io.silo.http.metrics;
 
-import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Routes;
 
 /**
  * {@code GET /metrics}: Prometheus text exposition of HTTP latency, JVM, and pool figures.
@@ -17,10 +17,8 @@ public final class MetricsEndpoint implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.get(
-                "/metrics",
-                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(registry.scrape()));
+                "/metrics", exchange -> exchange.send("text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     }
 }

@@ -1,7 +1,7 @@
 package io.silo.http.openapi;
 
-import io.javalin.config.RoutesConfig;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Routes;
 import io.silo.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +44,7 @@ public final class OpenApiEndpoint implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
-        routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(json));
+    public void register(Routes routes) {
+        routes.get("/openapi.json", exchange -> exchange.send("application/json", json));
     }
 }

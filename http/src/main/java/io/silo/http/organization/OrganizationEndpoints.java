@@ -1,7 +1,5 @@
 package io.silo.http.organization;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.Organizations;
 import io.silo.app.session.Principal;
@@ -11,7 +9,9 @@ import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
 import io.silo.http.server.Paging;
+import io.silo.http.server.Routes;
 import io.silo.job.JobState;
 import io.silo.postgres.control.TenantStore;
 import io.silo.tenant.Tenant;
@@ -38,74 +38,75 @@ public final class OrganizationEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post("/api/organizations", this::create);
         routes.get("/api/organizations", this::list);
-        routes.get("/api/organizations/{org}", ctx -> {
-            authenticator.platformAdmin(ctx);
-            ctx.json(OrganizationJson.of(organizations.get(ctx.pathParam("org"))));
+        routes.get("/api/organizations/{org}", exchange -> {
+            authenticator.platformAdmin(exchange);
+            exchange.json(OrganizationJson.of(organizations.get(exchange.pathParam("org"))));
         });
-        routes.patch("/api/organizations/{org}", ctx -> {
-            Principal admin = authenticator.platformAdmin(ctx);
-            ctx.json(OrganizationJson.of(
-                    organizations.update(ctx.pathParam("org"), Bodies.tree(ctx), Actors.of(ctx, admin))));
+        routes.patch("/api/organizations/{org}", exchange -> {
+            Principal admin = authenticator.platformAdmin(exchange);
+            exchange.json(OrganizationJson.of(organizations.update(
+                    exchange.pathParam("org"), Bodies.tree(exchange), Actors.of(exchange, admin))));
         });
         routes.delete("/api/organizations/{org}", this::delete);
-        routes.post("/api/organizations/{org}/suspend", ctx -> {
-            Principal admin = authenticator.platformAdmin(ctx);
-            Optional<String> reason = ctx.body().isBlank()
+        routes.post("/api/organizations/{org}/suspend", exchange -> {
+            Principal admin = authenticator.platformAdmin(exchange);
+            Optional<String> reason = exchange.body().isBlank()
                     ? Optional.empty()
-                    : Optional.ofNullable(
-                            Bodies.read(ctx, OrganizationRequests.Suspend.class).reason());
-            ctx.json(OrganizationJson.of(organizations.suspend(ctx.pathParam("org"), reason, Actors.of(ctx, admin))));
+                    : Optional.ofNullable(Bodies.read(exchange, OrganizationRequests.Suspend.class)
+                            .reason());
+            exchange.json(OrganizationJson.of(
+                    organizations.suspend(exchange.pathParam("org"), reason, Actors.of(exchange, admin))));
         });
-        routes.post("/api/organizations/{org}/activate", ctx -> {
-            Principal admin = authenticator.platformAdmin(ctx);
-            ctx.json(OrganizationJson.of(organizations.activate(ctx.pathParam("org"), Actors.of(ctx, admin))));
+        routes.post("/api/organizations/{org}/activate", exchange -> {
+            Principal admin = authenticator.platformAdmin(exchange);
+            exchange.json(
+                    OrganizationJson.of(organizations.activate(exchange.pathParam("org"), Actors.of(exchange, admin))));
         });
-        routes.get("/api/admin/jobs/{id}", ctx -> {
-            authenticator.platformAdmin(ctx);
-            ctx.json(OrganizationJson.job(organizations.job(jobId(ctx.pathParam("id")))));
+        routes.get("/api/admin/jobs/{id}", exchange -> {
+            authenticator.platformAdmin(exchange);
+            exchange.json(OrganizationJson.job(organizations.job(jobId(exchange.pathParam("id")))));
         });
     }
 
-    private void create(Context ctx) {
-        Principal admin = authenticator.platformAdmin(ctx);
+    private void create(Exchange exchange) {
+        Principal admin = authenticator.platformAdmin(exchange);
         Organizations.Outcome outcome = organizations.create(
-                Bodies.read(ctx, OrganizationRequests.Create.class).command(), Actors.of(ctx, admin));
+                Bodies.read(exchange, OrganizationRequests.Create.class).command(), Actors.of(exchange, admin));
         Tenant tenant = outcome.tenant()
                 .orElseThrow(() -> ProblemType.ORGANIZATION_DELETED.exception(
                         "the organization was deleted while it was being created"));
         Map<String, Object> body = new LinkedHashMap<>(OrganizationJson.of(tenant));
         body.put("job", OrganizationJson.job(outcome.job()));
-        ctx.header("Location", "/api/organizations/" + tenant.id());
-        ctx.status(tenant.status() == TenantStatus.ACTIVE ? 201 : 202).json(body);
+        exchange.header("Location", "/api/organizations/" + tenant.id());
+        exchange.status(tenant.status() == TenantStatus.ACTIVE ? 201 : 202).json(body);
     }
 
-    private void list(Context ctx) {
-        authenticator.platformAdmin(ctx);
-        Optional<TenantStatus> status =
-                Optional.ofNullable(ctx.queryParam("status")).map(OrganizationEndpoints::status);
+    private void list(Exchange exchange) {
+        authenticator.platformAdmin(exchange);
+        Optional<TenantStatus> status = exchange.query("status").map(OrganizationEndpoints::status);
         TenantStore.Page page = organizations.list(
                 status,
-                Optional.ofNullable(ctx.queryParam("q")).filter(q -> !q.isBlank()),
-                Optional.ofNullable(ctx.queryParam("cursor")).filter(text -> !text.isBlank()),
-                Paging.limit(ctx, 50, 500));
+                exchange.query("q").filter(q -> !q.isBlank()),
+                exchange.query("cursor").filter(text -> !text.isBlank()),
+                Paging.limit(exchange, 50, 500));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(OrganizationJson::of).toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
-        ctx.json(body);
+        exchange.json(body);
     }
 
-    private void delete(Context ctx) {
-        Principal admin = authenticator.platformAdmin(ctx);
-        Organizations.Outcome outcome = organizations.delete(ctx.pathParam("org"), Actors.of(ctx, admin));
+    private void delete(Exchange exchange) {
+        Principal admin = authenticator.platformAdmin(exchange);
+        Organizations.Outcome outcome = organizations.delete(exchange.pathParam("org"), Actors.of(exchange, admin));
         if (outcome.job().state() == JobState.SUCCEEDED) {
-            ctx.status(204);
+            exchange.status(204);
             return;
         }
-        ctx.header("Location", "/api/admin/jobs/" + outcome.job().id());
-        ctx.status(202).json(Map.of("job", OrganizationJson.job(outcome.job())));
+        exchange.header("Location", "/api/admin/jobs/" + outcome.job().id());
+        exchange.status(202).json(Map.of("job", OrganizationJson.job(outcome.job())));
     }
 
     private static TenantStatus status(String text) {

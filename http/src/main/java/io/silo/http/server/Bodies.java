@@ -1,6 +1,5 @@
 package io.silo.http.server;
 
-import io.javalin.http.Context;
 import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import tools.jackson.databind.JsonNode;
@@ -11,8 +10,8 @@ public final class Bodies {
     private Bodies() {}
 
     /** The body as {@code type}; an empty body, bad JSON or an unknown field is a 400. */
-    public static <T> T read(Context ctx, Class<T> type) {
-        String body = ctx.body();
+    public static <T> T read(Exchange exchange, Class<T> type) {
+        String body = exchange.body();
         if (body.isBlank()) {
             throw ProblemType.MISSING_BODY.exception("request body is required (JSON)");
         }
@@ -20,8 +19,8 @@ public final class Bodies {
     }
 
     /** The body as a JSON tree. */
-    public static JsonNode tree(Context ctx) {
-        String body = ctx.body();
+    public static JsonNode tree(Exchange exchange) {
+        String body = exchange.body();
         if (body.isBlank()) {
             throw ProblemType.MISSING_BODY.exception("request body is required (JSON)");
         }

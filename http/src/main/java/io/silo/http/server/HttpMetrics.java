@@ -1,39 +1,43 @@
 package io.silo.http.server;
 
-import io.javalin.http.Context;
-import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Times every HTTP response into {@code http_server_requests_seconds}, tagged by method, route
- * template (never the raw path, whose ids would explode the series) and status.
+ * template (never the raw path, whose ids would explode the series) and status. Each timer is
+ * built once and then found by its key.
  *
  * <p>Thread-safe.
  */
 public final class HttpMetrics {
     private final MeterRegistry registry;
+    private final ConcurrentMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
     public HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void record(Context ctx, float millis) {
-        Timer.builder("http.server.requests")
+    void record(Exchange exchange, long nanos) {
+        timers.computeIfAbsent(new Key(exchange.method(), exchange.route(), exchange.status()), this::timer)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(Key key) {
+        return Timer.builder("http.server.requests")
                 .description("HTTP requests served")
-                .tag("method", ctx.method().name())
-                .tag("route", route(ctx))
-                .tag("status", Integer.toString(ctx.statusCode()))
+                .tag("method", key.method())
+                .tag("route", key.route())
+                .tag("status", Integer.toString(key.status()))
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
-                .record(Duration.ofNanos((long) (millis * 1_000_000)));
+                .register(registry);
     }
 
-    private static String route(Context ctx) {
-        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
-        return matched == null ? "unmatched" : matched.path;
-    }
+    private record Key(String method, String route, int status) {}
 }

@@ -1,82 +1,90 @@
 package io.silo.http.server;
 
-import io.javalin.Javalin;
-import io.javalin.http.HttpResponseException;
-import io.javalin.json.JavalinJackson3;
-import io.javalin.util.JavalinBindException;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.silo.error.ProblemType;
-import io.silo.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP listener: Javalin on Jetty 12 with virtual threads. Every request gets a request id,
- * every failure becomes a problem document ({@link Problems}), and every response is timed.
+ * The HTTP listener: Helidon SE's web server, a virtual thread per request (chosen by measurement:
+ * docs/benchmarks.md). Every request gets a request id, every failure becomes a problem document
+ * ({@link Problems}), and every response is timed ({@link Dispatcher}).
  *
  * <p>Thread-safe; {@link #close()} stops accepting requests and waits for those in flight.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
-    private static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
 
-    private final Javalin app;
+    private final WebServer server;
+    private final List<Route> routes;
 
-    private HttpServer(Javalin app) {
-        this.app = app;
+    private HttpServer(WebServer server, List<Route> routes) {
+        this.server = server;
+        this.routes = routes;
     }
 
     /** Starts listening on {@code host:port} (0 picks a free port) with the given features. */
     public static HttpServer start(String host, int port, List<Endpoints> features, HttpMetrics metrics) {
-        Javalin app = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.concurrency.useVirtualThreads = true;
-            config.jsonMapper(new JavalinJackson3(Json.mapper(), true));
-            config.http.maxRequestSize = MAX_BODY_BYTES;
-            config.http.prefer405over404 = true;
-            config.router.ignoreTrailingSlashes = true;
-            config.jetty.host = host;
-            config.jetty.port = port;
-            // Jetty caches Authorization values per connection; behind a proxy or from a gateway, a
-            // connection carries many users' tokens, and caching each one cost 8 % of a routed read
-            // (JFR, docs/benchmarks.md) for no hit.
-            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-            config.requestLogger.http(metrics::record);
-            config.routes.before(RequestIds::assign);
-            config.routes.after(ctx -> RequestIds.clear());
-            config.routes.exception(Exception.class, Problems::handle);
-            // Javalin answers its own 404 and 405 in plain text unless their type is mapped explicitly.
-            config.routes.exception(HttpResponseException.class, Problems::handle);
-            features.forEach(feature -> feature.register(config.routes));
-        });
-        try {
-            app.start();
-        } catch (JavalinBindException e) {
+        HttpRouting.Builder routing = HttpRouting.builder();
+        Routes routes = new Routes(routing, new Dispatcher(metrics));
+        features.forEach(feature -> feature.register(routes));
+        routes.closeWithFallback();
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .shutdownHook(false)
+                .maxPayloadSize(Exchange.MAX_BODY_BYTES)
+                .directHandlers(TransportProblems.handlers())
+                .routing(routing)
+                .build();
+        refuseTakenPort(host, port);
+        server.start();
+        if (!server.isRunning()) {
+            // Helidon logs why, and returns a server that is not running
+            throw ProblemType.PORT_IN_USE.exception("cannot listen on " + host + ":" + port + " (see the log above)");
+        }
+        log.info("HTTP listening on {}:{}", host, server.port());
+        return new HttpServer(server, routes.list());
+    }
+
+    /**
+     * Helidon reports a port already taken only in its log; try it first, so that the operator
+     * reads one line that says what to do.
+     */
+    private static void refuseTakenPort(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
             throw ProblemType.PORT_IN_USE.exception(
                     "cannot listen on " + host + ":" + port
                             + ": the port is already in use (set SILO_HTTP_PORT to another port)",
                     e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
         }
-        log.info("HTTP listening on {}:{}", host, app.port());
-        return new HttpServer(app);
     }
 
     public int port() {
-        return app.port();
+        return server.port();
     }
 
     /**
-     * Every route this server answers, as Javalin has them registered: the HTTP method and the path
-     * template, in registration order. Before and after filters are not routes. The contract test
-     * holds this list against the API description ({@code GET /openapi.json}).
+     * Every route this server answers: the HTTP method and the path template, in registration
+     * order. The contract test holds this list against the API description ({@code GET /openapi.json}).
      */
     public List<Route> routes() {
-        return app.unsafe.internalRouter.allHttpHandlers().stream()
-                .map(parsed -> parsed.endpoint)
-                .filter(endpoint -> endpoint.method.isHttpMethod())
-                .map(endpoint -> new Route(endpoint.method.name(), endpoint.path))
-                .toList();
+        return routes;
     }
 
     /**
@@ -89,6 +97,6 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        server.stop();
     }
 }

@@ -1,14 +1,13 @@
 package io.silo.http.server;
 
-import io.javalin.http.Context;
 import io.silo.error.ProblemType;
 
 /** Reads the {@code limit} query parameter of listings. */
 public final class Paging {
     private Paging() {}
 
-    public static int limit(Context ctx, int fallback, int max) {
-        String raw = ctx.queryParam("limit");
+    public static int limit(Exchange exchange, int fallback, int max) {
+        String raw = exchange.query("limit").orElse(null);
         if (raw == null || raw.isBlank()) {
             return fallback;
         }

@@ -1,10 +1,11 @@
 package io.silo.http.server;
 
-import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.silo.error.ErrorKind;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
+import io.silo.json.Json;
 import io.silo.postgres.jdbc.DataAccessException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,10 +52,11 @@ public final class Problems {
         };
     }
 
-    public static void handle(Exception error, Context ctx) {
+    public static void handle(Exception error, Exchange ctx) {
         switch (error) {
             case SiloException e -> silo(e, ctx);
-            case HttpResponseException e -> javalin(e, ctx);
+            case RequestException e -> framework(e.status().code(), e.getMessage(), ctx);
+            case HttpException e -> framework(e.status().code(), e.getMessage(), ctx);
             case UnrecognizedPropertyException e ->
                 write(
                         ctx,
@@ -72,7 +74,7 @@ public final class Problems {
         }
     }
 
-    private static void silo(SiloException e, Context ctx) {
+    private static void silo(SiloException e, Exchange ctx) {
         int status = status(e.kind());
         if (e instanceof DataAccessException access && access.isStatementTimeout()) {
             log.warn("{} {} cancelled by the statement timeout: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -98,7 +100,7 @@ public final class Problems {
             write(
                     ctx,
                     ProblemType.DATABASE_UNAVAILABLE,
-                    "a database did not answer; retry shortly (request id " + RequestIds.current(ctx) + ")",
+                    "a database did not answer; retry shortly (request id " + ctx.requestId() + ")",
                     Map.of());
             e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
             return;
@@ -110,43 +112,65 @@ public final class Problems {
         write(ctx, status(e.kind()), e.problem(), e.getMessage(), e.extensions());
     }
 
-    private static void javalin(HttpResponseException e, Context ctx) {
-        ProblemType type = switch (e.getStatus()) {
-            case 404 -> ProblemType.ROUTE_NOT_FOUND;
-            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+    /** A failure the HTTP framework raised while a route ran, such as a body over the limit. */
+    private static void framework(int status, String message, Exchange ctx) {
+        ProblemType type = switch (status) {
             case 413 -> ProblemType.BODY_TOO_LARGE;
-            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
-            default -> e.getStatus() >= 500 ? ProblemType.INTERNAL_ERROR : ProblemType.BAD_REQUEST;
+            default -> status >= 500 ? ProblemType.INTERNAL_ERROR : ProblemType.BAD_REQUEST;
         };
-        String detail = e.getStatus() == 404 ? "no route " + ctx.method() + " " + ctx.path() : e.getMessage();
-        write(ctx, type, detail, Map.of());
+        if (type == ProblemType.INTERNAL_ERROR) {
+            unexpected(new IllegalStateException(message), ctx);
+            return;
+        }
+        write(
+                ctx,
+                type,
+                type == ProblemType.BODY_TOO_LARGE
+                        ? "the request body is over " + Exchange.MAX_BODY_BYTES + " bytes"
+                        : "the request could not be read",
+                Map.of());
     }
 
-    private static void unexpected(Exception e, Context ctx) {
+    private static void unexpected(Exception e, Exchange ctx) {
         log.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
         write(
                 ctx,
                 ProblemType.INTERNAL_ERROR,
-                "an unexpected error occurred; quote request id " + RequestIds.current(ctx) + " when reporting it",
+                "an unexpected error occurred; quote request id " + ctx.requestId() + " when reporting it",
                 Map.of());
     }
 
     /** Writes a problem document of {@code type}, with the status of its kind. */
-    public static void write(Context ctx, ProblemType type, String detail, Map<String, Object> extensions) {
+    public static void write(Exchange ctx, ProblemType type, String detail, Map<String, Object> extensions) {
         write(ctx, status(type.kind()), type, detail, extensions);
     }
 
     private static void write(
-            Context ctx, int status, ProblemType type, String detail, Map<String, Object> extensions) {
+            Exchange ctx, int status, ProblemType type, String detail, Map<String, Object> extensions) {
+        if (ctx.isSent()) {
+            log.warn("{} {}: {} after the answer had started; the connection ends", ctx.method(), ctx.path(), type);
+            return;
+        }
+        ctx.status(status).send(CONTENT_TYPE, document(type, status, detail, ctx.path(), ctx.requestId(), extensions));
+    }
+
+    /** The problem document, as JSON bytes. */
+    static byte[] document(
+            ProblemType type,
+            int status,
+            String detail,
+            String instance,
+            String requestId,
+            Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_PREFIX + type.type());
         body.put("title", title(status));
         body.put("status", status);
         body.put("detail", detail);
-        body.put("instance", ctx.path());
-        body.put("requestId", RequestIds.current(ctx));
+        body.put("instance", instance);
+        body.put("requestId", requestId);
         extensions.forEach(body::putIfAbsent);
-        ctx.status(status).json(body).contentType(CONTENT_TYPE);
+        return Json.mapper().writeValueAsBytes(body);
     }
 
     private static String pathOf(MismatchedInputException e) {
@@ -164,6 +188,7 @@ public final class Problems {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 431 -> "Request Header Fields Too Large";
             case 409 -> "Conflict";
             case 410 -> "Gone";
             case 413 -> "Content Too Large";

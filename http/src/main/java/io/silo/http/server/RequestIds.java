@@ -1,28 +1,27 @@
 package io.silo.http.server;
 
-import io.javalin.http.Context;
-import io.silo.crypto.Secrets;
-import java.util.regex.Pattern;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.MDC;
 
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, else a new one.
  * It is echoed in the response, put in every problem document, and carried by every log line
- * written while the request runs (MDC key {@code requestId}).
+ * written while the request runs (MDC key {@code requestId}). An id names a request; it is no
+ * secret, so it comes from the thread's own generator rather than the shared secure one.
  */
 public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
-    private static final String ATTRIBUTE = "silo.requestId";
-    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final int MAX_LENGTH = 64;
+    private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
     private RequestIds() {}
 
-    static void assign(Context ctx) {
-        String offered = ctx.header(HEADER);
-        String id = offered != null && SANE.matcher(offered).matches() ? offered : Secrets.token(12);
-        ctx.attribute(ATTRIBUTE, id);
-        ctx.header(HEADER, id);
+    /** The id of a request that offered {@code offered} (may be {@code null}), also put in the MDC. */
+    static String of(String offered) {
+        String id = sane(offered) ? offered : fresh();
         MDC.put("requestId", id);
+        return id;
     }
 
     static void clear() {
@@ -30,9 +29,39 @@ public final class RequestIds {
         MDC.remove("tenant");
     }
 
-    /** The id of the request being served. */
-    public static String current(Context ctx) {
-        String id = ctx.attribute(ATTRIBUTE);
-        return id == null ? "-" : id;
+    /** A new id: 96 random bits, 16 URL-safe characters. */
+    static String fresh() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = random.nextLong();
+        int low = random.nextInt();
+        byte[] raw = new byte[12];
+        for (int i = 0; i < 8; i++) {
+            raw[i] = (byte) (high >>> (8 * i));
+        }
+        for (int i = 0; i < 4; i++) {
+            raw[8 + i] = (byte) (low >>> (8 * i));
+        }
+        return URL.encodeToString(raw);
+    }
+
+    /** Letters, digits and {@code . _ : -}, 1 to 64 of them: safe in a header, a log line and JSON. */
+    private static boolean sane(String offered) {
+        if (offered == null || offered.isEmpty() || offered.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < offered.length(); i++) {
+            char c = offered.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,7 +1,5 @@
 package io.silo.http.signup;
 
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.silo.app.input.Fields;
 import io.silo.app.signup.SignUp;
 import io.silo.app.signup.Signups;
@@ -9,6 +7,8 @@ import io.silo.http.identity.UserJson;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
+import io.silo.http.server.Routes;
 import io.silo.tenant.TenantStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,22 +66,23 @@ public final class SignupEndpoints implements Endpoints {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post(
                 "/api/signup",
-                ctx -> ctx.status(202)
-                        .json(pending(
-                                signups.start(Bodies.read(ctx, SignupBody.class).command(), ctx.ip()))));
+                exchange -> exchange.status(202)
+                        .json(pending(signups.start(
+                                Bodies.read(exchange, SignupBody.class).command(), exchange.ip()))));
         routes.post("/api/signup/verify", this::verify);
     }
 
-    private void verify(Context ctx) {
-        String token = Fields.required(Bodies.read(ctx, VerifyRequest.class).token(), "token");
-        Signups.Verified verified = signups.verify(token, Actors.anonymous(ctx, ""));
+    private void verify(Exchange exchange) {
+        String token =
+                Fields.required(Bodies.read(exchange, VerifyRequest.class).token(), "token");
+        Signups.Verified verified = signups.verify(token, Actors.anonymous(exchange, ""));
         Map<String, Object> organization = new LinkedHashMap<>(UserJson.organization(verified.tenant()));
         organization.put("status", verified.tenant().status().value());
         organization.put("services", verified.services());
-        ctx.status(verified.tenant().status() == TenantStatus.ACTIVE ? 201 : 202)
+        exchange.status(verified.tenant().status() == TenantStatus.ACTIVE ? 201 : 202)
                 .json(Map.of("organization", organization));
     }
 

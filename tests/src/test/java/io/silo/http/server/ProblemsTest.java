@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
+import io.silo.testing.TestSilo;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,69 @@ class ProblemsTest {
 
         assertThat(response.status()).isEqualTo(405);
         assertThat(response.problemType()).isEqualTo("method-not-allowed");
+        assertThat(response.header("Allow")).contains("GET");
+    }
+
+    @Test
+    void aTrailingSlashIsIgnored(SiloClient client) {
+        SiloClient.Response response = client.get("/.well-known/jwks.json/");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("keys").isArray()).isTrue();
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeAnyRoute(SiloClient client) {
+        SiloClient.Response response = client.post("/api/admin/auth/login", "x".repeat(4 * 1024 * 1024 + 1));
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.problemType()).isEqualTo("body-too-large");
+        assertThat(response.json().path("requestId").asString())
+                .isEqualTo(response.header("X-Request-Id").orElseThrow());
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWhileRead(TestSilo silo) throws IOException {
+        String chunk = "x".repeat(1024 * 1024);
+        StringBuilder request = new StringBuilder("POST /api/admin/auth/login HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        for (int i = 0; i < 5; i++) {
+            request.append(Integer.toHexString(chunk.length()))
+                    .append("\r\n")
+                    .append(chunk)
+                    .append("\r\n");
+        }
+        request.append("0\r\n\r\n");
+
+        String answer = raw(silo, request.toString());
+
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("urn:silo:problem:body-too-large");
+    }
+
+    @Test
+    void malformedHttpIsAProblemToo(TestSilo silo) throws IOException {
+        String answer = raw(silo, "GET /api/health HTTP/1.1\r\nHost: localhost\r\nno colon here\r\n\r\n");
+
+        assertThat(answer)
+                .startsWith("HTTP/1.1 400")
+                .containsIgnoringCase("content-type: application/problem+json")
+                .contains("urn:silo:problem:bad-request")
+                .doesNotContain("Exception");
+    }
+
+    /** What the server answers to {@code request}, sent as is over a socket of its own. */
+    private static String raw(TestSilo silo, String request) throws IOException {
+        try (Socket socket = new Socket("localhost", silo.uri().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException e) {
+                // the server may answer and close before it has read everything; its answer is still there
+            }
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

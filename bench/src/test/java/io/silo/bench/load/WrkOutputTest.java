@@ -1,4 +1,4 @@
-package io.silo.bench.httplayer;
+package io.silo.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.silo.bench.httplayer;
+package io.silo.bench.load;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
