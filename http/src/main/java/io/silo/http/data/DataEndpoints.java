@@ -185,7 +185,7 @@ public final class DataEndpoints implements Endpoints {
 
     private static void respond(Exchange exchange, int status, Document document) {
         exchange.header("ETag", "\"" + document.version() + "\"");
-        exchange.status(status).json(document.toJson());
+        exchange.status(status).jsonText(document.json());
     }
 
     private static JsonNode body(Exchange exchange) {

@@ -140,7 +140,7 @@ public final class Exchange {
     }
 
     /** Answers a body that already is JSON text, with the status set before. */
-    public void jsonText(byte[] json) {
+    public void jsonText(String json) {
         send(JSON, json);
     }
 

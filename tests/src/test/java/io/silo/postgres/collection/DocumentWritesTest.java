@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.silo.crypto.Ids;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
+import io.silo.postgres.collection.query.JsonInput;
 import io.silo.template.CollectionSpec;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -288,7 +289,21 @@ class DocumentWritesTest {
         assertThat(user.body()).isEqualTo(json("{\"email\":\"ada@example.com\"}"));
         assertThat(store.get(db.connection(), USERS, user.id()).body().has("passwordHash"))
                 .isFalse();
+        assertThat(store.get(db.connection(), USERS, user.id()).json()).doesNotContain("passwordHash");
         assertThat(storedDoc(USERS, user.id())).contains("$argon2id$x");
+    }
+
+    @Test
+    void aDocumentReadByIdIsAnsweredFromItsStoredTextAsTheSameJson() throws SQLException {
+        for (String body : List.of("{}", "{\"n\":1.50,\"s\":\"\\u00e9\\\"q\",\"a\":[{\"b\":null}]}")) {
+            Document inserted = store.insert(db.connection(), ORDERS, json(body));
+
+            Document read = store.get(db.connection(), ORDERS, inserted.id());
+
+            assertThat(JsonInput.readStored(read.json()))
+                    .isEqualTo(JsonInput.readStored(io.silo.json.Json.write(inserted.toJson())));
+            assertThat(read.json()).startsWith("{\"_id\":\"" + inserted.id() + "\",\"_version\":1,");
+        }
     }
 
     @Test
