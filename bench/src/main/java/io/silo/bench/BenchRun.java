@@ -179,6 +179,8 @@ final class BenchRun {
                 fleet.provisioning(),
                 phases.results(),
                 phases.pgbench(),
+                phases.wrk(),
+                phases.rawBudget(),
                 phases.profile(),
                 migration,
                 sampler.whole().maxTenantBackends(),

@@ -1,14 +1,19 @@
 package io.silo.bench;
 
 import io.silo.bench.load.Client;
+import io.silo.bench.load.ConnectionLru;
 import io.silo.bench.load.JdbcClient;
 import io.silo.bench.load.LoadDriver;
 import io.silo.bench.load.LoadResult;
 import io.silo.bench.load.Pgbench;
+import io.silo.bench.load.RawJdbcClient;
 import io.silo.bench.load.RoutedClient;
 import io.silo.bench.load.Workload;
+import io.silo.bench.load.Wrk;
+import io.silo.bench.load.WrkOutput;
 import io.silo.bench.report.PhaseResult;
 import io.silo.bench.report.PhaseResult.Kind;
+import io.silo.bench.report.WrkPhase;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.JfrRecording;
 import io.silo.bench.stack.PhaseMonitor;
@@ -17,6 +22,7 @@ import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.Sampler;
 import io.silo.bench.stack.SiloProcess;
 import io.silo.bench.system.CpuMeter;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -32,8 +39,9 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * The load phases of a run, in order: the raw-JDBC baseline, pgbench when installed, routed reads
- * at full speed, routed reads at half that rate, routed inserts, routed patches, and with
+ * The load phases of a run, in order: the raw-JDBC baseline, pgbench when installed, raw-JDBC reads
+ * with Silo's budget, routed reads at full speed, routed reads at half that rate, routed reads
+ * under wrk when installed, raw-JDBC inserts with Silo's budget, routed inserts, routed patches, and with
  * {@code --profile} routed reads once more under JFR, so that profiling does not touch the other
  * figures. Every phase has the same clients, warm-up and length.
  *
@@ -53,6 +61,8 @@ final class LoadPhases {
     private final List<PhaseResult> results = new ArrayList<>();
     private Optional<Pgbench.Result> pgbench = Optional.empty();
     private Optional<HotSpots> profile = Optional.empty();
+    private Optional<WrkPhase> wrk = Optional.empty();
+    private OptionalInt rawBudget = OptionalInt.empty();
 
     LoadPhases(
             BenchOptions options,
@@ -88,12 +98,15 @@ final class LoadPhases {
         if (options.pgbench()) {
             runPgbench();
         }
+        rawPhase(Kind.RAW_READS, RawJdbcClient.Kind.READ);
         PhaseResult reads = phase(
                 Kind.READS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "reads"), window));
         double half = Math.max(1, reads.load().throughput() / 2);
         phase(
                 Kind.HALF_LOAD_READS,
                 (driver, window) -> driver.openLoop(half, routed(RoutedClient.Kind.READ, "half"), window));
+        runWrk();
+        rawPhase(Kind.RAW_INSERTS, RawJdbcClient.Kind.INSERT);
         phase(Kind.INSERTS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.INSERT, "inserts"), window));
         phase(Kind.PATCHES, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.PATCH, "patches"), window));
         if (options.profile()) {
@@ -116,6 +129,15 @@ final class LoadPhases {
 
     Optional<HotSpots> profile() {
         return profile;
+    }
+
+    Optional<WrkPhase> wrk() {
+        return wrk;
+    }
+
+    /** The budget the raw-JDBC phases had, when they ran. */
+    OptionalInt rawBudget() {
+        return rawBudget;
     }
 
     private PhaseResult phase(Kind kind, BiFunction<LoadDriver, LoadDriver.Window, LoadResult> body) {
@@ -141,6 +163,82 @@ final class LoadPhases {
                 result.system().maxTenantBackends()));
         pause();
         return result;
+    }
+
+    /**
+     * A raw-JDBC phase on connections kept as Silo's budget allows ({@link ConnectionLru}), as many
+     * as the server still accepts next to Silo's own; they are closed when the phase ends.
+     */
+    private void rawPhase(Kind kind, RawJdbcClient.Kind what) {
+        int budget;
+        try {
+            budget = budgetForRawPhases();
+        } catch (SQLException e) {
+            progress.accept(kind.label() + " left out: " + e.getMessage());
+            return;
+        }
+        rawBudget = OptionalInt.of(budget);
+        try (ConnectionLru<RawJdbcClient.Prepared> connections = new ConnectionLru<>(
+                budget, database -> RawJdbcClient.Prepared.on(connectPrepared(database), workload.collection()))) {
+            phase(
+                    kind,
+                    (driver, window) -> driver.closedLoop(
+                            i -> new RawJdbcClient(workload, what, connections, workload.random(kind.name(), i)),
+                            window));
+            progress.accept(String.format(Locale.ROOT, "  budget %d, %d logins", budget, connections.logins()));
+        }
+    }
+
+    /** Silo's budget, or less when the server would not accept that many more connections. */
+    private int budgetForRawPhases() throws SQLException {
+        int siloBudget = pools.get().map(figures -> (int) figures.budget()).orElse(Integer.MAX_VALUE);
+        try (Connection connection = server.connect("postgres");
+                Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT current_setting('max_connections')::int"
+                        + " - (SELECT count(*) FROM pg_stat_activity)::int - 10")) {
+            rows.next();
+            int free = rows.getInt(1);
+            if (free < 1) {
+                throw new SQLException("the server accepts no more connections (raise --max-connections)");
+            }
+            return Math.min(siloBudget, free);
+        }
+    }
+
+    /** Routed reads under wrk, when it is installed: Silo's CPU per read without the Java load generator. */
+    private void runWrk() {
+        Optional<Path> binary = Wrk.find();
+        if (binary.isEmpty()) {
+            progress.accept("wrk is not installed; skipping it (Debian: apt-get install wrk)");
+            return;
+        }
+        progress.accept(String.format(
+                Locale.ROOT,
+                "phase: routed reads under wrk (%d s warm-up, %d s measured, %d connections)",
+                options.warmup().toSeconds(),
+                options.measure().toSeconds(),
+                options.clients()));
+        try {
+            Path script = Wrk.readScript(workload, workload.random("wrk", 0), options.workDir());
+            String url = "http://127.0.0.1:" + silo.port();
+            Wrk.run(binary.get(), script, url, options.clients(), (int)
+                    options.warmup().toSeconds());
+            PhaseMonitor monitor = new PhaseMonitor(cpu, sampler, pools);
+            monitor.opened();
+            WrkOutput output = Wrk.run(binary.get(), script, url, options.clients(), (int)
+                    options.measure().toSeconds());
+            monitor.closed();
+            wrk = Optional.of(new WrkPhase(output, options.clients(), monitor.figures()));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "  %,.0f req/s, p99 %.2f ms, errors %d",
+                    output.requestsPerSecond(),
+                    output.p99Millis(),
+                    output.errors()));
+        } catch (IOException | RuntimeException e) {
+            progress.accept("wrk failed, left out: " + e.getMessage());
+        }
+        pause();
     }
 
     private IntFunction<Client> routed(RoutedClient.Kind kind, String phase) {

@@ -1,7 +1,6 @@
 package io.silo.bench.load;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
@@ -45,7 +44,8 @@ public final class RoutedClient implements Client {
         String token = tenant.tokens().get(random.nextInt(tenant.tokens().size()));
         byte[] request = switch (kind) {
             case READ -> HttpRequests.get(hostHeader, documentPath(tenant), token);
-            case INSERT -> HttpRequests.request("POST", hostHeader, collectionPath(), token, newInvoice(sequence++));
+            case INSERT ->
+                HttpRequests.request("POST", hostHeader, collectionPath(), token, Invoices.json(prefix, sequence++));
             case PATCH ->
                 HttpRequests.request(
                         "PATCH",
@@ -69,19 +69,6 @@ public final class RoutedClient implements Client {
     private String documentPath(TenantTarget tenant) {
         UUID id = tenant.documents().get(random.nextInt(tenant.documents().size()));
         return collectionPath() + "/" + id;
-    }
-
-    private String newInvoice(long number) {
-        return String.format(
-                Locale.ROOT,
-                "{\"number\":\"%s-%d\",\"customer\":{\"name\":\"Load Client %d\"},\"status\":\"draft\","
-                        + "\"currency\":\"EUR\",\"total\":%d.50,\"issueDate\":\"2026-01-15\","
-                        + "\"items\":[{\"description\":\"Service\",\"quantity\":1,\"unitPrice\":%d.50}]}",
-                prefix,
-                number,
-                number % 97,
-                number % 1000,
-                number % 1000);
     }
 
     @Override

@@ -7,14 +7,14 @@ import java.util.regex.Pattern;
  * What one {@code wrk --latency} run printed: requests per second, the requests counted, the 99th
  * percentile latency, and the answers that were not 2xx or 3xx.
  */
-record WrkOutput(double requestsPerSecond, long requests, double p99Millis, long errors) {
+public record WrkOutput(double requestsPerSecond, long requests, double p99Millis, long errors) {
     private static final Pattern REQUESTS_PER_SECOND = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern REQUESTS = Pattern.compile("([0-9]+) requests in");
     private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: ([0-9]+)");
 
     /** Reads {@code text}; a figure wrk did not print is 0 (the p99, NaN). */
-    static WrkOutput parse(String text) {
+    public static WrkOutput parse(String text) {
         return new WrkOutput(
                 Double.parseDouble(find(REQUESTS_PER_SECOND, text, "0")),
                 Long.parseLong(find(REQUESTS, text, "0")),

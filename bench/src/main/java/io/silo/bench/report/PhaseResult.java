@@ -12,8 +12,10 @@ public record PhaseResult(Kind kind, LoadResult load, PhaseFigures system) {
     /** The phases a run has, in order. */
     public enum Kind {
         BASELINE("raw JDBC baseline"),
+        RAW_READS("raw JDBC reads, same budget, LRU"),
         READS("routed reads"),
         HALF_LOAD_READS("routed reads at half load"),
+        RAW_INSERTS("raw JDBC inserts with activity, same budget"),
         INSERTS("routed inserts"),
         PATCHES("routed patches"),
         PROFILED_READS("routed reads under JFR");
@@ -26,6 +28,11 @@ public record PhaseResult(Kind kind, LoadResult load, PhaseFigures system) {
 
         public String label() {
             return label;
+        }
+
+        /** Whether Silo answers this phase's requests (else PostgreSQL does, directly). */
+        public boolean routed() {
+            return this != BASELINE && this != RAW_READS && this != RAW_INSERTS;
         }
     }
 }

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param provisioning provisioning next to raw database creation
  * @param phases the load phases, in the order they ran
  * @param pgbench PostgreSQL's own benchmark, when pgbench is installed
+ * @param wrk routed reads under wrk, when wrk is installed
+ * @param rawBudget the connections the raw-JDBC phases could hold, when they ran
  * @param profile hot spots of Silo under the routed-read load, when profiled
  * @param migration the migration of every tenant's database
  * @param maxTenantBackends the most tenant-role server connections seen at once during the whole run
@@ -39,6 +41,8 @@ public record RunResult(
         ProvisioningResult provisioning,
         List<PhaseResult> phases,
         Optional<Pgbench.Result> pgbench,
+        Optional<WrkPhase> wrk,
+        java.util.OptionalInt rawBudget,
         Optional<HotSpots> profile,
         Migration.Figures migration,
         long maxTenantBackends,
@@ -55,13 +59,5 @@ public record RunResult(
     /** The phase of a kind, if the run had it. */
     public Optional<PhaseResult> phase(PhaseResult.Kind kind) {
         return phases.stream().filter(phase -> phase.kind() == kind).findFirst();
-    }
-
-    /** Routed reads over the raw JDBC baseline, both at the same client count: the bar is one third. */
-    public Optional<Double> readRatio() {
-        return phase(PhaseResult.Kind.READS)
-                .flatMap(reads -> phase(PhaseResult.Kind.BASELINE)
-                        .map(baseline ->
-                                reads.load().throughput() / baseline.load().throughput()));
     }
 }
