@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -22,6 +24,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 final class BudgetedDataSource implements DataSource {
     private static final Executor DIRECT = Runnable::run;
+
+    /** How long requests keep waiting in a pool before it asks for another connection. */
+    static final long SUSTAINED_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final TenantPool pool;
     private final ClusterPools cluster;
@@ -53,8 +60,12 @@ final class BudgetedDataSource implements DataSource {
         try {
             pool.checkConnectAllowed();
             pool.creating(TenantPool.Creating.WAITING_FOR_BUDGET);
-            long since = System.nanoTime();
-            cluster.budget().acquire(pool, () -> pool.mayReclaim(since) ? cluster.reclaimIdle(pool) : 0);
+            if (pool.connections() == 0) {
+                // the database's first connection: worth another database's idle one when the budget is full
+                cluster.budget().acquire(pool, () -> cluster.reclaimOne(pool));
+            } else {
+                acquireSurplus();
+            }
             pool.creating(TenantPool.Creating.CONNECTING);
             return open();
         } catch (SQLException | RuntimeException e) {
@@ -62,6 +73,41 @@ final class BudgetedDataSource implements DataSource {
             throw e;
         } finally {
             pool.creating(TenantPool.Creating.NOTHING);
+        }
+    }
+
+    /**
+     * A permit for a second (or further) connection of this database, which HikariCP asks for as
+     * soon as one request finds none idle. Most such waits end within a read's time, when the
+     * connection comes back, and a login costs milliseconds of the server's CPU; so the pool grows
+     * only when requests keep waiting for {@link #SUSTAINED_WAIT_NANOS}, and then only from spare
+     * permits, above a reserve kept for databases that have no connection. Other databases' idle
+     * connections are closed for it only when its requests have waited a quarter of the acquire
+     * timeout: its connections are held by something slow.
+     *
+     * @throws AcquireFailure {@code NOT_NEEDED} when nobody waits any more (HikariCP asks again if
+     *         they do), {@code BUDGET_EXHAUSTED} at the deadline
+     */
+    private void acquireSurplus() throws SQLException {
+        long since = System.nanoTime();
+        while (true) {
+            if (!pool.wanted()) {
+                throw new AcquireFailure(AcquireFailure.Reason.NOT_NEEDED, "the wait ended without another connection");
+            }
+            long waited = System.nanoTime() - since;
+            if (waited >= SUSTAINED_WAIT_NANOS && cluster.budget().tryAcquireSpare()) {
+                pool.grew();
+                return;
+            }
+            if (waited >= pool.growAfterNanos()) {
+                cluster.budget().acquire(pool, () -> cluster.reclaimOne(pool));
+                pool.grew();
+                return;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+            if (Thread.interrupted()) {
+                throw new SQLException("interrupted while waiting to grow pool " + pool.key());
+            }
         }
     }
 
@@ -83,7 +129,11 @@ final class BudgetedDataSource implements DataSource {
             throw e;
         }
         pool.connected();
-        return Connections.releasing(physical, cluster.budget()::release);
+        pool.opened();
+        return Connections.releasing(physical, () -> {
+            pool.closedOne();
+            cluster.budget().release();
+        });
     }
 
     private static void closeQuietly(Connection connection, SQLException failure) {

@@ -2,6 +2,7 @@ package io.silo.postgres.pool;
 
 import io.silo.cluster.Cluster;
 import java.time.Clock;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,16 +23,23 @@ final class ClusterPools {
     private final ConnectionBudget budget;
     private final Circuit circuit;
     private final Set<TenantPool> open = ConcurrentHashMap.newKeySet();
+    private final Set<TenantPool> surplus = ConcurrentHashMap.newKeySet();
+    /** The clock's lock. */
+    private final Object clock = new Object();
+    /** The clock's hand: where the last reclaim stopped among the open pools. */
+    private Iterator<TenantPool> hand = java.util.Collections.emptyIterator();
+
     private final LongAdder opened = new LongAdder();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder budgetTimeouts = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
+    private final LongAdder retired = new LongAdder();
     private final LongAdder rejected = new LongAdder();
 
-    ClusterPools(Cluster cluster, Clock clock) {
+    ClusterPools(Cluster cluster, Clock time) {
         this.id = cluster.id();
         this.budget = new ConnectionBudget(id, cluster.connectionBudget());
-        this.circuit = new Circuit(clock, PoolRegistry.CIRCUIT_OPEN_FOR);
+        this.circuit = new Circuit(time, PoolRegistry.CIRCUIT_OPEN_FOR);
     }
 
     String id() {
@@ -55,6 +63,7 @@ final class ClusterPools {
     }
 
     void closed(TenantPool pool) {
+        surplus.remove(pool);
         if (open.remove(pool)) {
             evicted.increment();
         }
@@ -64,25 +73,63 @@ final class ClusterPools {
         return List.copyOf(open);
     }
 
+    /** {@code pool} holds more than one connection now: its surplus is the first to close. */
+    void holdsSurplus(TenantPool pool) {
+        surplus.add(pool);
+    }
+
     /**
-     * Closes the idle connections of the least recently used other pool of this cluster that has
-     * idle connections and none lent. Returns how many it closed.
+     * Closes one idle connection of another pool so that {@code wanting} can open one; returns how
+     * many it closed (0 or 1). A surplus connection goes first (a second or further connection of a
+     * database that has others); else the clock picks a database's only connection: it sweeps the
+     * open pools, gives each one used since its last sweep a second chance, and takes the first
+     * that was not. No pool is scanned twice per reclaim, and none at all when surplus exists.
      */
-    int reclaimIdle(TenantPool wanting) {
-        TenantPool coldest = null;
-        for (TenantPool pool : open) {
-            if (pool != wanting
-                    && pool.reclaimable()
-                    && (coldest == null || pool.lastUsed() - coldest.lastUsed() < 0)) {
-                coldest = pool;
+    int reclaimOne(TenantPool wanting) {
+        for (TenantPool pool : surplus) {
+            if (pool.connections() <= 1) {
+                surplus.remove(pool);
+            } else if (pool != wanting && pool.closeOneIdle()) {
+                reclaimed.increment();
+                return 1;
             }
         }
-        if (coldest == null) {
-            return 0;
+        synchronized (clock) {
+            int budget = 2 * open.size();
+            for (int step = 0; step < budget; step++) {
+                if (!hand.hasNext()) {
+                    hand = open.iterator();
+                    if (!hand.hasNext()) {
+                        return 0;
+                    }
+                }
+                TenantPool pool = hand.next();
+                if (pool == wanting || !pool.reclaimable() || pool.referencedSinceLastAsked()) {
+                    continue;
+                }
+                if (pool.closeOneIdle()) {
+                    reclaimed.increment();
+                    return 1;
+                }
+            }
         }
-        int count = coldest.reclaimIdle();
-        reclaimed.add(count);
-        return count;
+        return 0;
+    }
+
+    /**
+     * Closes one idle surplus connection of each pool whose requests have not waited for one in
+     * {@code quiet}: what a burst opened goes when the burst is over, one at a time, and the
+     * database keeps its first connection.
+     */
+    void retireQuietSurplus(long quietNanos) {
+        long now = System.nanoTime();
+        for (TenantPool pool : surplus) {
+            if (pool.connections() <= 1) {
+                surplus.remove(pool);
+            } else if (now - pool.lastGrowth() >= quietNanos && pool.closeOneIdle()) {
+                retired.increment();
+            }
+        }
     }
 
     void unreachable(String reason) {
@@ -131,6 +178,11 @@ final class ClusterPools {
 
     long reclaimed() {
         return reclaimed.sum();
+    }
+
+    /** Surplus connections closed because their pool's requests stopped waiting for them. */
+    long retired() {
+        return retired.sum();
     }
 
     long rejectedCount() {

@@ -79,6 +79,24 @@ final class ConnectionBudget {
         }
     }
 
+    /**
+     * Takes a permit only if more are free than the reserve: 2 % of the budget (at least one), and
+     * one more for every acquirer waiting for a permit (a database with no connection at all).
+     */
+    boolean tryAcquireSpare() {
+        lock.lock();
+        try {
+            int reserve = Math.max(1, limit / 50) + waiting.get();
+            if (limit - used > reserve) {
+                used++;
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void awaitPermit(Demand demand, Reclaimer reclaimer) throws SQLException {
         while (used >= limit) {
             if (!demand.wanted()) {

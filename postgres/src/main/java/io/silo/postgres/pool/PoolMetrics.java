@@ -89,6 +89,13 @@ final class PoolMetrics {
                 pools -> pools.reclaimed());
         counter(
                 registry,
+                "silo.pool.surplus.retired",
+                "surplus connections closed once their pool's requests stopped waiting for them",
+                tags,
+                cluster,
+                pools -> pools.retired());
+        counter(
+                registry,
                 "silo.pool.rejected",
                 "requests failed at once because the cluster was unavailable",
                 tags,

@@ -55,6 +55,11 @@ public final class PoolRegistry implements AutoCloseable {
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A surplus connection whose pool's requests have not waited for this long is closed (one per sweep). */
+    static final Duration SURPLUS_QUIET = Duration.ofSeconds(10);
+
+    private static final Duration SURPLUS_SWEEP = Duration.ofSeconds(2);
     /** A request retries with a fresh pool when its pool closed under it; more than this means churn, not a race. */
     private static final int ATTEMPTS = 3;
 
@@ -87,6 +92,11 @@ public final class PoolRegistry implements AutoCloseable {
                 .executor(Runnable::run)
                 .removalListener(this::removed)
                 .build();
+        housekeeper.scheduleWithFixedDelay(
+                () -> clusters.values().forEach(cluster -> cluster.retireQuietSurplus(SURPLUS_QUIET.toNanos())),
+                SURPLUS_SWEEP.toMillis(),
+                SURPLUS_SWEEP.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** A registry on system time. */

@@ -3,12 +3,14 @@ package io.silo.postgres.pool;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +33,21 @@ import org.slf4j.LoggerFactory;
 final class TenantPool implements ConnectionBudget.Demand {
     private static final Logger log = LoggerFactory.getLogger(TenantPool.class);
 
+    /**
+     * HikariCP checks a connection idle for more than half a second with a round trip before lending
+     * it: under Zipf load over many tenants, that is a round trip on a large share of reads. Silo
+     * retries a read that meets a dead connection (the documents' read path) and reports a write on
+     * one as {@code write-outcome-unknown}, so only connections idle for a minute are checked. Set
+     * by Silo unless the operator set it; HikariCP reads it when a pool is built.
+     */
+    static final String ALIVE_BYPASS_PROPERTY = "com.zaxxer.hikari.aliveBypassWindowMs";
+
+    static {
+        if (System.getProperty(ALIVE_BYPASS_PROPERTY) == null) {
+            System.setProperty(ALIVE_BYPASS_PROPERTY, "60000");
+        }
+    }
+
     /** What the pool's connection adder is doing, for telling a budget timeout from a slow server. */
     enum Creating {
         NOTHING,
@@ -50,6 +67,7 @@ final class TenantPool implements ConnectionBudget.Demand {
     private final Circuit refusals;
     private final HikariDataSource hikari;
     private final HikariPoolMXBean hikariPool;
+    private final AtomicInteger connections = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -59,6 +77,8 @@ final class TenantPool implements ConnectionBudget.Demand {
     private volatile State state = State.OPEN;
     private volatile boolean abortOnClose;
     private volatile long lastUsed;
+    private volatile boolean referenced;
+    private volatile long lastGrowth = System.nanoTime();
     private volatile Optional<Failure> lastFailure = Optional.empty();
     private volatile Creating creating = Creating.NOTHING;
 
@@ -122,6 +142,18 @@ final class TenantPool implements ConnectionBudget.Demand {
 
     void touch(long now) {
         lastUsed = now;
+        if (!referenced) {
+            referenced = true;
+        }
+    }
+
+    /** Whether the pool was used since the last call; clears the mark (the second chance of the cluster's clock). */
+    boolean referencedSinceLastAsked() {
+        boolean was = referenced;
+        if (was) {
+            referenced = false;
+        }
+        return was;
     }
 
     long lastUsed() {
@@ -277,40 +309,65 @@ final class TenantPool implements ConnectionBudget.Demand {
         }
     }
 
-    /**
-     * Whether this pool may have other pools' idle connections closed so that it can grow, for a
-     * connection wanted since {@code wantedSinceNanos}: when it holds none, when more requests wait
-     * in it than it holds connections, or when the wait has lasted a quarter of the acquire timeout
-     * (its connections are held by something slow). Otherwise it waits for one of its own to come
-     * back, or for a free permit: growing at once at the expense of colder tenants made each of
-     * their next requests a new login, three closed for every one opened under Zipf load
-     * (docs/benchmarks.md).
-     */
-    boolean mayReclaim(long wantedSinceNanos) {
-        int total = hikariPool.getTotalConnections();
-        return total == 0
-                || hikariPool.getThreadsAwaitingConnection() > total
-                || System.nanoTime() - wantedSinceNanos >= growAfterNanos;
+    // --- what the cluster's policy needs: connections counted, growth, one idle connection closed ---
+
+    /** Server connections this pool holds now, lent or idle. */
+    int connections() {
+        return connections.get();
     }
 
-    /** Whether {@link #reclaimIdle()} may take this pool's connections: idle ones, and no lent ones. */
-    boolean reclaimable() {
-        return state != State.CLOSED && idle() > 0 && inUse() == 0 && hikariPool.getThreadsAwaitingConnection() == 0;
-    }
-
-    /**
-     * Closes this pool's idle connections, giving their permits back; returns how many there were.
-     * Only for a pool with nothing lent: HikariCP's soft eviction also marks lent connections, which
-     * it then closes on return without starting a new one, and with no minimum idle that strands
-     * whoever waits in this pool until its timeout.
-     */
-    int reclaimIdle() {
-        if (!reclaimable()) {
-            return 0;
+    /** A physical connection was opened for this pool; a second one makes it hold surplus. */
+    void opened() {
+        if (connections.incrementAndGet() > 1) {
+            cluster.holdsSurplus(this);
         }
-        int idle = idle();
-        hikariPool.softEvictConnections();
-        return idle;
+    }
+
+    /** A physical connection of this pool was closed. */
+    void closedOne() {
+        connections.decrementAndGet();
+    }
+
+    /** How long requests must keep waiting in this pool before it may take connections of others. */
+    long growAfterNanos() {
+        return growAfterNanos;
+    }
+
+    /** Records that requests waited for a connection of this pool long enough to want another one. */
+    void grew() {
+        lastGrowth = System.nanoTime();
+    }
+
+    /** When requests last waited long enough for this pool to want another connection. */
+    long lastGrowth() {
+        return lastGrowth;
+    }
+
+    /** Whether one of this pool's connections may be closed for another pool: one is idle, nobody waits here. */
+    boolean reclaimable() {
+        return state != State.CLOSED && idle() > 0 && hikariPool.getThreadsAwaitingConnection() == 0;
+    }
+
+    /**
+     * Closes one idle connection, giving its permit back; false when none was idle. A pool whose
+     * only connection is idle closes it through HikariCP's soft eviction; otherwise one idle
+     * connection is taken as a borrower would and evicted, so the others stay.
+     */
+    boolean closeOneIdle() {
+        if (!reclaimable()) {
+            return false;
+        }
+        if (connections() <= 1 && inUse() == 0) {
+            hikariPool.softEvictConnections();
+            return true;
+        }
+        try {
+            Connection idle = ((HikariPool) hikariPool).getConnection(1);
+            hikari.evictConnection(idle);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            return false; // taken by a request meanwhile: nothing to close
+        }
     }
 
     CompletableFuture<Void> whenClosed() {

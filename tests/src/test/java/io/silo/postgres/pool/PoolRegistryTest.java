@@ -252,6 +252,65 @@ class PoolRegistryTest {
     }
 
     @Test
+    void theLastPermitsAreKeptForDatabasesWithNoConnection() throws Exception {
+        TenantDatabase busy = TenantDatabases.create(SERVER, "wants2");
+        TenantDatabase newcomer = TenantDatabases.create(SERVER, "newcomer");
+        Cluster primary = cluster("primary", SERVER, 2);
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(40));
+        Connection first = pools.connection(busy.target(primary));
+
+        Thread giveBack = Thread.ofVirtual().start(() -> {
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            try {
+                first.close();
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        });
+        use(pools, busy.target(primary)); // waits 200 ms, yet does not take the budget's last permit
+        giveBack.join();
+
+        assertThat(backends(SERVER, List.of(busy.role()))).isEqualTo(1);
+        use(pools, newcomer.target(primary));
+        PoolStats stats = pools.stats("primary").orElseThrow();
+        assertThat(stats.reclaimed()).as("the newcomer found a free permit").isZero();
+        assertThat(stats.budgetWaits()).isZero();
+    }
+
+    @Test
+    void aSurplusConnectionIsReclaimedBeforeAnyDatabasesOnlyOne() throws Exception {
+        TenantDatabase hot = TenantDatabases.create(SERVER, "burst");
+        TenantDatabase quiet = TenantDatabases.create(SERVER, "single");
+        TenantDatabase late = TenantDatabases.create(SERVER, "late");
+        Cluster primary = cluster("primary", SERVER, 3);
+        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(40));
+        Connection held = pools.connection(hot.target(primary));
+        Thread giveBack = Thread.ofVirtual().start(() -> {
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            try {
+                held.close();
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        });
+        use(pools, hot.target(primary)); // a sustained wait with spare permits: the pool grows to two
+        giveBack.join();
+        assertThat(backends(SERVER, List.of(hot.role()))).isEqualTo(2);
+        use(pools, quiet.target(primary));
+        time.advance(Duration.ofSeconds(1));
+        use(pools, quiet.target(primary)); // the most recently used: the clock would pick it, if not for the surplus
+
+        use(pools, late.target(primary));
+
+        assertThat(pools.stats("primary").orElseThrow().reclaimed()).isEqualTo(1);
+        assertThat(backends(SERVER, List.of(hot.role())))
+                .as("hot keeps one connection")
+                .isEqualTo(1);
+        assertThat(backends(SERVER, List.of(quiet.role()))).isEqualTo(1);
+        assertThat(backends(SERVER, List.of(late.role()))).isEqualTo(1);
+    }
+
+    @Test
     void unreachableClusterFailsFastWhileOtherClustersKeepWorking() throws SQLException {
         TenantDatabase healthy = TenantDatabases.create(SERVER, "healthy");
         Cluster primary = cluster("primary", SERVER, 5);
@@ -407,7 +466,7 @@ class PoolRegistryTest {
                 .collect(Collectors.toSet());
 
         assertThat(tagKeys).containsExactlyInAnyOrder("cluster", "state");
-        assertThat(poolMeters).hasSize(12);
+        assertThat(poolMeters).hasSize(13);
         assertThat(meters.get("silo.pool.budget.used")
                         .tag("cluster", "primary")
                         .gauge()
