@@ -109,7 +109,7 @@ record Services(
                         config.signup(),
                         signupServices(config.signup(), templates),
                         templates),
-                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), activity),
+                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock)),
                 new Activity(gate, users, templates, data.connections(), activity));
     }
 

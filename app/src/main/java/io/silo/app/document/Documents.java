@@ -7,7 +7,6 @@ import io.silo.audit.AuditEntry;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.activity.ActivityEntry;
-import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.Document;
 import io.silo.postgres.collection.DocumentStore;
 import io.silo.postgres.collection.GroupResult;
@@ -43,21 +42,18 @@ public final class Documents {
     private final Access access;
     private final TenantConnections connections;
     private final DocumentStore store;
-    private final ActivityLog activity;
 
     public Documents(
             TenantGate gate,
             TemplateCatalog templates,
             Access access,
             TenantConnections connections,
-            DocumentStore store,
-            ActivityLog activity) {
+            DocumentStore store) {
         this.gate = gate;
         this.templates = templates;
         this.access = access;
         this.connections = connections;
         this.store = store;
-        this.activity = activity;
     }
 
     /** What {@code member} may touch in {@code service} of their own organization; a 4xx when nothing. */
@@ -85,13 +81,17 @@ public final class Documents {
         return read(scope, handle -> store.group(handle.connection(), spec, query));
     }
 
-    /** One write, with its activity row, in one transaction. */
+    /**
+     * One write, with its activity row, all or nothing: one statement in auto-commit (a replace or
+     * a patch reads the document first, then writes it if nobody changed it meanwhile: two round
+     * trips, no row locked in between).
+     */
     public Write.Result write(DataScope scope, Write write, AuditEntry.Actor actor) {
         CollectionSpec spec = scope.writable(write.collection());
         scope.checkWritesAccepted();
         return writing(
                 scope,
-                () -> connections.inTransaction(
+                () -> connections.inOneStatement(
                         scope.member().tenantId(),
                         scope.service(),
                         handle -> apply(handle, scope, spec, write, actor)));
@@ -129,19 +129,23 @@ public final class Documents {
     private Write.Result apply(
             Handle handle, DataScope scope, CollectionSpec spec, Write write, AuditEntry.Actor actor) {
         var connection = handle.connection();
-        Write.Result result = switch (write) {
-            case Write.Insert insert -> stored(write, store.insert(connection, spec, insert.body()));
+        String action = "document." + write.op();
+        // every write takes its activity row along in its own statement, which gives the row the document's id
+        Optional<ActivityEntry> logged = Optional.of(entry(scope, actor, action, spec.name()));
+        return switch (write) {
+            case Write.Insert insert -> stored(write, store.insert(connection, spec, insert.body(), logged.get()));
             case Write.Replace replace ->
-                stored(write, store.replace(connection, spec, replace.id(), replace.body(), replace.expectedVersion()));
+                stored(
+                        write,
+                        store.replace(
+                                connection, spec, replace.id(), replace.body(), replace.expectedVersion(), logged));
             case Write.Patch patch ->
-                stored(write, store.patch(connection, spec, patch.id(), patch.body(), patch.expectedVersion()));
+                stored(write, store.patch(connection, spec, patch.id(), patch.body(), patch.expectedVersion(), logged));
             case Write.Delete delete -> {
-                store.delete(connection, spec, delete.id(), delete.expectedVersion());
+                store.delete(connection, spec, delete.id(), delete.expectedVersion(), logged);
                 yield new Write.Result(write, delete.id(), Optional.empty());
             }
         };
-        activity.record(handle, entry(scope, actor, "document." + write.op(), spec.name(), result.id()));
-        return result;
     }
 
     private static Write.Result stored(Write write, Document document) {
@@ -209,14 +213,13 @@ public final class Documents {
                 }));
     }
 
-    private static ActivityEntry entry(
-            DataScope scope, AuditEntry.Actor actor, String action, String collection, UUID id) {
+    private static ActivityEntry entry(DataScope scope, AuditEntry.Actor actor, String action, String collection) {
         return ActivityEntry.builder(action, scope.service())
                 .user(
                         Optional.of(scope.member().id()),
                         Optional.empty(),
                         Optional.of(scope.role().name()))
-                .target(collection, id.toString())
+                .target(collection, "")
                 .client(actor)
                 .build();
     }

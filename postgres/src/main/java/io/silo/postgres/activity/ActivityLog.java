@@ -21,13 +21,13 @@ import tools.jackson.core.type.TypeReference;
 public final class ActivityLog {
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
 
+    private static final String COLUMNS =
+            "user_id, username, role, action, service, target_type, target_id, target_name, details, ip_address,"
+                    + " user_agent, request_id";
+
     public void record(Handle handle, ActivityEntry entry) {
         handle.update(
-                """
-                INSERT INTO silo_activity (user_id, username, role, action, service, target_type, target_id, target_name,
-                                           details, ip_address, user_agent, request_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-                """,
+                "INSERT INTO silo_activity (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)",
                 entry.userId(),
                 entry.username(),
                 entry.role(),
@@ -40,6 +40,33 @@ public final class ActivityLog {
                 entry.ipAddress(),
                 entry.userAgent(),
                 entry.requestId());
+    }
+
+    /**
+     * The entry's row as one part of a larger statement: an {@code INSERT … SELECT} with one row per
+     * row of {@code source} (a common table expression with an {@code id} column), which gives the
+     * target id; the entry's own target id is not used. Its parameters are {@link #parameters}.
+     */
+    public static String insertFrom(String source) {
+        return "INSERT INTO silo_activity (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, " + source
+                + ".id::text, ?, ?::jsonb, ?, ?, ? FROM " + source;
+    }
+
+    /** The parameters of {@link #insertFrom}, in order. */
+    public static Object[] parameters(ActivityEntry entry) {
+        return new Object[] {
+            entry.userId(),
+            entry.username(),
+            entry.role(),
+            entry.action(),
+            entry.service(),
+            entry.targetType(),
+            entry.targetName(),
+            Json.write(entry.details()),
+            entry.ipAddress(),
+            entry.userAgent(),
+            entry.requestId()
+        };
     }
 
     /** Entries newest first, strictly before the position {@code (at, id)} when given. */

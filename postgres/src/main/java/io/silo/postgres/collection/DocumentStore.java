@@ -3,6 +3,8 @@ package io.silo.postgres.collection;
 import io.silo.crypto.Ids;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
+import io.silo.postgres.activity.ActivityEntry;
+import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.Fields;
 import io.silo.postgres.collection.query.Filter;
@@ -17,6 +19,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +50,9 @@ public final class DocumentStore {
      */
     static final long PAGE_BUDGET_CHARS = 8L * 1024 * 1024;
 
+    /** How often a change without an expected version is computed again after losing a race. */
+    private static final int CHANGE_ATTEMPTS = 10;
+
     private final Clock clock;
     private final Schemas schemas = new Schemas();
 
@@ -66,19 +73,33 @@ public final class DocumentStore {
      * @return the document as stored, at version 1
      */
     public Document insert(Connection connection, CollectionSpec spec, JsonNode body) {
+        return insert(connection, spec, body, Optional.empty());
+    }
+
+    /**
+     * Inserts a document and, in the same statement, its activity row: one round trip, atomic in
+     * auto-commit as in a transaction. The entry's target id is the document's.
+     *
+     * @return the document as stored, at version 1
+     */
+    public Document insert(Connection connection, CollectionSpec spec, JsonNode body, ActivityEntry logged) {
+        return insert(connection, spec, body, Optional.of(logged));
+    }
+
+    private Document insert(Connection connection, CollectionSpec spec, JsonNode body, Optional<ActivityEntry> logged) {
         Bodies.Insert insert = Bodies.forInsert(body, spec.name());
         String text = validated(spec, insert.doc());
         UUID id = insert.id().orElseGet(Ids::next);
         Instant now = now();
         Handle handle = new Handle(connection);
-        return handle.queryOne(
-                        "INSERT INTO " + Sql.table(spec.name()) + " (id, doc, version, created_at, updated_at) "
-                                + "VALUES (?, ?::jsonb, 1, ?, ?) ON CONFLICT DO NOTHING RETURNING " + Stored.COLUMNS,
-                        Stored::read,
-                        id,
-                        text,
-                        timestamp(now),
-                        timestamp(now))
+        Statement statement = new Statement(
+                "INSERT INTO " + Sql.table(spec.name()) + " (id, doc, version, created_at, updated_at) "
+                        + "VALUES (?, ?::jsonb, 1, ?, ?) ON CONFLICT DO NOTHING RETURNING " + Stored.COLUMNS,
+                id,
+                text,
+                timestamp(now),
+                timestamp(now));
+        return handle.queryOne(statement.logging(logged, "inserted"), Stored::read, statement.parameters(logged))
                 .map(stored -> stored.visible(spec.privateFields()))
                 .orElseThrow(() -> UniqueKeys.onInsert(handle, spec, id, insert.doc()));
     }
@@ -114,16 +135,27 @@ public final class DocumentStore {
      */
     public Document replace(
             Connection connection, CollectionSpec spec, UUID id, JsonNode body, OptionalLong expectedVersion) {
+        return replace(connection, spec, id, body, expectedVersion, Optional.empty());
+    }
+
+    /** {@link #replace}, with {@code logged} written in the change's own statement. */
+    public Document replace(
+            Connection connection,
+            CollectionSpec spec,
+            UUID id,
+            JsonNode body,
+            OptionalLong expectedVersion,
+            Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(body, expectedVersion, spec.name());
-        Handle handle = new Handle(connection);
-        Stored current = lock(handle, spec, id, update.expectedVersion());
-        ObjectNode doc = update.doc();
-        for (String field : spec.privateFields()) {
-            if (!doc.has(field) && current.doc().has(field)) {
-                doc.set(field, current.doc().get(field));
+        return change(new Handle(connection), spec, id, update.expectedVersion(), logged, current -> {
+            ObjectNode doc = update.doc().deepCopy();
+            for (String field : spec.privateFields()) {
+                if (!doc.has(field) && current.doc().has(field)) {
+                    doc.set(field, current.doc().get(field));
+                }
             }
-        }
-        return write(handle, spec, current, doc);
+            return doc;
+        });
     }
 
     /**
@@ -134,18 +166,50 @@ public final class DocumentStore {
      */
     public Document patch(
             Connection connection, CollectionSpec spec, UUID id, JsonNode mergePatch, OptionalLong expectedVersion) {
+        return patch(connection, spec, id, mergePatch, expectedVersion, Optional.empty());
+    }
+
+    /** {@link #patch}, with {@code logged} written in the change's own statement. */
+    public Document patch(
+            Connection connection,
+            CollectionSpec spec,
+            UUID id,
+            JsonNode mergePatch,
+            OptionalLong expectedVersion,
+            Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(mergePatch, expectedVersion, spec.name());
-        Handle handle = new Handle(connection);
-        Stored current = lock(handle, spec, id, update.expectedVersion());
-        return write(handle, spec, current, (ObjectNode) MergePatch.apply(current.doc(), update.doc()));
+        return change(new Handle(connection), spec, id, update.expectedVersion(), logged, current ->
+                (ObjectNode) MergePatch.apply(current.doc(), update.doc()));
     }
 
     /** Deletes a document; {@code document-not-found} if there is none, {@code version-conflict} if the expected version is stale. */
     public void delete(Connection connection, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
+        delete(connection, spec, id, expectedVersion, Optional.empty());
+    }
+
+    /** {@link #delete}, with {@code logged} written in the deletion's own statement: one round trip. */
+    public void delete(
+            Connection connection,
+            CollectionSpec spec,
+            UUID id,
+            OptionalLong expectedVersion,
+            Optional<ActivityEntry> logged) {
         expectedVersion.ifPresent(version -> Bodies.checkVersion(version, spec.name()));
         Handle handle = new Handle(connection);
-        lock(handle, spec, id, expectedVersion);
-        handle.update("DELETE FROM " + Sql.table(spec.name()) + " WHERE id = ?", id);
+        Statement statement = new Statement(
+                "DELETE FROM " + Sql.table(spec.name())
+                        + " WHERE id = ? AND (?::bigint IS NULL OR version = ?) RETURNING id",
+                id,
+                expectedVersion.isPresent() ? expectedVersion.getAsLong() : null,
+                expectedVersion.isPresent() ? expectedVersion.getAsLong() : null);
+        if (handle.queryOne(
+                        statement.logging(logged, "deleted"),
+                        row -> row.getObject("id", UUID.class),
+                        statement.parameters(logged))
+                .isEmpty()) {
+            current(handle, spec, id, expectedVersion); // says why: not found, or another version
+            throw notFound(spec, id); // it was there a moment ago and is gone now
+        }
     }
 
     /** One page of the documents matching a query, with a cursor to the next page when there is one. */
@@ -204,9 +268,39 @@ public final class DocumentStore {
         return Groups.run(new Handle(connection), spec, query);
     }
 
-    private Stored lock(Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
+    /**
+     * A change computed from the document as it is: read in one round trip, written in one
+     * statement (with its activity row) that applies only if the version is still the one read. A
+     * change that lost the race to another is computed again from the newer version, unless the
+     * client expected a version: then it is a {@code version-conflict}. No row stays locked while
+     * the change is computed.
+     */
+    private Document change(
+            Handle handle,
+            CollectionSpec spec,
+            UUID id,
+            OptionalLong expectedVersion,
+            Optional<ActivityEntry> logged,
+            java.util.function.Function<Stored, ObjectNode> changed) {
+        for (int attempt = 1; ; attempt++) {
+            Stored current = current(handle, spec, id, expectedVersion);
+            Optional<Document> written = update(handle, spec, current, changed.apply(current), logged);
+            if (written.isPresent()) {
+                return written.get();
+            }
+            if (attempt == CHANGE_ATTEMPTS) {
+                throw ProblemType.VERSION_CONFLICT
+                        .exception("document " + id + " in collection '" + spec.name() + "' changed " + attempt
+                                + " times while this change was made; retry")
+                        .with("currentVersion", current.version() + 1);
+            }
+        }
+    }
+
+    /** The document as it is; {@code document-not-found}, or {@code version-conflict} if not at the expected version. */
+    private Stored current(Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
         Stored current = handle.queryOne(
-                        "SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ? FOR UPDATE",
+                        "SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ?",
                         Stored::read,
                         id)
                 .orElseThrow(() -> notFound(spec, id));
@@ -219,25 +313,48 @@ public final class DocumentStore {
         return current;
     }
 
-    private Document write(Handle handle, CollectionSpec spec, Stored current, ObjectNode doc) {
+    /** Writes {@code doc} over {@code current} if it is still at its version; empty when it is not. */
+    private Optional<Document> update(
+            Handle handle, CollectionSpec spec, Stored current, ObjectNode doc, Optional<ActivityEntry> logged) {
         String text = validated(spec, doc);
         UniqueKeys.checkChange(handle, spec, current.id(), current.doc(), doc);
+        Statement statement = new Statement(
+                "UPDATE " + Sql.table(spec.name()) + " SET doc = ?::jsonb, version = version + 1, updated_at = ? "
+                        + "WHERE id = ? AND version = ? RETURNING " + Stored.COLUMNS,
+                text,
+                timestamp(now()),
+                current.id(),
+                current.version());
         try {
-            return handle.queryOne(
-                            "UPDATE " + Sql.table(spec.name())
-                                    + " SET doc = ?::jsonb, version = version + 1, updated_at = ? "
-                                    + "WHERE id = ? RETURNING " + Stored.COLUMNS,
-                            Stored::read,
-                            text,
-                            timestamp(now()),
-                            current.id())
-                    .orElseThrow(() -> notFound(spec, current.id()))
-                    .visible(spec.privateFields());
+            return handle.queryOne(statement.logging(logged, "updated"), Stored::read, statement.parameters(logged))
+                    .map(stored -> stored.visible(spec.privateFields()));
         } catch (DataAccessException e) {
             if (e.isUniqueViolation()) {
                 throw UniqueKeys.onViolation(e, spec, current.doc(), doc);
             }
             throw e;
+        }
+    }
+
+    /**
+     * A statement that returns the rows it changed, and that can take an activity row along: then
+     * it becomes a common table expression, and the activity row is inserted from its rows.
+     */
+    private record Statement(String sql, Object... parameters) {
+        String logging(Optional<ActivityEntry> logged, String name) {
+            return logged.isEmpty()
+                    ? sql
+                    : "WITH " + name + " AS (" + sql + "), logged AS (" + ActivityLog.insertFrom(name)
+                            + ") SELECT * FROM " + name;
+        }
+
+        Object[] parameters(Optional<ActivityEntry> logged) {
+            if (logged.isEmpty()) {
+                return parameters;
+            }
+            List<Object> all = new ArrayList<>(Arrays.asList(parameters));
+            all.addAll(Arrays.asList(ActivityLog.parameters(logged.get())));
+            return all.toArray();
         }
     }
 

@@ -232,6 +232,34 @@ class DataPlaneTest {
     }
 
     @Test
+    void concurrentPatchesWithoutIfMatchAreAllApplied() throws Exception {
+        String id = client.post("/api/data/crm/contacts", Map.of("name", "Racy"))
+                .json()
+                .path("_id")
+                .asString();
+        List<Thread> writers = new ArrayList<>();
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 8; i++) {
+            String field = "field" + i;
+            writers.add(Thread.ofVirtual()
+                    .start(() -> statuses.add(client.patch("/api/data/crm/contacts/" + id, Map.of(field, "set"))
+                            .status())));
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+
+        JsonNode document = client.get("/api/data/crm/contacts/" + id).json();
+        assertThat(statuses).containsOnly(200).hasSize(8);
+        assertThat(document.path("_version").asLong()).isEqualTo(9);
+        for (int i = 0; i < 8; i++) {
+            assertThat(document.path("field" + i).asString())
+                    .as("patch %d kept", i)
+                    .isEqualTo("set");
+        }
+    }
+
+    @Test
     void everyWriteIsInTheActivityLogWithWhoAndWhere() {
         String id = client.post("/api/data/crm/contacts", Map.of("name", "Grace", "email", "grace@example.com"))
                 .json()
@@ -248,6 +276,10 @@ class DataPlaneTest {
                 .extracting(entry -> entry.path("action").asString())
                 .startsWith("document.patch", "document.insert");
         assertThat(entries.getFirst().path("targetId").asString()).isEqualTo(id);
+        assertThat(entries.get(1).path("targetId").asString())
+                .as("the insert's row, written in the insert's own statement")
+                .isEqualTo(id);
+        assertThat(entries.get(1).path("requestId").asString()).isNotBlank();
         assertThat(entries.getFirst().path("userId").asString()).isNotBlank();
         assertThat(entries.getFirst().path("requestId").asString()).isNotBlank();
         assertThat(entries.getFirst().path("userAgent").asString()).contains("Java");
