@@ -130,7 +130,7 @@ final class BudgetedDataSource implements DataSource {
         }
         pool.connected();
         pool.opened();
-        return Connections.releasing(physical, () -> {
+        return EndingConnection.releasing(physical, () -> {
             pool.closedOne();
             cluster.budget().release();
         });

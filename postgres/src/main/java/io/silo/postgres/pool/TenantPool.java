@@ -187,7 +187,7 @@ final class TenantPool implements ConnectionBudget.Demand {
             }
             throw e;
         }
-        return Optional.of(Connections.lent(pooled, this::returned));
+        return Optional.of(EndingConnection.lent(pooled, this::returned));
     }
 
     private boolean enter() {
