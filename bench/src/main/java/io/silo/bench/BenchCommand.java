@@ -72,6 +72,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "record a JFR profile of Silo in an extra routed-read phase")
     boolean profile;
 
+    @Option(
+            names = "--soak",
+            description =
+                    "after the other phases, routed reads at half the peak for this many minutes, watching Silo's "
+                            + "memory [0: no soak]")
+    int soakMinutes;
+
     @Option(names = "--no-pgbench", description = "do not run pgbench -S even when it is installed")
     boolean noPgbench;
 
@@ -167,6 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
                 setupConcurrency,
                 pick(rawRounds, 20, 5),
                 profile,
+                Duration.ofMinutes(soakMinutes),
                 !noPgbench,
                 smoke,
                 database,

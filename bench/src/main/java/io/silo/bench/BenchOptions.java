@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param smoke the small, fast variant: fails only when the run is broken (more than 1 % errors), never on timing
  * @param database a PostgreSQL server you run; empty to start an embedded one
  * @param fsync fsync of the embedded server
+ * @param soak how long routed reads run at half the peak after the other phases, watching Silo's memory; zero for none
  * @param maxConnections {@code max_connections} of the embedded server
  * @param siloJar the Silo launcher jar ({@code cli/target/silo.jar})
  * @param siloJvmOptions options of Silo's JVM
@@ -49,6 +50,7 @@ public record BenchOptions(
         int setupConcurrency,
         int rawRounds,
         boolean profile,
+        Duration soak,
         boolean pgbench,
         boolean smoke,
         Optional<ExternalDatabase> database,
@@ -91,6 +93,7 @@ public record BenchOptions(
                 !measure.isNegative() && measure.toSeconds() >= 1,
                 "--seconds must be at least 1, got " + measure.toSeconds());
         check(!warmup.isNegative(), "--warmup must not be negative");
+        check(!soak.isNegative() && soak.toMinutes() <= 24 * 60, "--soak must be from 0 to 1440 minutes");
         check(zipfExponent >= 0 && zipfExponent <= 5, "--zipf must be from 0 to 5, got " + zipfExponent);
         check(provisionConcurrency >= 1 && setupConcurrency >= 1, "concurrency must be at least 1");
         check(rawRounds >= 1 && rawRounds < tenants, "--raw-rounds must be from 1 to tenants - 1, got " + rawRounds);

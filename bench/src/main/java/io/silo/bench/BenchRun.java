@@ -180,6 +180,7 @@ final class BenchRun {
                 phases.results(),
                 phases.pgbench(),
                 phases.wrk(),
+                phases.soak(),
                 phases.rawBudget(),
                 phases.profile(),
                 migration,

@@ -13,6 +13,7 @@ import io.silo.bench.load.Wrk;
 import io.silo.bench.load.WrkOutput;
 import io.silo.bench.report.PhaseResult;
 import io.silo.bench.report.PhaseResult.Kind;
+import io.silo.bench.report.SoakPhase;
 import io.silo.bench.report.WrkPhase;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.JfrRecording;
@@ -21,12 +22,14 @@ import io.silo.bench.stack.PoolFigures;
 import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.Sampler;
 import io.silo.bench.stack.SiloProcess;
+import io.silo.bench.stack.Soak;
 import io.silo.bench.system.CpuMeter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +65,7 @@ final class LoadPhases {
     private Optional<Pgbench.Result> pgbench = Optional.empty();
     private Optional<HotSpots> profile = Optional.empty();
     private Optional<WrkPhase> wrk = Optional.empty();
+    private Optional<SoakPhase> soak = Optional.empty();
     private OptionalInt rawBudget = OptionalInt.empty();
 
     LoadPhases(
@@ -109,6 +113,9 @@ final class LoadPhases {
         rawPhase(Kind.RAW_INSERTS, RawJdbcClient.Kind.INSERT);
         phase(Kind.INSERTS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.INSERT, "inserts"), window));
         phase(Kind.PATCHES, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.PATCH, "patches"), window));
+        if (!options.soak().isZero()) {
+            soak(half);
+        }
         if (options.profile()) {
             JfrRecording recording = JfrRecording.start(silo.pid(), profileFile);
             phase(
@@ -133,6 +140,10 @@ final class LoadPhases {
 
     Optional<WrkPhase> wrk() {
         return wrk;
+    }
+
+    Optional<SoakPhase> soak() {
+        return soak;
     }
 
     /** The budget the raw-JDBC phases had, when they ran. */
@@ -203,6 +214,34 @@ final class LoadPhases {
             }
             return Math.min(siloBudget, free);
         }
+    }
+
+    /**
+     * Routed reads at half the peak for {@code --soak}, Silo's memory sampled every 30 s after a
+     * full collection (those collections are in the soak's latencies); the first 2 minutes settle.
+     */
+    private void soak(double rate) {
+        progress.accept(String.format(
+                Locale.ROOT,
+                "soak: routed reads at %,.0f req/s for %d min, Silo's memory sampled every 30 s after a full GC",
+                rate,
+                options.soak().toMinutes()));
+        LoadDriver driver = new LoadDriver("soak", options.clients(), Duration.ZERO, options.soak());
+        PhaseMonitor monitor = new PhaseMonitor(cpu, sampler, pools);
+        try (Soak memory = new Soak(silo.pid(), Duration.ofSeconds(30), Duration.ofMinutes(2))) {
+            LoadResult load = driver.openLoop(rate, routed(RoutedClient.Kind.READ, "soak"), monitor);
+            Soak.Figures figures = memory.stop();
+            soak = Optional.of(new SoakPhase(load, figures, monitor.figures()));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "  %,.0f req/s, p99 %.2f ms, errors %d; RSS %+.2f MiB/min, heap after GC %+.2f MiB/min",
+                    load.throughput(),
+                    load.all().percentileMillis(99),
+                    load.failed(),
+                    figures.residentSlope() / (1 << 20),
+                    figures.heapSlope() / (1 << 20)));
+        }
+        pause();
     }
 
     /** Routed reads under wrk, when it is installed: Silo's CPU per read without the Java load generator. */

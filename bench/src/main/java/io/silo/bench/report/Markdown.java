@@ -6,6 +6,7 @@ import io.silo.bench.setup.Timings;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.PhaseFigures;
 import io.silo.bench.stack.PoolFigures;
+import io.silo.bench.stack.Soak;
 import io.silo.bench.system.CpuSplit;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -138,6 +139,37 @@ public final class Markdown {
                 });
             }
         });
+        run.soak().ifPresent(soak -> {
+            Soak.Figures memory = soak.memory();
+            double settled = soak.load().seconds() / 60 - memory.settleMinutes();
+            double rssDrift = SoakPhase.drift(
+                    memory.residentSlope(),
+                    settled,
+                    memory.samples().stream()
+                            .mapToLong(Soak.Sample::residentBytes)
+                            .average()
+                            .orElse(0));
+            double heapDrift = SoakPhase.drift(
+                    memory.heapSlope(),
+                    settled,
+                    memory.samples().stream()
+                            .mapToLong(Soak.Sample::heapAfterGcBytes)
+                            .average()
+                            .orElse(0));
+            row(
+                    out,
+                    f(
+                            "a %.0f-minute soak at half load: no error; RSS and heap after GC flat (drift < 5 %% over the last %.0f min)",
+                            soak.load().seconds() / 60, settled),
+                    f(
+                            "%d errors; RSS %+.2f MiB/min (%.1f %%), heap after GC %+.2f MiB/min (%.1f %%)",
+                            soak.load().failed(),
+                            memory.residentSlope() / (1 << 20),
+                            rssDrift * 100,
+                            memory.heapSlope() / (1 << 20),
+                            heapDrift * 100),
+                    soak.load().failed() == 0 && rssDrift < 0.05 && heapDrift < 0.05);
+        });
         run.phase(PhaseResult.Kind.HALF_LOAD_READS).ifPresent(half -> {
             double p99 = half.load().all().percentileMillis(99);
             row(
@@ -220,6 +252,19 @@ public final class Markdown {
                                 ms(wrk.output().p99Millis()),
                                 wrk.output().errors())),
                         () -> out.append("| routed reads under wrk | not installed | | | | | | | | |\n"));
+        run.soak()
+                .ifPresent(soak -> out.append(f(
+                        "| soak: routed reads at half load, %.0f min | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        soak.load().seconds() / 60,
+                        soak.load().clients(),
+                        rate(soak.load().throughput()),
+                        ms(soak.load().all().percentileMillis(50)),
+                        ms(soak.load().all().percentileMillis(99)),
+                        ms(soak.load().all().percentileMillis(99.9)),
+                        ms(soak.load().all().maxMillis()),
+                        errors(soak.load()),
+                        ms(soak.load().hot().percentileMillis(99)),
+                        ms(soak.load().cold().percentileMillis(99)))));
         run.pgbench()
                 .ifPresentOrElse(
                         pgbench -> out.append(f(

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param phases the load phases, in the order they ran
  * @param pgbench PostgreSQL's own benchmark, when pgbench is installed
  * @param wrk routed reads under wrk, when wrk is installed
+ * @param soak the soak, with {@code --soak}
  * @param rawBudget the connections the raw-JDBC phases could hold, when they ran
  * @param profile hot spots of Silo under the routed-read load, when profiled
  * @param migration the migration of every tenant's database
@@ -42,6 +43,7 @@ public record RunResult(
         List<PhaseResult> phases,
         Optional<Pgbench.Result> pgbench,
         Optional<WrkPhase> wrk,
+        Optional<SoakPhase> soak,
         java.util.OptionalInt rawBudget,
         Optional<HotSpots> profile,
         Migration.Figures migration,

@@ -1,10 +1,6 @@
 package io.silo.bench.stack;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A JFR recording of Silo's JVM, started and stopped from outside with {@code jcmd}, with the
@@ -36,21 +32,6 @@ public final class JfrRecording {
     }
 
     private static void jcmd(long pid, String... arguments) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        List<String> command = new java.util.ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
-        command.addAll(List.of(arguments));
-        try {
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + jcmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running jcmd", e);
-        }
+        Jcmd.run(pid, arguments);
     }
 }

@@ -1,0 +1,114 @@
+package io.silo.bench.stack;
+
+import io.silo.bench.system.ProcFs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What Silo's memory does during a long phase: every {@code period}, its resident memory and its
+ * heap right after a full collection (asked of the JVM with {@code jcmd GC.run}, then read with
+ * {@code GC.heap_info}); then the slope of each over all but the first {@code settle}, by least
+ * squares. A leak shows as a slope that does not come down to zero.
+ *
+ * <p>Thread-safe.
+ */
+public final class Soak implements AutoCloseable {
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+
+    /** One sample: when, in minutes since the start, and the two figures in bytes. */
+    public record Sample(double minute, long residentBytes, long heapAfterGcBytes) {}
+
+    /**
+     * The memory of a soak.
+     *
+     * @param samples every sample, in order
+     * @param settleMinutes the first minutes, left out of the slopes
+     * @param residentSlope resident memory, bytes per minute over the rest
+     * @param heapSlope heap after a full collection, bytes per minute over the rest
+     */
+    public record Figures(List<Sample> samples, double settleMinutes, double residentSlope, double heapSlope) {
+        public Figures {
+            samples = List.copyOf(samples);
+        }
+    }
+
+    private final long pid;
+    private final Duration settle;
+    private final long start = System.nanoTime();
+    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** Starts sampling the JVM {@code pid}. */
+    public Soak(long pid, Duration period, Duration settle) {
+        this.pid = pid;
+        this.settle = settle;
+        this.thread = Thread.ofVirtual().name("soak-sampler").start(() -> {
+            while (running) {
+                sample();
+                try {
+                    Thread.sleep(period);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void sample() {
+        double minute = (System.nanoTime() - start) / 60e9;
+        Optional<Long> resident = ProcFs.residentBytes(pid);
+        Jcmd.run(pid, "GC.run");
+        Matcher used = HEAP_USED.matcher(Jcmd.run(pid, "GC.heap_info"));
+        if (resident.isPresent() && used.find()) {
+            samples.add(new Sample(minute, resident.get(), Long.parseLong(used.group(1)) * 1024));
+        }
+    }
+
+    /** Stops sampling; the figures of what was sampled. */
+    public Figures stop() {
+        close();
+        double settleMinutes = settle.toMillis() / 60_000.0;
+        List<Sample> settled = new ArrayList<>(
+                samples.stream().filter(s -> s.minute() >= settleMinutes).toList());
+        return new Figures(
+                samples,
+                settleMinutes,
+                slope(settled, Sample::residentBytes),
+                slope(settled, Sample::heapAfterGcBytes));
+    }
+
+    /** The least-squares slope of {@code value} over minutes; 0 with fewer than two samples. */
+    static double slope(List<Sample> samples, java.util.function.ToLongFunction<Sample> value) {
+        int n = samples.size();
+        if (n < 2) {
+            return 0;
+        }
+        double meanX = samples.stream().mapToDouble(Sample::minute).average().orElse(0);
+        double meanY = samples.stream().mapToLong(value).average().orElse(0);
+        double covariance = 0;
+        double variance = 0;
+        for (Sample sample : samples) {
+            double dx = sample.minute() - meanX;
+            covariance += dx * (value.applyAsLong(sample) - meanY);
+            variance += dx * dx;
+        }
+        return variance == 0 ? 0 : covariance / variance;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(70));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
