@@ -217,18 +217,18 @@ final class LoadPhases {
     }
 
     /**
-     * Routed reads at half the peak for {@code --soak}, Silo's memory sampled every 30 s after a
+     * Routed reads at half the peak for {@code --soak}, Silo's memory sampled every 60 s after a
      * full collection (those collections are in the soak's latencies); the first 2 minutes settle.
      */
     private void soak(double rate) {
         progress.accept(String.format(
                 Locale.ROOT,
-                "soak: routed reads at %,.0f req/s for %d min, Silo's memory sampled every 30 s after a full GC",
+                "soak: routed reads at %,.0f req/s for %d min, Silo's memory sampled every 60 s after a full GC",
                 rate,
                 options.soak().toMinutes()));
         LoadDriver driver = new LoadDriver("soak", options.clients(), Duration.ZERO, options.soak());
         PhaseMonitor monitor = new PhaseMonitor(cpu, sampler, pools);
-        try (Soak memory = new Soak(silo.pid(), Duration.ofSeconds(30), Duration.ofMinutes(2))) {
+        try (Soak memory = new Soak(silo.pid(), Duration.ofSeconds(60), Duration.ofMinutes(2))) {
             LoadResult load = driver.openLoop(rate, routed(RoutedClient.Kind.READ, "soak"), monitor);
             Soak.Figures figures = memory.stop();
             soak = Optional.of(new SoakPhase(load, figures, monitor.figures()));

@@ -19,13 +19,18 @@ import io.silo.http.server.Endpoints;
 import io.silo.http.signup.SignupEndpoints;
 import java.util.List;
 
-/** Every feature's routes over the application's services, in the order they are listed in the API. */
+/**
+ * Every feature's routes over the application's services. The data routes come first: the router
+ * tries routes in order, and they take nearly all the traffic; the others follow in the order of
+ * the API description.
+ */
 final class HttpFeatures {
     private HttpFeatures() {}
 
     static List<Endpoints> of(Application app) {
         Authenticator authenticator = new Authenticator(app.tokens());
         return List.of(
+                new DataEndpoints(authenticator, app.documents()),
                 new HealthEndpoints(app.control(), app.clusters(), authenticator),
                 new AuthEndpoints(
                         app.platformAdmins(), app.sessions(), app.tokens(), authenticator, app.audit(), app.signIns()),
@@ -33,7 +38,6 @@ final class HttpFeatures {
                 new SignupEndpoints(app.signups()),
                 new OrganizationEndpoints(app.organizations(), authenticator),
                 new UserEndpoints(app.users(), authenticator),
-                new DataEndpoints(authenticator, app.documents()),
                 new ActivityEndpoints(authenticator, app.activity()),
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
                 new AuditEndpoints(app.audit(), authenticator),

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe.
  */
 public final class Soak implements AutoCloseable {
-    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total[^\\n]*?used (\\d+)K");
 
     /** One sample: when, in minutes since the start, and the two figures in bytes. */
     public record Sample(double minute, long residentBytes, long heapAfterGcBytes) {}
@@ -64,10 +64,16 @@ public final class Soak implements AutoCloseable {
         double minute = (System.nanoTime() - start) / 60e9;
         Optional<Long> resident = ProcFs.residentBytes(pid);
         Jcmd.run(pid, "GC.run");
-        Matcher used = HEAP_USED.matcher(Jcmd.run(pid, "GC.heap_info"));
-        if (resident.isPresent() && used.find()) {
-            samples.add(new Sample(minute, resident.get(), Long.parseLong(used.group(1)) * 1024));
+        Optional<Long> heap = heapUsedBytes(Jcmd.run(pid, "GC.heap_info"));
+        if (resident.isPresent() && heap.isPresent()) {
+            samples.add(new Sample(minute, resident.get(), heap.get()));
         }
+    }
+
+    /** The heap in use, from what {@code jcmd GC.heap_info} printed. */
+    static Optional<Long> heapUsedBytes(String heapInfo) {
+        Matcher used = HEAP_USED.matcher(heapInfo);
+        return used.find() ? Optional.of(Long.parseLong(used.group(1)) * 1024) : Optional.empty();
     }
 
     /** Stops sampling; the figures of what was sampled. */

@@ -1,7 +1,9 @@
 package io.silo.http.server;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.silo.app.session.Principal;
@@ -13,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * One HTTP request and its answer, as the endpoints see them: path and query parameters, headers,
@@ -26,6 +30,8 @@ public final class Exchange {
 
     private static final String JSON = "application/json";
     private static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
+    /** The few content types answered, each made once: a header value is checked when it is made. */
+    private static final ConcurrentMap<String, Header> CONTENT_TYPES = new ConcurrentHashMap<>();
 
     private final ServerRequest request;
     private final ServerResponse response;
@@ -151,8 +157,12 @@ public final class Exchange {
 
     void send(String contentType, byte[] body) {
         response.status(status);
-        response.header(HeaderNames.CONTENT_TYPE, contentType);
+        response.header(CONTENT_TYPES.computeIfAbsent(contentType, Exchange::contentTypeHeader));
         response.send(body);
+    }
+
+    private static Header contentTypeHeader(String contentType) {
+        return HeaderValues.createCached(HeaderNames.CONTENT_TYPE, contentType);
     }
 
     /** Ends an answer that has no body (a 204, say), unless one was sent. */
