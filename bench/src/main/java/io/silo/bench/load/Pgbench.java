@@ -2,7 +2,6 @@ package io.silo.bench.load;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +39,7 @@ public final class Pgbench {
 
     /** Where {@code pgbench} is on the PATH, if it is. */
     public static Optional<Path> find() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "pgbench");
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return Executables.onPath("pgbench");
     }
 
     /**

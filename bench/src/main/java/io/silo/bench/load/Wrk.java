@@ -26,14 +26,7 @@ public final class Wrk {
 
     /** Where {@code wrk} is on the PATH, if it is. */
     public static Optional<Path> find() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "wrk");
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return Executables.onPath("wrk");
     }
 
     /** Writes the Lua script of routed reads for {@code workload} into {@code dir}. */
