@@ -112,23 +112,25 @@ public final class DataEndpoints implements Endpoints {
     }
 
     private void replace(Exchange exchange) {
-        DataScope scope = scope(exchange);
-        String collection = writable(exchange, scope);
-        UUID id = Ids.parse(exchange.pathParam("id"), "id");
-        respond(
-                exchange,
-                200,
-                written(exchange, scope, new Write.Replace(collection, id, body(exchange), ifMatch(exchange))));
+        change(exchange, Write.Replace::new);
     }
 
     private void patch(Exchange exchange) {
+        change(exchange, Write.Patch::new);
+    }
+
+    /** A replace or a patch: the same route shape, answered with the document as changed. */
+    private void change(Exchange exchange, Change change) {
         DataScope scope = scope(exchange);
         String collection = writable(exchange, scope);
         UUID id = Ids.parse(exchange.pathParam("id"), "id");
-        respond(
-                exchange,
-                200,
-                written(exchange, scope, new Write.Patch(collection, id, body(exchange), ifMatch(exchange))));
+        respond(exchange, 200, written(exchange, scope, change.of(collection, id, body(exchange), ifMatch(exchange))));
+    }
+
+    /** Makes the write of a replace or a patch. */
+    @FunctionalInterface
+    private interface Change {
+        Write of(String collection, UUID id, JsonNode body, OptionalLong expectedVersion);
     }
 
     private void delete(Exchange exchange) {

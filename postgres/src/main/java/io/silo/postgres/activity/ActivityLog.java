@@ -26,20 +26,14 @@ public final class ActivityLog {
                     + " user_agent, request_id";
 
     public void record(Handle handle, ActivityEntry entry) {
+        Object[] values = new Object[12];
+        Object[] others = parameters(entry);
+        System.arraycopy(others, 0, values, 0, 6);
+        values[6] = entry.targetId();
+        System.arraycopy(others, 6, values, 7, 5);
         handle.update(
                 "INSERT INTO silo_activity (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)",
-                entry.userId(),
-                entry.username(),
-                entry.role(),
-                entry.action(),
-                entry.service(),
-                entry.targetType(),
-                entry.targetId(),
-                entry.targetName(),
-                Json.write(entry.details()),
-                entry.ipAddress(),
-                entry.userAgent(),
-                entry.requestId());
+                values);
     }
 
     /**
@@ -52,7 +46,7 @@ public final class ActivityLog {
                 + ".id::text, ?, ?::jsonb, ?, ?, ? FROM " + source;
     }
 
-    /** The parameters of {@link #insertFrom}, in order. */
+    /** The parameters of {@link #insertFrom}, in order: every column but {@code target_id}. */
     public static Object[] parameters(ActivityEntry entry) {
         return new Object[] {
             entry.userId(),
