@@ -4,6 +4,7 @@ import io.silo.app.mail.Mailer;
 import io.silo.app.organization.Organizations;
 import io.silo.config.SiloConfig;
 import io.silo.naming.DatabaseNamer;
+import io.silo.postgres.cluster.AutovacuumTuner;
 import io.silo.postgres.identity.DirectorySweeper;
 import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.job.JobRunner;
@@ -18,7 +19,7 @@ import java.util.List;
 /**
  * The third phase: long operations. The job runner with its handlers, the organization
  * lifecycle that creates their jobs, and the background work a server does (workers,
- * housekeeping, the directory sweeper); the CLI runs jobs inline only.
+ * housekeeping, the directory sweeper, the autovacuum tuner); the CLI runs jobs inline only.
  */
 record Operations(Organizations organizations) {
 
@@ -80,6 +81,14 @@ record Operations(Organizations organizations) {
                             clock,
                             config.directory().sweepInterval(),
                             config.directory().sweepAge()));
+            shutdown.register(
+                    "autovacuum tuner",
+                    new AutovacuumTuner(
+                                    control.clusters(),
+                                    control.admins(),
+                                    config.autovacuumTuning(),
+                                    config.database().isEmpty())
+                            .start());
         }
         Organizations organizations = new Organizations(
                 jdbc,

@@ -105,8 +105,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--silo-jar", description = "the Silo jar [cli/target/silo.jar]")
     Path siloJar = Path.of("cli/target/silo.jar");
 
-    @Option(names = "--silo-jvm-options", description = "options of Silo's JVM, space-separated [-Xmx1g]")
-    String siloJvmOptions = "-Xmx1g";
+    @Option(names = "--silo-jvm-options", description = "options of Silo's JVM, space-separated [-Xmx1g -XX:+UseZGC]")
+    String siloJvmOptions = "-Xmx1g -XX:+UseZGC";
 
     @Option(names = "--silo-env", description = "further Silo configuration, repeatable: SILO_POOLS_DEFAULT_BUDGET=40")
     Map<String, String> siloEnv = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import io.silo.bench.report.PhaseResult;
 import io.silo.bench.report.ReportFile;
 import io.silo.bench.report.RunResult;
 import io.silo.bench.setup.Migration;
+import io.silo.bench.stack.AtRest;
 import io.silo.bench.stack.PoolFigures;
 import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.Sampler;
@@ -108,6 +109,9 @@ final class BenchRun {
             }
             try {
                 RunResult result = measure(server, machine);
+                if (!options.smoke()) {
+                    result = result.withAtRest(atRest(server));
+                }
                 Path chart = ReportFile.append(options.report(), result);
                 progress("appended the run to " + options.report().toAbsolutePath() + " (chart " + chart.getFileName()
                         + ")");
@@ -184,10 +188,20 @@ final class BenchRun {
                 phases.rawBudget(),
                 phases.profile(),
                 migration,
+                Optional.empty(),
                 sampler.whole().maxTenantBackends(),
                 sampler.whole().maxResidentBytes(),
                 pools.get(),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    private Optional<AtRest> atRest(PostgresServer server) {
+        try {
+            return AtRest.measure(server, Duration.ofSeconds(20), this::progress);
+        } catch (SQLException e) {
+            progress("warning: PostgreSQL at rest not measured: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private Migration.Figures migrate(PostgresServer server, Fleet.Built fleet) {
@@ -276,6 +290,10 @@ final class BenchRun {
         env.put("SILO_DATABASE_URL", server.url(CONTROL_DATABASE));
         env.put("SILO_DATABASE_USER", server.user());
         env.put("SILO_DATABASE_PASSWORD", server.password());
+        if (server.isEmbedded()) {
+            // the benchmark's server is Silo's embedded one in all but name: Silo tunes it as it would its own
+            env.put("SILO_AUTOVACUUM_TUNING", "all");
+        }
         // tokens taken during the setup of a large run must outlive it; verifying them costs the same either way
         env.put("SILO_TOKENS_ACCESS_TTL", "12h");
         env.putAll(options.siloEnv());
@@ -302,6 +320,13 @@ final class BenchRun {
                         options.seed(),
                         fleet.workload().hotTenants()));
         parameters.put("Silo JVM", Runtime.version() + " " + String.join(" ", options.siloJvmOptions()));
+        // the load generator's collection pauses are in the latencies it measures
+        parameters.put(
+                "load generator JVM",
+                String.join(
+                        " ",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                .getInputArguments()));
         List<String> overrides = new ArrayList<>();
         options.siloEnv().forEach((name, value) -> overrides.add(name + "=" + value));
         parameters.put(

@@ -153,6 +153,31 @@ public final class ConfigSource {
         };
     }
 
+    /** One of {@code values}, by its name in lower case with dashes ({@code EMBEDDED_ONLY} is {@code embedded-only}). */
+    public <E extends Enum<E>> E choice(String key, E fallback) {
+        Optional<String> raw = optional(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        E[] values = fallback.getDeclaringClass().getEnumConstants();
+        for (E value : values) {
+            if (choiceName(value).equals(raw.get().trim().toLowerCase(Locale.ROOT))) {
+                return value;
+            }
+        }
+        throw bad(
+                key,
+                raw.get(),
+                "one of "
+                        + java.util.Arrays.stream(values)
+                                .map(ConfigSource::choiceName)
+                                .toList());
+    }
+
+    private static String choiceName(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     /** A duration as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d}, or ISO-8601. */
     public Duration duration(String key, Duration fallback) {
         Optional<String> raw = optional(key);

@@ -29,6 +29,7 @@ import java.util.Set;
  * @param mail how Silo sends mail: SMTP, or a local mailbox under {@code dataDir}
  * @param login throttling and lockout of member sign-in
  * @param directory the background convergence of the login directory
+ * @param autovacuumTuning which servers Silo keeps {@code autovacuum_naptime} scaled to their database count on
  */
 public record SiloConfig(
         Http http,
@@ -46,9 +47,20 @@ public record SiloConfig(
         Signup signup,
         Mail mail,
         Login login,
-        Directory directory) {
+        Directory directory,
+        AutovacuumTuning autovacuumTuning) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
+
+    /**
+     * The servers on which Silo scales {@code autovacuum_naptime} to the number of databases: the embedded
+     * one only (the default), every cluster whose administrative role may {@code ALTER SYSTEM}, or none.
+     */
+    public enum AutovacuumTuning {
+        EMBEDDED,
+        ALL,
+        OFF
+    }
 
     /** The HTTP listener. Port 0 picks a free port, which tests use. */
     public record Http(String host, int port) {}
@@ -256,7 +268,8 @@ public record SiloConfig(
                                 Duration.ofDays(30))),
                 new Directory(
                         source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
-                        source.duration("directory.sweepAge", Duration.ofSeconds(5))));
+                        source.duration("directory.sweepAge", Duration.ofSeconds(5))),
+                source.choice("autovacuum.tuning", AutovacuumTuning.EMBEDDED));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -289,7 +302,8 @@ public record SiloConfig(
                 signup,
                 mail,
                 login,
-                directory);
+                directory,
+                autovacuumTuning);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -310,7 +324,8 @@ public record SiloConfig(
                 signup,
                 mail,
                 login,
-                directory);
+                directory,
+                autovacuumTuning);
     }
 
     private static Signup signup(ConfigSource source) {

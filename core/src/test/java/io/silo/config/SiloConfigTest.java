@@ -115,6 +115,19 @@ class SiloConfigTest {
     }
 
     @Test
+    void choicesAreNamedInLowerCaseAndAWrongOneListsThem() {
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).autovacuumTuning())
+                .isEqualTo(SiloConfig.AutovacuumTuning.EMBEDDED);
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_AUTOVACUUM_TUNING", "ALL")))
+                        .autovacuumTuning())
+                .isEqualTo(SiloConfig.AutovacuumTuning.ALL);
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_AUTOVACUUM_TUNING", "some"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid autovacuum.tuning = 'some' (from SILO_AUTOVACUUM_TUNING): expected one of"
+                        + " [embedded, all, off]");
+    }
+
+    @Test
     void durationsAcceptShortForms() {
         SiloConfig config = SiloConfig.from(
                 ConfigSource.ofEnv(Map.of("SILO_TOKENS_ACCESS_TTL", "5m", "SILO_POOLS_IDLE_TIMEOUT", "PT30S")));

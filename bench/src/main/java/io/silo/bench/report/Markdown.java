@@ -3,6 +3,7 @@ package io.silo.bench.report;
 import io.silo.bench.load.LatencyHistogram;
 import io.silo.bench.load.LoadResult;
 import io.silo.bench.setup.Timings;
+import io.silo.bench.stack.AtRest;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.PhaseFigures;
 import io.silo.bench.stack.PoolFigures;
@@ -40,8 +41,10 @@ public final class Markdown {
         bars(out, run);
         load(out, run);
         system(out, run);
+        run.soak().ifPresent(soak -> soakMemory(out, soak.memory()));
         provisioning(out, run.provisioning());
         migration(out, run);
+        run.atRest().ifPresent(atRest -> atRest(out, atRest));
         setup(out, run);
         run.profile().ifPresent(profile -> profile(out, profile));
         return out.toString();
@@ -331,6 +334,25 @@ public final class Markdown {
                         pools.poolsEvicted())));
     }
 
+    private static void soakMemory(StringBuilder out, Soak.Figures memory) {
+        out.append("**Soak memory**: Silo's heap after a full collection, by minute: ");
+        out.append(memory.samples().stream()
+                .map(sample -> f("%.0f: %s", sample.minute(), bytes(sample.heapAfterGcBytes())))
+                .collect(Collectors.joining(", ")));
+        out.append(f(
+                ". What grew most after minute %.0f (live objects, `jcmd GC.class_histogram`): ",
+                memory.settleMinutes()));
+        out.append(
+                memory.grown().isEmpty()
+                        ? "nothing"
+                        : memory.grown().stream()
+                                .map(growth -> f(
+                                        "`%s` %+d (%+.1f KiB)",
+                                        growth.className(), growth.instances(), growth.bytes() / 1024.0))
+                                .collect(Collectors.joining(", ")));
+        out.append(".\n\n");
+    }
+
     private static void systemRow(StringBuilder out, String label, PhaseFigures system, Optional<Double> micros) {
         Optional<PoolFigures> pools = system.pools();
         out.append(f(
@@ -403,6 +425,21 @@ public final class Markdown {
                 ms(migration.perDatabase().percentile(95)),
                 migration.seconds(),
                 migration.databasesPerSecond()));
+    }
+
+    private static void atRest(StringBuilder out, AtRest atRest) {
+        out.append(f(
+                "**PostgreSQL at rest**, Silo stopped, no client, %,d databases: PostgreSQL's CPU (the postmaster and "
+                        + "every process it started, autovacuum's workers among them) as a share of one core, in the order "
+                        + "measured (the first window still vacuums what the load wrote): %s.%n%n",
+                atRest.databases(),
+                atRest.measures().stream()
+                        .map(measure -> f(
+                                "%.1f %% with `autovacuum_naptime` %d s%s",
+                                measure.coreShare() * 100,
+                                measure.naptime().toSeconds(),
+                                measure.naptime().equals(AtRest.DEFAULT) ? " (PostgreSQL's default)" : " (Silo's)"))
+                        .collect(Collectors.joining(", "))));
     }
 
     private static void setup(StringBuilder out, RunResult run) {

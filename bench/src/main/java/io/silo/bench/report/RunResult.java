@@ -2,6 +2,7 @@ package io.silo.bench.report;
 
 import io.silo.bench.load.Pgbench;
 import io.silo.bench.setup.Migration;
+import io.silo.bench.stack.AtRest;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.PoolFigures;
 import io.silo.bench.system.Machine;
@@ -47,10 +48,35 @@ public record RunResult(
         java.util.OptionalInt rawBudget,
         Optional<HotSpots> profile,
         Migration.Figures migration,
+        Optional<AtRest> atRest,
         long maxTenantBackends,
         long maxResidentBytes,
         Optional<PoolFigures> pools,
         double seconds) {
+
+    /** A copy with PostgreSQL's figures at rest, measured after Silo stopped. */
+    public RunResult withAtRest(Optional<AtRest> measured) {
+        return new RunResult(
+                startedAt,
+                commit,
+                machine,
+                postgres,
+                parameters,
+                setupSeconds,
+                provisioning,
+                phases,
+                pgbench,
+                wrk,
+                soak,
+                rawBudget,
+                profile,
+                migration,
+                measured,
+                maxTenantBackends,
+                maxResidentBytes,
+                pools,
+                seconds);
+    }
 
     public RunResult {
         parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));

@@ -30,10 +30,17 @@ public final class Soak implements AutoCloseable {
      * @param settleMinutes the first minutes, left out of the slopes
      * @param residentSlope resident memory, bytes per minute over the rest
      * @param heapSlope heap after a full collection, bytes per minute over the rest
+     * @param grown the classes whose live objects grew most over the rest (bytes), largest first
      */
-    public record Figures(List<Sample> samples, double settleMinutes, double residentSlope, double heapSlope) {
+    public record Figures(
+            List<Sample> samples,
+            double settleMinutes,
+            double residentSlope,
+            double heapSlope,
+            List<ClassHistogram.Growth> grown) {
         public Figures {
             samples = List.copyOf(samples);
+            grown = List.copyOf(grown);
         }
     }
 
@@ -41,6 +48,7 @@ public final class Soak implements AutoCloseable {
     private final Duration settle;
     private final long start = System.nanoTime();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private volatile Optional<ClassHistogram> settled = Optional.empty();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -68,6 +76,9 @@ public final class Soak implements AutoCloseable {
         if (resident.isPresent() && heap.isPresent()) {
             samples.add(new Sample(minute, resident.get(), heap.get()));
         }
+        if (settled.isEmpty() && minute >= settle.toMillis() / 60_000.0) {
+            settled = Optional.of(ClassHistogram.of(pid));
+        }
     }
 
     /** The heap in use, from what {@code jcmd GC.heap_info} printed. */
@@ -76,17 +87,23 @@ public final class Soak implements AutoCloseable {
         return used.find() ? Optional.of(Long.parseLong(used.group(1)) * 1024) : Optional.empty();
     }
 
-    /** Stops sampling; the figures of what was sampled. */
+    /**
+     * Stops sampling; the figures of what was sampled, with the classes that grew most from the first
+     * settled sample to now.
+     */
     public Figures stop() {
         close();
         double settleMinutes = settle.toMillis() / 60_000.0;
-        List<Sample> settled = new ArrayList<>(
+        List<Sample> settledSamples = new ArrayList<>(
                 samples.stream().filter(s -> s.minute() >= settleMinutes).toList());
+        List<ClassHistogram.Growth> grown = settled.map(before -> before.grownInto(ClassHistogram.of(pid), 5))
+                .orElse(List.of());
         return new Figures(
                 samples,
                 settleMinutes,
-                slope(settled, Sample::residentBytes),
-                slope(settled, Sample::heapAfterGcBytes));
+                slope(settledSamples, Sample::residentBytes),
+                slope(settledSamples, Sample::heapAfterGcBytes),
+                grown);
     }
 
     /** The least-squares slope of {@code value} over minutes; 0 with fewer than two samples. */

@@ -201,6 +201,31 @@ public final class ClusterAdmin implements AutoCloseable {
         log.info("built template database {} on cluster {}", name, cluster.id());
     }
 
+    /** The databases of the server that accept connections: the ones autovacuum visits. */
+    public int databaseCount() {
+        return jdbc.queryOne("SELECT count(*) FROM pg_database WHERE datallowconn", row -> row.getInt(1))
+                .orElse(0);
+    }
+
+    /** The server's {@code autovacuum_naptime} in force. */
+    public Duration autovacuumNaptime() {
+        return jdbc.queryOne(
+                        "SELECT setting::int FROM pg_settings WHERE name = 'autovacuum_naptime'",
+                        row -> Duration.ofSeconds(row.getInt(1)))
+                .orElseThrow();
+    }
+
+    /**
+     * Sets the server's {@code autovacuum_naptime} for good ({@code ALTER SYSTEM}, which needs a superuser
+     * or that privilege on the parameter) and has the server reload its configuration.
+     */
+    public void setAutovacuumNaptime(Duration naptime) {
+        jdbc.useHandle(handle -> {
+            handle.execute("ALTER SYSTEM SET autovacuum_naptime = '" + naptime.toSeconds() + "s'");
+            handle.queryOne("SELECT pg_reload_conf()", row -> row.getBoolean(1));
+        });
+    }
+
     /** Silo relies on PostgreSQL 15 or newer (DROP DATABASE … FORCE, default privileges on public, pgjdbc SCRAM). */
     private void checkVersion() {
         if (versionChecked) {

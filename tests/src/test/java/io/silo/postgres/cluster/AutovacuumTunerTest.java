@@ -1,0 +1,148 @@
+package io.silo.postgres.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.silo.cluster.Cluster;
+import io.silo.config.SiloConfig.AutovacuumTuning;
+import io.silo.crypto.SecretBox;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.testing.TestPostgres;
+import io.silo.testing.TestSilo;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Silo keeps autovacuum's naptime scaled to a server's databases where it may, leaves it alone where
+ * it may not or is told not to, and is never stopped by a role without the right.
+ */
+class AutovacuumTunerTest {
+    private final Jdbc server = TestPostgres.primary().admin();
+
+    @AfterEach
+    void resetTheServer() {
+        server.useHandle(handle -> {
+            handle.execute("ALTER SYSTEM RESET autovacuum_naptime");
+            handle.execute("SELECT pg_reload_conf()");
+        });
+    }
+
+    @Test
+    void theNaptimeIsHalfASecondPerDatabaseFromAMinuteToAnHour() {
+        assertThat(AutovacuumTuner.naptimeFor(0)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(AutovacuumTuner.naptimeFor(120)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(AutovacuumTuner.naptimeFor(1_000)).isEqualTo(Duration.ofSeconds(500));
+        assertThat(AutovacuumTuner.naptimeFor(2_000)).isEqualTo(Duration.ofSeconds(1_000));
+        assertThat(AutovacuumTuner.naptimeFor(100_000)).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void aServerItMayTuneGetsTheScaledNaptimeOnceAndIsThenLeftAsItIs() {
+        try (TestSilo silo = TestSilo.start(1, Map.of());
+                ClusterAdmins admins = new ClusterAdmins(clusters(silo))) {
+            setNaptime("1h");
+            AutovacuumTuner tuner = new AutovacuumTuner(clusters(silo), admins, AutovacuumTuning.ALL, false);
+
+            assertThat(tuner.tune()).isEqualTo(1);
+            int databases = admins.of("primary").databaseCount();
+            assertThat(awaitNaptimeOtherThan(3600))
+                    .isCloseTo((int) AutovacuumTuner.naptimeFor(databases).toSeconds(), withinATenth(databases));
+            assertThat(tuner.tune()).isZero();
+        }
+    }
+
+    @Test
+    void anExternalServerIsLeftAloneUnlessAllAreTunedAndNothingIsTunedWhenOff() {
+        try (TestSilo silo = TestSilo.start(1, Map.of());
+                ClusterAdmins admins = new ClusterAdmins(clusters(silo))) {
+            setNaptime("1h");
+
+            // the test server is the primary cluster but not Silo's embedded one
+            assertThat(new AutovacuumTuner(clusters(silo), admins, AutovacuumTuning.EMBEDDED, false).tune())
+                    .isZero();
+            assertThat(new AutovacuumTuner(clusters(silo), admins, AutovacuumTuning.OFF, true).tune())
+                    .isZero();
+            assertThat(naptime()).isEqualTo(3600);
+            assertThat(new AutovacuumTuner(clusters(silo), admins, AutovacuumTuning.EMBEDDED, true).tune())
+                    .isEqualTo(1);
+            assertThat(awaitNaptimeOtherThan(3600)).isLessThan(3600);
+        }
+    }
+
+    @Test
+    void aRoleThatMayNotAlterTheSystemIsLeftAloneWithoutFailing() {
+        try (TestSilo silo = TestSilo.start(1, Map.of()); // resets the server: the role comes after
+                ClusterAdmins admins = new ClusterAdmins(clusters(silo))) {
+            String role = "silo_no_alter_" + System.nanoTime();
+            server.useHandle(handle -> {
+                handle.execute("CREATE ROLE " + role + " LOGIN CREATEDB CREATEROLE PASSWORD 'pw-" + role + "'");
+                handle.execute("GRANT CONNECT ON DATABASE postgres TO " + role);
+            });
+            setNaptime("1h");
+            AutovacuumTuner tuner = new AutovacuumTuner(clusters(silo), admins, AutovacuumTuning.ALL, false);
+            try (ClusterAdmin limited = new ClusterAdmin(new Cluster(
+                    "limited",
+                    TestPostgres.primary().url("postgres"),
+                    role,
+                    "pw-" + role,
+                    Map.of(),
+                    10,
+                    10,
+                    false,
+                    "active"))) {
+
+                assertThatCode(() -> assertThat(tuner.tune(limited)).isFalse()).doesNotThrowAnyException();
+                assertThat(naptime()).isEqualTo(3600);
+            } finally {
+                server.useHandle(handle -> {
+                    handle.execute("REVOKE CONNECT ON DATABASE postgres FROM " + role);
+                    handle.execute("DROP ROLE " + role);
+                });
+            }
+        }
+    }
+
+    private static ClusterStore clusters(TestSilo silo) {
+        byte[] key = Base64.getDecoder().decode(silo.config().masterKey().orElseThrow());
+        return new ClusterStore(silo.control(), SecretBox.of(key));
+    }
+
+    private void setNaptime(String naptime) {
+        server.useHandle(handle -> {
+            handle.execute("ALTER SYSTEM SET autovacuum_naptime = '" + naptime + "'");
+            handle.execute("SELECT pg_reload_conf()");
+        });
+        awaitNaptimeOtherThan(60);
+    }
+
+    /** The naptime in force once it is no longer {@code seconds}: a reload only signals the postmaster. */
+    private int awaitNaptimeOtherThan(int seconds) {
+        for (int attempt = 0; attempt < 100 && naptime() == seconds; attempt++) {
+            sleep();
+        }
+        return naptime();
+    }
+
+    private int naptime() {
+        return server.queryOne(
+                        "SELECT setting::int FROM pg_settings WHERE name = 'autovacuum_naptime'", row -> row.getInt(1))
+                .orElseThrow();
+    }
+
+    private static org.assertj.core.data.Offset<Integer> withinATenth(int databases) {
+        return org.assertj.core.data.Offset.offset(
+                (int) (AutovacuumTuner.naptimeFor(databases).toSeconds() / 10));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
