@@ -93,10 +93,15 @@ public final class PoolRegistry implements AutoCloseable {
                 .removalListener(this::removed)
                 .build();
         housekeeper.scheduleWithFixedDelay(
-                () -> clusters.values().forEach(cluster -> cluster.retireQuietSurplus(SURPLUS_QUIET.toNanos())),
+                () -> retireQuietSurplus(SURPLUS_QUIET),
                 SURPLUS_SWEEP.toMillis(),
                 SURPLUS_SWEEP.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes one idle surplus connection of every pool whose requests have not waited for one in {@code quiet}. */
+    void retireQuietSurplus(Duration quiet) {
+        clusters.values().forEach(cluster -> cluster.retireQuietSurplus(quiet.toNanos()));
     }
 
     /** A registry on system time. */

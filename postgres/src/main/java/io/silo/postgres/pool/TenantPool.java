@@ -68,6 +68,7 @@ final class TenantPool implements ConnectionBudget.Demand {
     private final HikariDataSource hikari;
     private final HikariPoolMXBean hikariPool;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closing = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -311,9 +312,13 @@ final class TenantPool implements ConnectionBudget.Demand {
 
     // --- what the cluster's policy needs: connections counted, growth, one idle connection closed ---
 
-    /** Server connections this pool holds now, lent or idle. */
+    /**
+     * Server connections this pool holds now, lent or idle, less those it is closing: HikariCP closes
+     * an evicted connection on a thread of its own, so a second look right after a close would
+     * otherwise count it still and close one more.
+     */
     int connections() {
-        return connections.get();
+        return connections.get() - closing.get();
     }
 
     /** A physical connection was opened for this pool; a second one makes it hold surplus. */
@@ -326,6 +331,7 @@ final class TenantPool implements ConnectionBudget.Demand {
     /** A physical connection of this pool was closed. */
     void closedOne() {
         connections.decrementAndGet();
+        closing.getAndUpdate(pending -> Math.max(0, pending - 1));
     }
 
     /** How long requests must keep waiting in this pool before it may take connections of others. */
@@ -358,11 +364,13 @@ final class TenantPool implements ConnectionBudget.Demand {
             return false;
         }
         if (connections() <= 1 && inUse() == 0) {
+            closing.incrementAndGet();
             hikariPool.softEvictConnections();
             return true;
         }
         try {
             Connection idle = ((HikariPool) hikariPool).getConnection(1);
+            closing.incrementAndGet();
             hikari.evictConnection(idle);
             return true;
         } catch (SQLException | RuntimeException e) {

@@ -311,6 +311,43 @@ class PoolRegistryTest {
     }
 
     @Test
+    void aSurplusConnectionIsRetiredOnceItsPoolStopsWaitingForIt() throws Exception {
+        TenantDatabase hot = TenantDatabases.create(SERVER, "bursty");
+        Cluster primary = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(3, 100, Duration.ofSeconds(40));
+        Connection held = pools.connection(hot.target(primary));
+        Thread giveBack = Thread.ofVirtual().start(() -> {
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            try {
+                held.close();
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        });
+        use(pools, hot.target(primary)); // a sustained wait with spare permits: the pool grows to two
+        giveBack.join();
+        assertThat(backends(SERVER, List.of(hot.role()))).isEqualTo(2);
+
+        pools.retireQuietSurplus(Duration.ofHours(1));
+        assertThat(backends(SERVER, List.of(hot.role())))
+                .as("it grew less than an hour ago")
+                .isEqualTo(2);
+
+        pools.retireQuietSurplus(Duration.ZERO);
+        pools.retireQuietSurplus(Duration.ZERO);
+        assertThat(backends(SERVER, List.of(hot.role())))
+                .as("the surplus closes; the pool's one connection stays")
+                .isEqualTo(1);
+        assertThat(meters.get("silo.pool.surplus.retired")
+                        .tag("cluster", "primary")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        use(pools, hot.target(primary));
+        assertThat(pools.stats("primary").orElseThrow().reclaimed()).isZero();
+    }
+
+    @Test
     void unreachableClusterFailsFastWhileOtherClustersKeepWorking() throws SQLException {
         TenantDatabase healthy = TenantDatabases.create(SERVER, "healthy");
         Cluster primary = cluster("primary", SERVER, 5);
