@@ -234,10 +234,11 @@ final class LoadPhases {
             soak = Optional.of(new SoakPhase(load, figures, monitor.figures()));
             progress.accept(String.format(
                     Locale.ROOT,
-                    "  %,.0f req/s, p99 %.2f ms, errors %d; RSS %+.2f MiB/min, heap after GC %+.2f MiB/min",
+                    "  %,.0f req/s, p99 %.2f ms, errors %d; %d memory samples: RSS %+.2f MiB/min, heap after GC %+.2f MiB/min",
                     load.throughput(),
                     load.all().percentileMillis(99),
                     load.failed(),
+                    figures.samples().size(),
                     figures.residentSlope() / (1 << 20),
                     figures.heapSlope() / (1 << 20)));
         }

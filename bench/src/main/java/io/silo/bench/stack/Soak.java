@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * <p>Thread-safe.
  */
 public final class Soak implements AutoCloseable {
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total[^\\n]*?used (\\d+)K");
+    /** G1 and Serial print {@code "… heap total 241664K, used 158286K"}, ZGC {@code "ZHeap used 62M, capacity …"}. */
+    private static final Pattern HEAP_USED = Pattern.compile("(?:heap\\s+total[^\\n]*?|ZHeap\\s+)used (\\d+)([KMG])");
 
     /** One sample: when, in minutes since the start, and the two figures in bytes. */
     public record Sample(double minute, long residentBytes, long heapAfterGcBytes) {}
@@ -84,7 +85,15 @@ public final class Soak implements AutoCloseable {
     /** The heap in use, from what {@code jcmd GC.heap_info} printed. */
     static Optional<Long> heapUsedBytes(String heapInfo) {
         Matcher used = HEAP_USED.matcher(heapInfo);
-        return used.find() ? Optional.of(Long.parseLong(used.group(1)) * 1024) : Optional.empty();
+        if (!used.find()) {
+            return Optional.empty();
+        }
+        int shift = switch (used.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            default -> 30;
+        };
+        return Optional.of(Long.parseLong(used.group(1)) << shift);
     }
 
     /**

@@ -9,11 +9,14 @@ import org.junit.jupiter.api.Test;
 class SoakTest {
 
     @Test
-    void readsTheHeapInUseFromGcHeapInfo() {
+    void readsTheHeapInUseFromGcHeapInfoOfG1AndZgc() {
         String printed = "26348:\ngarbage-first heap   total reserved 6172672K, committed 241664K, used 158286K"
                 + " [0x0000000687400000, 0x0000000800000000)\n region size 4096K, 15 young (61440K)\n";
 
         assertThat(Soak.heapUsedBytes(printed)).contains(158286L * 1024);
+        assertThat(Soak.heapUsedBytes(
+                        "7812:\nZHeap            used 62M, capacity 378M, max capacity 6028M\n Cache 316M (1)\n"))
+                .contains(62L << 20);
         assertThat(Soak.heapUsedBytes("no heap here")).isEmpty();
     }
 

@@ -314,14 +314,9 @@ public final class PoolRegistry implements AutoCloseable {
         Failure.Kind kind = failure.map(Failure::kind).orElseGet(() -> switch (pool.creating()) {
             case WAITING_FOR_BUDGET -> Failure.Kind.BUDGET;
             case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
-            // the adder may not have reached the budget yet on a loaded machine: a pool with room to grow,
-            // on a cluster whose budget is all in use, waited for the budget, not for its own connections
-            case NOTHING ->
-                pool.inUse() < settings.maxPerDatabase()
-                                && pool.cluster().budget().used()
-                                        >= pool.cluster().budget().limit()
-                        ? Failure.Kind.BUDGET
-                        : Failure.Kind.BUSY;
+            // a pool with room to grow that did not grow was held back by the budget: every permit in use,
+            // or none spare above the reserve that keeps other databases' first connections possible
+            case NOTHING -> pool.inUse() < settings.maxPerDatabase() ? Failure.Kind.BUDGET : Failure.Kind.BUSY;
         });
         DatabaseTarget target = pool.target();
         ClusterPools cluster = pool.cluster();

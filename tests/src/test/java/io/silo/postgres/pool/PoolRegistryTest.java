@@ -179,6 +179,35 @@ class PoolRegistryTest {
     }
 
     @Test
+    void aDatabaseHoldingAllItsConnectionsIsBusyWhileTheBudgetHasRoom() throws SQLException {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "full");
+        Cluster primary = cluster("primary", SERVER, 20);
+        PoolRegistry pools = registry(1, 100, Duration.ofMillis(300));
+        hold(pools, tenant.target(primary));
+
+        SiloException error = catchThrowableOfType(SiloException.class, () -> pools.connection(tenant.target(primary)));
+
+        assertThat(error).isNotNull();
+        assertThat(error.type()).isEqualTo("database-busy");
+        assertThat(error.getMessage()).contains("all 1 connections to database");
+    }
+
+    @Test
+    void aDatabaseTheBudgetKeepsFromGrowingIsNotCalledBusy() throws SQLException {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "heldback");
+        Cluster primary = cluster("primary", SERVER, 1);
+        PoolRegistry pools = registry(4, 100, Duration.ofMillis(300));
+        hold(pools, tenant.target(primary)); // its one connection lent, the budget's only permit
+
+        SiloException error = catchThrowableOfType(SiloException.class, () -> pools.connection(tenant.target(primary)));
+
+        assertThat(error).isNotNull();
+        assertThat(error.type())
+                .as("it holds one connection of the four it may: the budget, not the database, ran out")
+                .isEqualTo("connection-budget-exhausted");
+    }
+
+    @Test
     void hotTenantWithAnIdleConnectionDoesNotWaitForASpentBudget() throws SQLException {
         TenantDatabase hot = TenantDatabases.create(SERVER, "hot");
         TenantDatabase cold = TenantDatabases.create(SERVER, "cold");
