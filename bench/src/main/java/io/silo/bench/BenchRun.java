@@ -16,6 +16,7 @@ import io.silo.template.TemplateCatalog;
 import io.silo.testing.SiloClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -198,7 +199,8 @@ final class BenchRun {
     private Optional<AtRest> atRest(PostgresServer server) {
         try {
             return AtRest.measure(server, Duration.ofSeconds(20), this::progress);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            // a figure lost, not the run: everything else is measured already
             progress("warning: PostgreSQL at rest not measured: " + e.getMessage());
             return Optional.empty();
         }
@@ -323,10 +325,7 @@ final class BenchRun {
         // the load generator's collection pauses are in the latencies it measures
         parameters.put(
                 "load generator JVM",
-                String.join(
-                        " ",
-                        java.lang.management.ManagementFactory.getRuntimeMXBean()
-                                .getInputArguments()));
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         List<String> overrides = new ArrayList<>();
         options.siloEnv().forEach((name, value) -> overrides.add(name + "=" + value));
         parameters.put(

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.function.BiFunction;
@@ -102,15 +103,17 @@ final class LoadPhases {
         if (options.pgbench()) {
             runPgbench();
         }
-        rawPhase(Kind.RAW_READS, RawJdbcClient.Kind.READ);
+        rawPhase(Kind.RAW_READS, RawJdbcClient.Kind.READ, OptionalDouble.empty());
         PhaseResult reads = phase(
                 Kind.READS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "reads"), window));
         double half = Math.max(1, reads.load().throughput() / 2);
         phase(
                 Kind.HALF_LOAD_READS,
                 (driver, window) -> driver.openLoop(half, routed(RoutedClient.Kind.READ, "half"), window));
+        // the latency bar's baseline: the same offered rate, without Silo
+        rawPhase(Kind.RAW_HALF_LOAD_READS, RawJdbcClient.Kind.READ, OptionalDouble.of(half));
         runWrk();
-        rawPhase(Kind.RAW_INSERTS, RawJdbcClient.Kind.INSERT);
+        rawPhase(Kind.RAW_INSERTS, RawJdbcClient.Kind.INSERT, OptionalDouble.empty());
         phase(Kind.INSERTS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.INSERT, "inserts"), window));
         phase(Kind.PATCHES, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.PATCH, "patches"), window));
         if (!options.soak().isZero()) {
@@ -178,9 +181,10 @@ final class LoadPhases {
 
     /**
      * A raw-JDBC phase on connections kept as Silo's budget allows ({@link ConnectionLru}), as many
-     * as the server still accepts next to Silo's own; they are closed when the phase ends.
+     * as the server still accepts next to Silo's own; they are closed when the phase ends. As fast as
+     * answers come, or at {@code rate} (open loop).
      */
-    private void rawPhase(Kind kind, RawJdbcClient.Kind what) {
+    private void rawPhase(Kind kind, RawJdbcClient.Kind what, OptionalDouble rate) {
         int budget;
         try {
             budget = budgetForRawPhases();
@@ -191,11 +195,13 @@ final class LoadPhases {
         rawBudget = OptionalInt.of(budget);
         try (ConnectionLru<RawJdbcClient.Prepared> connections = new ConnectionLru<>(
                 budget, database -> RawJdbcClient.Prepared.on(connectPrepared(database), workload.collection()))) {
+            IntFunction<Client> clients =
+                    i -> new RawJdbcClient(workload, what, connections, workload.random(kind.name(), i));
             phase(
                     kind,
-                    (driver, window) -> driver.closedLoop(
-                            i -> new RawJdbcClient(workload, what, connections, workload.random(kind.name(), i)),
-                            window));
+                    (driver, window) -> rate.isPresent()
+                            ? driver.openLoop(rate.getAsDouble(), clients, window)
+                            : driver.closedLoop(clients, window));
             progress.accept(String.format(Locale.ROOT, "  budget %d, %d logins", budget, connections.logins()));
         }
     }
@@ -223,7 +229,7 @@ final class LoadPhases {
     private void soak(double rate) {
         progress.accept(String.format(
                 Locale.ROOT,
-                "soak: routed reads at %,.0f req/s for %d min, Silo's memory sampled every 60 s after a full GC",
+                "soak: routed reads at %,.0f req/s for %d min, Silo's memory and live objects counted every 60 s",
                 rate,
                 options.soak().toMinutes()));
         LoadDriver driver = new LoadDriver("soak", options.clients(), Duration.ZERO, options.soak());
@@ -234,7 +240,7 @@ final class LoadPhases {
             soak = Optional.of(new SoakPhase(load, figures, monitor.figures()));
             progress.accept(String.format(
                     Locale.ROOT,
-                    "  %,.0f req/s, p99 %.2f ms, errors %d; %d memory samples: RSS %+.2f MiB/min, heap after GC %+.2f MiB/min",
+                    "  %,.0f req/s, p99 %.2f ms, errors %d; %d memory samples: RSS %+.2f MiB/min, live heap %+.2f MiB/min",
                     load.throughput(),
                     load.all().percentileMillis(99),
                     load.failed(),

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -153,7 +154,10 @@ public final class ConfigSource {
         };
     }
 
-    /** One of {@code values}, by its name in lower case with dashes ({@code EMBEDDED_ONLY} is {@code embedded-only}). */
+    /**
+     * One of the constants of {@code fallback}'s enum, named in lower case with dashes
+     * ({@code EMBEDDED_ONLY} is {@code embedded-only}).
+     */
     public <E extends Enum<E>> E choice(String key, E fallback) {
         Optional<String> raw = optional(key);
         if (raw.isEmpty()) {
@@ -168,10 +172,7 @@ public final class ConfigSource {
         throw bad(
                 key,
                 raw.get(),
-                "one of "
-                        + java.util.Arrays.stream(values)
-                                .map(ConfigSource::choiceName)
-                                .toList());
+                "one of " + Arrays.stream(values).map(ConfigSource::choiceName).toList());
     }
 
     private static String choiceName(Enum<?> value) {

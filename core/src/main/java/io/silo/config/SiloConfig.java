@@ -281,7 +281,7 @@ public record SiloConfig(
         return "SiloConfig[http=" + http + ", dataDir=" + dataDir + ", admin=" + admin + ", masterKey="
                 + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
-                + ", jobs=" + jobs + "]";
+                + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */

@@ -177,10 +177,10 @@ public final class Markdown {
             row(
                     out,
                     f(
-                            "a %.0f-minute soak at half load: no error; RSS and heap after GC flat (drift < 5 %% over the last %.0f min)",
+                            "a %.0f-minute soak at half load: no error; RSS and live heap flat (drift < 5 %% over the last %.0f min)",
                             soak.load().seconds() / 60, settled),
                     f(
-                            "%d errors; RSS %+.2f MiB/min (%.1f %%), heap after GC %+.2f MiB/min (%.1f %%)",
+                            "%d errors; RSS %+.2f MiB/min (%.1f %%), live heap %+.2f MiB/min (%.1f %%)",
                             soak.load().failed(),
                             memory.residentSlope() / (1 << 20),
                             rssDrift * 100,
@@ -193,7 +193,12 @@ public final class Markdown {
             row(
                     out,
                     "p99 < 10 ms at half of the peak routed-read rate",
-                    f("%s ms at %s req/s", ms(p99), rate(half.load().throughput())),
+                    f("%s ms at %s req/s", ms(p99), rate(half.load().throughput()))
+                            + run.phase(PhaseResult.Kind.RAW_HALF_LOAD_READS)
+                                    .map(raw -> f(
+                                            " (raw JDBC, same budget, same rate: %s ms)",
+                                            ms(raw.load().all().percentileMillis(99))))
+                                    .orElse(""),
                     p99 < 10);
             row(
                     out,
@@ -335,10 +340,13 @@ public final class Markdown {
     }
 
     private static void soakMemory(StringBuilder out, Soak.Figures memory) {
-        out.append("**Soak memory**: Silo's heap after a full collection, by minute: ");
-        out.append(memory.samples().stream()
-                .map(sample -> f("%.0f: %s", sample.minute(), bytes(sample.heapAfterGcBytes())))
-                .collect(Collectors.joining(", ")));
+        out.append("**Soak memory**: Silo's live objects after a full collection, by minute: ");
+        out.append(
+                memory.samples().isEmpty()
+                        ? "no sample"
+                        : memory.samples().stream()
+                                .map(sample -> f("%.0f: %s", sample.minute(), bytes(sample.heapAfterGcBytes())))
+                                .collect(Collectors.joining(", ")));
         out.append(f(
                 ". What grew most after minute %.0f (live objects, `jcmd GC.class_histogram`): ",
                 memory.settleMinutes()));

@@ -15,6 +15,7 @@ public record PhaseResult(Kind kind, LoadResult load, PhaseFigures system) {
         RAW_READS("raw JDBC reads, same budget, LRU"),
         READS("routed reads"),
         HALF_LOAD_READS("routed reads at half load"),
+        RAW_HALF_LOAD_READS("raw JDBC reads at half load, same budget, LRU"),
         RAW_INSERTS("raw JDBC inserts with activity, same budget"),
         INSERTS("routed inserts"),
         PATCHES("routed patches"),
@@ -32,7 +33,7 @@ public record PhaseResult(Kind kind, LoadResult load, PhaseFigures system) {
 
         /** Whether Silo answers this phase's requests (else PostgreSQL does, directly). */
         public boolean routed() {
-            return this != BASELINE && this != RAW_READS && this != RAW_INSERTS;
+            return this != BASELINE && this != RAW_READS && this != RAW_HALF_LOAD_READS && this != RAW_INSERTS;
         }
     }
 }

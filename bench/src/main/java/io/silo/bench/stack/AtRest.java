@@ -57,23 +57,38 @@ public record AtRest(int databases, List<Measure> measures) {
                 Statement statement = connection.createStatement()) {
             int databases = integer(statement, "SELECT count(*) FROM pg_database WHERE datallowconn");
             Duration before = naptime(statement);
-            statement.execute("CHECKPOINT");
-            List<Measure> measures = new ArrayList<>();
-            for (Duration naptime : before.equals(DEFAULT) ? List.of(DEFAULT) : List.of(DEFAULT, before, DEFAULT)) {
-                setNaptime(statement, naptime);
-                progress.accept("PostgreSQL at rest: " + databases + " databases, autovacuum_naptime "
-                        + naptime.toSeconds() + " s, " + window.toSeconds() + " s");
-                sleep(Duration.ofSeconds(5));
-                long start = System.nanoTime();
-                long ticks = ProcFs.treeTicks(postmaster).orElseThrow();
-                sleep(window);
-                long used = ProcFs.treeTicks(postmaster).orElseThrow() - ticks;
-                double seconds = (System.nanoTime() - start) / 1e9;
-                measures.add(new Measure(naptime, used / (double) ProcFs.TICKS_PER_SECOND / seconds));
+            try {
+                return Optional.of(
+                        new AtRest(databases, measure(statement, postmaster, databases, before, window, progress)));
+            } finally {
+                setNaptime(statement, before);
             }
-            setNaptime(statement, before);
-            return Optional.of(new AtRest(databases, measures));
         }
+    }
+
+    private static List<Measure> measure(
+            Statement statement,
+            long postmaster,
+            int databases,
+            Duration before,
+            Duration window,
+            Consumer<String> progress)
+            throws SQLException {
+        statement.execute("CHECKPOINT");
+        List<Measure> measures = new ArrayList<>();
+        for (Duration naptime : before.equals(DEFAULT) ? List.of(DEFAULT) : List.of(DEFAULT, before, DEFAULT)) {
+            setNaptime(statement, naptime);
+            progress.accept("PostgreSQL at rest: " + databases + " databases, autovacuum_naptime " + naptime.toSeconds()
+                    + " s, " + window.toSeconds() + " s");
+            sleep(Duration.ofSeconds(5));
+            long start = System.nanoTime();
+            long ticks = ProcFs.treeTicks(postmaster).orElseThrow();
+            sleep(window);
+            long used = ProcFs.treeTicks(postmaster).orElseThrow() - ticks;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            measures.add(new Measure(naptime, used / (double) ProcFs.TICKS_PER_SECOND / seconds));
+        }
+        return measures;
     }
 
     private static Duration naptime(Statement statement) throws SQLException {

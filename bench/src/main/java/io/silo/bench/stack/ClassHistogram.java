@@ -43,6 +43,11 @@ public record ClassHistogram(Map<String, Count> classes) {
         return new ClassHistogram(classes);
     }
 
+    /** The bytes of every live object. */
+    public long totalBytes() {
+        return classes.values().stream().mapToLong(Count::bytes).sum();
+    }
+
     /** The {@code limit} classes whose bytes grew most from {@code this} to {@code later}, largest first. */
     public List<Growth> grownInto(ClassHistogram later, int limit) {
         return later.classes.entrySet().stream()

@@ -6,20 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.ToLongFunction;
 
 /**
  * What Silo's memory does during a long phase: every {@code period}, its resident memory and its
- * heap right after a full collection (asked of the JVM with {@code jcmd GC.run}, then read with
- * {@code GC.heap_info}); then the slope of each over all but the first {@code settle}, by least
- * squares. A leak shows as a slope that does not come down to zero.
+ * live objects, counted by {@code jcmd GC.class_histogram} in a pause after a full collection (the
+ * heap's "used" figure would also count what the load allocated since the collection, tens of MB a
+ * second under ZGC); then the slope of each over all but the first {@code settle}, by least squares,
+ * and the classes that grew most from the first settled sample to the last. A leak shows as a slope
+ * that does not come down to zero, and names its classes.
  *
  * <p>Thread-safe.
  */
 public final class Soak implements AutoCloseable {
-    /** G1 and Serial print {@code "… heap total 241664K, used 158286K"}, ZGC {@code "ZHeap used 62M, capacity …"}. */
-    private static final Pattern HEAP_USED = Pattern.compile("(?:heap\\s+total[^\\n]*?|ZHeap\\s+)used (\\d+)([KMG])");
 
     /** One sample: when, in minutes since the start, and the two figures in bytes. */
     public record Sample(double minute, long residentBytes, long heapAfterGcBytes) {}
@@ -30,7 +29,7 @@ public final class Soak implements AutoCloseable {
      * @param samples every sample, in order
      * @param settleMinutes the first minutes, left out of the slopes
      * @param residentSlope resident memory, bytes per minute over the rest
-     * @param heapSlope heap after a full collection, bytes per minute over the rest
+     * @param heapSlope live objects after a full collection, bytes per minute over the rest
      * @param grown the classes whose live objects grew most over the rest (bytes), largest first
      */
     public record Figures(
@@ -49,7 +48,8 @@ public final class Soak implements AutoCloseable {
     private final Duration settle;
     private final long start = System.nanoTime();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
-    private volatile Optional<ClassHistogram> settled = Optional.empty();
+    private volatile Optional<ClassHistogram> firstSettled = Optional.empty();
+    private volatile Optional<ClassHistogram> last = Optional.empty();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -59,7 +59,11 @@ public final class Soak implements AutoCloseable {
         this.settle = settle;
         this.thread = Thread.ofVirtual().name("soak-sampler").start(() -> {
             while (running) {
-                sample();
+                try {
+                    sample();
+                } catch (RuntimeException e) {
+                    // jcmd failed once (Silo busy past its timeout): a sample fewer, the soak goes on
+                }
                 try {
                     Thread.sleep(period);
                 } catch (InterruptedException e) {
@@ -72,51 +76,37 @@ public final class Soak implements AutoCloseable {
     private void sample() {
         double minute = (System.nanoTime() - start) / 60e9;
         Optional<Long> resident = ProcFs.residentBytes(pid);
-        Jcmd.run(pid, "GC.run");
-        Optional<Long> heap = heapUsedBytes(Jcmd.run(pid, "GC.heap_info"));
-        if (resident.isPresent() && heap.isPresent()) {
-            samples.add(new Sample(minute, resident.get(), heap.get()));
+        ClassHistogram live = ClassHistogram.of(pid);
+        if (resident.isPresent()) {
+            samples.add(new Sample(minute, resident.get(), live.totalBytes()));
         }
-        if (settled.isEmpty() && minute >= settle.toMillis() / 60_000.0) {
-            settled = Optional.of(ClassHistogram.of(pid));
+        if (minute >= settle.toMillis() / 60_000.0) {
+            if (firstSettled.isEmpty()) {
+                firstSettled = Optional.of(live);
+            }
+            last = Optional.of(live);
         }
     }
 
-    /** The heap in use, from what {@code jcmd GC.heap_info} printed. */
-    static Optional<Long> heapUsedBytes(String heapInfo) {
-        Matcher used = HEAP_USED.matcher(heapInfo);
-        if (!used.find()) {
-            return Optional.empty();
-        }
-        int shift = switch (used.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            default -> 30;
-        };
-        return Optional.of(Long.parseLong(used.group(1)) << shift);
-    }
-
-    /**
-     * Stops sampling; the figures of what was sampled, with the classes that grew most from the first
-     * settled sample to now.
-     */
+    /** Stops sampling; the figures of what was sampled. */
     public Figures stop() {
         close();
         double settleMinutes = settle.toMillis() / 60_000.0;
-        List<Sample> settledSamples = new ArrayList<>(
+        List<Sample> settled = new ArrayList<>(
                 samples.stream().filter(s -> s.minute() >= settleMinutes).toList());
-        List<ClassHistogram.Growth> grown = settled.map(before -> before.grownInto(ClassHistogram.of(pid), 5))
+        List<ClassHistogram.Growth> grown = firstSettled
+                .flatMap(before -> last.map(after -> before.grownInto(after, 5)))
                 .orElse(List.of());
         return new Figures(
                 samples,
                 settleMinutes,
-                slope(settledSamples, Sample::residentBytes),
-                slope(settledSamples, Sample::heapAfterGcBytes),
+                slope(settled, Sample::residentBytes),
+                slope(settled, Sample::heapAfterGcBytes),
                 grown);
     }
 
     /** The least-squares slope of {@code value} over minutes; 0 with fewer than two samples. */
-    static double slope(List<Sample> samples, java.util.function.ToLongFunction<Sample> value) {
+    static double slope(List<Sample> samples, ToLongFunction<Sample> value) {
         int n = samples.size();
         if (n < 2) {
             return 0;

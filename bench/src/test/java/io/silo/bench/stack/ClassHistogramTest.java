@@ -35,6 +35,7 @@ class ClassHistogramTest {
                 .hasSize(3)
                 .containsEntry("java.lang.String", new ClassHistogram.Count(200, 4800))
                 .containsEntry("[B", new ClassHistogram.Count(1000, 48000));
+        assertThat(histogram.totalBytes()).isEqualTo(53440);
     }
 
     @Test

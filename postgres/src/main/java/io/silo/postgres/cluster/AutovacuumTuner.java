@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every {@link #EVERY} and at start, for each cluster it may tune ({@link AutovacuumTuning}): the
  * databases are counted and the naptime set when it is more than a tenth away from the scaled one. A
- * role without the right to {@code ALTER SYSTEM} is told once in the log what to set, and left alone.
+ * role without the right to {@code ALTER SYSTEM} and {@code pg_reload_conf()} is told once in the log
+ * what to set, and left alone. A disabled cluster is skipped; one that fails is tried again next round.
  *
  * <p>Thread-safe; {@link #close()} stops it.
  */
@@ -69,18 +70,33 @@ public final class AutovacuumTuner implements AutoCloseable {
         return scaled.compareTo(FLOOR) < 0 ? FLOOR : scaled.compareTo(CEILING) > 0 ? CEILING : scaled;
     }
 
-    /** One round over the clusters; returns how many servers had their naptime changed. */
+    /**
+     * One round over the clusters; returns how many servers had their naptime changed. A cluster that
+     * fails is logged and left for the next round; the others are tuned all the same.
+     */
     public int tune() {
         int changed = 0;
         for (Cluster cluster : clusters.list()) {
-            if (tunes(cluster) && !refused.contains(cluster.id())) {
+            if (!tunes(cluster) || refused.contains(cluster.id())) {
+                continue;
+            }
+            try {
                 changed += tune(admins.of(cluster.id())) ? 1 : 0;
+            } catch (RuntimeException e) {
+                log.warn(
+                        "autovacuum tuning of cluster {} failed; trying again in {}: {}",
+                        cluster.id(),
+                        EVERY,
+                        e.getMessage());
             }
         }
         return changed;
     }
 
     private boolean tunes(Cluster cluster) {
+        if ("disabled".equals(cluster.status())) {
+            return false;
+        }
         return switch (tuning) {
             case OFF -> false;
             case EMBEDDED -> primaryEmbedded && cluster.control();
@@ -111,12 +127,13 @@ public final class AutovacuumTuner implements AutoCloseable {
                 throw e;
             }
             refused.add(id);
-            log.info(
-                    "cluster {} has {} databases; its administrative role may not ALTER SYSTEM, so Silo leaves autovacuum_naptime"
+            log.warn(
+                    "cluster {} has {} databases; its administrative role may not set autovacuum_naptime ({}), so Silo leaves it"
                             + " at {} s. Recommended: ALTER SYSTEM SET autovacuum_naptime = '{}s'; SELECT pg_reload_conf();"
                             + " (docs/operations.md)",
                     id,
                     databases,
+                    e.getMessage(),
                     current.toSeconds(),
                     target.toSeconds());
             return false;
@@ -146,7 +163,9 @@ public final class AutovacuumTuner implements AutoCloseable {
         }
         running.interrupt();
         try {
-            running.join(Duration.ofSeconds(5));
+            if (!running.join(Duration.ofSeconds(5))) {
+                log.warn("the autovacuum tuner did not stop within 5 s; it ends with the process");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

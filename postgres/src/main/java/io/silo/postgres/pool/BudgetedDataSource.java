@@ -130,8 +130,8 @@ final class BudgetedDataSource implements DataSource {
         }
         pool.connected();
         pool.opened();
-        return EndingConnection.releasing(physical, () -> {
-            pool.closedOne();
+        return EndingConnection.releasing(physical, ended -> {
+            pool.closedOne(ended);
             cluster.budget().release();
         });
     }

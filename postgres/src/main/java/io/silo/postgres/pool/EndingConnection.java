@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * A connection that runs a hook exactly once when it ends, and hands every other call to the
+ * A connection that runs a hook exactly once when it ends (given the connection that ended), and hands every other call to the
  * connection it wraps. Written out rather than a dynamic proxy: a proxy made every call on a
  * tenant connection reflective, twice (benchmarks.md, the profiles of issue 12).
  *
@@ -30,30 +31,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class EndingConnection implements Connection {
     private final Connection target;
-    private final Runnable hook;
+    private final Consumer<Connection> hook;
     private final boolean endsOnAbort;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    private EndingConnection(Connection target, Runnable hook, boolean endsOnAbort) {
+    private EndingConnection(Connection target, Consumer<Connection> hook, boolean endsOnAbort) {
         this.target = target;
         this.hook = hook;
         this.endsOnAbort = endsOnAbort;
     }
 
     /**
-     * A physical connection that gives its budget permit back when closed or aborted. HikariCP
+     * A physical connection that gives its budget permit back when closed or aborted ({@code release}
+     * gets the connection that ended, as its pool knows it). HikariCP
      * closes physical connections when it retires them (idle, evicted, broken, pool closed) and
      * aborts the busy ones when a pool shuts down; either way the permit comes back, once. A close
      * returns when the backend has exited (see {@code SynchronousCloseSocketFactory}); an abort does
      * not wait for a backend busy in a query, which may outlive its permit by that query's end.
      */
-    static Connection releasing(Connection physical, Runnable release) {
+    static Connection releasing(Connection physical, Consumer<Connection> release) {
         return new EndingConnection(physical, release, true);
     }
 
     /** A pooled connection lent to a request; {@code returned} runs once it is handed back to its pool. */
     static Connection lent(Connection pooled, Runnable returned) {
-        return new EndingConnection(pooled, returned, false);
+        return new EndingConnection(pooled, ended -> returned.run(), false);
     }
 
     @Override
@@ -78,7 +80,7 @@ final class EndingConnection implements Connection {
 
     private void end() {
         if (ended.compareAndSet(false, true)) {
-            hook.run();
+            hook.accept(this);
         }
     }
 

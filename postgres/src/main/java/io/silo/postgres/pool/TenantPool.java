@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,7 +70,9 @@ final class TenantPool implements ConnectionBudget.Demand {
     private final HikariDataSource hikari;
     private final HikariPoolMXBean hikariPool;
     private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicInteger closing = new AtomicInteger();
+    /** Connections evicted by {@link #closeOneIdle} whose close HikariCP has not finished yet. */
+    private final Set<Connection> retiring = ConcurrentHashMap.newKeySet();
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -318,7 +322,7 @@ final class TenantPool implements ConnectionBudget.Demand {
      * otherwise count it still and close one more.
      */
     int connections() {
-        return connections.get() - closing.get();
+        return connections.get() - retiring.size();
     }
 
     /** A physical connection was opened for this pool; a second one makes it hold surplus. */
@@ -328,10 +332,10 @@ final class TenantPool implements ConnectionBudget.Demand {
         }
     }
 
-    /** A physical connection of this pool was closed. */
-    void closedOne() {
+    /** The physical connection {@code ended} of this pool was closed. */
+    void closedOne(Connection ended) {
         connections.decrementAndGet();
-        closing.getAndUpdate(pending -> Math.max(0, pending - 1));
+        retiring.remove(ended);
     }
 
     /** How long requests must keep waiting in this pool before it may take connections of others. */
@@ -364,18 +368,23 @@ final class TenantPool implements ConnectionBudget.Demand {
             return false;
         }
         if (connections() <= 1 && inUse() == 0) {
-            closing.incrementAndGet();
             hikariPool.softEvictConnections();
             return true;
         }
+        Connection idle;
         try {
-            Connection idle = ((HikariPool) hikariPool).getConnection(1);
-            closing.incrementAndGet();
-            hikari.evictConnection(idle);
-            return true;
+            idle = ((HikariPool) hikariPool).getConnection(1);
         } catch (SQLException | RuntimeException e) {
             return false; // taken by a request meanwhile: nothing to close
         }
+        try {
+            // HikariCP's proxy unwraps to the connection it holds: the physical one, as the data source made it
+            retiring.add(idle.unwrap(EndingConnection.class));
+        } catch (SQLException e) {
+            log.debug("pool {}: the evicted connection stays counted until it closes: {}", key, e.getMessage());
+        }
+        hikari.evictConnection(idle);
+        return true;
     }
 
     CompletableFuture<Void> whenClosed() {
