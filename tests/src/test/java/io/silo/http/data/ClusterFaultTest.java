@@ -68,6 +68,39 @@ class ClusterFaultTest {
         }
     }
 
+    @Test
+    void aClusterThatHangsCostsOneTimeoutThenFailsFast() {
+        TestPostgres secondary = TestPostgres.secondary();
+        TestPostgres.primary().reset();
+        secondary.reset();
+        try (FaultProxy proxy = FaultProxy.to(secondary.port());
+                TestSilo silo = TestSilo.resume(withClusterBehind(proxy, secondary), SiloOptions.server())) {
+            TestTenant far = TestTenants.create(
+                    silo.client(), "Hung Fault Co", List.of("billing"), Map.of("cluster", "secondary"));
+            String farInvoice = created(far.client());
+
+            proxy.mode(FaultProxy.Mode.BLACKHOLE);
+            proxy.resetAll(); // open connections break; new ones connect, and nothing ever answers
+
+            List<Long> millis = new ArrayList<>();
+            for (int request = 0; request < 10; request++) {
+                long start = System.nanoTime();
+                SiloClient.Response read = far.client().get(farInvoice);
+                millis.add((System.nanoTime() - start) / 1_000_000);
+                assertThat(read.status())
+                        .as("request %d: %s", request, read.text())
+                        .isEqualTo(503);
+                assertThat(read.problemType()).isEqualTo("cluster-unavailable");
+            }
+            System.out.println("ClusterFaultTest: ms to each 503 while the cluster hangs: " + millis);
+
+            proxy.mode(FaultProxy.Mode.PASS);
+            Eventually.until(
+                    "the tenant is served again",
+                    () -> far.client().get(farInvoice).status() == 200);
+        }
+    }
+
     private static SiloConfig withClusterBehind(FaultProxy proxy, TestPostgres server) {
         SiloConfig config = TestSilo.config(1, Map.of());
         return config.withClusters(List.of(new SiloConfig.Cluster(
