@@ -329,13 +329,23 @@ final class BenchRun {
         parameters.put(
                 "load generator JVM",
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        List<String> overrides = new ArrayList<>();
-        options.siloEnv().forEach((name, value) -> overrides.add(name + "=" + value));
+        List<String> settings = new ArrayList<>();
+        for (String name : List.of("SILO_POOLS_IDLE_TIMEOUT", "SILO_AUTOVACUUM_TUNING")) {
+            if (env.containsKey(name)) {
+                settings.add(name + "=" + env.get(name));
+            }
+        }
+        options.siloEnv().forEach((name, value) -> {
+            if (!settings.contains(name + "=" + value)) {
+                settings.add(name + "=" + value);
+            }
+        });
         parameters.put(
                 "Silo configuration",
-                overrides.isEmpty()
-                        ? "defaults (pools.defaultBudget 80, pools.maxPerDatabase 4, " + "pools.maxOpenPools 1000)"
-                        : String.join(", ", overrides));
+                String.join(", ", settings)
+                        + (options.siloEnv().isEmpty()
+                                ? "; otherwise defaults (pools.defaultBudget 80, pools.maxPerDatabase 4, pools.maxOpenPools 1000)"
+                                : ""));
         parameters.put("variant", options.smoke() ? "smoke" : "full");
         return parameters;
     }
