@@ -26,11 +26,8 @@ class ClusterFaultTest {
 
     @Test
     void aClusterThatDiesAnswers503WhileTheOtherServesAndComesBackByItself() {
-        TestPostgres secondary = TestPostgres.secondary();
-        TestPostgres.primary().reset();
-        secondary.reset();
-        try (FaultProxy proxy = FaultProxy.to(secondary.port());
-                TestSilo silo = TestSilo.resume(withClusterBehind(proxy, secondary), SiloOptions.server())) {
+        try (FaultProxy proxy = FaultProxy.to(TestPostgres.secondary().port());
+                TestSilo silo = siloWithSecondaryBehind(proxy)) {
             SiloClient anonymous = silo.client();
             TestTenant far =
                     TestTenants.create(anonymous, "Far Fault Co", List.of("billing"), Map.of("cluster", "secondary"));
@@ -70,11 +67,8 @@ class ClusterFaultTest {
 
     @Test
     void aClusterThatHangsCostsOneTimeoutThenFailsFast() {
-        TestPostgres secondary = TestPostgres.secondary();
-        TestPostgres.primary().reset();
-        secondary.reset();
-        try (FaultProxy proxy = FaultProxy.to(secondary.port());
-                TestSilo silo = TestSilo.resume(withClusterBehind(proxy, secondary), SiloOptions.server())) {
+        try (FaultProxy proxy = FaultProxy.to(TestPostgres.secondary().port());
+                TestSilo silo = siloWithSecondaryBehind(proxy)) {
             TestTenant far = TestTenants.create(
                     silo.client(), "Hung Fault Co", List.of("billing"), Map.of("cluster", "secondary"));
             String farInvoice = created(far.client());
@@ -101,16 +95,22 @@ class ClusterFaultTest {
         }
     }
 
-    private static SiloConfig withClusterBehind(FaultProxy proxy, TestPostgres server) {
+    /** A fresh Silo on both servers, reset, whose cluster {@code secondary} is reached through {@code proxy}. */
+    private static TestSilo siloWithSecondaryBehind(FaultProxy proxy) {
+        TestPostgres server = TestPostgres.secondary();
+        TestPostgres.primary().reset();
+        server.reset();
         SiloConfig config = TestSilo.config(1, Map.of());
-        return config.withClusters(List.of(new SiloConfig.Cluster(
-                "secondary",
-                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
-                server.user(),
-                server.password(),
-                Map.of("zone", "b"),
-                5000,
-                config.pools().defaultBudget())));
+        return TestSilo.resume(
+                config.withClusters(List.of(new SiloConfig.Cluster(
+                        "secondary",
+                        "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
+                        server.user(),
+                        server.password(),
+                        Map.of("zone", "b"),
+                        5000,
+                        config.pools().defaultBudget()))),
+                SiloOptions.server());
     }
 
     private static String created(SiloClient member) {

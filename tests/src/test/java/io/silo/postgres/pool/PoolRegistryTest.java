@@ -313,17 +313,7 @@ class PoolRegistryTest {
         TenantDatabase late = TenantDatabases.create(SERVER, "late");
         Cluster primary = cluster("primary", SERVER, 3);
         PoolRegistry pools = registry(2, 100, Duration.ofSeconds(40));
-        Connection held = pools.connection(hot.target(primary));
-        Thread giveBack = Thread.ofVirtual().start(() -> {
-            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
-            try {
-                held.close();
-            } catch (SQLException e) {
-                throw new AssertionError(e);
-            }
-        });
-        use(pools, hot.target(primary)); // a sustained wait with spare permits: the pool grows to two
-        giveBack.join();
+        growToTwo(pools, hot.target(primary));
         assertThat(backends(SERVER, List.of(hot.role()))).isEqualTo(2);
         use(pools, quiet.target(primary));
         time.advance(Duration.ofSeconds(1));
@@ -344,17 +334,7 @@ class PoolRegistryTest {
         TenantDatabase hot = TenantDatabases.create(SERVER, "bursty");
         Cluster primary = cluster("primary", SERVER, 10);
         PoolRegistry pools = registry(3, 100, Duration.ofSeconds(40));
-        Connection held = pools.connection(hot.target(primary));
-        Thread giveBack = Thread.ofVirtual().start(() -> {
-            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
-            try {
-                held.close();
-            } catch (SQLException e) {
-                throw new AssertionError(e);
-            }
-        });
-        use(pools, hot.target(primary)); // a sustained wait with spare permits: the pool grows to two
-        giveBack.join();
+        growToTwo(pools, hot.target(primary));
         assertThat(backends(SERVER, List.of(hot.role()))).isEqualTo(2);
 
         pools.retireQuietSurplus(Duration.ofHours(1));
@@ -565,6 +545,24 @@ class PoolRegistryTest {
         assertThatThrownBy(() -> pools.connection(tenant.target(primary)))
                 .extracting(e -> ((SiloException) e).type())
                 .isEqualTo("shutting-down");
+    }
+
+    /**
+     * Holds one connection of {@code target} while a second request waits 300 ms for it: a sustained
+     * wait with spare permits, so the pool grows to two connections.
+     */
+    private static void growToTwo(PoolRegistry pools, DatabaseTarget target) throws Exception {
+        Connection held = pools.connection(target);
+        Thread giveBack = Thread.ofVirtual().start(() -> {
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            try {
+                held.close();
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        });
+        use(pools, target);
+        giveBack.join();
     }
 
     private static void use(PoolRegistry pools, DatabaseTarget target) {
