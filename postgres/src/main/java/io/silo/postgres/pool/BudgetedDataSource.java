@@ -34,11 +34,13 @@ final class BudgetedDataSource implements DataSource {
     private final ClusterPools cluster;
     private final PGSimpleDataSource postgres = new PGSimpleDataSource();
     private final int loginTimeoutSeconds;
+    private final int socketTimeoutMillis;
 
     BudgetedDataSource(TenantPool pool, ClusterPools cluster, DatabaseTarget target, PoolSettings settings) {
         this.pool = pool;
         this.cluster = cluster;
         this.loginTimeoutSeconds = settings.connectTimeoutSeconds();
+        this.socketTimeoutMillis = settings.socketTimeoutMillis();
         postgres.setURL(target.url());
         postgres.setUser(target.role());
         postgres.setPassword(target.password());
@@ -121,8 +123,9 @@ final class BudgetedDataSource implements DataSource {
             throw e;
         }
         try {
-            // Queries may run longer than a login; HikariCP sets its own timeouts where it needs them.
-            physical.setNetworkTimeout(DIRECT, 0);
+            // Queries may run longer than a login, never longer than the statement timeout: a server
+            // that stops answering mid-query frees the request and its connection after that, and a little more.
+            physical.setNetworkTimeout(DIRECT, socketTimeoutMillis);
         } catch (SQLException e) {
             closeQuietly(physical, e);
             cluster.budget().release();

@@ -1,7 +1,6 @@
 package io.silo.postgres.pool;
 
 import io.silo.cluster.Cluster;
-import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything the registry keeps per cluster: its connection budget, its circuit, its open pools
+ * Everything the registry keeps per cluster: its connection budget, its watch, its open pools
  * (the candidates for reclaiming idle connections), and its counters.
  *
  * <p>Thread-safe.
@@ -21,7 +20,7 @@ final class ClusterPools {
 
     private final String id;
     private final ConnectionBudget budget;
-    private final Circuit circuit;
+    private final ClusterWatch watch;
     private final Set<TenantPool> open = ConcurrentHashMap.newKeySet();
     private final Set<TenantPool> surplus = ConcurrentHashMap.newKeySet();
     /** The clock's lock. */
@@ -36,10 +35,10 @@ final class ClusterPools {
     private final LongAdder retired = new LongAdder();
     private final LongAdder rejected = new LongAdder();
 
-    ClusterPools(Cluster cluster, Clock time) {
+    ClusterPools(Cluster cluster, PoolSettings settings) {
         this.id = cluster.id();
         this.budget = new ConnectionBudget(id, cluster.connectionBudget());
-        this.circuit = new Circuit(time, PoolRegistry.CIRCUIT_OPEN_FOR);
+        this.watch = new ClusterWatch(cluster, settings, this::wentDown);
     }
 
     String id() {
@@ -50,8 +49,8 @@ final class ClusterPools {
         return budget;
     }
 
-    Circuit circuit() {
-        return circuit;
+    ClusterWatch watch() {
+        return watch;
     }
 
     TenantPool open(DatabaseTarget target, PoolSettings settings, long now) {
@@ -132,19 +131,19 @@ final class ClusterPools {
         }
     }
 
+    /** A connection attempt failed in a way that every other would too: see {@link ClusterWatch}. */
     void unreachable(String reason) {
-        if (circuit.failed(reason)) {
-            log.warn(
-                    "cluster {} is unreachable: {}; requests for its tenants fail at once for {} s",
-                    id,
-                    reason,
-                    PoolRegistry.CIRCUIT_OPEN_FOR.toSeconds());
-        }
+        watch.down(reason);
     }
 
-    void reachable() {
-        if (circuit.succeeded()) {
-            log.info("cluster {} is reachable again", id);
+    /**
+     * The cluster went down: the connections pooled for it are suspect (a server that comes back has
+     * forgotten them), and requests waiting for one would wait in vain.
+     */
+    private void wentDown() {
+        for (TenantPool pool : open) {
+            pool.retireConnections();
+            pool.wakeWaiters();
         }
     }
 
@@ -192,7 +191,7 @@ final class ClusterPools {
     PoolStats stats() {
         return new PoolStats(
                 id,
-                circuit.isClosed(),
+                !watch.isDown(),
                 budget.limit(),
                 budget.used(),
                 inUse(),

@@ -54,10 +54,10 @@ final class PoolMetrics {
         gauge(
                 registry,
                 "silo.pool.cluster.available",
-                "1 while the cluster accepts connections, 0 while its circuit is open",
+                "1 while the cluster answers, 0 while it is down and probed",
                 tags,
                 cluster,
-                pools -> pools.circuit().isClosed() ? 1 : 0);
+                pools -> pools.watch().isDown() ? 0 : 1);
         counter(registry, "silo.pool.opened", "pools opened", tags, cluster, pools -> pools.opened());
         counter(
                 registry,

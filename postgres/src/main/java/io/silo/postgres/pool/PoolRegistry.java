@@ -40,16 +40,18 @@ import org.slf4j.LoggerFactory;
  * connection gets it without touching the budget, so cold tenants never stall hot ones; a request
  * that needs a new connection when the budget is spent first has idle connections of other pools
  * of the cluster closed, then waits at most {@code pools.acquireTimeout}, then fails with
- * {@code connection-budget-exhausted}. A cluster that refuses connections opens a circuit: for
- * {@link #CIRCUIT_OPEN_FOR} its requests fail at once with {@code cluster-unavailable}, then one
- * request probes it. Other clusters' tenants are not affected by either.
+ * {@code connection-budget-exhausted}. A cluster that refuses connections, or does not answer
+ * within the connect timeout, is down: its requests fail at once with {@code cluster-unavailable}
+ * while a background probe waits for it to answer ({@link ClusterWatch}). A database that refuses
+ * its role fails its requests at once for {@link #CIRCUIT_OPEN_FOR}, then lets one through. Other
+ * clusters' and databases' tenants are not affected by either.
  *
  * <p>Thread-safe. {@link #close()} is idempotent and bounded in time.
  */
 public final class PoolRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolRegistry.class);
 
-    /** How long a cluster that refused a connection, or a database that refused its role, fails requests at once. */
+    /** How long a database that refused its role fails requests at once. */
     public static final Duration CIRCUIT_OPEN_FOR = Duration.ofSeconds(5);
     /** How long a pool closed for idleness or size waits for its lent connections before aborting them. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -66,7 +68,6 @@ public final class PoolRegistry implements AutoCloseable {
     private final PoolSettings settings;
     private final MeterRegistry meters;
     private final Ticker ticker;
-    private final Clock clock;
     private final ScheduledThreadPoolExecutor housekeeper;
     private final PoolCloser closer = new PoolCloser(DRAIN_TIMEOUT);
     private final ConcurrentMap<String, ClusterPools> clusters = new ConcurrentHashMap<>();
@@ -81,7 +82,6 @@ public final class PoolRegistry implements AutoCloseable {
         this.settings = PoolSettings.of(config, housekeeper, threads, clock);
         this.meters = meters;
         this.ticker = ticker;
-        this.clock = clock;
         this.pools = Caffeine.newBuilder()
                 .maximumSize(config.maxOpenPools())
                 .expireAfterAccess(config.idleTimeout())
@@ -113,7 +113,7 @@ public final class PoolRegistry implements AutoCloseable {
      * A registry with injected time, so that tests control it.
      *
      * @param ticker drives idle expiry of pools and their least-recently-used order
-     * @param clock drives the circuits of clusters and databases
+     * @param clock drives the circuits of databases that refused their role
      * @throws io.silo.config.ConfigException when a value of {@code config} is out of range
      */
     public static PoolRegistry open(SiloConfig.Pools config, MeterRegistry meters, Ticker ticker, Clock clock) {
@@ -133,21 +133,12 @@ public final class PoolRegistry implements AutoCloseable {
     public Connection connection(DatabaseTarget target) {
         ensureOpen();
         ClusterPools cluster = cluster(target.cluster());
-        Circuit.Admission admission = cluster.circuit().admit();
-        if (admission == Circuit.Admission.REJECT) {
+        if (cluster.watch().isDown()) {
             cluster.rejected();
             throw PoolErrors.clusterUnavailable(
-                    cluster.id(), cluster.circuit().reason(), cluster.circuit().retryAfter());
+                    cluster.id(), cluster.watch().reason(), cluster.watch().retryAfter());
         }
-        try {
-            Connection connection = borrow(cluster, target);
-            cluster.reachable();
-            return connection;
-        } finally {
-            if (admission == Circuit.Admission.PROBE) {
-                cluster.circuit().probeEnded();
-            }
-        }
+        return borrow(cluster, target);
     }
 
     /** Closes every pool of the tenant, aborting lent connections: it was suspended, deleted or moved. */
@@ -256,7 +247,7 @@ public final class PoolRegistry implements AutoCloseable {
 
     private ClusterPools cluster(Cluster cluster) {
         ClusterPools pools = clusters.computeIfAbsent(cluster.id(), id -> {
-            ClusterPools created = new ClusterPools(cluster, clock);
+            ClusterPools created = new ClusterPools(cluster, settings);
             PoolMetrics.bind(meters, created);
             return created;
         });
@@ -311,15 +302,17 @@ public final class PoolRegistry implements AutoCloseable {
     /** HikariCP reports a timeout; what the pool's data source saw during the wait says why. */
     private SiloException translate(TenantPool pool, SQLException error, long start) {
         Optional<Failure> failure = pool.failureSince(start);
-        Failure.Kind kind = failure.map(Failure::kind).orElseGet(() -> switch (pool.creating()) {
-            case WAITING_FOR_BUDGET -> Failure.Kind.BUDGET;
-            case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
-            // a pool with room to grow that did not grow was held back by the budget: every permit in use,
-            // or none spare above the reserve that keeps other databases' first connections possible
-            case NOTHING -> pool.inUse() < settings.maxPerDatabase() ? Failure.Kind.BUDGET : Failure.Kind.BUSY;
-        });
-        DatabaseTarget target = pool.target();
         ClusterPools cluster = pool.cluster();
+        Failure.Kind kind = cluster.watch().isDown()
+                ? Failure.Kind.CLUSTER_DOWN
+                : failure.map(Failure::kind).orElseGet(() -> switch (pool.creating()) {
+                    case WAITING_FOR_BUDGET -> Failure.Kind.BUDGET;
+                    case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
+                    // a pool with room to grow that did not grow was held back by the budget: every permit in use,
+                    // or none spare above the reserve that keeps other databases' first connections possible
+                    case NOTHING -> pool.inUse() < settings.maxPerDatabase() ? Failure.Kind.BUDGET : Failure.Kind.BUSY;
+                });
+        DatabaseTarget target = pool.target();
         long waited = TenantPool.millisSince(start);
         String reason = failure.map(Failure::message).orElse("no connection was opened within " + waited + " ms");
         return switch (kind) {
@@ -328,9 +321,12 @@ public final class PoolRegistry implements AutoCloseable {
                 cluster.budgetTimedOut();
                 yield PoolErrors.budgetExhausted(cluster.id(), cluster.budget().limit(), waited, error);
             }
-            case CLUSTER_DOWN ->
-                PoolErrors.clusterUnavailable(
-                        cluster.id(), reason, cluster.circuit().retryAfter(), error);
+            case CLUSTER_DOWN -> {
+                // a server that never answered the login has not failed it yet: its silence counts
+                cluster.unreachable(reason);
+                yield PoolErrors.clusterUnavailable(
+                        cluster.id(), cluster.watch().reason(), cluster.watch().retryAfter(), error);
+            }
             case SERVER_FULL ->
                 PoolErrors.clusterUnavailable(
                         cluster.id(),

@@ -70,6 +70,14 @@ record PoolSettings(
         }
     }
 
+    /**
+     * How long a request's connection waits for the server to answer: the statement timeout, after
+     * which the server cancels the statement itself, plus the connect timeout for the cancel to arrive.
+     */
+    int socketTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, statementTimeout.toMillis() + 1000L * connectTimeoutSeconds());
+    }
+
     /** Seconds for the driver's connect and login timeouts: the acquire timeout, rounded up. */
     int connectTimeoutSeconds() {
         long millis = acquireTimeout.toMillis();

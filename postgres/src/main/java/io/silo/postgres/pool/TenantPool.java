@@ -70,6 +70,8 @@ final class TenantPool implements ConnectionBudget.Demand {
     private final HikariDataSource hikari;
     private final HikariPoolMXBean hikariPool;
     private final AtomicInteger connections = new AtomicInteger();
+    /** Requests waiting inside HikariCP for a connection. */
+    private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
     /** Connections evicted by {@link #closeOneIdle} whose close HikariCP has not finished yet. */
     private final Set<Connection> retiring = ConcurrentHashMap.newKeySet();
 
@@ -183,6 +185,8 @@ final class TenantPool implements ConnectionBudget.Demand {
         }
         wantedUntil.accumulateAndGet(startNanos + timeout.toNanos(), Math::max);
         Connection pooled;
+        Waiter waiter = new Waiter();
+        waiters.add(waiter);
         try {
             pooled = hikari.getConnection();
         } catch (SQLException | RuntimeException e) {
@@ -191,8 +195,16 @@ final class TenantPool implements ConnectionBudget.Demand {
                 return Optional.empty();
             }
             throw e;
+        } finally {
+            waiters.remove(waiter);
+            waiter.done();
         }
         return Optional.of(EndingConnection.lent(pooled, this::returned));
+    }
+
+    /** Ends the waits of the requests waiting for a connection of this pool: none will come soon. */
+    void wakeWaiters() {
+        waiters.forEach(Waiter::wake);
     }
 
     private boolean enter() {
@@ -247,9 +259,9 @@ final class TenantPool implements ConnectionBudget.Demand {
         if (!lends()) {
             throw new AcquireFailure(AcquireFailure.Reason.POOL_CLOSED, "pool " + key + " is closing");
         }
-        if (cluster.circuit().isOpen()) {
+        if (cluster.watch().isDown()) {
             throw new AcquireFailure(
-                    AcquireFailure.Reason.CLUSTER_DOWN, cluster.circuit().reason());
+                    AcquireFailure.Reason.CLUSTER_DOWN, cluster.watch().reason());
         }
         if (refusals.isOpen()) {
             throw new AcquireFailure(AcquireFailure.Reason.REFUSED, refusals.reason());
@@ -265,7 +277,6 @@ final class TenantPool implements ConnectionBudget.Demand {
     }
 
     void connected() {
-        cluster.reachable();
         refusals.succeeded();
     }
 
@@ -290,6 +301,7 @@ final class TenantPool implements ConnectionBudget.Demand {
                             target.role(),
                             failure.message(),
                             PoolRegistry.CIRCUIT_OPEN_FOR.toSeconds());
+                    wakeWaiters();
                 }
             }
             default -> log.debug("pool {} could not open a connection: {}", key, failure.message());

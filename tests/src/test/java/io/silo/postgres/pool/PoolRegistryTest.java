@@ -14,6 +14,7 @@ import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.postgres.pool.TenantDatabases.TenantDatabase;
 import io.silo.testing.Eventually;
+import io.silo.testing.FaultProxy;
 import io.silo.testing.TestClock;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The pools of tenant databases on real PostgreSQL servers: lifecycle, circuits, eviction, isolation. */
+/** The pools of tenant databases on real PostgreSQL servers: lifecycle, clusters down and back, eviction, isolation. */
 class PoolRegistryTest {
     private static final TestPostgres SERVER = TestPostgres.primary();
 
@@ -399,38 +400,41 @@ class PoolRegistryTest {
     }
 
     @Test
-    void afterItsOpenPeriodTheCircuitLetsOneProbeThroughAndClosesOnSuccess() throws SQLException {
+    void aBackgroundProbeBringsADownClusterBackWithoutARequestTryingIt() throws Exception {
         TenantDatabase tenant = TenantDatabases.create(SERVER, "probe");
-        Cluster broken = new Cluster(
-                "flaky",
-                "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres",
-                "postgres",
-                "",
-                Map.of(),
-                100,
-                5,
-                false,
-                "active");
-        Cluster fixed = cluster("flaky", SERVER, 5);
-        PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
-        assertThatThrownBy(() -> pools.connection(tenant.target(broken)))
-                .extracting(e -> ((SiloException) e).type())
-                .isEqualTo("cluster-unavailable");
+        try (FaultProxy proxy = FaultProxy.to(SERVER.port())) {
+            Cluster behindProxy = new Cluster(
+                    "flaky",
+                    "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
+                    SERVER.user(),
+                    SERVER.password(),
+                    Map.of(),
+                    100,
+                    5,
+                    false,
+                    "active");
+            PoolRegistry pools = registry(2, 100, Duration.ofSeconds(1));
+            proxy.mode(FaultProxy.Mode.REFUSE);
 
-        assertThatThrownBy(() -> pools.connection(tenant.target(fixed)))
-                .as("the circuit is open, even for a corrected address")
-                .extracting(e -> ((SiloException) e).type())
-                .isEqualTo("cluster-unavailable");
+            assertThatThrownBy(() -> use(pools, tenant.target(behindProxy)))
+                    .extracting(e -> ((SiloException) e).type())
+                    .isEqualTo("cluster-unavailable");
+            long rejected = pools.stats("flaky").orElseThrow().rejected();
+            assertThatThrownBy(() -> use(pools, tenant.target(behindProxy)))
+                    .as("refused at once while the cluster is down")
+                    .extracting(e -> ((SiloException) e).type())
+                    .isEqualTo("cluster-unavailable");
+            assertThat(pools.stats("flaky").orElseThrow().rejected()).isEqualTo(rejected + 1);
 
-        time.advance(PoolRegistry.CIRCUIT_OPEN_FOR.plusSeconds(1));
-        use(pools, tenant.target(fixed));
-
-        assertThat(pools.stats("flaky").orElseThrow().available()).isTrue();
-        Eventually.until(
-                "the pool with the stale address is replaced",
-                () -> pools.stats("flaky").orElseThrow().poolsOpen() == 1);
-        use(pools, tenant.target(fixed));
-        assertThat(pools.stats("flaky").orElseThrow().poolsOpened()).isEqualTo(2);
+            proxy.mode(FaultProxy.Mode.PASS);
+            Eventually.until(
+                    "the probe finds the cluster answering",
+                    () -> pools.stats("flaky").orElseThrow().available());
+            assertThat(pools.stats("flaky").orElseThrow().rejected())
+                    .as("no request was needed to find out")
+                    .isEqualTo(rejected + 1);
+            use(pools, tenant.target(behindProxy));
+        }
     }
 
     @Test
