@@ -4,12 +4,15 @@ import io.silo.postgres.embedded.EmbeddedServer;
 import io.silo.postgres.jdbc.Jdbc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -117,6 +120,58 @@ public final class TestPostgres {
                 handle.execute("DROP ROLE \"" + role + "\"");
             }
         });
+    }
+
+    /** How {@link #restart} stops the server, as {@code pg_ctl stop -m} names it. */
+    public enum Shutdown {
+        /** Clients are disconnected, then the server checkpoints and stops. */
+        FAST,
+        /** The server quits at once, as in a crash; it recovers from its log when it starts. */
+        IMMEDIATE
+    }
+
+    /**
+     * Restarts the server on the same port and data ({@code pg_ctl restart}); returns once it
+     * accepts connections again. Connections open before are broken.
+     */
+    public void restart(Shutdown how) {
+        Path dataDir = server.dataDir();
+        try {
+            // postmaster.opts starts with the server binary's path; pg_ctl is next to it
+            String options =
+                    Files.readString(dataDir.resolve("postmaster.opts")).trim();
+            Path postgres = Path.of(options.substring(0, options.indexOf(' ')).replace("\"", ""));
+            List<String> command = new ArrayList<>();
+            if (System.getProperty("user.name").equals("root")) {
+                // pg_ctl refuses root; zonky started the server the same way, in a user namespace
+                command.addAll(List.of("unshare", "-U"));
+            }
+            command.addAll(List.of(
+                    postgres.resolveSibling("pg_ctl").toString(),
+                    "restart",
+                    "-D",
+                    dataDir.toString(),
+                    "-m",
+                    how.name().toLowerCase(Locale.ROOT),
+                    "-w",
+                    "-t",
+                    "60"));
+            // to a file, not a pipe: the server pg_ctl starts inherits it and would hold a pipe open
+            Path log = dataDir.resolveSibling("pg_ctl.log");
+            Process pgCtl = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            if (pgCtl.waitFor() != 0) {
+                throw new IllegalStateException("pg_ctl restart of " + name + " exited with " + pgCtl.exitValue() + ": "
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting " + name, e);
+        }
     }
 
     /** Plain JDBC on the {@code postgres} database as the superuser. */

@@ -68,7 +68,6 @@ final class BudgetedDataSource implements DataSource {
             } else {
                 acquireSurplus();
             }
-            pool.creating(TenantPool.Creating.CONNECTING);
             return open();
         } catch (SQLException | RuntimeException e) {
             pool.failed(e);
@@ -117,7 +116,10 @@ final class BudgetedDataSource implements DataSource {
     private Connection open() throws SQLException {
         Connection physical;
         try {
-            physical = postgres.getConnection();
+            physical = cluster.login(pool.deadline(), () -> {
+                pool.creating(TenantPool.Creating.CONNECTING);
+                return postgres.getConnection();
+            });
         } catch (SQLException | RuntimeException e) {
             cluster.budget().release();
             throw e;

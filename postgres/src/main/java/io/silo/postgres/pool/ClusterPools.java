@@ -1,10 +1,14 @@
 package io.silo.postgres.pool;
 
 import io.silo.cluster.Cluster;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class ClusterPools {
     private static final Logger log = LoggerFactory.getLogger(ClusterPools.class);
 
+    /** The most logins to one cluster under way at once. */
+    static final int CONCURRENT_LOGINS = 8;
+
     private final String id;
     private final ConnectionBudget budget;
     private final ClusterWatch watch;
@@ -28,6 +35,10 @@ final class ClusterPools {
     /** The clock's hand: where the last reclaim stopped among the open pools. */
     private Iterator<TenantPool> hand = java.util.Collections.emptyIterator();
 
+    /** Logins under way: a server that comes back is not asked for every pool's connection at once. */
+    private final Semaphore logins = new Semaphore(CONCURRENT_LOGINS, true);
+
+    private final LongAdder loginCount = new LongAdder();
     private final LongAdder opened = new LongAdder();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder budgetTimeouts = new LongAdder();
@@ -131,6 +142,37 @@ final class ClusterPools {
         }
     }
 
+    /**
+     * Opens a physical connection, one of at most {@link #CONCURRENT_LOGINS} logins under way to this
+     * cluster; waits for a turn until {@code deadlineNanos}.
+     *
+     * @throws AcquireFailure {@code BUDGET_EXHAUSTED} when no turn came by the deadline
+     */
+    Connection login(long deadlineNanos, Login login) throws SQLException {
+        try {
+            if (!logins.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new AcquireFailure(
+                        AcquireFailure.Reason.BUDGET_EXHAUSTED,
+                        CONCURRENT_LOGINS + " logins to cluster " + id + " were under way for the whole wait");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting to log in to cluster " + id, e);
+        }
+        try {
+            loginCount.increment();
+            return login.connect();
+        } finally {
+            logins.release();
+        }
+    }
+
+    /** A login to the cluster's server. */
+    @FunctionalInterface
+    interface Login {
+        Connection connect() throws SQLException;
+    }
+
     /** A connection attempt failed in a way that every other would too: see {@link ClusterWatch}. */
     void unreachable(String reason) {
         watch.down(reason);
@@ -165,6 +207,11 @@ final class ClusterPools {
 
     long opened() {
         return opened.sum();
+    }
+
+    /** Logins to the server since start: connections opened, or tried. */
+    long logins() {
+        return loginCount.sum();
     }
 
     long evicted() {
@@ -202,6 +249,7 @@ final class ClusterPools {
                 budget.waits(),
                 budgetTimeouts(),
                 reclaimed(),
-                rejectedCount());
+                rejectedCount(),
+                logins());
     }
 }

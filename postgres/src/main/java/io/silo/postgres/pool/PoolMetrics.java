@@ -61,6 +61,13 @@ final class PoolMetrics {
         counter(registry, "silo.pool.opened", "pools opened", tags, cluster, pools -> pools.opened());
         counter(
                 registry,
+                "silo.pool.logins",
+                "logins to the server: connections opened, or tried",
+                tags,
+                cluster,
+                pools -> pools.logins());
+        counter(
+                registry,
                 "silo.pool.evicted",
                 "pools closed: idle, least recently used, or evicted",
                 tags,

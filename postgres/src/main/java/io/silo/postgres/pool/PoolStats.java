@@ -5,7 +5,7 @@ package io.silo.postgres.pool;
  * Counters run from the start of this Silo instance. Immutable, so thread-safe.
  *
  * @param cluster the cluster id
- * @param available false while the cluster's circuit is open: its requests then fail at once
+ * @param available false while the cluster is down: its requests then fail at once
  * @param budget the most server connections Silo may hold to the cluster
  * @param connections server connections held now (opened or being opened), at most {@code budget}
  * @param inUse connections lent to requests now
@@ -17,6 +17,7 @@ package io.silo.postgres.pool;
  * @param budgetTimeouts requests that failed because no connection of the budget came free in time
  * @param reclaimed idle connections closed so that another pool of the cluster could open one
  * @param rejected requests failed at once because the cluster was unavailable
+ * @param logins logins to the server: connections opened, or tried
  */
 public record PoolStats(
         String cluster,
@@ -31,4 +32,5 @@ public record PoolStats(
         long budgetWaits,
         long budgetTimeouts,
         long reclaimed,
-        long rejected) {}
+        long rejected,
+        long logins) {}
