@@ -58,6 +58,21 @@ public final class TestTenants {
         return new TestTenant(organization.path("id").asString(), slug, email, anyClient.as(token), organization);
     }
 
+    /**
+     * Adds a member to the organization, as its first administrator, with {@link #PASSWORD} and
+     * these roles by service (e.g. {@code billing=manager}); returns the created user.
+     */
+    public static JsonNode addMember(TestTenant tenant, String email, Map<String, String> roles) {
+        SiloClient.Response created = tenant.client()
+                .post(
+                        "/api/users",
+                        Map.of("email", email, "name", "Member " + email, "password", PASSWORD, "services", roles));
+        if (created.status() != 201) {
+            throw new AssertionError("adding " + email + " to " + tenant.slug() + " failed: " + created);
+        }
+        return created.json();
+    }
+
     /** Signs in as another member of an organization. */
     public static SiloClient signIn(SiloClient anyClient, String organization, String email, String password) {
         return anyClient.as(anyClient.login(

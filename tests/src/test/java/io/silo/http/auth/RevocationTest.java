@@ -151,20 +151,9 @@ class RevocationTest {
     }
 
     private String createUser(String email) {
-        SiloClient.Response created = acme.client()
-                .post(
-                        "/api/users",
-                        Map.of(
-                                "email",
-                                email,
-                                "name",
-                                "Someone",
-                                "password",
-                                TestTenants.PASSWORD,
-                                "services",
-                                Map.of("billing", "user")));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        return created.json().path("id").asString();
+        return TestTenants.addMember(acme, email, Map.of("billing", "user"))
+                .path("id")
+                .asString();
     }
 
     private JsonNode signIn(String email) {
