@@ -68,6 +68,11 @@ public final class SiloClient {
         return new SiloClient(base, Optional.of(accessToken));
     }
 
+    /** A copy of this client, with its token, for the instance at {@code other}: e.g. one that took over. */
+    public SiloClient at(URI other) {
+        return new SiloClient(other, token);
+    }
+
     /** A copy signed in as the test platform administrator. */
     public SiloClient asAdmin() {
         return as(login(
