@@ -62,8 +62,12 @@ public record SiloConfig(
         OFF
     }
 
-    /** The HTTP listener. Port 0 picks a free port, which tests use. */
-    public record Http(String host, int port) {}
+    /**
+     * The HTTP listener. Port 0 picks a free port, which tests use.
+     *
+     * @param maxConcurrentRequests requests served at once; any beyond is answered 503 {@code overloaded} at once
+     */
+    public record Http(String host, int port, int maxConcurrentRequests) {}
 
     /** The first platform administrator, created at first start when no administrator exists. */
     public record Admin(String email, Optional<String> password) {
@@ -216,7 +220,10 @@ public record SiloConfig(
     /** Reads and validates every key; unknown keys in the file are an error. */
     public static SiloConfig from(ConfigSource source) {
         SiloConfig config = new SiloConfig(
-                new Http(source.string("http.host", "0.0.0.0"), source.integer("http.port", 8080, 0, 65535)),
+                new Http(
+                        source.string("http.host", "0.0.0.0"),
+                        source.integer("http.port", 8080, 0, 65535),
+                        source.integer("http.maxConcurrentRequests", 1024, 1, 1_000_000)),
                 Path.of(source.string("data.dir", "./data")).normalize(),
                 new Admin(source.string("admin.email", "admin@silo.local"), source.optional("admin.password")),
                 source.optional("master.key"),

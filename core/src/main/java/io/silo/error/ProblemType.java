@@ -203,11 +203,14 @@ public enum ProblemType {
             "all `pools.maxPerDatabase` connections of the tenant database stayed in use for `pools.acquireTimeout`"),
     CLUSTER_UNAVAILABLE(
             answered(ErrorKind.UNAVAILABLE),
-            "the cluster holding the tenant's database refuses connections; for 5 s after a failure its requests fail at once; names the cluster"),
+            "the cluster holding the tenant's database refuses connections or does not answer; its requests fail at once until a background probe gets an answer; names the cluster"),
     DATABASE_UNAVAILABLE(
             answered(ErrorKind.UNAVAILABLE),
             "the tenant database refuses the tenant's role: no such database, no `CONNECT` privilege, wrong password, closed to connections; also any database, the control database included, whose connection failed during a request (the log says which)"),
     SHUTTING_DOWN(answered(ErrorKind.UNAVAILABLE), "the instance is stopping and lends no more tenant connections"),
+    OVERLOADED(
+            answered(ErrorKind.UNAVAILABLE),
+            "the instance is serving `http.maxConcurrentRequests` requests already; this one was refused at once, not queued"),
     CONFIRMATION_REQUIRED(
             internal(ErrorKind.INVALID), "CLI: `silo tenants delete` needs `--yes` when no terminal can confirm"),
     PASSWORD_UNREADABLE(internal(ErrorKind.INVALID), "CLI: the administrator's password could not be read"),

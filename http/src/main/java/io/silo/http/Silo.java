@@ -42,6 +42,7 @@ public final class Silo implements AutoCloseable {
             HttpServer http = HttpServer.start(
                     config.http().host(),
                     config.http().port(),
+                    config.http().maxConcurrentRequests(),
                     HttpFeatures.of(application),
                     new HttpMetrics(application.metrics()));
             log.info("Silo ready on port {}", http.port());

@@ -3,6 +3,8 @@ package io.silo.http.server;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.silo.error.ProblemType;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
 
 /**
  * The cycle of every request: its {@link Exchange} (and request id), the route's handler, any
@@ -12,15 +14,38 @@ import io.silo.error.ProblemType;
  * <p>Thread-safe.
  */
 final class Dispatcher {
-    private final HttpMetrics metrics;
+    private static final Duration RETRY_OVERLOADED = Duration.ofSeconds(1);
 
-    Dispatcher(HttpMetrics metrics) {
+    private final HttpMetrics metrics;
+    /** Requests being served; one that finds none left is refused, not queued: each waits on a thread and holds its body. */
+    private final Semaphore serving;
+
+    private final int maxConcurrentRequests;
+
+    Dispatcher(HttpMetrics metrics, int maxConcurrentRequests) {
         this.metrics = metrics;
+        this.serving = new Semaphore(maxConcurrentRequests);
+        this.maxConcurrentRequests = maxConcurrentRequests;
     }
 
     void serve(ServerRequest request, ServerResponse response, String route, Routes.Handler handler) {
         long start = System.nanoTime();
         Exchange exchange = new Exchange(request, response, route);
+        if (!serving.tryAcquire()) {
+            try {
+                Problems.handle(
+                        ProblemType.OVERLOADED
+                                .exception(
+                                        "this instance is serving " + maxConcurrentRequests
+                                                + " requests already (http.maxConcurrentRequests); this one was refused at once, not queued")
+                                .retryAfter(RETRY_OVERLOADED),
+                        exchange);
+            } finally {
+                metrics.record(exchange, System.nanoTime() - start);
+                RequestIds.clear();
+            }
+            return;
+        }
         try {
             if (request.path().rawPath().indexOf(';') >= 0) {
                 // Helidon reads "a;b" as segment "a" with a matrix parameter; no route of Silo takes one, and a
@@ -32,6 +57,7 @@ final class Dispatcher {
         } catch (Exception e) {
             Problems.handle(e, exchange);
         } finally {
+            serving.release();
             metrics.record(exchange, System.nanoTime() - start);
             RequestIds.clear();
         }

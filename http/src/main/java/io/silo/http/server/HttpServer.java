@@ -30,10 +30,14 @@ public final class HttpServer implements AutoCloseable {
         this.routes = routes;
     }
 
-    /** Starts listening on {@code host:port} (0 picks a free port) with the given features. */
-    public static HttpServer start(String host, int port, List<Endpoints> features, HttpMetrics metrics) {
+    /**
+     * Starts listening on {@code host:port} (0 picks a free port) with the given features, serving at
+     * most {@code maxConcurrentRequests} requests at once.
+     */
+    public static HttpServer start(
+            String host, int port, int maxConcurrentRequests, List<Endpoints> features, HttpMetrics metrics) {
         HttpRouting.Builder routing = HttpRouting.builder();
-        Routes routes = new Routes(routing, new Dispatcher(metrics));
+        Routes routes = new Routes(routing, new Dispatcher(metrics, maxConcurrentRequests));
         features.forEach(feature -> feature.register(routes));
         routes.closeWithFallback();
         WebServer server = WebServer.builder()

@@ -91,7 +91,10 @@ public final class Problems {
             unexpected(e, ctx);
             return;
         }
-        if (e.kind() == ErrorKind.UNAVAILABLE) {
+        if (e.problem() == ProblemType.OVERLOADED) {
+            // one line per refused request would add to the overload: http_server_requests{status="503"} counts them
+            log.debug("{} {} refused: {}", ctx.method(), ctx.path(), e.getMessage());
+        } else if (e.kind() == ErrorKind.UNAVAILABLE) {
             log.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
         }
         if (e instanceof DataAccessException) {

@@ -22,12 +22,16 @@ import org.slf4j.LoggerFactory;
 final class ClusterPools {
     private static final Logger log = LoggerFactory.getLogger(ClusterPools.class);
 
+    /** Requests that may wait for connections of a cluster, per permit of its budget. */
+    static final int WAITING_PER_PERMIT = 2;
+
     /** The most logins to one cluster under way at once. */
     static final int CONCURRENT_LOGINS = 8;
 
     private final String id;
     private final ConnectionBudget budget;
     private final ClusterWatch watch;
+    private final WaitingLine line;
     private final Set<TenantPool> open = ConcurrentHashMap.newKeySet();
     private final Set<TenantPool> surplus = ConcurrentHashMap.newKeySet();
     /** The clock's lock. */
@@ -50,6 +54,12 @@ final class ClusterPools {
         this.id = cluster.id();
         this.budget = new ConnectionBudget(id, cluster.connectionBudget());
         this.watch = new ClusterWatch(cluster, settings, this::wentDown);
+        this.line = new WaitingLine(WAITING_PER_PERMIT * cluster.connectionBudget());
+    }
+
+    /** The requests waiting for connections of this cluster: at most {@link #WAITING_PER_PERMIT} per permit of its budget. */
+    WaitingLine line() {
+        return line;
     }
 
     String id() {

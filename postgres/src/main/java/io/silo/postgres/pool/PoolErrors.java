@@ -50,6 +50,21 @@ final class PoolErrors {
                 .retryAfter(RETRY_SOON);
     }
 
+    static SiloException databaseLineFull(DatabaseTarget target, int limit) {
+        return ProblemType.DATABASE_BUSY
+                .exception("database " + target.database() + " on cluster "
+                        + target.cluster().id() + " already has " + limit
+                        + " requests waiting for its connections; this one was not queued")
+                .retryAfter(RETRY_SOON);
+    }
+
+    static SiloException clusterLineFull(String cluster, int limit) {
+        return ProblemType.CONNECTION_BUDGET_EXHAUSTED
+                .exception("cluster " + cluster + " already has " + limit
+                        + " requests waiting for its connections; this one was not queued")
+                .retryAfter(RETRY_SOON);
+    }
+
     static SiloException poolChurning(DatabaseTarget target, int attempts) {
         return ProblemType.DATABASE_BUSY
                 .exception("the pool of database " + target.database() + " on cluster "

@@ -283,6 +283,15 @@ public final class PoolRegistry implements AutoCloseable {
         if (admission == Circuit.Admission.REJECT) {
             throw PoolErrors.databaseUnavailable(pool.target(), refusals.reason(), refusals.retryAfter(), null);
         }
+        ClusterPools cluster = pool.cluster();
+        if (!pool.line().tryJoin()) {
+            throw PoolErrors.databaseLineFull(pool.target(), pool.line().limit());
+        }
+        if (!cluster.line().tryJoin()) {
+            pool.line().leave();
+            cluster.budgetTimedOut();
+            throw PoolErrors.clusterLineFull(cluster.id(), cluster.line().limit());
+        }
         long start = System.nanoTime();
         try {
             Optional<Connection> connection = pool.borrow(start, settings.acquireTimeout());
@@ -293,6 +302,8 @@ public final class PoolRegistry implements AutoCloseable {
         } catch (SQLException e) {
             throw translate(pool, e, start);
         } finally {
+            cluster.line().leave();
+            pool.line().leave();
             if (admission == Circuit.Admission.PROBE) {
                 refusals.probeEnded();
             }

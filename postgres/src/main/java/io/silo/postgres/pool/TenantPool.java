@@ -70,6 +70,11 @@ final class TenantPool implements ConnectionBudget.Demand {
     private final HikariDataSource hikari;
     private final HikariPoolMXBean hikariPool;
     private final AtomicInteger connections = new AtomicInteger();
+    /** Requests that may wait for connections of one database, per connection it may hold. */
+    static final int WAITING_PER_CONNECTION = 8;
+
+    /** Requests waiting for a connection of this pool, bounded. */
+    private final WaitingLine line;
     /** Requests waiting inside HikariCP for a connection. */
     private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
     /** Connections evicted by {@link #closeOneIdle} whose close HikariCP has not finished yet. */
@@ -96,6 +101,7 @@ final class TenantPool implements ConnectionBudget.Demand {
         this.lastUsed = now;
         this.refusals = new Circuit(settings.clock(), PoolRegistry.CIRCUIT_OPEN_FOR);
         this.growAfterNanos = settings.acquireTimeout().toNanos() / 4;
+        this.line = new WaitingLine(WAITING_PER_CONNECTION * settings.maxPerDatabase());
         this.hikari =
                 new HikariDataSource(hikariConfig(settings, new BudgetedDataSource(this, cluster, target, settings)));
         this.hikariPool = hikari.getHikariPoolMXBean();
@@ -135,6 +141,11 @@ final class TenantPool implements ConnectionBudget.Demand {
 
     ClusterPools cluster() {
         return cluster;
+    }
+
+    /** The requests waiting for a connection of this database. */
+    WaitingLine line() {
+        return line;
     }
 
     /** Whether this database refused its role a moment ago. */
