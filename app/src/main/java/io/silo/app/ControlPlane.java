@@ -63,7 +63,9 @@ record ControlPlane(
                 jdbc,
                 secrets,
                 clusters,
-                shutdown.register("cluster administration", new ClusterAdmins(clusters)),
+                shutdown.register(
+                        "cluster administration",
+                        new ClusterAdmins(clusters, config.jobs().statementTimeout())),
                 new TenantStore(jdbc, secrets),
                 new AuditLog(jdbc),
                 new RefreshTokenStore(jdbc),

@@ -150,8 +150,14 @@ public record SiloConfig(
     /** argon2id parameters; see {@code docs/security.md} for how they were chosen. */
     public record Passwords(int memoryKib, int iterations, int parallelism) {}
 
-    /** The background job runner. */
-    public record Jobs(int workers, Duration pollInterval, Duration lease, int maxAttempts) {}
+    /**
+     * The background job runner.
+     *
+     * @param statementTimeout the longest a statement on an administrative connection may run (creating databases,
+     *                         building indexes, backfills, backups, restores): long, but not forever
+     */
+    public record Jobs(
+            int workers, Duration pollInterval, Duration lease, int maxAttempts, Duration statementTimeout) {}
 
     /**
      * Self-service sign-up.
@@ -255,7 +261,12 @@ public record SiloConfig(
                                 Duration.ofMinutes(10)),
                         source.duration(
                                 "jobs.lease", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
-                        source.integer("jobs.maxAttempts", 5, 1, 100)),
+                        source.integer("jobs.maxAttempts", 5, 1, 100),
+                        source.duration(
+                                "jobs.statementTimeout",
+                                Duration.ofHours(1),
+                                Duration.ofSeconds(1),
+                                Duration.ofDays(1))),
                 source.optional("services.dir").map(dir -> Path.of(dir).normalize()),
                 signup(source),
                 mail(source),

@@ -31,14 +31,29 @@ import org.slf4j.LoggerFactory;
 public final class ClusterAdmin implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterAdmin.class);
 
+    /** How long an administrative connection may take to open. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final Cluster cluster;
     private final HikariDataSource pool;
     private final Jdbc jdbc;
+    private final Properties timeouts = new Properties();
     private volatile boolean versionChecked;
 
-    public ClusterAdmin(Cluster cluster) {
+    /**
+     * @param statementTimeout the longest a statement may run; the socket waits that and the connect
+     *                         timeout more, so a server that stops answering frees the job's thread
+     */
+    public ClusterAdmin(Cluster cluster, Duration statementTimeout) {
         this.cluster = cluster;
+        timeouts.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        timeouts.setProperty(
+                "socketTimeout",
+                Long.toString(statementTimeout.plus(CONNECT_TIMEOUT).toSeconds()));
+        timeouts.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+        timeouts.setProperty("tcpKeepAlive", "true");
         HikariConfig config = new HikariConfig();
+        config.setDataSourceProperties(timeouts);
         config.setPoolName("admin-" + cluster.id());
         config.setJdbcUrl(cluster.url());
         config.setUsername(cluster.user());
@@ -46,7 +61,7 @@ public final class ClusterAdmin implements AutoCloseable {
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(0);
         config.setIdleTimeout(Duration.ofMinutes(2).toMillis());
-        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         config.setInitializationFailTimeout(-1);
         this.pool = new HikariDataSource(config);
         this.jdbc = new Jdbc(pool);
@@ -252,9 +267,9 @@ public final class ClusterAdmin implements AutoCloseable {
     /** A new administrative connection to {@code database}, in auto-commit mode; the caller closes it. */
     public Connection connect(String database) throws SQLException {
         Properties props = new Properties();
+        props.putAll(timeouts);
         props.setProperty("user", cluster.user());
         props.setProperty("password", cluster.password());
-        props.setProperty("connectTimeout", "10");
         return DriverManager.getConnection(JdbcUrls.withDatabase(cluster.url(), database), props);
     }
 

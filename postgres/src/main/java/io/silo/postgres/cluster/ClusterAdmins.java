@@ -3,6 +3,7 @@ package io.silo.postgres.cluster;
 import io.silo.cluster.Cluster;
 import io.silo.error.ProblemType;
 import io.silo.postgres.control.ClusterStore;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,14 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClusterAdmins implements AutoCloseable {
     private final ClusterStore clusters;
+    private final Duration statementTimeout;
     private final Map<String, ClusterAdmin> admins = new ConcurrentHashMap<>();
 
-    public ClusterAdmins(ClusterStore clusters) {
+    /** @param statementTimeout the longest a statement of an administrative connection may run */
+    public ClusterAdmins(ClusterStore clusters, Duration statementTimeout) {
         this.clusters = clusters;
+        this.statementTimeout = statementTimeout;
     }
 
     public ClusterAdmin of(String clusterId) {
-        return admins.computeIfAbsent(clusterId, id -> new ClusterAdmin(cluster(id)));
+        return admins.computeIfAbsent(clusterId, id -> new ClusterAdmin(cluster(id), statementTimeout));
     }
 
     private Cluster cluster(String id) {

@@ -44,7 +44,7 @@ class AutovacuumTunerTest {
     @Test
     void aServerItMayTuneGetsTheScaledNaptimeOnceAndIsThenLeftAsItIs() {
         try (TestSilo silo = TestSilo.start(1, Map.of());
-                ClusterAdmins admins = new ClusterAdmins(clusters(silo))) {
+                ClusterAdmins admins = new ClusterAdmins(clusters(silo), Duration.ofMinutes(1))) {
             setNaptime(3600);
             AutovacuumTuner tuner = new AutovacuumTuner(clusters(silo), admins, AutovacuumTuning.ALL, false);
 
@@ -59,7 +59,7 @@ class AutovacuumTunerTest {
     @Test
     void anExternalServerIsLeftAloneUnlessAllAreTunedAndNothingIsTunedWhenOff() {
         try (TestSilo silo = TestSilo.start(1, Map.of());
-                ClusterAdmins admins = new ClusterAdmins(clusters(silo))) {
+                ClusterAdmins admins = new ClusterAdmins(clusters(silo), Duration.ofMinutes(1))) {
             setNaptime(3600);
 
             // the test server is the primary cluster but not Silo's embedded one
@@ -77,7 +77,7 @@ class AutovacuumTunerTest {
     @Test
     void aRoleThatMayNotAlterTheSystemIsLeftAloneWithoutFailing() {
         try (TestSilo silo = TestSilo.start(1, Map.of()); // resets the server: the role comes after
-                ClusterAdmins admins = new ClusterAdmins(clusters(silo))) {
+                ClusterAdmins admins = new ClusterAdmins(clusters(silo), Duration.ofMinutes(1))) {
             String role = "silo_no_alter_" + System.nanoTime();
             server.useHandle(handle -> {
                 handle.execute("CREATE ROLE " + role + " LOGIN CREATEDB CREATEROLE PASSWORD 'pw-" + role + "'");
@@ -85,16 +85,18 @@ class AutovacuumTunerTest {
             });
             setNaptime(3600);
             AutovacuumTuner tuner = new AutovacuumTuner(clusters(silo), admins, AutovacuumTuning.ALL, false);
-            try (ClusterAdmin limited = new ClusterAdmin(new Cluster(
-                    "limited",
-                    TestPostgres.primary().url("postgres"),
-                    role,
-                    "pw-" + role,
-                    Map.of(),
-                    10,
-                    10,
-                    false,
-                    "active"))) {
+            try (ClusterAdmin limited = new ClusterAdmin(
+                    new Cluster(
+                            "limited",
+                            TestPostgres.primary().url("postgres"),
+                            role,
+                            "pw-" + role,
+                            Map.of(),
+                            10,
+                            10,
+                            false,
+                            "active"),
+                    Duration.ofMinutes(1))) {
 
                 assertThat(tuner.tune(limited)).isFalse();
                 assertThat(naptime()).isEqualTo(3600);
