@@ -53,6 +53,8 @@ import java.util.function.Supplier;
  */
 final class LoadPhases {
     private static final String PGBENCH_DATABASE = "bench_pgbench";
+    /** The overload phase's clients, in multiples of the other phases'. */
+    private static final int OVERLOAD_FACTOR = 8;
 
     private final BenchOptions options;
     private final Workload workload;
@@ -120,6 +122,11 @@ final class LoadPhases {
         rawPhases(RawJdbcClient.Kind.INSERT, List.of(new RawRun(Kind.RAW_INSERTS, OptionalDouble.empty())));
         phase(Kind.INSERTS, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.INSERT, "inserts"), window));
         phase(Kind.PATCHES, (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.PATCH, "patches"), window));
+        // far more clients than the machine serves: what admitted requests wait, and how much is refused
+        phase(
+                Kind.OVERLOAD,
+                OVERLOAD_FACTOR * options.clients(),
+                (driver, window) -> driver.closedLoop(routed(RoutedClient.Kind.READ, "overload"), window));
         if (!options.soak().isZero()) {
             soak(half);
         }
@@ -159,13 +166,17 @@ final class LoadPhases {
     }
 
     private PhaseResult phase(Kind kind, BiFunction<LoadDriver, LoadDriver.Window, LoadResult> body) {
+        return phase(kind, options.clients(), body);
+    }
+
+    private PhaseResult phase(Kind kind, int clients, BiFunction<LoadDriver, LoadDriver.Window, LoadResult> body) {
         progress.accept(String.format(
                 Locale.ROOT,
                 "phase: %s (%d s warm-up, %d s measured)",
                 kind.label(),
                 options.warmup().toSeconds(),
                 options.measure().toSeconds()));
-        LoadDriver driver = new LoadDriver(kind.label(), options.clients(), options.warmup(), options.measure());
+        LoadDriver driver = new LoadDriver(kind.label(), clients, options.warmup(), options.measure());
         PhaseMonitor monitor = new PhaseMonitor(cpu, sampler, pools);
         LoadResult load = body.apply(driver, monitor);
         PhaseResult result = new PhaseResult(kind, load, monitor.figures());

@@ -19,6 +19,7 @@ public record PhaseResult(Kind kind, LoadResult load, PhaseFigures system) {
         RAW_INSERTS("raw JDBC inserts with activity, same budget"),
         INSERTS("routed inserts"),
         PATCHES("routed patches"),
+        OVERLOAD("routed reads, 8 times the clients (overload)"),
         PROFILED_READS("routed reads under JFR");
 
         private final String label;
