@@ -191,7 +191,7 @@ public enum ProblemType {
             "start-up: a service template is invalid; one line per problem, each naming file, place and value (`errors`)"),
     CONTROL_DATABASE_UNREACHABLE(
             internal(ErrorKind.UNAVAILABLE),
-            "start-up: the control database does not answer. Once running, a control database that stops answering is a 503 `database-unavailable`"),
+            "start-up: the control database does not answer. Once running, a control database that stops answering is a 503 `control-database-unavailable`"),
     INVALID_SCHEMA(
             internal(ErrorKind.INTERNAL),
             "a collection's JSON Schema in its service template does not compile, or refers to a remote schema; logged, and answered as 500 `internal-error`"),
@@ -206,7 +206,10 @@ public enum ProblemType {
             "the cluster holding the tenant's database refuses connections or does not answer; its requests fail at once until a background probe gets an answer; names the cluster"),
     DATABASE_UNAVAILABLE(
             answered(ErrorKind.UNAVAILABLE),
-            "the tenant database refuses the tenant's role: no such database, no `CONNECT` privilege, wrong password, closed to connections; also any database, the control database included, whose connection failed during a request (the log says which)"),
+            "the tenant database refuses the tenant's role: no such database, no `CONNECT` privilege, wrong password, closed to connections; also a tenant's or cluster's database whose connection failed during a request (the log says which)"),
+    CONTROL_DATABASE_UNAVAILABLE(
+            answered(ErrorKind.UNAVAILABLE),
+            "the control database does not answer (or its pool's connections all stayed busy for 5 s): sign-in, refresh, sign-up and the routes that read or change organizations, users or the audit log wait for it; members with a valid token go on with their own data (`Retry-After`; [operations](operations.md#the-control-database-away))"),
     SHUTTING_DOWN(answered(ErrorKind.UNAVAILABLE), "the instance is stopping and lends no more tenant connections"),
     OVERLOADED(
             answered(ErrorKind.UNAVAILABLE),
@@ -249,7 +252,7 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(answered(ErrorKind.UNSUPPORTED_MEDIA_TYPE), "the request body is not JSON (`Content-Type`)"),
     DATABASE_ERROR(
             internal(ErrorKind.INTERNAL),
-            "a statement failed; logged with its SQL, and answered as 503 `database-unavailable` when the connection broke, else 500 `internal-error`");
+            "a statement failed; logged with its SQL, and answered as 503 `database-unavailable` (`control-database-unavailable` for the control database) when the connection broke, else 500 `internal-error`");
 
     private final ErrorKind kind;
     private final boolean answered;

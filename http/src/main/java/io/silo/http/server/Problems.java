@@ -98,14 +98,17 @@ public final class Problems {
             log.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
         }
         if (e instanceof DataAccessException) {
-            // UNAVAILABLE here (INTERNAL was answered above); the message holds SQL and server text: for the log, not
-            // for clients
+            // UNAVAILABLE here (INTERNAL was answered above): database-unavailable or control-database-unavailable.
+            // The message holds SQL and server text: for the log, not for clients
+            e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
             write(
                     ctx,
-                    ProblemType.DATABASE_UNAVAILABLE,
-                    "a database did not answer; retry shortly (request id " + ctx.requestId() + ")",
+                    e.problem(),
+                    (e.problem() == ProblemType.CONTROL_DATABASE_UNAVAILABLE
+                                    ? "the control database did not answer; retry shortly (request id "
+                                    : "a database did not answer; retry shortly (request id ")
+                            + ctx.requestId() + ")",
                     Map.of());
-            e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
             return;
         }
         if (e.kind() == ErrorKind.UNAUTHENTICATED) {

@@ -9,6 +9,7 @@ import io.silo.postgres.jdbc.JdbcUrls;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -21,23 +22,43 @@ import org.slf4j.LoggerFactory;
  * The control database: its connection pool and its schema, migrated with Flyway on open. The
  * database is created when the server has none of that name yet.
  *
+ * <p>Once running, the control database may go away while tenants are served: its
+ * {@link ControlAvailability} tells, and while it is unavailable the pool's callers fail at once with
+ * {@code control-database-unavailable} (what {@link #jdbc()} reports a lost connection as). A
+ * connection is had within {@link #CONNECT_TIMEOUT} or not at all, and a read that waits longer than
+ * {@link #SOCKET_TIMEOUT} for the server gives up, so a server that hangs cannot hold a request for
+ * longer. A {@code connectTimeout}, {@code loginTimeout} or {@code socketTimeout} in the URL wins.
+ *
  * <p>Thread-safe.
  */
 public final class ControlDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlDatabase.class);
 
+    /** The longest a caller waits for a connection: the pool's wait, and the driver's connect and login. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The longest a statement waits for the server to answer. Control-plane statements touch a row or
+     * a bounded page; the migrations, which may take longer, run on a connection of their own without it.
+     */
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
     private final String url;
     private final String user;
     private final String password;
     private final HikariDataSource pool;
+    private final ControlAvailability availability;
+    private final DataSource guarded;
     private final Jdbc jdbc;
 
-    private ControlDatabase(String url, String user, String password, HikariDataSource pool) {
+    private ControlDatabase(
+            String url, String user, String password, HikariDataSource pool, ControlAvailability availability) {
         this.url = url;
         this.user = user;
         this.password = password;
         this.pool = pool;
-        this.jdbc = new Jdbc(pool);
+        this.availability = availability;
+        this.guarded = new GuardedDataSource(pool, availability);
+        this.jdbc = new Jdbc(guarded, ProblemType.CONTROL_DATABASE_UNAVAILABLE);
     }
 
     /** Connects (creating the database if needed), migrates the schema, and opens a pool. */
@@ -50,8 +71,9 @@ public final class ControlDatabase implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
-        config.setInitializationFailTimeout(Duration.ofSeconds(5).toMillis());
+        config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        config.setInitializationFailTimeout(CONNECT_TIMEOUT.toMillis());
+        timeouts().forEach((key, value) -> config.addDataSourceProperty((String) key, value));
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -59,38 +81,57 @@ public final class ControlDatabase implements AutoCloseable {
             throw unreachable(url, e);
         }
         try {
-            migrate(pool);
+            migrate(url, user, password);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
-        return new ControlDatabase(url, user, password, pool);
+        return new ControlDatabase(url, user, password, pool, new ControlAvailability(Clock.systemUTC()));
     }
 
+    /** JDBC on the pool; a connection lost or not had is {@code control-database-unavailable}. */
     public Jdbc jdbc() {
         return jdbc;
     }
 
+    /** The pool, behind the availability: while the control database is unavailable, it fails at once. */
     public DataSource dataSource() {
-        return pool;
+        return guarded;
+    }
+
+    /** Whether the control database answers, as this instance last found out. */
+    public ControlAvailability availability() {
+        return availability;
     }
 
     public String url() {
         return url;
     }
 
-    /** A connection outside the pool, for LISTEN, which holds its connection for good. */
+    /**
+     * A connection outside the pool, for LISTEN, which holds its connection for good. Tried whatever
+     * the availability says, and its outcome tells the availability: the listener, which reconnects
+     * in the background, is how an instance learns that the control database is back.
+     */
     public Connection dedicatedConnection() throws SQLException {
-        Properties props = new Properties();
+        Properties props = timeouts();
         props.setProperty("user", user);
         props.setProperty("password", password);
         props.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection(url, props);
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            availability.failed(GuardedDataSource.describe(e));
+            throw e;
+        }
+        availability.succeeded();
+        return connection;
     }
 
-    /** Whether the control database answers a trivial query within a second. */
+    /** Whether the control database answers a trivial query within a second; false at once while it is unavailable. */
     public boolean isReachable() {
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = guarded.getConnection()) {
             return connection.isValid(1);
         } catch (SQLException e) {
             return false;
@@ -102,10 +143,20 @@ public final class ControlDatabase implements AutoCloseable {
         pool.close();
     }
 
-    private static void migrate(DataSource dataSource) {
+    /** The driver's timeouts of every connection but the migrations' ({@link #SOCKET_TIMEOUT}). */
+    private static Properties timeouts() {
+        Properties props = new Properties();
+        props.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        props.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        props.setProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
+        return props;
+    }
+
+    /** On a connection of its own, without the pool's socket timeout: a migration may rewrite a large table. */
+    private static void migrate(String url, String user, String password) {
         try {
             var result = Flyway.configure()
-                    .dataSource(dataSource)
+                    .dataSource(url, user, password)
                     .locations("classpath:db/control")
                     .table("control_schema_history")
                     .load()

@@ -1,5 +1,6 @@
 package io.silo.postgres.jdbc;
 
+import io.silo.error.ProblemType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,9 +20,17 @@ import java.util.Optional;
  */
 public final class Handle {
     private final Connection connection;
+    private final ProblemType lostConnection;
 
+    /** A handle on a tenant's or a cluster's database: a lost connection is {@code database-unavailable}. */
     public Handle(Connection connection) {
+        this(connection, ProblemType.DATABASE_UNAVAILABLE);
+    }
+
+    /** A handle whose lost connection is {@code lostConnection} ({@link DataAccessException}). */
+    public Handle(Connection connection, ProblemType lostConnection) {
         this.connection = connection;
+        this.lostConnection = lostConnection;
     }
 
     public Connection connection() {
@@ -37,7 +46,7 @@ public final class Handle {
             }
             return out;
         } catch (SQLException e) {
-            throw new DataAccessException(sql, e);
+            throw new DataAccessException(sql, e, lostConnection);
         }
     }
 
@@ -57,7 +66,7 @@ public final class Handle {
                 return out;
             }
         } catch (SQLException e) {
-            throw new DataAccessException(sql, e);
+            throw new DataAccessException(sql, e, lostConnection);
         }
     }
 
@@ -74,7 +83,7 @@ public final class Handle {
         try (PreparedStatement statement = prepare(sql, params)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
-            throw new DataAccessException(sql, e);
+            throw new DataAccessException(sql, e, lostConnection);
         }
     }
 
@@ -83,7 +92,7 @@ public final class Handle {
         try (var statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new DataAccessException(sql, e);
+            throw new DataAccessException(sql, e, lostConnection);
         }
     }
 
