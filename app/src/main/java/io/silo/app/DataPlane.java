@@ -1,6 +1,10 @@
 package io.silo.app;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.silo.config.SiloConfig;
+import io.silo.postgres.control.ControlAvailability;
 import io.silo.postgres.control.RevokedSessions;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.UserStore;
@@ -29,7 +33,8 @@ record DataPlane(
     static DataPlane open(SiloConfig config, ControlPlane control, Clock clock, Shutdown shutdown) {
         Metrics metrics = shutdown.register("metrics", new Metrics());
         PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
-        PlacementCache placements = new PlacementCache(control.jdbc(), control.secrets());
+        PlacementCache placements = new PlacementCache(control.database(), control.secrets());
+        bindControlMetrics(metrics.registry(), control.database().availability(), placements);
         // revocations ride on the placement listener's connection: one LISTEN session per instance
         // kept an access lifetime plus the token verifier's clock tolerance (60 s) and a margin
         RevokedSessions revoked = new RevokedSessions(
@@ -53,5 +58,17 @@ record DataPlane(
                 new DirectoryRelay(control.directory(), connections, clock),
                 new UserStore(),
                 revoked);
+    }
+
+    /** What operators watch while the control database is away ({@code docs/operations.md}). */
+    private static void bindControlMetrics(
+            MeterRegistry registry, ControlAvailability availability, PlacementCache placements) {
+        Gauge.builder("silo.control.database.available", availability, known -> known.isAvailable() ? 1 : 0)
+                .description("1 while the control database answers, 0 while its requests fail at once")
+                .register(registry);
+        FunctionCounter.builder("silo.placement.last.known", placements, PlacementCache::servedLastKnown)
+                .description(
+                        "placement lookups answered with a tenant's last known placement: the control database did not answer")
+                .register(registry);
     }
 }

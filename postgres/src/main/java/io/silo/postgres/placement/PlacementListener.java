@@ -156,8 +156,8 @@ public final class PlacementListener implements AutoCloseable {
                 failures++;
                 if (failures == 1 || failures % LOG_EVERY == 0) {
                     log.warn(
-                            "placement listener lost the control database ({}); placements are read through until it is back, "
-                                    + "next attempt in {} ms (failure {})",
+                            "placement listener lost the control database ({}); placements are read through until it is back "
+                                    + "(while it does not answer, the last known ones are served), next attempt in {} ms (failure {})",
                             firstLine(e),
                             backoff,
                             failures);

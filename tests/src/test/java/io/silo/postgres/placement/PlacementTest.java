@@ -1,10 +1,15 @@
 package io.silo.postgres.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
+import io.silo.postgres.control.ControlDatabase;
 import io.silo.tenant.DatabaseState;
 import io.silo.tenant.TenantStatus;
 import io.silo.testing.Eventually;
+import io.silo.testing.FaultProxy;
 import io.silo.testing.TestPostgres;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -194,6 +199,71 @@ class PlacementTest {
         assertThat(cache.find("stark").orElseThrow().businessType())
                 .as("nothing stale is served")
                 .contains("unannounced");
+    }
+
+    @Test
+    void whileTheControlDatabaseIsAwayTheLastKnownPlacementIsServedAndAMissedChangeHoldsOnceItIsBack() {
+        UUID known = plane.tenant("rogers", "rogers_role", "password-6");
+        UUID neverRead = plane.tenant("barnes", "barnes_role", "password-7");
+        try (FaultProxy proxy = FaultProxy.to(SERVER.port())) {
+            Instance instance = instanceBehind(proxy);
+            assertThat(instance.cache.find(known).orElseThrow().isActive()).isTrue();
+
+            proxy.mode(FaultProxy.Mode.REFUSE);
+            proxy.resetAll();
+            Eventually.until("the listener notices", () -> !instance.listener.isListening());
+            plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", known);
+
+            assertThat(instance.cache.find(known).orElseThrow().isActive())
+                    .as("the last known placement: nothing newer can be known")
+                    .isTrue();
+            assertThatThrownBy(() -> instance.cache.find(neverRead))
+                    .isInstanceOfSatisfying(
+                            SiloException.class,
+                            e -> assertThat(e.problem()).isEqualTo(ProblemType.CONTROL_DATABASE_UNAVAILABLE));
+            assertThat(instance.cache.servedLastKnown()).isPositive();
+
+            proxy.mode(FaultProxy.Mode.PASS);
+            Eventually.until("the listener is back", instance.listener::isListening);
+            assertThat(instance.cache.find(known).orElseThrow().status()).isEqualTo(TenantStatus.SUSPENDED);
+        }
+    }
+
+    /** A change heard is a reason to distrust what was read before: it is not served through an outage. */
+    @Test
+    void aTenantWhoseChangeWasHeardIsNotServedFromItsLastKnownPlacement() {
+        UUID id = plane.tenant("carter", "carter_role", "password-8");
+        try (FaultProxy proxy = FaultProxy.to(SERVER.port())) {
+            Instance instance = instanceBehind(proxy);
+            assertThat(instance.cache.find(id)).isPresent();
+
+            plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
+            Eventually.until("the change is heard", () -> instance.changed.contains(id));
+            proxy.mode(FaultProxy.Mode.REFUSE);
+            proxy.resetAll();
+
+            assertThatThrownBy(() -> instance.cache.find(id))
+                    .isInstanceOfSatisfying(
+                            SiloException.class,
+                            e -> assertThat(e.problem()).isEqualTo(ProblemType.CONTROL_DATABASE_UNAVAILABLE));
+        }
+    }
+
+    /** An instance whose control database, the plane's, is reached through {@code proxy}. */
+    private Instance instanceBehind(FaultProxy proxy) {
+        ControlDatabase control = ControlDatabase.open(
+                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + plane.database(),
+                SERVER.user(),
+                SERVER.password(),
+                2);
+        closing.add(control);
+        PlacementCache cache = new PlacementCache(control, plane.secrets());
+        PlacementListener listener = PlacementListener.start(control, cache);
+        closing.add(listener);
+        List<UUID> changed = new CopyOnWriteArrayList<>();
+        listener.subscribe(changed::add);
+        Eventually.until("the listener is listening", listener::isListening);
+        return new Instance(cache, listener, changed);
     }
 
     /** One Silo instance's view: its own cache and listener on the shared control database. */
