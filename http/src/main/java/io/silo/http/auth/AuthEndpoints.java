@@ -7,6 +7,7 @@ import io.silo.app.session.Sessions;
 import io.silo.app.session.TokenService;
 import io.silo.app.throttle.SignInThrottle;
 import io.silo.audit.AuditEntry;
+import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
@@ -82,11 +83,17 @@ public final class AuthEndpoints implements Endpoints {
         exchange.json(tokenBody(session));
     }
 
-    /** The administrator with these credentials; a refusal is recorded in the master audit log. */
+    /**
+     * The administrator with these credentials; a refusal is recorded in the master audit log. A
+     * database that did not answer refused nobody (and the audit log lives in the control database).
+     */
     private Principal.PlatformAdmin authenticate(Exchange exchange, String email, String password) {
         try {
             return admins.authenticate(email, password);
         } catch (SiloException e) {
+            if (e.kind() == ErrorKind.UNAVAILABLE) {
+                throw e;
+            }
             audit.append(new AuditEntry(
                     Actors.anonymous(exchange, email),
                     "admin.login.failed",

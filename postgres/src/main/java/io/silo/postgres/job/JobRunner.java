@@ -2,6 +2,7 @@ package io.silo.postgres.job;
 
 import io.silo.config.SiloConfig;
 import io.silo.crypto.Secrets;
+import io.silo.error.ErrorKind;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
@@ -37,6 +38,8 @@ import org.slf4j.MDC;
 public final class JobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /** While a worker cannot reach the control database, one failed poll in this many is logged. */
+    private static final int LOG_UNAVAILABLE_EVERY = 100;
 
     private final JobStore store;
     private final Map<String, JobHandler> handlers;
@@ -84,10 +87,15 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void work() {
+        int unavailable = 0;
         while (running) {
             try {
                 String claim = claimToken();
                 Optional<Job> job = store.claimNext(claim, config.lease());
+                if (unavailable > 0) {
+                    log.info("job worker {} claims jobs again after {} failed polls", worker, unavailable);
+                    unavailable = 0;
+                }
                 if (job.isPresent()) {
                     execute(job.get(), claim);
                 } else {
@@ -99,7 +107,19 @@ public final class JobRunner implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                log.error("job worker {} hit an unexpected failure; continuing", worker, e);
+                if (e instanceof SiloException silo && silo.kind() == ErrorKind.UNAVAILABLE) {
+                    // the control database away: expected, and polled for again; one line now and then, no trace
+                    unavailable++;
+                    if (unavailable == 1 || unavailable % LOG_UNAVAILABLE_EVERY == 0) {
+                        log.warn(
+                                "job worker {} cannot claim jobs ({}); polling goes on (failure {})",
+                                worker,
+                                describe(silo),
+                                unavailable);
+                    }
+                } else {
+                    log.error("job worker {} hit an unexpected failure; continuing", worker, e);
+                }
                 sleep(config.pollInterval());
             }
         }
