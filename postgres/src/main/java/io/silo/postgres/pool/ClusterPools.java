@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
 final class ClusterPools {
     private static final Logger log = LoggerFactory.getLogger(ClusterPools.class);
 
-    /** Requests that may wait for connections of a cluster, per permit of its budget. */
-    static final int WAITING_PER_PERMIT = 2;
+    /**
+     * Requests that may wait for connections of one cluster: half of the instance's default
+     * {@code http.maxConcurrentRequests}, so a saturated cluster leaves the other half to the others.
+     */
+    static final int MAX_WAITING = 512;
 
     /** The most logins to one cluster under way at once. */
     static final int CONCURRENT_LOGINS = 8;
@@ -54,10 +57,10 @@ final class ClusterPools {
         this.id = cluster.id();
         this.budget = new ConnectionBudget(id, cluster.connectionBudget());
         this.watch = new ClusterWatch(cluster, settings, this::wentDown);
-        this.line = new WaitingLine(WAITING_PER_PERMIT * cluster.connectionBudget());
+        this.line = new WaitingLine(MAX_WAITING);
     }
 
-    /** The requests waiting for connections of this cluster: at most {@link #WAITING_PER_PERMIT} per permit of its budget. */
+    /** The requests waiting for connections of this cluster: at most {@link #MAX_WAITING}. */
     WaitingLine line() {
         return line;
     }

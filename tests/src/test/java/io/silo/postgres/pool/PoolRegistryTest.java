@@ -517,7 +517,7 @@ class PoolRegistryTest {
                 .collect(Collectors.toSet());
 
         assertThat(tagKeys).containsExactlyInAnyOrder("cluster", "state");
-        assertThat(poolMeters).hasSize(13);
+        assertThat(poolMeters).hasSize(14);
         assertThat(meters.get("silo.pool.budget.used")
                         .tag("cluster", "primary")
                         .gauge()
@@ -527,6 +527,12 @@ class PoolRegistryTest {
                         .tag("cluster", "primary")
                         .functionCounter()
                         .count())
+                .isEqualTo(3.0);
+        assertThat(meters.get("silo.pool.logins")
+                        .tag("cluster", "primary")
+                        .functionCounter()
+                        .count())
+                .as("one login per database: none needed a second connection")
                 .isEqualTo(3.0);
         assertThat(meters.get("silo.pool.connections")
                         .tags("cluster", "primary", "state", "idle")
