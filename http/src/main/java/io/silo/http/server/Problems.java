@@ -91,11 +91,8 @@ public final class Problems {
             unexpected(e, ctx);
             return;
         }
-        if (e.problem() == ProblemType.OVERLOADED) {
-            // one line per refused request would add to the overload: http_server_requests{status="503"} counts them
-            log.debug("{} {} refused: {}", ctx.method(), ctx.path(), e.getMessage());
-        } else if (e.kind() == ErrorKind.UNAVAILABLE) {
-            log.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
+        if (e.kind() == ErrorKind.UNAVAILABLE) {
+            UnavailableLog.log(e.type(), ctx.method(), ctx.path(), e.getMessage());
         }
         if (e instanceof DataAccessException) {
             // UNAVAILABLE here (INTERNAL was answered above): database-unavailable or control-database-unavailable.
