@@ -71,7 +71,7 @@ final class TenantPool implements ConnectionBudget.Demand {
     private final HikariPoolMXBean hikariPool;
     private final AtomicInteger connections = new AtomicInteger();
     /** Requests that may wait for connections of one database, per connection it may hold. */
-    static final int WAITING_PER_CONNECTION = 8;
+    static final int WAITING_PER_CONNECTION = 32;
 
     /** Requests waiting for a connection of this pool, bounded. */
     private final WaitingLine line;

@@ -4,6 +4,7 @@ import static io.silo.http.data.Invoices.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.app.SiloOptions;
+import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestSilo;
 import io.silo.testing.TestTenants;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * Far more load than an instance can serve, from one noisy tenant: the excess is refused with 503s
  * that were never queued ({@code database-busy} when the tenant's database has a full line of
  * waiting requests, {@code overloaded} when the instance serves its limit already), never a 500;
- * a quiet tenant is served meanwhile; the instance's threads and heap stay bounded.
+ * a quiet tenant is served meanwhile; the instance's threads and heap stay bounded. Beyond the
+ * instance's limit, every route answers {@code overloaded} at once.
  */
 class OverloadTest {
     private static final int NOISY_CLIENTS = 300;
@@ -33,7 +35,7 @@ class OverloadTest {
     @Test
     void theExcessIsShedAtOnceAndAQuietTenantIsStillServed() throws Exception {
         Map<String, String> limits =
-                Map.of("SILO_HTTP_MAX_CONCURRENT_REQUESTS", "64", "SILO_POOLS_MAX_PER_DATABASE", "2");
+                Map.of("SILO_HTTP_MAX_CONCURRENT_REQUESTS", "256", "SILO_POOLS_MAX_PER_DATABASE", "2");
         try (TestSilo silo = TestSilo.start(1, limits, SiloOptions.server())) {
             TestTenant noisy = TestTenants.create(silo.client(), "Noisy Load Co", List.of("billing"));
             TestTenant quiet = TestTenants.create(silo.client(), "Quiet Load Co", List.of("billing"));
@@ -71,7 +73,9 @@ class OverloadTest {
                     + platformThreadsDuring + "; waited in a line, then 503: " + flood.queuedThenFailed
                     + "; heap growth " + heapGrowth / (1024 * 1024) + " MiB");
             assertThat(flood.statuses).as("success or a 503, never a 500").containsOnlyKeys(200, 503);
-            assertThat(flood.problems.keySet()).isSubsetOf("database-busy", "overloaded");
+            assertThat(flood.problems.keySet())
+                    .as("refused at once, or (counted below) after waiting out the acquire timeout")
+                    .isSubsetOf("database-busy", "overloaded", "connection-budget-exhausted");
             assertThat(flood.shedMillis)
                     .as("the excess was refused, not queued")
                     .isNotEmpty();
@@ -85,6 +89,25 @@ class OverloadTest {
                     .as("requests run on virtual threads; the flood adds no platform threads beyond a few")
                     .isLessThan(16);
             assertThat(heapGrowth).as("heap after the flood").isLessThan(128L * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void beyondTheInstanceLimitRequestsAreRefusedAtOnce() throws Exception {
+        Map<String, String> limits = Map.of("SILO_HTTP_MAX_CONCURRENT_REQUESTS", "8");
+        try (TestSilo silo = TestSilo.start(1, limits, SiloOptions.server())) {
+            TestTenant tenant = TestTenants.create(silo.client(), "Busy Instance Co", List.of("billing"));
+            Flood flood = new Flood(tenant.client());
+            flood.start();
+            Eventually.until("requests are refused", () -> flood.problems.containsKey("overloaded"));
+            flood.stop();
+
+            System.out.println("OverloadTest: an instance limited to 8 requests: statuses " + flood.statuses
+                    + "; 503 types " + flood.problems);
+            assertThat(flood.statuses).containsOnlyKeys(200, 503);
+            assertThat(tenant.client().get("/api/data/billing/invoices?limit=1").status())
+                    .as("served again once the flood stops")
+                    .isEqualTo(200);
         }
     }
 
