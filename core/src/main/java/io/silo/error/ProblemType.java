@@ -40,6 +40,9 @@ public enum ProblemType {
     RESERVED_FIELD(
             answered(ErrorKind.INVALID),
             "a document body names a top-level `_…` field other than `_id` on insert or `_version` on change (`field`)"),
+    INVALID_FIELD_NAME(
+            answered(ErrorKind.INVALID),
+            "a document body holds a field name that starts with `$` or contains `.`, at any depth: an operator or a path is never stored as data (`field`)"),
     INVALID_VERSION(
             answered(ErrorKind.INVALID),
             "an expected `_version` is not a whole number ≥ 1, or body and parameter disagree"),

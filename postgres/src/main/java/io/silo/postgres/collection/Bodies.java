@@ -131,6 +131,7 @@ final class Bodies {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> member : node.properties()) {
                 checkText(member.getKey(), collection, path);
+                checkName(member.getKey(), collection, path);
                 walk(member.getValue(), depth + 1, collection, path + "/" + member.getKey());
             }
         } else if (node.isArray()) {
@@ -142,6 +143,21 @@ final class Bodies {
             checkText(node.stringValue(), collection, path);
         } else if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
             throw ProblemType.INVALID_JSON.exception("the number at '" + shorten(path) + "' is not finite");
+        }
+    }
+
+    /**
+     * A field name may not start with {@code $} or hold a {@code .}: such a name reads as an operator
+     * ({@code {"$inc": …}} sent by a client used to MongoDB) or as a path ({@code a.b} in a filter), and
+     * stored it would silently be neither.
+     */
+    private static void checkName(String name, String collection, String path) {
+        if (name.startsWith("$") || name.indexOf('.') >= 0) {
+            throw ProblemType.INVALID_FIELD_NAME
+                    .exception("'" + shorten(name) + "' at '" + (path.isEmpty() ? "/" : shorten(path))
+                            + "' cannot be a field name in '" + collection + "': names may not start with '$' "
+                            + "(an update operator is not a field; a change is a JSON merge patch) or contain '.'")
+                    .with("field", shorten(name));
         }
     }
 

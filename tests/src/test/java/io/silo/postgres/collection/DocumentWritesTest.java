@@ -122,6 +122,34 @@ class DocumentWritesTest {
     }
 
     @Test
+    void operatorsAndPathsAreNeverStoredAsFieldNames() {
+        Document doc = store.insert(db.connection(), ORDERS, json("{\"stock\":5}"));
+        for (String body : List.of(
+                "{\"$inc\":{\"stock\":-1}}",
+                "{\"$set\":{\"stock\":4}}",
+                "{\"a.b\":1}",
+                "{\"meta\":{\"$where\":\"1\"}}",
+                "{\"lines\":[{\"price.net\":2}]}")) {
+            assertProblem(() -> store.insert(db.connection(), ORDERS, json(body)), "invalid-field-name");
+            assertProblem(
+                    () -> store.replace(db.connection(), ORDERS, doc.id(), json(body), OptionalLong.empty()),
+                    "invalid-field-name");
+            assertProblem(
+                    () -> store.patch(db.connection(), ORDERS, doc.id(), json(body), OptionalLong.empty()),
+                    "invalid-field-name");
+        }
+        assertThat(store.get(db.connection(), ORDERS, doc.id()).body())
+                .as("nothing was written")
+                .isEqualTo(json("{\"stock\":5}"));
+        assertThat(store.insert(db.connection(), ORDERS, json("{\"price\":\"4.50 $\",\"note\":\"a.b\"}"))
+                        .body()
+                        .get("note")
+                        .stringValue())
+                .as("values may hold $ and dots; only names may not")
+                .isEqualTo("a.b");
+    }
+
+    @Test
     void nestedNamesStartingWithUnderscoreAreOrdinaryFields() {
         Document doc = store.insert(db.connection(), ORDERS, json("{\"meta\":{\"_source\":\"import\"}}"));
 
