@@ -66,8 +66,14 @@ public record SiloConfig(
      * The HTTP listener. Port 0 picks a free port, which tests use.
      *
      * @param maxConcurrentRequests requests served at once; any beyond is answered 503 {@code overloaded} at once
+     * @param corsOrigins the origins (e.g. {@code https://app.example.com}) whose browser front ends may call the
+     *                    API; {@code *} for any; empty for none
      */
-    public record Http(String host, int port, int maxConcurrentRequests) {}
+    public record Http(String host, int port, int maxConcurrentRequests, List<String> corsOrigins) {
+        public Http {
+            corsOrigins = List.copyOf(corsOrigins);
+        }
+    }
 
     /** The first platform administrator, created at first start when no administrator exists. */
     public record Admin(String email, Optional<String> password) {
@@ -229,7 +235,8 @@ public record SiloConfig(
                 new Http(
                         source.string("http.host", "0.0.0.0"),
                         source.integer("http.port", 8080, 0, 65535),
-                        source.integer("http.maxConcurrentRequests", 1024, 1, 1_000_000)),
+                        source.integer("http.maxConcurrentRequests", 1024, 1, 1_000_000),
+                        corsOrigins(source.string("http.corsOrigins", ""))),
                 Path.of(source.string("data.dir", "./data")).normalize(),
                 new Admin(source.string("admin.email", "admin@silo.local"), source.optional("admin.password")),
                 source.optional("master.key"),
@@ -344,6 +351,30 @@ public record SiloConfig(
                 login,
                 directory,
                 autovacuumTuning);
+    }
+
+    /**
+     * A comma-separated list of origins: {@code *}, or each a scheme ({@code http} or {@code https}), a
+     * host and an optional port, with nothing after, as a browser sends it in {@code Origin}.
+     */
+    static List<String> corsOrigins(String text) {
+        List<String> origins = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String origin = part.trim();
+            if (origin.isEmpty()) {
+                continue;
+            }
+            if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw new ConfigException("invalid http.corsOrigins entry '" + origin
+                        + "': expected * or an origin such as https://app.example.com or http://localhost:3000"
+                        + " (scheme, host, optional port; no path, no trailing slash)");
+            }
+            origins.add(origin);
+        }
+        if (origins.contains("*") && origins.size() > 1) {
+            throw new ConfigException("http.corsOrigins: * allows every origin; list origins or *, not both");
+        }
+        return origins;
     }
 
     private static Signup signup(ConfigSource source) {

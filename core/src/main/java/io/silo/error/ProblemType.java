@@ -83,6 +83,9 @@ public enum ProblemType {
     COLLECTION_FORBIDDEN(
             answered(ErrorKind.FORBIDDEN),
             "the caller's role in the service may not read, or may not write, the collection (`service`, `collection`)"),
+    ORIGIN_NOT_ALLOWED(
+            answered(ErrorKind.FORBIDDEN),
+            "a CORS preflight from an origin the deployment does not allow (`http.corsOrigins`) (`origin`)"),
     ORGANIZATION_SUSPENDED(
             answered(ErrorKind.FORBIDDEN),
             "the organization is suspended; told at sign-in only to someone who gave the right password (`organization`)"),

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,25 @@ class SiloConfigTest {
         assertThat(config.dataDir()).isEqualTo(Path.of("data"));
         assertThat(config.database()).isEmpty();
         assertThat(config.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void corsOriginsAreExactOriginsOrOneStar() {
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).http().corsOrigins())
+                .as("no browser origin unless allowed")
+                .isEmpty();
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(
+                                Map.of("SILO_HTTP_CORS_ORIGINS", " https://app.example.com , http://localhost:3000")))
+                        .http()
+                        .corsOrigins())
+                .containsExactly("https://app.example.com", "http://localhost:3000");
+        for (String wrong :
+                List.of("https://app.example.com/", "app.example.com", "ftp://x.example", "*, https://a.example")) {
+            assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_HTTP_CORS_ORIGINS", wrong))))
+                    .as(wrong)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("http.corsOrigins");
+        }
     }
 
     @Test

@@ -40,11 +40,7 @@ public final class Silo implements AutoCloseable {
         }
         try {
             HttpServer http = HttpServer.start(
-                    config.http().host(),
-                    config.http().port(),
-                    config.http().maxConcurrentRequests(),
-                    HttpFeatures.of(application),
-                    new HttpMetrics(application.metrics()));
+                    config.http(), HttpFeatures.of(application), new HttpMetrics(application.metrics()));
             log.info("Silo ready on port {}", http.port());
             return new Silo(application, Optional.of(http));
         } catch (RuntimeException | Error e) {

@@ -22,8 +22,11 @@ final class Dispatcher {
 
     private final int maxConcurrentRequests;
 
-    Dispatcher(HttpMetrics metrics, int maxConcurrentRequests) {
+    private final Cors cors;
+
+    Dispatcher(HttpMetrics metrics, int maxConcurrentRequests, Cors cors) {
         this.metrics = metrics;
+        this.cors = cors;
         this.serving = new Semaphore(maxConcurrentRequests);
         this.maxConcurrentRequests = maxConcurrentRequests;
     }
@@ -31,6 +34,7 @@ final class Dispatcher {
     void serve(ServerRequest request, ServerResponse response, String route, Routes.Handler handler) {
         long start = System.nanoTime();
         Exchange exchange = new Exchange(request, response, route);
+        cors.decorate(exchange);
         if (!serving.tryAcquire()) {
             try {
                 Problems.handle(

@@ -2,6 +2,7 @@ package io.silo.http.server;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.silo.config.SiloConfig;
 import io.silo.error.ProblemType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,13 +32,15 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening on {@code host:port} (0 picks a free port) with the given features, serving at
-     * most {@code maxConcurrentRequests} requests at once.
+     * Starts listening as {@code http} says (host, port, 0 picking a free one; requests served at
+     * once; origins allowed to call from a browser) with the given features.
      */
-    public static HttpServer start(
-            String host, int port, int maxConcurrentRequests, List<Endpoints> features, HttpMetrics metrics) {
+    public static HttpServer start(SiloConfig.Http http, List<Endpoints> features, HttpMetrics metrics) {
+        String host = http.host();
+        int port = http.port();
         HttpRouting.Builder routing = HttpRouting.builder();
-        Routes routes = new Routes(routing, new Dispatcher(metrics, maxConcurrentRequests));
+        Cors cors = new Cors(http.corsOrigins());
+        Routes routes = new Routes(routing, new Dispatcher(metrics, http.maxConcurrentRequests(), cors), cors);
         features.forEach(feature -> feature.register(routes));
         routes.closeWithFallback();
         WebServer server = WebServer.builder()

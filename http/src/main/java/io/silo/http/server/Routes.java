@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * Where features register their routes ({@link Endpoints}). Each route is served through the one
  * request cycle of {@link Dispatcher}; a request no route matches is answered 405 when its path
- * has routes for other methods, else 404. A trailing slash is ignored.
+ * has routes for other methods (a CORS preflight, {@link Cors}), else 404. A trailing slash is ignored.
  *
  * <p>Filled in by one thread before the server starts; read-only afterwards.
  */
@@ -25,11 +25,13 @@ public final class Routes {
 
     private final HttpRouting.Builder routing;
     private final Dispatcher dispatcher;
+    private final Cors cors;
     private final List<Registered> registered = new ArrayList<>();
 
-    Routes(HttpRouting.Builder routing, Dispatcher dispatcher) {
+    Routes(HttpRouting.Builder routing, Dispatcher dispatcher, Cors cors) {
         this.routing = routing;
         this.dispatcher = dispatcher;
+        this.cors = cors;
     }
 
     public Routes get(String path, Handler handler) {
@@ -77,6 +79,10 @@ public final class Routes {
                         .map(route -> route.route().method())
                         .distinct()
                         .collect(Collectors.joining(", "));
+                if (!allowed.isEmpty() && Cors.isPreflight(exchange)) {
+                    cors.preflight(exchange, allowed);
+                    return;
+                }
                 if (!allowed.isEmpty()) {
                     exchange.header("Allow", allowed);
                     throw ProblemType.METHOD_NOT_ALLOWED.exception(
