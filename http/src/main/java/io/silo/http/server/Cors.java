@@ -31,7 +31,14 @@ final class Cors {
     /** Adds the headers an allowed origin's browser needs to read the answer; nothing for others. */
     void decorate(Exchange exchange) {
         String origin = exchange.header("Origin");
-        if (origin == null || !allows(origin)) {
+        if (origin == null) {
+            return;
+        }
+        if (!anyOrigin) {
+            // the answer differs by origin: a shared cache must not hand one origin's answer to another
+            exchange.header("Vary", "Origin");
+        }
+        if (!allows(origin)) {
             return;
         }
         allowOrigin(exchange, origin);
@@ -68,9 +75,6 @@ final class Cors {
 
     private void allowOrigin(Exchange exchange, String origin) {
         exchange.header("Access-Control-Allow-Origin", anyOrigin ? "*" : origin);
-        if (!anyOrigin) {
-            exchange.header("Vary", "Origin");
-        }
     }
 
     private static String shorten(String text) {

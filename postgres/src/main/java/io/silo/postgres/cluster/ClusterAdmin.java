@@ -47,6 +47,7 @@ public final class ClusterAdmin implements AutoCloseable {
     public ClusterAdmin(Cluster cluster, Duration statementTimeout) {
         this.cluster = cluster;
         timeouts.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        timeouts.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         timeouts.setProperty(
                 "socketTimeout",
                 Long.toString(statementTimeout.plus(CONNECT_TIMEOUT).toSeconds()));

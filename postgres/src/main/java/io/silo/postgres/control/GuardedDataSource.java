@@ -36,10 +36,18 @@ final class GuardedDataSource implements DataSource {
         try {
             connection = pool.getConnection();
         } catch (SQLException e) {
-            // whatever the pool's reason (refused, timed out, a password no longer accepted), no connection
-            // was had: the control database is away for this instance's purposes, and its callers are told so
             String reason = describe(e);
-            availability.failed(reason);
+            if (e instanceof SQLTransientConnectionException && e.getCause() == null) {
+                // HikariCP's timeout with no failure to open a connection behind it: every connection was
+                // busy, which is load, not an outage; this caller is told, the others are not refused
+                if (admission == ControlAvailability.Admission.PROBE) {
+                    availability.probeEnded();
+                }
+            } else {
+                // refused, timed out opening, a password no longer accepted: the control database is away
+                // for this instance's purposes, and its callers are told so at once
+                availability.failed(reason);
+            }
             throw new SQLTransientConnectionException(reason, "08001", e);
         } catch (RuntimeException | Error e) {
             if (admission == ControlAvailability.Admission.PROBE) {

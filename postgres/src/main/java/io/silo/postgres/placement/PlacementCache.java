@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -81,6 +82,9 @@ public final class PlacementCache {
     private final LongAdder servedLastKnown = new LongAdder();
     private final AtomicBoolean servingLastKnown = new AtomicBoolean();
     private final AtomicBoolean readThroughStalled = new AtomicBoolean();
+    /** Counts invalidations, so that a read cannot keep as last known what a change heard meanwhile made stale. */
+    private final AtomicLong invalidations = new AtomicLong();
+
     private volatile boolean coherent = true;
 
     /** A cache on the control database, serving last known placements while it is unavailable. */
@@ -155,6 +159,7 @@ public final class PlacementCache {
 
     /** Forgets one tenant, last known placement included: its row changed somewhere. */
     public void invalidate(UUID tenantId) {
+        invalidations.incrementAndGet();
         byId.invalidate(tenantId);
         lastKnown.invalidate(tenantId);
     }
@@ -181,6 +186,12 @@ public final class PlacementCache {
     void coherent(boolean value) {
         coherent = value;
         invalidateAll();
+        if (value) {
+            // listening again, so the control database answers: what was known from before may have
+            // changed unheard, and must not be served in a later outage
+            invalidations.incrementAndGet();
+            lastKnown.invalidateAll();
+        }
     }
 
     private Optional<Placement> findBySlug(String slug) {
@@ -253,6 +264,7 @@ public final class PlacementCache {
     }
 
     private Optional<Placement> load(UUID tenantId) {
+        long invalidationsBefore = invalidations.get();
         List<Row> rows = control.query(SELECT, PlacementCache::row, tenantId);
         if (servingLastKnown.compareAndSet(true, false)) {
             log.info("the control database answers again: placements are read from it again");
@@ -274,7 +286,10 @@ public final class PlacementCache {
                 first.role(),
                 secrets.open(first.sealedPassword()),
                 databases);
-        lastKnown.put(tenantId, placement);
+        if (invalidations.get() == invalidationsBefore) {
+            // a change heard while this read ran may be newer than what it read: then keep nothing
+            lastKnown.put(tenantId, placement);
+        }
         return Optional.of(placement);
     }
 

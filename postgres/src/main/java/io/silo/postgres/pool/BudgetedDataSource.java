@@ -117,6 +117,8 @@ final class BudgetedDataSource implements DataSource {
         Connection physical;
         try {
             physical = cluster.login(pool.deadline(), () -> {
+                // the turn may have come after the cluster went down or the pool began to close
+                pool.checkConnectAllowed();
                 pool.creating(TenantPool.Creating.CONNECTING);
                 return postgres.getConnection();
             });

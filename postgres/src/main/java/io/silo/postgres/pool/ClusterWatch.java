@@ -106,17 +106,28 @@ final class ClusterWatch {
     }
 
     private void probe() {
-        Optional<Failure> failure = login();
+        Optional<Failure> failure;
+        try {
+            failure = login();
+        } catch (RuntimeException | Error e) {
+            scheduleProbe(); // whatever went wrong, the cluster is still down: the probing must go on
+            throw e;
+        }
         if (failure.isPresent() && failure.get().kind() == Failure.Kind.CLUSTER_DOWN) {
-            Outage now = outage;
-            if (now != null) {
-                outage = new Outage(failure.get().message(), now.sinceNanos());
+            synchronized (this) {
+                if (outage != null) {
+                    outage = new Outage(failure.get().message(), outage.sinceNanos());
+                }
             }
             scheduleProbe();
             return;
         }
-        Outage ended = outage;
-        outage = null;
+        Outage ended;
+        synchronized (this) {
+            // under the lock of down(): a failure reported meanwhile is either before (and ends here) or after
+            ended = outage;
+            outage = null;
+        }
         if (ended != null) {
             log.info(
                     "cluster {} answers again, after {} ms unreachable",

@@ -278,19 +278,21 @@ public final class PoolRegistry implements AutoCloseable {
     }
 
     private Optional<Connection> lend(TenantPool pool) {
-        Circuit refusals = pool.refusals();
-        Circuit.Admission admission = refusals.admit();
-        if (admission == Circuit.Admission.REJECT) {
-            throw PoolErrors.databaseUnavailable(pool.target(), refusals.reason(), refusals.retryAfter(), null);
-        }
+        // the lines first: a request refused there must not take the one probe of a database that refused its role
         ClusterPools cluster = pool.cluster();
         if (!pool.line().tryJoin()) {
             throw PoolErrors.databaseLineFull(pool.target(), pool.line().limit());
         }
         if (!cluster.line().tryJoin()) {
             pool.line().leave();
-            cluster.budgetTimedOut();
             throw PoolErrors.clusterLineFull(cluster.id(), cluster.line().limit());
+        }
+        Circuit refusals = pool.refusals();
+        Circuit.Admission admission = refusals.admit();
+        if (admission == Circuit.Admission.REJECT) {
+            cluster.line().leave();
+            pool.line().leave();
+            throw PoolErrors.databaseUnavailable(pool.target(), refusals.reason(), refusals.retryAfter(), null);
         }
         long start = System.nanoTime();
         try {
@@ -314,11 +316,15 @@ public final class PoolRegistry implements AutoCloseable {
     private SiloException translate(TenantPool pool, SQLException error, long start) {
         Optional<Failure> failure = pool.failureSince(start);
         ClusterPools cluster = pool.cluster();
+        // a login that has run for half the wait without an answer is a server's silence; one begun
+        // late, after a long wait for the budget, is not
+        boolean silent = failure.isEmpty()
+                && pool.connectingNanos() >= settings.acquireTimeout().toNanos() / 2;
         Failure.Kind kind = cluster.watch().isDown()
                 ? Failure.Kind.CLUSTER_DOWN
                 : failure.map(Failure::kind).orElseGet(() -> switch (pool.creating()) {
                     case WAITING_FOR_BUDGET -> Failure.Kind.BUDGET;
-                    case CONNECTING -> Failure.Kind.CLUSTER_DOWN;
+                    case CONNECTING -> silent ? Failure.Kind.CLUSTER_DOWN : Failure.Kind.BUDGET;
                     // a pool with room to grow that did not grow was held back by the budget: every permit in use,
                     // or none spare above the reserve that keeps other databases' first connections possible
                     case NOTHING -> pool.inUse() < settings.maxPerDatabase() ? Failure.Kind.BUDGET : Failure.Kind.BUSY;
@@ -333,8 +339,11 @@ public final class PoolRegistry implements AutoCloseable {
                 yield PoolErrors.budgetExhausted(cluster.id(), cluster.budget().limit(), waited, error);
             }
             case CLUSTER_DOWN -> {
-                // a server that never answered the login has not failed it yet: its silence counts
-                cluster.unreachable(reason);
+                if (silent) {
+                    // a server that never answered the login has not failed it yet: its silence counts.
+                    // Failures the driver reported marked the cluster down when they happened.
+                    cluster.unreachable("no answer to a login within " + TenantPool.millisSince(start) + " ms");
+                }
                 yield PoolErrors.clusterUnavailable(
                         cluster.id(), cluster.watch().reason(), cluster.watch().retryAfter(), error);
             }

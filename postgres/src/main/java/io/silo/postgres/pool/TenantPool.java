@@ -93,6 +93,7 @@ final class TenantPool implements ConnectionBudget.Demand {
     private volatile long lastGrowth = System.nanoTime();
     private volatile Optional<Failure> lastFailure = Optional.empty();
     private volatile Creating creating = Creating.NOTHING;
+    private volatile long connectingSince;
 
     TenantPool(DatabaseTarget target, ClusterPools cluster, PoolSettings settings, long now) {
         this.key = PoolKey.of(target);
@@ -280,7 +281,15 @@ final class TenantPool implements ConnectionBudget.Demand {
     }
 
     void creating(Creating now) {
+        if (now == Creating.CONNECTING) {
+            connectingSince = System.nanoTime();
+        }
         creating = now;
+    }
+
+    /** How long the login under way has run; 0 when none is. */
+    long connectingNanos() {
+        return creating == Creating.CONNECTING ? System.nanoTime() - connectingSince : 0;
     }
 
     Creating creating() {

@@ -18,6 +18,9 @@ final class Waiter {
     private static final int DONE = 3;
 
     private final Thread thread = Thread.currentThread();
+    /** An interrupt the thread had before it waited is its own: {@link #done} keeps it. */
+    private final boolean interruptedBefore = thread.isInterrupted();
+
     private final AtomicInteger state = new AtomicInteger(WAITING);
 
     /** Interrupts the waiting thread, unless its wait is over. */
@@ -40,6 +43,9 @@ final class Waiter {
             Thread.onSpinWait();
         }
         Thread.interrupted();
+        if (interruptedBefore) {
+            thread.interrupt();
+        }
         return true;
     }
 }
