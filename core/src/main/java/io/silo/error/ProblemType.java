@@ -43,6 +43,9 @@ public enum ProblemType {
     INVALID_FIELD_NAME(
             answered(ErrorKind.INVALID),
             "a document body holds a field name that starts with `$` or contains `.`, at any depth: an operator or a path is never stored as data (`field`)"),
+    INVALID_UPDATE(
+            answered(ErrorKind.INVALID),
+            "an update by operators is malformed: an unknown operator, a field beside operators, a bad path, a field changed twice, `$inc` of a non-number, `$push` onto a non-array ([query language](query-language.md#update-operators))"),
     INVALID_VERSION(
             answered(ErrorKind.INVALID),
             "an expected `_version` is not a whole number ≥ 1, or body and parameter disagree"),

@@ -156,7 +156,7 @@ final class Bodies {
             throw ProblemType.INVALID_FIELD_NAME
                     .exception("'" + shorten(name) + "' at '" + (path.isEmpty() ? "/" : shorten(path))
                             + "' cannot be a field name in '" + collection + "': names may not start with '$' "
-                            + "(an update operator is not a field; a change is a JSON merge patch) or contain '.'")
+                            + "(update operators such as $inc go at the top level of a PATCH, alone) or contain '.'")
                     .with("field", shorten(name));
         }
     }

@@ -160,7 +160,8 @@ public final class DocumentStore {
 
     /**
      * Changes a document with a JSON Merge Patch (RFC 7386): members merge into objects,
-     * {@code null} removes, arrays and other values replace. Versions as for {@link #replace}.
+     * {@code null} removes, arrays and other values replace; or, when its top-level names are
+     * operators ({@code $inc} …), by {@link UpdateOperators}. Versions as for {@link #replace}.
      *
      * @return the document as stored, one version on
      */
@@ -178,6 +179,15 @@ public final class DocumentStore {
             OptionalLong expectedVersion,
             Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(mergePatch, expectedVersion, spec.name());
+        if (UpdateOperators.isUpdate(update.doc())) {
+            return change(
+                    new Handle(connection),
+                    spec,
+                    id,
+                    update.expectedVersion(),
+                    logged,
+                    current -> UpdateOperators.apply(current.doc(), update.doc(), spec.name()));
+        }
         return change(new Handle(connection), spec, id, update.expectedVersion(), logged, current ->
                 (ObjectNode) MergePatch.apply(current.doc(), update.doc()));
     }

@@ -134,9 +134,11 @@ class DocumentWritesTest {
             assertProblem(
                     () -> store.replace(db.connection(), ORDERS, doc.id(), json(body), OptionalLong.empty()),
                     "invalid-field-name");
-            assertProblem(
-                    () -> store.patch(db.connection(), ORDERS, doc.id(), json(body), OptionalLong.empty()),
-                    "invalid-field-name");
+            if (!body.startsWith("{\"$")) { // a patch of operators is an update by them (UpdateOperatorsTest)
+                assertProblem(
+                        () -> store.patch(db.connection(), ORDERS, doc.id(), json(body), OptionalLong.empty()),
+                        "invalid-field-name");
+            }
         }
         assertThat(store.get(db.connection(), ORDERS, doc.id()).body())
                 .as("nothing was written")
