@@ -66,6 +66,9 @@ public enum ProblemType {
             answered(ErrorKind.UNAUTHENTICATED), "a spent refresh token was replayed; its session is revoked"),
     VERSION_CONFLICT(
             answered(ErrorKind.CONFLICT), "the document changed since the expected version (`currentVersion`)"),
+    CONDITION_FAILED(
+            answered(ErrorKind.CONFLICT),
+            "the document does not match the write's condition (`if`); nothing was written, in a batch nothing at all (`currentVersion`)"),
     DUPLICATE_KEY(
             answered(ErrorKind.CONFLICT),
             "a unique key of the collection is taken (`fields`: the key's fields, `[\"_id\"]` for a taken id)"),

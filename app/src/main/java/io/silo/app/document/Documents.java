@@ -138,11 +138,26 @@ public final class Documents {
                 stored(
                         write,
                         store.replace(
-                                connection, spec, replace.id(), replace.body(), replace.expectedVersion(), logged));
+                                connection,
+                                spec,
+                                replace.id(),
+                                replace.body(),
+                                replace.expectedVersion(),
+                                replace.condition(),
+                                logged));
             case Write.Patch patch ->
-                stored(write, store.patch(connection, spec, patch.id(), patch.body(), patch.expectedVersion(), logged));
+                stored(
+                        write,
+                        store.patch(
+                                connection,
+                                spec,
+                                patch.id(),
+                                patch.body(),
+                                patch.expectedVersion(),
+                                patch.condition(),
+                                logged));
             case Write.Delete delete -> {
-                store.delete(connection, spec, delete.id(), delete.expectedVersion(), logged);
+                store.delete(connection, spec, delete.id(), delete.expectedVersion(), delete.condition(), logged);
                 yield new Write.Result(write, delete.id(), Optional.empty());
             }
         };

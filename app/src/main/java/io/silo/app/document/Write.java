@@ -1,6 +1,7 @@
 package io.silo.app.document;
 
 import io.silo.postgres.collection.Document;
+import io.silo.postgres.collection.query.Filter;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -8,8 +9,10 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One write of a document: an insert, a replace, a merge patch or a delete, on a collection of the
- * scope's service; alone or in a batch. {@code expectedVersion}, when present, must be the document's current version.
+ * One write of a document: an insert, a replace, a patch (merge patch or update operators) or a
+ * delete, on a collection of the scope's service; alone or in a batch. {@code expectedVersion}, when
+ * present, must be the document's current version; {@code condition}, when present, a filter it
+ * must match.
  */
 public sealed interface Write {
     String collection();
@@ -31,29 +34,35 @@ public sealed interface Write {
         }
     }
 
-    record Replace(String collection, UUID id, JsonNode body, OptionalLong expectedVersion) implements Write {
+    record Replace(String collection, UUID id, JsonNode body, OptionalLong expectedVersion, Optional<Filter> condition)
+            implements Write {
         public Replace {
             Objects.requireNonNull(collection);
             Objects.requireNonNull(id);
             Objects.requireNonNull(body);
             Objects.requireNonNull(expectedVersion);
+            Objects.requireNonNull(condition);
         }
     }
 
-    record Patch(String collection, UUID id, JsonNode body, OptionalLong expectedVersion) implements Write {
+    record Patch(String collection, UUID id, JsonNode body, OptionalLong expectedVersion, Optional<Filter> condition)
+            implements Write {
         public Patch {
             Objects.requireNonNull(collection);
             Objects.requireNonNull(id);
             Objects.requireNonNull(body);
             Objects.requireNonNull(expectedVersion);
+            Objects.requireNonNull(condition);
         }
     }
 
-    record Delete(String collection, UUID id, OptionalLong expectedVersion) implements Write {
+    record Delete(String collection, UUID id, OptionalLong expectedVersion, Optional<Filter> condition)
+            implements Write {
         public Delete {
             Objects.requireNonNull(collection);
             Objects.requireNonNull(id);
             Objects.requireNonNull(expectedVersion);
+            Objects.requireNonNull(condition);
         }
     }
 

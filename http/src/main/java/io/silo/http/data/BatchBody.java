@@ -5,8 +5,11 @@ import io.silo.app.document.Write;
 import io.silo.crypto.Ids;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
+import io.silo.postgres.collection.query.Filter;
+import io.silo.postgres.collection.query.FilterParser;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class BatchBody {
     static final int MAX_OPERATIONS = 100;
-    private static final Set<String> FIELDS = Set.of("op", "collection", "id", "body", "version");
+    private static final Set<String> FIELDS = Set.of("op", "collection", "id", "body", "version", "if");
 
     private BatchBody() {}
 
@@ -66,10 +69,21 @@ final class BatchBody {
         return switch (op) {
             case "insert" -> new Write.Insert(collection, required(node, "body"));
             case "replace" ->
-                new Write.Replace(collection, Ids.parse(text(node, "id"), "id"), required(node, "body"), version(node));
+                new Write.Replace(
+                        collection,
+                        Ids.parse(text(node, "id"), "id"),
+                        required(node, "body"),
+                        version(node),
+                        condition(node));
             case "patch" ->
-                new Write.Patch(collection, Ids.parse(text(node, "id"), "id"), required(node, "body"), version(node));
-            case "delete" -> new Write.Delete(collection, Ids.parse(text(node, "id"), "id"), version(node));
+                new Write.Patch(
+                        collection,
+                        Ids.parse(text(node, "id"), "id"),
+                        required(node, "body"),
+                        version(node),
+                        condition(node));
+            case "delete" ->
+                new Write.Delete(collection, Ids.parse(text(node, "id"), "id"), version(node), condition(node));
             default ->
                 throw ProblemType.INVALID_BATCH.exception(
                         "op must be insert, replace, patch or delete, not '" + op + "'");
@@ -94,6 +108,15 @@ final class BatchBody {
                     .with("field", field);
         }
         return value;
+    }
+
+    /** The operation's {@code if}: a filter its document must match, or the whole batch is undone. */
+    private static Optional<Filter> condition(JsonNode node) {
+        JsonNode value = node.get("if");
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(FilterParser.parse(value));
     }
 
     private static OptionalLong version(JsonNode node) {

@@ -13,12 +13,14 @@ import io.silo.http.server.Routes;
 import io.silo.postgres.collection.Document;
 import io.silo.postgres.collection.Page;
 import io.silo.postgres.collection.query.DocumentQuery;
+import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.FilterParser;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.JsonInput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -124,20 +126,34 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(exchange);
         String collection = writable(exchange, scope);
         UUID id = Ids.parse(exchange.pathParam("id"), "id");
-        respond(exchange, 200, written(exchange, scope, change.of(collection, id, body(exchange), ifMatch(exchange))));
+        respond(
+                exchange,
+                200,
+                written(
+                        exchange,
+                        scope,
+                        change.of(collection, id, body(exchange), ifMatch(exchange), condition(exchange))));
     }
 
     /** Makes the write of a replace or a patch. */
     @FunctionalInterface
     private interface Change {
-        Write of(String collection, UUID id, JsonNode body, OptionalLong expectedVersion);
+        Write of(String collection, UUID id, JsonNode body, OptionalLong expectedVersion, Optional<Filter> condition);
+    }
+
+    /** The {@code if} parameter: a filter the document must match for the write to happen. */
+    private static Optional<Filter> condition(Exchange exchange) {
+        return exchange.query("if").map(FilterParser::parse);
     }
 
     private void delete(Exchange exchange) {
         DataScope scope = scope(exchange);
         String collection = writable(exchange, scope);
         UUID id = Ids.parse(exchange.pathParam("id"), "id");
-        documents.write(scope, new Write.Delete(collection, id, ifMatch(exchange)), actor(exchange, scope));
+        documents.write(
+                scope,
+                new Write.Delete(collection, id, ifMatch(exchange), condition(exchange)),
+                actor(exchange, scope));
         exchange.status(204);
     }
 

@@ -135,19 +135,24 @@ public final class DocumentStore {
      */
     public Document replace(
             Connection connection, CollectionSpec spec, UUID id, JsonNode body, OptionalLong expectedVersion) {
-        return replace(connection, spec, id, body, expectedVersion, Optional.empty());
+        return replace(connection, spec, id, body, expectedVersion, Optional.empty(), Optional.empty());
     }
 
-    /** {@link #replace}, with {@code logged} written in the change's own statement. */
+    /**
+     * {@link #replace}, with {@code logged} written in the change's own statement, and only if the
+     * document matches {@code condition} ({@code condition-failed} when it does not).
+     */
     public Document replace(
             Connection connection,
             CollectionSpec spec,
             UUID id,
             JsonNode body,
             OptionalLong expectedVersion,
+            Optional<Filter> condition,
             Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(body, expectedVersion, spec.name());
-        return change(new Handle(connection), spec, id, update.expectedVersion(), logged, current -> {
+        checkCondition(spec, condition);
+        return change(new Handle(connection), spec, id, update.expectedVersion(), condition, logged, current -> {
             ObjectNode doc = update.doc().deepCopy();
             for (String field : spec.privateFields()) {
                 if (!doc.has(field) && current.doc().has(field)) {
@@ -167,59 +172,92 @@ public final class DocumentStore {
      */
     public Document patch(
             Connection connection, CollectionSpec spec, UUID id, JsonNode mergePatch, OptionalLong expectedVersion) {
-        return patch(connection, spec, id, mergePatch, expectedVersion, Optional.empty());
+        return patch(connection, spec, id, mergePatch, expectedVersion, Optional.empty(), Optional.empty());
     }
 
-    /** {@link #patch}, with {@code logged} written in the change's own statement. */
+    /**
+     * {@link #patch}, with {@code logged} written in the change's own statement, and only if the
+     * document matches {@code condition} ({@code condition-failed} when it does not).
+     */
     public Document patch(
             Connection connection,
             CollectionSpec spec,
             UUID id,
             JsonNode mergePatch,
             OptionalLong expectedVersion,
+            Optional<Filter> condition,
             Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(mergePatch, expectedVersion, spec.name());
+        checkCondition(spec, condition);
+        Handle handle = new Handle(connection);
         if (UpdateOperators.isUpdate(update.doc())) {
             return change(
-                    new Handle(connection),
+                    handle,
                     spec,
                     id,
                     update.expectedVersion(),
+                    condition,
                     logged,
                     current -> UpdateOperators.apply(current.doc(), update.doc(), spec.name()));
         }
-        return change(new Handle(connection), spec, id, update.expectedVersion(), logged, current ->
+        return change(handle, spec, id, update.expectedVersion(), condition, logged, current ->
                 (ObjectNode) MergePatch.apply(current.doc(), update.doc()));
     }
 
     /** Deletes a document; {@code document-not-found} if there is none, {@code version-conflict} if the expected version is stale. */
     public void delete(Connection connection, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
-        delete(connection, spec, id, expectedVersion, Optional.empty());
+        delete(connection, spec, id, expectedVersion, Optional.empty(), Optional.empty());
     }
 
-    /** {@link #delete}, with {@code logged} written in the deletion's own statement: one round trip. */
+    /**
+     * {@link #delete}, with {@code logged} written in the deletion's own statement: one round trip;
+     * with a {@code condition}, the document is read first and deleted only if it matches and has
+     * not changed since ({@code condition-failed} when it does not match).
+     */
     public void delete(
             Connection connection,
             CollectionSpec spec,
             UUID id,
             OptionalLong expectedVersion,
+            Optional<Filter> condition,
             Optional<ActivityEntry> logged) {
         expectedVersion.ifPresent(version -> Bodies.checkVersion(version, spec.name()));
+        checkCondition(spec, condition);
         Handle handle = new Handle(connection);
+        if (condition.isPresent()) {
+            for (int attempt = 1; ; attempt++) {
+                Stored current = current(handle, spec, id, expectedVersion, condition);
+                if (deleted(handle, spec, id, OptionalLong.of(current.version()), logged)) {
+                    return;
+                }
+                if (attempt == CHANGE_ATTEMPTS) {
+                    throw ProblemType.VERSION_CONFLICT
+                            .exception("document " + id + " in collection '" + spec.name() + "' changed " + attempt
+                                    + " times while this deletion was made; retry")
+                            .with("currentVersion", current.version() + 1);
+                }
+            }
+        }
+        if (!deleted(handle, spec, id, expectedVersion, logged)) {
+            current(handle, spec, id, expectedVersion, Optional.empty()); // says why: not found, or another version
+            throw notFound(spec, id); // it was there a moment ago and is gone now
+        }
+    }
+
+    /** Deletes the document if it is at {@code version} (any, when absent); whether it did. */
+    private boolean deleted(
+            Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion, Optional<ActivityEntry> logged) {
         Statement statement = new Statement(
                 "DELETE FROM " + Sql.table(spec.name())
                         + " WHERE id = ? AND (?::bigint IS NULL OR version = ?) RETURNING id",
                 id,
                 expectedVersion.isPresent() ? expectedVersion.getAsLong() : null,
                 expectedVersion.isPresent() ? expectedVersion.getAsLong() : null);
-        if (handle.queryOne(
+        return handle.queryOne(
                         statement.logging(logged, "deleted"),
                         row -> row.getObject("id", UUID.class),
                         statement.parameters(logged))
-                .isEmpty()) {
-            current(handle, spec, id, expectedVersion); // says why: not found, or another version
-            throw notFound(spec, id); // it was there a moment ago and is gone now
-        }
+                .isPresent();
     }
 
     /** One page of the documents matching a query, with a cursor to the next page when there is one. */
@@ -290,10 +328,11 @@ public final class DocumentStore {
             CollectionSpec spec,
             UUID id,
             OptionalLong expectedVersion,
+            Optional<Filter> condition,
             Optional<ActivityEntry> logged,
             java.util.function.Function<Stored, ObjectNode> changed) {
         for (int attempt = 1; ; attempt++) {
-            Stored current = current(handle, spec, id, expectedVersion);
+            Stored current = current(handle, spec, id, expectedVersion, condition);
             Optional<Document> written = update(handle, spec, current, changed.apply(current), logged);
             if (written.isPresent()) {
                 return written.get();
@@ -307,12 +346,31 @@ public final class DocumentStore {
         }
     }
 
-    /** The document as it is; {@code document-not-found}, or {@code version-conflict} if not at the expected version. */
-    private Stored current(Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
+    /**
+     * The document as it is; {@code document-not-found}, {@code version-conflict} if not at the
+     * expected version, {@code condition-failed} if it does not match {@code condition} (evaluated by
+     * PostgreSQL in the same read, as a filter of a listing would be).
+     */
+    private Stored current(
+            Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion, Optional<Filter> condition) {
+        Sql sql = new Sql().append("SELECT " + Stored.COLUMNS + ", ");
+        if (condition.isPresent()) {
+            sql.append("(");
+            FilterSql.render(condition.get(), sql);
+            sql.append(")");
+        } else {
+            sql.append("true");
+        }
+        sql.append(" AS matches FROM " + Sql.table(spec.name()) + " WHERE id = ")
+                .bind(id);
+        boolean[] matches = {true};
         Stored current = handle.queryOne(
-                        "SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ?",
-                        Stored::read,
-                        id)
+                        sql.text(),
+                        row -> {
+                            matches[0] = row.getBoolean("matches");
+                            return Stored.read(row);
+                        },
+                        sql.params())
                 .orElseThrow(() -> notFound(spec, id));
         if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
             throw ProblemType.VERSION_CONFLICT
@@ -320,7 +378,21 @@ public final class DocumentStore {
                             + current.version() + ", not " + expectedVersion.getAsLong() + "; read it again and retry")
                     .with("currentVersion", current.version());
         }
+        if (!matches[0]) {
+            throw ProblemType.CONDITION_FAILED
+                    .exception("document " + id + " in collection '" + spec.name()
+                            + "' does not match the write's condition; nothing was written")
+                    .with("currentVersion", current.version());
+        }
         return current;
+    }
+
+    /** A condition names fields as a filter does: never a private or undeclared one. */
+    private void checkCondition(CollectionSpec spec, Optional<Filter> condition) {
+        condition.ifPresent(filter -> {
+            Optional<Set<String>> closed = schemas.of(spec).closedProperties();
+            filter.fields().forEach(field -> FieldRules.checkReadable(spec, closed, field, "a condition"));
+        });
     }
 
     /** Writes {@code doc} over {@code current} if it is still at its version; empty when it is not. */

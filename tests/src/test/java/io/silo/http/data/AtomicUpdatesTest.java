@@ -59,6 +59,65 @@ class AtomicUpdatesTest {
     }
 
     @Test
+    void aSaleHappensOnlyWhileStockLastsAndAFailedConditionUndoesTheWholeBatch(SiloClient anonymous) {
+        TestTenant shop = TestTenants.create(anonymous, "Last Bottles", List.of("pos"));
+        SiloClient manager = shop.client();
+        String id = manager.post(PRODUCTS, Map.of("name", "Port", "sku", "PORT-1", "price", 30, "stock", 3))
+                .json()
+                .path("_id")
+                .asString();
+        String enough = "?if="
+                + java.net.URLEncoder.encode("{\"stock\":{\"$gte\":2}}", java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(manager.patch(PRODUCTS + "/" + id + enough, Map.of("$inc", Map.of("stock", -2)))
+                        .status())
+                .isEqualTo(200);
+        SiloClient.Response refused = manager.patch(PRODUCTS + "/" + id + enough, Map.of("$inc", Map.of("stock", -2)));
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.problemType()).isEqualTo("condition-failed");
+
+        SiloClient.Response batch = manager.post(
+                "/api/data/pos/_batch",
+                Map.of(
+                        "operations",
+                        List.of(
+                                Map.of(
+                                        "op",
+                                        "insert",
+                                        "collection",
+                                        "sales",
+                                        "body",
+                                        Map.of(
+                                                "items",
+                                                List.of(Map.of("productId", id, "quantity", 2, "unitPrice", 30)),
+                                                "total",
+                                                60,
+                                                "paymentMethod",
+                                                "cash",
+                                                "soldAt",
+                                                "2026-12-06T10:00:00Z")),
+                                Map.of(
+                                        "op",
+                                        "patch",
+                                        "collection",
+                                        "products",
+                                        "id",
+                                        id,
+                                        "body",
+                                        Map.of("$inc", Map.of("stock", -2)),
+                                        "if",
+                                        Map.of("stock", Map.of("$gte", 2))))));
+        assertThat(batch.status()).as(batch.text()).isEqualTo(409);
+        assertThat(batch.problemType()).isEqualTo("condition-failed");
+        assertThat(batch.json().path("operation").asInt()).isEqualTo(1);
+        assertThat(manager.get("/api/data/pos/sales").json().path("items").size())
+                .as("the sale of the batch was undone with it")
+                .isZero();
+        assertThat(manager.get(PRODUCTS + "/" + id).json().path("stock").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
     void anOperatorIsNeverStoredAsAField(SiloClient anonymous) {
         TestTenant shop = TestTenants.create(anonymous, "Gin Palace", List.of("pos"));
         SiloClient manager = shop.client();
