@@ -1,5 +1,6 @@
 package io.silo.postgres.control;
 
+import io.silo.postgres.internal.Circuit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * too, whatever the state: its success ends the outage for every caller, so a request need not be
  * the one that finds the control database back.
  *
- * <p>Thread-safe. The available state, the common case, is read without a lock.
+ * <p>Thread-safe. The available state, the common case, is read without a lock ({@link Circuit}).
  */
 public final class ControlAvailability {
     private static final Logger log = LoggerFactory.getLogger(ControlAvailability.class);
@@ -24,70 +25,39 @@ public final class ControlAvailability {
     /** How long after a failure the pool's callers fail at once, before one probes. */
     public static final Duration OPEN_FOR = Duration.ofSeconds(5);
 
-    /** What a caller of the pool may do. */
-    enum Admission {
-        /** Available: go ahead. */
-        PASS,
-        /** Unavailable, the open period is over and this caller is the one probe: go ahead, then report. */
-        PROBE,
-        /** Unavailable: fail at once. */
-        REJECT
-    }
-
     private final Clock clock;
-    private volatile boolean available = true;
-    private volatile Instant openUntil = Instant.MIN;
-    private Instant since = Instant.MIN;
-    private String reason = "";
-    private boolean probing;
+    private final Circuit circuit;
+    private volatile Instant since = Instant.MIN;
 
     /** A control database taken to answer until a failure says otherwise; {@code clock} times the open period. */
     ControlAvailability(Clock clock) {
         this.clock = clock;
+        this.circuit = new Circuit(clock, OPEN_FOR);
     }
 
     /** Whether the last attempt to reach the control database succeeded. */
     public boolean isAvailable() {
-        return available;
+        return circuit.isClosed();
     }
 
     /** Since when the control database has not answered; empty while it does. */
-    public synchronized Optional<Instant> unavailableSince() {
-        return available ? Optional.empty() : Optional.of(since);
+    public Optional<Instant> unavailableSince() {
+        return circuit.isClosed() ? Optional.empty() : Optional.of(since);
     }
 
-    Admission admit() {
-        if (available) {
-            return Admission.PASS;
-        }
-        synchronized (this) {
-            if (available) {
-                return Admission.PASS;
-            }
-            if (probing || clock.instant().isBefore(openUntil)) {
-                return Admission.REJECT;
-            }
-            probing = true;
-            return Admission.PROBE;
-        }
+    /** What a caller of the pool may do: pass, be the one probe, or fail at once. */
+    Circuit.Admission admit() {
+        return circuit.admit();
     }
 
     /** Why callers are rejected now, for their error and the log. */
-    synchronized String rejection() {
-        return "the control database has not answered since " + since + " (" + reason + ")";
+    String rejection() {
+        return "the control database has not answered since " + since + " (" + circuit.reason() + ")";
     }
 
     /** A connection was had: the control database answers. */
     void succeeded() {
-        if (available) {
-            return;
-        }
-        synchronized (this) {
-            if (available) {
-                return;
-            }
-            available = true;
-            probing = false;
+        if (circuit.succeeded()) {
             log.info(
                     "control database answers again after {} s; sign-in and the control-plane routes are served again",
                     Duration.between(since, clock.instant()).toSeconds());
@@ -95,13 +65,9 @@ public final class ControlAvailability {
     }
 
     /** No connection could be had, for {@code why}: the next callers fail at once for {@link #OPEN_FOR}. */
-    synchronized void failed(String why) {
+    void failed(String why) {
         Instant now = clock.instant();
-        openUntil = now.plus(OPEN_FOR);
-        probing = false;
-        reason = why;
-        if (available) {
-            available = false;
+        if (circuit.failed(why)) {
             since = now;
             log.warn(
                     "control database unavailable ({}): sign-in, refresh and the control-plane routes answer 503 "
@@ -111,7 +77,7 @@ public final class ControlAvailability {
     }
 
     /** The probe ended without telling whether the control database is back; the next caller probes. */
-    synchronized void probeEnded() {
-        probing = false;
+    void probeEnded() {
+        circuit.probeEnded();
     }
 }

@@ -1,5 +1,6 @@
 package io.silo.postgres.control;
 
+import io.silo.postgres.internal.Circuit;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,8 +29,8 @@ final class GuardedDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        ControlAvailability.Admission admission = availability.admit();
-        if (admission == ControlAvailability.Admission.REJECT) {
+        Circuit.Admission admission = availability.admit();
+        if (admission == Circuit.Admission.REJECT) {
             throw new SQLTransientConnectionException(availability.rejection() + "; not tried", "08001");
         }
         Connection connection;
@@ -40,7 +41,7 @@ final class GuardedDataSource implements DataSource {
             if (e instanceof SQLTransientConnectionException && e.getCause() == null) {
                 // HikariCP's timeout with no failure to open a connection behind it: every connection was
                 // busy, which is load, not an outage; this caller is told, the others are not refused
-                if (admission == ControlAvailability.Admission.PROBE) {
+                if (admission == Circuit.Admission.PROBE) {
                     availability.probeEnded();
                 }
             } else {
@@ -50,7 +51,7 @@ final class GuardedDataSource implements DataSource {
             }
             throw new SQLTransientConnectionException(reason, "08001", e);
         } catch (RuntimeException | Error e) {
-            if (admission == ControlAvailability.Admission.PROBE) {
+            if (admission == Circuit.Admission.PROBE) {
                 availability.probeEnded();
             }
             throw e;

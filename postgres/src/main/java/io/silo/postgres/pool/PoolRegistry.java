@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.silo.cluster.Cluster;
 import io.silo.config.SiloConfig;
 import io.silo.error.SiloException;
+import io.silo.postgres.internal.Circuit;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

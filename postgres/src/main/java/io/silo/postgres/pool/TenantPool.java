@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.silo.postgres.internal.Circuit;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

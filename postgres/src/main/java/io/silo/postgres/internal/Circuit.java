@@ -1,4 +1,4 @@
-package io.silo.postgres.pool;
+package io.silo.postgres.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,13 +7,14 @@ import java.time.Instant;
 /**
  * A circuit breaker: after a failure it stays open for a while, during which calls fail at once
  * instead of each waiting for the same failure; then it lets exactly one call through to probe.
- * That call's outcome closes it or opens it again.
+ * That call's outcome closes it or opens it again. Used for a tenant database that refused its
+ * role and for the control database.
  *
  * <p>Thread-safe. The closed state, the common case, is read without a lock.
  */
-final class Circuit {
+public final class Circuit {
     /** What a caller may do. */
-    enum Admission {
+    public enum Admission {
         /** The circuit is closed: go ahead. */
         PASS,
         /** The open period is over and this caller is the one probe: go ahead, then report. */
@@ -31,12 +32,12 @@ final class Circuit {
     private boolean probing;
     private String reason = "";
 
-    Circuit(Clock clock, Duration openFor) {
+    public Circuit(Clock clock, Duration openFor) {
         this.clock = clock;
         this.openFor = openFor;
     }
 
-    Admission admit() {
+    public Admission admit() {
         if (closed) {
             return Admission.PASS;
         }
@@ -53,16 +54,16 @@ final class Circuit {
     }
 
     /** Whether calls should not even try now: open, and the open period not over. */
-    boolean isOpen() {
+    public boolean isOpen() {
         return !closed && clock.instant().isBefore(openUntil);
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed;
     }
 
     /** A call succeeded; returns whether that closed an open circuit. */
-    boolean succeeded() {
+    public boolean succeeded() {
         if (closed) {
             return false;
         }
@@ -75,7 +76,7 @@ final class Circuit {
     }
 
     /** A call failed for a reason that will fail the next ones too; returns whether that opened a closed circuit. */
-    synchronized boolean failed(String why) {
+    public synchronized boolean failed(String why) {
         boolean wasClosed = closed;
         closed = false;
         probing = false;
@@ -85,17 +86,17 @@ final class Circuit {
     }
 
     /** The probe ended without telling whether the resource is back; the next caller probes. */
-    synchronized void probeEnded() {
+    public synchronized void probeEnded() {
         probing = false;
     }
 
     /** Why the circuit opened; empty while it never did. */
-    synchronized String reason() {
+    public synchronized String reason() {
         return reason;
     }
 
     /** When a rejected caller may try again: the rest of the open period, at least a second. */
-    Duration retryAfter() {
+    public Duration retryAfter() {
         Duration left = Duration.between(clock.instant(), openUntil);
         if (left.compareTo(MIN_RETRY_AFTER) < 0) {
             return MIN_RETRY_AFTER;
