@@ -6,6 +6,8 @@ import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
 import io.silo.testing.TestTenants;
 import io.silo.testing.TestTenants.TestTenant;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +68,7 @@ class AtomicUpdatesTest {
                 .json()
                 .path("_id")
                 .asString();
-        String enough = "?if="
-                + java.net.URLEncoder.encode("{\"stock\":{\"$gte\":2}}", java.nio.charset.StandardCharsets.UTF_8);
+        String enough = "?if=" + URLEncoder.encode("{\"stock\":{\"$gte\":2}}", StandardCharsets.UTF_8);
 
         assertThat(manager.patch(PRODUCTS + "/" + id + enough, Map.of("$inc", Map.of("stock", -2)))
                         .status())

@@ -45,20 +45,13 @@ class ClusterFaultTest {
             proxy.mode(FaultProxy.Mode.REFUSE);
             proxy.resetAll(); // the server is gone: its pooled connections break, new ones are refused
 
-            List<Long> millis = new ArrayList<>();
-            for (int request = 0; request < 20; request++) {
-                long start = System.nanoTime();
-                SiloClient.Response read = far.client().get(farInvoice);
-                millis.add((System.nanoTime() - start) / 1_000_000);
-                assertThat(read.status())
-                        .as("request %d: %s", request, read.text())
-                        .isEqualTo(503);
-                assertThat(read.problemType()).isEqualTo("cluster-unavailable");
-                assertThat(read.header("Retry-After")).isPresent();
-                assertThat(near.client().get(nearInvoice).status())
-                        .as("the other cluster's tenant")
-                        .isEqualTo(200);
-            }
+            List<Long> millis = millisToEach503(
+                    far.client(),
+                    farInvoice,
+                    20,
+                    () -> assertThat(near.client().get(nearInvoice).status())
+                            .as("the other cluster's tenant")
+                            .isEqualTo(200));
             System.out.println("ClusterFaultTest: ms to each 503 while the cluster is down: " + millis);
             assertThat(rejected(silo, "secondary"))
                     .as("after the first, refused without trying the server")
@@ -85,16 +78,7 @@ class ClusterFaultTest {
             proxy.mode(FaultProxy.Mode.BLACKHOLE);
             proxy.resetAll(); // open connections break; new ones connect, and nothing ever answers
 
-            List<Long> millis = new ArrayList<>();
-            for (int request = 0; request < 10; request++) {
-                long start = System.nanoTime();
-                SiloClient.Response read = far.client().get(farInvoice);
-                millis.add((System.nanoTime() - start) / 1_000_000);
-                assertThat(read.status())
-                        .as("request %d: %s", request, read.text())
-                        .isEqualTo(503);
-                assertThat(read.problemType()).isEqualTo("cluster-unavailable");
-            }
+            List<Long> millis = millisToEach503(far.client(), farInvoice, 10, () -> {});
             System.out.println("ClusterFaultTest: ms to each 503 while the cluster hangs: " + millis);
             assertThat(rejected(silo, "secondary"))
                     .as("one request waited for the connect timeout; the others were refused without trying")
@@ -150,6 +134,24 @@ class ClusterFaultTest {
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads {@code path} {@code requests} times, each answered 503 {@code cluster-unavailable} with
+     * {@code Retry-After}, running {@code between} after each; the milliseconds each answer took.
+     */
+    private static List<Long> millisToEach503(SiloClient member, String path, int requests, Runnable between) {
+        List<Long> millis = new ArrayList<>();
+        for (int request = 0; request < requests; request++) {
+            long start = System.nanoTime();
+            SiloClient.Response read = member.get(path);
+            millis.add((System.nanoTime() - start) / 1_000_000);
+            assertThat(read.status()).as("request %d: %s", request, read.text()).isEqualTo(503);
+            assertThat(read.problemType()).isEqualTo("cluster-unavailable");
+            assertThat(read.header("Retry-After")).isPresent();
+            between.run();
+        }
+        return millis;
     }
 
     /** Requests for the cluster's tenants refused without trying its server, as {@code GET /api/admin/pools} counts them. */

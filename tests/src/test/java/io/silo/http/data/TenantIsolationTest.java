@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * With organization A's token, every way of reaching organization B's data is refused: ids,
  * slugs, service and collection names, filters, batch entries, forged or altered tokens. And
- * injection attempts in filters, sort keys and names are rejected with 400, never run.
+ * injection attempts in filters (also as a write's condition), sort keys and names are rejected
+ * with 400, never run.
  */
 @SiloTest
 class TenantIsolationTest {
@@ -55,6 +56,16 @@ class TenantIsolationTest {
         assertThat(alpha.client().put(path, invoice("SECRET-1", "x", "void", 0)).status())
                 .isEqualTo(404);
         assertThat(alpha.client().delete(path).status()).isEqualTo(404);
+        assertThat(alpha.client()
+                        .patch(path, Map.of("$inc", Map.of("total", 1)))
+                        .status())
+                .as("update operators")
+                .isEqualTo(404);
+        assertThat(alpha.client()
+                        .delete(path + "?if=" + encode("{\"status\":\"paid\"}"))
+                        .status())
+                .as("a condition that would hold on the other tenant's document tells nothing")
+                .isEqualTo(404);
         assertThat(beta.client().get(path).json().path("status").asString())
                 .as("untouched")
                 .isEqualTo("paid");
@@ -142,6 +153,12 @@ class TenantIsolationTest {
 
     @Test
     void injectionInFiltersSortsAndFieldsIsRejected() {
+        String own = "/api/data/billing/invoices/"
+                + alpha.client()
+                        .post("/api/data/billing/invoices", invoice("OWN-1", "Alpha's customer", "draft", 1))
+                        .json()
+                        .path("_id")
+                        .asString();
         for (String filter : List.of(
                 "{\"number'; DROP TABLE invoices; --\":1}",
                 "{\"$where\":\"1=1\"}",
@@ -153,6 +170,11 @@ class TenantIsolationTest {
                 "{\"a\":1} OR 1=1")) {
             SiloClient.Response response = alpha.client().get("/api/data/billing/invoices?filter=" + encode(filter));
             assertThat(response.status()).as(filter).isEqualTo(400);
+            assertThat(alpha.client()
+                            .patch(own + "?if=" + encode(filter), Map.of("$inc", Map.of("total", 1)))
+                            .status())
+                    .as("as a write's condition: %s", filter)
+                    .isEqualTo(400);
         }
         for (String sort : List.of("total; DROP TABLE invoices", "total DESC", "(select 1)", "number--", "'number'")) {
             assertThat(alpha.client()
