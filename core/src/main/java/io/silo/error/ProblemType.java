@@ -89,6 +89,12 @@ public enum ProblemType {
     COLLECTION_FORBIDDEN(
             answered(ErrorKind.FORBIDDEN),
             "the caller's role in the service may not read, or may not write, the collection (`service`, `collection`)"),
+    DOCUMENT_FORBIDDEN(
+            answered(ErrorKind.FORBIDDEN),
+            "the caller's role reaches only documents whose owner fields name the caller: this one does not, or would not after the write ([templates](templates.md#rules)) (`fields`)"),
+    FIELD_READ_ONLY(
+            answered(ErrorKind.FORBIDDEN),
+            "the caller's role may not set this field of the collection: it must be absent on insert and unchanged by a change (`field`)"),
     ORIGIN_NOT_ALLOWED(
             answered(ErrorKind.FORBIDDEN),
             "a CORS preflight from an origin the deployment does not allow (`http.corsOrigins`) (`origin`)"),

@@ -27,6 +27,19 @@ public record CollectionSpec(
         privateFields = Set.copyOf(privateFields);
     }
 
+    /**
+     * This collection as a role that may not see {@code hidden} uses it: those fields become private
+     * too, so they are neither returned nor usable in a query, and a replace keeps them.
+     */
+    public CollectionSpec hiding(Set<String> hidden) {
+        if (hidden.isEmpty()) {
+            return this;
+        }
+        Set<String> invisible = new java.util.HashSet<>(privateFields);
+        invisible.addAll(hidden);
+        return new CollectionSpec(name, schema, indexes, unique, invisible);
+    }
+
     /** A secondary index on field paths; {@code descending} applies to every path. */
     public record IndexSpec(List<FieldPath> fields, boolean descending) {
         public IndexSpec {

@@ -26,17 +26,23 @@ final class RoleReader {
                         "'" + name + "' is not a role name: use a-z, 0-9 and _, starting with a letter, at most 31");
             }
             if (!node.json().isObject()) {
-                node.problem(node.shown() + " is not a mapping of description, read, write");
+                node.problem(node.shown() + " is not a mapping of description, read, write, rules");
                 continue;
             }
-            node.allowOnly("description", "read", "write");
+            node.allowOnly("description", "read", "write", "rules");
+            RoleSpec role = new RoleSpec(
+                    name,
+                    node.get("description").string().orElse(""),
+                    collections(node.get("read"), collections),
+                    collections(node.get("write"), collections));
             out.put(
                     name,
                     new RoleSpec(
                             name,
-                            node.get("description").string().orElse(""),
-                            collections(node.get("read"), collections),
-                            collections(node.get("write"), collections)));
+                            role.description(),
+                            role.read(),
+                            role.write(),
+                            RuleReader.read(node.get("rules"), role)));
         }
         return out;
     }

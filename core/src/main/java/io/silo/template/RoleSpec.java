@@ -1,21 +1,36 @@
 package io.silo.template;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
- * What a role may do in a service: the collections it may read and write. {@code *} means all.
+ * What a role may do in a service: the collections it may read and write ({@code *} means all),
+ * and, per collection, the rule that limits it further.
  *
  * @param name the role name, e.g. {@code manager}
  * @param description one line for people
  * @param read collections it may read
  * @param write collections it may insert into, change and delete from
+ * @param rules collection name to the limits of this role on it; a collection without one has none
  */
-public record RoleSpec(String name, String description, Set<String> read, Set<String> write) {
+public record RoleSpec(
+        String name, String description, Set<String> read, Set<String> write, Map<String, CollectionRule> rules) {
     public static final String ALL = "*";
 
     public RoleSpec {
         read = Set.copyOf(read);
         write = Set.copyOf(write);
+        rules = Map.copyOf(rules);
+    }
+
+    /** A role without rules. */
+    public RoleSpec(String name, String description, Set<String> read, Set<String> write) {
+        this(name, description, read, write, Map.of());
+    }
+
+    /** The limits of this role on {@code collection}; {@link CollectionRule#NONE} when it has none. */
+    public CollectionRule rule(String collection) {
+        return rules.getOrDefault(collection, CollectionRule.NONE);
     }
 
     public boolean mayRead(String collection) {

@@ -17,7 +17,9 @@ import java.util.Optional;
  * @param description one line for people
  * @param databaseNamePattern how this service's databases are named, e.g. {@code {service}_{name}}
  * @param roles role name to what it may read and write, least privileged first: the first is the default
- *              for new members, the last is given to the organization's first administrator
+ *              for new members
+ * @param adminRole the role the organization's first administrator gets: the template's {@code adminRole},
+ *              else the last declared, the most privileged
  * @param collections collection name to its specification, in declaration order
  * @param migrations ordered steps, versions 1..{@code version}
  * @param checksum a digest of the whole template, so a changed template is never mistaken for the old one
@@ -28,6 +30,7 @@ public record ServiceTemplate(
         String description,
         String databaseNamePattern,
         Map<String, RoleSpec> roles,
+        String adminRole,
         Map<String, CollectionSpec> collections,
         List<Migration> migrations,
         String checksum) {
@@ -54,15 +57,6 @@ public record ServiceTemplate(
     /** The role a member gets when none is named: the first declared. */
     public String defaultRole() {
         return roles.keySet().iterator().next();
-    }
-
-    /** The role the organization's first administrator gets: the last declared, the most privileged. */
-    public String ownerRole() {
-        String last = null;
-        for (String role : roles.keySet()) {
-            last = role;
-        }
-        return last;
     }
 
     /** Whether this is the {@link #CORE} service. */

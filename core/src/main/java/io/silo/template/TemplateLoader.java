@@ -66,7 +66,8 @@ public final class TemplateLoader {
             root.problem("a template is a mapping of service, version, roles, collections, migrations");
             problems.throwIfAny();
         }
-        root.allowOnly("service", "version", "description", "databaseName", "roles", "collections", "migrations");
+        root.allowOnly(
+                "service", "version", "description", "databaseName", "roles", "adminRole", "collections", "migrations");
         ServiceTemplate template = read(root, tree);
         problems.throwIfAny();
         return template;
@@ -91,6 +92,7 @@ public final class TemplateLoader {
                 root.get("description").string().orElse(""),
                 databaseName(root.get("databaseName")),
                 roles,
+                adminRole(root.get("adminRole"), roles),
                 collections,
                 migrations,
                 checksum(tree));
@@ -103,6 +105,17 @@ public final class TemplateLoader {
                     + " silo and silo_... are Silo's own");
         }
         return name;
+    }
+
+    /** The declared administrator's role, which must be a role of the template; else the last declared. */
+    private static String adminRole(Node node, Map<String, RoleSpec> roles) {
+        String last = roles.keySet().stream().reduce((first, second) -> second).orElse("");
+        Optional<String> declared = node.string();
+        if (declared.isPresent() && !roles.containsKey(declared.get())) {
+            node.problem("'" + declared.get() + "' is not a role of this service; use one of "
+                    + String.join(", ", roles.keySet()));
+        }
+        return declared.orElse(last);
     }
 
     private static String databaseName(Node node) {

@@ -64,20 +64,25 @@ class ShippedTemplatesTest {
         ServiceTemplate school = CATALOG.require("school");
 
         assertThat(school.collections())
-                .containsOnlyKeys("classes", "schedules", "assignments", "messages", "calendar", "subjects");
-        assertThat(school.roles()).containsOnlyKeys("teacher", "student");
+                .containsOnlyKeys(
+                        "classes", "schedules", "assignments", "submissions", "messages", "calendar", "subjects");
+        assertThat(school.roles()).containsOnlyKeys("teacher", "student", "principal");
+        assertThat(school.adminRole()).isEqualTo("principal");
         assertThat(name(school)).isEqualTo("smart_crm_principal_1731760496123");
         assertThat(indexes(school, "classes")).contains(index(false, "grade", "section"), index(false, "teacherId"));
         assertThat(indexes(school, "schedules"))
                 .contains(index(false, "teacherId", "day"), index(false, "classId", "day"));
         assertThat(indexes(school, "messages"))
                 .contains(index(false, "senderId", "receiverId"), index(true, "timestamp"));
-        assertThat(school.collection("assignments")
+        // the seed embedded submissions in assignments; here they are a collection each student reaches alone
+        assertThat(school.collection("submissions")
                         .orElseThrow()
                         .schema()
                         .orElseThrow()
-                        .at("/properties/submissions/items/properties/status/enum"))
+                        .at("/properties/status/enum"))
                 .hasSize(3);
+        assertThat(school.role("student").orElseThrow().rule("submissions").readableBy())
+                .containsExactly("studentId");
     }
 
     @Test

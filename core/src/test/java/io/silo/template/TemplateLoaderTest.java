@@ -259,6 +259,54 @@ class TemplateLoaderTest {
     }
 
     @Test
+    void rulesLimitARoleOnACollection() {
+        ServiceTemplate template = TemplateLoader.load(
+                SOURCE,
+                VALID.replace(
+                        "  admin:\n    read: [\"*\"]\n    write: [\"*\"]\n",
+                        "  admin:\n    read: [\"*\"]\n    write: [\"*\"]\n"
+                                + "    rules:\n      invoices:\n        readableBy: [ownerId, sharedWith]\n"
+                                + "        writableBy: [ownerId]\n        readOnly: [number]\n        hidden: [margin]\n"
+                                + "        writes: [insert, update]\nadminRole: user\n"));
+
+        CollectionRule rule = template.role("admin").orElseThrow().rule("invoices");
+        assertThat(rule.readableBy()).containsExactly("ownerId", "sharedWith");
+        assertThat(rule.writableBy()).containsExactly("ownerId");
+        assertThat(rule.readOnly()).containsExactly("number");
+        assertThat(rule.hidden()).containsExactly("margin");
+        assertThat(rule.allows(CollectionRule.Write.DELETE)).isFalse();
+        assertThat(template.role("admin").orElseThrow().rule("payments")).isEqualTo(CollectionRule.NONE);
+        assertThat(template.adminRole()).isEqualTo("user");
+        assertThat(TemplateLoader.load(SOURCE, VALID).adminRole())
+                .as("without adminRole, the last role")
+                .isEqualTo("admin");
+    }
+
+    @Test
+    void rulesNameReadableCollectionsTopLevelFieldsAndKnownWrites() {
+        String withRules = VALID.replace(
+                        "    read: [invoices]\n",
+                        "    read: [invoices]\n    rules:\n      payments: {readableBy: [ownerId]}\n"
+                                + "      invoices: {readableBy: [owner.id], writableBy: [ownerId], writes: [remove], hidden: 3}\n")
+                .replace("collections:\n", "adminRole: boss\ncollections:\n");
+
+        assertThat(problems(withRules))
+                .containsExactlyInAnyOrder(
+                        SOURCE + ": roles.user.rules.payments: role 'user' may not read collection 'payments', so a"
+                                + " rule on it means nothing; name it under read or write first",
+                        SOURCE + ": roles.user.rules.invoices.readableBy[0]: 'owner.id' is not a top-level field"
+                                + " (no dots)",
+                        SOURCE + ": roles.user.rules.invoices.writableBy: role 'user' may not write collection"
+                                + " 'invoices'; writableBy limits writes",
+                        SOURCE + ": roles.user.rules.invoices.writes: role 'user' may not write collection"
+                                + " 'invoices'; writes limits writes",
+                        SOURCE + ": roles.user.rules.invoices.writes[0]: 'remove' is not a kind of write: use insert,"
+                                + " update or delete",
+                        SOURCE + ": roles.user.rules.invoices.hidden: '3' is not a list",
+                        SOURCE + ": adminRole: 'boss' is not a role of this service; use one of user, admin");
+    }
+
+    @Test
     void migrationOperationsNameKnownCollections() {
         assertThat(problems(VALID.replace("renameField: {collection: invoices", "renameField: {collection: bills")))
                 .containsExactly(

@@ -3,8 +3,10 @@ package io.silo.app.document;
 import io.silo.app.access.Access;
 import io.silo.app.session.Principal;
 import io.silo.error.ProblemType;
+import io.silo.postgres.collection.DocumentRules;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.ServiceDatabase;
+import io.silo.template.CollectionRule;
 import io.silo.template.CollectionSpec;
 import io.silo.template.RoleSpec;
 import io.silo.template.ServiceTemplate;
@@ -45,7 +47,12 @@ public record DataScope(
     public CollectionSpec readable(String collection) {
         CollectionSpec spec = collection(collection);
         access.checkRead(member, service(), collection);
-        return spec;
+        return spec.hiding(role.rule(collection).hidden());
+    }
+
+    /** The documents of {@code collection} the caller reaches, and the fields they may not set. */
+    DocumentRules rules(String collection) {
+        return DocumentRules.of(role.rule(collection), member.id());
     }
 
     /** Checks that the service's database takes writes now: not while it is fenced for a migration or a move. */
@@ -61,6 +68,24 @@ public record DataScope(
     public CollectionSpec writable(String collection) {
         CollectionSpec spec = collection(collection);
         access.checkWrite(member, service(), collection);
+        return spec.hiding(role.rule(collection).hidden());
+    }
+
+    /**
+     * The collection, which the caller's role may write with this kind of write; else a 4xx. A rule
+     * may limit a role to some kinds: a cashier changes a product's stock but neither adds nor
+     * removes products.
+     */
+    CollectionSpec writable(String collection, CollectionRule.Write kind) {
+        CollectionSpec spec = writable(collection);
+        if (!role.rule(collection).allows(kind)) {
+            throw ProblemType.COLLECTION_FORBIDDEN
+                    .exception("the role '" + role.name() + "' in " + service() + " may not "
+                            + kind.name().toLowerCase(java.util.Locale.ROOT) + " documents of the collection '"
+                            + collection + "'")
+                    .with("service", service())
+                    .with("collection", collection);
+        }
         return spec;
     }
 

@@ -8,6 +8,7 @@ import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.collection.Document;
+import io.silo.postgres.collection.DocumentRules;
 import io.silo.postgres.collection.DocumentStore;
 import io.silo.postgres.collection.GroupResult;
 import io.silo.postgres.collection.Page;
@@ -63,38 +64,42 @@ public final class Documents {
 
     public Document get(DataScope scope, String collection, UUID id) {
         CollectionSpec spec = scope.readable(collection);
-        return read(scope, handle -> store.get(handle.connection(), spec, id));
+        return read(scope, handle -> store.get(handle.connection(), spec, scope.rules(collection), id));
     }
 
     public Page query(DataScope scope, String collection, DocumentQuery query) {
         CollectionSpec spec = scope.readable(collection);
-        return readPage(scope, handle -> store.query(handle.connection(), spec, query));
+        return readPage(scope, handle -> store.query(handle.connection(), spec, scope.rules(collection), query));
     }
 
     public long count(DataScope scope, String collection, Filter filter) {
         CollectionSpec spec = scope.readable(collection);
-        return read(scope, handle -> store.count(handle.connection(), spec, filter));
+        return read(scope, handle -> store.count(handle.connection(), spec, scope.rules(collection), filter));
     }
 
     public GroupResult group(DataScope scope, String collection, GroupQuery query) {
         CollectionSpec spec = scope.readable(collection);
-        return read(scope, handle -> store.group(handle.connection(), spec, query));
+        return read(scope, handle -> store.group(handle.connection(), spec, scope.rules(collection), query));
     }
 
     /**
-     * One write, with its activity row, all or nothing: one statement in auto-commit (a replace or
-     * a patch reads the document first, then writes it if nobody changed it meanwhile: two round
-     * trips, no row locked in between).
+     * One write, with its activity row, all or nothing. An insert, or a delete without a condition,
+     * is one statement in auto-commit. A change computed from the document as it is (a replace, a
+     * patch, a conditional delete) runs in a transaction that locks the document while it reads it,
+     * so concurrent changes of one document queue instead of racing.
      */
     public Write.Result write(DataScope scope, Write write, AuditEntry.Actor actor) {
-        CollectionSpec spec = scope.writable(write.collection());
+        CollectionSpec spec = scope.writable(write.collection(), write.kind());
         scope.checkWritesAccepted();
+        Jdbc.HandleFunction<Write.Result> work = handle -> apply(handle, scope, spec, write, actor);
+        UUID tenant = scope.member().tenantId();
+        boolean oneStatement = write instanceof Write.Insert
+                || (write instanceof Write.Delete delete && delete.condition().isEmpty());
         return writing(
                 scope,
-                () -> connections.inOneStatement(
-                        scope.member().tenantId(),
-                        scope.service(),
-                        handle -> apply(handle, scope, spec, write, actor)));
+                () -> oneStatement
+                        ? connections.inOneStatement(tenant, scope.service(), work)
+                        : connections.inTransaction(tenant, scope.service(), work));
     }
 
     /**
@@ -105,7 +110,8 @@ public final class Documents {
         List<CollectionSpec> specs = new ArrayList<>();
         for (int index = 0; index < writes.size(); index++) {
             try {
-                specs.add(scope.writable(writes.get(index).collection()));
+                specs.add(scope.writable(
+                        writes.get(index).collection(), writes.get(index).kind()));
             } catch (SiloException e) {
                 throw e.with("operation", index);
             }
@@ -129,17 +135,20 @@ public final class Documents {
     private Write.Result apply(
             Handle handle, DataScope scope, CollectionSpec spec, Write write, AuditEntry.Actor actor) {
         var connection = handle.connection();
+        DocumentRules rules = scope.rules(spec.name());
         String action = "document." + write.op();
         // every write takes its activity row along in its own statement, which gives the row the document's id
         Optional<ActivityEntry> logged = Optional.of(entry(scope, actor, action, spec.name()));
         return switch (write) {
-            case Write.Insert insert -> stored(write, store.insert(connection, spec, insert.body(), logged.get()));
+            case Write.Insert insert ->
+                stored(write, store.insert(connection, spec, rules, insert.body(), logged.get()));
             case Write.Replace replace ->
                 stored(
                         write,
                         store.replace(
                                 connection,
                                 spec,
+                                rules,
                                 replace.id(),
                                 replace.body(),
                                 replace.expectedVersion(),
@@ -151,13 +160,15 @@ public final class Documents {
                         store.patch(
                                 connection,
                                 spec,
+                                rules,
                                 patch.id(),
                                 patch.body(),
                                 patch.expectedVersion(),
                                 patch.condition(),
                                 logged));
             case Write.Delete delete -> {
-                store.delete(connection, spec, delete.id(), delete.expectedVersion(), delete.condition(), logged);
+                store.delete(
+                        connection, spec, rules, delete.id(), delete.expectedVersion(), delete.condition(), logged);
                 yield new Write.Result(write, delete.id(), Optional.empty());
             }
         };

@@ -2,6 +2,7 @@ package io.silo.app.document;
 
 import io.silo.postgres.collection.Document;
 import io.silo.postgres.collection.query.Filter;
+import io.silo.template.CollectionRule;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,6 +25,16 @@ public sealed interface Write {
             case Replace replace -> "replace";
             case Patch patch -> "patch";
             case Delete delete -> "delete";
+        };
+    }
+
+    /** The kind of write, as a role's rule may limit it. */
+    default CollectionRule.Write kind() {
+        return switch (this) {
+            case Insert insert -> CollectionRule.Write.INSERT;
+            case Replace replace -> CollectionRule.Write.UPDATE;
+            case Patch patch -> CollectionRule.Write.UPDATE;
+            case Delete delete -> CollectionRule.Write.DELETE;
         };
     }
 

@@ -322,7 +322,7 @@ public final class Organizations {
                     .with("field", "admin.email");
         }
         Map<String, String> roles = new LinkedHashMap<>();
-        services.forEach(template -> roles.put(template.service(), template.ownerRole()));
+        services.forEach(template -> roles.put(template.service(), template.adminRole()));
         return new UserStore.NewUser(
                 Ids.next(),
                 email,

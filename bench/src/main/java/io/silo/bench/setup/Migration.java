@@ -57,6 +57,7 @@ public final class Migration {
                 template.description(),
                 template.databaseNamePattern(),
                 template.roles(),
+                template.adminRole(),
                 collections,
                 migrations,
                 sha256(template.checksum() + " + index " + collection + "." + field));

@@ -73,22 +73,31 @@ public final class DocumentStore {
      * @return the document as stored, at version 1
      */
     public Document insert(Connection connection, CollectionSpec spec, JsonNode body) {
-        return insert(connection, spec, body, Optional.empty());
+        return insert(connection, spec, DocumentRules.NONE, body, Optional.empty());
     }
 
     /**
      * Inserts a document and, in the same statement, its activity row: one round trip, atomic in
-     * auto-commit as in a transaction. The entry's target id is the document's.
+     * auto-commit as in a transaction. The entry's target id is the document's. Owner fields of
+     * {@code rules} left absent are set to the caller; the document must be within their reach.
      *
      * @return the document as stored, at version 1
      */
-    public Document insert(Connection connection, CollectionSpec spec, JsonNode body, ActivityEntry logged) {
-        return insert(connection, spec, body, Optional.of(logged));
+    public Document insert(
+            Connection connection, CollectionSpec spec, DocumentRules rules, JsonNode body, ActivityEntry logged) {
+        return insert(connection, spec, rules, body, Optional.of(logged));
     }
 
-    private Document insert(Connection connection, CollectionSpec spec, JsonNode body, Optional<ActivityEntry> logged) {
+    private Document insert(
+            Connection connection,
+            CollectionSpec spec,
+            DocumentRules rules,
+            JsonNode body,
+            Optional<ActivityEntry> logged) {
         Bodies.Insert insert = Bodies.forInsert(body, spec.name());
-        String text = validated(spec, insert.doc());
+        ObjectNode doc = rules.filled(insert.doc());
+        rules.checkWritten(spec.name(), Optional.empty(), doc);
+        String text = validated(spec, doc);
         UUID id = insert.id().orElseGet(Ids::next);
         Instant now = now();
         Handle handle = new Handle(connection);
@@ -101,7 +110,7 @@ public final class DocumentStore {
                 timestamp(now));
         return handle.queryOne(statement.logging(logged, "inserted"), Stored::read, statement.parameters(logged))
                 .map(stored -> stored.visible(spec.privateFields()))
-                .orElseThrow(() -> UniqueKeys.onInsert(handle, spec, id, insert.doc()));
+                .orElseThrow(() -> UniqueKeys.onInsert(handle, spec, id, doc));
     }
 
     /**
@@ -109,21 +118,35 @@ public final class DocumentStore {
      * the private fields removed there: answering it needs no parse ({@link Document#json()}).
      */
     public Optional<Document> find(Connection connection, CollectionSpec spec, UUID id) {
-        Handle handle = new Handle(connection);
+        return find(connection, spec, DocumentRules.NONE, id);
+    }
+
+    /** {@link #find}, among the documents {@code rules} let the caller read. */
+    public Optional<Document> find(Connection connection, CollectionSpec spec, DocumentRules rules, UUID id) {
+        Sql sql = new Sql();
         if (spec.privateFields().isEmpty()) {
-            return handle.queryOne(
-                    "SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE id = ?", Stored::text, id);
+            sql.append("SELECT " + Stored.COLUMNS);
+        } else {
+            sql.append("SELECT id, (doc - ")
+                    .bind(spec.privateFields().toArray(String[]::new))
+                    .append("::text[])::text AS doc, version, created_at, updated_at");
         }
-        return handle.queryOne(
-                "SELECT " + Stored.COLUMNS_WITHOUT_FIELDS + " FROM " + Sql.table(spec.name()) + " WHERE id = ?",
-                Stored::text,
-                spec.privateFields().toArray(String[]::new),
-                id);
+        sql.append(" FROM " + Sql.table(spec.name()) + " WHERE id = ").bind(id);
+        Filter readable = rules.readable();
+        if (readable != Filter.all()) {
+            FilterSql.render(readable, sql.append(" AND "));
+        }
+        return new Handle(connection).queryOne(sql.text(), Stored::text, sql.params());
     }
 
     /** The document with this id; {@code document-not-found} if there is none. */
     public Document get(Connection connection, CollectionSpec spec, UUID id) {
-        return find(connection, spec, id).orElseThrow(() -> notFound(spec, id));
+        return get(connection, spec, DocumentRules.NONE, id);
+    }
+
+    /** {@link #get}, among the documents {@code rules} let the caller read: others are not found. */
+    public Document get(Connection connection, CollectionSpec spec, DocumentRules rules, UUID id) {
+        return find(connection, spec, rules, id).orElseThrow(() -> notFound(spec, id));
     }
 
     /**
@@ -135,16 +158,19 @@ public final class DocumentStore {
      */
     public Document replace(
             Connection connection, CollectionSpec spec, UUID id, JsonNode body, OptionalLong expectedVersion) {
-        return replace(connection, spec, id, body, expectedVersion, Optional.empty(), Optional.empty());
+        return replace(
+                connection, spec, DocumentRules.NONE, id, body, expectedVersion, Optional.empty(), Optional.empty());
     }
 
     /**
      * {@link #replace}, with {@code logged} written in the change's own statement, and only if the
-     * document matches {@code condition} ({@code condition-failed} when it does not).
+     * document matches {@code condition} ({@code condition-failed} when it does not), among the
+     * documents {@code rules} let the caller write, which the new body must stay within.
      */
     public Document replace(
             Connection connection,
             CollectionSpec spec,
+            DocumentRules rules,
             UUID id,
             JsonNode body,
             OptionalLong expectedVersion,
@@ -152,7 +178,7 @@ public final class DocumentStore {
             Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(body, expectedVersion, spec.name());
         checkCondition(spec, condition);
-        return change(new Handle(connection), spec, id, update.expectedVersion(), condition, logged, current -> {
+        return change(new Handle(connection), spec, rules, id, update.expectedVersion(), condition, logged, current -> {
             ObjectNode doc = update.doc().deepCopy();
             for (String field : spec.privateFields()) {
                 if (!doc.has(field) && current.doc().has(field)) {
@@ -172,16 +198,26 @@ public final class DocumentStore {
      */
     public Document patch(
             Connection connection, CollectionSpec spec, UUID id, JsonNode mergePatch, OptionalLong expectedVersion) {
-        return patch(connection, spec, id, mergePatch, expectedVersion, Optional.empty(), Optional.empty());
+        return patch(
+                connection,
+                spec,
+                DocumentRules.NONE,
+                id,
+                mergePatch,
+                expectedVersion,
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
      * {@link #patch}, with {@code logged} written in the change's own statement, and only if the
-     * document matches {@code condition} ({@code condition-failed} when it does not).
+     * document matches {@code condition} ({@code condition-failed} when it does not), among the
+     * documents {@code rules} let the caller write, which the patched document must stay within.
      */
     public Document patch(
             Connection connection,
             CollectionSpec spec,
+            DocumentRules rules,
             UUID id,
             JsonNode mergePatch,
             OptionalLong expectedVersion,
@@ -194,29 +230,32 @@ public final class DocumentStore {
             return change(
                     handle,
                     spec,
+                    rules,
                     id,
                     update.expectedVersion(),
                     condition,
                     logged,
                     current -> UpdateOperators.apply(current.doc(), update.doc(), spec.name()));
         }
-        return change(handle, spec, id, update.expectedVersion(), condition, logged, current ->
+        return change(handle, spec, rules, id, update.expectedVersion(), condition, logged, current ->
                 (ObjectNode) MergePatch.apply(current.doc(), update.doc()));
     }
 
     /** Deletes a document; {@code document-not-found} if there is none, {@code version-conflict} if the expected version is stale. */
     public void delete(Connection connection, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
-        delete(connection, spec, id, expectedVersion, Optional.empty(), Optional.empty());
+        delete(connection, spec, DocumentRules.NONE, id, expectedVersion, Optional.empty(), Optional.empty());
     }
 
     /**
      * {@link #delete}, with {@code logged} written in the deletion's own statement: one round trip;
      * with a {@code condition}, the document is read first and deleted only if it matches and has
-     * not changed since ({@code condition-failed} when it does not match).
+     * not changed since ({@code condition-failed} when it does not match). Only a document
+     * {@code rules} let the caller write is deleted.
      */
     public void delete(
             Connection connection,
             CollectionSpec spec,
+            DocumentRules rules,
             UUID id,
             OptionalLong expectedVersion,
             Optional<Filter> condition,
@@ -226,8 +265,8 @@ public final class DocumentStore {
         Handle handle = new Handle(connection);
         if (condition.isPresent()) {
             for (int attempt = 1; ; attempt++) {
-                Stored current = current(handle, spec, id, expectedVersion, condition);
-                if (deleted(handle, spec, id, OptionalLong.of(current.version()), logged)) {
+                Stored current = current(handle, spec, rules, id, expectedVersion, condition);
+                if (deleted(handle, spec, rules, id, OptionalLong.of(current.version()), logged)) {
                     return;
                 }
                 if (attempt == CHANGE_ATTEMPTS) {
@@ -238,21 +277,35 @@ public final class DocumentStore {
                 }
             }
         }
-        if (!deleted(handle, spec, id, expectedVersion, logged)) {
-            current(handle, spec, id, expectedVersion, Optional.empty()); // says why: not found, or another version
+        if (!deleted(handle, spec, rules, id, expectedVersion, logged)) {
+            // says why: not found, out of reach, or another version
+            current(handle, spec, rules, id, expectedVersion, Optional.empty());
             throw notFound(spec, id); // it was there a moment ago and is gone now
         }
     }
 
     /** Deletes the document if it is at {@code version} (any, when absent); whether it did. */
     private boolean deleted(
-            Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion, Optional<ActivityEntry> logged) {
-        Statement statement = new Statement(
-                "DELETE FROM " + Sql.table(spec.name())
-                        + " WHERE id = ? AND (?::bigint IS NULL OR version = ?) RETURNING id",
-                id,
-                expectedVersion.isPresent() ? expectedVersion.getAsLong() : null,
-                expectedVersion.isPresent() ? expectedVersion.getAsLong() : null);
+            Handle handle,
+            CollectionSpec spec,
+            DocumentRules rules,
+            UUID id,
+            OptionalLong expectedVersion,
+            Optional<ActivityEntry> logged) {
+        Long version = expectedVersion.isPresent() ? expectedVersion.getAsLong() : null;
+        Sql sql = new Sql()
+                .append("DELETE FROM " + Sql.table(spec.name()) + " WHERE id = ")
+                .bind(id)
+                .append(" AND (")
+                .bind(version)
+                .append("::bigint IS NULL OR version = ")
+                .bind(version)
+                .append(")");
+        Filter writable = rules.writable();
+        if (writable != Filter.all()) {
+            FilterSql.render(writable, sql.append(" AND "));
+        }
+        Statement statement = new Statement(sql.append(" RETURNING id").text(), sql.params());
         return handle.queryOne(
                         statement.logging(logged, "deleted"),
                         row -> row.getObject("id", UUID.class),
@@ -262,10 +315,15 @@ public final class DocumentStore {
 
     /** One page of the documents matching a query, with a cursor to the next page when there is one. */
     public Page query(Connection connection, CollectionSpec spec, DocumentQuery query) {
+        return query(connection, spec, DocumentRules.NONE, query);
+    }
+
+    /** {@link #query}, among the documents {@code rules} let the caller read. */
+    public Page query(Connection connection, CollectionSpec spec, DocumentRules rules, DocumentQuery query) {
         checkReadable(spec, query.filter(), query.sort().keys(), query.fields());
         List<SortKey> keys = query.sort().withTiebreak();
         Sql sql = new Sql().append("SELECT " + Stored.COLUMNS + " FROM " + Sql.table(spec.name()) + " WHERE ");
-        FilterSql.render(query.filter(), sql);
+        FilterSql.render(rules.readable(query.filter()), sql);
         query.cursor().ifPresent(cursor -> Keyset.render(keys, Cursor.decode(cursor, keys), sql.append(" AND ")));
         sql.append(" ORDER BY ");
         for (int i = 0; i < keys.size(); i++) {
@@ -299,9 +357,14 @@ public final class DocumentStore {
 
     /** How many documents match a filter. */
     public long count(Connection connection, CollectionSpec spec, Filter filter) {
+        return count(connection, spec, DocumentRules.NONE, filter);
+    }
+
+    /** {@link #count}, among the documents {@code rules} let the caller read. */
+    public long count(Connection connection, CollectionSpec spec, DocumentRules rules, Filter filter) {
         checkReadable(spec, filter, List.of(), Fields.all());
         Sql sql = new Sql().append("SELECT count(*) FROM " + Sql.table(spec.name()) + " WHERE ");
-        FilterSql.render(filter, sql);
+        FilterSql.render(rules.readable(filter), sql);
         return new Handle(connection)
                 .queryOne(sql.text(), row -> row.getLong(1), sql.params())
                 .orElse(0L);
@@ -309,31 +372,39 @@ public final class DocumentStore {
 
     /** The matching documents grouped by one field, with a count and, optionally, numeric aggregates. */
     public GroupResult group(Connection connection, CollectionSpec spec, GroupQuery query) {
+        return group(connection, spec, DocumentRules.NONE, query);
+    }
+
+    /** {@link #group}, among the documents {@code rules} let the caller read. */
+    public GroupResult group(Connection connection, CollectionSpec spec, DocumentRules rules, GroupQuery query) {
         Optional<Set<String>> closed = schemas.of(spec).closedProperties();
         checkReadable(spec, query.filter(), List.of(), Fields.all());
         FieldRules.checkReadable(spec, closed, query.by(), "a grouping");
         query.metric().ifPresent(metric -> FieldRules.checkReadable(spec, closed, metric, "a grouping"));
-        return Groups.run(new Handle(connection), spec, query);
+        return Groups.run(new Handle(connection), spec, rules.readable(query.filter()), query);
     }
 
     /**
      * A change computed from the document as it is: read in one round trip, written in one
-     * statement (with its activity row) that applies only if the version is still the one read. A
-     * change that lost the race to another is computed again from the newer version, unless the
-     * client expected a version: then it is a {@code version-conflict}. No row stays locked while
-     * the change is computed.
+     * statement (with its activity row) that applies only if the version is still the one read. In
+     * a transaction the read locks the row, so the write always applies; in auto-commit a change
+     * that lost the race to another is computed again from the newer version, unless the client
+     * expected a version: then it is a {@code version-conflict}.
      */
     private Document change(
             Handle handle,
             CollectionSpec spec,
+            DocumentRules rules,
             UUID id,
             OptionalLong expectedVersion,
             Optional<Filter> condition,
             Optional<ActivityEntry> logged,
             java.util.function.Function<Stored, ObjectNode> changed) {
         for (int attempt = 1; ; attempt++) {
-            Stored current = current(handle, spec, id, expectedVersion, condition);
-            Optional<Document> written = update(handle, spec, current, changed.apply(current), logged);
+            Stored current = current(handle, spec, rules, id, expectedVersion, condition);
+            ObjectNode doc = changed.apply(current);
+            rules.checkWritten(spec.name(), Optional.of(current.doc()), doc);
+            Optional<Document> written = update(handle, spec, current, doc, logged);
             if (written.isPresent()) {
                 return written.get();
             }
@@ -352,26 +423,36 @@ public final class DocumentStore {
      * PostgreSQL in the same read, as a filter of a listing would be).
      */
     private Stored current(
-            Handle handle, CollectionSpec spec, UUID id, OptionalLong expectedVersion, Optional<Filter> condition) {
+            Handle handle,
+            CollectionSpec spec,
+            DocumentRules rules,
+            UUID id,
+            OptionalLong expectedVersion,
+            Optional<Filter> condition) {
         Sql sql = new Sql().append("SELECT " + Stored.COLUMNS + ", ");
-        if (condition.isPresent()) {
-            sql.append("(");
-            FilterSql.render(condition.get(), sql);
-            sql.append(")");
-        } else {
-            sql.append("true");
-        }
-        sql.append(" AS matches FROM " + Sql.table(spec.name()) + " WHERE id = ")
+        FilterSql.render(condition.orElse(Filter.all()), sql.append("("));
+        FilterSql.render(rules.writable(), sql.append(") AS matches, ("));
+        sql.append(") AS writable FROM " + Sql.table(spec.name()) + " WHERE id = ")
                 .bind(id);
-        boolean[] matches = {true};
+        FilterSql.render(rules.readable(), sql.append(" AND "));
+        if (handle.inTransaction()) {
+            // concurrent changes of one document queue here, each reading what the one before left: fifty
+            // tills selling the last ten bottles sell exactly ten, where optimistic retries could give up first
+            sql.append(" FOR UPDATE");
+        }
+        boolean[] matches = {true, true};
         Stored current = handle.queryOne(
                         sql.text(),
                         row -> {
                             matches[0] = row.getBoolean("matches");
+                            matches[1] = row.getBoolean("writable");
                             return Stored.read(row);
                         },
                         sql.params())
                 .orElseThrow(() -> notFound(spec, id));
+        if (!matches[1]) {
+            throw rules.notWritable(spec.name(), id);
+        }
         if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
             throw ProblemType.VERSION_CONFLICT
                     .exception("document " + id + " in collection '" + spec.name() + "' is at version "

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which fields a query may read: never a private field (filtering or sorting on one would leak
- * its value a comparison at a time), and, when the collection's schema closes its properties
+ * Which fields a query may read: never a private field, nor one hidden from the caller's role
+ * (filtering or sorting on one would leak its value a comparison at a time), and, when the collection's schema closes its properties
  * with {@code additionalProperties: false}, only declared ones, so that a typo is an error rather
  * than an empty result.
  *
@@ -32,7 +32,9 @@ final class FieldRules {
         if (spec.privateFields().contains(first)) {
             throw unknown(
                     path,
-                    "'" + first + "' is private to collection '" + spec.name() + "' and cannot be used in " + role);
+                    "'" + first + "' of collection '" + spec.name()
+                            + "' is not visible to you (private, or hidden from your role) and cannot be used in "
+                            + role);
         }
         if (closedProperties.isPresent() && !closedProperties.get().contains(first)) {
             throw unknown(

@@ -1,5 +1,6 @@
 package io.silo.postgres.collection;
 
+import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.JsonInput;
 import io.silo.postgres.jdbc.Handle;
@@ -20,7 +21,8 @@ import java.util.Optional;
 final class Groups {
     private Groups() {}
 
-    static GroupResult run(Handle handle, CollectionSpec spec, GroupQuery query) {
+    /** Runs {@code query} over the documents matching {@code filter}: the query's own, limited by the caller's rules. */
+    static GroupResult run(Handle handle, CollectionSpec spec, Filter filter, GroupQuery query) {
         String by = Sql.path(query.by());
         Sql sql = new Sql().append("SELECT COALESCE(" + by + ", 'null'::jsonb) AS key, count(*) AS n");
         query.metric().ifPresent(metric -> {
@@ -31,7 +33,7 @@ final class Groups {
                     + number + ") AS max");
         });
         sql.append(" FROM " + Sql.table(spec.name()) + " WHERE ");
-        FilterSql.render(query.filter(), sql);
+        FilterSql.render(filter, sql);
         sql.append(" GROUP BY 1 ORDER BY n DESC, key ASC LIMIT ").bind(query.limit() + 1);
         List<GroupResult.Group> groups =
                 handle.query(sql.text(), row -> group(row, query.metric().isPresent()), sql.params());

@@ -22,9 +22,6 @@ record Stored(UUID id, long version, Instant createdAt, Instant updatedAt, Objec
     /** The columns {@link #read} expects, in a SELECT or RETURNING list. */
     static final String COLUMNS = "id, doc::text AS doc, version, created_at, updated_at";
 
-    /** {@link #COLUMNS} with the {@code doc} of the top-level fields named by the first parameter removed. */
-    static final String COLUMNS_WITHOUT_FIELDS = "id, (doc - ?::text[])::text AS doc, version, created_at, updated_at";
-
     /** The row as a document answered from its stored text, unparsed; the caller removed the private fields. */
     static Document text(ResultSet row) throws SQLException {
         return Document.stored(

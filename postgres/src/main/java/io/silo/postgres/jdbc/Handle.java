@@ -87,6 +87,15 @@ public final class Handle {
         }
     }
 
+    /** Whether the connection is in a transaction the caller commits, rather than in auto-commit. */
+    public boolean inTransaction() {
+        try {
+            return !connection.getAutoCommit();
+        } catch (SQLException e) {
+            throw new DataAccessException("(auto-commit)", e, lostConnection);
+        }
+    }
+
     /** Runs a statement that takes no parameters and may not run in a transaction (DDL such as CREATE DATABASE). */
     public void execute(String sql) {
         try (var statement = connection.createStatement()) {

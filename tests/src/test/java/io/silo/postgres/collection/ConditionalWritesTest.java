@@ -66,6 +66,7 @@ class ConditionalWritesTest {
                 () -> store.replace(
                         db.connection(),
                         PRODUCTS,
+                        DocumentRules.NONE,
                         product.id(),
                         json("{\"status\":\"gone\"}"),
                         OptionalLong.empty(),
@@ -75,7 +76,13 @@ class ConditionalWritesTest {
         problem(
                 () -> {
                     store.delete(
-                            db.connection(), PRODUCTS, product.id(), OptionalLong.empty(), published, Optional.empty());
+                            db.connection(),
+                            PRODUCTS,
+                            DocumentRules.NONE,
+                            product.id(),
+                            OptionalLong.empty(),
+                            published,
+                            Optional.empty());
                     return null;
                 },
                 "condition-failed");
@@ -84,6 +91,7 @@ class ConditionalWritesTest {
         store.delete(
                 db.connection(),
                 PRODUCTS,
+                DocumentRules.NONE,
                 product.id(),
                 OptionalLong.empty(),
                 condition("{\"status\":\"draft\"}"),
@@ -102,6 +110,7 @@ class ConditionalWritesTest {
         return store.patch(
                 db.connection(),
                 PRODUCTS,
+                DocumentRules.NONE,
                 document.id(),
                 json(body),
                 OptionalLong.empty(),
