@@ -109,7 +109,7 @@ record Services(
                         config.signup(),
                         signupServices(config.signup(), templates),
                         templates),
-                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock)),
+                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), data.users()),
                 new Activity(gate, users, templates, data.connections(), activity));
     }
 

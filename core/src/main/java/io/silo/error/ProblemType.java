@@ -75,6 +75,9 @@ public enum ProblemType {
     SCHEMA_VIOLATION(
             answered(ErrorKind.UNPROCESSABLE),
             "a document fails its collection's JSON Schema (`errors`: `{path, message}` per failing location, `path` a JSON Pointer; at most 100)"),
+    REFERENCE_NOT_FOUND(
+            answered(ErrorKind.UNPROCESSABLE),
+            "a reference field names no document of its target collection, or no user of the organization ([templates](templates.md#references)) (`field`, `missing`)"),
     DOCUMENT_TOO_LARGE(answered(ErrorKind.UNPROCESSABLE), "a document is over 1 MiB as JSON (`limit`)"),
     DOCUMENT_TOO_DEEP(
             answered(ErrorKind.UNPROCESSABLE), "a document nests objects and arrays deeper than 32 levels (`limit`)"),

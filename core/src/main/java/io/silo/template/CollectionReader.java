@@ -32,15 +32,16 @@ final class CollectionReader {
             out.put(name, collection(name, node));
         }
         checkIndexNames(collections, out);
+        checkReferences(collections, out);
         return out;
     }
 
     private static CollectionSpec collection(String name, Node node) {
         if (!node.json().isObject()) {
-            node.problem(node.shown() + " is not a mapping of schema, indexes, unique, private");
+            node.problem(node.shown() + " is not a mapping of schema, indexes, unique, private, references");
             return new CollectionSpec(name, Optional.empty(), List.of(), List.of(), Set.of());
         }
-        node.allowOnly("schema", "indexes", "unique", "private");
+        node.allowOnly("schema", "indexes", "unique", "private", "references");
         Node schema = node.get("schema");
         if (!schema.isMissing()) {
             SchemaCheck.check(schema);
@@ -50,7 +51,40 @@ final class CollectionReader {
                 schema.isMissing() ? Optional.empty() : Optional.of(schema.json()),
                 indexes(node.get("indexes")),
                 uniqueKeys(node.get("unique")),
-                privateFields(node.get("private")));
+                privateFields(node.get("private")),
+                references(node.get("references")));
+    }
+
+    private static Map<String, String> references(Node references) {
+        Map<String, String> out = new LinkedHashMap<>();
+        references.entries().forEach((field, target) -> {
+            if (!FieldPath.isValid(field) || field.contains(".")) {
+                target.problem("'" + field + "' is not a top-level field name");
+            }
+            target.requiredString().ifPresent(name -> out.put(field, name));
+        });
+        return out;
+    }
+
+    /** A reference names a collection of the template, or the organization's users. */
+    private static void checkReferences(Node collections, Map<String, CollectionSpec> specs) {
+        specs.values()
+                .forEach(spec -> spec.references().forEach((field, target) -> {
+                    if (!target.equals(CollectionSpec.USERS) && !specs.containsKey(target)) {
+                        collections
+                                .get(spec.name())
+                                .get("references")
+                                .get(field)
+                                .problem("'" + target + "' is neither a collection of this service nor "
+                                        + CollectionSpec.USERS);
+                    }
+                }));
+        if (specs.containsKey(CollectionSpec.USERS)) {
+            collections
+                    .get(CollectionSpec.USERS)
+                    .problem("'users' is reserved: a reference to users names the organization's users, who are never"
+                            + " a collection");
+        }
     }
 
     private static List<IndexSpec> indexes(Node indexes) {

@@ -1,6 +1,7 @@
 package io.silo.template;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -13,18 +14,34 @@ import tools.jackson.databind.JsonNode;
  * @param indexes secondary indexes, each on one or more field paths
  * @param unique unique keys, each a list of field paths; a duplicate is a 409
  * @param privateFields top-level fields stored but never returned (e.g. a password hash)
+ * @param references top-level field to what its value (or each string of its array) must name: the
+ *     {@code _id} of a document of another collection, or, for {@link #USERS}, a user of the organization
  */
 public record CollectionSpec(
         String name,
         Optional<JsonNode> schema,
         List<IndexSpec> indexes,
         List<List<FieldPath>> unique,
-        Set<String> privateFields) {
+        Set<String> privateFields,
+        Map<String, String> references) {
+    /** The reference target that means the organization's users rather than a collection. */
+    public static final String USERS = "users";
 
     public CollectionSpec {
         indexes = List.copyOf(indexes);
         unique = unique.stream().map(List::copyOf).toList();
         privateFields = Set.copyOf(privateFields);
+        references = Map.copyOf(references);
+    }
+
+    /** A collection without references. */
+    public CollectionSpec(
+            String name,
+            Optional<JsonNode> schema,
+            List<IndexSpec> indexes,
+            List<List<FieldPath>> unique,
+            Set<String> privateFields) {
+        this(name, schema, indexes, unique, privateFields, Map.of());
     }
 
     /**
@@ -37,7 +54,7 @@ public record CollectionSpec(
         }
         Set<String> invisible = new java.util.HashSet<>(privateFields);
         invisible.addAll(hidden);
-        return new CollectionSpec(name, schema, indexes, unique, invisible);
+        return new CollectionSpec(name, schema, indexes, unique, invisible, references);
     }
 
     /** A secondary index on field paths; {@code descending} applies to every path. */

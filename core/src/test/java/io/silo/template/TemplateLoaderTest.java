@@ -331,7 +331,7 @@ class TemplateLoaderTest {
         assertThat(problems(VALID.replace("    unique:", "    uniqe:")))
                 .containsExactly(
                         SOURCE
-                                + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private");
+                                + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private, references");
     }
 
     @Test

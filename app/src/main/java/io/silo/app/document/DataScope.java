@@ -4,6 +4,7 @@ import io.silo.app.access.Access;
 import io.silo.app.session.Principal;
 import io.silo.error.ProblemType;
 import io.silo.postgres.collection.DocumentRules;
+import io.silo.postgres.collection.KnownUsers;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.ServiceDatabase;
 import io.silo.template.CollectionRule;
@@ -20,13 +21,24 @@ import java.util.Optional;
  * and the caller's role in it. Built once per request, after every check has passed.
  *
  * @param role the caller's role in {@code template}'s service
+ * @param users the organization's users, which references to users must name
  */
 public record DataScope(
-        Principal.Member member, Placement placement, ServiceTemplate template, RoleSpec role, Access access) {
+        Principal.Member member,
+        Placement placement,
+        ServiceTemplate template,
+        RoleSpec role,
+        Access access,
+        KnownUsers users) {
 
     /** Checks that the member may use {@code service} of their own organization; names are checked against the templates. */
     static DataScope of(
-            Principal.Member member, Placement placement, TemplateCatalog templates, Access access, String service) {
+            Principal.Member member,
+            Placement placement,
+            TemplateCatalog templates,
+            Access access,
+            String service,
+            KnownUsers users) {
         ServiceTemplate template = templates
                 .find(service)
                 .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE.exception("no service '" + abbreviate(service) + "'"));
@@ -37,7 +49,7 @@ public record DataScope(
         RoleSpec role = access.requireService(member, service);
         // after the caller's right to the service: a database's state is for those who may use it
         Admission.check(Admission.database(database, placement.slug(), service, Admission.Route.READ));
-        return new DataScope(member, placement, template, role, access);
+        return new DataScope(member, placement, template, role, access, users);
     }
 
     /**
@@ -52,7 +64,7 @@ public record DataScope(
 
     /** The documents of {@code collection} the caller reaches, and the fields they may not set. */
     DocumentRules rules(String collection) {
-        return DocumentRules.of(role.rule(collection), member.id());
+        return DocumentRules.of(role.rule(collection), member.id(), users);
     }
 
     /** Checks that the service's database takes writes now: not while it is fenced for a migration or a move. */

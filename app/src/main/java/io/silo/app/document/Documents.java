@@ -11,20 +11,28 @@ import io.silo.postgres.collection.Document;
 import io.silo.postgres.collection.DocumentRules;
 import io.silo.postgres.collection.DocumentStore;
 import io.silo.postgres.collection.GroupResult;
+import io.silo.postgres.collection.KnownUsers;
 import io.silo.postgres.collection.Page;
 import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.GroupQuery;
+import io.silo.postgres.collection.query.MetaField;
+import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.CollectionSpec;
+import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -43,23 +51,50 @@ public final class Documents {
     private final Access access;
     private final TenantConnections connections;
     private final DocumentStore store;
+    private final UserStore users;
 
     public Documents(
             TenantGate gate,
             TemplateCatalog templates,
             Access access,
             TenantConnections connections,
-            DocumentStore store) {
+            DocumentStore store,
+            UserStore users) {
         this.gate = gate;
         this.templates = templates;
         this.access = access;
         this.connections = connections;
         this.store = store;
+        this.users = users;
     }
 
     /** What {@code member} may touch in {@code service} of their own organization; a 4xx when nothing. */
     public DataScope scope(Principal.Member member, String service) {
-        return DataScope.of(member, gate.admit(member), templates, access, service);
+        return DataScope.of(member, gate.admit(member), templates, access, service, knownUsers(member.tenantId()));
+    }
+
+    /**
+     * The organization's users, for references to them: read from its core database when a write
+     * needs them, outside the write's transaction (a user is never in the database being written).
+     */
+    private KnownUsers knownUsers(UUID tenant) {
+        return ids -> {
+            Map<UUID, String> wanted = new HashMap<>();
+            Set<String> unknown = new HashSet<>();
+            for (String id : ids) {
+                MetaField.parseUuid(id).ifPresentOrElse(uuid -> wanted.put(uuid, id), () -> unknown.add(id));
+            }
+            if (!wanted.isEmpty()) {
+                Set<UUID> found = connections.inOneStatement(
+                        tenant, ServiceTemplate.CORE, handle -> users.existing(handle, wanted.keySet()));
+                wanted.forEach((uuid, id) -> {
+                    if (!found.contains(uuid)) {
+                        unknown.add(id);
+                    }
+                });
+            }
+            return unknown;
+        };
     }
 
     public Document get(DataScope scope, String collection, UUID id) {
@@ -93,7 +128,9 @@ public final class Documents {
         scope.checkWritesAccepted();
         Jdbc.HandleFunction<Write.Result> work = handle -> apply(handle, scope, spec, write, actor);
         UUID tenant = scope.member().tenantId();
-        boolean oneStatement = write instanceof Write.Insert
+        // an insert that references other documents reads them share-locked: two statements, one transaction
+        boolean oneStatement = (write instanceof Write.Insert
+                        && spec.references().isEmpty())
                 || (write instanceof Write.Delete delete && delete.condition().isEmpty());
         return writing(
                 scope,

@@ -29,19 +29,21 @@ import tools.jackson.databind.node.StringNode;
  *
  * @param rule the role's limits on the collection
  * @param caller the caller's user id, as documents hold it
+ * @param users the caller's organization's users, which references to users must name
  */
-public record DocumentRules(CollectionRule rule, String caller) {
+public record DocumentRules(CollectionRule rule, String caller, KnownUsers users) {
     /** No limit: for the platform's own writes and for roles without a rule. */
-    public static final DocumentRules NONE = new DocumentRules(CollectionRule.NONE, "");
+    public static final DocumentRules NONE = new DocumentRules(CollectionRule.NONE, "", KnownUsers.ANY);
 
     public DocumentRules {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(users, "users");
     }
 
-    /** {@code rule} for the user {@code caller}. */
-    public static DocumentRules of(CollectionRule rule, UUID caller) {
-        return new DocumentRules(rule, caller.toString());
+    /** {@code rule} for the user {@code caller}, of an organization with these {@code users}. */
+    public static DocumentRules of(CollectionRule rule, UUID caller, KnownUsers users) {
+        return new DocumentRules(rule, caller.toString(), users);
     }
 
     /** The documents the caller may read. */

@@ -121,6 +121,13 @@ public final class UserStore {
         return core.queryOne("SELECT * FROM users WHERE id = ?", row -> map(row, roles(core, id)), id);
     }
 
+    /** The ids among {@code ids} that name a user of this core database. */
+    public java.util.Set<UUID> existing(Handle core, java.util.Collection<UUID> ids) {
+        return java.util.Set.copyOf(
+                core.query("SELECT id FROM users WHERE id = ANY(?)", row -> row.getObject("id", UUID.class), (Object)
+                        ids.toArray(UUID[]::new)));
+    }
+
     public long count(Handle core) {
         return core.queryOne("SELECT count(*) FROM users", row -> row.getLong(1))
                 .orElse(0L);

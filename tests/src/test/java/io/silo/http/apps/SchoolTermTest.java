@@ -81,6 +81,27 @@ class SchoolTermTest {
         created(principal.post(
                 DATA + "calendar", Map.of("title", "Term starts", "date", "2026-09-01", "type", "event")));
         created(principal.post(DATA + "subjects", Map.of("name", "Mathematics", "code", "MATH7", "grade", 7)));
+        // references are checked on write: a timetable names a class and a teacher that exist
+        SiloClient.Response noSuchClass = principal.post(
+                DATA + "schedules",
+                Map.of(
+                        "teacherId",
+                        teacherId,
+                        "classId",
+                        "0193a0b4-0000-7000-8000-000000000000",
+                        "subject",
+                        "Art",
+                        "day",
+                        "Friday",
+                        "period",
+                        2));
+        assertProblem(noSuchClass, 422, "reference-not-found");
+        assertThat(noSuchClass.json().path("field").asString()).isEqualTo("classId");
+        assertProblem(
+                principal.post(
+                        DATA + "classes", Map.of("name", "7C", "grade", 7, "students", List.of(adaId, "not-a-pupil"))),
+                422,
+                "reference-not-found");
         for (SiloClient notThePrincipal : List.of(teacher, ada)) {
             assertProblem(
                     notThePrincipal.post(DATA + "classes", Map.of("name", "7B", "grade", 7)),
@@ -136,6 +157,10 @@ class SchoolTermTest {
 
         // a student can neither grade themselves, nor hand in as someone else, nor give their work away
         assertProblem(ada.patch(DATA + "submissions/" + adaWork, Map.of("grade", 10)), 403, "field-read-only");
+        assertProblem(
+                ada.patch(DATA + "submissions/" + adaWork, Map.of("assignmentId", benWork)),
+                422,
+                "reference-not-found");
         assertProblem(
                 ada.patch(DATA + "submissions/" + adaWork, Map.of("$set", Map.of("isAccepted", true))),
                 403,

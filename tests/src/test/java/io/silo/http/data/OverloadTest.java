@@ -79,9 +79,11 @@ class OverloadTest {
             assertThat(flood.shedMillis)
                     .as("the excess was refused, not queued")
                     .isNotEmpty();
+            // how many outwait the acquire timeout depends on the machine's speed: about 1 % on a quiet two-core
+            // machine, 3 % with four builds beside it; a line that queued the excess would make it most of them
             assertThat(flood.queuedThenFailed.get())
-                    .as("503s after waiting in a line: it is short, so hardly any wait out the acquire timeout")
-                    .isLessThanOrEqualTo(flood.shedMillis.size() / 100);
+                    .as("503s after waiting in a line: it is short, so few wait out the acquire timeout")
+                    .isLessThanOrEqualTo(flood.shedMillis.size() / 10);
             assertThat(quietServed)
                     .as("the noisy tenant cannot take every thread and connection")
                     .isGreaterThan(QUIET_REQUESTS / 2);

@@ -151,6 +151,115 @@ class TenantIsolationTest {
                 .isEqualTo(404);
     }
 
+    /**
+     * Inside one organization, a role limited by an owner rule reaches another member's document by
+     * no route and no query form: every answer is the one a missing document gets, and the document
+     * is untouched. (School v2: a student reads only submissions whose studentId is theirs.)
+     */
+    @Test
+    void anotherMembersDocumentIsOutOfReachByEveryRouteAndQueryForm(SiloClient anonymous) {
+        String name = "Iso School " + System.nanoTime();
+        TestTenant school = TestTenants.create(
+                anonymous,
+                name,
+                List.of("school"),
+                Map.of(
+                        "admin",
+                        Map.of(
+                                "email",
+                                "admin@"
+                                        + name.toLowerCase(java.util.Locale.ROOT)
+                                                .replace(" ", "") + ".example",
+                                "username",
+                                "principal",
+                                "name",
+                                "Principal",
+                                "password",
+                                TestTenants.PASSWORD)));
+        String adaId = TestTenants.addMember(school, "ada@iso.example", Map.of("school", "student"))
+                .path("id")
+                .asString();
+        String benId = TestTenants.addMember(school, "ben@iso.example", Map.of("school", "student"))
+                .path("id")
+                .asString();
+        SiloClient ada = TestTenants.signIn(anonymous, school.slug(), "ada@iso.example", TestTenants.PASSWORD);
+        SiloClient ben = TestTenants.signIn(anonymous, school.slug(), "ben@iso.example", TestTenants.PASSWORD);
+        String submissions = "/api/data/school/submissions";
+        String classId = school.client()
+                .post("/api/data/school/classes", Map.of("name", "1A", "grade", 1))
+                .json()
+                .path("_id")
+                .asString();
+        String assignment = school.client()
+                .post(
+                        "/api/data/school/assignments",
+                        Map.of(
+                                "title",
+                                "Letters",
+                                "teacherId",
+                                adaId,
+                                "classIds",
+                                List.of(classId),
+                                "dueDate",
+                                "2026-10-01T08:00:00Z"))
+                .json()
+                .path("_id")
+                .asString();
+        String bens = submissions + "/"
+                + ben.post(submissions, Map.of("assignmentId", assignment, "status", "submitted"))
+                        .json()
+                        .path("_id")
+                        .asString();
+
+        assertThat(ada.get(bens).status()).isEqualTo(404);
+        assertThat(ada.put(bens, Map.of("assignmentId", assignment, "status", "pending"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(ada.patch(bens, Map.of("status", "pending")).status()).isEqualTo(404);
+        assertThat(ada.patch(bens, Map.of("$set", Map.of("status", "pending"))).status())
+                .isEqualTo(404);
+        assertThat(ada.patch(bens + "?if=" + encode("{\"status\":\"submitted\"}"), Map.of("status", "pending"))
+                        .status())
+                .isEqualTo(404);
+        for (String filter : List.of(
+                "{\"_id\":\"" + bens.substring(bens.lastIndexOf('/') + 1) + "\"}",
+                "{\"studentId\":\"" + benId + "\"}",
+                "{\"$or\":[{\"studentId\":{\"$exists\":true}},{\"status\":\"submitted\"}]}",
+                "{}")) {
+            assertThat(ada.get(submissions + "?filter=" + encode(filter)).json().path("items"))
+                    .as(filter)
+                    .isEmpty();
+            assertThat(ada.get(submissions + "/_count?filter=" + encode(filter))
+                            .json()
+                            .path("count")
+                            .asLong())
+                    .as(filter)
+                    .isZero();
+            assertThat(ada.get(submissions + "/_group?by=studentId&filter=" + encode(filter))
+                            .json()
+                            .path("groups"))
+                    .as(filter)
+                    .isEmpty();
+        }
+        SiloClient.Response batch = ada.post(
+                "/api/data/school/_batch",
+                Map.of(
+                        "operations",
+                        List.of(Map.of(
+                                "op",
+                                "patch",
+                                "collection",
+                                "submissions",
+                                "id",
+                                bens.substring(bens.lastIndexOf('/') + 1),
+                                "body",
+                                Map.of("status", "pending")))));
+        assertThat(batch.status()).isEqualTo(404);
+        assertThat(ben.get(bens).json().path("status").asString())
+                .as("untouched")
+                .isEqualTo("submitted");
+    }
+
     @Test
     void injectionInFiltersSortsAndFieldsIsRejected() {
         String own = "/api/data/billing/invoices/"
