@@ -297,6 +297,47 @@ class SchemaApplierTest {
                 .contains(1);
     }
 
+    /**
+     * School's migration 2 moves the submissions the seed embedded in assignments into a collection
+     * of their own, one per student and assignment (the latest when the old data held several), and
+     * leaves the assignments without them.
+     */
+    @Test
+    void schoolMigrationTwoMovesEmbeddedSubmissionsOut() throws Exception {
+        String yaml = new String(
+                TemplateCatalog.class
+                        .getResourceAsStream("/services/school.yaml")
+                        .readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String v1 = yaml.replace("version: 2\n", "version: 1\n").substring(0, yaml.indexOf("  - version: 2"));
+        String database = apply("school_v1", TemplateLoader.load("services/school.yaml", v1));
+        Jdbc jdbc = POSTGRES.jdbc(database);
+        UUID fractions = UUID.randomUUID();
+        jdbc.update("INSERT INTO assignments (id, doc) VALUES (?, ?::jsonb)", fractions, """
+                {"title": "Fractions", "teacherId": "t1", "classIds": ["c1"], "dueDate": "2026-09-15T08:00:00Z",
+                 "submissions": [
+                   {"studentId": "ada", "status": "graded", "grade": 9, "submittedAt": "2026-09-14T10:00:00Z"},
+                   {"studentId": "ben", "status": "submitted", "submittedAt": "2026-09-13T10:00:00Z"},
+                   {"studentId": "ben", "status": "submitted", "submittedAt": "2026-09-14T11:00:00Z"},
+                   "not an object"]}""");
+        jdbc.update(
+                "INSERT INTO assignments (id, doc) VALUES (?, ?::jsonb)", UUID.randomUUID(), "{\"title\": \"Empty\"}");
+
+        try (Connection connection = POSTGRES.connect(database)) {
+            assertThat(SchemaApplier.apply(connection, TemplateCatalog.builtIn().require("school"))
+                            .toVersion())
+                    .isEqualTo(2);
+        }
+
+        assertThat(jdbc.query(
+                        "SELECT doc->>'studentId', doc->>'submittedAt', doc->>'assignmentId' FROM submissions ORDER BY 1",
+                        row -> row.getString(1) + " " + row.getString(2) + " " + row.getString(3)))
+                .containsExactly("ada 2026-09-14T10:00:00Z " + fractions, "ben 2026-09-14T11:00:00Z " + fractions);
+        assertThat(jdbc.query(
+                        "SELECT count(*) FROM assignments WHERE doc->'submissions' IS NOT NULL", row -> row.getLong(1)))
+                .containsExactly(0L);
+    }
+
     @Test
     void emptyDatabaseIsAtVersionZero() throws SQLException {
         try (Connection connection = POSTGRES.connect(POSTGRES.createDatabase("version_zero"))) {
