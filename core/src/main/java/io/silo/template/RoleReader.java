@@ -26,10 +26,10 @@ final class RoleReader {
                         "'" + name + "' is not a role name: use a-z, 0-9 and _, starting with a letter, at most 31");
             }
             if (!node.json().isObject()) {
-                node.problem(node.shown() + " is not a mapping of description, read, write, rules");
+                node.problem(node.shown() + " is not a mapping of description, read, write, rules, listMembers");
                 continue;
             }
-            node.allowOnly("description", "read", "write", "rules");
+            node.allowOnly("description", "read", "write", "rules", "listMembers");
             RoleSpec role = new RoleSpec(
                     name,
                     node.get("description").string().orElse(""),
@@ -42,7 +42,8 @@ final class RoleReader {
                             role.description(),
                             role.read(),
                             role.write(),
-                            RuleReader.read(node.get("rules"), role)));
+                            RuleReader.read(node.get("rules"), role),
+                            node.get("listMembers").bool(false)));
         }
         return out;
     }

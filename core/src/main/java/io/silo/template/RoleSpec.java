@@ -12,9 +12,17 @@ import java.util.Set;
  * @param read collections it may read
  * @param write collections it may insert into, change and delete from
  * @param rules collection name to the limits of this role on it; a collection without one has none
+ * @param listMembers whether the role may list the organization's members, their public profile only
+ *                    (id, name, username, roles; {@code GET /api/members}): a member may when any of
+ *                    their roles may, and an organization's administrator always may
  */
 public record RoleSpec(
-        String name, String description, Set<String> read, Set<String> write, Map<String, CollectionRule> rules) {
+        String name,
+        String description,
+        Set<String> read,
+        Set<String> write,
+        Map<String, CollectionRule> rules,
+        boolean listMembers) {
     public static final String ALL = "*";
 
     public RoleSpec {
@@ -23,9 +31,9 @@ public record RoleSpec(
         rules = Map.copyOf(rules);
     }
 
-    /** A role without rules. */
+    /** A role without rules, that may not list members. */
     public RoleSpec(String name, String description, Set<String> read, Set<String> write) {
-        this(name, description, read, write, Map.of());
+        this(name, description, read, write, Map.of(), false);
     }
 
     /** The limits of this role on {@code collection}; {@link CollectionRule#NONE} when it has none. */

@@ -307,6 +307,19 @@ class TemplateLoaderTest {
     }
 
     @Test
+    void aRoleMayListMembersOnlyWhenItsTemplateSaysSo() {
+        ServiceTemplate template = TemplateLoader.load(
+                SOURCE, VALID.replace("    write: [\"*\"]\n", "    write: [\"*\"]\n    listMembers: true\n"));
+
+        assertThat(template.role("admin").orElseThrow().listMembers()).isTrue();
+        assertThat(template.role("user").orElseThrow().listMembers())
+                .as("not said: no")
+                .isFalse();
+        assertThat(problems(VALID.replace("read: [invoices]", "read: [invoices]\n    listMembers: yes please")))
+                .containsExactly(SOURCE + ": roles.user.listMembers: 'yes please' is not true or false");
+    }
+
+    @Test
     void migrationOperationsNameKnownCollections() {
         assertThat(problems(VALID.replace("renameField: {collection: invoices", "renameField: {collection: bills")))
                 .containsExactly(
