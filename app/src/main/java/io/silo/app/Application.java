@@ -7,6 +7,7 @@ import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
 import io.silo.app.identity.MemberLogin;
+import io.silo.app.identity.Members;
 import io.silo.app.identity.Users;
 import io.silo.app.mail.Mailer;
 import io.silo.app.organization.Organizations;
@@ -124,6 +125,11 @@ public final class Application implements AutoCloseable {
     /** The users of organizations, for their administrators. */
     public Users users() {
         return services.users();
+    }
+
+    /** The organization's members as its members see each other: public profiles only. */
+    public Members members() {
+        return services.members();
     }
 
     /** Where a member signs in. */

@@ -7,6 +7,7 @@ import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.MemberSubjects;
+import io.silo.app.identity.Members;
 import io.silo.app.identity.Users;
 import io.silo.app.mail.Mailer;
 import io.silo.app.session.Sessions;
@@ -35,6 +36,7 @@ record Services(
         Access access,
         MemberLogin logins,
         Users users,
+        Members members,
         Signups signups,
         Documents documents,
         Activity activity) {
@@ -100,6 +102,7 @@ record Services(
                         signIns,
                         activity),
                 users,
+                new Members(gate, data.connections(), data.users(), access, templates),
                 new Signups(
                         control.signups(),
                         operations.organizations(),

@@ -98,6 +98,9 @@ public enum ProblemType {
     FIELD_READ_ONLY(
             answered(ErrorKind.FORBIDDEN),
             "the caller's role may not set this field of the collection: it must be absent on insert and unchanged by a change (`field`)"),
+    MEMBER_LIST_FORBIDDEN(
+            answered(ErrorKind.FORBIDDEN),
+            "none of the caller's roles may list the organization's members (a role's `listMembers` in its template); its administrators always may"),
     ORIGIN_NOT_ALLOWED(
             answered(ErrorKind.FORBIDDEN),
             "a CORS preflight from an origin the deployment does not allow (`http.corsOrigins`) (`origin`)"),

@@ -10,6 +10,7 @@ import io.silo.http.data.DataEndpoints;
 import io.silo.http.health.HealthEndpoints;
 import io.silo.http.health.TenantHealthEndpoints;
 import io.silo.http.identity.LoginEndpoints;
+import io.silo.http.identity.MemberEndpoints;
 import io.silo.http.identity.UserEndpoints;
 import io.silo.http.mail.MailEndpoints;
 import io.silo.http.metrics.MetricsEndpoint;
@@ -38,6 +39,7 @@ final class HttpFeatures {
                 new SignupEndpoints(app.signups()),
                 new OrganizationEndpoints(app.organizations(), authenticator),
                 new UserEndpoints(app.users(), authenticator),
+                new MemberEndpoints(app.members(), authenticator),
                 new ActivityEndpoints(authenticator, app.activity()),
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
                 new AuditEndpoints(app.audit(), authenticator),

@@ -96,6 +96,25 @@ public final class Access {
     }
 
     /**
+     * Refuses with 403 {@code member-list-forbidden} unless the member may list the organization's
+     * members: its administrator always may; anyone else when one of their roles may, as its
+     * template says ({@code listMembers}).
+     */
+    public void checkMemberList(Principal.Member member) {
+        boolean allowed = member.isOrgAdmin()
+                || member.roles().entrySet().stream()
+                        .anyMatch(role -> templates
+                                .find(role.getKey())
+                                .flatMap(template -> template.role(role.getValue()))
+                                .filter(RoleSpec::listMembers)
+                                .isPresent());
+        if (!allowed) {
+            throw ProblemType.MEMBER_LIST_FORBIDDEN.exception(
+                    "none of your roles may list the organization's members; an administrator may grant a role that can");
+        }
+    }
+
+    /**
      * The services, other than {@code core}, that the organization has and the member holds a
      * declared role in: what the member may use, in name order.
      */

@@ -74,6 +74,23 @@ class AccessTest {
     }
 
     @Test
+    void membersMayBeListedByAdministratorsAndByRolesWhoseTemplateSaysSo() {
+        assertThat(refusal(() -> ACCESS.checkMemberList(member(Map.of("core", "admin")))))
+                .isEqualTo("allowed");
+        assertThat(refusal(() -> ACCESS.checkMemberList(member(Map.of("core", "member", "pingora", "user")))))
+                .isEqualTo("allowed");
+        assertThat(refusal(() ->
+                        ACCESS.checkMemberList(member(Map.of("core", "member", "crm", "user", "pingora", "user")))))
+                .as("one role that may is enough")
+                .isEqualTo("allowed");
+        assertThat(refusal(() -> ACCESS.checkMemberList(member(Map.of("core", "member", "crm", "user")))))
+                .isEqualTo("member-list-forbidden");
+        assertThat(refusal(() -> ACCESS.checkMemberList(member(Map.of("core", "member", "pingora", "retired-role")))))
+                .as("a role the template no longer declares grants nothing")
+                .isEqualTo("member-list-forbidden");
+    }
+
+    @Test
     void serviceWithoutARoleIsNotGranted() {
         Principal.Member crmUser = member(Map.of("core", "member", "crm", "user"));
 

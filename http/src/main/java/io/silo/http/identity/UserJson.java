@@ -1,5 +1,6 @@
 package io.silo.http.identity;
 
+import io.silo.identity.MemberProfile;
 import io.silo.identity.User;
 import io.silo.tenant.Tenant;
 import java.time.Instant;
@@ -26,6 +27,16 @@ public final class UserJson {
         body.put("version", user.version());
         body.put("createdAt", user.createdAt().toString());
         body.put("updatedAt", user.updatedAt().toString());
+        return body;
+    }
+
+    /** A member as other members see them: the public profile, {@code services} shaped as in {@link #of}. */
+    public static Map<String, Object> member(MemberProfile member) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", member.id().toString());
+        body.put("username", member.username().orElse(null));
+        body.put("name", member.name());
+        body.put("services", new TreeMap<>(member.roles()));
         return body;
     }
 

@@ -1,6 +1,7 @@
 package io.silo.postgres.identity;
 
 import io.silo.error.ProblemType;
+import io.silo.identity.MemberProfile;
 import io.silo.identity.User;
 import io.silo.json.Json;
 import io.silo.postgres.jdbc.Cursors;
@@ -90,6 +91,20 @@ public final class UserStore {
 
     /** A page of users in creation order and the cursor of the next one. */
     public record Page(List<User> items, Optional<String> nextCursor) {}
+
+    /**
+     * Which members to list: optionally those whose username or name contains {@code search}, those
+     * with a role in {@code service}, and of them those whose role there is {@code role}.
+     */
+    public record ProfileQuery(
+            Optional<String> search,
+            Optional<String> service,
+            Optional<String> role,
+            Optional<String> cursor,
+            int limit) {}
+
+    /** A page of members' public profiles in creation order and the cursor of the next one. */
+    public record ProfilePage(List<MemberProfile> items, Optional<String> nextCursor) {}
 
     /** Creates the user unless one with this id exists (so a repeated job step is harmless); returns it. */
     public User insertIfAbsent(Handle core, NewUser user) {
@@ -269,8 +284,7 @@ public final class UserStore {
     public Page page(
             Handle core, Optional<String> status, Optional<String> search, Optional<String> cursor, int limit) {
         Optional<Cursors.Created> after = cursor.map(Cursors.Created::decode);
-        Optional<String> pattern = search.map(
-                text -> "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        Optional<String> pattern = search.map(UserStore::containing);
         List<User> rows = core.query(
                 """
                 SELECT * FROM users
@@ -299,16 +313,90 @@ public final class UserStore {
         return new Page(page, next);
     }
 
-    private List<User> withRoles(Handle core, List<User> users) {
-        if (users.isEmpty()) {
-            return users;
-        }
+    /**
+     * Active users' public profiles in creation order, after the query's cursor. Only the public
+     * columns are read: the search never looks at emails, so it cannot tell whether someone has one.
+     */
+    public ProfilePage profiles(Handle core, ProfileQuery query) {
+        Optional<Cursors.Created> after = query.cursor().map(Cursors.Created::decode);
+        Optional<String> pattern = query.search().map(UserStore::containing);
+        List<ProfileRow> rows = core.query(
+                """
+                SELECT u.id, u.name, u.username, u.created_at FROM users u
+                WHERE u.status = 'active'
+                  AND (?::text IS NULL OR u.username ILIKE ?::text OR u.name ILIKE ?::text)
+                  AND (?::text IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id
+                                                  AND m.service = ?::text AND (?::text IS NULL OR m.role = ?::text)))
+                  AND (?::timestamptz IS NULL OR (u.created_at, u.id) > (?::timestamptz, ?::uuid))
+                ORDER BY u.created_at, u.id LIMIT ?
+                """,
+                row -> new ProfileRow(
+                        row.getObject(1, UUID.class),
+                        row.getString(2),
+                        Optional.ofNullable(row.getString(3)),
+                        row.getTimestamp(4).toInstant()),
+                pattern,
+                pattern,
+                pattern,
+                query.service(),
+                query.service(),
+                query.role(),
+                query.role(),
+                after.map(Cursors.Created::createdAt),
+                after.map(Cursors.Created::createdAt),
+                after.map(Cursors.Created::id),
+                query.limit() + 1);
+        List<ProfileRow> page = rows.subList(0, Math.min(query.limit(), rows.size()));
+        Map<UUID, Map<String, String>> roles =
+                rolesOf(core, page.stream().map(ProfileRow::id).toList());
+        Optional<String> next = rows.size() > query.limit()
+                ? Optional.of(new Cursors.Created(
+                                page.getLast().createdAt(), page.getLast().id())
+                        .encode())
+                : Optional.empty();
+        return new ProfilePage(
+                page.stream()
+                        .map(row -> new MemberProfile(
+                                row.id(), row.name(), row.username(), roles.getOrDefault(row.id(), Map.of())))
+                        .toList(),
+                next);
+    }
+
+    /** An active user's public profile; a disabled or missing one is not found alike. */
+    public Optional<MemberProfile> profile(Handle core, UUID id) {
+        return core.queryOne(
+                "SELECT id, name, username FROM users WHERE id = ? AND status = 'active'",
+                row -> new MemberProfile(
+                        row.getObject(1, UUID.class),
+                        row.getString(2),
+                        Optional.ofNullable(row.getString(3)),
+                        roles(core, id)),
+                id);
+    }
+
+    /** A public profile's columns, and the creation time its cursor needs. */
+    private record ProfileRow(UUID id, String name, Optional<String> username, Instant createdAt) {}
+
+    private static String containing(String text) {
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /** The roles of each of {@code userIds}, by service. */
+    private static Map<UUID, Map<String, String>> rolesOf(Handle core, List<UUID> userIds) {
         Map<UUID, Map<String, String>> roles = new HashMap<>();
-        core.query(
-                "SELECT user_id, service, role FROM memberships WHERE user_id = ANY(?)",
-                row -> roles.computeIfAbsent(row.getObject(1, UUID.class), key -> new LinkedHashMap<>())
-                        .put(row.getString(2), row.getString(3)),
-                (Object) users.stream().map(User::id).toArray(UUID[]::new));
+        if (!userIds.isEmpty()) {
+            core.query(
+                    "SELECT user_id, service, role FROM memberships WHERE user_id = ANY(?)",
+                    row -> roles.computeIfAbsent(row.getObject(1, UUID.class), key -> new LinkedHashMap<>())
+                            .put(row.getString(2), row.getString(3)),
+                    (Object) userIds.toArray(UUID[]::new));
+        }
+        return roles;
+    }
+
+    private List<User> withRoles(Handle core, List<User> users) {
+        Map<UUID, Map<String, String>> roles =
+                rolesOf(core, users.stream().map(User::id).toList());
         return users.stream()
                 .map(user -> new User(
                         user.id(),

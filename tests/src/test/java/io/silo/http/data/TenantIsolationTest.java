@@ -307,6 +307,41 @@ class TenantIsolationTest {
     }
 
     @Test
+    void theMemberListShowsNoOtherTenantsUsersAndRejectsInjection() {
+        String betaAdminId =
+                beta.client().get("/api/auth/me").json().path("user").path("id").asString();
+
+        SiloClient.Response other = alpha.client().get("/api/members/" + betaAdminId);
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.problemType()).isEqualTo("user-not-found");
+        assertThat(other.text()).doesNotContain(beta.slug(), beta.adminEmail());
+        String listed = alpha.client().get("/api/members?limit=500").text();
+        assertThat(listed).contains("Admin of Alpha Iso").doesNotContain(betaAdminId, "Beta Iso");
+        for (String search : List.of("' OR 1=1 --", "%", "_", "\\", beta.adminEmail())) {
+            SiloClient.Response response = alpha.client().get("/api/members?q=" + encode(search));
+            assertThat(response.status()).as(search).isEqualTo(200);
+            assertThat(response.json().path("items")).as(search).isEmpty();
+        }
+        for (String id : List.of("1 OR 1=1", "' OR ''='", "..%2F" + betaAdminId)) {
+            assertThat(alpha.client().get("/api/members/" + encode(id)).status())
+                    .as(id)
+                    .isIn(400, 404);
+        }
+        assertThat(alpha.client()
+                        .get("/api/members?cursor=" + encode("' OR 1=1 --"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(alpha.client()
+                        .get("/api/members?service=" + encode("billing' OR 1=1 --"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(alpha.client()
+                        .get("/api/members?service=billing&role=" + encode("admin' OR 1=1 --"))
+                        .status())
+                .isEqualTo(422);
+    }
+
+    @Test
     void forgedOrAlteredTokensAreRefused() throws Exception {
         String token = alpha.client()
                 .login(

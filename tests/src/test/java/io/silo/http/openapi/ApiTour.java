@@ -274,6 +274,25 @@ final class ApiTour {
         memberRefresh = signedIn.path("refreshToken").asString();
         expect(403, member.get("/api/users"));
         expect(200, member.get("/api/auth/me"));
+        members();
+    }
+
+    /** The member list: the administrator always may; billing's roles may not. */
+    private void members() {
+        JsonNode page = expect(200, orgAdmin.get("/api/members?limit=1")).json();
+        expect(
+                200,
+                orgAdmin.get("/api/members?limit=1&cursor="
+                        + encode(page.path("nextCursor").asString())));
+        expect(200, orgAdmin.get("/api/members?q=mia&service=billing&role=user"));
+        expect(200, orgAdmin.get("/api/members/" + memberId));
+        expect(404, orgAdmin.get("/api/members/00000000-0000-7000-8000-000000000000"));
+        expect(400, orgAdmin.get("/api/members/not-an-id"));
+        expect(400, orgAdmin.get("/api/members?role=user"));
+        expect(404, orgAdmin.get("/api/members?service=crm"));
+        expect(422, orgAdmin.get("/api/members?service=billing&role=wizard"));
+        expect(403, member.get("/api/members"));
+        expect(401, anonymous.get("/api/members"));
     }
 
     private void sessions() {
