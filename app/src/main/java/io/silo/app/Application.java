@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.silo.app.access.Access;
 import io.silo.app.activity.Activity;
 import io.silo.app.admin.PlatformAdmins;
+import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
 import io.silo.app.identity.MemberLogin;
@@ -171,6 +172,11 @@ public final class Application implements AutoCloseable {
     /** Whether a member's organization may be served now. */
     public TenantGate gate() {
         return services.gate();
+    }
+
+    /** The browser origins organizations list as their own front ends. */
+    public OrganizationOrigins origins() {
+        return services.origins();
     }
 
     /** An organization's activity log, for its administrators. */

@@ -3,6 +3,7 @@ package io.silo.app;
 import io.silo.app.access.Access;
 import io.silo.app.activity.Activity;
 import io.silo.app.admission.ActiveOrganizations;
+import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
 import io.silo.app.identity.MemberLogin;
@@ -33,6 +34,7 @@ record Services(
         SignInThrottle signIns,
         Sessions sessions,
         TenantGate gate,
+        OrganizationOrigins origins,
         Access access,
         MemberLogin logins,
         Users users,
@@ -90,6 +92,7 @@ record Services(
                 signIns,
                 sessions,
                 gate,
+                new OrganizationOrigins(data.placements()),
                 access,
                 new MemberLogin(
                         control.tenants(),

@@ -103,7 +103,7 @@ public enum ProblemType {
             "none of the caller's roles may list the organization's members (a role's `listMembers` in its template); its administrators always may"),
     ORIGIN_NOT_ALLOWED(
             answered(ErrorKind.FORBIDDEN),
-            "a CORS preflight from an origin the deployment does not allow (`http.corsOrigins`) (`origin`)"),
+            "a CORS preflight from an origin neither the deployment (`http.corsOrigins`) nor any active or suspended organization (`corsOrigins`) allows (`origin`)"),
     ORGANIZATION_SUSPENDED(
             answered(ErrorKind.FORBIDDEN),
             "the organization is suspended; told at sign-in only to someone who gave the right password (`organization`)"),
@@ -160,6 +160,9 @@ public enum ProblemType {
     INVALID_QUOTA(
             answered(ErrorKind.INVALID),
             "a quota name is not an identifier, its limit not a whole number of 0 or more, or `maxUsers` below 1 when an organization is created (no room for the first administrator) (`field`)"),
+    INVALID_ORIGIN(
+            answered(ErrorKind.INVALID),
+            "an organization's `corsOrigins` is not a list of at most 20 origins, each `http(s)://host[:port]` as a browser sends it: no path, no wildcard (`field`)"),
     INVALID_PATCH(answered(ErrorKind.INVALID), "an organization patch is not a JSON object with at least one field"),
     DUPLICATE_SERVICE(answered(ErrorKind.INVALID), "a service is listed twice (`field`)"),
     INVALID_STATUS_TRANSITION(

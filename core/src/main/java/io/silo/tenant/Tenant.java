@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param businessType free-form category, e.g. {@code computer}; some naming patterns use it
  * @param license free-form plan name, e.g. {@code free}, {@code pro}
  * @param features enabled feature flags
+ * @param corsOrigins the origins of the organization's own browser front ends, exactly as browsers send
+ *                    them ({@code https://app.example.com}); its members' answers may be read there
  */
 public record Tenant(
         UUID id,
@@ -27,12 +29,14 @@ public record Tenant(
         Optional<Contact> adminContact,
         Optional<Contact> billingContact,
         Optional<String> notes,
+        List<String> corsOrigins,
         Instant createdAt,
         Instant updatedAt,
         List<TenantDatabase> databases) {
 
     public Tenant {
         features = List.copyOf(features);
+        corsOrigins = List.copyOf(corsOrigins);
         databases = List.copyOf(databases);
     }
 

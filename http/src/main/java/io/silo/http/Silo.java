@@ -40,7 +40,10 @@ public final class Silo implements AutoCloseable {
         }
         try {
             HttpServer http = HttpServer.start(
-                    config.http(), HttpFeatures.of(application), new HttpMetrics(application.metrics()));
+                    config.http(),
+                    HttpFeatures.of(application),
+                    new HttpMetrics(application.metrics()),
+                    application.origins());
             log.info("Silo ready on port {}", http.port());
             return new Silo(application, Optional.of(http));
         } catch (RuntimeException | Error e) {

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param services the services besides core; at least one
  * @param quotas limits such as {@code maxUsers}
  * @param cluster place it on this cluster; else the least loaded one matching {@code labels}
+ * @param corsOrigins the origins of its own browser front ends, as browsers send them
  * @param admin the first administrator; refused when empty
  */
 public record NewOrganization(
@@ -33,6 +34,7 @@ public record NewOrganization(
         Optional<ContactDetails> adminContact,
         Optional<ContactDetails> billingContact,
         Optional<String> notes,
+        List<String> corsOrigins,
         Optional<FirstAdmin> admin) {
 
     public NewOrganization {
@@ -48,6 +50,7 @@ public record NewOrganization(
         Objects.requireNonNull(adminContact, "adminContact");
         Objects.requireNonNull(billingContact, "billingContact");
         Objects.requireNonNull(notes, "notes");
+        corsOrigins = copy(Objects.requireNonNull(corsOrigins, "corsOrigins"));
         Objects.requireNonNull(admin, "admin");
     }
 
@@ -101,6 +104,7 @@ public record NewOrganization(
         private Optional<String> cluster = Optional.empty();
         private Map<String, String> labels = Map.of();
         private Optional<String> notes = Optional.empty();
+        private List<String> corsOrigins = List.of();
 
         private Builder(String name, List<String> services, FirstAdmin admin) {
             this.name = name;
@@ -148,6 +152,11 @@ public record NewOrganization(
             return this;
         }
 
+        public Builder corsOrigins(List<String> value) {
+            corsOrigins = value;
+            return this;
+        }
+
         public NewOrganization build() {
             return new NewOrganization(
                     name,
@@ -162,6 +171,7 @@ public record NewOrganization(
                     Optional.empty(),
                     Optional.empty(),
                     notes,
+                    corsOrigins,
                     Optional.of(admin));
         }
     }

@@ -26,6 +26,7 @@ public final class OrganizationJson {
         body.put("adminContact", contact(tenant.adminContact()));
         body.put("billingContact", contact(tenant.billingContact()));
         body.put("notes", tenant.notes().orElse(null));
+        body.put("corsOrigins", tenant.corsOrigins());
         body.put("createdAt", tenant.createdAt().toString());
         body.put("updatedAt", tenant.updatedAt().toString());
         body.put(

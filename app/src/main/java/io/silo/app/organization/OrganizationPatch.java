@@ -17,8 +17,16 @@ import tools.jackson.databind.JsonNode;
  * are not here: they change through their own routes, because they are not just data.
  */
 final class OrganizationPatch {
-    private static final Set<String> FIELDS =
-            Set.of("name", "businessType", "license", "quotas", "features", "adminContact", "billingContact", "notes");
+    private static final Set<String> FIELDS = Set.of(
+            "name",
+            "businessType",
+            "license",
+            "quotas",
+            "features",
+            "adminContact",
+            "billingContact",
+            "notes",
+            "corsOrigins");
 
     private static final List<String> CONTACT_FIELDS = List.of("email", "name", "phone");
 
@@ -51,6 +59,7 @@ final class OrganizationPatch {
                         ? contact(patch.get("billingContact"), "billingContact")
                         : t.billingContact(),
                 patch.has("notes") ? RequestChecks.text(text(patch, "notes"), "notes", 4000) : t.notes(),
+                patch.has("corsOrigins") ? corsOrigins(patch.get("corsOrigins")) : t.corsOrigins(),
                 t.createdAt(),
                 t.updatedAt(),
                 t.databases());
@@ -79,6 +88,19 @@ final class OrganizationPatch {
                     .with("field", "features");
         }
         return RequestChecks.features(Json.mapper().convertValue(node, new TypeReference<List<String>>() {}));
+    }
+
+    private static List<String> corsOrigins(JsonNode node) {
+        if (node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.valueStream().anyMatch(item -> !item.isString())) {
+            throw ProblemType.INVALID_ORIGIN
+                    .exception("corsOrigins must be an array of origins such as \"https://app.example.com\"")
+                    .with("field", "corsOrigins");
+        }
+        return RequestChecks.corsOrigins(
+                node.valueStream().map(JsonNode::asString).toList(), "corsOrigins");
     }
 
     private static Optional<Contact> contact(JsonNode node, String field) {

@@ -80,9 +80,10 @@ public final class Organizations {
     private final Consumer<UUID> statusChanged;
 
     /**
-     * @param statusChanged told after an organization's status change commits: this instance's
-     *                      placement cache follows at once, so that the answer to "activate" holds for
-     *                      the very next request, not only once the change's notification arrives
+     * @param statusChanged told after an organization's status or registry change commits: this
+     *                      instance's placement cache follows at once, so that the answer to "activate"
+     *                      (or a removed browser origin) holds for the very next request, not only once
+     *                      the change's notification arrives
      */
     public Organizations(
             Jdbc control,
@@ -198,6 +199,7 @@ public final class Organizations {
                 RequestChecks.contact(request.adminContact(), "adminContact"),
                 RequestChecks.contact(request.billingContact(), "billingContact"),
                 RequestChecks.text(request.notes(), "notes", 4000),
+                RequestChecks.corsOrigins(request.corsOrigins(), "corsOrigins"),
                 now,
                 now,
                 databases);
@@ -230,6 +232,8 @@ public final class Organizations {
             tenants.update(handle, changed, clock.instant());
             audit.append(handle, entry(actor, "tenant.update", current, Map.of("fields", fieldNames(patch))));
         });
+        // its allowed origins ride on the cached placement: a removed one must stop here at once
+        statusChanged.accept(current.id());
         return tenants.find(current.id()).orElseThrow();
     }
 

@@ -2,15 +2,26 @@ package io.silo.app.organization;
 
 import io.silo.app.input.Fields;
 import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
 import io.silo.tenant.Contact;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks of the free-form fields of organization requests, with errors that name the field. */
 final class RequestChecks {
     private static final Pattern BUSINESS_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _-]{0,39}");
     private static final Pattern FEATURE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
+    /** A host as browsers serialize it in {@code Origin}: lower-case ASCII labels (IDNs in punycode), or an IP literal. */
+    private static final Pattern ORIGIN_HOST = Pattern.compile(
+            "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\\[[0-9a-f:.]+]");
+    /** Enough for a front end per region and environment; the per-request check looks them up in a set. */
+    static final int MAX_CORS_ORIGINS = 20;
 
     private RequestChecks() {}
 
@@ -46,6 +57,63 @@ final class RequestChecks {
             }
         }
         return features.stream().distinct().toList();
+    }
+
+    /**
+     * The origins of an organization's browser front ends, each as a browser sends it in
+     * {@code Origin}: {@code http} or {@code https}, a host, a port only when not the scheme's
+     * default; no path (not even {@code /}), no wildcard, no user. Case and a default port are
+     * normalized ({@code HTTPS://App.Example.com:443} is {@code https://app.example.com}), so that
+     * what is stored is what a browser sends; duplicates collapse.
+     */
+    static List<String> corsOrigins(List<String> origins, String field) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String origin : origins) {
+            out.add(origin(origin, field));
+        }
+        if (out.size() > MAX_CORS_ORIGINS) {
+            throw ProblemType.INVALID_ORIGIN
+                    .exception("an organization lists at most " + MAX_CORS_ORIGINS + " origins; " + field + " has "
+                            + out.size())
+                    .with("field", field);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String origin(String text, String field) {
+        String shown = text == null ? "null" : text.length() > 100 ? text.substring(0, 100) + "..." : text;
+        SiloException wrong = ProblemType.INVALID_ORIGIN
+                .exception("'" + shown + "' is not an origin: write scheme://host[:port] exactly as the browser"
+                        + " sends it, e.g. https://app.example.com (http or https, no path, no wildcard)")
+                .with("field", field);
+        if (text == null || text.length() > 300 || text.contains("*")) {
+            throw wrong;
+        }
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw wrong;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        boolean bare = uri.getRawUserInfo() == null
+                && uri.getRawPath() != null
+                && uri.getRawPath().isEmpty()
+                && uri.getRawQuery() == null
+                && uri.getRawFragment() == null;
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || !bare
+                || !ORIGIN_HOST.matcher(host).matches()) {
+            throw wrong;
+        }
+        int port = uri.getPort();
+        if (port == 0 || port > 65_535) {
+            throw wrong;
+        }
+        boolean defaultPort =
+                port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        return scheme + "://" + host + (defaultPort ? "" : ":" + port);
     }
 
     static Optional<String> text(Optional<String> text, String field, int max) {

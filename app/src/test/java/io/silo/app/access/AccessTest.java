@@ -46,6 +46,7 @@ class AccessTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
+                List.of(),
                 Instant.EPOCH,
                 Instant.EPOCH,
                 databases);

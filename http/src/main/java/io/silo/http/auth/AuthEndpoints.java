@@ -80,7 +80,7 @@ public final class AuthEndpoints implements Endpoints {
                 admin.id().toString(),
                 Optional.empty(),
                 Map.of()));
-        exchange.json(tokenBody(session));
+        answer(exchange, session);
     }
 
     /**
@@ -107,7 +107,7 @@ public final class AuthEndpoints implements Endpoints {
 
     private void refresh(Exchange exchange) {
         RefreshRequest body = Bodies.read(exchange, RefreshRequest.class);
-        exchange.json(tokenBody(sessions.refresh(Fields.required(body.refreshToken(), "refreshToken"))));
+        answer(exchange, sessions.refresh(Fields.required(body.refreshToken(), "refreshToken")));
     }
 
     private void logout(Exchange exchange) {
@@ -124,6 +124,15 @@ public final class AuthEndpoints implements Endpoints {
         caller.ifPresentOrElse(
                 principal -> sessions.logout(refreshToken, principal), () -> sessions.logout(refreshToken));
         exchange.status(204);
+    }
+
+    /**
+     * Answers a sign-in or a refresh with its tokens, as the session's caller's answer: a browser may
+     * read it only on the origins that caller's own answers may be read on (CORS).
+     */
+    public static void answer(Exchange exchange, Sessions.Session session) {
+        exchange.principal(session.principal());
+        exchange.json(tokenBody(session));
     }
 
     /** The JSON body of every successful sign-in or refresh. */

@@ -65,6 +65,8 @@ public final class LoginEndpoints implements Endpoints {
         MemberLogin.Success success =
                 login.authenticate(Bodies.read(exchange, LoginBody.class).command(), Actors.anonymous(exchange, ""));
         Sessions.Session session = sessions.start(success.member());
+        // the caller now: a browser may read the tokens only on the origins of the member's organization
+        exchange.principal(session.principal());
         exchange.json(UserJson.signedIn(
                 AuthEndpoints.tokenBody(session),
                 success.user(),

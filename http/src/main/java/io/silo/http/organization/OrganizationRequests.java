@@ -23,6 +23,7 @@ final class OrganizationRequests {
             ContactBody adminContact,
             ContactBody billingContact,
             String notes,
+            List<String> corsOrigins,
             AdminBody admin) {
 
         /** The command, absent fields empty; {@code Organizations} checks the values. */
@@ -40,6 +41,7 @@ final class OrganizationRequests {
                     Optional.ofNullable(adminContact).map(ContactBody::details),
                     Optional.ofNullable(billingContact).map(ContactBody::details),
                     Optional.ofNullable(notes),
+                    corsOrigins == null ? List.of() : corsOrigins,
                     Optional.ofNullable(admin).map(AdminBody::firstAdmin));
         }
     }

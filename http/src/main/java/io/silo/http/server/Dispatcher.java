@@ -33,8 +33,7 @@ final class Dispatcher {
 
     void serve(ServerRequest request, ServerResponse response, String route, Routes.Handler handler) {
         long start = System.nanoTime();
-        Exchange exchange = new Exchange(request, response, route);
-        cors.decorate(exchange);
+        Exchange exchange = new Exchange(request, response, route, cors::decorate);
         if (!serving.tryAcquire()) {
             try {
                 Problems.handle(

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 
 /**
  * One HTTP request and its answer, as the endpoints see them: path and query parameters, headers,
@@ -37,14 +38,18 @@ public final class Exchange {
     private final ServerResponse response;
     private final String route;
     private final String requestId;
+    /** Adds what depends on the whole exchange (CORS, by whose answer it is) just before the answer goes out. */
+    private final Consumer<Exchange> beforeAnswer;
+
     private int status = 200;
     private Principal principal;
     private String body;
 
-    Exchange(ServerRequest request, ServerResponse response, String route) {
+    Exchange(ServerRequest request, ServerResponse response, String route, Consumer<Exchange> beforeAnswer) {
         this.request = request;
         this.response = response;
         this.route = route;
+        this.beforeAnswer = beforeAnswer;
         this.requestId = RequestIds.of(request.headers().first(REQUEST_ID).orElse(null));
         response.header(REQUEST_ID, requestId);
     }
@@ -156,6 +161,7 @@ public final class Exchange {
     }
 
     void send(String contentType, byte[] body) {
+        beforeAnswer.accept(this);
         response.status(status);
         response.header(CONTENT_TYPES.computeIfAbsent(contentType, Exchange::contentTypeHeader));
         response.send(body);
@@ -168,6 +174,7 @@ public final class Exchange {
     /** Ends an answer that has no body (a 204, say), unless one was sent. */
     void finish() {
         if (!response.isSent()) {
+            beforeAnswer.accept(this);
             response.status(status);
             response.send();
         }

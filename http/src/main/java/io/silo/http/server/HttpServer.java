@@ -2,6 +2,7 @@ package io.silo.http.server;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.silo.app.admission.OrganizationOrigins;
 import io.silo.config.SiloConfig;
 import io.silo.error.ProblemType;
 import java.io.IOException;
@@ -33,13 +34,15 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Starts listening as {@code http} says (host, port, 0 picking a free one; requests served at
-     * once; origins allowed to call from a browser) with the given features.
+     * once; origins allowed to call from a browser) with the given features; {@code organizations}
+     * adds the origins organizations list for their own front ends.
      */
-    public static HttpServer start(SiloConfig.Http http, List<Endpoints> features, HttpMetrics metrics) {
+    public static HttpServer start(
+            SiloConfig.Http http, List<Endpoints> features, HttpMetrics metrics, OrganizationOrigins organizations) {
         String host = http.host();
         int port = http.port();
         HttpRouting.Builder routing = HttpRouting.builder();
-        Cors cors = new Cors(http.corsOrigins());
+        Cors cors = new Cors(http.corsOrigins(), organizations);
         Routes routes = new Routes(routing, new Dispatcher(metrics, http.maxConcurrentRequests(), cors), cors);
         features.forEach(feature -> feature.register(routes));
         routes.closeWithFallback();

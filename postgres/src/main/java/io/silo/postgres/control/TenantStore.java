@@ -36,7 +36,8 @@ public final class TenantStore {
     public static final String SLUG_KEY = "tenants_slug_key";
 
     private static final TypeReference<Map<String, Long>> QUOTAS = new TypeReference<>() {};
-    private static final TypeReference<List<String>> FEATURES = new TypeReference<>() {};
+    /** Features, origins: a list of names. */
+    private static final TypeReference<List<String>> NAMES = new TypeReference<>() {};
 
     private final Jdbc jdbc;
     private final SecretBox secrets;
@@ -62,8 +63,8 @@ public final class TenantStore {
         handle.update(
                 """
                 INSERT INTO tenants (id, slug, name, business_type, status, license, quotas, features, admin_contact,
-                                     billing_contact, notes, db_role, db_role_password, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)
+                                     billing_contact, notes, cors_origins, db_role, db_role_password, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?)
                 """,
                 tenant.id(),
                 tenant.slug(),
@@ -76,6 +77,7 @@ public final class TenantStore {
                 contactJson(tenant.adminContact()),
                 contactJson(tenant.billingContact()),
                 tenant.notes(),
+                Json.write(tenant.corsOrigins()),
                 role.name(),
                 secrets.seal(role.password()),
                 tenant.createdAt(),
@@ -189,7 +191,8 @@ public final class TenantStore {
         handle.update(
                 """
                 UPDATE tenants SET name = ?, business_type = ?, license = ?, quotas = ?::jsonb, features = ?::jsonb,
-                                   admin_contact = ?::jsonb, billing_contact = ?::jsonb, notes = ?, updated_at = ?
+                                   admin_contact = ?::jsonb, billing_contact = ?::jsonb, notes = ?, cors_origins = ?::jsonb,
+                                   updated_at = ?
                 WHERE id = ?
                 """,
                 changed.name(),
@@ -200,6 +203,7 @@ public final class TenantStore {
                 contactJson(changed.adminContact()),
                 contactJson(changed.billingContact()),
                 changed.notes(),
+                Json.write(changed.corsOrigins()),
                 at,
                 changed.id());
     }
@@ -277,6 +281,7 @@ public final class TenantStore {
                 t.adminContact(),
                 t.billingContact(),
                 t.notes(),
+                t.corsOrigins(),
                 t.createdAt(),
                 t.updatedAt(),
                 databases);
@@ -292,10 +297,11 @@ public final class TenantStore {
                 Optional.ofNullable(row.getString("status_reason")),
                 Optional.ofNullable(row.getString("license")),
                 new Quotas(Json.mapper().readValue(row.getString("quotas"), QUOTAS)),
-                Json.mapper().readValue(row.getString("features"), FEATURES),
+                Json.mapper().readValue(row.getString("features"), NAMES),
                 contact(row.getString("admin_contact")),
                 contact(row.getString("billing_contact")),
                 Optional.ofNullable(row.getString("notes")),
+                Json.mapper().readValue(row.getString("cors_origins"), NAMES),
                 row.getTimestamp("created_at").toInstant(),
                 row.getTimestamp("updated_at").toInstant(),
                 List.of());

@@ -4,6 +4,7 @@ import io.silo.tenant.TenantStatus;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,7 @@ import java.util.UUID;
  * @param role the tenant's PostgreSQL role
  * @param password that role's password, opened from its sealed form; never printed by {@link #toString()}
  * @param databases the tenant's databases by service name
+ * @param corsOrigins the origins of the tenant's own browser front ends, exactly as browsers send them
  */
 public record Placement(
         UUID tenantId,
@@ -25,7 +27,8 @@ public record Placement(
         Optional<String> businessType,
         String role,
         String password,
-        Map<String, ServiceDatabase> databases) {
+        Map<String, ServiceDatabase> databases,
+        Set<String> corsOrigins) {
 
     public Placement {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -35,11 +38,17 @@ public record Placement(
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(password, "password");
         databases = Map.copyOf(databases);
+        corsOrigins = Set.copyOf(corsOrigins);
     }
 
     /** Whether requests may be served: the tenant is active (not provisioning, suspended, failed or being deleted). */
     public boolean isActive() {
         return status == TenantStatus.ACTIVE;
+    }
+
+    /** Whether the tenant lists {@code origin} as the origin of one of its browser front ends. */
+    public boolean listsOrigin(String origin) {
+        return corsOrigins.contains(origin);
     }
 
     /** The database of one service, if the tenant has that service. */

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.silo.crypto.Ids;
 import io.silo.crypto.SecretBox;
+import io.silo.json.Json;
 import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Jdbc;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,12 +30,14 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * Placements of tenants, read from the control database ({@code tenants} joined with
  * {@code tenant_databases}) and cached by tenant id, with a slug index so that a tenant is found
  * by either. Every request resolves its tenant here, so the cache spares the control database a
- * query per request.
+ * query per request. A placement carries the tenant's browser origins (CORS) too, and the set of
+ * every organization's origins is kept here as well ({@link ListedOrigins}), told of the same changes.
  *
  * <p>Coherence comes from a {@link PlacementListener}: a change of a tenant in any instance
  * invalidates it here. While the listener is not connected, changes may be missed, so the cache
@@ -65,8 +69,10 @@ public final class PlacementCache {
 
     private static final long MAX_TENANTS = 100_000;
 
+    private static final TypeReference<List<String>> ORIGINS = new TypeReference<>() {};
+
     private static final String SELECT = """
-            SELECT t.id, t.slug, t.status, t.business_type, t.db_role, t.db_role_password,
+            SELECT t.id, t.slug, t.status, t.business_type, t.db_role, t.db_role_password, t.cors_origins,
                    d.service, d.cluster_id, d.database_name, d.state, d.schema_version
               FROM tenants t LEFT JOIN tenant_databases d ON d.tenant_id = t.id
              WHERE t.id = ?
@@ -79,6 +85,7 @@ public final class PlacementCache {
     private final Cache<UUID, Placement> byId;
     private final Cache<String, UUID> idsBySlug;
     private final Cache<UUID, Placement> lastKnown;
+    private final ListedOrigins listedOrigins;
     private final LongAdder servedLastKnown = new LongAdder();
     private final AtomicBoolean servingLastKnown = new AtomicBoolean();
     private final AtomicBoolean readThroughStalled = new AtomicBoolean();
@@ -123,6 +130,7 @@ public final class PlacementCache {
                 .ticker(ticker)
                 .build();
         this.lastKnown = Caffeine.newBuilder().maximumSize(MAX_TENANTS).build();
+        this.listedOrigins = new ListedOrigins(control, ttl, ticker);
     }
 
     /** The placement of the tenant with this id (in its text form) or slug. */
@@ -157,11 +165,21 @@ public final class PlacementCache {
         }
     }
 
+    /**
+     * Whether any active or suspended organization lists {@code origin} for its browser front ends:
+     * what a CORS preflight, which names no organization, is allowed by. Kept coherent like the
+     * placements ({@link ListedOrigins}).
+     */
+    public boolean anyOrganizationListsOrigin(String origin) {
+        return listedOrigins.contains(origin, coherent, controlAnswers.getAsBoolean());
+    }
+
     /** Forgets one tenant, last known placement included: its row changed somewhere. */
     public void invalidate(UUID tenantId) {
         invalidations.incrementAndGet();
         byId.invalidate(tenantId);
         lastKnown.invalidate(tenantId);
+        listedOrigins.invalidate(tenantId);
     }
 
     /**
@@ -171,6 +189,7 @@ public final class PlacementCache {
     public void invalidateAll() {
         byId.invalidateAll();
         idsBySlug.invalidateAll();
+        listedOrigins.invalidateAll();
     }
 
     /** How many lookups were answered with a last known placement because the control database did not answer. */
@@ -285,7 +304,8 @@ public final class PlacementCache {
                 first.businessType(),
                 first.role(),
                 secrets.open(first.sealedPassword()),
-                databases);
+                databases,
+                first.corsOrigins());
         if (invalidations.get() == invalidationsBefore) {
             // a change heard while this read ran may be newer than what it read: then keep nothing
             lastKnown.put(tenantId, placement);
@@ -310,6 +330,7 @@ public final class PlacementCache {
                 Optional.ofNullable(row.getString("business_type")),
                 row.getString("db_role"),
                 row.getString("db_role_password"),
+                Set.copyOf(Json.mapper().readValue(row.getString("cors_origins"), ORIGINS)),
                 database);
     }
 
@@ -325,5 +346,6 @@ public final class PlacementCache {
             Optional<String> businessType,
             String role,
             String sealedPassword,
+            Set<String> corsOrigins,
             Optional<ServiceDatabase> database) {}
 }

@@ -182,6 +182,12 @@ final class ApiTour {
                         "/api/organizations/" + slug,
                         Map.of("notes", "patched", "quotas", Map.of("maxUsers", 3), "license", "pro")));
         expect(400, admin.patch("/api/organizations/" + slug, Map.of("slug", "other")));
+        expect(
+                200,
+                admin.patch(
+                        "/api/organizations/" + slug,
+                        Map.of("corsOrigins", List.of("https://tour.example", "http://localhost:5173"))));
+        expect(400, admin.patch("/api/organizations/" + slug, Map.of("corsOrigins", List.of("https://*.example"))));
 
         orgAdmin = anonymous.as(expect(
                         200,

@@ -199,6 +199,44 @@ class PlacementTest {
         assertThat(cache.find("stark").orElseThrow().businessType())
                 .as("nothing stale is served")
                 .contains("unannounced");
+
+        assertThat(cache.anyOrganizationListsOrigin("https://stark.example")).isFalse();
+        plane.updateSilently("UPDATE tenants SET cors_origins = '[\"https://stark.example\"]' WHERE id = ?", id);
+        assertThat(cache.anyOrganizationListsOrigin("https://stark.example"))
+                .as("nor stale origins")
+                .isTrue();
+    }
+
+    @Test
+    void everyOrganizationsOriginsAreKeptInMemoryAndFollowEachChangeHeard() {
+        UUID oscorp = plane.tenant("oscorp", "oscorp_role", "password-9");
+        UUID lexcorp = plane.tenant("lexcorp", "lexcorp_role", "password-10");
+        plane.superuser()
+                .update("UPDATE tenants SET cors_origins = '[\"https://oscorp.example\"]' WHERE id = ?", oscorp);
+        Instance instance = instance();
+        Eventually.until("the listener listens", instance.listener::isListening);
+        PlacementCache cache = instance.cache;
+        assertThat(cache.anyOrganizationListsOrigin("https://oscorp.example")).isTrue();
+        assertThat(cache.find(oscorp).orElseThrow().listsOrigin("https://oscorp.example"))
+                .isTrue();
+
+        plane.updateSilently("UPDATE tenants SET cors_origins = '[\"https://lexcorp.example\"]' WHERE id = ?", lexcorp);
+        assertThat(cache.anyOrganizationListsOrigin("https://lexcorp.example"))
+                .as("served from memory")
+                .isFalse();
+
+        plane.superuser().update("UPDATE tenants SET cors_origins = '[\"https://lex.example\"]' WHERE id = ?", lexcorp);
+        Eventually.until(
+                "a change heard has its organization read again",
+                () -> cache.anyOrganizationListsOrigin("https://lex.example"));
+        assertThat(cache.anyOrganizationListsOrigin("https://oscorp.example")).isTrue();
+        assertThat(cache.find(lexcorp).orElseThrow().listsOrigin("https://lex.example"))
+                .isTrue();
+
+        plane.superuser().update("UPDATE tenants SET status = 'deleting' WHERE id = ?", oscorp);
+        Eventually.until(
+                "an organization being deleted lists none",
+                () -> !cache.anyOrganizationListsOrigin("https://oscorp.example"));
     }
 
     @Test
