@@ -199,6 +199,21 @@ class SchoolTermTest {
     }
 
     @Test
+    void aStudentSeesTheClassRosterButNoEmails() {
+        SiloClient.Response roster = ada.get("/api/members?service=school&role=student");
+
+        assertThat(roster.status()).as(roster.text()).isEqualTo(200);
+        assertThat(roster.json()
+                        .path("items")
+                        .valueStream()
+                        .map(member -> member.path("id").asString()))
+                .containsExactlyInAnyOrder(adaId, benId);
+        assertThat(roster.json().path("items").valueStream())
+                .allSatisfy(member ->
+                        assertThat(member.propertyNames()).containsOnly("id", "username", "name", "services"));
+    }
+
+    @Test
     void messagesAreReadOnlyByTheirSenderAndReceiver() {
         JsonNode question = principalView(ada.post(
                 DATA + "messages",
