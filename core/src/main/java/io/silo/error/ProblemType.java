@@ -28,6 +28,9 @@ public enum ProblemType {
             answered(ErrorKind.INVALID),
             "a query filter is malformed: unknown operator, operator in the wrong place, value of the wrong type, too large or deep ([query language](query-language.md))"),
     INVALID_SORT(answered(ErrorKind.INVALID), "a sort has an empty key, a repeated field or too many keys"),
+    INVALID_GROUPING(
+            answered(ErrorKind.INVALID),
+            "a grouping is malformed: an unknown date bucket, a repeated or empty key, more than 8 keys, a time zone that is no IANA name, an unknown order (`field`: the parameter) ([query language](query-language.md#grouping))"),
     INVALID_LIMIT(
             answered(ErrorKind.INVALID),
             "a limit is not a whole number in its range: 1 to 1000 for documents and groups, 1 to 500 for the other listings"),

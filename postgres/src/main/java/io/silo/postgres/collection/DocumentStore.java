@@ -371,7 +371,10 @@ public final class DocumentStore {
                 .orElse(0L);
     }
 
-    /** The matching documents grouped by one field, with a count and, optionally, numeric aggregates. */
+    /**
+     * The matching documents grouped by one or more keys (fields, or date buckets of them), with a count and,
+     * optionally, numeric aggregates.
+     */
     public GroupResult group(Connection connection, CollectionSpec spec, GroupQuery query) {
         return group(connection, spec, DocumentRules.NONE, query);
     }
@@ -380,7 +383,7 @@ public final class DocumentStore {
     public GroupResult group(Connection connection, CollectionSpec spec, DocumentRules rules, GroupQuery query) {
         Optional<Set<String>> closed = schemas.of(spec).closedProperties();
         checkReadable(spec, query.filter(), List.of(), Fields.all());
-        FieldRules.checkReadable(spec, closed, query.by(), "a grouping");
+        query.keys().forEach(key -> FieldRules.checkReadable(spec, closed, key.field(), "a grouping"));
         query.metric().ifPresent(metric -> FieldRules.checkReadable(spec, closed, metric, "a grouping"));
         return Groups.run(new Handle(connection), spec, rules.readable(query.filter()), query);
     }

@@ -4,10 +4,12 @@ import static io.silo.postgres.collection.CollectionDatabase.json;
 import static io.silo.postgres.collection.DocumentWritesTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.template.CollectionSpec;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +54,7 @@ class GroupingTest {
                 STORE.group(db.connection(), SALES, GroupQuery.by("region").build());
 
         assertThat(result.groups())
-                .extracting(group -> group.key().toString(), GroupResult.Group::count)
+                .extracting(group -> group.keys().getFirst().toString(), GroupResult.Group::count)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("\"south\"", 4L),
                         org.assertj.core.groups.Tuple.tuple("\"north\"", 3L),
@@ -94,7 +96,7 @@ class GroupingTest {
                         .metric("total")
                         .build());
         assertThat(cities.groups())
-                .extracting(group -> group.key().toString())
+                .extracting(group -> group.keys().getFirst().toString())
                 .containsExactly("\"Oslo\"", "\"Bergen\"");
 
         GroupResult top = STORE.group(
@@ -102,6 +104,57 @@ class GroupingTest {
         assertThat(top.groups()).hasSize(2);
         assertThat(top.truncated()).isTrue();
         assertThat(top.toJson().get("truncated").booleanValue()).isTrue();
+    }
+
+    @Test
+    void severalKeysMakeOneGroupPerCombinationOrderedAsAsked() {
+        GroupQuery.Builder byRegionAndCity = GroupQuery.by("region,shop.city");
+
+        assertThat(rows(STORE.group(
+                        db.connection(), SALES, byRegionAndCity.order("keys").build())))
+                .containsExactly(
+                        "[null,null] 2",
+                        "[\"east\",null] 1",
+                        "[\"north\",\"Bergen\"] 1",
+                        "[\"north\",\"Oslo\"] 2",
+                        "[\"south\",null] 4");
+        assertThat(rows(STORE.group(
+                        db.connection(), SALES, byRegionAndCity.order("count").build())))
+                .containsExactly(
+                        "[\"south\",null] 4",
+                        "[null,null] 2",
+                        "[\"north\",\"Oslo\"] 2",
+                        "[\"east\",null] 1",
+                        "[\"north\",\"Bergen\"] 1");
+    }
+
+    @Test
+    void malformedGroupingsAreRefusedBeforeAnySql() {
+        assertProblem(() -> GroupQuery.by("region,region"), "invalid-grouping");
+        assertProblem(() -> GroupQuery.by("region:day, region:day"), "invalid-grouping");
+        assertProblem(() -> GroupQuery.by("a,b,c,d,e,f,g,h,i"), "invalid-grouping");
+        assertProblem(() -> GroupQuery.by("region,"), "invalid-grouping");
+        assertProblem(() -> GroupQuery.by("region:hour"), "invalid-grouping");
+        assertProblem(() -> GroupQuery.by("region:day").timeZone("Europe/berlin"), "invalid-grouping");
+        assertProblem(() -> GroupQuery.by("region:day").order("-count"), "invalid-grouping");
+        assertProblem(() -> GroupQuery.by("_version:day"), "invalid-field");
+        assertThat(GroupQuery.by("_createdAt:week,region").build().keys()).hasSize(2);
+        // PostgreSQL reads a bare offset west-positive: +02:00 would cut days two hours the wrong way
+        assertProblem(
+                () -> new GroupQuery(
+                        Filter.all(),
+                        GroupQuery.by("region:day").build().keys(),
+                        Optional.empty(),
+                        ZoneOffset.ofHours(2),
+                        GroupQuery.Order.KEYS,
+                        10),
+                "invalid-grouping");
+        assertProblem(
+                () -> STORE.group(
+                        db.connection(),
+                        SALES,
+                        GroupQuery.by("region,margin:month").build()),
+                "unknown-field");
     }
 
     @Test
@@ -123,9 +176,15 @@ class GroupingTest {
         assertProblem(() -> GroupQuery.by("region").limit("1001"), "invalid-limit");
     }
 
+    private static List<String> rows(GroupResult result) {
+        return result.groups().stream()
+                .map(group -> group.toJson().get("key") + " " + group.count())
+                .toList();
+    }
+
     private static GroupResult.Group group(GroupResult result, String key) {
         Optional<GroupResult.Group> found = result.groups().stream()
-                .filter(group -> group.key().toString().equals(key))
+                .filter(group -> group.keys().getFirst().toString().equals(key))
                 .findFirst();
         return found.orElseThrow();
     }

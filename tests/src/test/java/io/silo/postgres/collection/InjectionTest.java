@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.crypto.Ids;
 import io.silo.error.SiloException;
+import io.silo.postgres.collection.query.DateBucket;
 import io.silo.postgres.collection.query.DocumentField;
 import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.Filter;
+import io.silo.postgres.collection.query.GroupKey;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.template.CollectionSpec;
 import io.silo.template.FieldPath;
@@ -119,6 +121,10 @@ class InjectionTest {
             assertProblem(() -> DocumentQuery.builder().fields("status," + name), "invalid-field");
             assertProblem(() -> GroupQuery.by(name), "invalid-field");
             assertProblem(() -> GroupQuery.by("status").metric(name), "invalid-field");
+            assertProblem(() -> GroupQuery.by(name + ":day"), "invalid-field");
+            assertProblem(() -> GroupQuery.by("status:" + name), "invalid-grouping");
+            assertProblem(() -> GroupQuery.by("status").timeZone(name), "invalid-grouping");
+            assertProblem(() -> GroupQuery.by("status").order(name), "invalid-grouping");
         }
     }
 
@@ -154,7 +160,16 @@ class InjectionTest {
 
         assertProblem(() -> STORE.count(db.connection(), ORDERS, filter), "invalid-field");
         assertProblem(
-                () -> STORE.group(db.connection(), ORDERS, new GroupQuery(Filter.all(), forged, Optional.empty(), 10)),
+                () -> STORE.group(
+                        db.connection(),
+                        ORDERS,
+                        new GroupQuery(
+                                Filter.all(),
+                                List.of(new GroupKey(new DocumentField.Path(forged), Optional.of(DateBucket.DAY))),
+                                Optional.empty(),
+                                GroupQuery.UTC,
+                                GroupQuery.Order.KEYS,
+                                10)),
                 "invalid-field");
     }
 
