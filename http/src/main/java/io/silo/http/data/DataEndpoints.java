@@ -89,11 +89,14 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(exchange);
         String collection = readable(exchange, scope);
         GroupQuery.Builder builder = GroupQuery.by(exchange.query("by")
+                .filter(by -> !by.isBlank())
                 .orElseThrow(() -> ProblemType.MISSING_FIELD
-                        .exception("query parameter 'by' names the field to group by")
+                        .exception("query parameter 'by' names the fields to group by, such as cashierId,soldAt:day")
                         .with("field", "by")));
         exchange.query("filter").ifPresent(builder::filter);
         exchange.query("metric").ifPresent(builder::metric);
+        exchange.query("tz").ifPresent(builder::timeZone);
+        exchange.query("order").ifPresent(builder::order);
         exchange.query("limit").ifPresent(builder::limit);
         exchange.json(documents.group(scope, collection, builder.build()).toJson());
     }

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With organization A's token, every way of reaching organization B's data is refused: ids,
- * slugs, service and collection names, filters, batch entries, forged or altered tokens. And
- * injection attempts in filters (also as a write's condition), sort keys and names are rejected
- * with 400, never run.
+ * slugs, service and collection names, filters, groupings, batch entries, forged or altered
+ * tokens. And injection attempts in filters (also as a write's condition), sort keys, grouping keys,
+ * time zones and names are rejected with 400, never run.
  */
 @SiloTest
 class TenantIsolationTest {
@@ -81,6 +81,24 @@ class TenantIsolationTest {
                         .json()
                         .path("items"))
                 .isEmpty();
+    }
+
+    @Test
+    void groupingsNeverCountAnotherTenantsRows() {
+        String report = "/api/data/billing/invoices/_group?by=number,issueDate:month,_createdAt:day&metric=total"
+                + "&tz=Europe/Berlin&order=keys&limit=1000";
+        assertThat(alpha.client().get(report).text())
+                .as("no group, key or sum of beta's")
+                .doesNotContain("SECRET-1")
+                .doesNotContain("999");
+        SiloClient.Response aimed = alpha.client().get(report + "&filter=" + encode("{\"number\":\"SECRET-1\"}"));
+        assertThat(aimed.status()).isEqualTo(200);
+        assertThat(aimed.json().path("groups")).isEmpty();
+        assertThat(beta.client().get(report).text()).as("beta sees its own").contains("SECRET-1");
+        assertThat(alpha.client()
+                        .get("/api/data/crm/contacts/_group?by=_createdAt:day")
+                        .problemType())
+                .isEqualTo("service-not-enabled");
     }
 
     @Test
@@ -290,6 +308,20 @@ class TenantIsolationTest {
                             .get("/api/data/billing/invoices?sort=" + encode(sort))
                             .status())
                     .as(sort)
+                    .isEqualTo(400);
+        }
+        for (String grouping : List.of(
+                "by=" + encode("number; DROP TABLE invoices"),
+                "by=" + encode("issueDate:day'); DROP TABLE invoices; --"),
+                "by=" + encode("doc->>'number'"),
+                "by=number&metric=" + encode("total) FROM invoices; --"),
+                "by=issueDate:day&tz=" + encode("UTC'; DROP TABLE invoices; --"),
+                "by=issueDate:day&tz=" + encode("+02:00"),
+                "by=number&order=" + encode("n; DROP TABLE invoices"))) {
+            assertThat(alpha.client()
+                            .get("/api/data/billing/invoices/_group?" + grouping)
+                            .status())
+                    .as(grouping)
                     .isEqualTo(400);
         }
         for (String fields : List.of("number,pg_sleep(1)", "*", "number;drop")) {

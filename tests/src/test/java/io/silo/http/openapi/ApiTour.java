@@ -394,6 +394,13 @@ final class ApiTour {
         expect(200, member.get(INVOICES + "/_count?filter=" + encode("{\"status\":\"draft\"}")));
         expect(200, member.get(INVOICES + "/_group?by=status&metric=total&limit=10"));
         expect(400, member.get(INVOICES + "/_group?metric=total"));
+        expect(
+                200,
+                member.get(INVOICES
+                        + "/_group?by=status,issueDate:month&metric=total&tz=Europe/Berlin&order=keys&filter="
+                        + encode("{\"issueDate\":{\"$gte\":\"2026-01-01\"}}")));
+        expect(400, member.get(INVOICES + "/_group?by=issueDate:hour"));
+        expect(400, member.get(INVOICES + "/_group?by=issueDate:day&tz=Mars%2FOlympus"));
         expect(404, member.get("/api/data/billing/ledgers"));
         expect(404, member.get("/api/data/astrology/charts"));
         expect(404, member.get("/api/data/crm/contacts"));
