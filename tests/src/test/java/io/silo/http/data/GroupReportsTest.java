@@ -27,8 +27,9 @@ import tools.jackson.databind.JsonNode;
  * Reports over HTTP: "sales per day per cashier" is one {@code _group} request with several keys,
  * date buckets cut in the caller's time zone (a sale late on 1 March UTC is on 2 March in Berlin;
  * the weeks around the switches to and from summer time are those of the wall clock), exact sums,
- * and refusals for everything malformed or private. A {@code shop} service of the test's own keeps
- * a margin private and lets {@code soldAt} hold anything, as old data does.
+ * and refusals for everything malformed, private or hidden. A {@code shop} service of the test's own
+ * keeps a margin private, hides the cost from cashiers, and lets {@code soldAt} hold anything, as
+ * old data does.
  */
 class GroupReportsTest {
     private static final String SALES = "/api/data/shop/sales/_group";
@@ -36,7 +37,10 @@ class GroupReportsTest {
             service: shop
             version: 1
             roles:
-              cashier: {read: [sales]}
+              cashier:
+                read: [sales]
+                rules:
+                  sales: {hidden: [cost]}
               manager: {write: ["*"]}
             collections:
               sales:
@@ -46,6 +50,7 @@ class GroupReportsTest {
                     cashierId: {type: string}
                     total: {type: number}
                     margin: {type: number}
+                    cost: {type: number}
                 private: [margin]
             migrations:
               - version: 1
@@ -202,25 +207,36 @@ class GroupReportsTest {
     }
 
     @Test
-    void privateFieldsCannotBeGroupedOnOrAggregatedByAnyRole() {
+    void privateFieldsAndFieldsHiddenFromTheRoleCannotBeGroupedOnOrAggregated() {
         TestTenants.addMember(shop, "till@reports.example", Map.of("shop", "cashier"));
         SiloClient cashier =
                 TestTenants.signIn(silo.client(), shop.slug(), "till@reports.example", TestTenants.PASSWORD);
         assertThat(cashier.get(SALES + "?by=cashierId,soldAt:week&tz=Europe/Berlin")
                         .status())
                 .isEqualTo(200);
+        assertThat(group("by=cashierId&metric=cost")
+                        .path("groups")
+                        .get(0)
+                        .path("sum")
+                        .asString())
+                .as("the manager sees cost")
+                .isEqualTo("2.5");
 
-        for (SiloClient caller : List.of(cashier, shop.client())) {
-            for (String query : List.of(
-                    "by=margin",
-                    "by=margin:day",
-                    "by=cashierId,margin",
-                    "by=cashierId&metric=margin",
-                    "by=cashierId&filter=" + encode("{\"margin\":{\"$gt\":1}}"))) {
-                SiloClient.Response response = caller.get(SALES + "?" + query);
-                assertThat(response.status()).as(query).isEqualTo(400);
-                assertThat(response.problemType()).as(query).isEqualTo("unknown-field");
-                assertThat(response.text()).as(query).doesNotContain("\"sum\"");
+        Map<SiloClient, List<String>> refused =
+                Map.of(shop.client(), List.of("margin"), cashier, List.of("margin", "cost"));
+        for (Map.Entry<SiloClient, List<String>> caller : refused.entrySet()) {
+            for (String field : caller.getValue()) {
+                for (String query : List.of(
+                        "by=" + field,
+                        "by=" + field + ":day",
+                        "by=cashierId," + field,
+                        "by=cashierId&metric=" + field,
+                        "by=cashierId&filter=" + encode("{\"" + field + "\":{\"$gt\":0}}"))) {
+                    SiloClient.Response response = caller.getKey().get(SALES + "?" + query);
+                    assertThat(response.status()).as(query).isEqualTo(400);
+                    assertThat(response.problemType()).as(query).isEqualTo("unknown-field");
+                    assertThat(response.text()).as(query).doesNotContain("\"sum\"");
+                }
             }
         }
     }
@@ -230,6 +246,7 @@ class GroupReportsTest {
         body.put("cashierId", cashier);
         body.put("total", new BigDecimal(total));
         body.put("margin", new BigDecimal("0.25"));
+        body.put("cost", new BigDecimal("0.5"));
         if (soldAt != null) {
             body.put("soldAt", soldAt);
         }
