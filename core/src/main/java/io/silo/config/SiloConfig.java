@@ -30,6 +30,7 @@ import java.util.Set;
  * @param login throttling and lockout of member sign-in
  * @param directory the background convergence of the login directory
  * @param autovacuumTuning which servers Silo keeps {@code autovacuum_naptime} scaled to their database count on
+ * @param files the files of documents: their signed URLs
  */
 public record SiloConfig(
         Http http,
@@ -48,7 +49,8 @@ public record SiloConfig(
         Mail mail,
         Login login,
         Directory directory,
-        AutovacuumTuning autovacuumTuning) {
+        AutovacuumTuning autovacuumTuning,
+        Files files) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
 
@@ -229,6 +231,21 @@ public record SiloConfig(
      */
     public record Directory(Duration sweepInterval, Duration sweepAge) {}
 
+    /**
+     * The files of documents.
+     *
+     * @param urlTtl how long a signed file URL works when its caller names no {@code ttl}
+     * @param urlMaxTtl the longest a caller may ask a signed file URL to work
+     */
+    public record Files(Duration urlTtl, Duration urlMaxTtl) {
+        public Files {
+            if (urlTtl.compareTo(urlMaxTtl) > 0) {
+                throw new ConfigException("invalid files.urlTtl = " + urlTtl.toSeconds()
+                        + "s: longer than files.urlMaxTtl = " + urlMaxTtl.toSeconds() + "s");
+            }
+        }
+    }
+
     /** Reads and validates every key; unknown keys in the file are an error. */
     public static SiloConfig from(ConfigSource source) {
         SiloConfig config = new SiloConfig(
@@ -294,7 +311,12 @@ public record SiloConfig(
                 new Directory(
                         source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
                         source.duration("directory.sweepAge", Duration.ofSeconds(5))),
-                source.choice("autovacuum.tuning", AutovacuumTuning.EMBEDDED));
+                source.choice("autovacuum.tuning", AutovacuumTuning.EMBEDDED),
+                new Files(
+                        source.duration(
+                                "files.urlTtl", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(7)),
+                        source.duration(
+                                "files.urlMaxTtl", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7))));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -306,7 +328,7 @@ public record SiloConfig(
         return "SiloConfig[http=" + http + ", dataDir=" + dataDir + ", admin=" + admin + ", masterKey="
                 + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
-                + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + "]";
+                + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -328,7 +350,8 @@ public record SiloConfig(
                 mail,
                 login,
                 directory,
-                autovacuumTuning);
+                autovacuumTuning,
+                files);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -350,7 +373,8 @@ public record SiloConfig(
                 mail,
                 login,
                 directory,
-                autovacuumTuning);
+                autovacuumTuning,
+                files);
     }
 
     /**

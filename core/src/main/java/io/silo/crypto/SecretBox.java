@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -57,6 +58,21 @@ public final class SecretBox {
         byte[] nonce = java.util.Arrays.copyOfRange(all, 0, NONCE_BYTES);
         byte[] body = java.util.Arrays.copyOfRange(all, NONCE_BYTES, all.length);
         return new String(run(Cipher.DECRYPT_MODE, nonce, body), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A key for another use than sealing, derived from the master key (HMAC-SHA256 of
+     * {@code purpose} under it): one secret to keep, and a key of one use reveals neither the master
+     * key nor a key of another use.
+     */
+    public byte[] derivedKey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("silo:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
     }
 
     private byte[] run(int mode, byte[] nonce, byte[] input) {

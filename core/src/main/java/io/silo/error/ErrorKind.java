@@ -25,6 +25,8 @@ public enum ErrorKind {
     TOO_LARGE,
     /** The request body is not of a media type the route reads. */
     UNSUPPORTED_MEDIA_TYPE,
+    /** The requested range of a file lies beyond its end. */
+    RANGE_NOT_SATISFIABLE,
     /** Too many attempts; retry later. */
     RATE_LIMITED,
     /** A dependency is down or saturated; retry later. */

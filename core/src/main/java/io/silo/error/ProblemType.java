@@ -84,6 +84,33 @@ public enum ProblemType {
     DOCUMENT_TOO_LARGE(answered(ErrorKind.UNPROCESSABLE), "a document is over 1 MiB as JSON (`limit`)"),
     DOCUMENT_TOO_DEEP(
             answered(ErrorKind.UNPROCESSABLE), "a document nests objects and arrays deeper than 32 levels (`limit`)"),
+    FILES_NOT_ENABLED(
+            answered(ErrorKind.NOT_FOUND),
+            "the collection takes no files: its template gives it no `files` ([templates](templates.md)) (`collection`)"),
+    FILE_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no file with this id on the document (`id`)"),
+    FILE_TOO_LARGE(
+            answered(ErrorKind.TOO_LARGE),
+            "a file is over its collection's `files.maxBytes` (`limit`); nothing was stored"),
+    FILE_TYPE_NOT_ALLOWED(
+            answered(ErrorKind.UNSUPPORTED_MEDIA_TYPE),
+            "a file's `Content-Type` is missing, or not one its collection's `files.contentTypes` accepts (`contentType`, `allowed`)"),
+    INVALID_FILE_NAME(
+            answered(ErrorKind.INVALID),
+            "a file's `name` is missing, longer than 255 characters, or holds a control character, `/` or `\\` (`field`)"),
+    STORAGE_QUOTA_EXCEEDED(
+            answered(ErrorKind.TOO_LARGE),
+            "the file would take the organization's files over its `maxFileBytes` quota (`quota`, `limit`, `used`); nothing was stored"),
+    RANGE_NOT_SATISFIABLE(
+            answered(ErrorKind.RANGE_NOT_SATISFIABLE),
+            "a `Range` starts at or beyond the end of the file (`size`; `Content-Range: bytes */<size>`)"),
+    INVALID_TTL(
+            answered(ErrorKind.INVALID),
+            "a signed file URL's `ttl` is not a whole number of seconds from 1 to `files.urlMaxTtl` (`field`)"),
+    FILE_URL_INVALID(answered(ErrorKind.FORBIDDEN), "a signed file URL is forged, altered or not this deployment's"),
+    FILE_URL_EXPIRED(answered(ErrorKind.GONE), "a signed file URL has expired; ask for a new one"),
+    FILES_NOT_INSTALLED(
+            answered(ErrorKind.CONFLICT),
+            "the service's database was made before file storage and has no file tables yet; they come with the service's next migration"),
     PLATFORM_ADMIN_REQUIRED(answered(ErrorKind.FORBIDDEN), "the route is for platform administrators"),
     MEMBER_REQUIRED(answered(ErrorKind.FORBIDDEN), "the route is for members of an organization"),
     ORG_ADMIN_REQUIRED(
@@ -230,7 +257,7 @@ public enum ProblemType {
             "every connection of the cluster's budget stayed in use for `pools.acquireTimeout`; names the cluster (see [operations](operations.md#pools-and-the-connection-budget))"),
     DATABASE_BUSY(
             answered(ErrorKind.UNAVAILABLE),
-            "all `pools.maxPerDatabase` connections of the tenant database stayed in use for `pools.acquireTimeout`"),
+            "all `pools.maxPerDatabase` connections of the tenant database stayed in use for `pools.acquireTimeout`, or half of them carry file uploads already (`Retry-After`)"),
     CLUSTER_UNAVAILABLE(
             answered(ErrorKind.UNAVAILABLE),
             "the cluster holding the tenant's database refuses connections or does not answer; its requests fail at once until a background probe gets an answer; names the cluster"),

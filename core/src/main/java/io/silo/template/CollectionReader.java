@@ -38,10 +38,10 @@ final class CollectionReader {
 
     private static CollectionSpec collection(String name, Node node) {
         if (!node.json().isObject()) {
-            node.problem(node.shown() + " is not a mapping of schema, indexes, unique, private, references");
+            node.problem(node.shown() + " is not a mapping of schema, indexes, unique, private, references, files");
             return new CollectionSpec(name, Optional.empty(), List.of(), List.of(), Set.of());
         }
-        node.allowOnly("schema", "indexes", "unique", "private", "references");
+        node.allowOnly("schema", "indexes", "unique", "private", "references", "files");
         Node schema = node.get("schema");
         if (!schema.isMissing()) {
             SchemaCheck.check(schema);
@@ -52,7 +52,8 @@ final class CollectionReader {
                 indexes(node.get("indexes")),
                 uniqueKeys(node.get("unique")),
                 privateFields(node.get("private")),
-                references(node.get("references")));
+                references(node.get("references")),
+                FileRulesReader.read(node.get("files")));
     }
 
     private static Map<String, String> references(Node references) {

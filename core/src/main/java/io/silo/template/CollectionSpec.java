@@ -16,6 +16,7 @@ import tools.jackson.databind.JsonNode;
  * @param privateFields top-level fields stored but never returned (e.g. a password hash)
  * @param references top-level field to what its value (or each string of its array) must name: the
  *     {@code _id} of a document of another collection, or, for {@link #USERS}, a user of the organization
+ * @param files what files its documents may carry; empty: none
  */
 public record CollectionSpec(
         String name,
@@ -23,7 +24,8 @@ public record CollectionSpec(
         List<IndexSpec> indexes,
         List<List<FieldPath>> unique,
         Set<String> privateFields,
-        Map<String, String> references) {
+        Map<String, String> references,
+        Optional<FileRules> files) {
     /** The reference target that means the organization's users rather than a collection. */
     public static final String USERS = "users";
 
@@ -44,6 +46,17 @@ public record CollectionSpec(
         this(name, schema, indexes, unique, privateFields, Map.of());
     }
 
+    /** A collection whose documents carry no files. */
+    public CollectionSpec(
+            String name,
+            Optional<JsonNode> schema,
+            List<IndexSpec> indexes,
+            List<List<FieldPath>> unique,
+            Set<String> privateFields,
+            Map<String, String> references) {
+        this(name, schema, indexes, unique, privateFields, references, Optional.empty());
+    }
+
     /**
      * This collection as a role that may not see {@code hidden} uses it: those fields become private
      * too, so they are neither returned nor usable in a query, and a replace keeps them.
@@ -54,7 +67,7 @@ public record CollectionSpec(
         }
         Set<String> invisible = new java.util.HashSet<>(privateFields);
         invisible.addAll(hidden);
-        return new CollectionSpec(name, schema, indexes, unique, invisible, references);
+        return new CollectionSpec(name, schema, indexes, unique, invisible, references, files);
     }
 
     /** A secondary index on field paths; {@code descending} applies to every path. */

@@ -7,12 +7,16 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Limits on what a tenant may hold, by name: {@code maxUsers}, {@code maxBranches}, or any other
- * whole number a deployment wants to enforce. Absent means unlimited.
+ * Limits on what a tenant may hold, by name: {@code maxUsers}, {@code maxBranches},
+ * {@code maxFileBytes}, or any other whole number a deployment wants to enforce. Absent means
+ * unlimited.
  */
 public record Quotas(Map<String, Long> limits) {
     public static final String MAX_USERS = "maxUsers";
     public static final String MAX_BRANCHES = "maxBranches";
+    /** The bytes the files of all of an organization's documents may take together. */
+    public static final String MAX_FILE_BYTES = "maxFileBytes";
+
     private static final Pattern NAME = Pattern.compile("[a-z][A-Za-z0-9]{0,40}");
 
     public Quotas {
@@ -50,6 +54,10 @@ public record Quotas(Map<String, Long> limits) {
 
     public Optional<Long> maxUsers() {
         return limit(MAX_USERS);
+    }
+
+    public Optional<Long> maxFileBytes() {
+        return limit(MAX_FILE_BYTES);
     }
 
     /** These quotas with {@code changes} applied; a null value removes a limit. */

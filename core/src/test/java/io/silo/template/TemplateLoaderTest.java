@@ -250,6 +250,59 @@ class TemplateLoaderTest {
     }
 
     @Test
+    void filesOfACollectionAreReadWithTheirLimitAndTypes() {
+        ServiceTemplate template = TemplateLoader.load(
+                SOURCE,
+                VALID.replace(
+                        "  payments: {}",
+                        "  payments:\n    files: {maxBytes: 10485760, contentTypes: [image/png, Audio/*, application/pdf]}"));
+
+        FileRules files = template.collection("payments").orElseThrow().files().orElseThrow();
+        assertThat(files.maxBytes()).isEqualTo(10_485_760);
+        assertThat(files.contentTypes()).containsExactly("image/png", "audio/*", "application/pdf");
+        assertThat(files.accepts("image/png")).isTrue();
+        assertThat(files.accepts("audio/ogg; codecs=opus")).isTrue();
+        assertThat(files.accepts("AUDIO/MPEG")).isTrue();
+        assertThat(files.accepts("image/gif")).isFalse();
+        assertThat(files.accepts("audio/*")).as("a family is not a file's type").isFalse();
+        assertThat(files.accepts("")).isFalse();
+        assertThat(template.collection("invoices").orElseThrow().files())
+                .as("no files key, no files")
+                .isEmpty();
+    }
+
+    @Test
+    void filesNeedALimitAndMediaTypes() {
+        assertThat(problems(VALID.replace(
+                        "  payments: {}",
+                        "  payments:\n    files: {maxBytes: 0, contentTypes: [image, '*/*', 'text/plain; charset=x',"
+                                + " image/png, image/png, 'image/*png']}")))
+                .containsExactly(
+                        SOURCE + ": collections.payments.files.maxBytes: '0' is not a whole number of bytes from 1 to"
+                                + " 1073741824 (1 GiB)",
+                        SOURCE + ": collections.payments.files.contentTypes[0]: 'image' is not a media type: write"
+                                + " type/subtype (image/png) or type/* (audio/*), without parameters",
+                        SOURCE + ": collections.payments.files.contentTypes[1]: '*/*' accepts any type; name the types"
+                                + " or families (image/*) a file may have",
+                        SOURCE + ": collections.payments.files.contentTypes[2]: 'text/plain; charset=x' is not a media"
+                                + " type: write type/subtype (image/png) or type/* (audio/*), without parameters",
+                        SOURCE + ": collections.payments.files.contentTypes[4]: 'image/png' is listed twice",
+                        SOURCE + ": collections.payments.files.contentTypes[5]: 'image/*png' is not a media type:"
+                                + " write type/subtype (image/png) or type/* (audio/*), without parameters");
+        assertThat(problems(VALID.replace("  payments: {}", "  payments:\n    files: {maxBytes: 2147483648, size: 1}")))
+                .containsExactly(
+                        SOURCE
+                                + ": collections.payments.files.size: unknown key; expected one of maxBytes, contentTypes",
+                        SOURCE + ": collections.payments.files.maxBytes: '2147483648' is not a whole number of bytes"
+                                + " from 1 to 1073741824 (1 GiB)",
+                        SOURCE + ": collections.payments.files.contentTypes: is required: the media types a file may"
+                                + " have, such as image/png or audio/*");
+        assertThat(problems(VALID.replace("  payments: {}", "  payments:\n    files: yes")))
+                .containsExactly(
+                        SOURCE + ": collections.payments.files: 'yes' is not a mapping of maxBytes, contentTypes");
+    }
+
+    @Test
     void rolesAreRequiredAndNameOnlyKnownCollections() {
         assertThat(problems(VALID.replace("read: [invoices]", "read: [invoices, refunds]")))
                 .containsExactly(SOURCE + ": roles.user.read[1]: 'refunds' is not a collection of this service;"
@@ -344,7 +397,7 @@ class TemplateLoaderTest {
         assertThat(problems(VALID.replace("    unique:", "    uniqe:")))
                 .containsExactly(
                         SOURCE
-                                + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private, references");
+                                + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private, references, files");
     }
 
     @Test

@@ -50,7 +50,7 @@ class ProblemCatalogDocumentedTest {
     @Test
     void theApiDescriptionListsTheCatalogByStatus() throws IOException {
         JsonNode schemas = OpenApiEndpoint.document().path("components").path("schemas");
-        for (int status : List.of(400, 401, 403, 404, 405, 409, 410, 413, 422, 429, 500, 503)) {
+        for (int status : List.of(400, 401, 403, 404, 405, 409, 410, 413, 415, 416, 422, 429, 500, 503)) {
             Set<String> described = new TreeSet<>();
             for (JsonNode part : schemas.path("Problem" + status).path("allOf")) {
                 JsonNode type = part.path("properties").path("type");

@@ -45,6 +45,7 @@ public final class Problems {
             case METHOD_NOT_ALLOWED -> 405;
             case TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case RANGE_NOT_SATISFIABLE -> 416;
             case UNPROCESSABLE -> 422;
             case RATE_LIMITED -> 429;
             case UNAVAILABLE -> 503;
@@ -129,7 +130,7 @@ public final class Problems {
                 ctx,
                 type,
                 type == ProblemType.BODY_TOO_LARGE
-                        ? "the request body is over " + Exchange.MAX_BODY_BYTES + " bytes"
+                        ? "the request body is larger than this server takes"
                         : "the request could not be read",
                 Map.of());
     }
@@ -196,6 +197,7 @@ public final class Problems {
             case 410 -> "Gone";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
+            case 416 -> "Range Not Satisfiable";
             case 422 -> "Unprocessable Content";
             case 429 -> "Too Many Requests";
             case 503 -> "Service Unavailable";

@@ -264,10 +264,11 @@ public final class DocumentStore {
         expectedVersion.ifPresent(version -> Bodies.checkVersion(version, spec.name()));
         checkCondition(spec, condition);
         Handle handle = new Handle(connection);
+        boolean withFiles = withFiles(handle, spec);
         if (condition.isPresent()) {
             for (int attempt = 1; ; attempt++) {
                 Stored current = current(handle, spec, rules, id, expectedVersion, condition);
-                if (deleted(handle, spec, rules, id, OptionalLong.of(current.version()), logged)) {
+                if (deleted(handle, spec, rules, id, OptionalLong.of(current.version()), logged, withFiles)) {
                     return;
                 }
                 if (attempt == CHANGE_ATTEMPTS) {
@@ -278,7 +279,7 @@ public final class DocumentStore {
                 }
             }
         }
-        if (!deleted(handle, spec, rules, id, expectedVersion, logged)) {
+        if (!deleted(handle, spec, rules, id, expectedVersion, logged, withFiles)) {
             // says why: not found, out of reach, or another version
             current(handle, spec, rules, id, expectedVersion, Optional.empty());
             throw notFound(spec, id); // it was there a moment ago and is gone now
@@ -292,7 +293,8 @@ public final class DocumentStore {
             DocumentRules rules,
             UUID id,
             OptionalLong expectedVersion,
-            Optional<ActivityEntry> logged) {
+            Optional<ActivityEntry> logged,
+            boolean withFiles) {
         Long version = expectedVersion.isPresent() ? expectedVersion.getAsLong() : null;
         Sql sql = new Sql()
                 .append("DELETE FROM " + Sql.table(spec.name()) + " WHERE id = ")
@@ -307,10 +309,39 @@ public final class DocumentStore {
             FilterSql.render(writable, sql.append(" AND "));
         }
         Statement statement = new Statement(sql.append(" RETURNING id").text(), sql.params());
+        if (withFiles) {
+            return deletedWithFiles(handle, spec, statement, logged);
+        }
         return handle.queryOne(
                         statement.logging(logged, "deleted"),
                         row -> row.getObject("id", UUID.class),
                         statement.parameters(logged))
+                .isPresent();
+    }
+
+    // ---- files of documents (issue 14): a document's files go with it -------------------------------
+
+    /**
+     * Whether a deletion in {@code spec} takes the document's files along: its collection takes
+     * files, and the database has their tables (one made before file storage has none, and so no files).
+     */
+    private static boolean withFiles(Handle handle, CollectionSpec spec) {
+        return spec.files().isPresent()
+                && handle.queryOne("SELECT to_regclass('public.silo_files') IS NOT NULL", row -> row.getBoolean(1))
+                        .orElse(false);
+    }
+
+    /** The deletion, with the document's files (their chunks by cascade) in the same statement. */
+    private static boolean deletedWithFiles(
+            Handle handle, CollectionSpec spec, Statement statement, Optional<ActivityEntry> logged) {
+        List<Object> parameters = new ArrayList<>(Arrays.asList(statement.parameters()));
+        parameters.add(spec.name());
+        logged.ifPresent(entry -> parameters.addAll(Arrays.asList(ActivityLog.parameters(entry))));
+        String sql = "WITH deleted AS (" + statement.sql() + "), files AS (DELETE FROM silo_files"
+                + " WHERE collection = ? AND document_id IN (SELECT id FROM deleted))"
+                + (logged.isPresent() ? ", logged AS (" + ActivityLog.insertFrom("deleted") + ")" : "")
+                + " SELECT id FROM deleted";
+        return handle.queryOne(sql, row -> row.getObject("id", UUID.class), parameters.toArray())
                 .isPresent();
     }
 

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,6 +239,28 @@ public final class TenantStore {
                 "SELECT cluster_id, count(*) FROM tenant_databases GROUP BY cluster_id",
                 row -> counts.put(row.getString(1), row.getLong(2)));
         return counts;
+    }
+
+    /** A ready database of an active tenant: which tenant, which service. */
+    public record ServiceOfTenant(UUID tenantId, String service) {}
+
+    /**
+     * Ready databases of active tenants for {@code services}, ordered by tenant then service, those
+     * after {@code after} (from the start when empty): a walk through them a page at a time.
+     */
+    public List<ServiceOfTenant> readyDatabases(
+            Collection<String> services, Optional<ServiceOfTenant> after, int limit) {
+        return jdbc.query(
+                "SELECT d.tenant_id, d.service FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                        + " WHERE d.state = 'ready' AND t.status = 'active' AND d.service = ANY (?)"
+                        + " AND (?::uuid IS NULL OR (d.tenant_id, d.service) > (?::uuid, ?::text))"
+                        + " ORDER BY d.tenant_id, d.service LIMIT ?",
+                row -> new ServiceOfTenant(row.getObject(1, UUID.class), row.getString(2)),
+                services.toArray(String[]::new),
+                after.map(ServiceOfTenant::tenantId),
+                after.map(ServiceOfTenant::tenantId),
+                after.map(ServiceOfTenant::service),
+                limit);
     }
 
     public long count() {

@@ -11,8 +11,12 @@ import io.silo.template.IndexNames;
 import io.silo.template.Migration;
 import io.silo.template.Migration.Operation;
 import io.silo.template.ServiceTemplate;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a tenant database to a service template's version, in one transaction: all of it or
  * nothing. In order: the baseline every tenant database has ({@code silo_schema},
- * {@code silo_activity}); a table per declared collection; the operations of every migration
+ * {@code silo_activity}, {@code silo_files} and {@code silo_file_chunks}); a table per declared collection; the operations of every migration
  * newer than the recorded version; the declared indexes and unique keys; the new version.
  * Indexes come after the migrations so that a migration may drop an index a later version
  * declares again, and so that unique keys are checked against the migrated data.
@@ -37,6 +41,8 @@ public final class SchemaApplier {
     private static final Logger log = LoggerFactory.getLogger(SchemaApplier.class);
     /** The advisory lock of schema changes; any constant works, as locks are per database. */
     private static final long LOCK = 0x53_49_4C_4F_5F_53_43_48L;
+
+    private static final String BASELINE_CHECKSUM = checksumOfBaseline();
 
     private SchemaApplier() {}
 
@@ -86,7 +92,7 @@ public final class SchemaApplier {
             return new SchemaChange(database, template.service(), from, from);
         }
         Steps steps = new Steps(database, template);
-        steps.run("the baseline tables", () -> baseline(handle));
+        steps.run("the baseline tables", () -> baseline(handle::execute));
         for (CollectionSpec collection : template.collections().values()) {
             steps.run(
                     "the table of collection " + collection.name(),
@@ -131,7 +137,34 @@ public final class SchemaApplier {
         return recorded.version() == template.version();
     }
 
-    private static void baseline(Handle handle) {
+    /**
+     * The SHA-256 of the baseline's statements. Template databases are named after it
+     * ({@code TemplateNames}): a template database built before the baseline changed is never copied
+     * into a new tenant, since its name is no longer asked for.
+     */
+    public static String baselineChecksum() {
+        return BASELINE_CHECKSUM;
+    }
+
+    private static String checksumOfBaseline() {
+        StringBuilder statements = new StringBuilder();
+        baseline(sql -> statements.append(sql).append(";\n"));
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(statements.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** Where the baseline's statements go: a database ({@link Handle#execute}), or the checksum. */
+    @FunctionalInterface
+    private interface Statements {
+        void execute(String sql);
+    }
+
+    private static void baseline(Statements handle) {
         handle.execute("""
                 CREATE TABLE IF NOT EXISTS silo_schema (
                     version integer NOT NULL PRIMARY KEY,
@@ -155,6 +188,29 @@ public final class SchemaApplier {
                     user_agent text,
                     request_id text)""");
         handle.execute("CREATE INDEX IF NOT EXISTS silo_activity_at_idx ON silo_activity (at DESC)");
+        // files of documents (issue 14): one row per file, its bytes in chunks of 256 KiB, one per
+        // row, so that neither a write nor a read ever holds a whole file; a backup or a move of the
+        // database carries them
+        handle.execute("""
+                CREATE TABLE IF NOT EXISTS silo_files (
+                    id uuid PRIMARY KEY,
+                    collection text NOT NULL,
+                    document_id uuid NOT NULL,
+                    name text NOT NULL,
+                    content_type text NOT NULL,
+                    size bigint NOT NULL DEFAULT 0,
+                    sha256 bytea,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    created_by uuid,
+                    complete boolean NOT NULL DEFAULT false)""");
+        handle.execute(
+                "CREATE INDEX IF NOT EXISTS silo_files_document_idx ON silo_files (collection, document_id, created_at)");
+        handle.execute("""
+                CREATE TABLE IF NOT EXISTS silo_file_chunks (
+                    file_id uuid NOT NULL REFERENCES silo_files (id) ON DELETE CASCADE,
+                    n integer NOT NULL,
+                    data bytea NOT NULL,
+                    PRIMARY KEY (file_id, n))""");
     }
 
     private static void migrate(Steps steps, Handle handle, Migration migration) {

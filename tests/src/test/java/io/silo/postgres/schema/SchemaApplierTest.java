@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.silo.error.SiloException;
+import io.silo.postgres.cluster.TemplateNames;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
@@ -72,7 +73,7 @@ class SchemaApplierTest {
             }
             assertThat(tables(database))
                     .as(template.service())
-                    .contains("silo_schema", "silo_activity")
+                    .contains("silo_schema", "silo_activity", "silo_files", "silo_file_chunks")
                     .containsAll(template.collections().keySet());
         }
     }
@@ -159,6 +160,29 @@ class SchemaApplierTest {
         assertThat(indexes(database, "entries").get("entries_status_idx"))
                 .as("dropped by migration 2, declared again, so there after the upgrade")
                 .isNotNull();
+    }
+
+    /**
+     * A database made before file storage (issue 14) gets the file tables with its next migration,
+     * the baseline being applied with every one; and a template database made before the baseline grew
+     * is never asked for again, since its name carries the baseline's checksum.
+     */
+    @Test
+    void aDatabaseMadeBeforeFileStorageGetsItsTablesWithTheNextMigration() throws SQLException {
+        String database = apply("files_later", ledger(LEDGER_V1));
+        Jdbc jdbc = POSTGRES.jdbc(database);
+        jdbc.update("DROP TABLE silo_file_chunks, silo_files"); // as a database of the version before
+        assertThat(tables(database)).doesNotContain("silo_files");
+
+        try (Connection connection = POSTGRES.connect(database)) {
+            SchemaApplier.apply(connection, ledger(LEDGER_V2));
+        }
+
+        assertThat(tables(database)).contains("silo_files", "silo_file_chunks");
+        assertThat(TemplateNames.of(ledger(LEDGER_V1)))
+                .startsWith("silo_tpl_ledger_v1_")
+                .isNotEqualTo(TemplateNames.PREFIX + "ledger_v1_"
+                        + ledger(LEDGER_V1).checksum().substring(0, 8));
     }
 
     @Test
