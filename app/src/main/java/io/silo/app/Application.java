@@ -7,6 +7,8 @@ import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
+import io.silo.app.file.DocumentFiles;
+import io.silo.app.file.FileSweeper;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.Members;
 import io.silo.app.identity.Users;
@@ -163,6 +165,16 @@ public final class Application implements AutoCloseable {
     /** Where a document is read and written. */
     public Documents documents() {
         return services.documents();
+    }
+
+    /** Where the files of documents are stored and read. */
+    public DocumentFiles files() {
+        return services.files();
+    }
+
+    /** What removes orphaned files; housekeeping runs it, tests may call it at once. */
+    public FileSweeper fileSweeper() {
+        return operations.fileSweeper();
     }
 
     public Access access() {

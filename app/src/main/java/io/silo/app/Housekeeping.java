@@ -1,5 +1,6 @@
 package io.silo.app;
 
+import io.silo.app.file.FileSweeper;
 import io.silo.app.mail.LocalMailbox;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.SigningKeyStore;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the control database and the data directory from growing without end: refresh tokens a
  * day past their expiry, signing keys no longer published, finished jobs and sign-ups older than
  * thirty days, and local mail older than that, are removed every ten minutes; expired sign-ups
- * forget their password hashes. Any instance may do it; the deletes are idempotent.
+ * forget their password hashes; the next few tenant databases are swept of orphaned files
+ * ({@link FileSweeper}). Any instance may do it; the deletes are idempotent.
  *
  * <p>Thread-safe; {@link #close()} stops it.
  */
@@ -38,6 +40,7 @@ final class Housekeeping implements AutoCloseable {
             SignupStore signups,
             Optional<LocalMailbox> mailbox,
             Duration refreshTtl,
+            FileSweeper files,
             Clock clock) {
         Runnable sweep = () -> {
             Instant now = clock.instant();
@@ -50,14 +53,16 @@ final class Housekeeping implements AutoCloseable {
                     "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);
             int signupsDone = signups.purge(now, longAgo);
             int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
-            if (tokens + keys + jobs + signupsDone + mail > 0) {
+            int orphans = files.sweepSome();
+            if (tokens + keys + jobs + signupsDone + mail + orphans > 0) {
                 log.info(
-                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} mails",
+                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} mails, {} orphaned files",
                         tokens,
                         keys,
                         jobs,
                         signupsDone,
-                        mail);
+                        mail,
+                        orphans);
             }
         };
         return new Housekeeping(Thread.ofVirtual().name("housekeeping").start(() -> {

@@ -1,10 +1,12 @@
 package io.silo.app;
 
+import io.silo.app.file.FileSweeper;
 import io.silo.app.mail.Mailer;
 import io.silo.app.organization.Organizations;
 import io.silo.config.SiloConfig;
 import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.cluster.AutovacuumTuner;
+import io.silo.postgres.file.FileStore;
 import io.silo.postgres.identity.DirectorySweeper;
 import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.job.JobRunner;
@@ -21,7 +23,7 @@ import java.util.List;
  * lifecycle that creates their jobs, and the background work a server does (workers,
  * housekeeping, the directory sweeper, the autovacuum tuner); the CLI runs jobs inline only.
  */
-record Operations(Organizations organizations) {
+record Operations(Organizations organizations, FileSweeper fileSweeper) {
 
     static Operations open(
             SiloConfig config,
@@ -61,6 +63,8 @@ record Operations(Organizations organizations) {
                         config.jobs(),
                         InstanceIds.next(),
                         options.stepObserver()));
+        FileSweeper fileSweeper =
+                new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
         if (options.runJobs()) {
             runner.start();
             shutdown.register(
@@ -72,6 +76,7 @@ record Operations(Organizations organizations) {
                             control.signups(),
                             mailer.mailbox(),
                             config.tokens().refreshTtl(),
+                            fileSweeper,
                             clock));
             shutdown.register(
                     "directory sweeper",
@@ -108,6 +113,6 @@ record Operations(Organizations organizations) {
                         List.of(JdbcUrls.database(control.database().url()))),
                 control.secrets(),
                 data.placements()::invalidate);
-        return new Operations(organizations);
+        return new Operations(organizations, fileSweeper);
     }
 }

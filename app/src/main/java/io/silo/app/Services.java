@@ -6,6 +6,7 @@ import io.silo.app.admission.ActiveOrganizations;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
+import io.silo.app.file.DocumentFiles;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.MemberSubjects;
 import io.silo.app.identity.Members;
@@ -19,6 +20,7 @@ import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.file.FileStore;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.time.Clock;
@@ -27,7 +29,7 @@ import java.util.Optional;
 
 /**
  * The last phase: the services every client calls, each built once. Tokens and sessions, sign-in,
- * users, sign-up and documents, sharing one activity log, one mailer and one access policy.
+ * users, sign-up, documents and their files, sharing one activity log, one mailer and one access policy.
  */
 record Services(
         TokenService tokens,
@@ -41,6 +43,7 @@ record Services(
         Members members,
         Signups signups,
         Documents documents,
+        DocumentFiles files,
         Activity activity) {
 
     static Services open(
@@ -74,9 +77,12 @@ record Services(
                     default -> Optional.empty();
                 });
         TenantGate gate = new TenantGate(data.placements());
+        ActiveOrganizations organizations = new ActiveOrganizations(control.tenants());
+        Documents documents =
+                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), data.users());
         SignInThrottle signIns = new SignInThrottle(config.login(), clock);
         Users users = new Users(
-                new ActiveOrganizations(control.tenants()),
+                organizations,
                 data.connections(),
                 data.users(),
                 control.directory(),
@@ -115,7 +121,22 @@ record Services(
                         config.signup(),
                         signupServices(config.signup(), templates),
                         templates),
-                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), data.users()),
+                documents,
+                new DocumentFiles(
+                        documents,
+                        gate,
+                        organizations,
+                        templates,
+                        data.connections(),
+                        new FileStore(),
+                        activity,
+                        clock,
+                        new DocumentFiles.Settings(
+                                control.secrets().derivedKey("file-urls"),
+                                config.files().urlTtl(),
+                                config.files().urlMaxTtl(),
+                                // an upload holds a connection while its client sends: half the pool at most
+                                Math.max(1, config.pools().maxPerDatabase() / 2))),
                 new Activity(gate, users, templates, data.connections(), activity));
     }
 

@@ -7,6 +7,7 @@ import io.silo.http.auth.AuthEndpoints;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.data.ActivityEndpoints;
 import io.silo.http.data.DataEndpoints;
+import io.silo.http.file.FileEndpoints;
 import io.silo.http.health.HealthEndpoints;
 import io.silo.http.health.TenantHealthEndpoints;
 import io.silo.http.identity.LoginEndpoints;
@@ -32,6 +33,7 @@ final class HttpFeatures {
         Authenticator authenticator = new Authenticator(app.tokens());
         return List.of(
                 new DataEndpoints(authenticator, app.documents()),
+                new FileEndpoints(authenticator, app.documents(), app.files(), app.templates()),
                 new HealthEndpoints(app.control(), app.clusters(), authenticator),
                 new AuthEndpoints(
                         app.platformAdmins(), app.sessions(), app.tokens(), authenticator, app.audit(), app.signIns()),

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -108,6 +109,64 @@ public final class SiloClient {
         return send("DELETE", path, Optional.empty(), Map.of());
     }
 
+    /** A response whose body is bytes, as they came (a file). */
+    public record Bytes(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+        public Optional<String> header(String name) {
+            return headers.entrySet().stream()
+                    .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                    .flatMap(entry -> entry.getValue().stream())
+                    .findFirst();
+        }
+
+        /** The body read as a problem document or other JSON. */
+        public JsonNode json() {
+            return body.length == 0 ? MissingNode.getInstance() : Json.read(new String(body, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return status + " (" + body.length + " bytes)";
+        }
+    }
+
+    /**
+     * Uploads {@code body} as raw bytes of {@code contentType} (a file), with more headers. The client
+     * waits for {@code 100 Continue} before it sends the body, as browsers' upload libraries can, so
+     * that an upload refused at once is told so without sending its bytes first.
+     */
+    public Response upload(
+            String path, String contentType, HttpRequest.BodyPublisher body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofMinutes(5))
+                .expectContinue(true)
+                .header("Content-Type", contentType)
+                .POST(body);
+        token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        headers.forEach(request::header);
+        HttpResponse<String> response = exchange(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.headers().map(), response.body());
+    }
+
+    /** A GET whose answer is bytes (a file), with more headers such as {@code Range}. */
+    public Bytes download(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(5));
+        token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        headers.forEach(request::header);
+        HttpResponse<byte[]> response = exchange(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Bytes(response.statusCode(), response.headers().map(), response.body());
+    }
+
+    private static <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return HTTP.send(request, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Sends any request; a {@code String} body goes as is, anything else as JSON. */
     public Response send(String method, String path, Optional<Object> body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
@@ -116,7 +175,7 @@ public final class SiloClient {
         HttpRequest.BodyPublisher publisher = body.map(value -> value instanceof String text ? text : Json.write(value))
                 .map(HttpRequest.BodyPublishers::ofString)
                 .orElse(HttpRequest.BodyPublishers.noBody());
-        if (body.isPresent()) {
+        if (body.isPresent() && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
             request.header("Content-Type", "application/json");
         }
         try {

@@ -1,5 +1,8 @@
 package io.silo.testing;
 
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -16,10 +19,28 @@ public final class SiloExtension implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        int clusters = context.getRequiredTestClass().getAnnotation(SiloTest.class) instanceof SiloTest test
-                ? test.clusters()
-                : 1;
-        context.getStore(NAMESPACE).put(TestSilo.class, TestSilo.start(clusters, Map.of()));
+        Class<?> testClass = context.getRequiredTestClass();
+        SiloTest test = testClass.getAnnotation(SiloTest.class);
+        int clusters = test == null ? 1 : test.clusters();
+        Map<String, String> overrides = test == null || test.servicesDir().isEmpty()
+                ? Map.of()
+                : Map.of(
+                        "SILO_SERVICES_DIR",
+                        directory(testClass, test.servicesDir()).toString());
+        context.getStore(NAMESPACE).put(TestSilo.class, TestSilo.start(clusters, overrides));
+    }
+
+    /** A directory of the test class path, as a path on disk. */
+    private static Path directory(Class<?> testClass, String name) {
+        URL found = testClass.getClassLoader().getResource(name);
+        if (found == null) {
+            throw new IllegalStateException("no directory '" + name + "' on the class path of " + testClass.getName());
+        }
+        try {
+            return Path.of(found.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot read " + found + " as a directory", e);
+        }
     }
 
     @Override

@@ -18,4 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface SiloTest {
     /** How many clusters: 1 uses the primary server; 2 adds a second, independent server. */
     int clusters() default 1;
+
+    /**
+     * A directory of further service templates on the test class path (such as {@code
+     * "templates/files"}), given to the instance as {@code services.dir}; empty for the shipped ones only.
+     */
+    String servicesDir() default "";
 }

@@ -5,6 +5,7 @@ import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.PlacementCache;
 import io.silo.tenant.Admission;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Lets a member's request through only while the organization may be served
@@ -33,5 +34,17 @@ public final class TenantGate {
                 placement.map(Placement::slug).orElse(member.tenantSlug()),
                 Admission.Route.READ));
         return placement.orElseThrow();
+    }
+
+    /**
+     * The organization named by something other than a member's token (a signed file URL), when a
+     * read may reach it now; its problem when it may not (suspended, being deleted); empty when it no
+     * longer exists.
+     */
+    public Optional<Placement> admit(UUID tenantId) {
+        Optional<Placement> placement = placements.find(tenantId);
+        placement.ifPresent(found -> Admission.check(
+                Admission.organization(Optional.of(found.status()), found.slug(), Admission.Route.READ)));
+        return placement;
     }
 }

@@ -102,6 +102,18 @@ public final class Documents {
         return read(scope, handle -> store.get(handle.connection(), spec, scope.rules(collection), id));
     }
 
+    /**
+     * The document, read for a change to what hangs on it rather than to its body (its files,
+     * issue 14): the caller's role must write the collection, the database must take writes now,
+     * and the document must be one the caller may read. Rules that limit which documents a role
+     * may write belong here too, so that everything hanging on a document follows them.
+     */
+    public Document getForWrite(DataScope scope, String collection, UUID id) {
+        scope.writable(collection);
+        scope.checkWritesAccepted();
+        return get(scope, collection, id);
+    }
+
     public Page query(DataScope scope, String collection, DocumentQuery query) {
         CollectionSpec spec = scope.readable(collection);
         return readPage(scope, handle -> store.query(handle.connection(), spec, scope.rules(collection), query));

@@ -1,10 +1,13 @@
 package io.silo.http.server;
 
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.silo.error.ProblemType;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cycle of every request: its {@link Exchange} (and request id), the route's handler, any
@@ -14,6 +17,7 @@ import java.util.concurrent.Semaphore;
  * <p>Thread-safe.
  */
 final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration RETRY_OVERLOADED = Duration.ofSeconds(1);
 
     private final HttpMetrics metrics;
@@ -31,7 +35,8 @@ final class Dispatcher {
         this.maxConcurrentRequests = maxConcurrentRequests;
     }
 
-    void serve(ServerRequest request, ServerResponse response, String route, Routes.Handler handler) {
+    void serve(
+            ServerRequest request, ServerResponse response, String route, long maxBodyBytes, Routes.Handler handler) {
         long start = System.nanoTime();
         Exchange exchange = new Exchange(request, response, route, cors::decorate);
         if (!serving.tryAcquire()) {
@@ -55,14 +60,47 @@ final class Dispatcher {
                 // name such as "billing;DROP TABLE x" must not reach a route as "billing"
                 throw ProblemType.BAD_REQUEST.exception("a path may not contain ';' (encode it as %3B)");
             }
+            refuseLargeBody(exchange, maxBodyBytes);
             handler.handle(exchange);
             exchange.finish();
+        } catch (Exchange.AnswerBrokenOff e) {
+            brokenOff(exchange, e);
         } catch (Exception e) {
+            if (!exchange.isSent() && exchange.closeAfterRefusal()) {
+                exchange.header("Connection", "close");
+            }
             Problems.handle(e, exchange);
         } finally {
             serving.release();
             metrics.record(exchange, System.nanoTime() - start);
             RequestIds.clear();
+        }
+    }
+
+    /**
+     * A streamed answer broke off after its first bytes: no problem document can follow them, and the
+     * client must not take the short body for whole, so the connection closes.
+     */
+    private static void brokenOff(Exchange exchange, Exchange.AnswerBrokenOff e) {
+        if (e.clientGone()) {
+            log.debug("{} {}: the client went away during the answer", exchange.method(), exchange.path());
+        } else {
+            log.warn(
+                    "{} {}: the answer broke off after it had begun; the connection closes",
+                    exchange.method(),
+                    exchange.path(),
+                    e.getCause());
+        }
+        throw new CloseConnectionException("the answer broke off after it had begun", e);
+    }
+
+    /**
+     * A body announced larger than the route takes is refused before the route runs, and the
+     * connection closes: the listener lets bodies through up to the largest upload any route takes.
+     */
+    private static void refuseLargeBody(Exchange exchange, long maxBodyBytes) {
+        if (exchange.contentLength().orElse(0) > maxBodyBytes) {
+            throw ProblemType.BODY_TOO_LARGE.exception("the request body is over " + maxBodyBytes + " bytes");
         }
     }
 }

@@ -4,17 +4,22 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.silo.app.session.Principal;
 import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
 import io.silo.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
@@ -44,6 +49,9 @@ public final class Exchange {
     private int status = 200;
     private Principal principal;
     private String body;
+    private boolean streaming;
+    private boolean streamedToEnd;
+    private boolean streamingAnswer;
 
     Exchange(ServerRequest request, ServerResponse response, String route, Consumer<Exchange> beforeAnswer) {
         this.request = request;
@@ -120,6 +128,39 @@ public final class Exchange {
         }
     }
 
+    /** The {@code Content-Length} the client announced, if it did (a chunked body has none). */
+    public OptionalLong contentLength() {
+        return request.headers().contentLength();
+    }
+
+    /**
+     * The body as a stream, for a route that takes more than {@link #MAX_BODY_BYTES} (a file upload,
+     * {@link Routes#upload}): read once, as the client sends it, never held whole. A body that breaks
+     * off is {@code bad-request}; one over the route's limit stops the listener's reading with a 413.
+     * The caller checks its own, smaller limits as it reads.
+     */
+    public InputStream bodyStream() {
+        if (!request.content().hasEntity()) {
+            streamedToEnd = true;
+            return InputStream.nullInputStream();
+        }
+        streaming = true;
+        return new BodyStream();
+    }
+
+    /**
+     * Whether, after a refusal, the connection should close rather than have the listener read and
+     * drop the rest of the body: a body not read to its end that may be large (over
+     * {@link #MAX_BODY_BYTES}, or of unknown length), such as an upload refused half-way.
+     */
+    boolean closeAfterRefusal() {
+        if (!request.content().hasEntity() || streamedToEnd || body != null) {
+            return false;
+        }
+        OptionalLong length = contentLength();
+        return streaming || length.isEmpty() || length.getAsLong() > MAX_BODY_BYTES;
+    }
+
     /** The caller, once {@link io.silo.http.auth.Authenticator} has read the token. */
     public Optional<Principal> principal() {
         return Optional.ofNullable(principal);
@@ -171,9 +212,99 @@ public final class Exchange {
         return HeaderValues.createCached(HeaderNames.CONTENT_TYPE, contentType);
     }
 
+    /** Writes a streamed answer's body; may throw what the writing throws. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Answers a body of {@code length} bytes written by {@code writer} as it goes, with the status and
+     * headers set before: nothing is held whole, whatever the length. A failure before the first byte
+     * is answered as a problem like any other; once bytes have left, it is {@link AnswerBrokenOff},
+     * and the connection closes with the body short of its length, so that no client takes it for whole.
+     */
+    public void stream(String contentType, long length, BodyWriter writer) {
+        beforeAnswer.accept(this);
+        response.status(status);
+        response.header(CONTENT_TYPES.computeIfAbsent(contentType, Exchange::contentTypeHeader));
+        response.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+        if (length == 0) {
+            response.send();
+            return;
+        }
+        Answer out = new Answer();
+        try {
+            writer.write(out);
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            if (out.begun()) {
+                throw new AnswerBrokenOff(e);
+            }
+            response.headers().remove(HeaderNames.CONTENT_LENGTH); // the problem document has its own
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** An answer that broke off after its first bytes had left: the connection must close. */
+    static final class AnswerBrokenOff extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerBrokenOff(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        /** Whether the client went away (a browser abandons media requests all the time), rather than Silo failing. */
+        boolean clientGone() {
+            return getCause() instanceof IOException || getCause() instanceof UncheckedIOException;
+        }
+    }
+
+    /** The response's stream, taken at the first byte, so that a failure before it can still be a problem. */
+    private final class Answer extends OutputStream {
+        private OutputStream out;
+
+        boolean begun() {
+            return out != null;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            stream().write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            stream().write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (out != null) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (out != null) {
+                out.close();
+            }
+        }
+
+        private OutputStream stream() {
+            if (out == null) {
+                // from here on the answer has begun, whatever the framework says before the stream is closed
+                streamingAnswer = true;
+                out = response.outputStream();
+            }
+            return out;
+        }
+    }
+
     /** Ends an answer that has no body (a 204, say), unless one was sent. */
     void finish() {
-        if (!response.isSent()) {
+        if (!isSent()) {
             beforeAnswer.accept(this);
             response.status(status);
             response.send();
@@ -181,6 +312,61 @@ public final class Exchange {
     }
 
     boolean isSent() {
-        return response.isSent();
+        return streamingAnswer || response.isSent();
+    }
+
+    /**
+     * A request body as it arrives. What breaks off (the client went away, the framing is wrong) is a
+     * problem of the request, not of the server.
+     */
+    private final class BodyStream extends InputStream {
+        /**
+         * The listener's stream, taken at the first read: taking it answers a client that waits with
+         * {@code Expect: 100-continue}, which a refusal before any read must not do.
+         */
+        private InputStream in;
+
+        private long read;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int count;
+            try {
+                if (in == null) {
+                    in = request.content().inputStream();
+                }
+                count = in.read(buffer, offset, length);
+            } catch (IOException | UncheckedIOException e) {
+                throw brokenOff(e);
+            } catch (RuntimeException e) {
+                if (e instanceof RequestException || e instanceof HttpException || e instanceof SiloException) {
+                    throw e; // the listener's own refusal, such as a body over its limit (413)
+                }
+                throw brokenOff(e);
+            }
+            if (count < 0) {
+                streamedToEnd = true;
+            } else {
+                read += count;
+            }
+            return count;
+        }
+
+        private SiloException brokenOff(Exception cause) {
+            return ProblemType.BAD_REQUEST.exception("the request body broke off after " + read + " bytes", cause);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (in != null) {
+                in.close();
+            }
+        }
     }
 }

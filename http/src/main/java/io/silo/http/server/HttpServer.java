@@ -46,12 +46,14 @@ public final class HttpServer implements AutoCloseable {
         Routes routes = new Routes(routing, new Dispatcher(metrics, http.maxConcurrentRequests(), cors), cors);
         features.forEach(feature -> feature.register(routes));
         routes.closeWithFallback();
+        // the largest upload a route takes; every other route refuses a body over MAX_BODY_BYTES itself
+        long maxPayload = routes.largestBody();
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
-                .maxPayloadSize(Exchange.MAX_BODY_BYTES)
-                .directHandlers(TransportProblems.handlers())
+                .maxPayloadSize(maxPayload)
+                .directHandlers(TransportProblems.handlers(maxPayload))
                 .routing(routing)
                 .build();
         refuseTakenPort(host, port);

@@ -54,15 +54,36 @@ public final class Routes {
         return add(Method.DELETE, path, handler);
     }
 
+    /**
+     * A POST whose body may be larger than {@link Exchange#MAX_BODY_BYTES}, up to {@code maxBodyBytes}:
+     * its handler reads it as a stream ({@link Exchange#bodyStream}), never whole. The listener accepts
+     * bodies up to the largest such limit; every other route still refuses one over
+     * {@link Exchange#MAX_BODY_BYTES} before its handler runs.
+     */
+    public Routes upload(String path, long maxBodyBytes, Handler handler) {
+        return add(Method.POST, path, Math.max(maxBodyBytes, Exchange.MAX_BODY_BYTES), handler);
+    }
+
     private Routes add(Method method, String path, Handler handler) {
-        registered.add(new Registered(new HttpServer.Route(method.text(), path), PathMatchers.create(path)));
-        routing.route(method, path, (request, response) -> dispatcher.serve(request, response, path, handler));
+        return add(method, path, Exchange.MAX_BODY_BYTES, handler);
+    }
+
+    private Routes add(Method method, String path, long maxBodyBytes, Handler handler) {
+        registered.add(
+                new Registered(new HttpServer.Route(method.text(), path), PathMatchers.create(path), maxBodyBytes));
+        routing.route(
+                method, path, (request, response) -> dispatcher.serve(request, response, path, maxBodyBytes, handler));
         return this;
     }
 
     /** Every route, in registration order. */
     List<HttpServer.Route> list() {
         return registered.stream().map(Registered::route).toList();
+    }
+
+    /** The largest body any route takes: what the listener must let through. */
+    long largestBody() {
+        return registered.stream().mapToLong(Registered::maxBodyBytes).max().orElse(Exchange.MAX_BODY_BYTES);
     }
 
     /** Answers what no route matched; registered after every route. */
@@ -73,7 +94,7 @@ public final class Routes {
                 response.reroute(path.substring(0, path.length() - 1), request.query());
                 return;
             }
-            dispatcher.serve(request, response, "unmatched", exchange -> {
+            dispatcher.serve(request, response, "unmatched", Exchange.MAX_BODY_BYTES, exchange -> {
                 String allowed = registered.stream()
                         .filter(route -> route.matcher().match(request.path()).accepted())
                         .map(route -> route.route().method())
@@ -93,5 +114,5 @@ public final class Routes {
         });
     }
 
-    private record Registered(HttpServer.Route route, PathMatcher matcher) {}
+    private record Registered(HttpServer.Route route, PathMatcher matcher, long maxBodyBytes) {}
 }

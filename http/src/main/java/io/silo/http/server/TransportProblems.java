@@ -16,10 +16,16 @@ import java.util.Map;
  * <p>Immutable and thread-safe.
  */
 final class TransportProblems implements DirectHandler {
+    private final long maxPayload;
 
-    static DirectHandlers handlers() {
+    private TransportProblems(long maxPayload) {
+        this.maxPayload = maxPayload;
+    }
+
+    /** @param maxPayload the largest body the listener lets through */
+    static DirectHandlers handlers(long maxPayload) {
         DirectHandlers.Builder builder = DirectHandlers.builder();
-        TransportProblems problems = new TransportProblems();
+        TransportProblems problems = new TransportProblems(maxPayload);
         for (EventType type : EventType.values()) {
             builder.addHandler(type, problems);
         }
@@ -33,7 +39,7 @@ final class TransportProblems implements DirectHandler {
         String detail;
         if (status.code() == 413) {
             type = ProblemType.BODY_TOO_LARGE;
-            detail = "the request body is over " + Exchange.MAX_BODY_BYTES + " bytes";
+            detail = "the request body is over " + maxPayload + " bytes";
         } else if (status.code() >= 500) {
             type = ProblemType.INTERNAL_ERROR;
             detail = "the server could not read the request";

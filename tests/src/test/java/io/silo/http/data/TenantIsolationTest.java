@@ -18,6 +18,7 @@ import io.silo.testing.SiloTest;
 import io.silo.testing.TestPostgres;
 import io.silo.testing.TestTenants;
 import io.silo.testing.TestTenants.TestTenant;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -28,9 +29,10 @@ import org.junit.jupiter.api.Test;
  * With organization A's token, every way of reaching organization B's data is refused: ids,
  * slugs, service and collection names, filters, groupings, batch entries, forged or altered
  * tokens. And injection attempts in filters (also as a write's condition), sort keys, grouping keys,
- * time zones and names are rejected with 400, never run.
+ * time zones and names are rejected with 400, never run. The same holds for the files of documents
+ * and their signed URLs.
  */
-@SiloTest
+@SiloTest(servicesDir = "templates/files")
 class TenantIsolationTest {
     private final TestTenant alpha;
     private final TestTenant beta;
@@ -38,8 +40,8 @@ class TenantIsolationTest {
 
     TenantIsolationTest(SiloClient anonymous) {
         long run = System.nanoTime();
-        alpha = TestTenants.create(anonymous, "Alpha Iso " + run, List.of("billing"));
-        beta = TestTenants.create(anonymous, "Beta Iso " + run, List.of("billing", "crm"));
+        alpha = TestTenants.create(anonymous, "Alpha Iso " + run, List.of("billing", "classroom"));
+        beta = TestTenants.create(anonymous, "Beta Iso " + run, List.of("billing", "crm", "classroom"));
         betaInvoice = beta.client()
                 .post("/api/data/billing/invoices", invoice("SECRET-1", "Beta's customer", "paid", 999))
                 .json()
@@ -371,6 +373,131 @@ class TenantIsolationTest {
                         .get("/api/members?service=billing&role=" + encode("admin' OR 1=1 --"))
                         .status())
                 .isEqualTo(422);
+    }
+
+    @Test
+    void anotherTenantsFilesAreNotFoundAndItsFileUrlsCannotBeBent() throws Exception {
+        String betaDocument = beta.client()
+                .post("/api/data/classroom/assignments", Map.of("title", "Beta's exam"))
+                .json()
+                .path("_id")
+                .asString();
+        String betaFiles = "/api/data/classroom/assignments/" + betaDocument + "/_files";
+        String betaFile = upload(beta.client(), betaFiles + "?name=answers.pdf", "SECRET ANSWERS")
+                .header("Location")
+                .orElseThrow();
+        String betaFileId = betaFile.substring(betaFile.lastIndexOf('/') + 1);
+        String alphaFiles = "/api/data/classroom/assignments/"
+                + alpha.client()
+                        .post("/api/data/classroom/assignments", Map.of("title", "Alpha's"))
+                        .json()
+                        .path("_id")
+                        .asString()
+                + "/_files";
+
+        assertThat(alpha.client().get(betaFiles).status()).isEqualTo(404);
+        assertThat(alpha.client().download(betaFile, Map.of()).status()).isEqualTo(404);
+        assertThat(alpha.client().post(betaFile + "/_url", Map.of()).status()).isEqualTo(404);
+        assertThat(alpha.client().delete(betaFile).status()).isEqualTo(404);
+        assertThat(upload(alpha.client(), betaFiles + "?name=planted.pdf", "x").status())
+                .isEqualTo(404);
+        SiloClient.Bytes byId = alpha.client().download(alphaFiles + "/" + betaFileId, Map.of());
+        assertThat(byId.status())
+                .as("a file id of another tenant, on one's own document")
+                .isEqualTo(404);
+        assertThat(new String(byId.body(), StandardCharsets.UTF_8)).doesNotContain("SECRET");
+
+        String url = beta.client()
+                .post(betaFile + "/_url", Map.of())
+                .json()
+                .path("url")
+                .asString();
+        String[] parts = url.substring("/api/files/".length()).split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        String bent = parts[0] + "."
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(claims.replace(beta.id(), alpha.id()).getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        assertThat(alpha.client().download("/api/files/" + bent, Map.of()).status())
+                .isEqualTo(403);
+        assertThat(new String(alpha.client().download(url, Map.of()).body(), StandardCharsets.UTF_8))
+                .as("the genuine URL reads the one file it names, whoever holds it")
+                .isEqualTo("SECRET ANSWERS");
+        assertThat(beta.client().get(betaFiles).json().path("items"))
+                .as("untouched")
+                .hasSize(1);
+    }
+
+    @Test
+    void aMemberWithoutTheServiceOrWriteRightsCannotTouchFiles() {
+        String document = alpha.client()
+                .post("/api/data/classroom/assignments", Map.of("title", "Members"))
+                .json()
+                .path("_id")
+                .asString();
+        String files = "/api/data/classroom/assignments/" + document + "/_files";
+        String file = upload(alpha.client(), files + "?name=a.pdf", "alpha")
+                .header("Location")
+                .orElseThrow();
+        long run = System.nanoTime();
+        TestTenants.addMember(alpha, "clerk" + run + "@alpha.example", Map.of("billing", "user"));
+        TestTenants.addMember(alpha, "pupil" + run + "@alpha.example", Map.of("classroom", "student"));
+        SiloClient clerk = TestTenants.signIn(
+                alpha.client(), alpha.slug(), "clerk" + run + "@alpha.example", TestTenants.PASSWORD);
+        SiloClient pupil = TestTenants.signIn(
+                alpha.client(), alpha.slug(), "pupil" + run + "@alpha.example", TestTenants.PASSWORD);
+
+        assertThat(clerk.get(files).problemType()).isEqualTo("service-not-granted");
+        assertThat(clerk.download(file, Map.of()).status()).isEqualTo(403);
+        assertThat(clerk.post(file + "/_url", Map.of()).status()).isEqualTo(403);
+        assertThat(upload(pupil, files + "?name=b.pdf", "pupil").problemType()).isEqualTo("collection-forbidden");
+        assertThat(pupil.delete(file).problemType()).isEqualTo("collection-forbidden");
+        assertThat(pupil.download(file, Map.of()).status())
+                .as("a student reads assignments")
+                .isEqualTo(200);
+        assertThat(alpha.client().get(files).json().path("items")).hasSize(1);
+    }
+
+    @Test
+    void injectionInFileNamesAndPathsIsStoredAsTextOrRejected() {
+        String files = "/api/data/classroom/assignments/"
+                + alpha.client()
+                        .post("/api/data/classroom/assignments", Map.of("title", "Names"))
+                        .json()
+                        .path("_id")
+                        .asString()
+                + "/_files";
+        String name = "x'); DROP TABLE silo_files; --.pdf";
+
+        SiloClient.Response stored = upload(alpha.client(), files + "?name=" + encode(name), "ok");
+        assertThat(stored.status()).isEqualTo(201);
+        assertThat(stored.json().path("name").asString()).isEqualTo(name);
+        for (String fileId : List.of("1%20OR%201%3D1", "'%3B--", "1-1-1-1-1")) {
+            assertThat(alpha.client().download(files + "/" + fileId, Map.of()).status())
+                    .as(fileId)
+                    .isEqualTo(400);
+        }
+        assertThat(alpha.client()
+                        .download(files + "/..%2F..%2F..%2Fbilling%2Finvoices", Map.of())
+                        .status())
+                .isIn(400, 404);
+        for (String collection : List.of("silo_files", "silo_file_chunks", "assignments%3Bselect")) {
+            assertThat(alpha.client()
+                            .get("/api/data/classroom/" + collection + "/" + betaInvoice + "/_files")
+                            .status())
+                    .as(collection)
+                    .isIn(400, 404);
+        }
+        assertThat(TestPostgres.primary()
+                        .jdbc(alpha.database("classroom"))
+                        .query("SELECT count(*) FROM silo_files WHERE name = ?", row -> row.getLong(1), name))
+                .as("stored as text, nothing dropped")
+                .containsExactly(1L);
+    }
+
+    private static SiloClient.Response upload(SiloClient client, String path, String content) {
+        return client.upload(path, "application/pdf", HttpRequest.BodyPublishers.ofString(content), Map.of());
     }
 
     @Test

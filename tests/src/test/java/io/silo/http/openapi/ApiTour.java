@@ -47,6 +47,7 @@ final class ApiTour {
         users();
         sessions();
         data();
+        files();
         batches();
         activityAndTenantHealth();
         suspension();
@@ -118,7 +119,7 @@ final class ApiTour {
                 "slug",
                 "tour-co",
                 "services",
-                List.of("billing"),
+                List.of("billing", "classroom"),
                 "quotas",
                 Map.of("maxUsers", 10),
                 "features",
@@ -434,6 +435,71 @@ final class ApiTour {
         expect(409, orgAdmin.send("DELETE", path, Optional.empty(), Map.of("If-Match", "\"1\"")));
         expect(204, orgAdmin.send("DELETE", path, Optional.empty(), Map.of("If-Match", "\"3\"")));
         expect(404, orgAdmin.delete(path));
+    }
+
+    /** Files of documents, on the tests' {@code classroom} template, whose assignments take PDFs. */
+    private void files() {
+        String assignment = "/api/data/classroom/assignments/"
+                + expect(201, orgAdmin.post("/api/data/classroom/assignments", Map.of("title", "Tour essay")))
+                        .json()
+                        .path("_id")
+                        .asString();
+        String files = assignment + "/_files";
+        String pdf = "%PDF-1.4 a small file of the tour";
+        SiloClient.Response stored = expect(
+                201,
+                orgAdmin.send(
+                        "POST",
+                        files + "?name=brief.pdf",
+                        Optional.of(pdf),
+                        Map.of("Content-Type", "application/pdf")));
+        String file = stored.header("Location").orElseThrow();
+        expect(
+                415,
+                orgAdmin.send(
+                        "POST", files + "?name=page.html", Optional.of("<p>"), Map.of("Content-Type", "text/html")));
+        expect(
+                400,
+                orgAdmin.send(
+                        "POST",
+                        files + "?name=a%2Fb.pdf",
+                        Optional.of(pdf),
+                        Map.of("Content-Type", "application/pdf")));
+        expect(
+                404,
+                orgAdmin.send(
+                        "POST",
+                        "/api/data/classroom/notes/00000000-0000-7000-8000-000000000000/_files?name=a.txt",
+                        Optional.of("x"),
+                        Map.of("Content-Type", "text/plain")));
+        expect(200, orgAdmin.get(files));
+        expect(200, orgAdmin.get(file));
+        expect(206, orgAdmin.send("GET", file, Optional.empty(), Map.of("Range", "bytes=0-3")));
+        expect(416, orgAdmin.send("GET", file, Optional.empty(), Map.of("Range", "bytes=9999-")));
+        expect(
+                304,
+                orgAdmin.send(
+                        "GET",
+                        file,
+                        Optional.empty(),
+                        Map.of(
+                                "If-None-Match",
+                                "\"" + stored.json().path("sha256").asString() + "\"")));
+        expect(404, orgAdmin.get(files + "/00000000-0000-7000-8000-000000000000"));
+        expect(403, member.get(files));
+
+        String url = expect(201, orgAdmin.post(file + "/_url?ttl=60", Map.of()))
+                .json()
+                .path("url")
+                .asString();
+        expect(400, orgAdmin.post(file + "/_url?ttl=0", Map.of()));
+        expect(200, anonymous.get(url));
+        expect(206, anonymous.send("GET", url, Optional.empty(), Map.of("Range", "bytes=-4")));
+        expect(403, anonymous.get(url.substring(0, url.length() - 2) + "xx"));
+
+        expect(204, orgAdmin.delete(file));
+        expect(404, orgAdmin.delete(file));
+        expect(404, anonymous.get(url));
     }
 
     private void batches() {

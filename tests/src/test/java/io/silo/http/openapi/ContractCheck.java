@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
@@ -112,11 +113,12 @@ final class ContractCheck {
         }
         String type =
                 response.header("Content-Type").map(ContractCheck::mediaType).orElse("");
-        if (!content.has(type)) {
+        Optional<String> range = documentedRange(content, type);
+        if (range.isEmpty()) {
             found.add("content type '" + type + "' is not documented; documented: " + content.propertyNames());
             return found;
         }
-        String schema = documented.pointer() + "/content/" + ApiDescription.escape(type) + "/schema";
+        String schema = documented.pointer() + "/content/" + ApiDescription.escape(range.get()) + "/schema";
         Optional<JsonNode> value = parse(type, response.text());
         if (value.isEmpty()) {
             found.add("the body is not JSON");
@@ -159,6 +161,9 @@ final class ContractCheck {
                 found.add("accepted a request without the required body");
             }
             return found;
+        }
+        if (!requestBody.node().path("content").has("application/json")) {
+            return found; // a file, whatever its type
         }
         String schema = requestBody.pointer() + "/content/application~1json/schema";
         Optional<JsonNode> sent = body.get() instanceof String text
@@ -204,6 +209,13 @@ final class ContractCheck {
         } catch (JacksonException e) {
             return Optional.empty();
         }
+    }
+
+    /** The documented media type or range ({@code image/*}, {@code *}{@code /*}: a file's own type) that covers {@code type}. */
+    private static Optional<String> documentedRange(JsonNode content, String type) {
+        return Stream.of(type, type.replaceFirst("/.*", "/*"), "*/*")
+                .filter(content::has)
+                .findFirst();
     }
 
     private static String mediaType(String header) {

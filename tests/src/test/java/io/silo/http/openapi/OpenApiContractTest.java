@@ -25,7 +25,7 @@ import tools.jackson.databind.node.NullNode;
  * {@code GET /openapi.json} is the contract: it describes exactly the routes the server registers,
  * and every answer of a tour through all of them matches it, status, content type and body.
  */
-@SiloTest
+@SiloTest(servicesDir = "templates/files")
 class OpenApiContractTest {
     private static final Logger log = LoggerFactory.getLogger(OpenApiContractTest.class);
     private static final Pattern TIMER = Pattern.compile(
