@@ -22,6 +22,7 @@ import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.routing.TenantConnections;
+import io.silo.template.CollectionRule;
 import io.silo.template.CollectionSpec;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
@@ -103,15 +104,19 @@ public final class Documents {
     }
 
     /**
-     * The document, read for a change to what hangs on it rather than to its body (its files,
-     * issue 14): the caller's role must write the collection, the database must take writes now,
-     * and the document must be one the caller may read. Rules that limit which documents a role
-     * may write belong here too, so that everything hanging on a document follows them.
+     * Checks that the caller may change document {@code id} other than by writing its body: its files
+     * (issue 14). As for an update: the role writes the collection and may update its documents
+     * ({@code writes}), the database takes writes now, the document is there for the caller (404, as
+     * out of reach) and within the role's {@code writableBy} (403 {@code document-forbidden}). So
+     * whatever limits the writes of documents limits what hangs on them.
      */
-    public Document getForWrite(DataScope scope, String collection, UUID id) {
-        scope.writable(collection);
+    public void requireChangeable(DataScope scope, String collection, UUID id) {
+        CollectionSpec spec = scope.writable(collection, CollectionRule.Write.UPDATE);
         scope.checkWritesAccepted();
-        return get(scope, collection, id);
+        read(scope, handle -> {
+            store.requireWritable(handle.connection(), spec, scope.rules(collection), id);
+            return id;
+        });
     }
 
     public Page query(DataScope scope, String collection, DocumentQuery query) {

@@ -123,7 +123,7 @@ public final class DocumentFiles {
         String name = name(upload.name());
         String contentType = contentType(rules, upload.contentType());
         upload.declaredLength().ifPresent(length -> checkSize(rules, length));
-        documents.getForWrite(scope, collection, documentId);
+        documents.requireChangeable(scope, collection, documentId);
         Room room = room(scope);
         upload.declaredLength().ifPresent(room::check);
         UUID tenantId = scope.member().tenantId();
@@ -213,7 +213,7 @@ public final class DocumentFiles {
     /** Deletes a file of a document the caller may change, with its activity row. */
     public void delete(DataScope scope, String collection, UUID documentId, UUID fileId, AuditEntry.Actor actor) {
         rules(scope.writable(collection));
-        documents.getForWrite(scope, collection, documentId);
+        documents.requireChangeable(scope, collection, documentId);
         UUID tenantId = scope.member().tenantId();
         String service = scope.template().service();
         writing(

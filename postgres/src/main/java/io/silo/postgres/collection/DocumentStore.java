@@ -242,6 +242,15 @@ public final class DocumentStore {
                 (ObjectNode) MergePatch.apply(current.doc(), update.doc()));
     }
 
+    /**
+     * Checks, changing nothing, that the document is there for the caller ({@code document-not-found}
+     * when not, or out of reach) and that {@code rules} let them change it ({@code document-forbidden}):
+     * for what hangs on a document, such as its files.
+     */
+    public void requireWritable(Connection connection, CollectionSpec spec, DocumentRules rules, UUID id) {
+        current(new Handle(connection), spec, rules, id, OptionalLong.empty(), Optional.empty());
+    }
+
     /** Deletes a document; {@code document-not-found} if there is none, {@code version-conflict} if the expected version is stale. */
     public void delete(Connection connection, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
         delete(connection, spec, DocumentRules.NONE, id, expectedVersion, Optional.empty(), Optional.empty());

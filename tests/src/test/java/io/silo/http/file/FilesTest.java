@@ -429,6 +429,66 @@ class FilesTest {
         assertThat(fileRows(document)).isEqualTo(1);
     }
 
+    /** The rules of a role limit the files of documents as they limit the documents. */
+    @Test
+    void filesFollowTheRulesOfTheirDocument() {
+        String annId = TestTenants.addMember(school, "ann@rules.example", Map.of("classroom", "student"))
+                .path("id")
+                .asString();
+        String bobId = TestTenants.addMember(school, "bob@rules.example", Map.of("classroom", "student"))
+                .path("id")
+                .asString();
+        SiloClient ann = TestTenants.signIn(silo.client(), school.slug(), "ann@rules.example", TestTenants.PASSWORD);
+        SiloClient bob = TestTenants.signIn(silo.client(), school.slug(), "bob@rules.example", TestTenants.PASSWORD);
+
+        String submission = "/api/data/classroom/submissions/"
+                + ann.post("/api/data/classroom/submissions", Map.of("work", "essay"))
+                        .json()
+                        .path("_id")
+                        .asString();
+        String annsFile = uploadAs(ann, submission + "/_files?name=essay.pdf", "application/pdf");
+        assertThat(bob.get(submission + "/_files").problemType())
+                .as("another student's submission is out of reach, its files too")
+                .isEqualTo("document-not-found");
+        assertThat(bob.download(annsFile, Map.of()).status()).isEqualTo(404);
+        assertThat(bob.post(annsFile + "/_url", Map.of()).status()).isEqualTo(404);
+        assertThat(bob.upload(
+                                submission + "/_files?name=mine.pdf",
+                                "application/pdf",
+                                HttpRequest.BodyPublishers.ofString("x"),
+                                Map.of())
+                        .problemType())
+                .isEqualTo("document-not-found");
+        assertThat(school.client().get(submission + "/_files").json().path("items"))
+                .as("the teacher sees every submission's files")
+                .hasSize(1);
+
+        String message = "/api/data/classroom/messages/"
+                + ann.post(
+                                "/api/data/classroom/messages",
+                                Map.of("senderId", annId, "receiverId", bobId, "text", "listen"))
+                        .json()
+                        .path("_id")
+                        .asString();
+        String recording = uploadAs(ann, message + "/_files?name=voice.ogg", "audio/ogg");
+        assertThat(bob.download(recording, Map.of()).status())
+                .as("the receiver reads the message, and its recording")
+                .isEqualTo(200);
+        SiloClient.Response answer = bob.upload(
+                message + "/_files?name=reply.ogg", "audio/ogg", HttpRequest.BodyPublishers.ofString("x"), Map.of());
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.problemType()).isEqualTo("document-forbidden");
+        assertThat(bob.delete(recording).problemType()).isEqualTo("document-forbidden");
+        assertThat(ann.delete(recording).status()).isEqualTo(204);
+    }
+
+    private static String uploadAs(SiloClient client, String path, String type) {
+        SiloClient.Response created =
+                client.upload(path, type, HttpRequest.BodyPublishers.ofString("content"), Map.of());
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.header("Location").orElseThrow();
+    }
+
     @Test
     void unknownFilesAndDocumentsAreNotFound() {
         String document = insert("assignments", Map.of("title", "Empty"));
