@@ -120,6 +120,25 @@ class SchoolTermTest {
                 403,
                 "collection-forbidden");
 
+        // with a worksheet attached, which the class reads and only the assignment's teacher may change
+        byte[] worksheet = "%PDF-1.4 fractions worksheet".getBytes(StandardCharsets.UTF_8);
+        SiloClient.Response attached = teacher.upload(
+                DATA + "assignments/" + assignmentId + "/_files?name=worksheet.pdf",
+                "application/pdf",
+                java.net.http.HttpRequest.BodyPublishers.ofByteArray(worksheet),
+                Map.of());
+        assertThat(attached.status()).as(attached.text()).isEqualTo(201);
+        String worksheetPath = DATA + "assignments/" + assignmentId + "/_files/"
+                + attached.json().path("id").asString();
+        assertThat(ada.download(worksheetPath, Map.of()).body()).isEqualTo(worksheet);
+        assertThat(ada.upload(
+                                DATA + "assignments/" + assignmentId + "/_files?name=answers.pdf",
+                                "application/pdf",
+                                java.net.http.HttpRequest.BodyPublishers.ofByteArray(worksheet),
+                                Map.of())
+                        .status())
+                .isEqualTo(403);
+
         // two students hand in at once; each submission is its student's without their saying so
         String adaWork;
         String benWork;
