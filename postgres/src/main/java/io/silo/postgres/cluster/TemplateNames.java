@@ -9,10 +9,10 @@ import java.util.HexFormat;
 
 /**
  * Names of template databases: one per (service, version, content), so that a changed template
- * never reuses a stale copy. The content is the template's and the baseline's every tenant database
- * gets ({@link SchemaApplier#baselineChecksum()}): a new Silo whose baseline grew a table builds
- * new template databases instead of copying the old ones. They start with {@code silo_}, a prefix
- * tenant names may not use.
+ * never reuses a stale copy. The content is the template's checksum and the baseline every tenant
+ * database gets ({@link SchemaApplier#baselineDigest}): a Silo that adds a table to every tenant
+ * database builds new template databases rather than copy ones made without it. They start with
+ * {@code silo_}, a prefix tenant names may not use.
  */
 public final class TemplateNames {
     public static final String PREFIX = "silo_tpl_";
@@ -21,16 +21,16 @@ public final class TemplateNames {
 
     public static String of(ServiceTemplate template) {
         return PREFIX + template.service() + "_v" + template.version() + "_"
-                + sha256(template.checksum() + " " + SchemaApplier.baselineChecksum())
-                        .substring(0, 8);
+                + content(template).substring(0, 8);
     }
 
-    private static String sha256(String text) {
+    private static String content(ServiceTemplate template) {
         try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            byte[] both =
+                    (template.checksum() + "\n" + SchemaApplier.baselineDigest()).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(both));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

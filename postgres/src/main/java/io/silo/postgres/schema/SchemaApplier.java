@@ -17,15 +17,19 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Brings a tenant database to a service template's version, in one transaction: all of it or
  * nothing. In order: the baseline every tenant database has ({@code silo_schema},
- * {@code silo_activity}, {@code silo_files} and {@code silo_file_chunks}); a table per declared collection; the operations of every migration
- * newer than the recorded version; the declared indexes and unique keys; the new version.
+ * {@code silo_activity}, {@code silo_files}, {@code silo_file_chunks}, {@code silo_idempotency},
+ * {@code silo_sequences}); a table per declared
+ * collection; the operations of every migration newer than the recorded version; the declared
+ * indexes and unique keys; the new version.
  * Indexes come after the migrations so that a migration may drop an index a later version
  * declares again, and so that unique keys are checked against the migrated data.
  *
@@ -42,9 +46,111 @@ public final class SchemaApplier {
     /** The advisory lock of schema changes; any constant works, as locks are per database. */
     private static final long LOCK = 0x53_49_4C_4F_5F_53_43_48L;
 
-    private static final String BASELINE_CHECKSUM = checksumOfBaseline();
+    private static final String SCHEMA_TABLE = """
+            CREATE TABLE IF NOT EXISTS silo_schema (
+                version integer NOT NULL PRIMARY KEY,
+                checksum text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now(),
+                service text NOT NULL)""";
+
+    private static final String ACTIVITY_TABLE = """
+            CREATE TABLE IF NOT EXISTS silo_activity (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at timestamptz NOT NULL DEFAULT now(),
+                user_id uuid,
+                username text,
+                role text,
+                action text NOT NULL,
+                service text,
+                target_type text,
+                target_id text,
+                target_name text,
+                details jsonb NOT NULL DEFAULT '{}',
+                ip_address text,
+                user_agent text,
+                request_id text)""";
+
+    /** Silo's own tables, as they always were: the version applied, and the activity log. */
+    private static final List<String> SCHEMA_AND_ACTIVITY = List.of(
+            SCHEMA_TABLE, ACTIVITY_TABLE, "CREATE INDEX IF NOT EXISTS silo_activity_at_idx ON silo_activity (at DESC)");
+
+    private static final String IDEMPOTENCY_TABLE = """
+            CREATE TABLE IF NOT EXISTS silo_idempotency (
+                user_id uuid NOT NULL,
+                key text NOT NULL,
+                request_digest bytea NOT NULL,
+                status integer NOT NULL,
+                headers jsonb NOT NULL,
+                body text,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (user_id, key))""";
+
+    private static final String SEQUENCES_TABLE = """
+            CREATE TABLE IF NOT EXISTS silo_sequences (
+                collection text NOT NULL,
+                field text NOT NULL,
+                scope_key text NOT NULL,
+                value bigint NOT NULL,
+                PRIMARY KEY (collection, field, scope_key))""";
+
+    /**
+     * Idempotency keys and sequence counters (issue 14), written in the transaction of the write
+     * they belong to. A key is its caller's: one user never gets another's answer. The index on
+     * {@code created_at} serves the sweep of expired keys that each keyed write does on the side.
+     */
+    private static final List<String> KEYS_AND_COUNTERS = List.of(
+            IDEMPOTENCY_TABLE,
+            "CREATE INDEX IF NOT EXISTS silo_idempotency_created_at_idx ON silo_idempotency (created_at)",
+            SEQUENCES_TABLE);
+
+    /**
+     * Files of documents (issue 14): one row per file, its bytes in chunks of 256 KiB, one per row,
+     * so that neither a write nor a read ever holds a whole file; a backup or a move of the database
+     * carries them.
+     */
+    private static final List<String> FILES = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS silo_files (
+                id uuid PRIMARY KEY,
+                collection text NOT NULL,
+                document_id uuid NOT NULL,
+                name text NOT NULL,
+                content_type text NOT NULL,
+                size bigint NOT NULL DEFAULT 0,
+                sha256 bytea,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                created_by uuid,
+                complete boolean NOT NULL DEFAULT false)""",
+            "CREATE INDEX IF NOT EXISTS silo_files_document_idx ON silo_files (collection, document_id, created_at)",
+            """
+            CREATE TABLE IF NOT EXISTS silo_file_chunks (
+                file_id uuid NOT NULL REFERENCES silo_files (id) ON DELETE CASCADE,
+                n integer NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (file_id, n))""");
+
+    /**
+     * The tables every tenant database has, whatever its service, each statement idempotent: one
+     * block per concern, added to this list. Template databases are named after these statements
+     * ({@link #baselineDigest}), so that a template database built before a change here is never
+     * copied into a new tenant's database.
+     */
+    private static final List<String> BASELINE = Stream.of(SCHEMA_AND_ACTIVITY, FILES, KEYS_AND_COUNTERS)
+            .flatMap(List::stream)
+            .toList();
+
+    private static final String BASELINE_DIGEST = digest(BASELINE);
 
     private SchemaApplier() {}
+
+    /**
+     * The SHA-256 of the baseline's statements, in hex: it changes whenever a table is added to every
+     * tenant database. Databases already at their template's version do not get such a table from
+     * {@link #apply} (it does nothing for them); new ones, copied from a template database, do.
+     */
+    public static String baselineDigest() {
+        return BASELINE_DIGEST;
+    }
 
     /** The version recorded in the database: 0 for a database no template was applied to. */
     public static int currentVersion(Connection connection) {
@@ -92,7 +198,7 @@ public final class SchemaApplier {
             return new SchemaChange(database, template.service(), from, from);
         }
         Steps steps = new Steps(database, template);
-        steps.run("the baseline tables", () -> baseline(handle::execute));
+        steps.run("the baseline tables", () -> baseline(handle));
         for (CollectionSpec collection : template.collections().values()) {
             steps.run(
                     "the table of collection " + collection.name(),
@@ -137,80 +243,8 @@ public final class SchemaApplier {
         return recorded.version() == template.version();
     }
 
-    /**
-     * The SHA-256 of the baseline's statements. Template databases are named after it
-     * ({@code TemplateNames}): a template database built before the baseline changed is never copied
-     * into a new tenant, since its name is no longer asked for.
-     */
-    public static String baselineChecksum() {
-        return BASELINE_CHECKSUM;
-    }
-
-    private static String checksumOfBaseline() {
-        StringBuilder statements = new StringBuilder();
-        baseline(sql -> statements.append(sql).append(";\n"));
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(statements.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-    }
-
-    /** Where the baseline's statements go: a database ({@link Handle#execute}), or the checksum. */
-    @FunctionalInterface
-    private interface Statements {
-        void execute(String sql);
-    }
-
-    private static void baseline(Statements handle) {
-        handle.execute("""
-                CREATE TABLE IF NOT EXISTS silo_schema (
-                    version integer NOT NULL PRIMARY KEY,
-                    checksum text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now(),
-                    service text NOT NULL)""");
-        handle.execute("""
-                CREATE TABLE IF NOT EXISTS silo_activity (
-                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                    at timestamptz NOT NULL DEFAULT now(),
-                    user_id uuid,
-                    username text,
-                    role text,
-                    action text NOT NULL,
-                    service text,
-                    target_type text,
-                    target_id text,
-                    target_name text,
-                    details jsonb NOT NULL DEFAULT '{}',
-                    ip_address text,
-                    user_agent text,
-                    request_id text)""");
-        handle.execute("CREATE INDEX IF NOT EXISTS silo_activity_at_idx ON silo_activity (at DESC)");
-        // files of documents (issue 14): one row per file, its bytes in chunks of 256 KiB, one per
-        // row, so that neither a write nor a read ever holds a whole file; a backup or a move of the
-        // database carries them
-        handle.execute("""
-                CREATE TABLE IF NOT EXISTS silo_files (
-                    id uuid PRIMARY KEY,
-                    collection text NOT NULL,
-                    document_id uuid NOT NULL,
-                    name text NOT NULL,
-                    content_type text NOT NULL,
-                    size bigint NOT NULL DEFAULT 0,
-                    sha256 bytea,
-                    created_at timestamptz NOT NULL DEFAULT now(),
-                    created_by uuid,
-                    complete boolean NOT NULL DEFAULT false)""");
-        handle.execute(
-                "CREATE INDEX IF NOT EXISTS silo_files_document_idx ON silo_files (collection, document_id, created_at)");
-        handle.execute("""
-                CREATE TABLE IF NOT EXISTS silo_file_chunks (
-                    file_id uuid NOT NULL REFERENCES silo_files (id) ON DELETE CASCADE,
-                    n integer NOT NULL,
-                    data bytea NOT NULL,
-                    PRIMARY KEY (file_id, n))""");
+    private static void baseline(Handle handle) {
+        BASELINE.forEach(handle::execute);
     }
 
     private static void migrate(Steps steps, Handle handle, Migration migration) {
@@ -276,6 +310,15 @@ public final class SchemaApplier {
         return handle.queryOne(
                 "SELECT service, version, checksum FROM silo_schema ORDER BY version DESC LIMIT 1",
                 row -> new Recorded(row.getString(1), row.getInt(2), row.getString(3)));
+    }
+
+    private static String digest(List<String> statements) {
+        try {
+            byte[] text = String.join("\n;\n", statements).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static String shortSum(String checksum) {
