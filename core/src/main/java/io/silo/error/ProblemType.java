@@ -291,6 +291,9 @@ public enum ProblemType {
     DATABASE_NOT_READY(
             answered(ErrorKind.UNAVAILABLE),
             "the tenant database of the service is not ready: pending, being created, failed or being dropped (`Retry-After`)"),
+    DATABASE_OUTDATED(
+            answered(ErrorKind.UNAVAILABLE),
+            "the tenant database was made before a table the request needs: `silo_idempotency` for an `Idempotency-Key`, `silo_sequences` for a numbered field; an operator must bring it forward (`table`)"),
     PASSWORD_HASHING_BUSY(
             answered(ErrorKind.UNAVAILABLE), "too many passwords are being checked at once (`Retry-After`)"),
     PROVISIONING_IN_PROGRESS(

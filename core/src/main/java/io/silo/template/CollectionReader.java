@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /** Reads the {@code collections} of a template file. */
 final class CollectionReader {
@@ -38,22 +39,25 @@ final class CollectionReader {
 
     private static CollectionSpec collection(String name, Node node) {
         if (!node.json().isObject()) {
-            node.problem(node.shown() + " is not a mapping of schema, indexes, unique, private, references, files");
+            node.problem(node.shown()
+                    + " is not a mapping of schema, indexes, unique, private, references, files, sequences");
             return new CollectionSpec(name, Optional.empty(), List.of(), List.of(), Set.of());
         }
-        node.allowOnly("schema", "indexes", "unique", "private", "references", "files");
+        node.allowOnly("schema", "indexes", "unique", "private", "references", "files", "sequences");
         Node schema = node.get("schema");
         if (!schema.isMissing()) {
             SchemaCheck.check(schema);
         }
+        Optional<JsonNode> declared = schema.isMissing() ? Optional.empty() : Optional.of(schema.json());
         return new CollectionSpec(
                 name,
-                schema.isMissing() ? Optional.empty() : Optional.of(schema.json()),
+                declared,
                 indexes(node.get("indexes")),
                 uniqueKeys(node.get("unique")),
                 privateFields(node.get("private")),
                 references(node.get("references")),
-                FileRulesReader.read(node.get("files")));
+                FileRulesReader.read(node.get("files")),
+                SequenceReader.read(node.get("sequences"), declared));
     }
 
     private static Map<String, String> references(Node references) {

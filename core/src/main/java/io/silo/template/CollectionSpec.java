@@ -1,5 +1,7 @@
 package io.silo.template;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * @param references top-level field to what its value (or each string of its array) must name: the
  *     {@code _id} of a document of another collection, or, for {@link #USERS}, a user of the organization
  * @param files what files its documents may carry; empty: none
+ * @param sequences the fields an insert numbers when they are absent, by field, in template order
  */
 public record CollectionSpec(
         String name,
@@ -25,7 +28,8 @@ public record CollectionSpec(
         List<List<FieldPath>> unique,
         Set<String> privateFields,
         Map<String, String> references,
-        Optional<FileRules> files) {
+        Optional<FileRules> files,
+        Map<String, SequenceSpec> sequences) {
     /** The reference target that means the organization's users rather than a collection. */
     public static final String USERS = "users";
 
@@ -34,9 +38,11 @@ public record CollectionSpec(
         unique = unique.stream().map(List::copyOf).toList();
         privateFields = Set.copyOf(privateFields);
         references = Map.copyOf(references);
+        // in template order: an insert advances its counters in this order, the same in every transaction
+        sequences = Collections.unmodifiableMap(new LinkedHashMap<>(sequences));
     }
 
-    /** A collection without references. */
+    /** A collection without references or sequences. */
     public CollectionSpec(
             String name,
             Optional<JsonNode> schema,
@@ -46,7 +52,7 @@ public record CollectionSpec(
         this(name, schema, indexes, unique, privateFields, Map.of());
     }
 
-    /** A collection whose documents carry no files. */
+    /** A collection whose documents carry no files and number nothing. */
     public CollectionSpec(
             String name,
             Optional<JsonNode> schema,
@@ -54,7 +60,7 @@ public record CollectionSpec(
             List<List<FieldPath>> unique,
             Set<String> privateFields,
             Map<String, String> references) {
-        this(name, schema, indexes, unique, privateFields, references, Optional.empty());
+        this(name, schema, indexes, unique, privateFields, references, Optional.empty(), Map.of());
     }
 
     /**
@@ -67,7 +73,7 @@ public record CollectionSpec(
         }
         Set<String> invisible = new java.util.HashSet<>(privateFields);
         invisible.addAll(hidden);
-        return new CollectionSpec(name, schema, indexes, unique, invisible, references, files);
+        return new CollectionSpec(name, schema, indexes, unique, invisible, references, files, sequences);
     }
 
     /** A secondary index on field paths; {@code descending} applies to every path. */

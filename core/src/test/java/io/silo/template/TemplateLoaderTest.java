@@ -397,7 +397,7 @@ class TemplateLoaderTest {
         assertThat(problems(VALID.replace("    unique:", "    uniqe:")))
                 .containsExactly(
                         SOURCE
-                                + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private, references, files");
+                                + ": collections.invoices.uniqe: unknown key; expected one of schema, indexes, unique, private, references, files, sequences");
     }
 
     @Test

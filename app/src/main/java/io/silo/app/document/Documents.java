@@ -138,16 +138,19 @@ public final class Documents {
      * One write, with its activity row, all or nothing. An insert, or a delete without a condition,
      * is one statement in auto-commit. A change computed from the document as it is (a replace, a
      * patch, a conditional delete) runs in a transaction that locks the document while it reads it,
-     * so concurrent changes of one document queue instead of racing.
+     * so concurrent changes of one document queue instead of racing; so does an insert that numbers
+     * a sequence field, so that a failed insert takes its number back.
      */
     public Write.Result write(DataScope scope, Write write, AuditEntry.Actor actor) {
         CollectionSpec spec = scope.writable(write.collection(), write.kind());
         scope.checkWritesAccepted();
         Jdbc.HandleFunction<Write.Result> work = handle -> apply(handle, scope, spec, write, actor);
         UUID tenant = scope.member().tenantId();
-        // an insert that references other documents reads them share-locked: two statements, one transaction
-        boolean oneStatement = (write instanceof Write.Insert
-                        && spec.references().isEmpty())
+        // an insert that references other documents reads them share-locked, one that numbers a field advances a
+        // counter: two statements, one transaction
+        boolean oneStatement = (write instanceof Write.Insert insert
+                        && spec.references().isEmpty()
+                        && DocumentStore.insertsInOneStatement(spec, insert.body()))
                 || (write instanceof Write.Delete delete && delete.condition().isEmpty());
         return writing(
                 scope,

@@ -67,8 +67,19 @@ public final class DocumentStore {
     }
 
     /**
+     * Whether inserting {@code body} into the collection is one statement, which auto-commit makes
+     * atomic. It is two when a sequence field is to be numbered, or a number the client sent is to
+     * move its counter ({@link io.silo.template.SequenceSpec}): then the caller runs the insert in a
+     * transaction, so that a failed insert takes its number back.
+     */
+    public static boolean insertsInOneStatement(CollectionSpec spec, JsonNode body) {
+        return !Sequences.touchCounters(spec, body);
+    }
+
+    /**
      * Inserts a document. The body may carry {@code _id}, a UUID, else one is generated; any other
-     * top-level name starting with {@code _} is a {@code reserved-field}.
+     * top-level name starting with {@code _} is a {@code reserved-field}. The collection's absent
+     * sequence fields are numbered first ({@link #insertsInOneStatement}).
      *
      * @return the document as stored, at version 1
      */
@@ -97,10 +108,12 @@ public final class DocumentStore {
         Bodies.Insert insert = Bodies.forInsert(body, spec.name());
         ObjectNode doc = rules.filled(insert.doc());
         rules.checkWritten(spec.name(), Optional.empty(), doc);
-        String text = validated(spec, doc);
-        UUID id = insert.id().orElseGet(Ids::next);
         Instant now = now();
         Handle handle = new Handle(connection);
+        // after the rules: a number Silo sets is not one the caller wrote
+        Sequences.number(handle, spec, doc, now);
+        String text = validated(spec, doc);
+        UUID id = insert.id().orElseGet(Ids::next);
         References.check(handle, spec, Optional.empty(), doc, rules.users());
         Statement statement = new Statement(
                 "INSERT INTO " + Sql.table(spec.name()) + " (id, doc, version, created_at, updated_at) "

@@ -74,7 +74,12 @@ class SchemaApplierTest {
             assertThat(tables(database))
                     .as(template.service())
                     .contains(
-                            "silo_schema", "silo_activity", "silo_files", "silo_file_chunks", "silo_idempotency", "silo_sequences")
+                            "silo_schema",
+                            "silo_activity",
+                            "silo_files",
+                            "silo_file_chunks",
+                            "silo_idempotency",
+                            "silo_sequences")
                     .containsAll(template.collections().keySet());
         }
     }
