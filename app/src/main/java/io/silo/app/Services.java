@@ -21,6 +21,7 @@ import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.DocumentStore;
 import io.silo.postgres.file.FileStore;
+import io.silo.postgres.idempotency.IdempotencyStore;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.time.Clock;
@@ -78,8 +79,14 @@ record Services(
                 });
         TenantGate gate = new TenantGate(data.placements());
         ActiveOrganizations organizations = new ActiveOrganizations(control.tenants());
-        Documents documents =
-                new Documents(gate, templates, access, data.connections(), new DocumentStore(clock), data.users());
+        Documents documents = new Documents(
+                gate,
+                templates,
+                access,
+                data.connections(),
+                new DocumentStore(clock),
+                data.users(),
+                new IdempotencyStore(clock));
         SignInThrottle signIns = new SignInThrottle(config.login(), clock);
         Users users = new Users(
                 organizations,

@@ -55,6 +55,9 @@ public enum ProblemType {
     INVALID_BATCH(
             answered(ErrorKind.INVALID),
             "a batch is not `{\"operations\": [...]}` with 1 to 100 operations, or an operation lacks its `op`, `collection`, `id` or `body` (`operation`, `field`)"),
+    INVALID_IDEMPOTENCY_KEY(
+            answered(ErrorKind.INVALID),
+            "an `Idempotency-Key` header is not 1 to 255 printable ASCII characters (`field`)"),
     DOCUMENT_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no document with this id in the collection (`id`)"),
     UNKNOWN_COLLECTION(answered(ErrorKind.NOT_FOUND), "the service's template has no such collection (`collection`)"),
     SERVICE_NOT_ENABLED(
@@ -111,6 +114,12 @@ public enum ProblemType {
     FILES_NOT_INSTALLED(
             answered(ErrorKind.CONFLICT),
             "the service's database was made before file storage and has no file tables yet; they come with the service's next migration"),
+    IDEMPOTENCY_KEY_IN_USE(
+            answered(ErrorKind.CONFLICT),
+            "a request with this `Idempotency-Key` is still running; retry once it has ended, and get its answer (`Retry-After`)"),
+    IDEMPOTENCY_KEY_REUSED(
+            answered(ErrorKind.UNPROCESSABLE),
+            "the `Idempotency-Key` answered another request in the last 24 hours (another method, path, `if`, `If-Match` or body); a new request needs a new key"),
     PLATFORM_ADMIN_REQUIRED(answered(ErrorKind.FORBIDDEN), "the route is for platform administrators"),
     MEMBER_REQUIRED(answered(ErrorKind.FORBIDDEN), "the route is for members of an organization"),
     ORG_ADMIN_REQUIRED(

@@ -17,6 +17,9 @@ import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.MetaField;
+import io.silo.postgres.idempotency.Answer;
+import io.silo.postgres.idempotency.IdempotencyStore;
+import io.silo.postgres.idempotency.IdempotentRequest;
 import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +57,7 @@ public final class Documents {
     private final TenantConnections connections;
     private final DocumentStore store;
     private final UserStore users;
+    private final IdempotencyStore idempotency;
 
     public Documents(
             TenantGate gate,
@@ -60,13 +65,15 @@ public final class Documents {
             Access access,
             TenantConnections connections,
             DocumentStore store,
-            UserStore users) {
+            UserStore users,
+            IdempotencyStore idempotency) {
         this.gate = gate;
         this.templates = templates;
         this.access = access;
         this.connections = connections;
         this.store = store;
         this.users = users;
+        this.idempotency = idempotency;
     }
 
     /** What {@code member} may touch in {@code service} of their own organization; a 4xx when nothing. */
@@ -160,10 +167,70 @@ public final class Documents {
     }
 
     /**
+     * One write sent with an idempotency key: done once, however often it is sent. The key is taken,
+     * the write made, and {@code answer}'s rendering of its result kept, in one transaction; a retry
+     * of the same request gets that answer again, without the write. A write that fails keeps
+     * nothing, so it may be sent again, corrected or not, with the same key.
+     */
+    public Answered write(
+            DataScope scope,
+            Write write,
+            AuditEntry.Actor actor,
+            IdempotentRequest request,
+            Function<Write.Result, Answer> answer) {
+        CollectionSpec spec = scope.writable(write.collection(), write.kind());
+        scope.checkWritesAccepted();
+        return once(scope, request, handle -> answer.apply(apply(handle, scope, spec, write, actor)));
+    }
+
+    /**
      * Several writes in one transaction, all or nothing. Every write is checked before any runs; a
      * failure names the write by its index ({@code operation}).
      */
     public List<Write.Result> batch(DataScope scope, List<Write> writes, AuditEntry.Actor actor) {
+        List<CollectionSpec> specs = writable(scope, writes);
+        scope.checkWritesAccepted();
+        return writing(
+                scope,
+                () -> connections.inTransaction(
+                        scope.member().tenantId(),
+                        scope.service(),
+                        handle -> applyAll(handle, scope, specs, writes, actor)));
+    }
+
+    /** {@link #batch}, sent with an idempotency key: done once, as {@link #write} with a key is. */
+    public Answered batch(
+            DataScope scope,
+            List<Write> writes,
+            AuditEntry.Actor actor,
+            IdempotentRequest request,
+            Function<List<Write.Result>, Answer> answer) {
+        List<CollectionSpec> specs = writable(scope, writes);
+        scope.checkWritesAccepted();
+        return once(scope, request, handle -> answer.apply(applyAll(handle, scope, specs, writes, actor)));
+    }
+
+    /**
+     * The work of a keyed request, in one transaction with its key: claimed first (another request
+     * holding the key is a 409 at once), remembered with its answer last. The caller is the key's
+     * scope: another user's request with the same key is another request.
+     */
+    private Answered once(DataScope scope, IdempotentRequest request, Jdbc.HandleFunction<Answer> work) {
+        UUID user = scope.member().id();
+        return writing(
+                scope,
+                () -> connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
+                    Optional<Answer> first = idempotency.claim(handle, user, request);
+                    if (first.isPresent()) {
+                        return new Answered(first.get(), true);
+                    }
+                    Answer answer = work.apply(handle);
+                    idempotency.remember(handle, user, request, answer);
+                    return new Answered(answer, false);
+                }));
+    }
+
+    private static List<CollectionSpec> writable(DataScope scope, List<Write> writes) {
         List<CollectionSpec> specs = new ArrayList<>();
         for (int index = 0; index < writes.size(); index++) {
             try {
@@ -173,20 +240,20 @@ public final class Documents {
                 throw e.with("operation", index);
             }
         }
-        scope.checkWritesAccepted();
-        return writing(
-                scope,
-                () -> connections.inTransaction(scope.member().tenantId(), scope.service(), handle -> {
-                    List<Write.Result> results = new ArrayList<>();
-                    for (int index = 0; index < writes.size(); index++) {
-                        try {
-                            results.add(apply(handle, scope, specs.get(index), writes.get(index), actor));
-                        } catch (SiloException e) {
-                            throw e.with("operation", index);
-                        }
-                    }
-                    return results;
-                }));
+        return specs;
+    }
+
+    private List<Write.Result> applyAll(
+            Handle handle, DataScope scope, List<CollectionSpec> specs, List<Write> writes, AuditEntry.Actor actor) {
+        List<Write.Result> results = new ArrayList<>();
+        for (int index = 0; index < writes.size(); index++) {
+            try {
+                results.add(apply(handle, scope, specs.get(index), writes.get(index), actor));
+            } catch (SiloException e) {
+                throw e.with("operation", index);
+            }
+        }
+        return results;
     }
 
     private Write.Result apply(

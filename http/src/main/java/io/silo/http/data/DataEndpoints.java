@@ -1,8 +1,10 @@
 package io.silo.http.data;
 
+import io.silo.app.document.Answered;
 import io.silo.app.document.DataScope;
 import io.silo.app.document.Documents;
 import io.silo.app.document.Write;
+import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
@@ -10,6 +12,7 @@ import io.silo.http.server.Actors;
 import io.silo.http.server.Endpoints;
 import io.silo.http.server.Exchange;
 import io.silo.http.server.Routes;
+import io.silo.json.Json;
 import io.silo.postgres.collection.Document;
 import io.silo.postgres.collection.Page;
 import io.silo.postgres.collection.query.DocumentQuery;
@@ -17,24 +20,32 @@ import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.FilterParser;
 import io.silo.postgres.collection.query.GroupQuery;
 import io.silo.postgres.collection.query.JsonInput;
+import io.silo.postgres.idempotency.Answer;
+import io.silo.postgres.idempotency.IdempotentRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The data plane over HTTP: {@code /api/data/{service}/{collection}} and {@code /{id}},
  * {@code _count}, {@code _group}, and {@code /api/data/{service}/_batch}. The caller's token picks
  * the organization; {@link Documents} does the rest. This class only reads requests and writes
- * answers.
+ * answers. Every write takes an {@code Idempotency-Key}: then {@link Documents} keeps its answer
+ * in the write's transaction, and a retry gets that answer again ({@code docs/api.md}).
  *
  * <p>Thread-safe.
  */
 public final class DataEndpoints implements Endpoints {
     static final int MAX_BODY_CHARS = 2 * 1024 * 1024;
+
+    /** Set on an answer given again to a retry with the same {@code Idempotency-Key}, as Stripe does. */
+    static final String REPLAYED = "Idempotent-Replayed";
 
     private final Authenticator authenticator;
     private final Documents documents;
@@ -111,9 +122,11 @@ public final class DataEndpoints implements Endpoints {
     private void insert(Exchange exchange) {
         DataScope scope = scope(exchange);
         String collection = writable(exchange, scope);
-        Document document = written(exchange, scope, new Write.Insert(collection, body(exchange)));
-        exchange.header("Location", exchange.path() + "/" + document.id());
-        respond(exchange, 201, document);
+        String location = exchange.path();
+        writeAndAnswer(exchange, scope, new Write.Insert(collection, body(exchange)), result -> {
+            Document document = result.document().orElseThrow();
+            return documentAnswer(201, document, Map.of("Location", location + "/" + document.id()));
+        });
     }
 
     private void replace(Exchange exchange) {
@@ -129,13 +142,11 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(exchange);
         String collection = writable(exchange, scope);
         UUID id = Ids.parse(exchange.pathParam("id"), "id");
-        respond(
+        writeAndAnswer(
                 exchange,
-                200,
-                written(
-                        exchange,
-                        scope,
-                        change.of(collection, id, body(exchange), ifMatch(exchange), condition(exchange))));
+                scope,
+                change.of(collection, id, body(exchange), ifMatch(exchange), condition(exchange)),
+                result -> documentAnswer(200, result.document().orElseThrow(), Map.of()));
     }
 
     /** Makes the write of a replace or a patch. */
@@ -153,20 +164,78 @@ public final class DataEndpoints implements Endpoints {
         DataScope scope = scope(exchange);
         String collection = writable(exchange, scope);
         UUID id = Ids.parse(exchange.pathParam("id"), "id");
-        documents.write(
+        writeAndAnswer(
+                exchange,
                 scope,
                 new Write.Delete(collection, id, ifMatch(exchange), condition(exchange)),
-                actor(exchange, scope));
-        exchange.status(204);
+                result -> new Answer(204, Map.of(), Optional.empty()));
     }
 
     private void batch(Exchange exchange) {
         DataScope scope = scope(exchange);
         List<Write> writes = BatchBody.parse(body(exchange), scope);
-        List<Map<String, Object>> results = documents.batch(scope, writes, actor(exchange, scope)).stream()
-                .map(DataEndpoints::result)
-                .toList();
-        exchange.json(Map.of("results", results));
+        Function<List<Write.Result>, Answer> render = results -> new Answer(
+                200,
+                Map.of(),
+                Optional.of(Json.write(Map.of(
+                        "results", results.stream().map(DataEndpoints::result).toList()))));
+        Optional<IdempotentRequest> keyed = idempotent(exchange);
+        send(
+                exchange,
+                keyed.isPresent()
+                        ? documents.batch(scope, writes, actor(exchange, scope), keyed.get(), render)
+                        : new Answered(render.apply(documents.batch(scope, writes, actor(exchange, scope))), false));
+    }
+
+    /**
+     * Makes a single write and answers it as {@code render} says; with an {@code Idempotency-Key},
+     * once: a retry gets the first answer again.
+     */
+    private void writeAndAnswer(
+            Exchange exchange, DataScope scope, Write write, Function<Write.Result, Answer> render) {
+        Optional<IdempotentRequest> keyed = idempotent(exchange);
+        AuditEntry.Actor actor = actor(exchange, scope);
+        send(
+                exchange,
+                keyed.isPresent()
+                        ? documents.write(scope, write, actor, keyed.get(), render)
+                        : new Answered(render.apply(documents.write(scope, write, actor)), false));
+    }
+
+    /**
+     * The request's idempotency key, with what makes the request this one: method, path, condition,
+     * expected version and body, exactly as sent. Absent: no key, and the write runs as it always did.
+     */
+    private static Optional<IdempotentRequest> idempotent(Exchange exchange) {
+        String key = exchange.header(IdempotentRequest.HEADER);
+        if (key == null) {
+            return Optional.empty();
+        }
+        return Optional.of(IdempotentRequest.of(
+                key,
+                List.of(
+                        exchange.method(),
+                        exchange.path(),
+                        exchange.query("if").orElse(""),
+                        Objects.requireNonNullElse(exchange.header("If-Match"), ""),
+                        exchange.body())));
+    }
+
+    private static void send(Exchange exchange, Answered answered) {
+        Answer answer = answered.answer();
+        answer.headers().forEach(exchange::header);
+        if (answered.replayed()) {
+            exchange.header(REPLAYED, "true");
+        }
+        exchange.status(answer.status());
+        answer.body().ifPresent(exchange::jsonText);
+    }
+
+    /** A document as a write answers it: its version as the {@code ETag}, its JSON as the body. */
+    private static Answer documentAnswer(int status, Document document, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("ETag", "\"" + document.version() + "\"");
+        return new Answer(status, all, Optional.of(document.json()));
     }
 
     private static Map<String, Object> result(Write.Result result) {
@@ -177,10 +246,6 @@ public final class DataEndpoints implements Endpoints {
                         document -> out.put("document", document.toJson()),
                         () -> out.put("id", result.id().toString()));
         return out;
-    }
-
-    private Document written(Exchange exchange, DataScope scope, Write write) {
-        return documents.write(scope, write, actor(exchange, scope)).document().orElseThrow();
     }
 
     /** The path's collection, checked before anything else of the request is read. */
@@ -200,7 +265,7 @@ public final class DataEndpoints implements Endpoints {
         return documents.scope(authenticator.member(exchange), exchange.pathParam("service"));
     }
 
-    private static io.silo.audit.AuditEntry.Actor actor(Exchange exchange, DataScope scope) {
+    private static AuditEntry.Actor actor(Exchange exchange, DataScope scope) {
         return Actors.of(exchange, scope.member());
     }
 

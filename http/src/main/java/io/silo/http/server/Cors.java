@@ -29,7 +29,8 @@ import java.util.Set;
 final class Cors {
     private static final String ALLOWED_HEADERS =
             "Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id";
-    private static final String EXPOSED_HEADERS = "ETag, Location, Retry-After, X-Request-Id, WWW-Authenticate";
+    private static final String EXPOSED_HEADERS =
+            "ETag, Location, Retry-After, X-Request-Id, WWW-Authenticate, Idempotent-Replayed";
     private static final String PREFLIGHT_CACHE_SECONDS = "600";
 
     private final Set<String> origins;

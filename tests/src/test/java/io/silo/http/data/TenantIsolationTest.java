@@ -23,14 +23,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * With organization A's token, every way of reaching organization B's data is refused: ids,
- * slugs, service and collection names, filters, groupings, batch entries, forged or altered
- * tokens. And injection attempts in filters (also as a write's condition), sort keys, grouping keys,
- * time zones and names are rejected with 400, never run. The same holds for the files of documents
- * and their signed URLs.
+ * slugs, service and collection names, filters, groupings, batch entries, idempotency keys (never
+ * another tenant's or another user's answer), forged or altered tokens. And injection attempts in
+ * filters (also as a write's condition), sort keys, grouping keys, time zones and names are
+ * rejected with 400, never run. The same holds for the files of documents and their signed URLs.
  */
 @SiloTest(servicesDir = "templates/files")
 class TenantIsolationTest {
@@ -498,6 +499,63 @@ class TenantIsolationTest {
 
     private static SiloClient.Response upload(SiloClient client, String path, String content) {
         return client.upload(path, "application/pdf", HttpRequest.BodyPublishers.ofString(content), Map.of());
+    }
+
+    @Test
+    void anIdempotencyKeyNeverAnswersWithAnotherTenantsOrAnotherUsersAnswer() {
+        String key = "till-1-sale-" + System.nanoTime();
+        Map<String, Object> sale = new java.util.HashMap<>(invoice("-", "Keyed customer", "paid", 5));
+        sale.remove("number");
+        SiloClient.Response alphas = keyed(alpha.client(), sale, key);
+        assertThat(alphas.status()).as(alphas.text()).isEqualTo(201);
+
+        TestTenants.addMember(alpha, "clerk-" + key + "@alpha.example", Map.of("billing", "manager"));
+        SiloClient clerk = TestTenants.signIn(
+                alpha.client(), alpha.slug(), "clerk-" + key + "@alpha.example", TestTenants.PASSWORD);
+        for (SiloClient other : List.of(beta.client(), clerk)) {
+            SiloClient.Response own = keyed(other, sale, key);
+            assertThat(own.status()).as(own.text()).isEqualTo(201);
+            assertThat(own.header("Idempotent-Replayed"))
+                    .as("a key is its caller's")
+                    .isEmpty();
+            assertThat(own.json().path("_id").asString())
+                    .isNotEqualTo(alphas.json().path("_id").asString());
+        }
+        assertThat(beta.client()
+                        .get("/api/data/billing/invoices/"
+                                + alphas.json().path("_id").asString())
+                        .status())
+                .isEqualTo(404);
+        assertThat(keyed(alpha.client(), sale, key).json().path("_id").asString())
+                .as("alpha's own retry still gets alpha's answer")
+                .isEqualTo(alphas.json().path("_id").asString());
+
+        for (String injected : List.of(
+                "k'); DROP TABLE silo_idempotency; --",
+                "' OR user_id IS NOT NULL --",
+                "../../" + beta.slug(),
+                "%00",
+                "${jndi:ldap://x}")) {
+            SiloClient.Response answer = keyed(alpha.client(), sale, injected);
+            assertThat(answer.status())
+                    .as("a printable key is only ever a value: %s", injected)
+                    .isEqualTo(201);
+            assertThat(answer.header("Idempotent-Replayed")).isEmpty();
+        }
+        for (String malformed : List.of("", "x".repeat(256))) {
+            assertThat(keyed(alpha.client(), sale, malformed).problemType())
+                    .as(malformed)
+                    .isEqualTo("invalid-idempotency-key");
+        }
+        assertThat(TestPostgres.primary()
+                        .jdbc(beta.database("billing"))
+                        .query("SELECT count(*) FROM silo_idempotency", row -> row.getLong(1)))
+                .as("nothing was dropped; beta's one key is there")
+                .containsExactly(1L);
+    }
+
+    private static SiloClient.Response keyed(SiloClient client, Object body, String key) {
+        return client.send("POST", "/api/data/billing/invoices", Optional.of(body), Map.of("Idempotency-Key", key));
     }
 
     @Test

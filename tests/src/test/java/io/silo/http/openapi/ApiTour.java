@@ -374,6 +374,13 @@ final class ApiTour {
                                 "issueDate",
                                 "2026-11-02")));
         expect(409, orgAdmin.post(INVOICES, first));
+        Map<String, String> key = Map.of("Idempotency-Key", "tour-" + System.nanoTime());
+        Map<String, Object> unnumbered = new java.util.HashMap<>(invoice("-", "Keyed", "draft", 7));
+        unnumbered.remove("number");
+        expect(201, orgAdmin.send("POST", INVOICES, Optional.of(unnumbered), key));
+        expect(201, orgAdmin.send("POST", INVOICES, Optional.of(unnumbered), key));
+        expect(422, orgAdmin.send("POST", INVOICES, Optional.of(invoice("T-K", "Keyed", "draft", 8)), key));
+        expect(400, orgAdmin.send("POST", INVOICES, Optional.of(unnumbered), Map.of("Idempotency-Key", "")));
         expect(422, orgAdmin.post(INVOICES, Map.of("number", "T-4", "status", "lost")));
         expect(400, orgAdmin.post(INVOICES, Map.of("_version", 3, "number", "T-5")));
         expect(400, orgAdmin.send("POST", INVOICES, Optional.empty(), Map.of()));
@@ -433,7 +440,10 @@ final class ApiTour {
                                 "2026-11-01")));
         expect(422, orgAdmin.put(path, Map.of("number", "T-1")));
         expect(409, orgAdmin.send("DELETE", path, Optional.empty(), Map.of("If-Match", "\"1\"")));
-        expect(204, orgAdmin.send("DELETE", path, Optional.empty(), Map.of("If-Match", "\"3\"")));
+        Map<String, String> deletion =
+                Map.of("If-Match", "\"3\"", "Idempotency-Key", "tour-delete-" + System.nanoTime());
+        expect(204, orgAdmin.send("DELETE", path, Optional.empty(), deletion));
+        expect(204, orgAdmin.send("DELETE", path, Optional.empty(), deletion));
         expect(404, orgAdmin.delete(path));
     }
 
