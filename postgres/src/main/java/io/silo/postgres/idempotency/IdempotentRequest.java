@@ -26,6 +26,9 @@ public record IdempotentRequest(String key, String digest) {
 
     public IdempotentRequest {
         checkKey(key);
+        if (!digest.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("a request digest is a SHA-256 in lower-case hex, not " + digest);
+        }
     }
 
     /**
