@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +66,28 @@ class PosSaleTest {
         assertThat(sales() - salesBefore)
                 .as("the refused sale left no sale behind")
                 .isEqualTo(1);
+        assertThat(recorded.path("receiptNumber").asString()).matches("R2\\d{3}-\\d{6}");
+    }
+
+    @Test
+    void aRetriedSaleWithItsIdempotencyKeySellsOnce() {
+        String product = product("Cognac", "COG-1", 5);
+        Map<String, String> key = Map.of("Idempotency-Key", "till-3-sale-" + System.nanoTime());
+        Map<String, Object> sale = sale(product, 1);
+
+        SiloClient.Response first = cashier.send("POST", "/api/data/pos/_batch", Optional.of(sale), key);
+        // the till timed out before it heard the answer, and sends the same sale again
+        SiloClient.Response retried = cashier.send("POST", "/api/data/pos/_batch", Optional.of(sale), key);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.header("Idempotent-Replayed")).contains("true");
+        assertThat(retried.json()).isEqualTo(first.json());
+        assertThat(stock(product)).as("sold once").isEqualTo(4);
+        SiloClient.Response otherSale =
+                cashier.send("POST", "/api/data/pos/_batch", Optional.of(sale(product, 2)), key);
+        assertThat(otherSale.status()).isEqualTo(422);
+        assertThat(otherSale.problemType()).isEqualTo("idempotency-key-reused");
     }
 
     @Test
