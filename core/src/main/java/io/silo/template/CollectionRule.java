@@ -15,16 +15,17 @@ import java.util.Set;
  * @param writableBy the same for changing or deleting a document, and for the document a write leaves
  * @param readOnly top-level fields the role may not set: absent on insert, unchanged by a change
  * @param hidden top-level fields the role never sees, nor filters, sorts, groups or selects on, nor sets
- * @param writes the kinds of write the role may make ({@link Write}); all three unless limited
+ * @param writes the kinds of write the role may make ({@link Write}); all four unless limited
  */
 public record CollectionRule(
         List<String> readableBy, List<String> writableBy, Set<String> readOnly, Set<String> hidden, Set<Write> writes) {
 
-    /** The kinds of write a rule may allow. */
+    /** The kinds of write a rule may allow: of a document's body, or of the files it carries. */
     public enum Write {
         INSERT,
         UPDATE,
-        DELETE
+        DELETE,
+        FILES
     }
 
     /** No limit at all: what a role without a rule for a collection gets. */

@@ -42,7 +42,7 @@ final class RoleReader {
                             role.description(),
                             role.read(),
                             role.write(),
-                            RuleReader.read(node.get("rules"), role),
+                            RuleReader.read(node.get("rules"), role, collections),
                             node.get("listMembers").bool(false)));
         }
         return out;

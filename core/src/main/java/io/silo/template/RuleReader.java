@@ -13,11 +13,17 @@ import java.util.Set;
 final class RuleReader {
     private RuleReader() {}
 
-    static Map<String, CollectionRule> read(Node rules, RoleSpec role) {
+    static Map<String, CollectionRule> read(Node rules, RoleSpec role, Set<String> collections) {
         Map<String, CollectionRule> out = new LinkedHashMap<>();
         for (var entry : rules.entries().entrySet()) {
             String collection = entry.getKey();
             Node node = entry.getValue();
+            if (!collections.contains(collection)) {
+                // a misspelt collection would otherwise leave the role without the rule, silently
+                node.problem("'" + collection + "' is not a collection of this service; use one of "
+                        + String.join(", ", collections));
+                continue;
+            }
             if (!role.mayRead(collection)) {
                 node.problem("role '" + role.name() + "' may not read collection '" + collection
                         + "', so a rule on it means nothing; name it under read or write first");
@@ -66,7 +72,7 @@ final class RuleReader {
                 try {
                     out.add(CollectionRule.Write.valueOf(text.toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
-                    item.problem("'" + text + "' is not a kind of write: use insert, update or delete");
+                    item.problem("'" + text + "' is not a kind of write: use insert, update, delete or files");
                 }
             });
         }

@@ -340,7 +340,8 @@ class TemplateLoaderTest {
         String withRules = VALID.replace(
                         "    read: [invoices]\n",
                         "    read: [invoices]\n    rules:\n      payments: {readableBy: [ownerId]}\n"
-                                + "      invoices: {readableBy: [owner.id], writableBy: [ownerId], writes: [remove], hidden: 3}\n")
+                                + "      invoices: {readableBy: [owner.id], writableBy: [ownerId], writes: [remove], hidden: 3}\n"
+                                + "      invoice: {readableBy: [ownerId]}\n")
                 .replace("collections:\n", "adminRole: boss\ncollections:\n");
 
         assertThat(problems(withRules))
@@ -354,8 +355,10 @@ class TemplateLoaderTest {
                         SOURCE + ": roles.user.rules.invoices.writes: role 'user' may not write collection"
                                 + " 'invoices'; writes limits writes",
                         SOURCE + ": roles.user.rules.invoices.writes[0]: 'remove' is not a kind of write: use insert,"
-                                + " update or delete",
+                                + " update, delete or files",
                         SOURCE + ": roles.user.rules.invoices.hidden: '3' is not a list",
+                        SOURCE + ": roles.user.rules.invoice: 'invoice' is not a collection of this service; use one"
+                                + " of invoices, payments",
                         SOURCE + ": adminRole: 'boss' is not a role of this service; use one of user, admin");
     }
 

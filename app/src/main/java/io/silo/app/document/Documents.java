@@ -112,13 +112,13 @@ public final class Documents {
 
     /**
      * Checks that the caller may change document {@code id} other than by writing its body: its files
-     * (issue 14). As for an update: the role writes the collection and may update its documents
-     * ({@code writes}), the database takes writes now, the document is there for the caller (404, as
+     * (issue 14). The role writes the collection and may change its documents' files ({@code files}
+     * among its rule's {@code writes}), the database takes writes now, the document is there for the caller (404, as
      * out of reach) and within the role's {@code writableBy} (403 {@code document-forbidden}). So
      * whatever limits the writes of documents limits what hangs on them.
      */
     public void requireChangeable(DataScope scope, String collection, UUID id) {
-        CollectionSpec spec = scope.writable(collection, CollectionRule.Write.UPDATE);
+        CollectionSpec spec = scope.writable(collection, CollectionRule.Write.FILES);
         scope.checkWritesAccepted();
         read(scope, handle -> {
             store.requireWritable(handle.connection(), spec, scope.rules(collection), id);

@@ -101,6 +101,36 @@ public record DocumentRules(CollectionRule rule, String caller, KnownUsers users
         }
     }
 
+    /**
+     * Refuses a change whose body names a field hidden from the caller, whatever the value and
+     * before the document is read: comparing would answer differently for the value the field holds
+     * (and an operator would tell its type), which would let a caller read it a guess at a time.
+     * A replace or merge patch names its top-level members, an update by operators the first segment
+     * of each path.
+     */
+    void checkNoHiddenNamed(String collection, JsonNode body) {
+        if (rule.hidden().isEmpty()) {
+            return;
+        }
+        for (String name : body.propertyNames()) {
+            if (name.startsWith("$") && body.get(name).isObject()) {
+                for (String path : body.get(name).propertyNames()) {
+                    checkNotHidden(collection, path.split("\\.", 2)[0]);
+                }
+            } else {
+                checkNotHidden(collection, name);
+            }
+        }
+    }
+
+    private void checkNotHidden(String collection, String field) {
+        if (rule.hidden().contains(field)) {
+            throw ProblemType.FIELD_READ_ONLY
+                    .exception("your role may not set '" + field + "' in collection '" + collection + "'")
+                    .with("field", field);
+        }
+    }
+
     /** The fields the caller may not set: the read-only ones, and those they cannot see. */
     private Set<String> unsettable() {
         if (rule.hidden().isEmpty()) {

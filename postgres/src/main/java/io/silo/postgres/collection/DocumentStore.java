@@ -191,6 +191,7 @@ public final class DocumentStore {
             Optional<Filter> condition,
             Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(body, expectedVersion, spec.name());
+        rules.checkNoHiddenNamed(spec.name(), update.doc());
         checkCondition(spec, condition);
         return change(new Handle(connection), spec, rules, id, update.expectedVersion(), condition, logged, current -> {
             ObjectNode doc = update.doc().deepCopy();
@@ -238,6 +239,7 @@ public final class DocumentStore {
             Optional<Filter> condition,
             Optional<ActivityEntry> logged) {
         Bodies.Update update = Bodies.forUpdate(mergePatch, expectedVersion, spec.name());
+        rules.checkNoHiddenNamed(spec.name(), update.doc());
         checkCondition(spec, condition);
         Handle handle = new Handle(connection);
         if (UpdateOperators.isUpdate(update.doc())) {

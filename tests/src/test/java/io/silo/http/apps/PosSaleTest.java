@@ -142,6 +142,25 @@ class PosSaleTest {
                         .problemType())
                 .isEqualTo("unknown-field");
         assertThat(cashier.patch(path, Map.of("price", 0.5)).problemType()).isEqualTo("field-read-only");
+        // the cost cannot be guessed through a write either: naming it is refused whatever the value
+        for (Object guess : List.of(4, 5, Map.of("a", 1))) {
+            assertThat(cashier.patch(path, Map.of("cost", guess, "stock", -1)).problemType())
+                    .as("cost %s", guess)
+                    .isEqualTo("field-read-only");
+            assertThat(cashier.patch(path, Map.of("$set", Map.of("cost", guess)))
+                            .problemType())
+                    .isEqualTo("field-read-only");
+        }
+        assertThat(cashier.patch(path, Map.of("$inc", Map.of("cost.x", 1))).problemType())
+                .isEqualTo("field-read-only");
+        assertThat(cashier.upload(
+                                path + "/_files?name=mine.png",
+                                "image/png",
+                                java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}),
+                                Map.of())
+                        .problemType())
+                .as("a product's images are not the cashier's to change")
+                .isEqualTo("collection-forbidden");
         assertThat(cashier.patch(path, Map.of("$set", Map.of("cost", 0))).problemType())
                 .isEqualTo("field-read-only");
         assertThat(cashier.post(DATA + "products", Map.of("name", "Mine", "sku", "FREE", "price", 0))

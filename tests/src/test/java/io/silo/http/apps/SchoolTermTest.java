@@ -164,28 +164,14 @@ class SchoolTermTest {
                 .isEqualTo(1);
         assertThat(ada.get(DATA + "submissions/_group?by=studentId").json().path("groups"))
                 .hasSize(1);
-        assertProblem(
-                ada.patch(DATA + "submissions/" + benWork, Map.of("status", "pending")), 404, "document-not-found");
-        assertProblem(
-                ada.patch(
-                        DATA + "submissions/" + benWork + "?if=" + encode("{\"status\":\"submitted\"}"),
-                        Map.of("files", List.of())),
-                404,
-                "document-not-found");
-        assertProblem(ada.delete(DATA + "submissions/" + adaWork), 403, "collection-forbidden");
+        // handed-in work is never changed by its student (a change could carry a grade to another
+        // assignment, or move the time it was handed in), nor removed
+        for (String work : List.of(adaWork, benWork)) {
+            assertProblem(ada.patch(DATA + "submissions/" + work, Map.of("grade", 10)), 403, "collection-forbidden");
+            assertProblem(ada.delete(DATA + "submissions/" + work), 403, "collection-forbidden");
+        }
 
-        // a student can neither grade themselves, nor hand in as someone else, nor give their work away
-        assertProblem(ada.patch(DATA + "submissions/" + adaWork, Map.of("grade", 10)), 403, "field-read-only");
-        assertProblem(
-                ada.patch(DATA + "submissions/" + adaWork, Map.of("assignmentId", benWork)),
-                422,
-                "reference-not-found");
-        assertProblem(
-                ada.patch(DATA + "submissions/" + adaWork, Map.of("$set", Map.of("isAccepted", true))),
-                403,
-                "field-read-only");
-        assertProblem(
-                ada.patch(DATA + "submissions/" + adaWork, Map.of("studentId", benId)), 403, "document-forbidden");
+        // a student can neither grade themselves nor hand in as someone else
         assertProblem(
                 ada.post(
                         DATA + "submissions",

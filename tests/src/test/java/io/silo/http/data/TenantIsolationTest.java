@@ -233,15 +233,35 @@ class TenantIsolationTest {
                         .asString();
 
         assertThat(ada.get(bens).status()).isEqualTo(404);
-        assertThat(ada.put(bens, Map.of("assignmentId", assignment, "status", "pending"))
+        // a student may change messages, as their sender: another's is not found by any write
+        String messages = "/api/data/school/messages";
+        String bensMessage = messages + "/"
+                + ben.post(
+                                messages,
+                                Map.of(
+                                        "receiverId", benId,
+                                        "messageType", "text",
+                                        "message", "secret",
+                                        "timestamp", "2026-10-01T08:00:00Z"))
+                        .json()
+                        .path("_id")
+                        .asString();
+        assertThat(ada.get(bensMessage).status()).isEqualTo(404);
+        assertThat(ada.put(bensMessage, Map.of("receiverId", adaId, "messageType", "text", "message", "x"))
                         .status())
                 .isEqualTo(404);
-        assertThat(ada.patch(bens, Map.of("status", "pending")).status()).isEqualTo(404);
-        assertThat(ada.patch(bens, Map.of("$set", Map.of("status", "pending"))).status())
-                .isEqualTo(404);
-        assertThat(ada.patch(bens + "?if=" + encode("{\"status\":\"submitted\"}"), Map.of("status", "pending"))
+        assertThat(ada.patch(bensMessage, Map.of("message", "x")).status()).isEqualTo(404);
+        assertThat(ada.patch(bensMessage, Map.of("$set", Map.of("message", "x")))
                         .status())
                 .isEqualTo(404);
+        assertThat(ada.patch(bensMessage + "?if=" + encode("{\"message\":\"secret\"}"), Map.of("message", "x"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(ada.delete(bensMessage + "?if=" + encode("{\"message\":\"secret\"}"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(ada.delete(bensMessage).status()).isEqualTo(404);
+        assertThat(ben.get(bensMessage).json().path("message").asString()).isEqualTo("secret");
         for (String filter : List.of(
                 "{\"_id\":\"" + bens.substring(bens.lastIndexOf('/') + 1) + "\"}",
                 "{\"studentId\":\"" + benId + "\"}",
@@ -268,13 +288,11 @@ class TenantIsolationTest {
                         "operations",
                         List.of(Map.of(
                                 "op",
-                                "patch",
+                                "delete",
                                 "collection",
-                                "submissions",
+                                "messages",
                                 "id",
-                                bens.substring(bens.lastIndexOf('/') + 1),
-                                "body",
-                                Map.of("status", "pending")))));
+                                bensMessage.substring(bensMessage.lastIndexOf('/') + 1)))));
         assertThat(batch.status()).isEqualTo(404);
         assertThat(ben.get(bens).json().path("status").asString())
                 .as("untouched")
