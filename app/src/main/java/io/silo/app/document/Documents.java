@@ -143,22 +143,30 @@ public final class Documents {
 
     /**
      * One write, with its activity row, all or nothing. An insert, or a delete without a condition,
-     * is one statement in auto-commit. A change computed from the document as it is (a replace, a
-     * patch, a conditional delete) runs in a transaction that locks the document while it reads it,
-     * so concurrent changes of one document queue instead of racing; so does an insert that numbers
-     * a sequence field, so that a failed insert takes its number back.
+     * is one statement in auto-commit; a plain replace or merge patch two (read, then write if the
+     * version is still the one read, else computed again). A change that depends on the document's
+     * content (a condition, update operators) runs in a transaction that locks the document while it
+     * reads it, so concurrent changes of one document queue instead of racing; so does a write whose
+     * references are read share-locked, and an insert that numbers a sequence field, so that a failed
+     * insert takes its number back.
      */
     public Write.Result write(DataScope scope, Write write, AuditEntry.Actor actor) {
         CollectionSpec spec = scope.writable(write.collection(), write.kind());
         scope.checkWritesAccepted();
         Jdbc.HandleFunction<Write.Result> work = handle -> apply(handle, scope, spec, write, actor);
         UUID tenant = scope.member().tenantId();
-        // an insert that references other documents reads them share-locked, one that numbers a field advances a
-        // counter: two statements, one transaction
-        boolean oneStatement = (write instanceof Write.Insert insert
-                        && spec.references().isEmpty()
-                        && DocumentStore.insertsInOneStatement(spec, insert.body()))
-                || (write instanceof Write.Delete delete && delete.condition().isEmpty());
+        boolean referencing = !spec.references().isEmpty();
+        boolean oneStatement = switch (write) {
+            // an insert that references other documents reads them share-locked, one that numbers a field
+            // advances a counter: two statements, one transaction
+            case Write.Insert insert -> !referencing && DocumentStore.insertsInOneStatement(spec, insert.body());
+            case Write.Delete delete -> delete.condition().isEmpty();
+            // a plain replace or merge patch is optimistic (written only if still at the version read, else
+            // computed again); one that depends on the document's content, a condition or an operator, locks it
+            case Write.Replace replace -> replace.condition().isEmpty() && !referencing;
+            case Write.Patch patch ->
+                patch.condition().isEmpty() && !DocumentStore.isOperatorUpdate(patch.body()) && !referencing;
+        };
         return writing(
                 scope,
                 () -> oneStatement

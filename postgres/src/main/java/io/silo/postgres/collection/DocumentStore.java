@@ -266,6 +266,11 @@ public final class DocumentStore {
         current(new Handle(connection), spec, rules, id, OptionalLong.empty(), Optional.empty());
     }
 
+    /** Whether a patch body is an update by operators ({@code $inc} …) rather than a merge patch. */
+    public static boolean isOperatorUpdate(JsonNode body) {
+        return UpdateOperators.isUpdate(body);
+    }
+
     /** Deletes a document; {@code document-not-found} if there is none, {@code version-conflict} if the expected version is stale. */
     public void delete(Connection connection, CollectionSpec spec, UUID id, OptionalLong expectedVersion) {
         delete(connection, spec, DocumentRules.NONE, id, expectedVersion, Optional.empty(), Optional.empty());
