@@ -64,6 +64,19 @@ public final class PasswordHasher {
                 () -> Password.hash(password).addRandomSalt(16).with(function).getResult());
     }
 
+    /**
+     * Refuses a password offered at sign-in that no account can have (longer than any policy admits)
+     * with 400 {@code field-too-long}, before any account is looked up: an over-long password would
+     * otherwise skip the hashing a wrong one costs, and the time would tell which it was.
+     */
+    public static void checkSignInLength(String password) {
+        if (password.length() > MAX_LENGTH) {
+            throw ProblemType.FIELD_TOO_LONG
+                    .exception("a password has at most " + MAX_LENGTH + " characters")
+                    .with("field", "password");
+        }
+    }
+
     /** Whether {@code password} matches {@code hash}. */
     public boolean verify(String password, String hash) {
         if (password.length() > MAX_LENGTH) {

@@ -115,6 +115,7 @@ public final class MemberLogin {
      * attempt failed for wrong credentials, so concurrent guesses count as surely as sequential ones.
      */
     public Success authenticate(SignIn body, AuditEntry.Actor client) {
+        PasswordHasher.checkSignInLength(body.password());
         return throttle.attempt(client.clientAddress(), () -> {
             LoginName login = loginName(body);
             Optional<String> organization =

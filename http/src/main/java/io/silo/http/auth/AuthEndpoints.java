@@ -7,6 +7,7 @@ import io.silo.app.session.Sessions;
 import io.silo.app.session.TokenService;
 import io.silo.app.throttle.SignInThrottle;
 import io.silo.audit.AuditEntry;
+import io.silo.crypto.PasswordHasher;
 import io.silo.error.ErrorKind;
 import io.silo.error.SiloException;
 import io.silo.http.server.Actors;
@@ -69,6 +70,7 @@ public final class AuthEndpoints implements Endpoints {
         AdminLogin body = Bodies.read(exchange, AdminLogin.class);
         String email = Fields.email(body.email(), "email");
         String password = Fields.password(body.password(), "password");
+        PasswordHasher.checkSignInLength(password); // before the throttle takes an event or anything is looked up
         Principal.PlatformAdmin admin = throttle.attempt(
                 exchange.ip(),
                 () -> new SignInThrottle.Attempt<>(email, () -> authenticate(exchange, email, password)));

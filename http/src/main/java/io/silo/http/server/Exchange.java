@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,16 @@ public final class Exchange {
 
     private static final String JSON = "application/json";
     private static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
+    /**
+     * On every answer: the API serves JSON and files, never a page, so a browser may not guess another
+     * type, frame it, run anything in it, or tell the next site where the user came from. A route that
+     * serves something else (a file's sandboxed download) sets its own Content-Security-Policy.
+     */
+    private static final List<Header> HARDENING = List.of(
+            HeaderValues.createCached("X-Content-Type-Options", "nosniff"),
+            HeaderValues.createCached("X-Frame-Options", "DENY"),
+            HeaderValues.createCached("Referrer-Policy", "no-referrer"),
+            HeaderValues.createCached("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"));
     /** The few content types answered, each made once: a header value is checked when it is made. */
     private static final ConcurrentMap<String, Header> CONTENT_TYPES = new ConcurrentHashMap<>();
 
@@ -60,6 +71,7 @@ public final class Exchange {
         this.beforeAnswer = beforeAnswer;
         this.requestId = RequestIds.of(request.headers().first(REQUEST_ID).orElse(null));
         response.header(REQUEST_ID, requestId);
+        HARDENING.forEach(response::header);
     }
 
     /** The HTTP method, upper case. */

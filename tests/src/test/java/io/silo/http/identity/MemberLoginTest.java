@@ -318,6 +318,19 @@ class MemberLoginTest {
                 .isEqualTo(401);
     }
 
+    /** No account has a password over 1,024 characters: refused before any lookup, so no time tells (issue 15, M2). */
+    @Test
+    void anOverLongPasswordIsRefusedBeforeAnyAccountIsLookedUp() {
+        String tooLong = "x".repeat(1025);
+        for (String path : List.of("/api/auth/login", "/api/admin/auth/login")) {
+            SiloClient.Response refused =
+                    client.post(path, Map.of("email", "owner@techcorp.example", "password", tooLong));
+            assertThat(refused.status()).as(path + ": " + refused.text()).isEqualTo(400);
+            assertThat(refused.problemType()).isEqualTo("field-too-long");
+            assertThat(refused.json().path("field").asString()).isEqualTo("password");
+        }
+    }
+
     @Test
     void suspendedOrganizationCannotSignInOrRefreshAndOnlyTheRightPasswordLearnsWhy() {
         IdentityFixtures.create(platformAdmin, "sleepy", List.of("crm"), "owner@sleepy.example", Map.of());
