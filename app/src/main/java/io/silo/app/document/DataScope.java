@@ -67,6 +67,15 @@ public record DataScope(
         return DocumentRules.of(role.rule(collection), member.id(), users);
     }
 
+    private static String what(CollectionRule.Write kind) {
+        return switch (kind) {
+            case INSERT -> "insert documents";
+            case UPDATE -> "change documents";
+            case DELETE -> "delete documents";
+            case FILES -> "store or delete the files of documents";
+        };
+    }
+
     /** Checks that the service's database takes writes now: not while it is fenced for a migration or a move. */
     void checkWritesAccepted() {
         Admission.check(Admission.database(
@@ -92,9 +101,8 @@ public record DataScope(
         CollectionSpec spec = writable(collection);
         if (!role.rule(collection).allows(kind)) {
             throw ProblemType.COLLECTION_FORBIDDEN
-                    .exception("the role '" + role.name() + "' in " + service() + " may not "
-                            + kind.name().toLowerCase(java.util.Locale.ROOT) + " documents of the collection '"
-                            + collection + "'")
+                    .exception("the role '" + role.name() + "' in " + service() + " may not " + what(kind)
+                            + " of the collection '" + collection + "'")
                     .with("service", service())
                     .with("collection", collection);
         }

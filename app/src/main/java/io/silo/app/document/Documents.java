@@ -16,7 +16,6 @@ import io.silo.postgres.collection.Page;
 import io.silo.postgres.collection.query.DocumentQuery;
 import io.silo.postgres.collection.query.Filter;
 import io.silo.postgres.collection.query.GroupQuery;
-import io.silo.postgres.collection.query.MetaField;
 import io.silo.postgres.idempotency.Answer;
 import io.silo.postgres.idempotency.IdempotencyStore;
 import io.silo.postgres.idempotency.IdempotentRequest;
@@ -31,12 +30,8 @@ import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -86,23 +81,7 @@ public final class Documents {
      * needs them, outside the write's transaction (a user is never in the database being written).
      */
     private KnownUsers knownUsers(UUID tenant) {
-        return ids -> {
-            Map<UUID, String> wanted = new HashMap<>();
-            Set<String> unknown = new HashSet<>();
-            for (String id : ids) {
-                MetaField.parseUuid(id).ifPresentOrElse(uuid -> wanted.put(uuid, id), () -> unknown.add(id));
-            }
-            if (!wanted.isEmpty()) {
-                Set<UUID> found = connections.inOneStatement(
-                        tenant, ServiceTemplate.CORE, handle -> users.existing(handle, wanted.keySet()));
-                wanted.forEach((uuid, id) -> {
-                    if (!found.contains(uuid)) {
-                        unknown.add(id);
-                    }
-                });
-            }
-            return unknown;
-        };
+        return ids -> connections.inOneStatement(tenant, ServiceTemplate.CORE, handle -> users.existing(handle, ids));
     }
 
     public Document get(DataScope scope, String collection, UUID id) {

@@ -1,6 +1,7 @@
 package io.silo.postgres.collection;
 
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The organization's users, as a template's references to {@code users} check them. They live in
@@ -9,9 +10,9 @@ import java.util.Set;
  */
 @FunctionalInterface
 public interface KnownUsers {
-    /** Accepts any id: for writes made by Silo itself, and for stores without an organization. */
-    KnownUsers ANY = ids -> Set.of();
+    /** Knows every id: for writes made by Silo itself, and for stores without an organization. */
+    KnownUsers ANY = ids -> ids;
 
-    /** The ids among {@code ids} that name no user of the organization. */
-    Set<String> unknown(Set<String> ids);
+    /** The ids among {@code ids} that name a user of the organization. */
+    Set<UUID> existing(Set<UUID> ids);
 }

@@ -36,9 +36,7 @@ final class References {
             if (added.isEmpty()) {
                 continue;
             }
-            Set<String> missing = reference.getValue().equals(CollectionSpec.USERS)
-                    ? users.unknown(added)
-                    : missing(handle, reference.getValue(), added);
+            Set<String> missing = missing(handle, reference.getValue(), added, users);
             if (!missing.isEmpty()) {
                 throw ProblemType.REFERENCE_NOT_FOUND
                         .exception("'" + field + "' of collection '" + spec.name() + "' names "
@@ -52,18 +50,23 @@ final class References {
         }
     }
 
-    /** The ids among {@code ids} that name no document of {@code collection}. */
-    private static Set<String> missing(Handle handle, String collection, Set<String> ids) {
+    /**
+     * The ids among {@code ids} that name no document of {@code target}, or no user for
+     * {@link CollectionSpec#USERS}; one that is no UUID names nothing, and is never looked up.
+     */
+    private static Set<String> missing(Handle handle, String target, Set<String> ids, KnownUsers users) {
         Map<UUID, String> wanted = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (String id : ids) {
             MetaField.parseUuid(id).ifPresentOrElse(uuid -> wanted.put(uuid, id), () -> missing.add(id));
         }
         if (!wanted.isEmpty()) {
-            Set<UUID> found = new LinkedHashSet<>(handle.query(
-                    "SELECT id FROM " + Sql.table(collection) + " WHERE id = ANY(?) FOR KEY SHARE",
-                    row -> row.getObject("id", UUID.class),
-                    (Object) wanted.keySet().toArray(UUID[]::new)));
+            Set<UUID> found = target.equals(CollectionSpec.USERS)
+                    ? users.existing(wanted.keySet())
+                    : Set.copyOf(handle.query(
+                            "SELECT id FROM " + Sql.table(target) + " WHERE id = ANY(?) FOR KEY SHARE",
+                            row -> row.getObject("id", UUID.class),
+                            (Object) wanted.keySet().toArray(UUID[]::new)));
             wanted.forEach((uuid, id) -> {
                 if (!found.contains(uuid)) {
                     missing.add(id);

@@ -8,7 +8,6 @@ import io.silo.template.CollectionSpec;
 import io.silo.template.FieldPath;
 import io.silo.template.SequenceFormat;
 import io.silo.template.SequenceSpec;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class Sequences {
     /** A scope value is a short key (a branch id), never a document: longer ones are refused. */
     static final int MAX_SCOPE_CHARS = 200;
-
-    private static final String MISSING_TABLE = "42P01";
 
     private Sequences() {}
 
@@ -152,13 +149,9 @@ final class Sequences {
 
     /** In auto-commit the counter would commit on its own, and a failing insert would leave a gap. */
     private static void requireTransaction(Handle handle, CollectionSpec spec) {
-        try {
-            if (handle.connection().getAutoCommit()) {
-                throw new IllegalStateException("an insert into collection " + spec.name()
-                        + ", which has sequences, runs in a transaction (DocumentStore.insertsInOneStatement)");
-            }
-        } catch (SQLException e) {
-            throw new DataAccessException("(auto-commit)", e);
+        if (!handle.inTransaction()) {
+            throw new IllegalStateException("an insert into collection " + spec.name()
+                    + ", which has sequences, runs in a transaction (DocumentStore.insertsInOneStatement)");
         }
     }
 
@@ -167,7 +160,7 @@ final class Sequences {
         try {
             return work.get();
         } catch (DataAccessException e) {
-            if (e.sqlState().filter(MISSING_TABLE::equals).isPresent()) {
+            if (e.isMissingTable()) {
                 throw ProblemType.DATABASE_OUTDATED
                         .exception(
                                 "this organization's database was made before numbered fields: it has no"

@@ -33,8 +33,6 @@ public final class FileStore {
 
     private static final String COLUMNS =
             "id, collection, document_id, name, content_type, size, sha256, created_at, created_by";
-    /** SQLSTATE undefined_table. */
-    private static final String UNDEFINED_TABLE = "42P01";
 
     private static final RowMapper<StoredFile> READ = row -> new StoredFile(
             row.getObject("id", UUID.class),
@@ -197,8 +195,7 @@ public final class FileStore {
         try {
             return work.get();
         } catch (DataAccessException e) {
-            if (!UNDEFINED_TABLE.equals(e.sqlState().orElse(""))
-                    || !e.getMessage().contains("silo_file")) {
+            if (!e.isMissingTable() || !e.getMessage().contains("silo_file")) {
                 throw e;
             }
             throw ProblemType.FILES_NOT_INSTALLED.exception(

@@ -6,7 +6,6 @@ import io.silo.json.Json;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
 import java.security.MessageDigest;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +39,6 @@ public final class IdempotencyStore {
 
     /** The most expired keys a keyed write removes on the side: more than one, so that sweeping outpaces keying. */
     static final int SWEEP = 16;
-
-    private static final String MISSING_TABLE = "42P01";
 
     private final Clock clock;
 
@@ -128,12 +125,8 @@ public final class IdempotencyStore {
 
     /** An advisory lock of a transaction, taken in auto-commit, would be let go before the write even began. */
     private static void requireTransaction(Handle handle) {
-        try {
-            if (handle.connection().getAutoCommit()) {
-                throw new IllegalStateException("an idempotent write runs in a transaction");
-            }
-        } catch (SQLException e) {
-            throw new DataAccessException("(auto-commit)", e);
+        if (!handle.inTransaction()) {
+            throw new IllegalStateException("an idempotent write runs in a transaction");
         }
     }
 
@@ -145,7 +138,7 @@ public final class IdempotencyStore {
         try {
             return work.get();
         } catch (DataAccessException e) {
-            if (e.sqlState().filter(MISSING_TABLE::equals).isPresent()) {
+            if (e.isMissingTable()) {
                 throw ProblemType.DATABASE_OUTDATED
                         .exception(
                                 "this organization's database was made before idempotency keys: it has no"

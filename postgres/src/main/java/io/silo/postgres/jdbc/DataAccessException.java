@@ -50,6 +50,14 @@ public final class DataAccessException extends SiloException {
         return Optional.ofNullable(sqlState);
     }
 
+    /**
+     * Whether the statement named a table the database does not have (SQLSTATE 42P01): in a tenant
+     * database, one made before the table came into its baseline.
+     */
+    public boolean isMissingTable() {
+        return "42P01".equals(sqlState);
+    }
+
     /** Whether a unique constraint was violated (SQLSTATE 23505). */
     public boolean isUniqueViolation() {
         return "23505".equals(sqlState);

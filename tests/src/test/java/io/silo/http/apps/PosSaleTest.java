@@ -153,14 +153,17 @@ class PosSaleTest {
         }
         assertThat(cashier.patch(path, Map.of("$inc", Map.of("cost.x", 1))).problemType())
                 .isEqualTo("field-read-only");
-        assertThat(cashier.upload(
-                                path + "/_files?name=mine.png",
-                                "image/png",
-                                java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}),
-                                Map.of())
-                        .problemType())
+        SiloClient.Response image = cashier.upload(
+                path + "/_files?name=mine.png",
+                "image/png",
+                java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}),
+                Map.of());
+        assertThat(image.problemType())
                 .as("a product's images are not the cashier's to change")
                 .isEqualTo("collection-forbidden");
+        assertThat(image.json().path("detail").asString())
+                .isEqualTo("the role 'cashier' in pos may not store or delete the files of documents of the"
+                        + " collection 'products'");
         assertThat(cashier.patch(path, Map.of("$set", Map.of("cost", 0))).problemType())
                 .isEqualTo("field-read-only");
         assertThat(cashier.post(DATA + "products", Map.of("name", "Mine", "sku", "FREE", "price", 0))

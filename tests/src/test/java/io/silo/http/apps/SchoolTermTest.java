@@ -97,6 +97,12 @@ class SchoolTermTest {
                         2));
         assertProblem(noSuchClass, 422, "reference-not-found");
         assertThat(noSuchClass.json().path("field").asString()).isEqualTo("classId");
+        String subjectId = created(principal.post(DATA + "subjects", Map.of("name", "Art", "code", "ART7")));
+        assertProblem(
+                principal.patch(
+                        DATA + "subjects/" + subjectId, Map.of("teacherId", "0193a0b4-0000-7000-8000-000000000001")),
+                422,
+                "reference-not-found");
         assertProblem(
                 principal.post(
                         DATA + "classes", Map.of("name", "7C", "grade", 7, "students", List.of(adaId, "not-a-pupil"))),
@@ -204,7 +210,7 @@ class SchoolTermTest {
     }
 
     @Test
-    void aStudentSeesTheClassRosterButNoEmails() {
+    void aStudentSeesTheClassRosterAsPublicProfilesOnly() {
         SiloClient.Response roster = ada.get("/api/members?service=school&role=student");
 
         assertThat(roster.status()).as(roster.text()).isEqualTo(200);
