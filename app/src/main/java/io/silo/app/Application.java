@@ -19,6 +19,7 @@ import io.silo.app.session.TokenService;
 import io.silo.app.signup.Signups;
 import io.silo.app.throttle.SignInThrottle;
 import io.silo.config.SiloConfig;
+import io.silo.crypto.PasswordHasher;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
@@ -147,6 +148,11 @@ public final class Application implements AutoCloseable {
 
     public Sessions sessions() {
         return services.sessions();
+    }
+
+    /** The argon2id hasher and its permits, shared by every sign-in, sign-up and password change. */
+    public PasswordHasher passwordHasher() {
+        return control.hasher();
     }
 
     /** The throttles of every sign-in. */

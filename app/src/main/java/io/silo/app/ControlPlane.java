@@ -55,7 +55,8 @@ record ControlPlane(
         PasswordHasher hasher = PasswordHasher.argon2id(
                 config.passwords().memoryKib(),
                 config.passwords().iterations(),
-                config.passwords().parallelism());
+                config.passwords().parallelism(),
+                config.passwords().concurrency());
         PlatformAdmins platformAdmins = new PlatformAdmins(new PlatformAdminStore(jdbc), hasher, clock);
         platformAdmins.bootstrap(config.admin());
         return new ControlPlane(

@@ -1,5 +1,6 @@
 package io.silo.config;
 
+import io.silo.crypto.PasswordHasher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,8 +156,12 @@ public record SiloConfig(
     /** Token lifetimes and the signing-key schedule. */
     public record Tokens(String issuer, Duration accessTtl, Duration refreshTtl, Duration keyRotation) {}
 
-    /** argon2id parameters; see {@code docs/security.md} for how they were chosen. */
-    public record Passwords(int memoryKib, int iterations, int parallelism) {}
+    /**
+     * argon2id parameters; see {@code docs/security.md} for how they were chosen.
+     *
+     * @param concurrency runs at once, shared in turns per organization and client address
+     */
+    public record Passwords(int memoryKib, int iterations, int parallelism, int concurrency) {}
 
     /**
      * The background job runner.
@@ -173,8 +178,9 @@ public record SiloConfig(
      * @param enabled whether {@code POST /api/signup} accepts anyone at all; off, only platform administrators create organizations
      * @param services the services a sign-up may ask for; empty means every shipped or configured service but {@code core}
      * @param ttl how long a verification token stays valid
-     * @param maxPerAddressPerHour sign-ups accepted from one client address (an IPv6 client's /64) per hour
+     * @param maxPerAddressPerHour sign-ups accepted from one client address (an IPv6 client's /48) per hour
      * @param maxPerEmailPerHour verification mails sent to one address per hour, so Silo cannot be used to flood a mailbox
+     * @param maxPerHour sign-ups accepted per hour on this instance from everyone together, counted once a request is valid
      * @param maxUsers the {@code maxUsers} quota of an organization made by sign-up
      * @param verifyUrl the page the verification mail links to, with {@code ?token=…} appended; without it the mail carries the token only
      */
@@ -184,6 +190,7 @@ public record SiloConfig(
             Duration ttl,
             int maxPerAddressPerHour,
             int maxPerEmailPerHour,
+            int maxPerHour,
             int maxUsers,
             Optional<String> verifyUrl) {
         public Signup {
@@ -212,16 +219,21 @@ public record SiloConfig(
      *
      * @param maxFailuresPerAccount failed sign-ins for one login name within {@code failureWindow} before further tries are refused
      * @param maxFailuresPerAddress failed sign-ins from one client address within {@code failureWindow} before further tries are refused
-     * @param failureWindow how long a failure counts towards the two limits above
+     * @param failureWindow how long a failure or a password check counts towards the limits here
      * @param lockThreshold consecutive failed sign-ins of one account, across windows and instances, that lock it
      * @param lockDuration how long a locked account stays locked
+     * @param maxPasswordChecksPerAccount sign-ins of one account that check a password (argon2id) within
+     *                                    {@code failureWindow}, whatever their outcome, successes included
+     * @param maxPasswordChecksPerAddress the same from one client address
      */
     public record Login(
             int maxFailuresPerAccount,
             int maxFailuresPerAddress,
             Duration failureWindow,
             int lockThreshold,
-            Duration lockDuration) {}
+            Duration lockDuration,
+            int maxPasswordChecksPerAccount,
+            int maxPasswordChecksPerAddress) {}
 
     /**
      * The sweeper that finishes directory updates an instance could not (it crashed, or the control database failed).
@@ -275,7 +287,8 @@ public record SiloConfig(
                 new Passwords(
                         source.integer("passwords.memoryKib", 19_456, 1024, 4_194_304),
                         source.integer("passwords.iterations", 2, 1, 100),
-                        source.integer("passwords.parallelism", 1, 1, 64)),
+                        source.integer("passwords.parallelism", 1, 1, 64),
+                        source.integer("passwords.concurrency", PasswordHasher.defaultConcurrency(), 1, 1024)),
                 new Jobs(
                         source.integer("jobs.workers", 2, 1, 64),
                         source.duration(
@@ -307,7 +320,9 @@ public record SiloConfig(
                                 "login.lockDuration",
                                 Duration.ofMinutes(15),
                                 Duration.ofSeconds(1),
-                                Duration.ofDays(30))),
+                                Duration.ofDays(30)),
+                        source.integer("login.maxPasswordChecksPerAccount", 30, 1, 100_000),
+                        source.integer("login.maxPasswordChecksPerAddress", 1000, 1, 1_000_000)),
                 new Directory(
                         source.duration("directory.sweepInterval", Duration.ofSeconds(5)),
                         source.duration("directory.sweepAge", Duration.ofSeconds(5))),
@@ -425,6 +440,7 @@ public record SiloConfig(
                 source.duration("signup.ttl", Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofDays(30)),
                 source.integer("signup.maxPerAddressPerHour", 5, 1, 100_000),
                 source.integer("signup.maxPerEmailPerHour", 3, 1, 1000),
+                source.integer("signup.maxPerHour", 100, 1, 1_000_000),
                 source.integer("signup.maxUsers", 25, 1, 1_000_000),
                 verifyUrl);
     }

@@ -5,8 +5,6 @@ import com.password4j.Password;
 import com.password4j.types.Argon2;
 import io.silo.error.ProblemType;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -14,7 +12,11 @@ import java.util.function.Supplier;
  * parameters, so a change of parameters applies to new hashes at once and to old ones when
  * their owner next signs in ({@link #needsRehash}).
  *
- * <p>Thread-safe; at most two runs per core at once, others wait up to two seconds, then get a 503.
+ * <p>Every run needs a permit ({@link HashingPermits}): a few runs per core at once, handed out in
+ * turns per organization and client address, so that one client's flood of sign-ins cannot starve
+ * another organization's; a request that waits more than two seconds for its turn gets a 503.
+ *
+ * <p>Thread-safe.
  */
 public final class PasswordHasher {
     /** A password shorter than this is refused. */
@@ -31,11 +33,21 @@ public final class PasswordHasher {
      * threads, so without a bound a burst of sign-ins (real or hostile) would allocate gigabytes;
      * beyond a few runs per core they only queue for CPU anyway.
      */
-    private final Semaphore permits =
-            new Semaphore(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true);
+    private final HashingPermits permits;
 
-    private PasswordHasher(Argon2Function function) {
+    /**
+     * Who a run of argon2id is for, to take turns by: the organization (or a fixed name such as
+     * {@code sign-up} or {@code platform} where there is none yet) and the client's address key.
+     */
+    public record Claimant(String organization, String address) {
+        /** Silo itself: creating the first administrator at start, a benchmark measuring the cost. */
+        public static final Claimant SILO = new Claimant("silo", "local");
+    }
+
+    private PasswordHasher(Argon2Function function, int concurrency) {
         this.function = function;
+        // a classroom behind one address signing in at once waits its turns; a flood beyond that is refused at once
+        this.permits = new HashingPermits(concurrency, 8 * concurrency);
         this.dummyHash = Password.hash("dummy-password-for-timing")
                 .addRandomSalt(16)
                 .with(function)
@@ -50,17 +62,33 @@ public final class PasswordHasher {
      * @param parallelism lanes
      */
     public static PasswordHasher argon2id(int memoryKib, int iterations, int parallelism) {
+        return argon2id(memoryKib, iterations, parallelism, defaultConcurrency());
+    }
+
+    /**
+     * A hasher with the given argon2id parameters and at most {@code concurrency} runs at once.
+     *
+     * @param concurrency runs at once; {@link #defaultConcurrency()} is two per core
+     */
+    public static PasswordHasher argon2id(int memoryKib, int iterations, int parallelism, int concurrency) {
         if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
             throw new IllegalArgumentException(
                     "argon2id parameters out of range: m=" + memoryKib + " t=" + iterations + " p=" + parallelism);
         }
-        return new PasswordHasher(Argon2Function.getInstance(memoryKib, iterations, parallelism, 32, Argon2.ID));
+        return new PasswordHasher(
+                Argon2Function.getInstance(memoryKib, iterations, parallelism, 32, Argon2.ID), concurrency);
     }
 
-    /** Hashes {@code password} with a fresh salt, after checking the minimum policy. */
-    public String hash(String password) {
+    /** Two runs per core, at least two: more only queue for the CPU. */
+    public static int defaultConcurrency() {
+        return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Hashes {@code password} with a fresh salt for {@code who}, after checking the minimum policy. */
+    public String hash(String password, Claimant who) {
         checkPolicy(password);
         return bounded(
+                who,
                 () -> Password.hash(password).addRandomSalt(16).with(function).getResult());
     }
 
@@ -77,12 +105,13 @@ public final class PasswordHasher {
         }
     }
 
-    /** Whether {@code password} matches {@code hash}. */
-    public boolean verify(String password, String hash) {
-        if (password.length() > MAX_LENGTH) {
-            return false;
-        }
-        return bounded(() -> {
+    /**
+     * Whether {@code password} matches {@code hash}, checked for {@code who}. A password longer than
+     * any policy admits is checked like any other (sign-in refuses it earlier with
+     * {@link #checkSignInLength}), so no length skips the work.
+     */
+    public boolean verify(String password, String hash, Claimant who) {
+        return bounded(who, () -> {
             try {
                 return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
             } catch (RuntimeException e) {
@@ -91,9 +120,9 @@ public final class PasswordHasher {
         });
     }
 
-    private <T> T bounded(Supplier<T> work) {
+    private <T> T bounded(Claimant who, Supplier<T> work) {
         try {
-            if (!permits.tryAcquire(WAIT_FOR_PERMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!permits.acquire(who, WAIT_FOR_PERMIT)) {
                 throw ProblemType.PASSWORD_HASHING_BUSY
                         .exception("too many sign-ins at once; retry shortly")
                         .retryAfter(Duration.ofSeconds(1));
@@ -115,8 +144,18 @@ public final class PasswordHasher {
      * Burns the same time as a real check, for when there is no hash to check against: an
      * unknown account must not answer faster than a wrong password.
      */
-    public void verifyDummy(String password) {
-        verify(password, dummyHash);
+    public void verifyDummy(String password, Claimant who) {
+        verify(password, dummyHash, who);
+    }
+
+    /** How many runs of argon2id were started so far (each one a permit handed out). */
+    public long runs() {
+        return permits.granted();
+    }
+
+    /** How many runs wait for a permit now. */
+    public int waiting() {
+        return permits.queued();
     }
 
     /** Whether {@code hash} was made with other parameters than this hasher's. */

@@ -151,9 +151,6 @@ public enum ProblemType {
     ACCOUNT_DISABLED(
             answered(ErrorKind.FORBIDDEN),
             "the account is disabled; told at sign-in only to someone who gave the right password"),
-    ORGANIZATION_AMBIGUOUS(
-            answered(ErrorKind.CONFLICT),
-            "an email-only sign-in matched the password in several organizations; name one (`organizations`: the slugs where the password matched, and only those)"),
     TOO_MANY_ATTEMPTS(
             answered(ErrorKind.RATE_LIMITED),
             "too many failed sign-ins for this login name, or from this client address, in the current window (`Retry-After`)"),
@@ -174,6 +171,9 @@ public enum ProblemType {
     FIELD_TOO_LONG(
             answered(ErrorKind.INVALID),
             "a text field is longer than allowed, an organization's or a user's name among them (`field`)"),
+    INVALID_TEXT(
+            answered(ErrorKind.INVALID),
+            "a name or other text holds control characters such as a line break (`field`)"),
     UNKNOWN_ROLE(
             answered(ErrorKind.UNPROCESSABLE),
             "the service's template has no such role (`field`, `roles`: the service's roles)"),
@@ -312,9 +312,6 @@ public enum ProblemType {
             answered(ErrorKind.UNAVAILABLE),
             "a data query ran longer than `pools.statementTimeout`; PostgreSQL cancelled it"),
     SIGNUP_DISABLED(answered(ErrorKind.FORBIDDEN), "self-service sign-up is turned off (`signup.enabled`)"),
-    ORGANIZATION_REQUIRED(
-            answered(ErrorKind.CONFLICT),
-            "email-only sign-in for an email in more than ten organizations: name the organization"),
     INTERNAL_ERROR(
             answered(ErrorKind.INTERNAL),
             "a bug; the log has the details under the request id. Every 500 is this type, whatever the cause"),

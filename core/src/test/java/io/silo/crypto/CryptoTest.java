@@ -37,17 +37,20 @@ class CryptoTest {
     @Test
     void passwordsHashWithArgon2idAndVerify() {
         PasswordHasher hasher = PasswordHasher.argon2id(4096, 1, 1);
-        String hash = hasher.hash("correct horse battery");
+        String hash = hasher.hash("correct horse battery", PasswordHasher.Claimant.SILO);
 
         assertThat(hash).startsWith("$argon2id$");
-        assertThat(hasher.verify("correct horse battery", hash)).isTrue();
-        assertThat(hasher.verify("correct horse batterz", hash)).isFalse();
-        assertThat(hasher.verify("anything", "not-a-hash")).isFalse();
+        assertThat(hasher.verify("correct horse battery", hash, PasswordHasher.Claimant.SILO))
+                .isTrue();
+        assertThat(hasher.verify("correct horse batterz", hash, PasswordHasher.Claimant.SILO))
+                .isFalse();
+        assertThat(hasher.verify("anything", "not-a-hash", PasswordHasher.Claimant.SILO))
+                .isFalse();
     }
 
     @Test
     void changedParametersAskForRehash() {
-        String hash = PasswordHasher.argon2id(4096, 1, 1).hash("correct horse battery");
+        String hash = PasswordHasher.argon2id(4096, 1, 1).hash("correct horse battery", PasswordHasher.Claimant.SILO);
 
         assertThat(PasswordHasher.argon2id(4096, 1, 1).needsRehash(hash)).isFalse();
         assertThat(PasswordHasher.argon2id(8192, 1, 1).needsRehash(hash)).isTrue();
@@ -56,7 +59,7 @@ class CryptoTest {
 
     @Test
     void shortPasswordIsRefusedWithReason() {
-        assertThatThrownBy(() -> PasswordHasher.argon2id(4096, 1, 1).hash("short"))
+        assertThatThrownBy(() -> PasswordHasher.argon2id(4096, 1, 1).hash("short", PasswordHasher.Claimant.SILO))
                 .isInstanceOf(SiloException.class)
                 .hasMessageContaining("at least 10 characters")
                 .extracting(e -> ((SiloException) e).type())

@@ -1,6 +1,7 @@
 package io.silo.app.admin;
 
 import io.silo.app.session.Principal;
+import io.silo.app.throttle.SignInThrottle;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PlatformAdmins {
     private static final Logger log = LoggerFactory.getLogger(PlatformAdmins.class);
+    /** The organization of platform administrators' sign-ins, for the throttles and the hashing turns. */
+    private static final String PLATFORM = "platform";
 
     private final PlatformAdminStore store;
     private final PasswordHasher hasher;
@@ -42,7 +45,11 @@ public final class PlatformAdmins {
             return;
         }
         String password = config.password().orElseGet(Secrets::password);
-        if (store.createIfAbsent(Ids.next(), config.email(), "Platform administrator", hasher.hash(password))) {
+        if (store.createIfAbsent(
+                Ids.next(),
+                config.email(),
+                "Platform administrator",
+                hasher.hash(password, PasswordHasher.Claimant.SILO))) {
             log.info("created platform administrator {}", config.email());
             if (config.password().isEmpty()) {
                 System.out.println("""
@@ -57,19 +64,26 @@ public final class PlatformAdmins {
         }
     }
 
-    /** The administrator with these credentials; any mismatch is the same 401, in the same time. */
-    public Principal.PlatformAdmin authenticate(String email, String password) {
+    /**
+     * The administrator with these credentials; any mismatch is the same 401, in the same time. The
+     * sign-in's {@code attempt} is told the account and counts the password check.
+     */
+    public Principal.PlatformAdmin authenticate(String email, String password, SignInThrottle.Attempt attempt) {
+        PasswordHasher.Claimant who = new PasswordHasher.Claimant(PLATFORM, attempt.address());
         Optional<PlatformAdmin> found = store.findByEmail(email);
+        attempt.account(
+                PLATFORM + "/" + found.map(admin -> admin.id().toString()).orElse(email));
+        attempt.beforePasswordCheck();
         if (found.isEmpty()) {
-            hasher.verifyDummy(password);
+            hasher.verifyDummy(password, who);
             throw badCredentials();
         }
         PlatformAdmin admin = found.get();
-        if (!hasher.verify(password, admin.passwordHash()) || !admin.active()) {
+        if (!hasher.verify(password, admin.passwordHash(), who) || !admin.active()) {
             throw badCredentials();
         }
         if (hasher.needsRehash(admin.passwordHash())) {
-            store.updatePasswordHash(admin.id(), hasher.hash(password));
+            store.updatePasswordHash(admin.id(), hasher.hash(password, who));
         }
         store.recordLogin(admin.id(), clock.instant());
         return new Principal.PlatformAdmin(admin.id(), admin.email());

@@ -24,37 +24,39 @@ import io.silo.tenant.TenantDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Signs members of organizations in, in the three ways the systems Silo replaces did: an
- * organization with an email, an email alone (the directory finds the organizations), or an
+ * organization with an email, an email alone (the directory finds its organization), or an
  * organization with a username (school-style).
  *
  * <p>What a stranger learns is the same whatever they try: an unknown organization, an unknown
- * login and a wrong password are the same 401 after the same work (one argon2id check, real or
- * dummy). A suspended organization and a disabled account are told only to someone who gave the
- * right password. When an email belongs to several organizations, the password is checked against
- * each, and a 409 lists only those where it matched.
+ * login and a wrong password are the same 401 after the same work: the account's throttles, one
+ * argon2id check (real or dummy), and nothing else before the answer; the failure count of a known
+ * account is written after it ({@link #recordFailure}). A suspended organization and a disabled
+ * account are told only to someone who gave the right password; a locked account is told at once,
+ * without hashing (the 429 says no more than the lock itself does).
  *
- * <p>Guessing is slowed three ways: failures per client address and per login name are counted in
- * memory ({@link SignInThrottle}), and an account's consecutive failures are counted in its core database,
- * which locks it for a while at a threshold, across all instances.
+ * <p>A request checks at most one password. An email alone signs in when it belongs to exactly
+ * one organization; in several, it gets the same 401 as a wrong password, whose detail says to
+ * name the organization (checking each would cost one argon2id run per organization, for anyone
+ * who knows such an email).
+ *
+ * <p>Guessing is slowed three ways: failures and password checks per client address and per
+ * account are counted in memory ({@link SignInThrottle}), and an account's consecutive failures are
+ * counted in its core database, which locks it for a while at a threshold, across all instances.
  *
  * <p>Thread-safe.
  */
 public final class MemberLogin {
     private static final Logger log = LoggerFactory.getLogger(MemberLogin.class);
-    /** An email in more organizations than this signs in with its organization named: each costs one argon2id check. */
-    static final int MAX_CANDIDATES = 10;
+    /** The organization of an unresolved sign-in, for the hashing turns: all of them take one turn. */
+    private static final String UNKNOWN = "unknown";
 
     private final ActivityLog activity;
     private final TenantStore tenants;
@@ -91,104 +93,81 @@ public final class MemberLogin {
     public record Success(Principal.Member member, User user, Tenant tenant) {}
 
     /** The sign-in name: {@code email} or {@code username}, lower case. */
-    private record LoginName(String kind, String value) {}
-
-    /** What one organization said about the credentials. */
-    private sealed interface Attempt {
-        record NoAccount() implements Attempt {}
-
-        record Wrong(Tenant tenant, UUID userId) implements Attempt {}
-
-        record Locked(Instant until) implements Attempt {}
-
-        record Refused(Tenant tenant, SiloException refusal) implements Attempt {}
-
-        record Match(Tenant tenant, Credentials credentials) implements Attempt {}
-
-        /** The right password, but the core database refuses writes for a moment. */
-        record Fenced(Tenant tenant, SiloException refusal) implements Attempt {}
+    private record LoginName(String kind, String value) {
+        String key() {
+            return kind + ":" + value;
+        }
     }
 
     /**
      * Checks the credentials and returns the member they belong to; every refusal is a {@link SiloException}.
-     * The throttles take their event before any password is checked and give it back unless the
-     * attempt failed for wrong credentials, so concurrent guesses count as surely as sequential ones.
+     * Bad input is refused before the throttles count anything.
      */
     public Success authenticate(SignIn body, AuditEntry.Actor client) {
         PasswordHasher.checkSignInLength(body.password());
-        return throttle.attempt(client.clientAddress(), () -> {
-            LoginName login = loginName(body);
-            Optional<String> organization =
-                    body.organization().filter(text -> !text.isBlank()).map(String::trim);
-            String password = Fields.password(body.password(), "password");
-            if (login.kind().equals("username") && organization.isEmpty()) {
-                throw ProblemType.MISSING_FIELD
-                        .exception("signing in with a username needs the organization")
-                        .with("field", "organization");
-            }
-            List<Tenant> candidates = organization
-                    .map(org -> tenants.resolve(org).stream().toList())
-                    .orElseGet(() -> byEmail(login));
-            String accountKey = login.kind() + ":" + login.value()
-                    + organization
-                            .map(org -> "@"
-                                    + candidates.stream()
-                                            .findFirst()
-                                            .map(tenant -> tenant.id().toString())
-                                            .orElse(org.toLowerCase(Locale.ROOT)))
-                            .orElse("");
-            return new SignInThrottle.Attempt<>(
-                    accountKey, () -> check(candidates, login, password, organization.isEmpty(), client));
+        LoginName login = loginName(body);
+        Optional<String> organization =
+                body.organization().filter(text -> !text.isBlank()).map(String::trim);
+        String password = Fields.password(body.password(), "password");
+        if (login.kind().equals("username") && organization.isEmpty()) {
+            throw ProblemType.MISSING_FIELD
+                    .exception("signing in with a username needs the organization")
+                    .with("field", "organization");
+        }
+        return throttle.attempt(client.clientAddress(), attempt -> {
+            Optional<Tenant> tenant =
+                    organization.isPresent() ? tenants.resolve(organization.get()) : onlyOrganizationOf(login);
+            return check(attempt, tenant, login, password, client);
         });
     }
 
-    /**
-     * Checks the password against every candidate account. A wrong password counts against every
-     * account it was wrong for, whatever matched elsewhere: otherwise someone who controls a
-     * same-named account in their own organization could guess another organization's password
-     * for free, reading a 200 as "wrong" and a 409 as "right".
-     */
     private Success check(
-            List<Tenant> candidates, LoginName login, String password, boolean byEmailAlone, AuditEntry.Actor client) {
-        List<Attempt> attempts = new ArrayList<>();
-        for (Tenant tenant : candidates) {
-            attempts.add(attempt(tenant, login, password));
+            SignInThrottle.Attempt attempt,
+            Optional<Tenant> resolved,
+            LoginName login,
+            String password,
+            AuditEntry.Actor client) {
+        PasswordHasher.Claimant who = new PasswordHasher.Claimant(
+                resolved.map(tenant -> tenant.id().toString()).orElse(UNKNOWN), attempt.address());
+        Optional<Credentials> found = resolved.flatMap(tenant -> credentials(tenant, login));
+        attempt.account(resolved.map(tenant -> tenant.id() + "/"
+                        + found.map(credentials -> credentials.userId().toString())
+                                .orElse(login.key()))
+                .orElse(login.key()));
+        if (found.isPresent() && found.get().lockedAt(clock.instant())) {
+            throw locked(found.get().lockedUntil().orElseThrow());
         }
-        if (candidates.isEmpty()) {
-            hasher.verifyDummy(password);
+        attempt.beforePasswordCheck();
+        if (found.isEmpty()) {
+            hasher.verifyDummy(password, who);
+            throw invalidCredentials();
         }
-        fail(attempts, login, client, byEmailAlone && candidates.size() > 1);
-        List<Attempt.Match> matches = attempts.stream()
-                .filter(Attempt.Match.class::isInstance)
-                .map(Attempt.Match.class::cast)
-                .toList();
-        List<Attempt.Fenced> fenced = attempts.stream()
-                .filter(Attempt.Fenced.class::isInstance)
-                .map(Attempt.Fenced.class::cast)
-                .toList();
-        if (matches.size() + fenced.size() > 1) {
-            throw ProblemType.ORGANIZATION_AMBIGUOUS
-                    .exception("this email signs in to several organizations; name one")
-                    .with(
-                            "organizations",
-                            Stream.concat(
-                                            matches.stream()
-                                                    .map(match -> match.tenant().slug()),
-                                            fenced.stream()
-                                                    .map(match -> match.tenant().slug()))
-                                    .sorted()
-                                    .toList());
+        Tenant tenant = resolved.orElseThrow();
+        Credentials credentials = found.get();
+        if (!hasher.verify(password, credentials.passwordHash(), who)) {
+            recordFailure(tenant, credentials.userId(), login, client);
+            throw invalidCredentials();
         }
-        if (matches.size() == 1) {
-            return succeed(matches.getFirst(), password, login, client);
+        // told only to someone who gave the right password
+        Optional<SiloException> refusal =
+                Admission.organization(Optional.of(tenant.status()), tenant.slug(), Admission.Route.SIGN_IN);
+        if (refusal.isPresent()) {
+            throw refusal.get();
         }
-        if (fenced.size() == 1) {
-            throw fenced.getFirst().refusal();
+        if (!credentials.active()) {
+            throw ProblemType.ACCOUNT_DISABLED.exception(
+                    "this account is disabled; ask an administrator of " + tenant.slug());
         }
-        refusal(attempts).ifPresent(refused -> {
-            throw refused;
-        });
-        throw invalidCredentials();
+        // a sign-in records itself in the core database, which a migration step or a move may fence for a moment
+        Optional<SiloException> fence = Admission.database(
+                tenant.database(ServiceTemplate.CORE).map(TenantDatabase::state),
+                tenant.slug(),
+                ServiceTemplate.CORE,
+                Admission.Route.SIGN_IN);
+        if (fence.isPresent()) {
+            throw fence.get();
+        }
+        return succeed(tenant, credentials, password, login, client, who);
     }
 
     private LoginName loginName(SignIn body) {
@@ -204,56 +183,16 @@ public final class MemberLogin {
                 : new LoginName("username", Fields.username(body.username().orElseThrow(), "username"));
     }
 
-    /** The organizations an email signs in to, from the directory: a projection that may lag, so the core database decides. */
-    private List<Tenant> byEmail(LoginName login) {
+    /**
+     * The one organization an email signs in to, from the directory (a projection that may lag, so
+     * the core database decides); none when it is in none or in several.
+     */
+    private Optional<Tenant> onlyOrganizationOf(LoginName login) {
         List<UUID> tenantIds = directory.lookup(login.kind(), login.value()).stream()
                 .map(DirectoryEntry::tenantId)
                 .distinct()
                 .toList();
-        if (tenantIds.size() > MAX_CANDIDATES) {
-            // never a silent cut: the person's own organization could be the one left out
-            throw ProblemType.ORGANIZATION_REQUIRED.exception(
-                    "this email belongs to many organizations; sign in with " + "the organization named");
-        }
-        return tenantIds.stream().map(tenants::find).flatMap(Optional::stream).toList();
-    }
-
-    private Attempt attempt(Tenant tenant, LoginName login, String password) {
-        Optional<Credentials> found = credentials(tenant, login);
-        if (found.isEmpty()) {
-            hasher.verifyDummy(password);
-            return new Attempt.NoAccount();
-        }
-        Credentials credentials = found.get();
-        if (credentials.lockedAt(clock.instant())) {
-            hasher.verifyDummy(password);
-            return new Attempt.Locked(credentials.lockedUntil().orElseThrow());
-        }
-        if (!hasher.verify(password, credentials.passwordHash())) {
-            return new Attempt.Wrong(tenant, credentials.userId());
-        }
-        // told only to someone who gave the right password
-        Optional<SiloException> refusal =
-                Admission.organization(Optional.of(tenant.status()), tenant.slug(), Admission.Route.SIGN_IN);
-        if (refusal.isPresent()) {
-            return new Attempt.Refused(tenant, refusal.get());
-        }
-        if (!credentials.active()) {
-            return new Attempt.Refused(
-                    tenant,
-                    ProblemType.ACCOUNT_DISABLED.exception(
-                            "this account is disabled; ask an administrator of " + tenant.slug()));
-        }
-        // a sign-in records itself in the core database, which a migration step or a move may fence for a moment
-        Optional<SiloException> fence = Admission.database(
-                tenant.database(ServiceTemplate.CORE).map(TenantDatabase::state),
-                tenant.slug(),
-                ServiceTemplate.CORE,
-                Admission.Route.SIGN_IN);
-        if (fence.isPresent()) {
-            return new Attempt.Fenced(tenant, fence.get());
-        }
-        return new Attempt.Match(tenant, credentials);
+        return tenantIds.size() == 1 ? tenants.find(tenantIds.getFirst()) : Optional.empty();
     }
 
     /**
@@ -281,24 +220,6 @@ public final class MemberLogin {
         }
     }
 
-    /** The answer when the password matched nowhere usable, but somewhere it matched a refused account, or an account is locked. */
-    private Optional<SiloException> refusal(List<Attempt> attempts) {
-        for (Attempt attempt : attempts) {
-            if (attempt instanceof Attempt.Refused refused) {
-                return Optional.of(refused.refusal());
-            }
-        }
-        if (attempts.stream().anyMatch(Attempt.Wrong.class::isInstance)) {
-            return Optional.empty();
-        }
-        return attempts.stream()
-                .filter(Attempt.Locked.class::isInstance)
-                .map(Attempt.Locked.class::cast)
-                .map(Attempt.Locked::until)
-                .min(Comparator.naturalOrder())
-                .map(this::locked);
-    }
-
     private SiloException locked(Instant until) {
         Duration left = Duration.between(clock.instant(), until);
         return ProblemType.ACCOUNT_LOCKED
@@ -308,48 +229,55 @@ public final class MemberLogin {
     }
 
     /**
-     * Counts a wrong password against each account it was tried on, locking those that reach the
-     * threshold. When an email alone named several organizations, none of them can tell whose
-     * attempt it was, so their logs get the failure without the client's address and user agent:
-     * a person's typo must not show their address to another organization.
+     * Counts a wrong password against the account, locking it at the threshold, and logs it in the
+     * organization's activity log. It runs after the answer, on a thread of its own: an unknown
+     * account writes nothing, and a known one must not answer later for writing.
      */
-    private void fail(List<Attempt> attempts, LoginName login, AuditEntry.Actor client, boolean amongSeveral) {
-        AuditEntry.Actor logged = amongSeveral
-                ? new AuditEntry.Actor(client.kind(), client.id(), client.name(), "", "", client.requestId())
-                : client;
+    private void recordFailure(Tenant tenant, UUID userId, LoginName login, AuditEntry.Actor client) {
         Instant now = clock.instant();
-        for (Attempt attempt : attempts) {
-            if (attempt instanceof Attempt.Wrong wrong) {
-                cores.inTransaction(wrong.tenant().id(), ServiceTemplate.CORE, core -> {
-                    Optional<Instant> lockedUntil = store.recordFailure(
-                            core, wrong.userId(), now, settings.lockThreshold(), settings.lockDuration());
+        Thread.ofVirtual().name("sign-in-failure").start(() -> {
+            try {
+                cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
+                    Optional<Instant> lockedUntil =
+                            store.recordFailure(core, userId, now, settings.lockThreshold(), settings.lockDuration());
                     activity.record(
                             core,
                             activity(
                                     Optional.empty(),
                                     login.value(),
                                     "",
-                                    logged,
+                                    client,
                                     lockedUntil.isPresent() ? "login.locked" : "login.failed",
-                                    wrong.userId(),
+                                    userId,
                                     login.value()));
                     lockedUntil.ifPresent(until -> log.warn(
                             "account {} of organization {} locked until {} after {} failed sign-ins",
-                            wrong.userId(),
-                            wrong.tenant().slug(),
+                            userId,
+                            tenant.slug(),
                             until,
                             settings.lockThreshold()));
                     return null;
                 });
+            } catch (RuntimeException e) {
+                log.warn(
+                        "could not count a failed sign-in of account {} of {}: {}",
+                        userId,
+                        tenant.slug(),
+                        e.toString());
             }
-        }
+        });
     }
 
-    private Success succeed(Attempt.Match match, String password, LoginName login, AuditEntry.Actor client) {
-        Tenant tenant = match.tenant();
-        Credentials credentials = match.credentials();
-        Optional<String> rehash =
-                hasher.needsRehash(credentials.passwordHash()) ? Optional.of(hasher.hash(password)) : Optional.empty();
+    private Success succeed(
+            Tenant tenant,
+            Credentials credentials,
+            String password,
+            LoginName login,
+            AuditEntry.Actor client,
+            PasswordHasher.Claimant who) {
+        Optional<String> rehash = hasher.needsRehash(credentials.passwordHash())
+                ? Optional.of(hasher.hash(password, who))
+                : Optional.empty();
         User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
             if (!store.recordLogin(core, credentials.userId(), credentials.passwordHash(), clock.instant(), rehash)) {
                 throw invalidCredentials(); // the account changed since its password was checked
@@ -390,6 +318,7 @@ public final class MemberLogin {
     }
 
     private static SiloException invalidCredentials() {
-        return ProblemType.INVALID_CREDENTIALS.exception("organization, login or password is wrong");
+        return ProblemType.INVALID_CREDENTIALS.exception("organization, login or password is wrong;"
+                + " an email used in several organizations signs in with the organization named");
     }
 }

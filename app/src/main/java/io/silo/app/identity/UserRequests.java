@@ -79,13 +79,7 @@ public final class UserRequests {
     }
 
     static String name(String value) {
-        String name = Fields.required(value, "name");
-        if (name.length() > 200) {
-            throw ProblemType.FIELD_TOO_LONG
-                    .exception("name must have at most 200 characters")
-                    .with("field", "name");
-        }
-        return name;
+        return Fields.text(value, "name", 200);
     }
 
     static String status(JsonNode node) {

@@ -5,6 +5,7 @@ import io.silo.app.admission.ActiveOrganizations;
 import io.silo.app.input.Fields;
 import io.silo.app.session.Principal;
 import io.silo.app.session.Sessions;
+import io.silo.app.throttle.Throttle;
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
@@ -115,17 +116,16 @@ public final class Users {
         String name = UserRequests.name(body.name());
         Map<String, String> roles = rolesWithCore(tenant, UserRequests.services(body.services()));
         JsonNode profile = UserRequests.profile(body.profile());
-        String hash = hasher.hash(body.password());
+        // the administrator and the quota are checked before the password is hashed, and again under the lock
+        read(admin, tenant, core -> {
+            checkUserQuota(core, tenant);
+            return null;
+        });
+        String hash = hasher.hash(body.password(), claimant(tenant, client));
         UserStore.NewUser user = new UserStore.NewUser(Ids.next(), email, username, name, hash, roles, profile);
         User created = change(admin, tenant, (core, actor) -> {
             store.lockMembership(core);
-            long max = tenant.quotas().maxUsers().orElse(Long.MAX_VALUE);
-            if (store.count(core) >= max) {
-                throw ProblemType.QUOTA_EXCEEDED
-                        .exception("organization " + tenant.slug() + " has reached its quota of " + max + " users")
-                        .with("quota", "maxUsers")
-                        .with("limit", max);
-            }
+            checkUserQuota(core, tenant);
             User inserted = store.insertIfAbsent(core, user);
             activity.record(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
             return inserted;
@@ -170,9 +170,7 @@ public final class Users {
                             .exception("unknown field '" + field + "'; a user's fields are " + UserRequests.PATCHABLE)
                             .with("field", field);
                 });
-        Optional<String> newHash = patch.has("password")
-                ? Optional.of(hasher.hash(patch.path("password").asString("")))
-                : Optional.empty();
+        Optional<String> newHash = newPasswordHash(admin, tenant, id, patch, client);
         User[] before = new User[1];
         User changed = change(admin, tenant, (core, actor) -> {
             store.lockMembership(core);
@@ -280,6 +278,36 @@ public final class Users {
             throw ProblemType.LAST_ADMIN.exception("organization " + tenant.slug()
                     + " needs at least one active administrator;" + " make someone else administrator first");
         }
+    }
+
+    /**
+     * The hash of the password a patch sets, if it sets one. The administrator and the user are
+     * checked first (and again in the change): hashing is the expensive part, and only a current
+     * administrator changing an existing user gets it.
+     */
+    private Optional<String> newPasswordHash(
+            Principal.Member admin, Tenant tenant, UUID id, JsonNode patch, AuditEntry.Actor client) {
+        if (!patch.has("password")) {
+            return Optional.empty();
+        }
+        String password = patch.path("password").asString("");
+        PasswordHasher.checkPolicy(password);
+        read(admin, tenant, core -> store.find(core, id).orElseThrow(() -> notFound(id)));
+        return Optional.of(hasher.hash(password, claimant(tenant, client)));
+    }
+
+    private void checkUserQuota(Handle core, Tenant tenant) {
+        long max = tenant.quotas().maxUsers().orElse(Long.MAX_VALUE);
+        if (store.count(core) >= max) {
+            throw ProblemType.QUOTA_EXCEEDED
+                    .exception("organization " + tenant.slug() + " has reached its quota of " + max + " users")
+                    .with("quota", "maxUsers")
+                    .with("limit", max);
+        }
+    }
+
+    private static PasswordHasher.Claimant claimant(Tenant tenant, AuditEntry.Actor client) {
+        return new PasswordHasher.Claimant(tenant.id().toString(), Throttle.addressKey(client.clientAddress()));
     }
 
     /**

@@ -26,6 +26,26 @@ public final class Fields {
     }
 
     /**
+     * A name or other short text: present, at most {@code max} characters, and free of control
+     * characters (a line break in a name would forge a line wherever it is shown or logged); a 400
+     * naming {@code field} otherwise.
+     */
+    public static String text(String value, String field, int max) {
+        String text = required(value, field);
+        if (text.length() > max) {
+            throw ProblemType.FIELD_TOO_LONG
+                    .exception(field + " must have at most " + max + " characters")
+                    .with("field", field);
+        }
+        if (text.chars().anyMatch(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {
+            throw ProblemType.INVALID_TEXT
+                    .exception(field + " must not contain control characters such as line breaks")
+                    .with("field", field);
+        }
+        return text;
+    }
+
+    /**
      * A password exactly as typed: present, but never trimmed, because spaces at either end are part
      * of it (the hash was made of the untrimmed text).
      */

@@ -1,6 +1,7 @@
 package io.silo.app.organization;
 
 import io.silo.app.input.Fields;
+import io.silo.app.throttle.Throttle;
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.Cluster;
 import io.silo.cluster.ClusterPlacement;
@@ -124,7 +125,10 @@ public final class Organizations {
     /** Records the organization, then provisions it, waiting a bounded time for the job. */
     public Outcome create(NewOrganization request, AuditEntry.Actor actor) {
         NewOrganization.FirstAdmin admin = request.admin().orElseThrow(Organizations::missingAdmin);
-        return create(request, hasher.hash(admin.password()), actor, (handle, id) -> {});
+        check(request);
+        String hash = hasher.hash(
+                admin.password(), new PasswordHasher.Claimant("platform", Throttle.addressKey(actor.clientAddress())));
+        return create(request, hash, actor, (handle, id) -> {});
     }
 
     /**
@@ -141,7 +145,8 @@ public final class Organizations {
 
     /**
      * Checks what can be checked of a request before it is made: name, slug (and that it is
-     * free now), business type, services, and that every database can be named. Sign-up uses it
+     * free now), business type, services, the first administrator's name, and that every database
+     * can be named; creating does it before hashing the password. Sign-up uses it
      * so that a mistake is reported before the verification mail, not after it.
      */
     public void check(NewOrganization request) {
@@ -156,6 +161,7 @@ public final class Organizations {
         }
         Optional<String> username =
                 request.admin().flatMap(admin -> RequestChecks.username(admin.username(), "admin.username"));
+        request.admin().ifPresent(admin -> RequestChecks.text(Optional.ofNullable(admin.name()), "admin.name", 200));
         NamingContext naming = new NamingContext(Ids.next(), slug, name, businessType, username, clock.instant());
         services.forEach(template -> namer.name(template.databaseNamePattern(), template.service(), naming));
     }

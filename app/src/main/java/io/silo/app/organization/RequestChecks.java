@@ -26,13 +26,7 @@ final class RequestChecks {
     private RequestChecks() {}
 
     static String name(String name) {
-        String value = Fields.required(name, "name");
-        if (value.length() > 200) {
-            throw ProblemType.FIELD_TOO_LONG
-                    .exception("name must have at most 200 characters")
-                    .with("field", "name");
-        }
-        return value;
+        return Fields.text(name, "name", 200);
     }
 
     static Optional<String> businessType(Optional<String> value) {
@@ -120,13 +114,7 @@ final class RequestChecks {
         if (text.isEmpty() || text.get().isBlank()) {
             return Optional.empty();
         }
-        String value = text.get();
-        if (value.length() > max) {
-            throw ProblemType.FIELD_TOO_LONG
-                    .exception(field + " must have at most " + max + " characters")
-                    .with("field", field);
-        }
-        return Optional.of(value.trim());
+        return Optional.of(Fields.text(text.get(), field, max));
     }
 
     static Optional<Contact> contact(Optional<NewOrganization.ContactDetails> details, String field) {

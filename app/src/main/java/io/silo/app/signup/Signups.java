@@ -37,8 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  * they prove they own the email address. The request is checked at once, recorded as pending with
  * the password already hashed and the token stored only as its digest, and a verification mail is
  * sent; presenting the token provisions the organization through the same path as a platform
- * administrator's request. Sign-ups per client address are throttled, so nobody can use Silo to
- * flood mailboxes.
+ * administrator's request. Every field is checked before anything is hashed or mailed, and the mail
+ * carries no requester text but the organization's name. Sign-ups are throttled per client network
+ * (an IPv6 address by its /48), per email and platform-wide, so nobody can use Silo to flood
+ * mailboxes.
  *
  * <p>Thread-safe.
  */
@@ -55,6 +57,7 @@ public final class Signups {
     private final TemplateCatalog templates;
     private final Throttle perAddress;
     private final Throttle perEmail;
+    private final Throttle platformWide;
 
     /**
      * @param offered the services a sign-up may ask for, already checked against the templates
@@ -88,6 +91,12 @@ public final class Signups {
                 settings.maxPerEmailPerHour(),
                 Duration.ofHours(1),
                 clock);
+        this.platformWide = Throttle.of(
+                ProblemType.TOO_MANY_SIGNUPS,
+                "sign-ups on this platform",
+                settings.maxPerHour(),
+                Duration.ofHours(1),
+                clock);
     }
 
     /** A recorded sign-up, waiting for its token. */
@@ -102,7 +111,8 @@ public final class Signups {
             throw ProblemType.SIGNUP_DISABLED.exception(
                     "self-service sign-up is turned off here; ask the operator for an organization");
         }
-        perAddress.acquire(Throttle.addressKey(clientAddress));
+        String network = Throttle.networkKey(clientAddress);
+        perAddress.acquire(network);
         if (request.organization().isEmpty()) {
             throw ProblemType.MISSING_FIELD
                     .exception("field 'organization' is required: {name, slug?, businessType?, services}")
@@ -117,11 +127,14 @@ public final class Signups {
         SignUp.Admin admin = request.admin().get();
         String email = Fields.email(admin.email(), "admin.email");
         perEmail.acquire(email);
-        String adminName = Fields.required(admin.name(), "admin.name");
+        String adminName = Fields.text(admin.name(), "admin.name", 200);
         checkOffered(asked.services());
         NewOrganization organization = organization(asked, email, adminName);
         organizations.check(organization);
-        String passwordHash = hasher.hash(admin.password());
+        PasswordHasher.checkPolicy(admin.password());
+        // counted only once the request is valid, so that bad requests cannot close sign-up for everyone
+        platformWide.acquire("signups");
+        String passwordHash = hasher.hash(admin.password(), new PasswordHasher.Claimant("sign-up", network));
 
         String token = Secrets.token(32);
         Instant now = clock.instant();
@@ -134,7 +147,7 @@ public final class Signups {
                 pending.expiresAt(),
                 now);
         try {
-            mailer.send(mail(asked.name(), adminName, email, token, pending.expiresAt()));
+            mailer.send(mail(organization.name(), email, token, pending.expiresAt()));
         } catch (RuntimeException e) {
             store.delete(pending.id());
             throw e;
@@ -270,13 +283,18 @@ public final class Signups {
         return value.isString() ? Optional.of(value.asString()) : Optional.empty();
     }
 
-    private MailMessage mail(String organization, String adminName, String email, String token, Instant expiresAt) {
+    /**
+     * The verification mail. It holds nothing the requester wrote but the organization's name
+     * (checked: at most 200 characters, no line breaks): anyone can name any address, and Silo's
+     * sender must not carry their text to it.
+     */
+    private MailMessage mail(String organization, String email, String token, Instant expiresAt) {
         String action = settings.verifyUrl()
                 .map(url -> "open this link:\n\n  " + url + (url.contains("?") ? "&" : "?") + "token="
                         + URLEncoder.encode(token, StandardCharsets.UTF_8) + "\n\nor send the token below")
                 .orElse("send the token below");
         String text = """
-                Hello %s,
+                Hello,
 
                 someone, hopefully you, asked Silo for the organization "%s" with this address as its administrator.
                 To confirm, %s to POST /api/signup/verify as {"token": "..."}.
@@ -284,7 +302,7 @@ public final class Signups {
                 Token: %s
 
                 It expires at %s. If you did not ask for this, ignore this message: nothing is created without it.
-                """.formatted(adminName.trim(), organization.trim(), action, token, expiresAt);
+                """.formatted(organization.trim(), action, token, expiresAt);
         return new MailMessage(email, "Confirm your organization " + organization.trim(), text);
     }
 }

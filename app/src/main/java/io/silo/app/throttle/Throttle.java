@@ -106,10 +106,22 @@ public final class Throttle {
     }
 
     /**
-     * The key of a client address: the address itself, but an IPv6 address by its /64, which one
-     * client commonly owns whole and could otherwise rotate through.
+     * The key of a client address for sign-ins: the address itself, but an IPv6 address by its /64,
+     * which one client commonly owns whole and could otherwise rotate through.
      */
     public static String addressKey(String address) {
+        return prefixKey(address, 64);
+    }
+
+    /**
+     * The key of a client's network for sign-ups: an IPv6 address by its /48, the block a site is
+     * commonly given, so that one requester cannot spread mail over 65,536 subnets.
+     */
+    public static String networkKey(String address) {
+        return prefixKey(address, 48);
+    }
+
+    private static String prefixKey(String address, int bits) {
         if (address == null || !address.contains(":")) {
             return address == null ? "" : address;
         }
@@ -121,7 +133,7 @@ public final class Throttle {
             if (bytes.length != 16) {
                 return address;
             }
-            return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+            return java.util.HexFormat.of().formatHex(bytes, 0, bits / 8) + "::/" + bits;
         } catch (UnknownHostException e) {
             return address;
         }

@@ -71,9 +71,8 @@ public final class AuthEndpoints implements Endpoints {
         String email = Fields.email(body.email(), "email");
         String password = Fields.password(body.password(), "password");
         PasswordHasher.checkSignInLength(password); // before the throttle takes an event or anything is looked up
-        Principal.PlatformAdmin admin = throttle.attempt(
-                exchange.ip(),
-                () -> new SignInThrottle.Attempt<>(email, () -> authenticate(exchange, email, password)));
+        Principal.PlatformAdmin admin =
+                throttle.attempt(exchange.ip(), attempt -> authenticate(exchange, email, password, attempt));
         Sessions.Session session = sessions.start(admin);
         audit.append(new AuditEntry(
                 Actors.of(exchange, admin),
@@ -89,9 +88,10 @@ public final class AuthEndpoints implements Endpoints {
      * The administrator with these credentials; a refusal is recorded in the master audit log. A
      * database that did not answer refused nobody (and the audit log lives in the control database).
      */
-    private Principal.PlatformAdmin authenticate(Exchange exchange, String email, String password) {
+    private Principal.PlatformAdmin authenticate(
+            Exchange exchange, String email, String password, SignInThrottle.Attempt attempt) {
         try {
-            return admins.authenticate(email, password);
+            return admins.authenticate(email, password, attempt);
         } catch (SiloException e) {
             if (e.kind() == ErrorKind.UNAVAILABLE) {
                 throw e;
