@@ -1,0 +1,322 @@
+package io.silo.http.security;
+
+import static io.silo.http.security.RequestMutator.q;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One generator per route, keyed by {@code "METHOD path-template"} exactly as {@code
+ * HttpServer.routes()} lists it, with who the route answers ({@link RouteAccess}). The fuzzer fails
+ * when the server has a route this table lacks: a new route adds one line here, such as
+ *
+ * <pre>{@code
+ * members("GET /api/things/{id}", fuzz -> fuzz.get("/api/things/" + fuzz.documentId("x", "things")));
+ * }</pre>
+ *
+ * built from what {@link RequestMutator} offers (B's ids, cursors, tokens, altered and forged ones).
+ */
+final class RouteGenerators {
+    /** A route's generator and who it answers. */
+    record Generator(RouteAccess access, RouteGenerator generator) {}
+
+    private final Map<String, Generator> routes = new LinkedHashMap<>();
+
+    private RouteGenerators() {}
+
+    /** The table. */
+    static Map<String, Generator> all() {
+        RouteGenerators table = new RouteGenerators();
+        table.open();
+        table.platform();
+        table.identity();
+        table.data();
+        table.files();
+        return Map.copyOf(table.routes);
+    }
+
+    private void open() {
+        open("GET /openapi.json", fuzz -> fuzz.get("/openapi.json"));
+        open("GET /.well-known/jwks.json", fuzz -> fuzz.get("/.well-known/jwks.json"));
+        open("GET /metrics", fuzz -> fuzz.get("/metrics"));
+        open("GET /api/health", fuzz -> fuzz.get("/api/health"));
+        open("POST /api/auth/login", fuzz -> fuzz.post("/api/auth/login", signIn(fuzz)));
+        open(
+                "POST /api/auth/refresh",
+                fuzz -> fuzz.post("/api/auth/refresh", Map.of("refreshToken", fuzz.refreshToken())));
+        open(
+                "POST /api/auth/logout",
+                fuzz -> fuzz.post("/api/auth/logout", Map.of("refreshToken", fuzz.refreshToken())));
+        open("POST /api/signup", fuzz -> fuzz.post("/api/signup", signUp(fuzz)));
+        open(
+                "POST /api/signup/verify",
+                fuzz -> fuzz.post(
+                        "/api/signup/verify",
+                        Map.of(
+                                "token",
+                                fuzz.pick(List.of(
+                                        fuzz.world().beta().jobId,
+                                        fuzz.altered(fuzz.world().beta().id),
+                                        "x",
+                                        "' OR 1=1 --")))));
+        open("GET /api/files/{token}", fuzz -> fuzz.get("/api/files/" + fuzz.fileUrlToken()));
+    }
+
+    private void platform() {
+        platform(
+                "POST /api/admin/auth/login",
+                fuzz -> fuzz.post(
+                        "/api/admin/auth/login",
+                        Map.of(
+                                "email",
+                                fuzz.loginName(),
+                                "password",
+                                fuzz.pick(List.of("test-admin-password", "correct horse battery")))));
+        platform(
+                "POST /api/organizations",
+                fuzz -> fuzz.post(
+                        "/api/organizations",
+                        Map.of(
+                                "name",
+                                "Fuzz Org",
+                                "slug",
+                                fuzz.pick(List.of(fuzz.world().beta().slug, "fuzz-org")),
+                                "services",
+                                List.of("billing"),
+                                "admin",
+                                Map.of("email", "x@fuzz.example", "name", "X", "password", "long enough password"))));
+        platform(
+                "GET /api/organizations",
+                fuzz -> fuzz.get("/api/organizations?q="
+                        + q(fuzz.pick(List.of(fuzz.world().beta().slug, "", "' OR 1=1"))) + "&cursor="
+                        + q(fuzz.cursor())));
+        platform("GET /api/organizations/{org}", fuzz -> fuzz.get("/api/organizations/" + fuzz.organization()));
+        platform(
+                "PATCH /api/organizations/{org}",
+                fuzz -> fuzz.patch(
+                        "/api/organizations/" + fuzz.organization(),
+                        Map.of("notes", "changed by fuzz", "corsOrigins", List.of("https://evil.example"))));
+        platform("DELETE /api/organizations/{org}", fuzz -> fuzz.delete("/api/organizations/" + fuzz.organization()));
+        platform(
+                "POST /api/organizations/{org}/suspend",
+                fuzz -> fuzz.post("/api/organizations/" + fuzz.organization() + "/suspend", Map.of("reason", "fuzz")));
+        platform(
+                "POST /api/organizations/{org}/activate",
+                fuzz -> fuzz.post("/api/organizations/" + fuzz.organization() + "/activate", Map.of()));
+        platform("GET /api/admin/jobs/{id}", fuzz -> fuzz.get("/api/admin/jobs/" + fuzz.jobId()));
+        platform(
+                "GET /api/admin/activity",
+                fuzz -> fuzz.get("/api/admin/activity?tenant="
+                        + q(fuzz.pick(
+                                List.of(fuzz.world().beta().id, fuzz.world().alpha().id, "x"))) + "&cursor="
+                        + q(fuzz.cursor())));
+        platform("GET /api/admin/clusters", fuzz -> fuzz.get("/api/admin/clusters"));
+        platform("GET /api/admin/clusters/health", fuzz -> fuzz.get("/api/admin/clusters/health"));
+        platform("GET /api/admin/pools", fuzz -> fuzz.get("/api/admin/pools"));
+        platform(
+                "GET /api/admin/mail",
+                fuzz -> fuzz.get("/api/admin/mail?limit=" + fuzz.pick(List.of("1", "500", "x"))));
+        platform(
+                "GET /api/admin/mail/{id}",
+                fuzz -> fuzz.get("/api/admin/mail/"
+                        + fuzz.pick(List.of(
+                                "1", "..%2F..%2Fetc%2Fpasswd", fuzz.world().beta().slug, fuzz.jobId()))));
+    }
+
+    private void identity() {
+        members("GET /api/auth/me", fuzz -> fuzz.get("/api/auth/me"));
+        members("POST /api/users", fuzz -> fuzz.post("/api/users", newUser(fuzz)));
+        members(
+                "GET /api/users",
+                fuzz -> fuzz.get("/api/users?q=" + q(search(fuzz)) + "&status="
+                        + fuzz.pick(List.of("", "active", "disabled", "x")) + "&cursor="
+                        + q(fuzz.chance(50) ? fuzz.cursor() : "")));
+        members("GET /api/users/{id}", fuzz -> fuzz.get("/api/users/" + fuzz.userId()));
+        members("PATCH /api/users/{id}", fuzz -> fuzz.patch("/api/users/" + fuzz.userIdToChange(), userChange(fuzz)));
+        members("DELETE /api/users/{id}", fuzz -> fuzz.delete("/api/users/" + fuzz.userIdToChange()));
+        members(
+                "GET /api/members",
+                fuzz -> fuzz.get("/api/members?q=" + q(search(fuzz)) + "&service="
+                        + q(fuzz.pick(List.of("", "", "school", "crm", "vault", "billing' OR 1=1"))) + "&role="
+                        + q(fuzz.pick(List.of("", "student", "clerk", "x"))) + "&cursor="
+                        + q(fuzz.chance(50) ? fuzz.cursor() : "")));
+        members("GET /api/members/{id}", fuzz -> fuzz.get("/api/members/" + fuzz.userId()));
+        members(
+                "GET /api/activity",
+                fuzz -> fuzz.get(
+                        "/api/activity?service=" + q(fuzz.pick(List.of("", "", "school", "crm", "core", "x';--")))
+                                + "&limit=" + fuzz.pick(List.of("5", "500", "0"))
+                                + "&cursor=" + q(fuzz.chance(50) ? fuzz.cursor() : "")));
+        members("GET /api/health/tenant", fuzz -> fuzz.get("/api/health/tenant"));
+        members("GET /api/health/tenant/collections", fuzz -> fuzz.get("/api/health/tenant/collections"));
+    }
+
+    private void data() {
+        members("GET /api/data/{service}/{collection}", fuzz -> {
+            String path = fuzz.collectionPath();
+            return fuzz.get(path + "?" + fuzz.listing(path));
+        });
+        members("POST /api/data/{service}/{collection}", fuzz -> {
+            String path = fuzz.collectionPath();
+            return fuzz.post(path, fuzz.document(path));
+        });
+        members("GET /api/data/{service}/{collection}/_count", fuzz -> {
+            String path = fuzz.collectionPath();
+            return fuzz.get(path + "/_count?filter=" + q(fuzz.filter(fuzz.spec(path), true)));
+        });
+        members("GET /api/data/{service}/{collection}/_group", fuzz -> {
+            String path = fuzz.collectionPath();
+            return fuzz.get(path + "/_group?" + fuzz.grouping(path));
+        });
+        members("GET /api/data/{service}/{collection}/{id}", fuzz -> fuzz.get(fuzz.documentPath()));
+        members("PUT /api/data/{service}/{collection}/{id}", fuzz -> {
+            String path = fuzz.documentPath();
+            return fuzz.put(path + condition(fuzz, path), fuzz.document(path));
+        });
+        members("PATCH /api/data/{service}/{collection}/{id}", fuzz -> {
+            String path = fuzz.documentPath();
+            return fuzz.patch(path + condition(fuzz, path), fuzz.change(path));
+        });
+        members("DELETE /api/data/{service}/{collection}/{id}", fuzz -> {
+            String path = fuzz.documentPath();
+            return fuzz.delete(path + condition(fuzz, path));
+        });
+        members("POST /api/data/{service}/_batch", fuzz -> {
+            String service = fuzz.service();
+            return fuzz.post("/api/data/" + service + "/_batch", fuzz.batch(service));
+        });
+    }
+
+    private void files() {
+        members(
+                "POST /api/data/{service}/{collection}/{id}/_files",
+                fuzz -> fuzz.upload(
+                        fuzz.filesOfDocument() + "?name="
+                                + q(fuzz.pick(List.of(
+                                        "scan.pdf",
+                                        "x'); DROP TABLE silo_files; --",
+                                        "../../etc/passwd",
+                                        "a/b",
+                                        "",
+                                        "n".repeat(300)))),
+                        fuzz.pick(List.of("application/pdf", "image/png", "text/plain", "audio/mpeg", "text/html", "")),
+                        ("fuzzed file " + fuzz.pick(List.of("a", "b"))).getBytes(StandardCharsets.UTF_8)));
+        members("GET /api/data/{service}/{collection}/{id}/_files", fuzz -> fuzz.get(fuzz.filesOfDocument()));
+        members("GET /api/data/{service}/{collection}/{id}/_files/{fileId}", fuzz -> {
+            FuzzRequest download = fuzz.get(fuzz.filePath());
+            return fuzz.chance(30)
+                    ? download.header("Range", fuzz.pick(List.of("bytes=0-3", "bytes=-2", "bytes=999-", "bytes=a-b")))
+                    : download;
+        });
+        members(
+                "DELETE /api/data/{service}/{collection}/{id}/_files/{fileId}",
+                fuzz -> fuzz.delete(deletableFile(fuzz)));
+        members(
+                "POST /api/data/{service}/{collection}/{id}/_files/{fileId}/_url",
+                fuzz -> fuzz.post(
+                        fuzz.filePath() + "/_url?ttl=" + fuzz.pick(List.of("60", "1", "0", "-5", "x", "99999999")),
+                        Map.of()));
+    }
+
+    /** A file path to delete: never one of A's own files, which later requests read. */
+    private static String deletableFile(RequestMutator fuzz) {
+        String path = fuzz.filePath();
+        boolean own = fuzz.world().alpha().files.stream().anyMatch(file -> path.endsWith("/_files/" + file.fileId()));
+        return own ? path.substring(0, path.lastIndexOf('/') + 1) + fuzz.fileId() + "0" : path;
+    }
+
+    private static String condition(RequestMutator fuzz, String path) {
+        return fuzz.chance(30) ? "?if=" + q(fuzz.condition(fuzz.spec(path))) : "";
+    }
+
+    private static String search(RequestMutator fuzz) {
+        return fuzz.chance(40) ? fuzz.guess() : fuzz.chance(50) ? fuzz.loginName() : "";
+    }
+
+    private static Map<String, Object> signIn(RequestMutator fuzz) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        switch (fuzz.pick(List.of("slug", "id", "own", "none"))) {
+            case "slug" -> body.put("organization", fuzz.world().beta().slug);
+            case "id" -> body.put("organization", fuzz.world().beta().id);
+            case "own" -> body.put("organization", fuzz.world().alpha().slug);
+            default -> {}
+        }
+        body.put(fuzz.chance(70) ? "email" : "username", fuzz.loginName());
+        body.put(
+                "password",
+                fuzz.pick(List.of(
+                        "correct horse battery",
+                        fuzz.world().alpha().admin().password(),
+                        "wrong password 1",
+                        "x".repeat(2000))));
+        return body;
+    }
+
+    private static Map<String, Object> signUp(RequestMutator fuzz) {
+        return Map.of(
+                "organization",
+                        Map.of(
+                                "name", "Fuzz Shop",
+                                "slug",
+                                        fuzz.pick(List.of(
+                                                fuzz.world().beta().slug,
+                                                fuzz.world().alpha().slug,
+                                                "fuzz-shop",
+                                                "x';--")),
+                                "services", List.of(fuzz.pick(List.of("pos", "vault", "core")))),
+                "admin",
+                        Map.of(
+                                "email",
+                                        fuzz.pick(List.of(
+                                                fuzz.world().beta().admin().email(), "founder@fuzz.example")),
+                                "name", "Founder",
+                                "password", "long enough password"));
+    }
+
+    private static Map<String, Object> newUser(RequestMutator fuzz) {
+        return Map.of(
+                "email",
+                fuzz.pick(List.of(fuzz.loginName(), "new-" + fuzz.pick(List.of(1, 2, 3)) + "@fuzz.example")),
+                "name",
+                "Fuzzed Member",
+                "password",
+                "long enough password",
+                "services",
+                fuzz.pick(List.of(
+                        Map.of("school", "student"),
+                        Map.of("crm", "user"),
+                        Map.of("core", "admin"),
+                        Map.of("vault", "x"),
+                        List.of("pos"))));
+    }
+
+    private static Map<String, Object> userChange(RequestMutator fuzz) {
+        return switch (fuzz.pick(List.of("name", "status", "services", "email", "password"))) {
+            case "name" -> Map.of("name", "Renamed");
+            case "status" -> Map.of("status", fuzz.pick(List.of("active", "disabled", "x")));
+            case "services" -> Map.of("services", Map.of("core", fuzz.pick(List.of("admin", "member")), "crm", "user"));
+            case "email" -> Map.of("email", fuzz.loginName());
+            default -> Map.of("password", "another long password");
+        };
+    }
+
+    private void open(String route, RouteGenerator generator) {
+        add(route, RouteAccess.OPEN, generator);
+    }
+
+    private void members(String route, RouteGenerator generator) {
+        add(route, RouteAccess.FOR_MEMBERS, generator);
+    }
+
+    private void platform(String route, RouteGenerator generator) {
+        add(route, RouteAccess.FOR_PLATFORM_ADMINISTRATORS, generator);
+    }
+
+    private void add(String route, RouteAccess access, RouteGenerator generator) {
+        if (routes.put(route, new Generator(access, generator)) != null) {
+            throw new IllegalStateException("two generators for " + route);
+        }
+    }
+}
