@@ -49,6 +49,16 @@ record FuzzRequest(
         return text.toString();
     }
 
+    /**
+     * What of this request the server may keep: everything but the path before its query (a write to
+     * another tenant's document id in the path stores nothing of that id; a query such as a file's
+     * {@code ?name=} may be stored).
+     */
+    String storableText() {
+        int query = path.indexOf('?');
+        return text().replace(path, query < 0 ? "" : path.substring(query));
+    }
+
     /** The request as a failure prints it, to reproduce it by hand. */
     String describe() {
         String shown = text();

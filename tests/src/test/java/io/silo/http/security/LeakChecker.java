@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
  *   <li>a canary of tenant B anywhere in the headers or body (also inside base64url text such as a
  *       cursor), unless the request itself carried it: an echo of what A sent is no leak;
  *   <li>an identifier of B (an id, its slug, a login name, a database name, a file id …) that neither
- *       this request nor any earlier write of A carried: A may store B's ids in its own documents,
- *       and then reads them back;
+ *       this request nor any earlier write of A carried outside its path: A may store B's ids in its
+ *       own documents, and then reads them back;
  *   <li>one of A's private field values, in any answer; a field hidden from a role, in an answer to
  *       that role;
  *   <li>a 5xx, a stack trace or an exception's name, an error that is not a problem document;
@@ -103,7 +103,7 @@ final class LeakChecker {
         if (!request.writes()) {
             return;
         }
-        String sent = expanded(request.text()).toLowerCase(Locale.ROOT);
+        String sent = expanded(request.storableText()).toLowerCase(Locale.ROOT);
         tainted.addAll(canaries(sent));
         betaIdentifiers.stream().filter(sent::contains).forEach(tainted::add);
     }
