@@ -71,10 +71,93 @@ public record SiloConfig(
      * @param maxConcurrentRequests requests served at once; any beyond is answered 503 {@code overloaded} at once
      * @param corsOrigins the origins (e.g. {@code https://app.example.com}) whose browser front ends may call the
      *                    API; {@code *} for any; empty for none
+     * @param trustedProxies the peers whose forwarding header names the client; empty (the default) trusts nobody's
+     * @param forwardedHeader which header the trusted proxies write; the other one is ignored, since a proxy passes
+     *                        on unchanged what the client wrote in a header it does not write itself
+     * @param tls the certificate to serve HTTPS with; without it, plain HTTP (behind a proxy that terminates TLS)
+     * @param metricsToken the bearer token a Prometheus scraper sends to {@code /metrics}; without it, only a
+     *                     platform administrator's access token reads them
      */
-    public record Http(String host, int port, int maxConcurrentRequests, List<String> corsOrigins) {
+    public record Http(
+            String host,
+            int port,
+            int maxConcurrentRequests,
+            List<String> corsOrigins,
+            List<AddressRange> trustedProxies,
+            ForwardedHeader forwardedHeader,
+            Optional<Tls> tls,
+            Optional<String> metricsToken) {
         public Http {
             corsOrigins = List.copyOf(corsOrigins);
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** A plain-HTTP listener that trusts no proxy: what tests and the CLI's own servers use. */
+        public Http(String host, int port, int maxConcurrentRequests, List<String> corsOrigins) {
+            this(
+                    host,
+                    port,
+                    maxConcurrentRequests,
+                    corsOrigins,
+                    List.of(),
+                    ForwardedHeader.X_FORWARDED_FOR,
+                    Optional.empty(),
+                    Optional.empty());
+        }
+
+        /** Everything but the metrics token, which is a secret. */
+        @Override
+        public String toString() {
+            return "Http[host=" + host + ", port=" + port + ", maxConcurrentRequests=" + maxConcurrentRequests
+                    + ", corsOrigins=" + corsOrigins + ", trustedProxies=" + trustedProxies + " (" + forwardedHeader
+                    + "), tls=" + tls
+                    + ", metricsToken=" + (metricsToken.isPresent() ? "set" : "unset") + "]";
+        }
+    }
+
+    /**
+     * The header a trusted proxy names the client in: {@code X-Forwarded-For} (with {@code X-Forwarded-Proto}),
+     * which most proxies write, or RFC 7239's {@code Forwarded}.
+     */
+    public enum ForwardedHeader {
+        X_FORWARDED_FOR,
+        FORWARDED
+    }
+
+    /**
+     * The certificate HTTPS is served with, and how often its files are checked for a new one (which is
+     * then served to new connections without a restart).
+     */
+    public sealed interface Tls {
+        /** How often the files are checked for a change. */
+        Duration reloadInterval();
+
+        /** The files whose change means a new certificate. */
+        List<Path> files();
+
+        /**
+         * PEM files: the certificate chain (the server's certificate first) and its unencrypted private key
+         * (PKCS#8, {@code BEGIN PRIVATE KEY}, or PKCS#1 RSA).
+         */
+        record Pem(Path certificate, Path privateKey, Duration reloadInterval) implements Tls {
+            @Override
+            public List<Path> files() {
+                return List.of(certificate, privateKey);
+            }
+        }
+
+        /** A PKCS#12 keystore holding one private key and its certificate chain. */
+        record Keystore(Path keystore, String password, Duration reloadInterval) implements Tls {
+            @Override
+            public List<Path> files() {
+                return List.of(keystore);
+            }
+
+            @Override
+            public String toString() {
+                return "Keystore[" + keystore + ", password " + (password.isEmpty() ? "empty" : "set")
+                        + ", reloadInterval=" + reloadInterval + "]";
+            }
         }
     }
 
@@ -265,7 +348,11 @@ public record SiloConfig(
                         source.string("http.host", "0.0.0.0"),
                         source.integer("http.port", 8080, 0, 65535),
                         source.integer("http.maxConcurrentRequests", 1024, 1, 1_000_000),
-                        corsOrigins(source.string("http.corsOrigins", ""))),
+                        corsOrigins(source.string("http.corsOrigins", "")),
+                        trustedProxies(source.string("http.trustedProxies", "")),
+                        source.choice("http.forwardedHeader", ForwardedHeader.X_FORWARDED_FOR),
+                        tls(source),
+                        metricsToken(source)),
                 Path.of(source.string("data.dir", "./data")).normalize(),
                 new Admin(source.string("admin.email", "admin@silo.local"), source.optional("admin.password")),
                 source.optional("master.key"),
@@ -414,6 +501,57 @@ public record SiloConfig(
             throw new ConfigException("http.corsOrigins: * allows every origin; list origins or *, not both");
         }
         return origins;
+    }
+
+    /** A comma-separated list of IP addresses and CIDR blocks, IPv4 or IPv6; host names are refused. */
+    static List<AddressRange> trustedProxies(String text) {
+        List<AddressRange> ranges = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String entry = part.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            ranges.add(AddressRange.parse(entry)
+                    .orElseThrow(() -> new ConfigException("invalid http.trustedProxies entry '" + entry
+                            + "': expected an IP address or a CIDR block such as 10.0.0.0/8 or 2001:db8::/32"
+                            + " (no host names)")));
+        }
+        return ranges;
+    }
+
+    private static Optional<Tls> tls(ConfigSource source) {
+        Optional<String> certificate = source.optional("http.tls.certificate");
+        Optional<String> privateKey = source.optional("http.tls.privateKey");
+        Optional<String> keystore = source.optional("http.tls.keystore");
+        Optional<String> password = source.optional("http.tls.keystorePassword");
+        Duration reload = source.duration(
+                "http.tls.reloadInterval", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1));
+        if (keystore.isPresent() && (certificate.isPresent() || privateKey.isPresent())) {
+            throw new ConfigException("http.tls.keystore and http.tls.certificate/privateKey are two ways to give"
+                    + " the certificate: set one (SILO_HTTP_TLS_KEYSTORE or SILO_HTTP_TLS_CERTIFICATE"
+                    + " with SILO_HTTP_TLS_PRIVATE_KEY)");
+        }
+        if (keystore.isPresent()) {
+            return Optional.of(new Tls.Keystore(Path.of(keystore.get()), password.orElse(""), reload));
+        }
+        if (password.isPresent()) {
+            throw new ConfigException("http.tls.keystorePassword is set but http.tls.keystore is not");
+        }
+        if (certificate.isPresent() != privateKey.isPresent()) {
+            throw new ConfigException("http.tls.certificate and http.tls.privateKey go together: set both"
+                    + " (SILO_HTTP_TLS_CERTIFICATE, SILO_HTTP_TLS_PRIVATE_KEY) or neither");
+        }
+        return certificate.map(file -> new Tls.Pem(Path.of(file), Path.of(privateKey.orElseThrow()), reload));
+    }
+
+    /** At least 32 characters: {@code /metrics} counts no failures, so the token alone must resist guessing. */
+    private static Optional<String> metricsToken(ConfigSource source) {
+        Optional<String> token = source.optional("metrics.token").map(String::trim);
+        token.filter(value -> value.length() < 32).ifPresent(value -> {
+            throw new ConfigException("invalid metrics.token (SILO_METRICS_TOKEN): " + value.length()
+                    + " characters, expected at least 32 (openssl rand -hex 32 makes one); the value is not shown");
+        });
+        return token;
     }
 
     private static Signup signup(ConfigSource source) {

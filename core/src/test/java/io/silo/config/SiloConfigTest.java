@@ -231,6 +231,68 @@ class SiloConfigTest {
     }
 
     @Test
+    void trustedProxiesAreAddressesOrBlocksNeverNames() {
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).http().trustedProxies())
+                .as("nobody's forwarding headers are trusted unless configured")
+                .isEmpty();
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(
+                                Map.of("SILO_HTTP_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,2001:db8::/32,::1")))
+                        .http()
+                        .trustedProxies())
+                .map(AddressRange::toString)
+                .containsExactly("127.0.0.1/32", "10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32", "0:0:0:0:0:0:0:1/128");
+        for (String wrong :
+                List.of("proxy.example.com", "10.0.0.0/33", "10.1", "256.0.0.1", "fe80::1%eth0", "::1/129")) {
+            assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_HTTP_TRUSTED_PROXIES", wrong))))
+                    .as(wrong)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("http.trustedProxies")
+                    .hasMessageContaining(wrong);
+        }
+    }
+
+    @Test
+    void tlsIsPemFilesOrAKeystoreNotBoth() {
+        SiloConfig pem = SiloConfig.from(ConfigSource.ofEnv(Map.of(
+                "SILO_HTTP_TLS_CERTIFICATE", "/etc/silo/chain.pem", "SILO_HTTP_TLS_PRIVATE_KEY", "/etc/silo/key.pem")));
+        assertThat(pem.http().tls())
+                .contains(new SiloConfig.Tls.Pem(
+                        Path.of("/etc/silo/chain.pem"), Path.of("/etc/silo/key.pem"), Duration.ofMinutes(1)));
+        SiloConfig keystore = SiloConfig.from(ConfigSource.ofEnv(Map.of(
+                "SILO_HTTP_TLS_KEYSTORE", "/etc/silo/silo.p12", "SILO_HTTP_TLS_KEYSTORE_PASSWORD", "keystore-secret")));
+        assertThat(keystore.http().tls().orElseThrow()).isInstanceOf(SiloConfig.Tls.Keystore.class);
+        assertThat(keystore.toString()).doesNotContain("keystore-secret");
+
+        assertThatThrownBy(() ->
+                        SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_HTTP_TLS_CERTIFICATE", "/etc/silo/chain.pem"))))
+                .hasMessageContaining("http.tls.certificate and http.tls.privateKey go together");
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of(
+                        "SILO_HTTP_TLS_KEYSTORE", "/a.p12",
+                        "SILO_HTTP_TLS_CERTIFICATE", "/c.pem",
+                        "SILO_HTTP_TLS_PRIVATE_KEY", "/k.pem"))))
+                .hasMessageContaining("set one");
+        assertThatThrownBy(() -> SiloConfig.from(
+                        ConfigSource.ofEnv(Map.of("SILO_HTTP_TLS_KEYSTORE_PASSWORD", "keystore-secret"))))
+                .hasMessageContaining("http.tls.keystorePassword is set but http.tls.keystore is not")
+                .message()
+                .doesNotContain("keystore-secret");
+    }
+
+    @Test
+    void theMetricsTokenIsLongAndNeverShown() {
+        String token = "a".repeat(40);
+        SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_METRICS_TOKEN", token)));
+
+        assertThat(config.http().metricsToken()).contains(token);
+        assertThat(config.toString()).doesNotContain(token);
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_METRICS_TOKEN", "short-token"))))
+                .hasMessageContaining("metrics.token")
+                .hasMessageContaining("at least 32")
+                .message()
+                .doesNotContain("short-token");
+    }
+
+    @Test
     void everyKeyIsDocumented() throws IOException {
         ConfigSource source = ConfigSource.ofEnv(Map.of());
         SiloConfig.from(source);

@@ -48,6 +48,7 @@ final class HttpFeatures {
                 new PoolEndpoints(app.pools(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
                 OpenApiEndpoint.load(),
-                new MetricsEndpoint(app.metrics()));
+                new MetricsEndpoint(
+                        app.metrics(), authenticator, app.config().http().metricsToken()));
     }
 }

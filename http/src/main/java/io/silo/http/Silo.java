@@ -34,6 +34,9 @@ public final class Silo implements AutoCloseable {
     }
 
     public static Silo start(SiloConfig config, SiloOptions options) {
+        if (options.serveHttp()) {
+            HttpServer.checkTls(config.http()); // a bad certificate stops start-up before the databases start
+        }
         Application application = Application.start(config, options);
         if (!options.serveHttp()) {
             return new Silo(application, Optional.empty());
@@ -66,9 +69,9 @@ public final class Silo implements AutoCloseable {
         return server().routes();
     }
 
-    /** The base URI of the HTTP API, on the loopback interface. */
+    /** The base URI of the HTTP API, on the loopback interface: {@code https} when Silo serves TLS. */
     public URI uri() {
-        return URI.create("http://localhost:" + port());
+        return URI.create((config().http().tls().isPresent() ? "https" : "http") + "://localhost:" + port());
     }
 
     public SiloConfig config() {

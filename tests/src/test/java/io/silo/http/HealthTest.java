@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class HealthTest {
 
     @Test
-    void healthReportsControlDatabaseAndEveryCluster(SiloClient client) {
-        SiloClient.Response response = client.get("/api/health");
+    void healthReportsControlDatabaseAndEveryClusterToPlatformAdministrators(SiloClient client) {
+        SiloClient.Response response = client.asAdmin().get("/api/health");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().path("status").asString()).isEqualTo("ready");
@@ -19,6 +19,17 @@ class HealthTest {
                 .isTrue();
         assertThat(response.json().path("clusters").findValuesAsString("id")).containsExactly("primary", "secondary");
         assertThat(response.json().path("clusters").findValues("reachable")).allMatch(node -> node.asBoolean());
+    }
+
+    /** A load balancer learns whether Silo is ready; which clusters it has and how fast they answer is not its business (issue 15). */
+    @Test
+    void anyoneElseLearnsOnlyWhetherSiloIsReady(SiloClient client) {
+        SiloClient.Response response = client.get("/api/health");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().propertyNames()).containsExactly("status", "checkedAt");
+        assertThat(response.json().path("status").asString()).isEqualTo("ready");
+        assertThat(response.text()).doesNotContain("primary", "secondary", "latencyMs");
     }
 
     @Test

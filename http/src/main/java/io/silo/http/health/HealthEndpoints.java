@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 
 /**
  * {@code GET /api/health}: 200 when the control database and every active cluster answer, 503
- * otherwise, with the figures of each. {@code GET /api/admin/clusters} and
+ * otherwise; a platform administrator also gets the figures of each. {@code GET /api/admin/clusters} and
  * {@code /api/admin/clusters/health} give platform administrators the registry and a probe of
  * each cluster.
  *
@@ -50,7 +50,8 @@ public final class HealthEndpoints implements Endpoints {
     /**
      * Anyone may ask, so the answer is computed at most once per second, by one caller while the
      * others wait for it: a flood of health checks costs one connection per cluster per second,
-     * not one per request. Anonymous callers learn whether each part answers, not why not.
+     * not one per request. Anyone else than a platform administrator (a load balancer, say) learns
+     * whether Silo is ready, not which clusters it has, how fast they answer or why not.
      */
     private void health(Exchange exchange) {
         Snapshot snapshot = snapshots.get(Boolean.TRUE);
@@ -60,20 +61,14 @@ public final class HealthEndpoints implements Endpoints {
                 .isPresent();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", snapshot.ready() ? "ready" : "unavailable");
-        body.put(
-                "controlDatabase",
-                Map.of("reachable", snapshot.controlUp(), "latencyMs", snapshot.controlLatencyMillis()));
-        body.put(
-                "clusters",
-                snapshot.probes().stream()
-                        .map(probe -> {
-                            Map<String, Object> cluster = probeBody(probe);
-                            if (!detailed) {
-                                cluster.remove("error");
-                            }
-                            return cluster;
-                        })
-                        .toList());
+        if (detailed) {
+            body.put(
+                    "controlDatabase",
+                    Map.of("reachable", snapshot.controlUp(), "latencyMs", snapshot.controlLatencyMillis()));
+            body.put(
+                    "clusters",
+                    snapshot.probes().stream().map(HealthEndpoints::probeBody).toList());
+        }
         body.put("checkedAt", snapshot.at().toString());
         exchange.status(snapshot.ready() ? 200 : 503).json(body);
     }

@@ -28,9 +28,12 @@ final class Dispatcher {
 
     private final Cors cors;
 
-    Dispatcher(HttpMetrics metrics, int maxConcurrentRequests, Cors cors) {
+    private final ClientAddresses clients;
+
+    Dispatcher(HttpMetrics metrics, int maxConcurrentRequests, Cors cors, ClientAddresses clients) {
         this.metrics = metrics;
         this.cors = cors;
+        this.clients = clients;
         this.serving = new Semaphore(maxConcurrentRequests);
         this.maxConcurrentRequests = maxConcurrentRequests;
     }
@@ -38,7 +41,7 @@ final class Dispatcher {
     void serve(
             ServerRequest request, ServerResponse response, String route, long maxBodyBytes, Routes.Handler handler) {
         long start = System.nanoTime();
-        Exchange exchange = new Exchange(request, response, route, cors::decorate);
+        Exchange exchange = new Exchange(request, response, route, clients.of(request), cors::decorate);
         if (!serving.tryAcquire()) {
             try {
                 Problems.handle(

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +46,13 @@ public final class Exchange {
             HeaderValues.createCached("X-Frame-Options", "DENY"),
             HeaderValues.createCached("Referrer-Policy", "no-referrer"),
             HeaderValues.createCached("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"));
+    /**
+     * On every answer to a client that came over HTTPS (served here, or as a trusted proxy says): browsers
+     * then refuse plain HTTP to this host for a year. Over plain HTTP a browser ignores it (RFC 6797 §8.1),
+     * so it is not sent where it means nothing.
+     */
+    private static final Header STRICT_TRANSPORT_SECURITY =
+            HeaderValues.createCached("Strict-Transport-Security", "max-age=31536000");
     /** The few content types answered, each made once: a header value is checked when it is made. */
     private static final ConcurrentMap<String, Header> CONTENT_TYPES = new ConcurrentHashMap<>();
 
@@ -54,6 +60,7 @@ public final class Exchange {
     private final ServerResponse response;
     private final String route;
     private final String requestId;
+    private final ClientAddresses.Client client;
     /** Adds what depends on the whole exchange (CORS, by whose answer it is) just before the answer goes out. */
     private final Consumer<Exchange> beforeAnswer;
 
@@ -64,14 +71,23 @@ public final class Exchange {
     private boolean streamedToEnd;
     private boolean streamingAnswer;
 
-    Exchange(ServerRequest request, ServerResponse response, String route, Consumer<Exchange> beforeAnswer) {
+    Exchange(
+            ServerRequest request,
+            ServerResponse response,
+            String route,
+            ClientAddresses.Client client,
+            Consumer<Exchange> beforeAnswer) {
         this.request = request;
         this.response = response;
         this.route = route;
+        this.client = client;
         this.beforeAnswer = beforeAnswer;
-        this.requestId = RequestIds.of(request.headers().first(REQUEST_ID).orElse(null));
+        this.requestId = RequestIds.of(request.headers().first(REQUEST_ID).orElse(null), client.address());
         response.header(REQUEST_ID, requestId);
         HARDENING.forEach(response::header);
+        if (client.https()) {
+            response.header(STRICT_TRANSPORT_SECURITY);
+        }
     }
 
     /** The HTTP method, upper case. */
@@ -108,11 +124,17 @@ public final class Exchange {
         return request.headers().first(HeaderNames.create(name)).orElse(null);
     }
 
-    /** The client's address, as the connection shows it. */
+    /**
+     * The client's IP address: the connection's peer, or what a trusted proxy says the client was
+     * ({@link ClientAddresses}).
+     */
     public String ip() {
-        return request.remotePeer().address() instanceof InetSocketAddress address && address.getAddress() != null
-                ? address.getAddress().getHostAddress()
-                : request.remotePeer().host();
+        return client.address();
+    }
+
+    /** Whether the client's connection was HTTPS: served so here, or so a trusted proxy says. */
+    public boolean https() {
+        return client.https();
     }
 
     /** The {@code User-Agent} header, or {@code null}. */

@@ -1,6 +1,8 @@
 package io.silo.http.server;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.config.SiloConfig;
@@ -11,6 +13,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +29,26 @@ public final class HttpServer implements AutoCloseable {
 
     private final WebServer server;
     private final List<Route> routes;
+    private final Optional<Certificates> certificates;
 
-    private HttpServer(WebServer server, List<Route> routes) {
+    private HttpServer(WebServer server, List<Route> routes, Optional<Certificates> certificates) {
         this.server = server;
         this.routes = routes;
+        this.certificates = certificates;
+    }
+
+    /**
+     * Reads the certificate {@code http} names, if any, and drops it: a start-up can fail on a bad one
+     * before anything else has started.
+     */
+    public static void checkTls(SiloConfig.Http http) {
+        http.tls().ifPresent(Certificates::load);
     }
 
     /**
      * Starts listening as {@code http} says (host, port, 0 picking a free one; requests served at
-     * once; origins allowed to call from a browser) with the given features; {@code organizations}
+     * once; origins allowed to call from a browser; the proxies trusted to name the client; HTTPS with
+     * a certificate, which is read again when its files change) with the given features; {@code organizations}
      * adds the origins organizations list for their own front ends.
      */
     public static HttpServer start(
@@ -43,27 +57,41 @@ public final class HttpServer implements AutoCloseable {
         int port = http.port();
         HttpRouting.Builder routing = HttpRouting.builder();
         Cors cors = new Cors(http.corsOrigins(), organizations);
-        Routes routes = new Routes(routing, new Dispatcher(metrics, http.maxConcurrentRequests(), cors), cors);
+        Routes routes = new Routes(
+                routing,
+                new Dispatcher(
+                        metrics,
+                        http.maxConcurrentRequests(),
+                        cors,
+                        new ClientAddresses(http.trustedProxies(), http.forwardedHeader())),
+                cors);
         features.forEach(feature -> feature.register(routes));
         routes.closeWithFallback();
         // the largest upload a route takes; every other route refuses a body over MAX_BODY_BYTES itself
         long maxPayload = routes.largestBody();
-        WebServer server = WebServer.builder()
+        Optional<Tls> tls = http.tls().map(Certificates::load);
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
                 .maxPayloadSize(maxPayload)
-                .directHandlers(TransportProblems.handlers(maxPayload))
-                .routing(routing)
-                .build();
+                .directHandlers(TransportProblems.handlers(maxPayload, tls.isPresent()))
+                .routing(routing);
+        tls.ifPresent(builder::tls);
+        WebServer server = builder.build();
         refuseTakenPort(host, port);
         server.start();
         if (!server.isRunning()) {
             // Helidon logs why, and returns a server that is not running
             throw ProblemType.PORT_IN_USE.exception("cannot listen on " + host + ":" + port + " (see the log above)");
         }
-        log.info("HTTP listening on {}:{}", host, server.port());
-        return new HttpServer(server, routes.list());
+        if (tls.isPresent()) {
+            log.info("HTTPS listening on {}:{} with {}", host, server.port(), Certificates.describe(tls.get()));
+        } else {
+            log.info("HTTP listening on {}:{}", host, server.port());
+        }
+        Optional<Certificates> certificates = http.tls().map(config -> Certificates.watch(config, server::reloadTls));
+        return new HttpServer(server, routes.list(), certificates);
     }
 
     /**
@@ -109,6 +137,7 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        certificates.ifPresent(Certificates::close);
         server.stop();
     }
 }

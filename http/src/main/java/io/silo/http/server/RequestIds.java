@@ -7,7 +7,7 @@ import org.slf4j.MDC;
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, else a new one.
  * It is echoed in the response, put in every problem document, and carried by every log line
- * written while the request runs (MDC key {@code requestId}). An id names a request; it is no
+ * written while the request runs (MDC key {@code requestId}, with {@code client} for the client's address). An id names a request; it is no
  * secret, so it comes from the thread's own generator rather than the shared secure one.
  */
 public final class RequestIds {
@@ -17,16 +17,21 @@ public final class RequestIds {
 
     private RequestIds() {}
 
-    /** The id of a request that offered {@code offered} (may be {@code null}), also put in the MDC. */
-    static String of(String offered) {
+    /**
+     * The id of a request that offered {@code offered} (may be {@code null}), also put in the MDC with the
+     * client's address (key {@code client}).
+     */
+    static String of(String offered, String clientAddress) {
         String id = sane(offered) ? offered : fresh();
         MDC.put("requestId", id);
+        MDC.put("client", clientAddress);
         return id;
     }
 
     static void clear() {
         MDC.remove("requestId");
         MDC.remove("tenant");
+        MDC.remove("client");
     }
 
     /** A new id: 96 random bits, 16 URL-safe characters. */

@@ -17,15 +17,20 @@ import java.util.Map;
  */
 final class TransportProblems implements DirectHandler {
     private final long maxPayload;
+    private final boolean https;
 
-    private TransportProblems(long maxPayload) {
+    private TransportProblems(long maxPayload, boolean https) {
         this.maxPayload = maxPayload;
+        this.https = https;
     }
 
-    /** @param maxPayload the largest body the listener lets through */
-    static DirectHandlers handlers(long maxPayload) {
+    /**
+     * @param maxPayload the largest body the listener lets through
+     * @param https whether the listener serves HTTPS, so that its refusals carry {@code Strict-Transport-Security} too
+     */
+    static DirectHandlers handlers(long maxPayload, boolean https) {
         DirectHandlers.Builder builder = DirectHandlers.builder();
-        TransportProblems problems = new TransportProblems(maxPayload);
+        TransportProblems problems = new TransportProblems(maxPayload, https);
         for (EventType type : EventType.values()) {
             builder.addHandler(type, problems);
         }
@@ -49,12 +54,14 @@ final class TransportProblems implements DirectHandler {
         }
         String requestId = RequestIds.fresh();
         byte[] body = Problems.document(type, status.code(), detail, request.path(), requestId, Map.of());
-        return TransportResponse.builder()
+        TransportResponse.Builder response = TransportResponse.builder()
                 .status(status)
                 .headers(headers)
                 .header(HeaderNames.CONTENT_TYPE, Problems.CONTENT_TYPE)
-                .header(HeaderNames.create(RequestIds.HEADER), requestId)
-                .entity(body)
-                .build();
+                .header(HeaderNames.create(RequestIds.HEADER), requestId);
+        if (https) {
+            response.header(HeaderNames.STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+        }
+        return response.entity(body).build();
     }
 }

@@ -57,11 +57,11 @@ class ControlDatabaseFaultTest {
             assertThat(admin.get("/api/admin/pools").status())
                     .as("the pools' figures are in memory: served while the control database is away")
                     .isEqualTo(200);
-            SiloClient.Response health = anonymous.get("/api/health");
+            SiloClient.Response health = admin.get("/api/health");
             assertThat(health.status()).isEqualTo(503);
             assertThat(health.json().path("controlDatabase").path("reachable").asBoolean())
                     .isFalse();
-            String metrics = anonymous.get("/metrics").text();
+            String metrics = admin.get("/metrics").text();
             assertThat(metrics).contains("silo_control_database_available 0.0");
             assertThat(metric(metrics, "silo_placement_last_known_total"))
                     .as("lookups answered with a last known placement")
@@ -100,7 +100,7 @@ class ControlDatabaseFaultTest {
             assertThat(tenant.client().get(invoice).problemType())
                     .as("and with the listener back, from the cache it dropped and refilled")
                     .isEqualTo("organization-suspended");
-            assertThat(anonymous.get("/metrics").text()).contains("silo_control_database_available 1.0");
+            assertThat(admin.get("/metrics").text()).contains("silo_control_database_available 1.0");
             System.out.println("ControlDatabaseFaultTest: back: sign-in works after " + signInBack
                     + " ms, the suspension missed while away holds after " + suspended
                     + " ms, the listener listens again after " + listening + " ms");

@@ -292,10 +292,10 @@ class FilesTest {
         } catch (RuntimeException expected) {
             // the client gave up on its own body
         }
+        SiloClient operator = silo.client().asAdmin();
         Eventually.until(
                 "the server answered the broken upload",
-                () -> silo.client()
-                        .get("/metrics")
+                () -> operator.get("/metrics")
                         .text()
                         .contains("route=\"/api/data/{service}/{collection}/{id}/_files\",status=\"400\""));
         assertThat(fileRows(document)).isZero();

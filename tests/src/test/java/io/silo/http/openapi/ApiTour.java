@@ -706,7 +706,9 @@ final class ApiTour {
                 admin.get("/api/admin/activity?limit=2&cursor="
                         + audit.path("nextCursor").asString()));
         expect(400, admin.get("/api/admin/activity?tenant=tour-co"));
-        expect(200, anonymous.get("/metrics"));
+        expect(401, anonymous.get("/metrics"));
+        expect(403, orgAdmin.get("/metrics"));
+        expect(200, admin.get("/metrics"));
     }
 
     private void unknownRoutes() {
