@@ -279,6 +279,30 @@ class SiloConfigTest {
     }
 
     @Test
+    void tlsProxiesAndTheMetricsTokenReadFromTheFileWithSecretsFromTheEnvironment(@TempDir Path dir)
+            throws IOException {
+        Path file = write(dir, """
+                http:
+                  trustedProxies: 10.0.0.0/8
+                  forwardedHeader: forwarded
+                  tls:
+                    keystore: /etc/silo/silo.p12
+                    keystorePassword: ${KEYSTORE_PASSWORD}
+                    reloadInterval: 5m
+                metrics:
+                  token: ${SCRAPE_TOKEN}
+                """);
+        SiloConfig config = SiloConfig.from(ConfigSource.load(
+                Optional.of(file), Map.of("KEYSTORE_PASSWORD", "from-env", "SCRAPE_TOKEN", "t".repeat(32))));
+
+        assertThat(config.http().forwardedHeader()).isEqualTo(SiloConfig.ForwardedHeader.FORWARDED);
+        assertThat(config.http().tls())
+                .contains(
+                        new SiloConfig.Tls.Keystore(Path.of("/etc/silo/silo.p12"), "from-env", Duration.ofMinutes(5)));
+        assertThat(config.http().metricsToken()).contains("t".repeat(32));
+    }
+
+    @Test
     void theMetricsTokenIsLongAndNeverShown() {
         String token = "a".repeat(40);
         SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_METRICS_TOKEN", token)));
