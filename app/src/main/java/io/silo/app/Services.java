@@ -71,7 +71,7 @@ record Services(
                 data.revokedSessions(),
                 tokens,
                 clock,
-                config.tokens().refreshTtl(),
+                config.tokens(),
                 token -> switch (token.subjectKind()) {
                     case "admin" -> control.platformAdmins().resolve(token.subjectId());
                     case "user" -> members.resolve(token);

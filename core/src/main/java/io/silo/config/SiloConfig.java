@@ -236,8 +236,20 @@ public record SiloConfig(
         }
     }
 
-    /** Token lifetimes and the signing-key schedule. */
-    public record Tokens(String issuer, Duration accessTtl, Duration refreshTtl, Duration keyRotation) {}
+    /**
+     * Token lifetimes, session limits and the signing-key schedule.
+     *
+     * @param refreshTtl how long a refresh token stays valid unused (each refresh issues a new one)
+     * @param sessionMaxAge how long a session lasts from its sign-in, however often it is refreshed
+     * @param maxSessionsPerUser live sessions of one user or platform administrator; a sign-in beyond ends the oldest
+     */
+    public record Tokens(
+            String issuer,
+            Duration accessTtl,
+            Duration refreshTtl,
+            Duration keyRotation,
+            Duration sessionMaxAge,
+            int maxSessionsPerUser) {}
 
     /**
      * argon2id parameters; see {@code docs/security.md} for how they were chosen.
@@ -370,7 +382,13 @@ public record SiloConfig(
                         source.duration(
                                 "tokens.refreshTtl", Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofDays(365)),
                         source.duration(
-                                "tokens.keyRotation", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365))),
+                                "tokens.keyRotation", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365)),
+                        source.duration(
+                                "tokens.sessionMaxAge",
+                                Duration.ofDays(30),
+                                Duration.ofMinutes(5),
+                                Duration.ofDays(365)),
+                        source.integer("tokens.maxSessionsPerUser", 50, 1, 10_000)),
                 new Passwords(
                         source.integer("passwords.memoryKib", 19_456, 1024, 4_194_304),
                         source.integer("passwords.iterations", 2, 1, 100),

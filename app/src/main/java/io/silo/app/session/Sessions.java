@@ -1,5 +1,6 @@
 package io.silo.app.session;
 
+import io.silo.config.SiloConfig;
 import io.silo.crypto.Ids;
 import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
@@ -8,7 +9,6 @@ import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.RefreshTokenStore.RefreshToken;
 import io.silo.postgres.control.RevokedSessions;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * family (reuse detection, RFC 9700 section 4.14). Roles are re-read at every refresh, so a
  * change reaches the caller within one access-token lifetime.
  *
+ * <p>A session ends {@code tokens.sessionMaxAge} after its sign-in however often it is refreshed
+ * (each refresh token expires then at the latest), and a user keeps at most
+ * {@code tokens.maxSessionsPerUser} live sessions: a sign-in beyond ends the oldest, so looping
+ * sign-ins cannot grow the control database without bound.
+ *
  * <p>Thread-safe.
  */
 public final class Sessions {
@@ -30,7 +35,7 @@ public final class Sessions {
     private final RefreshTokenStore store;
     private final TokenService tokens;
     private final Clock clock;
-    private final Duration refreshTtl;
+    private final SiloConfig.Tokens settings;
     private final SubjectResolver resolver;
     private final RevokedSessions revoked;
 
@@ -45,13 +50,13 @@ public final class Sessions {
             RevokedSessions revoked,
             TokenService tokens,
             Clock clock,
-            Duration refreshTtl,
+            SiloConfig.Tokens settings,
             SubjectResolver resolver) {
         this.revoked = revoked;
         this.store = store;
         this.tokens = tokens;
         this.clock = clock;
-        this.refreshTtl = refreshTtl;
+        this.settings = settings;
         this.resolver = resolver;
     }
 
@@ -63,9 +68,24 @@ public final class Sessions {
         }
     }
 
-    /** Starts a new session (a new refresh-token family) for a principal who just signed in. */
+    /**
+     * Starts a new session (a new refresh-token family) for a principal who just signed in, and
+     * ends that principal's oldest sessions beyond {@code tokens.maxSessionsPerUser}.
+     */
     public Session start(Principal principal) {
-        return issue(principal, Ids.next());
+        Instant now = clock.instant();
+        Session session = issue(principal, Ids.next(), now);
+        List<UUID> ended = store.revokeOldest(principal.kind(), principal.id(), settings.maxSessionsPerUser(), now);
+        if (!ended.isEmpty()) {
+            revoked.revoked(ended);
+            log.info(
+                    "{} {} has more than {} sessions; ended the {} oldest",
+                    principal.kind(),
+                    principal.id(),
+                    settings.maxSessionsPerUser(),
+                    ended.size());
+        }
+        return session;
     }
 
     /** Spends {@code refreshToken} and issues a new pair; any misuse is a 401. */
@@ -90,7 +110,7 @@ public final class Sessions {
         if (!store.spend(stored.id(), now)) {
             throw reused(stored, now);
         }
-        return issue(principal, stored.familyId());
+        return issue(principal, stored.familyId(), stored.sessionStartedAt());
     }
 
     /**
@@ -132,8 +152,10 @@ public final class Sessions {
                 "refresh token was already used; the session has been revoked, sign in again");
     }
 
-    private Session issue(Principal principal, UUID family) {
+    private Session issue(Principal principal, UUID family, Instant sessionStartedAt) {
         Instant now = clock.instant();
+        Instant refreshUntil = now.plus(settings.refreshTtl());
+        Instant sessionEnds = sessionStartedAt.plus(settings.sessionMaxAge());
         String refresh = Secrets.token(32);
         Optional<UUID> tenant =
                 principal instanceof Principal.Member member ? Optional.of(member.tenantId()) : Optional.empty();
@@ -144,8 +166,9 @@ public final class Sessions {
                         principal.kind(),
                         principal.id(),
                         tenant,
+                        sessionStartedAt,
                         now,
-                        now.plus(refreshTtl),
+                        refreshUntil.isBefore(sessionEnds) ? refreshUntil : sessionEnds,
                         Optional.empty(),
                         Optional.empty()),
                 Secrets.sha256(refresh));

@@ -22,13 +22,17 @@ public final class RefreshTokenStore {
         this.jdbc = jdbc;
     }
 
-    /** A stored refresh token. {@code subjectKind} is {@code admin} or {@code user}. */
+    /**
+     * A stored refresh token. {@code subjectKind} is {@code admin} or {@code user};
+     * {@code sessionStartedAt} is when its family's sign-in happened.
+     */
     public record RefreshToken(
             UUID id,
             UUID familyId,
             String subjectKind,
             UUID subjectId,
             Optional<UUID> tenantId,
+            Instant sessionStartedAt,
             Instant issuedAt,
             Instant expiresAt,
             Optional<Instant> usedAt,
@@ -37,8 +41,9 @@ public final class RefreshTokenStore {
     public void insert(RefreshToken token, String tokenHash) {
         jdbc.update(
                 """
-                INSERT INTO refresh_tokens (id, family_id, subject_kind, subject_id, tenant_id, token_hash, issued_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO refresh_tokens (id, family_id, subject_kind, subject_id, tenant_id, token_hash,
+                                            session_started_at, issued_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 token.id(),
                 token.familyId(),
@@ -46,8 +51,32 @@ public final class RefreshTokenStore {
                 token.subjectId(),
                 token.tenantId(),
                 tokenHash,
+                token.sessionStartedAt(),
                 token.issuedAt(),
                 token.expiresAt());
+    }
+
+    /**
+     * Ends the live sessions of a subject beyond its {@code keep} newest, as {@link #revokeFamily}
+     * ends one; returns the sessions it listed.
+     */
+    public List<UUID> revokeOldest(String subjectKind, UUID subjectId, int keep, Instant at) {
+        return jdbc.query("""
+                WITH excess AS (
+                    SELECT family_id FROM refresh_tokens
+                    WHERE subject_kind = ? AND subject_id = ? AND used_at IS NULL AND revoked_at IS NULL
+                      AND expires_at > ?
+                    ORDER BY session_started_at DESC, id DESC
+                    OFFSET ?),
+                revoked AS (
+                    UPDATE refresh_tokens SET revoked_at = ?
+                    WHERE family_id IN (SELECT family_id FROM excess) AND revoked_at IS NULL
+                    RETURNING family_id)
+                INSERT INTO revoked_sessions (session_id, revoked_at)
+                SELECT DISTINCT family_id, ?::timestamptz FROM revoked
+                ON CONFLICT DO NOTHING
+                RETURNING session_id
+                """, row -> row.getObject(1, UUID.class), subjectKind, subjectId, at, keep, at, at);
     }
 
     public Optional<RefreshToken> findByHash(String tokenHash) {
@@ -121,6 +150,9 @@ public final class RefreshTokenStore {
                 row.getString("subject_kind"),
                 row.getObject("subject_id", UUID.class),
                 Optional.ofNullable(row.getObject("tenant_id", UUID.class)),
+                Optional.ofNullable(row.getTimestamp("session_started_at"))
+                        .orElse(row.getTimestamp("issued_at"))
+                        .toInstant(),
                 row.getTimestamp("issued_at").toInstant(),
                 row.getTimestamp("expires_at").toInstant(),
                 Optional.ofNullable(row.getTimestamp("used_at")).map(java.sql.Timestamp::toInstant),
