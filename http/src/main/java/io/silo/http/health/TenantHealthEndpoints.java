@@ -1,5 +1,6 @@
 package io.silo.http.health;
 
+import io.silo.app.access.Access;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.session.Principal;
 import io.silo.error.SiloException;
@@ -11,6 +12,7 @@ import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.ServiceDatabase;
 import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.RoleSpec;
+import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,13 +55,17 @@ public final class TenantHealthEndpoints implements Endpoints {
     private void health(Exchange exchange) {
         Principal.Member member = authenticator.member(exchange);
         Placement placement = gate.admit(member);
+        // where the databases live is the organization administrator's business, not every member's
+        boolean administrator = Access.ORG_ADMIN.equals(member.roles().get(ServiceTemplate.CORE));
         List<Map<String, Object>> databases = new ArrayList<>();
         boolean allUp = true;
         for (ServiceDatabase database : placement.databases().values()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("service", database.service());
-            body.put("database", database.database());
-            body.put("cluster", database.clusterId());
+            if (administrator) {
+                body.put("database", database.database());
+                body.put("cluster", database.clusterId());
+            }
             body.put("schemaVersion", database.schemaVersion());
             long start = System.nanoTime();
             try {
@@ -69,7 +75,9 @@ public final class TenantHealthEndpoints implements Endpoints {
                         handle -> handle.queryOne("SELECT pg_database_size(current_database())", row -> row.getLong(1))
                                 .orElse(0L));
                 body.put("connected", true);
-                body.put("sizeBytes", size);
+                if (administrator) {
+                    body.put("sizeBytes", size);
+                }
             } catch (SiloException e) {
                 allUp = false;
                 body.put("connected", false);

@@ -9,6 +9,7 @@ import io.silo.json.Json;
 import io.silo.postgres.jdbc.DataAccessException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -113,7 +114,28 @@ public final class Problems {
             ctx.header("WWW-Authenticate", "Bearer");
         }
         e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
-        write(ctx, status(e.kind()), e.problem(), e.getMessage(), e.extensions());
+        String detail = infrastructureDetail(e.problem())
+                .map(text -> text + "; retry shortly (request id " + ctx.requestId() + ")")
+                .orElse(e.getMessage());
+        write(ctx, status(e.kind()), e.problem(), detail, e.extensions());
+    }
+
+    /**
+     * The detail of a 503 about Silo's own infrastructure, the same whatever failed: the message
+     * names clusters, databases, roles, hosts or driver text, which a caller has no use for and
+     * should not learn. The log has it under the request id ({@link UnavailableLog}).
+     */
+    private static Optional<String> infrastructureDetail(ProblemType type) {
+        return Optional.ofNullable(
+                switch (type) {
+                    case CLUSTER_UNAVAILABLE -> "the database server of this organization does not answer";
+                    case DATABASE_UNAVAILABLE -> "a database of this organization does not answer";
+                    case CONNECTION_BUDGET_EXHAUSTED ->
+                        "the database server of this organization has no connection free";
+                    case DATABASE_BUSY -> "this organization's database has no connection free";
+                    case MAIL_UNAVAILABLE -> "the mail could not be sent";
+                    default -> null;
+                });
     }
 
     /** A failure the HTTP framework raised while a route ran, such as a body over the limit. */

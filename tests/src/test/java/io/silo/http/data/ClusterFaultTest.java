@@ -149,6 +149,10 @@ class ClusterFaultTest {
             assertThat(read.status()).as("request %d: %s", request, read.text()).isEqualTo(503);
             assertThat(read.problemType()).isEqualTo("cluster-unavailable");
             assertThat(read.header("Retry-After")).isPresent();
+            assertThat(read.json().path("detail").asString())
+                    .as("no cluster, database, role, host or driver text: the request id finds them in the log")
+                    .isEqualTo("the database server of this organization does not answer; retry shortly (request id "
+                            + read.json().path("requestId").asString() + ")");
             between.run();
         }
         return millis;

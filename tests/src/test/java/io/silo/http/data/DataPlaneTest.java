@@ -326,6 +326,24 @@ class DataPlaneTest {
                 .contains("invoices", "contacts");
     }
 
+    /** Where the databases live, and how large they are, is for the organization's administrator. */
+    @Test
+    void aMemberWhoIsNoAdministratorLearnsNotWhereTheDatabasesLive() {
+        String email = "clerk-" + System.nanoTime() + "@acme.example";
+        TestTenants.addMember(acme, email, Map.of("billing", "user"));
+        SiloClient clerk = TestTenants.signIn(client, acme.slug(), email, TestTenants.PASSWORD);
+
+        SiloClient.Response health = clerk.get("/api/health/tenant");
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("databases").findValuesAsString("service"))
+                .containsExactlyInAnyOrder("core", "billing", "crm");
+        assertThat(health.json().path("databases").findValues("database")).isEmpty();
+        assertThat(health.json().path("databases").findValues("cluster")).isEmpty();
+        assertThat(health.json().path("databases").findValues("sizeBytes")).isEmpty();
+        assertThat(health.text()).doesNotContain(acme.database("billing"));
+    }
+
     @Test
     void suspensionStopsDataRequestsAtOnce(SiloClient anonymous) {
         TestTenant sleepy = TestTenants.create(anonymous, "Sleepy Data " + System.nanoTime(), List.of("crm"));
