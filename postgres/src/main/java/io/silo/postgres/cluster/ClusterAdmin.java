@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class ClusterAdmin implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterAdmin.class);
 
+    /** The databases every PostgreSQL server has and no tenant needs. */
+    private static final List<String> MAINTENANCE_DATABASES = java.util.List.of("postgres", "template1");
+
     /** How long an administrative connection may take to open. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -38,7 +42,7 @@ public final class ClusterAdmin implements AutoCloseable {
     private final HikariDataSource pool;
     private final Jdbc jdbc;
     private final Properties timeouts = new Properties();
-    private volatile boolean versionChecked;
+    private volatile boolean prepared;
 
     /**
      * @param statementTimeout the longest a statement may run; the socket waits that and the connect
@@ -110,8 +114,12 @@ public final class ClusterAdmin implements AutoCloseable {
         });
     }
 
-    /** Creates a login role with no other power, or resets its password when it exists. */
+    /**
+     * Creates a login role with no other power, or resets its password when it exists; the cluster's
+     * maintenance databases are closed to it first.
+     */
     public void ensureRole(String role, String password) {
+        prepare();
         jdbc.useHandle(handle -> {
             if (handle.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role)
                     .isEmpty()) {
@@ -176,7 +184,7 @@ public final class ClusterAdmin implements AutoCloseable {
      * is always complete. Concurrent builders serialize on an advisory lock.
      */
     public String ensureTemplate(ServiceTemplate template, SchemaInstaller installer) {
-        checkVersion();
+        prepare();
         String name = TemplateNames.of(template);
         if (databaseExists(name)) {
             return name;
@@ -242,9 +250,17 @@ public final class ClusterAdmin implements AutoCloseable {
         });
     }
 
-    /** Silo relies on PostgreSQL 15 or newer (DROP DATABASE … FORCE, default privileges on public, pgjdbc SCRAM). */
-    private void checkVersion() {
-        if (versionChecked) {
+    /**
+     * Readies the cluster before this instance first puts a tenant on it: checks the version (Silo
+     * relies on PostgreSQL 15 or newer: DROP DATABASE … FORCE, default privileges on public, pgjdbc
+     * SCRAM) and closes the server's maintenance databases ({@code postgres}, {@code template1}) to
+     * {@code PUBLIC}, so that a tenant role, whose password could one day leak, connects to its own
+     * databases only. The administrative role keeps its access as their owner or a superuser; a role
+     * that is neither cannot revoke (PostgreSQL warns and changes nothing), and Silo then names every
+     * database still open to every role in its log, as it does for databases that are not Silo's.
+     */
+    private void prepare() {
+        if (prepared) {
             return;
         }
         int version = jdbc.queryOne("SELECT current_setting('server_version_num')::int", row -> row.getInt(1))
@@ -253,7 +269,23 @@ public final class ClusterAdmin implements AutoCloseable {
             throw ProblemType.CLUSTER_TOO_OLD.exception(
                     "cluster " + cluster.id() + " runs PostgreSQL " + (version / 10000) + "; Silo needs 15 or newer");
         }
-        versionChecked = true;
+        List<String> open = jdbc.inTransaction(handle -> {
+            for (String maintenance : MAINTENANCE_DATABASES) {
+                handle.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + quote(maintenance) + " FROM PUBLIC");
+            }
+            return handle.query(
+                    "SELECT datname FROM pg_database WHERE datallowconn"
+                            + " AND has_database_privilege('public', datname, 'CONNECT') ORDER BY datname",
+                    row -> row.getString(1));
+        });
+        if (!open.isEmpty()) {
+            log.warn(
+                    "databases {} of cluster {} accept connections from every role (CONNECT for PUBLIC), tenant roles"
+                            + " included; revoke it unless they are meant to be public",
+                    open,
+                    cluster.id());
+        }
+        prepared = true;
     }
 
     /** Runs {@code work} in one transaction on a new administrative connection to {@code database}. */
