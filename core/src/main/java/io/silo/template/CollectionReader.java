@@ -49,12 +49,16 @@ final class CollectionReader {
             SchemaCheck.check(schema);
         }
         Optional<JsonNode> declared = schema.isMissing() ? Optional.empty() : Optional.of(schema.json());
+        List<IndexSpec> indexes = indexes(node.get("indexes"));
+        List<List<FieldPath>> unique = uniqueKeys(node.get("unique"));
+        Set<String> secret = privateFields(node.get("private"));
+        checkNoPrivateUniqueKey(node.get("unique"), unique, secret);
         return new CollectionSpec(
                 name,
                 declared,
-                indexes(node.get("indexes")),
-                uniqueKeys(node.get("unique")),
-                privateFields(node.get("private")),
+                indexes,
+                unique,
+                secret,
                 references(node.get("references")),
                 FileRulesReader.read(node.get("files")),
                 SequenceReader.read(node.get("sequences"), declared));
@@ -163,6 +167,21 @@ final class CollectionReader {
             return Optional.empty();
         }
         return path.map(FieldPath::first);
+    }
+
+    /**
+     * A unique key on a private field would answer every writer's guess of another document's value
+     * with a 409 {@code duplicate-key}: an oracle on what the field hides.
+     */
+    private static void checkNoPrivateUniqueKey(Node node, List<List<FieldPath>> unique, Set<String> secret) {
+        for (List<FieldPath> key : unique) {
+            key.stream()
+                    .map(FieldPath::first)
+                    .filter(secret::contains)
+                    .findFirst()
+                    .ifPresent(field -> node.problem("a unique key on the private field '" + field
+                            + "' would tell every writer, by a 409, which values other documents hold"));
+        }
     }
 
     private static Set<String> privateFields(Node fields) {

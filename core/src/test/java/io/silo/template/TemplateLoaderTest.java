@@ -221,6 +221,13 @@ class TemplateLoaderTest {
     }
 
     @Test
+    void aUniqueKeyOnAPrivateFieldIsRefused() {
+        assertThat(problems(VALID.replace("private: [internalNote]", "private: [internalNote, reference]")))
+                .containsExactly(SOURCE + ": collections.invoices.unique: a unique key on the private field 'reference'"
+                        + " would tell every writer, by a 409, which values other documents hold");
+    }
+
+    @Test
     void indexAndUniqueFieldsMustBeFieldPaths() {
         assertThat(problems(VALID.replace("- [customer.id, reference]", "- [customer.id, 'ref-no']")
                         .replace("{fields: [dueDate], descending: true}", "{fields: [], descending: maybe}")))
