@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ final class SigningKeys {
     private volatile List<StoredKey> keys = List.of();
     private volatile JWKSet publicSet = new JWKSet();
     private volatile Instant loadedAt = Instant.EPOCH;
+    private final AtomicInteger reloads = new AtomicInteger();
 
     SigningKeys(SigningKeyStore store, Clock clock, Duration rotation, Duration accessTtl) {
         this.store = store;
@@ -83,15 +85,28 @@ final class SigningKeys {
         if (kid == null || publicSet.getKeyByKeyId(kid) != null) {
             return;
         }
-        if (Duration.between(loadedAt, clock.instant()).compareTo(RELOAD_AT_MOST_EVERY) < 0) {
+        if (loadedRecently()) {
             return;
         }
         lock.lock();
         try {
-            reload();
+            // checked again under the lock: a burst of unknown kids waits here while one caller reloads, and
+            // the others must then find the fresh load instead of each reading the control database in turn
+            if (!loadedRecently() && publicSet.getKeyByKeyId(kid) == null) {
+                reload();
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean loadedRecently() {
+        return Duration.between(loadedAt, clock.instant()).compareTo(RELOAD_AT_MOST_EVERY) < 0;
+    }
+
+    /** How many times the keys were read from the control database; for tests of the reload's bound. */
+    int reloads() {
+        return reloads.get();
     }
 
     private void reload() {
@@ -102,6 +117,7 @@ final class SigningKeys {
         keys = loaded;
         publicSet = new JWKSet(publics);
         loadedAt = now;
+        reloads.incrementAndGet();
     }
 
     private void create(Instant now) {
