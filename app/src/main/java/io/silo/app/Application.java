@@ -3,6 +3,7 @@ package io.silo.app;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.silo.app.access.Access;
 import io.silo.app.activity.Activity;
+import io.silo.app.admin.AdminAccounts;
 import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
@@ -144,6 +145,11 @@ public final class Application implements AutoCloseable {
     /** Where a platform administrator signs in. */
     public PlatformAdmins platformAdmins() {
         return control.platformAdmins();
+    }
+
+    /** What an operator does to platform administrators ({@code silo admins}). */
+    public AdminAccounts adminAccounts() {
+        return services.adminAccounts();
     }
 
     public Sessions sessions() {

@@ -1,6 +1,7 @@
 package io.silo.app;
 
 import io.silo.app.admin.PlatformAdmins;
+import io.silo.app.admin.SecondFactors;
 import io.silo.cluster.Cluster;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
@@ -40,6 +41,7 @@ record ControlPlane(
         SigningKeyStore signingKeys,
         SignupStore signups,
         PasswordHasher hasher,
+        PlatformAdminStore platformAdminStore,
         PlatformAdmins platformAdmins) {
 
     static ControlPlane open(SiloConfig config, Clock clock, Shutdown shutdown) {
@@ -57,7 +59,13 @@ record ControlPlane(
                 config.passwords().iterations(),
                 config.passwords().parallelism(),
                 config.passwords().concurrency());
-        PlatformAdmins platformAdmins = new PlatformAdmins(new PlatformAdminStore(jdbc), hasher, clock);
+        PlatformAdminStore platformAdminStore = new PlatformAdminStore(jdbc);
+        PlatformAdmins platformAdmins = new PlatformAdmins(
+                platformAdminStore,
+                hasher,
+                new SecondFactors(platformAdminStore, secrets, config.tokens().issuer(), clock),
+                config.admin(),
+                clock);
         platformAdmins.bootstrap(config.admin());
         return new ControlPlane(
                 database,
@@ -74,6 +82,7 @@ record ControlPlane(
                 new SigningKeyStore(jdbc, secrets),
                 new SignupStore(jdbc),
                 hasher,
+                platformAdminStore,
                 platformAdmins);
     }
 

@@ -2,6 +2,7 @@ package io.silo.app;
 
 import io.silo.app.access.Access;
 import io.silo.app.activity.Activity;
+import io.silo.app.admin.AdminAccounts;
 import io.silo.app.admission.ActiveOrganizations;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
@@ -45,7 +46,8 @@ record Services(
         Signups signups,
         Documents documents,
         DocumentFiles files,
-        Activity activity) {
+        Activity activity,
+        AdminAccounts adminAccounts) {
 
     static Services open(
             SiloConfig config,
@@ -144,7 +146,13 @@ record Services(
                                 config.files().urlMaxTtl(),
                                 // an upload holds a connection while its client sends: half the pool at most
                                 Math.max(1, config.pools().maxPerDatabase() / 2))),
-                new Activity(gate, users, templates, data.connections(), activity));
+                new Activity(gate, users, templates, data.connections(), activity),
+                new AdminAccounts(
+                        control.platformAdmins(),
+                        control.platformAdminStore(),
+                        sessions,
+                        control.hasher(),
+                        control.audit()));
     }
 
     /** The services sign-up offers: as configured, else every service but core; an unknown one stops start-up. */

@@ -11,12 +11,7 @@ import io.silo.postgres.control.TenantStore;
 import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
 import io.silo.tenant.TenantStatus;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -140,24 +135,10 @@ final class TenantCommands {
         }
 
         private String password() {
-            try {
-                if (passwordFile != null) {
-                    return Files.readString(passwordFile).strip();
-                }
-                String fromEnv = System.getenv("SILO_TENANT_ADMIN_PASSWORD");
-                if (fromEnv != null && !fromEnv.isBlank()) {
-                    return fromEnv;
-                }
-                if (System.console() != null) {
-                    char[] typed = System.console().readPassword("Password for the first administrator: ");
-                    return typed == null ? "" : new String(typed);
-                }
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                return line == null ? "" : line.strip();
-            } catch (IOException e) {
-                throw ProblemType.PASSWORD_UNREADABLE.exception(
-                        "cannot read the administrator's password: " + e.getMessage());
-            }
+            return PasswordInput.read(
+                    Optional.ofNullable(passwordFile),
+                    "SILO_TENANT_ADMIN_PASSWORD",
+                    "Password for the first administrator: ");
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * @param http the HTTP listener
  * @param dataDir where the embedded PostgreSQL, the generated master key and the local mailbox live
- * @param admin the first platform administrator
+ * @param admin the first platform administrator and the rules of administrators' sign-in
  * @param masterKey base64 of the 32-byte key that seals stored secrets; generated when absent
  * @param database an external PostgreSQL for the control database, also the first cluster
  * @param embedded the embedded PostgreSQL used when {@code database} is absent
@@ -161,11 +161,27 @@ public record SiloConfig(
         }
     }
 
-    /** The first platform administrator, created at first start when no administrator exists. */
-    public record Admin(String email, Optional<String> password) {
+    /**
+     * Platform administrators: the first one, created at first start when no administrator exists, and
+     * the rules of their sign-in.
+     *
+     * @param lockThreshold consecutive failed sign-ins (a wrong password or second-factor code) of one
+     *                      administrator, across instances and restarts, that lock it
+     * @param lockDuration how long such a lock lasts; it ends on its own, or by {@code silo admins unlock}
+     * @param requireTotp whether every administrator must sign in with a TOTP second factor; one without
+     *                    may then sign in only to enroll one
+     */
+    public record Admin(
+            String email, Optional<String> password, int lockThreshold, Duration lockDuration, boolean requireTotp) {
+        /** The first administrator with the default sign-in rules. */
+        public Admin(String email, Optional<String> password) {
+            this(email, password, 10, Duration.ofMinutes(15), false);
+        }
+
         @Override
         public String toString() {
-            return "Admin[" + email + (password.isPresent() ? ", password set" : "") + "]";
+            return "Admin[" + email + (password.isPresent() ? ", password set" : "") + ", lockThreshold="
+                    + lockThreshold + ", lockDuration=" + lockDuration + ", requireTotp=" + requireTotp + "]";
         }
     }
 
@@ -366,7 +382,16 @@ public record SiloConfig(
                         tls(source),
                         metricsToken(source)),
                 Path.of(source.string("data.dir", "./data")).normalize(),
-                new Admin(source.string("admin.email", "admin@silo.local"), source.optional("admin.password")),
+                new Admin(
+                        source.string("admin.email", "admin@silo.local"),
+                        source.optional("admin.password"),
+                        source.integer("admin.lockThreshold", 10, 1, 1000),
+                        source.duration(
+                                "admin.lockDuration",
+                                Duration.ofMinutes(15),
+                                Duration.ofSeconds(1),
+                                Duration.ofDays(30)),
+                        source.bool("admin.requireTotp", false)),
                 source.optional("master.key"),
                 database(source),
                 new Embedded(

@@ -70,6 +70,18 @@ public enum ProblemType {
     INVALID_REFRESH_TOKEN(answered(ErrorKind.UNAUTHENTICATED), "unknown, expired or revoked refresh token"),
     REFRESH_TOKEN_REUSED(
             answered(ErrorKind.UNAUTHENTICATED), "a spent refresh token was replayed; its session is revoked"),
+    SECOND_FACTOR_REQUIRED(
+            answered(ErrorKind.UNAUTHENTICATED),
+            "the platform administrator signs in with a second factor: send `totp` (the authenticator app's code) or `recoveryCode` with the password; told only to someone who gave the right password"),
+    SECOND_FACTOR_ENROLLMENT_REQUIRED(
+            answered(ErrorKind.FORBIDDEN),
+            "every platform administrator must have a second factor (`admin.requireTotp`) and the caller has none: its token serves only to enroll one (`POST /api/admin/auth/totp`)"),
+    SECOND_FACTOR_STATE(
+            answered(ErrorKind.CONFLICT),
+            "the caller's second factor is already enabled (an operator resets it: `silo admins reset-totp`), or a confirmation came before any enrollment was begun"),
+    INVALID_TOTP_CODE(
+            answered(ErrorKind.INVALID),
+            "the code does not match the TOTP secret being enrolled, at this time step or one either side (`field`)"),
     VERSION_CONFLICT(
             answered(ErrorKind.CONFLICT), "the document changed since the expected version (`currentVersion`)"),
     CONDITION_FAILED(
@@ -283,6 +295,7 @@ public enum ProblemType {
     CONFIRMATION_REQUIRED(
             internal(ErrorKind.INVALID), "CLI: `silo tenants delete` needs `--yes` when no terminal can confirm"),
     PASSWORD_UNREADABLE(internal(ErrorKind.INVALID), "CLI: the administrator's password could not be read"),
+    ADMIN_NOT_FOUND(internal(ErrorKind.NOT_FOUND), "CLI: no platform administrator has this email (`silo admins`)"),
     CLUSTER_NOT_FOUND(internal(ErrorKind.NOT_FOUND), "no cluster with that id"),
     SECRET_UNREADABLE(
             internal(ErrorKind.INTERNAL),

@@ -30,7 +30,7 @@ final class HttpFeatures {
     private HttpFeatures() {}
 
     static List<Endpoints> of(Application app) {
-        Authenticator authenticator = new Authenticator(app.tokens());
+        Authenticator authenticator = new Authenticator(app.tokens(), app.platformAdmins());
         return List.of(
                 new DataEndpoints(authenticator, app.documents()),
                 new FileEndpoints(authenticator, app.documents(), app.files(), app.templates()),

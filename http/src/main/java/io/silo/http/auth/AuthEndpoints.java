@@ -1,6 +1,7 @@
 package io.silo.http.auth;
 
 import io.silo.app.admin.PlatformAdmins;
+import io.silo.app.admin.SecondFactors;
 import io.silo.app.input.Fields;
 import io.silo.app.session.Principal;
 import io.silo.app.session.Sessions;
@@ -8,7 +9,7 @@ import io.silo.app.session.TokenService;
 import io.silo.app.throttle.SignInThrottle;
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.PasswordHasher;
-import io.silo.error.ErrorKind;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
@@ -17,6 +18,7 @@ import io.silo.http.server.Exchange;
 import io.silo.http.server.Routes;
 import io.silo.postgres.control.AuditLog;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,13 +56,21 @@ public final class AuthEndpoints implements Endpoints {
         this.throttle = throttle;
     }
 
-    record AdminLogin(String email, String password) {}
+    /**
+     * A platform administrator's sign-in. {@code totp} (the authenticator app's 6 digits) or
+     * {@code recoveryCode} is the second factor of an administrator who enrolled one.
+     */
+    record AdminLogin(String email, String password, String totp, String recoveryCode) {}
+
+    record TotpConfirmation(String code) {}
 
     record RefreshRequest(String refreshToken) {}
 
     @Override
     public void register(Routes routes) {
         routes.post("/api/admin/auth/login", this::adminLogin);
+        routes.post("/api/admin/auth/totp", this::beginTotp);
+        routes.post("/api/admin/auth/totp/confirm", this::confirmTotp);
         routes.post("/api/auth/refresh", this::refresh);
         routes.post("/api/auth/logout", this::logout);
         routes.get("/.well-known/jwks.json", exchange -> exchange.json(tokens.jwks()));
@@ -71,8 +81,9 @@ public final class AuthEndpoints implements Endpoints {
         String email = Fields.email(body.email(), "email");
         String password = Fields.password(body.password(), "password");
         PasswordHasher.checkSignInLength(password); // before the throttle takes an event or anything is looked up
+        Optional<PlatformAdmins.SecondFactor> factor = secondFactor(body);
         Principal.PlatformAdmin admin =
-                throttle.attempt(exchange.ip(), attempt -> authenticate(exchange, email, password, attempt));
+                throttle.attempt(exchange.ip(), attempt -> authenticate(exchange, email, password, factor, attempt));
         Sessions.Session session = sessions.start(admin);
         audit.append(new AuditEntry(
                 Actors.of(exchange, admin),
@@ -89,11 +100,16 @@ public final class AuthEndpoints implements Endpoints {
      * database that did not answer refused nobody (and the audit log lives in the control database).
      */
     private Principal.PlatformAdmin authenticate(
-            Exchange exchange, String email, String password, SignInThrottle.Attempt attempt) {
+            Exchange exchange,
+            String email,
+            String password,
+            Optional<PlatformAdmins.SecondFactor> factor,
+            SignInThrottle.Attempt attempt) {
         try {
-            return admins.authenticate(email, password, attempt);
+            return admins.authenticate(email, password, factor, attempt);
         } catch (SiloException e) {
-            if (e.kind() == ErrorKind.UNAVAILABLE) {
+            // only wrong guesses, which the throttle counts: a flood at a locked administrator writes nothing
+            if (e.problem() != ProblemType.INVALID_CREDENTIALS) {
                 throw e;
             }
             audit.append(new AuditEntry(
@@ -105,6 +121,46 @@ public final class AuthEndpoints implements Endpoints {
                     Map.of()));
             throw e;
         }
+    }
+
+    /** At most one second factor, of the length a code can have, before anything is looked up. */
+    private static Optional<PlatformAdmins.SecondFactor> secondFactor(AdminLogin body) {
+        if (body.totp() != null && body.recoveryCode() != null) {
+            throw ProblemType.INVALID_JSON.exception("send either 'totp' or 'recoveryCode', not both");
+        }
+        if (body.totp() != null) {
+            return Optional.of(new PlatformAdmins.SecondFactor.Code(Fields.required(body.totp(), "totp")));
+        }
+        if (body.recoveryCode() != null) {
+            String code = Fields.required(body.recoveryCode(), "recoveryCode");
+            if (code.length() > 64) {
+                throw ProblemType.FIELD_TOO_LONG
+                        .exception("field 'recoveryCode' is longer than a recovery code")
+                        .with("field", "recoveryCode");
+            }
+            return Optional.of(new PlatformAdmins.SecondFactor.RecoveryCode(code));
+        }
+        return Optional.empty();
+    }
+
+    private void beginTotp(Exchange exchange) {
+        Principal.PlatformAdmin admin = authenticator.enrollingAdmin(exchange);
+        SecondFactors.Enrollment enrollment = admins.beginTotp(admin);
+        exchange.json(Map.of("secret", enrollment.secret(), "uri", enrollment.uri()));
+    }
+
+    private void confirmTotp(Exchange exchange) {
+        Principal.PlatformAdmin admin = authenticator.enrollingAdmin(exchange);
+        TotpConfirmation body = Bodies.read(exchange, TotpConfirmation.class);
+        List<String> recoveryCodes = admins.confirmTotp(admin, Fields.required(body.code(), "code"));
+        audit.append(new AuditEntry(
+                Actors.of(exchange, admin),
+                "admin.totp.enabled",
+                "platform_admin",
+                admin.id().toString(),
+                Optional.empty(),
+                Map.of()));
+        exchange.json(Map.of("recoveryCodes", recoveryCodes));
     }
 
     private void refresh(Exchange exchange) {

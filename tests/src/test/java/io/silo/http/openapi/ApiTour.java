@@ -2,10 +2,12 @@ package io.silo.http.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.crypto.Totp;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestSilo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,7 @@ final class ApiTour {
         suspension();
         signup();
         administration();
+        secondFactor();
         unknownRoutes();
     }
 
@@ -709,6 +712,32 @@ final class ApiTour {
         expect(401, anonymous.get("/metrics"));
         expect(403, orgAdmin.get("/metrics"));
         expect(200, admin.get("/metrics"));
+    }
+
+    /** Last of the administrator's steps: from here on, the administrator's sign-in needs the second factor. */
+    private void secondFactor() {
+        expect(401, anonymous.post("/api/admin/auth/totp", Map.of()));
+        expect(403, orgAdmin.post("/api/admin/auth/totp", Map.of()));
+        expect(409, admin.post("/api/admin/auth/totp/confirm", Map.of("code", "123456")));
+        JsonNode enrollment =
+                expect(200, admin.post("/api/admin/auth/totp", Map.of())).json();
+        Totp totp = Totp.ofBase32(enrollment.path("secret").asString());
+        assertThat(enrollment.path("uri").asString()).startsWith("otpauth://totp/");
+        expect(400, admin.post("/api/admin/auth/totp/confirm", Map.of()));
+        expect(400, admin.post("/api/admin/auth/totp/confirm", Map.of("code", "not-a-code")));
+        String code = totp.code(Totp.step(Instant.now()));
+        JsonNode recovery = expect(200, admin.post("/api/admin/auth/totp/confirm", Map.of("code", code)))
+                .json();
+        expect(409, admin.post("/api/admin/auth/totp", Map.of()));
+        Map<String, String> password = Map.of("email", TestSilo.ADMIN_EMAIL, "password", TestSilo.ADMIN_PASSWORD);
+        expect(401, anonymous.post("/api/admin/auth/login", password));
+        Map<String, String> withRecovery = new java.util.HashMap<>(password);
+        withRecovery.put("recoveryCode", recovery.path("recoveryCodes").get(0).asString());
+        admin = anonymous.as(expect(200, anonymous.post("/api/admin/auth/login", withRecovery))
+                .json()
+                .path("accessToken")
+                .asString());
+        expect(200, admin.get("/api/admin/pools"));
     }
 
     private void unknownRoutes() {
