@@ -163,6 +163,61 @@ class AdminTotpTest {
         assertThat(login(client, email, PASSWORD).status()).isEqualTo(200);
     }
 
+    /**
+     * The enrollment routes hold no organization's data: a member of any organization is 403, a stranger
+     * 401, and injected or ill-typed codes are 400 before anything is compared.
+     */
+    @Test
+    void membersAndStrangersCannotEnrollAndInjectedCodesAreRefused() {
+        SiloClient platformAdmin = signedIn(AdminFixtures.create(silo, "isolated@silo.test"));
+        SiloClient.Response created = platformAdmin.post(
+                "/api/organizations",
+                Map.of(
+                        "name",
+                        "Other Org",
+                        "slug",
+                        "other-org",
+                        "services",
+                        List.of("crm"),
+                        "admin",
+                        Map.of("email", "boss@other.example", "name", "Boss", "password", PASSWORD)));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        SiloClient member = client.as(client.post(
+                        "/api/auth/login",
+                        Map.of("organization", "other-org", "email", "boss@other.example", "password", PASSWORD))
+                .json()
+                .path("accessToken")
+                .asString());
+
+        for (String route : List.of("/api/admin/auth/totp", "/api/admin/auth/totp/confirm")) {
+            assertThat(member.post(route, Map.of("code", "123456")).problemType())
+                    .as(route)
+                    .isEqualTo("platform-admin-required");
+            assertThat(client.post(route, Map.of("code", "123456")).status())
+                    .as(route)
+                    .isEqualTo(401);
+        }
+        platformAdmin.post("/api/admin/auth/totp", Map.of());
+        for (Object injected : List.of("' OR 1=1 --", "1234567", "12345٦", "$ne")) {
+            assertThat(platformAdmin
+                            .post("/api/admin/auth/totp/confirm", Map.of("code", injected))
+                            .problemType())
+                    .as(injected.toString())
+                    .isEqualTo("invalid-totp-code");
+        }
+        assertThat(platformAdmin
+                        .post("/api/admin/auth/totp/confirm", Map.of("code", Map.of("$ne", "")))
+                        .status())
+                .isEqualTo(400);
+        assertThat(platformAdmin
+                        .post("/api/admin/auth/totp/confirm", Map.of("code", "123456", "admin", "other"))
+                        .problemType())
+                .isEqualTo("unknown-field");
+        assertThat(login(client, "isolated@silo.test", PASSWORD, "recoveryCode", "x".repeat(65))
+                        .status())
+                .isEqualTo(400);
+    }
+
     /** An enrolled administrator and what the enrollment handed out. */
     private record Enrolled(Totp totp, List<String> recoveryCodes) {
         /** The code {@code steps} steps away from now. */
