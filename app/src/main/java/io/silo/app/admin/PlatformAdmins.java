@@ -9,6 +9,7 @@ import io.silo.config.SiloConfig;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.Secrets;
+import io.silo.error.ErrorKind;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.PlatformAdminStore;
@@ -48,7 +49,11 @@ public final class PlatformAdmins {
     private final SecondFactors secondFactors;
     private final SiloConfig.Admin settings;
     private final Clock clock;
+    /** What was read of each administrator within {@link #STANDING_TTL}. */
     private final Cache<UUID, Optional<PlatformAdmin>> standings;
+
+    /** What was last read of each administrator, however long ago: used while the control database is away. */
+    private final Cache<UUID, Optional<PlatformAdmin>> lastKnown;
 
     public PlatformAdmins(
             PlatformAdminStore store,
@@ -67,6 +72,7 @@ public final class PlatformAdmins {
                 .expireAfterWrite(STANDING_TTL)
                 .maximumSize(10_000)
                 .build();
+        this.lastKnown = Caffeine.newBuilder().maximumSize(10_000).build();
     }
 
     /** What an administrator's valid token may do now. */
@@ -157,7 +163,7 @@ public final class PlatformAdmins {
             store.updatePasswordHash(admin.id(), hasher.hash(password, who));
         }
         store.recordLogin(admin.id(), now);
-        forget(admin.id());
+        remember(admin.id(), Optional.of(admin));
         return new Principal.PlatformAdmin(admin.id(), admin.email());
     }
 
@@ -172,12 +178,12 @@ public final class PlatformAdmins {
      * What the bearer of a valid token of this administrator may do, read from the control database at
      * most {@link #STANDING_TTL} ago: a 401 {@code invalid-token} when the administrator was deleted or
      * disabled since the token was issued. A lockout after failed sign-ins does not end sessions: anyone
-     * can cause one, and it guards the password, not the sessions already opened with it.
+     * can cause one, and it guards the password, not the sessions already opened with it. While the
+     * control database is away, what this instance last read of the administrator holds (as placements
+     * do), so routes that need no database keep serving; never read, it is 503.
      */
     public Standing standing(UUID id) {
-        PlatformAdmin admin = standings
-                .get(id, store::find)
-                .filter(PlatformAdmin::active)
+        PlatformAdmin admin = read(id).filter(PlatformAdmin::active)
                 .orElseThrow(() -> ProblemType.INVALID_TOKEN.exception(
                         "this platform administrator was disabled or deleted; the token no longer counts"));
         return settings.requireTotp() && !admin.totpEnabled() ? Standing.ENROLLMENT_ONLY : Standing.FULL;
@@ -186,6 +192,29 @@ public final class PlatformAdmins {
     /** Forgets what this instance read of an administrator: it just changed here. */
     void forget(UUID id) {
         standings.invalidate(id);
+    }
+
+    private Optional<PlatformAdmin> read(UUID id) {
+        Optional<PlatformAdmin> fresh = standings.getIfPresent(id);
+        if (fresh != null) {
+            return fresh;
+        }
+        try {
+            Optional<PlatformAdmin> loaded = store.find(id);
+            remember(id, loaded);
+            return loaded;
+        } catch (SiloException e) {
+            Optional<PlatformAdmin> known = lastKnown.getIfPresent(id);
+            if (e.kind() == ErrorKind.UNAVAILABLE && known != null) {
+                return known;
+            }
+            throw e;
+        }
+    }
+
+    private void remember(UUID id, Optional<PlatformAdmin> admin) {
+        standings.put(id, admin);
+        lastKnown.put(id, admin);
     }
 
     /** Begins (or begins again) the caller's TOTP enrollment: the secret, shown once. */
