@@ -40,11 +40,6 @@ public final class AdminAccounts {
         return store.list();
     }
 
-    /** The administrator with this email; 404 {@code admin-not-found}. */
-    public PlatformAdmin get(String email) {
-        return admins.require(email);
-    }
-
     /** Lifts a lockout after failed sign-ins before it ends on its own. */
     public PlatformAdmin unlock(String email, AuditEntry.Actor actor) {
         PlatformAdmin admin = admins.require(email);

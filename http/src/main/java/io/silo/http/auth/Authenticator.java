@@ -66,6 +66,17 @@ public final class Authenticator {
         return admin;
     }
 
+    /**
+     * The caller when it is a platform administrator with full standing; empty for anyone else, an
+     * administrator who must first enroll a second factor included. An invalid token is still a 401.
+     */
+    public Optional<Principal.PlatformAdmin> optionalPlatformAdmin(Exchange exchange) {
+        return optional(exchange)
+                .filter(principal -> principal instanceof Principal.PlatformAdmin admin
+                        && admins.standing(admin.id()) == PlatformAdmins.Standing.FULL)
+                .map(Principal.PlatformAdmin.class::cast);
+    }
+
     /** The caller, who must be a platform administrator, with or without the second factor it must enroll. */
     public Principal.PlatformAdmin enrollingAdmin(Exchange exchange) {
         return Access.requirePlatformAdmin(require(exchange));

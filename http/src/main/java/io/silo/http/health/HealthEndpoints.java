@@ -2,7 +2,6 @@ package io.silo.http.health;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import io.silo.app.session.Principal;
 import io.silo.cluster.Cluster;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
@@ -55,10 +54,7 @@ public final class HealthEndpoints implements Endpoints {
      */
     private void health(Exchange exchange) {
         Snapshot snapshot = snapshots.get(Boolean.TRUE);
-        boolean detailed = authenticator
-                .optional(exchange)
-                .filter(principal -> principal instanceof Principal.PlatformAdmin)
-                .isPresent();
+        boolean detailed = authenticator.optionalPlatformAdmin(exchange).isPresent();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", snapshot.ready() ? "ready" : "unavailable");
         if (detailed) {
