@@ -173,11 +173,6 @@ public record SiloConfig(
      */
     public record Admin(
             String email, Optional<String> password, int lockThreshold, Duration lockDuration, boolean requireTotp) {
-        /** The first administrator with the default sign-in rules. */
-        public Admin(String email, Optional<String> password) {
-            this(email, password, 10, Duration.ofMinutes(15), false);
-        }
-
         @Override
         public String toString() {
             return "Admin[" + email + (password.isPresent() ? ", password set" : "") + ", lockThreshold="
