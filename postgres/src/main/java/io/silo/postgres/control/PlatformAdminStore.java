@@ -189,15 +189,6 @@ public final class PlatformAdminStore {
                 == 1;
     }
 
-    /** How many unused recovery codes the administrator has left. */
-    public int recoveryCodesLeft(UUID id) {
-        return jdbc.queryOne(
-                        "SELECT count(*) FROM platform_admin_recovery_codes WHERE admin_id = ?",
-                        row -> row.getInt(1),
-                        id)
-                .orElse(0);
-    }
-
     /** Removes the second factor and its recovery codes (a lost device); false when there is no such administrator. */
     public boolean resetTotp(UUID id) {
         return jdbc.inTransaction(handle -> {
