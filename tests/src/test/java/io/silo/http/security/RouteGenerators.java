@@ -74,6 +74,15 @@ final class RouteGenerators {
                                 fuzz.loginName(),
                                 "password",
                                 fuzz.pick(List.of("test-admin-password", "correct horse battery")))));
+        platform("POST /api/admin/auth/totp", fuzz -> fuzz.post("/api/admin/auth/totp", Map.of()));
+        platform(
+                "POST /api/admin/auth/totp/confirm",
+                fuzz -> fuzz.post(
+                        "/api/admin/auth/totp/confirm",
+                        Map.of(
+                                "code",
+                                fuzz.pick(List.of(
+                                        "123456", fuzz.altered(fuzz.world().beta().id), "' OR 1=1 --", "")))));
         platform(
                 "POST /api/organizations",
                 fuzz -> fuzz.post(
