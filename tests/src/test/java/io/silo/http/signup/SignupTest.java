@@ -187,6 +187,59 @@ class SignupTest {
         assertThat(mailsTo("@mistake.example")).isEmpty();
     }
 
+    /**
+     * Anyone can name any address, so the mail must not carry their text: every field is checked
+     * before any mail, names hold no line breaks, and the mail says nothing the requester wrote but
+     * the organization's name.
+     */
+    @Test
+    void requesterTextIsCheckedBeforeAnyMailAndKeptOutOfIt() throws IOException {
+        SiloClient.Response forgedLine = client.post(
+                "/api/signup",
+                Map.of(
+                        "organization",
+                        Map.of(
+                                "name",
+                                "Shop\r\nBcc: victim@else.example",
+                                "slug",
+                                "forged",
+                                "services",
+                                List.of("crm")),
+                        "admin",
+                        Map.of("email", "a@hygiene.example", "name", "Founder", "password", "founder-password")));
+        assertThat(forgedLine.status()).isEqualTo(400);
+        assertThat(forgedLine.problemType()).isEqualTo("invalid-text");
+        assertThat(forgedLine.json().path("field").asString()).isEqualTo("name");
+
+        SiloClient.Response longName = client.post(
+                "/api/signup",
+                Map.of(
+                        "organization",
+                        Map.of("name", "Shop", "slug", "long-name", "services", List.of("crm")),
+                        "admin",
+                        Map.of("email", "b@hygiene.example", "name", "x".repeat(201), "password", "founder-password")));
+        assertThat(longName.problemType()).isEqualTo("field-too-long");
+        assertThat(longName.json().path("field").asString()).isEqualTo("admin.name");
+        assertThat(mailsTo("@hygiene.example")).isEmpty();
+
+        SiloClient.Response pending = client.post(
+                "/api/signup",
+                Map.of(
+                        "organization",
+                        Map.of("name", "Hygienic Shop", "slug", "hygienic", "services", List.of("crm")),
+                        "admin",
+                        Map.of(
+                                "email",
+                                "c@hygiene.example",
+                                "name",
+                                "Claim your prize at prize.example",
+                                "password",
+                                "founder-password")));
+        assertThat(pending.status()).as(pending.text()).isEqualTo(202);
+        String mail = Files.readString(mailsTo("c@hygiene.example").getFirst());
+        assertThat(mail).contains("Hygienic Shop").doesNotContain("prize");
+    }
+
     @Test
     void signupsFromOneAddressAreThrottled() {
         for (int i = 0; i < 4; i++) {
