@@ -115,7 +115,8 @@ public final class Problems {
         }
         e.retryAfter().ifPresent(delay -> ctx.header("Retry-After", Long.toString(Math.max(1, delay.toSeconds()))));
         String detail = infrastructureDetail(e.problem())
-                .map(text -> text + "; retry shortly (request id " + ctx.requestId() + ")")
+                .map(text -> text + (e.getMessage().endsWith("not queued") ? "; refused at once, not queued" : "")
+                        + "; retry shortly (request id " + ctx.requestId() + ")")
                 .orElse(e.getMessage());
         write(ctx, status(e.kind()), e.problem(), detail, e.extensions());
     }
@@ -123,7 +124,9 @@ public final class Problems {
     /**
      * The detail of a 503 about Silo's own infrastructure, the same whatever failed: the message
      * names clusters, databases, roles, hosts or driver text, which a caller has no use for and
-     * should not learn. The log has it under the request id ({@link UnavailableLog}).
+     * should not learn. The log has it under the request id ({@link UnavailableLog}). Whether the
+     * request was refused at once (a full waiting line, {@code PoolErrors}) or after waiting is kept:
+     * it tells a client how hard to back off.
      */
     private static Optional<String> infrastructureDetail(ProblemType type) {
         return Optional.ofNullable(
