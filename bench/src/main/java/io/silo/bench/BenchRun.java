@@ -400,12 +400,22 @@ final class BenchRun {
         }
     }
 
+    /**
+     * Deletes the work directory. A file can vanish while the walk lists it (the stopping server
+     * removes its own postmaster.pid), which the walk reports as an error: the walk is then repeated.
+     */
     private void deleteWorkDir() {
-        try (var files = Files.walk(options.workDir())) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            progress("could not delete " + options.workDir() + ": " + e.getMessage());
+        for (int attempt = 1; ; attempt++) {
+            try (var files = Files.walk(options.workDir())) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+                return;
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 3) {
+                    progress("could not delete " + options.workDir() + ": " + e.getMessage());
+                    return;
+                }
+            }
         }
     }
 
