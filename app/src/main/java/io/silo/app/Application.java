@@ -13,8 +13,10 @@ import io.silo.app.file.FileSweeper;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.Members;
 import io.silo.app.identity.Users;
+import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.organization.Organizations;
+import io.silo.app.retention.LogRetention;
 import io.silo.app.session.Sessions;
 import io.silo.app.session.TokenService;
 import io.silo.app.signup.Signups;
@@ -182,6 +184,16 @@ public final class Application implements AutoCloseable {
     /** Where the files of documents are stored and read. */
     public DocumentFiles files() {
         return services.files();
+    }
+
+    /** Jobs for platform administrators: listed, followed, cancelled. */
+    public JobAdmin jobs() {
+        return operations.jobAdmin();
+    }
+
+    /** The purge of old activity and audit rows; a server runs it on its own schedule. */
+    public LogRetention retention() {
+        return operations.retention();
     }
 
     /** What removes orphaned files; housekeeping runs it, tests may call it at once. */

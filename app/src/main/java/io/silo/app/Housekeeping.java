@@ -50,7 +50,8 @@ final class Housekeeping implements AutoCloseable {
                     + refreshTokens.purgeRevokedSessions(now.minus(refreshTtl).minus(Duration.ofDays(1)));
             int keys = signingKeys.purgeExpired(now);
             int jobs = control.update(
-                    "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < ?", longAgo);
+                    "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?",
+                    longAgo);
             int signupsDone = signups.purge(now, longAgo);
             int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
             int orphans = files.sweepSome();

@@ -1,8 +1,10 @@
 package io.silo.app;
 
 import io.silo.app.file.FileSweeper;
+import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.organization.Organizations;
+import io.silo.app.retention.LogRetention;
 import io.silo.config.SiloConfig;
 import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.cluster.AutovacuumTuner;
@@ -11,6 +13,7 @@ import io.silo.postgres.identity.DirectorySweeper;
 import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
+import io.silo.postgres.job.Leases;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
 import io.silo.postgres.schema.SchemaApplier;
@@ -23,7 +26,7 @@ import java.util.List;
  * lifecycle that creates their jobs, and the background work a server does (workers,
  * housekeeping, the directory sweeper, the autovacuum tuner); the CLI runs jobs inline only.
  */
-record Operations(Organizations organizations, FileSweeper fileSweeper) {
+record Operations(Organizations organizations, FileSweeper fileSweeper, JobAdmin jobAdmin, LogRetention retention) {
 
     static Operations open(
             SiloConfig config,
@@ -36,10 +39,13 @@ record Operations(Organizations organizations, FileSweeper fileSweeper) {
         var jdbc = control.jdbc();
         var clock = options.clock();
         JobStore jobs = new JobStore(jdbc);
+        Leases leases = new Leases(jdbc);
+        String instance = InstanceIds.next();
         JobRunner runner = shutdown.register(
                 "job runner",
                 new JobRunner(
                         jobs,
+                        leases,
                         List.of(
                                 new ProvisioningJob(
                                         control.tenants(),
@@ -61,12 +67,22 @@ record Operations(Organizations organizations, FileSweeper fileSweeper) {
                                                 data.pools().evictTenant(tenant).join(),
                                         clock)),
                         config.jobs(),
-                        InstanceIds.next(),
+                        instance,
                         options.stepObserver()));
         FileSweeper fileSweeper =
                 new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
+        LogRetention retention = new LogRetention(
+                config.retention(),
+                jdbc,
+                control.tenants(),
+                control.admins(),
+                templates,
+                leases,
+                clock,
+                instance + "#retention");
         if (options.runJobs()) {
             runner.start();
+            shutdown.register("log retention", retention.start());
             shutdown.register(
                     "housekeeping",
                     Housekeeping.start(
@@ -113,6 +129,7 @@ record Operations(Organizations organizations, FileSweeper fileSweeper) {
                         List.of(JdbcUrls.database(control.database().url()))),
                 control.secrets(),
                 data.placements()::invalidate);
-        return new Operations(organizations, fileSweeper);
+        return new Operations(
+                organizations, fileSweeper, new JobAdmin(jobs, runner, control.tenants(), control.audit()), retention);
     }
 }

@@ -3,6 +3,7 @@ package io.silo.cli;
 import io.silo.app.Application;
 import io.silo.app.SiloOptions;
 import io.silo.config.SiloConfig;
+import io.silo.job.StepObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,13 @@ final class ControlPlane {
     private ControlPlane() {}
 
     static Application open(SiloConfig config) {
-        return Application.start(attachToRunningEmbedded(config), SiloOptions.headless());
+        return open(config, StepObserver.NONE);
+    }
+
+    /** The control plane with {@code observer} seeing each step of the jobs the command runs inline. */
+    static Application open(SiloConfig config, StepObserver observer) {
+        return Application.start(
+                attachToRunningEmbedded(config), SiloOptions.headless().withStepObserver(observer));
     }
 
     private static SiloConfig attachToRunningEmbedded(SiloConfig config) {

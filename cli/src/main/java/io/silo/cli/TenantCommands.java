@@ -6,6 +6,7 @@ import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
 import io.silo.error.ProblemType;
+import io.silo.job.StepObserver;
 import io.silo.json.Json;
 import io.silo.postgres.control.TenantStore;
 import io.silo.tenant.Tenant;
@@ -41,9 +42,14 @@ final class TenantCommands {
 
         @Override
         public Integer call() {
-            try (Application app = ControlPlane.open(options.load())) {
+            try (Application app = ControlPlane.open(options.load(), observer())) {
                 return run(app.organizations(), spec.commandLine().getOut());
             }
+        }
+
+        /** What sees the steps of the jobs this command runs inline; nothing by default. */
+        StepObserver observer() {
+            return StepObserver.NONE;
         }
 
         abstract int run(Organizations organizations, PrintWriter out);
@@ -130,8 +136,28 @@ final class TenantCommands {
                     .cluster(Optional.ofNullable(cluster))
                     .build();
             Organizations.Outcome outcome = organizations.create(request, actor());
+            progress().finish();
             print(out, outcome.tenant().orElseThrow());
             return outcome.tenant().get().status() == TenantStatus.ACTIVE ? 0 : 1;
+        }
+
+        private ProgressLine progress;
+
+        /** Provisioning runs inline: each step moves the bar (plain lines when output is not a terminal). */
+        @Override
+        StepObserver observer() {
+            return (job, step) -> {
+                if (!json) {
+                    progress().show(job.steps().indexOf(step), job.steps().size(), step);
+                }
+            };
+        }
+
+        private synchronized ProgressLine progress() {
+            if (progress == null) {
+                progress = ProgressLine.forConsole(spec.commandLine().getOut());
+            }
+            return progress;
         }
 
         private String password() {

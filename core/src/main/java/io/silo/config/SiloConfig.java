@@ -32,6 +32,7 @@ import java.util.Set;
  * @param directory the background convergence of the login directory
  * @param autovacuumTuning which servers Silo keeps {@code autovacuum_naptime} scaled to their database count on
  * @param files the files of documents: their signed URLs
+ * @param retention how long activity and audit logs are kept, and how old rows are purged
  */
 public record SiloConfig(
         Http http,
@@ -51,7 +52,8 @@ public record SiloConfig(
         Login login,
         Directory directory,
         AutovacuumTuning autovacuumTuning,
-        Files files) {
+        Files files,
+        Retention retention) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
 
@@ -364,6 +366,21 @@ public record SiloConfig(
         }
     }
 
+    /**
+     * How long logs are kept. Old rows are deleted in batches of {@code batchSize} rows per statement
+     * with {@code pause} between statements, so a purge never holds long locks or floods the WAL; one
+     * instance at a time purges, every {@code interval}, on administrative connections.
+     *
+     * @param activity age after which tenant activity rows ({@code silo_activity}) go; zero keeps them forever
+     * @param audit age after which master audit log rows ({@code audit_log}) go; zero keeps them forever
+     */
+    public record Retention(Duration activity, Duration audit, int batchSize, Duration pause, Duration interval) {
+        /** Whether rows of an age limit are ever purged. */
+        public static boolean purges(Duration keep) {
+            return !keep.isZero();
+        }
+    }
+
     /** Reads and validates every key; unknown keys in the file are an error. */
     public static SiloConfig from(ConfigSource source) {
         SiloConfig config = new SiloConfig(
@@ -456,7 +473,15 @@ public record SiloConfig(
                         source.duration(
                                 "files.urlTtl", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(7)),
                         source.duration(
-                                "files.urlMaxTtl", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7))));
+                                "files.urlMaxTtl", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7))),
+                new Retention(
+                        keep(source, "retention.activity", Duration.ofDays(365)),
+                        keep(source, "retention.audit", Duration.ofDays(730)),
+                        source.integer("retention.batchSize", 1000, 1, 100_000),
+                        source.duration(
+                                "retention.pause", Duration.ofMillis(100), Duration.ZERO, Duration.ofMinutes(1)),
+                        source.duration(
+                                "retention.interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7))));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -468,7 +493,8 @@ public record SiloConfig(
         return "SiloConfig[http=" + http + ", dataDir=" + dataDir + ", admin=" + admin + ", masterKey="
                 + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
-                + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + "]";
+                + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + ", retention="
+                + retention + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -491,7 +517,8 @@ public record SiloConfig(
                 login,
                 directory,
                 autovacuumTuning,
-                files);
+                files,
+                retention);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -514,7 +541,21 @@ public record SiloConfig(
                 login,
                 directory,
                 autovacuumTuning,
-                files);
+                files,
+                retention);
+    }
+
+    /** A log's age limit: a duration of at least a day, or {@code 0} (also {@code 0d}) to keep it forever. */
+    private static Duration keep(ConfigSource source, String key, Duration fallback) {
+        if (source.optional(key).map(String::trim).filter("0"::equals).isPresent()) {
+            return Duration.ZERO;
+        }
+        Duration keep = source.duration(key, fallback, Duration.ZERO, Duration.ofDays(36_500));
+        if (!keep.isZero() && keep.compareTo(Duration.ofDays(1)) < 0) {
+            throw new ConfigException("invalid " + key + " = "
+                    + source.optional(key).orElse("") + ": expected 0 (keep forever) or at least 1d");
+        }
+        return keep;
     }
 
     /**

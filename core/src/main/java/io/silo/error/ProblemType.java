@@ -199,6 +199,9 @@ public enum ProblemType {
     SLUG_TAKEN(answered(ErrorKind.CONFLICT), "an organization with this slug exists (`field`)"),
     ORGANIZATION_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no organization with this id or slug"),
     JOB_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no job with this id"),
+    JOB_FINISHED(
+            answered(ErrorKind.CONFLICT),
+            "the job has already succeeded or failed; only an unfinished job can be cancelled"),
     INVALID_SLUG(
             answered(ErrorKind.INVALID),
             "a slug is not 1 to 63 lower-case letters, digits and single hyphens, looks like an id, or cannot be derived from the name (`field`)"),

@@ -1,5 +1,8 @@
 package io.silo.job;
 
+import java.util.Optional;
+import java.util.UUID;
+
 /**
  * Runs the steps of one kind of job. Every step must be idempotent: after a crash it runs again
  * from the start, possibly after it had already done its work.
@@ -19,4 +22,22 @@ public interface JobHandler {
 
     /** Called once when every step has run. */
     default void succeeded(Job job) {}
+
+    /**
+     * Called once when an administrator's cancellation stopped the job (before its first step, or at
+     * a step boundary). By default it is treated as a failure with that reason, so that what the job
+     * was changing is marked as such (a tenant being provisioned becomes {@code failed}).
+     */
+    default void cancelled(Job job) {
+        failed(job, "cancelled by an administrator");
+    }
+
+    /**
+     * The tenant a step changes, if any: the runner holds that tenant's lease while the step runs, so
+     * that no two jobs change one tenant at once. By default the job's own tenant; a job over many
+     * tenants (a rollout) names the step's tenant, and holds one tenant's lease at a time.
+     */
+    default Optional<UUID> tenantOf(Job job, String step) {
+        return job.tenantId();
+    }
 }

@@ -2,12 +2,16 @@ package io.silo.job;
 
 import java.util.Locale;
 
-/** Where a job is. A running job whose lease lapsed is taken over by another runner. */
+/**
+ * Where a job is. A running job whose lease lapsed is taken over by another runner; a cancelled one
+ * was stopped by an administrator before it finished (a pending one never started).
+ */
 public enum JobState {
     PENDING,
     RUNNING,
     SUCCEEDED,
-    FAILED;
+    FAILED,
+    CANCELLED;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);
@@ -18,6 +22,6 @@ public enum JobState {
     }
 
     public boolean finished() {
-        return this == SUCCEEDED || this == FAILED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }
 }

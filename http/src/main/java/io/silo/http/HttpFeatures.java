@@ -2,6 +2,7 @@ package io.silo.http;
 
 import io.silo.app.Application;
 import io.silo.http.admin.AuditEndpoints;
+import io.silo.http.admin.JobEndpoints;
 import io.silo.http.admin.PoolEndpoints;
 import io.silo.http.auth.AuthEndpoints;
 import io.silo.http.auth.Authenticator;
@@ -45,6 +46,7 @@ final class HttpFeatures {
                 new ActivityEndpoints(authenticator, app.activity()),
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
                 new AuditEndpoints(app.audit(), authenticator),
+                new JobEndpoints(app.jobs(), authenticator),
                 new PoolEndpoints(app.pools(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
                 OpenApiEndpoint.load(),

@@ -1,9 +1,11 @@
 package io.silo.app.organization;
 
 import io.silo.job.Job;
+import io.silo.job.StepProgress;
 import io.silo.tenant.Contact;
 import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -58,10 +60,33 @@ public final class OrganizationJson {
         body.put(
                 "currentStep", job.state().finished() ? null : job.currentStep().orElse(null));
         body.put("attempts", job.attempts());
+        body.put(
+                "progress",
+                job.state().finished()
+                        ? null
+                        : job.progress().map(OrganizationJson::progress).orElse(null));
+        body.put("cancelRequested", job.cancelRequested());
         body.put("error", job.error().orElse(null));
         body.put("createdAt", job.createdAt().toString());
         body.put("updatedAt", job.updatedAt().toString());
         body.put("finishedAt", job.finishedAt().map(Object::toString).orElse(null));
+        return body;
+    }
+
+    /** Progress inside the current step: counts, and a rate and ETA once two reports are apart in time. */
+    public static Map<String, Object> progress(StepProgress progress) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("done", progress.done());
+        body.put("failed", progress.failed());
+        body.put("remaining", progress.remaining());
+        body.put("total", progress.total());
+        body.put(
+                "ratePerSecond",
+                progress.ratePerSecond()
+                        .map(rate -> Math.round(rate * 100) / 100.0)
+                        .orElse(null));
+        body.put("etaSeconds", progress.eta().map(Duration::toSeconds).orElse(null));
+        body.put("reportedAt", progress.at().toString());
         return body;
     }
 

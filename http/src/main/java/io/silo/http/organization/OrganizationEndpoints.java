@@ -3,7 +3,6 @@ package io.silo.http.organization;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.Organizations;
 import io.silo.app.session.Principal;
-import io.silo.crypto.Ids;
 import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Actors;
@@ -19,12 +18,12 @@ import io.silo.tenant.TenantStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The organization routes, all for platform administrators:
  * {@code POST/GET /api/organizations}, {@code GET/PATCH/DELETE /api/organizations/{org}},
- * {@code POST /api/organizations/{org}/suspend|activate}, and {@code GET /api/admin/jobs/{id}}.
+ * and {@code POST /api/organizations/{org}/suspend|activate}; the jobs they start are at
+ * {@code /api/admin/jobs} ({@link io.silo.http.admin.JobEndpoints}).
  *
  * <p>Thread-safe.
  */
@@ -64,10 +63,6 @@ public final class OrganizationEndpoints implements Endpoints {
             Principal admin = authenticator.platformAdmin(exchange);
             exchange.json(
                     OrganizationJson.of(organizations.activate(exchange.pathParam("org"), Actors.of(exchange, admin))));
-        });
-        routes.get("/api/admin/jobs/{id}", exchange -> {
-            authenticator.platformAdmin(exchange);
-            exchange.json(OrganizationJson.job(organizations.job(jobId(exchange.pathParam("id")))));
         });
     }
 
@@ -117,9 +112,5 @@ public final class OrganizationEndpoints implements Endpoints {
                     .exception("status must be one of provisioning, active, suspended, failed, deleting")
                     .with("field", "status");
         }
-    }
-
-    private static UUID jobId(String text) {
-        return Ids.parse(text, "id");
     }
 }

@@ -7,6 +7,7 @@ import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
+import io.silo.job.JobState;
 import io.silo.job.StepObserver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,11 @@ import org.slf4j.MDC;
  * before the next starts, the lease is renewed while a step works, and a failed step is retried
  * with back-off until {@code jobs.maxAttempts}, then the job fails through its handler.
  *
+ * <p>A step that changes a tenant ({@link JobHandler#tenantOf}) runs under that tenant's lease
+ * ({@link Leases}), taken before the step and released after it: no two jobs change one tenant at
+ * once. A job that finds the lease held is put back, without counting an attempt, and claimed again
+ * after {@code jobs.pollInterval}. Cancellation ({@link #cancel}) is honoured before every step.
+ *
  * <p>An {@link Error} thrown by a step is not a failed attempt: it leaves the job as a crash
  * would (running, lease lapsing), so that another runner resumes it.
  *
@@ -42,6 +48,7 @@ public final class JobRunner implements AutoCloseable {
     private static final int LOG_UNAVAILABLE_EVERY = 100;
 
     private final JobStore store;
+    private final Leases leases;
     private final Map<String, JobHandler> handlers;
     private final SiloConfig.Jobs config;
     private final String worker;
@@ -52,8 +59,14 @@ public final class JobRunner implements AutoCloseable {
     private volatile boolean running;
 
     public JobRunner(
-            JobStore store, List<JobHandler> handlers, SiloConfig.Jobs config, String worker, StepObserver observer) {
+            JobStore store,
+            Leases leases,
+            List<JobHandler> handlers,
+            SiloConfig.Jobs config,
+            String worker,
+            StepObserver observer) {
         this.store = store;
+        this.leases = leases;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::kind, Function.identity()));
         this.config = config;
         this.worker = worker;
@@ -82,6 +95,31 @@ public final class JobRunner implements AutoCloseable {
         while (!job.state().finished() && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(50));
             job = store.find(id).orElseThrow();
+        }
+        return job;
+    }
+
+    /**
+     * Asks a job to stop: a job not under way is cancelled at once (its handler told), a running one
+     * stops at its next step boundary. Cancelling a cancelled job again answers it as it is; a job
+     * that succeeded or failed is 409 {@code job-finished}.
+     */
+    public Job cancel(UUID id) {
+        Optional<Job> marked = store.requestCancel(id);
+        if (marked.isEmpty()) {
+            Job job = store.find(id).orElseThrow(() -> ProblemType.JOB_NOT_FOUND.exception("no job " + id));
+            if (job.state() != JobState.CANCELLED) {
+                throw ProblemType.JOB_FINISHED.exception("job " + id + " (" + job.kind() + ") has already "
+                        + job.state().value());
+            }
+            return job;
+        }
+        Job job = marked.get();
+        if (job.state() == JobState.CANCELLED) {
+            log.info("job {} ({}) cancelled before it ran on", job.id(), job.kind());
+            Optional.ofNullable(handlers.get(job.kind())).ifPresent(handler -> handler.cancelled(job));
+        } else {
+            log.info("job {} ({}) asked to stop; it stops at its next step boundary", job.id(), job.kind());
         }
         return job;
     }
@@ -146,8 +184,29 @@ public final class JobRunner implements AutoCloseable {
             int attempts = job.attempts();
             for (int index = job.nextStep(); index < job.steps().size(); index++) {
                 String step = job.steps().get(index);
+                if (store.cancelIfRequested(job.id(), claim)) {
+                    log.info("job {} ({}) cancelled before step {}", job.id(), job.kind(), step);
+                    handler.cancelled(job);
+                    return;
+                }
+                Optional<String> tenantLease = handler.tenantOf(job, step).map(Leases::tenant);
+                if (tenantLease.isPresent() && !leases.tryAcquire(tenantLease.get(), claim, config.lease())) {
+                    log.debug("job {} ({}) waits for {} held by another job", job.id(), job.kind(), tenantLease.get());
+                    store.waitForTenant(
+                            job.id(),
+                            claim,
+                            "waiting for " + tenantLease.get() + ", held by another job",
+                            config.pollInterval());
+                    return;
+                }
                 observer.beforeStep(job, step);
-                if (!runStep(handler, job, step, attempts, claim)) {
+                boolean stepped;
+                try {
+                    stepped = runStep(handler, job, step, attempts, claim, tenantLease);
+                } finally {
+                    tenantLease.ifPresent(name -> leases.release(name, claim));
+                }
+                if (!stepped) {
                     return;
                 }
                 attempts = 0;
@@ -171,10 +230,11 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /** Runs one step under a renewed lease; false when it failed (and was scheduled or failed for good). */
-    private boolean runStep(JobHandler handler, Job job, String step, int attemptsSoFar, String claim) {
+    private boolean runStep(
+            JobHandler handler, Job job, String step, int attemptsSoFar, String claim, Optional<String> tenantLease) {
         long renewEvery = Math.max(100, config.lease().toMillis() / 3);
-        ScheduledFuture<?> heartbeat =
-                heartbeats.scheduleAtFixedRate(() -> renew(job, claim), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(
+                () -> renew(job, claim, tenantLease), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
         try {
             handler.run(job, step);
@@ -223,8 +283,9 @@ public final class JobRunner implements AutoCloseable {
                 };
     }
 
-    private void renew(Job job, String claim) {
+    private void renew(Job job, String claim, Optional<String> tenantLease) {
         try {
+            tenantLease.ifPresent(name -> leases.renew(name, claim, config.lease()));
             if (!store.renew(job.id(), claim, config.lease())) {
                 log.warn(
                         "job {} ({}) lost its lease; the step under way finishes, but its result is not recorded",

@@ -38,8 +38,12 @@ final class ApiTour {
     private String memberId;
     private String memberRefresh;
 
-    ApiTour(CheckedClient anonymous) {
+    private final String pendingJobId;
+
+    /** {@code pendingJobId}: a job no runner will claim, which the tour cancels (HTTP alone makes none). */
+    ApiTour(CheckedClient anonymous, String pendingJobId) {
         this.anonymous = anonymous;
+        this.pendingJobId = pendingJobId;
     }
 
     void run() {
@@ -142,6 +146,15 @@ final class ApiTour {
                 admin.get("/api/admin/jobs/"
                         + created.json().path("job").path("id").asString()));
         expect(400, admin.get("/api/admin/jobs/not-a-job"));
+        expect(200, admin.get("/api/admin/jobs?organization=" + slug + "&state=succeeded&limit=1"));
+        expect(400, admin.get("/api/admin/jobs?state=sleeping"));
+        expect(200, admin.post("/api/admin/jobs/" + pendingJobId + "/cancel", Map.of()));
+        expect(
+                409,
+                admin.post(
+                        "/api/admin/jobs/"
+                                + created.json().path("job").path("id").asString() + "/cancel",
+                        Map.of()));
 
         expect(409, admin.post("/api/organizations", create));
         expect(

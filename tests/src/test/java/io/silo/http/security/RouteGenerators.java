@@ -116,6 +116,13 @@ final class RouteGenerators {
                 fuzz -> fuzz.post("/api/organizations/" + fuzz.organization() + "/activate", Map.of()));
         platform("GET /api/admin/jobs/{id}", fuzz -> fuzz.get("/api/admin/jobs/" + fuzz.jobId()));
         platform(
+                "GET /api/admin/jobs",
+                fuzz -> fuzz.get("/api/admin/jobs?organization=" + fuzz.organization() + "&state="
+                        + q(fuzz.pick(List.of("running", "succeeded", "' OR 1=1"))) + "&cursor=" + q(fuzz.cursor())));
+        platform(
+                "POST /api/admin/jobs/{id}/cancel",
+                fuzz -> fuzz.post("/api/admin/jobs/" + fuzz.jobId() + "/cancel", Map.of()));
+        platform(
                 "GET /api/admin/activity",
                 fuzz -> fuzz.get("/api/admin/activity?tenant="
                         + q(fuzz.pick(

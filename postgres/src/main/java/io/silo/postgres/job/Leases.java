@@ -1,0 +1,55 @@
+package io.silo.postgres.job;
+
+import io.silo.postgres.jdbc.Jdbc;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Named leases with an expiry in the control database ({@code leases}), on database time so that
+ * every instance agrees: {@code tenant:<id>} while a job's step changes that tenant, {@code retention}
+ * while one instance purges old log rows. A holder renews while it works and releases when done; one
+ * that dies stops renewing, and after the expiry the lease is free again. Unlike an advisory lock, a
+ * lease holds no connection while the work runs.
+ *
+ * <p>Thread-safe.
+ */
+public final class Leases {
+    private final Jdbc jdbc;
+
+    public Leases(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The lease name of a tenant. */
+    public static String tenant(UUID tenantId) {
+        return "tenant:" + tenantId;
+    }
+
+    /** Takes the lease when it is free, lapsed, or already {@code holder}'s; false when someone else holds it. */
+    public boolean tryAcquire(String name, String holder, Duration duration) {
+        return jdbc.update("""
+                INSERT INTO leases (name, holder, until) VALUES (?, ?, now() + ?::interval)
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+                WHERE leases.until < now() OR leases.holder = excluded.holder
+                """, name, holder, interval(duration)) == 1;
+    }
+
+    /** Extends the lease while {@code holder} still has it; false when it was lost. */
+    public boolean renew(String name, String holder, Duration duration) {
+        return jdbc.update(
+                        "UPDATE leases SET until = now() + ?::interval WHERE name = ? AND holder = ?",
+                        interval(duration),
+                        name,
+                        holder)
+                == 1;
+    }
+
+    /** Gives the lease up, if {@code holder} still has it. */
+    public void release(String name, String holder) {
+        jdbc.update("DELETE FROM leases WHERE name = ? AND holder = ?", name, holder);
+    }
+
+    private static String interval(Duration duration) {
+        return duration.toMillis() + " milliseconds";
+    }
+}
