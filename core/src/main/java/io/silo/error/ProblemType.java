@@ -319,6 +319,9 @@ public enum ProblemType {
     DATABASE_OUTDATED(
             answered(ErrorKind.UNAVAILABLE),
             "the tenant database was made before a table the request needs: `silo_idempotency` for an `Idempotency-Key`, `silo_sequences` for a numbered field; an operator must bring it forward (`table`)"),
+    DATABASE_VERSION_UNKNOWN(
+            answered(ErrorKind.UNAVAILABLE),
+            "the tenant database is at a template version newer than this instance of Silo knows (a rolling upgrade half done): it takes writes from upgraded instances only; reads go on (`Retry-After`)"),
     PASSWORD_HASHING_BUSY(
             answered(ErrorKind.UNAVAILABLE), "too many passwords are being checked at once (`Retry-After`)"),
     PROVISIONING_IN_PROGRESS(

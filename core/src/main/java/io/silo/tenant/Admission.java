@@ -102,6 +102,25 @@ public final class Admission {
         };
     }
 
+    /**
+     * Whether this instance of Silo may write to a database at {@code databaseVersion} when the
+     * newest version of the service's template it knows is {@code knownVersion}: a newer release
+     * brought the database further (a rolling upgrade half done), and this instance would check the
+     * write against roles, rules and schemas older than the database's, so it refuses with 503
+     * {@code database-version-unknown} and {@code Retry-After} instead of guessing; reads go on.
+     */
+    public static Optional<SiloException> version(
+            int databaseVersion, int knownVersion, String slug, String service, Route route) {
+        if (databaseVersion <= knownVersion || route == Route.READ || route == Route.REFRESH) {
+            return Optional.empty();
+        }
+        return Optional.of(ProblemType.DATABASE_VERSION_UNKNOWN
+                .exception("the " + service + " database of " + slug + " is at version " + databaseVersion
+                        + ", newer than this instance of Silo knows (" + knownVersion
+                        + "); it takes writes from upgraded instances only")
+                .retryAfter(RETRY_AFTER));
+    }
+
     /** Both: the organization first, then the database; empty when the request may go on. */
     public static Optional<SiloException> refusal(
             Optional<TenantStatus> status, Optional<DatabaseState> database, String slug, String service, Route route) {

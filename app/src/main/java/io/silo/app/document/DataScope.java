@@ -76,13 +76,17 @@ public record DataScope(
         };
     }
 
-    /** Checks that the service's database takes writes now: not while it is fenced for a migration or a move. */
+    /**
+     * Checks that the service's database takes writes now: not while it is fenced for a migration or
+     * a move, nor from this instance when a newer release has brought it beyond the template
+     * version this instance knows.
+     */
     void checkWritesAccepted() {
+        Optional<ServiceDatabase> database = placement.database(service());
         Admission.check(Admission.database(
-                placement.database(service()).map(ServiceDatabase::state),
-                placement.slug(),
-                service(),
-                Admission.Route.WRITE));
+                database.map(ServiceDatabase::state), placement.slug(), service(), Admission.Route.WRITE));
+        database.ifPresent(found -> Admission.check(Admission.version(
+                found.schemaVersion(), template.version(), placement.slug(), service(), Admission.Route.WRITE)));
     }
 
     /** The collection, which the caller's role may write; else a 4xx. Checked as {@link #readable} is. */

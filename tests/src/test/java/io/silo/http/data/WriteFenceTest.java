@@ -118,6 +118,34 @@ class WriteFenceTest {
                 .isEqualTo(201);
     }
 
+    /**
+     * A rolling upgrade half done: a newer release brought the database beyond the newest version
+     * of the template this instance knows. It would check writes against older rules and schemas,
+     * so it refuses them; reads go on.
+     */
+    @Test
+    void aDatabaseNewerThanThisInstanceKnowsTakesNoWritesFromIt(TestSilo silo, SiloClient anonymous) {
+        TestTenant acme = TestTenants.create(anonymous, "Newer Co", List.of("billing"));
+        SiloClient member = acme.client();
+        String invoices = "/api/data/billing/invoices";
+        assertThat(member.post(invoices, invoice("N-1", "Ada", "draft", 10)).status())
+                .isEqualTo(201);
+
+        silo.control()
+                .update(
+                        "UPDATE tenant_databases SET schema_version = schema_version + 1"
+                                + " WHERE tenant_id = ?::uuid AND service = 'billing'",
+                        acme.id());
+        SiloClient.Response refused = Eventually.get(
+                Duration.ofSeconds(5),
+                () -> member.post(invoices, invoice("N-2", "Bob", "draft", 20)),
+                response -> response.status() == 503);
+
+        assertThat(refused.problemType()).isEqualTo("database-version-unknown");
+        assertThat(refused.header("Retry-After")).contains("2");
+        assertThat(member.get(invoices).status()).as("reads go on").isEqualTo(200);
+    }
+
     private static void fence(TestSilo silo, TestTenant tenant, String service, String state) {
         silo.control()
                 .update(
