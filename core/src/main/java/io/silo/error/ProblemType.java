@@ -202,6 +202,9 @@ public enum ProblemType {
     JOB_FINISHED(
             answered(ErrorKind.CONFLICT),
             "the job has already succeeded or failed; only an unfinished job can be cancelled"),
+    JOB_NOT_CANCELLABLE(
+            answered(ErrorKind.CONFLICT),
+            "the job is of a kind that runs to its end once asked for, such as an organization's deletion (`kind`)"),
     INVALID_SLUG(
             answered(ErrorKind.INVALID),
             "a slug is not 1 to 63 lower-case letters, digits and single hyphens, looks like an id, or cannot be derived from the name (`field`)"),

@@ -20,6 +20,14 @@ public interface JobHandler {
     /** Called once when the job gives up after its last attempt, to record why (e.g. mark the tenant failed). */
     void failed(Job job, String reason);
 
+    /**
+     * Whether a job of this kind may be cancelled. A kind whose steps cannot be undone half way (a
+     * deletion has dropped some databases) says no, and runs to its end once asked for.
+     */
+    default boolean cancellable() {
+        return true;
+    }
+
     /** Called once when every step has run. */
     default void succeeded(Job job) {}
 

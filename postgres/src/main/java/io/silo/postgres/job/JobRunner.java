@@ -105,6 +105,16 @@ public final class JobRunner implements AutoCloseable {
      * that succeeded or failed is 409 {@code job-finished}.
      */
     public Job cancel(UUID id) {
+        store.find(id)
+                .filter(job -> !job.state().finished())
+                .filter(job -> Optional.ofNullable(handlers.get(job.kind()))
+                        .map(handler -> !handler.cancellable())
+                        .orElse(false))
+                .ifPresent(job -> {
+                    throw ProblemType.JOB_NOT_CANCELLABLE
+                            .exception("job " + id + " (" + job.kind() + ") runs to its end once asked for")
+                            .with("kind", job.kind());
+                });
         Optional<Job> marked = store.requestCancel(id);
         if (marked.isEmpty()) {
             Job job = store.find(id).orElseThrow(() -> ProblemType.JOB_NOT_FOUND.exception("no job " + id));

@@ -106,6 +106,12 @@ public final class DeletionJob implements JobHandler {
         }
     }
 
+    /** A deletion half done has dropped databases that cannot come back: it runs to its end. */
+    @Override
+    public boolean cancellable() {
+        return false;
+    }
+
     @Override
     public void failed(Job job, String reason) {
         log.error(

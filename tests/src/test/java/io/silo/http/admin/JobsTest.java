@@ -125,6 +125,27 @@ class JobsTest {
                 .isEqualTo("job-not-found");
     }
 
+    /** A deletion half done has dropped databases that cannot come back: it runs to its end once asked for. */
+    @Test
+    void aDeletionCannotBeCancelled() {
+        UUID id = UUID.randomUUID();
+        silo.control()
+                .update(
+                        "INSERT INTO jobs (id, kind, state, steps, run_after)"
+                                + " VALUES (?, 'tenant.delete', 'pending', '[\"revoke\"]', now() + interval '1 hour')",
+                        id);
+        try {
+            SiloClient.Response refused = admin.post("/api/admin/jobs/" + id + "/cancel", Map.of());
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.problemType()).isEqualTo("job-not-cancellable");
+            assertThat(refused.json().path("kind").asString()).isEqualTo("tenant.delete");
+            assertThat(admin.get("/api/admin/jobs/" + id).json().path("state").asString())
+                    .isEqualTo("pending");
+        } finally {
+            silo.control().update("DELETE FROM jobs WHERE id = ?", id);
+        }
+    }
+
     @Test
     void aRunningJobShowsItsProgressAndStopsAtTheNextStepBoundaryWhenCancelled() throws Exception {
         CountDownLatch reported = new CountDownLatch(1);
