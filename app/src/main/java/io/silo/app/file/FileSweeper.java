@@ -7,6 +7,7 @@ import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.CollectionSpec;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
+import io.silo.tenant.TenantStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +63,8 @@ public final class FileSweeper {
         if (services.isEmpty()) {
             return 0;
         }
-        List<ServiceOfTenant> next = tenants.readyDatabases(services, position, DATABASES_PER_ROUND);
+        List<ServiceOfTenant> next =
+                tenants.readyDatabases(List.of(TenantStatus.ACTIVE), services, position, DATABASES_PER_ROUND);
         position = next.isEmpty() ? Optional.empty() : Optional.of(next.getLast());
         int removed = 0;
         for (ServiceOfTenant database : next) {

@@ -9,6 +9,7 @@ import io.silo.postgres.job.Leases;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -147,7 +148,9 @@ public final class LogRetention implements AutoCloseable {
                 templates.all().stream().map(ServiceTemplate::service).toList();
         Optional<ServiceOfTenant> after = Optional.empty();
         while (true) {
-            List<ServiceOfTenant> page = tenants.readyDatabases(services, after, DATABASES_PER_PAGE);
+            List<ServiceOfTenant> page = tenants.readyDatabases(
+                    // a suspended organization's log ages like any other: it is read on administrative connections
+                    List.of(TenantStatus.ACTIVE, TenantStatus.SUSPENDED), services, after, DATABASES_PER_PAGE);
             for (ServiceOfTenant database : page) {
                 Optional<TenantDatabase> found =
                         tenants.find(database.tenantId()).flatMap(tenant -> tenant.database(database.service()));

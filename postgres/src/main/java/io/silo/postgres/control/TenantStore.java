@@ -241,21 +241,26 @@ public final class TenantStore {
         return counts;
     }
 
-    /** A ready database of an active tenant: which tenant, which service. */
+    /** A ready database of a tenant: which tenant, which service. */
     public record ServiceOfTenant(UUID tenantId, String service) {}
 
     /**
-     * Ready databases of active tenants for {@code services}, ordered by tenant then service, those
-     * after {@code after} (from the start when empty): a walk through them a page at a time.
+     * Ready databases of tenants in one of {@code statuses} for {@code services}, ordered by tenant
+     * then service, those after {@code after} (from the start when empty): a walk through them a page
+     * at a time.
      */
     public List<ServiceOfTenant> readyDatabases(
-            Collection<String> services, Optional<ServiceOfTenant> after, int limit) {
+            Collection<TenantStatus> statuses,
+            Collection<String> services,
+            Optional<ServiceOfTenant> after,
+            int limit) {
         return jdbc.query(
                 "SELECT d.tenant_id, d.service FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
-                        + " WHERE d.state = 'ready' AND t.status = 'active' AND d.service = ANY (?)"
+                        + " WHERE d.state = 'ready' AND t.status = ANY (?) AND d.service = ANY (?)"
                         + " AND (?::uuid IS NULL OR (d.tenant_id, d.service) > (?::uuid, ?::text))"
                         + " ORDER BY d.tenant_id, d.service LIMIT ?",
                 row -> new ServiceOfTenant(row.getObject(1, UUID.class), row.getString(2)),
+                statuses.stream().map(TenantStatus::value).toArray(String[]::new),
                 services.toArray(String[]::new),
                 after.map(ServiceOfTenant::tenantId),
                 after.map(ServiceOfTenant::tenantId),

@@ -250,7 +250,53 @@ class JobsTest {
                 now.minus(Duration.ofDays(10)));
         var app = silo.silo().application();
         var database = app.tenants().find(tenant).orElseThrow().database("core").orElseThrow();
-        try (var connection = tenantDatabase(database.databaseName());
+        insertActivity(database.databaseName(), now);
+        // a suspended organization's log ages like any other
+        JsonNode suspendedOrg = create("jobs-retention-suspended");
+        var suspended = app.tenants()
+                .find(UUID.fromString(suspendedOrg.path("id").asString()))
+                .orElseThrow()
+                .database("core")
+                .orElseThrow();
+        insertActivity(suspended.databaseName(), now);
+        assertThat(admin.post("/api/organizations/jobs-retention-suspended/suspend", Map.of("reason", "unpaid"))
+                        .status())
+                .isEqualTo(200);
+
+        LogRetention.Purge purge = app.retention().purge();
+
+        assertThat(purge.ran()).isTrue();
+        assertThat(purge.auditRows()).isGreaterThanOrEqualTo(2500);
+        assertThat(purge.activityRows()).isGreaterThanOrEqualTo(3000);
+        assertThat(purge.largestBatch()).as("rows per statement").isLessThanOrEqualTo(1000);
+        assertThat(purge.statements()).isGreaterThanOrEqualTo(3 + 2);
+        assertThat(control.queryOne("SELECT count(*) FROM audit_log WHERE action = 'test.old'", row -> row.getLong(1))
+                        .orElseThrow())
+                .isZero();
+        assertThat(control.queryOne(
+                                "SELECT count(*) FROM audit_log WHERE action = 'test.recent'", row -> row.getLong(1))
+                        .orElseThrow())
+                .isEqualTo(1);
+        for (String name : List.of(database.databaseName(), suspended.databaseName())) {
+            try (var connection = tenantDatabase(name);
+                    var statement = connection.createStatement();
+                    var rows = statement.executeQuery("SELECT count(*) FILTER (WHERE action = 'test.old'),"
+                            + " count(*) FILTER (WHERE action = 'test.recent') FROM silo_activity")) {
+                rows.next();
+                assertThat(rows.getLong(1)).as("old rows left in %s", name).isZero();
+                assertThat(rows.getLong(2)).isEqualTo(1);
+            }
+        }
+
+        assertThat(leases.tryAcquire("retention", "another-instance", Duration.ofMinutes(1)))
+                .isTrue();
+        assertThat(app.retention().purge().ran()).as("one instance at a time").isFalse();
+        leases.release("retention", "another-instance");
+    }
+
+    /** 1,500 activity rows of 400 days ago and one of yesterday in a tenant database. */
+    private static void insertActivity(String databaseName, Instant now) throws java.sql.SQLException {
+        try (var connection = tenantDatabase(databaseName);
                 var insert = connection.prepareStatement(
                         "INSERT INTO silo_activity (at, action) SELECT ?, 'test.old' FROM generate_series(1, 1500)")) {
             insert.setTimestamp(1, java.sql.Timestamp.from(now.minus(Duration.ofDays(400))));
@@ -261,34 +307,6 @@ class JobsTest {
                 recent.executeUpdate();
             }
         }
-
-        LogRetention.Purge purge = app.retention().purge();
-
-        assertThat(purge.ran()).isTrue();
-        assertThat(purge.auditRows()).isGreaterThanOrEqualTo(2500);
-        assertThat(purge.activityRows()).isGreaterThanOrEqualTo(1500);
-        assertThat(purge.largestBatch()).as("rows per statement").isLessThanOrEqualTo(1000);
-        assertThat(purge.statements()).isGreaterThanOrEqualTo(3 + 2);
-        assertThat(control.queryOne("SELECT count(*) FROM audit_log WHERE action = 'test.old'", row -> row.getLong(1))
-                        .orElseThrow())
-                .isZero();
-        assertThat(control.queryOne(
-                                "SELECT count(*) FROM audit_log WHERE action = 'test.recent'", row -> row.getLong(1))
-                        .orElseThrow())
-                .isEqualTo(1);
-        try (var connection = tenantDatabase(database.databaseName());
-                var statement = connection.createStatement();
-                var rows = statement.executeQuery(
-                        "SELECT count(*) FILTER (WHERE action = 'test.old'), count(*) FILTER (WHERE action = 'test.recent') FROM silo_activity")) {
-            rows.next();
-            assertThat(rows.getLong(1)).isZero();
-            assertThat(rows.getLong(2)).isEqualTo(1);
-        }
-
-        assertThat(leases.tryAcquire("retention", "another-instance", Duration.ofMinutes(1)))
-                .isTrue();
-        assertThat(app.retention().purge().ran()).as("one instance at a time").isFalse();
-        leases.release("retention", "another-instance");
     }
 
     /** A superuser connection to a tenant database on the primary server, where the test's tenants live. */
