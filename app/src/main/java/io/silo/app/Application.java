@@ -15,6 +15,7 @@ import io.silo.app.identity.Members;
 import io.silo.app.identity.Users;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
+import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.app.retention.LogRetention;
 import io.silo.app.session.Sessions;
@@ -127,6 +128,11 @@ public final class Application implements AutoCloseable {
     /** Where a tenant is provisioned: the organization lifecycle. */
     public Organizations organizations() {
         return operations.organizations();
+    }
+
+    /** The services of existing organizations: added, removed, restored, dropped after their grace. */
+    public OrganizationServices organizationServices() {
+        return operations.services();
     }
 
     /** The users of organizations, for their administrators. */

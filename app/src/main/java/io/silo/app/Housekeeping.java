@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * day past their expiry, signing keys no longer published, finished jobs and sign-ups older than
  * thirty days, and local mail older than that, are removed every ten minutes; expired sign-ups
  * forget their password hashes; the next few tenant databases are swept of orphaned files
- * ({@link FileSweeper}). Any instance may do it; the deletes are idempotent.
+ * ({@link FileSweeper}); the databases of removed services whose grace ended start being dropped
+ * ({@link io.silo.app.organization.OrganizationServices#dropExpired}). Any instance may do it; the deletes are idempotent.
  *
  * <p>Thread-safe; {@link #close()} stops it.
  */
@@ -41,6 +43,7 @@ final class Housekeeping implements AutoCloseable {
             Optional<LocalMailbox> mailbox,
             Duration refreshTtl,
             FileSweeper files,
+            IntSupplier dropRemovedServices,
             Clock clock) {
         Runnable sweep = () -> {
             Instant now = clock.instant();
@@ -55,15 +58,17 @@ final class Housekeeping implements AutoCloseable {
             int signupsDone = signups.purge(now, longAgo);
             int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
             int orphans = files.sweepSome();
-            if (tokens + keys + jobs + signupsDone + mail + orphans > 0) {
+            int drops = dropRemovedServices.getAsInt();
+            if (tokens + keys + jobs + signupsDone + mail + orphans + drops > 0) {
                 log.info(
-                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} mails, {} orphaned files",
+                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} mails, {} orphaned files, and started dropping {} removed services' databases",
                         tokens,
                         keys,
                         jobs,
                         signupsDone,
                         mail,
-                        orphans);
+                        orphans,
+                        drops);
             }
         };
         return new Housekeeping(Thread.ofVirtual().name("housekeeping").start(() -> {

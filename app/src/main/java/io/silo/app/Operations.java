@@ -3,11 +3,15 @@ package io.silo.app;
 import io.silo.app.file.FileSweeper;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
+import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.app.retention.LogRetention;
 import io.silo.config.SiloConfig;
+import io.silo.job.JobHandler;
 import io.silo.naming.DatabaseNamer;
+import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.cluster.AutovacuumTuner;
+import io.silo.postgres.control.TenantServices;
 import io.silo.postgres.file.FileStore;
 import io.silo.postgres.identity.DirectorySweeper;
 import io.silo.postgres.jdbc.JdbcUrls;
@@ -16,9 +20,11 @@ import io.silo.postgres.job.JobStore;
 import io.silo.postgres.job.Leases;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.postgres.provision.ServiceJobs;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.template.TemplateCatalog;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,7 +32,12 @@ import java.util.List;
  * lifecycle that creates their jobs, and the background work a server does (workers,
  * housekeeping, the directory sweeper, the autovacuum tuner); the CLI runs jobs inline only.
  */
-record Operations(Organizations organizations, FileSweeper fileSweeper, JobAdmin jobAdmin, LogRetention retention) {
+record Operations(
+        Organizations organizations,
+        OrganizationServices services,
+        FileSweeper fileSweeper,
+        JobAdmin jobAdmin,
+        LogRetention retention) {
 
     static Operations open(
             SiloConfig config,
@@ -41,12 +52,26 @@ record Operations(Organizations organizations, FileSweeper fileSweeper, JobAdmin
         JobStore jobs = new JobStore(jdbc);
         Leases leases = new Leases(jdbc);
         String instance = InstanceIds.next();
+        TenantServices tenantServices = new TenantServices(jdbc);
+        ServiceJobs serviceJobs = new ServiceJobs(
+                control.tenants(),
+                tenantServices,
+                control.admins(),
+                templates,
+                SchemaApplier::apply,
+                data.users(),
+                control.directory(),
+                data.relay(),
+                new ActivityLog(),
+                (cluster, database) ->
+                        data.pools().evictDatabase(cluster, database).join(),
+                clock);
         JobRunner runner = shutdown.register(
                 "job runner",
                 new JobRunner(
                         jobs,
                         leases,
-                        List.of(
+                        handlers(
                                 new ProvisioningJob(
                                         control.tenants(),
                                         control.admins(),
@@ -65,10 +90,28 @@ record Operations(Organizations organizations, FileSweeper fileSweeper, JobAdmin
                                         control.admins(),
                                         tenant ->
                                                 data.pools().evictTenant(tenant).join(),
-                                        clock)),
+                                        clock),
+                                serviceJobs),
                         config.jobs(),
                         instance,
                         options.stepObserver()));
+        // the control database may have any name on an external server; no tenant may take it
+        DatabaseNamer namer = DatabaseNamer.reserving(
+                List.of(JdbcUrls.database(control.database().url())));
+        OrganizationServices services = new OrganizationServices(
+                jdbc,
+                control.tenants(),
+                tenantServices,
+                control.admins(),
+                templates,
+                jobs,
+                runner,
+                control.audit(),
+                namer,
+                clock,
+                config.serviceRemovalGrace(),
+                Duration.ofSeconds(30),
+                data.placements()::invalidate);
         FileSweeper fileSweeper =
                 new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
         LogRetention retention = new LogRetention(
@@ -93,6 +136,7 @@ record Operations(Organizations organizations, FileSweeper fileSweeper, JobAdmin
                             mailer.mailbox(),
                             config.tokens().refreshTtl(),
                             fileSweeper,
+                            services::dropExpired,
                             clock));
             shutdown.register(
                     "directory sweeper",
@@ -124,12 +168,20 @@ record Operations(Organizations organizations, FileSweeper fileSweeper, JobAdmin
                 control.audit(),
                 clock,
                 Duration.ofSeconds(30),
-                // the control database may have any name on an external server; no tenant may take it
-                DatabaseNamer.reserving(
-                        List.of(JdbcUrls.database(control.database().url()))),
+                namer,
                 control.secrets(),
                 data.placements()::invalidate);
         return new Operations(
-                organizations, fileSweeper, new JobAdmin(jobs, runner, control.tenants(), control.audit()), retention);
+                organizations,
+                services,
+                fileSweeper,
+                new JobAdmin(jobs, runner, control.tenants(), control.audit()),
+                retention);
+    }
+
+    private static List<JobHandler> handlers(JobHandler provisioning, JobHandler deletion, ServiceJobs services) {
+        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion));
+        all.addAll(services.handlers());
+        return all;
     }
 }

@@ -33,6 +33,8 @@ import java.util.Set;
  * @param autovacuumTuning which servers Silo keeps {@code autovacuum_naptime} scaled to their database count on
  * @param files the files of documents: their signed URLs
  * @param retention how long activity and audit logs are kept, and how old rows are purged
+ * @param serviceRemovalGrace how long the database of a service removed from an organization is kept,
+ *                            detached and restorable, before it is dropped ({@code services.removalGrace})
  */
 public record SiloConfig(
         Http http,
@@ -53,7 +55,8 @@ public record SiloConfig(
         Directory directory,
         AutovacuumTuning autovacuumTuning,
         Files files,
-        Retention retention) {
+        Retention retention,
+        Duration serviceRemovalGrace) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
 
@@ -481,7 +484,9 @@ public record SiloConfig(
                         source.duration(
                                 "retention.pause", Duration.ofMillis(100), Duration.ZERO, Duration.ofMinutes(1)),
                         source.duration(
-                                "retention.interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7))));
+                                "retention.interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7))),
+                source.duration(
+                        "services.removalGrace", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(365)));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -494,7 +499,7 @@ public record SiloConfig(
                 + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
                 + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + ", retention="
-                + retention + "]";
+                + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -518,7 +523,8 @@ public record SiloConfig(
                 directory,
                 autovacuumTuning,
                 files,
-                retention);
+                retention,
+                serviceRemovalGrace);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -542,7 +548,8 @@ public record SiloConfig(
                 directory,
                 autovacuumTuning,
                 files,
-                retention);
+                retention,
+                serviceRemovalGrace);
     }
 
     /** A log's age limit: a duration of at least a day, or {@code 0} (also {@code 0d}) to keep it forever. */

@@ -226,6 +226,26 @@ public enum ProblemType {
             answered(ErrorKind.CONFLICT),
             "only an active organization can be suspended, and only a suspended one activated"),
     ORGANIZATION_DELETED(answered(ErrorKind.CONFLICT), "the organization was deleted while it was being created"),
+    ORGANIZATION_NOT_ACTIVE(
+            answered(ErrorKind.CONFLICT),
+            "services are added to, removed from and restored to an active organization only"),
+    SERVICE_ALREADY_ENABLED(
+            answered(ErrorKind.CONFLICT),
+            "the organization uses the service already, or it is being added (`service`)"),
+    SERVICE_REMOVED(
+            answered(ErrorKind.CONFLICT),
+            "the service was removed and its database waits for its drop (`dropAfter`): restore it, or add it afresh once it is dropped (`service`)"),
+    SERVICE_NOT_REMOVED(
+            answered(ErrorKind.CONFLICT),
+            "only a removed service whose database was not dropped yet can be restored (`service`)"),
+    CORE_SERVICE_REQUIRED(
+            answered(ErrorKind.CONFLICT), "`core` holds the organization's members and cannot be removed"),
+    RESTORE_WINDOW_CLOSED(
+            answered(ErrorKind.GONE),
+            "the removed service's grace period (`services.removalGrace`) is over: its database is dropped or being dropped (`service`)"),
+    CONFIRMATION_MISMATCH(
+            answered(ErrorKind.INVALID),
+            "a destructive request lacks its typed confirmation, or it does not match: removing a service needs `confirm` equal to the organization's slug (`field`)"),
     DATABASE_NAME_TAKEN(
             answered(ErrorKind.CONFLICT),
             "a database this organization needs already exists on its cluster, or two of its services would share one name (`database`)"),

@@ -94,6 +94,10 @@ public final class Admission {
                                 .exception("the " + service + " database of " + slug
                                         + " accepts no writes for a moment (a migration or a move); retry shortly")
                                 .retryAfter(RETRY_AFTER));
+            case DETACHED ->
+                Optional.of(ProblemType.SERVICE_NOT_ENABLED
+                        .exception("organization " + slug + " removed the service '" + service + "'")
+                        .with("service", service));
             case PENDING, CREATING, FAILED, DROPPING ->
                 Optional.of(ProblemType.DATABASE_NOT_READY
                         .exception("the " + service + " database of " + slug + " is "

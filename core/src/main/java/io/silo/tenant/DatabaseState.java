@@ -15,7 +15,13 @@ public enum DatabaseState {
     /** Creation gave up. */
     FAILED,
     /** Being dropped. */
-    DROPPING;
+    DROPPING,
+    /**
+     * Its service was removed from the organization: no request is routed to it (as if the
+     * organization had no such service), but it keeps its data until its grace period ends, and
+     * restoring the service attaches it again.
+     */
+    DETACHED;
 
     /** The lower-case form stored and shown: {@code write-fenced}. */
     public String value() {

@@ -40,6 +40,17 @@ public record Tenant(
         databases = List.copyOf(databases);
     }
 
+    /**
+     * Whether the organization uses {@code service} now: it has a database for it that is not
+     * detached (a removed service, restorable for a while, is not in use).
+     */
+    public boolean usesService(String service) {
+        return database(service)
+                .filter(database -> database.state() != DatabaseState.DETACHED)
+                .isPresent();
+    }
+
+    /** The database of {@code service}, whatever its state, detached included. */
     public Optional<TenantDatabase> database(String service) {
         return databases.stream()
                 .filter(database -> database.service().equals(service))

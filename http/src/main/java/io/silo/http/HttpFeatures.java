@@ -18,6 +18,7 @@ import io.silo.http.mail.MailEndpoints;
 import io.silo.http.metrics.MetricsEndpoint;
 import io.silo.http.openapi.OpenApiEndpoint;
 import io.silo.http.organization.OrganizationEndpoints;
+import io.silo.http.organization.OrganizationServiceEndpoints;
 import io.silo.http.server.Endpoints;
 import io.silo.http.signup.SignupEndpoints;
 import java.util.List;
@@ -41,6 +42,7 @@ final class HttpFeatures {
                 new LoginEndpoints(app.logins(), app.sessions(), authenticator, app.access(), app.users()),
                 new SignupEndpoints(app.signups()),
                 new OrganizationEndpoints(app.organizations(), authenticator),
+                new OrganizationServiceEndpoints(app.organizationServices(), authenticator),
                 new UserEndpoints(app.users(), authenticator),
                 new MemberEndpoints(app.members(), authenticator),
                 new ActivityEndpoints(authenticator, app.activity()),

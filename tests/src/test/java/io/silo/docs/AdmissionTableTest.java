@@ -61,8 +61,10 @@ class AdmissionTableTest {
             String notReadyCells = null;
             for (Optional<DatabaseState> database : databases) {
                 String cells = cells(status, database);
-                boolean ready = database.filter(
-                                state -> state == DatabaseState.READY || state == DatabaseState.WRITE_FENCED)
+                // a detached database (its service removed, restorable) has a row of its own
+                boolean ready = database.filter(state -> state == DatabaseState.READY
+                                || state == DatabaseState.WRITE_FENCED
+                                || state == DatabaseState.DETACHED)
                         .isPresent();
                 if (database.isEmpty()) {
                     rows.add(row(status, "service not used", cells));

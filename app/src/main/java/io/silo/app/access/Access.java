@@ -122,7 +122,7 @@ public final class Access {
         Set<String> out = new TreeSet<>();
         roles.forEach((service, role) -> {
             boolean usable = !ServiceTemplate.CORE.equals(service)
-                    && tenant.database(service).isPresent()
+                    && tenant.usesService(service)
                     && templates
                             .find(service)
                             .flatMap(template -> template.role(role))
@@ -149,7 +149,7 @@ public final class Access {
                         .inBody("no service '" + abbreviate(service) + "'")
                         .with("field", "services." + abbreviate(service));
             }
-            if (tenant.database(service).isEmpty()) {
+            if (!tenant.usesService(service)) {
                 throw ProblemType.SERVICE_NOT_ENABLED
                         .inBody("organization " + tenant.slug() + " does not use the service '" + service + "'")
                         .with("field", "services." + service)

@@ -71,4 +71,7 @@ final class OrganizationRequests {
 
     /** {@code POST /api/organizations/{org}/suspend}. */
     record Suspend(String reason) {}
+
+    /** {@code POST /api/organizations/{org}/services}: the service to add. */
+    record AddService(String service) {}
 }

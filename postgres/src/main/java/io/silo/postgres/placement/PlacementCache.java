@@ -36,7 +36,8 @@ import tools.jackson.core.type.TypeReference;
  * Placements of tenants, read from the control database ({@code tenants} joined with
  * {@code tenant_databases}) and cached by tenant id, with a slug index so that a tenant is found
  * by either. Every request resolves its tenant here, so the cache spares the control database a
- * query per request. A placement carries the tenant's browser origins (CORS) too, and the set of
+ * query per request. A detached database (its service removed, restorable for a while) is left
+ * out: every route answers as for a service the organization does not use. A placement carries the tenant's browser origins (CORS) too, and the set of
  * every organization's origins is kept here as well ({@link ListedOrigins}), told of the same changes.
  *
  * <p>Coherence comes from a {@link PlacementListener}: a change of a tenant in any instance
@@ -74,7 +75,7 @@ public final class PlacementCache {
     private static final String SELECT = """
             SELECT t.id, t.slug, t.status, t.business_type, t.db_role, t.db_role_password, t.cors_origins,
                    d.service, d.cluster_id, d.database_name, d.state, d.schema_version
-              FROM tenants t LEFT JOIN tenant_databases d ON d.tenant_id = t.id
+              FROM tenants t LEFT JOIN tenant_databases d ON d.tenant_id = t.id AND d.state <> 'detached'
              WHERE t.id = ?
              ORDER BY d.service
             """;

@@ -97,8 +97,10 @@ public final class DeletionJob implements JobHandler {
      * would leave what it creates behind, so this step waits for it, retried with back-off.
      */
     private void awaitProvisioningStopped(Tenant tenant) {
-        boolean provisioning =
-                jobs.unfinished(tenant.id()).stream().anyMatch(job -> job.kind().equals(ProvisioningJob.KIND));
+        // adding a service creates a database too
+        boolean provisioning = jobs.unfinished(tenant.id()).stream()
+                .anyMatch(job ->
+                        job.kind().equals(ProvisioningJob.KIND) || job.kind().equals(ServiceJobs.ADD));
         if (provisioning) {
             throw ProblemType.PROVISIONING_IN_PROGRESS
                     .exception("tenant " + tenant.slug() + " is still being provisioned; deletion waits for it to stop")

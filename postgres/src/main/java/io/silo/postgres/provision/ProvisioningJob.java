@@ -1,11 +1,9 @@
 package io.silo.postgres.provision;
 
 import io.silo.crypto.SecretBox;
-import io.silo.error.ProblemType;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
 import io.silo.json.Json;
-import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.cluster.SchemaInstaller;
 import io.silo.postgres.control.TenantStore;
@@ -48,8 +46,7 @@ public final class ProvisioningJob implements JobHandler {
 
     private final TenantStore tenants;
     private final ClusterAdmins clusters;
-    private final TemplateCatalog templates;
-    private final SchemaInstaller installer;
+    private final DatabaseCreation databases;
     private final UserStore users;
     private final DirectoryStore directory;
     private final DirectoryRelay relay;
@@ -68,8 +65,7 @@ public final class ProvisioningJob implements JobHandler {
             Clock clock) {
         this.tenants = tenants;
         this.clusters = clusters;
-        this.templates = templates;
-        this.installer = installer;
+        this.databases = new DatabaseCreation(tenants, clusters, templates, installer);
         this.users = users;
         this.directory = directory;
         this.relay = relay;
@@ -126,8 +122,8 @@ public final class ProvisioningJob implements JobHandler {
                 if (!step.startsWith("database:")) {
                     throw new IllegalArgumentException("unknown provisioning step " + step);
                 }
-                createDatabase(
-                        tenant,
+                databases.create(
+                        tenant.id(),
                         tenant.database(step.substring("database:".length())).orElseThrow());
             }
         }
@@ -147,32 +143,6 @@ public final class ProvisioningJob implements JobHandler {
                 .map(TenantDatabase::clusterId)
                 .distinct()
                 .forEach(cluster -> clusters.of(cluster).ensureRole(role.name(), role.password()));
-    }
-
-    private void createDatabase(Tenant tenant, TenantDatabase database) {
-        if (database.state() == DatabaseState.READY) {
-            return;
-        }
-        ClusterAdmin admin = clusters.of(database.clusterId());
-        ServiceTemplate template = templates.require(database.service());
-        String source = admin.ensureTemplate(template, installer);
-        String owner = ownerComment(tenant.id(), database.service());
-        if (admin.databaseExists(database.databaseName())) {
-            String comment = admin.databaseComment(database.databaseName()).orElse("");
-            // created by us but the comment never landed: a crash between the two statements
-            boolean ours = comment.equals(owner) || (database.state() == DatabaseState.CREATING && comment.isEmpty());
-            if (!ours) {
-                throw ProblemType.DATABASE_NAME_TAKEN.exception("a database named " + database.databaseName()
-                        + " already exists on cluster " + database.clusterId() + " and is not this tenant's");
-            }
-        } else {
-            tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.CREATING, Optional.empty());
-            admin.createDatabase(database.databaseName(), source);
-        }
-        admin.secureDatabase(database.databaseName(), owner);
-        admin.grantTenantAccess(
-                database.databaseName(), tenants.role(tenant.id()).name());
-        tenants.setDatabaseState(tenant.id(), database.service(), DatabaseState.READY, Optional.empty());
     }
 
     private void createAdmin(Tenant tenant, JsonNode payload) {

@@ -56,6 +56,7 @@ final class ApiTour {
         files();
         batches();
         activityAndTenantHealth();
+        organizationServices();
         suspension();
         signup();
         administration();
@@ -616,6 +617,23 @@ final class ApiTour {
         expect(200, member.get("/api/health/tenant/collections"));
         expect(403, admin.get("/api/health/tenant"));
         expect(401, anonymous.get("/api/health/tenant/collections"));
+    }
+
+    private void organizationServices() {
+        String services = "/api/organizations/" + slug + "/services";
+        expect(403, orgAdmin.post(services, Map.of("service", "crm")));
+        expect(422, admin.post(services, Map.of("service", "astrology")));
+        expect(400, admin.post(services, Map.of()));
+        expect(201, admin.post(services, Map.of("service", "crm")));
+        expect(409, admin.post(services, Map.of("service", "crm")));
+        expect(400, admin.delete(services + "/crm"));
+        expect(409, admin.delete(services + "/core?confirm=" + slug));
+        expect(404, admin.delete(services + "/pos?confirm=" + slug));
+        expect(200, admin.delete(services + "/crm?confirm=" + slug));
+        expect(409, admin.delete(services + "/crm?confirm=" + slug));
+        expect(200, admin.post(services + "/crm/restore", Map.of()));
+        expect(409, admin.post(services + "/crm/restore", Map.of()));
+        expect(404, admin.post(services + "/pos/restore", Map.of()));
     }
 
     private void suspension() {

@@ -114,6 +114,19 @@ final class RouteGenerators {
         platform(
                 "POST /api/organizations/{org}/activate",
                 fuzz -> fuzz.post("/api/organizations/" + fuzz.organization() + "/activate", Map.of()));
+        platform(
+                "POST /api/organizations/{org}/services",
+                fuzz -> fuzz.post(
+                        "/api/organizations/" + fuzz.organization() + "/services", Map.of("service", fuzz.service())));
+        platform(
+                "DELETE /api/organizations/{org}/services/{service}",
+                fuzz -> fuzz.delete("/api/organizations/" + fuzz.organization() + "/services/" + q(fuzz.service())
+                        + "?confirm=" + q(fuzz.organization())));
+        platform(
+                "POST /api/organizations/{org}/services/{service}/restore",
+                fuzz -> fuzz.post(
+                        "/api/organizations/" + fuzz.organization() + "/services/" + q(fuzz.service()) + "/restore",
+                        Map.of()));
         platform("GET /api/admin/jobs/{id}", fuzz -> fuzz.get("/api/admin/jobs/" + fuzz.jobId()));
         platform(
                 "GET /api/admin/jobs",
