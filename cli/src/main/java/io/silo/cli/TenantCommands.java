@@ -3,9 +3,11 @@ package io.silo.cli;
 import io.silo.app.Application;
 import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.OrganizationJson;
+import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
 import io.silo.error.ProblemType;
+import io.silo.job.JobState;
 import io.silo.job.StepObserver;
 import io.silo.json.Json;
 import io.silo.postgres.control.TenantStore;
@@ -14,8 +16,10 @@ import io.silo.tenant.TenantDatabase;
 import io.silo.tenant.TenantStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,13 +47,18 @@ final class TenantCommands {
         @Override
         public Integer call() {
             try (Application app = ControlPlane.open(options.load(), observer())) {
-                return run(app.organizations(), spec.commandLine().getOut());
+                return run(app, spec.commandLine().getOut());
             }
         }
 
         /** What sees the steps of the jobs this command runs inline; nothing by default. */
         StepObserver observer() {
             return StepObserver.NONE;
+        }
+
+        /** Runs the command; most need the organizations only. */
+        int run(Application app, PrintWriter out) {
+            return run(app.organizations(), out);
         }
 
         abstract int run(Organizations organizations, PrintWriter out);
@@ -282,6 +291,110 @@ final class TenantCommands {
                             : "deletion of " + tenant.slug() + " is under way: job "
                                     + outcome.job().id());
             return outcome.tenant().isEmpty() ? 0 : 1;
+        }
+    }
+
+    /** What the service commands share: the organization and the service, and how a change is printed. */
+    abstract static class ServiceCommand extends Base {
+        @Parameters(index = "0", paramLabel = "ORG", description = "Slug or id.")
+        String org;
+
+        @Parameters(index = "1", paramLabel = "SERVICE", description = "The service, e.g. billing.")
+        String service;
+
+        @Override
+        final int run(Application app, PrintWriter out) {
+            return change(app.organizations(), app.organizationServices(), out);
+        }
+
+        @Override
+        final int run(Organizations organizations, PrintWriter out) {
+            throw new IllegalStateException("a service command runs with the whole application");
+        }
+
+        abstract int change(Organizations organizations, OrganizationServices services, PrintWriter out);
+
+        int print(PrintWriter out, OrganizationServices.Change change) {
+            boolean done = change.job().state() == JobState.SUCCEEDED;
+            if (json) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("service", change.service());
+                body.put(
+                        "database",
+                        change.database().map(OrganizationJson::database).orElse(null));
+                change.dropAfter().ifPresent(at -> body.put("dropAfter", at.toString()));
+                body.put("job", OrganizationJson.job(change.job()));
+                out.println(Json.write(body));
+            } else {
+                out.printf(
+                        "%s of %s: %s%s%s%n",
+                        change.service(),
+                        org,
+                        change.database()
+                                .map(database -> database.databaseName() + " "
+                                        + database.state().value())
+                                .orElse("no database"),
+                        change.dropAfter().map(at -> ", dropped after " + at).orElse(""),
+                        done
+                                ? ""
+                                : " (job " + change.job().id() + " "
+                                        + change.job().state().value() + ")");
+            }
+            return done ? 0 : 1;
+        }
+    }
+
+    @Command(
+            name = "add-service",
+            mixinStandardHelpOptions = true,
+            description = "Add a service to an active organization: provision its database and give the"
+                    + " organization's administrators the service's administrator role.")
+    static final class AddService extends ServiceCommand {
+        @Override
+        int change(Organizations organizations, OrganizationServices services, PrintWriter out) {
+            return print(out, services.add(org, service, actor()));
+        }
+    }
+
+    @Command(
+            name = "remove-service",
+            mixinStandardHelpOptions = true,
+            description = "Remove a service from an organization: its database is detached at once and dropped"
+                    + " after services.removalGrace; restore-service brings it back until then.")
+    static final class RemoveService extends ServiceCommand {
+        @Option(names = "--yes", description = "Do not ask; required when standard input is not a terminal.")
+        boolean yes;
+
+        @Override
+        int change(Organizations organizations, OrganizationServices services, PrintWriter out) {
+            Tenant tenant = organizations.get(org);
+            if (!yes) {
+                if (System.console() == null) {
+                    throw ProblemType.CONFIRMATION_REQUIRED.exception("removing " + service + " from " + tenant.slug()
+                            + " detaches its database and drops it later; pass --yes");
+                }
+                String answer = System.console()
+                        .readLine(
+                                "Remove %s from %s? Its database is dropped once the grace period ends. Type the"
+                                        + " organization's slug to confirm: ",
+                                service, tenant.slug());
+                if (!tenant.slug().equals(answer == null ? "" : answer.strip())) {
+                    out.println("not removed");
+                    return 1;
+                }
+            }
+            return print(out, services.remove(org, service, Optional.of(tenant.slug()), actor()));
+        }
+    }
+
+    @Command(
+            name = "restore-service",
+            mixinStandardHelpOptions = true,
+            description = "Restore a removed service, its database and data as they were, within its grace period.")
+    static final class RestoreService extends ServiceCommand {
+        @Override
+        int change(Organizations organizations, OrganizationServices services, PrintWriter out) {
+            return print(out, services.restore(org, service, actor()));
         }
     }
 }

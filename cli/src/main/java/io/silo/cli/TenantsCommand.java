@@ -6,13 +6,17 @@ import picocli.CommandLine.Command;
 @Command(
         name = "tenants",
         mixinStandardHelpOptions = true,
-        description = "Create, list, show, suspend, activate and delete organizations (tenants).",
+        description =
+                "Create, list, show, suspend, activate and delete organizations (tenants); add, remove and restore their services.",
         subcommands = {
             TenantCommands.Create.class,
             TenantCommands.ListTenants.class,
             TenantCommands.Show.class,
             TenantCommands.Suspend.class,
             TenantCommands.Activate.class,
-            TenantCommands.Delete.class
+            TenantCommands.Delete.class,
+            TenantCommands.AddService.class,
+            TenantCommands.RemoveService.class,
+            TenantCommands.RestoreService.class
         })
 final class TenantsCommand {}

@@ -90,6 +90,47 @@ class TenantsCommandTest {
     }
 
     @Test
+    void addRemoveAndRestoreAServiceOfAnOrganization() {
+        Outcome created = run(
+                "tenants",
+                "create",
+                "--config",
+                config.toString(),
+                "--name",
+                "Cli Services",
+                "--services",
+                "crm",
+                "--admin-email",
+                "boss@cliservices.example",
+                "--admin-password-file",
+                password.toString());
+        assertThat(created.code()).as(created.err()).isEqualTo(0);
+
+        Outcome added = run("tenants", "add-service", "cli-services", "billing", "--config", config.toString());
+        assertThat(added.code()).as(added.err()).isEqualTo(0);
+        assertThat(added.out()).contains("billing_cli_services ready");
+
+        Outcome refused = run("tenants", "remove-service", "cli-services", "billing", "--config", config.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("pass --yes");
+
+        Outcome removed =
+                run("tenants", "remove-service", "cli-services", "billing", "--yes", "--config", config.toString());
+        assertThat(removed.code()).as(removed.err()).isEqualTo(0);
+        assertThat(removed.out()).contains("billing_cli_services detached, dropped after");
+
+        Outcome restored =
+                run("tenants", "restore-service", "cli-services", "billing", "--json", "--config", config.toString());
+        assertThat(restored.code()).as(restored.err()).isEqualTo(0);
+        assertThat(Json.read(restored.out()).path("database").path("state").asString())
+                .isEqualTo("ready");
+
+        Outcome core = run("tenants", "remove-service", "cli-services", "core", "--yes", "--config", config.toString());
+        assertThat(core.code()).isEqualTo(1);
+        assertThat(core.err()).contains("cannot be removed");
+    }
+
+    @Test
     void unknownOrganizationIsOneLine() {
         Outcome outcome = run("tenants", "show", "nobody-here", "--config", config.toString());
 

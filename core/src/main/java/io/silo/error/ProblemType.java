@@ -319,7 +319,8 @@ public enum ProblemType {
             answered(ErrorKind.UNAVAILABLE),
             "the instance is serving `http.maxConcurrentRequests` requests already; this one was refused at once, not queued"),
     CONFIRMATION_REQUIRED(
-            internal(ErrorKind.INVALID), "CLI: `silo tenants delete` needs `--yes` when no terminal can confirm"),
+            internal(ErrorKind.INVALID),
+            "CLI: `silo tenants delete` and `silo tenants remove-service` need `--yes` when no terminal can confirm"),
     PASSWORD_UNREADABLE(internal(ErrorKind.INVALID), "CLI: the administrator's password could not be read"),
     ADMIN_NOT_FOUND(internal(ErrorKind.NOT_FOUND), "CLI: no platform administrator has this email (`silo admins`)"),
     CLUSTER_NOT_FOUND(internal(ErrorKind.NOT_FOUND), "no cluster with that id"),
