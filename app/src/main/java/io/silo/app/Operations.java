@@ -65,6 +65,8 @@ record Operations(
                 new ActivityLog(),
                 (cluster, database) ->
                         data.pools().evictDatabase(cluster, database).join(),
+                user -> data.revokedSessions()
+                        .revoked(control.refreshTokens().revokeSubject("user", user, clock.instant())),
                 clock);
         JobRunner runner = shutdown.register(
                 "job runner",

@@ -24,12 +24,14 @@ import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
 import io.silo.tenant.TenantStatus;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -49,7 +51,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@value #RESTORE}: {@code activity};</li>
  *   <li>{@value #DROP}: {@code close, drop, roles, activity, forget} — after the grace period, the
  *       database is dropped (only when it carries this tenant's owner comment), every member's role in
- *       the service goes, and its record last.</li>
+ *       the service goes (and with it their sessions, as when an administrator takes a role away), and
+ *       its record last.</li>
  * </ul>
  *
  * <p>Thread-safe.
@@ -72,11 +75,14 @@ public final class ServiceJobs {
     private final DirectoryRelay relay;
     private final ActivityLog activity;
     private final BiConsumer<String, String> closeDatabase;
+    private final Consumer<UUID> endSessions;
     private final Clock clock;
 
     /**
      * @param closeDatabase closes this instance's pool of a database (cluster id, database name), aborting
      *                      its connections: it was detached or is about to be dropped
+     * @param endSessions ends every session of a user who lost a role with the drop, as a change of the
+     *                    user that takes a role away does: a token names the roles it was issued with
      */
     public ServiceJobs(
             TenantStore tenants,
@@ -89,6 +95,7 @@ public final class ServiceJobs {
             DirectoryRelay relay,
             ActivityLog activity,
             BiConsumer<String, String> closeDatabase,
+            Consumer<UUID> endSessions,
             Clock clock) {
         this.tenants = tenants;
         this.services = services;
@@ -100,6 +107,7 @@ public final class ServiceJobs {
         this.relay = relay;
         this.activity = activity;
         this.closeDatabase = closeDatabase;
+        this.endSessions = endSessions;
         this.clock = clock;
     }
 
@@ -217,6 +225,7 @@ public final class ServiceJobs {
     /** The service's roles go from every member: the service and its data are gone. */
     private void revokeRoles(Tenant tenant, String service) {
         directory.markDirty(tenant.id(), clock.instant());
+        List<UUID> changed = new ArrayList<>();
         inCore(tenant, core -> {
             List<UUID> holders = core.query(
                     "SELECT user_id FROM memberships WHERE service = ? ORDER BY user_id",
@@ -228,8 +237,10 @@ public final class ServiceJobs {
                 roles.remove(service);
                 users.change(core, id, edit(user, roles));
             }
+            changed.addAll(holders);
         });
         relay.drain(tenant.id());
+        changed.forEach(endSessions);
     }
 
     private UserStore.Edit edit(User user, Map<String, String> roles) {

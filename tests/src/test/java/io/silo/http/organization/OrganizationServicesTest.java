@@ -135,6 +135,8 @@ class OrganizationServicesTest {
 
         CLOCK.advance(GRACE.plusMinutes(1));
         SiloClient platform = silo.client().asAdmin();
+        SiloClient holder = signIn(tenant);
+        assertThat(holder.get("/api/auth/me").status()).isEqualTo(200);
 
         SiloClient.Response late = platform.post(service(tenant, "billing") + "/restore", Map.of());
         assertThat(late.status()).isEqualTo(410);
@@ -143,6 +145,9 @@ class OrganizationServicesTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(databaseExists(billing)).isFalse();
         assertThat(billingRoles(core)).as("gone with the database").isZero();
+        assertThat(holder.get("/api/auth/me").status())
+                .as("a token names the roles it was issued with: its session ends with the role")
+                .isEqualTo(401);
         assertThat(platform.post(service(tenant, "billing") + "/restore", Map.of())
                         .problemType())
                 .isEqualTo("service-not-enabled");
