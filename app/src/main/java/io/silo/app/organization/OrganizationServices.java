@@ -178,6 +178,9 @@ public final class OrganizationServices {
         if (removedAlready.isPresent()) {
             throw removedAlready.get();
         }
+        if (database.state() == DatabaseState.FAILED) {
+            return discardFailed(tenant, database, actor);
+        }
         Admission.database(Optional.of(database.state()), tenant.slug(), service, Admission.Route.WRITE)
                 .ifPresent(refusal -> {
                     throw refusal;
@@ -200,6 +203,38 @@ public final class OrganizationServices {
             return true;
         });
         if (!detached) {
+            throw ProblemType.SERVICE_REMOVED
+                    .exception("the " + service + " database of " + tenant.slug() + " changed meanwhile; look again")
+                    .with("service", service);
+        }
+        placementChanged.accept(tenant.id());
+        runner.runNow(job.id(), waitForJobs);
+        return change(tenant.id(), service, job);
+    }
+
+    /**
+     * Removes a service whose addition failed: there is no data to keep, so its database (if one was
+     * made) is dropped at once, by the same job as after a grace period.
+     */
+    private Change discardFailed(Tenant tenant, TenantDatabase database, AuditEntry.Actor actor) {
+        String service = database.service();
+        Job job = newJob(ServiceJobs.DROP, tenant.id(), service, actor);
+        boolean discarded = control.inTransaction(handle -> {
+            if (!services.discardFailed(handle, tenant.id(), service, clock.instant())) {
+                return false;
+            }
+            jobs.create(handle, job, INLINE_GRACE);
+            audit.append(
+                    handle,
+                    entry(
+                            actor,
+                            "tenant.service.remove",
+                            tenant,
+                            service,
+                            Map.of("database", database.databaseName(), "failed", true)));
+            return true;
+        });
+        if (!discarded) {
             throw ProblemType.SERVICE_REMOVED
                     .exception("the " + service + " database of " + tenant.slug() + " changed meanwhile; look again")
                     .with("service", service);
@@ -249,12 +284,17 @@ public final class OrganizationServices {
     /**
      * Starts dropping the databases of removed services whose grace ended, each in a job that
      * commits with its audit record, and runs them; returns how many were started. Any instance may
-     * run it; a database restored meanwhile, or taken by another instance, is left alone.
+     * run it; a database restored meanwhile, or taken by another instance, is left alone. A database
+     * left {@code dropping} by a drop job that failed or was cancelled gets a new job, so that no
+     * removal stays half done.
      */
     public int dropExpired() {
         Instant now = clock.instant();
         List<Job> started = new ArrayList<>();
         for (TenantServices.Detached expired : services.expired(now, DROPS_PER_SWEEP)) {
+            if (expired.dropping() && dropUnderWay(expired)) {
+                continue;
+            }
             Job job = newJob(
                     ServiceJobs.DROP,
                     expired.tenantId(),
@@ -262,7 +302,9 @@ public final class OrganizationServices {
                     AuditEntry.Actor.system("services.removalGrace"));
             boolean dropping = control.inTransaction(handle -> {
                 Optional<Tenant> tenant = tenants.find(handle, expired.tenantId());
-                if (tenant.isEmpty() || !services.startDrop(handle, expired.tenantId(), expired.service(), now)) {
+                boolean mine =
+                        expired.dropping() || services.startDrop(handle, expired.tenantId(), expired.service(), now);
+                if (tenant.isEmpty() || !mine) {
                     return false;
                 }
                 jobs.create(handle, job, INLINE_GRACE);
@@ -273,7 +315,7 @@ public final class OrganizationServices {
                                 "tenant.service.drop",
                                 tenant.get(),
                                 expired.service(),
-                                Map.of("detachedUntil", expired.until().toString())));
+                                Map.of("detachedUntil", expired.until().toString(), "again", expired.dropping())));
                 return true;
             });
             if (dropping) {
@@ -282,6 +324,12 @@ public final class OrganizationServices {
         }
         started.forEach(job -> runner.runNow(job.id(), waitForJobs));
         return started.size();
+    }
+
+    private boolean dropUnderWay(TenantServices.Detached expired) {
+        return jobs.unfinished(expired.tenantId()).stream()
+                .anyMatch(job -> job.kind().equals(ServiceJobs.DROP)
+                        && job.payload().path("service").asString().equals(expired.service()));
     }
 
     private Tenant active(String org) {

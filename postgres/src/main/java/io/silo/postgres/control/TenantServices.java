@@ -24,8 +24,11 @@ public final class TenantServices {
         this.jdbc = jdbc;
     }
 
-    /** A database of a removed service, waiting to be dropped. */
-    public record Detached(UUID tenantId, String service, Instant until) {}
+    /**
+     * A database of a removed service whose grace ended: still detached, or being dropped already
+     * (a drop job that failed or was cancelled leaves it so, for the next sweep to start again).
+     */
+    public record Detached(UUID tenantId, String service, Instant until, boolean dropping) {}
 
     /** Records a new database of an existing tenant (state pending) in the caller's transaction. */
     public void add(Handle handle, UUID tenantId, TenantDatabase database) {
@@ -68,17 +71,23 @@ public final class TenantServices {
                         """, tenantId, service, now) == 1;
     }
 
-    /** Detached databases whose grace ended at {@code now}, oldest first. */
+    /**
+     * Databases of removed services whose grace ended at {@code now}, oldest first: detached, or
+     * dropping. Those of an organization being deleted are left to its deletion.
+     */
     public List<Detached> expired(Instant now, int limit) {
         return jdbc.query(
                 """
-                SELECT tenant_id, service, detached_until FROM tenant_databases
-                WHERE state = 'detached' AND detached_until <= ? ORDER BY detached_until LIMIT ?
+                SELECT d.tenant_id, d.service, d.detached_until, d.state = 'dropping'
+                FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id
+                WHERE d.state IN ('detached', 'dropping') AND d.detached_until <= ? AND t.status <> 'deleting'
+                ORDER BY d.detached_until LIMIT ?
                 """,
                 row -> new Detached(
                         row.getObject(1, UUID.class),
                         row.getString(2),
-                        row.getTimestamp(3).toInstant()),
+                        row.getTimestamp(3).toInstant(),
+                        row.getBoolean(4)),
                 now,
                 limit);
     }
@@ -89,6 +98,17 @@ public final class TenantServices {
                         UPDATE tenant_databases SET state = 'dropping', updated_at = now()
                         WHERE tenant_id = ? AND service = ? AND state = 'detached' AND detached_until <= ?
                         """, tenantId, service, now) == 1;
+    }
+
+    /**
+     * Marks the database of a service whose addition failed as dropping at once: there is nothing in
+     * it to keep. False when it is not failed (any more).
+     */
+    public boolean discardFailed(Handle handle, UUID tenantId, String service, Instant now) {
+        return handle.update("""
+                        UPDATE tenant_databases SET state = 'dropping', detached_until = ?, updated_at = now()
+                        WHERE tenant_id = ? AND service = ? AND state = 'failed'
+                        """, now, tenantId, service) == 1;
     }
 
     /** Sets the state of a database being added: ready, or failed with the reason. */

@@ -30,7 +30,8 @@ class OrganizationServicesTest {
     private static final Duration GRACE = Duration.ofHours(1);
 
     private static TestSilo silo;
-    private static SiloClient admin;
+    /** Signed in per test: a test that moves the clock past a token's lifetime must not end the next one's. */
+    private final SiloClient admin = silo.client().asAdmin();
 
     @BeforeAll
     static void start() {
@@ -38,7 +39,6 @@ class OrganizationServicesTest {
                 1,
                 Map.of("SILO_SERVICES_REMOVAL_GRACE", "1h"),
                 SiloOptions.server().withClock(CLOCK));
-        admin = silo.client().asAdmin();
     }
 
     @AfterAll
@@ -165,6 +165,56 @@ class OrganizationServicesTest {
                         .path("items")
                         .size())
                 .isZero();
+    }
+
+    @Test
+    void aServiceWhoseAdditionFailedIsRemovedAtOnceAndCanBeAddedAgain() {
+        TestTenant tenant = TestTenants.create(silo.client(), "Failed Addition", List.of("crm"));
+        assertThat(admin.post(services(tenant), Map.of("service", "billing")).status())
+                .isEqualTo(201);
+        // as a service.add job that gave up leaves it
+        silo.control()
+                .update(
+                        "UPDATE tenant_databases SET state = 'failed', error = 'step database: gave up'"
+                                + " WHERE tenant_id = ?::uuid AND service = 'billing'",
+                        tenant.id());
+
+        SiloClient.Response removed = admin.delete(service(tenant, "billing") + "?confirm=" + tenant.slug());
+
+        assertThat(removed.status()).as(removed.text()).isEqualTo(200);
+        assertThat(removed.json().path("database").isNull())
+                .as("forgotten at once")
+                .isTrue();
+        assertThat(removed.json().path("job").path("kind").asString()).isEqualTo("service.drop");
+        assertThat(admin.post(services(tenant), Map.of("service", "billing")).status())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void aDropLeftHalfDoneIsStartedAgainByTheNextSweep() {
+        TestTenant tenant = TestTenants.create(silo.client(), "Half Dropped", List.of("billing"));
+        String billing = tenant.database("billing");
+        assertThat(admin.delete(service(tenant, "billing") + "?confirm=" + tenant.slug())
+                        .status())
+                .isEqualTo(200);
+        CLOCK.advance(GRACE.plusMinutes(1));
+        // as a service.drop job that failed or was cancelled leaves it
+        silo.control()
+                .update(
+                        "UPDATE tenant_databases SET state = 'dropping' WHERE tenant_id = ?::uuid AND service = 'billing'",
+                        tenant.id());
+
+        assertThat(silo.silo().application().organizationServices().dropExpired())
+                .isGreaterThanOrEqualTo(1);
+
+        assertThat(databaseExists(billing)).isFalse();
+        assertThat(silo.client()
+                        .asAdmin()
+                        .get("/api/organizations/" + tenant.slug())
+                        .json()
+                        .path("databases")
+                        .findValuesAsString("service"))
+                .containsExactly("core");
     }
 
     @Test
