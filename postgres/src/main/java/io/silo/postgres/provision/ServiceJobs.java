@@ -183,6 +183,16 @@ public final class ServiceJobs {
             }
         }
 
+        /**
+         * Only an addition may stop half way (its database is then {@code failed}, and removing the
+         * service cleans up). The others carry a change already committed (a detach, an attach, the
+         * start of a drop) to its end: a drop cannot be undone half way.
+         */
+        @Override
+        public boolean cancellable() {
+            return kind.equals(ADD);
+        }
+
         @Override
         public void failed(Job job, String reason) {
             if (kind.equals(ADD) && job.payload().has("service")) {
