@@ -15,6 +15,7 @@ import io.silo.app.identity.Members;
 import io.silo.app.identity.Users;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
+import io.silo.app.migration.Rollouts;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.app.retention.LogRetention;
@@ -27,6 +28,7 @@ import io.silo.crypto.PasswordHasher;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
+import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.pool.PoolRegistry;
 import io.silo.postgres.routing.TenantConnections;
@@ -96,6 +98,8 @@ public final class Application implements AutoCloseable {
         createDirectory(config);
         Clock clock = options.clock();
         ControlPlane control = ControlPlane.open(config, clock, shutdown);
+        // a released migration step removed or edited: stop before any database sees the template
+        new ReleasedSteps(control.jdbc()).check(templates);
         DataPlane data = DataPlane.open(config, control, clock, shutdown);
         Mailer mailer = Mailer.of(config.mail(), config.dataDir(), clock);
         Operations operations = Operations.open(config, options, templates, control, data, mailer, shutdown);
@@ -123,6 +127,11 @@ public final class Application implements AutoCloseable {
     /** The service templates, shipped and from {@code services.dir}. */
     public TemplateCatalog templates() {
         return templates;
+    }
+
+    /** Rollouts of a service's newest version to its existing databases ({@code silo migrate}). */
+    public Rollouts rollouts() {
+        return operations.rollouts();
     }
 
     /** Where a tenant is provisioned: the organization lifecycle. */

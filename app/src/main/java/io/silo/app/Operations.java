@@ -3,6 +3,7 @@ package io.silo.app;
 import io.silo.app.file.FileSweeper;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
+import io.silo.app.migration.Rollouts;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.app.retention.LogRetention;
@@ -11,6 +12,9 @@ import io.silo.job.JobHandler;
 import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.cluster.AutovacuumTuner;
+import io.silo.postgres.cluster.SchemaInstaller;
+import io.silo.postgres.control.ReleasedSteps;
+import io.silo.postgres.control.RolloutStore;
 import io.silo.postgres.control.TenantServices;
 import io.silo.postgres.file.FileStore;
 import io.silo.postgres.identity.DirectorySweeper;
@@ -18,10 +22,12 @@ import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.job.Leases;
+import io.silo.postgres.migration.RolloutJob;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
 import io.silo.postgres.provision.ServiceJobs;
 import io.silo.postgres.schema.SchemaApplier;
+import io.silo.postgres.schema.TenantMigrator;
 import io.silo.template.TemplateCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +43,8 @@ record Operations(
         OrganizationServices services,
         FileSweeper fileSweeper,
         JobAdmin jobAdmin,
-        LogRetention retention) {
+        LogRetention retention,
+        Rollouts rollouts) {
 
     static Operations open(
             SiloConfig config,
@@ -52,13 +59,21 @@ record Operations(
         JobStore jobs = new JobStore(jdbc);
         Leases leases = new Leases(jdbc);
         String instance = InstanceIds.next();
+        ReleasedSteps released = new ReleasedSteps(jdbc);
+        RolloutStore rolloutStore = new RolloutStore(jdbc);
+        TenantMigrator migrator = new TenantMigrator(TenantMigrator.CONCURRENT_INDEX_THRESHOLD);
+        // a version is released when its template database is first built: from then on its steps may not change
+        SchemaInstaller installer = (connection, template) -> {
+            released.release(template);
+            SchemaApplier.apply(connection, template);
+        };
         TenantServices tenantServices = new TenantServices(jdbc);
         ServiceJobs serviceJobs = new ServiceJobs(
                 control.tenants(),
                 tenantServices,
                 control.admins(),
                 templates,
-                SchemaApplier::apply,
+                installer,
                 data.users(),
                 control.directory(),
                 data.relay(),
@@ -78,7 +93,7 @@ record Operations(
                                         control.tenants(),
                                         control.admins(),
                                         templates,
-                                        SchemaApplier::apply,
+                                        installer,
                                         data.users(),
                                         control.directory(),
                                         data.relay(),
@@ -93,7 +108,16 @@ record Operations(
                                         tenant ->
                                                 data.pools().evictTenant(tenant).join(),
                                         clock),
-                                serviceJobs),
+                                serviceJobs,
+                                new RolloutJob(
+                                        templates,
+                                        control.admins(),
+                                        rolloutStore,
+                                        released,
+                                        migrator,
+                                        jobs,
+                                        leases,
+                                        config.jobs().lease())),
                         config.jobs(),
                         instance,
                         options.stepObserver()));
@@ -173,16 +197,29 @@ record Operations(
                 namer,
                 control.secrets(),
                 data.placements()::invalidate);
+        Rollouts rollouts = new Rollouts(
+                jdbc,
+                templates,
+                control.tenants(),
+                control.clusters(),
+                control.admins(),
+                rolloutStore,
+                jobs,
+                runner,
+                migrator,
+                clock);
         return new Operations(
                 organizations,
                 services,
                 fileSweeper,
                 new JobAdmin(jobs, runner, control.tenants(), control.audit()),
-                retention);
+                retention,
+                rollouts);
     }
 
-    private static List<JobHandler> handlers(JobHandler provisioning, JobHandler deletion, ServiceJobs services) {
-        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion));
+    private static List<JobHandler> handlers(
+            JobHandler provisioning, JobHandler deletion, ServiceJobs services, JobHandler rollout) {
+        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout));
         all.addAll(services.handlers());
         return all;
     }

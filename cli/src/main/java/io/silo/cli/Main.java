@@ -14,7 +14,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Silo: one PostgreSQL database per tenant and service, behind one control plane.",
-        subcommands = {ServeCommand.class, TenantsCommand.class, AdminsCommand.class, JobsCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            TenantsCommand.class,
+            AdminsCommand.class,
+            JobsCommand.class,
+            MigrateCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {

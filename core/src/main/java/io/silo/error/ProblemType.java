@@ -58,6 +58,9 @@ public enum ProblemType {
     INVALID_IDEMPOTENCY_KEY(
             answered(ErrorKind.INVALID),
             "an `Idempotency-Key` header is not 1 to 255 printable ASCII characters (`field`)"),
+    INVALID_ROLLOUT(
+            answered(ErrorKind.INVALID),
+            "a rollout request's settings are out of range: `parallel` not 1 to 64, `canary` below 1, `autoContinue` without a canary, `continue` with one (`field`)"),
     DOCUMENT_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no document with this id in the collection (`id`)"),
     UNKNOWN_COLLECTION(answered(ErrorKind.NOT_FOUND), "the service's template has no such collection (`collection`)"),
     SERVICE_NOT_ENABLED(
@@ -288,6 +291,18 @@ public enum ProblemType {
     SCHEMA_APPLY_FAILED(
             internal(ErrorKind.INTERNAL),
             "a statement failed while applying a template; everything was rolled back (the log names database, version and step). Inside a provisioning job: the job's `error`; a client never receives this type"),
+    MIGRATION_STEP_EDITED(
+            internal(ErrorKind.CONFLICT),
+            "a released migration step was removed or edited: its checksum differs from the one a database's ledger or the control plane recorded. At start-up: one line naming the file and step; in a rollout: that database's failure"),
+    MIGRATION_DUPLICATES(
+            internal(ErrorKind.CONFLICT),
+            "`addUniqueKey` found documents sharing the key; the database stays at its version and the rollout's progress lists them"),
+    MIGRATION_SCHEMA_REJECTED(
+            internal(ErrorKind.CONFLICT),
+            "`changeSchema` found documents the collection's new schema refuses; the database stays at its version and the rollout's progress lists them"),
+    MIGRATION_INCOMPLETE(
+            internal(ErrorKind.CONFLICT),
+            "a rollout ended with databases that failed (or a canary with one that failed); the job's `error` says how many, its progress lists each with its reason"),
     PORT_IN_USE(internal(ErrorKind.UNAVAILABLE), "start-up: the HTTP port is taken"),
     INVALID_CONFIG(internal(ErrorKind.INTERNAL), "start-up: a configuration value is wrong"),
     INVALID_TEMPLATE(

@@ -9,7 +9,17 @@ import java.util.Set;
 
 /** Reads the {@code migrations} of a template file: versions 1..n in order, and their operations. */
 final class MigrationReader {
-    private static final List<String> KINDS = List.of("renameField", "setDefault", "dropIndex", "sql");
+    private static final List<String> KINDS = List.of(
+            "addCollection",
+            "dropCollection",
+            "addIndex",
+            "dropIndex",
+            "addUniqueKey",
+            "renameField",
+            "copyField",
+            "setDefault",
+            "changeSchema",
+            "sql");
 
     private MigrationReader() {}
 
@@ -62,9 +72,15 @@ final class MigrationReader {
             return Optional.empty();
         }
         return switch (entry.getKey()) {
-            case "renameField" -> renameField(body, collections);
-            case "setDefault" -> setDefault(body, collections);
+            case "addCollection" -> collectionOnly(body, collections).map(Operation.AddCollection::new);
+            case "dropCollection" -> dropCollection(body, collections);
+            case "addIndex" -> addIndex(body, collections);
             case "dropIndex" -> dropIndex(body, collections);
+            case "addUniqueKey" -> addUniqueKey(body, collections);
+            case "renameField" -> renameField(body, collections);
+            case "copyField" -> copyField(body, collections);
+            case "setDefault" -> setDefault(body, collections);
+            case "changeSchema" -> collectionOnly(body, collections).map(Operation.ChangeSchema::new);
             default -> sql(body);
         };
     }
@@ -81,6 +97,71 @@ final class MigrationReader {
             return Optional.empty();
         }
         return Optional.of(new Operation.RenameField(collection.get(), from.get(), to.get()));
+    }
+
+    private static Optional<Operation> copyField(Node body, Set<String> collections) {
+        return renameField(body, collections)
+                .map(rename -> (Operation.RenameField) rename)
+                .map(rename -> new Operation.CopyField(rename.collection(), rename.from(), rename.to()));
+    }
+
+    private static Optional<String> collectionOnly(Node body, Set<String> collections) {
+        body.allowOnly("collection");
+        return collection(body, collections);
+    }
+
+    /** A dropped collection is one the template no longer declares: declaring it still would recreate it. */
+    private static Optional<Operation> dropCollection(Node body, Set<String> collections) {
+        body.allowOnly("collection");
+        Node node = body.get("collection");
+        Optional<String> name = node.requiredString();
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        if (collections.contains(name.get())) {
+            node.problem("'" + name.get() + "' is still declared under collections; remove it there to drop it");
+            return Optional.empty();
+        }
+        if (!CollectionReader.NAME.matcher(name.get()).matches() || name.get().startsWith("silo_")) {
+            node.problem("'" + name.get() + "' is not a collection name");
+            return Optional.empty();
+        }
+        return name.map(Operation.DropCollection::new);
+    }
+
+    private static Optional<Operation> addIndex(Node body, Set<String> collections) {
+        body.allowOnly("collection", "fields", "descending");
+        Optional<String> collection = collection(body, collections);
+        Optional<List<FieldPath>> fields = requiredFields(body);
+        Node descending = body.get("descending");
+        if (!descending.isMissing() && !descending.json().isBoolean()) {
+            descending.problem(descending.shown() + " is not true or false");
+        }
+        if (collection.isEmpty() || fields.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Operation.AddIndex(
+                collection.get(), fields.get(), descending.json().asBoolean(false)));
+    }
+
+    private static Optional<Operation> addUniqueKey(Node body, Set<String> collections) {
+        body.allowOnly("collection", "fields");
+        Optional<String> collection = collection(body, collections);
+        Optional<List<FieldPath>> fields = requiredFields(body);
+        if (collection.isEmpty() || fields.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Operation.AddUniqueKey(collection.get(), fields.get()));
+    }
+
+    private static Optional<List<FieldPath>> requiredFields(Node body) {
+        Node fieldsNode = body.get("fields");
+        if (fieldsNode.isMissing()) {
+            fieldsNode.problem("is required");
+            return Optional.empty();
+        }
+        List<FieldPath> fields = CollectionReader.fields(fieldsNode);
+        return fields.isEmpty() ? Optional.empty() : Optional.of(fields);
     }
 
     private static Optional<Operation> setDefault(Node body, Set<String> collections) {

@@ -41,16 +41,26 @@ public final class TemplateCatalog {
     private static final Logger log = LoggerFactory.getLogger(TemplateCatalog.class);
 
     private final Map<String, ServiceTemplate> templates;
+    /** Where each template was read from, for messages that must name the file. */
+    private final Map<String, String> sources;
 
-    private TemplateCatalog(Map<String, ServiceTemplate> templates) {
+    private TemplateCatalog(Map<String, ServiceTemplate> templates, Map<String, String> sources) {
         this.templates = templates;
+        this.sources = sources;
     }
 
     /** The shipped templates, overlaid with those of {@code userDirectory} when given. */
     public static TemplateCatalog load(Optional<Path> userDirectory) {
         Map<String, ServiceTemplate> all = shipped();
-        userDirectory.ifPresent(directory -> overlay(all, directory));
-        return of(all.values());
+        Map<String, String> sources = new TreeMap<>();
+        all.keySet().forEach(name -> sources.put(name, "services/" + name + ".yaml"));
+        userDirectory.ifPresent(directory -> overlay(all, sources, directory));
+        return new TemplateCatalog(of(all.values()).templates, Collections.unmodifiableMap(sources));
+    }
+
+    /** The file {@code service}'s template was read from, e.g. {@code services/billing.yaml}. */
+    public String source(String service) {
+        return sources.getOrDefault(service, "services/" + service + ".yaml");
     }
 
     /** The shipped templates only. */
@@ -76,7 +86,7 @@ public final class TemplateCatalog {
         if (!byName.containsKey(ServiceTemplate.CORE)) {
             throw Problems.invalid(List.of("no template for service core, which every tenant has"));
         }
-        return new TemplateCatalog(Collections.unmodifiableMap(byName));
+        return new TemplateCatalog(Collections.unmodifiableMap(byName), Map.of());
     }
 
     /** The template of {@code service}, if there is one. */
@@ -107,7 +117,7 @@ public final class TemplateCatalog {
         return templates.get(ServiceTemplate.CORE);
     }
 
-    private static void overlay(Map<String, ServiceTemplate> all, Path directory) {
+    private static void overlay(Map<String, ServiceTemplate> all, Map<String, String> sources, Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new ConfigException("services.dir " + directory + " is not a directory");
         }
@@ -122,6 +132,7 @@ public final class TemplateCatalog {
                 } else if (template.isCore()) {
                     problems.add(file + ": the core service cannot be replaced; Silo's own code depends on its tables");
                 } else {
+                    sources.put(template.service(), file.toString());
                     if (all.put(template.service(), template) != null) {
                         log.info("services.dir: {} replaces the shipped {} template", file, template.service());
                     }

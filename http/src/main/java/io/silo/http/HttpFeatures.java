@@ -3,6 +3,7 @@ package io.silo.http;
 import io.silo.app.Application;
 import io.silo.http.admin.AuditEndpoints;
 import io.silo.http.admin.JobEndpoints;
+import io.silo.http.admin.MigrationEndpoints;
 import io.silo.http.admin.PoolEndpoints;
 import io.silo.http.auth.AuthEndpoints;
 import io.silo.http.auth.Authenticator;
@@ -48,8 +49,9 @@ final class HttpFeatures {
                 new ActivityEndpoints(authenticator, app.activity()),
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
                 new AuditEndpoints(app.audit(), authenticator),
-                new JobEndpoints(app.jobs(), authenticator),
+                new JobEndpoints(app.jobs(), app.rollouts(), authenticator),
                 new PoolEndpoints(app.pools(), authenticator),
+                new MigrationEndpoints(app.rollouts(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
                 OpenApiEndpoint.load(),
                 new MetricsEndpoint(

@@ -1,6 +1,7 @@
 package io.silo.http.admin;
 
 import io.silo.app.job.JobAdmin;
+import io.silo.app.migration.Rollouts;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.session.Principal;
 import io.silo.crypto.Ids;
@@ -26,10 +27,12 @@ import java.util.Optional;
  */
 public final class JobEndpoints implements Endpoints {
     private final JobAdmin jobs;
+    private final Rollouts rollouts;
     private final Authenticator authenticator;
 
-    public JobEndpoints(JobAdmin jobs, Authenticator authenticator) {
+    public JobEndpoints(JobAdmin jobs, Rollouts rollouts, Authenticator authenticator) {
         this.jobs = jobs;
+        this.rollouts = rollouts;
         this.authenticator = authenticator;
     }
 
@@ -38,7 +41,11 @@ public final class JobEndpoints implements Endpoints {
         routes.get("/api/admin/jobs", this::list);
         routes.get("/api/admin/jobs/{id}", exchange -> {
             authenticator.platformAdmin(exchange);
-            exchange.json(OrganizationJson.job(jobs.get(Ids.parse(exchange.pathParam("id"), "id"))));
+            Job job = jobs.get(Ids.parse(exchange.pathParam("id"), "id"));
+            Map<String, Object> body = new LinkedHashMap<>(OrganizationJson.job(job));
+            // a rollout's databases outlive its step progress: what failed, and why
+            rollouts.summary(job.id()).ifPresent(summary -> body.put("rollout", summary));
+            exchange.json(body);
         });
         routes.post("/api/admin/jobs/{id}/cancel", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);

@@ -174,6 +174,9 @@ public final class ClusterAdmin implements AutoCloseable {
             if (tableExists(handle, "silo_schema")) {
                 handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_schema FROM " + who);
             }
+            if (tableExists(handle, "silo_migrations")) {
+                handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_migrations FROM " + who);
+            }
             return null;
         });
     }

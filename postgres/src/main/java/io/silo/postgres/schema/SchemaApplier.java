@@ -2,7 +2,6 @@ package io.silo.postgres.schema;
 
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
-import io.silo.json.Json;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Transactions;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaApplier {
     private static final Logger log = LoggerFactory.getLogger(SchemaApplier.class);
     /** The advisory lock of schema changes; any constant works, as locks are per database. */
-    private static final long LOCK = 0x53_49_4C_4F_5F_53_43_48L;
+    static final long LOCK = 0x53_49_4C_4F_5F_53_43_48L;
 
     private static final String SCHEMA_TABLE = """
             CREATE TABLE IF NOT EXISTS silo_schema (
@@ -130,12 +129,29 @@ public final class SchemaApplier {
                 PRIMARY KEY (file_id, n))""");
 
     /**
+     * The ledger of migration steps (issue 16): one row per operation of a migration that ran on this
+     * database, with the operation's checksum, so that a rollout never runs a step twice and notices a
+     * released step that was edited. A step that spans transactions (batches, concurrent indexes) has
+     * {@code finished_at} empty until its last one.
+     */
+    static final String LEDGER_TABLE = """
+            CREATE TABLE IF NOT EXISTS silo_migrations (
+                version integer NOT NULL,
+                step integer NOT NULL,
+                kind text NOT NULL,
+                checksum text NOT NULL,
+                started_at timestamptz NOT NULL DEFAULT now(),
+                finished_at timestamptz,
+                PRIMARY KEY (version, step))""";
+
+    /**
      * The tables every tenant database has, whatever its service, each statement idempotent: one
      * block per concern, added to this list. Template databases are named after these statements
      * ({@link #baselineDigest}), so that a template database built before a change here is never
      * copied into a new tenant's database.
      */
-    private static final List<String> BASELINE = Stream.of(SCHEMA_AND_ACTIVITY, FILES, KEYS_AND_COUNTERS)
+    private static final List<String> BASELINE = Stream.of(
+                    SCHEMA_AND_ACTIVITY, FILES, KEYS_AND_COUNTERS, List.of(LEDGER_TABLE))
             .flatMap(List::stream)
             .toList();
 
@@ -206,7 +222,7 @@ public final class SchemaApplier {
         }
         for (Migration migration : template.migrations()) {
             if (migration.version() > from) {
-                migrate(steps, handle, migration);
+                migrate(steps, handle, template, migration);
             }
         }
         for (CollectionSpec collection : template.collections().values()) {
@@ -223,7 +239,7 @@ public final class SchemaApplier {
     }
 
     /** True when the recorded version is the template's; throws when it cannot be brought there. */
-    private static boolean check(Recorded recorded, String database, ServiceTemplate template) {
+    static boolean check(Recorded recorded, String database, ServiceTemplate template) {
         if (!recorded.service().equals(template.service())) {
             throw ProblemType.SCHEMA_SERVICE_MISMATCH.exception(
                     "database " + database + " holds service " + recorded.service() + ", not " + template.service());
@@ -243,49 +259,27 @@ public final class SchemaApplier {
         return recorded.version() == template.version();
     }
 
-    private static void baseline(Handle handle) {
+    static void baseline(Handle handle) {
         BASELINE.forEach(handle::execute);
     }
 
-    private static void migrate(Steps steps, Handle handle, Migration migration) {
+    private static void migrate(Steps steps, Handle handle, ServiceTemplate template, Migration migration) {
         for (int i = 0; i < migration.operations().size(); i++) {
             Operation operation = migration.operations().get(i);
-            steps.run(
-                    "migration " + migration.version() + " operation " + (i + 1) + " ("
-                            + operation.getClass().getSimpleName() + ")",
-                    () -> operate(handle, operation));
+            int step = i + 1;
+            steps.run("migration " + migration.version() + " operation " + step + " (" + operation.kind() + ")", () -> {
+                MigrationSteps.inTransaction(handle, template, operation);
+                recordStep(handle, migration.version(), step, operation);
+            });
         }
     }
 
-    private static void operate(Handle handle, Operation operation) {
-        switch (operation) {
-            // the version moves so that a client holding the document in its old shape cannot write it back
-            case Operation.RenameField(String collection, String from, String to) ->
-                handle.update(
-                        "UPDATE "
-                                + CollectionTables.quote(collection)
-                                + " SET doc = (doc - ?::text) || jsonb_build_object(?::text, doc -> ?::text),"
-                                + " version = version + 1 WHERE doc -> ?::text IS NOT NULL",
-                        from,
-                        to,
-                        from,
-                        from);
-            case Operation.SetDefault(String collection, String field, var value) ->
-                handle.update(
-                        "UPDATE "
-                                + CollectionTables.quote(collection)
-                                + " SET doc = doc || jsonb_build_object(?::text, ?::jsonb),"
-                                + " version = version + 1 WHERE doc -> ?::text IS NULL",
-                        field,
-                        Json.write(value),
-                        field);
-            case Operation.DropIndex(String collection, var fields) -> {
-                handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.index(collection, fields)));
-                handle.execute(
-                        "DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.uniqueKey(collection, fields)));
-            }
-            case Operation.Sql(String statement) -> handle.execute(statement);
-        }
+    /** Records a finished step in the ledger; a step recorded already (a resumed rollout) keeps its row. */
+    static void recordStep(Handle handle, int version, int step, Operation operation) {
+        handle.update("""
+                INSERT INTO silo_migrations (version, step, kind, checksum, finished_at) VALUES (?, ?, ?, ?, now())
+                ON CONFLICT (version, step) DO UPDATE SET finished_at = coalesce(silo_migrations.finished_at, now())
+                """, version, step, operation.kind(), operation.checksum());
     }
 
     private static void indexes(Steps steps, Handle handle, CollectionSpec collection) {
@@ -301,7 +295,7 @@ public final class SchemaApplier {
         }
     }
 
-    private static Optional<Recorded> recorded(Handle handle) {
+    static Optional<Recorded> recorded(Handle handle) {
         boolean exists = handle.queryOne("SELECT to_regclass('silo_schema') IS NOT NULL", row -> row.getBoolean(1))
                 .orElse(false);
         if (!exists) {
@@ -321,12 +315,12 @@ public final class SchemaApplier {
         }
     }
 
-    private static String shortSum(String checksum) {
+    static String shortSum(String checksum) {
         return checksum.substring(0, Math.min(12, checksum.length()));
     }
 
     /** The newest row of {@code silo_schema}. */
-    private record Recorded(String service, int version, String checksum) {}
+    record Recorded(String service, int version, String checksum) {}
 
     /** Runs the steps of one apply, so that a failure says which step of which template broke on which database. */
     private record Steps(String database, ServiceTemplate template) {

@@ -733,6 +733,12 @@ final class ApiTour {
         expect(200, admin.get("/api/admin/clusters/health"));
         expect(200, admin.get("/api/admin/pools"));
         expect(403, orgAdmin.get("/api/admin/pools"));
+        // every database is at its template's version: nothing to do, as a dry run or for real
+        expect(200, admin.post("/api/admin/migrations", Map.of("service", "billing", "dryRun", true)));
+        expect(200, admin.post("/api/admin/migrations", Map.of("service", "billing")));
+        expect(400, admin.post("/api/admin/migrations", Map.of("service", "billing", "parallel", 0)));
+        expect(422, admin.post("/api/admin/migrations", Map.of("service", "nothing-here")));
+        expect(403, orgAdmin.post("/api/admin/migrations", Map.of("service", "billing")));
         JsonNode audit = expect(200, admin.get("/api/admin/activity?tenant=" + orgId + "&limit=2"))
                 .json();
         expect(

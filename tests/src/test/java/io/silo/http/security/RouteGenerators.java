@@ -144,6 +144,21 @@ final class RouteGenerators {
         platform("GET /api/admin/clusters", fuzz -> fuzz.get("/api/admin/clusters"));
         platform("GET /api/admin/clusters/health", fuzz -> fuzz.get("/api/admin/clusters/health"));
         platform("GET /api/admin/pools", fuzz -> fuzz.get("/api/admin/pools"));
+        // always a dry run: the fuzzer shows who may ask and that names reach no SQL, not a real rollout
+        platform(
+                "POST /api/admin/migrations",
+                fuzz -> fuzz.post(
+                        "/api/admin/migrations",
+                        Map.of(
+                                "service",
+                                fuzz.pick(List.of("vault", "billing", "' OR 1=1 --", "silo_schema")),
+                                "tenants",
+                                List.of(fuzz.pick(List.of(
+                                        fuzz.world().beta().slug,
+                                        fuzz.altered(fuzz.world().beta().id),
+                                        "'; DROP TABLE tenants; --"))),
+                                "dryRun",
+                                true)));
         platform(
                 "GET /api/admin/mail",
                 fuzz -> fuzz.get("/api/admin/mail?limit=" + fuzz.pick(List.of("1", "500", "x"))));

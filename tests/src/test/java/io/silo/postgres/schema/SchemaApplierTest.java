@@ -223,7 +223,7 @@ class SchemaApplierTest {
 
         try (Connection connection = POSTGRES.connect(database)) {
             assertThatThrownBy(() -> SchemaApplier.apply(connection, broken))
-                    .hasMessageContaining("failed at migration 1 operation 1 (Sql): ERROR: division by zero");
+                    .hasMessageContaining("failed at migration 1 operation 1 (sql): ERROR: division by zero");
             assertThat(SchemaApplier.currentVersion(connection)).isZero();
         }
         assertThat(tables(database)).isEmpty();

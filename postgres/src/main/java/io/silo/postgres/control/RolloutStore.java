@@ -1,0 +1,138 @@
+package io.silo.postgres.control;
+
+import io.silo.json.Json;
+import io.silo.postgres.jdbc.Jdbc;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a rollout reads and writes in the control database: the databases of a service below a
+ * version, the version each one reached ({@code tenant_databases.schema_version}), and what each
+ * rollout job did to each database ({@code rollouts}, {@code rollout_databases}), which outlives
+ * the job's own progress.
+ *
+ * <p>Thread-safe.
+ */
+public final class RolloutStore {
+    /** The failures a summary lists in full; the count covers all. */
+    private static final int MAX_FAILURES_LISTED = 100;
+
+    private final Jdbc jdbc;
+
+    public RolloutStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One tenant database a rollout may move. */
+    public record Target(UUID tenantId, String slug, String clusterId, String database, int schemaVersion) {}
+
+    /** Done and failed databases of a rollout so far, and how many it plans in all. */
+    public record Counts(int done, int failed, int total) {}
+
+    /**
+     * The ready databases of {@code service} below {@code version}, of every tenant that is not being
+     * deleted, or of {@code tenants} only when that is not empty; ordered by tenant slug.
+     */
+    public List<Target> behind(String service, int version, Collection<UUID> tenants) {
+        return jdbc.query(
+                "SELECT d.tenant_id, t.slug, d.cluster_id, d.database_name, d.schema_version"
+                        + " FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                        + " WHERE d.service = ? AND d.state = 'ready' AND d.schema_version < ?"
+                        + " AND t.status IN ('active', 'suspended')"
+                        + " AND (cardinality(?::uuid[]) = 0 OR d.tenant_id = ANY (?::uuid[]))"
+                        + " ORDER BY t.slug",
+                row -> new Target(
+                        row.getObject(1, UUID.class),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getInt(5)),
+                service,
+                version,
+                tenants.toArray(UUID[]::new),
+                tenants.toArray(UUID[]::new));
+    }
+
+    /** Records the version a database reached; never moves it back. */
+    public void reached(UUID tenantId, String service, int version) {
+        jdbc.update(
+                "UPDATE tenant_databases SET schema_version = ?, updated_at = now()"
+                        + " WHERE tenant_id = ? AND service = ? AND schema_version < ?",
+                version,
+                tenantId,
+                service,
+                version);
+    }
+
+    /** Records a new rollout job's plan: {@code total} databases. Call after the job row exists. */
+    public void begin(UUID jobId, String service, int version, int total) {
+        jdbc.update(
+                "INSERT INTO rollouts (job_id, service, version, total) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                jobId,
+                service,
+                version,
+                total);
+    }
+
+    /** Records what happened to one database; a database retried in a resumed slice keeps its latest outcome. */
+    public void outcome(UUID jobId, Target target, boolean done, Optional<String> reason) {
+        jdbc.update(
+                """
+                INSERT INTO rollout_databases (job_id, database_name, tenant_id, slug, from_version, status, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (job_id, database_name)
+                DO UPDATE SET status = excluded.status, reason = excluded.reason, updated_at = now()
+                """,
+                jobId,
+                target.database(),
+                target.tenantId(),
+                target.slug(),
+                target.schemaVersion(),
+                done ? "done" : "failed",
+                reason);
+    }
+
+    public Counts counts(UUID jobId) {
+        return jdbc.queryOne(
+                        "SELECT r.total, count(d.*) FILTER (WHERE d.status = 'done'),"
+                                + " count(d.*) FILTER (WHERE d.status = 'failed')"
+                                + " FROM rollouts r LEFT JOIN rollout_databases d ON d.job_id = r.job_id"
+                                + " WHERE r.job_id = ? GROUP BY r.total",
+                        row -> new Counts(row.getInt(2), row.getInt(3), row.getInt(1)),
+                        jobId)
+                .orElse(new Counts(0, 0, 0));
+    }
+
+    /**
+     * A rollout's summary: {@code {total, done, failed, remaining, failures: [{tenant, database,
+     * fromVersion, reason}]}}; empty for a job that is no rollout.
+     */
+    public Optional<JsonNode> summary(UUID jobId) {
+        Counts counts = counts(jobId);
+        boolean exists = jdbc.queryOne("SELECT 1 FROM rollouts WHERE job_id = ?", row -> 1, jobId)
+                .isPresent();
+        if (!exists) {
+            return Optional.empty();
+        }
+        ObjectNode node = Json.object();
+        node.put("total", counts.total())
+                .put("done", counts.done())
+                .put("failed", counts.failed())
+                .put("remaining", Math.max(0, counts.total() - counts.done() - counts.failed()));
+        var failures = node.putArray("failures");
+        jdbc.query(
+                "SELECT slug, database_name, from_version, reason FROM rollout_databases"
+                        + " WHERE job_id = ? AND status = 'failed' ORDER BY slug LIMIT " + MAX_FAILURES_LISTED,
+                row -> failures.addObject()
+                        .put("tenant", row.getString(1))
+                        .put("database", row.getString(2))
+                        .put("fromVersion", row.getInt(3))
+                        .put("reason", row.getString(4)),
+                jobId);
+        return Optional.of(node);
+    }
+}

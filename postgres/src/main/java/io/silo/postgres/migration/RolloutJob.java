@@ -1,0 +1,335 @@
+package io.silo.postgres.migration;
+
+import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
+import io.silo.job.Job;
+import io.silo.job.JobHandler;
+import io.silo.job.JobProgress;
+import io.silo.json.Json;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.control.ReleasedSteps;
+import io.silo.postgres.control.RolloutStore;
+import io.silo.postgres.control.RolloutStore.Target;
+import io.silo.postgres.job.Leases;
+import io.silo.postgres.schema.TenantMigrator;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The rollout of a service's newest version to its existing tenant databases ({@value #KIND}).
+ * The databases are chosen when the job is created and listed in its payload; the plan is
+ * {@code release, migrate:0 … migrate:n, [canary-check, migrate:…], finish}, each
+ * {@code migrate:i} a slice of the list. Within a slice, up to {@code parallel} databases migrate at
+ * once, each on its own administrative connection ({@link TenantMigrator}); a database that fails
+ * is recorded with its reason in the job's progress and the log, and the others go on.
+ *
+ * <p>Each database's outcome is recorded ({@link RolloutStore#outcome}, kept after the job ends,
+ * with the reason of a failure) and the job's counts reported through {@link JobProgress} after
+ * every database ({@code done, failed, total} over the whole rollout), so a watcher sees it move.
+ * A slice resumed after a crash runs again: its finished databases are current and cost one query
+ * each; the ledger of a database killed mid-step skips every step that finished. A database
+ * migrates only while its tenant's lease is held (no other job changes that tenant meanwhile); a
+ * tenant whose lease is taken fails for this run. A cancelled rollout starts no more databases.
+ *
+ * <p>With a canary, the job migrates the first {@code canary} databases and stops at
+ * {@code canary-check}; when asked to ({@code autoContinue}) and nothing failed, it goes on with
+ * the rest. The job fails at {@code finish} when any database failed, naming how many, so that a
+ * rerun (which picks up exactly the databases still behind) is the obvious next step.
+ *
+ * <p>Thread-safe.
+ */
+public final class RolloutJob implements JobHandler {
+    public static final String KIND = "service.migrate";
+    private static final Logger log = LoggerFactory.getLogger(RolloutJob.class);
+
+    private final TemplateCatalog templates;
+    private final ClusterAdmins clusters;
+    private final RolloutStore store;
+    private final ReleasedSteps released;
+    private final TenantMigrator migrator;
+    private final JobProgress progress;
+    private final Leases leases;
+    private final Duration lease;
+
+    /**
+     * @param progress where each database's outcome is reported, and cancellation looked for
+     * @param leases the tenants' leases: a database migrates only while its tenant's lease is held
+     * @param lease how long a tenant's lease lasts unless renewed (renewed every third of it)
+     */
+    public RolloutJob(
+            TemplateCatalog templates,
+            ClusterAdmins clusters,
+            RolloutStore store,
+            ReleasedSteps released,
+            TenantMigrator migrator,
+            JobProgress progress,
+            Leases leases,
+            Duration lease) {
+        this.templates = templates;
+        this.clusters = clusters;
+        this.store = store;
+        this.released = released;
+        this.migrator = migrator;
+        this.progress = progress;
+        this.leases = leases;
+        this.lease = lease;
+    }
+
+    /** A rollout's settings, as the payload holds them. */
+    public record Request(
+            String service, int version, List<Target> targets, int parallel, int canary, boolean autoContinue) {
+        public Request {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** The steps of a rollout: slices of {@code parallel * 4} databases, the canary its own slice(s). */
+    public static List<String> plan(Request request) {
+        int slice = Math.max(1, request.parallel() * 4);
+        int total = request.targets().size();
+        int canary = request.canary() > 0 ? Math.min(request.canary(), total) : 0;
+        List<String> steps = new ArrayList<>(List.of("release"));
+        if (canary > 0) {
+            slices(steps, 0, canary, slice);
+            steps.add("canary-check");
+            if (request.autoContinue()) {
+                slices(steps, canary, total, slice);
+            }
+        } else {
+            slices(steps, 0, total, slice);
+        }
+        steps.add("finish");
+        return steps;
+    }
+
+    private static void slices(List<String> steps, int from, int to, int slice) {
+        for (int start = from; start < to; start += slice) {
+            steps.add("migrate:" + start + "-" + Math.min(to, start + slice));
+        }
+    }
+
+    /** The job payload: no secrets, only names. */
+    public static JsonNode payload(Request request) {
+        ObjectNode node = Json.object();
+        node.put("service", request.service());
+        node.put("version", request.version());
+        node.put("parallel", request.parallel());
+        node.put("canary", request.canary());
+        node.put("autoContinue", request.autoContinue());
+        var targets = node.putArray("targets");
+        for (Target target : request.targets()) {
+            targets.addObject()
+                    .put("tenant", target.tenantId().toString())
+                    .put("slug", target.slug())
+                    .put("cluster", target.clusterId())
+                    .put("database", target.database())
+                    .put("from", target.schemaVersion());
+        }
+        return node;
+    }
+
+    /** How many databases the job plans to migrate: the canary's when it does not go on. */
+    public static int plannedCount(Request request) {
+        return request.canary() > 0 && !request.autoContinue()
+                ? Math.min(request.canary(), request.targets().size())
+                : request.targets().size();
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public void run(Job job, String step) {
+        JsonNode payload = job.payload();
+        String service = payload.path("service").asString();
+        ServiceTemplate template = templates.require(service);
+        if (template.version() != payload.path("version").asInt()) {
+            throw ProblemType.MIGRATION_STEP_EDITED.exception("the rollout of " + service + " was planned for version "
+                    + payload.path("version").asInt() + " but this Silo has version " + template.version()
+                    + "; start a new rollout");
+        }
+        switch (step) {
+            case "release" -> released.release(template);
+            case "canary-check" -> canaryCheck(job);
+            case "finish" -> finish(job);
+            default -> migrateSlice(job, template, step);
+        }
+    }
+
+    @Override
+    public void failed(Job job, String reason) {
+        log.warn(
+                "rollout {} of service {} failed: {}",
+                job.id(),
+                job.payload().path("service").asString(),
+                reason);
+    }
+
+    private void migrateSlice(Job job, ServiceTemplate template, String step) {
+        String[] bounds = step.substring("migrate:".length()).split("-");
+        List<Target> slice = targets(job.payload()).subList(Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1]));
+        Semaphore permits =
+                new Semaphore(Math.max(1, job.payload().path("parallel").asInt(1)));
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (Target target : slice) {
+                running.add(workers.submit(() -> {
+                    permits.acquireUninterruptibly();
+                    try {
+                        // a cancelled rollout starts no more databases; the runner ends it at the step's end
+                        if (!progress.cancelRequested(job.id())) {
+                            migrateLeased(job, template, target);
+                        }
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Future<?> future : running) {
+                await(job, future);
+            }
+        }
+    }
+
+    private static void await(Job job, Future<?> future) {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("rollout " + job.id() + " interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error; // a crash: the job stays leased and resumes elsewhere
+            }
+            throw new IllegalStateException(
+                    "rollout " + job.id() + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    /** Migrates one database under its tenant's lease, so no other job changes that tenant meanwhile. */
+    private void migrateLeased(Job job, ServiceTemplate template, Target target) {
+        String name = Leases.tenant(target.tenantId());
+        String holder = "rollout:" + job.id() + "#" + Secrets.token(6);
+        if (!leases.tryAcquire(name, holder, lease)) {
+            fail(
+                    job,
+                    template,
+                    target,
+                    "another job is changing organization " + target.slug()
+                            + " (its lease is taken); run the rollout again later");
+            return;
+        }
+        long every = Math.max(100, lease.toMillis() / 3);
+        Thread renewal = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(every);
+                    leases.renew(name, holder, lease);
+                }
+            } catch (InterruptedException e) {
+                // the database is done: stop renewing
+            }
+        });
+        try {
+            migrateOne(job, template, target);
+        } finally {
+            renewal.interrupt();
+            leases.release(name, holder);
+        }
+    }
+
+    private void migrateOne(Job job, ServiceTemplate template, Target target) {
+        try (Connection connection = clusters.of(target.clusterId()).connect(target.database())) {
+            migrator.migrate(
+                    connection, template, version -> store.reached(target.tenantId(), template.service(), version));
+        } catch (SQLException | RuntimeException e) {
+            fail(
+                    job,
+                    template,
+                    target,
+                    e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
+            return;
+        }
+        store.outcome(job.id(), target, true, Optional.empty());
+        report(job);
+    }
+
+    private void fail(Job job, ServiceTemplate template, Target target, String reason) {
+        log.warn(
+                "rollout {}: database {} of tenant {} (service {}) stays behind: {}",
+                job.id(),
+                target.database(),
+                target.slug(),
+                template.service(),
+                reason);
+        store.outcome(job.id(), target, false, Optional.of(reason));
+        report(job);
+    }
+
+    private void report(Job job) {
+        RolloutStore.Counts counts = store.counts(job.id());
+        progress.report(job.id(), counts.done(), counts.failed(), counts.total());
+    }
+
+    private void canaryCheck(Job job) {
+        RolloutStore.Counts counts = store.counts(job.id());
+        if (counts.failed() > 0) {
+            throw ProblemType.MIGRATION_INCOMPLETE.exception(
+                    "canary of " + job.payload().path("service").asString()
+                            + ": " + counts.failed() + " of " + (counts.done() + counts.failed())
+                            + " databases failed; not continuing (" + firstFailure(job) + ")");
+        }
+    }
+
+    private void finish(Job job) {
+        RolloutStore.Counts counts = store.counts(job.id());
+        if (counts.failed() > 0) {
+            throw ProblemType.MIGRATION_INCOMPLETE.exception(counts.failed() + " of " + counts.total()
+                    + " databases of " + job.payload().path("service").asString()
+                    + " failed and stay at their version (" + firstFailure(job)
+                    + "); fix them and run the rollout again");
+        }
+    }
+
+    private String firstFailure(Job job) {
+        JsonNode first =
+                store.summary(job.id()).orElseGet(Json::object).path("failures").path(0);
+        return "first: " + first.path("database").asString() + ": "
+                + first.path("reason").asString();
+    }
+
+    private static List<Target> targets(JsonNode payload) {
+        List<Target> out = new ArrayList<>();
+        for (JsonNode node : payload.path("targets")) {
+            out.add(new Target(
+                    UUID.fromString(node.path("tenant").asString()),
+                    node.path("slug").asString(),
+                    node.path("cluster").asString(),
+                    node.path("database").asString(),
+                    node.path("from").asInt()));
+        }
+        return out;
+    }
+
+    private static String firstLine(String message) {
+        return message.lines().findFirst().orElse(message);
+    }
+}

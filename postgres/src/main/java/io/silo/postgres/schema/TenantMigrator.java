@@ -1,0 +1,212 @@
+package io.silo.postgres.schema;
+
+import io.silo.error.ProblemType;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.template.Migration;
+import io.silo.template.Migration.Operation;
+import io.silo.template.ServiceTemplate;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one existing tenant database forward to its template's newest version, step by step,
+ * each step in its own transaction(s) (see {@link MigrationSteps}), each recorded in the
+ * database's ledger {@code silo_migrations} with its checksum. A step the ledger shows finished
+ * is skipped, so a rollout killed anywhere resumes where it stopped and never runs a step twice;
+ * a finished step whose checksum differs from the template's is a released step that was edited,
+ * and stops this database ({@code migration-step-edited}).
+ *
+ * <p>After the last operation of each migration the version reached is recorded in
+ * {@code silo_schema}; the newest one, after the declared tables and indexes are in place, with
+ * the template's checksum, exactly as {@link SchemaApplier} records a new database.
+ *
+ * <p>Thread-safe: stateless but for its settings. Two migrators on one database serialize on a
+ * session advisory lock; the second waits, then finds the work done.
+ */
+public final class TenantMigrator {
+    private static final Logger log = LoggerFactory.getLogger(TenantMigrator.class);
+    /** From this many documents in a collection, indexes are built concurrently. */
+    public static final int CONCURRENT_INDEX_THRESHOLD = 10_000;
+
+    private final MigrationSteps steps;
+
+    /** @param concurrentThreshold the collection size from which indexes are built {@code CONCURRENTLY} */
+    public TenantMigrator(int concurrentThreshold) {
+        this.steps = new MigrationSteps(concurrentThreshold);
+    }
+
+    /** What a database would go through: for a dry run, and to choose the databases of a rollout. */
+    public record Plan(String database, int fromVersion, int toVersion, List<String> steps) {
+        public Plan {
+            steps = List.copyOf(steps);
+        }
+
+        public boolean nothingToDo() {
+            return fromVersion == toVersion;
+        }
+    }
+
+    /** The steps {@code template} would run on the database, reading its version and ledger only. */
+    public Plan plan(Connection connection, ServiceTemplate template) {
+        String database = catalog(connection);
+        return MigrationSteps.transaction(connection, handle -> {
+            Optional<SchemaApplier.Recorded> recorded = SchemaApplier.recorded(handle);
+            int from = recorded.map(SchemaApplier.Recorded::version).orElse(0);
+            if (recorded.isPresent() && SchemaApplier.check(recorded.get(), database, template)) {
+                return new Plan(database, from, from, List.of());
+            }
+            Map<String, String> done = ledger(handle);
+            List<String> pending = new ArrayList<>();
+            for (Migration migration : newer(template, from)) {
+                List<Operation> operations = migration.operations();
+                for (int i = 0; i < operations.size(); i++) {
+                    String key = migration.version() + "." + (i + 1);
+                    if (!done.containsKey(key)) {
+                        pending.add(key + " " + operations.get(i).kind() + " " + describe(operations.get(i)));
+                    }
+                }
+            }
+            pending.add("declared tables and indexes; version " + template.version());
+            return new Plan(database, from, template.version(), pending);
+        });
+    }
+
+    /**
+     * Migrates the database to {@code template.version()}.
+     *
+     * @param connection an administrative connection in auto-commit mode, left so
+     * @param reached told each version the database reaches, after it is recorded there
+     */
+    public SchemaChange migrate(Connection connection, ServiceTemplate template, IntConsumer reached) {
+        String database = catalog(connection);
+        MigrationSteps.transaction(
+                connection, handle -> handle.queryOne("SELECT pg_advisory_lock(?)", row -> 1, SchemaApplier.LOCK));
+        try {
+            return migrateLocked(connection, database, template, reached);
+        } finally {
+            MigrationSteps.transaction(
+                    connection,
+                    handle -> handle.queryOne("SELECT pg_advisory_unlock(?)", row -> 1, SchemaApplier.LOCK));
+        }
+    }
+
+    private SchemaChange migrateLocked(
+            Connection connection, String database, ServiceTemplate template, IntConsumer reached) {
+        Optional<SchemaApplier.Recorded> recorded = MigrationSteps.transaction(connection, SchemaApplier::recorded);
+        int from = recorded.map(SchemaApplier.Recorded::version).orElse(0);
+        if (recorded.isPresent() && SchemaApplier.check(recorded.get(), database, template)) {
+            reached.accept(from);
+            return new SchemaChange(database, template.service(), from, from);
+        }
+        MigrationSteps.runInTransaction(connection, handle -> {
+            SchemaApplier.baseline(handle);
+            protectLedger(handle);
+        });
+        Map<String, String> done = MigrationSteps.transaction(connection, TenantMigrator::ledger);
+        for (Migration migration : newer(template, from)) {
+            runMigration(connection, database, template, migration, done);
+            if (migration.version() < template.version()) {
+                record(connection, migration.version(), "migration:" + migration.checksum(), template.service());
+                reached.accept(migration.version());
+            }
+        }
+        steps.ensureDeclared(connection, template);
+        record(connection, template.version(), template.checksum(), template.service());
+        reached.accept(template.version());
+        log.info("database {}: service {} migrated {} -> {}", database, template.service(), from, template.version());
+        return new SchemaChange(database, template.service(), from, template.version());
+    }
+
+    private void runMigration(
+            Connection connection,
+            String database,
+            ServiceTemplate template,
+            Migration migration,
+            Map<String, String> done) {
+        List<Operation> operations = migration.operations();
+        for (int i = 0; i < operations.size(); i++) {
+            Operation operation = operations.get(i);
+            int step = i + 1;
+            String key = migration.version() + "." + step;
+            Optional<String> recordedSum = Optional.ofNullable(done.get(key));
+            if (recordedSum.isPresent() && !recordedSum.get().equals(operation.checksum())) {
+                throw ProblemType.MIGRATION_STEP_EDITED.exception("database " + database + ": step " + key + " ("
+                        + operation.kind() + ") of service " + template.service() + " ran with checksum "
+                        + SchemaApplier.shortSum(recordedSum.get()) + ", the template's is now "
+                        + SchemaApplier.shortSum(operation.checksum())
+                        + ": a released step may not change; add a new migration instead");
+            }
+            if (recordedSum.isPresent()) {
+                continue;
+            }
+            steps.run(
+                    connection,
+                    template,
+                    operation,
+                    handle -> SchemaApplier.recordStep(handle, migration.version(), step, operation));
+        }
+    }
+
+    /** The finished steps: "version.step" to checksum. */
+    private static Map<String, String> ledger(Handle handle) {
+        boolean exists = handle.queryOne("SELECT to_regclass('silo_migrations') IS NOT NULL", row -> row.getBoolean(1))
+                .orElse(false);
+        if (!exists) {
+            return Map.of();
+        }
+        return handle
+                .query(
+                        "SELECT version, step, checksum FROM silo_migrations WHERE finished_at IS NOT NULL",
+                        row -> Map.entry(row.getInt(1) + "." + row.getInt(2), row.getString(3)))
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Tenant roles got every right on new tables by default privileges; the ledger is the administrator's. */
+    private static void protectLedger(Handle handle) {
+        List<String> grantees = handle.query(
+                "SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_name = 'silo_migrations'"
+                        + " AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE') AND grantee <> current_user",
+                row -> row.getString(1));
+        for (String grantee : grantees) {
+            handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_migrations FROM " + CollectionTables.quote(grantee));
+        }
+    }
+
+    private static void record(Connection connection, int version, String checksum, String service) {
+        MigrationSteps.runInTransaction(
+                connection,
+                handle -> handle.update(
+                        "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
+                        version,
+                        checksum,
+                        service));
+    }
+
+    private static List<Migration> newer(ServiceTemplate template, int from) {
+        return template.migrations().stream()
+                .filter(migration -> migration.version() > from)
+                .toList();
+    }
+
+    private static String describe(Operation operation) {
+        String canonical = operation.canonical();
+        String arguments = canonical.substring(canonical.indexOf('|') + 1).replace('|', ' ');
+        return arguments.length() > 120 ? arguments.substring(0, 120) + "…" : arguments;
+    }
+
+    private static String catalog(Connection connection) {
+        try {
+            return connection.getCatalog();
+        } catch (java.sql.SQLException e) {
+            throw new io.silo.postgres.jdbc.DataAccessException("(catalog)", e);
+        }
+    }
+}

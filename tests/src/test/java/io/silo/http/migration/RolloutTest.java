@@ -1,0 +1,320 @@
+package io.silo.http.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.silo.app.SiloOptions;
+import io.silo.job.StepObserver;
+import io.silo.postgres.migration.RolloutJob;
+import io.silo.testing.Eventually;
+import io.silo.testing.SiloClient;
+import io.silo.testing.TestPostgres;
+import io.silo.testing.TestSilo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Rollouts through the real HTTP API: tenants made at version 1 of {@code shelf}, a Silo restarted
+ * with version 2, then {@code POST /api/admin/migrations}. One made to fail (a duplicate for its
+ * new unique key) stays behind with its reason while the others move; a rerun after the fix
+ * finishes it; a crash between slices resumes without a step running twice; a dry run changes
+ * nothing; a canary stops where asked.
+ */
+class RolloutTest {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    /** Stands for the process dying between two slices of a rollout. */
+    static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash(String step) {
+            super("simulated crash before " + step);
+        }
+    }
+
+    private final Path services = directory();
+
+    @Test
+    void fiftyTenantsMoveButTheOneWithADuplicateWhichARerunFinishesAfterTheFix() {
+        try (TestSilo silo = start(SiloOptions.server())) {
+            List<String> databases = tenants(silo, 50);
+            String broken = databases.get(17);
+            TestPostgres.primary()
+                    .jdbc(broken)
+                    .update("INSERT INTO books (id, doc) VALUES (gen_random_uuid(), '{\"isbn\": \"isbn-1\"}')");
+            upgrade(silo);
+            SiloClient admin = silo.client().asAdmin();
+
+            long started = System.nanoTime();
+            JsonNode job = finished(silo, start(admin, Map.of("service", "shelf", "parallel", 8)));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(
+                    "rollout: 50 databases in %.2f s (%.1f databases/s, parallel 8)%n", seconds, 50 / seconds);
+
+            assertThat(job.path("state").asString()).isEqualTo("failed");
+            assertThat(job.path("error").asString()).contains("1 of 50 databases of shelf failed");
+            JsonNode progress = job.path("rollout");
+            assertThat(progress.path("done").asInt()).isEqualTo(49);
+            assertThat(progress.path("failed").asInt()).isEqualTo(1);
+            assertThat(progress.path("remaining").asInt()).isZero();
+            assertThat(progress.path("failures").get(0).path("database").asString())
+                    .isEqualTo(broken);
+            assertThat(progress.path("failures").get(0).path("reason").asString())
+                    .contains("unique key (isbn)", "\"isbn-1\"");
+            assertThat(schemaVersions(silo)).containsEntry(2, 49L).containsEntry(1, 1L);
+            assertThat(version(broken)).isEqualTo(1);
+
+            TestPostgres.primary().jdbc(broken).update("DELETE FROM books WHERE doc->>'title' IS NULL");
+            JsonNode rerun = start(admin, Map.of("service", "shelf"));
+            assertThat(rerun.path("databases").asInt()).isEqualTo(1);
+            assertThat(finished(silo, rerun).path("state").asString()).isEqualTo("succeeded");
+
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 50L));
+            for (String database : databases) {
+                assertThat(count(database, "SELECT count(*) FROM shelf_runs"))
+                        .as(database)
+                        .isEqualTo(1);
+                assertThat(count(database, "SELECT count(*) FROM silo_migrations WHERE version = 2"))
+                        .isEqualTo(6);
+                assertThat(count(database, "SELECT count(*) FROM books WHERE doc->>'status' = 'on shelf'"))
+                        .isEqualTo(3);
+            }
+            SiloClient.Response again = admin.post("/api/admin/migrations", Map.of("service", "shelf"));
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.json().path("nothingToDo").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aRolloutKilledBetweenSlicesFinishesAfterARestartWithoutRunningAStepTwice() {
+        AtomicBoolean crashed = new AtomicBoolean();
+        StepObserver crashOnce = (job, step) -> {
+            if (job.kind().equals(RolloutJob.KIND)
+                    && step.equals("migrate:4-8")
+                    && crashed.compareAndSet(false, true)) {
+                throw new SimulatedCrash(step);
+            }
+        };
+        try (TestSilo silo = start(SiloOptions.server())) {
+            List<String> databases = tenants(silo, 10);
+            upgrade(silo, SiloOptions.server().withStepObserver(crashOnce));
+            JsonNode started = start(silo.client().asAdmin(), Map.of("service", "shelf", "parallel", 1));
+            Eventually.get(WAIT, crashed::get, Boolean::booleanValue);
+
+            silo.restart(SiloOptions.server());
+            JsonNode job = finished(silo, started);
+
+            assertThat(job.path("state").asString()).isEqualTo("succeeded");
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 10L));
+            for (String database : databases) {
+                assertThat(count(database, "SELECT count(*) FROM shelf_runs"))
+                        .as(database)
+                        .isEqualTo(1);
+                assertThat(count(database, "SELECT count(*) FROM silo_migrations"))
+                        .isEqualTo(6);
+            }
+        }
+    }
+
+    @Test
+    void aDryRunReportsEachDatabaseAndChangesNothing() {
+        try (TestSilo silo = start(SiloOptions.server())) {
+            List<String> databases = tenants(silo, 3);
+            upgrade(silo);
+
+            SiloClient.Response plan =
+                    silo.client().asAdmin().post("/api/admin/migrations", Map.of("service", "shelf", "dryRun", true));
+
+            assertThat(plan.status()).as(plan.text()).isEqualTo(200);
+            assertThat(plan.json().path("databases")).hasSize(3);
+            JsonNode first = plan.json().path("databases").get(0);
+            assertThat(first.path("fromVersion").asInt()).isEqualTo(1);
+            assertThat(first.path("toVersion").asInt()).isEqualTo(2);
+            assertThat(first.path("steps").get(0).asString()).isEqualTo("2.1 addCollection loans");
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(1, 3L));
+            for (String database : databases) {
+                assertThat(version(database)).isEqualTo(1);
+                assertThat(count(database, "SELECT count(*) FROM books WHERE doc->'name' IS NOT NULL"))
+                        .isEqualTo(3);
+            }
+            assertThat(silo.control()
+                            .query("SELECT count(*) FROM jobs WHERE kind = ?", row -> row.getLong(1), RolloutJob.KIND))
+                    .containsExactly(0L);
+        }
+    }
+
+    @Test
+    void aCanaryStopsAfterItsDatabasesAndContinueMovesTheRest() {
+        try (TestSilo silo = start(SiloOptions.server())) {
+            tenants(silo, 5);
+            upgrade(silo);
+            SiloClient admin = silo.client().asAdmin();
+
+            JsonNode canary = finished(silo, start(admin, Map.of("service", "shelf", "canary", 2)));
+            assertThat(canary.path("state").asString()).isEqualTo("succeeded");
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 2L, 1, 3L));
+
+            JsonNode rest = finished(silo, start(admin, Map.of("service", "shelf", "continueAfterCanary", true)));
+            assertThat(rest.path("state").asString()).isEqualTo("succeeded");
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 5L));
+
+            assertThat(admin.post("/api/admin/migrations", Map.of("service", "shelf", "autoContinue", true))
+                            .json()
+                            .path("type")
+                            .asString())
+                    .isEqualTo("urn:silo:problem:invalid-rollout");
+        }
+    }
+
+    @Test
+    void aReleasedStepEditedStopsStartUpNamingTheFileAndStep() throws IOException {
+        try (TestSilo silo = start(SiloOptions.server())) {
+            tenants(silo, 1);
+            upgrade(silo);
+            finished(silo, start(silo.client().asAdmin(), Map.of("service", "shelf")));
+            Path file = services.resolve("shelf.yaml");
+            Files.writeString(file, Files.readString(file).replace("value: on shelf", "value: shelved"));
+
+            assertThatThrownBy(() -> silo.restart(SiloOptions.server()))
+                    .hasMessageContaining(
+                            file + ": migrations[1].operations[2]: the released step (setDefault) was edited");
+        }
+    }
+
+    private TestSilo start(SiloOptions options) {
+        copy("shelf-v1.yaml");
+        return TestSilo.start(1, Map.of("SILO_SERVICES_DIR", services.toString(), "SILO_JOBS_LEASE", "1s"), options);
+    }
+
+    private void upgrade(TestSilo silo) {
+        upgrade(silo, SiloOptions.server());
+    }
+
+    private void upgrade(TestSilo silo, SiloOptions options) {
+        copy("shelf-v2.yaml");
+        silo.restart(options);
+    }
+
+    /**
+     * Creates {@code n} organizations with shelf, four at a time (provisioning dominates this test's
+     * time), each with three books; their shelf databases, in the order of the organizations' names.
+     */
+    private static List<String> tenants(TestSilo silo, int n) {
+        SiloClient admin = silo.client().asAdmin();
+        List<String> databases = new ArrayList<>(java.util.Collections.nCopies(n, ""));
+        Semaphore permits = new Semaphore(4);
+        try (ExecutorService creators = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> created = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                created.add(creators.submit(() -> {
+                    permits.acquireUninterruptibly();
+                    try {
+                        databases.set(index, tenant(admin, index));
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Future<?> future : created) {
+                future.get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("creating organizations failed", e);
+        }
+        return databases;
+    }
+
+    private static String tenant(SiloClient admin, int index) {
+        SiloClient.Response created = admin.post(
+                "/api/organizations",
+                Map.of(
+                        "name",
+                        "Shelf " + index,
+                        "services",
+                        List.of("shelf"),
+                        "admin",
+                        Map.of("email", "boss@shelf" + index + ".example", "password", "correct horse battery")));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        for (JsonNode database : created.json().path("databases")) {
+            if (database.path("service").asString().equals("shelf")) {
+                String name = database.path("name").asString();
+                TestPostgres.primary()
+                        .jdbc(name)
+                        .update("INSERT INTO books (id, doc) SELECT gen_random_uuid(), jsonb_build_object('name',"
+                                + " 'book ' || n, 'isbn', 'isbn-' || n, 'shelfNo', n) FROM generate_series(1, 3) n");
+                return name;
+            }
+        }
+        throw new AssertionError("no shelf database in " + created.text());
+    }
+
+    private static JsonNode start(SiloClient admin, Map<String, Object> body) {
+        SiloClient.Response response = admin.post("/api/admin/migrations", body);
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        return response.json();
+    }
+
+    private static JsonNode finished(TestSilo silo, JsonNode started) {
+        String id = started.path("job").asString();
+        return Eventually.get(
+                WAIT,
+                () -> silo.client().asAdmin().get("/api/admin/jobs/" + id).json(),
+                job -> job.path("finishedAt").isString());
+    }
+
+    private static Map<Integer, Long> schemaVersions(TestSilo silo) {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        silo.control()
+                .query(
+                        "SELECT schema_version, count(*) FROM tenant_databases WHERE service = 'shelf' GROUP BY 1",
+                        row -> out.put(row.getInt(1), row.getLong(2)));
+        return out;
+    }
+
+    private static int version(String database) {
+        return TestPostgres.primary()
+                .jdbc(database)
+                .queryOne("SELECT max(version) FROM silo_schema", row -> row.getInt(1))
+                .orElseThrow();
+    }
+
+    private static long count(String database, String sql) {
+        return TestPostgres.primary()
+                .jdbc(database)
+                .queryOne(sql, row -> row.getLong(1))
+                .orElseThrow();
+    }
+
+    private void copy(String template) {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("templates/rollout/" + template)) {
+            Files.copy(in, services.resolve("shelf.yaml"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path directory() {
+        try {
+            return Files.createTempDirectory("silo-rollout-services-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
