@@ -207,6 +207,7 @@ record Operations(
                 jobs,
                 runner,
                 migrator,
+                control.audit(),
                 clock);
         return new Operations(
                 organizations,

@@ -82,14 +82,16 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     private int migrate(Rollouts rollouts, String name, PrintWriter out) {
-        RolloutResult result = rollouts.start(new RolloutRequest(
-                name,
-                tenants,
-                dryRun,
-                Optional.ofNullable(parallel),
-                Optional.ofNullable(canary),
-                autoContinue,
-                continueAfterCanary));
+        RolloutResult result = rollouts.start(
+                new RolloutRequest(
+                        name,
+                        tenants,
+                        dryRun,
+                        Optional.ofNullable(parallel),
+                        Optional.ofNullable(canary),
+                        autoContinue,
+                        continueAfterCanary),
+                TenantCommands.Base.actor());
         return switch (result) {
             case RolloutResult.NothingToDo nothing -> {
                 print(out, nothing, name + ": nothing to do; every database is at version " + nothing.version());

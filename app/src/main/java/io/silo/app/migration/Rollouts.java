@@ -1,10 +1,12 @@
 package io.silo.app.migration;
 
+import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.error.ProblemType;
 import io.silo.job.Job;
 import io.silo.job.JobState;
 import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.RolloutStore;
 import io.silo.postgres.control.RolloutStore.Target;
@@ -24,12 +26,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Starts rollouts: checks the request, finds the databases behind, and either reports (nothing to
- * do, a dry run's plan) or creates a {@link RolloutJob}. The job runs on the instances' job workers;
+ * do, a dry run's plan) or creates a {@link RolloutJob}, recorded in the master audit log. The job runs on the instances' job workers;
  * {@link #runInline} runs it in the caller's thread, for the CLI.
  *
  * <p>Parallelism is bounded by the connection budget of the clusters involved: a rollout holds one
@@ -53,6 +56,7 @@ public final class Rollouts {
     private final JobStore jobs;
     private final JobRunner runner;
     private final TenantMigrator migrator;
+    private final AuditLog audit;
     private final Clock clock;
 
     public Rollouts(
@@ -65,6 +69,7 @@ public final class Rollouts {
             JobStore jobs,
             JobRunner runner,
             TenantMigrator migrator,
+            AuditLog audit,
             Clock clock) {
         this.jdbc = jdbc;
         this.templates = templates;
@@ -75,6 +80,7 @@ public final class Rollouts {
         this.jobs = jobs;
         this.runner = runner;
         this.migrator = migrator;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -84,7 +90,7 @@ public final class Rollouts {
      * @throws io.silo.error.SiloException {@code unknown-service} (422), {@code organization-not-found}
      *     (422) for a tenant named that does not exist, {@code invalid-rollout} (400) for settings out of range
      */
-    public RolloutResult start(RolloutRequest request) {
+    public RolloutResult start(RolloutRequest request, AuditEntry.Actor actor) {
         check(request);
         ServiceTemplate template = templates
                 .find(request.service())
@@ -107,6 +113,19 @@ public final class Rollouts {
                 request.continueAfterCanary() ? 0 : request.canary().orElse(0),
                 request.autoContinue());
         UUID id = create(job);
+        // the master audit log says who started which rollout; a dry run changes nothing and is not recorded
+        audit.append(new AuditEntry(
+                actor,
+                "service.migrate",
+                "job",
+                id.toString(),
+                Optional.empty(),
+                Map.of(
+                        "service", template.service(),
+                        "version", template.version(),
+                        "databases", behind.size(),
+                        "canary", job.canary(),
+                        "parallel", parallel)));
         return new RolloutResult.Started(template.service(), template.version(), id, behind.size(), parallel);
     }
 

@@ -3,7 +3,9 @@ package io.silo.http.admin;
 import io.silo.app.migration.RolloutRequest;
 import io.silo.app.migration.RolloutResult;
 import io.silo.app.migration.Rollouts;
+import io.silo.app.session.Principal;
 import io.silo.http.auth.Authenticator;
+import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
 import io.silo.http.server.Exchange;
@@ -56,8 +58,8 @@ public final class MigrationEndpoints implements Endpoints {
     }
 
     private void start(Exchange exchange) {
-        authenticator.platformAdmin(exchange);
-        RolloutResult result = rollouts.start(Bodies.read(exchange, Body.class).request());
+        Principal admin = authenticator.platformAdmin(exchange);
+        RolloutResult result = rollouts.start(Bodies.read(exchange, Body.class).request(), Actors.of(exchange, admin));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("service", result.service());
         body.put("version", result.version());

@@ -173,6 +173,13 @@ class RolloutTest {
             JsonNode rest = finished(silo, start(admin, Map.of("service", "shelf", "continueAfterCanary", true)));
             assertThat(rest.path("state").asString()).isEqualTo("succeeded");
             assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 5L));
+            assertThat(silo.control()
+                            .query(
+                                    "SELECT details->>'databases' FROM audit_log WHERE action = 'service.migrate'"
+                                            + " AND actor_name = 'admin@silo.test' ORDER BY id",
+                                    row -> row.getString(1)))
+                    .as("who started each rollout, and on how many databases")
+                    .containsExactly("5", "3");
 
             assertThat(admin.post("/api/admin/migrations", Map.of("service", "shelf", "autoContinue", true))
                             .json()
