@@ -151,7 +151,19 @@ class TenantMigratorTest {
     }
 
     @Test
-    void addIndexOnALargeCollectionIsBuiltConcurrentlyAndDropIndexRemovesIt() throws SQLException {
+    void dropIndexRemovesTheIndexOnThoseFields() throws SQLException {
+        String database = databaseAtV1(5);
+        String index = io.silo.template.IndexNames.index("books", List.of(io.silo.template.FieldPath.parse("legacy")));
+        POSTGRES.jdbc(database)
+                .useHandle(handle -> handle.execute("CREATE INDEX \"" + index + "\" ON books ((doc->'legacy'))"));
+
+        migrate(database, v2(BOOKS_AND_NOTES, "- dropIndex: {collection: books, fields: [legacy]}"));
+
+        assertThat(validIndexes(database)).doesNotContain(index);
+    }
+
+    @Test
+    void addIndexOnALargeCollectionIsBuiltConcurrently() throws SQLException {
         String database = databaseAtV1(50);
         TenantMigrator concurrent = new TenantMigrator(10); // 50 documents count as large here
         try (Connection connection = POSTGRES.connect(database)) {
