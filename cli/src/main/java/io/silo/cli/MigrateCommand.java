@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,7 +125,7 @@ final class MigrateCommand implements Callable<Integer> {
                     "%s: migrating %d databases to version %d, %d at a time (job %s)%n",
                     started.service(), started.databases(), started.version(), started.parallel(), started.jobId());
         }
-        Job job = rollouts.runInline(started.jobId());
+        Job job = json ? rollouts.runInline(started.jobId()) : withProgress(rollouts, started, out);
         JsonNode progress = rollouts.summary(started.jobId()).orElseGet(Json::object);
         if (json) {
             var body = Json.object();
@@ -151,6 +153,34 @@ final class MigrateCommand implements Callable<Integer> {
             }
         }
         return progress.path("failed").asInt() > 0 || !job.state().finished() ? 1 : 0;
+    }
+
+    /** Runs the rollout here while a progress line shows the databases done (a bar on a terminal). */
+    private static Job withProgress(Rollouts rollouts, RolloutResult.Started started, PrintWriter out) {
+        CompletableFuture<Job> run = CompletableFuture.supplyAsync(
+                () -> rollouts.runInline(started.jobId()),
+                task -> Thread.ofVirtual().name("rollout-" + started.service()).start(task));
+        ProgressLine progress = ProgressLine.forConsole(out);
+        while (!run.isDone()) {
+            rollouts.summary(started.jobId())
+                    .ifPresent(summary -> progress.show(
+                            summary.path("done").asLong()
+                                    + summary.path("failed").asLong(),
+                            summary.path("total").asLong(started.databases()),
+                            "databases"));
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        progress.finish();
+        try {
+            return run.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private void print(PrintWriter out, RolloutResult result, String text) {
