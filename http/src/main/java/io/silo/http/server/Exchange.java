@@ -154,12 +154,33 @@ public final class Exchange {
         try (InputStream in = request.content().inputStream()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
+                // a body of announced length is read to its end (it is at most twice the limit), so that the
+                // connection carries the 413 and stays open; a chunked one closes it (closeAfterRefusal)
+                streamedToEnd = contentLength().isPresent() && drained(in);
                 throw ProblemType.BODY_TOO_LARGE.exception("the request body is over " + MAX_BODY_BYTES + " bytes");
             }
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the request body", e);
         }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@link #MAX_BODY_BYTES} more: a socket
+     * closed with unread bytes is reset by TCP, and the client may lose the 413 before it reads it.
+     * True when the body ended within that.
+     */
+    private static boolean drained(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = MAX_BODY_BYTES;
+        while (left > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (read < 0) {
+                return true;
+            }
+            left -= read;
+        }
+        return in.read() < 0;
     }
 
     /** The {@code Content-Length} the client announced, if it did (a chunked body has none). */
