@@ -98,11 +98,14 @@ final class Dispatcher {
     }
 
     /**
-     * A body announced larger than the route takes is refused before the route runs, and the
-     * connection closes: the listener lets bodies through up to the largest upload any route takes.
+     * A body announced larger than the route takes is refused before the route runs (the listener
+     * lets bodies through up to the largest upload any route takes). One a little over is read and
+     * dropped first, so that the 413 reaches the client and the connection goes on; a larger one
+     * closes the connection after the answer.
      */
     private static void refuseLargeBody(Exchange exchange, long maxBodyBytes) {
         if (exchange.contentLength().orElse(0) > maxBodyBytes) {
+            exchange.dropBody(maxBodyBytes);
             throw ProblemType.BODY_TOO_LARGE.exception("the request body is over " + maxBodyBytes + " bytes");
         }
     }

@@ -156,7 +156,7 @@ public final class Exchange {
             if (bytes.length > MAX_BODY_BYTES) {
                 // a body of announced length is read to its end (it is at most twice the limit), so that the
                 // connection carries the 413 and stays open; a chunked one closes it (closeAfterRefusal)
-                streamedToEnd = contentLength().isPresent() && drained(in);
+                streamedToEnd = contentLength().isPresent() && drained(in, MAX_BODY_BYTES);
                 throw ProblemType.BODY_TOO_LARGE.exception("the request body is over " + MAX_BODY_BYTES + " bytes");
             }
             return new String(bytes, StandardCharsets.UTF_8);
@@ -166,13 +166,27 @@ public final class Exchange {
     }
 
     /**
-     * Reads and drops what is left of a refused body, up to {@link #MAX_BODY_BYTES} more: a socket
-     * closed with unread bytes is reset by TCP, and the client may lose the 413 before it reads it.
-     * True when the body ended within that.
+     * Reads and drops a body announced over the route's limit, before its 413: a client that is still
+     * sending when the connection closes, or a socket closed with unread bytes (which TCP resets),
+     * loses the answer. Only a body at most {@link #MAX_BODY_BYTES} over {@code limit} is read; a
+     * larger one closes the connection after the answer ({@link #closeAfterRefusal}).
      */
-    private static boolean drained(InputStream in) throws IOException {
+    void dropBody(long limit) {
+        OptionalLong length = contentLength();
+        if (!request.content().hasEntity() || length.isEmpty() || length.getAsLong() > limit + MAX_BODY_BYTES) {
+            return;
+        }
+        try (InputStream in = request.content().inputStream()) {
+            streamedToEnd = drained(in, length.getAsLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the request body", e);
+        }
+    }
+
+    /** Reads and drops up to {@code most} bytes of {@code in}; true when it ended within them. */
+    private static boolean drained(InputStream in, long most) throws IOException {
         byte[] buffer = new byte[64 * 1024];
-        long left = MAX_BODY_BYTES;
+        long left = most;
         while (left > 0) {
             int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (read < 0) {
