@@ -154,9 +154,6 @@ public final class Exchange {
         try (InputStream in = request.content().inputStream()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                // a body of announced length is read to its end (it is at most twice the limit), so that the
-                // connection carries the 413 and stays open; a chunked one closes it (closeAfterRefusal)
-                streamedToEnd = contentLength().isPresent() && drained(in, MAX_BODY_BYTES);
                 throw ProblemType.BODY_TOO_LARGE.exception("the request body is over " + MAX_BODY_BYTES + " bytes");
             }
             return new String(bytes, StandardCharsets.UTF_8);
