@@ -189,6 +189,22 @@ class RolloutTest {
         }
     }
 
+    /** A canary asked to go on by itself moves the rest when none of its databases failed. */
+    @Test
+    void aCanaryThatGoesOnByItselfMovesEveryDatabaseWhenNothingFailed() {
+        try (TestSilo silo = start(SiloOptions.server())) {
+            tenants(silo, 5);
+            upgrade(silo);
+            SiloClient admin = silo.client().asAdmin();
+
+            JsonNode rollout =
+                    finished(silo, start(admin, Map.of("service", "shelf", "canary", 2, "autoContinue", true)));
+
+            assertThat(rollout.path("state").asString()).isEqualTo("succeeded");
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 5L));
+        }
+    }
+
     @Test
     void aReleasedStepEditedStopsStartUpNamingTheFileAndStep() throws IOException {
         try (TestSilo silo = start(SiloOptions.server())) {
