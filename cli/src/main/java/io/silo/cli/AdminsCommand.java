@@ -2,7 +2,6 @@ package io.silo.cli;
 
 import io.silo.app.Application;
 import io.silo.app.admin.AdminAccounts;
-import io.silo.audit.AuditEntry;
 import io.silo.json.Json;
 import io.silo.postgres.control.PlatformAdminStore.PlatformAdmin;
 import java.io.PrintWriter;
@@ -11,13 +10,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code silo admins …}: what an operator does to platform administrators, in-process on the control
@@ -39,21 +34,10 @@ import picocli.CommandLine.Spec;
 final class AdminsCommand {
 
     /** What every subcommand shares: configuration, JSON output, the audit actor. */
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ConfigOptions options;
-
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
-
+    abstract static class Base extends OperatorCommand {
         @Override
-        public Integer call() {
-            try (Application app = ControlPlane.open(options.load())) {
-                return run(app.adminAccounts(), spec.commandLine().getOut());
-            }
+        int run(Application app, PrintWriter out) {
+            return run(app.adminAccounts(), out);
         }
 
         abstract int run(AdminAccounts admins, PrintWriter out);
@@ -88,10 +72,6 @@ final class AdminsCommand {
     }
 
     /** The operator running the command, for the audit log. */
-    static AuditEntry.Actor actor() {
-        return new AuditEntry.Actor("operator", System.getProperty("user.name", ""), "silo-cli", "", "silo-cli", "");
-    }
-
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List platform administrators.")
     static final class ListAdmins extends Base {
         @Override

@@ -3,7 +3,6 @@ package io.silo.cli;
 import io.silo.app.Application;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.organization.OrganizationJson;
-import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.job.Job;
 import io.silo.json.Json;
@@ -11,13 +10,9 @@ import io.silo.postgres.job.JobStore;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code silo jobs …}: the jobs of the control plane, listed, shown (and followed), cancelled. */
 @Command(
@@ -29,21 +24,10 @@ final class JobsCommand {
     private JobsCommand() {}
 
     /** What every subcommand shares: configuration, JSON output. */
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ConfigOptions options;
-
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
-
+    abstract static class Base extends OperatorCommand {
         @Override
-        public Integer call() throws InterruptedException {
-            try (Application app = ControlPlane.open(options.load())) {
-                return run(app.jobs(), spec.commandLine().getOut());
-            }
+        int run(Application app, PrintWriter out) throws InterruptedException {
+            return run(app.jobs(), out);
         }
 
         abstract int run(JobAdmin jobs, PrintWriter out) throws InterruptedException;
@@ -171,12 +155,7 @@ final class JobsCommand {
 
         @Override
         int run(JobAdmin jobs, PrintWriter out) {
-            print(
-                    out,
-                    jobs.cancel(
-                            Ids.parse(id, "id"),
-                            new AuditEntry.Actor(
-                                    "operator", System.getProperty("user.name", ""), "silo-cli", "", "silo-cli", "")));
+            print(out, jobs.cancel(Ids.parse(id, "id"), actor()));
             return 0;
         }
     }

@@ -11,14 +11,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,10 +27,7 @@ import tools.jackson.databind.JsonNode;
         name = "migrate",
         mixinStandardHelpOptions = true,
         description = "Bring existing tenant databases to their template's newest version.")
-final class MigrateCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options;
-
+final class MigrateCommand extends OperatorCommand {
     @Option(names = "--service", description = "The service to migrate (default: every service).")
     String service;
 
@@ -60,27 +53,16 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--continue", description = "Go on after an earlier canary.")
     boolean continueAfterCanary;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Application app = ControlPlane.open(options.load())) {
-            List<String> services = service != null
-                    ? List.of(service)
-                    : app.templates().all().stream()
-                            .map(ServiceTemplate::service)
-                            .toList();
-            int exit = 0;
-            for (String name : services) {
-                exit = Math.max(exit, migrate(app.rollouts(), name, out));
-            }
-            return exit;
+    int run(Application app, PrintWriter out) {
+        List<String> services = service != null
+                ? List.of(service)
+                : app.templates().all().stream().map(ServiceTemplate::service).toList();
+        int exit = 0;
+        for (String name : services) {
+            exit = Math.max(exit, migrate(app.rollouts(), name, out));
         }
+        return exit;
     }
 
     private int migrate(Rollouts rollouts, String name, PrintWriter out) {
@@ -93,7 +75,7 @@ final class MigrateCommand implements Callable<Integer> {
                         Optional.ofNullable(canary),
                         autoContinue,
                         continueAfterCanary),
-                TenantCommands.Base.actor());
+                actor());
         return switch (result) {
             case RolloutResult.NothingToDo nothing -> {
                 print(out, nothing, name + ": nothing to do; every database is at version " + nothing.version());

@@ -5,7 +5,6 @@ import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
-import io.silo.audit.AuditEntry;
 import io.silo.error.ProblemType;
 import io.silo.job.JobState;
 import io.silo.job.StepObserver;
@@ -21,52 +20,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** The {@code silo tenants} subcommands. Each runs the control plane in-process (see {@link ControlPlane}). */
 final class TenantCommands {
     private TenantCommands() {}
 
     /** What every subcommand shares: configuration, JSON output, the audit actor. */
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ConfigOptions options;
-
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            try (Application app = ControlPlane.open(options.load(), observer())) {
-                return run(app, spec.commandLine().getOut());
-            }
-        }
-
-        /** What sees the steps of the jobs this command runs inline; nothing by default. */
-        StepObserver observer() {
-            return StepObserver.NONE;
-        }
-
+    abstract static class Base extends OperatorCommand {
         /** Runs the command; most need the organizations only. */
+        @Override
         int run(Application app, PrintWriter out) {
             return run(app.organizations(), out);
         }
 
         abstract int run(Organizations organizations, PrintWriter out);
-
-        static AuditEntry.Actor actor() {
-            return new AuditEntry.Actor(
-                    "operator", System.getProperty("user.name", ""), "silo-cli", "", "silo-cli", "");
-        }
 
         void print(PrintWriter out, Tenant tenant) {
             if (json) {

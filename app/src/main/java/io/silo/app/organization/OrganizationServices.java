@@ -13,6 +13,7 @@ import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.TenantServices;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
@@ -34,6 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The services of an existing organization, for platform administrators: add one (its database is
@@ -187,29 +190,18 @@ public final class OrganizationServices {
                 });
         Instant dropAfter = clock.instant().plus(removalGrace);
         Job job = newJob(ServiceJobs.REMOVE, tenant.id(), service, actor);
-        boolean detached = control.inTransaction(handle -> {
-            if (!services.detach(handle, tenant.id(), service, dropAfter)) {
-                return false;
-            }
-            jobs.create(handle, job, INLINE_GRACE);
-            audit.append(
-                    handle,
-                    entry(
-                            actor,
-                            "tenant.service.remove",
-                            tenant,
-                            service,
-                            Map.of("database", database.databaseName(), "dropAfter", dropAfter.toString())));
-            return true;
-        });
-        if (!detached) {
-            throw ProblemType.SERVICE_REMOVED
-                    .exception("the " + service + " database of " + tenant.slug() + " changed meanwhile; look again")
-                    .with("service", service);
-        }
-        placementChanged.accept(tenant.id());
-        runner.runNow(job.id(), waitForJobs);
-        return change(tenant.id(), service, job);
+        return record(
+                tenant,
+                service,
+                job,
+                entry(
+                        actor,
+                        "tenant.service.remove",
+                        tenant,
+                        service,
+                        Map.of("database", database.databaseName(), "dropAfter", dropAfter.toString())),
+                handle -> services.detach(handle, tenant.id(), service, dropAfter),
+                () -> changedMeanwhile(tenant, service));
     }
 
     /**
@@ -219,25 +211,48 @@ public final class OrganizationServices {
     private Change discardFailed(Tenant tenant, TenantDatabase database, AuditEntry.Actor actor) {
         String service = database.service();
         Job job = newJob(ServiceJobs.DROP, tenant.id(), service, actor);
-        boolean discarded = control.inTransaction(handle -> {
-            if (!services.discardFailed(handle, tenant.id(), service, clock.instant())) {
+        return record(
+                tenant,
+                service,
+                job,
+                entry(
+                        actor,
+                        "tenant.service.remove",
+                        tenant,
+                        service,
+                        Map.of("database", database.databaseName(), "failed", true)),
+                handle -> services.discardFailed(handle, tenant.id(), service, clock.instant()),
+                () -> changedMeanwhile(tenant, service));
+    }
+
+    private static SiloException changedMeanwhile(Tenant tenant, String service) {
+        return ProblemType.SERVICE_REMOVED
+                .exception("the " + service + " database of " + tenant.slug() + " changed meanwhile; look again")
+                .with("service", service);
+    }
+
+    /**
+     * Records a change of a service's database, its job and its audit entry in one transaction, then
+     * announces the new placement and runs the job; when {@code change} finds the database changed
+     * meanwhile (false), nothing is recorded and {@code lost} is the answer.
+     */
+    private Change record(
+            Tenant tenant,
+            String service,
+            Job job,
+            AuditEntry entry,
+            Predicate<Handle> change,
+            Supplier<SiloException> lost) {
+        boolean recorded = control.inTransaction(handle -> {
+            if (!change.test(handle)) {
                 return false;
             }
             jobs.create(handle, job, INLINE_GRACE);
-            audit.append(
-                    handle,
-                    entry(
-                            actor,
-                            "tenant.service.remove",
-                            tenant,
-                            service,
-                            Map.of("database", database.databaseName(), "failed", true)));
+            audit.append(handle, entry);
             return true;
         });
-        if (!discarded) {
-            throw ProblemType.SERVICE_REMOVED
-                    .exception("the " + service + " database of " + tenant.slug() + " changed meanwhile; look again")
-                    .with("service", service);
+        if (!recorded) {
+            throw lost.get();
         }
         placementChanged.accept(tenant.id());
         runner.runNow(job.id(), waitForJobs);
@@ -258,27 +273,13 @@ public final class OrganizationServices {
                     .with("service", service);
         }
         Job job = newJob(ServiceJobs.RESTORE, tenant.id(), service, actor);
-        boolean attached = control.inTransaction(handle -> {
-            if (!services.reattach(handle, tenant.id(), service, clock.instant())) {
-                return false;
-            }
-            jobs.create(handle, job, INLINE_GRACE);
-            audit.append(
-                    handle,
-                    entry(
-                            actor,
-                            "tenant.service.restore",
-                            tenant,
-                            service,
-                            Map.of("database", database.databaseName())));
-            return true;
-        });
-        if (!attached) {
-            throw windowClosed(tenant, service);
-        }
-        placementChanged.accept(tenant.id());
-        runner.runNow(job.id(), waitForJobs);
-        return change(tenant.id(), service, job);
+        return record(
+                tenant,
+                service,
+                job,
+                entry(actor, "tenant.service.restore", tenant, service, Map.of("database", database.databaseName())),
+                handle -> services.reattach(handle, tenant.id(), service, clock.instant()),
+                () -> windowClosed(tenant, service));
     }
 
     /**

@@ -2,7 +2,10 @@ package io.silo.http.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
+import io.silo.testing.TestPostgres;
+import io.silo.testing.TestSilo;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,5 +58,33 @@ final class IdentityFixtures {
         SiloClient.Response response = admin.post("/api/users", body);
         assertThat(response.status()).as(response.text()).isEqualTo(201);
         return response.json();
+    }
+
+    /** The name of an organization's core database, from the control plane. */
+    static String coreDatabase(TestSilo silo, String organization) {
+        return silo.control()
+                .query(
+                        "SELECT d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                                + " WHERE t.slug = ? AND d.service = 'core'",
+                        row -> row.getString(1),
+                        organization)
+                .getFirst();
+    }
+
+    /**
+     * Waits until the account of {@code email} is stored as locked: a wrong password's failure count
+     * is written just after the answer.
+     */
+    static void awaitLocked(TestSilo silo, String organization, String email) {
+        String core = coreDatabase(silo, organization);
+        Eventually.until(
+                email + " locked",
+                () -> !TestPostgres.primary()
+                        .jdbc(core)
+                        .query(
+                                "SELECT 1 FROM users WHERE email = ? AND locked_until IS NOT NULL",
+                                row -> row.getInt(1),
+                                email)
+                        .isEmpty());
     }
 }

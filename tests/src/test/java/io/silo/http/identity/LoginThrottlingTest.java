@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.app.SiloOptions;
 import io.silo.crypto.PasswordHasher;
-import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestClock;
 import io.silo.testing.TestPostgres;
@@ -97,7 +96,7 @@ class LoginThrottlingTest {
         CLOCK.advance(WINDOW.plusSeconds(1));
         attempt("locked@vault.example", "wrong-guess-3");
         attempt("locked@vault.example", "wrong-guess-4");
-        awaitLocked("locked@vault.example");
+        IdentityFixtures.awaitLocked(silo, "vault", "locked@vault.example");
 
         SiloClient.Response locked = attempt("locked@vault.example", "locked-password");
         assertThat(locked.status()).isEqualTo(429);
@@ -119,7 +118,7 @@ class LoginThrottlingTest {
         CLOCK.advance(WINDOW.plusSeconds(1));
         attempt("reset@vault.example", "wrong-guess-3");
         attempt("reset@vault.example", "wrong-guess-4");
-        awaitLocked("reset@vault.example");
+        IdentityFixtures.awaitLocked(silo, "vault", "reset@vault.example");
         assertThat(attempt("reset@vault.example", "reset-password-1").problemType())
                 .isEqualTo("account-locked");
 
@@ -145,7 +144,7 @@ class LoginThrottlingTest {
     @Test
     void signInRehashesAPasswordMadeWithOlderParameters() {
         String id = user("legacy@vault.example", "legacy-password").path("id").asString();
-        String core = coreDatabase();
+        String core = IdentityFixtures.coreDatabase(silo, "vault");
         String old = PasswordHasher.argon2id(2048, 1, 1).hash("legacy-password", PasswordHasher.Claimant.SILO);
         TestPostgres.primary().jdbc(core).update("UPDATE users SET password_hash = ? WHERE id = ?::uuid", old, id);
 
@@ -156,29 +155,6 @@ class LoginThrottlingTest {
                 .query("SELECT password_hash FROM users WHERE id = ?::uuid", row -> row.getString(1), id)
                 .getFirst();
         assertThat(now).startsWith("$argon2id$v=19$m=4096,t=1,p=1$").isNotEqualTo(old);
-    }
-
-    /** A wrong password's failure count is written just after the answer; wait until the lock it makes is stored. */
-    private static void awaitLocked(String email) {
-        String core = coreDatabase();
-        Eventually.until(
-                email + " locked",
-                () -> !TestPostgres.primary()
-                        .jdbc(core)
-                        .query(
-                                "SELECT 1 FROM users WHERE email = ? AND locked_until IS NOT NULL",
-                                row -> row.getInt(1),
-                                email)
-                        .isEmpty());
-    }
-
-    private static String coreDatabase() {
-        return silo.control()
-                .query(
-                        "SELECT d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
-                                + " WHERE t.slug = 'vault' AND d.service = 'core'",
-                        row -> row.getString(1))
-                .getFirst();
     }
 
     private static tools.jackson.databind.JsonNode user(String email, String password) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.silo.crypto.PasswordHasher;
 import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
-import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +66,7 @@ class SignInAmplifierTest {
                             .problemType())
                     .isEqualTo("invalid-credentials");
         }
-        awaitLocked("flooder", "locked@flooder.example");
+        IdentityFixtures.awaitLocked(silo, "flooder", "locked@flooder.example");
 
         long runs = hasher.runs();
         for (int i = 0; i < 40; i++) {
@@ -132,24 +131,5 @@ class SignInAmplifierTest {
     private static SiloClient.Response signIn(String organization, String email, String password) {
         return client.post(
                 "/api/auth/login", Map.of("organization", organization, "email", email, "password", password));
-    }
-
-    private static void awaitLocked(String organization, String email) {
-        String core = silo.control()
-                .query(
-                        "SELECT d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
-                                + " WHERE t.slug = ? AND d.service = 'core'",
-                        row -> row.getString(1),
-                        organization)
-                .getFirst();
-        Eventually.until(
-                email + " locked",
-                () -> !TestPostgres.primary()
-                        .jdbc(core)
-                        .query(
-                                "SELECT 1 FROM users WHERE email = ? AND locked_until IS NOT NULL",
-                                row -> row.getInt(1),
-                                email)
-                        .isEmpty());
     }
 }
