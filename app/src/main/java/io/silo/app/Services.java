@@ -84,7 +84,6 @@ record Services(
         Documents documents = new Documents(
                 gate,
                 templates,
-                access,
                 data.connections(),
                 new DocumentStore(clock),
                 data.users(),

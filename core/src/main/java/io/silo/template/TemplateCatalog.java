@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * one, except {@code core}. Built once at start-up; an invalid template stops start-up with an
  * {@code invalid-template} {@link SiloException} that names the file, the place and the value.
  *
+ * <p>Besides each service's newest version, the catalog holds the earlier versions that were
+ * released, one file each in a {@code history/} folder beside it ({@code history/billing-v1.yaml}),
+ * so that a database a rollout has not reached yet is served under its own version's schemas,
+ * roles and rules ({@link #at}). An earlier version must be a true ancestor of the newest: its
+ * migrations the newest's first ones, unchanged.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class TemplateCatalog {
@@ -40,13 +46,21 @@ public final class TemplateCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(TemplateCatalog.class);
 
+    private static final String HISTORY = "history";
+
     private final Map<String, ServiceTemplate> templates;
     /** Where each template was read from, for messages that must name the file. */
     private final Map<String, String> sources;
+    /** Service to its earlier released versions, by version. */
+    private final Map<String, Map<Integer, ServiceTemplate>> earlier;
 
-    private TemplateCatalog(Map<String, ServiceTemplate> templates, Map<String, String> sources) {
+    private TemplateCatalog(
+            Map<String, ServiceTemplate> templates,
+            Map<String, String> sources,
+            Map<String, Map<Integer, ServiceTemplate>> earlier) {
         this.templates = templates;
         this.sources = sources;
+        this.earlier = earlier;
     }
 
     /** The shipped templates, overlaid with those of {@code userDirectory} when given. */
@@ -54,8 +68,9 @@ public final class TemplateCatalog {
         Map<String, ServiceTemplate> all = shipped();
         Map<String, String> sources = new TreeMap<>();
         all.keySet().forEach(name -> sources.put(name, "services/" + name + ".yaml"));
-        userDirectory.ifPresent(directory -> overlay(all, sources, directory));
-        return new TemplateCatalog(of(all.values()).templates, Collections.unmodifiableMap(sources));
+        Map<String, Map<Integer, ServiceTemplate>> earlier = shippedHistory(all);
+        userDirectory.ifPresent(directory -> overlay(all, sources, earlier, directory));
+        return new TemplateCatalog(of(all.values()).templates, Collections.unmodifiableMap(sources), frozen(earlier));
     }
 
     /** The file {@code service}'s template was read from, e.g. {@code services/billing.yaml}. */
@@ -86,7 +101,7 @@ public final class TemplateCatalog {
         if (!byName.containsKey(ServiceTemplate.CORE)) {
             throw Problems.invalid(List.of("no template for service core, which every tenant has"));
         }
-        return new TemplateCatalog(Collections.unmodifiableMap(byName), Map.of());
+        return new TemplateCatalog(Collections.unmodifiableMap(byName), Map.of(), Map.of());
     }
 
     /** The template of {@code service}, if there is one. */
@@ -107,6 +122,28 @@ public final class TemplateCatalog {
                         .with("services", List.copyOf(templates.keySet())));
     }
 
+    /**
+     * The template of {@code service} at {@code version}: the newest when that is its version, else
+     * the released earlier version kept in {@code history/}; empty when this catalog has neither (a
+     * version newer than this release knows, or an earlier one whose file was not kept).
+     */
+    public Optional<ServiceTemplate> at(String service, int version) {
+        ServiceTemplate newest = templates.get(service);
+        if (newest == null) {
+            return Optional.empty();
+        }
+        if (newest.version() == version) {
+            return Optional.of(newest);
+        }
+        return Optional.ofNullable(earlier.getOrDefault(service, Map.of()).get(version));
+    }
+
+    /** The earlier versions of {@code service} this catalog holds, oldest first. */
+    public List<Integer> earlierVersions(String service) {
+        return List.copyOf(
+                new java.util.TreeSet<>(earlier.getOrDefault(service, Map.of()).keySet()));
+    }
+
     /** Every template, {@code core} first, then by service name. */
     public List<ServiceTemplate> all() {
         return List.copyOf(templates.values());
@@ -117,7 +154,11 @@ public final class TemplateCatalog {
         return templates.get(ServiceTemplate.CORE);
     }
 
-    private static void overlay(Map<String, ServiceTemplate> all, Map<String, String> sources, Path directory) {
+    private static void overlay(
+            Map<String, ServiceTemplate> all,
+            Map<String, String> sources,
+            Map<String, Map<Integer, ServiceTemplate>> earlier,
+            Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new ConfigException("services.dir " + directory + " is not a directory");
         }
@@ -126,13 +167,15 @@ public final class TemplateCatalog {
         for (Path file : yamlFiles(directory)) {
             try {
                 ServiceTemplate template = fromFile(file);
-                Path earlier = seen.putIfAbsent(template.service(), file);
-                if (earlier != null) {
-                    problems.add(file + ": service " + template.service() + " is already defined by " + earlier);
+                Path first = seen.putIfAbsent(template.service(), file);
+                if (first != null) {
+                    problems.add(file + ": service " + template.service() + " is already defined by " + first);
                 } else if (template.isCore()) {
                     problems.add(file + ": the core service cannot be replaced; Silo's own code depends on its tables");
                 } else {
                     sources.put(template.service(), file.toString());
+                    // a replaced service's shipped history is not the history of the operator's file
+                    earlier.remove(template.service());
                     if (all.put(template.service(), template) != null) {
                         log.info("services.dir: {} replaces the shipped {} template", file, template.service());
                     }
@@ -141,9 +184,102 @@ public final class TemplateCatalog {
                 problems.add(e.getMessage());
             }
         }
+        Path history = directory.resolve(HISTORY);
+        if (problems.isEmpty() && Files.isDirectory(history)) {
+            for (Path file : yamlFiles(history)) {
+                String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+                try {
+                    String service = historyService(file.toString(), name);
+                    if (!seen.containsKey(service)) {
+                        throw Problems.invalid(List.of(file + ": " + directory + " defines no service '" + service
+                                + "'; an earlier version belongs beside its newest"));
+                    }
+                    addEarlier(earlier, all.get(service), file.toString(), name, TemplateLoader.load(file));
+                } catch (SiloException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw Problems.invalid(problems);
         }
+    }
+
+    /**
+     * The shipped earlier versions: {@code services/history/<service>-v<n>.yaml} for every version
+     * below the newest, where one was kept (probed, as a class-path folder cannot be listed).
+     */
+    private static Map<String, Map<Integer, ServiceTemplate>> shippedHistory(Map<String, ServiceTemplate> newest) {
+        Map<String, Map<Integer, ServiceTemplate>> out = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (ServiceTemplate template : newest.values()) {
+            for (int version = 1; version < template.version(); version++) {
+                String name = template.service() + "-v" + version;
+                String source = "services/" + HISTORY + "/" + name + ".yaml";
+                Optional<String> text = optionalResource(source);
+                if (text.isEmpty()) {
+                    continue;
+                }
+                try {
+                    addEarlier(out, template, source, name, TemplateLoader.load(source, text.get()));
+                } catch (SiloException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw Problems.invalid(problems);
+        }
+        return out;
+    }
+
+    /** {@code billing} of {@code billing-v1}; else a problem naming the expected file name. */
+    private static String historyService(String source, String fileName) {
+        int dash = fileName.lastIndexOf("-v");
+        if (dash <= 0 || !fileName.substring(dash + 2).matches("[0-9]{1,6}")) {
+            throw Problems.invalid(List.of(
+                    source + ": an earlier version's file is named <service>-v<version>.yaml, e.g. billing-v1.yaml"));
+        }
+        return fileName.substring(0, dash);
+    }
+
+    /**
+     * Checks that {@code old} is what its file name says and an ancestor of {@code newest}, then
+     * adds it.
+     */
+    private static void addEarlier(
+            Map<String, Map<Integer, ServiceTemplate>> earlier,
+            ServiceTemplate newest,
+            String source,
+            String fileName,
+            ServiceTemplate old) {
+        String expected = old.service() + "-v" + old.version();
+        if (!fileName.equals(expected)) {
+            throw Problems.invalid(List.of(source + ": it holds version " + old.version() + " of service '"
+                    + old.service() + "'; name the file " + expected + ".yaml"));
+        }
+        if (old.version() >= newest.version()) {
+            throw Problems.invalid(List.of(
+                    source + ": version " + old.version() + " is not earlier than the newest, " + newest.version()));
+        }
+        for (int i = 0; i < old.migrations().size(); i++) {
+            if (!old.migrations()
+                    .get(i)
+                    .checksum()
+                    .equals(newest.migrations().get(i).checksum())) {
+                throw Problems.invalid(List.of(source + ": migrations[" + i + "] (version "
+                        + old.migrations().get(i).version() + ") differs from the newest template's;"
+                        + " a released version's file stays as it was released"));
+            }
+        }
+        earlier.computeIfAbsent(old.service(), service -> new TreeMap<>()).put(old.version(), old);
+    }
+
+    private static Map<String, Map<Integer, ServiceTemplate>> frozen(
+            Map<String, Map<Integer, ServiceTemplate>> earlier) {
+        Map<String, Map<Integer, ServiceTemplate>> out = new TreeMap<>();
+        earlier.forEach((service, versions) -> out.put(service, Collections.unmodifiableMap(new TreeMap<>(versions))));
+        return Collections.unmodifiableMap(out);
     }
 
     private static List<Path> yamlFiles(Path directory) {
@@ -189,6 +325,14 @@ public final class TemplateCatalog {
             throw Problems.invalid(problems);
         }
         return out;
+    }
+
+    private static Optional<String> optionalResource(String path) {
+        try (InputStream in = TemplateCatalog.class.getClassLoader().getResourceAsStream(path)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + " from the class path", e);
+        }
     }
 
     private static String resource(String path) {

@@ -31,12 +31,68 @@ class TemplateCatalogTest {
     @Test
     void everyFileOfTheServicesDirectoryIsListedAsBuiltIn() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("../services"))) {
-            assertThat(files.map(file -> file.getFileName().toString()))
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(file -> file.getFileName().toString()))
                     .as("TemplateCatalog.BUILT_IN names every file of services/, and nothing else is there")
                     .containsExactlyInAnyOrderElementsOf(TemplateCatalog.BUILT_IN.stream()
                             .map(name -> name + ".yaml")
                             .toList());
         }
+    }
+
+    @Test
+    void everyShippedServiceKeepsItsEarlierVersionsFromHistory() {
+        TemplateCatalog catalog = TemplateCatalog.builtIn();
+        TemplateCatalog loaded = TemplateCatalog.load(Optional.empty());
+
+        for (ServiceTemplate newest : catalog.all()) {
+            assertThat(loaded.at(newest.service(), newest.version())).contains(loaded.require(newest.service()));
+            for (int version = 1; version < newest.version(); version++) {
+                assertThat(loaded.at(newest.service(), version))
+                        .as("services/history/%s-v%d.yaml", newest.service(), version)
+                        .hasValueSatisfying(old -> assertThat(old.service()).isEqualTo(newest.service()));
+            }
+            assertThat(loaded.at(newest.service(), newest.version() + 1))
+                    .as("a version this release does not know")
+                    .isEmpty();
+        }
+        assertThat(loaded.at("pos", 1).orElseThrow().collections()).doesNotContainKey("files");
+        assertThat(loaded.earlierVersions("pos")).containsExactly(1);
+    }
+
+    @Test
+    void userDirectoryKeepsEarlierVersionsInHistory(@TempDir Path dir) throws IOException {
+        write(dir, "library.yaml", minimal("library").replaceFirst("version: 1", "version: 2") + """
+                  - version: 2
+                    description: titles
+                """);
+        write(dir.resolve("history"), "library-v1.yaml", minimal("library"));
+
+        TemplateCatalog catalog = TemplateCatalog.load(Optional.of(dir));
+
+        assertThat(catalog.at("library", 1).orElseThrow().version()).isEqualTo(1);
+        assertThat(catalog.at("library", 2).orElseThrow()).isSameAs(catalog.require("library"));
+    }
+
+    @Test
+    void anEarlierVersionMustBeAnAncestorAndNamedForItsVersion(@TempDir Path dir) throws IOException {
+        write(dir, "library.yaml", minimal("library").replaceFirst("version: 1", "version: 2") + """
+                  - version: 2
+                    description: loans
+                """);
+        write(dir.resolve("history"), "library-v3.yaml", minimal("library"));
+
+        assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
+                .hasMessageContaining(
+                        "library-v3.yaml: it holds version 1 of service 'library'; name the file library-v1.yaml");
+
+        Files.delete(dir.resolve("history/library-v3.yaml"));
+        write(dir.resolve("history"), "library-v1.yaml", minimal("library") + """
+                    operations:
+                      - sql: "SELECT 1"
+                """);
+        assertThatThrownBy(() -> TemplateCatalog.load(Optional.of(dir)))
+                .hasMessageContaining("library-v1.yaml: migrations[0] (version 1) differs from the newest template's");
     }
 
     @Test
@@ -142,6 +198,7 @@ class TemplateCatalogTest {
     }
 
     private static void write(Path dir, String name, String text) throws IOException {
+        Files.createDirectories(dir);
         Files.writeString(dir.resolve(name), text);
     }
 }

@@ -68,28 +68,41 @@ public final class Access {
     }
 
     /**
-     * The member's role in {@code service}; 403 {@code service-not-granted} when it has none, or
-     * one the service's template no longer declares.
+     * The member's role in {@code service}, at its newest version; 403 {@code service-not-granted}
+     * when it has none, or one the service's template no longer declares.
      */
     public RoleSpec requireService(Principal.Member member, String service) {
-        return Optional.ofNullable(member.roles().get(service))
-                .flatMap(role -> templates.find(service).flatMap(template -> template.role(role)))
-                .orElseThrow(() -> ProblemType.SERVICE_NOT_GRANTED
-                        .exception("you have no role in the service '" + service + "'")
-                        .with("service", service));
+        return templates
+                .find(service)
+                .map(template -> requireRole(member, template))
+                .orElseThrow(() -> notGranted(service));
     }
 
-    /** Refuses with 403 {@code collection-forbidden} unless the member's role in {@code service} may read {@code collection}. */
-    public void checkRead(Principal.Member member, String service, String collection) {
-        RoleSpec role = requireService(member, service);
+    /**
+     * The member's role in {@code template}'s service as that version of the template declares it:
+     * a database not yet migrated is used under the roles of its own version.
+     */
+    public static RoleSpec requireRole(Principal.Member member, ServiceTemplate template) {
+        return Optional.ofNullable(member.roles().get(template.service()))
+                .flatMap(template::role)
+                .orElseThrow(() -> notGranted(template.service()));
+    }
+
+    private static SiloException notGranted(String service) {
+        return ProblemType.SERVICE_NOT_GRANTED
+                .exception("you have no role in the service '" + service + "'")
+                .with("service", service);
+    }
+
+    /** Refuses with 403 {@code collection-forbidden} unless {@code role} in {@code service} may read {@code collection}. */
+    public static void checkRead(RoleSpec role, String service, String collection) {
         if (!role.mayRead(collection)) {
             throw forbidden(role, "read", service, collection);
         }
     }
 
-    /** Refuses with 403 {@code collection-forbidden} unless the member's role in {@code service} may write {@code collection}. */
-    public void checkWrite(Principal.Member member, String service, String collection) {
-        RoleSpec role = requireService(member, service);
+    /** Refuses with 403 {@code collection-forbidden} unless {@code role} in {@code service} may write {@code collection}. */
+    public static void checkWrite(RoleSpec role, String service, String collection) {
         if (!role.mayWrite(collection)) {
             throw forbidden(role, "write", service, collection);
         }

@@ -20,36 +20,37 @@ import java.util.Optional;
  * What one data request may touch: the caller, their organization, the service, its template,
  * and the caller's role in it. Built once per request, after every check has passed.
  *
+ * <p>The template is the one at the version of the organization's database
+ * ({@link TemplateCatalog#at}): while a rollout is half-way, a database not yet migrated is
+ * validated and authorised under its own version's schemas, roles and rules, a migrated one under
+ * the newest. A database at an earlier version whose file was not kept is served under the newest,
+ * as is one at a newer version than this instance knows (whose writes {@link #checkWritesAccepted}
+ * refuses).
+ *
  * @param role the caller's role in {@code template}'s service
  * @param users the organization's users, which references to users must name
  */
 public record DataScope(
-        Principal.Member member,
-        Placement placement,
-        ServiceTemplate template,
-        RoleSpec role,
-        Access access,
-        KnownUsers users) {
+        Principal.Member member, Placement placement, ServiceTemplate template, RoleSpec role, KnownUsers users) {
 
     /** Checks that the member may use {@code service} of their own organization; names are checked against the templates. */
     static DataScope of(
-            Principal.Member member,
-            Placement placement,
-            TemplateCatalog templates,
-            Access access,
-            String service,
-            KnownUsers users) {
-        ServiceTemplate template = templates
+            Principal.Member member, Placement placement, TemplateCatalog templates, String service, KnownUsers users) {
+        ServiceTemplate newest = templates
                 .find(service)
                 .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE.exception("no service '" + abbreviate(service) + "'"));
         Optional<DatabaseState> database = placement.database(service).map(ServiceDatabase::state);
         if (database.isEmpty()) {
             Admission.check(Admission.database(database, placement.slug(), service, Admission.Route.READ));
         }
-        RoleSpec role = access.requireService(member, service);
+        ServiceTemplate template = placement
+                .database(service)
+                .flatMap(found -> templates.at(service, found.schemaVersion()))
+                .orElse(newest);
+        RoleSpec role = Access.requireRole(member, template);
         // after the caller's right to the service: a database's state is for those who may use it
         Admission.check(Admission.database(database, placement.slug(), service, Admission.Route.READ));
-        return new DataScope(member, placement, template, role, access, users);
+        return new DataScope(member, placement, template, role, users);
     }
 
     /**
@@ -58,7 +59,7 @@ public record DataScope(
      */
     public CollectionSpec readable(String collection) {
         CollectionSpec spec = collection(collection);
-        access.checkRead(member, service(), collection);
+        Access.checkRead(role, service(), collection);
         return spec.hiding(role.rule(collection).hidden());
     }
 
@@ -92,7 +93,7 @@ public record DataScope(
     /** The collection, which the caller's role may write; else a 4xx. Checked as {@link #readable} is. */
     public CollectionSpec writable(String collection) {
         CollectionSpec spec = collection(collection);
-        access.checkWrite(member, service(), collection);
+        Access.checkWrite(role, service(), collection);
         return spec.hiding(role.rule(collection).hidden());
     }
 

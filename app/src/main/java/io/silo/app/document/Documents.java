@@ -1,6 +1,5 @@
 package io.silo.app.document;
 
-import io.silo.app.access.Access;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.session.Principal;
 import io.silo.audit.AuditEntry;
@@ -48,7 +47,6 @@ import java.util.function.Supplier;
 public final class Documents {
     private final TenantGate gate;
     private final TemplateCatalog templates;
-    private final Access access;
     private final TenantConnections connections;
     private final DocumentStore store;
     private final UserStore users;
@@ -57,14 +55,12 @@ public final class Documents {
     public Documents(
             TenantGate gate,
             TemplateCatalog templates,
-            Access access,
             TenantConnections connections,
             DocumentStore store,
             UserStore users,
             IdempotencyStore idempotency) {
         this.gate = gate;
         this.templates = templates;
-        this.access = access;
         this.connections = connections;
         this.store = store;
         this.users = users;
@@ -73,7 +69,7 @@ public final class Documents {
 
     /** What {@code member} may touch in {@code service} of their own organization; a 4xx when nothing. */
     public DataScope scope(Principal.Member member, String service) {
-        return DataScope.of(member, gate.admit(member), templates, access, service, knownUsers(member.tenantId()));
+        return DataScope.of(member, gate.admit(member), templates, service, knownUsers(member.tenantId()));
     }
 
     /**

@@ -65,12 +65,15 @@ class AccessTest {
     void cashierMayWriteSalesAndReadsWhatItWritesButNotTheManagersCollections() {
         Principal.Member cashier = member(Map.of("core", "member", "pos", "cashier"));
 
-        assertThat(refusal(() -> ACCESS.checkWrite(cashier, "pos", "sales"))).isEqualTo("allowed");
-        assertThat(refusal(() -> ACCESS.checkRead(cashier, "pos", "sales"))).isEqualTo("allowed");
+        assertThat(refusal(() -> Access.checkWrite(ACCESS.requireService(cashier, "pos"), "pos", "sales")))
+                .isEqualTo("allowed");
+        assertThat(refusal(() -> Access.checkRead(ACCESS.requireService(cashier, "pos"), "pos", "sales")))
+                .isEqualTo("allowed");
         // products are writable, but the template's rule lets a cashier change only their stock (PosSaleTest)
-        assertThat(refusal(() -> ACCESS.checkWrite(cashier, "pos", "products"))).isEqualTo("allowed");
+        assertThat(refusal(() -> Access.checkWrite(ACCESS.requireService(cashier, "pos"), "pos", "products")))
+                .isEqualTo("allowed");
         Principal.Member student = member(Map.of("core", "member", "school", "student"));
-        assertThat(refusal(() -> ACCESS.checkWrite(student, "school", "classes")))
+        assertThat(refusal(() -> Access.checkWrite(ACCESS.requireService(student, "school"), "school", "classes")))
                 .isEqualTo("collection-forbidden");
     }
 
@@ -95,9 +98,12 @@ class AccessTest {
     void serviceWithoutARoleIsNotGranted() {
         Principal.Member crmUser = member(Map.of("core", "member", "crm", "user"));
 
-        assertThat(refusal(() -> ACCESS.checkRead(crmUser, "billing", "invoices")))
+        assertThat(refusal(() -> Access.checkRead(ACCESS.requireService(crmUser, "billing"), "billing", "invoices")))
                 .isEqualTo("service-not-granted");
-        assertThat(refusal(() -> ACCESS.checkRead(member(Map.of("billing", "retired-role")), "billing", "invoices")))
+        assertThat(refusal(() -> Access.checkRead(
+                        ACCESS.requireService(member(Map.of("billing", "retired-role")), "billing"),
+                        "billing",
+                        "invoices")))
                 .as("a role the template no longer declares grants nothing")
                 .isEqualTo("service-not-granted");
     }

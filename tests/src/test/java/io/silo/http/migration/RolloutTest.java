@@ -169,6 +169,7 @@ class RolloutTest {
             JsonNode canary = finished(silo, start(admin, Map.of("service", "shelf", "canary", 2)));
             assertThat(canary.path("state").asString()).isEqualTo("succeeded");
             assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 2L, 1, 3L));
+            servedUnderTheirOwnVersion(silo);
 
             JsonNode rest = finished(silo, start(admin, Map.of("service", "shelf", "continueAfterCanary", true)));
             assertThat(rest.path("state").asString()).isEqualTo("succeeded");
@@ -187,6 +188,51 @@ class RolloutTest {
                             .asString())
                     .isEqualTo("urn:silo:problem:invalid-rollout");
         }
+    }
+
+    /**
+     * Half-way through a rollout each tenant is served under its database's version: shelf 0 and 1
+     * (the canary) under version 2, whose books need a title and which has loans; shelf 2 under
+     * version 1, whose books need a name and which has no loans.
+     */
+    private static void servedUnderTheirOwnVersion(TestSilo silo) {
+        SiloClient migrated = member(silo, 0);
+        SiloClient behind = member(silo, 2);
+
+        assertThat(migrated.post("/api/data/shelf/books", Map.of("title", "Dune"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(migrated.post("/api/data/shelf/books", Map.of("name", "Dune"))
+                        .problemType())
+                .as("version 2's schema wants a title")
+                .isEqualTo("schema-violation");
+        assertThat(migrated.get("/api/data/shelf/loans").status()).isEqualTo(200);
+        assertThat(migrated.get("/api/data/shelf/books?filter=%7B%22title%22:%22book%201%22%7D")
+                        .json()
+                        .path("items"))
+                .as("renamed by the migration")
+                .hasSize(1);
+
+        assertThat(behind.post("/api/data/shelf/books", Map.of("name", "Dune")).status())
+                .isEqualTo(201);
+        assertThat(behind.post("/api/data/shelf/books", Map.of("title", "Dune")).problemType())
+                .as("version 1's schema wants a name")
+                .isEqualTo("schema-violation");
+        assertThat(behind.get("/api/data/shelf/loans").problemType())
+                .as("version 1 has no loans: not a missing table's 500")
+                .isEqualTo("unknown-collection");
+    }
+
+    private static SiloClient member(TestSilo silo, int index) {
+        return silo.client()
+                .as(silo.client()
+                        .login(
+                                "/api/auth/login",
+                                Map.of(
+                                        "email",
+                                        "boss@shelf" + index + ".example",
+                                        "password",
+                                        "correct horse battery")));
     }
 
     /** A canary asked to go on by itself moves the rest when none of its databases failed. */
@@ -231,6 +277,7 @@ class RolloutTest {
 
     private void upgrade(TestSilo silo, SiloOptions options) {
         copy("shelf-v2.yaml");
+        copy("shelf-v1.yaml", services.resolve("history").resolve("shelf-v1.yaml"));
         silo.restart(options);
     }
 
@@ -328,8 +375,13 @@ class RolloutTest {
     }
 
     private void copy(String template) {
+        copy(template, services.resolve("shelf.yaml"));
+    }
+
+    private void copy(String template, Path target) {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("templates/rollout/" + template)) {
-            Files.copy(in, services.resolve("shelf.yaml"), StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
