@@ -126,6 +126,14 @@ final class MigrateCommand extends OperatorCommand {
                     progress.path("remaining").asInt(),
                     progress.path("total").asInt(),
                     job.state().value());
+            JsonNode fence = progress.path("longestFence");
+            if (fence.isObject()) {
+                out.printf(
+                        "  longest write fence: %d ms (%s of %s)%n",
+                        fence.path("ms").asLong(),
+                        fence.path("database").asString(),
+                        fence.path("tenant").asString());
+            }
             for (JsonNode failure : progress.path("failures")) {
                 out.printf(
                         "  failed: %s (%s): %s%n",

@@ -2,6 +2,7 @@ package io.silo.postgres.control;
 
 import io.silo.json.Json;
 import io.silo.postgres.jdbc.Jdbc;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -34,14 +35,15 @@ public final class RolloutStore {
     public record Counts(int done, int failed, int total) {}
 
     /**
-     * The ready databases of {@code service} below {@code version}, of every tenant that is not being
-     * deleted, or of {@code tenants} only when that is not empty; ordered by tenant slug.
+     * The ready databases of {@code service} below {@code version} (and those a crashed rollout left
+     * write-fenced), of every tenant that is not being deleted, or of {@code tenants} only when that
+     * is not empty; ordered by tenant slug.
      */
     public List<Target> behind(String service, int version, Collection<UUID> tenants) {
         return jdbc.query(
                 "SELECT d.tenant_id, t.slug, d.cluster_id, d.database_name, d.schema_version"
                         + " FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
-                        + " WHERE d.service = ? AND d.state = 'ready' AND d.schema_version < ?"
+                        + " WHERE d.service = ? AND d.state IN ('ready', 'write-fenced') AND d.schema_version < ?"
                         + " AND t.status IN ('active', 'suspended')"
                         + " AND (cardinality(?::uuid[]) = 0 OR d.tenant_id = ANY (?::uuid[]))"
                         + " ORDER BY t.slug",
@@ -57,15 +59,40 @@ public final class RolloutStore {
                 tenants.toArray(UUID[]::new));
     }
 
-    /** Records the version a database reached; never moves it back. */
+    /**
+     * Records the version a database reached, never moving it back, and lifts a write fence in the
+     * same change: every instance learns both at once (the placement's notification).
+     */
     public void reached(UUID tenantId, String service, int version) {
         jdbc.update(
-                "UPDATE tenant_databases SET schema_version = ?, updated_at = now()"
-                        + " WHERE tenant_id = ? AND service = ? AND schema_version < ?",
+                "UPDATE tenant_databases SET schema_version = greatest(schema_version, ?),"
+                        + " state = CASE WHEN state = 'write-fenced' THEN 'ready' ELSE state END, updated_at = now()"
+                        + " WHERE tenant_id = ? AND service = ? AND (schema_version < ? OR state = 'write-fenced')",
                 version,
                 tenantId,
                 service,
                 version);
+    }
+
+    /**
+     * Fences a ready database's writes: every instance refuses them (503 {@code database-fenced},
+     * {@code Retry-After}) once the placement's notification reaches it; reads go on.
+     */
+    public void fence(UUID tenantId, String service) {
+        jdbc.update(
+                "UPDATE tenant_databases SET state = 'write-fenced', updated_at = now()"
+                        + " WHERE tenant_id = ? AND service = ? AND state = 'ready'",
+                tenantId,
+                service);
+    }
+
+    /** Lifts a write fence without a new version: a migration that stopped. */
+    public void unfence(UUID tenantId, String service) {
+        jdbc.update(
+                "UPDATE tenant_databases SET state = 'ready', updated_at = now()"
+                        + " WHERE tenant_id = ? AND service = ? AND state = 'write-fenced'",
+                tenantId,
+                service);
     }
 
     /** Records a new rollout job's plan: {@code total} databases. Call after the job row exists. */
@@ -78,14 +105,18 @@ public final class RolloutStore {
                 total);
     }
 
-    /** Records what happened to one database; a database retried in a resumed slice keeps its latest outcome. */
-    public void outcome(UUID jobId, Target target, boolean done, Optional<String> reason) {
+    /**
+     * Records what happened to one database, and how long its writes were fenced if they were; a
+     * database retried in a resumed slice keeps its latest outcome.
+     */
+    public void outcome(UUID jobId, Target target, boolean done, Optional<String> reason, Optional<Duration> fence) {
         jdbc.update(
                 """
-                INSERT INTO rollout_databases (job_id, database_name, tenant_id, slug, from_version, status, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO rollout_databases (job_id, database_name, tenant_id, slug, from_version, status, reason, fence_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (job_id, database_name)
-                DO UPDATE SET status = excluded.status, reason = excluded.reason, updated_at = now()
+                DO UPDATE SET status = excluded.status, reason = excluded.reason,
+                    fence_ms = coalesce(excluded.fence_ms, rollout_databases.fence_ms), updated_at = now()
                 """,
                 jobId,
                 target.database(),
@@ -93,7 +124,8 @@ public final class RolloutStore {
                 target.slug(),
                 target.schemaVersion(),
                 done ? "done" : "failed",
-                reason);
+                reason,
+                fence.map(Duration::toMillis));
     }
 
     public Counts counts(UUID jobId) {
@@ -109,7 +141,8 @@ public final class RolloutStore {
 
     /**
      * A rollout's summary: {@code {total, done, failed, remaining, failures: [{tenant, database,
-     * fromVersion, reason}]}}; empty for a job that is no rollout.
+     * fromVersion, reason}], longestFence: {tenant, database, ms}}} ({@code longestFence} only when
+     * some database's writes were fenced); empty for a job that is no rollout.
      */
     public Optional<JsonNode> summary(UUID jobId) {
         Counts counts = counts(jobId);
@@ -132,6 +165,14 @@ public final class RolloutStore {
                         .put("database", row.getString(2))
                         .put("fromVersion", row.getInt(3))
                         .put("reason", row.getString(4)),
+                jobId);
+        jdbc.queryOne(
+                "SELECT slug, database_name, fence_ms FROM rollout_databases"
+                        + " WHERE job_id = ? AND fence_ms IS NOT NULL ORDER BY fence_ms DESC, slug LIMIT 1",
+                row -> node.putObject("longestFence")
+                        .put("tenant", row.getString(1))
+                        .put("database", row.getString(2))
+                        .put("ms", row.getLong(3)),
                 jobId);
         return Optional.of(node);
     }

@@ -234,7 +234,8 @@ public final class RolloutJob implements JobHandler {
                     template,
                     target,
                     "another job is changing organization " + target.slug()
-                            + " (its lease is taken); run the rollout again later");
+                            + " (its lease is taken); run the rollout again later",
+                    Optional.empty());
             return;
         }
         long every = Math.max(100, lease.toMillis() / 3);
@@ -251,28 +252,76 @@ public final class RolloutJob implements JobHandler {
         try {
             migrateOne(job, template, target);
         } finally {
+            // a fence is this rollout's while it holds the lease: one left by a failed step, or by a
+            // crashed run of this rollout, must not outlive it
+            store.unfence(target.tenantId(), template.service());
             renewal.interrupt();
             leases.release(name, holder);
         }
     }
 
     private void migrateOne(Job job, ServiceTemplate template, Target target) {
+        FenceClock fence = new FenceClock(target.tenantId(), template.service());
         try (Connection connection = clusters.of(target.clusterId()).connect(target.database())) {
-            migrator.migrate(
-                    connection, template, version -> store.reached(target.tenantId(), template.service(), version));
+            migrator.migrate(connection, template, fence);
         } catch (SQLException | RuntimeException e) {
             fail(
                     job,
                     template,
                     target,
-                    e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
+                    e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()),
+                    fence.longest());
             return;
         }
-        store.outcome(job.id(), target, true, Optional.empty());
+        store.outcome(job.id(), target, true, Optional.empty(), fence.longest());
         report(job);
     }
 
-    private void fail(Job job, ServiceTemplate template, Target target, String reason) {
+    /**
+     * One database's side of the control plane: its writes fenced and its version recorded in the
+     * control database, each fence timed from the moment it is recorded until the version that
+     * lifts it is, which is what writers see.
+     */
+    private final class FenceClock implements TenantMigrator.Control {
+        private final java.util.UUID tenantId;
+        private final String service;
+        private long fencedAt;
+        private Optional<Duration> longest = Optional.empty();
+
+        FenceClock(java.util.UUID tenantId, String service) {
+            this.tenantId = tenantId;
+            this.service = service;
+        }
+
+        @Override
+        public void fenceWrites() {
+            store.fence(tenantId, service);
+            fencedAt = System.nanoTime();
+        }
+
+        @Override
+        public void reached(int version) {
+            store.reached(tenantId, service, version);
+            if (fencedAt != 0) {
+                Duration fenced = Duration.ofNanos(System.nanoTime() - fencedAt);
+                fencedAt = 0;
+                if (longest.isEmpty() || fenced.compareTo(longest.get()) > 0) {
+                    longest = Optional.of(fenced);
+                }
+            }
+        }
+
+        /** The longest fence so far; one still up (a step that failed under it) counts until now. */
+        Optional<Duration> longest() {
+            if (fencedAt != 0) {
+                Duration open = Duration.ofNanos(System.nanoTime() - fencedAt);
+                return longest.filter(known -> known.compareTo(open) >= 0).or(() -> Optional.of(open));
+            }
+            return longest;
+        }
+    }
+
+    private void fail(Job job, ServiceTemplate template, Target target, String reason, Optional<Duration> fence) {
         log.warn(
                 "rollout {}: database {} of tenant {} (service {}) stays behind: {}",
                 job.id(),
@@ -280,7 +329,7 @@ public final class RolloutJob implements JobHandler {
                 target.slug(),
                 template.service(),
                 reason);
-        store.outcome(job.id(), target, false, Optional.of(reason));
+        store.outcome(job.id(), target, false, Optional.of(reason), fence);
         report(job);
     }
 

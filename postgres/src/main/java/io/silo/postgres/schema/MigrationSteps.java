@@ -60,12 +60,9 @@ public final class MigrationSteps {
     /** Runs {@code operation} inside the caller's transaction, all at once: for a database nobody uses yet. */
     static void inTransaction(Handle handle, ServiceTemplate template, Operation operation) {
         switch (operation) {
-            case Operation.RenameField(String collection, String from, String to) ->
-                handle.update(renameSql(collection, ""), from, to, from, from);
-            case Operation.CopyField(String collection, String from, String to) ->
-                handle.update(copySql(collection, ""), to, from, from, to, from);
-            case Operation.SetDefault(String collection, String field, JsonNode value) ->
-                handle.update(defaultSql(collection, ""), field, Json.write(value), field);
+            case Operation.RenameField renamed -> changeAll(handle, renamed);
+            case Operation.CopyField copied -> changeAll(handle, copied);
+            case Operation.SetDefault defaulted -> changeAll(handle, defaulted);
             case Operation.AddCollection(String collection) -> handle.execute(CollectionTables.createTable(collection));
             case Operation.DropCollection(String collection) ->
                 handle.execute("DROP TABLE IF EXISTS " + CollectionTables.quote(collection));
@@ -141,6 +138,69 @@ public final class MigrationSteps {
                     record.run(handle);
                 });
         }
+    }
+
+    /**
+     * Whether {@code operation} changes documents in batches while writes go on, so that documents
+     * written meanwhile must be caught up with under a fence ({@link #catchUp}).
+     */
+    static boolean isDataChange(Operation operation) {
+        return operation instanceof Operation.RenameField
+                || operation instanceof Operation.CopyField
+                || operation instanceof Operation.SetDefault;
+    }
+
+    /**
+     * Whether writes must be fenced from the start of {@code operation}: a schema change (a document
+     * written after the check would escape it), a dropped collection (writes to it would fail) and
+     * raw SQL (which may do either).
+     */
+    static boolean fencedThroughout(Operation operation) {
+        return operation instanceof Operation.ChangeSchema
+                || operation instanceof Operation.DropCollection
+                || operation instanceof Operation.Sql;
+    }
+
+    /**
+     * Applies the data changes again, in one transaction, to the documents written since their
+     * batches passed them: after a SHARE lock on their collections, which waits for writes under way
+     * and holds off new ones until the commit. Called with the database's writes fenced; cheap, as
+     * each change touches only documents that still need it.
+     */
+    void catchUp(Connection connection, List<Operation> operations) {
+        runInTransaction(connection, handle -> {
+            String tables = operations.stream()
+                    .map(MigrationSteps::collection)
+                    .distinct()
+                    .map(CollectionTables::quote)
+                    .collect(Collectors.joining(", "));
+            handle.execute("LOCK TABLE " + tables + " IN SHARE MODE");
+            for (Operation operation : operations) {
+                changeAll(handle, operation);
+            }
+        });
+    }
+
+    /** A data change applied to every document that needs it, in the caller's transaction. */
+    private static void changeAll(Handle handle, Operation operation) {
+        switch (operation) {
+            case Operation.RenameField(String collection, String from, String to) ->
+                handle.update(renameSql(collection, ""), from, to, from, from);
+            case Operation.CopyField(String collection, String from, String to) ->
+                handle.update(copySql(collection, ""), to, from, from, to, from);
+            case Operation.SetDefault(String collection, String field, JsonNode value) ->
+                handle.update(defaultSql(collection, ""), field, Json.write(value), field);
+            default -> throw new IllegalArgumentException("not a data change: " + operation.kind());
+        }
+    }
+
+    private static String collection(Operation operation) {
+        return switch (operation) {
+            case Operation.RenameField renamed -> renamed.collection();
+            case Operation.CopyField copied -> copied.collection();
+            case Operation.SetDefault defaulted -> defaulted.collection();
+            default -> throw new IllegalArgumentException("not a data change: " + operation.kind());
+        };
     }
 
     /**

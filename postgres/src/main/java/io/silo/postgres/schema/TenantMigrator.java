@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +26,17 @@ import org.slf4j.LoggerFactory;
  * {@code silo_schema}; the newest one, after the declared tables and indexes are in place, with
  * the template's checksum, exactly as {@link SchemaApplier} records a new database.
  *
+ * <p><b>Write fences.</b> A step that changes documents or what they must be (a data operation, a
+ * schema change, a dropped collection, raw SQL) must not race writes that the instances still
+ * check under the old version. Such a migration runs its batches while writes go on, then fences
+ * the database's writes ({@link Control#fenceWrites}: 503 with {@code Retry-After} through the
+ * admission rule; reads go on), takes a SHARE lock on the collections it changes (which waits for
+ * writes already under way and holds off any that were admitted a moment before the fence),
+ * catches up with the documents written meanwhile, and lifts the fence when the control plane
+ * records the version ({@link Control#reached}). A schema change, a drop and raw SQL are fenced
+ * from their start, as they cannot be caught up with. Other steps (collections and indexes
+ * added, indexes dropped) take no fence.
+ *
  * <p>Thread-safe: stateless but for its settings. Two migrators on one database serialize on a
  * session advisory lock; the second waits, then finds the work done.
  */
@@ -40,6 +50,29 @@ public final class TenantMigrator {
     /** @param concurrentThreshold the collection size from which indexes are built {@code CONCURRENTLY} */
     public TenantMigrator(int concurrentThreshold) {
         this.steps = new MigrationSteps(concurrentThreshold);
+    }
+
+    /**
+     * The control plane's side of one database's migration: the version it reached, and the fence
+     * on its writes.
+     */
+    public interface Control {
+        /** From now until the next {@link #reached}, the database's writes are refused. */
+        void fenceWrites();
+
+        /** The database reached {@code version}, recorded in it; lifts a fence in the same change. */
+        void reached(int version);
+
+        /** A control plane that records nothing: for a database no request reaches yet. */
+        static Control none() {
+            return new Control() {
+                @Override
+                public void fenceWrites() {}
+
+                @Override
+                public void reached(int version) {}
+            };
+        }
     }
 
     /** What a database would go through: for a dry run, and to choose the databases of a rollout. */
@@ -82,14 +115,15 @@ public final class TenantMigrator {
      * Migrates the database to {@code template.version()}.
      *
      * @param connection an administrative connection in auto-commit mode, left so
-     * @param reached told each version the database reaches, after it is recorded there
+     * @param control told each version the database reaches, after it is recorded there, and asked to
+     *     fence the database's writes where a step needs it
      */
-    public SchemaChange migrate(Connection connection, ServiceTemplate template, IntConsumer reached) {
+    public SchemaChange migrate(Connection connection, ServiceTemplate template, Control control) {
         String database = catalog(connection);
         MigrationSteps.transaction(
                 connection, handle -> handle.queryOne("SELECT pg_advisory_lock(?)", row -> 1, SchemaApplier.LOCK));
         try {
-            return migrateLocked(connection, database, template, reached);
+            return migrateLocked(connection, database, template, control);
         } finally {
             MigrationSteps.transaction(
                     connection,
@@ -98,11 +132,11 @@ public final class TenantMigrator {
     }
 
     private SchemaChange migrateLocked(
-            Connection connection, String database, ServiceTemplate template, IntConsumer reached) {
+            Connection connection, String database, ServiceTemplate template, Control control) {
         Optional<SchemaApplier.Recorded> recorded = MigrationSteps.transaction(connection, SchemaApplier::recorded);
         int from = recorded.map(SchemaApplier.Recorded::version).orElse(0);
         if (recorded.isPresent() && SchemaApplier.check(recorded.get(), database, template)) {
-            reached.accept(from);
+            control.reached(from);
             return new SchemaChange(database, template.service(), from, from);
         }
         MigrationSteps.runInTransaction(connection, handle -> {
@@ -110,26 +144,48 @@ public final class TenantMigrator {
             protectLedger(handle);
         });
         Map<String, String> done = MigrationSteps.transaction(connection, TenantMigrator::ledger);
-        for (Migration migration : newer(template, from)) {
-            runMigration(connection, database, template, migration, done);
-            if (migration.version() < template.version()) {
-                record(connection, migration.version(), "migration:" + migration.checksum(), template.service());
-                reached.accept(migration.version());
-            }
+        List<Migration> newer = newer(template, from);
+        if (newer.isEmpty()) {
+            // at the newest version already, but its declared tables or indexes are not all there
+            steps.ensureDeclared(connection, template);
+            record(connection, template.version(), template.checksum(), template.service());
+            control.reached(template.version());
         }
-        steps.ensureDeclared(connection, template);
-        record(connection, template.version(), template.checksum(), template.service());
-        reached.accept(template.version());
+        for (Migration migration : newer) {
+            boolean last = migration.version() == template.version();
+            boolean fenced = runMigration(connection, database, template, migration, done, control);
+            if (last) {
+                steps.ensureDeclared(connection, template);
+            }
+            List<Operation> catchUp = migration.operations().stream()
+                    .filter(MigrationSteps::isDataChange)
+                    .toList();
+            if (!catchUp.isEmpty()) {
+                if (!fenced) {
+                    control.fenceWrites();
+                }
+                steps.catchUp(connection, catchUp);
+            }
+            record(
+                    connection,
+                    migration.version(),
+                    last ? template.checksum() : "migration:" + migration.checksum(),
+                    template.service());
+            control.reached(migration.version());
+        }
         log.info("database {}: service {} migrated {} -> {}", database, template.service(), from, template.version());
         return new SchemaChange(database, template.service(), from, template.version());
     }
 
-    private void runMigration(
+    /** Runs the migration's steps not yet in the ledger; whether it fenced the database's writes. */
+    private boolean runMigration(
             Connection connection,
             String database,
             ServiceTemplate template,
             Migration migration,
-            Map<String, String> done) {
+            Map<String, String> done,
+            Control control) {
+        boolean fenced = false;
         List<Operation> operations = migration.operations();
         for (int i = 0; i < operations.size(); i++) {
             Operation operation = operations.get(i);
@@ -146,12 +202,17 @@ public final class TenantMigrator {
             if (recordedSum.isPresent()) {
                 continue;
             }
+            if (!fenced && MigrationSteps.fencedThroughout(operation)) {
+                control.fenceWrites();
+                fenced = true;
+            }
             steps.run(
                     connection,
                     template,
                     operation,
                     handle -> SchemaApplier.recordStep(handle, migration.version(), step, operation));
         }
+        return fenced;
     }
 
     /** The finished steps: "version.step" to checksum. */

@@ -79,6 +79,18 @@ class RolloutTest {
                     .contains("unique key (isbn)", "\"isbn-1\"");
             assertThat(schemaVersions(silo)).containsEntry(2, 49L).containsEntry(1, 1L);
             assertThat(version(broken)).isEqualTo(1);
+            // shelf's version 2 renames a field, sets a default and runs SQL: each database's writes were
+            // fenced for its catch-up; the failed one's fence was lifted with it
+            System.out.printf("rollout: longest write fence %s%n", progress.path("longestFence"));
+            assertThat(progress.path("longestFence").path("ms").isNumber())
+                    .as(progress.toString())
+                    .isTrue();
+            assertThat(silo.control()
+                            .queryOne(
+                                    "SELECT count(*) FROM tenant_databases WHERE state = 'write-fenced'",
+                                    row -> row.getLong(1))
+                            .orElseThrow())
+                    .isZero();
 
             TestPostgres.primary().jdbc(broken).update("DELETE FROM books WHERE doc->>'title' IS NULL");
             JsonNode rerun = start(admin, Map.of("service", "shelf"));

@@ -78,11 +78,35 @@ class TenantMigratorTest {
     }
 
     private SchemaChange migrate(String database, ServiceTemplate template) throws SQLException {
-        List<Integer> reached = new ArrayList<>();
+        return migrate(database, template, new Recorded(() -> {}));
+    }
+
+    private SchemaChange migrate(String database, ServiceTemplate template, Recorded control) throws SQLException {
         try (Connection connection = POSTGRES.connect(database)) {
-            SchemaChange change = migrator.migrate(connection, template, reached::add);
-            assertThat(reached).endsWith(change.toVersion());
+            SchemaChange change = migrator.migrate(connection, template, control);
+            assertThat(control.events).endsWith("reached " + change.toVersion());
             return change;
+        }
+    }
+
+    /** What the control plane was told, in order; {@code whenFenced} runs as the fence goes up. */
+    private static final class Recorded implements TenantMigrator.Control {
+        final List<String> events = new ArrayList<>();
+        private final Runnable whenFenced;
+
+        Recorded(Runnable whenFenced) {
+            this.whenFenced = whenFenced;
+        }
+
+        @Override
+        public void fenceWrites() {
+            events.add("fence");
+            whenFenced.run();
+        }
+
+        @Override
+        public void reached(int version) {
+            events.add("reached " + version);
         }
     }
 
@@ -116,6 +140,66 @@ class TenantMigratorTest {
                                 row -> row.getInt(1) + "." + row.getInt(2) + " " + row.getString(3) + " "
                                         + row.getBoolean(4)))
                 .containsExactly("2.1 renameField true");
+    }
+
+    @Test
+    void documentsWrittenWhileTheBatchesRanAreCaughtUpWithUnderTheFenceWhichWaitsForWritesUnderWay() throws Exception {
+        String database = databaseAtV1(2_500);
+        Jdbc jdbc = POSTGRES.jdbc(database);
+        try (Connection writer = POSTGRES.connect(database);
+                java.util.concurrent.ExecutorService committer =
+                        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            Recorded control = new Recorded(() -> {
+                // a write admitted before the fence: in its transaction still, in the old shape
+                try {
+                    writer.setAutoCommit(false);
+                    try (var insert = writer.createStatement()) {
+                        insert.execute(
+                                "INSERT INTO books (id, doc) VALUES (gen_random_uuid(), '{\"name\": \"late\"}')");
+                    }
+                    committer.submit(() -> {
+                        Thread.sleep(300);
+                        writer.commit();
+                        return null;
+                    });
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                // and one that committed between the last batch and the fence
+                jdbc.update("INSERT INTO books (id, doc) VALUES (gen_random_uuid(), '{\"name\": \"later\"}')");
+            });
+
+            migrate(
+                    database,
+                    v2(BOOKS_AND_NOTES, "- renameField: {collection: books, from: name, to: title}"),
+                    control);
+
+            assertThat(control.events).containsExactly("fence", "reached 2");
+        }
+        assertThat(count(database, "SELECT count(*) FROM books WHERE doc -> 'name' IS NOT NULL"))
+                .as("the lock waited for the open write, and the catch-up renamed both late documents")
+                .isZero();
+        assertThat(count(database, "SELECT count(*) FROM books WHERE doc ->> 'title' IN ('late', 'later')"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void onlyStepsThatChangeDocumentsOrWhatTheyMustBeFenceWrites() throws SQLException {
+        Recorded indexOnly = new Recorded(() -> {});
+        migrate(
+                databaseAtV1(10),
+                v2("books:\n  indexes: [shelfNo]\nnotes: {}", "- addIndex: {collection: books, fields: [shelfNo]}"),
+                indexOnly);
+        assertThat(indexOnly.events).containsExactly("reached 2");
+
+        Recorded schema = new Recorded(() -> {});
+        migrate(
+                databaseAtV1(10),
+                v2(
+                        "books:\n  schema: {type: object, required: [name]}\nnotes: {}",
+                        "- changeSchema: {collection: books}"),
+                schema);
+        assertThat(schema.events).containsExactly("fence", "reached 2");
     }
 
     @Test
@@ -170,7 +254,7 @@ class TenantMigratorTest {
             concurrent.migrate(
                     connection,
                     v2("books:\n  indexes: [shelfNo]\nnotes: {}", "- addIndex: {collection: books, fields: [shelfNo]}"),
-                    version -> {});
+                    TenantMigrator.Control.none());
         }
         assertThat(validIndexes(database))
                 .contains(io.silo.template.IndexNames.index(
