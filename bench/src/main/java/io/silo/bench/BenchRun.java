@@ -12,7 +12,7 @@ import io.silo.bench.stack.SiloProcess;
 import io.silo.bench.system.CpuMeter;
 import io.silo.bench.system.Machine;
 import io.silo.crypto.Secrets;
-import io.silo.template.TemplateCatalog;
+import io.silo.template.ServiceTemplate;
 import io.silo.testing.SiloClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -169,7 +169,7 @@ final class BenchRun {
         LoadPhases phases =
                 new LoadPhases(options, fleet.workload(), silo, server, cpu, sampler, pools, this::progress);
         phases.run(sibling("silo-reads-" + STAMP.format(startedAt) + ".jfr"));
-        Migration.Figures migration = migrate(server, fleet);
+        Migration.Result migration = migrate(server, fleet, env);
         sampler.failure().ifPresent(failure -> progress("warning: " + failure));
         Map<String, Double> setup = new LinkedHashMap<>();
         setup.put("Silo start", startSeconds);
@@ -206,24 +206,80 @@ final class BenchRun {
         }
     }
 
-    private Migration.Figures migrate(PostgresServer server, Fleet.Built fleet) {
-        var template = Migration.withIndex(
-                TemplateCatalog.builtIn().require(BenchOptions.SERVICE), BenchOptions.COLLECTION, "issueDate");
+    /**
+     * The migration phase: the next billing version (an index on {@code issueDate}) applied directly
+     * with {@code SchemaApplier}, the baseline; then the version after it (an index on
+     * {@code currency}) rolled out by {@code silo migrate}, Silo's own job, from a services folder
+     * holding it. The server keeps running with the old templates, as in a rolling upgrade.
+     */
+    private Migration.Result migrate(PostgresServer server, Fleet.Built fleet, Map<String, String> env) {
+        String shipped = shippedTemplate(BenchOptions.SERVICE);
+        String next = Migration.nextVersion(shipped, BenchOptions.COLLECTION, "issueDate");
+        String after = Migration.nextVersion(next, BenchOptions.COLLECTION, "currency");
+        ServiceTemplate template = Migration.load(BenchOptions.SERVICE, next);
         List<String> databases = fleet.tenants().stream()
                 .map(tenant -> tenant.databases().get(BenchOptions.SERVICE))
                 .toList();
+        int concurrency = Runtime.getRuntime().availableProcessors();
         progress("migration: " + BenchOptions.SERVICE + " v" + template.version() + " (one more index) on "
-                + databases.size() + " databases, " + Runtime.getRuntime().availableProcessors() + " at a time");
-        Migration.Figures figures = Migration.run(
+                + databases.size() + " databases with SchemaApplier, " + concurrency + " at a time");
+        Migration.Figures direct = Migration.direct(
                 server,
                 template,
                 databases,
-                Runtime.getRuntime().availableProcessors(),
-                BenchOptions.SERVICE + " v1 → v2: index on " + BenchOptions.COLLECTION + ".issueDate",
+                concurrency,
+                BenchOptions.SERVICE + " v" + (template.version() - 1) + " → v" + template.version() + ": index on "
+                        + BenchOptions.COLLECTION + ".issueDate",
                 this::progress);
         progress(String.format(
-                Locale.ROOT, "  %.1f databases/s, %.1f s in all", figures.databasesPerSecond(), figures.seconds()));
-        return figures;
+                Locale.ROOT, "  %.1f databases/s, %.1f s in all", direct.databasesPerSecond(), direct.seconds()));
+
+        Path services = options.workDir().resolve("services");
+        writeTemplate(services.resolve(BenchOptions.SERVICE + ".yaml"), after);
+        Map<String, String> migrateEnv = new LinkedHashMap<>(env);
+        migrateEnv.put("SILO_SERVICES_DIR", services.toAbsolutePath().toString());
+        Path log = options.workDir().resolve("silo-migrate.log");
+        progress("migration: " + BenchOptions.SERVICE + " v" + (template.version() + 1)
+                + " (another index) on the same databases by silo migrate, " + concurrency + " at a time");
+        Migration.Rollout rollout = Migration.rollout(
+                arguments ->
+                        SiloProcess.command(options.siloJar(), options.siloJvmOptions(), migrateEnv, arguments, log),
+                server,
+                CONTROL_DATABASE,
+                BenchOptions.SERVICE,
+                databases.size(),
+                concurrency,
+                BenchOptions.SERVICE + " v" + template.version() + " → v" + (template.version() + 1) + ": index on "
+                        + BenchOptions.COLLECTION + ".currency");
+        progress(String.format(
+                Locale.ROOT,
+                "  canary %d at %.1f databases/s, all %d at %.1f databases/s, longest write fence: %s",
+                rollout.canary(),
+                rollout.canaryPerSecond(),
+                rollout.databases(),
+                rollout.databasesPerSecond(),
+                rollout.longestFence().orElse("none")));
+        return new Migration.Result(direct, rollout);
+    }
+
+    private static String shippedTemplate(String service) {
+        try (var in = BenchRun.class.getClassLoader().getResourceAsStream("services/" + service + ".yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("services/" + service + ".yaml is not on the class path");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void writeTemplate(Path file, String text) {
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     private <T extends AutoCloseable> T track(T resource) {

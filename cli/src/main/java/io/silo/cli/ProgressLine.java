@@ -1,19 +1,27 @@
 package io.silo.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows how far a long command got. On a terminal it redraws one line in place with a carriage
- * return ({@code [#####-----] 3/7 database:crm}); otherwise (a pipe, a log file, a test) it prints
- * a plain line per change, so that nothing but text lands in the output.
+ * Shows how far a long command got. On a terminal, a live progress bar (the {@code progressbar}
+ * library: bar, percentage, count, elapsed time and ETA, redrawn in place with a carriage return
+ * several times a second); otherwise (a pipe, a log file, a test) a plain line per change, so that
+ * nothing but text lands in the output.
  *
- * <p>Not thread-safe: one command updates it from the thread that runs the work.
+ * <p>Not thread-safe: one command updates it from the thread that runs the work; the bar redraws
+ * from the library's own thread.
  */
 final class ProgressLine {
-    private static final int WIDTH = 30;
+    private static final int WIDTH = 100;
 
     private final PrintWriter out;
     private final boolean terminal;
+    private Optional<ProgressBar> bar = Optional.empty();
     private String last = "";
 
     ProgressLine(PrintWriter out, boolean terminal) {
@@ -28,31 +36,47 @@ final class ProgressLine {
 
     /** Shows {@code done} of {@code total} with a label; an unchanged line is not printed again. */
     void show(long done, long total, String label) {
-        String line =
-                terminal ? bar(done, total) + " " + done + "/" + total + " " + label : done + "/" + total + " " + label;
-        if (line.equals(last)) {
+        if (terminal) {
+            ProgressBar shown = bar.orElseGet(this::start);
+            shown.maxHint(total);
+            shown.stepTo(done);
+            shown.setExtraMessage(label);
             return;
         }
-        if (terminal) {
-            // pad over what a longer previous line left on screen
-            out.print("\r" + line + " ".repeat(Math.max(0, last.length() - line.length())));
-        } else {
+        String line = done + "/" + total + " " + label;
+        if (!line.equals(last)) {
             out.println(line);
+            out.flush();
+            last = line;
         }
-        out.flush();
-        last = line;
     }
 
-    /** Ends the line on a terminal, so the command's answer starts on a line of its own. */
+    /** Ends the bar with its last state, so the command's answer starts on a line of its own. */
     void finish() {
-        if (terminal && !last.isEmpty()) {
-            out.println();
+        bar.ifPresent(shown -> {
+            shown.close(); // draws the last state
+            synchronized (out) {
+                out.println();
+                out.flush();
+            }
+        });
+        bar = Optional.empty();
+    }
+
+    private ProgressBar start() {
+        ProgressBar started = new ProgressBarBuilder()
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(200)
+                .setConsumer(new DelegatingProgressBarConsumer(this::draw, WIDTH))
+                .build();
+        bar = Optional.of(started);
+        return started;
+    }
+
+    private void draw(String rendered) {
+        synchronized (out) {
+            out.print("\r" + rendered);
             out.flush();
         }
-    }
-
-    static String bar(long done, long total) {
-        int filled = total <= 0 ? 0 : (int) Math.min(WIDTH, done * WIDTH / total);
-        return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "]";
     }
 }

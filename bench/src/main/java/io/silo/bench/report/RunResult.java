@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param soak the soak, with {@code --soak}
  * @param rawBudget the connections the raw-JDBC phases could hold, when they ran
  * @param profile hot spots of Silo under the routed-read load, when profiled
- * @param migration the migration of every tenant's database
+ * @param migration the migration of every tenant's database, directly and by the rollout job
  * @param maxTenantBackends the most tenant-role server connections seen at once during the whole run
  * @param maxResidentBytes Silo's largest resident memory during the whole run
  * @param pools Silo's pool counters at the end of the run
@@ -47,7 +47,7 @@ public record RunResult(
         Optional<SoakPhase> soak,
         java.util.OptionalInt rawBudget,
         Optional<HotSpots> profile,
-        Migration.Figures migration,
+        Migration.Result migration,
         Optional<AtRest> atRest,
         long maxTenantBackends,
         long maxResidentBytes,

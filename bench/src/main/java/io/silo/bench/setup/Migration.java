@@ -1,70 +1,116 @@
 package io.silo.bench.setup;
 
 import io.silo.bench.stack.PostgresServer;
+import io.silo.json.Json;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.SchemaChange;
-import io.silo.template.CollectionSpec;
-import io.silo.template.FieldPath;
 import io.silo.template.ServiceTemplate;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.silo.template.TemplateLoader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /**
- * A migration across every tenant: the next version of a shipped template with one more index,
- * brought to each tenant database by {@link SchemaApplier} on an administrative connection, as a
- * rollout job would. Silo has no such job yet; this measures the work it would do.
+ * A migration across every tenant, measured two ways in one run: the next version of a shipped
+ * template (one more index) applied directly with {@link SchemaApplier} on an administrative
+ * connection per database, the baseline; then the version after it (another index) brought by
+ * Silo's own rollout job, through {@code silo migrate}: a canary wave, then the rest.
  *
  * <p>Thread-safe: stateless.
  */
 public final class Migration {
     private Migration() {}
 
-    /** What migrating took: one duration per database. */
+    /** What applying directly took: one duration per database. */
     public record Figures(String change, int concurrency, Timings perDatabase, double seconds) {
         public double databasesPerSecond() {
             return perDatabase.count() / seconds;
         }
     }
 
-    /** {@code template} one version on, with an index on {@code field} of {@code collection}. */
-    public static ServiceTemplate withIndex(ServiceTemplate template, String collection, String field) {
-        CollectionSpec spec = template.collection(collection)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "service " + template.service() + " has no collection " + collection));
-        List<CollectionSpec.IndexSpec> indexes = new ArrayList<>(spec.indexes());
-        indexes.add(new CollectionSpec.IndexSpec(List.of(FieldPath.parse(field)), false));
-        Map<String, CollectionSpec> collections = new LinkedHashMap<>(template.collections());
-        collections.put(
-                collection,
-                new CollectionSpec(spec.name(), spec.schema(), indexes, spec.unique(), spec.privateFields()));
-        List<io.silo.template.Migration> migrations = new ArrayList<>(template.migrations());
-        int version = template.version() + 1;
-        migrations.add(
-                new io.silo.template.Migration(version, "benchmark: index " + collection + "." + field, List.of()));
-        return new ServiceTemplate(
-                template.service(),
-                version,
-                template.description(),
-                template.databaseNamePattern(),
-                template.roles(),
-                template.adminRole(),
-                collections,
-                migrations,
-                sha256(template.checksum() + " + index " + collection + "." + field));
+    /**
+     * What the rollout job took, from each job's creation to its end as the control database
+     * records them: the canary's databases, then all of them.
+     *
+     * @param longestFence the database whose writes were fenced longest and for how long, if any was
+     */
+    public record Rollout(
+            String change,
+            int parallel,
+            int canary,
+            double canarySeconds,
+            int databases,
+            double seconds,
+            Optional<String> longestFence) {
+        public double canaryPerSecond() {
+            return canary / canarySeconds;
+        }
+
+        public double databasesPerSecond() {
+            return databases / seconds;
+        }
+    }
+
+    /** Both ways of the same kind of change, measured in the same run. */
+    public record Result(Figures direct, Rollout rollout) {
+        /** The rollout's rate over all databases as a share of the direct one: the target is ≥ 0.8. */
+        public double ratio() {
+            return rollout.databasesPerSecond() / direct.databasesPerSecond();
+        }
+    }
+
+    /**
+     * The template text one version on, with an index on {@code field} of {@code collection} and
+     * the migration that adds it: what an operator would write.
+     *
+     * @throws IllegalArgumentException when the text is not laid out as the shipped templates are
+     *     (the collection with an {@code indexes:} list, {@code migrations:} last)
+     */
+    public static String nextVersion(String text, String collection, String field) {
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        int version = -1;
+        int inCollection = -1;
+        int indexes = -1;
+        int migrations = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("version: ")) {
+                version = Integer.parseInt(line.substring("version: ".length()).trim());
+                lines.set(i, "version: " + (version + 1));
+            } else if (line.equals("  " + collection + ":")) {
+                inCollection = i;
+            } else if (inCollection >= 0 && indexes < 0 && line.equals("    indexes:")) {
+                indexes = i;
+            } else if (line.equals("migrations:")) {
+                migrations = i;
+            }
+        }
+        if (version < 0 || indexes < 0 || migrations < indexes) {
+            throw new IllegalArgumentException(
+                    "the template is not laid out as expected (version, " + collection + ".indexes, migrations last)");
+        }
+        lines.add(indexes + 1, "      - " + field);
+        lines.add("  - version: " + (version + 1));
+        lines.add("    description: \"benchmark: index on " + collection + "." + field + "\"");
+        lines.add("    operations:");
+        lines.add("      - addIndex: {collection: " + collection + ", fields: [" + field + "]}");
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** The template of {@code text}, read as Silo reads a template file. */
+    public static ServiceTemplate load(String service, String text) {
+        return TemplateLoader.load(service + ".yaml", text);
     }
 
     /** Applies {@code template} to every database, {@code concurrency} at a time; fails on the first database that refuses. */
-    public static Figures run(
+    public static Figures direct(
             PostgresServer server,
             ServiceTemplate template,
             List<String> databases,
@@ -92,12 +138,75 @@ public final class Migration {
         return new Figures(change, concurrency, Timings.ofNanos(nanos), (System.nanoTime() - start) / 1e9);
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+    /**
+     * Runs the rollout: {@code silo migrate --canary N}, then {@code silo migrate --continue}, each
+     * through {@code migrate} (arguments to {@code silo}, answering its {@code --json} line), and
+     * reads how long each job took from the control database.
+     *
+     * @throws IllegalStateException when a database failed or the jobs did not cover {@code databases}
+     */
+    public static Rollout rollout(
+            Function<List<String>, String> migrate,
+            PostgresServer server,
+            String controlDatabase,
+            String service,
+            int databases,
+            int parallel,
+            String change) {
+        int canary = Math.max(1, Math.min(100, databases / 10));
+        JsonNode first = job(migrate.apply(List.of(
+                "migrate",
+                "--service",
+                service,
+                "--canary",
+                Integer.toString(canary),
+                "--parallel",
+                Integer.toString(parallel),
+                "--json")));
+        JsonNode rest = job(migrate.apply(List.of(
+                "migrate", "--service", service, "--continue", "--parallel", Integer.toString(parallel), "--json")));
+        int done = first.path("progress").path("done").asInt()
+                + rest.path("progress").path("done").asInt();
+        if (done != databases) {
+            throw new IllegalStateException(
+                    "the rollout migrated " + done + " of " + databases + " databases: " + first + " then " + rest);
+        }
+        double canarySeconds = seconds(server, controlDatabase, first);
+        double restSeconds = seconds(server, controlDatabase, rest);
+        Optional<String> fence = java.util.stream.Stream.of(first, rest)
+                .map(job -> job.path("progress").path("longestFence"))
+                .filter(JsonNode::isObject)
+                .max(java.util.Comparator.comparingLong(node -> node.path("ms").asLong()))
+                .map(node -> node.path("ms").asLong() + " ms ("
+                        + node.path("database").asString() + ")");
+        return new Rollout(change, parallel, canary, canarySeconds, databases, canarySeconds + restSeconds, fence);
+    }
+
+    private static JsonNode job(String output) {
+        String line = output.lines()
+                .filter(text -> text.startsWith("{"))
+                .reduce((earlier, later) -> later)
+                .orElseThrow(() -> new IllegalStateException("silo migrate answered no JSON: " + output));
+        JsonNode job = Json.read(line);
+        if (!"succeeded".equals(job.path("state").asString())) {
+            throw new IllegalStateException("the rollout did not succeed: " + line);
+        }
+        return job;
+    }
+
+    private static double seconds(PostgresServer server, String controlDatabase, JsonNode job) {
+        try (Connection connection = server.connect(controlDatabase);
+                var statement = connection.prepareStatement(
+                        "SELECT extract(epoch FROM finished_at - created_at) FROM jobs WHERE id = ?")) {
+            statement.setObject(1, UUID.fromString(job.path("job").asString()));
+            try (var rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("no job " + job.path("job").asString());
+                }
+                return rows.getDouble(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the rollout's job: " + e.getMessage(), e);
         }
     }
 }

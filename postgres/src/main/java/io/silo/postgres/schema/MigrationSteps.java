@@ -213,24 +213,27 @@ public final class MigrationSteps {
                 handle.execute(CollectionTables.createTable(collection.name()));
             }
         });
+        // one look at every index, so that a database that has them all costs no query per index
+        java.util.Set<String> valid = new java.util.HashSet<>(transaction(
+                connection,
+                handle -> handle.query(
+                        "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                                + " WHERE c.relnamespace = 'public'::regnamespace AND i.indisvalid",
+                        row -> row.getString(1))));
         for (CollectionSpec collection : template.collections().values()) {
             String name = collection.name();
             for (IndexSpec index : collection.indexes()) {
-                ensureIndex(
-                        connection,
-                        name,
-                        IndexNames.index(name, index.fields()),
-                        false,
-                        () -> CollectionTables.createIndex(name, index));
+                String indexName = IndexNames.index(name, index.fields());
+                if (!valid.contains(indexName)) {
+                    ensureIndex(connection, name, indexName, false, () -> CollectionTables.createIndex(name, index));
+                }
             }
             for (List<FieldPath> key : collection.unique()) {
-                runInTransaction(connection, handle -> checkNoDuplicates(handle, name, key));
-                ensureIndex(
-                        connection,
-                        name,
-                        IndexNames.uniqueKey(name, key),
-                        true,
-                        () -> CollectionTables.createUniqueKey(name, key));
+                String keyName = IndexNames.uniqueKey(name, key);
+                if (!valid.contains(keyName)) {
+                    runInTransaction(connection, handle -> checkNoDuplicates(handle, name, key));
+                    ensureIndex(connection, name, keyName, true, () -> CollectionTables.createUniqueKey(name, key));
+                }
             }
         }
     }

@@ -232,9 +232,11 @@ public final class TenantMigrator {
 
     /** Tenant roles got every right on new tables by default privileges; the ledger is the administrator's. */
     private static void protectLedger(Handle handle) {
+        // the table's ACL read directly: information_schema's view of it costs milliseconds per database
         List<String> grantees = handle.query(
-                "SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_name = 'silo_migrations'"
-                        + " AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE') AND grantee <> current_user",
+                "SELECT DISTINCT pg_get_userbyid(acl.grantee) FROM pg_class c, aclexplode(c.relacl) acl"
+                        + " WHERE c.oid = 'silo_migrations'::regclass AND acl.privilege_type IN ('INSERT', 'UPDATE', 'DELETE')"
+                        + " AND acl.grantee <> 0 AND pg_get_userbyid(acl.grantee) <> current_user",
                 row -> row.getString(1));
         for (String grantee : grantees) {
             handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_migrations FROM " + CollectionTables.quote(grantee));

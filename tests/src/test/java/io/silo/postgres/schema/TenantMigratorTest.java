@@ -184,6 +184,35 @@ class TenantMigratorTest {
     }
 
     @Test
+    void aRolloutThatDiesAsItFencesFinishesOnTheRerunWithoutRunningTheStepAgain() throws SQLException {
+        String database = databaseAtV1(1_500);
+        ServiceTemplate v2 = v2(BOOKS_AND_NOTES, "- renameField: {collection: books, from: name, to: title}");
+        Recorded dying = new Recorded(() -> {
+            // documents written after the batches, then the instance dies before the catch-up
+            POSTGRES.jdbc(database)
+                    .update("INSERT INTO books (id, doc) VALUES (gen_random_uuid(), '{\"name\": \"orphan\"}')");
+            throw new IllegalStateException("killed");
+        });
+
+        assertThatThrownBy(() -> migrate(database, v2, dying)).hasMessage("killed");
+        assertThat(version(database)).isEqualTo(1);
+        assertThat(count(database, "SELECT count(*) FROM silo_migrations WHERE finished_at IS NOT NULL"))
+                .as("the batches finished and were recorded")
+                .isEqualTo(1);
+
+        Recorded rerun = new Recorded(() -> {});
+        migrate(database, v2, rerun);
+
+        assertThat(rerun.events).containsExactly("fence", "reached 2");
+        assertThat(count(database, "SELECT count(*) FROM books WHERE doc -> 'name' IS NOT NULL"))
+                .as("the catch-up of the rerun renamed what the dead one left")
+                .isZero();
+        assertThat(count(database, "SELECT count(*) FROM books WHERE version = 2"))
+                .as("the step did not run twice: every document changed once")
+                .isEqualTo(1_501);
+    }
+
+    @Test
     void onlyStepsThatChangeDocumentsOrWhatTheyMustBeFenceWrites() throws SQLException {
         Recorded indexOnly = new Recorded(() -> {});
         migrate(
@@ -200,6 +229,32 @@ class TenantMigratorTest {
                         "- changeSchema: {collection: books}"),
                 schema);
         assertThat(schema.events).containsExactly("fence", "reached 2");
+    }
+
+    @Test
+    void theLedgerIsTheAdministratorsEvenWhereEveryTableWasGrantedToATenantRole() throws SQLException {
+        String database = databaseAtV1(1);
+        String role = "ledger_" + database.replaceAll("[^a-z0-9]", "");
+        Jdbc admin = POSTGRES.jdbc(database);
+        admin.update("CREATE ROLE " + role);
+        try {
+            // as a tenant role's default privileges give it every table the administrator creates
+            admin.update("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role);
+            migrate(database, v2(BOOKS_AND_NOTES, "- renameField: {collection: books, from: name, to: title}"));
+
+            assertThat(admin.queryOne(
+                                    "SELECT has_table_privilege(?, 'silo_migrations', 'INSERT'),"
+                                            + " has_table_privilege(?, 'silo_migrations', 'SELECT')",
+                                    row -> row.getBoolean(1) + " " + row.getBoolean(2),
+                                    role,
+                                    role)
+                            .orElseThrow())
+                    .as("may read the ledger, not write it")
+                    .isEqualTo("false true");
+        } finally {
+            admin.update("DROP OWNED BY " + role);
+            admin.update("DROP ROLE " + role);
+        }
     }
 
     @Test
