@@ -169,7 +169,7 @@ final class BenchRun {
         LoadPhases phases =
                 new LoadPhases(options, fleet.workload(), silo, server, cpu, sampler, pools, this::progress);
         phases.run(sibling("silo-reads-" + STAMP.format(startedAt) + ".jfr"));
-        Migration.Result migration = migrate(server, fleet, env);
+        Migration.Result migration = migrate(server, fleet, env, silo);
         sampler.failure().ifPresent(failure -> progress("warning: " + failure));
         Map<String, Double> setup = new LinkedHashMap<>();
         setup.put("Silo start", startSeconds);
@@ -209,10 +209,12 @@ final class BenchRun {
     /**
      * The migration phase: the next billing version (an index on {@code issueDate}) applied directly
      * with {@code SchemaApplier}, the baseline; then the version after it (an index on
-     * {@code currency}) rolled out by {@code silo migrate}, Silo's own job, from a services folder
-     * holding it. The server keeps running with the old templates, as in a rolling upgrade.
+     * {@code currency}) rolled out by Silo's own job through the admin API, after Silo is restarted
+     * with a services folder holding it (and the version before it in {@code history/}), as an
+     * operator deploys a new template. Silo's load phases are over by then.
      */
-    private Migration.Result migrate(PostgresServer server, Fleet.Built fleet, Map<String, String> env) {
+    private Migration.Result migrate(
+            PostgresServer server, Fleet.Built fleet, Map<String, String> env, SiloProcess silo) {
         String shipped = shippedTemplate(BenchOptions.SERVICE);
         String next = Migration.nextVersion(shipped, BenchOptions.COLLECTION, "issueDate");
         String after = Migration.nextVersion(next, BenchOptions.COLLECTION, "currency");
@@ -236,21 +238,33 @@ final class BenchRun {
 
         Path services = options.workDir().resolve("services");
         writeTemplate(services.resolve(BenchOptions.SERVICE + ".yaml"), after);
-        Map<String, String> migrateEnv = new LinkedHashMap<>(env);
-        migrateEnv.put("SILO_SERVICES_DIR", services.toAbsolutePath().toString());
-        Path log = options.workDir().resolve("silo-migrate.log");
-        progress("migration: " + BenchOptions.SERVICE + " v" + (template.version() + 1)
-                + " (another index) on the same databases by silo migrate, " + concurrency + " at a time");
-        Migration.Rollout rollout = Migration.rollout(
-                arguments ->
-                        SiloProcess.command(options.siloJar(), options.siloJvmOptions(), migrateEnv, arguments, log),
-                server,
-                CONTROL_DATABASE,
-                BenchOptions.SERVICE,
-                databases.size(),
-                concurrency,
-                BenchOptions.SERVICE + " v" + template.version() + " → v" + (template.version() + 1) + ": index on "
-                        + BenchOptions.COLLECTION + ".currency");
+        writeTemplate(
+                services.resolve("history").resolve(BenchOptions.SERVICE + "-v" + template.version() + ".yaml"), next);
+        Map<String, String> upgraded = new LinkedHashMap<>(env);
+        upgraded.put("SILO_SERVICES_DIR", services.toAbsolutePath().toString());
+        progress("migration: Silo restarted with " + BenchOptions.SERVICE + " v" + (template.version() + 1)
+                + " (another index); its rollout job on the same databases, " + concurrency + " at a time");
+        silo.close();
+        Migration.Rollout rollout;
+        try (SiloProcess upgradedSilo = track(SiloProcess.start(
+                options.siloJar(),
+                options.siloJvmOptions(),
+                upgraded,
+                options.workDir().resolve("silo-upgraded.log"),
+                Duration.ofMinutes(3)))) {
+            SiloClient anonymous = new SiloClient(upgradedSilo.uri());
+            SiloClient admin = anonymous.as(anonymous.login(
+                    "/api/admin/auth/login", Map.of("email", ADMIN_EMAIL, "password", env.get("SILO_ADMIN_PASSWORD"))));
+            rollout = Migration.rollout(
+                    admin,
+                    server,
+                    CONTROL_DATABASE,
+                    BenchOptions.SERVICE,
+                    databases.size(),
+                    concurrency,
+                    BenchOptions.SERVICE + " v" + template.version() + " → v" + (template.version() + 1) + ": index on "
+                            + BenchOptions.COLLECTION + ".currency");
+        }
         progress(String.format(
                 Locale.ROOT,
                 "  canary %d at %.1f databases/s, all %d at %.1f databases/s, longest write fence: %s",

@@ -423,8 +423,8 @@ public final class Markdown {
         var rollout = run.migration().rollout();
         out.append("**Migration** across every tenant, two ways in this run: the next template version applied "
                 + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
-                + "version after it rolled out by Silo's own job (`silo migrate --canary`, then `--continue`), timed "
-                + "from each job's creation to its end.\n\n");
+                + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
+                + "rest) after a restart with the new template, timed from each job's creation to its end.\n\n");
         out.append("| how | change | databases | at a time | total | databases/s |\n|---|---|---|---|---|---|\n");
         out.append(f(
                 "| SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f |%n",

@@ -1,27 +1,28 @@
 package io.silo.bench.setup;
 
 import io.silo.bench.stack.PostgresServer;
-import io.silo.json.Json;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.SchemaChange;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateLoader;
+import io.silo.testing.SiloClient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A migration across every tenant, measured two ways in one run: the next version of a shipped
  * template (one more index) applied directly with {@link SchemaApplier} on an administrative
  * connection per database, the baseline; then the version after it (another index) brought by
- * Silo's own rollout job, through {@code silo migrate}: a canary wave, then the rest.
+ * Silo's own rollout job, through the admin API of a Silo restarted with it: a canary wave, then
+ * the rest.
  *
  * <p>Thread-safe: stateless.
  */
@@ -139,14 +140,15 @@ public final class Migration {
     }
 
     /**
-     * Runs the rollout: {@code silo migrate --canary N}, then {@code silo migrate --continue}, each
-     * through {@code migrate} (arguments to {@code silo}, answering its {@code --json} line), and
-     * reads how long each job took from the control database.
+     * Runs the rollout through the admin API of a Silo that knows the new version: a canary wave
+     * ({@code canary}), then the rest ({@code continueAfterCanary}), each job watched until it ends;
+     * how long each took is read from the control database.
      *
+     * @param admin a platform administrator's client of that Silo
      * @throws IllegalStateException when a database failed or the jobs did not cover {@code databases}
      */
     public static Rollout rollout(
-            Function<List<String>, String> migrate,
+            SiloClient admin,
             PostgresServer server,
             String controlDatabase,
             String service,
@@ -154,19 +156,12 @@ public final class Migration {
             int parallel,
             String change) {
         int canary = Math.max(1, Math.min(100, databases / 10));
-        JsonNode first = job(migrate.apply(List.of(
-                "migrate",
-                "--service",
-                service,
-                "--canary",
-                Integer.toString(canary),
-                "--parallel",
-                Integer.toString(parallel),
-                "--json")));
-        JsonNode rest = job(migrate.apply(List.of(
-                "migrate", "--service", service, "--continue", "--parallel", Integer.toString(parallel), "--json")));
-        int done = first.path("progress").path("done").asInt()
-                + rest.path("progress").path("done").asInt();
+        JsonNode first =
+                finished(admin, started(admin, Map.of("service", service, "canary", canary, "parallel", parallel)));
+        JsonNode rest = finished(
+                admin, started(admin, Map.of("service", service, "continueAfterCanary", true, "parallel", parallel)));
+        int done = first.path("rollout").path("done").asInt()
+                + rest.path("rollout").path("done").asInt();
         if (done != databases) {
             throw new IllegalStateException(
                     "the rollout migrated " + done + " of " + databases + " databases: " + first + " then " + rest);
@@ -174,7 +169,7 @@ public final class Migration {
         double canarySeconds = seconds(server, controlDatabase, first);
         double restSeconds = seconds(server, controlDatabase, rest);
         Optional<String> fence = java.util.stream.Stream.of(first, rest)
-                .map(job -> job.path("progress").path("longestFence"))
+                .map(job -> job.path("rollout").path("longestFence"))
                 .filter(JsonNode::isObject)
                 .max(java.util.Comparator.comparingLong(node -> node.path("ms").asLong()))
                 .map(node -> node.path("ms").asLong() + " ms ("
@@ -182,26 +177,42 @@ public final class Migration {
         return new Rollout(change, parallel, canary, canarySeconds, databases, canarySeconds + restSeconds, fence);
     }
 
-    private static JsonNode job(String output) {
-        String line = output.lines()
-                .filter(text -> text.startsWith("{"))
-                .reduce((earlier, later) -> later)
-                .orElseThrow(() -> new IllegalStateException("silo migrate answered no JSON: " + output));
-        JsonNode job = Json.read(line);
-        if (!"succeeded".equals(job.path("state").asString())) {
-            throw new IllegalStateException("the rollout did not succeed: " + line);
+    private static String started(SiloClient admin, Map<String, Object> body) {
+        SiloClient.Response response = admin.post("/api/admin/migrations", body);
+        if (response.status() != 202) {
+            throw new IllegalStateException("POST /api/admin/migrations " + body + ": " + response);
         }
-        return job;
+        return response.json().path("job").asString();
+    }
+
+    private static JsonNode finished(SiloClient admin, String jobId) {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = admin.get("/api/admin/jobs/" + jobId).json();
+            if (job.path("finishedAt").isString()) {
+                if (!"succeeded".equals(job.path("state").asString())) {
+                    throw new IllegalStateException("the rollout did not succeed: " + job);
+                }
+                return job;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the rollout ran", e);
+            }
+        }
+        throw new IllegalStateException("the rollout " + jobId + " did not end within 30 minutes");
     }
 
     private static double seconds(PostgresServer server, String controlDatabase, JsonNode job) {
         try (Connection connection = server.connect(controlDatabase);
                 var statement = connection.prepareStatement(
                         "SELECT extract(epoch FROM finished_at - created_at) FROM jobs WHERE id = ?")) {
-            statement.setObject(1, UUID.fromString(job.path("job").asString()));
+            statement.setObject(1, UUID.fromString(job.path("id").asString()));
             try (var rows = statement.executeQuery()) {
                 if (!rows.next()) {
-                    throw new IllegalStateException("no job " + job.path("job").asString());
+                    throw new IllegalStateException("no job " + job.path("id").asString());
                 }
                 return rows.getDouble(1);
             }

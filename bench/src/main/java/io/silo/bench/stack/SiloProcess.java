@@ -66,40 +66,6 @@ public final class SiloProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs one {@code silo} command to its end (e.g. {@code migrate --json}) with the same
-     * configuration as the server, its output in {@code log}.
-     *
-     * @return its standard output
-     * @throws IllegalStateException when it exits with another code than 0 or 1 (1: done, with failures)
-     */
-    public static String command(
-            Path jar, List<String> jvmOptions, Map<String, String> env, List<String> arguments, Path log) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("SILO_"));
-        builder.environment().putAll(env);
-        try {
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            int code = process.waitFor();
-            if (code != 0 && code != 1) {
-                throw new IllegalStateException("silo " + String.join(" ", arguments) + " exited with " + code + ":\n"
-                        + out + "\n(log: " + log + ")");
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while silo " + arguments + " ran", e);
-        }
-    }
-
     public long pid() {
         return process.pid();
     }

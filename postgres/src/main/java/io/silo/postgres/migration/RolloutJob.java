@@ -40,8 +40,9 @@ import tools.jackson.databind.node.ObjectNode;
  * is recorded with its reason in the job's progress and the log, and the others go on.
  *
  * <p>Each database's outcome is recorded ({@link RolloutStore#outcome}, kept after the job ends,
- * with the reason of a failure) and the job's counts reported through {@link JobProgress} after
- * every database ({@code done, failed, total} over the whole rollout), so a watcher sees it move.
+ * with the reason of a failure) and the job's counts reported through {@link JobProgress} a few
+ * times a second and at the end of each slice ({@code done, failed, total} over the whole rollout),
+ * so a watcher sees it move.
  * A slice resumed after a crash runs again: its finished databases are current and cost one query
  * each; the ledger of a database killed mid-step skips every step that finished. A database
  * migrates only while its tenant's lease is held (no other job changes that tenant meanwhile); a
@@ -188,6 +189,9 @@ public final class RolloutJob implements JobHandler {
         List<Target> slice = targets(job.payload()).subList(Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1]));
         Semaphore permits =
                 new Semaphore(Math.max(1, job.payload().path("parallel").asInt(1)));
+        // the control database is asked about cancellation and told the counts a few times a second,
+        // not once per database: with hundreds of small databases that is most of a rollout's overhead
+        Pace pace = new Pace();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             for (Target target : slice) {
@@ -195,8 +199,11 @@ public final class RolloutJob implements JobHandler {
                     permits.acquireUninterruptibly();
                     try {
                         // a cancelled rollout starts no more databases; the runner ends it at the step's end
-                        if (!progress.cancelRequested(job.id())) {
+                        if (!pace.cancelled(() -> progress.cancelRequested(job.id()))) {
                             migrateLeased(job, template, target);
+                            if (pace.reportDue()) {
+                                report(job);
+                            }
                         }
                     } finally {
                         permits.release();
@@ -206,6 +213,39 @@ public final class RolloutJob implements JobHandler {
             for (Future<?> future : running) {
                 await(job, future);
             }
+        }
+        report(job);
+    }
+
+    /**
+     * How often a slice looks at the control database for what is not its work: whether the job
+     * was cancelled, and the counts a watcher sees. Thread-safe.
+     */
+    private static final class Pace {
+        private static final long EVERY = Duration.ofMillis(250).toNanos();
+        private final java.util.concurrent.atomic.AtomicLong lastReport =
+                new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        private final java.util.concurrent.atomic.AtomicLong lastCancelCheck =
+                new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean cancelled;
+
+        /** Whether the job was cancelled, asking {@code check} at most every quarter second. */
+        boolean cancelled(java.util.function.BooleanSupplier check) {
+            if (!cancelled && due(lastCancelCheck)) {
+                cancelled = check.getAsBoolean();
+            }
+            return cancelled;
+        }
+
+        /** True at most every quarter second, for one caller. */
+        boolean reportDue() {
+            return due(lastReport);
+        }
+
+        private static boolean due(java.util.concurrent.atomic.AtomicLong last) {
+            long now = System.nanoTime();
+            long before = last.get();
+            return (before == 0 || now - before >= EVERY) && last.compareAndSet(before, now);
         }
     }
 
@@ -250,17 +290,20 @@ public final class RolloutJob implements JobHandler {
             }
         });
         try {
-            migrateOne(job, template, target);
+            if (!migrateOne(job, template, target)) {
+                // a fence is this rollout's while it holds the lease: one left by the failed step, or by a
+                // crashed run of this rollout, must not outlive it (a crashed run's is lifted by the rerun's
+                // catch-up, which records the version)
+                store.unfence(target.tenantId(), template.service());
+            }
         } finally {
-            // a fence is this rollout's while it holds the lease: one left by a failed step, or by a
-            // crashed run of this rollout, must not outlive it
-            store.unfence(target.tenantId(), template.service());
             renewal.interrupt();
             leases.release(name, holder);
         }
     }
 
-    private void migrateOne(Job job, ServiceTemplate template, Target target) {
+    /** Migrates one database, recording its outcome; whether it reached the version. */
+    private boolean migrateOne(Job job, ServiceTemplate template, Target target) {
         FenceClock fence = new FenceClock(target.tenantId(), template.service());
         try (Connection connection = clusters.of(target.clusterId()).connect(target.database())) {
             migrator.migrate(connection, template, fence);
@@ -271,10 +314,10 @@ public final class RolloutJob implements JobHandler {
                     target,
                     e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()),
                     fence.longest());
-            return;
+            return false;
         }
         store.outcome(job.id(), target, true, Optional.empty(), fence.longest());
-        report(job);
+        return true;
     }
 
     /**
@@ -330,7 +373,6 @@ public final class RolloutJob implements JobHandler {
                 template.service(),
                 reason);
         store.outcome(job.id(), target, false, Optional.of(reason), fence);
-        report(job);
     }
 
     private void report(Job job) {
