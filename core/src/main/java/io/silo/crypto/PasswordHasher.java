@@ -1,6 +1,8 @@
 package io.silo.crypto;
 
 import com.password4j.Argon2Function;
+import com.password4j.BcryptFunction;
+import com.password4j.HashingFunction;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import io.silo.error.ProblemType;
@@ -10,7 +12,9 @@ import java.util.function.Supplier;
 /**
  * Hashes and checks passwords with argon2id. Hashes are PHC strings that carry their own
  * parameters, so a change of parameters applies to new hashes at once and to old ones when
- * their owner next signs in ({@link #needsRehash}).
+ * their owner next signs in ({@link #needsRehash}). A bcrypt hash (an account imported from
+ * another system by {@code silo import}) is checked too, and always needs a rehash, so it turns into
+ * argon2id at its owner's first sign-in.
  *
  * <p>Every run needs a permit ({@link HashingPermits}): a few runs per core at once, handed out in
  * turns per organization and client address, so that one client's flood of sign-ins cannot starve
@@ -93,6 +97,17 @@ public final class PasswordHasher {
     }
 
     /**
+     * Hashes a password that was accepted before, without the policy: the rehash after a sign-in, an
+     * imported account's password. The policy applies when a password is chosen, and an account
+     * must not be locked out by a stricter one set after its password was.
+     */
+    public String rehash(String password, Claimant who) {
+        return bounded(
+                who,
+                () -> Password.hash(password).addRandomSalt(16).with(function).getResult());
+    }
+
+    /**
      * Refuses a password offered at sign-in that no account can have (longer than any policy admits)
      * with 400 {@code field-too-long}, before any account is looked up: an over-long password would
      * otherwise skip the hashing a wrong one costs, and the time would tell which it was.
@@ -113,11 +128,21 @@ public final class PasswordHasher {
     public boolean verify(String password, String hash, Claimant who) {
         return bounded(who, () -> {
             try {
-                return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
+                return Password.check(password, hash).with(functionOf(hash));
             } catch (RuntimeException e) {
                 return false;
             }
         });
+    }
+
+    /** The function that made {@code hash}: bcrypt for an imported account's hash, else argon2id. */
+    private static HashingFunction functionOf(String hash) {
+        return isBcrypt(hash) ? BcryptFunction.getInstanceFromHash(hash) : Argon2Function.getInstanceFromHash(hash);
+    }
+
+    /** Whether {@code hash} is a bcrypt hash ({@code $2a$}, {@code $2b$} or {@code $2y$}, as bcrypt libraries write). */
+    public static boolean isBcrypt(String hash) {
+        return hash.length() == 60 && hash.matches("\\$2[aby]\\$\\d\\d\\$.*");
     }
 
     private <T> T bounded(Claimant who, Supplier<T> work) {

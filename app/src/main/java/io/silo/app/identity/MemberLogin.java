@@ -276,7 +276,7 @@ public final class MemberLogin {
             AuditEntry.Actor client,
             PasswordHasher.Claimant who) {
         Optional<String> rehash = hasher.needsRehash(credentials.passwordHash())
-                ? Optional.of(hasher.hash(password, who))
+                ? Optional.of(hasher.rehash(password, who))
                 : Optional.empty();
         User user = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
             if (!store.recordLogin(core, credentials.userId(), credentials.passwordHash(), clock.instant(), rehash)) {
