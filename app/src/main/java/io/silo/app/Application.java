@@ -13,6 +13,7 @@ import io.silo.app.file.FileSweeper;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.Members;
 import io.silo.app.identity.Users;
+import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.migration.Rollouts;
@@ -114,6 +115,21 @@ public final class Application implements AutoCloseable {
             throw new UncheckedIOException(
                     "cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
         }
+    }
+
+    /** Imports of MongoDB exports into organizations ({@code silo import}; {@code docs/import.md}). */
+    public MongoImport imports() {
+        return MongoImport.wire(
+                templates,
+                organizations(),
+                control.tenants(),
+                control.jdbc(),
+                data.connections(),
+                data.users(),
+                control.directory(),
+                data.relay(),
+                control.hasher(),
+                options.clock());
     }
 
     public SiloConfig config() {

@@ -1,0 +1,689 @@
+package io.silo.app.imports;
+
+import io.silo.app.imports.ImportMapping.Layout;
+import io.silo.app.imports.MongoFiles.SourceCollection;
+import io.silo.app.organization.NewOrganization;
+import io.silo.app.organization.Organizations;
+import io.silo.audit.AuditEntry;
+import io.silo.crypto.PasswordHasher;
+import io.silo.json.Json;
+import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.identity.DirectoryRelay;
+import io.silo.postgres.identity.DirectoryStore;
+import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.routing.TenantConnections;
+import io.silo.template.CollectionSpec;
+import io.silo.template.FieldPath;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.Tenant;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code silo import}: a MongoDB system's export into organizations. Reads the source's registry of
+ * organizations and its users first, finds or creates each organization with its first
+ * administrator and writes its users, then streams every other collection into the organization
+ * each document belongs to, in batches ({@link DocumentWriter}). Ids become stable UUIDs
+ * ({@link StableIds}), so a second run changes nothing and a run killed midway, run again, ends where
+ * an uninterrupted one would.
+ *
+ * <p>Bad input never stops the rest: an unreadable file or document, one without its organization
+ * field, one its schema refuses, an organization whose name collides with another's, are each
+ * reported ({@link ImportReport}) and the others imported.
+ *
+ * <p>Thread-safe; each run is confined to its calling thread.
+ */
+public final class MongoImport {
+    private static final Logger log = LoggerFactory.getLogger(MongoImport.class);
+    private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
+    private static final int BATCH = 500;
+
+    private final TemplateCatalog templates;
+    private final ImportedOrganizations organizations;
+    private final ImportedUsers users;
+    private final DocumentWriter writer;
+
+    private MongoImport(
+            TemplateCatalog templates,
+            ImportedOrganizations organizations,
+            ImportedUsers users,
+            DocumentWriter writer) {
+        this.templates = templates;
+        this.organizations = organizations;
+        this.users = users;
+        this.writer = writer;
+    }
+
+    /** An import that creates organizations through {@code organizations} and writes through the tenants' own connections. */
+    public static MongoImport wire(
+            TemplateCatalog templates,
+            Organizations organizations,
+            TenantStore tenants,
+            Jdbc control,
+            TenantConnections connections,
+            UserStore userStore,
+            DirectoryStore directory,
+            DirectoryRelay relay,
+            PasswordHasher hasher,
+            Clock clock) {
+        return new MongoImport(
+                templates,
+                new ImportedOrganizations(organizations, tenants, control),
+                new ImportedUsers(connections, userStore, directory, relay, hasher, templates, clock),
+                new DocumentWriter(connections, new DocumentStore(clock)));
+    }
+
+    /**
+     * An import to run.
+     *
+     * @param dump the folder of the {@code mongodump} or {@code mongoexport} output
+     * @param reports where to write the report (one file per organization and a summary); none when empty
+     */
+    public record Request(Path dump, ImportMapping mapping, Optional<Path> reports, AuditEntry.Actor actor) {}
+
+    /** What the import tells while it reads: bytes of the source read of all, and documents read. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (read, total, documents) -> {};
+
+        void at(long bytesRead, long bytesTotal, long documents);
+    }
+
+    /** Runs the import and returns (and writes, when asked) its report. */
+    public ImportReport run(Request request, Progress progress) {
+        long started = System.nanoTime();
+        ImportMapping mapping = request.mapping();
+        String source = mapping.source().orElseGet(() -> folderName(request.dump()));
+        Run run = new Run(source, mapping, request.actor(), new ImportReport(source), progress);
+        List<SourceCollection> collections = MongoFiles.scan(request.dump());
+        run.total = collections.stream().mapToLong(SourceCollection::size).sum();
+        run.classify(collections);
+        run.readRegistry();
+        run.readUsers();
+        run.prepareOrganizations();
+        run.importData();
+        run.report.read(run.documents.get(), run.read.get(), Duration.ofNanos(System.nanoTime() - started));
+        request.reports().ifPresent(folder -> write(run.report, folder));
+        log.info(
+                "import of {}: {} documents read, {} written, {}",
+                source,
+                run.documents.get(),
+                run.report.written(),
+                run.report.complete() ? "complete" : "with rejections");
+        return run.report;
+    }
+
+    /** One run's state. */
+    private final class Run {
+        final String source;
+        final ImportMapping mapping;
+        final AuditEntry.Actor actor;
+        final ImportReport report;
+        final Progress progress;
+        final AtomicLong read = new AtomicLong();
+        final AtomicLong documents = new AtomicLong();
+        long total;
+
+        final List<SourceCollection> registryFiles = new ArrayList<>();
+        /** User collections with their organization key (empty for the shared layout) and service. */
+        final List<Placed> userFiles = new ArrayList<>();
+
+        final List<Placed> dataFiles = new ArrayList<>();
+        final Map<String, ObjectNode> registry = new HashMap<>();
+        final Map<String, List<ImportedUsers.Copy>> copies = new LinkedHashMap<>();
+        final Map<String, String> namesFromUsers = new HashMap<>();
+        final Map<String, Set<String>> services = new LinkedHashMap<>();
+        final Map<String, Context> contexts = new HashMap<>();
+
+        Run(String source, ImportMapping mapping, AuditEntry.Actor actor, ImportReport report, Progress progress) {
+            this.source = source;
+            this.mapping = mapping;
+            this.actor = actor;
+            this.report = report;
+            this.progress = progress;
+        }
+
+        void classify(List<SourceCollection> collections) {
+            for (SourceCollection collection : collections) {
+                if (isRegistry(collection)) {
+                    registryFiles.add(collection);
+                    continue;
+                }
+                Matcher matcher = mapping.databases().matcher(collection.database());
+                if (!matcher.matches()) {
+                    report.note("database " + collection.database() + " matches no pattern of the "
+                            + mapping.layout().text() + " layout (" + mapping.databases() + "): "
+                            + collection.name() + " skipped");
+                    continue;
+                }
+                Optional<String> key =
+                        mapping.layout() == Layout.SHARED ? Optional.empty() : Optional.of(matcher.group("org"));
+                String service = mapping.layout() == Layout.PER_SERVICE
+                        ? matcher.group("service")
+                        : mapping.service().orElseThrow();
+                if (templates.find(service).isEmpty()) {
+                    report.note("service " + service + " of database " + collection.database()
+                            + " has no template: skipped");
+                    continue;
+                }
+                key.ifPresent(org -> services.computeIfAbsent(org, ignored -> new LinkedHashSet<>())
+                        .add(service));
+                Placed placed = new Placed(collection, key, service);
+                if (collection.name().equals(key.map(mapping::userCollectionOf).orElse(mapping.userCollection()))) {
+                    userFiles.add(placed);
+                } else {
+                    dataFiles.add(placed);
+                }
+            }
+        }
+
+        boolean isRegistry(SourceCollection collection) {
+            return mapping.registry()
+                    .filter(registry -> registry.collection().equals(collection.name())
+                            && (registry.database().isEmpty()
+                                    || registry.database().equals(collection.database())))
+                    .isPresent();
+        }
+
+        void readRegistry() {
+            ImportMapping.Registry named = mapping.registry().orElse(null);
+            for (SourceCollection collection : registryFiles) {
+                read(collection, document -> {
+                    ObjectNode json = BsonJson.object(document, hex -> StableIds.of(source, hex));
+                    idText(document.get("_id")).ifPresent(id -> registry.put(id, json));
+                    Optional.ofNullable(document.get(named.key()))
+                            .flatMap(MongoImport::idText)
+                            .ifPresent(key -> registry.put(key, json));
+                });
+            }
+        }
+
+        void readUsers() {
+            ImportMapping.UserFields fields = mapping.users();
+            for (Placed placed : userFiles) {
+                read(placed.collection(), document -> {
+                    Optional<String> key = placed.key().or(() -> organizationOf(document));
+                    Optional<String> id = idText(document.get("_id"));
+                    if (key.isEmpty() || id.isEmpty()) {
+                        report.unassigned(
+                                where(placed.collection()),
+                                id.orElse("?"),
+                                key.isEmpty()
+                                        ? "no organization field '" + mapping.organizationField() + "'"
+                                        : "no _id");
+                        return;
+                    }
+                    services.computeIfAbsent(key.get(), ignored -> new LinkedHashSet<>())
+                            .add(placed.service());
+                    text(document, List.of("organizationName"))
+                            .ifPresent(name -> namesFromUsers.putIfAbsent(key.get(), name));
+                    copies.computeIfAbsent(key.get(), ignored -> new ArrayList<>())
+                            .add(new ImportedUsers.Copy(
+                                    placed.service(),
+                                    id.get(),
+                                    text(document, fields.email()),
+                                    text(document, fields.username()),
+                                    text(document, fields.name()).orElse(""),
+                                    text(document, fields.password()),
+                                    text(document, fields.role()),
+                                    active(document, fields.active())));
+                });
+            }
+        }
+
+        void prepareOrganizations() {
+            for (String key : services.keySet()) {
+                context(key);
+            }
+        }
+
+        /** The organization {@code key} of the source, prepared at its first mention. */
+        Context context(String key) {
+            Context known = contexts.get(key);
+            if (known != null) {
+                return known;
+            }
+            ImportReport.Tenant tenantReport = report.tenant(key);
+            Map<String, UUID> aliases = new HashMap<>();
+            Context context = new Context(key, tenantReport, aliases, Optional.empty());
+            contexts.put(key, context);
+            List<ImportedUsers.Person> persons =
+                    users.merge(copies.getOrDefault(key, List.of()), mapping, tenantReport);
+            Optional<ImportedUsers.Person> admin = users.firstAdmin(persons);
+            if (admin.isEmpty()) {
+                tenantReport.status = "failed";
+                tenantReport.reason = Optional.of("the source has no user of organization '" + key
+                        + "' to be its first administrator: nothing of it was imported");
+                return context;
+            }
+            ObjectNode registered = registry.get(key);
+            String name = Optional.ofNullable(registered)
+                    .map(entry ->
+                            entry.path(mapping.registry().orElseThrow().name()).asString(""))
+                    .filter(text -> !text.isBlank())
+                    .or(() -> Optional.ofNullable(namesFromUsers.get(key)))
+                    .orElse(key);
+            Optional<String> businessType = Optional.ofNullable(registered)
+                    .map(entry -> entry.path(mapping.registry().orElseThrow().businessType())
+                            .asString(""))
+                    .filter(text -> !text.isBlank());
+            Set<String> wantedServices =
+                    services.getOrDefault(key, Set.of(mapping.service().orElseThrow()));
+            ImportedUsers.Person first = admin.get();
+            Optional<Tenant> tenant = organizations.resolve(
+                    new ImportedOrganizations.Wanted(
+                            source,
+                            key,
+                            name,
+                            businessType,
+                            List.copyOf(wantedServices),
+                            new NewOrganization.FirstAdmin(first.email, first.username, first.name, ""),
+                            firstHash(first, key)),
+                    tenantReport,
+                    actor);
+            if (tenant.isEmpty()) {
+                return context;
+            }
+            aliases.putAll(users.write(tenant.get(), source, persons, tenantReport));
+            Context ready = new Context(key, tenantReport, aliases, tenant);
+            contexts.put(key, ready);
+            return ready;
+        }
+
+        /** The first administrator's hash, computed only when the organization is to be created. */
+        private String firstHash(ImportedUsers.Person first, String key) {
+            // the organization's id is not known yet; the claimant only takes turns, so the source's key stands in
+            return users.hash(first, source + "/" + key, report.tenant(key));
+        }
+
+        void importData() {
+            for (Placed placed : ordered(dataFiles)) {
+                importCollection(placed);
+            }
+        }
+
+        void importCollection(Placed placed) {
+            ServiceTemplate template = templates.require(placed.service());
+            String target = mapping.target(placed.collection().name());
+            Optional<CollectionSpec> spec = template.collection(target);
+            compareIndexes(placed, template, target);
+            Map<String, Batches> batches = new LinkedHashMap<>();
+            read(placed.collection(), document -> {
+                Optional<String> key = placed.key().or(() -> organizationOf(document));
+                String sourceId = idText(document.get("_id")).orElse("?");
+                if (key.isEmpty()) {
+                    report.unassigned(
+                            where(placed.collection()),
+                            sourceId,
+                            "no organization field '" + mapping.organizationField() + "'");
+                    return;
+                }
+                Context context = context(key.get());
+                if (spec.isEmpty()) {
+                    context.report()
+                            .note("collection " + placed.collection().name() + " has no counterpart in the "
+                                    + template.service()
+                                    + " template: its documents were not imported (map it under 'collections',"
+                                    + " or add it to the template)");
+                    context.report().counts(placed.service(), target).rejected++;
+                    return;
+                }
+                if (context.tenant().isEmpty()) {
+                    context.report().counts(placed.service(), target).rejected++;
+                    return;
+                }
+                Batches forTenant =
+                        batches.computeIfAbsent(key.get(), ignored -> new Batches(context, template, spec.get()));
+                convert(document, sourceId, context, template, spec.get(), forTenant);
+                if (forTenant.size() >= BATCH) {
+                    forTenant.flush();
+                }
+            });
+            batches.values().forEach(Batches::flush);
+        }
+
+        void convert(
+                BsonDocument document,
+                String sourceId,
+                Context context,
+                ServiceTemplate template,
+                CollectionSpec spec,
+                Batches batches) {
+            UUID id = stableId(document.get("_id"), spec.name(), context);
+            ObjectNode json;
+            try {
+                json = BsonJson.object(document, context.ids(source));
+            } catch (RuntimeException e) {
+                context.report().reject(template.service(), spec.name(), sourceId, "cannot convert: " + e.getMessage());
+                return;
+            }
+            json.remove("_id");
+            mapping.dropFields().forEach(json::remove);
+            rename(json, spec.name());
+            referencesAsIds(json, spec, context);
+            for (ImportMapping.Embedded embedded : mapping.embedded()) {
+                if (embedded.collection().equals(spec.name())
+                        && json.path(embedded.field()).isArray()) {
+                    ArrayNode items = (ArrayNode) json.remove(embedded.field());
+                    extract(items, embedded, id, sourceId, context, template, batches);
+                }
+            }
+            batches.main.add(new DocumentWriter.Pending(id, sourceId, json));
+        }
+
+        void extract(
+                ArrayNode items,
+                ImportMapping.Embedded embedded,
+                UUID parent,
+                String parentSourceId,
+                Context context,
+                ServiceTemplate template,
+                Batches batches) {
+            Optional<CollectionSpec> target = template.collection(embedded.target());
+            if (target.isEmpty()) {
+                context.report()
+                        .note("embedded " + embedded.collection() + "." + embedded.field() + " goes to "
+                                + embedded.target() + ", which the " + template.service()
+                                + " template lacks: left out");
+                return;
+            }
+            List<DocumentWriter.Pending> children =
+                    batches.children.computeIfAbsent(target.get().name(), ignored -> new ArrayList<>());
+            for (int i = 0; i < items.size(); i++) {
+                if (!items.get(i).isObject()) {
+                    context.report()
+                            .reject(template.service(), embedded.target(), parentSourceId + "/" + i, "not a document");
+                    continue;
+                }
+                ObjectNode child = (ObjectNode) items.get(i).deepCopy();
+                JsonNode ownId = child.remove("_id");
+                UUID id = ownId != null && ownId.isString() && isUuid(ownId.asString())
+                        ? UUID.fromString(ownId.asString())
+                        : StableIds.of(source, parentSourceId + "/" + embedded.field() + "/" + i);
+                child.put(embedded.parentField(), parent.toString());
+                referencesAsIds(child, target.get(), context);
+                children.add(new DocumentWriter.Pending(id, parentSourceId + "/" + embedded.field() + "/" + i, child));
+            }
+            batches.childSpecs.put(target.get().name(), target.get());
+        }
+
+        void rename(ObjectNode json, String collection) {
+            Map<String, String> renames = mapping.fields().getOrDefault(collection, Map.of());
+            renames.forEach((from, to) -> {
+                JsonNode value = json.remove(from);
+                if (value != null) {
+                    json.set(to, value);
+                }
+            });
+        }
+
+        /** A reference kept as an ObjectId's hex text (not an ObjectId) is rewritten as well. */
+        void referencesAsIds(ObjectNode json, CollectionSpec spec, Context context) {
+            Function<String, UUID> ids = context.ids(source);
+            for (String field : spec.references().keySet()) {
+                JsonNode value = json.get(field);
+                if (value != null
+                        && value.isString()
+                        && OBJECT_ID.matcher(value.asString()).matches()) {
+                    json.put(field, ids.apply(value.asString()).toString());
+                } else if (value != null && value.isArray()) {
+                    ArrayNode rewritten = json.putArray(field);
+                    for (JsonNode item : value) {
+                        rewritten.add(
+                                item.isString()
+                                                && OBJECT_ID
+                                                        .matcher(item.asString())
+                                                        .matches()
+                                        ? Json.tree(ids.apply(item.asString()).toString())
+                                        : item);
+                    }
+                }
+            }
+        }
+
+        UUID stableId(BsonValue id, String collection, Context context) {
+            if (id != null && id.isObjectId()) {
+                return context.ids(source).apply(id.asObjectId().getValue().toHexString());
+            }
+            if (id != null && id.isBinary() && id.asBinary().getType() == 4) {
+                return id.asBinary().asUuid();
+            }
+            String text = idText(id).orElse("");
+            if (isUuid(text)) {
+                return UUID.fromString(text);
+            }
+            // ids that are not ObjectIds (strings, numbers) are unique within their collection only
+            return StableIds.of(source, collection + ":" + text);
+        }
+
+        Optional<String> organizationOf(BsonDocument document) {
+            return Optional.ofNullable(document.get(mapping.organizationField()))
+                    .flatMap(MongoImport::idText)
+                    .filter(text -> !text.isBlank());
+        }
+
+        void compareIndexes(Placed placed, ServiceTemplate template, String target) {
+            Optional<CollectionSpec> spec = template.collection(target);
+            Optional<BsonDocument> metadata = MongoFiles.metadata(placed.collection());
+            if (spec.isEmpty() || metadata.isEmpty() || !metadata.get().containsKey("indexes")) {
+                return;
+            }
+            Map<String, String> renames = mapping.fields().getOrDefault(target, Map.of());
+            Set<List<String>> uniques = new LinkedHashSet<>();
+            spec.get()
+                    .unique()
+                    .forEach(fields ->
+                            uniques.add(fields.stream().map(FieldPath::toString).toList()));
+            Set<List<String>> indexed = new LinkedHashSet<>(uniques);
+            spec.get()
+                    .indexes()
+                    .forEach(index -> indexed.add(
+                            index.fields().stream().map(FieldPath::toString).toList()));
+            spec.get().references().keySet().forEach(field -> indexed.add(List.of(field)));
+            for (BsonValue value : metadata.get().getArray("indexes")) {
+                if (!value.isDocument() || !value.asDocument().containsKey("key")) {
+                    continue;
+                }
+                BsonDocument index = value.asDocument();
+                List<String> fields = index.getDocument("key").keySet().stream()
+                        .map(field -> renames.getOrDefault(field, field))
+                        .toList();
+                if (fields.equals(List.of("_id"))) {
+                    continue;
+                }
+                boolean unique =
+                        index.getBoolean("unique", org.bson.BsonBoolean.FALSE).getValue();
+                String where = template.service() + "." + target;
+                if (unique && !uniques.contains(fields)) {
+                    report.note(where + ": MongoDB's unique index on " + fields + " is not unique in the template:"
+                            + " duplicates it refused would be accepted");
+                } else if (!unique && !indexed.contains(fields) && !fields.contains(mapping.organizationField())) {
+                    report.note(where + ": MongoDB's index on " + fields + " has no counterpart in the template:"
+                            + " queries on it read the whole collection");
+                }
+            }
+        }
+
+        /** Collections in an order where a reference's target comes before the collections naming it. */
+        List<Placed> ordered(List<Placed> files) {
+            List<Placed> out = new ArrayList<>(files);
+            Map<String, Integer> depth = new HashMap<>();
+            out.sort(Comparator.comparing((Placed placed) -> placed.service())
+                    .thenComparing(placed -> depth(
+                            placed.service(), mapping.target(placed.collection().name()), depth, 0))
+                    .thenComparing(placed -> placed.collection().name()));
+            return out;
+        }
+
+        int depth(String service, String collection, Map<String, Integer> memo, int guard) {
+            String memoKey = service + "." + collection;
+            Integer known = memo.get(memoKey);
+            if (known != null || guard > 16) {
+                return known == null ? 0 : known;
+            }
+            int deepest = 0;
+            Optional<CollectionSpec> spec = templates.require(service).collection(collection);
+            for (String target :
+                    spec.map(CollectionSpec::references).orElse(Map.of()).values()) {
+                if (!target.equals(collection) && !target.equals(CollectionSpec.USERS)) {
+                    deepest = Math.max(deepest, 1 + depth(service, target, memo, guard + 1));
+                }
+            }
+            memo.put(memoKey, deepest);
+            return deepest;
+        }
+
+        void read(SourceCollection collection, java.util.function.Consumer<BsonDocument> each) {
+            MongoFiles.read(
+                    collection,
+                    new MongoFiles.Sink() {
+                        @Override
+                        public void document(BsonDocument document) {
+                            documents.incrementAndGet();
+                            each.accept(document);
+                        }
+
+                        @Override
+                        public void unreadable(String where, String reason, boolean fatal) {
+                            report.unassigned(MongoImport.where(collection), where, reason);
+                        }
+                    },
+                    bytes -> progress.at(read.addAndGet(bytes), total, documents.get()));
+        }
+    }
+
+    /** A collection of the source placed: the organization its database names (empty: per document) and its service. */
+    private record Placed(SourceCollection collection, Optional<String> key, String service) {}
+
+    /** An organization of the source as the run knows it: its report, its users' ids, and the organization once usable. */
+    private record Context(String key, ImportReport.Tenant report, Map<String, UUID> aliases, Optional<Tenant> tenant) {
+        Function<String, UUID> ids(String source) {
+            return hex -> aliases.getOrDefault(hex, StableIds.of(source, hex));
+        }
+    }
+
+    /** The pending documents of one collection of one organization, and of the collections its embedded arrays go to. */
+    private final class Batches {
+        final Context context;
+        final ServiceTemplate template;
+        final CollectionSpec spec;
+        final List<DocumentWriter.Pending> main = new ArrayList<>();
+        final Map<String, List<DocumentWriter.Pending>> children = new LinkedHashMap<>();
+        final Map<String, CollectionSpec> childSpecs = new HashMap<>();
+
+        Batches(Context context, ServiceTemplate template, CollectionSpec spec) {
+            this.context = context;
+            this.template = template;
+            this.spec = spec;
+        }
+
+        int size() {
+            return main.size() + children.values().stream().mapToInt(List::size).sum();
+        }
+
+        /** Parents first: a child's reference to its parent must find it. */
+        void flush() {
+            Tenant tenant = context.tenant().orElseThrow();
+            writer.write(tenant, template.service(), spec, List.copyOf(main), context.report());
+            main.clear();
+            children.forEach((name, pending) -> {
+                writer.write(tenant, template.service(), childSpecs.get(name), List.copyOf(pending), context.report());
+                pending.clear();
+            });
+        }
+    }
+
+    static Optional<String> idText(BsonValue value) {
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                switch (value.getBsonType()) {
+                    case OBJECT_ID -> value.asObjectId().getValue().toHexString();
+                    case STRING -> value.asString().getValue();
+                    case INT32 -> Integer.toString(value.asInt32().getValue());
+                    case INT64 -> Long.toString(value.asInt64().getValue());
+                    case BINARY ->
+                        value.asBinary().getType() == 4
+                                ? value.asBinary().asUuid().toString()
+                                : java.util.HexFormat.of()
+                                        .formatHex(value.asBinary().getData());
+                    default -> value.toString();
+                });
+    }
+
+    private static Optional<String> text(BsonDocument document, List<String> fields) {
+        for (String field : fields) {
+            BsonValue value = document.get(field);
+            if (value != null && value.isString()) {
+                return Optional.of(value.asString().getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean active(BsonDocument document, List<String> fields) {
+        for (String field : fields) {
+            BsonValue value = document.get(field);
+            if (value != null && value.isBoolean()) {
+                return value.asBoolean().getValue();
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUuid(String text) {
+        return text.length() == 36
+                && text.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    }
+
+    private static String where(SourceCollection collection) {
+        return collection.database() + "." + collection.name();
+    }
+
+    private static String folderName(Path dump) {
+        Path name = dump.toAbsolutePath().normalize().getFileName();
+        return name == null ? "mongodb" : name.toString();
+    }
+
+    private static void write(ImportReport report, Path folder) {
+        try {
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("import-report.json"), Json.write(report.json()));
+            for (ImportReport.Tenant tenant : report.tenants().values()) {
+                String file = tenant.slug().orElse(tenant.key()).replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+                Files.writeString(folder.resolve(file), Json.write(tenant.json()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the import report to " + folder, e);
+        }
+    }
+}
