@@ -295,8 +295,8 @@ public final class MongoImport {
                     .map(entry -> entry.path(mapping.registry().orElseThrow().businessType())
                             .asString(""))
                     .filter(text -> !text.isBlank());
-            Set<String> wantedServices =
-                    services.getOrDefault(key, Set.of(mapping.service().orElseThrow()));
+            Set<String> wantedServices = Optional.ofNullable(services.get(key))
+                    .orElseGet(() -> Set.of(mapping.service().orElseThrow()));
             ImportedUsers.Person first = admin.get();
             Optional<Tenant> tenant = organizations.resolve(
                     new ImportedOrganizations.Wanted(
@@ -386,6 +386,7 @@ public final class MongoImport {
                 return;
             }
             json.remove("_id");
+            datesAsDays(document, json, spec);
             mapping.dropFields().forEach(json::remove);
             rename(json, spec.name());
             referencesAsIds(json, spec, context);
@@ -433,6 +434,23 @@ public final class MongoImport {
                 children.add(new DocumentWriter.Pending(id, parentSourceId + "/" + embedded.field() + "/" + i, child));
             }
             batches.childSpecs.put(target.get().name(), target.get());
+        }
+
+        /** A BSON date in a field whose schema says {@code format: date} is written as its day in UTC. */
+        void datesAsDays(BsonDocument document, ObjectNode json, CollectionSpec spec) {
+            JsonNode properties =
+                    spec.schema().map(schema -> schema.path("properties")).orElse(Json.object());
+            for (Map.Entry<String, BsonValue> field : document.entrySet()) {
+                if (field.getValue().isDateTime()
+                        && properties
+                                .path(field.getKey())
+                                .path("format")
+                                .asString("")
+                                .equals("date")) {
+                    json.put(
+                            field.getKey(), json.path(field.getKey()).asString().substring(0, 10));
+                }
+            }
         }
 
         void rename(ObjectNode json, String collection) {

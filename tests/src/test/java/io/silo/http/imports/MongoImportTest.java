@@ -279,6 +279,263 @@ class MongoImportTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aSharedDatabaseExportIsSplitByItsOrganizationFieldAndACollisionOrAMissingFieldIsReported(
+            TestSilo silo, SiloClient client) throws IOException {
+        // an organization of the same name that the import did not make: a collision, never taken over
+        SiloClient.Response other = client.asAdmin()
+                .post(
+                        "/api/organizations",
+                        Map.of(
+                                "name",
+                                "HealthCare Pharmacy",
+                                "businessType",
+                                "pharmacy",
+                                "services",
+                                List.of("erp"),
+                                "admin",
+                                Map.of("email", "someone@else.test", "name", "Else", "password", "someone-else-pw")));
+        assertThat(other.status()).as(other.text()).isEqualTo(201);
+        Path dump = Files.createTempDirectory("erp-legacy");
+        MongoDumps.exportArray(
+                dump,
+                "admin_hub",
+                "tenants_registry",
+                List.of(
+                        doc("slug", str("techland"))
+                                .append("business_name", str("TechLand Computers"))
+                                .append("business_type", str("computer")),
+                        doc("slug", str("healthcare"))
+                                .append("business_name", str("HealthCare Pharmacy"))
+                                .append("business_type", str("pharmacy"))));
+        ObjectId admin = new ObjectId();
+        ObjectId branch = new ObjectId();
+        MongoDumps.exportLines(
+                dump,
+                "erp_database",
+                "users",
+                List.of(
+                        doc("_id", new BsonObjectId(admin))
+                                .append("email", str("computershop@example.com"))
+                                .append("full_name", str("TechLand Admin"))
+                                .append("hashed_password", str(bcrypt("computershop123", Bcrypt.B)))
+                                .append("role", str("tenant_admin"))
+                                .append("tenant_id", str("techland")),
+                        doc("_id", new BsonObjectId())
+                                .append("email", str("staff@techland.test"))
+                                .append("full_name", str("Staff"))
+                                .append("hashed_password", str(bcrypt("staff-pass", Bcrypt.Y)))
+                                .append("role", str("staff"))
+                                .append("tenant_id", str("techland")),
+                        doc("_id", new BsonObjectId())
+                                .append("email", str("pharma@example.com"))
+                                .append("full_name", str("Pharma Admin"))
+                                .append("hashed_password", str(bcrypt("pharma123", Bcrypt.B)))
+                                .append("role", str("tenant_admin"))
+                                .append("tenant_id", str("healthcare"))));
+        MongoDumps.exportLines(
+                dump,
+                "erp_database",
+                "branches",
+                List.of(doc("_id", new BsonObjectId(branch))
+                        .append("name", str("Main street"))
+                        .append("manager_id", new BsonObjectId(admin))
+                        .append("tenant_id", str("techland"))));
+        MongoDumps.exportLines(
+                dump,
+                "erp_database",
+                "products",
+                List.of(
+                        doc("_id", new BsonObjectId())
+                                .append("name", str("Laptop"))
+                                .append("price", decimal("999.99"))
+                                .append("branch_id", new BsonObjectId(branch))
+                                .append("tenant_id", str("techland")),
+                        doc("_id", new BsonObjectId())
+                                .append("name", str("Mouse"))
+                                .append("price", decimal("19.90"))
+                                .append("tenant_id", str("techland")),
+                        doc("_id", new BsonObjectId())
+                                .append("name", str("Aspirin"))
+                                .append("price", decimal("3.10"))
+                                .append("tenant_id", str("healthcare")),
+                        doc("_id", new BsonObjectId())
+                                .append("name", str("Orphan"))
+                                .append("price", decimal("1"))),
+                "{\"_id\": {\"$oid\": \"not-an-object-id\"}, \"name\": ");
+        MongoDumps.exportLines(
+                dump,
+                "erp_database",
+                "audit_logs",
+                List.of(doc("_id", new BsonObjectId()).append("tenant_id", str("techland"))));
+
+        ImportReport first = run(silo, dump, ImportMapping.defaults(ImportMapping.Layout.SHARED));
+
+        ImportReport.Tenant techland = first.tenants().get("techland");
+        assertThat(techland.status()).as(first.json().toString()).isEqualTo("created");
+        assertThat(techland.slug()).contains("techland-computers");
+        assertThat(techland.collections().get("erp.products").imported()).isEqualTo(2);
+        assertThat(techland.collections().get("erp.branches").imported()).isEqualTo(1);
+        assertThat(techland.collections().get("erp.audit_logs").rejected()).isEqualTo(1);
+        assertThat(techland.notes()).anySatisfy(note -> assertThat(note).contains("audit_logs", "no counterpart"));
+        ImportReport.Tenant healthcare = first.tenants().get("healthcare");
+        assertThat(healthcare.status()).isEqualTo("collision");
+        assertThat(healthcare.reason())
+                .hasValueSatisfying(reason -> assertThat(reason).contains("healthcare-pharmacy"));
+        assertThat(healthcare.collections().get("erp.products").rejected()).isEqualTo(1);
+        assertThat(first.unassigned())
+                .anySatisfy(loose -> assertThat(loose.reason()).contains("no organization field 'tenant_id'"))
+                .anySatisfy(loose -> assertThat(loose.reason()).contains("invalid extended JSON"));
+        assertThat(first.complete()).isFalse();
+
+        SiloClient techlandAdmin = member(silo, "techland-computers", "computershop@example.com", "computershop123");
+        JsonNode laptop = techlandAdmin
+                .get("/api/data/erp/products?filter="
+                        + java.net.URLEncoder.encode("{\"name\":\"Laptop\"}", java.nio.charset.StandardCharsets.UTF_8))
+                .json()
+                .path("items")
+                .get(0);
+        String source = dump.getFileName().toString();
+        assertThat(laptop.path("branch_id").asString())
+                .isEqualTo(StableIds.of(source, branch.toHexString()).toString());
+        assertThat(laptop.path("price").decimalValue()).isEqualByComparingTo("999.99");
+        assertThat(laptop.path("tenant_id").asString()).isEqualTo("techland");
+        JsonNode mainStreet = techlandAdmin
+                .get("/api/data/erp/branches/" + StableIds.of(source, branch.toHexString()))
+                .json();
+        // the first administrator was made with the organization: the source's id of that person names them
+        assertThat(mainStreet.path("manager_id").asString())
+                .isEqualTo(techlandAdmin
+                        .get("/api/users?q=computershop")
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("id")
+                        .asString());
+        member(silo, "techland-computers", "staff@techland.test", "staff-pass");
+        // the other organization was left alone
+        assertThat(client.post(
+                                "/api/auth/login",
+                                Map.of(
+                                        "organization",
+                                        "healthcare-pharmacy",
+                                        "email",
+                                        "pharma@example.com",
+                                        "password",
+                                        "pharma123"))
+                        .status())
+                .isEqualTo(401);
+
+        ImportReport second = run(silo, dump, ImportMapping.defaults(ImportMapping.Layout.SHARED));
+        assertThat(second.written()).isZero();
+        assertThat(second.tenants().get("techland").status()).isEqualTo("found");
+        assertThat(second.tenants().get("healthcare").status()).isEqualTo("collision");
+    }
+
+    @Test
+    void aDatabasePerServiceDumpMergesAPersonsCopiesIntoOneUserWithARolePerService(TestSilo silo) throws IOException {
+        Path dump = Files.createTempDirectory("avaone");
+        ObjectId bobBilling = new ObjectId();
+        ObjectId aliceBilling = new ObjectId();
+        ObjectId aliceCrm = new ObjectId();
+        String aliceHash = bcrypt("manager123", Bcrypt.A);
+        for (String service : List.of("billing", "crm")) {
+            boolean billing = service.equals("billing");
+            MongoDumps.dump(
+                    dump,
+                    service + "_techcorp_solutions",
+                    "user_techcorp_solutions",
+                    billing,
+                    List.of(
+                            doc("_id", new BsonObjectId(billing ? bobBilling : new ObjectId()))
+                                    .append("organizationId", str("org_techcorp_001"))
+                                    .append("organizationName", str("TechCorp Solutions"))
+                                    .append("email", str("bob@techcorp.test"))
+                                    .append("password", str("secure123"))
+                                    .append("role", str("admin"))
+                                    .append("serviceType", str(service)),
+                            doc("_id", new BsonObjectId(billing ? aliceBilling : aliceCrm))
+                                    .append("organizationId", str("org_techcorp_001"))
+                                    .append("organizationName", str("TechCorp Solutions"))
+                                    .append("email", str("alice@techcorp.test"))
+                                    .append("name", str(billing ? "Alice" : "Alice Smith"))
+                                    .append("password", str(aliceHash))
+                                    .append("role", str(billing ? "manager" : "user"))
+                                    .append("serviceType", str(service))),
+                    new byte[0],
+                    new BsonArray());
+        }
+        ObjectId invoice = new ObjectId();
+        MongoDumps.dump(
+                dump,
+                "billing_techcorp_solutions",
+                "invoices",
+                true,
+                List.of(doc("_id", new BsonObjectId(invoice))
+                        .append("number", str("INV-001"))
+                        .append("customer", doc("name", str("ACME")))
+                        .append("status", str("sent"))
+                        .append("currency", str("EUR"))
+                        .append("total", decimal("1200.00"))
+                        .append("issueDate", new BsonDateTime(SOLD.toEpochMilli()))
+                        .append("createdBy", new BsonObjectId(aliceBilling))),
+                new byte[0],
+                new BsonArray());
+        MongoDumps.dump(
+                dump,
+                "crm_techcorp_solutions",
+                "contacts",
+                false,
+                List.of(doc("_id", new BsonObjectId())
+                        .append("name", str("Dora Client"))
+                        .append("ownerId", new BsonObjectId(aliceCrm))),
+                new byte[0],
+                new BsonArray());
+
+        ImportReport first = run(silo, dump, ImportMapping.defaults(ImportMapping.Layout.PER_SERVICE));
+
+        ImportReport.Tenant techcorp = first.tenants().get("techcorp_solutions");
+        assertThat(techcorp.status()).as(first.json().toString()).isEqualTo("created");
+        assertThat(techcorp.slug()).contains("techcorp-solutions");
+        assertThat(techcorp.collections().get("billing.invoices").imported()).isEqualTo(1);
+        assertThat(techcorp.collections().get("crm.contacts").imported()).isEqualTo(1);
+        assertThat(techcorp.notes())
+                .anySatisfy(note -> assertThat(note).contains("alice@techcorp.test", "crm", "[name]"))
+                .anySatisfy(note -> assertThat(note).contains("bob@techcorp.test", "plain-text", "shorter"));
+        assertThat(first.complete()).isTrue();
+
+        SiloClient bob = member(silo, "techcorp-solutions", "bob@techcorp.test", "secure123");
+        JsonNode alice = bob.get("/api/users?q=alice").json().path("items").get(0);
+        assertThat(alice.path("services").path("billing").asString()).isEqualTo("manager");
+        assertThat(alice.path("services").path("crm").asString()).isEqualTo("user");
+        assertThat(alice.path("name").asString()).isEqualTo("Alice");
+        assertThat(bob.get("/api/users").json().path("items")).hasSize(2);
+        SiloClient aliceClient = member(silo, "techcorp-solutions", "alice@techcorp.test", "manager123");
+        String source = dump.getFileName().toString();
+        JsonNode stored = aliceClient
+                .get("/api/data/billing/invoices/" + StableIds.of(source, invoice.toHexString()))
+                .json();
+        // both of her copies' ids name the one user she became
+        assertThat(stored.path("createdBy").asString())
+                .isEqualTo(alice.path("id").asString());
+        // a date in a field whose schema wants a day is that day in UTC
+        assertThat(stored.path("issueDate").asString()).isEqualTo("2025-03-04");
+        JsonNode contact =
+                aliceClient.get("/api/data/crm/contacts").json().path("items").get(0);
+        assertThat(contact.path("ownerId").asString())
+                .isEqualTo(alice.path("id").asString());
+
+        ImportReport second = run(silo, dump, ImportMapping.defaults(ImportMapping.Layout.PER_SERVICE));
+        assertThat(second.written()).isZero();
+        assertThat(second.complete()).isTrue();
+        assertThat(second.tenants()
+                        .get("techcorp_solutions")
+                        .collections()
+                        .get("core.users")
+                        .unchanged())
+                .isEqualTo(2);
+    }
+
     static ImportReport run(TestSilo silo, Path dump, ImportMapping mapping) {
         Path reports = dump.resolveSibling(dump.getFileName() + "-report");
         ImportReport report = silo.silo()
