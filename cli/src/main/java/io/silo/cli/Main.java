@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             TenantsCommand.class,
             AdminsCommand.class,
             JobsCommand.class,
-            MigrateCommand.class
+            MigrateCommand.class,
+            ImportCommand.class
         })
 public final class Main {
 

@@ -213,6 +213,24 @@ public record ImportMapping(
             "registry",
             "dropFields");
 
+    /** This mapping with {@code name} as the source ids are derived from. */
+    public ImportMapping withSource(String name) {
+        return new ImportMapping(
+                layout,
+                Optional.of(name),
+                service,
+                organizationField,
+                databases,
+                userCollection,
+                users,
+                collections,
+                fields,
+                roles,
+                embedded,
+                registry,
+                dropFields);
+    }
+
     /** The Silo collection a source collection goes to. */
     String target(String sourceCollection) {
         return collections.getOrDefault(sourceCollection, sourceCollection);

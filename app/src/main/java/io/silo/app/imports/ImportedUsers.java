@@ -159,9 +159,15 @@ final class ImportedUsers {
 
     /**
      * Writes the persons as users of {@code tenant} and returns the user each source id became, for
-     * the references of the documents that follow.
+     * the references of the documents that follow. {@code madeWithTenant} is the first administrator
+     * when this run created the organization (and them with it).
      */
-    Map<String, UUID> write(Tenant tenant, String source, List<Person> persons, ImportReport.Tenant report) {
+    Map<String, UUID> write(
+            Tenant tenant,
+            String source,
+            List<Person> persons,
+            Optional<Person> madeWithTenant,
+            ImportReport.Tenant report) {
         Map<String, UUID> existing = connections.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
             Map<String, UUID> found = new HashMap<>();
             for (Person person : persons) {
@@ -175,7 +181,9 @@ final class ImportedUsers {
         List<Person> createdPersons = new ArrayList<>();
         for (Person person : persons) {
             UUID id = existing.get(person.login());
-            if (id != null) {
+            if (id != null && madeWithTenant.filter(made -> made == person).isPresent()) {
+                counts.imported++; // the first administrator, made with the organization in this run
+            } else if (id != null) {
                 counts.unchanged++;
             } else {
                 id = StableIds.of(source, person.sourceIds.getFirst());

@@ -312,7 +312,9 @@ public final class MongoImport {
             if (tenant.isEmpty()) {
                 return context;
             }
-            aliases.putAll(users.write(tenant.get(), source, persons, tenantReport));
+            Optional<ImportedUsers.Person> madeWithTenant =
+                    tenantReport.status().equals("created") ? admin : Optional.empty();
+            aliases.putAll(users.write(tenant.get(), source, persons, madeWithTenant, tenantReport));
             Context ready = new Context(key, tenantReport, aliases, tenant);
             contexts.put(key, ready);
             return ready;
