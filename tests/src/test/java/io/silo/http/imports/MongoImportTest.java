@@ -536,6 +536,128 @@ class MongoImportTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aMappingFileImportsASchoolWhoseEmbeddedSubmissionsBecomeTheirOwnCollection(TestSilo silo) throws IOException {
+        Path dump = Files.createTempDirectory("school");
+        Path mappingFile = dump.resolveSibling(dump.getFileName() + ".yaml");
+        Files.writeString(mappingFile, """
+                layout: per-tenant
+                source: green-valley
+                service: school
+                databases: "smart_crm_(?<org>[a-z0-9]+)_\\\\d+"
+                roles: {admin: principal}
+                registry: null
+                """);
+        ObjectId principal = new ObjectId();
+        ObjectId teacher = new ObjectId();
+        ObjectId student = new ObjectId();
+        ObjectId classId = new ObjectId();
+        ObjectId assignment = new ObjectId();
+        ObjectId submission = new ObjectId();
+        String database = "smart_crm_greenvalley_1718000000000";
+        MongoDumps.dump(
+                dump,
+                database,
+                "users",
+                false,
+                List.of(
+                        doc("_id", new BsonObjectId(principal))
+                                .append("username", str("principal"))
+                                .append("name", str("Pat Principal"))
+                                .append("password", str(bcrypt("principal1", Bcrypt.B)))
+                                .append("role", str("admin")),
+                        doc("_id", new BsonObjectId(teacher))
+                                .append("username", str("teacher1"))
+                                .append("name", str("Tess Teacher"))
+                                .append("password", str(bcrypt("teacher1", Bcrypt.B)))
+                                .append("role", str("teacher")),
+                        doc("_id", new BsonObjectId(student))
+                                .append("username", str("student1"))
+                                .append("name", str("Sam Student"))
+                                .append("password", str(bcrypt("student1", Bcrypt.B)))
+                                .append("role", str("student"))
+                                .append("isActive", BsonBoolean.FALSE)),
+                new byte[0],
+                new BsonArray());
+        MongoDumps.dump(
+                dump,
+                database,
+                "classes",
+                false,
+                List.of(doc("_id", new BsonObjectId(classId))
+                        .append("name", str("5A"))
+                        .append("grade", new BsonInt32(5))
+                        .append("teacherId", new BsonObjectId(teacher))
+                        .append("students", new BsonArray(List.of(new BsonObjectId(student))))),
+                new byte[0],
+                new BsonArray());
+        MongoDumps.dump(
+                dump,
+                database,
+                "assignments",
+                true,
+                List.of(doc("_id", new BsonObjectId(assignment))
+                        .append("title", str("Fractions"))
+                        .append("teacherId", new BsonObjectId(teacher))
+                        .append("classIds", new BsonArray(List.of(new BsonObjectId(classId))))
+                        .append("dueDate", new BsonDateTime(SOLD.toEpochMilli()))
+                        .append(
+                                "submissions",
+                                new BsonArray(List.of(doc("_id", new BsonObjectId(submission))
+                                        .append("studentId", new BsonObjectId(student))
+                                        .append("status", str("submitted"))
+                                        .append("submittedAt", new BsonDateTime(SOLD.toEpochMilli())))))),
+                new byte[0],
+                new BsonArray());
+
+        ImportMapping mapping = ImportMapping.read(mappingFile, Optional.empty());
+        ImportReport first = run(silo, dump, mapping);
+
+        ImportReport.Tenant school = first.tenants().get("greenvalley");
+        assertThat(school.status()).as(first.json().toString()).isEqualTo("created");
+        assertThat(school.collections().get("school.submissions").imported()).isEqualTo(1);
+        assertThat(first.complete()).as(first.json().toString()).isTrue();
+        SiloClient principalClient = silo.client()
+                .as(silo.client()
+                        .post(
+                                "/api/auth/login",
+                                Map.of(
+                                        "organization",
+                                        "greenvalley",
+                                        "username",
+                                        "principal",
+                                        "password",
+                                        "principal1"))
+                        .json()
+                        .path("accessToken")
+                        .asString());
+        JsonNode handedIn =
+                principalClient.get("/api/data/school/submissions").json().path("items");
+        assertThat(handedIn).hasSize(1);
+        assertThat(handedIn.get(0).path("_id").asString())
+                .isEqualTo(
+                        StableIds.of("green-valley", submission.toHexString()).toString());
+        assertThat(handedIn.get(0).path("assignmentId").asString())
+                .isEqualTo(
+                        StableIds.of("green-valley", assignment.toHexString()).toString());
+        assertThat(handedIn.get(0).path("studentId").asString())
+                .isEqualTo(StableIds.of("green-valley", student.toHexString()).toString());
+        JsonNode stored = principalClient
+                .get("/api/data/school/assignments/" + StableIds.of("green-valley", assignment.toHexString()))
+                .json();
+        assertThat(stored.has("submissions")).isFalse();
+        assertThat(stored.path("classIds").get(0).asString())
+                .isEqualTo(StableIds.of("green-valley", classId.toHexString()).toString());
+        Map<String, Object> teacherLogin =
+                Map.of("organization", "greenvalley", "username", "teacher1", "password", "teacher1");
+        assertThat(silo.client().post("/api/auth/login", teacherLogin).status()).isEqualTo(200);
+        // inactive in the source, disabled here
+        Map<String, Object> studentLogin =
+                Map.of("organization", "greenvalley", "username", "student1", "password", "student1");
+        assertThat(silo.client().post("/api/auth/login", studentLogin).status()).isNotEqualTo(200);
+        assertThat(run(silo, dump, mapping).written()).isZero();
+    }
+
     static ImportReport run(TestSilo silo, Path dump, ImportMapping mapping) {
         Path reports = dump.resolveSibling(dump.getFileName() + "-report");
         ImportReport report = silo.silo()
