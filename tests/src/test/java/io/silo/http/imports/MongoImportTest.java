@@ -658,6 +658,93 @@ class MongoImportTest {
         assertThat(run(silo, dump, mapping).written()).isZero();
     }
 
+    /** Stands for the process dying in the middle of an import. */
+    static final class SimulatedKill extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedKill() {
+            super("simulated kill in the middle of the import");
+        }
+    }
+
+    @Test
+    void anImportKilledMidwayAndRunAgainEndsLikeAnUninterruptedOne(TestSilo silo) throws IOException {
+        Path dump = Files.createTempDirectory("killed");
+        List<String> tenants = List.of(new ObjectId().toHexString(), new ObjectId().toHexString());
+        int products = 1_300;
+        for (String tenant : tenants) {
+            String database = "tenant_" + tenant;
+            MongoDumps.dump(
+                    dump,
+                    database,
+                    "users",
+                    false,
+                    List.of(doc("_id", new BsonObjectId())
+                            .append("email", str("owner-" + tenant + "@killed.test"))
+                            .append("name", str("Owner"))
+                            .append("password", str("killed-owner-pass"))
+                            .append("role", str("org_admin"))),
+                    new byte[0],
+                    new BsonArray());
+            List<BsonDocument> catalog = new java.util.ArrayList<>();
+            List<BsonDocument> movements = new java.util.ArrayList<>();
+            for (int i = 0; i < products; i++) {
+                ObjectId product = new ObjectId();
+                catalog.add(product(product, "Bottle " + i, "B-" + i, (i % 90) + ".50"));
+                movements.add(doc("_id", new BsonObjectId())
+                        .append("productId", new BsonObjectId(product))
+                        .append("type", str("purchase"))
+                        .append("quantity", new BsonInt32(10))
+                        .append("at", new BsonDateTime(SOLD.toEpochMilli())));
+            }
+            MongoDumps.dump(dump, database, "products", true, catalog, new byte[0], new BsonArray());
+            MongoDumps.dump(dump, database, "inventorytransactions", false, movements, new byte[0], new BsonArray());
+        }
+        ImportMapping mapping = ImportMapping.defaults(ImportMapping.Layout.PER_TENANT);
+        MongoImport imports = silo.silo().application().imports();
+        MongoImport.Request request = new MongoImport.Request(dump, mapping, Optional.empty(), ACTOR);
+
+        long[] killedAt = new long[1];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> imports.run(request, (read, total, documents) -> {
+                    if (read * 100 > total * 55) {
+                        killedAt[0] = documents;
+                        throw new SimulatedKill();
+                    }
+                }))
+                .isInstanceOf(SimulatedKill.class);
+        assertThat(killedAt[0]).isBetween(1L, 4L * products);
+
+        ImportReport resumed = imports.run(request, MongoImport.Progress.NONE);
+        assertThat(resumed.complete()).as(resumed.json().toString()).isTrue();
+        long before = 0;
+        for (String tenant : tenants) {
+            ImportReport.Tenant report = resumed.tenants().get(tenant);
+            for (String collection : List.of("pos.products", "pos.inventory_transactions")) {
+                ImportReport.Counts counts = report.collections().get(collection);
+                assertThat(counts.imported() + counts.unchanged())
+                        .as(collection)
+                        .isEqualTo(products);
+                assertThat(counts.updated() + counts.rejected()).isZero();
+                before += counts.unchanged();
+            }
+            SiloClient owner =
+                    member(silo, report.slug().orElseThrow(), "owner-" + tenant + "@killed.test", "killed-owner-pass");
+            assertThat(owner.get("/api/data/pos/products/_count")
+                            .json()
+                            .path("count")
+                            .asInt())
+                    .isEqualTo(products);
+            assertThat(owner.get("/api/data/pos/inventory_transactions/_count")
+                            .json()
+                            .path("count")
+                            .asInt())
+                    .isEqualTo(products);
+        }
+        // the first run had written whole batches before it died: the second found them, and wrote the rest
+        assertThat(before).isPositive().isLessThan(4L * products);
+        assertThat(imports.run(request, MongoImport.Progress.NONE).written()).isZero();
+    }
+
     static ImportReport run(TestSilo silo, Path dump, ImportMapping mapping) {
         Path reports = dump.resolveSibling(dump.getFileName() + "-report");
         ImportReport report = silo.silo()
