@@ -9,7 +9,6 @@ import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.CollectionSpec;
 import io.silo.tenant.Tenant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -80,11 +79,8 @@ final class DocumentWriter {
     }
 
     private List<Result> apply(Handle handle, CollectionSpec spec, List<Pending> batch) {
-        Map<UUID, JsonNode> stored = new HashMap<>();
-        handle.query(
-                "SELECT id, doc::text FROM \"" + spec.name() + "\" WHERE id = ANY(?)",
-                row -> stored.put(row.getObject(1, UUID.class), Json.read(row.getString(2))),
-                (Object) batch.stream().map(Pending::id).toArray(UUID[]::new));
+        Map<UUID, JsonNode> stored = store.bodies(
+                handle.connection(), spec, batch.stream().map(Pending::id).toList());
         List<Result> results = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             results.add(apply(handle, spec, pending, stored.get(pending.id())));

@@ -28,6 +28,7 @@ public final class ImportReport {
     private final Map<String, Tenant> tenants = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
     private final List<Rejection> unassigned = new ArrayList<>();
+    private long unassignedCount;
     private long documents;
     private long bytes;
     private Duration took = Duration.ZERO;
@@ -183,8 +184,6 @@ public final class ImportReport {
         }
         unassignedCount++;
     }
-
-    private long unassignedCount;
 
     void read(long documentCount, long byteCount, Duration time) {
         this.documents = documentCount;

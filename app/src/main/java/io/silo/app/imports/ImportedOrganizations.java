@@ -4,8 +4,8 @@ import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
 import io.silo.error.SiloException;
+import io.silo.postgres.control.ImportedOrganizationStore;
 import io.silo.postgres.control.TenantStore;
-import io.silo.postgres.jdbc.Jdbc;
 import io.silo.tenant.Slugs;
 import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
@@ -28,12 +28,12 @@ final class ImportedOrganizations {
 
     private final Organizations organizations;
     private final TenantStore tenants;
-    private final Jdbc control;
+    private final ImportedOrganizationStore imported;
 
-    ImportedOrganizations(Organizations organizations, TenantStore tenants, Jdbc control) {
+    ImportedOrganizations(Organizations organizations, TenantStore tenants, ImportedOrganizationStore imported) {
         this.organizations = organizations;
         this.tenants = tenants;
-        this.control = control;
+        this.imported = imported;
     }
 
     /** What the organization needs to be created; the first administrator's password already hashed. */
@@ -49,12 +49,7 @@ final class ImportedOrganizations {
     /** Finds or creates the organization, filling {@code report} with what happened. */
     Optional<Tenant> resolve(Wanted wanted, ImportReport.Tenant report, AuditEntry.Actor actor) {
         report.name = wanted.name();
-        Optional<Tenant> earlier = control.queryOne(
-                        "SELECT tenant_id FROM imported_organizations WHERE source = ? AND source_key = ?",
-                        row -> row.getObject(1, UUID.class),
-                        wanted.source(),
-                        wanted.key())
-                .flatMap(tenants::find);
+        Optional<Tenant> earlier = imported.find(wanted.source(), wanted.key()).flatMap(tenants::find);
         if (earlier.isPresent()) {
             report.status = "found";
             return usable(earlier.get(), wanted, report);
@@ -86,11 +81,7 @@ final class ImportedOrganizations {
                     request,
                     wanted.adminPasswordHash(),
                     actor,
-                    (handle, id) -> handle.update(
-                            "INSERT INTO imported_organizations (source, source_key, tenant_id) VALUES (?, ?, ?)",
-                            wanted.source(),
-                            wanted.key(),
-                            id));
+                    (handle, id) -> ImportedOrganizationStore.record(handle, wanted.source(), wanted.key(), id));
         } catch (SiloException e) {
             return failed(report, "failed", "cannot create the organization: " + e.getMessage());
         }

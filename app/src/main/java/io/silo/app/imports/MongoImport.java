@@ -8,6 +8,7 @@ import io.silo.audit.AuditEntry;
 import io.silo.crypto.PasswordHasher;
 import io.silo.json.Json;
 import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.control.ImportedOrganizationStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.DirectoryStore;
@@ -96,7 +97,7 @@ public final class MongoImport {
             Clock clock) {
         return new MongoImport(
                 templates,
-                new ImportedOrganizations(organizations, tenants, control),
+                new ImportedOrganizations(organizations, tenants, new ImportedOrganizationStore(control)),
                 new ImportedUsers(connections, userStore, directory, relay, hasher, templates, clock),
                 new DocumentWriter(connections, new DocumentStore(clock)));
     }
