@@ -139,11 +139,11 @@ public final class TenantMigrator {
             control.reached(from);
             return new SchemaChange(database, template.service(), from, from);
         }
-        MigrationSteps.runInTransaction(connection, handle -> {
+        Map<String, String> done = MigrationSteps.transaction(connection, handle -> {
             SchemaApplier.baseline(handle);
             protectLedger(handle);
+            return ledger(handle);
         });
-        Map<String, String> done = MigrationSteps.transaction(connection, TenantMigrator::ledger);
         List<Migration> newer = newer(template, from);
         if (newer.isEmpty()) {
             // at the newest version already, but its declared tables or indexes are not all there
