@@ -5,6 +5,7 @@ import io.silo.app.admin.SecondFactors;
 import io.silo.cluster.Cluster;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.PasswordPolicy;
 import io.silo.crypto.SecretBox;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.AuditLog;
@@ -58,7 +59,8 @@ record ControlPlane(
                 config.passwords().memoryKib(),
                 config.passwords().iterations(),
                 config.passwords().parallelism(),
-                config.passwords().concurrency());
+                config.passwords().concurrency(),
+                new PasswordPolicy(config.passwords().minLength()));
         PlatformAdminStore platformAdminStore = new PlatformAdminStore(jdbc);
         PlatformAdmins platformAdmins = new PlatformAdmins(
                 platformAdminStore,

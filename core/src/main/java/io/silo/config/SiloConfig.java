@@ -1,6 +1,7 @@
 package io.silo.config;
 
 import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.PasswordPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,8 +272,9 @@ public record SiloConfig(
      * argon2id parameters; see {@code docs/security.md} for how they were chosen.
      *
      * @param concurrency runs at once, shared in turns per organization and client address
+     * @param minLength the deployment's shortest password, at least 8; an organization may only raise it
      */
-    public record Passwords(int memoryKib, int iterations, int parallelism, int concurrency) {}
+    public record Passwords(int memoryKib, int iterations, int parallelism, int concurrency, int minLength) {}
 
     /**
      * The background job runner.
@@ -433,7 +435,12 @@ public record SiloConfig(
                         source.integer("passwords.memoryKib", 19_456, 1024, 4_194_304),
                         source.integer("passwords.iterations", 2, 1, 100),
                         source.integer("passwords.parallelism", 1, 1, 64),
-                        source.integer("passwords.concurrency", PasswordHasher.defaultConcurrency(), 1, 1024)),
+                        source.integer("passwords.concurrency", PasswordHasher.defaultConcurrency(), 1, 1024),
+                        source.integer(
+                                "passwords.minLength",
+                                PasswordPolicy.DEFAULT_MIN_LENGTH,
+                                PasswordPolicy.LOWEST_DEPLOYMENT_MIN_LENGTH,
+                                PasswordPolicy.MAX_LENGTH)),
                 new Jobs(
                         source.integer("jobs.workers", 2, 1, 64),
                         source.duration(

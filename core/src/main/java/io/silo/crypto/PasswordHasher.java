@@ -23,14 +23,15 @@ import java.util.function.Supplier;
  * <p>Thread-safe.
  */
 public final class PasswordHasher {
-    /** A password shorter than this is refused. */
-    public static final int MIN_LENGTH = 10;
+    /** The deployment default minimum ({@link PasswordPolicy#DEFAULT_MIN_LENGTH}); the floor in force is {@link #policy()}. */
+    public static final int MIN_LENGTH = PasswordPolicy.DEFAULT_MIN_LENGTH;
 
-    private static final int MAX_LENGTH = 1024;
+    private static final int MAX_LENGTH = PasswordPolicy.MAX_LENGTH;
 
     private static final Duration WAIT_FOR_PERMIT = Duration.ofSeconds(2);
 
     private final Argon2Function function;
+    private final PasswordPolicy policy;
     private final String dummyHash;
     /**
      * Each argon2id run holds {@code memoryKib} of memory. Requests run on unbounded virtual
@@ -48,8 +49,9 @@ public final class PasswordHasher {
         public static final Claimant SILO = new Claimant("silo", "local");
     }
 
-    private PasswordHasher(Argon2Function function, int concurrency) {
+    private PasswordHasher(Argon2Function function, int concurrency, PasswordPolicy policy) {
         this.function = function;
+        this.policy = policy;
         // a classroom behind one address signing in at once waits its turns; a flood beyond that is refused at once
         this.permits = new HashingPermits(concurrency, 8 * concurrency);
         this.dummyHash = Password.hash("dummy-password-for-timing")
@@ -75,12 +77,21 @@ public final class PasswordHasher {
      * @param concurrency runs at once; {@link #defaultConcurrency()} is two per core
      */
     public static PasswordHasher argon2id(int memoryKib, int iterations, int parallelism, int concurrency) {
+        return argon2id(memoryKib, iterations, parallelism, concurrency, PasswordPolicy.standard());
+    }
+
+    /**
+     * A hasher with the given argon2id parameters, at most {@code concurrency} runs at once, and the
+     * deployment's password policy ({@code passwords.minLength}), which organizations may only raise.
+     */
+    public static PasswordHasher argon2id(
+            int memoryKib, int iterations, int parallelism, int concurrency, PasswordPolicy policy) {
         if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
             throw new IllegalArgumentException(
                     "argon2id parameters out of range: m=" + memoryKib + " t=" + iterations + " p=" + parallelism);
         }
         return new PasswordHasher(
-                Argon2Function.getInstance(memoryKib, iterations, parallelism, 32, Argon2.ID), concurrency);
+                Argon2Function.getInstance(memoryKib, iterations, parallelism, 32, Argon2.ID), concurrency, policy);
     }
 
     /** Two runs per core, at least two: more only queue for the CPU. */
@@ -88,9 +99,30 @@ public final class PasswordHasher {
         return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
     }
 
-    /** Hashes {@code password} with a fresh salt for {@code who}, after checking the minimum policy. */
+    /** The deployment's password policy: the floor every organization's policy starts from. */
+    public PasswordPolicy policy() {
+        return policy;
+    }
+
+    /** Hashes {@code password} with a fresh salt for {@code who}, after checking the deployment's policy. */
     public String hash(String password, Claimant who) {
-        checkPolicy(password);
+        return hash(password, policy, who);
+    }
+
+    /**
+     * Hashes {@code password} with a fresh salt for {@code who}, after checking {@code rules}: an
+     * organization's policy ({@code policy().forOrganization(…)}), or the demo accounts' one.
+     */
+    public String hash(String password, PasswordPolicy rules, Claimant who) {
+        rules.check(password);
+        return rehash(password, who);
+    }
+
+    /**
+     * Hashes, with today's parameters, a password just verified against an older hash: no policy is
+     * checked, since a policy raised since it was set applies to the next password, not to a sign-in.
+     */
+    public String rehash(String password, Claimant who) {
         return bounded(
                 who,
                 () -> Password.hash(password).addRandomSalt(16).with(function).getResult());
@@ -196,16 +228,11 @@ public final class PasswordHasher {
         }
     }
 
-    /** Rejects passwords that are too short or too long, with a message a user can act on. */
+    /**
+     * Rejects passwords the default policy ({@link PasswordPolicy#standard()}) does not admit; where a
+     * hasher is at hand, its {@link #policy()} (the configured one) is the one to check.
+     */
     public static void checkPolicy(String password) {
-        if (password == null || password.length() < MIN_LENGTH) {
-            throw ProblemType.WEAK_PASSWORD.exception("password must have at least " + MIN_LENGTH + " characters");
-        }
-        if (password.length() > MAX_LENGTH) {
-            throw ProblemType.WEAK_PASSWORD.exception("password must have at most " + MAX_LENGTH + " characters");
-        }
-        if (password.isBlank()) {
-            throw ProblemType.WEAK_PASSWORD.exception("password must not be blank");
-        }
+        PasswordPolicy.standard().check(password);
     }
 }

@@ -66,7 +66,9 @@ public enum ProblemType {
     SERVICE_NOT_ENABLED(
             answered(ErrorKind.NOT_FOUND),
             "the organization does not use this service (`service`); 404 when the name is in the path or the query, 422 when it is in a body (`field`)"),
-    WEAK_PASSWORD(answered(ErrorKind.UNPROCESSABLE), "the password is shorter than 10 characters"),
+    WEAK_PASSWORD(
+            answered(ErrorKind.UNPROCESSABLE),
+            "the password is shorter than the policy in force (`minLength`; 10 characters by default)"),
     MISSING_TOKEN(answered(ErrorKind.UNAUTHENTICATED), "no `Authorization: Bearer` header"),
     INVALID_TOKEN(answered(ErrorKind.UNAUTHENTICATED), "the access token is forged, altered, expired or not Silo's"),
     INVALID_CREDENTIALS(answered(ErrorKind.UNAUTHENTICATED), "wrong email or password (the same for both)"),

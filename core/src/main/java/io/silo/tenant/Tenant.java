@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param features enabled feature flags
  * @param corsOrigins the origins of the organization's own browser front ends, exactly as browsers send
  *                    them ({@code https://app.example.com}); its members' answers may be read there
+ * @param passwordMinLength the organization's own shortest password, when it set one stricter than the
+ *                          deployment's ({@code passwordPolicy.minLength}); the deployment's floor still holds
  */
 public record Tenant(
         UUID id,
@@ -32,12 +34,51 @@ public record Tenant(
         List<String> corsOrigins,
         Instant createdAt,
         Instant updatedAt,
-        List<TenantDatabase> databases) {
+        List<TenantDatabase> databases,
+        Optional<Integer> passwordMinLength) {
 
     public Tenant {
         features = List.copyOf(features);
         corsOrigins = List.copyOf(corsOrigins);
         databases = List.copyOf(databases);
+    }
+
+    /** An organization without a password policy of its own (the deployment's applies). */
+    public Tenant(
+            UUID id,
+            String slug,
+            String name,
+            Optional<String> businessType,
+            TenantStatus status,
+            Optional<String> statusReason,
+            Optional<String> license,
+            Quotas quotas,
+            List<String> features,
+            Optional<Contact> adminContact,
+            Optional<Contact> billingContact,
+            Optional<String> notes,
+            List<String> corsOrigins,
+            Instant createdAt,
+            Instant updatedAt,
+            List<TenantDatabase> databases) {
+        this(
+                id,
+                slug,
+                name,
+                businessType,
+                status,
+                statusReason,
+                license,
+                quotas,
+                features,
+                adminContact,
+                billingContact,
+                notes,
+                corsOrigins,
+                createdAt,
+                updatedAt,
+                databases,
+                Optional.empty());
     }
 
     /**

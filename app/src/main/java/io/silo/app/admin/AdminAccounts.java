@@ -77,7 +77,7 @@ public final class AdminAccounts {
 
     /** Sets a new password (checked against the policy), lifts a lockout and ends every session. */
     public PlatformAdmin setPassword(String email, String password, AuditEntry.Actor actor) {
-        PasswordHasher.checkPolicy(password);
+        hasher.policy().check(password);
         PlatformAdmin admin = admins.require(email);
         store.updatePasswordHash(admin.id(), hasher.hash(password, PasswordHasher.Claimant.SILO));
         store.unlock(admin.id());

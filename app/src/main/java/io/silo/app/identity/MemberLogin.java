@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs members of organizations in, in the three ways the systems Silo replaces did: an
- * organization with an email, an email alone (the directory finds its organization), or an
- * organization with a username (school-style).
+ * Signs members of organizations in, in the ways the systems Silo replaces did: an organization
+ * with an email or a username (school-style), or an email or a username alone (the directory finds
+ * its organization).
  *
  * <p>What a stranger learns is the same whatever they try: an unknown organization, an unknown
  * login and a wrong password are the same 401 after the same work: the account's throttles, one
@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * account are told only to someone who gave the right password; a locked account is told at once,
  * without hashing (the 429 says no more than the lock itself does).
  *
- * <p>A request checks at most one password. An email alone signs in when it belongs to exactly
- * one organization; in several, it gets the same 401 as a wrong password, whose detail says to
- * name the organization (checking each would cost one argon2id run per organization, for anyone
+ * <p>A request checks at most one password. An email or a username alone signs in when it belongs
+ * to exactly one organization; in several, it gets the same 401 as a wrong password, whose detail
+ * says to name the organization (checking each would cost one argon2id run per organization, for anyone
  * who knows such an email).
  *
  * <p>Guessing is slowed three ways: failures and password checks per client address and per
@@ -109,11 +109,6 @@ public final class MemberLogin {
         Optional<String> organization =
                 body.organization().filter(text -> !text.isBlank()).map(String::trim);
         String password = Fields.password(body.password(), "password");
-        if (login.kind().equals("username") && organization.isEmpty()) {
-            throw ProblemType.MISSING_FIELD
-                    .exception("signing in with a username needs the organization")
-                    .with("field", "organization");
-        }
         return throttle.attempt(client.clientAddress(), attempt -> {
             Optional<Tenant> tenant =
                     organization.isPresent() ? tenants.resolve(organization.get()) : onlyOrganizationOf(login);
@@ -184,7 +179,7 @@ public final class MemberLogin {
     }
 
     /**
-     * The one organization an email signs in to, from the directory (a projection that may lag, so
+     * The one organization an email or a username signs in to, from the directory (a projection that may lag, so
      * the core database decides); none when it is in none or in several.
      */
     private Optional<Tenant> onlyOrganizationOf(LoginName login) {
@@ -319,6 +314,6 @@ public final class MemberLogin {
 
     private static SiloException invalidCredentials() {
         return ProblemType.INVALID_CREDENTIALS.exception("organization, login or password is wrong;"
-                + " an email used in several organizations signs in with the organization named");
+                + " an email or username used in several organizations signs in with the organization named");
     }
 }

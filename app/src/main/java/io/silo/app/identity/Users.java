@@ -9,6 +9,7 @@ import io.silo.app.throttle.Throttle;
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
+import io.silo.crypto.PasswordPolicy;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.identity.User;
@@ -102,9 +103,33 @@ public final class Users {
         return new Self(user, tenant, access.services(tenant, user.roles()));
     }
 
-    /** Creates a user in the administrator's organization, within its {@code maxUsers} quota. */
+    /**
+     * Creates a user in the administrator's organization, within its {@code maxUsers} quota, with a
+     * password its policy admits (the deployment's floor, raised by the organization's own).
+     */
     public User create(Principal.Member admin, NewMember body, AuditEntry.Actor client) {
         Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
+        return create(admin, tenant, body, client, policy(tenant));
+    }
+
+    /**
+     * Creates one of the demo loader's own accounts: {@link #create} under {@link
+     * PasswordPolicy#demoAccounts()} instead of the organization's policy, because the seeds publish
+     * demo passwords as short as six characters. For the in-process demo loader only; no HTTP route
+     * calls it, so no request can relax a policy.
+     */
+    public User createDemoAccount(Principal.Member admin, NewMember body, AuditEntry.Actor client) {
+        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
+        return create(admin, tenant, body, client, PasswordPolicy.demoAccounts());
+    }
+
+    /** The password policy of {@code tenant}: the deployment's, made stricter by the organization's own. */
+    public PasswordPolicy policy(Tenant tenant) {
+        return hasher.policy().forOrganization(tenant.passwordMinLength());
+    }
+
+    private User create(
+            Principal.Member admin, Tenant tenant, NewMember body, AuditEntry.Actor client, PasswordPolicy rules) {
         Optional<String> email = body.email().filter(text -> !text.isBlank()).map(text -> Fields.email(text, "email"));
         Optional<String> username =
                 body.username().filter(text -> !text.isBlank()).map(text -> Fields.username(text, "username"));
@@ -121,7 +146,7 @@ public final class Users {
             checkUserQuota(core, tenant);
             return null;
         });
-        String hash = hasher.hash(body.password(), claimant(tenant, client));
+        String hash = hasher.hash(body.password(), rules, claimant(tenant, client));
         UserStore.NewUser user = new UserStore.NewUser(Ids.next(), email, username, name, hash, roles, profile);
         User created = change(admin, tenant, (core, actor) -> {
             store.lockMembership(core);
@@ -291,9 +316,10 @@ public final class Users {
             return Optional.empty();
         }
         String password = patch.path("password").asString("");
-        PasswordHasher.checkPolicy(password);
+        PasswordPolicy rules = policy(tenant);
+        rules.check(password);
         read(admin, tenant, core -> store.find(core, id).orElseThrow(() -> notFound(id)));
-        return Optional.of(hasher.hash(password, claimant(tenant, client)));
+        return Optional.of(hasher.hash(password, rules, claimant(tenant, client)));
     }
 
     private void checkUserQuota(Handle core, Tenant tenant) {

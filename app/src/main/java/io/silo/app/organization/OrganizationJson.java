@@ -29,6 +29,9 @@ public final class OrganizationJson {
         body.put("billingContact", contact(tenant.billingContact()));
         body.put("notes", tenant.notes().orElse(null));
         body.put("corsOrigins", tenant.corsOrigins());
+        body.put(
+                "passwordPolicy",
+                tenant.passwordMinLength().map(min -> Map.of("minLength", min)).orElse(null));
         body.put("createdAt", tenant.createdAt().toString());
         body.put("updatedAt", tenant.updatedAt().toString());
         body.put(

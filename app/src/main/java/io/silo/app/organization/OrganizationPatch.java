@@ -1,6 +1,8 @@
 package io.silo.app.organization;
 
+import io.silo.crypto.PasswordPolicy;
 import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.tenant.Contact;
 import io.silo.tenant.Quotas;
@@ -26,7 +28,8 @@ final class OrganizationPatch {
             "adminContact",
             "billingContact",
             "notes",
-            "corsOrigins");
+            "corsOrigins",
+            "passwordPolicy");
 
     private static final List<String> CONTACT_FIELDS = List.of("email", "name", "phone");
 
@@ -62,7 +65,44 @@ final class OrganizationPatch {
                 patch.has("corsOrigins") ? corsOrigins(patch.get("corsOrigins")) : t.corsOrigins(),
                 t.createdAt(),
                 t.updatedAt(),
-                t.databases());
+                t.databases(),
+                patch.has("passwordPolicy") ? passwordMinLength(patch.get("passwordPolicy")) : t.passwordMinLength());
+    }
+
+    /**
+     * An organization's own password minimum: {@code {"minLength": N}} with N from 1 to
+     * {@value PasswordPolicy#MAX_LENGTH}, or {@code null} for none. A value at or below the deployment's
+     * floor is stored but changes nothing: the floor always holds.
+     */
+    static Optional<Integer> passwordMinLength(JsonNode node) {
+        if (node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw badPolicy("passwordPolicy");
+        }
+        for (String key : node.propertyNames()) {
+            if (!key.equals("minLength")) {
+                throw ProblemType.UNKNOWN_FIELD
+                        .exception("field 'passwordPolicy." + key + "' is unknown; a password policy has [minLength]")
+                        .with("field", "passwordPolicy." + key);
+            }
+        }
+        JsonNode min = node.path("minLength");
+        if (min.isNull() || min.isMissingNode()) {
+            return Optional.empty();
+        }
+        if (!min.isIntegralNumber() || min.asLong() < 1 || min.asLong() > PasswordPolicy.MAX_LENGTH) {
+            throw badPolicy("passwordPolicy.minLength");
+        }
+        return Optional.of(min.asInt());
+    }
+
+    private static SiloException badPolicy(String field) {
+        return ProblemType.INVALID_JSON
+                .exception("passwordPolicy must be an object such as {\"minLength\": 12}, minLength a whole number"
+                        + " from 1 to " + PasswordPolicy.MAX_LENGTH + ", or null")
+                .with("field", field);
     }
 
     private static Quotas quotas(Quotas current, JsonNode node) {

@@ -134,6 +134,9 @@ public final class Organizations {
     /**
      * Like {@link #create(NewOrganization, AuditEntry.Actor)}, for a first administrator
      * whose password was hashed earlier (a verified sign-up): {@code admin.password} is ignored.
+     * The demo loader creates its own organizations' administrators here, with passwords hashed under
+     * {@link io.silo.crypto.PasswordPolicy#demoAccounts()} ({@code hasher.hash(password,
+     * PasswordPolicy.demoAccounts(), who)}); no route reaches this with a hash of its caller's choosing.
      */
     public Outcome createWithHashedPassword(
             NewOrganization request,
@@ -236,6 +239,9 @@ public final class Organizations {
         Tenant changed = OrganizationPatch.apply(current, patch);
         control.useTransaction(handle -> {
             tenants.update(handle, changed, clock.instant());
+            if (patch.has("passwordPolicy")) {
+                tenants.updatePasswordMinLength(handle, changed.id(), changed.passwordMinLength());
+            }
             audit.append(handle, entry(actor, "tenant.update", current, Map.of("fields", fieldNames(patch))));
         });
         // its allowed origins ride on the cached placement: a removed one must stop here at once

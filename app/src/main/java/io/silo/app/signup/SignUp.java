@@ -27,17 +27,22 @@ public record SignUp(Optional<Organization> organization, Optional<Admin> admin)
         }
     }
 
-    /** The first administrator; the password as typed. */
-    public record Admin(String email, String name, String password) {
+    /**
+     * The first administrator; the password as typed. The email is required (the verification mail
+     * goes there); a username too is for organizations whose naming pattern uses it
+     * ({@code {adminUsername}}, the school's) or whose members sign in by username.
+     */
+    public record Admin(String email, Optional<String> username, String name, String password) {
         public Admin {
             Objects.requireNonNull(email, "email");
+            Objects.requireNonNull(username, "username");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(password, "password");
         }
 
         @Override
         public String toString() {
-            return "Admin[" + email + "]";
+            return "Admin[" + email + " " + username.orElse("") + "]";
         }
     }
 }

@@ -128,10 +128,12 @@ public final class Signups {
         String email = Fields.email(admin.email(), "admin.email");
         perEmail.acquire(email);
         String adminName = Fields.text(admin.name(), "admin.name", 200);
+        Optional<String> username = admin.username().map(text -> Fields.username(text, "admin.username"));
         checkOffered(asked.services());
-        NewOrganization organization = organization(asked, email, adminName);
+        NewOrganization organization = organization(asked, email, username, adminName);
         organizations.check(organization);
-        PasswordHasher.checkPolicy(admin.password());
+        // the organization has no policy of its own yet: the deployment's applies
+        hasher.policy().check(admin.password());
         // counted only once the request is valid, so that bad requests cannot close sign-up for everyone
         platformWide.acquire("signups");
         String passwordHash = hasher.hash(admin.password(), new PasswordHasher.Claimant("sign-up", network));
@@ -143,7 +145,7 @@ public final class Signups {
                 pending.id(),
                 Secrets.sha256(token),
                 email,
-                stored(organization, email, adminName, passwordHash),
+                stored(organization, email, username, adminName, passwordHash),
                 pending.expiresAt(),
                 now);
         try {
@@ -228,11 +230,12 @@ public final class Signups {
     }
 
     /** The organization a sign-up asks for; its administrator's password is hashed already. */
-    private NewOrganization organization(SignUp.Organization asked, String email, String adminName) {
+    private NewOrganization organization(
+            SignUp.Organization asked, String email, Optional<String> username, String adminName) {
         return NewOrganization.builder(
                         asked.name(),
                         asked.services(),
-                        new NewOrganization.FirstAdmin(Optional.of(email), Optional.empty(), adminName, ""))
+                        new NewOrganization.FirstAdmin(Optional.of(email), username, adminName, ""))
                 .slug(asked.slug())
                 .businessType(asked.businessType())
                 .quotas(Map.of("maxUsers", settings.maxUsers()))
@@ -240,7 +243,8 @@ public final class Signups {
     }
 
     /** The request as stored: the organization's fields, and its administrator with the password hash. */
-    private JsonNode stored(NewOrganization request, String email, String adminName, String passwordHash) {
+    private JsonNode stored(
+            NewOrganization request, String email, Optional<String> username, String adminName, String passwordHash) {
         ObjectNode root = Json.object();
         ObjectNode organization = root.putObject("organization");
         organization.put("name", request.name());
@@ -254,6 +258,7 @@ public final class Signups {
         legacyAdmin.put("name", adminName);
         ObjectNode admin = root.putObject("admin");
         admin.put("email", email);
+        username.ifPresent(name -> admin.put("username", name));
         admin.put("name", adminName);
         admin.put("passwordHash", passwordHash);
         return root;
@@ -268,7 +273,7 @@ public final class Signups {
                         Json.mapper().convertValue(organization.path("services"), new TypeReference<List<String>>() {}),
                         new NewOrganization.FirstAdmin(
                                 Optional.of(admin.path("email").asString()),
-                                Optional.empty(),
+                                optional(admin, "username"),
                                 admin.path("name").asString(""),
                                 ""))
                 .slug(optional(organization, "slug"))

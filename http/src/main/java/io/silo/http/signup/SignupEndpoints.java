@@ -46,10 +46,13 @@ public final class SignupEndpoints implements Endpoints {
         }
     }
 
-    record AdminBody(String email, String name, String password) {
+    record AdminBody(String email, String username, String name, String password) {
         SignUp.Admin command() {
             return new SignUp.Admin(
-                    email == null ? "" : email, name == null ? "" : name, password == null ? "" : password);
+                    email == null ? "" : email,
+                    Optional.ofNullable(username).filter(text -> !text.isBlank()),
+                    name == null ? "" : name,
+                    password == null ? "" : password);
         }
 
         @Override

@@ -209,6 +209,14 @@ public final class TenantStore {
                 changed.id());
     }
 
+    /**
+     * Sets or clears (empty) an organization's own password minimum, in the caller's transaction; the
+     * tenants trigger tells every instance, as for any change of the row.
+     */
+    public void updatePasswordMinLength(Handle handle, UUID id, Optional<Integer> minLength) {
+        handle.update("UPDATE tenants SET password_min_length = ? WHERE id = ?", minLength, id);
+    }
+
     /** Removes the tenant row; its databases, directory entries and refresh tokens go with it (cascade). */
     public void delete(Handle handle, UUID id) {
         handle.update("DELETE FROM tenants WHERE id = ?", id);
@@ -312,7 +320,8 @@ public final class TenantStore {
                 t.corsOrigins(),
                 t.createdAt(),
                 t.updatedAt(),
-                databases);
+                databases,
+                t.passwordMinLength());
     }
 
     private static Tenant mapTenant(ResultSet row) throws SQLException {
@@ -332,7 +341,8 @@ public final class TenantStore {
                 Json.mapper().readValue(row.getString("cors_origins"), NAMES),
                 row.getTimestamp("created_at").toInstant(),
                 row.getTimestamp("updated_at").toInstant(),
-                List.of());
+                List.of(),
+                Optional.ofNullable(row.getObject("password_min_length", Integer.class)));
     }
 
     private static TenantDatabase mapDatabase(ResultSet row) throws SQLException {

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Every way the seeds' users signed in, against real core databases: organization and email,
- * email alone (one organization or several), organization and username; and what a stranger can
+ * email alone (one organization or several), organization and username, username alone; and what a stranger can
  * and cannot learn from the answers.
  */
 @SiloTest
@@ -73,6 +73,10 @@ class MemberLoginTest {
         IdentityFixtures.user(
                 umbrellaAdmin,
                 Map.of("email", "consultant@example.org", "name", "C", "password", "consultant-other-22"));
+        IdentityFixtures.user(
+                globexAdmin, Map.of("username", "shared.consultant", "name", "C", "password", "consultant-shared-1"));
+        IdentityFixtures.user(
+                umbrellaAdmin, Map.of("username", "shared.consultant", "name", "C", "password", "consultant-other-22"));
         SiloClient school = IdentityFixtures.member(client, "green-valley", "office@greenvalley.example", PASSWORD);
         IdentityFixtures.user(
                 school,
@@ -177,10 +181,51 @@ class MemberLoginTest {
         assertThat(body.path("user").path("username").asString()).isEqualTo("student42");
         assertThat(body.path("services").valueStream().map(JsonNode::asString).toList())
                 .containsExactly("school");
-        assertThat(client.post("/api/auth/login", Map.of("username", "student42", "password", "student-password"))
-                        .problemType())
-                .as("a username is only unique inside its organization")
-                .isEqualTo("missing-field");
+    }
+
+    /** Issue 17: the school's users sign in by username alone, found in the directory like an email alone. */
+    @Test
+    void usernameAloneFindsTheOnlyOrganization() {
+        long runs = silo.silo().application().passwordHasher().runs();
+
+        JsonNode body = login(client, Map.of("username", "Student42", "password", "student-password"));
+
+        assertThat(body.path("organization").path("slug").asString()).isEqualTo("green-valley");
+        assertThat(body.path("user").path("username").asString()).isEqualTo("student42");
+        assertThat(body.path("services").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("school");
+        assertThat(silo.silo().application().passwordHasher().runs() - runs)
+                .as("one argon2id run")
+                .isEqualTo(1);
+        SiloClient.Response wrong =
+                client.post("/api/auth/login", Map.of("username", "student42", "password", "guess-guess-guess"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.problemType()).isEqualTo("invalid-credentials");
+    }
+
+    /** A username is unique inside its organization only: in several, it answers as an email in several does. */
+    @Test
+    void usernameInSeveralOrganizationsAnswersLikeAWrongPasswordAndSaysToNameTheOrganization() {
+        long runs = silo.silo().application().passwordHasher().runs();
+        SiloClient.Response right = client.post(
+                "/api/auth/login", Map.of("username", "shared.consultant", "password", "consultant-other-22"));
+        SiloClient.Response wrong = client.post(
+                "/api/auth/login", Map.of("username", "shared.consultant", "password", "guess-guess-guess"));
+        SiloClient.Response unknown =
+                client.post("/api/auth/login", Map.of("username", "nobody.here", "password", "guess-guess-guess"));
+
+        for (SiloClient.Response response : List.of(right, wrong, unknown)) {
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.problemType()).isEqualTo("invalid-credentials");
+            assertThat(response.json().path("detail").asString()).contains("name", "organization");
+        }
+        assertThat(silo.silo().application().passwordHasher().runs() - runs)
+                .as("one argon2id run per request, whatever the username")
+                .isEqualTo(3);
+        JsonNode named = login(
+                client,
+                Map.of("organization", "umbrella", "username", "shared.consultant", "password", "consultant-other-22"));
+        assertThat(named.path("organization").path("slug").asString()).isEqualTo("umbrella");
     }
 
     @Test

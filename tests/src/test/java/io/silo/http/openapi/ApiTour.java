@@ -206,6 +206,8 @@ final class ApiTour {
                         "/api/organizations/" + slug,
                         Map.of("corsOrigins", List.of("https://tour.example", "http://localhost:5173"))));
         expect(400, admin.patch("/api/organizations/" + slug, Map.of("corsOrigins", List.of("https://*.example"))));
+        expect(200, admin.patch("/api/organizations/" + slug, Map.of("passwordPolicy", Map.of("minLength", 12))));
+        expect(400, admin.patch("/api/organizations/" + slug, Map.of("passwordPolicy", Map.of("minLength", 0))));
 
         orgAdmin = anonymous.as(expect(
                         200,
@@ -320,7 +322,8 @@ final class ApiTour {
     }
 
     private void sessions() {
-        expect(400, anonymous.post("/api/auth/login", Map.of("username", "mia", "password", PASSWORD)));
+        expect(200, anonymous.post("/api/auth/login", Map.of("username", "mia", "password", PASSWORD)));
+        expect(400, anonymous.post("/api/auth/login", Map.of("password", PASSWORD)));
         JsonNode byUsername = expect(
                         200,
                         anonymous.post(

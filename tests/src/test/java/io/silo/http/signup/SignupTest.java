@@ -99,6 +99,81 @@ class SignupTest {
                 .contains("signup");
     }
 
+    /**
+     * Issue 17: a school signs itself up. Its database is named after the administrator's username
+     * ({@code smart_crm_{adminUsername}_{timestamp}}), so without one the sign-up is 422
+     * {@code naming-variable-missing}; with {@code admin.username} it provisions, and the principal
+     * signs in by username alone.
+     */
+    @Test
+    void aSchoolSignsUpWithItsAdministratorsUsernameAndThePrincipalSignsInByUsername() throws IOException {
+        Map<String, Object> organization =
+                Map.of("name", "Green Valley High", "slug", "green-valley-high", "services", List.of("school"));
+        SiloClient.Response withoutUsername = client.post(
+                "/api/signup",
+                Map.of(
+                        "organization",
+                        organization,
+                        "admin",
+                        Map.of("email", "office@gvh.example", "name", "Grace", "password", "principal-password")));
+        assertThat(withoutUsername.problemType()).isEqualTo("naming-variable-missing");
+        SiloClient.Response badUsername = client.post(
+                "/api/signup",
+                Map.of(
+                        "organization",
+                        organization,
+                        "admin",
+                        Map.of(
+                                "email",
+                                "office@gvh.example",
+                                "username",
+                                "no spaces allowed",
+                                "name",
+                                "Grace",
+                                "password",
+                                "principal-password")));
+        assertThat(badUsername.status()).isEqualTo(400);
+        assertThat(badUsername.json().path("field").asString()).isEqualTo("admin.username");
+        assertThat(mailsTo("office@gvh.example")).isEmpty();
+
+        SiloClient.Response pending = client.post(
+                "/api/signup",
+                Map.of(
+                        "organization",
+                        organization,
+                        "admin",
+                        Map.of(
+                                "email",
+                                "office@gvh.example",
+                                "username",
+                                "Principal_Grace",
+                                "name",
+                                "Grace",
+                                "password",
+                                "principal-password")));
+        assertThat(pending.status()).as(pending.text()).isEqualTo(202);
+        SiloClient.Response verified =
+                client.post("/api/signup/verify", Map.of("token", tokenFromMailbox("office@gvh.example")));
+        assertThat(verified.status()).as(verified.text()).isEqualTo(201);
+
+        JsonNode login = client.post(
+                        "/api/auth/login", Map.of("username", "principal_grace", "password", "principal-password"))
+                .json();
+        assertThat(login.path("organization").path("slug").asString()).isEqualTo("green-valley-high");
+        assertThat(login.path("user").path("username").asString()).isEqualTo("principal_grace");
+        assertThat(login.path("user").path("email").asString()).isEqualTo("office@gvh.example");
+        assertThat(login.path("services").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("school");
+        assertThat(silo.control()
+                        .query(
+                                "SELECT d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                                        + " WHERE t.slug = 'green-valley-high' AND d.service = 'school'",
+                                row -> row.getString(1)))
+                .singleElement()
+                .asString()
+                .startsWith("smart_crm_principal_grace_");
+    }
+
     @Test
     void platformAdministratorsReadTheLocalMailboxOverHttp() throws IOException {
         client.post("/api/signup", signup("mail-reader", "reader@mail.example", List.of("crm")));
