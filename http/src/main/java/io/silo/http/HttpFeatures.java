@@ -42,7 +42,7 @@ final class HttpFeatures {
                         app.platformAdmins(), app.sessions(), app.tokens(), authenticator, app.audit(), app.signIns()),
                 new LoginEndpoints(app.logins(), app.sessions(), authenticator, app.access(), app.users()),
                 new SignupEndpoints(app.signups()),
-                new OrganizationEndpoints(app.organizations(), authenticator),
+                new OrganizationEndpoints(app.organizations(), authenticator, app.users()),
                 new OrganizationServiceEndpoints(app.organizationServices(), authenticator),
                 new UserEndpoints(app.users(), authenticator),
                 new MemberEndpoints(app.members(), authenticator),

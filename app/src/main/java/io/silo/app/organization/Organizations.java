@@ -1,6 +1,7 @@
 package io.silo.app.organization;
 
 import io.silo.app.input.Fields;
+import io.silo.app.session.Principal;
 import io.silo.app.throttle.Throttle;
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.Cluster;
@@ -231,6 +232,33 @@ public final class Organizations {
     public TenantStore.Page list(
             Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
         return tenants.list(status, search, cursor, limit);
+    }
+
+    /**
+     * An organization administrator's patch of their own organization, which may hold
+     * {@code passwordPolicy} only; the caller must be checked as a current administrator before. Any
+     * other organization, known or not, and any other field answer the 403 {@code
+     * platform-admin-required} every member gets on this route, so the answer reveals nothing.
+     *
+     * @return the organization's own password minimum now
+     */
+    public Optional<Integer> updateOwnPasswordPolicy(
+            Principal.Member admin, String org, tools.jackson.databind.JsonNode patch, AuditEntry.Actor actor) {
+        boolean own = admin.isOrgAdmin()
+                && tenants.resolve(org)
+                        .filter(tenant -> tenant.id().equals(admin.tenantId()))
+                        .isPresent();
+        if (!own) {
+            throw ProblemType.PLATFORM_ADMIN_REQUIRED.exception(
+                    "only a platform administrator, or an administrator of this organization for its passwordPolicy,"
+                            + " may do this");
+        }
+        java.util.List<String> fields = fieldNames(patch);
+        if (!patch.isObject() || !fields.equals(List.of("passwordPolicy"))) {
+            throw ProblemType.PLATFORM_ADMIN_REQUIRED.exception(
+                    "an organization's administrator may change only its passwordPolicy here");
+        }
+        return update(admin.tenantId().toString(), patch, actor).passwordMinLength();
     }
 
     /** Applies a JSON merge patch of the registry fields: present fields change, {@code null} clears. */

@@ -1,5 +1,6 @@
 package io.silo.http.organization;
 
+import io.silo.app.identity.Users;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.Organizations;
 import io.silo.app.session.Principal;
@@ -20,7 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The organization routes, all for platform administrators:
+ * The organization routes, for platform administrators (an organization's administrator may patch
+ * its own {@code passwordPolicy}):
  * {@code POST/GET /api/organizations}, {@code GET/PATCH/DELETE /api/organizations/{org}},
  * and {@code POST /api/organizations/{org}/suspend|activate}; the jobs they start are at
  * {@code /api/admin/jobs} ({@link io.silo.http.admin.JobEndpoints}).
@@ -30,10 +32,12 @@ import java.util.Optional;
 public final class OrganizationEndpoints implements Endpoints {
     private final Organizations organizations;
     private final Authenticator authenticator;
+    private final Users users;
 
-    public OrganizationEndpoints(Organizations organizations, Authenticator authenticator) {
+    public OrganizationEndpoints(Organizations organizations, Authenticator authenticator, Users users) {
         this.organizations = organizations;
         this.authenticator = authenticator;
+        this.users = users;
     }
 
     @Override
@@ -45,6 +49,10 @@ public final class OrganizationEndpoints implements Endpoints {
             exchange.json(OrganizationJson.of(organizations.get(exchange.pathParam("org"))));
         });
         routes.patch("/api/organizations/{org}", exchange -> {
+            if (authenticator.require(exchange) instanceof Principal.Member member) {
+                ownPasswordPolicy(exchange, member);
+                return;
+            }
             Principal admin = authenticator.platformAdmin(exchange);
             exchange.json(OrganizationJson.of(organizations.update(
                     exchange.pathParam("org"), Bodies.tree(exchange), Actors.of(exchange, admin))));
@@ -64,6 +72,19 @@ public final class OrganizationEndpoints implements Endpoints {
             exchange.json(
                     OrganizationJson.of(organizations.activate(exchange.pathParam("org"), Actors.of(exchange, admin))));
         });
+    }
+
+    /** An organization's administrator sets its password policy: the one field of their organization they may patch. */
+    private void ownPasswordPolicy(Exchange exchange, Principal.Member member) {
+        if (member.isOrgAdmin()) {
+            users.requireCurrentAdmin(member);
+        }
+        Optional<Integer> minLength = organizations.updateOwnPasswordPolicy(
+                member, exchange.pathParam("org"), Bodies.tree(exchange), Actors.of(exchange, member));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(
+                "passwordPolicy", minLength.map(min -> Map.of("minLength", min)).orElse(null));
+        exchange.json(body);
     }
 
     private void create(Exchange exchange) {

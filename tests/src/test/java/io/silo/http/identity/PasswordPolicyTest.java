@@ -130,11 +130,53 @@ class PasswordPolicyTest {
     }
 
     @Test
-    void onlyAPlatformAdministratorChangesAnOrganizationsPolicyOverHttp() {
-        SiloClient admin = IdentityFixtures.member(client, "lenient-co", "owner@lenient.example", PASSWORD);
-        SiloClient.Response response =
-                admin.patch("/api/organizations/lenient-co", Map.of("passwordPolicy", Map.of("minLength", 12)));
-        assertThat(response.status()).isEqualTo(403);
+    void anOrganizationsAdministratorSetsItsOwnPolicyAndNothingElse() {
+        IdentityFixtures.create(platformAdmin, "self-set", List.of("crm"), "owner@self.example", Map.of());
+        SiloClient admin = IdentityFixtures.member(client, "self-set", "owner@self.example", PASSWORD);
+        IdentityFixtures.user(admin, Map.of("email", "clerk@self.example", "name", "C", "password", "clerk-password"));
+        SiloClient clerk = IdentityFixtures.member(client, "self-set", "clerk@self.example", "clerk-password");
+        SiloClient otherAdmin = IdentityFixtures.member(client, "lenient-co", "owner@lenient.example", PASSWORD);
+
+        SiloClient.Response set =
+                admin.patch("/api/organizations/self-set", Map.of("passwordPolicy", Map.of("minLength", 14)));
+        assertThat(set.status()).as(set.text()).isEqualTo(200);
+        assertThat(set.json().path("passwordPolicy").path("minLength").asInt()).isEqualTo(14);
+        assertThat(set.json().has("quotas"))
+                .as("no registry fields for a member")
+                .isFalse();
+        assertThat(platformAdmin
+                        .get("/api/organizations/self-set")
+                        .json()
+                        .path("passwordPolicy")
+                        .path("minLength")
+                        .asInt())
+                .isEqualTo(14);
+        assertThat(admin.post(
+                                "/api/users",
+                                Map.of("email", "new@self.example", "name", "N", "password", "thirteen-char"))
+                        .problemType())
+                .isEqualTo("weak-password");
+
+        List<SiloClient.Response> refused = List.of(
+                admin.patch("/api/organizations/self-set", Map.of("quotas", Map.of("maxUsers", 1000))),
+                admin.patch(
+                        "/api/organizations/self-set",
+                        Map.of("passwordPolicy", Map.of("minLength", 12), "notes", "mine")),
+                clerk.patch("/api/organizations/self-set", Map.of("passwordPolicy", Map.of("minLength", 12))),
+                otherAdmin.patch("/api/organizations/self-set", Map.of("passwordPolicy", Map.of("minLength", 12))),
+                otherAdmin.patch("/api/organizations/no-such-org", Map.of("passwordPolicy", Map.of("minLength", 12))));
+        for (SiloClient.Response response : refused) {
+            assertThat(response.status()).as(response.text()).isEqualTo(403);
+            assertThat(response.problemType()).isEqualTo("platform-admin-required");
+        }
+        assertThat(admin.get("/api/organizations/self-set").status()).isEqualTo(403);
+        assertThat(platformAdmin
+                        .get("/api/organizations/self-set")
+                        .json()
+                        .path("passwordPolicy")
+                        .path("minLength")
+                        .asInt())
+                .isEqualTo(14);
     }
 
     /** The demo loader's accounts keep the seeds' short passwords; the same password over HTTP is refused. */

@@ -219,6 +219,8 @@ final class ApiTour {
                 .asString());
         expect(403, orgAdmin.get("/api/organizations"));
         expect(403, orgAdmin.post("/api/organizations", create));
+        expect(200, orgAdmin.patch("/api/organizations/" + slug, Map.of("passwordPolicy", Map.of("minLength", 12))));
+        expect(403, orgAdmin.patch("/api/organizations/" + slug, Map.of("notes", "mine")));
     }
 
     private void users() {
