@@ -12,6 +12,7 @@ import io.silo.app.file.DocumentFiles;
 import io.silo.app.file.FileSweeper;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.Members;
+import io.silo.app.identity.PasswordChanges;
 import io.silo.app.identity.Users;
 import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
@@ -163,6 +164,11 @@ public final class Application implements AutoCloseable {
     /** The users of organizations, for their administrators. */
     public Users users() {
         return services.users();
+    }
+
+    /** A member's own password: changed while signed in, or reset by mail. */
+    public PasswordChanges passwords() {
+        return services.passwords();
     }
 
     /** The organization's members as its members see each other: public profiles only. */

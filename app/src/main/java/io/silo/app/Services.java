@@ -11,6 +11,7 @@ import io.silo.app.file.DocumentFiles;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.MemberSubjects;
 import io.silo.app.identity.Members;
+import io.silo.app.identity.PasswordChanges;
 import io.silo.app.identity.Users;
 import io.silo.app.mail.Mailer;
 import io.silo.app.session.Sessions;
@@ -21,6 +22,7 @@ import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.control.PasswordResetStore;
 import io.silo.postgres.file.FileStore;
 import io.silo.postgres.idempotency.IdempotencyStore;
 import io.silo.template.ServiceTemplate;
@@ -42,6 +44,7 @@ record Services(
         Access access,
         MemberLogin logins,
         Users users,
+        PasswordChanges passwords,
         Members members,
         Signups signups,
         Documents documents,
@@ -119,6 +122,20 @@ record Services(
                         signIns,
                         activity),
                 users,
+                new PasswordChanges(
+                        organizations,
+                        control.tenants(),
+                        data.connections(),
+                        data.users(),
+                        control.directory(),
+                        new PasswordResetStore(control.jdbc()),
+                        users,
+                        control.hasher(),
+                        signIns,
+                        sessions,
+                        mailer,
+                        activity,
+                        clock),
                 new Members(gate, data.connections(), data.users(), access, templates),
                 new Signups(
                         control.signups(),

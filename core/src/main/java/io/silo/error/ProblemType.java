@@ -75,6 +75,12 @@ public enum ProblemType {
     INVALID_REFRESH_TOKEN(answered(ErrorKind.UNAUTHENTICATED), "unknown, expired or revoked refresh token"),
     REFRESH_TOKEN_REUSED(
             answered(ErrorKind.UNAUTHENTICATED), "a spent refresh token was replayed; its session is revoked"),
+    WRONG_CURRENT_PASSWORD(
+            answered(ErrorKind.FORBIDDEN),
+            "a signed-in member's current password, given to change it, is wrong; counted like a failed sign-in"),
+    INVALID_RESET_TOKEN(
+            answered(ErrorKind.INVALID),
+            "the password reset token is unknown, used or expired (the same answer for each); ask for a new one"),
     SECOND_FACTOR_REQUIRED(
             answered(ErrorKind.UNAUTHENTICATED),
             "the platform administrator signs in with a second factor: send `totp` (the authenticator app's code) or `recoveryCode` with the password; told only to someone who gave the right password"),

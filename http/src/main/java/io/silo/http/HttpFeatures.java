@@ -14,6 +14,7 @@ import io.silo.http.health.HealthEndpoints;
 import io.silo.http.health.TenantHealthEndpoints;
 import io.silo.http.identity.LoginEndpoints;
 import io.silo.http.identity.MemberEndpoints;
+import io.silo.http.identity.PasswordEndpoints;
 import io.silo.http.identity.UserEndpoints;
 import io.silo.http.mail.MailEndpoints;
 import io.silo.http.metrics.MetricsEndpoint;
@@ -41,6 +42,7 @@ final class HttpFeatures {
                 new AuthEndpoints(
                         app.platformAdmins(), app.sessions(), app.tokens(), authenticator, app.audit(), app.signIns()),
                 new LoginEndpoints(app.logins(), app.sessions(), authenticator, app.access(), app.users()),
+                new PasswordEndpoints(app.passwords(), authenticator),
                 new SignupEndpoints(app.signups()),
                 new OrganizationEndpoints(app.organizations(), authenticator, app.users()),
                 new OrganizationServiceEndpoints(app.organizationServices(), authenticator),

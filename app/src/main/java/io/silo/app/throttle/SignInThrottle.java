@@ -131,6 +131,9 @@ public final class SignInThrottle {
          */
         private void failed(RuntimeException e) {
             ProblemType problem = e instanceof SiloException refusal ? refusal.problem() : ProblemType.INTERNAL_ERROR;
+            if (problem == ProblemType.WRONG_CURRENT_PASSWORD) {
+                problem = ProblemType.INVALID_CREDENTIALS; // a wrong password all the same, given while signed in
+            }
             if (problem != ProblemType.INVALID_CREDENTIALS && problem != ProblemType.ACCOUNT_LOCKED) {
                 failuresPerAddress.release(address);
             }

@@ -193,6 +193,36 @@ public final class UserStore {
                 login);
     }
 
+    /** The credentials of the user {@code id}, for a signed-in member's own password change. */
+    public Optional<Credentials> credentials(Handle core, UUID id) {
+        return core.queryOne(
+                "SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE id = ?",
+                row -> new Credentials(
+                        row.getObject(1, UUID.class),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getInt(4),
+                        Optional.ofNullable(row.getTimestamp(5)).map(Timestamp::toInstant)),
+                id);
+    }
+
+    /**
+     * Sets an active user's password hash. With {@code replacing}, only while the stored hash is
+     * still that one (a change checked against the current password must not overwrite a reset that
+     * won the race); {@code unlock} also clears failures and a lock (a reset by mail).
+     *
+     * @return false when the user is gone, disabled, or its password changed meanwhile
+     */
+    public boolean setPassword(
+            Handle core, UUID id, Optional<String> replacing, String newHash, boolean unlock, Instant at) {
+        return core.update("""
+                UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?,
+                                 failed_logins = CASE WHEN ? THEN 0 ELSE failed_logins END,
+                                 locked_until = CASE WHEN ? THEN NULL ELSE locked_until END
+                WHERE id = ? AND status = 'active' AND (?::text IS NULL OR password_hash = ?)
+                """, newHash, at, at, unlock, unlock, id, replacing, replacing) == 1;
+    }
+
     /**
      * A successful sign-in: clears failures and lock, notes the time, and stores a rehash when
      * parameters changed. It applies only to the password whose hash was {@code verifiedHash}; false when the

@@ -62,6 +62,56 @@ final class ApiTour {
         administration();
         secondFactor();
         unknownRoutes();
+        ownPasswords();
+    }
+
+    /** Last: a reset ends the organization administrator's sessions, which the steps before use. */
+    private void ownPasswords() {
+        CheckedClient till = anonymous.as(expect(
+                        200,
+                        anonymous.post(
+                                "/api/auth/login",
+                                Map.of("organization", slug, "username", "till", "password", PASSWORD)))
+                .json()
+                .path("accessToken")
+                .asString());
+        expect(422, till.post("/api/auth/password", Map.of("currentPassword", PASSWORD, "newPassword", "short")));
+        expect(
+                403,
+                till.post(
+                        "/api/auth/password",
+                        Map.of("currentPassword", "not-the-password", "newPassword", PASSWORD + "-new")));
+        expect(
+                200,
+                till.post("/api/auth/password", Map.of("currentPassword", PASSWORD, "newPassword", PASSWORD + "-new")));
+        expect(401, anonymous.post("/api/auth/password", Map.of("currentPassword", "a", "newPassword", "b")));
+
+        expect(400, anonymous.post("/api/auth/password/forgot", Map.of("email", "not an email")));
+        expect(202, anonymous.post("/api/auth/password/forgot", Map.of("email", "boss@tour.example")));
+        String mailId = io.silo.testing.Eventually.get(
+                java.time.Duration.ofSeconds(10),
+                () -> admin.get("/api/admin/mail")
+                        .json()
+                        .path("items")
+                        .valueStream()
+                        .filter(item -> item.path("to").asString().equals("boss@tour.example")
+                                && item.path("subject").asString().startsWith("Reset"))
+                        .map(item -> item.path("id").asString())
+                        .findFirst()
+                        .orElse(""),
+                id -> !id.isEmpty());
+        String text = admin.get("/api/admin/mail/" + mailId).json().path("text").asString();
+        java.util.regex.Matcher token =
+                java.util.regex.Pattern.compile("Token: (\\S+)").matcher(text);
+        org.assertj.core.api.Assertions.assertThat(token.find()).isTrue();
+        expect(
+                400,
+                anonymous.post("/api/auth/password/reset", Map.of("token", "made-up", "password", PASSWORD + "-new")));
+        expect(422, anonymous.post("/api/auth/password/reset", Map.of("token", token.group(1), "password", "short")));
+        expect(
+                204,
+                anonymous.post(
+                        "/api/auth/password/reset", Map.of("token", token.group(1), "password", PASSWORD + "-new")));
     }
 
     private void meta() {

@@ -62,6 +62,24 @@ final class RouteGenerators {
                                         "x",
                                         "' OR 1=1 --")))));
         open("GET /api/files/{token}", fuzz -> fuzz.get("/api/files/" + fuzz.fileUrlToken()));
+        open(
+                "POST /api/auth/password/forgot",
+                fuzz -> fuzz.post(
+                        "/api/auth/password/forgot",
+                        Map.of(
+                                "email",
+                                fuzz.loginName(),
+                                "organization",
+                                fuzz.pick(List.of(fuzz.world().beta().slug, "' OR 1=1 --")))));
+        open(
+                "POST /api/auth/password/reset",
+                fuzz -> fuzz.post(
+                        "/api/auth/password/reset",
+                        Map.of(
+                                "token",
+                                fuzz.pick(List.of(fuzz.altered(fuzz.world().beta().id), "x", "' OR 1=1 --")),
+                                "password",
+                                "a long enough password")));
     }
 
     private void platform() {
@@ -171,6 +189,15 @@ final class RouteGenerators {
 
     private void identity() {
         members("GET /api/auth/me", fuzz -> fuzz.get("/api/auth/me"));
+        members(
+                "POST /api/auth/password",
+                fuzz -> fuzz.post(
+                        "/api/auth/password",
+                        Map.of(
+                                "currentPassword",
+                                fuzz.pick(List.of("not the password at all", "' OR 1=1 --")),
+                                "newPassword",
+                                "a new long enough password")));
         members("POST /api/users", fuzz -> fuzz.post("/api/users", newUser(fuzz)));
         members(
                 "GET /api/users",
