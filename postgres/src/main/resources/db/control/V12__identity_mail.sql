@@ -18,3 +18,21 @@ create table password_resets (
 );
 create index password_resets_user on password_resets (tenant_id, user_id) where used_at is null;
 create index password_resets_expiry on password_resets (expires_at);
+
+-- Invitations by mail (issue 17), here for the same reason as password_resets: acceptance arrives
+-- with the token alone. The roles are checked against the organization's templates when invited.
+create table invitations (
+    id           uuid primary key,
+    token_hash   text        not null unique,
+    tenant_id    uuid        not null references tenants (id) on delete cascade,
+    email        text        not null,
+    roles        jsonb       not null,
+    invited_by   uuid        not null,
+    expires_at   timestamptz not null,
+    accepted_at  timestamptz,
+    user_id      uuid,
+    revoked_at   timestamptz,
+    created_at   timestamptz not null
+);
+create index invitations_pending on invitations (tenant_id, created_at)
+    where accepted_at is null and revoked_at is null;

@@ -10,6 +10,7 @@ import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
 import io.silo.app.file.DocumentFiles;
 import io.silo.app.file.FileSweeper;
+import io.silo.app.identity.Invitations;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.Members;
 import io.silo.app.identity.PasswordChanges;
@@ -164,6 +165,11 @@ public final class Application implements AutoCloseable {
     /** The users of organizations, for their administrators. */
     public Users users() {
         return services.users();
+    }
+
+    /** Invitations by mail to join an organization. */
+    public Invitations invitations() {
+        return services.invitations();
     }
 
     /** A member's own password: changed while signed in, or reset by mail. */

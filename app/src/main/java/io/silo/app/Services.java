@@ -8,6 +8,7 @@ import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
 import io.silo.app.document.Documents;
 import io.silo.app.file.DocumentFiles;
+import io.silo.app.identity.Invitations;
 import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.MemberSubjects;
 import io.silo.app.identity.Members;
@@ -22,6 +23,7 @@ import io.silo.config.ConfigException;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.control.InvitationStore;
 import io.silo.postgres.control.PasswordResetStore;
 import io.silo.postgres.file.FileStore;
 import io.silo.postgres.idempotency.IdempotencyStore;
@@ -45,6 +47,7 @@ record Services(
         MemberLogin logins,
         Users users,
         PasswordChanges passwords,
+        Invitations invitations,
         Members members,
         Signups signups,
         Documents documents,
@@ -135,6 +138,15 @@ record Services(
                         sessions,
                         mailer,
                         activity,
+                        clock),
+                new Invitations(
+                        organizations,
+                        data.connections(),
+                        data.users(),
+                        new InvitationStore(control.jdbc()),
+                        users,
+                        control.hasher(),
+                        mailer,
                         clock),
                 new Members(gate, data.connections(), data.users(), access, templates),
                 new Signups(

@@ -81,6 +81,11 @@ public enum ProblemType {
     INVALID_RESET_TOKEN(
             answered(ErrorKind.INVALID),
             "the password reset token is unknown, used or expired (the same answer for each); ask for a new one"),
+    INVALID_INVITATION_TOKEN(
+            answered(ErrorKind.INVALID),
+            "the invitation token is unknown, accepted, revoked or expired (the same answer for each); ask for a new invitation"),
+    INVITATION_NOT_FOUND(
+            answered(ErrorKind.NOT_FOUND), "no pending invitation with this id in the caller's organization"),
     SECOND_FACTOR_REQUIRED(
             answered(ErrorKind.UNAUTHENTICATED),
             "the platform administrator signs in with a second factor: send `totp` (the authenticator app's code) or `recoveryCode` with the password; told only to someone who gave the right password"),

@@ -12,6 +12,7 @@ import io.silo.http.data.DataEndpoints;
 import io.silo.http.file.FileEndpoints;
 import io.silo.http.health.HealthEndpoints;
 import io.silo.http.health.TenantHealthEndpoints;
+import io.silo.http.identity.InvitationEndpoints;
 import io.silo.http.identity.LoginEndpoints;
 import io.silo.http.identity.MemberEndpoints;
 import io.silo.http.identity.PasswordEndpoints;
@@ -43,6 +44,7 @@ final class HttpFeatures {
                         app.platformAdmins(), app.sessions(), app.tokens(), authenticator, app.audit(), app.signIns()),
                 new LoginEndpoints(app.logins(), app.sessions(), authenticator, app.access(), app.users()),
                 new PasswordEndpoints(app.passwords(), authenticator),
+                new InvitationEndpoints(app.invitations(), authenticator),
                 new SignupEndpoints(app.signups()),
                 new OrganizationEndpoints(app.organizations(), authenticator, app.users()),
                 new OrganizationServiceEndpoints(app.organizationServices(), authenticator),

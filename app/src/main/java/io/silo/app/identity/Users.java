@@ -287,6 +287,35 @@ public final class Users {
         return merged;
     }
 
+    /** The roles a request's {@code services} asks for, with {@code core}, checked against the organization's templates. */
+    Map<String, String> assignableRoles(Tenant tenant, JsonNode services) {
+        return rolesWithCore(tenant, UserRequests.services(services));
+    }
+
+    /**
+     * Creates the user of an accepted invitation: within the {@code maxUsers} quota, under the lock
+     * every user change takes, recorded as the new user's own act; the directory follows as for
+     * {@link #create}. The invitation stands for the administrator who sent it.
+     */
+    User createInvited(Tenant tenant, UserStore.NewUser user, AuditEntry.Actor client) {
+        directory.markDirty(tenant.id(), clock.instant());
+        User created;
+        try {
+            created = cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
+                store.lockMembership(core);
+                checkUserQuota(core, tenant);
+                User inserted = store.insertIfAbsent(core, user);
+                activity.record(core, activity(inserted, client, "user.create", inserted, Map.of("invitation", true)));
+                return inserted;
+            });
+        } catch (DataAccessException e) {
+            throw taken(e);
+        }
+        relayAfterCommit(tenant);
+        log.info("user {} joined organization {} by invitation", created.id(), tenant.slug());
+        return created;
+    }
+
     private Map<String, String> rolesWithCore(Tenant tenant, Map<String, Optional<String>> requested) {
         Map<String, Optional<String>> all = new LinkedHashMap<>();
         all.put(ServiceTemplate.CORE, Optional.empty());

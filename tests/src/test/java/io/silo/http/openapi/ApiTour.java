@@ -62,7 +62,65 @@ final class ApiTour {
         administration();
         secondFactor();
         unknownRoutes();
+        invitations();
         ownPasswords();
+    }
+
+    private void invitations() {
+        String id = expect(
+                        201,
+                        orgAdmin.post(
+                                "/api/invitations",
+                                Map.of("email", "guest@tour.example", "services", Map.of("billing", "user"))))
+                .json()
+                .path("id")
+                .asString();
+        expect(200, orgAdmin.get("/api/invitations"));
+        expect(409, orgAdmin.post("/api/invitations", Map.of("email", "boss@tour.example")));
+        expect(422, orgAdmin.post("/api/invitations", Map.of("email", "x@tour.example", "services", List.of("erp"))));
+        expect(400, orgAdmin.post("/api/invitations", Map.of("email", "not an email")));
+        expect(401, anonymous.get("/api/invitations"));
+        expect(204, orgAdmin.delete("/api/invitations/" + id));
+        expect(404, orgAdmin.delete("/api/invitations/" + id));
+        expect(400, orgAdmin.delete("/api/invitations/not-a-uuid"));
+        expect(
+                400,
+                anonymous.post(
+                        "/api/invitations/accept", Map.of("token", "made-up", "name", "G", "password", PASSWORD)));
+        expect(200, admin.patch("/api/organizations/" + slug, Map.of("quotas", Map.of("maxUsers", 100))));
+        expect(201, orgAdmin.post("/api/invitations", Map.of("email", "joiner@tour.example")));
+        expect(
+                201,
+                anonymous.post(
+                        "/api/invitations/accept",
+                        Map.of(
+                                "token",
+                                mailedToken("joiner@tour.example", "You are invited"),
+                                "name",
+                                "Joiner",
+                                "password",
+                                PASSWORD)));
+    }
+
+    /** The token of the first mail to {@code to} whose subject starts so, read as a platform administrator. */
+    private String mailedToken(String to, String subject) {
+        String mailId = io.silo.testing.Eventually.get(
+                java.time.Duration.ofSeconds(10),
+                () -> admin.get("/api/admin/mail")
+                        .json()
+                        .path("items")
+                        .valueStream()
+                        .filter(item -> item.path("to").asString().equals(to)
+                                && item.path("subject").asString().startsWith(subject))
+                        .map(item -> item.path("id").asString())
+                        .findFirst()
+                        .orElse(""),
+                id -> !id.isEmpty());
+        String text = admin.get("/api/admin/mail/" + mailId).json().path("text").asString();
+        java.util.regex.Matcher token =
+                java.util.regex.Pattern.compile("Token: (\\S+)").matcher(text);
+        org.assertj.core.api.Assertions.assertThat(token.find()).isTrue();
+        return token.group(1);
     }
 
     /** Last: a reset ends the organization administrator's sessions, which the steps before use. */
@@ -88,30 +146,14 @@ final class ApiTour {
 
         expect(400, anonymous.post("/api/auth/password/forgot", Map.of("email", "not an email")));
         expect(202, anonymous.post("/api/auth/password/forgot", Map.of("email", "boss@tour.example")));
-        String mailId = io.silo.testing.Eventually.get(
-                java.time.Duration.ofSeconds(10),
-                () -> admin.get("/api/admin/mail")
-                        .json()
-                        .path("items")
-                        .valueStream()
-                        .filter(item -> item.path("to").asString().equals("boss@tour.example")
-                                && item.path("subject").asString().startsWith("Reset"))
-                        .map(item -> item.path("id").asString())
-                        .findFirst()
-                        .orElse(""),
-                id -> !id.isEmpty());
-        String text = admin.get("/api/admin/mail/" + mailId).json().path("text").asString();
-        java.util.regex.Matcher token =
-                java.util.regex.Pattern.compile("Token: (\\S+)").matcher(text);
-        org.assertj.core.api.Assertions.assertThat(token.find()).isTrue();
+        String resetToken = mailedToken("boss@tour.example", "Reset");
         expect(
                 400,
                 anonymous.post("/api/auth/password/reset", Map.of("token", "made-up", "password", PASSWORD + "-new")));
-        expect(422, anonymous.post("/api/auth/password/reset", Map.of("token", token.group(1), "password", "short")));
+        expect(422, anonymous.post("/api/auth/password/reset", Map.of("token", resetToken, "password", "short")));
         expect(
                 204,
-                anonymous.post(
-                        "/api/auth/password/reset", Map.of("token", token.group(1), "password", PASSWORD + "-new")));
+                anonymous.post("/api/auth/password/reset", Map.of("token", resetToken, "password", PASSWORD + "-new")));
     }
 
     private void meta() {

@@ -72,6 +72,17 @@ final class RouteGenerators {
                                 "organization",
                                 fuzz.pick(List.of(fuzz.world().beta().slug, "' OR 1=1 --")))));
         open(
+                "POST /api/invitations/accept",
+                fuzz -> fuzz.post(
+                        "/api/invitations/accept",
+                        Map.of(
+                                "token",
+                                fuzz.pick(List.of(fuzz.altered(fuzz.world().beta().id), "x", "' OR 1=1 --")),
+                                "name",
+                                "Fuzz",
+                                "password",
+                                "a long enough password")));
+        open(
                 "POST /api/auth/password/reset",
                 fuzz -> fuzz.post(
                         "/api/auth/password/reset",
@@ -189,6 +200,13 @@ final class RouteGenerators {
 
     private void identity() {
         members("GET /api/auth/me", fuzz -> fuzz.get("/api/auth/me"));
+        members(
+                "POST /api/invitations",
+                fuzz -> fuzz.post(
+                        "/api/invitations",
+                        Map.of("email", fuzz.loginName(), "services", Map.of(fuzz.service(), "user"))));
+        members("GET /api/invitations", fuzz -> fuzz.get("/api/invitations"));
+        members("DELETE /api/invitations/{id}", fuzz -> fuzz.delete("/api/invitations/" + fuzz.userIdToChange()));
         members(
                 "POST /api/auth/password",
                 fuzz -> fuzz.post(
