@@ -56,16 +56,22 @@ final class Housekeeping implements AutoCloseable {
                     "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?",
                     longAgo);
             int signupsDone = signups.purge(now, longAgo);
+            // spent or expired, a reset token is useless; invitations are kept a while for "who invited whom"
+            int identityTokens = control.update(
+                            "DELETE FROM password_resets WHERE expires_at < ?", now.minus(Duration.ofDays(1)))
+                    + control.update(
+                            "DELETE FROM invitations WHERE coalesce(accepted_at, revoked_at, expires_at) < ?", longAgo);
             int mail = mailbox.map(box -> box.prune(longAgo)).orElse(0);
             int orphans = files.sweepSome();
             int drops = dropRemovedServices.getAsInt();
-            if (tokens + keys + jobs + signupsDone + mail + orphans + drops > 0) {
+            if (tokens + keys + jobs + signupsDone + identityTokens + mail + orphans + drops > 0) {
                 log.info(
-                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} mails, {} orphaned files, and started dropping {} removed services' databases",
+                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} password reset and invitation tokens, {} mails, {} orphaned files, and started dropping {} removed services' databases",
                         tokens,
                         keys,
                         jobs,
                         signupsDone,
+                        identityTokens,
                         mail,
                         orphans,
                         drops);

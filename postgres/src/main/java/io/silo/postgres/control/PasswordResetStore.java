@@ -64,9 +64,4 @@ public final class PasswordResetStore {
         }
         return spent;
     }
-
-    /** Forgets resets that expired or were spent before {@code before}; returns how many. */
-    public int purge(Instant before) {
-        return jdbc.update("DELETE FROM password_resets WHERE expires_at < ? OR used_at < ?", before, before);
-    }
 }
