@@ -119,16 +119,6 @@ public final class PasswordHasher {
     }
 
     /**
-     * Hashes, with today's parameters, a password just verified against an older hash: no policy is
-     * checked, since a policy raised since it was set applies to the next password, not to a sign-in.
-     */
-    public String rehash(String password, Claimant who) {
-        return bounded(
-                who,
-                () -> Password.hash(password).addRandomSalt(16).with(function).getResult());
-    }
-
-    /**
      * Hashes a password that was accepted before, without the policy: the rehash after a sign-in, an
      * imported account's password. The policy applies when a password is chosen, and an account
      * must not be locked out by a stricter one set after its password was.
