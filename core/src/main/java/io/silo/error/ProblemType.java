@@ -211,7 +211,10 @@ public enum ProblemType {
     LAST_ADMIN(answered(ErrorKind.CONFLICT), "the change would leave the organization without an active administrator"),
     QUOTA_EXCEEDED(
             answered(ErrorKind.UNPROCESSABLE),
-            "the organization's quota is reached (`quota`, `limit`), e.g. `maxUsers`"),
+            "the organization's quota is reached (`quota`, `limit`), e.g. `maxUsers`, or `erp.branches` for the documents of a collection (also `service`, `collection`); nothing was written"),
+    FEATURE_DISABLED(
+            answered(ErrorKind.FORBIDDEN),
+            "the organization's `features` switch this service or collection off (`feature`, `service`, `collection`): its data are kept, but neither read nor written until the feature is removed"),
     SLUG_TAKEN(answered(ErrorKind.CONFLICT), "an organization with this slug exists (`field`)"),
     ORGANIZATION_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no organization with this id or slug"),
     JOB_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no job with this id"),
@@ -229,10 +232,10 @@ public enum ProblemType {
             "a business type is not 1 to 40 letters, digits, spaces, `_` or `-` (`field`)"),
     INVALID_FEATURE(
             answered(ErrorKind.INVALID),
-            "a feature is not a lower-case identifier, or `features` is not an array (`field`)"),
+            "a feature is not a lower-case identifier or `off:service[.collection]`, or `features` is not an array (`field`)"),
     INVALID_QUOTA(
             answered(ErrorKind.INVALID),
-            "a quota name is not an identifier, its limit not a whole number of 0 or more, or `maxUsers` below 1 when an organization is created (no room for the first administrator) (`field`)"),
+            "a quota name is not an identifier or `service.collection`, its limit not a whole number of 0 or more, or `maxUsers` below 1 when an organization is created (no room for the first administrator) (`field`)"),
     INVALID_ORIGIN(
             answered(ErrorKind.INVALID),
             "an organization's `corsOrigins` is not a list of at most 20 origins, each `http(s)://host[:port]` as a browser sends it: no path, no wildcard (`field`)"),

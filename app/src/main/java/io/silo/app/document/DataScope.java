@@ -3,6 +3,7 @@ package io.silo.app.document;
 import io.silo.app.access.Access;
 import io.silo.app.session.Principal;
 import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
 import io.silo.postgres.collection.DocumentRules;
 import io.silo.postgres.collection.KnownUsers;
 import io.silo.postgres.placement.Placement;
@@ -14,6 +15,8 @@ import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import io.silo.tenant.Admission;
 import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Features;
+import io.silo.tenant.Quotas;
 import java.util.Optional;
 
 /**
@@ -50,6 +53,9 @@ public record DataScope(
         RoleSpec role = Access.requireRole(member, template);
         // after the caller's right to the service: a database's state is for those who may use it
         Admission.check(Admission.database(database, placement.slug(), service, Admission.Route.READ));
+        if (placement.features().isOff(service)) {
+            throw switchedOff(service, Optional.empty());
+        }
         return new DataScope(member, placement, template, role, users);
     }
 
@@ -60,6 +66,7 @@ public record DataScope(
     public CollectionSpec readable(String collection) {
         CollectionSpec spec = collection(collection);
         Access.checkRead(role, service(), collection);
+        checkSwitchedOn(collection);
         return spec.hiding(role.rule(collection).hidden());
     }
 
@@ -94,6 +101,7 @@ public record DataScope(
     public CollectionSpec writable(String collection) {
         CollectionSpec spec = collection(collection);
         Access.checkWrite(role, service(), collection);
+        checkSwitchedOn(collection);
         return spec.hiding(role.rule(collection).hidden());
     }
 
@@ -116,6 +124,30 @@ public record DataScope(
 
     String service() {
         return template.service();
+    }
+
+    /**
+     * The most documents {@code collection} may hold, when the organization's quotas limit it: read
+     * from the placement the request already has, so a write asks the control database nothing.
+     */
+    Optional<Quotas.DocumentLimit> documentLimit(String collection) {
+        return placement.quotas().documentLimit(service(), collection);
+    }
+
+    /** After the caller's right to the collection: whether it is switched off is for those who may use it. */
+    private void checkSwitchedOn(String collection) {
+        if (placement.features().isOff(service(), collection)) {
+            throw switchedOff(service(), Optional.of(collection));
+        }
+    }
+
+    private static SiloException switchedOff(String service, Optional<String> collection) {
+        String what = collection.map(name -> service + "." + name).orElse(service);
+        SiloException refused = ProblemType.FEATURE_DISABLED
+                .exception("the organization has switched " + what + " off (feature " + Features.OFF + what + ")")
+                .with("feature", Features.OFF + what)
+                .with("service", service);
+        return collection.map(name -> refused.with("collection", name)).orElse(refused);
     }
 
     private CollectionSpec collection(String name) {

@@ -7,6 +7,7 @@ import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.collection.Document;
+import io.silo.postgres.collection.DocumentQuota;
 import io.silo.postgres.collection.DocumentRules;
 import io.silo.postgres.collection.DocumentStore;
 import io.silo.postgres.collection.GroupResult;
@@ -134,7 +135,11 @@ public final class Documents {
         boolean oneStatement = switch (write) {
             // an insert that references other documents reads them share-locked, one that numbers a field
             // advances a counter: two statements, one transaction
-            case Write.Insert insert -> !referencing && DocumentStore.insertsInOneStatement(spec, insert.body());
+            // and one into a collection with a quota counts it under a lock held to its commit
+            case Write.Insert insert ->
+                !referencing
+                        && DocumentStore.insertsInOneStatement(spec, insert.body())
+                        && scope.documentLimit(spec.name()).isEmpty();
             case Write.Delete delete -> delete.condition().isEmpty();
             // a plain replace or merge patch is optimistic (written only if still at the version read, else
             // computed again); one that depends on the document's content, a condition or an operator, locks it
@@ -247,8 +252,11 @@ public final class Documents {
         // every write takes its activity row along in its own statement, which gives the row the document's id
         Optional<ActivityEntry> logged = Optional.of(entry(scope, actor, action, spec.name()));
         return switch (write) {
-            case Write.Insert insert ->
-                stored(write, store.insert(connection, spec, rules, insert.body(), logged.get()));
+            case Write.Insert insert -> {
+                scope.documentLimit(spec.name())
+                        .ifPresent(limit -> DocumentQuota.reserve(connection, spec, scope.service(), limit));
+                yield stored(write, store.insert(connection, spec, rules, insert.body(), logged.get()));
+            }
             case Write.Replace replace ->
                 stored(
                         write,

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class RequestChecks {
     private static final Pattern BUSINESS_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _-]{0,39}");
     private static final Pattern FEATURE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
+    /** {@code off:service} or {@code off:service.collection} ({@link io.silo.tenant.Features}). */
+    private static final Pattern SWITCH_OFF = Pattern.compile("off:[a-z][a-z0-9_]{0,62}(\\.[a-z][a-z0-9_]{0,62})?");
     /** A host as browsers serialize it in {@code Origin}: lower-case ASCII labels (IDNs in punycode), or an IP literal. */
     private static final Pattern ORIGIN_HOST = Pattern.compile(
             "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\\[[0-9a-f:.]+]");
@@ -44,9 +46,12 @@ final class RequestChecks {
 
     static List<String> features(List<String> features) {
         for (String feature : features) {
-            if (feature == null || !FEATURE.matcher(feature).matches()) {
+            if (feature == null
+                    || !(FEATURE.matcher(feature).matches()
+                            || SWITCH_OFF.matcher(feature).matches())) {
                 throw ProblemType.INVALID_FEATURE
-                        .exception("feature '" + feature + "' must be a lower-case identifier")
+                        .exception("feature '" + feature
+                                + "' must be a lower-case identifier, or off:service or off:service.collection")
                         .with("field", "features");
             }
         }

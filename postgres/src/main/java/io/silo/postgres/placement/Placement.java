@@ -1,5 +1,7 @@
 package io.silo.postgres.placement;
 
+import io.silo.tenant.Features;
+import io.silo.tenant.Quotas;
 import io.silo.tenant.TenantStatus;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +21,9 @@ import java.util.UUID;
  * @param password that role's password, opened from its sealed form; never printed by {@link #toString()}
  * @param databases the tenant's databases by service name
  * @param corsOrigins the origins of the tenant's own browser front ends, exactly as browsers send them
+ * @param quotas the tenant's limits: the data plane enforces those on a collection's document count
+ *               from here, so that a write needs no query of the control database
+ * @param features what the tenant's {@code features} switch off, enforced from here as well
  */
 public record Placement(
         UUID tenantId,
@@ -28,7 +33,9 @@ public record Placement(
         String role,
         String password,
         Map<String, ServiceDatabase> databases,
-        Set<String> corsOrigins) {
+        Set<String> corsOrigins,
+        Quotas quotas,
+        Features features) {
 
     public Placement {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -39,6 +46,8 @@ public record Placement(
         Objects.requireNonNull(password, "password");
         databases = Map.copyOf(databases);
         corsOrigins = Set.copyOf(corsOrigins);
+        Objects.requireNonNull(quotas, "quotas");
+        Objects.requireNonNull(features, "features");
     }
 
     /** Whether requests may be served: the tenant is active (not provisioning, suspended, failed or being deleted). */

@@ -10,6 +10,8 @@ import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Features;
+import io.silo.tenant.Quotas;
 import io.silo.tenant.TenantStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -71,9 +73,11 @@ public final class PlacementCache {
     private static final long MAX_TENANTS = 100_000;
 
     private static final TypeReference<List<String>> ORIGINS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Long>> LIMITS = new TypeReference<>() {};
 
     private static final String SELECT = """
             SELECT t.id, t.slug, t.status, t.business_type, t.db_role, t.db_role_password, t.cors_origins,
+                   t.quotas, t.features,
                    d.service, d.cluster_id, d.database_name, d.state, d.schema_version
               FROM tenants t LEFT JOIN tenant_databases d ON d.tenant_id = t.id AND d.state <> 'detached'
              WHERE t.id = ?
@@ -306,7 +310,9 @@ public final class PlacementCache {
                 first.role(),
                 secrets.open(first.sealedPassword()),
                 databases,
-                first.corsOrigins());
+                first.corsOrigins(),
+                first.quotas(),
+                first.features());
         if (invalidations.get() == invalidationsBefore) {
             // a change heard while this read ran may be newer than what it read: then keep nothing
             lastKnown.put(tenantId, placement);
@@ -332,6 +338,8 @@ public final class PlacementCache {
                 row.getString("db_role"),
                 row.getString("db_role_password"),
                 Set.copyOf(Json.mapper().readValue(row.getString("cors_origins"), ORIGINS)),
+                new Quotas(Json.mapper().readValue(row.getString("quotas"), LIMITS)),
+                Features.of(Json.mapper().readValue(row.getString("features"), ORIGINS)),
                 database);
     }
 
@@ -348,5 +356,7 @@ public final class PlacementCache {
             String role,
             String sealedPassword,
             Set<String> corsOrigins,
+            Quotas quotas,
+            Features features,
             Optional<ServiceDatabase> database) {}
 }
