@@ -84,6 +84,18 @@ final class TenantCommands {
         @Option(names = "--cluster", description = "Place it on this cluster (default: the least loaded).")
         String cluster;
 
+        @Option(
+                names = "--database",
+                description = "Name a service's database instead of its template's pattern, e.g. "
+                        + "--database erp=mobile_shop_db (repeatable).")
+        Map<String, String> databases = new LinkedHashMap<>();
+
+        @Option(
+                names = "--external-id",
+                description = "The organization's id in another system, e.g. org_techcorp_001; "
+                        + "accepted wherever the organization is named.")
+        String externalId;
+
         @Option(names = "--admin-email", description = "Email of the first administrator.")
         String adminEmail;
 
@@ -113,6 +125,8 @@ final class TenantCommands {
                     .businessType(Optional.ofNullable(businessType))
                     .license(Optional.ofNullable(license))
                     .cluster(Optional.ofNullable(cluster))
+                    .databaseNames(databases)
+                    .externalId(Optional.ofNullable(externalId))
                     .build();
             Organizations.Outcome outcome = organizations.create(request, actor());
             progress().finish();

@@ -44,6 +44,37 @@ class TenantsCommandTest {
     }
 
     @Test
+    void createNamesADatabaseAndAnExternalIdThatNamesTheOrganizationToo() {
+        Outcome created = run(
+                "tenants",
+                "create",
+                "--config",
+                config.toString(),
+                "--name",
+                "Mobile Shop",
+                "--slug",
+                "mobile",
+                "--business-type",
+                "mobile",
+                "--services",
+                "erp",
+                "--database",
+                "erp=mobile_shop_db",
+                "--external-id",
+                "656f1c2a9b1e8a0012345678",
+                "--admin-email",
+                "owner@mobile.example",
+                "--admin-password-file",
+                password.toString());
+        assertThat(created.code()).as(created.err()).isEqualTo(0);
+        assertThat(created.out()).contains("mobile_shop_db");
+
+        Outcome shown = run("tenants", "show", "656f1c2a9b1e8a0012345678", "--config", config.toString(), "--json");
+        assertThat(shown.code()).as(shown.err()).isEqualTo(0);
+        assertThat(Json.read(shown.out()).path("slug").asString()).isEqualTo("mobile");
+    }
+
+    @Test
     void createListShowSuspendActivateDelete() {
         Outcome created = run(
                 "tenants",

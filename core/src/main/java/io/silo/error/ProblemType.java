@@ -215,7 +215,15 @@ public enum ProblemType {
     FEATURE_DISABLED(
             answered(ErrorKind.FORBIDDEN),
             "the organization's `features` switch this service or collection off (`feature`, `service`, `collection`): its data are kept, but neither read nor written until the feature is removed"),
-    SLUG_TAKEN(answered(ErrorKind.CONFLICT), "an organization with this slug exists (`field`)"),
+    SLUG_TAKEN(
+            answered(ErrorKind.CONFLICT),
+            "an organization with this slug exists, or has it as its external id (`field`)"),
+    EXTERNAL_ID_TAKEN(
+            answered(ErrorKind.CONFLICT),
+            "another organization has this external id, or any organization has it as its slug (`field`)"),
+    INVALID_EXTERNAL_ID(
+            answered(ErrorKind.INVALID),
+            "an external id is not 1 to 100 letters, digits, `_`, `.` or `-` starting with a letter or digit, or is a UUID (`field`)"),
     ORGANIZATION_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no organization with this id or slug"),
     JOB_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "no job with this id"),
     JOB_FINISHED(
@@ -267,7 +275,7 @@ public enum ProblemType {
             "a destructive request lacks its typed confirmation, or it does not match: removing a service needs `confirm` equal to the organization's slug (`field`)"),
     DATABASE_NAME_TAKEN(
             answered(ErrorKind.CONFLICT),
-            "a database this organization needs already exists on its cluster, or two of its services would share one name (`database`)"),
+            "a database this organization needs already exists on its cluster, a chosen name is any other organization's database on any cluster, or two of its services would share one name (`database`)"),
     NO_CLUSTER_AVAILABLE(answered(ErrorKind.CONFLICT), "no active cluster matches the requested labels and has room"),
     CLUSTER_NOT_ACCEPTING(answered(ErrorKind.CONFLICT), "the requested cluster is not active"),
     CLUSTER_FULL(answered(ErrorKind.CONFLICT), "the requested cluster is at its capacity"),
@@ -297,6 +305,9 @@ public enum ProblemType {
     DATABASE_NAME_RESERVED(
             answered(ErrorKind.CONFLICT),
             "the database name would be `postgres`, `template0`, `template1`, the control database's, or start with `silo_` (`database`)"),
+    INVALID_DATABASE_NAME(
+            answered(ErrorKind.INVALID),
+            "a database name chosen for a service is not 1 to 63 lower-case letters, digits and `_` starting with a letter, or names a service the organization does not get (`field`)"),
     SCHEMA_SERVICE_MISMATCH(
             internal(ErrorKind.CONFLICT), "a template was applied to a database that holds another service"),
     SCHEMA_VERSION_AHEAD(

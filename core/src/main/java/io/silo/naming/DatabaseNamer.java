@@ -90,6 +90,38 @@ public final class DatabaseNamer {
         return name;
     }
 
+    /**
+     * A database name chosen for {@code service} by a platform administrator instead of the pattern's:
+     * what a pattern may give, written out (lower-case ASCII letters, digits and {@code _}, starting
+     * with a letter, at most 63 bytes, so PostgreSQL keeps it as written and it needs no quoting in
+     * tools), and not reserved.
+     *
+     * @throws SiloException {@code invalid-database-name} (400), {@code database-name-reserved} (409)
+     */
+    public String chosen(String name, String service) {
+        String field = "databases." + service;
+        if (name == null
+                || name.isEmpty()
+                || name.length() > Identifiers.MAX_BYTES
+                || !(name.charAt(0) >= 'a' && name.charAt(0) <= 'z')
+                || !Identifiers.isPlain(name)) {
+            String shown = name == null ? "null" : name.length() > 80 ? name.substring(0, 80) + "..." : name;
+            throw ProblemType.INVALID_DATABASE_NAME
+                    .exception("database name '" + shown + "' for " + service + " must be 1 to 63 lower-case letters,"
+                            + " digits and '_', starting with a letter, e.g. mobile_shop_db")
+                    .with("field", field);
+        }
+        if (isReserved(name)) {
+            throw ProblemType.DATABASE_NAME_RESERVED
+                    .exception("database name '" + name + "' for " + service + " is reserved: "
+                            + String.join(", ", new TreeSet<>(reserved)) + " and names starting with " + RESERVED_PREFIX
+                            + " belong to PostgreSQL and Silo")
+                    .with("database", name)
+                    .with("field", field);
+        }
+        return name;
+    }
+
     /** Whether {@code name} is one Silo never gives a tenant database. */
     public boolean isReserved(String name) {
         return reserved.contains(name) || name.startsWith(RESERVED_PREFIX);

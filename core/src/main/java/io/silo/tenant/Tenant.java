@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param businessType free-form category, e.g. {@code computer}; some naming patterns use it
  * @param license free-form plan name, e.g. {@code free}, {@code pro}
  * @param features enabled feature flags
+ * @param externalId the organization's id in another system ({@code org_techcorp_001}, a MongoDB
+ *                   ObjectId), unique and never any organization's slug; {@code {org}} accepts it too
  * @param corsOrigins the origins of the organization's own browser front ends, exactly as browsers send
  *                    them ({@code https://app.example.com}); its members' answers may be read there
  * @param passwordMinLength the organization's own shortest password, when it set one stricter than the
@@ -35,50 +37,14 @@ public record Tenant(
         Instant createdAt,
         Instant updatedAt,
         List<TenantDatabase> databases,
-        Optional<Integer> passwordMinLength) {
+        Optional<Integer> passwordMinLength,
+        Optional<String> externalId) {
 
     public Tenant {
         features = List.copyOf(features);
         corsOrigins = List.copyOf(corsOrigins);
         databases = List.copyOf(databases);
-    }
-
-    /** An organization without a password policy of its own (the deployment's applies). */
-    public Tenant(
-            UUID id,
-            String slug,
-            String name,
-            Optional<String> businessType,
-            TenantStatus status,
-            Optional<String> statusReason,
-            Optional<String> license,
-            Quotas quotas,
-            List<String> features,
-            Optional<Contact> adminContact,
-            Optional<Contact> billingContact,
-            Optional<String> notes,
-            List<String> corsOrigins,
-            Instant createdAt,
-            Instant updatedAt,
-            List<TenantDatabase> databases) {
-        this(
-                id,
-                slug,
-                name,
-                businessType,
-                status,
-                statusReason,
-                license,
-                quotas,
-                features,
-                adminContact,
-                billingContact,
-                notes,
-                corsOrigins,
-                createdAt,
-                updatedAt,
-                databases,
-                Optional.empty());
+        java.util.Objects.requireNonNull(externalId, "externalId");
     }
 
     /**

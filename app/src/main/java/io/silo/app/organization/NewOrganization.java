@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param cluster place it on this cluster; else the least loaded one matching {@code labels}
  * @param corsOrigins the origins of its own browser front ends, as browsers send them
  * @param admin the first administrator; refused when empty
+ * @param databaseNames database names chosen by a platform administrator, by service, instead of
+ *                      the names the templates' patterns give; the services not named keep theirs
+ * @param externalId the organization's id in another system ({@code org_techcorp_001}), if any
  */
 public record NewOrganization(
         String name,
@@ -35,7 +38,9 @@ public record NewOrganization(
         Optional<ContactDetails> billingContact,
         Optional<String> notes,
         List<String> corsOrigins,
-        Optional<FirstAdmin> admin) {
+        Optional<FirstAdmin> admin,
+        Map<String, String> databaseNames,
+        Optional<String> externalId) {
 
     public NewOrganization {
         Objects.requireNonNull(name, "name");
@@ -52,6 +57,9 @@ public record NewOrganization(
         Objects.requireNonNull(notes, "notes");
         corsOrigins = copy(Objects.requireNonNull(corsOrigins, "corsOrigins"));
         Objects.requireNonNull(admin, "admin");
+        databaseNames = Collections.unmodifiableMap(
+                new LinkedHashMap<>(Objects.requireNonNull(databaseNames, "databaseNames")));
+        Objects.requireNonNull(externalId, "externalId");
     }
 
     /** An organization named {@code name} with {@code services} and its first administrator; the rest empty. */
@@ -105,6 +113,8 @@ public record NewOrganization(
         private Map<String, String> labels = Map.of();
         private Optional<String> notes = Optional.empty();
         private List<String> corsOrigins = List.of();
+        private Map<String, String> databaseNames = Map.of();
+        private Optional<String> externalId = Optional.empty();
 
         private Builder(String name, List<String> services, FirstAdmin admin) {
             this.name = name;
@@ -157,6 +167,16 @@ public record NewOrganization(
             return this;
         }
 
+        public Builder databaseNames(Map<String, String> value) {
+            databaseNames = value;
+            return this;
+        }
+
+        public Builder externalId(Optional<String> value) {
+            externalId = value;
+            return this;
+        }
+
         public NewOrganization build() {
             return new NewOrganization(
                     name,
@@ -172,7 +192,9 @@ public record NewOrganization(
                     Optional.empty(),
                     notes,
                     corsOrigins,
-                    Optional.of(admin));
+                    Optional.of(admin),
+                    databaseNames,
+                    externalId);
         }
     }
 }

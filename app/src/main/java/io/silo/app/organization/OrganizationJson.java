@@ -18,6 +18,7 @@ public final class OrganizationJson {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", tenant.id().toString());
         body.put("slug", tenant.slug());
+        body.put("externalId", tenant.externalId().orElse(null));
         body.put("name", tenant.name());
         body.put("businessType", tenant.businessType().orElse(null));
         body.put("status", tenant.status().value());

@@ -29,7 +29,8 @@ final class OrganizationPatch {
             "billingContact",
             "notes",
             "corsOrigins",
-            "passwordPolicy");
+            "passwordPolicy",
+            "externalId");
 
     private static final List<String> CONTACT_FIELDS = List.of("email", "name", "phone");
 
@@ -66,7 +67,8 @@ final class OrganizationPatch {
                 t.createdAt(),
                 t.updatedAt(),
                 t.databases(),
-                patch.has("passwordPolicy") ? passwordMinLength(patch.get("passwordPolicy")) : t.passwordMinLength());
+                patch.has("passwordPolicy") ? passwordMinLength(patch.get("passwordPolicy")) : t.passwordMinLength(),
+                patch.has("externalId") ? RequestChecks.externalId(text(patch, "externalId")) : t.externalId());
     }
 
     /**

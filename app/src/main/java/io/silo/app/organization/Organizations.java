@@ -195,7 +195,7 @@ public final class Organizations {
         Cluster cluster = ClusterPlacement.choose(
                 clusters.list(), tenants.databasesPerCluster(), services.size(), request.cluster(), request.labels());
         NamingContext naming = new NamingContext(id, slug, name, businessType, admin.username(), now);
-        List<TenantDatabase> databases = databases(services, naming, cluster);
+        List<TenantDatabase> databases = databases(services, naming, cluster, chosenNames(request, services));
         Tenant tenant = new Tenant(
                 id,
                 slug,
@@ -212,7 +212,9 @@ public final class Organizations {
                 RequestChecks.corsOrigins(request.corsOrigins(), "corsOrigins"),
                 now,
                 now,
-                databases);
+                databases,
+                Optional.empty(),
+                RequestChecks.externalId(request.externalId()));
         Job job =
                 newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
         TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
@@ -265,13 +267,20 @@ public final class Organizations {
     public Tenant update(String org, tools.jackson.databind.JsonNode patch, AuditEntry.Actor actor) {
         Tenant current = get(org);
         Tenant changed = OrganizationPatch.apply(current, patch);
-        control.useTransaction(handle -> {
-            tenants.update(handle, changed, clock.instant());
-            if (patch.has("passwordPolicy")) {
-                tenants.updatePasswordMinLength(handle, changed.id(), changed.passwordMinLength());
+        try {
+            control.useTransaction(handle -> {
+                tenants.update(handle, changed, clock.instant());
+                if (patch.has("passwordPolicy")) {
+                    tenants.updatePasswordMinLength(handle, changed.id(), changed.passwordMinLength());
+                }
+                audit.append(handle, entry(actor, "tenant.update", current, Map.of("fields", fieldNames(patch))));
+            });
+        } catch (DataAccessException e) {
+            if (e.violated(TenantStore.EXTERNAL_ID_KEY) || e.violated(TenantStore.EXTERNAL_ID_IS_SLUG)) {
+                throw externalIdTaken(changed.externalId().orElseThrow());
             }
-            audit.append(handle, entry(actor, "tenant.update", current, Map.of("fields", fieldNames(patch))));
-        });
+            throw e;
+        }
         // its allowed origins ride on the cached placement: a removed one must stop here at once
         statusChanged.accept(current.id());
         return tenants.find(current.id()).orElseThrow();
@@ -383,11 +392,55 @@ public final class Organizations {
                 .with("field", "admin");
     }
 
-    private List<TenantDatabase> databases(List<ServiceTemplate> services, NamingContext naming, Cluster cluster) {
+    /**
+     * The database names a platform administrator chose, checked: well formed, not reserved, for a
+     * service the organization gets, and no database Silo knows on any cluster (a chosen name is
+     * meant to stay the organization's wherever it is moved). Whether the cluster has a database of
+     * that name outside Silo is checked with the others: Silo creates its databases, never adopts one.
+     */
+    private Map<String, String> chosenNames(NewOrganization request, List<ServiceTemplate> services) {
+        Map<String, String> chosen = new LinkedHashMap<>();
+        request.databaseNames().forEach((service, name) -> {
+            if (services.stream().noneMatch(template -> template.service().equals(service))) {
+                throw ProblemType.INVALID_DATABASE_NAME
+                        .exception("databases names service '" + abbreviate(service)
+                                + "', which the organization does not get; it gets "
+                                + services.stream()
+                                        .map(ServiceTemplate::service)
+                                        .toList())
+                        .with("field", "databases");
+            }
+            String database = namer.chosen(name, service);
+            if (tenants.databaseNameKnown(database)) {
+                throw ProblemType.DATABASE_NAME_TAKEN
+                        .exception("an organization already has a database named " + database)
+                        .with("database", database)
+                        .with("field", "databases." + service);
+            }
+            chosen.put(service, database);
+        });
+        return chosen;
+    }
+
+    /** Slugs and external ids name organizations in one namespace ({@code {org}}, sign-in's {@code organization}). */
+    private static SiloException externalIdTaken(String externalId) {
+        return ProblemType.EXTERNAL_ID_TAKEN
+                .exception("external id '" + externalId + "' is already an organization's external id or slug")
+                .with("field", "externalId");
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+
+    private List<TenantDatabase> databases(
+            List<ServiceTemplate> services, NamingContext naming, Cluster cluster, Map<String, String> chosen) {
         Map<String, String> names = new LinkedHashMap<>();
         List<TenantDatabase> databases = new ArrayList<>();
         for (ServiceTemplate template : services) {
-            String database = namer.name(template.databaseNamePattern(), template.service(), naming);
+            String database = chosen.containsKey(template.service())
+                    ? chosen.get(template.service())
+                    : namer.name(template.databaseNamePattern(), template.service(), naming);
             String clash = names.put(database, template.service());
             if (clash != null) {
                 throw ProblemType.DATABASE_NAME_TAKEN.exception("services " + clash + " and " + template.service()
@@ -438,10 +491,13 @@ public final class Organizations {
                                         tenant.databases().getFirst().clusterId())));
             });
         } catch (DataAccessException e) {
-            if (e.violated(TenantStore.SLUG_KEY)) {
+            if (e.violated(TenantStore.SLUG_KEY) || e.violated(TenantStore.SLUG_IS_EXTERNAL_ID)) {
                 throw ProblemType.SLUG_TAKEN
                         .exception("an organization with slug '" + tenant.slug() + "' exists")
                         .with("field", "slug");
+            }
+            if (e.violated(TenantStore.EXTERNAL_ID_KEY) || e.violated(TenantStore.EXTERNAL_ID_IS_SLUG)) {
+                throw externalIdTaken(tenant.externalId().orElseThrow());
             }
             if (e.isUniqueViolation()) {
                 throw ProblemType.DATABASE_NAME_TAKEN.exception(

@@ -4,6 +4,7 @@ import io.silo.app.input.Fields;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.tenant.Contact;
+import io.silo.tenant.Slugs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
@@ -19,6 +20,8 @@ final class RequestChecks {
     private static final Pattern FEATURE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
     /** {@code off:service} or {@code off:service.collection} ({@link io.silo.tenant.Features}). */
     private static final Pattern SWITCH_OFF = Pattern.compile("off:[a-z][a-z0-9_]{0,62}(\\.[a-z][a-z0-9_]{0,62})?");
+
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
     /** A host as browsers serialize it in {@code Origin}: lower-case ASCII labels (IDNs in punycode), or an IP literal. */
     private static final Pattern ORIGIN_HOST = Pattern.compile(
             "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\\[[0-9a-f:.]+]");
@@ -26,6 +29,25 @@ final class RequestChecks {
     static final int MAX_CORS_ORIGINS = 20;
 
     private RequestChecks() {}
+
+    /**
+     * An organization's id in another system: 1 to 100 letters, digits, {@code _ . -}, starting with a
+     * letter or digit ({@code org_techcorp_001}, {@code 656f1c2a9b1e8a0012345678}); not a UUID, which
+     * {@code {org}} would take for Silo's own id. Blank clears it.
+     */
+    static Optional<String> externalId(Optional<String> value) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            return Optional.empty();
+        }
+        String externalId = value.get();
+        if (!EXTERNAL_ID.matcher(externalId).matches() || Slugs.isUuid(externalId)) {
+            throw ProblemType.INVALID_EXTERNAL_ID
+                    .exception("externalId must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or"
+                            + " digit, and not a UUID, e.g. org_techcorp_001")
+                    .with("field", "externalId");
+        }
+        return Optional.of(externalId);
+    }
 
     static String name(String name) {
         return Fields.text(name, "name", 200);

@@ -49,7 +49,9 @@ class AccessTest {
                 List.of(),
                 Instant.EPOCH,
                 Instant.EPOCH,
-                databases);
+                databases,
+                Optional.empty(),
+                Optional.empty());
     }
 
     private static String refusal(Runnable check) {

@@ -24,7 +24,9 @@ final class OrganizationRequests {
             ContactBody billingContact,
             String notes,
             List<String> corsOrigins,
-            AdminBody admin) {
+            AdminBody admin,
+            Map<String, String> databases,
+            String externalId) {
 
         /** The command, absent fields empty; {@code Organizations} checks the values. */
         NewOrganization command() {
@@ -42,7 +44,9 @@ final class OrganizationRequests {
                     Optional.ofNullable(billingContact).map(ContactBody::details),
                     Optional.ofNullable(notes),
                     corsOrigins == null ? List.of() : corsOrigins,
-                    Optional.ofNullable(admin).map(AdminBody::firstAdmin));
+                    Optional.ofNullable(admin).map(AdminBody::firstAdmin),
+                    databases == null ? Map.of() : databases,
+                    Optional.ofNullable(externalId));
         }
     }
 

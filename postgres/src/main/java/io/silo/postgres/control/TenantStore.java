@@ -35,6 +35,12 @@ import tools.jackson.databind.JsonNode;
 public final class TenantStore {
     /** The unique constraint on an organization's slug, named in a violation. */
     public static final String SLUG_KEY = "tenants_slug_key";
+    /** Another organization has this external id. */
+    public static final String EXTERNAL_ID_KEY = "tenants_external_id_key";
+    /** The external id is an organization's slug (the control database's {@code check_organization_names}). */
+    public static final String EXTERNAL_ID_IS_SLUG = "tenants_external_id_is_slug";
+    /** The slug is an organization's external id. */
+    public static final String SLUG_IS_EXTERNAL_ID = "tenants_slug_is_external_id";
 
     private static final TypeReference<Map<String, Long>> QUOTAS = new TypeReference<>() {};
     /** Features, origins: a list of names. */
@@ -64,8 +70,9 @@ public final class TenantStore {
         handle.update(
                 """
                 INSERT INTO tenants (id, slug, name, business_type, status, license, quotas, features, admin_contact,
-                                     billing_contact, notes, cors_origins, db_role, db_role_password, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?)
+                                     billing_contact, notes, cors_origins, db_role, db_role_password, created_at, updated_at,
+                                     external_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?)
                 """,
                 tenant.id(),
                 tenant.slug(),
@@ -82,7 +89,8 @@ public final class TenantStore {
                 role.name(),
                 secrets.seal(role.password()),
                 tenant.createdAt(),
-                tenant.updatedAt());
+                tenant.updatedAt(),
+                tenant.externalId());
         for (TenantDatabase database : tenant.databases()) {
             handle.update(
                     """
@@ -107,16 +115,21 @@ public final class TenantStore {
         return load(handle, "id = ?", id).stream().findFirst();
     }
 
-    /** Finds a tenant by id or by slug, as {@code {org}} in routes. */
+    /**
+     * Finds a tenant by id, slug or external id, as {@code {org}} in routes: slugs and external ids
+     * never equal one another (the control database's {@code check_organization_names}), so at most
+     * one matches.
+     */
     public Optional<Tenant> resolve(String idOrSlug) {
         return jdbc.withHandle(handle -> {
-            List<Tenant> found =
-                    Slugs.isUuid(idOrSlug) ? loadIfUuid(handle, idOrSlug) : load(handle, "slug = ?", idOrSlug);
+            List<Tenant> found = Slugs.isUuid(idOrSlug)
+                    ? loadIfUuid(handle, idOrSlug)
+                    : load(handle, "slug = ? OR external_id = ?", idOrSlug, idOrSlug);
             return found.stream().findFirst();
         });
     }
 
-    /** Tenants oldest first, optionally by status or matching {@code search} in name or slug. */
+    /** Tenants oldest first, optionally by status or matching {@code search} in name, slug or external id. */
     public Page list(Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
         Optional<Cursors.Created> after = cursor.map(Cursors.Created::decode);
         String pattern = search.map(text ->
@@ -126,11 +139,12 @@ public final class TenantStore {
                 handle,
                 """
                 (?::text IS NULL OR status = ?::text)
-                AND (?::text IS NULL OR name ILIKE ?::text OR slug ILIKE ?::text)
+                AND (?::text IS NULL OR name ILIKE ?::text OR slug ILIKE ?::text OR external_id ILIKE ?::text)
                 AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
                 ORDER BY created_at, id LIMIT ?""",
                 status.map(TenantStatus::value).orElse(null),
                 status.map(TenantStatus::value).orElse(null),
+                pattern,
                 pattern,
                 pattern,
                 pattern,
@@ -193,7 +207,7 @@ public final class TenantStore {
                 """
                 UPDATE tenants SET name = ?, business_type = ?, license = ?, quotas = ?::jsonb, features = ?::jsonb,
                                    admin_contact = ?::jsonb, billing_contact = ?::jsonb, notes = ?, cors_origins = ?::jsonb,
-                                   updated_at = ?
+                                   external_id = ?, updated_at = ?
                 WHERE id = ?
                 """,
                 changed.name(),
@@ -205,6 +219,7 @@ public final class TenantStore {
                 contactJson(changed.billingContact()),
                 changed.notes(),
                 Json.write(changed.corsOrigins()),
+                changed.externalId(),
                 at,
                 changed.id());
     }
@@ -228,6 +243,12 @@ public final class TenantStore {
                         row -> new TenantRole(row.getString(1), secrets.open(row.getString(2))),
                         id)
                 .orElseThrow(() -> new IllegalStateException("tenant " + id + " has no row"));
+    }
+
+    /** Whether any tenant database of this name is placed, on any cluster. */
+    public boolean databaseNameKnown(String databaseName) {
+        return jdbc.queryOne("SELECT 1 FROM tenant_databases WHERE database_name = ?", row -> 1, databaseName)
+                .isPresent();
     }
 
     /** Whether a tenant database of this name is already placed on the cluster. */
@@ -321,7 +342,8 @@ public final class TenantStore {
                 t.createdAt(),
                 t.updatedAt(),
                 databases,
-                t.passwordMinLength());
+                t.passwordMinLength(),
+                t.externalId());
     }
 
     private static Tenant mapTenant(ResultSet row) throws SQLException {
@@ -342,7 +364,8 @@ public final class TenantStore {
                 row.getTimestamp("created_at").toInstant(),
                 row.getTimestamp("updated_at").toInstant(),
                 List.of(),
-                Optional.ofNullable(row.getObject("password_min_length", Integer.class)));
+                Optional.ofNullable(row.getObject("password_min_length", Integer.class)),
+                Optional.ofNullable(row.getString("external_id")));
     }
 
     private static TenantDatabase mapDatabase(ResultSet row) throws SQLException {
