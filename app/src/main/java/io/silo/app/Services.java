@@ -106,7 +106,8 @@ record Services(
                 control.hasher(),
                 clock,
                 options.userCommitObserver(),
-                activity);
+                activity,
+                control.audit());
         return new Services(
                 tokens,
                 signIns,

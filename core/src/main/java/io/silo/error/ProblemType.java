@@ -208,6 +208,9 @@ public enum ProblemType {
     CORE_ROLE_REQUIRED(
             answered(ErrorKind.UNPROCESSABLE),
             "a user's `core` role was removed; every user has one, `admin` or `member`"),
+    ROLE_NOT_MANAGED(
+            answered(ErrorKind.FORBIDDEN),
+            "a member who manages users of a service (a role's `manages`) named a role or service beyond those it manages, or `core` (`field`)"),
     LAST_ADMIN(answered(ErrorKind.CONFLICT), "the change would leave the organization without an active administrator"),
     QUOTA_EXCEEDED(
             answered(ErrorKind.UNPROCESSABLE),

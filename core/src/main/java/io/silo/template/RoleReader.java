@@ -26,10 +26,11 @@ final class RoleReader {
                         "'" + name + "' is not a role name: use a-z, 0-9 and _, starting with a letter, at most 31");
             }
             if (!node.json().isObject()) {
-                node.problem(node.shown() + " is not a mapping of description, read, write, rules, listMembers");
+                node.problem(
+                        node.shown() + " is not a mapping of description, read, write, rules, listMembers, manages");
                 continue;
             }
-            node.allowOnly("description", "read", "write", "rules", "listMembers");
+            node.allowOnly("description", "read", "write", "rules", "listMembers", "manages");
             RoleSpec role = new RoleSpec(
                     name,
                     node.get("description").string().orElse(""),
@@ -43,7 +44,29 @@ final class RoleReader {
                             role.read(),
                             role.write(),
                             RuleReader.read(node.get("rules"), role, collections),
-                            node.get("listMembers").bool(false)));
+                            node.get("listMembers").bool(false),
+                            manages(node.get("manages"), name, entries.keySet())));
+        }
+        return out;
+    }
+
+    /**
+     * The roles of this service that a member with role {@code self} may give, change and take back
+     * ({@code /api/users}): other roles of the service, never itself (a manager makes no managers).
+     */
+    private static Set<String> manages(Node list, String self, Set<String> roles) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Node item : list.items()) {
+            item.string().ifPresent(role -> {
+                if (role.equals(self)) {
+                    item.problem("a role cannot manage itself: '" + role + "'");
+                } else if (!roles.contains(role)) {
+                    item.problem(
+                            "'" + role + "' is not a role of this service; use one of " + String.join(", ", roles));
+                } else {
+                    out.add(role);
+                }
+            });
         }
         return out;
     }

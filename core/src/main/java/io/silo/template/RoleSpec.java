@@ -22,18 +22,31 @@ public record RoleSpec(
         Set<String> read,
         Set<String> write,
         Map<String, CollectionRule> rules,
-        boolean listMembers) {
+        boolean listMembers,
+        Set<String> manages) {
     public static final String ALL = "*";
 
     public RoleSpec {
         read = Set.copyOf(read);
         write = Set.copyOf(write);
         rules = Map.copyOf(rules);
+        manages = Set.copyOf(manages);
     }
 
-    /** A role without rules, that may not list members. */
+    /** A role without rules, that may not list members nor manage anyone. */
     public RoleSpec(String name, String description, Set<String> read, Set<String> write) {
-        this(name, description, read, write, Map.of(), false);
+        this(name, description, read, write, Map.of(), false, Set.of());
+    }
+
+    /** A role that manages no one. */
+    public RoleSpec(
+            String name,
+            String description,
+            Set<String> read,
+            Set<String> write,
+            Map<String, CollectionRule> rules,
+            boolean listMembers) {
+        this(name, description, read, write, rules, listMembers, Set.of());
     }
 
     /** The limits of this role on {@code collection}; {@link CollectionRule#NONE} when it has none. */

@@ -145,9 +145,29 @@ public final class TemplateLoader {
      * SHA-256 of the canonical form: the parsed document as compact JSON, keys in file order. Comments
      * and layout do not count; every value and every order (the first role is the default) does.
      */
+    private static JsonNode withoutRoleMetadata(JsonNode tree) {
+        if (!tree.path("roles").isObject()) {
+            return tree;
+        }
+        JsonNode copy = tree.deepCopy();
+        for (JsonNode role : copy.path("roles")) {
+            if (role instanceof tools.jackson.databind.node.ObjectNode object) {
+                object.remove("manages");
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * The digest of a template's text, without what only Silo's request-time checks read and no
+     * database holds: a role's {@code manages}. Adding it to a released template changes nothing a
+     * database was built from, so it needs no new version; every other part still counts (the other
+     * role fields were counted from the start, and leaving them out now would change every recorded
+     * checksum).
+     */
     static String checksum(JsonNode tree) {
         try {
-            byte[] canonical = Json.mapper().writeValueAsBytes(tree);
+            byte[] canonical = Json.mapper().writeValueAsBytes(withoutRoleMetadata(tree));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);

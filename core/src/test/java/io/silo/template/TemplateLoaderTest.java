@@ -484,6 +484,32 @@ class TemplateLoaderTest {
                 .isNotEqualTo(checksum);
     }
 
+    @Test
+    void aRoleManagesOtherRolesOfItsServiceAndThatIsNotInTheChecksum() {
+        String manager = VALID.replace("""
+                  admin:
+                    read: ["*"]
+                    write: ["*"]
+                """, """
+                  admin:
+                    read: ["*"]
+                    write: ["*"]
+                    manages: [user]
+                """);
+        assertThat(manager).isNotEqualTo(VALID);
+        ServiceTemplate template = TemplateLoader.load(SOURCE, manager);
+
+        assertThat(template.role("admin").orElseThrow().manages()).containsExactly("user");
+        assertThat(template.role("user").orElseThrow().manages()).isEmpty();
+        assertThat(template.checksum())
+                .as("who manages whom is checked at request time; no database holds it")
+                .isEqualTo(TemplateLoader.load(SOURCE, VALID).checksum());
+        assertThat(problems(manager.replace("manages: [user]", "manages: [admin]")))
+                .anyMatch(problem -> problem.contains("a role cannot manage itself"));
+        assertThat(problems(manager.replace("manages: [user]", "manages: [boss]")))
+                .anyMatch(problem -> problem.contains("'boss' is not a role of this service"));
+    }
+
     private static SiloException failure(String yaml) {
         return catchThrowableOfType(SiloException.class, () -> TemplateLoader.load(SOURCE, yaml));
     }

@@ -4,6 +4,7 @@ import io.silo.app.Application;
 import io.silo.http.admin.AuditEndpoints;
 import io.silo.http.admin.JobEndpoints;
 import io.silo.http.admin.MigrationEndpoints;
+import io.silo.http.admin.OrganizationUserEndpoints;
 import io.silo.http.admin.PoolEndpoints;
 import io.silo.http.auth.AuthEndpoints;
 import io.silo.http.auth.Authenticator;
@@ -49,6 +50,7 @@ final class HttpFeatures {
                 new OrganizationEndpoints(app.organizations(), authenticator, app.users()),
                 new OrganizationServiceEndpoints(app.organizationServices(), authenticator),
                 new UserEndpoints(app.users(), authenticator),
+                new OrganizationUserEndpoints(app.users(), app.organizations(), authenticator),
                 new MemberEndpoints(app.members(), authenticator),
                 new ActivityEndpoints(authenticator, app.activity()),
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),

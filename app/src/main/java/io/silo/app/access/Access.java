@@ -128,6 +128,21 @@ public final class Access {
     }
 
     /**
+     * The roles that {@code roles} manage, by service ({@code manages} in the templates): what a
+     * member holding them may give, change and take back through {@code /api/users}. Empty for most.
+     */
+    public Map<String, Set<String>> manages(Map<String, String> roles) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        roles.forEach((service, role) -> templates
+                .find(service)
+                .flatMap(template -> template.role(role))
+                .map(RoleSpec::manages)
+                .filter(managed -> !managed.isEmpty())
+                .ifPresent(managed -> out.put(service, managed)));
+        return out;
+    }
+
+    /**
      * The services, other than {@code core}, that the organization has and the member holds a
      * declared role in: what the member may use, in name order.
      */

@@ -52,6 +52,18 @@ public final class UserRequests {
         return out;
     }
 
+    /** The roles a patch changes, by service: a role, or empty where it takes the service's role back (null). */
+    static Map<String, Optional<String>> roleChanges(JsonNode node) {
+        Map<String, Optional<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            JsonNode role = entry.getValue();
+            out.put(
+                    entry.getKey(),
+                    role.isString() ? Optional.of(role.asString().trim()) : Optional.empty());
+        }
+        return out;
+    }
+
     /** A profile: any JSON object, at most 16 KiB; absent is an empty one. */
     static JsonNode profile(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {

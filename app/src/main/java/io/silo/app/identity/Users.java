@@ -16,6 +16,7 @@ import io.silo.identity.User;
 import io.silo.json.Json;
 import io.silo.postgres.activity.ActivityEntry;
 import io.silo.postgres.activity.ActivityLog;
+import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.DirectoryStore;
 import io.silo.postgres.identity.UserStore;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The users of an organization, managed by its administrators. Each change writes the user, its
+ * The users of an organization, managed by its administrators, by platform administrators (also
+ * recorded in the master audit log, after the change commits), and within a service by members whose
+ * role manages lower roles of it ({@link Steward}). Each change writes the user, its
  * memberships, an outbox row and an activity record in one core-database transaction; the
  * directory is marked dirty before it and updated from the outbox after it, and a sweeper
  * finishes the update if this instance cannot. Deleting or disabling a user, or setting its
@@ -61,6 +64,7 @@ public final class Users {
     private final PasswordHasher hasher;
     private final Clock clock;
     private final CommitObserver observer;
+    private final AuditLog audit;
 
     public Users(
             ActiveOrganizations gate,
@@ -73,7 +77,8 @@ public final class Users {
             PasswordHasher hasher,
             Clock clock,
             CommitObserver observer,
-            ActivityLog activity) {
+            ActivityLog activity,
+            AuditLog audit) {
         this.activity = activity;
         this.gate = gate;
         this.cores = cores;
@@ -85,6 +90,24 @@ public final class Users {
         this.hasher = hasher;
         this.clock = clock;
         this.observer = observer;
+        this.audit = audit;
+    }
+
+    /**
+     * Who manages users in a request to {@code /api/users}: an administrator of the organization, else
+     * a member one of whose roles manages others ({@code manages} in a template), else no one (403
+     * {@code org-admin-required}).
+     */
+    public Steward steward(Principal principal) {
+        Principal.Member member = Access.requireMember(principal);
+        if (member.isOrgAdmin()) {
+            return new Steward.OrgAdmin(member);
+        }
+        Map<String, java.util.Set<String>> manages = access.manages(member.roles());
+        if (manages.isEmpty()) {
+            return new Steward.OrgAdmin(Access.requireOrgAdmin(principal));
+        }
+        return new Steward.ServiceManager(member, manages);
     }
 
     /** Who a signed-in member is: their account, organization, and the services they may use. */
@@ -108,8 +131,7 @@ public final class Users {
      * password its policy admits (the deployment's floor, raised by the organization's own).
      */
     public User create(Principal.Member admin, NewMember body, AuditEntry.Actor client) {
-        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
-        return create(admin, tenant, body, client, policy(tenant));
+        return create(Steward.of(admin), body, client);
     }
 
     /**
@@ -119,8 +141,9 @@ public final class Users {
      * calls it, so no request can relax a policy.
      */
     public User createDemoAccount(Principal.Member admin, NewMember body, AuditEntry.Actor client) {
-        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
-        return create(admin, tenant, body, client, PasswordPolicy.demoAccounts());
+        Steward steward = Steward.of(admin);
+        Tenant tenant = gate.active(steward.tenantId(), Admission.Route.WRITE);
+        return create(steward, tenant, body, client, PasswordPolicy.demoAccounts());
     }
 
     /** The password policy of {@code tenant}: the deployment's, made stricter by the organization's own. */
@@ -128,8 +151,13 @@ public final class Users {
         return hasher.policy().forOrganization(tenant.passwordMinLength());
     }
 
-    private User create(
-            Principal.Member admin, Tenant tenant, NewMember body, AuditEntry.Actor client, PasswordPolicy rules) {
+    /** Creates a user in the steward's organization, within its {@code maxUsers} quota and the steward's reach. */
+    public User create(Steward steward, NewMember body, AuditEntry.Actor client) {
+        Tenant tenant = gate.active(steward.tenantId(), Admission.Route.WRITE);
+        return create(steward, tenant, body, client, policy(tenant));
+    }
+
+    private User create(Steward steward, Tenant tenant, NewMember body, AuditEntry.Actor client, PasswordPolicy rules) {
         Optional<String> email = body.email().filter(text -> !text.isBlank()).map(text -> Fields.email(text, "email"));
         Optional<String> username =
                 body.username().filter(text -> !text.isBlank()).map(text -> Fields.username(text, "username"));
@@ -139,22 +167,25 @@ public final class Users {
                     .with("field", "email");
         }
         String name = UserRequests.name(body.name());
-        Map<String, String> roles = rolesWithCore(tenant, UserRequests.services(body.services()));
+        Map<String, Optional<String>> requested = UserRequests.services(body.services());
+        Reach.of(steward).checkCreating(requested);
+        Map<String, String> roles = rolesWithCore(tenant, requested);
         JsonNode profile = UserRequests.profile(body.profile());
         // the administrator and the quota are checked before the password is hashed, and again under the lock
-        read(admin, tenant, core -> {
+        read(steward, tenant, core -> {
             checkUserQuota(core, tenant);
             return null;
         });
         String hash = hasher.hash(body.password(), rules, claimant(tenant, client));
         UserStore.NewUser user = new UserStore.NewUser(Ids.next(), email, username, name, hash, roles, profile);
-        User created = change(admin, tenant, (core, actor) -> {
+        User created = change(steward, tenant, (core, actor) -> {
             store.lockMembership(core);
             checkUserQuota(core, tenant);
             User inserted = store.insertIfAbsent(core, user);
             activity.record(core, activity(actor, client, "user.create", inserted, Map.of("services", roles)));
             return inserted;
         });
+        audited(steward, client, tenant, "user.create", created, Map.of("services", roles));
         log.info("user {} created in organization {}", created.id(), tenant.slug());
         return created;
     }
@@ -165,14 +196,34 @@ public final class Users {
             Optional<String> search,
             Optional<String> cursor,
             int limit) {
-        Tenant tenant = gate.active(admin.tenantId());
+        return list(Steward.of(admin), status, search, cursor, limit);
+    }
+
+    /**
+     * A page of the organization's users. A service manager's page holds only the users within their
+     * reach, so it may hold fewer than {@code limit} while {@code nextCursor} goes on.
+     */
+    public UserStore.Page list(
+            Steward steward, Optional<String> status, Optional<String> search, Optional<String> cursor, int limit) {
+        Tenant tenant = gate.active(steward.tenantId());
         status.ifPresent(value -> UserRequests.status(Json.tree(value)));
-        return read(admin, tenant, core -> store.page(core, status, search, cursor, limit));
+        Reach reach = Reach.of(steward);
+        UserStore.Page page = read(steward, tenant, core -> store.page(core, status, search, cursor, limit));
+        return new UserStore.Page(page.items().stream().filter(reach::reaches).toList(), page.nextCursor());
     }
 
     public User get(Principal.Member admin, UUID id) {
-        Tenant tenant = gate.active(admin.tenantId());
-        return read(admin, tenant, core -> store.find(core, id).orElseThrow(() -> notFound(id)));
+        return get(Steward.of(admin), id);
+    }
+
+    /** A user within the steward's reach; any other is not found. */
+    public User get(Steward steward, UUID id) {
+        Tenant tenant = gate.active(steward.tenantId());
+        Reach reach = Reach.of(steward);
+        return read(
+                steward,
+                tenant,
+                core -> store.find(core, id).filter(reach::reaches).orElseThrow(() -> notFound(id)));
     }
 
     /**
@@ -181,7 +232,12 @@ public final class Users {
      * {@code profile} (replaced whole). The last active administrator cannot be demoted or disabled.
      */
     public User update(Principal.Member admin, UUID id, JsonNode patch, AuditEntry.Actor client) {
-        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
+        return update(Steward.of(admin), id, patch, client);
+    }
+
+    /** {@link #update(Principal.Member, UUID, JsonNode, AuditEntry.Actor)}, within the steward's reach. */
+    public User update(Steward steward, UUID id, JsonNode patch, AuditEntry.Actor client) {
+        Tenant tenant = gate.active(steward.tenantId(), Admission.Route.WRITE);
         if (!patch.isObject()) {
             throw ProblemType.INVALID_JSON.exception("the body must be a JSON object");
         }
@@ -195,11 +251,15 @@ public final class Users {
                             .exception("unknown field '" + field + "'; a user's fields are " + UserRequests.PATCHABLE)
                             .with("field", field);
                 });
-        Optional<String> newHash = newPasswordHash(admin, tenant, id, patch, client);
+        Reach reach = Reach.of(steward);
+        if (patch.has("services") && patch.get("services").isObject()) {
+            reach.checkChanging(UserRequests.roleChanges(patch.get("services")));
+        }
+        Optional<String> newHash = newPasswordHash(steward, tenant, id, patch, client);
         User[] before = new User[1];
-        User changed = change(admin, tenant, (core, actor) -> {
+        User changed = change(steward, tenant, (core, actor) -> {
             store.lockMembership(core);
-            User current = store.find(core, id).orElseThrow(() -> notFound(id));
+            User current = store.find(core, id).filter(reach::reaches).orElseThrow(() -> notFound(id));
             before[0] = current;
             UserStore.Edit edit = edit(tenant, current, patch, newHash);
             if (isActiveAdmin(current)
@@ -211,6 +271,7 @@ public final class Users {
             activity.record(core, activity(actor, client, "user.update", after, Map.of("fields", fields)));
             return after;
         });
+        audited(steward, client, tenant, "user.update", changed, Map.of("fields", fields));
         // a token names the roles it was issued with: one that grants more than the user now has must go
         boolean lostARole =
                 !changed.roles().entrySet().containsAll(before[0].roles().entrySet());
@@ -222,10 +283,16 @@ public final class Users {
 
     /** Deletes a user of the administrator's organization; the last active administrator cannot be deleted. */
     public void delete(Principal.Member admin, UUID id, AuditEntry.Actor client) {
-        Tenant tenant = gate.active(admin.tenantId(), Admission.Route.WRITE);
-        change(admin, tenant, (core, actor) -> {
+        delete(Steward.of(admin), id, client);
+    }
+
+    /** Deletes a user within the steward's reach; the last active administrator cannot be deleted. */
+    public void delete(Steward steward, UUID id, AuditEntry.Actor client) {
+        Tenant tenant = gate.active(steward.tenantId(), Admission.Route.WRITE);
+        Reach reach = Reach.of(steward);
+        User deleted = change(steward, tenant, (core, actor) -> {
             store.lockMembership(core);
-            User current = store.find(core, id).orElseThrow(() -> notFound(id));
+            User current = store.find(core, id).filter(reach::reaches).orElseThrow(() -> notFound(id));
             if (isActiveAdmin(current)) {
                 requireAnotherAdmin(core, tenant);
             }
@@ -234,6 +301,46 @@ public final class Users {
             return current;
         });
         sessions.revokeAll("user", id);
+        audited(steward, client, tenant, "user.delete", deleted, Map.of());
+    }
+
+    /** The most operations one bulk request may carry. */
+    public static final int MAX_BULK = 100;
+
+    /**
+     * Several changes of the organization's users in one request, each applied on its own and in
+     * order, as if sent one by one: one that is refused does not undo or stop the others, and its
+     * outcome says why. Per item rather than all or nothing, because every change is a transaction of
+     * the core database with its own password hash, directory update and session revocation; holding
+     * one transaction (and the membership lock) through a hundred hashes would stall every sign-up and
+     * user change of the organization meanwhile. A client that wants all or nothing sends the
+     * failures' inverses, or one request at a time.
+     */
+    public List<UserOperation.Outcome> bulk(Steward steward, List<UserOperation> operations, AuditEntry.Actor client) {
+        if (operations.isEmpty() || operations.size() > MAX_BULK) {
+            throw ProblemType.INVALID_BATCH
+                    .exception("a bulk request carries 1 to " + MAX_BULK + " operations, not " + operations.size())
+                    .with("field", "operations");
+        }
+        List<UserOperation.Outcome> outcomes = new ArrayList<>();
+        for (int index = 0; index < operations.size(); index++) {
+            UserOperation operation = operations.get(index);
+            try {
+                Optional<User> user = switch (operation) {
+                    case UserOperation.Create create -> Optional.of(create(steward, create.member(), client));
+                    case UserOperation.Update update ->
+                        Optional.of(update(steward, update.id(), update.changes(), client));
+                    case UserOperation.Delete delete -> {
+                        delete(steward, delete.id(), client);
+                        yield Optional.empty();
+                    }
+                };
+                outcomes.add(new UserOperation.Outcome(index, operation, user, Optional.empty()));
+            } catch (SiloException e) {
+                outcomes.add(new UserOperation.Outcome(index, operation, Optional.empty(), Optional.of(e)));
+            }
+        }
+        return outcomes;
     }
 
     private UserStore.Edit edit(Tenant tenant, User current, JsonNode patch, Optional<String> newHash) {
@@ -305,7 +412,9 @@ public final class Users {
                 store.lockMembership(core);
                 checkUserQuota(core, tenant);
                 User inserted = store.insertIfAbsent(core, user);
-                activity.record(core, activity(inserted, client, "user.create", inserted, Map.of("invitation", true)));
+                activity.record(
+                        core,
+                        activity(Acting.of(inserted), client, "user.create", inserted, Map.of("invitation", true)));
                 return inserted;
             });
         } catch (DataAccessException e) {
@@ -340,14 +449,18 @@ public final class Users {
      * administrator changing an existing user gets it.
      */
     private Optional<String> newPasswordHash(
-            Principal.Member admin, Tenant tenant, UUID id, JsonNode patch, AuditEntry.Actor client) {
+            Steward steward, Tenant tenant, UUID id, JsonNode patch, AuditEntry.Actor client) {
         if (!patch.has("password")) {
             return Optional.empty();
         }
         String password = patch.path("password").asString("");
         PasswordPolicy rules = policy(tenant);
         rules.check(password);
-        read(admin, tenant, core -> store.find(core, id).orElseThrow(() -> notFound(id)));
+        Reach reach = Reach.of(steward);
+        read(
+                steward,
+                tenant,
+                core -> store.find(core, id).filter(reach::reaches).orElseThrow(() -> notFound(id)));
         return Optional.of(hasher.hash(password, rules, claimant(tenant, client)));
     }
 
@@ -370,12 +483,12 @@ public final class Users {
      * there (the token's roles may be up to one access lifetime old), marks the directory dirty
      * before, and relays the outbox after.
      */
-    private <T> T change(Principal.Member admin, Tenant tenant, BiFunction<Handle, User, T> work) {
+    private <T> T change(Steward steward, Tenant tenant, BiFunction<Handle, Acting, T> work) {
         directory.markDirty(tenant.id(), clock.instant());
         T result;
         try {
             result = cores.inTransaction(
-                    tenant.id(), ServiceTemplate.CORE, core -> work.apply(core, currentAdmin(core, admin)));
+                    tenant.id(), ServiceTemplate.CORE, core -> work.apply(core, acting(core, steward)));
         } catch (DataAccessException e) {
             throw taken(e);
         }
@@ -383,11 +496,62 @@ public final class Users {
         return result;
     }
 
-    private <T> T read(Principal.Member admin, Tenant tenant, Function<Handle, T> work) {
+    private <T> T read(Steward steward, Tenant tenant, Function<Handle, T> work) {
         return cores.inTransaction(tenant.id(), ServiceTemplate.CORE, core -> {
-            currentAdmin(core, admin);
+            acting(core, steward);
             return work.apply(core);
         });
+    }
+
+    /**
+     * Who acts, as the activity log names them, once checked in the core database: an organization's
+     * administrator or a service manager must still be one (the token's roles may be a lifetime old);
+     * a platform administrator was checked against the control database by the token.
+     */
+    private Acting acting(Handle core, Steward steward) {
+        return switch (steward) {
+            case Steward.OrgAdmin(Principal.Member member) -> Acting.of(currentAdmin(core, member));
+            case Steward.Platform(Principal.PlatformAdmin admin, UUID tenant) ->
+                new Acting(Optional.of(admin.id()), Optional.of(admin.email()), Optional.of(PLATFORM_ADMIN));
+            case Steward.ServiceManager manager -> Acting.of(currentManager(core, manager));
+        };
+    }
+
+    /** The manager, still active and still holding roles that manage what the token's did. */
+    private User currentManager(Handle core, Steward.ServiceManager manager) {
+        return store.find(core, manager.member().id())
+                .filter(User::active)
+                .filter(user -> access.manages(user.roles()).equals(manager.manages()))
+                .orElseThrow(() -> ProblemType.ORG_ADMIN_REQUIRED.exception(
+                        "your roles no longer let you manage users; sign in again"));
+    }
+
+    /** A platform administrator's change goes to the master audit log too, once it has committed. */
+    private void audited(
+            Steward steward,
+            AuditEntry.Actor client,
+            Tenant tenant,
+            String action,
+            User target,
+            Map<String, Object> details) {
+        if (!(steward instanceof Steward.Platform)) {
+            return;
+        }
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        all.put("slug", tenant.slug());
+        target.email().or(target::username).ifPresent(login -> all.put("user", login));
+        try {
+            audit.append(new AuditEntry(
+                    client, "tenant." + action, "user", target.id().toString(), Optional.of(tenant.id()), all));
+        } catch (RuntimeException e) {
+            // the change committed in the core database, and its activity row with it
+            log.error(
+                    "{} of user {} in organization {} is not in the master audit log: {}",
+                    action,
+                    target.id(),
+                    tenant.slug(),
+                    e.getMessage());
+        }
     }
 
     /**
@@ -416,12 +580,9 @@ public final class Users {
     }
 
     private static ActivityEntry activity(
-            User actor, AuditEntry.Actor client, String action, User target, Map<String, Object> details) {
+            Acting actor, AuditEntry.Actor client, String action, User target, Map<String, Object> details) {
         return ActivityEntry.builder(action, ServiceTemplate.CORE)
-                .user(
-                        Optional.of(actor.id()),
-                        actor.email().or(actor::username),
-                        Optional.ofNullable(actor.roles().get(ServiceTemplate.CORE)))
+                .user(actor.id(), actor.name(), actor.role())
                 .target("user", target.id().toString())
                 .targetName(target.email().or(target::username))
                 .details(details)
@@ -441,6 +602,19 @@ public final class Users {
                     .with("field", "username");
         }
         return e;
+    }
+
+    /** The activity log's name for the role of a platform administrator acting on an organization. */
+    static final String PLATFORM_ADMIN = "platform-admin";
+
+    /** Who acts, as the organization's activity log records them. */
+    private record Acting(Optional<UUID> id, Optional<String> name, Optional<String> role) {
+        static Acting of(User user) {
+            return new Acting(
+                    Optional.of(user.id()),
+                    user.email().or(user::username),
+                    Optional.ofNullable(user.roles().get(ServiceTemplate.CORE)));
+        }
     }
 
     private static SiloException notFound(UUID id) {

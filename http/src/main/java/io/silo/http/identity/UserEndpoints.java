@@ -1,7 +1,7 @@
 package io.silo.http.identity;
 
-import io.silo.app.access.Access;
 import io.silo.app.identity.NewMember;
+import io.silo.app.identity.Steward;
 import io.silo.app.identity.Users;
 import io.silo.app.session.Principal;
 import io.silo.crypto.Ids;
@@ -24,8 +24,10 @@ import tools.jackson.databind.node.NullNode;
 
 /**
  * The user routes, for administrators of an organization, always on their own organization:
- * {@code POST/GET /api/users}, {@code GET/PATCH/DELETE /api/users/{id}}. A user id of another
- * organization is simply not found: each organization's users live in its own core database.
+ * {@code POST/GET /api/users}, {@code GET/PATCH/DELETE /api/users/{id}}; and for members whose role
+ * manages lower roles of a service ({@code manages} in its template), within those roles only
+ * ({@link Steward.ServiceManager}). A user id of another organization is simply not found: each
+ * organization's users live in its own core database.
  *
  * <p>Thread-safe.
  */
@@ -43,9 +45,9 @@ public final class UserEndpoints implements Endpoints {
      *
      * @param services {@code {"billing": "manager", "crm": null}} (null: the service's default role) or {@code ["billing", "crm"]}
      */
-    record CreateBody(
+    public record CreateBody(
             String email, String username, String name, String password, JsonNode services, JsonNode profile) {
-        NewMember command() {
+        public NewMember command() {
             return new NewMember(
                     Optional.ofNullable(email),
                     Optional.ofNullable(username),
@@ -65,30 +67,33 @@ public final class UserEndpoints implements Endpoints {
     public void register(Routes routes) {
         routes.post("/api/users", this::create);
         routes.get("/api/users", this::list);
-        routes.get("/api/users/{id}", exchange -> exchange.json(UserJson.of(users.get(admin(exchange), id(exchange)))));
+        routes.get(
+                "/api/users/{id}", exchange -> exchange.json(UserJson.of(users.get(steward(exchange), id(exchange)))));
         routes.patch("/api/users/{id}", exchange -> {
-            Principal.Member admin = admin(exchange);
-            exchange.json(
-                    UserJson.of(users.update(admin, id(exchange), Bodies.tree(exchange), Actors.of(exchange, admin))));
+            Principal principal = authenticator.require(exchange);
+            exchange.json(UserJson.of(users.update(
+                    users.steward(principal), id(exchange), Bodies.tree(exchange), Actors.of(exchange, principal))));
         });
         routes.delete("/api/users/{id}", exchange -> {
-            Principal.Member admin = admin(exchange);
-            users.delete(admin, id(exchange), Actors.of(exchange, admin));
+            Principal principal = authenticator.require(exchange);
+            users.delete(users.steward(principal), id(exchange), Actors.of(exchange, principal));
             exchange.status(204);
         });
     }
 
     private void create(Exchange exchange) {
-        Principal.Member admin = admin(exchange);
-        User user = users.create(admin, Bodies.read(exchange, CreateBody.class).command(), Actors.of(exchange, admin));
+        Principal principal = authenticator.require(exchange);
+        User user = users.create(
+                users.steward(principal),
+                Bodies.read(exchange, CreateBody.class).command(),
+                Actors.of(exchange, principal));
         exchange.header("Location", "/api/users/" + user.id());
         exchange.status(201).json(UserJson.of(user));
     }
 
     private void list(Exchange exchange) {
-        Principal.Member admin = admin(exchange);
         UserStore.Page page = users.list(
-                admin,
+                steward(exchange),
                 exchange.query("status").filter(text -> !text.isBlank()),
                 exchange.query("q").filter(text -> !text.isBlank()),
                 exchange.query("cursor").filter(text -> !text.isBlank()),
@@ -99,8 +104,8 @@ public final class UserEndpoints implements Endpoints {
         exchange.json(body);
     }
 
-    private Principal.Member admin(Exchange exchange) {
-        return Access.requireOrgAdmin(authenticator.require(exchange));
+    private Steward steward(Exchange exchange) {
+        return users.steward(authenticator.require(exchange));
     }
 
     private static UUID id(Exchange exchange) {

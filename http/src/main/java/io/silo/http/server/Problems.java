@@ -169,6 +169,33 @@ public final class Problems {
                 Map.of());
     }
 
+    /**
+     * The problem document of one refused item of a bulk request, as a map to embed in its answer:
+     * what the item would have been answered alone, but the details of internal and infrastructure
+     * problems, which are for the log (under the request id), not for the client.
+     */
+    public static Map<String, Object> embedded(SiloException e, Exchange ctx) {
+        boolean internal = e.kind() == ErrorKind.INTERNAL || !e.problem().answered();
+        boolean infrastructure = e instanceof DataAccessException
+                || infrastructureDetail(e.problem()).isPresent();
+        if (internal) {
+            log.error("{} {}: an item of a bulk request failed", ctx.method(), ctx.path(), e);
+        }
+        ProblemType type = internal ? ProblemType.INTERNAL_ERROR : e.problem();
+        int status = status(type.kind());
+        String detail = internal || infrastructure
+                ? "the item could not be done; retry it (request id " + ctx.requestId() + ")"
+                : e.getMessage();
+        byte[] document = document(
+                type,
+                status,
+                detail,
+                ctx.path(),
+                ctx.requestId(),
+                internal || infrastructure ? Map.of() : e.extensions());
+        return Json.mapper().readValue(document, new tools.jackson.core.type.TypeReference<Map<String, Object>>() {});
+    }
+
     /** Writes a problem document of {@code type}, with the status of its kind. */
     public static void write(Exchange ctx, ProblemType type, String detail, Map<String, Object> extensions) {
         write(ctx, status(type.kind()), type, detail, extensions);

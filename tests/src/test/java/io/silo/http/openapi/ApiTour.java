@@ -51,6 +51,7 @@ final class ApiTour {
         platformAdministrator();
         organizations();
         users();
+        platformUserManagement();
         sessions();
         data();
         files();
@@ -395,6 +396,42 @@ final class ApiTour {
         expect(403, member.get("/api/users"));
         expect(200, member.get("/api/auth/me"));
         members();
+    }
+
+    /** A platform administrator managing the organization's users, named by its external id. */
+    private void platformUserManagement() {
+        // one place more for the user made here, given back at the end
+        expect(
+                200,
+                admin.patch(
+                        "/api/organizations/" + slug,
+                        Map.of("externalId", "org_tour_001", "quotas", Map.of("maxUsers", 4))));
+        expect(200, admin.get("/api/organizations/org_tour_001"));
+        expect(409, admin.patch("/api/organizations/" + slug, Map.of("externalId", slug)));
+        String users = "/api/admin/organizations/org_tour_001/users";
+        expect(403, orgAdmin.get(users));
+        expect(200, admin.get(users + "?service=billing&limit=2"));
+        expect(404, admin.get("/api/admin/organizations/no-such-org/users"));
+        Map<String, Object> ada = Map.of(
+                "email", "ada@tour.example", "name", "Ada", "password", PASSWORD, "services", List.of("billing"));
+        String adaId = expect(201, admin.post(users, ada)).json().path("id").asString();
+        expect(200, admin.get(users + "/" + adaId));
+        expect(200, admin.patch(users + "/" + adaId, Map.of("services", Map.of("billing", "manager"))));
+        expect(
+                200,
+                admin.post(
+                        users + "/_bulk",
+                        Map.of(
+                                "operations",
+                                List.of(
+                                        Map.of("op", "update", "id", adaId, "changes", Map.of("name", "Ada L.")),
+                                        Map.of("op", "create", "user", ada),
+                                        Map.of("op", "delete", "id", "00000000-0000-7000-8000-000000000000")))));
+        expect(400, admin.post(users + "/_bulk", Map.of("operations", List.of())));
+        expect(204, admin.delete(users + "/" + adaId));
+        expect(404, admin.get(users + "/" + adaId));
+        expect(404, admin.delete(users + "/" + adaId));
+        expect(200, admin.patch("/api/organizations/" + slug, Map.of("quotas", Map.of("maxUsers", 3))));
     }
 
     /** The member list: the administrator always may; billing's roles may not. */

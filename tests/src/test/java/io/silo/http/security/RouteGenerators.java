@@ -156,6 +156,45 @@ final class RouteGenerators {
                 fuzz -> fuzz.post(
                         "/api/organizations/" + fuzz.organization() + "/services/" + q(fuzz.service()) + "/restore",
                         Map.of()));
+        platform(
+                "GET /api/admin/organizations/{org}/users",
+                fuzz -> fuzz.get("/api/admin/organizations/" + fuzz.organization() + "/users?service="
+                        + q(fuzz.service()) + "&q=" + q(search(fuzz)) + "&cursor=" + q(fuzz.cursor())));
+        platform(
+                "POST /api/admin/organizations/{org}/users",
+                fuzz -> fuzz.post("/api/admin/organizations/" + fuzz.organization() + "/users", newUser(fuzz)));
+        platform(
+                "GET /api/admin/organizations/{org}/users/{id}",
+                fuzz -> fuzz.get("/api/admin/organizations/" + fuzz.organization() + "/users/" + fuzz.userId()));
+        platform(
+                "PATCH /api/admin/organizations/{org}/users/{id}",
+                fuzz -> fuzz.patch(
+                        "/api/admin/organizations/" + fuzz.organization() + "/users/" + fuzz.userIdToChange(),
+                        userChange(fuzz)));
+        platform(
+                "DELETE /api/admin/organizations/{org}/users/{id}",
+                fuzz -> fuzz.delete(
+                        "/api/admin/organizations/" + fuzz.organization() + "/users/" + fuzz.userIdToChange()));
+        platform(
+                "POST /api/admin/organizations/{org}/users/_bulk",
+                fuzz -> fuzz.post(
+                        "/api/admin/organizations/" + fuzz.organization() + "/users/_bulk",
+                        Map.of(
+                                "operations",
+                                List.of(
+                                        Map.of("op", "create", "user", newUser(fuzz)),
+                                        Map.of(
+                                                "op",
+                                                "update",
+                                                "id",
+                                                fuzz.userIdToChange(),
+                                                "changes",
+                                                userChange(fuzz)),
+                                        Map.of(
+                                                "op",
+                                                fuzz.pick(List.of("delete", "drop", "' OR 1=1")),
+                                                "id",
+                                                fuzz.userIdToChange())))));
         platform("GET /api/admin/jobs/{id}", fuzz -> fuzz.get("/api/admin/jobs/" + fuzz.jobId()));
         platform(
                 "GET /api/admin/jobs",
