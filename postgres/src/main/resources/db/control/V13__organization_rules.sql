@@ -24,3 +24,8 @@ end $$;
 
 create trigger tenants_organization_names before insert or update of slug, external_id on tenants
     for each row execute function check_organization_names();
+
+-- An organization closed by its own administrator: suspended at once, deleted by housekeeping once
+-- delete_after has passed, unless a platform administrator activates it before (which clears it).
+alter table tenants add column delete_after timestamptz;
+create index tenants_delete_after on tenants (delete_after) where delete_after is not null;

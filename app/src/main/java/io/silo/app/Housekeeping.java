@@ -66,7 +66,7 @@ final class Housekeeping implements AutoCloseable {
             int drops = dropRemovedServices.getAsInt();
             if (tokens + keys + jobs + signupsDone + identityTokens + mail + orphans + drops > 0) {
                 log.info(
-                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} password reset and invitation tokens, {} mails, {} orphaned files, and started dropping {} removed services' databases",
+                        "housekeeping removed {} refresh tokens and revoked sessions, {} signing keys, {} finished jobs, {} sign-ups, {} password reset and invitation tokens, {} mails, {} orphaned files, and started dropping {} removed services' databases and closed organizations",
                         tokens,
                         keys,
                         jobs,

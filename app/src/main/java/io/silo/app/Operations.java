@@ -138,6 +138,23 @@ record Operations(
                 config.serviceRemovalGrace(),
                 Duration.ofSeconds(30),
                 data.placements()::invalidate);
+        Organizations organizations = new Organizations(
+                jdbc,
+                control.tenants(),
+                control.clusters(),
+                control.admins(),
+                templates,
+                jobs,
+                runner,
+                control.refreshTokens(),
+                control.hasher(),
+                control.audit(),
+                clock,
+                Duration.ofSeconds(30),
+                namer,
+                control.secrets(),
+                data.placements()::invalidate,
+                config.serviceRemovalGrace());
         FileSweeper fileSweeper =
                 new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
         LogRetention retention = new LogRetention(
@@ -162,7 +179,7 @@ record Operations(
                             mailer.mailbox(),
                             config.tokens().refreshTtl(),
                             fileSweeper,
-                            services::dropExpired,
+                            () -> services.dropExpired() + organizations.deleteClosed(),
                             clock));
             shutdown.register(
                     "directory sweeper",
@@ -181,22 +198,6 @@ record Operations(
                                     config.database().isEmpty())
                             .start());
         }
-        Organizations organizations = new Organizations(
-                jdbc,
-                control.tenants(),
-                control.clusters(),
-                control.admins(),
-                templates,
-                jobs,
-                runner,
-                control.refreshTokens(),
-                control.hasher(),
-                control.audit(),
-                clock,
-                Duration.ofSeconds(30),
-                namer,
-                control.secrets(),
-                data.placements()::invalidate);
         Rollouts rollouts = new Rollouts(
                 jdbc,
                 templates,

@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param features enabled feature flags
  * @param externalId the organization's id in another system ({@code org_techcorp_001}, a MongoDB
  *                   ObjectId), unique and never any organization's slug; {@code {org}} accepts it too
+ * @param deleteAfter when an organization its administrator closed is deleted, unless a platform
+ *                    administrator activates it before; empty for every other
  * @param corsOrigins the origins of the organization's own browser front ends, exactly as browsers send
  *                    them ({@code https://app.example.com}); its members' answers may be read there
  * @param passwordMinLength the organization's own shortest password, when it set one stricter than the
@@ -38,13 +40,15 @@ public record Tenant(
         Instant updatedAt,
         List<TenantDatabase> databases,
         Optional<Integer> passwordMinLength,
-        Optional<String> externalId) {
+        Optional<String> externalId,
+        Optional<Instant> deleteAfter) {
 
     public Tenant {
         features = List.copyOf(features);
         corsOrigins = List.copyOf(corsOrigins);
         databases = List.copyOf(databases);
         java.util.Objects.requireNonNull(externalId, "externalId");
+        java.util.Objects.requireNonNull(deleteAfter, "deleteAfter");
     }
 
     /**

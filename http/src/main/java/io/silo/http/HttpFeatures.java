@@ -23,6 +23,7 @@ import io.silo.http.metrics.MetricsEndpoint;
 import io.silo.http.openapi.OpenApiEndpoint;
 import io.silo.http.organization.OrganizationEndpoints;
 import io.silo.http.organization.OrganizationServiceEndpoints;
+import io.silo.http.organization.OwnOrganizationEndpoints;
 import io.silo.http.server.Endpoints;
 import io.silo.http.signup.SignupEndpoints;
 import java.util.List;
@@ -49,6 +50,7 @@ final class HttpFeatures {
                 new SignupEndpoints(app.signups()),
                 new OrganizationEndpoints(app.organizations(), authenticator, app.users()),
                 new OrganizationServiceEndpoints(app.organizationServices(), authenticator),
+                new OwnOrganizationEndpoints(app.organizations(), app.users(), authenticator),
                 new UserEndpoints(app.users(), authenticator),
                 new OrganizationUserEndpoints(app.users(), app.organizations(), authenticator),
                 new MemberEndpoints(app.members(), authenticator),

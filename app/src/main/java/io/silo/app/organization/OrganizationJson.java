@@ -33,6 +33,7 @@ public final class OrganizationJson {
         body.put(
                 "passwordPolicy",
                 tenant.passwordMinLength().map(min -> Map.of("minLength", min)).orElse(null));
+        tenant.deleteAfter().ifPresent(at -> body.put("deleteAfter", at.toString()));
         body.put("createdAt", tenant.createdAt().toString());
         body.put("updatedAt", tenant.updatedAt().toString());
         body.put(

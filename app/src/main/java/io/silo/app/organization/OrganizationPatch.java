@@ -68,7 +68,8 @@ final class OrganizationPatch {
                 t.updatedAt(),
                 t.databases(),
                 patch.has("passwordPolicy") ? passwordMinLength(patch.get("passwordPolicy")) : t.passwordMinLength(),
-                patch.has("externalId") ? RequestChecks.externalId(text(patch, "externalId")) : t.externalId());
+                patch.has("externalId") ? RequestChecks.externalId(text(patch, "externalId")) : t.externalId(),
+                t.deleteAfter());
     }
 
     /**

@@ -52,6 +52,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle of organizations, for platform administrators: create (and provision), read,
@@ -62,6 +64,8 @@ import java.util.function.Consumer;
  * <p>Thread-safe.
  */
 public final class Organizations {
+    private static final Logger log = LoggerFactory.getLogger(Organizations.class);
+
     /** How long background workers leave a new job to the request that created it. */
     private static final Duration INLINE_GRACE = Duration.ofSeconds(2);
 
@@ -80,6 +84,7 @@ public final class Organizations {
     private final DatabaseNamer namer;
     private final SecretBox secrets;
     private final Consumer<UUID> statusChanged;
+    private final Duration closeGrace;
 
     /**
      * @param statusChanged told after an organization's status or registry change commits: this
@@ -102,7 +107,8 @@ public final class Organizations {
             Duration waitForJobs,
             DatabaseNamer namer,
             SecretBox secrets,
-            Consumer<UUID> statusChanged) {
+            Consumer<UUID> statusChanged,
+            Duration closeGrace) {
         this.control = control;
         this.tenants = tenants;
         this.clusters = clusters;
@@ -118,6 +124,7 @@ public final class Organizations {
         this.namer = namer;
         this.secrets = secrets;
         this.statusChanged = statusChanged;
+        this.closeGrace = closeGrace;
     }
 
     /** An organization and the job that provisions or deletes it. */
@@ -214,7 +221,8 @@ public final class Organizations {
                 now,
                 databases,
                 Optional.empty(),
-                RequestChecks.externalId(request.externalId()));
+                RequestChecks.externalId(request.externalId()),
+                Optional.empty());
         Job job =
                 newJob(ProvisioningJob.KIND, id, ProvisioningJob.plan(tenant), ProvisioningJob.payload(admin, secrets));
         TenantRole role = new TenantRole("silo_t_" + id.toString().replace("-", ""), Secrets.password());
@@ -327,6 +335,57 @@ public final class Organizations {
         });
         runner.runNow(job.id(), waitForJobs);
         return new Outcome(tenants.find(tenant.id()), jobs.find(job.id()).orElseThrow());
+    }
+
+    /** The most closed organizations one housekeeping sweep starts deleting. */
+    private static final int DELETIONS_PER_SWEEP = 10;
+
+    /**
+     * An organization's administrator closes their own organization: {@code confirm} must be its slug
+     * (400 {@code confirmation-mismatch}). It is suspended at once (nobody signs in or reads its data,
+     * refresh tokens are revoked), recorded in the master audit log ({@code tenant.close}), and deleted
+     * by housekeeping once the grace ({@code services.removalGrace}, 7 days by default) has passed;
+     * until then a platform administrator restores it by activating it.
+     */
+    public Tenant close(UUID tenantId, String confirm, AuditEntry.Actor actor) {
+        Tenant tenant = tenants.find(tenantId)
+                .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization " + tenantId));
+        if (!tenant.slug().equals(confirm)) {
+            throw ProblemType.CONFIRMATION_MISMATCH
+                    .exception("to close the organization, send confirm=" + tenant.slug() + " (its slug)")
+                    .with("field", "confirm");
+        }
+        Instant now = clock.instant();
+        Instant deleteAfter = now.plus(closeGrace);
+        boolean closed = control.inTransaction(handle -> {
+            if (!tenants.close(
+                    handle, tenantId, "closed by its administrator; deleted after " + deleteAfter, deleteAfter, now)) {
+                return false;
+            }
+            audit.append(handle, entry(actor, "tenant.close", tenant, Map.of("deleteAfter", deleteAfter.toString())));
+            return true;
+        });
+        if (!closed) {
+            throw ProblemType.INVALID_STATUS_TRANSITION.exception(
+                    "organization " + tenant.slug() + " is not active; only an active organization can be closed");
+        }
+        statusChanged.accept(tenantId);
+        refreshTokens.revokeTenant(tenantId, now);
+        return tenants.find(tenantId).orElseThrow();
+    }
+
+    /** Starts deleting the closed organizations whose grace has passed; how many. Housekeeping calls it. */
+    public int deleteClosed() {
+        int started = 0;
+        for (UUID id : tenants.closedBefore(clock.instant(), DELETIONS_PER_SWEEP)) {
+            try {
+                delete(id.toString(), AuditEntry.Actor.system("organization closed by its administrator"));
+                started++;
+            } catch (RuntimeException e) {
+                log.warn("deleting closed organization {} failed, retried at the next sweep: {}", id, e.getMessage());
+            }
+        }
+        return started;
     }
 
     public Job job(UUID id) {

@@ -51,6 +51,7 @@ class AccessTest {
                 Instant.EPOCH,
                 databases,
                 Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 

@@ -183,13 +183,39 @@ public final class TenantStore {
     public boolean transition(
             Handle handle, UUID id, TenantStatus from, TenantStatus to, Optional<String> reason, Instant at) {
         return handle.update(
-                        "UPDATE tenants SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
+                        // any change of status ends a closing: activating a closed organization restores it
+                        "UPDATE tenants SET status = ?, status_reason = ?, delete_after = NULL, updated_at = ?"
+                                + " WHERE id = ? AND status = ?",
                         to.value(),
                         reason,
                         at,
                         id,
                         from.value())
                 == 1;
+    }
+
+    /**
+     * Closes an active tenant, in the caller's transaction: suspended with {@code reason}, deleted
+     * once {@code deleteAfter} has passed ({@link #closedBefore}). False when it was not active.
+     */
+    public boolean close(Handle handle, UUID id, String reason, Instant deleteAfter, Instant at) {
+        return handle.update(
+                        "UPDATE tenants SET status = 'suspended', status_reason = ?, delete_after = ?, updated_at = ?"
+                                + " WHERE id = ? AND status = 'active'",
+                        reason,
+                        deleteAfter,
+                        at,
+                        id)
+                == 1;
+    }
+
+    /** Closed tenants whose grace ended before {@code now}, oldest first, at most {@code limit}. */
+    public List<UUID> closedBefore(Instant now, int limit) {
+        return jdbc.query(
+                "SELECT id FROM tenants WHERE status = 'suspended' AND delete_after <= ? ORDER BY delete_after LIMIT ?",
+                row -> row.getObject(1, UUID.class),
+                now,
+                limit);
     }
 
     public void setDatabaseState(UUID tenantId, String service, DatabaseState state, Optional<String> error) {
@@ -343,7 +369,8 @@ public final class TenantStore {
                 t.updatedAt(),
                 databases,
                 t.passwordMinLength(),
-                t.externalId());
+                t.externalId(),
+                t.deleteAfter());
     }
 
     private static Tenant mapTenant(ResultSet row) throws SQLException {
@@ -365,7 +392,8 @@ public final class TenantStore {
                 row.getTimestamp("updated_at").toInstant(),
                 List.of(),
                 Optional.ofNullable(row.getObject("password_min_length", Integer.class)),
-                Optional.ofNullable(row.getString("external_id")));
+                Optional.ofNullable(row.getString("external_id")),
+                Optional.ofNullable(row.getTimestamp("delete_after")).map(java.sql.Timestamp::toInstant));
     }
 
     private static TenantDatabase mapDatabase(ResultSet row) throws SQLException {

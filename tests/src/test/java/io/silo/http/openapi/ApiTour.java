@@ -58,6 +58,7 @@ final class ApiTour {
         batches();
         activityAndTenantHealth();
         organizationServices();
+        closing();
         suspension();
         signup();
         administration();
@@ -432,6 +433,42 @@ final class ApiTour {
         expect(404, admin.get(users + "/" + adaId));
         expect(404, admin.delete(users + "/" + adaId));
         expect(200, admin.patch("/api/organizations/" + slug, Map.of("quotas", Map.of("maxUsers", 3))));
+    }
+
+    /** An administrator closes their own organization; a platform administrator restores it. */
+    private void closing() {
+        expect(
+                201,
+                admin.post(
+                        "/api/organizations",
+                        Map.of(
+                                "name",
+                                "Closing Co",
+                                "slug",
+                                "closing-co",
+                                "services",
+                                List.of("billing"),
+                                "admin",
+                                Map.of("email", "boss@closing.example", "name", "Boss", "password", PASSWORD))));
+        CheckedClient closingAdmin = anonymous.as(expect(
+                        200,
+                        anonymous.post(
+                                "/api/auth/login",
+                                Map.of(
+                                        "organization",
+                                        "closing-co",
+                                        "email",
+                                        "boss@closing.example",
+                                        "password",
+                                        PASSWORD)))
+                .json()
+                .path("accessToken")
+                .asString());
+        expect(400, closingAdmin.delete("/api/organization?confirm=closing"));
+        expect(403, member.delete("/api/organization?confirm=" + slug));
+        expect(200, closingAdmin.delete("/api/organization?confirm=closing-co"));
+        expect(200, admin.get("/api/organizations/closing-co"));
+        expect(200, admin.post("/api/organizations/closing-co/activate", Map.of()));
     }
 
     /** The member list: the administrator always may; billing's roles may not. */

@@ -255,6 +255,15 @@ final class RouteGenerators {
                                 fuzz.pick(List.of("not the password at all", "' OR 1=1 --")),
                                 "newPassword",
                                 "a new long enough password")));
+        // never A's own slug: closing A would end the world the other routes are fuzzed in
+        members(
+                "DELETE /api/organization",
+                fuzz -> fuzz.delete("/api/organization?confirm="
+                        + q(fuzz.pick(List.of(
+                                fuzz.world().beta().slug,
+                                "' OR 1=1 --",
+                                "",
+                                fuzz.world().beta().id)))));
         members("POST /api/users", fuzz -> fuzz.post("/api/users", newUser(fuzz)));
         members(
                 "GET /api/users",
