@@ -6,9 +6,14 @@ import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /** Organizations and members for identity tests, made through the real HTTP API. */
@@ -86,5 +91,30 @@ final class IdentityFixtures {
                                 row -> row.getInt(1),
                                 email)
                         .isEmpty());
+    }
+
+    /** The mails of the local mailbox addressed to {@code to}, oldest first. */
+    static List<Path> mailsTo(TestSilo silo, String to) {
+        Path mailbox = silo.config().dataDir().resolve("mail");
+        if (!Files.isDirectory(mailbox)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(mailbox)) {
+            return files.filter(file -> file.toString().endsWith(".eml"))
+                    .filter(file -> read(file).lines().anyMatch(line -> line.startsWith("To: ") && line.contains(to)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A mail's text. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -7,15 +7,11 @@ import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
 import io.silo.testing.TestSilo;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -201,25 +197,10 @@ class InvitationsTest {
     }
 
     private List<Path> mailsTo(String to) {
-        Path mailbox = silo.config().dataDir().resolve("mail");
-        if (!Files.isDirectory(mailbox)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(mailbox)) {
-            return files.filter(file -> file.toString().endsWith(".eml"))
-                    .filter(file -> read(file).lines().anyMatch(line -> line.startsWith("To: ") && line.contains(to)))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return IdentityFixtures.mailsTo(silo, to);
     }
 
     private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return IdentityFixtures.read(file);
     }
 }
