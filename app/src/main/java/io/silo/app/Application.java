@@ -7,6 +7,7 @@ import io.silo.app.admin.AdminAccounts;
 import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
+import io.silo.app.demo.DemoLoader;
 import io.silo.app.document.Documents;
 import io.silo.app.file.DocumentFiles;
 import io.silo.app.file.FileSweeper;
@@ -130,6 +131,20 @@ public final class Application implements AutoCloseable {
                 data.users(),
                 control.directory(),
                 data.relay(),
+                control.hasher(),
+                options.clock());
+    }
+
+    /** The demo's organizations ({@code silo serve --demo}; {@code docs/demo.md}). */
+    public DemoLoader demo() {
+        return new DemoLoader(
+                templates,
+                organizations(),
+                users(),
+                documents(),
+                control.tenants(),
+                data.connections(),
+                data.users(),
                 control.hasher(),
                 options.clock());
     }

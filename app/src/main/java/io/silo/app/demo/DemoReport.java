@@ -1,0 +1,39 @@
+package io.silo.app.demo;
+
+import java.util.List;
+
+/**
+ * What one load of the demo did.
+ *
+ * @param created the slugs of the demo organizations this load created
+ * @param present the slugs of the demo organizations that were there already, left as they are
+ * @param foreign the slugs of demo organizations taken by an organization the demo did not finish
+ *                loading (or never made): left as they are, their accounts may not work
+ * @param accounts every account of the demo, in the order of its files
+ */
+public record DemoReport(List<String> created, List<String> present, List<String> foreign, List<DemoAccount> accounts) {
+    public DemoReport {
+        created = List.copyOf(created);
+        present = List.copyOf(present);
+        foreign = List.copyOf(foreign);
+        accounts = List.copyOf(accounts);
+    }
+
+    /** The accounts as a table for the start-up log: organization, login, password, roles by service. */
+    public String accountTable() {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format("%-22s %-30s %-17s %s%n", "organization", "login", "password", "roles"));
+        for (DemoAccount account : accounts) {
+            StringBuilder roles = new StringBuilder();
+            account.roles().entrySet().stream()
+                    .sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(role -> roles.append(roles.isEmpty() ? "" : ", ")
+                            .append(role.getKey())
+                            .append(':')
+                            .append(role.getValue()));
+            table.append(String.format(
+                    "%-22s %-30s %-17s %s%n", account.organization(), account.login(), account.password(), roles));
+        }
+        return table.toString();
+    }
+}
