@@ -49,8 +49,15 @@ public final class DemoLoader {
     private static final Logger log = LoggerFactory.getLogger(DemoLoader.class);
 
     /** The demo's files, one per organization, in the order they are loaded and listed. */
-    static final List<String> FILES =
-            List.of("techland.yaml", "globaltrade.yaml", "mobile.yaml", "pharmacy.yaml", "salon.yaml");
+    static final List<String> FILES = List.of(
+            "techland.yaml",
+            "globaltrade.yaml",
+            "mobile.yaml",
+            "pharmacy.yaml",
+            "salon.yaml",
+            "techcorp.yaml",
+            "liquor-store.yaml",
+            "green-valley-school.yaml");
 
     /** The notes of a demo organization whose data is being written. */
     static final String LOADING = "Demo organization (silo serve --demo): loading";

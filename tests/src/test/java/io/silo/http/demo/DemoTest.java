@@ -2,6 +2,7 @@ package io.silo.http.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.app.demo.DemoAccount;
 import io.silo.app.demo.DemoReport;
 import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
@@ -30,17 +31,29 @@ class DemoTest {
             new SeedAccount("pharmacy", "pharmacy@example.com", "pharmacy123", "erp", "pharmacy_healthcare_db"),
             new SeedAccount("salon", "salon@example.com", "salon123", "erp", "salon_elite_db"));
 
+    /** Seed 000's TechCorp Solutions: its administrator, and its manager in billing and CRM only. */
+    static final List<SeedAccount> TECHCORP = List.of(
+            new SeedAccount(
+                    "org_techcorp_001", "admin@techcorp.com", "secure123", "billing", "billing_techcorp_solutions"),
+            new SeedAccount("org_techcorp_001", "manager@techcorp.com", "manager123", "crm", "crm_techcorp_solutions"));
+
     @Test
     void theDemoLoadsOnceAndEverySeedAccountSignsInWithItsOwnPassword(TestSilo silo) {
         DemoReport first = silo.silo().application().demo().load();
-        assertThat(first.created()).containsAll(slugs(ERP));
+        // the other tests of this class may have loaded it first: this one counts both loads as its own
+        assertThat(java.util.stream.Stream.concat(first.created().stream(), first.present().stream()))
+                .containsAll(slugs(ERP))
+                .contains("techcorp-solutions", "green-bottle-liquor", "green-valley-school");
         Map<String, Long> documentsAfterFirst = documentCounts(silo.client());
 
         silo.restart();
         DemoReport second = silo.silo().application().demo().load();
 
         assertThat(second.created()).as("a second start creates nothing").isEmpty();
-        assertThat(second.present()).containsExactlyElementsOf(first.created());
+        assertThat(second.present())
+                .containsAll(first.created())
+                .containsAll(first.present())
+                .hasSize(8);
         assertThat(documentCounts(silo.client())).as("nor writes anything").isEqualTo(documentsAfterFirst);
         for (SeedAccount account : ERP) {
             assertThat(databaseName(silo.client(), account)).as(account.slug()).isEqualTo(account.database());
@@ -61,11 +74,92 @@ class DemoTest {
                             .asString())
                     .isNotBlank();
         }
+        for (DemoAccount account : second.accounts()) {
+            signIn(silo.client(), new SeedAccount(account.organization(), account.login(), account.password(), "", ""));
+        }
         assertThat(silo.client()
                         .post("/api/auth/login", Map.of("email", "cnf@example.com", "password", "cnf123"))
                         .status())
                 .as("the ERP seed signs in by email alone")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void techCorpHasItsExternalIdItsServicesAndMembersInChosenServices(TestSilo silo) {
+        silo.silo().application().demo().load();
+        for (SeedAccount account : TECHCORP) {
+            assertThat(databaseName(silo.client(), account)).isEqualTo(account.database());
+        }
+        SiloClient.Response manager = silo.client()
+                .post(
+                        "/api/auth/login",
+                        Map.of(
+                                "organization",
+                                "org_techcorp_001",
+                                "email",
+                                "manager@techcorp.com",
+                                "password",
+                                "manager123"));
+        assertThat(manager.status()).as(manager.text()).isEqualTo(200);
+        assertThat(manager.json().path("services").toString())
+                .as("the seed's manager is in billing and CRM, not pingora")
+                .contains("billing", "crm")
+                .doesNotContain("pingora");
+        SiloClient admin = signIn(silo.client(), TECHCORP.get(0));
+        assertThat(count(admin, "billing", "invoices")).isGreaterThanOrEqualTo(3);
+        assertThat(count(admin, "crm", "deals")).isGreaterThanOrEqualTo(2);
+        assertThat(count(admin, "pingora", "tasks")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void theLiquorStoreHasAMonthOfSalesWhoseStockMovementsMatchTheStock(TestSilo silo) {
+        silo.silo().application().demo().load();
+        SiloClient manager = signIn(
+                silo.client(),
+                new SeedAccount("green-bottle-liquor", "manager@greenbottle.example.com", "manager123", "", ""));
+        long sales = count(manager, "pos", "sales");
+        assertThat(sales).isEqualTo(120);
+        JsonNode products =
+                manager.get("/api/data/pos/products?limit=100").json().path("items");
+        assertThat(products.size()).isEqualTo(8);
+        JsonNode moved = manager.get("/api/data/pos/inventory_transactions/_group?by=productId&metric=quantity")
+                .json()
+                .path("groups");
+        Map<String, Long> movedByProduct = new LinkedHashMap<>();
+        moved.forEach(group -> movedByProduct.put(
+                group.path("key").asString(), group.path("sum").asLong()));
+        for (JsonNode product : products) {
+            assertThat(movedByProduct.get(product.path("_id").asString()))
+                    .as("the stock of " + product.path("name").asString() + " is what its movements add up to: "
+                            + moved)
+                    .isEqualTo(product.path("stock").asLong());
+        }
+        SiloClient cashier = signIn(
+                silo.client(),
+                new SeedAccount("green-bottle-liquor", "cashier1@greenbottle.example.com", "cashier123", "", ""));
+        assertThat(count(cashier, "pos", "sales"))
+                .as("a cashier sees their own sales")
+                .isBetween(1L, sales - 1);
+    }
+
+    @Test
+    void theSchoolHasClassesATimetableAssignmentsSubmissionsAndMessages(TestSilo silo) {
+        silo.silo().application().demo().load();
+        SiloClient principal =
+                signIn(silo.client(), new SeedAccount("green-valley-school", "principal", "principal123", "", ""));
+        assertThat(count(principal, "school", "classes")).isEqualTo(2);
+        assertThat(count(principal, "school", "schedules")).isEqualTo(5);
+        assertThat(count(principal, "school", "assignments")).isEqualTo(3);
+        assertThat(count(principal, "school", "submissions")).isEqualTo(2);
+        SiloClient.Response byUsernameAlone =
+                silo.client().post("/api/auth/login", Map.of("username", "emma.w", "password", "student123"));
+        assertThat(byUsernameAlone.status()).as(byUsernameAlone.text()).isEqualTo(200);
+        SiloClient emma =
+                silo.client().as(byUsernameAlone.json().path("accessToken").asString());
+        assertThat(count(emma, "school", "messages")).as("her own conversation").isEqualTo(2);
+        assertThat(count(emma, "school", "submissions"))
+                .as("her own submission")
+                .isEqualTo(1);
     }
 
     static List<String> slugs(List<SeedAccount> accounts) {
