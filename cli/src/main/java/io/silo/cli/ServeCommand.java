@@ -53,13 +53,14 @@ final class ServeCommand implements Callable<Integer> {
         try {
             DemoReport report = silo.application().demo().load();
             log.info(
-                    "Demo: listening on {} (the demo's passwords are short; set http.host or SILO_HTTP_HOST to"
-                            + " change it); organizations created {}, already there {}{}. Its accounts (docs/demo.md):\n{}",
+                    "Demo: listening on {} because the demo's passwords are short (set http.host or SILO_HTTP_HOST to"
+                            + " change it); organizations created {}, already there {}{}",
                     silo.config().http().host(),
                     report.created(),
                     report.present(),
-                    report.foreign().isEmpty() ? "" : ", left alone (slug taken) " + report.foreign(),
-                    report.accountTable());
+                    report.foreign().isEmpty() ? "" : ", left alone (slug taken by another) " + report.foreign());
+            // one line each: the log escapes line breaks inside a message
+            report.accountTable().lines().forEach(line -> log.info("Demo account  {}", line));
         } catch (RuntimeException e) {
             silo.close();
             throw e;

@@ -22,7 +22,7 @@ public record DemoReport(List<String> created, List<String> present, List<String
     /** The accounts as a table for the start-up log: organization, login, password, roles by service. */
     public String accountTable() {
         StringBuilder table = new StringBuilder();
-        table.append(String.format("%-22s %-30s %-17s %s%n", "organization", "login", "password", "roles"));
+        table.append(String.format("%-20s %-34s %-16s %s%n", "organization", "login", "password", "roles"));
         for (DemoAccount account : accounts) {
             StringBuilder roles = new StringBuilder();
             account.roles().entrySet().stream()
@@ -32,7 +32,7 @@ public record DemoReport(List<String> created, List<String> present, List<String
                             .append(':')
                             .append(role.getValue()));
             table.append(String.format(
-                    "%-22s %-30s %-17s %s%n", account.organization(), account.login(), account.password(), roles));
+                    "%-20s %-34s %-16s %s%n", account.organization(), account.login(), account.password(), roles));
         }
         return table.toString();
     }
