@@ -16,6 +16,7 @@ import io.silo.app.identity.MemberLogin;
 import io.silo.app.identity.Members;
 import io.silo.app.identity.PasswordChanges;
 import io.silo.app.identity.Users;
+import io.silo.app.imports.Imports;
 import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
@@ -147,6 +148,11 @@ public final class Application implements AutoCloseable {
                 data.users(),
                 control.hasher(),
                 options.clock());
+    }
+
+    /** Imports from MongoDB as jobs ({@code silo import}, {@code POST /api/admin/imports}). */
+    public Imports importJobs() {
+        return operations.imports();
     }
 
     public SiloConfig config() {

@@ -1,6 +1,9 @@
 package io.silo.app;
 
 import io.silo.app.file.FileSweeper;
+import io.silo.app.imports.ImportJob;
+import io.silo.app.imports.Imports;
+import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.migration.Rollouts;
@@ -13,6 +16,7 @@ import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.cluster.AutovacuumTuner;
 import io.silo.postgres.cluster.SchemaInstaller;
+import io.silo.postgres.control.ImportJobStore;
 import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.RolloutStore;
 import io.silo.postgres.control.TenantServices;
@@ -32,6 +36,7 @@ import io.silo.template.TemplateCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The third phase: long operations. The job runner with its handlers, the organization
@@ -44,7 +49,8 @@ record Operations(
         FileSweeper fileSweeper,
         JobAdmin jobAdmin,
         LogRetention retention,
-        Rollouts rollouts) {
+        Rollouts rollouts,
+        Imports imports) {
 
     static Operations open(
             SiloConfig config,
@@ -83,6 +89,9 @@ record Operations(
                 user -> data.revokedSessions()
                         .revoked(control.refreshTokens().revokeSubject("user", user, clock.instant())),
                 clock);
+        // the import creates organizations, whose lifecycle needs the runner: its handler gets the import once made
+        AtomicReference<MongoImport> importer = new AtomicReference<>();
+        ImportJobStore importJobs = new ImportJobStore(jdbc);
         JobRunner runner = shutdown.register(
                 "job runner",
                 new JobRunner(
@@ -115,6 +124,12 @@ record Operations(
                                         rolloutStore,
                                         released,
                                         migrator,
+                                        jobs,
+                                        leases,
+                                        config.jobs().lease()),
+                                new ImportJob(
+                                        importer::get,
+                                        importJobs,
                                         jobs,
                                         leases,
                                         config.jobs().lease())),
@@ -155,6 +170,19 @@ record Operations(
                 control.secrets(),
                 data.placements()::invalidate,
                 config.serviceRemovalGrace());
+        MongoImport mongoImport = MongoImport.wire(
+                templates,
+                organizations,
+                control.tenants(),
+                jdbc,
+                data.connections(),
+                data.users(),
+                control.directory(),
+                data.relay(),
+                control.hasher(),
+                clock);
+        importer.set(mongoImport);
+        Imports imports = new Imports(jdbc, mongoImport, importJobs, jobs, runner, control.audit(), clock);
         FileSweeper fileSweeper =
                 new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
         LogRetention retention = new LogRetention(
@@ -216,12 +244,17 @@ record Operations(
                 fileSweeper,
                 new JobAdmin(jobs, runner, control.tenants(), control.audit()),
                 retention,
-                rollouts);
+                rollouts,
+                imports);
     }
 
     private static List<JobHandler> handlers(
-            JobHandler provisioning, JobHandler deletion, ServiceJobs services, JobHandler rollout) {
-        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout));
+            JobHandler provisioning,
+            JobHandler deletion,
+            ServiceJobs services,
+            JobHandler rollout,
+            JobHandler imports) {
+        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout, imports));
         all.addAll(services.handlers());
         return all;
     }

@@ -1,23 +1,27 @@
 package io.silo.cli;
 
 import io.silo.app.Application;
+import io.silo.app.imports.ImportJob;
 import io.silo.app.imports.ImportMapping;
 import io.silo.app.imports.ImportReport;
-import io.silo.app.imports.MongoImport;
+import io.silo.app.imports.Imports;
+import io.silo.job.Job;
+import io.silo.job.JobState;
 import io.silo.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code silo import}: a MongoDB system's {@code mongodump} or {@code mongoexport} output into
- * organizations ({@code docs/import.md}). Exit code 0 when everything was imported, 2 when the
+ * organizations ({@code docs/import.md}), as a job ({@code organization.import}) run here with a
+ * progress line; a job left by a killed run of the same import is finished instead. Exit code 0 when everything was imported, 2 when the
  * import ran but left something out (each organization's report says what and why), 1 when it
  * could not run.
  */
@@ -51,42 +55,58 @@ final class ImportCommand extends OperatorCommand {
     @Override
     int run(Application app, PrintWriter out) {
         Optional<ImportMapping.Layout> given = Optional.ofNullable(layout).map(ImportMapping.Layout::parse);
-        ImportMapping chosen = mapping != null
-                ? ImportMapping.read(mapping, given)
-                : ImportMapping.defaults(given.orElseThrow(() -> new IllegalArgumentException(
-                        "say which layout: --layout shared, per-tenant or per-service, or a --mapping file")));
-        if (source != null) {
-            chosen = chosen.withSource(source);
+        if (mapping == null && given.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "say which layout: --layout shared, per-tenant or per-service, or a --mapping file");
         }
+        ImportJob.Options options = new ImportJob.Options(
+                dump,
+                given,
+                Optional.ofNullable(mapping),
+                Optional.ofNullable(source).orElse(""));
         Path folder = reports != null ? reports : dump.resolveSibling(dump.getFileName() + "-import-report");
-        MongoImport.Request request = new MongoImport.Request(dump, chosen, Optional.of(folder), actor());
-        ImportReport report =
-                json ? app.imports().run(request, MongoImport.Progress.NONE) : withProgress(app, request, out);
-        if (json) {
-            out.println(Json.write(report.json()));
-        } else {
-            print(report, folder, out);
+        Imports imports = app.importJobs();
+        // a killed run left its job behind: running the command again finishes that job
+        Optional<Job> left = imports.unfinished(options, actor());
+        Job job = left.orElseGet(() -> imports.start(options, actor(), Duration.ofSeconds(30)));
+        if (!json) {
+            out.printf(
+                    left.isPresent() ? "resuming import job %s (step %d of %d)%n" : "import job %s (%s%d steps)%n",
+                    job.id(),
+                    left.isPresent() ? job.nextStep() + 1 : "",
+                    job.steps().size());
         }
-        return report.complete() ? 0 : INCOMPLETE;
+        Job ended = json ? imports.runInline(job.id()) : withProgress(imports, job, out);
+        Optional<ImportReport> report = imports.report(ended.id()).map(ImportReport::read);
+        if (ended.state() == JobState.FAILED || report.isEmpty()) {
+            throw new IllegalStateException(
+                    "the import job " + ended.id() + " " + ended.state().value()
+                            + ended.error().map(error -> ": " + error).orElse(""));
+        }
+        report.get().write(folder);
+        if (json) {
+            out.println(Json.write(report.get().json()));
+        } else {
+            print(report.get(), folder, out);
+        }
+        return ended.state() == JobState.SUCCEEDED && report.get().complete() ? 0 : INCOMPLETE;
     }
 
-    private static ImportReport withProgress(Application app, MongoImport.Request request, PrintWriter out) {
-        AtomicLong read = new AtomicLong();
-        AtomicLong total = new AtomicLong();
-        AtomicLong documents = new AtomicLong();
-        CompletableFuture<ImportReport> run = CompletableFuture.supplyAsync(
-                () -> app.imports().run(request, (bytes, all, count) -> {
-                    read.set(bytes);
-                    total.set(all);
-                    documents.set(count);
-                }),
+    /** Runs the job here while a progress line shows its documents (a bar on a terminal). */
+    private static Job withProgress(Imports imports, Job job, PrintWriter out) {
+        CompletableFuture<Job> run = CompletableFuture.supplyAsync(
+                () -> imports.runInline(job.id()),
                 task -> Thread.ofVirtual().name("import").start(task));
         ProgressLine progress = ProgressLine.forConsole(out);
+        int steps = job.steps().size();
         while (!run.isDone()) {
-            if (total.get() > 0) {
-                progress.show(
-                        read.get() / 1024, Math.max(1, total.get() / 1024), "KiB, " + documents.get() + " documents");
-            }
+            imports.job(job.id())
+                    .ifPresent(now -> now.progress()
+                            .ifPresent(step -> progress.show(
+                                    step.done() + step.failed(),
+                                    Math.max(1, step.total()),
+                                    "documents, step " + Math.min(steps, now.nextStep() + 1) + " of " + steps
+                                            + (step.failed() > 0 ? ", " + step.failed() + " left out" : ""))));
             try {
                 Thread.sleep(500);
             } catch (InterruptedException e) {

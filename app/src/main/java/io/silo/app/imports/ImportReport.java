@@ -1,6 +1,10 @@
 package io.silo.app.imports;
 
 import io.silo.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -136,6 +141,32 @@ public final class ImportReport {
             }
         }
 
+        /** Takes in what one step found of this organization: its outcome once known, counts added. */
+        void absorb(JsonNode part) {
+            String partStatus = part.path("status").asString("pending");
+            if (status.equals("pending") && !partStatus.equals("pending")) {
+                status = partStatus;
+                name = part.path("name").asString(key);
+                slug = Optional.ofNullable(part.path("slug").asString(null));
+                id = Optional.ofNullable(part.path("organization").asString(null))
+                        .map(UUID::fromString);
+                reason = Optional.ofNullable(part.path("reason").asString(null));
+            }
+            for (Map.Entry<String, JsonNode> entry : part.path("collections").properties()) {
+                Counts counts = collections.computeIfAbsent(entry.getKey(), ignored -> new Counts());
+                counts.imported += entry.getValue().path("imported").asLong();
+                counts.updated += entry.getValue().path("updated").asLong();
+                counts.unchanged += entry.getValue().path("unchanged").asLong();
+                counts.rejected += entry.getValue().path("rejected").asLong();
+            }
+            for (JsonNode rejection : part.path("rejected")) {
+                if (rejections.size() < LISTED_REJECTIONS) {
+                    rejections.add(rejection(rejection));
+                }
+            }
+            part.path("notes").forEach(note -> note(note.asString()));
+        }
+
         boolean usable() {
             return status.equals("created") || status.equals("found");
         }
@@ -165,6 +196,67 @@ public final class ImportReport {
             notes.forEach(noted::add);
             return out;
         }
+    }
+
+    /**
+     * The report of a whole import from what its steps found, in the plan's order: each step's {@code
+     * report} (as {@link #json()} wrote it) added up; an organization's outcome is the first step's
+     * that knew it.
+     */
+    public static ImportReport of(String source, List<JsonNode> outcomes) {
+        ImportReport merged = new ImportReport(source);
+        long documents = 0;
+        long bytes = 0;
+        long millis = 0;
+        for (JsonNode outcome : outcomes) {
+            JsonNode part = outcome.path("report");
+            documents += part.path("documentsRead").asLong();
+            bytes += part.path("bytesRead").asLong();
+            millis += Math.round(part.path("seconds").asDouble() * 1000);
+            part.path("notes").forEach(note -> merged.note(note.asString()));
+            merged.unassignedCount += part.path("unassignedCount").asLong();
+            for (JsonNode rejection : part.path("unassigned")) {
+                if (merged.unassigned.size() < LISTED_REJECTIONS) {
+                    merged.unassigned.add(rejection(rejection));
+                }
+            }
+            for (Map.Entry<String, JsonNode> entry : part.path("organizations").properties()) {
+                merged.tenant(entry.getKey()).absorb(entry.getValue());
+            }
+        }
+        merged.read(documents, bytes, Duration.ofMillis(millis));
+        return merged;
+    }
+
+    /** A report as {@link #json()} wrote it, read back. */
+    public static ImportReport read(JsonNode json) {
+        ObjectNode outcome = Json.object();
+        outcome.set("report", json);
+        return of(json.path("source").asString(""), List.of(outcome));
+    }
+
+    /** What a report (as {@link #json()} wrote it) left out: documents and files rejected or without organization. */
+    static long rejectedIn(JsonNode json) {
+        long rejected = json.path("unassignedCount").asLong();
+        for (JsonNode tenant : json.path("organizations")) {
+            for (JsonNode counts : tenant.path("collections")) {
+                rejected += counts.path("rejected").asLong();
+            }
+        }
+        return rejected;
+    }
+
+    /** What was left out so far: documents rejected, and documents or files without organization. */
+    long rejectedCount() {
+        return unassignedCount
+                + tenants.values().stream().mapToLong(Tenant::rejected).sum();
+    }
+
+    private static Rejection rejection(JsonNode json) {
+        return new Rejection(
+                json.path("collection").asString(""),
+                json.path("id").asString(""),
+                json.path("reason").asString(""));
     }
 
     Tenant tenant(String key) {
@@ -231,6 +323,20 @@ public final class ImportReport {
     public boolean complete() {
         return unassignedCount == 0
                 && tenants.values().stream().allMatch(tenant -> tenant.usable() && tenant.rejected() == 0);
+    }
+
+    /** Writes {@code import-report.json} and one file per organization ({@code <slug>.json}) into {@code folder}. */
+    public void write(Path folder) {
+        try {
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("import-report.json"), Json.write(json()));
+            for (Tenant tenant : tenants.values()) {
+                String file = tenant.slug().orElse(tenant.key()).replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+                Files.writeString(folder.resolve(file), Json.write(tenant.json()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the import report to " + folder, e);
+        }
     }
 
     /** Source-wide: figures, notes, what belongs to no organization, and each organization's summary. */

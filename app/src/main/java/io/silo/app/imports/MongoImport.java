@@ -20,9 +20,7 @@ import io.silo.template.FieldPath;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import io.silo.tenant.Tenant;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bson.BsonDocument;
@@ -71,16 +70,19 @@ public final class MongoImport {
     private final ImportedOrganizations organizations;
     private final ImportedUsers users;
     private final DocumentWriter writer;
+    private final TenantStore tenants;
 
     private MongoImport(
             TemplateCatalog templates,
             ImportedOrganizations organizations,
             ImportedUsers users,
-            DocumentWriter writer) {
+            DocumentWriter writer,
+            TenantStore tenants) {
         this.templates = templates;
         this.organizations = organizations;
         this.users = users;
         this.writer = writer;
+        this.tenants = tenants;
     }
 
     /** An import that creates organizations through {@code organizations} and writes through the tenants' own connections. */
@@ -99,7 +101,8 @@ public final class MongoImport {
                 templates,
                 new ImportedOrganizations(organizations, tenants, new ImportedOrganizationStore(control)),
                 new ImportedUsers(connections, userStore, directory, relay, hasher, templates, clock),
-                new DocumentWriter(connections, new DocumentStore(clock)));
+                new DocumentWriter(connections, new DocumentStore(clock)),
+                tenants);
     }
 
     /**
@@ -118,28 +121,174 @@ public final class MongoImport {
         void at(long bytesRead, long bytesTotal, long documents);
     }
 
-    /** Runs the import and returns (and writes, when asked) its report. */
-    public ImportReport run(Request request, Progress progress) {
+    /**
+     * What a step tells while it reads, and asks between batches.
+     *
+     * <p>Implementations are called from the step's thread only.
+     */
+    public interface StepListener {
+        StepListener NONE = new StepListener() {
+            @Override
+            public void at(long bytesRead, long bytesTotal, long documents, LongSupplier rejected) {}
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+        };
+
+        /**
+         * Bytes of the source read of all, and documents read, since the import began (the steps before
+         * this one included); {@code rejected} counts what was left out so far, computed when asked.
+         */
+        void at(long bytesRead, long bytesTotal, long documents, LongSupplier rejected);
+
+        /** Whether to stop after the batch just written: whole batches stay, the rest is left for a re-run. */
+        boolean cancelled();
+    }
+
+    /**
+     * Called before anything is written into an organization (its users, a batch of its documents), at
+     * least once per step and organization: the job takes the organization's lease there.
+     */
+    @FunctionalInterface
+    public interface TenantWrites {
+        TenantWrites NONE = tenantId -> {};
+
+        void before(UUID tenantId);
+    }
+
+    /** The first step: the registry and the users read, each organization found or created, its users written. */
+    public static final String PREPARE = "prepare";
+    /** The last step: the report put together from what the others found. */
+    public static final String FINISH = "finish";
+
+    private static final String COLLECTION = "collection:";
+
+    /** The name every id of the import derives from: the mapping's {@code source}, else the folder's name. */
+    public static String source(Request request) {
+        return request.mapping().source().orElseGet(() -> folderName(request.dump()));
+    }
+
+    /**
+     * The steps of an import of {@code request}: {@value #PREPARE}, then one per collection of data
+     * ({@code collection:<database>/<file>}, a reference's target before the collections naming it),
+     * then {@value #FINISH}. Each step is resumable: run again, it converges on what it wrote before.
+     *
+     * @throws UncheckedIOException when the folder is not there
+     */
+    public List<String> plan(Request request) {
+        Run run =
+                new Run(request, new ImportReport(source(request)), StepListener.NONE, TenantWrites.NONE, Totals.NONE);
+        run.classify(MongoFiles.scan(request.dump()));
+        List<String> steps = new ArrayList<>(List.of(PREPARE));
+        for (Placed placed : run.ordered(run.dataFiles)) {
+            steps.add(COLLECTION + stepName(placed.collection()));
+        }
+        steps.add(FINISH);
+        return steps;
+    }
+
+    /**
+     * Runs one step of {@link #plan} other than {@value #FINISH} and returns what it found ({@code
+     * report}, and for {@value #PREPARE} the {@code organizations} the later steps write into), to be
+     * kept and handed to the steps after it as {@code before}, in the plan's order.
+     */
+    public JsonNode step(
+            Request request, String step, List<JsonNode> before, StepListener listener, TenantWrites writes) {
         long started = System.nanoTime();
-        ImportMapping mapping = request.mapping();
-        String source = mapping.source().orElseGet(() -> folderName(request.dump()));
-        Run run = new Run(source, mapping, request.actor(), new ImportReport(source), progress);
         List<SourceCollection> collections = MongoFiles.scan(request.dump());
+        Run run = new Run(request, new ImportReport(source(request)), listener, writes, Totals.of(before));
         run.total = collections.stream().mapToLong(SourceCollection::size).sum();
         run.classify(collections);
-        run.readRegistry();
-        run.readUsers();
-        run.prepareOrganizations();
-        run.importData();
+        ObjectNode outcome = Json.object();
+        try {
+            if (step.equals(PREPARE)) {
+                run.readRegistry();
+                run.readUsers();
+                run.prepareOrganizations();
+                outcome.set("organizations", run.prepared());
+            } else if (step.startsWith(COLLECTION)) {
+                String wanted = step.substring(COLLECTION.length());
+                run.restore(before.isEmpty() ? Json.object() : before.getFirst().path("organizations"));
+                Optional<Placed> placed = run.dataFiles.stream()
+                        .filter(file -> stepName(file.collection()).equals(wanted))
+                        .findFirst();
+                if (placed.isPresent()) {
+                    run.importCollection(placed.get());
+                } else {
+                    run.report.note("collection " + wanted + " is no longer in the source folder: skipped");
+                }
+            } else {
+                throw new IllegalArgumentException("an import has no step " + step);
+            }
+        } catch (Stopped stopped) {
+            run.report.note("stopped by an administrator during " + step + ": run the import again for the rest");
+        }
         run.report.read(run.documents.get(), run.read.get(), Duration.ofNanos(System.nanoTime() - started));
-        request.reports().ifPresent(folder -> write(run.report, folder));
+        outcome.set("report", run.report.json());
+        return outcome;
+    }
+
+    /** Runs the import here, every step in turn, and returns (and writes, when asked) its report. */
+    public ImportReport run(Request request, Progress progress) {
+        StepListener listener = new StepListener() {
+            @Override
+            public void at(long bytesRead, long bytesTotal, long documents, LongSupplier rejected) {
+                progress.at(bytesRead, bytesTotal, documents);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+        };
+        List<JsonNode> outcomes = new ArrayList<>();
+        for (String step : plan(request)) {
+            if (!step.equals(FINISH)) {
+                outcomes.add(step(request, step, outcomes, listener, TenantWrites.NONE));
+            }
+        }
+        ImportReport report = ImportReport.of(source(request), outcomes);
+        request.reports().ifPresent(folder -> write(report, folder));
         log.info(
                 "import of {}: {} documents read, {} written, {}",
-                source,
-                run.documents.get(),
-                run.report.written(),
-                run.report.complete() ? "complete" : "with rejections");
-        return run.report;
+                report.source(),
+                report.documentsRead(),
+                report.written(),
+                report.complete() ? "complete" : "with rejections");
+        return report;
+    }
+
+    /** Where a step's counting starts: what the steps before it read and rejected. */
+    private record Totals(long bytes, long documents, long rejected) {
+        static final Totals NONE = new Totals(0, 0, 0);
+
+        static Totals of(List<JsonNode> before) {
+            long bytes = 0;
+            long documents = 0;
+            long rejected = 0;
+            for (JsonNode outcome : before) {
+                JsonNode report = outcome.path("report");
+                bytes += report.path("bytesRead").asLong();
+                documents += report.path("documentsRead").asLong();
+                rejected += ImportReport.rejectedIn(report);
+            }
+            return new Totals(bytes, documents, rejected);
+        }
+    }
+
+    /** Thrown between batches when the job was cancelled: the step ends with what it wrote. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("stopped", null, false, false);
+        }
+    }
+
+    private static String stepName(SourceCollection collection) {
+        return collection.database() + "/" + collection.file().getFileName();
     }
 
     /** One run's state. */
@@ -148,7 +297,9 @@ public final class MongoImport {
         final ImportMapping mapping;
         final AuditEntry.Actor actor;
         final ImportReport report;
-        final Progress progress;
+        final StepListener listener;
+        final TenantWrites writes;
+        final Totals base;
         final AtomicLong read = new AtomicLong();
         final AtomicLong documents = new AtomicLong();
         long total;
@@ -164,12 +315,44 @@ public final class MongoImport {
         final Map<String, Set<String>> services = new LinkedHashMap<>();
         final Map<String, Context> contexts = new HashMap<>();
 
-        Run(String source, ImportMapping mapping, AuditEntry.Actor actor, ImportReport report, Progress progress) {
-            this.source = source;
-            this.mapping = mapping;
-            this.actor = actor;
+        Run(Request request, ImportReport report, StepListener listener, TenantWrites writes, Totals base) {
+            this.source = report.source();
+            this.mapping = request.mapping();
+            this.actor = request.actor();
             this.report = report;
-            this.progress = progress;
+            this.listener = listener;
+            this.writes = writes;
+            this.base = base;
+        }
+
+        /** The organizations as the later steps need them: each one's Silo id (none: not imported) and users' ids. */
+        ObjectNode prepared() {
+            ObjectNode out = Json.object();
+            contexts.forEach((key, context) -> {
+                ObjectNode one = out.putObject(key);
+                context.tenant()
+                        .ifPresent(tenant -> one.put("tenant", tenant.id().toString()));
+                ObjectNode aliases = one.putObject("aliases");
+                context.aliases().forEach((hex, id) -> aliases.put(hex, id.toString()));
+            });
+            return out;
+        }
+
+        /** The organizations the first step prepared, found again; one deleted since is not written into. */
+        void restore(JsonNode prepared) {
+            for (Map.Entry<String, JsonNode> entry : prepared.properties()) {
+                ImportReport.Tenant tenantReport = report.tenant(entry.getKey());
+                Map<String, UUID> aliases = new HashMap<>();
+                for (Map.Entry<String, JsonNode> alias :
+                        entry.getValue().path("aliases").properties()) {
+                    aliases.put(alias.getKey(), UUID.fromString(alias.getValue().asString()));
+                }
+                Optional<Tenant> tenant = Optional.ofNullable(
+                                entry.getValue().path("tenant").asString(null))
+                        .map(UUID::fromString)
+                        .flatMap(tenants::find);
+                contexts.put(entry.getKey(), new Context(entry.getKey(), tenantReport, aliases, tenant));
+            }
         }
 
         void classify(List<SourceCollection> collections) {
@@ -315,6 +498,7 @@ public final class MongoImport {
             }
             Optional<ImportedUsers.Person> madeWithTenant =
                     tenantReport.status().equals("created") ? admin : Optional.empty();
+            writes.before(tenant.get().id());
             aliases.putAll(users.write(tenant.get(), source, persons, madeWithTenant, tenantReport));
             Context ready = new Context(key, tenantReport, aliases, tenant);
             contexts.put(key, ready);
@@ -363,11 +547,14 @@ public final class MongoImport {
                     context.report().counts(placed.service(), target).rejected++;
                     return;
                 }
-                Batches forTenant =
-                        batches.computeIfAbsent(key.get(), ignored -> new Batches(context, template, spec.get()));
+                Batches forTenant = batches.computeIfAbsent(
+                        key.get(), ignored -> new Batches(context, template, spec.get(), writes));
                 convert(document, sourceId, context, template, spec.get(), forTenant);
                 if (forTenant.size() >= BATCH) {
                     forTenant.flush();
+                    if (listener.cancelled()) {
+                        throw new Stopped();
+                    }
                 }
             });
             batches.values().forEach(Batches::flush);
@@ -597,7 +784,11 @@ public final class MongoImport {
                             report.unassigned(MongoImport.where(collection), where, reason);
                         }
                     },
-                    bytes -> progress.at(read.addAndGet(bytes), total, documents.get()));
+                    bytes -> listener.at(
+                            base.bytes() + read.addAndGet(bytes),
+                            total,
+                            base.documents() + documents.get(),
+                            () -> base.rejected() + report.rejectedCount()));
         }
     }
 
@@ -619,9 +810,11 @@ public final class MongoImport {
         final List<DocumentWriter.Pending> main = new ArrayList<>();
         final Map<String, List<DocumentWriter.Pending>> children = new LinkedHashMap<>();
         final Map<String, CollectionSpec> childSpecs = new HashMap<>();
+        final TenantWrites writes;
 
-        Batches(Context context, ServiceTemplate template, CollectionSpec spec) {
+        Batches(Context context, ServiceTemplate template, CollectionSpec spec, TenantWrites writes) {
             this.context = context;
+            this.writes = writes;
             this.template = template;
             this.spec = spec;
         }
@@ -633,6 +826,7 @@ public final class MongoImport {
         /** Parents first: a child's reference to its parent must find it. */
         void flush() {
             Tenant tenant = context.tenant().orElseThrow();
+            writes.before(tenant.id());
             writer.write(tenant, template.service(), spec, List.copyOf(main), context.report());
             main.clear();
             children.forEach((name, pending) -> {
@@ -696,15 +890,6 @@ public final class MongoImport {
     }
 
     private static void write(ImportReport report, Path folder) {
-        try {
-            Files.createDirectories(folder);
-            Files.writeString(folder.resolve("import-report.json"), Json.write(report.json()));
-            for (ImportReport.Tenant tenant : report.tenants().values()) {
-                String file = tenant.slug().orElse(tenant.key()).replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
-                Files.writeString(folder.resolve(file), Json.write(tenant.json()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the import report to " + folder, e);
-        }
+        report.write(folder);
     }
 }
