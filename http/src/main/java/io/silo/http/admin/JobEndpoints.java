@@ -1,5 +1,6 @@
 package io.silo.http.admin;
 
+import io.silo.app.imports.Imports;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.migration.Rollouts;
 import io.silo.app.organization.OrganizationJson;
@@ -28,9 +29,11 @@ import java.util.Optional;
 public final class JobEndpoints implements Endpoints {
     private final JobAdmin jobs;
     private final Rollouts rollouts;
+    private final Imports imports;
     private final Authenticator authenticator;
 
-    public JobEndpoints(JobAdmin jobs, Rollouts rollouts, Authenticator authenticator) {
+    public JobEndpoints(JobAdmin jobs, Rollouts rollouts, Imports imports, Authenticator authenticator) {
+        this.imports = imports;
         this.jobs = jobs;
         this.rollouts = rollouts;
         this.authenticator = authenticator;
@@ -45,6 +48,8 @@ public final class JobEndpoints implements Endpoints {
             Map<String, Object> body = new LinkedHashMap<>(OrganizationJson.job(job));
             // a rollout's databases outlive its step progress: what failed, and why
             rollouts.summary(job.id()).ifPresent(summary -> body.put("rollout", summary));
+            // an import's report, per organization, once the job has ended
+            imports.report(job.id()).ifPresent(report -> body.put("import", report));
             exchange.json(body);
         });
         routes.post("/api/admin/jobs/{id}/cancel", exchange -> {
