@@ -2,9 +2,9 @@
 -- that a job resumed after a crash (by another instance, or by the command run again) still reports
 -- the steps that ran before it, and the import's report once the job has ended (the job's payload is
 -- cleared then). A step that runs again replaces its row; the rows of the steps go when the report is
--- written at the end.
+-- written at the end. Both go with their job (housekeeping removes finished jobs after 30 days).
 create table import_job_steps (
-    job_id      uuid        not null,
+    job_id      uuid        not null references jobs (id) on delete cascade,
     step_index  int         not null,
     step        text        not null,
     outcome     jsonb       not null,
@@ -13,7 +13,7 @@ create table import_job_steps (
 );
 
 create table import_reports (
-    job_id      uuid        primary key,
+    job_id      uuid        primary key references jobs (id) on delete cascade,
     source      text        not null,
     complete    boolean     not null,
     report      jsonb       not null,

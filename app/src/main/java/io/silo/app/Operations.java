@@ -1,6 +1,7 @@
 package io.silo.app;
 
 import io.silo.app.file.FileSweeper;
+import io.silo.app.imports.ImportFolders;
 import io.silo.app.imports.ImportJob;
 import io.silo.app.imports.Imports;
 import io.silo.app.imports.MongoImport;
@@ -182,7 +183,15 @@ record Operations(
                 control.hasher(),
                 clock);
         importer.set(mongoImport);
-        Imports imports = new Imports(jdbc, mongoImport, importJobs, jobs, runner, control.audit(), clock);
+        Imports imports = new Imports(
+                jdbc,
+                mongoImport,
+                importJobs,
+                jobs,
+                runner,
+                control.audit(),
+                clock,
+                new ImportFolders(config.importsDir()));
         FileSweeper fileSweeper =
                 new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
         LogRetention retention = new LogRetention(

@@ -36,6 +36,8 @@ import java.util.Set;
  * @param retention how long activity and audit logs are kept, and how old rows are purged
  * @param serviceRemovalGrace how long the database of a service removed from an organization is kept,
  *                            detached and restorable, before it is dropped ({@code services.removalGrace})
+ * @param importsDir the directory whose folders {@code POST /api/admin/imports} may import
+ *                   ({@code imports.dir}); without it that route answers 409 {@code imports-not-configured}
  */
 public record SiloConfig(
         Http http,
@@ -57,7 +59,8 @@ public record SiloConfig(
         AutovacuumTuning autovacuumTuning,
         Files files,
         Retention retention,
-        Duration serviceRemovalGrace) {
+        Duration serviceRemovalGrace,
+        Optional<Path> importsDir) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
 
@@ -493,7 +496,9 @@ public record SiloConfig(
                         source.duration(
                                 "retention.interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7))),
                 source.duration(
-                        "services.removalGrace", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(365)));
+                        "services.removalGrace", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(365)),
+                source.optional("imports.dir")
+                        .map(dir -> Path.of(dir).toAbsolutePath().normalize()));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -506,7 +511,7 @@ public record SiloConfig(
                 + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
                 + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + ", retention="
-                + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + "]";
+                + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + ", importsDir=" + importsDir + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -531,7 +536,8 @@ public record SiloConfig(
                 autovacuumTuning,
                 files,
                 retention,
-                serviceRemovalGrace);
+                serviceRemovalGrace,
+                importsDir);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -556,7 +562,8 @@ public record SiloConfig(
                 autovacuumTuning,
                 files,
                 retention,
-                serviceRemovalGrace);
+                serviceRemovalGrace,
+                importsDir);
     }
 
     /** A log's age limit: a duration of at least a day, or {@code 0} (also {@code 0d}) to keep it forever. */

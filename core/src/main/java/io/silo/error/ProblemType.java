@@ -235,6 +235,12 @@ public enum ProblemType {
     JOB_NOT_CANCELLABLE(
             answered(ErrorKind.CONFLICT),
             "the job is of a kind that runs to its end once asked for, such as an organization's deletion (`kind`)"),
+    IMPORTS_NOT_CONFIGURED(
+            answered(ErrorKind.CONFLICT),
+            "imports over HTTP are not configured: `imports.dir` names no directory (`silo import` works without it)"),
+    INVALID_IMPORT_PATH(
+            answered(ErrorKind.INVALID),
+            "an import's folder or mapping file is not a relative path to an existing folder (file) inside `imports.dir`: it escapes it with `..` or a symbolic link, or is not there (`field`)"),
     INVALID_SLUG(
             answered(ErrorKind.INVALID),
             "a slug is not 1 to 63 lower-case letters, digits and single hyphens, looks like an id, or cannot be derived from the name (`field`)"),

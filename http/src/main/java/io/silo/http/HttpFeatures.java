@@ -2,6 +2,7 @@ package io.silo.http;
 
 import io.silo.app.Application;
 import io.silo.http.admin.AuditEndpoints;
+import io.silo.http.admin.ImportEndpoints;
 import io.silo.http.admin.JobEndpoints;
 import io.silo.http.admin.MigrationEndpoints;
 import io.silo.http.admin.OrganizationUserEndpoints;
@@ -60,6 +61,7 @@ final class HttpFeatures {
                 new JobEndpoints(app.jobs(), app.rollouts(), app.importJobs(), authenticator),
                 new PoolEndpoints(app.pools(), authenticator),
                 new MigrationEndpoints(app.rollouts(), authenticator),
+                new ImportEndpoints(app.importJobs(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
                 OpenApiEndpoint.load(),
                 new MetricsEndpoint(

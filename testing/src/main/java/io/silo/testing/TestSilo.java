@@ -90,6 +90,14 @@ public final class TestSilo implements AutoCloseable {
         env.put("SILO_PASSWORDS_MEMORY_KIB", "4096");
         env.put("SILO_PASSWORDS_ITERATIONS", "1");
         env.put("SILO_JOBS_POLL_INTERVAL", "100ms");
+        // POST /api/admin/imports reads folders inside it; a blank override turns imports over HTTP off
+        Path imports = dataDir.resolve("imports");
+        try {
+            Files.createDirectories(imports);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        env.put("SILO_IMPORTS_DIR", imports.toString());
         env.putAll(overrides);
         return env;
     }

@@ -2,6 +2,7 @@ package io.silo.app.imports;
 
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
+import io.silo.error.ProblemType;
 import io.silo.job.Job;
 import io.silo.job.JobState;
 import io.silo.postgres.control.AuditLog;
@@ -9,6 +10,7 @@ import io.silo.postgres.control.ImportJobStore;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,7 @@ public final class Imports {
     private final JobRunner runner;
     private final AuditLog audit;
     private final Clock clock;
+    private final ImportFolders folders;
 
     public Imports(
             Jdbc jdbc,
@@ -43,7 +46,9 @@ public final class Imports {
             JobStore jobs,
             JobRunner runner,
             AuditLog audit,
-            Clock clock) {
+            Clock clock,
+            ImportFolders folders) {
+        this.folders = folders;
         this.jdbc = jdbc;
         this.imports = imports;
         this.store = store;
@@ -98,6 +103,39 @@ public final class Imports {
                                     steps.size() - 2)));
         });
         return job;
+    }
+
+    /**
+     * What {@code POST /api/admin/imports} asks for: a folder and a mapping file relative to {@code
+     * imports.dir}, a layout, a source name; any may be null (absent).
+     */
+    public record FolderRequest(String folder, String layout, String mapping, String source) {}
+
+    /**
+     * Starts an import of a folder inside {@code imports.dir} ({@link ImportFolders}), left to the job
+     * workers.
+     *
+     * @throws io.silo.error.SiloException 409 {@code imports-not-configured} without {@code imports.dir};
+     *     400 {@code invalid-import-path} for a path outside it or not there, {@code missing-field} for
+     *     neither layout nor mapping, {@code invalid-json} for an unknown layout or a broken mapping file
+     */
+    public Job startInFolder(FolderRequest request, AuditEntry.Actor actor) {
+        Path dump = folders.folder(request.folder(), "folder");
+        Optional<Path> mapping = Optional.ofNullable(request.mapping()).map(file -> folders.file(file, "mapping"));
+        Optional<ImportMapping.Layout> layout =
+                Optional.ofNullable(request.layout()).map(ImportMapping.Layout::parse);
+        if (layout.isEmpty() && mapping.isEmpty()) {
+            throw ProblemType.MISSING_FIELD
+                    .exception("say which layout (shared, per-tenant or per-service), or name a mapping file")
+                    .with("field", "layout");
+        }
+        String source = Optional.ofNullable(request.source()).orElse("").strip();
+        if (source.length() > 200 || source.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemType.INVALID_JSON
+                    .exception("source must be at most 200 characters, without control characters")
+                    .with("field", "source");
+        }
+        return start(new ImportJob.Options(dump, layout, mapping, source), actor, Duration.ZERO);
     }
 
     /**

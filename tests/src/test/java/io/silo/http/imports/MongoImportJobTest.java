@@ -134,6 +134,82 @@ class MongoImportJobTest {
         }
     }
 
+    @Test
+    void anImportOverHttpReadsFoldersInsideImportsDirOnlyAndKeepsItsReport() throws IOException {
+        try (TestSilo silo = start(StepObserver.NONE)) {
+            Path root = silo.config().importsDir().orElseThrow();
+            Path dump = dump("http");
+            Files.move(dump, root.resolve("pos"));
+            Path outside = Files.createTempDirectory("outside");
+            Files.writeString(outside.resolve("mapping.yaml"), "layout: per-tenant\n");
+            Files.createSymbolicLink(root.resolve("elsewhere"), outside);
+            Files.createSymbolicLink(root.resolve("mapping.yaml"), outside.resolve("mapping.yaml"));
+            Path sneaky = Files.createDirectories(root.resolve("sneaky").resolve("tenant_65f0a1b2c3d4e5f601234567"));
+            Files.createSymbolicLink(sneaky.resolve("users.json"), outside.resolve("mapping.yaml"));
+            SiloClient admin = silo.client().asAdmin();
+
+            for (Map<String, String> escaping : List.of(
+                    Map.of("folder", "../", "layout", "per-tenant"),
+                    Map.of("folder", "pos/../..", "layout", "per-tenant"),
+                    Map.of("folder", outside.toString(), "layout", "per-tenant"),
+                    Map.of("folder", "elsewhere", "layout", "per-tenant"),
+                    Map.of("folder", "sneaky", "layout", "per-tenant"),
+                    Map.of("folder", "not-there", "layout", "per-tenant"),
+                    Map.of("folder", "pos", "mapping", "mapping.yaml"),
+                    Map.of("folder", "pos", "mapping", "../silo.yaml"))) {
+                SiloClient.Response refused = admin.post("/api/admin/imports", escaping);
+                assertThat(refused.status())
+                        .as(escaping + ": " + refused.text())
+                        .isEqualTo(400);
+                assertThat(refused.json().path("type").asString()).isEqualTo("urn:silo:problem:invalid-import-path");
+                if (!escaping.containsValue(outside.toString())) {
+                    // where a link leads is not told
+                    assertThat(refused.text()).doesNotContain(outside.toString().substring(1));
+                }
+            }
+            assertThat(admin.post("/api/admin/imports", Map.of("folder", "pos"))
+                            .json()
+                            .path("type")
+                            .asString())
+                    .isEqualTo("urn:silo:problem:missing-field");
+            assertThat(silo.client()
+                            .post("/api/admin/imports", Map.of("folder", "pos", "layout", "per-tenant"))
+                            .status())
+                    .isEqualTo(401);
+            assertThat(silo.control()
+                            .query("SELECT count(*) FROM jobs WHERE kind = ?", row -> row.getLong(1), ImportJob.KIND))
+                    .containsExactly(0L);
+
+            SiloClient.Response started =
+                    admin.post("/api/admin/imports", Map.of("folder", "pos", "layout", "per-tenant"));
+
+            assertThat(started.status()).as(started.text()).isEqualTo(202);
+            String id = started.json().path("id").asString();
+            assertThat(started.header("Location")).contains("/api/admin/jobs/" + id);
+            assertThat(started.json().path("kind").asString()).isEqualTo(ImportJob.KIND);
+            JsonNode finished = Eventually.get(
+                    WAIT,
+                    () -> admin.get("/api/admin/jobs/" + id).json(),
+                    body -> body.path("state").asString().equals("succeeded"));
+            ImportReport report = ImportReport.read(finished.path("import"));
+            assertThat(report.source()).isEqualTo("pos");
+            assertEveryDocumentImportedOnce(silo, report);
+            assertThat(finished.path("import").path("complete").asBoolean(true)).isFalse();
+        }
+    }
+
+    @Test
+    void withoutImportsDirTheRouteSaysImportsAreNotConfigured() {
+        try (TestSilo silo = TestSilo.start(1, Map.of("SILO_IMPORTS_DIR", ""))) {
+            SiloClient.Response refused =
+                    silo.client().asAdmin().post("/api/admin/imports", Map.of("folder", "pos", "layout", "per-tenant"));
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+            assertThat(refused.json().path("type").asString()).isEqualTo("urn:silo:problem:imports-not-configured");
+            assertThat(refused.json().path("detail").asString()).contains("imports.dir");
+        }
+    }
+
     private static StepObserver crashBeforeFourthStep(AtomicBoolean crashed) {
         return (job, step) -> {
             if (job.kind().equals(ImportJob.KIND)

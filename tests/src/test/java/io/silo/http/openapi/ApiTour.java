@@ -39,11 +39,16 @@ final class ApiTour {
     private String memberRefresh;
 
     private final String pendingJobId;
+    private final java.nio.file.Path importsDir;
 
-    /** {@code pendingJobId}: a job no runner will claim, which the tour cancels (HTTP alone makes none). */
-    ApiTour(CheckedClient anonymous, String pendingJobId) {
+    /**
+     * {@code pendingJobId}: a job no runner will claim, which the tour cancels (HTTP alone makes none);
+     * {@code importsDir}: the instance's {@code imports.dir}, where the tour puts a small export to import.
+     */
+    ApiTour(CheckedClient anonymous, String pendingJobId, java.nio.file.Path importsDir) {
         this.anonymous = anonymous;
         this.pendingJobId = pendingJobId;
+        this.importsDir = importsDir;
     }
 
     void run() {
@@ -899,6 +904,47 @@ final class ApiTour {
         }
     }
 
+    /**
+     * An import over HTTP of an export inside {@code imports.dir}: its one organization has no user, so it
+     * is reported and nothing is created; the job's report is read back once it ended.
+     */
+    private void imports() {
+        java.nio.file.Path tenant = importsDir.resolve("tour-export").resolve("tenant_65f0a1b2c3d4e5f601234567");
+        try {
+            java.nio.file.Files.createDirectories(tenant);
+            java.nio.file.Files.writeString(
+                    tenant.resolve("products.json"),
+                    "{\"_id\": {\"$oid\": \"65f0a1b2c3d4e5f600000002\"}, \"name\": \"Stout\"}\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String job = expect(
+                        202,
+                        admin.post(
+                                "/api/admin/imports",
+                                Map.of("folder", "tour-export", "layout", "per-tenant", "source", "api-tour")))
+                .json()
+                .path("id")
+                .asString();
+        expect(400, admin.post("/api/admin/imports", Map.of("folder", "../", "layout", "per-tenant")));
+        expect(400, admin.post("/api/admin/imports", Map.of("folder", "tour-export")));
+        expect(400, admin.post("/api/admin/imports", Map.of("folder", "tour-export", "layout", "sideways")));
+        expect(403, orgAdmin.post("/api/admin/imports", Map.of("folder", "tour-export", "layout", "per-tenant")));
+        for (int i = 0; i < 300; i++) {
+            JsonNode body = expect(200, admin.get("/api/admin/jobs/" + job)).json();
+            if (body.has("import")) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("the tour's import job " + job + " did not end");
+    }
+
     private void administration() {
         expect(200, admin.get("/api/admin/clusters"));
         expect(200, admin.get("/api/admin/clusters/health"));
@@ -910,6 +956,7 @@ final class ApiTour {
         expect(400, admin.post("/api/admin/migrations", Map.of("service", "billing", "parallel", 0)));
         expect(422, admin.post("/api/admin/migrations", Map.of("service", "nothing-here")));
         expect(403, orgAdmin.post("/api/admin/migrations", Map.of("service", "billing")));
+        imports();
         JsonNode audit = expect(200, admin.get("/api/admin/activity?tenant=" + orgId + "&limit=2"))
                 .json();
         expect(

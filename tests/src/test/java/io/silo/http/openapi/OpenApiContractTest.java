@@ -91,7 +91,11 @@ class OpenApiContractTest {
     void everyAnswerOfATourThroughEveryRouteMatchesTheDocument() {
         ContractCheck check = new ContractCheck(description);
         try {
-            new ApiTour(new CheckedClient(client, check), pendingJob()).run();
+            new ApiTour(
+                            new CheckedClient(client, check),
+                            pendingJob(),
+                            silo.config().importsDir().orElseThrow())
+                    .run();
         } catch (AssertionError | RuntimeException e) {
             if (!check.violations().isEmpty()) {
                 e.addSuppressed(

@@ -227,6 +227,22 @@ final class RouteGenerators {
                                         "'; DROP TABLE tenants; --"))),
                                 "dryRun",
                                 true)));
+        // never a folder that is there: the fuzzer shows who may ask and that no path leaves imports.dir
+        platform(
+                "POST /api/admin/imports",
+                fuzz -> fuzz.post(
+                        "/api/admin/imports",
+                        Map.of(
+                                "folder",
+                                fuzz.pick(List.of(
+                                        "../../etc",
+                                        "/etc",
+                                        "' OR 1=1 --",
+                                        "dumps/../../" + fuzz.world().beta().slug)),
+                                "layout",
+                                fuzz.pick(List.of("per-tenant", "shared", "'; DROP TABLE jobs; --")),
+                                "mapping",
+                                fuzz.pick(List.of("../silo.yaml", "mapping.yaml")))));
         platform(
                 "GET /api/admin/mail",
                 fuzz -> fuzz.get("/api/admin/mail?limit=" + fuzz.pick(List.of("1", "500", "x"))));
