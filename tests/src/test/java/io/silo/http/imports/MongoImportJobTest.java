@@ -78,10 +78,23 @@ class MongoImportJobTest {
 
             silo.restart(SiloOptions.server());
             SiloClient admin = silo.client().asAdmin();
+            // while a step runs, the job shows its documents: done, left out, and an estimated total
+            List<JsonNode> progress = new ArrayList<>();
             JsonNode finished = Eventually.get(
                     WAIT,
-                    () -> admin.get("/api/admin/jobs/" + job.id()).json(),
+                    () -> {
+                        JsonNode body = admin.get("/api/admin/jobs/" + job.id()).json();
+                        if (body.path("progress").isObject()) {
+                            progress.add(body.path("progress"));
+                        }
+                        return body;
+                    },
                     body -> body.path("state").asString().equals("succeeded"));
+            assertThat(progress).isNotEmpty().allSatisfy(seen -> {
+                assertThat(seen.path("total").asLong()).isPositive();
+                assertThat(seen.path("done").asLong() + seen.path("failed").asLong())
+                        .isLessThanOrEqualTo(seen.path("total").asLong());
+            });
 
             ImportReport resumed = ImportReport.read(finished.path("import"));
             ImportReport whole = uninterrupted(silo);
@@ -115,6 +128,49 @@ class MongoImportJobTest {
             ImportReport resumed = ImportReport.read(again.report(job.id()).orElseThrow());
             assertThat(summary(resumed)).isEqualTo(summary(uninterrupted(silo)));
             assertEveryDocumentImportedOnce(silo, resumed);
+        }
+    }
+
+    @Test
+    void anImportWaitsForAnOrganizationWhoseLeaseAnotherJobHolds() throws IOException {
+        try (TestSilo silo = TestSilo.start(
+                1, Map.of("SILO_JOBS_LEASE", "1s", "SILO_JOBS_MAX_ATTEMPTS", "30"), SiloOptions.server())) {
+            Path dump = dump("leased");
+            Imports imports = imports(silo);
+            Job first = imports.start(options(dump), ACTOR, Duration.ofMinutes(10));
+            assertThat(imports.runInline(first.id()).state()).isEqualTo(JobState.SUCCEEDED);
+            java.util.UUID organization = ImportReport.read(
+                            imports.report(first.id()).orElseThrow())
+                    .tenants()
+                    .values()
+                    .iterator()
+                    .next()
+                    .id()
+                    .orElseThrow();
+            io.silo.postgres.job.Leases leases = new io.silo.postgres.job.Leases(silo.control());
+            String lease = io.silo.postgres.job.Leases.tenant(organization);
+            assertThat(leases.tryAcquire(lease, "another-job", Duration.ofHours(1)))
+                    .isTrue();
+            SiloClient admin = silo.client().asAdmin();
+
+            Job again = imports.start(options(dump), ACTOR, Duration.ZERO);
+            JsonNode waiting = Eventually.get(
+                    WAIT,
+                    () -> admin.get("/api/admin/jobs/" + again.id()).json(),
+                    body -> body.path("error").asString("").contains("lease is taken"));
+            assertThat(waiting.path("state").asString()).isIn("pending", "running");
+            leases.release(lease, "another-job");
+            JsonNode finished = Eventually.get(
+                    WAIT,
+                    () -> admin.get("/api/admin/jobs/" + again.id()).json(),
+                    body -> body.path("state").asString().equals("succeeded"));
+
+            ImportReport report = ImportReport.read(finished.path("import"));
+            for (ImportReport.Tenant tenant : report.tenants().values()) {
+                assertThat(tenant.status()).isEqualTo("found");
+                assertThat(tenant.collections().get("pos.products").unchanged()).isEqualTo(PRODUCTS - 1);
+                assertThat(tenant.collections().get("pos.products").imported()).isZero();
+            }
         }
     }
 
