@@ -55,6 +55,10 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link StableIds}), so a second run changes nothing and a run killed midway, run again, ends where
  * an uninterrupted one would.
  *
+ * <p>The work is cut into steps ({@link #plan}: {@value #PREPARE}, one per collection of data,
+ * {@value #FINISH}), each run by {@link #step} from what the steps before it found: {@link ImportJob}
+ * runs them as a job, {@link #run} one after the other in the caller's thread.
+ *
  * <p>Bad input never stops the rest: an unreadable file or document, one without its organization
  * field, one its schema refuses, an organization whose name collides with another's, are each
  * reported ({@link ImportReport}) and the others imported.
@@ -509,12 +513,6 @@ public final class MongoImport {
         private String firstHash(ImportedUsers.Person first, String key) {
             // the organization's id is not known yet; the claimant only takes turns, so the source's key stands in
             return users.hash(first, source + "/" + key, report.tenant(key));
-        }
-
-        void importData() {
-            for (Placed placed : ordered(dataFiles)) {
-                importCollection(placed);
-            }
         }
 
         void importCollection(Placed placed) {

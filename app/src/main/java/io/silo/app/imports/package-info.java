@@ -5,6 +5,8 @@
  * in the layouts the seeds' systems used (a shared database with an organization field, a
  * database per tenant, a database per tenant and service). Every document's id becomes a
  * name-based UUID of the source and its ObjectId, so references stay intact and a re-run changes
- * nothing; see {@code docs/import.md}.
+ * nothing. An import runs as a job ({@link io.silo.app.imports.ImportJob}, started by {@link
+ * io.silo.app.imports.Imports} from {@code silo import} or {@code POST /api/admin/imports}); see
+ * {@code docs/import.md}.
  */
 package io.silo.app.imports;
