@@ -1,6 +1,7 @@
 package io.silo.postgres.control;
 
 import io.silo.json.Json;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import java.time.Duration;
 import java.util.Collection;
@@ -64,7 +65,11 @@ public final class RolloutStore {
      * same change: every instance learns both at once (the placement's notification).
      */
     public void reached(UUID tenantId, String service, int version) {
-        jdbc.update(
+        jdbc.useTransaction(handle -> reached(handle, tenantId, service, version));
+    }
+
+    private static void reached(Handle handle, UUID tenantId, String service, int version) {
+        handle.update(
                 "UPDATE tenant_databases SET schema_version = greatest(schema_version, ?),"
                         + " state = CASE WHEN state = 'write-fenced' THEN 'ready' ELSE state END, updated_at = now()"
                         + " WHERE tenant_id = ? AND service = ? AND (schema_version < ? OR state = 'write-fenced')",
@@ -87,8 +92,8 @@ public final class RolloutStore {
     }
 
     /** Lifts a write fence without a new version: a migration that stopped. */
-    public void unfence(UUID tenantId, String service) {
-        jdbc.update(
+    private static void unfence(Handle handle, UUID tenantId, String service) {
+        handle.update(
                 "UPDATE tenant_databases SET state = 'ready', updated_at = now()"
                         + " WHERE tenant_id = ? AND service = ? AND state = 'write-fenced'",
                 tenantId,
@@ -110,7 +115,37 @@ public final class RolloutStore {
      * database retried in a resumed slice keeps its latest outcome.
      */
     public void outcome(UUID jobId, Target target, boolean done, Optional<String> reason, Optional<Duration> fence) {
-        jdbc.update(
+        jdbc.useTransaction(handle -> outcome(handle, jobId, target, done, reason, fence));
+    }
+
+    /**
+     * Ends one database's part in a rollout in one transaction: the version it reached when not
+     * recorded yet, its outcome ({@code failure} empty: done), a write fence a failed step left
+     * lifted, and {@code alsoInTransaction} (the tenant's lease given back).
+     */
+    public void finish(
+            UUID jobId,
+            Target target,
+            String service,
+            java.util.OptionalInt reached,
+            Optional<String> failure,
+            Optional<Duration> fence,
+            Jdbc.HandleConsumer alsoInTransaction) {
+        jdbc.useTransaction(handle -> {
+            if (reached.isPresent()) {
+                reached(handle, target.tenantId(), service, reached.getAsInt());
+            }
+            if (failure.isPresent()) {
+                unfence(handle, target.tenantId(), service);
+            }
+            outcome(handle, jobId, target, failure.isEmpty(), failure, fence);
+            alsoInTransaction.accept(handle);
+        });
+    }
+
+    private static void outcome(
+            Handle handle, UUID jobId, Target target, boolean done, Optional<String> reason, Optional<Duration> fence) {
+        handle.update(
                 """
                 INSERT INTO rollout_databases (job_id, database_name, tenant_id, slug, from_version, status, reason, fence_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -1,5 +1,6 @@
 package io.silo.postgres.job;
 
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import java.time.Duration;
 import java.util.UUID;
@@ -46,7 +47,12 @@ public final class Leases {
 
     /** Gives the lease up, if {@code holder} still has it. */
     public void release(String name, String holder) {
-        jdbc.update("DELETE FROM leases WHERE name = ? AND holder = ?", name, holder);
+        jdbc.useTransaction(handle -> release(handle, name, holder));
+    }
+
+    /** Gives a lease back inside the caller's transaction, with the work it guarded. */
+    public static void release(Handle handle, String name, String holder) {
+        handle.update("DELETE FROM leases WHERE name = ? AND holder = ?", name, holder);
     }
 
     private static String interval(Duration duration) {

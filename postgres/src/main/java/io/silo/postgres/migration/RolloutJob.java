@@ -269,13 +269,10 @@ public final class RolloutJob implements JobHandler {
         String name = Leases.tenant(target.tenantId());
         String holder = "rollout:" + job.id() + "#" + Secrets.token(6);
         if (!leases.tryAcquire(name, holder, lease)) {
-            fail(
-                    job,
-                    template,
-                    target,
-                    "another job is changing organization " + target.slug()
-                            + " (its lease is taken); run the rollout again later",
-                    Optional.empty());
+            String reason = "another job is changing organization " + target.slug()
+                    + " (its lease is taken); run the rollout again later";
+            warnBehind(job, template, target, reason);
+            store.outcome(job.id(), target, false, Optional.of(reason), Optional.empty());
             return;
         }
         long every = Math.max(100, lease.toMillis() / 3);
@@ -289,47 +286,50 @@ public final class RolloutJob implements JobHandler {
                 // the database is done: stop renewing
             }
         });
+        FenceClock fence = new FenceClock(target.tenantId(), template.service());
+        Optional<String> failure = Optional.empty();
         try {
-            if (!migrateOne(job, template, target)) {
-                // a fence is this rollout's while it holds the lease: one left by the failed step, or by a
-                // crashed run of this rollout, must not outlive it (a crashed run's is lifted by the rerun's
-                // catch-up, which records the version)
-                store.unfence(target.tenantId(), template.service());
-            }
+            failure = migrateOne(template, target, fence);
         } finally {
             renewal.interrupt();
-            leases.release(name, holder);
+            failure.ifPresent(reason -> warnBehind(job, template, target, reason));
+            // one commit for the database's end: the version it reached (unless a fence's end
+            // recorded it already), its outcome, a fence a failed step left (it is this rollout's
+            // while the lease is held), and the lease given back
+            store.finish(
+                    job.id(),
+                    target,
+                    template.service(),
+                    fence.unrecorded(),
+                    failure,
+                    fence.longest(),
+                    handle -> Leases.release(handle, name, holder));
         }
     }
 
-    /** Migrates one database, recording its outcome; whether it reached the version. */
-    private boolean migrateOne(Job job, ServiceTemplate template, Target target) {
-        FenceClock fence = new FenceClock(target.tenantId(), template.service());
+    /** Migrates one database; why it stays behind, if it does. */
+    private Optional<String> migrateOne(ServiceTemplate template, Target target, FenceClock fence) {
         try (Connection connection = clusters.of(target.clusterId()).connect(target.database())) {
             migrator.migrate(connection, template, fence);
+            return Optional.empty();
         } catch (SQLException | RuntimeException e) {
-            fail(
-                    job,
-                    template,
-                    target,
-                    e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()),
-                    fence.longest());
-            return false;
+            return Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
         }
-        store.outcome(job.id(), target, true, Optional.empty(), fence.longest());
-        return true;
     }
 
     /**
      * One database's side of the control plane: its writes fenced and its version recorded in the
      * control database, each fence timed from the moment it is recorded until the version that
-     * lifts it is, which is what writers see.
+     * lifts it is, which is what writers see. A version reached without a fence up is recorded with
+     * the database's outcome ({@link #unrecorded}), one commit later and not one more: a crash in
+     * between leaves the control plane behind, which the next rollout finds and sets right.
      */
     private final class FenceClock implements TenantMigrator.Control {
         private final java.util.UUID tenantId;
         private final String service;
         private long fencedAt;
         private Optional<Duration> longest = Optional.empty();
+        private java.util.OptionalInt unrecorded = java.util.OptionalInt.empty();
 
         FenceClock(java.util.UUID tenantId, String service) {
             this.tenantId = tenantId;
@@ -344,14 +344,23 @@ public final class RolloutJob implements JobHandler {
 
         @Override
         public void reached(int version) {
-            store.reached(tenantId, service, version);
-            if (fencedAt != 0) {
-                Duration fenced = Duration.ofNanos(System.nanoTime() - fencedAt);
-                fencedAt = 0;
-                if (longest.isEmpty() || fenced.compareTo(longest.get()) > 0) {
-                    longest = Optional.of(fenced);
-                }
+            if (fencedAt == 0) {
+                unrecorded = java.util.OptionalInt.of(version);
+                return;
             }
+            // a fence is lifted by the change that records the version, at once
+            store.reached(tenantId, service, version);
+            unrecorded = java.util.OptionalInt.empty();
+            Duration fenced = Duration.ofNanos(System.nanoTime() - fencedAt);
+            fencedAt = 0;
+            if (longest.isEmpty() || fenced.compareTo(longest.get()) > 0) {
+                longest = Optional.of(fenced);
+            }
+        }
+
+        /** The last version reached that the control database does not know yet. */
+        java.util.OptionalInt unrecorded() {
+            return unrecorded;
         }
 
         /** The longest fence so far; one still up (a step that failed under it) counts until now. */
@@ -364,7 +373,7 @@ public final class RolloutJob implements JobHandler {
         }
     }
 
-    private void fail(Job job, ServiceTemplate template, Target target, String reason, Optional<Duration> fence) {
+    private static void warnBehind(Job job, ServiceTemplate template, Target target, String reason) {
         log.warn(
                 "rollout {}: database {} of tenant {} (service {}) stays behind: {}",
                 job.id(),
@@ -372,7 +381,6 @@ public final class RolloutJob implements JobHandler {
                 target.slug(),
                 template.service(),
                 reason);
-        store.outcome(job.id(), target, false, Optional.of(reason), fence);
     }
 
     private void report(Job job) {
