@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,9 @@ public final class EmbeddedServer implements AutoCloseable {
             host    all all ::1/128        scram-sha-256
             """;
 
+    /** How long a stopping server is waited for, at close and before a start. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+
     private final EmbeddedPostgres postgres;
     private final String password;
     private final Path dataDir;
@@ -60,6 +64,7 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             Files.createDirectories(home);
             String password = loadOrCreatePassword(home.resolve("superuser.password"));
+            awaitStopped(dataDir);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -117,10 +122,75 @@ public final class EmbeddedServer implements AutoCloseable {
 
     @Override
     public void close() {
+        Optional<ProcessHandle> postmaster = postmaster(dataDir);
         try {
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException("could not stop embedded PostgreSQL in " + dataDir, e);
+        }
+        // zonky's pg_ctl stop gives up after 5 s and the server goes on shutting down: wait for it, so
+        // that a Silo started right after (the README's first command, run again) finds it gone
+        postmaster.ifPresent(process -> awaitExit(process, dataDir));
+    }
+
+    /**
+     * A server a previous Silo left shutting down in {@code dataDir} (its {@code postmaster.pid} says
+     * {@code stopping}) is waited for before this one starts; a running one is not: starting fails
+     * at once, naming the likely cause.
+     */
+    private static void awaitStopped(Path dataDir) {
+        postmaster(dataDir).filter(process -> stopping(dataDir)).ifPresent(process -> {
+            log.info("embedded PostgreSQL in {} is still stopping (pid {}); waiting for it", dataDir, process.pid());
+            awaitExit(process, dataDir);
+        });
+    }
+
+    private static void awaitExit(ProcessHandle process, Path dataDir) {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (process.isAlive()) {
+            log.warn("embedded PostgreSQL in {} (pid {}) did not stop within {}", dataDir, process.pid(), STOP_WAIT);
+        }
+    }
+
+    /** Whether the postmaster of {@code dataDir} says it is shutting down (line 8 of {@code postmaster.pid}). */
+    private static boolean stopping(Path dataDir) {
+        try {
+            var lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+            return lines.size() >= 8 && lines.get(7).trim().equals("stopping");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The live postmaster of {@code dataDir}, by the pid its {@code postmaster.pid} names, if it is one. */
+    private static Optional<ProcessHandle> postmaster(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return Optional.empty();
+            }
+            String first =
+                    Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+            if (!first.matches("[0-9]{1,10}")) {
+                return Optional.empty();
+            }
+            // a pid reused by another program since is not waited for
+            return ProcessHandle.of(Long.parseLong(first))
+                    .filter(ProcessHandle::isAlive)
+                    .filter(process -> process.info()
+                            .command()
+                            .map(command -> command.contains("postgres"))
+                            .orElse(true));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
