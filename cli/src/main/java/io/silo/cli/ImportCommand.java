@@ -12,8 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -94,32 +92,18 @@ final class ImportCommand extends OperatorCommand {
 
     /** Runs the job here while a progress line shows its documents (a bar on a terminal). */
     private static Job withProgress(Imports imports, Job job, PrintWriter out) {
-        CompletableFuture<Job> run = CompletableFuture.supplyAsync(
-                () -> imports.runInline(job.id()),
-                task -> Thread.ofVirtual().name("import").start(task));
-        ProgressLine progress = ProgressLine.forConsole(out);
         int steps = job.steps().size();
-        while (!run.isDone()) {
-            imports.job(job.id())
-                    .ifPresent(now -> now.progress()
-                            .ifPresent(step -> progress.show(
-                                    step.done() + step.failed(),
-                                    Math.max(1, step.total()),
-                                    "documents, step " + Math.min(steps, now.nextStep() + 1) + " of " + steps
-                                            + (step.failed() > 0 ? ", " + step.failed() + " left out" : ""))));
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        progress.finish();
-        try {
-            return run.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return ProgressLine.whileRunning(
+                out,
+                "import",
+                () -> imports.runInline(job.id()),
+                progress -> imports.job(job.id())
+                        .ifPresent(now -> now.progress()
+                                .ifPresent(step -> progress.show(
+                                        step.done() + step.failed(),
+                                        Math.max(1, step.total()),
+                                        "documents, step " + Math.min(steps, now.nextStep() + 1) + " of " + steps
+                                                + (step.failed() > 0 ? ", " + step.failed() + " left out" : "")))));
     }
 
     private static void print(ImportReport report, Path folder, PrintWriter out) {

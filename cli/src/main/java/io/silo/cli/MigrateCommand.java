@@ -11,8 +11,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -147,30 +145,16 @@ final class MigrateCommand extends OperatorCommand {
 
     /** Runs the rollout here while a progress line shows the databases done (a bar on a terminal). */
     private static Job withProgress(Rollouts rollouts, RolloutResult.Started started, PrintWriter out) {
-        CompletableFuture<Job> run = CompletableFuture.supplyAsync(
+        return ProgressLine.whileRunning(
+                out,
+                "rollout-" + started.service(),
                 () -> rollouts.runInline(started.jobId()),
-                task -> Thread.ofVirtual().name("rollout-" + started.service()).start(task));
-        ProgressLine progress = ProgressLine.forConsole(out);
-        while (!run.isDone()) {
-            rollouts.summary(started.jobId())
-                    .ifPresent(summary -> progress.show(
-                            summary.path("done").asLong()
-                                    + summary.path("failed").asLong(),
-                            summary.path("total").asLong(started.databases()),
-                            "databases"));
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        progress.finish();
-        try {
-            return run.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+                progress -> rollouts.summary(started.jobId())
+                        .ifPresent(summary -> progress.show(
+                                summary.path("done").asLong()
+                                        + summary.path("failed").asLong(),
+                                summary.path("total").asLong(started.databases()),
+                                "databases")));
     }
 
     private void print(PrintWriter out, RolloutResult result, String text) {

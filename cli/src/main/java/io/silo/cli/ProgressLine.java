@@ -2,6 +2,10 @@ package io.silo.cli;
 
 import java.io.PrintWriter;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -32,6 +36,31 @@ final class ProgressLine {
     /** A progress line on standard output's kind: a bar on a terminal, plain lines otherwise. */
     static ProgressLine forConsole(PrintWriter out) {
         return new ProgressLine(out, System.console() != null);
+    }
+
+    /**
+     * Runs {@code work} (a job run here, in a thread named {@code name}) while {@code refresh} shows
+     * its progress on a progress line of {@code out} twice a second; its result, or what it threw.
+     */
+    static <T> T whileRunning(PrintWriter out, String name, Supplier<T> work, Consumer<ProgressLine> refresh) {
+        CompletableFuture<T> run = CompletableFuture.supplyAsync(
+                work, task -> Thread.ofVirtual().name(name).start(task));
+        ProgressLine progress = forConsole(out);
+        while (!run.isDone()) {
+            refresh.accept(progress);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        progress.finish();
+        try {
+            return run.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** Shows {@code done} of {@code total} with a label; an unchanged line is not printed again. */

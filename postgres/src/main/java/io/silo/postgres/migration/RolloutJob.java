@@ -20,12 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -223,14 +226,12 @@ public final class RolloutJob implements JobHandler {
      */
     private static final class Pace {
         private static final long EVERY = Duration.ofMillis(250).toNanos();
-        private final java.util.concurrent.atomic.AtomicLong lastReport =
-                new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
-        private final java.util.concurrent.atomic.AtomicLong lastCancelCheck =
-                new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong lastReport = new AtomicLong(System.nanoTime());
+        private final AtomicLong lastCancelCheck = new AtomicLong();
         private volatile boolean cancelled;
 
         /** Whether the job was cancelled, asking {@code check} at most every quarter second. */
-        boolean cancelled(java.util.function.BooleanSupplier check) {
+        boolean cancelled(BooleanSupplier check) {
             if (!cancelled && due(lastCancelCheck)) {
                 cancelled = check.getAsBoolean();
             }
@@ -242,7 +243,7 @@ public final class RolloutJob implements JobHandler {
             return due(lastReport);
         }
 
-        private static boolean due(java.util.concurrent.atomic.AtomicLong last) {
+        private static boolean due(AtomicLong last) {
             long now = System.nanoTime();
             long before = last.get();
             return (before == 0 || now - before >= EVERY) && last.compareAndSet(before, now);
@@ -325,13 +326,13 @@ public final class RolloutJob implements JobHandler {
      * between leaves the control plane behind, which the next rollout finds and sets right.
      */
     private final class FenceClock implements TenantMigrator.Control {
-        private final java.util.UUID tenantId;
+        private final UUID tenantId;
         private final String service;
         private long fencedAt;
         private Optional<Duration> longest = Optional.empty();
-        private java.util.OptionalInt unrecorded = java.util.OptionalInt.empty();
+        private OptionalInt unrecorded = OptionalInt.empty();
 
-        FenceClock(java.util.UUID tenantId, String service) {
+        FenceClock(UUID tenantId, String service) {
             this.tenantId = tenantId;
             this.service = service;
         }
@@ -345,12 +346,12 @@ public final class RolloutJob implements JobHandler {
         @Override
         public void reached(int version) {
             if (fencedAt == 0) {
-                unrecorded = java.util.OptionalInt.of(version);
+                unrecorded = OptionalInt.of(version);
                 return;
             }
             // a fence is lifted by the change that records the version, at once
             store.reached(tenantId, service, version);
-            unrecorded = java.util.OptionalInt.empty();
+            unrecorded = OptionalInt.empty();
             Duration fenced = Duration.ofNanos(System.nanoTime() - fencedAt);
             fencedAt = 0;
             if (longest.isEmpty() || fenced.compareTo(longest.get()) > 0) {
@@ -359,7 +360,7 @@ public final class RolloutJob implements JobHandler {
         }
 
         /** The last version reached that the control database does not know yet. */
-        java.util.OptionalInt unrecorded() {
+        OptionalInt unrecorded() {
             return unrecorded;
         }
 
