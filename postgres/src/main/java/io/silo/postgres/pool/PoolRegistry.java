@@ -154,7 +154,18 @@ public final class PoolRegistry implements AutoCloseable {
      * @return completes when those pools are closed
      */
     public CompletableFuture<Void> evictTenant(UUID tenantId, Predicate<DatabaseTarget> which) {
-        return evict(pool -> pool.target().tenantId().equals(tenantId) && which.test(pool.target()));
+        return evict(pool -> pool.target().tenantId().equals(tenantId) && which.test(pool.target()), true);
+    }
+
+    /**
+     * Closes the pools of the tenant whose target matches {@code which} once their lent connections
+     * come back: what is under way finishes (the sign-in of a suspended organization reading the
+     * password it must check), nothing new starts on them.
+     *
+     * @return completes when those pools are closed
+     */
+    public CompletableFuture<Void> drainTenant(UUID tenantId, Predicate<DatabaseTarget> which) {
+        return evict(pool -> pool.target().tenantId().equals(tenantId) && which.test(pool.target()), false);
     }
 
     /**
@@ -171,14 +182,16 @@ public final class PoolRegistry implements AutoCloseable {
     /** Closes the pool of one database, aborting its lent connections: it is about to be dropped or moved. */
     public CompletableFuture<Void> evictDatabase(String clusterId, String database) {
         PoolKey key = new PoolKey(clusterId, database);
-        return evict(pool -> pool.key().equals(key));
+        return evict(pool -> pool.key().equals(key), true);
     }
 
-    private CompletableFuture<Void> evict(Predicate<TenantPool> which) {
+    private CompletableFuture<Void> evict(Predicate<TenantPool> which, boolean abortLent) {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (TenantPool pool : List.copyOf(pools.asMap().values())) {
             if (which.test(pool)) {
-                pool.abortOnClose();
+                if (abortLent) {
+                    pool.abortOnClose();
+                }
                 if (pools.asMap().remove(pool.key(), pool)) {
                     log.debug(
                             "evicting pool {} of tenant {}",

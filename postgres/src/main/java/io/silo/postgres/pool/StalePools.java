@@ -3,6 +3,7 @@ package io.silo.postgres.pool;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.PlacementCache;
 import io.silo.postgres.placement.ServiceDatabase;
+import io.silo.tenant.TenantStatus;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -13,6 +14,11 @@ import java.util.function.Consumer;
  * active (suspended, failed, being deleted, gone), or when its database is no longer where the
  * placement says, no longer ready, or opened with other credentials. Other changes of the tenant's
  * row (its name, its notes, a user change marking the directory) leave its pools alone.
+ *
+ * <p>A stale pool's lent connections are aborted, except a suspended tenant's whose database has
+ * not changed: those finish what they do (requests admitted before the suspension, and the sign-in
+ * that reads a suspended organization's credentials so that the right password learns why it is
+ * refused), and the pool closes once they are back.
  *
  * <p>Thread-safe.
  */
@@ -28,8 +34,11 @@ public final class StalePools implements Consumer<UUID> {
     /** Re-reads the tenant's placement and evicts its pools that no longer match it. */
     @Override
     public void accept(UUID tenantId) {
-        Optional<Placement> placement = placements.find(tenantId).filter(Placement::isActive);
-        pools.evictTenant(tenantId, target -> !matches(placement, target));
+        Optional<Placement> placement = placements.find(tenantId);
+        Optional<Placement> served = placement.filter(Placement::isActive);
+        Optional<Placement> suspended = placement.filter(current -> current.status() == TenantStatus.SUSPENDED);
+        pools.evictTenant(tenantId, target -> !matches(served, target) && !matches(suspended, target));
+        pools.drainTenant(tenantId, target -> !matches(served, target));
     }
 
     static boolean matches(Optional<Placement> placement, DatabaseTarget target) {

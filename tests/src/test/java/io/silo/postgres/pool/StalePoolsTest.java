@@ -71,6 +71,52 @@ class StalePoolsTest {
                         && second.pools.stats("primary").orElseThrow().poolsOpen() == 0);
     }
 
+    @Test
+    void aSuspendedTenantsLentConnectionFinishesAndAFailedTenantsIsAborted() throws SQLException {
+        ControlPlane plane = ControlPlane.create(SERVER, "primary");
+        closing.add(plane);
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "suspended");
+        UUID id = plane.tenant("suspend-me", tenant.role(), tenant.password());
+        plane.database(id, "core", "primary", tenant.database());
+        Cluster primary = TenantDatabases.cluster("primary", SERVER, 10);
+        Instance instance = instance(plane);
+
+        try (Connection lent = instance.pools.connection(target(instance, primary))) {
+            int heardBefore = instance.heard.get();
+            plane.superuser().update("UPDATE tenants SET status = 'suspended' WHERE id = ?", id);
+            Eventually.until("the instance heard of the suspension", () -> instance.heard.get() > heardBefore);
+            assertThat(instance.pools.stats("primary").orElseThrow().poolsOpen())
+                    .as("the pool waits for its lent connection")
+                    .isEqualTo(1);
+            assertThat(answers(lent))
+                    .as("what was under way at the suspension finishes")
+                    .isTrue();
+        }
+        Eventually.until(
+                "the drained pool closed once its connection came back",
+                () -> instance.pools.stats("primary").orElseThrow().poolsOpen() == 0
+                        && backends(SERVER, List.of(tenant.role())) == 0);
+
+        try (Connection lent = instance.pools.connection(target(instance, primary))) {
+            plane.superuser().update("UPDATE tenants SET status = 'failed' WHERE id = ?", id);
+            Eventually.until("the failed tenant's lent connection is aborted", () -> !answers(lent));
+        }
+    }
+
+    private static boolean answers(Connection connection) {
+        try (var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT 1")) {
+            return rows.next();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static DatabaseTarget target(Instance instance, Cluster primary) {
+        Placement placement = instance.placements.find("suspend-me").orElseThrow();
+        return DatabaseTarget.of(placement, placement.database("core").orElseThrow(), primary);
+    }
+
     private static void use(Instance instance, Cluster primary) throws SQLException {
         Placement placement = instance.placements.find("suspend-me").orElseThrow();
         DatabaseTarget target =
