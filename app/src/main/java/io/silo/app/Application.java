@@ -255,6 +255,11 @@ public final class Application implements AutoCloseable {
         return operations.jobAdmin();
     }
 
+    /** A job with what its kind keeps once it ran (a rollout's databases, an import's report). */
+    public JobDetails jobDetails() {
+        return new JobDetails(jobs(), rollouts(), importJobs());
+    }
+
     /** The purge of old activity and audit rows; a server runs it on its own schedule. */
     public LogRetention retention() {
         return operations.retention();

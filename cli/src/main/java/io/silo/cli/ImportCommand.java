@@ -36,7 +36,7 @@ final class ImportCommand extends OperatorCommand {
 
     @Option(
             names = "--layout",
-            description = "shared, per-tenant or per-service (default: the mapping's; required without one).")
+            description = "shared, per-tenant, per-service or registry (default: the mapping's; required without one).")
     String layout;
 
     @Option(names = "--mapping", description = "A YAML or JSON file over the layout's defaults.")
@@ -55,7 +55,7 @@ final class ImportCommand extends OperatorCommand {
         Optional<ImportMapping.Layout> given = Optional.ofNullable(layout).map(ImportMapping.Layout::parse);
         if (mapping == null && given.isEmpty()) {
             throw new IllegalArgumentException(
-                    "say which layout: --layout shared, per-tenant or per-service, or a --mapping file");
+                    "say which layout: --layout shared, per-tenant, per-service or registry, or a --mapping file");
         }
         ImportJob.Options options = new ImportJob.Options(
                 dump,
@@ -107,6 +107,12 @@ final class ImportCommand extends OperatorCommand {
     }
 
     private static void print(ImportReport report, Path folder, PrintWriter out) {
+        summarize(report, out);
+        out.println("reports: " + folder.toAbsolutePath());
+    }
+
+    /** The report in a few lines: what was read and written, each organization, what was noted. */
+    static void summarize(ImportReport report, PrintWriter out) {
         out.printf(
                 "%s: %d documents read, %d written in %.1f s%n",
                 report.source(),
@@ -139,6 +145,5 @@ final class ImportCommand extends OperatorCommand {
                     report.unassigned().size());
         }
         report.notes().forEach(note -> out.println("  note: " + note));
-        out.println("reports: " + folder.toAbsolutePath());
     }
 }

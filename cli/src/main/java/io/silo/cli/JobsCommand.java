@@ -1,6 +1,7 @@
 package io.silo.cli;
 
 import io.silo.app.Application;
+import io.silo.app.imports.ImportReport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.crypto.Ids;
@@ -9,10 +10,12 @@ import io.silo.json.Json;
 import io.silo.postgres.job.JobStore;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 
 /** {@code silo jobs …}: the jobs of the control plane, listed, shown (and followed), cancelled. */
 @Command(
@@ -115,6 +118,24 @@ final class JobsCommand {
         @Option(names = "--follow", description = "Wait until the job finishes, showing its progress.")
         boolean follow;
 
+        /** The job, then what its kind keeps: a rollout's databases, an import's report. */
+        @Override
+        int run(Application app, PrintWriter out) throws InterruptedException {
+            int exit = run(app.jobs(), out);
+            Map<String, Object> details = app.jobDetails().of(Ids.parse(id, "id"));
+            if (json) {
+                out.println(Json.write(details));
+                return exit;
+            }
+            if (details.get("rollout") instanceof JsonNode rollout) {
+                MigrateCommand.summarize("databases", rollout, String.valueOf(details.get("state")), out);
+            }
+            if (details.get("import") instanceof JsonNode report) {
+                ImportCommand.summarize(ImportReport.read(report), out);
+            }
+            return exit;
+        }
+
         @Override
         int run(JobAdmin jobs, PrintWriter out) throws InterruptedException {
             Job job = jobs.get(Ids.parse(id, "id"));
@@ -127,7 +148,9 @@ final class JobsCommand {
                 }
                 progress.finish();
             }
-            print(out, job);
+            if (!json) {
+                print(out, job);
+            }
             return job.state() == io.silo.job.JobState.SUCCEEDED || !job.state().finished() ? 0 : 1;
         }
 

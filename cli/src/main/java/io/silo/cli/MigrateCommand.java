@@ -116,31 +116,36 @@ final class MigrateCommand extends OperatorCommand {
             body.set("progress", progress);
             out.println(Json.write(body));
         } else {
-            out.printf(
-                    "%s: %d done, %d failed, %d remaining of %d (%s)%n",
-                    started.service(),
-                    progress.path("done").asInt(),
-                    progress.path("failed").asInt(),
-                    progress.path("remaining").asInt(),
-                    progress.path("total").asInt(),
-                    job.state().value());
-            JsonNode fence = progress.path("longestFence");
-            if (fence.isObject()) {
-                out.printf(
-                        "  longest write fence: %d ms (%s of %s)%n",
-                        fence.path("ms").asLong(),
-                        fence.path("database").asString(),
-                        fence.path("tenant").asString());
-            }
-            for (JsonNode failure : progress.path("failures")) {
-                out.printf(
-                        "  failed: %s (%s): %s%n",
-                        failure.path("database").asString(),
-                        failure.path("tenant").asString(),
-                        failure.path("reason").asString());
-            }
+            summarize(started.service(), progress, job.state().value(), out);
         }
         return progress.path("failed").asInt() > 0 || !job.state().finished() ? 1 : 0;
+    }
+
+    /** A rollout's outcome in a few lines: its counts, its longest write fence, each database that failed. */
+    static void summarize(String service, JsonNode progress, String state, PrintWriter out) {
+        out.printf(
+                "%s: %d done, %d failed, %d remaining of %d (%s)%n",
+                service,
+                progress.path("done").asInt(),
+                progress.path("failed").asInt(),
+                progress.path("remaining").asInt(),
+                progress.path("total").asInt(),
+                state);
+        JsonNode fence = progress.path("longestFence");
+        if (fence.isObject()) {
+            out.printf(
+                    "  longest write fence: %d ms (%s of %s)%n",
+                    fence.path("ms").asLong(),
+                    fence.path("database").asString(),
+                    fence.path("tenant").asString());
+        }
+        for (JsonNode failure : progress.path("failures")) {
+            out.printf(
+                    "  failed: %s (%s): %s%n",
+                    failure.path("database").asString(),
+                    failure.path("tenant").asString(),
+                    failure.path("reason").asString());
+        }
     }
 
     /** Runs the rollout here while a progress line shows the databases done (a bar on a terminal). */

@@ -2,6 +2,7 @@ package io.silo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.json.Json;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +66,23 @@ class ImportCommandTest {
         assertThat(second.out())
                 .contains("3 documents read, 0 written")
                 .contains("(found): 0 imported, 0 updated, 2 unchanged, 1 rejected");
+
+        // the import's job keeps its report: silo jobs show prints it
+        Outcome jobs = run("jobs", "list", "--kind", "organization.import", "--json", "--config", config.toString());
+        String job = Json.read(jobs.out()).get(0).path("id").asString();
+        Outcome shown = run("jobs", "show", job, "--config", config.toString());
+        assertThat(shown.code()).as(shown.err()).isZero();
+        assertThat(shown.out())
+                .contains(job, "organization.import", "succeeded")
+                .contains("3 documents read, 0 written")
+                .contains(TENANT + " -> " + TENANT + " (found)");
+        Outcome shownAsJson = run("jobs", "show", job, "--json", "--config", config.toString());
+        assertThat(Json.read(shownAsJson.out())
+                        .path("import")
+                        .path("organizations")
+                        .has(TENANT))
+                .as(shownAsJson.out())
+                .isTrue();
 
         Outcome noLayout = run("import", folder, "--config", config.toString());
         assertThat(noLayout.code()).isEqualTo(1);

@@ -58,7 +58,7 @@ final class HttpFeatures {
                 new ActivityEndpoints(authenticator, app.activity()),
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
                 new AuditEndpoints(app.audit(), authenticator),
-                new JobEndpoints(app.jobs(), app.rollouts(), app.importJobs(), authenticator),
+                new JobEndpoints(app.jobs(), app.jobDetails(), authenticator),
                 new PoolEndpoints(app.pools(), authenticator),
                 new MigrationEndpoints(app.rollouts(), authenticator),
                 new ImportEndpoints(app.importJobs(), authenticator),

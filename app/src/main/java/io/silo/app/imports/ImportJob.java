@@ -108,7 +108,7 @@ public final class ImportJob implements JobHandler {
                 ? ImportMapping.read(options.mapping().get(), options.layout())
                 : ImportMapping.defaults(options.layout()
                         .orElseThrow(() -> new IllegalArgumentException(
-                                "say which layout: shared, per-tenant or per-service, or give a mapping file")));
+                                "say which layout: " + ImportMapping.Layout.TEXTS + ", or give a mapping file")));
         if (!options.source().isEmpty()) {
             mapping = mapping.withSource(options.source());
         }

@@ -27,8 +27,12 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param service the service every collection goes to (shared and per-tenant layouts)
  * @param organizationField the field naming a document's organization (shared layout)
  * @param databases which databases to import: a pattern with a group {@code org} (per-tenant), and
- *     {@code service} too (per-service); any database but the registry's for the shared layout
+ *     {@code service} too (per-service); any database but the registry's for the shared layout; unused
+ *     by the registry layout, whose registry names each organization's database
  * @param userCollection the collection of users; {@code {org}} stands for the organization's key
+ * @param userDatabase the database holding every organization's users, each naming its organization
+ *     in {@code organizationField} (the ERP's {@code erp_database}); empty: the users are in each
+ *     organization's own database (or, shared layout, in the shared one)
  * @param users which fields of a user document hold what
  * @param collections source collection → Silo collection, where the names differ
  * @param fields per Silo collection, source field → Silo field
@@ -44,6 +48,7 @@ public record ImportMapping(
         String organizationField,
         Pattern databases,
         String userCollection,
+        Optional<String> userDatabase,
         UserFields users,
         Map<String, String> collections,
         Map<String, Map<String, String>> fields,
@@ -59,21 +64,30 @@ public record ImportMapping(
         /** A database per organization, named by a pattern ({@code tenant_<ObjectId>}). */
         PER_TENANT,
         /** A database per organization and service, each with its own user collection (the office suite). */
-        PER_SERVICE;
+        PER_SERVICE,
+        /**
+         * A database per organization, named by the organization's entry in a registry (the ERP's
+         * multi-database mode: {@code admin_hub.tenants_registry}'s {@code db_name}; the school's
+         * {@code smart_crm_master.AdminRegistry}'s {@code databaseName}).
+         */
+        REGISTRY;
 
-        /** The layout written as in a mapping file or on the command line: {@code shared}, {@code per-tenant}, {@code per-service}. */
+        /** The layout written as in a mapping file or on the command line: {@code shared}, {@code per-tenant}, {@code per-service}, {@code registry}. */
         public static Layout parse(String text) {
             for (Layout layout : values()) {
                 if (layout.text().equals(text)) {
                     return layout;
                 }
             }
-            throw invalid("layout", "'" + text + "' is no layout; use shared, per-tenant or per-service");
+            throw invalid("layout", "'" + text + "' is no layout; use " + TEXTS);
         }
 
         public String text() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
+
+        /** Every layout as written, for messages. */
+        public static final String TEXTS = "shared, per-tenant, per-service or registry";
     }
 
     /** The fields of a user document; each list is tried in order, the first present wins. */
@@ -97,11 +111,51 @@ public record ImportMapping(
     public record Embedded(String collection, String field, String target, String parentField) {}
 
     /**
-     * A collection of organizations: {@code key} (or {@code _id}) matches an organization's key,
-     * {@code name} is its name and {@code businessType} its business type (which some templates name
-     * their databases after); {@code database} empty means any database.
+     * A collection of organizations, one entry each; {@code database} empty means any database. Each
+     * value but {@code database}, {@code collection} and {@code admin} names a field of the entries, and
+     * an empty one means the entries have no such field.
+     *
+     * @param key the organization's key: documents and users naming their organization by it (or by the
+     *     entry's {@code _id}) belong to it
+     * @param name its name
+     * @param businessType its business type, which some templates name their databases after
+     * @param slug its slug, kept when it is one (else the slug comes from the name)
+     * @param databaseName its database: where its data is (registry layout), and the name its database
+     *     of the service keeps in Silo when Silo can keep it
+     * @param license its license
+     * @param quotas Silo quota → field ({@code maxBranches: max_branches})
+     * @param admin whether each entry is also its organization's first administrator, with the users'
+     *     fields (the school's {@code AdminRegistry})
      */
-    public record Registry(String database, String collection, String key, String name, String businessType) {}
+    public record Registry(
+            String database,
+            String collection,
+            String key,
+            String name,
+            String businessType,
+            String slug,
+            String databaseName,
+            String license,
+            Map<String, String> quotas,
+            boolean admin) {
+
+        /** The ERP's {@code admin_hub.tenants_registry}. */
+        static final Registry ERP = new Registry(
+                "admin_hub",
+                "tenants_registry",
+                "slug",
+                "business_name",
+                "business_type",
+                "slug",
+                "db_name",
+                "license_type",
+                Map.of("maxUsers", "max_users", "maxBranches", "max_branches"),
+                false);
+
+        public Registry {
+            quotas = Map.copyOf(quotas);
+        }
+    }
 
     /** The defaults for {@code layout}, those of the seed system that used it. */
     public static ImportMapping defaults(Layout layout) {
@@ -115,13 +169,29 @@ public record ImportMapping(
                         "tenant_id",
                         Pattern.compile(".*"),
                         "users",
+                        Optional.empty(),
                         UserFields.DEFAULT,
                         Map.of(),
                         Map.of(),
                         Map.of(),
                         submissions,
-                        Optional.of(new Registry(
-                                "admin_hub", "tenants_registry", "slug", "business_name", "business_type")),
+                        Optional.of(Registry.ERP),
+                        List.of("__v"));
+            case REGISTRY ->
+                new ImportMapping(
+                        layout,
+                        Optional.empty(),
+                        Optional.of("erp"),
+                        "tenant_id",
+                        Pattern.compile(".*"),
+                        "users",
+                        Optional.of("erp_database"),
+                        UserFields.DEFAULT,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        submissions,
+                        Optional.of(Registry.ERP),
                         List.of("__v"));
             case PER_TENANT ->
                 new ImportMapping(
@@ -131,12 +201,14 @@ public record ImportMapping(
                         "organizationId",
                         Pattern.compile("tenant_(?<org>[0-9a-f]{24})"),
                         "users",
+                        Optional.empty(),
                         UserFields.DEFAULT,
                         Map.of("inventorytransactions", "inventory_transactions"),
                         Map.of(),
                         Map.of(),
                         submissions,
-                        Optional.of(new Registry("", "organizations", "_id", "name", "businessType")),
+                        Optional.of(new Registry(
+                                "", "organizations", "_id", "name", "businessType", "", "", "", Map.of(), false)),
                         List.of("__v"));
             case PER_SERVICE ->
                 new ImportMapping(
@@ -146,6 +218,7 @@ public record ImportMapping(
                         "organizationId",
                         Pattern.compile("(?<service>billing|crm|pingora)_(?<org>[a-z0-9_]+)"),
                         "user_{org}",
+                        Optional.empty(),
                         UserFields.DEFAULT,
                         Map.of(),
                         Map.of(),
@@ -175,7 +248,7 @@ public record ImportMapping(
     static ImportMapping over(JsonNode tree, Optional<Layout> layout) {
         Layout chosen = tree.has("layout")
                 ? Layout.parse(tree.get("layout").asString())
-                : layout.orElseThrow(() -> invalid("layout", "say which layout: shared, per-tenant or per-service"));
+                : layout.orElseThrow(() -> invalid("layout", "say which layout: " + Layout.TEXTS));
         ImportMapping base = defaults(chosen);
         tree.propertyNames().forEach(key -> {
             if (!KEYS.contains(key)) {
@@ -189,6 +262,7 @@ public record ImportMapping(
                 text(tree, "organizationField").orElse(base.organizationField()),
                 text(tree, "databases").map(ImportMapping::pattern).orElse(base.databases()),
                 text(tree, "userCollection").orElse(base.userCollection()),
+                tree.has("userDatabase") ? text(tree, "userDatabase") : base.userDatabase(),
                 users(tree.path("users"), base.users()),
                 merged(base.collections(), strings(tree.path("collections"))),
                 fields(tree.path("fields"), base.fields()),
@@ -205,6 +279,7 @@ public record ImportMapping(
             "organizationField",
             "databases",
             "userCollection",
+            "userDatabase",
             "users",
             "collections",
             "fields",
@@ -222,6 +297,7 @@ public record ImportMapping(
                 organizationField,
                 databases,
                 userCollection,
+                userDatabase,
                 users,
                 collections,
                 fields,
@@ -289,7 +365,12 @@ public record ImportMapping(
                 required(node, "collection"),
                 text(node, "key").orElse("_id"),
                 text(node, "name").orElse("name"),
-                text(node, "businessType").orElse("businessType")));
+                text(node, "businessType").orElse("businessType"),
+                text(node, "slug").orElse(""),
+                text(node, "databaseName").orElse(""),
+                text(node, "license").orElse(""),
+                strings(node.path("quotas")),
+                node.path("admin").asBoolean(false)));
     }
 
     private static Map<String, String> merged(Map<String, String> base, Map<String, String> more) {

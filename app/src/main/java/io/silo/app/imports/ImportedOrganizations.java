@@ -3,6 +3,7 @@ package io.silo.app.imports;
 import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
+import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.postgres.control.ImportedOrganizationStore;
 import io.silo.postgres.control.TenantStore;
@@ -12,7 +13,9 @@ import io.silo.tenant.TenantDatabase;
 import io.silo.tenant.TenantStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,12 +39,19 @@ final class ImportedOrganizations {
         this.imported = imported;
     }
 
-    /** What the organization needs to be created; the first administrator's password already hashed. */
+    /**
+     * What the organization needs to be created; the first administrator's password already hashed.
+     * The slug and the database names are the source's, kept where Silo can keep them.
+     */
     record Wanted(
             String source,
             String key,
             String name,
             Optional<String> businessType,
+            Optional<String> slug,
+            Optional<String> license,
+            Map<String, Object> quotas,
+            Map<String, String> databaseNames,
             List<String> services,
             NewOrganization.FirstAdmin admin,
             String adminPasswordHash) {}
@@ -56,7 +66,7 @@ final class ImportedOrganizations {
         }
         String slug;
         try {
-            slug = Slugs.check(Slugs.fromName(wanted.name()));
+            slug = Slugs.check(keptSlug(wanted, report).orElseGet(() -> Slugs.fromName(wanted.name())));
         } catch (SiloException e) {
             return failed(report, "failed", e.getMessage());
         }
@@ -70,24 +80,56 @@ final class ImportedOrganizations {
                             + ": nothing of '" + wanted.key() + "' was imported (rename it in the mapping, or remove"
                             + " the other organization)");
         }
-        NewOrganization request = NewOrganization.builder(wanted.name(), wanted.services(), wanted.admin())
+        NewOrganization.Builder request = NewOrganization.builder(wanted.name(), wanted.services(), wanted.admin())
                 .slug(Optional.of(slug))
                 .businessType(wanted.businessType())
-                .notes(Optional.of("imported from MongoDB source " + wanted.source() + " (" + wanted.key() + ")"))
-                .build();
+                .license(wanted.license())
+                .quotas(wanted.quotas())
+                .databaseNames(wanted.databaseNames())
+                .notes(Optional.of("imported from MongoDB source " + wanted.source() + " (" + wanted.key() + ")"));
         Organizations.Outcome outcome;
         try {
-            outcome = organizations.createWithHashedPassword(
-                    request,
-                    wanted.adminPasswordHash(),
-                    actor,
-                    (handle, id) -> ImportedOrganizationStore.record(handle, wanted.source(), wanted.key(), id));
+            outcome = create(request, wanted, actor);
         } catch (SiloException e) {
-            return failed(report, "failed", "cannot create the organization: " + e.getMessage());
+            if (wanted.databaseNames().isEmpty() || !DATABASE_NAME_REFUSALS.contains(e.problem())) {
+                return failed(report, "failed", "cannot create the organization: " + e.getMessage());
+            }
+            report.note("its database names " + wanted.databaseNames() + " were not kept (" + e.getMessage()
+                    + "): its databases have the templates' names");
+            try {
+                outcome = create(request.databaseNames(Map.of()), wanted, actor);
+            } catch (SiloException again) {
+                return failed(report, "failed", "cannot create the organization: " + again.getMessage());
+            }
         }
         report.status = "created";
         UUID id = outcome.tenant().map(Tenant::id).orElseThrow();
         return usable(waitUntilActive(id), wanted, report);
+    }
+
+    private static final Set<ProblemType> DATABASE_NAME_REFUSALS = Set.of(
+            ProblemType.INVALID_DATABASE_NAME, ProblemType.DATABASE_NAME_RESERVED, ProblemType.DATABASE_NAME_TAKEN);
+
+    private Organizations.Outcome create(NewOrganization.Builder request, Wanted wanted, AuditEntry.Actor actor) {
+        return organizations.createWithHashedPassword(
+                request.build(),
+                wanted.adminPasswordHash(),
+                actor,
+                (handle, id) -> ImportedOrganizationStore.record(handle, wanted.source(), wanted.key(), id));
+    }
+
+    /** The source's own slug when it is a valid one; one that is not is noted, and the name gives the slug. */
+    private static Optional<String> keptSlug(Wanted wanted, ImportReport.Tenant report) {
+        return wanted.slug().filter(slug -> {
+            try {
+                Slugs.check(slug);
+                return true;
+            } catch (SiloException e) {
+                report.note("its slug '" + slug + "' in the source is not one Silo takes (" + e.getMessage()
+                        + "): the slug comes from its name");
+                return false;
+            }
+        });
     }
 
     private Optional<Tenant> usable(Tenant tenant, Wanted wanted, ImportReport.Tenant report) {

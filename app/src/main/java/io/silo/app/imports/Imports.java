@@ -126,7 +126,7 @@ public final class Imports {
                 Optional.ofNullable(request.layout()).map(ImportMapping.Layout::parse);
         if (layout.isEmpty() && mapping.isEmpty()) {
             throw ProblemType.MISSING_FIELD
-                    .exception("say which layout (shared, per-tenant or per-service), or name a mapping file")
+                    .exception("say which layout (" + ImportMapping.Layout.TEXTS + "), or name a mapping file")
                     .with("field", "layout");
         }
         String source = Optional.ofNullable(request.source()).orElse("").strip();

@@ -184,7 +184,9 @@ public final class MongoImport {
     public List<String> plan(Request request) {
         Run run =
                 new Run(request, new ImportReport(source(request)), StepListener.NONE, TenantWrites.NONE, Totals.NONE);
-        run.classify(MongoFiles.scan(request.dump()));
+        List<SourceCollection> collections = MongoFiles.scan(request.dump());
+        run.readRegistry(collections, false);
+        run.classify(collections);
         List<String> steps = new ArrayList<>(List.of(PREPARE));
         for (Placed placed : run.ordered(run.dataFiles)) {
             steps.add(COLLECTION + stepName(placed.collection()));
@@ -204,11 +206,12 @@ public final class MongoImport {
         List<SourceCollection> collections = MongoFiles.scan(request.dump());
         Run run = new Run(request, new ImportReport(source(request)), listener, writes, Totals.of(before));
         run.total = collections.stream().mapToLong(SourceCollection::size).sum();
+        // the registry says which database is whose: every step reads it, the first one counts it
+        run.readRegistry(collections, step.equals(PREPARE));
         run.classify(collections);
         ObjectNode outcome = Json.object();
         try {
             if (step.equals(PREPARE)) {
-                run.readRegistry();
                 run.readUsers();
                 run.prepareOrganizations();
                 outcome.set("organizations", run.prepared());
@@ -308,12 +311,17 @@ public final class MongoImport {
         final AtomicLong documents = new AtomicLong();
         long total;
 
-        final List<SourceCollection> registryFiles = new ArrayList<>();
-        /** User collections with their organization key (empty for the shared layout) and service. */
+        /** User collections with their organization key (empty: per document) and service. */
         final List<Placed> userFiles = new ArrayList<>();
 
         final List<Placed> dataFiles = new ArrayList<>();
-        final Map<String, ObjectNode> registry = new HashMap<>();
+        /** The registry's entries by organization key. */
+        final Map<String, BsonDocument> entries = new LinkedHashMap<>();
+        /** An entry's key, and its {@code _id}, to the organization key. */
+        final Map<String, String> keys = new HashMap<>();
+        /** A database an entry names to the organization key. */
+        final Map<String, String> databasesOfEntries = new HashMap<>();
+
         final Map<String, List<ImportedUsers.Copy>> copies = new LinkedHashMap<>();
         final Map<String, String> namesFromUsers = new HashMap<>();
         final Map<String, Set<String>> services = new LinkedHashMap<>();
@@ -362,21 +370,46 @@ public final class MongoImport {
         void classify(List<SourceCollection> collections) {
             for (SourceCollection collection : collections) {
                 if (isRegistry(collection)) {
-                    registryFiles.add(collection);
                     continue;
                 }
-                Matcher matcher = mapping.databases().matcher(collection.database());
-                if (!matcher.matches()) {
-                    report.note("database " + collection.database() + " matches no pattern of the "
-                            + mapping.layout().text() + " layout (" + mapping.databases() + "): "
-                            + collection.name() + " skipped");
+                if (mapping.userDatabase().filter(collection.database()::equals).isPresent()) {
+                    if (collection.name().equals(mapping.userCollection())) {
+                        userFiles.add(new Placed(
+                                collection, Optional.empty(), mapping.service().orElseThrow()));
+                    } else {
+                        report.note("database " + collection.database() + " holds the users: " + collection.name()
+                                + " skipped");
+                    }
                     continue;
                 }
-                Optional<String> key =
-                        mapping.layout() == Layout.SHARED ? Optional.empty() : Optional.of(matcher.group("org"));
-                String service = mapping.layout() == Layout.PER_SERVICE
-                        ? matcher.group("service")
-                        : mapping.service().orElseThrow();
+                Optional<String> key;
+                String service;
+                if (mapping.layout() == Layout.REGISTRY) {
+                    key = Optional.ofNullable(databasesOfEntries.get(collection.database()));
+                    if (key.isEmpty()) {
+                        report.note("database " + collection.database() + " is named by no entry of the registry ("
+                                + mapping.registry()
+                                        .map(ImportMapping.Registry::collection)
+                                        .orElse("none")
+                                + "): " + collection.name() + " skipped");
+                        continue;
+                    }
+                    service = mapping.service().orElseThrow();
+                } else {
+                    Matcher matcher = mapping.databases().matcher(collection.database());
+                    if (!matcher.matches()) {
+                        report.note("database " + collection.database() + " matches no pattern of the "
+                                + mapping.layout().text() + " layout (" + mapping.databases() + "): "
+                                + collection.name() + " skipped");
+                        continue;
+                    }
+                    key = mapping.layout() == Layout.SHARED
+                            ? Optional.empty()
+                            : Optional.of(keyOf(matcher.group("org")));
+                    service = mapping.layout() == Layout.PER_SERVICE
+                            ? matcher.group("service")
+                            : mapping.service().orElseThrow();
+                }
                 if (templates.find(service).isEmpty()) {
                     report.note("service " + service + " of database " + collection.database()
                             + " has no template: skipped");
@@ -401,32 +434,74 @@ public final class MongoImport {
                     .isPresent();
         }
 
-        void readRegistry() {
-            ImportMapping.Registry named = mapping.registry().orElse(null);
-            for (SourceCollection collection : registryFiles) {
-                read(collection, document -> {
-                    ObjectNode json = BsonJson.object(document, hex -> StableIds.of(source, hex));
-                    idText(document.get("_id")).ifPresent(id -> registry.put(id, json));
-                    Optional.ofNullable(document.get(named.key()))
+        /**
+         * Reads the registry's entries: each one's key (its {@code key} field, else its {@code _id}) is
+         * the organization's, and names it together with its {@code _id} and the database it names.
+         */
+        void readRegistry(List<SourceCollection> collections, boolean counted) {
+            Optional<ImportMapping.Registry> named = mapping.registry();
+            for (SourceCollection collection : collections) {
+                if (!isRegistry(collection)) {
+                    continue;
+                }
+                java.util.function.Consumer<BsonDocument> each = document -> {
+                    Optional<String> id = idText(document.get("_id"));
+                    Optional<String> key = Optional.ofNullable(
+                                    document.get(named.orElseThrow().key()))
                             .flatMap(MongoImport::idText)
-                            .ifPresent(key -> registry.put(key, json));
-                });
+                            .filter(text -> !text.isBlank())
+                            .or(() -> id);
+                    if (key.isEmpty()) {
+                        return;
+                    }
+                    entries.putIfAbsent(key.get(), document);
+                    keys.put(key.get(), key.get());
+                    id.ifPresent(hex -> keys.putIfAbsent(hex, key.get()));
+                    field(document, named.orElseThrow().databaseName())
+                            .ifPresent(database -> databasesOfEntries.putIfAbsent(database, key.get()));
+                };
+                if (counted) {
+                    read(collection, each);
+                } else {
+                    MongoFiles.read(collection, quietly(each), bytes -> {});
+                }
             }
+        }
+
+        /** The organization key that {@code mention} (a registry entry's key or {@code _id}, or any other key) stands for. */
+        String keyOf(String mention) {
+            return keys.getOrDefault(mention, mention);
         }
 
         void readUsers() {
             ImportMapping.UserFields fields = mapping.users();
+            if (mapping.layout() == Layout.REGISTRY) {
+                String service = mapping.service().orElseThrow();
+                entries.keySet()
+                        .forEach(key -> services.computeIfAbsent(key, ignored -> new LinkedHashSet<>())
+                                .add(service));
+            }
+            if (mapping.registry().filter(ImportMapping.Registry::admin).isPresent()) {
+                String service = mapping.service().orElseThrow();
+                String adminRole = templates.require(service).adminRole();
+                entries.forEach((key, entry) -> idText(entry.get("_id"))
+                        .ifPresent(id -> copies.computeIfAbsent(key, ignored -> new ArrayList<>())
+                                .add(copy(service, id, entry, Optional.of(adminRole)))));
+            }
             for (Placed placed : userFiles) {
                 read(placed.collection(), document -> {
                     Optional<String> key = placed.key().or(() -> organizationOf(document));
                     Optional<String> id = idText(document.get("_id"));
-                    if (key.isEmpty() || id.isEmpty()) {
-                        report.unassigned(
-                                where(placed.collection()),
-                                id.orElse("?"),
-                                key.isEmpty()
-                                        ? "no organization field '" + mapping.organizationField() + "'"
-                                        : "no _id");
+                    Optional<String> unassigned = key.isEmpty()
+                            ? Optional.of("no organization field '" + mapping.organizationField() + "'")
+                            : id.isEmpty()
+                                    ? Optional.of("no _id")
+                                    : mapping.layout() == Layout.REGISTRY && !entries.containsKey(key.get())
+                                            ? Optional.of(
+                                                    "organization '" + key.get() + "' has no entry in the registry")
+                                            : Optional.empty();
+                    if (unassigned.isPresent()) {
+                        report.unassigned(where(placed.collection()), id.orElse("?"), unassigned.get());
                         return;
                     }
                     services.computeIfAbsent(key.get(), ignored -> new LinkedHashSet<>())
@@ -434,17 +509,22 @@ public final class MongoImport {
                     text(document, List.of("organizationName"))
                             .ifPresent(name -> namesFromUsers.putIfAbsent(key.get(), name));
                     copies.computeIfAbsent(key.get(), ignored -> new ArrayList<>())
-                            .add(new ImportedUsers.Copy(
-                                    placed.service(),
-                                    id.get(),
-                                    text(document, fields.email()),
-                                    text(document, fields.username()),
-                                    text(document, fields.name()).orElse(""),
-                                    text(document, fields.password()),
-                                    text(document, fields.role()),
-                                    active(document, fields.active())));
+                            .add(copy(placed.service(), id.get(), document, text(document, fields.role())));
                 });
             }
+        }
+
+        ImportedUsers.Copy copy(String service, String id, BsonDocument document, Optional<String> role) {
+            ImportMapping.UserFields fields = mapping.users();
+            return new ImportedUsers.Copy(
+                    service,
+                    id,
+                    text(document, fields.email()),
+                    text(document, fields.username()),
+                    text(document, fields.name()).orElse(""),
+                    text(document, fields.password()),
+                    role,
+                    active(document, fields.active()));
         }
 
         void prepareOrganizations() {
@@ -472,26 +552,40 @@ public final class MongoImport {
                         + "' to be its first administrator: nothing of it was imported");
                 return context;
             }
-            ObjectNode registered = registry.get(key);
-            String name = Optional.ofNullable(registered)
-                    .map(entry ->
-                            entry.path(mapping.registry().orElseThrow().name()).asString(""))
-                    .filter(text -> !text.isBlank())
+            Optional<BsonDocument> entry = Optional.ofNullable(entries.get(key));
+            Optional<ImportMapping.Registry> named = mapping.registry();
+            Function<Function<ImportMapping.Registry, String>, Optional<String>> registered = which ->
+                    entry.flatMap(found -> field(found, named.map(which).orElse("")));
+            String name = registered
+                    .apply(ImportMapping.Registry::name)
                     .or(() -> Optional.ofNullable(namesFromUsers.get(key)))
                     .orElse(key);
-            Optional<String> businessType = Optional.ofNullable(registered)
-                    .map(entry -> entry.path(mapping.registry().orElseThrow().businessType())
-                            .asString(""))
-                    .filter(text -> !text.isBlank());
             Set<String> wantedServices = Optional.ofNullable(services.get(key))
                     .orElseGet(() -> Set.of(mapping.service().orElseThrow()));
+            Map<String, String> databaseNames = new LinkedHashMap<>();
+            registered
+                    .apply(ImportMapping.Registry::databaseName)
+                    .filter(database -> wantedServices.size() == 1)
+                    .ifPresent(database ->
+                            databaseNames.put(wantedServices.iterator().next(), database));
+            Map<String, Object> quotas = new LinkedHashMap<>();
+            named.map(ImportMapping.Registry::quotas)
+                    .orElse(Map.of())
+                    .forEach((quota, from) -> entry.map(found -> found.get(from))
+                            .filter(BsonValue::isNumber)
+                            .ifPresent(
+                                    value -> quotas.put(quota, value.asNumber().longValue())));
             ImportedUsers.Person first = admin.get();
             Optional<Tenant> tenant = organizations.resolve(
                     new ImportedOrganizations.Wanted(
                             source,
                             key,
                             name,
-                            businessType,
+                            registered.apply(ImportMapping.Registry::businessType),
+                            registered.apply(ImportMapping.Registry::slug),
+                            registered.apply(ImportMapping.Registry::license),
+                            quotas,
+                            databaseNames,
                             List.copyOf(wantedServices),
                             new NewOrganization.FirstAdmin(first.email, first.username, first.name, ""),
                             firstHash(first, key)),
@@ -693,7 +787,8 @@ public final class MongoImport {
         Optional<String> organizationOf(BsonDocument document) {
             return Optional.ofNullable(document.get(mapping.organizationField()))
                     .flatMap(MongoImport::idText)
-                    .filter(text -> !text.isBlank());
+                    .filter(text -> !text.isBlank())
+                    .map(this::keyOf);
         }
 
         void compareIndexes(Placed placed, ServiceTemplate template, String target) {
@@ -765,6 +860,19 @@ public final class MongoImport {
             }
             memo.put(memoKey, deepest);
             return deepest;
+        }
+
+        /** A sink that hands each document on, counting nothing and reporting nothing: a read done again. */
+        MongoFiles.Sink quietly(java.util.function.Consumer<BsonDocument> each) {
+            return new MongoFiles.Sink() {
+                @Override
+                public void document(BsonDocument document) {
+                    each.accept(document);
+                }
+
+                @Override
+                public void unreadable(String where, String reason, boolean fatal) {}
+            };
         }
 
         void read(SourceCollection collection, java.util.function.Consumer<BsonDocument> each) {
@@ -861,6 +969,14 @@ public final class MongoImport {
             }
         }
         return Optional.empty();
+    }
+
+    /** A field's value as text (a string, a number, an id); empty when {@code field} is empty, or the value absent or blank. */
+    private static Optional<String> field(BsonDocument document, String field) {
+        if (field.isEmpty()) {
+            return Optional.empty();
+        }
+        return idText(document.get(field)).filter(text -> !text.isBlank());
     }
 
     private static boolean active(BsonDocument document, List<String> fields) {

@@ -1,8 +1,7 @@
 package io.silo.http.admin;
 
-import io.silo.app.imports.Imports;
+import io.silo.app.JobDetails;
 import io.silo.app.job.JobAdmin;
-import io.silo.app.migration.Rollouts;
 import io.silo.app.organization.OrganizationJson;
 import io.silo.app.session.Principal;
 import io.silo.crypto.Ids;
@@ -28,14 +27,12 @@ import java.util.Optional;
  */
 public final class JobEndpoints implements Endpoints {
     private final JobAdmin jobs;
-    private final Rollouts rollouts;
-    private final Imports imports;
+    private final JobDetails details;
     private final Authenticator authenticator;
 
-    public JobEndpoints(JobAdmin jobs, Rollouts rollouts, Imports imports, Authenticator authenticator) {
-        this.imports = imports;
+    public JobEndpoints(JobAdmin jobs, JobDetails details, Authenticator authenticator) {
         this.jobs = jobs;
-        this.rollouts = rollouts;
+        this.details = details;
         this.authenticator = authenticator;
     }
 
@@ -44,13 +41,7 @@ public final class JobEndpoints implements Endpoints {
         routes.get("/api/admin/jobs", this::list);
         routes.get("/api/admin/jobs/{id}", exchange -> {
             authenticator.platformAdmin(exchange);
-            Job job = jobs.get(Ids.parse(exchange.pathParam("id"), "id"));
-            Map<String, Object> body = new LinkedHashMap<>(OrganizationJson.job(job));
-            // a rollout's databases outlive its step progress: what failed, and why
-            rollouts.summary(job.id()).ifPresent(summary -> body.put("rollout", summary));
-            // an import's report, per organization, once the job has ended
-            imports.report(job.id()).ifPresent(report -> body.put("import", report));
-            exchange.json(body);
+            exchange.json(details.of(Ids.parse(exchange.pathParam("id"), "id")));
         });
         routes.post("/api/admin/jobs/{id}/cancel", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);

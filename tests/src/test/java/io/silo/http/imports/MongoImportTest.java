@@ -282,13 +282,16 @@ class MongoImportTest {
     @Test
     void aSharedDatabaseExportIsSplitByItsOrganizationFieldAndACollisionOrAMissingFieldIsReported(
             TestSilo silo, SiloClient client) throws IOException {
-        // an organization of the same name that the import did not make: a collision, never taken over
+        // an organization with the slug of the registry's entry that the import did not make: a collision, never taken
+        // over
         SiloClient.Response other = client.asAdmin()
                 .post(
                         "/api/organizations",
                         Map.of(
                                 "name",
                                 "HealthCare Pharmacy",
+                                "slug",
+                                "healthcare",
                                 "businessType",
                                 "pharmacy",
                                 "services",
@@ -373,7 +376,8 @@ class MongoImportTest {
 
         ImportReport.Tenant techland = first.tenants().get("techland");
         assertThat(techland.status()).as(first.json().toString()).isEqualTo("created");
-        assertThat(techland.slug()).contains("techland-computers");
+        // the registry's slug is kept
+        assertThat(techland.slug()).contains("techland");
         assertThat(techland.collections().get("erp.products").imported()).isEqualTo(2);
         assertThat(techland.collections().get("erp.branches").imported()).isEqualTo(1);
         assertThat(techland.collections().get("erp.audit_logs").rejected()).isEqualTo(1);
@@ -381,14 +385,14 @@ class MongoImportTest {
         ImportReport.Tenant healthcare = first.tenants().get("healthcare");
         assertThat(healthcare.status()).isEqualTo("collision");
         assertThat(healthcare.reason())
-                .hasValueSatisfying(reason -> assertThat(reason).contains("healthcare-pharmacy"));
+                .hasValueSatisfying(reason -> assertThat(reason).contains("'healthcare'"));
         assertThat(healthcare.collections().get("erp.products").rejected()).isEqualTo(1);
         assertThat(first.unassigned())
                 .anySatisfy(loose -> assertThat(loose.reason()).contains("no organization field 'tenant_id'"))
                 .anySatisfy(loose -> assertThat(loose.reason()).contains("invalid extended JSON"));
         assertThat(first.complete()).isFalse();
 
-        SiloClient techlandAdmin = member(silo, "techland-computers", "computershop@example.com", "computershop123");
+        SiloClient techlandAdmin = member(silo, "techland", "computershop@example.com", "computershop123");
         JsonNode laptop = techlandAdmin
                 .get("/api/data/erp/products?filter="
                         + java.net.URLEncoder.encode("{\"name\":\"Laptop\"}", java.nio.charset.StandardCharsets.UTF_8))
@@ -412,13 +416,13 @@ class MongoImportTest {
                         .get(0)
                         .path("id")
                         .asString());
-        member(silo, "techland-computers", "staff@techland.test", "staff-pass");
+        member(silo, "techland", "staff@techland.test", "staff-pass");
         // the other organization was left alone
         assertThat(client.post(
                                 "/api/auth/login",
                                 Map.of(
                                         "organization",
-                                        "healthcare-pharmacy",
+                                        "healthcare",
                                         "email",
                                         "pharma@example.com",
                                         "password",
@@ -537,16 +541,22 @@ class MongoImportTest {
     }
 
     @Test
-    void aMappingFileImportsASchoolWhoseEmbeddedSubmissionsBecomeTheirOwnCollection(TestSilo silo) throws IOException {
+    void aMappingFileImportsASchoolWhosePrincipalIsInTheMasterRegistryAndWhoseSubmissionsBecomeACollection(
+            TestSilo silo) throws IOException {
         Path dump = Files.createTempDirectory("school");
         Path mappingFile = dump.resolveSibling(dump.getFileName() + ".yaml");
+        // the school system: its principals in smart_crm_master.AdminRegistry, each naming their school's database
         Files.writeString(mappingFile, """
-                layout: per-tenant
+                layout: registry
                 source: green-valley
                 service: school
-                databases: "smart_crm_(?<org>[a-z0-9]+)_\\\\d+"
-                roles: {admin: principal}
-                registry: null
+                userDatabase: null
+                registry:
+                  database: smart_crm_master
+                  collection: AdminRegistry
+                  name: institutionName
+                  databaseName: databaseName
+                  admin: true
                 """);
         ObjectId principal = new ObjectId();
         ObjectId teacher = new ObjectId();
@@ -557,15 +567,24 @@ class MongoImportTest {
         String database = "smart_crm_greenvalley_1718000000000";
         MongoDumps.dump(
                 dump,
+                "smart_crm_master",
+                "AdminRegistry",
+                false,
+                List.of(doc("_id", new BsonObjectId(principal))
+                        .append("username", str("principal"))
+                        .append("name", str("Pat Principal"))
+                        .append("password", str(bcrypt("principal1", Bcrypt.B)))
+                        .append("institutionName", str("Green Valley School"))
+                        .append("databaseName", str(database))
+                        .append("isActive", BsonBoolean.TRUE)),
+                new byte[0],
+                new BsonArray());
+        MongoDumps.dump(
+                dump,
                 database,
                 "users",
                 false,
                 List.of(
-                        doc("_id", new BsonObjectId(principal))
-                                .append("username", str("principal"))
-                                .append("name", str("Pat Principal"))
-                                .append("password", str(bcrypt("principal1", Bcrypt.B)))
-                                .append("role", str("admin")),
                         doc("_id", new BsonObjectId(teacher))
                                 .append("username", str("teacher1"))
                                 .append("name", str("Tess Teacher"))
@@ -613,8 +632,17 @@ class MongoImportTest {
         ImportMapping mapping = ImportMapping.read(mappingFile, Optional.empty());
         ImportReport first = run(silo, dump, mapping);
 
-        ImportReport.Tenant school = first.tenants().get("greenvalley");
+        ImportReport.Tenant school = first.tenants().get(principal.toHexString());
         assertThat(school.status()).as(first.json().toString()).isEqualTo("created");
+        assertThat(school.slug()).contains("green-valley-school");
+        // the school's database keeps its name
+        assertThat(silo.control()
+                        .query(
+                                "SELECT d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                                        + " WHERE t.slug = 'green-valley-school' AND d.service = 'school'",
+                                row -> row.getString(1))
+                        .getFirst())
+                .isEqualTo(database);
         assertThat(school.collections().get("school.submissions").imported()).isEqualTo(1);
         assertThat(first.complete()).as(first.json().toString()).isTrue();
         SiloClient principalClient = silo.client()
@@ -623,7 +651,7 @@ class MongoImportTest {
                                 "/api/auth/login",
                                 Map.of(
                                         "organization",
-                                        "greenvalley",
+                                        "green-valley-school",
                                         "username",
                                         "principal",
                                         "password",
@@ -649,11 +677,11 @@ class MongoImportTest {
         assertThat(stored.path("classIds").get(0).asString())
                 .isEqualTo(StableIds.of("green-valley", classId.toHexString()).toString());
         Map<String, Object> teacherLogin =
-                Map.of("organization", "greenvalley", "username", "teacher1", "password", "teacher1");
+                Map.of("organization", "green-valley-school", "username", "teacher1", "password", "teacher1");
         assertThat(silo.client().post("/api/auth/login", teacherLogin).status()).isEqualTo(200);
         // inactive in the source, disabled here
         Map<String, Object> studentLogin =
-                Map.of("organization", "greenvalley", "username", "student1", "password", "student1");
+                Map.of("organization", "green-valley-school", "username", "student1", "password", "student1");
         assertThat(silo.client().post("/api/auth/login", studentLogin).status()).isNotEqualTo(200);
         assertThat(run(silo, dump, mapping).written()).isZero();
     }
