@@ -122,6 +122,12 @@ public final class RolloutStore {
      * Ends one database's part in a rollout in one transaction: the version it reached when not
      * recorded yet, its outcome ({@code failure} empty: done), a write fence a failed step left
      * lifted, and {@code alsoInTransaction} (the tenant's lease given back).
+     *
+     * <p>The commit does not wait for the disk: the job's step, recorded when its slice of databases
+     * ends, does, and flushes this one with it. A crash of the control database before that loses at
+     * most these ends together with the step, which then runs again and records them again (the
+     * databases found migrated); the version a lost end recorded leaves the control plane behind the
+     * database, never ahead of it.
      */
     public void finish(
             UUID jobId,
@@ -132,6 +138,7 @@ public final class RolloutStore {
             Optional<Duration> fence,
             Jdbc.HandleConsumer alsoInTransaction) {
         jdbc.useTransaction(handle -> {
+            handle.execute("SET LOCAL synchronous_commit = off");
             if (reached.isPresent()) {
                 reached(handle, target.tenantId(), service, reached.getAsInt());
             }

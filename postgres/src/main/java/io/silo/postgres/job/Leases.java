@@ -3,6 +3,8 @@ package io.silo.postgres.job;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,6 +35,35 @@ public final class Leases {
                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
                 WHERE leases.until < now() OR leases.holder = excluded.holder
                 """, name, holder, interval(duration)) == 1;
+    }
+
+    /**
+     * Takes every lease of {@code names} that is free, lapsed, or already {@code holder}'s, in one
+     * statement; returns those taken.
+     */
+    public Set<String> tryAcquireAll(Collection<String> names, String holder, Duration duration) {
+        return Set.copyOf(
+                jdbc.query("""
+                INSERT INTO leases (name, holder, until) SELECT unnest(?::text[]), ?, now() + ?::interval
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+                WHERE leases.until < now() OR leases.holder = excluded.holder
+                RETURNING name
+                """, row -> row.getString(1), names.toArray(String[]::new), holder, interval(duration)));
+    }
+
+    /** Extends every lease of {@code names} that {@code holder} still has, in one statement. */
+    public void renewAll(Collection<String> names, String holder, Duration duration) {
+        jdbc.update(
+                "UPDATE leases SET until = now() + ?::interval WHERE name = ANY(?::text[]) AND holder = ?",
+                interval(duration),
+                names.toArray(String[]::new),
+                holder);
+    }
+
+    /** Gives up every lease of {@code names} that {@code holder} still has. */
+    public void releaseAll(Collection<String> names, String holder) {
+        jdbc.update(
+                "DELETE FROM leases WHERE name = ANY(?::text[]) AND holder = ?", names.toArray(String[]::new), holder);
     }
 
     /** Extends the lease while {@code holder} still has it; false when it was lost. */

@@ -1,6 +1,5 @@
 package io.silo.postgres.migration;
 
-import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
@@ -10,6 +9,7 @@ import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.RolloutStore;
 import io.silo.postgres.control.RolloutStore.Target;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.job.Leases;
 import io.silo.postgres.schema.TenantMigrator;
 import io.silo.template.ServiceTemplate;
@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -195,6 +197,7 @@ public final class RolloutJob implements JobHandler {
         // the control database is asked about cancellation and told the counts a few times a second,
         // not once per database: with hundreds of small databases that is most of a rollout's overhead
         Pace pace = new Pace();
+        SliceLeases leased = leaseSlice(job, step, slice);
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             for (Target target : slice) {
@@ -203,7 +206,7 @@ public final class RolloutJob implements JobHandler {
                     try {
                         // a cancelled rollout starts no more databases; the runner ends it at the step's end
                         if (!pace.cancelled(() -> progress.cancelRequested(job.id()))) {
-                            migrateLeased(job, template, target);
+                            migrateLeased(job, template, target, leased);
                             if (pace.reportDue()) {
                                 report(job);
                             }
@@ -216,8 +219,78 @@ public final class RolloutJob implements JobHandler {
             for (Future<?> future : running) {
                 await(job, future);
             }
+        } finally {
+            leased.close();
         }
         report(job);
+    }
+
+    private SliceLeases leaseSlice(Job job, String step, List<Target> slice) {
+        String holder = "rollout:" + job.id() + ":" + step;
+        List<String> names = slice.stream()
+                .map(target -> Leases.tenant(target.tenantId()))
+                .distinct()
+                .toList();
+        return new SliceLeases(holder, leases.tryAcquireAll(names, holder, lease));
+    }
+
+    /**
+     * The tenants' leases of one slice, taken in one statement when it starts rather than one commit
+     * per database: each is given back with its database's end, those of databases not started (a
+     * cancelled rollout) when the slice ends. The holder is the job's step, so a slice run again after
+     * its runner died takes its own leases back at once. Renewed together while the slice runs.
+     */
+    private final class SliceLeases implements AutoCloseable {
+        final String holder;
+        final Set<String> held = ConcurrentHashMap.newKeySet();
+        final Thread renewal;
+
+        private SliceLeases(String holder, Set<String> taken) {
+            this.holder = holder;
+            this.held.addAll(taken);
+            long every = Math.max(100, lease.toMillis() / 3);
+            this.renewal = Thread.ofVirtual().name("rollout-leases").start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(every);
+                        if (!held.isEmpty()) {
+                            renew();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // the slice is done: stop renewing
+                }
+            });
+        }
+
+        private void renew() {
+            try {
+                leases.renewAll(List.copyOf(held), holder, lease);
+            } catch (RuntimeException e) {
+                // tried again at the next turn; a lease that lapses meanwhile may be taken by another job
+                log.warn("could not renew the tenants' leases of {}: {}", holder, e.getMessage());
+            }
+        }
+
+        /** Whether this slice holds {@code target}'s tenant: its database may be migrated. */
+        boolean holds(Target target) {
+            return held.contains(Leases.tenant(target.tenantId()));
+        }
+
+        /** Gives {@code target}'s tenant back inside the transaction that records its database's end. */
+        void release(Handle handle, Target target) {
+            String name = Leases.tenant(target.tenantId());
+            Leases.release(handle, name, holder);
+            held.remove(name);
+        }
+
+        @Override
+        public void close() {
+            renewal.interrupt();
+            if (!held.isEmpty()) {
+                leases.releaseAll(List.copyOf(held), holder);
+            }
+        }
     }
 
     /**
@@ -266,33 +339,19 @@ public final class RolloutJob implements JobHandler {
     }
 
     /** Migrates one database under its tenant's lease, so no other job changes that tenant meanwhile. */
-    private void migrateLeased(Job job, ServiceTemplate template, Target target) {
-        String name = Leases.tenant(target.tenantId());
-        String holder = "rollout:" + job.id() + "#" + Secrets.token(6);
-        if (!leases.tryAcquire(name, holder, lease)) {
+    private void migrateLeased(Job job, ServiceTemplate template, Target target, SliceLeases leased) {
+        if (!leased.holds(target)) {
             String reason = "another job is changing organization " + target.slug()
                     + " (its lease is taken); run the rollout again later";
             warnBehind(job, template, target, reason);
             store.outcome(job.id(), target, false, Optional.of(reason), Optional.empty());
             return;
         }
-        long every = Math.max(100, lease.toMillis() / 3);
-        Thread renewal = Thread.ofVirtual().start(() -> {
-            try {
-                while (true) {
-                    Thread.sleep(every);
-                    leases.renew(name, holder, lease);
-                }
-            } catch (InterruptedException e) {
-                // the database is done: stop renewing
-            }
-        });
         FenceClock fence = new FenceClock(target.tenantId(), template.service());
         Optional<String> failure = Optional.empty();
         try {
             failure = migrateOne(template, target, fence);
         } finally {
-            renewal.interrupt();
             failure.ifPresent(reason -> warnBehind(job, template, target, reason));
             // one commit for the database's end: the version it reached (unless a fence's end
             // recorded it already), its outcome, a fence a failed step left (it is this rollout's
@@ -304,7 +363,7 @@ public final class RolloutJob implements JobHandler {
                     fence.unrecorded(),
                     failure,
                     fence.longest(),
-                    handle -> Leases.release(handle, name, holder));
+                    handle -> leased.release(handle, target));
         }
     }
 

@@ -208,18 +208,17 @@ public final class MigrationSteps {
      * large collections concurrently: the last step before a rollout records the new version.
      */
     public void ensureDeclared(Connection connection, ServiceTemplate template) {
-        runInTransaction(connection, handle -> {
+        // the tables, and one look at every index, in one transaction: a database that has them all
+        // costs one commit and no query per index
+        java.util.Set<String> valid = new java.util.HashSet<>(transaction(connection, handle -> {
             for (CollectionSpec collection : template.collections().values()) {
                 handle.execute(CollectionTables.createTable(collection.name()));
             }
-        });
-        // one look at every index, so that a database that has them all costs no query per index
-        java.util.Set<String> valid = new java.util.HashSet<>(transaction(
-                connection,
-                handle -> handle.query(
-                        "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                                + " WHERE c.relnamespace = 'public'::regnamespace AND i.indisvalid",
-                        row -> row.getString(1))));
+            return handle.query(
+                    "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                            + " WHERE c.relnamespace = 'public'::regnamespace AND i.indisvalid",
+                    row -> row.getString(1));
+        }));
         for (CollectionSpec collection : template.collections().values()) {
             String name = collection.name();
             for (IndexSpec index : collection.indexes()) {

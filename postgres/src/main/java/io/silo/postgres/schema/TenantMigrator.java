@@ -120,30 +120,45 @@ public final class TenantMigrator {
      */
     public SchemaChange migrate(Connection connection, ServiceTemplate template, Control control) {
         String database = catalog(connection);
-        MigrationSteps.transaction(
-                connection, handle -> handle.queryOne("SELECT pg_advisory_lock(?)", row -> 1, SchemaApplier.LOCK));
         try {
-            return migrateLocked(connection, database, template, control);
+            // the lock and what the database has done, in one transaction: most databases of a
+            // rollout have one small step to run, and each commit is a round trip
+            Start start = MigrationSteps.transaction(connection, handle -> {
+                handle.queryOne("SELECT pg_advisory_lock(?)", row -> 1, SchemaApplier.LOCK);
+                // A step commits with its ledger row, so a step lost in a crash is lost with its row
+                // and runs again: only a version the control plane is told of must be on disk first,
+                // and recording it (synchronously) flushes the steps before it too. One flush per
+                // version, not one per step.
+                handle.execute("SET synchronous_commit = off");
+                Optional<SchemaApplier.Recorded> recorded = SchemaApplier.recorded(handle);
+                if (recorded.isPresent() && SchemaApplier.check(recorded.get(), database, template)) {
+                    return new Start(recorded, Map.of());
+                }
+                SchemaApplier.baseline(handle);
+                protectLedger(handle);
+                return new Start(recorded, ledger(handle));
+            });
+            return migrateLocked(connection, database, template, control, start);
         } finally {
-            MigrationSteps.transaction(
-                    connection,
-                    handle -> handle.queryOne("SELECT pg_advisory_unlock(?)", row -> 1, SchemaApplier.LOCK));
+            MigrationSteps.transaction(connection, handle -> {
+                handle.execute("RESET synchronous_commit");
+                return handle.queryOne("SELECT pg_advisory_unlock(?)", row -> 1, SchemaApplier.LOCK);
+            });
         }
     }
 
+    /** The version a database records, and its ledger's finished steps (none read when it is at the template's version). */
+    private record Start(Optional<SchemaApplier.Recorded> recorded, Map<String, String> done) {}
+
     private SchemaChange migrateLocked(
-            Connection connection, String database, ServiceTemplate template, Control control) {
-        Optional<SchemaApplier.Recorded> recorded = MigrationSteps.transaction(connection, SchemaApplier::recorded);
+            Connection connection, String database, ServiceTemplate template, Control control, Start start) {
+        Optional<SchemaApplier.Recorded> recorded = start.recorded();
         int from = recorded.map(SchemaApplier.Recorded::version).orElse(0);
         if (recorded.isPresent() && SchemaApplier.check(recorded.get(), database, template)) {
             control.reached(from);
             return new SchemaChange(database, template.service(), from, from);
         }
-        Map<String, String> done = MigrationSteps.transaction(connection, handle -> {
-            SchemaApplier.baseline(handle);
-            protectLedger(handle);
-            return ledger(handle);
-        });
+        Map<String, String> done = start.done();
         List<Migration> newer = newer(template, from);
         if (newer.isEmpty()) {
             // at the newest version already, but its declared tables or indexes are not all there
@@ -243,14 +258,16 @@ public final class TenantMigrator {
         }
     }
 
+    /** Records a version, on disk before the control plane hears of it (and with it every step before). */
     private static void record(Connection connection, int version, String checksum, String service) {
-        MigrationSteps.runInTransaction(
-                connection,
-                handle -> handle.update(
-                        "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
-                        version,
-                        checksum,
-                        service));
+        MigrationSteps.runInTransaction(connection, handle -> {
+            handle.execute("SET LOCAL synchronous_commit = on");
+            handle.update(
+                    "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
+                    version,
+                    checksum,
+                    service);
+        });
     }
 
     private static List<Migration> newer(ServiceTemplate template, int from) {
