@@ -33,6 +33,7 @@ import io.silo.crypto.PasswordHasher;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
+import io.silo.postgres.control.ImportedOrganizationStore;
 import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.pool.PoolRegistry;
@@ -144,6 +145,7 @@ public final class Application implements AutoCloseable {
                 users(),
                 documents(),
                 control.tenants(),
+                new ImportedOrganizationStore(control.jdbc()),
                 data.connections(),
                 data.users(),
                 control.hasher(),

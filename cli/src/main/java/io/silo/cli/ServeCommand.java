@@ -54,11 +54,13 @@ final class ServeCommand implements Callable<Integer> {
             DemoReport report = silo.application().demo().load();
             log.info(
                     "Demo: listening on {} because the demo's passwords are short (set http.host or SILO_HTTP_HOST to"
-                            + " change it); organizations created {}, already there {}{}",
+                            + " change it); organizations created {}, finished (an earlier load was cut short) {},"
+                            + " already there {}{}",
                     silo.config().http().host(),
                     report.created(),
+                    report.resumed(),
                     report.present(),
-                    report.foreign().isEmpty() ? "" : ", left alone (slug taken by another) " + report.foreign());
+                    report.leftAlone().isEmpty() ? "" : ", left alone (see the warnings above) " + report.leftAlone());
             // one line each: the log escapes line breaks inside a message
             report.accountTable().lines().forEach(line -> log.info("Demo account  {}", line));
         } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package io.silo.app.demo;
 
 import io.silo.app.document.Documents;
-import io.silo.app.document.Write;
 import io.silo.app.identity.Users;
 import io.silo.app.organization.Organizations;
 import io.silo.app.session.Principal;
@@ -11,6 +10,8 @@ import io.silo.crypto.PasswordPolicy;
 import io.silo.identity.User;
 import io.silo.job.JobState;
 import io.silo.json.Json;
+import io.silo.postgres.collection.query.MetaField;
+import io.silo.postgres.control.ImportedOrganizationStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.routing.TenantConnections;
@@ -22,28 +23,35 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Loads the demo ({@code silo serve --demo}): the seeds' organizations, each from its YAML file,
  * created through {@link Organizations}, {@link Users} and {@link Documents} exactly as HTTP clients
  * create theirs, but in-process.
  *
- * <p>A demo organization is recognised by its slug: one that exists is left as it is, so loading
- * again changes nothing and a deployment holding other organizations gets only the missing demo ones.
- * An organization's notes say {@value #LOADED} once all of its data is written; one whose slug is
- * taken without that note (a load that was killed midway, or another organization) is reported and
- * left alone.
+ * <p>A demo organization is recognised by its slug. One that is there with the note {@value #LOADED}
+ * is left as it is, so loading again changes nothing and a deployment holding other organizations
+ * gets only the missing demo ones. One that this loader created but did not finish (a load killed
+ * midway) is finished: the loader records each organization it creates in {@code
+ * imported_organizations}, under {@value #SOURCE} and its slug, in the transaction that creates it,
+ * which no route can write; an organization with the slug and both that record and the note {@value
+ * #LOADING} is the demo's own. Its missing accounts (found by their logins) and documents (found by
+ * their stable ids, {@link DemoWrites}) are written, the others left as they are, and then it is noted
+ * loaded. Any other organization with the slug is reported and left alone.
  *
  * <p>The accounts' passwords are the seeds' own, as short as six characters: they are hashed under
  * {@link PasswordPolicy#demoAccounts()}, which no HTTP route reaches.
  *
  * <p>Thread-safe as its services are; two loads at once on one control database are not expected
- * (the second would find slugs taken and report them).
+ * (the second could find an organization the first is still writing, and write beside it).
  */
 public final class DemoLoader {
     private static final Logger log = LoggerFactory.getLogger(DemoLoader.class);
@@ -60,18 +68,44 @@ public final class DemoLoader {
             "green-valley-school.yaml");
 
     /** The notes of a demo organization whose data is being written. */
-    static final String LOADING = "Demo organization (silo serve --demo): loading";
+    public static final String LOADING = "Demo organization (silo serve --demo): loading";
 
     /** The notes of a demo organization whose data is all written. */
     public static final String LOADED = "Demo organization (silo serve --demo)";
 
+    /**
+     * The source under which {@code imported_organizations} records the organizations this loader
+     * created, each by its slug: no MongoDB import is named so (theirs are a mapping's or a folder's name).
+     */
+    static final String SOURCE = "silo serve --demo";
+
+    /** How long an unfinished demo organization that is still provisioning is waited for. */
+    private static final int PROVISIONING_WAITS = 600;
+
     private static final AuditEntry.Actor ACTOR = AuditEntry.Actor.system("demo");
+
+    /**
+     * Told of every write a load makes, after it commits: a test stops a load midway through it. The
+     * writes found from an earlier load are not told.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (slug, what) -> {};
+
+        /**
+         * @param slug the demo organization written to
+         * @param what {@code organization}, {@code account}, or the {@code service.collection} of a document
+         *             (a sale's batch is named by its sale)
+         */
+        void wrote(String slug, String what);
+    }
 
     private final TemplateCatalog templates;
     private final Organizations organizations;
     private final Users users;
     private final Documents documents;
     private final TenantStore tenants;
+    private final ImportedOrganizationStore made;
     private final TenantConnections connections;
     private final UserStore userStore;
     private final PasswordHasher hasher;
@@ -83,6 +117,7 @@ public final class DemoLoader {
             Users users,
             Documents documents,
             TenantStore tenants,
+            ImportedOrganizationStore made,
             TenantConnections connections,
             UserStore userStore,
             PasswordHasher hasher,
@@ -92,72 +127,132 @@ public final class DemoLoader {
         this.users = users;
         this.documents = documents;
         this.tenants = tenants;
+        this.made = made;
         this.connections = connections;
         this.userStore = userStore;
         this.hasher = hasher;
         this.clock = clock;
     }
 
-    /** Creates the demo organizations that are missing; see the class comment for what counts as present. */
+    /** Creates the demo organizations that are missing and finishes those left unfinished; see the class comment. */
     public DemoReport load() {
+        return load(Progress.NONE);
+    }
+
+    /** {@link #load()}, telling {@code progress} of each write. */
+    public DemoReport load(Progress progress) {
         List<String> created = new ArrayList<>();
+        List<String> resumed = new ArrayList<>();
         List<String> present = new ArrayList<>();
-        List<String> foreign = new ArrayList<>();
+        List<String> leftAlone = new ArrayList<>();
         List<DemoAccount> accounts = new ArrayList<>();
         for (String file : FILES) {
             DemoOrganization demo = DemoOrganization.read(file);
             accounts.addAll(demo.accounts(templates));
             Optional<Tenant> existing = tenants.resolve(demo.slug());
             if (existing.isEmpty()) {
-                create(demo);
+                create(demo, progress);
                 created.add(demo.slug());
             } else if (existing.get().notes().filter(LOADED::equals).isPresent()) {
                 present.add(demo.slug());
-            } else {
+            } else if (!unfinishedDemo(existing.get(), demo)) {
                 log.warn(
                         "demo organization '{}' not loaded: an organization with that slug exists that the demo did not"
-                                + " finish (delete it to load the demo's again)",
+                                + " create (delete it to load the demo's)",
                         demo.slug());
-                foreign.add(demo.slug());
+                leftAlone.add(demo.slug());
+            } else if (finish(demo, existing.get(), progress)) {
+                resumed.add(demo.slug());
+            } else {
+                leftAlone.add(demo.slug());
             }
         }
-        return new DemoReport(created, present, foreign, accounts);
+        return new DemoReport(created, resumed, present, leftAlone, accounts);
     }
 
-    private void create(DemoOrganization demo) {
+    /** Created by this loader (its record, made with the organization) and not noted loaded since. */
+    private boolean unfinishedDemo(Tenant tenant, DemoOrganization demo) {
+        return made.find(SOURCE, demo.slug()).filter(tenant.id()::equals).isPresent()
+                && tenant.notes().filter(LOADING::equals).isPresent();
+    }
+
+    private void create(DemoOrganization demo, Progress progress) {
         long started = System.nanoTime();
         String hash = hasher.hash(demo.adminPassword(), PasswordPolicy.demoAccounts(), PasswordHasher.Claimant.SILO);
-        Organizations.Outcome outcome =
-                organizations.createWithHashedPassword(demo.request(), hash, ACTOR, (handle, id) -> {});
-        Tenant tenant = active(outcome);
+        Organizations.Outcome outcome = organizations.createWithHashedPassword(
+                demo.request(),
+                hash,
+                ACTOR,
+                (handle, id) -> ImportedOrganizationStore.record(handle, SOURCE, demo.slug(), id));
+        progress.wrote(demo.slug(), "organization");
+        fill(demo, active(outcome), progress, "loaded", started);
+    }
+
+    /** Finishes an unfinished demo organization; false (and a warning) when it is not active, so cannot be. */
+    private boolean finish(DemoOrganization demo, Tenant unfinished, Progress progress) {
+        long started = System.nanoTime();
+        Optional<Tenant> tenant = activeOnceProvisioned(unfinished.id());
+        if (tenant.isEmpty()) {
+            log.warn(
+                    "demo organization '{}' was not finished by an earlier load and cannot be now: it is {} (delete it"
+                            + " to load the demo's)",
+                    demo.slug(),
+                    tenants.find(unfinished.id())
+                            .map(now -> now.status().toString())
+                            .orElse("deleted"));
+            return false;
+        }
+        log.info("demo organization '{}' was not finished by an earlier load: finishing it", demo.slug());
+        fill(demo, tenant.get(), progress, "finished", started);
+        return true;
+    }
+
+    /**
+     * Writes the accounts and documents of {@code demo} that {@code tenant} lacks, in the file's order,
+     * then notes it loaded. Every write converges: an account is looked up by its login before it is
+     * made, a document has its stable id.
+     */
+    private void fill(DemoOrganization demo, Tenant tenant, Progress progress, String done, long started) {
         DemoValues values = new DemoValues(clock);
         Map<String, Principal.Member> people = new HashMap<>();
-        Principal.Member admin = member(tenant, firstAdmin(tenant, demo));
+        Principal.Member admin = member(
+                tenant,
+                account(tenant, demo.adminLogin())
+                        .orElseThrow(() -> new IllegalStateException(
+                                "the first administrator of demo organization '" + tenant.slug() + "' is missing")));
         people.put(DemoOrganization.ADMIN, admin);
         values.name(DemoOrganization.ADMIN, admin.id());
+        int accountsFound = 0;
         for (DemoOrganization.Person person : demo.users()) {
-            User user = users.createDemoAccount(admin, person.member(), ACTOR);
+            Optional<User> earlier = account(tenant, person.login());
+            User user = earlier.orElseGet(() -> users.createDemoAccount(admin, person.member(), ACTOR));
+            if (earlier.isPresent()) {
+                accountsFound++;
+            } else {
+                progress.wrote(tenant.slug(), "account");
+            }
             people.put(person.key(), member(tenant, user));
             values.name(person.key(), user.id());
         }
-        int written = 0;
+        DemoWrites writes = new DemoWrites(documents, ACTOR, tenant, progress);
         for (JsonNode group : demo.documents()) {
-            written += write(group, values, people);
+            write(group, values, people, writes);
         }
-        int sales = demo.sales()
-                .map(spec -> new DemoSales(documents, ACTOR).write(spec, values, people))
-                .orElse(0);
+        demo.sales().ifPresent(spec -> new DemoSales(writes).write(spec, values, people));
         organizations.update(demo.slug(), Json.object().put("notes", LOADED), ACTOR);
         log.info(
-                "demo organization '{}' loaded: {} accounts, {} documents, {} sales in {} ms",
+                "demo organization '{}' {}: {} accounts and {} document writes made, {} accounts and {} document"
+                        + " writes found from an earlier load, in {} ms",
                 demo.slug(),
-                people.size(),
-                written,
-                sales,
+                done,
+                demo.users().size() - accountsFound,
+                writes.written(),
+                accountsFound,
+                writes.found(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private int write(JsonNode group, DemoValues values, Map<String, Principal.Member> people) {
+    private void write(JsonNode group, DemoValues values, Map<String, Principal.Member> people, DemoWrites writes) {
         String service = group.path("service").asString();
         String collection = group.path("collection").asString();
         String as = group.path("as").asString(DemoOrganization.ADMIN);
@@ -166,24 +261,23 @@ public final class DemoLoader {
             throw new IllegalStateException("demo documents of " + service + "." + collection + " are written as '" + as
                     + "', who is no account of the organization");
         }
-        int count = 0;
         for (JsonNode item : group.path("items")) {
-            JsonNode body = values.resolve(item);
-            Write.Result result =
-                    documents.write(documents.scope(writer, service), new Write.Insert(collection, body), ACTOR);
+            ObjectNode body = writes.withNextId(values.resolve(item));
+            writes.insert(writer, service, collection, body);
             Optional<String> key = DemoValues.keyOf(item);
             if (key.isPresent()) {
-                values.name(key.get(), result.id(), body);
+                values.name(
+                        key.get(),
+                        UUID.fromString(body.path(MetaField.ID.text()).asString()),
+                        body);
             }
-            count++;
         }
-        return count;
     }
 
     /** The organization once provisioned; a demo that cannot provision stops start-up with the reason. */
     private Tenant active(Organizations.Outcome outcome) {
         Tenant tenant = outcome.tenant().orElseThrow();
-        for (int attempt = 0; attempt < 600; attempt++) {
+        for (int attempt = 0; attempt < PROVISIONING_WAITS; attempt++) {
             Tenant now = tenants.find(tenant.id()).orElseThrow();
             if (now.status() == TenantStatus.ACTIVE) {
                 return now;
@@ -199,6 +293,21 @@ public final class DemoLoader {
         throw new IllegalStateException("demo organization '" + tenant.slug() + "' still provisioning after a minute");
     }
 
+    /**
+     * An unfinished organization once active: one killed while provisioning is finished by its job,
+     * which another start's job runner takes up once the killed one's lease lapses.
+     */
+    private Optional<Tenant> activeOnceProvisioned(UUID id) {
+        for (int attempt = 0; attempt < PROVISIONING_WAITS; attempt++) {
+            Optional<Tenant> now = tenants.find(id);
+            if (now.isEmpty() || now.get().status() != TenantStatus.PROVISIONING) {
+                return now.filter(tenant -> tenant.status() == TenantStatus.ACTIVE);
+            }
+            sleep();
+        }
+        return Optional.empty();
+    }
+
     private static void sleep() {
         try {
             Thread.sleep(100);
@@ -208,18 +317,15 @@ public final class DemoLoader {
         }
     }
 
-    private User firstAdmin(Tenant tenant, DemoOrganization demo) {
-        DemoAccount account = demo.accounts(templates).get(0);
-        String kind = account.login().contains("@") ? "email" : "username";
-        return connections
-                .inTransaction(
-                        tenant.id(),
-                        ServiceTemplate.CORE,
-                        core -> userStore
-                                .credentials(core, kind, account.login().toLowerCase(java.util.Locale.ROOT))
-                                .flatMap(credentials -> userStore.find(core, credentials.userId())))
-                .orElseThrow(() -> new IllegalStateException(
-                        "the first administrator of demo organization '" + tenant.slug() + "' is missing"));
+    /** The account of {@code tenant} that signs in with {@code login}, if there is one. */
+    private Optional<User> account(Tenant tenant, String login) {
+        String kind = login.contains("@") ? "email" : "username";
+        return connections.inTransaction(
+                tenant.id(),
+                ServiceTemplate.CORE,
+                core -> userStore
+                        .credentials(core, kind, login.toLowerCase(Locale.ROOT))
+                        .flatMap(credentials -> userStore.find(core, credentials.userId())));
     }
 
     private static Principal.Member member(Tenant tenant, User user) {

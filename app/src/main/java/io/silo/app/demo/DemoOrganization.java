@@ -32,7 +32,12 @@ record DemoOrganization(String file, JsonNode spec) {
     static final String ADMIN = "admin";
 
     /** An account of the organization, its first administrator included. */
-    record Person(String key, NewMember member) {}
+    record Person(String key, NewMember member) {
+        /** What the account signs in with: its email, else its username. */
+        String login() {
+            return member.email().or(member::username).orElseThrow();
+        }
+    }
 
     static DemoOrganization read(String file) {
         try (InputStream in = DemoOrganization.class.getResourceAsStream(file)) {
@@ -95,16 +100,20 @@ record DemoOrganization(String file, JsonNode spec) {
         return people;
     }
 
+    /** What the first administrator signs in with: its email, else its username. */
+    String adminLogin() {
+        return login(spec.path(ADMIN));
+    }
+
     /** Every account, the first administrator first, with the roles it has. */
     List<DemoAccount> accounts(TemplateCatalog templates) {
         List<DemoAccount> accounts = new ArrayList<>();
-        JsonNode admin = spec.path(ADMIN);
         Map<String, String> adminRoles = new LinkedHashMap<>();
         adminRoles.put(ServiceTemplate.CORE, "admin");
         strings(organization().path("services"))
                 .forEach(service ->
                         adminRoles.put(service, templates.require(service).adminRole()));
-        accounts.add(new DemoAccount(slug(), login(admin), adminPassword(), adminRoles));
+        accounts.add(new DemoAccount(slug(), adminLogin(), adminPassword(), adminRoles));
         for (JsonNode user : spec.path("users")) {
             Map<String, String> roles = new LinkedHashMap<>();
             roles.put(ServiceTemplate.CORE, "member");

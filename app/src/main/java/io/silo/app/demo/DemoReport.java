@@ -6,16 +6,25 @@ import java.util.List;
  * What one load of the demo did.
  *
  * @param created the slugs of the demo organizations this load created
+ * @param resumed the slugs of the demo organizations an earlier load created and did not finish, that
+ *                this load finished: their missing accounts and documents written
  * @param present the slugs of the demo organizations that were there already, left as they are
- * @param foreign the slugs of demo organizations taken by an organization the demo did not finish
- *                loading (or never made): left as they are, their accounts may not work
+ * @param leftAlone the slugs of demo organizations taken by an organization the demo did not create,
+ *                  or by an unfinished demo organization that is not active (failed, suspended): left as
+ *                  they are, their demo accounts may not work
  * @param accounts every account of the demo, in the order of its files
  */
-public record DemoReport(List<String> created, List<String> present, List<String> foreign, List<DemoAccount> accounts) {
+public record DemoReport(
+        List<String> created,
+        List<String> resumed,
+        List<String> present,
+        List<String> leftAlone,
+        List<DemoAccount> accounts) {
     public DemoReport {
         created = List.copyOf(created);
+        resumed = List.copyOf(resumed);
         present = List.copyOf(present);
-        foreign = List.copyOf(foreign);
+        leftAlone = List.copyOf(leftAlone);
         accounts = List.copyOf(accounts);
     }
 

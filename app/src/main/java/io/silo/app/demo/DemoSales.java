@@ -1,10 +1,9 @@
 package io.silo.app.demo;
 
-import io.silo.app.document.Documents;
 import io.silo.app.document.Write;
 import io.silo.app.session.Principal;
-import io.silo.audit.AuditEntry;
 import io.silo.json.Json;
+import io.silo.postgres.collection.query.MetaField;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,43 +19,40 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A shop's month of sales at the till, made up from its file's {@code sales} section: every day, a few
  * sales by its cashiers, each written as the POS seed's cashier writes one: the sale, then its stock
- * movements together with the lower stock of each product sold ({@code $inc}), in one batch. The
- * products' opening stock is in their documents; the choice of products and quantities is the same
- * on every load (a fixed seed), so two demos look alike.
+ * movements and the lower stock of each product sold ({@code $inc}), in one batch, so that a load
+ * killed midway leaves whole sales only. The products' opening stock is in their documents; the choice
+ * of products and quantities is the same on every load (a fixed seed), so two demos look alike, and a
+ * rerun goes through the same sales with the same ids ({@link DemoWrites}), writing only those missing.
  *
  * <p>Not thread-safe: one per load.
  */
 final class DemoSales {
     private static final String POS = "pos";
 
-    private final Documents documents;
-    private final AuditEntry.Actor actor;
+    private final DemoWrites writes;
 
-    DemoSales(Documents documents, AuditEntry.Actor actor) {
-        this.documents = documents;
-        this.actor = actor;
+    DemoSales(DemoWrites writes) {
+        this.writes = writes;
     }
 
     /**
+     * Writes the sales the organization lacks.
+     *
      * @param spec {@code days}, {@code perDay}, {@code cashiers} (account keys) and {@code products} (document keys)
-     * @return how many sales were written
      */
-    int write(JsonNode spec, DemoValues values, Map<String, Principal.Member> people) {
+    void write(JsonNode spec, DemoValues values, Map<String, Principal.Member> people) {
         Random random = new Random(spec.path("seed").asLong(17));
         List<String> cashiers = keys(spec.path("cashiers"));
         List<String> products = keys(spec.path("products"));
         int days = spec.path("days").asInt(30);
         int perDay = spec.path("perDay").asInt(4);
-        int written = 0;
         for (int day = -days; day < 0; day++) {
             for (int n = 0; n < perDay; n++) {
                 String cashier = cashiers.get(random.nextInt(cashiers.size()));
                 LocalTime time = LocalTime.of(10 + random.nextInt(11), random.nextInt(60));
                 sell(values, people.get(cashier), products, random, values.at(day, time));
-                written++;
             }
         }
-        return written;
     }
 
     private void sell(
@@ -86,15 +82,14 @@ final class DemoSales {
                 .put("cashierId", cashier.id().toString())
                 .put("soldAt", soldAt);
         sale.set("items", items);
-        UUID saleId = documents
-                .write(documents.scope(cashier, POS), new Write.Insert("sales", sale), actor)
-                .id();
-        List<Write> stock = new ArrayList<>();
+        UUID saleId = writes.nextId();
+        sale.put(MetaField.ID.text(), saleId.toString());
+        List<Write> stock = new ArrayList<>(List.of(new Write.Insert("sales", sale)));
         for (JsonNode item : items) {
             int quantity = item.path("quantity").asInt();
             stock.add(new Write.Insert(
                     "inventory_transactions",
-                    Json.object()
+                    writes.withNextId(Json.object())
                             .put("productId", item.path("productId").asString())
                             .put("type", "sale")
                             .put("quantity", -quantity)
@@ -109,7 +104,7 @@ final class DemoSales {
                     OptionalLong.empty(),
                     Optional.empty()));
         }
-        documents.batch(documents.scope(cashier, POS), stock, actor);
+        writes.batch(cashier, POS, stock);
     }
 
     private static List<String> keys(JsonNode array) {

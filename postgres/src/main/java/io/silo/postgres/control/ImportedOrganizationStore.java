@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * Which organization each organization of an imported source became ({@code imported_organizations}):
  * found again by a re-run of the import, so that it never makes a second one, and recorded in the
- * transaction that records the new organization.
+ * transaction that records the new organization. The demo loader records its organizations here
+ * too, under its own source name, to tell one it created and did not finish from another's.
  *
  * <p>Thread-safe.
  */

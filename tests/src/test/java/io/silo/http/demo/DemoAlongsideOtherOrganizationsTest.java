@@ -34,7 +34,7 @@ class DemoAlongsideOtherOrganizationsTest {
         assertThat(report.created())
                 .containsAll(DemoTest.slugs(DemoTest.ERP.subList(0, 4)))
                 .doesNotContain("salon", "acme");
-        assertThat(report.foreign()).containsExactly("salon");
+        assertThat(report.leftAlone()).containsExactly("salon");
         assertThat(DemoTest.count(acme.client(), "billing", "billing_config"))
                 .as("the other organization keeps its data")
                 .isEqualTo(1);
@@ -53,6 +53,6 @@ class DemoAlongsideOtherOrganizationsTest {
 
         DemoReport again = silo.silo().application().demo().load();
         assertThat(again.created()).isEmpty();
-        assertThat(again.foreign()).containsExactly("salon");
+        assertThat(again.leftAlone()).containsExactly("salon");
     }
 }
