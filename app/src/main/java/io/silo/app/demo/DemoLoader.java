@@ -157,8 +157,8 @@ public final class DemoLoader {
                 present.add(demo.slug());
             } else if (!unfinishedDemo(existing.get(), demo)) {
                 log.warn(
-                        "demo organization '{}' not loaded: an organization with that slug exists that the demo did not"
-                                + " create (delete it to load the demo's)",
+                        "demo organization '{}' not loaded: an organization with that slug exists that is not one the"
+                                + " demo created and left unfinished (delete it to load the demo's)",
                         demo.slug());
                 leftAlone.add(demo.slug());
             } else if (finish(demo, existing.get(), progress)) {
