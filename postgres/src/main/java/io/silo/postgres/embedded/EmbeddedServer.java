@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * to the data directory) and switches every connection to {@code scram-sha-256}, so that local
  * users cannot reach tenant data without it.
  *
+ * <p>One Silo at a time uses a data directory: it holds a lock on {@code silo.lock} beside it while
+ * it runs, which the operating system lets go of when the process ends, however it ends. A server
+ * found running in the directory when the lock is free was left by a Silo that died without
+ * stopping it (killed with SIGKILL, or the machine's OOM killer): it is stopped, then started again
+ * by this one, rather than refused forever.
+ *
  * <p>Thread-safe; {@link #close()} stops the server and may be called more than once.
  */
 public final class EmbeddedServer implements AutoCloseable {
@@ -45,11 +51,13 @@ public final class EmbeddedServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final String password;
     private final Path dataDir;
+    private final DirectoryLock lock;
 
-    private EmbeddedServer(EmbeddedPostgres postgres, String password, Path dataDir) {
+    private EmbeddedServer(EmbeddedPostgres postgres, String password, Path dataDir, DirectoryLock lock) {
         this.postgres = postgres;
         this.password = password;
         this.dataDir = dataDir;
+        this.lock = lock;
     }
 
     /**
@@ -61,10 +69,15 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     public static EmbeddedServer start(Path home, int port, boolean fsync, int maxConnections) {
         Path dataDir = home.resolve("pgdata");
+        DirectoryLock lock = null;
         try {
             Files.createDirectories(home);
+            lock = DirectoryLock.claim(home.resolve("silo.lock"))
+                    .orElseThrow(() -> ProblemType.EMBEDDED_POSTGRES_FAILED.exception(
+                            "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: another Silo is"
+                                    + " using this data directory (it holds " + home.resolve("silo.lock") + ")"));
             String password = loadOrCreatePassword(home.resolve("superuser.password"));
-            awaitStopped(dataDir);
+            stopLeftOver(dataDir);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -81,7 +94,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 builder.setPort(port);
             }
             EmbeddedPostgres postgres = builder.start();
-            EmbeddedServer server = new EmbeddedServer(postgres, password, dataDir);
+            EmbeddedServer server = new EmbeddedServer(postgres, password, dataDir, lock);
             server.secure();
             log.info(
                     "embedded PostgreSQL ready on port {} with data in {}",
@@ -89,13 +102,18 @@ public final class EmbeddedServer implements AutoCloseable {
                     dataDir.toAbsolutePath());
             return server;
         } catch (IOException e) {
+            release(lock);
             throw ProblemType.EMBEDDED_POSTGRES_FAILED.exception(
                     "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + rootMessage(e), e);
-        } catch (IllegalStateException e) {
-            throw ProblemType.EMBEDDED_POSTGRES_FAILED.exception(
-                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + e.getMessage()
-                            + " (is another Silo using this data directory?)",
-                    e);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+    }
+
+    private static void release(DirectoryLock lock) {
+        if (lock != null) {
+            lock.close();
         }
     }
 
@@ -131,16 +149,27 @@ public final class EmbeddedServer implements AutoCloseable {
         // zonky's pg_ctl stop gives up after 5 s and the server goes on shutting down: wait for it, so
         // that a Silo started right after (the README's first command, run again) finds it gone
         postmaster.ifPresent(process -> awaitExit(process, dataDir));
+        lock.close();
     }
 
     /**
-     * A server a previous Silo left shutting down in {@code dataDir} (its {@code postmaster.pid} says
-     * {@code stopping}) is waited for before this one starts; a running one is not: starting fails
-     * at once, naming the likely cause.
+     * A server in {@code dataDir} that no running Silo owns (this one holds the lock): one still
+     * shutting down (its {@code postmaster.pid} says {@code stopping}) is waited for; one running was
+     * left by a Silo that died, and is asked to shut down (SIGTERM: its clients died with that Silo).
      */
-    private static void awaitStopped(Path dataDir) {
-        postmaster(dataDir).filter(process -> stopping(dataDir)).ifPresent(process -> {
-            log.info("embedded PostgreSQL in {} is still stopping (pid {}); waiting for it", dataDir, process.pid());
+    private static void stopLeftOver(Path dataDir) {
+        postmaster(dataDir).ifPresent(process -> {
+            if (stopping(dataDir)) {
+                log.info(
+                        "embedded PostgreSQL in {} is still stopping (pid {}); waiting for it", dataDir, process.pid());
+            } else {
+                log.warn(
+                        "embedded PostgreSQL in {} (pid {}) was left running by a Silo that ended without stopping it;"
+                                + " stopping it",
+                        dataDir,
+                        process.pid());
+                process.destroy();
+            }
             awaitExit(process, dataDir);
         });
     }
