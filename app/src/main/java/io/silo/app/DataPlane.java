@@ -8,6 +8,8 @@ import io.silo.postgres.control.ControlAvailability;
 import io.silo.postgres.control.RevokedSessions;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.UserStore;
+import io.silo.postgres.job.JobSignal;
+import io.silo.postgres.job.JobStore;
 import io.silo.postgres.placement.PlacementCache;
 import io.silo.postgres.placement.PlacementListener;
 import io.silo.postgres.pool.PoolRegistry;
@@ -28,13 +30,15 @@ record DataPlane(
         PooledConnections connections,
         DirectoryRelay relay,
         UserStore users,
-        RevokedSessions revokedSessions) {
+        RevokedSessions revokedSessions,
+        JobSignal jobSignal) {
 
     static DataPlane open(SiloConfig config, ControlPlane control, Clock clock, Shutdown shutdown) {
         Metrics metrics = shutdown.register("metrics", new Metrics());
         PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
         PlacementCache placements = new PlacementCache(control.database(), control.secrets());
         bindControlMetrics(metrics.registry(), control.database().availability(), placements);
+        JobSignal jobSignal = new JobSignal();
         // revocations ride on the placement listener's connection: one LISTEN session per instance
         // kept an access lifetime plus the token verifier's clock tolerance (60 s) and a margin
         RevokedSessions revoked = new RevokedSessions(
@@ -46,8 +50,11 @@ record DataPlane(
                 PlacementListener.start(
                         control.database(),
                         placements,
-                        List.of(new PlacementListener.Channel(
-                                RevokedSessions.CHANNEL, revoked::heard, revoked::resync))));
+                        List.of(
+                                new PlacementListener.Channel(RevokedSessions.CHANNEL, revoked::heard, revoked::resync),
+                                // a job recorded anywhere: an idle worker here looks now, not at its next poll
+                                new PlacementListener.Channel(
+                                        JobStore.CHANNEL, job -> jobSignal.raise(), jobSignal::raise))));
         listener.subscribe(new StalePools(placements, pools));
         PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
         return new DataPlane(
@@ -57,7 +64,8 @@ record DataPlane(
                 connections,
                 new DirectoryRelay(control.directory(), connections, clock),
                 new UserStore(),
-                revoked);
+                revoked,
+                jobSignal);
     }
 
     /** What operators watch while the control database is away ({@code docs/operations.md}). */

@@ -136,7 +136,8 @@ record Operations(
                                         config.jobs().lease())),
                         config.jobs(),
                         instance,
-                        options.stepObserver()));
+                        options.stepObserver(),
+                        data.jobSignal()));
         // the control database may have any name on an external server; no tenant may take it
         DatabaseNamer namer = DatabaseNamer.reserving(
                 List.of(JdbcUrls.database(control.database().url())));

@@ -53,6 +53,7 @@ public final class JobRunner implements AutoCloseable {
     private final SiloConfig.Jobs config;
     private final String worker;
     private final StepObserver observer;
+    private final JobSignal signal;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("job-lease-renewal").daemon().factory());
     private final List<Thread> workers = new ArrayList<>();
@@ -64,13 +65,15 @@ public final class JobRunner implements AutoCloseable {
             List<JobHandler> handlers,
             SiloConfig.Jobs config,
             String worker,
-            StepObserver observer) {
+            StepObserver observer,
+            JobSignal signal) {
         this.store = store;
         this.leases = leases;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::kind, Function.identity()));
         this.config = config;
         this.worker = worker;
         this.observer = observer;
+        this.signal = signal;
     }
 
     /** Starts the background workers. */
@@ -147,7 +150,7 @@ public final class JobRunner implements AutoCloseable {
                 if (job.isPresent()) {
                     execute(job.get(), claim);
                 } else {
-                    Thread.sleep(config.pollInterval());
+                    signal.await(config.pollInterval());
                 }
             } catch (InterruptedException e) {
                 return;

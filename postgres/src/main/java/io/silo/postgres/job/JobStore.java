@@ -36,12 +36,17 @@ public final class JobStore implements JobProgress {
         this.jdbc = jdbc;
     }
 
+    /** The channel the control database notifies on when a job is recorded; the payload is its id. */
+    public static final String CHANNEL = "silo_jobs";
+
     /**
      * Records a new job inside the caller's transaction, so it commits with the change it completes.
      * Background workers leave it alone for {@code grace}: the creating request runs it at once
      * ({@link JobRunner#runNow}), and only if that process dies does another one take over.
      */
     public void create(Handle handle, Job job, Duration grace) {
+        // heard by every instance's idle workers once the transaction commits (JobSignal)
+        handle.queryOne("SELECT pg_notify(?, ?)", row -> 1, CHANNEL, job.id().toString());
         handle.update(
                 """
                 INSERT INTO jobs (id, kind, tenant_id, state, payload, steps, next_step, attempts, run_after)

@@ -367,7 +367,8 @@ class JobsTest {
                 new io.silo.config.SiloConfig.Jobs(
                         workers, Duration.ofMillis(20), jobs.lease(), jobs.maxAttempts(), jobs.statementTimeout()),
                 "test-" + UUID.randomUUID(),
-                StepObserver.NONE);
+                StepObserver.NONE,
+                new io.silo.postgres.job.JobSignal());
     }
 
     private static JobHandler handler(String kind, java.util.function.BiConsumer<Job, String> step) {
