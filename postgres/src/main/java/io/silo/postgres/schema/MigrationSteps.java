@@ -109,25 +109,22 @@ public final class MigrationSteps {
                         range -> defaultSql(collection, range),
                         List.of(field, Json.write(value), field),
                         record);
-            case Operation.AddIndex(String collection, List<FieldPath> fields, boolean descending) -> {
-                ensureIndex(
+            case Operation.AddIndex(String collection, List<FieldPath> fields, boolean descending) ->
+                indexStep(
                         connection,
                         collection,
                         IndexNames.index(collection, fields),
-                        false,
-                        () -> CollectionTables.createIndex(collection, new IndexSpec(fields, descending)));
-                runInTransaction(connection, record::run);
-            }
-            case Operation.AddUniqueKey(String collection, List<FieldPath> fields) -> {
-                runInTransaction(connection, handle -> checkNoDuplicates(handle, collection, fields));
-                ensureIndex(
+                        Optional.empty(),
+                        () -> CollectionTables.createIndex(collection, new IndexSpec(fields, descending)),
+                        record);
+            case Operation.AddUniqueKey(String collection, List<FieldPath> fields) ->
+                indexStep(
                         connection,
                         collection,
                         IndexNames.uniqueKey(collection, fields),
-                        true,
-                        () -> CollectionTables.createUniqueKey(collection, fields));
-                runInTransaction(connection, record::run);
-            }
+                        Optional.of(fields),
+                        () -> CollectionTables.createUniqueKey(collection, fields),
+                        record);
             case Operation.ChangeSchema(String collection) -> {
                 checkSchema(connection, template, collection);
                 runInTransaction(connection, record::run);
@@ -305,22 +302,61 @@ public final class MigrationSteps {
     }
 
     /**
+     * An index step ({@code unique}: a unique key on those fields, checked for duplicates first). On a
+     * collection under the threshold it is one transaction: the index looked up, built unless a valid
+     * one is there, and the step recorded, as {@link SchemaApplier} does for a new database; most
+     * steps of a rollout across many small databases are this. On a larger one the index is built
+     * {@code CONCURRENTLY} ({@link #ensureIndex}), then the step recorded.
+     */
+    private void indexStep(
+            Connection connection,
+            String collection,
+            String index,
+            Optional<List<FieldPath>> unique,
+            Supplier<String> create,
+            HandleStep record) {
+        boolean done;
+        try {
+            done = transaction(connection, handle -> {
+                unique.ifPresent(fields -> checkNoDuplicates(handle, collection, fields));
+                Optional<Boolean> valid = validity(handle, index);
+                if (!valid.orElse(false)) {
+                    if (documents(handle, collection) >= concurrentThreshold) {
+                        return false;
+                    }
+                    if (valid.isPresent()) {
+                        handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(index));
+                    }
+                    handle.execute(create.get());
+                }
+                record.run(handle);
+                return true;
+            });
+        } catch (DataAccessException e) {
+            if (unique.isPresent() && e.isUniqueViolation()) {
+                // a duplicate written since the check; nothing of the step stays
+                throw ProblemType.MIGRATION_DUPLICATES.exception(
+                        "collection " + collection + ": documents share the value of unique key " + index, e);
+            }
+            throw e;
+        }
+        if (!done) {
+            ensureIndex(connection, collection, index, unique.isPresent(), create);
+            runInTransaction(connection, record::run);
+        }
+    }
+
+    /**
      * Builds an index unless a valid one of that name exists. An invalid one (a concurrent build that
      * crashed or met a duplicate) is dropped first. Large collections get {@code CONCURRENTLY}.
      */
     private void ensureIndex(
             Connection connection, String collection, String index, boolean unique, Supplier<String> create) {
-        Optional<Boolean> valid = transaction(
-                connection,
-                handle -> handle.queryOne(
-                        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                                + " WHERE c.relname = ? AND c.relnamespace = 'public'::regnamespace",
-                        row -> row.getBoolean(1),
-                        index));
+        Optional<Boolean> valid = transaction(connection, handle -> validity(handle, index));
         if (valid.orElse(false)) {
             return;
         }
-        boolean large = documents(connection, collection) >= concurrentThreshold;
+        boolean large = transaction(connection, handle -> documents(handle, collection)) >= concurrentThreshold;
         if (valid.isPresent()) {
             autocommit(
                     connection,
@@ -343,15 +379,22 @@ public final class MigrationSteps {
         }
     }
 
+    /** Whether the index is valid; empty when there is none of that name. */
+    private static Optional<Boolean> validity(Handle handle, String index) {
+        return handle.queryOne(
+                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                        + " WHERE c.relname = ? AND c.relnamespace = 'public'::regnamespace",
+                row -> row.getBoolean(1),
+                index);
+    }
+
     /** How many documents, counted up to the threshold only: enough to choose, cheap on any size. */
-    private long documents(Connection connection, String collection) {
-        return transaction(
-                connection,
-                handle -> handle.queryOne(
-                                "SELECT count(*) FROM (SELECT 1 FROM " + CollectionTables.quote(collection) + " LIMIT "
-                                        + concurrentThreshold + ") sample",
-                                row -> row.getLong(1))
-                        .orElse(0L));
+    private long documents(Handle handle, String collection) {
+        return handle.queryOne(
+                        "SELECT count(*) FROM (SELECT 1 FROM " + CollectionTables.quote(collection) + " LIMIT "
+                                + concurrentThreshold + ") sample",
+                        row -> row.getLong(1))
+                .orElse(0L);
     }
 
     /** A unique key would fail on duplicates; list some instead, so the operator can fix the data. */
