@@ -128,7 +128,7 @@ final class JobsCommand {
                 return exit;
             }
             if (details.get("rollout") instanceof JsonNode rollout) {
-                MigrateCommand.summarize("databases", rollout, String.valueOf(details.get("state")), out);
+                MigrateCommand.summarize("rollout", rollout, String.valueOf(details.get("state")), out);
             }
             if (details.get("import") instanceof JsonNode report) {
                 ImportCommand.summarize(ImportReport.read(report), out);

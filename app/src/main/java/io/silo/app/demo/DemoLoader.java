@@ -75,9 +75,9 @@ public final class DemoLoader {
 
     /**
      * The source under which {@code imported_organizations} records the organizations this loader
-     * created, each by its slug: no MongoDB import is named so (theirs are a mapping's or a folder's name).
+     * created, each by its slug: an import may not take this name ({@code MongoImport.source}).
      */
-    static final String SOURCE = "silo serve --demo";
+    static final String SOURCE = ImportedOrganizationStore.DEMO_SOURCE;
 
     /** How long an unfinished demo organization that is still provisioning is waited for. */
     private static final int PROVISIONING_WAITS = 600;

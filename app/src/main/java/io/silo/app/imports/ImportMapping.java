@@ -255,7 +255,7 @@ public record ImportMapping(
                 throw invalid(key, "unknown key '" + key + "' in the mapping; its keys are " + KEYS);
             }
         });
-        return new ImportMapping(
+        ImportMapping mapping = new ImportMapping(
                 chosen,
                 text(tree, "source").or(base::source),
                 text(tree, "service").or(base::service),
@@ -270,6 +270,14 @@ public record ImportMapping(
                 tree.has("embedded") ? embedded(tree.get("embedded")) : base.embedded(),
                 tree.has("registry") ? registry(tree.get("registry")) : base.registry(),
                 tree.has("dropFields") ? list(tree.get("dropFields")) : base.dropFields());
+        if (chosen == Layout.REGISTRY
+                && mapping.registry().map(Registry::databaseName).orElse("").isEmpty()) {
+            throw invalid(
+                    "registry",
+                    "the registry layout needs a registry whose 'databaseName' names the field holding each"
+                            + " organization's database");
+        }
+        return mapping;
     }
 
     private static final List<String> KEYS = List.of(
@@ -356,10 +364,28 @@ public record ImportMapping(
         return List.copyOf(out);
     }
 
+    private static final List<String> REGISTRY_KEYS = List.of(
+            "database",
+            "collection",
+            "key",
+            "name",
+            "businessType",
+            "slug",
+            "databaseName",
+            "license",
+            "quotas",
+            "admin");
+
     private static Optional<Registry> registry(JsonNode node) {
         if (node.isNull()) {
             return Optional.empty();
         }
+        node.propertyNames().forEach(key -> {
+            if (!REGISTRY_KEYS.contains(key)) {
+                throw invalid(
+                        "registry." + key, "unknown key '" + key + "' in the registry; its keys are " + REGISTRY_KEYS);
+            }
+        });
         return Optional.of(new Registry(
                 text(node, "database").orElse(""),
                 required(node, "collection"),

@@ -6,6 +6,7 @@ import io.silo.app.organization.NewOrganization;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.PasswordHasher;
+import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import io.silo.postgres.collection.DocumentStore;
 import io.silo.postgres.control.ImportedOrganizationStore;
@@ -171,7 +172,14 @@ public final class MongoImport {
 
     /** The name every id of the import derives from: the mapping's {@code source}, else the folder's name. */
     public static String source(Request request) {
-        return request.mapping().source().orElseGet(() -> folderName(request.dump()));
+        String source = request.mapping().source().orElseGet(() -> folderName(request.dump()));
+        if (source.equals(ImportedOrganizationStore.DEMO_SOURCE)) {
+            // the demo loader finishes what it recorded under that name: an import must not reach its organizations
+            throw ProblemType.INVALID_JSON
+                    .exception("source '" + source + "' is the demo's own; name the import's source otherwise")
+                    .with("field", "source");
+        }
+        return source;
     }
 
     /**
@@ -553,38 +561,27 @@ public final class MongoImport {
                 return context;
             }
             Optional<BsonDocument> entry = Optional.ofNullable(entries.get(key));
-            Optional<ImportMapping.Registry> named = mapping.registry();
-            Function<Function<ImportMapping.Registry, String>, Optional<String>> registered = which ->
-                    entry.flatMap(found -> field(found, named.map(which).orElse("")));
-            String name = registered
-                    .apply(ImportMapping.Registry::name)
+            String name = registered(entry, ImportMapping.Registry::name)
                     .or(() -> Optional.ofNullable(namesFromUsers.get(key)))
                     .orElse(key);
             Set<String> wantedServices = Optional.ofNullable(services.get(key))
                     .orElseGet(() -> Set.of(mapping.service().orElseThrow()));
+            // the registry layout's databases are the registry's: their names are kept where Silo can keep them
             Map<String, String> databaseNames = new LinkedHashMap<>();
-            registered
-                    .apply(ImportMapping.Registry::databaseName)
-                    .filter(database -> wantedServices.size() == 1)
+            registered(entry, ImportMapping.Registry::databaseName)
+                    .filter(database -> mapping.layout() == Layout.REGISTRY && wantedServices.size() == 1)
                     .ifPresent(database ->
                             databaseNames.put(wantedServices.iterator().next(), database));
-            Map<String, Object> quotas = new LinkedHashMap<>();
-            named.map(ImportMapping.Registry::quotas)
-                    .orElse(Map.of())
-                    .forEach((quota, from) -> entry.map(found -> found.get(from))
-                            .filter(BsonValue::isNumber)
-                            .ifPresent(
-                                    value -> quotas.put(quota, value.asNumber().longValue())));
             ImportedUsers.Person first = admin.get();
             Optional<Tenant> tenant = organizations.resolve(
                     new ImportedOrganizations.Wanted(
                             source,
                             key,
                             name,
-                            registered.apply(ImportMapping.Registry::businessType),
-                            registered.apply(ImportMapping.Registry::slug),
-                            registered.apply(ImportMapping.Registry::license),
-                            quotas,
+                            registered(entry, ImportMapping.Registry::businessType),
+                            registered(entry, ImportMapping.Registry::slug),
+                            registered(entry, ImportMapping.Registry::license),
+                            quotas(entry, tenantReport),
                             databaseNames,
                             List.copyOf(wantedServices),
                             new NewOrganization.FirstAdmin(first.email, first.username, first.name, ""),
@@ -601,6 +598,36 @@ public final class MongoImport {
             Context ready = new Context(key, tenantReport, aliases, tenant);
             contexts.put(key, ready);
             return ready;
+        }
+
+        /** What the organization's registry entry says in the field {@code which} names, if it names one. */
+        Optional<String> registered(Optional<BsonDocument> entry, Function<ImportMapping.Registry, String> which) {
+            return entry.flatMap(
+                    found -> field(found, mapping.registry().map(which).orElse("")));
+        }
+
+        /**
+         * The quotas the registry entry sets, as whole numbers; a value that is not one Silo takes
+         * ({@code maxUsers} below 1, a negative or fractional one, text) is noted and left out. The
+         * import's own writes are not held to them: they limit what members add afterwards.
+         */
+        Map<String, Object> quotas(Optional<BsonDocument> entry, ImportReport.Tenant tenantReport) {
+            Map<String, Object> quotas = new LinkedHashMap<>();
+            mapping.registry()
+                    .map(ImportMapping.Registry::quotas)
+                    .orElse(Map.of())
+                    .forEach((quota, from) -> entry.map(found -> found.get(from))
+                            .ifPresent(value -> {
+                                Optional<Long> whole = wholeNumber(value)
+                                        .filter(number -> number >= (quota.equals("maxUsers") ? 1 : 0));
+                                if (whole.isPresent()) {
+                                    quotas.put(quota, whole.get());
+                                } else {
+                                    tenantReport.note("quota " + quota + " (" + from + ": " + value
+                                            + ") is not one Silo takes:" + " not kept");
+                                }
+                            }));
+            return quotas;
         }
 
         /** The first administrator's hash, computed only when the organization is to be created. */
@@ -977,6 +1004,23 @@ public final class MongoImport {
             return Optional.empty();
         }
         return idText(document.get(field)).filter(text -> !text.isBlank());
+    }
+
+    private static Optional<Long> wholeNumber(BsonValue value) {
+        try {
+            if (value.isInt32() || value.isInt64()) {
+                return Optional.of(value.asNumber().longValue());
+            }
+            if (value.isDouble() || value.isDecimal128()) {
+                java.math.BigDecimal number = value.isDouble()
+                        ? java.math.BigDecimal.valueOf(value.asDouble().getValue())
+                        : value.asDecimal128().getValue().bigDecimalValue();
+                return Optional.of(number.longValueExact());
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            // a fraction, beyond a long, or not a number at all (NaN, infinities)
+        }
+        return Optional.empty();
     }
 
     private static boolean active(BsonDocument document, List<String> fields) {

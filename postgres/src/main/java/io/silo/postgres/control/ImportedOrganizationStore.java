@@ -14,6 +14,9 @@ import java.util.UUID;
  * <p>Thread-safe.
  */
 public final class ImportedOrganizationStore {
+    /** The source the demo loader records its organizations under; no import may take it. */
+    public static final String DEMO_SOURCE = "silo serve --demo";
+
     private final Jdbc jdbc;
 
     public ImportedOrganizationStore(Jdbc jdbc) {

@@ -3,6 +3,7 @@ package io.silo.postgres.embedded;
 import io.silo.crypto.PrivateFiles;
 import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,9 +106,13 @@ public final class EmbeddedServer implements AutoCloseable {
             release(lock);
             throw ProblemType.EMBEDDED_POSTGRES_FAILED.exception(
                     "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + rootMessage(e), e);
-        } catch (RuntimeException e) {
+        } catch (SiloException e) {
             release(lock);
             throw e;
+        } catch (RuntimeException e) {
+            release(lock);
+            throw ProblemType.EMBEDDED_POSTGRES_FAILED.exception(
+                    "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start: " + e.getMessage(), e);
         }
     }
 
@@ -140,28 +145,36 @@ public final class EmbeddedServer implements AutoCloseable {
 
     @Override
     public void close() {
-        Optional<ProcessHandle> postmaster = postmaster(dataDir);
         try {
-            postgres.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not stop embedded PostgreSQL in " + dataDir, e);
+            Optional<ProcessHandle> postmaster = postmaster(dataDir);
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not stop embedded PostgreSQL in " + dataDir, e);
+            }
+            // zonky's pg_ctl stop gives up after 5 s and the server goes on shutting down: wait for it, so
+            // that a Silo started right after (the README's first command, run again) finds it gone
+            postmaster.ifPresent(process -> awaitExit(process, dataDir));
+        } finally {
+            lock.close();
         }
-        // zonky's pg_ctl stop gives up after 5 s and the server goes on shutting down: wait for it, so
-        // that a Silo started right after (the README's first command, run again) finds it gone
-        postmaster.ifPresent(process -> awaitExit(process, dataDir));
-        lock.close();
     }
 
     /**
      * A server in {@code dataDir} that no running Silo owns (this one holds the lock): one still
      * shutting down (its {@code postmaster.pid} says {@code stopping}) is waited for; one running was
      * left by a Silo that died, and is asked to shut down (SIGTERM: its clients died with that Silo).
+     * Only a process whose command line names this data directory is signalled: the pid in a stale
+     * {@code postmaster.pid} may belong to another server since a reboot (zonky's start then fails,
+     * naming the directory).
      */
     private static void stopLeftOver(Path dataDir) {
         postmaster(dataDir).ifPresent(process -> {
             if (stopping(dataDir)) {
                 log.info(
                         "embedded PostgreSQL in {} is still stopping (pid {}); waiting for it", dataDir, process.pid());
+            } else if (!servesDirectory(process, dataDir)) {
+                return;
             } else {
                 log.warn(
                         "embedded PostgreSQL in {} (pid {}) was left running by a Silo that ended without stopping it;"
@@ -172,6 +185,15 @@ public final class EmbeddedServer implements AutoCloseable {
             }
             awaitExit(process, dataDir);
         });
+    }
+
+    /** Whether {@code process}'s command line names {@code dataDir} (a postmaster runs with {@code -D dir}). */
+    private static boolean servesDirectory(ProcessHandle process, Path dataDir) {
+        String directory = dataDir.toAbsolutePath().normalize().toString();
+        return process.info()
+                .commandLine()
+                .map(line -> line.contains(directory))
+                .orElse(false);
     }
 
     private static void awaitExit(ProcessHandle process, Path dataDir) {

@@ -1,5 +1,6 @@
 package io.silo.postgres.migration;
 
+import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
 import io.silo.job.Job;
 import io.silo.job.JobHandler;
@@ -226,10 +227,12 @@ public final class RolloutJob implements JobHandler {
     }
 
     private SliceLeases leaseSlice(Job job, String step, List<Target> slice) {
-        String holder = "rollout:" + job.id() + ":" + step;
+        // a holder of its own: a step run again elsewhere while this run goes on must not share its leases
+        String holder = "rollout:" + job.id() + "#" + Secrets.token(6);
         List<String> names = slice.stream()
                 .map(target -> Leases.tenant(target.tenantId()))
                 .distinct()
+                .sorted()
                 .toList();
         return new SliceLeases(holder, leases.tryAcquireAll(names, holder, lease));
     }
@@ -237,8 +240,7 @@ public final class RolloutJob implements JobHandler {
     /**
      * The tenants' leases of one slice, taken in one statement when it starts rather than one commit
      * per database: each is given back with its database's end, those of databases not started (a
-     * cancelled rollout) when the slice ends. The holder is the job's step, so a slice run again after
-     * its runner died takes its own leases back at once. Renewed together while the slice runs.
+     * cancelled rollout) when the slice ends. Renewed together while the slice runs.
      */
     private final class SliceLeases implements AutoCloseable {
         final String holder;
@@ -279,9 +281,12 @@ public final class RolloutJob implements JobHandler {
 
         /** Gives {@code target}'s tenant back inside the transaction that records its database's end. */
         void release(Handle handle, Target target) {
-            String name = Leases.tenant(target.tenantId());
-            Leases.release(handle, name, holder);
-            held.remove(name);
+            Leases.release(handle, Leases.tenant(target.tenantId()), holder);
+        }
+
+        /** That transaction committed: the lease is no longer this slice's to renew or give back. */
+        void released(Target target) {
+            held.remove(Leases.tenant(target.tenantId()));
         }
 
         @Override
@@ -364,6 +369,7 @@ public final class RolloutJob implements JobHandler {
                     failure,
                     fence.longest(),
                     handle -> leased.release(handle, target));
+            leased.released(target);
         }
     }
 

@@ -142,7 +142,7 @@ public final class PoolRegistry implements AutoCloseable {
         return borrow(cluster, target);
     }
 
-    /** Closes every pool of the tenant, aborting lent connections: it was suspended, deleted or moved. */
+    /** Closes every pool of the tenant, aborting lent connections: it is being deleted or moved. */
     public CompletableFuture<Void> evictTenant(UUID tenantId) {
         return evictTenant(tenantId, target -> true);
     }

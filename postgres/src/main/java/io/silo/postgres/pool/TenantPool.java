@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * its connections are lent, whether it is closing, when it was last used, who waits for a new
  * connection and until when, and why its last connection attempt failed.
  *
- * <p>Closing comes in two ways. A pool evicted for idleness or size <em>drains</em>: requests that
- * already hold it may still borrow, and it closes once its lent connections are back (or after
- * {@link PoolRegistry#DRAIN_TIMEOUT}). A pool evicted because its tenant was suspended, deleted or
- * moved, or because Silo stops, <em>aborts</em>: nothing more is lent, and busy connections are
- * aborted.
+ * <p>Closing comes in two ways. A pool evicted for idleness or size, or because its tenant was
+ * suspended, <em>drains</em>: requests that already hold it may still borrow, and it closes once its
+ * lent connections are back (or after {@link PoolRegistry#DRAIN_TIMEOUT}). A pool evicted because its
+ * tenant failed, was deleted or moved, or because Silo stops, <em>aborts</em>: nothing more is lent,
+ * and busy connections are aborted.
  *
  * <p>Thread-safe.
  */

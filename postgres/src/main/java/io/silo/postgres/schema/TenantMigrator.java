@@ -262,6 +262,9 @@ public final class TenantMigrator {
     private static void record(Connection connection, int version, String checksum, String service) {
         MigrationSteps.runInTransaction(connection, handle -> {
             handle.execute("SET LOCAL synchronous_commit = on");
+            // a transaction that writes nothing (the version recorded already) would commit without
+            // flushing: an id makes its commit wait for the disk, and with it every step before
+            handle.queryOne("SELECT pg_current_xact_id()", row -> 1);
             handle.update(
                     "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
                     version,

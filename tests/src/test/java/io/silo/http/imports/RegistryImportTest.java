@@ -7,10 +7,12 @@ import static io.silo.http.imports.MongoImportTest.member;
 import static io.silo.http.imports.MongoImportTest.run;
 import static io.silo.http.imports.MongoImportTest.str;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.password4j.types.Bcrypt;
 import io.silo.app.imports.ImportMapping;
 import io.silo.app.imports.ImportReport;
+import io.silo.error.SiloException;
 import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
 import io.silo.testing.TestSilo;
@@ -56,7 +58,9 @@ class RegistryImportTest {
                                 .append("slug", str("mobile"))
                                 .append("business_name", str("Mobile Shop"))
                                 .append("business_type", str("mobile"))
-                                .append("db_name", str("mobile_shop_db")),
+                                .append("db_name", str("mobile_shop_db"))
+                                // the ERP's "no limit": not a quota Silo takes
+                                .append("max_users", new BsonInt32(0)),
                         doc("_id", new BsonObjectId())
                                 .append("slug", str("Odd Corner!"))
                                 .append("business_name", str("Odd Corner"))
@@ -146,6 +150,8 @@ class RegistryImportTest {
         assertThat(techlandReport.slug()).contains("techland");
         assertThat(techlandReport.collections().get("erp.products").imported()).isEqualTo(2);
         assertThat(first.tenants().get("mobile").slug()).contains("mobile");
+        assertThat(first.tenants().get("mobile").notes())
+                .anySatisfy(note -> assertThat(note).contains("quota maxUsers", "not kept"));
         assertThat(first.notes())
                 .anySatisfy(note -> assertThat(note).contains("old_backup_db", "no entry of the registry"))
                 .anySatisfy(note -> assertThat(note).contains("erp_database holds the users", "products"));
@@ -181,6 +187,26 @@ class RegistryImportTest {
         ImportReport second = run(silo, dump, mapping);
         assertThat(second.written()).isZero();
         assertThat(second.tenants().get("techland").status()).isEqualTo("found");
+
+        // the demo's source name is its own: an import under it could reach the demo's organizations
+        assertThatThrownBy(() -> run(silo, dump, mapping.withSource("silo serve --demo")))
+                .isInstanceOf(SiloException.class)
+                .hasMessageContaining("the demo's own");
+    }
+
+    @Test
+    void aRegistryLayoutWithoutADatabaseFieldOrWithAnUnknownRegistryKeyIsRefusedBeforeAnythingRuns()
+            throws IOException {
+        Path mapping = Files.createTempFile("registry-mapping", ".yaml");
+        Files.writeString(mapping, "layout: registry\nregistry: {database: master, collection: Admins}\n");
+        assertThatThrownBy(() -> ImportMapping.read(mapping, java.util.Optional.empty()))
+                .isInstanceOf(SiloException.class)
+                .hasMessageContaining("databaseName");
+        Files.writeString(
+                mapping, "layout: registry\nregistry: {collection: Admins, databaseName: db, databse: master}\n");
+        assertThatThrownBy(() -> ImportMapping.read(mapping, java.util.Optional.empty()))
+                .isInstanceOf(SiloException.class)
+                .hasMessageContaining("unknown key 'databse'");
     }
 
     private static String databaseOf(TestSilo silo, String slug) {
