@@ -7,6 +7,7 @@ import io.silo.app.admin.AdminAccounts;
 import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
+import io.silo.app.cluster.ClusterRegistry;
 import io.silo.app.demo.DemoLoader;
 import io.silo.app.document.Documents;
 import io.silo.app.file.DocumentFiles;
@@ -65,6 +66,7 @@ public final class Application implements AutoCloseable {
     private final Mailer mailer;
     private final Services services;
     private final Shutdown shutdown;
+    private final ClusterRegistry clusterRegistry;
 
     private Application(
             SiloConfig config,
@@ -85,6 +87,7 @@ public final class Application implements AutoCloseable {
         this.mailer = mailer;
         this.services = services;
         this.shutdown = shutdown;
+        this.clusterRegistry = new ClusterRegistry(control.clusters(), control.audit());
     }
 
     /** Opens the control plane, the data plane, the operations and the services; background work per {@code options}. */
@@ -302,6 +305,11 @@ public final class Application implements AutoCloseable {
 
     public ClusterStore clusters() {
         return control.clusters();
+    }
+
+    /** The clusters as a platform administrator changes them at run time ({@code silo clusters}, the API). */
+    public ClusterRegistry clusterRegistry() {
+        return clusterRegistry;
     }
 
     public TenantStore tenants() {

@@ -256,7 +256,12 @@ public enum ProblemType {
     INVALID_ORIGIN(
             answered(ErrorKind.INVALID),
             "an organization's `corsOrigins` is not a list of at most 20 origins, each `http(s)://host[:port]` as a browser sends it: no path, no wildcard (`field`)"),
-    INVALID_PATCH(answered(ErrorKind.INVALID), "an organization patch is not a JSON object with at least one field"),
+    INVALID_PATCH(
+            answered(ErrorKind.INVALID),
+            "an organization or cluster patch is not a JSON object with at least one field"),
+    INVALID_LABELS(
+            answered(ErrorKind.INVALID),
+            "a cluster's `labels` are not an object of at most 32 text values of at most 200 characters, keys of at most 63 letters, digits, `.`, `_`, `-` or `/` (`field`)"),
     DUPLICATE_SERVICE(answered(ErrorKind.INVALID), "a service is listed twice (`field`)"),
     INVALID_STATUS_TRANSITION(
             answered(ErrorKind.CONFLICT),
@@ -286,7 +291,9 @@ public enum ProblemType {
             answered(ErrorKind.CONFLICT),
             "a database this organization needs already exists on its cluster, a chosen name is any other organization's database on any cluster, or two of its services would share one name (`database`)"),
     NO_CLUSTER_AVAILABLE(answered(ErrorKind.CONFLICT), "no active cluster matches the requested labels and has room"),
-    CLUSTER_NOT_ACCEPTING(answered(ErrorKind.CONFLICT), "the requested cluster is not active"),
+    CLUSTER_NOT_ACCEPTING(
+            answered(ErrorKind.CONFLICT),
+            "the requested cluster takes no new tenants: an administrator set `acceptingTenants` to false, or it is disabled"),
     CLUSTER_FULL(answered(ErrorKind.CONFLICT), "the requested cluster is at its capacity"),
     UNKNOWN_CLUSTER(answered(ErrorKind.UNPROCESSABLE), "no cluster with the requested id (`field`)"),
     CLUSTER_TOO_OLD(
@@ -374,7 +381,9 @@ public enum ProblemType {
             "CLI: `silo tenants delete` and `silo tenants remove-service` need `--yes` when no terminal can confirm"),
     PASSWORD_UNREADABLE(internal(ErrorKind.INVALID), "CLI: the administrator's password could not be read"),
     ADMIN_NOT_FOUND(internal(ErrorKind.NOT_FOUND), "CLI: no platform administrator has this email (`silo admins`)"),
-    CLUSTER_NOT_FOUND(internal(ErrorKind.NOT_FOUND), "no cluster with that id"),
+    CLUSTER_NOT_FOUND(
+            answered(ErrorKind.NOT_FOUND),
+            "no cluster with that id (`PATCH /api/admin/clusters/{id}`, `silo clusters set`)"),
     SECRET_UNREADABLE(
             internal(ErrorKind.INTERNAL),
             "a sealed secret cannot be opened: the master key is not the one it was sealed with"),

@@ -2,6 +2,7 @@ package io.silo.http;
 
 import io.silo.app.Application;
 import io.silo.http.admin.AuditEndpoints;
+import io.silo.http.admin.ClusterEndpoints;
 import io.silo.http.admin.ImportEndpoints;
 import io.silo.http.admin.JobEndpoints;
 import io.silo.http.admin.MigrationEndpoints;
@@ -59,6 +60,7 @@ final class HttpFeatures {
                 new TenantHealthEndpoints(authenticator, app.gate(), app.connections(), app.templates()),
                 new AuditEndpoints(app.audit(), authenticator),
                 new JobEndpoints(app.jobs(), app.jobDetails(), authenticator),
+                new ClusterEndpoints(app.clusterRegistry(), authenticator),
                 new PoolEndpoints(app.pools(), authenticator),
                 new MigrationEndpoints(app.rollouts(), authenticator),
                 new ImportEndpoints(app.importJobs(), authenticator),

@@ -18,9 +18,9 @@ import java.util.concurrent.Future;
 
 /**
  * {@code GET /api/health}: 200 when the control database and every active cluster answer, 503
- * otherwise; a platform administrator also gets the figures of each. {@code GET /api/admin/clusters} and
- * {@code /api/admin/clusters/health} give platform administrators the registry and a probe of
- * each cluster.
+ * otherwise; a platform administrator also gets the figures of each. {@code /api/admin/clusters/health}
+ * gives platform administrators a probe of each cluster (the registry itself is
+ * {@link io.silo.http.admin.ClusterEndpoints}).
  *
  * <p>Thread-safe.
  */
@@ -42,7 +42,6 @@ public final class HealthEndpoints implements Endpoints {
     @Override
     public void register(Routes routes) {
         routes.get("/api/health", this::health);
-        routes.get("/api/admin/clusters", this::listClusters);
         routes.get("/api/admin/clusters/health", this::clusterHealth);
     }
 
@@ -83,13 +82,6 @@ public final class HealthEndpoints implements Endpoints {
         return new Snapshot(controlUp, latency, controlUp ? probeAll() : List.of(), java.time.Instant.now());
     }
 
-    private void listClusters(Exchange exchange) {
-        authenticator.platformAdmin(exchange);
-        exchange.json(Map.of(
-                "clusters",
-                clusters.list().stream().map(HealthEndpoints::clusterBody).toList()));
-    }
-
     private void clusterHealth(Exchange exchange) {
         authenticator.platformAdmin(exchange);
         exchange.json(Map.of(
@@ -124,18 +116,6 @@ public final class HealthEndpoints implements Endpoints {
         if (!result.reachable()) {
             body.put("error", result.error());
         }
-        return body;
-    }
-
-    private static Map<String, Object> clusterBody(Cluster cluster) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", cluster.id());
-        body.put("url", io.silo.postgres.jdbc.JdbcUrls.redacted(cluster.url()));
-        body.put("labels", cluster.labels());
-        body.put("capacity", cluster.capacity());
-        body.put("connectionBudget", cluster.connectionBudget());
-        body.put("control", cluster.control());
-        body.put("status", cluster.status());
         return body;
     }
 }

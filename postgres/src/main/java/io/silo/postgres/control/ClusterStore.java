@@ -13,7 +13,9 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * The registry of clusters. Clusters named in the configuration are written here at start-up,
- * their passwords sealed, so every instance and the CLI see the same list.
+ * their passwords sealed, so every instance and the CLI see the same list. Whether a cluster takes
+ * new tenants and its labels may change at run time ({@link #update}); placement reads this table
+ * for every new organization, so a change holds on every instance from its commit.
  *
  * <p>Thread-safe.
  */
@@ -28,14 +30,19 @@ public final class ClusterStore {
         this.secrets = secrets;
     }
 
-    /** Inserts or updates a cluster as configured; its status is kept. */
+    /**
+     * Inserts or updates a cluster as configured. Its status is kept, and so are its labels once
+     * they were set at run time: the file seeds a cluster, it does not undo an administrator's change.
+     */
     public void upsert(Cluster cluster) {
         jdbc.update(
                 """
                 INSERT INTO clusters (id, jdbc_url, admin_user, admin_password, labels, capacity, connection_budget, is_control)
                 VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET jdbc_url = excluded.jdbc_url, admin_user = excluded.admin_user,
-                    admin_password = excluded.admin_password, labels = excluded.labels, capacity = excluded.capacity,
+                    admin_password = excluded.admin_password,
+                    labels = CASE WHEN clusters.labels_set_at_run_time THEN clusters.labels ELSE excluded.labels END,
+                    capacity = excluded.capacity,
                     connection_budget = excluded.connection_budget, is_control = excluded.is_control, updated_at = now()
                 """,
                 cluster.id(),
@@ -54,6 +61,23 @@ public final class ClusterStore {
 
     public Optional<Cluster> find(String id) {
         return jdbc.queryOne("SELECT * FROM clusters WHERE id = ?", this::map, id);
+    }
+
+    /**
+     * Changes what a platform administrator may change at run time, in one statement so that two
+     * administrators changing different things both keep theirs. Empty when there is no such cluster.
+     *
+     * @param status {@code active} or {@code draining}; empty keeps it
+     * @param labels the cluster's new labels, all of them; empty keeps them
+     */
+    public Optional<Cluster> update(String id, Optional<String> status, Optional<Map<String, String>> labels) {
+        return jdbc.queryOne(
+                """
+                UPDATE clusters SET status = coalesce(?::text, status), labels = coalesce(?::jsonb, labels),
+                    labels_set_at_run_time = labels_set_at_run_time OR ?, updated_at = now()
+                WHERE id = ?
+                RETURNING *
+                """, this::map, status.orElse(null), labels.map(Json::write).orElse(null), labels.isPresent(), id);
     }
 
     private Cluster map(ResultSet row) throws SQLException {

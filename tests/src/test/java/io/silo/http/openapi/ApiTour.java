@@ -948,6 +948,13 @@ final class ApiTour {
     private void administration() {
         expect(200, admin.get("/api/admin/clusters"));
         expect(200, admin.get("/api/admin/clusters/health"));
+        // taken out of placement and back, relabelled and back: the tour's later organizations land as before
+        expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));
+        expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", true, "labels", Map.of())));
+        expect(400, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", "no")));
+        expect(400, admin.patch("/api/admin/clusters/primary", Map.of("labels", Map.of("bad key", "x"))));
+        expect(404, admin.patch("/api/admin/clusters/nowhere", Map.of("acceptingTenants", true)));
+        expect(403, orgAdmin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));
         expect(200, admin.get("/api/admin/pools"));
         expect(403, orgAdmin.get("/api/admin/pools"));
         // every database is at its template's version: nothing to do, as a dry run or for real

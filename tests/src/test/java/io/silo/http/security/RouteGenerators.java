@@ -211,6 +211,18 @@ final class RouteGenerators {
                         + q(fuzz.cursor())));
         platform("GET /api/admin/clusters", fuzz -> fuzz.get("/api/admin/clusters"));
         platform("GET /api/admin/clusters/health", fuzz -> fuzz.get("/api/admin/clusters/health"));
+        // never a cluster taken out of placement, nor relabelled: the fuzzer shows who may change one and that
+        // names and labels reach no SQL, without moving where the other generators' organizations go
+        platform(
+                "PATCH /api/admin/clusters/{id}",
+                fuzz -> fuzz.patch(
+                        "/api/admin/clusters/"
+                                + q(fuzz.pick(List.of("primary", "nowhere", "'; DROP TABLE clusters; --"))),
+                        fuzz.pick(List.of(
+                                Map.of("acceptingTenants", true),
+                                Map.of("acceptingTenants", "' OR 1=1"),
+                                Map.of("labels", Map.of("'; DROP TABLE tenants; --", "x")),
+                                Map.of("labels", List.of("zone"))))));
         platform("GET /api/admin/pools", fuzz -> fuzz.get("/api/admin/pools"));
         // always a dry run: the fuzzer shows who may ask and that names reach no SQL, not a real rollout
         platform(
