@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             TenantsCommand.class,
             AdminsCommand.class,
+            ClustersCommand.class,
             JobsCommand.class,
             MigrateCommand.class,
             ImportCommand.class
