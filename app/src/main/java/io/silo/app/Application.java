@@ -87,7 +87,8 @@ public final class Application implements AutoCloseable {
         this.mailer = mailer;
         this.services = services;
         this.shutdown = shutdown;
-        this.clusterRegistry = new ClusterRegistry(control.clusters(), control.audit());
+        this.clusterRegistry = new ClusterRegistry(
+                control.clusters(), control.audit(), config.pools().defaultBudget());
     }
 
     /** Opens the control plane, the data plane, the operations and the services; background work per {@code options}. */

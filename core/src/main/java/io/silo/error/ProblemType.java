@@ -297,8 +297,15 @@ public enum ProblemType {
     CLUSTER_FULL(answered(ErrorKind.CONFLICT), "the requested cluster is at its capacity"),
     UNKNOWN_CLUSTER(answered(ErrorKind.UNPROCESSABLE), "no cluster with the requested id (`field`)"),
     CLUSTER_TOO_OLD(
-            internal(ErrorKind.UNPROCESSABLE),
-            "the cluster runs a PostgreSQL older than 15; the provisioning job's `error`"),
+            answered(ErrorKind.UNPROCESSABLE),
+            "the cluster runs a PostgreSQL older than 15: a cluster being registered is refused, nothing stored; else the provisioning job's `error`"),
+    INVALID_CLUSTER(
+            answered(ErrorKind.INVALID),
+            "a cluster to register has an id that is not a lower-case letter then up to 30 letters, digits or `-`, a `url` that is not `jdbc:postgresql://host[:port]/database` (no parameters), or a `capacity` (1 to 1,000,000) or `connectionBudget` (2 to 100,000) out of range (`field`)"),
+    CLUSTER_EXISTS(answered(ErrorKind.CONFLICT), "a cluster with this id is registered already (`field`)"),
+    CLUSTER_UNUSABLE(
+            answered(ErrorKind.UNPROCESSABLE),
+            "the cluster to register does not answer, refuses its credentials, or its role may not create databases and roles; nothing is stored"),
     SERVICE_NOT_OFFERED(
             answered(ErrorKind.UNPROCESSABLE),
             "a sign-up asked for a service that `signup.services` does not offer (`services`: those offered)"),

@@ -22,7 +22,7 @@ public record ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<Str
     private static final int MAX_VALUE_LENGTH = 200;
 
     public ClusterChange {
-        labels = labels.map(ClusterChange::checked);
+        labels = labels.map(ClusterChange::checkedLabels);
         if (acceptingTenants.isEmpty() && labels.isEmpty()) {
             throw ProblemType.INVALID_PATCH.exception("a cluster change needs one of " + List.copyOf(FIELDS));
         }
@@ -61,7 +61,7 @@ public record ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<Str
         return Optional.of(node.booleanValue());
     }
 
-    private static Optional<Map<String, String>> labels(JsonNode node) {
+    static Optional<Map<String, String>> labels(JsonNode node) {
         if (node == null) {
             return Optional.empty();
         }
@@ -78,7 +78,7 @@ public record ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<Str
         return Optional.of(labels);
     }
 
-    private static Map<String, String> checked(Map<String, String> labels) {
+    static Map<String, String> checkedLabels(Map<String, String> labels) {
         if (labels.size() > MAX_LABELS) {
             throw invalid("a cluster has at most " + MAX_LABELS + " labels, not " + labels.size());
         }

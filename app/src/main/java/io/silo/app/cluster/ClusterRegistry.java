@@ -3,8 +3,10 @@ package io.silo.app.cluster;
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.Cluster;
 import io.silo.error.ProblemType;
+import io.silo.postgres.cluster.ClusterCheck;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.jdbc.JdbcUrls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,7 @@ import java.util.Optional;
 /**
  * The clusters as a platform administrator manages them at run time, over HTTP ({@code
  * /api/admin/clusters}) and from the command line ({@code silo clusters}): list them, stop or resume
- * placing new organizations on one, relabel one. Changes live in the control database, which
+ * placing new organizations on one, relabel one, register a new one. Changes live in the control database, which
  * placement reads for every new organization, so every instance honours them from their commit;
  * an organization whose cluster was chosen before still goes there. Each change is audited.
  *
@@ -22,10 +24,45 @@ import java.util.Optional;
 public final class ClusterRegistry {
     private final ClusterStore clusters;
     private final AuditLog audit;
+    private final int defaultBudget;
 
-    public ClusterRegistry(ClusterStore clusters, AuditLog audit) {
+    /** @param defaultBudget the connection budget of a registered cluster that names none ({@code pools.defaultBudget}) */
+    public ClusterRegistry(ClusterStore clusters, AuditLog audit, int defaultBudget) {
         this.clusters = clusters;
         this.audit = audit;
+        this.defaultBudget = defaultBudget;
+    }
+
+    /** The connection budget of a registered cluster that names none. */
+    public int defaultBudget() {
+        return defaultBudget;
+    }
+
+    /**
+     * Registers a cluster after checking that it answers, takes its credentials, runs PostgreSQL 15
+     * or newer and may create databases and roles; a cluster that fails is a 422 problem and nothing
+     * is stored. Every instance may place on it from the commit: pools and administrative
+     * connections look a cluster up by id when they first need it.
+     */
+    public Cluster register(NewCluster candidate, AuditEntry.Actor actor) {
+        if (clusters.find(candidate.id()).isPresent()) {
+            throw exists(candidate.id());
+        }
+        Cluster cluster = candidate.cluster();
+        int version = ClusterCheck.check(cluster);
+        if (!clusters.insert(cluster)) {
+            throw exists(candidate.id());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("url", JdbcUrls.redacted(cluster.url()));
+        details.put("user", cluster.user());
+        details.put("labels", cluster.labels());
+        details.put("capacity", cluster.capacity());
+        details.put("connectionBudget", cluster.connectionBudget());
+        details.put("acceptingTenants", cluster.acceptsNewTenants());
+        details.put("serverVersion", version);
+        audit.append(new AuditEntry(actor, "cluster.register", "cluster", cluster.id(), Optional.empty(), details));
+        return require(cluster.id());
     }
 
     /** Every cluster, the control database's first. */
@@ -52,6 +89,12 @@ public final class ClusterRegistry {
 
     private Cluster require(String id) {
         return clusters.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    private static io.silo.error.SiloException exists(String id) {
+        return ProblemType.CLUSTER_EXISTS
+                .exception("a cluster '" + id + "' is registered already")
+                .with("field", "id");
     }
 
     private static io.silo.error.SiloException notFound(String id) {

@@ -2,6 +2,7 @@ package io.silo.http.admin;
 
 import io.silo.app.cluster.ClusterChange;
 import io.silo.app.cluster.ClusterRegistry;
+import io.silo.app.cluster.NewCluster;
 import io.silo.app.session.Principal;
 import io.silo.cluster.Cluster;
 import io.silo.http.auth.Authenticator;
@@ -14,7 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /api/admin/clusters}: the registry of clusters; {@code PATCH /api/admin/clusters/{id}}:
+ * {@code GET /api/admin/clusters}: the registry of clusters; {@code POST /api/admin/clusters}: a
+ * platform administrator registers a cluster, checked before it is stored; {@code PATCH /api/admin/clusters/{id}}:
  * a platform administrator stops or resumes placing new organizations on a cluster, or relabels it.
  * Their probe is {@code /api/admin/clusters/health} ({@link io.silo.http.health.HealthEndpoints}).
  *
@@ -36,6 +38,13 @@ public final class ClusterEndpoints implements Endpoints {
             exchange.json(Map.of(
                     "clusters",
                     clusters.list().stream().map(ClusterEndpoints::body).toList()));
+        });
+        routes.post("/api/admin/clusters", exchange -> {
+            Principal admin = authenticator.platformAdmin(exchange);
+            NewCluster candidate = NewCluster.fromJson(Bodies.tree(exchange), clusters.defaultBudget());
+            Cluster cluster = clusters.register(candidate, Actors.of(exchange, admin));
+            exchange.header("Location", "/api/admin/clusters/" + cluster.id());
+            exchange.status(201).json(body(cluster));
         });
         routes.patch("/api/admin/clusters/{id}", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);

@@ -55,6 +55,29 @@ public final class ClusterStore {
                 cluster.control());
     }
 
+    /**
+     * Registers a cluster at run time, its password sealed and its labels the database's from the
+     * start; false when a cluster with its id exists already (nothing changed).
+     */
+    public boolean insert(Cluster cluster) {
+        return jdbc.update(
+                        """
+                INSERT INTO clusters (id, jdbc_url, admin_user, admin_password, labels, capacity, connection_budget,
+                    is_control, status, labels_set_at_run_time)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, false, ?, true)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                        cluster.id(),
+                        cluster.url(),
+                        cluster.user(),
+                        secrets.seal(cluster.password()),
+                        Json.write(cluster.labels()),
+                        cluster.capacity(),
+                        cluster.connectionBudget(),
+                        cluster.status())
+                == 1;
+    }
+
     public List<Cluster> list() {
         return jdbc.query("SELECT * FROM clusters ORDER BY is_control DESC, id", this::map);
     }

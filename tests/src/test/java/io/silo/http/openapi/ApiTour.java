@@ -948,6 +948,41 @@ final class ApiTour {
     private void administration() {
         expect(200, admin.get("/api/admin/clusters"));
         expect(200, admin.get("/api/admin/clusters/health"));
+        // registered draining, so that the tour's later organizations land as before
+        io.silo.testing.TestPostgres second = io.silo.testing.TestPostgres.secondary();
+        expect(
+                201,
+                admin.post(
+                        "/api/admin/clusters",
+                        Map.of(
+                                "id",
+                                "tour",
+                                "url",
+                                second.url("postgres").replaceFirst("[?].*", ""),
+                                "user",
+                                second.user(),
+                                "password",
+                                second.password(),
+                                "labels",
+                                Map.of("zone", "tour"),
+                                "acceptingTenants",
+                                false)));
+        expect(
+                409,
+                admin.post(
+                        "/api/admin/clusters",
+                        Map.of("id", "tour", "url", second.url("postgres").replaceFirst("[?].*", ""), "user", "x")));
+        expect(
+                422,
+                admin.post(
+                        "/api/admin/clusters",
+                        Map.of("id", "nowhere", "url", "jdbc:postgresql://127.0.0.1:1/postgres", "user", "postgres")));
+        expect(
+                400,
+                admin.post(
+                        "/api/admin/clusters",
+                        Map.of("id", "Bad Id", "url", second.url("postgres").replaceFirst("[?].*", ""), "user", "x")));
+        expect(403, orgAdmin.post("/api/admin/clusters", Map.of("id", "x", "url", "x", "user", "x")));
         // taken out of placement and back, relabelled and back: the tour's later organizations land as before
         expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));
         expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", true, "labels", Map.of())));

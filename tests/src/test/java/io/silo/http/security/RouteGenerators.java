@@ -211,6 +211,22 @@ final class RouteGenerators {
                         + q(fuzz.cursor())));
         platform("GET /api/admin/clusters", fuzz -> fuzz.get("/api/admin/clusters"));
         platform("GET /api/admin/clusters/health", fuzz -> fuzz.get("/api/admin/clusters/health"));
+        // never a server that answers: the fuzzer shows who may register one and that its fields reach no SQL
+        platform(
+                "POST /api/admin/clusters",
+                fuzz -> fuzz.post(
+                        "/api/admin/clusters",
+                        Map.of(
+                                "id",
+                                fuzz.pick(List.of("fuzzed", "primary", "'; DROP TABLE clusters; --")),
+                                "url",
+                                fuzz.pick(List.of(
+                                        "jdbc:postgresql://127.0.0.1:1/postgres",
+                                        "jdbc:postgresql://127.0.0.1:1/postgres?socketFactory=x")),
+                                "user",
+                                "postgres",
+                                "acceptingTenants",
+                                false)));
         // never a cluster taken out of placement, nor relabelled: the fuzzer shows who may change one and that
         // names and labels reach no SQL, without moving where the other generators' organizations go
         platform(
