@@ -38,12 +38,11 @@ class StalePoolsTest {
 
     @Test
     void suspendingATenantClosesItsPoolsOnEveryInstanceAndOtherChangesDoNot() throws SQLException {
-        ControlPlane plane = ControlPlane.create(SERVER, "primary");
-        closing.add(plane);
-        TenantDatabase tenant = TenantDatabases.create(SERVER, "suspended");
-        UUID id = plane.tenant("suspend-me", tenant.role(), tenant.password());
-        plane.database(id, "core", "primary", tenant.database());
-        Cluster primary = TenantDatabases.cluster("primary", SERVER, 10);
+        Tenant suspendMe = tenant();
+        ControlPlane plane = suspendMe.plane();
+        TenantDatabase tenant = suspendMe.database();
+        UUID id = suspendMe.id();
+        Cluster primary = suspendMe.primary();
         Instance first = instance(plane);
         Instance second = instance(plane);
         for (Instance instance : List.of(first, second)) {
@@ -73,12 +72,11 @@ class StalePoolsTest {
 
     @Test
     void aSuspendedTenantsLentConnectionFinishesAndAFailedTenantsIsAborted() throws SQLException {
-        ControlPlane plane = ControlPlane.create(SERVER, "primary");
-        closing.add(plane);
-        TenantDatabase tenant = TenantDatabases.create(SERVER, "suspended");
-        UUID id = plane.tenant("suspend-me", tenant.role(), tenant.password());
-        plane.database(id, "core", "primary", tenant.database());
-        Cluster primary = TenantDatabases.cluster("primary", SERVER, 10);
+        Tenant suspendMe = tenant();
+        ControlPlane plane = suspendMe.plane();
+        TenantDatabase tenant = suspendMe.database();
+        UUID id = suspendMe.id();
+        Cluster primary = suspendMe.primary();
         Instance instance = instance(plane);
 
         try (Connection lent = instance.pools.connection(target(instance, primary))) {
@@ -124,6 +122,18 @@ class StalePoolsTest {
         try (Connection connection = instance.pools.connection(target)) {
             assertThat(connection.isValid(1)).isTrue();
         }
+    }
+
+    /** The tenant "suspend-me" with its core database on the primary server, in a control plane of its own. */
+    private record Tenant(ControlPlane plane, TenantDatabase database, UUID id, Cluster primary) {}
+
+    private Tenant tenant() {
+        ControlPlane plane = ControlPlane.create(SERVER, "primary");
+        closing.add(plane);
+        TenantDatabase database = TenantDatabases.create(SERVER, "suspended");
+        UUID id = plane.tenant("suspend-me", database.role(), database.password());
+        plane.database(id, "core", "primary", database.database());
+        return new Tenant(plane, database, id, TenantDatabases.cluster("primary", SERVER, 10));
     }
 
     /** One Silo instance: its placements, its pools, its listener with the stale-pool subscriber first. */
