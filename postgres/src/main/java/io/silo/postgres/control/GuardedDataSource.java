@@ -38,9 +38,12 @@ final class GuardedDataSource implements DataSource {
             connection = pool.getConnection();
         } catch (SQLException e) {
             String reason = describe(e);
-            if (e instanceof SQLTransientConnectionException && e.getCause() == null) {
+            if (e instanceof SQLTransientConnectionException && e.getCause() == null
+                    || e.getCause() instanceof InterruptedException) {
                 // HikariCP's timeout with no failure to open a connection behind it: every connection was
-                // busy, which is load, not an outage; this caller is told, the others are not refused
+                // busy, which is load, not an outage; or this caller was interrupted while it waited (a
+                // worker stopped, a task cancelled), which says nothing of the database. This caller is
+                // told, the others are not refused
                 if (admission == Circuit.Admission.PROBE) {
                     availability.probeEnded();
                 }
