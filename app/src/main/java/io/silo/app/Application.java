@@ -25,6 +25,7 @@ import io.silo.app.migration.Rollouts;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.app.retention.LogRetention;
+import io.silo.app.rotation.MasterKeyRotation;
 import io.silo.app.session.Sessions;
 import io.silo.app.session.TokenService;
 import io.silo.app.signup.Signups;
@@ -306,6 +307,11 @@ public final class Application implements AutoCloseable {
 
     public ClusterStore clusters() {
         return control.clusters();
+    }
+
+    /** The step of a master-key rotation that Silo takes: re-sealing stored secrets ({@code silo control reseal}). */
+    public MasterKeyRotation masterKeyRotation() {
+        return new MasterKeyRotation(control.jdbc(), control.secrets(), control.audit());
     }
 
     /** The clusters as a platform administrator changes them at run time ({@code silo clusters}, the API). */

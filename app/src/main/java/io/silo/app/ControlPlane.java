@@ -46,7 +46,7 @@ record ControlPlane(
         PlatformAdmins platformAdmins) {
 
     static ControlPlane open(SiloConfig config, Clock clock, Shutdown shutdown) {
-        SecretBox secrets = SecretBox.of(MasterKeys.load(config));
+        SecretBox secrets = SecretBox.of(MasterKeys.load(config), MasterKeys.previous(config));
         SiloConfig.Database connection = config.database().orElseGet(() -> embedded(config, shutdown));
         ControlDatabase database = shutdown.register(
                 "control database",

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,11 @@ final class MasterKeys {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the master key at " + file, e);
         }
+    }
+
+    /** The key before a rotation ({@code SILO_MASTER_PREVIOUS_KEY}), whose secrets are still opened until re-sealed. */
+    static Optional<byte[]> previous(SiloConfig config) {
+        return config.previousMasterKey().map(text -> decode(text, "master.previousKey (SILO_MASTER_PREVIOUS_KEY)"));
     }
 
     private static byte[] decode(String text, String origin) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             ClustersCommand.class,
             JobsCommand.class,
             MigrateCommand.class,
-            ImportCommand.class
+            ImportCommand.class,
+            ControlCommand.class
         })
 public final class Main {
 

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param dataDir where the embedded PostgreSQL, the generated master key and the local mailbox live
  * @param admin the first platform administrator and the rules of administrators' sign-in
  * @param masterKey base64 of the 32-byte key that seals stored secrets; generated when absent
+ * @param previousMasterKey the master key before a rotation: secrets it sealed are still opened, and
+ *                          {@code silo control reseal} seals them again under {@code masterKey}
  * @param database an external PostgreSQL for the control database, also the first cluster
  * @param embedded the embedded PostgreSQL used when {@code database} is absent
  * @param clusters further PostgreSQL servers for tenant databases
@@ -44,6 +46,7 @@ public record SiloConfig(
         Path dataDir,
         Admin admin,
         Optional<String> masterKey,
+        Optional<String> previousMasterKey,
         Optional<Database> database,
         Embedded embedded,
         List<Cluster> clusters,
@@ -413,6 +416,7 @@ public record SiloConfig(
                                 Duration.ofDays(30)),
                         source.bool("admin.requireTotp", false)),
                 source.optional("master.key"),
+                source.optional("master.previousKey"),
                 database(source),
                 new Embedded(
                         source.integer("embedded.port", 0, 0, 65535),
@@ -508,7 +512,9 @@ public record SiloConfig(
     @Override
     public String toString() {
         return "SiloConfig[http=" + http + ", dataDir=" + dataDir + ", admin=" + admin + ", masterKey="
-                + (masterKey.isPresent() ? "set" : "generated") + ", database=" + database + ", embedded=" + embedded
+                + (masterKey.isPresent() ? "set" : "generated")
+                + (previousMasterKey.isPresent() ? " (and a previous one)" : "")
+                + ", database=" + database + ", embedded=" + embedded
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
                 + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + ", retention="
                 + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + ", importsDir=" + importsDir + "]";
@@ -521,6 +527,7 @@ public record SiloConfig(
                 dataDir,
                 admin,
                 masterKey,
+                previousMasterKey,
                 database,
                 embedded,
                 List.copyOf(more),
@@ -547,6 +554,7 @@ public record SiloConfig(
                 dataDir,
                 admin,
                 masterKey,
+                previousMasterKey,
                 Optional.of(other),
                 embedded,
                 clusters,

@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -15,8 +18,12 @@ import javax.crypto.spec.SecretKeySpec;
  * Encrypts small secrets (database role passwords, signing keys) with AES-256-GCM under the
  * master key, so that a copy of the control database alone reveals none of them.
  *
- * <p>The sealed form is {@code v1:} followed by base64 of nonce and ciphertext. The version
- * prefix leaves room for key rotation. Thread-safe: every call builds its own {@link Cipher}.
+ * <p>The sealed form is {@code v1:} followed by base64 of nonce and ciphertext. During a rotation
+ * of the master key the box also holds the previous key: it seals under the current one and opens
+ * under either (GCM's tag tells which key sealed a value), and {@link #resealed} gives what the
+ * previous key sealed sealed again under the current one.
+ *
+ * <p>Thread-safe: every call builds its own {@link Cipher}.
  */
 public final class SecretBox {
     private static final String PREFIX = "v1:";
@@ -24,40 +31,59 @@ public final class SecretBox {
     private static final int TAG_BITS = 128;
 
     private final SecretKeySpec key;
+    private final Optional<SecretKeySpec> previous;
     private final SecureRandom random;
 
-    private SecretBox(byte[] key, SecureRandom random) {
-        if (key.length != 32) {
-            throw new IllegalArgumentException("master key must be 32 bytes, got " + key.length);
-        }
-        this.key = new SecretKeySpec(key.clone(), "AES");
+    private SecretBox(byte[] key, Optional<byte[]> previous, SecureRandom random) {
+        this.key = spec(key);
+        this.previous = previous.map(SecretBox::spec);
         this.random = random;
     }
 
     /** A box sealing under the given 32-byte key. */
     public static SecretBox of(byte[] key) {
-        return new SecretBox(key, new SecureRandom());
+        return new SecretBox(key, Optional.empty(), new SecureRandom());
+    }
+
+    /** A box sealing under {@code key} and opening under it or, during a rotation, {@code previous}. */
+    public static SecretBox of(byte[] key, Optional<byte[]> previous) {
+        return new SecretBox(key, previous, new SecureRandom());
     }
 
     /** Encrypts {@code plaintext}; each call uses a fresh random nonce. */
     public String seal(String plaintext) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
-        byte[] sealed = run(Cipher.ENCRYPT_MODE, nonce, plaintext.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed;
+        try {
+            sealed = cipher(Cipher.ENCRYPT_MODE, key, nonce).doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM refused to encrypt", e);
+        }
         ByteBuffer out =
                 ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed);
         return PREFIX + Base64.getEncoder().encodeToString(out.array());
     }
 
-    /** Decrypts what {@link #seal} produced; fails when the key differs or the text was altered. */
+    /** Decrypts what {@link #seal} produced; fails when neither key sealed it or the text was altered. */
     public String open(String sealed) {
-        if (!sealed.startsWith(PREFIX)) {
-            throw ProblemType.SECRET_UNREADABLE.exception("stored secret has an unknown format");
+        byte[] all = decode(sealed);
+        return opened(all, key)
+                .or(() -> previous.flatMap(old -> opened(all, old)))
+                .orElseThrow(() -> ProblemType.SECRET_UNREADABLE.exception(
+                        "stored secret cannot be decrypted: is SILO_MASTER_KEY the key it was sealed with?"));
+    }
+
+    /**
+     * What the previous key sealed, sealed again under the current key; empty when the current key
+     * sealed it already. Fails like {@link #open} when neither did.
+     */
+    public Optional<String> resealed(String sealed) {
+        byte[] all = decode(sealed);
+        if (opened(all, key).isPresent()) {
+            return Optional.empty();
         }
-        byte[] all = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
-        byte[] nonce = java.util.Arrays.copyOfRange(all, 0, NONCE_BYTES);
-        byte[] body = java.util.Arrays.copyOfRange(all, NONCE_BYTES, all.length);
-        return new String(run(Cipher.DECRYPT_MODE, nonce, body), StandardCharsets.UTF_8);
+        return Optional.of(seal(open(sealed)));
     }
 
     /**
@@ -75,14 +101,45 @@ public final class SecretBox {
         }
     }
 
-    private byte[] run(int mode, byte[] nonce, byte[] input) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
-            return cipher.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw ProblemType.SECRET_UNREADABLE.exception(
-                    "stored secret cannot be decrypted: is SILO_MASTER_KEY the key it was sealed with?", e);
+    private static SecretKeySpec spec(byte[] key) {
+        if (key.length != 32) {
+            throw new IllegalArgumentException("master key must be 32 bytes, got " + key.length);
         }
+        return new SecretKeySpec(key.clone(), "AES");
+    }
+
+    private static byte[] decode(String sealed) {
+        if (!sealed.startsWith(PREFIX)) {
+            throw ProblemType.SECRET_UNREADABLE.exception("stored secret has an unknown format");
+        }
+        try {
+            byte[] all = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            if (all.length < NONCE_BYTES + TAG_BITS / 8) {
+                throw ProblemType.SECRET_UNREADABLE.exception("stored secret is truncated");
+            }
+            return all;
+        } catch (IllegalArgumentException e) {
+            throw ProblemType.SECRET_UNREADABLE.exception("stored secret is not base64");
+        }
+    }
+
+    /** The plaintext when {@code key} sealed {@code all}; empty when the tag says another key did. */
+    private static Optional<String> opened(byte[] all, SecretKeySpec key) {
+        byte[] nonce = Arrays.copyOfRange(all, 0, NONCE_BYTES);
+        byte[] body = Arrays.copyOfRange(all, NONCE_BYTES, all.length);
+        try {
+            return Optional.of(
+                    new String(cipher(Cipher.DECRYPT_MODE, key, nonce).doFinal(body), StandardCharsets.UTF_8));
+        } catch (AEADBadTagException e) {
+            return Optional.empty();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM refused to decrypt", e);
+        }
+    }
+
+    private static Cipher cipher(int mode, SecretKeySpec key, byte[] nonce) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+        return cipher;
     }
 }
