@@ -35,7 +35,9 @@ record DataPlane(
 
     static DataPlane open(SiloConfig config, ControlPlane control, Clock clock, Shutdown shutdown) {
         Metrics metrics = shutdown.register("metrics", new Metrics());
-        PoolRegistry pools = shutdown.register("tenant pools", PoolRegistry.open(config.pools(), metrics.registry()));
+        PoolRegistry pools = shutdown.register(
+                "tenant pools",
+                PoolRegistry.open(config.pools(), metrics.registry(), control.tenants()::rolePasswords));
         PlacementCache placements = new PlacementCache(control.database(), control.secrets());
         bindControlMetrics(metrics.registry(), control.database().availability(), placements);
         JobSignal jobSignal = new JobSignal();

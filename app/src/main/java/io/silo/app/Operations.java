@@ -30,6 +30,7 @@ import io.silo.postgres.job.Leases;
 import io.silo.postgres.migration.RolloutJob;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.postgres.provision.RolePasswordRotation;
 import io.silo.postgres.provision.ServiceJobs;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.TenantMigrator;
@@ -133,7 +134,8 @@ record Operations(
                                         importJobs,
                                         jobs,
                                         leases,
-                                        config.jobs().lease())),
+                                        config.jobs().lease()),
+                                new RolePasswordRotation(control.tenants(), control.admins())),
                         config.jobs(),
                         instance,
                         options.stepObserver(),
@@ -263,8 +265,9 @@ record Operations(
             JobHandler deletion,
             ServiceJobs services,
             JobHandler rollout,
-            JobHandler imports) {
-        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout, imports));
+            JobHandler imports,
+            JobHandler rolePasswords) {
+        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords));
         all.addAll(services.handlers());
         return all;
     }

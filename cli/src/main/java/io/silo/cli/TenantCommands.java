@@ -6,6 +6,7 @@ import io.silo.app.organization.OrganizationJson;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.error.ProblemType;
+import io.silo.job.Job;
 import io.silo.job.JobState;
 import io.silo.job.StepObserver;
 import io.silo.json.Json;
@@ -15,6 +16,7 @@ import io.silo.tenant.TenantDatabase;
 import io.silo.tenant.TenantStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -275,6 +277,50 @@ final class TenantCommands {
                             : "deletion of " + tenant.slug() + " is under way: job "
                                     + outcome.job().id());
             return outcome.tenant().isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(
+            name = "rotate-password",
+            mixinStandardHelpOptions = true,
+            description = "Give an organization's PostgreSQL role a new password (or every active and suspended "
+                    + "organization's, with --all), without refusing a request.")
+    static final class RotatePassword extends Base {
+        @Parameters(arity = "0..1", paramLabel = "ORG", description = "Slug or id.")
+        String org;
+
+        @Option(names = "--all", description = "Every active and suspended organization, one after another.")
+        boolean all;
+
+        @Override
+        int run(Organizations organizations, PrintWriter out) {
+            if (all == (org != null)) {
+                throw ProblemType.MISSING_FIELD.exception("name one organization, or pass --all");
+            }
+            List<String> slugs = all ? rotatable(organizations) : List.of(org);
+            int unfinished = 0;
+            for (String slug : slugs) {
+                Organizations.Outcome outcome = organizations.rotateRolePassword(slug, actor());
+                Job job = outcome.job();
+                out.println(
+                        slug + ": " + job.state().value() + (job.state().finished() ? "" : " (job " + job.id() + ")")
+                                + job.error().map(error -> ": " + error).orElse(""));
+                unfinished += job.state() == JobState.SUCCEEDED ? 0 : 1;
+            }
+            return unfinished == 0 ? 0 : 1;
+        }
+
+        private static List<String> rotatable(Organizations organizations) {
+            List<String> slugs = new ArrayList<>();
+            for (TenantStatus status : List.of(TenantStatus.ACTIVE, TenantStatus.SUSPENDED)) {
+                Optional<String> cursor = Optional.empty();
+                do {
+                    TenantStore.Page page = organizations.list(Optional.of(status), Optional.empty(), cursor, 500);
+                    page.items().forEach(tenant -> slugs.add(tenant.slug()));
+                    cursor = page.nextCursor();
+                } while (cursor.isPresent());
+            }
+            return slugs;
         }
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         name = "tenants",
         mixinStandardHelpOptions = true,
         description =
-                "Create, list, show, suspend, activate and delete organizations (tenants); add, remove and restore their services.",
+                "Create, list, show, suspend, activate and delete organizations (tenants), rotate their role passwords; add, remove and restore their services.",
         subcommands = {
             TenantCommands.Create.class,
             TenantCommands.ListTenants.class,
@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TenantCommands.Suspend.class,
             TenantCommands.Activate.class,
             TenantCommands.Delete.class,
+            TenantCommands.RotatePassword.class,
             TenantCommands.AddService.class,
             TenantCommands.RemoveService.class,
             TenantCommands.RestoreService.class

@@ -105,6 +105,15 @@ class TenantsCommandTest {
         assertThat(run("tenants", "show", "cli-corp", "--config", config.toString(), "--json")
                         .out())
                 .contains("\"status\":\"active\"");
+        Outcome rotated = run("tenants", "rotate-password", "cli-corp", "--config", config.toString());
+        assertThat(rotated.code()).as(rotated.err()).isEqualTo(0);
+        assertThat(rotated.out()).contains("cli-corp: succeeded");
+        Outcome everyOne = run("tenants", "rotate-password", "--all", "--config", config.toString());
+        assertThat(everyOne.code()).as(everyOne.err()).isEqualTo(0);
+        assertThat(everyOne.out()).contains("cli-corp: succeeded");
+        Outcome neither = run("tenants", "rotate-password", "--config", config.toString());
+        assertThat(neither.code()).isNotZero();
+        assertThat(neither.err()).contains("name one organization, or pass --all");
 
         Outcome refused = run("tenants", "delete", "cli-corp", "--config", config.toString());
         assertThat(refused.code()).isEqualTo(1);

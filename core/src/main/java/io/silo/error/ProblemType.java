@@ -269,7 +269,7 @@ public enum ProblemType {
     ORGANIZATION_DELETED(answered(ErrorKind.CONFLICT), "the organization was deleted while it was being created"),
     ORGANIZATION_NOT_ACTIVE(
             answered(ErrorKind.CONFLICT),
-            "services are added to, removed from and restored to an active organization only"),
+            "services are added to, removed from and restored to an active organization only; a role password rotates on an active or suspended one"),
     SERVICE_ALREADY_ENABLED(
             answered(ErrorKind.CONFLICT),
             "the organization uses the service already, or it is being added (`service`)"),

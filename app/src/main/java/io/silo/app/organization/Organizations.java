@@ -31,6 +31,7 @@ import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.postgres.provision.RolePasswordRotation;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import io.silo.tenant.DatabaseState;
@@ -332,6 +333,33 @@ public final class Organizations {
             });
             statusChanged.accept(tenant.id());
             return deletion;
+        });
+        runner.runNow(job.id(), waitForJobs);
+        return new Outcome(tenants.find(tenant.id()), jobs.find(job.id()).orElseThrow());
+    }
+
+    /**
+     * Gives the organization's PostgreSQL role a new password by a job ({@code tenant.rotate-role-password}),
+     * waiting a bounded time for it; a rotation already under way is answered instead of a second one.
+     * 409 {@code organization-not-active} unless the organization is active or suspended.
+     */
+    public Outcome rotateRolePassword(String org, AuditEntry.Actor actor) {
+        Tenant tenant = get(org);
+        if (tenant.status() != TenantStatus.ACTIVE && tenant.status() != TenantStatus.SUSPENDED) {
+            throw ProblemType.ORGANIZATION_NOT_ACTIVE.exception("organization " + tenant.slug() + " is "
+                    + tenant.status().value() + "; its role password rotates once it is active or suspended");
+        }
+        Optional<Job> running = jobs.unfinished(tenant.id()).stream()
+                .filter(job -> job.kind().equals(RolePasswordRotation.KIND))
+                .findFirst();
+        Job job = running.orElseGet(() -> {
+            Job rotation =
+                    newJob(RolePasswordRotation.KIND, tenant.id(), RolePasswordRotation.plan(tenant), Json.object());
+            control.useTransaction(handle -> {
+                jobs.create(handle, rotation, INLINE_GRACE);
+                audit.append(handle, entry(actor, "tenant.rotate-role-password", tenant, Map.of()));
+            });
+            return rotation;
         });
         runner.runNow(job.id(), waitForJobs);
         return new Outcome(tenants.find(tenant.id()), jobs.find(job.id()).orElseThrow());

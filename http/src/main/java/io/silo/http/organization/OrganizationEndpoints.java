@@ -24,7 +24,7 @@ import java.util.Optional;
  * The organization routes, for platform administrators (an organization's administrator may patch
  * its own {@code passwordPolicy}):
  * {@code POST/GET /api/organizations}, {@code GET/PATCH/DELETE /api/organizations/{org}},
- * and {@code POST /api/organizations/{org}/suspend|activate}; the jobs they start are at
+ * {@code POST /api/organizations/{org}/suspend|activate|rotate-role-password}; the jobs they start are at
  * {@code /api/admin/jobs} ({@link io.silo.http.admin.JobEndpoints}).
  *
  * <p>Thread-safe.
@@ -67,6 +67,7 @@ public final class OrganizationEndpoints implements Endpoints {
             exchange.json(OrganizationJson.of(
                     organizations.suspend(exchange.pathParam("org"), reason, Actors.of(exchange, admin))));
         });
+        routes.post("/api/organizations/{org}/rotate-role-password", this::rotateRolePassword);
         routes.post("/api/organizations/{org}/activate", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);
             exchange.json(
@@ -112,6 +113,18 @@ public final class OrganizationEndpoints implements Endpoints {
         body.put("items", page.items().stream().map(OrganizationJson::of).toList());
         body.put("nextCursor", page.nextCursor().orElse(null));
         exchange.json(body);
+    }
+
+    /** 200 with the finished job, or 202 with {@code Location} on the job still under way. */
+    private void rotateRolePassword(Exchange exchange) {
+        Principal admin = authenticator.platformAdmin(exchange);
+        Organizations.Outcome outcome =
+                organizations.rotateRolePassword(exchange.pathParam("org"), Actors.of(exchange, admin));
+        if (!outcome.job().state().finished()) {
+            exchange.header("Location", "/api/admin/jobs/" + outcome.job().id());
+            exchange.status(202);
+        }
+        exchange.json(Map.of("job", OrganizationJson.job(outcome.job())));
     }
 
     private void delete(Exchange exchange) {

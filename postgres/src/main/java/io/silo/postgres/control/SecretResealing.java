@@ -26,6 +26,7 @@ public final class SecretResealing {
             new Sealed("control_settings", "key", "value", "key = 'master_key_check'"),
             new Sealed("clusters", "id", "admin_password", "true"),
             new Sealed("tenants", "id", "db_role_password", "true"),
+            new Sealed("tenants", "id", "db_role_password_next", "db_role_password_next IS NOT NULL"),
             new Sealed("signing_keys", "kid", "private_key", "true"),
             new Sealed("platform_admins", "id", "totp_secret", "totp_secret IS NOT NULL"));
 
@@ -40,7 +41,7 @@ public final class SecretResealing {
         return control.inTransaction(handle -> {
             Map<String, Integer> resealed = new LinkedHashMap<>();
             for (Sealed sealed : SEALED) {
-                resealed.put(sealed.table(), reseal(handle, secrets, sealed));
+                resealed.merge(sealed.table(), reseal(handle, secrets, sealed), Integer::sum);
             }
             resealed.put("jobs", resealJobPayloads(handle, secrets));
             return resealed;

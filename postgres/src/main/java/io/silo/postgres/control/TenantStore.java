@@ -271,6 +271,57 @@ public final class TenantStore {
                 .orElseThrow(() -> new IllegalStateException("tenant " + id + " has no row"));
     }
 
+    /**
+     * The passwords the control database holds for the tenant's role: the current one and, while a
+     * rotation is under way, the next; empty for a tenant that is gone. A pool asks after a login is
+     * refused ({@link io.silo.postgres.pool.RolePasswords}).
+     */
+    public List<String> rolePasswords(UUID id) {
+        return jdbc.queryOne(
+                        "SELECT db_role_password, db_role_password_next FROM tenants WHERE id = ?",
+                        row -> {
+                            List<String> passwords = new ArrayList<>();
+                            passwords.add(secrets.open(row.getString(1)));
+                            Optional.ofNullable(row.getString(2))
+                                    .map(secrets::open)
+                                    .ifPresent(passwords::add);
+                            return List.copyOf(passwords);
+                        },
+                        id)
+                .orElse(List.of());
+    }
+
+    /**
+     * The role's next password, staged before the clusters' role is altered: the one staged before
+     * when a rotation was interrupted (it may be the role's password already), else {@code fresh}.
+     */
+    public String stageRolePassword(UUID id, String fresh) {
+        return jdbc.inTransaction(handle -> {
+            Optional<String> staged = handle.queryOne(
+                            "SELECT db_role_password_next FROM tenants WHERE id = ? FOR UPDATE",
+                            row -> Optional.ofNullable(row.getString(1)),
+                            id)
+                    .orElseThrow(() -> new IllegalStateException("tenant " + id + " has no row"));
+            if (staged.isPresent()) {
+                return secrets.open(staged.get());
+            }
+            handle.update("UPDATE tenants SET db_role_password_next = ? WHERE id = ?", secrets.seal(fresh), id);
+            return fresh;
+        });
+    }
+
+    /**
+     * Makes the staged password the role's, once every cluster's role has it; the row's change tells
+     * every instance, whose pools then re-open with it. False when nothing was staged (done before).
+     */
+    public boolean promoteRolePassword(UUID id) {
+        return jdbc.update("""
+                        UPDATE tenants SET db_role_password = db_role_password_next, db_role_password_next = NULL,
+                                           updated_at = now()
+                        WHERE id = ? AND db_role_password_next IS NOT NULL
+                        """, id) == 1;
+    }
+
     /** Whether any tenant database of this name is placed, on any cluster. */
     public boolean databaseNameKnown(String databaseName) {
         return jdbc.queryOne("SELECT 1 FROM tenant_databases WHERE database_name = ?", row -> 1, databaseName)

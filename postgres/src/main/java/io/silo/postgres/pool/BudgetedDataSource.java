@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -35,12 +37,16 @@ final class BudgetedDataSource implements DataSource {
     private final PGSimpleDataSource postgres = new PGSimpleDataSource();
     private final int loginTimeoutSeconds;
     private final int socketTimeoutMillis;
+    private final UUID tenantId;
+    private final RolePasswords rolePasswords;
 
     BudgetedDataSource(TenantPool pool, ClusterPools cluster, DatabaseTarget target, PoolSettings settings) {
         this.pool = pool;
         this.cluster = cluster;
         this.loginTimeoutSeconds = settings.connectTimeoutSeconds();
         this.socketTimeoutMillis = settings.socketTimeoutMillis();
+        this.tenantId = target.tenantId();
+        this.rolePasswords = settings.rolePasswords();
         postgres.setURL(target.url());
         postgres.setUser(target.role());
         postgres.setPassword(target.password());
@@ -120,7 +126,7 @@ final class BudgetedDataSource implements DataSource {
                 // the turn may have come after the cluster went down or the pool began to close
                 pool.checkConnectAllowed();
                 pool.creating(TenantPool.Creating.CONNECTING);
-                return postgres.getConnection();
+                return login();
             });
         } catch (SQLException | RuntimeException e) {
             cluster.budget().release();
@@ -141,6 +147,45 @@ final class BudgetedDataSource implements DataSource {
             pool.closedOne(ended);
             cluster.budget().release();
         });
+    }
+
+    /**
+     * A login with the role's password; when the server refuses it (SQLSTATE 28P01: a rotation
+     * changed it), with the passwords the control database holds for the role now, the first that
+     * works becoming this pool's. The pool learns of the change through its placement too, and is
+     * replaced then; this bridges the moments before.
+     */
+    private Connection login() throws SQLException {
+        try {
+            return postgres.getConnection();
+        } catch (SQLException refused) {
+            if (!"28P01".equals(refused.getSQLState())) {
+                throw refused;
+            }
+            for (String candidate : candidates(refused)) {
+                try {
+                    Connection connection = postgres.getConnection(postgres.getUser(), candidate);
+                    postgres.setPassword(candidate);
+                    return connection;
+                } catch (SQLException again) {
+                    if (!"28P01".equals(again.getSQLState())) {
+                        throw again;
+                    }
+                }
+            }
+            throw refused;
+        }
+    }
+
+    private List<String> candidates(SQLException refused) {
+        try {
+            return rolePasswords.of(tenantId).stream()
+                    .filter(candidate -> !candidate.equals(postgres.getPassword()))
+                    .toList();
+        } catch (RuntimeException e) {
+            refused.addSuppressed(e); // the control database away: the refusal stands
+            return List.of();
+        }
     }
 
     private static void closeQuietly(Connection connection, SQLException failure) {

@@ -75,12 +75,13 @@ public final class PoolRegistry implements AutoCloseable {
     private final Cache<PoolKey, TenantPool> pools;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PoolRegistry(SiloConfig.Pools config, MeterRegistry meters, Ticker ticker, Clock clock) {
+    private PoolRegistry(
+            SiloConfig.Pools config, MeterRegistry meters, Ticker ticker, Clock clock, RolePasswords rolePasswords) {
         ThreadFactory threads = Thread.ofVirtual().name("silo-pool-", 0).factory();
         this.housekeeper = new ScheduledThreadPoolExecutor(2, threads);
         // HikariCP cancels a connection's lifetime tasks when it closes it; drop them from the queue at once.
         housekeeper.setRemoveOnCancelPolicy(true);
-        this.settings = PoolSettings.of(config, housekeeper, threads, clock);
+        this.settings = PoolSettings.of(config, housekeeper, threads, clock, rolePasswords);
         this.meters = meters;
         this.ticker = ticker;
         this.pools = Caffeine.newBuilder()
@@ -107,7 +108,13 @@ public final class PoolRegistry implements AutoCloseable {
 
     /** A registry on system time. */
     public static PoolRegistry open(SiloConfig.Pools config, MeterRegistry meters) {
-        return open(config, meters, Ticker.systemTicker(), Clock.systemUTC());
+        return open(config, meters, RolePasswords.NONE);
+    }
+
+    /** A registry on system time whose pools ask {@code rolePasswords} when a database refuses their role. */
+    public static PoolRegistry open(SiloConfig.Pools config, MeterRegistry meters, RolePasswords rolePasswords) {
+        PoolSettings.validate(config);
+        return new PoolRegistry(config, meters, Ticker.systemTicker(), Clock.systemUTC(), rolePasswords);
     }
 
     /**
@@ -119,7 +126,7 @@ public final class PoolRegistry implements AutoCloseable {
      */
     public static PoolRegistry open(SiloConfig.Pools config, MeterRegistry meters, Ticker ticker, Clock clock) {
         PoolSettings.validate(config);
-        return new PoolRegistry(config, meters, ticker, clock);
+        return new PoolRegistry(config, meters, ticker, clock, RolePasswords.NONE);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
  * @param threads where HikariCP runs its connection adders and closers: virtual threads, because
  *                an adder may block on the connection budget
  * @param clock the time of circuits
+ * @param rolePasswords where a pool finds its role's password again when a database refuses the one it has
  */
 record PoolSettings(
         int maxPerDatabase,
@@ -26,7 +27,8 @@ record PoolSettings(
         Duration statementTimeout,
         ScheduledExecutorService housekeeper,
         ThreadFactory threads,
-        Clock clock) {
+        Clock clock,
+        RolePasswords rolePasswords) {
 
     /** HikariCP replaces a connection timeout under 250 ms by its 30 s default; reject it instead. */
     static final Duration MIN_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
@@ -37,7 +39,11 @@ record PoolSettings(
 
     /** From a configuration {@link #validate} accepted (the registry checks it before it starts any thread). */
     static PoolSettings of(
-            SiloConfig.Pools config, ScheduledExecutorService housekeeper, ThreadFactory threads, Clock clock) {
+            SiloConfig.Pools config,
+            ScheduledExecutorService housekeeper,
+            ThreadFactory threads,
+            Clock clock,
+            RolePasswords rolePasswords) {
         Duration idle = config.idleTimeout();
         if (idle.compareTo(MIN_CONNECTION_IDLE) < 0) {
             idle = MIN_CONNECTION_IDLE;
@@ -51,7 +57,8 @@ record PoolSettings(
                 config.statementTimeout(),
                 housekeeper,
                 threads,
-                clock);
+                clock,
+                rolePasswords);
     }
 
     static void validate(SiloConfig.Pools config) {

@@ -15,10 +15,11 @@ import java.util.function.Consumer;
  * placement says, no longer ready, or opened with other credentials. Other changes of the tenant's
  * row (its name, its notes, a user change marking the directory) leave its pools alone.
  *
- * <p>A stale pool's lent connections are aborted, except a suspended tenant's whose database has
- * not changed: those finish what they do (requests admitted before the suspension, and the sign-in
- * that reads a suspended organization's credentials so that the right password learns why it is
- * refused), and the pool closes once they are back.
+ * <p>A stale pool's lent connections are aborted, except where the database has not changed: a
+ * suspended tenant's (requests admitted before the suspension, and the sign-in that reads a
+ * suspended organization's credentials so that the right password learns why it is refused) and
+ * an active tenant's whose role got a new password (a rotation: the connections logged in before
+ * stay good). Those finish what they do, and the pool closes once they are back.
  *
  * <p>Thread-safe.
  */
@@ -37,14 +38,18 @@ public final class StalePools implements Consumer<UUID> {
         Optional<Placement> placement = placements.find(tenantId);
         Optional<Placement> served = placement.filter(Placement::isActive);
         Optional<Placement> suspended = placement.filter(current -> current.status() == TenantStatus.SUSPENDED);
-        pools.evictTenant(tenantId, target -> !matches(served, target) && !matches(suspended, target));
+        pools.evictTenant(tenantId, target -> !samePlace(served, target) && !matches(suspended, target));
         pools.drainTenant(tenantId, target -> !matches(served, target));
     }
 
     static boolean matches(Optional<Placement> placement, DatabaseTarget target) {
+        return samePlace(placement.filter(current -> current.password().equals(target.password())), target);
+    }
+
+    /** Whether the pool's database is where the placement says and serves, as the same role, whatever its password. */
+    private static boolean samePlace(Optional<Placement> placement, DatabaseTarget target) {
         return placement
-                .filter(current -> current.role().equals(target.role())
-                        && current.password().equals(target.password()))
+                .filter(current -> current.role().equals(target.role()))
                 .flatMap(current -> current.database(target.service()))
                 .filter(ServiceDatabase::servesRequests)
                 .filter(database -> database.clusterId().equals(target.cluster().id())

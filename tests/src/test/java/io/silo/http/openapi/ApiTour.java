@@ -826,6 +826,10 @@ final class ApiTour {
         expect(401, anonymous.post("/api/auth/refresh", Map.of("refreshToken", memberRefresh)));
         expect(200, admin.post("/api/organizations/" + slug + "/activate", Map.of()));
         expect(200, member.get(INVOICES + "/_count"));
+        expect(200, admin.post("/api/organizations/" + slug + "/rotate-role-password", Map.of()));
+        expect(200, member.get(INVOICES + "/_count"));
+        expect(403, member.post("/api/organizations/" + slug + "/rotate-role-password", Map.of()));
+        expect(404, admin.post("/api/organizations/nobody/rotate-role-password", Map.of()));
 
         expect(204, orgAdmin.delete("/api/users/" + memberId));
         expect(404, orgAdmin.delete("/api/users/" + memberId));

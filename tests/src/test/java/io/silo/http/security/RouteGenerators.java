@@ -144,6 +144,9 @@ final class RouteGenerators {
                 "POST /api/organizations/{org}/activate",
                 fuzz -> fuzz.post("/api/organizations/" + fuzz.organization() + "/activate", Map.of()));
         platform(
+                "POST /api/organizations/{org}/rotate-role-password",
+                fuzz -> fuzz.post("/api/organizations/" + fuzz.organization() + "/rotate-role-password", Map.of()));
+        platform(
                 "POST /api/organizations/{org}/services",
                 fuzz -> fuzz.post(
                         "/api/organizations/" + fuzz.organization() + "/services", Map.of("service", fuzz.service())));
