@@ -323,6 +323,11 @@ public final class Application implements AutoCloseable {
         return control.tenants();
     }
 
+    /** Administrative connections to the clusters, for the recovery of the control plane. */
+    io.silo.postgres.cluster.ClusterAdmins clusterAdmins() {
+        return control.admins();
+    }
+
     /** The control database; for health checks, tests and the CLI. */
     public ControlDatabase control() {
         return control.database();

@@ -88,7 +88,7 @@ record ControlPlane(
                 platformAdmins);
     }
 
-    private static SiloConfig.Database embedded(SiloConfig config, Shutdown shutdown) {
+    static SiloConfig.Database embedded(SiloConfig config, Shutdown shutdown) {
         SiloConfig.Embedded settings = config.embedded();
         EmbeddedServer server = shutdown.register(
                 "embedded PostgreSQL",

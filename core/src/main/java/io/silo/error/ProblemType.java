@@ -395,6 +395,12 @@ public enum ProblemType {
             internal(ErrorKind.INTERNAL),
             "a sealed secret cannot be opened: the master key is not the one it was sealed with"),
     CONTROL_MIGRATION_FAILED(internal(ErrorKind.INTERNAL), "start-up: the control database could not be migrated"),
+    CONTROL_DUMP_INVALID(
+            internal(ErrorKind.INVALID),
+            "CLI: `silo control restore` was given something other than a whole, unaltered control-plane backup sealed by this master key; nothing was loaded"),
+    CONTROL_DATABASE_NOT_EMPTY(
+            internal(ErrorKind.CONFLICT),
+            "CLI: `silo control restore` loads into a new, empty control database only, never over one in use"),
     EMBEDDED_POSTGRES_FAILED(
             internal(ErrorKind.UNAVAILABLE),
             "start-up: the embedded PostgreSQL did not start (the data directory is in use, or damaged)"),

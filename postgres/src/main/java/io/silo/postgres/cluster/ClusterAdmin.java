@@ -90,6 +90,17 @@ public final class ClusterAdmin implements AutoCloseable {
                 .flatMap(java.util.Optional::ofNullable);
     }
 
+    /** The databases of this server whose comment says a Silo tenant owns them, by name, with that comment. */
+    public java.util.Map<String, String> tenantDatabases() {
+        java.util.Map<String, String> found = new java.util.TreeMap<>();
+        jdbc.query(
+                        "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+                                + " WHERE shobj_description(oid, 'pg_database') LIKE 'silo tenant %'",
+                        row -> java.util.Map.entry(row.getString(1), row.getString(2)))
+                .forEach(entry -> found.put(entry.getKey(), entry.getValue()));
+        return found;
+    }
+
     /** Creates {@code database} as a copy of {@code template}; {@link #secureDatabase} must follow. */
     public void createDatabase(String database, String template) {
         jdbc.useHandle(handle -> {

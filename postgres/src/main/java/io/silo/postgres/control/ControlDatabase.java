@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -152,15 +153,29 @@ public final class ControlDatabase implements AutoCloseable {
         return props;
     }
 
-    /** On a connection of its own, without the pool's socket timeout: a migration may rewrite a large table. */
+    /**
+     * For a restore ({@link ControlDump}): creates the control database when missing and migrates
+     * its schema up to {@code version} only, the version of the rows about to be loaded; opening it
+     * afterwards migrates the rest.
+     */
+    public static void prepareForRestore(String url, String user, String password, String version) {
+        ensureDatabaseExists(url, user, password);
+        migrate(url, user, password, Optional.of(version));
+    }
+
     private static void migrate(String url, String user, String password) {
+        migrate(url, user, password, Optional.empty());
+    }
+
+    /** On a connection of its own, without the pool's socket timeout: a migration may rewrite a large table. */
+    private static void migrate(String url, String user, String password, Optional<String> target) {
         try {
-            var result = Flyway.configure()
+            var configuration = Flyway.configure()
                     .dataSource(url, user, password)
                     .locations("classpath:db/control")
-                    .table("control_schema_history")
-                    .load()
-                    .migrate();
+                    .table("control_schema_history");
+            target.ifPresent(configuration::target);
+            var result = configuration.load().migrate();
             if (result.migrationsExecuted > 0) {
                 log.info(
                         "control database migrated to version {} ({} migrations)",

@@ -1,0 +1,190 @@
+package io.silo.app;
+
+import io.silo.cluster.Cluster;
+import io.silo.config.SiloConfig;
+import io.silo.postgres.cluster.ClusterAdmin;
+import io.silo.postgres.control.ControlDatabase;
+import io.silo.postgres.control.ControlDump;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.schema.SchemaApplier;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The control plane recoverable: {@link #backup} writes the control database as a
+ * {@link ControlDump}; {@link #restore} loads one into a new, empty control database (started
+ * embedded when the configuration names none); {@link #reconcile}, on the instance started on it
+ * afterwards, finds the tenants' databases again and reports what differs from what the dump says
+ * (databases gone or unknown to it, schema versions moved on, role passwords changed), repairing
+ * what the control plane is the authority for. The caller wraps the streams (compression,
+ * encryption); {@code docs/operations.md} ("The control plane recoverable") gives the procedure.
+ *
+ * <p>Stateless.
+ */
+public final class ControlRecovery {
+    private ControlRecovery() {}
+
+    /** One difference between the restored control plane and the clusters, and what was done about it. */
+    public record Difference(String kind, String database, String detail) {}
+
+    /** Writes the control database of a running application, from one snapshot. */
+    public static ControlDump.Summary backup(Application app, OutputStream out) {
+        try (Connection connection = app.control().dataSource().getConnection()) {
+            return ControlDump.write(connection, out);
+        } catch (SQLException e) {
+            throw new io.silo.postgres.jdbc.DataAccessException("(control backup)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Loads a dump into the control database {@code config} names (the embedded one, started for
+     * the purpose, when it names none), which must be new or empty: migrated to the dump's schema
+     * version, loaded in one transaction, then migrated to this release's version. The master key
+     * of {@code config} must be the one the dump's secrets were sealed with; the first start says
+     * so if it is not.
+     */
+    public static ControlDump.Summary restore(SiloConfig config, InputStream in) {
+        Shutdown shutdown = new Shutdown();
+        try {
+            SiloConfig.Database connection = config.database().orElseGet(() -> ControlPlane.embedded(config, shutdown));
+            ControlDump.Loading dump = ControlDump.read(in);
+            ControlDatabase.prepareForRestore(
+                    connection.url(), connection.user(), connection.password(), dump.schemaVersion());
+            Properties props = new Properties();
+            props.setProperty("user", connection.user());
+            props.setProperty("password", connection.password());
+            ControlDump.Summary loaded;
+            try (Connection control = DriverManager.getConnection(connection.url(), props)) {
+                loaded = dump.into(control);
+            }
+            ControlDatabase.open(connection.url(), connection.user(), connection.password(), 1)
+                    .close();
+            return loaded;
+        } catch (SQLException e) {
+            throw new io.silo.postgres.jdbc.DataAccessException("(control restore)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            shutdown.run();
+        }
+    }
+
+    /**
+     * Compares every tenant database the control plane places with the clusters: a database that is
+     * not there is reported ({@code database-missing}); one whose recorded schema version moved on
+     * since the dump is corrected in the control plane ({@code schema-version-corrected}); a tenant
+     * role whose password the cluster no longer accepts gets the control plane's again
+     * ({@code role-password-restored}); a database a Silo tenant owns that the control plane does
+     * not know is reported and left alone ({@code database-unknown}).
+     */
+    public static List<Difference> reconcile(Application app) {
+        List<Difference> differences = new ArrayList<>();
+        TenantStore tenants = app.tenants();
+        Map<String, Map<String, String>> onClusters = new HashMap<>();
+        for (Cluster cluster : app.clusters().list()) {
+            onClusters.put(cluster.id(), admin(app, cluster.id()).tenantDatabases());
+        }
+        Map<String, Set<String>> known = new HashMap<>();
+        for (Tenant tenant : everyTenant(tenants)) {
+            TenantStore.TenantRole role = tenants.role(tenant.id());
+            for (TenantDatabase database : tenant.databases()) {
+                known.computeIfAbsent(database.clusterId(), any -> new java.util.HashSet<>())
+                        .add(database.databaseName());
+                if (!onClusters.getOrDefault(database.clusterId(), Map.of()).containsKey(database.databaseName())) {
+                    differences.add(new Difference(
+                            "database-missing",
+                            database.databaseName(),
+                            "organization " + tenant.slug() + "'s " + database.service()
+                                    + " database is not on cluster " + database.clusterId()
+                                    + "; restore it from its backup, or delete the organization"));
+                    continue;
+                }
+                ClusterAdmin admin = admin(app, database.clusterId());
+                int version = admin.inDatabase(
+                        database.databaseName(), handle -> SchemaApplier.currentVersion(handle.connection()));
+                if (version > database.schemaVersion()) {
+                    app.control()
+                            .jdbc()
+                            .update(
+                                    "UPDATE tenant_databases SET schema_version = ? WHERE tenant_id = ? AND service = ?",
+                                    version,
+                                    tenant.id(),
+                                    database.service());
+                    differences.add(new Difference(
+                            "schema-version-corrected",
+                            database.databaseName(),
+                            "at version " + version + ", the backup said " + database.schemaVersion()));
+                }
+                if (!logsIn(admin.cluster(), database.databaseName(), role)) {
+                    admin.ensureRole(role.name(), role.password());
+                    differences.add(new Difference(
+                            "role-password-restored",
+                            database.databaseName(),
+                            "role " + role.name() + " had another password on cluster " + database.clusterId()
+                                    + " (rotated after the backup); it has the control plane's again"));
+                }
+            }
+        }
+        onClusters.forEach((cluster, databases) -> databases.forEach((name, comment) -> {
+            if (!known.getOrDefault(cluster, Set.of()).contains(name)) {
+                differences.add(new Difference(
+                        "database-unknown",
+                        name,
+                        "on cluster " + cluster + " (" + comment
+                                + "), unknown to the restored control plane: made after " + "the backup; left alone"));
+            }
+        }));
+        return differences;
+    }
+
+    private static ClusterAdmin admin(Application app, String cluster) {
+        return app.clusterAdmins().of(cluster);
+    }
+
+    private static boolean logsIn(Cluster cluster, String database, TenantStore.TenantRole role) {
+        Properties props = new Properties();
+        props.setProperty("user", role.name());
+        props.setProperty("password", role.password());
+        props.setProperty("connectTimeout", "5");
+        try (Connection connection = DriverManager.getConnection(
+                io.silo.postgres.jdbc.JdbcUrls.withDatabase(cluster.url(), database), props)) {
+            return connection.isValid(5);
+        } catch (SQLException e) {
+            return !"28P01".equals(e.getSQLState());
+        }
+    }
+
+    private static List<Tenant> everyTenant(TenantStore tenants) {
+        List<Tenant> all = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            TenantStore.Page page = tenants.list(Optional.empty(), Optional.empty(), cursor, 500);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        return all;
+    }
+
+    static String describe(List<Difference> differences) {
+        return differences.stream()
+                .map(difference -> difference.kind() + " " + difference.database() + ": " + difference.detail())
+                .collect(Collectors.joining("\n"));
+    }
+}

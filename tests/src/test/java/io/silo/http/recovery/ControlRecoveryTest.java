@@ -1,0 +1,128 @@
+package io.silo.http.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.silo.app.ControlRecovery;
+import io.silo.app.SiloOptions;
+import io.silo.config.ConfigSource;
+import io.silo.config.SiloConfig;
+import io.silo.error.SiloException;
+import io.silo.postgres.control.ControlDump;
+import io.silo.testing.SiloClient;
+import io.silo.testing.TestPostgres;
+import io.silo.testing.TestSilo;
+import io.silo.testing.TestTenants;
+import io.silo.testing.TestTenants.TestTenant;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control database backed up, lost and restored into a new one: the organizations sign in and
+ * find their data, and what changed on the clusters after the backup is found and reported (or
+ * repaired where the control plane is the authority). A dump altered or cut short loads nothing.
+ */
+class ControlRecoveryTest {
+    private static final String PRODUCTS = "/api/data/pos/products";
+
+    @Test
+    void aRestoredControlPlaneFindsItsTenantsAgainAndReportsWhatChangedSince() throws Exception {
+        Map<String, String> env = TestSilo.env(Map.of());
+        byte[] dump;
+        TestTenant kept;
+        TestTenant deleted;
+        TestTenant later;
+        String bottle;
+        try (TestSilo silo = TestSilo.start(1, env, SiloOptions.server())) {
+            kept = TestTenants.create(silo.client(), "Kept Cellar", List.of("pos"));
+            deleted = TestTenants.create(silo.client(), "Gone Cellar", List.of("pos"));
+            bottle = kept.client()
+                    .post(PRODUCTS, Map.of("name", "Port", "sku", "PORT-1", "price", 30, "stock", 3))
+                    .json()
+                    .path("_id")
+                    .asString();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ControlDump.Summary written = ControlRecovery.backup(silo.silo().application(), out);
+            dump = out.toByteArray();
+            assertThat(written.rows()).containsEntry("tenants", 2L);
+            assertThat(written.rows().get("audit_log")).isPositive();
+
+            // after the backup: a rotation, a deletion, a new organization
+            SiloClient admin = silo.client().asAdmin();
+            assertThat(admin.post("/api/organizations/" + kept.slug() + "/rotate-role-password", Map.of())
+                            .status())
+                    .isEqualTo(200);
+            assertThat(admin.delete("/api/organizations/" + deleted.slug()).status())
+                    .isEqualTo(204);
+            later = TestTenants.create(silo.client(), "Later Cellar", List.of("pos"));
+        }
+
+        Map<String, String> restoredEnv = new HashMap<>(env);
+        restoredEnv.put("SILO_DATABASE_URL", TestPostgres.primary().url("silo_restored"));
+        SiloConfig restored = SiloConfig.from(ConfigSource.ofEnv(restoredEnv));
+        ControlDump.Summary loaded = ControlRecovery.restore(restored, new ByteArrayInputStream(dump));
+        assertThat(loaded.rows()).containsEntry("tenants", 2L);
+        assertThatThrownBy(() -> ControlRecovery.restore(restored, new ByteArrayInputStream(dump)))
+                .isInstanceOf(SiloException.class)
+                .hasMessageContaining("new, empty control database");
+
+        try (TestSilo silo = TestSilo.resume(restored, SiloOptions.server())) {
+            List<ControlRecovery.Difference> differences =
+                    ControlRecovery.reconcile(silo.silo().application());
+            System.out.println("ControlRecoveryTest: " + differences);
+            assertThat(differences)
+                    .extracting(ControlRecovery.Difference::kind, ControlRecovery.Difference::database)
+                    .contains(
+                            org.assertj.core.groups.Tuple.tuple("role-password-restored", kept.database("core")),
+                            org.assertj.core.groups.Tuple.tuple("database-missing", deleted.database("pos")),
+                            org.assertj.core.groups.Tuple.tuple("database-unknown", later.database("pos")));
+            assertThat(ControlRecovery.reconcile(silo.silo().application()))
+                    .as("the repairs hold; what is only reported stays reported")
+                    .extracting(ControlRecovery.Difference::kind)
+                    .doesNotContain("role-password-restored", "schema-version-corrected");
+
+            SiloClient owner = TestTenants.signIn(silo.client(), kept.slug(), kept.adminEmail(), TestTenants.PASSWORD);
+            assertThat(owner.get(PRODUCTS + "/" + bottle).json().path("name").asString())
+                    .isEqualTo("Port");
+            assertThat(owner.post(PRODUCTS, Map.of("name", "Sherry", "sku", "SH-1", "price", 12, "stock", 1))
+                            .status())
+                    .isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aDumpAlteredOrCutShortLoadsNothing() throws Exception {
+        Map<String, String> env = TestSilo.env(Map.of());
+        byte[] dump;
+        try (TestSilo silo = TestSilo.start(1, env, SiloOptions.server())) {
+            TestTenants.create(silo.client(), "Altered Cellar", List.of("pos"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ControlRecovery.backup(silo.silo().application(), out);
+            dump = out.toByteArray();
+        }
+        String text = new String(dump, StandardCharsets.UTF_8);
+        byte[] altered = text.replace("Altered Cellar", "Altered Cellaz").getBytes(StandardCharsets.UTF_8);
+        byte[] cut = text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8);
+
+        int n = 0;
+        for (byte[] broken : List.of(altered, cut, "not a dump\n".getBytes(StandardCharsets.UTF_8))) {
+            Map<String, String> target = new HashMap<>(env);
+            target.put("SILO_DATABASE_URL", TestPostgres.primary().url("silo_broken_" + n++));
+            SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(target));
+            assertThatThrownBy(() -> ControlRecovery.restore(config, new ByteArrayInputStream(broken)))
+                    .isInstanceOf(SiloException.class)
+                    .satisfies(e -> assertThat(((SiloException) e).type()).isEqualTo("control-dump-invalid"));
+        }
+        Map<String, String> target = new HashMap<>(env);
+        target.put("SILO_DATABASE_URL", TestPostgres.primary().url("silo_broken_0"));
+        // the altered dump left the database empty: a whole one loads into it
+        ControlDump.Summary loaded =
+                ControlRecovery.restore(SiloConfig.from(ConfigSource.ofEnv(target)), new ByteArrayInputStream(dump));
+        assertThat(loaded.rows()).containsEntry("tenants", 1L);
+    }
+}
