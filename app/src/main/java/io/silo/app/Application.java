@@ -7,6 +7,8 @@ import io.silo.app.admin.AdminAccounts;
 import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
+import io.silo.app.backup.Backups;
+import io.silo.app.backup.Restores;
 import io.silo.app.cluster.ClusterRegistry;
 import io.silo.app.demo.DemoLoader;
 import io.silo.app.document.Documents;
@@ -155,6 +157,16 @@ public final class Application implements AutoCloseable {
                 data.users(),
                 control.hasher(),
                 options.clock());
+    }
+
+    /** Backups of organizations to encrypted archives ({@code silo backup}). */
+    public Backups backups() {
+        return operations.backups();
+    }
+
+    /** Organizations restored from archives ({@code silo restore}). */
+    public Restores restores() {
+        return operations.restores();
     }
 
     /** Imports from MongoDB as jobs ({@code silo import}, {@code POST /api/admin/imports}). */

@@ -1,5 +1,8 @@
 package io.silo.app;
 
+import io.silo.app.backup.BackupWiring;
+import io.silo.app.backup.Backups;
+import io.silo.app.backup.Restores;
 import io.silo.app.file.FileSweeper;
 import io.silo.app.imports.ImportFolders;
 import io.silo.app.imports.ImportJob;
@@ -52,7 +55,9 @@ record Operations(
         JobAdmin jobAdmin,
         LogRetention retention,
         Rollouts rollouts,
-        Imports imports) {
+        Imports imports,
+        Backups backups,
+        Restores restores) {
 
     static Operations open(
             SiloConfig config,
@@ -257,7 +262,23 @@ record Operations(
                 new JobAdmin(jobs, runner, control.tenants(), control.audit()),
                 retention,
                 rollouts,
-                imports);
+                imports,
+                BackupWiring.backups(control.jdbc(), control.tenants(), control.admins(), control.audit(), clock),
+                BackupWiring.restores(
+                        control.jdbc(),
+                        control.tenants(),
+                        control.clusters(),
+                        control.admins(),
+                        templates,
+                        installer,
+                        migrator,
+                        data.relay(),
+                        organizations,
+                        namer,
+                        control.secrets(),
+                        control.audit(),
+                        data.placements()::invalidate,
+                        clock));
     }
 
     private static List<JobHandler> handlers(

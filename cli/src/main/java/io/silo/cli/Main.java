@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             JobsCommand.class,
             MigrateCommand.class,
             ImportCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
             ControlCommand.class
         })
 public final class Main {

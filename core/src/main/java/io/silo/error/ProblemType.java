@@ -290,6 +290,15 @@ public enum ProblemType {
     DATABASE_NAME_TAKEN(
             answered(ErrorKind.CONFLICT),
             "a database this organization needs already exists on its cluster, a chosen name is any other organization's database on any cluster, or two of its services would share one name (`database`)"),
+    INVALID_BACKUP_KEY(
+            answered(ErrorKind.INVALID),
+            "a backup key is not 32 bytes written as base64 or as 64 hex digits ([operations](operations.md#backup-and-restore))"),
+    BACKUP_KEY_MISMATCH(
+            answered(ErrorKind.UNPROCESSABLE),
+            "the backup archive was encrypted with another backup key; nothing was restored"),
+    INVALID_ARCHIVE(
+            answered(ErrorKind.UNPROCESSABLE),
+            "the backup archive is not one, or is cut off, altered, of an unknown format or template, or fails its counts and checksums; nothing was restored"),
     NO_CLUSTER_AVAILABLE(answered(ErrorKind.CONFLICT), "no active cluster matches the requested labels and has room"),
     CLUSTER_NOT_ACCEPTING(
             answered(ErrorKind.CONFLICT),

@@ -1,0 +1,61 @@
+package io.silo.app.backup;
+
+import io.silo.app.organization.Organizations;
+import io.silo.crypto.SecretBox;
+import io.silo.naming.DatabaseNamer;
+import io.silo.postgres.backup.ConsistentCut;
+import io.silo.postgres.backup.TenantArchive;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.cluster.SchemaInstaller;
+import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.identity.DirectoryRelay;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.schema.TenantMigrator;
+import io.silo.template.TemplateCatalog;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** Builds {@link Backups} and {@link Restores} for the application's wiring; nothing else makes them. */
+public final class BackupWiring {
+    private BackupWiring() {}
+
+    public static Backups backups(
+            Jdbc control, TenantStore tenants, ClusterAdmins admins, AuditLog audit, Clock clock) {
+        return new Backups(tenants, new TenantArchive(control, admins), new ConsistentCut(admins), audit, clock);
+    }
+
+    public static Restores restores(
+            Jdbc control,
+            TenantStore tenants,
+            ClusterStore clusters,
+            ClusterAdmins admins,
+            TemplateCatalog templates,
+            SchemaInstaller installer,
+            TenantMigrator migrator,
+            DirectoryRelay relay,
+            Organizations organizations,
+            DatabaseNamer namer,
+            SecretBox secrets,
+            AuditLog audit,
+            Consumer<UUID> placementChanged,
+            Clock clock) {
+        return new Restores(
+                control,
+                tenants,
+                clusters,
+                admins,
+                templates,
+                installer,
+                migrator,
+                relay,
+                organizations,
+                namer,
+                secrets,
+                audit,
+                placementChanged,
+                clock);
+    }
+}

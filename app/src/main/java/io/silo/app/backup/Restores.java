@@ -1,0 +1,393 @@
+package io.silo.app.backup;
+
+import io.silo.app.organization.Organizations;
+import io.silo.audit.AuditEntry;
+import io.silo.cluster.Cluster;
+import io.silo.cluster.ClusterPlacement;
+import io.silo.crypto.ArchiveCipher;
+import io.silo.crypto.BackupKey;
+import io.silo.crypto.Ids;
+import io.silo.crypto.SecretBox;
+import io.silo.crypto.Secrets;
+import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
+import io.silo.naming.DatabaseNamer;
+import io.silo.naming.NamingContext;
+import io.silo.postgres.backup.ArchiveManifest;
+import io.silo.postgres.backup.ArchivedDatabase;
+import io.silo.postgres.backup.DatabaseDump;
+import io.silo.postgres.backup.TenantArchive;
+import io.silo.postgres.cluster.ClusterAdmin;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.cluster.SchemaInstaller;
+import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.identity.DirectoryRelay;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.postgres.schema.TenantMigrator;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Slugs;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantStatus;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Organizations recreated from archives, or copied under a new slug. The archive is read twice:
+ * first to its end, decrypted and checked (a wrong key, an altered or cut-off archive, an unknown
+ * template or a slug in use is refused before anything is created), then loaded. The organization
+ * is recorded {@code provisioning} (served to nobody) with new databases copied from its services'
+ * template databases at the archive's versions; each database is loaded and read back against the
+ * archive's counts and checksums in its loading transaction; only then are older versions migrated
+ * forward, the login directory rebuilt and the organization activated. Any failure after the
+ * record was made deletes it with its databases and role (the deletion job), so nothing restored
+ * halfway is ever activated.
+ *
+ * <p>A copy ({@code asSlug}) gets a new id, slug, role and database names and no external id; the
+ * ids inside its databases (users, documents, files) stay as they were, as they are the copy's own.
+ *
+ * <p>Thread-safe.
+ */
+public final class Restores {
+    private static final Logger log = LoggerFactory.getLogger(Restores.class);
+
+    private final Jdbc control;
+    private final TenantStore tenants;
+    private final ClusterStore clusters;
+    private final ClusterAdmins admins;
+    private final TemplateCatalog templates;
+    private final SchemaInstaller installer;
+    private final TenantMigrator migrator;
+    private final DirectoryRelay relay;
+    private final Organizations organizations;
+    private final DatabaseNamer namer;
+    private final SecretBox secrets;
+    private final AuditLog audit;
+    private final Consumer<UUID> placementChanged;
+    private final Clock clock;
+
+    Restores(
+            Jdbc control,
+            TenantStore tenants,
+            ClusterStore clusters,
+            ClusterAdmins admins,
+            TemplateCatalog templates,
+            SchemaInstaller installer,
+            TenantMigrator migrator,
+            DirectoryRelay relay,
+            Organizations organizations,
+            DatabaseNamer namer,
+            SecretBox secrets,
+            AuditLog audit,
+            Consumer<UUID> placementChanged,
+            Clock clock) {
+        this.control = control;
+        this.tenants = tenants;
+        this.clusters = clusters;
+        this.admins = admins;
+        this.templates = templates;
+        this.installer = installer;
+        this.migrator = migrator;
+        this.relay = relay;
+        this.organizations = organizations;
+        this.namer = namer;
+        this.secrets = secrets;
+        this.audit = audit;
+        this.placementChanged = placementChanged;
+        this.clock = clock;
+    }
+
+    /**
+     * How to restore.
+     *
+     * @param asSlug restore an independent copy under this slug instead of the organization itself
+     * @param cluster the cluster to restore onto (default: the archived one when it takes tenants,
+     *     else placement's choice)
+     */
+    public record Options(Optional<String> asSlug, Optional<String> cluster) {}
+
+    /** An organization restored, what the archive held, the services migrated forward, and how long it took. */
+    public record Restored(Tenant tenant, ArchiveManifest manifest, List<String> migrated, Duration took) {}
+
+    /** Restores the archive {@code file}; see the class comment. */
+    public Restored restore(
+            Path file, BackupKey key, Options options, DatabaseDump.Progress progress, AuditEntry.Actor actor) {
+        long started = System.nanoTime();
+        ArchiveManifest manifest = Backups.check(file, key);
+        Plan plan = plan(manifest, options);
+        create(plan, manifest, actor);
+        try {
+            List<String> migrated = fill(plan, file, key, manifest, progress);
+            Tenant tenant = tenants.find(plan.id()).orElseThrow();
+            return new Restored(tenant, manifest, migrated, Duration.ofNanos(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "restore of {} as {} failed; deleting what it created: {}",
+                    manifest.slug(),
+                    plan.slug(),
+                    e.getMessage());
+            try {
+                organizations.delete(plan.id().toString(), actor);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** Where and under which names the organization is restored. */
+    private record Plan(UUID id, String slug, boolean copy, Cluster cluster, Map<String, String> names, String role) {}
+
+    private Plan plan(ArchiveManifest manifest, Options options) {
+        boolean copy = options.asSlug().isPresent();
+        String slug = options.asSlug().map(Slugs::check).orElse(manifest.slug());
+        if (tenants.resolve(slug).isPresent()) {
+            throw ProblemType.SLUG_TAKEN
+                    .exception("an organization with slug '" + slug + "' exists; restore a copy with --as NEW_SLUG,"
+                            + " or delete it first")
+                    .with("field", "slug");
+        }
+        for (ArchivedDatabase database : manifest.databases()) {
+            archivedTemplate(database);
+        }
+        UUID archivedId = UUID.fromString(manifest.organization().path("id").asString());
+        UUID id = !copy && tenants.find(archivedId).isEmpty() ? archivedId : Ids.next();
+        List<Cluster> known = clusters.list();
+        Optional<String> archivedCluster = manifest.databases().stream()
+                .map(ArchivedDatabase::clusterId)
+                .filter(cluster -> known.stream().anyMatch(c -> c.id().equals(cluster) && c.acceptsNewTenants()))
+                .findFirst();
+        Cluster cluster = ClusterPlacement.choose(
+                known,
+                tenants.databasesPerCluster(),
+                manifest.databases().size(),
+                options.cluster().or(() -> archivedCluster),
+                Map.of());
+        Map<String, String> names = new LinkedHashMap<>();
+        JsonNode organization = manifest.organization();
+        // a copy keeps its organization's name, but its databases must not: they are named after its slug
+        NamingContext naming = new NamingContext(
+                id,
+                slug,
+                copy ? slug : organization.path("name").asString(),
+                text(organization.path("business_type")),
+                Optional.empty(),
+                clock.instant());
+        for (ArchivedDatabase database : manifest.databases()) {
+            String name = copy
+                    ? namer.name(
+                            templates.require(database.service()).databaseNamePattern(), database.service(), naming)
+                    : database.databaseName();
+            if (names.containsValue(name)
+                    || tenants.databaseNameTaken(cluster.id(), name)
+                    || admins.of(cluster.id()).databaseExists(name)) {
+                throw ProblemType.DATABASE_NAME_TAKEN
+                        .exception("a database named " + name + " already exists on cluster " + cluster.id()
+                                + (copy ? "" : "; restore a copy with --as NEW_SLUG"))
+                        .with("database", name);
+            }
+            names.put(database.service(), name);
+        }
+        return new Plan(
+                id, slug, copy, cluster, names, "silo_t_" + id.toString().replace("-", ""));
+    }
+
+    /** The template the archived database was at; an archive of a version this Silo lacks is refused. */
+    private ServiceTemplate archivedTemplate(ArchivedDatabase database) {
+        return templates
+                .at(database.service(), database.version())
+                .orElseThrow(() -> ProblemType.INVALID_ARCHIVE.exception("the archive's " + database.service()
+                        + " database is at template version " + database.version() + ", which this Silo "
+                        + (templates.find(database.service()).isEmpty()
+                                ? "does not know: it has no service " + database.service()
+                                : "does not have (it has "
+                                        + templates.require(database.service()).version() + " and the earlier "
+                                        + templates.earlierVersions(database.service()) + ")")));
+    }
+
+    /** The organization's record, provisioning, with its databases pending: one control-plane transaction. */
+    private void create(Plan plan, ArchiveManifest manifest, AuditEntry.Actor actor) {
+        Instant now = clock.instant();
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put("id", plan.id().toString());
+        overrides.put("slug", plan.slug());
+        overrides.put("status", TenantStatus.PROVISIONING.value());
+        overrides.put("status_reason", null);
+        overrides.put("delete_after", null);
+        overrides.put("db_role", plan.role());
+        overrides.put("db_role_password", secrets.seal(Secrets.password()));
+        overrides.put("updated_at", now.toString());
+        if (plan.copy()) {
+            overrides.put("external_id", null);
+            overrides.put("created_at", now.toString());
+        }
+        try {
+            control.useTransaction(handle -> {
+                TenantArchive.insertRegistry(handle, manifest.organization(), overrides);
+                for (ArchivedDatabase database : manifest.databases()) {
+                    insertDatabase(handle, plan, database);
+                }
+                audit.append(
+                        handle,
+                        new AuditEntry(
+                                actor,
+                                "tenant.restore",
+                                "tenant",
+                                plan.id().toString(),
+                                Optional.of(plan.id()),
+                                Map.of(
+                                        "slug", plan.slug(),
+                                        "from", manifest.slug(),
+                                        "backedUpAt", manifest.createdAt().toString(),
+                                        "databases", List.copyOf(plan.names().values()))));
+            });
+        } catch (DataAccessException e) {
+            if (e.violated(TenantStore.SLUG_KEY) || e.violated(TenantStore.SLUG_IS_EXTERNAL_ID)) {
+                throw ProblemType.SLUG_TAKEN.exception("an organization with slug '" + plan.slug() + "' exists");
+            }
+            if (e.isUniqueViolation()) {
+                throw ProblemType.DATABASE_NAME_TAKEN.exception("a database name or the external id of the archived"
+                        + " organization is taken; restore a copy with --as NEW_SLUG");
+            }
+            throw e;
+        }
+    }
+
+    private static void insertDatabase(Handle handle, Plan plan, ArchivedDatabase database) {
+        handle.update(
+                """
+                INSERT INTO tenant_databases (tenant_id, service, cluster_id, database_name, template_version, schema_version, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                plan.id(),
+                database.service(),
+                plan.cluster().id(),
+                plan.names().get(database.service()),
+                database.version(),
+                database.version(),
+                DatabaseState.PENDING.value());
+    }
+
+    /** Role, databases, data, verification, migrations, directory, activation; returns the services migrated. */
+    private List<String> fill(
+            Plan plan, Path file, BackupKey key, ArchiveManifest manifest, DatabaseDump.Progress progress) {
+        ClusterAdmin admin = admins.of(plan.cluster().id());
+        TenantStore.TenantRole role = tenants.role(plan.id());
+        admin.ensureRole(role.name(), role.password());
+        for (ArchivedDatabase database : manifest.databases()) {
+            createDatabase(plan, admin, database, role.name());
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            TenantArchive.load(
+                    ArchiveCipher.decrypting(in, key),
+                    manifest,
+                    service -> admin.connect(plan.names().get(service)),
+                    progress);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+        List<String> migrated = new ArrayList<>();
+        for (ArchivedDatabase database : manifest.databases()) {
+            ServiceTemplate newest = templates.require(database.service());
+            if (newest.version() > database.version()) {
+                migrateForward(plan, admin, database, newest);
+                migrated.add(database.service() + " " + database.version() + " -> " + newest.version());
+            }
+        }
+        rebuildDirectory(plan, admin);
+        JsonNode status = manifest.organization().path("status");
+        TenantStatus target = "suspended".equals(status.asString()) ? TenantStatus.SUSPENDED : TenantStatus.ACTIVE;
+        if (!tenants.transition(plan.id(), TenantStatus.PROVISIONING, target, Optional.empty(), clock.instant())) {
+            throw ProblemType.ORGANIZATION_DELETED.exception(
+                    "organization " + plan.slug() + " left provisioning while it was being restored");
+        }
+        placementChanged.accept(plan.id());
+        log.info(
+                "restored organization {} as {} with databases {}",
+                manifest.slug(),
+                plan.slug(),
+                plan.names().values());
+        return migrated;
+    }
+
+    private void createDatabase(Plan plan, ClusterAdmin admin, ArchivedDatabase database, String role) {
+        String name = plan.names().get(database.service());
+        String source = admin.ensureTemplate(archivedTemplate(database), installer);
+        tenants.setDatabaseState(plan.id(), database.service(), DatabaseState.CREATING, Optional.empty());
+        admin.createDatabase(name, source);
+        admin.secureDatabase(name, ProvisioningJob.ownerComment(plan.id(), database.service()));
+        admin.grantTenantAccess(name, role);
+        tenants.setDatabaseState(plan.id(), database.service(), DatabaseState.READY, Optional.empty());
+    }
+
+    private void migrateForward(Plan plan, ClusterAdmin admin, ArchivedDatabase database, ServiceTemplate newest) {
+        String name = plan.names().get(database.service());
+        try (Connection connection = admin.connect(name)) {
+            migrator.migrate(connection, newest, TenantMigrator.Control.none());
+        } catch (SQLException e) {
+            throw new DataAccessException("(migrate restored database " + name + ")", e);
+        }
+        control.update(
+                "UPDATE tenant_databases SET template_version = ?, schema_version = ?, updated_at = now()"
+                        + " WHERE tenant_id = ? AND service = ?",
+                newest.version(),
+                newest.version(),
+                plan.id(),
+                database.service());
+    }
+
+    /**
+     * The login directory learns the restored users: a change per user in the core database's outbox
+     * (the versions they have, so an older change left in the archived outbox is superseded), relayed.
+     */
+    private void rebuildDirectory(Plan plan, ClusterAdmin admin) {
+        String core = plan.names().get(ServiceTemplate.CORE);
+        if (core == null) {
+            return;
+        }
+        admin.inDatabase(core, handle -> handle.update("""
+                INSERT INTO outbox (kind, payload)
+                SELECT 'user', jsonb_build_object('userId', id, 'version', version, 'email', email,
+                                                  'username', username, 'status', status)
+                FROM users ORDER BY id"""));
+        relay.drain(plan.id());
+    }
+
+    static SiloException unreadable(Path file, IOException e) {
+        if (e instanceof ArchiveCipher.ArchiveIntegrityException) {
+            return ProblemType.INVALID_ARCHIVE.exception(e.getMessage());
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return ProblemType.INVALID_ARCHIVE.exception("no archive " + file);
+        }
+        return ProblemType.INVALID_ARCHIVE.exception("cannot read the archive " + file + ": " + e.getMessage());
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isString() ? Optional.of(node.asString()) : Optional.empty();
+    }
+}

@@ -1,0 +1,331 @@
+package io.silo.http.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.silo.app.Application;
+import io.silo.app.backup.Backups;
+import io.silo.app.backup.Restores;
+import io.silo.audit.AuditEntry;
+import io.silo.crypto.BackupKey;
+import io.silo.error.SiloException;
+import io.silo.postgres.backup.DatabaseDump;
+import io.silo.testing.SiloClient;
+import io.silo.testing.TestPostgres;
+import io.silo.testing.TestSilo;
+import io.silo.testing.TestTenants;
+import io.silo.testing.TestTenants.TestTenant;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backups and restores of a whole organization (issue 18): an organization with two services,
+ * documents, a file of several chunks, sequence counters and its activity log goes into an
+ * encrypted archive and comes back, as itself after its deletion and as an independent copy under a
+ * new slug, row for row in every table of every database; an altered, cut-off or wrongly keyed
+ * archive, or a slug in use, is refused before anything is created.
+ */
+class BackupRestoreTest {
+    private static final AuditEntry.Actor OPERATOR = AuditEntry.Actor.system("backup-test");
+    /** Three chunks of 256 KiB and a bit: a file spans rows of silo_file_chunks. */
+    private static final byte[] IMAGE = bytes(3 * 256 * 1024 + 17);
+
+    private static TestSilo silo;
+    private static TestTenant shop;
+    private static BackupKey key;
+    private static Path archive;
+
+    @TempDir
+    static Path folder;
+
+    @BeforeAll
+    static void start() {
+        silo = TestSilo.start(1, Map.of());
+        shop = TestTenants.create(silo.client(), "Backup Shop", List.of("pos", "crm"));
+        fill(shop);
+        key = BackupKey.random();
+        archive = folder.resolve("shop.silo-backup");
+        Backups.Written written =
+                app().backups().backup(shop.slug(), archive, key, false, DatabaseDump.Progress.NONE, OPERATOR);
+        assertThat(written.manifest().databases()).hasSize(3);
+        assertThat(written.bytes()).isEqualTo(size(archive));
+    }
+
+    @AfterAll
+    static void stop() {
+        silo.close();
+    }
+
+    @Test
+    void aCopyUnderANewSlugHoldsEveryRowOfEveryDatabaseAndGoesItsOwnWay() {
+        Map<String, List<String>> before = contents(shop.slug());
+
+        Restores.Restored copy = app().restores()
+                .restore(archive, key, options(Optional.of("backup-shop-copy")), DatabaseDump.Progress.NONE, OPERATOR);
+
+        assertThat(copy.tenant().status().value()).isEqualTo("active");
+        assertThat(copy.tenant().id().toString()).isNotEqualTo(shop.id());
+        assertThat(databases("backup-shop-copy").values())
+                .doesNotContainAnyElementsOf(databases(shop.slug()).values());
+        assertThat(contents("backup-shop-copy")).isEqualTo(before);
+        // the copy signs in with the same accounts, and its writes stay its own
+        SiloClient admin =
+                TestTenants.signIn(silo.client(), "backup-shop-copy", shop.adminEmail(), TestTenants.PASSWORD);
+        SiloClient.Response sale = admin.post("/api/data/pos/sales", sale());
+        assertThat(sale.status()).as(sale.text()).isEqualTo(201);
+        assertThat(sale.json().path("receiptNumber").asString())
+                .as("the restored counter goes on where the original's was")
+                .endsWith("-000004");
+        assertThat(contents(shop.slug())).isEqualTo(before);
+        SiloClient.Response file = admin.get("/api/data/pos/products/" + productWithFile() + "/_files");
+        assertThat(file.json().path("items").get(0).path("size").asLong()).isEqualTo(IMAGE.length);
+    }
+
+    @Test
+    void anOrganizationDeletedIsRestoredAsItselfFromItsArchive() throws Exception {
+        TestTenant gone = TestTenants.create(silo.client(), "Gone Shop", List.of("pos", "crm"));
+        fill(gone);
+        Path file = folder.resolve("gone.silo-backup");
+        app().backups().backup(gone.slug(), file, key, false, DatabaseDump.Progress.NONE, OPERATOR);
+        Map<String, List<String>> before = contents(gone.slug());
+        Map<String, String> names = databases(gone.slug());
+        assertThat(silo.client()
+                        .asAdmin()
+                        .delete("/api/organizations/" + gone.slug())
+                        .status())
+                .isIn(200, 202, 204);
+
+        Restores.Restored restored =
+                app().restores().restore(file, key, options(Optional.empty()), DatabaseDump.Progress.NONE, OPERATOR);
+
+        assertThat(restored.tenant().id().toString()).isEqualTo(gone.id());
+        assertThat(restored.tenant().slug()).isEqualTo(gone.slug());
+        assertThat(databases(gone.slug())).isEqualTo(names);
+        assertThat(contents(gone.slug())).isEqualTo(before);
+        SiloClient admin = TestTenants.signIn(silo.client(), gone.slug(), gone.adminEmail(), TestTenants.PASSWORD);
+        assertThat(admin.get("/api/data/crm/contacts").json().path("items")).hasSize(20);
+    }
+
+    @Test
+    void aSlugInUseIsRefusedAndNothingIsCreated() {
+        long organizations = organizations();
+
+        assertThatThrownBy(() -> app().restores()
+                        .restore(archive, key, options(Optional.empty()), DatabaseDump.Progress.NONE, OPERATOR))
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("slug-taken"));
+        assertThat(organizations()).isEqualTo(organizations);
+    }
+
+    @Test
+    void aWrongKeyIsRefusedAndNothingIsCreated() {
+        long organizations = organizations();
+
+        assertRefused(archive, BackupKey.random(), "backup-key-mismatch");
+        assertThat(organizations()).isEqualTo(organizations);
+    }
+
+    @Test
+    void anArchiveWithOneByteAlteredIsRefusedWhereverTheByteIs() throws IOException {
+        long organizations = organizations();
+        long length = size(archive);
+        for (long position : List.of(100L, length / 2, length - 3)) {
+            Path altered = folder.resolve("altered-" + position + ".silo-backup");
+            Files.copy(archive, altered);
+            try (RandomAccessFile file = new RandomAccessFile(altered.toFile(), "rw")) {
+                file.seek(position);
+                int b = file.read();
+                file.seek(position);
+                file.write(b ^ 0x01);
+            }
+            assertRefused(altered, key, "invalid-archive");
+        }
+        assertThat(organizations()).isEqualTo(organizations);
+    }
+
+    @Test
+    void aCutOffArchiveIsRefusedEvenAtASegmentsBoundary() throws IOException {
+        long organizations = organizations();
+        int header = 8 + 4 + 32 + 7 + 16;
+        int sealedSegment = 64 * 1024 + 16;
+        for (long kept : List.of(size(archive) - 1, (long) header + sealedSegment, (long) header + 5)) {
+            Path cut = folder.resolve("cut-" + kept + ".silo-backup");
+            Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(archive), (int) kept));
+            assertRefused(cut, key, "invalid-archive");
+        }
+        assertThat(organizations()).isEqualTo(organizations);
+    }
+
+    @Test
+    void aCheckReadsTheWholeArchiveAndReportsWhatItHolds() {
+        var manifest = Backups.check(archive, key);
+
+        assertThat(manifest.slug()).isEqualTo(shop.slug());
+        assertThat(manifest.organization().has("db_role_password")).isFalse();
+        var pos = manifest.databases().stream()
+                .filter(database -> database.service().equals("pos"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(pos.tables().stream()
+                        .filter(table -> table.name().equals("products"))
+                        .findFirst()
+                        .orElseThrow()
+                        .rows())
+                .isEqualTo(30);
+        assertThat(pos.tables().stream()
+                        .filter(table -> table.name().equals("silo_file_chunks"))
+                        .findFirst()
+                        .orElseThrow()
+                        .rows())
+                .isEqualTo(4);
+    }
+
+    private static void assertRefused(Path file, BackupKey with, String type) {
+        assertThatThrownBy(() -> app().restores()
+                        .restore(
+                                file,
+                                with,
+                                options(Optional.of("never-" + type)),
+                                DatabaseDump.Progress.NONE,
+                                OPERATOR))
+                .isInstanceOfSatisfying(
+                        SiloException.class,
+                        e -> assertThat(e.type()).as(e.getMessage()).isEqualTo(type));
+        assertThat(silo.control()
+                        .queryOne("SELECT count(*) FROM tenants WHERE slug = ?", row -> row.getLong(1), "never-" + type)
+                        .orElseThrow())
+                .isZero();
+    }
+
+    /** Documents in two services, a file, sequence numbers, an update, members: every kind of row. */
+    private static void fill(TestTenant tenant) {
+        SiloClient client = tenant.client();
+        for (int i = 0; i < 30; i++) {
+            created(client.post(
+                    "/api/data/pos/products",
+                    Map.of("name", "Product " + i, "sku", "SKU-" + i, "price", 1.5 + i, "stock", 100)));
+        }
+        String product = firstProduct(client);
+        SiloClient.Response upload = client.upload(
+                "/api/data/pos/products/" + product + "/_files?name=photo.png",
+                "image/png",
+                HttpRequest.BodyPublishers.ofByteArray(IMAGE),
+                Map.of());
+        created(upload);
+        for (int i = 0; i < 3; i++) {
+            created(client.post("/api/data/pos/sales", sale()));
+        }
+        for (int i = 0; i < 20; i++) {
+            created(client.post(
+                    "/api/data/crm/contacts", Map.of("name", "Contact " + i, "email", "c" + i + "@example.com")));
+        }
+        assertThat(client.patch("/api/data/pos/products/" + product, Map.of("stock", 99))
+                        .status())
+                .isEqualTo(200);
+        TestTenants.addMember(tenant, "cashier@" + tenant.slug() + ".example", Map.of("pos", "cashier"));
+    }
+
+    private static String productWithFile() {
+        return firstProduct(shop.client());
+    }
+
+    private static String firstProduct(SiloClient client) {
+        return client.get("/api/data/pos/products?filter="
+                        + java.net.URLEncoder.encode("{\"sku\":\"SKU-0\"}", java.nio.charset.StandardCharsets.UTF_8))
+                .json()
+                .path("items")
+                .get(0)
+                .path("_id")
+                .asString();
+    }
+
+    private static Map<String, Object> sale() {
+        return Map.of(
+                "items",
+                List.of(Map.of("productId", "p", "quantity", 1, "unitPrice", 2.5)),
+                "total",
+                2.5,
+                "paymentMethod",
+                "cash",
+                "soldAt",
+                "2026-12-01T10:00:00Z");
+    }
+
+    private static void created(SiloClient.Response response) {
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+    }
+
+    /**
+     * Every row of every table of every database of the organization, as PostgreSQL's JSON of it,
+     * sorted, by service and table; the schema's own tables (which come with the template) left out.
+     */
+    private static Map<String, List<String>> contents(String slug) {
+        Map<String, List<String>> rows = new TreeMap<>();
+        databases(slug).forEach((service, database) -> {
+            var jdbc = TestPostgres.primary().jdbc(database);
+            for (String table : jdbc.query(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                            + " AND tablename NOT IN ('silo_schema', 'silo_migrations') ORDER BY 1",
+                    row -> row.getString(1))) {
+                rows.put(
+                        service + "." + table,
+                        jdbc.query(
+                                "SELECT to_jsonb(t)::text FROM \"" + table + "\" t ORDER BY 1",
+                                row -> row.getString(1)));
+            }
+        });
+        return rows;
+    }
+
+    private static Map<String, String> databases(String slug) {
+        Map<String, String> names = new TreeMap<>();
+        silo.control()
+                .query(
+                        "SELECT d.service, d.database_name FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                                + " WHERE t.slug = ?",
+                        row -> new String[] {row.getString(1), row.getString(2)},
+                        slug)
+                .forEach(row -> names.put(row[0], row[1]));
+        return names;
+    }
+
+    private static long organizations() {
+        return silo.control()
+                .queryOne("SELECT count(*) FROM tenants", row -> row.getLong(1))
+                .orElseThrow();
+    }
+
+    private static Restores.Options options(Optional<String> asSlug) {
+        return new Restores.Options(asSlug, Optional.empty());
+    }
+
+    private static Application app() {
+        return silo.silo().application();
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] bytes(int length) {
+        byte[] bytes = new byte[length];
+        new Random(18).nextBytes(bytes);
+        return bytes;
+    }
+}
