@@ -91,7 +91,19 @@ public final class Application implements AutoCloseable {
         this.services = services;
         this.shutdown = shutdown;
         this.clusterRegistry = new ClusterRegistry(
-                control.clusters(), control.audit(), config.pools().defaultBudget());
+                control.clusters(),
+                control.admins(),
+                control.audit(),
+                config.pools().defaultBudget(),
+                configuredClusters(config));
+    }
+
+    /** The clusters whose credentials the configuration sets at every start: the control database's, and those it lists. */
+    private static java.util.Set<String> configuredClusters(SiloConfig config) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        ids.add(SiloConfig.PRIMARY_CLUSTER);
+        config.clusters().forEach(cluster -> ids.add(cluster.id()));
+        return ids;
     }
 
     /** Opens the control plane, the data plane, the operations and the services; background work per {@code options}. */

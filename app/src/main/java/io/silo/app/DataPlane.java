@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.silo.config.SiloConfig;
+import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlAvailability;
 import io.silo.postgres.control.RevokedSessions;
 import io.silo.postgres.identity.DirectoryRelay;
@@ -56,7 +57,13 @@ record DataPlane(
                                 new PlacementListener.Channel(RevokedSessions.CHANNEL, revoked::heard, revoked::resync),
                                 // a job recorded anywhere: an idle worker here looks now, not at its next poll
                                 new PlacementListener.Channel(
-                                        JobStore.CHANNEL, job -> jobSignal.raise(), jobSignal::raise))));
+                                        JobStore.CHANNEL, job -> jobSignal.raise(), jobSignal::raise),
+                                // a cluster's administrative password rotated: the next administrative connection uses
+                                // it
+                                new PlacementListener.Channel(
+                                        ClusterStore.CHANNEL,
+                                        control.admins()::refresh,
+                                        control.admins()::refreshAll))));
         listener.subscribe(new StalePools(placements, pools));
         PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
         return new DataPlane(

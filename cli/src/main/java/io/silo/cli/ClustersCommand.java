@@ -26,8 +26,13 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "clusters",
         mixinStandardHelpOptions = true,
-        description = "List clusters; stop or resume placing new organizations on one, relabel one.",
-        subcommands = {ClustersCommand.ListClusters.class, ClustersCommand.Set.class})
+        description =
+                "List clusters; stop or resume placing new organizations on one, relabel one, rotate its password.",
+        subcommands = {
+            ClustersCommand.ListClusters.class,
+            ClustersCommand.Set.class,
+            ClustersCommand.RotatePassword.class
+        })
 final class ClustersCommand {
 
     /** What both subcommands share: configuration, JSON output, the audit actor. */
@@ -114,6 +119,21 @@ final class ClustersCommand {
             print(
                     out,
                     clusters.update(id, new ClusterChange(Optional.ofNullable(acceptingTenants), newLabels), actor()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "rotate-password",
+            mixinStandardHelpOptions = true,
+            description = "Give a cluster registered at run time a new administrative password (random, never shown).")
+    static final class RotatePassword extends Base {
+        @Parameters(paramLabel = "ID", description = "The cluster's id.")
+        String id;
+
+        @Override
+        int run(ClusterRegistry clusters, PrintWriter out) {
+            print(out, clusters.rotatePassword(id, actor()));
             return 0;
         }
     }

@@ -400,6 +400,9 @@ public enum ProblemType {
     CLUSTER_NOT_FOUND(
             answered(ErrorKind.NOT_FOUND),
             "no cluster with that id (`PATCH /api/admin/clusters/{id}`, `silo clusters set`)"),
+    CLUSTER_CONFIGURED(
+            answered(ErrorKind.CONFLICT),
+            "the cluster comes from the configuration, which sets its credentials at every start: rotate its password on the server and in the configuration (`POST /api/admin/clusters/{id}/rotate-password` is for clusters registered at run time)"),
     SECRET_UNREADABLE(
             internal(ErrorKind.INTERNAL),
             "a sealed secret cannot be opened: the master key is not the one it was sealed with"),

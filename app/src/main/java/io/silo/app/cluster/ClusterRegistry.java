@@ -2,7 +2,10 @@ package io.silo.app.cluster;
 
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.Cluster;
+import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
+import io.silo.postgres.cluster.ClusterAdmin;
+import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.cluster.ClusterCheck;
 import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The clusters as a platform administrator manages them at run time, over HTTP ({@code
@@ -23,14 +27,22 @@ import java.util.Optional;
  */
 public final class ClusterRegistry {
     private final ClusterStore clusters;
+    private final ClusterAdmins admins;
     private final AuditLog audit;
     private final int defaultBudget;
+    private final Set<String> configured;
 
-    /** @param defaultBudget the connection budget of a registered cluster that names none ({@code pools.defaultBudget}) */
-    public ClusterRegistry(ClusterStore clusters, AuditLog audit, int defaultBudget) {
+    /**
+     * @param defaultBudget the connection budget of a registered cluster that names none ({@code pools.defaultBudget})
+     * @param configured the clusters the configuration names, whose credentials it sets at every start
+     */
+    public ClusterRegistry(
+            ClusterStore clusters, ClusterAdmins admins, AuditLog audit, int defaultBudget, Set<String> configured) {
         this.clusters = clusters;
+        this.admins = admins;
         this.audit = audit;
         this.defaultBudget = defaultBudget;
+        this.configured = Set.copyOf(configured);
     }
 
     /** The connection budget of a registered cluster that names none. */
@@ -85,6 +97,28 @@ public final class ClusterRegistry {
         });
         audit.append(new AuditEntry(actor, "cluster.update", "cluster", id, Optional.empty(), details));
         return after;
+    }
+
+    /**
+     * Gives a cluster registered at run time a new administrative password: staged (sealed) in the
+     * control database, set on the server's role, then made the cluster's, which every instance takes
+     * up for its next administrative connection. Run again after an interruption, it finishes with
+     * the password it staged. 409 {@code cluster-configured} for a cluster of the configuration,
+     * whose credentials it sets at every start.
+     */
+    public Cluster rotatePassword(String id, AuditEntry.Actor actor) {
+        Cluster cluster = require(id);
+        if (configured.contains(id)) {
+            throw ProblemType.CLUSTER_CONFIGURED.exception(
+                    "cluster '" + id + "' comes from the configuration, which "
+                            + "sets its credentials at every start: change its password on the server and in the configuration");
+        }
+        String next = clusters.stagePassword(id, Secrets.password()).orElseThrow(() -> notFound(id));
+        ClusterAdmin.setOwnPassword(cluster, clusters.passwords(id), next);
+        clusters.promotePassword(id);
+        admins.refresh(id);
+        audit.append(new AuditEntry(actor, "cluster.rotate-password", "cluster", id, Optional.empty(), Map.of()));
+        return require(id);
     }
 
     private Cluster require(String id) {

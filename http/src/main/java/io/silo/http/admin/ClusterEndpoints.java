@@ -46,6 +46,10 @@ public final class ClusterEndpoints implements Endpoints {
             exchange.header("Location", "/api/admin/clusters/" + cluster.id());
             exchange.status(201).json(body(cluster));
         });
+        routes.post("/api/admin/clusters/{id}/rotate-password", exchange -> {
+            Principal admin = authenticator.platformAdmin(exchange);
+            exchange.json(body(clusters.rotatePassword(exchange.pathParam("id"), Actors.of(exchange, admin))));
+        });
         routes.patch("/api/admin/clusters/{id}", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);
             ClusterChange change = ClusterChange.fromJson(Bodies.tree(exchange));

@@ -38,7 +38,7 @@ public final class ClusterAdmin implements AutoCloseable {
     /** How long an administrative connection may take to open. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Cluster cluster;
+    private volatile Cluster cluster;
     private final HikariDataSource pool;
     private final Jdbc jdbc;
     private final Properties timeouts = new Properties();
@@ -74,6 +74,46 @@ public final class ClusterAdmin implements AutoCloseable {
 
     public Cluster cluster() {
         return cluster;
+    }
+
+    /**
+     * Takes up the cluster as the registry holds it now, its administrative password changed by a
+     * rotation: connections opened from here on use it; those open stay good, for PostgreSQL checks
+     * a password at login only.
+     */
+    public void useCredentials(Cluster current) {
+        if (!current.id().equals(cluster.id())) {
+            throw new IllegalArgumentException("cluster " + current.id() + " is not " + cluster.id());
+        }
+        cluster = current;
+        pool.getHikariConfigMXBean().setPassword(current.password());
+    }
+
+    /**
+     * Gives the cluster's administrative role the password {@code next} (as a SCRAM verifier), logged
+     * in with the first of {@code candidates} the server accepts: the current password, or the staged
+     * one when an interrupted rotation had set it already.
+     */
+    public static void setOwnPassword(Cluster cluster, List<String> candidates, String next) {
+        SQLException refused = null;
+        for (String candidate : candidates) {
+            Properties props = new Properties();
+            props.setProperty("user", cluster.user());
+            props.setProperty("password", candidate);
+            props.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+            try (Connection connection = DriverManager.getConnection(cluster.url(), props);
+                    var statement = connection.createStatement()) {
+                statement.execute("ALTER ROLE CURRENT_USER PASSWORD " + literal(TenantRoleVerifier.of(next)));
+                return;
+            } catch (SQLException e) {
+                if (!"28P01".equals(e.getSQLState())) {
+                    // the message names the statement without its verifier
+                    throw new DataAccessException("ALTER ROLE CURRENT_USER PASSWORD '…' on cluster " + cluster.id(), e);
+                }
+                refused = e;
+            }
+        }
+        throw new DataAccessException("(log in to cluster " + cluster.id() + " to change its password)", refused);
     }
 
     public boolean databaseExists(String database) {
@@ -284,8 +324,16 @@ public final class ClusterAdmin implements AutoCloseable {
                     "cluster " + cluster.id() + " runs PostgreSQL " + (version / 10000) + "; Silo needs 15 or newer");
         }
         List<String> open = jdbc.inTransaction(handle -> {
+            // only their owner (or a superuser) may: a role with CREATEDB and CREATEROLE alone is warned below instead
+            List<String> ours = handle.query(
+                    "SELECT datname FROM pg_database d WHERE datname IN ('postgres', 'template1')"
+                            + " AND (pg_has_role(current_user, d.datdba, 'MEMBER')"
+                            + " OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))",
+                    row -> row.getString(1));
             for (String maintenance : MAINTENANCE_DATABASES) {
-                handle.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + quote(maintenance) + " FROM PUBLIC");
+                if (ours.contains(maintenance)) {
+                    handle.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + quote(maintenance) + " FROM PUBLIC");
+                }
             }
             return handle.query(
                     "SELECT datname FROM pg_database WHERE datallowconn"

@@ -27,6 +27,23 @@ public final class ClusterAdmins implements AutoCloseable {
         return admins.computeIfAbsent(clusterId, id -> new ClusterAdmin(cluster(id), statementTimeout));
     }
 
+    /**
+     * Takes up the cluster's administrative credentials as the registry holds them now (a rotation
+     * changed them; {@link ClusterStore#CHANNEL} tells every instance). A cluster not used yet here
+     * has nothing to take up.
+     */
+    public void refresh(String clusterId) {
+        ClusterAdmin admin = admins.get(clusterId);
+        if (admin != null) {
+            clusters.find(clusterId).ifPresent(admin::useCredentials);
+        }
+    }
+
+    /** {@link #refresh} of every cluster in use here, after the channel was lost a while. */
+    public void refreshAll() {
+        admins.keySet().forEach(this::refresh);
+    }
+
     private Cluster cluster(String id) {
         return clusters.find(id).orElseThrow(() -> ProblemType.CLUSTER_NOT_FOUND.exception("no cluster '" + id + "'"));
     }

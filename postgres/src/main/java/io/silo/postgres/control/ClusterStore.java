@@ -86,6 +86,52 @@ public final class ClusterStore {
         return jdbc.queryOne("SELECT * FROM clusters WHERE id = ?", this::map, id);
     }
 
+    /** The channel on which a change of a cluster's administrative password is announced, with its id. */
+    public static final String CHANNEL = "silo_clusters";
+
+    /**
+     * The cluster's next administrative password, staged before the server's role gets it: the one
+     * staged before when a rotation was interrupted, else {@code fresh}. Empty when there is no such cluster.
+     */
+    public Optional<String> stagePassword(String id, String fresh) {
+        return jdbc.inTransaction(handle -> handle.queryOne(
+                        "SELECT admin_password_next FROM clusters WHERE id = ? FOR UPDATE",
+                        row -> Optional.ofNullable(row.getString(1)),
+                        id)
+                .map(staged -> {
+                    if (staged.isPresent()) {
+                        return secrets.open(staged.get());
+                    }
+                    handle.update("UPDATE clusters SET admin_password_next = ? WHERE id = ?", secrets.seal(fresh), id);
+                    return fresh;
+                }));
+    }
+
+    /** The administrative passwords the control database holds for the cluster: the current one, then a staged one. */
+    public List<String> passwords(String id) {
+        return jdbc.queryOne(
+                        "SELECT admin_password, admin_password_next FROM clusters WHERE id = ?",
+                        row -> {
+                            List<String> passwords = new java.util.ArrayList<>();
+                            passwords.add(secrets.open(row.getString(1)));
+                            Optional.ofNullable(row.getString(2))
+                                    .map(secrets::open)
+                                    .ifPresent(passwords::add);
+                            return List.copyOf(passwords);
+                        },
+                        id)
+                .orElse(List.of());
+    }
+
+    /** Makes the staged password the cluster's, once its role has it; every instance hears of it ({@link #CHANNEL}). */
+    public boolean promotePassword(String id) {
+        return jdbc.update("""
+                        UPDATE clusters SET admin_password = admin_password_next, admin_password_next = NULL,
+                                            updated_at = now()
+                        WHERE id = ? AND admin_password_next IS NOT NULL
+                        """, id) == 1;
+    }
+
     /**
      * Changes what a platform administrator may change at run time, in one statement so that two
      * administrators changing different things both keep theirs. Empty when there is no such cluster.

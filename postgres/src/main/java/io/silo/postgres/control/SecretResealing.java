@@ -25,6 +25,7 @@ public final class SecretResealing {
     private static final List<Sealed> SEALED = List.of(
             new Sealed("control_settings", "key", "value", "key = 'master_key_check'"),
             new Sealed("clusters", "id", "admin_password", "true"),
+            new Sealed("clusters", "id", "admin_password_next", "admin_password_next IS NOT NULL"),
             new Sealed("tenants", "id", "db_role_password", "true"),
             new Sealed("tenants", "id", "db_role_password_next", "db_role_password_next IS NOT NULL"),
             new Sealed("signing_keys", "kid", "private_key", "true"),

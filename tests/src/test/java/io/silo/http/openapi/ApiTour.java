@@ -991,6 +991,9 @@ final class ApiTour {
         expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));
         expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", true, "labels", Map.of())));
         expect(400, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", "no")));
+        expect(409, admin.post("/api/admin/clusters/primary/rotate-password", Map.of()));
+        expect(404, admin.post("/api/admin/clusters/nowhere/rotate-password", Map.of()));
+        expect(403, orgAdmin.post("/api/admin/clusters/primary/rotate-password", Map.of()));
         expect(400, admin.patch("/api/admin/clusters/primary", Map.of("labels", Map.of("bad key", "x"))));
         expect(404, admin.patch("/api/admin/clusters/nowhere", Map.of("acceptingTenants", true)));
         expect(403, orgAdmin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));

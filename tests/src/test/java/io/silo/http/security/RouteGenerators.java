@@ -242,6 +242,14 @@ final class RouteGenerators {
                                 Map.of("acceptingTenants", "' OR 1=1"),
                                 Map.of("labels", Map.of("'; DROP TABLE tenants; --", "x")),
                                 Map.of("labels", List.of("zone"))))));
+        // only the configuration's cluster and names that are none: never a password changed under the fuzzer
+        platform(
+                "POST /api/admin/clusters/{id}/rotate-password",
+                fuzz -> fuzz.post(
+                        "/api/admin/clusters/"
+                                + q(fuzz.pick(List.of("primary", "nowhere", "'; DROP TABLE clusters; --")))
+                                + "/rotate-password",
+                        Map.of()));
         platform("GET /api/admin/pools", fuzz -> fuzz.get("/api/admin/pools"));
         // always a dry run: the fuzzer shows who may ask and that names reach no SQL, not a real rollout
         platform(
