@@ -25,7 +25,8 @@ import tools.jackson.databind.node.StringNode;
  * match what the document says for that status. A request the server accepted must match the
  * documented request body and name only documented query parameters. Requests to routes the
  * document does not have must be answered 404 {@code route-not-found} or 405
- * {@code method-not-allowed}. Every mismatch is collected, so one run lists them all.
+ * {@code method-not-allowed}. A problem document names only the members the Problem schema declares,
+ * which the clients read. Every mismatch is collected, so one run lists them all.
  *
  * <p>Thread-safe.
  */
@@ -125,7 +126,22 @@ final class ContractCheck {
             return found;
         }
         description.validate(schema, value.get()).forEach(message -> found.add("body: " + message));
+        if (type.equals("application/problem+json")) {
+            found.addAll(undeclaredMembers(value.get()));
+        }
         return found;
+    }
+
+    /**
+     * The Problem schema stays open (a client must ignore members it does not know), so validation passes
+     * any member; but the clients type problems from it, and read their extension members by its names.
+     */
+    private List<String> undeclaredMembers(JsonNode problem) {
+        JsonNode declared = description.document().at("/components/schemas/Problem/properties");
+        return problem.propertyNames().stream()
+                .filter(member -> !declared.has(member))
+                .map(member -> "problem member '" + member + "' is not declared in components/schemas/Problem")
+                .toList();
     }
 
     private List<String> headers(Located documented, SiloClient.Response response) {

@@ -193,7 +193,9 @@ final class DocumentLint {
                 if (member.getKey().equals("schema")) {
                     schema(member.getValue(), child, problems);
                 }
-                walk(document, member.getValue(), child, problems);
+                if (!VALUES.contains(member.getKey())) { // an example is data: a null in it is meant
+                    walk(document, member.getValue(), child, problems);
+                }
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {

@@ -77,6 +77,16 @@ class OpenApiContractTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * The clients are generated from this document (clients/typescript) or written on it (clients/java):
+     * every operation gives them its name, a schema of every body, a problem schema of every refusal,
+     * and an example of every JSON request body that passes its schema.
+     */
+    @Test
+    void everyOperationGivesTheClientsWhatTheyNeed() {
+        assertThat(ClientNeeds.problems(description)).isEmpty();
+    }
+
     /** A job of a kind no handler runs, left to background workers only in an hour: the tour cancels it. */
     private String pendingJob() {
         java.util.UUID id = java.util.UUID.randomUUID();
