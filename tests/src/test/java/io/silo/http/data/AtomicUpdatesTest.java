@@ -1,13 +1,20 @@
 package io.silo.http.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.silo.client.Batch;
+import io.silo.client.ClientFixtures;
+import io.silo.client.Collection;
+import io.silo.client.Filter;
+import io.silo.client.SiloApi;
+import io.silo.client.SiloProblemException;
+import io.silo.client.Update;
+import io.silo.client.WriteOptions;
 import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
 import io.silo.testing.TestTenants;
 import io.silo.testing.TestTenants.TestTenant;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Update operators over HTTP, as a till uses them: concurrent decrements of one product's stock all
  * count (none lost to a race), and an operator sent where a field was meant is a 400, not a field.
+ * The tills use the Java client; the malformed updates go by hand, since the client cannot write them.
  */
 @SiloTest
 class AtomicUpdatesTest {
@@ -28,19 +37,24 @@ class AtomicUpdatesTest {
     @Test
     void concurrentDecrementsAllCount(SiloClient anonymous) throws Exception {
         TestTenant shop = TestTenants.create(anonymous, "Corner Liquor", List.of("pos"));
-        SiloClient manager = shop.client();
-        SiloClient.Response created =
-                manager.post(PRODUCTS, Map.of("name", "Rum", "sku", "RUM-1", "price", 12.5, "stock", 100));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String product = PRODUCTS + "/" + created.json().path("_id").asString();
+        Collection<JsonNode> products =
+                ClientFixtures.administrator(anonymous, shop).collection("pos", "products");
+        String product = products.insert(Map.of("name", "Rum", "sku", "RUM-1", "price", 12.5, "stock", 100))
+                .path("_id")
+                .asString();
 
         ConcurrentMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<Thread> tills = new ArrayList<>();
         for (int till = 0; till < TILLS; till++) {
             tills.add(Thread.ofVirtual().start(() -> {
-                SiloClient.Response sold = manager.patch(product, Map.of("$inc", Map.of("stock", -2)));
-                statuses.computeIfAbsent(sold.status(), status -> new AtomicInteger())
-                        .incrementAndGet();
+                int status;
+                try {
+                    products.update(product, Update.inc("stock", -2), WriteOptions.none());
+                    status = 200;
+                } catch (SiloProblemException e) {
+                    status = e.status();
+                }
+                statuses.computeIfAbsent(status, key -> new AtomicInteger()).incrementAndGet();
             }));
         }
         for (Thread till : tills) {
@@ -53,69 +67,56 @@ class AtomicUpdatesTest {
                 .as("applied, or a version conflict after losing ten races in a row")
                 .isSubsetOf(200, 409);
         assertThat(sold).isPositive();
-        SiloClient.Response after = manager.get(product);
-        assertThat(after.json().path("stock").asInt())
+        JsonNode after = products.get(product);
+        assertThat(after.path("stock").asInt())
                 .as("every applied decrement counted, none lost")
                 .isEqualTo(100 - 2 * sold);
-        assertThat(after.json().path("_version").asInt()).isEqualTo(1 + sold);
+        assertThat(after.path("_version").asInt()).isEqualTo(1 + sold);
     }
 
     @Test
     void aSaleHappensOnlyWhileStockLastsAndAFailedConditionUndoesTheWholeBatch(SiloClient anonymous) {
         TestTenant shop = TestTenants.create(anonymous, "Last Bottles", List.of("pos"));
-        SiloClient manager = shop.client();
-        String id = manager.post(PRODUCTS, Map.of("name", "Port", "sku", "PORT-1", "price", 30, "stock", 3))
-                .json()
+        SiloApi manager = ClientFixtures.administrator(anonymous, shop);
+        Collection<JsonNode> products = manager.collection("pos", "products");
+        String id = products.insert(Map.of("name", "Port", "sku", "PORT-1", "price", 30, "stock", 3))
                 .path("_id")
                 .asString();
-        String enough = "?if=" + URLEncoder.encode("{\"stock\":{\"$gte\":2}}", StandardCharsets.UTF_8);
+        WriteOptions enough = WriteOptions.none().condition(Filter.gte("stock", 2));
 
-        assertThat(manager.patch(PRODUCTS + "/" + id + enough, Map.of("$inc", Map.of("stock", -2)))
-                        .status())
-                .isEqualTo(200);
-        SiloClient.Response refused = manager.patch(PRODUCTS + "/" + id + enough, Map.of("$inc", Map.of("stock", -2)));
-        assertThat(refused.status()).isEqualTo(409);
-        assertThat(refused.problemType()).isEqualTo("condition-failed");
+        assertThat(products.update(id, Update.inc("stock", -2), enough)
+                        .path("stock")
+                        .asInt())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> products.update(id, Update.inc("stock", -2), enough))
+                .isInstanceOfSatisfying(SiloProblemException.class, refused -> {
+                    assertThat(refused.status()).isEqualTo(409);
+                    assertThat(refused.slug()).isEqualTo("condition-failed");
+                });
 
-        SiloClient.Response batch = manager.post(
-                "/api/data/pos/_batch",
-                Map.of(
-                        "operations",
-                        List.of(
-                                Map.of(
-                                        "op",
-                                        "insert",
-                                        "collection",
-                                        "sales",
-                                        "body",
-                                        Map.of(
-                                                "items",
-                                                List.of(Map.of("productId", id, "quantity", 2, "unitPrice", 30)),
-                                                "total",
-                                                60,
-                                                "paymentMethod",
-                                                "cash",
-                                                "soldAt",
-                                                "2026-12-06T10:00:00Z")),
-                                Map.of(
-                                        "op",
-                                        "patch",
-                                        "collection",
-                                        "products",
-                                        "id",
-                                        id,
-                                        "body",
-                                        Map.of("$inc", Map.of("stock", -2)),
-                                        "if",
-                                        Map.of("stock", Map.of("$gte", 2))))));
-        assertThat(batch.status()).as(batch.text()).isEqualTo(409);
-        assertThat(batch.problemType()).isEqualTo("condition-failed");
-        assertThat(batch.json().path("operation").asInt()).isEqualTo(1);
-        assertThat(manager.get("/api/data/pos/sales").json().path("items").size())
+        Batch sale = manager.batch("pos")
+                .insert(
+                        "sales",
+                        Map.of(
+                                "items",
+                                List.of(Map.of("productId", id, "quantity", 2, "unitPrice", 30)),
+                                "total",
+                                60,
+                                "paymentMethod",
+                                "cash",
+                                "soldAt",
+                                "2026-12-06T10:00:00Z"))
+                .patch("products", id, Update.inc("stock", -2))
+                .condition(Filter.gte("stock", 2));
+        assertThatThrownBy(sale::commit).isInstanceOfSatisfying(SiloProblemException.class, refused -> {
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.slug()).isEqualTo("condition-failed");
+            assertThat(refused.extension("operation").orElseThrow().asInt()).isEqualTo(1);
+        });
+        assertThat(manager.collection("pos", "sales").count(Filter.all()))
                 .as("the sale of the batch was undone with it")
                 .isZero();
-        assertThat(manager.get(PRODUCTS + "/" + id).json().path("stock").asInt())
-                .isEqualTo(1);
+        assertThat(products.get(id).path("stock").asInt()).isEqualTo(1);
     }
 
     @Test
