@@ -1,5 +1,6 @@
 package io.silo.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ class ModuleSeamsTest {
     static void importMainClasses() {
         // every module's classes, from their build directories: cli and bench are not on this module's
         // class path (their jars' manifests would put PostgreSQL's binaries on it twice)
-        List<Path> modules = Stream.of("core", "postgres", "app", "http", "testing", "cli", "bench")
+        List<Path> modules = Stream.of("core", "postgres", "app", "http", "testing", "cli", "bench", "clients/java")
                 .map(module -> Path.of("..", module, "target", "classes"))
                 .toList();
         assertThat(modules)
@@ -96,6 +97,18 @@ class ModuleSeamsTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.silo.postgres.internal..")
+                .check(classes);
+    }
+
+    /** An application takes the client's jar and Jackson, never the server's modules. */
+    @Test
+    void theJavaClientStandsAlone() {
+        classes()
+                .that()
+                .resideInAPackage("io.silo.client..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("io.silo.client..", "java..", "tools.jackson..")
                 .check(classes);
     }
 
