@@ -2,10 +2,10 @@
 // (test/run.mjs starts one): the code block is taken out of the page, compiled with TypeScript, and
 // its GET and POST are called with Requests as Next.js calls them.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 
@@ -32,11 +32,14 @@ function handlerModule() {
 
 describe("the Next.js guide's route handler", () => {
   let route;
+  let file;
   before(async () => {
     process.env.SILO_EMAIL = "manager@greenbottle.example.com";
     process.env.SILO_PASSWORD = "manager123";
-    route = await import(pathToFileURL(handlerModule()).href);
+    file = handlerModule();
+    route = await import(pathToFileURL(file).href);
   });
+  after(() => rmSync(dirname(file), { recursive: true, force: true }));
 
   it("lists the products below a stock, lowest first, and books deliveries once per key", async () => {
     const listed = await route.GET(new Request("http://localhost:3000/api/products/low-stock?below=100000"));
