@@ -991,6 +991,28 @@ final class ApiTour {
         expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));
         expect(200, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", true, "labels", Map.of())));
         expect(400, admin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", "no")));
+        // a cluster of its own role, so that rotating its password leaves the test server's superuser alone
+        second.admin()
+                .update("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'silo_tour_admin') THEN"
+                        + " CREATE ROLE silo_tour_admin LOGIN CREATEDB CREATEROLE PASSWORD 'tour-admin-password';"
+                        + " END IF; END $$");
+        second.admin().update("GRANT CONNECT ON DATABASE postgres TO silo_tour_admin");
+        expect(
+                201,
+                admin.post(
+                        "/api/admin/clusters",
+                        Map.of(
+                                "id",
+                                "tour-rotating",
+                                "url",
+                                second.url("postgres").replaceFirst("[?].*", ""),
+                                "user",
+                                "silo_tour_admin",
+                                "password",
+                                "tour-admin-password",
+                                "acceptingTenants",
+                                false)));
+        expect(200, admin.post("/api/admin/clusters/tour-rotating/rotate-password", Map.of()));
         expect(409, admin.post("/api/admin/clusters/primary/rotate-password", Map.of()));
         expect(404, admin.post("/api/admin/clusters/nowhere/rotate-password", Map.of()));
         expect(403, orgAdmin.post("/api/admin/clusters/primary/rotate-password", Map.of()));
