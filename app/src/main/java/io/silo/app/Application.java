@@ -24,6 +24,7 @@ import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.migration.Rollouts;
+import io.silo.app.move.Moves;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.app.retention.LogRetention;
@@ -181,6 +182,11 @@ public final class Application implements AutoCloseable {
         return operations.restores();
     }
 
+    /** Moves of organizations between clusters ({@code silo move}, {@code POST /api/admin/organizations/{org}/move}). */
+    public Moves moves() {
+        return operations.moves();
+    }
+
     /** Imports from MongoDB as jobs ({@code silo import}, {@code POST /api/admin/imports}). */
     public Imports importJobs() {
         return operations.imports();
@@ -288,7 +294,7 @@ public final class Application implements AutoCloseable {
 
     /** A job with what its kind keeps once it ran (a rollout's databases, an import's report). */
     public JobDetails jobDetails() {
-        return new JobDetails(jobs(), rollouts(), importJobs());
+        return new JobDetails(jobs(), rollouts(), importJobs(), moves());
     }
 
     /** The purge of old activity and audit rows; a server runs it on its own schedule. */

@@ -11,6 +11,7 @@ import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.migration.Rollouts;
+import io.silo.app.move.Moves;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
 import io.silo.app.retention.LogRetention;
@@ -21,6 +22,7 @@ import io.silo.postgres.activity.ActivityLog;
 import io.silo.postgres.cluster.AutovacuumTuner;
 import io.silo.postgres.cluster.SchemaInstaller;
 import io.silo.postgres.control.ImportJobStore;
+import io.silo.postgres.control.MoveStore;
 import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.RolloutStore;
 import io.silo.postgres.control.TenantServices;
@@ -31,6 +33,7 @@ import io.silo.postgres.job.JobRunner;
 import io.silo.postgres.job.JobStore;
 import io.silo.postgres.job.Leases;
 import io.silo.postgres.migration.RolloutJob;
+import io.silo.postgres.move.MoveJob;
 import io.silo.postgres.provision.DeletionJob;
 import io.silo.postgres.provision.ProvisioningJob;
 import io.silo.postgres.provision.RolePasswordRotation;
@@ -57,7 +60,11 @@ record Operations(
         Rollouts rollouts,
         Imports imports,
         Backups backups,
-        Restores restores) {
+        Restores restores,
+        Moves moves) {
+
+    /** The longest a move waits for its copy to be made or to catch up before the step counts as failed. */
+    private static final Duration MOVE_SYNC_TIMEOUT = Duration.ofMinutes(10);
 
     static Operations open(
             SiloConfig config,
@@ -99,6 +106,17 @@ record Operations(
         // the import creates organizations, whose lifecycle needs the runner: its handler gets the import once made
         AtomicReference<MongoImport> importer = new AtomicReference<>();
         ImportJobStore importJobs = new ImportJobStore(jdbc);
+        MoveStore moveStore = new MoveStore(jdbc);
+        MoveJob moveJob = new MoveJob(
+                control.tenants(),
+                moveStore,
+                control.admins(),
+                templates,
+                installer,
+                leases,
+                config.serviceRemovalGrace(),
+                MOVE_SYNC_TIMEOUT,
+                data.placements()::invalidate);
         JobRunner runner = shutdown.register(
                 "job runner",
                 new JobRunner(
@@ -140,7 +158,8 @@ record Operations(
                                         jobs,
                                         leases,
                                         config.jobs().lease()),
-                                new RolePasswordRotation(control.tenants(), control.admins())),
+                                new RolePasswordRotation(control.tenants(), control.admins()),
+                                moveJob),
                         config.jobs(),
                         instance,
                         options.stepObserver(),
@@ -200,6 +219,18 @@ record Operations(
                 control.audit(),
                 clock,
                 new ImportFolders(config.importsDir()));
+        Moves moves = new Moves(
+                jdbc,
+                control.tenants(),
+                control.clusters(),
+                control.admins(),
+                moveStore,
+                moveJob,
+                jobs,
+                runner,
+                leases,
+                control.audit(),
+                clock);
         FileSweeper fileSweeper =
                 new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
         LogRetention retention = new LogRetention(
@@ -224,7 +255,7 @@ record Operations(
                             mailer.mailbox(),
                             config.tokens().refreshTtl(),
                             fileSweeper,
-                            () -> services.dropExpired() + organizations.deleteClosed(),
+                            () -> services.dropExpired() + organizations.deleteClosed() + moves.dropExpired(),
                             clock));
             shutdown.register(
                     "directory sweeper",
@@ -278,7 +309,8 @@ record Operations(
                         control.secrets(),
                         control.audit(),
                         data.placements()::invalidate,
-                        clock));
+                        clock),
+                moves);
     }
 
     private static List<JobHandler> handlers(
@@ -287,8 +319,9 @@ record Operations(
             ServiceJobs services,
             JobHandler rollout,
             JobHandler imports,
-            JobHandler rolePasswords) {
-        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords));
+            JobHandler rolePasswords,
+            JobHandler move) {
+        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords, move));
         all.addAll(services.handlers());
         return all;
     }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             BackupCommand.class,
             RestoreCommand.class,
-            ControlCommand.class
+            ControlCommand.class,
+            MoveCommand.class
         })
 public final class Main {
 

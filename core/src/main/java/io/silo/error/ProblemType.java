@@ -403,6 +403,12 @@ public enum ProblemType {
     CLUSTER_CONFIGURED(
             answered(ErrorKind.CONFLICT),
             "the cluster comes from the configuration, which sets its credentials at every start: rotate its password on the server and in the configuration (`POST /api/admin/clusters/{id}/rotate-password` is for clusters registered at run time)"),
+    MOVE_REFUSED(
+            answered(ErrorKind.CONFLICT),
+            "the organization cannot move now: it is on that cluster already, a move or another job is changing it, or one of its databases is not ready (`organization`)"),
+    CLUSTER_IN_USE(
+            answered(ErrorKind.CONFLICT),
+            "the cluster cannot be removed: it holds tenant databases (old copies of moved organizations included, `databases`), or it is the only one, or it holds the control database"),
     SECRET_UNREADABLE(
             internal(ErrorKind.INTERNAL),
             "a sealed secret cannot be opened: the master key is not the one it was sealed with"),

@@ -6,6 +6,7 @@ import io.silo.http.admin.ClusterEndpoints;
 import io.silo.http.admin.ImportEndpoints;
 import io.silo.http.admin.JobEndpoints;
 import io.silo.http.admin.MigrationEndpoints;
+import io.silo.http.admin.MoveEndpoints;
 import io.silo.http.admin.OrganizationUserEndpoints;
 import io.silo.http.admin.PoolEndpoints;
 import io.silo.http.auth.AuthEndpoints;
@@ -64,6 +65,7 @@ final class HttpFeatures {
                 new PoolEndpoints(app.pools(), authenticator),
                 new MigrationEndpoints(app.rollouts(), authenticator),
                 new ImportEndpoints(app.importJobs(), authenticator),
+                new MoveEndpoints(app.moves(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
                 OpenApiEndpoint.load(),
                 new MetricsEndpoint(

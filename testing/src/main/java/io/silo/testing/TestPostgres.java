@@ -105,6 +105,7 @@ public final class TestPostgres {
      */
     public void reset() {
         Jdbc admin = admin();
+        dropReplication(admin);
         List<String> databases = admin.query(
                 "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')",
                 row -> row.getString(1));
@@ -119,6 +120,34 @@ public final class TestPostgres {
             for (String role : roles) {
                 handle.execute("DROP ROLE \"" + role + "\"");
             }
+        });
+    }
+
+    /**
+     * Drops what a move's logical replication left (a test that stopped half way): subscriptions and
+     * replication slots keep their databases from being dropped.
+     */
+    private void dropReplication(Jdbc admin) {
+        List<String> subscribed = admin.query(
+                "SELECT DISTINCT d.datname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid",
+                row -> row.getString(1));
+        for (String database : subscribed) {
+            jdbc(database).useHandle(handle -> {
+                for (String name : handle.query(
+                        "SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid"
+                                + " WHERE d.datname = current_database()",
+                        row -> row.getString(1))) {
+                    handle.execute("ALTER SUBSCRIPTION \"" + name + "\" DISABLE");
+                    handle.execute("ALTER SUBSCRIPTION \"" + name + "\" SET (slot_name = NONE)");
+                    handle.execute("DROP SUBSCRIPTION \"" + name + "\"");
+                }
+            });
+        }
+        admin.useHandle(handle -> {
+            handle.query(
+                    "SELECT pg_terminate_backend(active_pid, 5000) FROM pg_replication_slots WHERE active_pid IS NOT NULL",
+                    row -> row.getBoolean(1));
+            handle.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots", row -> 1);
         });
     }
 

@@ -111,6 +111,23 @@ public final class RolloutStore {
     }
 
     /**
+     * Whether the target's database is still where the rollout found it: an organization moved to
+     * another cluster since (its old copy kept for a while) must not have that copy migrated and its
+     * version recorded for the new one.
+     */
+    public boolean stillPlaced(Target target, String service) {
+        return jdbc.queryOne(
+                        "SELECT 1 FROM tenant_databases WHERE tenant_id = ? AND service = ? AND cluster_id = ?"
+                                + " AND database_name = ?",
+                        row -> 1,
+                        target.tenantId(),
+                        service,
+                        target.clusterId(),
+                        target.database())
+                .isPresent();
+    }
+
+    /**
      * Records what happened to one database, and how long its writes were fenced if they were; a
      * database retried in a resumed slice keeps its latest outcome.
      */

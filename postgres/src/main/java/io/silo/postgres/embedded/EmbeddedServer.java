@@ -90,6 +90,13 @@ public final class EmbeddedServer implements AutoCloseable {
                     .setServerConfig("full_page_writes", fsync ? "on" : "off")
                     .setServerConfig("max_connections", Integer.toString(maxConnections))
                     .setServerConfig("listen_addresses", "localhost")
+                    // moves copy a tenant's databases by logical replication: a slot, a sender and an
+                    // apply worker per database moving (plus table-sync workers at first), a few tenants at once
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "64")
+                    .setServerConfig("max_wal_senders", "64")
+                    .setServerConfig("max_logical_replication_workers", "32")
+                    .setServerConfig("max_worker_processes", "48")
                     .setConnectConfig("password", password);
             if (port > 0) {
                 builder.setPort(port);

@@ -352,6 +352,13 @@ public final class RolloutJob implements JobHandler {
             store.outcome(job.id(), target, false, Optional.of(reason), Optional.empty());
             return;
         }
+        if (!store.stillPlaced(target, template.service())) {
+            String reason = "organization " + target.slug() + " moved to another cluster since the rollout was"
+                    + " planned; run the rollout again";
+            warnBehind(job, template, target, reason);
+            store.outcome(job.id(), target, false, Optional.of(reason), Optional.empty());
+            return; // its tenant's lease is given back with the slice's end
+        }
         FenceClock fence = new FenceClock(target.tenantId(), template.service());
         Optional<String> failure = Optional.empty();
         try {

@@ -949,6 +949,52 @@ final class ApiTour {
         throw new AssertionError("the tour's import job " + job + " did not end");
     }
 
+    /**
+     * A move of an organization made for it to the tour's cluster (the second server), which takes
+     * tenants for that moment only; the job is read back once it ended, with what the move kept.
+     */
+    private void moves() {
+        String mover = expect(
+                        201,
+                        admin.post(
+                                "/api/organizations",
+                                Map.of(
+                                        "name",
+                                        "Tour Mover",
+                                        "services",
+                                        List.of("billing"),
+                                        "admin",
+                                        Map.of("email", "boss@mover.example", "name", "Boss", "password", PASSWORD))))
+                .json()
+                .path("slug")
+                .asString();
+        String path = "/api/admin/organizations/" + mover + "/move";
+        expect(409, admin.post(path, Map.of("cluster", "tour"))); // the tour's cluster takes no tenants yet
+        expect(422, admin.post(path, Map.of("cluster", "nowhere")));
+        expect(400, admin.post(path, Map.of("method", "copy")));
+        expect(404, admin.post("/api/admin/organizations/no-such-organization/move", Map.of("cluster", "tour")));
+        expect(403, orgAdmin.post(path, Map.of("cluster", "tour")));
+        expect(200, admin.patch("/api/admin/clusters/tour", Map.of("acceptingTenants", true)));
+        String job = expect(202, admin.post(path, Map.of("cluster", "tour", "method", "copy")))
+                .json()
+                .path("id")
+                .asString();
+        expect(200, admin.patch("/api/admin/clusters/tour", Map.of("acceptingTenants", false)));
+        for (int i = 0; i < 600; i++) {
+            JsonNode body = expect(200, admin.get("/api/admin/jobs/" + job)).json();
+            if (body.path("state").asString().matches("succeeded|failed|cancelled")) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("the tour's move job " + job + " did not end");
+    }
+
     private void administration() {
         expect(200, admin.get("/api/admin/clusters"));
         expect(200, admin.get("/api/admin/clusters/health"));
@@ -1028,6 +1074,7 @@ final class ApiTour {
         expect(422, admin.post("/api/admin/migrations", Map.of("service", "nothing-here")));
         expect(403, orgAdmin.post("/api/admin/migrations", Map.of("service", "billing")));
         imports();
+        moves();
         JsonNode audit = expect(200, admin.get("/api/admin/activity?tenant=" + orgId + "&limit=2"))
                 .json();
         expect(

@@ -212,6 +212,16 @@ final class RouteGenerators {
                         + q(fuzz.pick(
                                 List.of(fuzz.world().beta().id, fuzz.world().alpha().id, "x"))) + "&cursor="
                         + q(fuzz.cursor())));
+        // never a real move: to the cluster the organization is on, to none, or by no method; the fuzzer shows
+        // who may move an organization and that names reach no SQL, without moving the other generators' data
+        platform(
+                "POST /api/admin/organizations/{org}/move",
+                fuzz -> fuzz.post(
+                        "/api/admin/organizations/" + fuzz.organization() + "/move",
+                        fuzz.pick(List.of(
+                                Map.of("cluster", "primary"),
+                                Map.of("cluster", "'; DROP TABLE tenants; --"),
+                                Map.of("cluster", "primary", "method", "' OR 1=1")))));
         platform("GET /api/admin/clusters", fuzz -> fuzz.get("/api/admin/clusters"));
         platform("GET /api/admin/clusters/health", fuzz -> fuzz.get("/api/admin/clusters/health"));
         // never a server that answers: the fuzzer shows who may register one and that its fields reach no SQL

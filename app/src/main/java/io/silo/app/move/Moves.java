@@ -1,0 +1,311 @@
+package io.silo.app.move;
+
+import io.silo.audit.AuditEntry;
+import io.silo.cluster.ClusterPlacement;
+import io.silo.crypto.Ids;
+import io.silo.error.ProblemType;
+import io.silo.error.SiloException;
+import io.silo.job.Job;
+import io.silo.job.JobState;
+import io.silo.postgres.cluster.ClusterAdmin;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.control.ClusterStore;
+import io.silo.postgres.control.MoveStore;
+import io.silo.postgres.control.MoveStore.Move;
+import io.silo.postgres.control.MoveStore.Origin;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.job.JobRunner;
+import io.silo.postgres.job.JobStore;
+import io.silo.postgres.job.Leases;
+import io.silo.postgres.move.MoveJob;
+import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves of organizations between clusters ({@code silo move}, {@code POST
+ * /api/admin/organizations/{org}/move}), as jobs ({@link MoveJob}) recorded in the master audit log
+ * ({@value MoveJob#KIND}); and the old copies a move left, dropped once their grace ended
+ * ({@link #dropExpired}, run by housekeeping).
+ *
+ * <p>A move is refused before anything changes (409 {@code move-refused}) when the organization is
+ * not active or suspended, is on the target already, has a database that is not ready, or is being
+ * changed by another job or move; the target must accept new tenants and have room, as for a new
+ * organization. The move takes the organization's lease in the request, so that no job slips in
+ * between the answer and its first step.
+ *
+ * <p>Thread-safe.
+ */
+public final class Moves {
+    private static final Logger log = LoggerFactory.getLogger(Moves.class);
+    /** How many finished moves one housekeeping sweep clears of their old copies. */
+    private static final int DROPS_PER_SWEEP = 20;
+
+    private final Jdbc control;
+    private final TenantStore tenants;
+    private final ClusterStore clusters;
+    private final ClusterAdmins admins;
+    private final MoveStore moves;
+    private final MoveJob handler;
+    private final JobStore jobs;
+    private final JobRunner runner;
+    private final Leases leases;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Moves(
+            Jdbc control,
+            TenantStore tenants,
+            ClusterStore clusters,
+            ClusterAdmins admins,
+            MoveStore moves,
+            MoveJob handler,
+            JobStore jobs,
+            JobRunner runner,
+            Leases leases,
+            AuditLog audit,
+            Clock clock) {
+        this.control = control;
+        this.tenants = tenants;
+        this.clusters = clusters;
+        this.admins = admins;
+        this.moves = moves;
+        this.handler = handler;
+        this.jobs = jobs;
+        this.runner = runner;
+        this.leases = leases;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks the move and creates its job. {@code grace}: how long background workers leave the new job
+     * alone, so that a caller running it inline ({@code silo move}) gets it.
+     *
+     * @param organization a slug or an id
+     * @param target the cluster to move to
+     */
+    public Job start(
+            String organization, String target, MoveJob.Method method, AuditEntry.Actor actor, Duration grace) {
+        Tenant tenant = tenants.resolve(organization)
+                .orElseThrow(
+                        () -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization '" + organization + "'"));
+        List<TenantDatabase> moving = check(tenant, target);
+        Instant now = clock.instant();
+        Job job = new Job(
+                Ids.next(),
+                MoveJob.KIND,
+                Optional.of(tenant.id()),
+                JobState.PENDING,
+                MoveJob.payload(tenant.slug(), target, method),
+                MoveJob.plan(),
+                0,
+                0,
+                Optional.empty(),
+                now,
+                now,
+                Optional.empty());
+        String lease = Leases.tenant(tenant.id());
+        if (!leases.tryAcquire(lease, MoveJob.holder(job.id()), MoveJob.LEASE)) {
+            throw refused(
+                    tenant, "another job is changing organization " + tenant.slug() + "; try again once it ended");
+        }
+        try {
+            control.useTransaction(handle -> {
+                if (!moves.insert(handle, job.id(), tenant.id(), tenant.slug(), target)) {
+                    throw refused(tenant, "organization " + tenant.slug() + " is moving already");
+                }
+                jobs.create(handle, job, grace);
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("from", moving.getFirst().clusterId());
+                details.put("to", target);
+                details.put("method", method.value());
+                details.put(
+                        "databases",
+                        moving.stream().map(TenantDatabase::databaseName).toList());
+                audit.append(
+                        handle,
+                        new AuditEntry(
+                                actor,
+                                MoveJob.KIND,
+                                "organization",
+                                tenant.id().toString(),
+                                Optional.of(tenant.id()),
+                                details));
+            });
+        } catch (RuntimeException e) {
+            leases.release(lease, MoveJob.holder(job.id()));
+            throw e;
+        }
+        return job;
+    }
+
+    private List<TenantDatabase> check(Tenant tenant, String target) {
+        if (tenant.status() != TenantStatus.ACTIVE && tenant.status() != TenantStatus.SUSPENDED) {
+            throw refused(
+                    tenant,
+                    "organization " + tenant.slug() + " is " + tenant.status().value());
+        }
+        List<TenantDatabase> moving = tenant.databases().stream()
+                .filter(database -> database.state() != DatabaseState.DETACHED)
+                .toList();
+        for (TenantDatabase database : moving) {
+            if (database.clusterId().equals(target)) {
+                throw refused(tenant, "organization " + tenant.slug() + " is on cluster " + target + " already");
+            }
+            if (database.state() != DatabaseState.READY) {
+                throw refused(
+                        tenant,
+                        "the " + database.service() + " database of " + tenant.slug() + " is "
+                                + database.state().value() + "; move it once it is ready");
+            }
+        }
+        if (moving.isEmpty()) {
+            throw refused(tenant, "organization " + tenant.slug() + " has no database to move");
+        }
+        // the same rules as for a new organization naming its cluster: known, accepting tenants, room left
+        ClusterPlacement.choose(
+                clusters.list(), tenants.databasesPerCluster(), moving.size(), Optional.of(target), Map.of());
+        return moving;
+    }
+
+    /**
+     * Runs the move in this thread (the CLI has no job workers) and returns the job as it ended; one
+     * another instance's worker runs is waited for.
+     */
+    public Job runInline(UUID jobId) {
+        while (true) {
+            Job job = runner.runNow(jobId, Duration.ofSeconds(1));
+            if (job.state().finished()) {
+                return job;
+            }
+        }
+    }
+
+    /**
+     * The job of the organization's move under way, if one is (a {@code silo move} that was killed):
+     * running the command again finishes it rather than being refused.
+     */
+    public Optional<Job> unfinished(String organization) {
+        return tenants.resolve(organization)
+                .flatMap(tenant -> moves.underWay(tenant.id()))
+                .flatMap(move -> jobs.find(move.jobId()))
+                .filter(job -> !job.state().finished());
+    }
+
+    /** The job as it stands now. */
+    public Optional<Job> job(UUID jobId) {
+        return jobs.find(jobId);
+    }
+
+    /** What a move job keeps: where from and to, the method, the rows verified, the fence's length. */
+    public Optional<Map<String, Object>> summary(UUID jobId) {
+        return moves.find(jobId).map(Moves::summary);
+    }
+
+    private static Map<String, Object> summary(Move move) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("organization", move.slug());
+        body.put(
+                "from",
+                move.databases().stream().map(Origin::cluster).distinct().toList());
+        body.put("to", move.targetCluster());
+        move.method().ifPresent(method -> body.put("method", method));
+        body.put("state", move.state());
+        body.put("databases", move.databases().stream().map(Origin::database).toList());
+        move.counts().ifPresent(counts -> body.put("counts", counts));
+        move.fenceMillis().ifPresent(fence -> body.put("fenceMs", fence));
+        move.switchedAt().ifPresent(at -> body.put("switchedAt", at.toString()));
+        move.dropAfter().ifPresent(at -> body.put("oldCopiesDropAfter", at.toString()));
+        return body;
+    }
+
+    /**
+     * Drops the old copies of moves whose grace ended, and the tenant's role on a cluster where it has
+     * no database left. A copy the organization is placed on again (it moved back) is not touched;
+     * a move back under way to that cluster makes the sweep leave the copies for a later one.
+     *
+     * @return how many moves were cleared
+     */
+    public int dropExpired() {
+        int cleared = 0;
+        for (Move move : moves.expired(clock.instant(), DROPS_PER_SWEEP)) {
+            Optional<Move> back = moves.underWay(move.tenantId());
+            if (back.isPresent()) {
+                continue;
+            }
+            try {
+                dropOldCopies(move);
+                moves.dropped(move.jobId());
+                cleared++;
+            } catch (RuntimeException e) {
+                log.warn(
+                        "the old copies of the move {} of {} could not be dropped yet: {}",
+                        move.jobId(),
+                        move.slug(),
+                        e.getMessage());
+            }
+        }
+        return cleared;
+    }
+
+    private void dropOldCopies(Move move) {
+        handler.cleanUp(move); // a slot left on the source would keep its database from being dropped
+        Optional<Tenant> tenant = tenants.find(move.tenantId());
+        List<TenantDatabase> live = tenant.map(Tenant::databases).orElse(List.of());
+        for (Origin origin : move.databases()) {
+            boolean placedThere = live.stream()
+                    .anyMatch(database -> database.clusterId().equals(origin.cluster())
+                            && database.databaseName().equals(origin.database()));
+            if (placedThere) {
+                continue;
+            }
+            ClusterAdmin admin = admins.of(origin.cluster());
+            String owner = ProvisioningJob.ownerComment(move.tenantId(), origin.service());
+            if (admin.databaseExists(origin.database())
+                    && admin.databaseComment(origin.database()).orElse("").equals(owner)) {
+                admin.dropDatabase(origin.database());
+                log.info(
+                        "dropped {} on cluster {}, the old copy of {} after its move",
+                        origin.database(),
+                        origin.cluster(),
+                        move.slug());
+            }
+        }
+        for (String cluster :
+                move.databases().stream().map(Origin::cluster).distinct().toList()) {
+            boolean stillThere =
+                    live.stream().anyMatch(database -> database.clusterId().equals(cluster));
+            if (!stillThere && tenant.isPresent()) {
+                dropRole(cluster, tenants.role(move.tenantId()).name());
+            }
+        }
+    }
+
+    private void dropRole(String cluster, String role) {
+        try {
+            admins.of(cluster).dropRole(role);
+        } catch (RuntimeException e) {
+            // a role that still owns something stays; it can log in nowhere without a database
+            log.warn("the role {} on cluster {} stays: {}", role, cluster, e.getMessage());
+        }
+    }
+
+    private static SiloException refused(Tenant tenant, String message) {
+        return ProblemType.MOVE_REFUSED.exception(message).with("organization", tenant.slug());
+    }
+}

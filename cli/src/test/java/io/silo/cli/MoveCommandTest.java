@@ -1,0 +1,118 @@
+package io.silo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.silo.config.SiloConfig;
+import io.silo.json.Json;
+import io.silo.testing.TestSilo;
+import io.silo.testing.TestTenants;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code silo move ORG --to CLUSTER} moves an organization of a running instance to the other
+ * server, the job run in the command's process: the instance serves the organization from there at
+ * once, with its documents; the move is audited with the operator as actor; a second move to the same
+ * cluster is refused and changes nothing.
+ */
+class MoveCommandTest {
+
+    @Test
+    void anOperatorMovesAnOrganizationOfARunningInstanceToTheOtherServer(@TempDir Path dir) throws IOException {
+        try (TestSilo silo = TestSilo.start(2, Map.of())) {
+            String config = config(silo.config(), dir).toString();
+            TestTenants.TestTenant tenant =
+                    TestTenants.create(silo.client(), "Cli Mover", List.of("billing"), Map.of("cluster", "primary"));
+            for (int index = 0; index < 5; index++) {
+                assertThat(tenant.client()
+                                .post("/api/data/billing/invoices", invoice("CLI-" + index))
+                                .status())
+                        .isEqualTo(201);
+            }
+
+            StringWriter out = new StringWriter();
+            assertThat(run(out, "move", tenant.slug(), "--to", "secondary", "--json", "--config", config))
+                    .as(out.toString())
+                    .isZero();
+            JsonNode summary = Json.mapper().readTree(out.toString().strip());
+            assertThat(summary.path("to").asString()).isEqualTo("secondary");
+            assertThat(summary.path("method").asString()).isEqualTo("logical");
+            assertThat(summary.path("fenceMs").asLong()).isNotNegative();
+            assertThat(summary.path("counts").path("billing").path("invoices").asLong())
+                    .isEqualTo(5);
+
+            assertThat(silo.control()
+                            .query(
+                                    "SELECT DISTINCT cluster_id FROM tenant_databases WHERE tenant_id = ?::uuid",
+                                    row -> row.getString(1),
+                                    tenant.id()))
+                    .containsExactly("secondary");
+            assertThat(tenant.client()
+                            .get("/api/data/billing/invoices/_count")
+                            .json()
+                            .path("count")
+                            .asLong())
+                    .isEqualTo(5);
+            assertThat(tenant.client()
+                            .post("/api/data/billing/invoices", invoice("CLI-after"))
+                            .status())
+                    .isEqualTo(201);
+            assertThat(silo.control()
+                            .query(
+                                    "SELECT actor_kind FROM audit_log WHERE action = 'organization.move'",
+                                    row -> row.getString(1)))
+                    .containsExactly("operator");
+
+            assertThat(run(new StringWriter(), "move", tenant.slug(), "--to", "secondary", "--config", config))
+                    .as("on that cluster already")
+                    .isEqualTo(1);
+        }
+    }
+
+    private static Map<String, Object> invoice(String number) {
+        return Map.of(
+                "number",
+                number,
+                "customer",
+                Map.of("name", "Customer"),
+                "status",
+                "draft",
+                "currency",
+                "EUR",
+                "total",
+                3,
+                "issueDate",
+                "2026-12-07");
+    }
+
+    private static int run(StringWriter out, String... args) {
+        StringWriter err = new StringWriter();
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    /** A configuration file for the CLI on the test instance's control database and master key. */
+    private static Path config(SiloConfig config, Path dir) throws IOException {
+        SiloConfig.Database database = config.database().orElseThrow();
+        Path file = dir.resolve("silo.yaml");
+        Files.writeString(file, """
+                data: {dir: %s}
+                master: {key: "%s"}
+                database: {url: "%s", user: %s, password: "%s"}
+                passwords: {memoryKib: 4096, iterations: 1}
+                """.formatted(
+                        dir.resolve("data"),
+                        config.masterKey().orElseThrow(),
+                        database.url(),
+                        database.user(),
+                        database.password()));
+        return file;
+    }
+}

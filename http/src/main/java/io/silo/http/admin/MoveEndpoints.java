@@ -1,0 +1,56 @@
+package io.silo.http.admin;
+
+import io.silo.app.move.Moves;
+import io.silo.app.organization.OrganizationJson;
+import io.silo.app.session.Principal;
+import io.silo.error.ProblemType;
+import io.silo.http.auth.Authenticator;
+import io.silo.http.server.Actors;
+import io.silo.http.server.Bodies;
+import io.silo.http.server.Endpoints;
+import io.silo.http.server.Exchange;
+import io.silo.http.server.Routes;
+import io.silo.job.Job;
+import io.silo.postgres.move.MoveJob;
+import java.time.Duration;
+
+/**
+ * {@code POST /api/admin/organizations/{org}/move}, for platform administrators: moves an
+ * organization to another cluster while it keeps working, as a job ({@value MoveJob#KIND}) that the
+ * job workers run; 202 with the job, whose steps and, once it ran, method, rows verified and write
+ * fence {@code GET /api/admin/jobs/{id}} shows. A move that cannot start is a 409 {@code
+ * move-refused}, before anything changes.
+ *
+ * <p>Thread-safe.
+ */
+public final class MoveEndpoints implements Endpoints {
+    private final Moves moves;
+    private final Authenticator authenticator;
+
+    public MoveEndpoints(Moves moves, Authenticator authenticator) {
+        this.moves = moves;
+        this.authenticator = authenticator;
+    }
+
+    /** The body as it arrives: any field may be missing (null). */
+    record Body(String cluster, String method) {}
+
+    @Override
+    public void register(Routes routes) {
+        routes.post("/api/admin/organizations/{org}/move", this::move);
+    }
+
+    private void move(Exchange exchange) {
+        Principal admin = authenticator.platformAdmin(exchange);
+        Body body = Bodies.read(exchange, Body.class);
+        if (body.cluster() == null || body.cluster().isBlank()) {
+            throw ProblemType.MISSING_FIELD
+                    .exception("field 'cluster' (the cluster to move to) is required")
+                    .with("field", "cluster");
+        }
+        MoveJob.Method method = MoveJob.Method.parse(body.method() == null ? "auto" : body.method());
+        Job job = moves.start(
+                exchange.pathParam("org"), body.cluster(), method, Actors.of(exchange, admin), Duration.ZERO);
+        exchange.status(202).header("Location", "/api/admin/jobs/" + job.id()).json(OrganizationJson.job(job));
+    }
+}

@@ -1,0 +1,218 @@
+package io.silo.postgres.control;
+
+import io.silo.json.Json;
+import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The moves of organizations between clusters ({@code tenant_moves}): where each database was before
+ * the move, how far the move got ({@code copying, fenced, switched}, then {@code dropped} once the old
+ * copies are gone, or {@code rolled-back}), what it measured. The placement itself lives in
+ * {@code tenant_databases}; the switch changes both in one transaction ({@link #switchPlacement}), so an
+ * organization is always on exactly one cluster.
+ *
+ * <p>Thread-safe.
+ */
+public final class MoveStore {
+    private final Jdbc jdbc;
+
+    public MoveStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Where one database of the organization was before the move. */
+    public record Origin(String service, String database, String cluster) {}
+
+    /**
+     * A move as recorded.
+     *
+     * @param method {@code logical} or {@code copy}, once chosen
+     * @param counts rows per database and table on both sides, once verified
+     */
+    public record Move(
+            UUID jobId,
+            UUID tenantId,
+            String slug,
+            String targetCluster,
+            Optional<String> method,
+            String state,
+            List<Origin> databases,
+            Optional<JsonNode> counts,
+            Optional<Instant> fencedAt,
+            Optional<Long> fenceMillis,
+            Optional<Instant> switchedAt,
+            Optional<Instant> dropAfter) {
+        public Move {
+            databases = List.copyOf(databases);
+        }
+
+        /** Before the switch: what the move did can still be undone. */
+        public boolean underWay() {
+            return state.equals("copying") || state.equals("fenced");
+        }
+    }
+
+    /**
+     * Records a move when none of the organization is under way; false when one is (the partial unique
+     * index {@code tenant_moves_under_way} decides, so two administrators cannot both start one).
+     */
+    public boolean insert(Handle handle, UUID jobId, UUID tenantId, String slug, String target) {
+        return handle.update("""
+                INSERT INTO tenant_moves (job_id, tenant_id, slug, target_cluster) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, jobId, tenantId, slug, target) == 1;
+    }
+
+    public Optional<Move> find(UUID jobId) {
+        return jdbc.queryOne("SELECT * FROM tenant_moves WHERE job_id = ?", MoveStore::map, jobId);
+    }
+
+    /** The move of the organization under way, if any. */
+    public Optional<Move> underWay(UUID tenantId) {
+        return jdbc.queryOne(
+                "SELECT * FROM tenant_moves WHERE tenant_id = ? AND state IN ('copying', 'fenced')",
+                MoveStore::map,
+                tenantId);
+    }
+
+    /** Records where the databases are and how they travel, unless recorded already (a step run again). */
+    public void prepared(UUID jobId, List<Origin> databases, String method) {
+        jdbc.update("""
+                UPDATE tenant_moves SET databases = ?::jsonb, method = ?, updated_at = now()
+                WHERE job_id = ? AND method IS NULL
+                """, Json.write(databases), method, jobId);
+    }
+
+    /**
+     * Fences the organization's writes: every database it has {@code write-fenced} (the placement's
+     * NOTIFY tells every instance) and the move {@code fenced}, in one transaction. The fence's start is
+     * the database's clock at that commit, which is when writers start to be refused.
+     */
+    public void fence(UUID jobId, UUID tenantId) {
+        jdbc.useTransaction(handle -> {
+            int moved = handle.update(
+                    "UPDATE tenant_moves SET state = 'fenced', fenced_at = now(), updated_at = now()"
+                            + " WHERE job_id = ? AND state = 'copying'",
+                    jobId);
+            if (moved == 1) {
+                handle.update(
+                        "UPDATE tenant_databases SET state = 'write-fenced', updated_at = now()"
+                                + " WHERE tenant_id = ? AND state = 'ready'",
+                        tenantId);
+            }
+        });
+    }
+
+    /** Keeps the rows counted on both sides. */
+    public void counted(UUID jobId, JsonNode counts) {
+        jdbc.update(
+                "UPDATE tenant_moves SET counts = ?::jsonb, updated_at = now() WHERE job_id = ?",
+                Json.write(counts),
+                jobId);
+    }
+
+    /**
+     * The switch: every database of the organization to {@code target}, ready again, and the move
+     * {@code switched} with the fence's length and the end of the old copies' grace, in one transaction.
+     * False when the move was switched already (a step run again) or is no longer under way.
+     */
+    public boolean switchPlacement(UUID jobId, UUID tenantId, String target, Duration grace) {
+        return jdbc.inTransaction(handle -> {
+            int moved = handle.update("""
+                    UPDATE tenant_moves SET state = 'switched', switched_at = now(),
+                        fence_ms = (extract(epoch FROM clock_timestamp() - fenced_at) * 1000)::bigint,
+                        drop_after = now() + ?::interval, updated_at = now()
+                    WHERE job_id = ? AND state = 'fenced'
+                    """, grace.toMillis() + " milliseconds", jobId);
+            if (moved == 0) {
+                return false;
+            }
+            handle.update("""
+                    UPDATE tenant_databases SET cluster_id = ?, state = 'ready', updated_at = now()
+                    WHERE tenant_id = ? AND state IN ('ready', 'write-fenced')
+                    """, target, tenantId);
+            return true;
+        });
+    }
+
+    /**
+     * Undoes a move that did not switch: its databases ready again where they are, the move {@code
+     * rolled-back}. False when it was no longer under way.
+     */
+    public boolean rollBack(UUID jobId, UUID tenantId) {
+        return jdbc.inTransaction(handle -> {
+            int moved = handle.update(
+                    "UPDATE tenant_moves SET state = 'rolled-back', updated_at = now()"
+                            + " WHERE job_id = ? AND state IN ('copying', 'fenced')",
+                    jobId);
+            if (moved == 1) {
+                handle.update(
+                        "UPDATE tenant_databases SET state = 'ready', updated_at = now()"
+                                + " WHERE tenant_id = ? AND state = 'write-fenced'",
+                        tenantId);
+            }
+            return moved == 1;
+        });
+    }
+
+    /** Switched moves whose old copies' grace ended by {@code now}, oldest first. */
+    public List<Move> expired(Instant now, int limit) {
+        return jdbc.query(
+                "SELECT * FROM tenant_moves WHERE state = 'switched' AND drop_after <= ? ORDER BY drop_after LIMIT ?",
+                MoveStore::map,
+                now,
+                limit);
+    }
+
+    /** The old copies are gone. */
+    public void dropped(UUID jobId) {
+        jdbc.update(
+                "UPDATE tenant_moves SET state = 'dropped', updated_at = now() WHERE job_id = ? AND state = 'switched'",
+                jobId);
+    }
+
+    /** How many databases on {@code cluster} a move still keeps: old copies in their grace, or copies under way. */
+    public long databasesKeptOn(String cluster) {
+        return jdbc.queryOne("""
+                        SELECT count(*) FROM tenant_moves m, jsonb_array_elements(m.databases) d
+                        WHERE (m.state = 'switched' AND d->>'cluster' = ?)
+                           OR (m.state IN ('copying', 'fenced') AND m.target_cluster = ?)
+                        """, row -> row.getLong(1), cluster, cluster).orElse(0L);
+    }
+
+    private static Move map(ResultSet row) throws SQLException {
+        List<Origin> databases = new ArrayList<>();
+        for (JsonNode node : Json.read(row.getString("databases"))) {
+            databases.add(new Origin(
+                    node.path("service").asString(),
+                    node.path("database").asString(),
+                    node.path("cluster").asString()));
+        }
+        return new Move(
+                row.getObject("job_id", UUID.class),
+                row.getObject("tenant_id", UUID.class),
+                row.getString("slug"),
+                row.getString("target_cluster"),
+                Optional.ofNullable(row.getString("method")),
+                row.getString("state"),
+                databases,
+                Optional.ofNullable(row.getString("counts")).map(Json::read),
+                instant(row, "fenced_at"),
+                Optional.ofNullable(row.getObject("fence_ms", Long.class)),
+                instant(row, "switched_at"),
+                instant(row, "drop_after"));
+    }
+
+    private static Optional<Instant> instant(ResultSet row, String column) throws SQLException {
+        return Optional.ofNullable(row.getTimestamp(column)).map(java.sql.Timestamp::toInstant);
+    }
+}

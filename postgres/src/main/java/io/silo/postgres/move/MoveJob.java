@@ -1,0 +1,540 @@
+package io.silo.postgres.move;
+
+import io.silo.error.ProblemType;
+import io.silo.job.Job;
+import io.silo.job.JobHandler;
+import io.silo.json.Json;
+import io.silo.postgres.cluster.ClusterAdmin;
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.cluster.SchemaInstaller;
+import io.silo.postgres.control.MoveStore;
+import io.silo.postgres.control.MoveStore.Move;
+import io.silo.postgres.control.MoveStore.Origin;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.job.Leases;
+import io.silo.postgres.provision.ProvisioningJob;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
+import io.silo.tenant.DatabaseState;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Moves an organization's databases to another cluster while it keeps working ({@value #KIND}). The
+ * plan is {@code prepare, copy, sync, fence, catch-up, verify, switch}:
+ *
+ * <ol>
+ *   <li>{@code prepare}: the tenant's role and an empty database per service on the target, at the
+ *       source's schema version, with the same tables; the method chosen: {@code logical} when the
+ *       source server's {@code wal_level} is {@code logical}, else {@code copy};
+ *   <li>{@code copy}, {@code sync} (logical only): a publication on each source database, a
+ *       subscription on its copy, waited for until every table streams;
+ *   <li>{@code fence}: the databases {@code write-fenced} in the control database (writes get 503
+ *       with {@code Retry-After}, reads go on, every instance told by the placement's NOTIFY), then,
+ *       on each source database, the tenant role's writes revoked and those under way waited for;
+ *   <li>{@code catch-up}: logical, the copy waited for until it confirmed the source's log position
+ *       and the subscription dropped; copy, every row copied now; both, the sequences set;
+ *   <li>{@code verify}: the rows of every table counted on both sides, which must agree;
+ *   <li>{@code switch}: one control-plane transaction places every database on the target, ready,
+ *       and records the fence's length and when the old copies may go ({@code services.removalGrace});
+ *   <li>{@code clean-up} (logical only): the subscriptions, their slots and the publications dropped,
+ *       out of the fence (the subscriptions were stopped at its end).
+ * </ol>
+ *
+ * <p>The tenant's lease ({@link Leases#tenant}) is held by the move itself, from its start to its
+ * end and across a crash (a holder named after the job), not per step: no rollout migrates the
+ * tenant and no other job changes it while it moves. Every step is idempotent; a move that fails for
+ * good or is cancelled before the switch is rolled back (subscriptions, slots, publications and the
+ * copies dropped, the source's writes given back, the fence lifted). The old databases are read-only
+ * after the switch and dropped by housekeeping once their grace ends.
+ *
+ * <p>Thread-safe.
+ */
+public final class MoveJob implements JobHandler {
+    public static final String KIND = "organization.move";
+    /** How long the move's lease on the tenant lasts unless renewed; a crashed move keeps others off that long. */
+    public static final Duration LEASE = Duration.ofMinutes(15);
+
+    private static final Logger log = LoggerFactory.getLogger(MoveJob.class);
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    private final TenantStore tenants;
+    private final MoveStore moves;
+    private final ClusterAdmins clusters;
+    private final TemplateCatalog templates;
+    private final SchemaInstaller installer;
+    private final Leases leases;
+    private final Duration grace;
+    private final Duration syncTimeout;
+    private final Consumer<UUID> placementChanged;
+
+    /**
+     * @param grace how long the old copies are kept after the switch
+     * @param syncTimeout the longest a step waits for the copy (first copy, catch-up) before it counts as failed
+     * @param placementChanged told when the move changed the organization's placement, so that this
+     *     instance follows at once (the others hear the notification)
+     */
+    public MoveJob(
+            TenantStore tenants,
+            MoveStore moves,
+            ClusterAdmins clusters,
+            TemplateCatalog templates,
+            SchemaInstaller installer,
+            Leases leases,
+            Duration grace,
+            Duration syncTimeout,
+            Consumer<UUID> placementChanged) {
+        this.tenants = tenants;
+        this.moves = moves;
+        this.clusters = clusters;
+        this.templates = templates;
+        this.installer = installer;
+        this.leases = leases;
+        this.grace = grace;
+        this.syncTimeout = syncTimeout;
+        this.placementChanged = placementChanged;
+    }
+
+    /** The steps of every move. */
+    public static List<String> plan() {
+        return List.of("prepare", "copy", "sync", "fence", "catch-up", "verify", "switch", "clean-up");
+    }
+
+    /** How the rows travel: chosen by the source server's {@code wal_level}, or insisted on. */
+    public enum Method {
+        AUTO,
+        LOGICAL,
+        COPY;
+
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** {@code auto}, {@code logical} or {@code copy}; anything else is a 400 problem. */
+        public static Method parse(String text) {
+            for (Method method : values()) {
+                if (method.value().equals(text)) {
+                    return method;
+                }
+            }
+            throw ProblemType.INVALID_JSON
+                    .exception("method must be auto, logical or copy, not '" + text + "'")
+                    .with("field", "method");
+        }
+    }
+
+    /** The job payload: names only. */
+    public static JsonNode payload(String slug, String target, Method method) {
+        ObjectNode node = Json.object();
+        node.put("slug", slug);
+        node.put("target", target);
+        node.put("method", method.value());
+        return node;
+    }
+
+    /** The lease holder of a move: its own, not the runner's, so that it outlives a step and a crash. */
+    public static String holder(UUID jobId) {
+        return "move:" + jobId;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** The move holds the tenant's lease itself, from its start to its end; the runner takes none per step. */
+    @Override
+    public Optional<UUID> tenantOf(Job job, String step) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void run(Job job, String step) {
+        Move move = moves.find(job.id())
+                .orElseThrow(() -> new IllegalStateException("move " + job.id() + " is not recorded"));
+        if (step.equals("clean-up")) {
+            if (move.state().equals("switched")) {
+                cleanUp(move);
+            }
+            return;
+        }
+        if (!move.underWay()) {
+            log.info("move {} of {} is {}; skipping step {}", job.id(), move.slug(), move.state(), step);
+            return;
+        }
+        holdLease(move);
+        long started = System.nanoTime();
+        runStep(job, move, step);
+        // what a fence is made of, step by step: the figure operators tune against
+        log.info(
+                "move {} of {}: step {} took {} ms",
+                job.id(),
+                move.slug(),
+                step,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void runStep(Job job, Move move, String step) {
+        switch (step) {
+            case "prepare" -> prepare(job, move);
+            case "copy" ->
+                ifLogical(
+                        move,
+                        () -> replications(move).forEach(replication -> {
+                            replication.publish();
+                            replication.subscribe();
+                        }));
+            case "sync" ->
+                ifLogical(
+                        move,
+                        () -> replications(move)
+                                .forEach(replication ->
+                                        await(move, "the first copy of " + move.slug(), replication::synced)));
+            case "fence" -> fence(move);
+            case "catch-up" -> catchUp(move);
+            case "verify" -> verify(move);
+            case "switch" -> switchPlacement(move);
+            default -> throw new IllegalArgumentException("unknown step of a move: " + step);
+        }
+    }
+
+    @Override
+    public void succeeded(Job job) {
+        job.tenantId().ifPresent(tenant -> leases.release(Leases.tenant(tenant), holder(job.id())));
+    }
+
+    @Override
+    public void failed(Job job, String reason) {
+        moves.find(job.id()).filter(Move::underWay).ifPresent(move -> rollBack(move, reason));
+        job.tenantId().ifPresent(tenant -> leases.release(Leases.tenant(tenant), holder(job.id())));
+    }
+
+    private void holdLease(Move move) {
+        if (!leases.tryAcquire(Leases.tenant(move.tenantId()), holder(move.jobId()), LEASE)) {
+            // not a refusal: the lease lapsed while the move was down and another job took it; try again later
+            throw new IllegalStateException("another job is changing organization " + move.slug() + "; the move waits");
+        }
+    }
+
+    private void prepare(Job job, Move move) {
+        Tenant tenant = tenants.find(move.tenantId())
+                .orElseThrow(() -> refused(move, "organization " + move.slug() + " no longer exists"));
+        if (tenant.status() != TenantStatus.ACTIVE && tenant.status() != TenantStatus.SUSPENDED) {
+            throw refused(
+                    move,
+                    "organization " + move.slug() + " is " + tenant.status().value());
+        }
+        List<Origin> origins = new ArrayList<>();
+        for (TenantDatabase database : tenant.databases()) {
+            if (database.state() == DatabaseState.DETACHED) {
+                continue; // a removed service's database stays where it is until its own grace ends
+            }
+            if (database.state() != DatabaseState.READY) {
+                throw refused(
+                        move,
+                        "the " + database.service() + " database of " + move.slug() + " is "
+                                + database.state().value());
+            }
+            if (database.clusterId().equals(move.targetCluster())) {
+                throw refused(
+                        move, "organization " + move.slug() + " is on cluster " + move.targetCluster() + " already");
+            }
+            origins.add(new Origin(database.service(), database.databaseName(), database.clusterId()));
+        }
+        moves.prepared(job.id(), origins, chooseMethod(job, origins));
+        Move prepared = moves.find(job.id()).orElseThrow();
+        ClusterAdmin target = clusters.of(prepared.targetCluster());
+        TenantStore.TenantRole role = tenants.role(tenant.id());
+        target.ensureRole(role.name(), role.password());
+        for (Origin origin : prepared.databases()) {
+            TenantDatabase database = tenant.database(origin.service()).orElseThrow();
+            createCopy(tenant.id(), database, target);
+            target.grantTenantAccess(origin.database(), role.name());
+            sameTables(prepared, origin);
+        }
+        log.info(
+                "move {} of {} to cluster {} prepared: {} databases, method {}",
+                job.id(),
+                move.slug(),
+                move.targetCluster(),
+                prepared.databases().size(),
+                prepared.method().orElseThrow());
+    }
+
+    private String chooseMethod(Job job, List<Origin> origins) {
+        Method asked = Method.parse(job.payload().path("method").asString("auto"));
+        if (asked == Method.COPY) {
+            return Method.COPY.value();
+        }
+        boolean logical = origins.stream()
+                .map(Origin::cluster)
+                .distinct()
+                .allMatch(cluster -> Replication.walLevel(clusters.of(cluster)).equals("logical"));
+        if (!logical && asked == Method.LOGICAL) {
+            throw ProblemType.MOVE_REFUSED.exception(
+                    "logical replication was asked for, but the source cluster's wal_level is not logical");
+        }
+        return logical ? Method.LOGICAL.value() : Method.COPY.value();
+    }
+
+    /**
+     * An empty copy of one database on the target, from the template of the source's schema version:
+     * the source's tables with the same columns, no rows. A database of that name already there is
+     * taken only when its comment says it is this tenant's (a step run again, or the old copy of an
+     * earlier move away from this cluster), and emptied.
+     */
+    private void createCopy(UUID tenantId, TenantDatabase database, ClusterAdmin target) {
+        String owner = ProvisioningJob.ownerComment(tenantId, database.service());
+        String name = database.databaseName();
+        if (target.databaseExists(name)) {
+            String comment = target.databaseComment(name).orElse("");
+            if (!comment.equals(owner)) {
+                throw ProblemType.DATABASE_NAME_TAKEN
+                        .exception("a database named " + name + " already exists on cluster "
+                                + target.cluster().id() + " and is not tenant " + tenantId + "'s")
+                        .with("database", name);
+            }
+        } else {
+            ServiceTemplate template = templates
+                    .at(database.service(), database.schemaVersion())
+                    .orElseThrow(() -> new IllegalStateException("no template of " + database.service() + " at version "
+                            + database.schemaVersion() + " to create the copy from"));
+            target.createDatabase(name, target.ensureTemplate(template, installer));
+        }
+        target.secureDatabase(name, owner);
+        target.inDatabase(name, handle -> {
+            TenantTables.truncateAll(handle);
+            return null;
+        });
+    }
+
+    private void sameTables(Move move, Origin origin) {
+        Map<String, List<String>> source =
+                clusters.of(origin.cluster()).inDatabase(origin.database(), TenantTables::columns);
+        Map<String, List<String>> copy =
+                clusters.of(move.targetCluster()).inDatabase(origin.database(), TenantTables::columns);
+        if (!source.equals(copy)) {
+            throw refused(
+                    move,
+                    "the copy of " + origin.database() + " on cluster " + move.targetCluster()
+                            + " would not have the tables and columns of the source (" + source.keySet() + " against "
+                            + copy.keySet() + ")");
+        }
+    }
+
+    private void fence(Move move) {
+        moves.fence(move.jobId(), move.tenantId());
+        placementChanged.accept(move.tenantId());
+        String role = tenants.role(move.tenantId()).name();
+        for (Origin origin : move.databases()) {
+            clusters.of(origin.cluster()).inDatabase(origin.database(), handle -> {
+                TenantTables.revokeWritesAndDrain(handle, role);
+                return null;
+            });
+        }
+    }
+
+    private void catchUp(Move move) {
+        ClusterAdmin target = clusters.of(move.targetCluster());
+        List<Replication> replications = replications(move);
+        eachDatabase(move, index -> {
+            Origin origin = move.databases().get(index);
+            ClusterAdmin source = clusters.of(origin.cluster());
+            if (logical(move)) {
+                Replication replication = replications.get(index);
+                if (replication.streaming()) {
+                    String position = replication.sourcePosition();
+                    await(
+                            move,
+                            "the copy of " + origin.database() + " to catch up",
+                            () -> replication.caughtUp(position));
+                    // nothing more comes (the source takes no writes); dropping it waits for the switch
+                    replication.stop();
+                }
+            } else {
+                copyRows(source, target, origin.database());
+            }
+            List<TenantTables.SequenceValue> sequences = source.inDatabase(origin.database(), TenantTables::sequences);
+            target.inDatabase(origin.database(), handle -> {
+                TenantTables.setSequences(handle, sequences);
+                return null;
+            });
+        });
+    }
+
+    /**
+     * Drops what the move's replication left: the subscriptions, their slots, the publications. After
+     * the switch, out of the fence; housekeeping does it again before it drops the old copies, in
+     * case a crash kept this step from its end.
+     */
+    public void cleanUp(Move move) {
+        replications(move).forEach(Replication::dropAll);
+    }
+
+    /** Runs {@code work} for each database of the move at once: a tenant's fence lasts as long as its slowest database. */
+    private static void eachDatabase(Move move, java.util.function.IntConsumer work) {
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (int index = 0; index < move.databases().size(); index++) {
+                int database = index;
+                running.add(threads.submit(() -> work.accept(database)));
+            }
+            for (var future : running) {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException failure) {
+                        throw failure;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while moving " + move.slug(), e);
+                }
+            }
+        }
+    }
+
+    private static void copyRows(ClusterAdmin source, ClusterAdmin target, String database) {
+        try (Connection from = source.connect(database);
+                Connection to = target.connect(database)) {
+            to.setAutoCommit(false);
+            var handle = new io.silo.postgres.jdbc.Handle(to);
+            TenantTables.truncateAll(handle);
+            var reading = new io.silo.postgres.jdbc.Handle(from);
+            TenantTables.copyAll(from, to, TenantTables.referencedFirst(reading, TenantTables.columns(reading)));
+            to.commit();
+        } catch (SQLException e) {
+            throw new io.silo.postgres.jdbc.DataAccessException("(copy of " + database + ")", e);
+        }
+    }
+
+    private void verify(Move move) {
+        Map<String, Map<String, Long>> counted = new java.util.concurrent.ConcurrentHashMap<>();
+        eachDatabase(move, index -> {
+            Origin origin = move.databases().get(index);
+            Map<String, Long> source =
+                    clusters.of(origin.cluster()).inDatabase(origin.database(), TenantTables::counts);
+            Map<String, Long> copy =
+                    clusters.of(move.targetCluster()).inDatabase(origin.database(), TenantTables::counts);
+            if (!source.equals(copy)) {
+                throw new IllegalStateException("the copy of " + origin.database() + " on cluster "
+                        + move.targetCluster() + " has other row counts than the source: " + copy + " against "
+                        + source);
+            }
+            counted.put(origin.service(), source);
+        });
+        ObjectNode counts = Json.object();
+        move.databases().forEach(origin -> counts.set(origin.service(), Json.tree(counted.get(origin.service()))));
+        moves.counted(move.jobId(), counts);
+    }
+
+    private void switchPlacement(Move move) {
+        if (moves.switchPlacement(move.jobId(), move.tenantId(), move.targetCluster(), grace)) {
+            placementChanged.accept(move.tenantId());
+            Move switched = moves.find(move.jobId()).orElseThrow();
+            log.info(
+                    "organization {} moved to cluster {} ({}); writes were fenced for {} ms",
+                    move.slug(),
+                    move.targetCluster(),
+                    move.method().orElseThrow(),
+                    switched.fenceMillis().orElse(0L));
+        }
+    }
+
+    /**
+     * Undoes a move that did not switch: replication dropped, the source's writes given back, the
+     * fence lifted, the copies dropped. The organization never left its cluster, so it is whole there.
+     */
+    private void rollBack(Move move, String reason) {
+        log.warn(
+                "move {} of {} to cluster {} is rolled back: {}",
+                move.jobId(),
+                move.slug(),
+                move.targetCluster(),
+                reason);
+        replications(move).forEach(Replication::dropAll);
+        String role = tenants.role(move.tenantId()).name();
+        for (Origin origin : move.databases()) {
+            clusters.of(origin.cluster()).grantTenantAccess(origin.database(), role);
+        }
+        moves.rollBack(move.jobId(), move.tenantId());
+        placementChanged.accept(move.tenantId());
+        ClusterAdmin target = clusters.of(move.targetCluster());
+        for (Origin origin : move.databases()) {
+            String owner = ProvisioningJob.ownerComment(move.tenantId(), origin.service());
+            // a database of that name that is not this tenant's (the reason the move failed, maybe) stays
+            if (target.databaseExists(origin.database())
+                    && target.databaseComment(origin.database()).orElse("").equals(owner)) {
+                target.dropDatabase(origin.database());
+            }
+        }
+    }
+
+    private List<Replication> replications(Move move) {
+        List<Replication> replications = new ArrayList<>();
+        for (int index = 0; index < move.databases().size(); index++) {
+            Origin origin = move.databases().get(index);
+            replications.add(new Replication(
+                    clusters.of(origin.cluster()),
+                    clusters.of(move.targetCluster()),
+                    origin.database(),
+                    move.jobId(),
+                    index));
+        }
+        return replications;
+    }
+
+    private static boolean logical(Move move) {
+        return move.method().orElseThrow().equals(Method.LOGICAL.value());
+    }
+
+    private static void ifLogical(Move move, Runnable work) {
+        if (logical(move)) {
+            work.run();
+        }
+    }
+
+    /** Waits for {@code condition}, renewing the move's lease; gives up after the sync timeout (the step is retried). */
+    private void await(Move move, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + syncTimeout.toNanos();
+        long renewAt = System.nanoTime() + LEASE.toNanos() / 3;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited " + syncTimeout + " for " + what + " in vain");
+            }
+            if (System.nanoTime() > renewAt) {
+                holdLease(move);
+                renewAt = System.nanoTime() + LEASE.toNanos() / 3;
+            }
+            try {
+                Thread.sleep(POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    private static io.silo.error.SiloException refused(Move move, String message) {
+        return ProblemType.MOVE_REFUSED.exception(message).with("organization", move.slug());
+    }
+}
