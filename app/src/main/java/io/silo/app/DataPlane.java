@@ -48,6 +48,7 @@ record DataPlane(
                 control.jdbc(), clock, config.tokens().accessTtl().plusMinutes(2));
         // known before the first request, not only once the listener is up (it reloads them then too)
         revoked.resync();
+        PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
         PlacementListener listener = shutdown.register(
                 "placement listener",
                 PlacementListener.start(
@@ -58,14 +59,19 @@ record DataPlane(
                                 // a job recorded anywhere: an idle worker here looks now, not at its next poll
                                 new PlacementListener.Channel(
                                         JobStore.CHANNEL, job -> jobSignal.raise(), jobSignal::raise),
-                                // a cluster's administrative password rotated: the next administrative connection uses
-                                // it
+                                // a cluster's administrative password rotated, or the cluster removed, anywhere: its
+                                // cached settings go, and its administrative pool takes the password up or closes
                                 new PlacementListener.Channel(
                                         ClusterStore.CHANNEL,
-                                        control.admins()::refresh,
-                                        control.admins()::refreshAll))));
+                                        cluster -> {
+                                            connections.forgetCluster(cluster);
+                                            control.admins().refresh(cluster);
+                                        },
+                                        () -> {
+                                            connections.forgetClusters();
+                                            control.admins().refreshAll();
+                                        }))));
         listener.subscribe(new StalePools(placements, pools));
-        PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
         return new DataPlane(
                 metrics,
                 pools,

@@ -27,10 +27,11 @@ import picocli.CommandLine.Parameters;
         name = "clusters",
         mixinStandardHelpOptions = true,
         description =
-                "List clusters; stop or resume placing new organizations on one, relabel one, rotate its password.",
+                "List clusters; stop or resume placing new organizations on one, relabel one, remove one, rotate its password.",
         subcommands = {
             ClustersCommand.ListClusters.class,
             ClustersCommand.Set.class,
+            ClustersCommand.Remove.class,
             ClustersCommand.RotatePassword.class
         })
 final class ClustersCommand {
@@ -119,6 +120,25 @@ final class ClustersCommand {
             print(
                     out,
                     clusters.update(id, new ClusterChange(Optional.ofNullable(acceptingTenants), newLabels), actor()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = "Remove a cluster that keeps no tenant database (move them off first: silo move)."
+                    + " Every instance forgets it.")
+    static final class Remove extends Base {
+        @Parameters(paramLabel = "ID", description = "The cluster's id.")
+        String id;
+
+        @Override
+        int run(ClusterRegistry clusters, PrintWriter out) {
+            clusters.remove(id, actor());
+            if (!json) {
+                out.println("removed cluster " + id);
+            }
             return 0;
         }
     }

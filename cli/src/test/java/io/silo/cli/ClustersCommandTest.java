@@ -122,6 +122,9 @@ class ClustersCommandTest {
                             config))
                     .as("a label key with a space")
                     .isEqualTo(1);
+            assertThat(run(new StringWriter(), "clusters", "remove", "primary", "--config", config))
+                    .as("the control database's cluster, the only one")
+                    .isEqualTo(1);
             assertThat(silo.control()
                             .query(
                                     "SELECT count(*) FROM audit_log WHERE action = 'cluster.update'",

@@ -121,6 +121,44 @@ public final class ClusterRegistry {
         return require(id);
     }
 
+    /**
+     * Removes a cluster that holds nothing of a tenant: 409 {@code cluster-in-use} when it holds the
+     * control database, is the only cluster, or keeps tenant databases (placed there, old copies of
+     * organizations that moved away in their grace, a move under way to it), naming how many; 404
+     * {@code cluster-not-found}. Every instance forgets its settings and closes its administrative
+     * connections to it (NOTIFY {@code silo_clusters}); Silo's template databases on it stay, as do
+     * databases that are not Silo's.
+     */
+    public void remove(String id, AuditEntry.Actor actor) {
+        Cluster cluster = require(id);
+        if (cluster.control()) {
+            throw inUse(id, "holds the control database", 0);
+        }
+        if (clusters.list().size() == 1) {
+            throw inUse(id, "is the only cluster", 0);
+        }
+        long databases = clusters.databasesOn(id);
+        if (databases > 0) {
+            throw inUse(
+                    id,
+                    "keeps " + databases + " tenant databases; move its organizations off first (silo drain)",
+                    databases);
+        }
+        if (!clusters.remove(id)) {
+            throw inUse(id, "took a tenant database meanwhile", clusters.databasesOn(id));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("url", JdbcUrls.redacted(cluster.url()));
+        details.put("labels", cluster.labels());
+        audit.append(new AuditEntry(actor, "cluster.remove", "cluster", id, Optional.empty(), details));
+    }
+
+    private static io.silo.error.SiloException inUse(String id, String why, long databases) {
+        return ProblemType.CLUSTER_IN_USE
+                .exception("cluster " + id + " cannot be removed: it " + why)
+                .with("databases", databases);
+    }
+
     private Cluster require(String id) {
         return clusters.find(id).orElseThrow(() -> notFound(id));
     }

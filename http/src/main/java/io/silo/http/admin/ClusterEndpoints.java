@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * {@code GET /api/admin/clusters}: the registry of clusters; {@code POST /api/admin/clusters}: a
  * platform administrator registers a cluster, checked before it is stored; {@code PATCH /api/admin/clusters/{id}}:
- * a platform administrator stops or resumes placing new organizations on a cluster, or relabels it.
+ * a platform administrator stops or resumes placing new organizations on a cluster, or relabels it;
+ * {@code DELETE /api/admin/clusters/{id}} removes one that keeps no tenant database.
  * Their probe is {@code /api/admin/clusters/health} ({@link io.silo.http.health.HealthEndpoints}).
  *
  * <p>Thread-safe.
@@ -49,6 +50,11 @@ public final class ClusterEndpoints implements Endpoints {
         routes.post("/api/admin/clusters/{id}/rotate-password", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);
             exchange.json(body(clusters.rotatePassword(exchange.pathParam("id"), Actors.of(exchange, admin))));
+        });
+        routes.delete("/api/admin/clusters/{id}", exchange -> {
+            Principal admin = authenticator.platformAdmin(exchange);
+            clusters.remove(exchange.pathParam("id"), Actors.of(exchange, admin));
+            exchange.status(204);
         });
         routes.patch("/api/admin/clusters/{id}", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);

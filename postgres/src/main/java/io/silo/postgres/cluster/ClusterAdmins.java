@@ -4,6 +4,7 @@ import io.silo.cluster.Cluster;
 import io.silo.error.ProblemType;
 import io.silo.postgres.control.ClusterStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,20 +29,30 @@ public final class ClusterAdmins implements AutoCloseable {
     }
 
     /**
-     * Takes up the cluster's administrative credentials as the registry holds them now (a rotation
-     * changed them; {@link ClusterStore#CHANNEL} tells every instance). A cluster not used yet here
-     * has nothing to take up.
+     * Takes up the cluster as the registry holds it now, heard of on {@link ClusterStore#CHANNEL}: a
+     * rotation changed its administrative password (the administrator here uses it for its next
+     * connections), or it was removed (the administrator closes and goes; a later use reads the
+     * registry again). A cluster not used here yet has nothing to take up.
      */
     public void refresh(String clusterId) {
         ClusterAdmin admin = admins.get(clusterId);
-        if (admin != null) {
-            clusters.find(clusterId).ifPresent(admin::useCredentials);
+        if (admin == null) {
+            return;
         }
+        clusters.find(clusterId).ifPresentOrElse(admin::useCredentials, () -> forget(clusterId));
     }
 
     /** {@link #refresh} of every cluster in use here, after the channel was lost a while. */
     public void refreshAll() {
-        admins.keySet().forEach(this::refresh);
+        List.copyOf(admins.keySet()).forEach(this::refresh);
+    }
+
+    /** Closes and forgets the administrator of a cluster that was removed; a later use reads the registry again. */
+    public void forget(String clusterId) {
+        ClusterAdmin admin = admins.remove(clusterId);
+        if (admin != null) {
+            admin.close();
+        }
     }
 
     private Cluster cluster(String id) {

@@ -86,7 +86,10 @@ public final class ClusterStore {
         return jdbc.queryOne("SELECT * FROM clusters WHERE id = ?", this::map, id);
     }
 
-    /** The channel on which a change of a cluster's administrative password is announced, with its id. */
+    /**
+     * The channel on which a cluster's removal or a change of its administrative password is
+     * announced, with its id: instances forget what they cached of it, or take the password up.
+     */
     public static final String CHANNEL = "silo_clusters";
 
     /**
@@ -147,6 +150,42 @@ public final class ClusterStore {
                 WHERE id = ?
                 RETURNING *
                 """, this::map, status.orElse(null), labels.map(Json::write).orElse(null), labels.isPresent(), id);
+    }
+
+    /**
+     * How many tenant databases keep a cluster: those placed there (any state, a removed service's
+     * included), the old copies of organizations that moved away in their grace, and every database
+     * of a move under way to it.
+     */
+    public long databasesOn(String id) {
+        return jdbc.queryOne("""
+                        SELECT (SELECT count(*) FROM tenant_databases WHERE cluster_id = ?)
+                             + (SELECT count(*) FROM tenant_moves m, jsonb_array_elements(m.databases) d
+                                WHERE m.state = 'switched' AND d->>'cluster' = ?)
+                             + (SELECT count(*) FROM tenant_moves WHERE state IN ('copying', 'fenced') AND target_cluster = ?)
+                        """, row -> row.getLong(1), id, id, id).orElse(0L);
+    }
+
+    /**
+     * Removes a cluster that holds no tenant database, not the control database's, and tells every
+     * instance (NOTIFY {@value #CHANNEL}) in the same transaction. False when nothing was removed: a
+     * database placed there meanwhile (the foreign key of {@code tenant_databases}) or no such cluster.
+     */
+    public boolean remove(String id) {
+        try {
+            return jdbc.inTransaction(handle -> {
+                if (handle.update("DELETE FROM clusters WHERE id = ? AND NOT is_control", id) == 0) {
+                    return false;
+                }
+                handle.queryOne("SELECT pg_notify(?, ?)", row -> 1, CHANNEL, id);
+                return true;
+            });
+        } catch (io.silo.postgres.jdbc.DataAccessException e) {
+            if ("23503".equals(e.sqlState().orElse(""))) {
+                return false; // a tenant database was placed there meanwhile
+            }
+            throw e;
+        }
     }
 
     private Cluster map(ResultSet row) throws SQLException {

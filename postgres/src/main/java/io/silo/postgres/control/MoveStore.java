@@ -180,15 +180,6 @@ public final class MoveStore {
                 jobId);
     }
 
-    /** How many databases on {@code cluster} a move still keeps: old copies in their grace, or copies under way. */
-    public long databasesKeptOn(String cluster) {
-        return jdbc.queryOne("""
-                        SELECT count(*) FROM tenant_moves m, jsonb_array_elements(m.databases) d
-                        WHERE (m.state = 'switched' AND d->>'cluster' = ?)
-                           OR (m.state IN ('copying', 'fenced') AND m.target_cluster = ?)
-                        """, row -> row.getLong(1), cluster, cluster).orElse(0L);
-    }
-
     private static Move map(ResultSet row) throws SQLException {
         List<Origin> databases = new ArrayList<>();
         for (JsonNode node : Json.read(row.getString("databases"))) {

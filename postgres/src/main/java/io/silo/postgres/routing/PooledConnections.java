@@ -78,6 +78,16 @@ public final class PooledConnections implements TenantConnections {
                 placement, database.orElseThrow(), cluster(database.get().clusterId()));
     }
 
+    /** Forgets the connection settings of a removed cluster (heard through NOTIFY {@code silo_clusters}). */
+    public void forgetCluster(String id) {
+        knownClusters.remove(id);
+    }
+
+    /** Forgets every cluster's settings: they are read again on next use (after the listener reconnected). */
+    public void forgetClusters() {
+        knownClusters.clear();
+    }
+
     private Cluster cluster(String id) {
         return knownClusters.computeIfAbsent(
                 id,

@@ -983,6 +983,12 @@ final class ApiTour {
         for (int i = 0; i < 600; i++) {
             JsonNode body = expect(200, admin.get("/api/admin/jobs/" + job)).json();
             if (body.path("state").asString().matches("succeeded|failed|cancelled")) {
+                // the tour's cluster keeps the moved organization: it cannot be removed
+                expect(409, admin.delete("/api/admin/clusters/tour"));
+                expect(409, admin.delete("/api/admin/clusters/primary"));
+                expect(404, admin.delete("/api/admin/clusters/nowhere"));
+                expect(403, orgAdmin.delete("/api/admin/clusters/tour"));
+                clusterRemoval();
                 return;
             }
             try {
@@ -993,6 +999,27 @@ final class ApiTour {
             }
         }
         throw new AssertionError("the tour's move job " + job + " did not end");
+    }
+
+    /** A cluster registered for the tour and removed again, keeping nothing. */
+    private void clusterRemoval() {
+        io.silo.testing.TestPostgres second = io.silo.testing.TestPostgres.secondary();
+        expect(
+                201,
+                admin.post(
+                        "/api/admin/clusters",
+                        Map.of(
+                                "id",
+                                "passing",
+                                "url",
+                                second.url("postgres").replaceFirst("[?].*", ""),
+                                "user",
+                                second.user(),
+                                "password",
+                                second.password(),
+                                "acceptingTenants",
+                                false)));
+        expect(204, admin.delete("/api/admin/clusters/passing"));
     }
 
     private void administration() {

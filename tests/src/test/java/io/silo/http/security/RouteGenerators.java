@@ -222,6 +222,11 @@ final class RouteGenerators {
                                 Map.of("cluster", "primary"),
                                 Map.of("cluster", "'; DROP TABLE tenants; --"),
                                 Map.of("cluster", "primary", "method", "' OR 1=1")))));
+        // never a cluster removed: the only one, or none; who may remove one, and that names reach no SQL
+        platform(
+                "DELETE /api/admin/clusters/{id}",
+                fuzz -> fuzz.delete("/api/admin/clusters/"
+                        + q(fuzz.pick(List.of("primary", "nowhere", "'; DROP TABLE clusters; --")))));
         platform("GET /api/admin/clusters", fuzz -> fuzz.get("/api/admin/clusters"));
         platform("GET /api/admin/clusters/health", fuzz -> fuzz.get("/api/admin/clusters/health"));
         // never a server that answers: the fuzzer shows who may register one and that its fields reach no SQL
