@@ -11,6 +11,7 @@ import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.migration.Rollouts;
+import io.silo.app.move.DrainJob;
 import io.silo.app.move.Moves;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
@@ -107,6 +108,8 @@ record Operations(
         AtomicReference<MongoImport> importer = new AtomicReference<>();
         ImportJobStore importJobs = new ImportJobStore(jdbc);
         MoveStore moveStore = new MoveStore(jdbc);
+        // a drain runs moves, which need the runner that runs the drain: its handler gets them once made
+        AtomicReference<Moves> drains = new AtomicReference<>();
         MoveJob moveJob = new MoveJob(
                 control.tenants(),
                 moveStore,
@@ -159,7 +162,8 @@ record Operations(
                                         leases,
                                         config.jobs().lease()),
                                 new RolePasswordRotation(control.tenants(), control.admins()),
-                                moveJob),
+                                moveJob,
+                                new DrainJob(jdbc, control.clusters(), control.tenants(), drains::get, jobs)),
                         config.jobs(),
                         instance,
                         options.stepObserver(),
@@ -231,6 +235,7 @@ record Operations(
                 leases,
                 control.audit(),
                 clock);
+        drains.set(moves);
         FileSweeper fileSweeper =
                 new FileSweeper(control.tenants(), data.connections(), templates, new FileStore(), clock);
         LogRetention retention = new LogRetention(
@@ -320,8 +325,10 @@ record Operations(
             JobHandler rollout,
             JobHandler imports,
             JobHandler rolePasswords,
-            JobHandler move) {
-        List<JobHandler> all = new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords, move));
+            JobHandler move,
+            JobHandler drain) {
+        List<JobHandler> all =
+                new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords, move, drain));
         all.addAll(services.handlers());
         return all;
     }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
             BackupCommand.class,
             RestoreCommand.class,
             ControlCommand.class,
-            MoveCommand.class
+            MoveCommand.class,
+            DrainCommand.class
         })
 public final class Main {
 

@@ -184,6 +184,49 @@ public final class Moves {
     }
 
     /**
+     * Starts draining a cluster ({@link DrainJob}): 404 {@code cluster-not-found}; 409 {@code
+     * no-cluster-available} when no other cluster takes tenants; 400 for {@code parallel} outside 1 to
+     * 16. {@code grace}: how long background workers leave the new job alone, for a caller running it
+     * inline ({@code silo drain}).
+     */
+    public Job drain(String cluster, int parallel, AuditEntry.Actor actor, Duration grace) {
+        clusters.find(cluster)
+                .orElseThrow(() -> ProblemType.CLUSTER_NOT_FOUND.exception(
+                        "no cluster '" + cluster + "'; see GET /api/admin/clusters or silo clusters list"));
+        if (parallel < 1 || parallel > 16) {
+            throw ProblemType.INVALID_JSON
+                    .exception("parallel must be 1 to 16 moves at once, not " + parallel)
+                    .with("field", "parallel");
+        }
+        if (clusters.list().stream().noneMatch(other -> !other.id().equals(cluster) && other.acceptsNewTenants())) {
+            throw ProblemType.NO_CLUSTER_AVAILABLE.exception(
+                    "no other cluster takes tenants: cluster " + cluster + "'s organizations have nowhere to go");
+        }
+        Instant now = clock.instant();
+        Job job = new Job(
+                Ids.next(),
+                DrainJob.KIND,
+                Optional.empty(),
+                JobState.PENDING,
+                DrainJob.payload(cluster, parallel),
+                DrainJob.plan(),
+                0,
+                0,
+                Optional.empty(),
+                now,
+                now,
+                Optional.empty());
+        control.useTransaction(handle -> {
+            jobs.create(handle, job, grace);
+            audit.append(
+                    handle,
+                    new AuditEntry(
+                            actor, DrainJob.KIND, "cluster", cluster, Optional.empty(), Map.of("parallel", parallel)));
+        });
+        return job;
+    }
+
+    /**
      * Runs the move in this thread (the CLI has no job workers) and returns the job as it ended; one
      * another instance's worker runs is waited for.
      */

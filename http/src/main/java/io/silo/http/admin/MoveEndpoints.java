@@ -19,7 +19,9 @@ import java.time.Duration;
  * organization to another cluster while it keeps working, as a job ({@value MoveJob#KIND}) that the
  * job workers run; 202 with the job, whose steps and, once it ran, method, rows verified and write
  * fence {@code GET /api/admin/jobs/{id}} shows. A move that cannot start is a 409 {@code
- * move-refused}, before anything changes.
+ * move-refused}, before anything changes. {@code POST /api/admin/clusters/{id}/drain} takes a cluster
+ * out of placement and moves every organization off it, a few at a time ({@value
+ * io.silo.app.move.DrainJob#KIND}).
  *
  * <p>Thread-safe.
  */
@@ -35,9 +37,24 @@ public final class MoveEndpoints implements Endpoints {
     /** The body as it arrives: any field may be missing (null). */
     record Body(String cluster, String method) {}
 
+    /** The body of a drain as it arrives: {@code parallel} may be missing (null). */
+    record DrainBody(Integer parallel) {}
+
     @Override
     public void register(Routes routes) {
         routes.post("/api/admin/organizations/{org}/move", this::move);
+        routes.post("/api/admin/clusters/{id}/drain", this::drain);
+    }
+
+    private void drain(Exchange exchange) {
+        Principal admin = authenticator.platformAdmin(exchange);
+        DrainBody body = Bodies.read(exchange, DrainBody.class);
+        Job job = moves.drain(
+                exchange.pathParam("id"),
+                body.parallel() == null ? 2 : body.parallel(),
+                Actors.of(exchange, admin),
+                Duration.ZERO);
+        exchange.status(202).header("Location", "/api/admin/jobs/" + job.id()).json(OrganizationJson.job(job));
     }
 
     private void move(Exchange exchange) {

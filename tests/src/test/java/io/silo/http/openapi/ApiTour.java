@@ -989,6 +989,7 @@ final class ApiTour {
                 expect(404, admin.delete("/api/admin/clusters/nowhere"));
                 expect(403, orgAdmin.delete("/api/admin/clusters/tour"));
                 clusterRemoval();
+                drain();
                 return;
             }
             try {
@@ -999,6 +1000,30 @@ final class ApiTour {
             }
         }
         throw new AssertionError("the tour's move job " + job + " did not end");
+    }
+
+    /** The tour's cluster drained: the organization moved there goes back where placement chooses. */
+    private void drain() {
+        expect(400, admin.post("/api/admin/clusters/tour/drain", Map.of("parallel", 0)));
+        expect(404, admin.post("/api/admin/clusters/nowhere/drain", Map.of()));
+        expect(403, orgAdmin.post("/api/admin/clusters/tour/drain", Map.of()));
+        String job = expect(202, admin.post("/api/admin/clusters/tour/drain", Map.of("parallel", 1)))
+                .json()
+                .path("id")
+                .asString();
+        for (int i = 0; i < 600; i++) {
+            JsonNode body = expect(200, admin.get("/api/admin/jobs/" + job)).json();
+            if (body.path("state").asString().matches("succeeded|failed|cancelled")) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("the tour's drain job " + job + " did not end");
     }
 
     /** A cluster registered for the tour and removed again, keeping nothing. */

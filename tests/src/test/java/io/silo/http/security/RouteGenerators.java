@@ -227,6 +227,14 @@ final class RouteGenerators {
                 "DELETE /api/admin/clusters/{id}",
                 fuzz -> fuzz.delete("/api/admin/clusters/"
                         + q(fuzz.pick(List.of("primary", "nowhere", "'; DROP TABLE clusters; --")))));
+        // never a drain that runs: the only cluster (nowhere to go), none, or a bad number of moves at once
+        platform(
+                "POST /api/admin/clusters/{id}/drain",
+                fuzz -> fuzz.post(
+                        "/api/admin/clusters/"
+                                + q(fuzz.pick(List.of("primary", "nowhere", "'; DROP TABLE clusters; --")))
+                                + "/drain",
+                        fuzz.pick(List.of(Map.of(), Map.of("parallel", 0), Map.of("parallel", "' OR 1=1")))));
         platform("GET /api/admin/clusters", fuzz -> fuzz.get("/api/admin/clusters"));
         platform("GET /api/admin/clusters/health", fuzz -> fuzz.get("/api/admin/clusters/health"));
         // never a server that answers: the fuzzer shows who may register one and that its fields reach no SQL
