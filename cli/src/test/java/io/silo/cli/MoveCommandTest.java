@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * {@code silo move ORG --to CLUSTER} moves an organization of a running instance to the other
  * server, the job run in the command's process: the instance serves the organization from there at
  * once, with its documents; the move is audited with the operator as actor; a second move to the same
- * cluster is refused and changes nothing.
+ * cluster is refused and changes nothing. {@code silo drain CLUSTER} moves every organization off it.
  */
 class MoveCommandTest {
 
@@ -73,6 +73,36 @@ class MoveCommandTest {
 
             assertThat(run(new StringWriter(), "move", tenant.slug(), "--to", "secondary", "--config", config))
                     .as("on that cluster already")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anOperatorDrainsAClusterAndTheOrganizationsLandOnTheOther(@TempDir Path dir) throws IOException {
+        try (TestSilo silo = TestSilo.start(2, Map.of())) {
+            String config = config(silo.config(), dir).toString();
+            TestTenants.TestTenant tenant = TestTenants.create(
+                    silo.client(), "Cli Drained", List.of("billing"), Map.of("cluster", "secondary"));
+
+            StringWriter out = new StringWriter();
+            assertThat(run(out, "drain", "secondary", "--parallel", "1", "--json", "--config", config))
+                    .as(out.toString())
+                    .isZero();
+            assertThat(Json.mapper()
+                            .readTree(out.toString().strip())
+                            .path("drained")
+                            .asBoolean())
+                    .isTrue();
+            assertThat(silo.control()
+                            .query(
+                                    "SELECT DISTINCT cluster_id FROM tenant_databases WHERE tenant_id = ?::uuid",
+                                    row -> row.getString(1),
+                                    tenant.id()))
+                    .containsExactly("primary");
+            assertThat(tenant.client().get("/api/data/billing/invoices/_count").status())
+                    .isEqualTo(200);
+            assertThat(run(new StringWriter(), "drain", "nowhere", "--config", config))
+                    .as("an unknown cluster")
                     .isEqualTo(1);
         }
     }
