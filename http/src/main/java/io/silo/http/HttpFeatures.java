@@ -11,6 +11,7 @@ import io.silo.http.admin.OrganizationUserEndpoints;
 import io.silo.http.admin.PoolEndpoints;
 import io.silo.http.auth.AuthEndpoints;
 import io.silo.http.auth.Authenticator;
+import io.silo.http.console.ConsoleEndpoints;
 import io.silo.http.data.ActivityEndpoints;
 import io.silo.http.data.DataEndpoints;
 import io.silo.http.file.FileEndpoints;
@@ -68,6 +69,7 @@ final class HttpFeatures {
                 new MoveEndpoints(app.moves(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
                 OpenApiEndpoint.load(),
+                ConsoleEndpoints.load(),
                 new MetricsEndpoint(
                         app.metrics(), authenticator, app.config().http().metricsToken()));
     }

@@ -64,6 +64,19 @@ public final class Routes {
         return add(Method.POST, path, Math.max(maxBodyBytes, Exchange.MAX_BODY_BYTES), handler);
     }
 
+    /**
+     * A page for people, not a route of the API: served through the same request cycle (request id,
+     * timing, problems), but not listed by {@link #list()}, so the API description and its contract
+     * tests hold the API alone. The admin console's files are the one such page ({@code /admin/…}).
+     */
+    public Routes page(String path, Handler handler) {
+        routing.route(
+                Method.GET,
+                path,
+                (request, response) -> dispatcher.serve(request, response, path, Exchange.MAX_BODY_BYTES, handler));
+        return this;
+    }
+
     private Routes add(Method method, String path, Handler handler) {
         return add(method, path, Exchange.MAX_BODY_BYTES, handler);
     }

@@ -1,0 +1,868 @@
+/*
+ * The Silo admin console: a page per hash route (#/tenants, #/tenant/acme, …), each built from the
+ * same /api/… routes any client calls, with the administrator's access token.
+ *
+ * Two rules hold throughout:
+ * - Every value from the API goes into the page as text (textContent, attribute values), never as
+ *   markup: there is no innerHTML here. An organization named <img src=x onerror=alert(1)> shows as
+ *   those characters.
+ * - The tokens live in this closure only: not in a cookie (nothing a forged request from another
+ *   site could carry along), not in localStorage or sessionStorage (nothing a script could read back
+ *   later). Reloading the page signs out. See docs/security.md, "The admin console".
+ */
+"use strict";
+(function () {
+  var session = null; // {access, refresh, expiresAt, email, timer}
+  var main = document.getElementById("main");
+  var statusLine = document.getElementById("status");
+  var PAGE = 25;
+
+  // ---------------------------------------------------------------- building the page, safely
+
+  /** An element with attributes and children; strings and numbers become text nodes, never markup. */
+  function h(tag, attrs) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) { return; }
+      if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); return; }
+      if (key === "text") { node.textContent = String(value); return; }
+      node.setAttribute(key, value === true ? "" : String(value));
+    });
+    for (var i = 2; i < arguments.length; i++) { append(node, arguments[i]); }
+    return node;
+  }
+
+  function append(node, child) {
+    if (child === null || child === undefined || child === false) { return; }
+    if (Array.isArray(child)) { child.forEach(function (c) { append(node, c); }); return; }
+    node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function badge(state) {
+    return h("span", { "class": "badge s-" + String(state).replace(/[^a-z-]/g, "") }, String(state));
+  }
+
+  function table(caption, headers, rows, empty) {
+    if (rows.length === 0) { return h("p", { "class": "empty" }, empty); }
+    return h("div", { "class": "table-wrap" },
+      h("table", {},
+        h("caption", { "class": "sr-only" }, caption),
+        h("thead", {}, h("tr", {}, headers.map(function (x) {
+          return h("th", { scope: "col", "class": x.charAt(0) === "~" ? "hide-narrow" : null }, x.replace(/^~/, ""));
+        }))),
+        h("tbody", {}, rows.map(function (cells) {
+          return h("tr", {}, cells.map(function (c, i) {
+            return h("td", { "class": headers[i].charAt(0) === "~" ? "hide-narrow" : null }, c);
+          }));
+        }))));
+  }
+
+  function field(label, input) { return h("label", {}, label, input); }
+
+  function when(value) {
+    if (!value) { return "—"; }
+    var d = new Date(value);
+    return isNaN(d.getTime()) ? String(value) : d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
+  }
+
+  function bytes(n) {
+    if (typeof n !== "number") { return "—"; }
+    var units = ["B", "KiB", "MiB", "GiB", "TiB"], i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : n.toFixed(1)) + " " + units[i];
+  }
+
+  function say(message) { statusLine.textContent = message; }
+
+  function errorBox(error) {
+    var problem = error && error.problem;
+    var text = problem ? (problem.title || "Error") + (problem.detail ? ": " + problem.detail : "")
+      : (error && error.message) || "Something went wrong";
+    return h("div", { "class": "error", role: "alert" }, text);
+  }
+
+  function page(title) {
+    clear(main);
+    document.title = title + " · Silo admin";
+    main.appendChild(h("h1", {}, title));
+    return main;
+  }
+
+  // ---------------------------------------------------------------- the API, with the token
+
+  function ApiError(status, problem) {
+    this.status = status;
+    this.problem = problem;
+    this.message = (problem && (problem.detail || problem.title)) || ("HTTP " + status);
+  }
+
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    if (session) { headers["Authorization"] = "Bearer " + session.access; }
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    return fetch(path, {
+      method: method, headers: headers, credentials: "omit", cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var json = null;
+        try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+        if (response.ok) { return json; }
+        if (response.status === 401 && session && path.indexOf("/api/admin/auth/") !== 0) {
+          signOut("Your session ended; sign in again.");
+        }
+        throw new ApiError(response.status, json);
+      });
+    });
+  }
+
+  function get(path) { return api("GET", path); }
+
+  function query(params) {
+    var parts = [];
+    Object.keys(params).forEach(function (k) {
+      if (params[k] !== undefined && params[k] !== null && params[k] !== "") {
+        parts.push(encodeURIComponent(k) + "=" + encodeURIComponent(params[k]));
+      }
+    });
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  // ---------------------------------------------------------------- session
+
+  function startSession(tokens, email) {
+    session = { access: tokens.accessToken, refresh: tokens.refreshToken, email: email };
+    schedule(tokens.expiresIn);
+    document.getElementById("nav").hidden = false;
+    var who = document.getElementById("who");
+    who.textContent = email;
+    who.hidden = false;
+    document.getElementById("sign-out").hidden = false;
+  }
+
+  /** Renews the access token shortly before it expires; a refused renewal (the session ended) signs out. */
+  function schedule(expiresIn) {
+    if (session.timer) { clearTimeout(session.timer); }
+    var ms = Math.max(5, (expiresIn || 60) - 30) * 1000;
+    session.timer = setTimeout(function () {
+      api("POST", "/api/auth/refresh", { refreshToken: session.refresh }).then(function (tokens) {
+        session.access = tokens.accessToken;
+        session.refresh = tokens.refreshToken;
+        schedule(tokens.expiresIn);
+      }, function () { signOut("Your session expired; sign in again."); });
+    }, ms);
+  }
+
+  function signOut(message) {
+    var ending = session;
+    session = null;
+    if (ending) {
+      clearTimeout(ending.timer);
+      fetch("/api/auth/logout", {
+        method: "POST", headers: { "Content-Type": "application/json", "Authorization": "Bearer " + ending.access },
+        body: JSON.stringify({ refreshToken: ending.refresh }), credentials: "omit"
+      }).catch(function () { /* the session ends anyway when its tokens expire */ });
+    }
+    document.getElementById("nav").hidden = true;
+    document.getElementById("who").hidden = true;
+    document.getElementById("sign-out").hidden = true;
+    signIn(message);
+  }
+
+  function signIn(message) {
+    page("Sign in");
+    say("");
+    var email = h("input", { id: "email", type: "email", autocomplete: "username", required: true });
+    var password = h("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
+    var totp = h("input", { id: "totp", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}" });
+    var totpField = field("Code from your authenticator app", totp);
+    totpField.hidden = true;
+    var errors = h("div", {});
+    var form = h("form", { "class": "card signin", "aria-label": "Sign in" },
+      message ? h("p", { "class": "status", role: "alert" }, message) : null,
+      h("p", { "class": "muted" }, "Platform administrators only."),
+      field("Email", email), field("Password", password), totpField, errors,
+      h("button", { type: "submit" }, "Sign in"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clear(errors);
+      var body = { email: email.value.trim(), password: password.value };
+      if (!totpField.hidden && totp.value.trim()) { body.totp = totp.value.trim(); }
+      api("POST", "/api/admin/auth/login", body).then(function (tokens) {
+        startSession(tokens, body.email);
+        password.value = "";
+        if (location.hash === "" || location.hash === "#/" || location.hash === "#/signin") {
+          location.hash = "#/overview";
+        } else {
+          route();
+        }
+      }, function (error) {
+        var type = error.problem && error.problem.type || "";
+        if (/second-factor-required$/.test(type)) {
+          totpField.hidden = false;
+          totp.focus();
+          errors.appendChild(h("p", { "class": "muted", role: "alert" }, "Enter the 6-digit code from your authenticator app."));
+          return;
+        }
+        errors.appendChild(errorBox(error));
+      });
+    });
+    main.appendChild(form);
+    email.focus();
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  var pages = {
+    overview: overview, tenants: tenants, "new-tenant": newTenant, tenant: tenant, clusters: clusters,
+    "auth-test": authTester, jobs: jobs, job: job, audit: audit, mail: mail
+  };
+  var live = []; // timers of the page shown; cleared on every navigation
+
+  function route() {
+    live.forEach(clearInterval);
+    live = [];
+    if (!session) { signIn(); return; }
+    var hash = location.hash.replace(/^#\/?/, "");
+    var q = hash.indexOf("?");
+    var path = (q < 0 ? hash : hash.slice(0, q)).split("/").map(decodeURIComponent);
+    var params = new URLSearchParams(q < 0 ? "" : hash.slice(q + 1));
+    var name = path[0] || "overview";
+    var show = pages[name] || overview;
+    document.querySelectorAll("#nav a").forEach(function (a) {
+      var section = name === "tenant" || name === "new-tenant" ? "tenants" : name === "job" ? "jobs" : name;
+      if (a.getAttribute("data-section") === section) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+    });
+    say("");
+    show(path.slice(1), params);
+    main.focus();
+  }
+
+  function every(ms, fn) { live.push(setInterval(fn, ms)); }
+
+  function failInto(node) {
+    return function (error) { clear(node); node.appendChild(errorBox(error)); };
+  }
+
+  function section(title, id) {
+    var body = h("div", { id: id || null }, h("p", { "class": "muted" }, "Loading…"));
+    return { card: h("section", { "class": "card", "aria-label": title }, h("h2", {}, title), body), body: body };
+  }
+
+  // ---------------------------------------------------------------- Overview
+
+  var STATUSES = ["active", "provisioning", "suspended", "failed", "deleting"];
+
+  function overview() {
+    page("Overview");
+    var grid = h("div", { "class": "grid" });
+    main.appendChild(grid);
+    var byStatus = section("Tenants by status", "ov-status");
+    var health = section("Clusters", "ov-clusters");
+    var pools = section("Connections against budget", "ov-pools");
+    var traffic = section("Requests and errors, last hour (this instance)", "ov-traffic");
+    var storage = section("Largest tenants by storage", "ov-storage");
+    [byStatus, health, pools, traffic, storage].forEach(function (s) { grid.appendChild(s.card); });
+
+    Promise.all(STATUSES.map(function (status) {
+      return get("/api/organizations" + query({ status: status, limit: 500 })).then(function (page) {
+        return { label: status, value: page.items.length, text: page.items.length + (page.nextCursor ? "+" : ""),
+          tone: status === "active" ? "ok" : status === "suspended" ? "warn" : status === "failed" ? "bad" : null };
+      });
+    })).then(function (rows) {
+      clear(byStatus.body);
+      if (rows.every(function (r) { return r.value === 0; })) {
+        byStatus.body.appendChild(h("p", { "class": "empty" }, "No tenant yet. ", h("a", { href: "#/new-tenant" }, "Create the first one")));
+        return;
+      }
+      byStatus.body.appendChild(SiloCharts.bars(rows, { title: "Tenants by status", labelWidth: 110 }));
+    }, failInto(byStatus.body));
+
+    Promise.all([get("/api/admin/clusters"), get("/api/admin/clusters/health")]).then(function (both) {
+      var probes = {};
+      both[1].clusters.forEach(function (p) { probes[p.id] = p; });
+      clear(health.body);
+      health.body.appendChild(table("Clusters and their health", ["Cluster", "Status", "Reachable", "Latency"],
+        both[0].clusters.map(function (c) {
+          var p = probes[c.id] || {};
+          return [c.id, badge(c.status), p.reachable ? badge("up") : badge("down"),
+            p.latencyMs === undefined ? "—" : p.latencyMs + " ms"];
+        }), "No cluster is registered."));
+    }, failInto(health.body));
+
+    get("/api/admin/pools").then(function (body) {
+      clear(pools.body);
+      if (body.clusters.length === 0) { pools.body.appendChild(h("p", { "class": "empty" }, "No pools open.")); return; }
+      pools.body.appendChild(SiloCharts.bars(body.clusters.map(function (c) {
+        return { label: c.cluster, value: c.connections, text: c.inUse + " in use, " + c.connections + " / " + c.budget,
+          tone: c.connections >= c.budget ? "bad" : null };
+      }), { title: "Connections against each cluster's budget", max: Math.max.apply(null, body.clusters.map(function (c) { return c.budget; })), labelWidth: 90 }));
+    }, failInto(pools.body));
+
+    get("/api/admin/metrics/history").then(function (body) {
+      clear(traffic.body);
+      traffic.body.appendChild(SiloCharts.series(body.minutes, { title: "Requests and errors per minute" }));
+      var requests = 0, errors = 0;
+      body.minutes.forEach(function (m) { requests += m.requests; errors += m.errors; });
+      traffic.body.appendChild(h("p", { "class": "legend" }, h("span", { "class": "key-req" }, "— requests "),
+        requests + " · ", h("span", { "class": "key-err" }, "— errors (5xx) "), errors));
+    }, failInto(traffic.body));
+
+    get("/api/admin/storage" + query({ limit: 10 })).then(function (body) {
+      clear(storage.body);
+      if (body.organizations.length === 0) { storage.body.appendChild(h("p", { "class": "empty" }, "No tenant holds data yet.")); return; }
+      storage.body.appendChild(SiloCharts.bars(body.organizations.map(function (o) {
+        return { label: o.slug, value: o.bytes, text: bytes(o.bytes) };
+      }), { title: "Largest tenants by storage" }));
+      storage.body.appendChild(h("p", { "class": "legend" }, "Sizes as of " + when(body.computedAt) + "."));
+    }, failInto(storage.body));
+  }
+
+  // ---------------------------------------------------------------- Tenants
+
+  function tenants(path, params) {
+    page("Tenants");
+    var q = h("input", { type: "search", id: "tenant-q", name: "q", value: params.get("q") || "" });
+    var status = h("select", { id: "tenant-status", name: "status" }, h("option", { value: "" }, "any"),
+      STATUSES.map(function (s) { return h("option", { value: s, selected: params.get("status") === s }, s); }));
+    var cluster = h("input", { id: "tenant-cluster", name: "cluster", value: params.get("cluster") || "", size: 10 });
+    var service = h("input", { id: "tenant-service", name: "service", value: params.get("service") || "", size: 10 });
+    var form = h("form", { "class": "inline", role: "search", "aria-label": "Find tenants" },
+      field("Name or slug", q), field("Status", status), field("Cluster", cluster), field("Service", service),
+      h("button", { type: "submit" }, "Search"),
+      h("a", { href: "#/new-tenant", "class": "button-link" }, "Create a tenant"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      location.hash = "#/tenants" + query({ q: q.value.trim(), status: status.value, cluster: cluster.value.trim(), service: service.value.trim() });
+    });
+    main.appendChild(form);
+    var list = h("div", { id: "tenant-list" }, h("p", { "class": "muted" }, "Loading…"));
+    main.appendChild(list);
+    var cursors = [params.get("cursor") || ""];
+    function load(cursor) {
+      get("/api/organizations" + query({ q: params.get("q"), status: params.get("status"), limit: PAGE, cursor: cursor })).then(function (body) {
+        // cluster and service are kept on this page: the listing route filters by status and text only
+        var items = body.items.filter(function (o) {
+          var c = params.get("cluster"), s = params.get("service");
+          return (!c || o.databases.some(function (d) { return d.cluster === c; }))
+            && (!s || o.databases.some(function (d) { return d.service === s; }));
+        });
+        clear(list);
+        list.appendChild(table("Tenants", ["Name", "Slug", "Status", "~Services", "~Cluster", "~Created"],
+          items.map(function (o) {
+            return [h("a", { href: "#/tenant/" + encodeURIComponent(o.slug) }, o.name), o.slug, badge(o.status),
+              o.databases.map(function (d) { return d.service; }).filter(function (s) { return s !== "core"; }).join(", "),
+              Array.from(new Set(o.databases.map(function (d) { return d.cluster; }))).join(", "), when(o.createdAt)];
+          }), "No tenant matches."));
+        var pager = h("div", { "class": "pager" });
+        if (cursors.length > 1) {
+          pager.appendChild(h("button", { type: "button", "class": "secondary", onclick: function () { cursors.pop(); load(cursors[cursors.length - 1]); } }, "Previous page"));
+        }
+        if (body.nextCursor) {
+          pager.appendChild(h("button", { type: "button", "class": "secondary", onclick: function () { cursors.push(body.nextCursor); load(body.nextCursor); } }, "Next page"));
+        }
+        list.appendChild(pager);
+      }, failInto(list));
+    }
+    load(cursors[0]);
+  }
+
+  function words(text) { return text.split(/[\s,]+/).map(function (s) { return s.trim(); }).filter(Boolean); }
+
+  function newTenant() {
+    page("Create a tenant");
+    var inputs = {
+      name: h("input", { id: "nt-name", required: true, maxlength: 200 }),
+      slug: h("input", { id: "nt-slug", placeholder: "derived from the name" }),
+      businessType: h("input", { id: "nt-business-type" }),
+      services: h("input", { id: "nt-services", required: true, placeholder: "billing, crm" }),
+      license: h("input", { id: "nt-license" }),
+      quotas: h("input", { id: "nt-quotas", placeholder: "maxUsers=50, crm.contacts=5000" }),
+      features: h("input", { id: "nt-features", placeholder: "pos, off:crm" }),
+      cluster: h("input", { id: "nt-cluster", placeholder: "placed by labels and load" }),
+      adminEmail: h("input", { id: "nt-admin-email", type: "email", required: true }),
+      adminName: h("input", { id: "nt-admin-name" }),
+      adminPassword: h("input", { id: "nt-admin-password", type: "password", required: true, autocomplete: "new-password" })
+    };
+    var errors = h("div", {});
+    var form = h("form", { "class": "card", "aria-label": "New tenant" },
+      h("div", { "class": "form-grid" },
+        field("Name", inputs.name), field("Slug (optional)", inputs.slug), field("Business type (optional)", inputs.businessType),
+        field("Services (comma-separated)", inputs.services), field("License (optional)", inputs.license),
+        field("Quotas (name=number, …)", inputs.quotas), field("Features (comma-separated)", inputs.features),
+        field("Cluster (optional)", inputs.cluster)),
+      h("fieldset", {}, h("legend", {}, "First administrator"),
+        h("div", { "class": "form-grid" }, field("Email", inputs.adminEmail), field("Name", inputs.adminName),
+          field("Password (10 characters or more)", inputs.adminPassword))),
+      errors, h("button", { type: "submit" }, "Create"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clear(errors);
+      var body = { name: inputs.name.value.trim(), services: words(inputs.services.value),
+        admin: { email: inputs.adminEmail.value.trim(), password: inputs.adminPassword.value } };
+      ["slug", "businessType", "license", "cluster"].forEach(function (k) { if (inputs[k].value.trim()) { body[k] = inputs[k].value.trim(); } });
+      if (inputs.adminName.value.trim()) { body.admin.name = inputs.adminName.value.trim(); }
+      if (inputs.features.value.trim()) { body.features = words(inputs.features.value); }
+      if (inputs.quotas.value.trim()) {
+        body.quotas = {};
+        words(inputs.quotas.value).forEach(function (pair) {
+          var parts = pair.split("=");
+          body.quotas[parts[0]] = parts.length > 1 && /^[0-9]+$/.test(parts[1]) ? Number(parts[1]) : parts[1];
+        });
+      }
+      say("Creating " + body.name + "…");
+      api("POST", "/api/organizations", body).then(function (created) {
+        say("Created " + created.slug + " (" + created.status + ").");
+        location.hash = "#/tenant/" + encodeURIComponent(created.slug);
+      }, function (error) { say(""); errors.appendChild(errorBox(error)); });
+    });
+    main.appendChild(form);
+    inputs.name.focus();
+  }
+
+  // ---------------------------------------------------------------- one tenant
+
+  function tenant(path) {
+    var slug = path[0] || "";
+    page("Tenant");
+    var holder = h("div", {}, h("p", { "class": "muted" }, "Loading…"));
+    main.appendChild(holder);
+    get("/api/organizations/" + encodeURIComponent(slug)).then(function (org) {
+      page(org.name);
+      main.querySelector("h1").appendChild(document.createTextNode(" "));
+      main.querySelector("h1").appendChild(badge(org.status));
+      main.appendChild(tenantActions(org));
+      var grid = h("div", { "class": "grid" });
+      main.appendChild(grid);
+      grid.appendChild(registryCard(org));
+      grid.appendChild(databasesCard(org));
+      main.appendChild(usersCard(org));
+      main.appendChild(tenantJobsCard(org));
+      main.appendChild(tenantActivityCard(org));
+    }, failInto(holder));
+  }
+
+  function tenantActions(org) {
+    var box = h("div", { "class": "card", "aria-label": "Actions" });
+    var errors = h("div", {});
+    var reason = h("input", { id: "status-reason", placeholder: "why" });
+    var row = h("div", { "class": "toolbar" });
+    if (org.status === "active") {
+      row.appendChild(field("Reason", reason));
+      row.appendChild(h("button", { type: "button", id: "suspend", onclick: function () {
+        api("POST", "/api/organizations/" + encodeURIComponent(org.slug) + "/suspend", reason.value.trim() ? { reason: reason.value.trim() } : {})
+          .then(function () { say(org.slug + " is suspended."); route(); }, function (e) { errors.appendChild(errorBox(e)); });
+      } }, "Suspend"));
+    }
+    if (org.status === "suspended") {
+      row.appendChild(h("button", { type: "button", id: "activate", onclick: function () {
+        api("POST", "/api/organizations/" + encodeURIComponent(org.slug) + "/activate")
+          .then(function () { say(org.slug + " is active again."); route(); }, function (e) { errors.appendChild(errorBox(e)); });
+      } }, "Activate"));
+    }
+    var confirm = h("input", { id: "delete-confirm", autocomplete: "off" });
+    var del = h("button", { type: "button", id: "delete", "class": "danger", disabled: true, onclick: function () {
+      del.disabled = true;
+      api("DELETE", "/api/organizations/" + encodeURIComponent(org.slug)).then(function (body) {
+        if (body && body.job) {
+          say("Deleting " + org.slug + "…");
+          location.hash = "#/job/" + encodeURIComponent(body.job.id);
+        } else {
+          say(org.slug + " is deleted.");
+          location.hash = "#/tenants";
+        }
+      }, function (e) { del.disabled = false; errors.appendChild(errorBox(e)); });
+    } }, "Delete");
+    confirm.addEventListener("input", function () { del.disabled = confirm.value !== org.slug; });
+    row.appendChild(field("Type " + org.slug + " to delete", confirm));
+    row.appendChild(del);
+    box.appendChild(row);
+    box.appendChild(errors);
+    return box;
+  }
+
+  function registryCard(org) {
+    var s = section("Registry");
+    clear(s.body);
+    var inputs = {
+      name: h("input", { id: "reg-name", value: org.name }),
+      businessType: h("input", { id: "reg-business-type", value: org.businessType || "" }),
+      license: h("input", { id: "reg-license", value: org.license || "" }),
+      features: h("input", { id: "reg-features", value: (org.features || []).join(", ") }),
+      quotas: h("input", { id: "reg-quotas", value: Object.keys(org.quotas || {}).map(function (k) { return k + "=" + org.quotas[k]; }).join(", ") }),
+      notes: h("textarea", { id: "reg-notes" }, org.notes || "")
+    };
+    var errors = h("div", {});
+    s.body.appendChild(h("dl", { "class": "fields" },
+      h("dt", {}, "Slug"), h("dd", { "class": "mono" }, org.slug),
+      h("dt", {}, "Id"), h("dd", { "class": "mono" }, org.id),
+      h("dt", {}, "External id"), h("dd", {}, org.externalId || "—"),
+      h("dt", {}, "Created"), h("dd", {}, when(org.createdAt))));
+    var form = h("form", { "aria-label": "Registry fields" },
+      h("div", { "class": "form-grid" }, field("Name", inputs.name), field("Business type", inputs.businessType),
+        field("License", inputs.license), field("Features", inputs.features), field("Quotas", inputs.quotas)),
+      field("Notes", inputs.notes), errors, h("button", { type: "submit" }, "Save"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clear(errors);
+      var quotas = {};
+      Object.keys(org.quotas || {}).forEach(function (k) { quotas[k] = null; });
+      words(inputs.quotas.value).forEach(function (pair) {
+        var parts = pair.split("=");
+        quotas[parts[0]] = parts.length > 1 && /^[0-9]+$/.test(parts[1]) ? Number(parts[1]) : parts[1];
+      });
+      var patch = { name: inputs.name.value.trim(), businessType: inputs.businessType.value.trim() || null,
+        license: inputs.license.value.trim() || null, features: words(inputs.features.value),
+        quotas: quotas, notes: inputs.notes.value };
+      api("PATCH", "/api/organizations/" + encodeURIComponent(org.slug), patch)
+        .then(function () { say("Saved."); route(); }, function (e) { errors.appendChild(errorBox(e)); });
+    });
+    s.body.appendChild(form);
+    return s.card;
+  }
+
+  function databasesCard(org) {
+    var s = section("Databases");
+    var sizes = {};
+    function render() {
+      clear(s.body);
+      s.body.appendChild(table("Databases of " + org.slug, ["Service", "Cluster", "Name", "Version", "State", "Size"],
+        org.databases.map(function (d) {
+          return [d.service, d.cluster, h("span", { "class": "mono" }, d.name),
+            d.schemaVersion + (d.templateVersion !== d.schemaVersion ? " (template " + d.templateVersion + ")" : ""),
+            badge(d.state), sizes[d.name] === undefined ? "—" : bytes(sizes[d.name])];
+        }), "No database."));
+    }
+    render();
+    get("/api/admin/storage" + query({ organization: org.slug })).then(function (body) {
+      (body.organizations[0] && body.organizations[0].databases || []).forEach(function (d) { sizes[d.name] = d.bytes; });
+      render();
+    }, function () { /* sizes are a nicety; the table stands without them */ });
+    return s.card;
+  }
+
+  function usersCard(org) {
+    var s = section("Users");
+    var base = "/api/admin/organizations/" + encodeURIComponent(org.slug) + "/users";
+    var services = org.databases.map(function (d) { return d.service; });
+    var filter = h("select", { id: "users-service", "aria-label": "Service" }, h("option", { value: "" }, "every service"),
+      services.map(function (sv) { return h("option", { value: sv }, sv); }));
+    var list = h("div", {});
+    var errors = h("div", {});
+    function load() {
+      get(base + query({ service: filter.value, limit: 100 })).then(function (body) {
+        clear(list);
+        list.appendChild(table("Users of " + org.slug, ["User", "~Status", "Roles", "Change"],
+          body.items.map(function (u) { return userRow(u); }), "No user" + (filter.value ? " in " + filter.value : "") + "."));
+      }, failInto(list));
+    }
+    function userRow(u) {
+      var service = h("select", { "aria-label": "Service for " + (u.email || u.username) }, services.map(function (sv) { return h("option", { value: sv }, sv); }));
+      var role = h("input", { "aria-label": "Role for " + (u.email || u.username), size: 8, placeholder: "role" });
+      function change(value) {
+        var services = {};
+        services[service.value] = value;
+        api("PATCH", base + "/" + encodeURIComponent(u.id), { services: services })
+          .then(function () { say("Changed " + (u.email || u.username) + "."); load(); }, function (e) { errors.appendChild(errorBox(e)); });
+      }
+      return [h("span", {}, u.name || "", h("br"), h("span", { "class": "muted" }, [u.email, u.username].filter(Boolean).join(" · "))),
+        badge(u.status),
+        Object.keys(u.services).map(function (k) { return h("div", {}, k + ": " + u.services[k]); }),
+        h("div", { "class": "actions" }, service, role,
+          h("button", { type: "button", "class": "secondary", onclick: function () {
+            if (!role.value.trim()) { errors.appendChild(h("p", { "class": "error", role: "alert" }, "Name the role to give in " + service.value + ".")); return; }
+            change(role.value.trim());
+          } }, "Set role"),
+          h("button", { type: "button", "class": "secondary", onclick: function () { change(null); } }, "Remove from service"),
+          h("button", { type: "button", "class": "danger", onclick: function () {
+            api("DELETE", base + "/" + encodeURIComponent(u.id)).then(function () { say("Deleted " + (u.email || u.username) + "."); load(); },
+              function (e) { errors.appendChild(errorBox(e)); });
+          } }, "Delete"))];
+    }
+    filter.addEventListener("change", load);
+    var add = {
+      email: h("input", { id: "nu-email", type: "email" }), name: h("input", { id: "nu-name" }),
+      password: h("input", { id: "nu-password", type: "password", autocomplete: "new-password" }),
+      service: h("select", { id: "nu-service" }, services.filter(function (sv) { return sv !== "core"; }).map(function (sv) { return h("option", { value: sv }, sv); })),
+      role: h("input", { id: "nu-role", placeholder: "default role", size: 10 })
+    };
+    var form = h("form", { "class": "inline", "aria-label": "Add a user" },
+      field("Email", add.email), field("Name", add.name), field("Password", add.password),
+      field("Service", add.service), field("Role", add.role), h("button", { type: "submit", id: "nu-add" }, "Add user"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clear(errors);
+      var services = {};
+      if (add.service.value) { services[add.service.value] = add.role.value.trim() || undefined; }
+      var body = { email: add.email.value.trim(), name: add.name.value.trim(), password: add.password.value,
+        services: add.role.value.trim() ? services : Object.keys(services) };
+      api("POST", base, body).then(function (u) {
+        say("Added " + u.email + ".");
+        add.email.value = ""; add.password.value = "";
+        load();
+      }, function (e) { errors.appendChild(errorBox(e)); });
+    });
+    clear(s.body);
+    s.body.appendChild(form);
+    s.body.appendChild(errors);
+    s.body.appendChild(h("div", { "class": "toolbar" }, field("Show users of", filter)));
+    s.body.appendChild(list);
+    load();
+    return s.card;
+  }
+
+  function jobRows(items, withTenant) {
+    return items.map(function (j) {
+      var row = [h("a", { href: "#/job/" + encodeURIComponent(j.id) }, j.kind), badge(j.state), progressOf(j)];
+      if (withTenant) { row.push(h("span", { "class": "mono" }, j.tenantId ? j.tenantId.slice(0, 8) : "—")); }
+      row.push(when(j.createdAt));
+      row.push(j.error ? h("span", { "class": "muted" }, j.error) : "");
+      return row;
+    });
+  }
+
+  function progressOf(j) {
+    var total = j.steps ? j.steps.length : 0;
+    var label = j.stepsDone + " of " + total + " steps" + (j.currentStep ? ", now " + j.currentStep : "");
+    var box = h("div", {}, h("progress", { max: total || 1, value: j.stepsDone, "aria-label": "Progress of " + j.kind + ": " + label }),
+      " ", h("span", { "class": "muted" }, label));
+    if (j.progress && j.progress.total) {
+      box.appendChild(h("div", { "class": "muted" }, j.progress.done + " / " + j.progress.total + " in this step"));
+    }
+    return box;
+  }
+
+  function tenantJobsCard(org) {
+    var s = section("Jobs");
+    function load() {
+      get("/api/admin/jobs" + query({ organization: org.id, limit: 10 })).then(function (body) {
+        clear(s.body);
+        s.body.appendChild(table("Jobs of " + org.slug, ["Kind", "State", "Progress", "~Created", "~Error"], jobRows(body.items, false), "No job."));
+      }, failInto(s.body));
+    }
+    load();
+    every(2000, load);
+    return s.card;
+  }
+
+  function auditRows(items) {
+    return items.map(function (e) {
+      return [when(e.at), e.action, (e.actor && (e.actor.name || e.actor.kind)) || "—",
+        h("span", { "class": "mono" }, e.details ? JSON.stringify(e.details) : ""), e.clientAddress || ""];
+    });
+  }
+
+  function tenantActivityCard(org) {
+    var s = section("Activity");
+    get("/api/admin/activity" + query({ tenant: org.id, limit: 20 })).then(function (body) {
+      clear(s.body);
+      s.body.appendChild(table("Activity of " + org.slug, ["When", "Action", "Actor", "~Details", "~Client"], auditRows(body.items), "Nothing recorded yet."));
+    }, failInto(s.body));
+    return s.card;
+  }
+
+  // ---------------------------------------------------------------- Clusters
+
+  function clusters() {
+    page("Clusters");
+    var list = section("Clusters");
+    main.appendChild(list.card);
+    function load() {
+      Promise.all([get("/api/admin/clusters"), get("/api/admin/pools")]).then(function (both) {
+        var pools = {};
+        both[1].clusters.forEach(function (p) { pools[p.cluster] = p; });
+        clear(list.body);
+        list.body.appendChild(table("Registered clusters", ["Cluster", "Status", "Accepting", "Connections", "~Labels", "Actions"],
+          both[0].clusters.map(function (c) {
+            var p = pools[c.id];
+            var result = h("span", { "class": "muted", role: "status" });
+            return [h("span", {}, c.id, h("br"), h("span", { "class": "muted mono" }, c.url)), badge(c.status),
+              c.acceptingTenants ? "yes" : "no",
+              p ? p.inUse + " in use · " + p.connections + " / " + c.connectionBudget : "— / " + c.connectionBudget,
+              Object.keys(c.labels || {}).map(function (k) { return k + "=" + c.labels[k]; }).join(", ") || "—",
+              h("div", { "class": "actions" },
+                h("button", { type: "button", "class": "secondary", onclick: function () {
+                  result.textContent = "testing…";
+                  get("/api/admin/clusters/health").then(function (body) {
+                    var probe = body.clusters.filter(function (x) { return x.id === c.id; })[0];
+                    result.textContent = !probe ? "not probed" : probe.reachable ? "reachable in " + probe.latencyMs + " ms" : "unreachable: " + (probe.error || "");
+                  }, function (e) { result.textContent = e.message; });
+                } }, "Test connectivity"),
+                h("button", { type: "button", "class": "secondary", onclick: function () {
+                  api("PATCH", "/api/admin/clusters/" + encodeURIComponent(c.id), { acceptingTenants: !c.acceptingTenants })
+                    .then(function () { say(c.id + (c.acceptingTenants ? " no longer accepts tenants." : " accepts tenants again.")); load(); },
+                      function (e) { result.textContent = e.message; });
+                } }, c.acceptingTenants ? "Stop accepting tenants" : "Accept tenants"),
+                result)];
+          }), "No cluster is registered."));
+      }, failInto(list.body));
+    }
+    load();
+    var add = { id: h("input", { id: "cl-id", required: true }), url: h("input", { id: "cl-url", required: true, placeholder: "jdbc:postgresql://host:5432/postgres" }),
+      user: h("input", { id: "cl-user", required: true }), password: h("input", { id: "cl-password", type: "password", autocomplete: "off" }),
+      budget: h("input", { id: "cl-budget", type: "number", min: 1 }) };
+    var errors = h("div", {});
+    var form = h("form", { "class": "card", "aria-label": "Register a cluster" }, h("h2", {}, "Register a cluster"),
+      h("div", { "class": "form-grid" }, field("Id", add.id), field("JDBC URL", add.url), field("User", add.user),
+        field("Password", add.password), field("Connection budget (optional)", add.budget)),
+      errors, h("button", { type: "submit" }, "Check and register"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clear(errors);
+      var body = { id: add.id.value.trim(), url: add.url.value.trim(), user: add.user.value.trim() };
+      if (add.password.value) { body.password = add.password.value; }
+      if (add.budget.value) { body.connectionBudget = Number(add.budget.value); }
+      say("Checking " + body.id + "…");
+      api("POST", "/api/admin/clusters", body).then(function () { say("Registered " + body.id + "."); add.password.value = ""; load(); },
+        function (e) { say(""); errors.appendChild(errorBox(e)); });
+    });
+    main.appendChild(form);
+  }
+
+  // ---------------------------------------------------------------- Authentication tester
+
+  function authTester() {
+    page("Authentication tester");
+    main.appendChild(h("p", { "class": "muted" }, "Checks a member's password and tells which services they may use, with which role. "
+      + "No session is issued, the member's failed sign-ins are not counted, and the test is recorded in the audit log."));
+    var inputs = { organization: h("input", { id: "at-org", required: true }), login: h("input", { id: "at-login", required: true }),
+      password: h("input", { id: "at-password", type: "password", autocomplete: "off", required: true }) };
+    var result = h("div", { id: "at-result", "aria-live": "polite" });
+    var form = h("form", { "class": "card", "aria-label": "Test a sign-in" },
+      h("div", { "class": "form-grid" }, field("Organization (slug or id)", inputs.organization), field("Email or username", inputs.login),
+        field("Password", inputs.password)), h("button", { type: "submit" }, "Test"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clear(result);
+      var login = inputs.login.value.trim();
+      var body = { organization: inputs.organization.value.trim(), password: inputs.password.value };
+      body[login.indexOf("@") >= 0 ? "email" : "username"] = login;
+      api("POST", "/api/admin/auth/test", body).then(function (answer) {
+        inputs.password.value = "";
+        var card = h("div", { "class": "card" }, h("h2", {}, answer.outcome === "accepted" ? "Signs in" : "Refused: " + answer.outcome));
+        if (answer.reason) { card.appendChild(h("p", {}, answer.reason)); }
+        if (answer.user) {
+          card.appendChild(h("p", {}, [answer.user.name, answer.user.email, answer.user.username].filter(Boolean).join(" · ")));
+        }
+        if (answer.services) {
+          card.appendChild(table("Services and roles", ["Service", "Role"], Object.keys(answer.services).map(function (k) {
+            return [k, answer.services[k]];
+          }), "No service."));
+        }
+        result.appendChild(card);
+      }, function (e) { result.appendChild(errorBox(e)); });
+    });
+    main.appendChild(form);
+    main.appendChild(result);
+  }
+
+  // ---------------------------------------------------------------- Jobs, audit log, mail
+
+  function jobs(path, params) {
+    page("Jobs");
+    var state = h("select", { id: "jobs-state" }, h("option", { value: "" }, "any"),
+      ["pending", "running", "succeeded", "failed", "cancelled"].map(function (s) { return h("option", { value: s, selected: params.get("state") === s }, s); }));
+    var org = h("input", { id: "jobs-org", value: params.get("organization") || "" });
+    var form = h("form", { "class": "inline", "aria-label": "Filter jobs" }, field("State", state), field("Organization", org), h("button", { type: "submit" }, "Filter"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      location.hash = "#/jobs" + query({ state: state.value, organization: org.value.trim() });
+    });
+    main.appendChild(form);
+    var list = h("div", {}, h("p", { "class": "muted" }, "Loading…"));
+    main.appendChild(list);
+    function load() {
+      get("/api/admin/jobs" + query({ state: params.get("state"), organization: params.get("organization"), limit: 50 })).then(function (body) {
+        clear(list);
+        list.appendChild(table("Jobs", ["Kind", "State", "Progress", "~Tenant", "~Created", "~Error"], jobRows(body.items, true), "No job."));
+      }, failInto(list));
+    }
+    load();
+    every(2000, load);
+  }
+
+  function job(path) {
+    var id = path[0] || "";
+    page("Job");
+    var holder = h("div", { "aria-live": "polite" });
+    main.appendChild(holder);
+    var errors = h("div", {});
+    main.appendChild(errors);
+    function load() {
+      get("/api/admin/jobs/" + encodeURIComponent(id)).then(function (j) {
+        clear(holder);
+        holder.appendChild(h("section", { "class": "card", "aria-label": "Job" },
+          h("h2", {}, j.kind, " ", badge(j.state)), progressOf(j),
+          h("dl", { "class": "fields" },
+            h("dt", {}, "Id"), h("dd", { "class": "mono" }, j.id),
+            h("dt", {}, "Tenant"), h("dd", { "class": "mono" }, j.tenantId || "—"),
+            h("dt", {}, "Steps"), h("dd", {}, (j.steps || []).join(" → ")),
+            h("dt", {}, "Attempts"), h("dd", {}, j.attempts),
+            h("dt", {}, "Created"), h("dd", {}, when(j.createdAt)),
+            h("dt", {}, "Finished"), h("dd", {}, when(j.finishedAt)),
+            h("dt", {}, "Error"), h("dd", {}, j.error || "—")),
+          j.state === "pending" || j.state === "running" ? h("button", { type: "button", "class": "danger", id: "job-cancel", disabled: j.cancelRequested, onclick: function () {
+            api("POST", "/api/admin/jobs/" + encodeURIComponent(j.id) + "/cancel").then(function () { say("Cancel requested."); load(); },
+              function (e) { errors.appendChild(errorBox(e)); });
+          } }, j.cancelRequested ? "Cancelling…" : "Cancel") : null));
+      }, failInto(holder));
+    }
+    load();
+    every(1000, load);
+  }
+
+  function audit(path, params) {
+    page("Audit log");
+    var list = h("div", {}, h("p", { "class": "muted" }, "Loading…"));
+    main.appendChild(list);
+    var cursors = [params.get("cursor") || ""];
+    function load(cursor) {
+      get("/api/admin/activity" + query({ limit: 50, cursor: cursor })).then(function (body) {
+        clear(list);
+        list.appendChild(table("Audit log, newest first", ["When", "Action", "Actor", "~Details", "~Client"], auditRows(body.items), "Nothing recorded yet."));
+        var pager = h("div", { "class": "pager" });
+        if (cursors.length > 1) { pager.appendChild(h("button", { type: "button", "class": "secondary", onclick: function () { cursors.pop(); load(cursors[cursors.length - 1]); } }, "Newer")); }
+        if (body.nextCursor) { pager.appendChild(h("button", { type: "button", "class": "secondary", onclick: function () { cursors.push(body.nextCursor); load(body.nextCursor); } }, "Older")); }
+        list.appendChild(pager);
+      }, failInto(list));
+    }
+    load(cursors[0]);
+  }
+
+  function mail(path) {
+    if (path[0]) {
+      page("Message");
+      var holder = h("div", {});
+      main.appendChild(holder);
+      get("/api/admin/mail/" + encodeURIComponent(path[0])).then(function (m) {
+        holder.appendChild(h("dl", { "class": "fields card" }, h("dt", {}, "From"), h("dd", {}, m.from), h("dt", {}, "To"), h("dd", {}, m.to),
+          h("dt", {}, "Subject"), h("dd", {}, m.subject), h("dt", {}, "Date"), h("dd", {}, when(m.date))));
+        holder.appendChild(h("pre", { "class": "mail" }, m.text));
+        holder.appendChild(h("a", { href: "#/mail" }, "Back to the outbox"));
+      }, failInto(holder));
+      return;
+    }
+    page("Mail outbox");
+    var list = h("div", {}, h("p", { "class": "muted" }, "Loading…"));
+    main.appendChild(list);
+    get("/api/admin/mail" + query({ limit: 100 })).then(function (body) {
+      clear(list);
+      if (body.transport !== "local") {
+        list.appendChild(h("p", { "class": "empty" }, "Mail goes out over SMTP; there is no local mailbox to show."));
+        return;
+      }
+      list.appendChild(table("Messages, newest first", ["Date", "To", "Subject"], body.items.map(function (m) {
+        return [when(m.date), m.to, h("a", { href: "#/mail/" + encodeURIComponent(m.id) }, m.subject || "(no subject)")];
+      }), "The mailbox is empty."));
+    }, failInto(list));
+  }
+
+  // ---------------------------------------------------------------- start
+
+  document.getElementById("sign-out").addEventListener("click", function () { signOut("You signed out."); });
+  window.addEventListener("hashchange", route);
+  route();
+})();
