@@ -1,9 +1,12 @@
 package io.silo.http;
 
 import io.silo.app.Application;
+import io.silo.app.cluster.StorageSizes;
 import io.silo.http.admin.AuditEndpoints;
+import io.silo.http.admin.AuthTestEndpoints;
 import io.silo.http.admin.ClusterEndpoints;
 import io.silo.http.admin.ImportEndpoints;
+import io.silo.http.admin.InsightEndpoints;
 import io.silo.http.admin.JobEndpoints;
 import io.silo.http.admin.MigrationEndpoints;
 import io.silo.http.admin.MoveEndpoints;
@@ -29,6 +32,7 @@ import io.silo.http.organization.OrganizationEndpoints;
 import io.silo.http.organization.OrganizationServiceEndpoints;
 import io.silo.http.organization.OwnOrganizationEndpoints;
 import io.silo.http.server.Endpoints;
+import io.silo.http.server.RequestHistory;
 import io.silo.http.signup.SignupEndpoints;
 import java.util.List;
 
@@ -40,7 +44,7 @@ import java.util.List;
 final class HttpFeatures {
     private HttpFeatures() {}
 
-    static List<Endpoints> of(Application app) {
+    static List<Endpoints> of(Application app, RequestHistory history) {
         Authenticator authenticator = new Authenticator(app.tokens(), app.platformAdmins());
         return List.of(
                 new DataEndpoints(authenticator, app.documents()),
@@ -68,6 +72,13 @@ final class HttpFeatures {
                 new ImportEndpoints(app.importJobs(), authenticator),
                 new MoveEndpoints(app.moves(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
+                new AuthTestEndpoints(app.logins(), app.access(), app.audit(), authenticator),
+                new InsightEndpoints(
+                        history,
+                        new StorageSizes(
+                                app.tenants(), app.clusters(), app.options().clock()),
+                        app.tenants(),
+                        authenticator),
                 OpenApiEndpoint.load(),
                 ConsoleEndpoints.load(),
                 new MetricsEndpoint(

@@ -42,11 +42,9 @@ public final class Silo implements AutoCloseable {
             return new Silo(application, Optional.empty());
         }
         try {
+            HttpMetrics metrics = new HttpMetrics(application.metrics(), options.clock());
             HttpServer http = HttpServer.start(
-                    config.http(),
-                    HttpFeatures.of(application),
-                    new HttpMetrics(application.metrics()),
-                    application.origins());
+                    config.http(), HttpFeatures.of(application, metrics.history()), metrics, application.origins());
             log.info("Silo ready on port {}", http.port());
             return new Silo(application, Optional.of(http));
         } catch (RuntimeException | Error e) {

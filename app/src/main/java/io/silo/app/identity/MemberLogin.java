@@ -21,6 +21,7 @@ import io.silo.template.ServiceTemplate;
 import io.silo.tenant.Admission;
 import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
+import io.silo.tenant.TenantStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +115,80 @@ public final class MemberLogin {
                     organization.isPresent() ? tenants.resolve(organization.get()) : onlyOrganizationOf(login);
             return check(attempt, tenant, login, password, client);
         });
+    }
+
+    /**
+     * What an administrator's test of a member's credentials found ({@link #test}): the {@code outcome}
+     * ({@code accepted}, or why a sign-in would be refused: {@code invalid-credentials},
+     * {@code account-locked}, {@code account-disabled}, {@code organization-suspended},
+     * {@code organization-unavailable}); the user once the password was right.
+     */
+    public record TestResult(String outcome, Tenant tenant, Optional<User> user) {}
+
+    /**
+     * Checks a member's credentials for a platform administrator, as a sign-in would, and tells what a
+     * sign-in would answer, without signing in: no session, no sign-in recorded, no rehash, and a wrong
+     * password never counts toward the member's lock (in the core database) nor its sign-in throttle.
+     * The test itself is throttled like a sign-in from the administrator's address ({@code
+     * clientAddress}), under an account key of its own; 429 {@code too-many-attempts} past it.
+     * An unknown organization is 404 {@code organization-not-found}: administrators list them anyway.
+     */
+    public TestResult test(SignIn body, String clientAddress) {
+        PasswordHasher.checkSignInLength(body.password());
+        LoginName login = loginName(body);
+        String organization = body.organization()
+                .filter(text -> !text.isBlank())
+                .map(String::trim)
+                .orElseThrow(() -> ProblemType.MISSING_FIELD
+                        .exception("name the organization of the member to test")
+                        .with("field", "organization"));
+        String password = Fields.password(body.password(), "password");
+        Tenant tenant = tenants.resolve(organization)
+                .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization " + organization));
+        Optional<SiloException> refusal =
+                Admission.organization(Optional.of(tenant.status()), tenant.slug(), Admission.Route.SIGN_IN);
+        if (refusal.filter(e -> e.problem() == ProblemType.INVALID_CREDENTIALS).isPresent()) {
+            return new TestResult("organization-unavailable", tenant, Optional.empty());
+        }
+        try {
+            return throttle.attempt(clientAddress, attempt -> testPassword(attempt, tenant, login, password));
+        } catch (SiloException e) {
+            if (e.problem() == ProblemType.INVALID_CREDENTIALS) {
+                return new TestResult("invalid-credentials", tenant, Optional.empty());
+            }
+            throw e;
+        }
+    }
+
+    private TestResult testPassword(SignInThrottle.Attempt attempt, Tenant tenant, LoginName login, String password) {
+        PasswordHasher.Claimant who = new PasswordHasher.Claimant(tenant.id().toString(), attempt.address());
+        Optional<Credentials> found = credentials(tenant, login);
+        // a key of the tester's own: the member's sign-in budget is not the tester's to spend
+        attempt.account("auth-test:" + tenant.id() + "/"
+                + found.map(credentials -> credentials.userId().toString()).orElse(login.key()));
+        attempt.beforePasswordCheck();
+        if (found.isEmpty()) {
+            hasher.verifyDummy(password, who);
+            throw invalidCredentials();
+        }
+        Credentials credentials = found.get();
+        if (!hasher.verify(password, credentials.passwordHash(), who)) {
+            throw invalidCredentials(); // counted by the throttle against the tester, never recorded as the member's
+            // failure
+        }
+        Optional<User> user;
+        try {
+            user = cores.inTransaction(
+                    tenant.id(), ServiceTemplate.CORE, core -> store.find(core, credentials.userId()));
+        } catch (SiloException e) {
+            user = Optional.empty(); // a suspended organization's database may refuse; the outcome says why
+        }
+        String outcome = tenant.status() != TenantStatus.ACTIVE
+                ? "organization-suspended"
+                : !credentials.active()
+                        ? "account-disabled"
+                        : credentials.lockedAt(clock.instant()) ? "account-locked" : "accepted";
+        return new TestResult(outcome, tenant, user);
     }
 
     private Success check(

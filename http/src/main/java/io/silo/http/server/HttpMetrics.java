@@ -2,6 +2,7 @@ package io.silo.http.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -17,12 +18,20 @@ import java.util.concurrent.TimeUnit;
 public final class HttpMetrics {
     private final MeterRegistry registry;
     private final ConcurrentMap<Key, Timer> timers = new ConcurrentHashMap<>();
+    private final RequestHistory history;
 
-    public HttpMetrics(MeterRegistry registry) {
+    public HttpMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.history = new RequestHistory(clock);
+    }
+
+    /** The last hour of this instance's requests, minute by minute. */
+    public RequestHistory history() {
+        return history;
     }
 
     void record(Exchange exchange, long nanos) {
+        history.record(exchange.status());
         timers.computeIfAbsent(new Key(exchange.method(), exchange.route(), exchange.status()), this::timer)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -395,6 +395,44 @@ class TenantIsolationTest {
     }
 
     @Test
+    void theConsolesFiguresAndTheAuthenticationTesterAreForPlatformAdministratorsOnly(SiloClient anonymous) {
+        String betaAdmin = beta.adminEmail();
+        Map<String, Object> probe =
+                Map.of("organization", beta.slug(), "email", betaAdmin, "password", TestTenants.PASSWORD);
+        // an organization's administrator learns nothing of another's storage, traffic or passwords
+        for (SiloClient.Response response : List.of(
+                alpha.client().get("/api/admin/metrics/history"),
+                alpha.client().get("/api/admin/storage?organization=" + beta.slug()),
+                alpha.client().post("/api/admin/auth/test", probe))) {
+            assertThat(response.status()).as(response.text()).isEqualTo(403);
+            assertThat(response.text()).doesNotContain(beta.slug(), beta.id(), betaAdmin);
+        }
+        assertThat(anonymous.post("/api/admin/auth/test", probe).status()).isEqualTo(401);
+        assertThat(anonymous.get("/api/admin/storage").status()).isEqualTo(401);
+
+        SiloClient admin = anonymous.asAdmin();
+        assertThat(admin.get("/api/admin/storage?limit=x").status()).isEqualTo(400);
+        assertThat(admin.get("/api/admin/storage?organization=" + encode("' OR 1=1 --"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(admin.post("/api/admin/auth/test", Map.of("organization", beta.slug(), "password", "x"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(admin.post(
+                                "/api/admin/auth/test",
+                                Map.of("organization", "' OR 1=1 --", "email", betaAdmin, "password", "x"))
+                        .status())
+                .isEqualTo(404);
+        // the right password of beta's administrator, tested against alpha, finds nobody
+        SiloClient.Response elsewhere = admin.post(
+                "/api/admin/auth/test",
+                Map.of("organization", alpha.slug(), "email", betaAdmin, "password", TestTenants.PASSWORD));
+        assertThat(elsewhere.status()).isEqualTo(200);
+        assertThat(elsewhere.json().path("outcome").asString()).isEqualTo("invalid-credentials");
+        assertThat(elsewhere.json().path("user").isNull()).isTrue();
+    }
+
+    @Test
     void anotherTenantsFilesAreNotFoundAndItsFileUrlsCannotBeBent() throws Exception {
         String betaDocument = beta.client()
                 .post("/api/data/classroom/assignments", Map.of("title", "Beta's exam"))

@@ -1119,6 +1119,34 @@ final class ApiTour {
         expect(403, orgAdmin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));
         expect(200, admin.get("/api/admin/pools"));
         expect(403, orgAdmin.get("/api/admin/pools"));
+        expect(200, admin.get("/api/admin/metrics/history"));
+        expect(403, orgAdmin.get("/api/admin/metrics/history"));
+        expect(200, admin.get("/api/admin/storage?limit=5"));
+        expect(200, admin.get("/api/admin/storage?organization=" + slug));
+        expect(400, admin.get("/api/admin/storage?limit=0"));
+        expect(404, admin.get("/api/admin/storage?organization=nowhere"));
+        expect(403, orgAdmin.get("/api/admin/storage"));
+        expect(
+                200,
+                admin.post(
+                        "/api/admin/auth/test",
+                        Map.of("organization", slug, "email", "boss@tour.example", "password", PASSWORD)));
+        expect(
+                200,
+                admin.post(
+                        "/api/admin/auth/test",
+                        Map.of("organization", slug, "email", "boss@tour.example", "password", "wrong password")));
+        expect(400, admin.post("/api/admin/auth/test", Map.of("organization", slug, "password", PASSWORD)));
+        expect(
+                404,
+                admin.post(
+                        "/api/admin/auth/test",
+                        Map.of("organization", "nowhere", "email", "boss@tour.example", "password", PASSWORD)));
+        expect(
+                403,
+                orgAdmin.post(
+                        "/api/admin/auth/test",
+                        Map.of("organization", slug, "email", "boss@tour.example", "password", PASSWORD)));
         // every database is at its template's version: nothing to do, as a dry run or for real
         expect(200, admin.post("/api/admin/migrations", Map.of("service", "billing", "dryRun", true)));
         expect(200, admin.post("/api/admin/migrations", Map.of("service", "billing")));

@@ -305,6 +305,24 @@ final class RouteGenerators {
                                 fuzz.pick(List.of("per-tenant", "shared", "'; DROP TABLE jobs; --")),
                                 "mapping",
                                 fuzz.pick(List.of("../silo.yaml", "mapping.yaml")))));
+        platform("GET /api/admin/metrics/history", fuzz -> fuzz.get("/api/admin/metrics/history"));
+        platform(
+                "GET /api/admin/storage",
+                fuzz -> fuzz.get("/api/admin/storage?organization="
+                        + q(fuzz.pick(List.of(fuzz.organization(), fuzz.world().beta().slug, "' OR 1=1 --", "")))
+                        + "&limit=" + fuzz.pick(List.of("1", "500", "0", "x"))));
+        // a platform administrator's test of beta's member: who may ask, and that names reach no SQL
+        platform(
+                "POST /api/admin/auth/test",
+                fuzz -> fuzz.post(
+                        "/api/admin/auth/test",
+                        Map.of(
+                                "organization",
+                                fuzz.pick(List.of(fuzz.world().beta().slug, "'; DROP TABLE tenants; --")),
+                                "email",
+                                fuzz.loginName(),
+                                "password",
+                                fuzz.pick(List.of("wrong password", "' OR 1=1 --")))));
         platform(
                 "GET /api/admin/mail",
                 fuzz -> fuzz.get("/api/admin/mail?limit=" + fuzz.pick(List.of("1", "500", "x"))));
