@@ -8,6 +8,7 @@ import io.silo.testing.SiloTest;
 import io.silo.testing.TestSilo;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The admin console in real Chromium, as an operator uses it: signs in, creates a tenant with two
@@ -115,6 +117,148 @@ class AdminConsoleBrowserTest {
         assertThat(browser.find(By.tagName("h1")).getText()).startsWith(HOSTILE_NAME);
         assertThat(browser.driver().findElements(By.cssSelector("#main img"))).isEmpty();
         assertThat(noAlert()).as("no script of the name ran").isTrue();
+    }
+
+    private static final String SLUG = "console-shop";
+    private static final String MEMBER = "mia@console-shop.example";
+    private static final String MEMBER_PASSWORD = "mia-password-123";
+
+    @Test
+    @Order(3)
+    void createsATenantWithTwoServicesThenFindsAndOpensIt() {
+        go("#/new-tenant");
+        browser.find(By.id("nt-name"));
+        browser.screenshots("tenant-create");
+        checkAccessibility("the creation form");
+        browser.type("nt-name", "Console Shop");
+        browser.type("nt-slug", SLUG);
+        browser.type("nt-services", "billing, crm");
+        browser.type("nt-quotas", "maxUsers=20");
+        browser.type("nt-admin-email", "boss@console-shop.example");
+        browser.type("nt-admin-name", "Boss");
+        browser.type("nt-admin-password", "boss-password-123");
+        button("Create").click();
+        browser.sees("Databases");
+        browser.until(d -> d.findElement(By.id("main")).getText().contains("crm_") ? true : null);
+
+        go("#/tenants");
+        browser.type("tenant-q", "console");
+        button("Search").click();
+        browser.until(d -> d.getCurrentUrl().contains("q=console") ? true : null);
+        browser.find(By.linkText("Console Shop"));
+        browser.screenshots("tenants");
+        checkAccessibility("the tenant list");
+        browser.find(By.linkText("Console Shop")).click();
+        browser.sees("Registry");
+        browser.sees(SLUG);
+        assertThat(browser.find(By.id("main")).getText()).contains("billing", "crm");
+    }
+
+    @Test
+    @Order(4)
+    void addsAUserToOneServiceOfTheTenant() {
+        go("#/tenant/" + SLUG);
+        browser.sees("Add user");
+        browser.type("nu-email", MEMBER);
+        browser.type("nu-name", "Mia");
+        browser.type("nu-password", MEMBER_PASSWORD);
+        new org.openqa.selenium.support.ui.Select(browser.find(By.id("nu-service"))).selectByVisibleText("crm");
+        browser.type("nu-role", "manager");
+        browser.find(By.id("nu-add")).click();
+        browser.sees(MEMBER);
+        browser.sees("crm: manager");
+        browser.screenshots("tenant");
+        checkAccessibility("the tenant's page");
+
+        JsonNode users = admin.get("/api/admin/organizations/" + SLUG + "/users?service=crm")
+                .json()
+                .path("items");
+        assertThat(users.toString()).contains(MEMBER);
+    }
+
+    @Test
+    @Order(5)
+    void theAuthenticationTesterTellsTheMembersServicesAndRoles() {
+        go("#/auth-test");
+        browser.type("at-org", SLUG);
+        browser.type("at-login", MEMBER);
+        browser.type("at-password", MEMBER_PASSWORD);
+        button("Test").click();
+        browser.sees("Signs in");
+        assertThat(browser.find(By.id("at-result")).getText()).contains("crm", "manager");
+        browser.screenshots("auth-tester");
+        checkAccessibility("the authentication tester");
+
+        browser.type("at-password", "not her password");
+        button("Test").click();
+        browser.sees("Refused: invalid-credentials");
+    }
+
+    @Test
+    @Order(6)
+    void suspendsTheTenantWithAReason() {
+        go("#/tenant/" + SLUG);
+        browser.type("status-reason", "unpaid invoices");
+        browser.find(By.id("suspend")).click();
+        browser.find(By.id("activate"));
+        assertThat(admin.get("/api/organizations/" + SLUG).json().path("status").asString())
+                .isEqualTo("suspended");
+        assertThat(browser.find(By.tagName("h1")).getText()).contains("suspended");
+    }
+
+    @Test
+    @Order(7)
+    void watchesAJobsProgressAndCancelsIt() {
+        // a job of a kind no worker runs, due in an hour: the test moves its progress as a worker would
+        UUID id = UUID.randomUUID();
+        silo.control()
+                .update(
+                        "INSERT INTO jobs (id, kind, state, steps, run_after) VALUES (?, 'console.watch', 'pending',"
+                                + " '[\"copy\", \"verify\"]', now() + interval '1 hour')",
+                        id);
+        go("#/job/" + id);
+        browser.sees("0 of 2 steps");
+        silo.control().update("UPDATE jobs SET next_step = 1 WHERE id = ?", id);
+        browser.sees("1 of 2 steps");
+        WebElement progress = browser.find(By.cssSelector("#main progress"));
+        assertThat(progress.getAttribute("value")).isEqualTo("1");
+        assertThat(progress.getAttribute("max")).isEqualTo("2");
+        browser.screenshots("job");
+        checkAccessibility("a job's page");
+        browser.find(By.id("job-cancel")).click();
+        browser.sees("cancelled");
+        assertThat(admin.get("/api/admin/jobs/" + id).json().path("state").asString())
+                .isEqualTo("cancelled");
+    }
+
+    @Test
+    @Order(8)
+    void deletesTheTenantOnlyOnceItsSlugIsTypedOut() {
+        go("#/tenant/" + SLUG);
+        WebElement delete = browser.find(By.id("delete"));
+        assertThat(delete.isEnabled()).isFalse();
+        browser.type("delete-confirm", "console-sho");
+        assertThat(delete.isEnabled()).isFalse();
+        browser.type("delete-confirm", SLUG);
+        browser.until(d -> delete.isEnabled() ? true : null);
+        delete.click();
+        browser.until(d -> admin.get("/api/organizations/" + SLUG).status() == 404 ? true : null);
+    }
+
+    @Test
+    @Order(9)
+    void everyOtherPageIsSavedAndHasNoSeriousAccessibilityFinding() {
+        for (String[] page : List.of(
+                new String[] {"#/clusters", "Register a cluster", "clusters"},
+                new String[] {"#/jobs", "tenant.provision", "jobs"},
+                new String[] {"#/audit", "tenant.create", "audit"},
+                new String[] {"#/mail", "Mail outbox", "mail"},
+                new String[] {"#/overview", "Largest tenants by storage", "overview-later"})) {
+            go(page[0]);
+            browser.sees(page[1]);
+            browser.screenshots(page[2]);
+            checkAccessibility(page[0]);
+        }
     }
 
     private boolean noAlert() {
