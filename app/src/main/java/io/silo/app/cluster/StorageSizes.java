@@ -34,6 +34,8 @@ public final class StorageSizes {
     private static final Logger log = LoggerFactory.getLogger(StorageSizes.class);
     /** How old the sizes shown may be. */
     public static final Duration MAX_AGE = Duration.ofMinutes(5);
+    /** How often an organization missing from the sizes may have them measured anew. */
+    public static final Duration MIN_AGE = Duration.ofSeconds(10);
 
     private static final int PAGE = 500;
 
@@ -61,6 +63,21 @@ public final class StorageSizes {
     /** The sizes, measured now when the last measurement is older than {@link #MAX_AGE}. */
     public Snapshot current() {
         return snapshot.get(Boolean.TRUE);
+    }
+
+    /**
+     * The sizes, measured anew when the last measurement does not know the organization {@code id}
+     * (made since) and is older than {@link #MIN_AGE}: a new organization's page shows its sizes
+     * within seconds, while a stream of such requests still measures at most once per {@code MIN_AGE}.
+     */
+    public Snapshot including(UUID id) {
+        Snapshot last = current();
+        boolean known = last.organizations().stream().anyMatch(size -> size.id().equals(id));
+        if (!known && Duration.between(last.computedAt(), clock.instant()).compareTo(MIN_AGE) > 0) {
+            snapshot.invalidateAll();
+            return current();
+        }
+        return last;
     }
 
     private Snapshot measure() {

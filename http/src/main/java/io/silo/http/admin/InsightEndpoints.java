@@ -63,7 +63,8 @@ public final class InsightEndpoints implements Endpoints {
                 .filter(text -> !text.isBlank())
                 .map(text -> tenants.resolve(text)
                         .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization " + text)));
-        StorageSizes.Snapshot snapshot = storage.current();
+        StorageSizes.Snapshot snapshot =
+                only.map(tenant -> storage.including(tenant.id())).orElseGet(storage::current);
         List<Map<String, Object>> organizations = snapshot.organizations().stream()
                 .filter(size ->
                         only.map(tenant -> tenant.id().equals(size.id())).orElse(true))

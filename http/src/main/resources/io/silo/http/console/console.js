@@ -297,9 +297,12 @@
       clear(pools.body);
       if (body.clusters.length === 0) { pools.body.appendChild(h("p", { "class": "empty" }, "No pools open.")); return; }
       pools.body.appendChild(SiloCharts.bars(body.clusters.map(function (c) {
-        return { label: c.cluster, value: c.connections, text: c.inUse + " in use, " + c.connections + " / " + c.budget,
+        return { label: c.cluster, value: c.connections, text: c.connections + " / " + c.budget,
           tone: c.connections >= c.budget ? "bad" : null };
-      }), { title: "Connections against each cluster's budget", max: Math.max.apply(null, body.clusters.map(function (c) { return c.budget; })), labelWidth: 90 }));
+      }), { title: "Connections open against each cluster's budget", max: Math.max.apply(null, body.clusters.map(function (c) { return c.budget; })), labelWidth: 90 }));
+      pools.body.appendChild(h("p", { "class": "legend" }, body.clusters.map(function (c) {
+        return c.cluster + ": " + c.inUse + " in use, " + c.idle + " idle, " + c.poolsOpen + " pools, " + c.budgetWaits + " waits";
+      }).join(" · ")));
     }, failInto(pools.body));
 
     get("/api/admin/metrics/history").then(function (body) {
@@ -313,7 +316,10 @@
 
     get("/api/admin/storage" + query({ limit: 10 })).then(function (body) {
       clear(storage.body);
-      if (body.organizations.length === 0) { storage.body.appendChild(h("p", { "class": "empty" }, "No tenant holds data yet.")); return; }
+      if (body.organizations.length === 0) {
+        storage.body.appendChild(h("p", { "class": "empty" }, "No tenant as of " + when(body.computedAt) + " (sizes are measured at most every five minutes)."));
+        return;
+      }
       storage.body.appendChild(SiloCharts.bars(body.organizations.map(function (o) {
         return { label: o.slug, value: o.bytes, text: bytes(o.bytes) };
       }), { title: "Largest tenants by storage" }));
@@ -529,7 +535,7 @@
     var sizes = {};
     function render() {
       clear(s.body);
-      s.body.appendChild(table("Databases of " + org.slug, ["Service", "Cluster", "Name", "Version", "State", "Size"],
+      s.body.appendChild(table("Databases of " + org.slug, ["Service", "~Cluster", "Name", "~Version", "State", "Size"],
         org.databases.map(function (d) {
           return [d.service, d.cluster, h("span", { "class": "mono" }, d.name),
             d.schemaVersion + (d.templateVersion !== d.schemaVersion ? " (template " + d.templateVersion + ")" : ""),
@@ -547,7 +553,8 @@
   function usersCard(org) {
     var s = section("Users");
     var base = "/api/admin/organizations/" + encodeURIComponent(org.slug) + "/users";
-    var services = org.databases.map(function (d) { return d.service; });
+    // the organization's own services first: core (member or admin) is the role changed least often
+    var services = org.databases.map(function (d) { return d.service; }).filter(function (sv) { return sv !== "core"; }).concat(["core"]);
     var filter = h("select", { id: "users-service", "aria-label": "Service" }, h("option", { value: "" }, "every service"),
       services.map(function (sv) { return h("option", { value: sv }, sv); }));
     var list = h("div", {});

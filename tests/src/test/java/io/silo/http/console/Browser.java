@@ -117,10 +117,16 @@ final class Browser implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(pixels, 900));
     }
 
-    /** Saves the page at 1280 and at 375 pixels wide under target/console-screenshots, then goes back to 1280. */
+    /**
+     * Saves the whole page at 1280 and at 375 pixels wide under target/console-screenshots (the window
+     * made as tall as the page, up to 4000 pixels), then goes back to 1280 by 900.
+     */
     void screenshots(String name) {
         for (int width : List.of(1280, 375)) {
             width(width);
+            long height =
+                    (Long) driver.executeScript("window.scrollTo(0, 0); return document.documentElement.scrollHeight;");
+            driver.manage().window().setSize(new Dimension(width, (int) Math.min(4000, Math.max(900, height))));
             try {
                 Files.write(screenshots.resolve(name + "-" + width + ".png"), driver.getScreenshotAs(OutputType.BYTES));
             } catch (IOException e) {
