@@ -225,7 +225,11 @@
   function route() {
     live.forEach(clearInterval);
     live = [];
-    if (!session) { signIn(); return; }
+    if (!session) {
+      // a sign-in already shown keeps its message (why the session ended) whatever the address says
+      if (!document.getElementById("password")) { signIn(); }
+      return;
+    }
     var hash = location.hash.replace(/^#\/?/, "");
     var q = hash.indexOf("?");
     var path = (q < 0 ? hash : hash.slice(0, q)).split("/").map(decodeURIComponent);

@@ -261,6 +261,40 @@ class AdminConsoleBrowserTest {
         }
     }
 
+    @Test
+    @Order(10)
+    void aSessionTheServerEndedSignsTheConsoleOut() {
+        go("#/overview");
+        browser.sees("Tenants by status");
+        // the administrator disabled by an operator: its token is refused within a second
+        silo.control().update("UPDATE platform_admins SET status = 'disabled' WHERE email = ?", TestSilo.ADMIN_EMAIL);
+        try {
+            browser.until(d -> {
+                go(d.getCurrentUrl().endsWith("#/jobs") ? "#/audit" : "#/jobs");
+                return d.findElement(By.id("main")).getText().contains("Your session ended") ? true : null;
+            });
+            assertThat(browser.driver().findElement(By.id("nav")).isDisplayed()).isFalse();
+            assertThat(browser.driver().findElements(By.id("password"))).hasSize(1);
+        } finally {
+            silo.control().update("UPDATE platform_admins SET status = 'active' WHERE email = ?", TestSilo.ADMIN_EMAIL);
+        }
+    }
+
+    @Test
+    @Order(11)
+    void theConsolesFilesForbidInlineScriptAndUnknownFilesAreNotFound() {
+        SiloClient.Response page = admin.get("/admin/");
+        assertThat(page.status()).isEqualTo(200);
+        String policy = page.header("Content-Security-Policy").orElseThrow();
+        assertThat(policy)
+                .contains("script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe");
+        assertThat(page.text()).doesNotContain("<script>").contains("src=\"/admin/console.js\"");
+        SiloClient.Response missing = admin.get("/admin/secrets.js");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.problemType()).isEqualTo("route-not-found");
+    }
+
     private boolean noAlert() {
         try {
             browser.driver().switchTo().alert();
