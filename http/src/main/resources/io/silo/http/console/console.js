@@ -563,36 +563,48 @@
       services.map(function (sv) { return h("option", { value: sv }, sv); }));
     var list = h("div", {});
     var errors = h("div", {});
+    var selected = {}; // user id → label, of the rows ticked
     function load() {
       get(base + query({ service: filter.value, limit: 100 })).then(function (body) {
+        selected = {};
         clear(list);
-        list.appendChild(table("Users of " + org.slug, ["User", "~Status", "Roles", "Change"],
+        list.appendChild(table("Users of " + org.slug, ["Select", "User", "~Status", "Roles"],
           body.items.map(function (u) { return userRow(u); }), "No user" + (filter.value ? " in " + filter.value : "") + "."));
       }, failInto(list));
     }
     function userRow(u) {
-      var service = h("select", { "aria-label": "Service for " + (u.email || u.username) }, services.map(function (sv) { return h("option", { value: sv }, sv); }));
-      var role = h("input", { "aria-label": "Role for " + (u.email || u.username), size: 8, placeholder: "role" });
-      function change(value) {
-        var services = {};
-        services[service.value] = value;
-        api("PATCH", base + "/" + encodeURIComponent(u.id), { services: services })
-          .then(function () { say("Changed " + (u.email || u.username) + "."); load(); }, function (e) { errors.appendChild(errorBox(e)); });
-      }
-      return [h("span", {}, u.name || "", h("br"), h("span", { "class": "muted" }, [u.email, u.username].filter(Boolean).join(" · "))),
-        badge(u.status),
-        Object.keys(u.services).map(function (k) { return h("div", {}, k + ": " + u.services[k]); }),
-        h("div", { "class": "actions" }, service, role,
-          h("button", { type: "button", "class": "secondary", onclick: function () {
-            if (!role.value.trim()) { errors.appendChild(h("p", { "class": "error", role: "alert" }, "Name the role to give in " + service.value + ".")); return; }
-            change(role.value.trim());
-          } }, "Set role"),
-          h("button", { type: "button", "class": "secondary", onclick: function () { change(null); } }, "Remove from service"),
-          h("button", { type: "button", "class": "danger", onclick: function () {
-            api("DELETE", base + "/" + encodeURIComponent(u.id)).then(function () { say("Deleted " + (u.email || u.username) + "."); load(); },
-              function (e) { errors.appendChild(errorBox(e)); });
-          } }, "Delete"))];
+      var label = u.email || u.username;
+      var tick = h("input", { type: "checkbox", "aria-label": "Select " + label, "data-user": label });
+      tick.addEventListener("change", function () { if (tick.checked) { selected[u.id] = label; } else { delete selected[u.id]; } });
+      return [tick, h("span", {}, u.name || "", h("br"), h("span", { "class": "muted" }, [u.email, u.username].filter(Boolean).join(" · "))),
+        badge(u.status), Object.keys(u.services).map(function (k) { return h("div", {}, k + ": " + u.services[k]); })];
     }
+    /** One operation per selected user, in one request to the bulk route; each is answered on its own. */
+    function bulk(operation) {
+      clear(errors);
+      var ids = Object.keys(selected);
+      if (ids.length === 0) { errors.appendChild(h("p", { "class": "error", role: "alert" }, "Select one or more users first.")); return; }
+      api("POST", base + "/_bulk", { operations: ids.map(operation) }).then(function (answer) {
+        answer.results.forEach(function (r) {
+          if (r.problem) { errors.appendChild(errorBox({ problem: r.problem })); }
+        });
+        say(answer.succeeded + " changed, " + answer.failed + " refused.");
+        load();
+      }, function (e) { errors.appendChild(errorBox(e)); });
+    }
+    var bulkService = h("select", { id: "bulk-service" }, services.map(function (sv) { return h("option", { value: sv }, sv); }));
+    var bulkRole = h("input", { id: "bulk-role", size: 10, placeholder: "role" });
+    function roleChange(value) {
+      return function (id) { var services = {}; services[bulkService.value] = value; return { op: "update", id: id, changes: { services: services } }; };
+    }
+    var bulkBar = h("div", { "class": "toolbar", role: "group", "aria-label": "Change the selected users" },
+      field("Service", bulkService), field("Role", bulkRole),
+      h("button", { type: "button", "class": "secondary", id: "bulk-set-role", onclick: function () {
+        if (!bulkRole.value.trim()) { clear(errors); errors.appendChild(h("p", { "class": "error", role: "alert" }, "Name the role to give in " + bulkService.value + ".")); return; }
+        bulk(roleChange(bulkRole.value.trim()));
+      } }, "Set role"),
+      h("button", { type: "button", "class": "secondary", onclick: function () { bulk(roleChange(null)); } }, "Remove from service"),
+      h("button", { type: "button", "class": "danger", onclick: function () { bulk(function (id) { return { op: "delete", id: id }; }); } }, "Delete users"));
     filter.addEventListener("change", load);
     var add = {
       email: h("input", { id: "nu-email", type: "email" }), name: h("input", { id: "nu-name" }),
@@ -621,6 +633,8 @@
     s.body.appendChild(errors);
     s.body.appendChild(h("div", { "class": "toolbar" }, field("Show users of", filter)));
     s.body.appendChild(list);
+    s.body.appendChild(h("p", { "class": "muted" }, "With the selected users:"));
+    s.body.appendChild(bulkBar);
     load();
     return s.card;
   }

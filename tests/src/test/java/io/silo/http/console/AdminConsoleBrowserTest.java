@@ -167,6 +167,13 @@ class AdminConsoleBrowserTest {
         browser.find(By.id("nu-add")).click();
         browser.sees(MEMBER);
         browser.sees("crm: manager");
+        // and changes her role there, as a bulk change of the users ticked
+        browser.find(By.cssSelector("input[data-user='" + MEMBER + "']")).click();
+        new org.openqa.selenium.support.ui.Select(browser.find(By.id("bulk-service"))).selectByVisibleText("crm");
+        browser.type("bulk-role", "user");
+        browser.find(By.id("bulk-set-role")).click();
+        browser.says("1 changed, 0 refused");
+        browser.sees("crm: user");
         browser.screenshots("tenant");
         checkAccessibility("the tenant's page");
 
@@ -185,7 +192,7 @@ class AdminConsoleBrowserTest {
         browser.type("at-password", MEMBER_PASSWORD);
         button("Test").click();
         browser.sees("Signs in");
-        assertThat(browser.find(By.id("at-result")).getText()).contains("crm", "manager");
+        assertThat(browser.find(By.id("at-result")).getText()).contains("crm", "user");
         browser.screenshots("auth-tester");
         checkAccessibility("the authentication tester");
 

@@ -107,6 +107,11 @@ final class Browser implements AutoCloseable {
         until(d -> d.findElement(By.id("main")).getText().contains(text) ? Boolean.TRUE : null);
     }
 
+    /** Waits until the status line (announced to screen readers) says {@code text}. */
+    void says(String text) {
+        until(d -> d.findElement(By.id("status")).getText().contains(text) ? Boolean.TRUE : null);
+    }
+
     void type(String id, String text) {
         WebElement input = find(By.id(id));
         input.clear();
