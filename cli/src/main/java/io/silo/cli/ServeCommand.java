@@ -45,6 +45,7 @@ final class ServeCommand implements Callable<Integer> {
                         },
                         "silo-shutdown"));
         System.out.println("Silo is listening on " + silo.uri() + "  (Ctrl-C stops it)");
+        System.out.println("The admin console: " + silo.uri() + "/admin/");
         stopped.await();
         return 0;
     }
