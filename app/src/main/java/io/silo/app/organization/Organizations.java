@@ -245,6 +245,17 @@ public final class Organizations {
         return tenants.list(status, search, cursor, limit);
     }
 
+    /** As {@link #list(Optional, Optional, Optional, int)}, also by a cluster and a service they have a database of. */
+    public TenantStore.Page list(
+            Optional<TenantStatus> status,
+            Optional<String> search,
+            Optional<String> cluster,
+            Optional<String> service,
+            Optional<String> cursor,
+            int limit) {
+        return tenants.list(status, search, cluster, service, cursor, limit);
+    }
+
     /**
      * An organization administrator's patch of their own organization, which may hold
      * {@code passwordPolicy} only; the caller must be checked as a current administrator before. Any

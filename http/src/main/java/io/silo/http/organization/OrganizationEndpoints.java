@@ -107,6 +107,8 @@ public final class OrganizationEndpoints implements Endpoints {
         TenantStore.Page page = organizations.list(
                 status,
                 exchange.query("q").filter(q -> !q.isBlank()),
+                exchange.query("cluster").filter(text -> !text.isBlank()),
+                exchange.query("service").filter(text -> !text.isBlank()),
                 exchange.query("cursor").filter(text -> !text.isBlank()),
                 Paging.limit(exchange, 50, 500));
         Map<String, Object> body = new LinkedHashMap<>();

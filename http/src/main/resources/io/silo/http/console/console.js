@@ -353,13 +353,9 @@
     main.appendChild(list);
     var cursors = [params.get("cursor") || ""];
     function load(cursor) {
-      get("/api/organizations" + query({ q: params.get("q"), status: params.get("status"), limit: PAGE, cursor: cursor })).then(function (body) {
-        // cluster and service are kept on this page: the listing route filters by status and text only
-        var items = body.items.filter(function (o) {
-          var c = params.get("cluster"), s = params.get("service");
-          return (!c || o.databases.some(function (d) { return d.cluster === c; }))
-            && (!s || o.databases.some(function (d) { return d.service === s; }));
-        });
+      get("/api/organizations" + query({ q: params.get("q"), status: params.get("status"), cluster: params.get("cluster"),
+        service: params.get("service"), limit: PAGE, cursor: cursor })).then(function (body) {
+        var items = body.items;
         clear(list);
         list.appendChild(table("Tenants", ["Name", "Slug", "Status", "~Services", "~Cluster", "~Created"],
           items.map(function (o) {

@@ -131,6 +131,20 @@ public final class TenantStore {
 
     /** Tenants oldest first, optionally by status or matching {@code search} in name, slug or external id. */
     public Page list(Optional<TenantStatus> status, Optional<String> search, Optional<String> cursor, int limit) {
+        return list(status, search, Optional.empty(), Optional.empty(), cursor, limit);
+    }
+
+    /**
+     * Tenants oldest first, optionally by status, matching {@code search} in name, slug or external id,
+     * with a database on {@code cluster}, and with a database of {@code service}.
+     */
+    public Page list(
+            Optional<TenantStatus> status,
+            Optional<String> search,
+            Optional<String> cluster,
+            Optional<String> service,
+            Optional<String> cursor,
+            int limit) {
         Optional<Cursors.Created> after = cursor.map(Cursors.Created::decode);
         String pattern = search.map(text ->
                         "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
@@ -140,6 +154,10 @@ public final class TenantStore {
                 """
                 (?::text IS NULL OR status = ?::text)
                 AND (?::text IS NULL OR name ILIKE ?::text OR slug ILIKE ?::text OR external_id ILIKE ?::text)
+                AND (?::text IS NULL OR EXISTS (SELECT 1 FROM tenant_databases d
+                                               WHERE d.tenant_id = tenants.id AND d.cluster_id = ?::text))
+                AND (?::text IS NULL OR EXISTS (SELECT 1 FROM tenant_databases d
+                                               WHERE d.tenant_id = tenants.id AND d.service = ?::text))
                 AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
                 ORDER BY created_at, id LIMIT ?""",
                 status.map(TenantStatus::value).orElse(null),
@@ -148,6 +166,10 @@ public final class TenantStore {
                 pattern,
                 pattern,
                 pattern,
+                cluster.orElse(null),
+                cluster.orElse(null),
+                service.orElse(null),
+                service.orElse(null),
                 after.map(Cursors.Created::createdAt).orElse(null),
                 after.map(Cursors.Created::createdAt).orElse(null),
                 after.map(Cursors.Created::id).orElse(null),

@@ -39,6 +39,37 @@ class ConsoleFiguresTest {
     }
 
     @Test
+    void organizationsAreListedByTheClusterAndTheServiceOfTheirDatabases() {
+        TestTenant billing = TestTenants.create(admin, "Listed Billing", List.of("billing"));
+        TestTenant crm = TestTenants.create(admin, "Listed Crm", List.of("crm"));
+
+        assertThat(slugs("?service=crm&q=listed")).containsExactly(crm.slug());
+        assertThat(slugs("?service=billing&q=listed")).containsExactly(billing.slug());
+        assertThat(slugs("?service=core&q=listed")).containsExactly(billing.slug(), crm.slug());
+        assertThat(slugs("?cluster=primary&q=listed")).containsExactly(billing.slug(), crm.slug());
+        assertThat(slugs("?cluster=nowhere&q=listed")).isEmpty();
+        assertThat(slugs("?service="
+                        + java.net.URLEncoder.encode("crm' OR 1=1 --", java.nio.charset.StandardCharsets.UTF_8)))
+                .isEmpty();
+        // paged as before: the filters hold on every page
+        JsonNode first =
+                admin.get("/api/organizations?cluster=primary&q=listed&limit=1").json();
+        assertThat(first.path("items").get(0).path("slug").asString()).isEqualTo(billing.slug());
+        JsonNode second = admin.get("/api/organizations?cluster=primary&q=listed&limit=1&cursor="
+                        + first.path("nextCursor").asString())
+                .json();
+        assertThat(second.path("items").get(0).path("slug").asString()).isEqualTo(crm.slug());
+    }
+
+    private List<String> slugs(String query) {
+        SiloClient.Response page = admin.get("/api/organizations" + query);
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
+        return StreamSupport.stream(page.json().path("items").spliterator(), false)
+                .map(item -> item.path("slug").asString())
+                .toList();
+    }
+
+    @Test
     void storageListsEachOrganizationsDatabasesWithTheirSizesLargestFirst() {
         TestTenant small = TestTenants.create(admin, "Figures Small", List.of("billing"));
         TestTenant large = TestTenants.create(admin, "Figures Large", List.of("billing", "crm"));

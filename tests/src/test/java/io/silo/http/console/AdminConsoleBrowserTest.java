@@ -148,6 +148,11 @@ class AdminConsoleBrowserTest {
         browser.find(By.linkText("Console Shop"));
         browser.screenshots("tenants");
         checkAccessibility("the tenant list");
+        // the hostile organization has billing only: filtered by crm, only the new one is left
+        go("#/tenants?service=crm");
+        browser.until(d -> "crm".equals(d.findElement(By.id("tenant-service")).getAttribute("value")) ? true : null);
+        browser.find(By.linkText("Console Shop"));
+        assertThat(browser.find(By.id("tenant-list")).getText()).doesNotContain(HOSTILE_NAME);
         browser.find(By.linkText("Console Shop")).click();
         browser.sees("Registry");
         browser.sees(SLUG);

@@ -289,6 +289,7 @@ final class ApiTour {
                             + encode(page.path("nextCursor").asString())));
         }
         expect(200, admin.get("/api/organizations?q=tour"));
+        expect(200, admin.get("/api/organizations?cluster=primary&service=billing"));
         expect(400, admin.get("/api/organizations?status=sleeping"));
         expect(200, admin.get("/api/organizations/" + slug));
         expect(200, admin.get("/api/organizations/" + orgId));

@@ -128,7 +128,9 @@ final class RouteGenerators {
         platform(
                 "GET /api/organizations",
                 fuzz -> fuzz.get("/api/organizations?q="
-                        + q(fuzz.pick(List.of(fuzz.world().beta().slug, "", "' OR 1=1"))) + "&cursor="
+                        + q(fuzz.pick(List.of(fuzz.world().beta().slug, "", "' OR 1=1"))) + "&cluster="
+                        + q(fuzz.pick(List.of("", "primary", "' OR 1=1 --"))) + "&service="
+                        + q(fuzz.pick(List.of("", fuzz.service(), "billing' OR 1=1 --"))) + "&cursor="
                         + q(fuzz.cursor())));
         platform("GET /api/organizations/{org}", fuzz -> fuzz.get("/api/organizations/" + fuzz.organization()));
         platform(
