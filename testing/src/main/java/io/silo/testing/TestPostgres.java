@@ -118,6 +118,9 @@ public final class TestPostgres {
                     "SELECT rolname FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname <> current_user",
                     row -> row.getString(1));
             for (String role : roles) {
+                // privileges a test granted it on the maintenance database (CONNECT for an administrative role) go
+                // first
+                handle.execute("DROP OWNED BY \"" + role + "\"");
                 handle.execute("DROP ROLE \"" + role + "\"");
             }
         });
