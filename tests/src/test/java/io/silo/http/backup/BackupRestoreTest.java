@@ -192,6 +192,55 @@ class BackupRestoreTest {
                 .isEqualTo(4);
     }
 
+    @Test
+    void aConsistentBackupSeesOneInstantInEveryDatabaseWhileWritesGoOn() throws Exception {
+        TestTenant busy = TestTenants.create(silo.client(), "Busy Shop", List.of("pos", "crm"));
+        // pairs written one after the other: a contact, then a product of the same number. At any
+        // instant the contacts are as many as the products or one more; a cut of one instant sees that
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger pairs = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            for (int i = 0; writing.get(); i++) {
+                created(busy.client().post("/api/data/crm/contacts", Map.of("name", "Pair " + i)));
+                created(busy.client()
+                        .post("/api/data/pos/products", Map.of("name", "Pair " + i, "sku", "P-" + i, "price", 1)));
+                pairs.incrementAndGet();
+            }
+        });
+        while (pairs.get() < 20) {
+            Thread.sleep(10);
+        }
+        Path file = folder.resolve("busy.silo-backup");
+        Backups.Written written;
+        try {
+            written = app().backups().backup(busy.slug(), file, key, true, DatabaseDump.Progress.NONE, OPERATOR);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+
+        assertThat(written.manifest().consistent()).isTrue();
+        long contacts = rows(written, "crm", "contacts");
+        long products = rows(written, "pos", "products");
+        assertThat(contacts - products)
+                .as("%d contacts, %d products", contacts, products)
+                .isBetween(0L, 1L);
+        assertThat(products).isGreaterThanOrEqualTo(20);
+        Restores.Restored copy = app().restores()
+                .restore(file, key, options(Optional.of("busy-shop-copy")), DatabaseDump.Progress.NONE, OPERATOR);
+        assertThat(copy.manifest().rows()).isEqualTo(written.manifest().rows());
+    }
+
+    private static long rows(Backups.Written written, String service, String table) {
+        return written.manifest().databases().stream()
+                .filter(database -> database.service().equals(service))
+                .flatMap(database -> database.tables().stream())
+                .filter(archived -> archived.name().equals(table))
+                .findFirst()
+                .orElseThrow()
+                .rows();
+    }
+
     private static void assertRefused(Path file, BackupKey with, String type) {
         assertThatThrownBy(() -> app().restores()
                         .restore(
