@@ -7,6 +7,7 @@ import io.silo.app.admin.AdminAccounts;
 import io.silo.app.admin.PlatformAdmins;
 import io.silo.app.admission.OrganizationOrigins;
 import io.silo.app.admission.TenantGate;
+import io.silo.app.backup.BackupJobs;
 import io.silo.app.backup.Backups;
 import io.silo.app.backup.Restores;
 import io.silo.app.cluster.ClusterRegistry;
@@ -175,6 +176,11 @@ public final class Application implements AutoCloseable {
     /** Backups of organizations to encrypted archives ({@code silo backup}). */
     public Backups backups() {
         return operations.backups();
+    }
+
+    /** Backups over HTTP and on a schedule, as jobs into {@code backups.dir}. */
+    public BackupJobs backupJobs() {
+        return operations.backupJobs();
     }
 
     /** Organizations restored from archives ({@code silo restore}). */

@@ -1,5 +1,7 @@
 package io.silo.app;
 
+import io.silo.app.backup.BackupJobs;
+import io.silo.app.backup.BackupSchedule;
 import io.silo.app.backup.BackupWiring;
 import io.silo.app.backup.Backups;
 import io.silo.app.backup.Restores;
@@ -62,7 +64,8 @@ record Operations(
         Imports imports,
         Backups backups,
         Restores restores,
-        Moves moves) {
+        Moves moves,
+        BackupJobs backupJobs) {
 
     /** The longest a move waits for its copy to be made or to catch up before the step counts as failed. */
     private static final Duration MOVE_SYNC_TIMEOUT = Duration.ofMinutes(10);
@@ -104,6 +107,8 @@ record Operations(
                 user -> data.revokedSessions()
                         .revoked(control.refreshTokens().revokeSubject("user", user, clock.instant())),
                 clock);
+        Backups backups =
+                BackupWiring.backups(control.jdbc(), control.tenants(), control.admins(), control.audit(), clock);
         // the import creates organizations, whose lifecycle needs the runner: its handler gets the import once made
         AtomicReference<MongoImport> importer = new AtomicReference<>();
         ImportJobStore importJobs = new ImportJobStore(jdbc);
@@ -163,7 +168,8 @@ record Operations(
                                         config.jobs().lease()),
                                 new RolePasswordRotation(control.tenants(), control.admins()),
                                 moveJob,
-                                new DrainJob(jdbc, control.clusters(), control.tenants(), drains::get, jobs)),
+                                new DrainJob(jdbc, control.clusters(), control.tenants(), drains::get, jobs),
+                                BackupWiring.backupJob(backups, config.backups(), jobs)),
                         config.jobs(),
                         instance,
                         options.stepObserver(),
@@ -279,6 +285,13 @@ record Operations(
                                     config.database().isEmpty())
                             .start());
         }
+        BackupJobs backupJobs =
+                BackupWiring.backupJobs(jdbc, jobs, control.tenants(), control.audit(), config.backups(), clock);
+        if (options.runJobs() && config.backups().every().isPresent()) {
+            shutdown.register(
+                    "backup schedule",
+                    BackupSchedule.start(backupJobs, config.backups().every().get()));
+        }
         Rollouts rollouts = new Rollouts(
                 jdbc,
                 templates,
@@ -299,7 +312,7 @@ record Operations(
                 retention,
                 rollouts,
                 imports,
-                BackupWiring.backups(control.jdbc(), control.tenants(), control.admins(), control.audit(), clock),
+                backups,
                 BackupWiring.restores(
                         control.jdbc(),
                         control.tenants(),
@@ -315,7 +328,8 @@ record Operations(
                         control.audit(),
                         data.placements()::invalidate,
                         clock),
-                moves);
+                moves,
+                backupJobs);
     }
 
     private static List<JobHandler> handlers(
@@ -326,9 +340,10 @@ record Operations(
             JobHandler imports,
             JobHandler rolePasswords,
             JobHandler move,
-            JobHandler drain) {
+            JobHandler drain,
+            JobHandler backups) {
         List<JobHandler> all =
-                new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords, move, drain));
+                new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords, move, drain, backups));
         all.addAll(services.handlers());
         return all;
     }

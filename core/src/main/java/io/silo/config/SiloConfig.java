@@ -40,6 +40,7 @@ import java.util.Set;
  *                            detached and restorable, before it is dropped ({@code services.removalGrace})
  * @param importsDir the directory whose folders {@code POST /api/admin/imports} may import
  *                   ({@code imports.dir}); without it that route answers 409 {@code imports-not-configured}
+ * @param backups where backups over HTTP and scheduled backups go, with which key ({@code backups.*})
  */
 public record SiloConfig(
         Http http,
@@ -63,7 +64,8 @@ public record SiloConfig(
         Files files,
         Retention retention,
         Duration serviceRemovalGrace,
-        Optional<Path> importsDir) {
+        Optional<Path> importsDir,
+        Backups backups) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
 
@@ -502,7 +504,8 @@ public record SiloConfig(
                 source.duration(
                         "services.removalGrace", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(365)),
                 source.optional("imports.dir")
-                        .map(dir -> Path.of(dir).toAbsolutePath().normalize()));
+                        .map(dir -> Path.of(dir).toAbsolutePath().normalize()),
+                backups(source));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -517,7 +520,8 @@ public record SiloConfig(
                 + ", database=" + database + ", embedded=" + embedded
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
                 + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + ", retention="
-                + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + ", importsDir=" + importsDir + "]";
+                + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + ", importsDir=" + importsDir
+                + ", backups=" + backups + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -544,7 +548,8 @@ public record SiloConfig(
                 files,
                 retention,
                 serviceRemovalGrace,
-                importsDir);
+                importsDir,
+                backups);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -571,7 +576,44 @@ public record SiloConfig(
                 files,
                 retention,
                 serviceRemovalGrace,
-                importsDir);
+                importsDir,
+                backups);
+    }
+
+    /**
+     * Backups over HTTP and on a schedule ({@code docs/operations.md}, "Backup and restore").
+     *
+     * @param dir where archives go, one folder per organization id ({@code backups.dir}); unset, the
+     *     backup routes answer 409 {@code backups-not-configured} ({@code silo backup} needs none)
+     * @param keyFile the file holding the backup key ({@code backups.keyFile}, 32 bytes as base64 or
+     *     hex); read when a backup runs, never logged
+     * @param every how often every active organization is backed up ({@code backups.every}); unset, never
+     * @param keep how many scheduled archives of an organization are kept ({@code backups.keep}); older
+     *     ones are deleted after a new one is written
+     */
+    public record Backups(Optional<Path> dir, Optional<Path> keyFile, Optional<Duration> every, int keep) {
+        /** Whether backups over HTTP can run: a directory and a key file. */
+        public boolean configured() {
+            return dir.isPresent() && keyFile.isPresent();
+        }
+    }
+
+    private static Backups backups(ConfigSource source) {
+        Backups backups = new Backups(
+                source.optional("backups.dir")
+                        .map(dir -> Path.of(dir).toAbsolutePath().normalize()),
+                source.optional("backups.keyFile")
+                        .map(file -> Path.of(file).toAbsolutePath().normalize()),
+                source.optional("backups.every")
+                        .map(every -> source.duration(
+                                "backups.every", Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(365))),
+                source.integer("backups.keep", 7, 1, 10_000));
+        if (backups.every().isPresent() && !backups.configured()) {
+            throw new ConfigException("backups.every needs backups.dir and backups.keyFile; backups.dir is "
+                    + backups.dir().map(Path::toString).orElse("unset") + ", backups.keyFile is "
+                    + backups.keyFile().map(Path::toString).orElse("unset"));
+        }
+        return backups;
     }
 
     /** A log's age limit: a duration of at least a day, or {@code 0} (also {@code 0d}) to keep it forever. */

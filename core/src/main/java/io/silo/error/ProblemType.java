@@ -299,6 +299,10 @@ public enum ProblemType {
     INVALID_ARCHIVE(
             answered(ErrorKind.UNPROCESSABLE),
             "the backup archive is not one, or is cut off, altered, of an unknown format or template, or fails its counts and checksums; nothing was restored"),
+    BACKUPS_NOT_CONFIGURED(
+            answered(ErrorKind.CONFLICT),
+            "backups over HTTP are not configured: `backups.dir` or `backups.keyFile` is unset (`silo backup` works without them)"),
+    BACKUP_NOT_FOUND(answered(ErrorKind.NOT_FOUND), "the organization has no backup of this name (`name`)"),
     NO_CLUSTER_AVAILABLE(answered(ErrorKind.CONFLICT), "no active cluster matches the requested labels and has room"),
     CLUSTER_NOT_ACCEPTING(
             answered(ErrorKind.CONFLICT),

@@ -4,6 +4,7 @@ import io.silo.app.Application;
 import io.silo.app.cluster.StorageSizes;
 import io.silo.http.admin.AuditEndpoints;
 import io.silo.http.admin.AuthTestEndpoints;
+import io.silo.http.admin.BackupEndpoints;
 import io.silo.http.admin.ClusterEndpoints;
 import io.silo.http.admin.ImportEndpoints;
 import io.silo.http.admin.InsightEndpoints;
@@ -71,6 +72,7 @@ final class HttpFeatures {
                 new MigrationEndpoints(app.rollouts(), authenticator),
                 new ImportEndpoints(app.importJobs(), authenticator),
                 new MoveEndpoints(app.moves(), authenticator),
+                new BackupEndpoints(app.backupJobs(), authenticator),
                 new MailEndpoints(app.mailer(), authenticator),
                 new AuthTestEndpoints(app.logins(), app.access(), app.audit(), authenticator),
                 new InsightEndpoints(

@@ -98,6 +98,17 @@ public final class TestSilo implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         env.put("SILO_IMPORTS_DIR", imports.toString());
+        // backups over HTTP write archives inside it with this key; blank overrides turn them off
+        try {
+            Path key = dataDir.resolve("backup.key");
+            Files.writeString(key, io.silo.crypto.BackupKey.random().encoded());
+            env.put(
+                    "SILO_BACKUPS_DIR",
+                    Files.createDirectories(dataDir.resolve("backups")).toString());
+            env.put("SILO_BACKUPS_KEY_FILE", key.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         env.putAll(overrides);
         return env;
     }

@@ -1,7 +1,10 @@
 package io.silo.app.backup;
 
 import io.silo.app.organization.Organizations;
+import io.silo.config.SiloConfig;
 import io.silo.crypto.SecretBox;
+import io.silo.job.JobHandler;
+import io.silo.job.JobProgress;
 import io.silo.naming.DatabaseNamer;
 import io.silo.postgres.backup.ConsistentCut;
 import io.silo.postgres.backup.TenantArchive;
@@ -12,6 +15,7 @@ import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.job.JobStore;
 import io.silo.postgres.schema.TenantMigrator;
 import io.silo.template.TemplateCatalog;
 import java.time.Clock;
@@ -25,6 +29,22 @@ public final class BackupWiring {
     public static Backups backups(
             Jdbc control, TenantStore tenants, ClusterAdmins admins, AuditLog audit, Clock clock) {
         return new Backups(tenants, new TenantArchive(control, admins), new ConsistentCut(admins), audit, clock);
+    }
+
+    /** The handler of {@code organization.backup} jobs, for the job runner. */
+    public static JobHandler backupJob(Backups backups, SiloConfig.Backups settings, JobProgress progress) {
+        return new BackupJob(backups, new BackupFolder(settings), progress, settings.keep());
+    }
+
+    /** Backups over HTTP and on a schedule. */
+    public static BackupJobs backupJobs(
+            Jdbc control,
+            JobStore jobs,
+            TenantStore tenants,
+            AuditLog audit,
+            SiloConfig.Backups settings,
+            Clock clock) {
+        return new BackupJobs(control, jobs, tenants, audit, new BackupFolder(settings), clock);
     }
 
     public static Restores restores(

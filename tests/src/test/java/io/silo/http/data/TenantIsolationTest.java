@@ -75,6 +75,39 @@ class TenantIsolationTest {
     }
 
     @Test
+    void anotherOrganizationsBackupsAreOutOfReachOfAnOrganizationsAdministrator(SiloClient anonymous) {
+        SiloClient admin = anonymous.asAdmin();
+        String betaBackups = "/api/admin/organizations/" + beta.slug() + "/backups";
+        String job = admin.post(betaBackups, Map.of()).header("Location").orElseThrow();
+        assertThat(io.silo.testing.Eventually.get(
+                        java.time.Duration.ofSeconds(60),
+                        () -> admin.get(job).json().path("state").asString(),
+                        state -> !state.equals("pending") && !state.equals("running")))
+                .isEqualTo("succeeded");
+        String name =
+                admin.get(betaBackups).json().path("items").get(0).path("name").asString();
+
+        for (SiloClient.Response refused : List.of(
+                alpha.client().get(betaBackups),
+                alpha.client().get(betaBackups + "/" + name),
+                alpha.client().post(betaBackups, Map.of()),
+                alpha.client().get("/api/admin/organizations/" + alpha.slug() + "/backups"),
+                beta.client().get(betaBackups + "/" + name))) {
+            assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+            assertThat(refused.problemType()).isEqualTo("platform-admin-required");
+            assertThat(refused.json().has("items")).isFalse();
+        }
+        // through another organization's path, or a path that climbs out, the archive is not there
+        String alphaBackups = "/api/admin/organizations/" + alpha.slug() + "/backups";
+        assertThat(admin.get(alphaBackups + "/" + name).problemType()).isEqualTo("backup-not-found");
+        assertThat(admin.get(alphaBackups + "/..%2F" + beta.id() + "%2F" + name).status())
+                .isIn(400, 404);
+        assertThat(admin.post(betaBackups, Map.of("consistent", "yes")).status())
+                .isEqualTo(400);
+        assertThat(admin.get(betaBackups + "/" + name).status()).isEqualTo(200);
+    }
+
+    @Test
     void filtersNeverSeeAnotherTenantsRows() {
         SiloClient.Response response =
                 alpha.client().get("/api/data/billing/invoices?filter=" + encode("{\"number\":\"SECRET-1\"}"));

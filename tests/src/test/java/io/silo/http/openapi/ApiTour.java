@@ -909,6 +909,38 @@ final class ApiTour {
         }
     }
 
+    /** A backup over HTTP: started as a job, listed once it ended, downloaded; refused to an organization's admin. */
+    private void backups() {
+        String path = "/api/admin/organizations/" + slug + "/backups";
+        String job = expect(202, admin.post(path, Map.of("consistent", true)))
+                .header("Location")
+                .orElseThrow();
+        expect(400, admin.post(path, Map.of("consistent", "very")));
+        expect(403, orgAdmin.post(path, Map.of()));
+        expect(403, orgAdmin.get(path));
+        expect(404, admin.get("/api/admin/organizations/no-such-organization/backups"));
+        expect(404, admin.get(path + "/..%2F..%2Fsilo.lock"));
+        for (int i = 0; i < 300; i++) {
+            if (expect(200, admin.get(job)).json().path("state").asString().equals("succeeded")) {
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        String name = expect(200, admin.get(path))
+                .json()
+                .path("items")
+                .get(0)
+                .path("name")
+                .asString();
+        expect(200, admin.get(path + "/" + name));
+        expect(403, orgAdmin.get(path + "/" + name));
+    }
+
     /**
      * An import over HTTP of an export inside {@code imports.dir}: its one organization has no user, so it
      * is reported and nothing is created; the job's report is read back once it ended.
@@ -1156,6 +1188,7 @@ final class ApiTour {
         expect(403, orgAdmin.post("/api/admin/migrations", Map.of("service", "billing")));
         imports();
         moves();
+        backups();
         JsonNode audit = expect(200, admin.get("/api/admin/activity?tenant=" + orgId + "&limit=2"))
                 .json();
         expect(

@@ -325,6 +325,25 @@ final class RouteGenerators {
                                 fuzz.loginName(),
                                 "password",
                                 fuzz.pick(List.of("wrong password", "' OR 1=1 --")))));
+        // an organization's archives: only a platform administrator starts, lists or reads one, and no name
+        // leads outside that organization's folder of backups.dir
+        platform(
+                "POST /api/admin/organizations/{org}/backups",
+                fuzz -> fuzz.post(
+                        "/api/admin/organizations/" + fuzz.organization() + "/backups",
+                        fuzz.pick(
+                                List.of(Map.of(), Map.of("consistent", false), Map.of("consistent", "' OR 1=1 --")))));
+        platform(
+                "GET /api/admin/organizations/{org}/backups",
+                fuzz -> fuzz.get("/api/admin/organizations/" + fuzz.organization() + "/backups"));
+        platform(
+                "GET /api/admin/organizations/{org}/backups/{name}",
+                fuzz -> fuzz.get("/api/admin/organizations/" + fuzz.organization() + "/backups/"
+                        + q(fuzz.pick(List.of(
+                                "20261207T031500123Z.silo-backup",
+                                "../" + fuzz.world().beta().id + "/20261207T031500123Z.silo-backup",
+                                "../../backup.key",
+                                "' OR 1=1 --")))));
         platform(
                 "GET /api/admin/mail",
                 fuzz -> fuzz.get("/api/admin/mail?limit=" + fuzz.pick(List.of("1", "500", "x"))));

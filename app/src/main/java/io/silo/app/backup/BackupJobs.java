@@ -1,0 +1,147 @@
+package io.silo.app.backup;
+
+import io.silo.audit.AuditEntry;
+import io.silo.crypto.Ids;
+import io.silo.error.ProblemType;
+import io.silo.job.Job;
+import io.silo.job.JobState;
+import io.silo.postgres.control.AuditLog;
+import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.job.JobStore;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantStatus;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Backups over HTTP: an organization's backup started as a job ({@code organization.backup}) that
+ * the job workers run into {@code backups.dir}, its archives listed and read back. For platform
+ * administrators only (the routes check); every archive is found through its organization, so no
+ * request names another organization's file.
+ *
+ * <p>Thread-safe.
+ */
+public final class BackupJobs {
+    private final Jdbc control;
+    private final JobStore jobs;
+    private final TenantStore tenants;
+    private final AuditLog audit;
+    private final BackupFolder folder;
+    private final Clock clock;
+
+    BackupJobs(Jdbc control, JobStore jobs, TenantStore tenants, AuditLog audit, BackupFolder folder, Clock clock) {
+        this.control = control;
+        this.jobs = jobs;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.folder = folder;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a backup of {@code org}, left to the job workers.
+     *
+     * @throws io.silo.error.SiloException 404 {@code organization-not-found}; 409 {@code
+     *     backups-not-configured}; 409 {@code organization-not-active} for one that is not active or suspended
+     */
+    public Job start(String org, boolean consistent, AuditEntry.Actor actor) {
+        folder.requireConfigured();
+        Tenant tenant = organization(org);
+        if (tenant.status() != TenantStatus.ACTIVE && tenant.status() != TenantStatus.SUSPENDED) {
+            throw ProblemType.ORGANIZATION_NOT_ACTIVE.exception("organization " + tenant.slug() + " is "
+                    + tenant.status().value() + "; only an active or suspended organization is backed up");
+        }
+        return create(tenant, consistent, false, actor);
+    }
+
+    /** The organization's archives in {@code backups.dir}, newest first. */
+    public List<BackupFolder.Archive> list(String org) {
+        folder.requireConfigured();
+        return folder.list(organization(org).id());
+    }
+
+    /** The archive {@code name} of {@code org}; 404 {@code backup-not-found} for any other. */
+    public Path archive(String org, String name) {
+        folder.requireConfigured();
+        return folder.archive(organization(org).id(), name);
+    }
+
+    /**
+     * Starts a scheduled backup of every active organization whose newest scheduled backup is older
+     * than {@code every} and has none running; returns how many were started.
+     */
+    public int startDue(Duration every) {
+        Instant due = clock.instant().minus(every);
+        int started = 0;
+        List<Tenant> active = new java.util.ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            TenantStore.Page page = tenants.list(Optional.of(TenantStatus.ACTIVE), Optional.empty(), cursor, 500);
+            active.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        for (Tenant tenant : active) {
+            boolean running = jobs.unfinished(tenant.id()).stream()
+                    .anyMatch(job -> job.kind().equals(BackupJob.KIND));
+            Optional<Instant> newest = folder.list(tenant.id()).stream()
+                    .filter(archive -> archive.name().endsWith("-scheduled" + BackupFolder.SUFFIX))
+                    .map(BackupFolder.Archive::at)
+                    .findFirst();
+            if (!running && newest.map(at -> at.isBefore(due)).orElse(true)) {
+                create(tenant, false, true, AuditEntry.Actor.system("backup schedule"));
+                started++;
+            }
+        }
+        return started;
+    }
+
+    private Job create(Tenant tenant, boolean consistent, boolean scheduled, AuditEntry.Actor actor) {
+        Instant now = clock.instant();
+        Path file = folder.newFile(tenant.id(), now, scheduled ? "scheduled" : "");
+        Job job = new Job(
+                Ids.next(),
+                BackupJob.KIND,
+                Optional.of(tenant.id()),
+                JobState.PENDING,
+                BackupJob.payload(file, consistent, scheduled),
+                List.of(BackupJob.STEP),
+                0,
+                0,
+                Optional.empty(),
+                now,
+                now,
+                Optional.empty());
+        control.useTransaction(handle -> {
+            jobs.create(handle, job, Duration.ZERO);
+            audit.append(
+                    handle,
+                    new AuditEntry(
+                            actor,
+                            BackupJob.KIND,
+                            "tenant",
+                            tenant.id().toString(),
+                            Optional.of(tenant.id()),
+                            Map.of(
+                                    "slug",
+                                    tenant.slug(),
+                                    "file",
+                                    file.getFileName().toString(),
+                                    "consistent",
+                                    consistent,
+                                    "scheduled",
+                                    scheduled)));
+        });
+        return job;
+    }
+
+    private Tenant organization(String org) {
+        return tenants.resolve(org)
+                .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization '" + org + "'"));
+    }
+}
