@@ -52,7 +52,7 @@ class BackupRestoreTest {
 
     @BeforeAll
     static void start() {
-        silo = TestSilo.start(1, Map.of());
+        silo = TestSilo.start(1, Map.of("SILO_BACKUPS_KEEP", "1"));
         shop = TestTenants.create(silo.client(), "Backup Shop", List.of("pos", "crm"));
         fill(shop);
         key = BackupKey.random();
@@ -239,6 +239,72 @@ class BackupRestoreTest {
                 .findFirst()
                 .orElseThrow()
                 .rows();
+    }
+
+    @Test
+    void scheduledBackupsComeWhenDueAndKeepTheNewestOnes() {
+        var jobs = app().backupJobs();
+        int started = jobs.startDue(java.time.Duration.ofDays(1));
+        assertThat(started).as("every active organization is due once").isPositive();
+        awaitBackupJobs();
+        assertThat(scheduled(shop.slug())).hasSize(1);
+        assertThat(jobs.startDue(java.time.Duration.ofDays(1)))
+                .as("none is due again within the day")
+                .isZero();
+
+        String first = scheduled(shop.slug()).getFirst();
+        assertThat(jobs.startDue(java.time.Duration.ZERO)).isPositive();
+        awaitBackupJobs();
+
+        List<String> kept = scheduled(shop.slug());
+        assertThat(kept).as("backups.keep = 1").hasSize(1);
+        assertThat(kept.getFirst()).isGreaterThan(first);
+        assertThat(Backups.check(
+                                silo.config()
+                                        .backups()
+                                        .dir()
+                                        .orElseThrow()
+                                        .resolve(shop.id())
+                                        .resolve(kept.getFirst()),
+                                io.silo.crypto.BackupKey.parse(uncheckedRead(
+                                        silo.config().backups().keyFile().orElseThrow())))
+                        .slug())
+                .isEqualTo(shop.slug());
+    }
+
+    private static List<String> scheduled(String slug) {
+        return app().backupJobs().list(slug).stream()
+                .map(io.silo.app.backup.BackupFolder.Archive::name)
+                .filter(name -> name.endsWith("-scheduled.silo-backup"))
+                .toList();
+    }
+
+    private static void awaitBackupJobs() {
+        assertThat(io.silo.testing.Eventually.get(
+                        java.time.Duration.ofSeconds(90),
+                        () -> silo.control()
+                                .queryOne(
+                                        "SELECT count(*) FROM jobs WHERE kind = 'organization.backup'"
+                                                + " AND state IN ('pending', 'running')",
+                                        row -> row.getLong(1))
+                                .orElseThrow(),
+                        unfinished -> unfinished == 0))
+                .as("backup jobs still running")
+                .isZero();
+        assertThat(silo.control()
+                        .queryOne(
+                                "SELECT count(*) FROM jobs WHERE kind = 'organization.backup' AND state <> 'succeeded'",
+                                row -> row.getLong(1))
+                        .orElseThrow())
+                .isZero();
+    }
+
+    private static String uncheckedRead(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void assertRefused(Path file, BackupKey with, String type) {
