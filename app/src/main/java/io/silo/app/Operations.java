@@ -107,6 +107,8 @@ record Operations(
                 user -> data.revokedSessions()
                         .revoked(control.refreshTokens().revokeSubject("user", user, clock.instant())),
                 clock);
+        // a restore cleans up through the organizations' deletion job, so it is made after the runner
+        AtomicReference<Restores> restorer = new AtomicReference<>();
         Backups backups =
                 BackupWiring.backups(control.jdbc(), control.tenants(), control.admins(), control.audit(), clock);
         // the import creates organizations, whose lifecycle needs the runner: its handler gets the import once made
@@ -169,7 +171,8 @@ record Operations(
                                 new RolePasswordRotation(control.tenants(), control.admins()),
                                 moveJob,
                                 new DrainJob(jdbc, control.clusters(), control.tenants(), drains::get, jobs),
-                                BackupWiring.backupJob(backups, config.backups(), jobs)),
+                                BackupWiring.backupJob(backups, config.backups(), jobs),
+                                BackupWiring.restoreJob(restorer::get, config.backups(), jobs)),
                         config.jobs(),
                         instance,
                         options.stepObserver(),
@@ -285,6 +288,22 @@ record Operations(
                                     config.database().isEmpty())
                             .start());
         }
+        Restores restores = BackupWiring.restores(
+                control.jdbc(),
+                control.tenants(),
+                control.clusters(),
+                control.admins(),
+                templates,
+                installer,
+                migrator,
+                data.relay(),
+                organizations,
+                namer,
+                control.secrets(),
+                control.audit(),
+                data.placements()::invalidate,
+                clock);
+        restorer.set(restores);
         BackupJobs backupJobs =
                 BackupWiring.backupJobs(jdbc, jobs, control.tenants(), control.audit(), config.backups(), clock);
         if (options.runJobs() && config.backups().every().isPresent()) {
@@ -313,21 +332,7 @@ record Operations(
                 rollouts,
                 imports,
                 backups,
-                BackupWiring.restores(
-                        control.jdbc(),
-                        control.tenants(),
-                        control.clusters(),
-                        control.admins(),
-                        templates,
-                        installer,
-                        migrator,
-                        data.relay(),
-                        organizations,
-                        namer,
-                        control.secrets(),
-                        control.audit(),
-                        data.placements()::invalidate,
-                        clock),
+                restores,
                 moves,
                 backupJobs);
     }
@@ -341,9 +346,10 @@ record Operations(
             JobHandler rolePasswords,
             JobHandler move,
             JobHandler drain,
-            JobHandler backups) {
-        List<JobHandler> all =
-                new ArrayList<>(List.of(provisioning, deletion, rollout, imports, rolePasswords, move, drain, backups));
+            JobHandler backups,
+            JobHandler restores) {
+        List<JobHandler> all = new ArrayList<>(
+                List.of(provisioning, deletion, rollout, imports, rolePasswords, move, drain, backups, restores));
         all.addAll(services.handlers());
         return all;
     }

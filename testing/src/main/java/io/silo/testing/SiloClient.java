@@ -167,13 +167,14 @@ public final class SiloClient {
         }
     }
 
-    /** Sends any request; a {@code String} body goes as is, anything else as JSON. */
+    /** Sends any request; a {@code String} or {@code byte[]} body goes as is, anything else as JSON. */
     public Response send(String method, String path, Optional<Object> body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
         token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
         headers.forEach(request::header);
-        HttpRequest.BodyPublisher publisher = body.map(value -> value instanceof String text ? text : Json.write(value))
-                .map(HttpRequest.BodyPublishers::ofString)
+        HttpRequest.BodyPublisher publisher = body.map(value -> value instanceof byte[] bytes
+                        ? HttpRequest.BodyPublishers.ofByteArray(bytes)
+                        : HttpRequest.BodyPublishers.ofString(value instanceof String text ? text : Json.write(value)))
                 .orElse(HttpRequest.BodyPublishers.noBody());
         if (body.isPresent() && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
             request.header("Content-Type", "application/json");

@@ -84,6 +84,41 @@ public final class BackupFolder {
         return file;
     }
 
+    /**
+     * Writes an uploaded archive to {@code backups.dir/uploads}, then checks its header with the key:
+     * a file that is not an archive, or one of another key, is deleted and refused.
+     */
+    Path upload(java.io.InputStream body) {
+        Path uploads = settings.dir().orElseThrow(BackupFolder::notConfigured).resolve("uploads");
+        Path file = uploads.resolve(UUID.randomUUID() + SUFFIX);
+        Path partial = uploads.resolve(file.getFileName() + ".partial");
+        try {
+            Files.createDirectories(uploads);
+            try (java.io.OutputStream out = Files.newOutputStream(partial)) {
+                body.transferTo(out);
+            }
+            try (java.io.InputStream in = Files.newInputStream(partial)) {
+                io.silo.crypto.ArchiveCipher.decrypting(in, key());
+            }
+            Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return file;
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw new UncheckedIOException("cannot take the uploaded archive into " + uploads, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(partial);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a partial upload left behind is named so and never restored
+        }
+    }
+
     /** Deletes the organization's scheduled archives beyond the newest {@code keep}. */
     void prune(UUID tenantId, int keep) {
         List<Archive> scheduled = list(tenantId).stream()

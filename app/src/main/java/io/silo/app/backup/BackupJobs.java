@@ -73,6 +73,48 @@ public final class BackupJobs {
     }
 
     /**
+     * Takes an uploaded archive into {@code backups.dir/uploads} and starts its restore as a job
+     * ({@code organization.restore}), left to the job workers. The archive's header is checked first:
+     * a file that is no archive, or one encrypted with another key, is refused at once and not kept.
+     *
+     * @throws io.silo.error.SiloException 409 {@code backups-not-configured}; 400 {@code invalid-slug};
+     *     422 {@code invalid-archive}, {@code backup-key-mismatch}
+     */
+    public Job startRestore(
+            java.io.InputStream body, Optional<String> asSlug, Optional<String> cluster, AuditEntry.Actor actor) {
+        folder.requireConfigured();
+        Optional<String> slug = asSlug.map(io.silo.tenant.Slugs::check);
+        Path file = folder.upload(body);
+        Instant now = clock.instant();
+        Job job = new Job(
+                Ids.next(),
+                RestoreJob.KIND,
+                Optional.empty(),
+                JobState.PENDING,
+                RestoreJob.payload(file, slug, cluster),
+                List.of(RestoreJob.STEP),
+                0,
+                0,
+                Optional.empty(),
+                now,
+                now,
+                Optional.empty());
+        control.useTransaction(handle -> {
+            jobs.create(handle, job, Duration.ZERO);
+            audit.append(
+                    handle,
+                    new AuditEntry(
+                            actor,
+                            RestoreJob.KIND,
+                            "job",
+                            job.id().toString(),
+                            Optional.empty(),
+                            Map.of("as", slug.orElse(""), "cluster", cluster.orElse(""))));
+        });
+        return job;
+    }
+
+    /**
      * Starts a scheduled backup of every active organization whose newest scheduled backup is older
      * than {@code every} and has none running; returns how many were started.
      */

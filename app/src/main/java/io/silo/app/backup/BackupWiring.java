@@ -36,6 +36,12 @@ public final class BackupWiring {
         return new BackupJob(backups, new BackupFolder(settings), progress, settings.keep());
     }
 
+    /** The handler of {@code organization.restore} jobs, for the job runner. */
+    public static JobHandler restoreJob(
+            java.util.function.Supplier<Restores> restores, SiloConfig.Backups settings, JobProgress progress) {
+        return new RestoreJob(restores, new BackupFolder(settings), progress);
+    }
+
     /** Backups over HTTP and on a schedule. */
     public static BackupJobs backupJobs(
             Jdbc control,

@@ -24,13 +24,16 @@ import java.util.Map;
  * /api/admin/organizations/{org}/backups} starts one as a job ({@code organization.backup}, 202
  * with the job; {@code {"consistent": true}} for a tenant-wide cut), {@code GET …/backups} lists
  * its archives in {@code backups.dir}, {@code GET …/backups/{name}} downloads one (streamed, as it
- * is: encrypted). Without {@code backups.dir} and {@code backups.keyFile}, 409 {@code
- * backups-not-configured}.
+ * is: encrypted). {@code POST /api/admin/restores?as=SLUG&cluster=C} takes an archive as the body,
+ * streamed to a file, and restores it as a job ({@code organization.restore}). Without {@code
+ * backups.dir} and {@code backups.keyFile}, 409 {@code backups-not-configured}.
  *
  * <p>Thread-safe.
  */
 public final class BackupEndpoints implements Endpoints {
     private static final String BACKUPS = "/api/admin/organizations/{org}/backups";
+    /** The largest archive an upload may bring: the listener refuses more before the route runs. */
+    static final long MAX_UPLOAD_BYTES = 64L * 1024 * 1024 * 1024;
 
     private final BackupJobs backups;
     private final Authenticator authenticator;
@@ -48,6 +51,14 @@ public final class BackupEndpoints implements Endpoints {
         routes.post(BACKUPS, this::start);
         routes.get(BACKUPS, this::list);
         routes.get(BACKUPS + "/{name}", this::download);
+        routes.upload("/api/admin/restores", MAX_UPLOAD_BYTES, this::restore);
+    }
+
+    private void restore(Exchange exchange) {
+        Principal admin = authenticator.platformAdmin(exchange);
+        Job job = backups.startRestore(
+                exchange.bodyStream(), exchange.query("as"), exchange.query("cluster"), Actors.of(exchange, admin));
+        exchange.status(202).header("Location", "/api/admin/jobs/" + job.id()).json(OrganizationJson.job(job));
     }
 
     private void start(Exchange exchange) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Backups and restores of a whole organization (issue 18): an organization with two services,
@@ -270,6 +271,61 @@ class BackupRestoreTest {
                                         silo.config().backups().keyFile().orElseThrow())))
                         .slug())
                 .isEqualTo(shop.slug());
+    }
+
+    @Test
+    void anArchiveUploadedOverHttpIsRestoredByAJobAndACutOneCreatesNothing() throws IOException {
+        BackupKey deploymentKey =
+                BackupKey.parse(uncheckedRead(silo.config().backups().keyFile().orElseThrow()));
+        Path file = folder.resolve("upload.silo-backup");
+        app().backups().backup(shop.slug(), file, deploymentKey, false, DatabaseDump.Progress.NONE, OPERATOR);
+        Map<String, List<String>> before = contents(shop.slug());
+        SiloClient admin = silo.client().asAdmin();
+
+        SiloClient.Response otherKey = admin.upload(
+                "/api/admin/restores?as=never-uploaded",
+                "application/octet-stream",
+                HttpRequest.BodyPublishers.ofFile(archive),
+                Map.of());
+        assertThat(otherKey.status()).as(otherKey.text()).isEqualTo(422);
+        assertThat(otherKey.problemType()).isEqualTo("backup-key-mismatch");
+
+        byte[] whole = Files.readAllBytes(file);
+        SiloClient.Response cut = admin.upload(
+                "/api/admin/restores?as=never-uploaded",
+                "application/octet-stream",
+                HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(whole, whole.length - 100)),
+                Map.of());
+        assertThat(cut.status()).as(cut.text()).isEqualTo(202);
+        JsonNode failed = ended(admin, cut.header("Location").orElseThrow());
+        assertThat(failed.path("state").asString()).isEqualTo("failed");
+        assertThat(failed.path("error").asString()).contains("cut off");
+        assertThat(databases("never-uploaded")).isEmpty();
+
+        SiloClient.Response uploaded = admin.upload(
+                "/api/admin/restores?as=uploaded-shop",
+                "application/octet-stream",
+                HttpRequest.BodyPublishers.ofFile(file),
+                Map.of());
+        assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(202);
+        assertThat(ended(admin, uploaded.header("Location").orElseThrow())
+                        .path("state")
+                        .asString())
+                .isEqualTo("succeeded");
+        assertThat(contents("uploaded-shop")).isEqualTo(before);
+        try (var left = Files.list(silo.config().backups().dir().orElseThrow().resolve("uploads"))) {
+            assertThat(left.toList())
+                    .as("uploads are deleted when their job ends")
+                    .isEmpty();
+        }
+    }
+
+    private static JsonNode ended(SiloClient admin, String job) {
+        return io.silo.testing.Eventually.get(
+                java.time.Duration.ofSeconds(90),
+                () -> admin.get(job).json(),
+                body -> !List.of("pending", "running")
+                        .contains(body.path("state").asString()));
     }
 
     private static List<String> scheduled(String slug) {

@@ -92,6 +92,12 @@ class TenantIsolationTest {
                 alpha.client().get(betaBackups + "/" + name),
                 alpha.client().post(betaBackups, Map.of()),
                 alpha.client().get("/api/admin/organizations/" + alpha.slug() + "/backups"),
+                alpha.client()
+                        .send(
+                                "POST",
+                                "/api/admin/restores?as=alpha-copy",
+                                Optional.of("x"),
+                                Map.of("Content-Type", "application/octet-stream")),
                 beta.client().get(betaBackups + "/" + name))) {
             assertThat(refused.status()).as(refused.text()).isEqualTo(403);
             assertThat(refused.problemType()).isEqualTo("platform-admin-required");

@@ -937,8 +937,58 @@ final class ApiTour {
                 .get(0)
                 .path("name")
                 .asString();
-        expect(200, admin.get(path + "/" + name));
+        SiloClient.Response archive = expect(200, admin.get(path + "/" + name));
         expect(403, orgAdmin.get(path + "/" + name));
+        // the downloaded text is not the archive's bytes (binary as text): it is refused as no archive
+        expect(
+                422,
+                admin.send(
+                        "POST",
+                        "/api/admin/restores?as=tour-copy",
+                        Optional.of(archive.text()),
+                        Map.of("Content-Type", "application/octet-stream")));
+        byte[] bytes;
+        try {
+            bytes = java.nio.file.Files.readAllBytes(
+                    importsDir.getParent().resolve("backups").resolve(orgId).resolve(name));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String restore = expect(
+                        202,
+                        admin.send(
+                                "POST",
+                                "/api/admin/restores?as=tour-copy",
+                                Optional.of(bytes),
+                                Map.of("Content-Type", "application/octet-stream")))
+                .header("Location")
+                .orElseThrow();
+        for (int i = 0; i < 300; i++) {
+            if (expect(200, admin.get(restore)).json().path("state").asString().equals("succeeded")) {
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        expect(200, admin.get("/api/organizations/tour-copy"));
+        expect(
+                400,
+                admin.send(
+                        "POST",
+                        "/api/admin/restores?as=Not%20A%20Slug",
+                        Optional.of("x"),
+                        Map.of("Content-Type", "application/octet-stream")));
+        expect(
+                403,
+                orgAdmin.send(
+                        "POST",
+                        "/api/admin/restores",
+                        Optional.of("x"),
+                        Map.of("Content-Type", "application/octet-stream")));
     }
 
     /**

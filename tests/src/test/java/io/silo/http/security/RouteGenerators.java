@@ -344,6 +344,14 @@ final class RouteGenerators {
                                 "../" + fuzz.world().beta().id + "/20261207T031500123Z.silo-backup",
                                 "../../backup.key",
                                 "' OR 1=1 --")))));
+        // never an archive of this deployment's key: who may upload one, and that its slug reaches no SQL
+        platform(
+                "POST /api/admin/restores",
+                fuzz -> fuzz.post(
+                        "/api/admin/restores?as="
+                                + q(fuzz.pick(
+                                        List.of(fuzz.world().beta().slug, "fuzz-copy", "'; DROP TABLE tenants; --"))),
+                        Map.of("not", "an archive")));
         platform(
                 "GET /api/admin/mail",
                 fuzz -> fuzz.get("/api/admin/mail?limit=" + fuzz.pick(List.of("1", "500", "x"))));
