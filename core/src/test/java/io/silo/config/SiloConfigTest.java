@@ -84,6 +84,32 @@ class SiloConfigTest {
     }
 
     @Test
+    void scheduledBackupsNeedADirectoryAndAKeyAndKeepSevenByDefault() {
+        SiloConfig.Backups none = SiloConfig.from(ConfigSource.ofEnv(Map.of())).backups();
+        assertThat(none.configured()).isFalse();
+        assertThat(none.every()).isEmpty();
+        assertThat(none.keep()).isEqualTo(7);
+
+        SiloConfig.Backups set = SiloConfig.from(ConfigSource.ofEnv(Map.of(
+                        "SILO_BACKUPS_DIR", "/var/backups/silo",
+                        "SILO_BACKUPS_KEY_FILE", "/etc/silo/backup.key",
+                        "SILO_BACKUPS_EVERY", "6h",
+                        "SILO_BACKUPS_KEEP", "3")))
+                .backups();
+        assertThat(set.configured()).isTrue();
+        assertThat(set.every()).contains(java.time.Duration.ofHours(6));
+        assertThat(set.keep()).isEqualTo(3);
+
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_BACKUPS_EVERY", "1d"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("backups.every needs backups.dir and backups.keyFile");
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(
+                        Map.of("SILO_BACKUPS_DIR", "/b", "SILO_BACKUPS_KEY_FILE", "/k", "SILO_BACKUPS_EVERY", "10s"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("backups.every");
+    }
+
+    @Test
     void unknownKeyInFileIsAnError(@TempDir Path dir) throws IOException {
         Path file = write(dir, """
                 http:
