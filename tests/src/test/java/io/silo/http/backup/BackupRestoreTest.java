@@ -53,7 +53,7 @@ class BackupRestoreTest {
 
     @BeforeAll
     static void start() {
-        silo = TestSilo.start(1, Map.of("SILO_BACKUPS_KEEP", "1"));
+        silo = TestSilo.start(2, Map.of("SILO_BACKUPS_KEEP", "1"));
         shop = TestTenants.create(silo.client(), "Backup Shop", List.of("pos", "crm"));
         fill(shop);
         key = BackupKey.random();
@@ -92,6 +92,26 @@ class BackupRestoreTest {
         assertThat(contents(shop.slug())).isEqualTo(before);
         SiloClient.Response file = admin.get("/api/data/pos/products/" + productWithFile() + "/_files");
         assertThat(file.json().path("items").get(0).path("size").asLong()).isEqualTo(IMAGE.length);
+    }
+
+    @Test
+    void aCopyGoesToTheClusterAskedFor() {
+        Map<String, List<String>> before = contents(shop.slug());
+        String other = cluster(shop.slug()).equals("primary") ? "secondary" : "primary";
+
+        app().restores()
+                .restore(
+                        archive,
+                        key,
+                        new Restores.Options(Optional.of("backup-shop-elsewhere"), Optional.of(other)),
+                        DatabaseDump.Progress.NONE,
+                        OPERATOR);
+
+        assertThat(cluster("backup-shop-elsewhere")).isEqualTo(other);
+        assertThat(contents("backup-shop-elsewhere")).isEqualTo(before);
+        SiloClient admin =
+                TestTenants.signIn(silo.client(), "backup-shop-elsewhere", shop.adminEmail(), TestTenants.PASSWORD);
+        assertThat(admin.get("/api/data/crm/contacts").json().path("items")).hasSize(20);
     }
 
     @Test
@@ -445,7 +465,7 @@ class BackupRestoreTest {
     private static Map<String, List<String>> contents(String slug) {
         Map<String, List<String>> rows = new TreeMap<>();
         databases(slug).forEach((service, database) -> {
-            var jdbc = TestPostgres.primary().jdbc(database);
+            var jdbc = server(cluster(slug)).jdbc(database);
             for (String table : jdbc.query(
                     "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                             + " AND tablename NOT IN ('silo_schema', 'silo_migrations') ORDER BY 1",
@@ -458,6 +478,20 @@ class BackupRestoreTest {
             }
         });
         return rows;
+    }
+
+    private static String cluster(String slug) {
+        return silo.control()
+                .queryOne(
+                        "SELECT DISTINCT d.cluster_id FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                                + " WHERE t.slug = ?",
+                        row -> row.getString(1),
+                        slug)
+                .orElseThrow();
+    }
+
+    private static TestPostgres server(String cluster) {
+        return cluster.equals("secondary") ? TestPostgres.secondary() : TestPostgres.primary();
     }
 
     private static Map<String, String> databases(String slug) {
