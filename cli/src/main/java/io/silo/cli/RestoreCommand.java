@@ -8,6 +8,7 @@ import io.silo.json.Json;
 import io.silo.postgres.backup.ArchiveManifest;
 import io.silo.postgres.backup.ArchivedDatabase;
 import io.silo.postgres.backup.ArchivedTable;
+import io.silo.postgres.backup.DatabaseDump;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,6 +45,12 @@ final class RestoreCommand extends OperatorCommand {
     @Option(names = "--check", description = "Only read and check the archive; print what it holds.")
     boolean check;
 
+    @Option(
+            names = "--replace",
+            description = "Replace the live organization: its writes fenced, the archive restored beside it and"
+                    + " verified, then swapped in; the old one is kept, suspended, as SLUG-replaced-...")
+    boolean replace;
+
     @Override
     int run(Application app, PrintWriter out) {
         BackupKey key = BackupKeys.load(Optional.ofNullable(keyFile), System.getenv());
@@ -52,17 +59,24 @@ final class RestoreCommand extends OperatorCommand {
             out.println(json ? Json.write(manifest(manifest)) : describe(manifest));
             return 0;
         }
+        if (replace && asSlug != null) {
+            throw new IllegalArgumentException(
+                    "--replace replaces the archived organization; --as makes a copy: not both");
+        }
         AtomicLong rows = new AtomicLong();
+        DatabaseDump.Progress progressed = (service, table, done) -> rows.set(done);
         Restores.Restored restored = ProgressLine.whileRunning(
                 out,
                 "restore",
-                () -> app.restores()
-                        .restore(
-                                file,
-                                key,
-                                new Restores.Options(Optional.ofNullable(asSlug), Optional.ofNullable(cluster)),
-                                (service, table, done) -> rows.set(done),
-                                actor()),
+                () -> replace
+                        ? app.restores().replace(file, key, Optional.ofNullable(cluster), progressed, actor())
+                        : app.restores()
+                                .restore(
+                                        file,
+                                        key,
+                                        new Restores.Options(Optional.ofNullable(asSlug), Optional.ofNullable(cluster)),
+                                        progressed,
+                                        actor()),
                 progress -> {
                     if (!json && rows.get() > 0) {
                         progress.show(rows.get(), Math.max(rows.get(), 1), "rows of the current table");

@@ -141,7 +141,7 @@ public final class Restores {
         Plan plan = plan(manifest, options);
         create(plan, manifest, actor);
         try {
-            List<String> migrated = fill(plan, file, key, manifest, progress);
+            List<String> migrated = fill(plan, file, key, manifest, progress, Optional.empty());
             Tenant tenant = tenants.find(plan.id()).orElseThrow();
             return new Restored(tenant, manifest, migrated, Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {
@@ -157,6 +157,88 @@ public final class Restores {
             }
             throw e;
         }
+    }
+
+    /**
+     * Replaces the live organization the archive was taken of ({@code --replace}): its writes are
+     * fenced (503 {@code database-fenced}; reads go on) while the archive is restored beside it under
+     * a temporary slug, with new databases, and verified; then one control-plane transaction swaps
+     * them: the restored organization takes the slug and external id and becomes active, the old one
+     * is renamed {@code <slug>-replaced-<time>} and suspended with its databases, kept until an
+     * administrator deletes it. Its members sign in again (the organization's id changed). A failure
+     * before the swap deletes the restored copy and lifts the fence: the live organization is as it was.
+     */
+    public Restored replace(
+            Path file,
+            BackupKey key,
+            Optional<String> cluster,
+            DatabaseDump.Progress progress,
+            AuditEntry.Actor actor) {
+        long started = System.nanoTime();
+        ArchiveManifest manifest = Backups.check(file, key);
+        Tenant live = tenants.resolve(manifest.slug())
+                .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception(
+                        "no live organization '" + manifest.slug() + "' to replace; restore without --replace"));
+        String stamp = Long.toString(clock.millis(), 36);
+        Plan plan = plan(manifest, new Options(Optional.of(live.slug() + "-restoring-" + stamp), cluster));
+        io.silo.postgres.control.RolloutStore fences = new io.silo.postgres.control.RolloutStore(control);
+        List<io.silo.tenant.TenantDatabase> fenced = live.databases().stream()
+                .filter(database -> database.state() == DatabaseState.READY)
+                .toList();
+        fenced.forEach(database -> fences.fence(live.id(), database.service()));
+        placementChanged.accept(live.id());
+        create(plan, manifest, actor);
+        try {
+            List<String> migrated = fill(plan, file, key, manifest, progress, Optional.of(live));
+            return new Restored(
+                    tenants.find(plan.id()).orElseThrow(),
+                    manifest,
+                    migrated,
+                    Duration.ofNanos(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "replacing {} failed; deleting the restored copy and lifting the fence: {}",
+                    live.slug(),
+                    e.getMessage());
+            try {
+                organizations.delete(plan.id().toString(), actor);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        } finally {
+            fenced.forEach(database -> fences.reached(live.id(), database.service(), database.schemaVersion()));
+            placementChanged.accept(live.id());
+        }
+    }
+
+    /** The restored organization takes the live one's slug and external id; the live one is renamed and suspended. */
+    private void swap(Tenant live, Plan plan, TenantStatus target) {
+        String kept = live.slug() + "-replaced-" + Long.toString(clock.millis(), 36);
+        Instant now = clock.instant();
+        control.useTransaction(handle -> {
+            int old = handle.update(
+                    "UPDATE tenants SET slug = ?, external_id = NULL, status = 'suspended', status_reason = ?,"
+                            + " updated_at = ? WHERE id = ? AND slug = ?",
+                    kept,
+                    "replaced by a restore; kept until deleted",
+                    now,
+                    live.id(),
+                    live.slug());
+            if (old != 1) {
+                throw ProblemType.INVALID_STATUS_TRANSITION.exception(
+                        "organization " + live.slug() + " changed while it was being replaced");
+            }
+            handle.update(
+                    "UPDATE tenants SET slug = ?, external_id = ?, status = ?, updated_at = ? WHERE id = ?"
+                            + " AND status = 'provisioning'",
+                    live.slug(),
+                    live.externalId(),
+                    target.value(),
+                    now,
+                    plan.id());
+        });
+        log.info("organization {} replaced by its restore; the old one is {} (suspended)", live.slug(), kept);
     }
 
     /** Where and under which names the organization is restored. */
@@ -294,7 +376,12 @@ public final class Restores {
 
     /** Role, databases, data, verification, migrations, directory, activation; returns the services migrated. */
     private List<String> fill(
-            Plan plan, Path file, BackupKey key, ArchiveManifest manifest, DatabaseDump.Progress progress) {
+            Plan plan,
+            Path file,
+            BackupKey key,
+            ArchiveManifest manifest,
+            DatabaseDump.Progress progress,
+            Optional<Tenant> replacing) {
         ClusterAdmin admin = admins.of(plan.cluster().id());
         TenantStore.TenantRole role = tenants.role(plan.id());
         admin.ensureRole(role.name(), role.password());
@@ -321,7 +408,11 @@ public final class Restores {
         rebuildDirectory(plan, admin);
         JsonNode status = manifest.organization().path("status");
         TenantStatus target = "suspended".equals(status.asString()) ? TenantStatus.SUSPENDED : TenantStatus.ACTIVE;
-        if (!tenants.transition(plan.id(), TenantStatus.PROVISIONING, target, Optional.empty(), clock.instant())) {
+        if (replacing.isPresent()) {
+            swap(replacing.get(), plan, target);
+            placementChanged.accept(replacing.get().id());
+        } else if (!tenants.transition(
+                plan.id(), TenantStatus.PROVISIONING, target, Optional.empty(), clock.instant())) {
             throw ProblemType.ORGANIZATION_DELETED.exception(
                     "organization " + plan.slug() + " left provisioning while it was being restored");
         }

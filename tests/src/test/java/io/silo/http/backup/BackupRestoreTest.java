@@ -140,6 +140,45 @@ class BackupRestoreTest {
     }
 
     @Test
+    void aLiveOrganizationIsReplacedByItsArchiveAndTheOldOneIsKeptSuspended() {
+        TestTenant live = TestTenants.create(silo.client(), "Replaced Shop", List.of("pos", "crm"));
+        fill(live);
+        Path file = folder.resolve("replaced.silo-backup");
+        app().backups().backup(live.slug(), file, key, false, DatabaseDump.Progress.NONE, OPERATOR);
+        Map<String, List<String>> archived = contents(live.slug());
+        created(live.client().post("/api/data/crm/contacts", Map.of("name", "Written after the backup")));
+        Map<String, List<String>> diverged = contents(live.slug());
+
+        Restores.Restored replaced =
+                app().restores().replace(file, key, Optional.empty(), DatabaseDump.Progress.NONE, OPERATOR);
+
+        assertThat(replaced.tenant().slug()).isEqualTo(live.slug());
+        assertThat(replaced.tenant().status().value()).isEqualTo("active");
+        assertThat(replaced.tenant().id().toString()).isNotEqualTo(live.id());
+        assertThat(contents(live.slug())).isEqualTo(archived);
+        String kept = silo.control()
+                .queryOne(
+                        "SELECT slug FROM tenants WHERE id = ?::uuid AND status = 'suspended'",
+                        row -> row.getString(1),
+                        live.id())
+                .orElseThrow();
+        assertThat(kept).startsWith(live.slug() + "-replaced-");
+        assertThat(contents(kept))
+                .as("the old organization, with its last writes, is kept")
+                .isEqualTo(diverged);
+        assertThat(silo.control()
+                        .queryOne(
+                                "SELECT count(*) FROM tenant_databases WHERE tenant_id = ?::uuid AND state <> 'ready'",
+                                row -> row.getLong(1),
+                                live.id())
+                        .orElseThrow())
+                .as("its fence is lifted")
+                .isZero();
+        SiloClient admin = TestTenants.signIn(silo.client(), live.slug(), live.adminEmail(), TestTenants.PASSWORD);
+        assertThat(admin.get("/api/data/crm/contacts").json().path("items")).hasSize(20);
+    }
+
+    @Test
     void aSlugInUseIsRefusedAndNothingIsCreated() {
         long organizations = organizations();
 
