@@ -1,5 +1,7 @@
 package io.silo.bench;
 
+import io.silo.bench.backup.BackupBench;
+import io.silo.bench.stack.DebianPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -69,7 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "rounds of raw CREATE DATABASE (one per template) among the tenants [20] (smoke: 5)")
     Integer rawRounds;
 
-    @Option(names = "--profile", description = "record a JFR profile of Silo in an extra routed-read phase")
+    @Option(
+            names = "--profile",
+            description =
+                    "record a JFR profile of Silo in an extra routed-read phase (with --backup: of one more silo backup)")
     boolean profile;
 
     @Option(
@@ -81,6 +86,23 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-pgbench", description = "do not run pgbench -S even when it is installed")
     boolean noPgbench;
+
+    @Option(
+            names = "--backup",
+            description = "instead of the load run: an organization's silo backup / silo restore against pg_dump -Fc / "
+                    + "pg_restore of the same databases, on a PostgreSQL 15 server the run starts (docs/benchmarks.md)")
+    boolean backup;
+
+    @Option(
+            names = "--backup-megabytes",
+            description = "with --backup: the organization's databases together, filled to this size [1024]")
+    int backupMegabytes = 1024;
+
+    @Option(
+            names = "--backup-postgres-bin",
+            description =
+                    "with --backup: the PostgreSQL 15 programs (initdb, pg_ctl, pg_dump) [/usr/lib/postgresql/15/bin]")
+    Path backupPostgresBin = DebianPostgres.DEFAULT_BIN;
 
     @Option(
             names = "--smoke",
@@ -147,6 +169,21 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (backup) {
+            new BackupBench(
+                            new BackupBench.Options(
+                                    backupMegabytes,
+                                    backupPostgresBin,
+                                    siloJar,
+                                    workDir,
+                                    keep,
+                                    profile,
+                                    report != null ? report : Path.of("docs/benchmarks.md"),
+                                    Commit.describe()),
+                            System.out::println)
+                    .run();
+            return 0;
+        }
         BenchOptions options = options();
         BenchRun.Outcome outcome = new BenchRun(options, System.out::println).run();
         if (options.smoke() && !outcome.healthy()) {
