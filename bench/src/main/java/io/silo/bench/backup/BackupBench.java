@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
@@ -80,6 +81,8 @@ public final class BackupBench {
     private final Consumer<String> out;
     private final long start = System.nanoTime();
     private final Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    /** PostgreSQL's postmaster, once started: its CPU (with its backends') is measured per step. */
+    private OptionalLong postmaster = OptionalLong.empty();
 
     public BackupBench(Options options, Consumer<String> out) {
         this.options = options;
@@ -100,6 +103,7 @@ public final class BackupBench {
         prepareWorkDir();
         try (DebianPostgres postgres = DebianPostgres.start(options.postgresBin(), dir("pg15"))) {
             PostgresServer server = postgres.server();
+            postmaster = postgres.postmasterPid();
             progress("PostgreSQL " + server.version() + " on port " + postgres.port() + " in " + dir("pg15"));
             BackupFigures figures = measure(postgres, server, machine, startedAt);
             BackupReport.append(options.report(), figures);
@@ -173,6 +177,7 @@ public final class BackupBench {
             throws SQLException {
         checkpoint(server);
         double load = Machine.currentLoadAverage();
+        CpuWatch cpu = CpuWatch.start(postmaster);
         progress("pg_dump -Fc of " + databases);
         double seconds = 0;
         long bytes = 0;
@@ -185,13 +190,14 @@ public final class BackupBench {
                     .seconds();
             bytes += size(file);
         }
-        return step("pg_dump -Fc", seconds, Optional.empty(), bytes, databaseBytes, Optional.empty(), load);
+        return step("pg_dump -Fc", seconds, Optional.empty(), bytes, databaseBytes, Optional.empty(), load, cpu.stop());
     }
 
     private BackupFigures.Step pgRestore(
             DebianPostgres postgres, PostgresServer server, List<String> databases, long invoices) throws SQLException {
         checkpoint(server);
         double load = Machine.currentLoadAverage();
+        CpuWatch cpu = CpuWatch.start(postmaster);
         progress("pg_restore of " + databases + " into new databases");
         double seconds = 0;
         long bytes = 0;
@@ -215,6 +221,9 @@ public final class BackupBench {
                             dir("tools.log"))
                     .seconds();
             bytes += size(dump(database));
+        }
+        CpuWatch.Used used = cpu.stop();
+        for (String copy : restored) {
             try (Connection connection = server.connect("postgres");
                     Statement statement = connection.createStatement()) {
                 // like Silo's own databases (its cluster check warns of any that is open to every role); not timed
@@ -230,7 +239,8 @@ public final class BackupBench {
                 bytes,
                 DocumentFill.Databases.size(server, restored),
                 Optional.of(documents),
-                load);
+                load,
+                used);
     }
 
     private BackupFigures.Step siloBackup(
@@ -244,6 +254,7 @@ public final class BackupBench {
             throws SQLException {
         checkpoint(server);
         double load = Machine.currentLoadAverage();
+        CpuWatch cpu = CpuWatch.start(postmaster);
         progress("silo backup " + slug + (jvmOptions.isEmpty() ? "" : " " + jvmOptions));
         Command run = silo(
                 env,
@@ -257,7 +268,8 @@ public final class BackupBench {
                 size(archive),
                 databaseBytes,
                 Optional.empty(),
-                load);
+                load,
+                cpu.stop());
     }
 
     private BackupFigures.Step siloRestore(
@@ -265,11 +277,13 @@ public final class BackupBench {
             throws SQLException {
         checkpoint(server);
         double load = Machine.currentLoadAverage();
+        CpuWatch cpu = CpuWatch.start(postmaster);
         progress("silo restore --as " + COPY);
         Command run = silo(
                 env,
                 List.of(),
                 List.of("restore", archive.toString(), "--as", COPY, "--key-file", key.toString(), "--json"));
+        CpuWatch.Used used = cpu.stop();
         JsonNode summary = Json.read(lastLine(run.output()));
         List<String> restored = new ArrayList<>();
         admin.get("/api/organizations/" + COPY)
@@ -286,7 +300,8 @@ public final class BackupBench {
                 size(archive),
                 DocumentFill.Databases.size(server, restored),
                 Optional.of(documents),
-                load);
+                load,
+                used);
     }
 
     private static String restoredDatabase(SiloClient admin) {
@@ -367,12 +382,14 @@ public final class BackupBench {
             long archiveBytes,
             long databaseBytes,
             Optional<Long> documents,
-            double load) {
-        BackupFigures.Step step =
-                new BackupFigures.Step(tool, seconds, own, archiveBytes, databaseBytes, documents, load);
+            double load,
+            CpuWatch.Used cpu) {
+        BackupFigures.Step step = new BackupFigures.Step(
+                tool, seconds, own, archiveBytes, databaseBytes, documents, load, cpu.tools(), cpu.postgres());
         progress(String.format(
                 Locale.ROOT,
-                "  %s: %.1f s%s, %.1f MB of databases (%.1f MB/s), archive %.1f MB (%.1f MB/s)",
+                "  %s: %.1f s%s, %.1f MB of databases (%.1f MB/s), archive %.1f MB (%.1f MB/s); CPU %.1f s in the "
+                        + "tool, %s in PostgreSQL",
                 tool,
                 seconds,
                 own.map(value -> String.format(Locale.ROOT, " (%.1f s by its own count)", value))
@@ -380,7 +397,11 @@ public final class BackupBench {
                 databaseBytes / 1048576.0,
                 step.databaseMegabytesPerSecond(),
                 archiveBytes / 1048576.0,
-                step.archiveMegabytesPerSecond()));
+                step.archiveMegabytesPerSecond(),
+                cpu.tools(),
+                cpu.postgres()
+                        .map(value -> String.format(Locale.ROOT, "%.1f s", value))
+                        .orElse("unknown")));
         return step;
     }
 

@@ -50,6 +50,8 @@ public record BackupFigures(
      * @param databaseBytes the databases read or written ({@code pg_database_size})
      * @param documents documents found in the restored copy, for restores
      * @param loadAverage the machine's one-minute load average when the step started
+     * @param toolCpuSeconds CPU time of the programs the step ran (the Silo CLI's JVM, {@code pg_dump}, …)
+     * @param postgresCpuSeconds CPU time of PostgreSQL (postmaster and backends) during the step, when measured
      */
     public record Step(
             String tool,
@@ -58,7 +60,9 @@ public record BackupFigures(
             long archiveBytes,
             long databaseBytes,
             Optional<Long> documents,
-            double loadAverage) {
+            double loadAverage,
+            double toolCpuSeconds,
+            Optional<Double> postgresCpuSeconds) {
 
         /** Megabytes of the databases per second. */
         public double databaseMegabytesPerSecond() {

@@ -71,19 +71,23 @@ final class BackupReport {
                 figures.invoices(),
                 figures.databaseBytes() / 1048576.0,
                 figures.fillSeconds()));
-        text.append("| step | load avg at start | seconds | Silo's own count | databases MB | MB/s of databases "
-                + "| archive MB | MB/s of archive | documents in the copy |\n");
-        text.append("|---|---|---|---|---|---|---|---|---|\n");
+        text.append("| step | load avg at start | seconds | Silo's own count | CPU s: tool · PostgreSQL "
+                + "| databases MB | MB/s of databases | archive MB | MB/s of archive | documents in the copy |\n");
+        text.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (BackupFigures.Step step : figures.steps()) {
             text.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.2f | %.1f | %s | %.1f | %.1f | %.1f | %.1f | %s |%n",
+                    "| %s | %.2f | %.1f | %s | %.1f · %s | %.1f | %.1f | %.1f | %.1f | %s |%n",
                     step.tool(),
                     step.loadAverage(),
                     step.seconds(),
                     step.ownSeconds()
                             .map(value -> String.format(Locale.ROOT, "%.1f s", value))
                             .orElse(""),
+                    step.toolCpuSeconds(),
+                    step.postgresCpuSeconds()
+                            .map(value -> String.format(Locale.ROOT, "%.1f", value))
+                            .orElse("?"),
                     step.databaseBytes() / 1048576.0,
                     step.databaseMegabytesPerSecond(),
                     step.archiveBytes() / 1048576.0,

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,6 +75,17 @@ public final class DebianPostgres implements AutoCloseable {
     public Map<String, String> clientEnvironment() {
         return Map.of(
                 "PGHOST", "127.0.0.1", "PGPORT", Integer.toString(port), "PGUSER", SUPERUSER, "PGPASSWORD", password);
+    }
+
+    /** The postmaster's process id, so that PostgreSQL's CPU can be measured; empty when it cannot be read. */
+    public OptionalLong postmasterPid() {
+        try {
+            return OptionalLong.of(Long.parseLong(Files.readAllLines(dataDir().resolve("postmaster.pid"))
+                    .getFirst()
+                    .trim()));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private void initAndStart() {

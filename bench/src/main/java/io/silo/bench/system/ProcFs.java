@@ -82,6 +82,14 @@ public final class ProcFs {
         }
     }
 
+    /**
+     * CPU ticks used so far by the children a process has waited for, once ended ({@code cutime} and
+     * {@code cstime}): for the benchmark's own pid, the programs it ran and saw exit.
+     */
+    public static Optional<Long> reapedChildrenTicks(long pid) {
+        return stat(pid).map(stat -> stat.withReapedChildren() - stat.own());
+    }
+
     /** Resident memory of a process, in bytes. */
     public static Optional<Long> residentBytes(long pid) {
         return read(PROC.resolve(pid + "/status"))
