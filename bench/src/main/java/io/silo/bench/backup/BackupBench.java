@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  * collection filled to the size asked; then, each after a checkpoint: {@code pg_dump -Fc} of its
  * databases, {@code silo backup} (the jar, as an operator runs it), {@code pg_restore} into new
  * databases, {@code silo restore --as}; the restored copies' documents are counted. With a profile,
- * one more backup runs under JFR afterwards, so that profiling changes no measured figure.
+ * one more backup and restore run under JFR afterwards, so that profiling changes no measured figure.
  *
  * <p>Not thread-safe: one run.
  */
@@ -48,6 +48,7 @@ public final class BackupBench {
     private static final String CONTROL_DATABASE = "silo_bench";
     private static final String SERVICE = "billing";
     private static final String COPY = "bench-copy";
+    private static final String PROFILED = "bench-profiled";
 
     /**
      * What to run.
@@ -57,7 +58,7 @@ public final class BackupBench {
      * @param siloJar the Silo jar, run as {@code silo serve} and as the CLI
      * @param workDir the server's data, the archives and dumps; deleted at the end unless {@code keep}
      * @param keep keep the work directory
-     * @param profile run one more backup under JFR and report its hot spots
+     * @param profile run one more backup and restore under JFR and report their hot spots
      * @param report the Markdown file the run is appended to
      * @param commit the code under test
      */
@@ -151,10 +152,10 @@ public final class BackupBench {
             Path archive = dir("bench.silo-backup");
             steps.add(siloBackup(env, server, tenant.slug(), key, archive, databaseBytes, List.of()));
             steps.add(pgRestore(postgres, server, databases, invoices));
-            steps.add(siloRestore(env, admin, server, key, archive, invoices));
-            checkThroughApi(anonymous, COPY, server, restoredDatabase(admin), 5);
-            Optional<HotSpots> profile =
-                    options.profile() ? Optional.of(profile(env, server, tenant.slug(), key)) : Optional.empty();
+            steps.add(siloRestore(env, admin, server, key, archive, invoices, COPY, List.of()));
+            checkThroughApi(anonymous, COPY, server, restoredDatabase(admin, COPY), 5);
+            List<BackupFigures.Profile> profiles =
+                    options.profile() ? profile(env, admin, server, tenant.slug(), key, invoices) : List.of();
             return new BackupFigures(
                     startedAt,
                     options.commit(),
@@ -166,7 +167,7 @@ public final class BackupBench {
                     invoices,
                     databaseBytes,
                     steps,
-                    profile,
+                    profiles,
                     fillSeconds,
                     Machine.currentLoadAverage());
         }
@@ -273,24 +274,31 @@ public final class BackupBench {
     }
 
     private BackupFigures.Step siloRestore(
-            Map<String, String> env, SiloClient admin, PostgresServer server, Path key, Path archive, long invoices)
+            Map<String, String> env,
+            SiloClient admin,
+            PostgresServer server,
+            Path key,
+            Path archive,
+            long invoices,
+            String copy,
+            List<String> jvmOptions)
             throws SQLException {
         checkpoint(server);
         double load = Machine.currentLoadAverage();
         CpuWatch cpu = CpuWatch.start(postmaster);
-        progress("silo restore --as " + COPY);
+        progress("silo restore --as " + copy + (jvmOptions.isEmpty() ? "" : " " + jvmOptions));
         Command run = silo(
                 env,
-                List.of(),
-                List.of("restore", archive.toString(), "--as", COPY, "--key-file", key.toString(), "--json"));
+                jvmOptions,
+                List.of("restore", archive.toString(), "--as", copy, "--key-file", key.toString(), "--json"));
         CpuWatch.Used used = cpu.stop();
         JsonNode summary = Json.read(lastLine(run.output()));
         List<String> restored = new ArrayList<>();
-        admin.get("/api/organizations/" + COPY)
+        admin.get("/api/organizations/" + copy)
                 .json()
                 .path("databases")
                 .forEach(database -> restored.add(database.path("name").asString()));
-        long documents = DocumentFill.Databases.count(server, restoredDatabase(admin), "invoices");
+        long documents = DocumentFill.Databases.count(server, restoredDatabase(admin, copy), "invoices");
         checkCount("silo restore", documents, invoices);
         progress("  restored into " + restored);
         return step(
@@ -304,31 +312,39 @@ public final class BackupBench {
                 used);
     }
 
-    private static String restoredDatabase(SiloClient admin) {
-        for (JsonNode database : admin.get("/api/organizations/" + COPY).json().path("databases")) {
+    private static String restoredDatabase(SiloClient admin, String copy) {
+        for (JsonNode database : admin.get("/api/organizations/" + copy).json().path("databases")) {
             if (database.path("service").asString().equals(SERVICE)) {
                 return database.path("name").asString();
             }
         }
-        throw new IllegalStateException("the restored copy " + COPY + " has no " + SERVICE + " database");
+        throw new IllegalStateException("the restored copy " + copy + " has no " + SERVICE + " database");
     }
 
-    /** One more backup with a JFR recording of the CLI's JVM, after the measured steps; its hot spots. */
-    private HotSpots profile(Map<String, String> env, PostgresServer server, String slug, Path key)
+    /**
+     * One more backup, then one more restore of its archive (as {@value #PROFILED}), each with a JFR
+     * recording of the CLI's JVM, after the measured steps; their hot spots.
+     */
+    private List<BackupFigures.Profile> profile(
+            Map<String, String> env, SiloClient admin, PostgresServer server, String slug, Path key, long invoices)
             throws SQLException {
-        Path recording =
-                options.workDir().toAbsolutePath().resolveSibling("silo-backup-" + options.megabytes() + "mb.jfr");
+        Path backupRecording = recording("backup");
         Path archive = dir("profiled.silo-backup");
-        siloBackup(
-                env,
-                server,
-                slug,
-                key,
-                archive,
-                0,
-                List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile"));
-        progress("JFR recording of silo backup: " + recording);
-        return HotSpots.read(recording, 15);
+        siloBackup(env, server, slug, key, archive, 0, List.of(jfr(backupRecording)));
+        Path restoreRecording = recording("restore");
+        siloRestore(env, admin, server, key, archive, invoices, PROFILED, List.of(jfr(restoreRecording)));
+        progress("JFR recordings: " + backupRecording + ", " + restoreRecording);
+        return List.of(
+                new BackupFigures.Profile("silo backup", HotSpots.read(backupRecording, 20)),
+                new BackupFigures.Profile("silo restore --as", HotSpots.read(restoreRecording, 20)));
+    }
+
+    private Path recording(String what) {
+        return options.workDir().toAbsolutePath().resolveSibling("silo-" + what + "-" + options.megabytes() + "mb.jfr");
+    }
+
+    private static String jfr(Path recording) {
+        return "-XX:StartFlightRecording=filename=" + recording + ",settings=profile";
     }
 
     /** A sample of the filled documents read through Silo's API, as the organization's administrator. */

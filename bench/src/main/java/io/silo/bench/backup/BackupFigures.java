@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param invoices documents in its collection
  * @param databaseBytes its databases together ({@code pg_database_size}), after filling and vacuuming
  * @param steps the timed steps, in the order they ran
- * @param profile the hot spots of an extra, unmeasured backup under JFR, when asked for
+ * @param profiles the hot spots of an extra, unmeasured backup and restore under JFR, when asked for
  * @param fillSeconds how long filling the collection took (not a measured figure)
  * @param endLoadAverage the machine's one-minute load average when the last step ended
  */
@@ -31,14 +31,18 @@ public record BackupFigures(
         long invoices,
         long databaseBytes,
         List<Step> steps,
-        Optional<HotSpots> profile,
+        List<Profile> profiles,
         double fillSeconds,
         double endLoadAverage) {
 
     public BackupFigures {
         databases = List.copyOf(databases);
         steps = List.copyOf(steps);
+        profiles = List.copyOf(profiles);
     }
+
+    /** Where the CLI's JVM spent its CPU in one command run under JFR. */
+    public record Profile(String command, HotSpots hotSpots) {}
 
     /**
      * One timed step.

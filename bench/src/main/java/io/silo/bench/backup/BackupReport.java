@@ -100,7 +100,7 @@ final class BackupReport {
         ratio(text, figures.steps(), "silo backup", "pg_dump -Fc", "backup");
         ratio(text, figures.steps(), "silo restore --as", "pg_restore (into new databases)", "restore");
         text.append('\n');
-        figures.profile().ifPresent(profile -> profile(text, profile));
+        figures.profiles().forEach(profile -> profile(text, profile.command(), profile.hotSpots()));
         return text.toString();
     }
 
@@ -134,11 +134,13 @@ final class BackupReport {
                 .orElseThrow(() -> new IllegalStateException("no step " + tool));
     }
 
-    private static void profile(StringBuilder text, HotSpots profile) {
+    private static void profile(StringBuilder text, String command, HotSpots profile) {
         text.append(String.format(
                 Locale.ROOT,
-                "**Profile** of one more `silo backup` under JFR (not measured above), %,d CPU samples of the CLI's JVM; "
+                "**Profile** of one more `%s` under JFR (not measured above), %,d CPU samples of the CLI's JVM "
+                        + "(its Java threads; the JIT compiler's and the collector's are not sampled); "
                         + "methods on top of the stack:%n%n",
+                command,
                 profile.samples()));
         text.append("| method | share |\n|---|---|\n");
         profile.self().forEach(share -> text.append(line(share)));

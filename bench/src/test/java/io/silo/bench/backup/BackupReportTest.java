@@ -44,7 +44,7 @@ class BackupReportTest {
                                 120 * MB,
                                 1024 * MB,
                                 Optional.of(1_000_000L))),
-                Optional.empty(),
+                List.of(),
                 60,
                 4.5);
     }
