@@ -74,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--profile",
             description =
-                    "record a JFR profile of Silo in an extra routed-read phase (with --backup: of one more silo backup)")
+                    "record a JFR profile of Silo in an extra routed-read phase (with --backup: of one more silo backup and restore)")
     boolean profile;
 
     @Option(
