@@ -232,6 +232,8 @@ function toProblem(response: Response, problem: ProblemDocument): SiloProblem {
 
 function segment(value: string): string {
   if (value.trim() === "") throw new Error("a path segment may not be blank");
+  // "." and ".." survive encodeURIComponent and would name another route
+  if (value === "." || value === "..") throw new Error(`a path segment may not be '${value}'`);
   return encodeURIComponent(value);
 }
 

@@ -100,6 +100,8 @@ describe("collections", () => {
     assert.equal(groups.groups[0].sum, 2 + 2.5 + 3.5 + 4.5 + 5.5);
     await products.delete(wine._id);
     assert.equal(await products.find(wine._id), null);
+    // an id of ".." would name another route; the client refuses it before sending
+    await assert.rejects(products.get(".."), /may not be '\.\.'/);
   });
 
   it("turns refusals into typed problems with their extension members", async () => {

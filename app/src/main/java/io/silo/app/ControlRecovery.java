@@ -42,6 +42,12 @@ public final class ControlRecovery {
     /** One difference between the restored control plane and the clusters, and what was done about it. */
     public record Difference(String kind, String database, String detail) {}
 
+    /** What a restore loaded, and the moves under way in the backup that it stopped ({@code move-interrupted}). */
+    public record Restored(ControlDump.Summary summary, List<Difference> interrupted) {}
+
+    /** Jobs that change where databases are: resumed against a placement older than the clusters, they could undo a move. */
+    private static final List<String> PLACEMENT_JOBS = List.of("organization.move", "cluster.drain");
+
     /** Writes the control database of a running application, from one snapshot. */
     public static ControlDump.Summary backup(Application app, OutputStream out) {
         try (Connection connection = app.control().dataSource().getConnection()) {
@@ -60,7 +66,7 @@ public final class ControlRecovery {
      * of {@code config} must be the one the dump's secrets were sealed with; the first start says
      * so if it is not.
      */
-    public static ControlDump.Summary restore(SiloConfig config, InputStream in) {
+    public static Restored restore(SiloConfig config, InputStream in) {
         Shutdown shutdown = new Shutdown();
         try {
             SiloConfig.Database connection = config.database().orElseGet(() -> ControlPlane.embedded(config, shutdown));
@@ -71,12 +77,14 @@ public final class ControlRecovery {
             props.setProperty("user", connection.user());
             props.setProperty("password", connection.password());
             ControlDump.Summary loaded;
+            List<Difference> interrupted;
             try (Connection control = DriverManager.getConnection(connection.url(), props)) {
                 loaded = dump.into(control);
+                interrupted = stopPlacementJobs(control);
             }
             ControlDatabase.open(connection.url(), connection.user(), connection.password(), 1)
                     .close();
-            return loaded;
+            return new Restored(loaded, interrupted);
         } catch (SQLException e) {
             throw new io.silo.postgres.jdbc.DataAccessException("(control restore)", e);
         } catch (IOException e) {
@@ -84,6 +92,46 @@ public final class ControlRecovery {
         } finally {
             shutdown.run();
         }
+    }
+
+    /**
+     * Moves and drains under way in the backup are not resumed: the clusters may have moved on since
+     * (a move that switched after the backup has its live databases on the target, which a resumed
+     * or rolled-back move would overwrite or drop). Their jobs are failed and their moves marked
+     * rolled back, before any instance starts on the restored database; the organization's databases
+     * stay as the backup left them (write-fenced, if the move had fenced them), for the operator to
+     * look at with the differences {@link #reconcile} reports.
+     */
+    private static List<Difference> stopPlacementJobs(Connection control) throws SQLException {
+        List<Difference> interrupted = new ArrayList<>();
+        control.setAutoCommit(false);
+        try (var moves = control.prepareStatement("""
+                        UPDATE tenant_moves SET state = 'rolled-back', updated_at = now()
+                        WHERE state IN ('copying', 'fenced') RETURNING slug, target_cluster, state""");
+                var jobs = control.prepareStatement("""
+                        UPDATE jobs SET state = 'failed', finished_at = now(), updated_at = now(), locked_by = NULL,
+                            lease_until = NULL, error = 'stopped by a restore of the control plane: the clusters may have moved on since the backup'
+                        WHERE kind = ANY (?) AND state IN ('pending', 'running')""")) {
+            try (var rows = moves.executeQuery()) {
+                while (rows.next()) {
+                    interrupted.add(new Difference(
+                            "move-interrupted",
+                            rows.getString(1),
+                            "was moving to cluster " + rows.getString(2) + " when the backup was made; the move is "
+                                    + "stopped, its databases are as the backup left them (write-fenced if the move had fenced "
+                                    + "them). If it finished after the backup, its live databases are on "
+                                    + rows.getString(2)
+                                    + " (listed as database-unknown)"));
+                }
+            }
+            jobs.setArray(1, control.createArrayOf("text", PLACEMENT_JOBS.toArray()));
+            jobs.executeUpdate();
+            control.commit();
+        } finally {
+            control.rollback();
+            control.setAutoCommit(true);
+        }
+        return interrupted;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -67,6 +68,11 @@ final class ControlCommand {
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
             ControlDump.Summary written;
             try {
+                // owner-only, like an organization's archive: it holds every organization's placement and sealed
+                // secrets
+                Files.deleteIfExists(partial);
+                Files.createFile(
+                        partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try (OutputStream sealed = ArchiveCipher.encrypting(Files.newOutputStream(partial), key);
                         OutputStream zipped = new GZIPOutputStream(sealed, 1 << 16)) {
                     written = ControlRecovery.backup(app, zipped);
@@ -123,18 +129,19 @@ final class ControlCommand {
         public Integer call() {
             BackupKey key = BackupKeys.load(Optional.ofNullable(keyFile), System.getenv());
             SiloConfig config = options.load();
-            ControlDump.Summary loaded;
+            ControlRecovery.Restored restored;
             try (InputStream opened = ArchiveCipher.decrypting(Files.newInputStream(file), key);
                     InputStream unzipped = new GZIPInputStream(opened, 1 << 16)) {
-                loaded = ControlRecovery.restore(config, unzipped);
+                restored = ControlRecovery.restore(config, unzipped);
             } catch (ArchiveCipher.ArchiveIntegrityException | java.util.zip.ZipException e) {
                 throw ProblemType.CONTROL_DUMP_INVALID.exception(file + " was altered or cut short: " + e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
-            List<ControlRecovery.Difference> differences;
+            ControlDump.Summary loaded = restored.summary();
+            List<ControlRecovery.Difference> differences = new java.util.ArrayList<>(restored.interrupted());
             try (Application app = ControlPlane.open(config)) {
-                differences = ControlRecovery.reconcile(app);
+                differences.addAll(ControlRecovery.reconcile(app));
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

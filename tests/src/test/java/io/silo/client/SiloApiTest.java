@@ -110,6 +110,9 @@ class SiloApiTest {
         Collection<JsonNode> products = signedIn().collection("pos", "products");
         JsonNode rum = products.insert(Map.of("name", "Rum", "sku", "R-1", "price", 20, "stock", 1));
         String id = rum.path("_id").asString();
+        assertThatThrownBy(() -> products.find(".."))
+                .as("an id that would name another route is refused before it is sent")
+                .isInstanceOf(IllegalArgumentException.class);
 
         assertThatThrownBy(() -> products.insert(Map.of("name", "Rum again", "sku", "R-1", "price", 20)))
                 .isInstanceOfSatisfying(SiloProblemException.class, problem -> {

@@ -364,8 +364,7 @@ public final class Organizations {
                 .filter(job -> job.kind().equals(RolePasswordRotation.KIND))
                 .findFirst();
         Job job = running.orElseGet(() -> {
-            Job rotation =
-                    newJob(RolePasswordRotation.KIND, tenant.id(), RolePasswordRotation.plan(tenant), Json.object());
+            Job rotation = newJob(RolePasswordRotation.KIND, tenant.id(), RolePasswordRotation.STEPS, Json.object());
             control.useTransaction(handle -> {
                 jobs.create(handle, rotation, INLINE_GRACE);
                 audit.append(handle, entry(actor, "tenant.rotate-role-password", tenant, Map.of()));

@@ -202,10 +202,13 @@ final class Transport {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** A path segment, encoded: service and collection names, ids. */
+    /** A path segment, encoded: service and collection names, ids; {@code .} and {@code ..} would name another route. */
     static String segment(String value) {
         if (value.isBlank()) {
             throw new IllegalArgumentException("a path segment may not be blank");
+        }
+        if (value.equals(".") || value.equals("..")) {
+            throw new IllegalArgumentException("a path segment may not be '" + value + "'");
         }
         return encode(value);
     }

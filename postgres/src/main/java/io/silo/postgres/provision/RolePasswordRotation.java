@@ -5,9 +5,7 @@ import io.silo.job.Job;
 import io.silo.job.JobHandler;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.TenantStore;
-import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -21,11 +19,18 @@ import org.slf4j.LoggerFactory;
  * that must log in between the second step and its instance's notice finds the staged password
  * ({@link io.silo.postgres.pool.RolePasswords}).
  *
- * <p>The plan is {@code stage, role:<cluster>…, promote}; each step is idempotent, and a rotation
- * interrupted after staging finishes with the password it staged. Thread-safe.
+ * <p>The plan is {@code stage, roles, promote}; each step is idempotent, and a rotation interrupted
+ * after staging finishes with the password it staged. Thread-safe.
  */
 public final class RolePasswordRotation implements JobHandler {
     public static final String KIND = "tenant.rotate-role-password";
+    /**
+     * {@code stage, roles, promote}: the clusters are read when {@code roles} and {@code promote}
+     * run, not when the job is made, so a database moved or added meanwhile (each under the tenant's
+     * lease, between this job's steps) gets the password too.
+     */
+    public static final List<String> STEPS = List.of("stage", "roles", "promote");
+
     private static final Logger log = LoggerFactory.getLogger(RolePasswordRotation.class);
 
     private final TenantStore tenants;
@@ -36,18 +41,6 @@ public final class RolePasswordRotation implements JobHandler {
         this.clusters = clusters;
     }
 
-    public static List<String> plan(Tenant tenant) {
-        List<String> steps = new ArrayList<>();
-        steps.add("stage");
-        tenant.databases().stream()
-                .map(TenantDatabase::clusterId)
-                .distinct()
-                .sorted()
-                .forEach(cluster -> steps.add("role:" + cluster));
-        steps.add("promote");
-        return steps;
-    }
-
     @Override
     public String kind() {
         return KIND;
@@ -56,23 +49,32 @@ public final class RolePasswordRotation implements JobHandler {
     @Override
     public void run(Job job, String step) {
         UUID tenant = job.tenantId().orElseThrow();
-        if (step.equals("stage")) {
-            tenants.stageRolePassword(tenant, Secrets.password());
-        } else if (step.equals("promote")) {
-            if (tenants.promoteRolePassword(tenant)) {
-                log.info("tenant {}'s role has a new password; every instance re-opens its pools with it", tenant);
+        switch (step) {
+            case "stage" -> tenants.stageRolePassword(tenant, Secrets.password());
+            case "roles" -> setOnEveryCluster(tenant);
+            case "promote" -> {
+                // again, under this step's lease: a database placed on another cluster since "roles" has the old one
+                setOnEveryCluster(tenant);
+                if (tenants.promoteRolePassword(tenant)) {
+                    log.info("tenant {}'s role has a new password; every instance re-opens its pools with it", tenant);
+                }
             }
-        } else {
-            setOnCluster(tenant, step.substring("role:".length()));
+            default -> throw new IllegalArgumentException("no step " + step + " in a role password rotation");
         }
     }
 
-    /** Sets the staged password; once promoted (a step run again after the end), the role's password. */
-    private void setOnCluster(UUID tenant, String cluster) {
-        TenantStore.TenantRole role = tenants.role(tenant);
+    /** Sets the staged password (once promoted, in a step run again after the end, the role's) where the tenant has a database. */
+    private void setOnEveryCluster(UUID tenant) {
         List<String> passwords = tenants.rolePasswords(tenant);
-        String password = passwords.getLast();
-        clusters.of(cluster).ensureRole(role.name(), password);
+        if (passwords.isEmpty()) {
+            return; // the tenant is gone
+        }
+        String role = tenants.role(tenant).name();
+        tenants.find(tenant).stream()
+                .flatMap(found -> found.databases().stream())
+                .map(TenantDatabase::clusterId)
+                .distinct()
+                .forEach(cluster -> clusters.of(cluster).ensureRole(role, passwords.getLast()));
     }
 
     /** Stopped between clusters, the role would have two passwords in use: the rotation runs to its end. */

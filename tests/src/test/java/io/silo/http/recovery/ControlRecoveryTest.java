@@ -65,8 +65,9 @@ class ControlRecoveryTest {
         Map<String, String> restoredEnv = new HashMap<>(env);
         restoredEnv.put("SILO_DATABASE_URL", TestPostgres.primary().url("silo_restored"));
         SiloConfig restored = SiloConfig.from(ConfigSource.ofEnv(restoredEnv));
-        ControlDump.Summary loaded = ControlRecovery.restore(restored, new ByteArrayInputStream(dump));
-        assertThat(loaded.rows()).containsEntry("tenants", 2L);
+        ControlRecovery.Restored loaded = ControlRecovery.restore(restored, new ByteArrayInputStream(dump));
+        assertThat(loaded.summary().rows()).containsEntry("tenants", 2L);
+        assertThat(loaded.interrupted()).isEmpty();
         assertThatThrownBy(() -> ControlRecovery.restore(restored, new ByteArrayInputStream(dump)))
                 .isInstanceOf(SiloException.class)
                 .hasMessageContaining("new, empty control database");
@@ -121,8 +122,58 @@ class ControlRecoveryTest {
         Map<String, String> target = new HashMap<>(env);
         target.put("SILO_DATABASE_URL", TestPostgres.primary().url("silo_broken_0"));
         // the altered dump left the database empty: a whole one loads into it
-        ControlDump.Summary loaded =
+        ControlRecovery.Restored loaded =
                 ControlRecovery.restore(SiloConfig.from(ConfigSource.ofEnv(target)), new ByteArrayInputStream(dump));
-        assertThat(loaded.rows()).containsEntry("tenants", 1L);
+        assertThat(loaded.summary().rows()).containsEntry("tenants", 1L);
+    }
+
+    /**
+     * A move under way when the backup was made is not resumed by the restored control plane: the
+     * clusters may have moved on since, and a resumed or rolled-back move would overwrite or drop the
+     * live databases. Its job is failed, its move marked rolled back, and the restore reports it.
+     */
+    @Test
+    void aMoveUnderWayInTheBackupIsStoppedNotResumed() throws Exception {
+        Map<String, String> env = TestSilo.env(Map.of());
+        byte[] dump;
+        TestTenant moving;
+        java.util.UUID job = java.util.UUID.randomUUID();
+        try (TestSilo silo = TestSilo.start(1, env, SiloOptions.server())) {
+            moving = TestTenants.create(silo.client(), "Moving Cellar", List.of("pos"));
+            // as the move job leaves them mid-way: its row fenced, its job running under a lapsed lease
+            silo.control()
+                    .update(
+                            "INSERT INTO jobs (id, kind, tenant_id, state, steps, next_step, lease_until)"
+                                    + " VALUES (?, 'organization.move', ?::uuid, 'running', '[\"prepare\", \"copy\"]', 1,"
+                                    + " now() - interval '1 minute')",
+                            job,
+                            moving.id());
+            silo.control()
+                    .update(
+                            "INSERT INTO tenant_moves (job_id, tenant_id, slug, target_cluster, state)"
+                                    + " VALUES (?, ?::uuid, ?, 'elsewhere', 'fenced')",
+                            job,
+                            moving.id(),
+                            moving.slug());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ControlRecovery.backup(silo.silo().application(), out);
+            dump = out.toByteArray();
+        }
+        Map<String, String> restoredEnv = new HashMap<>(env);
+        restoredEnv.put("SILO_DATABASE_URL", TestPostgres.primary().url("silo_restored_moving"));
+
+        ControlRecovery.Restored loaded = ControlRecovery.restore(
+                SiloConfig.from(ConfigSource.ofEnv(restoredEnv)), new ByteArrayInputStream(dump));
+
+        assertThat(loaded.interrupted())
+                .extracting(ControlRecovery.Difference::kind, ControlRecovery.Difference::database)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("move-interrupted", moving.slug()));
+        try (TestSilo silo = TestSilo.resume(SiloConfig.from(ConfigSource.ofEnv(restoredEnv)), SiloOptions.server())) {
+            assertThat(silo.control().query("SELECT state FROM jobs WHERE id = ?", row -> row.getString(1), job))
+                    .containsExactly("failed");
+            assertThat(silo.control()
+                            .query("SELECT state FROM tenant_moves WHERE job_id = ?", row -> row.getString(1), job))
+                    .containsExactly("rolled-back");
+        }
     }
 }
