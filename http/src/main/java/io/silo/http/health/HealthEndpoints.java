@@ -113,7 +113,9 @@ public final class HealthEndpoints implements Endpoints {
         body.put("id", result.cluster());
         body.put("reachable", result.reachable());
         body.put("latencyMs", result.latencyMillis());
-        if (!result.reachable()) {
+        if (result.reachable()) {
+            body.put("version", result.version());
+        } else {
             body.put("error", result.error());
         }
         return body;

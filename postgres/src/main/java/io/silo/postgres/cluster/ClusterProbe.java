@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * Tests whether a cluster answers: one fresh connection and a trivial query, bounded in time.
+ * Tests whether a cluster answers: one fresh connection and a trivial query, bounded in time. The
+ * server's version comes with the connection (pgjdbc reads it from the startup answer), so naming it
+ * costs no query.
  *
  * <p>Thread-safe.
  */
@@ -17,8 +19,11 @@ public final class ClusterProbe {
 
     private ClusterProbe() {}
 
-    /** The outcome of one probe. */
-    public record Result(String cluster, boolean reachable, long latencyMillis, String error) {}
+    /**
+     * The outcome of one probe: {@code version} is the server's ({@code server_version}) when it
+     * answered, else empty; {@code error} says why not when it did not, else empty.
+     */
+    public record Result(String cluster, boolean reachable, long latencyMillis, String version, String error) {}
 
     public static Result probe(Cluster cluster) {
         long start = System.nanoTime();
@@ -31,7 +36,8 @@ public final class ClusterProbe {
         try (Connection connection = DriverManager.getConnection(cluster.url(), props);
                 var statement = connection.createStatement()) {
             statement.execute("SELECT 1");
-            return new Result(cluster.id(), true, (System.nanoTime() - start) / 1_000_000, "");
+            String version = connection.getMetaData().getDatabaseProductVersion();
+            return new Result(cluster.id(), true, (System.nanoTime() - start) / 1_000_000, version, "");
         } catch (SQLException e) {
             String reason = e.getMessage() == null
                     ? e.getClass().getSimpleName()
@@ -40,6 +46,7 @@ public final class ClusterProbe {
                     cluster.id(),
                     false,
                     (System.nanoTime() - start) / 1_000_000,
+                    "",
                     "cannot reach " + JdbcUrls.redacted(cluster.url()) + ": " + reason);
         }
     }
