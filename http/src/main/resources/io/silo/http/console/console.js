@@ -443,8 +443,10 @@
       main.appendChild(tenantActions(org));
       var grid = h("div", { "class": "grid" });
       main.appendChild(grid);
+      var databases = databasesCard(org);
       grid.appendChild(registryCard(org));
-      grid.appendChild(databasesCard(org));
+      grid.appendChild(databases);
+      main.appendChild(moveCard(org, databases.refresh));
       main.appendChild(usersCard(org));
       main.appendChild(tenantJobsCard(org));
       main.appendChild(tenantActivityCard(org));
@@ -531,7 +533,7 @@
   }
 
   function databasesCard(org) {
-    var s = section("Databases");
+    var s = section("Databases", "tenant-databases");
     var sizes = {};
     function render() {
       clear(s.body);
@@ -547,7 +549,101 @@
       (body.organizations[0] && body.organizations[0].databases || []).forEach(function (d) { sizes[d.name] = d.bytes; });
       render();
     }, function () { /* sizes are a nicety; the table stands without them */ });
+    s.card.refresh = function (fresh) { org = fresh; render(); };
     return s.card;
+  }
+
+  function finished(j) { return j.state === "succeeded" || j.state === "failed" || j.state === "cancelled"; }
+
+  /**
+   * Moves the tenant to another cluster (the job organization.move): its progress is followed here
+   * every second, and once it ends what the move did (method, fence, rows verified) is shown; the
+   * databases card is redrawn from the organization as it is after the switch.
+   */
+  function moveCard(org, onMoved) {
+    var s = section("Move to another cluster", "move-card");
+    var here = Array.from(new Set(org.databases.map(function (d) { return d.cluster; })));
+    function placedOn(o) {
+      return "Now on " + (Array.from(new Set(o.databases.map(function (d) { return d.cluster; }))).join(", ") || "no cluster") + ".";
+    }
+    var where = h("span", { id: "move-where" }, placedOn(org));
+    var target = h("select", { id: "move-cluster" });
+    var method = h("select", { id: "move-method" }, ["auto", "logical", "copy"].map(function (m) { return h("option", { value: m }, m); }));
+    var button = h("button", { type: "submit", id: "move" }, "Move");
+    var errors = h("div", {});
+    var progress = h("div", { id: "move-progress", "aria-live": "polite" });
+    var form = h("form", { "class": "inline", "aria-label": "Move to another cluster" },
+      field("To cluster", target), field("Method", method), button);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clear(errors);
+      button.disabled = true;
+      api("POST", "/api/admin/organizations/" + encodeURIComponent(org.slug) + "/move", { cluster: target.value, method: method.value })
+        .then(function (job) { say("Moving " + org.slug + " to " + target.value + "…"); follow(job.id); },
+          function (e) { button.disabled = false; errors.appendChild(errorBox(e)); });
+    });
+    function follow(id) {
+      var timer = setInterval(poll, 1000);
+      live.push(timer);
+      poll();
+      function poll() {
+        get("/api/admin/jobs/" + encodeURIComponent(id)).then(function (j) {
+          clear(progress);
+          progress.appendChild(h("p", {}, h("a", { href: "#/job/" + encodeURIComponent(j.id) }, j.kind), " ", badge(j.state)));
+          progress.appendChild(progressOf(j));
+          if (!finished(j)) { return; }
+          clearInterval(timer);
+          button.disabled = false;
+          if (j.move) { progress.appendChild(moveSummary(j.move)); }
+          if (j.error) { progress.appendChild(errorBox({ message: j.error })); }
+          if (j.state === "succeeded") {
+            say(org.slug + " moved to " + (j.move ? j.move.to : target.value) + ".");
+            get("/api/organizations/" + encodeURIComponent(org.slug)).then(function (fresh) {
+              onMoved(fresh);
+              where.textContent = placedOn(fresh);
+            }, function () { /* the cards keep what they showed */ });
+          }
+        }, function (e) { clearInterval(timer); button.disabled = false; clear(progress); progress.appendChild(errorBox(e)); });
+      }
+    }
+    get("/api/admin/clusters").then(function (body) {
+      var others = body.clusters.filter(function (c) { return here.indexOf(c.id) < 0; });
+      clear(s.body);
+      if (others.length === 0) { s.body.appendChild(h("p", { "class": "empty" }, "No other cluster is registered.")); return; }
+      others.forEach(function (c) {
+        target.appendChild(h("option", { value: c.id }, c.id + (c.acceptingTenants ? "" : " (not accepting tenants)")));
+      });
+      s.body.appendChild(h("p", { "class": "muted" }, where, " The tenant keeps working while "
+        + "its rows are copied; its writes are refused for a moment (503 database-fenced) while the copy catches up. "
+        + "The old databases stay, read-only, for the removal grace."));
+      s.body.appendChild(form);
+      s.body.appendChild(errors);
+      s.body.appendChild(progress);
+    }, failInto(s.body));
+    return s.card;
+  }
+
+  /** What a move did, from its job's move summary. */
+  function moveSummary(m) {
+    var rows = [];
+    Object.keys(m.counts || {}).forEach(function (service) {
+      Object.keys(m.counts[service]).forEach(function (t) { rows.push([service, t, String(m.counts[service][t])]); });
+    });
+    return h("div", { "class": "move-summary" },
+      h("h3", {}, "The move"),
+      h("dl", { "class": "fields" },
+        h("dt", {}, "From"), h("dd", {}, (m.from || []).join(", ") || "—"),
+        h("dt", {}, "To"), h("dd", {}, m.to),
+        h("dt", {}, "State"), h("dd", {}, badge(m.state)),
+        h("dt", {}, "Method"), h("dd", { id: "move-method-used" },
+          m.method === "logical" ? "logical replication" : m.method === "copy" ? "copy under the fence" : "not chosen yet"),
+        h("dt", {}, "Writes refused (fence)"), h("dd", { id: "move-fence" }, typeof m.fenceMs === "number" ? m.fenceMs + " ms" : "—"),
+        h("dt", {}, "Switched"), h("dd", {}, when(m.switchedAt)),
+        h("dt", {}, "Old copies dropped after"), h("dd", {}, when(m.oldCopiesDropAfter))),
+      // every table of every service is counted: folded, so that the summary stays one screen
+      h("details", {}, h("summary", {}, "Rows verified on both sides: " + rows.length + " tables, "
+          + rows.reduce(function (sum, r) { return sum + Number(r[2]); }, 0) + " rows"),
+        table("Rows verified on both sides", ["Service", "Table", "Rows"], rows, "No row counted yet.")));
   }
 
   function usersCard(org) {
@@ -689,51 +785,124 @@
 
   function clusters() {
     page("Clusters");
-    var list = section("Clusters");
-    main.appendChild(list.card);
+    var list = h("div", { id: "cluster-list" }, h("p", { "class": "muted" }, "Loading…"));
+    main.appendChild(list);
+    var drains = section("Drains", "cluster-drains");
+    main.appendChild(drains.card);
     function load() {
-      Promise.all([get("/api/admin/clusters"), get("/api/admin/pools")]).then(function (both) {
-        var pools = {};
-        both[1].clusters.forEach(function (p) { pools[p.cluster] = p; });
-        clear(list.body);
-        list.body.appendChild(table("Registered clusters", ["Cluster", "Status", "Accepting", "Connections", "~Labels", "Actions"],
-          both[0].clusters.map(function (c) {
-            var p = pools[c.id];
-            var result = h("span", { "class": "muted", role: "status" });
-            return [h("span", {}, c.id, h("br"), h("span", { "class": "muted mono" }, c.url)), badge(c.status),
-              c.acceptingTenants ? "yes" : "no",
-              p ? p.inUse + " in use · " + p.connections + " / " + c.connectionBudget : "— / " + c.connectionBudget,
-              Object.keys(c.labels || {}).map(function (k) { return k + "=" + c.labels[k]; }).join(", ") || "—",
-              h("div", { "class": "actions" },
-                h("button", { type: "button", "class": "secondary", onclick: function () {
-                  result.textContent = "testing…";
-                  get("/api/admin/clusters/health").then(function (body) {
-                    var probe = body.clusters.filter(function (x) { return x.id === c.id; })[0];
-                    result.textContent = !probe ? "not probed" : probe.reachable ? "reachable in " + probe.latencyMs + " ms" : "unreachable: " + (probe.error || "");
-                  }, function (e) { result.textContent = e.message; });
-                } }, "Test connectivity"),
-                h("button", { type: "button", "class": "secondary", onclick: function () {
-                  api("PATCH", "/api/admin/clusters/" + encodeURIComponent(c.id), { acceptingTenants: !c.acceptingTenants })
-                    .then(function () { say(c.id + (c.acceptingTenants ? " no longer accepts tenants." : " accepts tenants again.")); load(); },
-                      function (e) { result.textContent = e.message; });
-                } }, c.acceptingTenants ? "Stop accepting tenants" : "Accept tenants"),
-                result)];
-          }), "No cluster is registered."));
-      }, failInto(list.body));
+      Promise.all([get("/api/admin/clusters"), get("/api/admin/pools"), get("/api/admin/clusters/health")]).then(function (all) {
+        var pools = {}, probes = {};
+        all[1].clusters.forEach(function (p) { pools[p.cluster] = p; });
+        all[2].clusters.forEach(function (p) { probes[p.id] = p; });
+        clear(list);
+        if (all[0].clusters.length === 0) { list.appendChild(h("p", { "class": "empty" }, "No cluster is registered.")); return; }
+        var grid = h("div", { "class": "grid" });
+        all[0].clusters.forEach(function (c) { grid.appendChild(clusterCard(c, pools[c.id], probes[c.id])); });
+        list.appendChild(grid);
+      }, failInto(list));
     }
+    var drainStates = null; // the drains' states last shown: a change redraws the clusters (a drain ended)
+    function loadDrains() {
+      get("/api/admin/jobs" + query({ kind: "cluster.drain", limit: 5 })).then(function (body) {
+        var states = body.items.map(function (j) { return j.id + j.state; }).join();
+        if (drainStates !== null && states !== drainStates) { load(); }
+        drainStates = states;
+        clear(drains.body);
+        drains.body.appendChild(table("Drains, newest first", ["Kind", "State", "Progress (tenants)", "~Created", "~Error"],
+          jobRows(body.items, false), "No cluster was drained."));
+      }, failInto(drains.body));
+    }
+
+    function clusterCard(c, pool, probe) {
+      var result = h("p", { "class": "muted", role: "status" });
+      var errors = h("div", {});
+      var figures = h("dd", { id: "cl-figures-" + c.id }, "…");
+      get("/api/organizations" + query({ cluster: c.id, limit: 500 })).then(function (body) {
+        var databases = 0;
+        body.items.forEach(function (o) { o.databases.forEach(function (d) { if (d.cluster === c.id) { databases++; } }); });
+        var more = body.nextCursor ? "+" : "";
+        figures.textContent = body.items.length + more + " tenant" + (body.items.length === 1 ? "" : "s") + " · "
+          + databases + more + " database" + (databases === 1 ? "" : "s");
+      }, function (e) { figures.textContent = e.message; });
+      var connections = pool ? pool.connections : 0;
+      var parallel = h("input", { id: "cl-parallel-" + c.id, type: "number", min: 1, max: 16, value: 2, size: 3 });
+      var confirm = h("input", { id: "cl-remove-confirm-" + c.id, autocomplete: "off" });
+      var remove = h("button", { type: "button", "class": "danger", id: "cl-remove-" + c.id, disabled: true, onclick: function () {
+        clear(errors);
+        remove.disabled = true;
+        api("DELETE", "/api/admin/clusters/" + encodeURIComponent(c.id)).then(function () { say("Removed " + c.id + "."); load(); },
+          function (e) { remove.disabled = false; errors.appendChild(removalRefused(c, e)); });
+      } }, "Remove");
+      confirm.addEventListener("input", function () { remove.disabled = confirm.value !== c.id; });
+      return h("section", { "class": "card", "aria-label": "Cluster " + c.id, "data-cluster": c.id },
+        h("h2", {}, c.id, " ", badge(c.status), c.control ? h("span", { "class": "muted" }, " · control database") : null),
+        h("dl", { "class": "fields" },
+          h("dt", {}, "URL"), h("dd", { "class": "mono" }, c.url),
+          h("dt", {}, "Version"), h("dd", { id: "cl-version-" + c.id },
+            !probe ? "not probed" : probe.reachable ? "PostgreSQL " + (probe.version || "?") : "unreachable"),
+          h("dt", {}, "Latency"), h("dd", {}, probe && probe.reachable ? probe.latencyMs + " ms" : probe ? probe.error || "—" : "—"),
+          h("dt", {}, "Placed here"), figures,
+          h("dt", {}, "Connections"), h("dd", { id: "cl-connections-" + c.id },
+            h("meter", { min: 0, max: c.connectionBudget, value: Math.min(connections, c.connectionBudget),
+              "aria-label": "Connections of " + c.id + " against its budget" }),
+            " " + connections + " of " + c.connectionBudget
+              + (pool ? " (" + pool.inUse + " in use, " + pool.idle + " idle, " + pool.poolsOpen + " pools, " + pool.budgetWaits + " waits)" : ", no pool open")),
+          h("dt", {}, "Capacity"), h("dd", {}, c.capacity + " databases"),
+          h("dt", {}, "Accepting tenants"), h("dd", {}, c.acceptingTenants ? "yes" : "no"),
+          h("dt", {}, "Labels"), h("dd", {}, Object.keys(c.labels || {}).map(function (k) { return k + "=" + c.labels[k]; }).join(", ") || "—")),
+        h("div", { "class": "actions" },
+          h("button", { type: "button", "class": "secondary", onclick: function () {
+            result.textContent = "testing…";
+            get("/api/admin/clusters/health").then(function (body) {
+              var p = body.clusters.filter(function (x) { return x.id === c.id; })[0];
+              result.textContent = !p ? "not probed" : p.reachable ? "reachable in " + p.latencyMs + " ms, PostgreSQL " + p.version : "unreachable: " + (p.error || "");
+            }, function (e) { result.textContent = e.message; });
+          } }, "Test connectivity"),
+          h("button", { type: "button", "class": "secondary", id: "cl-accepting-" + c.id, onclick: function () {
+            clear(errors);
+            api("PATCH", "/api/admin/clusters/" + encodeURIComponent(c.id), { acceptingTenants: !c.acceptingTenants })
+              .then(function () { say(c.id + (c.acceptingTenants ? " no longer accepts tenants." : " accepts tenants again.")); load(); },
+                function (e) { errors.appendChild(errorBox(e)); });
+          } }, c.acceptingTenants ? "Stop accepting tenants" : "Accept tenants")),
+        h("div", { "class": "toolbar" },
+          field("Moves at once", parallel),
+          h("button", { type: "button", "class": "secondary", id: "cl-drain-" + c.id, onclick: function () {
+            clear(errors);
+            api("POST", "/api/admin/clusters/" + encodeURIComponent(c.id) + "/drain", { parallel: Number(parallel.value) || 2 })
+              .then(function () { say("Draining " + c.id + ": its tenants move to other clusters."); loadDrains(); load(); },
+                function (e) { errors.appendChild(errorBox(e)); });
+          } }, "Drain")),
+        h("div", { "class": "toolbar" }, field("Type " + c.id + " to remove", confirm), remove),
+        errors, result);
+    }
+
+    /** A refused removal says plainly what keeps the cluster, from the problem's databases. */
+    function removalRefused(c, e) {
+      var problem = e.problem || {};
+      if (!/cluster-in-use$/.test(problem.type || "")) { return errorBox(e); }
+      var n = problem.databases;
+      return h("div", { "class": "error", role: "alert" }, "Not removed: " + c.id + " is in use"
+        + (typeof n === "number" ? " by " + n + " tenant database" + (n === 1 ? "" : "s") + " (old copies of moved tenants count)" : "")
+        + ". Drain it, then remove it once the old copies are dropped." + (problem.detail ? " " + problem.detail : ""));
+    }
+
     load();
+    loadDrains();
+    every(2000, loadDrains);
     var add = { id: h("input", { id: "cl-id", required: true }), url: h("input", { id: "cl-url", required: true, placeholder: "jdbc:postgresql://host:5432/postgres" }),
       user: h("input", { id: "cl-user", required: true }), password: h("input", { id: "cl-password", type: "password", autocomplete: "off" }),
-      budget: h("input", { id: "cl-budget", type: "number", min: 1 }) };
+      budget: h("input", { id: "cl-budget", type: "number", min: 1 }),
+      accepting: h("input", { id: "cl-accepting", type: "checkbox", checked: true }) };
     var errors = h("div", {});
     var form = h("form", { "class": "card", "aria-label": "Register a cluster" }, h("h2", {}, "Register a cluster"),
       h("div", { "class": "form-grid" }, field("Id", add.id), field("JDBC URL", add.url), field("User", add.user),
         field("Password", add.password), field("Connection budget (optional)", add.budget)),
+      h("label", { "class": "check" }, add.accepting, " Accepts tenants at once"),
       errors, h("button", { type: "submit" }, "Check and register"));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clear(errors);
-      var body = { id: add.id.value.trim(), url: add.url.value.trim(), user: add.user.value.trim() };
+      var body = { id: add.id.value.trim(), url: add.url.value.trim(), user: add.user.value.trim(), acceptingTenants: add.accepting.checked };
       if (add.password.value) { body.password = add.password.value; }
       if (add.budget.value) { body.connectionBudget = Number(add.budget.value); }
       say("Checking " + body.id + "…");
@@ -825,6 +994,7 @@
             h("dt", {}, "Created"), h("dd", {}, when(j.createdAt)),
             h("dt", {}, "Finished"), h("dd", {}, when(j.finishedAt)),
             h("dt", {}, "Error"), h("dd", {}, j.error || "—")),
+          j.move ? moveSummary(j.move) : null,
           j.state === "pending" || j.state === "running" ? h("button", { type: "button", "class": "danger", id: "job-cancel", disabled: j.cancelRequested, onclick: function () {
             api("POST", "/api/admin/jobs/" + encodeURIComponent(j.id) + "/cancel").then(function () { say("Cancel requested."); load(); },
               function (e) { errors.appendChild(errorBox(e)); });

@@ -99,7 +99,12 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition::apply);
+        return until(WAIT, condition);
+    }
+
+    /** Waits up to {@code wait} for what takes longer than a page's answer (a job that copies databases). */
+    <T> T until(Duration wait, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, wait).until(condition::apply);
     }
 
     /** Waits until the page's main region shows {@code text}. */
