@@ -100,13 +100,21 @@
   }
 
   function api(method, path, body) {
-    var headers = { "Accept": "application/json" };
+    return send(method, path, body === undefined ? undefined : JSON.stringify(body), "application/json", false);
+  }
+
+  /**
+   * One call with the token: a payload of any type (a Blob is streamed as it is), answered as JSON or,
+   * with wantBlob, as the bytes of a successful answer (an archive to download or to send back).
+   */
+  function send(method, path, payload, contentType, wantBlob) {
+    var headers = { "Accept": wantBlob ? "application/octet-stream, application/problem+json" : "application/json" };
     if (session) { headers["Authorization"] = "Bearer " + session.access; }
-    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    if (payload !== undefined) { headers["Content-Type"] = contentType; }
     return fetch(path, {
-      method: method, headers: headers, credentials: "omit", cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body)
+      method: method, headers: headers, credentials: "omit", cache: "no-store", body: payload
     }).then(function (response) {
+      if (response.ok && wantBlob) { return response.blob(); }
       return response.text().then(function (text) {
         var json = null;
         try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
@@ -447,6 +455,7 @@
       grid.appendChild(registryCard(org));
       grid.appendChild(databases);
       main.appendChild(moveCard(org, databases.refresh));
+      main.appendChild(backupsCard(org));
       main.appendChild(usersCard(org));
       main.appendChild(tenantJobsCard(org));
       main.appendChild(tenantActivityCard(org));
@@ -556,6 +565,29 @@
   function finished(j) { return j.state === "succeeded" || j.state === "failed" || j.state === "cancelled"; }
 
   /**
+   * Shows a job's kind, state and progress in `into`, asked every second until it ends; then calls
+   * done with the job as it ended (or with null when it could not be read).
+   */
+  function followJob(id, into, done) {
+    var over = false;
+    var timer = setInterval(poll, 1000);
+    live.push(timer);
+    poll();
+    function end(j) { if (over) { return; } over = true; clearInterval(timer); done(j); }
+    function poll() {
+      get("/api/admin/jobs/" + encodeURIComponent(id)).then(function (j) {
+        if (over) { return; }
+        clear(into);
+        into.appendChild(h("p", {}, h("a", { href: "#/job/" + encodeURIComponent(j.id) }, j.kind), " ", badge(j.state)));
+        into.appendChild(progressOf(j));
+        if (!finished(j)) { return; }
+        if (j.error) { into.appendChild(errorBox({ message: j.error })); }
+        end(j);
+      }, function (e) { if (!over) { clear(into); into.appendChild(errorBox(e)); end(null); } });
+    }
+  }
+
+  /**
    * Moves the tenant to another cluster (the job organization.move): its progress is followed here
    * every second, and once it ends what the move did (method, fence, rows verified) is shown; the
    * databases card is redrawn from the organization as it is after the switch.
@@ -583,28 +615,18 @@
           function (e) { button.disabled = false; errors.appendChild(errorBox(e)); });
     });
     function follow(id) {
-      var timer = setInterval(poll, 1000);
-      live.push(timer);
-      poll();
-      function poll() {
-        get("/api/admin/jobs/" + encodeURIComponent(id)).then(function (j) {
-          clear(progress);
-          progress.appendChild(h("p", {}, h("a", { href: "#/job/" + encodeURIComponent(j.id) }, j.kind), " ", badge(j.state)));
-          progress.appendChild(progressOf(j));
-          if (!finished(j)) { return; }
-          clearInterval(timer);
-          button.disabled = false;
-          if (j.move) { progress.appendChild(moveSummary(j.move)); }
-          if (j.error) { progress.appendChild(errorBox({ message: j.error })); }
-          if (j.state === "succeeded") {
-            say(org.slug + " moved to " + (j.move ? j.move.to : target.value) + ".");
-            get("/api/organizations/" + encodeURIComponent(org.slug)).then(function (fresh) {
-              onMoved(fresh);
-              where.textContent = placedOn(fresh);
-            }, function () { /* the cards keep what they showed */ });
-          }
-        }, function (e) { clearInterval(timer); button.disabled = false; clear(progress); progress.appendChild(errorBox(e)); });
-      }
+      followJob(id, progress, function (j) {
+        button.disabled = false;
+        if (!j) { return; }
+        if (j.move) { progress.appendChild(moveSummary(j.move)); }
+        if (j.state === "succeeded") {
+          say(org.slug + " moved to " + (j.move ? j.move.to : target.value) + ".");
+          get("/api/organizations/" + encodeURIComponent(org.slug)).then(function (fresh) {
+            onMoved(fresh);
+            where.textContent = placedOn(fresh);
+          }, function () { /* the cards keep what they showed */ });
+        }
+      });
     }
     get("/api/admin/clusters").then(function (body) {
       var others = body.clusters.filter(function (c) { return here.indexOf(c.id) < 0; });
@@ -620,6 +642,91 @@
       s.body.appendChild(errors);
       s.body.appendChild(progress);
     }, failInto(s.body));
+    return s.card;
+  }
+
+  /**
+   * The tenant's backups: made by a job (followed live), listed from backups.dir, downloaded with the
+   * token (fetched, then handed to the browser as a Blob: a plain link would carry no credential), and
+   * restored as a new organization by sending an archive, listed or chosen from disk, to
+   * /api/admin/restores. The archive stays encrypted throughout: the console never sees the backup key.
+   */
+  function backupsCard(org) {
+    var s = section("Backups", "tenant-backups");
+    var base = "/api/admin/organizations/" + encodeURIComponent(org.slug) + "/backups";
+    var list = h("div", {});
+    var errors = h("div", {});
+    var progress = h("div", { id: "backup-progress", "aria-live": "polite" });
+    var consistent = h("input", { type: "checkbox", id: "backup-consistent" });
+    var create = h("button", { type: "button", id: "backup-create", onclick: function () {
+      clear(errors);
+      create.disabled = true;
+      api("POST", base, { consistent: consistent.checked }).then(function (job) {
+        say("Backing up " + org.slug + "…");
+        followJob(job.id, progress, function (j) {
+          create.disabled = false;
+          if (j && j.state === "succeeded") { say("Backed up " + org.slug + "."); load(); }
+        });
+      }, function (e) { create.disabled = false; errors.appendChild(errorBox(e)); });
+    } }, "Back up now");
+    var restoreAs = h("input", { id: "restore-as", value: org.slug + "-restored", autocomplete: "off" });
+    var restoreCluster = h("input", { id: "restore-cluster", placeholder: "placed by labels and load" });
+    var file = h("input", { id: "restore-file", type: "file", accept: ".silo-backup" });
+    function load() {
+      get(base).then(function (body) {
+        clear(list);
+        list.appendChild(table("Backups of " + org.slug, ["Archive", "~Size", "~Created", "Actions"], body.items.map(function (a) {
+          return [h("span", { "class": "mono" }, a.name), bytes(a.bytes), when(a.createdAt), h("div", { "class": "actions" },
+            h("button", { type: "button", "class": "secondary", "aria-label": "Download " + a.name, onclick: function () { download(a); } }, "Download"),
+            h("button", { type: "button", "class": "secondary", "aria-label": "Restore " + a.name + " as a new organization",
+              onclick: function () { restore(a.name, archive(a)); } }, "Restore"))];
+        }), "No backup yet."));
+      }, failInto(list));
+    }
+    function archive(a) { return send("GET", base + "/" + encodeURIComponent(a.name), undefined, undefined, true); }
+    function download(a) {
+      clear(errors);
+      archive(a).then(function (blob) {
+        var url = URL.createObjectURL(blob);
+        var link = h("a", { href: url, download: a.name, hidden: true });
+        document.body.appendChild(link);
+        link.click();
+        document.body.removeChild(link);
+        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+        say("Downloaded " + a.name + " (" + blob.size + " bytes).");
+      }, function (e) { errors.appendChild(errorBox(e)); });
+    }
+    function restore(name, blob) {
+      clear(errors);
+      var slug = restoreAs.value.trim();
+      if (!slug) { errors.appendChild(h("p", { "class": "error", role: "alert" }, "Name the slug the restored organization takes.")); return; }
+      say("Restoring " + name + " as " + slug + "…");
+      Promise.resolve(blob).then(function (archiveBytes) {
+        return send("POST", "/api/admin/restores" + query({ as: slug, cluster: restoreCluster.value.trim() }), archiveBytes, "application/octet-stream", false);
+      }).then(function (job) {
+        followJob(job.id, progress, function (j) {
+          if (j && j.state === "succeeded") {
+            say("Restored " + name + " as " + slug + ".");
+            progress.appendChild(h("p", {}, h("a", { href: "#/tenant/" + encodeURIComponent(slug), id: "restored-link" }, "Open " + slug)));
+          }
+        });
+      }, function (e) { say(""); errors.appendChild(errorBox(e)); });
+    }
+    clear(s.body);
+    s.body.appendChild(h("div", { "class": "toolbar" },
+      h("label", { "class": "check" }, consistent, " One instant across all its databases (writes wait a moment)"), create));
+    s.body.appendChild(progress);
+    s.body.appendChild(list);
+    s.body.appendChild(h("h3", {}, "Restore"));
+    s.body.appendChild(h("p", { "class": "muted" }, "A restore makes a new organization from an archive (listed above, or a file of this "
+      + "deployment's backups): everything it held, under the slug given here."));
+    s.body.appendChild(h("div", { "class": "toolbar" }, field("As slug", restoreAs), field("Cluster (optional)", restoreCluster),
+      field("Archive file", file), h("button", { type: "button", "class": "secondary", id: "restore-file-go", onclick: function () {
+        if (!file.files.length) { clear(errors); errors.appendChild(h("p", { "class": "error", role: "alert" }, "Choose an archive file first.")); return; }
+        restore(file.files[0].name, file.files[0]);
+      } }, "Restore the file")));
+    s.body.appendChild(errors);
+    load();
     return s.card;
   }
 
@@ -981,8 +1088,12 @@
     main.appendChild(holder);
     var errors = h("div", {});
     main.appendChild(errors);
+    var shown = null; // the job as last drawn: redrawn only when it changed, so that focus stays on its button
     function load() {
       get("/api/admin/jobs/" + encodeURIComponent(id)).then(function (j) {
+        var text = JSON.stringify(j);
+        if (text === shown) { return; }
+        shown = text;
         clear(holder);
         holder.appendChild(h("section", { "class": "card", "aria-label": "Job" },
           h("h2", {}, j.kind, " ", badge(j.state)), progressOf(j),
@@ -999,7 +1110,7 @@
             api("POST", "/api/admin/jobs/" + encodeURIComponent(j.id) + "/cancel").then(function () { say("Cancel requested."); load(); },
               function (e) { errors.appendChild(errorBox(e)); });
           } }, j.cancelRequested ? "Cancelling…" : "Cancel") : null));
-      }, failInto(holder));
+      }, function (e) { shown = null; failInto(holder)(e); });
     }
     load();
     every(1000, load);

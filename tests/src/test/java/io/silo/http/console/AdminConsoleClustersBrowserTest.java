@@ -8,6 +8,8 @@ import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
 import io.silo.testing.TestTenants;
 import io.silo.testing.TestTenants.TestTenant;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * the clusters page with each server's version, what is placed on it and its connections against
  * the budget; a cluster registered, stopped and resumed, then removed once its id is typed out; a
  * cluster that keeps tenant databases refused removal with the reason shown; and a cluster drained,
- * its drain's progress followed on the page. Both pages are saved at 1280 and 375 pixels wide and
+ * its drain's progress followed on the page; the tenant backed up from its page, the archive
+ * downloaded with the administrator's token, and the downloaded file restored as a new organization. Both pages are saved at 1280 and 375 pixels wide and
  * checked with axe-core.
  *
  * <p>One Silo with two clusters and one browser for the class, the methods in order (a move takes
@@ -151,6 +154,7 @@ class AdminConsoleClustersBrowserTest {
         acceptingButton("spare", "Stop accepting tenants").click();
         browser.says("spare no longer accepts tenants.");
         assertThat(clusterStatus("spare")).isEqualTo("draining");
+        acceptingButton("spare", "Accept tenants");
 
         WebElement remove = browser.find(By.id("cl-remove-spare"));
         browser.type("cl-remove-confirm-spare", "spar");
@@ -205,6 +209,61 @@ class AdminConsoleClustersBrowserTest {
             WebElement button = d.findElement(By.id("cl-accepting-" + cluster));
             return button.getText().equals(text) ? button : null;
         });
+    }
+
+    @Test
+    @Order(6)
+    void backsUpTheTenantDownloadsTheArchiveAndRestoresTheDownloadedFileAsACopy() throws Exception {
+        go("#/tenant/" + tenant.slug());
+        browser.find(By.id("backup-create")).click();
+        browser.until(
+                MOVE, d -> d.findElement(By.id("backup-progress")).getText().contains("succeeded") ? true : null);
+        JsonNode archive = admin.get("/api/admin/organizations/" + tenant.slug() + "/backups")
+                .json()
+                .path("items")
+                .get(0);
+        String name = archive.path("name").asString();
+        browser.until(d -> d.findElement(By.id("tenant-backups")).getText().contains(name) ? true : null);
+
+        Path saved = Browser.downloads().resolve(name);
+        Files.deleteIfExists(saved);
+        browser.find(By.cssSelector("button[aria-label='Download " + name + "']"))
+                .click();
+        browser.says("Downloaded " + name + " (" + archive.path("bytes").asLong() + " bytes).");
+        browser.until(d -> Files.isRegularFile(saved)
+                        && size(saved) == archive.path("bytes").asLong()
+                ? true
+                : null);
+
+        browser.type("restore-as", "mover-copy");
+        browser.find(By.id("restore-file")).sendKeys(saved.toString());
+        browser.find(By.id("restore-file-go")).click();
+        browser.until(
+                MOVE,
+                d -> d.findElement(By.id("backup-progress")).getText().contains("organization.restore")
+                                && d.findElement(By.id("backup-progress"))
+                                        .getText()
+                                        .contains("succeeded")
+                        ? true
+                        : null);
+        assertThat(admin.get("/api/organizations/mover-copy")
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("active");
+        browser.screenshots("tenant-backups");
+        checkAccessibility("a tenant's backups");
+        browser.find(By.id("restored-link")).click();
+        browser.until(d -> d.findElement(By.tagName("h1")).getText().startsWith("Mover Shop") ? true : null);
+        browser.sees("mover-copy");
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     private static String clusterStatus(String id) {

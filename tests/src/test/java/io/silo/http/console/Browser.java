@@ -70,6 +70,13 @@ final class Browser implements AutoCloseable {
                     "--disable-dev-shm-usage",
                     "--window-size=1280,900",
                     "--user-data-dir=" + profile);
+            Path downloads = Files.createDirectories(Path.of("target", "console-downloads"))
+                    .toAbsolutePath();
+            // a download lands in target/console-downloads without asking, so a test can read it
+            options.setExperimentalOption(
+                    "prefs",
+                    java.util.Map.of(
+                            "download.default_directory", downloads.toString(), "download.prompt_for_download", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile())
                     .usingAnyFreePort()
@@ -81,6 +88,11 @@ final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where the browser saves what it downloads. */
+    static Path downloads() {
+        return Path.of("target", "console-downloads").toAbsolutePath();
     }
 
     WebDriver driver() {
@@ -104,7 +116,10 @@ final class Browser implements AutoCloseable {
 
     /** Waits up to {@code wait} for what takes longer than a page's answer (a job that copies databases). */
     <T> T until(Duration wait, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, wait).until(condition::apply);
+        // a page redrawn while the condition looks leaves it holding a detached element: look again
+        return new WebDriverWait(driver, wait)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     /** Waits until the page's main region shows {@code text}. */
