@@ -915,7 +915,7 @@
         if (drainStates !== null && states !== drainStates) { load(); }
         drainStates = states;
         clear(drains.body);
-        drains.body.appendChild(table("Drains, newest first", ["Kind", "State", "Progress (tenants)", "~Created", "~Error"],
+        drains.body.appendChild(table("Drains, newest first", ["Kind", "State", "Progress (in the move step: tenants)", "~Created", "~Error"],
           jobRows(body.items, false), "No cluster was drained."));
       }, failInto(drains.body));
     }
@@ -1013,7 +1013,11 @@
       if (add.password.value) { body.password = add.password.value; }
       if (add.budget.value) { body.connectionBudget = Number(add.budget.value); }
       say("Checking " + body.id + "…");
-      api("POST", "/api/admin/clusters", body).then(function () { say("Registered " + body.id + "."); add.password.value = ""; load(); },
+      api("POST", "/api/admin/clusters", body).then(function () {
+        say("Registered " + body.id + ".");
+        ["id", "url", "user", "password", "budget"].forEach(function (k) { add[k].value = ""; });
+        load();
+      },
         function (e) { say(""); errors.appendChild(errorBox(e)); });
     });
     main.appendChild(form);
