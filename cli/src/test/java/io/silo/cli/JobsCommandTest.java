@@ -26,6 +26,8 @@ class JobsCommandTest {
     @BeforeAll
     static void configure() throws IOException {
         TestPostgres postgres = TestPostgres.primary();
+        // a control database of its own master key: another class may have left one sealed under another
+        postgres.reset();
         config = dir.resolve("silo.yaml");
         Files.writeString(config, """
                 data: {dir: %s}
