@@ -322,6 +322,9 @@ public final class Restores {
         overrides.put("delete_after", null);
         overrides.put("db_role", plan.role());
         overrides.put("db_role_password", secrets.seal(Secrets.password()));
+        // an archive from before the column was left out may carry a password staged by a rotation,
+        // sealed under its deployment's master key: the restored role starts with none staged
+        overrides.put("db_role_password_next", null);
         overrides.put("updated_at", now.toString());
         if (plan.copy()) {
             overrides.put("external_id", null);

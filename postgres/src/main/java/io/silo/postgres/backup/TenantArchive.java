@@ -29,8 +29,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Thread-safe: stateless but for the stores it is given.
  */
 public final class TenantArchive {
-    /** Registry columns an archive never carries: secrets, and state of this deployment only. */
-    private static final List<String> NOT_ARCHIVED = List.of("db_role", "db_role_password", "directory_dirty");
+    /**
+     * Registry columns an archive never carries: secrets (sealed under this deployment's master key,
+     * which another deployment's re-seal could not open), and state of this deployment only.
+     */
+    private static final List<String> NOT_ARCHIVED =
+            List.of("db_role", "db_role_password", "db_role_password_next", "directory_dirty");
 
     private final Jdbc control;
     private final ClusterAdmins clusters;
