@@ -2,7 +2,6 @@ package io.silo.postgres.backup;
 
 import io.silo.error.ProblemType;
 import io.silo.json.Json;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +21,14 @@ final class ArchiveReader implements AutoCloseable {
     private static final int MAX_LINE = 64 * 1024 * 1024;
 
     private final InputStream in;
+    /**
+     * What was read from {@link #in} and not yet taken: read in bulk and scanned for line ends here,
+     * not through {@code BufferedInputStream.read()}, whose lock per byte took most of a restore.
+     */
+    private final byte[] buffer = new byte[1 << 16];
+
+    private int position;
+    private int limit;
     private byte[] line = new byte[1 << 16];
     private int length;
     private char kind;
@@ -29,7 +36,7 @@ final class ArchiveReader implements AutoCloseable {
 
     ArchiveReader(InputStream plain) {
         try {
-            this.in = new BufferedInputStream(new GZIPInputStream(plain, 1 << 16), 1 << 16);
+            this.in = new GZIPInputStream(plain, 1 << 16);
         } catch (IOException e) {
             throw invalid(e);
         }
@@ -39,32 +46,68 @@ final class ArchiveReader implements AutoCloseable {
     boolean next() {
         try {
             length = 0;
-            int b = in.read();
+            int b = read();
             if (b < 0) {
                 return false;
             }
             lineNumber++;
             kind = (char) b;
-            if (in.read() != ' ') {
+            if (read() != ' ') {
                 throw ProblemType.INVALID_ARCHIVE.exception("record " + lineNumber + " of the archive is malformed");
             }
-            while ((b = in.read()) != '\n') {
-                if (b < 0) {
+            while (true) {
+                if (position == limit && !fill()) {
                     throw ProblemType.INVALID_ARCHIVE.exception("the archive ends inside record " + lineNumber);
                 }
-                if (length == line.length) {
-                    if (length >= MAX_LINE) {
-                        throw ProblemType.INVALID_ARCHIVE.exception(
-                                "record " + lineNumber + " of the archive is over " + MAX_LINE + " bytes");
-                    }
-                    line = Arrays.copyOf(line, Math.min(MAX_LINE, length * 2));
+                int end = indexOfLineEnd();
+                append((end < 0 ? limit : end) - position);
+                if (end >= 0) {
+                    position = end + 1;
+                    return true;
                 }
-                line[length++] = (byte) b;
+                position = limit;
             }
-            return true;
         } catch (IOException e) {
             throw invalid(e);
         }
+    }
+
+    private int indexOfLineEnd() {
+        for (int i = position; i < limit; i++) {
+            if (buffer[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Appends {@code count} bytes from the buffer's position to the line. */
+    private void append(int count) {
+        if (length + count > line.length) {
+            if (length + count > MAX_LINE) {
+                throw ProblemType.INVALID_ARCHIVE.exception(
+                        "record " + lineNumber + " of the archive is over " + MAX_LINE + " bytes");
+            }
+            line = Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(length + count, line.length * 2)));
+        }
+        System.arraycopy(buffer, position, line, length, count);
+        length += count;
+    }
+
+    /** The next byte, or -1 at the end of the stream. */
+    private int read() throws IOException {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position++] & 0xff;
+    }
+
+    /** Reads more into the buffer, which is empty; false at the end of the stream. */
+    private boolean fill() throws IOException {
+        int read = in.readNBytes(buffer, 0, buffer.length);
+        position = 0;
+        limit = read;
+        return read > 0;
     }
 
     char kind() {
