@@ -269,7 +269,10 @@ record Operations(
                             mailer.mailbox(),
                             config.tokens().refreshTtl(),
                             fileSweeper,
-                            () -> services.dropExpired() + organizations.deleteClosed() + moves.dropExpired(),
+                            () -> services.dropExpired()
+                                    + organizations.deleteClosed()
+                                    + moves.rollBackAbandoned()
+                                    + moves.dropExpired(),
                             clock));
             shutdown.register(
                     "directory sweeper",

@@ -278,6 +278,31 @@ public final class Moves {
     }
 
     /**
+     * Rolls back again the moves still under way whose job ended: their roll back failed on the source
+     * side (the source server or the control database away), and the organization may still be
+     * write-fenced. Run by housekeeping before {@link #dropExpired}.
+     *
+     * @return how many moves were rolled back
+     */
+    public int rollBackAbandoned() {
+        int rolledBack = 0;
+        for (Move move : moves.abandoned(DROPS_PER_SWEEP)) {
+            try {
+                handler.rollBack(move, "its job ended before the move was rolled back");
+                leases.release(Leases.tenant(move.tenantId()), MoveJob.holder(move.jobId()));
+                rolledBack++;
+            } catch (RuntimeException e) {
+                log.warn(
+                        "the move {} of {} could not be rolled back yet: {}",
+                        move.jobId(),
+                        move.slug(),
+                        e.getMessage());
+            }
+        }
+        return rolledBack;
+    }
+
+    /**
      * Drops the old copies of moves whose grace ended, and the tenant's role on a cluster where it has
      * no database left. A copy the organization is placed on again (it moved back) is not touched;
      * a move back under way to that cluster makes the sweep leave the copies for a later one.

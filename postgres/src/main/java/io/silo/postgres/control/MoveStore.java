@@ -164,6 +164,19 @@ public final class MoveStore {
         });
     }
 
+    /**
+     * Moves still under way whose job ended (or is gone): a roll back that could not finish, the
+     * organization maybe still fenced. Housekeeping rolls them back again.
+     */
+    public List<Move> abandoned(int limit) {
+        return jdbc.query("""
+                SELECT m.* FROM tenant_moves m LEFT JOIN jobs j ON j.id = m.job_id
+                WHERE m.state IN ('copying', 'fenced')
+                  AND (j.id IS NULL OR j.state IN ('succeeded', 'failed', 'cancelled'))
+                ORDER BY m.updated_at LIMIT ?
+                """, MoveStore::map, limit);
+    }
+
     /** Switched moves whose old copies' grace ended by {@code now}, oldest first. */
     public List<Move> expired(Instant now, int limit) {
         return jdbc.query(

@@ -218,10 +218,23 @@ public final class MoveJob implements JobHandler {
         job.tenantId().ifPresent(tenant -> leases.release(Leases.tenant(tenant), holder(job.id())));
     }
 
+    /**
+     * Rolls the move back when it had not switched. The tenant's lease is released even when the roll
+     * back could not give the source its writes back (housekeeping tries again, {@link #rollBack}).
+     */
     @Override
     public void failed(Job job, String reason) {
-        moves.find(job.id()).filter(Move::underWay).ifPresent(move -> rollBack(move, reason));
-        job.tenantId().ifPresent(tenant -> leases.release(Leases.tenant(tenant), holder(job.id())));
+        try {
+            moves.find(job.id()).filter(Move::underWay).ifPresent(move -> rollBack(move, reason));
+        } finally {
+            job.tenantId().ifPresent(tenant -> leases.release(Leases.tenant(tenant), holder(job.id())));
+        }
+    }
+
+    /** A cancelled move is rolled back as a failed one is. */
+    @Override
+    public void cancelled(Job job) {
+        failed(job, "cancelled by an administrator");
     }
 
     private void holdLease(Move move) {
@@ -309,6 +322,8 @@ public final class MoveJob implements JobHandler {
                                 + target.cluster().id() + " and is not tenant " + tenantId + "'s")
                         .with("database", name);
             }
+            // an earlier move rolled back while this cluster was away may have left its subscription here
+            dropStaleSubscriptions(target, name);
         } else {
             ServiceTemplate template = templates
                     .at(database.service(), database.schemaVersion())
@@ -319,6 +334,21 @@ public final class MoveJob implements JobHandler {
         target.secureDatabase(name, owner);
         target.inDatabase(name, handle -> {
             TenantTables.truncateAll(handle);
+            return null;
+        });
+    }
+
+    private static void dropStaleSubscriptions(ClusterAdmin target, String database) {
+        target.inDatabase(database, handle -> {
+            for (String subscription : handle.query(
+                    "SELECT s.subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid"
+                            + " WHERE d.datname = current_database() AND s.subname LIKE 'silo\\_move\\_%'",
+                    row -> row.getString(1))) {
+                String quoted = TenantTables.quote(subscription);
+                handle.execute("ALTER SUBSCRIPTION " + quoted + " DISABLE");
+                handle.execute("ALTER SUBSCRIPTION " + quoted + " SET (slot_name = NONE)");
+                handle.execute("DROP SUBSCRIPTION " + quoted);
+            }
             return null;
         });
     }
@@ -461,31 +491,64 @@ public final class MoveJob implements JobHandler {
     }
 
     /**
-     * Undoes a move that did not switch: replication dropped, the source's writes given back, the
-     * fence lifted, the copies dropped. The organization never left its cluster, so it is whole there.
+     * Undoes a move that did not switch. The source side first, which must succeed: the tenant's
+     * writes given back on every source database, the move {@code rolled-back} and the fence lifted in
+     * the control database, every instance told. Then, each on its own and only logged when it fails
+     * (the target down is the likeliest reason a move fails): the replication's slot and publication on
+     * the source, its subscription on the target, the copies on the target. The organization never
+     * left its cluster, so it is whole there. Also run by housekeeping for a move still under way
+     * whose job ended (a roll back that could not reach the source or the control database).
+     *
+     * @throws RuntimeException when the source side could not be undone; the fence stays until a later try
      */
-    private void rollBack(Move move, String reason) {
+    public void rollBack(Move move, String reason) {
         log.warn(
                 "move {} of {} to cluster {} is rolled back: {}",
                 move.jobId(),
                 move.slug(),
                 move.targetCluster(),
                 reason);
-        replications(move).forEach(Replication::dropAll);
         String role = tenants.role(move.tenantId()).name();
         for (Origin origin : move.databases()) {
             clusters.of(origin.cluster()).grantTenantAccess(origin.database(), role);
         }
         moves.rollBack(move.jobId(), move.tenantId());
         placementChanged.accept(move.tenantId());
-        ClusterAdmin target = clusters.of(move.targetCluster());
-        for (Origin origin : move.databases()) {
-            String owner = ProvisioningJob.ownerComment(move.tenantId(), origin.service());
-            // a database of that name that is not this tenant's (the reason the move failed, maybe) stays
-            if (target.databaseExists(origin.database())
-                    && target.databaseComment(origin.database()).orElse("").equals(owner)) {
-                target.dropDatabase(origin.database());
+        List<Replication> replications = replications(move);
+        // slots would keep the source's log, publications are harmless but clutter: neither needs the target
+        bestEffort(
+                move,
+                "drop the replication slots and publications on the source",
+                () -> replications.forEach(Replication::dropOnSource));
+        // one block: a target that is away makes its first statement fail, not every one after its timeout
+        bestEffort(move, "drop the subscriptions and the copies on cluster " + move.targetCluster(), () -> {
+            replications.forEach(Replication::dropSubscription);
+            ClusterAdmin target = clusters.of(move.targetCluster());
+            for (Origin origin : move.databases()) {
+                String owner = ProvisioningJob.ownerComment(move.tenantId(), origin.service());
+                // a database of that name that is not this tenant's (the reason the move failed, maybe) stays
+                if (target.databaseExists(origin.database())
+                        && target.databaseComment(origin.database()).orElse("").equals(owner)) {
+                    target.dropDatabase(origin.database());
+                }
             }
+        });
+    }
+
+    /**
+     * A clean-up after a roll back: what it leaves on the target (a copy, a subscription whose slot is
+     * gone) is taken and emptied by the next move there ({@link #createCopy}) or dropped by hand.
+     */
+    private static void bestEffort(Move move, String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn(
+                    "move {} of {} rolled back, but could not {}; it is left: {}",
+                    move.jobId(),
+                    move.slug(),
+                    what,
+                    e.getMessage());
         }
     }
 

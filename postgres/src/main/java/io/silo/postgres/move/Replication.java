@@ -161,6 +161,12 @@ final class Replication {
      * source, and the slot is dropped on the source, its sender ended if it still runs.
      */
     void dropAll() {
+        dropSubscription();
+        dropOnSource();
+    }
+
+    /** Drops the subscription on the target, detached from its slot first so that no connection to the source is needed. */
+    void dropSubscription() {
         if (target.databaseExists(database)) {
             try (Connection connection = target.connect(database)) {
                 Handle handle = new Handle(connection);
@@ -178,6 +184,10 @@ final class Replication {
                         e);
             }
         }
+    }
+
+    /** Drops the slot and the publication on the source: what a move left there without the target's help. */
+    void dropOnSource() {
         dropSlot();
         if (source.databaseExists(database)) {
             source.inDatabase(database, handle -> {
