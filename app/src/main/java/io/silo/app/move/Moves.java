@@ -54,6 +54,10 @@ public final class Moves {
     private static final Logger log = LoggerFactory.getLogger(Moves.class);
     /** How many finished moves one housekeeping sweep clears of their old copies. */
     private static final int DROPS_PER_SWEEP = 20;
+    /** The holder of a tenant's lease while housekeeping drops the tenant's old copies. */
+    private static final String HOUSEKEEPING = "housekeeping";
+    /** Dropping a few databases takes seconds; a crashed sweep keeps moves off the tenant this long. */
+    private static final Duration DROP_LEASE = Duration.ofMinutes(5);
 
     private final Jdbc control;
     private final TenantStore tenants;
@@ -312,11 +316,16 @@ public final class Moves {
     public int dropExpired() {
         int cleared = 0;
         for (Move move : moves.expired(clock.instant(), DROPS_PER_SWEEP)) {
-            Optional<Move> back = moves.underWay(move.tenantId());
-            if (back.isPresent()) {
+            // under the tenant's lease: a move back starting now would take an old copy over (its owner
+            // comment is the tenant's) and have it dropped under it; a move holding the lease is left alone
+            String lease = Leases.tenant(move.tenantId());
+            if (!leases.tryAcquire(lease, HOUSEKEEPING, DROP_LEASE)) {
                 continue;
             }
             try {
+                if (moves.underWay(move.tenantId()).isPresent()) {
+                    continue;
+                }
                 dropOldCopies(move);
                 moves.dropped(move.jobId());
                 cleared++;
@@ -326,6 +335,8 @@ public final class Moves {
                         move.jobId(),
                         move.slug(),
                         e.getMessage());
+            } finally {
+                leases.release(lease, HOUSEKEEPING);
             }
         }
         return cleared;

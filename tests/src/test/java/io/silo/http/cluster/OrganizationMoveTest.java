@@ -214,6 +214,62 @@ class OrganizationMoveTest {
     }
 
     @Test
+    void aMoveBackWithinTheGraceKeepsTheLiveCopyAndTheDropSweepWaitsForTheTenantsLease() {
+        try (TestSilo silo = TestSilo.start(2, Map.of())) {
+            SiloClient admin = silo.client().asAdmin();
+            TestTenant tenant =
+                    TestTenants.create(silo.client(), "Returner", List.of("billing"), Map.of("cluster", "primary"));
+            seed(tenant, 200);
+            String path = "/api/admin/organizations/" + tenant.slug() + "/move";
+            assertThat(moved(admin, path, "secondary").path("state").asString()).isEqualTo("succeeded");
+            assertThat(tenant.client().post(INVOICES, invoice("ON-SECONDARY")).status())
+                    .isEqualTo(201);
+            // back before the grace ends: the old copy on primary is taken over, emptied and filled again
+            assertThat(moved(admin, path, "primary").path("state").asString()).isEqualTo("succeeded");
+            assertThat(placement(silo, tenant)).containsOnly("primary");
+            String database = tenant.database("billing");
+
+            silo.control().update("UPDATE tenant_moves SET drop_after = now() WHERE slug = ?", tenant.slug());
+            // another job holds the organization (a move starting): the sweep leaves its copies alone
+            silo.control()
+                    .update(
+                            "INSERT INTO leases (name, holder, until) VALUES (?, 'move:another', now() + interval '1 hour')",
+                            "tenant:" + tenant.id());
+            assertThat(silo.silo().application().moves().dropExpired()).isZero();
+            assertThat(databaseExists(TestPostgres.secondary(), database)).isTrue();
+            silo.control().update("DELETE FROM leases WHERE holder = 'move:another'");
+
+            // both moves cleared: the copy on primary is live and stays, the one on secondary goes
+            assertThat(silo.silo().application().moves().dropExpired()).isEqualTo(2);
+            assertThat(databaseExists(TestPostgres.primary(), database)).isTrue();
+            assertThat(databaseExists(TestPostgres.secondary(), database)).isFalse();
+            assertThat(silo.control().query("SELECT count(*) FROM leases", row -> row.getLong(1)))
+                    .as("the sweep released the tenant's lease")
+                    .containsExactly(0L);
+            assertThat(tenant.client()
+                            .get(INVOICES + "/_count")
+                            .json()
+                            .path("count")
+                            .asLong())
+                    .isEqualTo(201);
+            assertThat(tenant.client()
+                            .post(INVOICES, invoice("BACK-ON-PRIMARY"))
+                            .status())
+                    .isEqualTo(201);
+        }
+    }
+
+    private static JsonNode moved(SiloClient admin, String path, String cluster) {
+        SiloClient.Response started = admin.post(path, Map.of("cluster", cluster));
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        String job = started.json().path("id").asString();
+        return Eventually.get(
+                WAIT,
+                () -> admin.get("/api/admin/jobs/" + job).json(),
+                body -> body.path("state").asString().matches("succeeded|failed|cancelled"));
+    }
+
+    @Test
     void aMoveThatCannotStartIsRefusedBeforeAnythingChanges() {
         try (TestSilo silo = TestSilo.start(2, Map.of())) {
             SiloClient admin = silo.client().asAdmin();
