@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -57,7 +61,7 @@ import tools.jackson.databind.node.ObjectNode;
  * </ol>
  *
  * <p>The tenant's lease ({@link Leases#tenant}) is held by the move itself, from its start to its
- * end and across a crash (a holder named after the job), not per step: no rollout migrates the
+ * end and across a crash (a holder named after the job), not per step, and renewed while a step runs: no rollout migrates the
  * tenant and no other job changes it while it moves. Every step is idempotent; a move that fails for
  * good or is cancelled before the switch is rolled back (subscriptions, slots, publications and the
  * copies dropped, the source's writes given back, the fence lifted). The old databases are read-only
@@ -72,6 +76,8 @@ public final class MoveJob implements JobHandler {
 
     private static final Logger log = LoggerFactory.getLogger(MoveJob.class);
     private static final Duration POLL = Duration.ofMillis(10);
+    /** How often a running step renews the move's lease, in milliseconds: three times within it. */
+    private static final long RENEW_EVERY = LEASE.toMillis() / 3;
 
     private final TenantStore tenants;
     private final MoveStore moves;
@@ -82,6 +88,8 @@ public final class MoveJob implements JobHandler {
     private final Duration grace;
     private final Duration syncTimeout;
     private final Consumer<UUID> placementChanged;
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("move-lease-renewal").daemon().factory());
 
     /**
      * @param grace how long the old copies are kept after the switch
@@ -178,8 +186,15 @@ public final class MoveJob implements JobHandler {
             return;
         }
         holdLease(move);
+        // renewed for as long as the step runs: a first copy, a catch-up or a verify may outlast the lease
+        ScheduledFuture<?> renewal =
+                renewals.scheduleAtFixedRate(() -> renewLease(move), RENEW_EVERY, RENEW_EVERY, TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
-        runStep(job, move, step);
+        try {
+            runStep(job, move, step);
+        } finally {
+            renewal.cancel(false);
+        }
         // what a fence is made of, step by step: the figure operators tune against
         log.info(
                 "move {} of {}: step {} took {} ms",
@@ -203,8 +218,8 @@ public final class MoveJob implements JobHandler {
                 ifLogical(
                         move,
                         () -> replications(move)
-                                .forEach(replication ->
-                                        await(move, "the first copy of " + move.slug(), replication::synced)));
+                                .forEach(
+                                        replication -> await("the first copy of " + move.slug(), replication::synced)));
             case "fence" -> fence(move);
             case "catch-up" -> catchUp(move);
             case "verify" -> verify(move);
@@ -241,6 +256,19 @@ public final class MoveJob implements JobHandler {
         if (!leases.tryAcquire(Leases.tenant(move.tenantId()), holder(move.jobId()), LEASE)) {
             // not a refusal: the lease lapsed while the move was down and another job took it; try again later
             throw new IllegalStateException("another job is changing organization " + move.slug() + "; the move waits");
+        }
+    }
+
+    private void renewLease(Move move) {
+        try {
+            if (!leases.renew(Leases.tenant(move.tenantId()), holder(move.jobId()), LEASE)) {
+                log.warn(
+                        "move {} of {} lost its lease on the organization; the step under way goes on",
+                        move.jobId(),
+                        move.slug());
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not renew the lease of move {} of {}: {}", move.jobId(), move.slug(), e.getMessage());
         }
     }
 
@@ -389,10 +417,7 @@ public final class MoveJob implements JobHandler {
                 Replication replication = replications.get(index);
                 if (replication.streaming()) {
                     String position = replication.sourcePosition();
-                    await(
-                            move,
-                            "the copy of " + origin.database() + " to catch up",
-                            () -> replication.caughtUp(position));
+                    await("the copy of " + origin.database() + " to catch up", () -> replication.caughtUp(position));
                     // nothing more comes (the source takes no writes); dropping it waits for the switch
                     replication.stop();
                 }
@@ -576,17 +601,12 @@ public final class MoveJob implements JobHandler {
         }
     }
 
-    /** Waits for {@code condition}, renewing the move's lease; gives up after the sync timeout (the step is retried). */
-    private void await(Move move, String what, BooleanSupplier condition) {
+    /** Waits for {@code condition} (the lease is renewed meanwhile by {@link #run}); gives up after the sync timeout (the step is retried). */
+    private void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + syncTimeout.toNanos();
-        long renewAt = System.nanoTime() + LEASE.toNanos() / 3;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("waited " + syncTimeout + " for " + what + " in vain");
-            }
-            if (System.nanoTime() > renewAt) {
-                holdLease(move);
-                renewAt = System.nanoTime() + LEASE.toNanos() / 3;
             }
             try {
                 Thread.sleep(POLL);
