@@ -67,9 +67,6 @@ record Operations(
         Moves moves,
         BackupJobs backupJobs) {
 
-    /** The longest a move waits for its copy to be made or to catch up before the step counts as failed. */
-    private static final Duration MOVE_SYNC_TIMEOUT = Duration.ofMinutes(10);
-
     static Operations open(
             SiloConfig config,
             SiloOptions options,
@@ -125,7 +122,7 @@ record Operations(
                 installer,
                 leases,
                 config.serviceRemovalGrace(),
-                MOVE_SYNC_TIMEOUT,
+                config.moveSyncTimeout(),
                 data.placements()::invalidate);
         JobRunner runner = shutdown.register(
                 "job runner",

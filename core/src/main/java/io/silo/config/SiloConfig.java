@@ -41,6 +41,8 @@ import java.util.Set;
  * @param importsDir the directory whose folders {@code POST /api/admin/imports} may import
  *                   ({@code imports.dir}); without it that route answers 409 {@code imports-not-configured}
  * @param backups where backups over HTTP and scheduled backups go, with which key ({@code backups.*})
+ * @param moveSyncTimeout the longest a move waits for its copy to be made or to catch up before the step
+ *     counts as failed ({@code moves.syncTimeout})
  */
 public record SiloConfig(
         Http http,
@@ -65,7 +67,8 @@ public record SiloConfig(
         Retention retention,
         Duration serviceRemovalGrace,
         Optional<Path> importsDir,
-        Backups backups) {
+        Backups backups,
+        Duration moveSyncTimeout) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
 
@@ -505,7 +508,9 @@ public record SiloConfig(
                         "services.removalGrace", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(365)),
                 source.optional("imports.dir")
                         .map(dir -> Path.of(dir).toAbsolutePath().normalize()),
-                backups(source));
+                backups(source),
+                source.duration(
+                        "moves.syncTimeout", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -521,7 +526,7 @@ public record SiloConfig(
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
                 + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + ", retention="
                 + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + ", importsDir=" + importsDir
-                + ", backups=" + backups + "]";
+                + ", backups=" + backups + ", moveSyncTimeout=" + moveSyncTimeout + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -549,7 +554,8 @@ public record SiloConfig(
                 retention,
                 serviceRemovalGrace,
                 importsDir,
-                backups);
+                backups,
+                moveSyncTimeout);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -577,7 +583,8 @@ public record SiloConfig(
                 retention,
                 serviceRemovalGrace,
                 importsDir,
-                backups);
+                backups,
+                moveSyncTimeout);
     }
 
     /**

@@ -110,6 +110,18 @@ class SiloConfigTest {
     }
 
     @Test
+    void theMoveSyncTimeoutIsTenMinutesUnlessSetAndAtLeastASecond() {
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).moveSyncTimeout())
+                .isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MOVES_SYNC_TIMEOUT", "30m")))
+                        .moveSyncTimeout())
+                .isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.ofEnv(Map.of("SILO_MOVES_SYNC_TIMEOUT", "0s"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("moves.syncTimeout");
+    }
+
+    @Test
     void unknownKeyInFileIsAnError(@TempDir Path dir) throws IOException {
         Path file = write(dir, """
                 http:
