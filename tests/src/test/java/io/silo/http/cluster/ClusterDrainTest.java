@@ -54,7 +54,10 @@ class ClusterDrainTest {
                     },
                     body -> body.path("state").asString().matches("succeeded|failed|cancelled"));
             assertThat(ended.path("state").asString()).as(ended.toString()).isEqualTo("succeeded");
+            // the move step lasts seconds: polled every few milliseconds, its progress is seen
             assertThat(progress)
+                    .as("progress reported while the drain moved")
+                    .isNotEmpty()
                     .allSatisfy(seen -> assertThat(seen.path("total").asLong()).isEqualTo(3));
 
             assertThat(silo.control()
@@ -73,8 +76,15 @@ class ClusterDrainTest {
                                 .asLong())
                         .isEqualTo(1);
             }
-            JsonNode secondary =
-                    admin.get("/api/admin/clusters").json().path("clusters").path(1);
+            JsonNode secondary = java.util.stream.StreamSupport.stream(
+                            admin.get("/api/admin/clusters")
+                                    .json()
+                                    .path("clusters")
+                                    .spliterator(),
+                            false)
+                    .filter(cluster -> cluster.path("id").asString().equals("secondary"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(secondary.path("status").asString()).isEqualTo("draining");
             assertThat(TestTenants.create(silo.client(), "Placed After", List.of("billing"))
                             .organization()
