@@ -186,8 +186,7 @@ public final class DrainJob implements JobHandler {
         int needed = (int) tenant.databases().stream()
                 .filter(database -> database.state() != DatabaseState.DETACHED)
                 .count();
-        String target = ClusterPlacement.choose(
-                        clusters.list(), tenants.databasesPerCluster(), needed, Optional.empty(), Map.of())
+        String target = ClusterPlacement.choose(clusters.list(), all.load(), needed, Optional.empty(), Map.of())
                 .id();
         // workers leave the move to this drain for a while; after a crash they take it over
         return all.start(

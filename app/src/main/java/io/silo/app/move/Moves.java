@@ -182,9 +182,19 @@ public final class Moves {
             throw refused(tenant, "organization " + tenant.slug() + " has no database to move");
         }
         // the same rules as for a new organization naming its cluster: known, accepting tenants, room left
-        ClusterPlacement.choose(
-                clusters.list(), tenants.databasesPerCluster(), moving.size(), Optional.of(target), Map.of());
+        ClusterPlacement.choose(clusters.list(), load(), moving.size(), Optional.of(target), Map.of());
         return moving;
+    }
+
+    /**
+     * The databases per cluster as placement counts them: those placed there and those of moves under
+     * way to it, which arrive at their switch: a move does not take the room one under way needs (two
+     * started in the same instant may still both pass; the check is not a reservation).
+     */
+    public Map<String, Long> load() {
+        Map<String, Long> load = new LinkedHashMap<>(tenants.databasesPerCluster());
+        moves.databasesMovingPerTarget().forEach((cluster, moving) -> load.merge(cluster, moving, Long::sum));
+        return load;
     }
 
     /**

@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -175,6 +177,21 @@ public final class MoveStore {
                   AND (j.id IS NULL OR j.state IN ('succeeded', 'failed', 'cancelled'))
                 ORDER BY m.updated_at LIMIT ?
                 """, MoveStore::map, limit);
+    }
+
+    /**
+     * The databases of moves under way, per target cluster: they land there at the switch, so a capacity
+     * check counts them as if they were there already.
+     */
+    public Map<String, Long> databasesMovingPerTarget() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT m.target_cluster, count(*) FROM tenant_moves m
+                JOIN tenant_databases d ON d.tenant_id = m.tenant_id
+                WHERE m.state IN ('copying', 'fenced') AND d.state <> 'detached' AND d.cluster_id <> m.target_cluster
+                GROUP BY m.target_cluster
+                """, row -> counts.put(row.getString(1), row.getLong(2)));
+        return counts;
     }
 
     /** Switched moves whose old copies' grace ended by {@code now}, oldest first. */

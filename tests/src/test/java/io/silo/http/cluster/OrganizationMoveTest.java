@@ -270,6 +270,46 @@ class OrganizationMoveTest {
     }
 
     @Test
+    void aMoveUnderWayCountsAgainstItsTargetsCapacity() {
+        CountDownLatch copying = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        StepObserver pauseBeforeCopy = (job, step) -> {
+            if (job.kind().equals(MoveJob.KIND) && step.equals("copy") && copying.getCount() > 0) {
+                copying.countDown();
+                await(goOn);
+            }
+        };
+        try (TestSilo silo = TestSilo.start(2, Map.of(), SiloOptions.server().withStepObserver(pauseBeforeCopy))) {
+            SiloClient admin = silo.client().asAdmin();
+            TestTenant first =
+                    TestTenants.create(silo.client(), "First Mover", List.of("billing"), Map.of("cluster", "primary"));
+            TestTenant second =
+                    TestTenants.create(silo.client(), "Second Mover", List.of("billing"), Map.of("cluster", "primary"));
+            // room for one organization of two databases, not for two
+            silo.control().update("UPDATE clusters SET capacity = 3 WHERE id = 'secondary'");
+            SiloClient.Response started =
+                    admin.post("/api/admin/organizations/" + first.slug() + "/move", Map.of("cluster", "secondary"));
+            assertThat(started.status()).as(started.toString()).isEqualTo(202);
+            await(copying);
+            try {
+                SiloClient.Response full = admin.post(
+                        "/api/admin/organizations/" + second.slug() + "/move", Map.of("cluster", "secondary"));
+                assertThat(full.status()).as(full.toString()).isEqualTo(409);
+                assertThat(full.problemType()).isEqualTo("cluster-full");
+            } finally {
+                goOn.countDown();
+            }
+            String job = started.json().path("id").asString();
+            JsonNode ended = Eventually.get(
+                    WAIT,
+                    () -> admin.get("/api/admin/jobs/" + job).json(),
+                    body -> body.path("state").asString().matches("succeeded|failed|cancelled"));
+            assertThat(ended.path("state").asString()).as(ended.toString()).isEqualTo("succeeded");
+            assertThat(placement(silo, second)).containsOnly("primary");
+        }
+    }
+
+    @Test
     void aMoveThatCannotStartIsRefusedBeforeAnythingChanges() {
         try (TestSilo silo = TestSilo.start(2, Map.of())) {
             SiloClient admin = silo.client().asAdmin();
