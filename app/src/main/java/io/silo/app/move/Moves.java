@@ -301,9 +301,13 @@ public final class Moves {
     public int rollBackAbandoned() {
         int rolledBack = 0;
         for (Move move : moves.abandoned(DROPS_PER_SWEEP)) {
+            // a job that failed a moment ago rolls back under the move's lease: not twice at once
+            String lease = Leases.tenant(move.tenantId());
+            if (!leases.tryAcquire(lease, HOUSEKEEPING, DROP_LEASE)) {
+                continue;
+            }
             try {
                 handler.rollBack(move, "its job ended before the move was rolled back");
-                leases.release(Leases.tenant(move.tenantId()), MoveJob.holder(move.jobId()));
                 rolledBack++;
             } catch (RuntimeException e) {
                 log.warn(
@@ -311,6 +315,8 @@ public final class Moves {
                         move.jobId(),
                         move.slug(),
                         e.getMessage());
+            } finally {
+                leases.release(lease, HOUSEKEEPING);
             }
         }
         return rolledBack;
