@@ -22,12 +22,22 @@ public final class SiloExtension implements BeforeAllCallback, AfterAllCallback,
         Class<?> testClass = context.getRequiredTestClass();
         SiloTest test = testClass.getAnnotation(SiloTest.class);
         int clusters = test == null ? 1 : test.clusters();
-        Map<String, String> overrides = test == null || test.servicesDir().isEmpty()
-                ? Map.of()
-                : Map.of(
-                        "SILO_SERVICES_DIR",
-                        directory(testClass, test.servicesDir()).toString());
-        context.getStore(NAMESPACE).put(TestSilo.class, TestSilo.start(clusters, overrides));
+        Map<String, String> overrides = new java.util.HashMap<>();
+        if (test != null && !test.servicesDir().isEmpty()) {
+            overrides.put(
+                    "SILO_SERVICES_DIR",
+                    directory(testClass, test.servicesDir()).toString());
+        }
+        if (test != null) {
+            for (String setting : test.env()) {
+                int equals = setting.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalArgumentException("@SiloTest env wants NAME=value, got '" + setting + "'");
+                }
+                overrides.put(setting.substring(0, equals), setting.substring(equals + 1));
+            }
+        }
+        context.getStore(NAMESPACE).put(TestSilo.class, TestSilo.start(clusters, Map.copyOf(overrides)));
     }
 
     /** A directory of the test class path, as a path on disk. */

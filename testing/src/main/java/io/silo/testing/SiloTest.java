@@ -24,4 +24,7 @@ public @interface SiloTest {
      * "templates/files"}), given to the instance as {@code services.dir}; empty for the shipped ones only.
      */
     String servicesDir() default "";
+
+    /** Further configuration of the instance, as environment variables: {@code "SILO_JOBS_LEASE=1s"}. */
+    String[] env() default {};
 }

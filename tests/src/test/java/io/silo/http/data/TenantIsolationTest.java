@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * filters (also as a write's condition), sort keys, grouping keys, time zones and names are
  * rejected with 400, never run. The same holds for the files of documents and their signed URLs.
  */
-@SiloTest(servicesDir = "templates/files")
+// every test signs the platform administrator in twice to create its organizations: more than the
+// per-account password checks a window allows (login.maxPasswordChecksPerAccount, 30) over the class
+@SiloTest(servicesDir = "templates/files", env = "SILO_LOGIN_MAX_PASSWORD_CHECKS_PER_ACCOUNT=1000")
 class TenantIsolationTest {
     private final TestTenant alpha;
     private final TestTenant beta;
