@@ -2,14 +2,12 @@ package io.silo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.silo.config.SiloConfig;
 import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
 import io.silo.testing.TestSilo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +24,7 @@ class AdminsCommandTest {
     @Test
     void unlockLiftsTheLockoutOfARunningInstanceAndIsAudited(TestSilo silo, SiloClient client, @TempDir Path dir)
             throws IOException {
-        Path config = config(silo.config(), dir);
+        Path config = CliConfigs.of(silo.config(), dir);
         // locked as by repeated failures (AdminLockoutTest shows those; here the instance's own throttle would answer
         // first)
         silo.control()
@@ -55,7 +53,7 @@ class AdminsCommandTest {
     @Test
     void disableEndsTheSessionsOnTheRunningInstance(TestSilo silo, SiloClient client, @TempDir Path dir)
             throws IOException {
-        Path config = config(silo.config(), dir);
+        Path config = CliConfigs.of(silo.config(), dir);
         silo.control()
                 .update(
                         "INSERT INTO platform_admins (id, email, name, password_hash) SELECT gen_random_uuid(),"
@@ -86,23 +84,5 @@ class AdminsCommandTest {
     private static int run(StringWriter out, String... args) {
         StringWriter err = new StringWriter();
         return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    /** A configuration file for the CLI on the test instance's control database and master key. */
-    private static Path config(SiloConfig config, Path dir) throws IOException {
-        SiloConfig.Database database = config.database().orElseThrow();
-        Path file = dir.resolve("silo.yaml");
-        Files.writeString(file, """
-                data: {dir: %s}
-                master: {key: "%s"}
-                database: {url: "%s", user: %s, password: "%s"}
-                passwords: {memoryKib: 4096, iterations: 1}
-                """.formatted(
-                        dir.resolve("data"),
-                        config.masterKey().orElseThrow(),
-                        database.url(),
-                        database.user(),
-                        database.password()));
-        return file;
     }
 }

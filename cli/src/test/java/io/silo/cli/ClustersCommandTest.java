@@ -2,7 +2,6 @@ package io.silo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.silo.config.SiloConfig;
 import io.silo.json.Json;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestSilo;
@@ -10,7 +9,6 @@ import io.silo.testing.TestTenants;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +27,7 @@ class ClustersCommandTest {
     @Test
     void anOperatorTakesAClusterOutOfPlacementAndRelabelsItOnARunningInstance(@TempDir Path dir) throws IOException {
         try (TestSilo silo = TestSilo.start(2, Map.of())) {
-            String config = config(silo.config(), dir).toString();
+            String config = CliConfigs.of(silo.config(), dir).toString();
             SiloClient client = silo.client();
 
             StringWriter drained = new StringWriter();
@@ -86,7 +84,7 @@ class ClustersCommandTest {
     @Test
     void aCommandThatChangesNothingOrNamesNoClusterFails(@TempDir Path dir) throws IOException {
         try (TestSilo silo = TestSilo.start(1, Map.of())) {
-            String config = config(silo.config(), dir).toString();
+            String config = CliConfigs.of(silo.config(), dir).toString();
             assertThat(run(new StringWriter(), "clusters", "set", "primary", "--config", config))
                     .as("nothing to change")
                     .isEqualTo(2);
@@ -140,23 +138,5 @@ class ClustersCommandTest {
     private static int run(StringWriter out, String... args) {
         StringWriter err = new StringWriter();
         return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    /** A configuration file for the CLI on the test instance's control database and master key. */
-    private static Path config(SiloConfig config, Path dir) throws IOException {
-        SiloConfig.Database database = config.database().orElseThrow();
-        Path file = dir.resolve("silo.yaml");
-        Files.writeString(file, """
-                data: {dir: %s}
-                master: {key: "%s"}
-                database: {url: "%s", user: %s, password: "%s"}
-                passwords: {memoryKib: 4096, iterations: 1}
-                """.formatted(
-                        dir.resolve("data"),
-                        config.masterKey().orElseThrow(),
-                        database.url(),
-                        database.user(),
-                        database.password()));
-        return file;
     }
 }

@@ -2,14 +2,12 @@ package io.silo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.silo.config.SiloConfig;
 import io.silo.json.Json;
 import io.silo.testing.TestSilo;
 import io.silo.testing.TestTenants;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,7 @@ class MoveCommandTest {
     @Test
     void anOperatorMovesAnOrganizationOfARunningInstanceToTheOtherServer(@TempDir Path dir) throws IOException {
         try (TestSilo silo = TestSilo.start(2, Map.of())) {
-            String config = config(silo.config(), dir).toString();
+            String config = CliConfigs.of(silo.config(), dir).toString();
             TestTenants.TestTenant tenant =
                     TestTenants.create(silo.client(), "Cli Mover", List.of("billing"), Map.of("cluster", "primary"));
             for (int index = 0; index < 5; index++) {
@@ -80,7 +78,7 @@ class MoveCommandTest {
     @Test
     void anOperatorDrainsAClusterAndTheOrganizationsLandOnTheOther(@TempDir Path dir) throws IOException {
         try (TestSilo silo = TestSilo.start(2, Map.of())) {
-            String config = config(silo.config(), dir).toString();
+            String config = CliConfigs.of(silo.config(), dir).toString();
             TestTenants.TestTenant tenant = TestTenants.create(
                     silo.client(), "Cli Drained", List.of("billing"), Map.of("cluster", "secondary"));
 
@@ -126,23 +124,5 @@ class MoveCommandTest {
     private static int run(StringWriter out, String... args) {
         StringWriter err = new StringWriter();
         return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    /** A configuration file for the CLI on the test instance's control database and master key. */
-    private static Path config(SiloConfig config, Path dir) throws IOException {
-        SiloConfig.Database database = config.database().orElseThrow();
-        Path file = dir.resolve("silo.yaml");
-        Files.writeString(file, """
-                data: {dir: %s}
-                master: {key: "%s"}
-                database: {url: "%s", user: %s, password: "%s"}
-                passwords: {memoryKib: 4096, iterations: 1}
-                """.formatted(
-                        dir.resolve("data"),
-                        config.masterKey().orElseThrow(),
-                        database.url(),
-                        database.user(),
-                        database.password()));
-        return file;
     }
 }

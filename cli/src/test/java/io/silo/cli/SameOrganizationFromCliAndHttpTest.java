@@ -2,7 +2,6 @@ package io.silo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.silo.config.SiloConfig;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.testing.SiloClient;
 import io.silo.testing.SiloTest;
@@ -46,7 +45,7 @@ class SameOrganizationFromCliAndHttpTest {
         Files.writeString(password, PASSWORD + "\n");
         String[] args = {
             "tenants", "create",
-            "--config", config(silo.config(), dir).toString(),
+            "--config", CliConfigs.of(silo.config(), dir).toString(),
             "--name", "Same Cli",
             "--business-type", "retail",
             "--license", "pro",
@@ -72,24 +71,6 @@ class SameOrganizationFromCliAndHttpTest {
                     .isEqualTo(tables(service + "_same_http"));
         }
         assertThat(firstAdmin("core_same_cli")).isEqualTo(firstAdmin("core_same_http"));
-    }
-
-    /** A configuration file for the CLI on the test instance's control database and master key. */
-    private static Path config(SiloConfig config, Path dir) throws IOException {
-        SiloConfig.Database database = config.database().orElseThrow();
-        Path file = dir.resolve("silo.yaml");
-        Files.writeString(file, """
-                data: {dir: %s}
-                master: {key: "%s"}
-                database: {url: "%s", user: %s, password: "%s"}
-                passwords: {memoryKib: 4096, iterations: 1}
-                """.formatted(
-                        dir.resolve("data"),
-                        config.masterKey().orElseThrow(),
-                        database.url(),
-                        database.user(),
-                        database.password()));
-        return file;
     }
 
     private static List<String> registry(Jdbc control, String slug) {

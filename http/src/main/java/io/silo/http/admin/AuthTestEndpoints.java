@@ -2,9 +2,9 @@ package io.silo.http.admin;
 
 import io.silo.app.access.Access;
 import io.silo.app.identity.MemberLogin;
-import io.silo.app.identity.SignIn;
 import io.silo.audit.AuditEntry;
 import io.silo.http.auth.Authenticator;
+import io.silo.http.identity.LoginEndpoints;
 import io.silo.http.server.Actors;
 import io.silo.http.server.Bodies;
 import io.silo.http.server.Endpoints;
@@ -39,22 +39,6 @@ public final class AuthTestEndpoints implements Endpoints {
         this.authenticator = authenticator;
     }
 
-    /** The body: as a member's sign-in, with the organization required. */
-    record TestBody(String organization, String email, String username, String password) {
-        SignIn command() {
-            return new SignIn(
-                    Optional.ofNullable(organization),
-                    Optional.ofNullable(email),
-                    Optional.ofNullable(username),
-                    password == null ? "" : password);
-        }
-
-        @Override
-        public String toString() {
-            return "TestBody[" + organization + " " + email + " " + username + "]";
-        }
-    }
-
     @Override
     public void register(Routes routes) {
         routes.post("/api/admin/auth/test", this::test);
@@ -62,7 +46,8 @@ public final class AuthTestEndpoints implements Endpoints {
 
     private void test(Exchange exchange) {
         var admin = authenticator.platformAdmin(exchange);
-        TestBody body = Bodies.read(exchange, TestBody.class);
+        // the body of a member's sign-in, the organization required by the route
+        LoginEndpoints.LoginBody body = Bodies.read(exchange, LoginEndpoints.LoginBody.class);
         MemberLogin.TestResult result = login.test(body.command(), exchange.ip());
         String tried = Optional.ofNullable(body.email())
                 .orElse(Optional.ofNullable(body.username()).orElse(""));

@@ -40,8 +40,8 @@ public final class LoginEndpoints implements Endpoints {
     }
 
     /** {@code POST /api/auth/login}: an organization (id or slug) when needed, an email or a username, the password. */
-    record LoginBody(String organization, String email, String username, String password) {
-        SignIn command() {
+    public record LoginBody(String organization, String email, String username, String password) {
+        public SignIn command() {
             return new SignIn(
                     Optional.ofNullable(organization),
                     Optional.ofNullable(email),
