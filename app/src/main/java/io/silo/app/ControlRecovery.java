@@ -6,6 +6,8 @@ import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.control.ControlDump;
 import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.tenant.Tenant;
 import io.silo.tenant.TenantDatabase;
@@ -18,12 +20,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The control plane recoverable: {@link #backup} writes the control database as a
@@ -53,7 +55,7 @@ public final class ControlRecovery {
         try (Connection connection = app.control().dataSource().getConnection()) {
             return ControlDump.write(connection, out);
         } catch (SQLException e) {
-            throw new io.silo.postgres.jdbc.DataAccessException("(control backup)", e);
+            throw new DataAccessException("(control backup)", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,7 +88,7 @@ public final class ControlRecovery {
                     .close();
             return new Restored(loaded, interrupted);
         } catch (SQLException e) {
-            throw new io.silo.postgres.jdbc.DataAccessException("(control restore)", e);
+            throw new DataAccessException("(control restore)", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -153,7 +155,7 @@ public final class ControlRecovery {
         for (Tenant tenant : everyTenant(tenants)) {
             TenantStore.TenantRole role = tenants.role(tenant.id());
             for (TenantDatabase database : tenant.databases()) {
-                known.computeIfAbsent(database.clusterId(), any -> new java.util.HashSet<>())
+                known.computeIfAbsent(database.clusterId(), any -> new HashSet<>())
                         .add(database.databaseName());
                 if (!onClusters.getOrDefault(database.clusterId(), Map.of()).containsKey(database.databaseName())) {
                     differences.add(new Difference(
@@ -211,8 +213,8 @@ public final class ControlRecovery {
         props.setProperty("user", role.name());
         props.setProperty("password", role.password());
         props.setProperty("connectTimeout", "5");
-        try (Connection connection = DriverManager.getConnection(
-                io.silo.postgres.jdbc.JdbcUrls.withDatabase(cluster.url(), database), props)) {
+        try (Connection connection =
+                DriverManager.getConnection(JdbcUrls.withDatabase(cluster.url(), database), props)) {
             return connection.isValid(5);
         } catch (SQLException e) {
             return !"28P01".equals(e.getSQLState());
@@ -228,11 +230,5 @@ public final class ControlRecovery {
             cursor = page.nextCursor();
         } while (cursor.isPresent());
         return all;
-    }
-
-    static String describe(List<Difference> differences) {
-        return differences.stream()
-                .map(difference -> difference.kind() + " " + difference.database() + ": " + difference.detail())
-                .collect(Collectors.joining("\n"));
     }
 }
