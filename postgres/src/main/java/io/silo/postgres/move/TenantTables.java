@@ -105,6 +105,9 @@ final class TenantTables {
      * not yet heard of the fence) is refused by PostgreSQL instead of being lost with the old copy.
      */
     static void revokeWritesAndDrain(Handle handle, String role) {
+        // the commit flushes the log up to here, so every write committed before the fence (asynchronously
+        // too) is in the log a walsender may send when the catch-up takes its position
+        handle.execute("SET LOCAL synchronous_commit = on");
         handle.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM " + quote(role));
         List<String> tables = List.copyOf(columns(handle).keySet());
         if (!tables.isEmpty()) {
