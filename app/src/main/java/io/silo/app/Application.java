@@ -359,8 +359,8 @@ public final class Application implements AutoCloseable {
         return control.tenants();
     }
 
-    /** Administrative connections to the clusters, for the recovery of the control plane. */
-    io.silo.postgres.cluster.ClusterAdmins clusterAdmins() {
+    /** Administrative connections to the clusters (the recovery of the control plane, rotations left unfinished). */
+    public io.silo.postgres.cluster.ClusterAdmins clusterAdmins() {
         return control.admins();
     }
 

@@ -269,7 +269,8 @@ record Operations(
                             () -> services.dropExpired()
                                     + organizations.deleteClosed()
                                     + moves.rollBackAbandoned()
-                                    + moves.dropExpired(),
+                                    + moves.dropExpired()
+                                    + control.admins().finishInterruptedRotations(),
                             clock));
             shutdown.register(
                     "directory sweeper",

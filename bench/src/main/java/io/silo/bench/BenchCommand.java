@@ -1,6 +1,7 @@
 package io.silo.bench;
 
 import io.silo.bench.backup.BackupBench;
+import io.silo.bench.move.MoveBench;
 import io.silo.bench.stack.DebianPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,9 +100,22 @@ public final class BenchCommand implements Callable<Integer> {
     int backupMegabytes = 1024;
 
     @Option(
+            names = "--move",
+            description = "instead of the load run: a drain, then moves of a 10 MB organization and of one of"
+                    + " --move-megabytes while a client writes, between two PostgreSQL 15 servers the run starts"
+                    + " (docs/benchmarks.md)")
+    boolean move;
+
+    @Option(names = "--move-megabytes", description = "with --move: the larger organization's size [1024]")
+    int moveMegabytes = 1024;
+
+    @Option(names = "--drain-organizations", description = "with --move: the organizations of 5 MB the drain moves [8]")
+    int drainOrganizations = 8;
+
+    @Option(
             names = "--backup-postgres-bin",
-            description =
-                    "with --backup: the PostgreSQL 15 programs (initdb, pg_ctl, pg_dump) [/usr/lib/postgresql/15/bin]")
+            description = "with --backup or --move: the PostgreSQL 15 programs (initdb, pg_ctl, pg_dump)"
+                    + " [/usr/lib/postgresql/15/bin]")
     Path backupPostgresBin = DebianPostgres.DEFAULT_BIN;
 
     @Option(
@@ -178,6 +192,21 @@ public final class BenchCommand implements Callable<Integer> {
                                     workDir,
                                     keep,
                                     profile,
+                                    report != null ? report : Path.of("docs/benchmarks.md"),
+                                    Commit.describe()),
+                            System.out::println)
+                    .run();
+            return 0;
+        }
+        if (move) {
+            new MoveBench(
+                            new MoveBench.Options(
+                                    moveMegabytes,
+                                    drainOrganizations,
+                                    backupPostgresBin,
+                                    siloJar,
+                                    workDir,
+                                    keep,
                                     report != null ? report : Path.of("docs/benchmarks.md"),
                                     Commit.describe()),
                             System.out::println)

@@ -4,7 +4,6 @@ import io.silo.audit.AuditEntry;
 import io.silo.cluster.Cluster;
 import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
-import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.cluster.ClusterCheck;
 import io.silo.postgres.control.AuditLog;
@@ -107,16 +106,14 @@ public final class ClusterRegistry {
      * whose credentials it sets at every start.
      */
     public Cluster rotatePassword(String id, AuditEntry.Actor actor) {
-        Cluster cluster = require(id);
+        require(id);
         if (configured.contains(id)) {
             throw ProblemType.CLUSTER_CONFIGURED.exception(
                     "cluster '" + id + "' comes from the configuration, which "
                             + "sets its credentials at every start: change its password on the server and in the configuration");
         }
-        String next = clusters.stagePassword(id, Secrets.password()).orElseThrow(() -> notFound(id));
-        ClusterAdmin.setOwnPassword(cluster, clusters.passwords(id), next);
-        clusters.promotePassword(id);
-        admins.refresh(id);
+        clusters.stagePassword(id, Secrets.password()).orElseThrow(() -> notFound(id));
+        admins.finishRotation(id);
         audit.append(new AuditEntry(actor, "cluster.rotate-password", "cluster", id, Optional.empty(), Map.of()));
         return require(id);
     }

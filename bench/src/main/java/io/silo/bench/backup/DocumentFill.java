@@ -21,8 +21,11 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe.
  */
-final class DocumentFill {
-    private static final int BATCH = 50_000;
+public final class DocumentFill {
+    /** Rows per statement: a tenth of the target, about a kilobyte each, within these bounds. */
+    private static final long MIN_BATCH = 1_000;
+
+    private static final long MAX_BATCH = 50_000;
 
     /** One statement per batch: everything is computed by PostgreSQL, seeded by {@code setseed}. */
     private static final String INSERT = """
@@ -73,7 +76,7 @@ final class DocumentFill {
      * @param database the database whose {@code invoices} table is filled
      * @param organizationDatabases every database of the organization, whose sizes together are the target
      */
-    DocumentFill(
+    public DocumentFill(
             PostgresServer server, String database, List<String> organizationDatabases, Consumer<String> progress) {
         this.server = server;
         this.database = database;
@@ -82,9 +85,10 @@ final class DocumentFill {
     }
 
     /** Inserts batches of invoices until the databases hold {@code megabytes}; then vacuums. Returns the count. */
-    long fill(long megabytes) throws SQLException {
+    public long fill(long megabytes) throws SQLException {
         long target = megabytes << 20;
         long rows = 0;
+        long batch = Math.clamp(target / 10_240, MIN_BATCH, MAX_BATCH);
         try (Connection connection = server.connect(database)) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SELECT setseed(0.42)");
@@ -92,7 +96,7 @@ final class DocumentFill {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                 for (long size = size(); size < target; size = size()) {
                     insert.setLong(1, rows + 1);
-                    insert.setLong(2, rows + BATCH);
+                    insert.setLong(2, rows + batch);
                     rows += insert.executeUpdate();
                     progress.accept(String.format(
                             Locale.ROOT, "  %,d invoices, %.0f of %d MB", rows, size() / 1048576.0, megabytes));
@@ -113,10 +117,10 @@ final class DocumentFill {
     }
 
     /** Helpers on the server's databases. */
-    static final class Databases {
+    public static final class Databases {
         private Databases() {}
 
-        static long size(PostgresServer server, List<String> databases) throws SQLException {
+        public static long size(PostgresServer server, List<String> databases) throws SQLException {
             long total = 0;
             try (Connection connection = server.connect("postgres");
                     PreparedStatement statement = connection.prepareStatement("SELECT pg_database_size(?)")) {
@@ -131,7 +135,7 @@ final class DocumentFill {
             return total;
         }
 
-        static long count(PostgresServer server, String database, String table) throws SQLException {
+        public static long count(PostgresServer server, String database, String table) throws SQLException {
             try (Connection connection = server.connect(database);
                     Statement statement = connection.createStatement();
                     ResultSet row = statement.executeQuery("SELECT count(*) FROM " + table)) {

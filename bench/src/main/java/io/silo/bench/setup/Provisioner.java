@@ -21,11 +21,22 @@ public final class Provisioner {
 
     private final SiloClient admin;
     private final List<String> services;
+    private final java.util.Optional<String> cluster;
 
     /** @param admin a client signed in as a platform administrator */
     public Provisioner(SiloClient admin, List<String> services) {
+        this(admin, services, java.util.Optional.empty());
+    }
+
+    private Provisioner(SiloClient admin, List<String> services, java.util.Optional<String> cluster) {
         this.admin = admin;
         this.services = List.copyOf(services);
+        this.cluster = cluster;
+    }
+
+    /** The same, placing every organization on {@code cluster} instead of where placement chooses. */
+    public Provisioner on(String cluster) {
+        return new Provisioner(admin, services, java.util.Optional.of(cluster));
     }
 
     /** Creates tenant {@code index}; fails the run when Silo refuses or the job fails. */
@@ -33,7 +44,7 @@ public final class Provisioner {
         String number = String.format(Locale.ROOT, "%05d", index);
         String slug = "bench-" + number;
         String email = "admin@" + slug + ".bench.example";
-        Map<String, Object> body = Map.of(
+        Map<String, Object> body = new HashMap<>(Map.of(
                 "name",
                 "Bench " + number,
                 "slug",
@@ -41,7 +52,8 @@ public final class Provisioner {
                 "services",
                 services,
                 "admin",
-                Map.of("email", email, "name", "Administrator of " + slug, "password", ProvisionedTenant.PASSWORD));
+                Map.of("email", email, "name", "Administrator of " + slug, "password", ProvisionedTenant.PASSWORD)));
+        cluster.ifPresent(id -> body.put("cluster", id));
         long start = System.nanoTime();
         SiloClient.Response created = admin.post("/api/organizations", body);
         JsonNode organization = switch (created.status()) {

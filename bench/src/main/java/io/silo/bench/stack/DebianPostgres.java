@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A PostgreSQL server of the distribution's packages (Debian's {@code postgresql-15}), started by
@@ -47,13 +48,18 @@ public final class DebianPostgres implements AutoCloseable {
 
     /** Creates a cluster in {@code home} (which must not exist) and starts it. */
     public static DebianPostgres start(Path bin, Path home) {
+        return start(bin, home, List.of());
+    }
+
+    /** The same, with more server settings ({@code name=value}, each passed as {@code -c}). */
+    public static DebianPostgres start(Path bin, Path home, List<String> settings) {
         if (!Files.isExecutable(bin.resolve("initdb")) || !Files.isExecutable(bin.resolve("pg_dump"))) {
             throw new IllegalStateException("no PostgreSQL in " + bin
                     + " (Debian: apt-get install postgresql-15), or pass --backup-postgres-bin");
         }
         String password = Secrets.password();
         DebianPostgres postgres = new DebianPostgres(bin, home.toAbsolutePath(), freePort(), password);
-        postgres.initAndStart();
+        postgres.initAndStart(settings);
         return postgres;
     }
 
@@ -88,7 +94,7 @@ public final class DebianPostgres implements AutoCloseable {
         }
     }
 
-    private void initAndStart() {
+    private void initAndStart(List<String> settings) {
         try {
             Files.createDirectories(home);
             Path passwordFile = home.resolve("superuser.password");
@@ -123,7 +129,10 @@ public final class DebianPostgres implements AutoCloseable {
                             "120",
                             "-o",
                             "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + home
-                                    + " -c fsync=on -c max_connections=100",
+                                    + " -c fsync=on -c max_connections=100"
+                                    + settings.stream()
+                                            .map(setting -> " -c " + setting)
+                                            .collect(Collectors.joining()),
                             "start"),
                     true);
         } catch (IOException e) {

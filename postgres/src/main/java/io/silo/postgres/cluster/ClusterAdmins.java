@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe; {@link #close()} closes every administrative pool.
  */
 public final class ClusterAdmins implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClusterAdmins.class);
+
     private final ClusterStore clusters;
     private final Duration statementTimeout;
     private final Map<String, ClusterAdmin> admins = new ConcurrentHashMap<>();
@@ -40,6 +42,47 @@ public final class ClusterAdmins implements AutoCloseable {
             return;
         }
         clusters.find(clusterId).ifPresentOrElse(admin::useCredentials, () -> forget(clusterId));
+    }
+
+    /**
+     * Ends a rotation of the cluster's administrative password whose next password is staged: its
+     * role gets it (logged in with whichever of the current and the staged password the server takes,
+     * so a rotation that stopped after changing the server is finished too), it is promoted, and
+     * every instance takes it up. Answers whether this call promoted it.
+     */
+    public boolean finishRotation(String clusterId) {
+        List<String> passwords = clusters.passwords(clusterId);
+        if (passwords.size() < 2) {
+            return false;
+        }
+        ClusterAdmin.setOwnPassword(cluster(clusterId), passwords, passwords.getLast());
+        boolean promoted = clusters.promotePassword(clusterId);
+        refresh(clusterId);
+        return promoted;
+    }
+
+    /**
+     * {@link #finishRotation} of every cluster with a staged password: a rotation killed between
+     * changing the server's role and promoting the password would otherwise leave new administrative
+     * connections refused until it is run again. Housekeeping calls it; answers how many it finished.
+     * A rotation running meanwhile elsewhere sets the same password and finds it promoted: harmless.
+     */
+    public int finishInterruptedRotations() {
+        int finished = 0;
+        for (String id : clusters.withStagedPassword()) {
+            try {
+                if (finishRotation(id)) {
+                    log.info("finished the interrupted rotation of cluster {}'s administrative password", id);
+                    finished++;
+                }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "cannot finish the rotation of cluster {}'s administrative password yet: {}",
+                        id,
+                        e.getMessage());
+            }
+        }
+        return finished;
     }
 
     /** {@link #refresh} of every cluster in use here, after the channel was lost a while. */

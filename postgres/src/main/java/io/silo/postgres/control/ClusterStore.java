@@ -126,6 +126,12 @@ public final class ClusterStore {
                 .orElse(List.of());
     }
 
+    /** The clusters with a staged administrative password: a rotation under way, or one that stopped before its end. */
+    public List<String> withStagedPassword() {
+        return jdbc.query(
+                "SELECT id FROM clusters WHERE admin_password_next IS NOT NULL ORDER BY id", row -> row.getString(1));
+    }
+
     /** Makes the staged password the cluster's, once its role has it; every instance hears of it ({@link #CHANNEL}). */
     public boolean promotePassword(String id) {
         return jdbc.update("""

@@ -88,6 +88,52 @@ class ClusterPasswordRotationTest {
         }
     }
 
+    @Test
+    void aRotationStoppedAfterTheServerChangedIsFinishedByHousekeeping() {
+        TestPostgres second = TestPostgres.secondary();
+        second.reset();
+        second.admin()
+                .update("CREATE ROLE " + ADMIN_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD '" + FIRST_PASSWORD + "'");
+        second.admin().update("GRANT CONNECT ON DATABASE postgres TO " + ADMIN_ROLE);
+        try (TestSilo silo = TestSilo.start(1, Map.of())) {
+            SiloClient admin = silo.client().asAdmin();
+            assertThat(admin.post(
+                                    "/api/admin/clusters",
+                                    Map.of(
+                                            "id",
+                                            "pg2",
+                                            "url",
+                                            second.url("postgres").replaceFirst("[?].*", ""),
+                                            "user",
+                                            ADMIN_ROLE,
+                                            "password",
+                                            FIRST_PASSWORD,
+                                            "labels",
+                                            Map.of("zone", "two")))
+                            .status())
+                    .isEqualTo(201);
+            // a rotation killed after the server's role got the staged password, before its promotion
+            var clusters = silo.silo().application().clusters();
+            String staged =
+                    clusters.stagePassword("pg2", "staged-admin-password").orElseThrow();
+            second.admin().update("ALTER ROLE " + ADMIN_ROLE + " PASSWORD '" + staged + "'");
+            assertThat(loginState(second, FIRST_PASSWORD)).isEqualTo("28P01");
+
+            int finished = silo.silo().application().clusterAdmins().finishInterruptedRotations();
+
+            assertThat(finished).isEqualTo(1);
+            assertThat(clusters.passwords("pg2")).containsExactly(staged);
+            assertThat(silo.silo().application().clusterAdmins().finishInterruptedRotations())
+                    .as("nothing left to finish")
+                    .isZero();
+            TestTenants.TestTenant tenant = TestTenants.create(
+                    silo.client(), "Interrupted Rotation", List.of("billing"), Map.of("labels", Map.of("zone", "two")));
+            assertThat(tenant.database("billing"))
+                    .as("provisioned through the promoted password")
+                    .isNotBlank();
+        }
+    }
+
     /** {@code ok}, or the SQLSTATE with which the server refuses the administrative role's login. */
     private static String loginState(TestPostgres server, String password) {
         Properties props = new Properties();
