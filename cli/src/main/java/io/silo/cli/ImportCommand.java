@@ -145,5 +145,13 @@ final class ImportCommand extends OperatorCommand {
                     report.unassigned().size());
         }
         report.notes().forEach(note -> out.println("  note: " + note));
+        if (!report.complete() && report.written() == 0) {
+            // a re-run over a source that still holds a bad document exits 2 as the first did: say
+            // plainly that this run changed nothing, so that the code is not read as a new failure
+            out.printf(
+                    "nothing new written; %d left out, as the report says: the source still holds them, and every"
+                            + " run exits %d until they are fixed or removed there%n",
+                    report.rejectedCount(), INCOMPLETE);
+        }
     }
 }

@@ -65,7 +65,9 @@ class ImportCommandTest {
         assertThat(second.code()).as(second.out() + second.err()).isEqualTo(ImportCommand.INCOMPLETE);
         assertThat(second.out())
                 .contains("3 documents read, 0 written")
-                .contains("(found): 0 imported, 0 updated, 2 unchanged, 1 rejected");
+                .contains("(found): 0 imported, 0 updated, 2 unchanged, 1 rejected")
+                .contains("nothing new written; 1 left out");
+        assertThat(first.out()).doesNotContain("nothing new written");
 
         // the import's job keeps its report: silo jobs show prints it
         Outcome jobs = run("jobs", "list", "--kind", "organization.import", "--json", "--config", config.toString());

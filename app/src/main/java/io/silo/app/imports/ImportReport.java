@@ -247,7 +247,7 @@ public final class ImportReport {
     }
 
     /** What was left out so far: documents rejected, and documents or files without organization. */
-    long rejectedCount() {
+    public long rejectedCount() {
         return unassignedCount
                 + tenants.values().stream().mapToLong(Tenant::rejected).sum();
     }
