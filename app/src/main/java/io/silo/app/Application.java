@@ -12,6 +12,7 @@ import io.silo.app.backup.Backups;
 import io.silo.app.backup.Restores;
 import io.silo.app.cluster.ClusterRegistry;
 import io.silo.app.demo.DemoLoader;
+import io.silo.app.document.CollectionStatistics;
 import io.silo.app.document.Documents;
 import io.silo.app.file.DocumentFiles;
 import io.silo.app.file.FileSweeper;
@@ -143,6 +144,11 @@ public final class Application implements AutoCloseable {
         }
     }
 
+    /** Statistics for collections loaded in one go: an import, the demo. */
+    private CollectionStatistics statistics() {
+        return new CollectionStatistics(data.placements(), control.admins(), templates);
+    }
+
     /** Imports of MongoDB exports into organizations ({@code silo import}; {@code docs/import.md}). */
     public MongoImport imports() {
         return MongoImport.wire(
@@ -155,6 +161,7 @@ public final class Application implements AutoCloseable {
                 control.directory(),
                 data.relay(),
                 control.hasher(),
+                statistics(),
                 options.clock());
     }
 
@@ -170,6 +177,7 @@ public final class Application implements AutoCloseable {
                 data.connections(),
                 data.users(),
                 control.hasher(),
+                statistics(),
                 options.clock());
     }
 

@@ -5,6 +5,7 @@ import io.silo.app.backup.BackupSchedule;
 import io.silo.app.backup.BackupWiring;
 import io.silo.app.backup.Backups;
 import io.silo.app.backup.Restores;
+import io.silo.app.document.CollectionStatistics;
 import io.silo.app.file.FileSweeper;
 import io.silo.app.imports.ImportFolders;
 import io.silo.app.imports.ImportJob;
@@ -218,6 +219,7 @@ record Operations(
                 control.directory(),
                 data.relay(),
                 control.hasher(),
+                new CollectionStatistics(data.placements(), control.admins(), templates),
                 clock);
         importer.set(mongoImport);
         Imports imports = new Imports(

@@ -1,5 +1,6 @@
 package io.silo.app.demo;
 
+import io.silo.app.document.DataScope;
 import io.silo.app.document.Documents;
 import io.silo.app.document.Write;
 import io.silo.app.session.Principal;
@@ -9,6 +10,8 @@ import io.silo.error.SiloException;
 import io.silo.postgres.collection.query.MetaField;
 import io.silo.tenant.Tenant;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -53,6 +56,25 @@ final class DemoWrites {
     /** Inserts {@code body}, which carries its {@code _id}, as {@code writer}; nothing if it is there. */
     void insert(Principal.Member writer, String service, String collection, ObjectNode body) {
         batch(writer, service, List.of(new Write.Insert(collection, body)));
+    }
+
+    /**
+     * Changes document {@code id} by the merge patch {@code body} as {@code writer}; nothing if it
+     * already holds every field of the patch (an interrupted load got that far). A patch is not part
+     * of the load's ids: a document changed is one written before.
+     */
+    void patch(Principal.Member writer, String service, String collection, UUID id, ObjectNode body) {
+        DataScope scope = documents.scope(writer, service);
+        JsonNode now = documents.get(scope, collection, id).body();
+        boolean applied =
+                body.properties().stream().allMatch(field -> field.getValue().equals(now.get(field.getKey())));
+        if (applied) {
+            found++;
+            return;
+        }
+        documents.write(scope, new Write.Patch(collection, id, body, OptionalLong.empty(), Optional.empty()), actor);
+        written++;
+        progress.wrote(tenant.slug(), service + "." + collection);
     }
 
     /** Writes {@code writes} in one transaction as {@code writer}; nothing if their inserts are there. */

@@ -1,5 +1,6 @@
 package io.silo.app.imports;
 
+import io.silo.app.document.CollectionStatistics;
 import io.silo.error.SiloException;
 import io.silo.json.Json;
 import io.silo.postgres.collection.DocumentStore;
@@ -9,6 +10,7 @@ import io.silo.postgres.routing.TenantConnections;
 import io.silo.template.CollectionSpec;
 import io.silo.tenant.Tenant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -30,10 +32,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class DocumentWriter {
     private final TenantConnections connections;
     private final DocumentStore store;
+    private final CollectionStatistics statistics;
 
-    DocumentWriter(TenantConnections connections, DocumentStore store) {
+    DocumentWriter(TenantConnections connections, DocumentStore store, CollectionStatistics statistics) {
         this.connections = connections;
         this.store = store;
+        this.statistics = statistics;
     }
 
     /** A converted document, its stable id and the source id it came from (for the report). */
@@ -76,6 +80,11 @@ final class DocumentWriter {
                     report.reject(service, spec.name(), result.pending().sourceId(), result.reason());
             }
         }
+    }
+
+    /** Has PostgreSQL sample {@code service}'s collections of {@code tenant}, after they were loaded. */
+    void analyze(Tenant tenant, String service, Collection<CollectionSpec> specs) {
+        statistics.refresh(tenant.id(), service, specs);
     }
 
     private List<Result> apply(Handle handle, CollectionSpec spec, List<Pending> batch) {

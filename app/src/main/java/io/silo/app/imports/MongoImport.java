@@ -1,5 +1,6 @@
 package io.silo.app.imports;
 
+import io.silo.app.document.CollectionStatistics;
 import io.silo.app.imports.ImportMapping.Layout;
 import io.silo.app.imports.MongoFiles.SourceCollection;
 import io.silo.app.organization.NewOrganization;
@@ -101,12 +102,13 @@ public final class MongoImport {
             DirectoryStore directory,
             DirectoryRelay relay,
             PasswordHasher hasher,
+            CollectionStatistics statistics,
             Clock clock) {
         return new MongoImport(
                 templates,
                 new ImportedOrganizations(organizations, tenants, new ImportedOrganizationStore(control)),
                 new ImportedUsers(connections, userStore, directory, relay, hasher, templates, clock),
-                new DocumentWriter(connections, new DocumentStore(clock)),
+                new DocumentWriter(connections, new DocumentStore(clock), statistics),
                 tenants);
     }
 
@@ -677,6 +679,7 @@ public final class MongoImport {
                 }
             });
             batches.values().forEach(Batches::flush);
+            batches.values().forEach(Batches::analyze);
         }
 
         void convert(
@@ -966,6 +969,13 @@ public final class MongoImport {
                 writer.write(tenant, template.service(), childSpecs.get(name), List.copyOf(pending), context.report());
                 pending.clear();
             });
+        }
+
+        /** Statistics for what was just loaded: a table filled in one go has none until autovacuum's threshold. */
+        void analyze() {
+            List<CollectionSpec> loaded = new ArrayList<>(childSpecs.values());
+            loaded.addFirst(spec);
+            context.tenant().ifPresent(tenant -> writer.analyze(tenant, template.service(), loaded));
         }
     }
 

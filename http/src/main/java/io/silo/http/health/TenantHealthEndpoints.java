@@ -116,13 +116,19 @@ public final class TenantHealthEndpoints implements Endpoints {
                             .filter(role.get()::mayRead)
                             .toList())
                     .orElse(List.of());
+            // reltuples is -1 until a table is first analysed (a small one written by the API may never
+            // be): the statistics collector's live-row count stands in, a little behind the commits
             Map<String, Long> estimates = new LinkedHashMap<>();
             connections.inTransaction(
                     member.tenantId(),
                     database.service(),
                     handle -> handle.query("""
-                    SELECT c.relname, greatest(c.reltuples, 0)::bigint FROM pg_class c
+                    SELECT c.relname,
+                           CASE WHEN c.reltuples < 0 THEN coalesce(s.n_live_tup, 0)
+                                ELSE c.reltuples END::bigint
+                    FROM pg_class c
                     JOIN pg_namespace n ON n.oid = c.relnamespace
+                    LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
                     WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY(?)
                     """, row -> estimates.put(row.getString(1), row.getLong(2)), (Object)
                             names.toArray(String[]::new)));

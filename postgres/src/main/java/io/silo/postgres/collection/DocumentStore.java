@@ -132,6 +132,24 @@ public final class DocumentStore {
     }
 
     /**
+     * Has PostgreSQL sample the tables of {@code specs} (those the database has) now. A table loaded in one go (an import, the demo)
+     * has no statistics until autovacuum's threshold of changed rows is passed, which a small table
+     * never reaches: until then its planner estimates and the tenant health's document estimates
+     * ({@code pg_class.reltuples}) say nothing. Only the table's owner may analyse it: run on an
+     * administrative connection.
+     */
+    public static void analyze(Connection connection, Collection<CollectionSpec> specs) {
+        Handle handle = new Handle(connection);
+        // an organization on an older template version may lack a collection the catalog has
+        List<String> present = handle.query(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY(?)",
+                row -> row.getString(1),
+                (Object) specs.stream().map(CollectionSpec::name).toArray(String[]::new));
+        present.forEach(name -> handle.execute("ANALYZE " + Sql.table(name)));
+    }
+
+    /**
      * The document with this id, if there is one. Its body stays the text PostgreSQL printed, with
      * the private fields removed there: answering it needs no parse ({@link Document#json()}).
      */

@@ -216,6 +216,18 @@ class MongoImportTest {
                         .path("count")
                         .asInt())
                 .isEqualTo(2);
+        // the import analyses what it loaded: an estimate said 0 until autovacuum came by (regression)
+        ownerClient
+                .get("/api/health/tenant/collections")
+                .json()
+                .path("databases")
+                .forEach(database -> database.path("collections").forEach(collection -> {
+                    if (database.path("service").asString().equals("pos")
+                            && collection.path("name").asString().equals("products")) {
+                        assertThat(collection.path("estimatedDocuments").asLong())
+                                .isEqualTo(2);
+                    }
+                }));
         // the imported bcrypt hash became argon2id at the first sign-in
         assertThat(passwordHash(silo, "valley-liquors", "owner@valley.test")).startsWith("$argon2id$");
         SiloClient cashierClient = member(silo, "valley-liquors", "cash@valley.test", "cash1234");

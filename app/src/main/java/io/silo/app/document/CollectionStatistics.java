@@ -1,0 +1,53 @@
+package io.silo.app.document;
+
+import io.silo.postgres.cluster.ClusterAdmins;
+import io.silo.postgres.collection.DocumentStore;
+import io.silo.postgres.placement.PlacementCache;
+import io.silo.template.CollectionSpec;
+import io.silo.template.TemplateCatalog;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Fresh planner statistics for collections loaded in one go (an import, the demo). A table written
+ * by a bulk load has none until autovacuum's threshold of changed rows is passed, which a small
+ * table never reaches: until then the planner guesses and the tenant health's document estimates
+ * ({@code pg_class.reltuples}) stay at nothing. Only a table's owner may {@code ANALYZE} it, and the
+ * tenant's role is not the owner, so this runs on the cluster's administrative connection.
+ *
+ * <p>Thread-safe.
+ */
+public final class CollectionStatistics {
+    private final PlacementCache placements;
+    private final ClusterAdmins admins;
+    private final TemplateCatalog templates;
+
+    public CollectionStatistics(PlacementCache placements, ClusterAdmins admins, TemplateCatalog templates) {
+        this.placements = placements;
+        this.admins = admins;
+        this.templates = templates;
+    }
+
+    /** Analyses every collection of {@code service} in organization {@code tenant}'s database. */
+    public void refresh(UUID tenant, String service) {
+        refresh(
+                tenant,
+                service,
+                templates
+                        .find(service)
+                        .map(template -> List.copyOf(template.collections().values()))
+                        .orElse(List.of()));
+    }
+
+    /** Analyses {@code collections} of {@code service} in organization {@code tenant}'s database; nothing if it has none. */
+    public void refresh(UUID tenant, String service, Collection<CollectionSpec> collections) {
+        placements
+                .find(tenant)
+                .flatMap(placement -> placement.database(service))
+                .ifPresent(database -> admins.of(database.clusterId()).inDatabase(database.database(), handle -> {
+                    DocumentStore.analyze(handle.connection(), collections);
+                    return null;
+                }));
+    }
+}
