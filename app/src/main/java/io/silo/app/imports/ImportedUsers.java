@@ -65,7 +65,13 @@ final class ImportedUsers {
         this.clock = clock;
     }
 
-    /** One copy of a person, as one service's user collection had it. */
+    /**
+     * One copy of a person, as one service's user collection had it.
+     *
+     * @param origin where it was read ({@code database.collection}), for the report
+     * @param secondary a copy that another one overrides, read after the others: the main database's
+     *     copy of the dual-write POS, whose tenant database's copy wins
+     */
     record Copy(
             String service,
             String sourceId,
@@ -74,7 +80,9 @@ final class ImportedUsers {
             String name,
             Optional<String> password,
             Optional<String> role,
-            boolean active) {}
+            boolean active,
+            String origin,
+            boolean secondary) {}
 
     /** A person: their copies merged. */
     static final class Person {
@@ -83,6 +91,7 @@ final class ImportedUsers {
         final String name;
         final Optional<String> password;
         final boolean active;
+        final String origin;
         final Map<String, String> roles = new LinkedHashMap<>();
         final List<String> sourceIds = new ArrayList<>();
 
@@ -92,6 +101,7 @@ final class ImportedUsers {
             this.name = first.name();
             this.password = first.password();
             this.active = first.active();
+            this.origin = first.origin();
         }
 
         String login() {
@@ -123,6 +133,9 @@ final class ImportedUsers {
             Person person = persons.computeIfAbsent(key, ignored -> new Person(copy));
             if (!person.sourceIds.isEmpty()) {
                 disagreements(person, copy, report);
+            } else if (copy.secondary()) {
+                report.note("user " + person.login() + " is only in " + copy.origin()
+                        + ", not in the organization's own database: imported from there");
             }
             person.sourceIds.add(copy.sourceId());
             ServiceTemplate template = templates.require(copy.service());
@@ -265,7 +278,16 @@ final class ImportedUsers {
         }
         String name = copy.name().isBlank() ? email.or(() -> username).orElseThrow() : copy.name();
         return new Copy(
-                copy.service(), copy.sourceId(), email, username, name, copy.password(), copy.role(), copy.active());
+                copy.service(),
+                copy.sourceId(),
+                email,
+                username,
+                name,
+                copy.password(),
+                copy.role(),
+                copy.active(),
+                copy.origin(),
+                copy.secondary());
     }
 
     private static void disagreements(Person person, Copy copy, ImportReport.Tenant report) {
@@ -280,8 +302,8 @@ final class ImportedUsers {
             differ.add("active");
         }
         if (!differ.isEmpty()) {
-            report.note("user " + person.login() + ": the copy in " + copy.service() + " differs in " + differ
-                    + "; the first copy read ("
+            report.note("user " + person.login() + ": the copy in " + copy.origin() + " (" + copy.service()
+                    + ") differs in " + differ + "; the first copy read (" + person.origin + ", "
                     + person.roles.keySet().iterator().next() + ") is kept");
         }
     }

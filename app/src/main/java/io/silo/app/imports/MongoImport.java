@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -323,6 +324,8 @@ public final class MongoImport {
 
         /** User collections with their organization key (empty: per document) and service. */
         final List<Placed> userFiles = new ArrayList<>();
+        /** Users read after the others, whose copies they only complete (the dual-write POS's main database). */
+        final List<Placed> secondaryUserFiles = new ArrayList<>();
 
         final List<Placed> dataFiles = new ArrayList<>();
         /** The registry's entries by organization key. */
@@ -378,8 +381,15 @@ public final class MongoImport {
         }
 
         void classify(List<SourceCollection> collections) {
+            Set<String> registryDatabases = new HashSet<>();
+            collections.stream().filter(this::isRegistry).forEach(found -> registryDatabases.add(found.database()));
             for (SourceCollection collection : collections) {
                 if (isRegistry(collection)) {
+                    continue;
+                }
+                if (mainDatabaseUsers(collection, registryDatabases)) {
+                    secondaryUserFiles.add(new Placed(
+                            collection, Optional.empty(), mapping.service().orElseThrow()));
                     continue;
                 }
                 if (mapping.userDatabase().filter(collection.database()::equals).isPresent()) {
@@ -434,6 +444,20 @@ public final class MongoImport {
                     dataFiles.add(placed);
                 }
             }
+        }
+
+        /**
+         * The dual-write POS kept every user twice: in its main database (the one holding the
+         * organizations), naming their organization in {@code organizationField}, and in the
+         * organization's own database. That system read the tenant's copy, so the main copy only
+         * completes it: read after the others, it adds a user the tenant database lacks, and where
+         * the two differ the report says so and the tenant's copy is kept.
+         */
+        private boolean mainDatabaseUsers(SourceCollection collection, Set<String> registryDatabases) {
+            return mapping.layout() == Layout.PER_TENANT
+                    && registryDatabases.contains(collection.database())
+                    && !mapping.databases().matcher(collection.database()).matches()
+                    && collection.name().equals(mapping.userCollection());
         }
 
         boolean isRegistry(SourceCollection collection) {
@@ -496,9 +520,18 @@ public final class MongoImport {
                 String adminRole = templates.require(service).adminRole();
                 entries.forEach((key, entry) -> idText(entry.get("_id"))
                         .ifPresent(id -> copies.computeIfAbsent(key, ignored -> new ArrayList<>())
-                                .add(copy(service, id, entry, Optional.of(adminRole)))));
+                                .add(copy(
+                                        service,
+                                        id,
+                                        entry,
+                                        Optional.of(adminRole),
+                                        mapping.registry().orElseThrow().collection(),
+                                        false))));
             }
-            for (Placed placed : userFiles) {
+            List<Placed> tenantCopiesFirst = new ArrayList<>(userFiles);
+            tenantCopiesFirst.addAll(secondaryUserFiles);
+            for (Placed placed : tenantCopiesFirst) {
+                boolean secondary = secondaryUserFiles.contains(placed);
                 read(placed.collection(), document -> {
                     Optional<String> key = placed.key().or(() -> organizationOf(document));
                     Optional<String> id = idText(document.get("_id"));
@@ -519,12 +552,24 @@ public final class MongoImport {
                     text(document, List.of("organizationName"))
                             .ifPresent(name -> namesFromUsers.putIfAbsent(key.get(), name));
                     copies.computeIfAbsent(key.get(), ignored -> new ArrayList<>())
-                            .add(copy(placed.service(), id.get(), document, text(document, fields.role())));
+                            .add(copy(
+                                    placed.service(),
+                                    id.get(),
+                                    document,
+                                    text(document, fields.role()),
+                                    where(placed.collection()),
+                                    secondary));
                 });
             }
         }
 
-        ImportedUsers.Copy copy(String service, String id, BsonDocument document, Optional<String> role) {
+        ImportedUsers.Copy copy(
+                String service,
+                String id,
+                BsonDocument document,
+                Optional<String> role,
+                String origin,
+                boolean secondary) {
             ImportMapping.UserFields fields = mapping.users();
             return new ImportedUsers.Copy(
                     service,
@@ -534,7 +579,9 @@ public final class MongoImport {
                     text(document, fields.name()).orElse(""),
                     text(document, fields.password()),
                     role,
-                    active(document, fields.active()));
+                    active(document, fields.active()),
+                    origin,
+                    secondary);
         }
 
         void prepareOrganizations() {

@@ -70,6 +70,28 @@ class MongoImportTest {
                         doc("_id", new BsonObjectId(corner)).append("name", str("Corner Bottles"))),
                 new byte[0],
                 new BsonArray());
+        // the dual-write POS kept every user in its main database too: a copy of the owner that
+        // differs (the tenant's copy wins) and a cashier whose tenant copy was never written
+        MongoDumps.dump(
+                dump,
+                "NewLiqourPOS",
+                "users",
+                false,
+                List.of(
+                        doc("_id", new BsonObjectId(owner))
+                                .append("email", str("owner@valley.test"))
+                                .append("name", str("O. Owner (main copy)"))
+                                .append("password", str(bcrypt("valley-owner-pass", Bcrypt.A)))
+                                .append("role", str("org_admin"))
+                                .append("organizationId", new BsonObjectId(valley)),
+                        doc("_id", new BsonObjectId())
+                                .append("email", str("late@valley.test"))
+                                .append("name", str("Lena Late"))
+                                .append("password", str(bcrypt("late-cashier-pass", Bcrypt.B)))
+                                .append("role", str("cashier"))
+                                .append("organizationId", new BsonObjectId(valley))),
+                new byte[0],
+                new BsonArray());
         String valleyDb = "tenant_" + valley.toHexString();
         MongoDumps.dump(
                 dump,
@@ -177,7 +199,10 @@ class MongoImportTest {
                 .anySatisfy(rejection -> assertThat(rejection.reason()).startsWith("schema-violation"))
                 .anySatisfy(rejection -> assertThat(rejection.reason()).contains("email or a username"));
         assertThat(valleyReport.notes())
-                .anySatisfy(note -> assertThat(note).contains("cash@valley.test", "plain-text", "shorter"));
+                .anySatisfy(note -> assertThat(note).contains("cash@valley.test", "plain-text", "shorter"))
+                .anySatisfy(note -> assertThat(note)
+                        .contains("owner@valley.test", "NewLiqourPOS.users", "name", valleyDb + ".users", "kept"))
+                .anySatisfy(note -> assertThat(note).contains("late@valley.test", "only in NewLiqourPOS.users"));
         assertThat(first.notes()).anySatisfy(note -> assertThat(note).contains("pos.products", "[name]"));
         assertThat(first.unassigned())
                 .singleElement()
@@ -228,6 +253,22 @@ class MongoImportTest {
                                 .isEqualTo(2);
                     }
                 }));
+        assertThat(ownerClient
+                        .get("/api/auth/me")
+                        .json()
+                        .path("user")
+                        .path("name")
+                        .asString())
+                .as("the tenant database's copy wins")
+                .isEqualTo("Olga Owner");
+        SiloClient late = member(silo, "valley-liquors", "late@valley.test", "late-cashier-pass");
+        assertThat(late.get("/api/auth/me")
+                        .json()
+                        .path("user")
+                        .path("roles")
+                        .path("pos")
+                        .asString())
+                .isEqualTo("cashier");
         // the imported bcrypt hash became argon2id at the first sign-in
         assertThat(passwordHash(silo, "valley-liquors", "owner@valley.test")).startsWith("$argon2id$");
         SiloClient cashierClient = member(silo, "valley-liquors", "cash@valley.test", "cash1234");
