@@ -50,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void loadDemo(Silo silo) {
+    /** Loads the demo into a started Silo and logs what it did and the accounts; closes it on failure. */
+    static DemoReport loadDemo(Silo silo) {
         try {
             DemoReport report = silo.application().demo().load();
             log.info(
@@ -64,6 +65,7 @@ final class ServeCommand implements Callable<Integer> {
                     report.leftAlone().isEmpty() ? "" : ", left alone (see the warnings above) " + report.leftAlone());
             // one line each: the log escapes line breaks inside a message
             report.accountTable().lines().forEach(line -> log.info("Demo account  {}", line));
+            return report;
         } catch (RuntimeException e) {
             silo.close();
             throw e;
