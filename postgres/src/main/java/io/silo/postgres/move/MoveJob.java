@@ -11,6 +11,7 @@ import io.silo.postgres.control.MoveStore;
 import io.silo.postgres.control.MoveStore.Move;
 import io.silo.postgres.control.MoveStore.Origin;
 import io.silo.postgres.control.TenantStore;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.job.Leases;
 import io.silo.postgres.provision.ProvisioningJob;
 import io.silo.template.ServiceTemplate;
@@ -47,13 +48,17 @@ import tools.jackson.databind.node.ObjectNode;
  *       source's schema version, with the same tables; the method chosen: {@code logical} when the
  *       source server's {@code wal_level} is {@code logical}, else {@code copy};
  *   <li>{@code copy}, {@code sync} (logical only): a publication on each source database, a
- *       subscription on its copy, waited for until every table streams;
+ *       subscription on its copy, waited for until every table streams; both sides vacuumed and the
+ *       copy caught up with the source's log, writes still going on (what the fence then waits for
+ *       does not grow with the tenant's size);
  *   <li>{@code fence}: the databases {@code write-fenced} in the control database (writes get 503
  *       with {@code Retry-After}, reads go on, every instance told by the placement's NOTIFY), then,
  *       on each source database, the tenant role's writes revoked and those under way waited for;
- *   <li>{@code catch-up}: logical, the copy waited for until it confirmed the source's log position
- *       and the subscription dropped; copy, every row copied now; both, the sequences set;
- *   <li>{@code verify}: the rows of every table counted on both sides, which must agree;
+ *   <li>{@code catch-up}: logical, the copy waited for until it confirmed the source's log up to its
+ *       end after the fence, and the subscription stopped; copy, every row copied now; both, the
+ *       sequences set;
+ *   <li>{@code verify}: the rows of every table counted on both sides at once (index-only after the
+ *       vacuum), which must agree;
  *   <li>{@code switch}: one control-plane transaction places every database on the target, ready,
  *       and records the fence's length and when the old copies may go ({@code services.removalGrace});
  *   <li>{@code clean-up} (logical only): the subscriptions, their slots and the publications dropped,
@@ -214,12 +219,7 @@ public final class MoveJob implements JobHandler {
                             replication.publish();
                             replication.subscribe();
                         }));
-            case "sync" ->
-                ifLogical(
-                        move,
-                        () -> replications(move)
-                                .forEach(
-                                        replication -> await("the first copy of " + move.slug(), replication::synced)));
+            case "sync" -> ifLogical(move, () -> readyForTheFence(move));
             case "fence" -> fence(move);
             case "catch-up" -> catchUp(move);
             case "verify" -> verify(move);
@@ -270,6 +270,38 @@ public final class MoveJob implements JobHandler {
         } catch (RuntimeException e) {
             log.warn("could not renew the lease of move {} of {}: {}", move.jobId(), move.slug(), e.getMessage());
         }
+    }
+
+    /**
+     * Before the fence, so that what runs under it is short whatever the tenant's size: every table's
+     * first copy done; both sides' tables vacuumed (the copy's fresh rows get their hint bits and
+     * visibility map here rather than in the verifying count, which then reads indexes only, and no
+     * autovacuum of the copy starts under the fence); then the copy caught up with the source's log
+     * as it is now, while writes go on, so the fenced catch-up waits only for the last moments'.
+     */
+    private void readyForTheFence(Move move) {
+        ClusterAdmin target = clusters.of(move.targetCluster());
+        List<Replication> replications = replications(move);
+        replications.forEach(replication -> await("the first copy of " + move.slug(), replication::synced));
+        eachDatabase(move, index -> {
+            Origin origin = move.databases().get(index);
+            ClusterAdmin source = clusters.of(origin.cluster());
+            try (Connection from = source.connect(origin.database());
+                    Connection to = target.connect(origin.database())) {
+                Handle original = new Handle(from);
+                Handle copy = new Handle(to);
+                TenantTables.vacuum(copy);
+                TenantTables.vacuum(original);
+                Replication replication = replications.get(index);
+                String position = replication.sourcePosition(original);
+                await(
+                        "the copy of " + origin.database() + " to catch up before the fence",
+                        () -> replication.caughtUp(original, position));
+            } catch (SQLException e) {
+                throw new io.silo.postgres.jdbc.DataAccessException(
+                        "(connect to " + origin.database() + " before the fence)", e);
+            }
+        });
     }
 
     private void prepare(Job job, Move move) {
@@ -407,28 +439,40 @@ public final class MoveJob implements JobHandler {
         }
     }
 
+    /**
+     * Under the fence: each database's copy caught up (logical: the subscription confirms the
+     * source's log up to its end now, then stops; copy: every row copied) and its sequences set
+     * where the source's are, over one connection to each side per database.
+     */
     private void catchUp(Move move) {
         ClusterAdmin target = clusters.of(move.targetCluster());
         List<Replication> replications = replications(move);
         eachDatabase(move, index -> {
             Origin origin = move.databases().get(index);
             ClusterAdmin source = clusters.of(origin.cluster());
-            if (logical(move)) {
-                Replication replication = replications.get(index);
-                if (replication.streaming()) {
-                    String position = replication.sourcePosition();
-                    await("the copy of " + origin.database() + " to catch up", () -> replication.caughtUp(position));
-                    // nothing more comes (the source takes no writes); dropping it waits for the switch
-                    replication.stop();
-                }
-            } else {
+            if (!logical(move)) {
                 copyRows(source, target, origin.database());
             }
-            List<TenantTables.SequenceValue> sequences = source.inDatabase(origin.database(), TenantTables::sequences);
-            target.inDatabase(origin.database(), handle -> {
-                TenantTables.setSequences(handle, sequences);
-                return null;
-            });
+            try (Connection from = source.connect(origin.database());
+                    Connection to = target.connect(origin.database())) {
+                Handle original = new Handle(from);
+                Handle copy = new Handle(to);
+                if (logical(move)) {
+                    Replication replication = replications.get(index);
+                    if (replication.streaming(copy)) {
+                        String position = replication.sourcePosition(original);
+                        await(
+                                "the copy of " + origin.database() + " to catch up",
+                                () -> replication.caughtUp(original, position));
+                        // nothing more comes (the source takes no writes); dropping it waits for the switch
+                        replication.stop(copy);
+                    }
+                }
+                TenantTables.setSequences(copy, TenantTables.sequences(original));
+            } catch (SQLException e) {
+                throw new io.silo.postgres.jdbc.DataAccessException(
+                        "(connect to " + origin.database() + " for its catch-up)", e);
+            }
         });
     }
 
@@ -486,10 +530,13 @@ public final class MoveJob implements JobHandler {
         Map<String, Map<String, Long>> counted = new java.util.concurrent.ConcurrentHashMap<>();
         eachDatabase(move, index -> {
             Origin origin = move.databases().get(index);
+            // both sides counted at once: the fence lasts as long as the slower
+            var copied = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> clusters.of(move.targetCluster()).inDatabase(origin.database(), TenantTables::counts),
+                    Thread::startVirtualThread);
             Map<String, Long> source =
                     clusters.of(origin.cluster()).inDatabase(origin.database(), TenantTables::counts);
-            Map<String, Long> copy =
-                    clusters.of(move.targetCluster()).inDatabase(origin.database(), TenantTables::counts);
+            Map<String, Long> copy = copied.join();
             if (!source.equals(copy)) {
                 throw new IllegalStateException("the copy of " + origin.database() + " on cluster "
                         + move.targetCluster() + " has other row counts than the source: " + copy + " against "

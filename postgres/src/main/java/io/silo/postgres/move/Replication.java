@@ -120,24 +120,24 @@ final class Replication {
         });
     }
 
-    /** Whether the subscription exists and streams (it is stopped once the copy caught up). */
-    boolean streaming() {
-        return target.databaseExists(database)
-                && target.inDatabase(
-                        database,
-                        handle -> handle.queryOne(
-                                        "SELECT subenabled FROM pg_subscription WHERE subname = ?",
-                                        row -> row.getBoolean(1),
-                                        subscription)
-                                .orElse(false));
+    /*
+     * Under the write fence a move's catch-up holds one connection to each side's database and
+     * passes it here: a new administrative connection per poll cost tens of milliseconds each on a
+     * loaded server, all of them inside the fence.
+     */
+
+    /** Whether the subscription exists and streams (it is stopped once the copy caught up); {@code copy} is the target database's. */
+    boolean streaming(Handle copy) {
+        return copy.queryOne(
+                        "SELECT subenabled FROM pg_subscription WHERE subname = ?",
+                        row -> row.getBoolean(1),
+                        subscription)
+                .orElse(false);
     }
 
     /** Stops the subscription's apply worker; the subscription stays until {@link #dropAll}. */
-    void stop() {
-        target.inDatabase(database, handle -> {
-            handle.execute("ALTER SUBSCRIPTION " + TenantTables.quote(subscription) + " DISABLE");
-            return null;
-        });
+    void stop(Handle copy) {
+        copy.execute("ALTER SUBSCRIPTION " + TenantTables.quote(subscription) + " DISABLE");
     }
 
     /**
@@ -145,23 +145,19 @@ final class Replication {
      * commit record written, not its write position, which a commit made with {@code
      * synchronous_commit = off} may still be ahead of (a catch-up to that once stopped 19 rows short).
      */
-    String sourcePosition() {
-        return source.inDatabase(
-                database,
-                handle -> handle.queryOne("SELECT pg_current_wal_insert_lsn()::text", row -> row.getString(1))
-                        .orElseThrow());
+    String sourcePosition(Handle original) {
+        return original.queryOne("SELECT pg_current_wal_insert_lsn()::text", row -> row.getString(1))
+                .orElseThrow();
     }
 
     /** Whether the target confirmed every change up to {@code position} of the source's log. */
-    boolean caughtUp(String position) {
-        return source.inDatabase(
-                database,
-                handle -> handle.queryOne(
-                                "SELECT confirmed_flush_lsn >= ?::pg_lsn FROM pg_replication_slots WHERE slot_name = ?",
-                                row -> row.getBoolean(1),
-                                position,
-                                subscription)
-                        .orElse(false));
+    boolean caughtUp(Handle original, String position) {
+        return original.queryOne(
+                        "SELECT confirmed_flush_lsn >= ?::pg_lsn FROM pg_replication_slots WHERE slot_name = ?",
+                        row -> row.getBoolean(1),
+                        position,
+                        subscription)
+                .orElse(false);
     }
 
     /**
