@@ -6,6 +6,7 @@ import io.silo.app.backup.BackupWiring;
 import io.silo.app.backup.Backups;
 import io.silo.app.backup.Restores;
 import io.silo.app.document.CollectionStatistics;
+import io.silo.app.cluster.Placements;
 import io.silo.app.file.FileSweeper;
 import io.silo.app.imports.ImportFolders;
 import io.silo.app.imports.ImportJob;
@@ -44,6 +45,7 @@ import io.silo.postgres.provision.RolePasswordRotation;
 import io.silo.postgres.provision.ServiceJobs;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.TenantMigrator;
+import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +115,14 @@ record Operations(
         AtomicReference<MongoImport> importer = new AtomicReference<>();
         ImportJobStore importJobs = new ImportJobStore(jdbc);
         MoveStore moveStore = new MoveStore(jdbc);
+        config.placement().serviceLabels().keySet().forEach(service -> {
+            if (templates.find(service).isEmpty()) {
+                throw new io.silo.config.ConfigException("placement.services." + service
+                        + " names no service template; known: "
+                        + templates.all().stream().map(ServiceTemplate::service).toList());
+            }
+        });
+        Placements placements = new Placements(control.clusters(), control.tenants(), moveStore, config.placement());
         // a drain runs moves, which need the runner that runs the drain: its handler gets them once made
         AtomicReference<Moves> drains = new AtomicReference<>();
         MoveJob moveJob = new MoveJob(
@@ -168,7 +178,8 @@ record Operations(
                                         config.jobs().lease()),
                                 new RolePasswordRotation(control.tenants(), control.admins()),
                                 moveJob,
-                                new DrainJob(jdbc, control.clusters(), control.tenants(), drains::get, jobs),
+                                new DrainJob(
+                                        jdbc, control.clusters(), control.tenants(), placements, drains::get, jobs),
                                 BackupWiring.backupJob(backups, config.backups(), jobs),
                                 BackupWiring.restoreJob(restorer::get, config.backups(), jobs)),
                         config.jobs(),
@@ -183,6 +194,7 @@ record Operations(
                 control.tenants(),
                 tenantServices,
                 control.admins(),
+                placements,
                 templates,
                 jobs,
                 runner,
@@ -195,7 +207,7 @@ record Operations(
         Organizations organizations = new Organizations(
                 jdbc,
                 control.tenants(),
-                control.clusters(),
+                placements,
                 control.admins(),
                 templates,
                 jobs,
@@ -234,7 +246,7 @@ record Operations(
         Moves moves = new Moves(
                 jdbc,
                 control.tenants(),
-                control.clusters(),
+                placements,
                 control.admins(),
                 moveStore,
                 moveJob,
@@ -294,7 +306,7 @@ record Operations(
         Restores restores = BackupWiring.restores(
                 control.jdbc(),
                 control.tenants(),
-                control.clusters(),
+                placements,
                 control.admins(),
                 templates,
                 installer,

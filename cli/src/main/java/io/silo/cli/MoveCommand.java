@@ -32,6 +32,13 @@ final class MoveCommand extends OperatorCommand {
     String target;
 
     @Option(
+            names = "--service",
+            paramLabel = "SERVICE",
+            description = "Move only this service's database (repeatable); by default every database not on the"
+                    + " target moves.")
+    java.util.List<String> services = new java.util.ArrayList<>();
+
+    @Option(
             names = "--method",
             defaultValue = "auto",
             description = "auto (logical replication where the source allows it), logical, or copy (under the fence).")
@@ -41,8 +48,8 @@ final class MoveCommand extends OperatorCommand {
     int run(Application app, PrintWriter out) {
         Moves moves = app.moves();
         Optional<Job> left = moves.unfinished(organization);
-        Job job = left.orElseGet(
-                () -> moves.start(organization, target, MoveJob.Method.parse(method), actor(), Duration.ofSeconds(30)));
+        Job job = left.orElseGet(() -> moves.start(
+                organization, target, services, MoveJob.Method.parse(method), actor(), Duration.ofSeconds(30)));
         if (!json) {
             out.printf(
                     left.isPresent() ? "resuming move job %s (step %d of %d)%n" : "move job %s (%s%d steps)%n",

@@ -87,6 +87,18 @@ final class TenantCommands {
         String cluster;
 
         @Option(
+                names = "--service-cluster",
+                description = "Place a service's database on this cluster, e.g. --service-cluster billing=eu-2"
+                        + " (repeatable).")
+        Map<String, String> serviceClusters = new LinkedHashMap<>();
+
+        @Option(
+                names = "--service-labels",
+                description = "Place a service's database on a cluster carrying these labels, e.g."
+                        + " --service-labels billing=tier:billing,zone:b (repeatable).")
+        Map<String, String> serviceLabels = new LinkedHashMap<>();
+
+        @Option(
                 names = "--database",
                 description = "Name a service's database instead of its template's pattern, e.g. "
                         + "--database erp=mobile_shop_db (repeatable).")
@@ -129,6 +141,7 @@ final class TenantCommands {
                     .cluster(Optional.ofNullable(cluster))
                     .databaseNames(databases)
                     .externalId(Optional.ofNullable(externalId))
+                    .placement(placement())
                     .build();
             Organizations.Outcome outcome = organizations.create(request, actor());
             progress().finish();
@@ -137,6 +150,38 @@ final class TenantCommands {
         }
 
         private ProgressLine progress;
+
+        private Map<String, NewOrganization.Placement> placement() {
+            Map<String, NewOrganization.Placement> placement = new LinkedHashMap<>();
+            java.util.Set<String> services = new java.util.LinkedHashSet<>(serviceClusters.keySet());
+            services.addAll(serviceLabels.keySet());
+            for (String service : services) {
+                placement.put(
+                        service,
+                        new NewOrganization.Placement(
+                                Optional.ofNullable(serviceClusters.get(service)),
+                                labels(service, serviceLabels.getOrDefault(service, ""))));
+            }
+            return placement;
+        }
+
+        private static Map<String, String> labels(String service, String text) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String pair : text.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int colon = pair.indexOf(':');
+                if (colon < 1) {
+                    throw new IllegalArgumentException("--service-labels " + service + "=" + text
+                            + ": write each label as key:value, separated by commas");
+                }
+                labels.put(
+                        pair.substring(0, colon).strip(),
+                        pair.substring(colon + 1).strip());
+            }
+            return labels;
+        }
 
         /** Provisioning runs inline: each step moves the bar (plain lines when output is not a terminal). */
         @Override

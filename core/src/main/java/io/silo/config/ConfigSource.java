@@ -235,6 +235,32 @@ public final class ConfigSource {
         return out;
     }
 
+    /**
+     * The entries of a mapping whose keys are names of the deployment's choosing (e.g. the services
+     * of {@code placement.services}), each as a source of its own; from the file only.
+     */
+    public Map<String, ConfigSource> mappings(String key) {
+        JsonNode node = file.at("/" + key.replace(".", "/"));
+        if (node.isMissingNode() || node.isNull()) {
+            read.add(prefix + key);
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(prefix + key + " in " + fileName + " must be a mapping");
+        }
+        Map<String, ConfigSource> out = new LinkedHashMap<>();
+        for (var field : node.properties()) {
+            if (!field.getValue().isObject()) {
+                throw new ConfigException(
+                        prefix + key + "." + field.getKey() + " in " + fileName + " must be a mapping");
+            }
+            out.put(
+                    field.getKey(),
+                    new ConfigSource(prefix + key + "." + field.getKey() + ".", field.getValue(), fileName, env, read));
+        }
+        return out;
+    }
+
     /** A mapping of string to string, e.g. a cluster's {@code labels}. */
     public Map<String, String> map(String key) {
         read.add(prefix + key);

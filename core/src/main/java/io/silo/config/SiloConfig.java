@@ -43,6 +43,7 @@ import java.util.Set;
  * @param backups where backups over HTTP and scheduled backups go, with which key ({@code backups.*})
  * @param moveSyncTimeout the longest a move waits for its copy to be made or to catch up before the step
  *     counts as failed ({@code moves.syncTimeout})
+ * @param placement where each service's databases go by default ({@code placement.services})
  */
 public record SiloConfig(
         Http http,
@@ -68,7 +69,8 @@ public record SiloConfig(
         Duration serviceRemovalGrace,
         Optional<Path> importsDir,
         Backups backups,
-        Duration moveSyncTimeout) {
+        Duration moveSyncTimeout,
+        Placement placement) {
     /** The id of the cluster that holds the control database; no configured cluster may take it. */
     public static final String PRIMARY_CLUSTER = "primary";
 
@@ -509,8 +511,8 @@ public record SiloConfig(
                 source.optional("imports.dir")
                         .map(dir -> Path.of(dir).toAbsolutePath().normalize()),
                 backups(source),
-                source.duration(
-                        "moves.syncTimeout", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)));
+                source.duration("moves.syncTimeout", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)),
+                placement(source));
         config = config.withClusters(clusters(source, config.pools().defaultBudget()));
         source.rejectUnknownKeys();
         return config;
@@ -526,7 +528,7 @@ public record SiloConfig(
                 + ", clusters=" + clusters + ", pools=" + pools + ", tokens=" + tokens + ", passwords=" + passwords
                 + ", jobs=" + jobs + ", autovacuumTuning=" + autovacuumTuning + ", files=" + files + ", retention="
                 + retention + ", serviceRemovalGrace=" + serviceRemovalGrace + ", importsDir=" + importsDir
-                + ", backups=" + backups + ", moveSyncTimeout=" + moveSyncTimeout + "]";
+                + ", backups=" + backups + ", moveSyncTimeout=" + moveSyncTimeout + ", placement=" + placement + "]";
     }
 
     /** A copy with other clusters; handy for tests that add servers. */
@@ -555,7 +557,72 @@ public record SiloConfig(
                 serviceRemovalGrace,
                 importsDir,
                 backups,
-                moveSyncTimeout);
+                moveSyncTimeout,
+                placement);
+    }
+
+    /** A copy with other default placements of services; what {@code placement.services} sets, in code. */
+    public SiloConfig withPlacement(Placement other) {
+        return new SiloConfig(
+                http,
+                dataDir,
+                admin,
+                masterKey,
+                previousMasterKey,
+                database,
+                embedded,
+                clusters,
+                pools,
+                tokens,
+                passwords,
+                jobs,
+                servicesDir,
+                signup,
+                mail,
+                login,
+                directory,
+                autovacuumTuning,
+                files,
+                retention,
+                serviceRemovalGrace,
+                importsDir,
+                backups,
+                moveSyncTimeout,
+                other);
+    }
+
+    /**
+     * Where each service's databases go unless an organization's creation says otherwise
+     * ({@code placement.services.<service>.labels}): any active cluster carrying all those labels.
+     * A service not named here goes with the organization's core database.
+     *
+     * @param serviceLabels the labels by service
+     */
+    public record Placement(Map<String, Map<String, String>> serviceLabels) {
+        public Placement {
+            Map<String, Map<String, String>> copy = new java.util.LinkedHashMap<>();
+            serviceLabels.forEach((service, labels) -> copy.put(service, Map.copyOf(labels)));
+            serviceLabels = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        /** No default: every service goes with the organization's core database. */
+        public static Placement none() {
+            return new Placement(Map.of());
+        }
+    }
+
+    private static Placement placement(ConfigSource source) {
+        Map<String, Map<String, String>> labels = new java.util.LinkedHashMap<>();
+        source.mappings("placement.services").forEach((service, entry) -> {
+            Map<String, String> wanted = entry.map("labels");
+            if (wanted.isEmpty()) {
+                throw new ConfigException("placement.services." + service
+                        + ".labels is empty: name the labels a cluster must carry to take " + service
+                        + "'s databases, or leave the service out");
+            }
+            labels.put(service, wanted);
+        });
+        return new Placement(labels);
     }
 
     /** A copy that uses another control database; the CLI attaches to a running embedded server with it. */
@@ -584,7 +651,8 @@ public record SiloConfig(
                 serviceRemovalGrace,
                 importsDir,
                 backups,
-                moveSyncTimeout);
+                moveSyncTimeout,
+                placement);
     }
 
     /**

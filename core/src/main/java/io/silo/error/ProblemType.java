@@ -309,6 +309,9 @@ public enum ProblemType {
             "the requested cluster takes no new tenants: an administrator set `acceptingTenants` to false, or it is disabled"),
     CLUSTER_FULL(answered(ErrorKind.CONFLICT), "the requested cluster is at its capacity"),
     UNKNOWN_CLUSTER(answered(ErrorKind.UNPROCESSABLE), "no cluster with the requested id (`field`)"),
+    INVALID_PLACEMENT(
+            answered(ErrorKind.UNPROCESSABLE),
+            "an organization's `placement` names a service it does not get, or gives a service both or neither of `cluster` and `labels` (`field`)"),
     CLUSTER_TOO_OLD(
             answered(ErrorKind.UNPROCESSABLE),
             "the cluster runs a PostgreSQL older than 15: a cluster being registered is refused, nothing stored; else the provisioning job's `error`"),

@@ -366,6 +366,41 @@ class SiloConfigTest {
         });
     }
 
+    @Test
+    void placementOfServicesComesFromTheFileWithItsLabels(@TempDir Path dir) throws IOException {
+        Path file = write(dir, """
+                placement:
+                  services:
+                    billing: {labels: {tier: billing}}
+                    crm:
+                      labels: {tier: crm, zone: c}
+                """);
+
+        SiloConfig config = SiloConfig.from(ConfigSource.load(Optional.of(file), Map.of()));
+
+        assertThat(config.placement().serviceLabels())
+                .containsEntry("billing", Map.of("tier", "billing"))
+                .containsEntry("crm", Map.of("tier", "crm", "zone", "c"));
+        assertThat(SiloConfig.from(ConfigSource.ofEnv(Map.of())).placement().serviceLabels())
+                .isEmpty();
+        Path empty = write(dir, """
+                placement:
+                  services:
+                    billing: {labels: {}}
+                """);
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.load(Optional.of(empty), Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("placement.services.billing.labels");
+        Path typo = write(dir, """
+                placement:
+                  services:
+                    billing: {label: {tier: billing}}
+                """);
+        assertThatThrownBy(() -> SiloConfig.from(ConfigSource.load(Optional.of(typo), Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("placement.services.billing");
+    }
+
     private static Path write(Path dir, String yaml) throws IOException {
         Path file = dir.resolve("silo.yaml");
         Files.writeString(file, yaml);

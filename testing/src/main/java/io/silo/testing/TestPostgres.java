@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Embedded PostgreSQL servers shared by every test of one JVM: started on first use (about two
  * seconds), with fsync off because test data may be lost, and stopped when the JVM exits.
- * {@link #primary()} serves most tests; {@link #secondary()} is a second, independent server
- * for multi-cluster tests.
+ * {@link #primary()} serves most tests; {@link #secondary()} and {@link #tertiary()} are further,
+ * independent servers for multi-cluster tests (a third is started only by the tests that ask for it).
  *
  * <p>Thread-safe.
  */
@@ -46,6 +46,11 @@ public final class TestPostgres {
     /** A second server, for tests that place tenants on more than one cluster. */
     public static TestPostgres secondary() {
         return named("secondary");
+    }
+
+    /** A third server, for tests that place an organization's services on three clusters. */
+    public static TestPostgres tertiary() {
+        return named("tertiary");
     }
 
     private static TestPostgres named(String name) {

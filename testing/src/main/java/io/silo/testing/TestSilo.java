@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A Silo instance for one test class, with the configuration it was started from, so a test can
@@ -32,6 +33,22 @@ public final class TestSilo implements AutoCloseable {
         this.silo = Silo.start(config, options);
     }
 
+    /**
+     * Resets the shared server(s) and starts a fresh instance with {@code clusters} clusters (up to
+     * three: {@code primary}; {@code secondary}, labelled {@code zone: b}; {@code tertiary}, labelled
+     * {@code zone: c}) and the configuration {@code adjust} makes of the usual one.
+     */
+    public static TestSilo start(int clusters, Map<String, String> overrides, UnaryOperator<SiloConfig> adjust) {
+        TestPostgres.primary().reset();
+        if (clusters > 1) {
+            TestPostgres.secondary().reset();
+        }
+        if (clusters > 2) {
+            TestPostgres.tertiary().reset();
+        }
+        return new TestSilo(adjust.apply(config(clusters, overrides)), SiloOptions.server());
+    }
+
     /** Resets the shared server(s) and starts a fresh instance with {@code clusters} clusters. */
     public static TestSilo start(int clusters, Map<String, String> overrides) {
         return start(clusters, overrides, SiloOptions.server());
@@ -44,24 +61,34 @@ public final class TestSilo implements AutoCloseable {
         if (clusters > 1) {
             TestPostgres.secondary().reset();
         }
+        if (clusters > 2) {
+            TestPostgres.tertiary().reset();
+        }
         return new TestSilo(config(clusters, overrides), options);
     }
 
     /** The configuration of a test instance: cheap argon2id parameters, a random master key. */
     public static SiloConfig config(int clusters, Map<String, String> overrides) {
         SiloConfig config = SiloConfig.from(ConfigSource.ofEnv(env(overrides)));
+        List<SiloConfig.Cluster> more = new java.util.ArrayList<>();
         if (clusters > 1) {
-            TestPostgres secondary = TestPostgres.secondary();
-            config = config.withClusters(List.of(new SiloConfig.Cluster(
-                    "secondary",
-                    secondary.url("postgres"),
-                    secondary.user(),
-                    secondary.password(),
-                    Map.of("zone", "b"),
-                    5000,
-                    config.pools().defaultBudget())));
+            more.add(cluster("secondary", TestPostgres.secondary(), "b", config));
         }
-        return config;
+        if (clusters > 2) {
+            more.add(cluster("tertiary", TestPostgres.tertiary(), "c", config));
+        }
+        return more.isEmpty() ? config : config.withClusters(more);
+    }
+
+    private static SiloConfig.Cluster cluster(String id, TestPostgres server, String zone, SiloConfig config) {
+        return new SiloConfig.Cluster(
+                id,
+                server.url("postgres"),
+                server.user(),
+                server.password(),
+                Map.of("zone", zone),
+                5000,
+                config.pools().defaultBudget());
     }
 
     /**

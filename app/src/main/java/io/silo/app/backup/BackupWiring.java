@@ -1,5 +1,6 @@
 package io.silo.app.backup;
 
+import io.silo.app.cluster.Placements;
 import io.silo.app.organization.Organizations;
 import io.silo.config.SiloConfig;
 import io.silo.crypto.SecretBox;
@@ -11,7 +12,6 @@ import io.silo.postgres.backup.TenantArchive;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.cluster.SchemaInstaller;
 import io.silo.postgres.control.AuditLog;
-import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.jdbc.Jdbc;
@@ -56,7 +56,7 @@ public final class BackupWiring {
     public static Restores restores(
             Jdbc control,
             TenantStore tenants,
-            ClusterStore clusters,
+            Placements placements,
             ClusterAdmins admins,
             TemplateCatalog templates,
             SchemaInstaller installer,
@@ -71,7 +71,7 @@ public final class BackupWiring {
         return new Restores(
                 control,
                 tenants,
-                clusters,
+                placements,
                 admins,
                 templates,
                 installer,

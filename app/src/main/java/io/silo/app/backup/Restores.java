@@ -1,9 +1,11 @@
 package io.silo.app.backup;
 
+import io.silo.app.cluster.Placements;
 import io.silo.app.organization.Organizations;
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.Cluster;
 import io.silo.cluster.ClusterPlacement;
+import io.silo.cluster.ServicePlacement;
 import io.silo.crypto.ArchiveCipher;
 import io.silo.crypto.BackupKey;
 import io.silo.crypto.Ids;
@@ -21,7 +23,6 @@ import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.cluster.SchemaInstaller;
 import io.silo.postgres.control.AuditLog;
-import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.jdbc.DataAccessException;
@@ -77,7 +78,7 @@ public final class Restores {
 
     private final Jdbc control;
     private final TenantStore tenants;
-    private final ClusterStore clusters;
+    private final Placements placements;
     private final ClusterAdmins admins;
     private final TemplateCatalog templates;
     private final SchemaInstaller installer;
@@ -93,7 +94,7 @@ public final class Restores {
     Restores(
             Jdbc control,
             TenantStore tenants,
-            ClusterStore clusters,
+            Placements placements,
             ClusterAdmins admins,
             TemplateCatalog templates,
             SchemaInstaller installer,
@@ -107,7 +108,7 @@ public final class Restores {
             Clock clock) {
         this.control = control;
         this.tenants = tenants;
-        this.clusters = clusters;
+        this.placements = placements;
         this.admins = admins;
         this.templates = templates;
         this.installer = installer;
@@ -241,8 +242,18 @@ public final class Restores {
         log.info("organization {} replaced by its restore; the old one is {} (suspended)", live.slug(), kept);
     }
 
-    /** Where and under which names the organization is restored. */
-    private record Plan(UUID id, String slug, boolean copy, Cluster cluster, Map<String, String> names, String role) {}
+    /**
+     * Where and under which names the organization is restored.
+     *
+     * @param clusters the cluster id of each service's database
+     * @param names the database name of each service
+     */
+    private record Plan(
+            UUID id, String slug, boolean copy, Map<String, String> clusters, Map<String, String> names, String role) {
+        ClusterAdmin admin(ClusterAdmins admins, String service) {
+            return admins.of(clusters.get(service));
+        }
+    }
 
     private Plan plan(ArchiveManifest manifest, Options options) {
         boolean copy = options.asSlug().isPresent();
@@ -258,17 +269,7 @@ public final class Restores {
         }
         UUID archivedId = UUID.fromString(manifest.organization().path("id").asString());
         UUID id = !copy && tenants.find(archivedId).isEmpty() ? archivedId : Ids.next();
-        List<Cluster> known = clusters.list();
-        Optional<String> archivedCluster = manifest.databases().stream()
-                .map(ArchivedDatabase::clusterId)
-                .filter(cluster -> known.stream().anyMatch(c -> c.id().equals(cluster) && c.acceptsNewTenants()))
-                .findFirst();
-        Cluster cluster = ClusterPlacement.choose(
-                known,
-                tenants.databasesPerCluster(),
-                manifest.databases().size(),
-                options.cluster().or(() -> archivedCluster),
-                Map.of());
+        Map<String, String> clusters = clusters(manifest, options);
         Map<String, String> names = new LinkedHashMap<>();
         JsonNode organization = manifest.organization();
         // a copy keeps its organization's name, but its databases must not: they are named after its slug
@@ -284,18 +285,58 @@ public final class Restores {
                     ? namer.name(
                             templates.require(database.service()).databaseNamePattern(), database.service(), naming)
                     : database.databaseName();
+            String cluster = clusters.get(database.service());
             if (names.containsValue(name)
-                    || tenants.databaseNameTaken(cluster.id(), name)
-                    || admins.of(cluster.id()).databaseExists(name)) {
+                    || tenants.databaseNameTaken(cluster, name)
+                    || admins.of(cluster).databaseExists(name)) {
                 throw ProblemType.DATABASE_NAME_TAKEN
-                        .exception("a database named " + name + " already exists on cluster " + cluster.id()
+                        .exception("a database named " + name + " already exists on cluster " + cluster
                                 + (copy ? "" : "; restore a copy with --as NEW_SLUG"))
                         .with("database", name);
             }
             names.put(database.service(), name);
         }
         return new Plan(
-                id, slug, copy, cluster, names, "silo_t_" + id.toString().replace("-", ""));
+                id, slug, copy, clusters, names, "silo_t_" + id.toString().replace("-", ""));
+    }
+
+    /**
+     * The cluster of each archived database: all on the one {@code --cluster} names; else each on the
+     * cluster it was archived on while that one still takes tenants and has room, the others placed by
+     * the rules of a new organization ({@link Placements}: the deployment's default for the service),
+     * those without a rule together.
+     */
+    private Map<String, String> clusters(ArchiveManifest manifest, Options options) {
+        List<String> services =
+                manifest.databases().stream().map(ArchivedDatabase::service).toList();
+        if (options.cluster().isPresent()) {
+            Cluster cluster = ClusterPlacement.choose(
+                    placements.list(), placements.load(), services.size(), options.cluster(), Map.of());
+            Map<String, String> all = new LinkedHashMap<>();
+            services.forEach(service -> all.put(service, cluster.id()));
+            return all;
+        }
+        List<Cluster> known = placements.list();
+        Map<String, Long> load = placements.load();
+        Map<String, ServicePlacement> rules = new LinkedHashMap<>();
+        for (ArchivedDatabase database : manifest.databases()) {
+            Optional<Cluster> archived = known.stream()
+                    .filter(cluster -> cluster.id().equals(database.clusterId()) && cluster.acceptsNewTenants())
+                    .findFirst();
+            boolean room = archived.filter(cluster -> load.getOrDefault(cluster.id(), 0L) + 1 <= cluster.capacity())
+                    .isPresent();
+            rules.put(
+                    database.service(),
+                    room
+                            ? ServicePlacement.on(database.clusterId())
+                            : placements
+                                    .rules(List.of(database.service()), Optional.empty(), Map.of(), Map.of())
+                                    .get(database.service()));
+        }
+        Map<String, String> chosen = new LinkedHashMap<>();
+        ClusterPlacement.chooseEach(known, load, rules)
+                .forEach((service, cluster) -> chosen.put(service, cluster.id()));
+        return chosen;
     }
 
     /** The template the archived database was at; an archive of a version this Silo lacks is refused. */
@@ -332,6 +373,9 @@ public final class Restores {
         }
         try {
             control.useTransaction(handle -> {
+                Map<String, Long> needed = new LinkedHashMap<>();
+                plan.clusters().values().forEach(cluster -> needed.merge(cluster, 1L, Long::sum));
+                placements.reserve(handle, needed);
                 TenantArchive.insertRegistry(handle, manifest.organization(), overrides);
                 for (ArchivedDatabase database : manifest.databases()) {
                     insertDatabase(handle, plan, database);
@@ -370,7 +414,7 @@ public final class Restores {
                 """,
                 plan.id(),
                 database.service(),
-                plan.cluster().id(),
+                plan.clusters().get(database.service()),
                 plan.names().get(database.service()),
                 database.version(),
                 database.version(),
@@ -385,17 +429,18 @@ public final class Restores {
             ArchiveManifest manifest,
             DatabaseDump.Progress progress,
             Optional<Tenant> replacing) {
-        ClusterAdmin admin = admins.of(plan.cluster().id());
         TenantStore.TenantRole role = tenants.role(plan.id());
-        admin.ensureRole(role.name(), role.password());
+        plan.clusters().values().stream()
+                .distinct()
+                .forEach(cluster -> admins.of(cluster).ensureRole(role.name(), role.password()));
         for (ArchivedDatabase database : manifest.databases()) {
-            createDatabase(plan, admin, database, role.name());
+            createDatabase(plan, plan.admin(admins, database.service()), database, role.name());
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             TenantArchive.load(
                     ArchiveCipher.decrypting(in, key),
                     manifest,
-                    service -> admin.connect(plan.names().get(service)),
+                    service -> plan.admin(admins, service).connect(plan.names().get(service)),
                     progress);
         } catch (IOException e) {
             throw unreadable(file, e);
@@ -404,11 +449,11 @@ public final class Restores {
         for (ArchivedDatabase database : manifest.databases()) {
             ServiceTemplate newest = templates.require(database.service());
             if (newest.version() > database.version()) {
-                migrateForward(plan, admin, database, newest);
+                migrateForward(plan, plan.admin(admins, database.service()), database, newest);
                 migrated.add(database.service() + " " + database.version() + " -> " + newest.version());
             }
         }
-        rebuildDirectory(plan, admin);
+        rebuildDirectory(plan);
         JsonNode status = manifest.organization().path("status");
         TenantStatus target = "suspended".equals(status.asString()) ? TenantStatus.SUSPENDED : TenantStatus.ACTIVE;
         if (replacing.isPresent()) {
@@ -458,12 +503,12 @@ public final class Restores {
      * The login directory learns the restored users: a change per user in the core database's outbox
      * (the versions they have, so an older change left in the archived outbox is superseded), relayed.
      */
-    private void rebuildDirectory(Plan plan, ClusterAdmin admin) {
+    private void rebuildDirectory(Plan plan) {
         String core = plan.names().get(ServiceTemplate.CORE);
         if (core == null) {
             return;
         }
-        admin.inDatabase(core, handle -> handle.update("""
+        plan.admin(admins, ServiceTemplate.CORE).inDatabase(core, handle -> handle.update("""
                 INSERT INTO outbox (kind, payload)
                 SELECT 'user', jsonb_build_object('userId', id, 'version', version, 'email', email,
                                                   'username', username, 'status', status)

@@ -1,7 +1,9 @@
 package io.silo.app.move;
 
+import io.silo.app.cluster.Placements;
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.ClusterPlacement;
+import io.silo.cluster.ServicePlacement;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
 import io.silo.job.Job;
@@ -15,6 +17,7 @@ import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.move.MoveJob;
 import io.silo.tenant.DatabaseState;
 import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +36,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Empties a cluster ({@value #KIND}, {@code silo drain}, {@code POST /api/admin/clusters/{id}/drain}):
  * {@code mark} takes it out of placement ({@code draining}); {@code move} moves every organization
- * off it, {@code parallel} at a time, each to the cluster placement chooses (the least loaded active
- * one with room), as a move job of its own ({@link MoveJob}) that this step runs and waits for; its
+ * off it, {@code parallel} at a time, as a move job of its own ({@link MoveJob}) that this step runs
+ * and waits for. A move carries only the organization's databases on the drained cluster (its other
+ * services stay where they are), to the cluster placement chooses for them: the least loaded active
+ * one with room, carrying the labels the deployment's defaults give those services
+ * ({@code placement.services}) when they agree and such a cluster has room, else any. Its
  * progress counts organizations moved, failed and in all; {@code finish} fails, naming them, when
  * organizations are left (a move that failed or was refused: run the drain again). A drain resumed
  * after a crash picks up the moves under way and starts the others.
@@ -49,15 +55,22 @@ public final class DrainJob implements JobHandler {
     private final Jdbc control;
     private final ClusterStore clusters;
     private final TenantStore tenants;
+    private final Placements placements;
     private final Supplier<Moves> moves;
     private final JobProgress progress;
 
     /** @param moves the moves, made after the runner that runs this handler */
     public DrainJob(
-            Jdbc control, ClusterStore clusters, TenantStore tenants, Supplier<Moves> moves, JobProgress progress) {
+            Jdbc control,
+            ClusterStore clusters,
+            TenantStore tenants,
+            Placements placements,
+            Supplier<Moves> moves,
+            JobProgress progress) {
         this.control = control;
         this.clusters = clusters;
         this.tenants = tenants;
+        this.placements = placements;
         this.moves = moves;
         this.progress = progress;
     }
@@ -183,18 +196,42 @@ public final class DrainJob implements JobHandler {
         Tenant tenant = tenants.find(tenantId)
                 .orElseThrow(
                         () -> ProblemType.ORGANIZATION_NOT_FOUND.exception("organization " + tenantId + " is gone"));
-        int needed = (int) tenant.databases().stream()
+        List<String> services = tenant.databases().stream()
                 .filter(database -> database.state() != DatabaseState.DETACHED)
-                .count();
-        String target = ClusterPlacement.choose(clusters.list(), all.load(), needed, Optional.empty(), Map.of())
-                .id();
+                .filter(database -> database.clusterId().equals(cluster))
+                .map(TenantDatabase::service)
+                .toList();
+        String target = target(services, all.load());
         // workers leave the move to this drain for a while; after a crash they take it over
         return all.start(
                 tenant.id().toString(),
                 target,
+                services,
                 MoveJob.Method.AUTO,
                 AuditEntry.Actor.system("cluster.drain " + cluster),
                 Duration.ofMinutes(1));
+    }
+
+    /** Where the databases of {@code services} go: see the class comment. */
+    private String target(List<String> services, Map<String, Long> load) {
+        List<Map<String, String>> labels = services.stream()
+                .map(service -> placements
+                        .configured(service)
+                        .map(ServicePlacement::labels)
+                        .orElse(Map.of()))
+                .distinct()
+                .toList();
+        if (labels.size() == 1 && !labels.getFirst().isEmpty()) {
+            try {
+                return ClusterPlacement.choose(
+                                clusters.list(), load, services.size(), Optional.empty(), labels.getFirst())
+                        .id();
+            } catch (SiloException e) {
+                log.info("no cluster labelled {} has room for {}; placing them on any", labels.getFirst(), services);
+            }
+        }
+        return ClusterPlacement.choose(clusters.list(), load, services.size(), Optional.empty(), Map.of())
+                .id();
     }
 
     private void finish(String cluster) {

@@ -1,5 +1,6 @@
 package io.silo.app.move;
 
+import io.silo.app.cluster.Placements;
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.ClusterPlacement;
 import io.silo.crypto.Ids;
@@ -10,7 +11,6 @@ import io.silo.job.JobState;
 import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.AuditLog;
-import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.MoveStore;
 import io.silo.postgres.control.MoveStore.Move;
 import io.silo.postgres.control.MoveStore.Origin;
@@ -42,11 +42,15 @@ import org.slf4j.LoggerFactory;
  * ({@value MoveJob#KIND}); and the old copies a move left, dropped once their grace ended
  * ({@link #dropExpired}, run by housekeeping).
  *
- * <p>A move is refused before anything changes (409 {@code move-refused}) when the organization is
- * not active or suspended, is on the target already, has a database that is not ready, or is being
- * changed by another job or move; the target must accept new tenants and have room, as for a new
- * organization. The move takes the organization's lease in the request, so that no job slips in
- * between the answer and its first step.
+ * <p>A move carries every database of the organization that is not on the target already, or only
+ * those of the services it names (an organization's services may live on different clusters). It is
+ * refused before anything changes (409 {@code move-refused}) when the organization is not active or
+ * suspended, has nothing to carry (all of it on the target already), a database it carries is not
+ * ready, or it is being changed by another job or move; 422 {@code unknown-service} for a service
+ * the organization does not have. The target must accept new tenants and have room, as for a new
+ * organization, and the room is reserved ({@link Placements#reserve}) in the transaction that
+ * records the move. The move takes the organization's lease in the request, so that no job slips
+ * in between the answer and its first step.
  *
  * <p>Thread-safe.
  */
@@ -61,7 +65,7 @@ public final class Moves {
 
     private final Jdbc control;
     private final TenantStore tenants;
-    private final ClusterStore clusters;
+    private final Placements placements;
     private final ClusterAdmins admins;
     private final MoveStore moves;
     private final MoveJob handler;
@@ -74,7 +78,7 @@ public final class Moves {
     public Moves(
             Jdbc control,
             TenantStore tenants,
-            ClusterStore clusters,
+            Placements placements,
             ClusterAdmins admins,
             MoveStore moves,
             MoveJob handler,
@@ -85,7 +89,7 @@ public final class Moves {
             Clock clock) {
         this.control = control;
         this.tenants = tenants;
-        this.clusters = clusters;
+        this.placements = placements;
         this.admins = admins;
         this.moves = moves;
         this.handler = handler;
@@ -105,10 +109,24 @@ public final class Moves {
      */
     public Job start(
             String organization, String target, MoveJob.Method method, AuditEntry.Actor actor, Duration grace) {
+        return start(organization, target, List.of(), method, actor, grace);
+    }
+
+    /**
+     * As {@link #start(String, String, MoveJob.Method, AuditEntry.Actor, Duration)}, carrying only the
+     * databases of {@code services} (none: all of them).
+     */
+    public Job start(
+            String organization,
+            String target,
+            List<String> services,
+            MoveJob.Method method,
+            AuditEntry.Actor actor,
+            Duration grace) {
         Tenant tenant = tenants.resolve(organization)
                 .orElseThrow(
                         () -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization '" + organization + "'"));
-        List<TenantDatabase> moving = check(tenant, target);
+        List<TenantDatabase> moving = check(tenant, target, services);
         Instant now = clock.instant();
         Job job = new Job(
                 Ids.next(),
@@ -130,12 +148,18 @@ public final class Moves {
         }
         try {
             control.useTransaction(handle -> {
-                if (!moves.insert(handle, job.id(), tenant.id(), tenant.slug(), target)) {
+                placements.reserve(handle, Map.of(target, (long) moving.size()));
+                if (!moves.insert(handle, job.id(), tenant.id(), tenant.slug(), target, services)) {
                     throw refused(tenant, "organization " + tenant.slug() + " is moving already");
                 }
                 jobs.create(handle, job, grace);
                 Map<String, Object> details = new LinkedHashMap<>();
-                details.put("from", moving.getFirst().clusterId());
+                details.put(
+                        "from",
+                        moving.stream()
+                                .map(TenantDatabase::clusterId)
+                                .distinct()
+                                .toList());
                 details.put("to", target);
                 details.put("method", method.value());
                 details.put(
@@ -158,19 +182,35 @@ public final class Moves {
         return job;
     }
 
-    private List<TenantDatabase> check(Tenant tenant, String target) {
+    private List<TenantDatabase> check(Tenant tenant, String target, List<String> services) {
         if (tenant.status() != TenantStatus.ACTIVE && tenant.status() != TenantStatus.SUSPENDED) {
             throw refused(
                     tenant,
                     "organization " + tenant.slug() + " is " + tenant.status().value());
         }
-        List<TenantDatabase> moving = tenant.databases().stream()
-                .filter(database -> database.state() != DatabaseState.DETACHED)
-                .toList();
-        for (TenantDatabase database : moving) {
-            if (database.clusterId().equals(target)) {
-                throw refused(tenant, "organization " + tenant.slug() + " is on cluster " + target + " already");
+        for (String service : services) {
+            if (tenant.database(service)
+                    .filter(database -> database.state() != DatabaseState.DETACHED)
+                    .isEmpty()) {
+                throw ProblemType.UNKNOWN_SERVICE
+                        .inBody("organization " + tenant.slug() + " has no service '" + abbreviate(service) + "'")
+                        .with("field", "service");
             }
+        }
+        List<TenantDatabase> carried = tenant.databases().stream()
+                .filter(database -> database.state() != DatabaseState.DETACHED)
+                .filter(database -> services.isEmpty() || services.contains(database.service()))
+                .toList();
+        List<TenantDatabase> moving = carried.stream()
+                .filter(database -> !database.clusterId().equals(target))
+                .toList();
+        if (!carried.isEmpty() && moving.isEmpty()) {
+            throw refused(
+                    tenant,
+                    "organization " + tenant.slug() + (services.isEmpty() ? "" : "'s " + String.join(", ", services))
+                            + " is on cluster " + target + " already");
+        }
+        for (TenantDatabase database : moving) {
             if (database.state() != DatabaseState.READY) {
                 throw refused(
                         tenant,
@@ -182,19 +222,20 @@ public final class Moves {
             throw refused(tenant, "organization " + tenant.slug() + " has no database to move");
         }
         // the same rules as for a new organization naming its cluster: known, accepting tenants, room left
-        ClusterPlacement.choose(clusters.list(), load(), moving.size(), Optional.of(target), Map.of());
+        ClusterPlacement.choose(placements.list(), load(), moving.size(), Optional.of(target), Map.of());
         return moving;
     }
 
     /**
      * The databases per cluster as placement counts them: those placed there and those of moves under
-     * way to it, which arrive at their switch: a move does not take the room one under way needs (two
-     * started in the same instant may still both pass; the check is not a reservation).
+     * way to it, which arrive at their switch: a move does not take the room one under way needs.
      */
     public Map<String, Long> load() {
-        Map<String, Long> load = new LinkedHashMap<>(tenants.databasesPerCluster());
-        moves.databasesMovingPerTarget().forEach((cluster, moving) -> load.merge(cluster, moving, Long::sum));
-        return load;
+        return placements.load();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 
     /**
@@ -204,7 +245,8 @@ public final class Moves {
      * inline ({@code silo drain}).
      */
     public Job drain(String cluster, int parallel, AuditEntry.Actor actor, Duration grace) {
-        clusters.find(cluster)
+        placements
+                .find(cluster)
                 .orElseThrow(() -> ProblemType.CLUSTER_NOT_FOUND.exception(
                         "no cluster '" + cluster + "'; see GET /api/admin/clusters or silo clusters list"));
         if (parallel < 1 || parallel > 16) {
@@ -212,7 +254,7 @@ public final class Moves {
                     .exception("parallel must be 1 to 16 moves at once, not " + parallel)
                     .with("field", "parallel");
         }
-        if (clusters.list().stream().noneMatch(other -> !other.id().equals(cluster) && other.acceptsNewTenants())) {
+        if (placements.list().stream().noneMatch(other -> !other.id().equals(cluster) && other.acceptsNewTenants())) {
             throw ProblemType.NO_CLUSTER_AVAILABLE.exception(
                     "no other cluster takes tenants: cluster " + cluster + "'s organizations have nowhere to go");
         }
@@ -281,6 +323,9 @@ public final class Moves {
                 "from",
                 move.databases().stream().map(Origin::cluster).distinct().toList());
         body.put("to", move.targetCluster());
+        if (!move.services().isEmpty()) {
+            body.put("services", move.services());
+        }
         move.method().ifPresent(method -> body.put("method", method));
         body.put("state", move.state());
         body.put("databases", move.databases().stream().map(Origin::database).toList());

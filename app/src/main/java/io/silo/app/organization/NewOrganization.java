@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param databaseNames database names chosen by a platform administrator, by service, instead of
  *                      the names the templates' patterns give; the services not named keep theirs
  * @param externalId the organization's id in another system ({@code org_techcorp_001}), if any
+ * @param placement where some of its services' databases go, by service: a cluster or labels,
+ *                  instead of {@code cluster} and {@code labels} and the deployment's defaults
  */
 public record NewOrganization(
         String name,
@@ -40,7 +42,8 @@ public record NewOrganization(
         List<String> corsOrigins,
         Optional<FirstAdmin> admin,
         Map<String, String> databaseNames,
-        Optional<String> externalId) {
+        Optional<String> externalId,
+        Map<String, Placement> placement) {
 
     public NewOrganization {
         Objects.requireNonNull(name, "name");
@@ -60,6 +63,15 @@ public record NewOrganization(
         databaseNames = Collections.unmodifiableMap(
                 new LinkedHashMap<>(Objects.requireNonNull(databaseNames, "databaseNames")));
         Objects.requireNonNull(externalId, "externalId");
+        placement = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(placement, "placement")));
+    }
+
+    /** Where one service's database goes, as asked: a cluster or labels (both is refused by the checks). */
+    public record Placement(Optional<String> cluster, Map<String, String> labels) {
+        public Placement {
+            Objects.requireNonNull(cluster, "cluster");
+            labels = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(labels, "labels")));
+        }
     }
 
     /** An organization named {@code name} with {@code services} and its first administrator; the rest empty. */
@@ -115,6 +127,7 @@ public record NewOrganization(
         private List<String> corsOrigins = List.of();
         private Map<String, String> databaseNames = Map.of();
         private Optional<String> externalId = Optional.empty();
+        private Map<String, Placement> placement = Map.of();
 
         private Builder(String name, List<String> services, FirstAdmin admin) {
             this.name = name;
@@ -177,6 +190,11 @@ public record NewOrganization(
             return this;
         }
 
+        public Builder placement(Map<String, Placement> value) {
+            placement = value;
+            return this;
+        }
+
         public NewOrganization build() {
             return new NewOrganization(
                     name,
@@ -194,7 +212,8 @@ public record NewOrganization(
                     corsOrigins,
                     Optional.of(admin),
                     databaseNames,
-                    externalId);
+                    externalId,
+                    placement);
         }
     }
 }

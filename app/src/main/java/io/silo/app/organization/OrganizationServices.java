@@ -1,5 +1,6 @@
 package io.silo.app.organization;
 
+import io.silo.app.cluster.Placements;
 import io.silo.audit.AuditEntry;
 import io.silo.crypto.Ids;
 import io.silo.error.ProblemType;
@@ -61,6 +62,7 @@ public final class OrganizationServices {
     private final TenantStore tenants;
     private final TenantServices services;
     private final ClusterAdmins admins;
+    private final Placements placements;
     private final TemplateCatalog templates;
     private final JobStore jobs;
     private final JobRunner runner;
@@ -80,6 +82,7 @@ public final class OrganizationServices {
             TenantStore tenants,
             TenantServices services,
             ClusterAdmins admins,
+            Placements placements,
             TemplateCatalog templates,
             JobStore jobs,
             JobRunner runner,
@@ -93,6 +96,7 @@ public final class OrganizationServices {
         this.tenants = tenants;
         this.services = services;
         this.admins = admins;
+        this.placements = placements;
         this.templates = templates;
         this.jobs = jobs;
         this.runner = runner;
@@ -133,6 +137,7 @@ public final class OrganizationServices {
         Job job = newJob(ServiceJobs.ADD, tenant.id(), service, actor);
         try {
             control.useTransaction(handle -> {
+                placements.reserve(handle, Map.of(database.clusterId(), 1L));
                 services.add(handle, tenant.id(), database);
                 jobs.create(handle, job, INLINE_GRACE);
                 audit.append(
@@ -383,12 +388,21 @@ public final class OrganizationServices {
     }
 
     /**
-     * The new database, on the cluster of the organization's core database, where its role exists.
+     * The new database, placed by the rules of a new organization's: where the deployment's default
+     * for the service puts it ({@code placement.services}), else on the cluster of the organization's
+     * core database, where its role exists.
      * The first administrator's username, which a naming pattern may use, is not known here: such a
      * pattern answers 422 {@code naming-variable-missing}.
      */
     private TenantDatabase newDatabase(Tenant tenant, ServiceTemplate template) {
-        String cluster = tenant.database(ServiceTemplate.CORE).orElseThrow().clusterId();
+        String cluster = placements
+                .configured(template.service())
+                .map(rule -> placements
+                        .choose(Map.of(template.service(), rule))
+                        .get(template.service())
+                        .id())
+                .orElseGet(() ->
+                        tenant.database(ServiceTemplate.CORE).orElseThrow().clusterId());
         NamingContext naming = new NamingContext(
                 tenant.id(), tenant.slug(), tenant.name(), tenant.businessType(), Optional.empty(), tenant.createdAt());
         String name = namer.name(template.databaseNamePattern(), template.service(), naming);

@@ -1,11 +1,12 @@
 package io.silo.app.organization;
 
+import io.silo.app.cluster.Placements;
 import io.silo.app.input.Fields;
 import io.silo.app.session.Principal;
 import io.silo.app.throttle.Throttle;
 import io.silo.audit.AuditEntry;
 import io.silo.cluster.Cluster;
-import io.silo.cluster.ClusterPlacement;
+import io.silo.cluster.ServicePlacement;
 import io.silo.crypto.Ids;
 import io.silo.crypto.PasswordHasher;
 import io.silo.crypto.SecretBox;
@@ -19,7 +20,6 @@ import io.silo.naming.DatabaseNamer;
 import io.silo.naming.NamingContext;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.AuditLog;
-import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.RefreshTokenStore;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.control.TenantStore.TenantRole;
@@ -72,7 +72,7 @@ public final class Organizations {
 
     private final Jdbc control;
     private final TenantStore tenants;
-    private final ClusterStore clusters;
+    private final Placements placements;
     private final ClusterAdmins admins;
     private final TemplateCatalog templates;
     private final JobStore jobs;
@@ -96,7 +96,7 @@ public final class Organizations {
     public Organizations(
             Jdbc control,
             TenantStore tenants,
-            ClusterStore clusters,
+            Placements placements,
             ClusterAdmins admins,
             TemplateCatalog templates,
             JobStore jobs,
@@ -112,7 +112,7 @@ public final class Organizations {
             Duration closeGrace) {
         this.control = control;
         this.tenants = tenants;
-        this.clusters = clusters;
+        this.placements = placements;
         this.admins = admins;
         this.templates = templates;
         this.jobs = jobs;
@@ -176,6 +176,7 @@ public final class Organizations {
         request.admin().ifPresent(admin -> RequestChecks.text(Optional.ofNullable(admin.name()), "admin.name", 200));
         NamingContext naming = new NamingContext(Ids.next(), slug, name, businessType, username, clock.instant());
         services.forEach(template -> namer.name(template.databaseNamePattern(), template.service(), naming));
+        requestedPlacements(request, services);
     }
 
     /**
@@ -200,10 +201,13 @@ public final class Organizations {
         UserStore.NewUser admin = firstAdmin(request.admin(), adminPasswordHash, services);
         UUID id = Ids.next();
         Instant now = clock.instant();
-        Cluster cluster = ClusterPlacement.choose(
-                clusters.list(), tenants.databasesPerCluster(), services.size(), request.cluster(), request.labels());
+        Map<String, Cluster> chosen = placements.choose(placements.rules(
+                services.stream().map(ServiceTemplate::service).toList(),
+                request.cluster(),
+                request.labels(),
+                requestedPlacements(request, services)));
         NamingContext naming = new NamingContext(id, slug, name, businessType, admin.username(), now);
-        List<TenantDatabase> databases = databases(services, naming, cluster, chosenNames(request, services));
+        List<TenantDatabase> databases = databases(services, naming, chosen, chosenNames(request, services));
         Tenant tenant = new Tenant(
                 id,
                 slug,
@@ -531,10 +535,14 @@ public final class Organizations {
     }
 
     private List<TenantDatabase> databases(
-            List<ServiceTemplate> services, NamingContext naming, Cluster cluster, Map<String, String> chosen) {
+            List<ServiceTemplate> services,
+            NamingContext naming,
+            Map<String, Cluster> clusters,
+            Map<String, String> chosen) {
         Map<String, String> names = new LinkedHashMap<>();
         List<TenantDatabase> databases = new ArrayList<>();
         for (ServiceTemplate template : services) {
+            Cluster cluster = clusters.get(template.service());
             String database = chosen.containsKey(template.service())
                     ? chosen.get(template.service())
                     : namer.name(template.databaseNamePattern(), template.service(), naming);
@@ -570,6 +578,7 @@ public final class Organizations {
             BiConsumer<Handle, UUID> alsoInTransaction) {
         try {
             control.useTransaction(handle -> {
+                placements.reserve(handle, needed(tenant));
                 alsoInTransaction.accept(handle, tenant.id());
                 tenants.insert(handle, tenant, role);
                 jobs.create(handle, job, INLINE_GRACE);
@@ -585,7 +594,9 @@ public final class Organizations {
                                                 .map(TenantDatabase::service)
                                                 .toList(),
                                         "cluster",
-                                        tenant.databases().getFirst().clusterId())));
+                                        tenant.databases().getFirst().clusterId(),
+                                        "clusters",
+                                        clusters(tenant))));
             });
         } catch (DataAccessException e) {
             if (e.violated(TenantStore.SLUG_KEY) || e.violated(TenantStore.SLUG_IS_EXTERNAL_ID)) {
@@ -602,6 +613,68 @@ public final class Organizations {
             }
             throw e;
         }
+    }
+
+    private static Map<String, Long> needed(Tenant tenant) {
+        Map<String, Long> needed = new LinkedHashMap<>();
+        tenant.databases().forEach(database -> needed.merge(database.clusterId(), 1L, Long::sum));
+        return needed;
+    }
+
+    private static Map<String, String> clusters(Tenant tenant) {
+        Map<String, String> clusters = new LinkedHashMap<>();
+        tenant.databases().forEach(database -> clusters.put(database.service(), database.clusterId()));
+        return clusters;
+    }
+
+    /**
+     * The request's own placements of services, checked: each names a service the organization gets
+     * (422 {@code unknown-service} for no such template, {@code invalid-placement} for one it does not
+     * get), and a known cluster (422 {@code unknown-cluster}) or labels, one of the two.
+     */
+    private Map<String, ServicePlacement> requestedPlacements(NewOrganization request, List<ServiceTemplate> services) {
+        Map<String, ServicePlacement> placed = new LinkedHashMap<>();
+        request.placement().forEach((service, wanted) -> {
+            String field = "placement." + abbreviate(service);
+            if (templates.find(service).isEmpty()) {
+                throw ProblemType.UNKNOWN_SERVICE
+                        .inBody("placement names service '" + abbreviate(service) + "', which does not exist")
+                        .with("field", field);
+            }
+            if (services.stream().noneMatch(template -> template.service().equals(service))) {
+                throw ProblemType.INVALID_PLACEMENT
+                        .exception("placement names service '" + service + "', which the organization does not get;"
+                                + " it gets "
+                                + services.stream()
+                                        .map(ServiceTemplate::service)
+                                        .toList())
+                        .with("field", field);
+            }
+            placed.put(service, placement(wanted, field));
+        });
+        return placed;
+    }
+
+    private ServicePlacement placement(NewOrganization.Placement wanted, String field) {
+        if (wanted.cluster().isPresent() == !wanted.labels().isEmpty()) {
+            throw ProblemType.INVALID_PLACEMENT
+                    .exception(field + " must name a cluster ({\"cluster\": \"eu-2\"}) or labels ({\"labels\":"
+                            + " {\"tier\": \"billing\"}}), one of the two")
+                    .with("field", field);
+        }
+        if (wanted.labels().values().stream().anyMatch(java.util.Objects::isNull)) {
+            throw ProblemType.INVALID_PLACEMENT
+                    .exception(field + ".labels must map each label to a text")
+                    .with("field", field + ".labels");
+        }
+        String cluster = wanted.cluster().orElse("");
+        if (wanted.cluster().isPresent() && placements.find(cluster).isEmpty()) {
+            throw ProblemType.UNKNOWN_CLUSTER
+                    .exception("no cluster '" + abbreviate(cluster) + "'; known: "
+                            + placements.list().stream().map(Cluster::id).toList())
+                    .with("field", field + ".cluster");
+        }
+        return wanted.cluster().isPresent() ? ServicePlacement.on(cluster) : ServicePlacement.labelled(wanted.labels());
     }
 
     private void transition(

@@ -34,8 +34,8 @@ public final class MoveEndpoints implements Endpoints {
         this.authenticator = authenticator;
     }
 
-    /** The body as it arrives: any field may be missing (null). */
-    record Body(String cluster, String method) {}
+    /** The body as it arrives: any field may be missing (null); {@code service} moves only that service's database. */
+    record Body(String cluster, String method, String service) {}
 
     /** The body of a drain as it arrives: {@code parallel} may be missing (null). */
     record DrainBody(Integer parallel) {}
@@ -67,7 +67,12 @@ public final class MoveEndpoints implements Endpoints {
         }
         MoveJob.Method method = MoveJob.Method.parse(body.method() == null ? "auto" : body.method());
         Job job = moves.start(
-                exchange.pathParam("org"), body.cluster(), method, Actors.of(exchange, admin), Duration.ZERO);
+                exchange.pathParam("org"),
+                body.cluster(),
+                body.service() == null ? java.util.List.of() : java.util.List.of(body.service()),
+                method,
+                Actors.of(exchange, admin),
+                Duration.ZERO);
         exchange.status(202).header("Location", "/api/admin/jobs/" + job.id()).json(OrganizationJson.job(job));
     }
 }

@@ -26,7 +26,8 @@ final class OrganizationRequests {
             List<String> corsOrigins,
             AdminBody admin,
             Map<String, String> databases,
-            String externalId) {
+            String externalId,
+            Map<String, PlacementBody> placement) {
 
         /** The command, absent fields empty; {@code Organizations} checks the values. */
         NewOrganization command() {
@@ -46,9 +47,25 @@ final class OrganizationRequests {
                     corsOrigins == null ? List.of() : corsOrigins,
                     Optional.ofNullable(admin).map(AdminBody::firstAdmin),
                     databases == null ? Map.of() : databases,
-                    Optional.ofNullable(externalId));
+                    Optional.ofNullable(externalId),
+                    placement == null ? Map.of() : placements(placement));
+        }
+
+        private static Map<String, NewOrganization.Placement> placements(Map<String, PlacementBody> bodies) {
+            Map<String, NewOrganization.Placement> out = new java.util.LinkedHashMap<>();
+            bodies.forEach((service, body) -> out.put(
+                    service,
+                    body == null
+                            ? new NewOrganization.Placement(Optional.empty(), Map.of())
+                            : new NewOrganization.Placement(
+                                    Optional.ofNullable(body.cluster()),
+                                    body.labels() == null ? Map.of() : body.labels())));
+            return out;
         }
     }
+
+    /** Where one service's database goes: {@code {"cluster": "eu-2"}} or {@code {"labels": {"tier": "billing"}}}. */
+    record PlacementBody(String cluster, Map<String, String> labels) {}
 
     /** The organization's first administrator: an email, a username, or both. */
     record AdminBody(String email, String username, String name, String password) {

@@ -601,16 +601,22 @@
     var where = h("span", { id: "move-where" }, placedOn(org));
     var target = h("select", { id: "move-cluster" });
     var method = h("select", { id: "move-method" }, ["auto", "logical", "copy"].map(function (m) { return h("option", { value: m }, m); }));
+    // an organization's services may live on different clusters: one of them may move alone
+    var service = h("select", { id: "move-service" }, [h("option", { value: "" }, "every database")].concat(
+      org.databases.filter(function (d) { return d.state !== "detached"; })
+        .map(function (d) { return h("option", { value: d.service }, d.service + " (on " + d.cluster + ")"); })));
     var button = h("button", { type: "submit", id: "move" }, "Move");
     var errors = h("div", {});
     var progress = h("div", { id: "move-progress", "aria-live": "polite" });
     var form = h("form", { "class": "inline", "aria-label": "Move to another cluster" },
-      field("To cluster", target), field("Method", method), button);
+      field("To cluster", target), field("Service", service), field("Method", method), button);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clear(errors);
       button.disabled = true;
-      api("POST", "/api/admin/organizations/" + encodeURIComponent(org.slug) + "/move", { cluster: target.value, method: method.value })
+      var body = { cluster: target.value, method: method.value };
+      if (service.value) { body.service = service.value; }
+      api("POST", "/api/admin/organizations/" + encodeURIComponent(org.slug) + "/move", body)
         .then(function (job) { say("Moving " + org.slug + " to " + target.value + "…"); follow(job.id); },
           function (e) { button.disabled = false; errors.appendChild(errorBox(e)); });
     });
@@ -629,7 +635,8 @@
       });
     }
     get("/api/admin/clusters").then(function (body) {
-      var others = body.clusters.filter(function (c) { return here.indexOf(c.id) < 0; });
+      // on several clusters, any of them may take the rest (or one service); on one, only the others
+      var others = here.length > 1 ? body.clusters : body.clusters.filter(function (c) { return here.indexOf(c.id) < 0; });
       clear(s.body);
       if (others.length === 0) { s.body.appendChild(h("p", { "class": "empty" }, "No other cluster is registered.")); return; }
       others.forEach(function (c) {

@@ -3,9 +3,12 @@ package io.silo.postgres.control;
 import io.silo.cluster.Cluster;
 import io.silo.crypto.SecretBox;
 import io.silo.json.Json;
+import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,6 +173,39 @@ public final class ClusterStore {
                                 WHERE m.state = 'switched' AND d->>'cluster' = ?)
                              + (SELECT count(*) FROM tenant_moves WHERE state IN ('copying', 'fenced') AND target_cluster = ?)
                         """, row -> row.getLong(1), id, id, id).orElse(0L);
+    }
+
+    /**
+     * The capacity check made a reservation: locks the rows of the clusters {@code ids} until
+     * {@code handle}'s transaction ends (in id order, so that two reservations cannot deadlock), then
+     * counts what each holds now: the databases placed there and those of moves under way to it. A
+     * second placement or move on one of these clusters waits for this transaction and then counts
+     * what it recorded, so that two started in the same instant cannot both take the last room.
+     *
+     * @return the room of each of {@code ids} that exists, counted under its lock
+     */
+    public Map<String, Room> lockForPlacement(Handle handle, Collection<String> ids) {
+        String[] sorted = ids.stream().distinct().sorted().toArray(String[]::new);
+        handle.query("SELECT id FROM clusters WHERE id = ANY(?) ORDER BY id FOR UPDATE", row -> 1, (Object) sorted);
+        Map<String, Room> rooms = new LinkedHashMap<>();
+        handle.query("""
+                SELECT c.id, c.capacity,
+                       (SELECT count(*) FROM tenant_databases d WHERE d.cluster_id = c.id)
+                     + (SELECT count(*) FROM tenant_moves m JOIN tenant_databases d ON d.tenant_id = m.tenant_id
+                        WHERE m.state IN ('copying', 'fenced') AND m.target_cluster = c.id
+                          AND d.state <> 'detached' AND d.cluster_id <> m.target_cluster
+                          AND (m.services IS NULL OR d.service = ANY(m.services)))
+                FROM clusters c WHERE c.id = ANY(?) ORDER BY c.id
+                """, row -> rooms.put(row.getString(1), new Room(row.getInt(2), row.getLong(3))), (Object) sorted);
+        return rooms;
+    }
+
+    /** A cluster's capacity and the tenant databases it holds or is promised. */
+    public record Room(int capacity, long databases) {
+        /** Whether {@code more} databases fit besides those counted. */
+        public boolean fits(long more) {
+            return databases + more <= capacity;
+        }
     }
 
     /**

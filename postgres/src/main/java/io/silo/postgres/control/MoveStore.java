@@ -19,12 +19,18 @@ import tools.jackson.databind.JsonNode;
  * The moves of organizations between clusters ({@code tenant_moves}): where each database was before
  * the move, how far the move got ({@code copying, fenced, switched}, then {@code dropped} once the old
  * copies are gone, or {@code rolled-back}), what it measured. The placement itself lives in
- * {@code tenant_databases}; the switch changes both in one transaction ({@link #switchPlacement}), so an
- * organization is always on exactly one cluster.
+ * {@code tenant_databases}; the switch changes both in one transaction ({@link #switchPlacement}), so each
+ * database of an organization is always on exactly one cluster. A move carries the databases its
+ * {@code prepare} recorded ({@link Move#databases}): all of the organization's not on the target, or
+ * those of the services it names.
  *
  * <p>Thread-safe.
  */
 public final class MoveStore {
+    /** The services whose databases a move carries, as recorded by its {@code prepare} (parameter: the job id). */
+    private static final String CARRIED =
+            "(SELECT o->>'service' FROM tenant_moves m, jsonb_array_elements(m.databases) o WHERE m.job_id = ?)";
+
     private final Jdbc jdbc;
 
     public MoveStore(Jdbc jdbc) {
@@ -39,6 +45,7 @@ public final class MoveStore {
      *
      * @param method {@code logical} or {@code copy}, once chosen
      * @param counts rows per database and table on both sides, once verified
+     * @param services the services the move carries; empty: every database not on the target
      */
     public record Move(
             UUID jobId,
@@ -52,9 +59,16 @@ public final class MoveStore {
             Optional<Instant> fencedAt,
             Optional<Long> fenceMillis,
             Optional<Instant> switchedAt,
-            Optional<Instant> dropAfter) {
+            Optional<Instant> dropAfter,
+            List<String> services) {
         public Move {
             databases = List.copyOf(databases);
+            services = List.copyOf(services);
+        }
+
+        /** Whether the move carries the database of {@code service}. */
+        public boolean carries(String service) {
+            return services.isEmpty() || services.contains(service);
         }
 
         /** Before the switch: what the move did can still be undone. */
@@ -67,11 +81,12 @@ public final class MoveStore {
      * Records a move when none of the organization is under way; false when one is (the partial unique
      * index {@code tenant_moves_under_way} decides, so two administrators cannot both start one).
      */
-    public boolean insert(Handle handle, UUID jobId, UUID tenantId, String slug, String target) {
+    public boolean insert(Handle handle, UUID jobId, UUID tenantId, String slug, String target, List<String> services) {
+        String[] carried = services.isEmpty() ? null : services.toArray(String[]::new);
         return handle.update("""
-                INSERT INTO tenant_moves (job_id, tenant_id, slug, target_cluster) VALUES (?, ?, ?, ?)
+                INSERT INTO tenant_moves (job_id, tenant_id, slug, target_cluster, services) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
-                """, jobId, tenantId, slug, target) == 1;
+                """, jobId, tenantId, slug, target, carried) == 1;
     }
 
     public Optional<Move> find(UUID jobId) {
@@ -95,7 +110,7 @@ public final class MoveStore {
     }
 
     /**
-     * Fences the organization's writes: every database it has {@code write-fenced} (the placement's
+     * Fences the organization's writes: every database the move carries {@code write-fenced} (the placement's
      * NOTIFY tells every instance) and the move {@code fenced}, in one transaction. The fence's start is
      * the database's clock at that commit, which is when writers start to be refused.
      */
@@ -108,8 +123,9 @@ public final class MoveStore {
             if (moved == 1) {
                 handle.update(
                         "UPDATE tenant_databases SET state = 'write-fenced', updated_at = now()"
-                                + " WHERE tenant_id = ? AND state = 'ready'",
-                        tenantId);
+                                + " WHERE tenant_id = ? AND state = 'ready' AND service IN " + CARRIED,
+                        tenantId,
+                        jobId);
             }
         });
     }
@@ -123,7 +139,7 @@ public final class MoveStore {
     }
 
     /**
-     * The switch: every database of the organization to {@code target}, ready again, and the move
+     * The switch: every database the move carries to {@code target}, ready again, and the move
      * {@code switched} with the fence's length and the end of the old copies' grace, in one transaction.
      * False when the move was switched already (a step run again) or is no longer under way.
      */
@@ -138,10 +154,12 @@ public final class MoveStore {
             if (moved == 0) {
                 return false;
             }
-            handle.update("""
-                    UPDATE tenant_databases SET cluster_id = ?, state = 'ready', updated_at = now()
-                    WHERE tenant_id = ? AND state IN ('ready', 'write-fenced')
-                    """, target, tenantId);
+            handle.update(
+                    "UPDATE tenant_databases SET cluster_id = ?, state = 'ready', updated_at = now()"
+                            + " WHERE tenant_id = ? AND state IN ('ready', 'write-fenced') AND service IN " + CARRIED,
+                    target,
+                    tenantId,
+                    jobId);
             return true;
         });
     }
@@ -189,6 +207,7 @@ public final class MoveStore {
                 SELECT m.target_cluster, count(*) FROM tenant_moves m
                 JOIN tenant_databases d ON d.tenant_id = m.tenant_id
                 WHERE m.state IN ('copying', 'fenced') AND d.state <> 'detached' AND d.cluster_id <> m.target_cluster
+                  AND (m.services IS NULL OR d.service = ANY(m.services))
                 GROUP BY m.target_cluster
                 """, row -> counts.put(row.getString(1), row.getLong(2)));
         return counts;
@@ -230,7 +249,13 @@ public final class MoveStore {
                 instant(row, "fenced_at"),
                 Optional.ofNullable(row.getObject("fence_ms", Long.class)),
                 instant(row, "switched_at"),
-                instant(row, "drop_after"));
+                instant(row, "drop_after"),
+                services(row));
+    }
+
+    private static List<String> services(ResultSet row) throws SQLException {
+        java.sql.Array array = row.getArray("services");
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     private static Optional<Instant> instant(ResultSet row, String column) throws SQLException {

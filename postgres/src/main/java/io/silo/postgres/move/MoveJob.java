@@ -40,8 +40,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Moves an organization's databases to another cluster while it keeps working ({@value #KIND}). The
- * plan is {@code prepare, copy, sync, fence, catch-up, verify, switch}:
+ * Moves an organization's databases to another cluster while it keeps working ({@value #KIND}): those
+ * not on the target yet, or only those of the services the move names ({@link Move#carries}); the
+ * organization's other databases, on whichever clusters, go on as before. The plan is
+ * {@code prepare, copy, sync, fence, catch-up, verify, switch}:
  *
  * <ol>
  *   <li>{@code prepare}: the tenant's role and an empty database per service on the target, at the
@@ -314,8 +316,11 @@ public final class MoveJob implements JobHandler {
         }
         List<Origin> origins = new ArrayList<>();
         for (TenantDatabase database : tenant.databases()) {
-            if (database.state() == DatabaseState.DETACHED) {
-                continue; // a removed service's database stays where it is until its own grace ends
+            if (database.state() == DatabaseState.DETACHED || !move.carries(database.service())) {
+                continue; // not carried; a removed service's database stays where it is until its own grace ends
+            }
+            if (database.clusterId().equals(move.targetCluster())) {
+                continue; // with several clusters, some of the organization may be on the target already
             }
             if (database.state() != DatabaseState.READY) {
                 throw refused(
@@ -323,11 +328,13 @@ public final class MoveJob implements JobHandler {
                         "the " + database.service() + " database of " + move.slug() + " is "
                                 + database.state().value());
             }
-            if (database.clusterId().equals(move.targetCluster())) {
-                throw refused(
-                        move, "organization " + move.slug() + " is on cluster " + move.targetCluster() + " already");
-            }
             origins.add(new Origin(database.service(), database.databaseName(), database.clusterId()));
+        }
+        if (origins.isEmpty()) {
+            throw refused(
+                    move,
+                    "organization " + move.slug() + " has nothing to move to cluster " + move.targetCluster()
+                            + (move.services().isEmpty() ? "" : " of " + move.services()) + ": it is there already");
         }
         moves.prepared(job.id(), origins, chooseMethod(job, origins));
         Move prepared = moves.find(job.id()).orElseThrow();

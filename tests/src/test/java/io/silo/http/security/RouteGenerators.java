@@ -124,7 +124,15 @@ final class RouteGenerators {
                                 "services",
                                 List.of("billing"),
                                 "admin",
-                                Map.of("email", "x@fuzz.example", "name", "X", "password", "long enough password"))));
+                                Map.of("email", "x@fuzz.example", "name", "X", "password", "long enough password"),
+                                // placements by service: names that reach no SQL, clusters and labels that match none
+                                "placement",
+                                fuzz.pick(List.of(
+                                        Map.of(),
+                                        Map.of("billing' OR 1=1 --", Map.of("cluster", "primary")),
+                                        Map.of("billing", Map.of("cluster", "'; DROP TABLE tenants; --")),
+                                        Map.of("billing", Map.of("labels", Map.of("'; DROP TABLE clusters; --", "x"))),
+                                        Map.of("core", Map.of("cluster", "primary", "labels", Map.of("a", "b"))))))));
         platform(
                 "GET /api/organizations",
                 fuzz -> fuzz.get("/api/organizations?q="
@@ -223,7 +231,8 @@ final class RouteGenerators {
                         fuzz.pick(List.of(
                                 Map.of("cluster", "primary"),
                                 Map.of("cluster", "'; DROP TABLE tenants; --"),
-                                Map.of("cluster", "primary", "method", "' OR 1=1")))));
+                                Map.of("cluster", "primary", "method", "' OR 1=1"),
+                                Map.of("cluster", "primary", "service", "billing' OR 1=1 --")))));
         // never a cluster removed: the only one, or none; who may remove one, and that names reach no SQL
         platform(
                 "DELETE /api/admin/clusters/{id}",
