@@ -76,6 +76,73 @@ class MoveCommandTest {
     }
 
     @Test
+    void anOperatorPlacesOneServiceApartAndMovesItBackAlone(@TempDir Path dir) throws IOException {
+        try (TestSilo silo = TestSilo.start(2, Map.of())) {
+            String config = CliConfigs.of(silo.config(), dir).toString();
+            Path password = java.nio.file.Files.writeString(dir.resolve("password"), TestTenants.PASSWORD);
+            StringWriter created = new StringWriter();
+            assertThat(run(
+                            created,
+                            "tenants",
+                            "create",
+                            "--config",
+                            config,
+                            "--name",
+                            "Cli Apart",
+                            "--services",
+                            "billing,crm",
+                            "--service-cluster",
+                            "billing=secondary",
+                            "--service-labels",
+                            "crm=zone:b",
+                            "--cluster",
+                            "primary",
+                            "--admin-email",
+                            "boss@apart.example",
+                            "--admin-password-file",
+                            password.toString()))
+                    .as(created.toString())
+                    .isZero();
+            assertThat(clusters(silo, "cli-apart"))
+                    .isEqualTo(Map.of("core", "primary", "billing", "secondary", "crm", "secondary"));
+
+            StringWriter out = new StringWriter();
+            assertThat(run(
+                            out,
+                            "move",
+                            "cli-apart",
+                            "--to",
+                            "primary",
+                            "--service",
+                            "billing",
+                            "--json",
+                            "--config",
+                            config))
+                    .as(out.toString())
+                    .isZero();
+            assertThat(Json.mapper()
+                            .readTree(out.toString().strip())
+                            .path("services")
+                            .toString())
+                    .isEqualTo("[\"billing\"]");
+            assertThat(clusters(silo, "cli-apart"))
+                    .as("only billing moved")
+                    .isEqualTo(Map.of("core", "primary", "billing", "primary", "crm", "secondary"));
+        }
+    }
+
+    private static Map<String, String> clusters(TestSilo silo, String slug) {
+        Map<String, String> clusters = new java.util.TreeMap<>();
+        silo.control()
+                .query(
+                        "SELECT d.service, d.cluster_id FROM tenant_databases d JOIN tenants t ON t.id = d.tenant_id"
+                                + " WHERE t.slug = ?",
+                        row -> clusters.put(row.getString(1), row.getString(2)),
+                        slug);
+        return clusters;
+    }
+
+    @Test
     void anOperatorDrainsAClusterAndTheOrganizationsLandOnTheOther(@TempDir Path dir) throws IOException {
         try (TestSilo silo = TestSilo.start(2, Map.of())) {
             String config = CliConfigs.of(silo.config(), dir).toString();
