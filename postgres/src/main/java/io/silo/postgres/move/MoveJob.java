@@ -561,8 +561,9 @@ public final class MoveJob implements JobHandler {
             placementChanged.accept(move.tenantId());
             Move switched = moves.find(move.jobId()).orElseThrow();
             log.info(
-                    "organization {} moved to cluster {} ({}); writes were fenced for {} ms",
+                    "organization {} moved {} to cluster {} ({}); writes were fenced for {} ms",
                     move.slug(),
+                    switched.databases().stream().map(Origin::database).toList(),
                     move.targetCluster(),
                     move.method().orElseThrow(),
                     switched.fenceMillis().orElse(0L));

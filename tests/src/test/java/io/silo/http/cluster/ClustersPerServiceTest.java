@@ -110,6 +110,53 @@ class ClustersPerServiceTest {
         SiloClient clerk =
                 TestTenants.signIn(silo.client(), office.slug(), "clerk@officesuite.example", TestTenants.PASSWORD);
         assertThat(counts(clerk)).isEqualTo(Map.of("billing", 1L, "crm", 1L, "pingora", 1L));
+
+        // the role's password is rotated on every server the organization uses, and its pools follow
+        Map<String, String> before = verifiers(role);
+        SiloClient.Response rotated =
+                admin.post("/api/organizations/" + office.slug() + "/rotate-role-password", Map.of());
+        assertThat(rotated.status()).as(rotated.toString()).isIn(200, 202);
+        assertThat(awaitJob(rotated.json().path("job").path("id").asString())
+                        .path("state")
+                        .asString())
+                .isEqualTo("succeeded");
+        Map<String, String> after = verifiers(role);
+        assertThat(after.keySet()).containsExactlyInAnyOrder("primary", "secondary", "tertiary");
+        after.forEach((server, verifier) ->
+                assertThat(verifier).as("a new password on " + server).isNotEqualTo(before.get(server)));
+        writeEveryService(office.client(), "O-R");
+        assertThat(counts(clerk)).isEqualTo(Map.of("billing", 2L, "crm", 2L, "pingora", 2L));
+        deleteEveryService(office.client(), "O-R");
+    }
+
+    /** The role's password verifier on each server, read as the superuser. */
+    private static Map<String, String> verifiers(String role) {
+        Map<String, String> verifiers = new TreeMap<>();
+        for (TestPostgres server : List.of(TestPostgres.primary(), TestPostgres.secondary(), TestPostgres.tertiary())) {
+            server.admin()
+                    .query(
+                            "SELECT rolpassword FROM pg_authid WHERE rolname = ?",
+                            row -> verifiers.put(server.name(), row.getString(1)),
+                            role);
+        }
+        return verifiers;
+    }
+
+    private static void deleteEveryService(SiloClient client, String number) {
+        for (var collection : List.of(
+                Map.entry("billing/invoices", "number"),
+                Map.entry("crm/contacts", "name"),
+                Map.entry("pingora/teams", "name"))) {
+            JsonNode items =
+                    client.get("/api/data/" + collection.getKey()).json().path("items");
+            for (JsonNode item : items) {
+                if (item.path(collection.getValue()).asString().endsWith(number)) {
+                    SiloClient.Response deleted = client.delete("/api/data/" + collection.getKey() + "/"
+                            + item.path("_id").asString());
+                    assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+                }
+            }
+        }
     }
 
     @Test
