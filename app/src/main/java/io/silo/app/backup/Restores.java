@@ -307,36 +307,29 @@ public final class Restores {
      * those without a rule together.
      */
     private Map<String, String> clusters(ArchiveManifest manifest, Options options) {
-        List<String> services =
-                manifest.databases().stream().map(ArchivedDatabase::service).toList();
-        if (options.cluster().isPresent()) {
-            Cluster cluster = ClusterPlacement.choose(
-                    placements.list(), placements.load(), services.size(), options.cluster(), Map.of());
-            Map<String, String> all = new LinkedHashMap<>();
-            services.forEach(service -> all.put(service, cluster.id()));
-            return all;
-        }
         List<Cluster> known = placements.list();
         Map<String, Long> load = placements.load();
         Map<String, ServicePlacement> rules = new LinkedHashMap<>();
         for (ArchivedDatabase database : manifest.databases()) {
-            Optional<Cluster> archived = known.stream()
-                    .filter(cluster -> cluster.id().equals(database.clusterId()) && cluster.acceptsNewTenants())
-                    .findFirst();
-            boolean room = archived.filter(cluster -> load.getOrDefault(cluster.id(), 0L) + 1 <= cluster.capacity())
-                    .isPresent();
             rules.put(
                     database.service(),
-                    room
-                            ? ServicePlacement.on(database.clusterId())
-                            : placements
-                                    .rules(List.of(database.service()), Optional.empty(), Map.of(), Map.of())
-                                    .get(database.service()));
+                    options.cluster().map(ServicePlacement::on).orElseGet(() -> rule(database, known, load)));
         }
         Map<String, String> chosen = new LinkedHashMap<>();
         ClusterPlacement.chooseEach(known, load, rules)
                 .forEach((service, cluster) -> chosen.put(service, cluster.id()));
         return chosen;
+    }
+
+    private ServicePlacement rule(ArchivedDatabase database, List<Cluster> known, Map<String, Long> load) {
+        boolean archivedHasRoom = known.stream()
+                .filter(cluster -> cluster.id().equals(database.clusterId()) && cluster.acceptsNewTenants())
+                .anyMatch(cluster -> load.getOrDefault(cluster.id(), 0L) + 1 <= cluster.capacity());
+        return archivedHasRoom
+                ? ServicePlacement.on(database.clusterId())
+                : placements
+                        .rules(List.of(database.service()), Optional.empty(), Map.of(), Map.of())
+                        .get(database.service());
     }
 
     /** The template the archived database was at; an archive of a version this Silo lacks is refused. */
