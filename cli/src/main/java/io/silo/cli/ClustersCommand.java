@@ -106,20 +106,41 @@ final class ClustersCommand {
         @Option(names = "--clear-labels", description = "Remove all of the cluster's labels.")
         boolean clearLabels;
 
+        @Option(names = "--capacity", paramLabel = "N", description = "The most tenant databases placed there.")
+        Integer capacity;
+
+        @Option(
+                names = "--connection-budget",
+                paramLabel = "N",
+                description = "The most connections each instance opens to it; every instance takes it up at once.")
+        Integer connectionBudget;
+
         @Override
         int run(ClusterRegistry clusters, PrintWriter out) {
             if (labels != null && clearLabels) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "--label and --clear-labels exclude each other");
             }
-            if (acceptingTenants == null && labels == null && !clearLabels) {
+            if (acceptingTenants == null
+                    && labels == null
+                    && !clearLabels
+                    && capacity == null
+                    && connectionBudget == null) {
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(), "say what to change: --accepting-tenants, --label or --clear-labels");
+                        spec.commandLine(),
+                        "say what to change: --accepting-tenants, --label, --clear-labels, --capacity or --connection-budget");
             }
             Optional<Map<String, String>> newLabels = clearLabels ? Optional.of(Map.of()) : Optional.ofNullable(labels);
             print(
                     out,
-                    clusters.update(id, new ClusterChange(Optional.ofNullable(acceptingTenants), newLabels), actor()));
+                    clusters.update(
+                            id,
+                            new ClusterChange(
+                                    Optional.ofNullable(acceptingTenants),
+                                    newLabels,
+                                    Optional.ofNullable(capacity),
+                                    Optional.ofNullable(connectionBudget)),
+                            actor()));
             return 0;
         }
     }

@@ -286,7 +286,7 @@ public enum ProblemType {
             "the removed service's grace period (`services.removalGrace`) is over: its database is dropped or being dropped (`service`)"),
     CONFIRMATION_MISMATCH(
             answered(ErrorKind.INVALID),
-            "a destructive request lacks its typed confirmation, or it does not match: removing a service, or an administrator closing their organization, needs `confirm` equal to the organization's slug (`field`)"),
+            "a destructive request lacks its typed confirmation, or it does not match: removing a service, an administrator closing their organization, or a restore replacing an organization needs `confirm` equal to the organization's slug (`field`)"),
     DATABASE_NAME_TAKEN(
             answered(ErrorKind.CONFLICT),
             "a database this organization needs already exists on its cluster, a chosen name is any other organization's database on any cluster, or two of its services would share one name (`database`)"),

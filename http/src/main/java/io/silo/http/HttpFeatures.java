@@ -50,7 +50,7 @@ final class HttpFeatures {
         return List.of(
                 new DataEndpoints(authenticator, app.documents()),
                 new FileEndpoints(authenticator, app.documents(), app.files(), app.templates()),
-                new HealthEndpoints(app.control(), app.clusters(), authenticator),
+                new HealthEndpoints(app.control(), app.clusters(), app.tenants(), authenticator),
                 new AuthEndpoints(
                         app.platformAdmins(), app.sessions(), app.tokens(), authenticator, app.audit(), app.signIns()),
                 new LoginEndpoints(app.logins(), app.sessions(), authenticator, app.access(), app.users()),

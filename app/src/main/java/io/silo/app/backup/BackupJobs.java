@@ -73,25 +73,70 @@ public final class BackupJobs {
     }
 
     /**
+     * How an archive is restored: as an independent copy under {@code asSlug}, onto {@code cluster},
+     * or, with {@code replace}, in place of the live organization it was taken of, which needs
+     * {@code confirm} equal to that organization's slug (the typed confirmation of a destructive
+     * action; the job checks it against the archive before it fences anything).
+     */
+    public record RestoreRequest(
+            Optional<String> asSlug, Optional<String> cluster, boolean replace, Optional<String> confirm) {
+        public RestoreRequest {
+            asSlug = asSlug.filter(slug -> !slug.isBlank()).map(io.silo.tenant.Slugs::check);
+            cluster = cluster.filter(id -> !id.isBlank());
+            confirm = confirm.filter(slug -> !slug.isBlank());
+            if (replace && asSlug.isPresent()) {
+                throw ProblemType.INVALID_FIELD
+                        .exception("'replace' replaces the archived organization; 'as' makes a copy: not both")
+                        .with("field", "replace");
+            }
+            if (replace && confirm.isEmpty()) {
+                throw ProblemType.CONFIRMATION_MISMATCH
+                        .exception("replacing an organization needs 'confirm' equal to its slug")
+                        .with("field", "confirm");
+            }
+        }
+    }
+
+    /**
      * Takes an uploaded archive into {@code backups.dir/uploads} and starts its restore as a job
      * ({@code organization.restore}), left to the job workers. The archive's header is checked first:
      * a file that is no archive, or one encrypted with another key, is refused at once and not kept.
      *
-     * @throws io.silo.error.SiloException 409 {@code backups-not-configured}; 400 {@code invalid-slug};
-     *     422 {@code invalid-archive}, {@code backup-key-mismatch}
+     * @throws io.silo.error.SiloException 409 {@code backups-not-configured}; 422 {@code invalid-archive},
+     *     {@code backup-key-mismatch}
      */
-    public Job startRestore(
-            java.io.InputStream body, Optional<String> asSlug, Optional<String> cluster, AuditEntry.Actor actor) {
+    public Job startRestore(java.io.InputStream body, RestoreRequest request, AuditEntry.Actor actor) {
         folder.requireConfigured();
-        Optional<String> slug = asSlug.map(io.silo.tenant.Slugs::check);
-        Path file = folder.upload(body);
+        return restoreJob(folder.upload(body), false, request, actor);
+    }
+
+    /**
+     * Starts the restore of {@code org}'s listed archive {@code name} as a job, read where it lies
+     * (kept when the job ends). Replacing needs {@code confirm} equal to {@code org}'s slug.
+     *
+     * @throws io.silo.error.SiloException 404 {@code organization-not-found}, {@code backup-not-found};
+     *     409 {@code backups-not-configured}; 400 {@code confirmation-mismatch}
+     */
+    public Job restoreListed(String org, String name, RestoreRequest request, AuditEntry.Actor actor) {
+        folder.requireConfigured();
+        Tenant tenant = organization(org);
+        Path file = folder.archive(tenant.id(), name);
+        if (request.replace() && !request.confirm().orElse("").equals(tenant.slug())) {
+            throw ProblemType.CONFIRMATION_MISMATCH
+                    .exception("replacing " + tenant.slug() + " needs 'confirm' equal to its slug")
+                    .with("field", "confirm");
+        }
+        return restoreJob(file, true, request, actor);
+    }
+
+    private Job restoreJob(Path file, boolean listed, RestoreRequest request, AuditEntry.Actor actor) {
         Instant now = clock.instant();
         Job job = new Job(
                 Ids.next(),
                 RestoreJob.KIND,
                 Optional.empty(),
                 JobState.PENDING,
-                RestoreJob.payload(file, slug, cluster),
+                RestoreJob.payload(file, listed, request),
                 List.of(RestoreJob.STEP),
                 0,
                 0,
@@ -109,7 +154,11 @@ public final class BackupJobs {
                             "job",
                             job.id().toString(),
                             Optional.empty(),
-                            Map.of("as", slug.orElse(""), "cluster", cluster.orElse(""))));
+                            Map.of(
+                                    "as", request.asSlug().orElse(""),
+                                    "cluster", request.cluster().orElse(""),
+                                    "replace", request.replace(),
+                                    "archive", listed ? file.getFileName().toString() : "")));
         });
         return job;
     }

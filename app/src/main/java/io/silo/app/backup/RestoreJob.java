@@ -5,6 +5,7 @@ import io.silo.job.Job;
 import io.silo.job.JobHandler;
 import io.silo.job.JobProgress;
 import io.silo.json.Json;
+import io.silo.postgres.backup.DatabaseDump;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import tools.jackson.databind.JsonNode;
  * The job {@code organization.restore}: one step, {@code restore}, that restores an uploaded archive
  * ({@link Restores}: checked, created, loaded, verified, activated; what a failed attempt created is
  * deleted), reporting the rows loaded. A wrong key, an altered archive or a slug in use fails at once
- * (the runner does not retry a broken rule). The uploaded file is deleted when the job ends.
+ * (the runner does not retry a broken rule). With {@code replace}, the live organization is replaced
+ * ({@link Restores#replace}) once the archive is found to be of the organization {@code confirm}
+ * names. An uploaded file is deleted when the job ends; a listed archive is kept.
  *
  * <p>Thread-safe.
  */
@@ -39,11 +42,17 @@ final class RestoreJob implements JobHandler {
         this.progress = progress;
     }
 
-    static JsonNode payload(Path file, Optional<String> asSlug, Optional<String> cluster) {
+    /** @param listed whether the file is a listed archive of {@code backups.dir} (kept) or an upload (deleted at the end) */
+    static JsonNode payload(Path file, boolean listed, BackupJobs.RestoreRequest request) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("file", file.toString());
-        asSlug.ifPresent(slug -> payload.put("as", slug));
-        cluster.ifPresent(id -> payload.put("cluster", id));
+        payload.put("listed", listed);
+        request.asSlug().ifPresent(slug -> payload.put("as", slug));
+        request.cluster().ifPresent(id -> payload.put("cluster", id));
+        if (request.replace()) {
+            payload.put("replace", true);
+            request.confirm().ifPresent(slug -> payload.put("confirm", slug));
+        }
         return Json.tree(payload);
     }
 
@@ -55,13 +64,20 @@ final class RestoreJob implements JobHandler {
     @Override
     public void run(Job job, String step) {
         JsonNode payload = job.payload();
-        Restores.Restored restored = restores.get()
-                .restore(
-                        Path.of(payload.path("file").asString()),
-                        folder.key(),
-                        new Restores.Options(text(payload, "as"), text(payload, "cluster")),
-                        (service, table, rows) -> progress.report(job.id(), rows, 0, rows),
-                        AuditEntry.Actor.system("restore job " + job.id()));
+        Path file = Path.of(payload.path("file").asString());
+        DatabaseDump.Progress reported = (service, table, rows) -> progress.report(job.id(), rows, 0, rows);
+        AuditEntry.Actor actor = AuditEntry.Actor.system("restore job " + job.id());
+        Restores.Restored restored = payload.path("replace").asBoolean(false)
+                ? restores.get()
+                        .replace(
+                                file, folder.key(), text(payload, "cluster"), text(payload, "confirm"), reported, actor)
+                : restores.get()
+                        .restore(
+                                file,
+                                folder.key(),
+                                new Restores.Options(text(payload, "as"), text(payload, "cluster")),
+                                reported,
+                                actor);
         log.info(
                 "restore job {}: {} restored as {} ({} rows verified)",
                 job.id(),
@@ -82,6 +98,9 @@ final class RestoreJob implements JobHandler {
     }
 
     private static void delete(Job job) {
+        if (job.payload().path("listed").asBoolean(false)) {
+            return;
+        }
         try {
             Files.deleteIfExists(Path.of(job.payload().path("file").asString()));
         } catch (IOException e) {

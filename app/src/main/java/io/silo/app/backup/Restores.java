@@ -175,8 +175,31 @@ public final class Restores {
             Optional<String> cluster,
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
+        return replace(file, key, cluster, Optional.empty(), progress, actor);
+    }
+
+    /**
+     * {@link #replace(Path, BackupKey, Optional, DatabaseDump.Progress, AuditEntry.Actor)}, only when
+     * the archive is of the organization {@code confirm} names (the typed confirmation a request
+     * over HTTP brings); checked before anything is fenced.
+     *
+     * @throws io.silo.error.SiloException 400 {@code confirmation-mismatch} for an archive of another organization
+     */
+    public Restored replace(
+            Path file,
+            BackupKey key,
+            Optional<String> cluster,
+            Optional<String> confirm,
+            DatabaseDump.Progress progress,
+            AuditEntry.Actor actor) {
         long started = System.nanoTime();
         ArchiveManifest manifest = Backups.check(file, key);
+        if (confirm.isPresent() && !confirm.get().equals(manifest.slug())) {
+            throw ProblemType.CONFIRMATION_MISMATCH
+                    .exception("the archive is of organization " + manifest.slug() + ", not " + confirm.get()
+                            + "; nothing was replaced")
+                    .with("field", "confirm");
+        }
         Tenant live = tenants.resolve(manifest.slug())
                 .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception(
                         "no live organization '" + manifest.slug() + "' to replace; restore without --replace"));

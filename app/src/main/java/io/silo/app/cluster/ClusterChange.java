@@ -14,18 +14,37 @@ import tools.jackson.databind.JsonNode;
  * @param acceptingTenants whether placement may put new organizations there ({@code active}) or not
  *     ({@code draining}); the organizations already there are served either way
  * @param labels the cluster's labels, all of them: they replace the old ones
+ * @param capacity the most tenant databases placement puts there, 1 to 1,000,000 (placement counts
+ *     against it from the change on; databases beyond it stay)
+ * @param connectionBudget the most server connections each instance opens to it, 2 to 100,000
+ *     (every instance takes it up at once; connections beyond a smaller one close as they are given back)
  */
-public record ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<String, String>> labels) {
-    private static final Set<String> FIELDS = Set.of("acceptingTenants", "labels");
+public record ClusterChange(
+        Optional<Boolean> acceptingTenants,
+        Optional<Map<String, String>> labels,
+        Optional<Integer> capacity,
+        Optional<Integer> connectionBudget) {
+    private static final Set<String> FIELDS = Set.of("acceptingTenants", "labels", "capacity", "connectionBudget");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,63}");
     private static final int MAX_LABELS = 32;
     private static final int MAX_VALUE_LENGTH = 200;
 
     public ClusterChange {
         labels = labels.map(ClusterChange::checkedLabels);
-        if (acceptingTenants.isEmpty() && labels.isEmpty()) {
+        capacity.filter(n -> n < 1 || n > 1_000_000).ifPresent(n -> {
+            throw invalidLimit("capacity", "capacity must be 1 to 1,000,000 databases, not " + n);
+        });
+        connectionBudget.filter(n -> n < 2 || n > 100_000).ifPresent(n -> {
+            throw invalidLimit("connectionBudget", "connectionBudget must be 2 to 100,000, not " + n);
+        });
+        if (acceptingTenants.isEmpty() && labels.isEmpty() && capacity.isEmpty() && connectionBudget.isEmpty()) {
             throw ProblemType.INVALID_PATCH.exception("a cluster change needs one of " + List.copyOf(FIELDS));
         }
+    }
+
+    /** A change of whether the cluster takes new tenants, or of its labels. */
+    public ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<String, String>> labels) {
+        this(acceptingTenants, labels, Optional.empty(), Optional.empty());
     }
 
     /** Reads {@code {"acceptingTenants": false, "labels": {...}}}; anything else is a 400 problem. */
@@ -41,7 +60,11 @@ public record ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<Str
                         .with("field", field);
             }
         }
-        return new ClusterChange(accepting(body.get("acceptingTenants")), labels(body.get("labels")));
+        return new ClusterChange(
+                accepting(body.get("acceptingTenants")),
+                labels(body.get("labels")),
+                integer(body, "capacity"),
+                integer(body, "connectionBudget"));
     }
 
     /** The status this change sets, if it sets one. */
@@ -59,6 +82,19 @@ public record ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<Str
                     .with("field", "acceptingTenants");
         }
         return Optional.of(node.booleanValue());
+    }
+
+    private static Optional<Integer> integer(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isInt()) {
+            throw ProblemType.INVALID_JSON
+                    .exception("field '" + field + "' must be a whole number")
+                    .with("field", field);
+        }
+        return Optional.of(node.intValue());
     }
 
     static Optional<Map<String, String>> labels(JsonNode node) {
@@ -94,6 +130,10 @@ public record ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<Str
             }
         }
         return Map.copyOf(labels);
+    }
+
+    private static io.silo.error.SiloException invalidLimit(String field, String message) {
+        return ProblemType.INVALID_CLUSTER.exception(message).with("field", field);
     }
 
     private static io.silo.error.SiloException invalid(String message) {

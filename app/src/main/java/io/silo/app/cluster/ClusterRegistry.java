@@ -84,7 +84,9 @@ public final class ClusterRegistry {
     /** Applies {@code change} to the cluster {@code id}; 404 {@code cluster-not-found} when there is none. */
     public Cluster update(String id, ClusterChange change, AuditEntry.Actor actor) {
         Cluster before = require(id);
-        Cluster after = clusters.update(id, change.status(), change.labels()).orElseThrow(() -> notFound(id));
+        Cluster after = clusters.update(
+                        id, change.status(), change.labels(), change.capacity(), change.connectionBudget())
+                .orElseThrow(() -> notFound(id));
         Map<String, Object> details = new LinkedHashMap<>();
         change.acceptingTenants().ifPresent(accepting -> {
             details.put("acceptingTenants", accepting);
@@ -94,8 +96,21 @@ public final class ClusterRegistry {
             details.put("labels", labels);
             details.put("labelsBefore", before.labels());
         });
+        change.capacity().ifPresent(capacity -> {
+            details.put("capacity", capacity);
+            details.put("capacityBefore", before.capacity());
+        });
+        change.connectionBudget().ifPresent(budget -> {
+            details.put("connectionBudget", budget);
+            details.put("connectionBudgetBefore", before.connectionBudget());
+        });
         audit.append(new AuditEntry(actor, "cluster.update", "cluster", id, Optional.empty(), details));
         return after;
+    }
+
+    /** Whether the configuration names the cluster (its credentials are the file's, set at every start). */
+    public boolean configured(String id) {
+        return configured.contains(id);
     }
 
     /**

@@ -103,7 +103,8 @@ public final class DrainJob implements JobHandler {
     public void run(Job job, String step) {
         String cluster = job.payload().path("cluster").asString();
         switch (step) {
-            case "mark" -> clusters.update(cluster, Optional.of("draining"), Optional.empty());
+            case "mark" ->
+                clusters.update(cluster, Optional.of("draining"), Optional.empty(), Optional.empty(), Optional.empty());
             case "move" ->
                 moveAll(job, cluster, Math.max(1, job.payload().path("parallel").asInt(2)));
             case "finish" -> finish(cluster);

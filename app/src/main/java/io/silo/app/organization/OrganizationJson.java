@@ -75,6 +75,10 @@ public final class OrganizationJson {
         body.put("createdAt", job.createdAt().toString());
         body.put("updatedAt", job.updatedAt().toString());
         body.put("finishedAt", job.finishedAt().map(Object::toString).orElse(null));
+        // the cluster a job works on (the one drained, moved to, restored onto), so that a list can name it
+        if (job.payload().path("cluster").isString()) {
+            body.put("cluster", job.payload().path("cluster").asString());
+        }
         return body;
     }
 

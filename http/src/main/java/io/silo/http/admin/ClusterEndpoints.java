@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * {@code GET /api/admin/clusters}: the registry of clusters; {@code POST /api/admin/clusters}: a
  * platform administrator registers a cluster, checked before it is stored; {@code PATCH /api/admin/clusters/{id}}:
- * a platform administrator stops or resumes placing new organizations on a cluster, or relabels it;
+ * a platform administrator stops or resumes placing new organizations on a cluster, relabels it, or
+ * changes its capacity or connection budget; {@code POST …/{id}/rotate-password} gives a cluster
+ * registered at run time a new administrative password;
  * {@code DELETE /api/admin/clusters/{id}} removes one that keeps no tenant database.
  * Their probe is {@code /api/admin/clusters/health} ({@link io.silo.http.health.HealthEndpoints}).
  *
@@ -36,9 +38,8 @@ public final class ClusterEndpoints implements Endpoints {
     public void register(Routes routes) {
         routes.get("/api/admin/clusters", exchange -> {
             authenticator.platformAdmin(exchange);
-            exchange.json(Map.of(
-                    "clusters",
-                    clusters.list().stream().map(ClusterEndpoints::body).toList()));
+            exchange.json(
+                    Map.of("clusters", clusters.list().stream().map(this::body).toList()));
         });
         routes.post("/api/admin/clusters", exchange -> {
             Principal admin = authenticator.platformAdmin(exchange);
@@ -64,7 +65,7 @@ public final class ClusterEndpoints implements Endpoints {
     }
 
     /** A cluster as the API shows it: its URL without credentials, never its password. */
-    private static Map<String, Object> body(Cluster cluster) {
+    private Map<String, Object> body(Cluster cluster) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", cluster.id());
         body.put("url", JdbcUrls.redacted(cluster.url()));
@@ -74,6 +75,7 @@ public final class ClusterEndpoints implements Endpoints {
         body.put("control", cluster.control());
         body.put("status", cluster.status());
         body.put("acceptingTenants", cluster.acceptsNewTenants());
+        body.put("configured", clusters.configured(cluster.id()));
         return body;
     }
 }

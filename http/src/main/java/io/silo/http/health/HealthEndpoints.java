@@ -3,6 +3,7 @@ package io.silo.http.health;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.silo.cluster.Cluster;
+import io.silo.error.ProblemType;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.server.Endpoints;
 import io.silo.http.server.Exchange;
@@ -10,9 +11,13 @@ import io.silo.http.server.Routes;
 import io.silo.postgres.cluster.ClusterProbe;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
+import io.silo.postgres.control.TenantStore;
+import io.silo.tenant.Tenant;
+import io.silo.tenant.TenantDatabase;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
@@ -20,22 +25,28 @@ import java.util.concurrent.Future;
  * {@code GET /api/health}: 200 when the control database and every active cluster answer, 503
  * otherwise; a platform administrator also gets the figures of each. {@code /api/admin/clusters/health}
  * gives platform administrators a probe of each cluster (the registry itself is
- * {@link io.silo.http.admin.ClusterEndpoints}).
+ * {@link io.silo.http.admin.ClusterEndpoints}). {@code /api/admin/organizations/{org}/connectivity}
+ * checks each database of one organization now: a fresh connection as its cluster's administrator
+ * and {@code SELECT 1}, bounded like the cluster probe, so a cluster that is down is reported on
+ * its databases' rows and never fails the request.
  *
  * <p>Thread-safe.
  */
 public final class HealthEndpoints implements Endpoints {
     private final ControlDatabase control;
     private final ClusterStore clusters;
+    private final TenantStore tenants;
     private final Authenticator authenticator;
 
     private final LoadingCache<Boolean, Snapshot> snapshots = Caffeine.newBuilder()
             .expireAfterWrite(java.time.Duration.ofSeconds(1))
             .build(key -> probe());
 
-    public HealthEndpoints(ControlDatabase control, ClusterStore clusters, Authenticator authenticator) {
+    public HealthEndpoints(
+            ControlDatabase control, ClusterStore clusters, TenantStore tenants, Authenticator authenticator) {
         this.control = control;
         this.clusters = clusters;
+        this.tenants = tenants;
         this.authenticator = authenticator;
     }
 
@@ -43,6 +54,7 @@ public final class HealthEndpoints implements Endpoints {
     public void register(Routes routes) {
         routes.get("/api/health", this::health);
         routes.get("/api/admin/clusters/health", this::clusterHealth);
+        routes.get("/api/admin/organizations/{org}/connectivity", this::connectivity);
     }
 
     /**
@@ -88,6 +100,48 @@ public final class HealthEndpoints implements Endpoints {
                 "clusters", probeAll().stream().map(HealthEndpoints::probeBody).toList()));
     }
 
+    private void connectivity(Exchange exchange) {
+        authenticator.platformAdmin(exchange);
+        String org = exchange.pathParam("org");
+        Tenant tenant = tenants.resolve(org)
+                .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception("no organization " + org));
+        List<Map<String, Object>> databases;
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Map<String, Object>>> futures = tenant.databases().stream()
+                    .map(database -> executor.submit(() -> connectivity(database)))
+                    .toList();
+            databases = futures.stream().map(HealthEndpoints::join).toList();
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("organization", tenant.slug());
+        body.put("databases", databases);
+        body.put("checkedAt", java.time.Instant.now().toString());
+        exchange.json(body);
+    }
+
+    private Map<String, Object> connectivity(TenantDatabase database) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service", database.service());
+        body.put("cluster", database.clusterId());
+        body.put("name", database.databaseName());
+        body.put("state", database.state().value());
+        Optional<Cluster> cluster = clusters.find(database.clusterId());
+        if (cluster.isEmpty()) {
+            body.put("reachable", false);
+            body.put("error", "cluster " + database.clusterId() + " is not registered");
+            return body;
+        }
+        ClusterProbe.Result result = ClusterProbe.probe(cluster.get(), database.databaseName());
+        body.put("reachable", result.reachable());
+        body.put("latencyMs", result.latencyMillis());
+        if (result.reachable()) {
+            body.put("version", result.version());
+        } else {
+            body.put("error", result.error());
+        }
+        return body;
+    }
+
     private List<ClusterProbe.Result> probeAll() {
         List<Cluster> active = clusters.list().stream()
                 .filter(cluster -> !"disabled".equals(cluster.status()))
@@ -100,7 +154,7 @@ public final class HealthEndpoints implements Endpoints {
         }
     }
 
-    private static ClusterProbe.Result join(Future<ClusterProbe.Result> future) {
+    private static <T> T join(Future<T> future) {
         try {
             return future.get();
         } catch (Exception e) {

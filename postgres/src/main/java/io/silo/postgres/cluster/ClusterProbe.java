@@ -26,6 +26,18 @@ public final class ClusterProbe {
     public record Result(String cluster, boolean reachable, long latencyMillis, String version, String error) {}
 
     public static Result probe(Cluster cluster) {
+        return probeUrl(cluster, cluster.url());
+    }
+
+    /**
+     * Probes one database of the cluster (a tenant's), connecting as the cluster's administrator:
+     * the same bounded connection and query, so a cluster that is down costs at most the timeout.
+     */
+    public static Result probe(Cluster cluster, String database) {
+        return probeUrl(cluster, JdbcUrls.withDatabase(cluster.url(), database));
+    }
+
+    private static Result probeUrl(Cluster cluster, String url) {
         long start = System.nanoTime();
         Properties props = new Properties();
         props.setProperty("user", cluster.user());
@@ -33,7 +45,7 @@ public final class ClusterProbe {
         props.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS));
         props.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS));
-        try (Connection connection = DriverManager.getConnection(cluster.url(), props);
+        try (Connection connection = DriverManager.getConnection(url, props);
                 var statement = connection.createStatement()) {
             statement.execute("SELECT 1");
             String version = connection.getMetaData().getDatabaseProductVersion();
@@ -47,7 +59,7 @@ public final class ClusterProbe {
                     false,
                     (System.nanoTime() - start) / 1_000_000,
                     "",
-                    "cannot reach " + JdbcUrls.redacted(cluster.url()) + ": " + reason);
+                    "cannot reach " + JdbcUrls.redacted(url) + ": " + reason);
         }
     }
 }

@@ -34,8 +34,9 @@ public final class ClusterStore {
     }
 
     /**
-     * Inserts or updates a cluster as configured. Its status is kept, and so are its labels once
-     * they were set at run time: the file seeds a cluster, it does not undo an administrator's change.
+     * Inserts or updates a cluster as configured. Its status is kept, and so are its labels, and its
+     * capacity and connection budget, once they were set at run time: the file seeds a cluster, it
+     * does not undo an administrator's change.
      */
     public void upsert(Cluster cluster) {
         jdbc.update(
@@ -45,8 +46,9 @@ public final class ClusterStore {
                 ON CONFLICT (id) DO UPDATE SET jdbc_url = excluded.jdbc_url, admin_user = excluded.admin_user,
                     admin_password = excluded.admin_password,
                     labels = CASE WHEN clusters.labels_set_at_run_time THEN clusters.labels ELSE excluded.labels END,
-                    capacity = excluded.capacity,
-                    connection_budget = excluded.connection_budget, is_control = excluded.is_control, updated_at = now()
+                    capacity = CASE WHEN clusters.limits_set_at_run_time THEN clusters.capacity ELSE excluded.capacity END,
+                    connection_budget = CASE WHEN clusters.limits_set_at_run_time THEN clusters.connection_budget
+                        ELSE excluded.connection_budget END, is_control = excluded.is_control, updated_at = now()
                 """,
                 cluster.id(),
                 cluster.url(),
@@ -66,8 +68,8 @@ public final class ClusterStore {
         return jdbc.update(
                         """
                 INSERT INTO clusters (id, jdbc_url, admin_user, admin_password, labels, capacity, connection_budget,
-                    is_control, status, labels_set_at_run_time)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, false, ?, true)
+                    is_control, status, labels_set_at_run_time, limits_set_at_run_time)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, false, ?, true, true)
                 ON CONFLICT (id) DO NOTHING
                 """,
                         cluster.id(),
@@ -90,8 +92,9 @@ public final class ClusterStore {
     }
 
     /**
-     * The channel on which a cluster's removal or a change of its administrative password is
-     * announced, with its id: instances forget what they cached of it, or take the password up.
+     * The channel on which a cluster's removal, a change of its administrative password or of its
+     * connection budget is announced, with its id: instances forget what they cached of it, take the
+     * password up, or resize the budget at their next connection to it.
      */
     public static final String CHANNEL = "silo_clusters";
 
@@ -150,15 +153,33 @@ public final class ClusterStore {
      *
      * @param status {@code active} or {@code draining}; empty keeps it
      * @param labels the cluster's new labels, all of them; empty keeps them
+     * @param capacity the most tenant databases placed there; empty keeps it
+     * @param connectionBudget the most connections each instance opens to it; empty keeps it (a
+     *     change is announced on {@link #CHANNEL}, by a trigger, so that every instance takes it up)
      */
-    public Optional<Cluster> update(String id, Optional<String> status, Optional<Map<String, String>> labels) {
+    public Optional<Cluster> update(
+            String id,
+            Optional<String> status,
+            Optional<Map<String, String>> labels,
+            Optional<Integer> capacity,
+            Optional<Integer> connectionBudget) {
         return jdbc.queryOne(
                 """
                 UPDATE clusters SET status = coalesce(?::text, status), labels = coalesce(?::jsonb, labels),
-                    labels_set_at_run_time = labels_set_at_run_time OR ?, updated_at = now()
+                    labels_set_at_run_time = labels_set_at_run_time OR ?,
+                    capacity = coalesce(?::int, capacity), connection_budget = coalesce(?::int, connection_budget),
+                    limits_set_at_run_time = limits_set_at_run_time OR ?, updated_at = now()
                 WHERE id = ?
                 RETURNING *
-                """, this::map, status.orElse(null), labels.map(Json::write).orElse(null), labels.isPresent(), id);
+                """,
+                this::map,
+                status.orElse(null),
+                labels.map(Json::write).orElse(null),
+                labels.isPresent(),
+                capacity.orElse(null),
+                connectionBudget.orElse(null),
+                capacity.isPresent() || connectionBudget.isPresent(),
+                id);
     }
 
     /**

@@ -36,6 +36,13 @@ public final class JobStore implements JobProgress {
         this.jdbc = jdbc;
     }
 
+    /**
+     * What a finished job keeps of its payload: the id of the cluster it worked on, so that a list
+     * names the cluster a drain emptied; nothing else (a payload may hold a file's path or a hash).
+     */
+    private static final String FINISHED_PAYLOAD =
+            "jsonb_strip_nulls(jsonb_build_object('cluster', payload->'cluster'))";
+
     /** The channel the control database notifies on when a job is recorded; the payload is its id. */
     public static final String CHANNEL = "silo_jobs";
 
@@ -120,21 +127,21 @@ public final class JobStore implements JobProgress {
                 UPDATE jobs SET cancel_requested = true, updated_at = now(),
                     state = CASE WHEN locked_by IS NULL OR lease_until < now() THEN 'cancelled' ELSE state END,
                     finished_at = CASE WHEN locked_by IS NULL OR lease_until < now() THEN now() END,
-                    payload = CASE WHEN locked_by IS NULL OR lease_until < now() THEN '{}'::jsonb ELSE payload END,
+                    payload = CASE WHEN locked_by IS NULL OR lease_until < now() THEN %s ELSE payload END,
                     locked_by = CASE WHEN locked_by IS NULL OR lease_until < now() THEN NULL ELSE locked_by END,
                     lease_until = CASE WHEN locked_by IS NULL OR lease_until < now() THEN NULL ELSE lease_until END
                 WHERE id = ? AND state IN ('pending', 'running')
                 RETURNING *
-                """, JobStore::map, id);
+                """.formatted(FINISHED_PAYLOAD), JobStore::map, id);
     }
 
     /** Ends the job as cancelled at a step boundary when cancellation was asked for; false otherwise. */
     public boolean cancelIfRequested(UUID id, String worker) {
         return jdbc.update("""
                 UPDATE jobs SET state = 'cancelled', locked_by = NULL, lease_until = NULL, progress = NULL,
-                                payload = '{}'::jsonb, finished_at = now(), updated_at = now()
+                                payload = %s, finished_at = now(), updated_at = now()
                 WHERE id = ? AND locked_by = ? AND cancel_requested
-                """, id, worker) == 1;
+                """.formatted(FINISHED_PAYLOAD), id, worker) == 1;
     }
 
     /**
@@ -217,18 +224,18 @@ public final class JobStore implements JobProgress {
     public boolean succeed(UUID id, String worker) {
         return jdbc.update("""
                 UPDATE jobs SET state = 'succeeded', error = NULL, progress = NULL, locked_by = NULL, lease_until = NULL,
-                                payload = '{}'::jsonb, finished_at = now(), updated_at = now()
+                                payload = %s, finished_at = now(), updated_at = now()
                 WHERE id = ? AND locked_by = ?
-                """, id, worker) == 1;
+                """.formatted(FINISHED_PAYLOAD), id, worker) == 1;
     }
 
     /** Marks the job failed for good; false when the lease was no longer this worker's. */
     public boolean fail(UUID id, String worker, String error) {
         return jdbc.update("""
                 UPDATE jobs SET state = 'failed', attempts = attempts + 1, error = ?, progress = NULL, locked_by = NULL, lease_until = NULL,
-                                payload = '{}'::jsonb, finished_at = now(), updated_at = now()
+                                payload = %s, finished_at = now(), updated_at = now()
                 WHERE id = ? AND locked_by = ?
-                """, error, id, worker) == 1;
+                """.formatted(FINISHED_PAYLOAD), error, id, worker) == 1;
     }
 
     private static String interval(Duration duration) {

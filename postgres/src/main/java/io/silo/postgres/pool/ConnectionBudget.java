@@ -46,7 +46,9 @@ final class ConnectionBudget {
     private final Condition changed = lock.newCondition();
     private final AtomicInteger waiting = new AtomicInteger();
     private final LongAdder waits = new LongAdder();
-    private final int limit;
+    /** Written under the lock; volatile so that the registry can compare it without taking the lock. */
+    private volatile int limit;
+
     private int used;
     private long generation;
 
@@ -152,6 +154,25 @@ final class ConnectionBudget {
         }
         lock.lock();
         try {
+            generation++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes up a new size, the cluster's budget changed at run time. A larger one wakes the waiters
+     * at once; with a smaller one the connections open beyond it stay until they are closed (idle
+     * retirement, reclaiming), and no new one is opened until fewer than the new size are open.
+     */
+    void resize(int newLimit) {
+        lock.lock();
+        try {
+            if (newLimit == limit) {
+                return;
+            }
+            limit = newLimit;
             generation++;
             changed.signalAll();
         } finally {

@@ -272,6 +272,10 @@ public final class PoolRegistry implements AutoCloseable {
             PoolMetrics.bind(meters, created);
             return created;
         });
+        // the cluster's settings are read again when its budget changes (channel silo_clusters)
+        if (pools.budget().limit() != cluster.connectionBudget()) {
+            pools.budget().resize(cluster.connectionBudget());
+        }
         return pools;
     }
 

@@ -379,6 +379,86 @@ class BackupRestoreTest {
         }
     }
 
+    /**
+     * The console's replacement: a listed archive restored in place of its live organization only
+     * with the slug typed out (the request refused at once otherwise), and an uploaded archive of
+     * another organization failing its job before anything is fenced.
+     */
+    @Test
+    void aListedArchiveReplacesItsOrganizationOverHttpOnlyWithItsSlugTypedOut() throws IOException {
+        TestTenant live = TestTenants.create(silo.client(), "Replaced Over Http", List.of("crm"));
+        created(live.client().post("/api/data/crm/contacts", Map.of("name", "In the archive")));
+        SiloClient admin = silo.client().asAdmin();
+        String backups = "/api/admin/organizations/" + live.slug() + "/backups";
+        assertThat(ended(admin, admin.post(backups, Map.of()).header("Location").orElseThrow())
+                        .path("state")
+                        .asString())
+                .isEqualTo("succeeded");
+        String name =
+                admin.get(backups).json().path("items").get(0).path("name").asString();
+        created(live.client().post("/api/data/crm/contacts", Map.of("name", "After the backup")));
+        Map<String, List<String>> diverged = contents(live.slug());
+        String restore = backups + "/" + name + "/restore";
+
+        SiloClient.Response unconfirmed = admin.post(restore, Map.of("replace", true));
+        assertThat(unconfirmed.status()).isEqualTo(400);
+        assertThat(unconfirmed.problemType()).isEqualTo("confirmation-mismatch");
+        assertThat(admin.post(restore, Map.of("replace", true, "confirm", shop.slug()))
+                        .problemType())
+                .isEqualTo("confirmation-mismatch");
+        assertThat(admin.post(restore, Map.of("replace", true, "confirm", live.slug(), "as", "both"))
+                        .problemType())
+                .isEqualTo("invalid-field");
+        // an archive of another organization, uploaded: the job refuses it before fencing anything
+        SiloClient.Response other = admin.upload(
+                "/api/admin/restores?replace=true&confirm=" + live.slug(),
+                "application/octet-stream",
+                HttpRequest.BodyPublishers.ofFile(silo.config()
+                        .backups()
+                        .dir()
+                        .orElseThrow()
+                        .resolve(shop.id())
+                        .resolve(newestOf(shop))),
+                Map.of());
+        assertThat(other.status()).as(other.text()).isEqualTo(202);
+        JsonNode refused = ended(admin, other.header("Location").orElseThrow());
+        assertThat(refused.path("state").asString()).isEqualTo("failed");
+        assertThat(refused.path("error").asString()).contains("not " + live.slug());
+        assertThat(contents(live.slug())).isEqualTo(diverged);
+
+        SiloClient.Response replacing = admin.post(restore, Map.of("replace", true, "confirm", live.slug()));
+        assertThat(replacing.status()).as(replacing.text()).isEqualTo(202);
+        assertThat(ended(admin, replacing.header("Location").orElseThrow())
+                        .path("state")
+                        .asString())
+                .isEqualTo("succeeded");
+        JsonNode now = admin.get("/api/organizations/" + live.slug()).json();
+        assertThat(now.path("id").asString()).isNotEqualTo(live.id());
+        assertThat(admin.get("/api/organizations/" + live.id())
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("suspended");
+        SiloClient member = TestTenants.signIn(silo.client(), live.slug(), live.adminEmail(), TestTenants.PASSWORD);
+        assertThat(member.get("/api/data/crm/contacts").json().path("items").findValuesAsString("name"))
+                .containsExactly("In the archive");
+        assertThat(admin.get("/api/admin/organizations/" + live.id() + "/backups")
+                        .text())
+                .as("a listed archive is kept after its restore")
+                .contains(name);
+    }
+
+    private static String newestOf(TestTenant tenant) {
+        List<io.silo.app.backup.BackupFolder.Archive> archives =
+                app().backupJobs().list(tenant.slug());
+        if (archives.isEmpty()) {
+            app().backupJobs().start(tenant.slug(), false, OPERATOR);
+            awaitBackupJobs();
+            archives = app().backupJobs().list(tenant.slug());
+        }
+        return archives.getFirst().name();
+    }
+
     private static JsonNode ended(SiloClient admin, String job) {
         return io.silo.testing.Eventually.get(
                 java.time.Duration.ofSeconds(90),

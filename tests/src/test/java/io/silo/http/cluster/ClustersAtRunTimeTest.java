@@ -104,6 +104,72 @@ class ClustersAtRunTimeTest {
         }
     }
 
+    /**
+     * A lower capacity keeps new organizations off a cluster at once; a new connection budget is taken
+     * up by every instance's pools (announced on silo_clusters), and both outlive a restart although
+     * the configuration file says otherwise.
+     */
+    @Test
+    void aNewCapacityAndConnectionBudgetTakeEffectOnEveryInstanceAndOutliveARestart() {
+        try (TestSilo first = TestSilo.start(1, Map.of());
+                TestSilo second = TestSilo.resume(first.config(), SiloOptions.server())) {
+            SiloClient admin = first.client().asAdmin();
+            TestTenants.TestTenant tenant = TestTenants.create(first.client(), "Budgeted", List.of("billing"));
+            assertThat(tenant.client().get("/api/health/tenant").status()).isEqualTo(200);
+            int before = cluster(admin.get("/api/admin/clusters").json().path("clusters"), "primary")
+                    .path("connectionBudget")
+                    .asInt();
+            long placed = first.control()
+                    .queryOne(
+                            "SELECT count(*) FROM tenant_databases WHERE cluster_id = 'primary'", row -> row.getLong(1))
+                    .orElseThrow();
+
+            SiloClient.Response changed = admin.patch(
+                    "/api/admin/clusters/primary", Map.of("capacity", (int) placed, "connectionBudget", before + 7));
+            assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+            assertThat(changed.json().path("capacity").asInt()).isEqualTo((int) placed);
+            assertThat(changed.json().path("connectionBudget").asInt()).isEqualTo(before + 7);
+
+            SiloClient.Response full = second.client()
+                    .asAdmin()
+                    .post("/api/organizations", organization("No Room", Map.of("cluster", "primary")));
+            assertThat(full.status()).isEqualTo(409);
+            assertThat(full.problemType()).isEqualTo("cluster-full");
+            // the other instance's pools take the new budget up at their next connection there
+            SiloClient member =
+                    TestTenants.signIn(second.client(), tenant.slug(), tenant.adminEmail(), TestTenants.PASSWORD);
+            assertThat(io.silo.testing.Eventually.get(
+                            java.time.Duration.ofSeconds(30),
+                            () -> {
+                                member.get("/api/health/tenant");
+                                return budget(second.client().asAdmin());
+                            },
+                            budget -> budget == before + 7))
+                    .isEqualTo(before + 7);
+
+            first.restart();
+            JsonNode primary = cluster(
+                    first.client().asAdmin().get("/api/admin/clusters").json().path("clusters"), "primary");
+            assertThat(primary.path("capacity").asInt()).isEqualTo((int) placed);
+            assertThat(primary.path("connectionBudget").asInt()).isEqualTo(before + 7);
+            assertThat(first.control()
+                            .query(
+                                    "SELECT details->>'connectionBudgetBefore' FROM audit_log"
+                                            + " WHERE action = 'cluster.update' AND target_id = 'primary'",
+                                    row -> row.getString(1)))
+                    .containsExactly(String.valueOf(before));
+        }
+    }
+
+    private static int budget(SiloClient admin) {
+        for (JsonNode pool : admin.get("/api/admin/pools").json().path("clusters")) {
+            if (pool.path("cluster").asString().equals("primary")) {
+                return pool.path("budget").asInt();
+            }
+        }
+        return -1;
+    }
+
     @Test
     void onlyPlatformAdministratorsChangeClustersAndBadInputIsA400Problem() {
         try (TestSilo silo = TestSilo.start(1, Map.of())) {
@@ -126,6 +192,9 @@ class ClustersAtRunTimeTest {
             assertThat(problem(admin, "{\"acceptingTenants\": \"no\"}")).isEqualTo("invalid-json");
             assertThat(problem(admin, "{\"acceptingTenants\": null}")).isEqualTo("invalid-json");
             assertThat(problem(admin, "{\"labels\": [\"zone\"]}")).isEqualTo("invalid-labels");
+            assertThat(problem(admin, "{\"capacity\": 0}")).isEqualTo("invalid-cluster");
+            assertThat(problem(admin, "{\"connectionBudget\": 1}")).isEqualTo("invalid-cluster");
+            assertThat(problem(admin, "{\"connectionBudget\": \"many\"}")).isEqualTo("invalid-json");
             assertThat(problem(admin, "{\"labels\": {\"zone\": 3}}")).isEqualTo("invalid-labels");
             assertThat(problem(admin, "{\"labels\": {\"bad key\": \"x\"}}")).isEqualTo("invalid-labels");
             assertThat(problem(admin, "{\"labels\": {\"zone\": \"" + "x".repeat(201) + "\"}}"))

@@ -975,6 +975,34 @@ final class ApiTour {
             }
         }
         expect(200, admin.get("/api/organizations/tour-copy"));
+        // a listed archive restored where it lies, as a second copy; replacing needs the slug typed out
+        String listed = expect(202, admin.post(path + "/" + name + "/restore", Map.of("as", "tour-listed")))
+                .header("Location")
+                .orElseThrow();
+        for (int i = 0; i < 300; i++) {
+            if (expect(200, admin.get(listed)).json().path("state").asString().equals("succeeded")) {
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        expect(200, admin.get("/api/organizations/tour-listed"));
+        expect(400, admin.post(path + "/" + name + "/restore", Map.of("replace", true)));
+        expect(400, admin.post(path + "/" + name + "/restore", Map.of("replace", true, "confirm", "tour-copy")));
+        expect(400, admin.post(path + "/" + name + "/restore", Map.of("replace", true, "confirm", slug, "as", "x")));
+        expect(404, admin.post(path + "/no-such.silo-backup/restore", Map.of("as", "tour-never")));
+        expect(403, orgAdmin.post(path + "/" + name + "/restore", Map.of("as", "tour-never")));
+        expect(
+                400,
+                admin.send(
+                        "POST",
+                        "/api/admin/restores?replace=true",
+                        Optional.of("x"),
+                        Map.of("Content-Type", "application/octet-stream")));
         expect(
                 400,
                 admin.send(
@@ -1198,6 +1226,11 @@ final class ApiTour {
         expect(404, admin.post("/api/admin/clusters/nowhere/rotate-password", Map.of()));
         expect(403, orgAdmin.post("/api/admin/clusters/primary/rotate-password", Map.of()));
         expect(400, admin.patch("/api/admin/clusters/primary", Map.of("labels", Map.of("bad key", "x"))));
+        expect(200, admin.patch("/api/admin/clusters/tour", Map.of("capacity", 8000, "connectionBudget", 120)));
+        expect(400, admin.patch("/api/admin/clusters/tour", Map.of("capacity", 0)));
+        expect(200, admin.get("/api/admin/organizations/" + slug + "/connectivity"));
+        expect(404, admin.get("/api/admin/organizations/nowhere/connectivity"));
+        expect(403, orgAdmin.get("/api/admin/organizations/" + slug + "/connectivity"));
         expect(404, admin.patch("/api/admin/clusters/nowhere", Map.of("acceptingTenants", true)));
         expect(403, orgAdmin.patch("/api/admin/clusters/primary", Map.of("acceptingTenants", false)));
         expect(200, admin.get("/api/admin/pools"));

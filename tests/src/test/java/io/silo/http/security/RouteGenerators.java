@@ -275,7 +275,9 @@ final class RouteGenerators {
                                 Map.of("acceptingTenants", true),
                                 Map.of("acceptingTenants", "' OR 1=1"),
                                 Map.of("labels", Map.of("'; DROP TABLE tenants; --", "x")),
-                                Map.of("labels", List.of("zone"))))));
+                                Map.of("labels", List.of("zone")),
+                                Map.of("capacity", 0),
+                                Map.of("connectionBudget", "' OR 1=1")))));
         // only the configuration's cluster and names that are none: never a password changed under the fuzzer
         platform(
                 "POST /api/admin/clusters/{id}/rotate-password",
@@ -285,6 +287,10 @@ final class RouteGenerators {
                                 + "/rotate-password",
                         Map.of()));
         platform("GET /api/admin/pools", fuzz -> fuzz.get("/api/admin/pools"));
+        // a check of each database, connecting afresh: who may ask, and that no name reaches SQL
+        platform(
+                "GET /api/admin/organizations/{org}/connectivity",
+                fuzz -> fuzz.get("/api/admin/organizations/" + fuzz.organization() + "/connectivity"));
         // always a dry run: the fuzzer shows who may ask and that names reach no SQL, not a real rollout
         platform(
                 "POST /api/admin/migrations",
@@ -353,13 +359,35 @@ final class RouteGenerators {
                                 "../" + fuzz.world().beta().id + "/20261207T031500123Z.silo-backup",
                                 "../../backup.key",
                                 "' OR 1=1 --")))));
+        // never an archive that is there: who may restore one, that no name leaves the organization's folder,
+        // and that a replacement needs the slug typed out
+        platform(
+                "POST /api/admin/organizations/{org}/backups/{name}/restore",
+                fuzz -> fuzz.post(
+                        "/api/admin/organizations/" + fuzz.organization() + "/backups/"
+                                + q(fuzz.pick(List.of(
+                                        "20261207T031500123Z.silo-backup",
+                                        "../" + fuzz.world().beta().id + "/20261207T031500123Z.silo-backup",
+                                        "' OR 1=1 --")))
+                                + "/restore",
+                        fuzz.pick(List.of(
+                                Map.of("as", "fuzz-copy"),
+                                Map.of("replace", true),
+                                Map.of("replace", true, "confirm", fuzz.world().beta().slug),
+                                Map.of("as", "'; DROP TABLE tenants; --")))));
         // never an archive of this deployment's key: who may upload one, and that its slug reaches no SQL
         platform(
                 "POST /api/admin/restores",
                 fuzz -> fuzz.post(
-                        "/api/admin/restores?as="
-                                + q(fuzz.pick(
-                                        List.of(fuzz.world().beta().slug, "fuzz-copy", "'; DROP TABLE tenants; --"))),
+                        "/api/admin/restores?"
+                                + fuzz.pick(List.of(
+                                        "as="
+                                                + q(fuzz.pick(List.of(
+                                                        fuzz.world().beta().slug,
+                                                        "fuzz-copy",
+                                                        "'; DROP TABLE tenants; --"))),
+                                        "replace=true&confirm=" + q(fuzz.world().beta().slug),
+                                        "replace=" + q("' OR 1=1"))),
                         Map.of("not", "an archive")));
         platform(
                 "GET /api/admin/mail",
