@@ -122,6 +122,11 @@
         if (response.status === 401 && session && path.indexOf("/api/admin/auth/") !== 0) {
           signOut("Your session ended; sign in again.");
         }
+        // under admin.requireTotp, an administrator without a second factor may only enroll one
+        if (response.status === 403 && session && json && /second-factor-enrollment-required$/.test(json.type || "")) {
+          session.mustEnroll = true;
+          if (location.hash !== "#/account") { location.hash = "#/account"; }
+        }
         throw new ApiError(response.status, json);
       });
     });
@@ -226,7 +231,7 @@
 
   var pages = {
     overview: overview, tenants: tenants, "new-tenant": newTenant, tenant: tenant, clusters: clusters,
-    "auth-test": authTester, jobs: jobs, job: job, audit: audit, mail: mail
+    "auth-test": authTester, jobs: jobs, job: job, audit: audit, mail: mail, account: account
   };
   var live = []; // timers of the page shown; cleared on every navigation
 
@@ -256,7 +261,21 @@
   function every(ms, fn) { live.push(setInterval(fn, ms)); }
 
   function failInto(node) {
-    return function (error) { clear(node); node.appendChild(errorBox(error)); };
+    return function (error) { node.shown = null; clear(node); node.appendChild(errorBox(error)); };
+  }
+
+  /**
+   * Draws `data` into `node` only when it differs from what the node shows: a list asked again every
+   * second or two keeps the focus, the scroll position and a screen reader's place until something
+   * in it changed (and a live region announces only changes).
+   */
+  function redraw(node, data, draw) {
+    // a job's updatedAt moves with every heartbeat but is drawn nowhere
+    var text = JSON.stringify(data, function (key, value) { return key === "updatedAt" ? undefined : value; });
+    if (node.shown === text) { return; }
+    node.shown = text;
+    clear(node);
+    draw();
   }
 
   function section(title, id) {
@@ -384,6 +403,10 @@
     load(cursors[0]);
   }
 
+  function labelText(labels) {
+    return Object.keys(labels || {}).sort().map(function (k) { return k + "=" + labels[k]; }).join(", ");
+  }
+
   function words(text) { return text.split(/[\s,]+/).map(function (s) { return s.trim(); }).filter(Boolean); }
 
   function newTenant() {
@@ -449,11 +472,10 @@
       main.querySelector("h1").appendChild(document.createTextNode(" "));
       main.querySelector("h1").appendChild(badge(org.status));
       main.appendChild(tenantActions(org));
-      var grid = h("div", { "class": "grid" });
-      main.appendChild(grid);
+      // the databases take the whole width: seven columns, a reason per database when one does not answer
       var databases = databasesCard(org);
-      grid.appendChild(registryCard(org));
-      grid.appendChild(databases);
+      main.appendChild(databases);
+      main.appendChild(registryCard(org));
       main.appendChild(moveCard(org, databases.refresh));
       main.appendChild(backupsCard(org));
       main.appendChild(usersCard(org));
@@ -541,24 +563,71 @@
     return s.card;
   }
 
+  /**
+   * The tenant's databases, with their sizes and, asked now (and again on "Test again"), whether
+   * each answers: one fresh connection per database, bounded, so a cluster that is down shows on
+   * its rows and the rest of the page is unaffected.
+   */
   function databasesCard(org) {
     var s = section("Databases", "tenant-databases");
     var sizes = {};
+    var probes = null; // name → probe, from the last check
+    var checked = h("p", { "class": "muted", id: "connectivity-status", role: "status" });
+    var again = h("button", { type: "button", "class": "secondary", id: "connectivity-again", onclick: check }, "Test again");
+    var rows = h("div", {});
+    clear(s.body);
+    s.body.appendChild(rows);
+    s.body.appendChild(h("div", { "class": "toolbar" }, again, checked));
+    // only the table is redrawn: the button keeps its focus and the status line is not re-inserted
     function render() {
-      clear(s.body);
-      s.body.appendChild(table("Databases of " + org.slug, ["Service", "~Cluster", "Name", "~Version", "State", "Size"],
+      clear(rows);
+      rows.appendChild(table("Databases of " + org.slug, ["Service", "~Cluster", "Name", "~Version", "State", "~Size", "Connectivity"],
         org.databases.map(function (d) {
-          return [d.service, d.cluster, h("span", { "class": "mono" }, d.name),
+          return [d.service, d.cluster, h("span", { "class": "mono dbname" }, d.name),
             d.schemaVersion + (d.templateVersion !== d.schemaVersion ? " (template " + d.templateVersion + ")" : ""),
-            badge(d.state), sizes[d.name] === undefined ? "—" : bytes(sizes[d.name])];
+            badge(d.state), sizes[d.name] === undefined ? "—" : h("span", { "class": "nowrap" }, bytes(sizes[d.name])), connectivity(d.name)];
         }), "No database."));
     }
+    function connectivity(name) {
+      var p = probes && probes[name];
+      if (!p) { return h("span", { "class": "muted", "data-connectivity": name }, probes ? "not checked" : "checking…"); }
+      if (p.reachable) {
+        return h("span", { "data-connectivity": name }, h("span", { "class": "nowrap" }, badge("up"), " " + p.latencyMs + " ms"),
+          h("span", { "class": "muted hide-narrow" }, " · PostgreSQL " + p.version));
+      }
+      return h("span", { "data-connectivity": name }, badge("down"), " ", h("span", { "class": "muted why" }, p.error || ""));
+    }
+    var checking = false;
+    // the button is not disabled while a check runs: a disabled button would drop the focus
+    function check() {
+      if (checking) { return; }
+      checking = true;
+      again.setAttribute("aria-busy", "true");
+      checked.textContent = "Checking each database…";
+      get("/api/admin/organizations/" + encodeURIComponent(org.slug) + "/connectivity").then(function (body) {
+        probes = {};
+        body.databases.forEach(function (d) { probes[d.name] = d; });
+        var down = body.databases.filter(function (d) { return !d.reachable; }).length;
+        render();
+        checking = false;
+        again.removeAttribute("aria-busy");
+        checked.textContent = (down === 0 ? "All " + body.databases.length + " answer" : down + " of " + body.databases.length + " do not answer")
+          + ", checked " + when(body.checkedAt) + ".";
+      }, function (e) {
+        probes = {};
+        render();
+        checking = false;
+        again.removeAttribute("aria-busy");
+        checked.textContent = "Not checked: " + e.message;
+      });
+    }
     render();
+    check();
     get("/api/admin/storage" + query({ organization: org.slug })).then(function (body) {
       (body.organizations[0] && body.organizations[0].databases || []).forEach(function (d) { sizes[d.name] = d.bytes; });
       render();
     }, function () { /* sizes are a nicety; the table stands without them */ });
-    s.card.refresh = function (fresh) { org = fresh; render(); };
+    s.card.refresh = function (fresh) { org = fresh; check(); };
     return s.card;
   }
 
@@ -577,13 +646,14 @@
     function poll() {
       get("/api/admin/jobs/" + encodeURIComponent(id)).then(function (j) {
         if (over) { return; }
-        clear(into);
-        into.appendChild(h("p", {}, h("a", { href: "#/job/" + encodeURIComponent(j.id) }, j.kind), " ", badge(j.state)));
-        into.appendChild(progressOf(j));
+        redraw(into, j, function () {
+          into.appendChild(h("p", {}, h("a", { href: "#/job/" + encodeURIComponent(j.id) }, j.kind), " ", badge(j.state)));
+          into.appendChild(progressOf(j));
+        });
         if (!finished(j)) { return; }
         if (j.error) { into.appendChild(errorBox({ message: j.error })); }
         end(j);
-      }, function (e) { if (!over) { clear(into); into.appendChild(errorBox(e)); end(null); } });
+      }, function (e) { if (!over) { failInto(into)(e); end(null); } });
     }
   }
 
@@ -655,8 +725,9 @@
   /**
    * The tenant's backups: made by a job (followed live), listed from backups.dir, downloaded with the
    * token (fetched, then handed to the browser as a Blob: a plain link would carry no credential), and
-   * restored as a new organization by sending an archive, listed or chosen from disk, to
-   * /api/admin/restores. The archive stays encrypted throughout: the console never sees the backup key.
+   * restored, as a new organization or in place of this one (with the slug typed out): a listed
+   * archive where it lies (…/backups/{name}/restore), a file from disk sent to /api/admin/restores.
+   * The archive stays encrypted throughout: the console never sees the backup key.
    */
   function backupsCard(org) {
     var s = section("Backups", "tenant-backups");
@@ -679,15 +750,35 @@
     var restoreAs = h("input", { id: "restore-as", value: org.slug + "-restored", autocomplete: "off" });
     var restoreCluster = h("input", { id: "restore-cluster", placeholder: "placed by labels and load" });
     var file = h("input", { id: "restore-file", type: "file", accept: ".silo-backup" });
+    var replace = h("input", { type: "checkbox", id: "restore-replace" });
+    var confirmReplace = h("input", { id: "restore-confirm", autocomplete: "off" });
+    var confirmField = field("Type " + org.slug + " to replace it", confirmReplace);
+    confirmField.hidden = true;
+    var restoreButtons = [];
+    /** Replacing is destructive: every restore button waits for the slug typed out, as a deletion does. */
+    function arm() {
+      confirmField.hidden = !replace.checked;
+      restoreAs.disabled = replace.checked;
+      restoreButtons.forEach(function (b) { b.disabled = replace.checked && confirmReplace.value !== org.slug; });
+    }
+    replace.addEventListener("change", arm);
+    confirmReplace.addEventListener("input", arm);
+    function restoreButton(attrs, label) {
+      var b = h("button", attrs, label);
+      restoreButtons.push(b);
+      return b;
+    }
     function load() {
       get(base).then(function (body) {
         clear(list);
+        restoreButtons = restoreButtons.filter(function (b) { return b.id === "restore-file-go"; });
         list.appendChild(table("Backups of " + org.slug, ["Archive", "~Size", "~Created", "Actions"], body.items.map(function (a) {
           return [h("span", { "class": "mono" }, a.name), bytes(a.bytes), when(a.createdAt), h("div", { "class": "actions" },
             h("button", { type: "button", "class": "secondary", "aria-label": "Download " + a.name, onclick: function () { download(a); } }, "Download"),
-            h("button", { type: "button", "class": "secondary", "aria-label": "Restore " + a.name + " as a new organization",
-              onclick: function () { restore(a.name, archive(a)); } }, "Restore"))];
+            restoreButton({ type: "button", "class": "secondary", "aria-label": "Restore " + a.name,
+              onclick: function () { restoreListed(a); } }, "Restore"))];
         }), "No backup yet."));
+        arm();
       }, failInto(list));
     }
     function archive(a) { return send("GET", base + "/" + encodeURIComponent(a.name), undefined, undefined, true); }
@@ -703,21 +794,46 @@
         say("Downloaded " + a.name + " (" + blob.size + " bytes).");
       }, function (e) { errors.appendChild(errorBox(e)); });
     }
-    function restore(name, blob) {
+    /** What the restore asks for, or null (and why not, shown) when the form is not complete. */
+    function options() {
       clear(errors);
+      var cluster = restoreCluster.value.trim();
+      if (replace.checked) {
+        if (confirmReplace.value !== org.slug) {
+          errors.appendChild(h("p", { "class": "error", role: "alert" }, "Type " + org.slug + " to confirm the replacement."));
+          return null;
+        }
+        return { replace: true, confirm: confirmReplace.value, cluster: cluster || undefined, slug: org.slug };
+      }
       var slug = restoreAs.value.trim();
-      if (!slug) { errors.appendChild(h("p", { "class": "error", role: "alert" }, "Name the slug the restored organization takes.")); return; }
-      say("Restoring " + name + " as " + slug + "…");
-      Promise.resolve(blob).then(function (archiveBytes) {
-        return send("POST", "/api/admin/restores" + query({ as: slug, cluster: restoreCluster.value.trim() }), archiveBytes, "application/octet-stream", false);
-      }).then(function (job) {
-        followJob(job.id, progress, function (j) {
-          if (j && j.state === "succeeded") {
-            say("Restored " + name + " as " + slug + ".");
-            progress.appendChild(h("p", {}, h("a", { href: "#/tenant/" + encodeURIComponent(slug), id: "restored-link" }, "Open " + slug)));
-          }
-        });
-      }, function (e) { say(""); errors.appendChild(errorBox(e)); });
+      if (!slug) { errors.appendChild(h("p", { "class": "error", role: "alert" }, "Name the slug the restored organization takes.")); return null; }
+      return { as: slug, cluster: cluster || undefined, slug: slug };
+    }
+    function restoreListed(a) {
+      var o = options();
+      if (!o) { return; }
+      say((o.replace ? "Replacing " + org.slug + " with " : "Restoring ") + a.name + (o.replace ? "…" : " as " + o.slug + "…"));
+      api("POST", base + "/" + encodeURIComponent(a.name) + "/restore", { as: o.as, cluster: o.cluster, replace: o.replace, confirm: o.confirm })
+        .then(function (job) { follow(job, a.name, o); }, function (e) { say(""); errors.appendChild(errorBox(e)); });
+    }
+    function restoreFile(f) {
+      var o = options();
+      if (!o) { return; }
+      say((o.replace ? "Replacing " + org.slug + " with " : "Restoring ") + f.name + (o.replace ? "…" : " as " + o.slug + "…"));
+      send("POST", "/api/admin/restores" + query({ as: o.as, cluster: o.cluster, replace: o.replace ? "true" : "", confirm: o.confirm }),
+        f, "application/octet-stream", false)
+        .then(function (job) { follow(job, f.name, o); }, function (e) { say(""); errors.appendChild(errorBox(e)); });
+    }
+    function follow(job, name, o) {
+      followJob(job.id, progress, function (j) {
+        if (!j || j.state !== "succeeded") { return; }
+        say(o.replace ? "Replaced " + o.slug + " with " + name + "; the old organization is kept, suspended, as " + o.slug + "-replaced-…."
+          : "Restored " + name + " as " + o.slug + ".");
+        var href = "#/tenant/" + encodeURIComponent(o.slug);
+        // after a replacement the link is this page's own address: following it must still redraw
+        progress.appendChild(h("p", {}, h("a", { href: href, id: "restored-link", onclick: function () { if (location.hash === href) { route(); } } },
+          "Open " + o.slug)));
+      });
     }
     clear(s.body);
     s.body.appendChild(h("div", { "class": "toolbar" },
@@ -726,11 +842,14 @@
     s.body.appendChild(list);
     s.body.appendChild(h("h3", {}, "Restore"));
     s.body.appendChild(h("p", { "class": "muted" }, "A restore makes a new organization from an archive (listed above, or a file of this "
-      + "deployment's backups): everything it held, under the slug given here."));
-    s.body.appendChild(h("div", { "class": "toolbar" }, field("As slug", restoreAs), field("Cluster (optional)", restoreCluster),
-      field("Archive file", file), h("button", { type: "button", "class": "secondary", id: "restore-file-go", onclick: function () {
+      + "deployment's backups): everything it held, under the slug given here. Replacing restores " + org.slug + " itself: its writes "
+      + "are refused while the archive is restored beside it and verified, then the restored one takes its place and the current one "
+      + "is kept, suspended, under a new slug; its members sign in again."));
+    s.body.appendChild(h("label", { "class": "check" }, replace, " Replace " + org.slug + " with the archive (the archive must be of " + org.slug + ")"));
+    s.body.appendChild(h("div", { "class": "toolbar" }, field("As slug", restoreAs), confirmField, field("Cluster (optional)", restoreCluster),
+      field("Archive file", file), restoreButton({ type: "button", "class": "secondary", id: "restore-file-go", onclick: function () {
         if (!file.files.length) { clear(errors); errors.appendChild(h("p", { "class": "error", role: "alert" }, "Choose an archive file first.")); return; }
-        restore(file.files[0].name, file.files[0]);
+        restoreFile(file.files[0]);
       } }, "Restore the file")));
     s.body.appendChild(errors);
     load();
@@ -870,8 +989,9 @@
     var s = section("Jobs");
     function load() {
       get("/api/admin/jobs" + query({ organization: org.id, limit: 10 })).then(function (body) {
-        clear(s.body);
-        s.body.appendChild(table("Jobs of " + org.slug, ["Kind", "State", "Progress", "~Created", "~Error"], jobRows(body.items, false), "No job."));
+        redraw(s.body, body.items, function () {
+          s.body.appendChild(table("Jobs of " + org.slug, ["Kind", "State", "Progress", "~Created", "~Error"], jobRows(body.items, false), "No job."));
+        });
       }, failInto(s.body));
     }
     load();
@@ -921,9 +1041,12 @@
         var states = body.items.map(function (j) { return j.id + j.state; }).join();
         if (drainStates !== null && states !== drainStates) { load(); }
         drainStates = states;
-        clear(drains.body);
-        drains.body.appendChild(table("Drains, newest first", ["Kind", "State", "Progress (in the move step: tenants)", "~Created", "~Error"],
-          jobRows(body.items, false), "No cluster was drained."));
+        redraw(drains.body, body.items, function () {
+          var rows = jobRows(body.items, false);
+          body.items.forEach(function (j, i) { rows[i].unshift(h("span", { "class": "mono" }, j.cluster || "—")); });
+          drains.body.appendChild(table("Drains, newest first", ["Cluster", "Kind", "State", "Progress (in the move step: tenants)", "~Created", "~Error"],
+            rows, "No cluster was drained."));
+        });
       }, failInto(drains.body));
     }
 
@@ -961,9 +1084,10 @@
               "aria-label": "Connections of " + c.id + " against its budget" }),
             " " + connections + " of " + c.connectionBudget
               + (pool ? " (" + pool.inUse + " in use, " + pool.idle + " idle, " + pool.poolsOpen + " pools, " + pool.budgetWaits + " waits)" : ", no pool open")),
-          h("dt", {}, "Capacity"), h("dd", {}, c.capacity + " databases"),
+          h("dt", {}, "Capacity"), h("dd", { id: "cl-capacity-shown-" + c.id }, c.capacity + " databases"),
           h("dt", {}, "Accepting tenants"), h("dd", {}, c.acceptingTenants ? "yes" : "no"),
-          h("dt", {}, "Labels"), h("dd", {}, Object.keys(c.labels || {}).map(function (k) { return k + "=" + c.labels[k]; }).join(", ") || "—")),
+          h("dt", {}, "Labels"), h("dd", { id: "cl-labels-shown-" + c.id }, labelText(c.labels) || "—"),
+          h("dt", {}, "Credentials"), h("dd", {}, c.configured ? "from the configuration file" : "registered at run time")),
         h("div", { "class": "actions" },
           h("button", { type: "button", "class": "secondary", onclick: function () {
             result.textContent = "testing…";
@@ -986,8 +1110,50 @@
               .then(function () { say("Draining " + c.id + ": its tenants move to other clusters."); loadDrains(); load(); },
                 function (e) { errors.appendChild(errorBox(e)); });
           } }, "Drain")),
+        h("h3", {}, "Settings"),
+        settingsForm(c, errors),
+        c.configured ? null : h("div", { "class": "toolbar" },
+          h("button", { type: "button", "class": "secondary", id: "cl-rotate-" + c.id, onclick: function (event) {
+            var button = event.currentTarget;
+            if (button.getAttribute("aria-busy")) { return; } // not disabled: that would drop the focus
+            clear(errors);
+            button.setAttribute("aria-busy", "true");
+            api("POST", "/api/admin/clusters/" + encodeURIComponent(c.id) + "/rotate-password").then(function () {
+              button.removeAttribute("aria-busy");
+              say("Gave " + c.id + " a new administrator password; every instance takes it up, open connections stay.");
+            }, function (e) { button.removeAttribute("aria-busy"); errors.appendChild(errorBox(e)); });
+          } }, "Rotate the administrator password")),
         h("div", { "class": "toolbar" }, field("Type " + c.id + " to remove", confirm), remove),
         errors, result);
+    }
+
+    /** Labels, capacity and connection budget, changed in one PATCH of what differs from the cluster as shown. */
+    function settingsForm(c, errors) {
+      var inputs = {
+        labels: h("input", { id: "cl-labels-" + c.id, value: labelText(c.labels), placeholder: "key=value, …", autocomplete: "off" }),
+        capacity: h("input", { id: "cl-capacity-" + c.id, type: "number", min: 1, max: 1000000, value: c.capacity, size: 8 }),
+        budget: h("input", { id: "cl-budget-" + c.id, type: "number", min: 2, max: 100000, value: c.connectionBudget, size: 6 })
+      };
+      var form = h("form", { "class": "inline", "aria-label": "Settings of " + c.id },
+        field("Labels (key=value, …)", inputs.labels), field("Capacity (databases)", inputs.capacity),
+        field("Connection budget", inputs.budget), h("button", { type: "submit", "class": "secondary", id: "cl-save-" + c.id }, "Save"));
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        clear(errors);
+        var change = {};
+        var labels = {};
+        words(inputs.labels.value).forEach(function (pair) {
+          var at = pair.indexOf("=");
+          labels[at < 0 ? pair : pair.slice(0, at)] = at < 0 ? "" : pair.slice(at + 1);
+        });
+        if (labelText(labels) !== labelText(c.labels)) { change.labels = labels; }
+        if (Number(inputs.capacity.value) !== c.capacity) { change.capacity = Number(inputs.capacity.value); }
+        if (Number(inputs.budget.value) !== c.connectionBudget) { change.connectionBudget = Number(inputs.budget.value); }
+        if (Object.keys(change).length === 0) { say("Nothing to save for " + c.id + "."); return; }
+        api("PATCH", "/api/admin/clusters/" + encodeURIComponent(c.id), change)
+          .then(function () { say("Saved " + c.id + "."); load(); }, function (e) { errors.appendChild(errorBox(e)); });
+      });
+      return form;
     }
 
     /** A refused removal says plainly what keeps the cluster, from the problem's databases. */
@@ -1067,6 +1233,74 @@
     main.appendChild(result);
   }
 
+  // ---------------------------------------------------------------- Your account: the second factor
+
+  /**
+   * Enrolls the signed-in administrator's TOTP second factor: the secret shown as text and as an
+   * otpauth:// URI (to type, or to paste into an app or a QR generator the administrator trusts:
+   * the console draws no QR code and sends the secret nowhere), then confirmed with a code, which
+   * answers the recovery codes, shown once.
+   */
+  function account() {
+    page("Your account");
+    var s = section("Two-factor sign-in", "account-totp");
+    main.appendChild(h("p", {}, "Signed in as ", h("span", { "class": "mono" }, session.email), "."));
+    if (session.mustEnroll) {
+      main.appendChild(h("p", { "class": "error", role: "alert" }, "This deployment requires a second factor for platform "
+        + "administrators (admin.requireTotp): set one up here before anything else."));
+    }
+    main.appendChild(s.card);
+    var errors = h("div", {});
+    var begin = h("button", { type: "button", id: "totp-begin", onclick: function () {
+      clear(errors);
+      begin.disabled = true;
+      api("POST", "/api/admin/auth/totp").then(enroll, function (e) {
+        begin.disabled = false;
+        if (e.problem && /second-factor-state$/.test(e.problem.type || "")) {
+          clear(s.body);
+          s.body.appendChild(h("p", { id: "totp-state" }, "Two-factor sign-in is on for this account. To enroll a new "
+            + "authenticator, an operator first resets it (silo admins reset-totp)."));
+          return;
+        }
+        errors.appendChild(errorBox(e));
+      });
+    } }, "Set up an authenticator app");
+    clear(s.body);
+    s.body.appendChild(h("p", { "class": "muted" }, "Sign-in will ask for a 6-digit code from an authenticator app (TOTP: SHA-1, "
+      + "6 digits, 30 seconds) after the password. Setting it up again before confirming replaces the secret not yet confirmed."));
+    s.body.appendChild(begin);
+    s.body.appendChild(errors);
+
+    function enroll(enrollment) {
+      clear(s.body);
+      var code = h("input", { id: "totp-code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", size: 8, required: true });
+      var form = h("form", { "class": "inline", "aria-label": "Confirm the authenticator" }, field("Code from the app", code),
+        h("button", { type: "submit", id: "totp-confirm" }, "Confirm"));
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        clear(errors);
+        api("POST", "/api/admin/auth/totp/confirm", { code: code.value.trim() }).then(confirmed, function (e) { errors.appendChild(errorBox(e)); });
+      });
+      s.body.appendChild(h("p", {}, "Add this account to your authenticator app, by its secret or by its URI, "
+        + "then enter the code it shows. The secret is shown only now."));
+      s.body.appendChild(h("dl", { "class": "fields" },
+        h("dt", {}, "Secret"), h("dd", { "class": "mono secret", id: "totp-secret" }, enrollment.secret.replace(/(.{4})(?=.)/g, "$1 ")),
+        h("dt", {}, "URI"), h("dd", { "class": "mono", id: "totp-uri" }, enrollment.uri)));
+      s.body.appendChild(form);
+      s.body.appendChild(errors);
+      code.focus();
+    }
+
+    function confirmed(answer) {
+      session.mustEnroll = false;
+      clear(s.body);
+      say("Two-factor sign-in is on.");
+      s.body.appendChild(h("p", { id: "totp-state" }, "Two-factor sign-in is on: from your next sign-in, enter the app's code after the password."));
+      s.body.appendChild(h("p", {}, "Recovery codes, each good once when the app is not at hand. They are shown only now: keep them somewhere safe."));
+      s.body.appendChild(h("ul", { "class": "mono codes", id: "totp-recovery" }, answer.recoveryCodes.map(function (c) { return h("li", {}, c); })));
+    }
+  }
+
   // ---------------------------------------------------------------- Jobs, audit log, mail
 
   function jobs(path, params) {
@@ -1084,8 +1318,9 @@
     main.appendChild(list);
     function load() {
       get("/api/admin/jobs" + query({ state: params.get("state"), organization: params.get("organization"), limit: 50 })).then(function (body) {
-        clear(list);
-        list.appendChild(table("Jobs", ["Kind", "State", "Progress", "~Tenant", "~Created", "~Error"], jobRows(body.items, true), "No job."));
+        redraw(list, body.items, function () {
+          list.appendChild(table("Jobs", ["Kind", "State", "Progress", "~Tenant", "~Created", "~Error"], jobRows(body.items, true), "No job."));
+        });
       }, failInto(list));
     }
     load();

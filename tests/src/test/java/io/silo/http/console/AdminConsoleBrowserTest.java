@@ -24,7 +24,9 @@ import tools.jackson.databind.JsonNode;
  * The admin console in real Chromium, as an operator uses it: signs in, creates a tenant with two
  * services, finds and opens it, adds a user to one service, tests that user's sign-in, suspends the
  * tenant, watches a job and cancels it, deletes the tenant; shows a hostile organization name as
- * text; and has no serious or critical accessibility findings on any page. Each page is saved as a
+ * text; enrolls a second administrator's authenticator app and signs in with its code; keeps the
+ * focus on a list asked again every two seconds while nothing in it changed; and has no serious or
+ * critical accessibility findings on any page. Each page is saved as a
  * screenshot at 1280 and 375 pixels wide under {@code target/console-screenshots}.
  *
  * <p>The methods run in order against one browser and one Silo (a browser per method would cost
@@ -305,6 +307,75 @@ class AdminConsoleBrowserTest {
         SiloClient.Response missing = admin.get("/admin/secrets.js");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.problemType()).isEqualTo("route-not-found");
+    }
+
+    @Test
+    @Order(12)
+    void enrollsTheAdministratorsAuthenticatorAndSignsInWithItsCode() {
+        String email = "console-totp@silo.test";
+        String password = "console-totp-password-1";
+        new io.silo.postgres.control.PlatformAdminStore(silo.control())
+                .createIfAbsent(
+                        UUID.randomUUID(),
+                        email,
+                        "Second operator",
+                        io.silo.crypto.PasswordHasher.argon2id(4096, 1, 1)
+                                .hash(password, io.silo.crypto.PasswordHasher.Claimant.SILO));
+        signIn(email, password);
+        go("#/account");
+        browser.find(By.id("totp-begin")).click();
+        String secret = browser.find(By.id("totp-secret")).getText().replace(" ", "");
+        assertThat(browser.find(By.id("totp-uri")).getText())
+                .startsWith("otpauth://totp/")
+                .contains("secret=" + secret);
+        browser.screenshots("account-totp");
+        checkAccessibility("the enrollment of an authenticator");
+        io.silo.crypto.Totp totp = io.silo.crypto.Totp.ofBase32(secret);
+        long step = io.silo.crypto.Totp.step(java.time.Instant.now());
+        browser.type("totp-code", totp.code(step));
+        browser.find(By.id("totp-confirm")).click();
+        browser.says("Two-factor sign-in is on.");
+        assertThat(browser.driver().findElements(By.cssSelector("#totp-recovery li")))
+                .hasSize(10);
+        checkAccessibility("the recovery codes");
+
+        browser.find(By.id("sign-out")).click();
+        browser.type("email", email);
+        browser.type("password", password);
+        browser.find(By.cssSelector("form button[type=submit]")).click();
+        // the confirming code is spent: the next step's is within the one step of drift allowed
+        browser.type("totp", totp.code(step + 1));
+        browser.find(By.cssSelector("form button[type=submit]")).click();
+        // signed in again, the console shows the page it was on
+        browser.until(d -> d.findElement(By.id("who")).getText().equals(email) ? true : null);
+        browser.find(By.id("totp-begin")).click();
+        browser.until(d -> d.findElement(By.id("totp-state")).getText().contains("is on") ? true : null);
+    }
+
+    @Test
+    @Order(13)
+    void aListAskedAgainEverySecondsKeepsTheFocusAndIsNotRedrawnWhileNothingChanged() {
+        go("#/jobs?state=cancelled");
+        WebElement link = browser.find(By.linkText("console.watch"));
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser.driver();
+        // counts the console's requests for the list, and marks the table as drawn now
+        js.executeScript("window.jobsAsked = 0; var f = window.fetch; window.fetch = function (u, o) {"
+                + " if (String(u).indexOf('/api/admin/jobs?') === 0) { window.jobsAsked++; } return f(u, o); };"
+                + " document.querySelector('#main table').setAttribute('data-drawn', 'before');");
+        js.executeScript("arguments[0].focus();", link);
+        browser.until(d -> ((Number) js.executeScript("return window.jobsAsked;")).intValue() >= 2 ? true : null);
+        assertThat(js.executeScript("return document.querySelector('#main table').getAttribute('data-drawn');"))
+                .as("the same table, not a redrawn one")
+                .isEqualTo("before");
+        assertThat(browser.driver().switchTo().activeElement()).isEqualTo(link);
+    }
+
+    private void signIn(String email, String password) {
+        browser.open(silo.uri() + "/admin/");
+        browser.type("email", email);
+        browser.type("password", password);
+        browser.find(By.cssSelector("form button[type=submit]")).click();
+        browser.sees("Tenants by status");
     }
 
     private boolean noAlert() {

@@ -31,9 +31,13 @@ import tools.jackson.databind.JsonNode;
  * the clusters page with each server's version, what is placed on it and its connections against
  * the budget; a cluster registered, stopped and resumed, then removed once its id is typed out; a
  * cluster that keeps tenant databases refused removal with the reason shown; and a cluster drained,
- * its drain's progress followed on the page; the tenant backed up from its page, the archive
- * downloaded with the administrator's token, and the downloaded file restored as a new organization. Both pages are saved at 1280 and 375 pixels wide and
- * checked with axe-core.
+ * its drain's progress followed on the page, the drain naming its cluster; each database's live
+ * connectivity on the tenant's page, a cluster that is down shown on its rows while "Test again"
+ * keeps the focus; a run-time cluster's labels, capacity and budget edited and its administrator
+ * password rotated; the tenant backed up from its page, the archive downloaded with the
+ * administrator's token, the downloaded file restored as a new organization, and the listed archive
+ * restored in the tenant's place once its slug is typed out. The pages are saved at 1280 and 375
+ * pixels wide and checked with axe-core.
  *
  * <p>One Silo with two clusters and one browser for the class, the methods in order (a move takes
  * seconds; each method builds on the last).
@@ -113,6 +117,48 @@ class AdminConsoleClustersBrowserTest {
 
     @Test
     @Order(2)
+    void checksEachDatabaseOfTheTenantAndShowsOneWhoseClusterIsDownOnItsRow() {
+        // the tenant is on secondary since the move
+        String version = TestPostgres.secondary()
+                .admin()
+                .query("SHOW server_version", row -> row.getString(1))
+                .getFirst();
+        browser.until(d ->
+                d.findElement(By.id("tenant-databases")).getText().contains("PostgreSQL " + version) ? true : null);
+        assertThat(browser.driver().findElements(By.cssSelector("#tenant-databases [data-connectivity] .s-up")))
+                .hasSize(2);
+        String url = silo.control()
+                .queryOne("SELECT jdbc_url FROM clusters WHERE id = 'secondary'", row -> row.getString(1))
+                .orElseThrow();
+        // the registry says secondary is where nothing answers: the check reports it per database, not a 500
+        silo.control()
+                .update(
+                        "UPDATE clusters SET jdbc_url = 'jdbc:postgresql://127.0.0.1:1/postgres' WHERE id = 'secondary'");
+        try {
+            WebElement again = browser.find(By.id("connectivity-again"));
+            again.click();
+            browser.until(
+                    d -> d.findElement(By.id("connectivity-status")).getText().startsWith("2 of 2 do not answer")
+                            ? true
+                            : null);
+            assertThat(browser.find(By.id("tenant-databases")).getText()).contains("cannot reach");
+            assertThat(browser.driver().findElements(By.cssSelector("#tenant-databases [data-connectivity] .s-down")))
+                    .hasSize(2);
+            assertThat(browser.driver().switchTo().activeElement().getAttribute("id"))
+                    .as("the button keeps the focus while the table is redrawn")
+                    .isEqualTo("connectivity-again");
+            browser.screenshots("tenant-connectivity-down");
+            checkAccessibility("a tenant's page with a cluster down");
+        } finally {
+            silo.control().update("UPDATE clusters SET jdbc_url = ? WHERE id = 'secondary'", url);
+        }
+        browser.find(By.id("connectivity-again")).click();
+        browser.until(
+                d -> d.findElement(By.id("connectivity-status")).getText().startsWith("All 2 answer") ? true : null);
+    }
+
+    @Test
+    @Order(3)
     void showsEachClustersVersionWhatIsPlacedThereAndItsConnections() {
         go("#/clusters");
         String version = TestPostgres.secondary()
@@ -134,13 +180,19 @@ class AdminConsoleClustersBrowserTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void registersAClusterStopsAndResumesItThenRemovesItOnceItsIdIsTypedOut() {
         TestPostgres server = TestPostgres.secondary();
+        // a role of its own, so that rotating spare's password leaves the test server's superuser alone
+        server.admin()
+                .update("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'silo_console_admin') THEN"
+                        + " CREATE ROLE silo_console_admin LOGIN CREATEDB CREATEROLE PASSWORD 'console-admin-password';"
+                        + " END IF; END $$");
+        server.admin().update("GRANT CONNECT ON DATABASE postgres TO silo_console_admin");
         browser.type("cl-id", "spare");
         browser.type("cl-url", server.url("postgres"));
-        browser.type("cl-user", server.user());
-        browser.type("cl-password", server.password());
+        browser.type("cl-user", "silo_console_admin");
+        browser.type("cl-password", "console-admin-password");
         browser.find(By.id("cl-accepting")).click();
         button("Check and register").click();
         browser.says("Registered spare.");
@@ -156,6 +208,38 @@ class AdminConsoleClustersBrowserTest {
         assertThat(clusterStatus("spare")).isEqualTo("draining");
         acceptingButton("spare", "Accept tenants");
 
+        browser.type("cl-labels-spare", "region=eu, tier=gold");
+        browser.type("cl-capacity-spare", "1200");
+        browser.type("cl-budget-spare", "40");
+        browser.find(By.id("cl-save-spare")).click();
+        browser.says("Saved spare.");
+        browser.until(d ->
+                d.findElement(By.id("cl-labels-shown-spare")).getText().equals("region=eu, tier=gold") ? true : null);
+        assertThat(browser.find(By.id("cl-capacity-shown-spare")).getText()).isEqualTo("1200 databases");
+        JsonNode spare = cluster("spare");
+        assertThat(spare.path("labels").path("tier").asString()).isEqualTo("gold");
+        assertThat(spare.path("capacity").asInt()).isEqualTo(1200);
+        assertThat(spare.path("connectionBudget").asInt()).isEqualTo(40);
+        browser.screenshots("clusters-settings");
+
+        assertThat(browser.driver().findElements(By.id("cl-rotate-primary")))
+                .as("a cluster of the configuration has its credentials from the file")
+                .isEmpty();
+        browser.find(By.id("cl-rotate-spare")).click();
+        browser.says("Gave spare a new administrator password");
+        assertThat(silo.control()
+                        .query(
+                                "SELECT count(*) FROM audit_log WHERE action = 'cluster.rotate-password'"
+                                        + " AND target_id = 'spare'",
+                                row -> row.getLong(1)))
+                .containsExactly(1L);
+        boolean reachable = false;
+        for (JsonNode probe : admin.get("/api/admin/clusters/health").json().path("clusters")) {
+            reachable |= probe.path("id").asString().equals("spare")
+                    && probe.path("reachable").asBoolean();
+        }
+        assertThat(reachable).as("spare answers with its new password").isTrue();
+
         WebElement remove = browser.find(By.id("cl-remove-spare"));
         browser.type("cl-remove-confirm-spare", "spar");
         assertThat(remove.isEnabled()).isFalse();
@@ -169,7 +253,7 @@ class AdminConsoleClustersBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aClusterThatKeepsTenantDatabasesIsNotRemovedAndTheConsoleSaysWhy() {
         browser.type("cl-remove-confirm-secondary", "secondary");
         browser.find(By.id("cl-remove-secondary")).click();
@@ -182,12 +266,15 @@ class AdminConsoleClustersBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void drainsAClusterAndFollowsTheDrain() {
         browser.find(By.id("cl-drain-secondary")).click();
         browser.says("Draining secondary");
         browser.until(
                 MOVE, d -> d.findElement(By.id("cluster-drains")).getText().contains("succeeded") ? true : null);
+        assertThat(browser.find(By.cssSelector("#cluster-drains tbody tr td")).getText())
+                .as("the drain names its cluster")
+                .isEqualTo("secondary");
         JsonNode drain = admin.get("/api/admin/jobs?kind=cluster.drain")
                 .json()
                 .path("items")
@@ -212,7 +299,7 @@ class AdminConsoleClustersBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void backsUpTheTenantDownloadsTheArchiveAndRestoresTheDownloadedFileAsACopy() throws Exception {
         go("#/tenant/" + tenant.slug());
         browser.find(By.id("backup-create")).click();
@@ -258,6 +345,60 @@ class AdminConsoleClustersBrowserTest {
         browser.sees("mover-copy");
     }
 
+    @Test
+    @Order(8)
+    void replacesTheTenantWithItsListedArchiveOnlyOnceItsSlugIsTypedOut() {
+        go("#/tenant/" + tenant.slug());
+        browser.sees("Backups");
+        String before = admin.get("/api/organizations/" + tenant.slug())
+                .json()
+                .path("id")
+                .asString();
+        String name = admin.get("/api/admin/organizations/" + tenant.slug() + "/backups")
+                .json()
+                .path("items")
+                .get(0)
+                .path("name")
+                .asString();
+        WebElement restore = browser.find(By.cssSelector("button[aria-label='Restore " + name + "']"));
+        browser.find(By.id("restore-replace")).click();
+        assertThat(restore.isEnabled()).isFalse();
+        browser.type("restore-confirm", tenant.slug().substring(1));
+        assertThat(restore.isEnabled()).isFalse();
+        browser.type("restore-confirm", tenant.slug());
+        browser.until(d -> restore.isEnabled() ? true : null);
+        browser.screenshots("tenant-replace");
+        checkAccessibility("a tenant's restore, replacing");
+        restore.click();
+        browser.until(
+                MOVE,
+                d -> d.findElement(By.id("backup-progress")).getText().contains("organization.restore")
+                                && d.findElement(By.id("backup-progress"))
+                                        .getText()
+                                        .contains("succeeded")
+                        ? true
+                        : null);
+        browser.says("Replaced " + tenant.slug() + " with " + name);
+        JsonNode replaced = admin.get("/api/organizations/" + tenant.slug()).json();
+        assertThat(replaced.path("status").asString()).isEqualTo("active");
+        assertThat(replaced.path("id").asString())
+                .as("the restored organization took the slug")
+                .isNotEqualTo(before);
+        assertThat(admin.get("/api/organizations/" + before)
+                        .json()
+                        .path("status")
+                        .asString())
+                .as("the old one is kept, suspended")
+                .isEqualTo("suspended");
+        browser.find(By.id("restored-link")).click();
+        browser.until(d -> d.findElement(By.cssSelector("h1 .badge")).getText().equals("active") ? true : null);
+        browser.until(d -> d.findElement(By.id("main"))
+                        .getText()
+                        .contains(replaced.path("id").asString())
+                ? true
+                : null);
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);
@@ -267,12 +408,17 @@ class AdminConsoleClustersBrowserTest {
     }
 
     private static String clusterStatus(String id) {
+        JsonNode cluster = cluster(id);
+        return cluster.isMissingNode() ? "absent" : cluster.path("status").asString();
+    }
+
+    private static JsonNode cluster(String id) {
         for (JsonNode cluster : admin.get("/api/admin/clusters").json().path("clusters")) {
             if (cluster.path("id").asString().equals(id)) {
-                return cluster.path("status").asString();
+                return cluster;
             }
         }
-        return "absent";
+        return tools.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static void go(String hash) {
