@@ -144,7 +144,11 @@ public final class DrainJob implements JobHandler {
                     break;
                 }
                 try {
-                    Job child = moveOff(tenant, cluster);
+                    Optional<Job> moving = moveOff(tenant, cluster);
+                    if (moving.isEmpty()) {
+                        continue;
+                    }
+                    Job child = moving.get();
                     running.put(
                             tenant,
                             CompletableFuture.supplyAsync(
@@ -187,12 +191,16 @@ public final class DrainJob implements JobHandler {
         }
     }
 
-    /** The organization's move under way (a drain resumed), or a new one to where placement chooses. */
-    private Job moveOff(UUID tenantId, String cluster) {
+    /**
+     * The organization's move under way (a drain resumed), or a new one of its databases on the
+     * cluster to where placement chooses; empty when it has none there any more (it moved meanwhile:
+     * a move of no service named would take its databases on every other cluster too).
+     */
+    private Optional<Job> moveOff(UUID tenantId, String cluster) {
         Moves all = moves.get();
         Optional<Job> underWay = all.unfinished(tenantId.toString());
         if (underWay.isPresent()) {
-            return underWay.get();
+            return underWay;
         }
         Tenant tenant = tenants.find(tenantId)
                 .orElseThrow(
@@ -202,15 +210,18 @@ public final class DrainJob implements JobHandler {
                 .filter(database -> database.clusterId().equals(cluster))
                 .map(TenantDatabase::service)
                 .toList();
+        if (services.isEmpty()) {
+            return Optional.empty();
+        }
         String target = target(services, all.load());
         // workers leave the move to this drain for a while; after a crash they take it over
-        return all.start(
+        return Optional.of(all.start(
                 tenant.id().toString(),
                 target,
                 services,
                 MoveJob.Method.AUTO,
                 AuditEntry.Actor.system("cluster.drain " + cluster),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1)));
     }
 
     /** Where the databases of {@code services} go: see the class comment. */

@@ -37,6 +37,9 @@ final class WriteTraffic implements AutoCloseable {
     private final List<String> failures = new ArrayList<>();
     private int refused;
     private long longestRefusedNanos;
+    /** When the current run of refused writes began; -1 outside one. */
+    private long refusedSince = -1;
+
     private int otherWriteFailures;
     private int reads;
     private int failedReads;
@@ -57,35 +60,52 @@ final class WriteTraffic implements AutoCloseable {
     }
 
     private void loop() {
-        long refusedSince = -1;
         long number = 0;
         while (running.get()) {
             number++;
-            SiloClient.Response written = client.post("/api/data/billing/invoices", invoice(number));
-            if (written.status() == 401) {
-                client = signIn.get();
-                continue;
-            }
-            long now = System.nanoTime();
-            synchronized (this) {
-                if (written.status() == 201) {
-                    acknowledged.add(written.json().path("_id").asString());
-                    if (refusedSince >= 0) {
-                        longestRefusedNanos = Math.max(longestRefusedNanos, now - refusedSince);
-                        refusedSince = -1;
-                    }
-                } else if (written.status() == 503) {
-                    refused++;
-                    if (refusedSince < 0) {
-                        refusedSince = now;
-                    }
-                } else {
+            try {
+                writeAndRead(number);
+            } catch (RuntimeException e) {
+                // a sign-in refused under the fence, a connection reset: counted, and the client goes on
+                synchronized (this) {
                     otherWriteFailures++;
-                    note("write " + written);
+                    note("write " + e.getMessage());
                 }
+                pause();
             }
-            readOne();
-            pause();
+        }
+    }
+
+    private void writeAndRead(long number) {
+        SiloClient.Response written = client.post("/api/data/billing/invoices", invoice(number));
+        if (written.status() == 401) {
+            client = signIn.get();
+            return;
+        }
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (written.status() == 201) {
+                acknowledged.add(written.json().path("_id").asString());
+                endRefusedRun(now);
+            } else if (written.status() == 503) {
+                refused++;
+                if (refusedSince < 0) {
+                    refusedSince = now;
+                }
+            } else {
+                otherWriteFailures++;
+                note("write " + written);
+            }
+        }
+        readOne();
+        pause();
+    }
+
+    /** Closes a run of refused writes, if one is open. */
+    private void endRefusedRun(long now) {
+        if (refusedSince >= 0) {
+            longestRefusedNanos = Math.max(longestRefusedNanos, now - refusedSince);
+            refusedSince = -1;
         }
     }
 
@@ -143,6 +163,7 @@ final class WriteTraffic implements AutoCloseable {
             throw new IllegalStateException("interrupted while stopping the client", e);
         }
         synchronized (this) {
+            endRefusedRun(System.nanoTime());
             return new Seen(
                     List.copyOf(acknowledged),
                     refused,

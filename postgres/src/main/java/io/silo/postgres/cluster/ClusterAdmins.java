@@ -51,12 +51,9 @@ public final class ClusterAdmins implements AutoCloseable {
      * every instance takes it up. Answers whether this call promoted it.
      */
     public boolean finishRotation(String clusterId) {
-        List<String> passwords = clusters.passwords(clusterId);
-        if (passwords.size() < 2) {
-            return false;
-        }
-        ClusterAdmin.setOwnPassword(cluster(clusterId), passwords, passwords.getLast());
-        boolean promoted = clusters.promotePassword(clusterId);
+        Cluster cluster = cluster(clusterId);
+        boolean promoted = clusters.promoteStaged(
+                clusterId, (passwords, staged) -> ClusterAdmin.setOwnPassword(cluster, passwords, staged));
         refresh(clusterId);
         return promoted;
     }
@@ -65,7 +62,8 @@ public final class ClusterAdmins implements AutoCloseable {
      * {@link #finishRotation} of every cluster with a staged password: a rotation killed between
      * changing the server's role and promoting the password would otherwise leave new administrative
      * connections refused until it is run again. Housekeeping calls it; answers how many it finished.
-     * A rotation running meanwhile elsewhere sets the same password and finds it promoted: harmless.
+     * Rotations of one cluster take turns on its row's lock, so one running meanwhile elsewhere
+     * either finished first (nothing staged is left) or finds nothing to do after this one.
      */
     public int finishInterruptedRotations() {
         int finished = 0;

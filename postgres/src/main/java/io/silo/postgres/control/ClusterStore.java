@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import tools.jackson.core.type.TypeReference;
 
 /**
@@ -138,13 +139,30 @@ public final class ClusterStore {
                 "SELECT id FROM clusters WHERE admin_password_next IS NOT NULL ORDER BY id", row -> row.getString(1));
     }
 
-    /** Makes the staged password the cluster's, once its role has it; every instance hears of it ({@link #CHANNEL}). */
-    public boolean promotePassword(String id) {
-        return jdbc.update("""
-                        UPDATE clusters SET admin_password = admin_password_next, admin_password_next = NULL,
-                                            updated_at = now()
-                        WHERE id = ? AND admin_password_next IS NOT NULL
-                        """, id) == 1;
+    /**
+     * Ends a rotation: under a lock on the cluster's row, so that rotations of one cluster never
+     * interleave, {@code setOnServer} gets the passwords held (current, then staged) and the staged
+     * one, and gives the server's role the latter; then the staged password becomes the cluster's,
+     * which every instance hears of ({@link #CHANNEL}). False, and nothing done, when none is staged.
+     */
+    public boolean promoteStaged(String id, BiConsumer<List<String>, String> setOnServer) {
+        return jdbc.inTransaction(handle -> handle.queryOne(
+                        "SELECT admin_password, admin_password_next FROM clusters WHERE id = ? FOR UPDATE",
+                        row -> row.getString(2) == null
+                                ? Optional.<List<String>>empty()
+                                : Optional.of(List.of(secrets.open(row.getString(1)), secrets.open(row.getString(2)))),
+                        id)
+                .flatMap(passwords -> passwords)
+                .map(passwords -> {
+                    setOnServer.accept(passwords, passwords.getLast());
+                    handle.update("""
+                            UPDATE clusters SET admin_password = admin_password_next, admin_password_next = NULL,
+                                                updated_at = now()
+                            WHERE id = ?
+                            """, id);
+                    return true;
+                })
+                .orElse(false));
     }
 
     /**

@@ -157,7 +157,7 @@ public final class MoveJob implements JobHandler {
     public static JsonNode payload(String slug, String target, Method method) {
         ObjectNode node = Json.object();
         node.put("slug", slug);
-        node.put("target", target);
+        node.put("cluster", target);
         node.put("method", method.value());
         return node;
     }
@@ -282,28 +282,34 @@ public final class MoveJob implements JobHandler {
      * as it is now, while writes go on, so the fenced catch-up waits only for the last moments'.
      */
     private void readyForTheFence(Move move) {
-        ClusterAdmin target = clusters.of(move.targetCluster());
         List<Replication> replications = replications(move);
         replications.forEach(replication -> await("the first copy of " + move.slug(), replication::synced));
-        eachDatabase(move, index -> {
-            Origin origin = move.databases().get(index);
-            ClusterAdmin source = clusters.of(origin.cluster());
-            try (Connection from = source.connect(origin.database());
-                    Connection to = target.connect(origin.database())) {
-                Handle original = new Handle(from);
-                Handle copy = new Handle(to);
-                TenantTables.vacuum(copy);
-                TenantTables.vacuum(original);
-                Replication replication = replications.get(index);
-                String position = replication.sourcePosition(original);
-                await(
-                        "the copy of " + origin.database() + " to catch up before the fence",
-                        () -> replication.caughtUp(original, position));
-            } catch (SQLException e) {
-                throw new io.silo.postgres.jdbc.DataAccessException(
-                        "(connect to " + origin.database() + " before the fence)", e);
-            }
-        });
+        eachDatabase(
+                move,
+                index -> onBothSides(move, index, (original, copy) -> {
+                    TenantTables.vacuum(copy);
+                    TenantTables.vacuum(original);
+                    Replication replication = replications.get(index);
+                    String position = replication.sourcePosition(original);
+                    await(
+                            "the copy of " + move.databases().get(index).database() + " to catch up before the fence",
+                            () -> replication.caughtUp(original, position));
+                }));
+    }
+
+    /**
+     * Runs {@code work} with one administrative connection to the move's database {@code index} on
+     * its source cluster and one to its copy on the target, both in auto-commit mode.
+     */
+    private void onBothSides(Move move, int index, java.util.function.BiConsumer<Handle, Handle> work) {
+        Origin origin = move.databases().get(index);
+        try (Connection from = clusters.of(origin.cluster()).connect(origin.database());
+                Connection to = clusters.of(move.targetCluster()).connect(origin.database())) {
+            work.accept(new Handle(from), new Handle(to));
+        } catch (SQLException e) {
+            throw new io.silo.postgres.jdbc.DataAccessException(
+                    "(connect to " + origin.database() + " on both sides of its move)", e);
+        }
     }
 
     private void prepare(Job job, Move move) {
@@ -452,34 +458,26 @@ public final class MoveJob implements JobHandler {
      * where the source's are, over one connection to each side per database.
      */
     private void catchUp(Move move) {
-        ClusterAdmin target = clusters.of(move.targetCluster());
         List<Replication> replications = replications(move);
         eachDatabase(move, index -> {
-            Origin origin = move.databases().get(index);
-            ClusterAdmin source = clusters.of(origin.cluster());
             if (!logical(move)) {
-                copyRows(source, target, origin.database());
+                Origin origin = move.databases().get(index);
+                copyRows(clusters.of(origin.cluster()), clusters.of(move.targetCluster()), origin.database());
             }
-            try (Connection from = source.connect(origin.database());
-                    Connection to = target.connect(origin.database())) {
-                Handle original = new Handle(from);
-                Handle copy = new Handle(to);
+            onBothSides(move, index, (original, copy) -> {
                 if (logical(move)) {
                     Replication replication = replications.get(index);
                     if (replication.streaming(copy)) {
                         String position = replication.sourcePosition(original);
                         await(
-                                "the copy of " + origin.database() + " to catch up",
+                                "the copy of " + move.databases().get(index).database() + " to catch up",
                                 () -> replication.caughtUp(original, position));
                         // nothing more comes (the source takes no writes); dropping it waits for the switch
                         replication.stop(copy);
                     }
                 }
                 TenantTables.setSequences(copy, TenantTables.sequences(original));
-            } catch (SQLException e) {
-                throw new io.silo.postgres.jdbc.DataAccessException(
-                        "(connect to " + origin.database() + " for its catch-up)", e);
-            }
+            });
         });
     }
 

@@ -141,12 +141,15 @@ final class Replication {
     }
 
     /**
-     * The end of the source server's write-ahead log now: its insert position, which is past every
-     * commit record written, not its write position, which a commit made with {@code
-     * synchronous_commit = off} may still be ahead of (a catch-up to that once stopped 19 rows short).
+     * How far the source server's write-ahead log is flushed now. Under the fence that is past every
+     * write to the database: the fence's transaction waited for the writes under way and committed
+     * synchronously, flushing every commit record before its own, asynchronous ones too (the write
+     * position, read before that commit existed, once stopped a catch-up 19 rows short). Not the
+     * insert position: at a page boundary it points past the next page's header, which no record
+     * fills until more is written.
      */
     String sourcePosition(Handle original) {
-        return original.queryOne("SELECT pg_current_wal_insert_lsn()::text", row -> row.getString(1))
+        return original.queryOne("SELECT pg_current_wal_flush_lsn()::text", row -> row.getString(1))
                 .orElseThrow();
     }
 
