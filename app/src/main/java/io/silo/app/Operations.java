@@ -283,6 +283,7 @@ record Operations(
                             () -> services.dropExpired()
                                     + organizations.deleteClosed()
                                     + moves.rollBackAbandoned()
+                                    + moves.cleanUpAfterRollBacks()
                                     + moves.dropExpired()
                                     + control.admins().finishInterruptedRotations(),
                             clock));

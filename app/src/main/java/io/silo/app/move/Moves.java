@@ -368,6 +368,42 @@ public final class Moves {
     }
 
     /**
+     * Removes what rolled-back moves left on targets that were away ({@link MoveJob#cleanTarget}),
+     * each under the tenant's lease; a target still away is tried again at the next sweep. Run by
+     * housekeeping after {@link #rollBackAbandoned}.
+     *
+     * @return how many moves' leftovers were removed
+     */
+    public int cleanUpAfterRollBacks() {
+        int cleaned = 0;
+        for (Move move : moves.withLeftoversOnTarget(DROPS_PER_SWEEP)) {
+            String lease = Leases.tenant(move.tenantId());
+            if (!leases.tryAcquire(lease, HOUSEKEEPING, DROP_LEASE)) {
+                continue;
+            }
+            try {
+                handler.cleanTarget(move);
+                cleaned++;
+                log.info(
+                        "removed what the rolled-back move {} of {} left on cluster {}",
+                        move.jobId(),
+                        move.slug(),
+                        move.targetCluster());
+            } catch (RuntimeException e) {
+                log.warn(
+                        "what the rolled-back move {} of {} left on cluster {} stays until a later sweep: {}",
+                        move.jobId(),
+                        move.slug(),
+                        move.targetCluster(),
+                        e.getMessage());
+            } finally {
+                leases.release(lease, HOUSEKEEPING);
+            }
+        }
+        return cleaned;
+    }
+
+    /**
      * Drops the old copies of moves whose grace ended, and the tenant's role on a cluster where it has
      * no database left. A copy the organization is placed on again (it moved back) is not touched;
      * a move back under way to that cluster makes the sweep leave the copies for a later one.

@@ -184,6 +184,45 @@ public final class MoveStore {
         });
     }
 
+    /** Records whether the rolled-back move left copies or subscriptions on its target (it was away). */
+    public void leftOnTarget(UUID jobId, boolean left) {
+        jdbc.update("UPDATE tenant_moves SET target_leftovers = ?, updated_at = now() WHERE job_id = ?", left, jobId);
+    }
+
+    /** Rolled-back moves that left something on their target, oldest first: housekeeping removes it. */
+    public List<Move> withLeftoversOnTarget(int limit) {
+        return jdbc.query("""
+                SELECT * FROM tenant_moves WHERE target_leftovers AND state = 'rolled-back'
+                ORDER BY updated_at LIMIT ?
+                """, MoveStore::map, limit);
+    }
+
+    /**
+     * Whether {@code database} on {@code cluster} is still in use, and so no leftover of a rolled-back
+     * move of the tenant to drop: placed there (a later move took the copy over), the old copy of a
+     * later move away from there in its grace, or the target of a move of the tenant under way.
+     */
+    public boolean inUse(UUID tenantId, String cluster, String database) {
+        return jdbc.queryOne(
+                        """
+                        SELECT EXISTS (SELECT 1 FROM tenant_databases WHERE cluster_id = ? AND database_name = ?)
+                            OR EXISTS (SELECT 1 FROM tenant_moves WHERE tenant_id = ? AND state = 'switched'
+                                         AND databases @> jsonb_build_array(
+                                                 jsonb_build_object('database', ?::text, 'cluster', ?::text)))
+                            OR EXISTS (SELECT 1 FROM tenant_moves WHERE tenant_id = ?
+                                         AND state IN ('copying', 'fenced') AND target_cluster = ?)
+                        """,
+                        row -> row.getBoolean(1),
+                        cluster,
+                        database,
+                        tenantId,
+                        database,
+                        cluster,
+                        tenantId,
+                        cluster)
+                .orElse(true);
+    }
+
     /**
      * Moves still under way whose job ended (or is gone): a roll back that could not finish, the
      * organization maybe still fenced. Housekeeping rolls them back again.

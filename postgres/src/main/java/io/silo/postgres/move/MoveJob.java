@@ -598,28 +598,43 @@ public final class MoveJob implements JobHandler {
                 move,
                 "drop the replication slots and publications on the source",
                 () -> replications.forEach(Replication::dropOnSource));
-        // one block: a target that is away makes its first statement fail, not every one after its timeout
-        bestEffort(move, "drop the subscriptions and the copies on cluster " + move.targetCluster(), () -> {
-            replications.forEach(Replication::dropSubscription);
-            ClusterAdmin target = clusters.of(move.targetCluster());
-            for (Origin origin : move.databases()) {
-                String owner = ProvisioningJob.ownerComment(move.tenantId(), origin.service());
-                // a database of that name that is not this tenant's (the reason the move failed, maybe) stays
-                if (target.databaseExists(origin.database())
-                        && target.databaseComment(origin.database()).orElse("").equals(owner)) {
-                    target.dropDatabase(origin.database());
-                }
-            }
-        });
+        if (!bestEffort(move, "drop the subscriptions and the copies on cluster " + move.targetCluster(), () -> {
+            cleanTarget(move);
+        })) {
+            moves.leftOnTarget(move.jobId(), true);
+        }
     }
 
     /**
-     * A clean-up after a roll back: what it leaves on the target (a copy, a subscription whose slot is
-     * gone) is taken and emptied by the next move there ({@link #createCopy}) or dropped by hand.
+     * Drops what a rolled-back move made on its target: its subscriptions, and the copies that are
+     * the tenant's (by their comment) and in use by nothing since (placed there by a later move, the
+     * old copy of a later move away in its grace, the target of a move under way). One block: a target
+     * that is away makes its first statement fail, not every one after its timeout. Housekeeping runs
+     * it again, under the tenant's lease, for a move whose roll back could not reach the target.
      */
-    private static void bestEffort(Move move, String what, Runnable work) {
+    public void cleanTarget(Move move) {
+        replications(move).forEach(Replication::dropSubscription);
+        ClusterAdmin target = clusters.of(move.targetCluster());
+        for (Origin origin : move.databases()) {
+            String owner = ProvisioningJob.ownerComment(move.tenantId(), origin.service());
+            // a database of that name that is not this tenant's (the reason the move failed, maybe) stays
+            if (target.databaseExists(origin.database())
+                    && target.databaseComment(origin.database()).orElse("").equals(owner)
+                    && !moves.inUse(move.tenantId(), move.targetCluster(), origin.database())) {
+                target.dropDatabase(origin.database());
+            }
+        }
+        moves.leftOnTarget(move.jobId(), false);
+    }
+
+    /**
+     * A clean-up after a roll back; answers whether it succeeded. What it leaves on the target is
+     * removed by housekeeping once the target answers ({@link #cleanTarget}).
+     */
+    private static boolean bestEffort(Move move, String what, Runnable work) {
         try {
             work.run();
+            return true;
         } catch (RuntimeException e) {
             log.warn(
                     "move {} of {} rolled back, but could not {}; it is left: {}",
@@ -627,6 +642,7 @@ public final class MoveJob implements JobHandler {
                     move.slug(),
                     what,
                     e.getMessage());
+            return false;
         }
     }
 

@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A move that fails inside its write fence because the target cluster went away (the likeliest
  * reason a move fails) is rolled back from the source side: the organization takes writes again at
- * once, although nothing on the target could be cleaned up; a later move to that cluster, back up,
- * takes over what was left there. A move left under way by a roll back that could not finish is
+ * once, although nothing on the target could be cleaned up; housekeeping removes what was left there
+ * once the target is back, and a later move to that cluster succeeds. A move left under way by a roll back that could not finish is
  * rolled back by housekeeping.
  */
 class MoveRollbackTest {
@@ -94,8 +94,19 @@ class MoveRollbackTest {
                     "writes are taken again",
                     () -> tenant.client().post(INVOICES, invoice("AFTER-SWEEP")).status() == 201);
 
-            // the target back: a new move takes over the copy the failed one left there
+            // the target back: housekeeping removes what the failed move left there, once
             proxy.mode(FaultProxy.Mode.PASS);
+            String copy = tenant.database("billing");
+            assertThat(databasesNamed(copy)).as("the copy left on the target").isEqualTo(1);
+            assertThat(silo.silo().application().moves().cleanUpAfterRollBacks())
+                    .isEqualTo(1);
+            assertThat(silo.silo().application().moves().cleanUpAfterRollBacks())
+                    .isZero();
+            assertThat(databasesNamed(copy)).as("the copy left on the target").isZero();
+            assertThat(TestPostgres.secondary()
+                            .admin()
+                            .query("SELECT subname FROM pg_subscription", row -> row.getString(1)))
+                    .isEmpty();
             long before = count(tenant);
             JsonNode moved = awaitEnd(admin, start(admin, path));
             assertThat(moved.path("state").asString()).as(moved.toString()).isEqualTo("succeeded");
@@ -110,6 +121,13 @@ class MoveRollbackTest {
                     .as("no subscription is left on the target")
                     .isEmpty();
         }
+    }
+
+    private static long databasesNamed(String name) {
+        return TestPostgres.secondary()
+                .admin()
+                .query("SELECT count(*) FROM pg_database WHERE datname = ?", row -> row.getLong(1), name)
+                .getFirst();
     }
 
     private static long count(TestTenant tenant) {
