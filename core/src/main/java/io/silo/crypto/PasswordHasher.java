@@ -6,7 +6,9 @@ import com.password4j.HashingFunction;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import io.silo.error.ProblemType;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.function.Supplier;
 
 /**
@@ -54,10 +56,23 @@ public final class PasswordHasher {
         this.policy = policy;
         // a classroom behind one address signing in at once waits its turns; a flood beyond that is refused at once
         this.permits = new HashingPermits(concurrency, 8 * concurrency);
-        this.dummyHash = Password.hash("dummy-password-for-timing")
-                .addRandomSalt(16)
-                .with(function)
-                .getResult();
+        this.dummyHash = decoyHash(function, new SecureRandom());
+    }
+
+    /**
+     * A hash no password matches, in {@code function}'s PHC form with its parameters: checking a
+     * password against it costs what checking against a real one does. Random bytes, not a hash
+     * computed here, so that building a hasher (every CLI command does) costs no argon2id run.
+     */
+    static String decoyHash(Argon2Function function, SecureRandom random) {
+        byte[] salt = new byte[16];
+        byte[] hash = new byte[function.getOutputLength()];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
+        return "$argon2id$v=" + function.getVersion() + "$m=" + function.getMemory() + ",t=" + function.getIterations()
+                + ",p=" + function.getParallelism() + "$" + base64.encodeToString(salt) + "$"
+                + base64.encodeToString(hash);
     }
 
     /**

@@ -48,6 +48,28 @@ class CryptoTest {
                 .isFalse();
     }
 
+    /**
+     * The decoy an unknown account is checked against is random bytes in argon2id's form, not a hash
+     * computed when the hasher is built (which every CLI command paid for): it must still cost a
+     * full argon2id run at the hasher's parameters, and match no password.
+     */
+    @Test
+    void decoyHashHasTheHashersParametersAndMatchesNothing() {
+        PasswordHasher hasher = PasswordHasher.argon2id(4096, 2, 1);
+        String real = hasher.hash("correct horse battery", PasswordHasher.Claimant.SILO);
+        String decoy = PasswordHasher.decoyHash(
+                com.password4j.Argon2Function.getInstanceFromHash(real), new java.security.SecureRandom());
+
+        assertThat(decoy).hasSameSizeAs(real);
+        assertThat(decoy.substring(0, decoy.indexOf("$", 20))).isEqualTo(real.substring(0, real.indexOf("$", 20)));
+        assertThat(hasher.needsRehash(decoy)).isFalse();
+        assertThat(hasher.verify("correct horse battery", decoy, PasswordHasher.Claimant.SILO))
+                .isFalse();
+        long runs = hasher.runs();
+        hasher.verifyDummy("correct horse battery", PasswordHasher.Claimant.SILO);
+        assertThat(hasher.runs()).isEqualTo(runs + 1);
+    }
+
     @Test
     void changedParametersAskForRehash() {
         String hash = PasswordHasher.argon2id(4096, 1, 1).hash("correct horse battery", PasswordHasher.Claimant.SILO);

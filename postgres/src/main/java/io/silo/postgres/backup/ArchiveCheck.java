@@ -34,9 +34,9 @@ public final class ArchiveCheck {
     /** The header record's content: for the restore's second pass, which needs no checks again. */
     static ArchiveManifest header(JsonNode header, List<ArchivedDatabase> databases) {
         int format = header.path("format").asInt(0);
-        if (format != ArchiveManifest.FORMAT) {
-            throw ProblemType.INVALID_ARCHIVE.exception(
-                    "the archive's format is " + format + "; this Silo reads format " + ArchiveManifest.FORMAT);
+        if (format != ArchiveManifest.FORMAT && format != ArchiveManifest.LEGACY) {
+            throw ProblemType.INVALID_ARCHIVE.exception("the archive's format is " + format
+                    + "; this Silo reads formats " + ArchiveManifest.LEGACY + " and " + ArchiveManifest.FORMAT);
         }
         return new ArchiveManifest(
                 format,

@@ -14,8 +14,14 @@ import tools.jackson.databind.JsonNode;
  */
 public record ArchiveManifest(
         int format, Instant createdAt, boolean consistent, JsonNode organization, List<ArchivedDatabase> databases) {
-    /** The format this version of Silo writes and reads. */
-    public static final int FORMAT = 1;
+    /**
+     * The format this version of Silo writes: 2, rows as {@code COPY}'s text. It also reads format 1
+     * ({@link #LEGACY}), rows as {@code to_jsonb(row)::text}, as Silo wrote them before.
+     */
+    public static final int FORMAT = 2;
+
+    /** The previous format, still read. */
+    public static final int LEGACY = 1;
 
     public ArchiveManifest {
         databases = List.copyOf(databases);

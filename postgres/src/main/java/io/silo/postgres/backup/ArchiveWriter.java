@@ -14,8 +14,9 @@ import java.util.zip.GZIPOutputStream;
  * compressed with gzip. The caller encrypts what this writes to ({@code ArchiveCipher}).
  *
  * <p>Kinds, in order: {@code H} the header (once), then per database {@code D} (which), per table
- * {@code T} (name and columns), {@code R} a row ({@code to_jsonb(row)::text}, whose JSON escapes
- * every line break), {@code E} the table's end (rows and checksum), and {@code Q} its sequences;
+ * {@code T} (name and columns), {@code R} a row (its line of {@code COPY}'s text format, which
+ * escapes every line break; {@code to_jsonb(row)::text} in format 1), {@code E} the table's end
+ * (rows and checksum), and {@code Q} its sequences;
  * {@code Z} ends the archive, so an archive without it is known to be cut off.
  *
  * <p>Not thread-safe.
@@ -36,15 +37,20 @@ public final class ArchiveWriter implements AutoCloseable {
         line(kind, Json.write(value).getBytes(StandardCharsets.UTF_8));
     }
 
-    void row(byte[] text) {
-        line('R', text);
+    /** A row: the first {@code length} bytes of {@code text}, which hold no line end. */
+    void row(byte[] text, int length) {
+        line('R', text, length);
     }
 
     private void line(char kind, byte[] text) {
+        line(kind, text, text.length);
+    }
+
+    private void line(char kind, byte[] text, int length) {
         try {
             out.write(kind);
             out.write(' ');
-            out.write(text);
+            out.write(text, 0, length);
             out.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the archive", e);

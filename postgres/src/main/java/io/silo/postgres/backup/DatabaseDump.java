@@ -1,7 +1,6 @@
 package io.silo.postgres.backup;
 
 import io.silo.postgres.jdbc.DataAccessException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,21 +11,30 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 
 /**
  * One tenant database read into an archive, in one snapshot: a {@code REPEATABLE READ, READ ONLY}
  * transaction begun by {@link #open}, so that every table is read as of one instant while the
  * tenant keeps working. Tables come parents first (by their foreign keys), so that a restore can
- * insert them in the archive's order; rows are streamed through a cursor, a few at a time, so
- * memory holds a batch of rows whatever the table's size.
+ * insert them in the archive's order; each table is streamed by {@code COPY … TO STDOUT}, a row at a
+ * time as PostgreSQL sends it (one message per row), so memory holds a row whatever the table's
+ * size, and neither side waits for the other's round trip.
  *
  * <p>Not thread-safe; closing it ends the transaction and closes the connection.
  */
 public final class DatabaseDump implements AutoCloseable {
-    /** Rows fetched per round trip; file chunks (256 KiB each) fewer. */
-    private static final int FETCH = 256;
-
-    private static final int FETCH_CHUNKS = 4;
+    /**
+     * Settings that decide how {@code COPY} spells a value, pinned so that a row's text, and its
+     * checksum, do not depend on the server's or the driver's defaults.
+     */
+    static final List<String> CANONICAL_SETTINGS = List.of(
+            "SET LOCAL TimeZone = 'UTC'",
+            "SET LOCAL DateStyle = 'ISO, MDY'",
+            "SET LOCAL IntervalStyle = 'postgres'",
+            "SET LOCAL extra_float_digits = 1",
+            "SET LOCAL bytea_output = 'hex'");
 
     private final Connection connection;
     private final String database;
@@ -55,8 +63,9 @@ public final class DatabaseDump implements AutoCloseable {
             connection.setReadOnly(true);
             connection.setAutoCommit(false);
             try (var statement = connection.createStatement()) {
-                // a timestamp's JSON depends on the session's time zone; checksums must not
-                statement.execute("SET LOCAL TimeZone = 'UTC'");
+                for (String setting : CANONICAL_SETTINGS) {
+                    statement.execute(setting);
+                }
                 statement.execute("SELECT pg_current_snapshot()");
             }
             return new DatabaseDump(connection, database);
@@ -87,18 +96,25 @@ public final class DatabaseDump implements AutoCloseable {
         List<String> columns = columns(connection, table);
         writer.record('T', Map.of("table", table, "columns", columns));
         RowChecksum checksum = new RowChecksum();
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT to_jsonb(t)::text FROM " + quote(table) + " t")) {
-            select.setFetchSize(table.equals("silo_file_chunks") ? FETCH_CHUNKS : FETCH);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    byte[] text = rows.getString(1).getBytes(StandardCharsets.UTF_8);
-                    checksum.add(text, text.length);
-                    writer.row(text);
-                    if (checksum.rows() % 10_000 == 0) {
-                        progress.rows(service, table, checksum.rows());
-                    }
+        String list =
+                String.join(", ", columns.stream().map(DatabaseDump::quote).toList());
+        CopyOut copy = connection
+                .unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyOut("COPY " + quote(table) + " (" + list + ") TO STDOUT");
+        try {
+            byte[] row;
+            while ((row = copy.readFromCopy()) != null) {
+                int length = row.length - 1; // without its line end, which the archive's line has
+                checksum.add(row, length);
+                writer.row(row, length);
+                if (checksum.rows() % 10_000 == 0) {
+                    progress.rows(service, table, checksum.rows());
                 }
+            }
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
             }
         }
         progress.rows(service, table, checksum.rows());

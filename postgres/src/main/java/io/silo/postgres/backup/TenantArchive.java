@@ -173,7 +173,7 @@ public final class TenantArchive {
                         .orElseThrow(() ->
                                 ProblemType.INVALID_ARCHIVE.exception("the archive changed since it was checked"));
                 try (Connection connection = targets.connect(service)) {
-                    new DatabaseLoad(connection, expected).load(reader, progress);
+                    new DatabaseLoad(connection, expected, manifest.format()).load(reader, progress);
                 } catch (SQLException e) {
                     throw new DataAccessException("(restore the " + service + " database)", e);
                 }
