@@ -36,7 +36,7 @@ final class ArchiveReader implements AutoCloseable {
 
     ArchiveReader(InputStream plain) {
         try {
-            this.in = new GZIPInputStream(plain, 1 << 16);
+            this.in = new ReadAhead(new GZIPInputStream(plain, 1 << 16), "archive-reader");
         } catch (IOException e) {
             throw invalid(e);
         }

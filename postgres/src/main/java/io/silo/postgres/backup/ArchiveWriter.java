@@ -1,7 +1,6 @@
 package io.silo.postgres.backup;
 
 import io.silo.json.Json;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +26,7 @@ public final class ArchiveWriter implements AutoCloseable {
     /** Writes to {@code out}, which this closes. */
     public ArchiveWriter(OutputStream out) {
         try {
-            this.out = new BufferedOutputStream(new LevelledGzip(out), 1 << 16);
+            this.out = new WriteBehind(new LevelledGzip(out), "archive-writer");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the archive", e);
         }

@@ -6,8 +6,9 @@ import java.util.HexFormat;
 
 /**
  * The checksum of a table's rows, whatever their order: the sum, modulo 2^256, of the SHA-256 of
- * each row's canonical text (PostgreSQL's {@code to_jsonb(row)::text}, whose keys are in a fixed
- * order and whose values have one spelling). A sum rather than an exclusive or, so that two equal
+ * each row's canonical text (its line of PostgreSQL's {@code COPY} text output under {@link
+ * DatabaseDump#CANONICAL_SETTINGS}, in which a {@code jsonb} document's keys are in a fixed order and
+ * its values have one spelling; {@code to_jsonb(row)::text} in format 1 archives). A sum rather than an exclusive or, so that two equal
  * rows do not cancel out; no order, so that a restored table, read back in whatever order its
  * pages hold, compares with the archive's.
  *
