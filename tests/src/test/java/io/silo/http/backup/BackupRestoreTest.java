@@ -94,6 +94,37 @@ class BackupRestoreTest {
         assertThat(file.json().path("items").get(0).path("size").asLong()).isEqualTo(IMAGE.length);
     }
 
+    /**
+     * Archives of format 1 (rows as {@code to_jsonb(row)::text}), which Silo wrote before format 2
+     * ({@code COPY}'s text), are still checked and restored: loaded through {@code
+     * jsonb_populate_recordset} and verified by reading every table back. The archive was written by
+     * the Silo of commit d62c29d from an organization with pos and crm, filled as {@link #fill} does
+     * (with a file of two chunks); {@code format-1.counts} holds its tables' row counts then.
+     */
+    @Test
+    void anArchiveOfFormatOneIsStillRestored() throws IOException {
+        Path old = folder.resolve("format-1.silo-backup");
+        try (var in = BackupRestoreTest.class.getResourceAsStream("format-1.silo-backup")) {
+            Files.copy(in, old);
+        }
+        BackupKey oldKey = BackupKey.parse(resource("format-1.key"));
+        assertThat(Backups.check(old, oldKey).format()).isEqualTo(1);
+
+        app().restores()
+                .restore(old, oldKey, options(Optional.of("format-one-copy")), DatabaseDump.Progress.NONE, OPERATOR);
+
+        Map<String, Integer> counts = new TreeMap<>();
+        contents("format-one-copy").forEach((table, rows) -> counts.put(table, rows.size()));
+        assertThat(counts.toString()).isEqualTo(resource("format-1.counts").trim());
+        assertThat(counts.get("pos.products")).isEqualTo(30);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (var in = BackupRestoreTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void aCopyGoesToTheClusterAskedFor() {
         Map<String, List<String>> before = contents(shop.slug());
