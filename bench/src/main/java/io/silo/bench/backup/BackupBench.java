@@ -389,7 +389,8 @@ public final class BackupBench {
         return List.of(
                 "-XX:+UseSerialGC",
                 "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + dir("silo-cli.jsa").toAbsolutePath());
+                "-XX:SharedArchiveFile=" + dir("silo-cli.jsa").toAbsolutePath(),
+                "-Xlog:cds=off,cds+dynamic=off");
     }
 
     private Command silo(Map<String, String> env, List<String> jvmOptions, List<String> arguments) {
