@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The job {@code organization.restore}: one step, {@code restore}, that restores an uploaded archive
  * ({@link Restores}: checked, created, loaded, verified, activated; what a failed attempt created is
- * deleted), reporting the rows loaded. A wrong key, an altered archive or a slug in use fails at once
+ * deleted; what an attempt killed midway left, the step's next run deletes first), reporting the rows
+ * loaded. A wrong key, an altered archive or a slug in use fails at once
  * (the runner does not retry a broken rule). With {@code replace}, the live organization is replaced
  * ({@link Restores#replace}) once the archive is found to be of the organization {@code confirm}
  * names. An uploaded file is deleted when the job ends; a listed archive is kept.
@@ -67,15 +68,23 @@ final class RestoreJob implements JobHandler {
         Path file = Path.of(payload.path("file").asString());
         DatabaseDump.Progress reported = (service, table, rows) -> progress.report(job.id(), rows, 0, rows);
         AuditEntry.Actor actor = AuditEntry.Actor.system("restore job " + job.id());
+        // the job's id marks what its attempts record: a re-run after a crash deletes what one left
         Restores.Restored restored = payload.path("replace").asBoolean(false)
                 ? restores.get()
                         .replace(
-                                file, folder.key(), text(payload, "cluster"), text(payload, "confirm"), reported, actor)
+                                file,
+                                folder.key(),
+                                text(payload, "cluster"),
+                                text(payload, "confirm"),
+                                Optional.of(job.id()),
+                                reported,
+                                actor)
                 : restores.get()
                         .restore(
                                 file,
                                 folder.key(),
                                 new Restores.Options(text(payload, "as"), text(payload, "cluster")),
+                                Optional.of(job.id()),
                                 reported,
                                 actor);
         log.info(

@@ -71,6 +71,11 @@ import tools.jackson.databind.JsonNode;
  * <p>A copy ({@code asSlug}) gets a new id, slug, role and database names and no external id; the
  * ids inside its databases (users, documents, files) stay as they were, as they are the copy's own.
  *
+ * <p>A process killed midway runs no cleanup: its organization stays {@code provisioning}, its
+ * {@code status_reason} naming the archive (and the restore job). The next attempt of the same
+ * restore (the job's step run again, or the same command) deletes it before it plans, and takes over
+ * a replacement's fence, which the killed attempt could not lift.
+ *
  * <p>Thread-safe.
  */
 public final class Restores {
@@ -137,27 +142,30 @@ public final class Restores {
     /** Restores the archive {@code file}; see the class comment. */
     public Restored restore(
             Path file, BackupKey key, Options options, DatabaseDump.Progress progress, AuditEntry.Actor actor) {
+        return restore(file, key, options, Optional.empty(), progress, actor);
+    }
+
+    /**
+     * {@link #restore(Path, BackupKey, Options, DatabaseDump.Progress, AuditEntry.Actor)} as the restore
+     * job {@code job} runs it: what an attempt of that job killed midway left is its own to delete.
+     */
+    Restored restore(
+            Path file,
+            BackupKey key,
+            Options options,
+            Optional<UUID> job,
+            DatabaseDump.Progress progress,
+            AuditEntry.Actor actor) {
         long started = System.nanoTime();
         ArchiveManifest manifest = Backups.check(file, key);
+        String attempt = attempt(manifest, job);
+        String slug = options.asSlug().map(Slugs::check).orElse(manifest.slug());
+        deleteLeftovers(leftovers(attempt, slug::equals), actor);
         Plan plan = plan(manifest, options);
-        create(plan, manifest, actor);
-        try {
-            List<String> migrated = fill(plan, file, key, manifest, progress, Optional.empty());
-            Tenant tenant = tenants.find(plan.id()).orElseThrow();
-            return new Restored(tenant, manifest, migrated, Duration.ofNanos(System.nanoTime() - started));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "restore of {} as {} failed; deleting what it created: {}",
-                    manifest.slug(),
-                    plan.slug(),
-                    e.getMessage());
-            try {
-                organizations.delete(plan.id().toString(), actor);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        create(plan, manifest, attempt, actor);
+        List<String> migrated = fillOrDelete(plan, file, key, manifest, progress, Optional.empty(), actor);
+        Tenant tenant = tenants.find(plan.id()).orElseThrow();
+        return new Restored(tenant, manifest, migrated, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -192,6 +200,22 @@ public final class Restores {
             Optional<String> confirm,
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
+        return replace(file, key, cluster, confirm, Optional.empty(), progress, actor);
+    }
+
+    /**
+     * {@link #replace(Path, BackupKey, Optional, Optional, DatabaseDump.Progress, AuditEntry.Actor)} as
+     * the restore job {@code job} runs it: what an attempt of that job killed midway left is its own
+     * to delete, its fence its own to lift.
+     */
+    Restored replace(
+            Path file,
+            BackupKey key,
+            Optional<String> cluster,
+            Optional<String> confirm,
+            Optional<UUID> job,
+            DatabaseDump.Progress progress,
+            AuditEntry.Actor actor) {
         long started = System.nanoTime();
         ArchiveManifest manifest = Backups.check(file, key);
         if (confirm.isPresent() && !confirm.get().equals(manifest.slug())) {
@@ -203,26 +227,92 @@ public final class Restores {
         Tenant live = tenants.resolve(manifest.slug())
                 .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception(
                         "no live organization '" + manifest.slug() + "' to replace; restore without --replace"));
-        String stamp = Long.toString(clock.millis(), 36);
-        Plan plan = plan(manifest, new Options(Optional.of(live.slug() + "-restoring-" + stamp), cluster));
-        io.silo.postgres.control.RolloutStore fences = new io.silo.postgres.control.RolloutStore(control);
+        String attempt = attempt(manifest, job);
+        String temporary = live.slug() + "-restoring-";
+        List<Leftover> leftovers = leftovers(attempt, slug -> slug.startsWith(temporary));
+        // an attempt killed midway left the live organization fenced (its finally never ran): that fence is
+        // this attempt's to lift, or the organization's writes would be refused for good
         List<io.silo.tenant.TenantDatabase> fenced = live.databases().stream()
-                .filter(database -> database.state() == DatabaseState.READY)
+                .filter(database -> database.state() == DatabaseState.READY
+                        || (!leftovers.isEmpty() && database.state() == DatabaseState.WRITE_FENCED))
                 .toList();
-        fenced.forEach(database -> fences.fence(live.id(), database.service()));
-        placementChanged.accept(live.id());
-        create(plan, manifest, actor);
+        io.silo.postgres.control.RolloutStore fences = new io.silo.postgres.control.RolloutStore(control);
         try {
-            List<String> migrated = fill(plan, file, key, manifest, progress, Optional.of(live));
+            deleteLeftovers(leftovers, actor);
+            String stamp = Long.toString(clock.millis(), 36);
+            Plan plan = plan(manifest, new Options(Optional.of(temporary + stamp), cluster));
+            create(plan, manifest, attempt, actor);
+            fenced.forEach(database -> fences.fence(live.id(), database.service()));
+            placementChanged.accept(live.id());
+            List<String> migrated = fillOrDelete(plan, file, key, manifest, progress, Optional.of(live), actor);
             return new Restored(
                     tenants.find(plan.id()).orElseThrow(),
                     manifest,
                     migrated,
                     Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            fenced.forEach(database -> fences.reached(live.id(), database.service(), database.schemaVersion()));
+            placementChanged.accept(live.id());
+        }
+    }
+
+    /**
+     * What marks the organization a restore records as this restore's, in its {@code status_reason}
+     * while it is {@code provisioning}: the archive, and the job that restores it if one does.
+     */
+    private static String attempt(ArchiveManifest manifest, Optional<UUID> job) {
+        return "being restored from the archive of " + manifest.slug() + " taken " + manifest.createdAt()
+                + job.map(id -> " by restore job " + id).orElse("");
+    }
+
+    /** An organization an earlier attempt of the same restore recorded and left {@code provisioning}. */
+    private record Leftover(UUID id, String slug) {}
+
+    private List<Leftover> leftovers(String attempt, java.util.function.Predicate<String> slug) {
+        return control
+                .query(
+                        "SELECT id, slug FROM tenants WHERE status = 'provisioning' AND status_reason = ?",
+                        row -> new Leftover(row.getObject(1, UUID.class), row.getString(2)),
+                        attempt)
+                .stream()
+                .filter(leftover -> slug.test(leftover.slug()))
+                .toList();
+    }
+
+    /**
+     * Deletes what an attempt killed midway left (its databases and role too), as a failed attempt
+     * would have: it is Silo's own half-made copy, served to nobody, and it holds room on its clusters.
+     */
+    private void deleteLeftovers(List<Leftover> leftovers, AuditEntry.Actor actor) {
+        for (Leftover leftover : leftovers) {
+            log.warn(
+                    "restore: deleting organization {} ({}), left provisioning by an earlier attempt that stopped",
+                    leftover.slug(),
+                    leftover.id());
+            if (organizations.delete(leftover.id().toString(), actor).tenant().isPresent()) {
+                throw new IllegalStateException("organization " + leftover.slug() + ", left by an earlier attempt"
+                        + " of this restore, is still being deleted; try again once it is gone");
+            }
+        }
+    }
+
+    /** {@link #fill}, or on failure the deletion of what this attempt created. */
+    private List<String> fillOrDelete(
+            Plan plan,
+            Path file,
+            BackupKey key,
+            ArchiveManifest manifest,
+            DatabaseDump.Progress progress,
+            Optional<Tenant> replacing,
+            AuditEntry.Actor actor) {
+        try {
+            return fill(plan, file, key, manifest, progress, replacing);
         } catch (RuntimeException e) {
             log.warn(
-                    "replacing {} failed; deleting the restored copy and lifting the fence: {}",
-                    live.slug(),
+                    "restore of {} as {} failed; deleting what it created{}: {}",
+                    manifest.slug(),
+                    plan.slug(),
+                    replacing.isPresent() ? " and lifting the fence" : "",
                     e.getMessage());
             try {
                 organizations.delete(plan.id().toString(), actor);
@@ -230,9 +320,6 @@ public final class Restores {
                 e.addSuppressed(cleanup);
             }
             throw e;
-        } finally {
-            fenced.forEach(database -> fences.reached(live.id(), database.service(), database.schemaVersion()));
-            placementChanged.accept(live.id());
         }
     }
 
@@ -254,8 +341,8 @@ public final class Restores {
                         "organization " + live.slug() + " changed while it was being replaced");
             }
             handle.update(
-                    "UPDATE tenants SET slug = ?, external_id = ?, status = ?, updated_at = ? WHERE id = ?"
-                            + " AND status = 'provisioning'",
+                    "UPDATE tenants SET slug = ?, external_id = ?, status = ?, status_reason = NULL, updated_at = ?"
+                            + " WHERE id = ? AND status = 'provisioning'",
                     live.slug(),
                     live.externalId(),
                     target.value(),
@@ -332,27 +419,34 @@ public final class Restores {
     private Map<String, String> clusters(ArchiveManifest manifest, Options options) {
         List<Cluster> known = placements.list();
         Map<String, Long> load = placements.load();
+        // each database kept on its archived cluster takes room there that the next one cannot have
+        Map<String, Long> kept = new java.util.HashMap<>(load);
         Map<String, ServicePlacement> rules = new LinkedHashMap<>();
+        Map<String, ServicePlacement> placed = new LinkedHashMap<>();
         for (ArchivedDatabase database : manifest.databases()) {
-            rules.put(
-                    database.service(),
-                    options.cluster().map(ServicePlacement::on).orElseGet(() -> rule(database, known, load)));
+            ServicePlacement rule =
+                    options.cluster().map(ServicePlacement::on).orElseGet(() -> rule(database, known, kept));
+            (rule.cluster().isPresent() ? rules : placed).put(database.service(), rule);
         }
+        // those kept where they were first, so that the others, placed by the rules, leave them their room
+        rules.putAll(placed);
         Map<String, String> chosen = new LinkedHashMap<>();
         ClusterPlacement.chooseEach(known, load, rules)
                 .forEach((service, cluster) -> chosen.put(service, cluster.id()));
         return chosen;
     }
 
-    private ServicePlacement rule(ArchivedDatabase database, List<Cluster> known, Map<String, Long> load) {
+    private ServicePlacement rule(ArchivedDatabase database, List<Cluster> known, Map<String, Long> kept) {
         boolean archivedHasRoom = known.stream()
                 .filter(cluster -> cluster.id().equals(database.clusterId()) && cluster.acceptsNewTenants())
-                .anyMatch(cluster -> load.getOrDefault(cluster.id(), 0L) + 1 <= cluster.capacity());
-        return archivedHasRoom
-                ? ServicePlacement.on(database.clusterId())
-                : placements
-                        .rules(List.of(database.service()), Optional.empty(), Map.of(), Map.of())
-                        .get(database.service());
+                .anyMatch(cluster -> kept.getOrDefault(cluster.id(), 0L) + 1 <= cluster.capacity());
+        if (!archivedHasRoom) {
+            return placements
+                    .rules(List.of(database.service()), Optional.empty(), Map.of(), Map.of())
+                    .get(database.service());
+        }
+        kept.merge(database.clusterId(), 1L, Long::sum);
+        return ServicePlacement.on(database.clusterId());
     }
 
     /** The template the archived database was at; an archive of a version this Silo lacks is refused. */
@@ -369,13 +463,13 @@ public final class Restores {
     }
 
     /** The organization's record, provisioning, with its databases pending: one control-plane transaction. */
-    private void create(Plan plan, ArchiveManifest manifest, AuditEntry.Actor actor) {
+    private void create(Plan plan, ArchiveManifest manifest, String attempt, AuditEntry.Actor actor) {
         Instant now = clock.instant();
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("id", plan.id().toString());
         overrides.put("slug", plan.slug());
         overrides.put("status", TenantStatus.PROVISIONING.value());
-        overrides.put("status_reason", null);
+        overrides.put("status_reason", attempt);
         overrides.put("delete_after", null);
         overrides.put("db_role", plan.role());
         overrides.put("db_role_password", secrets.seal(Secrets.password()));
@@ -389,9 +483,7 @@ public final class Restores {
         }
         try {
             control.useTransaction(handle -> {
-                Map<String, Long> needed = new LinkedHashMap<>();
-                plan.clusters().values().forEach(cluster -> needed.merge(cluster, 1L, Long::sum));
-                placements.reserve(handle, needed);
+                placements.reserve(handle, Placements.needed(plan.clusters().values()));
                 TenantArchive.insertRegistry(handle, manifest.organization(), overrides);
                 for (ArchivedDatabase database : manifest.databases()) {
                     insertDatabase(handle, plan, database);

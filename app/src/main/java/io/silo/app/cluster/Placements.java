@@ -128,10 +128,10 @@ public final class Placements {
         });
     }
 
-    /** How many databases each cluster of {@code chosen} takes. */
-    public static Map<String, Long> needed(Map<String, Cluster> chosen) {
+    /** How many databases each cluster takes, for {@link #reserve}: {@code clusterIds} has one per database. */
+    public static Map<String, Long> needed(java.util.Collection<String> clusterIds) {
         Map<String, Long> needed = new LinkedHashMap<>();
-        chosen.values().forEach(cluster -> needed.merge(cluster.id(), 1L, Long::sum));
+        clusterIds.forEach(cluster -> needed.merge(cluster, 1L, Long::sum));
         return needed;
     }
 }

@@ -578,7 +578,11 @@ public final class Organizations {
             BiConsumer<Handle, UUID> alsoInTransaction) {
         try {
             control.useTransaction(handle -> {
-                placements.reserve(handle, needed(tenant));
+                placements.reserve(
+                        handle,
+                        Placements.needed(tenant.databases().stream()
+                                .map(TenantDatabase::clusterId)
+                                .toList()));
                 alsoInTransaction.accept(handle, tenant.id());
                 tenants.insert(handle, tenant, role);
                 jobs.create(handle, job, INLINE_GRACE);
@@ -613,12 +617,6 @@ public final class Organizations {
             }
             throw e;
         }
-    }
-
-    private static Map<String, Long> needed(Tenant tenant) {
-        Map<String, Long> needed = new LinkedHashMap<>();
-        tenant.databases().forEach(database -> needed.merge(database.clusterId(), 1L, Long::sum));
-        return needed;
     }
 
     private static Map<String, String> clusters(Tenant tenant) {

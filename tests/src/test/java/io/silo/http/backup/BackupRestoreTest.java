@@ -145,6 +145,46 @@ class BackupRestoreTest {
         assertThat(admin.get("/api/data/crm/contacts").json().path("items")).hasSize(20);
     }
 
+    /**
+     * Four databases archived on a cluster with room for two more: two go back there, the other two
+     * where placement puts them. Regression: room was checked one database at a time, then asked for
+     * all four at once, and the restore failed with 409 {@code cluster-full}.
+     */
+    @Test
+    void databasesThatNoLongerAllFitOnTheirArchivedClusterAreSplitWithTheRestPlacedElsewhere() {
+        TestTenant crowded = TestTenants.create(
+                silo.client(), "Crowded Shop", List.of("pos", "crm", "billing"), Map.of("cluster", "primary"));
+        Path file = folder.resolve("crowded.silo-backup");
+        app().backups().backup(crowded.slug(), file, key, false, DatabaseDump.Progress.NONE, OPERATOR);
+        SiloClient admin = silo.client().asAdmin();
+        int capacity = 0;
+        for (JsonNode cluster : admin.get("/api/admin/clusters").json().path("clusters")) {
+            if (cluster.path("id").asString().equals("primary")) {
+                capacity = cluster.path("capacity").asInt();
+            }
+        }
+        long placed = silo.control()
+                .queryOne("SELECT count(*) FROM tenant_databases WHERE cluster_id = 'primary'", row -> row.getLong(1))
+                .orElseThrow();
+        SiloClient.Response lowered = admin.patch("/api/admin/clusters/primary", Map.of("capacity", (int) placed + 2));
+        assertThat(lowered.status()).as(lowered.text()).isEqualTo(200);
+        try {
+            Restores.Restored copy = app().restores()
+                    .restore(file, key, options(Optional.of("crowded-copy")), DatabaseDump.Progress.NONE, OPERATOR);
+
+            assertThat(copy.tenant().status().value()).isEqualTo("active");
+            assertThat(copy.tenant().databases().stream()
+                            .map(io.silo.tenant.TenantDatabase::clusterId)
+                            .toList())
+                    .hasSize(4)
+                    .containsOnly("primary", "secondary")
+                    .filteredOn("primary"::equals)
+                    .hasSize(2);
+        } finally {
+            admin.patch("/api/admin/clusters/primary", Map.of("capacity", capacity));
+        }
+    }
+
     @Test
     void anOrganizationDeletedIsRestoredAsItselfFromItsArchive() throws Exception {
         TestTenant gone = TestTenants.create(silo.client(), "Gone Shop", List.of("pos", "crm"));
