@@ -70,7 +70,8 @@ final class ImportedUsers {
      *
      * @param origin where it was read ({@code database.collection}), for the report
      * @param secondary a copy that another one overrides, read after the others: the main database's
-     *     copy of the dual-write POS, whose tenant database's copy wins
+     *     copy of the dual-write POS, whose tenant database's copy wins, roles included (an administrator
+     *     role in a stale main copy makes nobody the organization's administrator)
      */
     record Copy(
             String service,
@@ -131,15 +132,20 @@ final class ImportedUsers {
                     .map(text -> "email:" + text)
                     .orElseGet(() -> "username:" + copy.username().orElseThrow());
             Person person = persons.computeIfAbsent(key, ignored -> new Person(copy));
+            ServiceTemplate template = templates.require(copy.service());
+            String role = role(template, copy.role(), mapping, report);
             if (!person.sourceIds.isEmpty()) {
-                disagreements(person, copy, report);
+                disagreements(person, copy, role, report);
             } else if (copy.secondary()) {
                 report.note("user " + person.login() + " is only in " + copy.origin()
                         + ", not in the organization's own database: imported from there");
             }
             person.sourceIds.add(copy.sourceId());
-            ServiceTemplate template = templates.require(copy.service());
-            String role = role(template, copy.role(), mapping, report);
+            // a stale main-database copy must not make an administrator of someone their tenant's copy does not
+            boolean overridden = copy.secondary() && person.roles.containsKey(copy.service());
+            if (overridden) {
+                continue;
+            }
             person.roles.putIfAbsent(copy.service(), role);
             if (role.equals(template.adminRole())) {
                 person.roles.put(ServiceTemplate.CORE, Access.ORG_ADMIN);
@@ -290,7 +296,7 @@ final class ImportedUsers {
                 copy.secondary());
     }
 
-    private static void disagreements(Person person, Copy copy, ImportReport.Tenant report) {
+    private static void disagreements(Person person, Copy copy, String role, ImportReport.Tenant report) {
         List<String> differ = new ArrayList<>();
         if (!person.name.equals(copy.name())) {
             differ.add("name");
@@ -300,6 +306,10 @@ final class ImportedUsers {
         }
         if (person.active != copy.active()) {
             differ.add("active");
+        }
+        if (person.roles.containsKey(copy.service())
+                && !person.roles.get(copy.service()).equals(role)) {
+            differ.add("role");
         }
         if (!differ.isEmpty()) {
             report.note("user " + person.login() + ": the copy in " + copy.origin() + " (" + copy.service()

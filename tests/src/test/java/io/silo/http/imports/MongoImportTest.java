@@ -739,6 +739,84 @@ class MongoImportTest {
         assertThat(run(silo, dump, mapping).written()).isZero();
     }
 
+    /**
+     * The dual-write POS's main-database copy of a user loses to the tenant's copy, roles included:
+     * a stale main copy that says {@code org_admin} makes no administrator of the tenant's cashier,
+     * and the report notes that the roles differ. Regression: the main copy's administrator role
+     * still made the person the organization's administrator, and only name, password and active
+     * were compared.
+     */
+    @Test
+    void aStaleMainCopyOfAPosUserMakesNoAdministratorOfTheTenantsCashier(TestSilo silo) throws IOException {
+        Path dump = Files.createTempDirectory("stale-main-copy");
+        ObjectId hill = new ObjectId();
+        ObjectId clerk = new ObjectId();
+        String clerkHash = bcrypt("hill-clerk-pass", Bcrypt.B);
+        MongoDumps.dump(
+                dump,
+                "NewLiqourPOS",
+                "organizations",
+                false,
+                List.of(doc("_id", new BsonObjectId(hill)).append("name", str("Hill Spirits"))),
+                new byte[0],
+                new BsonArray());
+        MongoDumps.dump(
+                dump,
+                "NewLiqourPOS",
+                "users",
+                false,
+                List.of(doc("_id", new BsonObjectId(clerk))
+                        .append("email", str("clerk@hill.test"))
+                        .append("name", str("Cleo Clerk"))
+                        .append("password", str(clerkHash))
+                        .append("role", str("org_admin"))
+                        .append("organizationId", new BsonObjectId(hill))),
+                new byte[0],
+                new BsonArray());
+        String hillDb = "tenant_" + hill.toHexString();
+        MongoDumps.dump(
+                dump,
+                hillDb,
+                "users",
+                true,
+                List.of(
+                        doc("_id", new BsonObjectId())
+                                .append("email", str("boss@hill.test"))
+                                .append("name", str("Hilde Boss"))
+                                .append("password", str(bcrypt("hill-boss-pass", Bcrypt.B)))
+                                .append("role", str("org_admin")),
+                        doc("_id", new BsonObjectId(clerk))
+                                .append("email", str("clerk@hill.test"))
+                                .append("name", str("Cleo Clerk"))
+                                .append("password", str(clerkHash))
+                                .append("role", str("cashier"))),
+                new byte[0],
+                new BsonArray());
+
+        ImportReport report = run(silo, dump, ImportMapping.defaults(ImportMapping.Layout.PER_TENANT));
+
+        ImportReport.Tenant hillReport = report.tenants().get(hill.toHexString());
+        assertThat(hillReport.status()).as(report.json().toString()).isEqualTo("created");
+        assertThat(hillReport.notes())
+                .anySatisfy(note -> assertThat(note)
+                        .contains("clerk@hill.test", "NewLiqourPOS.users", "[role]", hillDb + ".users", "kept"));
+        JsonNode roles = member(silo, hillReport.slug().orElseThrow(), "clerk@hill.test", "hill-clerk-pass")
+                .get("/api/auth/me")
+                .json()
+                .path("user")
+                .path("roles");
+        assertThat(roles.path("pos").asString()).isEqualTo("cashier");
+        assertThat(roles.path("core").asString())
+                .as("the tenant's copy says cashier")
+                .isNotEqualTo("admin");
+        JsonNode boss = member(silo, hillReport.slug().orElseThrow(), "boss@hill.test", "hill-boss-pass")
+                .get("/api/auth/me")
+                .json()
+                .path("user")
+                .path("roles");
+        assertThat(boss.path("core").asString()).isEqualTo("admin");
+    }
+
     /** Stands for the process dying in the middle of an import. */
     static final class SimulatedKill extends Error {
         private static final long serialVersionUID = 1L;
