@@ -266,17 +266,25 @@ public final class PoolRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes up the cluster's connection budget as the control database holds it now: call it with the
+     * cluster as read after its change was announced (channel {@code silo_clusters}), never with one a
+     * request carries, which may have been read before the change and would put the old budget back.
+     */
+    public void takeUp(Cluster fresh) {
+        ClusterPools pools = cluster(fresh);
+        if (pools.budget().limit() != fresh.connectionBudget()) {
+            pools.budget().resize(fresh.connectionBudget());
+        }
+    }
+
+    /** The cluster's pools, made with {@code cluster}'s budget if it has none yet; later budgets come by {@link #takeUp}. */
     private ClusterPools cluster(Cluster cluster) {
-        ClusterPools pools = clusters.computeIfAbsent(cluster.id(), id -> {
+        return clusters.computeIfAbsent(cluster.id(), id -> {
             ClusterPools created = new ClusterPools(cluster, settings);
             PoolMetrics.bind(meters, created);
             return created;
         });
-        // the cluster's settings are read again when its budget changes (channel silo_clusters)
-        if (pools.budget().limit() != cluster.connectionBudget()) {
-            pools.budget().resize(cluster.connectionBudget());
-        }
-        return pools;
     }
 
     private Connection borrow(ClusterPools cluster, DatabaseTarget target) {

@@ -24,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Routing through the placement cache and the pools: a connection that authenticates as the
  * tenant's own role, so that even a routing bug cannot read another tenant's rows.
  *
- * <p>Clusters are remembered once read: they change only when an instance starts with new
- * configuration. Thread-safe.
+ * <p>Clusters are remembered once read, and read again once a change was announced on
+ * {@code silo_clusters} ({@link #forgetCluster}); a cluster read again hands its connection budget to
+ * the pools. Thread-safe.
  */
 public final class PooledConnections implements TenantConnections {
     private final PlacementCache placements;
@@ -89,10 +90,12 @@ public final class PooledConnections implements TenantConnections {
     }
 
     private Cluster cluster(String id) {
-        return knownClusters.computeIfAbsent(
-                id,
-                key -> clusters.find(key)
-                        .orElseThrow(() -> new IllegalStateException(
-                                "placement names cluster " + key + ", which is not registered")));
+        return knownClusters.computeIfAbsent(id, key -> {
+            Cluster fresh = clusters.find(key)
+                    .orElseThrow(() ->
+                            new IllegalStateException("placement names cluster " + key + ", which is not registered"));
+            pools.takeUp(fresh);
+            return fresh;
+        });
     }
 }

@@ -96,6 +96,27 @@ class PoolRegistryTest {
         assertThat(backends(SERVER, List.of(tenant.role()))).isEqualTo(1);
     }
 
+    /**
+     * A request's target carries its cluster as read for that request: one read before a new budget
+     * was announced must not put the old budget back. Regression: every connection resized the
+     * budget to the one its target's cluster carried.
+     */
+    @Test
+    void aTargetReadBeforeABudgetChangeDoesNotPutTheOldBudgetBack() {
+        TenantDatabase tenant = TenantDatabases.create(SERVER, "stale");
+        Cluster before = cluster("primary", SERVER, 10);
+        PoolRegistry pools = registry(4, 100, Duration.ofSeconds(2));
+        use(pools, tenant.target(before));
+
+        pools.takeUp(cluster("primary", SERVER, 14));
+        assertThat(pools.stats("primary").orElseThrow().budget()).isEqualTo(14);
+        use(pools, tenant.target(before));
+
+        assertThat(pools.stats("primary").orElseThrow().budget())
+                .as("the budget taken up, not the stale target's")
+                .isEqualTo(14);
+    }
+
     @Test
     void poolUnusedForTheIdleTimeoutIsClosed() throws SQLException {
         TenantDatabase tenant = TenantDatabases.create(SERVER, "idle");
