@@ -407,6 +407,16 @@
     return Object.keys(labels || {}).sort().map(function (k) { return k + "=" + labels[k]; }).join(", ");
   }
 
+  /** "key=value, key=value" as labels: pairs split at commas only, spaces around keys and values dropped. */
+  function labelsOf(text) {
+    var labels = {};
+    text.split(",").map(function (s) { return s.trim(); }).filter(Boolean).forEach(function (pair) {
+      var at = pair.indexOf("=");
+      labels[(at < 0 ? pair : pair.slice(0, at)).trim()] = at < 0 ? "" : pair.slice(at + 1).trim();
+    });
+    return labels;
+  }
+
   function words(text) { return text.split(/[\s,]+/).map(function (s) { return s.trim(); }).filter(Boolean); }
 
   function newTenant() {
@@ -1141,12 +1151,8 @@
         event.preventDefault();
         clear(errors);
         var change = {};
-        var labels = {};
-        words(inputs.labels.value).forEach(function (pair) {
-          var at = pair.indexOf("=");
-          labels[at < 0 ? pair : pair.slice(0, at)] = at < 0 ? "" : pair.slice(at + 1);
-        });
-        if (labelText(labels) !== labelText(c.labels)) { change.labels = labels; }
+        // labels only when their field was edited: a value with a space or a comma would not read back as shown
+        if (inputs.labels.value !== labelText(c.labels)) { change.labels = labelsOf(inputs.labels.value); }
         if (Number(inputs.capacity.value) !== c.capacity) { change.capacity = Number(inputs.capacity.value); }
         if (Number(inputs.budget.value) !== c.connectionBudget) { change.connectionBudget = Number(inputs.budget.value); }
         if (Object.keys(change).length === 0) { say("Nothing to save for " + c.id + "."); return; }

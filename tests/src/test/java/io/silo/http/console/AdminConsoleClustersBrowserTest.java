@@ -208,19 +208,33 @@ class AdminConsoleClustersBrowserTest {
         assertThat(clusterStatus("spare")).isEqualTo("draining");
         acceptingButton("spare", "Accept tenants");
 
-        browser.type("cl-labels-spare", "region=eu, tier=gold");
+        // a value with a space: pairs split at commas only, spaces around '=' dropped
+        browser.type("cl-labels-spare", "region = eu west, tier=gold");
         browser.type("cl-capacity-spare", "1200");
         browser.type("cl-budget-spare", "40");
         browser.find(By.id("cl-save-spare")).click();
         browser.says("Saved spare.");
-        browser.until(d ->
-                d.findElement(By.id("cl-labels-shown-spare")).getText().equals("region=eu, tier=gold") ? true : null);
+        browser.until(
+                d -> d.findElement(By.id("cl-labels-shown-spare")).getText().equals("region=eu west, tier=gold")
+                        ? true
+                        : null);
         assertThat(browser.find(By.id("cl-capacity-shown-spare")).getText()).isEqualTo("1200 databases");
         JsonNode spare = cluster("spare");
+        assertThat(spare.path("labels").path("region").asString()).isEqualTo("eu west");
         assertThat(spare.path("labels").path("tier").asString()).isEqualTo("gold");
         assertThat(spare.path("capacity").asInt()).isEqualTo(1200);
         assertThat(spare.path("connectionBudget").asInt()).isEqualTo(40);
         browser.screenshots("clusters-settings");
+        // a Save of the capacity alone leaves the labels as they are (regression: it sent them re-read from
+        // the field split at spaces, and "eu west" became a label "eu" and a label "west")
+        browser.until(
+                d -> d.findElement(By.id("cl-capacity-shown-spare")).getText().equals("1200 databases") ? true : null);
+        browser.type("cl-capacity-spare", "1300");
+        browser.find(By.id("cl-save-spare")).click();
+        browser.until(
+                d -> d.findElement(By.id("cl-capacity-shown-spare")).getText().equals("1300 databases") ? true : null);
+        assertThat(cluster("spare").path("labels").propertyNames()).containsExactlyInAnyOrder("region", "tier");
+        assertThat(cluster("spare").path("labels").path("region").asString()).isEqualTo("eu west");
 
         assertThat(browser.driver().findElements(By.id("cl-rotate-primary")))
                 .as("a cluster of the configuration has its credentials from the file")
