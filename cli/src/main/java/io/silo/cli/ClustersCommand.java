@@ -112,7 +112,8 @@ final class ClustersCommand {
         @Option(
                 names = "--connection-budget",
                 paramLabel = "N",
-                description = "The most connections each instance opens to it; every instance takes it up at once.")
+                description = "The most connections each instance opens to it; each instance takes it up at its next"
+                        + " connection there.")
         Integer connectionBudget;
 
         @Override

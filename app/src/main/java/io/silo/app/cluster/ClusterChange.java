@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * @param capacity the most tenant databases placement puts there, 1 to 1,000,000 (placement counts
  *     against it from the change on; databases beyond it stay)
  * @param connectionBudget the most server connections each instance opens to it, 2 to 100,000
- *     (every instance takes it up at once; connections beyond a smaller one close as they are given back)
+ *     (each instance takes it up at its next connection there, once the change is announced on
+ *     {@code silo_clusters}; connections beyond a smaller one close as they are given back)
  */
 public record ClusterChange(
         Optional<Boolean> acceptingTenants,
@@ -40,11 +41,6 @@ public record ClusterChange(
         if (acceptingTenants.isEmpty() && labels.isEmpty() && capacity.isEmpty() && connectionBudget.isEmpty()) {
             throw ProblemType.INVALID_PATCH.exception("a cluster change needs one of " + List.copyOf(FIELDS));
         }
-    }
-
-    /** A change of whether the cluster takes new tenants, or of its labels. */
-    public ClusterChange(Optional<Boolean> acceptingTenants, Optional<Map<String, String>> labels) {
-        this(acceptingTenants, labels, Optional.empty(), Optional.empty());
     }
 
     /** Reads {@code {"acceptingTenants": false, "labels": {...}}}; anything else is a 400 problem. */
