@@ -213,7 +213,7 @@ public final class DrainJob implements JobHandler {
         if (services.isEmpty()) {
             return Optional.empty();
         }
-        String target = target(services, all.load());
+        String target = target(services, placements.load());
         // workers leave the move to this drain for a while; after a crash they take it over
         return Optional.of(all.start(
                 tenant.id().toString(),

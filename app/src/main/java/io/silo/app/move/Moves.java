@@ -222,16 +222,8 @@ public final class Moves {
             throw refused(tenant, "organization " + tenant.slug() + " has no database to move");
         }
         // the same rules as for a new organization naming its cluster: known, accepting tenants, room left
-        ClusterPlacement.choose(placements.list(), load(), moving.size(), Optional.of(target), Map.of());
+        ClusterPlacement.choose(placements.list(), placements.load(), moving.size(), Optional.of(target), Map.of());
         return moving;
-    }
-
-    /**
-     * The databases per cluster as placement counts them: those placed there and those of moves under
-     * way to it, which arrive at their switch: a move does not take the room one under way needs.
-     */
-    public Map<String, Long> load() {
-        return placements.load();
     }
 
     private static String abbreviate(String text) {
