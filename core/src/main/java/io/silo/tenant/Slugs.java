@@ -44,6 +44,18 @@ public final class Slugs {
         return slug;
     }
 
+    /**
+     * The start of a slug of Silo's own making from {@code slug} and {@code suffix} (e.g. {@code
+     * -restoring-}), followed by at most {@code more} characters: the slug cut short enough that the
+     * whole stays within 63 characters, never ending in a hyphen. A long slug's copy would else be
+     * refused as invalid.
+     */
+    public static String withSuffix(String slug, String suffix, int more) {
+        int room = 63 - suffix.length() - more;
+        String start = slug.length() <= room ? slug : slug.substring(0, room).replaceAll("-+$", "");
+        return start + suffix;
+    }
+
     /** Whether {@code text} looks like a tenant id rather than a slug. */
     public static boolean isUuid(String text) {
         return text.length() == 36 && text.chars().filter(c -> c == '-').count() == 4;

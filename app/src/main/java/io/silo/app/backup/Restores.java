@@ -80,6 +80,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Restores {
     private static final Logger log = LoggerFactory.getLogger(Restores.class);
+    /** The longest a time stamp in a slug of the restore's own making can be: a long in base 36. */
+    private static final int STAMP_LENGTH = 13;
 
     private final Jdbc control;
     private final TenantStore tenants;
@@ -228,7 +230,7 @@ public final class Restores {
                 .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception(
                         "no live organization '" + manifest.slug() + "' to replace; restore without --replace"));
         String attempt = attempt(manifest, job);
-        String temporary = live.slug() + "-restoring-";
+        String temporary = Slugs.withSuffix(live.slug(), "-restoring-", STAMP_LENGTH);
         List<Leftover> leftovers = leftovers(attempt, slug -> slug.startsWith(temporary));
         // an attempt killed midway left the live organization fenced (its finally never ran): that fence is
         // this attempt's to lift, or the organization's writes would be refused for good
@@ -325,7 +327,7 @@ public final class Restores {
 
     /** The restored organization takes the live one's slug and external id; the live one is renamed and suspended. */
     private void swap(Tenant live, Plan plan, TenantStatus target) {
-        String kept = live.slug() + "-replaced-" + Long.toString(clock.millis(), 36);
+        String kept = Slugs.withSuffix(live.slug(), "-replaced-", STAMP_LENGTH) + Long.toString(clock.millis(), 36);
         Instant now = clock.instant();
         control.useTransaction(handle -> {
             int old = handle.update(
