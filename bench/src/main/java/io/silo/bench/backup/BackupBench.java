@@ -6,6 +6,7 @@ import io.silo.bench.stack.DebianPostgres;
 import io.silo.bench.stack.HotSpots;
 import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.SiloProcess;
+import io.silo.bench.stack.WorkDir;
 import io.silo.bench.system.Machine;
 import io.silo.crypto.Secrets;
 import io.silo.json.Json;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +101,7 @@ public final class BackupBench {
                 machine.model(),
                 machine.processors(),
                 machine.loadAverage()));
-        prepareWorkDir();
+        WorkDir.prepare(options.workDir());
         try (DebianPostgres postgres = DebianPostgres.start(options.postgresBin(), dir("pg15"))) {
             PostgresServer server = postgres.server();
             postmaster = postgres.postmasterPid();
@@ -114,14 +114,14 @@ public final class BackupBench {
             throw new IllegalStateException("PostgreSQL 15 refused the benchmark: " + e.getMessage(), e);
         } finally {
             if (!options.keep()) {
-                deleteWorkDir();
+                WorkDir.delete(options.workDir(), this::progress);
             }
         }
     }
 
     private BackupFigures measure(DebianPostgres postgres, PostgresServer server, Machine machine, Instant startedAt)
             throws SQLException {
-        Map<String, String> env = siloEnv(server);
+        Map<String, String> env = SiloProcess.environment(dir("silo-data"), server, CONTROL_DATABASE, ADMIN_EMAIL);
         try (SiloProcess silo = SiloProcess.start(
                 options.siloJar(), List.of("-Xmx1g", "-XX:+UseZGC"), env, dir("silo.log"), Duration.ofMinutes(3))) {
             SiloClient anonymous = new SiloClient(silo.uri());
@@ -448,18 +448,6 @@ public final class BackupBench {
         }
     }
 
-    private Map<String, String> siloEnv(PostgresServer server) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SILO_DATA_DIR", dir("silo-data").toString());
-        env.put("SILO_ADMIN_EMAIL", ADMIN_EMAIL);
-        env.put("SILO_ADMIN_PASSWORD", Secrets.password());
-        env.put("SILO_MASTER_KEY", Base64.getEncoder().encodeToString(Secrets.bytes(32)));
-        env.put("SILO_DATABASE_URL", server.url(CONTROL_DATABASE));
-        env.put("SILO_DATABASE_USER", server.user());
-        env.put("SILO_DATABASE_PASSWORD", server.password());
-        return env;
-    }
-
     private Path writeKey() {
         Path key = dir("backup.key");
         try {
@@ -492,28 +480,6 @@ public final class BackupBench {
             throw new IllegalStateException("the Silo CLI printed nothing");
         }
         return lines.getLast();
-    }
-
-    private void prepareWorkDir() {
-        try {
-            if (Files.exists(options.workDir())) {
-                throw new IllegalArgumentException(
-                        "the work directory " + options.workDir().toAbsolutePath()
-                                + " exists; a previous run kept it (--keep) or died. Delete it, or pass another --work-dir");
-            }
-            Files.createDirectories(options.workDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the work directory " + options.workDir(), e);
-        }
-    }
-
-    private void deleteWorkDir() {
-        try (var files = Files.walk(options.workDir())) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            progress("could not delete " + options.workDir() + ": " + e.getMessage());
-        }
     }
 
     private void progress(String line) {

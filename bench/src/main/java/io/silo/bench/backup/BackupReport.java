@@ -1,11 +1,8 @@
 package io.silo.bench.backup;
 
+import io.silo.bench.report.ReportFile;
 import io.silo.bench.stack.HotSpots;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -26,15 +23,7 @@ final class BackupReport {
     private BackupReport() {}
 
     static void append(Path markdown, BackupFigures figures) {
-        try {
-            Files.createDirectories(markdown.toAbsolutePath().getParent());
-            if (!Files.exists(markdown)) {
-                Files.writeString(markdown, "# Benchmarks\n");
-            }
-            Files.writeString(markdown, "\n" + section(figures), StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + markdown, e);
-        }
+        ReportFile.appendSection(markdown, section(figures));
     }
 
     static String section(BackupFigures figures) {

@@ -6,12 +6,9 @@ import io.silo.bench.setup.Provisioner;
 import io.silo.bench.stack.DebianPostgres;
 import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.SiloProcess;
+import io.silo.bench.stack.WorkDir;
 import io.silo.bench.system.Machine;
-import io.silo.crypto.Secrets;
 import io.silo.testing.SiloClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -21,9 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,7 +105,7 @@ public final class MoveBench {
                 machine.model(),
                 machine.processors(),
                 machine.loadAverage()));
-        prepareWorkDir();
+        WorkDir.prepare(options.workDir());
         try (DebianPostgres first = DebianPostgres.start(options.postgresBin(), dir("pg15-first"), LOGICAL);
                 DebianPostgres second = DebianPostgres.start(options.postgresBin(), dir("pg15-second"), LOGICAL)) {
             progress("PostgreSQL " + first.server().version() + " on ports " + first.port() + " and " + second.port());
@@ -123,14 +117,14 @@ public final class MoveBench {
             throw new IllegalStateException("PostgreSQL 15 refused the benchmark: " + e.getMessage(), e);
         } finally {
             if (!options.keep()) {
-                deleteWorkDir();
+                WorkDir.delete(options.workDir(), this::progress);
             }
         }
     }
 
     private MoveFigures measure(PostgresServer first, PostgresServer second, Machine machine, Instant startedAt)
             throws SQLException {
-        Map<String, String> env = siloEnv(first);
+        Map<String, String> env = SiloProcess.environment(dir("silo-data"), first, CONTROL_DATABASE, ADMIN_EMAIL);
         try (SiloProcess silo = SiloProcess.start(
                 options.siloJar(), List.of("-Xmx1g", "-XX:+UseZGC"), env, dir("silo.log"), Duration.ofMinutes(3))) {
             SiloClient anonymous = new SiloClient(silo.uri());
@@ -345,18 +339,6 @@ public final class MoveBench {
         }
     }
 
-    private Map<String, String> siloEnv(PostgresServer server) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SILO_DATA_DIR", dir("silo-data").toString());
-        env.put("SILO_ADMIN_EMAIL", ADMIN_EMAIL);
-        env.put("SILO_ADMIN_PASSWORD", Secrets.password());
-        env.put("SILO_MASTER_KEY", Base64.getEncoder().encodeToString(Secrets.bytes(32)));
-        env.put("SILO_DATABASE_URL", server.url(CONTROL_DATABASE));
-        env.put("SILO_DATABASE_USER", server.user());
-        env.put("SILO_DATABASE_PASSWORD", server.password());
-        return env;
-    }
-
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
@@ -368,28 +350,6 @@ public final class MoveBench {
 
     private Path dir(String name) {
         return options.workDir().toAbsolutePath().resolve(name);
-    }
-
-    private void prepareWorkDir() {
-        try {
-            if (Files.exists(options.workDir())) {
-                throw new IllegalArgumentException(
-                        "the work directory " + options.workDir().toAbsolutePath()
-                                + " exists; a previous run kept it (--keep) or died. Delete it, or pass another --work-dir");
-            }
-            Files.createDirectories(options.workDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the work directory " + options.workDir(), e);
-        }
-    }
-
-    private void deleteWorkDir() {
-        try (var files = Files.walk(options.workDir())) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            progress("could not delete " + options.workDir() + ": " + e.getMessage());
-        }
     }
 
     private void progress(String line) {

@@ -1,10 +1,7 @@
 package io.silo.bench.move;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.silo.bench.report.ReportFile;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -23,15 +20,7 @@ final class MoveReport {
     private MoveReport() {}
 
     static void append(Path markdown, MoveFigures figures) {
-        try {
-            Files.createDirectories(markdown.toAbsolutePath().getParent());
-            if (!Files.exists(markdown)) {
-                Files.writeString(markdown, "# Benchmarks\n");
-            }
-            Files.writeString(markdown, "\n" + section(figures), StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + markdown, e);
-        }
+        ReportFile.appendSection(markdown, section(figures));
     }
 
     static String section(MoveFigures figures) {

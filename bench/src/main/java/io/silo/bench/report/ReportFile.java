@@ -21,6 +21,19 @@ public final class ReportFile {
 
     private ReportFile() {}
 
+    /** Appends a section of another kind of run ({@code --backup}, {@code --move}), the file made if missing. */
+    public static void appendSection(Path markdown, String section) {
+        try {
+            Files.createDirectories(markdown.toAbsolutePath().getParent());
+            if (!Files.exists(markdown)) {
+                Files.writeString(markdown, "# Benchmarks\n");
+            }
+            Files.writeString(markdown, "\n" + section, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + markdown, e);
+        }
+    }
+
     /** Writes the chart and appends the section; returns the chart's path. */
     public static Path append(Path markdown, RunResult run) {
         Path folder = markdown.toAbsolutePath().getParent();

@@ -66,6 +66,24 @@ public final class SiloProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The configuration of a Silo the benchmark runs against a server of its own: its data in {@code
+     * dataDir}, the control database {@code controlDatabase} there, a platform administrator with a
+     * generated password ({@code SILO_ADMIN_PASSWORD}) and a generated master key.
+     */
+    public static Map<String, String> environment(
+            Path dataDir, PostgresServer server, String controlDatabase, String adminEmail) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("SILO_DATA_DIR", dataDir.toString());
+        env.put("SILO_ADMIN_EMAIL", adminEmail);
+        env.put("SILO_ADMIN_PASSWORD", io.silo.crypto.Secrets.password());
+        env.put("SILO_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(io.silo.crypto.Secrets.bytes(32)));
+        env.put("SILO_DATABASE_URL", server.url(controlDatabase));
+        env.put("SILO_DATABASE_USER", server.user());
+        env.put("SILO_DATABASE_PASSWORD", server.password());
+        return env;
+    }
+
     public long pid() {
         return process.pid();
     }
