@@ -226,10 +226,14 @@ public final class Restores {
                             + "; nothing was replaced")
                     .with("field", "confirm");
         }
+        String attempt = attempt(manifest, job);
+        Optional<Restored> done = job.flatMap(id -> swappedBefore(attempt, manifest, started));
+        if (done.isPresent()) {
+            return done.get();
+        }
         Tenant live = tenants.resolve(manifest.slug())
                 .orElseThrow(() -> ProblemType.ORGANIZATION_NOT_FOUND.exception(
                         "no live organization '" + manifest.slug() + "' to replace; restore without --replace"));
-        String attempt = attempt(manifest, job);
         String temporary = Slugs.withSuffix(live.slug(), "-restoring-", STAMP_LENGTH);
         List<Leftover> leftovers = leftovers(attempt, slug -> slug.startsWith(temporary));
         // an attempt killed midway left the live organization fenced (its finally never ran): that fence is
@@ -256,6 +260,36 @@ public final class Restores {
             fenced.forEach(database -> fences.reached(live.id(), database.service(), database.schemaVersion()));
             placementChanged.accept(live.id());
         }
+    }
+
+    /**
+     * A job's attempt that finds the swap done by an earlier attempt of the same job, killed after
+     * the swap's commit and before its end: done, the organization it replaced given its writes
+     * back (that attempt's {@code finally} never ran); replacing again would lose what was written to
+     * the restored organization since. Empty when no earlier attempt swapped.
+     */
+    private Optional<Restored> swappedBefore(String attempt, ArchiveManifest manifest, long started) {
+        return control.queryOne(
+                        "SELECT id FROM tenants WHERE status = 'suspended' AND status_reason = ?",
+                        row -> row.getObject(1, UUID.class),
+                        keptReason(attempt))
+                .map(kept -> {
+                    io.silo.postgres.control.RolloutStore fences = new io.silo.postgres.control.RolloutStore(control);
+                    tenants.find(kept).orElseThrow().databases().stream()
+                            .filter(database -> database.state() == DatabaseState.WRITE_FENCED)
+                            .forEach(database -> fences.reached(kept, database.service(), database.schemaVersion()));
+                    placementChanged.accept(kept);
+                    log.info("restore {}: the swap was done by an earlier attempt; nothing to do again", attempt);
+                    Tenant restored = tenants.resolve(manifest.slug())
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "organization " + manifest.slug() + " is gone after its restore swapped"));
+                    return new Restored(restored, manifest, List.of(), Duration.ofNanos(System.nanoTime() - started));
+                });
+    }
+
+    /** What the organization a replacing restore keeps says of itself: the attempt that replaced it. */
+    private static String keptReason(String attempt) {
+        return attempt.replaceFirst("^being restored ", "replaced by the restore ") + "; kept until deleted";
     }
 
     /**
@@ -328,13 +362,14 @@ public final class Restores {
     /** The restored organization takes the live one's slug and external id; the live one is renamed and suspended. */
     private void swap(Tenant live, Plan plan, TenantStatus target) {
         String kept = Slugs.withSuffix(live.slug(), "-replaced-", STAMP_LENGTH) + Long.toString(clock.millis(), 36);
+        String attempt = tenants.find(plan.id()).flatMap(Tenant::statusReason).orElse("being restored");
         Instant now = clock.instant();
         control.useTransaction(handle -> {
             int old = handle.update(
                     "UPDATE tenants SET slug = ?, external_id = NULL, status = 'suspended', status_reason = ?,"
                             + " updated_at = ? WHERE id = ? AND slug = ?",
                     kept,
-                    "replaced by a restore; kept until deleted",
+                    keptReason(attempt),
                     now,
                     live.id(),
                     live.slug());

@@ -513,6 +513,45 @@ class BackupRestoreTest {
         SiloClient member = TestTenants.signIn(silo.client(), live.slug(), live.adminEmail(), TestTenants.PASSWORD);
         assertThat(member.get("/api/data/crm/contacts").json().path("items").findValuesAsString("name"))
                 .containsExactly("In the archive");
+
+        // the job's process killed after the swap's commit, before its end: the kept organization still
+        // fenced, the job claimable again; its next attempt must not replace the restored one a second time
+        created(member.post("/api/data/crm/contacts", Map.of("name", "After the restore")));
+        String job = replacing.header("Location").orElseThrow();
+        silo.control()
+                .update("UPDATE tenant_databases SET state = 'write-fenced' WHERE tenant_id = ?::uuid", live.id());
+        // the payload as it was while the job ran (a finished job keeps only a summary of it)
+        String archive = silo.config()
+                .backups()
+                .dir()
+                .orElseThrow()
+                .resolve(live.id())
+                .resolve(name)
+                .toString();
+        silo.control()
+                .update(
+                        "UPDATE jobs SET state = 'running', next_step = 0, finished_at = NULL, locked_by = 'killed',"
+                                + " lease_until = now() - interval '1 second', payload = jsonb_build_object('file', ?::text,"
+                                + " 'listed', true, 'replace', true, 'confirm', ?::text) WHERE id = ?::uuid",
+                        archive,
+                        live.slug(),
+                        job.substring(job.lastIndexOf('/') + 1));
+        assertThat(ended(admin, job).path("state").asString()).isEqualTo("succeeded");
+        assertThat(admin.get("/api/organizations/" + live.slug())
+                        .json()
+                        .path("id")
+                        .asString())
+                .as("the organization the first attempt restored")
+                .isEqualTo(now.path("id").asString());
+        assertThat(member.get("/api/data/crm/contacts").json().path("items").findValuesAsString("name"))
+                .containsExactlyInAnyOrder("In the archive", "After the restore");
+        assertThat(silo.control()
+                        .query(
+                                "SELECT state FROM tenant_databases WHERE tenant_id = ?::uuid",
+                                row -> row.getString(1),
+                                live.id()))
+                .as("the kept organization's fence, lifted by the second attempt")
+                .containsOnly("ready");
         assertThat(admin.get("/api/admin/organizations/" + live.id() + "/backups")
                         .text())
                 .as("a listed archive is kept after its restore")
