@@ -1,6 +1,7 @@
 package io.silo.postgres.backup;
 
 import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -96,12 +97,11 @@ public final class DatabaseDump implements AutoCloseable {
         List<String> columns = columns(connection, table);
         writer.record('T', Map.of("table", table, "columns", columns));
         RowChecksum checksum = new RowChecksum();
-        String list =
-                String.join(", ", columns.stream().map(DatabaseDump::quote).toList());
+        String list = String.join(", ", columns.stream().map(Identifiers::quote).toList());
         CopyOut copy = connection
                 .unwrap(PGConnection.class)
                 .getCopyAPI()
-                .copyOut("COPY " + quote(table) + " (" + list + ") TO STDOUT");
+                .copyOut("COPY " + Identifiers.quote(table) + " (" + list + ") TO STDOUT");
         try {
             byte[] row;
             while ((row = copy.readFromCopy()) != null) {
@@ -162,7 +162,8 @@ public final class DatabaseDump implements AutoCloseable {
                 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY c.relname""")) {
             try (var statement = connection.createStatement();
-                    ResultSet row = statement.executeQuery("SELECT last_value, is_called FROM " + quote(sequence))) {
+                    ResultSet row = statement.executeQuery(
+                            "SELECT last_value, is_called FROM " + Identifiers.quote(sequence))) {
                 row.next();
                 sequences.add(Map.of("name", sequence, "value", row.getLong(1), "called", row.getBoolean(2)));
             }
@@ -196,10 +197,6 @@ public final class DatabaseDump implements AutoCloseable {
             }
         }
         return names;
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     @Override

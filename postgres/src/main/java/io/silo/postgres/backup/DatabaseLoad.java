@@ -2,6 +2,7 @@ package io.silo.postgres.backup;
 
 import io.silo.error.ProblemType;
 import io.silo.postgres.jdbc.DataAccessException;
+import io.silo.postgres.jdbc.Identifiers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,11 +116,11 @@ final class DatabaseLoad {
         }
         List<String> indexes = dropSecondaryIndexes(table);
         String list =
-                String.join(", ", archived.stream().map(DatabaseDump::quote).toList());
+                String.join(", ", archived.stream().map(Identifiers::quote).toList());
         CopyIn copy = connection
                 .unwrap(PGConnection.class)
                 .getCopyAPI()
-                .copyIn("COPY " + DatabaseDump.quote(table) + " (" + list + ") FROM STDIN");
+                .copyIn("COPY " + Identifiers.quote(table) + " (" + list + ") FROM STDIN");
         RowChecksum checksum = new RowChecksum();
         long loaded;
         try {
@@ -205,10 +206,10 @@ final class DatabaseLoad {
         }
         List<String> columns = archived.stream()
                 .filter(present::contains)
-                .map(DatabaseDump::quote)
+                .map(Identifiers::quote)
                 .toList();
         String list = String.join(", ", columns);
-        String quoted = DatabaseDump.quote(table);
+        String quoted = Identifiers.quote(table);
         String sql = "INSERT INTO " + quoted + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
                 + " FROM jsonb_populate_recordset(null::" + quoted + ", ?::jsonb)";
         long rows = 0;
@@ -272,7 +273,7 @@ final class DatabaseLoad {
                 .toArray(String[]::new);
         RowChecksum checksum = new RowChecksum();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT (to_jsonb(t) - ?::text[])::text FROM " + DatabaseDump.quote(table.name()) + " t")) {
+                "SELECT (to_jsonb(t) - ?::text[])::text FROM " + Identifiers.quote(table.name()) + " t")) {
             select.setArray(1, connection.createArrayOf("text", extra));
             select.setFetchSize(table.name().equals("silo_file_chunks") ? 4 : 256);
             try (ResultSet rows = select.executeQuery()) {

@@ -5,6 +5,7 @@ import io.silo.json.Json;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.tenant.DatabaseState;
 import io.silo.tenant.Tenant;
@@ -146,8 +147,7 @@ public final class TenantArchive {
                         + " AND table_name = 'tenants'",
                 row -> row.getString(1));
         List<String> columns = present.stream().filter(record::has).toList();
-        String list =
-                String.join(", ", columns.stream().map(DatabaseDump::quote).toList());
+        String list = String.join(", ", columns.stream().map(Identifiers::quote).toList());
         handle.update(
                 "INSERT INTO tenants (" + list + ") SELECT " + list
                         + " FROM jsonb_populate_record(null::tenants, ?::jsonb)",

@@ -6,6 +6,7 @@ import io.silo.cluster.Cluster;
 import io.silo.error.ProblemType;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.jdbc.JdbcUrls;
 import io.silo.postgres.jdbc.Transactions;
@@ -103,7 +104,8 @@ public final class ClusterAdmin implements AutoCloseable {
             props.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
             try (Connection connection = DriverManager.getConnection(cluster.url(), props);
                     var statement = connection.createStatement()) {
-                statement.execute("ALTER ROLE CURRENT_USER PASSWORD " + literal(TenantRoleVerifier.of(next)));
+                statement.execute(
+                        "ALTER ROLE CURRENT_USER PASSWORD " + Identifiers.literal(TenantRoleVerifier.of(next)));
                 return;
             } catch (SQLException e) {
                 if (!"28P01".equals(e.getSQLState())) {
@@ -144,7 +146,8 @@ public final class ClusterAdmin implements AutoCloseable {
     /** Creates {@code database} as a copy of {@code template}; {@link #secureDatabase} must follow. */
     public void createDatabase(String database, String template) {
         jdbc.useHandle(handle -> {
-            handle.execute("CREATE DATABASE " + quote(database) + " TEMPLATE " + quote(template));
+            handle.execute(
+                    "CREATE DATABASE " + Identifiers.quote(database) + " TEMPLATE " + Identifiers.quote(template));
         });
     }
 
@@ -152,8 +155,9 @@ public final class ClusterAdmin implements AutoCloseable {
     public void secureDatabase(String database, String ownerComment) {
         jdbc.inTransaction(
                 handle -> { // one commit, not one per statement
-                    handle.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
-                    handle.execute("COMMENT ON DATABASE " + quote(database) + " IS " + literal(ownerComment));
+                    handle.execute("REVOKE ALL ON DATABASE " + Identifiers.quote(database) + " FROM PUBLIC");
+                    handle.execute("COMMENT ON DATABASE " + Identifiers.quote(database) + " IS "
+                            + Identifiers.literal(ownerComment));
                     return null;
                 });
     }
@@ -161,7 +165,7 @@ public final class ClusterAdmin implements AutoCloseable {
     /** Drops a database if it exists, ending its sessions first. */
     public void dropDatabase(String database) {
         jdbc.useHandle(handle -> {
-            handle.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+            handle.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(database) + " WITH (FORCE)");
         });
     }
 
@@ -175,7 +179,7 @@ public final class ClusterAdmin implements AutoCloseable {
             if (handle.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", row -> 1, role)
                     .isEmpty()) {
                 try {
-                    handle.execute("CREATE ROLE " + quote(role)
+                    handle.execute("CREATE ROLE " + Identifiers.quote(role)
                             + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION");
                 } catch (DataAccessException e) {
                     if (!"42710".equals(e.sqlState().orElse(""))) {
@@ -184,11 +188,11 @@ public final class ClusterAdmin implements AutoCloseable {
                 }
             }
             try (var statement = handle.connection().createStatement()) {
-                statement.execute(
-                        "ALTER ROLE " + quote(role) + " PASSWORD " + literal(TenantRoleVerifier.of(password)));
+                statement.execute("ALTER ROLE " + Identifiers.quote(role) + " PASSWORD "
+                        + Identifiers.literal(TenantRoleVerifier.of(password)));
             } catch (SQLException e) {
                 // the message names the statement without its verifier
-                throw new DataAccessException("ALTER ROLE " + quote(role) + " PASSWORD '…'", e);
+                throw new DataAccessException("ALTER ROLE " + Identifiers.quote(role) + " PASSWORD '…'", e);
             }
         });
     }
@@ -196,7 +200,7 @@ public final class ClusterAdmin implements AutoCloseable {
     /** Drops a role if it exists. Its databases must be gone first. */
     public void dropRole(String role) {
         jdbc.useHandle(handle -> {
-            handle.execute("DROP ROLE IF EXISTS " + quote(role));
+            handle.execute("DROP ROLE IF EXISTS " + Identifiers.quote(role));
         });
     }
 
@@ -207,10 +211,11 @@ public final class ClusterAdmin implements AutoCloseable {
      */
     public void grantTenantAccess(String database, String role) {
         jdbc.useHandle(handle -> {
-            handle.execute("GRANT CONNECT ON DATABASE " + quote(database) + " TO " + quote(role));
+            handle.execute(
+                    "GRANT CONNECT ON DATABASE " + Identifiers.quote(database) + " TO " + Identifiers.quote(role));
         });
         inDatabase(database, handle -> {
-            String who = quote(role);
+            String who = Identifiers.quote(role);
             handle.execute("GRANT USAGE ON SCHEMA public TO " + who);
             handle.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + who);
             handle.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + who);
@@ -259,9 +264,9 @@ public final class ClusterAdmin implements AutoCloseable {
 
     private void build(Handle handle, ServiceTemplate template, String name, SchemaInstaller installer) {
         String building = name + "_b";
-        handle.execute("DROP DATABASE IF EXISTS " + quote(building) + " WITH (FORCE)");
-        handle.execute("CREATE DATABASE " + quote(building) + " TEMPLATE template0 ENCODING 'UTF8'");
-        handle.execute("REVOKE ALL ON DATABASE " + quote(building) + " FROM PUBLIC");
+        handle.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(building) + " WITH (FORCE)");
+        handle.execute("CREATE DATABASE " + Identifiers.quote(building) + " TEMPLATE template0 ENCODING 'UTF8'");
+        handle.execute("REVOKE ALL ON DATABASE " + Identifiers.quote(building) + " FROM PUBLIC");
         try (Connection connection = connect(building)) {
             installer.install(connection, template); // the installer runs its own transaction
             try (var statement = connection.createStatement()) {
@@ -271,10 +276,10 @@ public final class ClusterAdmin implements AutoCloseable {
         } catch (SQLException e) {
             throw new DataAccessException("(connect to " + building + " on cluster " + cluster.id() + ")", e);
         }
-        handle.execute("ALTER DATABASE " + quote(building) + " RENAME TO " + quote(name));
-        handle.execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE true");
-        handle.execute("COMMENT ON DATABASE " + quote(name) + " IS "
-                + literal(
+        handle.execute("ALTER DATABASE " + Identifiers.quote(building) + " RENAME TO " + Identifiers.quote(name));
+        handle.execute("ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE true");
+        handle.execute("COMMENT ON DATABASE " + Identifiers.quote(name) + " IS "
+                + Identifiers.literal(
                         "silo template " + template.service() + " v" + template.version() + " " + template.checksum()));
         log.info("built template database {} on cluster {}", name, cluster.id());
     }
@@ -332,7 +337,8 @@ public final class ClusterAdmin implements AutoCloseable {
                     row -> row.getString(1));
             for (String maintenance : MAINTENANCE_DATABASES) {
                 if (ours.contains(maintenance)) {
-                    handle.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + quote(maintenance) + " FROM PUBLIC");
+                    handle.execute(
+                            "REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(maintenance) + " FROM PUBLIC");
                 }
             }
             return handle.query(
@@ -371,15 +377,6 @@ public final class ClusterAdmin implements AutoCloseable {
     private static boolean tableExists(Handle handle, String table) {
         return handle.queryOne("SELECT to_regclass(?) IS NOT NULL", row -> row.getBoolean(1), "public." + table)
                 .orElse(false);
-    }
-
-    /** A quoted identifier. Names reaching here are already checked, quoting is defence in depth. */
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 
     @Override

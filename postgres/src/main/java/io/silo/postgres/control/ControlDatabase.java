@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.jdbc.JdbcUrls;
 import java.sql.Connection;
@@ -206,8 +207,7 @@ public final class ControlDatabase implements AutoCloseable {
                 return;
             }
             try (var create = connection.createStatement()) {
-                String quoted = "\"" + database.replace("\"", "\"\"") + "\"";
-                create.execute("CREATE DATABASE " + quoted);
+                create.execute("CREATE DATABASE " + Identifiers.quote(database));
                 log.info("created control database {}", database);
             }
             closeToPublic(connection, database);
@@ -226,7 +226,7 @@ public final class ControlDatabase implements AutoCloseable {
      */
     private static void closeToPublic(Connection connection, String database) {
         try (var revoke = connection.createStatement()) {
-            revoke.execute("REVOKE ALL ON DATABASE \"" + database.replace("\"", "\"\"") + "\" FROM PUBLIC");
+            revoke.execute("REVOKE ALL ON DATABASE " + Identifiers.quote(database) + " FROM PUBLIC");
         } catch (SQLException e) {
             log.warn(
                     "could not revoke PUBLIC access to the control database {}: {}; do it by hand",

@@ -2,6 +2,7 @@ package io.silo.postgres.control;
 
 import io.silo.error.ProblemType;
 import io.silo.json.Json;
+import io.silo.postgres.jdbc.Identifiers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,8 +70,8 @@ public final class ControlDump {
                 long rows = 0;
                 try (Statement select = connection.createStatement()) {
                     select.setFetchSize(1000);
-                    try (ResultSet result =
-                            select.executeQuery("SELECT row_to_json(t)::text FROM " + quote(table) + " t")) {
+                    try (ResultSet result = select.executeQuery(
+                            "SELECT row_to_json(t)::text FROM " + Identifiers.quote(table) + " t")) {
                         while (result.next()) {
                             lines.line(result.getString(1));
                             rows++;
@@ -162,8 +163,9 @@ public final class ControlDump {
                     if (node.size() == 1 && node.path("table").isString()) {
                         close(insert);
                         table = node.path("table").asString();
-                        insert = connection.prepareStatement("INSERT INTO " + quote(table)
-                                + " OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_record(null::" + quote(table)
+                        insert = connection.prepareStatement("INSERT INTO " + Identifiers.quote(table)
+                                + " OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_record(null::"
+                                + Identifiers.quote(table)
                                 + ", ?::json)");
                         counts.put(table, 0L);
                     } else if (insert == null) {
@@ -208,7 +210,8 @@ public final class ControlDump {
     private static void requireEmpty(Connection connection) throws SQLException {
         for (String table : tables(connection)) {
             try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + quote(table) + ")")) {
+                    ResultSet rows =
+                            statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + Identifiers.quote(table) + ")")) {
                 rows.next();
                 if (rows.getBoolean(1)) {
                     throw ProblemType.CONTROL_DATABASE_NOT_EMPTY.exception("the control database holds " + table
@@ -274,9 +277,11 @@ public final class ControlDump {
         }
         for (String[] identity : identities) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute("SELECT setval(pg_get_serial_sequence('" + quote(identity[0]) + "', '" + identity[1]
-                        + "'), coalesce((SELECT max(" + quote(identity[1]) + ") FROM " + quote(identity[0])
-                        + "), 0) + 1, false)");
+                statement.execute(
+                        "SELECT setval(pg_get_serial_sequence('" + Identifiers.quote(identity[0]) + "', '" + identity[1]
+                                + "'), coalesce((SELECT max(" + Identifiers.quote(identity[1]) + ") FROM "
+                                + Identifiers.quote(identity[0])
+                                + "), 0) + 1, false)");
             }
         }
     }
@@ -295,10 +300,6 @@ public final class ControlDump {
             statement.executeBatch();
             statement.close();
         }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /** Lines written or read, and the SHA-256 over them. */

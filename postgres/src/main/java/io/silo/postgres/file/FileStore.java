@@ -3,6 +3,7 @@ package io.silo.postgres.file;
 import io.silo.error.ProblemType;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.postgres.jdbc.RowMapper;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -82,7 +83,7 @@ public final class FileStore {
         return new Handle(connection)
                 .queryOne(
                         "UPDATE silo_files f SET size = ?, sha256 = ?, complete = true WHERE f.id = ?"
-                                + " AND EXISTS (SELECT 1 FROM " + quote(collection) + " d WHERE d.id = f.document_id)"
+                                + " AND EXISTS (SELECT 1 FROM " + table(collection) + " d WHERE d.id = f.document_id)"
                                 + " RETURNING " + COLUMNS,
                         READ,
                         size,
@@ -175,7 +176,7 @@ public final class FileStore {
                 (Object) collections.toArray(String[]::new));
         for (String collection : tables) {
             removed += handle.update(
-                    "DELETE FROM silo_files f WHERE f.collection = ? AND NOT EXISTS (SELECT 1 FROM " + quote(collection)
+                    "DELETE FROM silo_files f WHERE f.collection = ? AND NOT EXISTS (SELECT 1 FROM " + table(collection)
                             + " d WHERE d.id = f.document_id)",
                     collection);
         }
@@ -183,11 +184,11 @@ public final class FileStore {
     }
 
     /** A collection's table name, quoted; names are checked identifiers ({@code [a-z][a-z0-9_]*}) already. */
-    private static String quote(String collection) {
+    private static String table(String collection) {
         if (!collection.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("not a collection name: " + collection);
         }
-        return "\"" + collection + "\"";
+        return Identifiers.quote(collection);
     }
 
     /** Runs {@code work}; a database without the file tables is {@code files-not-installed}. */

@@ -12,6 +12,7 @@ import io.silo.postgres.control.MoveStore.Move;
 import io.silo.postgres.control.MoveStore.Origin;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.postgres.job.Leases;
 import io.silo.postgres.provision.ProvisioningJob;
 import io.silo.template.ServiceTemplate;
@@ -417,7 +418,7 @@ public final class MoveJob implements JobHandler {
                     "SELECT s.subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid"
                             + " WHERE d.datname = current_database() AND s.subname LIKE 'silo\\_move\\_%'",
                     row -> row.getString(1))) {
-                String quoted = TenantTables.quote(subscription);
+                String quoted = Identifiers.quote(subscription);
                 handle.execute("ALTER SUBSCRIPTION " + quoted + " DISABLE");
                 handle.execute("ALTER SUBSCRIPTION " + quoted + " SET (slot_name = NONE)");
                 handle.execute("DROP SUBSCRIPTION " + quoted);

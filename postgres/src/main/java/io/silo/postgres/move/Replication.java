@@ -4,6 +4,7 @@ import io.silo.cluster.Cluster;
 import io.silo.postgres.cluster.ClusterAdmin;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.postgres.jdbc.JdbcUrls;
 import java.net.URI;
 import java.sql.Connection;
@@ -58,7 +59,7 @@ final class Replication {
         source.inDatabase(database, handle -> {
             if (handle.queryOne("SELECT 1 FROM pg_publication WHERE pubname = ?", row -> 1, publication)
                     .isEmpty()) {
-                handle.execute("CREATE PUBLICATION " + TenantTables.quote(publication) + " FOR ALL TABLES");
+                handle.execute("CREATE PUBLICATION " + Identifiers.quote(publication) + " FOR ALL TABLES");
             }
             return null;
         });
@@ -72,10 +73,10 @@ final class Replication {
                     .isPresent()) {
                 return;
             }
-            String create = "CREATE SUBSCRIPTION " + TenantTables.quote(subscription) + " CONNECTION "
-                    + literal(conninfo(source.cluster(), database)) + " PUBLICATION "
-                    + TenantTables.quote(publication)
-                    + " WITH (copy_data = true, create_slot = true, slot_name = " + literal(subscription)
+            String create = "CREATE SUBSCRIPTION " + Identifiers.quote(subscription) + " CONNECTION "
+                    + Identifiers.literal(conninfo(source.cluster(), database)) + " PUBLICATION "
+                    + Identifiers.quote(publication)
+                    + " WITH (copy_data = true, create_slot = true, slot_name = " + Identifiers.literal(subscription)
                     // each applied change flushed at once, so the source hears promptly how far the copy is:
                     // the catch-up under the fence waits for that, not for the WAL writer's next round
                     + ", synchronous_commit = 'on')";
@@ -137,7 +138,7 @@ final class Replication {
 
     /** Stops the subscription's apply worker; the subscription stays until {@link #dropAll}. */
     void stop(Handle copy) {
-        copy.execute("ALTER SUBSCRIPTION " + TenantTables.quote(subscription) + " DISABLE");
+        copy.execute("ALTER SUBSCRIPTION " + Identifiers.quote(subscription) + " DISABLE");
     }
 
     /**
@@ -180,7 +181,7 @@ final class Replication {
                 Handle handle = new Handle(connection);
                 if (handle.queryOne("SELECT 1 FROM pg_subscription WHERE subname = ?", row -> 1, subscription)
                         .isPresent()) {
-                    String name = TenantTables.quote(subscription);
+                    String name = Identifiers.quote(subscription);
                     handle.execute("ALTER SUBSCRIPTION " + name + " DISABLE");
                     handle.execute("ALTER SUBSCRIPTION " + name + " SET (slot_name = NONE)");
                     handle.execute("DROP SUBSCRIPTION " + name);
@@ -199,7 +200,7 @@ final class Replication {
         dropSlot();
         if (source.databaseExists(database)) {
             source.inDatabase(database, handle -> {
-                handle.execute("DROP PUBLICATION IF EXISTS " + TenantTables.quote(publication));
+                handle.execute("DROP PUBLICATION IF EXISTS " + Identifiers.quote(publication));
                 return null;
             });
         }
@@ -233,9 +234,5 @@ final class Replication {
 
     private static String value(String text) {
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
-
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 }

@@ -2,6 +2,7 @@ package io.silo.postgres.move;
 
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ final class TenantTables {
         for (String table : columns(handle).keySet()) {
             counts.put(
                     table,
-                    handle.queryOne("SELECT count(*) FROM " + quote(table), row -> row.getLong(1))
+                    handle.queryOne("SELECT count(*) FROM " + Identifiers.quote(table), row -> row.getLong(1))
                             .orElse(0L));
         }
         return counts;
@@ -98,7 +99,7 @@ final class TenantTables {
         List<String> tables = List.copyOf(columns(handle).keySet());
         if (!tables.isEmpty()) {
             handle.execute("VACUUM (ANALYZE) "
-                    + String.join(", ", tables.stream().map(TenantTables::quote).toList()));
+                    + String.join(", ", tables.stream().map(Identifiers::quote).toList()));
         }
     }
 
@@ -107,7 +108,7 @@ final class TenantTables {
         List<String> tables = List.copyOf(columns(handle).keySet());
         if (!tables.isEmpty()) {
             handle.execute("TRUNCATE "
-                    + String.join(", ", tables.stream().map(TenantTables::quote).toList()));
+                    + String.join(", ", tables.stream().map(Identifiers::quote).toList()));
         }
     }
 
@@ -121,11 +122,12 @@ final class TenantTables {
         // the commit flushes the log up to here, so every write committed before the fence (asynchronously
         // too) is in the log a walsender may send when the catch-up takes its position
         handle.execute("SET LOCAL synchronous_commit = on");
-        handle.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM " + quote(role));
+        handle.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM "
+                + Identifiers.quote(role));
         List<String> tables = List.copyOf(columns(handle).keySet());
         if (!tables.isEmpty()) {
             handle.execute("LOCK TABLE "
-                    + String.join(", ", tables.stream().map(TenantTables::quote).toList()) + " IN SHARE MODE");
+                    + String.join(", ", tables.stream().map(Identifiers::quote).toList()) + " IN SHARE MODE");
         }
     }
 
@@ -141,7 +143,7 @@ final class TenantTables {
         List<SequenceValue> values = new ArrayList<>();
         for (String name : names) {
             handle.queryOne(
-                            "SELECT last_value, is_called FROM " + quote(name),
+                            "SELECT last_value, is_called FROM " + Identifiers.quote(name),
                             row -> new SequenceValue(name, row.getLong(1), row.getBoolean(2)))
                     .ifPresent(values::add);
         }
@@ -154,7 +156,7 @@ final class TenantTables {
             handle.queryOne(
                     "SELECT setval(?::regclass, ?, ?)",
                     row -> row.getLong(1),
-                    quote(value.name()),
+                    Identifiers.quote(value.name()),
                     value.lastValue(),
                     value.called());
         }
@@ -173,8 +175,8 @@ final class TenantTables {
         Map<String, Long> copied = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> table : tables.entrySet()) {
             String columns = String.join(
-                    ", ", table.getValue().stream().map(TenantTables::quote).toList());
-            String name = quote(table.getKey());
+                    ", ", table.getValue().stream().map(Identifiers::quote).toList());
+            String name = Identifiers.quote(table.getKey());
             CopyOut reading = out.copyOut("COPY " + name + " (" + columns + ") TO STDOUT (FORMAT binary)");
             CopyIn writing = in.copyIn("COPY " + name + " (" + columns + ") FROM STDIN (FORMAT binary)");
             try {
@@ -205,10 +207,5 @@ final class TenantTables {
         } catch (SQLException e) {
             // the connections are closed next anyway; the first failure is the one to report
         }
-    }
-
-    /** A quoted identifier; names come from the server's catalog, quoting keeps odd ones whole. */
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

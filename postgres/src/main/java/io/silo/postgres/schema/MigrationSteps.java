@@ -9,6 +9,7 @@ import io.silo.error.ProblemType;
 import io.silo.json.Json;
 import io.silo.postgres.jdbc.DataAccessException;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.jdbc.Transactions;
 import io.silo.template.CollectionSpec;
@@ -65,7 +66,7 @@ public final class MigrationSteps {
             case Operation.SetDefault defaulted -> changeAll(handle, defaulted);
             case Operation.AddCollection(String collection) -> handle.execute(CollectionTables.createTable(collection));
             case Operation.DropCollection(String collection) ->
-                handle.execute("DROP TABLE IF EXISTS " + CollectionTables.quote(collection));
+                handle.execute("DROP TABLE IF EXISTS " + Identifiers.quote(collection));
             case Operation.AddIndex(String collection, List<FieldPath> fields, boolean descending) ->
                 handle.execute(CollectionTables.createIndex(collection, new IndexSpec(fields, descending)));
             case Operation.AddUniqueKey(String collection, List<FieldPath> fields) -> {
@@ -169,7 +170,7 @@ public final class MigrationSteps {
             String tables = operations.stream()
                     .map(MigrationSteps::collection)
                     .distinct()
-                    .map(CollectionTables::quote)
+                    .map(Identifiers::quote)
                     .collect(Collectors.joining(", "));
             handle.execute("LOCK TABLE " + tables + " IN SHARE MODE");
             for (Operation operation : operations) {
@@ -242,19 +243,19 @@ public final class MigrationSteps {
 
     // the version moves so that a client holding the document in its old shape cannot write it back
     private static String renameSql(String collection, String range) {
-        return "UPDATE " + CollectionTables.quote(collection)
+        return "UPDATE " + Identifiers.quote(collection)
                 + " SET doc = (doc - ?::text) || jsonb_build_object(?::text, doc -> ?::text), version = version + 1"
                 + " WHERE doc -> ?::text IS NOT NULL" + range;
     }
 
     private static String copySql(String collection, String range) {
-        return "UPDATE " + CollectionTables.quote(collection)
+        return "UPDATE " + Identifiers.quote(collection)
                 + " SET doc = doc || jsonb_build_object(?::text, doc -> ?::text), version = version + 1"
                 + " WHERE doc -> ?::text IS NOT NULL AND doc -> ?::text IS DISTINCT FROM doc -> ?::text" + range;
     }
 
     private static String defaultSql(String collection, String range) {
-        return "UPDATE " + CollectionTables.quote(collection)
+        return "UPDATE " + Identifiers.quote(collection)
                 + " SET doc = doc || jsonb_build_object(?::text, ?::jsonb), version = version + 1"
                 + " WHERE doc -> ?::text IS NULL" + range;
     }
@@ -270,7 +271,7 @@ public final class MigrationSteps {
             Function<String, String> update,
             List<Object> params,
             HandleStep record) {
-        String table = CollectionTables.quote(collection);
+        String table = Identifiers.quote(collection);
         Optional<UUID> after = Optional.empty();
         while (true) {
             Optional<UUID> from = after;
@@ -325,7 +326,7 @@ public final class MigrationSteps {
                         return false;
                     }
                     if (valid.isPresent()) {
-                        handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(index));
+                        handle.execute("DROP INDEX IF EXISTS " + Identifiers.quote(index));
                     }
                     handle.execute(create.get());
                 }
@@ -360,7 +361,7 @@ public final class MigrationSteps {
         if (valid.isPresent()) {
             autocommit(
                     connection,
-                    "DROP INDEX " + (large ? "CONCURRENTLY " : "") + "IF EXISTS " + CollectionTables.quote(index));
+                    "DROP INDEX " + (large ? "CONCURRENTLY " : "") + "IF EXISTS " + Identifiers.quote(index));
         }
         String statement = create.get();
         if (large) {
@@ -371,7 +372,7 @@ public final class MigrationSteps {
         } catch (DataAccessException e) {
             if (unique && e.isUniqueViolation()) {
                 // a duplicate written since the check: drop the invalid remains, report like the check does
-                autocommit(connection, "DROP INDEX IF EXISTS " + CollectionTables.quote(index));
+                autocommit(connection, "DROP INDEX IF EXISTS " + Identifiers.quote(index));
                 throw ProblemType.MIGRATION_DUPLICATES.exception(
                         "collection " + collection + ": documents share the value of unique key " + index, e);
             }
@@ -391,7 +392,7 @@ public final class MigrationSteps {
     /** How many documents, counted up to the threshold only: enough to choose, cheap on any size. */
     private long documents(Handle handle, String collection) {
         return handle.queryOne(
-                        "SELECT count(*) FROM (SELECT 1 FROM " + CollectionTables.quote(collection) + " LIMIT "
+                        "SELECT count(*) FROM (SELECT 1 FROM " + Identifiers.quote(collection) + " LIMIT "
                                 + concurrentThreshold + ") sample",
                         row -> row.getLong(1))
                 .orElse(0L);
@@ -406,7 +407,7 @@ public final class MigrationSteps {
                 .collect(Collectors.joining(" AND "));
         List<Map<String, Object>> duplicates = handle.query(
                 "SELECT jsonb_build_array(" + expressions + ")::text, count(*), (array_agg(id ORDER BY id))[1:3]::text"
-                        + " FROM " + CollectionTables.quote(collection) + " WHERE " + notNull + " GROUP BY "
+                        + " FROM " + Identifiers.quote(collection) + " WHERE " + notNull + " GROUP BY "
                         + expressions + " HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT " + MAX_LISTED,
                 row -> Map.of("value", row.getString(1), "count", row.getLong(2), "ids", row.getString(3)));
         if (!duplicates.isEmpty()) {
@@ -422,8 +423,8 @@ public final class MigrationSteps {
     }
 
     private static void dropIndexes(Handle handle, String collection, List<FieldPath> fields) {
-        handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.index(collection, fields)));
-        handle.execute("DROP INDEX IF EXISTS " + CollectionTables.quote(IndexNames.uniqueKey(collection, fields)));
+        handle.execute("DROP INDEX IF EXISTS " + Identifiers.quote(IndexNames.index(collection, fields)));
+        handle.execute("DROP INDEX IF EXISTS " + Identifiers.quote(IndexNames.uniqueKey(collection, fields)));
     }
 
     private static void checkSchema(Handle handle, ServiceTemplate template, String collection) {
@@ -442,7 +443,7 @@ public final class MigrationSteps {
             return;
         }
         Schema schema = compile(declared.get());
-        String table = CollectionTables.quote(collection);
+        String table = Identifiers.quote(collection);
         List<Map<String, String>> refused = new ArrayList<>();
         Optional<UUID> after = Optional.empty();
         long failing = 0;

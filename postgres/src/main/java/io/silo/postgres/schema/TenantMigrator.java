@@ -2,6 +2,7 @@ package io.silo.postgres.schema;
 
 import io.silo.error.ProblemType;
 import io.silo.postgres.jdbc.Handle;
+import io.silo.postgres.jdbc.Identifiers;
 import io.silo.template.Migration;
 import io.silo.template.Migration.Operation;
 import io.silo.template.ServiceTemplate;
@@ -254,7 +255,7 @@ public final class TenantMigrator {
                         + " AND acl.grantee <> 0 AND pg_get_userbyid(acl.grantee) <> current_user",
                 row -> row.getString(1));
         for (String grantee : grantees) {
-            handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_migrations FROM " + CollectionTables.quote(grantee));
+            handle.execute("REVOKE INSERT, UPDATE, DELETE ON silo_migrations FROM " + Identifiers.quote(grantee));
         }
     }
 
