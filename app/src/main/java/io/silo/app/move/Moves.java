@@ -319,7 +319,7 @@ public final class Moves {
             body.put("services", move.services());
         }
         move.method().ifPresent(method -> body.put("method", method));
-        body.put("state", move.state());
+        body.put("state", move.state().value());
         body.put("databases", move.databases().stream().map(Origin::database).toList());
         move.counts().ifPresent(counts -> body.put("counts", counts));
         move.fenceMillis().ifPresent(fence -> body.put("fenceMs", fence));

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,6 +38,29 @@ public final class MoveStore {
         this.jdbc = jdbc;
     }
 
+    /** How far a move got; {@link #value()} is the text stored in {@code tenant_moves.state} and shown. */
+    public enum State {
+        /** Copying the databases to the target; writes still go to the source. */
+        COPYING,
+        /** Writes fenced, catching up and verifying before the switch. */
+        FENCED,
+        /** The placement points at the target; the old copies wait out their grace. */
+        SWITCHED,
+        /** Switched, and the old copies are gone. */
+        DROPPED,
+        /** Undone before the switch: the databases are where they were. */
+        ROLLED_BACK;
+
+        /** The lower-case form stored and shown: {@code rolled-back}. */
+        public String value() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        public static State of(String value) {
+            return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
     /** Where one database of the organization was before the move. */
     public record Origin(String service, String database, String cluster) {}
 
@@ -53,7 +77,7 @@ public final class MoveStore {
             String slug,
             String targetCluster,
             Optional<String> method,
-            String state,
+            State state,
             List<Origin> databases,
             Optional<JsonNode> counts,
             Optional<Instant> fencedAt,
@@ -73,7 +97,7 @@ public final class MoveStore {
 
         /** Before the switch: what the move did can still be undone. */
         public boolean underWay() {
-            return state.equals("copying") || state.equals("fenced");
+            return state == State.COPYING || state == State.FENCED;
         }
     }
 
@@ -282,7 +306,7 @@ public final class MoveStore {
                 row.getString("slug"),
                 row.getString("target_cluster"),
                 Optional.ofNullable(row.getString("method")),
-                row.getString("state"),
+                State.of(row.getString("state")),
                 databases,
                 Optional.ofNullable(row.getString("counts")).map(Json::read),
                 instant(row, "fenced_at"),

@@ -184,13 +184,18 @@ public final class MoveJob implements JobHandler {
         Move move = moves.find(job.id())
                 .orElseThrow(() -> new IllegalStateException("move " + job.id() + " is not recorded"));
         if (step.equals("clean-up")) {
-            if (move.state().equals("switched")) {
+            if (move.state() == MoveStore.State.SWITCHED) {
                 cleanUp(move);
             }
             return;
         }
         if (!move.underWay()) {
-            log.info("move {} of {} is {}; skipping step {}", job.id(), move.slug(), move.state(), step);
+            log.info(
+                    "move {} of {} is {}; skipping step {}",
+                    job.id(),
+                    move.slug(),
+                    move.state().value(),
+                    step);
             return;
         }
         holdLease(move);
@@ -343,7 +348,7 @@ public final class MoveJob implements JobHandler {
                     "organization " + move.slug() + " has nothing to move to cluster " + move.targetCluster()
                             + (move.services().isEmpty() ? "" : " of " + move.services()) + ": it is there already");
         }
-        moves.prepared(job.id(), origins, chooseMethod(job, origins));
+        moves.prepared(job.id(), origins, chooseMethod(job, origins).value());
         Move prepared = moves.find(job.id()).orElseThrow();
         ClusterAdmin target = clusters.of(prepared.targetCluster());
         TenantStore.TenantRole role = tenants.role(tenant.id());
@@ -363,10 +368,10 @@ public final class MoveJob implements JobHandler {
                 prepared.method().orElseThrow());
     }
 
-    private String chooseMethod(Job job, List<Origin> origins) {
+    private Method chooseMethod(Job job, List<Origin> origins) {
         Method asked = Method.parse(job.payload().path("method").asString("auto"));
         if (asked == Method.COPY) {
-            return Method.COPY.value();
+            return Method.COPY;
         }
         boolean logical = origins.stream()
                 .map(Origin::cluster)
@@ -376,7 +381,7 @@ public final class MoveJob implements JobHandler {
             throw ProblemType.MOVE_REFUSED.exception(
                     "logical replication was asked for, but the source cluster's wal_level is not logical");
         }
-        return logical ? Method.LOGICAL.value() : Method.COPY.value();
+        return logical ? Method.LOGICAL : Method.COPY;
     }
 
     /**
@@ -662,7 +667,7 @@ public final class MoveJob implements JobHandler {
     }
 
     private static boolean logical(Move move) {
-        return move.method().orElseThrow().equals(Method.LOGICAL.value());
+        return Method.parse(move.method().orElseThrow()) == Method.LOGICAL;
     }
 
     private static void ifLogical(Move move, Runnable work) {
