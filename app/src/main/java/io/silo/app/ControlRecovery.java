@@ -53,7 +53,7 @@ public final class ControlRecovery {
     /** Writes the control database of a running application, from one snapshot. */
     public static ControlDump.Summary backup(Application app, OutputStream out) {
         try (Connection connection = app.control().dataSource().getConnection()) {
-            return ControlDump.write(connection, out);
+            return ControlDump.write(connection, out, app.options().clock());
         } catch (SQLException e) {
             throw new DataAccessException("(control backup)", e);
         } catch (IOException e) {

@@ -18,7 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -52,8 +52,11 @@ public final class ControlDump {
     /** What a dump holds: the schema version of its rows and the number of rows per table. */
     public record Summary(String schemaVersion, Map<String, Long> rows) {}
 
-    /** Writes the database {@code connection} reaches (left in auto-commit afterwards). */
-    public static Summary write(Connection connection, OutputStream out) throws SQLException, IOException {
+    /**
+     * Writes the database {@code connection} reaches (left in auto-commit afterwards); the header's
+     * {@code writtenAt} is {@code clock}'s now.
+     */
+    public static Summary write(Connection connection, OutputStream out, Clock clock) throws SQLException, IOException {
         connection.setAutoCommit(false);
         try (Statement snapshot = connection.createStatement()) {
             snapshot.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -62,7 +65,7 @@ public final class ControlDump {
             ObjectNode header = Json.object();
             header.put("format", FORMAT);
             header.put("schemaVersion", version);
-            header.put("writtenAt", Instant.now().toString());
+            header.put("writtenAt", clock.instant().toString());
             lines.line(Json.write(header));
             Map<String, Long> counts = new LinkedHashMap<>();
             for (String table : tables(connection)) {

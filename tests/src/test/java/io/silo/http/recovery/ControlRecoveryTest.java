@@ -17,6 +17,10 @@ import io.silo.testing.TestTenants.TestTenant;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +55,9 @@ class ControlRecoveryTest {
             dump = out.toByteArray();
             assertThat(written.rows()).containsEntry("tenants", 2L);
             assertThat(written.rows().get("audit_log")).isPositive();
+            assertThat(headerOf(silo, Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC)))
+                    .as("the dump's writtenAt comes from the injected clock")
+                    .contains("\"writtenAt\":\"2030-01-02T03:04:05Z\"");
 
             // after the backup: a rotation, a deletion, a new organization
             SiloClient admin = silo.client().asAdmin();
@@ -175,5 +182,15 @@ class ControlRecoveryTest {
                             .query("SELECT state FROM tenant_moves WHERE job_id = ?", row -> row.getString(1), job))
                     .containsExactly("rolled-back");
         }
+    }
+
+    /** The first line of a dump written with {@code clock}: its header. */
+    private static String headerOf(TestSilo silo, Clock clock) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Connection connection =
+                silo.silo().application().control().dataSource().getConnection()) {
+            ControlDump.write(connection, out, clock);
+        }
+        return out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
     }
 }
