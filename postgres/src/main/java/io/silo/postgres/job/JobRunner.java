@@ -212,9 +212,11 @@ public final class JobRunner implements AutoCloseable {
                             config.pollInterval());
                     return;
                 }
-                observer.beforeStep(job, step);
                 boolean stepped;
                 try {
+                    // inside the try: an observer that throws (a test's simulated crash) would otherwise
+                    // keep the tenant from every other job until the lease lapses
+                    observer.beforeStep(job, step);
                     stepped = runStep(handler, job, step, attempts, claim, tenantLease);
                 } finally {
                     tenantLease.ifPresent(name -> leases.release(name, claim));

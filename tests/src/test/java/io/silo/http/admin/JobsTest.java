@@ -1,6 +1,7 @@
 package io.silo.http.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.silo.app.SiloOptions;
 import io.silo.app.identity.CommitObserver;
@@ -234,6 +235,32 @@ class JobsTest {
                 .isZero();
     }
 
+    /** Regression: an observer that threw before a step left the tenant's lease held until it lapsed. */
+    @Test
+    void aStepObserverThatThrowsReleasesTheTenantLease() {
+        UUID tenant = UUID.randomUUID();
+        AtomicInteger ran = new AtomicInteger();
+        Job job = pending("test.observer", tenant, List.of("a"), Duration.ZERO);
+        StepObserver crash = (running, step) -> {
+            throw new IllegalStateException("observer refuses step " + step);
+        };
+        try (JobRunner runner =
+                runner(List.of(handler("test.observer", (j, step) -> ran.incrementAndGet())), 1, crash)) {
+            assertThatThrownBy(() -> runner.runNow(job.id(), Duration.ZERO))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("observer refuses step a");
+        }
+        assertThat(ran).as("the step never ran").hasValue(0);
+        assertThat(silo.control()
+                        .queryOne(
+                                "SELECT count(*) FROM leases WHERE name = ?",
+                                row -> row.getLong(1),
+                                Leases.tenant(tenant))
+                        .orElseThrow())
+                .as("the tenant's lease, released at once rather than after it lapses")
+                .isZero();
+    }
+
     @Test
     void retentionRemovesOldRowsInBoundedBatchesAndKeepsRecentOnes() throws Exception {
         JsonNode org = create("jobs-retention");
@@ -359,6 +386,10 @@ class JobsTest {
     }
 
     private static JobRunner runner(List<JobHandler> handlers, int workers) {
+        return runner(handlers, workers, StepObserver.NONE);
+    }
+
+    private static JobRunner runner(List<JobHandler> handlers, int workers, StepObserver observer) {
         var jobs = silo.config().jobs();
         return new JobRunner(
                 store,
@@ -367,7 +398,7 @@ class JobsTest {
                 new io.silo.config.SiloConfig.Jobs(
                         workers, Duration.ofMillis(20), jobs.lease(), jobs.maxAttempts(), jobs.statementTimeout()),
                 "test-" + UUID.randomUUID(),
-                StepObserver.NONE,
+                observer,
                 new io.silo.postgres.job.JobSignal());
     }
 
