@@ -1,5 +1,6 @@
 package io.silo.cli;
 
+import static io.silo.testing.TestInvoices.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.json.Json;
@@ -170,22 +171,6 @@ class MoveCommandTest {
                     .as("an unknown cluster")
                     .isEqualTo(1);
         }
-    }
-
-    private static Map<String, Object> invoice(String number) {
-        return Map.of(
-                "number",
-                number,
-                "customer",
-                Map.of("name", "Customer"),
-                "status",
-                "draft",
-                "currency",
-                "EUR",
-                "total",
-                3,
-                "issueDate",
-                "2026-12-07");
     }
 
     private static int run(StringWriter out, String... args) {

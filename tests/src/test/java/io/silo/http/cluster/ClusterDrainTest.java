@@ -1,5 +1,6 @@
 package io.silo.http.cluster;
 
+import static io.silo.testing.TestInvoices.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.testing.Eventually;
@@ -98,21 +99,5 @@ class ClusterDrainTest {
             assertThat(silo.silo().application().moves().dropExpired()).isEqualTo(3);
             assertThat(admin.delete("/api/admin/clusters/secondary").status()).isEqualTo(204);
         }
-    }
-
-    private static Map<String, Object> invoice(String number) {
-        return Map.of(
-                "number",
-                number,
-                "customer",
-                Map.of("name", "Customer"),
-                "status",
-                "draft",
-                "currency",
-                "EUR",
-                "total",
-                3,
-                "issueDate",
-                "2026-12-07");
     }
 }

@@ -26,28 +26,10 @@ class ClusterPasswordRotationTest {
 
     @Test
     void aRunTimeClusterRotatesItsAdministrativePasswordAndKeepsWorking() {
-        TestPostgres second = TestPostgres.secondary();
-        second.reset();
-        second.admin()
-                .update("CREATE ROLE " + ADMIN_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD '" + FIRST_PASSWORD + "'");
-        // Silo closes a cluster's maintenance databases to PUBLIC; an administrative role that is no superuser is let
-        // in
-        second.admin().update("GRANT CONNECT ON DATABASE postgres TO " + ADMIN_ROLE);
+        TestPostgres second = secondWithAdministrativeRole();
         try (TestSilo silo = TestSilo.start(1, Map.of())) {
             SiloClient admin = silo.client().asAdmin();
-            SiloClient.Response registered = admin.post(
-                    "/api/admin/clusters",
-                    Map.of(
-                            "id",
-                            "pg2",
-                            "url",
-                            second.url("postgres").replaceFirst("[?].*", ""),
-                            "user",
-                            ADMIN_ROLE,
-                            "password",
-                            FIRST_PASSWORD,
-                            "labels",
-                            Map.of("zone", "two")));
+            SiloClient.Response registered = register(admin, second);
             assertThat(registered.status()).as(registered.text()).isEqualTo(201);
             TestTenants.TestTenant tenant = TestTenants.create(
                     silo.client(), "Rotating Cluster", List.of("billing"), Map.of("labels", Map.of("zone", "two")));
@@ -90,28 +72,10 @@ class ClusterPasswordRotationTest {
 
     @Test
     void aRotationStoppedAfterTheServerChangedIsFinishedByHousekeeping() {
-        TestPostgres second = TestPostgres.secondary();
-        second.reset();
-        second.admin()
-                .update("CREATE ROLE " + ADMIN_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD '" + FIRST_PASSWORD + "'");
-        second.admin().update("GRANT CONNECT ON DATABASE postgres TO " + ADMIN_ROLE);
+        TestPostgres second = secondWithAdministrativeRole();
         try (TestSilo silo = TestSilo.start(1, Map.of())) {
             SiloClient admin = silo.client().asAdmin();
-            assertThat(admin.post(
-                                    "/api/admin/clusters",
-                                    Map.of(
-                                            "id",
-                                            "pg2",
-                                            "url",
-                                            second.url("postgres").replaceFirst("[?].*", ""),
-                                            "user",
-                                            ADMIN_ROLE,
-                                            "password",
-                                            FIRST_PASSWORD,
-                                            "labels",
-                                            Map.of("zone", "two")))
-                            .status())
-                    .isEqualTo(201);
+            assertThat(register(admin, second).status()).isEqualTo(201);
             // a rotation killed after the server's role got the staged password, before its promotion
             var clusters = silo.silo().application().clusters();
             String staged =
@@ -132,6 +96,35 @@ class ClusterPasswordRotationTest {
                     .as("provisioned through the promoted password")
                     .isNotBlank();
         }
+    }
+
+    /** The secondary server, reset, with an administrative role that is no superuser. */
+    private static TestPostgres secondWithAdministrativeRole() {
+        TestPostgres second = TestPostgres.secondary();
+        second.reset();
+        second.admin()
+                .update("CREATE ROLE " + ADMIN_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD '" + FIRST_PASSWORD + "'");
+        // Silo closes a cluster's maintenance databases to PUBLIC; an administrative role that is no superuser is let
+        // in
+        second.admin().update("GRANT CONNECT ON DATABASE postgres TO " + ADMIN_ROLE);
+        return second;
+    }
+
+    /** Registers {@code second} at run time as cluster {@code pg2}, labelled {@code zone=two}. */
+    private static SiloClient.Response register(SiloClient admin, TestPostgres second) {
+        return admin.post(
+                "/api/admin/clusters",
+                Map.of(
+                        "id",
+                        "pg2",
+                        "url",
+                        second.url("postgres").replaceFirst("[?].*", ""),
+                        "user",
+                        ADMIN_ROLE,
+                        "password",
+                        FIRST_PASSWORD,
+                        "labels",
+                        Map.of("zone", "two")));
     }
 
     /** {@code ok}, or the SQLSTATE with which the server refuses the administrative role's login. */

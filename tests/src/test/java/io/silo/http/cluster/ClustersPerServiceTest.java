@@ -1,5 +1,6 @@
 package io.silo.http.cluster;
 
+import static io.silo.testing.TestInvoices.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.app.Application;
@@ -417,21 +418,5 @@ class ClustersPerServiceTest {
 
     private static Application app() {
         return silo.silo().application();
-    }
-
-    private static Map<String, Object> invoice(String number) {
-        return Map.of(
-                "number",
-                number,
-                "customer",
-                Map.of("name", "Customer"),
-                "status",
-                "draft",
-                "currency",
-                "EUR",
-                "total",
-                3,
-                "issueDate",
-                "2026-12-07");
     }
 }

@@ -1,5 +1,6 @@
 package io.silo.http.cluster;
 
+import static io.silo.testing.TestInvoices.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.app.SiloOptions;
@@ -171,21 +172,5 @@ class MoveRollbackTest {
                         5000,
                         config.pools().defaultBudget()))),
                 options);
-    }
-
-    private static Map<String, Object> invoice(String number) {
-        return Map.of(
-                "number",
-                number,
-                "customer",
-                Map.of("name", "Customer " + number),
-                "status",
-                "draft",
-                "currency",
-                "EUR",
-                "total",
-                12.5,
-                "issueDate",
-                "2026-12-07");
     }
 }

@@ -1,5 +1,6 @@
 package io.silo.http.cluster;
 
+import static io.silo.testing.TestInvoices.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.app.SiloOptions;
@@ -382,22 +383,6 @@ class OrganizationMoveTest {
                     tenant.client().post("/api/data/billing/_batch", Map.of("operations", operations));
             assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
         }
-    }
-
-    private static Map<String, Object> invoice(String number) {
-        return Map.of(
-                "number",
-                number,
-                "customer",
-                Map.of("name", "Customer " + number),
-                "status",
-                "draft",
-                "currency",
-                "EUR",
-                "total",
-                12.5,
-                "issueDate",
-                "2026-12-07");
     }
 
     private static void await(CountDownLatch latch) {
