@@ -124,6 +124,20 @@ public final class Backups {
         }
     }
 
+    /**
+     * The header of an archive (organization, databases; no tables), every byte of it authenticated
+     * under {@code key} first: a wrong key, an altered or a cut-off archive is refused here, at the
+     * cost of decrypting it once, without decompressing or hashing it. A restore starts so and checks
+     * the tables as it loads them.
+     */
+    public static ArchiveManifest authenticate(Path file, BackupKey key) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return ArchiveCheck.authenticate(ArchiveCipher.decrypting(in, key));
+        } catch (IOException e) {
+            throw Restores.unreadable(file, e);
+        }
+    }
+
     private static OutputStream ownerOnly(Path file) throws IOException {
         Files.deleteIfExists(file);
         try {

@@ -59,14 +59,16 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Organizations recreated from archives, or copied under a new slug. The archive is read twice:
- * first to its end, decrypted and checked (a wrong key, an altered or cut-off archive, an unknown
- * template or a slug in use is refused before anything is created), then loaded. The organization
- * is recorded {@code provisioning} (served to nobody) with new databases copied from its services'
- * template databases at the archive's versions; each database is loaded and read back against the
- * archive's counts and checksums in its loading transaction; only then are older versions migrated
- * forward, the login directory rebuilt and the organization activated. Any failure after the
- * record was made deletes it with its databases and role (the deletion job), so nothing restored
- * halfway is ever activated.
+ * first decrypted to its end, which authenticates every byte (a wrong key, an altered or cut-off
+ * archive is refused, as are an unknown template and a slug in use, before anything is created),
+ * then decompressed and loaded. The organization is recorded {@code provisioning} (served to
+ * nobody) with new databases copied from its services' template databases at the archive's
+ * versions; each database is loaded in one transaction that commits only when every table's count
+ * and checksum are the archive's ({@link io.silo.postgres.backup.ArchiveCheck}); only then are
+ * older versions migrated forward, the login directory rebuilt and the organization activated. Any
+ * failure after the record was made (an archive that authenticates but does not hold what it says:
+ * written by a faulty Silo, or by someone with its key) deletes it with its databases and role (the
+ * deletion job), so nothing restored halfway is ever activated.
  *
  * <p>A copy ({@code asSlug}) gets a new id, slug, role and database names and no external id; the
  * ids inside its databases (users, documents, files) stay as they were, as they are the copy's own.
@@ -159,15 +161,16 @@ public final class Restores {
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
         long started = System.nanoTime();
-        ArchiveManifest manifest = Backups.check(file, key);
+        ArchiveManifest manifest = Backups.authenticate(file, key);
         String attempt = attempt(manifest, job);
         String slug = options.asSlug().map(Slugs::check).orElse(manifest.slug());
         deleteLeftovers(leftovers(attempt, slug::equals), actor);
         Plan plan = plan(manifest, options);
         create(plan, manifest, attempt, actor);
-        List<String> migrated = fillOrDelete(plan, file, key, manifest, progress, Optional.empty(), actor);
+        Filled filled = fillOrDelete(plan, file, key, manifest, progress, Optional.empty(), actor);
         Tenant tenant = tenants.find(plan.id()).orElseThrow();
-        return new Restored(tenant, manifest, migrated, Duration.ofNanos(System.nanoTime() - started));
+        return new Restored(
+                tenant, filled.manifest(), filled.migrated(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -219,7 +222,7 @@ public final class Restores {
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
         long started = System.nanoTime();
-        ArchiveManifest manifest = Backups.check(file, key);
+        ArchiveManifest manifest = Backups.authenticate(file, key);
         if (confirm.isPresent() && !confirm.get().equals(manifest.slug())) {
             throw ProblemType.CONFIRMATION_MISMATCH
                     .exception("the archive is of organization " + manifest.slug() + ", not " + confirm.get()
@@ -250,11 +253,11 @@ public final class Restores {
             create(plan, manifest, attempt, actor);
             fenced.forEach(database -> fences.fence(live.id(), database.service()));
             placementChanged.accept(live.id());
-            List<String> migrated = fillOrDelete(plan, file, key, manifest, progress, Optional.of(live), actor);
+            Filled filled = fillOrDelete(plan, file, key, manifest, progress, Optional.of(live), actor);
             return new Restored(
                     tenants.find(plan.id()).orElseThrow(),
-                    manifest,
-                    migrated,
+                    filled.manifest(),
+                    filled.migrated(),
                     Duration.ofNanos(System.nanoTime() - started));
         } finally {
             fenced.forEach(database -> fences.reached(live.id(), database.service(), database.schemaVersion()));
@@ -333,7 +336,7 @@ public final class Restores {
     }
 
     /** {@link #fill}, or on failure the deletion of what this attempt created. */
-    private List<String> fillOrDelete(
+    private Filled fillOrDelete(
             Plan plan,
             Path file,
             BackupKey key,
@@ -566,25 +569,31 @@ public final class Restores {
                 DatabaseState.PENDING.value());
     }
 
-    /** Role, databases, data, verification, migrations, directory, activation; returns the services migrated. */
-    private List<String> fill(
+    /** What a fill found in the archive (the whole manifest: {@code header} and every table) and the services it migrated forward. */
+    private record Filled(ArchiveManifest manifest, List<String> migrated) {}
+
+    /**
+     * Role, databases, data, verification, migrations, directory, activation, from an archive whose
+     * {@code header} was read when it was authenticated.
+     */
+    private Filled fill(
             Plan plan,
             Path file,
             BackupKey key,
-            ArchiveManifest manifest,
+            ArchiveManifest header,
             DatabaseDump.Progress progress,
             Optional<Tenant> replacing) {
         TenantStore.TenantRole role = tenants.role(plan.id());
         plan.clusters().values().stream()
                 .distinct()
                 .forEach(cluster -> admins.of(cluster).ensureRole(role.name(), role.password()));
-        for (ArchivedDatabase database : manifest.databases()) {
+        for (ArchivedDatabase database : header.databases()) {
             createDatabase(plan, plan.admin(admins, database.service()), database, role.name());
         }
+        ArchiveManifest manifest;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            TenantArchive.load(
+            manifest = TenantArchive.load(
                     ArchiveCipher.decrypting(in, key),
-                    manifest,
                     service -> plan.admin(admins, service).connect(plan.names().get(service)),
                     progress);
         } catch (IOException e) {
@@ -615,7 +624,7 @@ public final class Restores {
                 manifest.slug(),
                 plan.slug(),
                 plan.names().values());
-        return migrated;
+        return new Filled(manifest, migrated);
     }
 
     private void createDatabase(Plan plan, ClusterAdmin admin, ArchivedDatabase database, String role) {

@@ -140,7 +140,7 @@ final class ArchiveReader implements AutoCloseable {
         return lineNumber;
     }
 
-    private static RuntimeException invalid(IOException e) {
+    static RuntimeException invalid(IOException e) {
         return ProblemType.INVALID_ARCHIVE.exception("the archive cannot be read: "
                 + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }

@@ -16,16 +16,15 @@ import org.postgresql.copy.CopyIn;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Loads one database's records of an archive into a new, empty database of the same service at the
- * same template version, in one transaction, verified before the transaction commits; a mismatch
- * rolls the whole database back.
+ * Loads one database's records of an archive, as {@link ArchiveCheck}'s walk hands them over, into
+ * a new, empty database of the same service at the same template version, in one transaction that
+ * commits only when the walk has checked every table's count and checksum; a mismatch, or anything
+ * else going wrong, rolls the whole database back.
  *
  * <p>Format 2: each table's rows streamed into {@code COPY … FROM STDIN} as the archive holds them,
- * with the table's secondary indexes dropped first and built again once it is full (as {@code
- * pg_restore} does: one sort instead of an index insertion per row). The rows' checksum is summed
- * over the very bytes sent, and must be the archive's, and the count {@code COPY} reports must be
- * its count. Format 1 ({@link #insertRows}): rows inserted in batches ({@code
- * jsonb_populate_recordset}, so that PostgreSQL parses each value as its column's type), then every
+ * with the table's indexes and keys dropped first and built again once it is full (as {@code
+ * pg_restore} does: one sort instead of an index insertion per row); the count {@code COPY} reports
+ * must be the archive's. Format 1 ({@link InsertedRows}): rows inserted in batches, then every
  * table read back as {@code to_jsonb} and its count and checksum compared with the archive's.
  *
  * <p>{@code silo_schema} and {@code silo_migrations} are not loaded: they describe the schema,
@@ -33,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Not thread-safe: one per database being restored.
  */
-final class DatabaseLoad {
+final class DatabaseLoad implements ArchiveCheck.Sink {
     /** Tables that come with the template database, not from the archive. */
     static final Set<String> SCHEMA_TABLES = Set.of("silo_schema", "silo_migrations");
 
@@ -47,12 +46,20 @@ final class DatabaseLoad {
     private final ArchivedDatabase expected;
     private final int format;
     private final String database;
+    private final DatabaseDump.Progress progress;
+    private boolean committed;
 
-    DatabaseLoad(Connection connection, ArchivedDatabase expected, int format) throws SQLException {
+    /**
+     * @param connection an administrative connection to the new database, closed by {@link #close}
+     * @param expected the database as the archive's header lists it
+     */
+    DatabaseLoad(Connection connection, ArchivedDatabase expected, int format, DatabaseDump.Progress progress)
+            throws SQLException {
         this.connection = connection;
         this.expected = expected;
         this.format = format;
         this.database = connection.getCatalog();
+        this.progress = progress;
         connection.setAutoCommit(false);
         try (var statement = connection.createStatement()) {
             for (String setting : DatabaseDump.CANONICAL_SETTINGS) {
@@ -61,127 +68,151 @@ final class DatabaseLoad {
         }
     }
 
-    /**
-     * Loads the tables that follow the database's {@code D} record, up to and with its {@code Q}
-     * record, verifies and commits.
-     */
-    void load(ArchiveReader reader, DatabaseDump.Progress progress) {
+    @Override
+    public ArchiveCheck.TableSink table(String table, List<String> columns) {
         try {
-            while (reader.next() && reader.kind() == 'T') {
-                JsonNode start = reader.json();
-                String table = start.path("table").asString();
-                List<String> columns = new ArrayList<>();
-                start.path("columns").forEach(column -> columns.add(column.asString()));
-                if (SCHEMA_TABLES.contains(table)) {
-                    skipRows(reader);
-                } else if (format == ArchiveManifest.LEGACY) {
-                    insertRows(reader, table, columns, progress);
-                } else {
-                    copyRows(reader, table, columns, progress);
-                }
+            if (SCHEMA_TABLES.contains(table)) {
+                return ArchiveCheck.TableSink.NONE; // described by the template database it was copied from
             }
-            if (reader.kind() != 'Q') {
-                throw ProblemType.INVALID_ARCHIVE.exception(
-                        "database " + expected.service() + " of the archive does not end" + " with its sequences");
+            List<String> present = DatabaseDump.columns(connection, table);
+            List<String> unknown =
+                    columns.stream().filter(column -> !present.contains(column)).toList();
+            if (present.isEmpty() || (format != ArchiveManifest.LEGACY && !unknown.isEmpty())) {
+                throw ProblemType.INVALID_ARCHIVE.exception("table " + table + " of the archive's "
+                        + expected.service() + " database "
+                        + (present.isEmpty() ? "is not" : "has columns " + unknown + " not")
+                        + " in that service's template at version " + expected.version());
             }
-            setSequences(reader.json().path("sequences"));
+            return format == ArchiveManifest.LEGACY
+                    ? new InsertedRows(
+                            table, columns.stream().filter(present::contains).toList())
+                    : new CopiedRows(table, columns);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public void end(ArchivedDatabase checked, JsonNode sequences) {
+        try {
+            setSequences(sequences);
             if (format == ArchiveManifest.LEGACY) {
-                verify();
+                verify(checked);
             }
             connection.commit();
+            committed = true;
         } catch (SQLException e) {
-            throw new DataAccessException("(restore database " + database + ")", e);
+            throw failed(e);
         }
     }
 
-    private void skipRows(ArchiveReader reader) {
-        while (reader.next() && reader.kind() == 'R') {
-            // described by the template database, which the new database was copied from
-        }
-    }
-
-    private void copyRows(ArchiveReader reader, String table, List<String> archived, DatabaseDump.Progress progress)
-            throws SQLException {
-        ArchivedTable expectedTable = expected.tables().stream()
-                .filter(candidate -> candidate.name().equals(table))
-                .findFirst()
-                .orElseThrow(() -> ProblemType.INVALID_ARCHIVE.exception("the archive changed since it was checked"));
-        List<String> present = DatabaseDump.columns(connection, table);
-        List<String> unknown =
-                archived.stream().filter(column -> !present.contains(column)).toList();
-        if (present.isEmpty() || !unknown.isEmpty()) {
-            throw ProblemType.INVALID_ARCHIVE.exception("table " + table + " of the archive's " + expected.service()
-                    + " database " + (present.isEmpty() ? "is not" : "has columns " + unknown + " not")
-                    + " in that service's template at version " + expected.version());
-        }
-        List<String> indexes = dropSecondaryIndexes(table);
-        String list =
-                String.join(", ", archived.stream().map(Identifiers::quote).toList());
-        CopyIn copy = connection
-                .unwrap(PGConnection.class)
-                .getCopyAPI()
-                .copyIn("COPY " + Identifiers.quote(table) + " (" + list + ") FROM STDIN");
-        RowChecksum checksum = new RowChecksum();
-        long loaded;
+    /** Closes the connection: a database not {@link #end ended} is rolled back, a {@code COPY} under way cancelled. */
+    @Override
+    public void close() {
         try {
-            byte[] chunk = new byte[COPY_CHUNK];
-            int filled = 0;
-            while (reader.next() && reader.kind() == 'R') {
-                checksum.add(reader.bytes(), reader.length());
-                if (filled + reader.length() + 1 > chunk.length) {
+            if (!committed && !connection.isClosed()) {
+                connection.abort(Runnable::run);
+            }
+            connection.close();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    private DataAccessException failed(SQLException e) {
+        return new DataAccessException("(restore database " + database + ")", e);
+    }
+
+    /**
+     * Format 2: a table's rows into {@code COPY … FROM STDIN} as the archive holds them, the table's
+     * keys and indexes that nothing depends on dropped first and built once over the loaded rows.
+     */
+    private final class CopiedRows implements ArchiveCheck.TableSink {
+        private final String table;
+        private final List<String> rebuilds;
+        private final CopyIn copy;
+        private final byte[] chunk = new byte[COPY_CHUNK];
+        private int filled;
+        private long rows;
+
+        CopiedRows(String table, List<String> columns) throws SQLException {
+            this.table = table;
+            this.rebuilds = dropKeysAndIndexes(table);
+            String list =
+                    String.join(", ", columns.stream().map(Identifiers::quote).toList());
+            this.copy = connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn("COPY " + Identifiers.quote(table) + " (" + list + ") FROM STDIN");
+        }
+
+        @Override
+        public void row(byte[] bytes, int length) {
+            try {
+                if (filled + length + 1 > chunk.length) {
                     copy.writeToCopy(chunk, 0, filled);
                     filled = 0;
                 }
-                if (reader.length() + 1 > chunk.length) {
-                    copy.writeToCopy(reader.bytes(), 0, reader.length());
+                if (length + 1 > chunk.length) {
+                    copy.writeToCopy(bytes, 0, length);
                     copy.writeToCopy(new byte[] {'\n'}, 0, 1);
                 } else {
-                    System.arraycopy(reader.bytes(), 0, chunk, filled, reader.length());
-                    filled += reader.length();
+                    System.arraycopy(bytes, 0, chunk, filled, length);
+                    filled += length;
                     chunk[filled++] = '\n';
                 }
-                if (checksum.rows() % 10_000 == 0) {
-                    progress.rows(expected.service(), table, checksum.rows());
+                if (++rows % 10_000 == 0) {
+                    progress.rows(expected.service(), table, rows);
                 }
-            }
-            if (filled > 0) {
-                copy.writeToCopy(chunk, 0, filled);
-            }
-            loaded = copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
+            } catch (SQLException e) {
+                throw failed(e);
             }
         }
-        progress.rows(expected.service(), table, checksum.rows());
-        if (loaded != expectedTable.rows() || !checksum.hex().equals(expectedTable.checksum())) {
-            throw ProblemType.INVALID_ARCHIVE.exception("table " + table + " of database " + database + " took "
-                    + loaded + " rows of checksum " + checksum.hex() + "; the archive holds "
-                    + expectedTable.rows() + " of " + expectedTable.checksum());
-        }
-        try (var statement = connection.createStatement()) {
-            for (String index : indexes) {
-                statement.execute(index);
+
+        @Override
+        public long finish() {
+            try {
+                if (filled > 0) {
+                    copy.writeToCopy(chunk, 0, filled);
+                }
+                long loaded = copy.endCopy();
+                progress.rows(expected.service(), table, rows);
+                try (var statement = connection.createStatement()) {
+                    for (String rebuild : rebuilds) {
+                        statement.execute(rebuild);
+                    }
+                }
+                return loaded;
+            } catch (SQLException e) {
+                throw failed(e);
             }
         }
     }
 
     /**
-     * Drops {@code table}'s indexes that no constraint owns or uses (secondary indexes, unique keys)
+     * Drops {@code table}'s indexes and its primary and unique keys that no foreign key depends on,
      * and returns the statements that create them again: built once over the loaded rows, they cost a
-     * sort instead of an insertion per row. The primary key stays, as foreign keys depend on it.
+     * sort instead of an insertion per row, as with {@code pg_restore}. A key a foreign key references
+     * stays.
      */
-    private List<String> dropSecondaryIndexes(String table) throws SQLException {
+    private List<String> dropKeysAndIndexes(String table) throws SQLException {
         List<String> drops = new ArrayList<>();
         List<String> creates = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
+                WITH t AS (SELECT ('public.' || quote_ident(?))::regclass AS oid, quote_ident(?) AS name)
                 SELECT 'DROP INDEX public.' || quote_ident(c.relname), pg_get_indexdef(i.indexrelid)
-                FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                WHERE i.indrelid = ('public.' || quote_ident(?))::regclass
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-                  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refobjid = i.indexrelid
+                FROM t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                UNION ALL
+                SELECT 'ALTER TABLE public.' || t.name || ' DROP CONSTRAINT ' || quote_ident(k.conname),
+                       'ALTER TABLE public.' || t.name || ' ADD CONSTRAINT ' || quote_ident(k.conname) || ' '
+                           || pg_get_constraintdef(k.oid)
+                FROM t JOIN pg_constraint k ON k.conrelid = t.oid
+                WHERE k.contype IN ('p', 'u')
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refobjid = k.conindid
                                   AND d.refclassid = 'pg_class'::regclass AND d.classid = 'pg_constraint'::regclass)""")) {
             select.setString(1, table);
+            select.setString(2, table);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     drops.add(rows.getString(1));
@@ -197,46 +228,62 @@ final class DatabaseLoad {
         return creates;
     }
 
-    private void insertRows(ArchiveReader reader, String table, List<String> archived, DatabaseDump.Progress progress)
-            throws SQLException {
-        List<String> present = DatabaseDump.columns(connection, table);
-        if (present.isEmpty()) {
-            throw ProblemType.INVALID_ARCHIVE.exception("table " + table + " of the archive's " + expected.service()
-                    + " database is not in that service's template at version " + expected.version());
-        }
-        List<String> columns = archived.stream()
-                .filter(present::contains)
-                .map(Identifiers::quote)
-                .toList();
-        String list = String.join(", ", columns);
-        String quoted = Identifiers.quote(table);
-        String sql = "INSERT INTO " + quoted + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
-                + " FROM jsonb_populate_recordset(null::" + quoted + ", ?::jsonb)";
-        long rows = 0;
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            StringBuilder batch = new StringBuilder();
-            int inBatch = 0;
-            while (reader.next() && reader.kind() == 'R') {
-                batch.append(inBatch == 0 ? '[' : ',').append(reader.text());
-                inBatch++;
-                rows++;
-                if (inBatch == BATCH_ROWS || batch.length() > BATCH_BYTES) {
-                    execute(insert, batch);
-                    inBatch = 0;
-                    progress.rows(expected.service(), table, rows);
-                }
-            }
-            if (inBatch > 0) {
-                execute(insert, batch);
-            }
-        }
-        progress.rows(expected.service(), table, rows);
-    }
+    /**
+     * Format 1: rows inserted in batches ({@code jsonb_populate_recordset}, so that PostgreSQL parses
+     * each value as its column's type); read back when the database ends ({@link #verify}).
+     */
+    private final class InsertedRows implements ArchiveCheck.TableSink {
+        private final String table;
+        private final PreparedStatement insert;
+        private final StringBuilder batch = new StringBuilder();
+        private int inBatch;
+        private long rows;
 
-    private static void execute(PreparedStatement insert, StringBuilder batch) throws SQLException {
-        insert.setString(1, batch.append(']').toString());
-        insert.executeUpdate();
-        batch.setLength(0);
+        InsertedRows(String table, List<String> columns) throws SQLException {
+            this.table = table;
+            String list =
+                    String.join(", ", columns.stream().map(Identifiers::quote).toList());
+            String quoted = Identifiers.quote(table);
+            this.insert = connection.prepareStatement("INSERT INTO " + quoted + " (" + list
+                    + ") OVERRIDING SYSTEM VALUE SELECT " + list + " FROM jsonb_populate_recordset(null::" + quoted
+                    + ", ?::jsonb)");
+        }
+
+        @Override
+        public void row(byte[] bytes, int length) {
+            batch.append(inBatch == 0 ? '[' : ',').append(new String(bytes, 0, length, StandardCharsets.UTF_8));
+            inBatch++;
+            rows++;
+            if (inBatch == BATCH_ROWS || batch.length() > BATCH_BYTES) {
+                execute();
+                progress.rows(expected.service(), table, rows);
+            }
+        }
+
+        @Override
+        public long finish() {
+            if (inBatch > 0) {
+                execute();
+            }
+            progress.rows(expected.service(), table, rows);
+            try {
+                insert.close();
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+            return rows;
+        }
+
+        private void execute() {
+            try {
+                insert.setString(1, batch.append(']').toString());
+                insert.executeUpdate();
+                batch.setLength(0);
+                inBatch = 0;
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
     }
 
     private void setSequences(JsonNode sequences) throws SQLException {
@@ -252,8 +299,8 @@ final class DatabaseLoad {
     }
 
     /** Every loaded table read back: its count and checksum must be the archive's. */
-    private void verify() throws SQLException {
-        for (ArchivedTable table : expected.tables()) {
+    private void verify(ArchivedDatabase checked) throws SQLException {
+        for (ArchivedTable table : checked.tables()) {
             if (SCHEMA_TABLES.contains(table.name())) {
                 continue;
             }

@@ -156,27 +156,32 @@ public final class TenantArchive {
 
     /**
      * Loads every database of the archive whose plaintext {@code plain} streams into the database
-     * {@code targets} connects to for its service (administrative, auto-commit; closed here), each
-     * verified against {@code manifest} (from {@link ArchiveCheck#verify}) before it commits.
+     * {@code targets} connects to for its service (administrative, auto-commit; closed here), reading
+     * the archive once: each database's transaction commits only when its every table's count and
+     * checksum are the archive's ({@link ArchiveCheck}). A failure leaves the databases loaded before
+     * it committed, for the caller to delete.
+     *
+     * @return the archive's manifest, as a check would have found it
      */
-    public static void load(
-            InputStream plain, ArchiveManifest manifest, Targets targets, DatabaseDump.Progress progress) {
-        try (ArchiveReader reader = new ArchiveReader(plain)) {
-            if (!reader.next() || reader.kind() != 'H') {
-                throw ProblemType.INVALID_ARCHIVE.exception("the archive changed since it was checked");
+    public static ArchiveManifest load(InputStream plain, Targets targets, DatabaseDump.Progress progress) {
+        return ArchiveCheck.walk(plain, (format, database) -> {
+            Connection connection = null;
+            try {
+                connection = targets.connect(database.service());
+                return new DatabaseLoad(connection, database, format, progress);
+            } catch (SQLException e) {
+                closeQuietly(connection, e);
+                throw new DataAccessException("(restore the " + database.service() + " database)", e);
             }
-            while (reader.next() && reader.kind() == 'D') {
-                String service = reader.json().path("service").asString();
-                ArchivedDatabase expected = manifest.databases().stream()
-                        .filter(database -> database.service().equals(service))
-                        .findFirst()
-                        .orElseThrow(() ->
-                                ProblemType.INVALID_ARCHIVE.exception("the archive changed since it was checked"));
-                try (Connection connection = targets.connect(service)) {
-                    new DatabaseLoad(connection, expected, manifest.format()).load(reader, progress);
-                } catch (SQLException e) {
-                    throw new DataAccessException("(restore the " + service + " database)", e);
-                }
+        });
+    }
+
+    private static void closeQuietly(Connection connection, SQLException failure) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                failure.addSuppressed(e);
             }
         }
     }

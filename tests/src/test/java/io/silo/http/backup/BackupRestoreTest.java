@@ -7,6 +7,7 @@ import io.silo.app.Application;
 import io.silo.app.backup.Backups;
 import io.silo.app.backup.Restores;
 import io.silo.audit.AuditEntry;
+import io.silo.crypto.ArchiveCipher;
 import io.silo.crypto.BackupKey;
 import io.silo.error.SiloException;
 import io.silo.postgres.backup.DatabaseDump;
@@ -16,15 +17,21 @@ import io.silo.testing.TestSilo;
 import io.silo.testing.TestTenants;
 import io.silo.testing.TestTenants.TestTenant;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -297,6 +304,67 @@ class BackupRestoreTest {
             assertRefused(cut, key, "invalid-archive");
         }
         assertThat(organizations()).isEqualTo(organizations);
+    }
+
+    /**
+     * An archive that authenticates under its key but does not hold what its records say (written by
+     * a faulty Silo, or by someone holding the key): a restore reads it once, so it finds out while
+     * loading, and deletes every database it created, those already loaded too.
+     */
+    @Test
+    void anAuthenticArchiveWhoseTablesDisagreeWithTheirRecordsIsRefusedAndLeavesNoDatabase() throws IOException {
+        long organizations = organizations();
+        Set<String> databases = databases();
+        Path wrongChecksum = rewritten("wrong-checksum", lines -> {
+            int end = lastIndex(lines, line -> line.startsWith("E ") && !line.contains("\"rows\":0"));
+            lines.set(end, lines.get(end).replaceFirst("\"sha256\":\"[0-9a-f]", "\"sha256\":\"g"));
+        });
+        Path rowMissing =
+                rewritten("row-missing", lines -> lines.remove(lastIndex(lines, line -> line.startsWith("R "))));
+
+        for (Path altered : List.of(wrongChecksum, rowMissing)) {
+            assertRefused(altered, key, "invalid-archive");
+        }
+        assertThat(databases()).isEqualTo(databases);
+        assertThat(organizations()).isEqualTo(organizations);
+        assertThat(Backups.authenticate(rowMissing, key).slug()).isEqualTo(shop.slug());
+        assertThatThrownBy(() -> Backups.check(rowMissing, key))
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-archive"));
+    }
+
+    /** The archive's plaintext lines, changed by {@code change}, compressed and encrypted again under {@link #key}. */
+    private static Path rewritten(String name, java.util.function.Consumer<List<String>> change) throws IOException {
+        List<String> lines;
+        try (InputStream in =
+                new java.util.zip.GZIPInputStream(ArchiveCipher.decrypting(Files.newInputStream(archive), key))) {
+            lines = new ArrayList<>(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
+        }
+        change.accept(lines);
+        Path file = folder.resolve(name + ".silo-backup");
+        try (OutputStream out =
+                new java.util.zip.GZIPOutputStream(ArchiveCipher.encrypting(Files.newOutputStream(file), key))) {
+            out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return file;
+    }
+
+    private static int lastIndex(List<String> lines, java.util.function.Predicate<String> matching) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (matching.test(lines.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such line in the archive");
+    }
+
+    /** Every database of both clusters. */
+    private static Set<String> databases() {
+        Set<String> names = new TreeSet<>();
+        for (TestPostgres server : List.of(TestPostgres.primary(), TestPostgres.secondary())) {
+            names.addAll(server.admin().query("SELECT datname FROM pg_database", row -> row.getString(1)));
+        }
+        return names;
     }
 
     @Test
