@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -49,7 +52,10 @@ final class ProgressLine {
         while (!run.isDone()) {
             refresh.accept(progress);
             try {
-                Thread.sleep(500);
+                // woken by the work's end, not only by the next refresh: a command ends when its work does
+                run.get(500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // refresh again, or (the work failed) leave the loop and report it below
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -66,6 +66,8 @@ public final class PlacementListener implements AutoCloseable {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean listening;
+    /** The listening connection while there is one: closing the listener aborts it, ending the wait for notifications. */
+    private volatile Connection current;
 
     /**
      * Another channel of the control database that rides on the listening connection (revocations):
@@ -115,10 +117,22 @@ public final class PlacementListener implements AutoCloseable {
         return listening;
     }
 
-    /** Stops listening and waits for the thread, at most a few seconds. */
+    /**
+     * Stops listening and waits for the thread, at most a few seconds: the listening connection is
+     * aborted, so that the thread does not wait out its poll for notifications (a command of the CLI
+     * ends that much sooner).
+     */
     @Override
     public void close() {
         stopping.countDown();
+        Connection listeningOn = current;
+        if (listeningOn != null) {
+            try {
+                listeningOn.abort(Runnable::run);
+            } catch (SQLException e) {
+                log.debug("could not abort the listening connection: {}", e.getMessage());
+            }
+        }
         try {
             if (!thread.join(STOP_TIMEOUT)) {
                 log.warn("placement listener did not stop within {} s", STOP_TIMEOUT.toSeconds());
@@ -137,6 +151,10 @@ public final class PlacementListener implements AutoCloseable {
         int failures = 0;
         while (!stopping()) {
             try (Connection connection = connector.connect()) {
+                current = connection;
+                if (stopping()) {
+                    break; // closed while connecting: close() saw no connection to abort
+                }
                 listen(connection);
                 cache.coherent(true);
                 listening = true;
@@ -163,6 +181,7 @@ public final class PlacementListener implements AutoCloseable {
                             failures);
                 }
             } finally {
+                current = null;
                 listening = false;
                 cache.coherent(false);
             }
