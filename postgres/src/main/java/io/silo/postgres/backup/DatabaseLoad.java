@@ -9,23 +9,26 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Loads one database's records of an archive, as {@link ArchiveCheck}'s walk hands them over, into
- * a new, empty database of the same service at the same template version, in one transaction that
- * commits only when the walk has checked every table's count and checksum; a mismatch, or anything
- * else going wrong, rolls the whole database back.
+ * a new, empty database of the same service at the same template version, which nobody reaches
+ * until the restore activates its organization.
  *
- * <p>Format 2: each table's rows streamed into {@code COPY … FROM STDIN} as the archive holds them,
- * with the table's indexes and keys dropped first and built again once it is full (as {@code
- * pg_restore} does: one sort instead of an index insertion per row); the count {@code COPY} reports
- * must be the archive's. Format 1 ({@link InsertedRows}): rows inserted in batches, then every
- * table read back as {@code to_jsonb} and its count and checksum compared with the archive's.
+ * <p>Format 2: each table's rows streamed into {@code COPY … FROM STDIN} as the archive holds them
+ * (a large table over several connections at once, {@link ParallelCopy}), with the table's indexes
+ * and keys dropped first and built again once it is full and the walk found its count and checksum
+ * to be the archive's (as {@code pg_restore} does: one sort instead of an index insertion per row);
+ * the count the {@code COPY}s report must be the archive's too. Each statement commits by itself:
+ * a failure leaves the database part-loaded, for the restore to delete with its organization.
+ * Format 1 ({@link InsertedRows}): rows inserted in batches in one transaction, then every table
+ * read back as {@code to_jsonb} and its count and checksum compared with the archive's before it
+ * commits.
  *
  * <p>{@code silo_schema} and {@code silo_migrations} are not loaded: they describe the schema,
  * which the new database has from its template database.
@@ -43,29 +46,58 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
     private static final int COPY_CHUNK = 1 << 18;
 
     private final Connection connection;
+    private final Connector connector;
     private final ArchivedDatabase expected;
     private final int format;
     private final String database;
     private final DatabaseDump.Progress progress;
-    private boolean committed;
+    /** Connections of the {@code COPY} streams after the first, opened when a table first needs them. */
+    private final List<Connection> extra = new ArrayList<>();
+
+    private Optional<ParallelCopy> copying = Optional.empty();
+    private boolean ended;
+
+    /** Opens another administrative connection to the new database. */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
 
     /**
-     * @param connection an administrative connection to the new database, closed by {@link #close}
+     * @param connector opens administrative connections to the new database, in auto-commit mode;
+     *     those this opens are closed by {@link #close}
      * @param expected the database as the archive's header lists it
      */
-    DatabaseLoad(Connection connection, ArchivedDatabase expected, int format, DatabaseDump.Progress progress)
+    DatabaseLoad(Connector connector, ArchivedDatabase expected, int format, DatabaseDump.Progress progress)
             throws SQLException {
-        this.connection = connection;
+        this.connector = connector;
+        this.connection = settled(connector.connect());
         this.expected = expected;
         this.format = format;
         this.database = connection.getCatalog();
         this.progress = progress;
-        connection.setAutoCommit(false);
+        connection.setAutoCommit(format != ArchiveManifest.LEGACY);
+    }
+
+    /** A new connection with the settings under which {@code COPY}'s text reads as the backup wrote it. */
+    private static Connection settled(Connection connection) throws SQLException {
         try (var statement = connection.createStatement()) {
             for (String setting : DatabaseDump.CANONICAL_SETTINGS) {
                 statement.execute(setting);
             }
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
         }
+    }
+
+    /** The connection of {@code COPY} stream {@code stream} (from 1), opened once for the database. */
+    private Connection extra(int stream) throws SQLException {
+        while (extra.size() < stream) {
+            extra.add(settled(connector.connect()));
+        }
+        return extra.get(stream - 1);
     }
 
     @Override
@@ -98,22 +130,30 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
             setSequences(sequences);
             if (format == ArchiveManifest.LEGACY) {
                 verify(checked);
+                connection.commit();
             }
-            connection.commit();
-            committed = true;
+            ended = true;
         } catch (SQLException e) {
             throw failed(e);
         }
     }
 
-    /** Closes the connection: a database not {@link #end ended} is rolled back, a {@code COPY} under way cancelled. */
+    /**
+     * Closes the connections; after a failure, a {@code COPY} under way is cancelled (and a format 1
+     * database's transaction rolled back). What a format 2 load committed stays, for the restore,
+     * which deletes the organization it was loading, to drop.
+     */
     @Override
     public void close() {
+        copying.ifPresent(ParallelCopy::close);
         try {
-            if (!committed && !connection.isClosed()) {
+            if (!ended && !connection.isClosed()) {
                 connection.abort(Runnable::run);
             }
             connection.close();
+            for (Connection other : extra) {
+                other.close();
+            }
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -124,14 +164,15 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
     }
 
     /**
-     * Format 2: a table's rows into {@code COPY … FROM STDIN} as the archive holds them, the table's
-     * keys and indexes that nothing depends on dropped first and built once over the loaded rows.
+     * Format 2: a table's rows into {@code COPY … FROM STDIN} as the archive holds them, over more
+     * than one connection once the table is large ({@link ParallelCopy}); the table's keys and
+     * indexes that nothing depends on dropped first and built once over the loaded rows.
      */
     private final class CopiedRows implements ArchiveCheck.TableSink {
         private final String table;
         private final List<String> rebuilds;
-        private final CopyIn copy;
-        private final byte[] chunk = new byte[COPY_CHUNK];
+        private final ParallelCopy copy;
+        private byte[] chunk = new byte[COPY_CHUNK];
         private int filled;
         private long rows;
 
@@ -140,52 +181,55 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
             this.rebuilds = dropKeysAndIndexes(table);
             String list =
                     String.join(", ", columns.stream().map(Identifiers::quote).toList());
-            this.copy = connection
-                    .unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn("COPY " + Identifiers.quote(table) + " (" + list + ") FROM STDIN");
+            this.copy = new ParallelCopy(
+                    connection,
+                    DatabaseLoad.this::extra,
+                    "COPY " + Identifiers.quote(table) + " (" + list + ") FROM STDIN",
+                    table + " of " + database);
+            copying = Optional.of(copy);
         }
 
         @Override
         public void row(byte[] bytes, int length) {
-            try {
-                if (filled + length + 1 > chunk.length) {
-                    copy.writeToCopy(chunk, 0, filled);
-                    filled = 0;
-                }
-                if (length + 1 > chunk.length) {
-                    copy.writeToCopy(bytes, 0, length);
-                    copy.writeToCopy(new byte[] {'\n'}, 0, 1);
-                } else {
-                    System.arraycopy(bytes, 0, chunk, filled, length);
-                    filled += length;
-                    chunk[filled++] = '\n';
-                }
-                if (++rows % 10_000 == 0) {
-                    progress.rows(expected.service(), table, rows);
-                }
-            } catch (SQLException e) {
-                throw failed(e);
+            if (filled + length + 1 > chunk.length) {
+                flush();
+            }
+            if (length + 1 > chunk.length) {
+                byte[] line = Arrays.copyOf(bytes, length + 1);
+                line[length] = '\n';
+                copy.send(line, line.length);
+            } else {
+                System.arraycopy(bytes, 0, chunk, filled, length);
+                filled += length;
+                chunk[filled++] = '\n';
+            }
+            if (++rows % 10_000 == 0) {
+                progress.rows(expected.service(), table, rows);
+            }
+        }
+
+        private void flush() {
+            if (filled > 0) {
+                copy.send(chunk, filled);
+                chunk = new byte[COPY_CHUNK];
+                filled = 0;
             }
         }
 
         @Override
         public long finish() {
-            try {
-                if (filled > 0) {
-                    copy.writeToCopy(chunk, 0, filled);
+            flush();
+            long loaded = copy.finish();
+            copying = Optional.empty();
+            progress.rows(expected.service(), table, rows);
+            try (var statement = connection.createStatement()) {
+                for (String rebuild : rebuilds) {
+                    statement.execute(rebuild);
                 }
-                long loaded = copy.endCopy();
-                progress.rows(expected.service(), table, rows);
-                try (var statement = connection.createStatement()) {
-                    for (String rebuild : rebuilds) {
-                        statement.execute(rebuild);
-                    }
-                }
-                return loaded;
             } catch (SQLException e) {
                 throw failed(e);
             }
+            return loaded;
         }
     }
 

@@ -156,34 +156,23 @@ public final class TenantArchive {
 
     /**
      * Loads every database of the archive whose plaintext {@code plain} streams into the database
-     * {@code targets} connects to for its service (administrative, auto-commit; closed here), reading
-     * the archive once: each database's transaction commits only when its every table's count and
-     * checksum are the archive's ({@link ArchiveCheck}). A failure leaves the databases loaded before
-     * it committed, for the caller to delete.
+     * {@code targets} connects to for its service (administrative, auto-commit; as many connections
+     * as a database's load asks for, closed here), reading the archive once and checking every
+     * table's count and checksum as it goes ({@link ArchiveCheck}). A format 2 archive's tables are
+     * committed as they load (a large one over several connections at once, {@link ParallelCopy});
+     * a format 1 database commits when it is whole. A failure leaves what was loaded for the caller to
+     * delete with the organization it restores, which nobody reaches until it is activated.
      *
      * @return the archive's manifest, as a check would have found it
      */
     public static ArchiveManifest load(InputStream plain, Targets targets, DatabaseDump.Progress progress) {
         return ArchiveCheck.walk(plain, (format, database) -> {
-            Connection connection = null;
             try {
-                connection = targets.connect(database.service());
-                return new DatabaseLoad(connection, database, format, progress);
+                return new DatabaseLoad(() -> targets.connect(database.service()), database, format, progress);
             } catch (SQLException e) {
-                closeQuietly(connection, e);
                 throw new DataAccessException("(restore the " + database.service() + " database)", e);
             }
         });
-    }
-
-    private static void closeQuietly(Connection connection, SQLException failure) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                failure.addSuppressed(e);
-            }
-        }
     }
 
     /** Where each service's database is restored. */
