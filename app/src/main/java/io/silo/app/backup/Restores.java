@@ -63,9 +63,10 @@ import tools.jackson.databind.JsonNode;
  * archive is refused, as are an unknown template and a slug in use, before anything is created),
  * then decompressed and loaded. The organization is recorded {@code provisioning} (served to
  * nobody) with new databases copied from its services' template databases at the archive's
- * versions; each database is loaded in one transaction that commits only when every table's count
- * and checksum are the archive's ({@link io.silo.postgres.backup.ArchiveCheck}); only then are
- * older versions migrated forward, the login directory rebuilt and the organization activated. Any
+ * versions; each table is loaded and its count and checksum found to be the archive's
+ * ({@link io.silo.postgres.backup.ArchiveCheck}) before its indexes are built; once every database
+ * is, older versions are migrated forward, the login directory rebuilt and the organization
+ * activated. Any
  * failure after the record was made (an archive that authenticates but does not hold what it says:
  * written by a faulty Silo, or by someone with its key) deletes it with its databases and role (the
  * deletion job), so nothing restored halfway is ever activated.
