@@ -307,6 +307,44 @@ class BackupRestoreTest {
     }
 
     /**
+     * A table past the first {@code COPY}'s 8 MB is loaded over two connections and its indexes and
+     * keys (two indexes, a unique key, the primary key) built on both: the copy holds every row and
+     * every index of the original.
+     */
+    @Test
+    void aLargeTableComesBackWholeWithEveryIndexAndKey() {
+        TestTenant large = TestTenants.create(silo.client(), "Large Shop", List.of("pos"));
+        server(cluster(large.slug())).jdbc(large.database("pos")).update("""
+                INSERT INTO products (id, doc, version, created_at, updated_at)
+                SELECT gen_random_uuid(),
+                       jsonb_build_object('name', 'Product ' || n, 'sku', 'SKU-' || n, 'price', n % 100,
+                                          'barcode', lpad(n::text, 13, '0'), 'category', 'shelf ' || n % 40,
+                                          'description', repeat('a fine bottle ', 25)),
+                       1, now(), now()
+                FROM generate_series(1, 25000) n""");
+        Path file = folder.resolve("large.silo-backup");
+        app().backups().backup(large.slug(), file, key, false, DatabaseDump.Progress.NONE, OPERATOR);
+
+        Restores.Restored copy = app().restores()
+                .restore(file, key, options(Optional.of("large-shop-copy")), DatabaseDump.Progress.NONE, OPERATOR);
+
+        assertThat(copy.manifest().rows()).isGreaterThan(25_000);
+        assertThat(contents("large-shop-copy")).isEqualTo(contents(large.slug()));
+        assertThat(indexes("large-shop-copy"))
+                .isEqualTo(indexes(large.slug()))
+                .contains("products: CREATE UNIQUE INDEX products_pkey ON public.products USING btree (id)");
+    }
+
+    /** Every index of the organization's pos database, as its definition. */
+    private static List<String> indexes(String slug) {
+        return server(cluster(slug))
+                .jdbc(databases(slug).get("pos"))
+                .query(
+                        "SELECT tablename || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+                        row -> row.getString(1));
+    }
+
+    /**
      * An archive that authenticates under its key but does not hold what its records say (written by
      * a faulty Silo, or by someone holding the key): a restore reads it once, so it finds out while
      * loading, and deletes every database it created, those already loaded too.
