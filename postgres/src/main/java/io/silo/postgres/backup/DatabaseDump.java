@@ -27,15 +27,18 @@ import org.postgresql.copy.CopyOut;
  */
 public final class DatabaseDump implements AutoCloseable {
     /**
-     * Settings that decide how {@code COPY} spells a value, pinned so that a row's text, and its
-     * checksum, do not depend on the server's or the driver's defaults.
+     * Settings ({@code name = value}, for {@code SET LOCAL} in a backup's transaction, {@code SET} on a
+     * restore's connections) that decide how {@code COPY} spells a value, pinned so that a row's
+     * text, and its checksum, do not depend on the server's or the driver's defaults. The spellings
+     * they give read back the same under any settings (ISO dates, offsets on time stamps, explicit
+     * signs in intervals); a restore pins them too, so that this does not rest on that alone.
      */
     static final List<String> CANONICAL_SETTINGS = List.of(
-            "SET LOCAL TimeZone = 'UTC'",
-            "SET LOCAL DateStyle = 'ISO, MDY'",
-            "SET LOCAL IntervalStyle = 'postgres'",
-            "SET LOCAL extra_float_digits = 1",
-            "SET LOCAL bytea_output = 'hex'");
+            "TimeZone = 'UTC'",
+            "DateStyle = 'ISO, MDY'",
+            "IntervalStyle = 'postgres'",
+            "extra_float_digits = 1",
+            "bytea_output = 'hex'");
 
     private final Connection connection;
     private final String database;
@@ -65,7 +68,7 @@ public final class DatabaseDump implements AutoCloseable {
             connection.setAutoCommit(false);
             try (var statement = connection.createStatement()) {
                 for (String setting : CANONICAL_SETTINGS) {
-                    statement.execute(setting);
+                    statement.execute("SET LOCAL " + setting);
                 }
                 statement.execute("SELECT pg_current_snapshot()");
             }

@@ -89,7 +89,8 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
     private static Connection settled(Connection connection) throws SQLException {
         try (var statement = connection.createStatement()) {
             for (String setting : DatabaseDump.CANONICAL_SETTINGS) {
-                statement.execute(setting);
+                // for the session: the load's statements commit one by one, and its connections are its own
+                statement.execute("SET " + setting);
             }
             return connection;
         } catch (SQLException e) {
