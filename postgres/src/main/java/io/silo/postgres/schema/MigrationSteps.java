@@ -139,6 +139,55 @@ public final class MigrationSteps {
     }
 
     /**
+     * Whether {@code operation} may run in one transaction with others ({@link #runWithin}): it adds a
+     * collection, or adds or drops an index. An index on a large collection still needs transactions
+     * of its own, which only running it tells.
+     */
+    static boolean runsWithOthers(Operation operation) {
+        return operation instanceof Operation.AddCollection
+                || operation instanceof Operation.AddIndex
+                || operation instanceof Operation.AddUniqueKey
+                || operation instanceof Operation.DropIndex;
+    }
+
+    /**
+     * Runs {@code operation}, one that {@link #runsWithOthers}, in the caller's transaction and
+     * {@code record} with it; false, with nothing done, when it is an index on a collection of
+     * {@code concurrentThreshold} documents or more, which must be built by {@link #run}.
+     */
+    boolean runWithin(Handle handle, ServiceTemplate template, Operation operation, HandleStep record) {
+        return switch (operation) {
+            case Operation.AddIndex(String collection, List<FieldPath> fields, boolean descending) ->
+                indexWithin(
+                        handle,
+                        collection,
+                        IndexNames.index(collection, fields),
+                        Optional.empty(),
+                        () -> CollectionTables.createIndex(collection, new IndexSpec(fields, descending)),
+                        record);
+            case Operation.AddUniqueKey(String collection, List<FieldPath> fields) ->
+                indexWithin(
+                        handle,
+                        collection,
+                        IndexNames.uniqueKey(collection, fields),
+                        Optional.of(fields),
+                        () -> CollectionTables.createUniqueKey(collection, fields),
+                        record);
+            case Operation.AddCollection ignored -> {
+                inTransaction(handle, template, operation);
+                record.run(handle);
+                yield true;
+            }
+            case Operation.DropIndex ignored -> {
+                inTransaction(handle, template, operation);
+                record.run(handle);
+                yield true;
+            }
+            default -> throw new IllegalArgumentException(operation.kind() + " does not run with other steps");
+        };
+    }
+
+    /**
      * Whether {@code operation} changes documents in batches while writes go on, so that documents
      * written meanwhile must be caught up with under a fence ({@link #catchUp}).
      */
@@ -235,6 +284,50 @@ public final class MigrationSteps {
         }
     }
 
+    /**
+     * {@link #ensureDeclared} in the caller's transaction; false, with the tables created but no index,
+     * when a missing index is on a collection of {@code concurrentThreshold} documents or more.
+     */
+    boolean ensureDeclaredWithin(Handle handle, ServiceTemplate template) {
+        for (CollectionSpec collection : template.collections().values()) {
+            handle.execute(CollectionTables.createTable(collection.name()));
+        }
+        java.util.Set<String> valid = new java.util.HashSet<>(handle.query(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                        + " WHERE c.relnamespace = 'public'::regnamespace AND i.indisvalid",
+                row -> row.getString(1)));
+        for (CollectionSpec collection : template.collections().values()) {
+            String name = collection.name();
+            for (IndexSpec index : collection.indexes()) {
+                String indexName = IndexNames.index(name, index.fields());
+                if (!valid.contains(indexName)
+                        && !indexWithin(
+                                handle,
+                                name,
+                                indexName,
+                                Optional.empty(),
+                                () -> CollectionTables.createIndex(name, index),
+                                nothing -> {})) {
+                    return false;
+                }
+            }
+            for (List<FieldPath> key : collection.unique()) {
+                String keyName = IndexNames.uniqueKey(name, key);
+                if (!valid.contains(keyName)
+                        && !indexWithin(
+                                handle,
+                                name,
+                                keyName,
+                                Optional.of(key),
+                                () -> CollectionTables.createUniqueKey(name, key),
+                                nothing -> {})) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Work inside one transaction of a step. */
     @FunctionalInterface
     public interface HandleStep {
@@ -304,10 +397,10 @@ public final class MigrationSteps {
 
     /**
      * An index step ({@code unique}: a unique key on those fields, checked for duplicates first). On a
-     * collection under the threshold it is one transaction: the index looked up, built unless a valid
-     * one is there, and the step recorded, as {@link SchemaApplier} does for a new database; most
-     * steps of a rollout across many small databases are this. On a larger one the index is built
-     * {@code CONCURRENTLY} ({@link #ensureIndex}), then the step recorded.
+     * collection under the threshold it is one transaction ({@link #indexWithin}), as
+     * {@link SchemaApplier} does for a new database; most steps of a rollout across many small
+     * databases are this. On a larger one the index is built {@code CONCURRENTLY}
+     * ({@link #ensureIndex}), then the step recorded.
      */
     private void indexStep(
             Connection connection,
@@ -316,35 +409,51 @@ public final class MigrationSteps {
             Optional<List<FieldPath>> unique,
             Supplier<String> create,
             HandleStep record) {
-        boolean done;
-        try {
-            done = transaction(connection, handle -> {
-                unique.ifPresent(fields -> checkNoDuplicates(handle, collection, fields));
-                Optional<Boolean> valid = validity(handle, index);
-                if (!valid.orElse(false)) {
-                    if (documents(handle, collection) >= concurrentThreshold) {
-                        return false;
-                    }
-                    if (valid.isPresent()) {
-                        handle.execute("DROP INDEX IF EXISTS " + Identifiers.quote(index));
-                    }
-                    handle.execute(create.get());
-                }
-                record.run(handle);
-                return true;
-            });
-        } catch (DataAccessException e) {
-            if (unique.isPresent() && e.isUniqueViolation()) {
-                // a duplicate written since the check; nothing of the step stays
-                throw ProblemType.MIGRATION_DUPLICATES.exception(
-                        "collection " + collection + ": documents share the value of unique key " + index, e);
-            }
-            throw e;
-        }
+        boolean done =
+                transaction(connection, handle -> indexWithin(handle, collection, index, unique, create, record));
         if (!done) {
+            unique.ifPresent(
+                    fields -> runInTransaction(connection, handle -> checkNoDuplicates(handle, collection, fields)));
             ensureIndex(connection, collection, index, unique.isPresent(), create);
             runInTransaction(connection, record::run);
         }
+    }
+
+    /**
+     * An index step in the caller's transaction: the index looked up, built unless a valid one is
+     * there (a unique key checked for duplicates first), and the step recorded. False, with nothing
+     * done, when the collection has {@code concurrentThreshold} documents or more: its index must be
+     * built {@code CONCURRENTLY}, outside a transaction.
+     */
+    private boolean indexWithin(
+            Handle handle,
+            String collection,
+            String index,
+            Optional<List<FieldPath>> unique,
+            Supplier<String> create,
+            HandleStep record) {
+        Optional<Boolean> valid = validity(handle, index);
+        if (!valid.orElse(false)) {
+            if (documents(handle, collection) >= concurrentThreshold) {
+                return false;
+            }
+            unique.ifPresent(fields -> checkNoDuplicates(handle, collection, fields));
+            if (valid.isPresent()) {
+                handle.execute("DROP INDEX IF EXISTS " + Identifiers.quote(index));
+            }
+            try {
+                handle.execute(create.get());
+            } catch (DataAccessException e) {
+                if (unique.isPresent() && e.isUniqueViolation()) {
+                    // a duplicate written since the check; nothing of the step stays
+                    throw ProblemType.MIGRATION_DUPLICATES.exception(
+                            "collection " + collection + ": documents share the value of unique key " + index, e);
+                }
+                throw e;
+            }
+        }
+        record.run(handle);
+        return true;
     }
 
     /**

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings one existing tenant database forward to its template's newest version, step by step,
  * each step in its own transaction(s) (see {@link MigrationSteps}), each recorded in the
- * database's ledger {@code silo_migrations} with its checksum. A step the ledger shows finished
+ * database's ledger {@code silo_migrations} with its checksum, in the transaction that completes it.
+ * Pending migrations whose steps are all small (collections added, indexes added to collections
+ * under the threshold or dropped) run in one transaction instead, with the version, as
+ * {@link SchemaApplier} builds a new database: most databases of a rollout are one commit. A step the ledger shows finished
  * is skipped, so a rollout killed anywhere resumes where it stopped and never runs a step twice;
  * a finished step whose checksum differs from the template's is a released step that was edited,
  * and stops this database ({@code migration-step-edited}).
@@ -38,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * from their start, as they cannot be caught up with. Other steps (collections and indexes
  * added, indexes dropped) take no fence.
  *
- * <p>Thread-safe: stateless but for its settings. Two migrators on one database serialize on a
- * session advisory lock; the second waits, then finds the work done.
+ * <p>Thread-safe: stateless but for its settings. Two migrators on one database serialize on an
+ * advisory lock (the one {@link SchemaApplier} takes), a transaction's when the migration is one
+ * transaction, else the session's; the second waits, then finds the work done.
  */
 public final class TenantMigrator {
     private static final Logger log = LoggerFactory.getLogger(TenantMigrator.class);
@@ -121,25 +125,19 @@ public final class TenantMigrator {
      */
     public SchemaChange migrate(Connection connection, ServiceTemplate template, Control control) {
         String database = catalog(connection);
+        Start start;
         try {
-            // the lock and what the database has done, in one transaction: most databases of a
-            // rollout have one small step to run, and each commit is a round trip
-            Start start = MigrationSteps.transaction(connection, handle -> {
-                handle.queryOne("SELECT pg_advisory_lock(?)", row -> 1, SchemaApplier.LOCK);
-                // A step commits with its ledger row, so a step lost in a crash is lost with its row
-                // and runs again: only a version the control plane is told of must be on disk first,
-                // and recording it (synchronously) flushes the steps before it too. One flush per
-                // version, not one per step.
-                handle.execute("SET synchronous_commit = off");
-                Optional<SchemaApplier.Recorded> recorded = SchemaApplier.recorded(handle);
-                if (recorded.isPresent() && SchemaApplier.check(recorded.get(), database, template)) {
-                    return new Start(recorded, Map.of());
-                }
-                SchemaApplier.baseline(handle);
-                protectLedger(handle);
-                return new Start(recorded, ledger(handle));
-            });
-            return migrateLocked(connection, database, template, control, start);
+            start = MigrationSteps.transaction(connection, handle -> start(handle, database, template, true));
+        } catch (NeedsOwnTransactions e) {
+            // an index of a large collection, found on the way: nothing of the attempt stays
+            start = MigrationSteps.transaction(connection, handle -> start(handle, database, template, false));
+        }
+        if (start instanceof Start.Finished finished) {
+            finished.versions().forEach(control::reached);
+            return finished.change();
+        }
+        try {
+            return migrateLocked(connection, database, template, control, (Start.Locked) start);
         } finally {
             MigrationSteps.transaction(connection, handle -> {
                 handle.execute("RESET synchronous_commit");
@@ -148,17 +146,115 @@ public final class TenantMigrator {
         }
     }
 
-    /** The version a database records, and its ledger's finished steps (none read when it is at the template's version). */
-    private record Start(Optional<SchemaApplier.Recorded> recorded, Map<String, String> done) {}
+    /**
+     * Where a migration stands after its first transaction: finished in it, or started, with the
+     * database's session advisory lock held until {@link #migrate} gives it back.
+     */
+    private sealed interface Start {
+        /** The database at the template's version, told the control plane in this order. */
+        record Finished(SchemaChange change, List<Integer> versions) implements Start {}
 
-    private SchemaChange migrateLocked(
-            Connection connection, String database, ServiceTemplate template, Control control, Start start) {
-        Optional<SchemaApplier.Recorded> recorded = start.recorded();
+        /** The version the database records, and its ledger's finished steps. */
+        record Locked(Optional<SchemaApplier.Recorded> recorded, Map<String, String> done) implements Start {}
+    }
+
+    /**
+     * The first transaction: the lock and what the database has done; and, when {@code atOnce} and
+     * every step of the pending migrations is small (a collection added, an index added to a
+     * collection under the threshold or dropped; no data change, no fence), the whole migration, as
+     * {@link SchemaApplier} does it: the steps with their ledger rows, the declared tables and indexes
+     * and the version, in one synchronous commit. Most databases of a rollout need no more; each
+     * commit is a round trip and the control plane may only hear of a version on disk.
+     *
+     * @throws NeedsOwnTransactions when a step of such a migration turns out to need transactions of
+     *     its own (an index on a large collection): the caller rolls back and starts again without
+     *     {@code atOnce}
+     */
+    private Start start(Handle handle, String database, ServiceTemplate template, boolean atOnce) {
+        // a transaction's lock: the session's is taken below only when more transactions follow
+        handle.queryOne("SELECT pg_advisory_xact_lock(?)", row -> 1, SchemaApplier.LOCK);
+        Optional<SchemaApplier.Recorded> recorded = SchemaApplier.recorded(handle);
         int from = recorded.map(SchemaApplier.Recorded::version).orElse(0);
         if (recorded.isPresent() && SchemaApplier.check(recorded.get(), database, template)) {
-            control.reached(from);
-            return new SchemaChange(database, template.service(), from, from);
+            return new Start.Finished(new SchemaChange(database, template.service(), from, from), List.of(from));
         }
+        SchemaApplier.baseline(handle);
+        protectLedger(handle);
+        Map<String, String> done = finishedSteps(handle);
+        List<Migration> newer = newer(template, from);
+        boolean small = newer.stream()
+                .flatMap(migration -> migration.operations().stream())
+                .allMatch(MigrationSteps::runsWithOthers);
+        if (atOnce && small) {
+            List<Integer> versions = migrateAtOnce(handle, database, template, newer, done);
+            log.info(
+                    "database {}: service {} migrated {} -> {}",
+                    database,
+                    template.service(),
+                    from,
+                    template.version());
+            return new Start.Finished(
+                    new SchemaChange(database, template.service(), from, template.version()), versions);
+        }
+        handle.queryOne("SELECT pg_advisory_lock(?)", row -> 1, SchemaApplier.LOCK);
+        // A step commits with its ledger row, so a step lost in a crash is lost with its row
+        // and runs again: only a version the control plane is told of must be on disk first,
+        // and recording it (synchronously) flushes the steps before it too. One flush per
+        // version, not one per step.
+        handle.execute("SET synchronous_commit = off");
+        return new Start.Locked(recorded, done);
+    }
+
+    /** The small migrations {@code newer} in the caller's transaction; the versions recorded, in order. */
+    private List<Integer> migrateAtOnce(
+            Handle handle, String database, ServiceTemplate template, List<Migration> newer, Map<String, String> done) {
+        for (Migration migration : newer) {
+            List<Operation> operations = migration.operations();
+            for (int i = 0; i < operations.size(); i++) {
+                Operation operation = operations.get(i);
+                int step = i + 1;
+                if (finished(database, template, migration, step, done)
+                        || steps.runWithin(
+                                handle,
+                                template,
+                                operation,
+                                ledger -> SchemaApplier.recordStep(ledger, migration.version(), step, operation))) {
+                    continue;
+                }
+                throw new NeedsOwnTransactions();
+            }
+        }
+        if (!steps.ensureDeclaredWithin(handle, template)) {
+            throw new NeedsOwnTransactions();
+        }
+        List<Integer> versions = new ArrayList<>();
+        if (newer.isEmpty()) {
+            insertVersion(handle, template.version(), template.checksum(), template.service());
+            versions.add(template.version());
+        }
+        for (Migration migration : newer) {
+            boolean last = migration.version() == template.version();
+            insertVersion(
+                    handle,
+                    migration.version(),
+                    last ? template.checksum() : "migration:" + migration.checksum(),
+                    template.service());
+            versions.add(migration.version());
+        }
+        return versions;
+    }
+
+    /** A step of a migration that needs more than one transaction, found inside the first: roll back, go the long way. */
+    private static final class NeedsOwnTransactions extends RuntimeException {
+        NeedsOwnTransactions() {
+            super("a step needs transactions of its own", null, false, false);
+        }
+    }
+
+    private SchemaChange migrateLocked(
+            Connection connection, String database, ServiceTemplate template, Control control, Start.Locked start) {
+        Optional<SchemaApplier.Recorded> recorded = start.recorded();
+        int from = recorded.map(SchemaApplier.Recorded::version).orElse(0);
         Map<String, String> done = start.done();
         List<Migration> newer = newer(template, from);
         if (newer.isEmpty()) {
@@ -206,16 +302,7 @@ public final class TenantMigrator {
         for (int i = 0; i < operations.size(); i++) {
             Operation operation = operations.get(i);
             int step = i + 1;
-            String key = migration.version() + "." + step;
-            Optional<String> recordedSum = Optional.ofNullable(done.get(key));
-            if (recordedSum.isPresent() && !recordedSum.get().equals(operation.checksum())) {
-                throw ProblemType.MIGRATION_STEP_EDITED.exception("database " + database + ": step " + key + " ("
-                        + operation.kind() + ") of service " + template.service() + " ran with checksum "
-                        + SchemaApplier.shortSum(recordedSum.get()) + ", the template's is now "
-                        + SchemaApplier.shortSum(operation.checksum())
-                        + ": a released step may not change; add a new migration instead");
-            }
-            if (recordedSum.isPresent()) {
+            if (finished(database, template, migration, step, done)) {
                 continue;
             }
             if (!fenced && MigrationSteps.fencedThroughout(operation)) {
@@ -231,13 +318,34 @@ public final class TenantMigrator {
         return fenced;
     }
 
-    /** The finished steps: "version.step" to checksum. */
+    /**
+     * Whether the ledger shows step {@code step} of {@code migration} finished; refuses one that
+     * finished with another checksum: a released step that was edited.
+     */
+    private static boolean finished(
+            String database, ServiceTemplate template, Migration migration, int step, Map<String, String> done) {
+        Operation operation = migration.operations().get(step - 1);
+        String key = migration.version() + "." + step;
+        Optional<String> recordedSum = Optional.ofNullable(done.get(key));
+        if (recordedSum.isPresent() && !recordedSum.get().equals(operation.checksum())) {
+            throw ProblemType.MIGRATION_STEP_EDITED.exception("database " + database + ": step " + key + " ("
+                    + operation.kind() + ") of service " + template.service() + " ran with checksum "
+                    + SchemaApplier.shortSum(recordedSum.get()) + ", the template's is now "
+                    + SchemaApplier.shortSum(operation.checksum())
+                    + ": a released step may not change; add a new migration instead");
+        }
+        return recordedSum.isPresent();
+    }
+
+    /** The finished steps: "version.step" to checksum; none where the ledger is not there yet. */
     private static Map<String, String> ledger(Handle handle) {
         boolean exists = handle.queryOne("SELECT to_regclass('silo_migrations') IS NOT NULL", row -> row.getBoolean(1))
                 .orElse(false);
-        if (!exists) {
-            return Map.of();
-        }
+        return exists ? finishedSteps(handle) : Map.of();
+    }
+
+    /** The finished steps of a database that has the ledger (the baseline creates it). */
+    private static Map<String, String> finishedSteps(Handle handle) {
         return handle
                 .query(
                         "SELECT version, step, checksum FROM silo_migrations WHERE finished_at IS NOT NULL",
@@ -266,12 +374,16 @@ public final class TenantMigrator {
             // a transaction that writes nothing (the version recorded already) would commit without
             // flushing: an id makes its commit wait for the disk, and with it every step before
             handle.queryOne("SELECT pg_current_xact_id()", row -> 1);
-            handle.update(
-                    "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
-                    version,
-                    checksum,
-                    service);
+            insertVersion(handle, version, checksum, service);
         });
+    }
+
+    private static void insertVersion(Handle handle, int version, String checksum, String service) {
+        handle.update(
+                "INSERT INTO silo_schema (version, checksum, service) VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
+                version,
+                checksum,
+                service);
     }
 
     private static List<Migration> newer(ServiceTemplate template, int from) {

@@ -232,6 +232,72 @@ class TenantMigratorTest {
     }
 
     @Test
+    void smallStepsCommitInOneTransactionWithTheVersionTheyReach() throws SQLException {
+        String database = databaseAtV1(10);
+        Recorded control = new Recorded(() -> {});
+        migrate(database, v2("books:\n  indexes: [shelfNo]\nnotes: {}\nloans: {}", """
+                        - addIndex: {collection: books, fields: [shelfNo]}
+                        - addCollection: {collection: loans}
+                        """), control);
+
+        assertThat(control.events).containsExactly("reached 2");
+        assertThat(count(
+                        database,
+                        "SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM silo_schema WHERE version = 2"
+                                + " UNION ALL SELECT xmin FROM silo_migrations WHERE version = 2) rows"))
+                .as("both ledger rows and the version written by one transaction")
+                .isEqualTo(1);
+        assertThat(count(
+                        database, "SELECT count(*) FROM silo_migrations WHERE version = 2 AND finished_at IS NOT NULL"))
+                .isEqualTo(2);
+        assertThat(validIndexes(database))
+                .contains(io.silo.template.IndexNames.index(
+                        "books", List.of(io.silo.template.FieldPath.parse("shelfNo"))));
+    }
+
+    @Test
+    void aStepTheLedgerShowsFinishedDoesNotRunAgainWhenTheRestRunsInOneTransaction() throws SQLException {
+        String database = databaseAtV1(5);
+        String legacy = io.silo.template.IndexNames.index("books", List.of(io.silo.template.FieldPath.parse("legacy")));
+        ServiceTemplate template = v2("books:\n  indexes: [shelfNo]\nnotes: {}", """
+                - dropIndex: {collection: books, fields: [legacy]}
+                - addIndex: {collection: books, fields: [shelfNo]}
+                """);
+        // the index dropped by a run whose ledger row committed, then made again by hand: a rerun must leave it
+        POSTGRES.jdbc(database).useHandle(handle -> {
+            SchemaApplier.recordStep(
+                    handle, 2, 1, template.migrations().get(1).operations().getFirst());
+            handle.execute("CREATE INDEX \"" + legacy + "\" ON books ((doc->'legacy'))");
+        });
+
+        assertThat(migrate(database, template).toVersion()).isEqualTo(2);
+
+        assertThat(validIndexes(database))
+                .contains(legacy)
+                .contains(io.silo.template.IndexNames.index(
+                        "books", List.of(io.silo.template.FieldPath.parse("shelfNo"))));
+    }
+
+    @Test
+    void anEditedStepStopsTheDatabaseBeforeAnyStepOfTheOneTransactionStays() throws SQLException {
+        String database = databaseAtV1(1);
+        ServiceTemplate template = v2("books: {}\nnotes: {}\nloans: {}", """
+                - addCollection: {collection: loans}
+                - addIndex: {collection: books, fields: [shelfNo]}
+                """);
+        POSTGRES.jdbc(database)
+                .update("INSERT INTO silo_migrations (version, step, kind, checksum, finished_at)"
+                        + " VALUES (2, 2, 'addIndex', 'an-earlier-text', now())");
+
+        assertThatThrownBy(() -> migrate(database, template))
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("migration-step-edited"));
+        assertThat(version(database)).isEqualTo(1);
+        assertThat(count(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'loans'"))
+                .isZero();
+    }
+
+    @Test
     void theLedgerIsTheAdministratorsEvenWhereEveryTableWasGrantedToATenantRole() throws SQLException {
         String database = databaseAtV1(1);
         String role = "ledger_" + database.replaceAll("[^a-z0-9]", "");
