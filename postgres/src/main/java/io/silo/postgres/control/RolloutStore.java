@@ -5,9 +5,12 @@ import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.jdbc.Jdbc;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -111,20 +114,30 @@ public final class RolloutStore {
     }
 
     /**
-     * Whether the target's database is still where the rollout found it: an organization moved to
-     * another cluster since (its old copy kept for a while) must not have that copy migrated and its
-     * version recorded for the new one.
+     * Those of {@code targets} whose database is still where the rollout found it: an organization
+     * moved to another cluster since (its old copy kept for a while) must not have that copy migrated
+     * and its version recorded for the new one. One query for a slice of a rollout: asked once its
+     * tenants' leases are held, the answer holds while they are, as a move holds its tenant's lease.
      */
-    public boolean stillPlaced(Target target, String service) {
-        return jdbc.queryOne(
-                        "SELECT 1 FROM tenant_databases WHERE tenant_id = ? AND service = ? AND cluster_id = ?"
-                                + " AND database_name = ?",
-                        row -> 1,
-                        target.tenantId(),
-                        service,
-                        target.clusterId(),
-                        target.database())
-                .isPresent();
+    public Set<Target> stillPlaced(List<Target> targets, String service) {
+        if (targets.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> placed = new HashSet<>(jdbc.query(
+                "SELECT d.tenant_id::text || ' ' || d.cluster_id || ' ' || d.database_name FROM tenant_databases d"
+                        + " JOIN unnest(?::uuid[], ?::text[], ?::text[]) AS t (tenant_id, cluster_id, database_name)"
+                        + " ON d.tenant_id = t.tenant_id AND d.cluster_id = t.cluster_id"
+                        + " AND d.database_name = t.database_name"
+                        + " WHERE d.service = ?",
+                row -> row.getString(1),
+                targets.stream().map(Target::tenantId).toArray(UUID[]::new),
+                targets.stream().map(Target::clusterId).toArray(String[]::new),
+                targets.stream().map(Target::database).toArray(String[]::new),
+                service));
+        return targets.stream()
+                .filter(target ->
+                        placed.contains(target.tenantId() + " " + target.clusterId() + " " + target.database()))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**

@@ -200,6 +200,7 @@ public final class RolloutJob implements JobHandler {
         Pace pace = new Pace();
         SliceLeases leased = leaseSlice(job, step, slice);
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Set<Target> placed = store.stillPlaced(slice, template.service());
             List<Future<?>> running = new ArrayList<>();
             for (Target target : slice) {
                 running.add(workers.submit(() -> {
@@ -207,7 +208,7 @@ public final class RolloutJob implements JobHandler {
                     try {
                         // a cancelled rollout starts no more databases; the runner ends it at the step's end
                         if (!pace.cancelled(() -> progress.cancelRequested(job.id()))) {
-                            migrateLeased(job, template, target, leased);
+                            migrateLeased(job, template, target, leased, placed);
                             if (pace.reportDue()) {
                                 report(job);
                             }
@@ -343,8 +344,13 @@ public final class RolloutJob implements JobHandler {
         }
     }
 
-    /** Migrates one database under its tenant's lease, so no other job changes that tenant meanwhile. */
-    private void migrateLeased(Job job, ServiceTemplate template, Target target, SliceLeases leased) {
+    /**
+     * Migrates one database under its tenant's lease, so no other job changes that tenant meanwhile;
+     * {@code placed}: the slice's databases still where the rollout found them, asked once the
+     * leases were taken.
+     */
+    private void migrateLeased(
+            Job job, ServiceTemplate template, Target target, SliceLeases leased, Set<Target> placed) {
         if (!leased.holds(target)) {
             String reason = "another job is changing organization " + target.slug()
                     + " (its lease is taken); run the rollout again later";
@@ -352,7 +358,7 @@ public final class RolloutJob implements JobHandler {
             store.outcome(job.id(), target, false, Optional.of(reason), Optional.empty());
             return;
         }
-        if (!store.stillPlaced(target, template.service())) {
+        if (!placed.contains(target)) {
             String reason = "organization " + target.slug() + " moved to another cluster since the rollout was"
                     + " planned; run the rollout again";
             warnBehind(job, template, target, reason);
