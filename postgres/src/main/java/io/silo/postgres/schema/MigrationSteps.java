@@ -21,10 +21,12 @@ import io.silo.template.ServiceTemplate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -173,17 +175,14 @@ public final class MigrationSteps {
                         Optional.of(fields),
                         () -> CollectionTables.createUniqueKey(collection, fields),
                         record);
-            case Operation.AddCollection ignored -> {
+            default -> {
+                if (!runsWithOthers(operation)) {
+                    throw new IllegalArgumentException(operation.kind() + " does not run with other steps");
+                }
                 inTransaction(handle, template, operation);
                 record.run(handle);
                 yield true;
             }
-            case Operation.DropIndex ignored -> {
-                inTransaction(handle, template, operation);
-                record.run(handle);
-                yield true;
-            }
-            default -> throw new IllegalArgumentException(operation.kind() + " does not run with other steps");
         };
     }
 
@@ -257,15 +256,7 @@ public final class MigrationSteps {
     public void ensureDeclared(Connection connection, ServiceTemplate template) {
         // the tables, and one look at every index, in one transaction: a database that has them all
         // costs one commit and no query per index
-        java.util.Set<String> valid = new java.util.HashSet<>(transaction(connection, handle -> {
-            for (CollectionSpec collection : template.collections().values()) {
-                handle.execute(CollectionTables.createTable(collection.name()));
-            }
-            return handle.query(
-                    "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                            + " WHERE c.relnamespace = 'public'::regnamespace AND i.indisvalid",
-                    row -> row.getString(1));
-        }));
+        Set<String> valid = transaction(connection, handle -> tablesAndValidIndexes(handle, template));
         for (CollectionSpec collection : template.collections().values()) {
             String name = collection.name();
             for (IndexSpec index : collection.indexes()) {
@@ -289,13 +280,7 @@ public final class MigrationSteps {
      * when a missing index is on a collection of {@code concurrentThreshold} documents or more.
      */
     boolean ensureDeclaredWithin(Handle handle, ServiceTemplate template) {
-        for (CollectionSpec collection : template.collections().values()) {
-            handle.execute(CollectionTables.createTable(collection.name()));
-        }
-        java.util.Set<String> valid = new java.util.HashSet<>(handle.query(
-                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                        + " WHERE c.relnamespace = 'public'::regnamespace AND i.indisvalid",
-                row -> row.getString(1)));
+        Set<String> valid = tablesAndValidIndexes(handle, template);
         for (CollectionSpec collection : template.collections().values()) {
             String name = collection.name();
             for (IndexSpec index : collection.indexes()) {
@@ -326,6 +311,17 @@ public final class MigrationSteps {
             }
         }
         return true;
+    }
+
+    /** Creates the declared tables that are missing; the names of the valid indexes, all read at once. */
+    private static Set<String> tablesAndValidIndexes(Handle handle, ServiceTemplate template) {
+        for (CollectionSpec collection : template.collections().values()) {
+            handle.execute(CollectionTables.createTable(collection.name()));
+        }
+        return new HashSet<>(handle.query(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                        + " WHERE c.relnamespace = 'public'::regnamespace AND i.indisvalid",
+                row -> row.getString(1)));
     }
 
     /** Work inside one transaction of a step. */
