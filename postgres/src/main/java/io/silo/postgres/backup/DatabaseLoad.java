@@ -12,13 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -229,58 +223,16 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
             long loaded = copy.finish();
             copying = Optional.empty();
             progress.rows(expected.service(), table, rows);
-            try {
-                rebuild(rebuilds, copy.streams());
+            try (var statement = connection.createStatement()) {
+                // one after the other: PostgreSQL builds each with its parallel workers already, and
+                // two at once on two connections measured no faster
+                for (String rebuild : rebuilds) {
+                    statement.execute(rebuild);
+                }
             } catch (SQLException e) {
                 throw failed(e);
             }
             return loaded;
-        }
-    }
-
-    /**
-     * Runs the statements that build a table's indexes and keys again, on as many of the load's
-     * connections as its {@code COPY} used ({@code connections}), each taking the next statement
-     * when it is done with one: PostgreSQL builds an index on one core and a few helpers, and a large
-     * table has several.
-     */
-    private void rebuild(List<String> statements, int connections) throws SQLException {
-        Queue<String> left = new ConcurrentLinkedQueue<>(statements);
-        int builders = Math.min(connections, statements.size());
-        if (builders <= 1) {
-            build(connection, left);
-            return;
-        }
-        List<Connection> on = new ArrayList<>(List.of(connection));
-        for (int stream = 1; stream < builders; stream++) {
-            on.add(extra(stream));
-        }
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Void>> running = on.stream()
-                    .map(builder -> threads.submit(() -> {
-                        build(builder, left);
-                        return (Void) null;
-                    }))
-                    .toList();
-            for (Future<Void> built : running) {
-                built.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the indexes of " + database, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException failure) {
-                throw failure;
-            }
-            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static void build(Connection builder, Queue<String> left) throws SQLException {
-        try (var statement = builder.createStatement()) {
-            for (String next = left.poll(); next != null; next = left.poll()) {
-                statement.execute(next);
-            }
         }
     }
 

@@ -97,11 +97,6 @@ final class ParallelCopy implements AutoCloseable {
         return rows;
     }
 
-    /** How many {@code COPY}s the table went into. */
-    int streams() {
-        return streams.size();
-    }
-
     /** Stops the streams' threads and cancels every {@code COPY} not ended (after a failure). */
     @Override
     public void close() {

@@ -308,7 +308,7 @@ class BackupRestoreTest {
 
     /**
      * A table past the first {@code COPY}'s 8 MB is loaded over two connections and its indexes and
-     * keys (two indexes, a unique key, the primary key) built on both: the copy holds every row and
+     * keys (two indexes, a unique key, the primary key) built again: the copy holds every row and
      * every index of the original.
      */
     @Test
