@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,10 +53,24 @@ final class RestoreCommand extends OperatorCommand {
                     + " verified, then swapped in; the old one is kept, suspended, as SLUG-replaced-...")
     boolean replace;
 
+    /** The archive authenticated while the control plane opens: each takes a second or so of a command's start. */
+    private CompletableFuture<Restores.Archive> authenticated;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!check) {
+            BackupKey key = BackupKeys.load(Optional.ofNullable(keyFile), System.getenv());
+            authenticated = CompletableFuture.supplyAsync(
+                    () -> Restores.Archive.authenticate(file, key),
+                    task -> Thread.ofVirtual().name("authenticate").start(task));
+        }
+        return super.call();
+    }
+
     @Override
     int run(Application app, PrintWriter out) {
-        BackupKey key = BackupKeys.load(Optional.ofNullable(keyFile), System.getenv());
         if (check) {
+            BackupKey key = BackupKeys.load(Optional.ofNullable(keyFile), System.getenv());
             ArchiveManifest manifest = Backups.check(file, key);
             out.println(json ? Json.write(manifest(manifest)) : describe(manifest));
             return 0;
@@ -65,15 +81,15 @@ final class RestoreCommand extends OperatorCommand {
         }
         AtomicLong rows = new AtomicLong();
         DatabaseDump.Progress progressed = (service, table, done) -> rows.set(done);
+        Restores.Archive archive = authenticated();
         Restores.Restored restored = ProgressLine.whileRunning(
                 out,
                 "restore",
                 () -> replace
-                        ? app.restores().replace(file, key, Optional.ofNullable(cluster), progressed, actor())
+                        ? app.restores().replace(archive, Optional.ofNullable(cluster), progressed, actor())
                         : app.restores()
                                 .restore(
-                                        file,
-                                        key,
+                                        archive,
                                         new Restores.Options(Optional.ofNullable(asSlug), Optional.ofNullable(cluster)),
                                         progressed,
                                         actor()),
@@ -103,6 +119,14 @@ final class RestoreCommand extends OperatorCommand {
             restored.migrated().forEach(line -> out.println("  migrated " + line));
         }
         return 0;
+    }
+
+    private Restores.Archive authenticated() {
+        try {
+            return authenticated.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private static String describe(ArchiveManifest manifest) {

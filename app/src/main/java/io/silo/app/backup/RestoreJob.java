@@ -72,8 +72,7 @@ final class RestoreJob implements JobHandler {
         Restores.Restored restored = payload.path("replace").asBoolean(false)
                 ? restores.get()
                         .replace(
-                                file,
-                                folder.key(),
+                                Restores.Archive.authenticate(file, folder.key()),
                                 text(payload, "cluster"),
                                 text(payload, "confirm"),
                                 Optional.of(job.id()),
@@ -81,8 +80,7 @@ final class RestoreJob implements JobHandler {
                                 actor)
                 : restores.get()
                         .restore(
-                                file,
-                                folder.key(),
+                                Restores.Archive.authenticate(file, folder.key()),
                                 new Restores.Options(text(payload, "as"), text(payload, "cluster")),
                                 Optional.of(job.id()),
                                 reported,

@@ -147,7 +147,24 @@ public final class Restores {
     /** Restores the archive {@code file}; see the class comment. */
     public Restored restore(
             Path file, BackupKey key, Options options, DatabaseDump.Progress progress, AuditEntry.Actor actor) {
-        return restore(file, key, options, Optional.empty(), progress, actor);
+        return restore(Archive.authenticate(file, key), options, Optional.empty(), progress, actor);
+    }
+
+    /** Restores an archive authenticated already ({@link Archive#authenticate}); see the class comment. */
+    public Restored restore(Archive archive, Options options, DatabaseDump.Progress progress, AuditEntry.Actor actor) {
+        return restore(archive, options, Optional.empty(), progress, actor);
+    }
+
+    /**
+     * An archive every byte of which was authenticated under its key, and its header: what a restore
+     * starts from. Authenticating decrypts the whole archive once, so a command may do it while it
+     * opens the control plane.
+     */
+    public record Archive(Path file, BackupKey key, ArchiveManifest header) {
+        /** @throws io.silo.error.SiloException {@code backup-key-mismatch} or {@code invalid-archive} */
+        public static Archive authenticate(Path file, BackupKey key) {
+            return new Archive(file, key, Backups.authenticate(file, key));
+        }
     }
 
     /**
@@ -155,20 +172,19 @@ public final class Restores {
      * job {@code job} runs it: what an attempt of that job killed midway left is its own to delete.
      */
     Restored restore(
-            Path file,
-            BackupKey key,
+            Archive archive,
             Options options,
             Optional<UUID> job,
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
         long started = System.nanoTime();
-        ArchiveManifest manifest = Backups.authenticate(file, key);
+        ArchiveManifest manifest = archive.header();
         String attempt = attempt(manifest, job);
         String slug = options.asSlug().map(Slugs::check).orElse(manifest.slug());
         deleteLeftovers(leftovers(attempt, slug::equals), actor);
         Plan plan = plan(manifest, options);
         create(plan, manifest, attempt, actor);
-        Filled filled = fillOrDelete(plan, file, key, manifest, progress, Optional.empty(), actor);
+        Filled filled = fillOrDelete(plan, archive, progress, Optional.empty(), actor);
         Tenant tenant = tenants.find(plan.id()).orElseThrow();
         return new Restored(
                 tenant, filled.manifest(), filled.migrated(), Duration.ofNanos(System.nanoTime() - started));
@@ -189,7 +205,13 @@ public final class Restores {
             Optional<String> cluster,
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
-        return replace(file, key, cluster, Optional.empty(), progress, actor);
+        return replace(Archive.authenticate(file, key), cluster, progress, actor);
+    }
+
+    /** {@link #replace(Path, BackupKey, Optional, DatabaseDump.Progress, AuditEntry.Actor)} of an archive authenticated already. */
+    public Restored replace(
+            Archive archive, Optional<String> cluster, DatabaseDump.Progress progress, AuditEntry.Actor actor) {
+        return replace(archive, cluster, Optional.empty(), Optional.empty(), progress, actor);
     }
 
     /**
@@ -206,7 +228,7 @@ public final class Restores {
             Optional<String> confirm,
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
-        return replace(file, key, cluster, confirm, Optional.empty(), progress, actor);
+        return replace(Archive.authenticate(file, key), cluster, confirm, Optional.empty(), progress, actor);
     }
 
     /**
@@ -215,15 +237,14 @@ public final class Restores {
      * to delete, its fence its own to lift.
      */
     Restored replace(
-            Path file,
-            BackupKey key,
+            Archive archive,
             Optional<String> cluster,
             Optional<String> confirm,
             Optional<UUID> job,
             DatabaseDump.Progress progress,
             AuditEntry.Actor actor) {
         long started = System.nanoTime();
-        ArchiveManifest manifest = Backups.authenticate(file, key);
+        ArchiveManifest manifest = archive.header();
         if (confirm.isPresent() && !confirm.get().equals(manifest.slug())) {
             throw ProblemType.CONFIRMATION_MISMATCH
                     .exception("the archive is of organization " + manifest.slug() + ", not " + confirm.get()
@@ -254,7 +275,7 @@ public final class Restores {
             create(plan, manifest, attempt, actor);
             fenced.forEach(database -> fences.fence(live.id(), database.service()));
             placementChanged.accept(live.id());
-            Filled filled = fillOrDelete(plan, file, key, manifest, progress, Optional.of(live), actor);
+            Filled filled = fillOrDelete(plan, archive, progress, Optional.of(live), actor);
             return new Restored(
                     tenants.find(plan.id()).orElseThrow(),
                     filled.manifest(),
@@ -339,14 +360,13 @@ public final class Restores {
     /** {@link #fill}, or on failure the deletion of what this attempt created. */
     private Filled fillOrDelete(
             Plan plan,
-            Path file,
-            BackupKey key,
-            ArchiveManifest manifest,
+            Archive archive,
             DatabaseDump.Progress progress,
             Optional<Tenant> replacing,
             AuditEntry.Actor actor) {
+        ArchiveManifest manifest = archive.header();
         try {
-            return fill(plan, file, key, manifest, progress, replacing);
+            return fill(plan, archive, progress, replacing);
         } catch (RuntimeException e) {
             log.warn(
                     "restore of {} as {} failed; deleting what it created{}: {}",
@@ -577,13 +597,8 @@ public final class Restores {
      * Role, databases, data, verification, migrations, directory, activation, from an archive whose
      * {@code header} was read when it was authenticated.
      */
-    private Filled fill(
-            Plan plan,
-            Path file,
-            BackupKey key,
-            ArchiveManifest header,
-            DatabaseDump.Progress progress,
-            Optional<Tenant> replacing) {
+    private Filled fill(Plan plan, Archive archive, DatabaseDump.Progress progress, Optional<Tenant> replacing) {
+        ArchiveManifest header = archive.header();
         TenantStore.TenantRole role = tenants.role(plan.id());
         plan.clusters().values().stream()
                 .distinct()
@@ -592,13 +607,13 @@ public final class Restores {
             createDatabase(plan, plan.admin(admins, database.service()), database, role.name());
         }
         ArchiveManifest manifest;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(archive.file()), 1 << 16)) {
             manifest = TenantArchive.load(
-                    ArchiveCipher.decrypting(in, key),
+                    ArchiveCipher.decrypting(in, archive.key()),
                     service -> plan.admin(admins, service).connect(plan.names().get(service)),
                     progress);
         } catch (IOException e) {
-            throw unreadable(file, e);
+            throw unreadable(archive.file(), e);
         }
         List<String> migrated = new ArrayList<>();
         for (ArchivedDatabase database : manifest.databases()) {
