@@ -118,13 +118,13 @@ class RolloutTest {
         AtomicBoolean crashed = new AtomicBoolean();
         StepObserver crashOnce = (job, step) -> {
             if (job.kind().equals(RolloutJob.KIND)
-                    && step.equals("migrate:4-8")
+                    && step.equals("migrate:16-20")
                     && crashed.compareAndSet(false, true)) {
                 throw new SimulatedCrash(step);
             }
         };
         try (TestSilo silo = start(SiloOptions.server())) {
-            List<String> databases = tenants(silo, 10);
+            List<String> databases = tenants(silo, 20); // two slices of 16 at parallel 1
             upgrade(silo, SiloOptions.server().withStepObserver(crashOnce));
             JsonNode started = start(silo.client().asAdmin(), Map.of("service", "shelf", "parallel", 1));
             Eventually.get(WAIT, crashed::get, Boolean::booleanValue);
@@ -133,7 +133,7 @@ class RolloutTest {
             JsonNode job = finished(silo, started);
 
             assertThat(job.path("state").asString()).isEqualTo("succeeded");
-            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 10L));
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 20L));
             for (String database : databases) {
                 assertThat(count(database, "SELECT count(*) FROM shelf_runs"))
                         .as(database)
