@@ -149,12 +149,6 @@ public final class PoolRegistry implements AutoCloseable {
         return borrow(cluster, target);
     }
 
-    /** Whether a pool of the tenant's is open on this instance. */
-    public boolean hasPools(UUID tenantId) {
-        return pools.asMap().values().stream()
-                .anyMatch(pool -> pool.target().tenantId().equals(tenantId));
-    }
-
     /** Closes every pool of the tenant, aborting lent connections: it is being deleted or moved. */
     public CompletableFuture<Void> evictTenant(UUID tenantId) {
         return evictTenant(tenantId, target -> true);

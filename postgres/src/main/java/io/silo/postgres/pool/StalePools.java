@@ -32,17 +32,9 @@ public final class StalePools implements Consumer<UUID> {
         this.pools = pools;
     }
 
-    /**
-     * Re-reads the tenant's placement and evicts its pools that no longer match it; nothing when this
-     * instance has no pool of the tenant (a rollout changes a thousand tenants' versions, each a
-     * notification to every instance, which need not read a placement back for each). A pool opened
-     * meanwhile reads the placement afresh: the cache forgot it before this was told.
-     */
+    /** Re-reads the tenant's placement and evicts its pools that no longer match it. */
     @Override
     public void accept(UUID tenantId) {
-        if (!pools.hasPools(tenantId)) {
-            return;
-        }
         Optional<Placement> placement = placements.find(tenantId);
         Optional<Placement> served = placement.filter(Placement::isActive);
         Optional<Placement> suspended = placement.filter(current -> current.status() == TenantStatus.SUSPENDED);
