@@ -610,6 +610,7 @@ public final class Restores {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(archive.file()), 1 << 16)) {
             manifest = TenantArchive.load(
                     ArchiveCipher.decrypting(in, archive.key()),
+                    header,
                     service -> plan.admin(admins, service).connect(plan.names().get(service)),
                     progress);
         } catch (IOException e) {

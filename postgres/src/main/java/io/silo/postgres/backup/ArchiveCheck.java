@@ -9,8 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.databind.JsonNode;
 
@@ -39,7 +41,7 @@ public final class ArchiveCheck {
      * @throws SiloException {@code invalid-archive} naming the first thing found wrong
      */
     public static ArchiveManifest verify(InputStream plain) {
-        return walk(plain, (format, database) -> Sink.NONE);
+        return walk(plain, Optional.empty(), (format, database) -> Sink.NONE);
     }
 
     /**
@@ -95,10 +97,16 @@ public final class ArchiveCheck {
         return databases;
     }
 
-    /** The archive walked to its end, each database's records handed to the sink {@code sinks} opens for it. */
-    static ArchiveManifest walk(InputStream plain, Sinks sinks) {
+    /**
+     * The archive walked to its end, each database's records handed to the sink {@code sinks} opens
+     * for it.
+     *
+     * @param authenticated the header {@link #authenticate} read, when it did: the archive must still
+     *     begin with it (the file could have been replaced between the two reads)
+     */
+    static ArchiveManifest walk(InputStream plain, Optional<ArchiveManifest> authenticated, Sinks sinks) {
         try (ArchiveReader reader = new ArchiveReader(plain)) {
-            return new Walk(reader, sinks).run();
+            return new Walk(reader, authenticated, sinks).run();
         }
     }
 
@@ -108,12 +116,14 @@ public final class ArchiveCheck {
             throw ProblemType.INVALID_ARCHIVE.exception("the archive's format is " + format
                     + "; this Silo reads formats " + ArchiveManifest.LEGACY + " and " + ArchiveManifest.FORMAT);
         }
+        Instant createdAt;
+        try {
+            createdAt = Instant.parse(header.path("createdAt").asString());
+        } catch (DateTimeParseException e) {
+            throw ProblemType.INVALID_ARCHIVE.exception("the archive's header has no time it was taken");
+        }
         return new ArchiveManifest(
-                format,
-                Instant.parse(header.path("createdAt").asString()),
-                header.path("consistent").asBoolean(false),
-                header.path("organization"),
-                databases);
+                format, createdAt, header.path("consistent").asBoolean(false), header.path("organization"), databases);
     }
 
     /** Opens the sink of each database a walk reaches. */
@@ -161,20 +171,26 @@ public final class ArchiveCheck {
 
     private static final class Walk {
         private final ArchiveReader reader;
+        private final Optional<ArchiveManifest> authenticated;
         private final Sinks sinks;
         private final List<ArchivedDatabase> databases = new ArrayList<>();
         private int format;
 
-        Walk(ArchiveReader reader, Sinks sinks) {
+        Walk(ArchiveReader reader, Optional<ArchiveManifest> authenticated, Sinks sinks) {
             this.reader = reader;
+            this.authenticated = authenticated;
             this.sinks = sinks;
         }
 
         ArchiveManifest run() {
             expect('H');
             JsonNode header = reader.json();
-            format = header(header, List.of()).format();
             List<ArchivedDatabase> listed = listed(header);
+            ArchiveManifest read = header(header, listed);
+            if (authenticated.isPresent() && !authenticated.get().equals(read)) {
+                throw wrong("the archive changed since it was authenticated: another file is in its place");
+            }
+            format = read.format();
             long rows = 0;
             while (true) {
                 next();
@@ -220,7 +236,12 @@ public final class ArchiveCheck {
                         break;
                     }
                     require('T');
-                    tables.add(table(reader.json(), sink));
+                    JsonNode table = reader.json();
+                    String name = table.path("table").asString();
+                    if (tables.stream().anyMatch(known -> known.name().equals(name))) {
+                        throw wrong("database " + service + " of the archive holds table " + name + " twice");
+                    }
+                    tables.add(table(table, sink));
                 }
                 ArchivedDatabase checked = new ArchivedDatabase(
                         entry.service(), entry.databaseName(), entry.clusterId(), entry.version(), tables);

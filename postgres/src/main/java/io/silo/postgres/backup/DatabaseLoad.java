@@ -147,17 +147,40 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
     @Override
     public void close() {
         copying.ifPresent(ParallelCopy::close);
-        try {
-            if (!ended && !connection.isClosed()) {
-                connection.abort(Runnable::run);
+        SQLException failure = null;
+        List<Connection> all = new ArrayList<>(List.of(connection));
+        all.addAll(extra);
+        for (Connection open : all) {
+            try {
+                if (!ended && !open.isClosed()) {
+                    open.abort(Runnable::run);
+                }
+                open.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
-            connection.close();
-            for (Connection other : extra) {
-                other.close();
-            }
-        } catch (SQLException e) {
-            throw failed(e);
         }
+        if (failure != null) {
+            throw failed(failure);
+        }
+    }
+
+    /**
+     * What the server's refusal of a table's rows or keys means: a value it cannot read or a key
+     * two rows share (SQLSTATE classes 22 and 23) is the archive's fault, {@code invalid-archive};
+     * anything else is the server's, as it came.
+     */
+    private RuntimeException refused(String table, DataAccessException e) {
+        String state = e.sqlState().orElse("");
+        if (state.startsWith("22") || state.startsWith("23")) {
+            return ProblemType.INVALID_ARCHIVE.exception("table " + table + " of the archive's " + expected.service()
+                    + " database cannot be loaded: " + e.getMessage());
+        }
+        return e;
     }
 
     private DataAccessException failed(SQLException e) {
@@ -185,6 +208,7 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
             this.copy = new ParallelCopy(
                     connection,
                     DatabaseLoad.this::extra,
+                    keepsUniqueIndex(table) ? 1 : ParallelCopy.STREAMS,
                     "COPY " + Identifiers.quote(table) + " (" + list + ") FROM STDIN",
                     table + " of " + database);
             copying = Optional.of(copy);
@@ -198,7 +222,7 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
             if (length + 1 > chunk.length) {
                 byte[] line = Arrays.copyOf(bytes, length + 1);
                 line[length] = '\n';
-                copy.send(line, line.length);
+                send(line, line.length);
             } else {
                 System.arraycopy(bytes, 0, chunk, filled, length);
                 filled += length;
@@ -211,16 +235,29 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
 
         private void flush() {
             if (filled > 0) {
-                copy.send(chunk, filled);
+                send(chunk, filled);
                 chunk = new byte[COPY_CHUNK];
                 filled = 0;
+            }
+        }
+
+        private void send(byte[] bytes, int length) {
+            try {
+                copy.send(bytes, length);
+            } catch (DataAccessException e) {
+                throw refused(table, e);
             }
         }
 
         @Override
         public long finish() {
             flush();
-            long loaded = copy.finish();
+            long loaded;
+            try {
+                loaded = copy.finish();
+            } catch (DataAccessException e) {
+                throw refused(table, e);
+            }
             copying = Optional.empty();
             progress.rows(expected.service(), table, rows);
             try (var statement = connection.createStatement()) {
@@ -230,9 +267,21 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
                     statement.execute(rebuild);
                 }
             } catch (SQLException e) {
-                throw failed(e);
+                throw refused(table, failed(e));
             }
             return loaded;
+        }
+    }
+
+    /** Whether a unique index of the table stays while it loads: one a foreign key references. */
+    private boolean keepsUniqueIndex(String table) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = ('public.' || quote_ident(?))::regclass"
+                        + " AND indisunique)")) {
+            select.setString(1, table);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
         }
     }
 
@@ -250,6 +299,8 @@ final class DatabaseLoad implements ArchiveCheck.Sink {
                 SELECT 'DROP INDEX public.' || quote_ident(c.relname), pg_get_indexdef(i.indexrelid)
                 FROM t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class c ON c.oid = i.indexrelid
                 WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refobjid = i.indexrelid
+                                  AND d.refclassid = 'pg_class'::regclass AND d.classid = 'pg_constraint'::regclass)
                 UNION ALL
                 SELECT 'ALTER TABLE public.' || t.name || ' DROP CONSTRAINT ' || quote_ident(k.conname),
                        'ALTER TABLE public.' || t.name || ' ADD CONSTRAINT ' || quote_ident(k.conname) || ' '

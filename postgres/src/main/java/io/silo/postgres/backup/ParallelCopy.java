@@ -44,6 +44,7 @@ final class ParallelCopy implements AutoCloseable {
 
     private final String sql;
     private final Connections connections;
+    private final int most;
     private final String what;
     private final List<Stream> streams = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -52,19 +53,23 @@ final class ParallelCopy implements AutoCloseable {
 
     /**
      * @param first the load's connection, where the first {@code COPY} runs
+     * @param most how many {@code COPY}s at most: 1 for a table that keeps a unique index while it
+     *     loads (a duplicate row in each of two {@code COPY}s would make the second wait for the first's
+     *     end, which waits for every row to be handed over: a deadlock PostgreSQL cannot see)
      * @param sql the {@code COPY … FROM STDIN} statement
      * @param what the table, for errors
      */
-    ParallelCopy(Connection first, Connections connections, String sql, String what) {
+    ParallelCopy(Connection first, Connections connections, int most, String sql, String what) {
         this.sql = sql;
         this.connections = connections;
+        this.most = Math.min(most, STREAMS);
         this.what = what;
         start(first);
     }
 
     /** Hands {@code length} bytes of whole lines over; {@code chunk} is this class's from now on. */
     void send(byte[] chunk, int length) {
-        if (streams.size() < STREAMS && sent >= PARALLEL_FROM) {
+        if (streams.size() < most && sent >= PARALLEL_FROM) {
             try {
                 start(connections.open(streams.size()));
             } catch (SQLException e) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -163,10 +164,13 @@ public final class TenantArchive {
      * a format 1 database commits when it is whole. A failure leaves what was loaded for the caller to
      * delete with the organization it restores, which nobody reaches until it is activated.
      *
+     * @param authenticated the header {@link ArchiveCheck#authenticate} read: the archive must begin
+     *     with it still
      * @return the archive's manifest, as a check would have found it
      */
-    public static ArchiveManifest load(InputStream plain, Targets targets, DatabaseDump.Progress progress) {
-        return ArchiveCheck.walk(plain, (format, database) -> {
+    public static ArchiveManifest load(
+            InputStream plain, ArchiveManifest authenticated, Targets targets, DatabaseDump.Progress progress) {
+        return ArchiveCheck.walk(plain, Optional.of(authenticated), (format, database) -> {
             try {
                 return new DatabaseLoad(() -> targets.connect(database.service()), database, format, progress);
             } catch (SQLException e) {

@@ -359,8 +359,16 @@ class BackupRestoreTest {
         });
         Path rowMissing =
                 rewritten("row-missing", lines -> lines.remove(lastIndex(lines, line -> line.startsWith("R "))));
+        Path tableTwice = rewritten("table-twice", lines -> {
+            int end = lastIndex(lines, line -> line.startsWith("E "));
+            int start = end;
+            while (!lines.get(start).startsWith("T ")) {
+                start--;
+            }
+            lines.addAll(end + 1, List.copyOf(lines.subList(start, end + 1)));
+        });
 
-        for (Path altered : List.of(wrongChecksum, rowMissing)) {
+        for (Path altered : List.of(wrongChecksum, rowMissing, tableTwice)) {
             assertRefused(altered, key, "invalid-archive");
         }
         assertThat(databases()).isEqualTo(databases);
@@ -369,6 +377,33 @@ class BackupRestoreTest {
         assertThatThrownBy(() -> Backups.check(rowMissing, key))
                 .isInstanceOfSatisfying(
                         SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-archive"));
+    }
+
+    /**
+     * The archive authenticated, then another put in its place before the restore reads it again (a
+     * scheduled backup writing the same file name, say): refused, nothing created.
+     */
+    @Test
+    void anArchiveReplacedAfterItWasAuthenticatedIsRefusedAndLeavesNoDatabase() throws IOException {
+        long organizations = organizations();
+        Set<String> databases = databases();
+        Restores.Archive authenticated = Restores.Archive.authenticate(archive, key);
+        Path other = rewritten(
+                "taken-later",
+                lines -> lines.set(
+                        0,
+                        lines.get(0)
+                                .replaceFirst("\"createdAt\":\"[^\"]+\"", "\"createdAt\":\"2030-01-01T00:00:00Z\"")));
+        Restores.Archive replaced = new Restores.Archive(other, key, authenticated.header());
+
+        assertThatThrownBy(() -> app().restores()
+                        .restore(
+                                replaced, options(Optional.of("never-replaced")), DatabaseDump.Progress.NONE, OPERATOR))
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("invalid-archive"))
+                .hasMessageContaining("changed since it was authenticated");
+        assertThat(databases()).isEqualTo(databases);
+        assertThat(organizations()).isEqualTo(organizations);
     }
 
     /** The archive's plaintext lines, changed by {@code change}, compressed and encrypted again under {@link #key}. */

@@ -46,7 +46,7 @@ class ParallelCopyTest {
     @Test
     void aSmallTableIsOneCopyOnTheLoadsOwnConnection() {
         long rows;
-        try (ParallelCopy copy = new ParallelCopy(first, this::open, COPY, "documents")) {
+        try (ParallelCopy copy = new ParallelCopy(first, this::open, ParallelCopy.STREAMS, COPY, "documents")) {
             send(copy, 1_000, -1);
             rows = copy.finish();
         }
@@ -60,7 +60,7 @@ class ParallelCopyTest {
     void aLargeTableGoesOverASecondConnectionAndArrivesWhole() {
         int documents = 30_000; // about 12 MB of lines, past the first stream's 8 MB
         long rows;
-        try (ParallelCopy copy = new ParallelCopy(first, this::open, COPY, "documents")) {
+        try (ParallelCopy copy = new ParallelCopy(first, this::open, ParallelCopy.STREAMS, COPY, "documents")) {
             send(copy, documents, -1);
             rows = copy.finish();
         }
@@ -79,7 +79,8 @@ class ParallelCopyTest {
         // two chunks one after the other, past the second stream's start: they go to different streams
         for (int refused : List.of(45, 46)) {
             assertThatThrownBy(() -> {
-                        try (ParallelCopy copy = new ParallelCopy(first, this::open, COPY, "documents")) {
+                        try (ParallelCopy copy =
+                                new ParallelCopy(first, this::open, ParallelCopy.STREAMS, COPY, "documents")) {
                             send(copy, 30_000, refused);
                             copy.finish();
                         }
