@@ -90,6 +90,11 @@ public final class MigrationSteps {
      * @param connection an administrative connection in auto-commit mode, left so
      */
     public void run(Connection connection, ServiceTemplate template, Operation operation, HandleStep record) {
+        Optional<IndexChange> index = IndexChange.of(operation);
+        if (index.isPresent()) {
+            indexStep(connection, index.get(), record);
+            return;
+        }
         switch (operation) {
             case Operation.RenameField(String collection, String from, String to) ->
                 batches(
@@ -111,22 +116,6 @@ public final class MigrationSteps {
                         collection,
                         range -> defaultSql(collection, range),
                         List.of(field, Json.write(value), field),
-                        record);
-            case Operation.AddIndex(String collection, List<FieldPath> fields, boolean descending) ->
-                indexStep(
-                        connection,
-                        collection,
-                        IndexNames.index(collection, fields),
-                        Optional.empty(),
-                        () -> CollectionTables.createIndex(collection, new IndexSpec(fields, descending)),
-                        record);
-            case Operation.AddUniqueKey(String collection, List<FieldPath> fields) ->
-                indexStep(
-                        connection,
-                        collection,
-                        IndexNames.uniqueKey(collection, fields),
-                        Optional.of(fields),
-                        () -> CollectionTables.createUniqueKey(collection, fields),
                         record);
             case Operation.ChangeSchema(String collection) -> {
                 checkSchema(connection, template, collection);
@@ -158,32 +147,60 @@ public final class MigrationSteps {
      * {@code concurrentThreshold} documents or more, which must be built by {@link #run}.
      */
     boolean runWithin(Handle handle, ServiceTemplate template, Operation operation, HandleStep record) {
-        return switch (operation) {
-            case Operation.AddIndex(String collection, List<FieldPath> fields, boolean descending) ->
-                indexWithin(
-                        handle,
-                        collection,
-                        IndexNames.index(collection, fields),
-                        Optional.empty(),
-                        () -> CollectionTables.createIndex(collection, new IndexSpec(fields, descending)),
-                        record);
-            case Operation.AddUniqueKey(String collection, List<FieldPath> fields) ->
-                indexWithin(
-                        handle,
-                        collection,
-                        IndexNames.uniqueKey(collection, fields),
-                        Optional.of(fields),
-                        () -> CollectionTables.createUniqueKey(collection, fields),
-                        record);
-            default -> {
-                if (!runsWithOthers(operation)) {
-                    throw new IllegalArgumentException(operation.kind() + " does not run with other steps");
-                }
-                inTransaction(handle, template, operation);
-                record.run(handle);
-                yield true;
+        Optional<IndexChange> index = IndexChange.of(operation);
+        if (index.isPresent()) {
+            return indexWithin(handle, index.get(), record);
+        }
+        if (!runsWithOthers(operation)) {
+            throw new IllegalArgumentException(operation.kind() + " does not run with other steps");
+        }
+        inTransaction(handle, template, operation);
+        record.run(handle);
+        return true;
+    }
+
+    /**
+     * What an index step builds: its name, the fields of a unique key ({@code unique}; empty for a
+     * plain index) and its statement.
+     */
+    private record IndexChange(
+            String collection, String name, Optional<List<FieldPath>> unique, Supplier<String> create) {
+        static IndexChange index(String collection, IndexSpec index) {
+            return new IndexChange(
+                    collection,
+                    IndexNames.index(collection, index.fields()),
+                    Optional.empty(),
+                    () -> CollectionTables.createIndex(collection, index));
+        }
+
+        static IndexChange uniqueKey(String collection, List<FieldPath> fields) {
+            return new IndexChange(
+                    collection,
+                    IndexNames.uniqueKey(collection, fields),
+                    Optional.of(fields),
+                    () -> CollectionTables.createUniqueKey(collection, fields));
+        }
+
+        /** The index step {@code operation} is, if it adds an index or a unique key. */
+        static Optional<IndexChange> of(Operation operation) {
+            return switch (operation) {
+                case Operation.AddIndex(String collection, List<FieldPath> fields, boolean descending) ->
+                    Optional.of(index(collection, new IndexSpec(fields, descending)));
+                case Operation.AddUniqueKey(String collection, List<FieldPath> fields) ->
+                    Optional.of(uniqueKey(collection, fields));
+                default -> Optional.empty();
+            };
+        }
+
+        /** Every index and unique key {@code template} declares, collection by collection. */
+        static List<IndexChange> declared(ServiceTemplate template) {
+            List<IndexChange> all = new ArrayList<>();
+            for (CollectionSpec collection : template.collections().values()) {
+                collection.indexes().forEach(index -> all.add(index(collection.name(), index)));
+                collection.unique().forEach(key -> all.add(uniqueKey(collection.name(), key)));
             }
-        };
+            return all;
+        }
     }
 
     /**
@@ -257,20 +274,17 @@ public final class MigrationSteps {
         // the tables, and one look at every index, in one transaction: a database that has them all
         // costs one commit and no query per index
         Set<String> valid = transaction(connection, handle -> tablesAndValidIndexes(handle, template));
-        for (CollectionSpec collection : template.collections().values()) {
-            String name = collection.name();
-            for (IndexSpec index : collection.indexes()) {
-                String indexName = IndexNames.index(name, index.fields());
-                if (!valid.contains(indexName)) {
-                    ensureIndex(connection, name, indexName, false, () -> CollectionTables.createIndex(name, index));
-                }
-            }
-            for (List<FieldPath> key : collection.unique()) {
-                String keyName = IndexNames.uniqueKey(name, key);
-                if (!valid.contains(keyName)) {
-                    runInTransaction(connection, handle -> checkNoDuplicates(handle, name, key));
-                    ensureIndex(connection, name, keyName, true, () -> CollectionTables.createUniqueKey(name, key));
-                }
+        for (IndexChange index : IndexChange.declared(template)) {
+            if (!valid.contains(index.name())) {
+                index.unique()
+                        .ifPresent(fields -> runInTransaction(
+                                connection, handle -> checkNoDuplicates(handle, index.collection(), fields)));
+                ensureIndex(
+                        connection,
+                        index.collection(),
+                        index.name(),
+                        index.unique().isPresent(),
+                        index.create());
             }
         }
     }
@@ -281,33 +295,9 @@ public final class MigrationSteps {
      */
     boolean ensureDeclaredWithin(Handle handle, ServiceTemplate template) {
         Set<String> valid = tablesAndValidIndexes(handle, template);
-        for (CollectionSpec collection : template.collections().values()) {
-            String name = collection.name();
-            for (IndexSpec index : collection.indexes()) {
-                String indexName = IndexNames.index(name, index.fields());
-                if (!valid.contains(indexName)
-                        && !indexWithin(
-                                handle,
-                                name,
-                                indexName,
-                                Optional.empty(),
-                                () -> CollectionTables.createIndex(name, index),
-                                nothing -> {})) {
-                    return false;
-                }
-            }
-            for (List<FieldPath> key : collection.unique()) {
-                String keyName = IndexNames.uniqueKey(name, key);
-                if (!valid.contains(keyName)
-                        && !indexWithin(
-                                handle,
-                                name,
-                                keyName,
-                                Optional.of(key),
-                                () -> CollectionTables.createUniqueKey(name, key),
-                                nothing -> {})) {
-                    return false;
-                }
+        for (IndexChange index : IndexChange.declared(template)) {
+            if (!valid.contains(index.name()) && !indexWithin(handle, index, nothing -> {})) {
+                return false;
             }
         }
         return true;
@@ -398,19 +388,14 @@ public final class MigrationSteps {
      * databases are this. On a larger one the index is built {@code CONCURRENTLY}
      * ({@link #ensureIndex}), then the step recorded.
      */
-    private void indexStep(
-            Connection connection,
-            String collection,
-            String index,
-            Optional<List<FieldPath>> unique,
-            Supplier<String> create,
-            HandleStep record) {
-        boolean done =
-                transaction(connection, handle -> indexWithin(handle, collection, index, unique, create, record));
+    private void indexStep(Connection connection, IndexChange index, HandleStep record) {
+        boolean done = transaction(connection, handle -> indexWithin(handle, index, record));
         if (!done) {
-            unique.ifPresent(
-                    fields -> runInTransaction(connection, handle -> checkNoDuplicates(handle, collection, fields)));
-            ensureIndex(connection, collection, index, unique.isPresent(), create);
+            index.unique()
+                    .ifPresent(fields -> runInTransaction(
+                            connection, handle -> checkNoDuplicates(handle, index.collection(), fields)));
+            ensureIndex(
+                    connection, index.collection(), index.name(), index.unique().isPresent(), index.create());
             runInTransaction(connection, record::run);
         }
     }
@@ -421,29 +406,25 @@ public final class MigrationSteps {
      * done, when the collection has {@code concurrentThreshold} documents or more: its index must be
      * built {@code CONCURRENTLY}, outside a transaction.
      */
-    private boolean indexWithin(
-            Handle handle,
-            String collection,
-            String index,
-            Optional<List<FieldPath>> unique,
-            Supplier<String> create,
-            HandleStep record) {
-        Optional<Boolean> valid = validity(handle, index);
+    private boolean indexWithin(Handle handle, IndexChange index, HandleStep record) {
+        Optional<Boolean> valid = validity(handle, index.name());
         if (!valid.orElse(false)) {
-            if (documents(handle, collection) >= concurrentThreshold) {
+            if (documents(handle, index.collection()) >= concurrentThreshold) {
                 return false;
             }
-            unique.ifPresent(fields -> checkNoDuplicates(handle, collection, fields));
+            index.unique().ifPresent(fields -> checkNoDuplicates(handle, index.collection(), fields));
             if (valid.isPresent()) {
-                handle.execute("DROP INDEX IF EXISTS " + Identifiers.quote(index));
+                handle.execute("DROP INDEX IF EXISTS " + Identifiers.quote(index.name()));
             }
             try {
-                handle.execute(create.get());
+                handle.execute(index.create().get());
             } catch (DataAccessException e) {
-                if (unique.isPresent() && e.isUniqueViolation()) {
+                if (index.unique().isPresent() && e.isUniqueViolation()) {
                     // a duplicate written since the check; nothing of the step stays
                     throw ProblemType.MIGRATION_DUPLICATES.exception(
-                            "collection " + collection + ": documents share the value of unique key " + index, e);
+                            "collection " + index.collection() + ": documents share the value of unique key "
+                                    + index.name(),
+                            e);
                 }
                 throw e;
             }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.silo.error.SiloException;
 import io.silo.postgres.jdbc.Jdbc;
+import io.silo.template.FieldPath;
+import io.silo.template.IndexNames;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateLoader;
 import io.silo.testing.TestPostgres;
@@ -250,15 +252,13 @@ class TenantMigratorTest {
         assertThat(count(
                         database, "SELECT count(*) FROM silo_migrations WHERE version = 2 AND finished_at IS NOT NULL"))
                 .isEqualTo(2);
-        assertThat(validIndexes(database))
-                .contains(io.silo.template.IndexNames.index(
-                        "books", List.of(io.silo.template.FieldPath.parse("shelfNo"))));
+        assertThat(validIndexes(database)).contains(indexOfBooks("shelfNo"));
     }
 
     @Test
     void aStepTheLedgerShowsFinishedDoesNotRunAgainWhenTheRestRunsInOneTransaction() throws SQLException {
         String database = databaseAtV1(5);
-        String legacy = io.silo.template.IndexNames.index("books", List.of(io.silo.template.FieldPath.parse("legacy")));
+        String legacy = indexOfBooks("legacy");
         ServiceTemplate template = v2("books:\n  indexes: [shelfNo]\nnotes: {}", """
                 - dropIndex: {collection: books, fields: [legacy]}
                 - addIndex: {collection: books, fields: [shelfNo]}
@@ -272,10 +272,7 @@ class TenantMigratorTest {
 
         assertThat(migrate(database, template).toVersion()).isEqualTo(2);
 
-        assertThat(validIndexes(database))
-                .contains(legacy)
-                .contains(io.silo.template.IndexNames.index(
-                        "books", List.of(io.silo.template.FieldPath.parse("shelfNo"))));
+        assertThat(validIndexes(database)).contains(legacy).contains(indexOfBooks("shelfNo"));
     }
 
     @Test
@@ -358,7 +355,7 @@ class TenantMigratorTest {
     @Test
     void dropIndexRemovesTheIndexOnThoseFields() throws SQLException {
         String database = databaseAtV1(5);
-        String index = io.silo.template.IndexNames.index("books", List.of(io.silo.template.FieldPath.parse("legacy")));
+        String index = indexOfBooks("legacy");
         POSTGRES.jdbc(database)
                 .useHandle(handle -> handle.execute("CREATE INDEX \"" + index + "\" ON books ((doc->'legacy'))"));
 
@@ -377,9 +374,7 @@ class TenantMigratorTest {
                     v2("books:\n  indexes: [shelfNo]\nnotes: {}", "- addIndex: {collection: books, fields: [shelfNo]}"),
                     TenantMigrator.Control.none());
         }
-        assertThat(validIndexes(database))
-                .contains(io.silo.template.IndexNames.index(
-                        "books", List.of(io.silo.template.FieldPath.parse("shelfNo"))));
+        assertThat(validIndexes(database)).contains(indexOfBooks("shelfNo"));
     }
 
     @Test
@@ -387,8 +382,7 @@ class TenantMigratorTest {
         String database = databaseAtV1(20);
         ServiceTemplate template =
                 v2("books:\n  unique: [isbn]\nnotes: {}", "- addUniqueKey: {collection: books, fields: [isbn]}");
-        String index =
-                io.silo.template.IndexNames.uniqueKey("books", List.of(io.silo.template.FieldPath.parse("isbn")));
+        String index = IndexNames.uniqueKey("books", List.of(FieldPath.parse("isbn")));
         // a concurrent build that met a duplicate leaves its index behind, INVALID: as a crash would
         Jdbc jdbc = POSTGRES.jdbc(database);
         jdbc.update("INSERT INTO books (id, doc) VALUES (gen_random_uuid(), '{\"isbn\": \"isbn-1\"}')");
@@ -526,5 +520,10 @@ class TenantMigratorTest {
                 .query(
                         "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indisvalid",
                         row -> row.getString(1));
+    }
+
+    /** The name of the index on {@code field} of the tests' {@code books} collection. */
+    private static String indexOfBooks(String field) {
+        return IndexNames.index("books", List.of(FieldPath.parse(field)));
     }
 }
