@@ -225,14 +225,7 @@ class JobsTest {
         }
         assertThat(steps).hasValue(12);
         assertThat(mostAtOnce).as("steps of one tenant at once").hasValue(1);
-        assertThat(silo.control()
-                        .queryOne(
-                                "SELECT count(*) FROM leases WHERE name = ?",
-                                row -> row.getLong(1),
-                                Leases.tenant(tenant))
-                        .orElseThrow())
-                .as("released after each step")
-                .isZero();
+        assertThat(leasesHeld(tenant)).as("released after each step").isZero();
     }
 
     /** Regression: an observer that threw before a step left the tenant's lease held until it lapsed. */
@@ -251,12 +244,7 @@ class JobsTest {
                     .hasMessageContaining("observer refuses step a");
         }
         assertThat(ran).as("the step never ran").hasValue(0);
-        assertThat(silo.control()
-                        .queryOne(
-                                "SELECT count(*) FROM leases WHERE name = ?",
-                                row -> row.getLong(1),
-                                Leases.tenant(tenant))
-                        .orElseThrow())
+        assertThat(leasesHeld(tenant))
                 .as("the tenant's lease, released at once rather than after it lapses")
                 .isZero();
     }
@@ -425,5 +413,12 @@ class JobsTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** How many leases on {@code tenant} are held. */
+    private static long leasesHeld(UUID tenant) {
+        return silo.control()
+                .queryOne("SELECT count(*) FROM leases WHERE name = ?", row -> row.getLong(1), Leases.tenant(tenant))
+                .orElseThrow();
     }
 }

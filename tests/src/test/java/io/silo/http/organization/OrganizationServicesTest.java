@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.silo.app.SiloOptions;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestClock;
+import io.silo.testing.TestInvoices;
 import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
 import io.silo.testing.TestTenants;
@@ -64,7 +65,8 @@ class OrganizationServicesTest {
                 .contains("core", "crm", "billing");
         // a token names the roles it was issued with: the next sign-in carries the new one
         SiloClient owner = signIn(tenant);
-        assertThat(owner.post("/api/data/billing/invoices", invoice("INV-1")).status())
+        assertThat(owner.post("/api/data/billing/invoices", TestInvoices.invoice("INV-1"))
+                        .status())
                 .isEqualTo(201);
         assertThat(actions(owner.get("/api/activity?service=core").json())).contains("service.add");
         assertThat(actions(
@@ -77,7 +79,7 @@ class OrganizationServicesTest {
         TestTenant tenant = TestTenants.create(silo.client(), "Removed Then Restored", List.of("billing"));
         String billing = tenant.database("billing");
         String id = tenant.client()
-                .post("/api/data/billing/invoices", invoice("INV-7"))
+                .post("/api/data/billing/invoices", TestInvoices.invoice("INV-7"))
                 .json()
                 .path("_id")
                 .asString();
@@ -92,7 +94,7 @@ class OrganizationServicesTest {
         assertThat(refused.status()).isEqualTo(404);
         assertThat(refused.problemType()).isEqualTo("service-not-enabled");
         assertThat(tenant.client()
-                        .post("/api/data/billing/invoices", invoice("INV-8"))
+                        .post("/api/data/billing/invoices", TestInvoices.invoice("INV-8"))
                         .problemType())
                 .isEqualTo("service-not-enabled");
         assertThat(databaseExists(billing))
@@ -299,23 +301,5 @@ class OrganizationServicesTest {
                 .jdbc(coreDatabase)
                 .queryOne("SELECT count(*) FROM memberships WHERE service = 'billing'", row -> row.getLong(1))
                 .orElseThrow();
-    }
-
-    private static Map<String, Object> invoice(String number) {
-        return Map.of(
-                "number",
-                number,
-                "customer",
-                Map.of("name", "Ada"),
-                "status",
-                "draft",
-                "currency",
-                "EUR",
-                "total",
-                10,
-                "issueDate",
-                "2026-11-01",
-                "items",
-                List.of(Map.of("description", "consulting", "quantity", 1, "unitPrice", 10)));
     }
 }
