@@ -263,7 +263,8 @@ final class BenchRun {
                     databases.size(),
                     concurrency,
                     BenchOptions.SERVICE + " v" + template.version() + " → v" + (template.version() + 1) + ": index on "
-                            + BenchOptions.COLLECTION + ".currency");
+                            + BenchOptions.COLLECTION + ".currency",
+                    this::progress);
         }
         progress(String.format(
                 Locale.ROOT,

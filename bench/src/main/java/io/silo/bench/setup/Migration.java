@@ -38,13 +38,17 @@ public final class Migration {
 
     /**
      * What the rollout job took, from each job's creation to its end as the control database
-     * records them: the canary's databases, then all of them.
+     * records them: the canary's databases, then all of them; and before them, unmeasured in the
+     * rate, the dry run the operator's procedure starts with.
      *
+     * @param dryRunSeconds how long {@code POST /api/admin/migrations} with {@code dryRun} took to
+     *     answer with every database's plan
      * @param longestFence the database whose writes were fenced longest and for how long, if any was
      */
     public record Rollout(
             String change,
             int parallel,
+            double dryRunSeconds,
             int canary,
             double canarySeconds,
             int databases,
@@ -110,7 +114,10 @@ public final class Migration {
         return TemplateLoader.load(service + ".yaml", text);
     }
 
-    /** Applies {@code template} to every database, {@code concurrency} at a time; fails on the first database that refuses. */
+    /**
+     * Applies {@code template} to every database, {@code concurrency} at a time, after a checkpoint;
+     * fails on the first database that refuses.
+     */
     public static Figures direct(
             PostgresServer server,
             ServiceTemplate template,
@@ -118,6 +125,7 @@ public final class Migration {
             int concurrency,
             String change,
             Consumer<String> progress) {
+        checkpoint(server, progress);
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
         List<Long> nanos = Parallel.map(databases.size(), concurrency, i -> {
@@ -140,9 +148,10 @@ public final class Migration {
     }
 
     /**
-     * Runs the rollout through the admin API of a Silo that knows the new version: a canary wave
-     * ({@code canary}), then the rest ({@code continueAfterCanary}), each job watched until it ends;
-     * how long each took is read from the control database.
+     * Runs the rollout through the admin API of a Silo that knows the new version, as
+     * docs/operations.md has an operator do it: a dry run (every database's plan), then, after a
+     * checkpoint, a canary wave ({@code canary}) and the rest ({@code continueAfterCanary}), each job
+     * watched until it ends; how long each took is read from the control database.
      *
      * @param admin a platform administrator's client of that Silo
      * @throws IllegalStateException when a database failed or the jobs did not cover {@code databases}
@@ -154,7 +163,17 @@ public final class Migration {
             String service,
             int databases,
             int parallel,
-            String change) {
+            String change,
+            Consumer<String> progress) {
+        long planning = System.nanoTime();
+        SiloClient.Response plan = admin.post("/api/admin/migrations", Map.of("service", service, "dryRun", true));
+        double dryRunSeconds = (System.nanoTime() - planning) / 1e9;
+        if (plan.status() != 200 || plan.json().path("databases").size() != databases) {
+            throw new IllegalStateException("the dry run did not plan " + databases + " databases: " + plan);
+        }
+        progress.accept(String.format(
+                java.util.Locale.ROOT, "  dry run: %d databases planned in %.1f s", databases, dryRunSeconds));
+        checkpoint(server, progress);
         int canary = Math.max(1, Math.min(100, databases / 10));
         JsonNode first =
                 finished(admin, started(admin, Map.of("service", service, "canary", canary, "parallel", parallel)));
@@ -174,7 +193,14 @@ public final class Migration {
                 .max(java.util.Comparator.comparingLong(node -> node.path("ms").asLong()))
                 .map(node -> node.path("ms").asLong() + " ms ("
                         + node.path("database").asString() + ")");
-        return new Rollout(change, parallel, canary, canarySeconds, databases, canarySeconds + restSeconds, fence);
+        return new Rollout(
+                change, parallel, dryRunSeconds, canary, canarySeconds, databases, canarySeconds + restSeconds, fence);
+    }
+
+    private static void checkpoint(PostgresServer server, Consumer<String> progress) {
+        if (!server.checkpoint()) {
+            progress.accept("warning: no CHECKPOINT before the phase (the role may not): a checkpoint may fall in it");
+        }
     }
 
     private static String started(SiloClient admin, Map<String, Object> body) {
@@ -196,7 +222,9 @@ public final class Migration {
                 return job;
             }
             try {
-                Thread.sleep(50);
+                // as often as `silo jobs get --follow` asks; the job's time is read from the control
+                // database, so the watcher's pace only adds the load an operator's watch adds
+                Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the rollout ran", e);

@@ -120,6 +120,21 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes every dirty page to disk now ({@code CHECKPOINT}), so that a phase measured next does not
+     * pay for the writes of the one before it, nor meet a timed checkpoint halfway; false when the
+     * role may not (neither superuser nor {@code pg_checkpoint}).
+     */
+    public boolean checkpoint() {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** The postmaster's process id, when the server is the embedded one: its CPU time is then measured. */
     public OptionalLong postmasterPid() {
         if (embedded.isEmpty()) {

@@ -43,6 +43,7 @@ public final class ClusterAdmin implements AutoCloseable {
     private final HikariDataSource pool;
     private final Jdbc jdbc;
     private final Properties timeouts = new Properties();
+    private final int socketTimeoutMillis;
     private volatile boolean prepared;
 
     /**
@@ -53,9 +54,9 @@ public final class ClusterAdmin implements AutoCloseable {
         this.cluster = cluster;
         timeouts.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         timeouts.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
-        timeouts.setProperty(
-                "socketTimeout",
-                Long.toString(statementTimeout.plus(CONNECT_TIMEOUT).toSeconds()));
+        this.socketTimeoutMillis =
+                Math.toIntExact(statementTimeout.plus(CONNECT_TIMEOUT).toMillis());
+        timeouts.setProperty("socketTimeout", Long.toString(socketTimeoutMillis / 1000));
         timeouts.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
         timeouts.setProperty("tcpKeepAlive", "true");
         HikariConfig config = new HikariConfig();
@@ -369,9 +370,22 @@ public final class ClusterAdmin implements AutoCloseable {
     public Connection connect(String database) throws SQLException {
         Properties props = new Properties();
         props.putAll(timeouts);
+        // no loginTimeout, which costs a thread per connection (a rollout opens one per database):
+        // the socket's own timeout bounds the login instead, and is lengthened once connected
+        props.remove("loginTimeout");
+        props.setProperty("socketTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        // the notices of idempotent DDL ("already exists, skipping") are read by nobody
+        props.setProperty("options", timeouts.getProperty("options") + " -c client_min_messages=warning");
         props.setProperty("user", cluster.user());
         props.setProperty("password", cluster.password());
-        return DriverManager.getConnection(JdbcUrls.withDatabase(cluster.url(), database), props);
+        Connection connection = DriverManager.getConnection(JdbcUrls.withDatabase(cluster.url(), database), props);
+        try {
+            connection.setNetworkTimeout(Runnable::run, socketTimeoutMillis);
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     private static boolean tableExists(Handle handle, String table) {

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -94,15 +95,6 @@ public final class RolloutStore {
                 service);
     }
 
-    /** Lifts a write fence without a new version: a migration that stopped. */
-    private static void unfence(Handle handle, UUID tenantId, String service) {
-        handle.update(
-                "UPDATE tenant_databases SET state = 'ready', updated_at = now()"
-                        + " WHERE tenant_id = ? AND service = ? AND state = 'write-fenced'",
-                tenantId,
-                service);
-    }
-
     /** Records a new rollout job's plan: {@code total} databases. Call after the job row exists. */
     public void begin(UUID jobId, String service, int version, int total) {
         jdbc.update(
@@ -141,63 +133,73 @@ public final class RolloutStore {
     }
 
     /**
-     * Records what happened to one database, and how long its writes were fenced if they were; a
-     * database retried in a resumed slice keeps its latest outcome.
+     * One database's end in a rollout: the version it reached when the control plane does not know
+     * it yet, why it stays behind ({@code failure} empty: it is done), and how long its writes were
+     * fenced if they were.
      */
-    public void outcome(UUID jobId, Target target, boolean done, Optional<String> reason, Optional<Duration> fence) {
-        jdbc.useTransaction(handle -> outcome(handle, jobId, target, done, reason, fence));
-    }
+    public record End(Target target, OptionalInt reached, Optional<String> failure, Optional<Duration> fence) {}
 
     /**
-     * Ends one database's part in a rollout in one transaction: the version it reached when not
-     * recorded yet, its outcome ({@code failure} empty: done), a write fence a failed step left
-     * lifted, and {@code alsoInTransaction} (the tenant's lease given back).
+     * Ends databases' parts in a rollout in one transaction: the versions they reached, their
+     * outcomes, the write fences failed steps left lifted, and {@code alsoInTransaction} (their
+     * tenants' leases given back). A rollout records its databases' ends a few at a time, off the
+     * path of the databases that migrate.
      *
      * <p>The commit does not wait for the disk: the job's step, recorded when its slice of databases
-     * ends, does, and flushes this one with it. A crash of the control database before that loses at
-     * most these ends together with the step, which then runs again and records them again (the
-     * databases found migrated); the version a lost end recorded leaves the control plane behind the
-     * database, never ahead of it.
+     * ends, does, and flushes these with it. A crash before that loses at most these ends together
+     * with the step, which then runs again and records them again (the databases found migrated); the
+     * version a lost end recorded leaves the control plane behind the database, never ahead of it.
      */
-    public void finish(
-            UUID jobId,
-            Target target,
-            String service,
-            java.util.OptionalInt reached,
-            Optional<String> failure,
-            Optional<Duration> fence,
-            Jdbc.HandleConsumer alsoInTransaction) {
+    public void finish(UUID jobId, String service, List<End> ends, Jdbc.HandleConsumer alsoInTransaction) {
         jdbc.useTransaction(handle -> {
             handle.execute("SET LOCAL synchronous_commit = off");
-            if (reached.isPresent()) {
-                reached(handle, target.tenantId(), service, reached.getAsInt());
+            List<End> reached =
+                    ends.stream().filter(end -> end.reached().isPresent()).toList();
+            if (!reached.isEmpty()) {
+                handle.update(
+                        "UPDATE tenant_databases d SET schema_version = greatest(d.schema_version, r.version),"
+                                + " state = CASE WHEN d.state = 'write-fenced' THEN 'ready' ELSE d.state END,"
+                                + " updated_at = now()"
+                                + " FROM unnest(?::uuid[], ?::int[]) AS r (tenant_id, version)"
+                                + " WHERE d.tenant_id = r.tenant_id AND d.service = ?"
+                                + " AND (d.schema_version < r.version OR d.state = 'write-fenced')",
+                        reached.stream().map(end -> end.target().tenantId()).toArray(UUID[]::new),
+                        reached.stream().map(end -> end.reached().getAsInt()).toArray(Integer[]::new),
+                        service);
             }
-            if (failure.isPresent()) {
-                unfence(handle, target.tenantId(), service);
+            UUID[] failed = ends.stream()
+                    .filter(end -> end.failure().isPresent())
+                    .map(end -> end.target().tenantId())
+                    .toArray(UUID[]::new);
+            if (failed.length > 0) {
+                handle.update(
+                        "UPDATE tenant_databases SET state = 'ready', updated_at = now()"
+                                + " WHERE tenant_id = ANY (?::uuid[]) AND service = ? AND state = 'write-fenced'",
+                        failed,
+                        service);
             }
-            outcome(handle, jobId, target, failure.isEmpty(), failure, fence);
+            handle.update(
+                    """
+                    INSERT INTO rollout_databases (job_id, database_name, tenant_id, slug, from_version, status, reason, fence_ms)
+                    SELECT ?, * FROM unnest(?::text[], ?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[])
+                    ON CONFLICT (job_id, database_name)
+                    DO UPDATE SET status = excluded.status, reason = excluded.reason,
+                        fence_ms = coalesce(excluded.fence_ms, rollout_databases.fence_ms), updated_at = now()
+                    """,
+                    jobId,
+                    ends.stream().map(end -> end.target().database()).toArray(String[]::new),
+                    ends.stream().map(end -> end.target().tenantId()).toArray(UUID[]::new),
+                    ends.stream().map(end -> end.target().slug()).toArray(String[]::new),
+                    ends.stream().map(end -> end.target().schemaVersion()).toArray(Integer[]::new),
+                    ends.stream()
+                            .map(end -> end.failure().isEmpty() ? "done" : "failed")
+                            .toArray(String[]::new),
+                    ends.stream().map(end -> end.failure().orElse(null)).toArray(String[]::new),
+                    ends.stream()
+                            .map(end -> end.fence().map(Duration::toMillis).orElse(null))
+                            .toArray(Long[]::new));
             alsoInTransaction.accept(handle);
         });
-    }
-
-    private static void outcome(
-            Handle handle, UUID jobId, Target target, boolean done, Optional<String> reason, Optional<Duration> fence) {
-        handle.update(
-                """
-                INSERT INTO rollout_databases (job_id, database_name, tenant_id, slug, from_version, status, reason, fence_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (job_id, database_name)
-                DO UPDATE SET status = excluded.status, reason = excluded.reason,
-                    fence_ms = coalesce(excluded.fence_ms, rollout_databases.fence_ms), updated_at = now()
-                """,
-                jobId,
-                target.database(),
-                target.tenantId(),
-                target.slug(),
-                target.schemaVersion(),
-                done ? "done" : "failed",
-                reason,
-                fence.map(Duration::toMillis));
     }
 
     public Counts counts(UUID jobId) {

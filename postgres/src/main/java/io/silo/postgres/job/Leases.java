@@ -62,7 +62,12 @@ public final class Leases {
 
     /** Gives up every lease of {@code names} that {@code holder} still has. */
     public void releaseAll(Collection<String> names, String holder) {
-        jdbc.update(
+        jdbc.useHandle(handle -> releaseAll(handle, names, holder));
+    }
+
+    /** Gives back those of {@code names} {@code holder} has, inside the caller's transaction. */
+    public static void releaseAll(Handle handle, Collection<String> names, String holder) {
+        handle.update(
                 "DELETE FROM leases WHERE name = ANY(?::text[]) AND holder = ?", names.toArray(String[]::new), holder);
     }
 

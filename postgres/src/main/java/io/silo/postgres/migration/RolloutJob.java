@@ -9,6 +9,7 @@ import io.silo.json.Json;
 import io.silo.postgres.cluster.ClusterAdmins;
 import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.RolloutStore;
+import io.silo.postgres.control.RolloutStore.End;
 import io.silo.postgres.control.RolloutStore.Target;
 import io.silo.postgres.jdbc.Handle;
 import io.silo.postgres.job.Leases;
@@ -29,8 +30,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +48,9 @@ import tools.jackson.databind.node.ObjectNode;
  * once, each on its own administrative connection ({@link TenantMigrator}); a database that fails
  * is recorded with its reason in the job's progress and the log, and the others go on.
  *
- * <p>Each database's outcome is recorded ({@link RolloutStore#outcome}, kept after the job ends,
- * with the reason of a failure) and the job's counts reported through {@link JobProgress} a few
+ * <p>Each database's outcome is recorded ({@link RolloutStore#finish}, kept after the job ends,
+ * with the reason of a failure; a few databases' ends per commit, written beside the workers, not
+ * by them) and the job's counts reported through {@link JobProgress} a few
  * times a second and at the end of each slice ({@code done, failed, total} over the whole rollout),
  * so a watcher sees it move.
  * A slice resumed after a crash runs again: its finished databases are current and cost one query
@@ -207,7 +211,8 @@ public final class RolloutJob implements JobHandler {
         // not once per database: with hundreds of small databases that is most of a rollout's overhead
         Pace pace = new Pace();
         SliceLeases leased = leaseSlice(job, step, slice);
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (SliceEnds ends = new SliceEnds(job.id(), template.service(), leased);
+                ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             Set<Target> placed = store.stillPlaced(slice, template.service());
             List<Future<?>> running = new ArrayList<>();
             for (Target target : slice) {
@@ -216,7 +221,7 @@ public final class RolloutJob implements JobHandler {
                     try {
                         // a cancelled rollout starts no more databases; the runner ends it at the step's end
                         if (!pace.cancelled(() -> progress.cancelRequested(job.id()))) {
-                            migrateLeased(job, template, target, leased, placed);
+                            migrateLeased(job, template, target, leased, placed, ends);
                             if (pace.reportDue()) {
                                 report(job);
                             }
@@ -288,14 +293,20 @@ public final class RolloutJob implements JobHandler {
             return held.contains(Leases.tenant(target.tenantId()));
         }
 
-        /** Gives {@code target}'s tenant back inside the transaction that records its database's end. */
-        void release(Handle handle, Target target) {
-            Leases.release(handle, Leases.tenant(target.tenantId()), holder);
+        /** Gives the tenants of {@code ends} back inside the transaction that records their databases' ends. */
+        void release(Handle handle, List<End> ends) {
+            Leases.releaseAll(handle, names(ends), holder);
         }
 
-        /** That transaction committed: the lease is no longer this slice's to renew or give back. */
-        void released(Target target) {
-            held.remove(Leases.tenant(target.tenantId()));
+        /** That transaction committed: these leases are no longer this slice's to renew or give back. */
+        void released(List<End> ends) {
+            held.removeAll(names(ends));
+        }
+
+        private static List<String> names(List<End> ends) {
+            return ends.stream()
+                    .map(end -> Leases.tenant(end.target().tenantId()))
+                    .toList();
         }
 
         @Override
@@ -303,6 +314,84 @@ public final class RolloutJob implements JobHandler {
             renewal.interrupt();
             if (!held.isEmpty()) {
                 leases.releaseAll(List.copyOf(held), holder);
+            }
+        }
+    }
+
+    /**
+     * The ends of a slice's databases, written to the control database by a thread of their own, the
+     * few that ended meanwhile in one transaction with their tenants' leases given back, so that a
+     * worker goes on to its next database at once instead of waiting for a commit of its own. An end
+     * waits at most {@link #LINGER} plus a commit. Closing writes what is left; a write that failed
+     * then fails the slice, which runs again and finds those databases migrated (their leases are
+     * given back with the slice's).
+     */
+    private final class SliceEnds implements AutoCloseable {
+        private static final Duration LINGER = Duration.ofMillis(50);
+        private static final End CLOSE = new End(null, OptionalInt.empty(), Optional.empty(), Optional.empty());
+
+        private final UUID jobId;
+        private final String service;
+        private final SliceLeases leased;
+        private final LinkedBlockingQueue<End> queue = new LinkedBlockingQueue<>();
+        private final Thread writer;
+        private volatile RuntimeException failure;
+
+        SliceEnds(UUID jobId, String service, SliceLeases leased) {
+            this.jobId = jobId;
+            this.service = service;
+            this.leased = leased;
+            this.writer = Thread.ofVirtual().name("rollout-ends").start(this::write);
+        }
+
+        void add(End end) {
+            queue.add(end);
+        }
+
+        private void write() {
+            boolean closing = false;
+            while (!closing) {
+                List<End> batch = new ArrayList<>();
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    return; // not interrupted by this class: the process is going down
+                }
+                if (batch.getFirst() != CLOSE) {
+                    LockSupport.parkNanos(LINGER.toNanos()); // a few more end meanwhile; closing wakes it
+                }
+                queue.drainTo(batch);
+                closing = batch.remove(CLOSE);
+                if (!batch.isEmpty()) {
+                    record(batch);
+                }
+            }
+        }
+
+        private void record(List<End> batch) {
+            try {
+                store.finish(jobId, service, batch, handle -> leased.release(handle, batch));
+                leased.released(batch);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            queue.add(CLOSE);
+            LockSupport.unpark(writer);
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while recording the ends of rollout " + jobId, e);
+            }
+            if (failure != null) {
+                throw new IllegalStateException(
+                        "rollout " + jobId + ": could not record databases' ends: " + failure.getMessage(), failure);
             }
         }
     }
@@ -358,20 +447,21 @@ public final class RolloutJob implements JobHandler {
      * leases were taken.
      */
     private void migrateLeased(
-            Job job, ServiceTemplate template, Target target, SliceLeases leased, Set<Target> placed) {
+            Job job, ServiceTemplate template, Target target, SliceLeases leased, Set<Target> placed, SliceEnds ends) {
         if (!leased.holds(target)) {
             String reason = "another job is changing organization " + target.slug()
                     + " (its lease is taken); run the rollout again later";
             warnBehind(job, template, target, reason);
-            store.outcome(job.id(), target, false, Optional.of(reason), Optional.empty());
+            // the lease given back with the end is only ever this slice's: another job's stays
+            ends.add(new End(target, OptionalInt.empty(), Optional.of(reason), Optional.empty()));
             return;
         }
         if (!placed.contains(target)) {
             String reason = "organization " + target.slug() + " moved to another cluster since the rollout was"
                     + " planned; run the rollout again";
             warnBehind(job, template, target, reason);
-            store.outcome(job.id(), target, false, Optional.of(reason), Optional.empty());
-            return; // its tenant's lease is given back with the slice's end
+            ends.add(new End(target, OptionalInt.empty(), Optional.of(reason), Optional.empty()));
+            return;
         }
         FenceClock fence = new FenceClock(target.tenantId(), template.service());
         Optional<String> failure = Optional.empty();
@@ -379,18 +469,10 @@ public final class RolloutJob implements JobHandler {
             failure = migrateOne(template, target, fence);
         } finally {
             failure.ifPresent(reason -> warnBehind(job, template, target, reason));
-            // one commit for the database's end: the version it reached (unless a fence's end
-            // recorded it already), its outcome, a fence a failed step left (it is this rollout's
-            // while the lease is held), and the lease given back
-            store.finish(
-                    job.id(),
-                    target,
-                    template.service(),
-                    fence.unrecorded(),
-                    failure,
-                    fence.longest(),
-                    handle -> leased.release(handle, target));
-            leased.released(target);
+            // the database's end: the version it reached (unless a fence's end recorded it already),
+            // its outcome, a fence a failed step left (it is this rollout's while the lease is held),
+            // and the lease given back, committed with the ends of the databases beside it
+            ends.add(new End(target, fence.unrecorded(), failure, fence.longest()));
         }
     }
 

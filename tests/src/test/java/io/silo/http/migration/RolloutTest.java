@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.silo.app.SiloOptions;
 import io.silo.job.StepObserver;
+import io.silo.postgres.job.Leases;
 import io.silo.postgres.migration.RolloutJob;
 import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
@@ -260,6 +261,47 @@ class RolloutTest {
 
             assertThat(rollout.path("state").asString()).isEqualTo("succeeded");
             assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 5L));
+        }
+    }
+
+    /**
+     * A tenant another job is changing stays behind with that reason, and keeps that job's lease: the
+     * rollout gives back only its own, the others' with the commits that record their ends.
+     */
+    @Test
+    void aTenantWhoseLeaseAnotherJobHoldsStaysBehindAndKeepsThatLease() {
+        try (TestSilo silo = start(SiloOptions.server())) {
+            List<String> databases = tenants(silo, 4);
+            upgrade(silo);
+            Leases leases = new Leases(silo.control());
+            String busy = Leases.tenant(silo.control()
+                    .queryOne(
+                            "SELECT tenant_id FROM tenant_databases WHERE database_name = ?",
+                            row -> row.getObject(1, java.util.UUID.class),
+                            databases.get(2))
+                    .orElseThrow());
+            assertThat(leases.tryAcquire(busy, "another-job", Duration.ofMinutes(5)))
+                    .isTrue();
+            SiloClient admin = silo.client().asAdmin();
+
+            JsonNode job = finished(silo, start(admin, Map.of("service", "shelf", "parallel", 2)));
+
+            assertThat(job.path("state").asString()).isEqualTo("failed");
+            assertThat(job.path("rollout").path("done").asInt()).isEqualTo(3);
+            JsonNode failure = job.path("rollout").path("failures").get(0);
+            assertThat(failure.path("database").asString()).isEqualTo(databases.get(2));
+            assertThat(failure.path("reason").asString()).contains("its lease is taken");
+            assertThat(version(databases.get(2))).isEqualTo(1);
+            assertThat(silo.control().query("SELECT name || ' ' || holder FROM leases", row -> row.getString(1)))
+                    .as("the other job's lease stays, none of the rollout's does")
+                    .containsExactly(busy + " another-job");
+
+            leases.release(busy, "another-job");
+            assertThat(finished(silo, start(admin, Map.of("service", "shelf")))
+                            .path("state")
+                            .asString())
+                    .isEqualTo("succeeded");
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 4L));
         }
     }
 
