@@ -119,15 +119,18 @@ class RolloutTest {
         AtomicBoolean crashed = new AtomicBoolean();
         StepObserver crashOnce = (job, step) -> {
             if (job.kind().equals(RolloutJob.KIND)
-                    && step.equals("migrate:16-20")
+                    && step.equals("migrate:5-20")
                     && crashed.compareAndSet(false, true)) {
                 throw new SimulatedCrash(step);
             }
         };
         try (TestSilo silo = start(SiloOptions.server())) {
-            List<String> databases = tenants(silo, 20); // two slices of 16 at parallel 1
+            List<String> databases = tenants(silo, 20);
             upgrade(silo, SiloOptions.server().withStepObserver(crashOnce));
-            JsonNode started = start(silo.client().asAdmin(), Map.of("service", "shelf", "parallel", 1));
+            // two slices: a canary of 5 that goes on by itself, then the other 15
+            JsonNode started = start(
+                    silo.client().asAdmin(),
+                    Map.of("service", "shelf", "parallel", 1, "canary", 5, "autoContinue", true));
             Eventually.get(WAIT, crashed::get, Boolean::booleanValue);
 
             silo.restart(SiloOptions.server());
