@@ -421,12 +421,11 @@ public final class Markdown {
     private static void migration(StringBuilder out, RunResult run) {
         var direct = run.migration().direct();
         var rollout = run.migration().rollout();
-        out.append(
-                "**Migration** across every tenant, two ways in this run: the next template version applied "
-                        + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
-                        + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
-                        + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
-                        + "after a `CHECKPOINT`; the rollout, as docs/operations.md has it, after a dry run (not in its rate).\n\n");
+        out.append("**Migration** across every tenant, two ways in this run: the next template version applied "
+                + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
+                + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
+                + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
+                + "after a `CHECKPOINT`.\n\n");
         out.append("| how | change | databases | at a time | total | databases/s |\n|---|---|---|---|---|---|\n");
         out.append(f(
                 "| SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f |%n",
@@ -437,12 +436,6 @@ public final class Markdown {
                 direct.concurrency(),
                 direct.seconds(),
                 direct.databasesPerSecond()));
-        out.append(f(
-                "| dry run before it (`dryRun`, one request) | %s | %d | 1 | %.1f s | %.1f |%n",
-                rollout.change(),
-                rollout.databases(),
-                rollout.dryRunSeconds(),
-                rollout.databases() / rollout.dryRunSeconds()));
         out.append(f(
                 "| rollout job, canary | %s | %d | %d | %.1f s | %.1f |%n",
                 rollout.change(),

@@ -38,17 +38,13 @@ public final class Migration {
 
     /**
      * What the rollout job took, from each job's creation to its end as the control database
-     * records them: the canary's databases, then all of them; and before them, unmeasured in the
-     * rate, the dry run the operator's procedure starts with.
+     * records them: the canary's databases, then all of them.
      *
-     * @param dryRunSeconds how long {@code POST /api/admin/migrations} with {@code dryRun} took to
-     *     answer with every database's plan
      * @param longestFence the database whose writes were fenced longest and for how long, if any was
      */
     public record Rollout(
             String change,
             int parallel,
-            double dryRunSeconds,
             int canary,
             double canarySeconds,
             int databases,
@@ -148,10 +144,10 @@ public final class Migration {
     }
 
     /**
-     * Runs the rollout through the admin API of a Silo that knows the new version, as
-     * docs/operations.md has an operator do it: a dry run (every database's plan), then, after a
-     * checkpoint, a canary wave ({@code canary}) and the rest ({@code continueAfterCanary}), each job
-     * watched until it ends; how long each took is read from the control database.
+     * Runs the rollout through the admin API of a Silo that knows the new version: after a
+     * checkpoint, a canary wave ({@code canary}), then the rest ({@code continueAfterCanary}), each
+     * job watched until it ends; how long each took is read from the control database. No dry run
+     * before it: it would warm the restarted Silo and the databases for the rollout alone.
      *
      * @param admin a platform administrator's client of that Silo
      * @throws IllegalStateException when a database failed or the jobs did not cover {@code databases}
@@ -165,14 +161,6 @@ public final class Migration {
             int parallel,
             String change,
             Consumer<String> progress) {
-        long planning = System.nanoTime();
-        SiloClient.Response plan = admin.post("/api/admin/migrations", Map.of("service", service, "dryRun", true));
-        double dryRunSeconds = (System.nanoTime() - planning) / 1e9;
-        if (plan.status() != 200 || plan.json().path("databases").size() != databases) {
-            throw new IllegalStateException("the dry run did not plan " + databases + " databases: " + plan);
-        }
-        progress.accept(String.format(
-                java.util.Locale.ROOT, "  dry run: %d databases planned in %.1f s", databases, dryRunSeconds));
         checkpoint(server, progress);
         int canary = Math.max(1, Math.min(100, databases / 10));
         JsonNode first =
@@ -193,8 +181,7 @@ public final class Migration {
                 .max(java.util.Comparator.comparingLong(node -> node.path("ms").asLong()))
                 .map(node -> node.path("ms").asLong() + " ms ("
                         + node.path("database").asString() + ")");
-        return new Rollout(
-                change, parallel, dryRunSeconds, canary, canarySeconds, databases, canarySeconds + restSeconds, fence);
+        return new Rollout(change, parallel, canary, canarySeconds, databases, canarySeconds + restSeconds, fence);
     }
 
     private static void checkpoint(PostgresServer server, Consumer<String> progress) {

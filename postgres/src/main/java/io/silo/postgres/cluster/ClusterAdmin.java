@@ -54,8 +54,8 @@ public final class ClusterAdmin implements AutoCloseable {
         this.cluster = cluster;
         timeouts.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         timeouts.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
-        this.socketTimeoutMillis =
-                Math.toIntExact(statementTimeout.plus(CONNECT_TIMEOUT).toMillis());
+        this.socketTimeoutMillis = (int) Math.min(
+                Integer.MAX_VALUE, statementTimeout.plus(CONNECT_TIMEOUT).toMillis());
         timeouts.setProperty("socketTimeout", Long.toString(socketTimeoutMillis / 1000));
         timeouts.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
         timeouts.setProperty("tcpKeepAlive", "true");

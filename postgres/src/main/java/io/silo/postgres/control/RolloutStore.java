@@ -136,12 +136,22 @@ public final class RolloutStore {
      * One database's end in a rollout: the version it reached when the control plane does not know
      * it yet, why it stays behind ({@code failure} empty: it is done), and how long its writes were
      * fenced if they were.
+     *
+     * @param migrated whether the rollout ran the database's migration under its tenant's lease: only
+     *     then is a write fence it finds up its own to lift (a database it left alone, its lease
+     *     taken by a move, keeps the move's fence)
      */
-    public record End(Target target, OptionalInt reached, Optional<String> failure, Optional<Duration> fence) {}
+    public record End(
+            Target target, boolean migrated, OptionalInt reached, Optional<String> failure, Optional<Duration> fence) {
+        /** A database the rollout did not touch, and why. */
+        public static End untouched(Target target, String reason) {
+            return new End(target, false, OptionalInt.empty(), Optional.of(reason), Optional.empty());
+        }
+    }
 
     /**
      * Ends databases' parts in a rollout in one transaction: the versions they reached, their
-     * outcomes, the write fences failed steps left lifted, and {@code alsoInTransaction} (their
+     * outcomes, the write fences their failed steps left lifted, and {@code alsoInTransaction} (their
      * tenants' leases given back). A rollout records its databases' ends a few at a time, off the
      * path of the databases that migrate.
      *
@@ -168,7 +178,7 @@ public final class RolloutStore {
                         service);
             }
             UUID[] failed = ends.stream()
-                    .filter(end -> end.failure().isPresent())
+                    .filter(end -> end.migrated() && end.failure().isPresent())
                     .map(end -> end.target().tenantId())
                     .toArray(UUID[]::new);
             if (failed.length > 0) {

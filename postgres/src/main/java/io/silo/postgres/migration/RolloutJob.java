@@ -323,20 +323,21 @@ public final class RolloutJob implements JobHandler {
      * The ends of a slice's databases, written to the control database by a thread of their own, the
      * few that ended meanwhile in one transaction with their tenants' leases given back, so that a
      * worker goes on to its next database at once instead of waiting for a commit of its own. An end
-     * waits at most {@link #LINGER} plus a commit. Closing writes what is left; a write that failed
-     * then fails the slice, which runs again and finds those databases migrated (their leases are
-     * given back with the slice's).
+     * waits at most {@link #LINGER} and two commits (the one under way when it came, then its own).
+     * Closing writes what is left; an end not written (a write that failed, a writer that died) then
+     * fails the slice, which runs again and finds those databases migrated (their leases are given
+     * back with the slice's).
      */
     private final class SliceEnds implements AutoCloseable {
         private static final Duration LINGER = Duration.ofMillis(50);
-        private static final End CLOSE = new End(null, OptionalInt.empty(), Optional.empty(), Optional.empty());
+        private static final End CLOSE = End.untouched(null, "");
 
         private final UUID jobId;
         private final String service;
         private final SliceLeases leased;
         private final LinkedBlockingQueue<End> queue = new LinkedBlockingQueue<>();
         private final Thread writer;
-        private volatile RuntimeException failure;
+        private volatile Throwable failure;
 
         SliceEnds(UUID jobId, String service, SliceLeases leased) {
             this.jobId = jobId;
@@ -350,22 +351,23 @@ public final class RolloutJob implements JobHandler {
         }
 
         private void write() {
-            boolean closing = false;
-            while (!closing) {
-                List<End> batch = new ArrayList<>();
-                try {
+            try {
+                boolean closing = false;
+                while (!closing) {
+                    List<End> batch = new ArrayList<>();
                     batch.add(queue.take());
-                } catch (InterruptedException e) {
-                    return; // not interrupted by this class: the process is going down
+                    if (batch.getFirst() != CLOSE) {
+                        LockSupport.parkNanos(LINGER.toNanos()); // a few more end meanwhile; closing wakes it
+                    }
+                    queue.drainTo(batch);
+                    closing = batch.remove(CLOSE);
+                    if (!batch.isEmpty()) {
+                        record(batch);
+                    }
                 }
-                if (batch.getFirst() != CLOSE) {
-                    LockSupport.parkNanos(LINGER.toNanos()); // a few more end meanwhile; closing wakes it
-                }
-                queue.drainTo(batch);
-                closing = batch.remove(CLOSE);
-                if (!batch.isEmpty()) {
-                    record(batch);
-                }
+            } catch (InterruptedException | Error e) {
+                // not interrupted by this class: the process is going down; what is queued stays unwritten
+                failed(e);
             }
         }
 
@@ -374,9 +376,13 @@ public final class RolloutJob implements JobHandler {
                 store.finish(jobId, service, batch, handle -> leased.release(handle, batch));
                 leased.released(batch);
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                }
+                failed(e); // the next batches are still tried: each is a transaction of its own
+            }
+        }
+
+        private void failed(Throwable e) {
+            if (failure == null) {
+                failure = e;
             }
         }
 
@@ -384,15 +390,24 @@ public final class RolloutJob implements JobHandler {
         public void close() {
             queue.add(CLOSE);
             LockSupport.unpark(writer);
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while recording the ends of rollout " + jobId, e);
+            // waited for even when interrupted: a writer left behind would still write after the step
+            // ended, perhaps over a retry's newer outcomes
+            boolean interrupted = false;
+            while (writer.isAlive()) {
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            if (failure != null) {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            queue.remove(CLOSE);
+            if (failure != null || !queue.isEmpty()) {
+                String why = failure == null ? "the writer stopped" : String.valueOf(failure.getMessage());
                 throw new IllegalStateException(
-                        "rollout " + jobId + ": could not record databases' ends: " + failure.getMessage(), failure);
+                        "rollout " + jobId + ": could not record databases' ends: " + why, failure);
             }
         }
     }
@@ -453,19 +468,21 @@ public final class RolloutJob implements JobHandler {
             String reason = "another job is changing organization " + target.slug()
                     + " (its lease is taken); run the rollout again later";
             warnBehind(job, template, target, reason);
-            // the lease given back with the end is only ever this slice's: another job's stays
-            ends.add(new End(target, OptionalInt.empty(), Optional.of(reason), Optional.empty()));
+            // the lease given back with the end is only ever this slice's: another job's stays, and
+            // so does a fence that job put up
+            ends.add(End.untouched(target, reason));
             return;
         }
         if (!placed.contains(target)) {
             String reason = "organization " + target.slug() + " moved to another cluster since the rollout was"
                     + " planned; run the rollout again";
             warnBehind(job, template, target, reason);
-            ends.add(new End(target, OptionalInt.empty(), Optional.of(reason), Optional.empty()));
+            ends.add(End.untouched(target, reason));
             return;
         }
         FenceClock fence = new FenceClock(target.tenantId(), template.service());
-        Optional<String> failure = Optional.empty();
+        // what the end says if the migration does not come back (an Error on its way up)
+        Optional<String> failure = Optional.of("the migration stopped halfway; run the rollout again");
         try {
             failure = migrateOne(template, target, fence);
         } finally {
@@ -473,7 +490,7 @@ public final class RolloutJob implements JobHandler {
             // the database's end: the version it reached (unless a fence's end recorded it already),
             // its outcome, a fence a failed step left (it is this rollout's while the lease is held),
             // and the lease given back, committed with the ends of the databases beside it
-            ends.add(new End(target, fence.unrecorded(), failure, fence.longest()));
+            ends.add(new End(target, true, fence.unrecorded(), failure, fence.longest()));
         }
     }
 

@@ -268,8 +268,10 @@ class RolloutTest {
     }
 
     /**
-     * A tenant another job is changing stays behind with that reason, and keeps that job's lease: the
-     * rollout gives back only its own, the others' with the commits that record their ends.
+     * A tenant another job is changing (a move, say: its lease held, its writes fenced) stays behind
+     * with that reason, and keeps that job's lease and fence: the rollout gives back only its own
+     * leases, the others' with the commits that record their ends, and lifts only fences its own steps
+     * left.
      */
     @Test
     void aTenantWhoseLeaseAnotherJobHoldsStaysBehindAndKeepsThatLease() {
@@ -285,6 +287,10 @@ class RolloutTest {
                     .orElseThrow());
             assertThat(leases.tryAcquire(busy, "another-job", Duration.ofMinutes(5)))
                     .isTrue();
+            silo.control()
+                    .update(
+                            "UPDATE tenant_databases SET state = 'write-fenced' WHERE database_name = ?",
+                            databases.get(2));
             SiloClient admin = silo.client().asAdmin();
 
             JsonNode job = finished(silo, start(admin, Map.of("service", "shelf", "parallel", 2)));
@@ -298,7 +304,17 @@ class RolloutTest {
             assertThat(silo.control().query("SELECT name || ' ' || holder FROM leases", row -> row.getString(1)))
                     .as("the other job's lease stays, none of the rollout's does")
                     .containsExactly(busy + " another-job");
+            assertThat(silo.control()
+                            .queryOne(
+                                    "SELECT state FROM tenant_databases WHERE database_name = ?",
+                                    row -> row.getString(1),
+                                    databases.get(2))
+                            .orElseThrow())
+                    .as("the other job's fence stays up")
+                    .isEqualTo("write-fenced");
 
+            silo.control()
+                    .update("UPDATE tenant_databases SET state = 'ready' WHERE database_name = ?", databases.get(2));
             leases.release(busy, "another-job");
             assertThat(finished(silo, start(admin, Map.of("service", "shelf")))
                             .path("state")
