@@ -1,5 +1,8 @@
 package io.silo.bench;
 
+import io.silo.bench.load.LoadDriver;
+import io.silo.bench.load.LoadResult;
+import io.silo.bench.load.RoutedClient;
 import io.silo.bench.report.PhaseResult;
 import io.silo.bench.report.ReportFile;
 import io.silo.bench.report.RunResult;
@@ -255,6 +258,7 @@ final class BenchRun {
             SiloClient anonymous = new SiloClient(upgradedSilo.uri());
             SiloClient admin = anonymous.as(anonymous.login(
                     "/api/admin/auth/login", Map.of("email", ADMIN_EMAIL, "password", env.get("SILO_ADMIN_PASSWORD"))));
+            serveBeforeRollout(fleet, upgradedSilo);
             rollout = Migration.rollout(
                     admin,
                     server,
@@ -275,6 +279,27 @@ final class BenchRun {
                 rollout.databasesPerSecond(),
                 rollout.longestFence().orElse("none")));
         return new Migration.Result(direct, rollout);
+    }
+
+    /**
+     * The rollout's warm-up, as every measured phase has one ({@code --warmup}): the restarted Silo
+     * serves its tenants' reads first, as an upgraded instance does before an operator rolls out (the
+     * baseline's JVM has served the load phases). Nothing of the rollout runs in it.
+     */
+    private void serveBeforeRollout(Fleet.Built fleet, SiloProcess upgraded) {
+        progress("migration: the restarted Silo serves routed reads for "
+                + options.warmup().toSeconds() + " s (the warm-up) before the rollout");
+        LoadResult reads = new LoadDriver(
+                        "routed reads before the rollout", options.clients(), Duration.ZERO, options.warmup())
+                .closedLoop(
+                        i -> new RoutedClient(
+                                fleet.workload(),
+                                RoutedClient.Kind.READ,
+                                "127.0.0.1",
+                                upgraded.port(),
+                                fleet.workload().random("before the rollout", i)),
+                        LoadDriver.Window.NONE);
+        progress(String.format(Locale.ROOT, "  %,.0f req/s, errors %d", reads.throughput(), reads.failed()));
     }
 
     private static String shippedTemplate(String service) {
