@@ -421,11 +421,12 @@ public final class Markdown {
     private static void migration(StringBuilder out, RunResult run) {
         var direct = run.migration().direct();
         var rollout = run.migration().rollout();
-        out.append("**Migration** across every tenant, two ways in this run: the next template version applied "
-                + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
-                + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
-                + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
-                + "after a `CHECKPOINT`.\n\n");
+        out.append(
+                "**Migration** across every tenant, two ways in this run: the next template version applied "
+                        + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
+                        + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
+                        + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
+                        + "after a `CHECKPOINT`; the rollout after its restarted Silo served routed reads for the warm-up.\n\n");
         out.append("| how | change | databases | at a time | total | databases/s |\n|---|---|---|---|---|---|\n");
         out.append(f(
                 "| SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f |%n",
