@@ -366,7 +366,8 @@ public final class RolloutJob implements JobHandler {
                     }
                 }
             } catch (InterruptedException | Error e) {
-                // not interrupted by this class: the process is going down; what is queued stays unwritten
+                // an interrupt is not this class's (the process is going down), an Error a crash:
+                // what is queued stays unwritten, and closing says so
                 failed(e);
             }
         }
@@ -404,6 +405,9 @@ public final class RolloutJob implements JobHandler {
                 Thread.currentThread().interrupt();
             }
             queue.remove(CLOSE);
+            if (failure instanceof Error error) {
+                throw error; // a crash, as a worker's: the job stays leased and resumes elsewhere
+            }
             if (failure != null || !queue.isEmpty()) {
                 String why = failure == null ? "the writer stopped" : String.valueOf(failure.getMessage());
                 throw new IllegalStateException(
