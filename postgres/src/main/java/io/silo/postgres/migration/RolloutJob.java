@@ -116,9 +116,9 @@ public final class RolloutJob implements JobHandler {
     /**
      * The steps of a rollout: slices of {@code parallel * 64} databases, the canary its own slice(s).
      * A slice costs its step's commits, its leases and its last databases' tail, where fewer than
-     * {@code parallel} run: about 40 ms between two slices of small databases at 2 at a time, a
-     * twentieth of a slice of 32 (16 per worker), a seventieth of one of 128; a slice run again after
-     * a crash costs one query per database it had done.
+     * {@code parallel} run: about 40 ms between two slices of small databases at 2 at a time, 1.3 s
+     * of a 20 s rollout of 1,000 in slices of 32 (16 per worker), 0.3 s in slices of 128; a slice run
+     * again after a crash costs one query per database it had done.
      */
     public static List<String> plan(Request request) {
         int slice = Math.max(1, request.parallel() * SLICE_PER_WORKER);
