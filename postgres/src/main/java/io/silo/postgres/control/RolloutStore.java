@@ -69,18 +69,21 @@ public final class RolloutStore {
      * same change: every instance learns both at once (the placement's notification).
      */
     public void reached(UUID tenantId, String service, int version) {
-        jdbc.useTransaction(handle -> reached(handle, tenantId, service, version));
+        jdbc.useTransaction(handle -> reached(handle, service, new UUID[] {tenantId}, new Integer[] {version}));
     }
 
-    private static void reached(Handle handle, UUID tenantId, String service, int version) {
+    /** {@link #reached} for each tenant's database of {@code service} and the version at the same index. */
+    private static void reached(Handle handle, String service, UUID[] tenantIds, Integer[] versions) {
         handle.update(
-                "UPDATE tenant_databases SET schema_version = greatest(schema_version, ?),"
-                        + " state = CASE WHEN state = 'write-fenced' THEN 'ready' ELSE state END, updated_at = now()"
-                        + " WHERE tenant_id = ? AND service = ? AND (schema_version < ? OR state = 'write-fenced')",
-                version,
-                tenantId,
-                service,
-                version);
+                "UPDATE tenant_databases d SET schema_version = greatest(d.schema_version, r.version),"
+                        + " state = CASE WHEN d.state = 'write-fenced' THEN 'ready' ELSE d.state END,"
+                        + " updated_at = now()"
+                        + " FROM unnest(?::uuid[], ?::int[]) AS r (tenant_id, version)"
+                        + " WHERE d.tenant_id = r.tenant_id AND d.service = ?"
+                        + " AND (d.schema_version < r.version OR d.state = 'write-fenced')",
+                tenantIds,
+                versions,
+                service);
     }
 
     /**
@@ -166,16 +169,11 @@ public final class RolloutStore {
             List<End> reached =
                     ends.stream().filter(end -> end.reached().isPresent()).toList();
             if (!reached.isEmpty()) {
-                handle.update(
-                        "UPDATE tenant_databases d SET schema_version = greatest(d.schema_version, r.version),"
-                                + " state = CASE WHEN d.state = 'write-fenced' THEN 'ready' ELSE d.state END,"
-                                + " updated_at = now()"
-                                + " FROM unnest(?::uuid[], ?::int[]) AS r (tenant_id, version)"
-                                + " WHERE d.tenant_id = r.tenant_id AND d.service = ?"
-                                + " AND (d.schema_version < r.version OR d.state = 'write-fenced')",
+                reached(
+                        handle,
+                        service,
                         reached.stream().map(end -> end.target().tenantId()).toArray(UUID[]::new),
-                        reached.stream().map(end -> end.reached().getAsInt()).toArray(Integer[]::new),
-                        service);
+                        reached.stream().map(end -> end.reached().getAsInt()).toArray(Integer[]::new));
             }
             UUID[] failed = ends.stream()
                     .filter(end -> end.migrated() && end.failure().isPresent())
