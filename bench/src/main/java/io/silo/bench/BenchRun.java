@@ -15,6 +15,7 @@ import io.silo.bench.stack.SiloProcess;
 import io.silo.bench.system.CpuMeter;
 import io.silo.bench.system.Machine;
 import io.silo.crypto.Secrets;
+import io.silo.template.ServiceTemplate;
 import io.silo.testing.SiloClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +40,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * One run, start to end: PostgreSQL (embedded or yours), Silo in its own JVM, the tenants, the
@@ -214,39 +214,40 @@ final class BenchRun {
      * with {@code SchemaApplier}, the baseline; then the version after it (an index on
      * {@code currency}) rolled out by Silo's own job through the admin API, after Silo is restarted
      * with a services folder holding it (and the version before it in {@code history/}), as an
-     * operator deploys a new template. Silo's load phases are over by then. Each way is warmed up
-     * first with the same two versions of another service, on that service's databases
-     * ({@link Migration.Warmup}).
+     * operator deploys a new template. Silo's load phases are over by then.
      */
     private Migration.Result migrate(
             PostgresServer server, Fleet.Built fleet, Map<String, String> env, SiloProcess silo) {
-        Migration.Plan measured = Migration.Plan.of(
-                BenchOptions.SERVICE,
-                shippedTemplate(BenchOptions.SERVICE),
-                BenchOptions.COLLECTION,
-                "issueDate",
-                "currency");
-        Optional<Migration.Plan> warmup = migrationWarmup();
+        String shipped = shippedTemplate(BenchOptions.SERVICE);
+        String next = Migration.nextVersion(shipped, BenchOptions.COLLECTION, "issueDate");
+        String after = Migration.nextVersion(next, BenchOptions.COLLECTION, "currency");
+        ServiceTemplate template = Migration.load(BenchOptions.SERVICE, next);
+        List<String> databases = fleet.tenants().stream()
+                .map(tenant -> tenant.databases().get(BenchOptions.SERVICE))
+                .toList();
         int concurrency = Runtime.getRuntime().availableProcessors();
-        Optional<Migration.Figures> directWarmup =
-                warmup.map(plan -> directly(server, fleet, plan, concurrency, "the warm-up"));
-        Migration.Figures direct = directly(server, fleet, measured, concurrency, "measured");
+        progress("migration: " + BenchOptions.SERVICE + " v" + template.version() + " (one more index) on "
+                + databases.size() + " databases with SchemaApplier, " + concurrency + " at a time");
+        Migration.Figures direct = Migration.direct(
+                server,
+                template,
+                databases,
+                concurrency,
+                BenchOptions.SERVICE + " v" + (template.version() - 1) + " → v" + template.version() + ": index on "
+                        + BenchOptions.COLLECTION + ".issueDate",
+                this::progress);
+        progress(String.format(
+                Locale.ROOT, "  %.1f databases/s, %.1f s in all", direct.databasesPerSecond(), direct.seconds()));
 
         Path services = options.workDir().resolve("services");
-        for (Migration.Plan plan :
-                Stream.concat(warmup.stream(), Stream.of(measured)).toList()) {
-            writeTemplate(services.resolve(plan.service() + ".yaml"), plan.after());
-            writeTemplate(
-                    services.resolve("history")
-                            .resolve(plan.service() + "-v" + plan.nextTemplate().version() + ".yaml"),
-                    plan.next());
-        }
+        writeTemplate(services.resolve(BenchOptions.SERVICE + ".yaml"), after);
+        writeTemplate(
+                services.resolve("history").resolve(BenchOptions.SERVICE + "-v" + template.version() + ".yaml"), next);
         Map<String, String> upgraded = new LinkedHashMap<>(env);
         upgraded.put("SILO_SERVICES_DIR", services.toAbsolutePath().toString());
-        progress("migration: Silo restarted with the versions after those (another index each); its rollout jobs on"
-                + " the same databases, " + concurrency + " at a time");
+        progress("migration: Silo restarted with " + BenchOptions.SERVICE + " v" + (template.version() + 1)
+                + " (another index); its rollout job on the same databases, " + concurrency + " at a time");
         silo.close();
-        Optional<Migration.Rollout> rolloutWarmup;
         Migration.Rollout rollout;
         try (SiloProcess upgradedSilo = track(SiloProcess.start(
                 options.siloJar(),
@@ -258,62 +259,17 @@ final class BenchRun {
             SiloClient admin = anonymous.as(anonymous.login(
                     "/api/admin/auth/login", Map.of("email", ADMIN_EMAIL, "password", env.get("SILO_ADMIN_PASSWORD"))));
             serveBeforeRollout(fleet, upgradedSilo);
-            rolloutWarmup = warmup.map(plan -> rolledOut(admin, server, fleet, plan, concurrency, "the warm-up"));
-            rollout = rolledOut(admin, server, fleet, measured, concurrency, "measured");
+            rollout = Migration.rollout(
+                    admin,
+                    server,
+                    CONTROL_DATABASE,
+                    BenchOptions.SERVICE,
+                    databases.size(),
+                    concurrency,
+                    BenchOptions.SERVICE + " v" + template.version() + " → v" + (template.version() + 1) + ": index on "
+                            + BenchOptions.COLLECTION + ".currency",
+                    this::progress);
         }
-        Optional<Migration.Warmup> warmed =
-                directWarmup.flatMap(figures -> rolloutWarmup.map(first -> new Migration.Warmup(figures, first)));
-        return new Migration.Result(direct, rollout, warmed);
-    }
-
-    /**
-     * The warm-up's plan: the first service of the run besides billing whose template has a
-     * collection to index; none without {@code --warmup} or such a service.
-     */
-    private Optional<Migration.Plan> migrationWarmup() {
-        if (options.warmup().isZero()) {
-            return Optional.empty();
-        }
-        Optional<Migration.Plan> plan = options.services().stream()
-                .filter(service -> !service.equals(BenchOptions.SERVICE))
-                .flatMap(service -> Migration.Plan.anyIndexedCollection(service, shippedTemplate(service)).stream())
-                .findFirst();
-        if (plan.isEmpty()) {
-            progress("warning: no service besides " + BenchOptions.SERVICE
-                    + " has a collection to index: the migrations run without a warm-up");
-        }
-        return plan;
-    }
-
-    private Migration.Figures directly(
-            PostgresServer server, Fleet.Built fleet, Migration.Plan plan, int concurrency, String which) {
-        List<String> databases = databases(fleet, plan.service());
-        progress("migration (" + which + "): " + plan.directChange() + " on " + databases.size()
-                + " databases with SchemaApplier, " + concurrency + " at a time");
-        Migration.Figures figures = Migration.direct(
-                server, plan.nextTemplate(), databases, concurrency, plan.directChange(), this::progress);
-        progress(String.format(
-                Locale.ROOT, "  %.1f databases/s, %.1f s in all", figures.databasesPerSecond(), figures.seconds()));
-        return figures;
-    }
-
-    private Migration.Rollout rolledOut(
-            SiloClient admin,
-            PostgresServer server,
-            Fleet.Built fleet,
-            Migration.Plan plan,
-            int concurrency,
-            String which) {
-        progress("migration (" + which + "): rollout of " + plan.rolloutChange());
-        Migration.Rollout rollout = Migration.rollout(
-                admin,
-                server,
-                CONTROL_DATABASE,
-                plan.service(),
-                databases(fleet, plan.service()).size(),
-                concurrency,
-                plan.rolloutChange(),
-                this::progress);
         progress(String.format(
                 Locale.ROOT,
                 "  canary %d at %.1f databases/s, all %d at %.1f databases/s, longest write fence: %s",
@@ -322,13 +278,7 @@ final class BenchRun {
                 rollout.databases(),
                 rollout.databasesPerSecond(),
                 rollout.longestFence().orElse("none")));
-        return rollout;
-    }
-
-    private static List<String> databases(Fleet.Built fleet, String service) {
-        return fleet.tenants().stream()
-                .map(tenant -> tenant.databases().get(service))
-                .toList();
+        return new Migration.Result(direct, rollout);
     }
 
     /**

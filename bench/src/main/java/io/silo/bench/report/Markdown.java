@@ -421,32 +421,13 @@ public final class Markdown {
     private static void migration(StringBuilder out, RunResult run) {
         var direct = run.migration().direct();
         var rollout = run.migration().rollout();
-        out.append("**Migration** across every tenant, two ways in this run: the next template version applied "
-                + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
-                + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
-                + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
-                + "after a `CHECKPOINT`; the rollout after its restarted Silo served routed reads for the warm-up. "
-                + "Each way is warmed up first by the same kind of change on another service's databases (the "
-                + "warm-up rows, when there are), so that neither JVM meets that code for the first time in the "
-                + "measured phase; the rollout's warm-up is the restarted Silo's first rollout.\n\n");
+        out.append(
+                "**Migration** across every tenant, two ways in this run: the next template version applied "
+                        + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
+                        + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
+                        + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
+                        + "after a `CHECKPOINT`; the rollout after its restarted Silo served routed reads for the warm-up.\n\n");
         out.append("| how | change | databases | at a time | total | databases/s |\n|---|---|---|---|---|---|\n");
-        run.migration().warmup().ifPresent(warmup -> {
-            out.append(f(
-                    "| SchemaApplier, directly, the warm-up | %s | %d | %d | %.1f s | %.1f |%n",
-                    warmup.direct().change(),
-                    warmup.direct().perDatabase().count(),
-                    warmup.direct().concurrency(),
-                    warmup.direct().seconds(),
-                    warmup.direct().databasesPerSecond()));
-            out.append(f(
-                    "| rollout job, the warm-up (the restarted Silo's first; canary %.1f s) | %s | %d | %d | %.1f s | %.1f |%n",
-                    warmup.rollout().canarySeconds(),
-                    warmup.rollout().change(),
-                    warmup.rollout().databases(),
-                    warmup.rollout().parallel(),
-                    warmup.rollout().seconds(),
-                    warmup.rollout().databasesPerSecond()));
-        });
         out.append(f(
                 "| SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f |%n",
                 ms(direct.perDatabase().median()),
@@ -471,14 +452,8 @@ public final class Markdown {
                 rollout.seconds(),
                 rollout.databasesPerSecond()));
         out.append(f(
-                "Rollout against direct: %.2f ×%s. Longest write fence: %s.%n%n",
-                run.migration().ratio(),
-                run.migration()
-                        .warmup()
-                        .map(warmup ->
-                                f("; in the warm-ups (the restarted Silo's first rollout): %.2f ×", warmup.ratio()))
-                        .orElse(""),
-                rollout.longestFence().orElse("none (adding an index needs none)")));
+                "Rollout against direct: %.2f ×. Longest write fence: %s.%n%n",
+                run.migration().ratio(), rollout.longestFence().orElse("none (adding an index needs none)")));
     }
 
     private static void atRest(StringBuilder out, AtRest atRest) {

@@ -3,7 +3,6 @@ package io.silo.bench.setup;
 import io.silo.bench.stack.PostgresServer;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.SchemaChange;
-import io.silo.template.CollectionSpec;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateLoader;
 import io.silo.testing.SiloClient;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -61,88 +59,11 @@ public final class Migration {
         }
     }
 
-    /**
-     * Both ways of the same kind of change, measured in the same run, each after a warm-up of its own
-     * (when there is one): the same two ways, first, on another service's databases.
-     */
-    public record Result(Figures direct, Rollout rollout, Optional<Warmup> warmup) {
+    /** Both ways of the same kind of change, measured in the same run. */
+    public record Result(Figures direct, Rollout rollout) {
         /** The rollout's rate over all databases as a share of the direct one: the target is ≥ 0.8. */
         public double ratio() {
             return rollout.databasesPerSecond() / direct.databasesPerSecond();
-        }
-    }
-
-    /**
-     * The warm-up of both ways: the same kind of change applied directly, then rolled out, on the
-     * databases of another service than the measured one, so that neither JVM meets that code for
-     * the first time in the measured phase, and no measured database is touched first. The rollout's
-     * is the first of the restarted Silo: what an operator's first rollout after an upgrade costs.
-     */
-    public record Warmup(Figures direct, Rollout rollout) {
-        public double ratio() {
-            return rollout.databasesPerSecond() / direct.databasesPerSecond();
-        }
-    }
-
-    /**
-     * A service's next two versions, each with one more index on {@code collection}: the first
-     * ({@code next}) applied directly, the second ({@code after}) rolled out.
-     *
-     * @param directField the field the first indexes
-     * @param rolledField the field the second indexes
-     */
-    public record Plan(
-            String service, String collection, String directField, String rolledField, String next, String after) {
-        /**
-         * The plan on the text of {@code service}'s template.
-         *
-         * @throws IllegalArgumentException when the text is not laid out as the shipped templates are
-         *     or a version does not load
-         */
-        public static Plan of(
-                String service, String shipped, String collection, String directField, String rolledField) {
-            String next = nextVersion(shipped, collection, directField);
-            String after = nextVersion(next, collection, rolledField);
-            load(service, after); // refuses a version that Silo would not start with
-            return new Plan(service, collection, directField, rolledField, next, after);
-        }
-
-        /**
-         * A plan on {@code service}'s first collection that has indexes, indexing two of its declared
-         * fields that have none; empty when it has no such collection.
-         */
-        public static Optional<Plan> anyIndexedCollection(String service, String shipped) {
-            for (CollectionSpec collection :
-                    load(service, shipped).collections().values()) {
-                Set<String> indexed = collection.indexes().stream()
-                        .map(index -> index.fields().getFirst().first())
-                        .collect(java.util.stream.Collectors.toSet());
-                List<String> free = collection.schema().stream()
-                        .flatMap(schema -> schema.path("properties").propertyNames().stream())
-                        .filter(field -> !indexed.contains(field))
-                        .toList();
-                if (!collection.indexes().isEmpty() && free.size() >= 2) {
-                    return Optional.of(of(service, shipped, collection.name(), free.get(0), free.get(1)));
-                }
-            }
-            return Optional.empty();
-        }
-
-        /** The version applied directly, as Silo would read it. */
-        public ServiceTemplate nextTemplate() {
-            return load(service, next);
-        }
-
-        /** What applying {@link #next} changes, for the report. */
-        public String directChange() {
-            int version = nextTemplate().version();
-            return service + " v" + (version - 1) + " → v" + version + ": index on " + collection + "." + directField;
-        }
-
-        /** What rolling {@link #after} out changes, for the report. */
-        public String rolloutChange() {
-            int version = nextTemplate().version();
-            return service + " v" + version + " → v" + (version + 1) + ": index on " + collection + "." + rolledField;
         }
     }
 
