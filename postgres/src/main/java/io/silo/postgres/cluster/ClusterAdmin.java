@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * and per-template template databases. Every operation is idempotent, because jobs repeat
  * steps after a crash.
  *
- * <p>Role passwords travel as SCRAM verifiers computed here ({@link TenantRoleVerifier}), so no
+ * <p>Role passwords travel as SCRAM verifiers computed here ({@link GeneratedPasswordVerifier}), so no
  * statement or server log ever holds them.
  *
  * <p>Thread-safe.
@@ -106,7 +106,7 @@ public final class ClusterAdmin implements AutoCloseable {
             try (Connection connection = DriverManager.getConnection(cluster.url(), props);
                     var statement = connection.createStatement()) {
                 statement.execute(
-                        "ALTER ROLE CURRENT_USER PASSWORD " + Identifiers.literal(TenantRoleVerifier.of(next)));
+                        "ALTER ROLE CURRENT_USER PASSWORD " + Identifiers.literal(GeneratedPasswordVerifier.of(next)));
                 return;
             } catch (SQLException e) {
                 if (!"28P01".equals(e.getSQLState())) {
@@ -190,7 +190,7 @@ public final class ClusterAdmin implements AutoCloseable {
             }
             try (var statement = handle.connection().createStatement()) {
                 statement.execute("ALTER ROLE " + Identifiers.quote(role) + " PASSWORD "
-                        + Identifiers.literal(TenantRoleVerifier.of(password)));
+                        + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
             } catch (SQLException e) {
                 // the message names the statement without its verifier
                 throw new DataAccessException("ALTER ROLE " + Identifiers.quote(role) + " PASSWORD '…'", e);

@@ -4,6 +4,8 @@ import io.silo.crypto.PrivateFiles;
 import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
+import io.silo.postgres.cluster.GeneratedPasswordVerifier;
+import io.silo.postgres.jdbc.Identifiers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +265,9 @@ public final class EmbeddedServer implements AutoCloseable {
         }
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
-            connection.unwrap(PGConnection.class).alterUserPassword(SUPERUSER, password.toCharArray(), "scram-sha-256");
+            // a generated password: its verifier needs no stretching, which every administrative login would pay
+            statement.execute("ALTER ROLE " + Identifiers.quote(SUPERUSER) + " PASSWORD "
+                    + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
             // tenant roles connect to their own databases only, not to the maintenance ones
             statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");
             statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC");

@@ -12,11 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A tenant role's password is stored as a SCRAM verifier with few iterations (a random password
- * gains nothing from stretching), and the role still logs in with it, also after a suspension
- * closed its pools.
+ * A password Silo generates is stored as a SCRAM verifier with few iterations (a random password
+ * gains nothing from stretching): a tenant role's, which still logs in with it, also after a
+ * suspension closed its pools, and the embedded server's superuser's.
  */
-class TenantRoleVerifierTest {
+class GeneratedPasswordVerifierTest {
 
     @Test
     void tenantRolesHaveCheapVerifiersAndStillLogIn() {
@@ -31,7 +31,7 @@ class TenantRoleVerifierTest {
                     .admin()
                     .queryOne("SELECT rolpassword FROM pg_authid WHERE rolname = ?", row -> row.getString(1), role)
                     .orElseThrow();
-            assertThat(verifier).startsWith("SCRAM-SHA-256$" + TenantRoleVerifier.ITERATIONS + ":");
+            assertThat(verifier).startsWith("SCRAM-SHA-256$" + GeneratedPasswordVerifier.ITERATIONS + ":");
 
             SiloClient client = tenant.client();
             SiloClient.Response created = client.post(
@@ -68,7 +68,24 @@ class TenantRoleVerifierTest {
     }
 
     @Test
+    void theEmbeddedSuperuserHasACheapVerifierAndStillLogsIn() {
+        TestPostgres server = TestPostgres.primary();
+        String verifier = server.admin()
+                .queryOne("SELECT rolpassword FROM pg_authid WHERE rolname = current_user", row -> row.getString(1))
+                .orElseThrow();
+        assertThat(verifier).startsWith("SCRAM-SHA-256$" + GeneratedPasswordVerifier.ITERATIONS + ":");
+        // a fresh login with the generated password, over the same password authentication
+        try (var connection =
+                java.sql.DriverManager.getConnection(server.url("postgres"), server.user(), server.password())) {
+            assertThat(connection.isValid(5)).isTrue();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("the superuser could not log in: " + e.getMessage(), e);
+        }
+    }
+
+    @Test
     void everyVerifierHasItsOwnSalt() {
-        assertThat(TenantRoleVerifier.of("same password")).isNotEqualTo(TenantRoleVerifier.of("same password"));
+        assertThat(GeneratedPasswordVerifier.of("same password"))
+                .isNotEqualTo(GeneratedPasswordVerifier.of("same password"));
     }
 }
