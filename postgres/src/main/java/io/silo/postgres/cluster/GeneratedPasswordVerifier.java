@@ -12,8 +12,8 @@ import org.postgresql.util.PasswordUtil;
  * no one chooses or types: no amount of stretching makes it harder to guess, while the client pays
  * for it at every login (the server only checks the proof). Under a connection budget smaller than
  * the number of tenants, cold tenants' requests log in often, and with 4,096 iterations the login
- * was the largest cost of a routed read (JFR, {@code docs/benchmarks.md}); a rollout, a backup or a
- * move logs in as the administrator once per database. The salt stays random, so equal passwords
+ * was the largest cost of a routed read (JFR, {@code docs/benchmarks.md}); a rollout logs in as the
+ * cluster's administrator once per database. The salt stays random, so equal passwords
  * would still differ.
  *
  * <p>Thread-safe.

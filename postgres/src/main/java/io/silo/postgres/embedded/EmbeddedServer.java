@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>zonky initializes the cluster with {@code trust} authentication. On first start this class
  * gives the superuser a generated password (kept in {@code superuser.password}, mode 0600, next
- * to the data directory) and switches every connection to {@code scram-sha-256}, so that local
- * users cannot reach tenant data without it.
+ * to the data directory; stored by PostgreSQL as a {@link GeneratedPasswordVerifier}) and switches
+ * every connection to {@code scram-sha-256}, so that local users cannot reach tenant data without
+ * it.
  *
  * <p>One Silo at a time uses a data directory: it holds a lock on {@code silo.lock} beside it while
  * it runs, which the operating system lets go of when the process ends, however it ends. A server
@@ -256,18 +257,23 @@ public final class EmbeddedServer implements AutoCloseable {
     /**
      * Sets the superuser password and password authentication, at every start until it holds: a
      * process that died between zonky's {@code initdb -A trust} and the first completion of this
-     * method would otherwise leave the server open to every local user for good.
+     * method would otherwise leave the server open to every local user for good. The password is
+     * stored as a verifier of {@link GeneratedPasswordVerifier#ITERATIONS} iterations, set again at
+     * start where an older data directory has another.
      */
     private void secure() throws IOException {
         Path hba = dataDir.resolve("pg_hba.conf");
-        if (Files.exists(hba) && Files.readString(hba).equals(HBA)) {
-            return;
-        }
+        boolean secured = Files.exists(hba) && Files.readString(hba).equals(HBA);
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
-            // a generated password: its verifier needs no stretching, which every administrative login would pay
-            statement.execute("ALTER ROLE " + Identifiers.quote(SUPERUSER) + " PASSWORD "
-                    + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
+            if (!hasGeneratedVerifier(statement)) {
+                // a generated password: its verifier needs no stretching, which every administrative login would pay
+                statement.execute("ALTER ROLE " + Identifiers.quote(SUPERUSER) + " PASSWORD "
+                        + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
+            }
+            if (secured) {
+                return;
+            }
             // tenant roles connect to their own databases only, not to the maintenance ones
             statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");
             statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC");
@@ -277,6 +283,15 @@ public final class EmbeddedServer implements AutoCloseable {
             statement.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {
             throw new IOException("could not set the superuser password: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the superuser's password is stored as {@link GeneratedPasswordVerifier} stores it; none is not. */
+    private static boolean hasGeneratedVerifier(Statement statement) throws SQLException {
+        try (var rows = statement.executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = current_user")) {
+            String verifier = rows.next() ? rows.getString(1) : null;
+            return verifier != null
+                    && verifier.startsWith("SCRAM-SHA-256$" + GeneratedPasswordVerifier.ITERATIONS + ":");
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -317,6 +318,75 @@ class RolloutTest {
                     .update("UPDATE tenant_databases SET state = 'ready' WHERE database_name = ?", databases.get(2));
             leases.release(busy, "another-job");
             assertThat(finished(silo, start(admin, Map.of("service", "shelf")))
+                            .path("state")
+                            .asString())
+                    .isEqualTo("succeeded");
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 4L));
+        }
+    }
+
+    /**
+     * A tenant whose database moved after the rollout was planned (its placement changed between the
+     * canary and the rest) stays behind with that reason, untouched: the rollout does not migrate the
+     * database it planned for, does not record a version for it, and leaves the fence it finds up. A
+     * rerun plans from the placement as it is.
+     */
+    @Test
+    void aTenantMovedSincePlanningStaysBehindUntouchedAndKeepsItsFence() {
+        AtomicReference<Runnable> beforeTheRest = new AtomicReference<>();
+        StepObserver moveOnce = (job, step) -> {
+            Runnable move = beforeTheRest.get();
+            if (job.kind().equals(RolloutJob.KIND)
+                    && step.equals("migrate:2-4")
+                    && move != null
+                    && beforeTheRest.compareAndSet(move, null)) {
+                move.run();
+            }
+        };
+        try (TestSilo silo = start(SiloOptions.server())) {
+            List<String> databases = tenants(silo, 4);
+            upgrade(silo, SiloOptions.server().withStepObserver(moveOnce));
+            String moved = databases.get(3);
+            beforeTheRest.set(() -> silo.control()
+                    .update(
+                            "UPDATE tenant_databases SET database_name = database_name || '_moved',"
+                                    + " state = 'write-fenced' WHERE database_name = ?",
+                            moved));
+
+            JsonNode job = finished(
+                    silo,
+                    start(silo.client().asAdmin(), Map.of("service", "shelf", "canary", 2, "autoContinue", true)));
+
+            assertThat(beforeTheRest.get())
+                    .as("the placement changed before the rest")
+                    .isNull();
+            assertThat(job.path("state").asString()).isEqualTo("failed");
+            assertThat(job.path("rollout").path("done").asInt()).isEqualTo(3);
+            JsonNode failure = job.path("rollout").path("failures").get(0);
+            assertThat(failure.path("database").asString()).isEqualTo(moved);
+            assertThat(failure.path("reason").asString())
+                    .contains("moved to another cluster since the rollout was planned");
+            assertThat(version(moved))
+                    .as("the database planned for is not migrated")
+                    .isEqualTo(1);
+            assertThat(silo.control()
+                            .queryOne(
+                                    "SELECT state || ' ' || schema_version FROM tenant_databases WHERE database_name = ?",
+                                    row -> row.getString(1),
+                                    moved + "_moved")
+                            .orElseThrow())
+                    .as("the fence found stays up, and no version is recorded")
+                    .isEqualTo("write-fenced 1");
+            assertThat(silo.control().query("SELECT name FROM leases", row -> row.getString(1)))
+                    .as("no lease of the rollout remains")
+                    .isEmpty();
+
+            silo.control()
+                    .update(
+                            "UPDATE tenant_databases SET database_name = ?, state = 'ready' WHERE database_name = ?",
+                            moved,
+                            moved + "_moved");
+            assertThat(finished(silo, start(silo.client().asAdmin(), Map.of("service", "shelf")))
                             .path("state")
                             .asString())
                     .isEqualTo("succeeded");

@@ -2,14 +2,21 @@ package io.silo.postgres.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.postgres.embedded.EmbeddedServer;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
 import io.silo.testing.TestTenants;
 import io.silo.testing.TestTenants.TestTenant;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
 
 /**
  * A password Silo generates is stored as a SCRAM verifier with few iterations (a random password
@@ -68,18 +75,45 @@ class GeneratedPasswordVerifierTest {
     }
 
     @Test
-    void theEmbeddedSuperuserHasACheapVerifierAndStillLogsIn() {
+    void theEmbeddedSuperuserHasACheapVerifierAndStillLogsIn() throws SQLException {
         TestPostgres server = TestPostgres.primary();
         String verifier = server.admin()
                 .queryOne("SELECT rolpassword FROM pg_authid WHERE rolname = current_user", row -> row.getString(1))
                 .orElseThrow();
         assertThat(verifier).startsWith("SCRAM-SHA-256$" + GeneratedPasswordVerifier.ITERATIONS + ":");
         // a fresh login with the generated password, over the same password authentication
-        try (var connection =
-                java.sql.DriverManager.getConnection(server.url("postgres"), server.user(), server.password())) {
+        try (Connection connection =
+                DriverManager.getConnection(server.url("postgres"), server.user(), server.password())) {
             assertThat(connection.isValid(5)).isTrue();
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError("the superuser could not log in: " + e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void anOlderDataDirectorysSuperuserGetsTheCheapVerifierAtItsNextStart(@TempDir Path home) throws SQLException {
+        try (EmbeddedServer server = EmbeddedServer.start(home, 0, false, 20)) {
+            // as a data directory secured before the cheap verifier was: pgjdbc's default of 4,096 iterations
+            try (Connection connection =
+                    DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), server.password())) {
+                connection
+                        .unwrap(PGConnection.class)
+                        .alterUserPassword(server.user(), server.password().toCharArray(), "scram-sha-256");
+            }
+            assertThat(superuserVerifier(server)).startsWith("SCRAM-SHA-256$4096:");
+        }
+        try (EmbeddedServer server = EmbeddedServer.start(home, 0, false, 20)) {
+            assertThat(superuserVerifier(server))
+                    .startsWith("SCRAM-SHA-256$" + GeneratedPasswordVerifier.ITERATIONS + ":");
+        }
+    }
+
+    private static String superuserVerifier(EmbeddedServer server) throws SQLException {
+        try (Connection connection =
+                        DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), server.password());
+                var rows = connection
+                        .createStatement()
+                        .executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = current_user")) {
+            assertThat(rows.next()).isTrue();
+            return rows.getString(1);
         }
     }
 
