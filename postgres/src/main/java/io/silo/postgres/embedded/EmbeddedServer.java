@@ -258,36 +258,46 @@ public final class EmbeddedServer implements AutoCloseable {
      * Sets the superuser password and password authentication, at every start until it holds: a
      * process that died between zonky's {@code initdb -A trust} and the first completion of this
      * method would otherwise leave the server open to every local user for good. The password is
-     * stored as a verifier of {@link GeneratedPasswordVerifier#ITERATIONS} iterations, set again at
-     * start where an older data directory has another.
+     * stored as a {@link GeneratedPasswordVerifier}; once the server is secured (the login that just
+     * worked proves the password), a verifier of another iteration count, an older data
+     * directory's, is replaced, and a failure to replace it only warned of.
      */
     private void secure() throws IOException {
         Path hba = dataDir.resolve("pg_hba.conf");
         boolean secured = Files.exists(hba) && Files.readString(hba).equals(HBA);
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
-            if (!hasGeneratedVerifier(statement)) {
-                // a generated password: its verifier needs no stretching, which every administrative login would pay
-                statement.execute("ALTER ROLE " + Identifiers.quote(SUPERUSER) + " PASSWORD "
-                        + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
+            if (!secured) {
+                setPassword(statement);
+                // tenant roles connect to their own databases only, not to the maintenance ones
+                statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");
+                statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC");
+                Path staged = dataDir.resolve("pg_hba.conf.silo");
+                Files.writeString(staged, HBA);
+                Files.move(staged, hba, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                statement.execute("SELECT pg_reload_conf()");
+            } else if (!storedWithGeneratedIterations(statement)) {
+                try {
+                    setPassword(statement);
+                } catch (SQLException e) {
+                    log.warn(
+                            "the superuser's password keeps its verifier of more iterations: {}; logins cost more",
+                            e.getMessage());
+                }
             }
-            if (secured) {
-                return;
-            }
-            // tenant roles connect to their own databases only, not to the maintenance ones
-            statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");
-            statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC");
-            Path staged = dataDir.resolve("pg_hba.conf.silo");
-            Files.writeString(staged, HBA);
-            Files.move(staged, hba, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            statement.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {
             throw new IOException("could not set the superuser password: " + e.getMessage(), e);
         }
     }
 
-    /** Whether the superuser's password is stored as {@link GeneratedPasswordVerifier} stores it; none is not. */
-    private static boolean hasGeneratedVerifier(Statement statement) throws SQLException {
+    /** The superuser's password as a verifier of few iterations: it is generated, and every administrative login would pay them. */
+    private void setPassword(Statement statement) throws SQLException {
+        statement.execute("ALTER ROLE " + Identifiers.quote(SUPERUSER) + " PASSWORD "
+                + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
+    }
+
+    /** Whether the superuser's stored verifier has {@link GeneratedPasswordVerifier#ITERATIONS} iterations. */
+    private static boolean storedWithGeneratedIterations(Statement statement) throws SQLException {
         try (var rows = statement.executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = current_user")) {
             String verifier = rows.next() ? rows.getString(1) : null;
             return verifier != null
