@@ -105,8 +105,7 @@ public final class ClusterAdmin implements AutoCloseable {
             props.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
             try (Connection connection = DriverManager.getConnection(cluster.url(), props);
                     var statement = connection.createStatement()) {
-                statement.execute(
-                        "ALTER ROLE CURRENT_USER PASSWORD " + Identifiers.literal(GeneratedPasswordVerifier.of(next)));
+                statement.execute(GeneratedPasswordVerifier.alterRole("CURRENT_USER", next));
                 return;
             } catch (SQLException e) {
                 if (!"28P01".equals(e.getSQLState())) {
@@ -189,8 +188,7 @@ public final class ClusterAdmin implements AutoCloseable {
                 }
             }
             try (var statement = handle.connection().createStatement()) {
-                statement.execute("ALTER ROLE " + Identifiers.quote(role) + " PASSWORD "
-                        + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
+                statement.execute(GeneratedPasswordVerifier.alterRole(Identifiers.quote(role), password));
             } catch (SQLException e) {
                 // the message names the statement without its verifier
                 throw new DataAccessException("ALTER ROLE " + Identifiers.quote(role) + " PASSWORD '…'", e);

@@ -1,5 +1,6 @@
 package io.silo.postgres.cluster;
 
+import io.silo.postgres.jdbc.Identifiers;
 import java.security.SecureRandom;
 import org.postgresql.util.PasswordUtil;
 
@@ -31,5 +32,19 @@ public final class GeneratedPasswordVerifier {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         return PasswordUtil.encodeScramSha256(password.toCharArray(), ITERATIONS, salt);
+    }
+
+    /**
+     * The statement that stores {@code password} for {@code role} so: only the verifier travels.
+     *
+     * @param role the role as SQL: quoted, or {@code CURRENT_USER}
+     */
+    public static String alterRole(String role, String password) {
+        return "ALTER ROLE " + role + " PASSWORD " + Identifiers.literal(of(password));
+    }
+
+    /** Whether {@code stored}, a role's {@code pg_authid.rolpassword}, is a verifier of {@link #ITERATIONS}. */
+    public static boolean hasItsIterations(String stored) {
+        return stored != null && stored.startsWith("SCRAM-SHA-256$" + ITERATIONS + ":");
     }
 }

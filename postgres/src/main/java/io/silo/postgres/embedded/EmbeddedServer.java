@@ -292,16 +292,13 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** The superuser's password as a verifier of few iterations: it is generated, and every administrative login would pay them. */
     private void setPassword(Statement statement) throws SQLException {
-        statement.execute("ALTER ROLE " + Identifiers.quote(SUPERUSER) + " PASSWORD "
-                + Identifiers.literal(GeneratedPasswordVerifier.of(password)));
+        statement.execute(GeneratedPasswordVerifier.alterRole(Identifiers.quote(SUPERUSER), password));
     }
 
     /** Whether the superuser's stored verifier has {@link GeneratedPasswordVerifier#ITERATIONS} iterations. */
     private static boolean storedWithGeneratedIterations(Statement statement) throws SQLException {
         try (var rows = statement.executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = current_user")) {
-            String verifier = rows.next() ? rows.getString(1) : null;
-            return verifier != null
-                    && verifier.startsWith("SCRAM-SHA-256$" + GeneratedPasswordVerifier.ITERATIONS + ":");
+            return GeneratedPasswordVerifier.hasItsIterations(rows.next() ? rows.getString(1) : null);
         }
     }
 
