@@ -149,6 +149,12 @@ public final class PoolRegistry implements AutoCloseable {
         return borrow(cluster, target);
     }
 
+    /** Whether the registry holds a pool of the tenant (an evicted one, draining, no longer counts). */
+    public boolean hasPools(UUID tenantId) {
+        return pools.asMap().values().stream()
+                .anyMatch(pool -> pool.target().tenantId().equals(tenantId));
+    }
+
     /** Closes every pool of the tenant, aborting lent connections: it is being deleted or moved. */
     public CompletableFuture<Void> evictTenant(UUID tenantId) {
         return evictTenant(tenantId, target -> true);

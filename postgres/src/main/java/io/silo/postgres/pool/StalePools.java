@@ -32,9 +32,16 @@ public final class StalePools implements Consumer<UUID> {
         this.pools = pools;
     }
 
-    /** Re-reads the tenant's placement and evicts its pools that no longer match it. */
+    /**
+     * Re-reads the tenant's placement and evicts its pools that no longer match it. A tenant with no
+     * open pool costs nothing: a rollout records a version for every database, and the placement is
+     * read again anyway by the next request that needs it.
+     */
     @Override
     public void accept(UUID tenantId) {
+        if (!pools.hasPools(tenantId)) {
+            return;
+        }
         Optional<Placement> placement = placements.find(tenantId);
         Optional<Placement> served = placement.filter(Placement::isActive);
         Optional<Placement> suspended = placement.filter(current -> current.status() == TenantStatus.SUSPENDED);

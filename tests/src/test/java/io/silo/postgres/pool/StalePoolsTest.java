@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.silo.cluster.Cluster;
 import io.silo.config.SiloConfig;
+import io.silo.postgres.jdbc.Jdbc;
 import io.silo.postgres.placement.ControlPlane;
 import io.silo.postgres.placement.Placement;
 import io.silo.postgres.placement.PlacementCache;
@@ -13,6 +14,8 @@ import io.silo.postgres.placement.PlacementListener;
 import io.silo.postgres.pool.TenantDatabases.TenantDatabase;
 import io.silo.testing.Eventually;
 import io.silo.testing.TestPostgres;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +105,47 @@ class StalePoolsTest {
         }
     }
 
+    @Test
+    void aChangeToATenantWithoutAPoolReadsNoPlacementAndOneWithAPoolIsReadAgain() throws SQLException {
+        Tenant tenant = tenant();
+        ControlPlane plane = tenant.plane();
+        AtomicInteger controlReads = new AtomicInteger();
+        DataSource control = plane.control().dataSource();
+        DataSource counted = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection")) {
+                        controlReads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(control, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Instance instance = instance(plane, new PlacementCache(new Jdbc(counted), plane.secrets()));
+
+        int heardBefore = instance.heard.get();
+        plane.superuser().update("UPDATE tenants SET notes = 'no pool yet' WHERE id = ?", tenant.id());
+        Eventually.until("the instance heard of the change", () -> instance.heard.get() > heardBefore);
+        assertThat(controlReads.get())
+                .as("no pool of the tenant: nothing to check, no placement read")
+                .isZero();
+
+        use(instance, tenant.primary());
+        int readsWithAPool = controlReads.get();
+        assertThat(readsWithAPool).as("the request read the placement").isPositive();
+        int heardWithAPool = instance.heard.get();
+        plane.superuser().update("UPDATE tenants SET notes = 'a pool now' WHERE id = ?", tenant.id());
+        Eventually.until("the instance heard of the second change", () -> instance.heard.get() > heardWithAPool);
+        assertThat(controlReads.get())
+                .as("its pool is checked against the placement read again")
+                .isGreaterThan(readsWithAPool);
+        use(instance, tenant.primary());
+        assertThat(instance.pools.stats("primary").orElseThrow().poolsOpened())
+                .as("a change of the notes keeps the pool")
+                .isEqualTo(1);
+    }
+
     private static boolean answers(Connection connection) {
         try (var statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT 1")) {
@@ -140,7 +185,10 @@ class StalePoolsTest {
     private record Instance(PlacementCache placements, PoolRegistry pools, AtomicInteger heard) {}
 
     private Instance instance(ControlPlane plane) {
-        PlacementCache placements = new PlacementCache(plane.jdbc(), plane.secrets());
+        return instance(plane, new PlacementCache(plane.jdbc(), plane.secrets()));
+    }
+
+    private Instance instance(ControlPlane plane, PlacementCache placements) {
         PoolRegistry pools = PoolRegistry.open(
                 new SiloConfig.Pools(2, 100, Duration.ofSeconds(60), Duration.ofSeconds(2), 80),
                 new SimpleMeterRegistry());
