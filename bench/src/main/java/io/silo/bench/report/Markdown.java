@@ -2,6 +2,7 @@ package io.silo.bench.report;
 
 import io.silo.bench.load.LatencyHistogram;
 import io.silo.bench.load.LoadResult;
+import io.silo.bench.setup.Migration;
 import io.silo.bench.setup.Timings;
 import io.silo.bench.stack.AtRest;
 import io.silo.bench.stack.HotSpots;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
 /**
@@ -421,39 +423,58 @@ public final class Markdown {
     private static void migration(StringBuilder out, RunResult run) {
         var direct = run.migration().direct();
         var rollout = run.migration().rollout();
-        out.append(
-                "**Migration** across every tenant, two ways in this run: the next template version applied "
-                        + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
-                        + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
-                        + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
-                        + "after a `CHECKPOINT`; the rollout after its restarted Silo served routed reads for the warm-up.\n\n");
-        out.append("| how | change | databases | at a time | total | databases/s |\n|---|---|---|---|---|---|\n");
+        out.append("**Migration** across every tenant, two ways in this run: the next template version applied "
+                + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
+                + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
+                + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
+                + "after a `CHECKPOINT` and once the disk is quiet (" + settled(direct.disk())
+                + " before the baseline, "
+                + settled(rollout.disk()) + " before the rollout); the rollout after its restarted Silo served routed "
+                + "reads for the warm-up. I/O pressure: the share of the phase during which some task waited for the "
+                + "disk (`/proc/pressure/io`); where it is high, the disk set the pace, not the code.\n\n");
+        out.append("| how | change | databases | at a time | total | databases/s | I/O pressure |\n"
+                + "|---|---|---|---|---|---|---|\n");
         out.append(f(
-                "| SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f |%n",
+                "| SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f | %s |%n",
                 ms(direct.perDatabase().median()),
                 ms(direct.perDatabase().percentile(95)),
                 direct.change(),
                 direct.perDatabase().count(),
                 direct.concurrency(),
                 direct.seconds(),
-                direct.databasesPerSecond()));
+                direct.databasesPerSecond(),
+                share(direct.disk().pressure())));
         out.append(f(
-                "| rollout job, canary | %s | %d | %d | %.1f s | %.1f |%n",
+                "| rollout job, canary | %s | %d | %d | %.1f s | %.1f | %s |%n",
                 rollout.change(),
                 rollout.canary(),
                 rollout.parallel(),
                 rollout.canarySeconds(),
-                rollout.canaryPerSecond()));
+                rollout.canaryPerSecond(),
+                share(rollout.canaryPressure())));
         out.append(f(
-                "| rollout job, all | %s | %d | %d | %.1f s | %.1f |%n%n",
+                "| rollout job, all | %s | %d | %d | %.1f s | %.1f | %s |%n%n",
                 rollout.change(),
                 rollout.databases(),
                 rollout.parallel(),
                 rollout.seconds(),
-                rollout.databasesPerSecond()));
+                rollout.databasesPerSecond(),
+                share(rollout.disk().pressure())));
         out.append(f(
                 "Rollout against direct: %.2f ×. Longest write fence: %s.%n%n",
                 run.migration().ratio(), rollout.longestFence().orElse("none (adding an index needs none)")));
+    }
+
+    /** How long a phase waited for the disk to settle: "waited 12 s", "waited 120 s, not quiet", "not known". */
+    private static String settled(Migration.Disk disk) {
+        return disk.settled()
+                .map(settled -> f("waited %.0f s", settled.waited().toMillis() / 1e3)
+                        + (settled.quiet() ? "" : f(", not quiet: %.0f %%", settled.share() * 100)))
+                .orElse("no pressure information");
+    }
+
+    private static String share(OptionalDouble share) {
+        return share.isPresent() ? f("%.0f %%", share.getAsDouble() * 100) : "n/a";
     }
 
     private static void atRest(StringBuilder out, AtRest atRest) {

@@ -1,6 +1,7 @@
 package io.silo.bench.setup;
 
 import io.silo.bench.stack.PostgresServer;
+import io.silo.bench.system.IoPressure;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.SchemaChange;
 import io.silo.template.ServiceTemplate;
@@ -8,10 +9,13 @@ import io.silo.template.TemplateLoader;
 import io.silo.testing.SiloClient;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -22,15 +26,28 @@ import tools.jackson.databind.JsonNode;
  * template (one more index) applied directly with {@link SchemaApplier} on an administrative
  * connection per database, the baseline; then the version after it (another index) brought by
  * Silo's own rollout job, through the admin API of a Silo restarted with it: a canary wave, then
- * the rest.
+ * the rest. Each way starts after a checkpoint and once the disk is quiet, and reports how much of
+ * its time some task waited for the disk ({@link IoPressure}).
  *
  * <p>Thread-safe: stateless.
  */
 public final class Migration {
+    /** A disk is quiet when some task waited for it less than this share of {@link #SETTLE_SPAN}. */
+    static final double QUIET = 0.05;
+
+    static final Duration SETTLE_SPAN = Duration.ofSeconds(5);
+    static final Duration SETTLE_LIMIT = Duration.ofMinutes(2);
+
     private Migration() {}
 
+    /**
+     * The disk around a phase: how long the phase waited for it to settle, and the share of the
+     * phase that some task waited for it (empty where the kernel does not say).
+     */
+    public record Disk(Optional<IoPressure.Settled> settled, OptionalDouble pressure) {}
+
     /** What applying directly took: one duration per database. */
-    public record Figures(String change, int concurrency, Timings perDatabase, double seconds) {
+    public record Figures(String change, int concurrency, Timings perDatabase, double seconds, Disk disk) {
         public double databasesPerSecond() {
             return perDatabase.count() / seconds;
         }
@@ -41,6 +58,7 @@ public final class Migration {
      * records them: the canary's databases, then all of them.
      *
      * @param longestFence the database whose writes were fenced longest and for how long, if any was
+     * @param canaryPressure the share of the canary's job that some task waited for the disk
      */
     public record Rollout(
             String change,
@@ -49,7 +67,9 @@ public final class Migration {
             double canarySeconds,
             int databases,
             double seconds,
-            Optional<String> longestFence) {
+            Optional<String> longestFence,
+            OptionalDouble canaryPressure,
+            Disk disk) {
         public double canaryPerSecond() {
             return canary / canarySeconds;
         }
@@ -122,6 +142,8 @@ public final class Migration {
             String change,
             Consumer<String> progress) {
         checkpoint(server, progress);
+        Optional<IoPressure.Settled> settled = settle(progress);
+        Optional<IoPressure.Window> disk = IoPressure.window();
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
         List<Long> nanos = Parallel.map(databases.size(), concurrency, i -> {
@@ -140,7 +162,8 @@ public final class Migration {
             }
             return System.nanoTime() - began;
         });
-        return new Figures(change, concurrency, Timings.ofNanos(nanos), (System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Figures(change, concurrency, Timings.ofNanos(nanos), seconds, new Disk(settled, pressure(disk)));
     }
 
     /**
@@ -162,11 +185,15 @@ public final class Migration {
             String change,
             Consumer<String> progress) {
         checkpoint(server, progress);
+        Optional<IoPressure.Settled> settled = settle(progress);
+        Optional<IoPressure.Window> disk = IoPressure.window();
         int canary = Math.max(1, Math.min(100, databases / 10));
         JsonNode first =
                 finished(admin, started(admin, Map.of("service", service, "canary", canary, "parallel", parallel)));
+        OptionalDouble canaryPressure = pressure(disk);
         JsonNode rest = finished(
                 admin, started(admin, Map.of("service", service, "continueAfterCanary", true, "parallel", parallel)));
+        OptionalDouble pressure = pressure(disk);
         int done = first.path("rollout").path("done").asInt()
                 + rest.path("rollout").path("done").asInt();
         if (done != databases) {
@@ -181,7 +208,45 @@ public final class Migration {
                 .max(java.util.Comparator.comparingLong(node -> node.path("ms").asLong()))
                 .map(node -> node.path("ms").asLong() + " ms ("
                         + node.path("database").asString() + ")");
-        return new Rollout(change, parallel, canary, canarySeconds, databases, canarySeconds + restSeconds, fence);
+        return new Rollout(
+                change,
+                parallel,
+                canary,
+                canarySeconds,
+                databases,
+                canarySeconds + restSeconds,
+                fence,
+                canaryPressure,
+                new Disk(settled, pressure));
+    }
+
+    /**
+     * Waits, at most {@link #SETTLE_LIMIT}, until the disk is quiet: on this kind of machine a phase
+     * that met a stalling disk measured the disk, and each way of migrating must start on one as
+     * quiet as the other's. A phase whose disk did not settle runs anyway, and says so.
+     */
+    private static Optional<IoPressure.Settled> settle(Consumer<String> progress) {
+        Optional<IoPressure.Settled> settled = IoPressure.settle(QUIET, SETTLE_SPAN, SETTLE_LIMIT);
+        settled.ifPresent(disk -> progress.accept(
+                disk.quiet()
+                        ? String.format(
+                                Locale.ROOT,
+                                "  the disk settled after %.0f s (I/O pressure %.1f %% over %d s)",
+                                disk.waited().toMillis() / 1e3,
+                                disk.share() * 100,
+                                SETTLE_SPAN.toSeconds())
+                        : String.format(
+                                Locale.ROOT,
+                                "warning: the disk did not settle within %d s (I/O pressure %.1f %% over the last %d s);"
+                                        + " the phase runs anyway",
+                                SETTLE_LIMIT.toSeconds(),
+                                disk.share() * 100,
+                                SETTLE_SPAN.toSeconds())));
+        return settled;
+    }
+
+    private static OptionalDouble pressure(Optional<IoPressure.Window> window) {
+        return window.map(IoPressure.Window::share).orElse(OptionalDouble.empty());
     }
 
     private static void checkpoint(PostgresServer server, Consumer<String> progress) {
@@ -199,7 +264,7 @@ public final class Migration {
     }
 
     private static JsonNode finished(SiloClient admin, String jobId) {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode job = admin.get("/api/admin/jobs/" + jobId).json();
             if (job.path("finishedAt").isString()) {

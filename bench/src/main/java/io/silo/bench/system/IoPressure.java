@@ -1,0 +1,106 @@
+package io.silo.bench.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * How much of the time some task waited for the disk: Linux's pressure stall information
+ * ({@code /proc/pressure/io}, the {@code some} line), read from its running total of microseconds.
+ * Over a phase it says whether the disk, not the code, set the pace: a virtual machine's disk can
+ * stall for seconds while it writes almost nothing. Without that file (an older kernel, another
+ * system) nothing is known and nothing is waited for.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class IoPressure {
+    private static final Path FILE = Path.of("/proc/pressure/io");
+
+    private IoPressure() {}
+
+    /** A window opened at one moment: the share of the time since then that some task waited for the disk. */
+    public record Window(long startNanos, long startStalledMicros) {
+        /** The share of the window so far, 0 to 1; empty when the file can no longer be read. */
+        public OptionalDouble share() {
+            long elapsedMicros = (System.nanoTime() - startNanos) / 1_000;
+            return stalledMicros().stream()
+                    .mapToDouble(now ->
+                            elapsedMicros <= 0 ? 0 : Math.min(1, (now - startStalledMicros) / (double) elapsedMicros))
+                    .findFirst();
+        }
+    }
+
+    /** A window from now; empty without pressure stall information. */
+    public static Optional<Window> window() {
+        return stalledMicros().map(stalled -> new Window(System.nanoTime(), stalled));
+    }
+
+    /**
+     * Waits until the disk has been quiet, some task waiting for it less than {@code atMost} of a
+     * {@code span}, or until {@code limit} has passed.
+     *
+     * @return how long it waited, and whether the disk was quiet at the end; empty without pressure
+     *     stall information (nothing waited for)
+     */
+    public static Optional<Settled> settle(double atMost, Duration span, Duration limit) {
+        long start = System.nanoTime();
+        while (true) {
+            Optional<Window> window = window();
+            if (window.isEmpty()) {
+                return Optional.empty();
+            }
+            sleep(span);
+            OptionalDouble share = window.get().share();
+            if (share.isEmpty()) {
+                return Optional.empty();
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            if (share.getAsDouble() < atMost || waited.compareTo(limit) >= 0) {
+                return Optional.of(new Settled(waited, share.getAsDouble() < atMost, share.getAsDouble()));
+            }
+        }
+    }
+
+    /**
+     * What {@link #settle} found.
+     *
+     * @param waited how long it waited
+     * @param quiet whether the disk was quiet at the end
+     * @param share the share of the last span that some task waited for the disk
+     */
+    public record Settled(Duration waited, boolean quiet, double share) {}
+
+    /** The running total of microseconds some task waited for the disk. */
+    static Optional<Long> stalledMicros() {
+        try {
+            return Files.readString(FILE)
+                    .lines()
+                    .filter(line -> line.startsWith("some "))
+                    .findFirst()
+                    .flatMap(IoPressure::total);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<Long> total(String line) {
+        for (String field : line.split("\\s+")) {
+            if (field.startsWith("total=")) {
+                return Optional.of(Long.parseLong(field.substring("total=".length())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the disk to settle", e);
+        }
+    }
+}
