@@ -1,6 +1,7 @@
 package io.silo.bench.setup;
 
 import io.silo.testing.SiloClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,9 @@ import java.util.function.Consumer;
  * <p>Thread-safe.
  */
 public final class Members {
+    /** Tries of one sign-in answered 503. */
+    private static final int SIGN_IN_ATTEMPTS = 5;
+
     private final SiloClient anonymous;
     private final String service;
 
@@ -65,13 +69,36 @@ public final class Members {
         return tokens;
     }
 
+    /**
+     * Signs in as a client should: a 503 (the database server did not answer in time, as a stalling
+     * disk makes it) is tried again after its {@code Retry-After}, a few times, rather than ending a
+     * run that has provisioned for ten minutes.
+     */
     private String login(ProvisionedTenant tenant, String email) {
-        SiloClient.Response response = anonymous.post(
-                "/api/auth/login",
-                Map.of("organization", tenant.slug(), "email", email, "password", ProvisionedTenant.PASSWORD));
-        if (response.status() != 200) {
-            throw new IllegalStateException("signing in " + email + " failed: " + response);
+        for (int attempt = 1; ; attempt++) {
+            SiloClient.Response response = anonymous.post(
+                    "/api/auth/login",
+                    Map.of("organization", tenant.slug(), "email", email, "password", ProvisionedTenant.PASSWORD));
+            if (response.status() == 200) {
+                return response.json().path("accessToken").asString();
+            }
+            if (response.status() != 503 || attempt == SIGN_IN_ATTEMPTS) {
+                throw new IllegalStateException(
+                        "signing in " + email + " failed (attempt " + attempt + "): " + response);
+            }
+            pause(response.header("Retry-After")
+                    .filter(value -> value.matches("[0-9]{1,4}"))
+                    .map(Long::parseLong)
+                    .orElse(1L));
         }
-        return response.json().path("accessToken").asString();
+    }
+
+    private static void pause(long seconds) {
+        try {
+            Thread.sleep(Duration.ofSeconds(Math.clamp(seconds, 1, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signing in", e);
+        }
     }
 }
