@@ -35,8 +35,9 @@ import tools.jackson.databind.JsonNode;
  * Rollouts through the real HTTP API: tenants made at version 1 of {@code shelf}, a Silo restarted
  * with version 2, then {@code POST /api/admin/migrations}. One made to fail (a duplicate for its
  * new unique key) stays behind with its reason while the others move; a rerun after the fix
- * finishes it; a crash between slices resumes without a step running twice; a dry run changes
- * nothing; a canary stops where asked.
+ * finishes it; a crash between slices resumes without a step running twice; ends the control
+ * database refused are written when the slice runs again; a dry run changes nothing; a canary stops
+ * where asked.
  */
 class RolloutTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -391,6 +392,61 @@ class RolloutTest {
                             .asString())
                     .isEqualTo("succeeded");
             assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 4L));
+        }
+    }
+
+    /**
+     * The control database refuses the first batch of databases' ends (a trigger standing for a
+     * commit that fails): the slice fails with those ends unwritten, runs again, finds its databases
+     * migrated and records them. No step runs twice, no version is recorded ahead of its database, and
+     * no lease is left.
+     */
+    @Test
+    void endsTheControlDatabaseRefusedAreRecordedWhenTheSliceRunsAgain() {
+        try (TestSilo silo = start(SiloOptions.server())) {
+            List<String> databases = tenants(silo, 4);
+            upgrade(silo);
+            silo.control().update("CREATE SEQUENCE refused_ends");
+            silo.control().update("""
+                    CREATE FUNCTION refuse_first_ends() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF nextval('refused_ends') = 1 THEN
+                            RAISE EXCEPTION 'these ends are refused (a test)';
+                        END IF;
+                        RETURN NULL;
+                    END $$""");
+            silo.control()
+                    .update("CREATE TRIGGER refuse_first_ends BEFORE INSERT ON rollout_databases"
+                            + " FOR EACH STATEMENT EXECUTE FUNCTION refuse_first_ends()");
+
+            JsonNode job = finished(silo, start(silo.client().asAdmin(), Map.of("service", "shelf", "parallel", 1)));
+
+            assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("succeeded");
+            assertThat(silo.control()
+                            .queryOne("SELECT last_value FROM refused_ends", row -> row.getLong(1))
+                            .orElseThrow())
+                    .as("one batch of ends refused, and the ends written after it")
+                    .isGreaterThan(1);
+            assertThat(job.path("rollout").path("done").asInt()).isEqualTo(4);
+            assertThat(schemaVersions(silo)).isEqualTo(Map.of(2, 4L));
+            for (String database : databases) {
+                assertThat(count(database, "SELECT count(*) FROM shelf_runs"))
+                        .as(database)
+                        .isEqualTo(1);
+                assertThat(count(database, "SELECT count(*) FROM silo_migrations"))
+                        .as("no step ran twice in " + database)
+                        .isEqualTo(6);
+            }
+            assertThat(silo.control().query("SELECT name FROM leases", row -> row.getString(1)))
+                    .as("no lease of the rollout remains")
+                    .isEmpty();
+            assertThat(silo.control()
+                            .queryOne(
+                                    "SELECT count(*) FROM tenant_databases WHERE state = 'write-fenced'",
+                                    row -> row.getLong(1))
+                            .orElseThrow())
+                    .as("every fence was lifted")
+                    .isZero();
         }
     }
 
