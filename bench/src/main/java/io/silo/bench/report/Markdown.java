@@ -427,11 +427,12 @@ public final class Markdown {
                 + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
                 + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
                 + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
-                + "after a `CHECKPOINT` and once the disk is quiet (" + settled(direct.disk())
-                + " before the baseline, "
-                + settled(rollout.disk()) + " before the rollout); the rollout after its restarted Silo served routed "
-                + "reads for the warm-up. I/O pressure: the share of the phase during which some task waited for the "
-                + "disk (`/proc/pressure/io`); where it is high, the disk set the pace, not the code.\n\n");
+                + "after a `CHECKPOINT` and after waiting for a quiet disk (the baseline: " + settled(direct.disk())
+                + "; the rollout: " + settled(rollout.disk()) + "); the rollout after its restarted Silo served "
+                + "routed reads for the warm-up. I/O pressure: the share of the phase, as the benchmark saw it (the "
+                + "rollout's from its first request to its last job seen ended), during which some task waited for "
+                + "the disk (`/proc/pressure/io`). The phases' own commits count in it; high pressure while little "
+                + "is written points at the disk.\n\n");
         out.append("| how | change | databases | at a time | total | databases/s | I/O pressure |\n"
                 + "|---|---|---|---|---|---|---|\n");
         out.append(f(
@@ -465,11 +466,18 @@ public final class Markdown {
                 run.migration().ratio(), rollout.longestFence().orElse("none (adding an index needs none)")));
     }
 
-    /** How long a phase waited for the disk to settle: "waited 12 s", "waited 120 s, not quiet", "not known". */
+    /** How a phase's wait for a quiet disk ended: "quiet at once", "quiet after 35 s", "not quiet after 120 s: 37 %". */
     private static String settled(Migration.Disk disk) {
         return disk.settled()
-                .map(settled -> f("waited %.0f s", settled.waited().toMillis() / 1e3)
-                        + (settled.quiet() ? "" : f(", not quiet: %.0f %%", settled.share() * 100)))
+                .map(settled -> {
+                    double seconds = settled.waited().toMillis() / 1e3;
+                    if (!settled.quiet()) {
+                        return f("not quiet after %.0f s: %.0f %%", seconds, settled.share() * 100);
+                    }
+                    return settled.waited().compareTo(Migration.SETTLE_SPAN.plusSeconds(1)) < 0
+                            ? "quiet at once"
+                            : f("quiet after %.0f s", seconds);
+                })
                 .orElse("no pressure information");
     }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The users of each tenant and their access tokens: the first administrator signs in
@@ -18,8 +19,10 @@ import java.util.function.Consumer;
  * <p>Thread-safe.
  */
 public final class Members {
-    /** Tries of one sign-in answered 503. */
-    private static final int SIGN_IN_ATTEMPTS = 5;
+    /** How long one request answered 503 is tried again: the disk of a virtual machine can stall for longer than a minute. */
+    private static final Duration RETRY_FOR = Duration.ofMinutes(2);
+
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(16);
 
     private final SiloClient anonymous;
     private final String service;
@@ -35,7 +38,7 @@ public final class Members {
             List<ProvisionedTenant> tenants, int users, int concurrency, Consumer<String> progress) {
         AtomicInteger done = new AtomicInteger();
         return Parallel.map(tenants.size(), concurrency, i -> {
-            List<String> tokens = signIn(tenants.get(i), users);
+            List<String> tokens = signIn(tenants.get(i), users, progress);
             if (done.incrementAndGet() % 200 == 0) {
                 progress.accept("signed in the users of " + done.get() + " of " + tenants.size() + " tenants");
             }
@@ -43,62 +46,85 @@ public final class Members {
         });
     }
 
-    private List<String> signIn(ProvisionedTenant tenant, int users) {
+    private List<String> signIn(ProvisionedTenant tenant, int users, Consumer<String> progress) {
         List<String> tokens = new ArrayList<>();
-        String adminToken = login(tenant, tenant.adminEmail());
+        String adminToken = login(tenant, tenant.adminEmail(), progress);
         tokens.add(adminToken);
         SiloClient admin = anonymous.as(adminToken);
         for (int k = 1; k < users; k++) {
             String email = String.format(Locale.ROOT, "user%d@%s.bench.example", k, tenant.slug());
-            SiloClient.Response created = admin.post(
-                    "/api/users",
-                    Map.of(
-                            "email",
-                            email,
-                            "name",
-                            "User " + k + " of " + tenant.slug(),
-                            "password",
-                            ProvisionedTenant.PASSWORD,
-                            "services",
-                            Map.of(service, "manager")));
+            Map<String, Object> user = Map.of(
+                    "email",
+                    email,
+                    "name",
+                    "User " + k + " of " + tenant.slug(),
+                    "password",
+                    ProvisionedTenant.PASSWORD,
+                    "services",
+                    Map.of(service, "manager"));
+            SiloClient.Response created =
+                    withRetries("creating user " + email, () -> admin.post("/api/users", user), progress);
             if (created.status() != 201) {
                 throw new IllegalStateException("creating user " + email + " failed: " + created);
             }
-            tokens.add(login(tenant, email));
+            tokens.add(login(tenant, email, progress));
         }
         return tokens;
     }
 
+    private String login(ProvisionedTenant tenant, String email, Consumer<String> progress) {
+        SiloClient.Response response = withRetries(
+                "signing in " + email,
+                () -> anonymous.post(
+                        "/api/auth/login",
+                        Map.of("organization", tenant.slug(), "email", email, "password", ProvisionedTenant.PASSWORD)),
+                progress);
+        if (response.status() != 200) {
+            throw new IllegalStateException("signing in " + email + " failed: " + response);
+        }
+        return response.json().path("accessToken").asString();
+    }
+
     /**
-     * Signs in as a client should: a 503 (the database server did not answer in time, as a stalling
-     * disk makes it) is tried again after its {@code Retry-After}, a few times, rather than ending a
-     * run that has provisioned for ten minutes.
+     * Sends a request as a client should: one answered 503 (the database server did not answer in
+     * time, as a stalling disk makes it) is sent again after its {@code Retry-After}, doubled at each
+     * try up to {@link #LONGEST_PAUSE}, for {@link #RETRY_FOR}, rather than ending a run that has
+     * provisioned for ten minutes. Each retry is told to {@code progress}.
      */
-    private String login(ProvisionedTenant tenant, String email) {
-        for (int attempt = 1; ; attempt++) {
-            SiloClient.Response response = anonymous.post(
-                    "/api/auth/login",
-                    Map.of("organization", tenant.slug(), "email", email, "password", ProvisionedTenant.PASSWORD));
-            if (response.status() == 200) {
-                return response.json().path("accessToken").asString();
+    private static SiloClient.Response withRetries(
+            String what, Supplier<SiloClient.Response> request, Consumer<String> progress) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        Duration pause = Duration.ZERO;
+        while (true) {
+            SiloClient.Response response = request.get();
+            if (response.status() != 503 || System.nanoTime() > deadline) {
+                return response;
             }
-            if (response.status() != 503 || attempt == SIGN_IN_ATTEMPTS) {
-                throw new IllegalStateException(
-                        "signing in " + email + " failed (attempt " + attempt + "): " + response);
-            }
-            pause(response.header("Retry-After")
+            Duration asked = response.header("Retry-After")
                     .filter(value -> value.matches("[0-9]{1,4}"))
-                    .map(Long::parseLong)
-                    .orElse(1L));
+                    .map(value -> Duration.ofSeconds(Long.parseLong(value)))
+                    .orElse(Duration.ofSeconds(1));
+            pause = max(asked, min(pause.multipliedBy(2), LONGEST_PAUSE));
+            progress.accept("warning: " + what + " got 503 (" + response.problemType() + "); trying again in "
+                    + pause.toSeconds() + " s");
+            sleep(pause);
         }
     }
 
-    private static void pause(long seconds) {
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static void sleep(Duration pause) {
         try {
-            Thread.sleep(Duration.ofSeconds(Math.clamp(seconds, 1, 10)));
+            Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signing in", e);
+            throw new IllegalStateException("interrupted while waiting to try again", e);
         }
     }
 }

@@ -35,7 +35,9 @@ public final class Migration {
     /** A disk is quiet when some task waited for it less than this share of {@link #SETTLE_SPAN}. */
     static final double QUIET = 0.05;
 
-    static final Duration SETTLE_SPAN = Duration.ofSeconds(5);
+    /** How long the disk is watched at a time: a phase whose disk was quiet at once waited this long. */
+    public static final Duration SETTLE_SPAN = Duration.ofSeconds(5);
+
     static final Duration SETTLE_LIMIT = Duration.ofMinutes(2);
 
     private Migration() {}
@@ -59,6 +61,8 @@ public final class Migration {
      *
      * @param longestFence the database whose writes were fenced longest and for how long, if any was
      * @param canaryPressure the share of the canary's job that some task waited for the disk
+     * @param disk the wait for a quiet disk before the rollout, and the share of both jobs that some
+     *     task waited for it
      */
     public record Rollout(
             String change,

@@ -25,12 +25,16 @@ public final class IoPressure {
     public record Window(long startNanos, long startStalledMicros) {
         /** The share of the window so far, 0 to 1; empty when the file can no longer be read. */
         public OptionalDouble share() {
-            long elapsedMicros = (System.nanoTime() - startNanos) / 1_000;
+            long elapsedNanos = System.nanoTime() - startNanos;
             return stalledMicros().stream()
-                    .mapToDouble(now ->
-                            elapsedMicros <= 0 ? 0 : Math.min(1, (now - startStalledMicros) / (double) elapsedMicros))
+                    .mapToDouble(now -> IoPressure.share(now - startStalledMicros, elapsedNanos))
                     .findFirst();
         }
+    }
+
+    /** {@code stalledMicros} (the file's unit) as a share of {@code elapsedNanos} (the clock's), 0 to 1. */
+    static double share(long stalledMicros, long elapsedNanos) {
+        return elapsedNanos <= 0 ? 0 : Math.clamp(stalledMicros * 1_000.0 / elapsedNanos, 0.0, 1.0);
     }
 
     /** A window from now; empty without pressure stall information. */

@@ -150,7 +150,7 @@ public final class PoolRegistry implements AutoCloseable {
     }
 
     /** Whether the registry holds a pool of the tenant (an evicted one, draining, no longer counts). */
-    public boolean hasPools(UUID tenantId) {
+    boolean hasPools(UUID tenantId) {
         return pools.asMap().values().stream()
                 .anyMatch(pool -> pool.target().tenantId().equals(tenantId));
     }

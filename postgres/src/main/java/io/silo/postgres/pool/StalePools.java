@@ -33,9 +33,16 @@ public final class StalePools implements Consumer<UUID> {
     }
 
     /**
-     * Re-reads the tenant's placement and evicts its pools that no longer match it. A tenant with no
-     * open pool costs nothing: a rollout records a version for every database, and the placement is
-     * read again anyway by the next request that needs it.
+     * Re-reads the tenant's placement and evicts its pools that no longer match it. For a tenant this
+     * instance holds no pool of, nothing is read from the control database: a rollout records a
+     * version for every database, and the next request that needs the placement reads it anyway.
+     *
+     * <p>A request that read the placement before the change and opens its pool after this check keeps
+     * a stale pool, as one that opened it after the scans always could: nothing new is served from it
+     * (the next request reads the new placement; a moved database's old pool idles out; a password
+     * changed on the same database replaces it), but a failed or deleted tenant's connection lent to
+     * that request is not aborted. The check now comes right after the cache forgot the tenant rather
+     * than a control-database round trip later, so that window is a little wider.
      */
     @Override
     public void accept(UUID tenantId) {
