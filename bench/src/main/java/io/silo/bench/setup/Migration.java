@@ -226,8 +226,8 @@ public final class Migration {
 
     /**
      * Waits, at most {@link #SETTLE_LIMIT}, until the disk is quiet: on this kind of machine a phase
-     * that met a stalling disk measured the disk, and each way of migrating must start on one as
-     * quiet as the other's. A phase whose disk did not settle runs anyway, and says so.
+     * that met a stalling disk measured the disk as much as the code, and each way of migrating must
+     * start on one as quiet as the other's. A phase whose disk did not settle runs anyway, and says so.
      */
     private static Optional<IoPressure.Settled> settle(Consumer<String> progress) {
         Optional<IoPressure.Settled> settled = IoPressure.settle(QUIET, SETTLE_SPAN, SETTLE_LIMIT);
@@ -235,10 +235,10 @@ public final class Migration {
                 disk.quiet()
                         ? String.format(
                                 Locale.ROOT,
-                                "  the disk settled after %.0f s (I/O pressure %.1f %% over %d s)",
-                                disk.waited().toMillis() / 1e3,
+                                "  the disk is quiet: I/O pressure %.1f %% over the last %d s (watched for %.0f s)",
                                 disk.share() * 100,
-                                SETTLE_SPAN.toSeconds())
+                                SETTLE_SPAN.toSeconds(),
+                                disk.waited().toMillis() / 1e3)
                         : String.format(
                                 Locale.ROOT,
                                 "warning: the disk did not settle within %d s (I/O pressure %.1f %% over the last %d s);"

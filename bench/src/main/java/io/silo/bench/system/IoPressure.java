@@ -10,9 +10,10 @@ import java.util.OptionalDouble;
 /**
  * How much of the time some task waited for the disk: Linux's pressure stall information
  * ({@code /proc/pressure/io}, the {@code some} line), read from its running total of microseconds.
- * Over a phase it says whether the disk, not the code, set the pace: a virtual machine's disk can
- * stall for seconds while it writes almost nothing. Without that file (an older kernel, another
- * system) nothing is known and nothing is waited for.
+ * Over a phase it shows when the disk may have set the pace rather than the code: a virtual
+ * machine's disk can stall for seconds while it writes almost nothing (the phase's own commits
+ * count too). Without that file (an older kernel, another system) nothing is known and nothing is
+ * waited for.
  *
  * <p>Thread-safe: stateless.
  */
