@@ -73,6 +73,11 @@ public final class BenchCommand implements Callable<Integer> {
     Integer rawRounds;
 
     @Option(
+            names = "--migration-rounds",
+            description = "rounds of the migration, each way once a round, alternating [3] (smoke: 2)")
+    Integer migrationRounds;
+
+    @Option(
             names = "--profile",
             description =
                     "record a JFR profile of Silo in an extra routed-read phase (with --backup: of one more silo backup and restore)")
@@ -239,6 +244,7 @@ public final class BenchCommand implements Callable<Integer> {
                 provisionConcurrency,
                 setupConcurrency,
                 pick(rawRounds, 20, 5),
+                pick(migrationRounds, 3, 2),
                 profile,
                 Duration.ofMinutes(soakMinutes),
                 !noPgbench,

@@ -1,5 +1,6 @@
 package io.silo.bench;
 
+import io.silo.bench.setup.Migration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param provisionConcurrency organizations created at once (1: per-tenant times are not inflated by each other)
  * @param setupConcurrency requests at once while signing users in and writing documents
  * @param rawRounds rounds of raw CREATE DATABASE, each one database per template, spread among the tenants
+ * @param migrationRounds rounds of the migration phase, each migrating every tenant once directly, then once by
+ *     the rollout job
  * @param profile whether to record a JFR profile of Silo in an extra routed-read phase
  * @param pgbench whether to run {@code pgbench -S} too, when installed
  * @param smoke the small, fast variant: fails only when the run is broken (more than 1 % errors), never on timing
@@ -49,6 +52,7 @@ public record BenchOptions(
         int provisionConcurrency,
         int setupConcurrency,
         int rawRounds,
+        int migrationRounds,
         boolean profile,
         Duration soak,
         boolean pgbench,
@@ -97,6 +101,9 @@ public record BenchOptions(
         check(zipfExponent >= 0 && zipfExponent <= 5, "--zipf must be from 0 to 5, got " + zipfExponent);
         check(provisionConcurrency >= 1 && setupConcurrency >= 1, "concurrency must be at least 1");
         check(rawRounds >= 1 && rawRounds < tenants, "--raw-rounds must be from 1 to tenants - 1, got " + rawRounds);
+        check(
+                migrationRounds >= 1 && migrationRounds <= Migration.MAX_ROUNDS,
+                "--migration-rounds must be from 1 to " + Migration.MAX_ROUNDS + ", got " + migrationRounds);
         siloEnv.keySet()
                 .forEach(name -> check(name.startsWith("SILO_"), "--silo-env takes SILO_* variables, got " + name));
     }

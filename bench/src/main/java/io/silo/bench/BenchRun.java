@@ -210,75 +210,93 @@ final class BenchRun {
     }
 
     /**
-     * The migration phase: the next billing version (an index on {@code issueDate}) applied directly
-     * with {@code SchemaApplier}, the baseline; then the version after it (an index on
-     * {@code currency}) rolled out by Silo's own job through the admin API, after Silo is restarted
-     * with a services folder holding it (and the version before it in {@code history/}), as an
-     * operator deploys a new template. Silo's load phases are over by then.
+     * The migration phase, in {@code --migration-rounds} alternating rounds. In each, the next
+     * billing version (one more index) applied directly with {@code SchemaApplier}, the baseline;
+     * then the version after it (another index) rolled out by Silo's own job through the admin API,
+     * after Silo is restarted with a services folder holding it (and every version before it back
+     * to the first the run wrote, in {@code history/}), as an operator deploys a new template. Silo's
+     * load phases are over by then; the Silo of the round before stays up, idle, through the next
+     * round's baseline, as the load phases' Silo does through the first.
      */
     private Migration.Result migrate(
             PostgresServer server, Fleet.Built fleet, Map<String, String> env, SiloProcess silo) {
-        String shipped = shippedTemplate(BenchOptions.SERVICE);
-        String next = Migration.nextVersion(shipped, BenchOptions.COLLECTION, "issueDate");
-        String after = Migration.nextVersion(next, BenchOptions.COLLECTION, "currency");
-        ServiceTemplate template = Migration.load(BenchOptions.SERVICE, next);
         List<String> databases = fleet.tenants().stream()
                 .map(tenant -> tenant.databases().get(BenchOptions.SERVICE))
                 .toList();
         int concurrency = Runtime.getRuntime().availableProcessors();
-        progress("migration: " + BenchOptions.SERVICE + " v" + template.version() + " (one more index) on "
-                + databases.size() + " databases with SchemaApplier, " + concurrency + " at a time");
-        Migration.Figures direct = Migration.direct(
-                server,
-                template,
-                databases,
-                concurrency,
-                BenchOptions.SERVICE + " v" + (template.version() - 1) + " → v" + template.version() + ": index on "
-                        + BenchOptions.COLLECTION + ".issueDate",
-                this::progress);
-        progress(String.format(
-                Locale.ROOT, "  %.1f databases/s, %.1f s in all", direct.databasesPerSecond(), direct.seconds()));
-
         Path services = options.workDir().resolve("services");
-        writeTemplate(services.resolve(BenchOptions.SERVICE + ".yaml"), after);
-        writeTemplate(
-                services.resolve("history").resolve(BenchOptions.SERVICE + "-v" + template.version() + ".yaml"), next);
         Map<String, String> upgraded = new LinkedHashMap<>(env);
         upgraded.put("SILO_SERVICES_DIR", services.toAbsolutePath().toString());
-        progress("migration: Silo restarted with " + BenchOptions.SERVICE + " v" + (template.version() + 1)
-                + " (another index); its rollout job on the same databases, " + concurrency + " at a time");
-        silo.close();
-        Migration.Rollout rollout;
-        try (SiloProcess upgradedSilo = track(SiloProcess.start(
-                options.siloJar(),
-                options.siloJvmOptions(),
-                upgraded,
-                options.workDir().resolve("silo-upgraded.log"),
-                Duration.ofMinutes(3)))) {
-            SiloClient anonymous = new SiloClient(upgradedSilo.uri());
-            SiloClient admin = anonymous.as(anonymous.login(
-                    "/api/admin/auth/login", Map.of("email", ADMIN_EMAIL, "password", env.get("SILO_ADMIN_PASSWORD"))));
-            serveBeforeRollout(fleet, upgradedSilo);
-            rollout = Migration.rollout(
-                    admin,
-                    server,
-                    CONTROL_DATABASE,
-                    BenchOptions.SERVICE,
-                    databases.size(),
-                    concurrency,
-                    BenchOptions.SERVICE + " v" + template.version() + " → v" + (template.version() + 1) + ": index on "
-                            + BenchOptions.COLLECTION + ".currency",
-                    this::progress);
+        String current = Migration.shipped(BenchOptions.SERVICE);
+        List<String> released = new ArrayList<>();
+        List<Migration.Round> rounds = new ArrayList<>();
+        SiloProcess running = silo;
+        try {
+            for (int round = 1; round <= options.migrationRounds(); round++) {
+                List<String> fields = Migration.fieldsOfRound(round);
+                String next = Migration.nextVersion(current, BenchOptions.COLLECTION, fields.get(0));
+                String after = Migration.nextVersion(next, BenchOptions.COLLECTION, fields.get(1));
+                ServiceTemplate template = Migration.load(BenchOptions.SERVICE, next);
+                int version = template.version();
+                String prefix = "migration, round " + round + " of " + options.migrationRounds() + ": ";
+                progress(prefix + BenchOptions.SERVICE + " v" + version + " (one more index) on " + databases.size()
+                        + " databases with SchemaApplier, " + concurrency + " at a time");
+                Migration.Figures direct = Migration.direct(
+                        server, template, databases, concurrency, change(version, fields.get(0)), this::progress);
+                progress(String.format(
+                        Locale.ROOT,
+                        "  %.1f databases/s, %.1f s in all",
+                        direct.databasesPerSecond(),
+                        direct.seconds()));
+
+                released.add(next);
+                Migration.deploy(services, BenchOptions.SERVICE, released, after);
+                progress(prefix + "Silo restarted with " + BenchOptions.SERVICE + " v" + (version + 1)
+                        + " (another index); its rollout job on the same databases, " + concurrency + " at a time");
+                running.close();
+                running = track(SiloProcess.start(
+                        options.siloJar(),
+                        options.siloJvmOptions(),
+                        upgraded,
+                        options.workDir().resolve("silo-upgraded-" + round + ".log"),
+                        Duration.ofMinutes(3)));
+                SiloClient anonymous = new SiloClient(running.uri());
+                SiloClient admin = anonymous.as(anonymous.login(
+                        "/api/admin/auth/login",
+                        Map.of("email", ADMIN_EMAIL, "password", env.get("SILO_ADMIN_PASSWORD"))));
+                serveBeforeRollout(fleet, running);
+                Migration.Rollout rollout = Migration.rollout(
+                        admin,
+                        server,
+                        CONTROL_DATABASE,
+                        BenchOptions.SERVICE,
+                        databases.size(),
+                        concurrency,
+                        change(version + 1, fields.get(1)),
+                        this::progress);
+                progress(String.format(
+                        Locale.ROOT,
+                        "  canary %d at %.1f databases/s, all %d at %.1f databases/s (%.2f × the round's baseline),"
+                                + " longest write fence: %s",
+                        rollout.canary(),
+                        rollout.canaryPerSecond(),
+                        rollout.databases(),
+                        rollout.databasesPerSecond(),
+                        rollout.databasesPerSecond() / direct.databasesPerSecond(),
+                        rollout.longestFence().map(Migration.Fence::toString).orElse("none")));
+                rounds.add(new Migration.Round(direct, rollout));
+                released.add(after);
+                current = after;
+            }
+        } finally {
+            running.close();
         }
-        progress(String.format(
-                Locale.ROOT,
-                "  canary %d at %.1f databases/s, all %d at %.1f databases/s, longest write fence: %s",
-                rollout.canary(),
-                rollout.canaryPerSecond(),
-                rollout.databases(),
-                rollout.databasesPerSecond(),
-                rollout.longestFence().orElse("none")));
-        return new Migration.Result(direct, rollout);
+        return new Migration.Result(rounds);
+    }
+
+    private static String change(int version, String field) {
+        return BenchOptions.SERVICE + " v" + (version - 1) + " → v" + version + ": index on " + BenchOptions.COLLECTION
+                + "." + field;
     }
 
     /**
@@ -306,26 +324,6 @@ final class BenchRun {
         progress(String.format(Locale.ROOT, "  %,.0f req/s, errors %d", reads.throughput(), reads.failed()));
         if (reads.failed() > 0 || reads.throughput() == 0) {
             progress("warning: the warm-up's reads failed; the rollout runs in a Silo that served less");
-        }
-    }
-
-    private static String shippedTemplate(String service) {
-        try (var in = BenchRun.class.getClassLoader().getResourceAsStream("services/" + service + ".yaml")) {
-            if (in == null) {
-                throw new IllegalStateException("services/" + service + ".yaml is not on the class path");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void writeTemplate(Path file, String text) {
-        try {
-            java.nio.file.Files.createDirectories(file.getParent());
-            java.nio.file.Files.writeString(file, text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
         }
     }
 

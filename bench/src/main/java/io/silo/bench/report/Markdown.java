@@ -229,17 +229,20 @@ public final class Markdown {
                         ms(provisioning.siloPerDatabase()),
                         ms(provisioning.raw().median())),
                 provisioning.ratio() <= 1.5);
-        var rollout = run.migration().rollout();
+        var migration = run.migration();
         row(
                 out,
                 "a rollout (add an index) at ≥ 0.8 × SchemaApplier directly, and ≥ 50 databases/s",
                 f(
-                        "%.2f × (%.1f against %.1f databases/s, %d databases)",
-                        run.migration().ratio(),
-                        rollout.databasesPerSecond(),
-                        run.migration().direct().databasesPerSecond(),
-                        rollout.databases()),
-                run.migration().ratio() >= 0.8 && rollout.databasesPerSecond() >= 50);
+                        "%.2f × (%.1f against %.1f databases/s, %d databases, %s)",
+                        migration.ratio(),
+                        migration.rolloutPerSecond(),
+                        migration.directPerSecond(),
+                        migration.databases(),
+                        migration.rounds().size() == 1
+                                ? "1 round"
+                                : migration.rounds().size() + " rounds each way"),
+                migration.ratio() >= 0.8 && migration.rolloutPerSecond() >= 50);
         out.append('\n');
     }
 
@@ -421,49 +424,67 @@ public final class Markdown {
     }
 
     private static void migration(StringBuilder out, RunResult run) {
-        var direct = run.migration().direct();
-        var rollout = run.migration().rollout();
-        out.append("**Migration** across every tenant, two ways in this run: the next template version applied "
-                + "directly with `SchemaApplier` on an administrative connection per database (the baseline), then the "
-                + "version after it rolled out by Silo's own job through `POST /api/admin/migrations` (a canary, then the "
-                + "rest) after a restart with the new template, timed from each job's creation to its end. Each starts "
-                + "after a `CHECKPOINT` and after waiting for a quiet disk (the baseline: " + settled(direct.disk())
-                + "; the rollout: " + settled(rollout.disk()) + "); the rollout after its restarted Silo served "
-                + "routed reads for the warm-up. I/O pressure: the share of the phase, as the benchmark saw it (the "
-                + "rollout's from its first request to its last job seen ended), during which some task waited for "
-                + "the disk (`/proc/pressure/io`). The phases' own commits count in it; high pressure while little "
-                + "is written points at the disk.\n\n");
-        out.append("| how | change | databases | at a time | total | databases/s | I/O pressure |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        var migration = run.migration();
+        out.append("**Migration** across every tenant, two ways in "
+                + migration.rounds().size() + " alternating "
+                + "round(s) of this run, so that a disk that stalls for a minute falls on both ways rather than on one. "
+                + "In each round: the next template version applied directly with `SchemaApplier` on an "
+                + "administrative connection per database (the baseline), then the version after it rolled out by "
+                + "Silo's own job through `POST /api/admin/migrations` (a canary, then the rest) after a restart with "
+                + "the new template, timed from each job's creation to its end. Each starts after a `CHECKPOINT` and "
+                + "after waiting for a quiet disk (how that wait ended: the quiet disk column); the rollout after its "
+                + "restarted Silo served routed reads for the warm-up. I/O pressure: the share of the phase, as the "
+                + "benchmark saw it (the rollout's from its first request to its last job seen ended), during which "
+                + "some task waited for the disk (`/proc/pressure/io`). The phases' own commits count in it; high "
+                + "pressure while little is written points at the disk.\n\n");
+        out.append(
+                "| round | how | change | databases | at a time | total | databases/s | quiet disk | I/O pressure |\n"
+                        + "|---|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < migration.rounds().size(); i++) {
+            var direct = migration.rounds().get(i).direct();
+            var rollout = migration.rounds().get(i).rollout();
+            out.append(f(
+                    "| %d | SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f | %s | %s |%n",
+                    i + 1,
+                    ms(direct.perDatabase().median()),
+                    ms(direct.perDatabase().percentile(95)),
+                    direct.change(),
+                    direct.perDatabase().count(),
+                    direct.concurrency(),
+                    direct.seconds(),
+                    direct.databasesPerSecond(),
+                    settled(direct.disk()),
+                    share(direct.disk().pressure())));
+            out.append(f(
+                    "| %d | rollout job, canary | %s | %d | %d | %.1f s | %.1f | %s | %s |%n",
+                    i + 1,
+                    rollout.change(),
+                    rollout.canary(),
+                    rollout.parallel(),
+                    rollout.canarySeconds(),
+                    rollout.canaryPerSecond(),
+                    settled(rollout.disk()),
+                    share(rollout.canaryPressure())));
+            out.append(f(
+                    "| %d | rollout job, all | %s | %d | %d | %.1f s | %.1f | | %s |%n",
+                    i + 1,
+                    rollout.change(),
+                    rollout.databases(),
+                    rollout.parallel(),
+                    rollout.seconds(),
+                    rollout.databasesPerSecond(),
+                    share(rollout.disk().pressure())));
+        }
         out.append(f(
-                "| SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f | %s |%n",
-                ms(direct.perDatabase().median()),
-                ms(direct.perDatabase().percentile(95)),
-                direct.change(),
-                direct.perDatabase().count(),
-                direct.concurrency(),
-                direct.seconds(),
-                direct.databasesPerSecond(),
-                share(direct.disk().pressure())));
-        out.append(f(
-                "| rollout job, canary | %s | %d | %d | %.1f s | %.1f | %s |%n",
-                rollout.change(),
-                rollout.canary(),
-                rollout.parallel(),
-                rollout.canarySeconds(),
-                rollout.canaryPerSecond(),
-                share(rollout.canaryPressure())));
-        out.append(f(
-                "| rollout job, all | %s | %d | %d | %.1f s | %.1f | %s |%n%n",
-                rollout.change(),
-                rollout.databases(),
-                rollout.parallel(),
-                rollout.seconds(),
-                rollout.databasesPerSecond(),
-                share(rollout.disk().pressure())));
-        out.append(f(
-                "Rollout against direct: %.2f ×. Longest write fence: %s.%n%n",
-                run.migration().ratio(), rollout.longestFence().orElse("none (adding an index needs none)")));
+                "%nRollout against direct: %.2f × (%.1f against %.1f databases/s: each way's databases over its "
+                        + "time in every round). Each round's: %s. Longest write fence: %s.%n%n",
+                migration.ratio(),
+                migration.rolloutPerSecond(),
+                migration.directPerSecond(),
+                migration.rounds().stream()
+                        .map(round -> f("%.2f", round.ratio()))
+                        .collect(Collectors.joining(", ")),
+                migration.longestFence().map(Migration.Fence::toString).orElse("none (adding an index needs none)")));
     }
 
     /** How a phase's wait for a quiet disk ended: "quiet at once", "quiet after 35 s", "not quiet after 120 s: 37 %". */

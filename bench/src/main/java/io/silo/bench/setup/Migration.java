@@ -7,10 +7,16 @@ import io.silo.postgres.schema.SchemaChange;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateLoader;
 import io.silo.testing.SiloClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,15 +25,17 @@ import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A migration across every tenant, measured two ways in one run: the next version of a shipped
- * template (one more index) applied directly with {@link SchemaApplier} on an administrative
- * connection per database, the baseline; then the version after it (another index) brought by
- * Silo's own rollout job, through the admin API of a Silo restarted with it: a canary wave, then
- * the rest. Each way starts after a checkpoint and once the disk is quiet, and reports how much of
- * its time some task waited for the disk ({@link IoPressure}).
+ * A migration across every tenant, measured two ways in alternating rounds of one run. In each
+ * round: the next version of a shipped template (one more index) applied directly with {@link
+ * SchemaApplier} on an administrative connection per database, the baseline; then the version after
+ * it (another index) brought by Silo's own rollout job, through the admin API of a Silo restarted
+ * with it: a canary wave, then the rest. Alternating makes a disk that stalls for a minute fall on
+ * both ways rather than on one. Each way starts after a checkpoint and once the disk is quiet, and
+ * reports how much of its time some task waited for the disk ({@link IoPressure}).
  *
  * <p>Thread-safe: stateless.
  */
@@ -40,6 +48,16 @@ public final class Migration {
 
     static final Duration SETTLE_LIMIT = Duration.ofMinutes(2);
 
+    /**
+     * The fields of {@code invoices} the rounds index, two a round (the baseline's, then the
+     * rollout's), each on its own so that every change is the same kind of work.
+     */
+    private static final List<String> INDEXED =
+            List.of("issueDate", "currency", "total", "paidAt", "subscriptionId", "tax", "subtotal", "notes");
+
+    /** Rounds a run can have: one new index per way and round. */
+    public static final int MAX_ROUNDS = INDEXED.size() / 2;
+
     private Migration() {}
 
     /**
@@ -47,6 +65,14 @@ public final class Migration {
      * phase that some task waited for it (empty where the kernel does not say).
      */
     public record Disk(Optional<IoPressure.Settled> settled, OptionalDouble pressure) {}
+
+    /** The write fence of one database that was fenced longest. */
+    public record Fence(long millis, String database) {
+        @Override
+        public String toString() {
+            return millis + " ms (" + database + ")";
+        }
+    }
 
     /** What applying directly took: one duration per database. */
     public record Figures(String change, int concurrency, Timings perDatabase, double seconds, Disk disk) {
@@ -71,7 +97,7 @@ public final class Migration {
             double canarySeconds,
             int databases,
             double seconds,
-            Optional<String> longestFence,
+            Optional<Fence> longestFence,
             OptionalDouble canaryPressure,
             Disk disk) {
         public double canaryPerSecond() {
@@ -83,12 +109,71 @@ public final class Migration {
         }
     }
 
-    /** Both ways of the same kind of change, measured in the same run. */
-    public record Result(Figures direct, Rollout rollout) {
-        /** The rollout's rate over all databases as a share of the direct one: the target is ≥ 0.8. */
+    /** One round: the baseline, then the rollout, each bringing a version of its own. */
+    public record Round(Figures direct, Rollout rollout) {
+        /** The rollout's rate as a share of the baseline's in this round alone. */
         public double ratio() {
             return rollout.databasesPerSecond() / direct.databasesPerSecond();
         }
+    }
+
+    /**
+     * Both ways of the same kind of change, in alternating rounds of the same run; each way's rate
+     * is every database it migrated over all its time.
+     */
+    public record Result(List<Round> rounds) {
+        public Result {
+            rounds = List.copyOf(rounds);
+            if (rounds.isEmpty()) {
+                throw new IllegalArgumentException("a migration has at least one round");
+            }
+        }
+
+        /** The databases each way migrated in a round. */
+        public int databases() {
+            return rounds.getFirst().rollout().databases();
+        }
+
+        public double directPerSecond() {
+            return rounds.stream()
+                            .mapToLong(round -> round.direct().perDatabase().count())
+                            .sum()
+                    / rounds.stream()
+                            .mapToDouble(round -> round.direct().seconds())
+                            .sum();
+        }
+
+        public double rolloutPerSecond() {
+            return rounds.stream()
+                            .mapToLong(round -> round.rollout().databases())
+                            .sum()
+                    / rounds.stream()
+                            .mapToDouble(round -> round.rollout().seconds())
+                            .sum();
+        }
+
+        /** The rollout's rate as a share of the baseline's over every round: the target is ≥ 0.8. */
+        public double ratio() {
+            return rolloutPerSecond() / directPerSecond();
+        }
+
+        public Optional<Fence> longestFence() {
+            return rounds.stream()
+                    .flatMap(round -> round.rollout().longestFence().stream())
+                    .max(Comparator.comparingLong(Fence::millis));
+        }
+    }
+
+    /**
+     * The two fields that round {@code round} (from 1) indexes: the baseline's, then the rollout's.
+     *
+     * @throws IllegalArgumentException when {@code round} is not from 1 to {@link #MAX_ROUNDS}
+     */
+    public static List<String> fieldsOfRound(int round) {
+        if (round < 1 || round > MAX_ROUNDS) {
+            throw new IllegalArgumentException("a round is from 1 to " + MAX_ROUNDS + ", got " + round);
+        }
+        return INDEXED.subList(2 * (round - 1), 2 * round);
     }
 
     /**
@@ -127,6 +212,36 @@ public final class Migration {
         lines.add("    operations:");
         lines.add("      - addIndex: {collection: " + collection + ", fields: [" + field + "]}");
         return String.join("\n", lines) + "\n";
+    }
+
+    /** The text of the template Silo ships for {@code service}. */
+    public static String shipped(String service) {
+        try (var in = Migration.class.getClassLoader().getResourceAsStream("services/" + service + ".yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("services/" + service + ".yaml is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes a services folder as an operator deploys a new version: {@code newest} as the
+     * service's file, and every version released before it in {@code history/} (each named by its
+     * version), so that a database at any of them is served under its own.
+     */
+    public static void deploy(Path services, String service, List<String> released, String newest) {
+        try {
+            Path history = Files.createDirectories(services.resolve("history"));
+            for (String text : released) {
+                Files.writeString(
+                        history.resolve(service + "-v" + load(service, text).version() + ".yaml"), text);
+            }
+            Files.writeString(services.resolve(service + ".yaml"), newest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the templates in " + services, e);
+        }
     }
 
     /** The template of {@code text}, read as Silo reads a template file. */
@@ -206,12 +321,12 @@ public final class Migration {
         }
         double canarySeconds = seconds(server, controlDatabase, first);
         double restSeconds = seconds(server, controlDatabase, rest);
-        Optional<String> fence = java.util.stream.Stream.of(first, rest)
+        Optional<Fence> fence = Stream.of(first, rest)
                 .map(job -> job.path("rollout").path("longestFence"))
                 .filter(JsonNode::isObject)
-                .max(java.util.Comparator.comparingLong(node -> node.path("ms").asLong()))
-                .map(node -> node.path("ms").asLong() + " ms ("
-                        + node.path("database").asString() + ")");
+                .map(node -> new Fence(
+                        node.path("ms").asLong(), node.path("database").asString()))
+                .max(Comparator.comparingLong(Fence::millis));
         return new Rollout(
                 change,
                 parallel,
