@@ -1,8 +1,5 @@
 package io.silo.bench;
 
-import io.silo.bench.load.LoadDriver;
-import io.silo.bench.load.LoadResult;
-import io.silo.bench.load.RoutedClient;
 import io.silo.bench.report.PhaseResult;
 import io.silo.bench.report.ReportFile;
 import io.silo.bench.report.RunResult;
@@ -15,7 +12,6 @@ import io.silo.bench.stack.SiloProcess;
 import io.silo.bench.system.CpuMeter;
 import io.silo.bench.system.Machine;
 import io.silo.crypto.Secrets;
-import io.silo.template.ServiceTemplate;
 import io.silo.testing.SiloClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -172,7 +168,18 @@ final class BenchRun {
         LoadPhases phases =
                 new LoadPhases(options, fleet.workload(), silo, server, cpu, sampler, pools, this::progress);
         phases.run(sibling("silo-reads-" + STAMP.format(startedAt) + ".jfr"));
-        Migration.Result migration = migrate(server, fleet, env, silo);
+        // read before the migration stops this Silo: its pools' counters over the run
+        Optional<PoolFigures> poolsAfterLoad = pools.get();
+        Migration.Result migration = new MigrationPhase(
+                        options,
+                        server,
+                        fleet,
+                        env,
+                        ADMIN_EMAIL,
+                        this::track,
+                        sibling("silo-" + STAMP.format(startedAt) + "-rollout"),
+                        this::progress)
+                .run(silo);
         sampler.failure().ifPresent(failure -> progress("warning: " + failure));
         Map<String, Double> setup = new LinkedHashMap<>();
         setup.put("Silo start", startSeconds);
@@ -195,7 +202,7 @@ final class BenchRun {
                 Optional.empty(),
                 sampler.whole().maxTenantBackends(),
                 sampler.whole().maxResidentBytes(),
-                pools.get(),
+                poolsAfterLoad,
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -206,124 +213,6 @@ final class BenchRun {
             // a figure lost, not the run: everything else is measured already
             progress("warning: PostgreSQL at rest not measured: " + e.getMessage());
             return Optional.empty();
-        }
-    }
-
-    /**
-     * The migration phase, in {@code --migration-rounds} alternating rounds. In each, the next
-     * billing version (one more index) applied directly with {@code SchemaApplier}, the baseline;
-     * then the version after it (another index) rolled out by Silo's own job through the admin API,
-     * after Silo is restarted with a services folder holding it (and every version before it back
-     * to the first the run wrote, in {@code history/}), as an operator deploys a new template. Silo's
-     * load phases are over by then; the Silo of the round before stays up, idle, through the next
-     * round's baseline, as the load phases' Silo does through the first.
-     */
-    private Migration.Result migrate(
-            PostgresServer server, Fleet.Built fleet, Map<String, String> env, SiloProcess silo) {
-        List<String> databases = fleet.tenants().stream()
-                .map(tenant -> tenant.databases().get(BenchOptions.SERVICE))
-                .toList();
-        int concurrency = Runtime.getRuntime().availableProcessors();
-        Path services = options.workDir().resolve("services");
-        Map<String, String> upgraded = new LinkedHashMap<>(env);
-        upgraded.put("SILO_SERVICES_DIR", services.toAbsolutePath().toString());
-        String current = Migration.shipped(BenchOptions.SERVICE);
-        List<String> released = new ArrayList<>();
-        List<Migration.Round> rounds = new ArrayList<>();
-        SiloProcess running = silo;
-        try {
-            for (int round = 1; round <= options.migrationRounds(); round++) {
-                List<String> fields = Migration.fieldsOfRound(round);
-                String next = Migration.nextVersion(current, BenchOptions.COLLECTION, fields.get(0));
-                String after = Migration.nextVersion(next, BenchOptions.COLLECTION, fields.get(1));
-                ServiceTemplate template = Migration.load(BenchOptions.SERVICE, next);
-                int version = template.version();
-                String prefix = "migration, round " + round + " of " + options.migrationRounds() + ": ";
-                progress(prefix + BenchOptions.SERVICE + " v" + version + " (one more index) on " + databases.size()
-                        + " databases with SchemaApplier, " + concurrency + " at a time");
-                Migration.Figures direct = Migration.direct(
-                        server, template, databases, concurrency, change(version, fields.get(0)), this::progress);
-                progress(String.format(
-                        Locale.ROOT,
-                        "  %.1f databases/s, %.1f s in all",
-                        direct.databasesPerSecond(),
-                        direct.seconds()));
-
-                released.add(next);
-                Migration.deploy(services, BenchOptions.SERVICE, released, after);
-                progress(prefix + "Silo restarted with " + BenchOptions.SERVICE + " v" + (version + 1)
-                        + " (another index); its rollout job on the same databases, " + concurrency + " at a time");
-                running.close();
-                running = track(SiloProcess.start(
-                        options.siloJar(),
-                        options.siloJvmOptions(),
-                        upgraded,
-                        options.workDir().resolve("silo-upgraded-" + round + ".log"),
-                        Duration.ofMinutes(3)));
-                SiloClient anonymous = new SiloClient(running.uri());
-                SiloClient admin = anonymous.as(anonymous.login(
-                        "/api/admin/auth/login",
-                        Map.of("email", ADMIN_EMAIL, "password", env.get("SILO_ADMIN_PASSWORD"))));
-                serveBeforeRollout(fleet, running);
-                Migration.Rollout rollout = Migration.rollout(
-                        admin,
-                        server,
-                        CONTROL_DATABASE,
-                        BenchOptions.SERVICE,
-                        databases.size(),
-                        concurrency,
-                        change(version + 1, fields.get(1)),
-                        this::progress);
-                progress(String.format(
-                        Locale.ROOT,
-                        "  canary %d at %.1f databases/s, all %d at %.1f databases/s (%.2f × the round's baseline),"
-                                + " longest write fence: %s",
-                        rollout.canary(),
-                        rollout.canaryPerSecond(),
-                        rollout.databases(),
-                        rollout.databasesPerSecond(),
-                        rollout.databasesPerSecond() / direct.databasesPerSecond(),
-                        rollout.longestFence().map(Migration.Fence::toString).orElse("none")));
-                rounds.add(new Migration.Round(direct, rollout));
-                released.add(after);
-                current = after;
-            }
-        } finally {
-            running.close();
-        }
-        return new Migration.Result(rounds);
-    }
-
-    private static String change(int version, String field) {
-        return BenchOptions.SERVICE + " v" + (version - 1) + " → v" + version + ": index on " + BenchOptions.COLLECTION
-                + "." + field;
-    }
-
-    /**
-     * The rollout's warm-up of {@code --warmup} seconds, as the load phases have one: the restarted
-     * Silo serves its tenants' reads first, as an upgraded instance does before an operator rolls out
-     * (the baseline's JVM ran the load phases, raw JDBC among them). Unlike theirs, it runs none of
-     * what is then measured: no job, no migrator, no administrative connection.
-     */
-    private void serveBeforeRollout(Fleet.Built fleet, SiloProcess upgraded) {
-        if (options.warmup().isZero()) {
-            return;
-        }
-        progress("migration: the restarted Silo serves routed reads for "
-                + options.warmup().toSeconds() + " s (the warm-up) before the rollout");
-        LoadResult reads = new LoadDriver(
-                        "routed reads before the rollout", options.clients(), Duration.ZERO, options.warmup())
-                .closedLoop(
-                        i -> new RoutedClient(
-                                fleet.workload(),
-                                RoutedClient.Kind.READ,
-                                "127.0.0.1",
-                                upgraded.port(),
-                                fleet.workload().random("before the rollout", i)),
-                        LoadDriver.Window.NONE);
-        progress(String.format(Locale.ROOT, "  %,.0f req/s, errors %d", reads.throughput(), reads.failed()));
-        if (reads.failed() > 0 || reads.throughput() == 0) {
-            progress("warning: the warm-up's reads failed; the rollout runs in a Silo that served less");
         }
     }
 

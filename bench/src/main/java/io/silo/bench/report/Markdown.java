@@ -45,7 +45,7 @@ public final class Markdown {
         system(out, run);
         run.soak().ifPresent(soak -> soakMemory(out, soak.memory()));
         provisioning(out, run.provisioning());
-        migration(out, run);
+        migration(out, run.migration());
         run.atRest().ifPresent(atRest -> atRest(out, atRest));
         setup(out, run);
         run.profile().ifPresent(profile -> profile(out, profile));
@@ -234,14 +234,14 @@ public final class Markdown {
                 out,
                 "a rollout (add an index) at ≥ 0.8 × SchemaApplier directly, and ≥ 50 databases/s",
                 f(
-                        "%.2f × (%.1f against %.1f databases/s, %d databases, %s)",
+                        "%.2f × (%.1f against %.1f databases/s, %d databases; %s)",
                         migration.ratio(),
                         migration.rolloutPerSecond(),
                         migration.directPerSecond(),
                         migration.databases(),
                         migration.rounds().size() == 1
                                 ? "1 round"
-                                : migration.rounds().size() + " rounds each way"),
+                                : "the medians of " + migration.rounds().size() + " rounds"),
                 migration.ratio() >= 0.8 && migration.rolloutPerSecond() >= 50);
         out.append('\n');
     }
@@ -311,15 +311,16 @@ public final class Markdown {
     private static void system(StringBuilder out, RunResult run) {
         out.append(
                 "**System** during each measured window: server connections of tenant roles (the budgeted ones) and of every "
-                        + "client, at most; what the pools did; Silo's resident memory at most; and where the CPU went, as shares of all "
-                        + "cores.\n\n");
+                        + "client, at most; what the pools did; Silo's resident memory at most; where the CPU went, as shares of all "
+                        + "cores; and the share of the window during which some task waited for the disk (I/O pressure, "
+                        + "`/proc/pressure/io`).\n\n");
         out.append(
                 "| phase | tenant conns max | all conns max | pools opened | evicted | reclaimed | budget waits | budget timeouts "
-                        + "| Silo RSS max | CPU: Silo · PostgreSQL · load generator · other · idle | Silo µs/req |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| Silo RSS max | CPU: Silo · PostgreSQL · load generator · other · idle | Silo µs/req "
+                        + "| I/O pressure |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (PhaseResult phase : run.phases()) {
             PhaseFigures system = phase.system();
-            Optional<PoolFigures> pools = system.pools();
             systemRow(
                     out,
                     phase.kind().label(),
@@ -336,7 +337,8 @@ public final class Markdown {
         run.pools()
                 .ifPresent(pools -> out.append(f(
                         "Whole run: at most %d tenant-role connections (budget %d); Silo's resident memory at "
-                                + "most %s; at the end %d pools open, %d opened and %d evicted since Silo started.%n%n",
+                                + "most %s; after the load phases %d pools open, %d opened and %d evicted since Silo "
+                                + "started.%n%n",
                         run.maxTenantBackends(),
                         pools.budget(),
                         bytes(run.maxResidentBytes()),
@@ -370,7 +372,7 @@ public final class Markdown {
     private static void systemRow(StringBuilder out, String label, PhaseFigures system, Optional<Double> micros) {
         Optional<PoolFigures> pools = system.pools();
         out.append(f(
-                "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 label,
                 system.maxTenantBackends(),
                 system.maxClientBackends(),
@@ -381,7 +383,8 @@ public final class Markdown {
                 count(pools.map(PoolFigures::budgetTimeouts)),
                 bytes(system.maxResidentBytes()),
                 cpu(system.cpu()),
-                micros.map(value -> f("%.0f", value)).orElse("")));
+                micros.map(value -> f("%.0f", value)).orElse(""),
+                share(system.ioPressure())));
     }
 
     /** Silo's CPU per request in a window: its share of all cores, over the requests answered. */
@@ -423,68 +426,83 @@ public final class Markdown {
                 "| %s | %d | %s | %s | |%n", what, timings.count(), ms(timings.median()), ms(timings.percentile(95))));
     }
 
-    private static void migration(StringBuilder out, RunResult run) {
-        var migration = run.migration();
-        out.append("**Migration** across every tenant, two ways in "
-                + migration.rounds().size() + " alternating "
-                + "round(s) of this run, so that a disk that stalls for a minute falls on both ways rather than on one. "
-                + "In each round: the next template version applied directly with `SchemaApplier` on an "
-                + "administrative connection per database (the baseline), then the version after it rolled out by "
-                + "Silo's own job through `POST /api/admin/migrations` (a canary, then the rest) after a restart with "
-                + "the new template, timed from each job's creation to its end. Each starts after a `CHECKPOINT` and "
-                + "after waiting for a quiet disk (how that wait ended: the quiet disk column); the rollout after its "
-                + "restarted Silo served routed reads for the warm-up. I/O pressure: the share of the phase, as the "
-                + "benchmark saw it (the rollout's from its first request to its last job seen ended), during which "
-                + "some task waited for the disk (`/proc/pressure/io`). The phases' own commits count in it; high "
-                + "pressure while little is written points at the disk.\n\n");
+    static void migration(StringBuilder out, Migration.Result migration) {
+        int count = migration.rounds().size();
+        out.append("**Migration** across every tenant, two ways in " + (count == 1 ? "one round" : count + " rounds")
+                + " of this run: a template version with one more index applied directly with `SchemaApplier` on an "
+                + "administrative connection per database (the baseline), and another rolled out by Silo's own job "
+                + "through `POST /api/admin/migrations` (a canary, then the rest) after a restart with it, timed from "
+                + "each job's creation to its end, after the restarted Silo served routed reads for the warm-up. "
+                + (count == 1
+                        ? ""
+                        : "Odd rounds run the baseline first, even rounds the rollout; the bar reads the medians of "
+                                + "the rounds, so that a disk that stalls in one round moves it less. ")
+                + "Each way starts after a `CHECKPOINT` and after waiting for a quiet disk (how that wait ended: the "
+                + "quiet disk column). I/O pressure: the share of the phase, as the benchmark saw it (the rollout's "
+                + "from its first request to its last job seen ended), during which some task waited for the disk "
+                + "(`/proc/pressure/io`). The phases' own commits count in it; high pressure while little is written "
+                + "points at the disk.\n\n");
         out.append(
                 "| round | how | change | databases | at a time | total | databases/s | quiet disk | I/O pressure |\n"
                         + "|---|---|---|---|---|---|---|---|---|\n");
-        for (int i = 0; i < migration.rounds().size(); i++) {
-            var direct = migration.rounds().get(i).direct();
-            var rollout = migration.rounds().get(i).rollout();
-            out.append(f(
-                    "| %d | SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f | %s | %s |%n",
-                    i + 1,
-                    ms(direct.perDatabase().median()),
-                    ms(direct.perDatabase().percentile(95)),
-                    direct.change(),
-                    direct.perDatabase().count(),
-                    direct.concurrency(),
-                    direct.seconds(),
-                    direct.databasesPerSecond(),
-                    settled(direct.disk()),
-                    share(direct.disk().pressure())));
-            out.append(f(
-                    "| %d | rollout job, canary | %s | %d | %d | %.1f s | %.1f | %s | %s |%n",
-                    i + 1,
-                    rollout.change(),
-                    rollout.canary(),
-                    rollout.parallel(),
-                    rollout.canarySeconds(),
-                    rollout.canaryPerSecond(),
-                    settled(rollout.disk()),
-                    share(rollout.canaryPressure())));
-            out.append(f(
-                    "| %d | rollout job, all | %s | %d | %d | %.1f s | %.1f | | %s |%n",
-                    i + 1,
-                    rollout.change(),
-                    rollout.databases(),
-                    rollout.parallel(),
-                    rollout.seconds(),
-                    rollout.databasesPerSecond(),
-                    share(rollout.disk().pressure())));
+        for (int i = 0; i < count; i++) {
+            Migration.Round round = migration.rounds().get(i);
+            if (round.rolloutFirst()) {
+                rolloutRows(out, i + 1, round.rollout());
+                directRow(out, i + 1, round.direct());
+            } else {
+                directRow(out, i + 1, round.direct());
+                rolloutRows(out, i + 1, round.rollout());
+            }
         }
         out.append(f(
-                "%nRollout against direct: %.2f × (%.1f against %.1f databases/s: each way's databases over its "
-                        + "time in every round). Each round's: %s. Longest write fence: %s.%n%n",
+                "%nRollout against direct: %.2f × (%s; each round's: %s), the rollout at %.1f databases/s, the "
+                        + "baseline at %.1f. Longest write fence: %s.%n%n",
                 migration.ratio(),
-                migration.rolloutPerSecond(),
-                migration.directPerSecond(),
+                count == 1 ? "one round" : "the median of " + count + " rounds",
                 migration.rounds().stream()
                         .map(round -> f("%.2f", round.ratio()))
                         .collect(Collectors.joining(", ")),
+                migration.rolloutPerSecond(),
+                migration.directPerSecond(),
                 migration.longestFence().map(Migration.Fence::toString).orElse("none (adding an index needs none)")));
+    }
+
+    private static void directRow(StringBuilder out, int round, Migration.Figures direct) {
+        out.append(f(
+                "| %d | SchemaApplier, directly (p50 %s ms, p95 %s ms) | %s | %d | %d | %.1f s | %.1f | %s | %s |%n",
+                round,
+                ms(direct.perDatabase().median()),
+                ms(direct.perDatabase().percentile(95)),
+                direct.change(),
+                direct.perDatabase().count(),
+                direct.concurrency(),
+                direct.seconds(),
+                direct.databasesPerSecond(),
+                settled(direct.disk()),
+                share(direct.disk().pressure())));
+    }
+
+    private static void rolloutRows(StringBuilder out, int round, Migration.Rollout rollout) {
+        out.append(f(
+                "| %d | rollout job, canary | %s | %d | %d | %.1f s | %.1f | %s | %s |%n",
+                round,
+                rollout.change(),
+                rollout.canary(),
+                rollout.parallel(),
+                rollout.canarySeconds(),
+                rollout.canaryPerSecond(),
+                settled(rollout.disk()),
+                share(rollout.canaryPressure())));
+        out.append(f(
+                "| %d | rollout job, all | %s | %d | %d | %.1f s | %.1f | | %s |%n",
+                round,
+                rollout.change(),
+                rollout.databases(),
+                rollout.parallel(),
+                rollout.seconds(),
+                rollout.databasesPerSecond(),
+                share(rollout.disk().pressure())));
     }
 
     /** How a phase's wait for a quiet disk ended: "quiet at once", "quiet after 35 s", "not quiet after 120 s: 37 %". */
@@ -495,9 +513,7 @@ public final class Markdown {
                     if (!settled.quiet()) {
                         return f("not quiet after %.0f s: %.0f %%", seconds, settled.share() * 100);
                     }
-                    return settled.waited().compareTo(Migration.SETTLE_SPAN.plusSeconds(1)) < 0
-                            ? "quiet at once"
-                            : f("quiet after %.0f s", seconds);
+                    return settled.spans() == 1 ? "quiet at once" : f("quiet after %.0f s", seconds);
                 })
                 .orElse("no pressure information");
     }

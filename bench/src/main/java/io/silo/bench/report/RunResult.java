@@ -30,7 +30,7 @@ import java.util.Optional;
  * @param migration the migration of every tenant's database, directly and by the rollout job
  * @param maxTenantBackends the most tenant-role server connections seen at once during the whole run
  * @param maxResidentBytes Silo's largest resident memory during the whole run
- * @param pools Silo's pool counters at the end of the run
+ * @param pools the pool counters of the Silo that ran the load phases, read when they ended
  * @param seconds the whole run
  */
 public record RunResult(

@@ -2,6 +2,7 @@ package io.silo.bench.stack;
 
 import io.silo.bench.system.CpuSplit;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What the system did during one measured window.
@@ -12,6 +13,8 @@ import java.util.Optional;
  * @param maxResidentBytes Silo's largest resident memory
  * @param cpu where the CPU time went; empty without {@code /proc}
  * @param pools what the pools did in the window (counters) and how they ended it (gauges)
+ * @param ioPressure the share of the window that some task waited for the disk; empty without
+ *     {@code /proc/pressure/io}
  */
 public record PhaseFigures(
         long maxTenantBackends,
@@ -19,4 +22,5 @@ public record PhaseFigures(
         long maxSiloConnections,
         long maxResidentBytes,
         Optional<CpuSplit> cpu,
-        Optional<PoolFigures> pools) {}
+        Optional<PoolFigures> pools,
+        OptionalDouble ioPressure) {}

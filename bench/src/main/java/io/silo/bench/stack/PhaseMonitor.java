@@ -2,12 +2,14 @@ package io.silo.bench.stack;
 
 import io.silo.bench.load.LoadDriver;
 import io.silo.bench.system.CpuMeter;
+import io.silo.bench.system.IoPressure;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Supplier;
 
 /**
- * Watches the system over one load phase's measuring window: CPU snapshots and pool counters at
- * both ends, the sampler's maxima in between.
+ * Watches the system over one load phase's measuring window: CPU snapshots, pool counters and the
+ * disk's pressure at both ends, the sampler's maxima in between.
  *
  * <p>Not thread-safe: one per phase, told by the driver's thread.
  */
@@ -18,6 +20,7 @@ public final class PhaseMonitor implements LoadDriver.Window {
     private Optional<CpuMeter.Snapshot> cpuAtStart = Optional.empty();
     private Optional<PoolFigures> poolsAtStart = Optional.empty();
     private Sampler.Window window;
+    private Optional<IoPressure.Window> disk = Optional.empty();
     private PhaseFigures figures;
 
     public PhaseMonitor(CpuMeter cpu, Sampler sampler, Supplier<Optional<PoolFigures>> pools) {
@@ -31,10 +34,12 @@ public final class PhaseMonitor implements LoadDriver.Window {
         poolsAtStart = pools.get();
         window = sampler.open();
         cpuAtStart = cpu.snapshot();
+        disk = IoPressure.window();
     }
 
     @Override
     public void closed() {
+        OptionalDouble ioPressure = disk.map(IoPressure.Window::share).orElse(OptionalDouble.empty());
         Optional<CpuMeter.Snapshot> cpuAtEnd = cpu.snapshot();
         sampler.close(window);
         Optional<PoolFigures> poolsAtEnd = pools.get();
@@ -44,7 +49,8 @@ public final class PhaseMonitor implements LoadDriver.Window {
                 window.maxSiloConnections(),
                 window.maxResidentBytes(),
                 cpuAtStart.flatMap(start -> cpuAtEnd.map(end -> CpuMeter.between(start, end))),
-                poolsAtEnd.flatMap(end -> poolsAtStart.map(end::minus)));
+                poolsAtEnd.flatMap(end -> poolsAtStart.map(end::minus)),
+                ioPressure);
     }
 
     /** The figures, once the window closed. */

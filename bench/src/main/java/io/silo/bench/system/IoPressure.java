@@ -52,7 +52,7 @@ public final class IoPressure {
      */
     public static Optional<Settled> settle(double atMost, Duration span, Duration limit) {
         long start = System.nanoTime();
-        while (true) {
+        for (int spans = 1; ; spans++) {
             Optional<Window> window = window();
             if (window.isEmpty()) {
                 return Optional.empty();
@@ -64,7 +64,7 @@ public final class IoPressure {
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             if (share.getAsDouble() < atMost || waited.compareTo(limit) >= 0) {
-                return Optional.of(new Settled(waited, share.getAsDouble() < atMost, share.getAsDouble()));
+                return Optional.of(new Settled(waited, spans, share.getAsDouble() < atMost, share.getAsDouble()));
             }
         }
     }
@@ -73,10 +73,11 @@ public final class IoPressure {
      * What {@link #settle} found.
      *
      * @param waited how long it waited
+     * @param spans how many spans it watched: 1 when the disk was quiet at once
      * @param quiet whether the disk was quiet at the end
      * @param share the share of the last span that some task waited for the disk
      */
-    public record Settled(Duration waited, boolean quiet, double share) {}
+    public record Settled(Duration waited, int spans, boolean quiet, double share) {}
 
     /** The running total of microseconds some task waited for the disk. */
     static Optional<Long> stalledMicros() {

@@ -30,14 +30,14 @@ class IoPressureTest {
             return;
         }
         // no share is below 0: the limit runs out and the disk is not called quiet
-        assertThat(IoPressure.settle(0.0, Duration.ofMillis(100), Duration.ofMillis(300))
-                        .orElseThrow()
-                        .quiet())
-                .isFalse();
+        IoPressure.Settled never = IoPressure.settle(0.0, Duration.ofMillis(100), Duration.ofMillis(300))
+                .orElseThrow();
+        assertThat(never.quiet()).isFalse();
+        assertThat(never.spans()).isGreaterThanOrEqualTo(3);
         // every share is below 1.01: the first span settles it
-        assertThat(IoPressure.settle(1.01, Duration.ofMillis(100), Duration.ofSeconds(5))
-                        .orElseThrow()
-                        .quiet())
-                .isTrue();
+        IoPressure.Settled atOnce = IoPressure.settle(1.01, Duration.ofMillis(100), Duration.ofSeconds(5))
+                .orElseThrow();
+        assertThat(atOnce.quiet()).isTrue();
+        assertThat(atOnce.spans()).isOne();
     }
 }
