@@ -221,7 +221,10 @@ final class BenchRun {
         return resource;
     }
 
-    /** On an interrupted run: stops Silo, then PostgreSQL, so that no process outlives the benchmark. */
+    /**
+     * On an interrupted run: stops Silo, then PostgreSQL, then whatever else the benchmark started,
+     * so that no process outlives it.
+     */
     private void abandon() {
         if (finished) {
             return;
@@ -235,6 +238,8 @@ final class BenchRun {
                 System.err.println("silo bench: " + e.getMessage());
             }
         }
+        // a Silo interrupted while it started is not tracked yet; nor are wrk and pgbench
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
     }
 
     private PostgresServer startPostgres() {

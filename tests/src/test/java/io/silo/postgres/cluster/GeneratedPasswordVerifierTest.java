@@ -2,6 +2,10 @@ package io.silo.postgres.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.silo.postgres.embedded.EmbeddedServer;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestPostgres;
@@ -17,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
+import org.slf4j.LoggerFactory;
 
 /**
  * A password Silo generates is stored as a SCRAM verifier with few iterations (a random password
@@ -103,6 +108,36 @@ class GeneratedPasswordVerifierTest {
         try (EmbeddedServer server = EmbeddedServer.start(home, 0, false, 20)) {
             assertThat(superuserVerifier(server))
                     .startsWith("SCRAM-SHA-256$" + GeneratedPasswordVerifier.ITERATIONS + ":");
+        }
+    }
+
+    @Test
+    void aSuperuserVerifierThatCannotBeReplacedIsWarnedOfAndTheServerStartsAnyway(@TempDir Path home)
+            throws SQLException {
+        try (EmbeddedServer server = EmbeddedServer.start(home, 0, false, 20);
+                Connection connection =
+                        DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), server.password())) {
+            connection
+                    .unwrap(PGConnection.class)
+                    .alterUserPassword(server.user(), server.password().toCharArray(), "scram-sha-256");
+            // from the next start on, every transaction is read-only: ALTER ROLE is refused
+            connection.createStatement().execute("ALTER SYSTEM SET default_transaction_read_only = on");
+        }
+        Logger logger = (Logger) LoggerFactory.getLogger(EmbeddedServer.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try (EmbeddedServer server = EmbeddedServer.start(home, 0, false, 20)) {
+            assertThat(superuserVerifier(server)).as("kept as it was").startsWith("SCRAM-SHA-256$4096:");
+            assertThat(events.list).anySatisfy(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.WARN);
+                assertThat(event.getFormattedMessage())
+                        .contains("keeps its verifier of more iterations")
+                        .contains("read-only")
+                        .doesNotContain(server.password());
+            });
+        } finally {
+            logger.detachAppender(events);
         }
     }
 
