@@ -23,8 +23,8 @@ import java.util.Optional;
  * @param provisionConcurrency organizations created at once (1: per-tenant times are not inflated by each other)
  * @param setupConcurrency requests at once while signing users in and writing documents
  * @param rawRounds rounds of raw CREATE DATABASE, each one database per template, spread among the tenants
- * @param migrationRounds rounds of the migration phase, each migrating every tenant once directly, then once by
- *     the rollout job
+ * @param migrationRounds rounds of the migration phase, each migrating every tenant once each way: odd rounds
+ *     directly first, even rounds by the rollout job first
  * @param profile whether to record a JFR profile of Silo in an extra routed-read phase
  * @param pgbench whether to run {@code pgbench -S} too, when installed
  * @param smoke the small, fast variant: fails only when the run is broken (more than 1 % errors), never on timing

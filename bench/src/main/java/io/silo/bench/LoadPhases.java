@@ -24,6 +24,7 @@ import io.silo.bench.stack.Sampler;
 import io.silo.bench.stack.SiloProcess;
 import io.silo.bench.stack.Soak;
 import io.silo.bench.system.CpuMeter;
+import io.silo.bench.system.Pause;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -371,11 +372,6 @@ final class LoadPhases {
 
     /** Lets connections of the last phase close and the machine settle before the next. */
     private static void pause() {
-        try {
-            Thread.sleep(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        Pause.sleep(Duration.ofSeconds(2), "letting the machine settle between phases");
     }
 }

@@ -8,6 +8,7 @@ import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.stack.SiloProcess;
 import io.silo.bench.stack.WorkDir;
 import io.silo.bench.system.Machine;
+import io.silo.bench.system.Pause;
 import io.silo.testing.SiloClient;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -218,14 +219,14 @@ public final class MoveBench {
         long begin = System.nanoTime();
         JsonNode job;
         try (traffic) {
-            sleep(Duration.ofSeconds(1));
+            Pause.sleep(Duration.ofSeconds(1), "the writes ran before the move");
             SiloClient.Response started =
                     admin.post("/api/admin/organizations/" + tenant.slug() + "/move", Map.of("cluster", TARGET));
             if (started.status() != 202) {
                 throw new IllegalStateException("the move of " + tenant.slug() + " was refused: " + started);
             }
             job = awaitJob(admin, started.json().path("id").asString(), "the move of " + tenant.slug());
-            sleep(Duration.ofSeconds(1));
+            Pause.sleep(Duration.ofSeconds(1), "the writes ran after the move");
         }
         double seconds = (System.nanoTime() - begin) / 1e9;
         WriteTraffic.Seen seen = traffic.stop();
@@ -318,7 +319,7 @@ public final class MoveBench {
                         progress("  " + what + ": " + now);
                         step = now;
                     }
-                    sleep(Duration.ofMillis(200));
+                    Pause.sleep(Duration.ofMillis(200), what + " ran");
                 }
             }
         }
@@ -336,15 +337,6 @@ public final class MoveBench {
                 row.next();
                 return row.getLong(1);
             }
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.silo.bench.setup;
 
+import io.silo.bench.system.Pause;
 import io.silo.testing.SiloClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public final class Members {
             pause = max(asked, min(pause.multipliedBy(2), LONGEST_PAUSE));
             progress.accept("warning: " + what + " got 503 (" + response.problemType() + "); trying again in "
                     + pause.toSeconds() + " s");
-            sleep(pause);
+            Pause.sleep(pause, "waiting to try " + what + " again");
         }
     }
 
@@ -117,14 +118,5 @@ public final class Members {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to try again", e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.silo.bench.setup;
 
 import io.silo.bench.stack.PostgresServer;
 import io.silo.bench.system.IoPressure;
+import io.silo.bench.system.Pause;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.SchemaChange;
 import io.silo.template.ServiceTemplate;
@@ -405,14 +406,9 @@ public final class Migration {
                 }
                 return job;
             }
-            try {
-                // as often as `silo jobs get --follow` asks; the job's time is read from the control
-                // database, so the watcher's pace only adds the load an operator's watch adds
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the rollout ran", e);
-            }
+            // as often as `silo jobs get --follow` asks; the job's time is read from the control
+            // database, so the watcher's pace only adds the load an operator's watch adds
+            Pause.sleep(Duration.ofMillis(500), "the rollout ran");
         }
         throw new IllegalStateException("the rollout " + jobId + " did not end within 30 minutes");
     }

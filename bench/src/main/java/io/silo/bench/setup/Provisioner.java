@@ -1,5 +1,6 @@
 package io.silo.bench.setup;
 
+import io.silo.bench.system.Pause;
 import io.silo.testing.SiloClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -89,19 +90,10 @@ public final class Provisioner {
                 case "failed" ->
                     throw new IllegalStateException("provisioning " + slug + " failed: "
                             + state.path("error").asString());
-                default -> sleep();
+                default -> Pause.sleep(Duration.ofMillis(20), "provisioning " + slug);
             }
         }
         throw new IllegalStateException(
                 "provisioning " + slug + " did not finish within " + JOB_LIMIT.toMinutes() + " minutes");
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

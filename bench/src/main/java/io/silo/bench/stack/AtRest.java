@@ -1,5 +1,6 @@
 package io.silo.bench.stack;
 
+import io.silo.bench.system.Pause;
 import io.silo.bench.system.ProcFs;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -80,10 +81,10 @@ public record AtRest(int databases, List<Measure> measures) {
             setNaptime(statement, naptime);
             progress.accept("PostgreSQL at rest: " + databases + " databases, autovacuum_naptime " + naptime.toSeconds()
                     + " s, " + window.toSeconds() + " s");
-            sleep(Duration.ofSeconds(5));
+            Pause.sleep(Duration.ofSeconds(5), "PostgreSQL was at rest");
             long start = System.nanoTime();
             long ticks = ProcFs.treeTicks(postmaster).orElseThrow();
-            sleep(window);
+            Pause.sleep(window, "PostgreSQL was at rest");
             long used = ProcFs.treeTicks(postmaster).orElseThrow() - ticks;
             double seconds = (System.nanoTime() - start) / 1e9;
             measures.add(new Measure(naptime, used / (double) ProcFs.TICKS_PER_SECOND / seconds));
@@ -105,15 +106,6 @@ public record AtRest(int databases, List<Measure> measures) {
         try (ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while PostgreSQL was at rest", e);
         }
     }
 }

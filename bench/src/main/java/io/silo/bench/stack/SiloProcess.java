@@ -1,5 +1,6 @@
 package io.silo.bench.stack;
 
+import io.silo.bench.system.Pause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -59,7 +60,12 @@ public final class SiloProcess implements AutoCloseable {
         builder.environment().put("SILO_HTTP_PORT", Integer.toString(port));
         try {
             SiloProcess silo = new SiloProcess(builder.start(), port, log);
-            silo.awaitReady(readyWithin);
+            try {
+                silo.awaitReady(readyWithin);
+            } catch (RuntimeException e) {
+                silo.close(); // not ready, or interrupted while starting: no Silo is left behind
+                throw e;
+            }
             return silo;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
@@ -124,9 +130,8 @@ public final class SiloProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while Silo was starting", e);
             }
-            sleep(200);
+            Pause.sleep(Duration.ofMillis(200), "Silo was starting");
         }
-        close();
         throw new IllegalStateException("Silo was not ready within " + within.toSeconds() + " s:\n" + tail());
     }
 
@@ -163,15 +168,6 @@ public final class SiloProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port for Silo", e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

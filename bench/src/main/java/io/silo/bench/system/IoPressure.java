@@ -57,7 +57,7 @@ public final class IoPressure {
             if (window.isEmpty()) {
                 return Optional.empty();
             }
-            sleep(span);
+            Pause.sleep(span, "waiting for the disk to settle");
             OptionalDouble share = window.get().share();
             if (share.isEmpty()) {
                 return Optional.empty();
@@ -99,14 +99,5 @@ public final class IoPressure {
             }
         }
         return Optional.empty();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the disk to settle", e);
-        }
     }
 }
