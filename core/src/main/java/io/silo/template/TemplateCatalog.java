@@ -138,6 +138,14 @@ public final class TemplateCatalog {
         return Optional.ofNullable(earlier.getOrDefault(service, Map.of()).get(version));
     }
 
+    /**
+     * Where an earlier released version of {@code service} is kept, relative to its services folder:
+     * {@code history/billing-v1.yaml}.
+     */
+    public static String historyFile(String service, int version) {
+        return HISTORY + "/" + service + "-v" + version + ".yaml";
+    }
+
     /** The earlier versions of {@code service} this catalog holds, oldest first. */
     public List<Integer> earlierVersions(String service) {
         return List.copyOf(
@@ -215,7 +223,7 @@ public final class TemplateCatalog {
         for (ServiceTemplate template : newest.values()) {
             for (int version = 1; version < template.version(); version++) {
                 String name = template.service() + "-v" + version;
-                String source = "services/" + HISTORY + "/" + name + ".yaml";
+                String source = "services/" + historyFile(template.service(), version);
                 Optional<String> text = optionalResource(source);
                 if (text.isEmpty()) {
                     continue;

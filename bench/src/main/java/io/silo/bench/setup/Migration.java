@@ -6,6 +6,7 @@ import io.silo.bench.system.Pause;
 import io.silo.postgres.schema.SchemaApplier;
 import io.silo.postgres.schema.SchemaChange;
 import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateCatalog;
 import io.silo.template.TemplateLoader;
 import io.silo.testing.SiloClient;
 import java.io.IOException;
@@ -218,23 +219,24 @@ public final class Migration {
     }
 
     /**
-     * The texts of every version of {@code service} Silo ships, oldest first: those it keeps in
-     * {@code services/history/} (probed from version 1, as Silo probes them), then the newest.
+     * The texts of every version of {@code service} Silo ships, oldest first: the earlier ones its
+     * catalog holds, then the newest.
      */
     public static List<String> shipped(String service) {
-        String newest = resource("services/" + service + ".yaml")
-                .orElseThrow(() -> new IllegalStateException("services/" + service + ".yaml is not on the class path"));
         List<String> texts = new ArrayList<>();
-        for (int version = 1; version < load(service, newest).version(); version++) {
-            resource("services/history/" + service + "-v" + version + ".yaml").ifPresent(texts::add);
+        for (int version : TemplateCatalog.load(Optional.empty()).earlierVersions(service)) {
+            texts.add(resource("services/" + TemplateCatalog.historyFile(service, version)));
         }
-        texts.add(newest);
+        texts.add(resource("services/" + service + ".yaml"));
         return texts;
     }
 
-    private static Optional<String> resource(String name) {
+    private static String resource(String name) {
         try (var in = Migration.class.getClassLoader().getResourceAsStream(name)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            if (in == null) {
+                throw new IllegalStateException(name + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
         }
@@ -247,10 +249,11 @@ public final class Migration {
      */
     public static void deploy(Path services, String service, List<String> released, String newest) {
         try {
-            Path history = Files.createDirectories(services.resolve("history"));
             for (String text : released) {
-                Files.writeString(
-                        history.resolve(service + "-v" + load(service, text).version() + ".yaml"), text);
+                Path file = services.resolve(
+                        TemplateCatalog.historyFile(service, load(service, text).version()));
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, text);
             }
             Files.writeString(services.resolve(service + ".yaml"), newest);
         } catch (IOException e) {
