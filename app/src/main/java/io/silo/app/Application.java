@@ -26,6 +26,7 @@ import io.silo.app.imports.MongoImport;
 import io.silo.app.job.JobAdmin;
 import io.silo.app.mail.Mailer;
 import io.silo.app.migration.Rollouts;
+import io.silo.app.migration.TemplateReload;
 import io.silo.app.move.Moves;
 import io.silo.app.organization.OrganizationServices;
 import io.silo.app.organization.Organizations;
@@ -128,7 +129,7 @@ public final class Application implements AutoCloseable {
         ControlPlane control = ControlPlane.open(config, clock, shutdown);
         // a released migration step removed or edited: stop before any database sees the template
         new ReleasedSteps(control.jdbc()).check(templates);
-        DataPlane data = DataPlane.open(config, control, clock, shutdown);
+        DataPlane data = DataPlane.open(config, control, templates, clock, shutdown);
         Mailer mailer = Mailer.of(config.mail(), config.dataDir(), clock);
         Operations operations = Operations.open(config, options, templates, control, data, mailer, shutdown);
         Services services = Services.open(config, options, templates, control, data, operations, mailer);
@@ -217,6 +218,11 @@ public final class Application implements AutoCloseable {
     /** The service templates, shipped and from {@code services.dir}. */
     public TemplateCatalog templates() {
         return templates;
+    }
+
+    /** New template versions taken in without a restart ({@code silo templates reload}). */
+    public TemplateReload templateReload() {
+        return data.templateReload();
     }
 
     /** Rollouts of a service's newest version to its existing databases ({@code silo migrate}). */

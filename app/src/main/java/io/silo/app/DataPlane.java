@@ -3,9 +3,11 @@ package io.silo.app;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.silo.app.migration.TemplateReload;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlAvailability;
+import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.RevokedSessions;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.UserStore;
@@ -16,13 +18,15 @@ import io.silo.postgres.placement.PlacementListener;
 import io.silo.postgres.pool.PoolRegistry;
 import io.silo.postgres.pool.StalePools;
 import io.silo.postgres.routing.PooledConnections;
+import io.silo.template.TemplateCatalog;
 import java.time.Clock;
 import java.util.List;
 
 /**
  * The second phase: the way into tenant data. Placements cached and kept coherent by
  * LISTEN/NOTIFY, pools under the connection budget (evicted when a placement goes stale),
- * routing as each tenant's own role, and the directory relay that rides on it.
+ * routing as each tenant's own role, and the directory relay that rides on it. The same listener
+ * keeps the instances' templates in step ({@link TemplateReload}).
  */
 record DataPlane(
         Metrics metrics,
@@ -32,9 +36,11 @@ record DataPlane(
         DirectoryRelay relay,
         UserStore users,
         RevokedSessions revokedSessions,
-        JobSignal jobSignal) {
+        JobSignal jobSignal,
+        TemplateReload templateReload) {
 
-    static DataPlane open(SiloConfig config, ControlPlane control, Clock clock, Shutdown shutdown) {
+    static DataPlane open(
+            SiloConfig config, ControlPlane control, TemplateCatalog templates, Clock clock, Shutdown shutdown) {
         Metrics metrics = shutdown.register("metrics", new Metrics());
         PoolRegistry pools = shutdown.register(
                 "tenant pools",
@@ -49,6 +55,8 @@ record DataPlane(
         // known before the first request, not only once the listener is up (it reloads them then too)
         revoked.resync();
         PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
+        TemplateReload templateReload = new TemplateReload(
+                templates, config.servicesDir(), new ReleasedSteps(control.jdbc()), control.jdbc(), control.audit());
         PlacementListener listener = shutdown.register(
                 "placement listener",
                 PlacementListener.start(
@@ -59,6 +67,9 @@ record DataPlane(
                                 // a job recorded anywhere: an idle worker here looks now, not at its next poll
                                 new PlacementListener.Channel(
                                         JobStore.CHANNEL, job -> jobSignal.raise(), jobSignal::raise),
+                                // templates reloaded on another instance: this one reads its own folder
+                                new PlacementListener.Channel(
+                                        TemplateReload.CHANNEL, templateReload::heard, templateReload::resync),
                                 // a cluster's administrative password rotated, or the cluster removed, anywhere: its
                                 // cached settings go, and its administrative pool takes the password up or closes
                                 new PlacementListener.Channel(
@@ -80,7 +91,8 @@ record DataPlane(
                 new DirectoryRelay(control.directory(), connections, clock),
                 new UserStore(),
                 revoked,
-                jobSignal);
+                jobSignal,
+                templateReload);
     }
 
     /** What operators watch while the control database is away ({@code docs/operations.md}). */

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ClustersCommand.class,
             JobsCommand.class,
             MigrateCommand.class,
+            TemplatesCommand.class,
             ImportCommand.class,
             BackupCommand.class,
             RestoreCommand.class,

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * roles and rules ({@link #at}). An earlier version must be a true ancestor of the newest: its
  * migrations the newest's first ones, unchanged.
  *
- * <p>Immutable and thread-safe.
+ * <p>A catalog can take in the same folders read again ({@link #adopt}), so that a new version is
+ * served and rolled out without a restart: only what a running Silo can take, versions added
+ * beside those it serves, each of which stays as it is.
+ *
+ * <p>Thread-safe: each method answers from one state, which {@link #adopt} replaces whole.
  */
 public final class TemplateCatalog {
     /**
@@ -48,19 +53,24 @@ public final class TemplateCatalog {
 
     private static final String HISTORY = "history";
 
-    private final Map<String, ServiceTemplate> templates;
-    /** Where each template was read from, for messages that must name the file. */
-    private final Map<String, String> sources;
-    /** Service to its earlier released versions, by version. */
-    private final Map<String, Map<Integer, ServiceTemplate>> earlier;
+    private final AtomicReference<State> state;
+
+    /**
+     * What a catalog answers from.
+     *
+     * @param sources where each template was read from, for messages that must name the file
+     * @param earlier service to its earlier released versions, by version
+     */
+    private record State(
+            Map<String, ServiceTemplate> templates,
+            Map<String, String> sources,
+            Map<String, Map<Integer, ServiceTemplate>> earlier) {}
 
     private TemplateCatalog(
             Map<String, ServiceTemplate> templates,
             Map<String, String> sources,
             Map<String, Map<Integer, ServiceTemplate>> earlier) {
-        this.templates = templates;
-        this.sources = sources;
-        this.earlier = earlier;
+        this.state = new AtomicReference<>(new State(templates, sources, earlier));
     }
 
     /** The shipped templates, overlaid with those of {@code userDirectory} when given. */
@@ -70,12 +80,96 @@ public final class TemplateCatalog {
         all.keySet().forEach(name -> sources.put(name, "services/" + name + ".yaml"));
         Map<String, Map<Integer, ServiceTemplate>> earlier = shippedHistory(all);
         userDirectory.ifPresent(directory -> overlay(all, sources, earlier, directory));
-        return new TemplateCatalog(of(all.values()).templates, Collections.unmodifiableMap(sources), frozen(earlier));
+        return new TemplateCatalog(
+                of(all.values()).state.get().templates(), Collections.unmodifiableMap(sources), frozen(earlier));
     }
 
     /** The file {@code service}'s template was read from, e.g. {@code services/billing.yaml}. */
     public String source(String service) {
-        return sources.getOrDefault(service, "services/" + service + ".yaml");
+        return state.get().sources().getOrDefault(service, "services/" + service + ".yaml");
+    }
+
+    /** A service whose newest version {@link #adopt} raised. */
+    public record Raised(String service, int from, int to) {}
+
+    /**
+     * From now on answers from {@code newer}, the same folders read again, when a running Silo can
+     * take it: the same services; each version this catalog serves still there, unchanged, as a
+     * database may be at any of them; and no file limit above the largest this catalog allows (the
+     * HTTP listener's upload limit is set at start). Nothing changes otherwise.
+     *
+     * @return the services whose newest version rose; empty when {@code newer} holds what this does
+     * @throws SiloException {@code template-reload-refused}, one line per problem ({@code errors})
+     */
+    public synchronized List<Raised> adopt(TemplateCatalog newer) {
+        State old = state.get();
+        State next = newer.state.get();
+        List<String> problems = new ArrayList<>();
+        List<Raised> raised = new ArrayList<>();
+        for (String service : old.templates().keySet()) {
+            if (!next.templates().containsKey(service)) {
+                problems.add(source(service) + ": service " + service
+                        + " is gone; a service is removed by restarting Silo without it");
+            }
+        }
+        next.templates().forEach((service, template) -> {
+            ServiceTemplate current = old.templates().get(service);
+            if (current == null) {
+                problems.add(newer.source(service) + ": service " + service
+                        + " is new; a service is added by restarting Silo with it");
+            } else if (template.version() < current.version()) {
+                problems.add(newer.source(service) + ": version " + template.version() + " is below version "
+                        + current.version() + ", which this Silo serves; a version is never taken back");
+            } else {
+                problems.addAll(kept(old, newer, service));
+                if (template.version() > current.version()) {
+                    raised.add(new Raised(service, current.version(), template.version()));
+                }
+            }
+        });
+        if (newer.largestFile() > largestFile()) {
+            problems.add("a file limit of " + newer.largestFile() + " bytes is above the largest this Silo allows ("
+                    + largestFile() + "), which the HTTP listener took at start; restart Silo to raise it");
+        }
+        if (!problems.isEmpty()) {
+            throw ProblemType.TEMPLATE_RELOAD_REFUSED
+                    .exception(String.join("\n", problems))
+                    .with("errors", List.copyOf(problems));
+        }
+        state.set(next);
+        return List.copyOf(raised);
+    }
+
+    /** What is wrong with each version of {@code service} this catalog serves, as {@code newer} holds it. */
+    private static List<String> kept(State old, TemplateCatalog newer, String service) {
+        List<String> problems = new ArrayList<>();
+        List<ServiceTemplate> served =
+                new ArrayList<>(old.earlier().getOrDefault(service, Map.of()).values());
+        served.add(old.templates().get(service));
+        for (ServiceTemplate template : served) {
+            Optional<ServiceTemplate> there = newer.at(service, template.version());
+            if (there.isEmpty()) {
+                problems.add(newer.source(service) + ": version " + template.version() + " of " + service
+                        + " is served here and is missing (keep it as " + historyFile(service, template.version())
+                        + "): databases not migrated yet are served under it");
+            } else if (!there.get().checksum().equals(template.checksum())) {
+                problems.add(newer.source(service) + ": version " + template.version() + " of " + service
+                        + " changed in place; a released version stays as it was (add version "
+                        + (newer.require(service).version() + 1) + " instead)");
+            }
+        }
+        return problems;
+    }
+
+    /** The largest file any collection of any template allows, in bytes; 0 when none takes files. */
+    public long largestFile() {
+        return state.get().templates().values().stream()
+                .flatMap(template -> template.collections().values().stream())
+                .map(CollectionSpec::files)
+                .flatMap(Optional::stream)
+                .mapToLong(FileRules::maxBytes)
+                .max()
+                .orElse(0);
     }
 
     /** The shipped templates only. */
@@ -106,7 +200,7 @@ public final class TemplateCatalog {
 
     /** The template of {@code service}, if there is one. */
     public Optional<ServiceTemplate> find(String service) {
-        return Optional.ofNullable(templates.get(service));
+        return Optional.ofNullable(state.get().templates().get(service));
     }
 
     /**
@@ -115,7 +209,8 @@ public final class TemplateCatalog {
      * @throws SiloException {@code unknown-service} (404) naming the known services
      */
     public ServiceTemplate require(String service) {
-        return find(service)
+        Map<String, ServiceTemplate> templates = state.get().templates();
+        return Optional.ofNullable(templates.get(service))
                 .orElseThrow(() -> ProblemType.UNKNOWN_SERVICE
                         .exception("unknown service '" + service + "'; the services are "
                                 + String.join(", ", templates.keySet()))
@@ -128,14 +223,16 @@ public final class TemplateCatalog {
      * version newer than this release knows, or an earlier one whose file was not kept).
      */
     public Optional<ServiceTemplate> at(String service, int version) {
-        ServiceTemplate newest = templates.get(service);
+        State current = state.get();
+        ServiceTemplate newest = current.templates().get(service);
         if (newest == null) {
             return Optional.empty();
         }
         if (newest.version() == version) {
             return Optional.of(newest);
         }
-        return Optional.ofNullable(earlier.getOrDefault(service, Map.of()).get(version));
+        return Optional.ofNullable(
+                current.earlier().getOrDefault(service, Map.of()).get(version));
     }
 
     /**
@@ -148,18 +245,18 @@ public final class TemplateCatalog {
 
     /** The earlier versions of {@code service} this catalog holds, oldest first. */
     public List<Integer> earlierVersions(String service) {
-        return List.copyOf(
-                new java.util.TreeSet<>(earlier.getOrDefault(service, Map.of()).keySet()));
+        return List.copyOf(new java.util.TreeSet<>(
+                state.get().earlier().getOrDefault(service, Map.of()).keySet()));
     }
 
     /** Every template, {@code core} first, then by service name. */
     public List<ServiceTemplate> all() {
-        return List.copyOf(templates.values());
+        return List.copyOf(state.get().templates().values());
     }
 
     /** The {@code core} template: users, memberships, settings, outbox. */
     public ServiceTemplate core() {
-        return templates.get(ServiceTemplate.CORE);
+        return state.get().templates().get(ServiceTemplate.CORE);
     }
 
     private static void overlay(

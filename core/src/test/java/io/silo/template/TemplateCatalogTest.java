@@ -201,4 +201,45 @@ class TemplateCatalogTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(name), text);
     }
+
+    @Test
+    void adoptTakesANewVersionBesideTheOneServedAndRefusesALargerFileLimit(@TempDir Path services) throws IOException {
+        Files.writeString(services.resolve("vault.yaml"), vault(1, 1024));
+        TemplateCatalog catalog = TemplateCatalog.load(Optional.of(services));
+        assertThat(catalog.adopt(TemplateCatalog.load(Optional.of(services)))).isEmpty();
+
+        Files.createDirectories(services.resolve("history"));
+        Files.move(services.resolve("vault.yaml"), services.resolve("history/vault-v1.yaml"));
+        Files.writeString(services.resolve("vault.yaml"), vault(2, 2048));
+        assertThat(catalog.adopt(TemplateCatalog.load(Optional.of(services))))
+                .containsExactly(new TemplateCatalog.Raised("vault", 1, 2));
+        assertThat(catalog.require("vault").version()).isEqualTo(2);
+        assertThat(catalog.at("vault", 1)).isPresent();
+
+        Files.move(services.resolve("vault.yaml"), services.resolve("history/vault-v2.yaml"));
+        Files.writeString(services.resolve("vault.yaml"), vault(3, FileRules.LIMIT));
+        long before = catalog.largestFile();
+        assertThatThrownBy(() -> catalog.adopt(TemplateCatalog.load(Optional.of(services))))
+                .isInstanceOfSatisfying(
+                        SiloException.class, e -> assertThat(e.type()).isEqualTo("template-reload-refused"))
+                .hasMessageContaining("a file limit of " + FileRules.LIMIT + " bytes is above the largest");
+        assertThat(catalog.require("vault").version()).as("nothing changed").isEqualTo(2);
+        assertThat(catalog.largestFile()).isEqualTo(before);
+    }
+
+    /** A service with one collection taking files up to {@code maxBytes}, at {@code version}. */
+    private static String vault(int version, long maxBytes) {
+        StringBuilder text = new StringBuilder("service: vault\nversion: " + version + "\n"
+                + "roles:\n  keeper: {read: [\"*\"], write: [\"*\"]}\n"
+                + "collections:\n  boxes:\n    files:\n      maxBytes: " + maxBytes + "\n"
+                + "      contentTypes: [image/png]\nmigrations:\n  - version: 1\n    description: boxes\n");
+        for (int v = 2; v <= version; v++) {
+            text.append("  - version: ")
+                    .append(v)
+                    .append("\n    description: limit ")
+                    .append(v)
+                    .append('\n');
+        }
+        return text.toString();
+    }
 }

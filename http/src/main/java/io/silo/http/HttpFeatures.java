@@ -13,6 +13,7 @@ import io.silo.http.admin.MigrationEndpoints;
 import io.silo.http.admin.MoveEndpoints;
 import io.silo.http.admin.OrganizationUserEndpoints;
 import io.silo.http.admin.PoolEndpoints;
+import io.silo.http.admin.TemplateEndpoints;
 import io.silo.http.auth.AuthEndpoints;
 import io.silo.http.auth.Authenticator;
 import io.silo.http.console.ConsoleEndpoints;
@@ -69,6 +70,7 @@ final class HttpFeatures {
                 new JobEndpoints(app.jobs(), app.jobDetails(), authenticator),
                 new ClusterEndpoints(app.clusterRegistry(), authenticator),
                 new PoolEndpoints(app.pools(), authenticator),
+                new TemplateEndpoints(app.templateReload(), authenticator),
                 new MigrationEndpoints(app.rollouts(), authenticator),
                 new ImportEndpoints(app.importJobs(), authenticator),
                 new MoveEndpoints(app.moves(), authenticator),

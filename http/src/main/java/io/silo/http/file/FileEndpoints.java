@@ -14,7 +14,6 @@ import io.silo.http.server.Endpoints;
 import io.silo.http.server.Exchange;
 import io.silo.http.server.Routes;
 import io.silo.postgres.file.StoredFile;
-import io.silo.template.CollectionSpec;
 import io.silo.template.FileRules;
 import io.silo.template.TemplateCatalog;
 import java.net.URLEncoder;
@@ -53,13 +52,8 @@ public final class FileEndpoints implements Endpoints {
         this.authenticator = authenticator;
         this.documents = documents;
         this.files = files;
-        this.largestFile = templates.all().stream()
-                .flatMap(template -> template.collections().values().stream())
-                .map(CollectionSpec::files)
-                .flatMap(Optional::stream)
-                .mapToLong(FileRules::maxBytes)
-                .max()
-                .orElse(0);
+        // a reload may not raise it (TemplateCatalog.adopt): the listener's limit is set at start
+        this.largestFile = templates.largestFile();
     }
 
     @Override

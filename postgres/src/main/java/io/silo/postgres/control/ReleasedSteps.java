@@ -29,7 +29,13 @@ public final class ReleasedSteps {
         this.jdbc = jdbc;
     }
 
-    /** Records every step of {@code template} as released; steps recorded already keep their row. */
+    /**
+     * Records every step of {@code template} as released; steps recorded already keep their row,
+     * and must match it: two instances that took in different files of one version (a reload, a
+     * rolling upgrade) cannot both release theirs.
+     *
+     * @throws io.silo.error.SiloException {@code migration-step-edited} when a step released before differs
+     */
     public void release(ServiceTemplate template) {
         jdbc.useTransaction(handle -> {
             for (Migration migration : template.migrations()) {
@@ -45,6 +51,20 @@ public final class ReleasedSteps {
                             operation.checksum());
                 }
             }
+            // versions above this one are not its business: an older instance in a rolling upgrade
+            // still provisions at the version it knows
+            List<String> problems = new ArrayList<>();
+            for (Released released : handle.query(
+                    SELECT + " WHERE service = ? AND version <= ? ORDER BY version, step",
+                    ReleasedSteps::released,
+                    template.service(),
+                    template.version())) {
+                problem(template, released).ifPresent(problems::add);
+            }
+            if (!problems.isEmpty()) {
+                throw ProblemType.MIGRATION_STEP_EDITED.exception(template.service() + " version " + template.version()
+                        + " differs from what was released: " + String.join("; ", problems));
+            }
         });
     }
 
@@ -55,10 +75,7 @@ public final class ReleasedSteps {
      */
     public void check(TemplateCatalog templates) {
         List<String> problems = new ArrayList<>();
-        for (Released released : jdbc.query(
-                "SELECT service, version, step, kind, checksum FROM released_steps ORDER BY service, version, step",
-                row -> new Released(
-                        row.getString(1), row.getInt(2), row.getInt(3), row.getString(4), row.getString(5)))) {
+        for (Released released : jdbc.query(SELECT + " ORDER BY service, version, step", ReleasedSteps::released)) {
             templates
                     .find(released.service())
                     .ifPresent(template -> problem(template, released)
@@ -110,6 +127,12 @@ public final class ReleasedSteps {
                 step,
                 kind,
                 checksum);
+    }
+
+    private static final String SELECT = "SELECT service, version, step, kind, checksum FROM released_steps";
+
+    private static Released released(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new Released(row.getString(1), row.getInt(2), row.getInt(3), row.getString(4), row.getString(5));
     }
 
     private record Released(String service, int version, int step, String kind, String checksum) {}

@@ -181,10 +181,17 @@ public final class RolloutJob implements JobHandler {
         JsonNode payload = job.payload();
         String service = payload.path("service").asString();
         ServiceTemplate template = templates.require(service);
-        if (template.version() != payload.path("version").asInt()) {
+        int planned = payload.path("version").asInt();
+        if (template.version() < planned) {
+            // an instance that has not taken the new version in yet (its reload is on the way): not a
+            // failure of the rollout, which is tried again, here or on an instance that has it
+            throw new IllegalStateException("the rollout of " + service + " is for version " + planned
+                    + " and this instance serves version " + template.version()
+                    + " so far; tried again (every instance takes a new version in: docs/templates.md)");
+        }
+        if (template.version() > planned) {
             throw ProblemType.MIGRATION_STEP_EDITED.exception("the rollout of " + service + " was planned for version "
-                    + payload.path("version").asInt() + " but this Silo has version " + template.version()
-                    + "; start a new rollout");
+                    + planned + " but this Silo has version " + template.version() + "; start a new rollout");
         }
         switch (step) {
             case "release" -> released.release(template);

@@ -1280,6 +1280,9 @@ final class ApiTour {
         expect(400, admin.post("/api/admin/migrations", Map.of("service", "billing", "parallel", 0)));
         expect(422, admin.post("/api/admin/migrations", Map.of("service", "nothing-here")));
         expect(403, orgAdmin.post("/api/admin/migrations", Map.of("service", "billing")));
+        // the services folder as it was: nothing rises
+        expect(200, admin.post("/api/admin/templates/reload", Map.of()));
+        expect(403, orgAdmin.post("/api/admin/templates/reload", Map.of()));
         imports();
         moves();
         backups();

@@ -306,6 +306,8 @@ final class RouteGenerators {
                                         "'; DROP TABLE tenants; --"))),
                                 "dryRun",
                                 true)));
+        // no body: the services folder is the configured one, only a platform administrator may have it read again
+        platform("POST /api/admin/templates/reload", fuzz -> fuzz.post("/api/admin/templates/reload", Map.of()));
         // never a folder that is there: the fuzzer shows who may ask and that no path leaves imports.dir
         platform(
                 "POST /api/admin/imports",

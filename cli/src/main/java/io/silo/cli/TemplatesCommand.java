@@ -1,0 +1,52 @@
+package io.silo.cli;
+
+import io.silo.app.Application;
+import io.silo.json.Json;
+import io.silo.template.ServiceTemplate;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code silo templates …}: the service templates, taken in by running instances without a restart. */
+@Command(
+        name = "templates",
+        mixinStandardHelpOptions = true,
+        description = "Have running instances take new template versions in without a restart.",
+        subcommands = {TemplatesCommand.Reload.class})
+final class TemplatesCommand {
+    private TemplatesCommand() {}
+
+    /**
+     * {@code silo templates reload}: this process loads the services folder and checks it as
+     * start-up does (a broken template or an edited released step stops it with one line each),
+     * then tells every running instance to read its own folder again. An instance that refuses its
+     * folder keeps what it serves and says why in its log; {@code POST /api/admin/templates/reload}
+     * answers each refusal instead.
+     */
+    @Command(
+            name = "reload",
+            mixinStandardHelpOptions = true,
+            description = "Check the services folder, then tell every running instance to reload it.")
+    static final class Reload extends OperatorCommand {
+        @Override
+        int run(Application app, PrintWriter out) {
+            app.templateReload().reload(actor());
+            List<ServiceTemplate> templates = app.templates().all();
+            if (json) {
+                out.println(Json.write(Map.of(
+                        "services",
+                        templates.stream()
+                                .map(template -> Map.of("service", template.service(), "version", template.version()))
+                                .toList())));
+                return 0;
+            }
+            for (ServiceTemplate template : templates) {
+                out.printf("%s  version %d%n", template.service(), template.version());
+            }
+            out.println("checked; every running instance was told to reload its services folder"
+                    + " (one that refuses its folder keeps what it serves and says why in its log)");
+            return 0;
+        }
+    }
+}
