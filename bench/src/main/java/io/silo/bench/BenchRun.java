@@ -168,18 +168,11 @@ final class BenchRun {
         LoadPhases phases =
                 new LoadPhases(options, fleet.workload(), silo, server, cpu, sampler, pools, this::progress);
         phases.run(sibling("silo-reads-" + STAMP.format(startedAt) + ".jfr"));
-        // read before the migration stops this Silo: its pools' counters over the run
+        // read before the migration: the pools' counters over the load phases, which alone use them
         Optional<PoolFigures> poolsAfterLoad = pools.get();
         Migration.Result migration = new MigrationPhase(
-                        options,
-                        server,
-                        fleet,
-                        env,
-                        ADMIN_EMAIL,
-                        this::track,
-                        sibling("silo-" + STAMP.format(startedAt) + "-rollout"),
-                        this::progress)
-                .run(silo);
+                        options, server, fleet, Path.of(env.get("SILO_SERVICES_DIR")), admin, this::progress)
+                .run();
         sampler.failure().ifPresent(failure -> progress("warning: " + failure));
         Map<String, Double> setup = new LinkedHashMap<>();
         setup.put("Silo start", startSeconds);
@@ -299,6 +292,10 @@ final class BenchRun {
         // Silo's pools must not close in the windows of the raw-JDBC phases, while Silo itself is idle: with the
         // default minute, a thousand pools closed at once in one of them (a thousand backends exiting)
         env.put("SILO_POOLS_IDLE_TIMEOUT", "30m");
+        // the migration phase deploys each new billing version here, and Silo reloads it
+        env.put(
+                "SILO_SERVICES_DIR",
+                options.workDir().resolve("services").toAbsolutePath().toString());
         env.putAll(options.siloEnv());
         return env;
     }
@@ -389,7 +386,7 @@ final class BenchRun {
                         "the work directory " + options.workDir().toAbsolutePath() + " exists; a previous run "
                                 + "kept it (--keep) or died. Delete it, or pass another --work-dir");
             }
-            Files.createDirectories(options.workDir());
+            Files.createDirectories(options.workDir().resolve("services"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the work directory " + options.workDir(), e);
         }

@@ -431,8 +431,9 @@ public final class Markdown {
         out.append("**Migration** across every tenant, two ways in " + (count == 1 ? "one round" : count + " rounds")
                 + " of this run: a template version with one more index applied directly with `SchemaApplier` on an "
                 + "administrative connection per database (the baseline), and another rolled out by Silo's own job "
-                + "through `POST /api/admin/migrations` (a canary, then the rest) after a restart with it, timed from "
-                + "each job's creation to its end, after the restarted Silo served routed reads for the warm-up. "
+                + "through `POST /api/admin/migrations` (a canary, then the rest) once Silo, the one that ran the load "
+                + "phases, took it in without a restart (`POST /api/admin/templates/reload`), timed from each job's "
+                + "creation to its end. "
                 + (count == 1
                         ? ""
                         : "Odd rounds run the baseline first, even rounds the rollout; the bar reads the medians of "

@@ -35,7 +35,8 @@ import tools.jackson.databind.JsonNode;
  * A migration across every tenant, measured two ways in the rounds of one run: a version of a
  * shipped template with one more index applied directly with {@link SchemaApplier} on an
  * administrative connection per database, the baseline; and another such version brought by Silo's
- * own rollout job, through the admin API of a Silo restarted with it: a canary wave, then the rest.
+ * own rollout job, through the admin API of the Silo that ran the load phases, once it took that
+ * version in without a restart: a canary wave, then the rest.
  * Each way starts after a checkpoint and once the disk is quiet, and reports how much of its time
  * some task waited for the disk ({@link IoPressure}). The rounds themselves are run by the
  * benchmark's migration phase.
@@ -303,10 +304,30 @@ public final class Migration {
     }
 
     /**
+     * Has Silo read its services folder again ({@code POST /api/admin/templates/reload}), where
+     * {@link #deploy} put {@code version} of {@code service} as the newest.
+     *
+     * @throws IllegalStateException when Silo refuses, or does not then serve that version
+     */
+    public static void reload(SiloClient admin, String service, int version) {
+        SiloClient.Response response = admin.post("/api/admin/templates/reload", Map.of());
+        boolean raised = response.status() == 200
+                && response.json()
+                        .path("raised")
+                        .valueStream()
+                        .anyMatch(one -> one.path("service").asString().equals(service)
+                                && one.path("to").asInt() == version);
+        if (!raised) {
+            throw new IllegalStateException("Silo did not take " + service + " v" + version
+                    + " in: POST /api/admin/templates/reload " + response);
+        }
+    }
+
+    /**
      * Runs the rollout through the admin API of a Silo that knows the new version: after a
      * checkpoint, a canary wave ({@code canary}), then the rest ({@code continueAfterCanary}), each
      * job watched until it ends; how long each took is read from the control database. No dry run
-     * before it: it would warm the restarted Silo and the databases for the rollout alone.
+     * before it: it would warm the databases for the rollout alone.
      *
      * @param admin a platform administrator's client of that Silo
      * @throws IllegalStateException when a database failed or the jobs did not cover {@code databases}

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Properties;
 import javax.net.SocketFactory;
 
 /**
@@ -29,8 +30,11 @@ public final class SynchronousCloseSocketFactory extends SocketFactory {
     /** The longest a close waits for the backend to exit. */
     static final int DRAIN_MILLIS = 1_000;
 
-    /** The constructor the driver calls. */
-    public SynchronousCloseSocketFactory() {
+    /**
+     * The constructor the driver calls: it tries one taking the connection's properties first, and
+     * without it threw and caught two {@code NoSuchMethodException}s for every connection opened.
+     */
+    public SynchronousCloseSocketFactory(Properties connectionProperties) {
         // no state
     }
 

@@ -1,0 +1,103 @@
+package io.silo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.silo.testing.Eventually;
+import io.silo.testing.SiloClient;
+import io.silo.testing.TestPostgres;
+import io.silo.testing.TestSilo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code silo templates reload}: the folder checked in this process, then a running instance told,
+ * which takes the new version in without a restart; a broken folder stops the command, naming it.
+ */
+class TemplatesCommandTest {
+    private static final String V1 = """
+            service: shelf
+            version: 1
+            roles:
+              keeper: {read: ["*"], write: ["*"]}
+            collections:
+              books: {}
+            migrations:
+              - version: 1
+            """;
+
+    private static final String V2 = """
+            service: shelf
+            version: 2
+            roles:
+              keeper: {read: ["*"], write: ["*"]}
+            collections:
+              books: {}
+              loans: {}
+            migrations:
+              - version: 1
+              - version: 2
+                operations:
+                  - addCollection: {collection: loans}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunningInstanceTakesTheCheckedFolderInWithoutARestart() throws IOException {
+        Path services = Files.createDirectories(dir.resolve("services"));
+        Files.writeString(services.resolve("shelf.yaml"), V1);
+        String key = Base64.getEncoder().encodeToString(new byte[32]);
+        try (TestSilo silo =
+                TestSilo.start(1, Map.of("SILO_SERVICES_DIR", services.toString(), "SILO_MASTER_KEY", key))) {
+            TestPostgres postgres = TestPostgres.primary();
+            Path config = dir.resolve("silo.yaml");
+            Files.writeString(config, """
+                    data: {dir: %s}
+                    master: {key: "%s"}
+                    database: {url: "%s", user: %s, password: "%s"}
+                    passwords: {memoryKib: 4096, iterations: 1}
+                    services: {dir: %s}
+                    """.formatted(
+                    dir.resolve("data"), key, postgres.url("silo"), postgres.user(), postgres.password(), services));
+
+            Files.createDirectories(services.resolve("history"));
+            Files.writeString(services.resolve("history/shelf-v1.yaml"), V1);
+            Files.writeString(services.resolve("shelf.yaml"), V2);
+            Outcome reloaded = run("templates", "reload", "--config", config.toString());
+
+            assertThat(reloaded.code()).as(reloaded.err()).isZero();
+            assertThat(reloaded.out()).contains("shelf  version 2", "every running instance was told");
+            SiloClient admin = silo.client().asAdmin();
+            Eventually.get(
+                    Duration.ofSeconds(30),
+                    () -> admin.post("/api/admin/migrations", Map.of("service", "shelf", "dryRun", true))
+                            .json()
+                            .path("version")
+                            .asInt(),
+                    version -> version == 2);
+
+            Files.writeString(services.resolve("shelf.yaml"), "service: shelf\nversion: [\n");
+            Outcome broken = run("templates", "reload", "--config", config.toString());
+            assertThat(broken.code()).isNotZero();
+            assertThat(broken.err()).contains(services.resolve("shelf.yaml").toString());
+        }
+    }
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+}
