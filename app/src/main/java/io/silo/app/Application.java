@@ -42,7 +42,6 @@ import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.control.ImportedOrganizationStore;
-import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.TenantStore;
 import io.silo.postgres.pool.PoolRegistry;
 import io.silo.postgres.routing.TenantConnections;
@@ -128,7 +127,7 @@ public final class Application implements AutoCloseable {
         Clock clock = options.clock();
         ControlPlane control = ControlPlane.open(config, clock, shutdown);
         // a released migration step removed or edited: stop before any database sees the template
-        new ReleasedSteps(control.jdbc()).check(templates);
+        control.releasedSteps().check(templates);
         DataPlane data = DataPlane.open(config, control, templates, clock, shutdown);
         Mailer mailer = Mailer.of(config.mail(), config.dataDir(), clock);
         Operations operations = Operations.open(config, options, templates, control, data, mailer, shutdown);

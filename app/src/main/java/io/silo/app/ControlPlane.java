@@ -14,6 +14,7 @@ import io.silo.postgres.control.ControlDatabase;
 import io.silo.postgres.control.MasterKeyCheck;
 import io.silo.postgres.control.PlatformAdminStore;
 import io.silo.postgres.control.RefreshTokenStore;
+import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.SigningKeyStore;
 import io.silo.postgres.control.SignupStore;
 import io.silo.postgres.control.TenantStore;
@@ -43,7 +44,8 @@ record ControlPlane(
         SignupStore signups,
         PasswordHasher hasher,
         PlatformAdminStore platformAdminStore,
-        PlatformAdmins platformAdmins) {
+        PlatformAdmins platformAdmins,
+        ReleasedSteps releasedSteps) {
 
     static ControlPlane open(SiloConfig config, Clock clock, Shutdown shutdown) {
         SecretBox secrets = SecretBox.of(MasterKeys.load(config), MasterKeys.previous(config));
@@ -85,7 +87,8 @@ record ControlPlane(
                 new SignupStore(jdbc),
                 hasher,
                 platformAdminStore,
-                platformAdmins);
+                platformAdmins,
+                new ReleasedSteps(jdbc));
     }
 
     static SiloConfig.Database embedded(SiloConfig config, Shutdown shutdown) {

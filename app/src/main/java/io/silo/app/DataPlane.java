@@ -7,8 +7,8 @@ import io.silo.app.migration.TemplateReload;
 import io.silo.config.SiloConfig;
 import io.silo.postgres.control.ClusterStore;
 import io.silo.postgres.control.ControlAvailability;
-import io.silo.postgres.control.ReleasedSteps;
 import io.silo.postgres.control.RevokedSessions;
+import io.silo.postgres.control.TemplateReloads;
 import io.silo.postgres.identity.DirectoryRelay;
 import io.silo.postgres.identity.UserStore;
 import io.silo.postgres.job.JobSignal;
@@ -18,6 +18,7 @@ import io.silo.postgres.placement.PlacementListener;
 import io.silo.postgres.pool.PoolRegistry;
 import io.silo.postgres.pool.StalePools;
 import io.silo.postgres.routing.PooledConnections;
+import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.time.Clock;
 import java.util.List;
@@ -47,6 +48,7 @@ record DataPlane(
                 PoolRegistry.open(config.pools(), metrics.registry(), control.tenants()::rolePasswords));
         PlacementCache placements = new PlacementCache(control.database(), control.secrets());
         bindControlMetrics(metrics.registry(), control.database().availability(), placements);
+        bindTemplateMetrics(metrics.registry(), templates);
         JobSignal jobSignal = new JobSignal();
         // revocations ride on the placement listener's connection: one LISTEN session per instance
         // kept an access lifetime plus the token verifier's clock tolerance (60 s) and a margin
@@ -56,7 +58,10 @@ record DataPlane(
         revoked.resync();
         PooledConnections connections = new PooledConnections(placements, pools, control.clusters());
         TemplateReload templateReload = new TemplateReload(
-                templates, config.servicesDir(), new ReleasedSteps(control.jdbc()), control.jdbc(), control.audit());
+                templates,
+                config.servicesDir(),
+                control.releasedSteps(),
+                new TemplateReloads(control.jdbc(), control.audit()));
         PlacementListener listener = shutdown.register(
                 "placement listener",
                 PlacementListener.start(
@@ -69,7 +74,7 @@ record DataPlane(
                                         JobStore.CHANNEL, job -> jobSignal.raise(), jobSignal::raise),
                                 // templates reloaded on another instance: this one reads its own folder
                                 new PlacementListener.Channel(
-                                        TemplateReload.CHANNEL, templateReload::heard, templateReload::resync),
+                                        TemplateReloads.CHANNEL, templateReload::heard, templateReload::resync),
                                 // a cluster's administrative password rotated, or the cluster removed, anywhere: its
                                 // cached settings go, and its administrative pool takes the password up or closes
                                 new PlacementListener.Channel(
@@ -93,6 +98,23 @@ record DataPlane(
                 revoked,
                 jobSignal,
                 templateReload);
+    }
+
+    /**
+     * The newest version of each service this instance serves: after a reload, every instance
+     * should show the new one before a rollout starts ({@code docs/operations.md}).
+     */
+    private static void bindTemplateMetrics(MeterRegistry registry, TemplateCatalog templates) {
+        for (ServiceTemplate template : templates.all()) {
+            String service = template.service();
+            Gauge.builder(
+                            "silo.template.version",
+                            templates,
+                            catalog -> catalog.require(service).version())
+                    .description("the newest version of the service's template this instance serves")
+                    .tag("service", service)
+                    .register(registry);
+        }
     }
 
     /** What operators watch while the control database is away ({@code docs/operations.md}). */

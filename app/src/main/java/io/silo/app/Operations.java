@@ -83,7 +83,7 @@ record Operations(
         JobStore jobs = new JobStore(jdbc);
         Leases leases = new Leases(jdbc);
         String instance = InstanceIds.next();
-        ReleasedSteps released = new ReleasedSteps(jdbc);
+        ReleasedSteps released = control.releasedSteps();
         RolloutStore rolloutStore = new RolloutStore(jdbc);
         TenantMigrator migrator = new TenantMigrator(TenantMigrator.CONCURRENT_INDEX_THRESHOLD);
         // a version is released when its template database is first built: from then on its steps may not change

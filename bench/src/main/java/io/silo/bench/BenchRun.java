@@ -292,11 +292,12 @@ final class BenchRun {
         // Silo's pools must not close in the windows of the raw-JDBC phases, while Silo itself is idle: with the
         // default minute, a thousand pools closed at once in one of them (a thousand backends exiting)
         env.put("SILO_POOLS_IDLE_TIMEOUT", "30m");
-        // the migration phase deploys each new billing version here, and Silo reloads it
+        env.putAll(options.siloEnv());
+        // the migration phase deploys each new billing version here, and Silo reloads it: the run's
+        // own folder, whatever --silo-env says, so that no folder of the user's is written to
         env.put(
                 "SILO_SERVICES_DIR",
                 options.workDir().resolve("services").toAbsolutePath().toString());
-        env.putAll(options.siloEnv());
         return env;
     }
 

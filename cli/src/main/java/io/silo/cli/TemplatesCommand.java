@@ -20,9 +20,10 @@ final class TemplatesCommand {
     /**
      * {@code silo templates reload}: this process loads the services folder and checks it as
      * start-up does (a broken template or an edited released step stops it with one line each),
-     * then tells every running instance to read its own folder again. An instance that refuses its
-     * folder keeps what it serves and says why in its log; {@code POST /api/admin/templates/reload}
-     * answers each refusal instead.
+     * then tells every running instance to read its own folder again; {@code --json} prints the
+     * versions checked as the HTTP route's {@code services}. An instance that refuses its folder
+     * keeps what it serves and says why in its log; {@code POST /api/admin/templates/reload}
+     * answers the refusals of the instance asked instead.
      */
     @Command(
             name = "reload",
@@ -31,7 +32,7 @@ final class TemplatesCommand {
     static final class Reload extends OperatorCommand {
         @Override
         int run(Application app, PrintWriter out) {
-            app.templateReload().reload(actor());
+            app.templateReload().askInstances(actor());
             List<ServiceTemplate> templates = app.templates().all();
             if (json) {
                 out.println(Json.write(Map.of(
@@ -44,7 +45,7 @@ final class TemplatesCommand {
             for (ServiceTemplate template : templates) {
                 out.printf("%s  version %d%n", template.service(), template.version());
             }
-            out.println("checked; every running instance was told to reload its services folder"
+            out.println("the folder above checked; every running instance was told to reload its own"
                     + " (one that refuses its folder keeps what it serves and says why in its log)");
             return 0;
         }

@@ -89,6 +89,12 @@ class TemplatesCommandTest {
             Outcome broken = run("templates", "reload", "--config", config.toString());
             assertThat(broken.code()).isNotZero();
             assertThat(broken.err()).contains(services.resolve("shelf.yaml").toString());
+            assertThat(admin.post("/api/admin/migrations", Map.of("service", "shelf", "dryRun", true))
+                            .json()
+                            .path("version")
+                            .asInt())
+                    .as("a folder the command refused reaches no instance")
+                    .isEqualTo(2);
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every service template Silo knows: those shipped in {@code services/} (bundled in the core jar)
  * and those of the operator's {@code services.dir}, which may add services or replace a shipped
- * one, except {@code core}. Built once at start-up; an invalid template stops start-up with an
- * {@code invalid-template} {@link SiloException} that names the file, the place and the value.
+ * one, except {@code core}. Loaded at start-up, where an invalid template stops Silo with an
+ * {@code invalid-template} {@link SiloException} that names the file, the place and the value, and
+ * again by a reload ({@link #adopt}).
  *
  * <p>Besides each service's newest version, the catalog holds the earlier versions that were
  * released, one file each in a {@code history/} folder beside it ({@code history/billing-v1.yaml}),
@@ -54,6 +56,8 @@ public final class TemplateCatalog {
     private static final String HISTORY = "history";
 
     private final AtomicReference<State> state;
+    /** The largest file any collection allowed when this catalog was made: the HTTP listener's upload limit. */
+    private final long uploadLimit;
 
     /**
      * What a catalog answers from.
@@ -71,6 +75,7 @@ public final class TemplateCatalog {
             Map<String, String> sources,
             Map<String, Map<Integer, ServiceTemplate>> earlier) {
         this.state = new AtomicReference<>(new State(templates, sources, earlier));
+        this.uploadLimit = largestFile();
     }
 
     /** The shipped templates, overlaid with those of {@code userDirectory} when given. */
@@ -95,8 +100,8 @@ public final class TemplateCatalog {
     /**
      * From now on answers from {@code newer}, the same folders read again, when a running Silo can
      * take it: the same services; each version this catalog serves still there, unchanged, as a
-     * database may be at any of them; and no file limit above the largest this catalog allows (the
-     * HTTP listener's upload limit is set at start). Nothing changes otherwise.
+     * database may be at any of them; and no file limit above the largest this catalog allowed when
+     * it was made (the HTTP listener's upload limit is set at start). Nothing changes otherwise.
      *
      * @return the services whose newest version rose; empty when {@code newer} holds what this does
      * @throws SiloException {@code template-reload-refused}, one line per problem ({@code errors})
@@ -127,17 +132,22 @@ public final class TemplateCatalog {
                 }
             }
         });
-        if (newer.largestFile() > largestFile()) {
-            problems.add("a file limit of " + newer.largestFile() + " bytes is above the largest this Silo allows ("
-                    + largestFile() + "), which the HTTP listener took at start; restart Silo to raise it");
+        if (newer.largestFile() > uploadLimit) {
+            problems.add("a file limit of " + newer.largestFile() + " bytes is above the largest this Silo started"
+                    + " with (" + uploadLimit + "), which the HTTP listener took; restart Silo to raise it");
         }
         if (!problems.isEmpty()) {
-            throw ProblemType.TEMPLATE_RELOAD_REFUSED
-                    .exception(String.join("\n", problems))
-                    .with("errors", List.copyOf(problems));
+            throw reloadRefused(problems);
         }
         state.set(next);
         return List.copyOf(raised);
+    }
+
+    /** A reload refused, nothing changed: {@code template-reload-refused}, one line per problem ({@code errors}). */
+    public static SiloException reloadRefused(List<String> problems) {
+        return ProblemType.TEMPLATE_RELOAD_REFUSED
+                .exception(String.join("\n", problems))
+                .with("errors", List.copyOf(problems));
     }
 
     /** What is wrong with each version of {@code service} this catalog serves, as {@code newer} holds it. */
@@ -161,8 +171,16 @@ public final class TemplateCatalog {
         return problems;
     }
 
-    /** The largest file any collection of any template allows, in bytes; 0 when none takes files. */
-    public long largestFile() {
+    /**
+     * The largest file, in bytes, any collection allowed when this catalog was made, which no reload
+     * raises: the limit of the route that takes uploads. 0 when none takes files.
+     */
+    public long uploadLimit() {
+        return uploadLimit;
+    }
+
+    /** The largest file any collection of any template allows now, in bytes; 0 when none takes files. */
+    private long largestFile() {
         return state.get().templates().values().stream()
                 .flatMap(template -> template.collections().values().stream())
                 .map(CollectionSpec::files)
@@ -396,6 +414,9 @@ public final class TemplateCatalog {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list services.dir " + directory, e);
+        } catch (DirectoryIteratorException e) {
+            // the folder changed while it was listed (a deployment under way)
+            throw new UncheckedIOException("cannot list services.dir " + directory, e.getCause());
         }
     }
 

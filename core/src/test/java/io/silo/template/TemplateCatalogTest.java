@@ -203,28 +203,48 @@ class TemplateCatalogTest {
     }
 
     @Test
-    void adoptTakesANewVersionBesideTheOneServedAndRefusesALargerFileLimit(@TempDir Path services) throws IOException {
+    void adoptTakesANewVersionBesideTheOneServedAndRefusesAFileLimitAboveTheOneItStartedWith(@TempDir Path services)
+            throws IOException {
         Files.writeString(services.resolve("vault.yaml"), vault(1, 1024));
         TemplateCatalog catalog = TemplateCatalog.load(Optional.of(services));
+        long started = catalog.uploadLimit();
         assertThat(catalog.adopt(TemplateCatalog.load(Optional.of(services)))).isEmpty();
 
-        Files.createDirectories(services.resolve("history"));
-        Files.move(services.resolve("vault.yaml"), services.resolve("history/vault-v1.yaml"));
-        Files.writeString(services.resolve("vault.yaml"), vault(2, 2048));
+        release(services, 1, vault(2, 2048));
         assertThat(catalog.adopt(TemplateCatalog.load(Optional.of(services))))
                 .containsExactly(new TemplateCatalog.Raised("vault", 1, 2));
         assertThat(catalog.require("vault").version()).isEqualTo(2);
         assertThat(catalog.at("vault", 1)).isPresent();
 
-        Files.move(services.resolve("vault.yaml"), services.resolve("history/vault-v2.yaml"));
-        Files.writeString(services.resolve("vault.yaml"), vault(3, FileRules.LIMIT));
-        long before = catalog.largestFile();
+        release(services, 2, vault(3, FileRules.LIMIT));
         assertThatThrownBy(() -> catalog.adopt(TemplateCatalog.load(Optional.of(services))))
                 .isInstanceOfSatisfying(
                         SiloException.class, e -> assertThat(e.type()).isEqualTo("template-reload-refused"))
-                .hasMessageContaining("a file limit of " + FileRules.LIMIT + " bytes is above the largest");
+                .hasMessageContaining("a file limit of " + FileRules.LIMIT + " bytes is above the largest this Silo"
+                        + " started with (" + started + ")");
         assertThat(catalog.require("vault").version()).as("nothing changed").isEqualTo(2);
-        assertThat(catalog.largestFile()).isEqualTo(before);
+        assertThat(catalog.uploadLimit()).isEqualTo(started);
+    }
+
+    @Test
+    void aFileLimitLoweredByAReloadMayRiseAgainUpToTheOneItStartedWith(@TempDir Path services) throws IOException {
+        Files.writeString(services.resolve("vault.yaml"), vault(1, FileRules.LIMIT));
+        TemplateCatalog catalog = TemplateCatalog.load(Optional.of(services));
+
+        release(services, 1, vault(2, 1024));
+        assertThat(catalog.adopt(TemplateCatalog.load(Optional.of(services)))).hasSize(1);
+        release(services, 2, vault(3, FileRules.LIMIT));
+
+        assertThat(catalog.adopt(TemplateCatalog.load(Optional.of(services))))
+                .containsExactly(new TemplateCatalog.Raised("vault", 2, 3));
+        assertThat(catalog.uploadLimit()).isEqualTo(FileRules.LIMIT);
+    }
+
+    /** Keeps the newest vault as {@code history/vault-v<released>.yaml} and writes {@code next} as the newest. */
+    private static void release(Path services, int released, String next) throws IOException {
+        Files.createDirectories(services.resolve("history"));
+        Files.move(services.resolve("vault.yaml"), services.resolve("history/vault-v" + released + ".yaml"));
+        Files.writeString(services.resolve("vault.yaml"), next);
     }
 
     /** A service with one collection taking files up to {@code maxBytes}, at {@code version}. */

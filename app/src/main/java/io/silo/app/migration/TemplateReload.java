@@ -2,12 +2,11 @@ package io.silo.app.migration;
 
 import io.silo.audit.AuditEntry;
 import io.silo.config.ConfigException;
-import io.silo.crypto.Secrets;
 import io.silo.error.ProblemType;
 import io.silo.error.SiloException;
-import io.silo.postgres.control.AuditLog;
 import io.silo.postgres.control.ReleasedSteps;
-import io.silo.postgres.jdbc.Jdbc;
+import io.silo.postgres.control.TemplateReloads;
+import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,66 +14,76 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A new template version taken in without a restart ({@code docs/templates.md}): the services
+ * New template versions taken in without a restart ({@code docs/operations.md}): the services
  * folder read again and checked as start-up checks it (every template valid, no released step
  * removed or edited) and as a running Silo must ({@link TemplateCatalog#adopt}: versions added,
- * none changed or missing), then served; a rollout can follow at once. Refused, nothing changes.
+ * none changed or missing), then served; a rollout can follow. Refused, nothing changes here.
  *
- * <p>The instance asked tells the others ({@value #CHANNEL}); each reads its own services folder,
- * so the files are deployed on every instance first. An instance whose folder is refused keeps what
- * it serves and warns; one that missed the notification (its listener reconnecting) reads the folder
- * again when it listens again, and a rollout claimed by an instance still behind is tried again.
+ * <p>The instance asked tells the others ({@link TemplateReloads}); each reads its own services
+ * folder, so the files are deployed on every instance first. An instance whose folder is refused
+ * keeps what it serves and warns. One that listens again after a gap reads its folder again only
+ * if a reload was asked for meanwhile (the generation moved on), not for files staged but not yet
+ * asked for. A reload asked for in the seconds between an instance's start-up reading its folder
+ * and its listener's first {@code LISTEN} is missed by it until the next.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: reloads run one at a time; those heard run off the listener's thread.
  */
 public final class TemplateReload {
-    /** The control database's channel on which a reload tells the other instances. */
-    public static final String CHANNEL = "silo_templates";
-
     private static final Logger log = LoggerFactory.getLogger(TemplateReload.class);
 
     private final TemplateCatalog templates;
     private final Optional<Path> servicesDir;
     private final ReleasedSteps released;
-    private final Jdbc control;
-    private final AuditLog audit;
-    private final AtomicBoolean listenedBefore = new AtomicBoolean();
-    /** This instance's name in its notifications, so that it does not read its folder again on its own. */
-    private final String instance = Secrets.token(9);
+    private final TemplateReloads reloads;
+    /** The newest generation this instance has acted on. */
+    private final AtomicLong seen;
+
+    private final AtomicBoolean queued = new AtomicBoolean();
 
     /**
      * @param templates the catalog this instance serves, which a reload changes in place
      * @param servicesDir the operator's services folder, as at start-up
-     * @param control the control database: the released steps, and the channel to the other instances
      */
     public TemplateReload(
-            TemplateCatalog templates,
-            Optional<Path> servicesDir,
-            ReleasedSteps released,
-            Jdbc control,
-            AuditLog audit) {
+            TemplateCatalog templates, Optional<Path> servicesDir, ReleasedSteps released, TemplateReloads reloads) {
         this.templates = templates;
         this.servicesDir = servicesDir;
         this.released = released;
-        this.control = control;
-        this.audit = audit;
+        this.reloads = reloads;
+        this.seen = new AtomicLong(reloads.generation());
+    }
+
+    /** A reload's answer: the services whose newest version rose here, and every service's newest now. */
+    public record Reloaded(List<TemplateCatalog.Raised> raised, List<ServiceTemplate> services) {}
+
+    /**
+     * Reloads this instance's templates, then has every other instance reload its own (asked even
+     * when nothing rose here: another may be behind); recorded in the master audit log. Asking again
+     * after a failure is safe.
+     *
+     * @throws SiloException {@code template-reload-refused}, one line per problem ({@code errors})
+     */
+    public Reloaded reload(AuditEntry.Actor actor) {
+        List<TemplateCatalog.Raised> raised = reloadHere();
+        ask(actor, raised);
+        return new Reloaded(raised, templates.all());
     }
 
     /**
-     * Reloads this instance's templates, then tells every other instance to reload its own, even
-     * when nothing changed here (another may be behind); recorded in the master audit log.
-     *
-     * @return the services whose newest version rose here
-     * @throws SiloException {@code template-reload-refused}, one line per problem ({@code errors})
+     * Has every running instance reload its own folder, this one aside: for {@code silo templates
+     * reload}, whose process checked the folder when it started.
      */
-    public List<TemplateCatalog.Raised> reload(AuditEntry.Actor actor) {
-        List<TemplateCatalog.Raised> raised = reloadHere();
-        control.queryOne("SELECT pg_notify(?, ?)", row -> 1, CHANNEL, instance);
-        audit.append(new AuditEntry(
+    public void askInstances(AuditEntry.Actor actor) {
+        ask(actor, List.of());
+    }
+
+    private void ask(AuditEntry.Actor actor, List<TemplateCatalog.Raised> raised) {
+        long generation = reloads.ask(new AuditEntry(
                 actor,
                 "templates.reload",
                 "templates",
@@ -85,49 +94,66 @@ public final class TemplateReload {
                         raised.stream()
                                 .map(one -> one.service() + " " + one.from() + " -> " + one.to())
                                 .toList())));
-        return raised;
+        seen.accumulateAndGet(generation, Math::max);
     }
 
-    /**
-     * An instance reloaded ({@code payload} names it): unless it was this one, this one reads its own
-     * folder; a refusal is warned of, not thrown.
-     */
+    /** A reload was asked for ({@code payload}: its generation); unless this instance asked, it reads its folder. */
     public void heard(String payload) {
-        if (!instance.equals(payload)) {
-            reloadQuietly("another instance reloaded its templates");
-        }
-    }
-
-    /**
-     * The listener listens again: a reload may have been missed meanwhile. Not the first time, when
-     * the templates were just loaded.
-     */
-    public void resync() {
-        if (listenedBefore.getAndSet(true)) {
-            reloadQuietly("listening again, a reload may have been missed");
-        }
-    }
-
-    private void reloadQuietly(String why) {
+        long generation;
         try {
-            reloadHere();
-        } catch (RuntimeException e) {
-            log.warn("templates not reloaded ({}); this instance serves what it served: {}", why, e.getMessage());
+            generation = Long.parseLong(payload);
+        } catch (NumberFormatException e) {
+            generation = Long.MAX_VALUE; // not one of ours to read: reload to be safe
+        }
+        if (generation > seen.get()) {
+            reloadSoon("a reload was asked for on another instance");
         }
     }
 
-    private List<TemplateCatalog.Raised> reloadHere() {
+    /** The listener listens again: a reload asked for meanwhile was missed. */
+    public void resync() {
+        if (reloads.generation() > seen.get()) {
+            reloadSoon("a reload was asked for while this instance was not listening");
+        }
+    }
+
+    /** Off the listener's thread, which every placement change waits behind; one queued at a time. */
+    private void reloadSoon(String why) {
+        if (queued.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("silo-template-reload").start(() -> {
+                queued.set(false);
+                try {
+                    long generation = reloads.generation();
+                    try {
+                        reloadHere();
+                    } finally {
+                        // a folder refused is warned of once, not again at each reconnect: the next
+                        // reload asked for tries it again
+                        seen.accumulateAndGet(generation, Math::max);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "templates not reloaded ({}); this instance serves what it served: {}",
+                            why,
+                            e.getMessage());
+                }
+            });
+        }
+    }
+
+    private synchronized List<TemplateCatalog.Raised> reloadHere() {
         TemplateCatalog newer;
         try {
             newer = TemplateCatalog.load(servicesDir);
             released.check(newer);
         } catch (ConfigException | UncheckedIOException e) {
-            throw refused(e.getMessage()); // the folder gone or unreadable
+            // the folder gone or unreadable
+            throw TemplateCatalog.reloadRefused(List.of(String.valueOf(e.getMessage())));
         } catch (SiloException e) {
             if (e.problem() != ProblemType.INVALID_TEMPLATE && e.problem() != ProblemType.MIGRATION_STEP_EDITED) {
                 throw e; // the control database away, say: not the folder's fault
             }
-            throw refused(e.getMessage());
+            throw TemplateCatalog.reloadRefused(problems(e));
         }
         List<TemplateCatalog.Raised> raised = templates.adopt(newer);
         for (TemplateCatalog.Raised one : raised) {
@@ -136,9 +162,11 @@ public final class TemplateReload {
         return raised;
     }
 
-    private static SiloException refused(String problems) {
-        return ProblemType.TEMPLATE_RELOAD_REFUSED
-                .exception(problems)
-                .with("errors", problems.lines().toList());
+    /** The problems a refusal names: the {@code errors} of an invalid template, else its lines. */
+    private static List<String> problems(SiloException e) {
+        if (e.extensions().get("errors") instanceof List<?> errors) {
+            return errors.stream().map(String::valueOf).toList();
+        }
+        return e.getMessage().lines().toList();
     }
 }

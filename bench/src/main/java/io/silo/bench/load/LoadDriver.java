@@ -27,14 +27,6 @@ public final class LoadDriver {
         void opened();
 
         void closed();
-
-        Window NONE = new Window() {
-            @Override
-            public void opened() {}
-
-            @Override
-            public void closed() {}
-        };
     }
 
     private final String name;

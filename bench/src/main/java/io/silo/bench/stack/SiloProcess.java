@@ -102,10 +102,6 @@ public final class SiloProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    public Path log() {
-        return log;
-    }
-
     private void awaitReady(Duration within) {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -7,7 +7,6 @@ import io.silo.http.server.Actors;
 import io.silo.http.server.Endpoints;
 import io.silo.http.server.Exchange;
 import io.silo.http.server.Routes;
-import io.silo.template.TemplateCatalog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,8 @@ import java.util.Map;
 /**
  * {@code POST /api/admin/templates/reload}: the services folder read again without a restart, on
  * this instance and then on the others ({@link TemplateReload}). 200 with the services whose newest
- * version rose (none when nothing changed); 409 {@code template-reload-refused} naming each problem.
+ * version rose (none when nothing changed) and every service's newest version this instance serves;
+ * 409 {@code template-reload-refused} naming each problem.
  *
  * <p>Thread-safe.
  */
@@ -35,8 +35,8 @@ public final class TemplateEndpoints implements Endpoints {
 
     private void reload(Exchange exchange) {
         Principal admin = authenticator.platformAdmin(exchange);
-        List<TemplateCatalog.Raised> raised = reload.reload(Actors.of(exchange, admin));
-        List<Map<String, Object>> services = raised.stream()
+        TemplateReload.Reloaded reloaded = reload.reload(Actors.of(exchange, admin));
+        List<Map<String, Object>> raised = reloaded.raised().stream()
                 .map(one -> {
                     Map<String, Object> service = new LinkedHashMap<>();
                     service.put("service", one.service());
@@ -45,6 +45,17 @@ public final class TemplateEndpoints implements Endpoints {
                     return service;
                 })
                 .toList();
-        exchange.json(Map.of("raised", services));
+        List<Map<String, Object>> services = reloaded.services().stream()
+                .map(template -> {
+                    Map<String, Object> service = new LinkedHashMap<>();
+                    service.put("service", template.service());
+                    service.put("version", template.version());
+                    return service;
+                })
+                .toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("raised", raised);
+        body.put("services", services);
+        exchange.json(body);
     }
 }

@@ -52,8 +52,7 @@ public final class FileEndpoints implements Endpoints {
         this.authenticator = authenticator;
         this.documents = documents;
         this.files = files;
-        // a reload may not raise it (TemplateCatalog.adopt): the listener's limit is set at start
-        this.largestFile = templates.largestFile();
+        this.largestFile = templates.uploadLimit();
     }
 
     @Override

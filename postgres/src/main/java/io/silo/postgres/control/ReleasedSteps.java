@@ -14,7 +14,8 @@ import java.util.Optional;
  * ({@code released_steps}). A step is released when a version is first applied to any tenant
  * database: by provisioning (a new database at the newest version) or by a rollout. From then on
  * a template may add migrations but not remove or edit a released one; {@link #check} is run at
- * start-up and stops Silo with one line per broken step, naming the file.
+ * start-up, where it stops Silo with one line per broken step naming the file, and by a reload of
+ * the templates, which it refuses so.
  *
  * <p>Step 0 of a version stands for the whole migration, its checksum over every operation in
  * order, so an operation appended to a released migration (which databases already at that

@@ -180,25 +180,38 @@ public final class RolloutJob implements JobHandler {
     public void run(Job job, String step) {
         JsonNode payload = job.payload();
         String service = payload.path("service").asString();
-        ServiceTemplate template = templates.require(service);
         int planned = payload.path("version").asInt();
-        if (template.version() < planned) {
-            // an instance that has not taken the new version in yet (its reload is on the way): not a
-            // failure of the rollout, which is tried again, here or on an instance that has it
-            throw new IllegalStateException("the rollout of " + service + " is for version " + planned
-                    + " and this instance serves version " + template.version()
-                    + " so far; tried again (every instance takes a new version in: docs/templates.md)");
-        }
-        if (template.version() > planned) {
-            throw ProblemType.MIGRATION_STEP_EDITED.exception("the rollout of " + service + " was planned for version "
-                    + planned + " but this Silo has version " + template.version() + "; start a new rollout");
-        }
+        ServiceTemplate template = plannedTemplate(service, planned);
         switch (step) {
             case "release" -> released.release(template);
             case "canary-check" -> canaryCheck(job);
             case "finish" -> finish(job);
             default -> migrateSlice(job, template, step);
         }
+    }
+
+    /**
+     * The version the rollout was planned for, as this instance serves it: one that has taken a
+     * newer version in since still serves this one ({@link TemplateCatalog#adopt} keeps it).
+     *
+     * @throws io.silo.error.SiloException {@code database-version-unknown} (retried) on an instance
+     *     that has not taken it in yet; {@code migration-step-edited} when it is older and gone
+     */
+    private ServiceTemplate plannedTemplate(String service, int planned) {
+        ServiceTemplate newest = templates.require(service);
+        if (newest.version() < planned) {
+            // its reload is on the way: not a failure of the rollout, which is tried again, here or
+            // on an instance that has it
+            throw ProblemType.DATABASE_VERSION_UNKNOWN.exception(
+                    "the rollout of " + service + " is for version "
+                            + planned + " and this instance serves version " + newest.version() + " so far; tried again"
+                            + " (every instance takes a new version in: docs/operations.md#taking-a-new-version-in-without-a-restart)");
+        }
+        return templates
+                .at(service, planned)
+                .orElseThrow(() -> ProblemType.MIGRATION_STEP_EDITED.exception("the rollout of " + service
+                        + " was planned for version " + planned + ", which this Silo no longer has (its newest is "
+                        + newest.version() + "); start a new rollout"));
     }
 
     @Override

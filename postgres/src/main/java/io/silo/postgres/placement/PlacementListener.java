@@ -70,7 +70,8 @@ public final class PlacementListener implements AutoCloseable {
     private volatile Connection current;
 
     /**
-     * Another channel of the control database that rides on the listening connection (revocations):
+     * Another channel of the control database that rides on the listening connection (revocations,
+     * jobs, clusters, template reloads):
      * each payload goes to {@code consumer}, and {@code resync} runs each time listening (re)starts,
      * when notifications may have been missed.
      */

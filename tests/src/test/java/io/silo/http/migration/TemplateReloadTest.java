@@ -1,10 +1,15 @@
 package io.silo.http.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.silo.app.SiloOptions;
 import io.silo.app.identity.CommitObserver;
+import io.silo.error.SiloException;
 import io.silo.job.StepObserver;
+import io.silo.postgres.control.ReleasedSteps;
+import io.silo.template.ServiceTemplate;
+import io.silo.template.TemplateLoader;
 import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestPostgres;
@@ -20,6 +25,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -27,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * New template versions taken in without a restart ({@code POST /api/admin/templates/reload}): the
  * instance asked and, through the control database's notification, the others; a rollout right
  * after, served on both; every change a running Silo cannot take refused with nothing changed; and a
- * rollout claimed by an instance still behind tried again rather than failed.
+ * rollout claimed by an instance still behind tried again rather than failed, and one whose instance
+ * took a newer version in midway carried on at its own; two files of one version never both released.
  */
 class TemplateReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -48,13 +56,18 @@ class TemplateReloadTest {
             SiloClient.Response reloaded = admin.post("/api/admin/templates/reload", Map.of());
 
             assertThat(reloaded.status()).as(reloaded.text()).isEqualTo(200);
+            assertThat(reloaded.json().path("raised").size()).isEqualTo(1);
             JsonNode raised = reloaded.json().path("raised").get(0);
             assertThat(raised.path("service").asString()).isEqualTo("shelf");
             assertThat(raised.path("from").asInt()).isEqualTo(1);
             assertThat(raised.path("to").asInt()).isEqualTo(2);
+            assertThat(reloaded.json().path("services").toString()).contains("{\"service\":\"shelf\",\"version\":2}");
             assertThat(newestVersion(first)).isEqualTo(2);
-            // the other instance heard of it and read its folder (the same one here)
+            // the other instance heard of it and read its folder (the same one here); each says so in its metrics
             Eventually.get(WAIT, () -> newestVersion(second), version -> version == 2);
+            for (TestSilo silo : List.of(first, second)) {
+                assertThat(servedInMetrics(silo)).isEqualTo("2.0");
+            }
 
             JsonNode job = rollout(second);
             assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("succeeded");
@@ -108,14 +121,20 @@ class TemplateReloadTest {
                     text("shelf-v1.yaml").replace("required: [name]", "required: [name, isbn]"));
             assertRefused(admin, "version 1 of shelf changed in place");
 
-            // a service added, and a template that does not parse: each named
+            // a service added, a template that does not parse, a service removed, the folder gone: each named
             copy("shelf-v1.yaml", services.resolve("shelf.yaml"));
             Files.writeString(
                     services.resolve("desk.yaml"), text("shelf-v1.yaml").replace("service: shelf", "service: desk"));
             assertRefused(admin, "service desk is new");
             Files.writeString(services.resolve("desk.yaml"), "service: desk\nversion: [\n");
-            assertRefused(admin, "desk.yaml");
+            assertRefused(admin, "desk.yaml: line 2", "not valid YAML");
             Files.delete(services.resolve("desk.yaml"));
+            Files.move(services.resolve("shelf.yaml"), services.resolve("shelf.yaml.off"));
+            assertRefused(admin, "service shelf is gone");
+            Files.move(services.resolve("shelf.yaml.off"), services.resolve("shelf.yaml"));
+            Path moved = Files.move(services, services.resolveSibling(services.getFileName() + "-away"));
+            assertRefused(admin, "is not a directory");
+            Files.move(moved, services);
 
             assertThat(newestVersion(silo)).isEqualTo(1);
             deployVersion2(services);
@@ -172,14 +191,17 @@ class TemplateReloadTest {
                                         "SILO_MASTER_KEY",
                                         key,
                                         "SILO_JOBS_LEASE",
-                                        "1s")),
+                                        "1s",
+                                        // however long the operator takes here, the job must not give up
+                                        "SILO_JOBS_MAX_ATTEMPTS",
+                                        "100")),
                         SiloOptions.server())) {
             SiloClient admin = first.client().asAdmin();
             String database = tenant(admin, "one");
             deployVersion2(ahead);
             assertThat(admin.post("/api/admin/templates/reload", Map.of()).status())
                     .isEqualTo(200);
-            // the second instance heard, read its own folder (still at version 1) and kept serving it
+            // the second instance's own folder is still at version 1
             assertThat(newestVersion(second)).isEqualTo(1);
 
             SiloClient.Response started = admin.post("/api/admin/migrations", Map.of("service", "shelf"));
@@ -189,10 +211,11 @@ class TemplateReloadTest {
             JsonNode retried = Eventually.get(
                     WAIT,
                     () -> admin.get("/api/admin/jobs/" + id).json(),
-                    job -> job.path("attempts").asInt() > 0);
+                    job -> job.path("attempts").asInt() > 1);
             assertThat(retried.path("finishedAt").isString())
                     .as(retried.toString())
                     .isFalse();
+            assertThat(retried.path("error").asString()).contains("this instance serves version 1 so far");
 
             deployVersion2(behind);
             assertThat(second.client()
@@ -211,6 +234,100 @@ class TemplateReloadTest {
                             .orElseThrow())
                     .isEqualTo(2);
         }
+    }
+
+    @Test
+    void aRolloutGoesOnAtItsVersionAfterANewerOneIsTakenInMidway() throws InterruptedException, IOException {
+        Path services = directory();
+        copy("shelf-v1.yaml", services.resolve("shelf.yaml"));
+        CountDownLatch atFinish = new CountDownLatch(1);
+        CountDownLatch reloaded = new CountDownLatch(1);
+        StepObserver pauseAtFinish = (job, step) -> {
+            if (job.kind().equals("service.migrate") && step.equals("finish")) {
+                atFinish.countDown();
+                try {
+                    reloaded.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (TestSilo silo = TestSilo.start(
+                1,
+                Map.of("SILO_SERVICES_DIR", services.toString()),
+                SiloOptions.server().withStepObserver(pauseAtFinish))) {
+            SiloClient admin = silo.client().asAdmin();
+            String database = tenant(admin, "one");
+            deployVersion2(services);
+            assertThat(admin.post("/api/admin/templates/reload", Map.of()).status())
+                    .isEqualTo(200);
+            SiloClient.Response started = admin.post("/api/admin/migrations", Map.of("service", "shelf"));
+            assertThat(started.status()).as(started.text()).isEqualTo(202);
+            assertThat(atFinish.await(60, TimeUnit.SECONDS)).isTrue();
+
+            // version 3 deployed and taken in while the rollout to 2 is at its last step
+            copy("shelf-v2.yaml", services.resolve("history").resolve("shelf-v2.yaml"));
+            Files.writeString(services.resolve("shelf.yaml"), version3());
+            SiloClient.Response three = admin.post("/api/admin/templates/reload", Map.of());
+            assertThat(three.status()).as(three.text()).isEqualTo(200);
+            assertThat(three.json().path("raised").get(0).path("to").asInt()).isEqualTo(3);
+            reloaded.countDown();
+
+            String id = started.json().path("job").asString();
+            JsonNode job = Eventually.get(
+                    WAIT,
+                    () -> admin.get("/api/admin/jobs/" + id).json(),
+                    done -> done.path("finishedAt").isString());
+            assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("succeeded");
+            assertThat(TestPostgres.primary()
+                            .jdbc(database)
+                            .queryOne("SELECT max(version) FROM silo_schema", row -> row.getInt(1))
+                            .orElseThrow())
+                    .isEqualTo(2);
+            assertThat(rollout(silo).path("state").asString()).isEqualTo("succeeded");
+        }
+    }
+
+    /** Version 3 of shelf: version 2 with one more collection. */
+    private static String version3() {
+        return text("shelf-v2.yaml")
+                        .replace("version: 2\nroles", "version: 3\nroles")
+                        .replace("  loans: {}\n", "  loans: {}\n  returns: {}\n")
+                + "  - version: 3\n    operations:\n      - addCollection: {collection: returns}\n";
+    }
+
+    @Test
+    void twoFilesOfOneVersionCannotBothBeReleased() {
+        Path services = directory();
+        copy("shelf-v1.yaml", services.resolve("shelf.yaml"));
+        try (TestSilo silo = TestSilo.start(1, Map.of("SILO_SERVICES_DIR", services.toString()))) {
+            ReleasedSteps released = new ReleasedSteps(silo.control());
+            ServiceTemplate deployed = TemplateLoader.load("shelf.yaml", text("shelf-v2.yaml"));
+            ServiceTemplate other = TemplateLoader.load(
+                    "shelf.yaml", text("shelf-v2.yaml").replace("value: on shelf", "value: shelved"));
+            released.release(deployed);
+            released.release(deployed);
+
+            assertThatThrownBy(() -> released.release(other))
+                    .isInstanceOfSatisfying(
+                            SiloException.class, e -> assertThat(e.type()).isEqualTo("migration-step-edited"))
+                    .hasMessageContaining("migrations[1].operations[2]: the released step (setDefault) was edited");
+            // an older version (an instance a rolling upgrade has not reached) still releases its own
+            released.release(TemplateLoader.load("shelf.yaml", text("shelf-v1.yaml")));
+        }
+    }
+
+    /** The {@code silo_template_version} of shelf in the instance's metrics. */
+    private static String servedInMetrics(TestSilo silo) {
+        return silo.client()
+                .asAdmin()
+                .get("/metrics")
+                .text()
+                .lines()
+                .filter(line -> line.startsWith("silo_template_version{") && line.contains("service=\"shelf\""))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                .findFirst()
+                .orElse("(none)");
     }
 
     private static void assertRefused(SiloClient admin, String... details) {
