@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
-import io.silo.testing.TestPostgres;
 import io.silo.testing.TestSilo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,19 +54,9 @@ class TemplatesCommandTest {
     void aRunningInstanceTakesTheCheckedFolderInWithoutARestart() throws IOException {
         Path services = Files.createDirectories(dir.resolve("services"));
         Files.writeString(services.resolve("shelf.yaml"), V1);
-        String key = Base64.getEncoder().encodeToString(new byte[32]);
-        try (TestSilo silo =
-                TestSilo.start(1, Map.of("SILO_SERVICES_DIR", services.toString(), "SILO_MASTER_KEY", key))) {
-            TestPostgres postgres = TestPostgres.primary();
-            Path config = dir.resolve("silo.yaml");
-            Files.writeString(config, """
-                    data: {dir: %s}
-                    master: {key: "%s"}
-                    database: {url: "%s", user: %s, password: "%s"}
-                    passwords: {memoryKib: 4096, iterations: 1}
-                    services: {dir: %s}
-                    """.formatted(
-                    dir.resolve("data"), key, postgres.url("silo"), postgres.user(), postgres.password(), services));
+        try (TestSilo silo = TestSilo.start(1, Map.of("SILO_SERVICES_DIR", services.toString()))) {
+            Path config = CliConfigs.of(silo.config(), dir);
+            Files.writeString(config, "services: {dir: " + services + "}\n", StandardOpenOption.APPEND);
 
             Files.createDirectories(services.resolve("history"));
             Files.writeString(services.resolve("history/shelf-v1.yaml"), V1);

@@ -5,6 +5,8 @@ import io.silo.postgres.jdbc.Jdbc;
 import io.silo.template.Migration;
 import io.silo.template.ServiceTemplate;
 import io.silo.template.TemplateCatalog;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +26,8 @@ import java.util.Optional;
  * <p>Thread-safe.
  */
 public final class ReleasedSteps {
+    private static final String SELECT = "SELECT service, version, step, kind, checksum FROM released_steps";
+
     private final Jdbc jdbc;
 
     public ReleasedSteps(Jdbc jdbc) {
@@ -130,9 +134,7 @@ public final class ReleasedSteps {
                 checksum);
     }
 
-    private static final String SELECT = "SELECT service, version, step, kind, checksum FROM released_steps";
-
-    private static Released released(java.sql.ResultSet row) throws java.sql.SQLException {
+    private static Released released(ResultSet row) throws SQLException {
         return new Released(row.getString(1), row.getInt(2), row.getInt(3), row.getString(4), row.getString(5));
     }
 

@@ -72,12 +72,7 @@ class TemplateReloadTest {
             JsonNode job = rollout(second);
             assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("succeeded");
             for (String database : databases) {
-                assertThat(TestPostgres.primary()
-                                .jdbc(database)
-                                .queryOne("SELECT max(version) FROM silo_schema", row -> row.getInt(1))
-                                .orElseThrow())
-                        .as(database)
-                        .isEqualTo(2);
+                assertThat(schemaVersion(database)).as(database).isEqualTo(2);
             }
             // each instance serves the databases at the new version: its renamed field, its new collection
             for (TestSilo silo : List.of(first, second)) {
@@ -223,16 +218,9 @@ class TemplateReloadTest {
                             .post("/api/admin/templates/reload", Map.of())
                             .status())
                     .isEqualTo(200);
-            JsonNode job = Eventually.get(
-                    WAIT,
-                    () -> admin.get("/api/admin/jobs/" + id).json(),
-                    done -> done.path("finishedAt").isString());
+            JsonNode job = finished(admin, id);
             assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("succeeded");
-            assertThat(TestPostgres.primary()
-                            .jdbc(database)
-                            .queryOne("SELECT max(version) FROM silo_schema", row -> row.getInt(1))
-                            .orElseThrow())
-                    .isEqualTo(2);
+            assertThat(schemaVersion(database)).isEqualTo(2);
         }
     }
 
@@ -274,16 +262,9 @@ class TemplateReloadTest {
             reloaded.countDown();
 
             String id = started.json().path("job").asString();
-            JsonNode job = Eventually.get(
-                    WAIT,
-                    () -> admin.get("/api/admin/jobs/" + id).json(),
-                    done -> done.path("finishedAt").isString());
+            JsonNode job = finished(admin, id);
             assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("succeeded");
-            assertThat(TestPostgres.primary()
-                            .jdbc(database)
-                            .queryOne("SELECT max(version) FROM silo_schema", row -> row.getInt(1))
-                            .orElseThrow())
-                    .isEqualTo(2);
+            assertThat(schemaVersion(database)).isEqualTo(2);
             assertThat(rollout(silo).path("state").asString()).isEqualTo("succeeded");
         }
     }
@@ -349,11 +330,22 @@ class TemplateReloadTest {
         SiloClient admin = silo.client().asAdmin();
         SiloClient.Response started = admin.post("/api/admin/migrations", Map.of("service", "shelf"));
         assertThat(started.status()).as(started.text()).isEqualTo(202);
-        String id = started.json().path("job").asString();
+        return finished(admin, started.json().path("job").asString());
+    }
+
+    private static JsonNode finished(SiloClient admin, String jobId) {
         return Eventually.get(
                 WAIT,
-                () -> admin.get("/api/admin/jobs/" + id).json(),
+                () -> admin.get("/api/admin/jobs/" + jobId).json(),
                 job -> job.path("finishedAt").isString());
+    }
+
+    /** The version {@code database} records. */
+    private static int schemaVersion(String database) {
+        return TestPostgres.primary()
+                .jdbc(database)
+                .queryOne("SELECT max(version) FROM silo_schema", row -> row.getInt(1))
+                .orElseThrow();
     }
 
     /** An organization with shelf; its shelf database, with one book of the version-1 shape. */
