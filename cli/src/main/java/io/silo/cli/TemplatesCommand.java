@@ -21,7 +21,8 @@ final class TemplatesCommand {
      * {@code silo templates reload}: this process loads the services folder and checks it as
      * start-up does (a broken template or an edited released step stops it with one line each),
      * then tells every running instance to read its own folder again; {@code --json} prints the
-     * versions checked as the HTTP route's {@code services}. An instance that refuses its folder
+     * versions of the folder checked, in the shape of the HTTP route's {@code services}. It does not
+     * check what only a restart takes (an instance's {@code TemplateCatalog.adopt} does). An instance that refuses its folder
      * keeps what it serves and says why in its log; {@code POST /api/admin/templates/reload}
      * answers the refusals of the instance asked instead.
      */
@@ -45,8 +46,9 @@ final class TemplatesCommand {
             for (ServiceTemplate template : templates) {
                 out.printf("%s  version %d%n", template.service(), template.version());
             }
-            out.println("the folder above checked; every running instance was told to reload its own"
-                    + " (one that refuses its folder keeps what it serves and says why in its log)");
+            out.println("the folder above is valid, as start-up checks it; every running instance was asked to"
+                    + " reload its own (one that refuses it, or what only a restart takes, keeps what it serves,"
+                    + " says why in its log and shows it in silo_template_version)");
             return 0;
         }
     }

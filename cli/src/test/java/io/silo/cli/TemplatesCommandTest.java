@@ -64,7 +64,8 @@ class TemplatesCommandTest {
             Outcome reloaded = run("templates", "reload", "--config", config.toString());
 
             assertThat(reloaded.code()).as(reloaded.err()).isZero();
-            assertThat(reloaded.out()).contains("shelf  version 2", "every running instance was told");
+            assertThat(reloaded.out()).contains("shelf  version 2", "every running instance was asked");
+            assertThat(reloadsAsked(silo)).isEqualTo(1);
             SiloClient admin = silo.client().asAdmin();
             Eventually.get(
                     Duration.ofSeconds(30),
@@ -75,6 +76,7 @@ class TemplatesCommandTest {
                     version -> version == 2);
 
             Files.writeString(services.resolve("shelf.yaml"), "service: shelf\nversion: [\n");
+            long asked = reloadsAsked(silo);
             Outcome broken = run("templates", "reload", "--config", config.toString());
             assertThat(broken.code()).isNotZero();
             assertThat(broken.err()).contains(services.resolve("shelf.yaml").toString());
@@ -82,9 +84,18 @@ class TemplatesCommandTest {
                             .json()
                             .path("version")
                             .asInt())
-                    .as("a folder the command refused reaches no instance")
                     .isEqualTo(2);
+            assertThat(reloadsAsked(silo))
+                    .as("a folder the command refused asks no instance")
+                    .isEqualTo(asked);
         }
+    }
+
+    /** The reloads asked for so far, as the master audit log records them. */
+    private static long reloadsAsked(TestSilo silo) {
+        return silo.control()
+                .queryOne("SELECT count(*) FROM audit_log WHERE action = 'templates.reload'", row -> row.getLong(1))
+                .orElseThrow();
     }
 
     private record Outcome(int code, String out, String err) {}

@@ -144,7 +144,7 @@ public enum ProblemType {
             "the service's database was made before file storage and has no file tables yet; they come with the service's next migration"),
     TEMPLATE_RELOAD_REFUSED(
             answered(ErrorKind.CONFLICT),
-            "a template reload (`POST /api/admin/templates/reload`, `silo templates reload`) was refused and nothing changed: the services folder holds an invalid template, a released step edited, or what only a restart takes (a service added or removed, a version lowered or changed in place, a version served here missing, a larger file limit); one line per problem (`errors`)"),
+            "a template reload (`POST /api/admin/templates/reload`) was refused and nothing changed on the instance asked: the services folder holds an invalid template, a released step edited, or what only a restart takes (a service added or removed, a version lowered or changed in place, a version served here missing, a larger file limit); one line per problem (`errors`)"),
     IDEMPOTENCY_KEY_IN_USE(
             answered(ErrorKind.CONFLICT),
             "a request with this `Idempotency-Key` is still running; retry once it has ended, and get its answer (`Retry-After`)"),

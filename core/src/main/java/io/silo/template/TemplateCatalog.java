@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -414,9 +413,6 @@ public final class TemplateCatalog {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list services.dir " + directory, e);
-        } catch (DirectoryIteratorException e) {
-            // the folder changed while it was listed (a deployment under way)
-            throw new UncheckedIOException("cannot list services.dir " + directory, e.getCause());
         }
     }
 

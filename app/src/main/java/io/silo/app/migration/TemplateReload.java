@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * folder, so the files are deployed on every instance first. An instance whose folder is refused
  * keeps what it serves and warns. One that listens again after a gap reads its folder again only
  * if a reload was asked for meanwhile (the generation moved on), not for files staged but not yet
- * asked for. A reload asked for in the seconds between an instance's start-up reading its folder
- * and its listener's first {@code LISTEN} is missed by it until the next.
+ * asked for. A reload asked for between an instance's start-up reading its folder and this object
+ * reading the generation (part of a second) is missed by it until the next one asked for.
  *
- * <p>Thread-safe: reloads run one at a time; those heard run off the listener's thread.
+ * <p>Thread-safe: reloads run one at a time; those heard run off the listener's thread, which
+ * reads nothing for them.
  */
 public final class TemplateReload {
     private static final Logger log = LoggerFactory.getLogger(TemplateReload.class);
@@ -44,6 +46,8 @@ public final class TemplateReload {
     private final AtomicLong seen;
 
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Reloads one at a time; a lock, not a monitor, as virtual threads take it. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     /**
      * @param templates the catalog this instance serves, which a reload changes in place
@@ -69,19 +73,30 @@ public final class TemplateReload {
      * @throws SiloException {@code template-reload-refused}, one line per problem ({@code errors})
      */
     public Reloaded reload(AuditEntry.Actor actor) {
-        List<TemplateCatalog.Raised> raised = reloadHere();
-        ask(actor, raised);
-        return new Reloaded(raised, templates.all());
+        lock.lock();
+        try {
+            List<TemplateCatalog.Raised> raised = reloadHere();
+            ask(actor, raised);
+            return new Reloaded(raised, templates.all());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Has every running instance reload its own folder, this one aside: for {@code silo templates
-     * reload}, whose process checked the folder when it started.
+     * reload}, whose process checked the folder as start-up does when it started.
      */
     public void askInstances(AuditEntry.Actor actor) {
-        ask(actor, List.of());
+        lock.lock();
+        try {
+            ask(actor, List.of());
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** Under the lock, so that this instance's own notification, heard meanwhile, finds it seen. */
     private void ask(AuditEntry.Actor actor, List<TemplateCatalog.Raised> raised) {
         long generation = reloads.ask(new AuditEntry(
                 actor,
@@ -97,51 +112,66 @@ public final class TemplateReload {
         seen.accumulateAndGet(generation, Math::max);
     }
 
-    /** A reload was asked for ({@code payload}: its generation); unless this instance asked, it reads its folder. */
+    /**
+     * A reload was asked for ({@code payload}: its generation): this instance reads its folder if
+     * the generation moved past what it has seen, which its own reloads have.
+     */
     public void heard(String payload) {
-        long generation;
-        try {
-            generation = Long.parseLong(payload);
-        } catch (NumberFormatException e) {
-            generation = Long.MAX_VALUE; // not one of ours to read: reload to be safe
-        }
-        if (generation > seen.get()) {
-            reloadSoon("a reload was asked for on another instance");
-        }
+        reloadSoon("a reload was asked for on another instance");
     }
 
     /** The listener listens again: a reload asked for meanwhile was missed. */
     public void resync() {
-        if (reloads.generation() > seen.get()) {
-            reloadSoon("a reload was asked for while this instance was not listening");
-        }
+        reloadSoon("a reload was asked for while this instance was not listening");
     }
 
-    /** Off the listener's thread, which every placement change waits behind; one queued at a time. */
+    /**
+     * Off the listener's thread, which every placement change waits behind: reads the folder again
+     * when the generation moved on past what this instance has seen; at most one waits.
+     */
     private void reloadSoon(String why) {
-        if (queued.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("silo-template-reload").start(() -> {
-                queued.set(false);
-                try {
-                    long generation = reloads.generation();
-                    try {
-                        reloadHere();
-                    } finally {
-                        // a folder refused is warned of once, not again at each reconnect: the next
-                        // reload asked for tries it again
-                        seen.accumulateAndGet(generation, Math::max);
-                    }
-                } catch (RuntimeException e) {
-                    log.warn(
-                            "templates not reloaded ({}); this instance serves what it served: {}",
-                            why,
-                            e.getMessage());
-                }
-            });
+        if (!queued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Thread.ofVirtual().name("silo-template-reload").start(() -> reloadIfAsked(why));
+        } catch (RuntimeException | Error e) {
+            queued.set(false);
+            throw e;
         }
     }
 
-    private synchronized List<TemplateCatalog.Raised> reloadHere() {
+    private void reloadIfAsked(String why) {
+        lock.lock();
+        try {
+            queued.set(false);
+            long generation = reloads.generation();
+            if (generation <= seen.get()) {
+                return; // this instance's own, or one it has read already
+            }
+            try {
+                reloadHere();
+                seen.accumulateAndGet(generation, Math::max);
+            } catch (SiloException e) {
+                if (e.problem() == ProblemType.TEMPLATE_RELOAD_REFUSED) {
+                    // the folder refused is warned of once, not again at each reconnect: the next
+                    // reload asked for tries it again
+                    seen.accumulateAndGet(generation, Math::max);
+                }
+                throw e;
+            }
+        } catch (Throwable e) {
+            log.warn("templates not reloaded ({}); this instance serves what it served: {}", why, e.getMessage());
+            if (e instanceof Error error) {
+                throw error;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock. */
+    private List<TemplateCatalog.Raised> reloadHere() {
         TemplateCatalog newer;
         try {
             newer = TemplateCatalog.load(servicesDir);

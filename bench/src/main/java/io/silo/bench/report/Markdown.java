@@ -234,14 +234,15 @@ public final class Markdown {
                 out,
                 "a rollout (add an index) at ≥ 0.8 × SchemaApplier directly, and ≥ 50 databases/s",
                 f(
-                        "%.2f × (%.1f against %.1f databases/s, %d databases; %s)",
+                        "%.2f × (%s; the rollout at %.1f databases/s, the baseline at %.1f, %s; %d databases)",
                         migration.ratio(),
-                        migration.rolloutPerSecond(),
-                        migration.directPerSecond(),
-                        migration.databases(),
                         migration.rounds().size() == 1
                                 ? "1 round"
-                                : "the medians of " + migration.rounds().size() + " rounds"),
+                                : "the median of " + migration.rounds().size() + " rounds' ratios",
+                        migration.rolloutPerSecond(),
+                        migration.directPerSecond(),
+                        migration.rounds().size() == 1 ? "in it" : "each the median of its rounds",
+                        migration.databases()),
                 migration.ratio() >= 0.8 && migration.rolloutPerSecond() >= 50);
         out.append('\n');
     }

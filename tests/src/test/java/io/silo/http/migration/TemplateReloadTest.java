@@ -228,11 +228,12 @@ class TemplateReloadTest {
     void aRolloutGoesOnAtItsVersionAfterANewerOneIsTakenInMidway() throws InterruptedException, IOException {
         Path services = directory();
         copy("shelf-v1.yaml", services.resolve("shelf.yaml"));
-        CountDownLatch atFinish = new CountDownLatch(1);
+        CountDownLatch atSecondSlice = new CountDownLatch(1);
         CountDownLatch reloaded = new CountDownLatch(1);
-        StepObserver pauseAtFinish = (job, step) -> {
-            if (job.kind().equals("service.migrate") && step.equals("finish")) {
-                atFinish.countDown();
+        // the canary's slice runs, then the job waits before the rest's, which migrates with the template
+        StepObserver pauseBeforeTheRest = (job, step) -> {
+            if (job.kind().equals("service.migrate") && step.startsWith("migrate:1-")) {
+                atSecondSlice.countDown();
                 try {
                     reloaded.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -243,17 +244,18 @@ class TemplateReloadTest {
         try (TestSilo silo = TestSilo.start(
                 1,
                 Map.of("SILO_SERVICES_DIR", services.toString()),
-                SiloOptions.server().withStepObserver(pauseAtFinish))) {
+                SiloOptions.server().withStepObserver(pauseBeforeTheRest))) {
             SiloClient admin = silo.client().asAdmin();
-            String database = tenant(admin, "one");
+            List<String> databases = List.of(tenant(admin, "one"), tenant(admin, "two"));
             deployVersion2(services);
             assertThat(admin.post("/api/admin/templates/reload", Map.of()).status())
                     .isEqualTo(200);
-            SiloClient.Response started = admin.post("/api/admin/migrations", Map.of("service", "shelf"));
+            SiloClient.Response started =
+                    admin.post("/api/admin/migrations", Map.of("service", "shelf", "canary", 1, "autoContinue", true));
             assertThat(started.status()).as(started.text()).isEqualTo(202);
-            assertThat(atFinish.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(atSecondSlice.await(60, TimeUnit.SECONDS)).isTrue();
 
-            // version 3 deployed and taken in while the rollout to 2 is at its last step
+            // version 3 deployed and taken in while the rollout to 2 is between its slices
             copy("shelf-v2.yaml", services.resolve("history").resolve("shelf-v2.yaml"));
             Files.writeString(services.resolve("shelf.yaml"), version3());
             SiloClient.Response three = admin.post("/api/admin/templates/reload", Map.of());
@@ -264,7 +266,16 @@ class TemplateReloadTest {
             String id = started.json().path("job").asString();
             JsonNode job = finished(admin, id);
             assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("succeeded");
-            assertThat(schemaVersion(database)).isEqualTo(2);
+            for (String database : databases) {
+                assertThat(schemaVersion(database)).as(database).isEqualTo(2);
+            }
+            assertThat(silo.control()
+                            .queryOne(
+                                    "SELECT count(*) FROM released_steps WHERE service = 'shelf' AND version = 3",
+                                    row -> row.getLong(1))
+                            .orElseThrow())
+                    .as("the rollout to 2 released nothing of 3")
+                    .isZero();
             assertThat(rollout(silo).path("state").asString()).isEqualTo("succeeded");
         }
     }
