@@ -1,12 +1,12 @@
 package io.silo.cli;
 
+import static io.silo.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.cli.CliRuns.Outcome;
 import io.silo.crypto.BackupKey;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -19,33 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * moved to a new version, which migrates the copy forward.
  */
 class BackupCommandTest {
-    private static final String V1 = """
-            service: shelf
-            version: 1
-            roles:
-              keeper: {read: ["*"], write: ["*"]}
-            collections:
-              books: {}
-            migrations:
-              - version: 1
-            """;
-
-    private static final String V2 = """
-            service: shelf
-            version: 2
-            roles:
-              keeper: {read: ["*"], write: ["*"]}
-            collections:
-              books: {}
-              loans: {}
-            migrations:
-              - version: 1
-              - version: 2
-                operations:
-                  - addCollection: {collection: loans}
-                  - setDefault: {collection: books, field: status, value: on shelf}
-            """;
-
     private static final int BOOKS = 5_000;
 
     @TempDir
@@ -56,7 +29,7 @@ class BackupCommandTest {
         TestPostgres postgres = TestPostgres.primary();
         postgres.reset();
         Path services = Files.createDirectories(dir.resolve("services"));
-        Files.writeString(services.resolve("shelf.yaml"), V1);
+        Files.writeString(services.resolve("shelf.yaml"), ShelfTemplates.V1);
         Path config = config(postgres, services);
         Path password = dir.resolve("password.txt");
         Files.writeString(password, "correct horse battery\n");
@@ -117,8 +90,8 @@ class BackupCommandTest {
         assertThat(wrongKey.err()).contains("encrypted with another backup key");
 
         Files.createDirectories(services.resolve("history"));
-        Files.writeString(services.resolve("history/shelf-v1.yaml"), V1);
-        Files.writeString(services.resolve("shelf.yaml"), V2);
+        Files.writeString(services.resolve("history/shelf-v1.yaml"), ShelfTemplates.V1);
+        Files.writeString(services.resolve("shelf.yaml"), ShelfTemplates.V2);
         Outcome restored = run(
                 "restore",
                 archive.toString(),
@@ -176,14 +149,5 @@ class BackupCommandTest {
                         slug,
                         service)
                 .orElseThrow();
-    }
-
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
     }
 }

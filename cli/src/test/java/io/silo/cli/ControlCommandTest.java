@@ -1,13 +1,13 @@
 package io.silo.cli;
 
+import static io.silo.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.cli.CliRuns.Outcome;
 import io.silo.crypto.BackupKey;
 import io.silo.json.Json;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -134,14 +134,5 @@ class ControlCommandTest {
                         postgres.user(),
                         postgres.password()));
         return config;
-    }
-
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
     }
 }

@@ -1,12 +1,12 @@
 package io.silo.cli;
 
+import static io.silo.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.cli.CliRuns.Outcome;
 import io.silo.json.Json;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -89,14 +89,5 @@ class ImportCommandTest {
         Outcome noLayout = run("import", folder, "--config", config.toString());
         assertThat(noLayout.code()).isEqualTo(1);
         assertThat(noLayout.err()).contains("--layout");
-    }
-
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
     }
 }

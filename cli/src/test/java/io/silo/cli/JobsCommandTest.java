@@ -1,7 +1,9 @@
 package io.silo.cli;
 
+import static io.silo.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.cli.CliRuns.Outcome;
 import io.silo.json.Json;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
@@ -117,14 +119,5 @@ class JobsCommandTest {
         line.finish();
 
         assertThat(text.toString().lines()).containsExactly("1/4 database:billing", "4/4 done");
-    }
-
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
     }
 }

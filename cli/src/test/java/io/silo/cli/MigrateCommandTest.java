@@ -1,11 +1,11 @@
 package io.silo.cli;
 
+import static io.silo.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.cli.CliRuns.Outcome;
 import io.silo.testing.TestPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -14,33 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code silo migrate}: a dry run, a rollout run in-process, and "nothing to do" once every database is current. */
 class MigrateCommandTest {
-    private static final String V1 = """
-            service: shelf
-            version: 1
-            roles:
-              keeper: {read: ["*"], write: ["*"]}
-            collections:
-              books: {}
-            migrations:
-              - version: 1
-            """;
-
-    private static final String V2 = """
-            service: shelf
-            version: 2
-            roles:
-              keeper: {read: ["*"], write: ["*"]}
-            collections:
-              books: {}
-              loans: {}
-            migrations:
-              - version: 1
-              - version: 2
-                operations:
-                  - addCollection: {collection: loans}
-                  - setDefault: {collection: books, field: status, value: on shelf}
-            """;
-
     @TempDir
     Path dir;
 
@@ -49,7 +22,7 @@ class MigrateCommandTest {
         TestPostgres postgres = TestPostgres.primary();
         postgres.reset();
         Path services = Files.createDirectories(dir.resolve("services"));
-        Files.writeString(services.resolve("shelf.yaml"), V1);
+        Files.writeString(services.resolve("shelf.yaml"), ShelfTemplates.V1);
         Path config = dir.resolve("silo.yaml");
         Files.writeString(config, """
                 data: {dir: %s}
@@ -81,7 +54,7 @@ class MigrateCommandTest {
             password.toString()
         };
         assertThat(run(create).code()).isZero();
-        Files.writeString(services.resolve("shelf.yaml"), V2);
+        Files.writeString(services.resolve("shelf.yaml"), ShelfTemplates.V2);
 
         Outcome dryRun = run("migrate", "--config", config.toString(), "--service", "shelf", "--dry-run");
         assertThat(dryRun.code()).as(dryRun.err()).isZero();
@@ -95,14 +68,5 @@ class MigrateCommandTest {
         Outcome again = run("migrate", "--config", config.toString());
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("shelf: nothing to do; every database is at version 2");
-    }
-
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
     }
 }

@@ -1,13 +1,13 @@
 package io.silo.cli;
 
+import static io.silo.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.silo.cli.CliRuns.Outcome;
 import io.silo.testing.Eventually;
 import io.silo.testing.SiloClient;
 import io.silo.testing.TestSilo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,46 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
  * which takes the new version in without a restart; a broken folder stops the command, naming it.
  */
 class TemplatesCommandTest {
-    private static final String V1 = """
-            service: shelf
-            version: 1
-            roles:
-              keeper: {read: ["*"], write: ["*"]}
-            collections:
-              books: {}
-            migrations:
-              - version: 1
-            """;
-
-    private static final String V2 = """
-            service: shelf
-            version: 2
-            roles:
-              keeper: {read: ["*"], write: ["*"]}
-            collections:
-              books: {}
-              loans: {}
-            migrations:
-              - version: 1
-              - version: 2
-                operations:
-                  - addCollection: {collection: loans}
-            """;
-
     @TempDir
     Path dir;
 
     @Test
     void aRunningInstanceTakesTheCheckedFolderInWithoutARestart() throws IOException {
         Path services = Files.createDirectories(dir.resolve("services"));
-        Files.writeString(services.resolve("shelf.yaml"), V1);
+        Files.writeString(services.resolve("shelf.yaml"), ShelfTemplates.V1);
         try (TestSilo silo = TestSilo.start(1, Map.of("SILO_SERVICES_DIR", services.toString()))) {
             Path config = CliConfigs.of(silo.config(), dir);
             Files.writeString(config, "services: {dir: " + services + "}\n", StandardOpenOption.APPEND);
 
             Files.createDirectories(services.resolve("history"));
-            Files.writeString(services.resolve("history/shelf-v1.yaml"), V1);
-            Files.writeString(services.resolve("shelf.yaml"), V2);
+            Files.writeString(services.resolve("history/shelf-v1.yaml"), ShelfTemplates.V1);
+            Files.writeString(services.resolve("shelf.yaml"), ShelfTemplates.V2);
             Outcome reloaded = run("templates", "reload", "--config", config.toString());
 
             assertThat(reloaded.code()).as(reloaded.err()).isZero();
@@ -96,14 +70,5 @@ class TemplatesCommandTest {
         return silo.control()
                 .queryOne("SELECT count(*) FROM audit_log WHERE action = 'templates.reload'", row -> row.getLong(1))
                 .orElseThrow();
-    }
-
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
     }
 }
